@@ -1,0 +1,3 @@
+from gitspec.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""Addresses `DOC-ID#SECTION-ID[/json/pointer]`: parsing, formatting and resolving."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+ADDRESS = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*)#(?P<section>[A-Za-z0-9_-]+)(?P<pointer>/.*)?$")
+ITEM_ID = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Address:
+    doc: str
+    section: str
+    pointer: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return format_address(self.doc, (self.section, *self.pointer))
+
+
+def parse_address(text: str) -> Address | None:
+    match = ADDRESS.match(text)
+    if not match:
+        return None
+    pointer = match["pointer"] or ""
+    tokens = tuple(_unescape(t) for t in pointer.split("/")[1:]) if pointer else ()
+    return Address(match["doc"], match["section"], tokens)
+
+
+def format_address(doc_id: str, path: tuple | list) -> str:
+    """`doc#section/rest/of/path` for a path inside a document's instance."""
+    if not path:
+        return doc_id
+    section, *rest = path
+    return f"{doc_id}#{section}" + "".join(f"/{_escape(str(step))}" for step in rest)
+
+
+def resolve_pointer(value: Any, tokens: tuple[str, ...]) -> bool:
+    """Whether the JSON pointer `tokens` names something inside `value`."""
+    for token in tokens:
+        if isinstance(value, dict):
+            value = value.get(token, _MISSING)
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return False
+        if value is _MISSING:
+            return False
+    return True
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")

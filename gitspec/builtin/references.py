@@ -1,0 +1,119 @@
+"""Built-in plugin: workspace-wide checks of ids and references.
+
+Duplicate ids, references to unknown ids or to the wrong kind of thing,
+addresses that do not resolve, and cycles in `parent` and `dependsOn` links.
+"""
+from __future__ import annotations
+
+import difflib
+
+from gitspec.addresses import parse_address, resolve_pointer
+from gitspec.findings import Finding, error
+from gitspec.hookspecs import hookimpl
+from gitspec.symbols import Reference, SymbolTable
+
+ACYCLIC_RELATIONS = ("parent", "dependsOn")
+
+
+@hookimpl
+def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
+    findings = _duplicates(workspace)
+    for ref in workspace.references:
+        problem = _address_problem(workspace, ref) if ref.namespaces == ("address",) else _id_problem(workspace, ref)
+        if problem:
+            findings.append(error(ref.path, ref.line, ref.col, problem, "unknown-reference"))
+    for relation in ACYCLIC_RELATIONS:
+        findings += _cycles(workspace, relation)
+    return findings
+
+
+def _duplicates(table: SymbolTable) -> list[Finding]:
+    findings = []
+    for ident, definitions in table.definitions.items():
+        if len(definitions) < 2:
+            continue
+        first, *others = sorted(definitions, key=lambda d: (d.path, d.line, d.col))
+        for other in others:
+            findings.append(error(other.path, other.line, other.col,
+                                  f"duplicate id '{ident}' (also defined at {first.path}:{first.line})",
+                                  "duplicate-id"))
+    return findings
+
+
+def _id_problem(table: SymbolTable, ref: Reference) -> str | None:
+    wanted = " or ".join(ref.namespaces)
+    definitions = table.definitions.get(ref.target)
+    if not definitions:
+        close = difflib.get_close_matches(ref.target, list(table.definitions), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown {wanted} '{ref.target}'{hint}"
+    if not any(d.namespace in ref.namespaces for d in definitions):
+        return f"'{ref.target}' is a {definitions[0].namespace}, not a {wanted}"
+    return None
+
+
+def _address_problem(table: SymbolTable, ref: Reference) -> str | None:
+    address = parse_address(ref.target)
+    if address is None:
+        return f"'{ref.target}' is not an address (DOC-ID#SECTION[/pointer])"
+    info = table.documents.get(address.doc)
+    if info is None:
+        return f"address '{ref.target}': no document with id '{address.doc}'"
+    if address.section not in info.sections:
+        close = difflib.get_close_matches(address.section, info.sections, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"address '{ref.target}': document '{address.doc}' has no section '{address.section}'{hint}"
+    if address.pointer:
+        values = table.values(address.doc) or {}
+        if not resolve_pointer(values.get(address.section), address.pointer):
+            return f"address '{ref.target}': nothing at '/{'/'.join(address.pointer)}' in that section"
+    return None
+
+
+def _cycles(table: SymbolTable, relation: str) -> list[Finding]:
+    """Each cycle once, reported at the link that closes it back to its smallest id."""
+    edges: dict[str, list[Reference]] = {}
+    for ref in table.references:
+        if ref.relation == relation and ref.target in table.definitions:
+            edges.setdefault(ref.source, []).append(ref)
+    findings: list[Finding] = []
+    seen_cycles: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in sorted(edges):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = [start]
+        state[start] = 1
+        while stack:
+            node, next_edge = stack[-1]
+            outgoing = edges.get(node, [])
+            if next_edge == len(outgoing):
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            stack[-1] = (node, next_edge + 1)
+            target = outgoing[next_edge].target
+            if state.get(target) == 1:
+                cycle = path[path.index(target):]
+                key = _rotate(cycle)
+                if key not in seen_cycles:
+                    seen_cycles.add(key)
+                    findings.append(_cycle_finding(edges, key, relation))
+            elif not state.get(target):
+                state[target] = 1
+                stack.append((target, 0))
+                path.append(target)
+    return findings
+
+
+def _rotate(cycle: list[str]) -> tuple[str, ...]:
+    smallest = cycle.index(min(cycle))
+    return tuple(cycle[smallest:] + cycle[:smallest])
+
+
+def _cycle_finding(edges: dict[str, list[Reference]], cycle: tuple[str, ...], relation: str) -> Finding:
+    closing = next(ref for ref in edges[cycle[-1]] if ref.target == cycle[0])
+    names = " → ".join((*cycle, cycle[0]))
+    return error(closing.path, closing.line, closing.col, f"{relation} cycle: {names}", "cycle")

@@ -1,0 +1,78 @@
+"""Built-in plugin: checks inside one document that a schema cannot express.
+
+Entity names used by an architecture's relationships, indexes and fields must
+be entities of the same document; a ui must give every screen its states.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from gitspec.documents import Document
+from gitspec.findings import Finding, error
+from gitspec.hookspecs import hookimpl
+
+
+@hookimpl
+def gitspec_check_document(document: Document) -> list[Finding]:
+    if document.kind == "architecture":
+        return _entities(document)
+    if document.kind == "ui":
+        return _screen_states(document)
+    return []
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _entities(document: Document) -> list[Finding]:
+    model = document.sections.get("dataModel")
+    if not isinstance(model, dict):
+        return []
+    findings: list[Finding] = []
+    names: dict[str, int] = {}
+    for index, entity in enumerate(_list(model.get("entities"))):
+        name = entity.get("name") if isinstance(entity, dict) else None
+        if name in names:
+            findings.append(_at(document, ("dataModel", "entities", index, "name"),
+                                f"duplicate entity '{name}'", "duplicate-id"))
+        names.setdefault(name, index)
+    uses: list[tuple[tuple, Any]] = []
+    for index, relation in enumerate(_list(model.get("relationships"))):
+        for end in ("from", "to"):
+            uses.append((("dataModel", "relationships", index, end), relation.get(end)))
+    for index, entry in enumerate(_list(model.get("indexes"))):
+        uses.append((("dataModel", "indexes", index, "entity"), entry.get("entity")))
+    for index, entity in enumerate(_list(model.get("entities"))):
+        for f_index, field in enumerate(_list(entity.get("fields"))):
+            if isinstance(field, dict) and "references" in field:
+                uses.append((("dataModel", "entities", index, "fields", f_index, "references"),
+                             field["references"]))
+    for path, name in uses:
+        if isinstance(name, str) and name not in names:
+            findings.append(_at(document, path, f"unknown entity '{name}' in {document.address(path)}",
+                                "unknown-reference"))
+    return findings
+
+
+def _screen_states(document: Document) -> list[Finding]:
+    states = document.sections.get("states")
+    states = states if isinstance(states, dict) else {}
+    findings = []
+    for index, screen in enumerate(_list(document.sections.get("screens"))):
+        screen_id = screen.get("id") if isinstance(screen, dict) else None
+        if isinstance(screen_id, str) and screen_id not in states:
+            findings.append(_at(document, ("screens", index, "id"),
+                                f"screen '{screen_id}' has no loading, empty and error states in 'states'",
+                                "missing-states"))
+    for screen_id in states:
+        if not any(isinstance(s, dict) and s.get("id") == screen_id for s in _list(document.sections.get("screens"))):
+            line, col = document.locate_key(("states",), screen_id)
+            findings.append(error(document.path, line, col, f"states given for unknown screen '{screen_id}'",
+                                  "unknown-reference"))
+    return findings
+
+
+def _at(document: Document, path: tuple, message: str, rule: str) -> Finding:
+    line, col = document.locate(path)
+    return error(document.path, line, col, message, rule)

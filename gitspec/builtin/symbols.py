@@ -1,0 +1,107 @@
+"""Built-in plugin: the ids each shipped kind defines and the references it makes.
+
+Extraction is defensive: it also runs on documents that failed their schema,
+so that one typo does not turn every reference to the file into an error.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from gitspec.addresses import ADDRESS
+from gitspec.documents import Document
+from gitspec.hookspecs import hookimpl
+from gitspec.symbols import Definition, Reference
+
+_REQ_MENTION = re.compile(r"\bREQ-[0-9]+\b")
+
+# kind -> (section, namespace) of the items whose `id` each kind defines.
+DEFINES = {
+    "product": (("features", "feature"), ("personas", "persona"), ("journeys", "journey")),
+    "ui": (("screens", "screen"), ("flows", "flow")),
+    "requirements": (("items", "requirement"),),
+    "tasks": (("items", "task"),),
+}
+
+# kind -> (section, field, namespaces, relation) of references held by items.
+ITEM_REFERENCES = {
+    "product": (("journeys", "persona", ("persona",), "persona"),
+                ("journeys", "features", ("feature",), "features")),
+    "ui": (("screens", "journey", ("journey",), "journey"),
+           ("flows", "journey", ("journey",), "journey"),
+           ("flows", "steps", ("screen",), "steps")),
+    "requirements": (("items", "parent", ("requirement",), "parent"),
+                     ("items", "links", ("requirement",), "links")),
+    "tasks": (("items", "requirements", ("requirement",), "requirements"),
+              ("items", "dependsOn", ("task",), "dependsOn")),
+    "code": (("files", "source", ("address",), "source"),),
+    "evidence": (("cases", "requirements", ("requirement",), "requirements"),),
+}
+
+
+@hookimpl
+def gitspec_document_symbols(document: Document) -> list[Definition | Reference]:
+    doc_id = document.id
+    if not isinstance(doc_id, str):
+        return []
+    line, col = document.locate(("id",))
+    symbols: list[Definition | Reference] = [Definition(doc_id, "document", document.path, line, col)]
+    kind = document.kind
+    for section, namespace in DEFINES.get(kind, ()):
+        for index, item in _items(document, section):
+            if isinstance(item.get("id"), str):
+                line, col = document.locate((section, index, "id"))
+                symbols.append(Definition(item["id"], namespace, document.path, line, col))
+    for section, field, namespaces, relation in ITEM_REFERENCES.get(kind, ()):
+        for index, item in _items(document, section):
+            source = item.get("id") if isinstance(item.get("id"), str) else doc_id
+            symbols += _references(document, (section, index, field), item.get(field), namespaces,
+                                   source, relation)
+    symbols += _document_references(document, doc_id)
+    return symbols
+
+
+def _document_references(document: Document, doc_id: str) -> list[Reference]:
+    kind, sections = document.kind, document.sections
+    out: list[Reference] = []
+    if kind == "evidence":
+        out += _references(document, ("requirements",), sections.get("requirements"), ("requirement",),
+                           doc_id, "requirements")
+        out += _references(document, ("previous",), sections.get("previous"), ("document",), doc_id,
+                           "previous")
+    elif kind == "evolution":
+        for version in ("v1", "v2", "v3"):
+            features = sections.get(version, {}).get("features") if isinstance(sections.get(version), dict) else None
+            if isinstance(features, dict):
+                for change in ("new", "deprecated"):
+                    out += _references(document, (version, "features", change), features.get(change),
+                                       ("feature",), doc_id, "features")
+    elif kind == "prd" and isinstance(sections.get("requirements"), str):
+        line, _ = document.locate(("requirements",))
+        for offset, text in enumerate(sections["requirements"].split("\n"), start=1):
+            for mention in _REQ_MENTION.finditer(text):
+                out.append(Reference(mention.group(), ("requirement",), doc_id, "mentions", document.path,
+                                     line + offset, mention.start() + 1))
+    return out
+
+
+def _items(document: Document, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = document.sections.get(section)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _references(document: Document, path: tuple, value: Any, namespaces: tuple[str, ...], source: str,
+                relation: str) -> list[Reference]:
+    """References from a field holding one id or a list of ids; addresses are told apart."""
+    targets = [(path, value)] if not isinstance(value, list) else [((*path, i), v) for i, v in enumerate(value)]
+    out = []
+    for where, target in targets:
+        if not isinstance(target, str):
+            continue
+        line, col = document.locate(where)
+        kinds = ("address",) if ADDRESS.match(target) else namespaces
+        out.append(Reference(target, kinds, source, relation, document.path, line, col))
+    return out

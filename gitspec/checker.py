@@ -1,0 +1,80 @@
+"""`check` over a workspace: parse what changed, reuse what did not, resolve across files.
+
+A no-op run stats every file and prints the cached result without importing
+YAML, JSON Schema or plugin machinery.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
+
+from gitspec.findings import Finding, error
+from gitspec.index import Entry, ParseIndex, now_ns, save_index, stat_digest
+from gitspec.workspace import Workspace, local_kinds
+
+if TYPE_CHECKING:
+    from gitspec.engine import Engine
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    documents: int
+
+
+def check(workspace: Workspace, index: ParseIndex) -> CheckResult:
+    scan_ns = now_ns()
+    files = workspace.document_files()
+    stats = {rel: os.stat(workspace.root / rel) for rel in files}
+    digest = stat_digest([(rel, s.st_size, s.st_mtime_ns, s.st_ino) for rel, s in stats.items()])
+    trusted = {rel: index.trusted(rel, st) for rel, st in stats.items()}
+    if index.result is not None and index.result[0] == digest and all(trusted.values()):
+        return CheckResult([Finding(*row) for row in index.result[1]], len(files))
+
+    from gitspec.engine import Engine
+
+    engine = Engine(workspace.config, local_kinds(workspace))
+    entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine)
+               for rel, st in stats.items()}
+    findings = _findings(entries, engine)
+    index.entries = entries
+    index.result = (digest, [f.as_tuple() for f in findings])
+    save_index(index, scan_ns)
+    return CheckResult(findings, len(files))
+
+
+def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine) -> Entry:
+    limit = workspace.config.max_file_size
+    if st.st_size > limit:
+        finding = error(rel, 1, 1, f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
+                                   "(max_file_size in gitspec.yaml)", "file-too-large")
+        return Entry(st.st_size, st.st_mtime_ns, st.st_ino, "", ([finding.as_tuple()], [], None, None))
+    import hashlib
+
+    data = (workspace.root / rel).read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    if old is not None and old.sha == sha:
+        record = old.record
+    else:
+        record = engine.process(rel, data)
+    return Entry(st.st_size, st.st_mtime_ns, st.st_ino, sha, record)
+
+
+def _findings(entries: dict[str, Entry], engine: Engine) -> list[Finding]:
+    from gitspec.symbols import DocumentInfo, SymbolTable, unpack
+
+    by_id = {}
+    for entry in entries.values():
+        info = entry.record[2]
+        if info is not None:
+            by_id.setdefault(info[0], entry)
+    table = SymbolTable(lambda doc_id: by_id[doc_id].record[3] if doc_id in by_id else None)
+    findings = []
+    for entry in entries.values():
+        file_findings, symbols, info, _ = entry.record
+        findings += [Finding(*row) for row in file_findings]
+        table.add(DocumentInfo(*info) if info else None, unpack(symbols))
+    findings += engine.check_workspace(table)
+    return sorted(set(findings))

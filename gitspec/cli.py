@@ -1,0 +1,75 @@
+"""Command line: parse arguments and dispatch; nothing else.
+
+Each command lives in gitspec/commands/<name>.py as `run(...) -> int`. Exit
+codes: 0 clean, 1 findings, 2 usage or configuration, 3 internal error (the
+traceback goes to a log file, never to the screen).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gitspec import __version__
+from gitspec.errors import EXIT_INTERNAL, GitspecError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gitspec",
+        description="Specs, PRDs, requirements, tasks and evidence as validated YAML and Markdown in Git.",
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage or configuration error, 3 internal error.")
+    parser.add_argument("--version", action="version", version=f"gitspec {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    init = commands.add_parser("init", help="make this folder a gitspec workspace (safe to run twice)")
+    init.set_defaults(handler=_init)
+
+    new = commands.add_parser("new", help="write a valid skeleton document of a kind")
+    new.add_argument("kind", metavar="KIND", help="document kind, e.g. requirements, tasks, prd")
+    new.add_argument("id", metavar="ID", help="document id: lowercase letters, digits and dashes")
+    new.add_argument("--title", help="document title (default: from the id)")
+    new.set_defaults(handler=_new)
+
+    check = commands.add_parser("check", help="validate documents and resolve references")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="report only on these files or folders")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument("--no-cache", action="store_true", help="ignore the parse index in .gitspec/")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def _init(args: argparse.Namespace) -> int:
+    from gitspec.commands import init
+
+    return init.run()
+
+
+def _new(args: argparse.Namespace) -> int:
+    from gitspec.commands import new
+
+    return new.run(args.kind, args.id, args.title)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from gitspec.commands import check
+
+    return check.run(args.paths, args.format, use_cache=not args.no_cache)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except GitspecError as exc:
+        sys.stderr.write(f"{exc.path}:{exc.line or 1}:{exc.col or 1}: error: {exc.message}\n"
+                         if exc.path else f"gitspec: error: {exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("gitspec: interrupted\n")
+        return 130
+    except Exception:  # anything unexpected: one line on screen, the traceback in a log
+        from gitspec.crashlog import write_crash_log
+
+        log, summary = write_crash_log()
+        sys.stderr.write(f"gitspec: internal error ({summary}); the traceback is in {log}\n")
+        return EXIT_INTERNAL

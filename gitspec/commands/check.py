@@ -1,0 +1,53 @@
+"""`gitspec check [PATHS...]`: parse, validate and resolve; report findings."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from gitspec.config import CONFIG_FILE, Config, parse_config
+from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.findings import Finding, exit_code, write_json, write_summary, write_text
+from gitspec.fingerprint import fingerprint
+from gitspec.index import ParseIndex, load_index
+from gitspec.workspace import Workspace, find_root
+
+
+def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -> int:
+    root = find_root(Path.cwd())
+    config_path = root / CONFIG_FILE
+    config_bytes = config_path.read_bytes()
+    store = root / ".gitspec"
+    index = load_index(store) if use_cache else ParseIndex(store / "index", "")
+    config = (Config.from_dict(index.config[1]) if index.config and index.config[0] == config_bytes
+              else parse_config(config_bytes, CONFIG_FILE))
+    index = index.rebased(fingerprint(root, config_bytes, config.schemas))
+    index.config = (config_bytes, config.to_dict())
+    workspace = Workspace(root, config)
+
+    from gitspec.checker import check
+
+    result = check(workspace, index)
+    findings = _only(result.findings, workspace, paths)
+    if output_format == "json":
+        write_json(findings, sys.stdout)
+    else:
+        write_text(findings, sys.stdout)
+    write_summary(findings, result.documents)
+    return exit_code(findings)
+
+
+def _only(findings: list[Finding], workspace: Workspace, paths: list[str]) -> list[Finding]:
+    """Findings in the files or folders the user named (pre-commit passes changed files)."""
+    if not paths:
+        return findings
+    wanted = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise GitspecError(f"no such file or folder: {given}", exit_code=EXIT_USAGE)
+        try:
+            wanted.append(workspace.relative(path))
+        except ValueError:
+            raise GitspecError(f"{given} is outside the workspace {workspace.root}", exit_code=EXIT_USAGE) from None
+    return [f for f in findings
+            if any(w in (".", "") or f.path == w or f.path.startswith(w.rstrip("/") + "/") for w in wanted)]

@@ -1,0 +1,50 @@
+"""`gitspec new KIND ID`: write a skeleton document that passes `check`. Never overwrites."""
+from __future__ import annotations
+
+import json
+import re
+import string
+import sys
+from pathlib import Path
+
+from gitspec.atomic import create_new
+from gitspec.config import CONFIG_FILE, parse_config
+from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError
+from gitspec.workspace import Workspace, find_root, local_kinds
+
+_DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
+    root = find_root(Path.cwd())
+    workspace = Workspace(root, parse_config((root / CONFIG_FILE).read_bytes()))
+    if not _DOCUMENT_ID.match(doc_id):
+        raise GitspecError(f"argument ID: {doc_id!r} is not a document id (lowercase letters, digits, '-')",
+                           exit_code=EXIT_USAGE)
+    from gitspec.engine import Engine
+
+    kinds = Engine(workspace.config, local_kinds(workspace)).kinds
+    kind = kinds.get(kind_name)
+    if kind is None:
+        raise GitspecError(f"argument KIND: unknown kind {kind_name!r} (known kinds: {', '.join(sorted(kinds))})",
+                           exit_code=EXIT_USAGE)
+    template = _template(workspace, kind)
+    title = title or doc_id.replace("-", " ").capitalize()
+    text = string.Template(template.read_text(encoding="utf-8")).safe_substitute(
+        id=doc_id, title=json.dumps(title, ensure_ascii=False)[1:-1])
+    target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
+    if not create_new(target, text.encode("utf-8")):
+        raise GitspecError(f"{workspace.relative(target)} already exists; not overwritten",
+                           exit_code=EXIT_FINDINGS)
+    sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
+    return 0
+
+
+def _template(workspace: Workspace, kind) -> Path:
+    override = workspace.root / workspace.config.templates / f"{kind.name}{kind.suffix}"
+    if override.is_file():
+        return override
+    if kind.template is None or not kind.template.is_file():
+        raise GitspecError(f"kind '{kind.name}' has no template; add {workspace.config.templates}/"
+                           f"{kind.name}{kind.suffix}", exit_code=EXIT_USAGE)
+    return kind.template

@@ -1,0 +1,94 @@
+"""The workspace configuration, `gitspec.yaml`: defaults, validation, errors.
+
+A configuration error names the file, line and key, and exits 2.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from gitspec.errors import EXIT_USAGE, GitspecError
+
+CONFIG_FILE = "gitspec.yaml"
+
+DEFAULT_CONFIG_TEXT = """\
+# gitspec workspace settings (see docs/formats.md)
+specs:            # folders holding the spec documents
+  - specs
+output: build     # where rendered HTML, PDF and Word go
+page_size: A4     # A4 or Letter
+exclude: []       # globs of files in spec folders that are not documents
+max_file_size: 1048576  # bytes; larger documents are reported, not read
+"""
+
+
+@dataclass(frozen=True)
+class Config:
+    specs: tuple[str, ...] = ("specs",)
+    output: str = "build"
+    page_size: str = "A4"
+    exclude: tuple[str, ...] = ()
+    max_file_size: int = 1_048_576
+    schemas: str = "schemas"
+    templates: str = "templates"
+    plugins: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        data = dict(data)
+        for key in ("specs", "exclude"):
+            if key in data:
+                data[key] = tuple(data[key])
+        return cls(**data)
+
+
+def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
+    """Read and validate gitspec.yaml; raise GitspecError (exit 2) naming the key."""
+    from gitspec.documents import DocumentProblem, decode
+    from gitspec.yamlread import YamlProblem, read_yaml
+
+    try:
+        tree = read_yaml(decode(data))
+    except (DocumentProblem, YamlProblem) as exc:
+        if getattr(exc, "rule", "") == "empty-file":
+            return Config()
+        raise GitspecError(exc.message, path, exc.line, exc.col, EXIT_USAGE) from None
+    if tree.value is None:
+        return Config()
+    if not isinstance(tree.value, dict):
+        raise GitspecError("gitspec.yaml must be a mapping of keys", path, 1, 1, EXIT_USAGE)
+    _validate(tree, path)
+    config = Config.from_dict(tree.value)
+    for key, folders in (("specs", config.specs), ("output", (config.output,)),
+                         ("schemas", (config.schemas,)), ("templates", (config.templates,))):
+        for folder in folders:
+            posix = PurePosixPath(folder)
+            if posix.is_absolute() or ".." in posix.parts:
+                line, col = tree.locate((key,))
+                raise GitspecError(f"key '{key}': {folder!r} must be a folder inside the workspace",
+                                   path, line, col, EXIT_USAGE)
+    return config
+
+
+def _validate(tree: Any, path: str) -> None:
+    import difflib
+
+    from jsonschema import Draft202012Validator
+
+    from gitspec.schemas import load_builtin_schema
+
+    schema = load_builtin_schema("config")
+    for error in sorted(Draft202012Validator(schema).iter_errors(tree.value), key=lambda e: list(e.path)):
+        if error.validator == "additionalProperties" and not error.path:
+            unknown = sorted(set(tree.value) - set(schema["properties"]))[0]
+            close = difflib.get_close_matches(unknown, list(schema["properties"]), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            line, col = tree.locate_key((), unknown)
+            raise GitspecError(f"unknown key '{unknown}'{hint}", path, line, col, EXIT_USAGE)
+        key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        line, col = tree.locate(tuple(error.absolute_path))
+        raise GitspecError(f"key '{key}': {error.message}", path, line, col, EXIT_USAGE)

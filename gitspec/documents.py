@@ -1,0 +1,125 @@
+"""Documents: bytes in, a header, sections and positions out.
+
+Pure: no file system access. Everything gitspec refuses to read raises
+DocumentProblem carrying the 1-based line and column, never a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitspec.addresses import format_address
+from gitspec.hashing import value_hash
+from gitspec.markdown import MarkdownProblem, split_markdown
+from gitspec.yamlread import YamlProblem, YamlTree, read_yaml
+
+HEADER_KEYS = ("kind", "id", "title", "status", "owners", "approvals", "generated", "pinned")
+MARKDOWN_SUFFIXES = (".md",)
+
+
+class DocumentProblem(Exception):
+    def __init__(self, message: str, line: int, col: int, rule: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col, self.rule = message, line, col, rule
+
+
+@dataclass
+class Document:
+    path: str  # workspace-relative, with '/'
+    format: str  # "yaml" or "markdown"
+    header: dict[str, Any]
+    sections: dict[str, Any]
+    tree: YamlTree  # positions of the YAML (the whole file, or the front matter)
+    section_lines: dict[str, int] = field(default_factory=dict)
+    notes: list[DocumentProblem] = field(default_factory=list)
+
+    @property
+    def kind(self) -> Any:
+        return self.header.get("kind")
+
+    @property
+    def id(self) -> Any:
+        return self.header.get("id")
+
+    def instance(self) -> dict[str, Any]:
+        """What the kind's schema validates: header keys and sections together."""
+        return {**self.header, **self.sections}
+
+    def locate(self, path: tuple | list) -> tuple[int, int]:
+        """1-based (line, col) of the value at `path` in the instance."""
+        if self.format == "markdown" and path and path[0] in self.section_lines:
+            return self.section_lines[path[0]], 1
+        return self.tree.locate(path)
+
+    def locate_key(self, path: tuple | list, key: str) -> tuple[int, int]:
+        if self.format == "markdown" and not path and key in self.section_lines:
+            return self.section_lines[key], 1
+        return self.tree.locate_key(path, key)
+
+    def address(self, path: tuple | list) -> str:
+        return format_address(str(self.id), tuple(path))
+
+    def section_hashes(self) -> dict[str, str]:
+        return {name: value_hash(value) for name, value in self.sections.items()}
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text of a document, refusing empty, binary and mis-encoded files."""
+    if not data.strip():
+        raise DocumentProblem("empty file", 1, 1, "empty-file")
+    if b"\0" in data[:8192]:
+        raise DocumentProblem("binary file, not a YAML or Markdown document", 1, 1, "binary-file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DocumentProblem(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", line, col,
+                              "invalid-utf8") from None
+
+
+def parse_document(path: str, data: bytes) -> Document:
+    text = decode(data)
+    try:
+        if path.endswith(MARKDOWN_SUFFIXES):
+            return _markdown_document(path, text)
+        return _yaml_document(path, text)
+    except YamlProblem as exc:
+        raise DocumentProblem(exc.message, exc.line, exc.col, exc.rule) from None
+    except MarkdownProblem as exc:
+        raise DocumentProblem(exc.message, exc.line, 1, exc.rule) from None
+
+
+def _mapping(tree: YamlTree, what: str) -> dict[str, Any]:
+    if tree.value is None:
+        raise DocumentProblem(f"{what} is empty (only comments or blank lines)", 1 + tree.line_offset, 1,
+                              "empty-file")
+    if not isinstance(tree.value, dict):
+        line, col = tree.locate(())
+        found = "a list" if isinstance(tree.value, list) else f"a single value ({type(tree.value).__name__})"
+        raise DocumentProblem(f"{what} must be a mapping of keys to values, not {found}", line, col,
+                              "not-a-mapping")
+    return tree.value
+
+
+def _yaml_document(path: str, text: str) -> Document:
+    tree = read_yaml(text)
+    value = _mapping(tree, "document")
+    header = {k: v for k, v in value.items() if k in HEADER_KEYS}
+    sections = {k: v for k, v in value.items() if k not in HEADER_KEYS}
+    return Document(path, "yaml", header, sections, tree)
+
+
+def _markdown_document(path: str, text: str) -> Document:
+    parts = split_markdown(text)
+    tree = read_yaml(parts.front_matter, line_offset=parts.front_matter_line - 1)
+    front = _mapping(tree, "front matter")
+    header = dict(front)
+    if "title" not in header and parts.title is not None:
+        header["title"] = parts.title
+    notes = [DocumentProblem(f"section '{name}' appears twice", line, 1, "duplicate-section")
+             for name, line in parts.duplicates]
+    clash = [k for k in parts.sections if k in header]
+    notes += [DocumentProblem(f"section '{k}' has the same id as a front-matter key", parts.section_lines[k],
+                              1, "duplicate-section") for k in clash]
+    return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes)

@@ -1,0 +1,91 @@
+"""The checking engine: plugins, kinds and schemas, loaded once, applied per document.
+
+Imported only when some file changed; building it is the expensive part of a run.
+"""
+from __future__ import annotations
+
+import marshal
+from functools import cached_property
+
+from gitspec.config import Config
+from gitspec.documents import Document, DocumentProblem, parse_document
+from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.findings import Finding, error
+from gitspec.kinds import Kind
+from gitspec.symbols import SymbolTable, pack
+
+
+class Engine:
+    def __init__(self, config: Config, extra_kinds: dict[str, Kind] | None = None) -> None:
+        self.config = config
+        self._extra_kinds = extra_kinds or {}
+
+    @cached_property
+    def manager(self):
+        from gitspec.plugins import get_plugin_manager
+
+        return get_plugin_manager()
+
+    @cached_property
+    def kinds(self) -> dict[str, Kind]:
+        kinds: dict[str, Kind] = {}
+        for declared in self.manager.hook.gitspec_kinds():
+            for kind in declared or ():
+                if kind.name in kinds:
+                    raise GitspecError(f"kind '{kind.name}' is declared by two plugins: "
+                                       f"{', '.join(self._owners(kind.name))}", exit_code=EXIT_USAGE)
+                kinds[kind.name] = kind
+        for name, kind in self._extra_kinds.items():
+            if name in kinds:
+                raise GitspecError(f"workspace schema redefines kind '{name}', declared by plugin "
+                                   f"{', '.join(self._owners(name))}", str(kind.schema), exit_code=EXIT_USAGE)
+            kinds[name] = kind
+        return kinds
+
+    def _owners(self, name: str) -> list[str]:
+        impls = self.manager.hook.gitspec_kinds.get_hookimpls()
+        return [impl.plugin_name for impl in impls if any(k.name == name for k in impl.function() or ())]
+
+    @cached_property
+    def schemas(self):
+        from gitspec.schemas import SchemaSet
+
+        return SchemaSet(self.kinds)
+
+    def process(self, rel: str, data: bytes) -> tuple:
+        """Parse and check one file: (findings, symbols, info, values) as plain data."""
+        try:
+            document = parse_document(rel, data)
+        except DocumentProblem as problem:
+            return ([error(rel, problem.line, problem.col, problem.message, problem.rule).as_tuple()],
+                    [], None, None)
+        findings = [error(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
+        findings += self._check(document)
+        symbols = []
+        for result in self.manager.hook.gitspec_document_symbols(document=document):
+            symbols += result or []
+        info = None
+        if isinstance(document.id, str) and isinstance(document.kind, str):
+            info = (document.id, document.kind, rel, tuple(document.sections))
+        values = marshal.dumps(document.sections)
+        return ([f.as_tuple() for f in findings], pack(symbols), info, values)
+
+    def _check(self, document: Document) -> list[Finding]:
+        kind = document.kind
+        if not isinstance(kind, str) or kind not in self.kinds:
+            line, col = document.locate(("kind",)) if "kind" in document.header else (1, 1)
+            known = ", ".join(sorted(self.kinds))
+            what = f"unknown kind '{kind}'" if "kind" in document.header else "missing 'kind'"
+            return [error(document.path, line, col, f"{what} (known kinds: {known})", "unknown-kind")]
+        findings = self.schemas.check(document)
+        if findings:
+            return findings
+        for result in self.manager.hook.gitspec_check_document(document=document, config=self.config):
+            findings += result or []
+        return findings
+
+    def check_workspace(self, table: SymbolTable) -> list[Finding]:
+        findings: list[Finding] = []
+        for result in self.manager.hook.gitspec_check_workspace(workspace=table):
+            findings += result or []
+        return findings

@@ -1,0 +1,21 @@
+"""The one exception for problems a user can fix, and the exit codes."""
+from __future__ import annotations
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class GitspecError(Exception):
+    """A problem the user can fix: printed as one line, never with a traceback."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 col: int | None = None, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message, self.path, self.line, self.col = message, path, line, col
+        self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        where = ":".join(str(part) for part in (self.path, self.line, self.col) if part is not None)
+        return f"{where}: {self.message}" if where else self.message

@@ -1,0 +1,73 @@
+"""Findings (what `check` reports) and the ways of printing them.
+
+Findings are plain records so they can be cached in the parse index as tuples.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import astuple, dataclass
+from typing import IO, Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    severity: str
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+
+    def as_tuple(self) -> tuple:
+        return astuple(self)
+
+
+def error(path: str, line: int, col: int, message: str, rule: str) -> Finding:
+    return Finding(path, line, col, ERROR, message, rule)
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
+def write_text(findings: list[Finding], out: IO[str]) -> None:
+    """Plain lines when piped; rich colours on a terminal."""
+    if not findings:
+        return
+    if out.isatty():
+        from rich.console import Console
+        from rich.markup import escape
+
+        console = Console(file=out, highlight=False)
+        colour = {ERROR: "bold red", WARNING: "yellow"}
+        for f in findings:
+            console.print(f"[bold]{escape(f.path)}:{f.line}:{f.col}:[/] "
+                          f"[{colour.get(f.severity, 'cyan')}]{f.severity}:[/] "
+                          f"{escape(f.message)} [dim]\\[{escape(f.rule)}][/]")
+        return
+    out.write("".join(f"{f}\n" for f in findings))
+
+
+def write_json(findings: list[Finding], out: IO[str]) -> None:
+    import json
+
+    keys = ("path", "line", "col", "severity", "message", "rule")
+    json.dump([dict(zip(keys, f.as_tuple())) for f in findings], out, indent=2)
+    out.write("\n")
+
+
+def write_summary(findings: list[Finding], documents: int, out: IO[str] = sys.stderr) -> None:
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = len(findings) - errors
+    files = len({f.path for f in findings})
+    if not findings:
+        out.write(f"gitspec: {documents} documents checked, no findings\n")
+    else:
+        out.write(f"gitspec: {documents} documents checked: {errors} errors, "
+                  f"{warnings} warnings in {files} files\n")

@@ -1,0 +1,38 @@
+"""What cached check results depend on besides the documents themselves.
+
+gitspec's own code and schemas, the workspace's config and local schemas, the
+Python version, and the installed packages (a plugin installed or removed
+changes its site-packages folder's mtime). Cheap: a few stats, no imports.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import gitspec
+
+_PACKAGE = Path(gitspec.__file__).resolve().parent
+
+
+def fingerprint(root: Path, config_bytes: bytes, schemas_folder: str) -> str:
+    parts = [gitspec.__version__, sys.version, config_bytes.decode("utf-8", "replace")]
+    for folder in (_PACKAGE, _PACKAGE / "builtin", _PACKAGE / "templates", _PACKAGE / "schemas",
+                   _PACKAGE.parent / "schemas", root / schemas_folder):
+        parts.append(_folder_stamp(folder))
+    for entry in sys.path:
+        if entry and entry.endswith("-packages"):
+            parts.append(_folder_stamp(Path(entry), files=False))
+    return "\0".join(parts)  # compared whole: hashing would cost more than it saves
+
+
+def _folder_stamp(folder: Path, files: bool = True) -> str:
+    try:
+        stamp = [f"{folder}:{os.stat(folder).st_mtime_ns}"]
+        if files:
+            with os.scandir(folder) as entries:
+                stamp += sorted(f"{e.name}:{e.stat().st_mtime_ns}:{e.stat().st_size}"
+                                for e in entries if e.is_file())
+    except OSError:
+        return f"{folder}:-"
+    return "|".join(stamp)

@@ -1,0 +1,67 @@
+"""Every hook gitspec calls, grouped by phase, each documented.
+
+This is the one place hooks are declared. Built-in kinds and checks implement
+these hooks exactly as third-party plugins do. pluggy calls implementations
+with keyword arguments, so an implementation may accept any subset of the
+arguments named here.
+"""
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("gitspec")
+hookimpl = pluggy.HookimplMarker("gitspec")
+
+
+# --- Discovery: what kinds of document exist --------------------------------
+
+
+@hookspec
+def gitspec_kinds():
+    """Declare the document kinds this plugin provides.
+
+    Called once per run, before any document is read.
+    Return a list of `gitspec.kinds.Kind` (name, JSON Schema file, optional
+    `gitspec new` template and file suffix). A kind declared twice is a
+    configuration error naming both plugins.
+    """
+
+
+@hookspec
+def gitspec_document_symbols(document):
+    """Say which ids a document defines and which ids or addresses it references.
+
+    Called once for each document that parsed and matched its schema, when the
+    file is new or changed (results are cached in the parse index).
+    `document` is a `gitspec.documents.Document`. Return a list of
+    `gitspec.symbols.Definition` and `gitspec.symbols.Reference`, or None when
+    the document's kind is not yours. gitspec resolves references across the
+    workspace and reports unknown ids and cycles.
+    """
+
+
+# --- Checks: findings about documents and the workspace ---------------------
+
+
+@hookspec
+def gitspec_check_document(document, config):
+    """Check one document on its own and return findings.
+
+    Called for each document that parsed and matched its schema, when the file
+    is new or changed (results are cached). `document` is a
+    `gitspec.documents.Document`; `config` is the workspace's
+    `gitspec.config.Config` (plugin options are in `config.plugins`).
+    Return a list of `gitspec.findings.Finding`, or None.
+    """
+
+
+@hookspec
+def gitspec_check_workspace(workspace):
+    """Check the workspace as a whole and return findings.
+
+    Called once per run in which any document changed, after every document's
+    symbols are known. `workspace` is a `gitspec.symbols.SymbolTable`: its
+    `definitions`, `references` and `documents` (id -> `DocumentInfo`), and
+    `values(doc_id)` for a document's parsed sections.
+    Return a list of `gitspec.findings.Finding`, or None.
+    """

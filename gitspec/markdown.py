@@ -1,0 +1,83 @@
+"""Markdown documents: front matter and `##` sections, with line numbers.
+
+Only the document structure is read here; rendering Markdown belongs to the
+renderers. Headings inside fenced code blocks are not headings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gitspec.hashing import normalise_text
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+class MarkdownProblem(Exception):
+    def __init__(self, message: str, line: int, rule: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.rule = message, line, rule
+
+
+@dataclass
+class MarkdownParts:
+    front_matter: str
+    front_matter_line: int  # 1-based line of the first front-matter line
+    title: str | None
+    title_line: int | None
+    sections: dict[str, str] = field(default_factory=dict)
+    section_lines: dict[str, int] = field(default_factory=dict)
+    duplicates: list[tuple[str, int]] = field(default_factory=list)
+
+
+def slug(heading: str) -> str:
+    """`Non-goals` -> `non-goals`, `Success metrics` -> `success-metrics`."""
+    return _SLUG.sub("-", heading.lower()).strip("-")
+
+
+def split_markdown(text: str) -> MarkdownParts:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise MarkdownProblem("Markdown document has no YAML front matter (a first line '---')",
+                              1, "missing-front-matter")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        raise MarkdownProblem("front matter is not closed by a '---' line", 1, "missing-front-matter")
+    parts = MarkdownParts("\n".join(lines[1:end]) + "\n", 2, None, None)
+    _read_body(parts, lines, end + 1)
+    return parts
+
+
+def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
+    fence: str | None = None
+    current: str | None = None
+    body: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            parts.sections[current] = normalise_text("\n".join(body))
+
+    for index in range(start, len(lines)):
+        line = lines[index]
+        opened = _FENCE.match(line)
+        if fence is None and opened:
+            fence = opened.group(1)[0] * len(opened.group(1))
+        elif fence is not None and line.strip().startswith(fence):
+            fence = None
+        elif fence is None and (heading := _HEADING.match(line)):
+            level, text = len(heading.group(1)), heading.group(2)
+            if level == 1:
+                if parts.title is None:
+                    parts.title, parts.title_line = text, index + 1
+                continue
+            close()
+            current, body = slug(text), []
+            if current in parts.sections or current in parts.section_lines:
+                parts.duplicates.append((current, index + 1))
+            parts.section_lines.setdefault(current, index + 1)
+            continue
+        if current is not None:
+            body.append(line)
+    close()

@@ -1,0 +1,129 @@
+"""JSON Schemas: where they are, one validator per kind, errors as findings.
+
+Validators are built once per run (building one is the expensive part), and
+every error is mapped back to the file, line and column it came from.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from gitspec.documents import Document
+from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.findings import Finding, error
+from gitspec.kinds import Kind
+
+_UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)", re.S)
+_MAX_MESSAGE = 240
+
+
+def builtin_schema_dir() -> Path:
+    """Inside the wheel: gitspec/schemas; in a source checkout: ../schemas."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "schemas"
+    return shipped if shipped.is_dir() else package.parent / "schemas"
+
+
+@lru_cache(maxsize=None)
+def load_builtin_schema(name: str) -> dict[str, Any]:
+    return read_schema(builtin_schema_dir() / f"{name}.schema.json")
+
+
+def read_schema(path: Path) -> dict[str, Any]:
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GitspecError(f"cannot read schema: {exc}", str(path), exit_code=EXIT_USAGE) from None
+    except json.JSONDecodeError as exc:
+        raise GitspecError(f"invalid JSON in schema: {exc.msg}", str(path), exc.lineno, exc.colno,
+                           EXIT_USAGE) from None
+    if not isinstance(schema, dict):
+        raise GitspecError("a schema must be a JSON object", str(path), 1, 1, EXIT_USAGE)
+    return schema
+
+
+class SchemaSet:
+    """Every kind's schema, resolvable by `$id` through one `referencing` registry."""
+
+    def __init__(self, kinds: dict[str, Kind]) -> None:
+        from jsonschema import Draft202012Validator
+        from referencing import Registry, Resource
+
+        self.kinds = kinds
+        self._schemas = {name: read_schema(kind.schema) for name, kind in kinds.items()}
+        shared = [load_builtin_schema("common"), *self._schemas.values()]
+        for name, schema in self._schemas.items():
+            try:
+                Draft202012Validator.check_schema(schema)
+            except Exception as exc:  # jsonschema's SchemaError
+                raise GitspecError(f"schema of kind '{name}' is not a valid JSON Schema: "
+                                   f"{getattr(exc, 'message', exc)}", str(kinds[name].schema),
+                                   exit_code=EXIT_USAGE) from None
+        resources = [(s["$id"], Resource.from_contents(s)) for s in shared if "$id" in s]
+        self._registry = Registry().with_resources(resources)
+        self._validators: dict[str, Any] = {}
+
+    def validator(self, kind: str) -> Any:
+        if kind not in self._validators:
+            from jsonschema import Draft202012Validator
+
+            self._validators[kind] = Draft202012Validator(self._schemas[kind], registry=self._registry)
+        return self._validators[kind]
+
+    def properties(self, kind: str) -> list[str]:
+        header = load_builtin_schema("common")["$defs"]["header"]["properties"]
+        return [*header, *self._schemas[kind].get("properties", {})]
+
+    def check(self, document: Document) -> list[Finding]:
+        from jsonschema.exceptions import best_match
+
+        findings = []
+        for err in self.validator(document.kind).iter_errors(document.instance()):
+            if err.context:
+                err = best_match(err.context)
+            findings.extend(_findings(document, err, self))
+        return findings
+
+
+def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]:
+    path = tuple(err.absolute_path)
+    where = document.address(path)
+    if err.validator in ("additionalProperties", "unevaluatedProperties"):
+        known = schemas.properties(document.kind) if not path else list(err.schema.get("properties", {}))
+        return [_unknown_key(document, path, key, known) for key in _unexpected(err)]
+    if err.validator == "required":
+        missing = [key for key in err.validator_value if key not in err.instance]
+        line, col = document.locate(path)
+        what = "section" if document.format == "markdown" and not path else "key"
+        return [error(document.path, line, col, f"{where}: missing required {what} '{key}'", "schema")
+                for key in missing]
+    line, col = document.locate(path)
+    message = err.message
+    if err.validator == "type" and err.validator_value == "string" and isinstance(err.instance, (int, float)):
+        message += " (YAML read it as a number: quote it to keep it as text)"
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE] + "…"
+    return [error(document.path, line, col, f"{where}: {message}", "schema")]
+
+
+def _unexpected(err: Any) -> list[str]:
+    match = _UNEXPECTED.search(err.message)
+    if match:
+        try:
+            return [str(key) for key in ast.literal_eval(f"[{match.group(1)}]")]
+        except (ValueError, SyntaxError):
+            pass
+    return [key for key in err.instance if key not in err.schema.get("properties", {})]
+
+
+def _unknown_key(document: Document, path: tuple, key: str, known: list[str]) -> Finding:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    line, col = document.locate_key(path, key)
+    what = "section" if document.format == "markdown" and key in document.section_lines else "key"
+    return error(document.path, line, col, f"{document.address(path)}: unknown {what} '{key}'{hint}", "schema")

@@ -1,0 +1,80 @@
+"""Ids that documents define, references they make, and the table that resolves them.
+
+Records are small and kept as tuples in the parse index, so a run in which one
+file changed re-reads only that file and still resolves every reference.
+"""
+from __future__ import annotations
+
+import marshal
+from dataclasses import astuple, dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    namespace: str  # "document", "requirement", "task", "feature", ...
+    path: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    target: str
+    namespaces: tuple[str, ...]  # what the target may be; ("address",) for addresses
+    source: str  # the id of the document or item that makes the reference
+    relation: str  # "parent", "dependsOn", "links", ... (cycles are looked for per relation)
+    path: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: str
+    kind: str
+    path: str
+    sections: tuple[str, ...]
+
+
+def pack(symbols: list[Definition | Reference]) -> list[tuple]:
+    return [("d" if isinstance(s, Definition) else "r", *astuple(s)) for s in symbols]
+
+
+def unpack(rows: list[tuple]) -> list[Definition | Reference]:
+    out: list[Definition | Reference] = []
+    for tag, *fields in rows:
+        if tag == "d":
+            out.append(Definition(*fields))
+        else:
+            fields[1] = tuple(fields[1])
+            out.append(Reference(*fields))
+    return out
+
+
+class SymbolTable:
+    """Every document's definitions and references, for workspace-wide checks."""
+
+    def __init__(self, values_loader: Callable[[str], bytes | None]) -> None:
+        self.definitions: dict[str, list[Definition]] = {}
+        self.references: list[Reference] = []
+        self.documents: dict[str, DocumentInfo] = {}
+        self._values_loader = values_loader
+        self._values: dict[str, Any] = {}
+
+    def add(self, info: DocumentInfo | None, symbols: list[Definition | Reference]) -> None:
+        if info is not None and info.id not in self.documents:
+            self.documents[info.id] = info
+        for symbol in symbols:
+            if isinstance(symbol, Definition):
+                self.definitions.setdefault(symbol.id, []).append(symbol)
+            else:
+                self.references.append(symbol)
+
+    def values(self, doc_id: str) -> dict[str, Any] | None:
+        """A document's sections as parsed (read from the index on demand)."""
+        if doc_id not in self._values:
+            blob = self._values_loader(doc_id)
+            self._values[doc_id] = marshal.loads(blob) if blob is not None else None
+        return self._values[doc_id]

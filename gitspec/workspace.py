@@ -1,0 +1,88 @@
+"""The workspace: its root, its configuration and the document files in it.
+
+Finding files must stay cheap: a no-op check is mostly this scan plus stats.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitspec.config import CONFIG_FILE, Config
+from gitspec.errors import EXIT_USAGE, GitspecError
+
+# Files in spec folders with these suffixes are documents; others are ignored.
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".md")
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding gitspec.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise GitspecError(f"no {CONFIG_FILE} in {start} or any parent folder: run 'gitspec init' first",
+                       exit_code=EXIT_USAGE)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config: Config
+
+    @property
+    def store(self) -> Path:
+        return self.root / ".gitspec"
+
+    def document_files(self) -> list[str]:
+        """Workspace-relative paths ('/'-separated) of every document, sorted."""
+        exclude = _exclusion(self.config.exclude)
+        found: set[str] = set()
+        for folder in self.config.specs:
+            top = self.root / folder
+            if not top.is_dir():
+                raise GitspecError(f"spec folder '{folder}' does not exist (key 'specs')",
+                                   CONFIG_FILE, exit_code=EXIT_USAGE)
+            _walk(str(top), folder.strip("/").rstrip("/"), exclude, found)
+        return sorted(found)
+
+    def relative(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root).as_posix()
+
+
+def _exclusion(patterns: tuple[str, ...]) -> re.Pattern | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns))
+
+
+def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child = f"{rel}/{entry.name}" if rel not in ("", ".") else entry.name
+            if exclude is not None and exclude.match(child):
+                continue
+            if entry.is_dir():
+                _walk(entry.path, child, exclude, found)
+            elif entry.name.endswith(DOCUMENT_SUFFIXES):
+                found.add(child)
+
+
+def local_kinds(workspace: Workspace) -> dict:
+    """Kinds the workspace adds: `<schemas>/<kind>.schema.json`, `<templates>/<kind>.yaml|.md`."""
+    from gitspec.kinds import Kind
+
+    folder = workspace.root / workspace.config.schemas
+    templates = workspace.root / workspace.config.templates
+    kinds = {}
+    if folder.is_dir():
+        for schema in sorted(folder.glob("*.schema.json")):
+            name = schema.name[: -len(".schema.json")]
+            md = templates / f"{name}.md"
+            template, suffix = (md, ".md") if md.is_file() else (templates / f"{name}.yaml", ".yaml")
+            kinds[name] = Kind(name, schema, template if template.is_file() else None, suffix)
+    return kinds

@@ -1,0 +1,232 @@
+"""Fast YAML reading for checks: libyaml's parser, YAML 1.2 scalars, positions kept.
+
+Never used to rewrite a file (ruamel's round-trip does that), never expands
+aliases without bound, and never turns dates or `yes`/`no` into other types.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.cyaml import CParser
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+# Aliases may repeat a subtree; past this many extra nodes it is a "billion laughs".
+ALIAS_EXPANSION_LIMIT = 100_000
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
+
+# Plain scalars that YAML 1.1 tools (PyYAML, many editors) read as something
+# other than what YAML 1.2 says: the same file would mean two things.
+_AMBIGUOUS = re.compile(
+    r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)"
+    r"|[-+]?0[0-9_]+"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+)
+
+
+class YamlProblem(Exception):
+    """A problem in the YAML text, with its 1-based position."""
+
+    def __init__(self, message: str, line: int, col: int, rule: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col, self.rule = message, line, col, rule
+
+
+class _Resolver(BaseResolver):
+    """YAML 1.2 core schema: no timestamps, only true/false are booleans."""
+
+
+for _tag, _pattern, _first in (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):
+    _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+class _Composer(CParser, _Resolver):
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        _Resolver.__init__(self)
+
+
+@dataclass
+class YamlTree:
+    """A parsed YAML document: its value, and its node tree for positions."""
+
+    value: Any
+    root: Node | None
+    line_offset: int = 0
+
+    def locate(self, path: tuple | list) -> tuple[int, int]:
+        """1-based (line, col) of the value at `path`, or of its nearest parent."""
+        node = self.root
+        if node is None:
+            return 1 + self.line_offset, 1
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+
+    def locate_key(self, path: tuple | list, key: str) -> tuple[int, int]:
+        """Position of `key` itself inside the mapping at `path`."""
+        node = self.root
+        for step in path:
+            node = _child(node, step) if node is not None else None
+        if isinstance(node, MappingNode):
+            for key_node, _ in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.value == key:
+                    mark = key_node.start_mark
+                    return mark.line + 1 + self.line_offset, mark.column + 1
+        return self.locate(path)
+
+
+def _child(node: Node, step: Any) -> Node | None:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == str(step):
+                return value_node
+    elif isinstance(node, SequenceNode) and isinstance(step, int):
+        if 0 <= step < len(node.value):
+            return node.value[step]
+    return None
+
+
+def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
+    """Parse one YAML document. Raises YamlProblem for anything gitspec refuses."""
+    composer = _Composer(text)
+    try:
+        root = composer.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "single document" in str(exc):
+            problem = "more than one YAML document in the file"
+        raise YamlProblem(f"YAML syntax error: {problem}", line + line_offset, col, "yaml-syntax") from None
+    if root is None:
+        return YamlTree(None, None, line_offset)
+    _check_expansion(root, line_offset)
+    try:
+        value = _Builder(line_offset).build(root)
+    except RecursionError:
+        raise YamlProblem("YAML nested too deeply", 1 + line_offset, 1, "yaml-depth") from None
+    return YamlTree(value, root, line_offset)
+
+
+def _check_expansion(root: Node, line_offset: int) -> None:
+    """Refuse recursive aliases and aliases that would expand past the limit."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    distinct = 0
+
+    def size(node: Node) -> int:
+        nonlocal distinct
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise YamlProblem("recursive YAML alias", node.start_mark.line + 1 + line_offset,
+                              node.start_mark.column + 1, "yaml-alias")
+        distinct += 1
+        if isinstance(node, ScalarNode):
+            sizes[key] = 1
+            return 1
+        open_nodes.add(key)
+        children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+        total = 1 + sum(size(child) for child in children)
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        expanded = size(root)
+    except RecursionError:
+        raise YamlProblem("YAML nested too deeply", 1 + line_offset, 1, "yaml-depth") from None
+    if expanded - distinct > ALIAS_EXPANSION_LIMIT:
+        raise YamlProblem(
+            f"YAML aliases expand to {expanded:,} nodes from {distinct:,} "
+            f"(limit {ALIAS_EXPANSION_LIMIT:,} extra): refusing an alias bomb",
+            root.start_mark.line + 1 + line_offset, root.start_mark.column + 1, "yaml-alias")
+
+
+class _Builder:
+    """Turns composed nodes into plain JSON-like values, refusing what YAML would silently change."""
+
+    def __init__(self, line_offset: int) -> None:
+        self.line_offset = line_offset
+        self.built: dict[int, Any] = {}
+
+    def _problem(self, node: Node, message: str, rule: str) -> YamlProblem:
+        mark = node.start_mark
+        return YamlProblem(message, mark.line + 1 + self.line_offset, mark.column + 1, rule)
+
+    def build(self, node: Node) -> Any:
+        key = id(node)
+        if key in self.built:  # an alias: share the value, as YAML means
+            return self.built[key]
+        if node.tag not in _ALLOWED_TAGS:
+            raise self._problem(node, f"YAML tag {node.tag!r} is not allowed", "yaml-tag")
+        if isinstance(node, ScalarNode):
+            value = self._scalar(node)
+        elif isinstance(node, SequenceNode):
+            value = [self.build(child) for child in node.value]
+        else:
+            value = self._mapping(node)
+        self.built[key] = value
+        return value
+
+    def _mapping(self, node: MappingNode) -> dict:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self._problem(key_node, "mapping keys must be plain text", "yaml-key")
+            name = key_node.value
+            if name in result:
+                raise self._problem(
+                    key_node, f"duplicate key {name!r} (first at line {first_line[name]})", "duplicate-key")
+            first_line[name] = key_node.start_mark.line + 1 + self.line_offset
+            result[name] = self.build(value_node)
+        return result
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        text, tag = node.value, node.tag
+        if not node.style and tag in (_STR, _INT) and _AMBIGUOUS.fullmatch(text):
+            raise self._problem(
+                node, f"unquoted {text!r} means different things to different YAML readers; quote it",
+                "ambiguous-scalar")
+        if tag == _STR:
+            return text
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return text.lower() == "true"
+        try:
+            if tag == _INT:
+                return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+            lowered = text.lower()
+            if lowered.endswith(".inf") or lowered == ".nan":
+                return float(lowered.replace(".", ""))
+            return float(text)
+        except ValueError:
+            raise self._problem(node, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}", "yaml-tag") from None

@@ -1,0 +1,1 @@
+"""Example gitspec plugin: the `risk` kind."""

@@ -1,0 +1,112 @@
+"""Fixtures: real git repositories in tmp_path and the installed `gitspec` as a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "billing-dashboard"
+GITSPEC = shutil.which("gitspec", path=str(Path(sys.executable).parent)) or "gitspec"
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Ada Tester", "GIT_AUTHOR_EMAIL": "ada@example.invalid",
+    "GIT_COMMITTER_NAME": "Ada Tester", "GIT_COMMITTER_EMAIL": "ada@example.invalid",
+}
+
+CONFIG = "specs:\n  - specs\noutput: build\npage_size: A4\nexclude: []\nmax_file_size: 1048576\n"
+
+
+class Result:
+    def __init__(self, completed: subprocess.CompletedProcess) -> None:
+        self.code = completed.returncode
+        self.out = completed.stdout
+        self.err = completed.stderr
+
+    def json(self):
+        return json.loads(self.out)
+
+    def __repr__(self) -> str:
+        return f"<exit {self.code}\nstdout:\n{self.out}\nstderr:\n{self.err}>"
+
+
+def run_gitspec(cwd: Path, *args: str, env: dict | None = None, input: str | None = None) -> Result:
+    full_env = {k: v for k, v in os.environ.items() if k != "GITSPEC_TRACE_HOOKS"}
+    full_env.update(GIT_ENV, **(env or {}))
+    return Result(subprocess.run([GITSPEC, *args], cwd=cwd, capture_output=True, text=True, env=full_env,
+                                 input=input, timeout=120))
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout
+
+
+def make_repo(root: Path, files: dict[str, str | bytes], commit: bool = True) -> Path:
+    """A git repository at `root` holding `files` (path -> text or bytes), committed."""
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    write_files(root, files)
+    if commit:
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "specs")
+    return root
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A factory: repo({path: content}) -> a committed workspace with gitspec.yaml."""
+
+    def build(files: dict[str, str | bytes] | None = None, config: str = CONFIG) -> Path:
+        return make_repo(tmp_path / "ws", {"gitspec.yaml": config, "specs/.keep": "", **(files or {})})
+
+    return build
+
+
+@pytest.fixture
+def example(tmp_path):
+    """A copy of the bundled example workspace, as its own git repository."""
+    target = tmp_path / "billing-dashboard"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".gitspec", "build"))
+    return make_repo(target, {})
+
+
+def requirements_doc(doc_id: str = "reqs", items: str = "") -> str:
+    return f"kind: requirements\nid: {doc_id}\ntitle: Requirements\nitems:\n{items}"
+
+
+def requirement(req_id: str, parent: str | None = None, links: str | None = None) -> str:
+    text = (f"  - id: {req_id}\n    title: Title of {req_id}\n    statement: The system shall do {req_id}.\n"
+            f"    acceptance:\n      - It does {req_id}.\n    priority: must\n")
+    if parent:
+        text += f"    parent: {parent}\n"
+    if links:
+        text += f"    links: {links}\n"
+    return text
+
+
+def tasks_doc(doc_id: str = "tasks", items: str = "") -> str:
+    return f"kind: tasks\nid: {doc_id}\ntitle: Tasks\nitems:\n{items}"
+
+
+def task(task_id: str, requirements: str = "[REQ-001]", depends: str | None = None) -> str:
+    text = (f"  - id: {task_id}\n    title: Do {task_id}\n    requirements: {requirements}\n"
+            f"    status: todo\n    priority: p1\n    ownerRole: backend\n")
+    if depends:
+        text += f"    dependsOn: {depends}\n"
+    return text
