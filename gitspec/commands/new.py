@@ -13,6 +13,8 @@ from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError
 from gitspec.workspace import Workspace, find_root, local_kinds
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ITEM_ID = re.compile(r"\b([A-Z][A-Z0-9]*)-([0-9]+)\b")
+_DEFINED_ID = re.compile(r"(?<=\bid: )([A-Z][A-Z0-9]*)-([0-9]+)\b")
 
 
 def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
@@ -32,6 +34,7 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     title = title or doc_id.replace("-", " ").capitalize()
     text = string.Template(template.read_text(encoding="utf-8")).safe_substitute(
         id=doc_id, title=json.dumps(title, ensure_ascii=False)[1:-1])
+    text = _fresh_item_ids(text, workspace)
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
     if not create_new(target, text.encode("utf-8")):
         raise GitspecError(f"{workspace.relative(target)} already exists; not overwritten",
@@ -48,3 +51,22 @@ def _template(workspace: Workspace, kind) -> Path:
         raise GitspecError(f"kind '{kind.name}' has no template; add {workspace.config.templates}/"
                            f"{kind.name}{kind.suffix}", exit_code=EXIT_USAGE)
     return kind.template
+
+
+def _fresh_item_ids(text: str, workspace: Workspace) -> str:
+    """Renumber the items the skeleton defines (`id: FEAT-001`) past the ids the workspace uses.
+
+    References to ids the skeleton does not define (a task's REQ-001) are left alone.
+    """
+    used: dict[str, int] = {}
+    for rel in workspace.document_files():
+        content = (workspace.root / rel).read_text(encoding="utf-8", errors="replace")
+        for prefix, number in _ITEM_ID.findall(content):
+            used[prefix] = max(used.get(prefix, 0), int(number))
+    renamed: dict[str, str] = {}
+    for match in _DEFINED_ID.finditer(text):
+        prefix, number = match.groups()
+        if prefix in used and match.group(0) not in renamed:
+            used[prefix] += 1
+            renamed[f"{prefix}-{number}"] = f"{prefix}-{used[prefix]:0{len(number)}d}"
+    return _ITEM_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)

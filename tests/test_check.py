@@ -1,0 +1,151 @@
+"""`gitspec check` as a user runs it: references, cycles, addresses, formats, exit codes."""
+from __future__ import annotations
+
+from conftest import requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
+
+
+def test_clean_workspace_exits_0(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002", "REQ-001"))})
+    result = run_gitspec(ws, "check")
+    assert result.code == 0, result
+    assert result.out == ""
+    assert "2 documents checked" not in result.err and "1 documents checked, no findings" in result.err
+
+
+def test_unknown_parent_and_task_links_are_named(repo):
+    ws = repo({
+        "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002", "REQ-009")),
+        "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[REQ-001, REQ-077]") + task("TASK-002", depends="[TASK-009]")),
+    })
+    result = run_gitspec(ws, "check")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert "specs/reqs.yaml:17:13: error: unknown requirement 'REQ-009' (did you mean 'REQ-002'?) [unknown-reference]" in lines
+    assert any(line.startswith("specs/tasks.yaml:7:29: error: unknown requirement 'REQ-077'") for line in lines)
+    assert any(line.startswith("specs/tasks.yaml:17:17: error: unknown task 'TASK-009'") for line in lines)
+
+
+def test_reference_to_the_wrong_kind_of_id(repo):
+    ws = repo({
+        "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+        "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[TASK-001]")),
+    })
+    result = run_gitspec(ws, "check")
+    assert "'TASK-001' is a task, not a requirement [unknown-reference]" in result.out
+
+
+def test_task_dependency_cycle_is_named(repo):
+    items = (task("TASK-001", depends="[TASK-003]") + task("TASK-002", depends="[TASK-001]")
+             + task("TASK-003", depends="[TASK-002]") + task("TASK-004", depends="[TASK-004]"))
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+               "specs/tasks.yaml": tasks_doc("tasks", items)})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1
+    assert "error: dependsOn cycle: TASK-001 → TASK-003 → TASK-002 → TASK-001 [cycle]" in result.out
+    assert "error: dependsOn cycle: TASK-004 → TASK-004 [cycle]" in result.out
+    assert result.out.count("[cycle]") == 2
+
+
+def test_requirement_parent_cycle(repo):
+    items = requirement("REQ-001", "REQ-002") + requirement("REQ-002", "REQ-001")
+    result = run_gitspec(repo({"specs/reqs.yaml": requirements_doc("reqs", items)}), "check")
+    assert "parent cycle: REQ-001 → REQ-002 → REQ-001 [cycle]" in result.out
+
+
+def test_addresses_resolve_to_sections_and_pointers(repo):
+    items = (requirement("REQ-001", links="['reqs#items/0/title']") + requirement("REQ-002", links="['reqs#itemz']")
+             + requirement("REQ-003", links="['reqs#items/9']") + requirement("REQ-004", links="['nowhere#items']"))
+    result = run_gitspec(repo({"specs/reqs.yaml": requirements_doc("reqs", items)}), "check")
+    assert result.code == 1
+    assert "address 'reqs#itemz': document 'reqs' has no section 'itemz' (did you mean 'items'?)" in result.out
+    assert "address 'reqs#items/9': nothing at '/9' in that section" in result.out
+    assert "address 'nowhere#items': no document with id 'nowhere'" in result.out
+    assert "reqs#items/0/title" not in result.out
+
+
+def test_entity_names_in_relationships(repo):
+    ws = repo({})
+    assert run_gitspec(ws, "new", "architecture", "architecture").code == 0
+    path = ws / "specs" / "architecture.yaml"
+    text = path.read_text()
+    assert "  relationships: []" in text
+    path.write_text(text.replace("  relationships: []", "  relationships:\n    - {from: Item, to: Ghost, type: many-to-one}"))
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    assert "unknown entity 'Ghost' in architecture#dataModel/relationships/0/to [unknown-reference]" in result.out
+
+
+def test_prd_requirement_mentions_must_exist(example):
+    prd = example / "specs" / "prd.md"
+    prd.write_text(prd.read_text().replace("## Requirements\n", "## Requirements\n\n- REQ-999 is new.\n", 1))
+    result = run_gitspec(example, "check")
+    assert result.code == 1
+    assert "specs/prd.md:" in result.out and "unknown requirement 'REQ-999'" in result.out
+
+
+def test_json_format(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", "REQ-404"))})
+    result = run_gitspec(ws, "check", "--format", "json")
+    assert result.code == 1
+    [finding] = result.json()
+    assert finding == {"path": "specs/reqs.yaml", "line": 11, "col": 13, "severity": "error",
+                       "message": "unknown requirement 'REQ-404' (did you mean 'REQ-001'?)",
+                       "rule": "unknown-reference"}
+
+
+def test_paths_limit_the_report_but_not_the_resolution(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", "REQ-404")),
+               "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[REQ-001]", "[TASK-404]"))})
+    only_tasks = run_gitspec(ws, "check", "specs/tasks.yaml")
+    assert "TASK-404" in only_tasks.out and "REQ-404" not in only_tasks.out
+    assert run_gitspec(ws, "check", "specs").out.count("error") == 2
+    missing = run_gitspec(ws, "check", "specs/nope.yaml")
+    assert missing.code == 2 and "no such file or folder: specs/nope.yaml" in missing.err
+
+
+def test_outside_a_workspace_is_a_usage_error(tmp_path):
+    result = run_gitspec(tmp_path, "check")
+    assert result.code == 2
+    assert "no gitspec.yaml" in result.err and "gitspec init" in result.err
+
+
+def test_unknown_option_is_a_usage_error(repo):
+    result = run_gitspec(repo({}), "check", "--format", "xml")
+    assert result.code == 2 and "invalid choice" in result.err
+
+
+def test_internal_error_exits_3_with_the_traceback_in_a_log(repo, tmp_path):
+    """A plugin that crashes: one line on screen, the traceback in .gitspec/logs."""
+    plugin_dir = tmp_path / "crashy"
+    write_files(plugin_dir, {
+        "crashy_plugin.py": "from gitspec import hookimpl\n\n@hookimpl\ndef gitspec_check_workspace(workspace):\n"
+                            "    raise RuntimeError('plugin bug')\n",
+        "crashy-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: crashy\nVersion: 1.0\n",
+        "crashy-1.0.dist-info/entry_points.txt": "[gitspec]\ncrashy = crashy_plugin\n",
+    })
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    result = run_gitspec(ws, "check", env={"PYTHONPATH": str(plugin_dir)})
+    assert result.code == 3, result
+    assert "Traceback" not in result.out + result.err
+    [line] = result.err.splitlines()
+    assert "internal error (RuntimeError: plugin bug)" in line
+    logs = list((ws / ".gitspec" / "logs").glob("crash-*.log"))
+    assert len(logs) == 1 and "RuntimeError: plugin bug" in logs[0].read_text()
+
+
+def test_workspace_kinds_from_local_schemas(repo):
+    schema = """{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://example.invalid/glossary.schema.json",
+  "type": "object",
+  "$ref": "https://gitspec.dev/schemas/common.schema.json#/$defs/header",
+  "properties": {"kind": {"const": "glossary"}, "terms": {"type": "object", "additionalProperties": {"type": "string"}}},
+  "required": ["terms"],
+  "unevaluatedProperties": false
+}"""
+    ws = repo({"schemas/glossary.schema.json": schema,
+               "specs/glossary.yaml": "kind: glossary\nid: glossary\ntitle: Glossary\nterms:\n  MRR: monthly recurring revenue\n"})
+    assert run_gitspec(ws, "check").code == 0
+    (ws / "specs" / "glossary.yaml").write_text("kind: glossary\nid: glossary\ntitle: Glossary\nterms:\n  MRR: 12\n")
+    result = run_gitspec(ws, "check")
+    assert result.code == 1 and "specs/glossary.yaml:5:8: error: glossary#terms/MRR: 12 is not of type 'string'" in result.out
