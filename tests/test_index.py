@@ -1,0 +1,127 @@
+"""The parse index: a no-op check reads nothing, an edit re-reads one file, corruption and races are safe."""
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+from conftest import GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc
+
+TRACE = {"GITSPEC_TRACE_HOOKS": "1"}
+
+
+def _workspace(repo):
+    ws = repo({
+        "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002", "REQ-001")),
+        "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001")),
+        "specs/more.yaml": requirements_doc("more", requirement("REQ-003", "REQ-404")),
+    })
+    _age(ws)
+    return ws
+
+
+def _age(ws):
+    """Make every document older than the racy-clean window, as files normally are."""
+    past = time.time() - 60
+    for path in (ws / "specs").rglob("*.yaml"):
+        os.utime(path, (past, past))
+
+
+def _parsed(result) -> int:
+    return result.err.count("gitspec hook: gitspec_document_symbols(")
+
+
+def test_no_op_check_parses_nothing_and_calls_no_hook(repo):
+    ws = _workspace(repo)
+    first = run_gitspec(ws, "check", env=TRACE)
+    assert _parsed(first) == 3
+    second = run_gitspec(ws, "check", env=TRACE)
+    assert "gitspec hook:" not in second.err
+    assert (second.code, second.out) == (first.code, first.out) == (1, second.out)
+    assert "REQ-404" in second.out
+
+
+def test_an_edit_re_parses_only_that_file(repo):
+    ws = _workspace(repo)
+    run_gitspec(ws, "check")
+    (ws / "specs" / "more.yaml").write_text(requirements_doc("more", requirement("REQ-003", "REQ-001")))
+    _age(ws)
+    result = run_gitspec(ws, "check", env=TRACE)
+    assert _parsed(result) == 1
+    assert result.code == 0, result  # the cross-file check still saw every other file
+
+
+def test_touch_without_change_is_not_re_parsed(repo):
+    ws = _workspace(repo)
+    run_gitspec(ws, "check")
+    os.utime(ws / "specs" / "reqs.yaml")
+    result = run_gitspec(ws, "check", env=TRACE)
+    assert _parsed(result) == 0 and "REQ-404" in result.out
+
+
+def test_deleted_and_added_files_are_noticed(repo):
+    ws = _workspace(repo)
+    run_gitspec(ws, "check")
+    (ws / "specs" / "more.yaml").unlink()
+    assert run_gitspec(ws, "check").code == 0
+    (ws / "specs" / "dup.yaml").write_text(requirements_doc("dup", requirement("REQ-001")))
+    result = run_gitspec(ws, "check")
+    assert "duplicate id 'REQ-001'" in result.out
+
+
+def test_racy_edit_within_the_same_second_is_seen(repo):
+    """An edit that keeps size and mtime (coarse clocks) must still be noticed."""
+    ws = _workspace(repo)
+    path = ws / "specs" / "more.yaml"
+    os.utime(path, None)  # fresh mtime, inside the racy window
+    run_gitspec(ws, "check")
+    stat = path.stat()
+    path.write_text(path.read_text().replace("REQ-404", "REQ-001"))  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    result = run_gitspec(ws, "check")
+    assert result.code == 0, result
+
+
+def test_corrupt_index_is_discarded(repo):
+    ws = _workspace(repo)
+    run_gitspec(ws, "check")
+    index = ws / ".gitspec" / "index"
+    data = bytearray(index.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    index.write_bytes(bytes(data))
+    result = run_gitspec(ws, "check", env=TRACE)
+    assert _parsed(result) == 3 and result.code == 1 and "REQ-404" in result.out
+    index.write_bytes(b"garbage")
+    assert run_gitspec(ws, "check").code == 1
+    index.write_bytes(b"")
+    assert run_gitspec(ws, "check").code == 1
+
+
+def test_store_explains_itself(repo):
+    ws = _workspace(repo)
+    run_gitspec(ws, "check")
+    store = ws / ".gitspec"
+    assert (store / ".gitignore").read_text() == "*\n"
+    assert (store / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert "safe to delete" in (store / "README").read_text()
+
+
+def test_config_change_invalidates_cached_results(repo):
+    ws = _workspace(repo)
+    run_gitspec(ws, "check")
+    (ws / "gitspec.yaml").write_text("specs: [specs]\nexclude: ['specs/more.yaml']\n")
+    assert run_gitspec(ws, "check").code == 0
+
+
+def test_parallel_checks_agree_and_leave_a_valid_index(repo):
+    ws = _workspace(repo)
+    for round_ in range(3):
+        procs = [subprocess.Popen([GITSPEC, "check", "--format", "json"], cwd=ws, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        outputs = [p.communicate(timeout=60) for p in procs]
+        assert [p.returncode for p in procs] == [1] * 4
+        assert len({out for out, _ in outputs}) == 1
+        (ws / "specs" / "tasks.yaml").write_text(tasks_doc("tasks", task("TASK-001") + task(f"TASK-10{round_}")))
+    result = run_gitspec(ws, "check", env=TRACE)
+    assert result.code == 1 and not list((ws / ".gitspec").glob(".index.*.tmp"))

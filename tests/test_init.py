@@ -1,0 +1,62 @@
+"""`gitspec init` and gitspec.yaml: idempotent set-up, config errors naming the key (exit 2)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_repo, run_gitspec
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts}
+
+
+def test_init_in_a_fresh_git_folder_then_check(tmp_path):
+    ws = make_repo(tmp_path / "fresh", {}, commit=False)
+    first = run_gitspec(ws, "init")
+    assert first.code == 0, first
+    assert (ws / "gitspec.yaml").is_file() and (ws / "specs").is_dir()
+    assert ".gitspec/" in (ws / ".gitignore").read_text().splitlines()
+    check = run_gitspec(ws, "check")
+    assert check.code == 0 and "0 documents checked, no findings" in check.err
+
+
+def test_init_twice_changes_nothing(tmp_path):
+    ws = make_repo(tmp_path / "fresh", {".gitignore": "node_modules"}, commit=False)
+    run_gitspec(ws, "init")
+    before = _snapshot(ws)
+    again = run_gitspec(ws, "init")
+    assert again.code == 0 and "already initialised" in again.out
+    assert _snapshot(ws) == before
+    assert (ws / ".gitignore").read_text() == "node_modules\n.gitspec/\n"
+
+
+def test_init_keeps_an_existing_config(tmp_path):
+    ws = make_repo(tmp_path / "fresh", {"gitspec.yaml": "specs: [docs]\n", ".gitignore": "/.gitspec\n"}, commit=False)
+    result = run_gitspec(ws, "init")
+    assert result.code == 0
+    assert (ws / "gitspec.yaml").read_text() == "specs: [docs]\n"
+    assert (ws / ".gitignore").read_text() == "/.gitspec\n"
+
+
+@pytest.mark.parametrize("config, expected", [
+    ("specs: [specs]\npage_sise: A4\n", "gitspec.yaml:2:1: error: unknown key 'page_sise' (did you mean 'page_size'?)"),
+    ("specs: [specs]\npage_size: A5\n", "gitspec.yaml:2:12: error: key 'page_size': 'A5' is not one of ['A4', 'Letter']"),
+    ("specs: specs\n", "gitspec.yaml:1:8: error: key 'specs': 'specs' is not of type 'array'"),
+    ("specs: [specs]\nmax_file_size: big\n", "gitspec.yaml:2:16: error: key 'max_file_size': 'big' is not of type 'integer'"),
+    ("specs: [../elsewhere]\n", "gitspec.yaml:1:8: error: key 'specs': '../elsewhere' must be a folder inside the workspace"),
+    ("specs: [specs\n", "gitspec.yaml:2:1: error: YAML syntax error"),
+    ("- specs\n", "gitspec.yaml:1:1: error: gitspec.yaml must be a mapping of keys"),
+    ("specs: [missing]\n", "gitspec.yaml:1:1: error: spec folder 'missing' does not exist (key 'specs')"),
+])
+def test_config_errors_name_the_key_and_exit_2(repo, config, expected):
+    result = run_gitspec(repo({}, config=config), "check")
+    assert result.code == 2, result
+    assert result.err.startswith(expected), result
+    assert len(result.err.splitlines()) == 1 and "Traceback" not in result.err
+
+
+def test_exclude_globs(repo):
+    ws = repo({"specs/drafts/half.yaml": "kind: nonsense\n", "specs/ok.yaml": "kind: requirements\n"},
+              config="specs: [specs]\nexclude: ['specs/drafts/*', 'specs/ok.yaml']\n")
+    result = run_gitspec(ws, "check")
+    assert result.code == 0 and "0 documents checked" in result.err

@@ -1,0 +1,58 @@
+"""`gitspec new KIND ID`: every kind's skeleton passes check; nothing is ever overwritten."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_gitspec
+
+KINDS = ["product", "brand", "design", "architecture", "ui", "launch", "evolution", "code", "prd",
+         "requirements", "tasks", "evidence"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_skeleton_of_every_kind_is_schema_valid(repo, kind):
+    ws = repo({})
+    result = run_gitspec(ws, "new", kind, f"my-{kind}", "--title", 'Billing "v2": yes')
+    assert result.code == 0, result
+    suffix = ".md" if kind == "prd" else ".yaml"
+    assert result.out == f"gitspec: wrote specs/my-{kind}{suffix}\n"
+    check = run_gitspec(ws, "check", "--format", "json")
+    assert [f for f in check.json() if f["rule"] != "unknown-reference"] == []
+
+
+def test_a_whole_set_of_skeletons_checks_clean(repo):
+    ws = repo({})
+    for kind in KINDS:
+        assert run_gitspec(ws, "new", kind, f"my-{kind}").code == 0
+    assert run_gitspec(ws, "check").code == 0
+    # a second product gets fresh ids instead of duplicates
+    assert run_gitspec(ws, "new", "product", "other-product").code == 0
+    result = run_gitspec(ws, "check")
+    assert result.code == 0, result
+    assert "id: FEAT-002" in (ws / "specs" / "other-product.yaml").read_text()
+
+
+def test_new_refuses_to_overwrite(repo):
+    ws = repo({"specs/reqs.yaml": "precious\n"})
+    result = run_gitspec(ws, "new", "requirements", "reqs")
+    assert result.code == 1
+    assert result.err == "gitspec: error: specs/reqs.yaml already exists; not overwritten\n"
+    assert (ws / "specs" / "reqs.yaml").read_text() == "precious\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["wishlist", "x"], "argument KIND: unknown kind 'wishlist' (known kinds: architecture, brand,"),
+    (["requirements", "Bad_ID"], "argument ID: 'Bad_ID' is not a document id"),
+])
+def test_bad_arguments_exit_2(repo, args, message):
+    result = run_gitspec(repo({}), "new", *args)
+    assert result.code == 2 and message in result.err
+
+
+def test_workspace_template_overrides_the_shipped_one(repo):
+    template = "kind: requirements\nid: \"$id\"\ntitle: \"$title\"\nitems:\n  - id: REQ-100\n    title: Ours\n" \
+               "    statement: Team template.\n    acceptance: [It is ours.]\n    priority: should\n"
+    ws = repo({"templates/requirements.yaml": template})
+    assert run_gitspec(ws, "new", "requirements", "team-reqs").code == 0
+    assert "Team template." in (ws / "specs" / "team-reqs.yaml").read_text()
+    assert run_gitspec(ws, "check").code == 0

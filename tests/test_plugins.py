@@ -1,0 +1,48 @@
+"""Plugins: every hook documented, built-ins registered like third-party plugins, tracing."""
+from __future__ import annotations
+
+import inspect
+import re
+import tomllib
+
+from conftest import REPO, requirement, requirements_doc, run_gitspec
+from gitspec import hookspecs
+from gitspec.plugins import BUILTIN_PLUGINS, get_plugin_manager
+
+HOOKS = [name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("gitspec_")]
+
+
+def test_there_are_hooks_in_every_phase():
+    assert {"gitspec_kinds", "gitspec_document_symbols", "gitspec_check_document",
+            "gitspec_check_workspace"} <= set(HOOKS)
+
+
+def test_every_hook_has_a_docstring_saying_when_and_what():
+    for name in HOOKS:
+        doc = inspect.getdoc(getattr(hookspecs, name)) or ""
+        assert len(doc) > 80, f"{name} has no real docstring"
+        assert "Return" in doc and "Called" in doc, f"{name}: say when it is called and what to return"
+
+
+def test_every_hook_is_documented_in_the_plugin_guide():
+    guide = (REPO / "docs" / "plugins.md").read_text()
+    documented = set(re.findall(r"^### `(gitspec_\w+)\(", guide, re.M))
+    assert documented == set(HOOKS)
+
+
+def test_builtins_are_registered_through_the_entry_point_group():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["entry-points"]["gitspec"] == BUILTIN_PLUGINS
+    manager = get_plugin_manager()
+    for name in BUILTIN_PLUGINS:
+        assert manager.get_plugin(name) is not None
+    assert {k.name for kinds in manager.hook.gitspec_kinds() for k in kinds} >= {"requirements", "prd"}
+
+
+def test_trace_hooks_prints_every_call(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    result = run_gitspec(ws, "check", "--no-cache", env={"GITSPEC_TRACE_HOOKS": "1"})
+    assert result.code == 0
+    for hook in HOOKS:
+        assert f"gitspec hook: {hook}(" in result.err
+    assert "builtin-references" in result.err
