@@ -5,7 +5,7 @@ Findings are plain records so they can be cached in the parse index as tuples.
 from __future__ import annotations
 
 import sys
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import IO, Iterable
 
 ERROR = "error"
@@ -25,7 +25,7 @@ class Finding:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
 
     def as_tuple(self) -> tuple:
-        return astuple(self)
+        return (self.path, self.line, self.col, self.severity, self.message, self.rule)
 
 
 def error(path: str, line: int, col: int, message: str, rule: str) -> Finding:

@@ -48,42 +48,64 @@ def read_schema(path: Path) -> dict[str, Any]:
 
 
 class SchemaSet:
-    """Every kind's schema, resolvable by `$id` through one `referencing` registry."""
+    """Every kind's schema, resolvable by `$id`.
+
+    Two validators per kind: jsonschema-rs answers "valid?" quickly (nearly
+    every document is); only an invalid document is validated again with
+    python-jsonschema and a `referencing` registry, whose errors carry the
+    schema keyword and value needed to point at the exact key or value.
+    """
 
     def __init__(self, kinds: dict[str, Kind]) -> None:
-        from jsonschema import Draft202012Validator
-        from referencing import Registry, Resource
+        import jsonschema_rs
 
         self.kinds = kinds
         self._schemas = {name: read_schema(kind.schema) for name, kind in kinds.items()}
-        shared = [load_builtin_schema("common"), *self._schemas.values()]
-        for name, schema in self._schemas.items():
+        self._shared = [load_builtin_schema("common"), *self._schemas.values()]
+        resources = [(s["$id"], s) for s in self._shared if isinstance(s.get("$id"), str)]
+        try:
+            self._fast_registry = jsonschema_rs.Registry(resources)
+        except Exception as exc:  # jsonschema-rs raises its own types for bad resources
+            raise GitspecError(f"cannot load schemas: {exc}", exit_code=EXIT_USAGE) from None
+        self._fast: dict[str, Any] = {}
+        self._detailed: dict[str, Any] = {}
+
+    def _fast_validator(self, kind: str) -> Any:
+        if kind not in self._fast:
+            import jsonschema_rs
+
+            schema = self._schemas[kind]
             try:
-                Draft202012Validator.check_schema(schema)
-            except Exception as exc:  # jsonschema's SchemaError
-                raise GitspecError(f"schema of kind '{name}' is not a valid JSON Schema: "
-                                   f"{getattr(exc, 'message', exc)}", str(kinds[name].schema),
-                                   exit_code=EXIT_USAGE) from None
-        resources = [(s["$id"], Resource.from_contents(s)) for s in shared if "$id" in s]
-        self._registry = Registry().with_resources(resources)
-        self._validators: dict[str, Any] = {}
+                jsonschema_rs.meta.validate(schema)
+                self._fast[kind] = jsonschema_rs.validator_for(schema, registry=self._fast_registry, offline=True)
+            except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
+                message = str(exc).splitlines()[0]
+                raise GitspecError(f"schema of kind '{kind}' is not a valid JSON Schema: {message}",
+                                   str(self.kinds[kind].schema), exit_code=EXIT_USAGE) from None
+        return self._fast[kind]
 
-    def validator(self, kind: str) -> Any:
-        if kind not in self._validators:
+    def _detailed_validator(self, kind: str) -> Any:
+        if kind not in self._detailed:
             from jsonschema import Draft202012Validator
+            from referencing import Registry, Resource
 
-            self._validators[kind] = Draft202012Validator(self._schemas[kind], registry=self._registry)
-        return self._validators[kind]
+            resources = [(s["$id"], Resource.from_contents(s)) for s in self._shared if isinstance(s.get("$id"), str)]
+            registry = Registry().with_resources(resources)
+            self._detailed[kind] = Draft202012Validator(self._schemas[kind], registry=registry)
+        return self._detailed[kind]
 
     def properties(self, kind: str) -> list[str]:
         header = load_builtin_schema("common")["$defs"]["header"]["properties"]
         return [*header, *self._schemas[kind].get("properties", {})]
 
     def check(self, document: Document) -> list[Finding]:
+        instance = document.instance()
+        if self._fast_validator(document.kind).is_valid(instance):
+            return []
         from jsonschema.exceptions import best_match
 
         findings = []
-        for err in self.validator(document.kind).iter_errors(document.instance()):
+        for err in self._detailed_validator(document.kind).iter_errors(instance):
             if err.context:
                 err = best_match(err.context)
             findings.extend(_findings(document, err, self))

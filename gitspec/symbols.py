@@ -6,7 +6,7 @@ file changed re-reads only that file and still resolves every reference.
 from __future__ import annotations
 
 import marshal
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import Any, Callable
 
 
@@ -39,7 +39,9 @@ class DocumentInfo:
 
 
 def pack(symbols: list[Definition | Reference]) -> list[tuple]:
-    return [("d" if isinstance(s, Definition) else "r", *astuple(s)) for s in symbols]
+    """Plain tuples for the index (dataclasses.astuple deep-copies: too slow here)."""
+    return [("d", s.id, s.namespace, s.path, s.line, s.col) if isinstance(s, Definition)
+            else ("r", s.target, s.namespaces, s.source, s.relation, s.path, s.line, s.col) for s in symbols]
 
 
 def unpack(rows: list[tuple]) -> list[Definition | Reference]:

@@ -126,7 +126,8 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
         raise YamlProblem(f"YAML syntax error: {problem}", line + line_offset, col, "yaml-syntax") from None
     if root is None:
         return YamlTree(None, None, line_offset)
-    _check_expansion(root, line_offset)
+    if "*" in text:  # only aliases can expand; most documents have none
+        _check_expansion(root, line_offset)
     try:
         value = _Builder(line_offset).build(root)
     except RecursionError:
