@@ -77,11 +77,15 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
 def _validate(tree: Any, path: str) -> None:
     import difflib
 
-    from jsonschema import Draft202012Validator
+    import jsonschema_rs
 
     from gitspec.schemas import load_builtin_schema
 
     schema = load_builtin_schema("config")
+    if jsonschema_rs.validator_for(schema).is_valid(tree.value):
+        return
+    from jsonschema import Draft202012Validator  # slower to import, but its errors say more
+
     for error in sorted(Draft202012Validator(schema).iter_errors(tree.value), key=lambda e: list(e.path)):
         if error.validator == "additionalProperties" and not error.path:
             unknown = sorted(set(tree.value) - set(schema["properties"]))[0]

@@ -109,6 +109,11 @@ class SchemaSet:
             if err.context:
                 err = best_match(err.context)
             findings.extend(_findings(document, err, self))
+        if not findings:  # the two validators disagree: never let that pass silently
+            for err in self._fast_validator(document.kind).iter_errors(instance):
+                line, col = document.locate(tuple(err.instance_path))
+                findings.append(error(document.path, line, col,
+                                      f"{document.address(tuple(err.instance_path))}: {err.message}", "schema"))
         return findings
 
 

@@ -6,7 +6,7 @@ aliases without bound, and never turns dates or `yes`/`no` into other types.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -44,22 +44,30 @@ class YamlProblem(Exception):
         self.message, self.line, self.col, self.rule = message, line, col, rule
 
 
+_IMPLICIT = (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (_FLOAT, r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+             r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ("~", "n", "N", "")),
+)
+_BY_FIRST: dict[str, list[tuple[str, re.Pattern]]] = {}
+for _tag, _pattern, _firsts in _IMPLICIT:
+    for _first in _firsts:
+        _BY_FIRST.setdefault(_first, []).append((_tag, re.compile(_pattern)))
+
+
 class _Resolver(BaseResolver):
     """YAML 1.2 core schema: no timestamps, only true/false are booleans."""
 
-
-for _tag, _pattern, _first in (
-    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        _FLOAT,
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+.0123456789",
-    ),
-    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-):
-    _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+    def resolve(self, kind, value, implicit):  # called by libyaml's composer for every node
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _BY_FIRST.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 class _Composer(CParser, _Resolver):
@@ -75,6 +83,7 @@ class YamlTree:
     value: Any
     root: Node | None
     line_offset: int = 0
+    _keys: dict[int, dict[str, Node]] = field(default_factory=dict, repr=False)
 
     def locate(self, path: tuple | list) -> tuple[int, int]:
         """1-based (line, col) of the value at `path`, or of its nearest parent."""
@@ -82,7 +91,7 @@ class YamlTree:
         if node is None:
             return 1 + self.line_offset, 1
         for step in path:
-            child = _child(node, step)
+            child = self._child(node, step)
             if child is None:
                 break
             node = child
@@ -92,7 +101,7 @@ class YamlTree:
         """Position of `key` itself inside the mapping at `path`."""
         node = self.root
         for step in path:
-            node = _child(node, step) if node is not None else None
+            node = self._child(node, step) if node is not None else None
         if isinstance(node, MappingNode):
             for key_node, _ in node.value:
                 if isinstance(key_node, ScalarNode) and key_node.value == key:
@@ -101,15 +110,16 @@ class YamlTree:
         return self.locate(path)
 
 
-def _child(node: Node, step: Any) -> Node | None:
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == str(step):
-                return value_node
-    elif isinstance(node, SequenceNode) and isinstance(step, int):
-        if 0 <= step < len(node.value):
+    def _child(self, node: Node, step: Any) -> Node | None:
+        if isinstance(node, MappingNode):
+            keys = self._keys.get(id(node))
+            if keys is None:  # one dict per mapping, built on first look-up
+                keys = self._keys[id(node)] = {k.value: v for k, v in reversed(node.value)
+                                               if isinstance(k, ScalarNode)}
+            return keys.get(str(step))
+        if isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             return node.value[step]
-    return None
+        return None
 
 
 def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
