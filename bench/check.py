@@ -31,6 +31,8 @@ from pathlib import Path
 
 import corpus
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "billing-dashboard"
+
 COLD_RUNS = 3
 NOOP_RUNS = 5
 STARTUP_RUNS = 10
@@ -117,6 +119,17 @@ def bench_size(size, gitspec, doorstop, timeout, keep):
     return rows
 
 
+def bench_example(gitspec, timeout):
+    """Time check on a copy of the bundled example: the no-op start-up target."""
+    root = Path(tempfile.mkdtemp(prefix="gitspec-bench-example-"))
+    workspace = root / "billing-dashboard"
+    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(".gitspec", "build"))
+    try:
+        return time_commands("example", workspace, None, gitspec, None, timeout)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def time_commands(size, workspace, doorstop_tree, gitspec, doorstop, timeout):
     """Time every command for one workspace; return table rows."""
     check = [gitspec, "check"]
@@ -201,7 +214,7 @@ def main(argv=None):
     print("gitspec: {}\npython: {}".format(gitspec, sys.executable))
     if doorstop:
         print("doorstop: {}".format(doorstop))
-    rows = []
+    rows = bench_example(gitspec, args.timeout)
     for size in args.sizes:
         rows += bench_size(size, gitspec, doorstop, args.timeout, args.keep)
     print()
