@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from gitspec.findings import Finding, error
@@ -26,8 +25,8 @@ class CheckResult:
 
 def check(workspace: Workspace, index: ParseIndex) -> CheckResult:
     scan_ns = now_ns()
-    files = workspace.document_files()
-    stats = {rel: os.stat(workspace.root / rel) for rel in files}
+    stats = _stats(workspace)
+    files = list(stats)
     digest = stat_digest([(rel, s.st_size, s.st_mtime_ns, s.st_ino) for rel, s in stats.items()])
     trusted = {rel: index.trusted(rel, st) for rel, st in stats.items()}
     if index.result is not None and index.result[0] == digest and all(trusted.values()):
@@ -45,6 +44,17 @@ def check(workspace: Workspace, index: ParseIndex) -> CheckResult:
     return CheckResult(findings, len(files))
 
 
+def _stats(workspace: Workspace) -> dict[str, os.stat_result]:
+    """Stat every document; one deleted since the folder was listed is simply gone."""
+    stats = {}
+    for rel in workspace.document_files():
+        try:
+            stats[rel] = os.stat(workspace.root / rel)
+        except FileNotFoundError:
+            continue
+    return stats
+
+
 def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine) -> Entry:
     limit = workspace.config.max_file_size
     if st.st_size > limit:
@@ -53,7 +63,11 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
         return Entry(st.st_size, st.st_mtime_ns, st.st_ino, "", ([finding.as_tuple()], [], None, None))
     import hashlib
 
-    data = (workspace.root / rel).read_bytes()
+    try:
+        data = (workspace.root / rel).read_bytes()
+    except OSError as exc:
+        finding = error(rel, 1, 1, f"cannot read the file: {exc.strerror}", "unreadable")
+        return Entry(st.st_size, st.st_mtime_ns, st.st_ino, "", ([finding.as_tuple()], [], None, None))
     sha = hashlib.sha256(data).hexdigest()
     if old is not None and old.sha == sha:
         record = old.record

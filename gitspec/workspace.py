@@ -68,7 +68,7 @@ def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str]) ->
                 continue
             if entry.is_dir():
                 _walk(entry.path, child, exclude, found)
-            elif entry.name.endswith(DOCUMENT_SUFFIXES):
+            elif entry.name.endswith(DOCUMENT_SUFFIXES) and entry.is_file():  # no FIFOs, sockets
                 found.add(child)
 
 

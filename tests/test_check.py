@@ -149,3 +149,43 @@ def test_workspace_kinds_from_local_schemas(repo):
     (ws / "specs" / "glossary.yaml").write_text("kind: glossary\nid: glossary\ntitle: Glossary\nterms:\n  MRR: 12\n")
     result = run_gitspec(ws, "check")
     assert result.code == 1 and "specs/glossary.yaml:5:8: error: glossary#terms/MRR: 12 is not of type 'string'" in result.out
+
+
+def test_colours_on_a_terminal_plain_when_piped(repo):
+    import os
+    import pty
+    import subprocess
+
+    from conftest import GITSPEC
+
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", "REQ-404"))})
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([GITSPEC, "check"], cwd=ws, stdout=follower, stderr=subprocess.PIPE,
+                            env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    on_tty = b"".join(chunks).decode()
+    assert proc.returncode == 1
+    assert "\x1b[" in on_tty and "REQ-404" in on_tty
+    piped = run_gitspec(ws, "check")
+    assert "\x1b[" not in piped.out and piped.out.startswith("specs/reqs.yaml:11:13: error:")
+
+
+
+def test_a_fifo_named_like_a_document_does_not_hang_check(repo):
+    import os
+
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    os.mkfifo(ws / "specs" / "pipe.yaml")
+    result = run_gitspec(ws, "check")
+    assert result.code == 0 and "1 documents checked" in result.err
