@@ -64,10 +64,14 @@ def write_json(findings: list[Finding], out: IO[str]) -> None:
 
 def write_summary(findings: list[Finding], documents: int, out: IO[str] = sys.stderr) -> None:
     errors = sum(1 for f in findings if f.severity == ERROR)
-    warnings = len(findings) - errors
-    files = len({f.path for f in findings})
+    checked = f"gitspec: {_count(documents, 'document')} checked"
     if not findings:
-        out.write(f"gitspec: {documents} documents checked, no findings\n")
-    else:
-        out.write(f"gitspec: {documents} documents checked: {errors} errors, "
-                  f"{warnings} warnings in {files} files\n")
+        out.write(f"{checked}, no findings\n")
+        return
+    files = len({f.path for f in findings})
+    out.write(f"{checked}: {_count(errors, 'error')}, {_count(len(findings) - errors, 'warning')} "
+              f"in {_count(files, 'file')}\n")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

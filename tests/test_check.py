@@ -9,7 +9,7 @@ def test_clean_workspace_exits_0(repo):
     result = run_gitspec(ws, "check")
     assert result.code == 0, result
     assert result.out == ""
-    assert "2 documents checked" not in result.err and "1 documents checked, no findings" in result.err
+    assert "2 documents checked" not in result.err and "1 document checked, no findings" in result.err
 
 
 def test_unknown_parent_and_task_links_are_named(repo):
@@ -188,4 +188,4 @@ def test_a_fifo_named_like_a_document_does_not_hang_check(repo):
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
     os.mkfifo(ws / "specs" / "pipe.yaml")
     result = run_gitspec(ws, "check")
-    assert result.code == 0 and "1 documents checked" in result.err
+    assert result.code == 0 and "1 document checked" in result.err
