@@ -110,3 +110,30 @@ def task(task_id: str, requirements: str = "[REQ-001]", depends: str | None = No
     if depends:
         text += f"    dependsOn: {depends}\n"
     return text
+
+
+def schema_errors(kind: str, sections: dict, doc_id: str | None = None) -> list[str]:
+    """Errors of a document of `kind` made of `sections` (plus a header), against the shipped schemas."""
+    from gitspec.config import Config
+    from gitspec.documents import parse_document
+    from gitspec.engine import Engine
+
+    import yaml as _yaml
+
+    text = _yaml.safe_dump({"kind": kind, "id": doc_id or kind, "title": kind.title(), **sections},
+                           sort_keys=False, allow_unicode=True)
+    document = parse_document(f"specs/{kind}.yaml", text.encode())
+    return [f.message for f in Engine(Config()).schemas.check(document)]
+
+
+def example_values() -> dict:
+    """Every section of the bundled example, by address (`product#features`)."""
+    from gitspec.documents import parse_document
+
+    values = {}
+    for path in sorted((EXAMPLE / "specs").rglob("*")):
+        if path.suffix in (".yaml", ".md"):
+            document = parse_document(path.name, path.read_bytes())
+            for section, value in document.sections.items():
+                values[f"{document.id}#{section}"] = value
+    return values

@@ -1,0 +1,61 @@
+"""What a stage is: its declaration (name, version, inputs, outputs) and what `generate` receives.
+
+A stage's `generate` is pure: it gets input values and a provider, and returns
+section values. It never reads or writes files; the pipeline does that.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+# Text the template provider writes where a fact needs inference it cannot do.
+# `gitspec check` lists every string that starts with it.
+PLACEHOLDER = "[placeholder]"
+
+
+def placeholder(what: str) -> str:
+    """A clearly marked placeholder, never an invented claim."""
+    return f"{PLACEHOLDER} {what}"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One generated section and the input addresses it depends on."""
+
+    section: str
+    depends_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StageInput:
+    """What `generate` receives: current input values by address, the provider, options."""
+
+    values: dict[str, Any]
+    provider: Any  # gitspec.providers.Provider
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, address: str, default: Any = None) -> Any:
+        value = self.values.get(address)
+        return default if value is None else value
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage as plugins declare it through `gitspec_stages`.
+
+    `document` is the id of the document the outputs are written to (created
+    with `kind` and `title` when missing). `inputs` are addresses
+    (`product#features`); each output names the inputs it depends on, which is
+    how staleness is judged per section. `generate(StageInput)` returns
+    `{section: value}` for every output.
+    """
+
+    name: str
+    version: str
+    document: str
+    kind: str
+    title: str
+    inputs: tuple[str, ...]
+    outputs: tuple[Output, ...]
+    generate: Callable[[StageInput], dict[str, Any]]
+    prompt_version: str = "1"

@@ -1,0 +1,1 @@
+"""Built-in stages: one module per stage, each a pure `generate` from inputs to sections."""
