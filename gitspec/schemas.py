@@ -19,6 +19,7 @@ from gitspec.findings import Finding, error
 from gitspec.kinds import Kind
 
 _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)", re.S)
+_REQUIRED = re.compile(r"^('.*') is a required property$")
 _MAX_MESSAGE = 240
 
 
@@ -124,7 +125,10 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
         known = schemas.properties(document.kind) if not path else list(err.schema.get("properties", {}))
         return [_unknown_key(document, path, key, known) for key in _unexpected(err)]
     if err.validator == "required":
-        missing = [key for key in err.validator_value if key not in err.instance]
+        # one error per missing key; its message names the key ('x' is a required property)
+        named = _REQUIRED.match(err.message)
+        missing = [ast.literal_eval(named.group(1))] if named else [
+            key for key in err.validator_value if key not in err.instance]
         line, col = document.locate(path)
         what = "section" if document.format == "markdown" and not path else "key"
         return [error(document.path, line, col, f"{where}: missing required {what} '{key}'", "schema")
