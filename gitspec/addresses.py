@@ -40,16 +40,21 @@ def format_address(doc_id: str, path: tuple | list) -> str:
 
 def resolve_pointer(value: Any, tokens: tuple[str, ...]) -> bool:
     """Whether the JSON pointer `tokens` names something inside `value`."""
+    return resolve_pointer_value(value, tokens, _MISSING) is not _MISSING
+
+
+def resolve_pointer_value(value: Any, tokens: tuple[str, ...], default: Any = None) -> Any:
+    """The value the JSON pointer `tokens` names inside `value`, or `default`."""
     for token in tokens:
         if isinstance(value, dict):
             value = value.get(token, _MISSING)
         elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
             value = value[int(token)]
         else:
-            return False
+            return default
         if value is _MISSING:
-            return False
-    return True
+            return default
+    return value
 
 
 def _escape(token: str) -> str:

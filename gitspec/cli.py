@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="write a valid skeleton document of a kind")
     new.add_argument("kind", metavar="KIND", help="document kind, e.g. requirements, tasks, prd")
-    new.add_argument("id", metavar="ID", help="document id: lowercase letters, digits and dashes")
+    new.add_argument("id", metavar="ID", help="document id (lowercase letters, digits, '-'); for product, "
+                                              "a one-line directive in quotes instead")
     new.add_argument("--title", help="document title (default: from the id)")
     new.set_defaults(handler=_new)
 
@@ -35,7 +36,40 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--no-cache", action="store_true", help="ignore the parse index in .gitspec/")
     check.set_defaults(handler=_check)
+
+    build = commands.add_parser("build", help="regenerate stale sections in dependency order")
+    build.add_argument("addresses", nargs="*", metavar="ADDRESS", help="only what these sections need")
+    build.add_argument("--only", action="append", default=[], metavar="STAGE", help="run only this stage")
+    build.add_argument("--force", action="append", default=[], metavar="ADDRESS",
+                       help="regenerate this section even if edited by hand (discards the edit)")
+    build.add_argument("--dry-run", action="store_true", help="list what would be regenerated; write nothing")
+    build.add_argument("--jobs", type=_positive, default=4, help="stages generated at once (default 4)")
+    build.add_argument("--json", action="store_true", help="stream one JSON event per line")
+    build.add_argument("--trace", metavar="FILE", help="write a Chrome trace-event file (Perfetto)")
+    build.add_argument("--lock-timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="how long to wait for another build in this workspace (default 60)")
+    build.set_defaults(handler=_build)
+
+    status = commands.add_parser("status", help="show stale, hand-edited and missing generated sections")
+    status.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    status.set_defaults(handler=_status)
+
+    pin = commands.add_parser("pin", help="keep a hand edit of a generated section")
+    pin.add_argument("address", metavar="ADDRESS", help="DOC#SECTION")
+    pin.add_argument("--unpin", action="store_true", help="let build regenerate it again")
+    pin.set_defaults(handler=_pin)
+
+    cache = commands.add_parser("cache", help="inspect or clean the store in .gitspec/")
+    cache.add_argument("action", choices=("stats", "gc"), help="stats: sizes; gc: drop what no stamp uses")
+    cache.set_defaults(handler=_cache)
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -54,6 +88,31 @@ def _check(args: argparse.Namespace) -> int:
     from gitspec.commands import check
 
     return check.run(args.paths, args.format, use_cache=not args.no_cache)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from gitspec.commands import build
+
+    return build.run(args.addresses, args.only, args.force, args.dry_run, args.jobs, args.json, args.trace,
+                     args.lock_timeout)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from gitspec.commands import status
+
+    return status.run(args.format)
+
+
+def _pin(args: argparse.Namespace) -> int:
+    from gitspec.commands import pin
+
+    return pin.run(args.address, args.unpin)
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from gitspec.commands import cache
+
+    return cache.run(args.action)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,8 @@ class Config:
     max_file_size: int = 1_048_576
     schemas: str = "schemas"
     templates: str = "templates"
+    code_folder: str = "generated"
+    provider: str = "template"
     plugins: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,7 +66,8 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
     _validate(tree, path)
     config = Config.from_dict(tree.value)
     for key, folders in (("specs", config.specs), ("output", (config.output,)),
-                         ("schemas", (config.schemas,)), ("templates", (config.templates,))):
+                         ("schemas", (config.schemas,)), ("templates", (config.templates,)),
+                         ("code_folder", (config.code_folder,))):
         for folder in folders:
             posix = PurePosixPath(folder)
             if posix.is_absolute() or ".." in posix.parts:

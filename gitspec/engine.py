@@ -66,8 +66,9 @@ class Engine:
             symbols += result or []
         info = None
         if isinstance(document.id, str) and isinstance(document.kind, str):
-            info = (document.id, document.kind, rel, tuple(document.sections))
-        values = marshal.dumps(document.sections)
+            lines = tuple(document.locate_key((), name)[0] for name in document.sections)
+            info = (document.id, document.kind, rel, tuple(document.sections), lines)
+        values = marshal.dumps((document.header, document.sections))
         return ([f.as_tuple() for f in findings], pack(symbols), info, values)
 
     def _check(self, document: Document) -> list[Finding]:

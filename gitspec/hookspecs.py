@@ -65,3 +65,30 @@ def gitspec_check_workspace(workspace):
     `values(doc_id)` for a document's parsed sections.
     Return a list of `gitspec.findings.Finding`, or None.
     """
+
+
+# --- Stages: the regenerating pipeline ----------------------------------------
+
+
+@hookspec
+def gitspec_stages():
+    """Declare the stages this plugin provides.
+
+    Called once per `build` or `status`, before the pipeline is planned.
+    Return a list of `gitspec.stage.Stage` (name, version, output document,
+    input addresses, outputs with their dependencies, and a pure `generate`).
+    Stages form a DAG from these declarations; a cycle, or two stages writing
+    the same section, is a configuration error naming them.
+    """
+
+
+@hookspec
+def gitspec_providers():
+    """Offer providers that stages use to write prose.
+
+    Called once per `build`, when the configured provider is looked up
+    (`provider:` in gitspec.yaml, default `template`). Return a mapping of
+    provider name to a factory `factory(options: dict) -> provider`, where
+    options are `plugins.<name>` from gitspec.yaml; a provider has `name`,
+    `model`, `usage` and `fill(stage=, section=, draft=, prompt=, schema=)`.
+    """

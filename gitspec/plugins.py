@@ -15,6 +15,8 @@ BUILTIN_PLUGINS = {
     "builtin-symbols": "gitspec.builtin.symbols",
     "builtin-references": "gitspec.builtin.references",
     "builtin-structure": "gitspec.builtin.structure",
+    "builtin-stamps": "gitspec.builtin.stamps",
+    "builtin-stages": "gitspec.builtin.stages",
 }
 
 

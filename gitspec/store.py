@@ -26,3 +26,81 @@ def ensure_store(folder: Path) -> Path:
         write_atomic(folder / ".gitignore", b"*\n", durable=False)
         write_atomic(folder / "CACHEDIR.TAG", CACHEDIR_TAG.encode(), durable=False)
     return folder
+
+
+class ObjectStore:
+    """Content-addressed blobs under `objects/ab/cdef…`, verified against their hash on read."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "objects"
+
+    def _path(self, digest: str) -> Path:
+        return self.folder / digest[:2] / digest[2:]
+
+    def put(self, data: bytes) -> str:
+        import hashlib
+
+        digest = hashlib.sha256(data).hexdigest()
+        path = self._path(digest)
+        if not path.exists():
+            write_atomic(path, data, durable=False)
+        return digest
+
+    def get(self, digest: str) -> bytes | None:
+        """The blob, or None if absent or corrupt (a corrupt blob is deleted, never used)."""
+        import hashlib
+
+        path = self._path(digest)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != digest:
+            path.unlink(missing_ok=True)
+            return None
+        return data
+
+    def stats(self) -> tuple[int, int]:
+        count = size = 0
+        if self.folder.is_dir():
+            for path in self.folder.glob("??/*"):
+                count += 1
+                size += path.stat().st_size
+        return count, size
+
+
+class GenerationCache:
+    """Cache key (hash of everything a stage's output depends on) -> object digest."""
+
+    def __init__(self, folder: Path, objects: ObjectStore) -> None:
+        self.folder = folder / "cache"
+        self.objects = objects
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            digest = (self.folder / key[:2] / key[2:]).read_text().strip()
+        except OSError:
+            return None
+        return self.objects.get(digest)
+
+    def put(self, key: str, data: bytes) -> None:
+        digest = self.objects.put(data)
+        write_atomic(self.folder / key[:2] / key[2:], digest.encode(), durable=False)
+
+    def keys(self) -> dict[str, str]:
+        found = {}
+        if self.folder.is_dir():
+            for path in self.folder.glob("??/*"):
+                try:
+                    found[path.parent.name + path.name] = path.read_text().strip()
+                except OSError:
+                    continue
+        return found
+
+
+def build_lock(store: Path, timeout: float):
+    """An exclusive lock on the workspace's build; the OS drops it if the holder dies."""
+    from filelock import FileLock
+
+    ensure_store(store)
+    return FileLock(str(store / "build.lock"), timeout=timeout)

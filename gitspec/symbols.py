@@ -36,6 +36,12 @@ class DocumentInfo:
     kind: str
     path: str
     sections: tuple[str, ...]
+    lines: tuple[int, ...] = ()  # line of each section's key or heading
+
+    def line(self, section: str) -> int:
+        if section in self.sections and self.lines:
+            return self.lines[self.sections.index(section)]
+        return 1
 
 
 def pack(symbols: list[Definition | Reference]) -> list[tuple]:
@@ -74,9 +80,14 @@ class SymbolTable:
             else:
                 self.references.append(symbol)
 
-    def values(self, doc_id: str) -> dict[str, Any] | None:
-        """A document's sections as parsed (read from the index on demand)."""
+    def document(self, doc_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """A document's (header, sections) as parsed (read from the index on demand)."""
         if doc_id not in self._values:
             blob = self._values_loader(doc_id)
             self._values[doc_id] = marshal.loads(blob) if blob is not None else None
         return self._values[doc_id]
+
+    def values(self, doc_id: str) -> dict[str, Any] | None:
+        """A document's sections as parsed."""
+        document = self.document(doc_id)
+        return document[1] if document is not None else None

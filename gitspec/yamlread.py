@@ -242,3 +242,10 @@ class _Builder:
             return float(text)
         except ValueError:
             raise self._problem(node, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}", "yaml-tag") from None
+
+
+def plain_is_safe(text: str) -> bool:
+    """Whether `text` written as a plain (unquoted) scalar reads back as this same string."""
+    if not text or text != text.strip() or _AMBIGUOUS.fullmatch(text):
+        return False
+    return not any(pattern.match(text) for _, pattern in _BY_FIRST.get(text[:1], ()))

@@ -137,3 +137,69 @@ def example_values() -> dict:
             for section, value in document.sections.items():
                 values[f"{document.id}#{section}"] = value
     return values
+
+
+STAGE_PLUGIN = '''
+"""A test plugin: a `notes` kind and three small stages, counting every generate call."""
+import json, os, time
+from pathlib import Path
+from gitspec import hookimpl
+from gitspec.kinds import Kind
+from gitspec.stage import Output, Stage
+
+HERE = Path(__file__).resolve().parent
+
+def _count(inp, name):
+    log = inp.options.get("calls")
+    if log:
+        with open(log, "a") as handle:
+            handle.write(name + "\\n")
+
+def upper(inp):
+    _count(inp, "upper")
+    text = inp.get("source#text", "")
+    return {"shout": text.upper(), "length": len(text)}
+
+def echo(inp):
+    _count(inp, "echo")
+    return {"echo": "echo: " + inp.get("derived#shout", "")}
+
+def sleepy(inp):
+    _count(inp, "sleepy")
+    time.sleep(float(inp.options.get("seconds", 0)))
+    return {"value": inp.get("source#text", "") + "!"}
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind("notes", HERE / "notes.schema.json")]
+
+@hookimpl
+def gitspec_stages():
+    return [
+        Stage("upper", "1", "derived", "notes", "Derived", ("source#text",),
+              (Output("shout", ("source#text",)), Output("length", ("source#text",))), upper),
+        Stage("echo", "1", "echoed", "notes", "Echoed", ("derived#shout",), (Output("echo", ("derived#shout",)),), echo),
+        Stage("sleepy", "1", "slow", "notes", "Slow", ("source#text",), (Output("value", ("source#text",)),), sleepy),
+    ]
+'''
+
+NOTES_SCHEMA = """{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://gitspec.dev/schemas/notes.schema.json",
+  "description": "Free-form notes for tests.",
+  "type": "object",
+  "$ref": "common.schema.json#/$defs/header"
+}"""
+
+
+@pytest.fixture
+def stage_plugin(tmp_path):
+    """Environment for `run_gitspec` that installs the test stages (a real entry point on PYTHONPATH)."""
+    folder = tmp_path / "stageplugin"
+    write_files(folder, {
+        "teststages.py": STAGE_PLUGIN,
+        "notes.schema.json": NOTES_SCHEMA,
+        "teststages-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: teststages\nVersion: 1.0\n",
+        "teststages-1.0.dist-info/entry_points.txt": "[gitspec]\nteststages = teststages\n",
+    })
+    return {"PYTHONPATH": str(folder)}

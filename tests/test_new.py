@@ -5,8 +5,8 @@ import pytest
 
 from conftest import run_gitspec
 
-KINDS = ["product", "brand", "design", "architecture", "ui", "launch", "evolution", "code", "prd",
-         "requirements", "tasks", "evidence"]
+KINDS = ["product", "brand", "design", "architecture", "ui", "launch", "evolution", "code", "assembly",
+         "prd", "requirements", "tasks", "evidence"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -41,7 +41,7 @@ def test_new_refuses_to_overwrite(repo):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["wishlist", "x"], "argument KIND: unknown kind 'wishlist' (known kinds: architecture, brand,"),
+    (["wishlist", "x"], "argument KIND: unknown kind 'wishlist' (known kinds: architecture, assembly, brand,"),
     (["requirements", "Bad_ID"], "argument ID: 'Bad_ID' is not a document id"),
 ])
 def test_bad_arguments_exit_2(repo, args, message):

@@ -89,4 +89,4 @@ def test_example_plugin_own_tests_pass_when_installed(venv):
                              PLUGIN / "tests"], capture_output=True, text=True, cwd=PLUGIN,
                             env={"PATH": f"{env / 'bin'}:/usr/bin:/bin"})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout

@@ -41,8 +41,9 @@ def test_builtins_are_registered_through_the_entry_point_group():
 
 def test_trace_hooks_prints_every_call(repo):
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
-    result = run_gitspec(ws, "check", "--no-cache", env={"GITSPEC_TRACE_HOOKS": "1"})
-    assert result.code == 0
+    check = run_gitspec(ws, "check", "--no-cache", env={"GITSPEC_TRACE_HOOKS": "1"})
+    build = run_gitspec(ws, "build", env={"GITSPEC_TRACE_HOOKS": "1"})
+    assert check.code == 0 and build.code == 0, build
     for hook in HOOKS:
-        assert f"gitspec hook: {hook}(" in result.err
-    assert "builtin-references" in result.err
+        assert f"gitspec hook: {hook}(" in check.err + build.err
+    assert "builtin-references" in check.err and "builtin-stages" in build.err

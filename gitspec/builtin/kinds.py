@@ -8,7 +8,7 @@ from gitspec.kinds import Kind
 from gitspec.schemas import builtin_schema_dir
 
 SHIPPED_KINDS = ("product", "brand", "design", "architecture", "ui", "launch", "evolution", "code",
-                 "prd", "requirements", "tasks", "evidence")
+                 "assembly", "prd", "requirements", "tasks", "evidence")
 MARKDOWN_KINDS = ("prd",)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -4,25 +4,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gitspec.config import CONFIG_FILE, Config, parse_config
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, exit_code, write_json, write_summary, write_text
-from gitspec.fingerprint import fingerprint
-from gitspec.index import ParseIndex, load_index
-from gitspec.workspace import Workspace, find_root
+from gitspec.opening import open_workspace
+from gitspec.workspace import Workspace
 
 
 def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -> int:
-    root = find_root(Path.cwd())
-    config_path = root / CONFIG_FILE
-    config_bytes = config_path.read_bytes()
-    store = root / ".gitspec"
-    index = load_index(store) if use_cache else ParseIndex(store / "index", "")
-    config = (Config.from_dict(index.config[1]) if index.config and index.config[0] == config_bytes
-              else parse_config(config_bytes, CONFIG_FILE))
-    index = index.rebased(fingerprint(root, config_bytes, config.schemas))
-    index.config = (config_bytes, config.to_dict())
-    workspace = Workspace(root, config)
+    workspace, index = open_workspace(use_cache)
 
     from gitspec.checker import check
 

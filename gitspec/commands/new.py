@@ -20,6 +20,8 @@ _DEFINED_ID = re.compile(r"(?<=\bid: )([A-Z][A-Z0-9]*)-([0-9]+)\b")
 def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     root = find_root(Path.cwd())
     workspace = Workspace(root, parse_config((root / CONFIG_FILE).read_bytes()))
+    if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
+        return _product_from_directive(workspace, doc_id, title)
     if not _DOCUMENT_ID.match(doc_id):
         raise GitspecError(f"argument ID: {doc_id!r} is not a document id (lowercase letters, digits, '-')",
                            exit_code=EXIT_USAGE)
@@ -70,3 +72,23 @@ def _fresh_item_ids(text: str, workspace: Workspace) -> str:
             used[prefix] += 1
             renamed[f"{prefix}-{number}"] = f"{prefix}-{used[prefix]:0{len(number)}d}"
     return _ITEM_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
+
+
+def _product_from_directive(workspace: Workspace, directive: str, title: str | None) -> int:
+    """`gitspec new product "Build a ..."`: a product document holding only its directive.
+
+    `gitspec build` then generates the rest of it and the whole spec set.
+    """
+    from gitspec.yamlwrite import update_document
+
+    directive = " ".join(directive.split())
+    if not directive:
+        raise GitspecError("argument ID: the directive is empty", exit_code=EXIT_USAGE)
+    header = {"kind": "product", "id": "product", "title": title or directive.rstrip(".")}
+    text = update_document(None, header, {"directive": directive}, {})
+    text = text.replace("generated: {}\n", "")
+    target = workspace.root / workspace.config.specs[0] / "product.yaml"
+    if not create_new(target, text.encode("utf-8")):
+        raise GitspecError(f"{workspace.relative(target)} already exists; not overwritten", exit_code=EXIT_FINDINGS)
+    sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}; run 'gitspec build' to generate the spec set\n")
+    return 0

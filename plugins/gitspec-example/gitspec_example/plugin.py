@@ -6,6 +6,7 @@ from pathlib import Path
 from gitspec import hookimpl
 from gitspec.findings import error
 from gitspec.kinds import Kind
+from gitspec.stage import Output, Stage
 from gitspec.symbols import Definition, Reference
 
 HERE = Path(__file__).resolve().parent
@@ -46,3 +47,20 @@ def gitspec_check_document(document, config):
                                   f"{risk['id']} is {threshold} likelihood and {threshold} impact "
                                   "but has no mitigation", "risk-mitigation"))
     return findings
+
+
+def summarise(inp):
+    """The risk-summary stage: a pure function of the `risks` section."""
+    risks = [r for r in inp.get("risks#risks", []) if isinstance(r, dict)]
+    return {"summary": {
+        "total": len(risks),
+        "severe": [r["id"] for r in risks if r.get("likelihood") == r.get("impact") == "high"],
+        "unmitigated": [r["id"] for r in risks if not r.get("mitigation")],
+    }}
+
+
+@hookimpl
+def gitspec_stages():
+    # Writes `summary` into the workspace's risk register, the document with id `risks`.
+    return [Stage("risk-summary", "1", "risks", "risk", "Risks", ("risks#risks",),
+                  (Output("summary", ("risks#risks",)),), summarise)]

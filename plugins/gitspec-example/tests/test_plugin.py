@@ -48,3 +48,21 @@ def test_risk_requirements_must_resolve(tmp_path):
     result = gitspec(ws, "check")
     assert result.returncode == 1
     assert "specs/risks.yaml:9:20: error: unknown requirement 'REQ-404' [unknown-reference]" in result.stdout
+
+
+def test_risk_summary_stage_end_to_end(tmp_path):
+    ws = workspace(tmp_path)
+    assert gitspec(ws, "new", "risk", "risks").returncode == 0
+    first = gitspec(ws, "build")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "regenerated risks#summary" in first.stdout
+    text = (ws / "specs" / "risks.yaml").read_text()
+    assert "summary:" in text and "total: 1" in text and "stage: risk-summary" in text
+    path = ws / "specs" / "risks.yaml"
+    path.write_text(text.replace("    impact: low\n", "    impact: low\n    mitigation: Watch it.\n", 1))
+    status = gitspec(ws, "status")
+    assert status.returncode == 1 and "risks#summary: stale (risks#risks changed)" in status.stdout
+    second = gitspec(ws, "build")
+    assert second.returncode == 0 and "regenerated risks#summary" in second.stdout
+    assert "unmitigated: []" in path.read_text()
+    assert gitspec(ws, "check").returncode == 0

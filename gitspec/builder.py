@@ -1,0 +1,257 @@
+"""Running the pipeline: judge every generated section from its stamp, regenerate what is stale.
+
+A hand-edited section is never overwritten: a stage that would have to is
+skipped with a conflict and its document is left byte for byte as it was.
+Generation goes through the content-addressed cache, so unchanged inputs
+never reach a provider; every write is atomic.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from gitspec.addresses import parse_address, resolve_pointer_value
+from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.hashing import canonical_json, value_hash
+from gitspec.opening import LoadedDocument
+from gitspec.pipeline import Pipeline, section_of
+from gitspec.stage import Stage, StageInput
+from gitspec.stamps import EDITED, FRESH, MISSING, PINNED, STALE, UNSTAMPED, SectionState, make_stamp, section_state
+
+GENERATE, KEEP, CONFLICT = "generate", "keep", "conflict"
+
+
+@dataclass
+class Planned:
+    stage: Stage
+    section: str
+    state: SectionState
+    action: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.stage.document}#{self.section}"
+
+
+@dataclass
+class Span:
+    stage: str
+    start: float
+    end: float
+    cache_hit: bool
+    key: str
+    tokens: int = 0
+
+
+@dataclass
+class BuildReport:
+    generated: list[str] = field(default_factory=list)
+    documents_written: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    would_change: list[str] = field(default_factory=list)
+    provider_calls: int = 0
+    cache_hits: int = 0
+    spans: list[Span] = field(default_factory=list)
+
+
+class Builder:
+    def __init__(self, documents: dict[str, LoadedDocument], pipeline: Pipeline, provider: Any, cache: Any,
+                 options: Callable[[Stage], dict], writer: Callable[[Stage, LoadedDocument | None, dict, dict,
+                                                                     tuple], LoadedDocument],
+                 emit: Callable[[dict], None] = lambda event: None) -> None:
+        self.documents = documents
+        self.pipeline = pipeline
+        self.provider = provider
+        self.cache = cache
+        self.options = options
+        self.writer = writer
+        self.emit = emit
+
+    # --- judging -----------------------------------------------------------
+
+    def value(self, address: str) -> Any:
+        parsed = parse_address(address)
+        document = self.documents.get(parsed.doc) if parsed else None
+        if document is None or parsed.section not in document.sections:
+            return None
+        return resolve_pointer_value(document.sections[parsed.section], parsed.pointer)
+
+    def input_hash(self, address: str) -> str | None:
+        parsed = parse_address(address)
+        document = self.documents.get(parsed.doc) if parsed else None
+        if document is None or parsed.section not in document.sections:
+            return None
+        return value_hash(self.value(address))
+
+    def has_inputs(self, stage: Stage, changing: set[str] = frozenset()) -> bool:
+        """Whether any input from outside the stage exists (or will, in a dry run)."""
+        own = {f"{stage.document}#{o.section}" for o in stage.outputs}
+        return any(self.input_hash(a) is not None or section_of(a) in changing
+                   for a in stage.inputs if section_of(a) not in own)
+
+    def plan(self, stage: Stage, force: set[str], changing: set[str] = frozenset()) -> list[Planned]:
+        document = self.documents.get(stage.document)
+        header = document.header if document else {}
+        stamps = header.get("generated") if isinstance(header.get("generated"), dict) else {}
+        pinned = header.get("pinned") if isinstance(header.get("pinned"), list) else []
+        planned = []
+        for output in stage.outputs:
+            address = f"{stage.document}#{output.section}"
+            present = document is not None and output.section in document.sections
+            state = section_state(address, document.sections.get(output.section) if present else None, present,
+                                  stamps.get(output.section), output.section in pinned,
+                                  {a: self.input_hash(a) for a in output.depends_on})
+            upstream_changes = any(section_of(a) in changing for a in output.depends_on)
+            planned.append(Planned(stage, output.section, state, _action(state, address in force, upstream_changes)))
+        return planned
+
+    # --- running -----------------------------------------------------------
+
+    def run(self, force: set[str], only: set[str] | None, targets: set[str] | None, dry_run: bool,
+            jobs: int) -> BuildReport:
+        report = BuildReport()
+        wanted = self._wanted(only, targets)
+        blocked: set[str] = set()
+        changing: set[str] = set()
+        total = max(1, len(wanted))
+        done = 0
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for level in self.pipeline.order:
+                work = []
+                for stage in level:
+                    if stage.name not in wanted:
+                        continue
+                    if self.pipeline.upstream[stage.name] & blocked:
+                        blocked.add(stage.name)
+                        report.skipped.append(f"{stage.name}: skipped, an upstream stage has a conflict")
+                        continue
+                    if not self.has_inputs(stage, changing):
+                        continue  # nothing to derive from yet (e.g. no product directive)
+                    planned = self.plan(stage, force, changing if dry_run else frozenset())
+                    self._note(planned, report)
+                    if any(p.action == CONFLICT for p in planned):
+                        blocked.add(stage.name)
+                        continue
+                    regenerate = [p for p in planned if p.action == GENERATE]
+                    if not regenerate:
+                        done += 1
+                        self.emit({"event": "status", "stage": stage.name, "progress": _pct(done, total),
+                                   "message": "up to date"})
+                        continue
+                    if dry_run:
+                        report.would_change += [p.address for p in regenerate]
+                        changing.update(p.address for p in regenerate)
+                        continue
+                    self.emit({"event": "status", "stage": stage.name, "progress": _pct(done, total),
+                               "message": "generating " + ", ".join(p.section for p in regenerate)})
+                    work.append((stage, regenerate, pool.submit(self._generate, stage, regenerate)))
+                for stage, regenerate, future in work:
+                    outputs, span = future.result()
+                    report.spans.append(span)
+                    report.cache_hits += span.cache_hit
+                    report.provider_calls += 0 if span.cache_hit else 1
+                    self._write(stage, regenerate, outputs, span, force, report)
+                    done += 1
+                    for item in regenerate:
+                        self.emit({"event": "partial", "stage": stage.name, "address": item.address,
+                                   "progress": _pct(done, total), "cached": span.cache_hit})
+        return report
+
+    def _wanted(self, only: set[str] | None, targets: set[str] | None) -> set[str]:
+        names = set(self.pipeline.stages)
+        if only:
+            unknown = only - names
+            if unknown:
+                raise GitspecError(f"argument --only: unknown stage {sorted(unknown)[0]!r} "
+                                   f"(stages: {', '.join(sorted(names))})")
+            names = set(only)
+        if targets:
+            producers = set()
+            for target in targets:
+                stage = self.pipeline.producer.get(section_of(target))
+                if stage is None:
+                    raise GitspecError(f"argument ADDRESS: no stage writes {target}")
+                producers.add(stage.name)
+            names &= self.pipeline.with_upstream(producers)
+        return names
+
+    def _note(self, planned: list[Planned], report: BuildReport) -> None:
+        for item in planned:
+            inputs = ", ".join(item.state.changed_inputs)
+            if item.action == CONFLICT:
+                message = (f"{item.address} was edited by hand and its inputs changed ({inputs}): keep the edit "
+                           f"with 'gitspec pin {item.address}' or discard it with "
+                           f"'gitspec build --force {item.address}'")
+                report.conflicts.append(message)
+                self.emit({"event": "error", "stage": item.stage.name, "address": item.address,
+                           "message": message})
+            elif item.state.state == PINNED and item.state.changed_inputs:
+                report.warnings.append(f"{item.address} is pinned, but its inputs changed: {inputs}")
+            elif item.state.state in (EDITED, UNSTAMPED) and item.action == KEEP:
+                report.warnings.append(f"{item.address} is {item.state.state}: kept")
+
+    def _generate(self, stage: Stage, regenerate: list[Planned]) -> tuple[dict[str, Any], Span]:
+        started = time.perf_counter()
+        renewing = {p.address for p in regenerate}
+        inputs = {a: (None if section_of(a) in renewing else self.value(a)) for a in stage.inputs}
+        options = self.options(stage)
+        key = hashlib.sha256(canonical_json([stage.name, stage.version, self.provider.name, self.provider.model,
+                                             stage.prompt_version, options, inputs])).hexdigest()
+        cached = self.cache.get(key)
+        outputs = json.loads(cached) if cached is not None else None
+        hit = isinstance(outputs, dict) and all(o.section in outputs for o in stage.outputs)
+        tokens_before = _tokens(self.provider)
+        if not hit:
+            outputs = stage.generate(StageInput(inputs, self.provider, options))
+            missing = [o.section for o in stage.outputs if o.section not in (outputs or {})]
+            if missing:
+                raise GitspecError(f"stage '{stage.name}' returned no {', '.join(missing)}", exit_code=EXIT_FINDINGS)
+            self.cache.put(key, canonical_json(outputs))
+        span = Span(stage.name, started, time.perf_counter(), hit, key, _tokens(self.provider) - tokens_before)
+        return outputs, span
+
+    def _write(self, stage: Stage, regenerate: list[Planned], outputs: dict[str, Any], span: Span,
+               force: set[str], report: BuildReport) -> None:
+        document = self.documents.get(stage.document)
+        new_sections = {p.section: outputs[p.section] for p in regenerate}
+        merged = {**(document.sections if document else {}), **new_sections}
+        view = LoadedDocument(stage.document, stage.kind, document.path if document else "",
+                              document.header if document else {}, merged, document.sha if document else "")
+        self.documents[stage.document] = view
+        stamps = {}
+        for output in stage.outputs:
+            if output.section in new_sections:
+                hashes = {a: self.input_hash(a) for a in output.depends_on}
+                stamps[output.section] = make_stamp(stage.name, stage.version, self.provider.name,
+                                                    self.provider.model, {a: h for a, h in hashes.items() if h},
+                                                    new_sections[output.section], span.key, span.tokens)
+        unpinned = tuple(p.section for p in regenerate if p.address in force)
+        written = self.writer(stage, document, new_sections, stamps, unpinned)
+        self.documents[stage.document] = written
+        report.generated += [p.address for p in regenerate]
+        report.documents_written.append(written.path)
+
+
+def _action(state: SectionState, forced: bool, upstream_changes: bool) -> str:
+    if forced or state.state in (MISSING, STALE):
+        return GENERATE
+    if state.state == EDITED and state.changed_inputs:
+        return CONFLICT
+    if state.state == FRESH and upstream_changes:
+        return GENERATE
+    return KEEP
+
+
+def _pct(done: int, total: int) -> int:
+    return min(100, int(100 * done / total))
+
+
+def _tokens(provider: Any) -> int:
+    usage = getattr(provider, "usage", None)
+    return (usage.prompt_tokens + usage.completion_tokens) if usage is not None else 0

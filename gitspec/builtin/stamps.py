@@ -1,0 +1,60 @@
+"""Built-in plugin: from stamps alone, report stale and hand-edited generated sections.
+
+No stage runs: each stamp records its inputs' hashes and its output's hash,
+which are compared with the workspace as it is now.
+"""
+from __future__ import annotations
+
+from gitspec.addresses import parse_address, resolve_pointer_value
+from gitspec.findings import WARNING, Finding, error
+from gitspec.hashing import value_hash
+from gitspec.hookspecs import hookimpl
+from gitspec.stamps import EDITED, PINNED, STALE, section_state
+from gitspec.symbols import SymbolTable
+
+
+@hookimpl
+def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
+    findings = []
+    for doc_id, info in workspace.documents.items():
+        loaded = workspace.document(doc_id)
+        if loaded is None:
+            continue
+        header, sections = loaded
+        stamps = header.get("generated")
+        if not isinstance(stamps, dict):
+            continue
+        pinned = header.get("pinned") if isinstance(header.get("pinned"), list) else []
+        for section, stamp in stamps.items():
+            if not isinstance(stamp, dict) or section not in sections:
+                continue
+            inputs = stamp.get("inputs") if isinstance(stamp.get("inputs"), dict) else {}
+            state = section_state(f"{doc_id}#{section}", sections[section], True, stamp, section in pinned,
+                                  {address: _hash(workspace, address) for address in inputs})
+            finding = _finding(info.path, info.line(section), state)
+            if finding:
+                findings.append(finding)
+    return findings
+
+
+def _hash(table: SymbolTable, address: str) -> str | None:
+    parsed = parse_address(address)
+    sections = table.values(parsed.doc) if parsed else None
+    if not sections or parsed.section not in sections:
+        return None
+    return value_hash(resolve_pointer_value(sections[parsed.section], parsed.pointer))
+
+
+def _finding(path: str, line: int, state) -> Finding | None:
+    inputs = ", ".join(state.changed_inputs)
+    if state.state == STALE:
+        return error(path, line, 1, f"{state.address} is stale: {inputs} changed since it was generated "
+                                 "(run gitspec build)", "stale")
+    if state.state == EDITED:
+        extra = f"; its inputs changed too ({inputs})" if state.changed_inputs else ""
+        return Finding(path, line, 1, WARNING, f"{state.address} was edited by hand since it was generated{extra} "
+                                            "(gitspec pin to keep it)", "hand-edited")
+    if state.state == PINNED and state.changed_inputs:
+        return Finding(path, line, 1, WARNING, f"{state.address} is pinned, but its inputs changed: {inputs}",
+                       "pinned-stale")
+    return None

@@ -1,0 +1,90 @@
+"""`gitspec build [ADDRESS...]`: regenerate exactly what is stale, in dependency order."""
+from __future__ import annotations
+
+import json
+import sys
+
+from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.findings import ERROR, write_text
+from gitspec.opening import open_workspace
+
+
+def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, json_events: bool,
+        trace: str | None, lock_timeout: float) -> int:
+    from filelock import Timeout
+
+    from gitspec.builder import Builder
+    from gitspec.buildsession import make_provider, prepare
+    from gitspec.docwriter import DocumentWriter
+    from gitspec.events import EventSink
+    from gitspec.store import GenerationCache, ObjectStore, build_lock
+
+    workspace, index = open_workspace()
+    sink = EventSink(json_events)
+    try:
+        with build_lock(workspace.store, lock_timeout):
+            context = prepare(workspace, index)
+            provider = make_provider(context)
+            objects = ObjectStore(workspace.store)
+            builder = Builder(context.documents, context.pipeline, provider,
+                              GenerationCache(workspace.store, objects),
+                              lambda stage: dict(workspace.config.plugins.get(stage.name) or {}),
+                              _writer(DocumentWriter(workspace), workspace), sink.emit)
+            with sink:
+                report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
+            findings = _recheck(workspace, index) if report.generated else context.checked.findings
+    except Timeout:
+        raise GitspecError(f"another gitspec build holds {workspace.store / 'build.lock'} "
+                           f"(waited {lock_timeout:g} s)", exit_code=EXIT_FINDINGS) from None
+    if trace:
+        from gitspec.tracefile import write_trace
+
+        write_trace(trace, report)
+    return _report(report, findings, json_events, dry_run, provider)
+
+
+def _writer(documents, workspace):
+    from gitspec.docwriter import write_code_files
+
+    def write(stage, document, sections, stamps, unpinned):
+        previous = document.sections.get("files") if document is not None else None
+        written = documents(stage, document, sections, stamps, unpinned)
+        if stage.kind == "code" and "files" in sections:
+            write_code_files(workspace, sections["files"], previous)
+        return written
+
+    return write
+
+
+def _recheck(workspace, index):
+    from gitspec.checker import check
+
+    return check(workspace, index).findings
+
+
+def _report(report, findings, json_events: bool, dry_run: bool, provider) -> int:
+    errors = [f for f in findings if f.severity == ERROR and f.rule not in ("stale",)]
+    summary = {"event": "complete", "progress": 100, "generated": report.generated,
+               "documents": sorted(set(report.documents_written)), "conflicts": report.conflicts,
+               "warnings": report.warnings, "cache_hits": report.cache_hits,
+               "provider_calls": report.provider_calls, "would_change": report.would_change,
+               "tokens": provider.usage.prompt_tokens + provider.usage.completion_tokens}
+    if json_events:
+        sys.stdout.write(json.dumps(summary) + "\n")
+    else:
+        out = sys.stdout
+        if dry_run:
+            out.write("".join(f"would regenerate {a}\n" for a in report.would_change) or "nothing to regenerate\n")
+        for address in report.generated:
+            out.write(f"regenerated {address}\n")
+        for message in report.warnings:
+            out.write(f"warning: {message}\n")
+        for message in report.skipped:
+            out.write(f"skipped: {message}\n")
+        for message in report.conflicts:
+            out.write(f"conflict: {message}\n")
+        write_text(errors, out)
+        sys.stderr.write(f"gitspec: {len(report.generated)} sections regenerated "
+                         f"({report.cache_hits} from cache, {report.provider_calls} generated), "
+                         f"{len(report.conflicts)} conflicts\n")
+    return EXIT_FINDINGS if report.conflicts or errors else 0

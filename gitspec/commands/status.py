@@ -1,0 +1,37 @@
+"""`gitspec status`: every generated section's state, from stamps alone (no stage runs)."""
+from __future__ import annotations
+
+import json
+import sys
+
+from gitspec.opening import open_workspace
+from gitspec.stamps import FRESH, MISSING, STALE
+
+
+def run(output_format: str = "text") -> int:
+    from gitspec.builder import CONFLICT, Builder
+    from gitspec.buildsession import prepare
+
+    workspace, index = open_workspace()
+    context = prepare(workspace, index)
+    builder = Builder(context.documents, context.pipeline, None, None, dict, None)
+    planned = [item for level in context.pipeline.order for stage in level if builder.has_inputs(stage)
+               for item in builder.plan(stage, set())]
+    rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
+             "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT} for p in planned]
+    if output_format == "json":
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for row in rows:
+            if row["state"] != FRESH:
+                changed = f" ({', '.join(row['changed_inputs'])} changed)" if row["changed_inputs"] else ""
+                conflict = " — conflict: pin or --force it" if row["conflict"] else ""
+                sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
+        counts = {}
+        for row in rows:
+            counts[row["state"]] = counts.get(row["state"], 0) + 1
+        sys.stderr.write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+                                        or "no stages") + "\n")
+    dirty = any(row["state"] in (STALE, MISSING) or row["conflict"] for row in rows)
+    return 1 if dirty else 0

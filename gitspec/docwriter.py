@@ -1,0 +1,71 @@
+"""Writing a stage's sections into its document file: round-trip YAML, atomic, never over a stranger's edit."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from gitspec.atomic import write_atomic
+from gitspec.documents import HEADER_KEYS
+from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.opening import LoadedDocument
+from gitspec.stage import Stage
+from gitspec.workspace import Workspace
+from gitspec.yamlread import read_yaml
+from gitspec.yamlwrite import update_document
+
+
+class DocumentWriter:
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def __call__(self, stage: Stage, document: LoadedDocument | None, sections: dict[str, Any],
+                 stamps: dict[str, dict], unpinned: tuple[str, ...]) -> LoadedDocument:
+        root = self.workspace.root
+        if document is not None:
+            rel = document.path
+            data = (root / rel).read_bytes()
+            if hashlib.sha256(data).hexdigest() != document.sha:
+                raise GitspecError(f"{rel} changed while gitspec was building; run the build again",
+                                   exit_code=EXIT_FINDINGS)
+            if not rel.endswith((".yaml", ".yml")):
+                raise GitspecError(f"stage '{stage.name}' writes to {rel}, which is not a YAML document",
+                                   exit_code=EXIT_FINDINGS)
+            text: str | None = data.decode("utf-8-sig")
+        else:
+            rel = f"{self.workspace.config.specs[0].rstrip('/')}/{stage.document}.yaml"
+            if (root / rel).exists():
+                raise GitspecError(f"{rel} exists but is not the '{stage.document}' document; "
+                                   f"stage '{stage.name}' will not overwrite it", exit_code=EXIT_FINDINGS)
+            text = None
+        header = {"kind": stage.kind, "id": stage.document, "title": stage.title}
+        new_text = update_document(text, header, sections, stamps, unpinned)
+        encoded = new_text.encode("utf-8")
+        write_atomic(root / rel, encoded)
+        value = read_yaml(new_text).value
+        return LoadedDocument(stage.document, stage.kind, rel,
+                              {k: v for k, v in value.items() if k in HEADER_KEYS},
+                              {k: v for k, v in value.items() if k not in HEADER_KEYS},
+                              hashlib.sha256(encoded).hexdigest())
+
+
+def write_code_files(workspace: Workspace, files: list[dict], previous: list[dict] | None) -> list[str]:
+    """Write the code stage's stub files under the configured folder; never over a hand-edited file."""
+    from gitspec.codefiles import safe_target
+
+    folder = workspace.root / workspace.config.code_folder
+    before = {f.get("path"): f.get("content") for f in previous or [] if isinstance(f, dict)}
+    written = []
+    for entry in files:
+        target: Path = safe_target(folder, entry["path"])
+        content = entry["content"]
+        if target.exists():
+            current = target.read_text(encoding="utf-8", errors="replace")
+            if current == content:
+                continue
+            if current != before.get(entry["path"]):
+                raise GitspecError(f"{workspace.relative(target)} was edited by hand; not overwritten "
+                                   "(delete it or move your changes, then build again)", exit_code=EXIT_FINDINGS)
+        write_atomic(target, content.encode("utf-8"))
+        written.append(workspace.relative(target))
+    return written

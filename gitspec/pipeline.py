@@ -1,0 +1,93 @@
+"""The pipeline: stages ordered as a DAG from their declared inputs and outputs.
+
+Pure: no files, no generation. A cycle, or two stages writing one section,
+is a configuration error that names them.
+"""
+from __future__ import annotations
+
+from gitspec.addresses import parse_address
+from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.stage import Stage
+
+
+def section_of(address: str) -> str:
+    """`doc#section/pointer` -> `doc#section`."""
+    parsed = parse_address(address)
+    if parsed is None:
+        raise GitspecError(f"'{address}' is not an address (DOC-ID#SECTION[/pointer])", exit_code=EXIT_USAGE)
+    return f"{parsed.doc}#{parsed.section}"
+
+
+class Pipeline:
+    def __init__(self, stages: list[Stage]) -> None:
+        self.stages = {}
+        self.producer: dict[str, Stage] = {}  # doc#section -> the stage that writes it
+        for stage in stages:
+            if stage.name in self.stages:
+                raise GitspecError(f"two stages are named '{stage.name}'", exit_code=EXIT_USAGE)
+            self.stages[stage.name] = stage
+            for output in stage.outputs:
+                address = f"{stage.document}#{output.section}"
+                if address in self.producer:
+                    raise GitspecError(f"stages '{self.producer[address].name}' and '{stage.name}' both write "
+                                       f"{address}", exit_code=EXIT_USAGE)
+                self.producer[address] = stage
+                for dependency in output.depends_on:
+                    if dependency not in stage.inputs:
+                        raise GitspecError(f"stage '{stage.name}': output {address} depends on {dependency}, "
+                                           "which is not one of its inputs", exit_code=EXIT_USAGE)
+        self.upstream = {name: self._upstream(stage) for name, stage in self.stages.items()}
+        self.order = self._topological()
+
+    def _upstream(self, stage: Stage) -> set[str]:
+        found = set()
+        for address in stage.inputs:
+            producer = self.producer.get(section_of(address))
+            if producer is not None and producer.name != stage.name:
+                found.add(producer.name)
+        return found
+
+    def _topological(self) -> list[list[Stage]]:
+        """Stages in levels: each level depends only on earlier ones (Kahn's algorithm)."""
+        remaining = {name: set(deps) for name, deps in self.upstream.items()}
+        levels = []
+        while remaining:
+            ready = sorted(name for name, deps in remaining.items() if not deps)
+            if not ready:
+                raise GitspecError(f"stage cycle: {' → '.join(self._cycle(remaining))}", exit_code=EXIT_USAGE)
+            levels.append([self.stages[name] for name in ready])
+            for name in ready:
+                del remaining[name]
+            for deps in remaining.values():
+                deps.difference_update(ready)
+        return levels
+
+    def _cycle(self, remaining: dict[str, set[str]]) -> list[str]:
+        start = min(remaining)
+        path, node = [start], start
+        while True:
+            node = min(remaining[node])
+            if node in path:
+                return [*path[path.index(node):], node]
+            path.append(node)
+
+    def with_upstream(self, names: set[str]) -> set[str]:
+        """`names` and every stage they depend on, transitively."""
+        todo, seen = list(names), set()
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(self.upstream.get(name, ()))
+        return seen
+
+    def downstream(self, names: set[str]) -> set[str]:
+        """Every stage that depends on `names`, transitively."""
+        found, changed = set(names), True
+        while changed:
+            changed = False
+            for name, deps in self.upstream.items():
+                if name not in found and deps & found:
+                    found.add(name)
+                    changed = True
+        return found - set(names)

@@ -1,0 +1,214 @@
+"""PostgreSQL DDL from an architecture dataModel: tables, keys, checks and indexes.
+
+Shared by the architecture stage (the `ddl` section) and the code stage (the
+first migration), so the two can never disagree. Pure text generation.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from gitspec.stages.naming import snake_case, unique
+
+# Logical field types of architecture.schema.json -> PostgreSQL column types.
+# `string` is `text`: PostgreSQL stores both alike and a length limit would be invented.
+SQL_TYPES = {
+    "uuid": "uuid", "string": "text", "text": "text", "integer": "integer", "bigint": "bigint",
+    "decimal": "numeric", "boolean": "boolean", "date": "date", "timestamp": "timestamptz",
+    "json": "jsonb", "enum": "text",
+}
+
+# PostgreSQL's reserved key words: as table or column names they must be quoted.
+_RESERVED = frozenset("""
+all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate
+collation column concurrently constraint create cross current_catalog current_date current_role
+current_schema current_time current_timestamp current_user default deferrable desc distinct do else end
+except false fetch for foreign freeze from full grant group having ilike in initially inner intersect into
+is isnull join lateral leading left like limit localtime localtimestamp natural not notnull null offset on
+only or order outer overlaps placing primary references returning right select session_user similar some
+symmetric system_user table tablesample then to trailing true union unique user using variadic verbose
+when where window with
+""".split())
+_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+_MAX_IDENT = 63  # PostgreSQL truncates longer names, which could make two of them collide
+# SQL defaults for non-text columns that are expressions, not literals.
+_SQL_FUNCTION = re.compile(r"^(now\(\)|gen_random_uuid\(\)|current_(date|timestamp))$", re.I)
+
+
+def table_name(entity: str) -> str:
+    return snake_case(entity)
+
+
+def column_name(field: str) -> str:
+    return snake_case(field)
+
+
+def quote_ident(name: str) -> str:
+    if _PLAIN_IDENT.match(name) and name not in _RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def object_name(*parts: str, taken: set[str]) -> str:
+    """A constraint or index name from its parts, at most 63 characters, unique in `taken`."""
+    name = "_".join(parts)
+    if len(name) > _MAX_IDENT:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        name = f"{name[:_MAX_IDENT - 9]}_{digest}"
+    return unique(name, taken)
+
+
+def primary_keys(entity: dict) -> list[str]:
+    return [f["name"] for f in entity.get("fields") or [] if f.get("primaryKey")]
+
+
+def foreign_keys(entity: dict) -> list[dict]:
+    return [f for f in entity.get("fields") or [] if f.get("references")]
+
+
+def creation_order(entities: list[dict]) -> list[dict]:
+    """Entities ordered so that referenced tables come first where possible (document order otherwise)."""
+    names = {e["name"] for e in entities}
+    pending = list(entities)
+    ordered: list[dict] = []
+    done: set[str] = set()
+    while pending:
+        ready = next((e for e in pending
+                      if all(f["references"] in done or f["references"] == e["name"]
+                             or f["references"] not in names for f in foreign_keys(e))), None)
+        # A cycle of references: take the first pending entity; its forward keys become ALTER TABLE.
+        chosen = ready or pending[0]
+        pending.remove(chosen)
+        ordered.append(chosen)
+        done.add(chosen["name"])
+    return ordered
+
+
+def _column(field: dict, single_pk: bool) -> str:
+    column = column_name(field["name"])
+    parts = [quote_ident(column), SQL_TYPES.get(field.get("type", "text"), "text")]
+    if field.get("primaryKey") and single_pk:
+        parts.append("PRIMARY KEY")
+    elif field.get("required") or field.get("primaryKey"):
+        parts.append("NOT NULL")
+    if field.get("unique") and not (field.get("primaryKey") and single_pk):
+        parts.append("UNIQUE")
+    if "default" in field:
+        default = field["default"]
+        raw = (isinstance(default, str) and field.get("type") not in ("string", "text", "enum")
+               and _SQL_FUNCTION.match(default))
+        parts.append(f"DEFAULT {default if raw else sql_literal(default)}")
+    if field.get("type") == "enum" and field.get("values"):
+        values = ", ".join(sql_literal(v) for v in field["values"])
+        parts.append(f"CHECK ({quote_ident(column)} IN ({values}))")
+    return " ".join(parts)
+
+
+def _reference(field: dict, by_name: dict[str, dict]) -> str:
+    target = field["references"]
+    keys = primary_keys(by_name.get(target, {}))
+    columns = f" ({quote_ident(column_name(keys[0]))})" if len(keys) == 1 else ""
+    return f"REFERENCES {quote_ident(table_name(target))}{columns}"
+
+
+def _foreign_key(table: str, field: dict, by_name: dict[str, dict], taken: set[str]) -> str:
+    column = column_name(field["name"])
+    name = object_name(table, column, "fkey", taken=taken)
+    return (f"CONSTRAINT {quote_ident(name)} FOREIGN KEY ({quote_ident(column)}) "
+            f"{_reference(field, by_name)}")
+
+
+def _create_table(entity: dict, by_name: dict[str, dict], created: set[str],
+                  taken: set[str]) -> tuple[str, list[str]]:
+    """CREATE TABLE for `entity`, and ALTER TABLE statements for keys to tables not created yet."""
+    table = table_name(entity["name"])
+    keys = primary_keys(entity)
+    lines = [_column(f, len(keys) == 1) for f in entity.get("fields") or []]
+    if len(keys) > 1:
+        lines.append(f"PRIMARY KEY ({', '.join(quote_ident(column_name(k)) for k in keys)})")
+    deferred = []
+    for field in foreign_keys(entity):
+        constraint = _foreign_key(table, field, by_name, taken)
+        if field["references"] in created or field["references"] == entity["name"]:
+            lines.append(constraint)
+        else:
+            deferred.append(f"ALTER TABLE {quote_ident(table)} ADD {constraint};")
+    description = " ".join(str(entity.get("description") or "").split())
+    head = f"-- {entity['name']}: {description}\n" if description else f"-- {entity['name']}\n"
+    body = ",\n".join(f"    {line}" for line in lines)
+    return f"{head}CREATE TABLE {quote_ident(table)} (\n{body}\n);", deferred
+
+
+def _where(condition: str, fields: list[dict]) -> str:
+    """Field names in a partial-index condition become column names; quoted strings stay as written."""
+    names = {f["name"]: quote_ident(column_name(f["name"])) for f in fields}
+    pieces = re.split(r"('(?:[^']|'')*')", condition)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = re.sub(r"\b[A-Za-z_][A-Za-z0-9_]*\b", lambda m: names.get(m.group(0), m.group(0)), pieces[i])
+    return "".join(pieces)
+
+
+def _index(table: str, columns: list[str], taken: set[str], *, name: str | None = None,
+           unique_index: bool = False, where: str | None = None) -> str:
+    index = unique(name, taken) if name else object_name(table, *columns, "idx", taken=taken)
+    kind = "UNIQUE INDEX" if unique_index else "INDEX"
+    cols = ", ".join(quote_ident(c) for c in columns)
+    tail = f" WHERE {where}" if where else ""
+    return f"CREATE {kind} {quote_ident(index)} ON {quote_ident(table)} ({cols}){tail};"
+
+
+def _indexes(entity: dict, declared: list[dict], taken: set[str]) -> list[str]:
+    """The entity's declared indexes, then one per foreign-key column no declared index leads with."""
+    table = table_name(entity["name"])
+    fields = entity.get("fields") or []
+    statements, leading = [], set()
+    for index in declared:
+        columns = [column_name(f) for f in index.get("fields") or []]
+        if not columns:
+            continue
+        leading.add(columns[0])
+        where = _where(index["where"], fields) if index.get("where") else None
+        statements.append(_index(table, columns, taken, name=index.get("name"),
+                                 unique_index=bool(index.get("unique")), where=where))
+    for field in foreign_keys(entity):
+        column = column_name(field["name"])
+        if column not in leading:  # a B-tree index serves lookups on its leading column
+            statements.append(_index(table, [column], taken))
+    return statements
+
+
+def ddl(data_model: dict, source: str = "architecture#dataModel") -> str:
+    """The whole schema as PostgreSQL statements, in an order PostgreSQL accepts."""
+    entities = [e for e in data_model.get("entities") or [] if isinstance(e, dict) and e.get("name")]
+    by_name = {e["name"]: e for e in entities}
+    declared: dict[str, list[dict]] = {}
+    orphans = []
+    for index in data_model.get("indexes") or []:
+        if index.get("entity") in by_name:
+            declared.setdefault(index["entity"], []).append(index)
+        else:
+            orphans.append(f"-- Skipped: an index on unknown entity {index.get('entity')!r}.")
+    taken: set[str] = set()
+    created: set[str] = set()
+    blocks, deferred = [f"-- Generated by gitspec from {source}. Edit the data model, not this file."], []
+    for entity in creation_order(entities):
+        table, later = _create_table(entity, by_name, created, taken)
+        created.add(entity["name"])
+        deferred += later
+        blocks.append("\n".join([table, *_indexes(entity, declared.get(entity["name"], []), taken)]))
+    if deferred:
+        blocks.append("-- Foreign keys to tables created later (reference cycles).\n" + "\n".join(deferred))
+    if orphans:
+        blocks.append("\n".join(orphans))
+    return "\n\n".join(blocks) + "\n"

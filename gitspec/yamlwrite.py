@@ -1,0 +1,110 @@
+"""Rewriting YAML documents: ruamel round-trip, so comments, key order and quoting survive.
+
+Pure text in, text out. Every value written is read back with gitspec's own
+reader and must hash the same, so a rewrite can never change what it wrote.
+"""
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+from gitspec.hashing import value_hash
+from gitspec.yamlread import plain_is_safe, read_yaml
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):
+        pass
+
+    def text(representer, value: str):
+        if "\n" in value:
+            return representer.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+        style = None if plain_is_safe(value) else '"'
+        return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    def number(representer, value: float):
+        if math.isnan(value):
+            written = ".nan"
+        elif math.isinf(value):
+            written = ".inf" if value > 0 else "-.inf"
+        else:
+            written = repr(value)
+            mantissa, _, exponent = written.partition("e")
+            if exponent and "." not in mantissa:  # '1e-05' is text to YAML 1.1 readers
+                written = f"{mantissa}.0e{exponent}"
+        return representer.represent_scalar("tag:yaml.org,2002:float", written)
+
+    Representer.add_representer(str, text)
+    Representer.add_representer(float, number)
+    yaml = YAML(typ="rt")
+    yaml.Representer = Representer
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def update_document(text: str | None, header: dict[str, Any], sections: dict[str, Any],
+                    stamps: dict[str, dict], unpinned: tuple[str, ...] = ()) -> str:
+    """`text` with `sections` set and their stamps recorded; a new document when `text` is None."""
+    yaml = _yaml()
+    if text is None:
+        from ruamel.yaml.comments import CommentedMap
+
+        data = CommentedMap(header)
+    else:
+        data = yaml.load(text)
+    generated = data.get("generated")
+    if not isinstance(generated, dict):
+        generated = {}
+        position = list(data).index("title") + 1 if "title" in data else len(data)
+        data.insert(position, "generated", generated)
+    for name, value in sections.items():
+        data[name] = value
+    for name, stamp in stamps.items():
+        generated[name] = stamp
+    pinned = data.get("pinned")
+    if isinstance(pinned, list):
+        for name in unpinned:
+            if name in pinned:
+                pinned.remove(name)
+        if not pinned:
+            del data["pinned"]
+    out = io.StringIO()
+    yaml.dump(data, out)
+    written = out.getvalue()
+    _verify(written, sections)
+    return written
+
+
+def set_pinned(text: str, section: str, pinned: bool) -> str:
+    """Add or remove `section` in the document's `pinned` header list."""
+    yaml = _yaml()
+    data = yaml.load(text)
+    names = list(data.get("pinned") or [])
+    if pinned and section not in names:
+        names.append(section)
+    if not pinned and section in names:
+        names.remove(section)
+    if names:
+        if "pinned" not in data:
+            position = list(data).index("generated") + 1 if "generated" in data else len(data)
+            data.insert(position, "pinned", names)
+        else:
+            data["pinned"] = names
+    elif "pinned" in data:
+        del data["pinned"]
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _verify(text: str, sections: dict[str, Any]) -> None:
+    value = read_yaml(text).value
+    for name, expected in sections.items():
+        if value_hash(value.get(name)) != value_hash(expected):
+            raise RuntimeError(f"YAML rewrite changed section '{name}'; refusing to write it")

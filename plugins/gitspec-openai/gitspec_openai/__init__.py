@@ -1,0 +1,73 @@
+"""gitspec-openai: a gitspec provider for OpenAI-compatible chat-completions APIs.
+
+`from_options` turns `plugins.openai` from gitspec.yaml into a provider; it
+reads the environment but never touches the network.
+"""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from gitspec.errors import EXIT_USAGE, GitspecError
+
+if TYPE_CHECKING:
+    from gitspec_openai.provider import OpenAICompatibleProvider
+
+__version__ = "0.1.0"
+
+# Ollama's OpenAI-compatible endpoint: the zero-configuration local choice.
+DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"
+DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
+OPTIONS = ("base_url", "model", "api_key_env", "timeout", "max_attempts", "schema_retries")
+
+
+def from_options(options: dict[str, Any] | None) -> OpenAICompatibleProvider:
+    """Build the provider from `plugins.openai` options, falling back to the environment."""
+    # Imported here so that loading the plugin at start-up does not import httpx.
+    from gitspec_openai.provider import OpenAICompatibleProvider
+
+    options = dict(options or {})
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise _config_error(f"unknown option {unknown[0]!r}; expected one of: {', '.join(OPTIONS)}")
+    model = options.get("model") or os.environ.get("GITSPEC_OPENAI_MODEL")
+    if not model:
+        raise _config_error("no model configured: set plugins.openai.model in gitspec.yaml "
+                            "or the GITSPEC_OPENAI_MODEL environment variable")
+    base_url = options.get("base_url") or os.environ.get("GITSPEC_OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    return OpenAICompatibleProvider(
+        base_url=str(base_url),
+        model=str(model),
+        api_key=_api_key(options),
+        timeout=_number(options, "timeout", 30.0, float, minimum=0),
+        max_attempts=_number(options, "max_attempts", 4, int),
+        schema_retries=_number(options, "schema_retries", 2, int, minimum=0),
+    )
+
+
+def _api_key(options: dict[str, Any]) -> str | None:
+    env_name = options.get("api_key_env")
+    if env_name is None:
+        # Local servers such as Ollama need no key, so a missing default is fine.
+        return os.environ.get(DEFAULT_API_KEY_ENV) or None
+    key = os.environ.get(str(env_name))
+    if not key:
+        # Naming a variable explicitly and leaving it empty is almost always a mistake.
+        raise _config_error(f"environment variable {env_name} (plugins.openai.api_key_env) is not set")
+    return key
+
+
+def _number(options: dict[str, Any], key: str, default: float, kind: type, minimum: float = 1) -> Any:
+    """Read a numeric option; `timeout` may be fractional, counts must be whole."""
+    value = options.get(key, default)
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if kind is int and not isinstance(number, int):
+        number = None
+    if number is None or number < minimum or number <= 0 and kind is float:
+        wanted = "a positive number" if kind is float else f"a whole number of at least {minimum}"
+        raise _config_error(f"{key} must be {wanted}, got {value!r}")
+    return kind(number)
+
+
+def _config_error(message: str) -> GitspecError:
+    return GitspecError(f"plugins.openai: {message}", exit_code=EXIT_USAGE)

@@ -1,0 +1,70 @@
+"""`plugins.openai` options and the environment become a provider; the hook offers the factory."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pluggy
+import pytest
+
+from gitspec import hookspecs
+from gitspec.errors import GitspecError
+from gitspec_openai import DEFAULT_BASE_URL, from_options
+from gitspec_openai import plugin as openai_plugin
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in ("GITSPEC_OPENAI_BASE_URL", "GITSPEC_OPENAI_MODEL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_point_at_local_ollama():
+    provider = from_options({"model": "llama3.1"})
+    assert (provider.name, provider.model, provider.base_url) == ("openai", "llama3.1", DEFAULT_BASE_URL.rstrip("/"))
+    assert provider.timeout == 30.0 and provider.usage.calls == 0
+
+
+def test_environment_fills_what_options_leave_out(monkeypatch):
+    monkeypatch.setenv("GITSPEC_OPENAI_BASE_URL", "http://127.0.0.1:8080/v1/")
+    monkeypatch.setenv("GITSPEC_OPENAI_MODEL", "qwen2.5")
+    provider = from_options({})
+    assert (provider.base_url, provider.model) == ("http://127.0.0.1:8080/v1", "qwen2.5")
+    assert from_options({"model": "explicit"}).model == "explicit"
+
+
+def test_timeout_and_retry_counts_are_read():
+    provider = from_options({"model": "m", "timeout": 2.5, "max_attempts": 2, "schema_retries": 0})
+    assert (provider.timeout, provider.max_attempts, provider.schema_retries) == (2.5, 2, 0)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({}, "no model configured"),
+    ({"model": "m", "timeout": "fast"}, "timeout must be a positive number"),
+    ({"model": "m", "timeout": 0}, "timeout must be a positive number"),
+    ({"model": "m", "max_attempts": 0}, "max_attempts must be a whole number of at least 1"),
+    ({"model": "m", "schema_retries": 1.5}, "schema_retries must be a whole number"),
+    ({"model": "m", "base_ur": "http://x"}, "unknown option 'base_ur'"),
+    ({"model": "m", "api_key_env": "UNSET_KEY_FOR_GITSPEC_TEST"}, "UNSET_KEY_FOR_GITSPEC_TEST"),
+])
+def test_configuration_mistakes_are_usage_errors(options, words):
+    with pytest.raises(GitspecError) as raised:
+        from_options(options)
+    assert raised.value.exit_code == 2
+    assert str(raised.value).startswith("plugins.openai: ") and words in str(raised.value)
+
+
+def test_hook_offers_the_openai_factory():
+    manager = pluggy.PluginManager("gitspec")
+    manager.add_hookspecs(hookspecs)
+    manager.register(openai_plugin, name="openai")
+    assert manager.hook.gitspec_providers() == [{"openai": from_options}]
+
+
+def test_loading_the_plugin_does_not_import_httpx():
+    # The plugin loads on every gitspec start; httpx should wait for a real build.
+    code = "import sys, gitspec_openai.plugin; print('httpx' in sys.modules)"
+    plugin_root = Path(openai_plugin.__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=plugin_root)
+    assert result.stdout.strip() == "False", result.stderr

@@ -1,0 +1,272 @@
+"""`gitspec build`, `status` and `pin` as a user meets them, with a small test pipeline:
+
+source#text --upper--> derived#shout, derived#length --echo--> echoed#echo ; source#text --sleepy--> slow#value
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import GIT_ENV, GITSPEC, run_gitspec
+
+SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
+
+
+@pytest.fixture
+def ws(repo, stage_plugin, tmp_path):
+    calls = tmp_path / "calls.log"
+    config = f"specs: [specs]\nplugins:\n  upper: {{calls: {calls}}}\n  echo: {{calls: {calls}}}\n" \
+             f"  sleepy: {{calls: {calls}}}\n"
+    root = repo({"specs/source.yaml": SOURCE}, config=config)
+    return root, stage_plugin, calls
+
+
+def _build(root, env, *args):
+    return run_gitspec(root, "build", *args, env=env)
+
+
+def _calls(log) -> list[str]:
+    return log.read_text().split() if log.exists() else []
+
+
+def _snapshot(root):
+    return {p.name: p.read_bytes() for p in (root / "specs").glob("*.yaml")}
+
+
+def _set_text(root, text):
+    (root / "specs" / "source.yaml").write_text(SOURCE.replace("hello", text))
+
+
+def _edit(root, name, old, new):
+    path = root / "specs" / name
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def test_first_build_generates_everything_with_stamps(ws):
+    root, env, calls = ws
+    result = _build(root, env)
+    assert result.code == 0, result
+    assert sorted(_calls(calls)) == ["echo", "sleepy", "upper"]
+    derived = (root / "specs" / "derived.yaml").read_text()
+    assert "shout: HELLO" in derived and "length: 5" in derived
+    assert "generated:\n  shout:\n    stage: upper\n" in derived
+    assert "echo: 'echo: HELLO'" in (root / "specs" / "echoed.yaml").read_text() or \
+        'echo: "echo: HELLO"' in (root / "specs" / "echoed.yaml").read_text()
+    assert run_gitspec(root, "check", env=env).code == 0
+    assert run_gitspec(root, "status", env=env).code == 0
+
+
+def test_second_build_changes_no_file_and_calls_no_stage(ws):
+    root, env, calls = ws
+    _build(root, env)
+    before, stat = _snapshot(root), {p: p.stat().st_mtime_ns for p in (root / "specs").glob("*.yaml")}
+    result = _build(root, env, "--json")
+    complete = json.loads(result.out.splitlines()[-1])
+    assert complete["event"] == "complete" and complete["generated"] == [] and complete["provider_calls"] == 0
+    assert _snapshot(root) == before
+    assert {p: p.stat().st_mtime_ns for p in (root / "specs").glob("*.yaml")} == stat
+    assert len(_calls(calls)) == 3
+
+
+def test_an_edited_input_regenerates_only_its_dependants(ws):
+    root, env, calls = ws
+    _build(root, env)
+    _set_text(root, "hello world")
+    result = _build(root, env)
+    assert result.code == 0, result
+    assert "regenerated derived#shout" in result.out and "regenerated echoed#echo" in result.out
+    assert "regenerated slow#value" in result.out
+    assert sorted(_calls(calls)) == ["echo", "echo", "sleepy", "sleepy", "upper", "upper"]
+
+
+def test_status_and_check_report_staleness_from_stamps_alone(ws):
+    root, env, calls = ws
+    _build(root, env)
+    _set_text(root, "changed")
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1
+    assert "derived#shout: stale (source#text changed)" in status.out
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 1
+    assert "derived#shout is stale: source#text changed since it was generated" in check.out
+    assert len(_calls(calls)) == 3  # nothing ran
+
+
+def test_hand_edit_is_kept_while_its_inputs_stay_the_same(ws):
+    root, env, calls = ws
+    _build(root, env)
+    _edit(root, "derived.yaml", "shout: HELLO", "shout: HI THERE")
+    result = _build(root, env)
+    assert result.code == 0, result
+    assert "shout: HI THERE" in (root / "specs" / "derived.yaml").read_text()
+    assert "warning: derived#shout is hand-edited: kept" in result.out
+    assert "regenerated echoed#echo" in result.out  # its input changed
+    check = run_gitspec(root, "check", env=env)
+    assert "warning: derived#shout was edited by hand" in check.out
+
+
+def test_hand_edit_with_changed_inputs_is_a_conflict_then_pin_or_force(ws):
+    root, env, calls = ws
+    _build(root, env)
+    _edit(root, "derived.yaml", "shout: HELLO", "shout: MINE")
+    _set_text(root, "bye")
+    derived_before = (root / "specs" / "derived.yaml").read_bytes()
+    result = _build(root, env)
+    assert result.code == 1
+    assert "conflict: derived#shout was edited by hand and its inputs changed (source#text)" in result.out
+    assert (root / "specs" / "derived.yaml").read_bytes() == derived_before  # byte for byte
+    assert "skipped: echo" in result.out
+
+    assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
+    pinned = _build(root, env)
+    assert pinned.code == 0, pinned
+    derived = (root / "specs" / "derived.yaml").read_text()
+    assert "shout: MINE" in derived and "length: 3" in derived
+    assert "derived#shout is pinned, but its inputs changed: source#text" in pinned.out
+
+    forced = _build(root, env, "--force", "derived#shout")
+    assert forced.code == 0, forced
+    derived = (root / "specs" / "derived.yaml").read_text()
+    assert "shout: BYE" in derived and "pinned" not in derived
+
+
+def test_dry_run_lists_changes_and_writes_nothing(ws):
+    root, env, calls = ws
+    _build(root, env)
+    _set_text(root, "dry")
+    before = _snapshot(root)
+    result = _build(root, env, "--dry-run")
+    assert result.code == 0
+    assert "would regenerate derived#shout" in result.out and "would regenerate echoed#echo" in result.out
+    assert _snapshot(root) == before and len(_calls(calls)) == 3
+
+
+def test_only_runs_one_stage(ws):
+    root, env, calls = ws
+    result = _build(root, env, "--only", "upper")
+    assert result.code == 0 and _calls(calls) == ["upper"]
+    assert not (root / "specs" / "echoed.yaml").exists()
+    bad = _build(root, env, "--only", "nope")
+    assert bad.code == 2 and "unknown stage 'nope'" in bad.err
+
+
+def test_deleted_output_comes_back_from_the_cache_without_a_call(ws):
+    root, env, calls = ws
+    _build(root, env)
+    original = (root / "specs" / "derived.yaml").read_text()
+    (root / "specs" / "derived.yaml").unlink()
+    result = _build(root, env, "--json")
+    complete = json.loads(result.out.splitlines()[-1])
+    assert complete["cache_hits"] >= 1 and complete["provider_calls"] == 0
+    assert len(_calls(calls)) == 3
+    assert (root / "specs" / "derived.yaml").read_text() == original
+
+
+def test_corrupt_objects_are_discarded_and_regenerated(ws):
+    root, env, calls = ws
+    _build(root, env)
+    for path in (root / ".gitspec" / "objects").glob("??/*"):
+        path.write_bytes(b"{corrupt")
+    (root / "specs" / "derived.yaml").unlink()
+    result = _build(root, env)
+    assert result.code == 0, result
+    assert "shout: HELLO" in (root / "specs" / "derived.yaml").read_text()
+    assert _calls(calls).count("upper") == 2
+
+
+def test_two_builds_at_once_serialise(ws, tmp_path):
+    root, env, calls = ws
+    config = (root / "gitspec.yaml").read_text().replace("  sleepy: {", "  sleepy: {seconds: 1.5, ")
+    (root / "gitspec.yaml").write_text(config)
+    full_env = {**os.environ, **GIT_ENV, **env}
+    procs = [subprocess.Popen([GITSPEC, "build"], cwd=root, env=full_env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert sorted(_calls(calls)) == ["echo", "sleepy", "upper"]  # the second found everything fresh
+    assert run_gitspec(root, "check", env=env).code == 0
+
+
+def test_a_build_killed_mid_way_leaves_valid_files_and_no_stale_lock(ws):
+    root, env, calls = ws
+    config = (root / "gitspec.yaml").read_text().replace("  sleepy: {", "  sleepy: {seconds: 30, ")
+    (root / "gitspec.yaml").write_text(config)
+    proc = subprocess.Popen([GITSPEC, "build", "--jobs", "1"], cwd=root, env={**os.environ, **GIT_ENV, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 30
+    while "sleepy" not in _calls(calls) and time.time() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for path in (root / "specs").glob("*.yaml"):
+        assert path.read_text().startswith("kind: notes") or path.read_text().startswith("#")
+    assert not list((root / "specs").glob(".*.tmp"))
+    (root / "gitspec.yaml").write_text(config.replace("seconds: 30, ", ""))
+    result = _build(root, env, "--lock-timeout", "2")
+    assert result.code == 0, result
+    assert (root / "specs" / "slow.yaml").exists()
+    assert run_gitspec(root, "check", env=env).code == 0
+
+
+def test_lock_timeout_names_the_lock(ws):
+    root, env, calls = ws
+    config = (root / "gitspec.yaml").read_text().replace("  sleepy: {", "  sleepy: {seconds: 3, ")
+    (root / "gitspec.yaml").write_text(config)
+    proc = subprocess.Popen([GITSPEC, "build"], cwd=root, env={**os.environ, **GIT_ENV, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while "sleepy" not in _calls(calls) and time.time() < deadline:
+        time.sleep(0.05)
+    result = _build(root, env, "--lock-timeout", "0.2")
+    proc.wait(timeout=60)
+    assert result.code == 1 and "another gitspec build holds" in result.err
+
+
+def test_json_events_and_trace_file(ws, tmp_path):
+    root, env, calls = ws
+    trace = tmp_path / "trace.json"
+    result = _build(root, env, "--json", "--trace", str(trace))
+    events = [json.loads(line) for line in result.out.splitlines()]
+    kinds = {e["event"] for e in events}
+    assert {"status", "partial", "complete"} <= kinds
+    assert all(0 <= e["progress"] <= 100 for e in events)
+    assert events[-1]["event"] == "complete" and events[-1]["progress"] == 100
+    spans = [e for e in json.loads(trace.read_text())["traceEvents"] if e["ph"] == "X"]
+    assert {s["name"] for s in spans} == {"upper", "echo", "sleepy"}
+    assert all(s["args"]["cache"] == "miss" for s in spans)
+
+
+def test_stage_cycle_is_a_configuration_error(ws, tmp_path):
+    root, env, calls = ws
+    plugin = tmp_path / "cycle"
+    plugin.mkdir()
+    (plugin / "cyclestages.py").write_text(
+        "from gitspec import hookimpl\nfrom gitspec.stage import Output, Stage\n"
+        "@hookimpl\ndef gitspec_stages():\n"
+        "    return [Stage('a', '1', 'a', 'notes', 'A', ('b#x',), (Output('x', ('b#x',)),), dict),\n"
+        "            Stage('b', '1', 'b', 'notes', 'B', ('a#x',), (Output('x', ('a#x',)),), dict)]\n")
+    (plugin / "cyclestages-1.0.dist-info").mkdir()
+    (plugin / "cyclestages-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: cyclestages\nVersion: 1.0\n")
+    (plugin / "cyclestages-1.0.dist-info" / "entry_points.txt").write_text("[gitspec]\ncyclestages = cyclestages\n")
+    result = _build(root, {"PYTHONPATH": f"{env['PYTHONPATH']}:{plugin}"})
+    assert result.code == 2 and "stage cycle: a → b → a" in result.err
+
+
+def test_cache_stats_and_gc(ws):
+    root, env, calls = ws
+    _build(root, env)
+    _set_text(root, "second")
+    _build(root, env)
+    stats = run_gitspec(root, "cache", "stats", env=env)
+    assert stats.code == 0 and "cache entries: 6" in stats.out
+    gc = run_gitspec(root, "cache", "gc", env=env)
+    assert gc.code == 0 and "removed 3 cache entries" in gc.out
+    assert "cache entries: 3" in run_gitspec(root, "cache", "stats", env=env).out
+    (root / "specs" / "derived.yaml").unlink()
+    _build(root, env)
+    assert _calls(calls).count("upper") == 2  # still served from the cache after gc

@@ -1,0 +1,203 @@
+"""The architecture stage: drafts from the product, and ER diagram, DDL and OpenAPI from the data model."""
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+import sys
+
+import pytest
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+from conftest import example_values, schema_errors
+from gitspec.errors import GitspecError
+from gitspec.providers import TemplateProvider
+from gitspec.stage import PLACEHOLDER, StageInput
+from gitspec.stages.architecture import STAGE
+from gitspec.stages.ddl import column_name, ddl, table_name
+from gitspec.stages.erdiagram import er_diagram
+from gitspec.stages.openapi import check_openapi
+
+CREATE_TABLE = re.compile(r"CREATE TABLE (\w+) \((.*?)\n\);", re.S)
+FOREIGN_KEY = re.compile(r"FOREIGN KEY \((\w+)\) REFERENCES (\w+)")
+CREATE_INDEX = re.compile(r"CREATE (?:UNIQUE )?INDEX \w+ ON (\w+) \((\w+)")
+
+
+def _inputs(**overrides) -> dict:
+    values = {address: example_values().get(address) for address in STAGE.inputs}
+    values.update(overrides)
+    return values
+
+
+def _run(values: dict) -> dict:
+    return STAGE.generate(StageInput(values=values, provider=TemplateProvider()))
+
+
+@pytest.fixture(scope="module")
+def output() -> dict:
+    return _run(_inputs())
+
+
+def _foreign_keys(sql: str) -> set[tuple[str, str]]:
+    """(table, column) of every FOREIGN KEY constraint, inline or added by ALTER TABLE."""
+    found = {(table, column) for table, body in CREATE_TABLE.findall(sql) for column, _ in FOREIGN_KEY.findall(body)}
+    found |= set(re.findall(r"ALTER TABLE (\w+) ADD CONSTRAINT \w+ FOREIGN KEY \((\w+)\)", sql))
+    return found
+
+
+def _indexed(sql: str) -> set[tuple[str, str]]:
+    """(table, leading column) of every CREATE INDEX."""
+    return set(CREATE_INDEX.findall(sql))
+
+
+def test_returns_exactly_the_declared_sections(output):
+    assert set(output) == {o.section for o in STAGE.outputs}
+
+
+def test_output_matches_the_schema(output):
+    assert schema_errors("architecture", output) == []
+
+
+def test_is_deterministic(output):
+    assert _run(_inputs()) == output
+
+
+def test_depends_only_on_declared_inputs():
+    for out in STAGE.outputs:
+        assert set(out.depends_on) <= set(STAGE.inputs), out.section
+    derived = {o.section: o.depends_on for o in STAGE.outputs}
+    for section in ("erDiagram", "ddl", "openapi"):
+        assert "architecture#dataModel" in derived[section]
+    assert "architecture#apiContract" in derived["openapi"]
+
+
+def test_keeps_the_current_data_model_and_contract(output):
+    values = _inputs()
+    assert output["erDiagram"] == er_diagram(values["architecture#dataModel"])
+    assert output["ddl"] == ddl(values["architecture#dataModel"])
+    assert len(output["openapi"]["paths"]) == len({e["path"] for e in values["architecture#apiContract"]["endpoints"]})
+
+
+def test_openapi_validates_and_has_a_path_per_endpoint(output):
+    document = output["openapi"]
+    validate(document, cls=OpenAPIV31SpecValidator)
+    assert document["openapi"] == "3.1.0"
+    for endpoint in _inputs()["architecture#apiContract"]["endpoints"]:
+        operation = document["paths"][endpoint["path"]][endpoint["method"].lower()]
+        assert operation["operationId"] == endpoint["operationId"]
+        if endpoint.get("scopes"):
+            assert operation["security"] == [{"sessionCookie": endpoint["scopes"]}]
+    assert set(_inputs()["architecture#apiContract"]["schemas"]) <= set(document["components"]["schemas"])
+    assert "Customer" in document["components"]["schemas"]
+    assert document["components"]["securitySchemes"]["sessionCookie"]["in"] == "cookie"
+
+
+def test_every_foreign_key_column_has_an_index(output):
+    sql = output["ddl"]
+    foreign = _foreign_keys(sql)
+    expected = {(table_name(e["name"]), column_name(f["name"]))
+                for e in _inputs()["architecture#dataModel"]["entities"] for f in e["fields"] if f.get("references")}
+    assert foreign == expected and len(expected) >= 10
+    assert foreign <= _indexed(sql), foreign - _indexed(sql)
+
+
+def test_ddl_maps_types_keys_and_declared_indexes(output):
+    sql = output["ddl"]
+    assert "    id uuid PRIMARY KEY," in sql
+    assert "external_id text NOT NULL UNIQUE" in sql
+    assert "created_at timestamptz NOT NULL" in sql
+    assert "percentage numeric NOT NULL" in sql
+    assert ("tax_status text NOT NULL DEFAULT 'taxable' "
+            "CHECK (tax_status IN ('taxable', 'exempt', 'reverse_charge'))") in sql
+    assert "CREATE UNIQUE INDEX metric_snapshot_month_currency_idx ON metric_snapshot (month, currency);" in sql
+    assert "ON payout (arrival_date) WHERE reconciled_at IS NULL;" in sql
+    assert "WHERE outcome = 'scheduled';" in sql
+
+
+def test_er_diagram_mentions_every_entity_and_relationship(output):
+    text = output["erDiagram"]
+    model = _inputs()["architecture#dataModel"]
+    assert re.search(r"^erDiagram$", text, re.M)
+    for entity in model["entities"]:
+        assert re.search(rf"^\s*{entity['name']}\{{$", text, re.M), entity["name"]
+    for relation in model["relationships"]:
+        assert re.search(rf"^\s*{relation['from']}[|}}o]{{2}}--[|{{o]{{2}}{relation['to']} : \"{relation['via']}\"$",
+                         text, re.M), relation
+    assert "uuid customerId FK" in text
+    assert 'Subscription|o--o{Invoice : "subscriptionId"' in text  # an optional key makes the one side optional
+
+
+def test_er_diagram_without_mermaid_py_is_the_same_text():
+    model = _inputs()["architecture#dataModel"]
+    assert er_diagram(model, use_mermaid_py=False) == er_diagram(model)
+
+
+def test_importing_mermaid_py_keeps_stdout_clean():
+    # A fresh interpreter: in this one mermaid-py may already be imported.
+    code = ("from gitspec.stages.erdiagram import er_diagram\n"
+            "er_diagram({'entities': [{'name': 'A', 'fields': [{'name': 'id', 'type': 'uuid'}]}]})\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+
+
+def test_product_alone_gives_a_valid_placeholder_draft():
+    output = _run({"product#name": "Ledgerline", "product#features": example_values()["product#features"],
+                   "architecture#dataModel": None, "architecture#apiContract": None})
+    assert schema_errors("architecture", output) == []
+    entities = output["dataModel"]["entities"]
+    assert entities[0]["description"].startswith(PLACEHOLDER)
+    assert {"id", "createdAt"} <= {f["name"] for f in entities[0]["fields"]}
+    methods = {(e["method"], e["path"]) for e in output["apiContract"]["endpoints"]}
+    assert methods == {("GET", "/records"), ("POST", "/records"), ("GET", "/records/{recordId}"),
+                       ("PATCH", "/records/{recordId}"), ("DELETE", "/records/{recordId}")}
+    validate(output["openapi"], cls=OpenAPIV31SpecValidator)
+    assert "CREATE TABLE record (" in output["ddl"]
+
+
+def test_nothing_at_all_still_validates():
+    output = _run({address: None for address in STAGE.inputs})
+    assert schema_errors("architecture", output) == []
+
+
+def test_a_hand_edited_data_model_drives_the_ddl_and_the_diagram():
+    model = copy.deepcopy(example_values()["architecture#dataModel"])
+    model["entities"].append({"name": "CreditNote", "description": "A credit note.", "fields": [
+        {"name": "id", "type": "uuid", "primaryKey": True, "required": True},
+        {"name": "refundId", "type": "uuid", "required": True, "references": "Refund"},
+        {"name": "order", "type": "integer", "required": True}]})
+    model["relationships"].append({"from": "Refund", "to": "CreditNote", "type": "one-to-one", "via": "refundId"})
+    output = _run(_inputs(**{"architecture#dataModel": model}))
+    assert output["dataModel"] != model  # the draft is offered, the current model is what derives
+    assert "CREATE TABLE credit_note (" in output["ddl"]
+    assert '    "order" integer NOT NULL' in output["ddl"]  # a reserved word is quoted
+    assert ("credit_note", "refund_id") in _indexed(output["ddl"])
+    assert "CreditNote{" in output["erDiagram"]
+    assert "CreditNote" in output["openapi"]["components"]["schemas"]
+
+
+def test_reference_cycles_become_alter_table():
+    model = {"entities": [
+        {"name": "A", "description": "a", "fields": [{"name": "id", "type": "uuid", "primaryKey": True},
+                                                      {"name": "bId", "type": "uuid", "references": "B"}]},
+        {"name": "B", "description": "b", "fields": [{"name": "id", "type": "uuid", "primaryKey": True},
+                                                      {"name": "aId", "type": "uuid", "references": "A"}]}]}
+    sql = ddl(model)
+    assert sql.index("CREATE TABLE a") < sql.index("CREATE TABLE b") < sql.index("ALTER TABLE a ADD CONSTRAINT")
+    assert _foreign_keys(sql) == {("a", "b_id"), ("b", "a_id")}
+    assert _foreign_keys(sql) <= _indexed(sql)
+
+
+def test_remote_refs_are_refused_without_fetching():
+    contract = copy.deepcopy(example_values()["architecture#apiContract"])
+    contract["schemas"]["Customer"] = {"$ref": "https://example.invalid/customer.json"}
+    with pytest.raises(GitspecError, match="not local") as raised:
+        _run(_inputs(**{"architecture#apiContract": contract}))
+    assert raised.value.exit_code == 1
+
+
+def test_a_dangling_ref_is_a_finding():
+    with pytest.raises(GitspecError, match="does not resolve"):
+        check_openapi({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"get": {
+            "responses": {"200": {"description": "OK", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Nope"}}}}}}}}})

@@ -1,0 +1,141 @@
+"""The code stage: stub files from the API contract, data model and screens; Python that parses."""
+from __future__ import annotations
+
+import ast
+import copy
+import sys
+from pathlib import PurePosixPath
+
+import pytest
+
+from conftest import example_values, schema_errors
+from gitspec.codefiles import safe_target
+from gitspec.providers import TemplateProvider
+from gitspec.stage import StageInput
+from gitspec.stages import code as code_stage
+from gitspec.stages.code import STAGE
+from gitspec.stages.ddl import ddl
+
+
+def _inputs(**overrides) -> dict:
+    values = {address: example_values().get(address) for address in STAGE.inputs}
+    values.update(overrides)
+    return values
+
+
+def _run(values: dict) -> dict:
+    return STAGE.generate(StageInput(values=values, provider=TemplateProvider()))
+
+
+@pytest.fixture(scope="module")
+def output() -> dict:
+    return _run(_inputs())
+
+
+def _files(output: dict) -> dict[str, dict]:
+    return {f["path"]: f for f in output["files"]}
+
+
+def test_returns_exactly_the_declared_sections(output):
+    assert set(output) == {o.section for o in STAGE.outputs}
+
+
+def test_output_matches_the_schema_and_is_deterministic(output):
+    assert schema_errors("code", output) == []
+    assert _run(_inputs()) == output
+
+
+def test_depends_only_on_declared_inputs():
+    for out in STAGE.outputs:
+        assert set(out.depends_on) <= set(STAGE.inputs), out.section
+
+
+def test_the_expected_files_with_their_sources(output):
+    files = _files(output)
+    assert {"app/routes.py", "app/models.py", "app/main.py", "web/types.ts", "db/migrations/0001_init.sql",
+            "web/screens.ts"} <= set(files)
+    assert files["db/migrations/0001_init.sql"]["source"] == "architecture#dataModel"
+    assert files["app/routes.py"]["source"] == "architecture#apiContract"
+    assert files["web/screens.ts"]["source"] == "ui#screens"
+    assert set(STAGE.inputs) >= {f["source"] for f in output["files"]}
+
+
+def test_every_python_file_parses(output):
+    python = [f for f in output["files"] if f["path"].endswith(".py")]
+    assert len(python) >= 3
+    for file in python:
+        ast.parse(file["content"], filename=file["path"])
+
+
+def test_paths_are_relative_and_safe(output, tmp_path):
+    for file in output["files"]:
+        path = PurePosixPath(file["path"])
+        assert not path.is_absolute() and ".." not in path.parts and "\\" not in file["path"]
+        assert safe_target(tmp_path, file["path"]).is_relative_to(tmp_path.resolve())
+
+
+def test_one_handler_per_endpoint(output):
+    tree = ast.parse(_files(output)["app/routes.py"]["content"])
+    handlers = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+    endpoints = _inputs()["architecture#apiContract"]["endpoints"]
+    assert len(handlers) == len(endpoints)
+    assert len({h.name for h in handlers}) == len(handlers)
+
+
+def test_a_model_per_schema(output):
+    tree = ast.parse(_files(output)["app/models.py"]["content"])
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    assert set(_inputs()["architecture#apiContract"]["schemas"]) <= classes
+    types = _files(output)["web/types.ts"]["content"]
+    assert "export interface Invoice {" in types
+    assert 'taxStatus: "taxable" | "exempt" | "reverse_charge";' in types
+
+
+def test_the_migration_is_the_architecture_ddl(output):
+    model = _inputs()["architecture#dataModel"]
+    assert _files(output)["db/migrations/0001_init.sql"]["content"] == ddl(model, "architecture#dataModel")
+
+
+def test_hostile_names_still_parse():
+    contract = copy.deepcopy(example_values()["architecture#apiContract"])
+    contract["schemas"]["weird-name.v2"] = {"type": "object", "required": ["from"], "properties": {
+        "from": {"type": "string"}, "class": {"type": "integer"}, "model_x": {"type": "string"},
+        "a-b": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
+        "note": {"type": "string", "description": 'He said """hi""" \\ and left'}}}
+    contract["endpoints"].append({"method": "GET", "path": "/odd/{class}/{weird-id}", "summary": 'Quotes """ here',
+                                  "request": "weird-name.v2", "response": "weird-name.v2",
+                                  "query": [{"name": "import", "type": "date", "required": True},
+                                            {"name": "lambda", "type": "boolean"}]})
+    output = _run(_inputs(**{"architecture#apiContract": contract}))
+    for file in output["files"]:
+        if file["path"].endswith(".py"):
+            ast.parse(file["content"])
+
+
+def test_only_an_architecture_draft_still_validates():
+    output = _run({"architecture#apiContract": None, "architecture#dataModel": None, "ui#screens": None})
+    assert schema_errors("code", output) == []
+
+
+def test_a_file_that_does_not_parse_is_a_bug(monkeypatch):
+    monkeypatch.setattr(code_stage, "main_module", lambda *args: "def broken(:\n")
+    with pytest.raises(ValueError, match="app/main.py"):
+        _run(_inputs())
+
+
+def test_generated_app_serves_the_contract(output, tmp_path, monkeypatch):
+    pytest.importorskip("fastapi")
+    for file in output["files"]:
+        target = safe_target(tmp_path, file["path"])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(file["content"], encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+        monkeypatch.delitem(sys.modules, name)
+    from app.main import app  # noqa: PLC0415  (the generated package)
+
+    spec = app.openapi()
+    operations = {(method.upper(), path) for path, item in spec["paths"].items() for method in item}
+    endpoints = _inputs()["architecture#apiContract"]["endpoints"]
+    assert len(operations) == len(endpoints)
+    assert ("GET", "/v1/customers") in operations

@@ -1,0 +1,223 @@
+"""The built-in design stage: real colour math (gamut-mapped OKLCH palettes, WCAG-checked themes),
+a modular type scale, and design tokens and CSS that agree with the sections."""
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import pytest
+from coloraide import Color
+
+from conftest import example_values, schema_errors
+from gitspec.providers import TemplateProvider
+from gitspec.stage import PLACEHOLDER, StageInput
+from gitspec.stages.design import STAGE, generate
+
+HEX = re.compile(r"^#[0-9a-f]{6}$")
+
+
+def _values() -> dict[str, Any]:
+    return {address: copy.deepcopy(example_values()[address]) for address in STAGE.inputs}
+
+
+def _run(values: dict[str, Any] | None = None) -> dict[str, Any]:
+    return generate(StageInput(values=_values() if values is None else values, provider=TemplateProvider()))
+
+
+def _with_hue(hue: float) -> dict[str, Any]:
+    values = _values()
+    values["brand#visualSignature"]["hue"] = hue
+    return _run(values)
+
+
+@pytest.fixture(scope="module")
+def output() -> dict[str, Any]:
+    return _run()
+
+
+def _themes(output):
+    return [output["color"]["lightTheme"], output["color"]["darkTheme"]]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_declaration():
+    assert (STAGE.name, STAGE.version, STAGE.document, STAGE.kind, STAGE.title) == (
+        "design", "1", "design", "design", "Design system")
+    assert STAGE.inputs == ("brand#visualSignature", "brand#emotionalSignature")
+    for out in STAGE.outputs:
+        assert set(out.depends_on) <= set(STAGE.inputs), out
+
+
+def test_every_section_and_valid(output):
+    assert set(output) == {o.section for o in STAGE.outputs}
+    assert schema_errors("design", output) == []
+
+
+def test_deterministic(output):
+    assert _run() == output
+
+
+def test_no_placeholders(output):
+    assert not [s for s in _strings(output) if PLACEHOLDER in s]
+
+
+def test_palette_follows_the_brand_hue(output):
+    palette = output["color"]["palette"]
+    assert palette["primary"]["hue"] == 264 and palette["accent"]["hue"] == 152  # the brand's accentHue
+    for name, tonal in palette.items():
+        steps = [t["step"] for t in tonal["tones"]]
+        assert steps == [50, 100, 200, 300, 400, 500, 600, 700, 800, 900, 950], name
+        lightness = [t["l"] for t in tonal["tones"]]
+        assert lightness == sorted(lightness, reverse=True), name
+
+
+def test_tones_are_gamut_mapped_to_srgb(output):
+    for tonal in output["color"]["palette"].values():
+        for tone in tonal["tones"]:
+            assert HEX.match(tone["hex"]), tone
+            # The recorded OKLCH coordinates are inside sRGB, and the hex is that colour.
+            oklch = Color("oklch", [tone["l"], tone["c"], tone["h"]])
+            assert oklch.in_gamut("srgb", tolerance=0.002), tone
+            assert Color(tone["hex"]).delta_e(oklch, method="ok") < 0.01, tone
+
+
+def test_every_contrast_pair_meets_its_minimum(output):
+    for theme in _themes(output):
+        assert theme["contrast"], theme
+        for check in theme["contrast"]:
+            assert check["passes"] is True, check
+            assert check["ratio"] >= check["minimum"] in (3.0, 4.5), check
+
+
+def test_reported_ratios_are_what_coloraide_measures(output):
+    for theme in _themes(output):
+        colors = theme["colors"]
+        for check in theme["contrast"]:
+            ratio = Color(colors[check["foreground"]]["hex"]).contrast(colors[check["background"]]["hex"],
+                                                                     method="wcag21")
+            assert check["ratio"] == pytest.approx(ratio, abs=0.01), check
+            assert check["ratio"] <= ratio  # rounded down, never overstated
+
+
+def test_body_text_pairs_need_4_5_and_ui_parts_3(output):
+    minimums = {(c["foreground"], c["background"]): c["minimum"] for c in output["color"]["lightTheme"]["contrast"]}
+    assert minimums[("text", "background")] == 4.5
+    assert minimums[("onPrimary", "primary")] == 4.5
+    assert minimums[("focus", "surface")] == 3.0
+
+
+def test_theme_roles_reference_palette_tones(output):
+    palette = output["color"]["palette"]
+    for theme in _themes(output):
+        for role, color in theme["colors"].items():
+            assert HEX.match(color["hex"]), role
+            if "tone" in color:
+                name, step = color["tone"].split(".")
+                assert color["hex"] == next(t["hex"] for t in palette[name]["tones"] if t["step"] == int(step))
+        assert theme["colors"]["primaryHover"]["hex"] != theme["colors"]["primary"]["hex"]
+
+
+@pytest.mark.parametrize("hue", range(0, 360, 20))
+def test_every_hue_gives_passing_themes(hue):
+    output = _with_hue(hue)
+    for theme in _themes(output):
+        assert all(c["passes"] for c in theme["contrast"]), (hue, theme["contrast"])
+    assert schema_errors("design", output) == []
+
+
+def test_hue_changes_color_but_not_spacing_or_typography(output):
+    other = _with_hue(30)
+    assert other["color"] != output["color"]
+    assert other["css"] != output["css"]
+    for section in ("spacing", "typography", "motion", "layout"):
+        assert other[section] == output[section], section
+
+
+def test_type_scale_is_modular(output):
+    scale = output["typography"]["scale"]
+    for step in scale["steps"]:
+        assert step["px"] == pytest.approx(scale["base"] * scale["ratio"] ** step["step"], abs=0.01)
+        assert step["rem"] == pytest.approx(step["px"] / 16, abs=0.001)
+        # Line heights land on the 4 px grid and never below 1.1.
+        line = step["px"] * step["lineHeight"]
+        assert abs(line - round(line / 4) * 4) < 0.1 and step["lineHeight"] >= 1.1, step
+
+
+def test_emotional_signature_sets_the_tempo(output):
+    values = _values()
+    values["brand#emotionalSignature"] = {"summary": "Pure fun.", "feel": ["Delighted", "Playful", "Excited"]}
+    lively = _run(values)
+    assert lively["typography"]["scale"]["ratio"] > output["typography"]["scale"]["ratio"]
+    assert lively["motion"]["durations"]["base"] < output["motion"]["durations"]["base"]
+    assert lively["color"] == output["color"]
+
+
+def test_spacing_scale(output):
+    spacing = output["spacing"]
+    assert all(s["px"] % spacing["base"] == 0 and s["rem"] == s["px"] / 16 for s in spacing["scale"])
+
+
+def test_easings_are_cubic_beziers(output):
+    for curve in output["motion"]["easings"].values():
+        assert len(curve) == 4 and 0 <= curve[0] <= 1 and 0 <= curve[2] <= 1
+
+
+def _tokens(node: dict[str, Any], path: tuple[str, ...] = (), kind: str | None = None):
+    kind = node.get("$type", kind)
+    if "$value" in node:
+        yield path, kind, node["$value"]
+        return
+    for name, child in node.items():
+        if not name.startswith("$"):
+            yield from _tokens(child, (*path, name), kind)
+
+
+def test_tokens_are_dtcg_and_aliases_resolve(output):
+    tokens = output["tokens"]
+    found = list(_tokens(tokens))
+    assert {kind for _, kind, _ in found} >= {"color", "dimension", "duration", "cubicBezier", "fontFamily",
+                                              "fontWeight"}
+    paths = {".".join(path) for path, _, _ in found}
+    for path, kind, value in found:
+        assert kind, path
+        for alias in re.findall(r"^\{([^}]+)\}$", "\n".join(_strings(value)), re.M):
+            assert alias in paths, (path, alias)
+    assert tokens["color"]["primary"]["600"]["$value"]["hex"] == next(
+        t["hex"] for t in output["color"]["palette"]["primary"]["tones"] if t["step"] == 600)
+    assert tokens["duration"]["fast"]["$value"] == {"value": output["motion"]["durations"]["fast"], "unit": "ms"}
+
+
+def test_component_token_references_exist(output):
+    paths = {".".join(path) for path, _, _ in _tokens(output["tokens"])}
+    roles = {f"theme.{r}" for r in output["color"]["lightTheme"]["colors"]}
+    for component in output["components"]:
+        for ref in component.get("tokens", {}).values():
+            assert ref in paths or ref in roles, (component["name"], ref)
+
+
+def test_css_has_light_and_dark_custom_properties(output):
+    css = output["css"]
+    light = output["color"]["lightTheme"]["colors"]
+    primary_600 = output["tokens"]["color"]["primary"]["600"]["$value"]["hex"]
+    assert re.search(r":root \{[^}]*--color-primary-600: " + primary_600, css)
+    assert "--color-text: var(--color-neutral-" + light["text"]["tone"].split(".")[1] + ");" in css
+    assert "@media (prefers-color-scheme: dark)" in css and '[data-theme="dark"]' in css
+    assert "@media (prefers-reduced-motion: reduce)" in css
+    assert css.count("{") == css.count("}")
+    assert re.search(r"--easing-standard: cubic-bezier\(0\.2, 0, 0, 1\);", css)
+
+
+def test_sparse_brand_still_generates_a_valid_design():
+    output = _run({"brand#visualSignature": None, "brand#emotionalSignature": None})
+    assert schema_errors("design", output) == []
+    assert all(c["passes"] for t in _themes(output) for c in t["contrast"])
