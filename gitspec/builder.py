@@ -20,7 +20,7 @@ from gitspec.hashing import canonical_json, value_hash
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.stage import Stage, StageInput
-from gitspec.stamps import EDITED, FRESH, MISSING, PINNED, STALE, UNSTAMPED, SectionState, make_stamp, section_state
+from gitspec.stamps import EDITED, FRESH, MISSING, PINNED, STALE, SectionState, make_stamp, section_state
 
 GENERATE, KEEP, CONFLICT = "generate", "keep", "conflict"
 
@@ -193,8 +193,10 @@ class Builder:
                            "message": message})
             elif item.state.state == PINNED and item.state.changed_inputs:
                 report.warnings.append(f"{item.address} is pinned, but its inputs changed: {inputs}")
-            elif item.state.state in (EDITED, UNSTAMPED) and item.action == KEEP:
+            elif item.state.state == EDITED and item.action == KEEP:
                 report.warnings.append(f"{item.address} is {item.state.state}: kept")
+            # UNSTAMPED sections were written by hand where a stage could write: they are the
+            # user's own source, kept silently (`gitspec build --force ADDRESS` generates them).
 
     def _generate(self, stage: Stage, regenerate: list[Planned]) -> tuple[dict[str, Any], Span]:
         started = time.perf_counter()

@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="show stale, hand-edited and missing generated sections")
     status.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    status.add_argument("--all", action="store_true", help="also list fresh and hand-written sections")
     status.set_defaults(handler=_status)
 
     pin = commands.add_parser("pin", help="keep a hand edit of a generated section")
@@ -100,7 +101,7 @@ def _build(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from gitspec.commands import status
 
-    return status.run(args.format)
+    return status.run(args.format, args.all)
 
 
 def _pin(args: argparse.Namespace) -> int:

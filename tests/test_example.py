@@ -37,3 +37,21 @@ def test_example_has_enough_linked_requirements_and_tasks():
 def test_example_config_is_plain():
     config = yaml.safe_load((EXAMPLE / "gitspec.yaml").read_text())
     assert config["specs"] == ["specs"]
+
+
+def test_example_generated_documents_are_fresh_and_rebuild_to_the_same_bytes(example):
+    status = run_gitspec(example, "status")
+    assert status.code == 0 and status.out == "", status
+    before = {p: p.read_bytes() for p in example.rglob("*") if p.is_file() and ".git" not in p.parts
+              and ".gitspec" not in p.parts}
+    build = run_gitspec(example, "build")
+    assert build.code == 0 and "0 sections regenerated" in build.err, build
+    after = {p: p.read_bytes() for p in example.rglob("*") if p.is_file() and ".git" not in p.parts
+             and ".gitspec" not in p.parts}
+    assert after == before
+
+
+def test_example_generated_documents_carry_stamps():
+    for kind in ("brand", "design", "ui", "launch", "evolution", "code", "assembly"):
+        text = (EXAMPLE / "specs" / f"{kind}.yaml").read_text()
+        assert "\ngenerated:\n" in text and f"stage: {kind}\n" in text

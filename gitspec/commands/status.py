@@ -5,10 +5,13 @@ import json
 import sys
 
 from gitspec.opening import open_workspace
-from gitspec.stamps import FRESH, MISSING, STALE
+from gitspec.stamps import FRESH, MISSING, STALE, UNSTAMPED
 
 
-def run(output_format: str = "text") -> int:
+QUIET = (FRESH, UNSTAMPED)  # nothing to do: listed only with --all
+
+
+def run(output_format: str = "text", show_all: bool = False) -> int:
     from gitspec.builder import CONFLICT, Builder
     from gitspec.buildsession import prepare
 
@@ -24,7 +27,7 @@ def run(output_format: str = "text") -> int:
         sys.stdout.write("\n")
     else:
         for row in rows:
-            if row["state"] != FRESH:
+            if show_all or row["state"] not in QUIET or row["conflict"]:
                 changed = f" ({', '.join(row['changed_inputs'])} changed)" if row["changed_inputs"] else ""
                 conflict = " — conflict: pin or --force it" if row["conflict"] else ""
                 sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
