@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="report only on these files or folders")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--no-cache", action="store_true", help="ignore the parse index in .gitspec/")
+    check.add_argument("--placeholders", action="store_true",
+                       help="list the [placeholder] texts the template provider left to fill in")
     check.set_defaults(handler=_check)
 
     build = commands.add_parser("build", help="regenerate stale sections in dependency order")
@@ -88,6 +90,10 @@ def _new(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from gitspec.commands import check
 
+    if args.placeholders:
+        from gitspec.commands import placeholders
+
+        return placeholders.run(args.paths)
     return check.run(args.paths, args.format, use_cache=not args.no_cache)
 
 
@@ -127,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("gitspec: interrupted\n")
         return 130
+    except BrokenPipeError:  # `gitspec check | head`: the reader left; so do we, quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception:  # anything unexpected: one line on screen, the traceback in a log
         from gitspec.crashlog import write_crash_log
 

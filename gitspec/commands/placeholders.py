@@ -1,0 +1,42 @@
+"""`gitspec check --placeholders`: every `[placeholder]` text left for a person (or an LLM) to fill."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+from gitspec.addresses import format_address
+from gitspec.opening import loaded_documents, open_workspace
+from gitspec.stage import PLACEHOLDER
+
+
+def run(paths: list[str]) -> int:
+    from gitspec.checker import check
+
+    workspace, index = open_workspace()
+    check(workspace, index)
+    wanted = [workspace.relative(Path(p)) for p in paths]
+    count = 0
+    for document in sorted(loaded_documents(index).values(), key=lambda d: d.path):
+        if wanted and not any(document.path == w or document.path.startswith(w.rstrip("/") + "/") for w in wanted):
+            continue
+        lines = dict(zip(index.entries[document.path].record[2][3], index.entries[document.path].record[2][4]))
+        for path, text in _placeholders(document.sections, ()):
+            address = format_address(document.id, path)
+            sys.stdout.write(f"{document.path}:{lines.get(path[0], 1)}:1: info: {address}: {text[:120]}\n")
+            count += 1
+    sys.stderr.write(f"gitspec: {count} placeholders\n")
+    return 0
+
+
+def _placeholders(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        for line in value.splitlines():
+            if PLACEHOLDER in line:
+                yield path, line.strip()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, (*path, index))

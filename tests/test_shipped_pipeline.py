@@ -1,0 +1,75 @@
+"""The shipped pipeline as a user meets it: one directive in a fresh git folder becomes a spec set."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import make_repo, run_gitspec
+
+DIRECTIVE = "Build a Stripe-level billing dashboard"
+KINDS = ("product", "brand", "design", "architecture", "ui", "launch", "evolution", "code", "assembly")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = make_repo(tmp_path_factory.mktemp("fresh") / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    first = run_gitspec(root, "build", "--json")
+    return root, first
+
+
+def test_one_directive_becomes_a_full_valid_spec_set(built):
+    root, first = built
+    assert first.code == 0, first
+    complete = json.loads(first.out.splitlines()[-1])
+    assert {a.split("#")[0] for a in complete["generated"]} == set(KINDS)
+    for kind in KINDS:
+        assert (root / "specs" / f"{kind}.yaml").is_file()
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out == "", check
+    assert run_gitspec(root, "status").code == 0
+    stubs = {p.relative_to(root).as_posix() for p in (root / "generated").rglob("*") if p.is_file()}
+    assert "generated/app/routes.py" in stubs and "generated/db/migrations/0001_init.sql" in stubs
+
+
+def test_placeholders_are_marked_and_listed(built):
+    root, _ = built
+    result = run_gitspec(root, "check", "--placeholders")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines and all("[placeholder]" in line for line in lines)
+    assert any(line.startswith("specs/brand.yaml:") for line in lines)
+
+
+def test_editing_the_brand_hue_regenerates_design_and_its_dependants_only(built):
+    root, _ = built
+    brand = root / "specs" / "brand.yaml"
+    brand.write_text(re.sub(r"(\n  hue: )\d+", r"\g<1>145", brand.read_text(), count=1))
+    untouched = {k: (root / "specs" / f"{k}.yaml").read_bytes() for k in KINDS if k not in ("design", "assembly")}
+    result = run_gitspec(root, "build", "--json")
+    assert result.code == 0, result
+    generated = json.loads(result.out.splitlines()[-1])["generated"]
+    assert generated and {a.split("#")[0] for a in generated} <= {"design", "assembly"}
+    assert "design#color" in generated
+    assert {k: (root / "specs" / f"{k}.yaml").read_bytes() for k in untouched} == untouched
+    assert "hue: 145" in brand.read_text()  # the edit itself survives
+
+
+def test_rewrites_keep_comments_key_order_and_quotes(built):
+    root, _ = built
+    design = root / "specs" / "design.yaml"
+    text = design.read_text()
+    text = text.replace("kind: design\n", "# our design system, see Figma\nkind: design\n", 1)
+    text = text.replace("title: Design system\n", "title: 'Design system'  # quoted on purpose\n", 1)
+    design.write_text(text)
+    brand = root / "specs" / "brand.yaml"
+    brand.write_text(re.sub(r"(\n  hue: )\d+", r"\g<1>20", brand.read_text(), count=1))
+    assert run_gitspec(root, "build").code == 0
+    after = design.read_text()
+    assert after.startswith("# our design system, see Figma\nkind: design\n")
+    assert "title: 'Design system'  # quoted on purpose\n" in after
+    keys = [line.split(":")[0] for line in after.splitlines() if re.match(r"^[a-zA-Z]", line)]
+    assert keys[:4] == ["kind", "id", "title", "generated"]
