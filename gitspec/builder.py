@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from gitspec.addresses import parse_address, resolve_pointer_value
 from gitspec.errors import EXIT_FINDINGS, GitspecError
-from gitspec.hashing import canonical_json, value_hash
+from gitspec.hashing import canonical_json, normalise_text, value_hash
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.stage import Stage, StageInput
@@ -222,6 +222,8 @@ class Builder:
                force: set[str], report: BuildReport) -> None:
         document = self.documents.get(stage.document)
         new_sections = {p.section: outputs[p.section] for p in regenerate}
+        if document is not None and document.path.endswith(".md"):  # stamped as it will read back
+            new_sections = {k: normalise_text(v) if isinstance(v, str) else v for k, v in new_sections.items()}
         merged = {**(document.sections if document else {}), **new_sections}
         view = LoadedDocument(stage.document, stage.kind, document.path if document else "",
                               document.header if document else {}, merged, document.sha if document else "")

@@ -28,10 +28,9 @@ class DocumentWriter:
             if hashlib.sha256(data).hexdigest() != document.sha:
                 raise GitspecError(f"{rel} changed while gitspec was building; run the build again",
                                    exit_code=EXIT_FINDINGS)
-            if not rel.endswith((".yaml", ".yml")):
-                raise GitspecError(f"stage '{stage.name}' writes to {rel}, which is not a YAML document",
-                                   exit_code=EXIT_FINDINGS)
             text: str | None = data.decode("utf-8-sig")
+            if rel.endswith(".md"):
+                return self._markdown(stage, rel, text, sections, stamps)
         else:
             rel = f"{self.workspace.config.specs[0].rstrip('/')}/{stage.document}.yaml"
             if (root / rel).exists():
@@ -46,6 +45,26 @@ class DocumentWriter:
         return LoadedDocument(stage.document, stage.kind, rel,
                               {k: v for k, v in value.items() if k in HEADER_KEYS},
                               {k: v for k, v in value.items() if k not in HEADER_KEYS},
+                              hashlib.sha256(encoded).hexdigest())
+
+
+    def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any],
+                  stamps: dict[str, dict]) -> LoadedDocument:
+        """Generated regions between marker comments that carry the stamp, as cog writes them."""
+        from gitspec.documents import parse_document
+        from gitspec.hashing import value_hash
+        from gitspec.markdown import replace_sections
+
+        wrong = [name for name, value in sections.items() if not isinstance(value, str)]
+        if wrong:
+            raise GitspecError(f"stage '{stage.name}' returned non-text for Markdown sections of {rel}: "
+                               f"{', '.join(wrong)}", exit_code=EXIT_FINDINGS)
+        encoded = replace_sections(text, sections, stamps).encode("utf-8")
+        document = parse_document(rel, encoded)
+        if any(value_hash(document.sections.get(n)) != value_hash(v) for n, v in sections.items()):
+            raise RuntimeError(f"Markdown rewrite of {rel} changed a generated section; refusing to write it")
+        write_atomic(self.workspace.root / rel, encoded)
+        return LoadedDocument(stage.document, document.kind, rel, document.header, document.sections,
                               hashlib.sha256(encoded).hexdigest())
 
 

@@ -13,6 +13,10 @@ from gitspec.hashing import normalise_text
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SLUG = re.compile(r"[^a-z0-9]+")
+# A generated region, as cog marks them: the stamp rides in the opening comment.
+BEGIN = "<!-- gitspec:generated "
+END = "<!-- gitspec:end -->"
+_REGION = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->\n(.*?)\n?<!-- gitspec:end -->\Z", re.S)
 
 
 class MarkdownProblem(Exception):
@@ -30,6 +34,7 @@ class MarkdownParts:
     sections: dict[str, str] = field(default_factory=dict)
     section_lines: dict[str, int] = field(default_factory=dict)
     duplicates: list[tuple[str, int]] = field(default_factory=list)
+    stamps: dict[str, dict] = field(default_factory=dict)
 
 
 def slug(heading: str) -> str:
@@ -57,7 +62,14 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
 
     def close() -> None:
         if current is not None:
-            parts.sections[current] = normalise_text("\n".join(body))
+            text = normalise_text("\n".join(body))
+            region = _REGION.match(text)
+            if region:
+                stamp = _stamp(region.group(1))
+                if stamp is not None:
+                    parts.stamps[current] = stamp
+                    text = normalise_text(region.group(2))
+            parts.sections[current] = text
 
     for index in range(start, len(lines)):
         line = lines[index]
@@ -81,3 +93,52 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
         if current is not None:
             body.append(line)
     close()
+
+
+def _stamp(text: str) -> dict | None:
+    import json
+
+    try:
+        stamp = json.loads(text)
+    except ValueError:
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def generated_region(stamp: dict, text: str) -> str:
+    import json
+
+    return f"{BEGIN}{json.dumps(stamp, sort_keys=True, separators=(',', ':'))} -->\n{text}\n{END}"
+
+
+def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
+    """`text` with each section's body replaced by a stamped generated region (appended if new)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    for name, value in sections.items():
+        start, end = _body_span(lines, name)
+        region = ["", *generated_region(stamps[name], value).split("\n"), ""]
+        if start is None:
+            title = name.replace("-", " ").capitalize()
+            while lines and not lines[-1].strip():
+                lines.pop()
+            lines += ["", f"## {title}", *region]
+        else:
+            lines[start:end] = region
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
+    """Line range of a `##` section's body (after its heading, before the next heading)."""
+    fence, start = None, None
+    for index, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is None and opened:
+            fence = opened.group(1)[0] * len(opened.group(1))
+        elif fence is not None and line.strip().startswith(fence):
+            fence = None
+        elif fence is None and (heading := _HEADING.match(line)):
+            if start is not None:
+                return start, index
+            if len(heading.group(1)) == 2 and slug(heading.group(2)) == name:
+                start = index + 1
+    return (start, len(lines)) if start is not None else (None, None)

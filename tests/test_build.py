@@ -270,3 +270,41 @@ def test_cache_stats_and_gc(ws):
     (root / "specs" / "derived.yaml").unlink()
     _build(root, env)
     assert _calls(calls).count("upper") == 2  # still served from the cache after gc
+
+
+def test_markdown_generated_regions_carry_their_stamp_in_marker_comments(repo, tmp_path):
+    plugin = tmp_path / "mdplugin"
+    plugin.mkdir()
+    (plugin / "mdstages.py").write_text(
+        "from gitspec import hookimpl\nfrom gitspec.kinds import Kind\nfrom gitspec.stage import Output, Stage\n"
+        "from pathlib import Path\n"
+        "@hookimpl\ndef gitspec_kinds():\n    return [Kind('journal', Path(__file__).with_name('journal.schema.json'))]\n"
+        "@hookimpl\ndef gitspec_stages():\n"
+        "    return [Stage('digest', '1', 'journal', 'journal', 'Journal', ('facts#text',),\n"
+        "                  (Output('summary', ('facts#text',)),),\n"
+        "                  lambda inp: {'summary': 'The facts say **' + inp.get('facts#text', '') + '**.\\n'})]\n")
+    (plugin / "journal.schema.json").write_text(
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://gitspec.dev/schemas/journal.schema.json",'
+        ' "description": "Test kind.", "type": "object", "$ref": "common.schema.json#/$defs/header"}')
+    (plugin / "mdstages-1.0.dist-info").mkdir()
+    (plugin / "mdstages-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: mdstages\nVersion: 1.0\n")
+    (plugin / "mdstages-1.0.dist-info" / "entry_points.txt").write_text("[gitspec]\nmdstages = mdstages\n")
+    env = {"PYTHONPATH": str(plugin)}
+    journal = "---\nkind: journal\nid: journal\n---\n# Journal\n\n## Notes\nWritten by hand.\n"
+    root = repo({"specs/facts.yaml": "kind: journal\nid: facts\ntitle: Facts\ntext: calm\n",
+                 "specs/journal.md": journal}, config="specs: [specs]\n")
+    assert run_gitspec(root, "build", env=env).code == 0
+    text = (root / "specs" / "journal.md").read_text()
+    assert text.startswith(journal)  # the hand-written part is untouched
+    assert "## Summary\n\n<!-- gitspec:generated {" in text and '"stage":"digest"' in text
+    assert "The facts say **calm**.\n<!-- gitspec:end -->" in text
+    assert run_gitspec(root, "status", env=env).out == ""
+    (root / "specs" / "journal.md").write_text(text.replace("**calm**", "**calm, mostly**"))
+    status = run_gitspec(root, "status", env=env)
+    assert "journal#summary: hand-edited" in status.out
+    (root / "specs" / "facts.yaml").write_text("kind: journal\nid: facts\ntitle: Facts\ntext: stormy\n")
+    conflict = run_gitspec(root, "build", env=env)
+    assert conflict.code == 1 and "conflict: journal#summary was edited by hand" in conflict.out
+    forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
+    assert forced.code == 0 and "**stormy**" in (root / "specs" / "journal.md").read_text()
+    assert run_gitspec(root, "check", env=env).code == 0
