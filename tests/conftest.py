@@ -139,6 +139,44 @@ def example_values() -> dict:
     return values
 
 
+def strings_in(value) -> list[str]:
+    """Every string inside `value`, however deeply nested in dicts and lists."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
+def stage_inputs(module, **overrides) -> dict:
+    """The example's value of every input of `module.STAGE`, by address, with `overrides` on top."""
+    example = example_values()
+    return {**{address: example[address] for address in module.STAGE.inputs}, **overrides}
+
+
+def run_stage(module, values: dict | None = None, provider=None) -> dict:
+    """`module.STAGE.generate` on `values` (default: the example's inputs); the template provider unless told."""
+    from gitspec.providers import TemplateProvider
+    from gitspec.stage import StageInput
+
+    values = stage_inputs(module) if values is None else values
+    return module.STAGE.generate(StageInput(values=values, provider=provider or TemplateProvider()))
+
+
+def assert_stage_contract(module, output: dict, values: dict | None = None, given: dict | None = None) -> None:
+    """What every stage promises: exactly its declared sections, each depending only on declared inputs,
+    valid against its kind's schema (with `given`, the document's other sections), and the same `output`
+    again from the same `values` (default: the example's inputs)."""
+    stage = module.STAGE
+    assert set(output) == {o.section for o in stage.outputs}
+    for out in stage.outputs:
+        assert set(out.depends_on) <= set(stage.inputs), out.section
+    assert schema_errors(stage.kind, {**(given or {}), **output}) == []
+    assert run_stage(module, values) == output
+
+
 STAGE_PLUGIN = '''
 """A test plugin: a `notes` kind and three small stages, counting every generate call."""
 import json, os, time

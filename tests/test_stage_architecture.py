@@ -9,10 +9,10 @@ import sys
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from conftest import example_values, schema_errors
+from conftest import assert_stage_contract, example_values, run_stage, schema_errors, stage_inputs
 from gitspec.errors import GitspecError
-from gitspec.providers import TemplateProvider
-from gitspec.stage import PLACEHOLDER, StageInput
+from gitspec.stage import PLACEHOLDER
+from gitspec.stages import architecture
 from gitspec.stages.architecture import STAGE
 from gitspec.stages.ddl import column_name, ddl, table_name
 from gitspec.stages.erdiagram import er_diagram
@@ -23,19 +23,9 @@ FOREIGN_KEY = re.compile(r"FOREIGN KEY \((\w+)\) REFERENCES (\w+)")
 CREATE_INDEX = re.compile(r"CREATE (?:UNIQUE )?INDEX \w+ ON (\w+) \((\w+)")
 
 
-def _inputs(**overrides) -> dict:
-    values = {address: example_values().get(address) for address in STAGE.inputs}
-    values.update(overrides)
-    return values
-
-
-def _run(values: dict) -> dict:
-    return STAGE.generate(StageInput(values=values, provider=TemplateProvider()))
-
-
 @pytest.fixture(scope="module")
 def output() -> dict:
-    return _run(_inputs())
+    return run_stage(architecture)
 
 
 def _foreign_keys(sql: str) -> set[tuple[str, str]]:
@@ -50,21 +40,11 @@ def _indexed(sql: str) -> set[tuple[str, str]]:
     return set(CREATE_INDEX.findall(sql))
 
 
-def test_returns_exactly_the_declared_sections(output):
-    assert set(output) == {o.section for o in STAGE.outputs}
+def test_keeps_the_stage_contract(output):
+    assert_stage_contract(architecture, output)
 
 
-def test_output_matches_the_schema(output):
-    assert schema_errors("architecture", output) == []
-
-
-def test_is_deterministic(output):
-    assert _run(_inputs()) == output
-
-
-def test_depends_only_on_declared_inputs():
-    for out in STAGE.outputs:
-        assert set(out.depends_on) <= set(STAGE.inputs), out.section
+def test_derived_sections_depend_on_the_current_model_and_contract():
     derived = {o.section: o.depends_on for o in STAGE.outputs}
     for section in ("erDiagram", "ddl", "openapi"):
         assert "architecture#dataModel" in derived[section]
@@ -72,7 +52,7 @@ def test_depends_only_on_declared_inputs():
 
 
 def test_keeps_the_current_data_model_and_contract(output):
-    values = _inputs()
+    values = stage_inputs(architecture)
     assert output["erDiagram"] == er_diagram(values["architecture#dataModel"])
     assert output["ddl"] == ddl(values["architecture#dataModel"])
     assert len(output["openapi"]["paths"]) == len({e["path"] for e in values["architecture#apiContract"]["endpoints"]})
@@ -82,12 +62,12 @@ def test_openapi_validates_and_has_a_path_per_endpoint(output):
     document = output["openapi"]
     validate(document, cls=OpenAPIV31SpecValidator)
     assert document["openapi"] == "3.1.0"
-    for endpoint in _inputs()["architecture#apiContract"]["endpoints"]:
+    for endpoint in example_values()["architecture#apiContract"]["endpoints"]:
         operation = document["paths"][endpoint["path"]][endpoint["method"].lower()]
         assert operation["operationId"] == endpoint["operationId"]
         if endpoint.get("scopes"):
             assert operation["security"] == [{"sessionCookie": endpoint["scopes"]}]
-    assert set(_inputs()["architecture#apiContract"]["schemas"]) <= set(document["components"]["schemas"])
+    assert set(example_values()["architecture#apiContract"]["schemas"]) <= set(document["components"]["schemas"])
     assert "Customer" in document["components"]["schemas"]
     assert document["components"]["securitySchemes"]["sessionCookie"]["in"] == "cookie"
 
@@ -96,7 +76,8 @@ def test_every_foreign_key_column_has_an_index(output):
     sql = output["ddl"]
     foreign = _foreign_keys(sql)
     expected = {(table_name(e["name"]), column_name(f["name"]))
-                for e in _inputs()["architecture#dataModel"]["entities"] for f in e["fields"] if f.get("references")}
+                for e in example_values()["architecture#dataModel"]["entities"]
+                for f in e["fields"] if f.get("references")}
     assert foreign == expected and len(expected) >= 10
     assert foreign <= _indexed(sql), foreign - _indexed(sql)
 
@@ -116,7 +97,7 @@ def test_ddl_maps_types_keys_and_declared_indexes(output):
 
 def test_er_diagram_mentions_every_entity_and_relationship(output):
     text = output["erDiagram"]
-    model = _inputs()["architecture#dataModel"]
+    model = example_values()["architecture#dataModel"]
     assert re.search(r"^erDiagram$", text, re.M)
     for entity in model["entities"]:
         assert re.search(rf"^\s*{entity['name']}\{{$", text, re.M), entity["name"]
@@ -128,7 +109,7 @@ def test_er_diagram_mentions_every_entity_and_relationship(output):
 
 
 def test_er_diagram_without_mermaid_py_is_the_same_text():
-    model = _inputs()["architecture#dataModel"]
+    model = example_values()["architecture#dataModel"]
     assert er_diagram(model, use_mermaid_py=False) == er_diagram(model)
 
 
@@ -142,8 +123,9 @@ def test_importing_mermaid_py_keeps_stdout_clean():
 
 
 def test_product_alone_gives_a_valid_placeholder_draft():
-    output = _run({"product#name": "Ledgerline", "product#features": example_values()["product#features"],
-                   "architecture#dataModel": None, "architecture#apiContract": None})
+    output = run_stage(architecture, {"product#name": "Ledgerline",
+                                      "product#features": example_values()["product#features"],
+                                      "architecture#dataModel": None, "architecture#apiContract": None})
     assert schema_errors("architecture", output) == []
     entities = output["dataModel"]["entities"]
     assert entities[0]["description"].startswith(PLACEHOLDER)
@@ -156,7 +138,7 @@ def test_product_alone_gives_a_valid_placeholder_draft():
 
 
 def test_nothing_at_all_still_validates():
-    output = _run({address: None for address in STAGE.inputs})
+    output = run_stage(architecture, {address: None for address in STAGE.inputs})
     assert schema_errors("architecture", output) == []
 
 
@@ -167,7 +149,7 @@ def test_a_hand_edited_data_model_drives_the_ddl_and_the_diagram():
         {"name": "refundId", "type": "uuid", "required": True, "references": "Refund"},
         {"name": "order", "type": "integer", "required": True}]})
     model["relationships"].append({"from": "Refund", "to": "CreditNote", "type": "one-to-one", "via": "refundId"})
-    output = _run(_inputs(**{"architecture#dataModel": model}))
+    output = run_stage(architecture, stage_inputs(architecture, **{"architecture#dataModel": model}))
     assert output["dataModel"] != model  # the draft is offered, the current model is what derives
     assert "CREATE TABLE credit_note (" in output["ddl"]
     assert '    "order" integer NOT NULL' in output["ddl"]  # a reserved word is quoted
@@ -192,7 +174,7 @@ def test_remote_refs_are_refused_without_fetching():
     contract = copy.deepcopy(example_values()["architecture#apiContract"])
     contract["schemas"]["Customer"] = {"$ref": "https://example.invalid/customer.json"}
     with pytest.raises(GitspecError, match="not local") as raised:
-        _run(_inputs(**{"architecture#apiContract": contract}))
+        run_stage(architecture, stage_inputs(architecture, **{"architecture#apiContract": contract}))
     assert raised.value.exit_code == 1
 
 

@@ -1,37 +1,23 @@
 """The assembly stage: a pure index of the spec set, and the assembly kind it writes."""
 from __future__ import annotations
 
-from conftest import example_values, run_gitspec, schema_errors
+from conftest import assert_stage_contract, example_values, run_gitspec, run_stage, schema_errors
 from gitspec.builtin.kinds import SHIPPED_KINDS
 from gitspec.providers import TemplateProvider
-from gitspec.stage import PLACEHOLDER, StageInput
+from gitspec.stage import PLACEHOLDER
 from gitspec.stages import assembly
-
-
-def example_inputs() -> dict:
-    example = example_values()
-    return {a: example.get(a) for a in assembly.STAGE.inputs}
-
-
-def generate(values: dict | None = None, provider=None) -> dict:
-    return assembly.STAGE.generate(StageInput(values=example_inputs() if values is None else values,
-                                              provider=provider or TemplateProvider()))
 
 
 def test_declares_and_returns_exactly_its_sections():
     stage = assembly.STAGE
     assert (stage.name, stage.document, stage.kind, stage.title) == ("assembly", "assembly", "assembly", "Spec set")
     assert "assembly" in SHIPPED_KINDS
-    output = generate()
-    assert set(output) == {o.section for o in stage.outputs}
-    assert all(set(o.depends_on) <= set(stage.inputs) for o in stage.outputs)
-    assert schema_errors("assembly", output) == []
-    assert generate() == output
+    assert_stage_contract(assembly, run_stage(assembly))
 
 
 def test_summary_counts_the_parts_of_the_example():
     values = example_values()
-    summary = generate()["summary"]
+    summary = run_stage(assembly)["summary"]
     assert summary["name"] == values["product#name"] and summary["tagline"] == values["product#tagline"]
     assert summary["counts"] == {
         "featuresInV1": len(values["evolution#v1"]["features"]["new"]),
@@ -44,7 +30,7 @@ def test_summary_counts_the_parts_of_the_example():
 
 
 def test_documents_index_the_sections_read():
-    documents = generate()["documents"]
+    documents = run_stage(assembly)["documents"]
     assert [d["id"] for d in documents] == ["product", "brand", "design", "architecture", "ui", "launch",
                                             "evolution", "code"]
     assert {d["id"]: d["sections"] for d in documents}["architecture"] == ["dataModel", "apiContract"]
@@ -52,12 +38,12 @@ def test_documents_index_the_sections_read():
 
 
 def test_missing_inputs_are_left_out_not_guessed():
-    output = generate({"ui#screens": [{"id": "SCR-001", "name": "Home", "purpose": "p"}]})
+    output = run_stage(assembly, {"ui#screens": [{"id": "SCR-001", "name": "Home", "purpose": "p"}]})
     assert schema_errors("assembly", output) == []
     assert output["summary"]["counts"] == {"screens": 1}
     assert output["summary"]["name"].startswith(PLACEHOLDER)
     assert output["documents"] == [{"id": "ui", "kind": "ui", "sections": ["screens"]}]
-    assert schema_errors("assembly", generate({})) == []
+    assert schema_errors("assembly", run_stage(assembly, {})) == []
 
 
 def test_a_provider_may_rewrite_the_overview_but_not_the_facts():
@@ -65,7 +51,7 @@ def test_a_provider_may_rewrite_the_overview_but_not_the_facts():
         def fill(self, *, stage, section, draft, prompt, schema=None):
             return {**draft, "overview": "Rewritten.", "counts": {"screens": 999}, "name": "Other"}
 
-    summary = generate(provider=Rewriter())["summary"]
+    summary = run_stage(assembly, provider=Rewriter())["summary"]
     assert summary["overview"] == "Rewritten."
     assert summary["name"] == "Ledgerline" and summary["counts"]["screens"] != 999
 

@@ -8,46 +8,24 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from conftest import example_values, schema_errors
+from conftest import assert_stage_contract, example_values, run_stage, schema_errors, stage_inputs
 from gitspec.codefiles import safe_target
-from gitspec.providers import TemplateProvider
-from gitspec.stage import StageInput
 from gitspec.stages import code as code_stage
 from gitspec.stages.code import STAGE
 from gitspec.stages.ddl import ddl
 
 
-def _inputs(**overrides) -> dict:
-    values = {address: example_values().get(address) for address in STAGE.inputs}
-    values.update(overrides)
-    return values
-
-
-def _run(values: dict) -> dict:
-    return STAGE.generate(StageInput(values=values, provider=TemplateProvider()))
-
-
 @pytest.fixture(scope="module")
 def output() -> dict:
-    return _run(_inputs())
+    return run_stage(code_stage)
 
 
 def _files(output: dict) -> dict[str, dict]:
     return {f["path"]: f for f in output["files"]}
 
 
-def test_returns_exactly_the_declared_sections(output):
-    assert set(output) == {o.section for o in STAGE.outputs}
-
-
-def test_output_matches_the_schema_and_is_deterministic(output):
-    assert schema_errors("code", output) == []
-    assert _run(_inputs()) == output
-
-
-def test_depends_only_on_declared_inputs():
-    for out in STAGE.outputs:
-        assert set(out.depends_on) <= set(STAGE.inputs), out.section
+def test_keeps_the_stage_contract(output):
+    assert_stage_contract(code_stage, output)
 
 
 def test_the_expected_files_with_their_sources(output):
@@ -77,7 +55,7 @@ def test_paths_are_relative_and_safe(output, tmp_path):
 def test_one_handler_per_endpoint(output):
     tree = ast.parse(_files(output)["app/routes.py"]["content"])
     handlers = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
-    endpoints = _inputs()["architecture#apiContract"]["endpoints"]
+    endpoints = example_values()["architecture#apiContract"]["endpoints"]
     assert len(handlers) == len(endpoints)
     assert len({h.name for h in handlers}) == len(handlers)
 
@@ -85,14 +63,14 @@ def test_one_handler_per_endpoint(output):
 def test_a_model_per_schema(output):
     tree = ast.parse(_files(output)["app/models.py"]["content"])
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
-    assert set(_inputs()["architecture#apiContract"]["schemas"]) <= classes
+    assert set(example_values()["architecture#apiContract"]["schemas"]) <= classes
     types = _files(output)["web/types.ts"]["content"]
     assert "export interface Invoice {" in types
     assert 'taxStatus: "taxable" | "exempt" | "reverse_charge";' in types
 
 
 def test_the_migration_is_the_architecture_ddl(output):
-    model = _inputs()["architecture#dataModel"]
+    model = example_values()["architecture#dataModel"]
     assert _files(output)["db/migrations/0001_init.sql"]["content"] == ddl(model, "architecture#dataModel")
 
 
@@ -106,21 +84,22 @@ def test_hostile_names_still_parse():
                                   "request": "weird-name.v2", "response": "weird-name.v2",
                                   "query": [{"name": "import", "type": "date", "required": True},
                                             {"name": "lambda", "type": "boolean"}]})
-    output = _run(_inputs(**{"architecture#apiContract": contract}))
+    output = run_stage(code_stage, stage_inputs(code_stage, **{"architecture#apiContract": contract}))
     for file in output["files"]:
         if file["path"].endswith(".py"):
             ast.parse(file["content"])
 
 
 def test_only_an_architecture_draft_still_validates():
-    output = _run({"architecture#apiContract": None, "architecture#dataModel": None, "ui#screens": None})
+    output = run_stage(code_stage, {"architecture#apiContract": None, "architecture#dataModel": None,
+                                    "ui#screens": None})
     assert schema_errors("code", output) == []
 
 
 def test_a_file_that_does_not_parse_is_a_bug(monkeypatch):
     monkeypatch.setattr(code_stage, "main_module", lambda *args: "def broken(:\n")
     with pytest.raises(ValueError, match="app/main.py"):
-        _run(_inputs())
+        run_stage(code_stage)
 
 
 def test_generated_app_serves_the_contract(output, tmp_path, monkeypatch):
@@ -136,6 +115,6 @@ def test_generated_app_serves_the_contract(output, tmp_path, monkeypatch):
 
     spec = app.openapi()
     operations = {(method.upper(), path) for path, item in spec["paths"].items() for method in item}
-    endpoints = _inputs()["architecture#apiContract"]["endpoints"]
+    endpoints = example_values()["architecture#apiContract"]["endpoints"]
     assert len(operations) == len(endpoints)
     assert ("GET", "/v1/customers") in operations

@@ -1,14 +1,13 @@
 """The evolution stage: MoSCoW decides the version, RICE the order within it."""
 from __future__ import annotations
 
-from conftest import example_values, schema_errors
-from gitspec.providers import TemplateProvider
-from gitspec.stage import PLACEHOLDER, StageInput
+from conftest import assert_stage_contract, example_values, run_stage, schema_errors
+from gitspec.stage import PLACEHOLDER
 from gitspec.stages import evolution
 
 
 def generate(features) -> dict:
-    return evolution.STAGE.generate(StageInput(values={"product#features": features}, provider=TemplateProvider()))
+    return run_stage(evolution, {"product#features": features})
 
 
 def feature(n: int, priority: str, rice: dict | None = None) -> dict:
@@ -21,11 +20,7 @@ def feature(n: int, priority: str, rice: dict | None = None) -> dict:
 def test_declares_and_returns_exactly_its_sections():
     stage = evolution.STAGE
     assert (stage.name, stage.document, stage.kind, stage.title) == ("evolution",) * 3 + ("Evolution",)
-    output = generate(example_values()["product#features"])
-    assert set(output) == {o.section for o in stage.outputs}
-    assert all(set(o.depends_on) <= set(stage.inputs) for o in stage.outputs)
-    assert schema_errors("evolution", output) == []
-    assert generate(example_values()["product#features"]) == output
+    assert_stage_contract(evolution, generate(example_values()["product#features"]))
 
 
 def test_must_lands_in_v1_should_in_v2_could_in_v3_and_wont_nowhere():

@@ -3,20 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import example_values, schema_errors
+from conftest import assert_stage_contract, example_values, run_stage, schema_errors, stage_inputs
 from gitspec.providers import TemplateProvider
-from gitspec.stage import PLACEHOLDER, StageInput
+from gitspec.stage import PLACEHOLDER
 from gitspec.stages import launch
-
-
-def example_inputs() -> dict:
-    example = example_values()
-    return {a: example.get(a) for a in launch.STAGE.inputs}
-
-
-def generate(values: dict | None = None, provider=None) -> dict:
-    return launch.STAGE.generate(StageInput(values=example_inputs() if values is None else values,
-                                            provider=provider or TemplateProvider()))
 
 
 class TooLong:
@@ -45,31 +35,35 @@ class LongOnce(TemplateProvider):
 def test_declares_and_returns_exactly_its_sections():
     stage = launch.STAGE
     assert (stage.name, stage.document, stage.kind, stage.title) == ("launch", "launch", "launch", "Launch")
-    assert set(generate()) == {o.section for o in stage.outputs}
-    assert all(set(o.depends_on) <= set(stage.inputs) for o in stage.outputs)
+    assert_stage_contract(launch, run_stage(launch))
 
 
-def test_output_is_schema_valid_and_deterministic():
-    output = generate()
-    assert schema_errors("launch", output) == []
-    assert generate() == output
+def test_example_copy_comes_from_product_and_brand():
+    promise = "Month-end close in minutes, not days."  # a real promise, not a placeholder
+    output = run_stage(launch, stage_inputs(launch, **{"brand#brandPromise": promise}))
     assert output["tweets"][0].startswith("Introducing Ledgerline: ")
-    assert output["heroCopy"]["subhead"] == example_values()["brand#brandPromise"]
+    assert output["heroCopy"]["subhead"] == promise
+
+
+def test_placeholder_promise_is_not_used_as_copy():
+    output = run_stage(launch)
+    assert example_values()["brand#brandPromise"].startswith(PLACEHOLDER)
+    assert output["heroCopy"]["subhead"] != example_values()["brand#brandPromise"]
 
 
 def test_any_input_may_be_missing():
-    output = generate({})
+    output = run_stage(launch, {})
     assert schema_errors("launch", output) == []
     assert output["tweets"][0].startswith(PLACEHOLDER)
     assert output["productHuntTagline"].startswith(PLACEHOLDER) and len(output["productHuntTagline"]) <= 60
-    no_brand = {a: v for a, v in example_inputs().items() if not a.startswith("brand#")}
-    assert schema_errors("launch", generate(no_brand)) == []
+    no_brand = {a: v for a, v in stage_inputs(launch).items() if not a.startswith("brand#")}
+    assert schema_errors("launch", run_stage(launch, no_brand)) == []
 
 
 def test_long_drafts_are_shortened_at_a_word_boundary():
     words = "invoices subscriptions refunds dunning metrics " * 10
     values = {"product#name": "Ledgerline", "product#tagline": words, "brand#brandPromise": words}
-    output = generate(values)
+    output = run_stage(launch, values)
     assert schema_errors("launch", output) == []
     tagline = output["productHuntTagline"]
     assert len(tagline) <= launch.TAGLINE_LIMIT and tagline.endswith("…")
@@ -86,13 +80,13 @@ def test_shorten():
 def test_a_provider_that_stays_too_long_fails_after_one_retry():
     provider = TooLong()
     with pytest.raises(ValueError, match="launch#tweets.*400 characters.*limit of 280"):
-        generate(provider=provider)
+        run_stage(launch, provider=provider)
     assert len(provider.prompts) == 2
     assert "at most 280 characters" in provider.prompts[1] and "400" in provider.prompts[1]
 
 
 def test_a_provider_that_obeys_on_retry_is_accepted():
     provider = LongOnce()
-    output = generate(provider=provider)
+    output = run_stage(launch, provider=provider)
     assert output["productHuntTagline"] == "Short and sweet"
     assert provider.calls == 2

@@ -5,17 +5,16 @@ import re
 
 import yaml
 
-from conftest import example_values, run_gitspec, schema_errors
+from conftest import assert_stage_contract, example_values, run_gitspec, run_stage, schema_errors
 from gitspec.providers import TemplateProvider
-from gitspec.stage import PLACEHOLDER, StageInput
+from gitspec.stage import PLACEHOLDER
 from gitspec.stages import evolution, launch, product, ui
 
 DIRECTIVE = "Build a Stripe-level billing dashboard"
 
 
 def generate(directive: str = DIRECTIVE, provider=None) -> dict:
-    return product.STAGE.generate(StageInput(values={"product#directive": directive},
-                                             provider=provider or TemplateProvider()))
+    return run_stage(product, {"product#directive": directive}, provider)
 
 
 def valid(output: dict, directive: str = DIRECTIVE) -> list[str]:
@@ -25,8 +24,7 @@ def valid(output: dict, directive: str = DIRECTIVE) -> list[str]:
 def test_declares_and_returns_exactly_its_sections():
     stage = product.STAGE
     assert (stage.name, stage.document, stage.kind, stage.title) == ("product", "product", "product", "Product")
-    assert set(generate()) == {o.section for o in stage.outputs}
-    assert all(set(o.depends_on) <= set(stage.inputs) for o in stage.outputs)
+    assert_stage_contract(product, generate(), {"product#directive": DIRECTIVE}, given={"directive": DIRECTIVE})
 
 
 def test_output_is_schema_valid_for_many_directives():
@@ -90,8 +88,8 @@ def test_the_provider_fills_every_section_and_its_answer_is_used():
 
 def _downstream(values: dict) -> dict:
     out = {}
-    for stage in (ui.STAGE, evolution.STAGE, launch.STAGE):
-        out[stage.kind] = stage.generate(StageInput({a: values.get(a) for a in stage.inputs}, TemplateProvider()))
+    for module in (ui, evolution, launch):
+        out[module.STAGE.kind] = run_stage(module, {a: values.get(a) for a in module.STAGE.inputs})
     return out
 
 

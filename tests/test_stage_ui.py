@@ -1,34 +1,19 @@
 """The ui stage: screens and flows from journeys, three states for every screen, Mermaid per flow."""
 from __future__ import annotations
 
-from conftest import example_values, schema_errors
-from gitspec.providers import TemplateProvider
-from gitspec.stage import PLACEHOLDER, StageInput
+from conftest import assert_stage_contract, example_values, run_stage, schema_errors
+from gitspec.stage import PLACEHOLDER
 from gitspec.stages import ui
-
-
-def generate(values: dict | None = None) -> dict:
-    if values is None:
-        example = example_values()
-        values = {a: example.get(a) for a in ui.STAGE.inputs}
-    return ui.STAGE.generate(StageInput(values=values, provider=TemplateProvider()))
 
 
 def test_declares_and_returns_exactly_its_sections():
     stage = ui.STAGE
     assert (stage.name, stage.document, stage.kind, stage.title) == ("ui", "ui", "ui", "UI")
-    assert set(generate()) == {o.section for o in stage.outputs}
-    assert all(set(o.depends_on) <= set(stage.inputs) for o in stage.outputs)
-
-
-def test_output_is_schema_valid_and_deterministic():
-    output = generate()
-    assert schema_errors("ui", output) == []
-    assert generate() == output
+    assert_stage_contract(ui, run_stage(ui))
 
 
 def test_every_screen_has_loading_empty_and_error_states():
-    output = generate()
+    output = run_stage(ui)
     ids = [s["id"] for s in output["screens"]]
     assert len(ids) == len(set(ids))
     assert set(output["states"]) == set(ids)
@@ -40,7 +25,7 @@ def test_every_screen_has_loading_empty_and_error_states():
 
 def test_one_flow_per_journey_over_screens_that_exist():
     journeys = example_values()["product#journeys"]
-    output = generate()
+    output = run_stage(ui)
     screens = {s["id"]: s for s in output["screens"]}
     assert [f["journey"] for f in output["flows"]] == [j["id"] for j in journeys]
     assert {s["journey"] for s in screens.values()} <= {j["id"] for j in journeys}
@@ -70,6 +55,6 @@ def test_mermaid_labels_escape_quotes():
 def test_missing_or_empty_journeys_still_give_a_valid_document():
     for values in ({}, {"product#journeys": []}, {"product#journeys": [{"id": "JOUR-009", "name": "Lone",
                                                                        "persona": "PERS-001", "steps": []}]}):
-        output = generate(values)
+        output = run_stage(ui, values)
         assert schema_errors("ui", output) == [], values
         assert set(output["states"]) == {s["id"] for s in output["screens"]}

@@ -14,6 +14,7 @@ from gitspec.stages.ddl import ddl
 from gitspec.stages.erdiagram import er_diagram
 from gitspec.stages.naming import camel_case, words
 from gitspec.stages.openapi import check_openapi, entity_schema, openapi_document
+from gitspec.stages.prose import fill
 
 NAME = "product#name"
 FEATURES = "product#features"
@@ -142,21 +143,18 @@ def draft_components(data_model: dict, api_contract: dict) -> list[dict[str, Any
 def generate(inp: StageInput) -> dict[str, Any]:
     name = inp.get(NAME)
     features = inp.get(FEATURES, [])
-    fill = inp.provider.fill
     out: dict[str, Any] = {}
-    out["dataModel"] = fill(stage="architecture", section="dataModel", draft=draft_data_model(name, features),
-                            prompt=f"Product {name!r}, features: {json.dumps(features)}. Write the entities "
-                                   "(PascalCase, fields with types), relationships and indexes they need.",
-                            schema=None)
+    out["dataModel"] = fill(inp.provider, "architecture", "dataModel", draft_data_model(name, features),
+                            f"Product {name!r}, features: {json.dumps(features)}. Write the entities "
+                            "(PascalCase, fields with types), relationships and indexes they need.")
     data_model = inp.get(DATA_MODEL) or out["dataModel"]
-    out["apiContract"] = fill(stage="architecture", section="apiContract", draft=draft_api_contract(data_model),
-                              prompt="Write the HTTP endpoints, request/response schemas and authentication "
-                                     "for this data model.", schema=None)
+    out["apiContract"] = fill(inp.provider, "architecture", "apiContract", draft_api_contract(data_model),
+                              "Write the HTTP endpoints, request/response schemas and authentication "
+                              "for this data model.")
     api_contract = inp.get(API_CONTRACT) or out["apiContract"]
     out["systemDiagram"] = system_diagram(name)
-    out["components"] = fill(stage="architecture", section="components",
-                             draft=draft_components(data_model, api_contract),
-                             prompt="Describe each component's responsibility in one sentence.", schema=None)
+    out["components"] = fill(inp.provider, "architecture", "components", draft_components(data_model, api_contract),
+                             "Describe each component's responsibility in one sentence.")
     out["erDiagram"] = er_diagram(data_model)
     out["ddl"] = ddl(data_model, source=DATA_MODEL)
     out["openapi"] = openapi_document(api_contract, data_model, name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
+from gitspec.stages.prose import fill
 
 NAME, TAGLINE = "product#name", "product#tagline"
 INPUTS = (NAME, TAGLINE, "brand#archetype", "design#color", "architecture#dataModel",
@@ -78,9 +79,8 @@ def generate(inp: StageInput) -> dict[str, Any]:
                                "overview": overview(name, tagline, found, inp.get("brand#archetype"),
                                                     inp.get("launch#heroCopy")),
                                "counts": found}
-    filled = inp.provider.fill(
-        stage="assembly", section="summary", draft=summary, schema=None,
-        prompt="Rewrite `overview` as two or three plain sentences; keep every name and number.")
+    filled = fill(inp.provider, "assembly", "summary", summary,
+                  "Rewrite `overview` as two or three plain sentences; keep every name and number.")
     # Only the prose is the provider's to change: names and counts are facts of the inputs.
     if isinstance(filled, dict) and isinstance(filled.get("overview"), str) and filled["overview"].strip():
         summary["overview"] = filled["overview"]

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput, placeholder
+from gitspec.stages.prose import fill
 
 NAME, CATEGORY, AUDIENCE = "product#name", "product#category", "product#targetAudience"
 TAGLINE, FEATURES = "product#tagline", "product#features"
@@ -147,7 +148,7 @@ def _facts(inp: StageInput, section: str) -> str:
 
 def _fill(inp: StageInput, section: str, draft: Any, instructions: str) -> Any:
     prompt = f"{instructions}\n{_facts(inp, section)}\nKeep the JSON shape of the draft. Invent no facts."
-    return inp.provider.fill(stage="brand", section=section, draft=draft, prompt=prompt, schema=None)
+    return fill(inp.provider, "brand", section, draft, prompt)
 
 
 def archetype(inp: StageInput) -> dict[str, Any]:

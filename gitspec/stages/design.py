@@ -11,6 +11,7 @@ from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput
 from gitspec.stages.colorsystem import color_system
+from gitspec.stages.prose import fill
 from gitspec.stages.tokens import css_properties, design_tokens
 
 VISUAL, EMOTION = "brand#visualSignature", "brand#emotionalSignature"
@@ -222,7 +223,7 @@ def components(inp: StageInput) -> list[dict[str, Any]]:
 def _fill(inp: StageInput, section: str, draft: Any, instructions: str) -> Any:
     facts = "\n".join(f"{a}: {inp.get(a)}" for a in DEPENDS[section])
     prompt = f"{instructions}\n{facts}\nKeep the JSON shape and every token name of the draft."
-    return inp.provider.fill(stage="design", section=section, draft=draft, prompt=prompt, schema=None)
+    return fill(inp.provider, "design", section, draft, prompt)
 
 
 def generate(inp: StageInput) -> dict[str, Any]:

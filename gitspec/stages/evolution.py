@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput, placeholder
+from gitspec.stages.inputs import identified
+from gitspec.stages.prose import fill_sections
 
 FEATURES = "product#features"
 VERSIONS = ("v1", "v2", "v3")
@@ -94,15 +96,12 @@ _PROMPTS = {
 
 
 def generate(inp: StageInput) -> dict[str, Any]:
-    raw = inp.get(FEATURES)
-    features = [f for f in raw if isinstance(f, dict) and isinstance(f.get("id"), str)] if isinstance(raw, list) else []
-    scheduled = schedule(features)
+    scheduled = schedule(identified(inp.get(FEATURES)))
     drafts: dict[str, Any] = {v: _version(n, scheduled[v]) for n, v in enumerate(VERSIONS, start=1)}
     drafts["featureProgression"] = _progression(scheduled)
     drafts["architectureEvolution"] = _per_version("the architecture")
     drafts["monetizationEvolution"] = _per_version("pricing and packaging")
-    return {section: inp.provider.fill(stage="evolution", section=section, draft=drafts[section],
-                                       prompt=_PROMPTS[section], schema=None) for section in SECTIONS}
+    return fill_sections(inp.provider, "evolution", SECTIONS, drafts, _PROMPTS)
 
 
 STAGE = Stage(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
+from gitspec.stages.prose import fill
 
 NAME, TAGLINE, AUDIENCE = "product#name", "product#tagline", "product#targetAudience"
 FEATURES, PROMISE, TONE = "product#features", "brand#brandPromise", "brand#verbalTone"
@@ -128,12 +129,12 @@ def _loops(name: str | None, features: list[dict[str, Any]]) -> tuple[dict[str, 
 def fill_limited(provider: Any, section: str, draft: str, prompt: str, limit: int) -> str:
     """The provider's text for a length-limited field: one retry, then ValueError."""
     draft = shorten(draft, limit)
-    value = provider.fill(stage="launch", section=section, draft=draft, prompt=prompt, schema=None)
+    value = fill(provider, "launch", section, draft, prompt)
     if isinstance(value, str) and 0 < len(value) <= limit:
         return value
     retry = (f"{prompt} The text MUST be at most {limit} characters; the previous answer had "
              f"{len(value) if isinstance(value, str) else 'no'} characters. Return only the text.")
-    value = provider.fill(stage="launch", section=section, draft=draft, prompt=retry, schema=None)
+    value = fill(provider, "launch", section, draft, retry)
     if isinstance(value, str) and 0 < len(value) <= limit:
         return value
     got = f"{len(value)} characters" if isinstance(value, str) else type(value).__name__
@@ -160,8 +161,7 @@ def generate(inp: StageInput) -> dict[str, Any]:
         "activationLoop": (activation, "Describe the activation loop: trigger, steps, metric and target."),
         "retentionLoop": (retention, "Describe the retention loop: trigger, steps, metric and target."),
     }
-    filled = {section: provider.fill(stage="launch", section=section, draft=draft, prompt=prompt, schema=None)
-              for section, (draft, prompt) in prose.items()}
+    filled = {section: fill(provider, "launch", section, draft, prompt) for section, (draft, prompt) in prose.items()}
     out = {"tweets": tweets, "pinnedTweet": pinned, "productHuntTagline": hunt, **filled}
     return {section: out[section] for section in SECTIONS}
 

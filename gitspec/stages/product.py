@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
+from gitspec.stages.prose import fill_sections
 
 DIRECTIVE = "product#directive"
 SECTIONS = ("name", "tagline", "category", "targetAudience", "features", "personas", "journeys",
@@ -218,10 +219,8 @@ _PROMPTS = {
 
 def generate(inp: StageInput) -> dict[str, Any]:
     directive = str(inp.get(DIRECTIVE) or "").strip()
-    drafts = draft(directive)
-    return {section: inp.provider.fill(stage="product", section=section, draft=drafts[section],
-                                       prompt=f"Directive: {directive!r}. {_PROMPTS[section]}", schema=None)
-            for section in SECTIONS}
+    prompts = {section: f"Directive: {directive!r}. {prompt}" for section, prompt in _PROMPTS.items()}
+    return fill_sections(inp.provider, "product", SECTIONS, draft(directive), prompts)
 
 
 STAGE = Stage(

@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
+from gitspec.stages.inputs import identified
+from gitspec.stages.prose import fill_sections
 
 JOURNEYS, PERSONAS, FEATURES = "product#journeys", "product#personas", "product#features"
 SECTIONS = ("flows", "screens", "states", "interactions", "brandMoments")
@@ -155,22 +157,17 @@ _PROMPTS = {
 }
 
 
-def _items(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict) and isinstance(v.get("id"), str)] if isinstance(value, list) else []
-
-
 def generate(inp: StageInput) -> dict[str, Any]:
-    journeys = _items(inp.get(JOURNEYS))
-    features = _items(inp.get(FEATURES))
-    personas = _items(inp.get(PERSONAS))
+    journeys = identified(inp.get(JOURNEYS))
+    features = identified(inp.get(FEATURES))
+    personas = identified(inp.get(PERSONAS))
     if not journeys:  # the ui schema needs at least one flow and one screen
         journeys = [{"id": "", "name": placeholder("flow name"), "steps": [placeholder("first screen")]}]
     screens, visits = build_screens(journeys, features)
     flows = _flows(journeys, personas, screens, visits)
     drafts = {"flows": flows, "screens": screens, "states": _states(screens),
               "interactions": _interactions(flows), "brandMoments": _moments(flows, journeys)}
-    return {section: inp.provider.fill(stage="ui", section=section, draft=drafts[section],
-                                       prompt=_PROMPTS[section], schema=None) for section in SECTIONS}
+    return fill_sections(inp.provider, "ui", SECTIONS, drafts, _PROMPTS)
 
 
 STAGE = Stage(
