@@ -72,6 +72,7 @@ class Builder:
         self.options = options
         self.writer = writer
         self.emit = emit
+        self._hashes: dict[str, str | None] = {}  # by input address; cleared whenever a document changes
 
     # --- judging -----------------------------------------------------------
 
@@ -83,11 +84,12 @@ class Builder:
         return resolve_pointer_value(document.sections[parsed.section], parsed.pointer)
 
     def input_hash(self, address: str) -> str | None:
-        parsed = parse_address(address)
-        document = self.documents.get(parsed.doc) if parsed else None
-        if document is None or parsed.section not in document.sections:
-            return None
-        return value_hash(self.value(address))
+        if address not in self._hashes:
+            parsed = parse_address(address)
+            document = self.documents.get(parsed.doc) if parsed else None
+            present = document is not None and parsed.section in document.sections
+            self._hashes[address] = value_hash(self.value(address)) if present else None
+        return self._hashes[address]
 
     def has_inputs(self, stage: Stage, changing: set[str] = frozenset()) -> bool:
         """Whether any input from outside the stage exists (or will, in a dry run)."""
@@ -228,6 +230,7 @@ class Builder:
         view = LoadedDocument(stage.document, stage.kind, document.path if document else "",
                               document.header if document else {}, merged, document.sha if document else "")
         self.documents[stage.document] = view
+        self._hashes.clear()
         stamps = {}
         for output in stage.outputs:
             if output.section in new_sections:
@@ -238,6 +241,7 @@ class Builder:
         unpinned = tuple(p.section for p in regenerate if p.address in force)
         written = self.writer(stage, document, new_sections, stamps, unpinned)
         self.documents[stage.document] = written
+        self._hashes.clear()
         report.generated += [p.address for p in regenerate]
         report.documents_written.append(written.path)
 
