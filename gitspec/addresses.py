@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 ADDRESS = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*)#(?P<section>[A-Za-z0-9_-]+)(?P<pointer>/.*)?$")
@@ -21,6 +22,7 @@ class Address:
         return format_address(self.doc, (self.section, *self.pointer))
 
 
+@lru_cache(maxsize=65536)
 def parse_address(text: str) -> Address | None:
     match = ADDRESS.match(text)
     if not match:

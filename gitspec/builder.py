@@ -87,8 +87,12 @@ class Builder:
         if address not in self._hashes:
             parsed = parse_address(address)
             document = self.documents.get(parsed.doc) if parsed else None
-            present = document is not None and parsed.section in document.sections
-            self._hashes[address] = value_hash(self.value(address)) if present else None
+            if document is None or not document.has_section(parsed.section):
+                self._hashes[address] = None
+            elif not parsed.pointer:  # a whole section: its hash was recorded when it was parsed
+                self._hashes[address] = document.section_hash(parsed.section)
+            else:
+                self._hashes[address] = value_hash(self.value(address))
         return self._hashes[address]
 
     def has_inputs(self, stage: Stage, changing: set[str] = frozenset()) -> bool:
@@ -105,11 +109,11 @@ class Builder:
         planned = []
         for output in stage.outputs:
             address = f"{stage.document}#{output.section}"
-            present = document is not None and output.section in document.sections
+            present = document is not None and document.has_section(output.section)
             state = section_state(address, document.sections.get(output.section) if present else None, present,
                                   stamps.get(output.section), output.section in pinned,
                                   {a: self.input_hash(a) for a in output.depends_on})
-            upstream_changes = any(section_of(a) in changing for a in output.depends_on)
+            upstream_changes = bool(changing) and any(section_of(a) in changing for a in output.depends_on)
             planned.append(Planned(stage, output.section, state, _action(state, address in force, upstream_changes)))
         return planned
 

@@ -47,9 +47,10 @@ def check(workspace: Workspace, index: ParseIndex) -> CheckResult:
 def _stats(workspace: Workspace) -> dict[str, os.stat_result]:
     """Stat every document; one deleted since the folder was listed is simply gone."""
     stats = {}
+    root = str(workspace.root)
     for rel in workspace.document_files():
         try:
-            stats[rel] = os.stat(workspace.root / rel)
+            stats[rel] = os.stat(f"{root}/{rel}")  # a string join: pathlib costs more than the stat
         except FileNotFoundError:
             continue
     return stats

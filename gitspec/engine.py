@@ -67,7 +67,8 @@ class Engine:
         info = None
         if isinstance(document.id, str) and isinstance(document.kind, str):
             lines = tuple(document.locate_key((), name)[0] for name in document.sections)
-            info = (document.id, document.kind, rel, tuple(document.sections), lines)
+            hashes = tuple(document.section_hashes().values())  # so status need not unpack values
+            info = (document.id, document.kind, rel, tuple(document.sections), lines, hashes)
         values = marshal.dumps((document.header, document.sections))
         return ([f.as_tuple() for f in findings], pack(symbols), info, values)
 

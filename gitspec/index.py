@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 
-FORMAT = b"GSIX3"
+FORMAT = b"GSIX4"
 RACY_NS = 1_000_000_000  # coarse file-system clocks: distrust mtimes this close to a scan
 
 

@@ -5,7 +5,6 @@ Shared by check, status and build so that each sees the same documents the same 
 from __future__ import annotations
 
 import marshal
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +26,43 @@ def open_workspace(use_cache: bool = True, start: Path | None = None) -> tuple[W
     return Workspace(root, config), index
 
 
-@dataclass
 class LoadedDocument:
-    id: str
-    kind: str
-    path: str
-    header: dict[str, Any]
-    sections: dict[str, Any]
-    sha: str  # of the file as read: a rewrite checks nobody changed it meanwhile
+    """A document as commands see it: header and sections, unpacked from the index only when asked.
+
+    `sha` is of the file as read, so a rewrite can check nobody changed it
+    meanwhile; `hashes` are the sections' hashes recorded at parse time.
+    """
+
+    def __init__(self, id: str, kind: str, path: str, header: dict[str, Any] | None = None,
+                 sections: dict[str, Any] | None = None, sha: str = "", blob: bytes | None = None,
+                 hashes: dict[str, str] | None = None) -> None:
+        self.id, self.kind, self.path, self.sha = id, kind, path, sha
+        self._header, self._sections, self._blob, self._hashes = header, sections, blob, hashes
+
+    def _unpack(self) -> None:
+        self._header, self._sections = marshal.loads(self._blob) if self._blob else ({}, {})
+
+    @property
+    def header(self) -> dict[str, Any]:
+        if self._header is None:
+            self._unpack()
+        return self._header
+
+    @property
+    def sections(self) -> dict[str, Any]:
+        if self._sections is None:
+            self._unpack()
+        return self._sections
+
+    def has_section(self, name: str) -> bool:
+        return name in self._hashes if self._hashes is not None else name in self.sections
+
+    def section_hash(self, name: str) -> str | None:
+        if self._hashes is not None:
+            return self._hashes.get(name)
+        from gitspec.hashing import value_hash
+
+        return value_hash(self.sections[name]) if name in self.sections else None
 
 
 def loaded_documents(index: ParseIndex) -> dict[str, LoadedDocument]:
@@ -44,6 +72,6 @@ def loaded_documents(index: ParseIndex) -> dict[str, LoadedDocument]:
         _, _, info, values = entry.record
         if info is None or values is None or info[0] in documents:
             continue
-        header, sections = marshal.loads(values)
-        documents[info[0]] = LoadedDocument(info[0], info[1], rel, header, sections, entry.sha)
+        hashes = dict(zip(info[3], info[5])) if len(info) > 5 else None
+        documents[info[0]] = LoadedDocument(info[0], info[1], rel, sha=entry.sha, blob=values, hashes=hashes)
     return documents

@@ -37,6 +37,7 @@ class DocumentInfo:
     path: str
     sections: tuple[str, ...]
     lines: tuple[int, ...] = ()  # line of each section's key or heading
+    hashes: tuple[str, ...] = ()  # hash of each section, as `gitspec.hashing.value_hash`
 
     def line(self, section: str) -> int:
         if section in self.sections and self.lines:

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from gitspec.hookspecs import hookimpl
 from gitspec.kinds import Kind
-from gitspec.schemas import builtin_schema_dir
 
 SHIPPED_KINDS = ("product", "brand", "design", "architecture", "ui", "launch", "evolution", "code",
                  "assembly", "prd", "requirements", "tasks", "evidence")
@@ -15,6 +14,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 @hookimpl
 def gitspec_kinds() -> list[Kind]:
+    from gitspec.schemas import builtin_schema_dir  # not at import: status and build may never need it
+
     schemas = builtin_schema_dir()
     kinds = []
     for name in SHIPPED_KINDS:
