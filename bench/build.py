@@ -51,6 +51,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from check import find_gitspec  # bench/ is on sys.path when a script here runs
+
 DIRECTIVE = "Build a Stripe-level billing dashboard"
 
 GIT_ENV = {
@@ -113,19 +115,6 @@ NOTES_SCHEMA = """{
 
 
 # --- running and timing --------------------------------------------------------
-
-
-def find_gitspec(explicit):
-    """Return the gitspec executable: explicit, next to Python, or on PATH."""
-    if explicit:
-        return str(Path(explicit).resolve())
-    beside = Path(sys.executable).parent / "gitspec"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("gitspec")
-    if not found:
-        raise SystemExit("build: no gitspec executable next to {} or on PATH".format(sys.executable))
-    return found
 
 
 PYCACHE = {}  # PYTHONPYCACHEPREFIX for gitspec runs, set by main()

@@ -56,7 +56,6 @@ def split_markdown(text: str) -> MarkdownParts:
 
 
 def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
-    fence: str | None = None
     current: str | None = None
     body: list[str] = []
 
@@ -71,14 +70,8 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
                     text = normalise_text(region.group(2))
             parts.sections[current] = text
 
-    for index in range(start, len(lines)):
-        line = lines[index]
-        opened = _FENCE.match(line)
-        if fence is None and opened:
-            fence = opened.group(1)[0] * len(opened.group(1))
-        elif fence is not None and line.strip().startswith(fence):
-            fence = None
-        elif fence is None and (heading := _HEADING.match(line)):
+    for index, line, heading in _headings(lines, start):
+        if heading is not None:
             level, text = len(heading.group(1)), heading.group(2)
             if level == 1:
                 if parts.title is None:
@@ -127,16 +120,27 @@ def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
-    """Line range of a `##` section's body (after its heading, before the next heading)."""
-    fence, start = None, None
-    for index, line in enumerate(lines):
+def _headings(lines: list[str], start: int = 0):
+    """Each line from `start` with its `#`/`##` heading match, or None (always None inside a fence)."""
+    fence: str | None = None
+    for index in range(start, len(lines)):
+        line = lines[index]
         opened = _FENCE.match(line)
+        heading = None
         if fence is None and opened:
             fence = opened.group(1)[0] * len(opened.group(1))
         elif fence is not None and line.strip().startswith(fence):
             fence = None
-        elif fence is None and (heading := _HEADING.match(line)):
+        elif fence is None:
+            heading = _HEADING.match(line)
+        yield index, line, heading
+
+
+def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
+    """Line range of a `##` section's body (after its heading, before the next heading)."""
+    start = None
+    for index, _, heading in _headings(lines):
+        if heading is not None:
             if start is not None:
                 return start, index
             if len(heading.group(1)) == 2 and slug(heading.group(2)) == name:
