@@ -61,14 +61,14 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
     if st.st_size > limit:
         finding = error(rel, 1, 1, f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
                                    "(max_file_size in gitspec.yaml)", "file-too-large")
-        return Entry(st.st_size, st.st_mtime_ns, st.st_ino, "", ([finding.as_tuple()], [], None, None))
+        return _refused(st, finding)
     import hashlib
 
     try:
         data = (workspace.root / rel).read_bytes()
     except OSError as exc:
         finding = error(rel, 1, 1, f"cannot read the file: {exc.strerror}", "unreadable")
-        return Entry(st.st_size, st.st_mtime_ns, st.st_ino, "", ([finding.as_tuple()], [], None, None))
+        return _refused(st, finding)
     sha = hashlib.sha256(data).hexdigest()
     if old is not None and old.sha == sha:
         record = old.record
@@ -93,3 +93,8 @@ def _findings(entries: dict[str, Entry], engine: Engine) -> list[Finding]:
         table.add(DocumentInfo(*info) if info else None, unpack(symbols))
     findings += engine.check_workspace(table)
     return sorted(set(findings))
+
+
+def _refused(st: os.stat_result, finding: Finding) -> Entry:
+    """An index entry for a file gitspec would not read: its one finding, nothing else."""
+    return Entry(st.st_size, st.st_mtime_ns, st.st_ino, "", ([finding.as_tuple()], [], None, None))

@@ -51,6 +51,24 @@ class Workspace:
     def relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
 
+    def selection(self, paths: list[str]) -> list[str]:
+        """The files or folders named on the command line, workspace-relative; exit 2 for bad ones."""
+        wanted = []
+        for given in paths:
+            path = Path(given)
+            if not path.exists():
+                raise GitspecError(f"no such file or folder: {given}", exit_code=EXIT_USAGE)
+            try:
+                wanted.append(self.relative(path))
+            except ValueError:
+                raise GitspecError(f"{given} is outside the workspace {self.root}", exit_code=EXIT_USAGE) from None
+        return wanted
+
+
+def selected(rel: str, wanted: list[str]) -> bool:
+    """Whether `rel` is one of `wanted` or inside one of them (everything when nothing is wanted)."""
+    return not wanted or any(w in (".", "") or rel == w or rel.startswith(w.rstrip("/") + "/") for w in wanted)
+
 
 def _exclusion(patterns: tuple[str, ...]) -> re.Pattern | None:
     if not patterns:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any, Iterator
 
 from gitspec.addresses import format_address
 from gitspec.opening import loaded_documents, open_workspace
 from gitspec.stage import PLACEHOLDER
+from gitspec.workspace import selected
 
 
 def run(paths: list[str]) -> int:
@@ -15,10 +15,10 @@ def run(paths: list[str]) -> int:
 
     workspace, index = open_workspace()
     check(workspace, index)
-    wanted = [workspace.relative(Path(p)) for p in paths]
+    wanted = workspace.selection(paths)
     count = 0
     for document in sorted(loaded_documents(index).values(), key=lambda d: d.path):
-        if wanted and not any(document.path == w or document.path.startswith(w.rstrip("/") + "/") for w in wanted):
+        if not selected(document.path, wanted):
             continue
         lines = dict(zip(index.entries[document.path].record[2][3], index.entries[document.path].record[2][4]))
         for path, text in _placeholders(document.sections, ()):
