@@ -92,3 +92,20 @@ def gitspec_providers():
     options are `plugins.<name>` from gitspec.yaml; a provider has `name`,
     `model`, `usage` and `fill(stage=, section=, draft=, prompt=, schema=)`.
     """
+
+
+# --- Rendering: the spec set as HTML, PDF, Word -----------------------------
+
+
+@hookspec
+def gitspec_renderers():
+    """Offer output formats.
+
+    Called once per `render` (and at the end of `build`), before anything is
+    rendered. Return a list of renderers (`gitspec.render.renderer.Renderer`):
+    each has a `name` (the format, e.g. `html`, and its folder under the output
+    folder), a `version`, `page_files(site, page, assets)` and
+    `site_files(site, assets)`, which turn the format-neutral tree of
+    `gitspec.render.model` into files. Two renderers with one name is a
+    configuration error naming both plugins.
+    """

@@ -1,0 +1,183 @@
+"""The format-neutral render tree: what every renderer (HTML, PDF, Word, plugins) receives.
+
+Pure records only. Text in the tree is plain text, never markup: a renderer
+escapes it for its format, so planted HTML in a document can never come out live.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+# Badge tones, in the order renderers may sort them.
+OK, INFO, WARN, BAD = "ok", "info", "warn", "bad"
+
+
+# --- Inline content ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of plain text; `style` is "", "strong", "em" or "code"."""
+
+    text: str
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link. `target` is either internal (`doc:DOC-ID` or `doc:DOC-ID#anchor`)
+    or an external `http(s)://`/`mailto:` URL; anything else never reaches the tree."""
+
+    text: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A short status label: `tone` is one of OK, INFO, WARN, BAD."""
+
+    label: str
+    tone: str = INFO
+
+
+Inline = Union[Text, Link, Badge]
+
+
+# --- Blocks --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside a section (level 3 and deeper); `anchor` is unique within the page."""
+
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bullet (or numbered) list; each item is a tuple of blocks."""
+
+    items: tuple[tuple["Block", ...], ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; each cell is a tuple of inlines."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Diagram source (`language` is "mermaid"); renderers turn it into an image or a visible fallback."""
+
+    source: str
+    language: str = "mermaid"
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Contrast:
+    foreground: str
+    background: str
+    ratio: float
+    minimum: float
+    passes: bool
+
+
+@dataclass(frozen=True)
+class Swatch:
+    name: str
+    hex: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Swatches:
+    """A row of colour swatches, with the contrast pairs measured between them."""
+
+    title: str
+    swatches: tuple[Swatch, ...]
+    contrast: tuple[Contrast, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A visible note to the reader (a missing diagram image, a refused fetch)."""
+
+    text: str
+    tone: str = WARN
+
+
+Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Swatches, Notice]
+
+
+# --- Pages ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """The last commit that changed a section (from git), or the document."""
+
+    commit: str
+    author: str
+    date: str  # ISO 8601
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    anchor: str
+    blocks: tuple[Block, ...]
+    badges: tuple[Badge, ...] = ()
+    change: Change | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One document (or a synthetic page such as the traceability matrix).
+
+    `key` is the content hash of everything the page is rendered from, so the
+    render cache can skip an unchanged page.
+    """
+
+    id: str
+    kind: str
+    title: str
+    source: str  # workspace-relative path, "" for synthetic pages
+    status: str
+    badges: tuple[Badge, ...]
+    sections: tuple[Section, ...]
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole spec set: pages in reading order, grouped by kind for the index."""
+
+    title: str
+    commit: str  # short commit id of HEAD, "" outside git
+    dirty: bool
+    page_size: str  # "A4" or "Letter"
+    pages: tuple[Page, ...]
+    kinds: tuple[str, ...] = field(default=())  # index order of kinds
+
+    def page(self, page_id: str) -> Page | None:
+        return next((p for p in self.pages if p.id == page_id), None)

@@ -1,0 +1,51 @@
+"""What a renderer is, and what it may ask of gitspec while rendering (diagram images).
+
+A renderer is pure over the render tree: it returns file contents, and the
+render run (gitspec/render/run.py) writes them atomically and caches them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from gitspec.render.model import Diagram, Page, Site
+
+
+@dataclass(frozen=True)
+class DiagramImage:
+    """A diagram as images. Both are None when no renderer was available; `note`
+    then says, visibly, why and how to get images (mmdc or a mermaid server)."""
+
+    svg: bytes | None
+    png: bytes | None
+    note: str = ""
+
+
+class Assets(Protocol):
+    """Services a renderer may use. `root` is the workspace; `package_assets` the
+    folder of gitspec's own CSS, fonts and scripts. Only files under these two may
+    be read while rendering (the PDF renderer enforces it with its URL fetcher)."""
+
+    root: Path
+    package_assets: Path
+
+    def diagram(self, diagram: Diagram) -> DiagramImage: ...
+
+
+class Renderer(Protocol):
+    """Declared through `gitspec_renderers`. `name` is the format (`html`, `pdf`,
+    `docx`, ...) and the output subfolder; bump `version` to invalidate cached renders.
+
+    `page_files` renders one page; `site_files` renders what spans pages (an
+    index, a search index, a combined book). Both return {path relative to the
+    format's output folder: bytes}. A page's files are re-rendered only when the
+    page's key, or the site's navigation (ids, titles, kinds, badges), changed.
+    """
+
+    name: str
+    version: str
+
+    def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]: ...
+
+    def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]: ...
