@@ -14,7 +14,9 @@ OUT becomes a git repository holding a ``gitspec.yaml`` and:
 
 With ``--doorstop DIR`` the same requirements are also written as a Doorstop
 3.x tree (document ``REQ`` and child document ``LLR``) in its own git
-repository, so Doorstop can validate equivalent items.
+repository, so Doorstop can validate equivalent items. With ``--strictdoc DIR``
+they are written as StrictDoc ``.sdoc`` documents (50 per file, children
+linked to parents), so ``strictdoc export`` can render equivalent items.
 
 Output is deterministic: the text comes from ``random.Random(0)``, and the
 commits use a fixed author and date. Only the standard library is used; the
@@ -299,6 +301,37 @@ def write_doorstop(out, items):
     git_commit(out, "Benchmark corpus: Doorstop tree of {} items".format(2 * n))
 
 
+def strictdoc_field(name, text):
+    """One SDoc field: single-line text inline, multi-line text between >>> and <<<."""
+    text = text.strip()
+    if "\n" in text:
+        return "{}: >>>\n{}\n<<<".format(name, text)
+    return "{}: {}".format(name, text)
+
+
+def strictdoc_requirement(item):
+    """The SDoc text of one requirement, with its parent relation."""
+    lines = ["[REQUIREMENT]", "UID: " + item["id"], strictdoc_field("TITLE", item["title"]),
+             strictdoc_field("STATEMENT", item["statement"]),
+             strictdoc_field("COMMENT", "\n".join("- " + c for c in item["acceptance"]))]
+    if "parent" in item:
+        lines += ["RELATIONS:", "- TYPE: Parent", "  VALUE: " + item["parent"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_strictdoc(out, items):
+    """Write ``items`` as StrictDoc documents, 50 requirements per .sdoc file as in the workspace."""
+    out = Path(out)
+    prepare_folder(out)
+    docs = out / "docs"
+    docs.mkdir()
+    for start in range(0, len(items), PER_DOCUMENT):
+        number = start // PER_DOCUMENT + 1
+        body = "\n".join(strictdoc_requirement(item) for item in items[start:start + PER_DOCUMENT])
+        text = "[DOCUMENT]\nTITLE: Requirements {}\n\n{}".format(number, body)
+        (docs / "requirements-{:03d}.sdoc".format(number)).write_text(text, encoding="utf-8")
+
+
 def parse_args(argv):
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -309,6 +342,8 @@ def parse_args(argv):
                         help="number of tasks (default N // 2)")
     parser.add_argument("--doorstop", type=Path, metavar="DIR",
                         help="also write the requirements as a Doorstop tree")
+    parser.add_argument("--strictdoc", type=Path, metavar="DIR",
+                        help="also write the requirements as StrictDoc .sdoc documents")
     args = parser.parse_args(argv)
     if args.requirements < 1:
         parser.error("--requirements must be at least 1")
@@ -326,6 +361,9 @@ def main(argv=None):
     if args.doorstop:
         write_doorstop(args.doorstop, items)
         print("wrote Doorstop tree of {} items to {}".format(len(items), args.doorstop))
+    if args.strictdoc:
+        write_strictdoc(args.strictdoc, items)
+        print("wrote {} StrictDoc requirements to {}".format(len(items), args.strictdoc))
     return 0
 
 

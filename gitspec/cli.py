@@ -48,9 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=_positive, default=4, help="stages generated at once (default 4)")
     build.add_argument("--json", action="store_true", help="stream one JSON event per line")
     build.add_argument("--trace", metavar="FILE", help="write a Chrome trace-event file (Perfetto)")
+    build.add_argument("--no-render", action="store_true", help="do not render the output formats afterwards")
     build.add_argument("--lock-timeout", type=float, default=60.0, metavar="SECONDS",
                        help="how long to wait for another build in this workspace (default 60)")
     build.set_defaults(handler=_build)
+
+    render = commands.add_parser("render", help="render the spec set as HTML, PDF and Word")
+    render.add_argument("documents", nargs="*", metavar="DOC", help="only these documents (by id)")
+    render.add_argument("--format", metavar="FORMATS",
+                        help="comma-separated formats, e.g. html,pdf,docx (default: formats in gitspec.yaml)")
+    render.set_defaults(handler=_render)
 
     status = commands.add_parser("status", help="show stale, hand-edited and missing generated sections")
     status.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -101,7 +108,13 @@ def _build(args: argparse.Namespace) -> int:
     from gitspec.commands import build
 
     return build.run(args.addresses, args.only, args.force, args.dry_run, args.jobs, args.json, args.trace,
-                     args.lock_timeout)
+                     args.lock_timeout, not args.no_render)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from gitspec.commands import render
+
+    return render.run(args.format, args.documents)
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ specs:            # folders holding the spec documents
   - specs
 output: build     # where rendered HTML, PDF and Word go
 page_size: A4     # A4 or Letter
+formats: [html, pdf, docx]  # what gitspec build renders into the output folder
 exclude: []       # globs of files in spec folders that are not documents
 max_file_size: 1048576  # bytes; larger documents are reported, not read
 """
@@ -28,6 +29,9 @@ class Config:
     specs: tuple[str, ...] = ("specs",)
     output: str = "build"
     page_size: str = "A4"
+    formats: tuple[str, ...] = ("html", "pdf", "docx")
+    mermaid_server: str = ""
+    mermaid_timeout: float = 20.0
     exclude: tuple[str, ...] = ()
     max_file_size: int = 1_048_576
     schemas: str = "schemas"
@@ -42,7 +46,7 @@ class Config:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Config:
         data = dict(data)
-        for key in ("specs", "exclude"):
+        for key in ("specs", "exclude", "formats"):
             if key in data:
                 data[key] = tuple(data[key])
         return cls(**data)

@@ -10,7 +10,7 @@ from gitspec.opening import open_workspace
 
 
 def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, json_events: bool,
-        trace: str | None, lock_timeout: float) -> int:
+        trace: str | None, lock_timeout: float, render: bool = True) -> int:
     from filelock import Timeout
 
     from gitspec.builder import Builder
@@ -33,14 +33,18 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
             with sink:
                 report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
             findings = _recheck(workspace, index) if report.generated else context.checked.findings
+            rendered = None
+            if render and not dry_run and workspace.config.formats:
+                with sink:
+                    rendered = _render(context, index, findings, sink.emit)
     except Timeout:
         raise GitspecError(f"another gitspec build holds {workspace.store / 'build.lock'} "
                            f"(waited {lock_timeout:g} s)", exit_code=EXIT_FINDINGS) from None
     if trace:
         from gitspec.tracefile import write_trace
 
-        write_trace(trace, report)
-    return _report(report, findings, json_events, dry_run, provider)
+        write_trace(trace, report, rendered.spans if rendered else ())
+    return _report(report, findings, json_events, dry_run, provider, rendered)
 
 
 def _writer(documents, workspace):
@@ -56,19 +60,33 @@ def _writer(documents, workspace):
     return write
 
 
+def _render(context, index, findings, emit):
+    """Render from the documents as the build left them (re-read from the refreshed index)."""
+    from dataclasses import replace
+
+    from gitspec.checker import CheckResult
+    from gitspec.opening import loaded_documents
+    from gitspec.render.session import render_workspace
+
+    fresh = replace(context, checked=CheckResult(findings, len(index.entries)), documents=loaded_documents(index))
+    return render_workspace(fresh, list(context.workspace.config.formats), emit=emit)
+
+
 def _recheck(workspace, index):
     from gitspec.checker import check
 
     return check(workspace, index).findings
 
 
-def _report(report, findings, json_events: bool, dry_run: bool, provider) -> int:
+def _report(report, findings, json_events: bool, dry_run: bool, provider, rendered) -> int:
     errors = [f for f in findings if f.severity == ERROR and f.rule not in ("stale",)]
     summary = {"event": "complete", "progress": 100, "generated": report.generated,
                "documents": sorted(set(report.documents_written)), "conflicts": report.conflicts,
                "warnings": report.warnings, "cache_hits": report.cache_hits,
                "provider_calls": report.provider_calls, "would_change": report.would_change,
-               "tokens": provider.usage.prompt_tokens + provider.usage.completion_tokens}
+               "tokens": provider.usage.prompt_tokens + provider.usage.completion_tokens,
+               "rendered": rendered.rendered if rendered else [],
+               "render_warnings": rendered.warnings if rendered else []}
     if json_events:
         sys.stdout.write(json.dumps(summary) + "\n")
     else:
@@ -84,6 +102,10 @@ def _report(report, findings, json_events: bool, dry_run: bool, provider) -> int
         for message in report.conflicts:
             out.write(f"conflict: {message}\n")
         write_text(errors, out)
+        if rendered is not None:
+            from gitspec.commands.render import write_report
+
+            write_report(rendered, out)
         sys.stderr.write(f"gitspec: {len(report.generated)} sections regenerated "
                          f"({report.cache_hits} from cache, {report.provider_calls} generated), "
                          f"{len(report.conflicts)} conflicts\n")

@@ -1,0 +1,36 @@
+"""Approvals: what a document's recorded approvals say about it now.
+
+An approval holds the content hash of the document when it was approved; any
+later change to the content makes it stale. Pure: no git, no files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gitspec.hashing import value_hash
+
+APPROVED, STALE, MISSING, NONE = "approved", "stale", "missing", "none"
+
+
+def content_hash(sections: dict[str, Any]) -> str:
+    """The hash an approval records: every section, but not the header (status, owners, approvals)."""
+    return value_hash(sections)
+
+
+@dataclass(frozen=True)
+class ApprovalState:
+    state: str  # APPROVED, STALE (content changed since), MISSING (status approved, nothing recorded), NONE
+    by: str = ""
+    date: str = ""
+
+
+def approval_state(header: dict[str, Any], sections: dict[str, Any]) -> ApprovalState:
+    approvals = [a for a in header.get("approvals") or () if isinstance(a, dict)]
+    if not approvals:
+        return ApprovalState(MISSING if header.get("status") == "approved" else NONE)
+    newest = approvals[-1]
+    by, date = str(newest.get("by", "")), str(newest.get("date", ""))
+    if newest.get("hash") == content_hash(sections):
+        return ApprovalState(APPROVED, by, date)
+    return ApprovalState(STALE, by, date)

@@ -1,0 +1,333 @@
+"""Git facts for renderers and verdicts: HEAD, dirty state, ancestry, old file versions
+and the commit that last changed each section of a document.
+
+Reads the repository through pygit2 and never writes to it; the only file it
+writes is its own cache of parsed blobs, `.gitspec/history`.
+
+Merges: history is followed through first parents only (as `git log
+--first-parent`), so a section changed on a merged branch is reported at the
+merge commit, the moment the change landed on the branch being built.
+"""
+from __future__ import annotations
+
+import marshal
+import zlib
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gitspec.errors import GitspecError
+from gitspec.render.model import Change
+
+if TYPE_CHECKING:
+    import pygit2
+
+CACHE_FORMAT = b"GSHC1"
+MAX_BLOB_SIZE = 4 * 1024 * 1024  # older versions bigger than this are not parsed
+
+# What one blob tells, as kept in the cache: (section hashes, or None when that
+# version does not parse; requirement-item hashes). Digests are raw 32 bytes.
+Facts = tuple[dict[str, bytes] | None, dict[str, bytes]]
+
+
+def open_history(root: Path, store: Path | None = None) -> History | None:
+    """The history of the repository holding workspace `root`, or None outside git.
+
+    Raises GitspecError when git refuses the repository because another user owns it.
+    """
+    import pygit2
+
+    root = Path(root).resolve()
+    found = None
+    try:
+        found = pygit2.discover_repository(str(root))
+        if found is None:
+            return None
+        repo = pygit2.Repository(found)
+    except pygit2.GitError as exc:
+        if "owned" in str(exc):
+            raise _not_owned(found or str(root)) from None
+        raise GitspecError(f"cannot open the git repository of {root}: {exc}") from None
+    if repo.is_bare or repo.workdir is None:
+        return None
+    try:
+        prefix = root.relative_to(Path(repo.workdir).resolve()).as_posix()
+    except ValueError:  # e.g. a workspace inside the .git folder itself
+        return None
+    return History(repo, root, "" if prefix == "." else prefix + "/", store or root / ".gitspec")
+
+
+def _not_owned(git_dir: str) -> GitspecError:
+    path = Path(git_dir.rstrip("/"))
+    if path.name == ".git":
+        path = path.parent
+    return GitspecError(f"git refuses to open {path}: the repository is owned by another user; "
+                        f"if you trust it, run: git config --global --add safe.directory {path}")
+
+
+class History:
+    """Facts from one repository, for a workspace at `prefix` inside it ("" at its root)."""
+
+    def __init__(self, repo: pygit2.Repository, root: Path, prefix: str, store: Path) -> None:
+        self.repo, self.root, self.prefix, self.store = repo, root, prefix, store
+        self.parsed = 0  # blobs parsed by this object: zero when the cache answered everything
+        self._facts: dict[bytes, Facts] | None = None
+        self._unsaved = 0
+        self._changes: dict[Any, Change] = {}
+        self._chain: list[pygit2.Commit] = []
+        self._chain_done = False
+
+    # --- HEAD and the working tree ----------------------------------------------
+
+    def _head(self) -> pygit2.Commit | None:
+        import pygit2
+
+        if self.repo.head_is_unborn:
+            return None
+        try:
+            return self.repo.head.peel(pygit2.Commit)
+        except (pygit2.GitError, KeyError, ValueError):
+            return None
+
+    @property
+    def head(self) -> str:
+        """Short id (7 characters) of HEAD, "" before the first commit."""
+        commit = self._head()
+        return str(commit.id)[:7] if commit is not None else ""
+
+    @property
+    def dirty(self) -> bool:
+        """Whether a tracked file changed, or an untracked one appeared, under the workspace."""
+        from pygit2.enums import FileStatus
+
+        # "normal" reports an untracked folder as one entry instead of walking into it.
+        for path, flags in self.repo.status(untracked_files="normal").items():
+            if flags == FileStatus.CURRENT or flags & FileStatus.IGNORED:
+                continue
+            if path.startswith(self.prefix) or (path.endswith("/") and self.prefix.startswith(path)):
+                return True
+        return False
+
+    # --- commits ----------------------------------------------------------------
+
+    def _commit(self, rev: str) -> pygit2.Commit | None:
+        import pygit2
+
+        if not isinstance(rev, str) or not rev.strip():
+            return None
+        try:
+            return self.repo.revparse_single(rev.strip()).peel(pygit2.Commit)
+        except (pygit2.GitError, KeyError, ValueError, TypeError):
+            return None
+
+    def is_ancestor(self, commit: str) -> bool:
+        """Whether `commit` (full or abbreviated id, or any revision) exists and is HEAD or behind it."""
+        import pygit2
+
+        head, found = self._head(), self._commit(commit)
+        if head is None or found is None:
+            return False
+        if found.id == head.id:
+            return True
+        try:
+            return self.repo.descendant_of(head.id, found.id)
+        except (pygit2.GitError, KeyError, ValueError):  # e.g. a shallow clone missing parents
+            return False
+
+    def file_at(self, commit: str, rel_path: str) -> bytes | None:
+        """The bytes of workspace-relative `rel_path` at `commit`, None if either is unknown."""
+        found = self._commit(commit)
+        blob = self._blob_id(found, self.prefix + rel_path) if found is not None else None
+        return self.repo[blob].data if blob is not None else None
+
+    @staticmethod
+    def _blob_id(commit: pygit2.Commit, path: str) -> Any:
+        try:
+            entry = commit.tree[path]
+        except KeyError:
+            return None
+        return entry.id if entry.type_str == "blob" else None
+
+    def _first_parents(self, start: pygit2.Commit) -> Iterator[pygit2.Commit]:
+        """HEAD and its first parents, newest first; remembered, as every document walks the same chain.
+
+        A plain parent loop: once libgit2 has the commits in its cache it is about ten
+        times quicker than a revwalk, which prepares the walk again each time.
+        """
+        if not self._chain or self._chain[0].id != start.id:
+            self._chain, self._chain_done = [start], False
+        chain = self._chain
+        index = 0
+        while True:
+            if index < len(chain):
+                yield chain[index]
+                index += 1
+                continue
+            if self._chain_done:
+                return
+            parents = chain[-1].parent_ids
+            try:
+                chain.append(self.repo[parents[0]])
+            except (IndexError, KeyError, ValueError):  # the root, or the edge of a shallow clone
+                self._chain_done = True
+
+    def _change(self, commit: pygit2.Commit) -> Change:
+        change = self._changes.get(commit.id)
+        if change is None:
+            author = commit.author
+            when = datetime.fromtimestamp(author.time, timezone(timedelta(minutes=author.offset)))
+            message = commit.raw_message.decode("utf-8", "replace").strip()
+            change = Change(str(commit.id)[:7], author.raw_name.decode("utf-8", "replace"),
+                            when.isoformat(timespec="seconds"), message.split("\n", 1)[0].strip())
+            self._changes[commit.id] = change
+        return change
+
+    # --- sections -----------------------------------------------------------------
+
+    def committed_hashes(self, rel_path: str) -> dict[str, str]:
+        """Section hashes of `rel_path` at HEAD ({} if absent there or unparsable)."""
+        head = self._head()
+        if head is None:
+            return {}
+        sections = self._facts_of(self._blob_id(head, self.prefix + rel_path), rel_path)[0]
+        self._save_if_new()
+        return {name: digest.hex() for name, digest in (sections or {}).items()}
+
+    def item_hashes_at(self, commit: str, rel_path: str) -> dict[str, str] | None:
+        """Hashes of the items (by id) of `rel_path` at `commit`; None if the file did not exist
+        there, the commit is unknown, or that version does not parse."""
+        found = self._commit(commit)
+        blob = self._blob_id(found, self.prefix + rel_path) if found is not None else None
+        if blob is None:
+            return None
+        sections, items = self._facts_of(blob, rel_path)
+        self._save_if_new()
+        return None if sections is None else {item: digest.hex() for item, digest in items.items()}
+
+    def section_changes(self, rel_path: str) -> dict[str, Change]:
+        """For each section of `rel_path` at HEAD, the newest first-parent commit where its hash
+        changed (or where it appeared).
+
+        Versions that do not parse are skipped: a section is compared with the nearest older
+        version that does, and a change is credited to the commit that introduced the newer one.
+        Only blobs whose id differs from the previous version's are parsed.
+        """
+        head = self._head()
+        if head is None:
+            return {}
+        path = self.prefix + rel_path
+        result: dict[str, Change] = {}
+        wanted: dict[str, bytes] | None = None
+        newer: dict[str, bytes] = {}  # section hashes of the newest version not yet compared
+        newer_commit = head  # the oldest commit seen carrying that version
+        last, parsable = object(), False
+        for commit in self._first_parents(head):
+            blob = self._blob_id(commit, path)
+            if blob != last:
+                last = blob
+                sections = {} if blob is None else self._facts_of(blob, rel_path)[0]
+                parsable = sections is not None
+                if wanted is None:  # HEAD's version: the sections to account for
+                    if not sections:
+                        break
+                    wanted = newer = sections
+                elif sections is not None:
+                    self._credit(wanted, newer, sections, self._change(newer_commit), result)
+                    if len(result) == len(wanted):
+                        break
+                    newer = sections
+            if parsable:
+                newer_commit = commit
+        else:
+            if wanted:  # the oldest version reached: what is left appeared there
+                self._credit(wanted, newer, {}, self._change(newer_commit), result)
+        self._save_if_new()
+        return {name: result[name] for name in wanted or {} if name in result}
+
+    @staticmethod
+    def _credit(wanted: dict[str, bytes], newer: dict[str, bytes], older: dict[str, bytes],
+                change: Change, result: dict[str, Change]) -> None:
+        for name in wanted:
+            if name not in result and newer.get(name) != older.get(name):
+                result[name] = change
+
+    # --- the blob cache -------------------------------------------------------------
+
+    def _facts_of(self, blob: Any, rel_path: str) -> Facts:
+        if blob is None:
+            return None, {}
+        facts = self._load()
+        key = blob.raw + (b"m" if rel_path.endswith(".md") else b"y")
+        found = facts.get(key)
+        if found is None:
+            obj = self.repo[blob]
+            found = _digest(rel_path, obj.data) if obj.size <= MAX_BLOB_SIZE else (None, {})
+            self.parsed += 1
+            facts[key] = found
+            self._unsaved += 1
+        return found
+
+    def _load(self) -> dict[bytes, Facts]:
+        if self._facts is None:
+            self._facts = read_cache(self.store / "history")
+        return self._facts
+
+    def _save_if_new(self) -> None:
+        if self._unsaved:
+            self.save()
+
+    def save(self) -> None:
+        """Write the blob cache (merged with what another process may have saved meanwhile)."""
+        from gitspec.atomic import write_atomic
+        from gitspec.store import ensure_store
+
+        facts = {**read_cache(self.store / "history"), **self._load()}
+        payload = marshal.dumps((_version(), facts))
+        try:
+            ensure_store(self.store)
+            write_atomic(self.store / "history", CACHE_FORMAT + _crc(payload) + payload,
+                         durable=False)
+        except OSError:  # a read-only workspace: the cache is only an optimisation
+            return
+        self._unsaved = 0
+
+
+def read_cache(path: Path) -> dict[bytes, Facts]:
+    """The saved blob facts, or {} when the file is missing, corrupt or from another version."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return {}
+    header = len(CACHE_FORMAT) + 4
+    if blob[:len(CACHE_FORMAT)] != CACHE_FORMAT or blob[len(CACHE_FORMAT):header] != _crc(blob[header:]):
+        return {}
+    try:
+        version, facts = marshal.loads(blob[header:])
+    except (ValueError, EOFError, TypeError):
+        return {}
+    return facts if version == _version() and isinstance(facts, dict) else {}
+
+
+def _crc(payload: bytes) -> bytes:
+    return zlib.crc32(payload).to_bytes(4, "big")
+
+
+def _version() -> str:
+    # Parsing and hashing may change between releases: a cache from another one is discarded.
+    from gitspec import __version__
+
+    return __version__
+
+
+def _digest(rel_path: str, data: bytes) -> Facts:
+    """Section and item hashes of one version of a document; (None, {}) if it does not parse."""
+    from gitspec.documents import DocumentProblem, parse_document
+    from gitspec.requirementhistory import item_hashes
+
+    try:
+        document = parse_document(rel_path, data)
+    except (DocumentProblem, RecursionError):
+        return None, {}
+    sections = {name: bytes.fromhex(digest) for name, digest in document.section_hashes().items()}
+    return sections, {item: bytes.fromhex(digest) for item, digest in item_hashes(document).items()}

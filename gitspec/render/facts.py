@@ -1,0 +1,72 @@
+"""Gathering what the render tree is built from: stamp states, git history, evidence verdicts, headings.
+
+The I/O edge of rendering: it reads git and Markdown files so that
+`sitemodel.build_site` can stay pure. Without git, every git fact is empty.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from gitspec.render.sitemodel import Facts
+
+
+def gather(context: Any) -> Facts:
+    """`context` is a gitspec.buildsession.BuildContext (documents checked, pipeline planned)."""
+    from gitspec.history import open_history
+
+    workspace, documents = context.workspace, context.documents
+    history = open_history(workspace.root, workspace.store)
+    changes: dict[str, dict] = {}
+    uncommitted: dict[str, set[str]] = {}
+    if history is not None and history.head:
+        for doc in documents.values():
+            changes[doc.path] = history.section_changes(doc.path)
+            committed = history.committed_hashes(doc.path)
+            uncommitted[doc.path] = {name for name in doc.sections
+                                     if committed.get(name) != doc.section_hash(name)}
+    verdicts = _verdicts(documents, history)
+    if history is not None:
+        history.save()
+    return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
+                 markdown_titles=_markdown_titles(workspace, documents),
+                 commit=history.head if history is not None else "",
+                 dirty=history.dirty if history is not None else False,
+                 page_size=workspace.config.page_size)
+
+
+def _states(context: Any) -> dict[str, Any]:
+    from gitspec.builder import Builder
+
+    builder = Builder(context.documents, context.pipeline, None, None, dict, None)
+    return {planned.address: planned.state
+            for level in context.pipeline.order for stage in level if builder.has_inputs(stage)
+            for planned in builder.plan(stage, set())}
+
+
+def _verdicts(documents: dict, history: Any) -> dict[str, Any]:
+    """Each requirement's verdict from the evidence; outside git no evidence can be verified (stale)."""
+    from gitspec.hashing import value_hash
+    from gitspec.verdicts import decide_verdicts
+
+    current = {str(item["id"]): (doc.path, value_hash(item)) for doc in documents.values()
+               if doc.kind == "requirements" for item in doc.sections.get("items") or ()
+               if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    if not current:
+        return {}
+    evidence = [dict(doc.sections, id=doc.id) for doc in documents.values() if doc.kind == "evidence"]
+    if history is None:
+        return decide_verdicts(list(current), evidence, lambda commit: False, lambda req, commit: True)
+    from gitspec.requirementhistory import changed_since_checker
+
+    return decide_verdicts(list(current), evidence, history.is_ancestor, changed_since_checker(history, current))
+
+
+def _markdown_titles(workspace: Any, documents: dict) -> dict[str, dict[str, str]]:
+    from gitspec.markdown import section_titles
+
+    titles = {}
+    for doc in documents.values():
+        if doc.path.endswith(".md"):
+            text = (workspace.root / doc.path).read_text(encoding="utf-8", errors="replace")
+            titles[doc.path] = section_titles(text)
+    return titles

@@ -1,0 +1,35 @@
+"""Rendering the workspace a build or `gitspec render` has open: facts → tree → renderers → files."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from gitspec.render.run import RenderReport
+
+PACKAGE_ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def render_workspace(context: Any, formats: list[str], pages: list[str] | None = None,
+                     emit: Callable[[dict], None] | None = None) -> RenderReport:
+    """`context` is a gitspec.buildsession.BuildContext; `pages` are document ids (None: all)."""
+    from gitspec.render.facts import gather
+    from gitspec.render.resources import RenderAssets
+    from gitspec.render.run import render_site, renderers
+    from gitspec.render.sitemodel import build_site
+
+    workspace = context.workspace
+    chosen = renderers(context.manager, formats)
+    site = build_site(context.documents, gather(context))
+    if pages:
+        unknown = [p for p in pages if site.page(p) is None]
+        if unknown:
+            from gitspec.errors import EXIT_USAGE, GitspecError
+
+            raise GitspecError(f"no document with id '{unknown[0]}'", exit_code=EXIT_USAGE)
+    config = workspace.config
+    assets = RenderAssets(workspace.root, PACKAGE_ASSETS, workspace.store / "diagrams",
+                          config.mermaid_server or None, config.mermaid_timeout)
+    report = render_site(site, chosen, workspace.root, config.output, workspace.store, assets,
+                         set(pages) if pages else None, emit)
+    report.warnings.extend(assets.warnings)
+    return report

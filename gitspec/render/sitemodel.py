@@ -1,0 +1,151 @@
+"""The workspace as a render tree: documents, stamps, approvals, verdicts and git facts → `Site`.
+
+A pure function of what the caller gathered (render/run.py reads files, git and
+stamps); it never touches the disk, so every renderer sees the same tree.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
+from gitspec.render.matrix import matrix_page, verdict_badge
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Page, Section, Site
+from gitspec.render.valueblocks import ValueBlocks, humanize
+from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
+
+KIND_ORDER = ("product", "prd", "requirements", "tasks", "evidence", "brand", "design", "architecture", "ui",
+              "launch", "evolution", "code", "assembly")
+STATUS_TONES = {"approved": OK, "review": INFO, "draft": INFO, "deprecated": WARN}
+
+
+class SourceDocument(Protocol):
+    """What the model needs of a document (gitspec.opening.LoadedDocument has it)."""
+
+    id: str
+    kind: str
+    path: str
+    header: dict[str, Any]
+    sections: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything besides the documents: stamp states by address, git facts, verdicts."""
+
+    states: dict[str, Any]  # address -> gitspec.stamps.SectionState
+    changes: dict[str, dict[str, Change]]  # document path -> section -> last change
+    uncommitted: dict[str, set[str]]  # document path -> sections differing from HEAD
+    verdicts: dict[str, Any]  # requirement id -> gitspec.verdicts.Verdict
+    markdown_titles: dict[str, dict[str, str]]  # Markdown document path -> section slug -> heading
+    commit: str = ""
+    dirty: bool = False
+    page_size: str = "A4"
+
+
+def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
+    ordered = sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id))
+    targets = link_targets(ordered)
+    badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
+    pages = [_page(doc, facts, targets, badges) for doc in ordered]
+    matrix = matrix_page(ordered, facts.verdicts, targets)
+    if matrix is not None:
+        pages.append(matrix)
+    kinds = tuple(dict.fromkeys(page.kind for page in pages))
+    return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size,
+                tuple(keyed(page) for page in pages), kinds)
+
+
+def link_targets(documents: list[SourceDocument]) -> dict[str, str]:
+    """Every document id and every item id (an `id` in a section's list of items) → its `doc:` target."""
+    targets: dict[str, str] = {}
+    for doc in documents:
+        targets.setdefault(doc.id, f"doc:{doc.id}")
+        for value in doc.sections.values():
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        targets.setdefault(item["id"], f"doc:{doc.id}#{item['id']}")
+    return targets
+
+
+def keyed(page: Page) -> Page:
+    """The page with its content key: frozen records have a deterministic repr of everything they hold."""
+    return replace(page, key=hashlib.sha256(repr(page).encode()).hexdigest())
+
+
+def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict) -> Page:
+    blocks = ValueBlocks(targets, badges)
+    titles = facts.markdown_titles.get(doc.path)
+    changes = facts.changes.get(doc.path, {})
+    uncommitted = facts.uncommitted.get(doc.path, set())
+    sections = []
+    for name, value in doc.sections.items():
+        anchor = blocks.anchor(name)
+        if titles is not None:
+            from gitspec.render.markdowntree import markdown_blocks
+
+            content = markdown_blocks(value) if isinstance(value, str) else blocks.section(doc.kind, name, value)
+            title = titles.get(name, humanize(name))
+        else:
+            content, title = blocks.section(doc.kind, name, value), humanize(name)
+        section_badges = _section_badges(facts.states.get(f"{doc.id}#{name}"))
+        if name in uncommitted:
+            section_badges += (Badge("uncommitted", INFO),)
+        sections.append(Section(name, title, anchor, content, section_badges,
+                                None if name in uncommitted else changes.get(name)))
+    header = doc.header
+    return Page(doc.id, doc.kind, str(header.get("title") or doc.id), doc.path, str(header.get("status", "")),
+                _page_badges(header, doc.sections, sections), tuple(sections))
+
+
+def _section_badges(state: Any) -> tuple[Badge, ...]:
+    if state is None:
+        return ()
+    if state.state == FRESH:
+        return (Badge("generated", INFO),)
+    if state.state == SECTION_STALE:
+        return (Badge(f"stale: {', '.join(state.changed_inputs)} changed", WARN),)
+    if state.state == EDITED:
+        return (Badge("hand-edited", WARN),)
+    if state.state == PINNED:
+        return (Badge("pinned", INFO),)
+    if state.state == SECTION_MISSING:
+        return (Badge("missing", BAD),)
+    return ()
+
+
+def _page_badges(header: dict, content: dict, sections: list[Section]) -> tuple[Badge, ...]:
+    badges = []
+    status = str(header.get("status", ""))
+    if status:
+        badges.append(Badge(status, STATUS_TONES.get(status, INFO)))
+    approval = approval_state(header, content)
+    if approval.state == APPROVED:
+        badges.append(Badge(f"approved by {approval.by}", OK))
+    elif approval.state == STALE:
+        badges.append(Badge("approval stale", BAD))
+    elif approval.state == MISSING:
+        badges.append(Badge("no approval recorded", WARN))
+    labels = [b.label for s in sections for b in s.badges]
+    stale = sum(label.startswith("stale") for label in labels)
+    if stale:
+        badges.append(Badge(f"{stale} stale", WARN))
+    for label, tone in (("hand-edited", WARN), ("pinned", INFO), ("missing", BAD), ("uncommitted", INFO)):
+        if label in labels:
+            badges.append(Badge(label, tone))
+    if "generated" in labels:
+        badges.append(Badge("generated", INFO))
+    return tuple(badges)
+
+
+def _kind_rank(kind: str) -> tuple[int, str]:
+    return (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), kind)
+
+
+def _site_title(documents: list[SourceDocument]) -> str:
+    product = next((d for d in documents if d.kind == "product"), None)
+    if product is not None and isinstance(product.sections.get("name"), str):
+        return f"{product.sections['name']} specification"
+    return "Specification"

@@ -1,0 +1,198 @@
+"""A YAML section's value as render blocks: items with anchors, tables, lists, code, diagrams, swatches.
+
+Pure and generic over kinds: it looks at the shape of the data, with a few
+named special cases (colour palettes, diagrams, code). It never emits markup:
+strings stay plain text, and a string becomes a link only when it is exactly
+a known id.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from gitspec.render.model import (
+    Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Swatch, Swatches, Table,
+    Text,
+)
+
+MERMAID_START = re.compile(r"^\s*(graph|flowchart|sequenceDiagram|classDiagram|stateDiagram(-v2)?|erDiagram|"
+                           r"journey|gantt|pie|mindmap|timeline|gitGraph|C4Context|quadrantChart)\b")
+CODE_SECTIONS = {"ddl": "sql", "css": "css"}  # strings shown as code
+DUMPED_SECTIONS = ("openapi", "tokens")  # large machine documents shown as JSON
+PROSE_KEYS = ("statement", "description", "summary", "text", "body", "promise", "rationale")
+LABELLED_PROSE = ("promise", "rationale")  # shown after a bold label, not as the item's own text
+TITLE_KEYS = ("title", "name", "label", "headline")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
+
+
+def humanize(key: str) -> str:
+    """`dataModel` -> `Data model`, `non-goals` -> `Non-goals`."""
+    words = _CAMEL.sub(" ", str(key)).replace("_", " ")
+    return words[:1].upper() + words[1:].lower() if words else ""
+
+
+class ValueBlocks:
+    """Turns values into blocks for one page. `targets` maps ids to `doc:` link targets;
+    `item_badges` adds badges (e.g. a requirement's verdict) before an item's fields."""
+
+    def __init__(self, targets: dict[str, str], item_badges: dict[str, tuple[Badge, ...]] | None = None) -> None:
+        self.targets = targets
+        self.item_badges = item_badges or {}
+        self.anchors: set[str] = set()
+
+    def anchor(self, wanted: str) -> str:
+        base = re.sub(r"[^\w.-]+", "-", wanted).strip("-") or "item"
+        anchor, n = base, 1
+        while anchor in self.anchors:
+            n += 1
+            anchor = f"{base}-{n}"
+        self.anchors.add(anchor)
+        return anchor
+
+    # --- sections -----------------------------------------------------------
+
+    def section(self, kind: str, name: str, value: Any) -> tuple[Block, ...]:
+        if kind == "design" and name == "color" and isinstance(value, dict):
+            return tuple(colour_blocks(value))
+        if name in DUMPED_SECTIONS and isinstance(value, (dict, list)):
+            return (Code(json.dumps(value, indent=2, ensure_ascii=False), "json"),)
+        if isinstance(value, str) and name in CODE_SECTIONS:
+            return (Code(value, CODE_SECTIONS[name]),)
+        return tuple(self.value(value, 3, name))
+
+    def value(self, value: Any, level: int, key: str = "") -> list[Block]:
+        if isinstance(value, str):
+            return self.string(value, key)
+        if isinstance(value, list):
+            return self.sequence(value, level)
+        if isinstance(value, dict):
+            return self.mapping(value, level)
+        return [Paragraph((Text(scalar_text(value)),))]
+
+    def string(self, text: str, key: str = "") -> list[Block]:
+        if key == "mermaid" or MERMAID_START.match(text):
+            return [Diagram(text.strip("\n"), "mermaid", humanize(key))]
+        if key in CODE_SECTIONS:
+            return [Code(text, CODE_SECTIONS[key])]
+        return [Paragraph((self.inline(text),)) for text in re.split(r"\n\s*\n", text.strip()) if text]
+
+    def inline(self, text: str) -> Inline:
+        target = self.targets.get(text) if _INLINE_ID.match(text) else None
+        return Link(text, target) if target else Text(text)
+
+    def sequence(self, items: list, level: int) -> list[Block]:
+        if not items:
+            return [Paragraph((Text("(none)", "em"),))]
+        if all(isinstance(item, dict) and "id" in item for item in items):
+            blocks: list[Block] = []
+            for item in items:
+                blocks.extend(self.item(item, level))
+            return blocks
+        if all(isinstance(item, dict) and all(is_scalar(v) or short_list(v) for v in item.values())
+               for item in items):
+            return [self.table(items)]
+        if all(is_scalar(item) for item in items):
+            return [ListBlock(tuple((Paragraph((self.inline(scalar_text(item)),)),) for item in items))]
+        return [ListBlock(tuple(tuple(self.value(item, level + 1)) for item in items))]
+
+    def mapping(self, value: dict, level: int) -> list[Block]:
+        scalars = {k: v for k, v in value.items() if is_scalar(v) or short_list(v)}
+        blocks: list[Block] = []
+        if scalars:
+            blocks.append(Table(("Field", "Value"), tuple((cell_of(humanize(k)), self.cell(v))
+                                                          for k, v in scalars.items())))
+        for key, nested in value.items():
+            if key in scalars:
+                continue
+            blocks.append(Heading(min(level, 6), humanize(key), self.anchor(str(key))))
+            blocks.extend(self.value(nested, level + 1, str(key)))
+        return blocks
+
+    def item(self, item: dict, level: int) -> list[Block]:
+        """An item with an id: a heading to link to, its prose, then its other fields."""
+        item_id = str(item["id"])
+        title = next((str(item[k]) for k in TITLE_KEYS if is_scalar(item.get(k)) and item.get(k)), "")
+        blocks: list[Block] = [Heading(min(level, 6), f"{item_id} {title}".strip(), self.anchor(item_id))]
+        badges = self.item_badges.get(item_id)
+        if badges:
+            blocks.append(Paragraph(badges))
+        rest = {k: v for k, v in item.items() if k != "id" and not (k in TITLE_KEYS and str(v) == title)}
+        for key in PROSE_KEYS:
+            if isinstance(rest.get(key), str):
+                if key in LABELLED_PROSE:
+                    blocks.append(Paragraph((Text(f"{humanize(key)}: ", "strong"), Text(rest.pop(key)))))
+                else:
+                    blocks.extend(self.string(rest.pop(key), key))
+        lists = {k: v for k, v in rest.items() if isinstance(v, list) and v and not short_list(v)
+                 and all(is_scalar(x) for x in v)}
+        for key, values in lists.items():
+            rest.pop(key)
+            blocks.append(Paragraph((Text(humanize(key), "strong"),)))
+            blocks.append(ListBlock(tuple((Paragraph((self.inline(scalar_text(x)),)),) for x in values)))
+        if rest:
+            blocks.extend(self.mapping(rest, level + 1))
+        return blocks
+
+    def table(self, rows: list[dict]) -> Table:
+        columns: list[str] = []
+        for row in rows:
+            columns.extend(k for k in row if k not in columns)
+        return Table(tuple(humanize(c) for c in columns),
+                     tuple(tuple(self.cell(row.get(c)) for c in columns) for row in rows))
+
+    def cell(self, value: Any) -> tuple[Inline, ...]:
+        if isinstance(value, list):
+            out: list[Inline] = []
+            for n, item in enumerate(value):
+                if n:
+                    out.append(Text(", "))
+                out.append(self.inline(scalar_text(item)))
+            return tuple(out)
+        return (self.inline(scalar_text(value)),) if value is not None else ()
+
+
+def colour_blocks(color: dict) -> list[Block]:
+    """The design `color` section: a swatch row per palette and per theme, with the theme's contrast pairs."""
+    blocks: list[Block] = []
+    palette = color.get("palette") if isinstance(color.get("palette"), dict) else {}
+    for name, ramp in palette.items():
+        tones = ramp.get("tones", []) if isinstance(ramp, dict) else []
+        swatches = tuple(Swatch(f"{name}.{t.get('step')}", str(t.get("hex", "")))
+                         for t in tones if isinstance(t, dict))
+        blocks.append(Swatches(f"{humanize(name)} palette", swatches))
+    for key in ("lightTheme", "darkTheme"):
+        theme = color.get(key)
+        if not isinstance(theme, dict):
+            continue
+        roles = theme.get("roles", theme)
+        swatches = tuple(Swatch(role, str(v.get("hex", "")), str(v.get("tone", "")))
+                         for role, v in roles.items() if isinstance(v, dict) and "hex" in v)
+        pairs = tuple(Contrast(str(p.get("foreground")), str(p.get("background")), float(p.get("ratio", 0)),
+                               float(p.get("minimum", 0)), bool(p.get("passes")))
+                      for p in theme.get("contrast", []) if isinstance(p, dict))
+        blocks.append(Swatches(humanize(key), swatches, pairs))
+    return blocks
+
+
+def is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def short_list(value: Any) -> bool:
+    """A list shown inline in a table cell: a few short tokens such as ids or tags."""
+    return (isinstance(value, list) and len(value) <= 12
+            and all(isinstance(v, (str, int, float)) and len(str(v)) <= 40 and " " not in str(v) for v in value))
+
+
+def scalar_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def cell_of(text: str) -> tuple[Inline, ...]:
+    return (Text(text),)

@@ -1,0 +1,83 @@
+"""Whether a requirement's text changed since a commit: item hashes now against then.
+
+Pure hashing of items plus a thin layer over History; it never reads the
+working tree itself (the caller passes the current hashes).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from gitspec.hashing import value_hash
+
+if TYPE_CHECKING:
+    from gitspec.documents import Document
+    from gitspec.history import History
+
+# A Markdown list item that starts with an item id: "- REQ-001 Invoices ..." (a PRD's Requirements).
+_BULLET = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d+[.)])[ \t]+\**([A-Z][A-Z0-9]*-[0-9]+)\b")
+
+
+def item_hashes(document: Document) -> dict[str, str]:
+    """Canonical hash of each identified item of a document, by id.
+
+    YAML: the mappings with an `id` in the `items` list. Markdown: list items
+    starting with an id, with their continuation lines, as words.
+    """
+    if document.format == "markdown":
+        found: dict[str, str] = {}
+        for text in document.sections.values():
+            if isinstance(text, str):
+                found.update(_bullet_items(text))
+        return found
+    items = document.sections.get("items")
+    if not isinstance(items, list):
+        return {}
+    return {item["id"]: value_hash(item) for item in items
+            if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def _bullet_items(text: str) -> dict[str, str]:
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        match = _BULLET.match(line)
+        if match:
+            current = found.setdefault(match.group(1), [])
+            current.append(line.strip())
+        elif current is not None and line.startswith((" ", "\t")) and line.strip():
+            current.append(line.strip())  # a continuation of the item
+        else:
+            current = None
+    # Words only: re-wrapping a bullet is a formatting edit, not a change.
+    return {item: value_hash(" ".join(" ".join(lines).split())) for item, lines in found.items()}
+
+
+def requirement_changed_since(history: History, rel_path: str, item_id: str, commit: str,
+                              current_hash: str | None) -> bool:
+    """Whether item `item_id` of `rel_path` differs now (`current_hash`) from what it was at `commit`.
+
+    A file or item that did not exist at `commit`, or an unknown commit, counts as changed.
+    """
+    then = history.item_hashes_at(commit, rel_path)
+    return then is None or current_hash is None or then.get(item_id) != current_hash
+
+
+def changed_since_checker(history: History,
+                          current: Mapping[str, tuple[str, str]]) -> Callable[[str, str], bool]:
+    """The `requirement_changed_since(req_id, commit)` callable the verdicts need.
+
+    `current` maps each requirement id to (workspace-relative document path,
+    current item hash from `item_hashes`). An unknown requirement counts as changed.
+    """
+    memo: dict[tuple[str, str], bool] = {}
+
+    def changed(req_id: str, commit: str) -> bool:
+        key = (req_id, commit)
+        if key not in memo:
+            where: Any = current.get(req_id)
+            memo[key] = where is None or requirement_changed_since(history, where[0], req_id, commit, where[1])
+        return memo[key]
+
+    return changed

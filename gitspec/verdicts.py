@@ -1,0 +1,141 @@
+"""Each requirement's verdict from its evidence: verified, failing, stale or missing.
+
+Pure: git is reached only through the two callables the caller passes in
+(`is_ancestor`, `requirement_changed_since`), so this never opens a repository.
+
+A requirement is verified when its newest evidence passed, was taken on a
+commit that is an ancestor of HEAD, and the requirement's text has not changed
+since. Newest evidence that failed or errored makes it failing; newest evidence
+that only skipped it leaves it missing (nothing shows it works); passing
+evidence on a foreign commit, or older than the requirement's text, is stale.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+VERIFIED, FAILING, STALE, MISSING = "verified", "failing", "stale", "missing"
+STATES = (VERIFIED, FAILING, STALE, MISSING)
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    requirement: str
+    state: str  # one of STATES
+    evidence_id: str | None  # the newest evidence for the requirement, None if there is none
+    reason: str  # one human sentence saying why
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one evidence record says about one requirement."""
+
+    verdict: str  # "passed", "failed", "error" or "skipped"
+    cases: tuple[str, ...] = ()  # the test cases behind a failed, errored or skipped verdict
+
+
+def decide_verdicts(requirements: Iterable[str], evidence: Iterable[Mapping[str, Any]],
+                    is_ancestor: Callable[[str], bool],
+                    requirement_changed_since: Callable[[str, str], bool]) -> dict[str, Verdict]:
+    """The verdict of every requirement in `requirements`, in that order.
+
+    `evidence` holds evidence records as the evidence schema describes them
+    (dicts); records naming requirements not listed are ignored here.
+    """
+    records = list(evidence)
+    ancestry: dict[str, bool] = {}
+
+    def ancestor(commit: str) -> bool:
+        if commit not in ancestry:
+            ancestry[commit] = bool(commit) and is_ancestor(commit)
+        return ancestry[commit]
+
+    return {req: decide_verdict(req, records, ancestor, requirement_changed_since) for req in requirements}
+
+
+def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
+                   is_ancestor: Callable[[str], bool],
+                   requirement_changed_since: Callable[[str, str], bool]) -> Verdict:
+    """One requirement's verdict from the evidence records (any of them may concern it)."""
+    newest = newest_evidence(requirement, evidence)
+    if newest is None:
+        return Verdict(requirement, MISSING, None, "no evidence")
+    ev_id = str(newest.get("id", "?"))
+    outcome = outcome_for(newest, requirement)
+    if outcome.verdict != "passed":
+        state = MISSING if outcome.verdict == "skipped" else FAILING
+        return Verdict(requirement, state, ev_id, _not_passed(ev_id, newest, outcome))
+    commit = newest.get("commit")
+    commit = commit if isinstance(commit, str) else ""
+    if not is_ancestor(commit):
+        where = f"on {commit[:7]}" if commit else "on an unknown commit"
+        return Verdict(requirement, STALE, ev_id, f"evidence {ev_id} was taken {where}, "
+                                                  "which is not an ancestor of HEAD")
+    if requirement_changed_since(requirement, commit):
+        return Verdict(requirement, STALE, ev_id, f"{requirement} changed since {ev_id} was taken")
+    return Verdict(requirement, VERIFIED, ev_id, f"evidence {ev_id} passed on {commit[:7]}")
+
+
+def newest_evidence(requirement: str, evidence: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The record concerning `requirement` with the latest `startedAt` (ties: the greater id)."""
+    concerning = [record for record in evidence if requirement in _requirements_of(record)]
+    if not concerning:
+        return None
+    return max(concerning, key=lambda record: (started_at(record), str(record.get("id", ""))))
+
+
+def started_at(record: Mapping[str, Any]) -> datetime:
+    """When a record's evidence was taken; unreadable or missing times sort oldest."""
+    value = record.get("startedAt")
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            return _OLDEST
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def outcome_for(record: Mapping[str, Any], requirement: str) -> Outcome:
+    """The record's verdict for one requirement: its cases mapped to it win over the record's own."""
+    cases = [case for case in _list(record.get("cases"))
+             if isinstance(case, Mapping) and requirement in _list(case.get("requirements"))]
+    if not cases:
+        verdict = record.get("verdict")
+        return Outcome(verdict if verdict in ("passed", "failed", "error", "skipped") else "error")
+    by_verdict: dict[str, list[str]] = {}
+    for case in cases:
+        verdict = case.get("verdict")
+        verdict = verdict if verdict in ("passed", "failed", "error", "skipped") else "error"
+        by_verdict.setdefault(verdict, []).append(str(case.get("name", "?")))
+    for verdict in ("failed", "error"):
+        if verdict in by_verdict:
+            return Outcome(verdict, tuple(by_verdict[verdict]))
+    if "passed" in by_verdict:
+        return Outcome("passed")
+    return Outcome("skipped", tuple(by_verdict["skipped"]))
+
+
+def _not_passed(ev_id: str, record: Mapping[str, Any], outcome: Outcome) -> str:
+    detail = ", ".join(outcome.cases)
+    if not detail and outcome.verdict == "failed" and isinstance(record.get("exitCode"), int):
+        detail = f"exit code {record['exitCode']}"
+    word = {"failed": "failed", "error": "could not run", "skipped": "was skipped"}[outcome.verdict]
+    return f"newest evidence {ev_id} {word}" + (f" ({detail})" if detail else "")
+
+
+def _requirements_of(record: Mapping[str, Any]) -> set[str]:
+    found = {req for req in _list(record.get("requirements")) if isinstance(req, str)}
+    for case in _list(record.get("cases")):
+        if isinstance(case, Mapping):
+            found.update(req for req in _list(case.get("requirements")) if isinstance(req, str))
+    return found
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []

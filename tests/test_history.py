@@ -1,0 +1,300 @@
+"""History: section changes, ancestry, dirty state and the blob cache, on real repositories."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+
+from conftest import git, make_repo, write_files
+from gitspec.documents import parse_document
+from gitspec.errors import GitspecError
+from gitspec.history import open_history, read_cache
+from gitspec.requirementhistory import changed_since_checker, item_hashes
+
+DOC = "kind: notes\nid: doc\ntitle: Doc\nalpha: one\nbeta: [1, 2]\ngamma:\n  x: 1\n"
+
+
+def commit(root, message, files=None, author="Ada Tester <ada@example.invalid>",
+           date="2026-01-05T10:00:00+02:00") -> str:
+    write_files(root, files or {})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message, f"--author={author}", f"--date={date}")
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def three(tmp_path):
+    """doc.yaml: created by Ada, beta edited by Bob, gamma edited (and alpha re-quoted) by Cy."""
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    c1 = commit(root, "create doc", {"specs/doc.yaml": DOC})
+    c2 = commit(root, "edit beta\n\nlonger body", {"specs/doc.yaml": DOC.replace("[1, 2]", "[1, 2, 3]")},
+                author="Bob Builder <bob@example.invalid>", date="2026-01-06T11:30:00-05:00")
+    c3 = commit(root, "edit gamma, re-quote alpha",
+                {"specs/doc.yaml": DOC.replace("[1, 2]", "[1, 2, 3]").replace("x: 1", "x: 2")
+                 .replace("alpha: one", "alpha: 'one'")},
+                author="Cy Dee <cy@example.invalid>", date="2026-01-07T09:00:00+00:00")
+    return root, c1, c2, c3
+
+
+def test_each_section_gets_the_commit_that_last_changed_it(three):
+    root, c1, c2, c3 = three
+    changes = open_history(root).section_changes("specs/doc.yaml")
+    assert list(changes) == ["alpha", "beta", "gamma"]
+    assert changes["alpha"].commit == c1[:7]  # re-quoting is formatting, not a change
+    assert (changes["beta"].commit, changes["beta"].author) == (c2[:7], "Bob Builder")
+    assert changes["beta"].date == "2026-01-06T11:30:00-05:00"
+    assert changes["beta"].summary == "edit beta"
+    assert (changes["gamma"].commit, changes["gamma"].author) == (c3[:7], "Cy Dee")
+    assert changes["alpha"].date == "2026-01-05T10:00:00+02:00"
+
+
+def test_committed_hashes_are_heads_and_ignore_the_working_tree(three):
+    root = three[0]
+    history = open_history(root)
+    at_head = parse_document("specs/doc.yaml", (root / "specs/doc.yaml").read_bytes()).section_hashes()
+    (root / "specs/doc.yaml").write_text(DOC.replace("one", "uncommitted"))
+    assert history.committed_hashes("specs/doc.yaml") == at_head
+    assert history.committed_hashes("specs/missing.yaml") == {}
+    assert history.section_changes("specs/missing.yaml") == {}
+
+
+def test_markdown_sections_and_whitespace_only_edits(tmp_path):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    text = "---\nkind: prd\nid: p\n---\n# P\n\n## Problem\n\nSlow.\n\n## Goals\n\nFast.\n"
+    c1 = commit(root, "prd", {"specs/p.md": text})
+    commit(root, "trailing spaces", {"specs/p.md": text.replace("Slow.", "Slow.   ")})
+    c3 = commit(root, "goals", {"specs/p.md": text.replace("Fast.", "Faster.")})
+    changes = open_history(root).section_changes("specs/p.md")
+    assert {name: change.commit for name, change in changes.items()} == {"problem": c1[:7], "goals": c3[:7]}
+
+
+def test_an_unparsable_version_is_skipped(tmp_path):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    c1 = commit(root, "create", {"specs/doc.yaml": DOC})
+    commit(root, "break it", {"specs/doc.yaml": "kind: notes\nid: doc\nalpha: [unclosed\n"})
+    c3 = commit(root, "fix it, edit beta", {"specs/doc.yaml": DOC.replace("[1, 2]", "[2]")})
+    changes = open_history(root).section_changes("specs/doc.yaml")
+    assert changes["alpha"].commit == c1[:7]
+    assert changes["beta"].commit == c3[:7]
+
+
+def test_a_readded_file_counts_from_its_readdition(tmp_path):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    commit(root, "create", {"specs/doc.yaml": DOC})
+    git(root, "rm", "-q", "specs/doc.yaml")
+    commit(root, "remove")
+    c3 = commit(root, "add again", {"specs/doc.yaml": DOC})
+    changes = open_history(root).section_changes("specs/doc.yaml")
+    assert {change.commit for change in changes.values()} == {c3[:7]}
+
+
+def test_a_change_merged_from_a_branch_is_credited_to_the_merge(tmp_path):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    c1 = commit(root, "create", {"specs/doc.yaml": DOC})
+    git(root, "checkout", "-q", "-b", "feature")
+    commit(root, "edit beta on a branch", {"specs/doc.yaml": DOC.replace("[1, 2]", "[9]")})
+    git(root, "checkout", "-q", "main")
+    commit(root, "unrelated", {"other.txt": "x"})
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
+    merge = git(root, "rev-parse", "HEAD").strip()
+    changes = open_history(root).section_changes("specs/doc.yaml")
+    assert changes["beta"].commit == merge[:7] and changes["beta"].summary == "Merge feature"
+    assert changes["alpha"].commit == c1[:7]
+
+
+def test_a_workspace_in_a_subfolder(tmp_path):
+    top = make_repo(tmp_path / "top", {"README": "top\n", "examples/ws/specs/doc.yaml": DOC})
+    ws = top / "examples" / "ws"
+    history = open_history(ws)
+    assert history.prefix == "examples/ws/"
+    assert history.file_at("HEAD", "specs/doc.yaml") == DOC.encode()
+    assert history.file_at("HEAD", "README") is None  # outside the workspace
+    assert set(history.section_changes("specs/doc.yaml")) == {"alpha", "beta", "gamma"}
+    (top / "README").write_text("changed\n")
+    (top / "loose.txt").write_text("x")
+    assert history.dirty is False  # changes outside the workspace do not count
+    (ws / "specs" / "new.yaml").write_text("x: 1\n")
+    assert history.dirty is True
+
+
+def test_an_untracked_workspace_folder_is_dirty(tmp_path):
+    top = make_repo(tmp_path / "top", {"README": "top\n"})
+    write_files(top, {"a/ws/specs/doc.yaml": DOC})
+    history = open_history(top / "a" / "ws")
+    assert history.dirty is True
+    assert history.section_changes("specs/doc.yaml") == {}
+
+
+def test_outside_git_there_is_no_history(tmp_path):
+    assert open_history(tmp_path) is None
+
+
+def test_an_empty_repository(tmp_path):
+    root = make_repo(tmp_path / "ws", {"specs/doc.yaml": DOC}, commit=False)
+    history = open_history(root)
+    assert history.head == ""
+    assert history.section_changes("specs/doc.yaml") == {}
+    assert history.committed_hashes("specs/doc.yaml") == {}
+    assert history.file_at("HEAD", "specs/doc.yaml") is None
+    assert history.is_ancestor("HEAD") is False
+    assert history.dirty is True
+
+
+def test_dirty_state(three):
+    root = three[0]
+    history = open_history(root)
+    assert history.head == three[3][:7] and history.dirty is False
+    history.section_changes("specs/doc.yaml")  # writes .gitspec/history: not a change
+    assert (root / ".gitspec" / "history").is_file() and history.dirty is False
+    original = (root / "specs/doc.yaml").read_text()
+    (root / "specs/doc.yaml").write_text(original + "delta: 1\n")
+    assert history.dirty is True
+    (root / "specs/doc.yaml").write_text(original)
+    assert history.dirty is False
+    (root / "notes.txt").write_text("new")
+    assert history.dirty is True
+    (root / ".gitignore").write_text("notes.txt\n")
+    git(root, "add", ".gitignore")
+    assert history.dirty is True  # a staged file is a change too
+    git(root, "commit", "-q", "-m", "ignore notes")
+    assert history.dirty is False
+
+
+def test_is_ancestor(three):
+    root, c1, c2, c3 = three
+    git(root, "checkout", "-q", "-b", "side", c1)
+    side = commit(root, "side work", {"side.txt": "x"})
+    git(root, "checkout", "-q", "main")
+    history = open_history(root)
+    assert history.is_ancestor(c3) and history.is_ancestor(c1) and history.is_ancestor(c2[:7])
+    assert history.is_ancestor(side) is False and history.is_ancestor(side[:8]) is False
+    for unknown in ("0" * 40, "9c1e4b7", "zzzz", "", "a", "HEAD:specs", "specs/doc.yaml", None):
+        assert history.is_ancestor(unknown) is False
+    assert history.file_at(c1, "specs/doc.yaml") == DOC.encode()
+    assert history.file_at("0" * 40, "specs/doc.yaml") is None
+
+
+def test_the_blob_cache_is_reused_across_calls_and_runs(three):
+    root = three[0]
+    first = open_history(root)
+    expected = first.section_changes("specs/doc.yaml")
+    assert first.parsed == 3
+    assert first.section_changes("specs/doc.yaml") == expected and first.parsed == 3
+    second = open_history(root)
+    assert second.section_changes("specs/doc.yaml") == expected
+    assert second.committed_hashes("specs/doc.yaml") and second.parsed == 0
+
+
+def test_a_corrupt_cache_is_discarded(three):
+    root = three[0]
+    expected = open_history(root).section_changes("specs/doc.yaml")
+    cache = root / ".gitspec" / "history"
+    data = bytearray(cache.read_bytes())
+    data[-3] ^= 0xFF
+    for damaged in (bytes(data), b"", b"garbage", cache.read_bytes()[:20]):
+        cache.write_bytes(damaged)
+        assert read_cache(cache) == {}
+        history = open_history(root)
+        assert history.section_changes("specs/doc.yaml") == expected and history.parsed == 3
+        assert len(read_cache(cache)) == 3  # rewritten whole
+
+
+def test_a_repository_owned_by_another_user(tmp_path):
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to give the repository to another user")
+    root = make_repo(tmp_path / "ws", {"specs/doc.yaml": DOC})
+    for path in [root, *root.rglob("*")]:
+        os.lchown(path, 54321, 54321)
+    with pytest.raises(GitspecError) as caught:
+        open_history(root / "specs")
+    message = str(caught.value)
+    assert "\n" not in message and "owned by another user" in message
+    assert f"git config --global --add safe.directory {root.resolve()}" in message
+
+
+REQS = ("kind: requirements\nid: reqs\ntitle: R\nitems:\n"
+        "  - id: REQ-001\n    title: One\n    statement: The system shall do one.\n"
+        "  - id: REQ-002\n    title: Two\n    statement: The system shall do two.\n")
+
+
+def current_items(root, path):
+    document = parse_document(path, (root / path).read_bytes())
+    return {item: (path, digest) for item, digest in item_hashes(document).items()}
+
+
+def test_requirement_changed_since(tmp_path):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    c1 = commit(root, "reqs", {"specs/reqs.yaml": REQS})
+    edited = REQS.replace("do two", "do two well") + "  - {statement: Three., title: Three, id: REQ-003}\n"
+    c2 = commit(root, "edit REQ-002, add REQ-003", {"specs/reqs.yaml": edited})
+    # A formatting-only rewrite of REQ-001 (flow style, other key order) is not a change.
+    (root / "specs/reqs.yaml").write_text(edited.replace(
+        "  - id: REQ-001\n    title: One\n    statement: The system shall do one.\n",
+        "  - {statement: The system shall do one., id: REQ-001, title: One}\n"))
+    changed = changed_since_checker(open_history(root), current_items(root, "specs/reqs.yaml"))
+    assert changed("REQ-001", c1) is False
+    assert changed("REQ-002", c1) is True and changed("REQ-002", c2) is False
+    assert changed("REQ-003", c1) is True and changed("REQ-003", c2[:7]) is False
+    assert changed("REQ-001", "0" * 40) is True and changed("REQ-404", c2) is True
+
+
+def test_requirement_in_a_prd_list(tmp_path):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    prd = "---\nkind: prd\nid: p\n---\n# P\n\n## Requirements\n\n- REQ-001 Do one thing,\n  well.\n- REQ-002 Two.\n"
+    c1 = commit(root, "prd", {"specs/p.md": prd})
+    (root / "specs/p.md").write_text(prd.replace("thing,\n  well.", "thing, well.").replace("Two.", "Two!"))
+    changed = changed_since_checker(open_history(root), current_items(root, "specs/p.md"))
+    assert changed("REQ-001", c1) is False  # re-wrapped only
+    assert changed("REQ-002", c1) is True
+
+
+def long_history(root, commits: int, every: int):
+    """`commits` commits made with pygit2; specs/doc.yaml changes in one of every `every` commits,
+    always in section `counter`; section `fixed` never changes after the first commit."""
+    import pygit2
+
+    repo = pygit2.init_repository(str(root), initial_head="main")
+    signature = pygit2.Signature("Bench", "bench@example.invalid", 1767225600, 60)
+    parents, doc = [], None
+    for n in range(commits):
+        if n % every == 0:
+            doc = repo.create_blob(f"kind: notes\nid: doc\ntitle: D\nfixed: same\ncounter: {n}\n".encode())
+        specs = repo.TreeBuilder()
+        specs.insert("doc.yaml", doc, pygit2.enums.FileMode.BLOB)
+        specs.insert("other.txt", repo.create_blob(str(n).encode()), pygit2.enums.FileMode.BLOB)
+        top = repo.TreeBuilder()
+        top.insert("specs", specs.write(), pygit2.enums.FileMode.TREE)
+        parents = [repo.create_commit("refs/heads/main", signature, signature, f"commit {n}", top.write(),
+                                      parents)]
+    return parents[0]
+
+
+def test_two_thousand_commits_are_quick(tmp_path):
+    root = tmp_path / "ws"
+    long_history(root, 2000, 10)
+    history = open_history(root)
+    started = time.perf_counter()
+    changes = history.section_changes("specs/doc.yaml")
+    cold = time.perf_counter() - started
+    assert changes["fixed"].summary == "commit 0" and changes["counter"].summary == "commit 1990"
+    assert history.parsed == 200
+    started = time.perf_counter()
+    assert open_history(root).section_changes("specs/doc.yaml") == changes
+    warm = time.perf_counter() - started
+    print(f"section_changes over 2,000 commits: cold {cold * 1000:.0f} ms, cached {warm * 1000:.0f} ms")
+    assert warm < 2.0 and cold < 5.0  # generous: shared CI machines
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_history_of_a_shallow_clone_ends_where_it_does(tmp_path):
+    source = tmp_path / "source"
+    make_repo(source, {}, commit=False)
+    c1 = commit(source, "create", {"specs/doc.yaml": DOC})
+    commit(source, "beta", {"specs/doc.yaml": DOC.replace("[1, 2]", "[3]")})
+    c3 = commit(source, "other", {"x.txt": "x"})
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{source}", "shallow")
+    history = open_history(tmp_path / "shallow")
+    assert history.is_ancestor(c3) and not history.is_ancestor(c1)
+    assert {change.commit for change in history.section_changes("specs/doc.yaml").values()} == {c3[:7]}

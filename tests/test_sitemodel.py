@@ -1,0 +1,121 @@
+"""The render tree is a pure function of documents and facts: badges, links, swatches, matrix, keys."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from gitspec.approvals import content_hash
+from gitspec.render.model import Code, Diagram, Heading, Link, ListBlock, Paragraph, Swatches, Table, Text
+from gitspec.render.sitemodel import Facts, build_site
+from gitspec.stamps import SectionState
+from gitspec.verdicts import Verdict
+
+
+@dataclass
+class Doc:
+    id: str
+    kind: str
+    path: str
+    sections: dict
+    header: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.header = {"kind": self.kind, "id": self.id, "title": self.id.title(), **self.header}
+
+
+def facts(**overrides) -> Facts:
+    base = Facts(states={}, changes={}, uncommitted={}, verdicts={}, markdown_titles={})
+    return replace(base, **overrides)
+
+
+REQS = Doc("reqs", "requirements", "specs/reqs.yaml", {"items": [
+    {"id": "REQ-1", "title": "Invoices", "statement": "Show invoices.", "acceptance": ["Listed within 60 s."]},
+    {"id": "REQ-2", "title": "Refunds", "statement": "Allow refunds.", "parent": "REQ-1"},
+]}, {"status": "review"})
+TASKS = Doc("tasks", "tasks", "specs/tasks.yaml", {"items": [
+    {"id": "TASK-1", "title": "Ledger", "requirements": ["REQ-1", "REQ-2"], "status": "done"}]})
+EVIDENCE = Doc("ev-1", "evidence", "specs/ev-1.yaml", {"requirements": ["REQ-1"], "verdict": "passed"})
+
+
+def test_items_get_anchors_and_ids_become_links():
+    site = build_site({d.id: d for d in (REQS, TASKS)}, facts())
+    blocks = site.page("reqs").sections[0].blocks
+    assert Heading(3, "REQ-1 Invoices", "REQ-1") in blocks
+    assert Paragraph((Text("Show invoices."),)) in blocks
+    tables = [b for b in site.page("reqs").sections[0].blocks if isinstance(b, Table)]
+    assert any(Link("REQ-1", "doc:reqs#REQ-1") in row[1] for t in tables for row in t.rows)
+    task_tables = [b for b in site.page("tasks").sections[0].blocks if isinstance(b, Table)]
+    assert any(Link("REQ-2", "doc:reqs#REQ-2") in row[1] for t in task_tables for row in t.rows)
+    assert any(isinstance(b, ListBlock) for b in blocks)  # acceptance criteria as a list
+
+
+def test_matrix_links_requirements_tasks_evidence_and_verdicts():
+    verdicts = {"REQ-1": Verdict("REQ-1", "verified", "ev-1", "newest evidence ev-1 passed"),
+                "REQ-2": Verdict("REQ-2", "missing", None, "no evidence")}
+    site = build_site({d.id: d for d in (REQS, TASKS, EVIDENCE)}, facts(verdicts=verdicts))
+    matrix = site.page("traceability")
+    table = matrix.sections[0].blocks[1]
+    first = table.rows[0]
+    assert first[0] == (Link("REQ-1", "doc:reqs#REQ-1"),)
+    assert Link("TASK-1", "doc:tasks#TASK-1") in first[2]
+    assert Link("ev-1", "doc:ev-1") in first[3]
+    assert first[4][0].label == "verified" and first[4][0].tone == "ok"
+    assert table.rows[1][4][0].label == "missing"
+    assert site.kinds[-1] == "matrix"
+    # the verdict also shows beside the requirement on its own page
+    assert any(isinstance(b, Paragraph) and b.inlines[0].label == "verified"
+               for b in site.page("reqs").sections[0].blocks if isinstance(b, Paragraph) and b.inlines
+               and hasattr(b.inlines[0], "tone"))
+
+
+def test_no_requirements_no_matrix():
+    site = build_site({TASKS.id: TASKS}, facts())
+    assert site.page("traceability") is None
+
+
+def test_stamp_states_become_section_and_page_badges():
+    design = Doc("design", "design", "specs/design.yaml", {"spacing": {"base": 4}, "motion": {"fast": "120ms"}})
+    states = {"design#spacing": SectionState("design#spacing", "stale", ("brand#color",)),
+              "design#motion": SectionState("design#motion", "hand-edited")}
+    site = build_site({"design": design}, facts(states=states))
+    page = site.page("design")
+    assert [b.label for b in page.sections[0].badges] == ["stale: brand#color changed"]
+    assert [b.label for b in page.sections[1].badges] == ["hand-edited"]
+    assert {"1 stale", "hand-edited"} <= {b.label for b in page.badges}
+
+
+def test_approval_badges():
+    sections = {"name": "Ledgerline"}
+    good = Doc("product", "product", "p.yaml", sections,
+               {"status": "approved", "approvals": [{"by": "Ana <a@x>", "hash": content_hash(sections)}]})
+    assert "approved by Ana <a@x>" in [b.label for b in build_site({"p": good}, facts()).pages[0].badges]
+    stale = Doc("product", "product", "p.yaml", {"name": "Changed"}, good.header)
+    assert "approval stale" in [b.label for b in build_site({"p": stale}, facts()).pages[0].badges]
+    missing = Doc("product", "product", "p.yaml", sections, {"status": "approved"})
+    assert "no approval recorded" in [b.label for b in build_site({"p": missing}, facts()).pages[0].badges]
+
+
+def test_design_colours_diagrams_and_code():
+    color = {"palette": {"primary": {"tones": [{"step": 500, "hex": "#00a39e"}]}},
+             "lightTheme": {"text": {"hex": "#111111"}, "background": {"hex": "#ffffff"},
+                            "contrast": [{"foreground": "text", "background": "background", "ratio": 18.9,
+                                          "minimum": 4.5, "passes": True}]}}
+    design = Doc("design", "design", "d.yaml", {"color": color, "css": ":root { --x: 1px; }"})
+    arch = Doc("architecture", "architecture", "a.yaml", {"erDiagram": "erDiagram\n  A ||--o{ B : has\n",
+                                                          "ddl": "CREATE TABLE a (id int);"})
+    site = build_site({"design": design, "architecture": arch}, facts())
+    swatches = [b for b in site.page("design").sections[0].blocks if isinstance(b, Swatches)]
+    assert swatches[0].swatches[0].hex == "#00a39e"
+    assert swatches[1].contrast[0].ratio == 18.9 and swatches[1].contrast[0].passes
+    assert site.page("design").sections[1].blocks == (Code(":root { --x: 1px; }", "css"),)
+    arch_blocks = [b for s in site.page("architecture").sections for b in s.blocks]
+    assert isinstance(arch_blocks[0], Diagram) and arch_blocks[0].source.startswith("erDiagram")
+    assert Code("CREATE TABLE a (id int);", "sql") in arch_blocks
+
+
+def test_page_key_changes_with_content_only():
+    one = build_site({"reqs": REQS}, facts())
+    two = build_site({"reqs": REQS}, facts())
+    assert one.page("reqs").key == two.page("reqs").key
+    edited = Doc("reqs", "requirements", REQS.path, {"items": [dict(REQS.sections["items"][0], statement="New.")]},
+                 {"status": "review"})
+    assert build_site({"reqs": edited}, facts()).page("reqs").key != one.page("reqs").key
