@@ -117,6 +117,7 @@ def _markdown_document(path: str, text: str) -> Document:
     header = dict(front)
     if parts.stamps:  # stamps of generated regions live in their marker comments
         header["generated"] = {**(header.get("generated") or {}), **parts.stamps}
+        _pins_from_stamps(header, parts.stamps)
     if "title" not in header and parts.title is not None:
         header["title"] = parts.title
     notes = [DocumentProblem(f"section '{name}' appears twice", line, 1, "duplicate-section")
@@ -125,3 +126,14 @@ def _markdown_document(path: str, text: str) -> Document:
     notes += [DocumentProblem(f"section '{k}' has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
     return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes)
+
+
+def _pins_from_stamps(header: dict[str, Any], stamps: dict[str, dict]) -> None:
+    """A Markdown region is pinned by `"pinned": true` in its own stamp (`gitspec pin` writes it there,
+    so only the marker line changes); readers see it in the `pinned` header list, as in YAML."""
+    listed = header.get("pinned")
+    if listed is not None and not isinstance(listed, list):
+        return  # a malformed front-matter list: the schema reports it
+    pinned = [name for name, stamp in stamps.items() if stamp.get("pinned") is True]
+    if pinned:
+        header["pinned"] = [*(listed or []), *(name for name in pinned if name not in (listed or []))]

@@ -1,4 +1,5 @@
-"""Build events: one JSON object per line with `--json`, a rich progress bar on a terminal."""
+"""Build events: one JSON object per line on stdout with `--json`, else a rich progress bar when stderr
+is a terminal. Never both, and never escape codes into a pipe."""
 from __future__ import annotations
 
 import json
@@ -15,9 +16,11 @@ class EventSink:
 
     def __enter__(self) -> EventSink:
         if not self.json_lines and sys.stderr.isatty():
+            from rich.console import Console
             from rich.progress import Progress
 
-            self._progress = Progress(transient=True)
+            # On stderr, the stream checked above: stdout stays clean for `gitspec build > log`.
+            self._progress = Progress(console=Console(stderr=True), transient=True)
             self._progress.start()
             self._task = self._progress.add_task("build", total=100)
         return self

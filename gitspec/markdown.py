@@ -16,6 +16,7 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 # A generated region, as cog marks them: the stamp rides in the opening comment.
 BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
+_MARKER = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->[ \t]*\Z")
 _REGION = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->\n(.*?)\n?<!-- gitspec:end -->\Z", re.S)
 
 
@@ -99,9 +100,34 @@ def _stamp(text: str) -> dict | None:
 
 
 def generated_region(stamp: dict, text: str) -> str:
+    return f"{_marker(stamp)}\n{text}\n{END}"
+
+
+def _marker(stamp: dict) -> str:
     import json
 
-    return f"{BEGIN}{json.dumps(stamp, sort_keys=True, separators=(',', ':'))} -->\n{text}\n{END}"
+    return f"{BEGIN}{json.dumps(stamp, sort_keys=True, separators=(',', ':'))} -->"
+
+
+def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
+    """`text` with `"pinned": true` set in (or dropped from) the stamp of section `name`'s generated
+    region; only that marker line changes, byte for byte everything else stays. None: no such region."""
+    lines = text.split("\n")
+    bare = [line.rstrip("\r") for line in lines]
+    start, end = _body_span(bare, name)
+    if start is None:
+        return None
+    first = next((i for i in range(start, end) if bare[i].strip()), None)
+    found = _MARKER.match(bare[first]) if first is not None else None
+    stamp = _stamp(found.group(1)) if found else None
+    if stamp is None:
+        return None
+    if pinned:
+        stamp["pinned"] = True
+    else:
+        stamp.pop("pinned", None)
+    lines[first] = _marker(stamp) + lines[first][len(bare[first]):]  # keep a CRLF line's '\r'
+    return "\n".join(lines)
 
 
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
@@ -146,3 +172,13 @@ def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
             if len(heading.group(1)) == 2 and slug(heading.group(2)) == name:
                 start = index + 1
     return (start, len(lines)) if start is not None else (None, None)
+
+
+def section_titles(text: str) -> dict[str, str]:
+    """Each `##` section's slug and its heading as written (renderers show the heading, not the slug)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    titles: dict[str, str] = {}
+    for _, _, heading in _headings(lines):
+        if heading is not None and len(heading.group(1)) == 2:
+            titles.setdefault(slug(heading.group(2)), heading.group(2).strip())
+    return titles

@@ -1,0 +1,108 @@
+"""`gitspec build` through the openai provider plugin, against a loopback chat-completions server.
+
+The server answers every request with the draft gitspec sent in its prompt, so the
+shipped pipeline's output stays schema-valid; no test reaches any other network.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import pytest
+import yaml
+
+from conftest import REPO, make_repo, run_gitspec, write_files
+
+PLUGIN = REPO / "plugins" / "gitspec-openai"
+sys.path.append(str(PLUGIN / "tests"))  # after ours: its conftest must not shadow tests/conftest.py
+
+from fake_openai import FakeServer, Reply, completion  # the plugin's own loopback server
+
+PROMPT_TOKENS, COMPLETION_TOKENS = 7, 3
+DIRECTIVE = "Build a Stripe-level billing dashboard"
+
+
+class EchoServer(FakeServer):
+    """Answers each request with `{"value": <the draft in its prompt>}` and a fixed token usage."""
+
+    def next_reply(self, request: dict) -> Reply:
+        self.requests.append(request)  # list.append is atomic; the server handles requests in threads
+        prompt = request["json"]["messages"][-1]["content"]
+        draft = prompt.split("Draft value (JSON):\n", 1)[1].split("\n", 1)[0]
+        return completion(json.loads(draft), prompt_tokens=PROMPT_TOKENS, completion_tokens=COMPLETION_TOKENS)
+
+
+def stage_of(request: dict) -> str:
+    prompt = request["json"]["messages"][-1]["content"]
+    return prompt.split("Stage: ", 1)[1].split("\n", 1)[0]
+
+
+@pytest.fixture
+def server():
+    with EchoServer() as running:
+        yield running
+
+
+@pytest.fixture
+def openai_env(tmp_path):
+    """`gitspec_openai` importable from this checkout and announced by a real entry point, as an install would."""
+    folder = tmp_path / "openai-entry-point"
+    write_files(folder, {
+        "gitspec_openai-0.1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: gitspec-openai\nVersion: 0.1.0\n",
+        "gitspec_openai-0.1.0.dist-info/entry_points.txt": "[gitspec]\nopenai = gitspec_openai.plugin\n",
+    })
+    return {"PYTHONPATH": f"{folder}:{PLUGIN}", "OPENAI_API_KEY": "", "GITSPEC_OPENAI_MODEL": "",
+            "GITSPEC_OPENAI_BASE_URL": ""}
+
+
+def _stamps(root) -> dict[str, dict]:
+    stamps = {}
+    for path in sorted((root / "specs").glob("*.yaml")):
+        document = yaml.safe_load(path.read_text())
+        for section, stamp in (document.get("generated") or {}).items():
+            stamps[f"{document['id']}#{section}"] = stamp
+    return stamps
+
+
+@pytest.mark.parametrize("jobs", ["1", pytest.param("4", marks=pytest.mark.xfail(
+    reason="builder.py stamps each stage with the change in the shared provider.usage over its generate, "
+           "so stages running at once count each other's tokens"))])
+def test_build_through_the_openai_provider_records_usage_and_rebuilds_from_the_cache(tmp_path, server, openai_env,
+                                                                                     jobs):
+    root = make_repo(tmp_path / "fresh", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    config = root / "gitspec.yaml"
+    text = re.sub(r"^formats:.*\n", "", config.read_text(), flags=re.MULTILINE)  # rendering has its own tests
+    config.write_text(text + f"formats: []\nprovider: openai\nplugins:\n  openai:\n"
+                             f"    base_url: {server.base_url}\n    model: test-model\n")
+    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+
+    first = run_gitspec(root, "build", "--json", "--jobs", jobs, env=openai_env)
+    assert first.code == 0, first
+    complete = json.loads(first.out.splitlines()[-1])
+    assert complete["event"] == "complete" and complete["conflicts"] == []
+    assert {a.split("#")[0] for a in complete["generated"]} >= {"product", "brand", "design", "launch"}
+    calls = len(server.requests)
+    assert calls > 0 and complete["provider_calls"] > 0
+    assert {r["path"] for r in server.requests} == {"/v1/chat/completions"}
+    assert {r["json"]["model"] for r in server.requests} == {"test-model"}
+    assert complete["tokens"] == calls * (PROMPT_TOKENS + COMPLETION_TOKENS)
+
+    stamps = _stamps(root)
+    assert set(complete["generated"]) <= set(stamps)
+    assert {s["provider"] for s in stamps.values()} == {"openai"}
+    assert {s["model"] for s in stamps.values()} == {"test-model"}
+    per_stage = {}
+    for request in server.requests:
+        per_stage[stage_of(request)] = per_stage.get(stage_of(request), 0) + PROMPT_TOKENS + COMPLETION_TOKENS
+    for address, stamp in stamps.items():  # each stamp holds the usage of its own stage's calls
+        assert stamp.get("tokens", 0) == per_stage.get(stamp["stage"], 0), address
+    assert run_gitspec(root, "check", env=openai_env).code == 0
+
+    second = run_gitspec(root, "build", "--json", env=openai_env)
+    assert second.code == 0, second
+    again = json.loads(second.out.splitlines()[-1])
+    assert again["generated"] == [] and again["provider_calls"] == 0 and again["tokens"] == 0
+    assert len(server.requests) == calls  # not one request more
+    assert _stamps(root) == stamps
