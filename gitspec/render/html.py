@@ -1,0 +1,154 @@
+"""The HTML renderer: a static site that works offline from file:// (index, a page per
+document, site CSS, an offline search index, diagram images).
+
+Pure over the render tree: returns file contents, never writes or fetches. Output
+carries a strict Content-Security-Policy, no inline script, no inline SVG.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from gitspec.render.htmlblocks import (
+    SITE, BlockWriter, badges, defang_json, esc, file_stem, plain_text, section_html, status_badge,
+)
+from gitspec.render.htmlprint import print_book, print_document  # noqa: F401  (for the PDF renderer)
+from gitspec.render.model import Page, Site
+from gitspec.render.renderer import Assets
+
+# 'self' covers the site's own files when opened from file:// in Chromium and Firefox.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+       "font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'")
+SEARCH_TEXT_LIMIT = 1000
+
+
+@cache
+def package_asset(name: str) -> bytes:
+    """One of gitspec's own CSS/JS files (gitspec/render/assets/)."""
+    return resources.files("gitspec.render").joinpath("assets", name).read_bytes()
+
+
+class HtmlRenderer:
+    """The `html` renderer: `<id>.html` and `diagrams/*` per page; `index.html`,
+    `search-index.js` and `assets/` for the site."""
+
+    name = "html"
+    version = "1"
+
+    def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
+        writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
+        document = page_html(site, page, writer)
+        return {f"{file_stem(page.id)}.html": document.encode("utf-8"), **dict(sorted(writer.files.items()))}
+
+    def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]:
+        return {
+            "index.html": index_html(site).encode("utf-8"),
+            "search-index.js": search_index_js(site).encode("utf-8"),
+            "assets/site.css": package_asset("site.css"),
+            "assets/search.js": package_asset("search.js"),
+        }
+
+
+# --- shared page frame ---------------------------------------------------------
+
+
+def _frame(title: str, body: str) -> str:
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f"<title>{esc(title)}</title>\n"
+        '<link rel="stylesheet" href="assets/site.css">\n'
+        '<script src="assets/search.js" defer></script>\n'
+        f"</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _top_bar(site: Site) -> str:
+    return (
+        '<header class="site-bar">\n'
+        f'<a class="site-title" href="index.html">{esc(site.title)}</a>\n'
+        '<div class="search" role="search">\n'
+        '<label for="gitspec-search" class="visually-hidden">Search</label>\n'
+        '<input type="search" id="gitspec-search" placeholder="Search ids and text" autocomplete="off" '
+        'spellcheck="false" data-index="search-index.js">\n'
+        '<ol id="gitspec-results" class="search-results" aria-live="polite"></ol>\n'
+        "</div>\n</header>"
+    )
+
+
+# --- a document page -----------------------------------------------------------
+
+
+def page_html(site: Site, page: Page, writer: BlockWriter) -> str:
+    ids = [writer.unique_id(s.anchor) for s in page.sections]
+    sections = "\n".join(section_html(s, i, writer) for s, i in zip(page.sections, ids, strict=True))
+    toc = "".join(f'<li><a href="#{esc(i)}">{esc(s.title)}</a></li>' for s, i in zip(page.sections, ids, strict=True))
+    source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
+    body = (
+        f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\">\n<h1>{esc(page.title)}</h1>\n"
+        f'<p class="doc-meta"><span class="doc-id">{esc(page.id)}</span> · '
+        f'<span class="doc-kind">{esc(page.kind)}</span> {status_badge(page.status)} {badges(page.badges)}</p>\n'
+        f"{source}\n</header>\n"
+        + (f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>\n' if toc else "")
+        + f"{sections}\n</main>"
+    )
+    return _frame(f"{page.id} · {page.title}", body)
+
+
+# --- the index -----------------------------------------------------------------
+
+
+def kinds_in_order(site: Site) -> list[str]:
+    """The kinds of the site's pages: `site.kinds` first, then any others as they appear."""
+    present = {p.kind for p in site.pages}
+    ordered = [k for k in site.kinds if k in present]
+    for page in site.pages:
+        if page.kind not in ordered:
+            ordered.append(page.kind)
+    return ordered
+
+
+def index_html(site: Site) -> str:
+    groups = []
+    for kind in kinds_in_order(site):
+        rows = "\n".join(
+            f'<tr><td><a href="{esc(file_stem(p.id))}.html">{esc(p.title)}</a></td>'
+            f'<td><code>{esc(p.id)}</code></td><td>{status_badge(p.status)}</td><td>{badges(p.badges)}</td></tr>'
+            for p in site.pages if p.kind == kind)
+        groups.append(
+            f'<section class="kind" id="kind-{esc(kind)}">\n<h2>{esc(kind)}</h2>\n'
+            '<div class="table-wrap"><table class="index"><thead><tr><th scope="col">Document</th>'
+            '<th scope="col">Id</th><th scope="col">Status</th><th scope="col">Flags</th></tr></thead>'
+            f"<tbody>\n{rows}\n</tbody></table></div>\n</section>")
+    commit = f"commit <code>{esc(site.commit)}</code>" if site.commit else "outside git"
+    dirty = ' <span class="badge badge-warn">uncommitted changes</span>' if site.dirty else ""
+    body = (f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\"><h1>{esc(site.title)}</h1>\n"
+            f'<p class="doc-meta">{len(site.pages)} documents · {commit}{dirty}</p></header>\n'
+            + "\n".join(groups) + "\n</main>")
+    return _frame(site.title, body)
+
+
+# --- search --------------------------------------------------------------------
+
+
+def search_entries(site: Site) -> list[dict[str, str]]:
+    """One entry per page and per section: href, page id, anchor, title, text."""
+    entries: list[dict[str, str]] = []
+    for page in site.pages:
+        href = f"{file_stem(page.id)}.html"
+        entries.append({"h": href, "p": page.id, "a": "", "t": page.title, "x": page.kind})
+        for section in page.sections:
+            text = plain_text(section.blocks)[:SEARCH_TEXT_LIMIT]
+            entries.append({"h": f"{href}#{section.anchor}", "p": page.id, "a": section.anchor,
+                            "t": section.title, "x": text})
+    return entries
+
+
+def search_index_js(site: Site) -> str:
+    # A script, not JSON: fetch() of a local file is refused under file://.
+    data = defang_json(json.dumps(search_entries(site), ensure_ascii=True, separators=(",", ":")))
+    return f"window.GITSPEC_SEARCH = {data};\n"

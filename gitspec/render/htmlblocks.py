@@ -1,0 +1,274 @@
+"""Render-tree blocks and inlines as HTML fragments, shared by the site and the print documents.
+
+Every string from the tree goes through `esc` (html.escape, quote=True); a link
+target is written only after `href` re-checks it. Never emits inline event
+handlers, inline SVG or a `javascript:` URL; never reads or writes files.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from gitspec.render.model import (
+    BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock,
+    Notice, Paragraph, Section, Swatches, Table,
+)
+from gitspec.render.renderer import Assets
+
+TONES = (OK, INFO, WARN, BAD)
+SITE, BOOK, SINGLE = "site", "book", "single"
+_EXTERNAL = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_STEM_BAD = re.compile(r"[^A-Za-z0-9._-]")
+_LANGUAGE = re.compile(r"[^a-z0-9+#-]")
+_STATUS_TONES = {
+    "approved": OK, "accepted": OK, "done": OK, "verified": OK, "passed": OK, "released": OK,
+    "stale": WARN, "changed": WARN, "review": WARN, "in-review": WARN, "blocked": WARN,
+    "rejected": BAD, "deprecated": BAD, "failed": BAD, "superseded": BAD,
+}
+
+
+_SCRIPT_SCHEME = re.compile(r"(?i)(javascript|vbscript|livescript)(\s*):")
+
+
+def esc(text: str) -> str:
+    """Escape text for HTML content or a quoted attribute. A script-URL scheme in visible
+    text keeps its look but not its bytes, so `javascript:` never appears in the output."""
+    escaped = html.escape(text, quote=True)
+    return _SCRIPT_SCHEME.sub(r"\1\2&#58;", escaped) if ":" in escaped else escaped
+
+
+def defang_json(text: str) -> str:
+    """The same for JSON text: `javascript:` becomes `javascript\\u003a` (same string value)."""
+    return _SCRIPT_SCHEME.sub(r"\1\2\\u003a", text)
+
+
+def file_stem(page_id: str) -> str:
+    """The file name (without extension) of a page: its id, with anything unsafe replaced."""
+    stem = _STEM_BAD.sub("_", page_id) or "_"
+    return "_" + stem if stem.startswith(".") else stem
+
+
+def status_tone(status: str) -> str:
+    return _STATUS_TONES.get(status.strip().lower(), INFO)
+
+
+def badge(b: Badge) -> str:
+    tone = b.tone if b.tone in TONES else INFO
+    return f'<span class="badge badge-{tone}">{esc(b.label)}</span>'
+
+
+def status_badge(status: str) -> str:
+    return badge(Badge(status, status_tone(status))) if status else ""
+
+
+def badges(items: Iterable[Badge]) -> str:
+    return " ".join(badge(b) for b in items)
+
+
+def diagram_name(diagram: Diagram, extension: str) -> str:
+    digest = hashlib.sha256(diagram.source.encode("utf-8")).hexdigest()[:16]
+    return f"diagrams/{digest}.{extension}"
+
+
+def plain_text(blocks: Iterable[Block]) -> str:
+    """The readable text of blocks, for the search index."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(_inline_text(block.inlines))
+        elif isinstance(block, Heading):
+            parts.append(block.text)
+        elif isinstance(block, ListBlock):
+            parts.extend(plain_text(item) for item in block.items)
+        elif isinstance(block, Table):
+            parts.append(" ".join(block.header))
+            parts.extend(" ".join(_inline_text(cell) for cell in row) for row in block.rows)
+        elif isinstance(block, (Code, Notice)):
+            parts.append(block.text)
+        elif isinstance(block, Diagram):
+            parts.append(block.title)
+        elif isinstance(block, Swatches):
+            parts.append(" ".join([block.title, *(f"{s.name} {s.hex}" for s in block.swatches)]))
+    return " ".join(p for p in parts if p)
+
+
+def _inline_text(inlines: Iterable[Inline]) -> str:
+    return "".join(i.label if isinstance(i, Badge) else i.text for i in inlines)
+
+
+class BlockWriter:
+    """Writes one page's blocks. `mode` decides how ids and `doc:` links are spelled:
+    SITE (a file per page), BOOK (all pages in one document) or SINGLE (one page alone).
+    Diagram files the HTML refers to are collected in `files`."""
+
+    def __init__(self, mode: str, page_id: str, page_ids: Iterable[str], assets: Assets,
+                 prefer_png: bool = False) -> None:
+        self.mode, self.page_id, self.assets = mode, page_id, assets
+        self.page_ids = frozenset(page_ids)
+        self.prefer_png = prefer_png
+        self.files: dict[str, bytes] = {}
+        self.used_ids: set[str] = set()
+
+    # --- ids and links --------------------------------------------------------
+
+    def element_id(self, anchor: str, page_id: str | None = None) -> str:
+        """The id attribute for an anchor of a page (prefixed in a book, where ids must not clash)."""
+        page_id = self.page_id if page_id is None else page_id
+        return f"{page_id}--{anchor}" if self.mode == BOOK else anchor
+
+    def unique_id(self, anchor: str) -> str:
+        base = self.element_id(anchor)
+        found, n = base, 1
+        while found in self.used_ids:
+            n += 1
+            found = f"{base}-{n}"
+        self.used_ids.add(found)
+        return found
+
+    def href(self, target: str) -> str | None:
+        """The href for a model link target, or None when it cannot be a link here."""
+        if _EXTERNAL.match(target):
+            return target
+        if not target.startswith("doc:"):
+            return None
+        page_id, _, anchor = target[4:].partition("#")
+        if page_id not in self.page_ids:
+            return None
+        if self.mode == SITE:
+            fragment = "#" + quote(anchor, safe="-._~:") if anchor else ""
+            return f"{quote(file_stem(page_id))}.html{fragment}"
+        if self.mode == SINGLE and page_id != self.page_id:
+            return None
+        element = self.element_id(anchor, page_id) if anchor else f"doc-{page_id}"
+        return "#" + quote(element, safe="-._~:")
+
+    # --- inlines --------------------------------------------------------------
+
+    def inline(self, item: Inline) -> str:
+        if isinstance(item, Badge):
+            return badge(item)
+        if isinstance(item, Link):
+            href = self.href(item.target)
+            if href is None:
+                return f'<span class="unlinked">{esc(item.text)}</span>'
+            external = ' rel="noopener noreferrer"' if href.lower().startswith(("http://", "https://")) else ""
+            return f'<a href="{esc(href)}"{external}>{esc(item.text)}</a>'
+        text = esc(item.text)
+        if item.style == "strong":
+            return f"<strong>{text}</strong>"
+        if item.style == "em":
+            return f"<em>{text}</em>"
+        if item.style == "code":
+            return f"<code>{text}</code>"
+        return text
+
+    def inlines(self, items: Iterable[Inline]) -> str:
+        return "".join(self.inline(i) for i in items)
+
+    # --- blocks ---------------------------------------------------------------
+
+    def blocks(self, items: Iterable[Block]) -> str:
+        return "\n".join(self.block(b) for b in items)
+
+    def block(self, block: Block) -> str:
+        if isinstance(block, Paragraph):
+            return f"<p>{self.inlines(block.inlines)}</p>"
+        if isinstance(block, Heading):
+            level = min(max(block.level, 3), 6)
+            return f'<h{level} id="{esc(self.unique_id(block.anchor))}">{esc(block.text)}</h{level}>'
+        if isinstance(block, ListBlock):
+            return self.list_block(block)
+        if isinstance(block, Table):
+            return self.table(block)
+        if isinstance(block, Code):
+            language = _LANGUAGE.sub("", block.language.lower())
+            cls = f' class="language-{language}"' if language else ""
+            return f"<pre><code{cls}>{esc(block.text)}</code></pre>"
+        if isinstance(block, Diagram):
+            return self.diagram(block)
+        if isinstance(block, Swatches):
+            return self.swatches(block)
+        if isinstance(block, Notice):
+            tone = block.tone if block.tone in TONES else WARN
+            return f'<p class="notice notice-{tone}" role="note">{esc(block.text)}</p>'
+        return f'<p class="notice notice-warn">Unsupported block: {esc(type(block).__name__)}</p>'
+
+    def list_block(self, block: ListBlock) -> str:
+        tag = "ol" if block.ordered else "ul"
+        items = []
+        for item in block.items:
+            if len(item) == 1 and isinstance(item[0], Paragraph):
+                items.append(f"<li>{self.inlines(item[0].inlines)}</li>")
+            else:
+                items.append(f"<li>{self.blocks(item)}</li>")
+        return f"<{tag}>{''.join(items)}</{tag}>"
+
+    def table(self, block: Table) -> str:
+        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in block.header)
+        rows = "".join("<tr>" + "".join(f"<td>{self.inlines(cell)}</td>" for cell in row) + "</tr>\n"
+                       for row in block.rows)
+        thead = f"<thead><tr>{head}</tr></thead>" if head else ""
+        return f'<div class="table-wrap"><table>{thead}<tbody>\n{rows}</tbody></table></div>'
+
+    def diagram(self, block: Diagram) -> str:
+        image = self.assets.diagram(block)
+        order = [("png", image.png), ("svg", image.svg)] if self.prefer_png else [("svg", image.svg), ("png", image.png)]
+        caption = f"<figcaption>{esc(block.title)}</figcaption>" if block.title else ""
+        for extension, data in order:
+            if data:
+                name = diagram_name(block, extension)
+                self.files[name] = data
+                alt = esc(block.title or "Diagram")
+                return f'<figure class="diagram"><img src="{esc(name)}" alt="{alt}">{caption}</figure>'
+        note = image.note or "No diagram renderer was available; the diagram source is shown instead."
+        return (f'<figure class="diagram diagram-missing">{caption}'
+                f'<pre><code class="language-{esc(_LANGUAGE.sub("", block.language))}">{esc(block.source)}</code></pre>'
+                f'<p class="notice notice-warn" role="note">{esc(note)}</p></figure>')
+
+    def swatches(self, block: Swatches) -> str:
+        chips = "".join(
+            f'<li class="swatch">{_chip(s.hex)}<span class="swatch-name">{esc(s.name)}</span> '
+            f'<code>{esc(s.hex)}</code>'
+            + (f' <span class="swatch-note">{esc(s.note)}</span>' if s.note else "") + "</li>"
+            for s in block.swatches)
+        title = f"<h4>{esc(block.title)}</h4>" if block.title else ""
+        out = f'<div class="swatches">{title}<ul class="swatch-row">{chips}</ul>'
+        if block.contrast:
+            out += _contrast_table(block.contrast)
+        return out + "</div>"
+
+
+def section_html(section: Section, element_id: str, writer: BlockWriter) -> str:
+    """A section: its heading with badges, its last change, its blocks."""
+    change = ""
+    if section.change is not None:
+        c = section.change
+        summary = f' title="{esc(c.summary)}"' if c.summary else ""
+        change = (f'<p class="change"{summary}>Last change: commit <code>{esc(c.commit[:7])}</code>'
+                  f" · {esc(c.author)} · {esc(c.date[:10])}</p>\n")
+    flags = f" {badges(section.badges)}" if section.badges else ""
+    return (f'<section id="{esc(element_id)}">\n<h2>{esc(section.title)}{flags}</h2>\n'
+            f"{change}{writer.blocks(section.blocks)}\n</section>")
+
+
+def _chip(colour: str) -> str:
+    """A colour chip; the colour reaches the style attribute only when it is a plain #rrggbb."""
+    if _HEX.match(colour):
+        return f'<span class="chip" style="background-color: {colour}"></span>'
+    return '<span class="chip chip-unknown"></span>'
+
+
+def _contrast_table(pairs: Iterable[Contrast]) -> str:
+    rows = []
+    for c in pairs:
+        verdict = badge(Badge("pass", OK) if c.passes else Badge("fail", BAD))
+        rows.append(f"<tr><td>{_chip(c.foreground)} <code>{esc(c.foreground)}</code></td>"
+                    f"<td>{_chip(c.background)} <code>{esc(c.background)}</code></td>"
+                    f"<td>{c.ratio:.2f}:1</td><td>{c.minimum:g}:1</td><td>{verdict}</td></tr>")
+    return ('<div class="table-wrap"><table class="contrast"><thead><tr><th scope="col">Foreground</th>'
+            '<th scope="col">Background</th><th scope="col">Ratio</th><th scope="col">Minimum</th>'
+            f'<th scope="col">Result</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')

@@ -1,0 +1,115 @@
+"""Markdown to render-tree blocks: the conversion, and the safety rules."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gitspec.render.markdowntree import markdown_blocks, safe_target
+from gitspec.render.model import (
+    BAD, INFO, WARN, Code, Diagram, Heading, Link, ListBlock, Notice, Paragraph, Table, Text,
+)
+
+
+def inlines(text: str):
+    (block,) = markdown_blocks(text)
+    assert isinstance(block, Paragraph)
+    return block.inlines
+
+
+def test_paragraph_styles_and_entities() -> None:
+    assert inlines("a *em* **strong** `co<de>` &amp; &lt;x&gt; ~~gone~~") == (
+        Text("a "), Text("em", "em"), Text(" "), Text("strong", "strong"), Text(" "),
+        Text("co<de>", "code"), Text(" & <x> gone"))
+    assert inlines("**bold _both_**") == (Text("bold both", "strong"),)
+    assert inlines("one\ntwo") == (Text("one two"),)
+
+
+def test_lists_nested_and_numbered() -> None:
+    (block,) = markdown_blocks("- a\n  1. b\n  2. c\n- d\n")
+    assert block == ListBlock((
+        (Paragraph((Text("a"),)), ListBlock(((Paragraph((Text("b"),)),), (Paragraph((Text("c"),)),)), True)),
+        (Paragraph((Text("d"),)),),
+    ))
+
+
+def test_code_mermaid_and_table() -> None:
+    blocks = markdown_blocks("```Python extra\nx = 1\n```\n\n```mermaid\ngraph TD\n  A-->B\n```\n\n"
+                             "    indented\n\n| a | b |\n|---|---|\n| `1` | [x](https://e.org) |\n")
+    assert blocks == (
+        Code("x = 1", "python"),
+        Diagram("graph TD\n  A-->B"),
+        Code("indented"),
+        Table(("a", "b"), (((Text("1", "code"),), (Link("x", "https://e.org"),)),)),
+    )
+
+
+def test_headings_clamp_and_unique_anchors() -> None:
+    blocks = markdown_blocks("# Top\n\n## Goals\n\n### Goals\n\n####### not a heading\n\n###### Deep",
+                             taken={"goals"})
+    assert blocks[:4] == (Heading(3, "Top", "top"), Heading(3, "Goals", "goals-2"),
+                          Heading(3, "Goals", "goals-3"), Paragraph((Text("####### not a heading"),)))
+    assert blocks[4] == Heading(6, "Deep", "deep")
+
+
+def test_block_quotes() -> None:
+    assert markdown_blocks("> just *quoted*") == (Paragraph((Text("just "), Text("quoted", "em"))),)
+    assert markdown_blocks("> [!NOTE]\n> read **this**") == (Notice("read this", INFO),)
+    assert markdown_blocks("> [!WARNING]\n> careful") == (Notice("careful", WARN),)
+    assert markdown_blocks("> [!CAUTION]\n> danger") == (Notice("danger", BAD),)
+
+
+def test_raw_html_is_visible_text() -> None:
+    assert markdown_blocks("<script>alert(1)</script>") == (Paragraph((Text("<script>alert(1)</script>"),)),)
+    assert markdown_blocks('<div onclick="x()">\nhi\n</div>') == (
+        Paragraph((Text('<div onclick="x()">\nhi\n</div>'),)),)
+    assert inlines("a <img src=x onerror=alert(1)> b") == (Text("a <img src=x onerror=alert(1)> b"),)
+    assert markdown_blocks("<!-- a template hint -->\n\ntext") == (Paragraph((Text("text"),)),)
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", "&#106;avascript:alert(1)", "java%0ascript:x",
+    "data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox", "file:///etc/passwd",
+    "ftp://example.com/x", "other.md", "/absolute", "//evil.example/x", "#", "# x",
+])
+def test_unsafe_links_become_text(url: str) -> None:
+    result = inlines(f"[label](<{url}>)")
+    assert not any(isinstance(i, Link) for i in result), result
+    assert "".join(i.text for i in result) == "label"
+
+
+def test_safe_links_are_kept() -> None:
+    assert inlines("[a](https://e.org/x?y=1) [b](http://e.org) [c](mailto:a@e.org) <https://auto.org>") == (
+        Link("a", "https://e.org/x?y=1"), Text(" "), Link("b", "http://e.org"), Text(" "),
+        Link("c", "mailto:a@e.org"), Text(" "), Link("https://auto.org", "https://auto.org"))
+    (block,) = markdown_blocks("[up](#goals)", page_id="PRD-1")
+    assert block == Paragraph((Link("up", "doc:PRD-1#goals"),))
+    assert inlines("[up](#goals)") == (Text("up"),)  # no page to anchor to
+
+
+def test_images_are_never_fetched() -> None:
+    assert inlines("![chart](https://e.org/c.png)") == (Link("chart", "https://e.org/c.png"),)
+    assert inlines("![local](img/c.png)") == (Text("local"),)
+    assert inlines("![x](data:image/png;base64,AAAA)") == (Text("x"),)
+    assert inlines("![x](javascript:alert(1))") == (Text("x"),)
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_any_text_gives_only_safe_links(text: str) -> None:
+    def walk(blocks):
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                yield from block.inlines
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    yield from walk(item)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        yield from cell
+
+    for inline in walk(markdown_blocks(text, page_id="P")):
+        if isinstance(inline, Link):
+            assert safe_target(inline.target, "P") == inline.target or inline.target.startswith("doc:P#")
+            assert inline.target.lower().startswith(("http://", "https://", "mailto:", "doc:p#"))

@@ -1,0 +1,138 @@
+"""`gitspec render` and the render at the end of `gitspec build`, as a user runs them."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import CONFIG, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
+
+HTML_ONLY = CONFIG + "formats: [html]\n"
+PRD = """---
+kind: prd
+id: planted-prd
+title: Planted content
+status: draft
+owners: [qa]
+---
+
+# Planted content
+
+## Problem
+
+Hello <script>window.__pwned = 1</script> and <img src="http://127.0.0.1:{port}/img.png">
+and <img src="file:///etc/passwd"> and [a link](javascript:alert(1)).
+
+![remote](http://127.0.0.1:{port}/remote.png)
+
+## Goals
+
+- Nothing fetched.
+"""
+
+
+def specs(n: int = 3) -> dict[str, str]:
+    return {"specs/reqs.yaml": requirements_doc("reqs", "".join(requirement(f"REQ-00{i}") for i in range(1, n + 1))),
+            "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[REQ-001, REQ-002]"))}
+
+
+def manifest(root, fmt: str) -> dict:
+    return json.loads((root / ".gitspec" / "renders" / f"{fmt}.json").read_text())
+
+
+def test_render_html_writes_the_site_and_reuses_unchanged_pages(repo):
+    root = repo({**specs()}, HTML_ONLY)
+    first = run_gitspec(root, "render")
+    assert first.code == 0, first
+    html = root / "build" / "html"
+    for name in ("index.html", "reqs.html", "tasks.html", "traceability.html"):
+        assert (html / name).is_file(), name
+    assert "REQ-002" in (html / "reqs.html").read_text()
+    again = run_gitspec(root, "render")
+    assert "rendered 0 (3 unchanged)" in again.err, again
+    write_files(root, {"specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[REQ-003]"))})
+    edited = run_gitspec(root, "render", "--format", "html")
+    assert edited.code == 0, edited
+    # the edited document, the matrix that shows its links, and the index: nothing else
+    assert "rendered 3 (1 unchanged)" in edited.err, edited
+    assert "REQ-003" in (html / "tasks.html").read_text()
+
+
+def test_deleted_document_removes_its_page_and_only_ours(repo):
+    root = repo({**specs(), "build/html/mine.txt": "user file"}, HTML_ONLY)
+    assert run_gitspec(root, "render").code == 0
+    (root / "specs" / "tasks.yaml").unlink()
+    assert run_gitspec(root, "render").code == 0
+    assert not (root / "build" / "html" / "tasks.html").exists()
+    assert (root / "build" / "html" / "mine.txt").read_text() == "user file"
+
+
+def test_unknown_format_and_document_are_usage_errors(repo):
+    root = repo(specs(), HTML_ONLY)
+    bad = run_gitspec(root, "render", "--format", "html,pptx")
+    assert bad.code == 2 and "unknown format 'pptx'" in bad.err and "Traceback" not in bad.err, bad
+    missing = run_gitspec(root, "render", "no-such-doc")
+    assert missing.code == 2 and "no document with id 'no-such-doc'" in missing.err, missing
+
+
+def test_render_one_document(repo):
+    root = repo(specs(), HTML_ONLY)
+    result = run_gitspec(root, "render", "reqs")
+    assert result.code == 0, result
+    assert (root / "build" / "html" / "reqs.html").exists()
+    assert not (root / "build" / "html" / "tasks.html").exists()
+
+
+def test_build_renders_at_its_end_unless_told_not_to(repo):
+    root = repo(specs(), HTML_ONLY)
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    assert not (root / "build").exists()
+    result = run_gitspec(root, "build", "--json")
+    assert result.code == 0, result
+    complete = [json.loads(line) for line in result.out.splitlines()][-1]
+    assert complete["event"] == "complete" and "html:reqs" in complete["rendered"]
+    assert (root / "build" / "html" / "index.html").exists()
+
+
+def test_render_without_git_works(tmp_path):
+    root = tmp_path / "plain"
+    write_files(root, {"gitspec.yaml": HTML_ONLY, **specs()})
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    assert (root / "build" / "html" / "traceability.html").exists()
+
+
+class Counting(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        Counting.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def counting_server():
+    Counting.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def test_planted_remote_and_local_fetches_are_never_made(repo, counting_server):
+    port = counting_server.server_address[1]
+    root = repo({"specs/prd.md": PRD.format(port=port)}, CONFIG + "formats: [html, pdf, docx]\n")
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    assert Counting.hits == []
+    page = (root / "build" / "html" / "planted-prd.html").read_text()
+    assert "<script>window.__pwned" not in page and "javascript:" not in page
+    assert "&lt;script&gt;" in page
+    assert (root / "build" / "pdf" / "planted-prd.pdf").stat().st_size > 1000
+    assert (root / "build" / "docx" / "planted-prd.docx").stat().st_size > 1000

@@ -1,0 +1,227 @@
+"""The HTML renderer: static checks on the bytes, then the site in headless Chromium from file://."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from rendersite import FakeAssets, big_site, sample_site
+
+from gitspec.render.html import HtmlRenderer
+from gitspec.render.model import Link, Page, Paragraph, Section, Site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def render_all(site: Site, assets: FakeAssets) -> dict[str, bytes]:
+    renderer = HtmlRenderer()
+    files = dict(renderer.site_files(site, assets))
+    for page in site.pages:
+        files.update(renderer.page_files(site, page, assets))
+    return files
+
+
+def write(files: dict[str, bytes], folder: Path) -> Path:
+    for name, data in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return folder
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    return write(render_all(sample_site(), FakeAssets(tmp_path)), tmp_path / "html")
+
+
+# --- the bytes -----------------------------------------------------------------
+
+
+def test_files_and_determinism(tmp_path: Path) -> None:
+    first = render_all(sample_site(), FakeAssets(tmp_path))
+    second = render_all(sample_site(), FakeAssets(tmp_path))
+    assert first == second
+    assert {"index.html", "search-index.js", "assets/site.css", "assets/search.js",
+            "REQ-billing.html", "PRD-billing.html", "TRACE.html"} <= set(first)
+    assert [n for n in first if n.startswith("diagrams/")] == [
+        n for n in first if re.fullmatch(r"diagrams/[0-9a-f]{16}\.svg", n)]
+    assert first["search-index.js"].startswith(b"window.GITSPEC_SEARCH = [")
+
+
+def test_output_has_no_live_markup(tmp_path: Path) -> None:
+    files = render_all(sample_site(), FakeAssets(tmp_path))
+    for name, data in files.items():
+        if name.startswith("diagrams/"):
+            continue
+        text = data.decode("utf-8")
+        assert "javascript:" not in text.lower(), name
+        if name.endswith(".html"):
+            assert 'http-equiv="Content-Security-Policy"' in text
+            assert "<svg" not in text and "<iframe" not in text
+            assert re.findall(r"<script[^>]*>", text) == ['<script src="assets/search.js" defer>']
+            assert not re.search(r"<[^>]+\son\w+\s*=", text), name
+    prd = files["PRD-billing.html"].decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in prd
+    assert "&lt;img src=x onerror=alert(1)&gt;" in prd
+    assert ">click</li>" in prd and ">d</li>" in prd  # the link text, without the link
+    assert '<a href="https://example.com/docs" rel="noopener noreferrer">docs</a>' in prd
+    assert '<a href="REQ-billing.html#req-001">see REQ-001</a>' in prd
+    assert '<span class="unlinked">unknown</span>' in prd
+
+
+def test_sections_badges_changes_and_swatches(tmp_path: Path) -> None:
+    files = render_all(sample_site(), FakeAssets(tmp_path))
+    req = files["REQ-billing.html"].decode()
+    assert '<section id="req-002">' in req
+    assert "Last change: commit <code>0000002</code> · Ada Tester · 2026-01-03" in req
+    assert '<span class="badge badge-warn">stale</span>' in req
+    design = files["DESIGN-brand.html"].decode()
+    assert '<span class="chip" style="background-color: #0969da"></span>' in design
+    assert "url(" not in design.split("<body>")[1].replace("<code>red;background:url(http://127.0.0.1:9/x)</code>", "")
+    assert "15.80:1" in design and "4.5:1" in design and "badge-bad\">fail" in design
+    arch = files["ARCH-overview.html"].decode()
+    assert "No mermaid renderer" in arch and "sequenceDiagram" in arch
+    index = files["index.html"].decode()
+    kinds = [index.index(f'id="kind-{k}"') for k in ("prd", "requirements", "design", "architecture")]
+    assert kinds == sorted(kinds)
+    assert "hand-edited" in index and "needs approval" in index
+
+
+def test_duplicate_anchors_stay_unique(tmp_path: Path) -> None:
+    section = Section("a", "A", "same", (Paragraph((Link("x", "doc:P#same"),)),))
+    site = Site("S", "", False, "A4", (Page("P", "prd", "P", "", "draft", (), (section, section)),))
+    html = HtmlRenderer().page_files(site, site.pages[0], FakeAssets(tmp_path))["P.html"].decode()
+    assert '<section id="same">' in html and '<section id="same-2">' in html
+
+
+def test_two_thousand_requirements_render_fast(tmp_path: Path) -> None:
+    site, assets = big_site(2000), FakeAssets(tmp_path)
+    renderer = HtmlRenderer()
+    start = time.perf_counter()
+    files = render_all(site, assets)
+    elapsed = time.perf_counter() - start
+    print(f"\nHTML for 2,000 requirements: {elapsed * 1000:.0f} ms, "
+          f"{sum(map(len, files.values())) / 1e6:.1f} MB")
+    assert files["REQ-billing.html"].count(b"<section id=") == 2000
+    assert elapsed < 1.0
+    assert renderer.page_files(site, site.pages[0], assets) == {
+        k: v for k, v in files.items() if k == "REQ-billing.html"}
+
+
+# --- in Chromium ---------------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Watched:
+    """A page with every console error, page error and dialog recorded."""
+
+    def __init__(self, browser) -> None:
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        self.page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        self.page.on("request", lambda r: r.url.startswith("file:") or self.problems.append(f"request: {r.url}"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def page_links(page) -> list[str]:
+    return page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+
+
+@needs_chromium
+def test_every_link_resolves(browser, site_dir: Path) -> None:
+    watched = Watched(browser)
+    page = watched.page
+    seen: set[str] = set()
+    todo = [(site_dir / "index.html").as_uri()]
+    checked = 0
+    while todo:
+        url = todo.pop()
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            assert parts.scheme in ("http", "https", "mailto"), url
+            continue
+        path = Path(unquote(parts.path))
+        assert path.is_file() and site_dir in path.parents, url
+        page.goto(url)
+        if parts.fragment:
+            assert page.evaluate("f => document.getElementById(f) !== null", unquote(parts.fragment)), url
+        checked += 1
+        base = url.split("#")[0]
+        if base in seen:
+            continue
+        seen.add(base)
+        todo.extend(page_links(page))
+    assert checked > 20 and len(seen) == 6
+    assert watched.problems == []
+    watched.close()
+
+
+@needs_chromium
+def test_search_finds_a_requirement(browser, site_dir: Path) -> None:
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((site_dir / "index.html").as_uri())
+    page.fill("#gitspec-search", "REQ-002")
+    first = page.wait_for_selector("#gitspec-results a")
+    assert first.get_attribute("href") == "REQ-billing.html#req-002"
+    first.click()
+    page.wait_for_url("**/REQ-billing.html#req-002")
+    assert page.evaluate("document.getElementById('req-002') !== null")
+    page.fill("#gitspec-search", "invoice batch 3")
+    page.wait_for_selector("#gitspec-results a[href='REQ-billing.html#req-003']")
+    page.fill("#gitspec-search", "zzzz-nothing")
+    page.wait_for_selector("#gitspec-results .no-hits")
+    assert watched.problems == []
+    watched.close()
+
+
+INERT = """() => ({
+  pwned: window.__pwned === undefined && window.top.__pwned === undefined,
+  handlers: [...document.querySelectorAll('*')].filter(
+      e => [...e.attributes].some(a => a.name.toLowerCase().startsWith('on'))).length,
+  jsLinks: document.querySelectorAll('a[href^="javascript" i], [src^="javascript" i]').length,
+  scripts: [...document.scripts].map(s => s.getAttribute('src')),
+  frames: document.querySelectorAll('iframe, object, embed, svg').length,
+  brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length,
+})"""
+
+
+@needs_chromium
+def test_pages_are_clean_and_planted_script_is_inert(browser, site_dir: Path) -> None:
+    watched = Watched(browser)
+    page = watched.page
+    for html in sorted(site_dir.glob("*.html")):
+        page.goto(html.as_uri())
+        page.fill("#gitspec-search", "alert")  # loads the search index, which holds the planted text
+        page.wait_for_selector("#gitspec-results li")
+        page.wait_for_timeout(50)
+        state = page.evaluate(INERT)
+        assert state == {"pwned": True, "handlers": 0, "jsLinks": 0, "frames": 0, "brokenImages": 0,
+                         "scripts": ["assets/search.js", "search-index.js"]}, html.name
+    page.goto((site_dir / "DESIGN-brand.html").as_uri())
+    colours = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert colours[:2] == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]
+    assert watched.problems == []
+    watched.close()
