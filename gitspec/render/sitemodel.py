@@ -11,13 +11,12 @@ from typing import Any, Protocol
 
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
 from gitspec.render.matrix import matrix_page, verdict_badge
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Page, Section, Site
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Heading, Page, Section, Site
 from gitspec.render.valueblocks import ValueBlocks, humanize
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
 
 KIND_ORDER = ("product", "prd", "requirements", "tasks", "evidence", "brand", "design", "architecture", "ui",
               "launch", "evolution", "code", "assembly")
-STATUS_TONES = {"approved": OK, "review": INFO, "draft": INFO, "deprecated": WARN}
 
 
 class SourceDocument(Protocol):
@@ -86,7 +85,9 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
         if titles is not None:
             from gitspec.render.markdowntree import markdown_blocks
 
-            content = markdown_blocks(value) if isinstance(value, str) else blocks.section(doc.kind, name, value)
+            content = (markdown_blocks(value, page_id=doc.id, taken=blocks.anchors) if isinstance(value, str)
+                       else blocks.section(doc.kind, name, value))
+            blocks.anchors.update(b.anchor for b in content if isinstance(b, Heading))
             title = titles.get(name, humanize(name))
         else:
             content, title = blocks.section(doc.kind, name, value), humanize(name)
@@ -117,10 +118,7 @@ def _section_badges(state: Any) -> tuple[Badge, ...]:
 
 
 def _page_badges(header: dict, content: dict, sections: list[Section]) -> tuple[Badge, ...]:
-    badges = []
-    status = str(header.get("status", ""))
-    if status:
-        badges.append(Badge(status, STATUS_TONES.get(status, INFO)))
+    badges = []  # the status is Page.status, shown by renderers on its own
     approval = approval_state(header, content)
     if approval.state == APPROVED:
         badges.append(Badge(f"approved by {approval.by}", OK))

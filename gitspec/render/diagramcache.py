@@ -1,0 +1,95 @@
+"""Rendered diagram images kept on disk by content hash, so each diagram pays mmdc's seconds once.
+
+Entries are `<key>.svg`, `<key>.png` and `<key>.json` (their SHA-256s, written
+last). An entry whose files do not match is deleted and drawn again, never
+trusted. Only images are stored: a fallback note is never cached, so a later run
+with mmdc installed or the server back draws the image.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Callable
+
+from gitspec.atomic import write_atomic
+from gitspec.render.renderer import DiagramImage
+
+# Bump when what a key stands for changes (the mermaid config, the PNG scale, the checks).
+CACHE_VERSION = "1"
+
+
+class DiagramCache:
+    """Diagram images under `folder` (e.g. `.gitspec/diagrams/`), keyed by `key()`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def get_or_draw(self, source: str, mmdc: str | None, server: str | None,
+                    draw: Callable[[], DiagramImage]) -> DiagramImage:
+        """The stored images for `source` drawn by `mmdc`/`server`, else `draw()`'s result, stored
+        when it holds an image. Never raises for a store it cannot write."""
+        key = self.key(source, mmdc, server)
+        found = self.load(key)
+        if found is not None:
+            return found
+        drawn = draw()
+        if drawn.svg is not None or drawn.png is not None:
+            try:
+                self.store(key, drawn)
+            except OSError:
+                pass  # a read-only or full store costs a redraw next time, not the build
+        return drawn
+
+    @staticmethod
+    def key(source: str, mmdc: str | None, server: str | None) -> str:
+        """SHA-256 over canonical JSON of the source, the ways of drawing it (mmdc's version, the
+        server's address) and CACHE_VERSION."""
+        from gitspec.render.mermaid import mmdc_version
+
+        method = {"mmdc": mmdc_version(mmdc) if mmdc else None,
+                  "server": server.rstrip("/") if server else None}
+        payload = {"source": source, "method": method, "version": CACHE_VERSION}
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def load(self, key: str) -> DiagramImage | None:
+        """A stored entry, or None when absent; a damaged entry is deleted and None returned."""
+        try:
+            manifest = json.loads((self.folder / f"{key}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(manifest, dict) or not (manifest.get("svg") or manifest.get("png")):
+            self.discard(key)
+            return None
+        parts: dict[str, bytes | None] = {"svg": None, "png": None}
+        for suffix in parts:
+            expected = manifest.get(suffix)
+            if expected is None:
+                continue
+            try:
+                data = (self.folder / f"{key}.{suffix}").read_bytes()
+            except OSError:
+                data = None
+            if data is None or hashlib.sha256(data).hexdigest() != expected:
+                self.discard(key)
+                return None
+            parts[suffix] = data
+        return DiagramImage(parts["svg"], parts["png"])
+
+    def store(self, key: str, image: DiagramImage) -> None:
+        # No fsync: a torn entry fails its hash check on load and is drawn again.
+        manifest = {}
+        for suffix, data in (("svg", image.svg), ("png", image.png)):
+            if data is not None:
+                write_atomic(self.folder / f"{key}.{suffix}", data, durable=False)
+                manifest[suffix] = hashlib.sha256(data).hexdigest()
+        write_atomic(self.folder / f"{key}.json", json.dumps(manifest, sort_keys=True).encode(),
+                     durable=False)
+
+    def discard(self, key: str) -> None:
+        for suffix in ("json", "svg", "png"):
+            try:
+                (self.folder / f"{key}.{suffix}").unlink()
+            except OSError:
+                pass

@@ -1,0 +1,334 @@
+"""The Word renderer: one .docx per page and a combined book.docx, through python-docx.
+
+Built-in heading styles (so Word's navigation pane and TOC work), a TOC field,
+real hyperlinks, tables, lists, code and diagram pictures. Pure over the render
+tree: returns bytes, writes nothing; equal trees give equal bytes.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import quote
+
+from gitspec.render import wordxml as x
+from gitspec.render.model import (
+    BAD, OK, WARN, Badge, Code, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Section,
+    Site, Swatches, Table, Text,
+)
+from gitspec.render.renderer import Assets
+
+TONE_COLOURS = {OK: "1A7F37", WARN: "9A6700", BAD: "CF222E"}
+
+
+class WordRenderer:
+    """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
+
+    name = "docx"
+    version = "1"
+
+    def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
+        return {f"{page.id}.docx": render_page(site, page, assets)}
+
+    def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]:
+        return {"book.docx": render_book(site, assets)}
+
+
+def render_page(site: Site, page: Page, assets: Assets) -> bytes:
+    """One page as a .docx: title, TOC, sections. Links to other pages point at their sibling .docx."""
+    writer = DocxWriter(site, assets, inside={page.id})
+    changes = [s.change for s in page.sections if s.change]
+    writer.footer(f"{page.id} · {_commit_label(site)}")
+    writer.page(page, new_page=False, toc=True)
+    writer.finish(title=page.title, subject=page.kind, identifier=page.id, changes=changes,
+                  keywords=[page.id, page.kind, page.status, *(b.label for b in page.badges)],
+                  status=page.status, comments=f"Rendered by gitspec from {page.source or page.id} "
+                                               f"at {_commit_label(site)}.")
+    return writer.bytes()
+
+
+def render_book(site: Site, assets: Assets) -> bytes:
+    """Every page in reading order after a title page and one TOC; links between pages are internal."""
+    writer = DocxWriter(site, assets, inside={p.id for p in site.pages})
+    writer.footer(f"{site.title} · {_commit_label(site)}")
+    writer.title_page()
+    for page in site.pages:
+        writer.page(page, new_page=True, toc=False)
+    changes = [s.change for p in site.pages for s in p.sections if s.change]
+    writer.finish(title=site.title, subject="specification", identifier=site.commit or "uncommitted",
+                  changes=changes, keywords=["gitspec", *site.kinds], status="",
+                  comments=f"Rendered by gitspec: {len(site.pages)} documents at {_commit_label(site)}.")
+    return writer.bytes()
+
+
+def _commit_label(site: Site) -> str:
+    if not site.commit:
+        return "no commit"
+    return f"commit {site.commit}" + (" with uncommitted changes" if site.dirty else "")
+
+
+class DocxWriter:
+    """One document being written. Content goes in as `w:p`/`w:tbl` elements placed before the body's
+    final `w:sectPr`: python-docx's own add_paragraph scans the body and looks styles up by name on
+    every call, which is quadratic on a page of thousands of items. `inside` holds the ids of the
+    pages this document contains, which `doc:` links point into as bookmarks."""
+
+    def __init__(self, site: Site, assets: Assets, inside: set[str]) -> None:
+        import docx
+
+        self.site, self.assets, self.inside = site, assets, inside
+        self.doc = docx.Document()
+        x.add_styles(self.doc)
+        x.page_setup(self.doc, site.page_size)
+        x.update_fields_on_open(self.doc)
+        x.drop_thumbnail(self.doc)
+        styles = self.doc.styles
+        self.styles = {s.name: s for s in styles}
+        self.sid = {name: style.style_id for name, style in self.styles.items()}
+        self.table_style = next(n for n in x.TABLE_STYLES if n in self.sid)
+        self.part = self.doc.part
+        self.end = self.doc.element.body.sectPr
+        section = self.doc.sections[0]
+        self.text_width = section.page_width - section.left_margin - section.right_margin
+        self.text_height = section.page_height - section.top_margin - section.bottom_margin
+        self.page_id = ""
+        self._bookmarks = 0
+        self.toc_at: Any = None
+        self.outline: list[tuple[int, str, str]] = []  # (level, text, bookmark) of headings 1-3
+
+    def p(self, style: str = "", text: str = "", **run: Any) -> Any:
+        """A new `w:p` at the end of the body, in paragraph style `style` (a name), holding `text`."""
+        paragraph = x.element("w:p")
+        if style:
+            paragraph.style = self.sid[style]
+        if text:
+            paragraph.append(x.run_element(text, **run))
+        self.end.addprevious(paragraph)
+        return paragraph
+
+    # --- Document frame ----------------------------------------------------
+
+    def footer(self, text: str) -> None:
+        footer = self.doc.sections[0].footer.paragraphs[0]._p
+        footer.append(x.run_element(text + " · page "))
+        x.page_number_field(footer)
+
+    def title_page(self) -> None:
+        self.p("Title", self.site.title)
+        self.p("Subtitle", f"Specification · {_commit_label(self.site)}")
+        self.p("", f"{len(self.site.pages)} documents: " + ", ".join(p.title for p in self.site.pages))
+        self.toc(new_page=True)
+
+    def toc(self, new_page: bool = False) -> None:
+        """The TOC's heading and place; filled in by finish(), when every heading is known."""
+        heading = self.p("TOC Heading", "Contents")
+        if new_page:
+            heading.get_or_add_pPr().get_or_add_pageBreakBefore()
+        self.toc_at = self.p()
+
+    def fill_toc(self) -> None:
+        if self.toc_at is None:
+            return
+        entries, after = [], self.toc_at
+        for level, text, name in self.outline:
+            entry = x.element("w:p")
+            entry.style = self.sid[f"toc {level}"]
+            x.hyperlink(entry, self.part, text, anchor=name)
+            after.addnext(entry)
+            entries.append(after := entry)
+        x.toc_field(self.toc_at, entries)
+
+    def finish(self, *, title: str, subject: str, identifier: str, changes: list, keywords: list[str],
+               status: str, comments: str) -> None:
+        self.fill_toc()
+        dated = sorted(((d, c) for c in changes if (d := x.parse_date(c.date)) is not None),
+                       key=lambda pair: pair[0])
+        author = dated[-1][1].author if dated else "gitspec"
+        x.core_properties(
+            self.doc, title=title, author=author or "gitspec", subject=subject,
+            keywords=", ".join(k for k in keywords if k), revision=len({c.commit for c in changes}),
+            version=self.site.commit + ("+dirty" if self.site.dirty else "") if self.site.commit else "",
+            identifier=identifier, comments=comments, status=status,
+            created=dated[0][0] if dated else None, modified=dated[-1][0] if dated else None)
+
+    def bytes(self) -> bytes:
+        return x.stable_bytes(self.doc)
+
+    # --- Pages and sections ------------------------------------------------
+
+    def page(self, page: Page, new_page: bool, toc: bool) -> None:
+        self.page_id = page.id
+        heading = self.heading(page.title, 1, page.id, "")
+        if new_page:
+            heading.get_or_add_pPr().get_or_add_pageBreakBefore()
+        facts = " · ".join(v for v in (page.id, page.kind, page.status, page.source) if v)
+        meta = self.p("", facts + " ", italic=True)
+        self.badges(meta, page.badges)
+        if toc:
+            self.toc()
+        for section in page.sections:
+            self.section(section)
+
+    def section(self, section: Section) -> None:
+        self.heading(section.title, 2, self.page_id, section.anchor)
+        if section.badges or section.change:
+            meta = self.p()
+            self.badges(meta, section.badges)
+            if section.change:
+                c = section.change
+                text = f"Last changed in {c.commit[:7]} by {c.author} on {c.date[:10]}"
+                meta.append(x.run_element(text + (f": {c.summary}" if c.summary else ""), italic=True))
+        for block in section.blocks:
+            self.block(block)
+
+    def heading(self, text: str, level: int, page_id: str, anchor: str) -> Any:
+        level = min(max(level, 1), 9)
+        paragraph = self.p(f"Heading {level}", text)
+        self._bookmarks += 1
+        name = x.bookmark_name(page_id, anchor)
+        x.bookmark(paragraph, name, self._bookmarks)
+        if level <= 3:
+            self.outline.append((level, text, name))
+        return paragraph
+
+    def badges(self, paragraph: Any, badges: tuple[Badge, ...]) -> None:
+        for badge in badges:
+            paragraph.append(x.run_element(f"[{badge.label}] ", bold=True,
+                                           colour=TONE_COLOURS.get(badge.tone, "")))
+
+    # --- Blocks --------------------------------------------------------------
+
+    def block(self, block: Any, depth: int = 0) -> None:
+        if isinstance(block, Paragraph):
+            self.inlines(self.p(), block.inlines)
+        elif isinstance(block, Heading):
+            self.heading(block.text, max(block.level, 3), self.page_id, block.anchor)
+        elif isinstance(block, ListBlock):
+            self.list_block(block, depth)
+        elif isinstance(block, Table):
+            self.table(block.header, block.rows)
+        elif isinstance(block, Code):
+            self.p("Code", block.text.rstrip("\n"))
+        elif isinstance(block, Diagram):
+            self.diagram(block)
+        elif isinstance(block, Swatches):
+            self.swatches(block)
+        elif isinstance(block, Notice):
+            self.p("", block.text, italic=True)
+
+    def list_block(self, block: ListBlock, depth: int) -> None:
+        suffix = "" if depth == 0 else f" {min(depth + 1, 3)}"
+        style = ("List Number" if block.ordered else "List Bullet") + suffix
+        num_id = x.restarted_numbering(self.doc, self.styles[style]) if block.ordered else None
+        for item in block.items:
+            children = list(item)
+            first = children.pop(0) if children and isinstance(children[0], Paragraph) else Paragraph(())
+            paragraph = self.p(style)
+            if num_id is not None:
+                x.set_numbering(paragraph, num_id)
+            self.inlines(paragraph, first.inlines)
+            for child in children:
+                if isinstance(child, Paragraph):
+                    self.inlines(self.p("List Continue" + suffix), child.inlines)
+                elif isinstance(child, ListBlock):
+                    self.list_block(child, depth + 1)
+                else:
+                    self.block(child, depth)
+
+    def table(self, header: tuple[str, ...], rows: tuple | list) -> list[list[Any]]:
+        """A table; returns its body cells (`w:tc`) by row, for callers that shade them."""
+        columns = max([len(header), *(len(r) for r in rows)]) or 1
+        tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.text_width // 635,
+                          self.sid[self.table_style], bool(header))
+        self.end.addprevious(tbl)
+        trs = [tr.tc_lst for tr in tbl.tr_lst]
+        if header:
+            for tc, text in zip(trs[0], header):
+                tc.p_lst[0].append(x.run_element(text, bold=True))
+            trs = trs[1:]
+        for tcs, values in zip(trs, rows):
+            for tc, inlines in zip(tcs, values):
+                self.inlines(tc.p_lst[0], inlines)
+        return trs
+
+    # --- Inlines -------------------------------------------------------------
+
+    def inlines(self, paragraph: Any, inlines: tuple) -> None:
+        for inline in inlines:
+            if isinstance(inline, Text):
+                paragraph.append(x.run_element(
+                    inline.text, bold=inline.style == "strong", italic=inline.style == "em",
+                    style_id=self.sid["Code Char"] if inline.style == "code" else ""))
+            elif isinstance(inline, Link):
+                self.link(paragraph, inline)
+            elif isinstance(inline, Badge):
+                self.badges(paragraph, (inline,))
+
+    def link(self, paragraph: Any, link: Link) -> None:
+        target = link.target
+        if target.startswith(("http://", "https://", "mailto:")):
+            x.hyperlink(paragraph, self.part, link.text, url=target)
+            return
+        if target.startswith("doc:"):
+            page_id, _, anchor = target[4:].partition("#")
+            if page_id in self.inside:
+                x.hyperlink(paragraph, self.part, link.text, anchor=x.bookmark_name(page_id, anchor))
+                return
+            if self.site.page(page_id) is not None:  # a sibling file in the same output folder
+                x.hyperlink(paragraph, self.part, link.text, url=f"{quote(page_id)}.docx")
+                return
+        paragraph.append(x.run_element(link.text))
+
+    # --- Pictures and colours -------------------------------------------------
+
+    def diagram(self, diagram: Diagram) -> None:
+        image = self.assets.diagram(diagram)
+        problem = image.note
+        if image.png:
+            try:
+                self.picture(image.png)
+                if diagram.title:
+                    self.p("Caption", diagram.title)
+                return
+            except Exception as error:  # python-docx raises several types for an unreadable image
+                problem = f"The diagram image could not be read ({type(error).__name__})."
+        if diagram.title:
+            self.p("Caption", diagram.title)
+        self.p("Code", diagram.source.rstrip("\n"))
+        self.p("", problem or "No image of this diagram is available.", italic=True)
+
+    def picture(self, png: bytes) -> None:
+        """The PNG in its own paragraph, at its own size but never wider than the text or taller than
+        most of the page."""
+        from docx.image.image import Image
+
+        image = Image.from_blob(png)
+        scale = min(1.0, self.text_width / image.width, 0.8 * self.text_height / image.height)
+        inline = self.part.new_pic_inline(io.BytesIO(png), int(image.width * scale),
+                                          int(image.height * scale))
+        run = x.element("w:r")
+        drawing = x.element("w:drawing")
+        drawing.append(inline)
+        run.append(drawing)
+        self.p().append(run)
+
+    def swatches(self, block: Swatches) -> None:
+        if block.title:
+            self.p("", block.title, bold=True)
+        rows = [[(), (Text(s.name),), (Text(s.hex, "code"),), (Text(s.note),)] for s in block.swatches]
+        cells = self.table(("Colour", "Name", "Hex", "Note"), rows)
+        for tcs, swatch in zip(cells, block.swatches):
+            fill = x.hex_colour(swatch.hex)
+            if fill:
+                x.shade(tcs[0], fill)
+        if not block.contrast:
+            return
+        self.p("", "Contrast", bold=True)
+        rows = [[(Text(c.foreground, "code"),), (Text(c.background, "code"),), (), (Text(f"{c.ratio:.2f}:1"),),
+                 (Text(f"{c.minimum:g}:1"),), (Badge("pass", OK) if c.passes else Badge("fail", BAD),)]
+                for c in block.contrast]
+        cells = self.table(("Foreground", "Background", "Sample", "Ratio", "Minimum", "Result"), rows)
+        for tcs, pair in zip(cells, block.contrast):
+            background, foreground = x.hex_colour(pair.background), x.hex_colour(pair.foreground)
+            if background and foreground:
+                x.shade(tcs[2], background)
+                tcs[2].p_lst[0].append(x.run_element("Sample Aa", colour=foreground))

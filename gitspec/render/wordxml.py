@@ -1,0 +1,330 @@
+"""WordprocessingML that python-docx has no API for: styles we add, hyperlinks, bookmarks, the TOC
+field, cell shading, restarting numbered lists, core properties, and byte-stable .docx files.
+
+Operates on python-docx objects handed in; imports python-docx only inside functions.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+from typing import Any
+
+MONOSPACE = "Consolas"  # Word's monospace; LibreOffice substitutes its own
+TABLE_STYLES = ("Light Grid Accent 1", "Table Grid")
+PAGE_SIZES_MM = {"A4": (210, 297, 25), "LETTER": (215.9, 279.4, 25.4)}  # width, height, margin
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+# Schema order matters to Word: these are the siblings that must follow what we insert.
+_AFTER_PPR_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                  "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                  "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                  "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                  "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                  "w:pPrChange")
+_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
+                        "w:rsids", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+                        "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+                        "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
+                        "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+
+
+def clean(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold (lxml refuses them)."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def hex_colour(value: str) -> str | None:
+    """"#1a2B3c" or "#abc" as "1A2B3C"; None for anything else."""
+    match = _HEX.fullmatch(value.strip())
+    if not match:
+        return None
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return digits.upper()
+
+
+def element(tag: str, **attributes: str) -> Any:
+    """A new element (`w:p`, ...) of python-docx's element classes; attribute names without "w:"."""
+    make = _MAKE[0] if _MAKE else _make_factory()
+    return make(_clark(tag), {_clark(k if ":" in k else f"w:{k}"): v for k, v in attributes.items()})
+
+
+_MAKE: list = []
+
+
+def _make_factory() -> Any:
+    # python-docx's own parser, so new elements get its element classes (CT_P, CT_Tbl, ...).
+    from docx.oxml.ns import nsmap
+    from docx.oxml.parser import oxml_parser
+
+    namespaces = {"w": nsmap["w"]}
+    _MAKE.append(lambda tag, attributes: oxml_parser.makeelement(tag, attrib=attributes, nsmap=namespaces))
+    return _MAKE[0]
+
+
+@functools.lru_cache(maxsize=None)
+def _clark(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+# --- Document set-up -----------------------------------------------------------
+
+
+def add_styles(document: Any) -> None:
+    """The styles gitspec uses that the default template lacks: Code (paragraph), Code Char and
+    Hyperlink (character), toc 1-3 (the TOC's entries)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt, RGBColor
+
+    styles = document.styles
+    code = styles.add_style("Code", WD_STYLE_TYPE.PARAGRAPH)
+    code.base_style, code.quick_style = styles["Normal"], True
+    code.font.name, code.font.size = MONOSPACE, Pt(9)
+    code.paragraph_format.space_before, code.paragraph_format.space_after = Pt(2), Pt(6)
+    code.paragraph_format.keep_together = True
+    code.element.get_or_add_pPr().insert_element_before(
+        element("w:shd", val="clear", color="auto", fill="F3F3F3"), *_AFTER_PPR_SHD)
+    code_char = styles.add_style("Code Char", WD_STYLE_TYPE.CHARACTER)
+    code_char.font.name, code_char.font.size = MONOSPACE, Pt(9)
+    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
+    link.font.color.rgb, link.font.underline = RGBColor(0x05, 0x63, 0xC1), True
+    for mono in (code, code_char):
+        mono.element.rPr.get_or_add_rFonts().set(_qn("w:cs"), MONOSPACE)
+    for level in (1, 2, 3):  # Word's built-in "toc N" styles, which the default template lacks
+        toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH, builtin=True)
+        toc.base_style, toc.priority = styles["Normal"], 39
+        toc.paragraph_format.left_indent = Pt(11 * (level - 1))
+        toc.paragraph_format.space_after = Pt(3)
+
+
+def page_setup(document: Any, page_size: str) -> None:
+    """Page size and margins: "A4" (210 × 297 mm) or "Letter" (8.5 × 11 in); unknown means A4."""
+    from docx.shared import Mm
+
+    width, height, margin = PAGE_SIZES_MM.get(page_size.upper(), PAGE_SIZES_MM["A4"])
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(width), Mm(height)
+        section.left_margin = section.right_margin = Mm(margin)
+        section.top_margin = section.bottom_margin = Mm(margin)
+
+
+def drop_thumbnail(document: Any) -> None:
+    """Remove the template's preview image, which shows somebody else's page in file browsers."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rels = document.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del rels[rid]
+
+
+def update_fields_on_open(document: Any) -> None:
+    """Ask Word to fill the TOC (and page numbers) when the file is opened."""
+    settings = document.settings.element
+    if settings.find(_qn("w:updateFields")) is None:
+        settings.insert_element_before(element("w:updateFields", val="true"), *_AFTER_UPDATE_FIELDS)
+
+
+def core_properties(document: Any, *, title: str, author: str, subject: str, keywords: str,
+                    revision: int, version: str, identifier: str, comments: str, status: str,
+                    created: datetime | None, modified: datetime | None) -> None:
+    """Core properties. Dates are stored in UTC; None removes both, so the template's own 2013 stamp
+    never appears and the bytes never depend on the clock."""
+    props = document.core_properties
+    props.title, props.author, props.last_modified_by = clean(title), clean(author), clean(author)
+    props.subject, props.keywords, props.comments = clean(subject), clean(keywords), clean(comments)
+    props.revision, props.version, props.identifier = max(int(revision), 1), version, clean(identifier)
+    props.content_status, props.category = clean(status), clean(subject)
+    if created is not None and modified is not None:
+        props.created = created.astimezone(timezone.utc).replace(tzinfo=None)
+        props.modified = modified.astimezone(timezone.utc).replace(tzinfo=None)
+    else:
+        core = document.part.package.core_properties._element  # no public way to drop a date
+        for child in list(core):
+            if child.tag.endswith("}created") or child.tag.endswith("}modified"):
+                core.remove(child)
+
+
+def parse_date(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def stable_bytes(document: Any) -> bytes:
+    """The saved .docx with every zip entry dated 1980-01-01, so equal trees give equal bytes."""
+    raw = io.BytesIO()
+    document.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, ZIP_DATE)
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            target.writestr(entry, source.read(info))
+    return out.getvalue()
+
+
+# --- Inline XML (on `w:p` elements: python-docx's Paragraph objects cost too much per call) ---------
+
+
+def run_element(text: str, *, style_id: str = "", bold: bool = False, italic: bool = False,
+                colour: str = "") -> Any:
+    """A `w:r` holding `text` (line breaks become `w:br`, tabs `w:tab`)."""
+    run = element("w:r")
+    if style_id or bold or italic or colour:
+        props = element("w:rPr")
+        if style_id:
+            props.append(element("w:rStyle", val=style_id))
+        if bold:
+            props.append(element("w:b"))
+        if italic:
+            props.append(element("w:i"))
+        if colour:
+            props.append(element("w:color", val=colour))
+        run.append(props)
+    for n, line in enumerate(clean(text).split("\n")):
+        if n:
+            run.append(element("w:br"))
+        for m, piece in enumerate(line.split("\t")):
+            if m:
+                run.append(element("w:tab"))
+            if piece:
+                t = element("w:t")
+                t.text = piece
+                t.set(_XML_SPACE, "preserve")
+                run.append(t)
+    return run
+
+
+def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "") -> None:
+    """Append to `w:p` a hyperlink: to `url` (an external relationship of `part`) or to bookmark `anchor`."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    link = element("w:hyperlink", history="1")
+    if url:
+        link.set(_qn("r:id"), part.relate_to(url, RT.HYPERLINK, is_external=True))
+    else:
+        link.set(_qn("w:anchor"), anchor)
+    link.append(run_element(text, style_id="Hyperlink"))
+    p.append(link)
+
+
+def bookmark_name(page_id: str, anchor: str = "") -> str:
+    """A Word bookmark name (a letter, then at most 39 letters, digits or "_") for a page anchor."""
+    return "g" + hashlib.sha256(f"{page_id}#{anchor}".encode("utf-8")).hexdigest()[:24]
+
+
+def bookmark(p: Any, name: str, number: int) -> None:
+    """Wrap the content of `w:p` in bookmark `name` (`number` is unique in the document)."""
+    start = element("w:bookmarkStart", id=str(number), name=name)
+    props = p.pPr
+    if props is not None:
+        props.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(element("w:bookmarkEnd", id=str(number)))
+
+
+def toc_field(first: Any, entries: list[Any], levels: str = "1-3") -> None:
+    """A TOC field over heading levels `levels`, starting in `w:p` `first` and spanning the already
+    placed entry paragraphs after it. The entries (linked titles, no page numbers) are what viewers
+    that never update fields show; Word rebuilds them, with page numbers, on opening or on request."""
+    note = run_element("Right-click and choose Update Field to add page numbers.", italic=True)
+    last = entries[-1] if entries else first
+    _field(first, f' TOC \\o "{levels}" \\h \\z \\u ', note, dirty=True, end_in=last)
+
+
+def page_number_field(p: Any) -> None:
+    _field(p, " PAGE ", run_element("1"))
+
+
+def _field(p: Any, instruction: str, placeholder: Any, dirty: bool = False, end_in: Any = None) -> None:
+    begin = element("w:fldChar", fldCharType="begin")
+    if dirty:
+        begin.set(_qn("w:dirty"), "true")
+    code = element("w:instrText")
+    code.set(_XML_SPACE, "preserve")
+    code.text = instruction
+    for child in (begin, code, element("w:fldChar", fldCharType="separate")):
+        run = element("w:r")
+        run.append(child)
+        p.append(run)
+    p.append(placeholder)
+    end = element("w:r")
+    end.append(element("w:fldChar", fldCharType="end"))
+    (p if end_in is None else end_in).append(end)
+
+
+# --- Tables and lists ----------------------------------------------------------
+
+
+def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: bool) -> Any:
+    """A `w:tbl` of empty cells (one empty `w:p` each) in `style_id`, columns of equal width; a `header`
+    first row repeats on each page and is never split. No first-column emphasis."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    column = max(width_twips // max(columns, 1), 1)
+    cell = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{column}"/></w:tcPr><w:p/></w:tc>' * columns
+    head = '<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>'
+    body = "".join(f"<w:tr>{head if header and n == 0 else ''}{cell}</w:tr>" for n in range(rows))
+    grid = f'<w:gridCol w:w="{column}"/>' * columns
+    look = ('<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+            'w:noHBand="0" w:noVBand="1"/>')
+    return parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{escape_attribute(style_id)}"/>'
+                     f'<w:tblW w:type="auto" w:w="0"/>{look}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+                     f"{body}</w:tbl>")
+
+
+def escape_attribute(value: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(value)[1:-1]
+
+
+def shade(tc: Any, fill: str) -> None:
+    """Fill a `w:tc` with colour `fill` ("RRGGBB")."""
+    tc.get_or_add_tcPr().insert_element_before(
+        element("w:shd", val="clear", color="auto", fill=fill),
+        "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def restarted_numbering(document: Any, style: Any) -> int | None:
+    """A new `w:num` for the numbered-list `style`, starting again at 1; its numId, or None when the
+    style has no numbering. Without it every numbered list in a document continues the last one."""
+    props = style.element.pPr
+    num_pr = props.numPr if props is not None else None
+    if num_pr is None or num_pr.numId is None:
+        return None
+    numbering = document.part.numbering_part.element
+    template = next((n for n in numbering.num_lst if n.numId == num_pr.numId.val), None)
+    if template is None:
+        return None
+    num = numbering.add_num(template.abstractNumId.val)
+    override = element("w:lvlOverride", ilvl=str(num_pr.ilvl.val if num_pr.ilvl is not None else 0))
+    override.append(element("w:startOverride", val="1"))
+    num.append(override)
+    return num.numId
+
+
+def set_numbering(p: Any, num_id: int) -> None:
+    num_pr = p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+_qn = _clark

@@ -1,0 +1,277 @@
+"""The Word renderer: each .docx reopened with python-docx and its XML read as Word would read it."""
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Inches, Mm
+from rendersite import FakeAssets, sample_site
+
+from gitspec.render.model import (
+    OK, WARN, Badge, Change, Code, Diagram, Heading, Link, ListBlock, Page, Paragraph, Section, Site,
+    Table, Text,
+)
+from gitspec.render.renderer import DiagramImage
+from gitspec.render.word import WordRenderer
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def tiny_png(width: int = 400, height: int = 100) -> bytes:
+    """A grey PNG, built by hand so the test needs no imaging library."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+@dataclass
+class PngAssets:
+    """Every diagram drawn as the same PNG, or (png=None) as a note."""
+
+    root: Path
+    png: bytes | None
+    package_assets: Path = Path(".")
+
+    def diagram(self, diagram: Diagram) -> DiagramImage:
+        if self.png is None:
+            return DiagramImage(None, None, "No renderer: install mmdc.")
+        return DiagramImage(b"<svg/>", self.png)
+
+
+def page_doc(site: Site, page_id: str, assets=None) -> tuple[docx.document.Document, bytes]:
+    page = site.page(page_id)
+    files = WordRenderer().page_files(site, page, assets or FakeAssets(Path(".")))
+    assert list(files) == [f"{page_id}.docx"]
+    data = files[f"{page_id}.docx"]
+    return docx.Document(io.BytesIO(data)), data
+
+
+def document_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read("word/document.xml").decode("utf-8")
+
+
+def styled(document) -> list[tuple[str, str]]:
+    return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+def test_headings_use_word_builtin_styles_for_navigation_and_toc():
+    document, _ = page_doc(sample_site(), "PRD-billing")
+    paragraphs = styled(document)
+    assert paragraphs[0] == ("Heading 1", "Billing <em>PRD</em>")  # plain text, never markup
+    assert ("Heading 2", "Goals") in paragraphs
+    assert ("Heading 2", "Risks <b>bold</b>") in paragraphs
+    assert ("Heading 3", "Details") in paragraphs  # a model Heading inside a section
+    assert document.styles["Heading 1"].builtin and document.styles["Heading 3"].builtin
+
+
+def test_toc_field_follows_the_title_with_a_placeholder():
+    document, data = page_doc(sample_site(), "REQ-billing")
+    xml = document_xml(data)
+    assert 'TOC \\o "1-3" \\h \\z \\u' in xml
+    begin, separate, end = (xml.index(f'w:fldCharType="{kind}"') for kind in ("begin", "separate", "end"))
+    assert begin < xml.index("TOC \\o") < separate < xml.index("Right-click") < end
+    names = [name for name, _ in styled(document)]
+    assert names.index("Heading 1") < names.index("TOC Heading") < names.index("Heading 2")
+    # Filled in for viewers that never update fields: linked entries, Word redoes them with page numbers.
+    entries = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("toc ")]
+    assert entries[:3] == [("toc 1", "Billing requirements"), ("toc 2", "REQ-001 Export invoice batch 1 as CSV"),
+                           ("toc 2", "REQ-002 Export invoice batch 2 as CSV")]
+    assert xml.index("REQ-003 Export") < xml.index('w:fldCharType="end"')
+    settings = document.settings.element.find(f"{W}updateFields")
+    assert settings is not None and settings.get(f"{W}val") == "true"
+
+
+def test_table_has_a_repeating_header_row_and_cell_text():
+    document, _ = page_doc(sample_site(), "TRACE")
+    (table,) = document.tables
+    assert table.style.name == "Light Grid Accent 1"
+    assert [c.text for c in table.rows[0].cells] == ["Requirement", "Source", "Tests"]
+    assert [c.text for c in table.rows[1].cells] == ["REQ-001", "PRD-billing", "[covered] "]
+    assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+    assert all(run.bold for run in table.rows[0].cells[0].paragraphs[0].runs)
+
+
+def test_lists_use_list_styles_and_numbered_lists_restart():
+    site = Site("S", "abc1234", False, "A4", (Page("L", "notes", "Lists", "", "draft", (), (
+        Section("s", "S", "s", (
+            ListBlock(((Paragraph((Text("one"),)),), (Paragraph((Text("two"),)),
+                                                       ListBlock(((Paragraph((Text("two.a"),)),),)))), ),
+            ListBlock(((Paragraph((Text("first"),)),), (Paragraph((Text("second"),)),)), ordered=True),
+            ListBlock(((Paragraph((Text("again"),)),),), ordered=True),
+        )),)),))
+    document, _ = page_doc(site, "L")
+    by_text = {p.text: p for p in document.paragraphs}
+    assert by_text["one"].style.name == by_text["two"].style.name == "List Bullet"
+    assert by_text["two.a"].style.name == "List Bullet 2"
+    assert by_text["first"].style.name == by_text["again"].style.name == "List Number"
+    first_list = by_text["first"]._p.pPr.numPr.numId.val
+    assert by_text["second"]._p.pPr.numPr.numId.val == first_list
+    assert by_text["again"]._p.pPr.numPr.numId.val != first_list  # a new list starts again at 1
+    numbering = document.part.numbering_part.element
+    num = next(n for n in numbering.num_lst if n.numId == first_list)
+    assert num.find(f"{W}lvlOverride/{W}startOverride").get(f"{W}val") == "1"
+
+
+def test_code_is_in_a_monospace_paragraph_style():
+    document, _ = page_doc(sample_site(), "ARCH-overview")
+    code = [p for p in document.paragraphs if p.style.name == "Code"]
+    assert "GET /invoices" in [p.text for p in code]
+    assert document.styles["Code"].font.name == "Consolas"
+    prd, _ = page_doc(sample_site(), "PRD-billing")
+    assert any(p.style.name == "Code" and p.text == 'print("<b>hi</b>")' for p in prd.paragraphs)
+    inline = [r for p in prd.paragraphs for r in p.runs if r.text == "export"]
+    assert inline and inline[0].style.name == "Code Char"
+
+
+def test_diagram_png_is_embedded_and_fitted_to_the_page(tmp_path):
+    png = tiny_png(4000, 500)  # 55 inches wide at 72 dpi: must shrink to the text width
+    document, _ = page_doc(sample_site(), "ARCH-overview", PngAssets(tmp_path, png))
+    assert len(document.inline_shapes) == 2
+    section = document.sections[0]
+    room = section.page_width - section.left_margin - section.right_margin
+    assert all(0 < shape.width <= room for shape in document.inline_shapes)
+    blobs = [rel.target_part.blob for rel in document.part.rels.values() if rel.reltype == RT.IMAGE]
+    assert blobs == [png]  # one image part, shared by both diagrams
+    assert ("Caption", "Context") in styled(document)
+
+
+def test_small_diagram_keeps_its_own_size(tmp_path):
+    document, _ = page_doc(sample_site(), "ARCH-overview", PngAssets(tmp_path, tiny_png(144, 72)))
+    assert document.inline_shapes[0].width == Inches(2)  # 144 px at the default 72 dpi
+
+
+def test_missing_diagram_image_shows_source_and_an_italic_note(tmp_path):
+    document, _ = page_doc(sample_site(), "ARCH-overview", PngAssets(tmp_path, None))
+    assert len(document.inline_shapes) == 0
+    assert any(p.style.name == "Code" and p.text.startswith("graph TD") for p in document.paragraphs)
+    notes = [p for p in document.paragraphs if p.text == "No renderer: install mmdc."]
+    assert len(notes) == 2 and all(r.italic for r in notes[0].runs)
+
+
+def test_unreadable_png_falls_back_to_the_source(tmp_path):
+    document, _ = page_doc(sample_site(), "ARCH-overview", PngAssets(tmp_path, b"\x89PNG\r\n\x1a\nbroken"))
+    assert len(document.inline_shapes) == 0
+    assert any("could not be read" in p.text for p in document.paragraphs)
+
+
+def test_links_external_internal_sibling_and_unknown():
+    prd, _ = page_doc(sample_site(), "PRD-billing")
+    targets = {rel.target_ref for rel in prd.part.rels.values() if rel.reltype == RT.HYPERLINK}
+    assert "https://example.com/docs" in targets
+    assert "REQ-billing.docx" in targets  # another page: its sibling file
+    assert not any("javascript" in t or t.startswith("data:") for t in targets)
+    anchors = {h.get(f"{W}anchor") for h in prd.element.body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")}
+    bookmarks = {b.get(f"{W}name") for b in prd.element.body.iter(f"{W}bookmarkStart")}
+    assert anchors and anchors <= bookmarks  # "#goals" inside this page is a live jump
+    unknown = [p for p in prd.paragraphs if "unknown" in p.text][0]
+    assert not unknown._p.findall(f"{W}hyperlink/{W}r/{W}t[.='unknown']")
+
+
+def test_badges_are_bold_bracketed_text():
+    document, _ = page_doc(sample_site(), "REQ-billing")
+    badge_runs = [r for p in document.paragraphs for r in p.runs if r.text.startswith("[")]
+    assert "[stale] " in [r.text for r in badge_runs] and all(r.bold for r in badge_runs)
+
+
+def test_swatches_are_shaded_cells_with_the_contrast_table():
+    document, _ = page_doc(sample_site(), "DESIGN-brand")
+    swatches, contrast = document.tables
+    fills = [(c._tc.tcPr.find(f"{W}shd").get(f"{W}fill") if c._tc.tcPr.find(f"{W}shd") is not None else None)
+             for c in swatches.column_cells(0)[1:]]
+    assert fills == ["0969DA", "1F2328", None]  # the planted CSS is never used as a colour
+    assert [c.text for c in contrast.rows[1].cells][3:] == ["15.80:1", "4.5:1", "[pass] "]
+
+
+def test_core_properties_come_from_the_page_and_its_history():
+    site = sample_site()
+    document, _ = page_doc(site, "REQ-billing")
+    props = document.core_properties
+    assert props.title == "Billing requirements"
+    assert props.author == "Ada Tester" and props.subject == "requirements"
+    assert "REQ-billing" in props.keywords and "approved" in props.keywords
+    assert props.revision == 3  # three distinct commits last changed its sections
+    assert props.version == "abc1234" and props.identifier == "REQ-billing"
+    assert props.created.isoformat().startswith("2026-01-02") and props.modified.day == 4
+
+
+def test_page_without_history_has_no_invented_dates():
+    document, data = page_doc(sample_site(), "TRACE")
+    assert document.core_properties.author == "gitspec"
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        core = package.read("docProps/core.xml").decode()
+        assert "2013" not in core and "created" not in core
+        assert "docProps/thumbnail.jpeg" not in package.namelist()
+
+
+@pytest.mark.parametrize("size, width, height", [("A4", Mm(210), Mm(297)), ("Letter", Inches(8.5), Inches(11))])
+def test_page_size_follows_the_site(size, width, height):
+    document, _ = page_doc(sample_site(page_size=size), "TRACE")
+    section = document.sections[0]
+    assert abs(section.page_width - width) < Mm(0.1) and abs(section.page_height - height) < Mm(0.1)
+
+
+def test_same_tree_gives_the_same_bytes():
+    site = sample_site()
+    renderer, assets = WordRenderer(), FakeAssets(Path("."))
+    assert renderer.site_files(site, assets) == renderer.site_files(site, assets)
+    page = site.page("PRD-billing")
+    assert renderer.page_files(site, page, assets) == renderer.page_files(site, page, assets)
+
+
+def test_book_has_a_title_page_toc_and_every_page_in_order():
+    site = sample_site()
+    files = WordRenderer().site_files(site, FakeAssets(Path(".")))
+    assert list(files) == ["book.docx"]
+    book = docx.Document(io.BytesIO(files["book.docx"]))
+    paragraphs = styled(book)
+    assert paragraphs[0] == ("Title", site.title)
+    assert paragraphs[3] == ("TOC Heading", "Contents")
+    titles = [p for p in book.paragraphs if p.style.name == "Heading 1"]
+    assert [p.text for p in titles] == [p.title for p in site.pages]
+    assert all(p.paragraph_format.page_break_before for p in titles)  # the title page and TOC come first
+    assert book.paragraphs[3].paragraph_format.page_break_before
+    anchors = [h.get(f"{W}anchor") for h in book.element.body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
+    bookmarks = {b.get(f"{W}name") for b in book.element.body.iter(f"{W}bookmarkStart")}
+    assert anchors and set(anchors) <= bookmarks  # links between pages jump inside the book
+    assert book.core_properties.title == site.title
+
+
+def test_text_that_xml_cannot_hold_does_not_break_the_file():
+    site = Site("S\x00", "", True, "A4", (Page("P", "notes", "Bad \x01 title", "", "draft", (Badge("x\x0b", WARN),), (
+        Section("s", "S\x1f", "s", (Paragraph((Text("nul \x00 here\tand\nthere"),)),
+                                    Heading(3, "h\x02", "h"), Code("a\x07b"),
+                                    Table(("c\x03",), (((Text("v\x04"), Badge("ok", OK)),),)))),)),))
+    document, _ = page_doc(site, "P")
+    assert document.paragraphs[0].text == "Bad \ufffd title"
+    WordRenderer().site_files(site, FakeAssets(Path(".")))
+
+
+def test_two_thousand_requirement_items_render_in_seconds():
+    blocks = []
+    for n in range(2000):
+        blocks += [Heading(3, f"REQ-{n:04d} Export batch {n}", f"req-{n:04d}"),
+                   Paragraph((Text(f"The system shall export batch {n} "), Link("goals", "doc:P#s"))),
+                   Table(("Field", "Value"), (((Text("priority"),), (Badge("approved", OK),)),))]
+    page = Page("P", "requirements", "Items", "", "approved", (),
+                (Section("s", "S", "s", tuple(blocks), change=Change("c1", "Ann", "2026-01-01")),))
+    site = Site("S", "abc", False, "A4", (page,))
+    start = time.perf_counter()
+    data = WordRenderer().page_files(site, page, FakeAssets(Path(".")))["P.docx"]
+    elapsed = time.perf_counter() - start
+    assert elapsed < 15, f"{elapsed:.1f} s"  # about 1 s here; python-docx's own add_* took 16 s
+    document = docx.Document(io.BytesIO(data))
+    assert len(document.tables) == 2000
+    assert sum(p.style.name == "Heading 3" for p in document.paragraphs) == 2000
