@@ -19,7 +19,8 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "Ada Tester", "GIT_COMMITTER_EMAIL": "ada@example.invalid",
 }
 
-CONFIG = "specs:\n  - specs\noutput: build\npage_size: A4\nexclude: []\nmax_file_size: 1048576\n"
+# formats: [] — most tests are about checking and building; the render tests ask for formats.
+CONFIG = "specs:\n  - specs\noutput: build\npage_size: A4\nexclude: []\nmax_file_size: 1048576\nformats: []\n"
 
 
 class Result:

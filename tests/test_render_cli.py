@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from conftest import CONFIG, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
 
-HTML_ONLY = CONFIG + "formats: [html]\n"
+HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
 PRD = """---
 kind: prd
 id: planted-prd
@@ -127,7 +127,7 @@ def counting_server():
 
 def test_planted_remote_and_local_fetches_are_never_made(repo, counting_server):
     port = counting_server.server_address[1]
-    root = repo({"specs/prd.md": PRD.format(port=port)}, CONFIG + "formats: [html, pdf, docx]\n")
+    root = repo({"specs/prd.md": PRD.format(port=port)}, CONFIG.replace("formats: []", "formats: [html, pdf, docx]"))
     result = run_gitspec(root, "render")
     assert result.code == 0, result
     assert Counting.hits == []

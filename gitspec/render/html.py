@@ -14,7 +14,7 @@ from gitspec.render.htmlblocks import (
     SITE, BlockWriter, badges, defang_json, esc, file_stem, plain_text, section_html, status_badge,
 )
 from gitspec.render.htmlprint import print_book, print_document  # noqa: F401  (for the PDF renderer)
-from gitspec.render.model import Page, Site
+from gitspec.render.model import Heading, Page, Site
 from gitspec.render.renderer import Assets
 
 # 'self' covers the site's own files when opened from file:// in Chromium and Firefox.
@@ -136,16 +136,31 @@ def index_html(site: Site) -> str:
 
 
 def search_entries(site: Site) -> list[dict[str, str]]:
-    """One entry per page and per section: href, page id, anchor, title, text."""
+    """One entry per page, per section and per item heading inside a section (a requirement,
+    a task): href, page id, anchor, title, text."""
     entries: list[dict[str, str]] = []
     for page in site.pages:
         href = f"{file_stem(page.id)}.html"
         entries.append({"h": href, "p": page.id, "a": "", "t": page.title, "x": page.kind})
         for section in page.sections:
-            text = plain_text(section.blocks)[:SEARCH_TEXT_LIMIT]
-            entries.append({"h": f"{href}#{section.anchor}", "p": page.id, "a": section.anchor,
-                            "t": section.title, "x": text})
+            for anchor, title, blocks in _search_parts(section):
+                entries.append({"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": title,
+                                "x": plain_text(blocks)[:SEARCH_TEXT_LIMIT]})
     return entries
+
+
+def _search_parts(section):
+    """The section cut at its headings: (anchor, title, blocks) for the text before the first
+    heading, then for each heading with the blocks up to the next one."""
+    anchor, title, blocks = section.anchor, section.title, []
+    for block in section.blocks:
+        if isinstance(block, Heading):
+            if blocks or anchor == section.anchor:
+                yield anchor, title, tuple(blocks)
+            anchor, title, blocks = block.anchor, block.text, []
+        else:
+            blocks.append(block)
+    yield anchor, title, tuple(blocks)
 
 
 def search_index_js(site: Site) -> str:

@@ -43,17 +43,46 @@ class Facts:
     page_size: str = "A4"
 
 
-def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
+MODEL_VERSION = "1"  # bump when the same inputs should now give a different tree
+
+
+def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "",
+               built: dict[str, Page] | None = None) -> Site:
+    """The site. `built` holds pages from an earlier run by key: a page whose inputs (the
+    document, its stamps, git facts and verdicts, and the ids it can link to) are unchanged
+    is taken from there instead of being built again."""
     ordered = sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id))
     targets = link_targets(ordered)
     badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
-    pages = [_page(doc, facts, targets, badges) for doc in ordered]
+    shared = _hash(MODEL_VERSION, sorted(targets.items()))
+    pages = []
+    for doc in ordered:
+        key = _input_key(doc, facts, shared)
+        page = (built or {}).get(key)
+        pages.append(page if page is not None else replace(_page(doc, facts, targets, badges), key=key))
     matrix = matrix_page(ordered, facts.verdicts, targets)
     if matrix is not None:
-        pages.append(matrix)
+        pages.append(keyed(matrix))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
-    return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size,
-                tuple(keyed(page) for page in pages), kinds)
+    return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds)
+
+
+def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
+    """Everything a document's page is built from, hashed without building it."""
+    content = getattr(doc, "sha", "") or _hash(doc.header, doc.sections)
+    prefix = f"{doc.id}#"
+    states = sorted((a, s.state, s.changed_inputs) for a, s in facts.states.items() if a.startswith(prefix))
+    verdicts = ()
+    if doc.kind == "requirements":
+        ids = {str(i.get("id")) for i in doc.sections.get("items") or () if isinstance(i, dict)}
+        verdicts = sorted((r, v.state) for r, v in facts.verdicts.items() if r in ids)
+    return _hash(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
+                 sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
+                 facts.markdown_titles.get(doc.path))
+
+
+def _hash(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def link_targets(documents: list[SourceDocument]) -> dict[str, str]:
