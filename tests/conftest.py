@@ -231,14 +231,19 @@ NOTES_SCHEMA = """{
 }"""
 
 
+def install_plugin(folder: Path, name: str, files: dict[str, str], module: str | None = None) -> dict:
+    """Install a plugin the way pip would, on PYTHONPATH: its files plus a dist-info whose
+    `gitspec` entry point names `module` (default: `name`). Returns the environment for run_gitspec."""
+    write_files(folder, {
+        **files,
+        f"{name}-1.0.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
+        f"{name}-1.0.dist-info/entry_points.txt": f"[gitspec]\n{name} = {module or name}\n",
+    })
+    return {"PYTHONPATH": str(folder)}
+
+
 @pytest.fixture
 def stage_plugin(tmp_path):
     """Environment for `run_gitspec` that installs the test stages (a real entry point on PYTHONPATH)."""
-    folder = tmp_path / "stageplugin"
-    write_files(folder, {
-        "teststages.py": STAGE_PLUGIN,
-        "notes.schema.json": NOTES_SCHEMA,
-        "teststages-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: teststages\nVersion: 1.0\n",
-        "teststages-1.0.dist-info/entry_points.txt": "[gitspec]\nteststages = teststages\n",
-    })
-    return {"PYTHONPATH": str(folder)}
+    return install_plugin(tmp_path / "stageplugin", "teststages",
+                          {"teststages.py": STAGE_PLUGIN, "notes.schema.json": NOTES_SCHEMA})

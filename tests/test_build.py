@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import GIT_ENV, GITSPEC, run_gitspec
+from conftest import GIT_ENV, GITSPEC, install_plugin, run_gitspec
 
 SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
 
@@ -20,7 +20,7 @@ SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
 @pytest.fixture
 def ws(repo, stage_plugin, tmp_path):
     calls = tmp_path / "calls.log"
-    config = f"specs: [specs]\nplugins:\n  upper: {{calls: {calls}}}\n  echo: {{calls: {calls}}}\n" \
+    config = f"specs: [specs]\nformats: [html]\nplugins:\n  upper: {{calls: {calls}}}\n  echo: {{calls: {calls}}}\n" \
              f"  sleepy: {{calls: {calls}}}\n"
     root = repo({"specs/source.yaml": SOURCE}, config=config)
     return root, stage_plugin, calls
@@ -237,23 +237,21 @@ def test_json_events_and_trace_file(ws, tmp_path):
     assert all(0 <= e["progress"] <= 100 for e in events)
     assert events[-1]["event"] == "complete" and events[-1]["progress"] == 100
     spans = [e for e in json.loads(trace.read_text())["traceEvents"] if e["ph"] == "X"]
-    assert {s["name"] for s in spans} == {"upper", "echo", "sleepy"}
-    assert all(s["args"]["cache"] == "miss" for s in spans)
+    stages = [s for s in spans if s["cat"] == "stage"]
+    assert {s["name"] for s in stages} == {"upper", "echo", "sleepy"}
+    assert all(s["args"]["cache"] == "miss" for s in stages)
+    renders = {s["name"] for s in spans if s["cat"] == "render"}
+    assert {"render html source", "render html derived", "render html site"} <= renders, renders
 
 
 def test_stage_cycle_is_a_configuration_error(ws, tmp_path):
     root, env, calls = ws
-    plugin = tmp_path / "cycle"
-    plugin.mkdir()
-    (plugin / "cyclestages.py").write_text(
+    plugin = install_plugin(tmp_path / "cycle", "cyclestages", {"cyclestages.py": (
         "from gitspec import hookimpl\nfrom gitspec.stage import Output, Stage\n"
         "@hookimpl\ndef gitspec_stages():\n"
         "    return [Stage('a', '1', 'a', 'notes', 'A', ('b#x',), (Output('x', ('b#x',)),), dict),\n"
-        "            Stage('b', '1', 'b', 'notes', 'B', ('a#x',), (Output('x', ('a#x',)),), dict)]\n")
-    (plugin / "cyclestages-1.0.dist-info").mkdir()
-    (plugin / "cyclestages-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: cyclestages\nVersion: 1.0\n")
-    (plugin / "cyclestages-1.0.dist-info" / "entry_points.txt").write_text("[gitspec]\ncyclestages = cyclestages\n")
-    result = _build(root, {"PYTHONPATH": f"{env['PYTHONPATH']}:{plugin}"})
+        "            Stage('b', '1', 'b', 'notes', 'B', ('a#x',), (Output('x', ('a#x',)),), dict)]\n")})
+    result = _build(root, {"PYTHONPATH": f"{env['PYTHONPATH']}:{plugin['PYTHONPATH']}"})
     assert result.code == 2 and "stage cycle: a → b → a" in result.err
 
 
@@ -273,26 +271,22 @@ def test_cache_stats_and_gc(ws):
 
 
 def test_markdown_generated_regions_carry_their_stamp_in_marker_comments(repo, tmp_path):
-    plugin = tmp_path / "mdplugin"
-    plugin.mkdir()
-    (plugin / "mdstages.py").write_text(
-        "from gitspec import hookimpl\nfrom gitspec.kinds import Kind\nfrom gitspec.stage import Output, Stage\n"
-        "from pathlib import Path\n"
-        "@hookimpl\ndef gitspec_kinds():\n    return [Kind('journal', Path(__file__).with_name('journal.schema.json'))]\n"
-        "@hookimpl\ndef gitspec_stages():\n"
-        "    return [Stage('digest', '1', 'journal', 'journal', 'Journal', ('facts#text',),\n"
-        "                  (Output('summary', ('facts#text',)),),\n"
-        "                  lambda inp: {'summary': 'The facts say **' + inp.get('facts#text', '') + '**.\\n'})]\n")
-    (plugin / "journal.schema.json").write_text(
-        '{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://gitspec.dev/schemas/journal.schema.json",'
-        ' "description": "Test kind.", "type": "object", "$ref": "common.schema.json#/$defs/header"}')
-    (plugin / "mdstages-1.0.dist-info").mkdir()
-    (plugin / "mdstages-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: mdstages\nVersion: 1.0\n")
-    (plugin / "mdstages-1.0.dist-info" / "entry_points.txt").write_text("[gitspec]\nmdstages = mdstages\n")
-    env = {"PYTHONPATH": str(plugin)}
+    env = install_plugin(tmp_path / "mdplugin", "mdstages", {
+        "mdstages.py": (
+            "from gitspec import hookimpl\nfrom gitspec.kinds import Kind\nfrom gitspec.stage import Output, Stage\n"
+            "from pathlib import Path\n"
+            "@hookimpl\ndef gitspec_kinds():\n    return [Kind('journal', Path(__file__).with_name('journal.schema.json'))]\n"
+            "@hookimpl\ndef gitspec_stages():\n"
+            "    return [Stage('digest', '1', 'journal', 'journal', 'Journal', ('facts#text',),\n"
+            "                  (Output('summary', ('facts#text',)),),\n"
+            "                  lambda inp: {'summary': 'The facts say **' + inp.get('facts#text', '') + '**.\\n'})]\n"),
+        "journal.schema.json": (
+            '{"$schema": "https://json-schema.org/draft/2020-12/schema", '
+            '"$id": "https://gitspec.dev/schemas/journal.schema.json",'
+            ' "description": "Test kind.", "type": "object", "$ref": "common.schema.json#/$defs/header"}')})
     journal = "---\nkind: journal\nid: journal\n---\n# Journal\n\n## Notes\nWritten by hand.\n"
     root = repo({"specs/facts.yaml": "kind: journal\nid: facts\ntitle: Facts\ntext: calm\n",
-                 "specs/journal.md": journal}, config="specs: [specs]\n")
+                 "specs/journal.md": journal}, config="specs: [specs]\nformats: []\n")
     assert run_gitspec(root, "build", env=env).code == 0
     text = (root / "specs" / "journal.md").read_text()
     assert text.startswith(journal)  # the hand-written part is untouched

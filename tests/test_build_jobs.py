@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from conftest import run_gitspec, write_files
+from conftest import install_plugin, run_gitspec
 
 PLUGIN = '''
 import time
@@ -62,13 +62,8 @@ SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
 
 @pytest.fixture
 def ws(repo, tmp_path):
-    folder = tmp_path / "jobsplugin"
-    write_files(folder, {
-        "jobstages.py": PLUGIN, "notes.schema.json": NOTES_SCHEMA,
-        "jobstages-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: jobstages\nVersion: 1.0\n",
-        "jobstages-1.0.dist-info/entry_points.txt": "[gitspec]\njobstages = jobstages\n",
-    })
-    env = {"PYTHONPATH": str(folder)}
+    env = install_plugin(tmp_path / "jobsplugin", "jobstages",
+                         {"jobstages.py": PLUGIN, "notes.schema.json": NOTES_SCHEMA})
 
     def workspace(wait: float):
         log = tmp_path / "stages.log"

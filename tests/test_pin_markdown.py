@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import run_gitspec, write_files
+from conftest import install_plugin, run_gitspec
 
 PLUGIN = '''
 from pathlib import Path
@@ -47,13 +47,7 @@ def facts(text: str) -> str:
 @pytest.fixture
 def ws(repo, tmp_path):
     """A built workspace whose journal.md holds two generated regions, and the plugin's environment."""
-    folder = tmp_path / "mdplugin"
-    write_files(folder, {
-        "mdpin.py": PLUGIN, "journal.schema.json": SCHEMA,
-        "mdpin-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: mdpin\nVersion: 1.0\n",
-        "mdpin-1.0.dist-info/entry_points.txt": "[gitspec]\nmdpin = mdpin\n",
-    })
-    env = {"PYTHONPATH": str(folder)}
+    env = install_plugin(tmp_path / "mdplugin", "mdpin", {"mdpin.py": PLUGIN, "journal.schema.json": SCHEMA})
     root = repo({"specs/facts.yaml": facts("calm"), "specs/journal.md": JOURNAL}, config=CONFIG)
     built = run_gitspec(root, "build", env=env)
     assert built.code == 0, built
