@@ -29,6 +29,11 @@ Three parts, each timed with ``time.perf_counter`` around ``subprocess.run``:
   for this; it is never a gitspec dependency. At the full size ``dvc repro``
   takes long (about 26 minutes with DVC 3.67 on two CPUs).
 
+Rendering is off in every workspace (``formats: []`` in ``gitspec.yaml``) when
+the gitspec under test renders at the end of ``build`` at all (its ``build``
+has ``--no-render``): these figures are about generation and staleness, as
+DVC's are; rendering has its own costs and its own benchmark.
+
 gitspec runs with bytecode caching on, in a private ``PYTHONPYCACHEPREFIX``
 under the temporary folder (filled by one untimed warm-up build), so that
 missing or stale ``.pyc`` files in the source tree, as under
@@ -118,6 +123,7 @@ NOTES_SCHEMA = """{
 
 
 PYCACHE = {}  # PYTHONPYCACHEPREFIX for gitspec runs, set by main()
+NO_RENDER = []  # the gitspec.yaml line that turns rendering off, when the gitspec under test renders
 
 
 def environment(extra=None):
@@ -184,6 +190,21 @@ def show_stderr(label, codes, stderr):
         print("  ! {} exited {}:\n    {}".format(label, describe_codes(codes), tail.replace("\n", "\n    ")))
 
 
+def renders(gitspec, timeout):
+    """Whether this gitspec renders at the end of ``build`` (then ``formats: []`` turns it off)."""
+    out = run_once([gitspec, "build", "--help"], Path.cwd(), timeout)[2]
+    return "--no-render" in out
+
+
+def without_rendering(workspace):
+    """Set ``formats: []`` in the workspace's gitspec.yaml if this gitspec renders."""
+    if not NO_RENDER:
+        return
+    config = workspace / "gitspec.yaml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines() if not line.startswith("formats:")]
+    config.write_text("\n".join(lines + NO_RENDER) + "\n", encoding="utf-8")
+
+
 def snapshot(folder):
     """(bytes, mtime_ns) of every ``*.yaml`` directly in ``folder``, by name."""
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml"))}
@@ -205,6 +226,7 @@ def bench_shipped(gitspec, root, runs_first, runs_noop, timeout):
     must(["git", "init", "-q"], template, timeout)
     env = gitspec_env()
     must([gitspec, "init"], template, timeout, env)
+    without_rendering(template)
     must([gitspec, "new", "product", DIRECTIVE], template, timeout, env)
     warm = root / "shipped-warm-up"
     shutil.copytree(template, warm, symlinks=True)
@@ -290,6 +312,7 @@ def write_documents(workspace, count, timeout):
     docs.mkdir(parents=True)
     must(["git", "init", "-q"], workspace, timeout)
     (workspace / "gitspec.yaml").write_text(CONFIG, encoding="utf-8")
+    without_rendering(workspace)
     (workspace / ".gitignore").write_text(".gitspec/\n", encoding="utf-8")
     for number in range(1, count + 1):
         doc_id = "doc-{:05d}".format(number)
@@ -417,6 +440,9 @@ def main(argv=None):
         print("dvc: {}".format(dvc))
     root = Path(tempfile.mkdtemp(prefix="gitspec-bench-build-"))
     PYCACHE.update({"PYTHONPYCACHEPREFIX": str(root / "pycache"), "PYTHONDONTWRITEBYTECODE": None})
+    if renders(gitspec, args.timeout):
+        NO_RENDER.append("formats: []  # bench/build.py times generation, not rendering")
+        print("rendering: off (formats: [])")
     try:
         runs = (1, 1, 1) if args.quick else (3, 5, 3)
         rows, notes = bench_shipped(gitspec, root, runs[0], runs[1], args.timeout)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from gitspec.addresses import parse_address, resolve_pointer_value
 from gitspec.errors import EXIT_FINDINGS, GitspecError
@@ -23,6 +23,7 @@ from gitspec.stage import Stage, StageInput
 from gitspec.stamps import EDITED, FRESH, MISSING, PINNED, STALE, SectionState, make_stamp, section_state
 
 GENERATE, KEEP, CONFLICT = "generate", "keep", "conflict"
+_UNKNOWN = object()  # not judged yet
 
 
 @dataclass
@@ -85,37 +86,70 @@ class Builder:
 
     def input_hash(self, address: str) -> str | None:
         if address not in self._hashes:
-            parsed = parse_address(address)
-            document = self.documents.get(parsed.doc) if parsed else None
-            if document is None or not document.has_section(parsed.section):
-                self._hashes[address] = None
-            elif not parsed.pointer:  # a whole section: its hash was recorded when it was parsed
-                self._hashes[address] = document.section_hash(parsed.section)
-            else:
-                self._hashes[address] = value_hash(self.value(address))
+            self._hashes[address] = self._input_hash(address)
         return self._hashes[address]
+
+    def _input_hash(self, address: str) -> str | None:
+        try:
+            section = section_of(address)
+        except GitspecError:
+            return None
+        doc_id, _, name = section.partition("#")
+        document = self.documents.get(doc_id)
+        if document is None or not document.has_section(name):
+            return None
+        if len(section) == len(address):  # a whole section: its hash was recorded when it was parsed
+            return document.section_hash(name)
+        return value_hash(self.value(address))
 
     def has_inputs(self, stage: Stage, changing: set[str] = frozenset()) -> bool:
         """Whether any input from outside the stage exists (or will, in a dry run)."""
+        known = self._known(stage)
+        if known is not _UNKNOWN and (known is not None or not changing):
+            return known is not None
         own = {f"{stage.document}#{o.section}" for o in stage.outputs}
         return any(self.input_hash(a) is not None or section_of(a) in changing
                    for a in stage.inputs if section_of(a) not in own)
 
     def plan(self, stage: Stage, force: set[str], changing: set[str] = frozenset()) -> list[Planned]:
+        known = self._known(stage)
+        states = known if known is not _UNKNOWN and known is not None else self.judge(stage)
+        planned = []
+        for output, state in zip(stage.outputs, states):
+            upstream_changes = bool(changing) and any(section_of(a) in changing for a in output.depends_on)
+            planned.append(Planned(stage, output.section, state,
+                                   _action(state, state.address in force, upstream_changes)))
+        return planned
+
+    def judge(self, stage: Stage) -> tuple[SectionState, ...]:
+        """Each output section's state, from its stamp and its inputs' current hashes."""
         document = self.documents.get(stage.document)
         header = document.header if document else {}
         stamps = header.get("generated") if isinstance(header.get("generated"), dict) else {}
         pinned = header.get("pinned") if isinstance(header.get("pinned"), list) else []
-        planned = []
+        states = []
         for output in stage.outputs:
-            address = f"{stage.document}#{output.section}"
             present = document is not None and document.has_section(output.section)
-            state = section_state(address, document.sections.get(output.section) if present else None, present,
-                                  stamps.get(output.section), output.section in pinned,
-                                  {a: self.input_hash(a) for a in output.depends_on})
-            upstream_changes = bool(changing) and any(section_of(a) in changing for a in output.depends_on)
-            planned.append(Planned(stage, output.section, state, _action(state, address in force, upstream_changes)))
-        return planned
+            states.append(section_state(f"{stage.document}#{output.section}", None, present,
+                                        stamps.get(output.section), output.section in pinned,
+                                        {a: self.input_hash(a) for a in output.depends_on},
+                                        output_hash=document.section_hash(output.section) if present else None))
+        return tuple(states)
+
+    def judge_all(self) -> dict[str, tuple[SectionState, ...] | None]:
+        """Every stage's judged sections, by stage name (None: the stage has nothing to derive from yet)."""
+        return {name: self.judge(stage) if self.has_inputs(stage) else None
+                for name, stage in self.pipeline.stages.items()}
+
+    def _known(self, stage: Stage) -> Any:
+        """The stage's judged sections as cached for exactly these documents and this pipeline, or _UNKNOWN.
+
+        Writing any document drops the cache (see gitspec.opening.Documents).
+        """
+        judged = getattr(self.documents, "judged", None)
+        if judged is None or judged.pipeline is not self.pipeline:
+            return _UNKNOWN
+        return judged.stages.get(stage.name, _UNKNOWN)
 
     # --- running -----------------------------------------------------------
 
@@ -127,6 +161,8 @@ class Builder:
         changing: set[str] = set()
         total = max(1, len(wanted))
         done = 0
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             for level in self.pipeline.order:
                 work = []

@@ -1,17 +1,21 @@
 """Everything a build or status needs, assembled once: documents, pipeline, provider, cache.
 
 Kept apart from the commands so that `build`, `status` and `pin` see one
-pipeline the same way.
+pipeline the same way. Plugins are loaded only when something needs more
+than their cached declarations (see gitspec.declarations).
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from gitspec.checker import CheckResult, check
+from gitspec.declarations import Plugins
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.index import ParseIndex
-from gitspec.opening import LoadedDocument, loaded_documents
+from gitspec.opening import Documents, LoadedDocument
 from gitspec.pipeline import Pipeline
 from gitspec.workspace import Workspace
 
@@ -21,26 +25,62 @@ class BuildContext:
     workspace: Workspace
     index: ParseIndex
     checked: CheckResult
-    documents: dict[str, LoadedDocument]
+    documents: Documents | dict[str, LoadedDocument]
     pipeline: Pipeline
-    manager: Any
+    plugins: Plugins
+
+    @property
+    def manager(self) -> Any:
+        """The plugin manager, loaded on first use."""
+        return self.plugins.manager
 
 
 def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
-    from gitspec.plugins import get_plugin_manager
+    """Refresh the index, then pair its documents with the pipeline and their judgement (cached when it can be)."""
+    from gitspec.judgement import attach
 
     checked = check(workspace, index)
-    manager = get_plugin_manager()
-    stages = [stage for declared in manager.hook.gitspec_stages() for stage in declared or ()]
-    return BuildContext(workspace, index, checked, loaded_documents(index), Pipeline(stages), manager)
+    plugins = Plugins(workspace.store)
+    pipeline = Pipeline(plugins.stages())
+    documents = Documents(index)
+    attach(index, documents, pipeline, plugins.token)
+    return BuildContext(workspace, index, checked, documents, pipeline, plugins)
 
 
 def make_provider(context: BuildContext) -> Any:
     name = context.workspace.config.provider
-    factories: dict[str, Any] = {}
-    for offered in context.manager.hook.gitspec_providers():
-        factories.update(offered or {})
-    if name not in factories:
-        raise GitspecError(f"key 'provider': no provider named '{name}' (installed: {', '.join(sorted(factories))})",
+    installed = context.plugins.provider_names()
+    if name not in installed:
+        raise GitspecError(f"key 'provider': no provider named '{name}' (installed: {', '.join(sorted(installed))})",
                            "gitspec.yaml", exit_code=EXIT_USAGE)
-    return factories[name](dict(context.workspace.config.plugins.get(name) or {}))
+    options = dict(context.workspace.config.plugins.get(name) or {})
+    return DeferredProvider(lambda: context.plugins.provider(name, options))
+
+
+class DeferredProvider:
+    """The configured provider, made on first use: a build that generates nothing never loads plugins.
+
+    Until then its usage is zero; afterwards every attribute is the provider's own.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._provider: Any = None
+        self._lock = threading.Lock()  # stages generate on several threads
+
+    def _real(self) -> Any:
+        with self._lock:
+            if self._provider is None:
+                self._provider = self._make()
+            return self._provider
+
+    @property
+    def usage(self) -> Any:
+        if self._provider is None:
+            from gitspec.providers import Usage
+
+            return Usage()
+        return self._provider.usage
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)

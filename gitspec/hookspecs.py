@@ -74,7 +74,10 @@ def gitspec_check_workspace(workspace):
 def gitspec_stages():
     """Declare the stages this plugin provides.
 
-    Called once per `build` or `status`, before the pipeline is planned.
+    Called once per `build` or `status`, before the pipeline is planned. The
+    declarations are cached in `.gitspec/plan` until an installed plugin or a
+    module changes, so declare from code alone (not from data files or the
+    environment).
     Return a list of `gitspec.stage.Stage` (name, version, output document,
     input addresses, outputs with their dependencies, and a pure `generate`).
     Stages form a DAG from these declarations; a cycle, or two stages writing

@@ -4,6 +4,10 @@ Like git's index: an entry whose (size, mtime, inode) still match is trusted
 without reading the file, except when its mtime is too close to the run that
 recorded it to tell a later edit apart ("racily clean"); then the content is
 hashed again. A corrupt or foreign index is discarded, never trusted.
+
+Stored by column (paths, stat keys, hashes, then each part of the records,
+each part unmarshalled only when first asked for): a no-op check reads stat
+keys alone and builds no per-file object it does not use.
 """
 from __future__ import annotations
 
@@ -11,32 +15,91 @@ import marshal
 import os
 import time
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-
-FORMAT = b"GSIX4"
+FORMAT = b"GSIX5"
 RACY_NS = 1_000_000_000  # coarse file-system clocks: distrust mtimes this close to a scan
 
 
-@dataclass
 class Entry:
-    size: int
-    mtime_ns: int
-    inode: int
-    sha: str
-    record: tuple  # (findings, symbols, info, values) as plain tuples and bytes
+    """One file: its stat key, content hash and record (findings, symbols, info, values).
+
+    An entry read from disk fetches its record from the index's columns only
+    when asked: a no-op check looks at stat keys alone.
+    """
+
+    __slots__ = ("_at", "_record", "_records", "inode", "mtime_ns", "sha", "size")
+
+    def __init__(self, size: int, mtime_ns: int, inode: int, sha: str, record: tuple | None = None,
+                 records: Records | None = None, at: int = 0) -> None:
+        self.size, self.mtime_ns, self.inode, self.sha = size, mtime_ns, inode, sha
+        self._record, self._records, self._at = record, records, at
+
+    @property
+    def record(self) -> tuple:
+        if self._record is None:
+            self._record = tuple(self._records.column(part)[self._at] for part in range(4))
+        return self._record
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Entry) and (self.size, self.mtime_ns, self.inode, self.sha, self.record)
+                == (other.size, other.mtime_ns, other.inode, other.sha, other.record))
+
+    def __repr__(self) -> str:
+        return f"Entry({self.size}, {self.mtime_ns}, {self.inode}, {self.sha!r})"
 
 
-@dataclass
+class Records:
+    """The records' four columns (findings, symbols, info, values), each unmarshalled on first use."""
+
+    __slots__ = ("_columns", "blobs")
+
+    def __init__(self, blobs: tuple[bytes, bytes, bytes, bytes]) -> None:
+        self.blobs = blobs
+        self._columns: list[tuple | None] = [None] * 4
+
+    def column(self, part: int) -> tuple:
+        if self._columns[part] is None:
+            self._columns[part] = marshal.loads(self.blobs[part])
+        return self._columns[part]
+
+    @staticmethod
+    def pack(records: list[tuple]) -> tuple[bytes, bytes, bytes, bytes]:
+        columns = tuple(zip(*records)) or ((), (), (), ())
+        return tuple(marshal.dumps(column) for column in columns)
+
+
 class ParseIndex:
-    path: Path
-    fingerprint: str
-    scan_ns: int = 0
-    config: tuple[bytes, dict] | None = None  # (gitspec.yaml as read, parsed)
-    entries: dict[str, Entry] = field(default_factory=dict)
-    result: tuple[bytes, list] | None = None  # (every file's stat key, findings)
+    """The index of one workspace, for one fingerprint (see gitspec.fingerprint)."""
+
+    def __init__(self, path: Path, fingerprint: str, scan_ns: int = 0,
+                 config: tuple[bytes, dict] | None = None, entries: dict[str, Entry] | None = None,
+                 result: tuple[bytes, list] | None = None, columns: tuple | None = None,
+                 memo: dict[str, Any] | None = None) -> None:
+        self.path, self.fingerprint, self.scan_ns = path, fingerprint, scan_ns
+        self.config = config  # (gitspec.yaml as read, parsed)
+        self.result = result  # (every file's stat key, findings)
+        # As loaded: (paths, stat keys, hashes, Records), until
+        # `entries` is first asked for or replaced.
+        self._columns = columns
+        self._entries = entries if entries is not None or columns is not None else {}
+        self._positions: dict[str, int] | None = None
+        self._content: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self.memo: dict[str, Any] = memo if memo is not None else {}  # derived caches, saved alongside
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        if self._entries is None:
+            rels, stats, shas, records = self._columns
+            self._entries = {rel: Entry(*stats[at], shas[at], None, records, at) for at, rel in enumerate(rels)}
+            self._columns = self._positions = None  # from now on the dict is the truth (and what is saved)
+        return self._entries
+
+    @entries.setter
+    def entries(self, entries: dict[str, Entry]) -> None:
+        self._entries, self._columns, self._positions, self._content = entries, None, None, None
 
     def rebased(self, fingerprint: str) -> ParseIndex:
         """This index for a different fingerprint: nothing cached survives but the config."""
@@ -45,11 +108,43 @@ class ParseIndex:
         return ParseIndex(self.path, fingerprint, config=self.config)
 
     def trusted(self, rel: str, stat: os.stat_result) -> Entry | None:
-        entry = self.entries.get(rel)
-        if (entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns
-                and entry.inode == stat.st_ino and stat.st_mtime_ns < self.scan_ns - RACY_NS):
-            return entry
+        if stat.st_mtime_ns >= self.scan_ns - RACY_NS:
+            return None
+        if self._columns is None:
+            entry = self._entries.get(rel)
+            if (entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns
+                    and entry.inode == stat.st_ino):
+                return entry
+            return None
+        if self._positions is None:
+            self._positions = {rel: at for at, rel in enumerate(self._columns[0])}
+        at = self._positions.get(rel)
+        if at is None:
+            return None
+        size, mtime_ns, inode = self._columns[1][at]
+        if size == stat.st_size and mtime_ns == stat.st_mtime_ns and inode == stat.st_ino:
+            return Entry(size, mtime_ns, inode, self._columns[2][at], None, self._columns[3], at)
         return None
+
+    def parsed(self) -> Iterator[tuple[str, str, tuple | None, bytes | None]]:
+        """(path, content hash, info, values) of every file as the index holds them now, read lazily."""
+        if self._columns is not None:
+            rels, _, shas, records = self._columns
+            return _parsed(rels, shas, records)
+        return ((rel, e.sha, e.record[2], e.record[3]) for rel, e in self._entries.items())
+
+    def content(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Every file's path and content hash, in index order: what the documents were made of."""
+        if self._columns is not None:
+            return self._columns[0], self._columns[2]
+        if self._content is None:
+            entries = self.entries
+            self._content = (tuple(entries), tuple(entry.sha for entry in entries.values()))
+        return self._content
+
+
+def _parsed(rels: tuple, shas: tuple, records: Records) -> Iterator[tuple]:
+    yield from zip(rels, shas, records.column(2), records.column(3))
 
 
 def load_index(store: Path) -> ParseIndex:
@@ -61,24 +156,35 @@ def load_index(store: Path) -> ParseIndex:
     except OSError:
         return empty
     header = len(FORMAT) + 4
-    if blob[:len(FORMAT)] != FORMAT or zlib.crc32(blob[header:]).to_bytes(4, "big") != blob[len(FORMAT):header]:
+    payload = memoryview(blob)[header:]  # no copy of a file that may be megabytes
+    if blob[:len(FORMAT)] != FORMAT or zlib.crc32(payload).to_bytes(4, "big") != blob[len(FORMAT):header]:
         return empty
     try:
-        saved_fingerprint, scan_ns, config, entries, result = marshal.loads(blob[header:])
-        parsed = {rel: Entry(*values) for rel, values in entries.items()}
+        fingerprint, scan_ns, config, rels, stats, shas, blobs, result, memo = marshal.loads(payload)
+        if not (len(rels) == len(stats) == len(shas) and len(blobs) == 4
+                and all(isinstance(part, bytes) for part in blobs) and isinstance(memo, dict)):
+            return empty
     except (ValueError, EOFError, TypeError):
         return empty
-    return ParseIndex(path, saved_fingerprint, scan_ns, config, parsed, result)
+    return ParseIndex(path, fingerprint, scan_ns, config, None, result, (rels, stats, shas, Records(blobs)), memo)
 
 
 def save_index(index: ParseIndex, scan_ns: int) -> None:
     from gitspec.atomic import write_atomic
     from gitspec.store import ensure_store
 
-    entries = {rel: (e.size, e.mtime_ns, e.inode, e.sha, e.record) for rel, e in index.entries.items()}
-    payload = marshal.dumps((index.fingerprint, scan_ns, index.config, entries, index.result))
+    rels, shas = index.content()  # the very tuples memo keys hold: marshal stores them once
+    if index._columns is not None:
+        stats, blobs = index._columns[1], index._columns[3].blobs
+    else:
+        entries = index.entries
+        stats = tuple((e.size, e.mtime_ns, e.inode) for e in entries.values())
+        blobs = Records.pack([e.record for e in entries.values()])
+    payload = marshal.dumps((index.fingerprint, scan_ns, index.config, rels, stats, shas, blobs, index.result,
+                             index.memo))
     ensure_store(index.path.parent)
     write_atomic(index.path, FORMAT + zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False)
+    index.scan_ns = scan_ns
 
 
 def now_ns() -> int:

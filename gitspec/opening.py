@@ -5,6 +5,9 @@ Shared by check, status and build so that each sees the same documents the same 
 from __future__ import annotations
 
 import marshal
+import threading
+from collections.abc import Iterable, Iterator, MutableMapping
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +36,22 @@ class LoadedDocument:
     meanwhile; `hashes` are the sections' hashes recorded at parse time.
     """
 
+    __slots__ = ("_blob", "_hashes", "_header", "_names", "_sections", "id", "kind", "path", "sha")
+
     def __init__(self, id: str, kind: str, path: str, header: dict[str, Any] | None = None,
                  sections: dict[str, Any] | None = None, sha: str = "", blob: bytes | None = None,
                  hashes: dict[str, str] | None = None) -> None:
         self.id, self.kind, self.path, self.sha = id, kind, path, sha
-        self._header, self._sections, self._blob, self._hashes = header, sections, blob, hashes
+        self._header, self._sections, self._blob = header, sections, blob
+        self._names, self._hashes = (tuple(hashes), tuple(hashes.values())) if hashes is not None else (None, None)
+
+    @classmethod
+    def from_index(cls, rel: str, sha: str, info: tuple, values: bytes) -> LoadedDocument:
+        """From a parse-index record: `info` is (id, kind, path, sections, lines, hashes)."""
+        document = cls(info[0], info[1], rel, sha=sha, blob=values)
+        if len(info) > 5:
+            document._names, document._hashes = info[3], info[5]
+        return document
 
     def _unpack(self) -> None:
         self._header, self._sections = marshal.loads(self._blob) if self._blob else ({}, {})
@@ -55,11 +69,11 @@ class LoadedDocument:
         return self._sections
 
     def has_section(self, name: str) -> bool:
-        return name in self._hashes if self._hashes is not None else name in self.sections
+        return name in self._names if self._names is not None else name in self.sections
 
     def section_hash(self, name: str) -> str | None:
-        if self._hashes is not None:
-            return self._hashes.get(name)
+        if self._names is not None:
+            return self._hashes[self._names.index(name)] if name in self._names else None
         from gitspec.hashing import value_hash
 
         return value_hash(self.sections[name]) if name in self.sections else None
@@ -67,11 +81,66 @@ class LoadedDocument:
 
 def loaded_documents(index: ParseIndex) -> dict[str, LoadedDocument]:
     """Every document that parsed, by id, from a refreshed index (first file wins on duplicates)."""
+    return _documents(index.parsed())
+
+
+def _documents(rows: Iterable[tuple]) -> dict[str, LoadedDocument]:
     documents: dict[str, LoadedDocument] = {}
-    for rel, entry in sorted(index.entries.items()):
-        _, _, info, values = entry.record
+    for rel, sha, info, values in sorted(rows, key=itemgetter(0)):
         if info is None or values is None or info[0] in documents:
             continue
-        hashes = dict(zip(info[3], info[5])) if len(info) > 5 else None
-        documents[info[0]] = LoadedDocument(info[0], info[1], rel, sha=entry.sha, blob=values, hashes=hashes)
+        documents[info[0]] = LoadedDocument.from_index(rel, sha, info, values)
     return documents
+
+
+class Documents(MutableMapping):
+    """`loaded_documents(index)` as the index is now, unpacked only when first asked for.
+
+    `judged` may hold what was concluded from exactly these documents (see
+    gitspec.judgement); putting or removing any document drops it.
+    """
+
+    def __init__(self, index: ParseIndex) -> None:
+        self._rows: Iterable[tuple] | None = index.parsed()
+        self._documents: dict[str, LoadedDocument] = {}
+        self._lock = threading.Lock()  # stages first read their inputs on several threads at once
+        self.judged: Any = None
+
+    def _all(self) -> dict[str, LoadedDocument]:
+        if self._rows is not None:
+            with self._lock:
+                if self._rows is not None:
+                    self._documents, self._rows = _documents(self._rows), None
+        return self._documents
+
+    def __getitem__(self, doc_id: str) -> LoadedDocument:
+        return self._all()[doc_id]
+
+    def get(self, doc_id: str, default: Any = None) -> Any:
+        return self._all().get(doc_id, default)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self) -> Any:
+        return self._all().keys()
+
+    def values(self) -> Any:
+        return self._all().values()
+
+    def items(self) -> Any:
+        return self._all().items()
+
+    def __setitem__(self, doc_id: str, document: LoadedDocument) -> None:
+        self._all()[doc_id] = document
+        self.judged = None
+
+    def __delitem__(self, doc_id: str) -> None:
+        del self._all()[doc_id]
+        self.judged = None

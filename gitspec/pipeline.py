@@ -5,17 +5,34 @@ is a configuration error that names them.
 """
 from __future__ import annotations
 
-from gitspec.addresses import parse_address
+import re
+from functools import lru_cache
+
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.stage import Stage
 
+# gitspec.addresses.ADDRESS with the section as one group: one match, no Address object.
+_SECTION = re.compile(r"([a-z0-9][a-z0-9-]*#[A-Za-z0-9_-]+)(?:/.*)?$")
+_SECTION_LINES = re.compile(r"^([a-z0-9][a-z0-9-]*#[A-Za-z0-9_-]+)(?:/.*)?$", re.MULTILINE)
 
+
+@lru_cache(maxsize=65536)  # planning asks for the same few thousand addresses again and again
 def section_of(address: str) -> str:
     """`doc#section/pointer` -> `doc#section`."""
-    parsed = parse_address(address)
-    if parsed is None:
+    match = _SECTION.match(address)
+    if match is None:
         raise GitspecError(f"'{address}' is not an address (DOC-ID#SECTION[/pointer])", exit_code=EXIT_USAGE)
-    return f"{parsed.doc}#{parsed.section}"
+    return match[1]
+
+
+def sections_of(addresses: tuple[str, ...]) -> list[str]:
+    """`section_of` of each address, in one regex pass over them all (a stage may read thousands)."""
+    joined = "\n".join(addresses)
+    if joined.count("\n") == len(addresses) - 1:  # one line each: a bad address leaves its line unmatched
+        found = _SECTION_LINES.findall(joined)
+        if len(found) == len(addresses):
+            return found
+    return [section_of(address) for address in addresses]  # raises, naming the bad one
 
 
 class Pipeline:
@@ -26,6 +43,7 @@ class Pipeline:
             if stage.name in self.stages:
                 raise GitspecError(f"two stages are named '{stage.name}'", exit_code=EXIT_USAGE)
             self.stages[stage.name] = stage
+            inputs = set(stage.inputs)
             for output in stage.outputs:
                 address = f"{stage.document}#{output.section}"
                 if address in self.producer:
@@ -33,7 +51,7 @@ class Pipeline:
                                        f"{address}", exit_code=EXIT_USAGE)
                 self.producer[address] = stage
                 for dependency in output.depends_on:
-                    if dependency not in stage.inputs:
+                    if dependency not in inputs:
                         raise GitspecError(f"stage '{stage.name}': output {address} depends on {dependency}, "
                                            "which is not one of its inputs", exit_code=EXIT_USAGE)
         self.upstream = {name: self._upstream(stage) for name, stage in self.stages.items()}
@@ -41,8 +59,8 @@ class Pipeline:
 
     def _upstream(self, stage: Stage) -> set[str]:
         found = set()
-        for address in stage.inputs:
-            producer = self.producer.get(section_of(address))
+        for section in sections_of(stage.inputs):
+            producer = self.producer.get(section)
             if producer is not None and producer.name != stage.name:
                 found.add(producer.name)
         return found

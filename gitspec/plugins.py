@@ -17,6 +17,7 @@ BUILTIN_PLUGINS = {
     "builtin-structure": "gitspec.builtin.structure",
     "builtin-stamps": "gitspec.builtin.stamps",
     "builtin-stages": "gitspec.builtin.stages",
+    "builtin-renderers": "gitspec.builtin.renderers",
 }
 
 

@@ -44,8 +44,12 @@ def make_stamp(stage: str, version: str, provider: str, model: str | None, input
 
 
 def section_state(address: str, value: Any, present: bool, stamp: dict | None, pinned: bool,
-                  input_hashes: dict[str, str | None]) -> SectionState:
-    """Judge one generated section from its stamp and its inputs' current hashes."""
+                  input_hashes: dict[str, str | None], output_hash: str | None = None) -> SectionState:
+    """Judge one generated section from its stamp and its inputs' current hashes.
+
+    `output_hash`, when known (the parse index records every section's hash),
+    stands for `value_hash(value)`.
+    """
     if not present:
         return SectionState(address, MISSING)
     if not isinstance(stamp, dict):
@@ -53,6 +57,6 @@ def section_state(address: str, value: Any, present: bool, stamp: dict | None, p
     recorded = stamp.get("inputs") if isinstance(stamp.get("inputs"), dict) else {}
     changed = tuple(sorted(a for a in set(recorded) | set(input_hashes)
                            if recorded.get(a) != input_hashes.get(a)))
-    if stamp.get("output") != value_hash(value):
+    if stamp.get("output") != (output_hash if output_hash is not None else value_hash(value)):
         return SectionState(address, PINNED if pinned else EDITED, changed)
     return SectionState(address, STALE if changed else FRESH, changed)

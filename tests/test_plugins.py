@@ -5,7 +5,7 @@ import inspect
 import re
 import tomllib
 
-from conftest import REPO, requirement, requirements_doc, run_gitspec
+from conftest import CONFIG, REPO, requirement, requirements_doc, run_gitspec, write_files
 from gitspec import hookspecs
 from gitspec.plugins import BUILTIN_PLUGINS, get_plugin_manager
 
@@ -42,6 +42,7 @@ def test_builtins_are_registered_through_the_entry_point_group():
 def test_trace_hooks_prints_every_call(repo):
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
     check = run_gitspec(ws, "check", "--no-cache", env={"GITSPEC_TRACE_HOOKS": "1"})
+    write_files(ws, {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html]")})
     build = run_gitspec(ws, "build", env={"GITSPEC_TRACE_HOOKS": "1"})
     assert check.code == 0 and build.code == 0, build
     for hook in HOOKS:

@@ -1,0 +1,167 @@
+"""The plugins' stages and providers, from `.gitspec/plan` while it holds, else from the plugins.
+
+Loading every plugin (an entry-point scan, then imports) costs more than a
+no-op `status` itself, yet a stage's declaration changes only when code does.
+After a full load the declarations are saved with the stat key of every
+module then imported and of every folder on `sys.path` (installing or removing
+a plugin changes one); a later run trusts them only while all still match.
+A stage read back from the cache loads the plugins on its first `generate`,
+and its declaration must then match the cached one. So `gitspec_stages` must
+declare from code alone, never from data files or the environment.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import gitspec
+from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.stage import Output, Stage, StageInput
+
+FORMAT = b"GSPL1"
+RACY_NS = 1_000_000_000  # a file this recent may still be changing: do not vouch for it yet
+TRACE = "GITSPEC_TRACE_HOOKS"  # tracing shows every hook call, so it always loads the plugins
+
+
+class Plugins:
+    """What the installed plugins declare, loading them only when the cache cannot answer."""
+
+    def __init__(self, store: Path | None = None) -> None:
+        self._path = store / "plan" if store is not None else None
+        self._cached = read_plan(self._path) if self._path is not None and not os.environ.get(TRACE) else None
+        self._manager: Any = None
+        self._loaded: tuple[list[Stage], dict[str, Callable]] | None = None
+        self._token = ""
+        self._lock = threading.RLock()  # stages generate on several threads
+
+    @property
+    def manager(self) -> Any:
+        with self._lock:
+            if self._manager is None:
+                from gitspec.plugins import get_plugin_manager
+
+                self._manager = get_plugin_manager()
+            return self._manager
+
+    def stages(self) -> list[Stage]:
+        if self._cached is None:
+            return list(self._load()[0])
+        return [_stage(declaration, partial(self._generate, declaration[0])) for declaration in self._cached[0]]
+
+    def provider_names(self) -> list[str]:
+        return list(self._cached[1]) if self._cached is not None else sorted(self._load()[1])
+
+    @property
+    def token(self) -> str:
+        """Names the stage declarations: equal tokens, equal declarations."""
+        if self._cached is not None:
+            return self._cached[2]
+        self._load()
+        return self._token
+
+    def provider(self, name: str, options: dict) -> Any:
+        return self._load()[1][name](options)
+
+    def _load(self) -> tuple[list[Stage], dict[str, Callable]]:
+        with self._lock:
+            if self._loaded is None:
+                hook = self.manager.hook
+                stages = [stage for declared in hook.gitspec_stages() for stage in declared or ()]
+                factories: dict[str, Callable] = {}
+                for offered in hook.gitspec_providers():
+                    factories.update(offered or {})
+                declarations = tuple(declare(stage) for stage in stages)
+                if self._cached is not None and declarations != self._cached[0]:
+                    raise GitspecError("stage declarations changed while gitspec was running: run it again",
+                                       exit_code=EXIT_FINDINGS)
+                self._token = declarations_token(declarations)
+                if self._cached is None and self._path is not None:
+                    write_plan(self._path, declarations, tuple(sorted(factories)), self._token)
+                self._loaded = (stages, factories)
+            return self._loaded
+
+    def _generate(self, name: str, stage_input: StageInput) -> dict[str, Any]:
+        stage = next(stage for stage in self._load()[0] if stage.name == name)
+        return stage.generate(stage_input)
+
+
+def declare(stage: Stage) -> tuple:
+    """A stage's declaration, everything but `generate`, as plain data."""
+    return (stage.name, stage.version, stage.document, stage.kind, stage.title, tuple(stage.inputs),
+            tuple((output.section, tuple(output.depends_on)) for output in stage.outputs), stage.prompt_version)
+
+
+def declarations_token(declarations: tuple) -> str:
+    import hashlib
+
+    return hashlib.sha256(repr(declarations).encode()).hexdigest()  # repr: plain strings and tuples only
+
+
+def _stage(declaration: tuple, generate: Callable) -> Stage:
+    name, version, document, kind, title, inputs, outputs, prompt_version = declaration
+    return Stage(name, version, document, kind, title, inputs,
+                 tuple(Output(section, depends_on) for section, depends_on in outputs), generate, prompt_version)
+
+
+def read_plan(path: Path) -> tuple[tuple, tuple, str] | None:
+    """(declarations, provider names, token) if the plan file exists and every file it came from is unchanged."""
+    header = len(FORMAT) + 4
+    try:
+        blob = path.read_bytes()
+        payload = memoryview(blob)[header:]
+        if blob[:len(FORMAT)] != FORMAT or zlib.crc32(payload).to_bytes(4, "big") != blob[len(FORMAT):header]:
+            return None
+        environment, files, declarations, providers, token = marshal.loads(payload)
+        if environment != _environment() or any(_stat_key(name) != key for name, key in files):
+            return None
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return declarations, providers, token
+
+
+def write_plan(path: Path, declarations: tuple, providers: tuple, token: str) -> None:
+    """Save the declarations with the stat key of everything they came from; skip if any is too recent."""
+    from gitspec.atomic import write_atomic
+    from gitspec.store import ensure_store
+
+    recent = time.time_ns() - RACY_NS
+    files = tuple((name, _stat_key(name)) for name in _sources())
+    if any(key is not None and key[0] >= recent for _, key in files):
+        return  # the file might still change within its mtime's resolution: vouch next time
+    try:
+        payload = marshal.dumps((_environment(), files, declarations, providers, token))
+        ensure_store(path.parent)
+        write_atomic(path, FORMAT + zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False)
+    except (OSError, ValueError):  # ValueError: a declaration holds something marshal cannot store
+        pass  # a cache: failing to save it only costs the next run time
+
+
+def _environment() -> tuple:
+    return gitspec.__version__, sys.version, sys.executable, tuple(sys.path)
+
+
+def _sources() -> list[str]:
+    """Every folder on sys.path (missing ones too) and every imported module's file outside the standard library."""
+    stdlib = os.path.dirname(os.__file__) + os.sep
+    names = {os.path.abspath(entry or os.curdir) for entry in sys.path}
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if isinstance(name, str) and (not name.startswith(stdlib) or "-packages" in name):
+            names.add(name)
+    return sorted(names)
+
+
+def _stat_key(name: str) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(name)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino

@@ -1,0 +1,60 @@
+"""The judgement of every generated section, kept in the parse index for the next run.
+
+Judging reads every stage's inputs, so a no-op `status` or `build` would
+spend most of its time re-deriving what the last run already knew. The
+states are a pure function of the documents and the stage declarations, so
+they are saved keyed by both: every file's path and content hash, and a
+token of the declarations. Any other documents or declarations: judge again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gitspec.index import ParseIndex, save_index
+from gitspec.opening import Documents
+from gitspec.pipeline import Pipeline
+from gitspec.stamps import SectionState
+
+MEMO = "judgement"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Each stage's judged sections (None: nothing to derive from yet), for one pipeline object."""
+
+    pipeline: Pipeline
+    stages: dict[str, tuple[SectionState, ...] | None]
+
+
+def attach(index: ParseIndex, documents: Documents, pipeline: Pipeline, token: str) -> Judgement:
+    """Give `documents` the judgement of `pipeline` over them: the saved one if it is theirs, else a new one."""
+    rels, shas = index.content()
+    stages = _saved(index.memo.get(MEMO), token, rels, shas)
+    if stages is None:
+        from gitspec.builder import Builder
+
+        stages = Builder(documents, pipeline, None, None, dict, None).judge_all()
+        index.memo[MEMO] = (token, rels, shas, {name: None if states is None else tuple(_plain(s) for s in states)
+                                                for name, states in stages.items()})
+        try:
+            save_index(index, index.scan_ns)
+        except OSError:
+            pass  # a cache: failing to save it only costs the next run time
+    documents.judged = Judgement(pipeline, stages)
+    return documents.judged
+
+
+def _saved(saved: Any, token: str, rels: tuple, shas: tuple) -> dict[str, tuple[SectionState, ...] | None] | None:
+    if not (isinstance(saved, tuple) and len(saved) == 4 and saved[0] == token and saved[1] == rels
+            and saved[2] == shas):
+        return None
+    try:
+        return {name: None if states is None else tuple(SectionState(*state) for state in states)
+                for name, states in saved[3].items()}
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _plain(state: SectionState) -> tuple[Any, ...]:
+    return state.address, state.state, tuple(state.changed_inputs)
