@@ -172,13 +172,16 @@ class Builder:
                     if self.pipeline.upstream[stage.name] & blocked:
                         blocked.add(stage.name)
                         report.skipped.append(f"{stage.name}: skipped, an upstream stage has a conflict")
+                        done += 1
                         continue
                     if not self.has_inputs(stage, changing):
-                        continue  # nothing to derive from yet (e.g. no product directive)
+                        done += 1  # nothing to derive from yet (e.g. no product directive): done with it
+                        continue
                     planned = self.plan(stage, force, changing if dry_run else frozenset())
                     self._note(planned, report)
                     if any(p.action == CONFLICT for p in planned):
                         blocked.add(stage.name)
+                        done += 1
                         continue
                     regenerate = [p for p in planned if p.action == GENERATE]
                     if not regenerate:
