@@ -4,17 +4,18 @@ from __future__ import annotations
 import io
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from rendersite import FakeAssets, sample_site
 
-from gitspec.render.htmlprint import print_book, print_document
-from gitspec.render.model import Diagram
+from gitspec.render.htmlprint import column_widths, print_book, print_document
+from gitspec.render.model import Code, Diagram, Page, Section, Table, Text
 from gitspec.render.pdf import PdfRenderer, html_to_pdf
 from gitspec.render.renderer import DiagramImage
+from gitspec.render.valueblocks import FIELDS_HEADER
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -69,21 +70,128 @@ def test_page_pdf_has_contents_header_and_text(tmp_path: Path) -> None:
     assert "Last change: commit 0000002 · Ada Tester · 2026-01-03" in "\n".join(texts)
 
 
+def outline(pdf: bytes) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """The book's bookmarks: (title, page index, [(section title, page index)])."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found: list[tuple[str, int, list[tuple[str, int]]]] = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            found[-1][2].extend((c.title, reader.get_destination_page_number(c)) for c in item)
+        else:
+            found.append((item.title, reader.get_destination_page_number(item), []))
+    return found
+
+
 def test_book_has_cover_contents_and_every_page(tmp_path: Path) -> None:
-    site = sample_site()
+    site = sample_site(requirements=40)
     renderer = PdfRenderer()
     files = renderer.site_files(site, FakeAssets(tmp_path))
     assert list(files) == ["book.pdf"] and renderer.refused == []
     texts = pages_text(files["book.pdf"])
     assert "Billing <Dashboard> & specs" in texts[0] and "commit abc1234" in texts[0]
-    assert "Page 1" not in texts[0]  # the cover has no running header or footer
+    assert "5 documents" in texts[0] and "Page 1" not in texts[0]  # no running header or footer
     assert "Contents" in texts[1]
+    starts = []
     for page in site.pages:
         number = toc_number(texts, f"{page.id} · {page.title}")
-        assert page.title in texts[number - 1] and page.id in texts[number - 1]
+        first = f"{page.id} · {page.kind}"  # the line under the document's title
+        assert first in texts[number - 1] and page.title in texts[number - 1], page.id
+        assert not any(first in text for text in texts[:number - 1]), page.id  # it starts there
+        starts.append(number - 1)
+    assert starts == sorted(starts) and starts[0] == 2
+    everything = "\n".join(texts)
+    for n in (1, 40):
+        assert f"The system shall export invoice batch {n} as CSV" in everything
     prd = texts[toc_number(texts, "PRD-billing · Billing <em>PRD</em>") - 1]
     assert "<script>alert(1)</script>" in prd  # planted markup printed as text
-    assert "No mermaid renderer" in "\n".join(texts)
+    assert "No mermaid renderer" in everything and "REQ-003 PRD-billing" in everything
+    marks = outline(files["book.pdf"])
+    assert [(title, index) for title, index, _ in marks] == [
+        (f"{page.id} · {page.title}", start) for page, start in zip(site.pages, starts, strict=True)]
+    sections = {title: index for _, _, children in marks for title, index in children}
+    assert list(sections)[:2] == ["REQ-001 Export invoice batch 1 as CSV", "REQ-002 Export invoice batch 2 as CSV"]
+    for n in (1, 40):
+        section = sections[f"REQ-{n:03d} Export invoice batch {n} as CSV"]
+        assert f"The system shall export invoice batch {n} as CSV" in texts[section]
+    assert starts[1] <= sections["Risks <b>bold</b>"] < starts[2]
+    reader = pypdf.PdfReader(io.BytesIO(files["book.pdf"]))
+    assert reader.metadata.title == "Billing <Dashboard> & specs"
+
+
+def test_book_links_jump_to_pages_of_the_book(tmp_path: Path) -> None:
+    site = sample_site(requirements=40)
+    book = PdfRenderer().site_files(site, FakeAssets(tmp_path))["book.pdf"]
+    reader = pypdf.PdfReader(io.BytesIO(book))
+    texts = pages_text(book)
+
+    def targets(index: int) -> list[int]:
+        found = []
+        for ref in reader.pages[index].get("/Annots") or ():
+            annotation = ref.get_object()
+            assert "/A" not in annotation or "/URI" not in annotation["/A"]  # no placeholder left
+            found.append(reader.get_page_number(annotation["/Dest"][0].get_object()))
+        return list(dict.fromkeys(found))  # a link may be drawn as several boxes
+
+    contents = targets(1)  # the book's contents: each line jumps to its document's first page
+    assert [texts[i].split("\n")[0] for i in contents] == [page.title for page in site.pages]
+    req = contents[0]  # a document's own contents jump inside the book, not into another document
+    jumps = targets(req)
+    assert "The system shall export invoice batch 40 as CSV" in texts[jumps[-1]]
+    assert all(req <= index < contents[1] for index in jumps)
+
+
+def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Path, monkeypatch) -> None:
+    import gitspec.render.pdf as pdf_module
+
+    site = sample_site()
+    assets = FakeAssets(tmp_path)
+    drawn: list[str] = []
+    real = pdf_module.html_to_pdf
+
+    def counting(html, files, roots):
+        drawn.append("cover" if '<section class="cover">' in html else "page")
+        return real(html, files, roots)
+
+    monkeypatch.setattr(pdf_module, "html_to_pdf", counting)
+    renderer = PdfRenderer()
+    pages = {}
+    for page in site.pages:
+        pages.update(renderer.page_files(site, page, assets))
+    assert drawn == ["page"] * len(site.pages)
+    drawn.clear()
+    book = renderer.site_files(site, assets)["book.pdf"]
+    assert drawn == ["cover"]  # only the cover and contents are laid out
+    assert book == PdfRenderer().site_files(site, assets)["book.pdf"]  # same bytes, made from scratch
+
+    # A later run where nothing was re-rendered: the page PDFs come from the output folder.
+    @dataclass
+    class Previous(FakeAssets):
+        def previous(self, format_name: str, relpath: str) -> bytes | None:
+            assert format_name == "pdf"
+            return pages.get(relpath)
+
+    drawn.clear()
+    assert PdfRenderer().site_files(site, Previous(tmp_path))["book.pdf"] == book
+    assert drawn == ["cover"]
+    # A previous PDF made from other content (here: another commit) is not trusted.
+    drawn.clear()
+    moved = replace(site, commit="def5678")
+    texts = pages_text(PdfRenderer().site_files(moved, Previous(tmp_path))["book.pdf"])
+    assert drawn == ["page"] * len(site.pages) + ["cover"]
+    assert "commit abc1234" not in "\n".join(texts)
+
+
+def test_previous_files_come_only_from_the_format_folder(tmp_path: Path) -> None:
+    from gitspec.render.resources import RenderAssets
+
+    (tmp_path / "build" / "pdf").mkdir(parents=True)
+    (tmp_path / "build" / "pdf" / "a.pdf").write_bytes(b"%PDF-a")
+    (tmp_path / "build" / "secret.txt").write_bytes(b"no")
+    assets = RenderAssets(tmp_path, tmp_path, tmp_path / "cache", None, 1.0, tmp_path / "build")
+    assert assets.previous("pdf", "a.pdf") == b"%PDF-a"
+    assert assets.previous("pdf", "missing.pdf") is None
+    assert assets.previous("pdf", "../secret.txt") is None
+    assert RenderAssets(tmp_path, tmp_path, tmp_path / "cache", None, 1.0).previous("pdf", "a.pdf") is None
 
 
 @pytest.mark.parametrize(("size", "box"), [("A4", (595, 842)), ("Letter", (612, 792)), ("bogus", (595, 842))])
@@ -104,6 +212,7 @@ def test_print_html_is_standalone_and_deterministic(tmp_path: Path) -> None:
     single = print_document(site, site.pages[1], assets)
     assert 'href="#req-001"' not in single and "see REQ-001" in single  # other documents: text only
     assert "@page { size: A4; }" in single
+    assert '<table class="sized"><colgroup>' in book  # the matrix: fixed layout, widths worked out
     renderer = PdfRenderer()
     first = renderer.page_files(site, site.pages[3], assets)
     assert first == renderer.page_files(site, site.pages[3], assets)
@@ -156,3 +265,43 @@ def test_renderer_reports_refusals(tmp_path: Path, loopback) -> None:
     assert f"{base}/logo.png" in renderer.refused
     renderer.page_files(site, site.pages[2], FakeAssets(tmp_path))
     assert renderer.refused == []  # reset at each call
+
+
+def test_contents_numbers_allow_for_the_contents_own_length() -> None:
+    from gitspec.render.pdfbook import Part, join_book
+
+    def blank(count: int) -> bytes:
+        writer = pypdf.PdfWriter()
+        for _ in range(count):
+            writer.add_blank_page(width=595, height=842)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    site = sample_site()
+    parts = [Part(site.pages[n % len(site.pages)], blank(n % 3 + 1)) for n in range(130)]
+    calls: list[list[int]] = []
+
+    def draw_front(entries):
+        calls.append([number for _, number, _ in entries])
+        return blank(1 + -(-len(entries) // 40))  # a cover, then 40 lines a page: 5 pages
+
+    book = pypdf.PdfReader(io.BytesIO(join_book(site, parts, draw_front)))
+    assert calls[-1][0] == 6 and len(calls) <= 3
+    assert calls[-1][1:] == [number + n % 3 + 1 for n, number in enumerate(calls[-1][:-1])]
+    assert len(book.pages) == 5 + sum(n % 3 + 1 for n in range(130))
+
+
+def test_print_shapes_blocks_for_cheap_layout(tmp_path: Path) -> None:
+    fields = Table(FIELDS_HEADER, (((Text("Route"),), (Text("/invoices"),)), ((Text("Owner"),), ())))
+    wide = Table(("Requirement", "Title", "Why"), (((Text("REQ-001"),), (Text("Refunds"),),
+                                                     (Text("evidence ev-0001 was taken on an old commit"),)),))
+    long_code = Code("\n".join(f"line {n}" for n in range(60)), "yaml")
+    site = replace(sample_site(), pages=(Page("P", "design", "P", "p.yaml", "", (), (
+        Section("s", "S", "s", (fields, wide, Code("short", "sql"), long_code)),), key="p"),))
+    html = print_document(site, site.pages[0], FakeAssets(tmp_path))
+    assert '<dl class="fields"><dt>Route</dt><dd>/invoices</dd><dt>Owner</dt><dd></dd></dl>' in html
+    assert html.count('<pre class="long">') == 1 and "<pre><code" in html
+    widths = column_widths(wide)
+    assert sum(widths) == 100 and widths[2] == max(widths) and min(widths) >= 10
+    assert column_widths(Table(("Only",), ((((Text("x"),),),)))) == []

@@ -1,22 +1,31 @@
 """The PDF renderer: weasyprint over the print documents (htmlprint.py), inside the
-fetch sandbox (fetcher.py).
+fetch sandbox (fetcher.py); the book joins the documents' own PDFs (pdfbook.py).
 
 Never lets weasyprint read outside the workspace and gitspec's own assets, and never
-lets it reach the network; weasyprint is imported only when a PDF is made.
+lets it reach the network; weasyprint and pypdf are imported only when a PDF is made.
 """
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from gitspec.render.htmlblocks import file_stem
-from gitspec.render.htmlprint import print_parts
+from gitspec.render.htmlprint import print_front, print_parts
 from gitspec.render.model import Page, Site
 from gitspec.render.renderer import Assets
+
+KEY_FIELD = "/gitspecrenderkey"  # where weasyprint puts <meta name="gitspec-render-key">
 
 
 class PdfRenderer:
     """The `pdf` renderer: `<id>.pdf` per page and `book.pdf` for the site.
+
+    The book is the documents' PDFs joined after a cover and contents, so no page is laid
+    out twice: `site_files` takes each document's PDF from this renderer's memory (made
+    by `page_files` in the same run), else from the previous render on disk
+    (`assets.previous`, trusted only when the key recorded in it matches), else renders it.
 
     `refused` lists the URLs the sandbox refused during the latest `page_files` or
     `site_files` call (reset at each call). The render run reads it after each call
@@ -25,20 +34,79 @@ class PdfRenderer:
     """
 
     name = "pdf"
-    version = "1"
+    version = "2"
 
     def __init__(self) -> None:
         self.refused: list[str] = []
+        self._made: dict[str, tuple[str, bytes]] = {}  # page id -> (key, PDF), for the book
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
-        html, files = print_parts(site, (page,), assets, book=False)
-        pdf, self.refused = html_to_pdf(html, files, _roots(assets))
-        return {f"{file_stem(page.id)}.pdf": pdf}
+        self.refused = []
+        return {_file_name(page): self._page_pdf(site, page, assets)}
 
     def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]:
-        html, files = print_parts(site, site.pages, assets, book=True)
-        pdf, self.refused = html_to_pdf(html, files, _roots(assets))
-        return {"book.pdf": pdf}
+        self.refused = []
+        try:
+            import pypdf  # noqa: F401  (joins the documents' PDFs)
+        except ImportError:  # without it, lay the whole book out as one document (slow)
+            html, files = print_parts(site, site.pages, assets, book=True)
+            pdf, self.refused = html_to_pdf(html, files, _roots(assets))
+            return {"book.pdf": pdf}
+        from gitspec.render.pdfbook import Part, join_book
+
+        parts = [Part(page, self._known_pdf(site, page, assets) or self._page_pdf(site, page, assets))
+                 for page in site.pages]
+        roots = _roots(assets)
+
+        def draw_front(entries):
+            pdf, refused = html_to_pdf(print_front(site, entries), {}, roots)
+            self.refused.extend(u for u in refused if u not in self.refused)
+            return pdf
+
+        return {"book.pdf": join_book(site, parts, draw_front)}
+
+    def _page_pdf(self, site: Site, page: Page, assets: Assets) -> bytes:
+        key = page_key(self.version, site, page)
+        html, files = print_parts(site, (page,), assets, book=False, key=key)
+        pdf, refused = html_to_pdf(html, files, _roots(assets))
+        self.refused.extend(u for u in refused if u not in self.refused)
+        self._made[page.id] = (key, pdf)
+        return pdf
+
+    def _known_pdf(self, site: Site, page: Page, assets: Assets) -> bytes | None:
+        key = page_key(self.version, site, page)
+        made_key, pdf = self._made.get(page.id, ("", b""))
+        if made_key == key:
+            return pdf
+        previous = getattr(assets, "previous", None)
+        data = previous(self.name, _file_name(page)) if previous else None
+        return data if data and recorded_key(data) == key else None
+
+
+def page_key(version: str, site: Site, page: Page) -> str:
+    """What a document's PDF is made from: its content, what the print shows of the site,
+    and the print styles."""
+    from gitspec.render.html import package_asset
+
+    css = hashlib.sha256(package_asset("print.css")).hexdigest()
+    parts = (version, css, page.key, page.id, site.commit, site.dirty, site.page_size)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def recorded_key(pdf: bytes) -> str | None:
+    """The key a document's PDF was rendered from, or None when it has none or is unreadable."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        value = (PdfReader(io.BytesIO(pdf)).metadata or {}).get(KEY_FIELD)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):  # damaged or foreign: render again
+        return None
+    return str(value) if value is not None else None
+
+
+def _file_name(page: Page) -> str:
+    return f"{file_stem(page.id)}.pdf"
 
 
 def _roots(assets: Assets) -> tuple[Path, ...]:
@@ -55,4 +123,4 @@ def html_to_pdf(html: str, files: Mapping[str, bytes], roots: Iterable[Path]) ->
 
     fetcher = SandboxFetcher(roots, {MEMORY_BASE + name: data for name, data in files.items()})
     document = HTML(string=html, base_url=MEMORY_BASE, url_fetcher=fetcher)
-    return document.write_pdf(), list(fetcher.refused)
+    return document.write_pdf(custom_metadata=True), list(fetcher.refused)

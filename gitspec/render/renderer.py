@@ -25,7 +25,12 @@ class DiagramImage:
 class Assets(Protocol):
     """Services a renderer may use. `root` is the workspace; `package_assets` the
     folder of gitspec's own CSS, fonts and scripts. Only files under these two may
-    be read while rendering (the PDF renderer enforces it with its URL fetcher)."""
+    be read while rendering (the PDF renderer enforces it with its URL fetcher).
+
+    Optional (look it up with getattr): `previous(format, relpath) -> bytes | None`,
+    a file the previous render of that format wrote, e.g. a page's PDF that the book
+    reuses when the page was not re-rendered in this run. It may be stale or missing:
+    a renderer must check it (the PDF renderer compares the key recorded in it)."""
 
     root: Path
     package_assets: Path

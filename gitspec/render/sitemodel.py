@@ -43,7 +43,7 @@ class Facts:
     page_size: str = "A4"
 
 
-MODEL_VERSION = "1"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "2"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "",

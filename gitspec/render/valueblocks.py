@@ -7,8 +7,8 @@ a known id.
 """
 from __future__ import annotations
 
-import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from gitspec.render.model import (
@@ -16,10 +16,15 @@ from gitspec.render.model import (
     Text,
 )
 
-MERMAID_START = re.compile(r"^\s*(graph|flowchart|sequenceDiagram|classDiagram|stateDiagram(-v2)?|erDiagram|"
+# A diagram may open with Mermaid front matter (---\ntitle: ...\n---) or %% comment lines.
+MERMAID_START = re.compile(r"^\s*(---\n(?:.*\n)*?---\s*\n)?(\s*%%.*\n)*\s*(graph|flowchart|sequenceDiagram|classDiagram|stateDiagram(-v2)?|erDiagram|"
                            r"journey|gantt|pie|mindmap|timeline|gitGraph|C4Context|quadrantChart)\b")
 CODE_SECTIONS = {"ddl": "sql", "css": "css"}  # strings shown as code
-DUMPED_SECTIONS = ("openapi", "tokens")  # large machine documents shown as JSON
+FILE_KEYS = ("content", "code")  # a multi-line string under these is a file's text: code, in the sibling `language`
+DUMPED_SECTIONS = ("openapi", "tokens")  # large machine documents shown as YAML
+FIELDS_HEADER = ("Field", "Value")  # the header of a mapping's table of scalar fields
+RECORD_COLUMNS = 8  # named records with more fields than this in all are not made a table
+FLOW_WIDTH = 80  # a collection whose one-line form is at most this long is dumped on one line
 PROSE_KEYS = ("statement", "description", "summary", "text", "body", "promise", "rationale")
 LABELLED_PROSE = ("promise", "rationale")  # shown after a bold label, not as the item's own text
 TITLE_KEYS = ("title", "name", "label", "headline")
@@ -57,7 +62,7 @@ class ValueBlocks:
         if kind == "design" and name == "color" and isinstance(value, dict):
             return tuple(colour_blocks(value))
         if name in DUMPED_SECTIONS and isinstance(value, (dict, list)):
-            return (Code(json.dumps(value, indent=2, ensure_ascii=False), "json"),)
+            return (Code(dump_yaml(value), "yaml"),)
         if isinstance(value, str) and name in CODE_SECTIONS:
             return (Code(value, CODE_SECTIONS[name]),)
         return tuple(self.value(value, 3, name))
@@ -68,6 +73,8 @@ class ValueBlocks:
         if isinstance(value, list):
             return self.sequence(value, level)
         if isinstance(value, dict):
+            if is_record_map(value):
+                return [self.record_table(value)]
             return self.mapping(value, level)
         return [Paragraph((Text(scalar_text(value)),))]
 
@@ -90,24 +97,27 @@ class ValueBlocks:
             for item in items:
                 blocks.extend(self.item(item, level))
             return blocks
-        if all(isinstance(item, dict) and all(is_scalar(v) or short_list(v) for v in item.values())
-               for item in items):
+        if all(isinstance(item, dict) and all(cell_worthy(k, v) for k, v in item.items()) for item in items):
             return [self.table(items)]
         if all(is_scalar(item) for item in items):
             return [ListBlock(tuple((Paragraph((self.inline(scalar_text(item)),)),) for item in items))]
         return [ListBlock(tuple(tuple(self.value(item, level + 1)) for item in items))]
 
     def mapping(self, value: dict, level: int) -> list[Block]:
-        scalars = {k: v for k, v in value.items() if is_scalar(v) or short_list(v)}
+        scalars = {k: v for k, v in value.items() if cell_worthy(k, v)}
         blocks: list[Block] = []
         if scalars:
-            blocks.append(Table(("Field", "Value"), tuple((cell_of(humanize(k)), self.cell(v))
+            blocks.append(Table(FIELDS_HEADER, tuple((cell_of(humanize(k)), self.cell(v))
                                                           for k, v in scalars.items())))
         for key, nested in value.items():
             if key in scalars:
                 continue
             blocks.append(Heading(min(level, 6), humanize(key), self.anchor(str(key))))
-            blocks.extend(self.value(nested, level + 1, str(key)))
+            if is_file_text(key, nested):
+                language = value.get("language")
+                blocks.append(Code(nested, scalar_text(language) if is_scalar(language) else ""))
+            else:
+                blocks.extend(self.value(nested, level + 1, str(key)))
         return blocks
 
     def item(self, item: dict, level: int) -> list[Block]:
@@ -142,6 +152,15 @@ class ValueBlocks:
         return Table(tuple(humanize(c) for c in columns),
                      tuple(tuple(self.cell(row.get(c)) for c in columns) for row in rows))
 
+    def record_table(self, records: dict) -> Table:
+        """Named records of a few scalar fields each (an OpenAPI schema's properties): a row each."""
+        columns: list[str] = []
+        for record in records.values():
+            columns.extend(k for k in record if k not in columns)
+        return Table(("Name", *(humanize(c) for c in columns)),
+                     tuple((cell_of(str(name)), *(self.cell(record.get(c)) for c in columns))
+                           for name, record in records.items()))
+
     def cell(self, value: Any) -> tuple[Inline, ...]:
         if isinstance(value, list):
             out: list[Inline] = []
@@ -174,6 +193,65 @@ def colour_blocks(color: dict) -> list[Block]:
                       for p in theme.get("contrast", []) if isinstance(p, dict))
         blocks.append(Swatches(humanize(key), swatches, pairs))
     return blocks
+
+
+def dump_yaml(value: Any) -> str:
+    """A machine document as compact block YAML: short collections on one line, so an
+    OpenAPI document takes about half the lines of indented JSON (and of plain YAML)."""
+    import yaml
+
+    return yaml.dump(value, Dumper=_compact_dumper(), sort_keys=False, width=100, allow_unicode=True)
+
+
+@lru_cache(maxsize=1)
+def _compact_dumper() -> type:
+    import yaml
+
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class CompactDumper(base):  # type: ignore[misc, valid-type]
+        def represent_mapping(self, tag, mapping, flow_style=None):
+            node = super().represent_mapping(tag, mapping, flow_style)
+            node.flow_style = _flow_length(node, FLOW_WIDTH) <= FLOW_WIDTH
+            return node
+
+        def represent_sequence(self, tag, sequence, flow_style=None):
+            node = super().represent_sequence(tag, sequence, flow_style)
+            node.flow_style = _flow_length(node, FLOW_WIDTH) <= FLOW_WIDTH
+            return node
+
+    return CompactDumper
+
+
+def _flow_length(node: Any, budget: int) -> int:
+    """About how long `node` is written on one line (quotes not counted); stops early past `budget`."""
+    if isinstance(node.value, str):
+        return len(node.value) if "\n" not in node.value else budget + 1
+    total = 2
+    for item in node.value:
+        pair = item if isinstance(item, tuple) else (item,)
+        total += sum(_flow_length(part, budget) for part in pair) + 2 * len(pair)
+        if total > budget:
+            break
+    return total
+
+
+def is_record_map(value: dict) -> bool:
+    """Two or more named records, each a mapping of table-worthy fields, with few fields in all."""
+    if len(value) < 2 or not all(isinstance(v, dict) and v for v in value.values()):
+        return False
+    columns = {k for record in value.values() for k in record}
+    return len(columns) <= RECORD_COLUMNS and all(cell_worthy(k, v) for record in value.values()
+                                                   for k, v in record.items())
+
+
+def cell_worthy(key: Any, value: Any) -> bool:
+    """A value shown in a table cell: a scalar or a short list, but never a file's text."""
+    return (is_scalar(value) or short_list(value)) and not is_file_text(key, value)
+
+
+def is_file_text(key: Any, value: Any) -> bool:
+    return key in FILE_KEYS and isinstance(value, str) and "\n" in value.strip()
 
 
 def is_scalar(value: Any) -> bool:

@@ -1,0 +1,131 @@
+"""The combined book as PDF: a cover and contents, then each document's own PDF, with an
+outline (a bookmark per document and per section), working links, and the site's title.
+
+Never lays documents out again: their PDFs are joined as they are (pypdf), and only the
+front matter is drawn, by the caller's `draw_front`. Same inputs, same bytes.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from gitspec.render.model import Page, Site
+
+# A contents line links here; the link becomes a jump to the document's first page. The
+# .invalid domain never resolves, should a viewer ever see one left unrewritten.
+LINK = "https://gitspec.invalid/book/"
+MAX_FRONT_TRIES = 4
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document of the book: its page and its PDF."""
+
+    page: Page
+    pdf: bytes
+
+
+def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tuple[Page, int, str]]], bytes]) -> bytes:
+    """The book's PDF. `draw_front(entries)` draws the cover and contents, each entry a
+    (page, book page number where it starts, link)."""
+    from pypdf import PdfReader, PdfWriter
+
+    readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
+    counts = [len(reader.pages) for reader in readers]
+    front, front_pages = b"", 2 + len(parts) // 40  # the cover, and about 40 contents lines a page
+    for _ in range(MAX_FRONT_TRIES):  # the contents' own length moves every number after it
+        front = draw_front(_entries(parts, counts, front_pages))
+        drawn = len(PdfReader(io.BytesIO(front)).pages)
+        if drawn == front_pages:
+            break
+        front_pages = drawn
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    starts = []
+    for reader in readers:
+        starts.append(len(writer.pages))
+        writer.append(reader, import_outline=False)
+    for part, reader, start in zip(parts, readers, starts, strict=True):
+        parent = writer.add_outline_item(title=f"{part.page.id} · {part.page.title}", page_number=start)
+        found = _sections(reader)
+        if len(found) == len(part.page.sections):  # the page's own titles, without the badges
+            found = [(s.title, number) for s, (_, number) in zip(part.page.sections, found, strict=True)]
+        for title, number in found:
+            writer.add_outline_item(title=title, page_number=start + number, parent=parent)
+        _pin_links(writer, reader, start)
+    if "/Names" in writer.root_object:  # every link now names its page; the names would clash
+        del writer.root_object["/Names"]
+    _link_contents(writer, front_pages, starts)
+    writer.add_metadata({"/Title": site.title, "/Producer": "gitspec (WeasyPrint, pypdf)"})
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _entries(parts: Sequence[Part], counts: Sequence[int], front_pages: int) -> list[tuple[Page, int, str]]:
+    entries, number = [], front_pages + 1
+    for n, (part, count) in enumerate(zip(parts, counts, strict=True)):
+        entries.append((part.page, number, f"{LINK}{n}"))
+        number += count
+    return entries
+
+
+def _sections(reader) -> list[tuple[str, int]]:
+    """The second-level bookmarks of a document's PDF (its sections; the first level is its
+    title), as (title, page index)."""
+    found = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            found.extend((child.title, reader.get_destination_page_number(child))
+                         for child in item if not isinstance(child, list))
+    return found
+
+
+def _pin_links(writer, reader, start: int) -> None:
+    """A document's links jump to its named destinations, and documents share names (each
+    has a `goals`): point them at the book's pages instead."""
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    named = {}
+    for name, dest in reader.named_destinations.items():
+        number = reader.get_destination_page_number(dest)
+        if number >= 0:
+            named[name] = (number, _float(dest.get("/Left")), _float(dest.get("/Top")))
+    if not named:
+        return
+    for page in writer.pages[start:start + len(reader.pages)]:
+        for ref in page.get("/Annots") or ():
+            annotation = ref.get_object()
+            target = named.get(str(annotation.get("/Dest", "")))
+            if target is not None:
+                number, left, top = target
+                annotation[NameObject("/Dest")] = ArrayObject([
+                    writer.pages[start + number].indirect_reference, NameObject("/XYZ"),
+                    FloatObject(left), FloatObject(top), FloatObject(0)])
+
+
+def _float(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _link_contents(writer, front_pages: int, starts: Sequence[int]) -> None:
+    """Turn the contents' placeholder links into jumps to each document's first page."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    for page in writer.pages[:front_pages]:
+        for ref in page.get("/Annots") or ():
+            annotation = ref.get_object()
+            action = annotation.get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+            if not uri.startswith(LINK):
+                continue
+            index = uri[len(LINK):]
+            del annotation["/A"]
+            if index.isdigit() and int(index) < len(starts):
+                target = writer.pages[starts[int(index)]].indirect_reference
+                annotation[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])

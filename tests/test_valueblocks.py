@@ -1,0 +1,57 @@
+"""A YAML value's shape decides its blocks: machine documents as compact YAML, files' text as
+code, named records as one table."""
+from __future__ import annotations
+
+import json
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gitspec.render.model import Code, Heading, Table, Text
+from gitspec.render.valueblocks import ValueBlocks, dump_yaml
+
+OPENAPI = {"openapi": "3.1.0", "info": {"title": "API", "version": "1.0.0"},
+           "paths": {"/customers": {"get": {
+               "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}],
+               "responses": {"200": {"description": "OK", "content": {"application/json": {
+                   "schema": {"$ref": "#/components/schemas/CustomerList"}}}}}}}}}
+
+scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.floats(allow_nan=False)
+documents = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                         | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=25)
+
+
+def test_machine_documents_are_compact_yaml():
+    (block,) = ValueBlocks({}).section("architecture", "openapi", OPENAPI)
+    assert isinstance(block, Code) and block.language == "yaml"
+    assert yaml.safe_load(block.text) == OPENAPI
+    assert "info: {title: API, version: 1.0.0}" in block.text  # a short mapping takes one line
+    assert "parameters: [{name: q, in: query, required: false, schema: {type: string}}]" in block.text
+    assert block.text.count("\n") < len(json.dumps(OPENAPI, indent=2).splitlines()) / 2
+
+
+@given(documents)
+def test_dumped_yaml_reads_back_the_same(value):
+    assert yaml.safe_load(dump_yaml(value)) == value
+
+
+def test_a_files_text_is_code_in_its_language_not_a_table_cell():
+    files = [{"path": "app/main.py", "language": "python", "content": "import os\n\nprint(os.sep)\n"},
+             {"path": "web/a.ts", "language": "typescript", "content": "export const a = 1;\nexport const b = 2;\n"}]
+    blocks = ValueBlocks({}).section("code", "files", files)
+    codes = [b for item in blocks[0].items for b in item if isinstance(b, Code)]
+    assert codes == [Code(files[0]["content"], "python"), Code(files[1]["content"], "typescript")]
+    cells = [cell for item in blocks[0].items for b in item if isinstance(b, Table) for row in b.rows for cell in row]
+    assert (Text("app/main.py"),) in cells and not any("import os" in str(cell) for cell in cells)
+
+
+def test_named_records_make_one_table():
+    properties = {"id": {"type": "string", "format": "uuid"}, "total": {"type": "integer"},
+                  "status": {"enum": ["open", "paid"]}}
+    blocks = ValueBlocks({}).value({"type": "object", "properties": properties}, 3)
+    assert Heading(3, "Properties", "properties") in blocks
+    (table,) = [b for b in blocks if isinstance(b, Table) and b.header[0] == "Name"]
+    assert table.header == ("Name", "Type", "Format", "Enum")
+    assert [row[0] for row in table.rows] == [(Text("id"),), (Text("total"),), (Text("status"),)]
+    assert table.rows[2][3] == (Text("open"), Text(", "), Text("paid"))
