@@ -20,8 +20,10 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
     workspace = context.workspace
     chosen = renderers(context.manager, formats)
     pages_file = workspace.store / "renders" / "pages.pickle"
-    site = build_site(context.documents, gather(context), built=load_pages(pages_file))
-    save_pages(pages_file, site)
+    built = load_pages(pages_file)
+    site = build_site(context.documents, gather(context), built=built)
+    if {page.key for page in site.pages if page.source} != set(built):
+        save_pages(pages_file, site)
     if pages:
         unknown = [p for p in pages if site.page(p) is None]
         if unknown:
