@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from gitspec.render.anchors import unique
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock,
     Notice, Paragraph, Section, Swatches, Table,
@@ -121,13 +122,7 @@ class BlockWriter:
         return f"{page_id}--{anchor}" if self.mode == BOOK else anchor
 
     def unique_id(self, anchor: str) -> str:
-        base = self.element_id(anchor)
-        found, n = base, 1
-        while found in self.used_ids:
-            n += 1
-            found = f"{base}-{n}"
-        self.used_ids.add(found)
-        return found
+        return unique(self.element_id(anchor), self.used_ids)
 
     def href(self, target: str) -> str | None:
         """The href for a model link target, or None when it cannot be a link here."""

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from gitspec.render.anchors import unique
 from gitspec.render.model import (
     Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Swatch, Swatches, Table,
     Text,
@@ -48,13 +49,7 @@ class ValueBlocks:
         self.anchors: set[str] = set()
 
     def anchor(self, wanted: str) -> str:
-        base = re.sub(r"[^\w.-]+", "-", wanted).strip("-") or "item"
-        anchor, n = base, 1
-        while anchor in self.anchors:
-            n += 1
-            anchor = f"{base}-{n}"
-        self.anchors.add(anchor)
-        return anchor
+        return unique(re.sub(r"[^\w.-]+", "-", wanted).strip("-") or "item", self.anchors)
 
     # --- sections -----------------------------------------------------------
 

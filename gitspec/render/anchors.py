@@ -1,0 +1,12 @@
+"""Anchors: one rule for making an anchor unique on a page, shared by the tree and the HTML writer."""
+from __future__ import annotations
+
+
+def unique(base: str, used: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ... : the first one not in `used`, which it is added to."""
+    found, n = base, 1
+    while found in used:
+        n += 1
+        found = f"{base}-{n}"
+    used.add(found)
+    return found
