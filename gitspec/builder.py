@@ -255,12 +255,18 @@ class Builder:
         hit = isinstance(outputs, dict) and all(o.section in outputs for o in stage.outputs)
         tokens_before = _tokens(self.provider)
         if not hit:
-            outputs = stage.generate(StageInput(inputs, self.provider, options))
+            from gitspec.providers import stage_meter
+
+            with stage_meter() as meter:
+                outputs = stage.generate(StageInput(inputs, self.provider, options))
             missing = [o.section for o in stage.outputs if o.section not in (outputs or {})]
             if missing:
                 raise GitspecError(f"stage '{stage.name}' returned no {', '.join(missing)}", exit_code=EXIT_FINDINGS)
             self.cache.put(key, canonical_json(outputs))
-        span = Span(stage.name, started, time.perf_counter(), hit, key, _tokens(self.provider) - tokens_before)
+        # A provider that records its calls (Usage.record) is metered per stage; for one that
+        # only bumps its totals, the change in them is the best we know.
+        tokens = meter.tokens if not hit and meter.calls else _tokens(self.provider) - tokens_before
+        span = Span(stage.name, started, time.perf_counter(), hit, key, tokens)
         return outputs, span
 
     def _write(self, stage: Stage, regenerate: list[Planned], outputs: dict[str, Any], span: Span,

@@ -65,9 +65,7 @@ def _stamps(root) -> dict[str, dict]:
     return stamps
 
 
-@pytest.mark.parametrize("jobs", ["1", pytest.param("4", marks=pytest.mark.xfail(
-    reason="builder.py stamps each stage with the change in the shared provider.usage over its generate, "
-           "so stages running at once count each other's tokens"))])
+@pytest.mark.parametrize("jobs", ["1", "4"])
 def test_build_through_the_openai_provider_records_usage_and_rebuilds_from_the_cache(tmp_path, server, openai_env,
                                                                                      jobs):
     root = make_repo(tmp_path / "fresh", {}, commit=False)

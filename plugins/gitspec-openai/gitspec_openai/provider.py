@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import email.utils
 import random
-import threading
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -55,7 +54,6 @@ class OpenAICompatibleProvider:
         self.usage = Usage()
         self._api_key = api_key
         # Independent stages run concurrently and share one provider.
-        self._usage_lock = threading.Lock()
 
     def __repr__(self) -> str:
         # Never show the key.
@@ -128,10 +126,7 @@ class OpenAICompatibleProvider:
             raise _Fatal(f"HTTP {response.status_code} but the body is not a chat completion: "
                          f"{_clip(response.text)}") from None
         usage = completion.get("usage") or {}
-        with self._usage_lock:
-            self.usage.calls += 1
-            self.usage.prompt_tokens += _tokens(usage, "prompt_tokens")
-            self.usage.completion_tokens += _tokens(usage, "completion_tokens")
+        self.usage.record(_tokens(usage, "prompt_tokens"), _tokens(usage, "completion_tokens"))
         return content if isinstance(content, str) else None
 
     def _error(self, stage: str, section: str, reason: str) -> GitspecError:
