@@ -121,6 +121,11 @@ class Builder:
                                    _action(state, state.address in force, upstream_changes)))
         return planned
 
+    def plan_all(self) -> list[Planned]:
+        """Every output of every stage that has something to derive from, in pipeline order (no force)."""
+        return [item for level in self.pipeline.order for stage in level if self.has_inputs(stage)
+                for item in self.plan(stage, set())]
+
     def judge(self, stage: Stage) -> tuple[SectionState, ...]:
         """Each output section's state, from its stamp and its inputs' current hashes."""
         document = self.documents.get(stage.document)

@@ -18,8 +18,7 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
     workspace, index = open_workspace()
     context = prepare(workspace, index)
     builder = Builder(context.documents, context.pipeline, None, None, dict, None)
-    planned = [item for level in context.pipeline.order for stage in level if builder.has_inputs(stage)
-               for item in builder.plan(stage, set())]
+    planned = builder.plan_all()
     rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT} for p in planned]
     if output_format == "json":

@@ -38,9 +38,7 @@ def _states(context: Any) -> dict[str, Any]:
     from gitspec.builder import Builder
 
     builder = Builder(context.documents, context.pipeline, None, None, dict, None)
-    return {planned.address: planned.state
-            for level in context.pipeline.order for stage in level if builder.has_inputs(stage)
-            for planned in builder.plan(stage, set())}
+    return {planned.address: planned.state for planned in builder.plan_all()}
 
 
 def _verdicts(documents: dict, history: Any) -> dict[str, Any]:

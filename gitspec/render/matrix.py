@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Inline, Link, Page, Paragraph, Section, Table, Text
+from gitspec.render.valueblocks import joined
 
 MATRIX_ID = "traceability"
 VERDICT_TONES = {"verified": OK, "failing": BAD, "stale": WARN, "missing": INFO}
@@ -69,9 +70,4 @@ def _link(ident: str, targets: dict[str, str]) -> Inline:
 
 
 def _links(idents, targets: dict[str, str]) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    for n, ident in enumerate(idents):
-        if n:
-            out.append(Text(", "))
-        out.append(_link(ident, targets))
-    return tuple(out) or (Text("—"),)
+    return joined(_link(ident, targets) for ident in idents) or (Text("—"),)

@@ -6,7 +6,6 @@ are unchanged is skipped. Only files the manifest lists are ever removed.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -17,6 +16,7 @@ from typing import Any, Callable
 from gitspec.atomic import write_atomic
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.render.model import Site
+from gitspec.render.sitemodel import record_key
 
 SITE = "\0site"  # manifest key of the files that span pages
 
@@ -58,11 +58,11 @@ def render_site(site: Site, chosen: list[Any], root: Path, output: str, store: P
 def _render_format(site, renderer, root, folder, store, assets, pages, report, emit) -> None:
     manifest_path = store / "renders" / f"{renderer.name}.json"
     manifest = _load(manifest_path)
-    nav = _hash(renderer.name, renderer.version, site.title, site.commit, site.page_size,
+    nav = record_key(renderer.name, renderer.version, site.title, site.commit, site.page_size,
                 [(p.id, p.kind, p.title) for p in site.pages])
     todo = [p for p in site.pages if pages is None or p.id in pages]
     for n, page in enumerate(todo):
-        key = _hash(nav, page.key)
+        key = record_key(nav, page.key)
         if _fresh(manifest.get(page.id), key, folder):
             report.reused += 1
             continue
@@ -73,7 +73,7 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
         manifest[page.id] = _write(files, key, folder, root, manifest.get(page.id), report)
         report.rendered.append(f"{renderer.name}:{page.id}")
         _collect_refusals(renderer, page.id, report)
-    site_key = _hash(nav, [(p.id, p.key, p.status, p.badges) for p in site.pages])
+    site_key = record_key(nav, [(p.id, p.key, p.status, p.badges) for p in site.pages])
     if not _fresh(manifest.get(SITE), site_key, folder):
         files = _timed(report, f"render {renderer.name} site", renderer.site_files, site, assets)
         manifest[SITE] = _write(files, site_key, folder, root, manifest.get(SITE), report)
@@ -155,7 +155,3 @@ def _load(path: Path) -> dict:
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
-
-
-def _hash(*parts: Any) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -54,7 +54,7 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
     ordered = sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id))
     targets = link_targets(ordered)
     badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
-    shared = _hash(MODEL_VERSION, sorted(targets.items()))
+    shared = record_key(MODEL_VERSION, sorted(targets.items()))
     pages = []
     for doc in ordered:
         key = _input_key(doc, facts, shared)
@@ -69,19 +69,20 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
 
 def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
     """Everything a document's page is built from, hashed without building it."""
-    content = getattr(doc, "sha", "") or _hash(doc.header, doc.sections)
+    content = getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
     prefix = f"{doc.id}#"
     states = sorted((a, s.state, s.changed_inputs) for a, s in facts.states.items() if a.startswith(prefix))
     verdicts = ()
     if doc.kind == "requirements":
         ids = {str(i.get("id")) for i in doc.sections.get("items") or () if isinstance(i, dict)}
         verdicts = sorted((r, v.state) for r, v in facts.verdicts.items() if r in ids)
-    return _hash(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
+    return record_key(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path))
 
 
-def _hash(*parts) -> str:
+def record_key(*parts) -> str:
+    """A cache key over frozen records and plain values: their repr is deterministic and complete."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -99,8 +100,8 @@ def link_targets(documents: list[SourceDocument]) -> dict[str, str]:
 
 
 def keyed(page: Page) -> Page:
-    """The page with its content key: frozen records have a deterministic repr of everything they hold."""
-    return replace(page, key=hashlib.sha256(repr(page).encode()).hexdigest())
+    """The page with its content key, taken over everything it holds."""
+    return replace(page, key=record_key(page))
 
 
 def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict) -> Page:

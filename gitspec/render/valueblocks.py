@@ -158,12 +158,7 @@ class ValueBlocks:
 
     def cell(self, value: Any) -> tuple[Inline, ...]:
         if isinstance(value, list):
-            out: list[Inline] = []
-            for n, item in enumerate(value):
-                if n:
-                    out.append(Text(", "))
-                out.append(self.inline(scalar_text(item)))
-            return tuple(out)
+            return joined(self.inline(scalar_text(item)) for item in value)
         return (self.inline(scalar_text(value)),) if value is not None else ()
 
 
@@ -265,6 +260,16 @@ def scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def joined(inlines) -> tuple[Inline, ...]:
+    """Inlines separated by commas, as a list of ids reads in a cell."""
+    out: list[Inline] = []
+    for n, inline in enumerate(inlines):
+        if n:
+            out.append(Text(", "))
+        out.append(inline)
+    return tuple(out)
 
 
 def cell_of(text: str) -> tuple[Inline, ...]:
