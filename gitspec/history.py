@@ -96,14 +96,15 @@ class History:
         commit = self._head()
         return str(commit.id)[:7] if commit is not None else ""
 
-    @property
-    def dirty(self) -> bool:
-        """Whether a tracked file changed, or an untracked one appeared, under the workspace."""
+    def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
+        """Whether a tracked file changed, or an untracked one appeared, under the workspace;
+        `ignored` are workspace-relative folders ("build/") whose files do not count."""
         from pygit2.enums import FileStatus
 
+        skip = tuple(self.prefix + folder for folder in ignored)
         # "normal" reports an untracked folder as one entry instead of walking into it.
         for path, flags in self.repo.status(untracked_files="normal").items():
-            if flags == FileStatus.CURRENT or flags & FileStatus.IGNORED:
+            if flags == FileStatus.CURRENT or flags & FileStatus.IGNORED or path.startswith(skip):
                 continue
             if path.startswith(self.prefix) or (path.endswith("/") and self.prefix.startswith(path)):
                 return True
@@ -244,6 +245,20 @@ class History:
                 self._credit(wanted, newer, {}, self._change(newer_commit), result)
         self._save_if_new()
         return {name: result[name] for name in wanted or {} if name in result}
+
+    def file_commit(self, rel_path: str) -> str:
+        """Short id of the first-parent commit that brought HEAD's version of `rel_path`
+        ("" when HEAD has no such file)."""
+        head = self._head()
+        blob = self._blob_id(head, self.prefix + rel_path) if head is not None else None
+        if blob is None:
+            return ""
+        brought = head
+        for commit in self._first_parents(head):
+            if self._blob_id(commit, self.prefix + rel_path) != blob:
+                break
+            brought = commit
+        return str(brought.id)[:7]
 
     @staticmethod
     def _credit(wanted: dict[str, bytes], newer: dict[str, bytes], older: dict[str, bytes],

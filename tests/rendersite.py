@@ -2,7 +2,7 @@
 and a large one for timing. Import from tests (`from rendersite import sample_site`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gitspec.render.markdowntree import markdown_blocks
@@ -132,8 +132,9 @@ def trace_page() -> Page:
 
 
 def sample_site(page_size: str = "A4", requirements: int = 3) -> Site:
+    pages = (requirements_page(requirements), prd_page(), design_page(), architecture_page(), trace_page())
     return Site("Billing <Dashboard> & specs", "abc1234", False, page_size,
-                (requirements_page(requirements), prd_page(), design_page(), architecture_page(), trace_page()),
+                tuple(replace(page, commit="abc1234") for page in pages),
                 kinds=("prd", "requirements", "design", "architecture", "traceability"))
 
 

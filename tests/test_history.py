@@ -114,16 +114,16 @@ def test_a_workspace_in_a_subfolder(tmp_path):
     assert set(history.section_changes("specs/doc.yaml")) == {"alpha", "beta", "gamma"}
     (top / "README").write_text("changed\n")
     (top / "loose.txt").write_text("x")
-    assert history.dirty is False  # changes outside the workspace do not count
+    assert history.dirty() is False  # changes outside the workspace do not count
     (ws / "specs" / "new.yaml").write_text("x: 1\n")
-    assert history.dirty is True
+    assert history.dirty() is True
 
 
 def test_an_untracked_workspace_folder_is_dirty(tmp_path):
     top = make_repo(tmp_path / "top", {"README": "top\n"})
     write_files(top, {"a/ws/specs/doc.yaml": DOC})
     history = open_history(top / "a" / "ws")
-    assert history.dirty is True
+    assert history.dirty() is True
     assert history.section_changes("specs/doc.yaml") == {}
 
 
@@ -139,27 +139,27 @@ def test_an_empty_repository(tmp_path):
     assert history.committed_hashes("specs/doc.yaml") == {}
     assert history.file_at("HEAD", "specs/doc.yaml") is None
     assert history.is_ancestor("HEAD") is False
-    assert history.dirty is True
+    assert history.dirty() is True
 
 
 def test_dirty_state(three):
     root = three[0]
     history = open_history(root)
-    assert history.head == three[3][:7] and history.dirty is False
+    assert history.head == three[3][:7] and history.dirty() is False
     history.section_changes("specs/doc.yaml")  # writes .gitspec/history: not a change
-    assert (root / ".gitspec" / "history").is_file() and history.dirty is False
+    assert (root / ".gitspec" / "history").is_file() and history.dirty() is False
     original = (root / "specs/doc.yaml").read_text()
     (root / "specs/doc.yaml").write_text(original + "delta: 1\n")
-    assert history.dirty is True
+    assert history.dirty() is True
     (root / "specs/doc.yaml").write_text(original)
-    assert history.dirty is False
+    assert history.dirty() is False
     (root / "notes.txt").write_text("new")
-    assert history.dirty is True
+    assert history.dirty() is True
     (root / ".gitignore").write_text("notes.txt\n")
     git(root, "add", ".gitignore")
-    assert history.dirty is True  # a staged file is a change too
+    assert history.dirty() is True  # a staged file is a change too
     git(root, "commit", "-q", "-m", "ignore notes")
-    assert history.dirty is False
+    assert history.dirty() is False
 
 
 def test_is_ancestor(three):

@@ -6,7 +6,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import CONFIG, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
+from conftest import CONFIG, git, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
 
 HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
 PRD = """---
@@ -57,6 +57,28 @@ def test_render_html_writes_the_site_and_reuses_unchanged_pages(repo):
     # the edited document, the matrix that shows its links, and the index: nothing else
     assert "rendered 3 (1 unchanged)" in edited.err, edited
     assert "REQ-003" in (html / "tasks.html").read_text()
+
+
+def test_a_commit_re_renders_only_the_documents_it_changed(repo):
+    """Word files name the commit that last changed their document, not HEAD's."""
+    root = repo({**specs()}, CONFIG.replace("formats: []", "formats: [docx]"))
+    first = run_gitspec(root, "render")
+    assert first.code == 0, first
+    made = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    write_files(root, {"notes.txt": "not a spec\n"})
+    git(root, "add", "notes.txt")
+    git(root, "commit", "-qm", "unrelated")
+    unrelated = run_gitspec(root, "render")
+    # the matrix and the book show HEAD; the documents still show the commit that made them
+    assert "rendered 2 (2 unchanged)" in unrelated.err, unrelated
+    from docx import Document
+
+    props = Document(str(root / "build" / "docx" / "reqs.docx")).core_properties
+    assert props.version == made
+    write_files(root, {"specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[REQ-003]"))})
+    git(root, "commit", "-qam", "tasks now cover REQ-003")
+    changed = run_gitspec(root, "render")
+    assert "rendered 3 (1 unchanged)" in changed.err, changed
 
 
 def test_deleted_document_removes_its_page_and_only_ours(repo):

@@ -175,7 +175,7 @@ def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Pa
     assert drawn == ["cover"]
     # A previous PDF made from other content (here: another commit) is not trusted.
     drawn.clear()
-    moved = replace(site, commit="def5678")
+    moved = replace(site, commit="def5678", pages=tuple(replace(page, commit="def5678") for page in site.pages))
     texts = pages_text(PdfRenderer().site_files(moved, Previous(tmp_path))["book.pdf"])
     assert drawn == ["page"] * len(site.pages) + ["cover"]
     assert "commit abc1234" not in "\n".join(texts)

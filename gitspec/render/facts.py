@@ -18,9 +18,11 @@ def gather(context: Any) -> Facts:
     history = open_history(workspace.root, workspace.store)
     changes: dict[str, dict] = {}
     uncommitted: dict[str, set[str]] = {}
+    versions: dict[str, str] = {}
     if history is not None and history.head:
         for doc in documents.values():
             changes[doc.path] = history.section_changes(doc.path)
+            versions[doc.path] = history.file_commit(doc.path)
             committed = history.committed_hashes(doc.path)
             uncommitted[doc.path] = {name for name in doc.sections
                                      if committed.get(name) != doc.section_hash(name)}
@@ -30,8 +32,19 @@ def gather(context: Any) -> Facts:
     return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
                  markdown_titles=_markdown_titles(workspace, documents),
                  commit=history.head if history is not None else "",
-                 dirty=history.dirty if history is not None else False,
-                 page_size=workspace.config.page_size)
+                 dirty=history.dirty(_own_folders(workspace)) if history is not None else False,
+                 page_size=workspace.config.page_size, versions=versions)
+
+
+def _own_folders(workspace: Any) -> tuple[str, ...]:
+    """What gitspec writes itself (the rendered output and the store): not a change to the spec."""
+    folders = []
+    for folder in (workspace.root / workspace.config.output, workspace.store):
+        try:
+            folders.append(folder.resolve().relative_to(workspace.root.resolve()).as_posix().rstrip("/") + "/")
+        except ValueError:  # outside the workspace
+            continue
+    return tuple(folders)
 
 
 def _states(context: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
 )
-from gitspec.render.model import Badge, Code, Diagram, Page, Site, Table
+from gitspec.render.model import Badge, Code, Diagram, Page, Site, Table, version_label
 from gitspec.render.renderer import Assets
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -119,10 +119,12 @@ def print_parts(site: Site, pages: Iterable[Page], assets: Assets, book: bool,
     if book:
         front = _cover(site) + f'<nav class="toc book-toc"><h2>Contents</h2><ol>{"".join(tocs)}</ol></nav>\n'
     title = site.title if book else f"{pages[0].id} · {pages[0].title}" if pages else site.title
-    return _document(site, title, front + "\n".join(articles), key), dict(sorted(files.items()))
+    shown = site if book or not pages else pages[0]
+    return _document(site, title, front + "\n".join(articles), key, shown), dict(sorted(files.items()))
 
 
-def _document(site: Site, title: str, body: str, key: str = "") -> str:
+def _document(site: Site, title: str, body: str, key: str = "", shown: Page | Site | None = None) -> str:
+    """`shown` is what the running header names the commit of: a page, or (by default) the site."""
     from gitspec.render.html import package_asset
 
     size = PAGE_SIZES.get(site.page_size.strip().lower(), "A4")
@@ -130,18 +132,13 @@ def _document(site: Site, title: str, body: str, key: str = "") -> str:
     meta = f'<meta name="gitspec-render-key" content="{esc(key)}">\n' if key else ""
     return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{esc(title)}</title>\n{meta}<style>\n{css}</style>\n</head>\n"
-            f'<body data-commit="{esc(_commit_label(site))}">\n{body}\n</body>\n</html>\n')
-
-
-def _commit_label(site: Site) -> str:
-    label = f"commit {site.commit}" if site.commit else "not in git"
-    return label + " (uncommitted changes)" if site.dirty else label
+            f'<body data-commit="{esc(version_label(shown or site))}">\n{body}\n</body>\n</html>\n')
 
 
 def _cover(site: Site) -> str:
     return ('<section class="cover">\n'
             f'<h1 class="cover-title">{esc(site.title)}</h1>\n'
-            f'<p class="cover-commit">{esc(_commit_label(site))}</p>\n'
+            f'<p class="cover-commit">{esc(version_label(site))}</p>\n'
             f'<p class="cover-count">{len(site.pages)} documents</p>\n'
             "</section>\n")
 

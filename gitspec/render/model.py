@@ -166,6 +166,8 @@ class Page:
     badges: tuple[Badge, ...]
     sections: tuple[Section, ...]
     key: str = ""
+    commit: str = ""  # short id of the commit that last changed the document, "" if never committed
+    dirty: bool = False  # the document differs from HEAD
 
 
 @dataclass(frozen=True)
@@ -181,3 +183,9 @@ class Site:
 
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)
+
+
+def version_label(of: Page | Site) -> str:
+    """Which commit a page or the whole site shows, as printed in headers and properties."""
+    label = f"commit {of.commit}" if of.commit else "not committed"
+    return label + " with uncommitted changes" if of.dirty and of.commit else label

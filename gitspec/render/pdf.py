@@ -34,7 +34,7 @@ class PdfRenderer:
     """
 
     name = "pdf"
-    version = "2"
+    version = "3"
 
     def __init__(self) -> None:
         self.refused: list[str] = []
@@ -84,12 +84,12 @@ class PdfRenderer:
 
 
 def page_key(version: str, site: Site, page: Page) -> str:
-    """What a document's PDF is made from: its content, what the print shows of the site,
-    and the print styles."""
+    """What a document's PDF is made from: its content and commit, the page size and the
+    print styles (not HEAD: a commit elsewhere leaves the PDF as it was)."""
     from gitspec.render.html import package_asset
 
     css = hashlib.sha256(package_asset("print.css")).hexdigest()
-    parts = (version, css, page.key, page.id, site.commit, site.dirty, site.page_size)
+    parts = (version, css, page.key, page.id, page.commit, page.dirty, site.page_size)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

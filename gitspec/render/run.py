@@ -58,7 +58,7 @@ def render_site(site: Site, chosen: list[Any], root: Path, output: str, store: P
 def _render_format(site, renderer, root, folder, store, assets, pages, report, emit) -> None:
     manifest_path = store / "renders" / f"{renderer.name}.json"
     manifest = _load(manifest_path)
-    nav = record_key(renderer.name, renderer.version, site.title, site.commit, site.page_size,
+    nav = record_key(renderer.name, renderer.version, site.title, site.page_size,
                 [(p.id, p.kind, p.title) for p in site.pages])
     todo = [p for p in site.pages if pages is None or p.id in pages]
     for n, page in enumerate(todo):
@@ -73,7 +73,7 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
         manifest[page.id] = _write(files, key, folder, root, manifest.get(page.id), report)
         report.rendered.append(f"{renderer.name}:{page.id}")
         _collect_refusals(renderer, page.id, report)
-    site_key = record_key(nav, [(p.id, p.key, p.status, p.badges) for p in site.pages])
+    site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in site.pages])
     if not _fresh(manifest.get(SITE), site_key, folder):
         files = _timed(report, f"render {renderer.name} site", renderer.site_files, site, assets)
         manifest[SITE] = _write(files, site_key, folder, root, manifest.get(SITE), report)

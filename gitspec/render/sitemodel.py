@@ -6,7 +6,7 @@ stamps); it never touches the disk, so every renderer sees the same tree.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
@@ -41,9 +41,10 @@ class Facts:
     commit: str = ""
     dirty: bool = False
     page_size: str = "A4"
+    versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
 
 
-MODEL_VERSION = "2"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "3"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "",
@@ -62,7 +63,7 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
         pages.append(page if page is not None else replace(_page(doc, facts, targets, badges), key=key))
     matrix = matrix_page(ordered, facts.verdicts, targets)
     if matrix is not None:
-        pages.append(keyed(matrix))
+        pages.append(keyed(replace(matrix, commit=facts.commit, dirty=facts.dirty)))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
     return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds)
 
@@ -78,7 +79,7 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
         verdicts = sorted((r, v.state) for r, v in facts.verdicts.items() if r in ids)
     return record_key(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
-                 facts.markdown_titles.get(doc.path))
+                 facts.markdown_titles.get(doc.path), facts.versions.get(doc.path, ""))
 
 
 def record_key(*parts) -> str:
@@ -128,7 +129,8 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
                                 None if name in uncommitted else changes.get(name)))
     header = doc.header
     return Page(doc.id, doc.kind, str(header.get("title") or doc.id), doc.path, str(header.get("status", "")),
-                _page_badges(header, doc.sections, sections), tuple(sections))
+                _page_badges(header, doc.sections, sections), tuple(sections),
+                commit=facts.versions.get(doc.path, ""), dirty=bool(uncommitted) or not facts.versions.get(doc.path))
 
 
 def _section_badges(state: Any) -> tuple[Badge, ...]:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
     BAD, OK, WARN, Badge, Code, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Section,
-    Site, Swatches, Table, Text,
+    Site, Swatches, Table, Text, version_label,
 )
 from gitspec.render.renderer import Assets
 
@@ -24,7 +24,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "1"
+    version = "2"
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         return {f"{page.id}.docx": render_page(site, page, assets)}
@@ -37,33 +37,28 @@ def render_page(site: Site, page: Page, assets: Assets) -> bytes:
     """One page as a .docx: title, TOC, sections. Links to other pages point at their sibling .docx."""
     writer = DocxWriter(site, assets, inside={page.id})
     changes = [s.change for s in page.sections if s.change]
-    writer.footer(f"{page.id} · {_commit_label(site)}")
+    writer.footer(f"{page.id} · {version_label(page)}")
     writer.page(page, new_page=False, toc=True)
     writer.finish(title=page.title, subject=page.kind, identifier=page.id, changes=changes,
                   keywords=[page.id, page.kind, page.status, *(b.label for b in page.badges)],
                   status=page.status, comments=f"Rendered by gitspec from {page.source or page.id} "
-                                               f"at {_commit_label(site)}.")
+                                               f"at {version_label(page)}.", shown=page)
     return writer.bytes()
 
 
 def render_book(site: Site, assets: Assets) -> bytes:
     """Every page in reading order after a title page and one TOC; links between pages are internal."""
     writer = DocxWriter(site, assets, inside={p.id for p in site.pages})
-    writer.footer(f"{site.title} · {_commit_label(site)}")
+    writer.footer(f"{site.title} · {version_label(site)}")
     writer.title_page()
     for page in site.pages:
         writer.page(page, new_page=True, toc=False)
     changes = [s.change for p in site.pages for s in p.sections if s.change]
     writer.finish(title=site.title, subject="specification", identifier=site.commit or "uncommitted",
                   changes=changes, keywords=["gitspec", *site.kinds], status="",
-                  comments=f"Rendered by gitspec: {len(site.pages)} documents at {_commit_label(site)}.")
+                  comments=f"Rendered by gitspec: {len(site.pages)} documents at {version_label(site)}.",
+                  shown=site)
     return writer.bytes()
-
-
-def _commit_label(site: Site) -> str:
-    if not site.commit:
-        return "no commit"
-    return f"commit {site.commit}" + (" with uncommitted changes" if site.dirty else "")
 
 
 class DocxWriter:
@@ -114,7 +109,7 @@ class DocxWriter:
 
     def title_page(self) -> None:
         self.p("Title", self.site.title)
-        self.p("Subtitle", f"Specification · {_commit_label(self.site)}")
+        self.p("Subtitle", f"Specification · {version_label(self.site)}")
         self.p("", f"{len(self.site.pages)} documents: " + ", ".join(p.title for p in self.site.pages))
         self.toc(new_page=True)
 
@@ -138,7 +133,7 @@ class DocxWriter:
         x.toc_field(self.toc_at, entries)
 
     def finish(self, *, title: str, subject: str, identifier: str, changes: list, keywords: list[str],
-               status: str, comments: str) -> None:
+               status: str, comments: str, shown: Page | Site) -> None:
         self.fill_toc()
         dated = sorted(((d, c) for c in changes if (d := x.parse_date(c.date)) is not None),
                        key=lambda pair: pair[0])
@@ -146,7 +141,7 @@ class DocxWriter:
         x.core_properties(
             self.doc, title=title, author=author or "gitspec", subject=subject,
             keywords=", ".join(k for k in keywords if k), revision=len({c.commit for c in changes}),
-            version=self.site.commit + ("+dirty" if self.site.dirty else "") if self.site.commit else "",
+            version=shown.commit + ("+dirty" if shown.dirty else "") if shown.commit else "",
             identifier=identifier, comments=comments, status=status,
             created=dated[0][0] if dated else None, modified=dated[-1][0] if dated else None)
 
