@@ -46,6 +46,12 @@ class Renderer(Protocol):
     index, a search index, a combined book). Both return {path relative to the
     format's output folder: bytes}. A page's files are re-rendered only when the
     page's key, or the site's navigation (ids, titles, kinds, badges), changed.
+
+    Optional (looked up with getattr): `pages_files(site, pages, assets)`, an
+    iterator of (page, files) for every page in `pages`, in any order. The run
+    calls it instead of `page_files` when several pages need rendering, so a
+    renderer can spread them over processes. After each (page, files) it yields,
+    `refused` (if the renderer has it) must hold what that page's render refused.
     """
 
     name: str

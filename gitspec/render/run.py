@@ -60,19 +60,20 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
     manifest = _load(manifest_path)
     nav = record_key(renderer.name, renderer.version, site.title, site.page_size,
                 [(p.id, p.kind, p.title) for p in site.pages])
-    todo = [p for p in site.pages if pages is None or p.id in pages]
-    for n, page in enumerate(todo):
-        key = record_key(nav, page.key)
-        if _fresh(manifest.get(page.id), key, folder):
-            report.reused += 1
-            continue
+    keys = {p.id: record_key(nav, p.key) for p in site.pages if pages is None or p.id in pages}
+    stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], folder)]
+    report.reused += len(keys) - len(stale)
+    start = time.perf_counter()
+    for n, (page, files) in enumerate(_page_results(renderer, site, stale, assets)):
+        end = time.perf_counter()
+        report.spans.append((f"render {renderer.name} {page.id}", start, end))
         if emit:
             emit({"event": "status", "stage": f"render:{renderer.name}", "message": page.id,
-                  "progress": int(100 * n / max(len(todo), 1))})
-        files = _timed(report, f"render {renderer.name} {page.id}", renderer.page_files, site, page, assets)
-        manifest[page.id] = _write(files, key, folder, root, manifest.get(page.id), report)
+                  "progress": int(100 * (n + 1) / len(stale))})
+        manifest[page.id] = _write(files, keys[page.id], folder, root, manifest.get(page.id), report)
         report.rendered.append(f"{renderer.name}:{page.id}")
         _collect_refusals(renderer, page.id, report)
+        start = time.perf_counter()
     site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in site.pages])
     if not _fresh(manifest.get(SITE), site_key, folder):
         files = _timed(report, f"render {renderer.name} site", renderer.site_files, site, assets)
@@ -83,6 +84,16 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
         for gone in [k for k in manifest if k != SITE and site.page(k) is None]:
             _remove(manifest.pop(gone), folder, root, report)
     write_atomic(manifest_path, json.dumps(manifest, sort_keys=True, indent=1).encode(), durable=False)
+
+
+def _page_results(renderer: Any, site: Site, stale: list, assets: Any):
+    """(page, files) for each stale page: in one batch when the renderer takes batches."""
+    batch = getattr(renderer, "pages_files", None)
+    if batch is not None and len(stale) > 1:
+        yield from batch(site, stale, assets)
+        return
+    for page in stale:
+        yield page, renderer.page_files(site, page, assets)
 
 
 def _fresh(entry: dict | None, key: str, folder: Path) -> bool:
