@@ -49,7 +49,9 @@ def test_files_and_determinism(tmp_path: Path) -> None:
             "REQ-billing.html", "PRD-billing.html", "TRACE.html"} <= set(first)
     assert [n for n in first if n.startswith("diagrams/")] == [
         n for n in first if re.fullmatch(r"diagrams/[0-9a-f]{16}\.svg", n)]
-    assert first["search-index.js"].startswith(b"window.GITSPEC_SEARCH = [")
+    assert first["search-index.js"] == b'window.GITSPEC_SEARCH_FILES = ["search/REQ-billing.js","search/PRD-billing.js",' \
+        b'"search/DESIGN-brand.js","search/ARCH-overview.js","search/TRACE.js"];\n'
+    assert first["search/REQ-billing.js"].startswith(b'window.GITSPEC_SEARCH_PARTS.push([{"h":"REQ-billing.html"')
 
 
 def test_output_has_no_live_markup(tmp_path: Path) -> None:
@@ -109,7 +111,7 @@ def test_two_thousand_requirements_render_whole(tmp_path: Path) -> None:
           f"{sum(map(len, files.values())) / 1e6:.1f} MB")
     assert files["REQ-billing.html"].count(b"<section id=") == 2000
     assert renderer.page_files(site, site.pages[0], assets) == {
-        k: v for k, v in files.items() if k == "REQ-billing.html"}
+        k: v for k, v in files.items() if k in ("REQ-billing.html", "search/REQ-billing.js")}
 
 
 # --- in Chromium ---------------------------------------------------------------
@@ -218,8 +220,9 @@ def test_pages_are_clean_and_planted_script_is_inert(browser, site_dir: Path) ->
         page.wait_for_selector("#gitspec-results li")
         page.wait_for_timeout(50)
         state = page.evaluate(INERT)
+        parts = [f"search/{p.id}.js" for p in sample_site().pages]  # the parts load in reading order
         assert state == {"pwned": True, "handlers": 0, "jsLinks": 0, "frames": 0, "brokenImages": 0,
-                         "scripts": ["assets/search.js", "search-index.js"]}, html.name
+                         "scripts": ["assets/search.js", "search-index.js", *parts]}, html.name
     page.goto((site_dir / "DESIGN-brand.html").as_uri())
     colours = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
     assert colours[:2] == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]

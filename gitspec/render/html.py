@@ -39,7 +39,9 @@ class HtmlRenderer:
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
         document = page_html(site, page, writer)
-        return {f"{file_stem(page.id)}.html": document.encode("utf-8"), **dict(sorted(writer.files.items()))}
+        return {f"{file_stem(page.id)}.html": document.encode("utf-8"),
+                search_part_name(page): search_part_js(page).encode("utf-8"),
+                **dict(sorted(writer.files.items()))}
 
     def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]:
         return {
@@ -135,17 +137,15 @@ def index_html(site: Site) -> str:
 # --- search --------------------------------------------------------------------
 
 
-def search_entries(site: Site) -> list[dict[str, str]]:
-    """One entry per page, per section and per item heading inside a section (a requirement,
-    a task): href, page id, anchor, title, text."""
-    entries: list[dict[str, str]] = []
-    for page in site.pages:
-        href = f"{file_stem(page.id)}.html"
-        entries.append({"h": href, "p": page.id, "a": "", "t": page.title, "x": page.kind})
-        for section in page.sections:
-            for anchor, title, blocks in _search_parts(section):
-                entries.append({"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": title,
-                                "x": plain_text(blocks)[:SEARCH_TEXT_LIMIT]})
+def search_entries(page: Page) -> list[dict[str, str]]:
+    """The page's search entries: one for the page, one per section and one per item heading
+    inside a section (a requirement, a task): href, page id, anchor, title, text."""
+    href = f"{file_stem(page.id)}.html"
+    entries = [{"h": href, "p": page.id, "a": "", "t": page.title, "x": page.kind}]
+    for section in page.sections:
+        for anchor, title, blocks in _search_parts(section):
+            entries.append({"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": title,
+                            "x": plain_text(blocks)[:SEARCH_TEXT_LIMIT]})
     return entries
 
 
@@ -163,7 +163,18 @@ def _search_parts(section):
     yield anchor, title, tuple(blocks)
 
 
+def search_part_name(page: Page) -> str:
+    return f"search/{file_stem(page.id)}.js"
+
+
+def search_part_js(page: Page) -> str:
+    # Scripts, not JSON: fetch() of a local file is refused under file://.
+    return f"window.GITSPEC_SEARCH_PARTS.push({_json(search_entries(page))});\n"
+
+
 def search_index_js(site: Site) -> str:
-    # A script, not JSON: fetch() of a local file is refused under file://.
-    data = defang_json(json.dumps(search_entries(site), ensure_ascii=True, separators=(",", ":")))
-    return f"window.GITSPEC_SEARCH = {data};\n"
+    return f"window.GITSPEC_SEARCH_FILES = {_json([search_part_name(page) for page in site.pages])};\n"
+
+
+def _json(value) -> str:
+    return defang_json(json.dumps(value, ensure_ascii=True, separators=(",", ":")))

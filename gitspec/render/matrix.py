@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Inline, Link, Page, Paragraph, Section, Table, Text
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Inline, Link, Paragraph, Section, Table, Text
 from gitspec.render.valueblocks import joined
 
 MATRIX_ID = "traceability"
+MATRIX_TITLE = "Traceability matrix"
+TRACED = ("requirements", "tasks", "evidence")  # the kinds the matrix is built from
 VERDICT_TONES = {"verified": OK, "failing": BAD, "stale": WARN, "missing": INFO}
 
 
@@ -18,12 +20,15 @@ def verdict_badge(verdict: Any) -> Badge:
     return Badge(verdict.state, VERDICT_TONES.get(verdict.state, INFO))
 
 
-def matrix_page(documents: list, verdicts: dict[str, Any], targets: dict[str, str]) -> Page | None:
-    """None when the workspace has no requirements."""
+def has_requirements(documents: list) -> bool:
+    """Whether there is a matrix to show."""
+    return any(doc.kind == "requirements" and _items(doc) for doc in documents)
+
+
+def matrix_sections(documents: list, verdicts: dict[str, Any], targets: dict[str, str]) -> tuple[Section, ...]:
+    """The matrix page's one section (the workspace has requirements: see has_requirements)."""
     requirements = [(item, doc) for doc in documents if doc.kind == "requirements"
                     for item in _items(doc)]
-    if not requirements:
-        return None
     tasks: dict[str, list[str]] = {}
     for doc in documents:
         if doc.kind == "tasks":
@@ -58,7 +63,7 @@ def matrix_page(documents: list, verdicts: dict[str, Any], targets: dict[str, st
     table = Table(("Requirement", "Title", "Tasks", "Evidence", "Verdict", "Why"), tuple(rows))
     section = Section("matrix", "Requirement → tasks → evidence → verdict", "matrix",
                       (Paragraph((Text(f"{len(rows)} requirements: {summary}."),)), table))
-    return Page(MATRIX_ID, "matrix", "Traceability matrix", "", "", (), (section,))
+    return (section,)
 
 
 def _items(doc) -> list[dict]:

@@ -19,11 +19,7 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
 
     workspace = context.workspace
     chosen = renderers(context.manager, formats)
-    pages_file = workspace.store / "renders" / "pages.pickle"
-    built = load_pages(pages_file)
-    site = build_site(context.documents, gather(context), built=built)
-    if {page.key for page in site.pages if page.source} != set(built):
-        save_pages(pages_file, site)
+    site = build_site(context.documents, gather(context))
     if pages:
         unknown = [p for p in pages if site.page(p) is None]
         if unknown:
@@ -38,29 +34,3 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
     report.warnings.extend(assets.warnings)
     return report
 
-
-PAGES_FORMAT = b"gitspec-pages-1\n"
-
-
-def load_pages(path: Path) -> dict:
-    """Pages built by an earlier run, by key; anything unreadable counts as none (they are rebuilt)."""
-    import pickle
-
-    try:
-        data = path.read_bytes()
-        if data.startswith(PAGES_FORMAT):
-            pages = pickle.loads(data[len(PAGES_FORMAT):])
-            if isinstance(pages, dict):
-                return pages
-    except Exception:  # a damaged or foreign cache file: build the pages again
-        pass
-    return {}
-
-
-def save_pages(path: Path, site) -> None:
-    import pickle
-
-    from gitspec.atomic import write_atomic
-
-    pages = {page.key: page for page in site.pages if page.source}
-    write_atomic(path, PAGES_FORMAT + pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL), durable=False)

@@ -6,12 +6,12 @@ stamps); it never touches the disk, so every renderer sees the same tree.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
-from gitspec.render.matrix import matrix_page, verdict_badge
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Heading, Page, Section, Site
+from gitspec.render.matrix import MATRIX_ID, MATRIX_TITLE, TRACED, has_requirements, matrix_sections, verdict_badge
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site
 from gitspec.render.valueblocks import ValueBlocks, humanize
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
 
@@ -44,33 +44,31 @@ class Facts:
     versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
 
 
-MODEL_VERSION = "3"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "4"  # bump when the same inputs should now give a different tree
 
 
-def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "",
-               built: dict[str, Page] | None = None) -> Site:
-    """The site. `built` holds pages from an earlier run by key: a page whose inputs (the
-    document, its stamps, git facts and verdicts, and the ids it can link to) are unchanged
-    is taken from there instead of being built again."""
+def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
+    """The site. Each page carries the key of everything it is built from (the document,
+    its stamps, git facts and verdicts, and the ids it can link to); its sections are
+    built only when a renderer reads them (model.Deferred)."""
     ordered = sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id))
     targets = link_targets(ordered)
     badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
     shared = record_key(MODEL_VERSION, sorted(targets.items()))
-    pages = []
-    for doc in ordered:
-        key = _input_key(doc, facts, shared)
-        page = (built or {}).get(key)
-        pages.append(page if page is not None else replace(_page(doc, facts, targets, badges), key=key))
-    matrix = matrix_page(ordered, facts.verdicts, targets)
-    if matrix is not None:
-        pages.append(keyed(replace(matrix, commit=facts.commit, dirty=facts.dirty)))
+    pages = [_page(doc, facts, targets, badges, shared) for doc in ordered]
+    if has_requirements(ordered):
+        key = record_key(shared, MATRIX_ID, [(d.id, d.kind, _content_key(d)) for d in ordered if d.kind in TRACED],
+                         sorted(facts.verdicts.items()), facts.commit, facts.dirty)
+        pages.append(Page(MATRIX_ID, "matrix", MATRIX_TITLE, "", "", (),
+                          Deferred(lambda: matrix_sections(ordered, facts.verdicts, targets)),
+                          key=key, commit=facts.commit, dirty=facts.dirty))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
     return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds)
 
 
 def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
     """Everything a document's page is built from, hashed without building it."""
-    content = getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
+    content = _content_key(doc)
     prefix = f"{doc.id}#"
     states = sorted((a, s.state, s.changed_inputs) for a, s in facts.states.items() if a.startswith(prefix))
     verdicts = ()
@@ -80,6 +78,10 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
     return record_key(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), facts.versions.get(doc.path, ""))
+
+
+def _content_key(doc: SourceDocument) -> str:
+    return getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
 
 
 def record_key(*parts) -> str:
@@ -100,12 +102,20 @@ def link_targets(documents: list[SourceDocument]) -> dict[str, str]:
     return targets
 
 
-def keyed(page: Page) -> Page:
-    """The page with its content key, taken over everything it holds."""
-    return replace(page, key=record_key(page))
+def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict, shared: str) -> Page:
+    uncommitted = facts.uncommitted.get(doc.path, set())
+    marks = {name: _section_badges(facts.states.get(f"{doc.id}#{name}"))
+             + ((Badge("uncommitted", INFO),) if name in uncommitted else ()) for name in doc.sections}
+    header = doc.header
+    return Page(doc.id, doc.kind, str(header.get("title") or doc.id), doc.path, str(header.get("status", "")),
+                _page_badges(header, doc.sections, marks),
+                Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
+                key=_input_key(doc, facts, shared),
+                commit=facts.versions.get(doc.path, ""), dirty=bool(uncommitted) or not facts.versions.get(doc.path))
 
 
-def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict) -> Page:
+def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,
+              marks: dict[str, tuple[Badge, ...]]) -> list[Section]:
     blocks = ValueBlocks(targets, badges)
     titles = facts.markdown_titles.get(doc.path)
     changes = facts.changes.get(doc.path, {})
@@ -122,15 +132,9 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
             title = titles.get(name, humanize(name))
         else:
             content, title = blocks.section(doc.kind, name, value), humanize(name)
-        section_badges = _section_badges(facts.states.get(f"{doc.id}#{name}"))
-        if name in uncommitted:
-            section_badges += (Badge("uncommitted", INFO),)
-        sections.append(Section(name, title, anchor, content, section_badges,
+        sections.append(Section(name, title, anchor, content, marks[name],
                                 None if name in uncommitted else changes.get(name)))
-    header = doc.header
-    return Page(doc.id, doc.kind, str(header.get("title") or doc.id), doc.path, str(header.get("status", "")),
-                _page_badges(header, doc.sections, sections), tuple(sections),
-                commit=facts.versions.get(doc.path, ""), dirty=bool(uncommitted) or not facts.versions.get(doc.path))
+    return sections
 
 
 def _section_badges(state: Any) -> tuple[Badge, ...]:
@@ -149,7 +153,7 @@ def _section_badges(state: Any) -> tuple[Badge, ...]:
     return ()
 
 
-def _page_badges(header: dict, content: dict, sections: list[Section]) -> tuple[Badge, ...]:
+def _page_badges(header: dict, content: dict, marks: dict[str, tuple[Badge, ...]]) -> tuple[Badge, ...]:
     badges = []  # the status is Page.status, shown by renderers on its own
     approval = approval_state(header, content)
     if approval.state == APPROVED:
@@ -158,7 +162,7 @@ def _page_badges(header: dict, content: dict, sections: list[Section]) -> tuple[
         badges.append(Badge("approval stale", BAD))
     elif approval.state == MISSING:
         badges.append(Badge("no approval recorded", WARN))
-    labels = [b.label for s in sections for b in s.badges]
+    labels = [b.label for section in marks.values() for b in section]
     stale = sum(label.startswith("stale") for label in labels)
     if stale:
         badges.append(Badge(f"{stale} stale", WARN))

@@ -1,17 +1,37 @@
-/* gitspec offline search: loads search-index.js (a script, since fetch() is refused under
-   file://) on first use and lists matching pages and sections. No network, no innerHTML. */
+/* gitspec offline search: on first use loads search-index.js, which lists one part per
+   page (search/<id>.js), then the parts (scripts, since fetch() is refused under file://),
+   and lists matching pages and sections. No network, no innerHTML. */
 (function () {
   "use strict";
   var MAX_RESULTS = 30;
   var input = null, results = null, requested = false;
 
+  function addScript(src, done) {
+    var script = document.createElement("script");
+    script.src = src;
+    script.async = false;  // run the parts in the order they are added: the reading order
+    script.addEventListener("load", done);
+    script.addEventListener("error", done);  // a missing part leaves its page out, nothing more
+    document.head.appendChild(script);
+  }
+
+  function loadParts() {
+    var files = window.GITSPEC_SEARCH_FILES || [], left = files.length;
+    window.GITSPEC_SEARCH_PARTS = [];
+    function partDone() {
+      left -= 1;
+      if (left > 0) { return; }
+      window.GITSPEC_SEARCH = [].concat.apply([], window.GITSPEC_SEARCH_PARTS);
+      show();
+    }
+    if (!left) { left = 1; partDone(); return; }
+    for (var i = 0; i < files.length; i++) { addScript(files[i], partDone); }
+  }
+
   function loadIndex() {
     if (window.GITSPEC_SEARCH || requested) { return; }
     requested = true;
-    var script = document.createElement("script");
-    script.src = input.getAttribute("data-index") || "search-index.js";
-    script.addEventListener("load", show);
-    document.head.appendChild(script);
+    addScript(input.getAttribute("data-index") || "search-index.js", loadParts);
   }
 
   function score(entry, terms, query) {
