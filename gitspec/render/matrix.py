@@ -20,15 +20,10 @@ def verdict_badge(verdict: Any) -> Badge:
     return Badge(verdict.state, VERDICT_TONES.get(verdict.state, INFO))
 
 
-def has_requirements(documents: list) -> bool:
-    """Whether there is a matrix to show."""
-    return any(doc.kind == "requirements" and _items(doc) for doc in documents)
-
-
-def matrix_sections(documents: list, verdicts: dict[str, Any], targets: dict[str, str]) -> tuple[Section, ...]:
-    """The matrix page's one section (the workspace has requirements: see has_requirements)."""
-    requirements = [(item, doc) for doc in documents if doc.kind == "requirements"
-                    for item in _items(doc)]
+def matrix_rows(documents: list, verdicts: dict[str, Any]) -> tuple[tuple, ...]:
+    """What the matrix shows, as plain values: (requirement, title, task ids, evidence ids,
+    verdict or None) per requirement. Empty when the workspace has no requirements.
+    Cheap next to the page itself, so it also serves as the matrix page's key."""
     tasks: dict[str, list[str]] = {}
     for doc in documents:
         if doc.kind == "tasks":
@@ -44,25 +39,31 @@ def matrix_sections(documents: list, verdicts: dict[str, Any], targets: dict[str
                     linked.update(map(str, case.get("requirements") or ()))
             for req in sorted(linked):
                 evidence.setdefault(req, []).append(doc.id)
-    rows = []
+    return tuple((req, str(item.get("title", "")), tuple(tasks.get(req, ())), tuple(evidence.get(req, ())),
+                  verdicts.get(req))
+                 for doc in documents if doc.kind == "requirements" for item in _items(doc)
+                 for req in (str(item["id"]),))
+
+
+def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[Section, ...]:
+    """The matrix page's one section, from `matrix_rows`."""
+    table_rows = []
     counts: dict[str, int] = {}
-    for item, _ in requirements:
-        req = str(item["id"])
-        verdict = verdicts.get(req)
+    for req, title, tasks, evidence, verdict in rows:
         state = verdict.state if verdict is not None else "missing"
         counts[state] = counts.get(state, 0) + 1
-        rows.append((
+        table_rows.append((
             (_link(req, targets),),
-            (Text(str(item.get("title", ""))),),
-            _links(tasks.get(req, ()), targets),
-            _links(evidence.get(req, ()), targets),
+            (Text(title),),
+            _links(tasks, targets),
+            _links(evidence, targets),
             (verdict_badge(verdict) if verdict is not None else Badge("missing", INFO),),
             (Text(verdict.reason if verdict is not None else "no evidence"),),
         ))
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-    table = Table(("Requirement", "Title", "Tasks", "Evidence", "Verdict", "Why"), tuple(rows))
+    table = Table(("Requirement", "Title", "Tasks", "Evidence", "Verdict", "Why"), tuple(table_rows))
     section = Section("matrix", "Requirement → tasks → evidence → verdict", "matrix",
-                      (Paragraph((Text(f"{len(rows)} requirements: {summary}."),)), table))
+                      (Paragraph((Text(f"{len(table_rows)} requirements: {summary}."),)), table))
     return (section,)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
-from gitspec.render.matrix import MATRIX_ID, MATRIX_TITLE, TRACED, has_requirements, matrix_sections, verdict_badge
+from gitspec.render.matrix import MATRIX_ID, MATRIX_TITLE, matrix_rows, matrix_sections, verdict_badge
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site
 from gitspec.render.valueblocks import ValueBlocks, humanize
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
@@ -56,19 +56,18 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
     badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
     shared = record_key(MODEL_VERSION, sorted(targets.items()))
     pages = [_page(doc, facts, targets, badges, shared) for doc in ordered]
-    if has_requirements(ordered):
-        key = record_key(shared, MATRIX_ID, [(d.id, d.kind, _content_key(d)) for d in ordered if d.kind in TRACED],
-                         sorted(facts.verdicts.items()), facts.commit, facts.dirty)
-        pages.append(Page(MATRIX_ID, "matrix", MATRIX_TITLE, "", "", (),
-                          Deferred(lambda: matrix_sections(ordered, facts.verdicts, targets)),
-                          key=key, commit=facts.commit, dirty=facts.dirty))
+    rows = matrix_rows(ordered, facts.verdicts)
+    if rows:
+        pages.append(Page(MATRIX_ID, "matrix", MATRIX_TITLE, "", "", (), Deferred(lambda: matrix_sections(rows, targets)),
+                          key=record_key(shared, MATRIX_ID, rows, facts.commit, facts.dirty),
+                          commit=facts.commit, dirty=facts.dirty))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
     return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds)
 
 
 def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
     """Everything a document's page is built from, hashed without building it."""
-    content = _content_key(doc)
+    content = getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
     prefix = f"{doc.id}#"
     states = sorted((a, s.state, s.changed_inputs) for a, s in facts.states.items() if a.startswith(prefix))
     verdicts = ()
@@ -78,10 +77,6 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
     return record_key(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), facts.versions.get(doc.path, ""))
-
-
-def _content_key(doc: SourceDocument) -> str:
-    return getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
 
 
 def record_key(*parts) -> str:
