@@ -34,7 +34,7 @@ def check(workspace: Workspace, index: ParseIndex) -> CheckResult:
 
     from gitspec.engine import Engine
 
-    engine = Engine(workspace.config, local_kinds(workspace))
+    engine = Engine(workspace.config, local_kinds(workspace), workspace.store)
     entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine)
                for rel, st in stats.items()}
     findings = _findings(entries, engine)

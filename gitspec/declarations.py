@@ -11,19 +11,18 @@ declare from code alone, never from data files or the environment.
 """
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import gitspec
+from gitspec.cachefile import read_cache, write_cache
 from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.installed import environment, stat_key
 from gitspec.stage import Output, Stage, StageInput
 
 FORMAT = b"GSPL1"
@@ -48,7 +47,7 @@ class Plugins:
             if self._manager is None:
                 from gitspec.plugins import get_plugin_manager
 
-                self._manager = get_plugin_manager()
+                self._manager = get_plugin_manager(self._path.parent if self._path is not None else None)
             return self._manager
 
     def stages(self) -> list[Stage]:
@@ -113,39 +112,22 @@ def _stage(declaration: tuple, generate: Callable) -> Stage:
 
 def read_plan(path: Path) -> tuple[tuple, tuple, str] | None:
     """(declarations, provider names, token) if the plan file exists and every file it came from is unchanged."""
-    header = len(FORMAT) + 4
     try:
-        blob = path.read_bytes()
-        payload = memoryview(blob)[header:]
-        if blob[:len(FORMAT)] != FORMAT or zlib.crc32(payload).to_bytes(4, "big") != blob[len(FORMAT):header]:
+        built_for, files, declarations, providers, token = read_cache(path, FORMAT)
+        if built_for != environment() or any(stat_key(name) != key for name, key in files):
             return None
-        environment, files, declarations, providers, token = marshal.loads(payload)
-        if environment != _environment() or any(_stat_key(name) != key for name, key in files):
-            return None
-    except (OSError, ValueError, EOFError, TypeError):
+    except (ValueError, TypeError):  # missing (None), or another shape
         return None
     return declarations, providers, token
 
 
 def write_plan(path: Path, declarations: tuple, providers: tuple, token: str) -> None:
     """Save the declarations with the stat key of everything they came from; skip if any is too recent."""
-    from gitspec.atomic import write_atomic
-    from gitspec.store import ensure_store
-
     recent = time.time_ns() - RACY_NS
-    files = tuple((name, _stat_key(name)) for name in _sources())
+    files = tuple((name, stat_key(name)) for name in _sources())
     if any(key is not None and key[0] >= recent for _, key in files):
         return  # the file might still change within its mtime's resolution: vouch next time
-    try:
-        payload = marshal.dumps((_environment(), files, declarations, providers, token))
-        ensure_store(path.parent)
-        write_atomic(path, FORMAT + zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False)
-    except (OSError, ValueError):  # ValueError: a declaration holds something marshal cannot store
-        pass  # a cache: failing to save it only costs the next run time
-
-
-def _environment() -> tuple:
-    return gitspec.__version__, sys.version, sys.executable, tuple(sys.path)
+    write_cache(path, FORMAT, (environment(), files, declarations, providers, token))
 
 
 def _sources() -> list[str]:
@@ -157,11 +139,3 @@ def _sources() -> list[str]:
         if isinstance(name, str) and (not name.startswith(stdlib) or "-packages" in name):
             names.add(name)
     return sorted(names)
-
-
-def _stat_key(name: str) -> tuple[int, int, int] | None:
-    try:
-        stat = os.stat(name)
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size, stat.st_ino

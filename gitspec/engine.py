@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import marshal
 from functools import cached_property
+from pathlib import Path
 
 from gitspec.config import Config
 from gitspec.documents import Document, DocumentProblem, parse_document
@@ -16,15 +17,16 @@ from gitspec.symbols import SymbolTable, pack
 
 
 class Engine:
-    def __init__(self, config: Config, extra_kinds: dict[str, Kind] | None = None) -> None:
+    def __init__(self, config: Config, extra_kinds: dict[str, Kind] | None = None, store: Path | None = None) -> None:
         self.config = config
         self._extra_kinds = extra_kinds or {}
+        self._store = store  # where the plugin manager may remember entry points
 
     @cached_property
     def manager(self):
         from gitspec.plugins import get_plugin_manager
 
-        return get_plugin_manager()
+        return get_plugin_manager(self._store)
 
     @cached_property
     def kinds(self) -> dict[str, Kind]:

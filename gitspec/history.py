@@ -10,13 +10,12 @@ merge commit, the moment the change landed on the branch being built.
 """
 from __future__ import annotations
 
-import marshal
-import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gitspec.cachefile import read_cache, write_cache
 from gitspec.errors import GitspecError
 from gitspec.render.model import Change
 
@@ -285,7 +284,7 @@ class History:
 
     def _load(self) -> dict[bytes, Facts]:
         if self._facts is None:
-            self._facts = read_cache(self.store / "history")
+            self._facts = read_blob_facts(self.store / "history")
         return self._facts
 
     def _save_if_new(self) -> None:
@@ -294,38 +293,18 @@ class History:
 
     def save(self) -> None:
         """Write the blob cache (merged with what another process may have saved meanwhile)."""
-        from gitspec.atomic import write_atomic
-        from gitspec.store import ensure_store
-
-        facts = {**read_cache(self.store / "history"), **self._load()}
-        payload = marshal.dumps((_version(), facts))
-        try:
-            ensure_store(self.store)
-            write_atomic(self.store / "history", CACHE_FORMAT + _crc(payload) + payload,
-                         durable=False)
-        except OSError:  # a read-only workspace: the cache is only an optimisation
-            return
-        self._unsaved = 0
+        facts = {**read_blob_facts(self.store / "history"), **self._load()}
+        if write_cache(self.store / "history", CACHE_FORMAT, (_version(), facts)):
+            self._unsaved = 0
 
 
-def read_cache(path: Path) -> dict[bytes, Facts]:
+def read_blob_facts(path: Path) -> dict[bytes, Facts]:
     """The saved blob facts, or {} when the file is missing, corrupt or from another version."""
     try:
-        blob = path.read_bytes()
-    except OSError:
-        return {}
-    header = len(CACHE_FORMAT) + 4
-    if blob[:len(CACHE_FORMAT)] != CACHE_FORMAT or blob[len(CACHE_FORMAT):header] != _crc(blob[header:]):
-        return {}
-    try:
-        version, facts = marshal.loads(blob[header:])
-    except (ValueError, EOFError, TypeError):
+        version, facts = read_cache(path, CACHE_FORMAT)
+    except (ValueError, TypeError):
         return {}
     return facts if version == _version() and isinstance(facts, dict) else {}
-
-
-def _crc(payload: bytes) -> bytes:
-    return zlib.crc32(payload).to_bytes(4, "big")
 
 
 def _version() -> str:

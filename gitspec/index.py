@@ -14,10 +14,11 @@ from __future__ import annotations
 import marshal
 import os
 import time
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from gitspec.cachefile import read_cache, write_cache
 
 FORMAT = b"GSIX5"
 RACY_NS = 1_000_000_000  # coarse file-system clocks: distrust mtimes this close to a scan
@@ -152,27 +153,16 @@ def load_index(store: Path) -> ParseIndex:
     path = store / "index"
     empty = ParseIndex(path, "")
     try:
-        blob = path.read_bytes()
-    except OSError:
-        return empty
-    header = len(FORMAT) + 4
-    payload = memoryview(blob)[header:]  # no copy of a file that may be megabytes
-    if blob[:len(FORMAT)] != FORMAT or zlib.crc32(payload).to_bytes(4, "big") != blob[len(FORMAT):header]:
-        return empty
-    try:
-        fingerprint, scan_ns, config, rels, stats, shas, blobs, result, memo = marshal.loads(payload)
+        fingerprint, scan_ns, config, rels, stats, shas, blobs, result, memo = read_cache(path, FORMAT)
         if not (len(rels) == len(stats) == len(shas) and len(blobs) == 4
                 and all(isinstance(part, bytes) for part in blobs) and isinstance(memo, dict)):
             return empty
-    except (ValueError, EOFError, TypeError):
+    except (ValueError, TypeError):  # missing (None), or not the shape this version writes
         return empty
     return ParseIndex(path, fingerprint, scan_ns, config, None, result, (rels, stats, shas, Records(blobs)), memo)
 
 
 def save_index(index: ParseIndex, scan_ns: int) -> None:
-    from gitspec.atomic import write_atomic
-    from gitspec.store import ensure_store
-
     rels, shas = index.content()  # the very tuples memo keys hold: marshal stores them once
     if index._columns is not None:
         stats, blobs = index._columns[1], index._columns[3].blobs
@@ -180,10 +170,8 @@ def save_index(index: ParseIndex, scan_ns: int) -> None:
         entries = index.entries
         stats = tuple((e.size, e.mtime_ns, e.inode) for e in entries.values())
         blobs = Records.pack([e.record for e in entries.values()])
-    payload = marshal.dumps((index.fingerprint, scan_ns, index.config, rels, stats, shas, blobs, index.result,
-                             index.memo))
-    ensure_store(index.path.parent)
-    write_atomic(index.path, FORMAT + zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False)
+    write_cache(index.path, FORMAT, (index.fingerprint, scan_ns, index.config, rels, stats, shas, blobs,
+                                     index.result, index.memo), required=True)
     index.scan_ns = scan_ns
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import git, make_repo, write_files
 from gitspec.documents import parse_document
 from gitspec.errors import GitspecError
-from gitspec.history import open_history, read_cache
+from gitspec.history import open_history, read_blob_facts
 from gitspec.requirementhistory import changed_since_checker, item_hashes
 
 DOC = "kind: notes\nid: doc\ntitle: Doc\nalpha: one\nbeta: [1, 2]\ngamma:\n  x: 1\n"
@@ -195,10 +195,10 @@ def test_a_corrupt_cache_is_discarded(three):
     data[-3] ^= 0xFF
     for damaged in (bytes(data), b"", b"garbage", cache.read_bytes()[:20]):
         cache.write_bytes(damaged)
-        assert read_cache(cache) == {}
+        assert read_blob_facts(cache) == {}
         history = open_history(root)
         assert history.section_changes("specs/doc.yaml") == expected and history.parsed == 3
-        assert len(read_cache(cache)) == 3  # rewritten whole
+        assert len(read_blob_facts(cache)) == 3  # rewritten whole
 
 
 def test_a_repository_owned_by_another_user(tmp_path):

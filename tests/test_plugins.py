@@ -48,3 +48,40 @@ def test_trace_hooks_prints_every_call(repo):
     for hook in HOOKS:
         assert f"gitspec hook: {hook}(" in check.err + build.err
     assert "builtin-references" in check.err and "builtin-stages" in build.err
+
+
+KIND_PLUGIN = '''import pluggy
+from gitspec.kinds import Kind
+
+hookimpl = pluggy.HookimplMarker("gitspec")
+
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind("{kind}", {{"type": "object"}}, "a kind from a plugin")]
+'''
+
+
+def test_remembered_entry_points_follow_installs_and_edits(tmp_path, monkeypatch):
+    """The entry points are read from `.gitspec/plugins` only while no distribution changed."""
+    import sys
+
+    from conftest import install_plugin
+
+    folder, store = tmp_path / "site", tmp_path / ".gitspec"
+    install_plugin(folder, "kindplug", {"kindplug.py": KIND_PLUGIN.format(kind="alpha"),
+                                        "otherplug.py": KIND_PLUGIN.format(kind="beta")})
+    monkeypatch.syspath_prepend(str(folder))
+
+    def kinds() -> set[str]:
+        for name in ("kindplug", "otherplug"):
+            sys.modules.pop(name, None)
+        manager = get_plugin_manager(store)
+        return {k.name for offered in manager.hook.gitspec_kinds() for k in offered}
+
+    assert {"alpha", "requirements"} <= kinds() and (store / "plugins").is_file()
+    remembered = (store / "plugins").read_bytes()
+    assert "alpha" in kinds() and (store / "plugins").read_bytes() == remembered  # answered from the file
+    # The plugin now declares another module: its dist-info changed, so the scan runs again.
+    write_files(folder, {"kindplug-1.0.dist-info/entry_points.txt": "[gitspec]\nkindplug = otherplug\n"})
+    assert "beta" in kinds() and "alpha" not in kinds()

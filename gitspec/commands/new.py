@@ -27,7 +27,7 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
                            exit_code=EXIT_USAGE)
     from gitspec.engine import Engine
 
-    kinds = Engine(workspace.config, local_kinds(workspace)).kinds
+    kinds = Engine(workspace.config, local_kinds(workspace), workspace.store).kinds
     kind = kinds.get(kind_name)
     if kind is None:
         raise GitspecError(f"argument KIND: unknown kind {kind_name!r} (known kinds: {', '.join(sorted(kinds))})",

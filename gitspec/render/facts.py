@@ -12,10 +12,10 @@ from gitspec.render.sitemodel import Facts
 
 def gather(context: Any) -> Facts:
     """`context` is a gitspec.buildsession.BuildContext (documents checked, pipeline planned)."""
-    from gitspec.history import open_history
+    from gitspec.headfacts import open_remembered
 
     workspace, documents = context.workspace, context.documents
-    history = open_history(workspace.root, workspace.store)
+    history = open_remembered(workspace.root, workspace.store)
     changes: dict[str, dict] = {}
     uncommitted: dict[str, set[str]] = {}
     versions: dict[str, str] = {}
@@ -27,12 +27,15 @@ def gather(context: Any) -> Facts:
             uncommitted[doc.path] = {name for name in doc.sections
                                      if committed.get(name) != doc.section_hash(name)}
     verdicts = _verdicts(documents, history)
+    dirty = False
     if history is not None:
+        # A changed or new document settles it without asking git for the whole tree's status.
+        dirty = (any(uncommitted.values()) or not all(versions.values())
+                 or history.dirty(_own_folders(workspace)))
         history.save()
     return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
                  markdown_titles=_markdown_titles(workspace, documents),
-                 commit=history.head if history is not None else "",
-                 dirty=history.dirty(_own_folders(workspace)) if history is not None else False,
+                 commit=history.head if history is not None else "", dirty=dirty,
                  page_size=workspace.config.page_size, versions=versions)
 
 

@@ -1,0 +1,42 @@
+"""The file format of gitspec's caches in `.gitspec/`: a tag, a CRC-32, then marshal data.
+
+The tag names the format and its version, so a file from another one reads as
+missing; the CRC turns a torn or damaged file into a miss instead of a wrong
+answer. Caches are only optimisations: reading one never fails, and failing to
+write one only costs the next run time.
+"""
+from __future__ import annotations
+
+import marshal
+import zlib
+from pathlib import Path
+from typing import Any
+
+def read_cache(path: Path, tag: bytes) -> Any:
+    """The value saved under `tag`, or None when the file is missing, damaged or another format."""
+    header = len(tag) + 4
+    try:
+        blob = path.read_bytes()
+        payload = memoryview(blob)[header:]  # no copy of a file that may be megabytes
+        if blob[:len(tag)] != tag or zlib.crc32(payload).to_bytes(4, "big") != blob[len(tag):header]:
+            return None
+        return marshal.loads(payload)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def write_cache(path: Path, tag: bytes, value: Any, required: bool = False) -> bool:
+    """Save `value` atomically; False when it could not be (a read-only workspace, or a value
+    marshal cannot store), unless `required`, when the error is raised."""
+    from gitspec.atomic import write_atomic
+    from gitspec.store import ensure_store
+
+    try:
+        payload = marshal.dumps(value)
+        ensure_store(path.parent)
+        write_atomic(path, tag + zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False)
+    except (OSError, ValueError):
+        if required:
+            raise
+        return False
+    return True

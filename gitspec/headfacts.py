@@ -1,0 +1,151 @@
+"""Git facts remembered per HEAD commit, so that a render after an edit need not open git.
+
+Nearly everything a render asks of git depends on HEAD alone: the commit that
+brought each document, when each section last changed, the section hashes at
+HEAD, whether a commit is behind HEAD, a file's item hashes at a commit. HEAD's
+commit id can be read from the .git files in a few small reads, so while it is
+the one `.gitspec/headfacts` was saved for, the answers come from there and
+pygit2 is not even imported. Whatever the file lacks, and any HEAD this module
+cannot read with certainty (an unborn branch, reftable refs, GIT_DIR set), goes to
+gitspec.history as before. Whether the working tree is dirty is never cached.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from gitspec.cachefile import read_cache, write_cache
+from gitspec.render.model import Change
+
+FORMAT = b"GSHF1"
+_SHA = re.compile(r"[0-9a-f]{40}")
+_COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
+
+
+def read_head(root: Path) -> str | None:
+    """HEAD's full commit id for the repository holding `root`, or None when unsure."""
+    if any(os.environ.get(name) for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES")):
+        return None
+    root = Path(root).resolve()
+    git_dir = _git_dir(root) if ".git" not in root.parts else None  # inside .git itself: let git decide
+    if git_dir is None:
+        return None
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="ascii").strip()
+        common = git_dir
+        if (git_dir / "commondir").is_file():  # a linked worktree keeps its refs in the main one
+            common = (git_dir / (git_dir / "commondir").read_text(encoding="ascii").strip()).resolve()
+        if _SHA.fullmatch(head):
+            return head
+        if not head.startswith("ref: refs/"):
+            return None
+        ref = head[len("ref: "):]
+        loose = common / ref
+        if loose.is_file():
+            value = loose.read_text(encoding="ascii").strip()
+            return value if _SHA.fullmatch(value) else None
+        packed = common / "packed-refs"
+        for line in packed.read_text(encoding="ascii").splitlines() if packed.is_file() else ():
+            value, _, name = line.partition(" ")
+            if name == ref and _SHA.fullmatch(value):
+                return value
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _git_dir(root: Path) -> Path | None:
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            return (folder / text[len("gitdir:"):].strip()).resolve() if text.startswith("gitdir:") else None
+    return None
+
+
+class RememberedHistory:
+    """gitspec.history.History's answers for the current HEAD, from the cache when it has them.
+
+    Only for workspaces inside a git repository with a HEAD commit: `open_remembered`
+    returns the plain History (or None outside git) otherwise.
+    """
+
+    def __init__(self, root: Path, store: Path, head_id: str) -> None:
+        self.root, self.store, self.head_id = root, store, head_id
+        self.head = head_id[:7]
+        saved = read_cache(store / "headfacts", FORMAT)
+        key = (head_id, str(root), _version())
+        self._facts: dict[str, Any] = saved if isinstance(saved, dict) and saved.get("key") == key else {"key": key}
+        self._history: Any = None
+        self._unsaved = False
+
+    def git(self) -> Any:
+        """The repository itself, opened on first need."""
+        if self._history is None:
+            from gitspec.history import open_history
+
+            self._history = open_history(self.root, self.store)
+        return self._history
+
+    def _remembered(self, table: str, key: Any, ask: Callable[[], Any]) -> Any:
+        entries = self._facts.setdefault(table, {})
+        if key not in entries:
+            entries[key] = ask()
+            self._unsaved = True
+        return entries[key]
+
+    def file_commit(self, rel_path: str) -> str:
+        return self._remembered("brought", rel_path, lambda: self.git().file_commit(rel_path))
+
+    def committed_hashes(self, rel_path: str) -> dict[str, str]:
+        return self._remembered("committed", rel_path, lambda: self.git().committed_hashes(rel_path))
+
+    def section_changes(self, rel_path: str) -> dict[str, Change]:
+        def ask() -> dict[str, tuple]:
+            return {name: (c.commit, c.author, c.date, c.summary)
+                    for name, c in self.git().section_changes(rel_path).items()}
+
+        return {name: Change(*fields) for name, fields in self._remembered("changes", rel_path, ask).items()}
+
+    def is_ancestor(self, commit: str) -> bool:
+        if not isinstance(commit, str) or not _COMMIT_ID.fullmatch(commit.strip()):
+            return self.git().is_ancestor(commit)
+        return self._remembered("ancestors", commit.strip(), lambda: self.git().is_ancestor(commit))
+
+    def item_hashes_at(self, commit: str, rel_path: str) -> dict[str, str] | None:
+        if not isinstance(commit, str) or not _COMMIT_ID.fullmatch(commit.strip()):
+            return self.git().item_hashes_at(commit, rel_path)
+        return self._remembered("items", (commit.strip(), rel_path),
+                                lambda: self.git().item_hashes_at(commit, rel_path))
+
+    def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
+        return self.git().dirty(ignored)
+
+    def save(self) -> None:
+        if self._history is not None:
+            self._history.save()
+        if not self._unsaved:
+            return
+        if write_cache(self.store / "headfacts", FORMAT, self._facts):
+            self._unsaved = False
+
+
+def open_remembered(root: Path, store: Path) -> Any:
+    """A RememberedHistory when HEAD can be read from the files, else gitspec.history's History
+    (None outside git). Raises GitspecError as open_history does."""
+    head_id = read_head(root)
+    if head_id is None:
+        from gitspec.history import open_history
+
+        return open_history(root, store)
+    return RememberedHistory(Path(root).resolve(), store, head_id)
+
+
+def _version() -> str:
+    from gitspec import __version__  # hashing may change between releases
+
+    return __version__
