@@ -5,11 +5,13 @@ be entities of the same document; a ui must give every screen its states.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gitspec.documents import Document
 from gitspec.findings import Finding, error
 from gitspec.hookspecs import hookimpl
+
+if TYPE_CHECKING:  # documents.py imports the YAML parser: not needed to register the plugin
+    from gitspec.documents import Document
 
 
 @hookimpl

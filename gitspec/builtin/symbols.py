@@ -6,12 +6,14 @@ so that one typo does not turn every reference to the file into an error.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from gitspec.addresses import ADDRESS
-from gitspec.documents import Document
 from gitspec.hookspecs import hookimpl
 from gitspec.symbols import Definition, Reference
+
+if TYPE_CHECKING:  # documents.py imports the YAML parser: not needed to register the plugin
+    from gitspec.documents import Document
 
 _REQ_MENTION = re.compile(r"\bREQ-[0-9]+\b")
 

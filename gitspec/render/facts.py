@@ -5,6 +5,7 @@ The I/O edge of rendering: it reads git and Markdown files so that
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gitspec.render.sitemodel import Facts
@@ -59,12 +60,11 @@ def _states(context: Any) -> dict[str, Any]:
 
 def _verdicts(documents: dict, history: Any) -> dict[str, Any]:
     """Each requirement's verdict from the evidence; outside git no evidence can be verified (stale)."""
-    from gitspec.hashing import value_hash
     from gitspec.verdicts import decide_verdicts
 
-    current = {str(item["id"]): (doc.path, value_hash(item)) for doc in documents.values()
-               if doc.kind == "requirements" for item in doc.sections.get("items") or ()
-               if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    current = _CurrentItems({str(item["id"]): (doc.path, item) for doc in documents.values()
+                             if doc.kind == "requirements" for item in doc.sections.get("items") or ()
+                             if isinstance(item, dict) and isinstance(item.get("id"), str)})
     if not current:
         return {}
     evidence = [dict(doc.sections, id=doc.id) for doc in documents.values() if doc.kind == "evidence"]
@@ -73,6 +73,26 @@ def _verdicts(documents: dict, history: Any) -> dict[str, Any]:
     from gitspec.requirementhistory import changed_since_checker
 
     return decide_verdicts(list(current), evidence, history.is_ancestor, changed_since_checker(history, current))
+
+
+class _CurrentItems(Mapping):
+    """Requirement id -> (document path, item hash), hashing an item only when asked:
+    only requirements that some evidence names are ever compared with history."""
+
+    def __init__(self, items: dict[str, tuple[str, Any]]) -> None:
+        self._items = items
+
+    def __getitem__(self, req: str) -> tuple[str, str]:
+        from gitspec.hashing import value_hash
+
+        path, item = self._items[req]
+        return path, value_hash(item)
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def _markdown_titles(workspace: Any, documents: dict) -> dict[str, dict[str, str]]:

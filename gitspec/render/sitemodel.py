@@ -68,12 +68,12 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
 def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
     """Everything a document's page is built from, hashed without building it."""
     content = getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
-    prefix = f"{doc.id}#"
-    states = sorted((a, s.state, s.changed_inputs) for a, s in facts.states.items() if a.startswith(prefix))
+    states = sorted((a, s.state, s.changed_inputs) for name in doc.sections
+                    if (s := facts.states.get(a := f"{doc.id}#{name}")) is not None)
     verdicts = ()
     if doc.kind == "requirements":
         ids = {str(i.get("id")) for i in doc.sections.get("items") or () if isinstance(i, dict)}
-        verdicts = sorted((r, v.state) for r, v in facts.verdicts.items() if r in ids)
+        verdicts = sorted((r, facts.verdicts[r].state) for r in ids if r in facts.verdicts)
     return record_key(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), facts.versions.get(doc.path, ""))
