@@ -50,13 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--trace", metavar="FILE", help="write a Chrome trace-event file (Perfetto)")
     build.add_argument("--no-render", action="store_true", help="do not render the output formats afterwards")
     build.add_argument("--lock-timeout", type=float, default=60.0, metavar="SECONDS",
-                       help="how long to wait for another build in this workspace (default 60)")
+                       help="how long to wait for another build or render in this workspace (default 60)")
     build.set_defaults(handler=_build)
 
     render = commands.add_parser("render", help="render the spec set as HTML, PDF and Word")
     render.add_argument("documents", nargs="*", metavar="DOC", help="only these documents (by id)")
     render.add_argument("--format", metavar="FORMATS",
                         help="comma-separated formats, e.g. html,pdf,docx (default: formats in gitspec.yaml)")
+    render.add_argument("--lock-timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="how long to wait for another build or render in this workspace (default 60)")
     render.set_defaults(handler=_render)
 
     status = commands.add_parser("status", help="show stale, hand-edited and missing generated sections")
@@ -114,7 +116,7 @@ def _build(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from gitspec.commands import render
 
-    return render.run(args.format, args.documents)
+    return render.run(args.format, args.documents, args.lock_timeout)
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -4,6 +4,8 @@ Holds caches only: deleting it loses nothing but time.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from gitspec.atomic import write_atomic
@@ -98,9 +100,22 @@ class GenerationCache:
         return found
 
 
-def build_lock(store: Path, timeout: float):
-    """An exclusive lock on the workspace's build; the OS drops it if the holder dies."""
-    from filelock import FileLock
+@contextmanager
+def build_lock(store: Path, timeout: float) -> Iterator[None]:
+    """An exclusive lock on the workspace's build and render; the OS drops it if the holder dies.
+    Waiting longer than `timeout` seconds is exit 1, naming the lock file."""
+    from filelock import FileLock, Timeout
+
+    from gitspec.errors import EXIT_FINDINGS, GitspecError
 
     ensure_store(store)
-    return FileLock(str(store / "build.lock"), timeout=timeout)
+    lock = FileLock(str(store / "build.lock"), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise GitspecError(f"another gitspec build or render holds {store / 'build.lock'} "
+                           f"(waited {timeout:g} s)", exit_code=EXIT_FINDINGS) from None
+    try:
+        yield
+    finally:
+        lock.release()

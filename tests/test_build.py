@@ -224,7 +224,7 @@ def test_lock_timeout_names_the_lock(ws):
         time.sleep(0.05)
     result = _build(root, env, "--lock-timeout", "0.2")
     proc.wait(timeout=60)
-    assert result.code == 1 and "another gitspec build holds" in result.err
+    assert result.code == 1 and "another gitspec build or render holds" in result.err
 
 
 def test_json_events_and_trace_file(ws, tmp_path):

@@ -158,3 +158,15 @@ def test_planted_remote_and_local_fetches_are_never_made(repo, counting_server):
     assert "&lt;script&gt;" in page
     assert (root / "build" / "pdf" / "planted-prd.pdf").stat().st_size > 1000
     assert (root / "build" / "docx" / "planted-prd.docx").stat().st_size > 1000
+
+
+def test_render_waits_for_the_build_lock(repo):
+    from filelock import FileLock
+
+    root = repo({**specs()}, HTML_ONLY)
+    assert run_gitspec(root, "render").code == 0
+    with FileLock(str(root / ".gitspec" / "build.lock")):  # as a running build holds it
+        blocked = run_gitspec(root, "render", "--lock-timeout", "0.2")
+    assert blocked.code == 1 and "another gitspec build or render holds" in blocked.err, blocked
+    assert "build.lock" in blocked.err and "Traceback" not in blocked.err
+    assert run_gitspec(root, "render", "--lock-timeout", "0.2").code == 0

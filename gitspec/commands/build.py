@@ -4,15 +4,13 @@ from __future__ import annotations
 import json
 import sys
 
-from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.errors import EXIT_FINDINGS
 from gitspec.findings import ERROR, write_text
 from gitspec.opening import open_workspace
 
 
 def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, json_events: bool,
         trace: str | None, lock_timeout: float, render: bool = True) -> int:
-    from filelock import Timeout
-
     from gitspec.builder import Builder
     from gitspec.buildsession import make_provider, prepare
     from gitspec.docwriter import DocumentWriter
@@ -21,25 +19,21 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
 
     workspace, index = open_workspace()
     sink = EventSink(json_events)
-    try:
-        with build_lock(workspace.store, lock_timeout):
-            context = prepare(workspace, index)
-            provider = make_provider(context)
-            objects = ObjectStore(workspace.store)
-            builder = Builder(context.documents, context.pipeline, provider,
-                              GenerationCache(workspace.store, objects),
-                              lambda stage: dict(workspace.config.plugins.get(stage.name) or {}),
-                              _writer(DocumentWriter(workspace), workspace), sink.emit)
+    with build_lock(workspace.store, lock_timeout):
+        context = prepare(workspace, index)
+        provider = make_provider(context)
+        objects = ObjectStore(workspace.store)
+        builder = Builder(context.documents, context.pipeline, provider,
+                          GenerationCache(workspace.store, objects),
+                          lambda stage: dict(workspace.config.plugins.get(stage.name) or {}),
+                          _writer(DocumentWriter(workspace), workspace), sink.emit)
+        with sink:
+            report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
+        findings = _recheck(workspace, index) if report.generated else context.checked.findings
+        rendered = None
+        if render and not dry_run and workspace.config.formats:
             with sink:
-                report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
-            findings = _recheck(workspace, index) if report.generated else context.checked.findings
-            rendered = None
-            if render and not dry_run and workspace.config.formats:
-                with sink:
-                    rendered = _render(context, index, findings, sink.emit)
-    except Timeout:
-        raise GitspecError(f"another gitspec build holds {workspace.store / 'build.lock'} "
-                           f"(waited {lock_timeout:g} s)", exit_code=EXIT_FINDINGS) from None
+                rendered = _render(context, index, findings, sink.emit)
     if trace:
         from gitspec.tracefile import write_trace
 

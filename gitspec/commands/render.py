@@ -7,14 +7,16 @@ from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.opening import open_workspace
 
 
-def run(formats: str | None, documents: list[str]) -> int:
+def run(formats: str | None, documents: list[str], lock_timeout: float = 60.0) -> int:
     from gitspec.buildsession import prepare
     from gitspec.render.session import render_workspace
+    from gitspec.store import build_lock
 
     workspace, index = open_workspace()
     wanted = parse_formats(formats) if formats else list(workspace.config.formats)
-    context = prepare(workspace, index)
-    report = render_workspace(context, wanted, documents or None)
+    with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
+        context = prepare(workspace, index)
+        report = render_workspace(context, wanted, documents or None)
     write_report(report, sys.stdout)
     return 0
 
