@@ -31,7 +31,8 @@ _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 _AMBIGUOUS = re.compile(
     r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)"
     r"|[-+]?0[0-9_]+"
-    r"|[-+]?[0-9]+[eE][-+]?[0-9]+"
+    r"|[-+]?[0-9]+[eE][-+]?[0-9]+"  # an exponent without a dot: a string to YAML 1.1
+    r"|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)[eE][0-9]+"  # an exponent without its sign: the same
     r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
 )
 
@@ -223,7 +224,7 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode) -> Any:
         text, tag = node.value, node.tag
-        if not node.style and tag in (_STR, _INT) and _AMBIGUOUS.fullmatch(text):
+        if not node.style and tag in (_STR, _INT, _FLOAT) and _AMBIGUOUS.fullmatch(text):
             raise self._problem(
                 node, f"unquoted {text!r} means different things to different YAML readers; quote it",
                 "ambiguous-scalar")

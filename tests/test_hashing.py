@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -83,3 +84,14 @@ def test_yaml_and_flow_styles_hash_alike():
     block = parse_document("a.yaml", b"kind: x\nid: a\nitems:\n  - {b: 1, a: 'two'}\n")
     flow = parse_document("a.yaml", b'{id: a, kind: x, items: [{a: "two", b: 1}]}\n')
     assert block.section_hashes() == flow.section_hashes()
+
+
+@pytest.mark.parametrize("text", ["0E0", "1e3", "-2E+5", "1.5e3", ".5e3"])
+def test_exponents_yaml_1_1_reads_as_text_are_refused_unquoted(text):
+    """PyYAML writes these strings unquoted (YAML 1.1 has no float without a dot or with an
+    unsigned exponent), so reading them as numbers would change a value's hash."""
+    with pytest.raises(YamlProblem) as problem:
+        read_yaml(f"section: {text}\n")
+    assert problem.value.rule == "ambiguous-scalar"
+    assert read_yaml(f"section: '{text}'\n").value["section"] == text
+    assert read_yaml("section: 1.5e+3\n").value["section"] == 1500.0
