@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gitspec.cachefile import read_cache, write_cache
+from gitspec.history import facts_version
 from gitspec.render.model import Change
 
 FORMAT = b"GSHF1"
@@ -78,7 +79,7 @@ class RememberedHistory:
         self.root, self.store, self.head_id = root, store, head_id
         self.head = head_id[:7]
         saved = read_cache(store / "headfacts", FORMAT)
-        key = (head_id, str(root), _version())
+        key = (head_id, str(root), facts_version())
         self._facts: dict[str, Any] = saved if isinstance(saved, dict) and saved.get("key") == key else {"key": key}
         self._history: Any = None
         self._unsaved = False
@@ -112,15 +113,16 @@ class RememberedHistory:
         return {name: Change(*fields) for name, fields in self._remembered("changes", rel_path, ask).items()}
 
     def is_ancestor(self, commit: str) -> bool:
-        if not isinstance(commit, str) or not _COMMIT_ID.fullmatch(commit.strip()):
-            return self.git().is_ancestor(commit)
-        return self._remembered("ancestors", commit.strip(), lambda: self.git().is_ancestor(commit))
+        return self._at_commit("ancestors", commit, (), lambda: self.git().is_ancestor(commit))
 
     def item_hashes_at(self, commit: str, rel_path: str) -> dict[str, str] | None:
+        return self._at_commit("items", commit, (rel_path,), lambda: self.git().item_hashes_at(commit, rel_path))
+
+    def _at_commit(self, table: str, commit: Any, rest: tuple, ask: Callable[[], Any]) -> Any:
+        """Remembered only for a fixed commit id: a branch name may move while HEAD stays."""
         if not isinstance(commit, str) or not _COMMIT_ID.fullmatch(commit.strip()):
-            return self.git().item_hashes_at(commit, rel_path)
-        return self._remembered("items", (commit.strip(), rel_path),
-                                lambda: self.git().item_hashes_at(commit, rel_path))
+            return ask()
+        return self._remembered(table, (commit.strip(), *rest) if rest else commit.strip(), ask)
 
     def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
         return self.git().dirty(ignored)
@@ -144,8 +146,3 @@ def open_remembered(root: Path, store: Path) -> Any:
         return open_history(root, store)
     return RememberedHistory(Path(root).resolve(), store, head_id)
 
-
-def _version() -> str:
-    from gitspec import __version__  # hashing may change between releases
-
-    return __version__

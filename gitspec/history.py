@@ -294,7 +294,7 @@ class History:
     def save(self) -> None:
         """Write the blob cache (merged with what another process may have saved meanwhile)."""
         facts = {**read_blob_facts(self.store / "history"), **self._load()}
-        if write_cache(self.store / "history", CACHE_FORMAT, (_version(), facts)):
+        if write_cache(self.store / "history", CACHE_FORMAT, (facts_version(), facts)):
             self._unsaved = 0
 
 
@@ -304,11 +304,12 @@ def read_blob_facts(path: Path) -> dict[bytes, Facts]:
         version, facts = read_cache(path, CACHE_FORMAT)
     except (ValueError, TypeError):
         return {}
-    return facts if version == _version() and isinstance(facts, dict) else {}
+    return facts if version == facts_version() and isinstance(facts, dict) else {}
 
 
-def _version() -> str:
-    # Parsing and hashing may change between releases: a cache from another one is discarded.
+def facts_version() -> str:
+    # Parsing and hashing may change between releases: a cache from another one is discarded
+    # (the blob cache here and the facts remembered per HEAD in headfacts.py).
     from gitspec import __version__
 
     return __version__

@@ -12,7 +12,6 @@ from gitspec.render.valueblocks import joined
 
 MATRIX_ID = "traceability"
 MATRIX_TITLE = "Traceability matrix"
-TRACED = ("requirements", "tasks", "evidence")  # the kinds the matrix is built from
 VERDICT_TONES = {"verified": OK, "failing": BAD, "stale": WARN, "missing": INFO}
 
 
