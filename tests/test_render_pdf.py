@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rendersite import FakeAssets, sample_site
 
-from gitspec.render.htmlprint import column_widths, print_book, print_document
+from gitspec.render.htmlprint import column_widths, print_book, print_page
 from gitspec.render.model import Code, Diagram, Page, Section, Table, Text
 from gitspec.render.pdf import PdfRenderer, html_to_pdf
 from gitspec.render.renderer import DiagramImage
@@ -53,21 +53,55 @@ def loopback():
     server.server_close()
 
 
+def link_targets(reader, index: int) -> list[int]:
+    """The page indexes the links on page `index` jump to (named or explicit destinations)."""
+    found = []
+    for ref in reader.pages[index].get("/Annots") or ():
+        dest = ref.get_object().get("/Dest")
+        if isinstance(dest, str):
+            dest = reader.named_destinations[dest]
+            found.append(reader.get_destination_page_number(dest))
+        elif dest is not None:
+            found.append(reader.get_page_number(dest[0].get_object()))
+    return found
+
+
 def test_page_pdf_has_contents_header_and_text(tmp_path: Path) -> None:
     site = sample_site(requirements=40)
     renderer = PdfRenderer()
     files = renderer.page_files(site, site.pages[0], FakeAssets(tmp_path))
     assert list(files) == ["REQ-billing.pdf"] and renderer.refused == []
+    reader = pypdf.PdfReader(io.BytesIO(files["REQ-billing.pdf"]))
     texts = pages_text(files["REQ-billing.pdf"])
-    assert len(texts) > 3 and "Contents" in texts[0]
+    # The title and contents come first, numbered i, ii; the sections from page 1.
+    assert reader.page_labels == ["i", "ii"] + [str(n) for n in range(1, len(texts) - 1)]
+    assert "Billing requirements" in texts[0] and "Contents" in texts[0]
+    assert texts[2].startswith("REQ-001 Export invoice batch 1 as CSV") and "Contents" not in texts[2]
     for n in (1, 40):
         title = f"REQ-{n:03d} Export invoice batch {n} as CSV"
         number = toc_number(texts, title)
-        assert f"The system shall export invoice batch {n} as CSV" in texts[number - 1]
+        assert f"The system shall export invoice batch {n} as CSV" in texts[2 + number - 1]
     assert toc_number(texts, "REQ-040 Export invoice batch 40 as CSV") > 1
-    for number, text in enumerate(texts, 1):
-        assert "REQ-billing" in text and "commit abc1234" in text and f"Page {number} of {len(texts)}" in text
+    for index, text in enumerate(texts):
+        page = f"Page {reader.page_labels[index]} of {'ii' if index < 2 else len(texts) - 2}"
+        assert "REQ-billing" in text and "commit abc1234" in text and page in text
     assert "Last change: commit 0000002 · Ada Tester · 2026-01-03" in "\n".join(texts)
+    # Each contents line jumps to its section's page; the outline has the title, then the sections.
+    jumps = [i for front in (0, 1) for i in dict.fromkeys(link_targets(reader, front))]
+    assert jumps[0] == 2 and jumps == sorted(jumps) and "batch 40 as CSV within" in texts[jumps[-1]]
+    assert [(title, index) for title, index, _ in outline(files["REQ-billing.pdf"])] == [("Billing requirements", 0)]
+    sections = outline(files["REQ-billing.pdf"])[0][2]
+    assert len(sections) == 40 and sections[0][1] == 2
+    assert all(f"REQ-{n:03d} Export invoice batch {n} as CSV" in texts[index] for n, (_, index) in enumerate(sections, 1))
+
+
+def test_page_without_sections_is_all_body(tmp_path: Path) -> None:
+    site = sample_site()
+    page = replace(site.pages[2], sections=())
+    pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.page_labels == ["1"] and "Contents" not in pages_text(pdf)[0]
+    assert "Brand design" in pages_text(pdf)[0] and "Page 1 of 1" in pages_text(pdf)[0]
 
 
 def outline(pdf: bytes) -> list[tuple[str, int, list[tuple[str, int]]]]:
@@ -102,7 +136,7 @@ def test_book_has_cover_contents_and_every_page(tmp_path: Path) -> None:
     everything = "\n".join(texts)
     for n in (1, 40):
         assert f"The system shall export invoice batch {n} as CSV" in everything
-    prd = texts[toc_number(texts, "PRD-billing · Billing <em>PRD</em>") - 1]
+    prd = texts[toc_number(texts, "PRD-billing · Billing <em>PRD</em>")]  # after its title and contents
     assert "<script>alert(1)</script>" in prd  # planted markup printed as text
     assert "No mermaid renderer" in everything and "REQ-003 PRD-billing" in everything
     marks = outline(files["book.pdf"])
@@ -145,19 +179,25 @@ def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Pa
 
     site = sample_site()
     assets = FakeAssets(tmp_path)
-    drawn: list[str] = []
-    real = pdf_module.html_to_pdf
+    drawn: list[str] = []  # the documents laid out, and "cover" for the book's front
+    real_lay_out, real_html_to_pdf = pdf_module.lay_out, pdf_module.html_to_pdf
 
-    def counting(html, files, roots):
-        drawn.append("cover" if '<section class="cover">' in html else "page")
-        return real(html, files, roots)
+    def laying_out(jobs, roots):
+        drawn.extend(page.id for page, _ in jobs)
+        return real_lay_out(jobs, roots)
 
-    monkeypatch.setattr(pdf_module, "html_to_pdf", counting)
+    def drawing(html, files, roots):
+        drawn.append("cover" if '<section class="cover">' in html else "other")
+        return real_html_to_pdf(html, files, roots)
+
+    monkeypatch.setattr(pdf_module, "lay_out", laying_out)
+    monkeypatch.setattr(pdf_module, "html_to_pdf", drawing)
     renderer = PdfRenderer()
     pages = {}
     for page in site.pages:
         pages.update(renderer.page_files(site, page, assets))
-    assert drawn == ["page"] * len(site.pages)
+    ids = [page.id for page in site.pages]
+    assert drawn == ids
     drawn.clear()
     book = renderer.site_files(site, assets)["book.pdf"]
     assert drawn == ["cover"]  # only the cover and contents are laid out
@@ -177,7 +217,7 @@ def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Pa
     drawn.clear()
     moved = replace(site, commit="def5678", pages=tuple(replace(page, commit="def5678") for page in site.pages))
     texts = pages_text(PdfRenderer().site_files(moved, Previous(tmp_path))["book.pdf"])
-    assert drawn == ["page"] * len(site.pages) + ["cover"]
+    assert drawn == ids + ["cover"]
     assert "commit abc1234" not in "\n".join(texts)
 
 
@@ -205,13 +245,16 @@ def test_page_size(tmp_path: Path, size: str, box: tuple[int, int]) -> None:
 def test_print_html_is_standalone_and_deterministic(tmp_path: Path) -> None:
     site = sample_site()
     assets = FakeAssets(tmp_path)
-    book = print_book(site, assets)
-    assert book == print_book(site, assets)
+    book, _ = print_book(site, assets)
+    assert (book, _) == print_book(site, assets)
     assert "<script" not in book and "<link" not in book and "javascript:" not in book.lower()
     assert '<section class="cover">' in book and 'href="#REQ-billing--req-001"' in book
-    single = print_document(site, site.pages[1], assets)
-    assert 'href="#req-001"' not in single and "see REQ-001" in single  # other documents: text only
-    assert "@page { size: A4; }" in single
+    single = print_page(site, site.pages[1], assets)
+    assert single == print_page(site, site.pages[1], assets)
+    for html in (single.body, single.front({})):
+        assert "<script" not in html and "<link" not in html and "<style" not in html  # styles passed apart
+    assert 'href="#req-001"' not in single.body and "see REQ-001" in single.body  # other documents: text only
+    assert "@page { size: A4; }" in single.css
     assert '<table class="sized"><colgroup>' in book  # the matrix: fixed layout, widths worked out
     renderer = PdfRenderer()
     first = renderer.page_files(site, site.pages[3], assets)
@@ -299,7 +342,7 @@ def test_print_shapes_blocks_for_cheap_layout(tmp_path: Path) -> None:
     long_code = Code("\n".join(f"line {n}" for n in range(60)), "yaml")
     site = replace(sample_site(), pages=(Page("P", "design", "P", "p.yaml", "", (), (
         Section("s", "S", "s", (fields, wide, Code("short", "sql"), long_code)),), key="p"),))
-    html = print_document(site, site.pages[0], FakeAssets(tmp_path))
+    html = print_page(site, site.pages[0], FakeAssets(tmp_path)).body
     assert '<dl class="fields"><dt>Route</dt><dd>/invoices</dd><dt>Owner</dt><dd></dd></dl>' in html
     assert html.count('<pre class="long">') == 1 and "<pre><code" in html
     widths = column_widths(wide)

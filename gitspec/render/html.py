@@ -13,7 +13,6 @@ from importlib import resources
 from gitspec.render.htmlblocks import (
     SITE, BlockWriter, badges, defang_json, esc, file_stem, plain_text, section_html, status_badge,
 )
-from gitspec.render.htmlprint import print_book, print_document  # noqa: F401  (for the PDF renderer)
 from gitspec.render.model import Heading, Page, Site
 from gitspec.render.renderer import Assets
 

@@ -1,12 +1,14 @@
-"""Print documents: one page, the book's front matter (cover and contents with given page
-numbers), or the whole site laid out as one book, as standalone HTML with print CSS for weasyprint.
+"""Print documents: one page (its sections, and its title and contents to lay out apart), the
+book's front matter (cover and contents with given page numbers), or the whole site laid out
+as one book, as standalone HTML with print CSS for weasyprint.
 
 Pure: returns HTML text and the diagram files it refers to (relative `diagrams/...`
 names); never fetches, never writes, never emits script.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
@@ -18,6 +20,7 @@ from gitspec.render.valueblocks import FIELDS_HEADER
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_CODE = 40  # lines: longer code may break across pages (shorter code is kept on one page)
 LINE_CHARS = 100  # about how many characters of table text fit across the page
+_LINES = "<!-- contents lines -->"
 
 
 class PrintWriter(BlockWriter):
@@ -80,14 +83,45 @@ def column_widths(block: Table) -> list[int]:
     return widths
 
 
-def print_document(site: Site, page: Page, assets: Assets) -> str:
-    """One page as a standalone print document."""
-    return print_parts(site, (page,), assets, book=False)[0]
+@dataclass(frozen=True)
+class PrintPage:
+    """One page for print as two documents laid out apart, so that its contents can give
+    page numbers without weasyprint laying the page out twice: the `body` (its sections),
+    laid out first, then the front (title and contents), made by `front(numbers)` from the
+    body's page numbers. The front's pages are numbered i, ii, ...; the body's from 1, so a
+    longer contents never moves a number. A page without sections is all body (`entries`
+    empty, the title in the body). Picklable: PDF workers get it whole."""
+
+    body: str
+    css: str  # the print styles both parts use (not in their HTML: parsed once per process)
+    files: dict[str, bytes]
+    entries: tuple[tuple[str, str], ...] = ()  # (element id, title) per section
+    front_start: str = ""  # the front document up to its contents' lines
+    front_end: str = ""
+
+    def front(self, numbers: Mapping[str, int]) -> str:
+        """The front with each contents line giving `numbers[element id]`, its body page."""
+        lines = "".join(f'<li><a href="#{esc(i)}" data-page="{numbers.get(i, "")}">{esc(title)}</a></li>'
+                        for i, title in self.entries)
+        return self.front_start + lines + self.front_end
 
 
-def print_book(site: Site, assets: Assets) -> str:
-    """Every page, in reading order, after a cover and a table of contents."""
-    return print_parts(site, site.pages, assets, book=True)[0]
+def print_page(site: Site, page: Page, assets: Assets, key: str = "") -> PrintPage:
+    """One page as a PrintPage; `key`, when given, is recorded in the body's metadata."""
+    writer = PrintWriter(SINGLE, page.id, [page.id], assets, prefer_png=True)
+    ids = [writer.unique_id(s.anchor) for s in page.sections]
+    sections = "\n".join(section_html(s, i, writer) for s, i in zip(page.sections, ids, strict=True))
+    title = f"{page.id} · {page.title}"
+    css, files = print_css(site), dict(sorted(writer.files.items()))
+    if not ids:
+        body = _document(site, title, f"{_article_tag(page, True)}\n{_head(page)}</article>", key, page, css=None)
+        return PrintPage(body, css, files)
+    body = _document(site, title, f"{_article_tag(page, False)}\n{sections}\n</article>", key, page, css=None)
+    front = (f'<div class="front">{_article_tag(page, True)}\n{_head(page)}'
+             f'<nav class="toc"><h2>Contents</h2><ol>{_LINES}</ol></nav>\n</article></div>')
+    start, _, end = _document(site, title, front, shown=page, css=None).rpartition(_LINES)  # no text follows it
+    entries = tuple((i, s.title) for s, i in zip(page.sections, ids, strict=True))
+    return PrintPage(body, css, files, entries, start, end)
 
 
 def print_front(site: Site, entries: Iterable[tuple[Page, int, str]]) -> str:
@@ -99,39 +133,41 @@ def print_front(site: Site, entries: Iterable[tuple[Page, int, str]]) -> str:
     return _document(site, site.title, body)
 
 
-def print_parts(site: Site, pages: Iterable[Page], assets: Assets, book: bool,
-                key: str = "") -> tuple[str, dict[str, bytes]]:
-    """The print HTML and the diagram files it refers to ({"diagrams/<hash>.png": bytes}).
-    `key`, when given, is recorded in the document's metadata (`gitspec-render-key`)."""
-    pages = tuple(pages)
-    ids = [p.id for p in (site.pages if book else pages)]
+def print_book(site: Site, assets: Assets) -> tuple[str, dict[str, bytes]]:
+    """Every page, in reading order, after a cover and a table of contents, as one print
+    document (for when the documents' PDFs cannot be joined), and the diagram files it
+    refers to ({"diagrams/<hash>.png": bytes})."""
+    ids = [p.id for p in site.pages]
     files: dict[str, bytes] = {}
     articles = []
     tocs = []
-    for page in pages:
-        writer = PrintWriter(BOOK if book else SINGLE, page.id, ids, assets, prefer_png=True)
-        article, toc = _article(page, writer, with_toc=not book)
+    for page in site.pages:
+        writer = PrintWriter(BOOK, page.id, ids, assets, prefer_png=True)
+        article, toc = _article(page, writer)
         articles.append(article)
         tocs.append(f'<li class="toc-doc"><a href="#doc-{esc(page.id)}">{esc(page.id)} · {esc(page.title)}</a>'
                     f"<ol>{toc}</ol></li>")
         files.update(writer.files)
-    front = ""
-    if book:
-        front = _cover(site) + f'<nav class="toc book-toc"><h2>Contents</h2><ol>{"".join(tocs)}</ol></nav>\n'
-    title = site.title if book else f"{pages[0].id} · {pages[0].title}" if pages else site.title
-    shown = site if book or not pages else pages[0]
-    return _document(site, title, front + "\n".join(articles), key, shown), dict(sorted(files.items()))
+    front = _cover(site) + f'<nav class="toc book-toc"><h2>Contents</h2><ol>{"".join(tocs)}</ol></nav>\n'
+    return _document(site, site.title, front + "\n".join(articles)), dict(sorted(files.items()))
 
 
-def _document(site: Site, title: str, body: str, key: str = "", shown: Page | Site | None = None) -> str:
-    """`shown` is what the running header names the commit of: a page, or (by default) the site."""
+def print_css(site: Site) -> str:
+    """The print styles, with the site's page size."""
     from gitspec.render.html import package_asset
 
     size = PAGE_SIZES.get(site.page_size.strip().lower(), "A4")
-    css = package_asset("print.css").decode("utf-8") + f"\n@page {{ size: {size}; }}\n"
+    return package_asset("print.css").decode("utf-8") + f"\n@page {{ size: {size}; }}\n"
+
+
+def _document(site: Site, title: str, body: str, key: str = "", shown: Page | Site | None = None,
+              css: str | None = "") -> str:
+    """`shown` is what the running header names the commit of: a page, or (by default) the
+    site. The print styles are included unless `css` is None (the caller passes them apart)."""
+    style = "" if css is None else f"<style>\n{css or print_css(site)}</style>\n"
     meta = f'<meta name="gitspec-render-key" content="{esc(key)}">\n' if key else ""
     return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{esc(title)}</title>\n{meta}<style>\n{css}</style>\n</head>\n"
+            f"<title>{esc(title)}</title>\n{meta}{style}</head>\n"
             f'<body data-commit="{esc(version_label(shown or site))}">\n{body}\n</body>\n</html>\n')
 
 
@@ -143,16 +179,23 @@ def _cover(site: Site) -> str:
             "</section>\n")
 
 
-def _article(page: Page, writer: BlockWriter, with_toc: bool) -> tuple[str, str]:
+def _article(page: Page, writer: BlockWriter) -> tuple[str, str]:
     """The page as an <article>, and its table-of-contents entries (<li>s)."""
     ids = [writer.unique_id(s.anchor) for s in page.sections]
     toc = "".join(f'<li><a href="#{esc(i)}">{esc(s.title)}</a></li>' for s, i in zip(page.sections, ids, strict=True))
     sections = "\n".join(section_html(s, i, writer) for s, i in zip(page.sections, ids, strict=True))
+    return f"{_article_tag(page, True)}\n{_head(page)}{sections}\n</article>", toc
+
+
+def _article_tag(page: Page, with_id: bool) -> str:
+    """`with_id`: the article holds the page's title, where a link to the page lands."""
+    element_id = f' id="doc-{esc(page.id)}"' if with_id else ""
+    return f'<article class="doc"{element_id} data-docid="{esc(page.id)}">'
+
+
+def _head(page: Page) -> str:
+    """The page's title block: its title, id, kind, status and badges, and source file."""
     source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
-    own_toc = (f'<nav class="toc"><h2>Contents</h2><ol>{toc}</ol></nav>\n' if with_toc and toc else "")
-    article = (f'<article class="doc" id="doc-{esc(page.id)}" data-docid="{esc(page.id)}">\n'
-               f'<header class="doc-head"><h1>{esc(page.title)}</h1>\n'
-               f'<p class="doc-meta"><span class="doc-id">{esc(page.id)}</span> · {esc(page.kind)} '
-               f"{status_badge(page.status)} {badges(page.badges)}</p>\n{source}</header>\n"
-               f"{own_toc}{sections}\n</article>")
-    return article, toc
+    return (f'<header class="doc-head"><h1>{esc(page.title)}</h1>\n'
+            f'<p class="doc-meta"><span class="doc-id">{esc(page.id)}</span> · {esc(page.kind)} '
+            f"{status_badge(page.status)} {badges(page.badges)}</p>\n{source}</header>\n")

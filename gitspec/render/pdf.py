@@ -1,5 +1,6 @@
-"""The PDF renderer: weasyprint over the print documents (htmlprint.py), inside the
-fetch sandbox (fetcher.py); the book joins the documents' own PDFs (pdfbook.py).
+"""The PDF renderer: weasyprint over the print documents (htmlprint.py), each document
+laid out by pdfpage.py, several at once over the CPUs (pdfpool.py), inside the fetch
+sandbox (fetcher.py); the book joins the documents' own PDFs (pdfbook.py).
 
 Never lets weasyprint read outside the workspace and gitspec's own assets, and never
 lets it reach the network; weasyprint and pypdf are imported only when a PDF is made.
@@ -8,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from gitspec.render.htmlblocks import file_stem
-from gitspec.render.htmlprint import print_front, print_parts
+from gitspec.render.htmlprint import print_book, print_front, print_page
 from gitspec.render.model import Page, Site
+from gitspec.render.pdfpool import lay_out
 from gitspec.render.renderer import Assets
 
 KEY_FIELD = "/gitspecrenderkey"  # where weasyprint puts <meta name="gitspec-render-key">
@@ -24,38 +26,56 @@ class PdfRenderer:
 
     The book is the documents' PDFs joined after a cover and contents, so no page is laid
     out twice: `site_files` takes each document's PDF from this renderer's memory (made
-    by `page_files` in the same run), else from the previous render on disk
+    by `page_files` or `pages_files` in the same run), else from the previous render on disk
     (`assets.previous`, trusted only when the key recorded in it matches), else renders it.
 
+    `pages_files` lays several documents out at once, over the CPUs; the print HTML (and
+    so every diagram image) is made in this process, the workers only run weasyprint.
+
     `refused` lists the URLs the sandbox refused during the latest `page_files` or
-    `site_files` call (reset at each call). The render run reads it after each call
-    and prints `warning: refused to fetch URL in DOC` for each, so a refused fetch is
-    never silent.
+    `site_files` call, or for the page `pages_files` yielded last (whichever process laid
+    it out). The render run reads it after each and prints `warning: refused to fetch URL
+    in DOC` for each, so a refused fetch is never silent.
     """
 
     name = "pdf"
-    version = "3"
+    version = "4"
 
     def __init__(self) -> None:
         self.refused: list[str] = []
         self._made: dict[str, tuple[str, bytes]] = {}  # page id -> (key, PDF), for the book
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
-        self.refused = []
-        return {_file_name(page): self._page_pdf(site, page, assets)}
+        [(_, files)] = self.pages_files(site, [page], assets)
+        return files
+
+    def pages_files(self, site: Site, pages: Iterable[Page], assets: Assets) -> Iterator[tuple[Page, dict[str, bytes]]]:
+        pages = list(pages)
+        keys = {page.id: page_key(self.version, site, page) for page in pages}
+        jobs = [(page, print_page(site, page, assets, keys[page.id])) for page in pages]
+        for page, (pdf, refused) in lay_out(jobs, _roots(assets)):
+            self.refused = refused
+            self._made[page.id] = (keys[page.id], pdf)
+            yield page, {_file_name(page): pdf}
 
     def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]:
         self.refused = []
         try:
             import pypdf  # noqa: F401  (joins the documents' PDFs)
         except ImportError:  # without it, lay the whole book out as one document (slow)
-            html, files = print_parts(site, site.pages, assets, book=True)
+            html, files = print_book(site, assets)
             pdf, self.refused = html_to_pdf(html, files, _roots(assets))
             return {"book.pdf": pdf}
         from gitspec.render.pdfbook import Part, join_book
 
-        parts = [Part(page, self._known_pdf(site, page, assets) or self._page_pdf(site, page, assets))
-                 for page in site.pages]
+        known = {page.id: self._known_pdf(site, page, assets) for page in site.pages}
+        missing = [page for page in site.pages if known[page.id] is None]
+        refused: list[str] = []
+        for page, files in self.pages_files(site, missing, assets):
+            known[page.id] = files[_file_name(page)]
+            refused.extend(u for u in self.refused if u not in refused)
+        self.refused = refused
+        parts = [Part(page, known[page.id]) for page in site.pages]
         roots = _roots(assets)
 
         def draw_front(entries):
@@ -64,14 +84,6 @@ class PdfRenderer:
             return pdf
 
         return {"book.pdf": join_book(site, parts, draw_front)}
-
-    def _page_pdf(self, site: Site, page: Page, assets: Assets) -> bytes:
-        key = page_key(self.version, site, page)
-        html, files = print_parts(site, (page,), assets, book=False, key=key)
-        pdf, refused = html_to_pdf(html, files, _roots(assets))
-        self.refused.extend(u for u in refused if u not in self.refused)
-        self._made[page.id] = (key, pdf)
-        return pdf
 
     def _known_pdf(self, site: Site, page: Page, assets: Assets) -> bytes | None:
         key = page_key(self.version, site, page)
