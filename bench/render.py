@@ -17,7 +17,9 @@ Rows printed:
 * the example workspace: HTML, PDF and DOCX rendered cold, one run each.
 
 Every command runs with bytecode caching on in a private
-``PYTHONPYCACHEPREFIX`` (as in ``bench/build.py``), StrictDoc included. Peak memory is the largest resident set of the command or any process it
+``PYTHONPYCACHEPREFIX`` (as in ``bench/build.py``), StrictDoc included. Each command is
+timed from inside a small wrapper process, so the wrapper's own start-up is not
+counted. Peak memory is the largest resident set of the command or any process it
 waited for (``RUSAGE_CHILDREN`` of a fresh wrapper process), in MiB. Only the
 standard library is used.
 """
@@ -28,7 +30,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import corpus
@@ -36,8 +37,11 @@ from check import EXAMPLE, find_gitspec
 
 RUNS = 3
 ENV = dict(os.environ)  # main() adds a private bytecode cache, as bench/build.py does
-PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
-        "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+# Times the command from inside a wrapper process (so the wrapper's own start-up is not counted)
+# and reports the largest resident set of the command or any process it waited for.
+PEAK = ("import resource, subprocess, sys, time; start = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
 def timed(command, cwd, before=None, runs=RUNS):
@@ -46,11 +50,11 @@ def timed(command, cwd, before=None, runs=RUNS):
     for _ in range(runs):
         if before:
             before()
-        start = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", PEAK] + command, cwd=cwd, capture_output=True, text=True,
-                              env=ENV)
-        best = min(best, time.perf_counter() - start)
-        peak = max(peak, int(done.stdout.strip() or 0) // 1024)
+                              env=ENV, check=True)
+        seconds, rss = done.stdout.split()
+        best = min(best, float(seconds))
+        peak = max(peak, int(rss) // 1024)
     return best, peak
 
 
