@@ -109,18 +109,16 @@ class PrintPage:
 def print_page(site: Site, page: Page, assets: Assets, key: str = "") -> PrintPage:
     """One page as a PrintPage; `key`, when given, is recorded in the body's metadata."""
     writer = PrintWriter(SINGLE, page.id, [page.id], assets, prefer_png=True)
-    ids = [writer.unique_id(s.anchor) for s in page.sections]
-    sections = "\n".join(section_html(s, i, writer) for s, i in zip(page.sections, ids, strict=True))
+    entries, sections = _sections(page, writer)
     title = f"{page.id} · {page.title}"
     css, files = print_css(site), dict(sorted(writer.files.items()))
-    if not ids:
+    if not entries:
         body = _document(site, title, f"{_article_tag(page, True)}\n{_head(page)}</article>", key, page, css=None)
         return PrintPage(body, css, files)
     body = _document(site, title, f"{_article_tag(page, False)}\n{sections}\n</article>", key, page, css=None)
     front = (f'<div class="front">{_article_tag(page, True)}\n{_head(page)}'
              f'<nav class="toc"><h2>Contents</h2><ol>{_LINES}</ol></nav>\n</article></div>')
     start, _, end = _document(site, title, front, shown=page, css=None).rpartition(_LINES)  # no text follows it
-    entries = tuple((i, s.title) for s, i in zip(page.sections, ids, strict=True))
     return PrintPage(body, css, files, entries, start, end)
 
 
@@ -181,10 +179,16 @@ def _cover(site: Site) -> str:
 
 def _article(page: Page, writer: BlockWriter) -> tuple[str, str]:
     """The page as an <article>, and its table-of-contents entries (<li>s)."""
-    ids = [writer.unique_id(s.anchor) for s in page.sections]
-    toc = "".join(f'<li><a href="#{esc(i)}">{esc(s.title)}</a></li>' for s, i in zip(page.sections, ids, strict=True))
-    sections = "\n".join(section_html(s, i, writer) for s, i in zip(page.sections, ids, strict=True))
+    entries, sections = _sections(page, writer)
+    toc = "".join(f'<li><a href="#{esc(i)}">{esc(title)}</a></li>' for i, title in entries)
     return f"{_article_tag(page, True)}\n{_head(page)}{sections}\n</article>", toc
+
+
+def _sections(page: Page, writer: BlockWriter) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The page's sections as HTML, and (element id, title) for each, in order."""
+    ids = [writer.unique_id(s.anchor) for s in page.sections]
+    sections = "\n".join(section_html(s, i, writer) for s, i in zip(page.sections, ids, strict=True))
+    return tuple(zip(ids, (s.title for s in page.sections), strict=True)), sections
 
 
 def _article_tag(page: Page, with_id: bool) -> str:
