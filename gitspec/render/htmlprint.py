@@ -113,12 +113,12 @@ def print_page(site: Site, page: Page, assets: Assets, key: str = "") -> PrintPa
     title = f"{page.id} · {page.title}"
     css, files = print_css(site), dict(sorted(writer.files.items()))
     if not entries:
-        body = _document(site, title, f"{_article_tag(page, True)}\n{_head(page)}</article>", key, page, css=None)
+        body = _document(site, title, f"{_article_tag(page, True)}\n{_head(page)}</article>", key, page, styled=False)
         return PrintPage(body, css, files)
-    body = _document(site, title, f"{_article_tag(page, False)}\n{sections}\n</article>", key, page, css=None)
+    body = _document(site, title, f"{_article_tag(page, False)}\n{sections}\n</article>", key, page, styled=False)
     front = (f'<div class="front">{_article_tag(page, True)}\n{_head(page)}'
              f'<nav class="toc"><h2>Contents</h2><ol>{_LINES}</ol></nav>\n</article></div>')
-    start, _, end = _document(site, title, front, shown=page, css=None).rpartition(_LINES)  # no text follows it
+    start, _, end = _document(site, title, front, shown=page, styled=False).rpartition(_LINES)  # no text follows it
     return PrintPage(body, css, files, entries, start, end)
 
 
@@ -159,10 +159,10 @@ def print_css(site: Site) -> str:
 
 
 def _document(site: Site, title: str, body: str, key: str = "", shown: Page | Site | None = None,
-              css: str | None = "") -> str:
+              styled: bool = True) -> str:
     """`shown` is what the running header names the commit of: a page, or (by default) the
-    site. The print styles are included unless `css` is None (the caller passes them apart)."""
-    style = "" if css is None else f"<style>\n{css or print_css(site)}</style>\n"
+    site. The print styles are included when `styled` (else the caller passes them apart)."""
+    style = f"<style>\n{print_css(site)}</style>\n" if styled else ""
     meta = f'<meta name="gitspec-render-key" content="{esc(key)}">\n' if key else ""
     return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{esc(title)}</title>\n{meta}{style}</head>\n"
