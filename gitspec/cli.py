@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from gitspec import __version__
-from gitspec.errors import EXIT_INTERNAL, GitspecError
+from gitspec.errors import EXIT_INTERNAL, GitspecError, error_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated formats, e.g. html,pdf,docx (default: formats in gitspec.yaml)")
     render.add_argument("--lock-timeout", type=float, default=60.0, metavar="SECONDS",
                         help="how long to wait for another build or render in this workspace (default 60)")
+    render.add_argument("--watch", action="store_true",
+                        help="keep running: render again whenever a spec, the config or the git HEAD changes")
     render.set_defaults(handler=_render)
 
     status = commands.add_parser("status", help="show stale, hand-edited and missing generated sections")
@@ -116,7 +118,7 @@ def _build(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from gitspec.commands import render
 
-    return render.run(args.format, args.documents, args.lock_timeout)
+    return render.run(args.format, args.documents, args.lock_timeout, args.watch)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -142,8 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except GitspecError as exc:
-        sys.stderr.write(f"{exc.path}:{exc.line or 1}:{exc.col or 1}: error: {exc.message}\n"
-                         if exc.path else f"gitspec: error: {exc.message}\n")
+        sys.stderr.write(error_line(exc) + "\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("gitspec: interrupted\n")

@@ -19,3 +19,10 @@ class GitspecError(Exception):
     def __str__(self) -> str:
         where = ":".join(str(part) for part in (self.path, self.line, self.col) if part is not None)
         return f"{where}: {self.message}" if where else self.message
+
+
+def error_line(exc: GitspecError) -> str:
+    """How a user-fixable problem is shown: `path:line:col: error: message`, or `gitspec: error: message`."""
+    if exc.path:
+        return f"{exc.path}:{exc.line or 1}:{exc.col or 1}: error: {exc.message}"
+    return f"gitspec: error: {exc.message}"

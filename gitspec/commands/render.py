@@ -1,24 +1,56 @@
-"""`gitspec render [--format html,pdf,docx] [DOC...]`: render the spec set without building."""
+"""`gitspec render [--format html,pdf,docx] [--watch] [DOC...]`: render the spec set without building."""
 from __future__ import annotations
 
 import sys
+import time
+from pathlib import Path
 
-from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.errors import EXIT_USAGE, GitspecError, error_line
 from gitspec.opening import open_workspace
+from gitspec.workspace import Workspace
 
 
-def run(formats: str | None, documents: list[str], lock_timeout: float = 60.0) -> int:
+def run(formats: str | None, documents: list[str], lock_timeout: float = 60.0, watch: bool = False) -> int:
+    workspace, index = open_workspace()
+    render(workspace, index, formats, documents, lock_timeout)
+    if watch:
+        from gitspec.watch import watch_sources
+
+        root = workspace.root
+
+        def again() -> list[Path] | None:
+            """Render once more, from the files as they are now; a problem is reported, not fatal."""
+            started = time.perf_counter()
+            try:
+                workspace, index = open_workspace(start=root)
+                render(workspace, index, formats, documents, lock_timeout, started)
+            except GitspecError as exc:
+                sys.stderr.write(error_line(exc) + "\n")
+                return None
+            return own_folders(workspace)
+
+        watch_sources(root, own_folders(workspace), again)
+    return 0
+
+
+def render(workspace: Workspace, index, formats: str | None, documents: list[str], lock_timeout: float,
+           started: float | None = None) -> None:
+    """One render of `formats` (None: the config's) and its report; `started` adds the time taken."""
     from gitspec.buildsession import prepare
     from gitspec.render.session import render_workspace
     from gitspec.store import build_lock
 
-    workspace, index = open_workspace()
     wanted = parse_formats(formats) if formats else list(workspace.config.formats)
     with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
         context = prepare(workspace, index)
         report = render_workspace(context, wanted, documents or None)
-    write_report(report, sys.stdout)
-    return 0
+    write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
+    write_errors(context.checked.findings, sys.stderr)
+
+
+def own_folders(workspace: Workspace) -> list[Path]:
+    """What gitspec itself writes: changes there never call for a render."""
+    return [workspace.store, workspace.root / workspace.config.output]
 
 
 def parse_formats(text: str) -> list[str]:
@@ -28,8 +60,20 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def write_report(report, out) -> None:
+def write_report(report, out, seconds: float | None = None) -> None:
     for message in report.warnings:
         out.write(f"warning: {message}\n")
+    took = "" if seconds is None else f" in {seconds:.2f} s"
     sys.stderr.write(f"gitspec: rendered {len(report.rendered)} ({report.reused} unchanged), "
-                     f"{len(report.written)} files written\n")
+                     f"{len(report.written)} files written{took}\n")
+
+
+def write_errors(findings, out, shown: int = 3) -> None:
+    """The check's errors, briefly: a document with one is rendered from what could be read of it, or not at all."""
+    from gitspec.findings import ERROR
+
+    errors = [finding for finding in findings if finding.severity == ERROR]
+    for finding in errors[:shown]:
+        out.write(f"{finding}\n")
+    if len(errors) > shown:
+        out.write(f"gitspec: and {len(errors) - shown} more errors (gitspec check lists them all)\n")

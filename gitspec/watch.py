@@ -1,0 +1,71 @@
+"""Waiting for the files a render is made from to change (`gitspec render --watch`)."""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TextIO
+
+# Inside .git only these move when a commit is made or a branch is switched; the site shows
+# each section's last commit, so they count. Objects, logs and the index do not.
+GIT_TRIGGERS = ("HEAD", "packed-refs")
+SHOWN = 3  # changed files named per line; more are counted
+WAKE_MS = 250  # how often an idle watch wakes up; "watching" is printed at the first wake-up
+
+
+class SourceChanges:
+    """A watchfiles filter: a change counts unless it is gitspec's own output (the `ignored`
+    folders: the output folder and `.gitspec/`), an editor's scratch file, or inside `.git`
+    other than HEAD and refs."""
+
+    def __init__(self, root: Path, ignored: Iterable[Path]) -> None:
+        from watchfiles import DefaultFilter
+
+        self.git = str(root / ".git") + os.sep
+        self.ignore(ignored)
+        self._scratch = DefaultFilter()
+
+    def ignore(self, folders: Iterable[Path]) -> None:
+        self.ignored = tuple(str(folder) + os.sep for folder in folders)
+
+    def __call__(self, change: object, path: str) -> bool:
+        if path.startswith(self.git):
+            inside = path[len(self.git):]
+            return inside in GIT_TRIGGERS or inside.startswith("refs" + os.sep)
+        if (path + os.sep).startswith(self.ignored):
+            return False
+        return self._scratch(change, path)
+
+
+def watch_sources(root: Path, ignored: Iterable[Path], render: Callable[[], Iterable[Path] | None],
+                  out: TextIO = sys.stderr) -> None:
+    """Call `render` after each batch of changes under `root` until Ctrl-C. `render` returns the
+    folders to ignore from then on (the output folder may move with the config), or None to keep them."""
+    from watchfiles import watch
+
+    sources = SourceChanges(root, ignored)
+    announced = False
+    try:
+        # an empty batch every WAKE_MS when nothing changed: the first one says the watch is in place
+        for batch in watch(root, watch_filter=sources, rust_timeout=WAKE_MS, yield_on_timeout=True):
+            if not announced:
+                out.write(f"gitspec: watching {root} for changes (Ctrl-C to stop)\n")
+                out.flush()
+                announced = True
+            if not batch:
+                continue
+            out.write(f"gitspec: changed {describe(root, (path for _, path in batch))}\n")
+            folders = render()
+            if folders is not None:
+                sources.ignore(folders)
+            out.flush()
+    except KeyboardInterrupt:  # the way out; a render it cuts short leaves no half-written file
+        out.write("gitspec: stopped watching\n")
+
+
+def describe(root: Path, paths: Iterable[str]) -> str:
+    """`specs/a.yaml, specs/b.yaml and 4 more`: the changed files, relative to the workspace."""
+    names = sorted({os.path.relpath(path, root) for path in paths})
+    shown = ", ".join(names[:SHOWN])
+    return f"{shown} and {len(names) - SHOWN} more" if len(names) > SHOWN else shown

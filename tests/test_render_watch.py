@@ -1,0 +1,115 @@
+"""`gitspec render --watch`: a long-running render that follows the files as a user edits them."""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+from conftest import CONFIG, GIT_ENV, GITSPEC, git, requirement, requirements_doc, write_files
+
+HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
+WAIT = 30.0  # seconds; a re-render takes well under one
+
+
+class Watcher:
+    """`gitspec render --watch` as a subprocess, its stderr read line by line."""
+
+    def __init__(self, root, *args: str) -> None:
+        env = {**os.environ, **GIT_ENV}
+        self.process = subprocess.Popen([GITSPEC, "render", "--watch", *args], cwd=root, env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str) -> str:
+        """The next stderr line containing `text`; lines before it are kept in `seen`."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                assert self.process.poll() is None, f"watch ended early: {self.seen}"
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r} in {WAIT} s; saw {self.seen}")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=WAIT)
+        self.process.stdout.close()
+        return code
+
+
+@pytest.fixture
+def watched(repo):
+    started = []
+
+    def start(root, *args: str) -> Watcher:
+        watcher = Watcher(root, *args)
+        started.append(watcher)
+        watcher.wait_for("watching")
+        return watcher
+
+    yield start
+    for watcher in started:
+        if watcher.process.poll() is None:
+            watcher.process.kill()
+            watcher.process.wait()
+
+
+def test_an_edit_is_rendered_and_a_broken_file_reported_without_stopping(repo, watched):
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    assert "rendered 3 (0 unchanged)" in watcher.seen[0], watcher.seen
+    page = root / "build" / "html" / "reqs.html"
+
+    write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))})
+    assert watcher.wait_for("changed") == "gitspec: changed specs/reqs.yaml"
+    assert " files written in " in watcher.wait_for("rendered")
+    assert "REQ-002" in page.read_text(encoding="utf-8")
+
+    write_files(root, {"specs/reqs.yaml": "kind: requirements\nid: reqs\nitems: [\n"})
+    assert watcher.wait_for("error").startswith("specs/reqs.yaml:"), watcher.seen
+
+    write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-003"))})
+    watcher.wait_for("rendered")
+    assert "REQ-003" in page.read_text(encoding="utf-8")
+    assert watcher.process.poll() is None
+    assert watcher.stop() == 0
+    assert watcher.lines.get(timeout=WAIT) == "gitspec: stopped watching"
+
+
+def test_its_own_output_does_not_trigger_a_render_but_a_commit_does(repo, watched):
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    write_files(root, {"build/html/scratch.txt": "mine\n", ".gitspec/scratch": "x\n"})
+    write_files(root, {"notes.txt": "a user's file\n"})
+    # the first change reported is the user's file: the writes to build/ and .gitspec/ were ignored
+    assert watcher.wait_for("changed") == "gitspec: changed notes.txt"
+    watcher.wait_for("rendered")
+    git(root, "add", "notes.txt")
+    git(root, "commit", "-qm", "notes")
+    assert ".git/" in watcher.wait_for("changed")
+    # the matrix shows HEAD's commit, so a commit re-renders it
+    assert "rendered 0 (" not in watcher.wait_for("rendered"), watcher.seen
+    assert watcher.stop() == 0
+
+
+def test_a_problem_before_watching_starts_is_an_ordinary_error(repo):
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    done = subprocess.run([GITSPEC, "render", "--watch", "--format", "nope"], cwd=root, capture_output=True,
+                          text=True, timeout=WAIT)
+    assert done.returncode == 2, done
+    assert "watching" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
