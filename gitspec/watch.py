@@ -32,7 +32,7 @@ class SourceChanges:
     def __call__(self, change: object, path: str) -> bool:
         if path.startswith(self.git):
             inside = path[len(self.git):]
-            return inside in GIT_TRIGGERS or inside.startswith("refs" + os.sep)
+            return (inside in GIT_TRIGGERS or inside.startswith("refs" + os.sep)) and not inside.endswith(".lock")
         if (path + os.sep).startswith(self.ignored):
             return False
         return self._scratch(change, path)
