@@ -4,8 +4,11 @@ Holds caches only: deleting it loses nothing but time.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from gitspec.atomic import write_atomic
@@ -19,6 +22,7 @@ Signature: 8a477f597d28d172789f06886806bc55
 # This file is a cache directory tag created by gitspec.
 # For information about cache directory tags see https://bford.info/cachedir/
 """
+POLL_SECONDS = 0.05  # how often a waiting build or render tries the lock again
 
 
 def ensure_store(folder: Path) -> Path:
@@ -103,19 +107,49 @@ class GenerationCache:
 @contextmanager
 def build_lock(store: Path, timeout: float) -> Iterator[None]:
     """An exclusive lock on the workspace's build and render; the OS drops it if the holder dies.
-    Waiting longer than `timeout` seconds is exit 1, naming the lock file."""
-    from filelock import FileLock, Timeout
-
+    Waiting longer than `timeout` seconds (a negative one: for ever) is exit 1, naming the lock file."""
     from gitspec.errors import EXIT_FINDINGS, GitspecError
 
     ensure_store(store)
-    lock = FileLock(str(store / "build.lock"), timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise GitspecError(f"another gitspec build or render holds {store / 'build.lock'} "
-                           f"(waited {timeout:g} s)", exit_code=EXIT_FINDINGS) from None
+    path = store / "build.lock"
+    release = (_lock_windows if sys.platform == "win32" else _lock_posix)(path, timeout)
+    if release is None:
+        raise GitspecError(f"another gitspec build or render holds {path} "
+                           f"(waited {timeout:g} s)", exit_code=EXIT_FINDINGS)
     try:
         yield
     finally:
-        lock.release()
+        release()
+
+
+def _lock_posix(path: Path, timeout: float) -> Callable[[], None] | None:
+    """flock, tried without blocking until `timeout`: a release function, or None if another holds it."""
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return partial(os.close, fd)  # closing the descriptor drops the lock
+            except BlockingIOError:
+                if timeout >= 0 and time.monotonic() >= deadline:
+                    os.close(fd)
+                    return None
+                time.sleep(POLL_SECONDS)
+    except BaseException:  # interrupted while waiting
+        os.close(fd)
+        raise
+
+
+def _lock_windows(path: Path, timeout: float) -> Callable[[], None] | None:
+    from filelock import FileLock, Timeout  # a dependency on Windows only
+
+    lock = FileLock(str(path), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        return None
+    return lock.release

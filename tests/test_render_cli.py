@@ -161,11 +161,11 @@ def test_planted_remote_and_local_fetches_are_never_made(repo, counting_server):
 
 
 def test_render_waits_for_the_build_lock(repo):
-    from filelock import FileLock
+    from gitspec.store import build_lock
 
     root = repo({**specs()}, HTML_ONLY)
     assert run_gitspec(root, "render").code == 0
-    with FileLock(str(root / ".gitspec" / "build.lock")):  # as a running build holds it
+    with build_lock(root / ".gitspec", 1):  # as a running build holds it
         blocked = run_gitspec(root, "render", "--lock-timeout", "0.2")
     assert blocked.code == 1 and "another gitspec build or render holds" in blocked.err, blocked
     assert "build.lock" in blocked.err and "Traceback" not in blocked.err
