@@ -26,12 +26,22 @@ BUILTIN_PLUGINS = {
 
 
 ENTRY_POINTS = b"GSEP1"  # tag of `.gitspec/plugins`: the installed plugins' entry points
+_MANAGERS: dict[tuple, object] = {}  # a check and a render in one run share a manager
 
 
 def get_plugin_manager(store: Path | None = None):
     """Built-in plugins, then installed ones. With `store`, the installed plugins' entry
     points are remembered in `store/plugins` while nothing on sys.path changes: scanning
-    every distribution's metadata costs more than the rest of a small run."""
+    every distribution's metadata costs more than the rest of a small run. A later call
+    in the same process gets the same manager while nothing that decides its plugins changed."""
+    key = (environment(), distributions_key())
+    memo = (store, key, bool(os.environ.get("GITSPEC_TRACE_HOOKS")))
+    if memo not in _MANAGERS:
+        _MANAGERS[memo] = _build(store, key)
+    return _MANAGERS[memo]
+
+
+def _build(store: Path | None, key: tuple):
     import pluggy
 
     from gitspec import hookspecs
@@ -41,7 +51,6 @@ def get_plugin_manager(store: Path | None = None):
     for name, module in BUILTIN_PLUGINS.items():
         manager.register(importlib.import_module(module), name=name)
     cache = store / "plugins" if store is not None else None
-    key = (environment(), distributions_key())
     saved = read_cache(cache, ENTRY_POINTS) if cache is not None else None
     if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key:
         for name, value in saved[1]:
