@@ -5,11 +5,12 @@ A reader sees the old file or the new one, never half of either.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    import tempfile  # not at the top: a run that writes nothing need not import it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -29,6 +30,8 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
 
 def create_new(path: Path, data: bytes) -> bool:
     """Write `path` only if it does not exist yet; never overwrite. Returns whether written."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -6,7 +6,6 @@ every error is mapped back to the file, line and column it came from.
 from __future__ import annotations
 
 import ast
-import difflib
 import json
 import re
 from functools import lru_cache
@@ -153,6 +152,8 @@ def _unexpected(err: Any) -> list[str]:
 
 
 def _unknown_key(document: Document, path: tuple, key: str, known: list[str]) -> Finding:
+    import difflib  # only when a key is wrong: not worth importing on every check
+
     close = difflib.get_close_matches(key, known, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     line, col = document.locate_key(path, key)

@@ -5,12 +5,14 @@ addresses that do not resolve, and cycles in `parent` and `dependsOn` links.
 """
 from __future__ import annotations
 
-import difflib
+from typing import TYPE_CHECKING
 
 from gitspec.addresses import parse_address, resolve_pointer
 from gitspec.findings import Finding, error
 from gitspec.hookspecs import hookimpl
-from gitspec.symbols import Reference, SymbolTable
+
+if TYPE_CHECKING:  # not needed to register the plugin, which every render does
+    from gitspec.symbols import Reference, SymbolTable
 
 ACYCLIC_RELATIONS = ("parent", "dependsOn")
 
@@ -44,6 +46,8 @@ def _id_problem(table: SymbolTable, ref: Reference) -> str | None:
     wanted = " or ".join(ref.namespaces)
     definitions = table.definitions.get(ref.target)
     if not definitions:
+        import difflib  # only when a reference is wrong: not worth importing on every check
+
         close = difflib.get_close_matches(ref.target, list(table.definitions), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown {wanted} '{ref.target}'{hint}"
@@ -60,6 +64,8 @@ def _address_problem(table: SymbolTable, ref: Reference) -> str | None:
     if info is None:
         return f"address '{ref.target}': no document with id '{address.doc}'"
     if address.section not in info.sections:
+        import difflib
+
         close = difflib.get_close_matches(address.section, info.sections, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"address '{ref.target}': document '{address.doc}' has no section '{address.section}'{hint}"

@@ -5,12 +5,16 @@ which are compared with the workspace as it is now.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from gitspec.addresses import parse_address, resolve_pointer_value
 from gitspec.findings import WARNING, Finding, error
 from gitspec.hashing import value_hash
 from gitspec.hookspecs import hookimpl
 from gitspec.stamps import EDITED, PINNED, STALE, section_state
-from gitspec.symbols import SymbolTable
+
+if TYPE_CHECKING:  # not needed to register the plugin, which every render does
+    from gitspec.symbols import SymbolTable
 
 
 @hookimpl

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from gitspec.addresses import ADDRESS
 from gitspec.hookspecs import hookimpl
-from gitspec.symbols import Definition, Reference
 
-if TYPE_CHECKING:  # documents.py imports the YAML parser: not needed to register the plugin
+if TYPE_CHECKING:  # documents.py imports the YAML parser, symbols.py its records: not needed to register the plugin
     from gitspec.documents import Document
+    from gitspec.symbols import Definition, Reference
 
 _REQ_MENTION = re.compile(r"\bREQ-[0-9]+\b")
 
@@ -43,6 +43,8 @@ ITEM_REFERENCES = {
 
 @hookimpl
 def gitspec_document_symbols(document: Document) -> list[Definition | Reference]:
+    from gitspec.symbols import Definition
+
     doc_id = document.id
     if not isinstance(doc_id, str):
         return []
@@ -64,6 +66,8 @@ def gitspec_document_symbols(document: Document) -> list[Definition | Reference]
 
 
 def _document_references(document: Document, doc_id: str) -> list[Reference]:
+    from gitspec.symbols import Reference
+
     kind, sections = document.kind, document.sections
     out: list[Reference] = []
     if kind == "evidence":
@@ -98,6 +102,8 @@ def _items(document: Document, section: str) -> Iterator[tuple[int, dict[str, An
 def _references(document: Document, path: tuple, value: Any, namespaces: tuple[str, ...], source: str,
                 relation: str) -> list[Reference]:
     """References from a field holding one id or a list of ids; addresses are told apart."""
+    from gitspec.symbols import Reference
+
     targets = [(path, value)] if not isinstance(value, list) else [((*path, i), v) for i, v in enumerate(value)]
     out = []
     for where, target in targets:

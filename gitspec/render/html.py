@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 
 from gitspec.render.htmlblocks import (
     SITE, BlockWriter, badges, defang_json, esc, file_stem, plain_text, section_html, status_badge,
@@ -25,6 +24,8 @@ SEARCH_TEXT_LIMIT = 1000
 @cache
 def package_asset(name: str) -> bytes:
     """One of gitspec's own CSS/JS files (gitspec/render/assets/)."""
+    from importlib import resources  # with tempfile: only when a page or the site is written
+
     return resources.files("gitspec.render").joinpath("assets", name).read_bytes()
 
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from gitspec.render.htmlblocks import file_stem
-from gitspec.render.htmlprint import print_book, print_front, print_page
 from gitspec.render.model import Page, Site
 from gitspec.render.pdfpool import lay_out
 from gitspec.render.renderer import Assets
@@ -50,6 +49,8 @@ class PdfRenderer:
         return files
 
     def pages_files(self, site: Site, pages: Iterable[Page], assets: Assets) -> Iterator[tuple[Page, dict[str, bytes]]]:
+        from gitspec.render.htmlprint import print_page
+
         pages = list(pages)
         keys = {page.id: page_key(self.version, site, page) for page in pages}
         jobs = [(page, print_page(site, page, assets, keys[page.id])) for page in pages]
@@ -63,9 +64,12 @@ class PdfRenderer:
         try:
             import pypdf  # noqa: F401  (joins the documents' PDFs)
         except ImportError:  # without it, lay the whole book out as one document (slow)
+            from gitspec.render.htmlprint import print_book
+
             html, files = print_book(site, assets)
             pdf, self.refused = html_to_pdf(html, files, _roots(assets))
             return {"book.pdf": pdf}
+        from gitspec.render.htmlprint import print_front
         from gitspec.render.pdfbook import Part, join_book
 
         known = {page.id: self._known_pdf(site, page, assets) for page in site.pages}

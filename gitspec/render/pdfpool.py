@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gitspec.render.htmlprint import PrintPage
 from gitspec.render.model import Page
 
-Job = tuple[Page, PrintPage]
+if TYPE_CHECKING:
+    from gitspec.render.htmlprint import PrintPage
+
+Job = tuple[Page, "PrintPage"]
 Result = tuple[bytes, list[str]]  # the PDF, and the URLs the sandbox refused
 
 

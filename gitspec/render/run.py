@@ -57,7 +57,7 @@ def render_site(site: Site, chosen: list[Any], root: Path, output: str, store: P
 
 def _render_format(site, renderer, root, folder, store, assets, pages, report, emit) -> None:
     manifest_path = store / "renders" / f"{renderer.name}.json"
-    manifest = _load(manifest_path)
+    manifest, as_read = _load(manifest_path)
     nav = record_key(renderer.name, renderer.version, site.title, site.page_size,
                 [(p.id, p.kind, p.title) for p in site.pages])
     keys = {p.id: record_key(nav, p.key) for p in site.pages if pages is None or p.id in pages}
@@ -83,7 +83,9 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
     if pages is None:
         for gone in [k for k in manifest if k != SITE and site.page(k) is None]:
             _remove(manifest.pop(gone), folder, root, report)
-    write_atomic(manifest_path, json.dumps(manifest, sort_keys=True, indent=1).encode(), durable=False)
+    data = json.dumps(manifest, sort_keys=True, indent=1).encode()
+    if data != as_read:  # a render that changed nothing writes nothing
+        write_atomic(manifest_path, data, durable=False)
 
 
 def _page_results(renderer: Any, site: Site, stale: list, assets: Any):
@@ -160,9 +162,14 @@ def _timed(report: RenderReport, name: str, function, *args):
         report.spans.append((name, start, time.perf_counter()))
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path) -> tuple[dict, bytes]:
+    """The manifest, and the bytes it was read from (b"" when missing)."""
     try:
-        data = json.loads(path.read_bytes())
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+        raw = path.read_bytes()
+    except OSError:
+        return {}, b""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}, raw
+    return (data, raw) if isinstance(data, dict) else ({}, raw)

@@ -9,7 +9,6 @@ import functools
 import hashlib
 import io
 import re
-import zipfile
 from datetime import datetime, timezone
 from typing import Any
 
@@ -163,6 +162,8 @@ def parse_date(value: str) -> datetime | None:
 
 def stable_bytes(document: Any) -> bytes:
     """The saved .docx with every zip entry dated 1980-01-01, so equal trees give equal bytes."""
+    import zipfile
+
     raw = io.BytesIO()
     document.save(raw)
     out = io.BytesIO()
