@@ -59,6 +59,19 @@ def test_render_html_writes_the_site_and_reuses_unchanged_pages(repo):
     assert "REQ-003" in (html / "tasks.html").read_text()
 
 
+def test_a_new_title_re_renders_that_page_and_the_site_only(repo):
+    """gitspec's pages show the other pages' ids (links), not their titles."""
+    root = repo({**specs()}, CONFIG.replace("formats: []", "formats: [html, docx]"))
+    assert run_gitspec(root, "render").code == 0
+    write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", "".join(
+        requirement(f"REQ-00{i}") for i in range(1, 4))).replace("title: Requirements", "title: Renamed")})
+    renamed = run_gitspec(root, "render")
+    assert renamed.code == 0, renamed
+    # per format: the renamed page, the matrix (its rows name the page) and the site; tasks.html is reused
+    assert "rendered 6 (2 unchanged)" in renamed.err, renamed
+    assert "Renamed" in (root / "build" / "html" / "index.html").read_text()
+
+
 def test_a_commit_re_renders_only_the_documents_it_changed(repo):
     """Word files name the commit that last changed their document, not HEAD's."""
     root = repo({**specs()}, CONFIG.replace("formats: []", "formats: [docx]"))

@@ -35,6 +35,7 @@ class HtmlRenderer:
 
     name = "html"
     version = "1"
+    page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)

@@ -39,6 +39,7 @@ class PdfRenderer:
 
     name = "pdf"
     version = "4"
+    page_navigation = False  # a page shows only the ids of the others (in links)
 
     def __init__(self) -> None:
         self.refused: list[str] = []

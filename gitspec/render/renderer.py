@@ -45,7 +45,11 @@ class Renderer(Protocol):
     `page_files` renders one page; `site_files` renders what spans pages (an
     index, a search index, a combined book). Both return {path relative to the
     format's output folder: bytes}. A page's files are re-rendered only when the
-    page's key, or the site's navigation (ids, titles, kinds, badges), changed.
+    page's key, or the site's navigation (ids, titles, kinds), changed.
+
+    Optional: `page_navigation = False` says `page_files` shows nothing of the other
+    pages but their ids (for links), so another page's new title re-renders only the
+    site files. Without it, a page is assumed to show every page's title and kind.
 
     Optional (looked up with getattr): `pages_files(site, pages, assets)`, an
     iterator of (page, files) for every page in `pages`, in any order. The run

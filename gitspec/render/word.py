@@ -25,6 +25,7 @@ class WordRenderer:
 
     name = "docx"
     version = "2"
+    page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         return {f"{page.id}.docx": render_page(site, page, assets)}
