@@ -14,7 +14,7 @@ from typing import Any
 from gitspec.checker import CheckResult, check
 from gitspec.declarations import Plugins
 from gitspec.errors import EXIT_USAGE, GitspecError
-from gitspec.index import ParseIndex
+from gitspec.index import ParseIndex, save_index
 from gitspec.opening import Documents, LoadedDocument
 from gitspec.pipeline import Pipeline
 from gitspec.workspace import Workspace
@@ -39,11 +39,14 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
     """Refresh the index, then pair its documents with the pipeline and their judgement (cached when it can be)."""
     from gitspec.judgement import attach
 
-    checked = check(workspace, index)
+    checked = check(workspace, index, save=False)
     plugins = Plugins(workspace.store)
     pipeline = Pipeline(plugins.stages())
     documents = Documents(index)
-    attach(index, documents, pipeline, plugins.token)
+    attach(index, documents, pipeline, plugins.token, save=False)
+    if index.unsaved is not None:  # the check's and the judgement's changes, in one write
+        save_index(index, index.unsaved)
+        index.unsaved = None
     return BuildContext(workspace, index, checked, documents, pipeline, plugins)
 
 

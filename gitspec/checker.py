@@ -23,7 +23,9 @@ class CheckResult:
     documents: int
 
 
-def check(workspace: Workspace, index: ParseIndex) -> CheckResult:
+def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckResult:
+    """Every document's findings, re-reading only files that changed. The refreshed index is
+    saved, or with `save=False` left for the caller to save (`index.unsaved` says since when)."""
     scan_ns = now_ns()
     stats = _stats(workspace)
     files = list(stats)
@@ -40,7 +42,10 @@ def check(workspace: Workspace, index: ParseIndex) -> CheckResult:
     findings = _findings(entries, engine)
     index.entries = entries
     index.result = (digest, [f.as_tuple() for f in findings])
-    save_index(index, scan_ns)
+    if save:
+        save_index(index, scan_ns)
+    else:
+        index.unsaved = scan_ns
     return CheckResult(findings, len(files))
 
 

@@ -89,6 +89,7 @@ class ParseIndex:
         self._positions: dict[str, int] | None = None
         self._content: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.memo: dict[str, Any] = memo if memo is not None else {}  # derived caches, saved alongside
+        self.unsaved: int | None = None  # the scan time of changes a caller will save later (see buildsession)
 
     @property
     def entries(self) -> dict[str, Entry]:
