@@ -12,7 +12,7 @@ from gitspec.workspace import Workspace
 
 def run(formats: str | None, documents: list[str], lock_timeout: float = 60.0, watch: bool = False) -> int:
     workspace, index = open_workspace()
-    render(workspace, index, formats, documents, lock_timeout)
+    wanted = render(workspace, index, formats, documents, lock_timeout)
     if watch:
         from gitspec.watch import watch_sources
 
@@ -23,19 +23,20 @@ def run(formats: str | None, documents: list[str], lock_timeout: float = 60.0, w
             started = time.perf_counter()
             try:
                 workspace, index = open_workspace(start=root)
-                render(workspace, index, formats, documents, lock_timeout, started)
+                wanted = render(workspace, index, formats, documents, lock_timeout, started)
             except GitspecError as exc:
                 sys.stderr.write(error_line(exc) + "\n")
                 return None
-            return own_folders(workspace)
+            return own_folders(workspace, wanted)
 
-        watch_sources(root, own_folders(workspace), again)
+        watch_sources(root, own_folders(workspace, wanted), again)
     return 0
 
 
 def render(workspace: Workspace, index, formats: str | None, documents: list[str], lock_timeout: float,
-           started: float | None = None) -> None:
-    """One render of `formats` (None: the config's) and its report; `started` adds the time taken."""
+           started: float | None = None) -> list[str]:
+    """One render of `formats` (None: the config's) and its report; `started` adds the time taken.
+    Returns the formats rendered."""
     from gitspec.buildsession import prepare
     from gitspec.render.session import render_workspace
     from gitspec.store import build_lock
@@ -46,11 +47,14 @@ def render(workspace: Workspace, index, formats: str | None, documents: list[str
         report = render_workspace(context, wanted, documents or None)
     write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
     write_errors(context.checked.findings, sys.stderr)
+    return wanted
 
 
-def own_folders(workspace: Workspace) -> list[Path]:
-    """What gitspec itself writes: changes there never call for a render."""
-    return [workspace.store, workspace.root / workspace.config.output]
+def own_folders(workspace: Workspace, formats: list[str]) -> list[Path]:
+    """What a render writes (one folder per format, even when the output folder is the workspace itself):
+    changes there never call for another render."""
+    output = workspace.root / workspace.config.output
+    return [workspace.store, *(output / name for name in formats)]
 
 
 def parse_formats(text: str) -> list[str]:
