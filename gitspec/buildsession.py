@@ -43,7 +43,7 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
     plugins = Plugins(workspace.store)
     pipeline = Pipeline(plugins.stages())
     documents = Documents(index)
-    attach(index, documents, pipeline, plugins.token, save=False)
+    attach(index, documents, pipeline, plugins.token)
     if index.unsaved is not None:  # the check's and the judgement's changes, in one write
         save_index(index, index.unsaved)
         index.unsaved = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gitspec.index import ParseIndex, save_index
+from gitspec.index import ParseIndex
 from gitspec.opening import Documents
 from gitspec.pipeline import Pipeline
 from gitspec.stamps import SectionState
@@ -27,9 +27,9 @@ class Judgement:
     stages: dict[str, tuple[SectionState, ...] | None]
 
 
-def attach(index: ParseIndex, documents: Documents, pipeline: Pipeline, token: str, save: bool = True) -> Judgement:
+def attach(index: ParseIndex, documents: Documents, pipeline: Pipeline, token: str) -> Judgement:
     """Give `documents` the judgement of `pipeline` over them: the saved one if it is theirs, else a new
-    one, saved in the index (with `save=False`, left for the caller to save, as `gitspec.checker.check` does)."""
+    one, put in the index's memo for the caller to save (`index.unsaved` says so)."""
     rels, shas = index.content()
     stages = _saved(index.memo.get(MEMO), token, rels, shas)
     if stages is None:
@@ -38,13 +38,8 @@ def attach(index: ParseIndex, documents: Documents, pipeline: Pipeline, token: s
         stages = Builder(documents, pipeline, None, None, dict, None).judge_all()
         index.memo[MEMO] = (token, rels, shas, {name: None if states is None else tuple(_plain(s) for s in states)
                                                 for name, states in stages.items()})
-        if not save:
-            index.unsaved = index.scan_ns if index.unsaved is None else index.unsaved
-        else:
-            try:
-                save_index(index, index.scan_ns)
-            except OSError:
-                pass  # a cache: failing to save it only costs the next run time
+        if index.unsaved is None:
+            index.unsaved = index.scan_ns
     documents.judged = Judgement(pipeline, stages)
     return documents.judged
 
