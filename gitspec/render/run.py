@@ -58,11 +58,11 @@ def render_site(site: Site, chosen: list[Any], root: Path, output: str, store: P
 def _render_format(site, renderer, root, folder, store, assets, pages, report, emit) -> None:
     manifest_path = store / "renders" / f"{renderer.name}.json"
     manifest, as_read = _load(manifest_path)
-    everything = [(p.id, p.kind, p.title) for p in site.pages]
-    nav = record_key(renderer.name, renderer.version, site.title, site.page_size, everything)
+    nav = record_key(renderer.name, renderer.version, site.title, site.page_size,
+                     [(p.id, p.kind, p.title) for p in site.pages])
     # what a page may show of the others: their titles and kinds, or (built-in renderers) only their ids
-    shown = everything if getattr(renderer, "page_navigation", True) else [p.id for p in site.pages]
-    page_nav = record_key(renderer.name, renderer.version, site.title, site.page_size, shown)
+    page_nav = nav if getattr(renderer, "page_navigation", True) else record_key(
+        renderer.name, renderer.version, site.title, site.page_size, [p.id for p in site.pages])
     keys = {p.id: record_key(page_nav, p.key) for p in site.pages if pages is None or p.id in pages}
     stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], folder)]
     report.reused += len(keys) - len(stale)
