@@ -22,8 +22,9 @@ def stat_key(name: str) -> tuple[int, int, int] | None:
 
 
 def distributions_key() -> tuple:
-    """Every folder on sys.path, and the entry points file of every distribution in it:
-    installing, removing or re-declaring a plugin changes one of them."""
+    """Every folder on sys.path, with the name and entry points file of every distribution in it:
+    installing, removing, upgrading or re-declaring a plugin changes one of them. Not the folder's
+    own timestamp, which any write there moves (Python's bytecode cache, for one)."""
     key = []
     for entry in sys.path:
         folder = os.path.abspath(entry or os.curdir)
@@ -31,6 +32,5 @@ def distributions_key() -> tuple:
             names = sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
         except OSError:
             names = []
-        key.append((folder, stat_key(folder),
-                    tuple((n, stat_key(os.path.join(folder, n, "entry_points.txt"))) for n in names)))
+        key.append((folder, tuple((n, stat_key(os.path.join(folder, n, "entry_points.txt"))) for n in names)))
     return tuple(key)
