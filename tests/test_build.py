@@ -262,8 +262,13 @@ def test_cache_stats_and_gc(ws):
     _build(root, env)
     stats = run_gitspec(root, "cache", "stats", env=env)
     assert stats.code == 0 and "cache entries: 6" in stats.out
+    (root / ".gitspec" / "renders").mkdir(exist_ok=True)
+    (root / ".gitspec" / "renders" / "pages.pickle").write_bytes(b"from an older gitspec")
+    (root / ".gitspec" / "renders" / "html.json").write_text("{}")
     gc = run_gitspec(root, "cache", "gc", env=env)
     assert gc.code == 0 and "removed 3 cache entries" in gc.out
+    assert "removed 1 old file(s) from .gitspec/renders" in gc.out
+    assert sorted(p.name for p in (root / ".gitspec" / "renders").iterdir()) == ["html.json"]
     assert "cache entries: 3" in run_gitspec(root, "cache", "stats", env=env).out
     (root / "specs" / "derived.yaml").unlink()
     _build(root, env)

@@ -41,6 +41,32 @@ def site_dir(tmp_path: Path) -> Path:
 # --- the bytes -----------------------------------------------------------------
 
 
+
+def test_a_changed_stylesheet_changes_the_version_of_the_renderers_that_carry_it(tmp_path, monkeypatch):
+    """A gitspec with new CSS renders again what shows it, though nobody bumped a version."""
+    import shutil
+
+    from gitspec.render import packageassets
+    from gitspec.render.pdf import PdfRenderer
+
+    shutil.copytree(packageassets.PACKAGE_ASSETS, tmp_path / "assets")
+    try:
+        monkeypatch.setattr(packageassets, "PACKAGE_ASSETS", tmp_path / "assets")
+        packageassets.package_asset.cache_clear()
+        html, pdf = HtmlRenderer().version, PdfRenderer().version
+        with open(tmp_path / "assets" / "print.css", "a", encoding="utf-8") as css:
+            css.write("\nh1 { color: teal; }\n")
+        packageassets.package_asset.cache_clear()
+        assert HtmlRenderer().version == html and PdfRenderer().version != pdf
+        (tmp_path / "assets" / "site.css").write_text("body { margin: 0; }\n", encoding="utf-8")
+        packageassets.package_asset.cache_clear()
+        renderer = HtmlRenderer()
+        assert renderer.version != html
+        assert renderer.site_files(sample_site(), FakeAssets(tmp_path))["assets/site.css"] == b"body { margin: 0; }\n"
+    finally:
+        monkeypatch.undo()
+        packageassets.package_asset.cache_clear()
+
 def test_files_and_determinism(tmp_path: Path) -> None:
     first = render_all(sample_site(), FakeAssets(tmp_path))
     second = render_all(sample_site(), FakeAssets(tmp_path))

@@ -7,8 +7,7 @@ from gitspec.opening import loaded_documents, open_workspace
 
 
 def run(action: str) -> int:
-    from gitspec.checker import check
-    from gitspec.store import GenerationCache, ObjectStore
+    from gitspec.store import GenerationCache, ObjectStore, build_lock
 
     workspace, index = open_workspace()
     objects = ObjectStore(workspace.store)
@@ -18,6 +17,14 @@ def run(action: str) -> int:
         sys.stdout.write(f"objects: {count} ({size:,} bytes)\ncache entries: {len(cache.keys())}\n"
                          f"parse index: {len(index.entries)} files\n")
         return 0
+    with build_lock(workspace.store, 60.0):  # a build or render writing now keeps its files
+        return _collect(workspace, index, objects, cache)
+
+
+def _collect(workspace, index, objects, cache) -> int:
+    """Drop what no stamp refers to, and what an older gitspec left in `renders/`."""
+    from gitspec.checker import check
+
     check(workspace, index)
     used = set()
     for document in loaded_documents(index).values():
@@ -38,6 +45,20 @@ def run(action: str) -> int:
             if path.parent.name + path.name not in keep_objects:
                 path.unlink(missing_ok=True)
                 removed_objects += 1
+    old_renders = _drop_old_render_files(workspace.store / "renders")
     sys.stdout.write(f"gitspec: removed {removed_entries} cache entries and {removed_objects} objects; "
                      f"kept {len(keep_objects)}\n")
+    if old_renders:
+        sys.stdout.write(f"gitspec: removed {old_renders} old file(s) from {workspace.store.name}/renders\n")
     return 0
+
+
+def _drop_old_render_files(folder) -> int:
+    """`renders/` holds one `<format>.json` manifest per renderer; anything else there is an
+    older gitspec's cache (pages.pickle) or a temporary file a killed run left."""
+    if not folder.is_dir():
+        return 0
+    old = [path for path in folder.iterdir() if path.is_file() and path.suffix != ".json"]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)

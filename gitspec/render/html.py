@@ -7,12 +7,13 @@ carries a strict Content-Security-Policy, no inline script, no inline SVG.
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cached_property
 
 from gitspec.render.htmlblocks import (
     SITE, BlockWriter, badges, defang_json, esc, file_stem, plain_text, section_html, status_badge,
 )
 from gitspec.render.model import Heading, Page, Site
+from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.renderer import Assets
 
 # 'self' covers the site's own files when opened from file:// in Chromium and Firefox.
@@ -21,21 +22,16 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';
 SEARCH_TEXT_LIMIT = 1000
 
 
-@cache
-def package_asset(name: str) -> bytes:
-    """One of gitspec's own CSS/JS files (gitspec/render/assets/)."""
-    from importlib import resources  # with tempfile: only when a page or the site is written
-
-    return resources.files("gitspec.render").joinpath("assets", name).read_bytes()
-
-
 class HtmlRenderer:
     """The `html` renderer: `<id>.html` and `diagrams/*` per page; `index.html`,
     `search-index.js` and `assets/` for the site."""
 
     name = "html"
-    version = "1"
     page_navigation = False  # a page shows only the ids of the others (in links)
+
+    @cached_property
+    def version(self) -> str:
+        return assets_version("1", "site.css", "search.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)

@@ -152,7 +152,7 @@ def print_book(site: Site, assets: Assets) -> tuple[str, dict[str, bytes]]:
 
 def print_css(site: Site) -> str:
     """The print styles, with the site's page size."""
-    from gitspec.render.html import package_asset
+    from gitspec.render.packageassets import package_asset
 
     size = PAGE_SIZES.get(site.page_size.strip().lower(), "A4")
     return package_asset("print.css").decode("utf-8") + f"\n@page {{ size: {size}; }}\n"

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
 from pathlib import Path
 
 from gitspec.render.htmlblocks import file_stem
 from gitspec.render.model import Page, Site
+from gitspec.render.packageassets import assets_version
 from gitspec.render.pdfpool import lay_out
 from gitspec.render.renderer import Assets
 
@@ -38,12 +40,15 @@ class PdfRenderer:
     """
 
     name = "pdf"
-    version = "4"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def __init__(self) -> None:
         self.refused: list[str] = []
         self._made: dict[str, tuple[str, bytes]] = {}  # page id -> (key, PDF), for the book
+
+    @cached_property
+    def version(self) -> str:
+        return assets_version("4", "print.css")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         [(_, files)] = self.pages_files(site, [page], assets)
@@ -102,11 +107,8 @@ class PdfRenderer:
 
 def page_key(version: str, site: Site, page: Page) -> str:
     """What a document's PDF is made from: its content and commit, the page size and the
-    print styles (not HEAD: a commit elsewhere leaves the PDF as it was)."""
-    from gitspec.render.html import package_asset
-
-    css = hashlib.sha256(package_asset("print.css")).hexdigest()
-    parts = (version, css, page.key, page.id, page.commit, page.dirty, site.page_size)
+    renderer's version, print styles included (not HEAD: a commit elsewhere leaves the PDF as it was)."""
+    parts = (version, page.key, page.id, page.commit, page.dirty, site.page_size)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

@@ -1,12 +1,10 @@
 """Rendering the workspace a build or `gitspec render` has open: facts → tree → renderers → files."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable
 
+from gitspec.render.packageassets import PACKAGE_ASSETS
 from gitspec.render.run import RenderReport
-
-PACKAGE_ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def render_workspace(context: Any, formats: list[str], pages: list[str] | None = None,
