@@ -104,7 +104,11 @@ def watched(gitspec, work, edit, runs=RUNS):
             took = min(took, float(line.rsplit(" in ", 1)[1].split()[0]))
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # SIGINT is ignored when this bench was started in the background
+            process.terminate()
+            process.wait()
     return took, latency
 
 
