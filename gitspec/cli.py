@@ -14,6 +14,8 @@ from gitspec.errors import EXIT_INTERNAL, GitspecError, error_line
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from gitspec.store import LOCK_TIMEOUT
+
     parser = argparse.ArgumentParser(
         prog="gitspec",
         description="Specs, PRDs, requirements, tasks and evidence as validated YAML and Markdown in Git.",
@@ -49,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--json", action="store_true", help="stream one JSON event per line")
     build.add_argument("--trace", metavar="FILE", help="write a Chrome trace-event file (Perfetto)")
     build.add_argument("--no-render", action="store_true", help="do not render the output formats afterwards")
-    build.add_argument("--lock-timeout", type=float, default=60.0, metavar="SECONDS",
+    build.add_argument("--lock-timeout", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
                        help="how long to wait for another build or render in this workspace (default 60)")
     build.set_defaults(handler=_build)
 
@@ -57,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("documents", nargs="*", metavar="DOC", help="only these documents (by id)")
     render.add_argument("--format", metavar="FORMATS",
                         help="comma-separated formats, e.g. html,pdf,docx (default: formats in gitspec.yaml)")
-    render.add_argument("--lock-timeout", type=float, default=60.0, metavar="SECONDS",
+    render.add_argument("--lock-timeout", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
                         help="how long to wait for another build or render in this workspace (default 60)")
     render.add_argument("--watch", action="store_true",
                         help="keep running: render again whenever a spec, the config or the git HEAD changes")

@@ -104,6 +104,9 @@ class GenerationCache:
         return found
 
 
+LOCK_TIMEOUT = 60.0  # seconds a build, render or cache gc waits for another to finish
+
+
 @contextmanager
 def build_lock(store: Path, timeout: float) -> Iterator[None]:
     """An exclusive lock on the workspace's build and render; the OS drops it if the holder dies.

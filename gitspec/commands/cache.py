@@ -7,7 +7,7 @@ from gitspec.opening import loaded_documents, open_workspace
 
 
 def run(action: str) -> int:
-    from gitspec.store import GenerationCache, ObjectStore, build_lock
+    from gitspec.store import LOCK_TIMEOUT, GenerationCache, ObjectStore, build_lock
 
     workspace, index = open_workspace()
     objects = ObjectStore(workspace.store)
@@ -17,7 +17,7 @@ def run(action: str) -> int:
         sys.stdout.write(f"objects: {count} ({size:,} bytes)\ncache entries: {len(cache.keys())}\n"
                          f"parse index: {len(index.entries)} files\n")
         return 0
-    with build_lock(workspace.store, 60.0):  # a build or render writing now keeps its files
+    with build_lock(workspace.store, LOCK_TIMEOUT):  # a build or render writing now keeps its files
         return _collect(workspace, index, objects, cache)
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from gitspec.errors import EXIT_USAGE, GitspecError, error_line
 from gitspec.opening import open_workspace
+from gitspec.store import LOCK_TIMEOUT
 from gitspec.workspace import Workspace
 
 
-def run(formats: str | None, documents: list[str], lock_timeout: float = 60.0, watch: bool = False) -> int:
+def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
     workspace, index = open_workspace()
     wanted = render(workspace, index, formats, documents, lock_timeout)
     if watch:
