@@ -41,7 +41,6 @@ def site_dir(tmp_path: Path) -> Path:
 # --- the bytes -----------------------------------------------------------------
 
 
-
 def test_a_changed_stylesheet_changes_the_version_of_the_renderers_that_carry_it(tmp_path, monkeypatch):
     """A gitspec with new CSS renders again what shows it, though nobody bumped a version."""
     import shutil
@@ -66,6 +65,7 @@ def test_a_changed_stylesheet_changes_the_version_of_the_renderers_that_carry_it
     finally:
         monkeypatch.undo()
         packageassets.package_asset.cache_clear()
+
 
 def test_files_and_determinism(tmp_path: Path) -> None:
     first = render_all(sample_site(), FakeAssets(tmp_path))
