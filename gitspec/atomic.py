@@ -1,18 +1,21 @@
 """Atomic file writes: a temp file in the same folder, fsync, then os.replace.
 
-A reader sees the old file or the new one, never half of either.
+A reader sees the old file or the new one, never half of either. A new file gets the
+permissions the umask gives (as `open()` would); a replaced one keeps its own.
 """
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
-    import tempfile  # not at the top: a run that writes nothing need not import it
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None
+    fd, tmp = _temp_beside(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -30,10 +33,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
 
 def create_new(path: Path, data: bytes) -> bool:
     """Write `path` only if it does not exist yet; never overwrite. Returns whether written."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _temp_beside(path, None)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -46,3 +46,18 @@ def create_new(path: Path, data: bytes) -> bool:
         return True
     finally:
         os.unlink(tmp)
+
+
+def _temp_beside(path: Path, mode: int | None) -> tuple[int, str]:
+    """A new temp file next to `path`, open for writing, with `mode` (None: 0o666 less the umask,
+    which the kernel applies; tempfile.mkstemp would make every file 0o600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            os.chmod(tmp, mode)
+        return fd, tmp

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import time
 
@@ -82,6 +83,22 @@ def test_an_edited_input_regenerates_only_its_dependants(ws):
     assert "regenerated derived#shout" in result.out and "regenerated echoed#echo" in result.out
     assert "regenerated slow#value" in result.out
     assert sorted(_calls(calls)) == ["echo", "echo", "sleepy", "sleepy", "upper", "upper"]
+
+
+def test_rewritten_files_keep_their_permissions_and_new_ones_follow_the_umask(ws):
+    root, env, calls = ws
+    _build(root, env)
+    derived = root / "specs" / "derived.yaml"
+    derived.chmod(0o754)
+    _set_text(root, "hello again")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    result = _build(root, env)
+    assert result.code == 0 and "regenerated derived#shout" in result.out, result
+    assert "HELLO AGAIN" in derived.read_text()
+    assert stat.S_IMODE(derived.stat().st_mode) == 0o754
+    for new in (root / "build" / "html" / "index.html", root / "specs" / "echoed.yaml"):
+        assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask, new
 
 
 def test_status_and_check_report_staleness_from_stamps_alone(ws):
