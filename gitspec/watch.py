@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -40,12 +41,13 @@ class SourceChanges:
 
 def watch_sources(root: Path, ignored: Iterable[Path], render: Callable[[], Iterable[Path] | None],
                   out: TextIO = sys.stderr) -> None:
-    """Call `render` after each batch of changes under `root` until Ctrl-C. `render` returns the
-    folders to ignore from then on (the output folder may move with the config), or None to keep them."""
+    """Call `render` after each batch of changes under `root` until Ctrl-C or SIGTERM. `render` returns
+    the folders to ignore from then on (the output folder may move with the config), or None to keep them."""
     from watchfiles import watch
 
     sources = SourceChanges(root, ignored)
     announced = False
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` and process managers stop it as Ctrl-C does
     try:
         # an empty batch every WAKE_MS when nothing changed: the first one says the watch is in place
         for batch in watch(root, watch_filter=sources, rust_timeout=WAKE_MS, yield_on_timeout=True):
@@ -62,6 +64,12 @@ def watch_sources(root: Path, ignored: Iterable[Path], render: Callable[[], Iter
             out.flush()
     except KeyboardInterrupt:  # the way out; a render it cuts short leaves no half-written file
         out.write("gitspec: stopped watching\n")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def describe(root: Path, paths: Iterable[str]) -> str:

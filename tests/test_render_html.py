@@ -90,7 +90,8 @@ def test_output_has_no_live_markup(tmp_path: Path) -> None:
         if name.endswith(".html"):
             assert 'http-equiv="Content-Security-Policy"' in text
             assert "<svg" not in text and "<iframe" not in text
-            assert re.findall(r"<script[^>]*>", text) == ['<script src="assets/search.js" defer>']
+            assert re.findall(r"<script[^>]*>", text) == ['<script src="assets/search.js" defer>',
+                                                          '<script src="assets/live.js" defer>']
             assert not re.search(r"<[^>]+\son\w+\s*=", text), name
     prd = files["PRD-billing.html"].decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in prd
@@ -248,7 +249,7 @@ def test_pages_are_clean_and_planted_script_is_inert(browser, site_dir: Path) ->
         state = page.evaluate(INERT)
         parts = [f"search/{p.id}.js" for p in sample_site().pages]  # the parts load in reading order
         assert state == {"pwned": True, "handlers": 0, "jsLinks": 0, "frames": 0, "brokenImages": 0,
-                         "scripts": ["assets/search.js", "search-index.js", *parts]}, html.name
+                         "scripts": ["assets/search.js", "assets/live.js", "search-index.js", *parts]}, html.name
     page.goto((site_dir / "DESIGN-brand.html").as_uri())
     colours = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
     assert colours[:2] == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]

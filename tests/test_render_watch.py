@@ -9,7 +9,8 @@ import threading
 import time
 
 import pytest
-from conftest import CONFIG, GIT_ENV, GITSPEC, git, requirement, requirements_doc, write_files
+from conftest import CONFIG, GIT_ENV, GITSPEC, git, requirement, requirements_doc, run_gitspec, write_files
+from test_render_html import Watched, browser, needs_chromium  # noqa: F401 (browser: a fixture)
 
 HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
 WAIT = 30.0  # seconds; a re-render takes well under one
@@ -22,13 +23,14 @@ class Watcher:
         env = {**os.environ, **GIT_ENV}
         self.process = subprocess.Popen([GITSPEC, "render", "--watch", *args], cwd=root, env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.lines: queue.Queue[str | None] = queue.Queue()  # None: stderr was closed
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         for line in self.process.stderr:
             self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
 
     def wait_for(self, text: str) -> str:
         """The next stderr line containing `text`; lines before it are kept in `seen`."""
@@ -37,8 +39,8 @@ class Watcher:
             try:
                 line = self.lines.get(timeout=0.2)
             except queue.Empty:
-                assert self.process.poll() is None, f"watch ended early: {self.seen}"
                 continue
+            assert line is not None, f"watch ended early: {self.seen}"
             self.seen.append(line)
             if text in line:
                 return line
@@ -113,3 +115,38 @@ def test_a_problem_before_watching_starts_is_an_ordinary_error(repo):
     assert done.returncode == 2, done
     assert "watching" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def _token(root) -> str:
+    return (root / "build" / "html" / "assets" / "live.js").read_text().rsplit('("', 1)[1].split('"')[0]
+
+
+@needs_chromium
+def test_an_open_page_reloads_after_each_render_and_stops_polling_when_the_watch_stops(repo, watched,
+                                                                                       browser):  # noqa: F811
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    assert run_gitspec(root, "render").code == 0
+    assert set(_token(root)) == {"0"}  # a one-shot render: pages poll nothing
+    watcher = watched(root)
+    first = _token(root)
+    assert set(first) != {"0"}
+
+    viewer = Watched(browser)
+    polls: list[str] = []
+    viewer.page.on("request", lambda r: "live.js?" in r.url and polls.append(r.url))
+    viewer.page.goto((root / "build" / "html" / "reqs.html").as_uri())
+    assert "REQ-002" not in viewer.page.content()
+    with viewer.page.expect_navigation(timeout=WAIT * 1000):
+        write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))})
+    assert "REQ-002" in viewer.page.content()
+    assert polls and _token(root) not in (first, "0" * 16)
+
+    with viewer.page.expect_navigation(timeout=WAIT * 1000):  # stopping reloads it once more, to a quiet page
+        watcher.process.send_signal(signal.SIGTERM)
+    assert watcher.process.wait(timeout=WAIT) == 0
+    assert watcher.wait_for("stopped watching") == "gitspec: stopped watching"
+    assert set(_token(root)) == {"0"}
+    polls.clear()
+    viewer.page.wait_for_timeout(1500)
+    assert polls == [] and viewer.problems == []
+    viewer.close()

@@ -13,30 +13,34 @@ from gitspec.workspace import Workspace
 
 def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
     workspace, index = open_workspace()
-    wanted = render(workspace, index, formats, documents, lock_timeout)
+    wanted = render(workspace, index, formats, documents, lock_timeout, live=watch)
     if watch:
         from gitspec.watch import watch_sources
 
         root = workspace.root
+        latest = [workspace, wanted]  # what the last render wrote: the watch tells its pages it stopped
 
         def again() -> list[Path] | None:
             """Render once more, from the files as they are now; a problem is reported, not fatal."""
             started = time.perf_counter()
             try:
                 workspace, index = open_workspace(start=root)
-                wanted = render(workspace, index, formats, documents, lock_timeout, started)
+                wanted = render(workspace, index, formats, documents, lock_timeout, started, live=True)
             except GitspecError as exc:
                 sys.stderr.write(error_line(exc) + "\n")
                 return None
+            latest[:] = [workspace, wanted]
             return own_folders(workspace, wanted)
 
         watch_sources(root, own_folders(workspace, wanted), again)
+        _stop_live(*latest)
     return 0
 
 
 def render(workspace: Workspace, index, formats: str | None, documents: list[str], lock_timeout: float,
-           started: float | None = None) -> list[str]:
+           started: float | None = None, live: bool = False) -> list[str]:
     """One render of `formats` (None: the config's) and its report; `started` adds the time taken.
+    With `live` (a watch's render), open HTML pages are told to reload if it changed them.
     Returns the formats rendered."""
     from gitspec.buildsession import prepare
     from gitspec.render.session import render_workspace
@@ -46,9 +50,20 @@ def render(workspace: Workspace, index, formats: str | None, documents: list[str
     with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
         context = prepare(workspace, index)
         report = render_workspace(context, wanted, documents or None)
+        if live and "html" in wanted:
+            from gitspec.render.livereload import watched
+
+            watched(workspace.root / workspace.config.output, bool(report.written or report.removed))
     write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
     write_errors(context.checked.findings, sys.stderr)
     return wanted
+
+
+def _stop_live(workspace: Workspace, formats: list[str]) -> None:
+    if "html" in formats:
+        from gitspec.render.livereload import stopped
+
+        stopped(workspace.root / workspace.config.output)
 
 
 def own_folders(workspace: Workspace, formats: list[str]) -> list[Path]:

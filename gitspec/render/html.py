@@ -12,6 +12,7 @@ from functools import cached_property
 from gitspec.render.htmlblocks import (
     SITE, BlockWriter, badges, defang_json, esc, file_stem, plain_text, section_html, status_badge,
 )
+from gitspec.render.livereload import LIVE_JS, OFF, live_script
 from gitspec.render.model import Heading, Page, Site
 from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.renderer import Assets
@@ -31,7 +32,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("1", "site.css", "search.js")
+        return assets_version("2", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
@@ -46,6 +47,7 @@ class HtmlRenderer:
             "search-index.js": search_index_js(site).encode("utf-8"),
             "assets/site.css": package_asset("site.css"),
             "assets/search.js": package_asset("search.js"),
+            LIVE_JS: live_script(OFF),  # a watch writes its token here (gitspec.render.livereload)
         }
 
 
@@ -62,6 +64,7 @@ def _frame(title: str, body: str) -> str:
         f"<title>{esc(title)}</title>\n"
         '<link rel="stylesheet" href="assets/site.css">\n'
         '<script src="assets/search.js" defer></script>\n'
+        '<script src="assets/live.js" defer></script>\n'
         f"</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 

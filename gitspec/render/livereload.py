@@ -1,0 +1,38 @@
+"""The HTML site's live-reload signal, `assets/live.js`, which every page loads. The HTML renderer
+writes it with the OFF token; `gitspec render --watch` writes a new token into it after each render
+that changed the site, and OFF again when it stops. A page reloads when the token it loaded changes.
+
+Every token has the same length, so the render cache (which compares sizes) still finds the site
+fresh while a watch's token is in place.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gitspec.atomic import write_atomic
+from gitspec.render.packageassets import package_asset
+
+LIVE_JS = "assets/live.js"
+OFF = "0" * 16  # no watch is rendering this site: its pages poll nothing
+
+
+def live_script(token: str) -> bytes:
+    return package_asset("live.js").replace(b"@TOKEN@", token.encode("ascii"))
+
+
+def watched(output: Path, changed: bool) -> None:
+    """After a watch's HTML render into `output`: a new token when the site `changed`, or when the
+    pages have none yet, so that open pages reload and pages opened from now on poll."""
+    target = output / "html" / LIVE_JS
+    try:
+        off = target.read_bytes() == live_script(OFF)
+    except OSError:
+        off = True
+    if changed or off:
+        write_atomic(target, live_script(os.urandom(8).hex()), durable=False)
+
+
+def stopped(output: Path) -> None:
+    """The watch ends: open pages reload once more and poll no longer."""
+    write_atomic(output / "html" / LIVE_JS, live_script(OFF), durable=False)
