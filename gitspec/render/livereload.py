@@ -34,5 +34,7 @@ def watched(output: Path, changed: bool) -> None:
 
 
 def stopped(output: Path) -> None:
-    """The watch ends: open pages reload once more and poll no longer."""
-    write_atomic(output / "html" / LIVE_JS, live_script(OFF), durable=False)
+    """The watch ends: open pages reload once more and poll no longer (a site deleted meanwhile stays deleted)."""
+    target = output / "html" / LIVE_JS
+    if target.exists():
+        write_atomic(target, live_script(OFF), durable=False)
