@@ -1,6 +1,7 @@
 """The HTML site's live-reload signal, `assets/live.js`, which every page loads. The HTML renderer
 writes it with the OFF token; `gitspec render --watch` writes a new token into it after each render
-that changed the site, and OFF again when it stops. A page reloads when the token it loaded changes.
+that changed the site, and OFF again when it stops. A page reloads when the token it loaded changes;
+with OFF, a page opened from disk checks slowly for a watch to start (live.js says how often).
 
 Every token has the same length, so the render cache (which compares sizes) still finds the site
 fresh while a watch's token is in place.
@@ -14,7 +15,7 @@ from gitspec.atomic import write_atomic
 from gitspec.render.packageassets import package_asset
 
 LIVE_JS = "assets/live.js"
-OFF = "0" * 16  # no watch is rendering this site: its pages poll nothing
+OFF = "0" * 16  # no watch is rendering this site
 
 
 def live_script(token: str) -> bytes:
@@ -34,7 +35,8 @@ def watched(output: Path, changed: bool) -> None:
 
 
 def stopped(output: Path) -> None:
-    """The watch ends: open pages reload once more and poll no longer (a site deleted meanwhile stays deleted)."""
+    """The watch ends: open pages reload once more and then only look for the next watch
+    (a site deleted meanwhile stays deleted)."""
     target = output / "html" / LIVE_JS
     if target.exists():
         write_atomic(target, live_script(OFF), durable=False)
