@@ -119,6 +119,25 @@ def test_a_problem_before_watching_starts_is_an_ordinary_error(repo):
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
+def test_a_watch_writes_its_token_once_per_render_after_the_rest_of_the_site(repo, watched):
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    site = root / "build" / "html"
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")).replace(
+        "title: Requirements\n", "title: Renamed\n")})
+    line = watcher.wait_for("files written")
+    after = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    live = site / "assets" / "live.js"
+    changed = [path for path in after if path != live and before.get(path) != after[path]]
+    # the index lists the new title: the site's files were rendered again, and live.js kept the
+    # watch's token meanwhile (not OFF, which would reload open pages early), so it is not counted
+    assert site / "index.html" in changed
+    assert f"{len(changed)} files written" in line, (line, changed)
+    assert set(_token(root)) != {"0"} and before[live] != after[live]
+    assert watcher.stop() == 0
+
+
 def _token(root) -> str:
     return (root / "build" / "html" / "assets" / "live.js").read_text().rsplit('("', 1)[1].split('"')[0]
 

@@ -49,7 +49,7 @@ def render(workspace: Workspace, index, formats: str | None, documents: list[str
     wanted = parse_formats(formats) if formats else list(workspace.config.formats)
     with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
         context = prepare(workspace, index)
-        report = render_workspace(context, wanted, documents or None)
+        report = render_workspace(context, wanted, documents or None, live=live)
         if live and "html" in wanted:
             from gitspec.render.livereload import watched
 

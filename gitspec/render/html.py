@@ -12,7 +12,7 @@ from functools import cached_property
 from gitspec.render.htmlblocks import (
     SITE, BlockWriter, badges, defang_json, esc, file_stem, plain_text, section_html, status_badge,
 )
-from gitspec.render.livereload import LIVE_JS, OFF, live_script
+from gitspec.render.livereload import LIVE_JS, site_script
 from gitspec.render.model import Heading, Page, Site
 from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.renderer import Assets
@@ -47,7 +47,7 @@ class HtmlRenderer:
             "search-index.js": search_index_js(site).encode("utf-8"),
             "assets/site.css": package_asset("site.css"),
             "assets/search.js": package_asset("search.js"),
-            LIVE_JS: live_script(OFF),  # a watch writes its token here (gitspec.render.livereload)
+            LIVE_JS: site_script(assets, self.name),  # a watch writes its token here
         }
 
 

@@ -22,6 +22,25 @@ def live_script(token: str) -> bytes:
     return package_asset("live.js").replace(b"@TOKEN@", token.encode("ascii"))
 
 
+def site_script(assets, format_name: str) -> bytes:
+    """live.js as a render writes it: OFF, except under a watch, which keeps the token its open pages
+    loaded, so that they reload only once, after everything is written (see `watched`)."""
+    if getattr(assets, "live", False):
+        previous = getattr(assets, "previous", None)
+        current = previous(format_name, LIVE_JS) if previous else None
+        if current is not None and _has_token(current):
+            return current
+    return live_script(OFF)
+
+
+def _has_token(script: bytes) -> bool:
+    """Whether `script` is live.js as gitspec writes it, with some token."""
+    before, after = package_asset("live.js").split(b"@TOKEN@")
+    token = script[len(before):len(script) - len(after)]
+    return (script.startswith(before) and script.endswith(after) and len(token) == len(OFF)
+            and all(c in b"0123456789abcdef" for c in token))
+
+
 def watched(output: Path, changed: bool) -> None:
     """After a watch's HTML render into `output`: a new token when the site `changed`, or when the
     pages have none yet, so that open pages reload and pages opened from now on poll."""

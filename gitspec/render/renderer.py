@@ -30,7 +30,8 @@ class Assets(Protocol):
     Optional (look it up with getattr): `previous(format, relpath) -> bytes | None`,
     a file the previous render of that format wrote, e.g. a page's PDF that the book
     reuses when the page was not re-rendered in this run. It may be stale or missing:
-    a renderer must check it (the PDF renderer compares the key recorded in it)."""
+    a renderer must check it (the PDF renderer compares the key recorded in it).
+    `live` (a bool): `gitspec render --watch` is rendering, and open pages follow it."""
 
     root: Path
     package_assets: Path

@@ -15,10 +15,11 @@ from gitspec.render.renderer import DiagramImage
 
 class RenderAssets:
     def __init__(self, root: Path, package_assets: Path, cache: Path, server: str | None, timeout: float,
-                 output: Path | None = None) -> None:
+                 output: Path | None = None, live: bool = False) -> None:
         self.root, self.package_assets = root, package_assets
         self.cache, self.server, self.timeout = cache, server, timeout
         self.output = output  # the output folder (holding one folder per format), if any
+        self.live = live  # a watch is rendering (gitspec.render.livereload)
         self.warnings: list[str] = []
         self._drawn: dict[str, DiagramImage] = {}
         self._mmdc: str | None | bool = False  # False: not looked for yet

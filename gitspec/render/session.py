@@ -8,8 +8,9 @@ from gitspec.render.run import RenderReport
 
 
 def render_workspace(context: Any, formats: list[str], pages: list[str] | None = None,
-                     emit: Callable[[dict], None] | None = None) -> RenderReport:
-    """`context` is a gitspec.buildsession.BuildContext; `pages` are document ids (None: all)."""
+                     emit: Callable[[dict], None] | None = None, live: bool = False) -> RenderReport:
+    """`context` is a gitspec.buildsession.BuildContext; `pages` are document ids (None: all);
+    `live`: a watch is rendering."""
     from gitspec.render.facts import gather
     from gitspec.render.resources import RenderAssets
     from gitspec.render.run import render_site, renderers
@@ -26,7 +27,7 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
             raise GitspecError(f"no document with id '{unknown[0]}'", exit_code=EXIT_USAGE)
     config = workspace.config
     assets = RenderAssets(workspace.root, PACKAGE_ASSETS, workspace.store / "diagrams",
-                          config.mermaid_server or None, config.mermaid_timeout, workspace.root / config.output)
+                          config.mermaid_server or None, config.mermaid_timeout, workspace.root / config.output, live)
     report = render_site(site, chosen, workspace.root, config.output, workspace.store, assets,
                          set(pages) if pages else None, emit)
     report.warnings.extend(assets.warnings)
