@@ -55,9 +55,10 @@ def watch_sources(root: Path, ignored: Iterable[Path], render: Callable[[], Iter
                 out.write(f"gitspec: watching {root} for changes (Ctrl-C to stop)\n")
                 out.flush()
                 announced = True
-            if not batch:
+            changed = settled(batch)
+            if not changed:  # nothing, or only files made and removed again meanwhile
                 continue
-            out.write(f"gitspec: changed {describe(root, (path for _, path in batch))}\n")
+            out.write(f"gitspec: changed {describe(root, changed)}\n")
             folders = render()
             if folders is not None:
                 sources.ignore(folders)
@@ -70,6 +71,19 @@ def watch_sources(root: Path, ignored: Iterable[Path], render: Callable[[], Iter
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def settled(batch: Iterable[tuple[object, str]]) -> list[str]:
+    """The paths a batch of changes leaves changed: not those created and already gone again,
+    which a tool leaves behind while it saves (sed's and vim's temporary files, for example)."""
+    from watchfiles import Change
+
+    created, paths = set(), []
+    for change, path in batch:
+        paths.append(path)
+        if change == Change.added:
+            created.add(path)
+    return [path for path in paths if path not in created or os.path.lexists(path)]
 
 
 def describe(root: Path, paths: Iterable[str]) -> str:
