@@ -109,6 +109,18 @@ def test_unknown_format_and_document_are_usage_errors(repo):
     assert bad.code == 2 and "unknown format 'pptx'" in bad.err and "Traceback" not in bad.err, bad
     missing = run_gitspec(root, "render", "no-such-doc")
     assert missing.code == 2 and "no document with id 'no-such-doc'" in missing.err, missing
+    empty = run_gitspec(root, "render", "--format", "")
+    assert empty.code == 2 and "--format needs at least one format" in empty.err, empty
+
+
+def test_asking_for_a_document_that_cannot_be_read_names_its_file_and_line(repo):
+    root = repo(specs(), HTML_ONLY)
+    write_files(root, {"specs/reqs.yaml": "kind: requirements\nid: reqs\ntitle: [unclosed\nitems: []\n"})
+    result = run_gitspec(root, "render", "reqs")
+    assert result.code == 2, result
+    assert result.err.strip().splitlines() == [
+        "gitspec: error: no document with id 'reqs' (specs/reqs.yaml could not be read, line 4: "
+        "YAML syntax error: did not find expected ',' or ']')"], result.err
 
 
 def test_render_one_document(repo):

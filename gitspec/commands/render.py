@@ -46,7 +46,7 @@ def render(workspace: Workspace, index, formats: str | None, documents: list[str
     from gitspec.render.session import render_workspace
     from gitspec.store import build_lock
 
-    wanted = parse_formats(formats) if formats else list(workspace.config.formats)
+    wanted = parse_formats(formats) if formats is not None else list(workspace.config.formats)
     with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
         context = prepare(workspace, index)
         report = render_workspace(context, wanted, documents or None, live=live)

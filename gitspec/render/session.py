@@ -24,7 +24,7 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
         if unknown:
             from gitspec.errors import EXIT_USAGE, GitspecError
 
-            raise GitspecError(f"no document with id '{unknown[0]}'", exit_code=EXIT_USAGE)
+            raise GitspecError(f"no document with id '{unknown[0]}'{_unread(context)}", exit_code=EXIT_USAGE)
     config = workspace.config
     assets = RenderAssets(workspace.root, PACKAGE_ASSETS, workspace.store / "diagrams",
                           config.mermaid_server or None, config.mermaid_timeout, workspace.root / config.output, live)
@@ -33,3 +33,14 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
     report.warnings.extend(assets.warnings)
     return report
 
+
+
+def _unread(context: Any) -> str:
+    """A hint for an unknown document id: the first file that could not be read, which may be it."""
+    from gitspec.findings import ERROR
+
+    loaded = {str(document.path) for document in context.documents.values()}
+    for finding in context.checked.findings:
+        if finding.severity == ERROR and str(finding.path) not in loaded:
+            return f" ({finding.path} could not be read, line {finding.line}: {finding.message})"
+    return ""
