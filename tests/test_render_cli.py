@@ -195,3 +195,25 @@ def test_render_waits_for_the_build_lock(repo):
     assert blocked.code == 1 and "another gitspec build or render holds" in blocked.err, blocked
     assert "build.lock" in blocked.err and "Traceback" not in blocked.err
     assert run_gitspec(root, "render", "--lock-timeout", "0.2").code == 0
+
+
+def test_document_ids_the_site_keeps_for_itself_are_refused_and_never_replace_its_pages(repo):
+    root = repo({**specs(), "specs/index.yaml": requirements_doc("index", requirement("REQ-009")),
+                 "specs/traceability.yaml": tasks_doc("traceability", task("TASK-009"))},
+                CONFIG.replace("formats: []", "formats: [html, docx]"))
+    check = run_gitspec(root, "check")
+    assert check.code == 1, check
+    assert "specs/index.yaml:2:5: error: document id 'index' is kept for the site's index page" in check.out, check
+    assert "specs/traceability.yaml:2:5: error: document id 'traceability' is kept" in check.out, check
+
+    assert run_gitspec(root, "render").code == 0
+    site = root / "build" / "html"
+    assert "REQ-009" not in (site / "index.html").read_text() and "REQ-001" in (site / "traceability.html").read_text()
+    assert "TASK-009" not in (site / "traceability.html").read_text()
+    again = run_gitspec(root, "render")
+    assert "0 files written" in again.err, again  # nothing fights over a file
+
+    new = run_gitspec(root, "new", "prd", "book")
+    assert new.code == 2 and new.err.strip() == (
+        "gitspec: error: argument ID: 'book' is kept for the combined book (book.pdf, book.docx); choose another")
+    assert not (root / "specs" / "book.md").exists()

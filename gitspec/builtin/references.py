@@ -1,7 +1,8 @@
 """Built-in plugin: workspace-wide checks of ids and references.
 
-Duplicate ids, references to unknown ids or to the wrong kind of thing,
-addresses that do not resolve, and cycles in `parent` and `dependsOn` links.
+Duplicate ids, document ids the rendered output keeps for itself, references to
+unknown ids or to the wrong kind of thing, addresses that do not resolve, and cycles
+in `parent` and `dependsOn` links.
 """
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.symbols import Reference, SymbolTable
 
 ACYCLIC_RELATIONS = ("parent", "dependsOn")
+# A document's page is named after its id, so these would take the place of the site's own pages
+RESERVED_IDS = {"index": "the site's index page (index.html)",
+                "traceability": "the traceability matrix page (traceability.html)",
+                "book": "the combined book (book.pdf, book.docx)"}
 
 
 @hookimpl
 def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
-    findings = _duplicates(workspace)
+    findings = _duplicates(workspace) + _reserved(workspace)
     for ref in workspace.references:
         problem = _address_problem(workspace, ref) if ref.namespaces == ("address",) else _id_problem(workspace, ref)
         if problem:
@@ -40,6 +45,13 @@ def _duplicates(table: SymbolTable) -> list[Finding]:
                                   f"duplicate id '{ident}' (also defined at {first.path}:{first.line})",
                                   "duplicate-id"))
     return findings
+
+
+def _reserved(table: SymbolTable) -> list[Finding]:
+    return [error(d.path, d.line, d.col, f"document id '{ident}' is kept for {RESERVED_IDS[ident]}; choose another",
+                  "reserved-id")
+            for ident in RESERVED_IDS.keys() & table.definitions.keys()
+            for d in table.definitions[ident] if d.namespace == "document"]
 
 
 def _id_problem(table: SymbolTable, ref: Reference) -> str | None:

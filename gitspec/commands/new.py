@@ -25,6 +25,11 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     if not _DOCUMENT_ID.match(doc_id):
         raise GitspecError(f"argument ID: {doc_id!r} is not a document id (lowercase letters, digits, '-')",
                            exit_code=EXIT_USAGE)
+    from gitspec.builtin.references import RESERVED_IDS
+
+    if doc_id in RESERVED_IDS:
+        raise GitspecError(f"argument ID: '{doc_id}' is kept for {RESERVED_IDS[doc_id]}; choose another",
+                           exit_code=EXIT_USAGE)
     from gitspec.engine import Engine
 
     kinds = Engine(workspace.config, local_kinds(workspace), workspace.store).kinds

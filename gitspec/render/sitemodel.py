@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
+from gitspec.builtin.references import RESERVED_IDS
 from gitspec.render.matrix import MATRIX_ID, MATRIX_TITLE, matrix_rows, matrix_sections, verdict_badge
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site
 from gitspec.render.valueblocks import ValueBlocks, humanize
@@ -51,7 +52,8 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
     """The site. Each page carries the key of everything it is built from (the document,
     its stamps, git facts and verdicts, and the ids it can link to); its sections are
     built only when a renderer reads them (model.Deferred)."""
-    ordered = sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id))
+    # a document with a reserved id would overwrite one of the site's own files: the check reports it
+    ordered = sorted((d for d in documents.values() if d.id not in RESERVED_IDS), key=lambda d: (_kind_rank(d.kind), d.id))
     targets = link_targets(ordered)
     badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
     shared = record_key(MODEL_VERSION, sorted(targets.items()))
