@@ -177,8 +177,9 @@ class History:
         if change is None:
             author = commit.author
             when = datetime.fromtimestamp(author.time, timezone(timedelta(minutes=author.offset)))
-            message = commit.raw_message.decode("utf-8", "replace").strip()
-            change = Change(str(commit.id)[:7], author.raw_name.decode("utf-8", "replace"),
+            encoding = _codec(commit.message_encoding)
+            message = commit.raw_message.decode(encoding, "replace").strip()
+            change = Change(str(commit.id)[:7], author.raw_name.decode(encoding, "replace"),
                             when.isoformat(timespec="seconds"), message.split("\n", 1)[0].strip())
             self._changes[commit.id] = change
         return change
@@ -326,3 +327,14 @@ def _digest(rel_path: str, data: bytes) -> Facts:
         return None, {}
     sections = {name: bytes.fromhex(digest) for name, digest in document.section_hashes().items()}
     return sections, {item: bytes.fromhex(digest) for item, digest in item_hashes(document).items()}
+
+
+def _codec(name: str | None) -> str:
+    """The codec of a commit's `encoding` header (git's i18n.commitEncoding); UTF-8 when it has
+    none, or one Python does not know."""
+    import codecs
+
+    try:
+        return codecs.lookup(name).name if name else "utf-8"
+    except LookupError:
+        return "utf-8"

@@ -298,3 +298,20 @@ def test_history_of_a_shallow_clone_ends_where_it_does(tmp_path):
     history = open_history(tmp_path / "shallow")
     assert history.is_ancestor(c3) and not history.is_ancestor(c1)
     assert {change.commit for change in history.section_changes("specs/doc.yaml").values()} == {c3[:7]}
+
+
+def test_a_commit_in_another_encoding_is_read_in_it(tmp_path):
+    import subprocess
+
+    from conftest import GIT_ENV
+
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    write_files(root, {"specs/doc.yaml": DOC})
+    git(root, "add", "-A")
+    (tmp_path / "message").write_bytes("Grüße aus Köln".encode("latin-1"))
+    env = {**os.environ, **GIT_ENV}
+    subprocess.run([b"git", b"-c", b"i18n.commitEncoding=ISO-8859-1", b"commit", b"-q", b"-F", str(tmp_path / "message").encode(),
+                    b"--author=" + "Jörg Müller <j@example.invalid>".encode("latin-1")],
+                   cwd=root, env=env, check=True, capture_output=True)
+    change = open_history(root).section_changes("specs/doc.yaml")["alpha"]
+    assert (change.author, change.summary) == ("Jörg Müller", "Grüße aus Köln")
