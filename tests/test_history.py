@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import time
 
 import pytest
 
-from conftest import git, make_repo, write_files
+from conftest import GIT_ENV, git, make_repo, write_files
 from gitspec.documents import parse_document
 from gitspec.errors import GitspecError
 from gitspec.history import open_history, read_blob_facts
@@ -301,10 +302,6 @@ def test_history_of_a_shallow_clone_ends_where_it_does(tmp_path):
 
 
 def test_a_commit_in_another_encoding_is_read_in_it(tmp_path):
-    import subprocess
-
-    from conftest import GIT_ENV
-
     root = make_repo(tmp_path / "ws", {}, commit=False)
     write_files(root, {"specs/doc.yaml": DOC})
     git(root, "add", "-A")
