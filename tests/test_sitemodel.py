@@ -119,3 +119,12 @@ def test_page_key_changes_with_content_only():
     edited = Doc("reqs", "requirements", REQS.path, {"items": [dict(REQS.sections["items"][0], statement="New.")]},
                  {"status": "review"})
     assert build_site({"reqs": edited}, facts()).page("reqs").key != one.page("reqs").key
+
+
+def test_a_section_keeps_its_own_anchor_when_an_earlier_heading_has_the_same_name():
+    prd = Doc("prd", "prd", "specs/prd.md", {"problem": "Text.\n\n### Goals\n\nNot the section.\n",
+                                             "goals": "The goals.\n"})
+    site = build_site({"prd": prd}, facts(markdown_titles={"specs/prd.md": {"problem": "Problem", "goals": "Goals"}}))
+    problem, goals = site.page("prd").sections
+    assert (problem.anchor, goals.anchor) == ("problem", "goals")  # where prd.html#goals leads
+    assert [b.anchor for b in problem.blocks if isinstance(b, Heading)] == ["goals-2"]

@@ -45,7 +45,7 @@ class Facts:
     versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
 
 
-MODEL_VERSION = "4"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "5"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -118,8 +118,8 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
     changes = facts.changes.get(doc.path, {})
     uncommitted = facts.uncommitted.get(doc.path, set())
     sections = []
-    for name, value in doc.sections.items():
-        anchor = blocks.anchor(name)
+    anchors = [blocks.anchor(name) for name in doc.sections]  # first: `DOC.html#SECTION` is the section's
+    for (name, value), anchor in zip(doc.sections.items(), anchors, strict=True):
         if titles is not None:
             from gitspec.render.markdowntree import markdown_blocks
 
