@@ -18,9 +18,12 @@ MARKDOWN_SUFFIXES = (".md",)
 
 
 class DocumentProblem(Exception):
-    def __init__(self, message: str, line: int, col: int, rule: str) -> None:
+    """What is wrong with a document's text: raised when it cannot be read at all, else kept in
+    `Document.notes` (an error, unless `warning`)."""
+
+    def __init__(self, message: str, line: int, col: int, rule: str, warning: bool = False) -> None:
         super().__init__(message)
-        self.message, self.line, self.col, self.rule = message, line, col, rule
+        self.message, self.line, self.col, self.rule, self.warning = message, line, col, rule, warning
 
 
 @dataclass
@@ -122,6 +125,13 @@ def _markdown_document(path: str, text: str) -> Document:
         header["title"] = parts.title
     notes = [DocumentProblem(f"section '{name}' appears twice", line, 1, "duplicate-section")
              for name, line in parts.duplicates]
+    notes += [DocumentProblem(f"heading '{text}' gives no section id (one is made of its letters a-z and "
+                              "digits); add some, e.g. '## Goals (目標)'", line, 1, "unnamed-section")
+              for text, line in parts.unnamed]
+    if parts.loose_line is not None:
+        notes.append(DocumentProblem("text before the first '## ' heading belongs to no section and is not "
+                                     "shown; move it under a heading", parts.loose_line, 1, "text-outside-sections",
+                                     warning=True))
     clash = [k for k in parts.sections if k in header]
     notes += [DocumentProblem(f"section '{k}' has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]

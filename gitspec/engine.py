@@ -11,7 +11,7 @@ from pathlib import Path
 from gitspec.config import Config
 from gitspec.documents import Document, DocumentProblem, parse_document
 from gitspec.errors import EXIT_USAGE, GitspecError
-from gitspec.findings import Finding, error
+from gitspec.findings import Finding, error, warning
 from gitspec.kinds import Kind
 from gitspec.symbols import SymbolTable, pack
 
@@ -61,7 +61,7 @@ class Engine:
         except DocumentProblem as problem:
             return ([error(rel, problem.line, problem.col, problem.message, problem.rule).as_tuple()],
                     [], None, None)
-        findings = [error(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
+        findings = [(warning if n.warning else error)(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
         findings += self._check(document)
         symbols = []
         for result in self.manager.hook.gitspec_document_symbols(document=document):

@@ -32,6 +32,10 @@ def error(path: str, line: int, col: int, message: str, rule: str) -> Finding:
     return Finding(path, line, col, ERROR, message, rule)
 
 
+def warning(path: str, line: int, col: int, message: str, rule: str) -> Finding:
+    return Finding(path, line, col, WARNING, message, rule)
+
+
 def exit_code(findings: Iterable[Finding]) -> int:
     return 1 if any(f.severity == ERROR for f in findings) else 0
 

@@ -13,6 +13,7 @@ from gitspec.hashing import normalise_text
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SLUG = re.compile(r"[^a-z0-9]+")
+_COMMENT_LINE = re.compile(r"^\s*<!--.*-->\s*$")
 # A generated region, as cog marks them: the stamp rides in the opening comment.
 BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
@@ -35,6 +36,8 @@ class MarkdownParts:
     sections: dict[str, str] = field(default_factory=dict)
     section_lines: dict[str, int] = field(default_factory=dict)
     duplicates: list[tuple[str, int]] = field(default_factory=list)
+    unnamed: list[tuple[str, int]] = field(default_factory=list)  # `##` headings that give no section id
+    loose_line: int | None = None  # the first line of text before any `##` section (it belongs to none)
     stamps: dict[str, dict] = field(default_factory=dict)
 
 
@@ -61,7 +64,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
     body: list[str] = []
 
     def close() -> None:
-        if current is not None:
+        if current:  # not before the first section, nor under a heading that gives no id (reported)
             text = normalise_text("\n".join(body))
             region = _REGION.match(text)
             if region:
@@ -80,12 +83,17 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
                 continue
             close()
             current, body = slug(text), []
+            if not current:
+                parts.unnamed.append((text, index + 1))
+                continue
             if current in parts.sections or current in parts.section_lines:
                 parts.duplicates.append((current, index + 1))
             parts.section_lines.setdefault(current, index + 1)
             continue
         if current is not None:
             body.append(line)
+        elif parts.loose_line is None and line.strip() and not _COMMENT_LINE.match(line):
+            parts.loose_line = index + 1
     close()
 
 

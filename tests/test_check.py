@@ -189,3 +189,23 @@ def test_a_fifo_named_like_a_document_does_not_hang_check(repo):
     os.mkfifo(ws / "specs" / "pipe.yaml")
     result = run_gitspec(ws, "check")
     assert result.code == 0 and "1 document checked" in result.err
+
+
+def test_markdown_text_no_section_holds_is_reported(example):
+    prd = example / "specs" / "prd.md"
+    text = prd.read_text()
+    title = next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("# "))
+    text = text.replace("\n## Problem\n", "\nAn introduction nobody would see.\n\n## Problem\n", 1)
+    text = text.replace("\n## Goals\n", "\n## Цели\n\nUnder a heading with no id.\n\n## Goals\n", 1)
+    prd.write_text(text)
+    lines = text.splitlines()
+    intro = lines.index("An introduction nobody would see.") + 1
+    unnamed = lines.index("## Цели") + 1
+    assert title < intro
+    result = run_gitspec(example, "check")
+    assert result.code == 1, result
+    assert result.out.splitlines() == [
+        f"specs/prd.md:{intro}:1: warning: text before the first '## ' heading belongs to no section and is not shown; "
+        "move it under a heading [text-outside-sections]",
+        f"specs/prd.md:{unnamed}:1: error: heading 'Цели' gives no section id (one is made of its letters a-z and "
+        "digits); add some, e.g. '## Goals (目標)' [unnamed-section]"], result.out
