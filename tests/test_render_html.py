@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from unicodedata import normalize
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import CONFIG, run_gitspec
 from rendersite import FakeAssets, big_site, sample_site
 
 from gitspec.render.html import HtmlRenderer
@@ -253,5 +255,22 @@ def test_pages_are_clean_and_planted_script_is_inert(browser, site_dir: Path) ->
     page.goto((site_dir / "DESIGN-brand.html").as_uri())
     colours = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
     assert colours[:2] == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]
+    assert watched.problems == []
+    watched.close()
+
+
+@needs_chromium
+def test_search_reads_a_long_requirement_whole_and_matches_accents_however_composed(browser, repo) -> None:
+    statement = normalize("NFD", "Le résumé est envoyé. ") + "lorem ipsum dolor sit amet " * 60 + "zanzibarword"
+    root = repo({"specs/reqs.yaml": f"kind: requirements\nid: reqs\ntitle: Reqs\nitems:\n  - id: REQ-001\n"
+                                    f"    title: Long\n    statement: {statement}\n    acceptance: [It holds.]\n"
+                                    f"    priority: must\n"}, CONFIG.replace("formats: []", "formats: [html]"))
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((root / "build" / "html" / "index.html").as_uri())
+    for query in ("zanzibarword", normalize("NFC", "résumé"), normalize("NFD", "envoyé")):
+        page.fill("#gitspec-search", query)
+        page.wait_for_selector("#gitspec-results a[href='reqs.html#REQ-001']")
     assert watched.problems == []
     watched.close()

@@ -20,7 +20,7 @@ from gitspec.render.renderer import Assets
 # 'self' covers the site's own files when opened from file:// in Chromium and Firefox.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
        "font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'")
-SEARCH_TEXT_LIMIT = 1000
+SEARCH_TEXT_LIMIT = 10_000  # characters of one entry's text: a requirement whole, a huge section cut
 
 
 class HtmlRenderer:
@@ -32,7 +32,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("2", "site.css", "search.js", "live.js")
+        return assets_version("3", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
@@ -140,12 +140,14 @@ def index_html(site: Site) -> str:
 def search_entries(page: Page) -> list[dict[str, str]]:
     """The page's search entries: one for the page, one per section and one per item heading
     inside a section (a requirement, a task): href, page id, anchor, title, text."""
+    from unicodedata import normalize  # composed (NFC), as search.js makes the query: é is é however typed
+
     href = f"{file_stem(page.id)}.html"
-    entries = [{"h": href, "p": page.id, "a": "", "t": page.title, "x": page.kind}]
+    entries = [{"h": href, "p": page.id, "a": "", "t": normalize("NFC", page.title), "x": page.kind}]
     for section in page.sections:
         for anchor, title, blocks in _search_parts(section):
-            entries.append({"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": title,
-                            "x": plain_text(blocks)[:SEARCH_TEXT_LIMIT]})
+            entries.append({"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": normalize("NFC", title),
+                            "x": normalize("NFC", plain_text(blocks)[:SEARCH_TEXT_LIMIT])})
     return entries
 
 

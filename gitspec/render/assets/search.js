@@ -47,7 +47,7 @@
   }
 
   function show() {
-    var query = input.value.trim().toLowerCase();
+    var query = input.value.normalize("NFC").trim().toLowerCase();  // the index is NFC too
     while (results.firstChild) { results.removeChild(results.firstChild); }
     if (!query || !window.GITSPEC_SEARCH) { return; }
     var terms = query.split(/\s+/), hits = [], data = window.GITSPEC_SEARCH;
