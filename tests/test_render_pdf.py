@@ -348,3 +348,14 @@ def test_print_shapes_blocks_for_cheap_layout(tmp_path: Path) -> None:
     widths = column_widths(wide)
     assert sum(widths) == 100 and widths[2] == max(widths) and min(widths) >= 10
     assert column_widths(Table(("Only",), ((((Text("x"),),),)))) == []
+
+
+def test_a_very_long_code_line_is_printed_whole_cut_into_lines(tmp_path: Path) -> None:
+    site = sample_site()
+    minified = "".join(f"{n:04d}" for n in range(2500))  # 10,000 characters, no space to wrap at
+    page = replace(site.pages[2], sections=(Section("code", "Code", "code", (Code(f"start\n{minified}\nend"),)),))
+    pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
+    lines = [line.strip() for text in pages_text(pdf) for line in text.splitlines()]
+    first, last = lines.index("start"), lines.index("end")
+    cut = [line for line in lines[first + 1:last] if line.isdigit()]  # not the running header and footer
+    assert "".join(cut) == minified and {len(line) for line in cut} == {100}  # printed whole, 100 a line

@@ -19,6 +19,7 @@ from gitspec.render.valueblocks import FIELDS_HEADER
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_CODE = 40  # lines: longer code may break across pages (shorter code is kept on one page)
+CODE_LINE = 100  # characters of code a printed line holds (about); a longer line is cut into lines this long
 LINE_CHARS = 100  # about how many characters of table text fit across the page
 _LINES = "<!-- contents lines -->"
 
@@ -29,6 +30,8 @@ class PrintWriter(BlockWriter):
     break across pages instead of being pushed whole to the next one."""
 
     def block(self, block) -> str:
+        if isinstance(block, Code) and any(len(line) > CODE_LINE for line in block.text.split("\n")):
+            block = Code(_cut_lines(block.text), block.language)
         out = super().block(block)
         if isinstance(block, Code) and block.text.count("\n") >= LONG_CODE:
             return out.replace("<pre>", '<pre class="long">', 1)
@@ -52,6 +55,13 @@ class PrintWriter(BlockWriter):
             return out
         cols = "".join(f'<col style="width: {w}%">' for w in widths)
         return out.replace("<table>", f'<table class="sized"><colgroup>{cols}</colgroup>', 1)
+
+
+def _cut_lines(text: str) -> str:
+    """Code with each line longer than CODE_LINE cut into lines of CODE_LINE characters: it would
+    wrap when printed anyway, and weasyprint takes time that grows with the square of a line's
+    length to wrap it (a minified file of 100,000 characters on one line: over a minute)."""
+    return "\n".join(line[i:i + CODE_LINE] for line in text.split("\n") for i in range(0, len(line) or 1, CODE_LINE))
 
 
 def column_widths(block: Table) -> list[int]:
