@@ -1,16 +1,20 @@
 """Rendering a site with each requested renderer, re-rendering only what changed.
 
-The render cache is a manifest per format in `.gitspec/renders/`: for each page,
-the key it was rendered from and the files it wrote. A page whose key and files
-are unchanged is skipped. Only files the manifest lists are ever removed.
+The render cache is a manifest per format in `.gitspec/renders/`: the output folder it
+describes and, for each page, the key it was rendered from and the files it wrote. A page
+whose key and files are unchanged is skipped. Only files the manifest lists are ever
+removed, and a file it does not list is never replaced while it holds anything else
+(a cold cache, with no manifest for the folder, takes over the files it would write).
+Nothing is written outside the workspace.
 """
 from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from gitspec.atomic import write_atomic
@@ -19,6 +23,7 @@ from gitspec.render.model import Site
 from gitspec.render.sitemodel import record_key
 
 SITE = "\0site"  # manifest key of the files that span pages
+FOLDER = "\0folder"  # manifest key of the format's folder it describes, relative to the workspace
 
 
 @dataclass
@@ -29,6 +34,31 @@ class RenderReport:
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     spans: list[tuple[str, float, float]] = field(default_factory=list)  # (name, start, end) for --trace
+
+
+@dataclass
+class _Output:
+    """One format's folder, and which files in it gitspec knows it wrote."""
+    root: Path  # the workspace
+    folder: Path
+    owned: set[str] | None  # files the manifest lists; None: no manifest for this folder (a cold cache)
+
+    def takes(self, rel: str) -> bool:
+        """Whether gitspec may replace the file at `rel`: its own, or any when the cache is cold."""
+        return self.owned is None or rel in self.owned
+
+    def inside(self, rel: str) -> Path:
+        """A renderer's relative path, refused if it would leave the format's folder."""
+        try:
+            target = (self.folder / rel).resolve()
+        except (OSError, RuntimeError) as error:  # a symlink loop: RuntimeError before Python 3.13
+            raise _unwritable("write", self.folder / rel, self.root, error) from None
+        if not target.is_relative_to(self.folder.resolve()):
+            if ".." in PurePosixPath(rel).parts or PurePosixPath(rel).is_absolute():
+                raise GitspecError(f"renderer wrote outside its folder: {rel}", exit_code=EXIT_USAGE)
+            raise GitspecError(f"cannot write {_shown(self.folder / rel, self.root)}: a symlink leads it outside "
+                               f"{_shown(self.folder, self.root)}, to {target}", exit_code=EXIT_USAGE)
+        return self.folder / rel
 
 
 def renderers(manager: Any, wanted: list[str]) -> list[Any]:
@@ -50,21 +80,52 @@ def render_site(site: Site, chosen: list[Any], root: Path, output: str, store: P
                 pages: set[str] | None = None, emit: Callable[[dict], None] | None = None) -> RenderReport:
     """Render `site` with each renderer into `root/output/<format>/`; `pages` limits which pages."""
     report = RenderReport()
-    for renderer in chosen:
-        _render_format(site, renderer, root, root / output / renderer.name, store, assets, pages, report, emit)
+    folders = [root / output / renderer.name for renderer in chosen]
+    for folder in folders:  # before anything is written
+        _refuse_outside(folder, root)
+    for renderer, folder in zip(chosen, folders):
+        _render_format(site, renderer, root, folder, store, assets, pages, report, emit)
     return report
+
+
+def _refuse_outside(folder: Path, root: Path) -> None:
+    """gitspec.yaml's `output` is a path inside the workspace, but a symlink on the way may lead elsewhere."""
+    try:
+        resolved = folder.resolve()
+        inside = resolved.is_relative_to(root.resolve())
+    except (OSError, RuntimeError) as error:  # a symlink loop: RuntimeError before Python 3.13
+        raise _unwritable("write", folder, root, error) from None
+    if not inside:
+        raise GitspecError(f"the output folder {_shown(folder, root)} leads outside the workspace, to {resolved} "
+                           "(a symlink); gitspec writes only inside the workspace", exit_code=EXIT_USAGE)
 
 
 def _render_format(site, renderer, root, folder, store, assets, pages, report, emit) -> None:
     manifest_path = store / "renders" / f"{renderer.name}.json"
     manifest, as_read = _load(manifest_path)
+    described = folder.relative_to(root).as_posix()
+    warm = manifest.get(FOLDER) == described
+    if not warm:  # none, or one for another folder (whose files are left as they are)
+        manifest = {FOLDER: described}
+    out = _Output(root, folder, _listed(manifest) if warm else None)
+    completed = False
+    try:
+        _render_pages(site, renderer, out, manifest, assets, pages, report, emit)
+        completed = True
+    finally:  # after a failure too, so that what was written stays listed; a cold cache stays cold
+        data = json.dumps(manifest, sort_keys=True, indent=1).encode()
+        if (completed or warm) and data != as_read:  # a render that changed nothing writes nothing
+            _save(manifest_path, data, root)
+
+
+def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) -> None:
     nav = record_key(renderer.name, renderer.version, site.title, site.page_size,
                      [(p.id, p.kind, p.title) for p in site.pages])
     # what a page may show of the others: their titles and kinds, or (built-in renderers) only their ids
     page_nav = nav if getattr(renderer, "page_navigation", True) else record_key(
         renderer.name, renderer.version, site.title, site.page_size, [p.id for p in site.pages])
     keys = {p.id: record_key(page_nav, p.key) for p in site.pages if pages is None or p.id in pages}
-    stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], folder)]
+    stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], out.folder)]
     report.reused += len(keys) - len(stale)
     start = time.perf_counter()
     for n, (page, files) in enumerate(_page_results(renderer, site, stale, assets)):
@@ -73,22 +134,20 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
         if emit:
             emit({"event": "status", "stage": f"render:{renderer.name}", "message": page.id,
                   "progress": int(100 * (n + 1) / len(stale))})
-        manifest[page.id] = _write(files, keys[page.id], folder, root, manifest.get(page.id), report)
+        _write(files, keys[page.id], out, manifest, page.id, page.id, report)
         report.rendered.append(f"{renderer.name}:{page.id}")
         _collect_refusals(renderer, page.id, report)
         start = time.perf_counter()
     site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in site.pages])
-    if not _fresh(manifest.get(SITE), site_key, folder):
+    if not _fresh(manifest.get(SITE), site_key, out.folder):
         files = _timed(report, f"render {renderer.name} site", renderer.site_files, site, assets)
-        manifest[SITE] = _write(files, site_key, folder, root, manifest.get(SITE), report)
+        _write(files, site_key, out, manifest, SITE, "the files that span documents", report)
         report.rendered.append(f"{renderer.name}:site")
         _collect_refusals(renderer, "the combined book", report)
     if pages is None:
-        for gone in [k for k in manifest if k != SITE and site.page(k) is None]:
-            _remove(manifest.pop(gone), folder, root, report)
-    data = json.dumps(manifest, sort_keys=True, indent=1).encode()
-    if data != as_read:  # a render that changed nothing writes nothing
-        write_atomic(manifest_path, data, durable=False)
+        for gone in [k for k in manifest if k not in (SITE, FOLDER) and site.page(k) is None]:
+            _remove(manifest[gone]["files"], out, report)
+            del manifest[gone]
 
 
 def _page_results(renderer: Any, site: Site, stale: list, assets: Any):
@@ -113,41 +172,77 @@ def _fresh(entry: dict | None, key: str, folder: Path) -> bool:
     return True
 
 
-def _write(files: dict[str, bytes], key: str, folder: Path, root: Path, previous: dict | None,
-           report: RenderReport) -> dict:
-    written = {}
+def _listed(manifest: dict) -> set[str]:
+    return {rel for name, entry in manifest.items() if name != FOLDER for rel in entry.get("files", {})}
+
+
+def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name: str, label: str,
+           report: RenderReport) -> None:
+    """Write the files of `name` (a page, or SITE) and list them in `manifest`. A file there that gitspec
+    did not write is kept, and the entry gets no key, so that the next render tries again."""
+    previous = manifest.get(name, {}).get("files", {})
+    entry = manifest[name] = {"key": "", "files": dict(previous)}  # until every file is written
+    written, kept = {}, []
     for rel, data in sorted(files.items()):
-        target = _inside(folder, rel)
+        target = out.inside(rel)
         try:
             unchanged = target.read_bytes() == data
         except OSError:
             unchanged = False
         if not unchanged:
-            write_atomic(target, data, durable=False)
-            report.written.append(str(target.relative_to(root)))
-        written[rel] = len(data)
-    for rel in (previous or {}).get("files", {}):
-        if rel not in written:
-            _remove({"files": {rel: 0}}, folder, root, report)
-    return {"key": key, "files": written}
+            if not out.takes(rel) and _holds_a_file(target):
+                kept.append(rel)
+                continue
+            try:
+                write_atomic(target, data, durable=False)
+            except OSError as error:
+                raise _unwritable("write", target, out.root, error) from None
+            report.written.append(_shown(target, out.root))
+        written[rel] = entry["files"][rel] = len(data)
+        if out.owned is not None:
+            out.owned.add(rel)
+    _remove([rel for rel in previous if rel not in files], out, report)
+    manifest[name] = {"key": "" if kept else key, "files": written}
+    report.warnings.extend(f"kept {_shown(out.folder / rel, out.root)}, which gitspec did not write; "
+                           f"move it away to render {label}" for rel in kept)
 
 
-def _remove(entry: dict, folder: Path, root: Path, report: RenderReport) -> None:
-    for rel in entry.get("files", {}):
-        target = _inside(folder, rel)
+def _holds_a_file(target: Path) -> bool:
+    """Whether something other than a folder (a file, a symlink) is at `target`: a folder is never
+    the user's page, and writing there fails with a clear error."""
+    try:
+        return not stat.S_ISDIR(os.lstat(target).st_mode)
+    except OSError:
+        return False
+
+
+def _remove(rels, out: _Output, report: RenderReport) -> None:
+    for rel in rels:
+        target = out.inside(rel)
         try:
             target.unlink()
-            report.removed.append(str(target.relative_to(root)))
-        except FileNotFoundError:
-            pass
+        except (FileNotFoundError, NotADirectoryError):  # gone already, or its folder is
+            continue
+        except OSError as error:
+            raise _unwritable("remove", target, out.root, error) from None
+        report.removed.append(_shown(target, out.root))
 
 
-def _inside(folder: Path, rel: str) -> Path:
-    """A renderer's relative path, refused if it would leave the format's folder."""
-    target = (folder / rel).resolve()
-    if not target.is_relative_to(folder.resolve()):
-        raise GitspecError(f"renderer wrote outside its folder: {rel}", exit_code=EXIT_USAGE)
-    return folder / rel
+def _unwritable(verb: str, path: Path, root: Path, error: OSError | RuntimeError) -> GitspecError:
+    """An OS error writing or removing `path`, as one line naming it and the reason."""
+    reason = getattr(error, "strerror", None) or str(error)
+    for parent in path.parents:  # the usual cause: a file where a folder must be
+        if parent == root or not parent.is_relative_to(root):
+            break
+        if os.path.lexists(parent) and not parent.is_dir():
+            reason = f"{_shown(parent, root)} is not a folder"
+            break
+    return GitspecError(f"cannot {verb} {_shown(path, root)}: {reason}", exit_code=EXIT_USAGE)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """`path` as the user knows it: relative to the workspace when inside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _collect_refusals(renderer: Any, where: str, report: RenderReport) -> None:
@@ -175,4 +270,14 @@ def _load(path: Path) -> tuple[dict, bytes]:
         data = json.loads(raw)
     except ValueError:
         return {}, raw
-    return (data, raw) if isinstance(data, dict) else ({}, raw)
+    entries = [entry for name, entry in data.items() if name != FOLDER] if isinstance(data, dict) else [None]
+    if not all(isinstance(entry, dict) and isinstance(entry.get("files"), dict) for entry in entries):
+        return {}, raw  # not a manifest this gitspec wrote: as good as none
+    return data, raw
+
+
+def _save(path: Path, data: bytes, root: Path) -> None:
+    try:
+        write_atomic(path, data, durable=False)
+    except OSError as error:
+        raise _unwritable("write", path, root, error) from None

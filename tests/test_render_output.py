@@ -1,0 +1,183 @@
+"""Where `gitspec render` writes: a clear error when it cannot, never outside the workspace,
+and never over or instead of a file that gitspec did not write."""
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+from conftest import CONFIG, GIT_ENV, GITSPEC, run_gitspec, write_files
+
+HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
+WAIT = 30.0  # seconds; a render of a page or two takes well under one
+
+
+def workspace(repo, *ids: str, config: str = HTML_ONLY):
+    """A workspace with a PRD per id, made as a user makes them."""
+    root = repo({}, config)
+    for doc_id in ids:
+        assert run_gitspec(root, "new", "prd", doc_id).code == 0
+    return root
+
+
+def assert_one_line_error(result, text: str) -> None:
+    assert result.code == 2, result
+    assert result.err.strip() == f"gitspec: error: {text}", result
+
+
+@pytest.mark.parametrize("layout, error", [
+    ({"afile": "a file\n"}, "cannot write afile/html/notes.html: afile is not a folder"),
+    ({"build/html": "a file\n"}, "cannot write build/html/notes.html: build/html is not a folder"),
+])
+def test_a_file_where_the_output_needs_a_folder_is_a_clear_error(repo, layout, error):
+    config = HTML_ONLY.replace("output: build", "output: afile") if "afile" in layout else HTML_ONLY
+    root = workspace(repo, "notes", config=config)
+    write_files(root, layout)
+    assert_one_line_error(run_gitspec(root, "render"), error)
+    assert (root / next(iter(layout))).read_text() == "a file\n"
+
+
+def test_a_folder_where_a_page_goes_is_a_clear_error_and_so_is_one_where_a_page_was(repo):
+    root = workspace(repo, "notes")
+    (root / "build" / "html" / "notes.html").mkdir(parents=True)
+    assert_one_line_error(run_gitspec(root, "render"), "cannot write build/html/notes.html: Is a directory")
+    (root / "build" / "html" / "notes.html").rmdir()
+    assert run_gitspec(root, "render").code == 0
+    # the page is gone from the specs, and where gitspec wrote it there is now a folder
+    (root / "specs" / "notes.md").unlink()
+    (root / "build" / "html" / "notes.html").unlink()
+    write_files(root, {"build/html/notes.html/kept.txt": "mine\n"})
+    assert_one_line_error(run_gitspec(root, "render"), "cannot remove build/html/notes.html: Is a directory")
+    assert (root / "build" / "html" / "notes.html" / "kept.txt").read_text() == "mine\n"
+
+
+def test_a_word_book_whose_folder_is_a_file_is_a_clear_error(repo):
+    root = workspace(repo, "notes", config=CONFIG.replace("formats: []", "formats: [docx]"))
+    write_files(root, {"build/docx": "a file\n"})
+    assert_one_line_error(run_gitspec(root, "render"), "cannot write build/docx/notes.docx: build/docx is not a folder")
+
+
+def test_a_store_that_cannot_hold_the_manifest_is_a_clear_error(repo):
+    root = workspace(repo, "notes")
+    assert run_gitspec(root, "render").code == 0
+    shutil.rmtree(root / ".gitspec" / "renders")
+    write_files(root, {".gitspec/renders": "a file\n"})
+    assert_one_line_error(run_gitspec(root, "render"),
+                          "cannot write .gitspec/renders/html.json: .gitspec/renders is not a folder")
+
+
+def test_a_watch_reports_an_output_it_cannot_write_and_goes_on(repo):
+    root = workspace(repo, "notes")
+    watch = subprocess.Popen([GITSPEC, "render", "--watch"], cwd=root, env={**os.environ, **GIT_ENV}, text=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines: queue.Queue[str | None] = queue.Queue()
+    threading.Thread(target=lambda: [*map(lines.put, watch.stderr), lines.put(None)], daemon=True).start()
+    seen: list[str] = []
+
+    def wait_for(text: str) -> str:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            assert line is not None, f"watch ended early: {seen}"
+            seen.append(line.rstrip("\n"))
+            if text in line:
+                return seen[-1]
+        raise AssertionError(f"no line with {text!r} in {WAIT} s; saw {seen}")
+
+    try:
+        wait_for("watching")
+        page = root / "build" / "html" / "notes.html"
+        page.unlink()
+        page.mkdir()  # in the watch's own folder: no render yet
+        spec = root / "specs" / "notes.md"
+        spec.write_text(spec.read_text().replace("TODO Who", "Edited: who"))
+        assert wait_for("error") == "gitspec: error: cannot write build/html/notes.html: Is a directory"
+        page.rmdir()
+        spec.write_text(spec.read_text().replace("Edited: who", "Edited again: who"))
+        wait_for("rendered")
+        assert "Edited again" in page.read_text()
+        assert watch.poll() is None, seen
+    finally:
+        watch.send_signal(signal.SIGINT)
+        assert watch.wait(timeout=WAIT) == 0, seen
+
+
+@pytest.mark.parametrize("link, output", [("build", "build"), ("out", "out"), ("build/html", "build")])
+def test_an_output_folder_that_a_symlink_takes_outside_the_workspace_is_refused(repo, tmp_path, link, output):
+    root = workspace(repo, "notes", config=HTML_ONLY.replace("output: build", f"output: {output}"))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(outside if link == "out" else os.path.relpath(outside, (root / link).parent))
+    shown = f"{output}/html"
+    resolved = outside / "html" if link != "build/html" else outside
+    assert_one_line_error(run_gitspec(root, "render"), f"the output folder {shown} leads outside the workspace, "
+                          f"to {resolved} (a symlink); gitspec writes only inside the workspace")
+    assert list(outside.iterdir()) == []
+    # a symlink to a folder inside the workspace is fine
+    (root / link).unlink()
+    (root / "site").mkdir()
+    (root / link).symlink_to(root / "site")
+    assert run_gitspec(root, "render").code == 0
+    assert (root / link / ("notes.html" if link == "build/html" else "html/notes.html")).is_file()
+
+
+def test_a_symlink_inside_the_format_folder_that_leads_outside_is_refused(repo, tmp_path):
+    root = workspace(repo, "notes")
+    assert run_gitspec(root, "render").code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(root / "build" / "html" / "assets")
+    (root / "build" / "html" / "assets").symlink_to(outside)
+    (root / "specs" / "notes.md").write_text((root / "specs" / "notes.md").read_text().replace("Notes", "Renamed"))
+    assert_one_line_error(run_gitspec(root, "render"), "cannot write build/html/assets/live.js: "
+                          f"a symlink leads it outside build/html, to {outside / 'live.js'}")
+    assert list(outside.iterdir()) == []
+
+
+def test_a_new_output_folder_keeps_the_users_file_of_a_page_that_is_gone(repo):
+    root = workspace(repo, "keep", "old")
+    assert run_gitspec(root, "render").code == 0
+    write_files(root, {"pub/html/old.html": "MINE\n"})
+    write_files(root, {"gitspec.yaml": HTML_ONLY.replace("output: build", "output: pub")})
+    (root / "specs" / "old.md").unlink()
+    moved = run_gitspec(root, "render")
+    assert moved.code == 0, moved
+    assert (root / "pub" / "html" / "old.html").read_text() == "MINE\n"
+    assert (root / "pub" / "html" / "keep.html").is_file()
+    assert (root / "build" / "html" / "old.html").is_file()  # the old folder is left as it was
+
+
+def test_a_file_gitspec_did_not_write_is_kept_until_the_user_moves_it(repo):
+    root = workspace(repo, "notes")
+    assert run_gitspec(root, "render").code == 0
+    mine = root / "build" / "html" / "mine.html"
+    mine.write_text("MY OWN\n")
+    assert run_gitspec(root, "new", "prd", "mine").code == 0
+    kept = run_gitspec(root, "render")
+    assert kept.code == 0, kept
+    warning = "warning: kept build/html/mine.html, which gitspec did not write; move it away to render mine\n"
+    assert kept.out == warning, kept
+    assert mine.read_text() == "MY OWN\n"
+    again = run_gitspec(root, "render")  # the page was not recorded as rendered: it is tried again
+    assert again.out == warning, again
+    assert mine.read_text() == "MY OWN\n"
+    mine.rename(root / "mine-by-hand.html")
+    moved = run_gitspec(root, "render")
+    assert moved.code == 0 and moved.out == "", moved
+    assert "<!doctype html>" in mine.read_text()
+    # with the cache deleted, gitspec takes over the files it would write, without a word
+    shutil.rmtree(root / ".gitspec")
+    spec = root / "specs" / "notes.md"
+    spec.write_text(spec.read_text().replace("TODO Who", "Edited: who"))
+    cold = run_gitspec(root, "render")
+    assert cold.code == 0 and cold.out == "", cold
+    assert "Edited: who" in (root / "build" / "html" / "notes.html").read_text()
