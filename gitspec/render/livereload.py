@@ -9,6 +9,7 @@ fresh while a watch's token is in place.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from gitspec.atomic import write_atomic
@@ -50,7 +51,12 @@ def watched(output: Path, changed: bool) -> None:
     except OSError:
         off = True
     if changed or off:
-        write_atomic(target, live_script(os.urandom(8).hex()), durable=False)
+        try:
+            write_atomic(target, live_script(os.urandom(8).hex()), durable=False)
+        except OSError as error:
+            from gitspec.errors import EXIT_USAGE, GitspecError
+
+            raise GitspecError(f"cannot write {target}: {error.strerror or error}", exit_code=EXIT_USAGE) from None
 
 
 def stopped(output: Path) -> None:
@@ -58,4 +64,7 @@ def stopped(output: Path) -> None:
     (a site deleted meanwhile stays deleted)."""
     target = output / "html" / LIVE_JS
     if target.exists():
-        write_atomic(target, live_script(OFF), durable=False)
+        try:
+            write_atomic(target, live_script(OFF), durable=False)
+        except OSError as error:  # the watch is over all the same; open pages go on polling
+            sys.stderr.write(f"gitspec: warning: cannot write {target}: {error.strerror or error}\n")
