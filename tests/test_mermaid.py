@@ -2,6 +2,7 @@
 
 Stand-ins are real programs and real sockets (a script named mmdc, an HTTP server);
 gitspec's own code is never mocked. The real mmdc runs only when one is installed.
+What the user sees (warnings, the pages written) is checked through the real CLI.
 """
 from __future__ import annotations
 
@@ -21,16 +22,32 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from conftest import CONFIG, run_gitspec
 
 from gitspec.render.mermaid import (
     DiagramCache, diagram_image, find_mmdc, mmdc_version, with_density, with_init_directive,
 )
+from gitspec.render.model import Diagram
 from gitspec.render.renderer import DiagramImage
+from gitspec.render.resources import RenderAssets, diagram_label
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE = "flowchart LR\n  A[Start here] --> B{Decide}\n  B -->|yes| C[Done]\n"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><text>Start here</text></svg>'
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(13) + b"\x00\x00\x00\x00" + b"rest"
+
+
+def grey_png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PNG = grey_png(4, 2)
+# The right first bytes and a plausible header, then junk: what a broken proxy or server may send.
+JUNK_PNG = PNG[:33] + struct.pack(">I", 596) + b"IDAT" + os.urandom(600)
 
 
 # --- A loopback stand-in for mermaid.ink ---------------------------------------
@@ -47,18 +64,32 @@ class Ink(BaseHTTPRequestHandler):
         if mode == "error":
             self.send_error(500)
             return
+        if mode.startswith("drip"):  # a byte every 0.2 s, for 8 s: each read gets something in time
+            head = b"Content-Length: 1000000\r\n\r\n" if mode == "drip-body" else b""
+            self.wfile.write(b"HTTP/1.0 200 OK\r\n" + head)
+            self.drip()
+            return
         if mode == "garbage":
             body, kind = b"<html>rate limited</html>", "text/html"
         elif self.path.startswith("/svg/"):
             body, kind = (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-                          if mode == "script" else SVG), "image/svg+xml"
+                          if mode == "script" else server.svg), "image/svg+xml"
         else:
-            body, kind = PNG, "image/png"
+            body, kind = JUNK_PNG if mode == "junk-png" else PNG, "image/png"
         self.send_response(200)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def drip(self) -> None:
+        for _ in range(40):
+            if self.server.closing.wait(0.2):
+                return
+            try:
+                self.wfile.write(b"x")
+            except OSError:  # the client gave up
+                return
 
     def log_message(self, *args) -> None:  # keep the test output clean
         pass
@@ -69,7 +100,7 @@ def ink(monkeypatch):
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     server = ThreadingHTTPServer(("127.0.0.1", 0), Ink)
     server.daemon_threads = True
-    server.mode, server.paths, server.closing = "good", [], threading.Event()
+    server.mode, server.paths, server.closing, server.svg = "good", [], threading.Event(), SVG
     server.handle_error = lambda request, address: None  # a client that gave up is expected here
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -142,6 +173,96 @@ def test_unreachable_server_and_bad_address_fall_back():
     assert image.svg is None and "must start with http" in image.note
 
 
+@pytest.mark.parametrize("mode", ["drip-body", "drip-headers"])
+def test_dripping_server_is_cut_off_at_the_timeout(ink, mode):
+    ink.mode = mode
+    start = time.perf_counter()
+    image = diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=1)
+    assert time.perf_counter() - start < 3  # the server would go on for 8 s
+    assert image.svg is None and f"mermaid server {ink.url} failed (timed out after 1 s)" in image.note
+
+
+def test_png_with_the_right_start_and_a_junk_body_is_refused_and_not_cached(ink, tmp_path):
+    ink.mode = "junk-png"
+    assets = RenderAssets(tmp_path, tmp_path, tmp_path / "diagrams", ink.url, 5)
+    image = assets.diagram(Diagram(SOURCE))
+    assert image.svg is None and image.png is None and "the PNG image is damaged" in image.note
+    assert not (tmp_path / "diagrams").exists()
+    assert assets.warnings == [(f"mermaid server {ink.url}: the PNG image is damaged (broken data stream when reading image file); "
+                                'diagram "flowchart LR; A[Start here] --> B{Decide}" shown as source')]
+
+
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+HOSTILE_SVGS = {
+    "iframe in foreignObject, entity-encoded javascript: link":
+        SVG_OPEN + '<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" srcdoc="&lt;script&gt;parent.pwned=42'
+        '&lt;/script&gt;"/></foreignObject><a href="&#106;avascript:window.pwned=43"><rect/></a></svg>',
+    "javascript: link with a tab": SVG_OPEN + '<a xlink:href=" java&#9;script:alert(1)"><rect/></a></svg>',
+    "link out": SVG_OPEN + '<image href="http://127.0.0.1:9/x.png"/></svg>',
+    "set changes href": SVG_OPEN + '<a href="#x"><set attributeName="href" to="javascript:alert(1)"/><rect/></a></svg>',
+    "animate changes xlink:href":
+        SVG_OPEN + '<a><animate attributeName="xlink:href" values="javascript:alert(1)"/></a></svg>',
+    "html link in foreignObject": SVG_OPEN + '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">'
+        '<a href="#x">x</a></div></foreignObject></svg>',
+    "@import": SVG_OPEN + "<style>@import 'http://127.0.0.1:9/a.css';</style></svg>",
+    "url() split by an entity": SVG_OPEN + "<style>rect { fill: u&#114;l(http://127.0.0.1:9/p#a) }</style></svg>",
+    "url() spelt with a CSS escape": SVG_OPEN + "<style>rect { fill: \\75 rl(http://127.0.0.1:9/p#a) }</style></svg>",
+    "url() in a style attribute": SVG_OPEN + '<rect style="fill: url(//127.0.0.1:9/p#a)"/></svg>',
+    "url() in a presentation attribute": SVG_OPEN + '<rect filter="url(\'http://127.0.0.1:9/f#a\')"/></svg>',
+    "expression()": SVG_OPEN + '<rect style="width: expression(alert(1))"/></svg>',
+    "xml-stylesheet": '<?xml-stylesheet type="text/xsl" href="http://127.0.0.1:9/x.xsl"?>' + SVG_OPEN + "</svg>",
+    "xml:base": SVG_OPEN + '<a xml:base="javascript:alert(1)//" href="#x"><rect/></a></svg>',
+    "script from another namespace":
+        SVG_OPEN + '<h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script></svg>',
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE_SVGS.values(), ids=HOSTILE_SVGS.keys())
+def test_svg_that_could_run_script_or_fetch_is_refused(ink, body):
+    ink.svg = body.encode()
+    image = diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=5)
+    assert image.svg is None and image.png is None
+    assert "contains script or an outside reference" in image.note, image.note
+
+
+def test_svg_parser_keeps_refusing_what_the_old_pattern_refused(ink):
+    """Guards for the parser that replaced a pattern: an entity bomb, and a handler in the XHTML
+    that <foreignObject> may now hold (both refused before, too)."""
+    for body, reason in (('<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + SVG_OPEN
+                          + "<text>&b;</text></svg>", "the SVG has a DOCTYPE"),
+                         (SVG_OPEN + '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml" onmouseover="alert(1)">'
+                          "x</div></foreignObject></svg>", "contains script or an outside reference")):
+        ink.svg = body.encode()
+        image = diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=5)
+        assert image.svg is None and reason in image.note, image.note
+
+
+def test_svg_as_mermaid_draws_it_is_accepted(ink):
+    ink.svg = (SVG_OPEN.replace(">", ' id="m1" style="max-width: 80px; background-color: white;">', 1)
+               + "<style>#m1{font-family:\"trebuchet ms\",verdana;}#m1 .marker{fill:#333;}</style>"
+               '<defs><marker id="m1_end"><path d="M0,0L10,5z"/></marker></defs>'
+               '<path d="M0,0L9,9" marker-end="url(#m1_end)" style="fill:none;"/>'
+               '<a xlink:href="#m1"><use href="#m1_end"/></a>'
+               '<foreignObject width="50" height="20"><div xmlns="http://www.w3.org/1999/xhtml" class="task" '
+               'style="display: table;"><div class="label">Make tea</div></div></foreignObject></svg>').encode()
+    image = diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=5)
+    assert (image.svg, image.png, image.note) == (ink.svg, PNG, "")
+
+
+def test_a_failing_server_is_asked_again_and_each_diagram_warned_of_once(ink, tmp_path):
+    ink.mode = "error"
+    assets = RenderAssets(tmp_path, tmp_path, tmp_path / "diagrams", ink.url, 5)
+    twice = "graph TD\n  A-->B\n"
+    for source in (twice, "---\ntitle: Flow\n---\n%% c\nflowchart LR\n  A-->B\n", twice):
+        assert assets.diagram(Diagram(source)).svg is None
+    assert len(ink.paths) == 2  # an HTTP error is not a dead server; the repeated diagram is drawn once
+    assert assets.warnings == [f'mermaid server {ink.url}: HTTP 500; diagram "graph TD; A-->B" shown as source',
+                               f'mermaid server {ink.url}: HTTP 500; diagram "Flow" shown as source']
+    assert diagram_label(Diagram("%%{init: {}}%%\nsequenceDiagram\n", title="Login")) == '"Login"'
+    assert diagram_label(Diagram("%% a comment\nsequenceDiagram\n  A->>B: " + "x" * 80)) == \
+        '"sequenceDiagram; A->>B: ' + "x" * 35 + '…"'
+
+
 def test_mmdc_is_called_with_config_browser_and_scale(tmp_path, monkeypatch):
     monkeypatch.setenv("MMDC_RECORD", str(tmp_path / "record"))
     mmdc = fake_mmdc(tmp_path, f"SVG = {SVG!r}\nPNG = {PNG!r}\n" + textwrap.dedent(DRAWING_MMDC))
@@ -202,15 +323,6 @@ def test_init_directive_goes_after_front_matter():
     lines = with_init_directive(text).splitlines()
     assert lines[:3] == ["---", "title: Flow", "---"] and lines[3].startswith("%%{init:")
     assert with_init_directive("graph TD\n").startswith("%%{init:")
-
-
-def grey_png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def test_density_chunk_makes_word_show_2x_pixels_at_css_size():
@@ -292,3 +404,96 @@ def test_real_mmdc_draws_labels_as_svg_text(tmp_path):
         raise AssertionError("drawn again instead of read from the cache")
 
     assert cache.get_or_draw(SOURCE, REAL_MMDC, None, must_not_draw) == image
+
+
+
+REAL_KINDS = {"journey (labels in foreignObject)": "journey\n  title Day\n  section Go\n    Make tea: 5: Me\n",
+              "sequence": "sequenceDiagram\n  actor A\n  A->>B: Hello\n  Note right of B: a note\n",
+              "er": "---\ntitle: Data\n---\nerDiagram\n  CUSTOMER ||--o{ ORDER : places\n"}
+
+
+@pytest.mark.skipif(REAL_MMDC is None, reason="mmdc not installed")
+@pytest.mark.parametrize("source", REAL_KINDS.values(), ids=REAL_KINDS.keys())
+def test_real_mmdc_output_passes_the_image_checks(source):
+    image = diagram_image(source, mmdc=REAL_MMDC, server=None, timeout=60)
+    assert image.note == "" and image.svg and image.png
+
+# --- As the user sees it ------------------------------------------------------------
+
+DIAGRAMS_PRD = """---
+kind: prd
+id: flows
+title: Flows
+status: draft
+owners: [qa]
+---
+
+# Flows
+
+## Problem
+
+```mermaid
+flowchart LR
+  A-->B
+```
+
+```mermaid
+sequenceDiagram
+  A->>B: hi
+```
+
+## Goals
+
+```mermaid
+graph TD
+  C-->D
+```
+"""
+
+
+def diagram_workspace(repo, url: str, formats: str = "[html]"):
+    config = CONFIG.replace("formats: []", f"formats: {formats}") + f"mermaid_server: {url}\nmermaid_timeout: 1\n"
+    return repo({"specs/flows.md": DIAGRAMS_PRD}, config)
+
+
+NO_MMDC = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/bin{os.pathsep}/bin"}
+
+
+def test_hanging_server_is_asked_once_and_every_fallback_is_a_warning(repo, ink):
+    ink.mode = "hang"
+    root = diagram_workspace(repo, ink.url)
+    start = time.perf_counter()
+    result = run_gitspec(root, "render", env=NO_MMDC)
+    assert result.code == 0, result
+    assert len(ink.paths) == 1 and time.perf_counter() - start < 20
+    skipped = "not asked again after it failed earlier in this run: timed out after 1 s"
+    assert [line for line in result.out.splitlines() if line.startswith("warning:")] == [
+        (f'warning: mermaid server {ink.url}: timed out after 1 s (not asked again in this run); '
+         'diagram "flowchart LR; A-->B" shown as source'),
+        f'warning: mermaid server {ink.url}: {skipped}; diagram "sequenceDiagram; A->>B: hi" shown as source',
+        f'warning: mermaid server {ink.url}: {skipped}; diagram "graph TD; C-->D" shown as source'], result
+    page = (root / "build" / "html" / "flows.html").read_text()
+    assert page.count("diagram-missing") == 3 and page.count("Diagram shown as source") == 3
+
+
+def test_junk_png_is_a_visible_note_in_the_pdf_and_is_not_cached(repo, ink):
+    pypdf = pytest.importorskip("pypdf")
+    ink.mode = "junk-png"
+    root = diagram_workspace(repo, ink.url, "[pdf]")
+    result = run_gitspec(root, "render", env=NO_MMDC)
+    assert result.code == 0, result
+    assert result.out.count("the PNG image is damaged") == 3, result
+    reader = pypdf.PdfReader(root / "build" / "pdf" / "flows.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert text.count("Diagram shown as source") == 3, text
+    assert not list((root / ".gitspec" / "diagrams").glob("*"))
+
+
+def test_hostile_svg_is_never_written_into_the_site(repo, ink):
+    ink.svg = HOSTILE_SVGS["iframe in foreignObject, entity-encoded javascript: link"].encode()
+    root = diagram_workspace(repo, ink.url)
+    result = run_gitspec(root, "render", env=NO_MMDC)
+    assert result.code == 0, result
+    assert result.out.count("contains script or an outside reference (a <iframe> element") == 3, result
+    assert not list((root / "build" / "html").glob("diagrams/*")), result
+    assert not list((root / ".gitspec" / "diagrams").glob("*"))

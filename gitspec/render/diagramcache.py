@@ -16,7 +16,7 @@ from gitspec.atomic import write_atomic
 from gitspec.render.renderer import DiagramImage
 
 # Bump when what a key stands for changes (the mermaid config, the PNG scale, the checks).
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 class DiagramCache:

@@ -1,7 +1,8 @@
 """Mermaid source to SVG and PNG: a local `mmdc`, else a mermaid.ink-compatible server, else a visible note.
 
 Never raises and never prints: every failure (missing tool, timeout, bad exit,
-bad response) falls through to the next way and ends in `DiagramImage.note`.
+bad response) falls through to the next way and ends in `DiagramImage.note`. An
+image is returned only once it is checked whole and inert (nothing runs or fetches).
 """
 from __future__ import annotations
 
@@ -12,12 +13,18 @@ import os
 import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import tempfile
+import threading
 import time
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from gitspec.render.diagramcache import DiagramCache  # noqa: F401  (the render run imports it from here)
+from gitspec.render.imagecheck import PNG_MAGIC, ImageRefused, check_png, check_svg
 from gitspec.render.renderer import DiagramImage
 
 HINT = ("To get diagram images, install mmdc (npm install -g @mermaid-js/mermaid-cli) "
@@ -31,37 +38,66 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 PNG_SCALE = 2  # Word shows the PNG at page width; twice the CSS pixels keeps it sharp when printed
 MAX_BYTES = 20_000_000
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-SVG_START = re.compile(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg[\s>]", re.S | re.I)
-
 
 class _Failed(Exception):
-    """One way of rendering failed; the message names what happened, for the note."""
+    """One way of rendering failed; the message names what happened, for the note. `unreachable`:
+    the server timed out or could not be reached, so a run asks it no more."""
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A way of drawing a diagram that failed: `way` is "mmdc" or "mermaid server URL"."""
+
+    way: str
+    reason: str
+    unreachable: bool = False  # a server that timed out or could not be reached
 
 
 def diagram_image(source: str, *, mmdc: str | None, server: str | None, timeout: float) -> DiagramImage:
     """Render `source` with `mmdc` (a path) if given, else with `server` (a mermaid.ink-style URL) if
     given; `timeout` (seconds) bounds each way. Falls back to DiagramImage(None, None, note)."""
+    return draw_diagram(source, mmdc=mmdc, server=server, timeout=timeout)[0]
+
+
+def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: float,
+                 server_down: Failure | None = None) -> tuple[DiagramImage, list[Failure]]:
+    """As diagram_image, and what failed on the way (empty when drawn, or when nothing was tried).
+    `server_down`: the server already failed this way in this run; it is not asked again."""
     failures = []
-    ways = ((mmdc, render_with_mmdc, "mmdc"), (server, fetch_from_server, f"the mermaid server {server}"))
+    ways = ((mmdc, render_with_mmdc, "mmdc"), (server, fetch_from_server, f"mermaid server {server}"))
     for where, way, name in ways:
         if not where:
             continue
+        if way is fetch_from_server and server_down is not None:
+            failures.append(Failure(name, f"not asked again after it failed earlier in this run: {server_down.reason}"))
+            continue
         try:
             svg, png = way(source, where, timeout)
-            return DiagramImage(svg, png)
+            return DiagramImage(svg, png), failures
         except _Failed as failure:
-            failures.append(f"{name} failed ({failure})")
+            failures.append(Failure(name, str(failure), failure.unreachable))
         except Exception as error:  # a diagram must never stop a build: report it in the note
-            failures.append(f"{name} failed ({type(error).__name__}: {error})")
-    return DiagramImage(None, None, fallback_note(failures))
+            failures.append(Failure(name, f"{type(error).__name__}: {error}"))
+    return DiagramImage(None, None, fallback_note(failures)), failures
 
 
-def fallback_note(failures: list[str]) -> str:
+def _checked(check, data: bytes) -> None:
+    try:
+        check(data)
+    except ImageRefused as refused:
+        raise _Failed(str(refused)) from None
+
+
+def fallback_note(failures: list[Failure]) -> str:
     """The sentence shown in place of an image: what was tried, and how to get images."""
     if not failures:
         return f"Diagram shown as source: no Mermaid renderer is available. {HINT}"
-    return f"Diagram shown as source: {'; '.join(failures)}. {HINT}"
+    tried = "; ".join(f"{'the ' if f.way != 'mmdc' else ''}{f.way} failed ({f.reason})" for f in failures)
+    return f"Diagram shown as source: {tried}. {HINT}"
 
 
 # --- Finding the tools ---------------------------------------------------------
@@ -131,8 +167,8 @@ def render_with_mmdc(source: str, mmdc: str, timeout: float) -> tuple[bytes, byt
         _run_all(runs, folder, timeout)
         svg = _read_output(folder / "diagram.svg")
         png = _read_output(folder / "diagram.png")
-    _check_svg(svg)
-    _check_png(png)
+    _checked(check_svg, svg)
+    _checked(check_png, png)
     return svg, with_density(png, 96 * PNG_SCALE)
 
 
@@ -207,15 +243,16 @@ def _read_output(path: Path) -> bytes:
 
 
 def fetch_from_server(source: str, server: str, timeout: float) -> tuple[bytes, bytes]:
-    """GET {server}/svg/{code} and {server}/img/{code}?type=png, each within `timeout`. Raises _Failed."""
+    """GET {server}/svg/{code} and {server}/img/{code}?type=png, both within `timeout`. Raises _Failed."""
     if not re.match(r"https?://", server):
         raise _Failed("the address must start with http:// or https://")
     code = base64.urlsafe_b64encode(with_init_directive(source).encode("utf-8")).decode("ascii")
     base = server.rstrip("/")
-    svg = _get(f"{base}/svg/{code}", timeout)
-    _check_svg(svg)
-    png = _get(f"{base}/img/{code}?type=png", timeout)
-    _check_png(png)
+    deadline = time.monotonic() + timeout
+    svg = _get(f"{base}/svg/{code}", deadline, timeout)
+    _checked(check_svg, svg)
+    png = _get(f"{base}/img/{code}?type=png", deadline, timeout)
+    _checked(check_png, png)
     return svg, png
 
 
@@ -230,51 +267,132 @@ def with_init_directive(source: str) -> str:
     return INIT_DIRECTIVE + source
 
 
-def _get(url: str, timeout: float) -> bytes:
+class _Deadline:
+    """Shuts a request's sockets down when its time is up. A socket timeout bounds each read, not
+    the response: a server sending a byte a second would otherwise hold a render for ever."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = self._done = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._done = True  # the sockets are closed from here on; never touch them
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:  # wakes a read blocked in another thread; closing would not
+        sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, ValueError):
+        pass
+
+
+def _opener(deadline: _Deadline):
+    """urllib for http and https only (redirects included), every socket watched by `deadline`."""
+    import http.client
+    import urllib.request
+
+    def watched(base):
+        class Connection(base):
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                create = self._create_connection  # the TCP socket, watched before any TLS or proxy talk
+                self._create_connection = lambda *a, **k: deadline.watch(create(*a, **k))
+
+            def connect(self) -> None:
+                super().connect()
+                deadline.watch(self.sock)  # under TLS, the socket wrapping the first one
+        return Connection
+
+    plain, tls = watched(http.client.HTTPConnection), watched(http.client.HTTPSConnection)
+
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(plain, req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(tls, req, context=self._context)
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), Http(), Https(),
+                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPRedirectHandler(),
+                    urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
+def _get(url: str, deadline: float, timeout: float) -> bytes:
+    """The body at `url`, all of it (connecting, headers, body) by `deadline` (time.monotonic());
+    `timeout` is the configured limit, for the message. Raises _Failed."""
+    import http.client
     import urllib.error
     import urllib.request
 
+    timed_out = _Failed(f"timed out after {timeout:g} s", unreachable=True)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise timed_out
     request = urllib.request.Request(url, headers={"User-Agent": "gitspec"})
-    deadline = time.monotonic() + timeout
+    watch = _Deadline(remaining)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with watch, _opener(watch).open(request, timeout=remaining) as response:
+            if (response.length or 0) > MAX_BYTES:
+                raise _Failed(f"response larger than {MAX_BYTES} bytes")
             chunks, size = [], 0
             while chunk := response.read(65536):
                 size += len(chunk)
                 if size > MAX_BYTES:
                     raise _Failed(f"response larger than {MAX_BYTES} bytes")
-                if time.monotonic() > deadline:  # urlopen's timeout is per read; bound the whole body
-                    raise _Failed(f"timed out after {timeout:g} s")
                 chunks.append(chunk)
+            if watch.expired:  # the body ended because its socket was shut
+                raise timed_out
             return b"".join(chunks)
-    except urllib.error.HTTPError as error:
-        raise _Failed(f"HTTP {error.code}") from None
-    except TimeoutError:  # socket.timeout is an alias of it
-        raise _Failed(f"timed out after {timeout:g} s") from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, TimeoutError):
-            raise _Failed(f"timed out after {timeout:g} s") from None
-        raise _Failed(str(reason)) from None
-    except (OSError, ValueError) as error:  # connection reset, bad URL, http.client errors
-        raise _Failed(str(error) or type(error).__name__) from None
+    except _Failed:
+        raise
+    except Exception as error:
+        if watch.expired or isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError):
+            raise timed_out from None
+        if isinstance(error, urllib.error.HTTPError):
+            error.close()
+            raise _Failed(f"HTTP {error.code}") from None
+        if isinstance(error, urllib.error.URLError):  # could not connect (refused, no such host)
+            raise _Failed(str(error.reason), unreachable=True) from None
+        if isinstance(error, OSError):  # the connection was reset or dropped
+            raise _Failed(str(error) or type(error).__name__, unreachable=True) from None
+        if isinstance(error, (http.client.HTTPException, ValueError)):  # not HTTP, a cut-short body
+            raise _Failed(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__) from None
+        raise
 
 
-# --- Checking what came back ---------------------------------------------------
-
-
-def _check_svg(data: bytes) -> None:
-    if not SVG_START.match(data[:4096]) or b"</svg>" not in data[-4096:]:
-        raise _Failed("the response is not an SVG image")
-    if re.search(rb"<script|<[^>]*\son\w+\s*=|<[^>]*(href|src)\s*=\s*[\"']?\s*javascript:", data, re.I):
-        raise _Failed("the SVG contains script")  # it may be inlined into HTML pages
+# --- Preparing the PNG for Word --------------------------------------------------
 
 
 def with_density(png: bytes, dpi: int) -> bytes:
     """`png` declaring `dpi` (a pHYs chunk after IHDR), so Word sizes a 2x image at its CSS size."""
-    import struct
-    import zlib
-
     if not png.startswith(PNG_MAGIC) or png[12:16] != b"IHDR" or b"pHYs" in png[:4096]:
         return png
     ihdr_end = 8 + 8 + struct.unpack(">I", png[8:12])[0] + 4
@@ -282,8 +400,3 @@ def with_density(png: bytes, dpi: int) -> bytes:
     body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
     chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
     return png[:ihdr_end] + chunk + png[ihdr_end:]
-
-
-def _check_png(data: bytes) -> None:
-    if not data.startswith(PNG_MAGIC):
-        raise _Failed("the response is not a PNG image")

@@ -3,14 +3,21 @@ and the files an earlier render wrote.
 
 Diagram images are cached by the hash of their source and how they were drawn,
 so the ~2 s an mmdc call costs is paid once; a fallback is never cached, so a
-later run with mmdc installed draws the image.
+later run with mmdc installed draws the image. Every fallback after a failed
+attempt is a warning, and a server that timed out is not asked again in the run.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gitspec.render.model import Diagram
 from gitspec.render.renderer import DiagramImage
+
+if TYPE_CHECKING:
+    from gitspec.render.mermaid import Failure
+
+LABEL_CHARS = 60
 
 
 class RenderAssets:
@@ -20,13 +27,14 @@ class RenderAssets:
         self.cache, self.server, self.timeout = cache, server, timeout
         self.output = output  # the output folder (holding one folder per format), if any
         self.live = live  # a watch is rendering (gitspec.render.livereload)
-        self.warnings: list[str] = []
+        self.warnings: list[str] = []  # one for each diagram shown as source after a failed attempt
         self._drawn: dict[str, DiagramImage] = {}
         self._mmdc: str | None | bool = False  # False: not looked for yet
+        self._server_down: Failure | None = None  # how the server failed, if it timed out or was unreachable
 
     def diagram(self, diagram: Diagram) -> DiagramImage:
         if diagram.source not in self._drawn:
-            self._drawn[diagram.source] = self._draw(diagram.source)
+            self._drawn[diagram.source] = self._draw(diagram)
         return self._drawn[diagram.source]
 
     def previous(self, format_name: str, relpath: str) -> bytes | None:
@@ -43,12 +51,44 @@ class RenderAssets:
         except OSError:
             return None
 
-    def _draw(self, source: str) -> DiagramImage:
-        from gitspec.render.mermaid import DiagramCache, diagram_image, find_mmdc
+    def _draw(self, diagram: Diagram) -> DiagramImage:
+        from gitspec.render.mermaid import DiagramCache, draw_diagram, find_mmdc
 
         if self._mmdc is False:
             self._mmdc = find_mmdc(self.root)
-        cache = DiagramCache(self.cache)
-        return cache.get_or_draw(source, self._mmdc, self.server,
-                                 lambda: diagram_image(source, mmdc=self._mmdc, server=self.server,
-                                                       timeout=self.timeout))
+        failures: list[Failure] = []
+
+        def draw() -> DiagramImage:
+            image, tried = draw_diagram(diagram.source, mmdc=self._mmdc, server=self.server,
+                                        timeout=self.timeout, server_down=self._server_down)
+            failures.extend(tried)
+            return image
+
+        image = DiagramCache(self.cache).get_or_draw(diagram.source, self._mmdc, self.server, draw)
+        newly_down = None if self._server_down else next((f for f in failures if f.unreachable), None)
+        self._server_down = self._server_down or newly_down
+        if failures and image.svg is None and image.png is None:
+            self.warnings.append(fallback_warning(diagram, failures, newly_down))
+        return image
+
+
+def fallback_warning(diagram: Diagram, failures: list[Failure], newly_down: Failure | None = None) -> str:
+    """e.g. `mermaid server URL: timed out after 3 s (not asked again in this run); diagram
+    "flowchart LR; A-->B" shown as source`. `newly_down`: the failure that takes the server out of the run."""
+    parts = [f"{f.way}: {f.reason}" + (" (not asked again in this run)" if f is newly_down else "")
+             for f in failures]
+    return "; ".join(parts) + f"; diagram {diagram_label(diagram)} shown as source"
+
+
+def diagram_label(diagram: Diagram) -> str:
+    """A diagram's name in a message: its title (or its front matter's), else its first two lines, which
+    tell apart diagrams of one kind ("flowchart LR; A-->B", in Mermaid's own one-line form)."""
+    lines = [line.strip() for line in diagram.source.splitlines()]
+    title = diagram.title
+    if lines and lines[0] == "---" and "---" in lines[1:]:
+        end = lines.index("---", 1)
+        titles = [line[6:].strip().strip("'\"") for line in lines[1:end] if line.startswith("title:")]
+        title, lines = title or (titles[0] if titles else ""), lines[end + 1:]
+    text = title or "; ".join([line for line in lines if line and not line.startswith("%%")][:2]) or "(empty)"
+    text = text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+    return f'"{text}"'

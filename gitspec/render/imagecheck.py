@@ -1,0 +1,129 @@
+"""Checking a drawn diagram before it is used or cached: it must be whole, and inert.
+
+The SVG is written as a file a browser may open directly (where its script would run), so it
+is parsed and held to an allowlist; the PNG goes into Word and PDF, so it must decode whole.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_PIXELS = 100_000_000
+
+
+class ImageRefused(ValueError):
+    """A diagram image that must not be used; the message says why."""
+
+
+SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
+XML_ATTRIBUTES = {"http://www.w3.org/XML/1998/namespace space", "http://www.w3.org/XML/1998/namespace lang"}
+ACTIVE_ELEMENTS = {"script", "iframe", "object", "embed", "handler", "listener"}  # lower case
+# Inside <foreignObject> only text in plain XHTML boxes: mermaid draws journey labels so, whatever htmlLabels says.
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+INERT_HTML = {"div", "span", "p", "br", "b", "i", "em", "strong", "u", "s", "sub", "sup", "small", "code"}
+INERT_HTML_ATTRIBUTES = {"class", "style", "dir", "lang"}
+ANIMATIONS = {"animate", "set", "animatemotion", "animatetransform", "animatecolor"}
+CSS_FETCH = re.compile(r"@import|expression\s*\(|image(-set)?\s*\(|cross-fade\s*\(|src\s*\(|element\s*\(", re.IGNORECASE)
+CSS_URL = re.compile(r"url\s*\(\s*['\"]?([^)'\"]*)", re.IGNORECASE)
+CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.DOTALL)
+CSS_COMMENT = re.compile(r"/\*.*?(\*/|$)", re.DOTALL)
+URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")  # browsers skip these in a link
+
+
+def check_svg(data: bytes) -> None:
+    """Parse the SVG; refuse it unless every element is SVG and nothing in it can run or fetch:
+    no script or embedded documents, no on* handlers, links only to #fragments, CSS without url()
+    (other than #fragments), @import or expression(), and in <foreignObject> only plain XHTML text
+    boxes. No DOCTYPE, so no entity can expand."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    open_elements: list[str] = []
+    style: list[str] = []  # the text of the <style> being read: expat hands it over in pieces
+
+    def refuse(what: str) -> None:
+        raise ImageRefused(f"the SVG contains script or an outside reference ({what})")
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        space, _, local = name.rpartition(" ")
+        if not open_elements and (space, local) != (SVG_NS, "svg"):
+            raise ImageRefused("the response is not an SVG image")
+        if "foreignObject" in open_elements:
+            if space != XHTML_NS or local not in INERT_HTML or not INERT_HTML_ATTRIBUTES.issuperset(attributes):
+                refuse(f"a <{local}> element or its attributes in <foreignObject>")
+        elif space != SVG_NS or local.lower() in ACTIVE_ELEMENTS or open_elements[-1:] == ["style"]:
+            refuse(f"a <{local}> element" + (" from outside SVG" if space != SVG_NS else ""))
+        open_elements.append(local)
+        for key, value in attributes.items():
+            _check_attribute(local.lower(), key, value, refuse)
+
+    def end(_name: str) -> None:
+        if open_elements.pop() == "style":
+            _check_css("".join(style), refuse)
+            style.clear()
+
+    def text(data: str) -> None:
+        if open_elements[-1:] == ["style"]:
+            style.append(data)
+
+    def declaration(*_args) -> None:
+        raise ImageRefused("the SVG has a DOCTYPE or an entity (refused: entities can expand without bound)")
+
+    def instruction(target: str, _data: str) -> None:
+        refuse(f"a <?{target}?> instruction")  # xml-stylesheet would fetch and apply a style sheet
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = declaration
+    parser.ProcessingInstructionHandler = instruction
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        raise ImageRefused("the response is not an SVG image") from None
+
+
+def _check_attribute(element: str, key: str, value: str, refuse) -> None:
+    space, _, name = key.rpartition(" ")
+    if space not in ("", XLINK_NS) and key not in XML_ATTRIBUTES:
+        refuse(f"an attribute from outside SVG: {name}")  # e.g. xml:base, which moves where #links go
+    if name.lower().startswith("on"):
+        refuse(f"an {name} attribute")
+    if name == "href" and not URL_IGNORED.sub("", value).startswith("#"):
+        refuse(f"a link to {value.strip()[:40]}")
+    if element in ANIMATIONS and name == "attributeName":
+        target = value.strip().lower().rpartition(":")[2]
+        if target == "href" or target.startswith("on"):
+            refuse(f"an <{element}> changing {value.strip()[:40]}")
+    _check_css(value, refuse)  # style="", and presentation attributes such as fill="url(...)"
+
+
+def _check_css(text: str, refuse) -> None:
+    if "(" not in text and "@" not in text:
+        return
+    plain = CSS_ESCAPE.sub(lambda m: chr(min(int(m[1], 16), 0x10FFFF) or 0xFFFD) if m[1] else m[2], text)
+    plain = CSS_COMMENT.sub("", plain)
+    found = CSS_FETCH.search(plain)
+    if found:
+        refuse(f"CSS {found[0]}")
+    for target in CSS_URL.findall(plain):
+        if not URL_IGNORED.sub("", target).startswith("#"):
+            refuse(f"CSS url({target.strip()[:40]})")
+
+
+def check_png(data: bytes) -> None:
+    """Refuse anything but a whole PNG (Pillow decodes it all: the right first bytes before junk
+    are not enough), and one of more than MAX_PIXELS pixels."""
+    if not data.startswith(PNG_MAGIC):
+        raise ImageRefused("the response is not a PNG image")
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageRefused(f"the PNG image has more than {MAX_PIXELS} pixels")
+            image.load()
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as error:
+        if isinstance(error, ImageRefused):
+            raise
+        raise ImageRefused(f"the PNG image is damaged ({error})") from None
