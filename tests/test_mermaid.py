@@ -16,6 +16,7 @@ import sys
 import textwrap
 import threading
 import time
+import zipfile
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -497,3 +498,36 @@ def test_hostile_svg_is_never_written_into_the_site(repo, ink):
     assert result.out.count("contains script or an outside reference (a <iframe> element") == 3, result
     assert not list((root / "build" / "html").glob("diagrams/*")), result
     assert not list((root / ".gitspec" / "diagrams").glob("*"))
+
+
+def test_a_page_showing_diagrams_as_source_is_drawn_once_the_server_is_back(repo, ink):
+    ink.mode = "hang"
+    root = diagram_workspace(repo, ink.url, "[html, docx]")
+    assert run_gitspec(root, "render", env=NO_MMDC).code == 0
+    page = root / "build" / "html" / "flows.html"
+    assert page.read_text().count("diagram-missing") == 3
+    ink.mode = "good"  # the document is unchanged, but its page showed the diagrams only as source
+    result = run_gitspec(root, "render", env=NO_MMDC)
+    assert result.code == 0 and "warning" not in result.out, result
+    assert "diagram-missing" not in page.read_text() and len(list((root / "build" / "html").glob("diagrams/*.svg"))) == 3
+    assert "rendered 0 (" in run_gitspec(root, "render", env=NO_MMDC).err  # drawn now: nothing left to redo
+
+
+def test_a_page_showing_diagrams_as_source_stays_until_a_way_to_draw_them_is_set_up(repo, ink):
+    root = repo({"specs/flows.md": DIAGRAMS_PRD}, CONFIG.replace("formats: []", "formats: [html, docx]"))
+    assert run_gitspec(root, "render", env=NO_MMDC).code == 0
+    page = root / "build" / "html" / "flows.html"
+    assert page.read_text().count("diagram-missing") == 3
+    again = run_gitspec(root, "render", env=NO_MMDC)
+    assert "rendered 0 (" in again.err and ink.paths == [], again  # nothing can draw them: nothing to redo
+    config = root / "gitspec.yaml"
+    config.write_text(config.read_text() + f"mermaid_server: {ink.url}\n")
+    assert run_gitspec(root, "render", env=NO_MMDC).code == 0
+    assert "diagram-missing" not in page.read_text()
+    book = root / "build" / "docx" / "book.docx"
+    assert b"Diagram shown as source" not in _docx_text(book)
+
+
+def _docx_text(path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml")

@@ -31,6 +31,8 @@ class RenderAssets:
         self._drawn: dict[str, DiagramImage] = {}
         self._mmdc: str | None | bool = False  # False: not looked for yet
         self._server_down: Failure | None = None  # how the server failed, if it timed out or was unreachable
+        # diagram source -> whether it may be drawn next time as it is (the server was unreachable)
+        self.fallbacks: dict[str, bool] = {}
 
     def diagram(self, diagram: Diagram) -> DiagramImage:
         if diagram.source not in self._drawn:
@@ -67,9 +69,20 @@ class RenderAssets:
         image = DiagramCache(self.cache).get_or_draw(diagram.source, self._mmdc, self.server, draw)
         newly_down = None if self._server_down else next((f for f in failures if f.unreachable), None)
         self._server_down = self._server_down or newly_down
-        if failures and image.svg is None and image.png is None:
-            self.warnings.append(fallback_warning(diagram, failures, newly_down))
+        if image.svg is None and image.png is None:
+            self.fallbacks[diagram.source] = bool(self.server) and self._server_down is not None
+            if failures:
+                self.warnings.append(fallback_warning(diagram, failures, newly_down))
         return image
+
+    def drawing_setup(self) -> str:
+        """What diagrams are drawn with (mmdc, server): a page showing one as source is rendered
+        again when this changes (gitspec.render.fallbacks)."""
+        from gitspec.render.mermaid import find_mmdc
+
+        if self._mmdc is False:
+            self._mmdc = find_mmdc(self.root)
+        return f"mmdc={self._mmdc or ''} server={self.server or ''}"
 
 
 def fallback_warning(diagram: Diagram, failures: list[Failure], newly_down: Failure | None = None) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from gitspec.atomic import write_atomic
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.render.fallbacks import joined_mark, outdated, page_mark
 from gitspec.render.model import Site
 from gitspec.render.sitemodel import record_key
 
@@ -125,7 +126,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
     page_nav = nav if getattr(renderer, "page_navigation", True) else record_key(
         renderer.name, renderer.version, site.title, site.page_size, [p.id for p in site.pages])
     keys = {p.id: record_key(page_nav, p.key) for p in site.pages if pages is None or p.id in pages}
-    stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], out.folder)]
+    stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], out.folder, assets)]
     report.reused += len(keys) - len(stale)
     start = time.perf_counter()
     for n, (page, files) in enumerate(_page_results(renderer, site, stale, assets)):
@@ -135,13 +136,15 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
             emit({"event": "status", "stage": f"render:{renderer.name}", "message": page.id,
                   "progress": int(100 * (n + 1) / len(stale))})
         _write(files, keys[page.id], out, manifest, page.id, page.id, report)
+        _mark(manifest[page.id], page_mark(page, assets))
         report.rendered.append(f"{renderer.name}:{page.id}")
         _collect_refusals(renderer, page.id, report)
         start = time.perf_counter()
     site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in site.pages])
-    if not _fresh(manifest.get(SITE), site_key, out.folder):
+    if not _fresh(manifest.get(SITE), site_key, out.folder, assets):
         files = _timed(report, f"render {renderer.name} site", renderer.site_files, site, assets)
         _write(files, site_key, out, manifest, SITE, "the files that span documents", report)
+        _mark(manifest[SITE], joined_mark(manifest.get(p.id, {}).get("fallback") for p in site.pages))
         report.rendered.append(f"{renderer.name}:site")
         _collect_refusals(renderer, "the combined book", report)
     if pages is None:
@@ -160,8 +163,8 @@ def _page_results(renderer: Any, site: Site, stale: list, assets: Any):
         yield page, renderer.page_files(site, page, assets)
 
 
-def _fresh(entry: dict | None, key: str, folder: Path) -> bool:
-    if not entry or entry.get("key") != key:
+def _fresh(entry: dict | None, key: str, folder: Path, assets: Any) -> bool:
+    if not entry or entry.get("key") != key or outdated(entry, assets):
         return False
     for rel, size in entry["files"].items():
         try:
@@ -170,6 +173,12 @@ def _fresh(entry: dict | None, key: str, folder: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+def _mark(entry: dict, fallback: str | None) -> None:
+    """Note in a manifest entry that its files show a diagram as source (see gitspec.render.fallbacks)."""
+    if fallback:
+        entry["fallback"] = fallback
 
 
 def _listed(manifest: dict) -> set[str]:
