@@ -128,3 +128,12 @@ def test_a_section_keeps_its_own_anchor_when_an_earlier_heading_has_the_same_nam
     problem, goals = site.page("prd").sections
     assert (problem.anchor, goals.anchor) == ("problem", "goals")  # where prd.html#goals leads
     assert [b.anchor for b in problem.blocks if isinstance(b, Heading)] == ["goals-2"]
+
+
+def test_no_heading_takes_an_id_of_the_page_frame():
+    prd = Doc("prd", "prd", "specs/prd.md", {"problem": "### Gitspec search\n\nOurs.\n", "gitspec-results": "x\n"})
+    site = build_site({"prd": prd}, facts(markdown_titles={"specs/prd.md": {"problem": "Problem",
+                                                                            "gitspec-results": "Gitspec results"}}))
+    problem, results = site.page("prd").sections
+    assert results.anchor == "gitspec-results-2"
+    assert [b.anchor for b in problem.blocks if isinstance(b, Heading)] == ["gitspec-search-2"]

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
 from gitspec.builtin.references import RESERVED_IDS
+from gitspec.render.anchors import FRAME_IDS
 from gitspec.render.matrix import MATRIX_ID, MATRIX_TITLE, matrix_rows, matrix_sections, verdict_badge
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site
 from gitspec.render.valueblocks import ValueBlocks, humanize
@@ -45,7 +46,7 @@ class Facts:
     versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
 
 
-MODEL_VERSION = "5"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "6"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -118,6 +119,7 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
     changes = facts.changes.get(doc.path, {})
     uncommitted = facts.uncommitted.get(doc.path, set())
     sections = []
+    blocks.anchors.update(FRAME_IDS)
     anchors = [blocks.anchor(name) for name in doc.sections]  # first: `DOC.html#SECTION` is the section's
     for (name, value), anchor in zip(doc.sections.items(), anchors, strict=True):
         if titles is not None:
