@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import CONFIG, requirement, run_gitspec
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Inches, Mm
 from rendersite import FakeAssets, sample_site
@@ -275,3 +276,16 @@ def test_two_thousand_requirement_items_render_in_seconds():
     document = docx.Document(io.BytesIO(data))
     assert len(document.tables) == 2000
     assert sum(p.style.name == "Heading 3" for p in document.paragraphs) == 2000
+
+
+def test_a_title_or_path_too_long_for_a_core_property_is_cut_not_a_crash(repo):
+    title = "A very long title " * 20  # 360 characters
+    deep = "/".join(["a" * 60] * 4)
+    root = repo({f"specs/{deep}/reqs.yaml": f"kind: requirements\nid: reqs\ntitle: {title.strip()}\nitems:\n"
+                                           + requirement("REQ-001")},
+                CONFIG.replace("formats: []", "formats: [docx]"))
+    result = run_gitspec(root, "render")
+    assert result.code == 0 and "internal error" not in result.err, result
+    props = docx.Document(str(root / "build" / "docx" / "reqs.docx")).core_properties
+    assert len(props.title) == 255 and props.title.startswith("A very long title") and props.title.endswith("…")
+    assert len(props.comments) <= 255

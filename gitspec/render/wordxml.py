@@ -16,6 +16,7 @@ MONOSPACE = "Consolas"  # Word's monospace; LibreOffice substitutes its own
 TABLE_STYLES = ("Light Grid Accent 1", "Table Grid")
 PAGE_SIZES_MM = {"A4": (210, 297, 25), "LETTER": (215.9, 279.4, 25.4)}  # width, height, margin
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+PROPERTY_CHARS = 255  # python-docx refuses a longer core property
 
 # Schema order matters to Word: these are the siblings that must follow what we insert.
 _AFTER_PPR_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -138,10 +139,11 @@ def core_properties(document: Any, *, title: str, author: str, subject: str, key
     """Core properties. Dates are stored in UTC; None removes both, so the template's own 2013 stamp
     never appears and the bytes never depend on the clock."""
     props = document.core_properties
-    props.title, props.author, props.last_modified_by = clean(title), clean(author), clean(author)
-    props.subject, props.keywords, props.comments = clean(subject), clean(keywords), clean(comments)
-    props.revision, props.version, props.identifier = max(int(revision), 1), version, clean(identifier)
-    props.content_status, props.category = clean(status), clean(subject)
+    title, author, subject = _property(title), _property(author), _property(subject)
+    props.title, props.author, props.last_modified_by = title, author, author
+    props.subject, props.keywords, props.comments = subject, _property(keywords), _property(comments)
+    props.revision, props.version, props.identifier = max(int(revision), 1), _property(version), _property(identifier)
+    props.content_status, props.category = _property(status), subject
     if created is not None and modified is not None:
         props.created = created.astimezone(timezone.utc).replace(tzinfo=None)
         props.modified = modified.astimezone(timezone.utc).replace(tzinfo=None)
@@ -150,6 +152,12 @@ def core_properties(document: Any, *, title: str, author: str, subject: str, key
         for child in list(core):
             if child.tag.endswith("}created") or child.tag.endswith("}modified"):
                 core.remove(child)
+
+
+def _property(text: str) -> str:
+    """A core property's text: XML-clean, and cut to the 255 characters python-docx allows."""
+    text = clean(text)
+    return text if len(text) <= PROPERTY_CHARS else text[:PROPERTY_CHARS - 1] + "…"
 
 
 def parse_date(value: str) -> datetime | None:
