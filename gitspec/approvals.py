@@ -26,7 +26,8 @@ class ApprovalState:
 
 
 def approval_state(header: dict[str, Any], sections: dict[str, Any]) -> ApprovalState:
-    approvals = [a for a in header.get("approvals") or () if isinstance(a, dict)]
+    listed = header.get("approvals")
+    approvals = [a for a in listed if isinstance(a, dict)] if isinstance(listed, list) else []
     if not approvals:
         return ApprovalState(MISSING if header.get("status") == "approved" else NONE)
     newest = approvals[-1]

@@ -50,7 +50,7 @@ def gitspec_document_symbols(document: Document) -> list[Definition | Reference]
         return []
     line, col = document.locate(("id",))
     symbols: list[Definition | Reference] = [Definition(doc_id, "document", document.path, line, col)]
-    kind = document.kind
+    kind = document.kind if isinstance(document.kind, str) else ""  # a list or mapping is an unknown kind
     for section, namespace in DEFINES.get(kind, ()):
         for index, item in _items(document, section):
             if isinstance(item.get("id"), str):

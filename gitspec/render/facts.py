@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gitspec.render.matrix import identified_items
 from gitspec.render.sitemodel import Facts
 
 
@@ -62,9 +63,8 @@ def _verdicts(documents: dict, history: Any) -> dict[str, Any]:
     """Each requirement's verdict from the evidence; outside git no evidence can be verified (stale)."""
     from gitspec.verdicts import decide_verdicts
 
-    current = _CurrentItems({str(item["id"]): (doc.path, item) for doc in documents.values()
-                             if doc.kind == "requirements" for item in doc.sections.get("items") or ()
-                             if isinstance(item, dict) and isinstance(item.get("id"), str)})
+    current = _CurrentItems({item["id"]: (doc.path, item) for doc in documents.values()
+                             if doc.kind == "requirements" for item in identified_items(doc)})
     if not current:
         return {}
     evidence = [dict(doc.sections, id=doc.id) for doc in documents.values() if doc.kind == "evidence"]

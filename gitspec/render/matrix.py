@@ -26,22 +26,22 @@ def matrix_rows(documents: list, verdicts: dict[str, Any]) -> tuple[tuple, ...]:
     tasks: dict[str, list[str]] = {}
     for doc in documents:
         if doc.kind == "tasks":
-            for task in _items(doc):
-                for req in task.get("requirements") or ():
-                    tasks.setdefault(str(req), []).append(str(task["id"]))
+            for task in identified_items(doc):
+                for req in _ids(task.get("requirements")):
+                    tasks.setdefault(req, []).append(task["id"])
     evidence: dict[str, list[str]] = {}
     for doc in documents:
         if doc.kind == "evidence":
-            linked = set(map(str, doc.sections.get("requirements") or ()))
-            for case in doc.sections.get("cases") or ():
+            linked = set(_ids(doc.sections.get("requirements")))
+            for case in _list(doc.sections.get("cases")):
                 if isinstance(case, dict):
-                    linked.update(map(str, case.get("requirements") or ()))
+                    linked.update(_ids(case.get("requirements")))
             for req in sorted(linked):
                 evidence.setdefault(req, []).append(doc.id)
     return tuple((req, str(item.get("title", "")), tuple(tasks.get(req, ())), tuple(evidence.get(req, ())),
                   verdicts.get(req))
-                 for doc in documents if doc.kind == "requirements" for item in _items(doc)
-                 for req in (str(item["id"]),))
+                 for doc in documents if doc.kind == "requirements" for item in identified_items(doc)
+                 for req in (item["id"],))
 
 
 def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[Section, ...]:
@@ -66,8 +66,19 @@ def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[S
     return (section,)
 
 
-def _items(doc) -> list[dict]:
-    return [i for i in doc.sections.get("items") or () if isinstance(i, dict) and "id" in i]
+def identified_items(doc) -> list[dict]:
+    """The document's `items` that have an id. A value of the wrong type (which the check
+    reports) counts as absent, as gitspec.verdicts reads evidence: it never stops a render."""
+    return [i for i in _list(doc.sections.get("items")) if isinstance(i, dict) and isinstance(i.get("id"), str)]
+
+
+def _ids(value: Any) -> list[str]:
+    """The ids a reference field lists."""
+    return [v for v in _list(value) if isinstance(v, str)]
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _link(ident: str, targets: dict[str, str]) -> Inline:

@@ -12,7 +12,9 @@ from typing import Any, Protocol
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
 from gitspec.builtin.references import RESERVED_IDS
 from gitspec.render.anchors import FRAME_IDS
-from gitspec.render.matrix import MATRIX_ID, MATRIX_TITLE, matrix_rows, matrix_sections, verdict_badge
+from gitspec.render.matrix import (
+    MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
+)
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site
 from gitspec.render.valueblocks import ValueBlocks, humanize
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
@@ -75,7 +77,7 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
                     if (s := facts.states.get(a := f"{doc.id}#{name}")) is not None)
     verdicts = ()
     if doc.kind == "requirements":
-        ids = {str(i.get("id")) for i in doc.sections.get("items") or () if isinstance(i, dict)}
+        ids = {item["id"] for item in identified_items(doc)}
         verdicts = sorted((r, facts.verdicts[r].state) for r in ids if r in facts.verdicts)
     return record_key(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),

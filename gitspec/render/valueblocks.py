@@ -7,6 +7,7 @@ a known id.
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -29,6 +30,7 @@ FLOW_WIDTH = 80  # a collection whose one-line form is at most this long is dump
 PROSE_KEYS = ("statement", "description", "summary", "text", "body", "promise", "rationale")
 LABELLED_PROSE = ("promise", "rationale")  # shown after a bold label, not as the item's own text
 TITLE_KEYS = ("title", "name", "label", "headline")
+DEEPEST_LEVEL = 32  # a collection nested deeper is one line of text: renderers recurse once per level
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
 
@@ -57,12 +59,16 @@ class ValueBlocks:
         if kind == "design" and name == "color" and isinstance(value, dict):
             return tuple(colour_blocks(value))
         if name in DUMPED_SECTIONS and isinstance(value, (dict, list)):
+            if nested_deeper(value, DEEPEST_LEVEL):  # yaml.dump recurses too
+                return (Code(flow_text(value), ""),)
             return (Code(dump_yaml(value), "yaml"),)
         if isinstance(value, str) and name in CODE_SECTIONS:
             return (Code(value, CODE_SECTIONS[name]),)
         return tuple(self.value(value, 3, name))
 
     def value(self, value: Any, level: int, key: str = "") -> list[Block]:
+        if isinstance(value, (list, dict)) and value and level >= DEEPEST_LEVEL:
+            return [Code(flow_text(value), "")]
         if isinstance(value, str):
             return self.string(value, key)
         if isinstance(value, list):
@@ -163,11 +169,11 @@ class ValueBlocks:
 
 
 def colour_blocks(color: dict) -> list[Block]:
-    """The design `color` section: a swatch row per palette and per theme, with the theme's contrast pairs."""
+    """The design `color` section: a swatch row per palette and per theme, with the theme's contrast pairs.
+    A part of the wrong type (which the check reports) is read as absent."""
     blocks: list[Block] = []
-    palette = color.get("palette") if isinstance(color.get("palette"), dict) else {}
-    for name, ramp in palette.items():
-        tones = ramp.get("tones", []) if isinstance(ramp, dict) else []
+    for name, ramp in _mapping(color.get("palette")).items():
+        tones = _sequence(_mapping(ramp).get("tones"))
         swatches = tuple(Swatch(f"{name}.{t.get('step')}", str(t.get("hex", "")))
                          for t in tones if isinstance(t, dict))
         blocks.append(Swatches(f"{humanize(name)} palette", swatches))
@@ -175,14 +181,33 @@ def colour_blocks(color: dict) -> list[Block]:
         theme = color.get(key)
         if not isinstance(theme, dict):
             continue
-        roles = theme.get("roles", theme)
-        swatches = tuple(Swatch(role, str(v.get("hex", "")), str(v.get("tone", "")))
+        roles = _mapping(theme.get("roles", theme))
+        swatches = tuple(Swatch(str(role), str(v.get("hex", "")), str(v.get("tone", "")))
                          for role, v in roles.items() if isinstance(v, dict) and "hex" in v)
-        pairs = tuple(Contrast(str(p.get("foreground")), str(p.get("background")), float(p.get("ratio", 0)),
-                               float(p.get("minimum", 0)), bool(p.get("passes")))
-                      for p in theme.get("contrast", []) if isinstance(p, dict))
+        pairs = tuple(Contrast(str(p.get("foreground")), str(p.get("background")), _number(p.get("ratio")),
+                               _number(p.get("minimum")), p.get("passes") is True)
+                      for p in _sequence(theme.get("contrast")) if isinstance(p, dict))
         blocks.append(Swatches(humanize(key), swatches, pairs))
     return blocks
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _sequence(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _number(value: Any) -> float:
+    """A ratio as a float; anything but a finite number reads as 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return 0.0
+    return number if math.isfinite(number) else 0.0
 
 
 def dump_yaml(value: Any) -> str:
@@ -224,6 +249,39 @@ def _flow_length(node: Any, budget: int) -> int:
         if total > budget:
             break
     return total
+
+
+def nested_deeper(value: Any, limit: int) -> bool:
+    """Whether lists and mappings inside `value` nest more than `limit` levels (without recursing)."""
+    stack = [(value, 0)]
+    while stack:
+        part, depth = stack.pop()
+        if isinstance(part, (list, dict)):
+            if depth >= limit:
+                return True
+            stack.extend((child, depth + 1) for child in (part.values() if isinstance(part, dict) else part))
+    return False
+
+
+def flow_text(value: Any) -> str:
+    """`value` on one line, as YAML's flow style writes it (`{key: [a, b]}`), however deeply nested:
+    it keeps its own stack rather than recursing."""
+    out: list[str] = []
+    stack: list[tuple[bool, Any]] = [(False, value)]  # (is literal text, part)
+    while stack:
+        literal, part = stack.pop()
+        if literal:
+            out.append(part)
+        elif isinstance(part, (list, dict)):
+            pairs = list(part.items()) if isinstance(part, dict) else [(None, item) for item in part]
+            stack.append((True, "}" if isinstance(part, dict) else "]"))
+            for n, (key, item) in reversed(list(enumerate(pairs))):
+                stack.append((False, item))
+                stack.append((True, (", " if n else "") + ("" if key is None else f"{scalar_text(key)}: ")))
+            stack.append((True, "{" if isinstance(part, dict) else "["))
+        else:
+            out.append(scalar_text(part))
+    return "".join(out)
 
 
 def is_record_map(value: dict) -> bool:

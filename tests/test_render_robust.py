@@ -1,0 +1,41 @@
+"""A document that fails the check is still rendered from what can be read, or left out: never a crash."""
+from __future__ import annotations
+
+import pytest
+from conftest import CONFIG, requirement, requirements_doc, run_gitspec
+
+HTML_AND_WORD = CONFIG.replace("formats: []", "formats: [html, docx]")
+GOOD = {"specs/good.yaml": requirements_doc("good", requirement("REQ-001"))}
+
+WRONG_TYPES = {
+    "requirement items not a list": {"specs/bad.yaml": "kind: requirements\nid: bad\ntitle: Bad\nitems: 5\n"},
+    "task requirements not a list": {"specs/bad.yaml": (
+        "kind: tasks\nid: bad\ntitle: Bad\nitems:\n  - id: TASK-001\n    title: T\n    requirements: 5\n"
+        "    status: todo\n    priority: p1\n    ownerRole: backend\n")},
+    "evidence requirements and cases not lists": {"specs/bad.yaml": (
+        "kind: evidence\nid: bad\ntitle: Bad\nrequirements: 5\ncases: 7\n")},
+    "contrast ratio not a number": {"specs/bad.yaml": (
+        "kind: design\nid: bad\ntitle: Bad\ncolor:\n  lightTheme:\n    contrast:\n"
+        "      - {foreground: '#000000', background: '#ffffff', ratio: abc}\n      - {ratio: null}\n")},
+    "roles, contrast and tones of the wrong type": {"specs/bad.yaml": (
+        "kind: design\nid: bad\ntitle: Bad\ncolor:\n  palette: {primary: {tones: 5}}\n"
+        "  lightTheme: {roles: [a, b], contrast: 5}\n")},
+    "approvals not a list": {"specs/bad.yaml": "kind: product\nid: bad\ntitle: Bad\nstatus: approved\napprovals: 5\n"},
+}
+
+
+@pytest.mark.parametrize("files", WRONG_TYPES.values(), ids=WRONG_TYPES.keys())
+def test_a_value_of_the_wrong_type_is_a_finding_and_the_rest_is_rendered(repo, files):
+    root = repo({**GOOD, **files}, HTML_AND_WORD)
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and "specs/bad.yaml:" in check.out, check
+    result = run_gitspec(root, "render")
+    assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
+    assert (root / "build" / "html" / "good.html").exists()
+
+
+@pytest.mark.parametrize("kind", ["[a]", "{a: 1}"])
+def test_a_kind_that_is_not_a_name_is_a_finding(repo, kind):
+    root = repo({**GOOD, "specs/bad.yaml": f"kind: {kind}\nid: bad\ntitle: Bad\n"}, HTML_AND_WORD)
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and "specs/bad.yaml:" in check.out and "internal error" not in check.err, check
