@@ -32,6 +32,7 @@ def test_a_value_of_the_wrong_type_is_a_finding_and_the_rest_is_rendered(repo, f
     result = run_gitspec(root, "render")
     assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
     assert (root / "build" / "html" / "good.html").exists()
+    assert (root / "build" / "html" / "bad.html").exists()  # from what could be read of it
 
 
 @pytest.mark.parametrize("kind", ["[a]", "{a: 1}"])
@@ -39,3 +40,38 @@ def test_a_kind_that_is_not_a_name_is_a_finding(repo, kind):
     root = repo({**GOOD, "specs/bad.yaml": f"kind: {kind}\nid: bad\ntitle: Bad\n"}, HTML_AND_WORD)
     check = run_gitspec(root, "check")
     assert check.code == 1 and "specs/bad.yaml:" in check.out and "internal error" not in check.err, check
+    result = run_gitspec(root, "render", "--format", "html")
+    assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
+    assert (root / "build" / "html" / "good.html").exists()
+
+
+def nested(depth: int, inner: str = "x", opening: str = "[", closing: str = "]") -> str:
+    return opening * depth + inner + closing * depth
+
+
+# Up to about 500 levels pass the YAML reader; these keys are not validated deeply, so the check only reports them.
+DEEP = {
+    "list": "kind: requirements\nid: bad\ntitle: Bad\nitems: []\ndeep: " + nested(200) + "\n",
+    "mapping": "kind: requirements\nid: bad\ntitle: Bad\nitems: []\ndeep: " + nested(200, "x", "{a: ", "}") + "\n",
+    "dumped openapi": "kind: architecture\nid: bad\ntitle: Bad\nopenapi: " + nested(300, "x", "{a: ", "}") + "\n",
+}
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_a_value_nested_hundreds_deep_is_rendered_flattened(repo, name):
+    root = repo({**GOOD, "specs/bad.yaml": DEEP[name]})
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and "specs/bad.yaml:" in check.out, check
+    result = run_gitspec(root, "render", "--format", "html")
+    assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
+    html = (root / "build" / "html" / "bad.html").read_text(encoding="utf-8")
+    assert ("[" * 20 if name == "list" else "{a: {a: {a: ") in html  # the deep part, as one line of text
+    assert (root / "build" / "html" / "good.html").exists()
+
+
+def test_a_value_nested_two_hundred_deep_is_rendered_in_pdf_and_word(repo):
+    root = repo({**GOOD, "specs/bad.yaml": DEEP["list"]})
+    result = run_gitspec(root, "render", "--format", "pdf,docx")
+    assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
+    for path in ("pdf/bad.pdf", "pdf/good.pdf", "docx/bad.docx", "docx/good.docx"):
+        assert (root / "build" / path).exists(), path
