@@ -105,10 +105,14 @@ class SchemaSet:
         from jsonschema.exceptions import best_match
 
         findings = []
-        for err in self._detailed_validator(document.kind).iter_errors(instance):
-            if err.context:
-                err = best_match(err.context)
-            findings.extend(_findings(document, err, self))
+        try:
+            for err in self._detailed_validator(document.kind).iter_errors(instance):
+                if err.context:
+                    err = best_match(err.context)
+                findings.extend(_findings(document, err, self))
+        except RecursionError:  # jsonschema recurses once per level of nesting
+            return [error(document.path, 1, 1, f"{document.kind}: nested too deeply to be checked against its schema",
+                          "schema")]
         if not findings:  # the two validators disagree: never let that pass silently
             for err in self._fast_validator(document.kind).iter_errors(instance):
                 line, col = document.locate(tuple(err.instance_path))

@@ -75,3 +75,11 @@ def test_a_value_nested_two_hundred_deep_is_rendered_in_pdf_and_word(repo):
     assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
     for path in ("pdf/bad.pdf", "pdf/good.pdf", "docx/bad.docx", "docx/good.docx"):
         assert (root / "build" / path).exists(), path
+
+
+def test_a_value_nested_too_deeply_for_the_schema_check_is_a_finding(repo):
+    root = repo({**GOOD, "specs/bad.yaml": "kind: design\nid: bad\ntitle: Bad\ntokens: " + nested(300, "x", "{a: ", "}")
+                 + "\n"})
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and "internal error" not in check.err, check
+    assert "specs/bad.yaml:1:1: error: design: nested too deeply to be checked against its schema [schema]" in check.out
