@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Inline, Link, Paragraph, Section, Table, Text
-from gitspec.render.valueblocks import joined
+from gitspec.render.valueblocks import joined, listed
 
 MATRIX_ID = "traceability"
 MATRIX_TITLE = "Traceability matrix"
@@ -33,7 +33,7 @@ def matrix_rows(documents: list, verdicts: dict[str, Any]) -> tuple[tuple, ...]:
     for doc in documents:
         if doc.kind == "evidence":
             linked = set(_ids(doc.sections.get("requirements")))
-            for case in _list(doc.sections.get("cases")):
+            for case in listed(doc.sections.get("cases")):
                 if isinstance(case, dict):
                     linked.update(_ids(case.get("requirements")))
             for req in sorted(linked):
@@ -69,16 +69,12 @@ def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[S
 def identified_items(doc) -> list[dict]:
     """The document's `items` that have an id. A value of the wrong type (which the check
     reports) counts as absent, as gitspec.verdicts reads evidence: it never stops a render."""
-    return [i for i in _list(doc.sections.get("items")) if isinstance(i, dict) and isinstance(i.get("id"), str)]
+    return [i for i in listed(doc.sections.get("items")) if isinstance(i, dict) and isinstance(i.get("id"), str)]
 
 
 def _ids(value: Any) -> list[str]:
     """The ids a reference field lists."""
-    return [v for v in _list(value) if isinstance(v, str)]
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
+    return [v for v in listed(value) if isinstance(v, str)]
 
 
 def _link(ident: str, targets: dict[str, str]) -> Inline:

@@ -173,7 +173,7 @@ def colour_blocks(color: dict) -> list[Block]:
     A part of the wrong type (which the check reports) is read as absent."""
     blocks: list[Block] = []
     for name, ramp in _mapping(color.get("palette")).items():
-        tones = _sequence(_mapping(ramp).get("tones"))
+        tones = listed(_mapping(ramp).get("tones"))
         swatches = tuple(Swatch(f"{name}.{t.get('step')}", str(t.get("hex", "")))
                          for t in tones if isinstance(t, dict))
         blocks.append(Swatches(f"{humanize(name)} palette", swatches))
@@ -186,7 +186,7 @@ def colour_blocks(color: dict) -> list[Block]:
                          for role, v in roles.items() if isinstance(v, dict) and "hex" in v)
         pairs = tuple(Contrast(str(p.get("foreground")), str(p.get("background")), _number(p.get("ratio")),
                                _number(p.get("minimum")), p.get("passes") is True)
-                      for p in _sequence(theme.get("contrast")) if isinstance(p, dict))
+                      for p in listed(theme.get("contrast")) if isinstance(p, dict))
         blocks.append(Swatches(humanize(key), swatches, pairs))
     return blocks
 
@@ -195,7 +195,8 @@ def _mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _sequence(value: Any) -> list:
+def listed(value: Any) -> list:
+    """`value` if it is a list, else empty: a part of the wrong type (which the check reports) reads as absent."""
     return value if isinstance(value, list) else []
 
 
