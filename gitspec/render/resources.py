@@ -54,19 +54,18 @@ class RenderAssets:
             return None
 
     def _draw(self, diagram: Diagram) -> DiagramImage:
-        from gitspec.render.mermaid import DiagramCache, draw_diagram, find_mmdc
+        from gitspec.render.mermaid import DiagramCache, draw_diagram
 
-        if self._mmdc is False:
-            self._mmdc = find_mmdc(self.root)
+        mmdc = self._found_mmdc()
         failures: list[Failure] = []
 
         def draw() -> DiagramImage:
-            image, tried = draw_diagram(diagram.source, mmdc=self._mmdc, server=self.server,
+            image, tried = draw_diagram(diagram.source, mmdc=mmdc, server=self.server,
                                         timeout=self.timeout, server_down=self._server_down)
             failures.extend(tried)
             return image
 
-        image = DiagramCache(self.cache).get_or_draw(diagram.source, self._mmdc, self.server, draw)
+        image = DiagramCache(self.cache).get_or_draw(diagram.source, mmdc, self.server, draw)
         newly_down = None if self._server_down else next((f for f in failures if f.unreachable), None)
         self._server_down = self._server_down or newly_down
         if image.svg is None and image.png is None:
@@ -78,11 +77,15 @@ class RenderAssets:
     def drawing_setup(self) -> str:
         """What diagrams are drawn with (mmdc, server): a page showing one as source is rendered
         again when this changes (gitspec.render.fallbacks)."""
-        from gitspec.render.mermaid import find_mmdc
+        return f"mmdc={self._found_mmdc() or ''} server={self.server or ''}"
 
+    def _found_mmdc(self) -> str | None:
+        """The workspace's mmdc, looked for once per run."""
         if self._mmdc is False:
+            from gitspec.render.mermaid import find_mmdc
+
             self._mmdc = find_mmdc(self.root)
-        return f"mmdc={self._mmdc or ''} server={self.server or ''}"
+        return self._mmdc
 
 
 def fallback_warning(diagram: Diagram, failures: list[Failure], newly_down: Failure | None = None) -> str:
