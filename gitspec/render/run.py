@@ -14,6 +14,7 @@ import os
 import stat
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
@@ -48,13 +49,17 @@ class _Output:
         """Whether gitspec may replace the file at `rel`: its own, or any when the cache is cold."""
         return self.owned is None or rel in self.owned
 
+    @cached_property
+    def _resolved(self) -> Path:
+        return self.folder.resolve()
+
     def inside(self, rel: str) -> Path:
         """A renderer's relative path, refused if it would leave the format's folder."""
         try:
             target = (self.folder / rel).resolve()
         except (OSError, RuntimeError) as error:  # a symlink loop: RuntimeError before Python 3.13
             raise _unwritable("write", self.folder / rel, self.root, error) from None
-        if not target.is_relative_to(self.folder.resolve()):
+        if not target.is_relative_to(self._resolved):
             if ".." in PurePosixPath(rel).parts or PurePosixPath(rel).is_absolute():
                 raise GitspecError(f"renderer wrote outside its folder: {rel}", exit_code=EXIT_USAGE)
             raise GitspecError(f"cannot write {_shown(self.folder / rel, self.root)}: a symlink leads it outside "
