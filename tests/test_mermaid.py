@@ -531,3 +531,22 @@ def test_a_page_showing_diagrams_as_source_stays_until_a_way_to_draw_them_is_set
 def _docx_text(path) -> bytes:
     with zipfile.ZipFile(path) as archive:
         return archive.read("word/document.xml")
+
+
+def test_a_diagram_file_two_pages_share_stays_when_one_page_drops_the_diagram(repo, ink):
+    second = DIAGRAMS_PRD.replace("id: flows", "id: more").replace("# Flows", "# More")
+    config = CONFIG.replace("formats: []", "formats: [html]") + f"mermaid_server: {ink.url}\n"
+    root = repo({"specs/flows.md": DIAGRAMS_PRD, "specs/more.md": second}, config)
+    assert run_gitspec(root, "render", env=NO_MMDC).code == 0
+    html = root / "build" / "html"
+    shared = sorted(p.name for p in (html / "diagrams").glob("*.svg"))
+    assert len(shared) == 3 and all(f"diagrams/{name}" in (html / "more.html").read_text() for name in shared)
+    flows = root / "specs" / "flows.md"
+    flows.write_text(flows.read_text().split("## Problem")[0] + "## Problem\n\nNo diagrams here any more.\n")
+    result = run_gitspec(root, "render", env=NO_MMDC)
+    assert result.code == 0 and "diagrams/" not in (html / "flows.html").read_text(), result
+    assert sorted(p.name for p in (html / "diagrams").glob("*.svg")) == shared, result  # more.html still shows them
+    assert "rendered 0 (" in run_gitspec(root, "render", env=NO_MMDC).err
+    (root / "specs" / "more.md").unlink()  # the last page showing them is gone: so are they
+    assert run_gitspec(root, "render", env=NO_MMDC).code == 0
+    assert not list((html / "diagrams").glob("*.svg"))

@@ -154,7 +154,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
         _collect_refusals(renderer, "the combined book", report)
     if pages is None:
         for gone in [k for k in manifest if k not in (SITE, FOLDER) and site.page(k) is None]:
-            _remove(manifest[gone]["files"], out, report)
+            _remove(_unshared(manifest[gone]["files"], manifest, gone), out, report)
             del manifest[gone]
 
 
@@ -215,10 +215,16 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
         written[rel] = entry["files"][rel] = len(data)
         if out.owned is not None:
             out.owned.add(rel)
-    _remove([rel for rel in previous if rel not in files], out, report)
+    _remove(_unshared([rel for rel in previous if rel not in files], manifest, name), out, report)
     manifest[name] = {"key": "" if kept else key, "files": written}
     report.warnings.extend(f"kept {_shown(out.folder / rel, out.root)}, which gitspec did not write; "
                            f"move it away to render {label}" for rel in kept)
+
+
+def _unshared(rels, manifest: dict, name: str) -> list[str]:
+    """Those of `name`'s files that no other entry lists: pages share a diagram's image file."""
+    others = {rel for other, entry in manifest.items() if other not in (name, FOLDER) for rel in entry["files"]}
+    return [rel for rel in rels if rel not in others]
 
 
 def _holds_a_file(target: Path) -> bool:
