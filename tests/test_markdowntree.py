@@ -20,7 +20,8 @@ def inlines(text: str):
 def test_paragraph_styles_and_entities() -> None:
     assert inlines("a *em* **strong** `co<de>` &amp; &lt;x&gt; ~~gone~~") == (
         Text("a "), Text("em", "em"), Text(" "), Text("strong", "strong"), Text(" "),
-        Text("co<de>", "code"), Text(" & <x> gone"))
+        Text("co<de>", "code"), Text(" & <x> "), Text("gone", "strike"))
+    assert inlines("**~~was bold~~**") == (Text("was bold", "strike"),)  # struck out wins: it is no longer meant
     assert inlines("**bold _both_**") == (Text("bold both", "strong"),)
     assert inlines("one\ntwo") == (Text("one two"),)
 
@@ -113,3 +114,8 @@ def test_any_text_gives_only_safe_links(text: str) -> None:
         if isinstance(inline, Link):
             assert safe_target(inline.target, "P") == inline.target or inline.target.startswith("doc:P#")
             assert inline.target.lower().startswith(("http://", "https://", "mailto:", "doc:p#"))
+
+
+def test_table_rows_shorter_or_longer_than_the_header_are_evened_out_as_on_github() -> None:
+    (table,) = markdown_blocks("| a | b |\n|---|--:|\n| 1 |\n| 1 | 2 | 3 |\n")
+    assert table == Table(("a", "b"), (((Text("1"),), ()), ((Text("1"),), (Text("2"),))))

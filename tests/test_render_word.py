@@ -289,3 +289,15 @@ def test_a_title_or_path_too_long_for_a_core_property_is_cut_not_a_crash(repo):
     props = docx.Document(str(root / "build" / "docx" / "reqs.docx")).core_properties
     assert len(props.title) == 255 and props.title.startswith("A very long title") and props.title.endswith("…")
     assert len(props.comments) <= 255
+
+
+def test_struck_out_text_is_struck_out_in_word_and_html():
+    from gitspec.render.html import HtmlRenderer
+
+    site = Site("S", "abc1234", False, "A4", (Page("P", "notes", "P", "", "draft", (), (
+        Section("s", "S", "s", (Paragraph((Text("kept "), Text("dropped", "strike"))),)),)),))
+    _, data = page_doc(site, "P")
+    xml = document_xml(data)
+    assert "<w:strike/>" in xml.split(">dropped<")[0].rsplit("<w:r>", 1)[-1]
+    html = HtmlRenderer().page_files(site, site.page("P"), FakeAssets(Path(".")))["P.html"].decode()
+    assert "kept <del>dropped</del>" in html

@@ -159,6 +159,8 @@ class BlockWriter:
             return f"<em>{text}</em>"
         if item.style == "code":
             return f"<code>{text}</code>"
+        if item.style == "strike":
+            return f"<del>{text}</del>"
         return text
 
     def inlines(self, items: Iterable[Inline]) -> str:

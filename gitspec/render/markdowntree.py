@@ -1,4 +1,4 @@
-"""Markdown (GitHub-flavoured) to render-tree blocks, through mistune's syntax tree.
+"""Markdown (GitHub-flavoured) to render-tree blocks, through markdown-it-py's syntax tree.
 
 Safe by construction: raw HTML becomes visible plain text, links keep only
 http(s)/mailto and same-page `#anchor` targets, images are never fetched.
@@ -6,9 +6,8 @@ This module must never emit markup or pass a URL through without the allow-list.
 """
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +22,7 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_TONES = {"note": INFO, "tip": INFO, "important": INFO, "warning": WARN, "caution": BAD}
-_STYLES = {"strong": "strong", "emphasis": "em"}
+_STYLES = {"strong": "strong", "em": "em"}
 
 
 def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = ()) -> tuple[Block, ...]:
@@ -33,15 +32,27 @@ def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = ()) 
     they become plain text); `taken` lists anchors already used on the page (section
     anchors, earlier headings) so heading anchors stay unique within the page.
     """
-    tokens = _parser()(text.replace("\r\n", "\n"))
-    return _Converter(page_id, set(taken)).blocks(tokens)
+    root = _tree(text.replace("\r\n", "\n"))
+    return _Converter(page_id, set(taken)).blocks(root.children)
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Callable[[str], Any]:
-    import mistune
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
 
-    return mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+    # CommonMark with GitHub's tables and strikethrough. Raw HTML is parsed (so that comments can be
+    # told apart) and then shown as the text it is, never passed through.
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
+    # safe_target, not markdown-it's own protocol check, decides what may be a link.
+    parser.validateLink = lambda url: True
+    return parser
+
+
+def _tree(text: str) -> Any:
+    from markdown_it.tree import SyntaxTreeNode
+
+    return SyntaxTreeNode(_parser().parse(text))
 
 
 def safe_target(url: str, page_id: str = "") -> str | None:
@@ -60,7 +71,7 @@ def slugify(text: str) -> str:
 
 
 class _Converter:
-    """Walks mistune's token list; holds only the anchors used so far."""
+    """Walks markdown-it's syntax tree; holds only the anchors used so far."""
 
     def __init__(self, page_id: str, taken: set[str]) -> None:
         self.page_id = page_id
@@ -68,46 +79,44 @@ class _Converter:
 
     # --- blocks ---------------------------------------------------------------
 
-    def blocks(self, tokens: list[dict[str, Any]]) -> tuple[Block, ...]:
+    def blocks(self, nodes: Iterable[Any]) -> tuple[Block, ...]:
         out: list[Block] = []
-        for token in tokens:
-            out.extend(self.block(token))
+        for node in nodes:
+            out.extend(self.block(node))
         return tuple(out)
 
-    def block(self, token: dict[str, Any]) -> list[Block]:
-        kind = token["type"]
-        if kind in ("paragraph", "block_text"):
-            inlines = self.inlines(token.get("children", ()))
+    def block(self, node: Any) -> list[Block]:
+        kind = node.type
+        if kind == "paragraph":
+            inlines = self.inlines(node)
             return [Paragraph(inlines)] if inlines else []
         if kind == "heading":
-            return [self.heading(token)]
-        if kind == "list":
-            items = tuple(self.blocks(item.get("children", [])) for item in token.get("children", []))
-            return [ListBlock(items, ordered=bool(token.get("attrs", {}).get("ordered")))]
-        if kind == "block_code":
-            info = (token.get("attrs", {}).get("info") or "").split()
+            return [self.heading(node)]
+        if kind in ("bullet_list", "ordered_list"):
+            items = tuple(self.blocks(item.children) for item in node.children)
+            return [ListBlock(items, ordered=kind == "ordered_list")]
+        if kind in ("fence", "code_block"):
+            info = node.info.split() if kind == "fence" else []
             language = info[0].lower() if info else ""
-            source = token.get("raw", "")
             if language == "mermaid":
-                return [Diagram(source.rstrip("\n"))]
-            return [Code(source.rstrip("\n"), language)]
-        if kind == "block_quote":
-            return self.quote(token)
+                return [Diagram(node.content.rstrip("\n"))]
+            return [Code(node.content.rstrip("\n"), language)]
+        if kind == "blockquote":
+            return self.quote(node)
         if kind == "table":
-            return [self.table(token)]
-        if kind == "block_html":
-            raw = token.get("raw", "")
+            return [self.table(node)]
+        if kind == "html_block":
             # A comment is invisible on GitHub too; anything else is shown as the text it is.
-            return [] if _COMMENT.match(raw) else [Paragraph((Text(raw.strip("\n")),))]
-        if kind in ("blank_line", "thematic_break"):
+            return [] if _COMMENT.match(node.content) else [Paragraph((Text(node.content.strip("\n")),))]
+        if kind == "hr":
             return []
-        # A token type this module does not know: keep its text visible rather than drop it.
-        text = _plain(token["children"]) if "children" in token else str(token.get("raw", "")).strip()
+        # A node type this module does not know: keep its text visible rather than drop it.
+        text = _plain(node)
         return [Paragraph((Text(text),))] if text else []
 
-    def heading(self, token: dict[str, Any]) -> Heading:
-        level = min(max(int(token.get("attrs", {}).get("level", 3)), 3), 6)
-        text = _plain(token.get("children", ()))
+    def heading(self, node: Any) -> Heading:
+        level = min(max(int(node.tag[1:]), 3), 6)
+        text = _plain(node)
         base = slugify(text)
         anchor, n = base, 1
         while anchor in self.taken:
@@ -116,84 +125,87 @@ class _Converter:
         self.taken.add(anchor)
         return Heading(level, text, anchor)
 
-    def quote(self, token: dict[str, Any]) -> list[Block]:
-        children = token.get("children", [])
-        first = _plain(children[0].get("children", ())) if children else ""
+    def quote(self, node: Any) -> list[Block]:
+        children = node.children
+        first = _plain(children[0]) if children else ""
         alert = _ALERT.match(first)
         if not alert:
             return list(self.blocks(children))
-        text = " ".join(_plain(c.get("children", ())) if "children" in c else c.get("raw", "")
-                        for c in children)
+        text = " ".join(_plain(child) for child in children)
         return [Notice(_ALERT.sub("", text, count=1).strip(), _ALERT_TONES[alert.group(1).lower()])]
 
-    def table(self, token: dict[str, Any]) -> Table:
+    def table(self, node: Any) -> Table:
         header: tuple[str, ...] = ()
         rows: list[tuple[tuple[Inline, ...], ...]] = []
-        for part in token.get("children", []):
-            if part["type"] == "table_head":
-                header = tuple(_plain(cell.get("children", ())) for cell in part.get("children", []))
-            elif part["type"] == "table_body":
-                for row in part.get("children", []):
-                    rows.append(tuple(self.inlines(cell.get("children", ())) for cell in row["children"]))
+        for part in node.children:
+            if part.type == "thead":
+                header = tuple(_plain(cell) for row in part.children for cell in row.children)
+            elif part.type == "tbody":
+                rows += [tuple(self.inlines(cell) for cell in row.children) for row in part.children]
         return Table(header, tuple(rows))
 
     # --- inlines --------------------------------------------------------------
 
-    def inlines(self, tokens: Iterable[dict[str, Any]]) -> tuple[Inline, ...]:
+    def inlines(self, node: Any) -> tuple[Inline, ...]:
+        """The inlines of a paragraph, heading or table cell (their one `inline` child)."""
         out: list[Inline] = []
-        self._inline(tokens, "", out)
+        for child in node.children:
+            self._inline(child.children, "", out)
         return _merge(out)
 
-    def _inline(self, tokens: Iterable[dict[str, Any]], style: str, out: list[Inline]) -> None:
-        for token in tokens:
-            kind = token["type"]
+    def _inline(self, nodes: Iterable[Any], style: str, out: list[Inline]) -> None:
+        for node in nodes:
+            kind = node.type
             if kind == "text":
-                out.append(Text(html.unescape(token.get("raw", "")), style))
-            elif kind == "codespan":
-                out.append(Text(html.unescape(token.get("raw", "")), "code"))
+                out.append(Text(node.content, style))
+            elif kind == "code_inline":
+                out.append(Text(node.content, "code"))
+            elif kind == "s":  # struck-out text must not read as asserted: strike wins over other styles
+                self._inline(node.children, "strike", out)
             elif kind in _STYLES:
-                self._inline(token.get("children", ()), style or _STYLES[kind], out)
-            elif kind == "strikethrough":
-                self._inline(token.get("children", ()), style, out)
+                self._inline(node.children, style or _STYLES[kind], out)
             elif kind in ("link", "image"):
-                out.append(self.link(token, style))
+                out.append(self.link(node, style))
             elif kind == "softbreak":
                 out.append(Text(" ", style))
-            elif kind == "linebreak":
+            elif kind == "hardbreak":
                 out.append(Text("\n", style))
-            elif kind == "inline_html":
-                raw = token.get("raw", "")
-                if not _COMMENT.match(raw):
-                    out.append(Text(raw, style))
+            elif kind == "html_inline":
+                if not _COMMENT.match(node.content):
+                    out.append(Text(node.content, style))
 
-    def link(self, token: dict[str, Any], style: str) -> Inline:
-        label = _plain(token.get("children", ()))
-        url = token.get("attrs", {}).get("url", "")
-        if token["type"] == "image":
+    def link(self, node: Any, style: str) -> Inline:
+        label = _joined(node.children).strip()
+        if node.type == "image":
             # Never fetched: an http(s) image is a link to it, anything else its alt text.
+            url = str(node.attrs.get("src", ""))
             target = safe_target(url) if re.match(r"^\s*https?://", url, re.IGNORECASE) else None
             return Link(label or url.strip(), target) if target else Text(label, style)
+        url = str(node.attrs.get("href", ""))
         target = safe_target(url, self.page_id)
         return Link(label or url, target) if target else Text(label, style)
 
 
-def _plain(tokens: Iterable[dict[str, Any]]) -> str:
-    """The visible text of inline tokens (for headings, table headers, notices)."""
-    return _joined(tokens).strip()
+def _plain(node: Any) -> str:
+    """The visible text of a block (a heading, table cell, paragraph), on one line."""
+    return _joined(node.children).strip()
 
 
-def _joined(tokens: Iterable[dict[str, Any]]) -> str:
+def _joined(nodes: Iterable[Any]) -> str:
     parts: list[str] = []
-    for token in tokens:
-        kind = token["type"]
-        if kind in ("text", "codespan", "inline_html"):
-            raw = token.get("raw", "")
-            if kind != "inline_html" or not _COMMENT.match(raw):
-                parts.append(html.unescape(raw) if kind != "inline_html" else raw)
-        elif kind in ("softbreak", "linebreak"):
+    for node in nodes:
+        kind = node.type
+        if kind in ("text", "code_inline"):
+            parts.append(node.content)
+        elif kind in ("html_inline", "html_block"):
+            if not _COMMENT.match(node.content):
+                parts.append(node.content.strip("\n"))
+        elif kind in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif "children" in token:
-            parts.append(_joined(token["children"]))
+        elif kind in ("fence", "code_block"):
+            parts.append(node.content.strip("\n"))
+        else:
+            parts.append(_joined(node.children))
     return "".join(parts)
 
 

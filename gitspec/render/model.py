@@ -18,7 +18,7 @@ OK, INFO, WARN, BAD = "ok", "info", "warn", "bad"
 
 @dataclass(frozen=True)
 class Text:
-    """A run of plain text; `style` is "", "strong", "em" or "code"."""
+    """A run of plain text; `style` is "", "strong", "em", "code" or "strike" (struck out: no longer meant)."""
 
     text: str
     style: str = ""

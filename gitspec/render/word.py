@@ -252,7 +252,7 @@ class DocxWriter:
         for inline in inlines:
             if isinstance(inline, Text):
                 paragraph.append(x.run_element(
-                    inline.text, bold=inline.style == "strong", italic=inline.style == "em",
+                    inline.text, bold=inline.style == "strong", italic=inline.style == "em", strike=inline.style == "strike",
                     style_id=self.sid["Code Char"] if inline.style == "code" else ""))
             elif isinstance(inline, Link):
                 self.link(paragraph, inline)

@@ -188,10 +188,10 @@ def stable_bytes(document: Any) -> bytes:
 
 
 def run_element(text: str, *, style_id: str = "", bold: bool = False, italic: bool = False,
-                colour: str = "") -> Any:
+                strike: bool = False, colour: str = "") -> Any:
     """A `w:r` holding `text` (line breaks become `w:br`, tabs `w:tab`)."""
     run = element("w:r")
-    if style_id or bold or italic or colour:
+    if style_id or bold or italic or strike or colour:
         props = element("w:rPr")
         if style_id:
             props.append(element("w:rStyle", val=style_id))
@@ -199,6 +199,8 @@ def run_element(text: str, *, style_id: str = "", bold: bool = False, italic: bo
             props.append(element("w:b"))
         if italic:
             props.append(element("w:i"))
+        if strike:
+            props.append(element("w:strike"))
         if colour:
             props.append(element("w:color", val=colour))
         run.append(props)
