@@ -13,7 +13,7 @@ from gitspec.hashing import normalise_text
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SLUG = re.compile(r"[^a-z0-9]+")
-_COMMENT_LINE = re.compile(r"^\s*<!--.*-->\s*$")
+_COMMENT_START = re.compile(r"^ {0,3}<!--")
 # A generated region, as cog marks them: the stamp rides in the opening comment.
 BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
@@ -74,7 +74,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
                     text = normalise_text(region.group(2))
             parts.sections[current] = text
 
-    for index, line, heading in _headings(lines, start):
+    for index, line, heading, in_comment in _read(lines, start):
         if heading is not None:
             level, text = len(heading.group(1)), heading.group(2)
             if level == 1:
@@ -92,7 +92,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
             continue
         if current is not None:
             body.append(line)
-        elif parts.loose_line is None and line.strip() and not _COMMENT_LINE.match(line):
+        elif parts.loose_line is None and line.strip() and not in_comment:
             parts.loose_line = index + 1
     close()
 
@@ -155,19 +155,34 @@ def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict
 
 
 def _headings(lines: list[str], start: int = 0):
-    """Each line from `start` with its `#`/`##` heading match, or None (always None inside a fence)."""
+    """Each line from `start` with its `#`/`##` heading match, or None: always None inside a fenced
+    code block or an HTML comment (`## x` inside `<!-- -->` is hidden, as on GitHub)."""
+    for index, line, heading, _ in _read(lines, start):
+        yield index, line, heading
+
+
+def _read(lines: list[str], start: int = 0):
+    """As _headings, with whether the line is (part of) an HTML comment."""
     fence: str | None = None
+    comment = False
     for index in range(start, len(lines)):
         line = lines[index]
-        opened = _FENCE.match(line)
         heading = None
-        if fence is None and opened:
-            fence = opened.group(1)[0] * len(opened.group(1))
-        elif fence is not None and line.strip().startswith(fence):
-            fence = None
-        elif fence is None:
-            heading = _HEADING.match(line)
-        yield index, line, heading
+        in_comment = comment
+        if comment:
+            comment = "-->" not in line
+        elif fence is None and _COMMENT_START.match(line):  # CommonMark's HTML block of kind 2
+            in_comment = True
+            comment = "-->" not in line[line.index("<!--") + 4:]
+        else:
+            opened = _FENCE.match(line)
+            if fence is None and opened:
+                fence = opened.group(1)[0] * len(opened.group(1))
+            elif fence is not None and line.strip().startswith(fence):
+                fence = None
+            elif fence is None:
+                heading = _HEADING.match(line)
+        yield index, line, heading, in_comment
 
 
 def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:

@@ -209,3 +209,16 @@ def test_markdown_text_no_section_holds_is_reported(example):
         "move it under a heading [text-outside-sections]",
         f"specs/prd.md:{unnamed}:1: error: heading 'Цели' gives no section id (one is made of its letters a-z and "
         "digits); add some, e.g. '## Goals (目標)' [unnamed-section]"], result.out
+
+
+def test_headings_inside_an_html_comment_are_hidden_as_on_github(example):
+    prd = example / "specs" / "prd.md"
+    text = prd.read_text()
+    text = text.replace("\n## Problem\n", "\n<!-- a draft, kept out of sight:\n\n## Old problem\n\nWe thought X.\n-->\n\n"
+                        "## Problem\n\n<!--\n## Scrapped\n-->\n", 1)
+    prd.write_text(text)
+    result = run_gitspec(example, "check")
+    assert result.code == 0, result
+    assert run_gitspec(example, "render", "--format", "html", "billing-prd").code == 0
+    page = (example / "build" / "html" / "billing-prd.html").read_text()
+    assert "Old problem" not in page and "Scrapped" not in page and "&lt;!--" not in page
