@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from gitspec.render.markdowntree import markdown_blocks, safe_target
 from gitspec.render.model import (
-    BAD, INFO, WARN, Code, Diagram, Heading, Link, ListBlock, Notice, Paragraph, Table, Text,
+    BAD, INFO, WARN, Code, Diagram, Heading, Link, ListBlock, Notice, Paragraph, Quote, Table, Text,
 )
 
 
@@ -54,7 +54,7 @@ def test_headings_clamp_and_unique_anchors() -> None:
 
 
 def test_block_quotes() -> None:
-    assert markdown_blocks("> just *quoted*") == (Paragraph((Text("just "), Text("quoted", "em"))),)
+    assert markdown_blocks("> just *quoted*") == (Quote((Paragraph((Text("just "), Text("quoted", "em"))),)),)
     assert markdown_blocks("> [!NOTE]\n> read **this**") == (Notice("read this", INFO),)
     assert markdown_blocks("> [!WARNING]\n> careful") == (Notice("careful", WARN),)
     assert markdown_blocks("> [!CAUTION]\n> danger") == (Notice("danger", BAD),)
@@ -119,3 +119,8 @@ def test_any_text_gives_only_safe_links(text: str) -> None:
 def test_table_rows_shorter_or_longer_than_the_header_are_evened_out_as_on_github() -> None:
     (table,) = markdown_blocks("| a | b |\n|---|--:|\n| 1 |\n| 1 | 2 | 3 |\n")
     assert table == Table(("a", "b"), (((Text("1"),), ()), ((Text("1"),), (Text("2"),))))
+
+
+def test_a_quote_holds_blocks_of_its_own() -> None:
+    assert markdown_blocks("> We close the month in 6 days.\n>\n> - by hand\n") == (
+        Quote((Paragraph((Text("We close the month in 6 days."),)), ListBlock(((Paragraph((Text("by hand"),)),),)))),)

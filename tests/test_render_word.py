@@ -18,7 +18,7 @@ from rendersite import FakeAssets, sample_site
 
 from gitspec.render.model import (
     OK, WARN, Badge, Change, Code, Diagram, Heading, Link, ListBlock, Page, Paragraph, Section, Site,
-    Table, Text,
+    Quote, Table, Text,
 )
 from gitspec.render.renderer import DiagramImage
 from gitspec.render.word import WordRenderer
@@ -301,3 +301,14 @@ def test_struck_out_text_is_struck_out_in_word_and_html():
     assert "<w:strike/>" in xml.split(">dropped<")[0].rsplit("<w:r>", 1)[-1]
     html = HtmlRenderer().page_files(site, site.page("P"), FakeAssets(Path(".")))["P.html"].decode()
     assert "kept <del>dropped</del>" in html
+
+
+def test_a_quote_is_set_apart_in_word_and_html():
+    from gitspec.render.html import HtmlRenderer
+
+    site = Site("S", "abc1234", False, "A4", (Page("P", "notes", "P", "", "draft", (), (
+        Section("s", "S", "s", (Quote((Paragraph((Text("their words"),)),)), Paragraph((Text("ours"),)))),)),))
+    document, _ = page_doc(site, "P")
+    assert ("Quote", "their words") in styled(document) and ("Normal", "ours") in styled(document)
+    html = HtmlRenderer().page_files(site, site.page("P"), FakeAssets(Path(".")))["P.html"].decode()
+    assert "<blockquote>\n<p>their words</p>\n</blockquote>\n<p>ours</p>" in html

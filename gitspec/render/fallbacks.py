@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from gitspec.render.model import Diagram, ListBlock, Page
+from gitspec.render.model import Diagram, ListBlock, Page, Quote
 
 RETRY = "retry"
 
@@ -52,3 +52,5 @@ def _in_blocks(blocks) -> Iterator[str]:
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from _in_blocks(item)
+        elif isinstance(block, Quote):
+            yield from _in_blocks(block.blocks)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock,
-    Notice, Paragraph, Section, Swatches, Table,
+    Notice, Paragraph, Quote, Section, Swatches, Table,
 )
 from gitspec.render.renderer import Assets
 
@@ -85,6 +85,8 @@ def plain_text(blocks: Iterable[Block]) -> str:
             parts.append(block.text)
         elif isinstance(block, ListBlock):
             parts.extend(plain_text(item) for item in block.items)
+        elif isinstance(block, Quote):
+            parts.append(plain_text(block.blocks))
         elif isinstance(block, Table):
             parts.append(" ".join(block.header))
             parts.extend(" ".join(_inline_text(cell) for cell in row) for row in block.rows)
@@ -189,6 +191,8 @@ class BlockWriter:
             return self.diagram(block)
         if isinstance(block, Swatches):
             return self.swatches(block)
+        if isinstance(block, Quote):
+            return f"<blockquote>\n{self.blocks(block.blocks)}\n</blockquote>"
         if isinstance(block, Notice):
             tone = block.tone if block.tone in TONES else WARN
             return f'<p class="notice notice-{tone}" role="note">{esc(block.text)}</p>'

@@ -13,7 +13,7 @@ from typing import Any
 
 from gitspec.render.model import (
     BAD, INFO, WARN, Block, Code, Diagram, Heading, Inline, Link, ListBlock, Notice, Paragraph,
-    Table, Text,
+    Quote, Table, Text,
 )
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
@@ -130,7 +130,8 @@ class _Converter:
         first = _plain(children[0]) if children else ""
         alert = _ALERT.match(first)
         if not alert:
-            return list(self.blocks(children))
+            quoted = self.blocks(children)
+            return [Quote(quoted)] if quoted else []
         text = " ".join(_plain(child) for child in children)
         return [Notice(_ALERT.sub("", text, count=1).strip(), _ALERT_TONES[alert.group(1).lower()])]
 

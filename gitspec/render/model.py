@@ -118,6 +118,13 @@ class Swatches:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Quoted text (Markdown's `>`): someone else's words, set apart from the document's own."""
+
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
 class Notice:
     """A visible note to the reader (a missing diagram image, a refused fetch)."""
 
@@ -125,7 +132,7 @@ class Notice:
     tone: str = WARN
 
 
-Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Swatches, Notice]
+Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Swatches, Quote, Notice]
 
 
 # --- Pages ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    BAD, OK, WARN, Badge, Code, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Section,
+    BAD, OK, WARN, Badge, Code, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Quote, Section,
     Site, Swatches, Table, Text, version_label,
 )
 from gitspec.render.renderer import Assets
@@ -208,6 +208,12 @@ class DocxWriter:
             self.diagram(block)
         elif isinstance(block, Swatches):
             self.swatches(block)
+        elif isinstance(block, Quote):
+            for child in block.blocks:
+                if isinstance(child, Paragraph):
+                    self.inlines(self.p("Quote"), child.inlines)
+                else:
+                    self.block(child, depth)
         elif isinstance(block, Notice):
             self.p("", block.text, italic=True)
 
