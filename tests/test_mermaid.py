@@ -193,6 +193,20 @@ def test_png_with_the_right_start_and_a_junk_body_is_refused_and_not_cached(ink,
                                 'diagram "flowchart LR; A[Start here] --> B{Decide}" shown as source')]
 
 
+
+def test_a_junk_png_is_refused_after_weasyprint_made_pillow_lenient():
+    import weasyprint  # noqa: F401 (importing it sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES for the process)
+    from PIL import ImageFile
+
+    from gitspec.render.imagecheck import ImageRefused, check_png
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    with pytest.raises(ImageRefused, match="the PNG image is damaged"):
+        check_png(JUNK_PNG)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as weasyprint wants it
+    check_png(PNG)
+
+
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
 HOSTILE_SVGS = {
     "iframe in foreignObject, entity-encoded javascript: link":

@@ -116,8 +116,10 @@ def check_png(data: bytes) -> None:
     are not enough), and one of more than MAX_PIXELS pixels."""
     if not data.startswith(PNG_MAGIC):
         raise ImageRefused("the response is not a PNG image")
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # weasyprint turns it on for the whole process when imported
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
             if image.width * image.height > MAX_PIXELS:
@@ -127,3 +129,5 @@ def check_png(data: bytes) -> None:
         if isinstance(error, ImageRefused):
             raise
         raise ImageRefused(f"the PNG image is damaged ({error})") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
