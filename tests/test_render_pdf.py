@@ -359,3 +359,14 @@ def test_a_very_long_code_line_is_printed_whole_cut_into_lines(tmp_path: Path) -
     first, last = lines.index("start"), lines.index("end")
     cut = [line for line in lines[first + 1:last] if line.isdigit()]  # not the running header and footer
     assert "".join(cut) == minified and {len(line) for line in cut} == {100}  # printed whole, 100 a line
+
+
+def test_a_long_word_or_url_breaks_across_lines_instead_of_running_off_the_page(tmp_path: Path) -> None:
+    from gitspec.render.model import Paragraph
+
+    token = "tok" + "x" * 1500
+    site = sample_site()
+    page = replace(site.pages[2], sections=(Section("s", "S", "s", (Paragraph((Text(token),)),)),))
+    pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
+    runs = re.findall("x+", "\n".join(pages_text(pdf)))
+    assert sum(map(len, runs)) == 1500 and max(map(len, runs)) < 200, [len(run) for run in runs]  # wrapped, all there
