@@ -24,6 +24,16 @@ def pages_text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
+def visible_text(pdf: bytes) -> str:
+    """The text pdftotext sees inside the pages (pypdf would also give text drawn off the page)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
 def toc_number(texts: list[str], entry: str) -> int:
     found = re.search(re.escape(entry) + r" ?\.+ ?(\d+)", "\n".join(texts))
     assert found, entry
@@ -368,5 +378,15 @@ def test_a_long_word_or_url_breaks_across_lines_instead_of_running_off_the_page(
     site = sample_site()
     page = replace(site.pages[2], sections=(Section("s", "S", "s", (Paragraph((Text(token),)),)),))
     pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
-    runs = re.findall("x+", "\n".join(pages_text(pdf)))
+    runs = re.findall("x+", visible_text(pdf))
     assert sum(map(len, runs)) == 1500 and max(map(len, runs)) < 200, [len(run) for run in runs]  # wrapped, all there
+
+
+def test_a_table_too_wide_for_the_page_is_printed_a_row_at_a_time_with_nothing_cut_off(tmp_path: Path) -> None:
+    header = tuple(f"Column{n}" for n in range(14))
+    rows = tuple(tuple((Text(f"Internationalisation{r}{n:02}"),) for n in range(14)) for r in range(2))
+    site = sample_site()
+    page = replace(site.pages[2], sections=(Section("s", "S", "s", (Table(header, rows),)),))
+    pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
+    words = set(re.findall(r"Internationalisation\d+|Column\d+", visible_text(pdf)))
+    assert words == {*header, *(f"Internationalisation{r}{n:02}" for r in range(2) for n in range(14))}, words

@@ -21,6 +21,7 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_CODE = 40  # lines: longer code may break across pages (shorter code is kept on one page)
 CODE_LINE = 100  # characters of code a printed line holds (about); a longer line is cut into lines this long
 LINE_CHARS = 100  # about how many characters of table text fit across the page
+WIDE_TABLE = 12  # columns: a wider table is printed a row at a time (its columns would run off the page)
 _LINES = "<!-- contents lines -->"
 
 
@@ -49,12 +50,25 @@ class PrintWriter(BlockWriter):
             rows = "".join(f"<dt>{self.inlines(name)}</dt><dd>{self.inlines(value)}</dd>"
                            for name, value in block.rows)
             return f'<dl class="fields">{rows}</dl>'
+        if block.rows and max(len(block.header), *(len(row) for row in block.rows)) > WIDE_TABLE:
+            return self.records(block)
         out = super().table(block)
         widths = column_widths(block)
         if not widths:
             return out
         cols = "".join(f'<col style="width: {w}%">' for w in widths)
         return out.replace("<table>", f'<table class="sized"><colgroup>{cols}</colgroup>', 1)
+
+
+    def records(self, block: Table) -> str:
+        """A table too wide for the page, as one paragraph of "column value" pairs per row: nothing
+        is cut off, and running text lays out far faster than a table or a list of that many cells."""
+        out = []
+        for row in block.rows:
+            pairs = " · ".join(f"<b>{esc(block.header[n] if n < len(block.header) else '')}</b> "
+                               f"{self.inlines(cell)}" for n, cell in enumerate(row))
+            out.append(f'<p class="record">{pairs}</p>')
+        return "\n".join(out)
 
 
 def _cut_lines(text: str) -> str:
@@ -69,7 +83,7 @@ def column_widths(block: Table) -> list[int]:
     layout would (every column gets its longest word, the rest of the line is shared by how
     much more each column wants), so weasyprint can use the cheap fixed layout."""
     count = max([len(block.header), *(len(row) for row in block.rows)], default=0)
-    if count < 2 or count > 12:
+    if count < 2 or count > WIDE_TABLE:
         return []
     least, most = [], []
     for n in range(count):
