@@ -124,3 +124,9 @@ def test_table_rows_shorter_or_longer_than_the_header_are_evened_out_as_on_githu
 def test_a_quote_holds_blocks_of_its_own() -> None:
     assert markdown_blocks("> We close the month in 6 days.\n>\n> - by hand\n") == (
         Quote((Paragraph((Text("We close the month in 6 days."),)), ListBlock(((Paragraph((Text("by hand"),)),),)))),)
+
+
+def test_bare_urls_become_links_as_on_github() -> None:
+    assert inlines("see https://stripe.com/docs, and `https://in.code` or javascript:alert(1)") == (
+        Text("see "), Link("https://stripe.com/docs", "https://stripe.com/docs"), Text(", and "),
+        Text("https://in.code", "code"), Text(" or javascript:alert(1)"))

@@ -40,9 +40,9 @@ def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = ()) 
 def _parser() -> Any:
     from markdown_it import MarkdownIt
 
-    # CommonMark with GitHub's tables and strikethrough. Raw HTML is parsed (so that comments can be
-    # told apart) and then shown as the text it is, never passed through.
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # CommonMark with GitHub's tables, strikethrough and links made of bare URLs (linkify-it-py).
+    # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(["table", "strikethrough", "linkify"])
     # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
     # safe_target, not markdown-it's own protocol check, decides what may be a link.
     parser.validateLink = lambda url: True
