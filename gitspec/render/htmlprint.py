@@ -50,7 +50,7 @@ class PrintWriter(BlockWriter):
             rows = "".join(f"<dt>{self.inlines(name)}</dt><dd>{self.inlines(value)}</dd>"
                            for name, value in block.rows)
             return f'<dl class="fields">{rows}</dl>'
-        if block.rows and max(len(block.header), *(len(row) for row in block.rows)) > WIDE_TABLE:
+        if block.rows and block.columns > WIDE_TABLE:
             return self.records(block)
         out = super().table(block)
         widths = column_widths(block)
@@ -58,7 +58,6 @@ class PrintWriter(BlockWriter):
             return out
         cols = "".join(f'<col style="width: {w}%">' for w in widths)
         return out.replace("<table>", f'<table class="sized"><colgroup>{cols}</colgroup>', 1)
-
 
     def records(self, block: Table) -> str:
         """A table too wide for the page, as one paragraph of "column value" pairs per row: nothing
@@ -82,7 +81,7 @@ def column_widths(block: Table) -> list[int]:
     """Column widths in percent, worked out from the text as the browser's automatic table
     layout would (every column gets its longest word, the rest of the line is shared by how
     much more each column wants), so weasyprint can use the cheap fixed layout."""
-    count = max([len(block.header), *(len(row) for row in block.rows)], default=0)
+    count = block.columns
     if count < 2 or count > WIDE_TABLE:
         return []
     least, most = [], []

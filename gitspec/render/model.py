@@ -76,6 +76,11 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
 
+    @property
+    def columns(self) -> int:
+        """How many columns the widest row (or the header) has: rows may be shorter or longer."""
+        return max([len(self.header), *(len(row) for row in self.rows)], default=0)
+
 
 @dataclass(frozen=True)
 class Code:

@@ -257,9 +257,10 @@ class DocxWriter:
     def inlines(self, paragraph: Any, inlines: tuple) -> None:
         for inline in inlines:
             if isinstance(inline, Text):
+                style = inline.style
                 paragraph.append(x.run_element(
-                    inline.text, bold=inline.style == "strong", italic=inline.style == "em", strike=inline.style == "strike",
-                    style_id=self.sid["Code Char"] if inline.style == "code" else ""))
+                    inline.text, bold=style == "strong", italic=style == "em", strike=style == "strike",
+                    style_id=self.sid["Code Char"] if style == "code" else ""))
             elif isinstance(inline, Link):
                 self.link(paragraph, inline)
             elif isinstance(inline, Badge):
