@@ -132,6 +132,11 @@ def _markdown_document(path: str, text: str) -> Document:
         notes.append(DocumentProblem("text before the first '## ' heading belongs to no section and is not "
                                      "shown; move it under a heading", parts.loose_line, 1, "text-outside-sections",
                                      warning=True))
+    if parts.unclosed is not None:
+        what, line, heading, at = parts.unclosed
+        notes.append(DocumentProblem(f"the {what} opened here is never closed, so the heading '## {heading}' at "
+                                     f"line {at} and everything after it are read as part of it; close it "
+                                     f"({'```' if what == 'code block' else '-->'})", line, 1, "unclosed-block"))
     clash = [k for k in parts.sections if k in header]
     notes += [DocumentProblem(f"section '{k}' has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]

@@ -38,6 +38,8 @@ class MarkdownParts:
     duplicates: list[tuple[str, int]] = field(default_factory=list)
     unnamed: list[tuple[str, int]] = field(default_factory=list)  # `##` headings that give no section id
     loose_line: int | None = None  # the first line of text before any `##` section (it belongs to none)
+    # a code block or comment never closed, which hides a `##` heading: (what, its line, the heading, its line)
+    unclosed: tuple[str, int, str, int] | None = None
     stamps: dict[str, dict] = field(default_factory=dict)
 
 
@@ -74,7 +76,14 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
                     text = normalise_text(region.group(2))
             parts.sections[current] = text
 
-    for index, line, heading, in_comment in _read(lines, start):
+    hidden: tuple[str, int, str, int] | None = None
+    for index, line, heading, block in _read(lines, start):
+        if block is not None and hidden is None:
+            covered = _HEADING.match(line)
+            if covered and len(covered.group(1)) == 2:
+                hidden = (block[0], block[1] + 1, covered.group(2), index + 1)
+        if block is not None and not block[2]:
+            hidden = None  # the block closes here: a heading inside it was meant to be there
         if heading is not None:
             level, text = len(heading.group(1)), heading.group(2)
             if level == 1:
@@ -92,9 +101,10 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
             continue
         if current is not None:
             body.append(line)
-        elif parts.loose_line is None and line.strip() and not in_comment:
+        elif parts.loose_line is None and line.strip() and (block is None or block[0] != "comment"):
             parts.loose_line = index + 1
     close()
+    parts.unclosed = hidden
 
 
 def _stamp(text: str) -> dict | None:
@@ -162,27 +172,30 @@ def _headings(lines: list[str], start: int = 0):
 
 
 def _read(lines: list[str], start: int = 0):
-    """As _headings, with whether the line is (part of) an HTML comment."""
+    """As _headings, with the block the line is part of, or None: ("code block" or "comment", the
+    index of the block's first line, whether the block goes on after this line)."""
     fence: str | None = None
-    comment = False
+    block: tuple[str, int] | None = None  # the open code block or comment
     for index in range(start, len(lines)):
         line = lines[index]
-        heading = None
-        in_comment = comment
-        if comment:
-            comment = "-->" not in line
+        heading, closes = None, False
+        if block is not None and block[0] == "comment":
+            closes = "-->" in line
         elif fence is None and _COMMENT_START.match(line):  # CommonMark's HTML block of kind 2
-            in_comment = True
-            comment = "-->" not in line[line.index("<!--") + 4:]
+            block = ("comment", index)
+            closes = "-->" in line[line.index("<!--") + 4:]
         else:
             opened = _FENCE.match(line)
             if fence is None and opened:
                 fence = opened.group(1)[0] * len(opened.group(1))
+                block = ("code block", index)
             elif fence is not None and line.strip().startswith(fence):
-                fence = None
+                closes = True
             elif fence is None:
                 heading = _HEADING.match(line)
-        yield index, line, heading, in_comment
+        yield index, line, heading, None if block is None else (*block, not closes)
+        if closes:
+            fence = block = None
 
 
 def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
