@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from gitspec.render.markdowntree import markdown_blocks, safe_target
 from gitspec.render.model import (
-    BAD, INFO, WARN, Code, Diagram, Heading, Link, ListBlock, Notice, Paragraph, Quote, Table, Text,
+    BAD, INFO, WARN, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Paragraph, Quote, Table, Text,
 )
 
 
@@ -90,9 +90,31 @@ def test_safe_links_are_kept() -> None:
 
 def test_images_are_never_fetched() -> None:
     assert inlines("![chart](https://e.org/c.png)") == (Link("chart", "https://e.org/c.png"),)
-    assert inlines("![local](img/c.png)") == (Text("local"),)
     assert inlines("![x](data:image/png;base64,AAAA)") == (Text("x"),)
     assert inlines("![x](javascript:alert(1))") == (Text("x"),)
+    assert inlines("![x](file:///etc/passwd)") == (Text("x"),)
+
+
+def test_a_local_image_is_a_block_naming_its_workspace_file() -> None:
+    digests = {"specs/img/flow.png": "ab" * 32}
+    text = 'Before ![The flow](img/flow.png "Figure 1") after.\n\n![gone](../x/gone.png)'
+    assert markdown_blocks(text, source="specs/prd.md", images=digests) == (
+        Paragraph((Text("Before "),)),
+        Image("specs/img/flow.png", "The flow", "Figure 1", "ab" * 32),
+        Paragraph((Text(" after."),)),
+        Image("x/gone.png", "gone"),  # not gathered: no digest, the renderer says why
+    )
+    # from the top of the workspace, reference-style, %-escaped, or leaving the workspace (never read)
+    assert markdown_blocks("![a](/docs/a%20b.png)", source="specs/prd.md") == (Image("docs/a b.png", "a"),)
+    assert markdown_blocks("![a][r]\n\n[r]: pic.svg", source="specs/sub/p.md") == (Image("specs/sub/pic.svg", "a"),)
+    assert markdown_blocks("![a](../../../etc/passwd)", source="specs/prd.md") == (Image("../../etc/passwd", "a"),)
+
+
+def test_an_image_in_a_table_cell_or_heading_is_its_alt_text() -> None:
+    (table,) = markdown_blocks("| a |\n|---|\n| ![pic](p.png) |", source="specs/d.md")
+    assert table.rows == (((Text("pic"),),),)
+    (heading,) = markdown_blocks("### ![pic](p.png) Title", source="specs/d.md")
+    assert heading.text == "pic Title"
 
 
 @given(st.text(max_size=200))
@@ -130,3 +152,4 @@ def test_bare_urls_become_links_as_on_github() -> None:
     assert inlines("see https://stripe.com/docs, and `https://in.code` or javascript:alert(1)") == (
         Text("see "), Link("https://stripe.com/docs", "https://stripe.com/docs"), Text(", and "),
         Text("https://in.code", "code"), Text(" or javascript:alert(1)"))
+

@@ -1,4 +1,5 @@
-"""Gathering what the render tree is built from: stamp states, git history, evidence verdicts, headings.
+"""Gathering what the render tree is built from: stamp states, git history, evidence verdicts, headings,
+the digests of pictures.
 
 The I/O edge of rendering: it reads git and Markdown files so that
 `sitemodel.build_site` can stay pure. Without git, every git fact is empty.
@@ -35,8 +36,9 @@ def gather(context: Any) -> Facts:
         dirty = (any(uncommitted.values()) or not all(versions.values())
                  or history.dirty(_own_folders(workspace)))
         history.save()
+    titles, images = _markdown_facts(workspace, documents)
     return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
-                 markdown_titles=_markdown_titles(workspace, documents),
+                 markdown_titles=titles, images=images,
                  commit=history.head if history is not None else "", dirty=dirty,
                  page_size=workspace.config.page_size, versions=versions)
 
@@ -95,12 +97,17 @@ class _CurrentItems(Mapping):
         return len(self._items)
 
 
-def _markdown_titles(workspace: Any, documents: dict) -> dict[str, dict[str, str]]:
+def _markdown_facts(workspace: Any, documents: dict) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Per Markdown document: its section headings, and the digest of each workspace picture it shows."""
     from gitspec.markdown import section_titles
+    from gitspec.render.localimages import file_digest, image_path, image_sources
 
-    titles = {}
+    titles, images = {}, {}
     for doc in documents.values():
         if doc.path.endswith(".md"):
             text = (workspace.root / doc.path).read_text(encoding="utf-8", errors="replace")
             titles[doc.path] = section_titles(text)
-    return titles
+            paths = {path for src in image_sources(text) if (path := image_path(doc.path, src))}
+            if paths:
+                images[doc.path] = {path: file_digest(workspace.root, path) for path in sorted(paths)}
+    return titles, images

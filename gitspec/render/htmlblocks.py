@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from gitspec.render.anchors import unique
 from gitspec.render.model import (
-    BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock,
+    BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Image, Inline, Link, ListBlock,
     Notice, Paragraph, Quote, Section, Swatches, Table,
 )
 from gitspec.render.renderer import Assets
@@ -94,6 +94,8 @@ def plain_text(blocks: Iterable[Block]) -> str:
             parts.append(block.text)
         elif isinstance(block, Diagram):
             parts.append(block.title)
+        elif isinstance(block, Image):
+            parts.append(f"{block.alt} {block.title}".strip())
         elif isinstance(block, Swatches):
             parts.append(" ".join([block.title, *(f"{s.name} {s.hex}" for s in block.swatches)]))
     return " ".join(p for p in parts if p)
@@ -106,7 +108,7 @@ def _inline_text(inlines: Iterable[Inline]) -> str:
 class BlockWriter:
     """Writes one page's blocks. `mode` decides how ids and `doc:` links are spelled:
     SITE (a file per page), BOOK (all pages in one document) or SINGLE (one page alone).
-    Diagram files the HTML refers to are collected in `files`."""
+    Diagram and picture files the HTML refers to are collected in `files`."""
 
     def __init__(self, mode: str, page_id: str, page_ids: Iterable[str], assets: Assets,
                  prefer_png: bool = False) -> None:
@@ -189,6 +191,8 @@ class BlockWriter:
             return f"<pre><code{cls}>{esc(block.text)}</code></pre>"
         if isinstance(block, Diagram):
             return self.diagram(block)
+        if isinstance(block, Image):
+            return self.image(block)
         if isinstance(block, Swatches):
             return self.swatches(block)
         if isinstance(block, Quote):
@@ -229,6 +233,18 @@ class BlockWriter:
         return (f'<figure class="diagram diagram-missing">{caption}'
                 f'<pre><code class="language-{esc(_LANGUAGE.sub("", block.language))}">{esc(block.source)}</code></pre>'
                 f'<p class="notice notice-warn" role="note">{esc(note)}</p></figure>')
+
+    def image(self, block: Image) -> str:
+        """A workspace picture as a file named by its content (pages share it), or its alt text and why not."""
+        picture = self.assets.image(block)
+        caption = f"<figcaption>{esc(block.title)}</figcaption>" if block.title else ""
+        if picture.data:
+            name = f"images/{hashlib.sha256(picture.data).hexdigest()[:16]}.{picture.extension}"
+            self.files[name] = picture.data
+            return f'<figure class="image"><img src="{esc(name)}" alt="{esc(block.alt)}">{caption}</figure>'
+        alt = f"<p>{esc(block.alt)}</p>" if block.alt else ""
+        return (f'<figure class="image image-missing">{alt}{caption}'
+                f'<p class="notice notice-warn" role="note">{esc(picture.note)}</p></figure>')
 
     def swatches(self, block: Swatches) -> str:
         chips = "".join(

@@ -1,7 +1,8 @@
-"""Checking a drawn diagram before it is used or cached: it must be whole, and inert.
+"""Checking an image (a drawn diagram, a picture from the workspace) before it is used or cached:
+it must be whole, and inert.
 
 The SVG is written as a file a browser may open directly (where its script would run), so it
-is parsed and held to an allowlist; the PNG goes into Word and PDF, so it must decode whole.
+is parsed and held to an allowlist; a PNG, JPEG or GIF goes into Word and PDF, so it must decode whole.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def check_svg(data: bytes) -> None:
     def start(name: str, attributes: dict[str, str]) -> None:
         space, _, local = name.rpartition(" ")
         if not open_elements and (space, local) != (SVG_NS, "svg"):
-            raise ImageRefused("the response is not an SVG image")
+            raise ImageRefused("it is not an SVG image")
         if "foreignObject" in open_elements:
             if space != XHTML_NS or local not in INERT_HTML or not INERT_HTML_ATTRIBUTES.issuperset(attributes):
                 refuse(f"a <{local}> element or its attributes in <foreignObject>")
@@ -80,7 +81,7 @@ def check_svg(data: bytes) -> None:
     try:
         parser.Parse(data, True)
     except expat.ExpatError:
-        raise ImageRefused("the response is not an SVG image") from None
+        raise ImageRefused("it is not an SVG image") from None
 
 
 def _check_attribute(element: str, key: str, value: str, refuse) -> None:
@@ -115,19 +116,25 @@ def check_png(data: bytes) -> None:
     """Refuse anything but a whole PNG (Pillow decodes it all: the right first bytes before junk
     are not enough), and one of more than MAX_PIXELS pixels."""
     if not data.startswith(PNG_MAGIC):
-        raise ImageRefused("the response is not a PNG image")
+        raise ImageRefused("it is not a PNG image")
+    check_raster(data, "PNG")
+
+
+def check_raster(data: bytes, name: str) -> None:
+    """Refuse `data` unless Pillow decodes all of it as a `name` image ("PNG", "JPEG", "GIF")
+    of at most MAX_PIXELS pixels."""
     from PIL import Image, ImageFile
 
     lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # weasyprint turns it on for the whole process when imported
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+        with Image.open(io.BytesIO(data), formats=[name]) as image:
             if image.width * image.height > MAX_PIXELS:
-                raise ImageRefused(f"the PNG image has more than {MAX_PIXELS} pixels")
+                raise ImageRefused(f"the {name} image has more than {MAX_PIXELS} pixels")
             image.load()
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as error:
         if isinstance(error, ImageRefused):
             raise
-        raise ImageRefused(f"the PNG image is damaged ({error})") from None
+        raise ImageRefused(f"the {name} image is damaged ({error})") from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient

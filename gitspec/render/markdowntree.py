@@ -1,18 +1,20 @@
 """Markdown (GitHub-flavoured) to render-tree blocks, through markdown-it-py's syntax tree.
 
 Safe by construction: raw HTML becomes visible plain text, links keep only
-http(s)/mailto and same-page `#anchor` targets, images are never fetched.
+http(s)/mailto and same-page `#anchor` targets, images are never fetched: a remote
+one is a link to it, a local one an Image block naming a workspace file.
 This module must never emit markup or pass a URL through without the allow-list.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from gitspec.render.localimages import image_path
 from gitspec.render.model import (
-    BAD, INFO, WARN, Block, Code, Diagram, Heading, Inline, Link, ListBlock, Notice, Paragraph,
+    BAD, INFO, WARN, Block, Code, Diagram, Heading, Image, Inline, Link, ListBlock, Notice, Paragraph,
     Quote, Table, Text,
 )
 
@@ -25,15 +27,18 @@ _ALERT_TONES = {"note": INFO, "tip": INFO, "important": INFO, "warning": WARN, "
 _STYLES = {"strong": "strong", "em": "em"}
 
 
-def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = ()) -> tuple[Block, ...]:
+def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), source: str = "",
+                    images: Mapping[str, str] | None = None) -> tuple[Block, ...]:
     """Convert one section's Markdown to blocks.
 
     `page_id` turns same-page `[x](#anchor)` links into `doc:PAGE#anchor` (without it
     they become plain text); `taken` lists anchors already used on the page (section
     anchors, earlier headings) so heading anchors stay unique within the page.
+    `source` is the document's workspace-relative path, which local image paths are
+    relative to, and `images` maps such a path to its file's digest ("" when unreadable).
     """
     root = _tree(text.replace("\r\n", "\n"))
-    return _Converter(page_id, set(taken)).blocks(root.children)
+    return _Converter(page_id, set(taken), source, images or {}).blocks(root.children)
 
 
 @lru_cache(maxsize=1)
@@ -49,10 +54,15 @@ def _parser() -> Any:
     return parser
 
 
+def parse_tokens(text: str) -> list[Any]:
+    """markdown-it's tokens for `text`, parsed as markdown_blocks parses it."""
+    return _parser().parse(text)
+
+
 def _tree(text: str) -> Any:
     from markdown_it.tree import SyntaxTreeNode
 
-    return SyntaxTreeNode(_parser().parse(text))
+    return SyntaxTreeNode(parse_tokens(text))
 
 
 def safe_target(url: str, page_id: str = "") -> str | None:
@@ -73,9 +83,10 @@ def slugify(text: str) -> str:
 class _Converter:
     """Walks markdown-it's syntax tree; holds only the anchors used so far."""
 
-    def __init__(self, page_id: str, taken: set[str]) -> None:
+    def __init__(self, page_id: str, taken: set[str], source: str, images: Mapping[str, str]) -> None:
         self.page_id = page_id
         self.taken = taken
+        self.source, self.images = source, images
 
     # --- blocks ---------------------------------------------------------------
 
@@ -88,8 +99,7 @@ class _Converter:
     def block(self, node: Any) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
-            inlines = self.inlines(node)
-            return [Paragraph(inlines)] if inlines else []
+            return self.paragraph(self.inlines(node, pictures=True))
         if kind == "heading":
             return [self.heading(node)]
         if kind in ("bullet_list", "ordered_list"):
@@ -113,6 +123,22 @@ class _Converter:
         # A node type this module does not know: keep its text visible rather than drop it.
         text = _plain(node)
         return [Paragraph((Text(text),))] if text else []
+
+    def paragraph(self, inlines: tuple[Inline | Image, ...]) -> list[Block]:
+        """A paragraph, split around the pictures in it: each one is shown as a block of its own."""
+        out: list[Block] = []
+        run: list[Inline] = []
+        for item in (*inlines, None):
+            if isinstance(item, Image) or item is None:
+                text = _merge(run)
+                if text:
+                    out.append(Paragraph(text))
+                if item is not None:
+                    out.append(item)
+                run = []
+            else:
+                run.append(item)
+        return out
 
     def heading(self, node: Any) -> Heading:
         level = min(max(int(node.tag[1:]), 3), 6)
@@ -147,14 +173,15 @@ class _Converter:
 
     # --- inlines --------------------------------------------------------------
 
-    def inlines(self, node: Any) -> tuple[Inline, ...]:
-        """The inlines of a paragraph, heading or table cell (their one `inline` child)."""
-        out: list[Inline] = []
+    def inlines(self, node: Any, pictures: bool = False) -> tuple[Any, ...]:
+        """The inlines of a paragraph, heading or table cell (their one `inline` child); with
+        `pictures` (a paragraph), a local image is an Image among them, else its alt text."""
+        out: list[Any] = []
         for child in node.children:
-            self._inline(child.children, "", out)
+            self._inline(child.children, "", out, pictures)
         return _merge(out)
 
-    def _inline(self, nodes: Iterable[Any], style: str, out: list[Inline]) -> None:
+    def _inline(self, nodes: Iterable[Any], style: str, out: list[Any], pictures: bool) -> None:
         for node in nodes:
             kind = node.type
             if kind == "text":
@@ -162,9 +189,12 @@ class _Converter:
             elif kind == "code_inline":
                 out.append(Text(node.content, "code"))
             elif kind == "s":  # struck-out text must not read as asserted: strike wins over other styles
-                self._inline(node.children, "strike", out)
+                self._inline(node.children, "strike", out, pictures)
             elif kind in _STYLES:
-                self._inline(node.children, style or _STYLES[kind], out)
+                self._inline(node.children, style or _STYLES[kind], out, pictures)
+            elif kind == "image" and pictures and (path := image_path(self.source, str(node.attrs.get("src", "")))):
+                out.append(Image(path, _joined(node.children).strip(), str(node.attrs.get("title") or ""),
+                                 self.images.get(path, "")))
             elif kind in ("link", "image"):
                 out.append(self.link(node, style))
             elif kind == "softbreak":
@@ -178,7 +208,8 @@ class _Converter:
     def link(self, node: Any, style: str) -> Inline:
         label = _joined(node.children).strip()
         if node.type == "image":
-            # Never fetched: an http(s) image is a link to it, anything else its alt text.
+            # Never fetched: an http(s) image is a link to it, anything else (data:, an image in a
+            # table cell or heading) its alt text.
             url = str(node.attrs.get("src", ""))
             target = safe_target(url) if re.match(r"^\s*https?://", url, re.IGNORECASE) else None
             return Link(label or url.strip(), target) if target else Text(label, style)

@@ -98,6 +98,19 @@ class Diagram:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture committed in the workspace (Markdown's `![alt](img/flow.png "title")`). `path` is
+    workspace-relative (it starts with `../` when it leads outside, and is then never read);
+    `digest` is the sha256 of its bytes, "" when it could not be read. A renderer gets the checked
+    bytes from Assets.image, or a note to show with the alt text instead."""
+
+    path: str
+    alt: str = ""
+    title: str = ""
+    digest: str = ""
+
+
+@dataclass(frozen=True)
 class Contrast:
     foreground: str
     background: str
@@ -137,7 +150,7 @@ class Notice:
     tone: str = WARN
 
 
-Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Swatches, Quote, Notice]
+Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Image, Swatches, Quote, Notice]
 
 
 # --- Pages ---------------------------------------------------------------------

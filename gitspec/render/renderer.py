@@ -1,4 +1,4 @@
-"""What a renderer is, and what it may ask of gitspec while rendering (diagram images).
+"""What a renderer is, and what it may ask of gitspec while rendering (diagram images, pictures).
 
 A renderer is pure over the render tree: it returns file contents, and the
 render run (gitspec/render/run.py) writes them atomically and caches them.
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from gitspec.render.model import Diagram, Page, Site
+from gitspec.render.model import Diagram, Image, Page, Site
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,16 @@ class DiagramImage:
 
     svg: bytes | None
     png: bytes | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A workspace picture ready to show: `data`, checked whole and inert, and its file `extension`
+    (png, jpg, gif or svg); or no data and a `note` saying, visibly, why it cannot be shown."""
+
+    data: bytes | None
+    extension: str = ""
     note: str = ""
 
 
@@ -37,6 +47,8 @@ class Assets(Protocol):
     package_assets: Path
 
     def diagram(self, diagram: Diagram) -> DiagramImage: ...
+
+    def image(self, image: Image) -> Picture: ...
 
 
 class Renderer(Protocol):

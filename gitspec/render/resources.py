@@ -1,5 +1,5 @@
 """What renderers may ask for while rendering: diagram images, drawn once per diagram text,
-and the files an earlier render wrote.
+pictures from the workspace, read and checked once per run, and the files an earlier render wrote.
 
 Diagram images are cached by the hash of their source and how they were drawn,
 so the ~2 s an mmdc call costs is paid once; a fallback is never cached, so a
@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gitspec.render.model import Diagram
-from gitspec.render.renderer import DiagramImage
+from gitspec.render.model import Diagram, Image
+from gitspec.render.renderer import DiagramImage, Picture
 
 if TYPE_CHECKING:
     from gitspec.render.mermaid import Failure
@@ -27,8 +27,9 @@ class RenderAssets:
         self.cache, self.server, self.timeout = cache, server, timeout
         self.output = output  # the output folder (holding one folder per format), if any
         self.live = live  # a watch is rendering (gitspec.render.livereload)
-        self.warnings: list[str] = []  # one for each diagram shown as source after a failed attempt
+        self.warnings: list[str] = []  # each diagram shown as source after a failed attempt, each picture not shown
         self._drawn: dict[str, DiagramImage] = {}
+        self._pictures: dict[str, Picture] = {}
         self._mmdc: str | None | bool = False  # False: not looked for yet
         self._server_down: Failure | None = None  # how the server failed, if it timed out or was unreachable
         # diagram source -> whether it may be drawn next time as it is (the server was unreachable)
@@ -38,6 +39,18 @@ class RenderAssets:
         if diagram.source not in self._drawn:
             self._drawn[diagram.source] = self._draw(diagram)
         return self._drawn[diagram.source]
+
+    def image(self, image: Image) -> Picture:
+        if image.path not in self._pictures:
+            from gitspec.render.imagecheck import ImageRefused
+            from gitspec.render.localimages import load_picture
+
+            try:
+                self._pictures[image.path] = load_picture(self.root, image.path)
+            except ImageRefused as refused:
+                self._pictures[image.path] = Picture(None, note=f"The image {image.path} is not shown: {refused}.")
+                self.warnings.append(f"image {image.path} not shown: {refused}")
+        return self._pictures[image.path]
 
     def previous(self, format_name: str, relpath: str) -> bytes | None:
         """A file an earlier render of `format_name` wrote (`relpath` inside the format's

@@ -42,13 +42,14 @@ class Facts:
     uncommitted: dict[str, set[str]]  # document path -> sections differing from HEAD
     verdicts: dict[str, Any]  # requirement id -> gitspec.verdicts.Verdict
     markdown_titles: dict[str, dict[str, str]]  # Markdown document path -> section slug -> heading
+    images: dict[str, dict[str, str]] = field(default_factory=dict)  # Markdown document path -> picture -> digest
     commit: str = ""
     dirty: bool = False
     page_size: str = "A4"
     versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
 
 
-MODEL_VERSION = "9"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "10"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -81,7 +82,8 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
         verdicts = sorted((r, facts.verdicts[r].state) for r in ids if r in facts.verdicts)
     return record_key(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
-                 facts.markdown_titles.get(doc.path), facts.versions.get(doc.path, ""))
+                 facts.markdown_titles.get(doc.path), sorted(facts.images.get(doc.path, {}).items()),
+                 facts.versions.get(doc.path, ""))
 
 
 def record_key(*parts) -> str:
@@ -127,7 +129,8 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
         if titles is not None:
             from gitspec.render.markdowntree import markdown_blocks
 
-            content = (markdown_blocks(value, page_id=doc.id, taken=blocks.anchors) if isinstance(value, str)
+            content = (markdown_blocks(value, page_id=doc.id, taken=blocks.anchors, source=doc.path,
+                                       images=facts.images.get(doc.path)) if isinstance(value, str)
                        else blocks.section(doc.kind, name, value))
             blocks.anchors.update(b.anchor for b in content if isinstance(b, Heading))
             title = titles.get(name, humanize(name))

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    BAD, OK, WARN, Badge, Code, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Quote, Section,
+    BAD, OK, WARN, Badge, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Page, Paragraph, Quote, Section,
     Site, Swatches, Table, Text, version_label,
 )
 from gitspec.render.renderer import Assets
@@ -206,6 +206,8 @@ class DocxWriter:
             self.p("Code", block.text.rstrip("\n"))
         elif isinstance(block, Diagram):
             self.diagram(block)
+        elif isinstance(block, Image):
+            self.image(block)
         elif isinstance(block, Swatches):
             self.swatches(block)
         elif isinstance(block, Quote):
@@ -299,14 +301,33 @@ class DocxWriter:
         self.p("Code", diagram.source.rstrip("\n"))
         self.p("", problem or "No image of this diagram is available.", italic=True)
 
-    def picture(self, png: bytes) -> None:
-        """The PNG in its own paragraph, at its own size but never wider than the text or taller than
-        most of the page."""
-        from docx.image.image import Image
+    def image(self, block: Image) -> None:
+        picture = self.assets.image(block)
+        problem = picture.note
+        if picture.data and picture.extension == "svg":
+            problem = f"The image {block.path} is an SVG, which this Word file cannot hold; the HTML site and the PDF show it."
+        elif picture.data:
+            try:
+                self.picture(picture.data)
+                if block.title:
+                    self.p("Caption", block.title)
+                return
+            except Exception as error:  # python-docx raises several types for an unreadable image
+                problem = f"The image {block.path} could not be read ({type(error).__name__})."
+        if block.alt:
+            self.p("", block.alt)
+        if block.title:
+            self.p("Caption", block.title)
+        self.p("", problem, italic=True)
 
-        image = Image.from_blob(png)
+    def picture(self, data: bytes) -> None:
+        """The PNG, JPEG or GIF in its own paragraph, at its own size but never wider than the text
+        or taller than most of the page."""
+        from docx.image.image import Image as DocxImage
+
+        image = DocxImage.from_blob(data)
         scale = min(1.0, self.text_width / image.width, 0.8 * self.text_height / image.height)
-        inline = self.part.new_pic_inline(io.BytesIO(png), int(image.width * scale),
+        inline = self.part.new_pic_inline(io.BytesIO(data), int(image.width * scale),
                                           int(image.height * scale))
         run = x.element("w:r")
         drawing = x.element("w:drawing")

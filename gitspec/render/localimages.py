@@ -1,0 +1,97 @@
+"""Pictures a Markdown document shows from the workspace (`![alt](img/flow.png)`): where they
+are, what they hash to, and their checked bytes.
+
+A path leads only to a file inside the workspace (never through `..` or a symlink out of it);
+the bytes must be a whole PNG, JPEG or GIF, or an SVG with nothing in it that can run or fetch.
+Nothing from outside the workspace is ever read, and nothing remote is ever fetched.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from gitspec.render.imagecheck import ImageRefused, check_raster, check_svg
+from gitspec.render.renderer import Picture
+
+MAX_BYTES = 20 * 1024 * 1024
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_RASTER = {b"\x89PNG\r\n\x1a\n": ("PNG", "png"), b"\xff\xd8\xff": ("JPEG", "jpg"),
+           b"GIF87a": ("GIF", "gif"), b"GIF89a": ("GIF", "gif")}
+
+
+def image_path(document: str, src: str) -> str | None:
+    """The workspace-relative path a Markdown image in `document` (workspace-relative) points at,
+    or None when it is not a local file (a URL, `data:`). A path that leaves the workspace starts
+    with `../` (and is never read). As on GitHub, `/img.png` is taken from the top of the workspace."""
+    src = src.strip()
+    if not src or _SCHEME.match(src) or src.startswith("//"):
+        return None
+    src = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    if not src or "\0" in src or "\\" in src:
+        return None
+    joined = src.lstrip("/") if src.startswith("/") else posixpath.join(posixpath.dirname(document), src)
+    path = posixpath.normpath(joined)
+    return None if path == "." else path
+
+
+def image_sources(text: str) -> list[str]:
+    """The `src` of every image in a Markdown text, reference-style ones included."""
+    if "![" not in text:  # most documents have none: skip the parse
+        return []
+    from gitspec.render.markdowntree import parse_tokens
+
+    found: list[str] = []
+    stack = list(parse_tokens(text))
+    while stack:
+        token = stack.pop()
+        if token.type == "image":
+            found.append(str(token.attrs.get("src", "")))
+        stack.extend(token.children or ())
+    return found
+
+
+def file_digest(root: Path, path: str) -> str:
+    """The sha256 of the workspace file at `path`, or "" when it cannot be shown as a picture
+    (missing, a folder, outside the workspace through a symlink, too large)."""
+    try:
+        return hashlib.sha256(_read(root, path)).hexdigest()
+    except ImageRefused:
+        return ""
+
+
+def load_picture(root: Path, path: str) -> Picture:
+    """The picture at `path`, checked; ImageRefused says why it cannot be shown."""
+    data = _read(root, path)
+    kind = next((k for magic, k in _RASTER.items() if data.startswith(magic)), None)
+    if kind is not None:
+        check_raster(data, kind[0])
+        return Picture(data, kind[1])
+    if _looks_like_svg(data):
+        check_svg(data)
+        return Picture(data, "svg")
+    raise ImageRefused("it is not a PNG, JPEG, GIF or SVG image")
+
+
+def _read(root: Path, path: str) -> bytes:
+    if path == ".." or path.startswith("../"):
+        raise ImageRefused("it is outside the workspace")
+    target = root / path
+    try:
+        resolved = target.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            raise ImageRefused("a symlink leads it outside the workspace")
+        if not resolved.is_file():
+            raise ImageRefused("no such file" if not resolved.exists() else "it is not a file")
+        if resolved.stat().st_size > MAX_BYTES:
+            raise ImageRefused(f"it is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        return resolved.read_bytes()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before Python 3.13
+        raise ImageRefused(getattr(error, "strerror", None) or str(error)) from None
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"<svg" in data[:4096]

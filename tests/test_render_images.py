@@ -1,0 +1,158 @@
+"""Pictures committed in the workspace and shown by a Markdown document (`![alt](img/x.png)`),
+in the site, the PDF and the Word file, through the installed CLI."""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+import docx
+import pypdf
+import pytest
+from conftest import CONFIG, run_gitspec, write_files
+from PIL import Image as PILImage
+from test_render_html import Watched, browser, needs_chromium  # noqa: F401 (browser: a fixture)
+
+PRD = """---
+kind: prd
+id: prd
+title: Pictures
+status: draft
+---
+
+# Pictures
+
+## Problem
+
+The flow today:
+
+![The checkout flow](img/flow.png "Figure 1: checkout")
+
+A photo ![the team](img/team.jpg) and the logo ![logo](/assets/logo.gif).
+
+## Goals
+
+![shape](img/shape.svg)
+
+![missing](img/nope.png) ![secret](../../secret.png) ![evil](img/evil.svg) ![fake](img/fake.png)
+
+## Non-goals
+
+None.
+
+## Users
+
+Everyone.
+
+## Requirements
+
+None yet.
+
+## Success metrics
+
+None yet.
+
+## Risks
+
+None.
+
+## Open questions
+
+None.
+"""
+
+EVIL_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+SHAPE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="90" height="30"><rect width="90" height="30"/></svg>'
+
+
+def picture(size: tuple[int, int], colour: tuple[int, int, int], fmt: str) -> bytes:
+    out = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def workspace(repo, tmp_path):
+    (tmp_path / "secret.png").write_bytes(picture((10, 10), (1, 2, 3), "PNG"))  # outside the workspace
+    return repo({
+        "gitspec.yaml": CONFIG, "specs/prd.md": PRD,
+        "specs/img/flow.png": picture((400, 200), (30, 120, 200), "PNG"),
+        "specs/img/team.jpg": picture((300, 100), (200, 30, 30), "JPEG"),
+        "assets/logo.gif": picture((40, 40), (0, 0, 0), "GIF"),
+        "specs/img/shape.svg": SHAPE_SVG, "specs/img/evil.svg": EVIL_SVG,
+        "specs/img/fake.png": b"\x89PNG\r\n\x1a\nnot really a picture",
+    })
+
+
+def shown(html: str) -> list[str]:
+    return re.findall(r'<img src="(images/[^"]+)" alt="([^"]*)"', html)
+
+
+def test_the_site_shows_each_picture_and_says_why_one_is_not_shown(workspace, tmp_path) -> None:
+    result = run_gitspec(workspace, "render", "--format", "html")
+    assert result.code == 0, result
+    html = (workspace / "build/html/prd.html").read_text()
+    names = dict((alt, src) for src, alt in shown(html))
+    assert set(names) == {"The checkout flow", "the team", "logo", "shape"}
+    flow = (workspace / "specs/img/flow.png").read_bytes()
+    assert (workspace / "build/html" / names["The checkout flow"]).read_bytes() == flow
+    assert names["The checkout flow"] == f"images/{hashlib.sha256(flow).hexdigest()[:16]}.png"
+    assert names["the team"].endswith(".jpg") and names["logo"].endswith(".gif") and names["shape"].endswith(".svg")
+    assert "<figcaption>Figure 1: checkout</figcaption>" in html
+    # each refusal is visible on the page and in the output, and nothing of it is copied
+    for text in ("The image specs/img/nope.png is not shown: no such file.",
+                 "The image ../secret.png is not shown: it is outside the workspace.",
+                 "The image specs/img/evil.svg is not shown: the SVG contains script",
+                 "The image specs/img/fake.png is not shown: the PNG image is damaged"):
+        assert text in html
+    assert "warning: image ../secret.png not shown: it is outside the workspace" in result.out
+    assert "warning: image specs/img/evil.svg not shown" in result.out
+    copied = b"".join(p.read_bytes() for p in (workspace / "build/html/images").iterdir())
+    assert b"<script" not in copied and (tmp_path / "secret.png").read_bytes() not in copied
+    assert len(list((workspace / "build/html/images").iterdir())) == 4
+
+
+def test_a_changed_picture_renders_its_page_again_and_the_old_file_goes(workspace) -> None:
+    assert run_gitspec(workspace, "render", "--format", "html").code == 0
+    assert "rendered 0 " in run_gitspec(workspace, "render", "--format", "html").err
+    old = dict((alt, src) for src, alt in shown((workspace / "build/html/prd.html").read_text()))["The checkout flow"]
+    write_files(workspace, {"specs/img/flow.png": picture((400, 200), (0, 200, 0), "PNG"),
+                            "specs/img/nope.png": picture((20, 20), (9, 9, 9), "PNG")})
+    result = run_gitspec(workspace, "render", "--format", "html")
+    assert "html:prd" in result.err or "rendered" in result.err
+    html = (workspace / "build/html/prd.html").read_text()
+    names = dict((alt, src) for src, alt in shown(html))
+    assert names["The checkout flow"] != old and not (workspace / "build/html" / old).exists()
+    assert "missing" in names and "img/nope.png is not shown" not in html
+
+
+def test_word_holds_the_raster_pictures_and_names_the_rest(workspace) -> None:
+    assert run_gitspec(workspace, "render", "--format", "docx").code == 0
+    document = docx.Document(str(workspace / "build/docx/prd.docx"))
+    sizes = sorted((shape.width, shape.height) for shape in document.inline_shapes)
+    assert len(sizes) == 3  # the PNG, the JPEG and the GIF; Word files cannot hold an SVG
+    assert any(abs(w / h - 2) < 0.01 for w, h in sizes) and any(abs(w / h - 3) < 0.01 for w, h in sizes)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Figure 1: checkout" in text
+    assert "The image specs/img/shape.svg is an SVG, which this Word file cannot hold" in text
+    assert "The image specs/img/nope.png is not shown: no such file." in text
+
+
+def test_the_pdf_draws_the_pictures(workspace) -> None:
+    assert run_gitspec(workspace, "render", "--format", "pdf").code == 0
+    reader = pypdf.PdfReader(str(workspace / "build/pdf/prd.pdf"))
+    sizes = sorted({image.image.size for page in reader.pages for image in page.images})  # pages share resources
+    assert sizes == [(40, 40), (300, 100), (400, 200)]  # and the SVG is drawn as vectors
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Figure 1: checkout" in text and "specs/img/evil.svg is not shown" in text
+
+
+@needs_chromium
+def test_chromium_shows_every_picture_from_disk(browser, workspace) -> None:
+    assert run_gitspec(workspace, "render", "--format", "html").code == 0
+    watched = Watched(browser)
+    watched.page.goto((workspace / "build/html/prd.html").as_uri())
+    sizes = watched.page.eval_on_selector_all("figure.image img", "els => els.map(e => [e.alt, e.naturalWidth])")
+    assert sorted(sizes) == [["The checkout flow", 400], ["logo", 40], ["shape", 90], ["the team", 300]]
+    assert watched.problems == []
+    watched.close()
