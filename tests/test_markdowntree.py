@@ -153,3 +153,9 @@ def test_bare_urls_become_links_as_on_github() -> None:
         Text("see "), Link("https://stripe.com/docs", "https://stripe.com/docs"), Text(", and "),
         Text("https://in.code", "code"), Text(" or javascript:alert(1)"))
 
+
+def test_task_list_items_show_their_boxes_as_on_github() -> None:
+    (block,) = markdown_blocks("- [ ] write the spec\n- [x] **review** it\n- [X]\n- [y] not a task\n- a [ ] b")
+    assert [item[0].inlines if item else () for item in block.items] == [
+        (Text("☐ write the spec"),), (Text("☑ "), Text("review", "strong"), Text(" it")), (Text("☑ "),),
+        (Text("[y] not a task"),), (Text("a [ ] b"),)]

@@ -25,6 +25,7 @@ _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_TONES = {"note": INFO, "tip": INFO, "important": INFO, "warning": WARN, "caution": BAD}
 _STYLES = {"strong": "strong", "em": "em"}
+_TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
 
 
 def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), source: str = "",
@@ -103,7 +104,7 @@ class _Converter:
         if kind == "heading":
             return [self.heading(node)]
         if kind in ("bullet_list", "ordered_list"):
-            items = tuple(self.blocks(item.children) for item in node.children)
+            items = tuple(_task_box(self.blocks(item.children)) for item in node.children)
             return [ListBlock(items, ordered=kind == "ordered_list")]
         if kind in ("fence", "code_block"):
             info = node.info.split() if kind == "fence" else []
@@ -216,6 +217,17 @@ class _Converter:
         url = str(node.attrs.get("href", ""))
         target = safe_target(url, self.page_id)
         return Link(label or url, target) if target else Text(label, style)
+
+
+def _task_box(item: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A task list item as on GitHub: `[ ]` or `[x]` opening it is a box, empty (☐) or ticked (☑)."""
+    first = item[0] if item else None
+    if isinstance(first, Paragraph) and first.inlines and isinstance(first.inlines[0], Text) \
+            and first.inlines[0].style == "" and (task := _TASK.match(first.inlines[0].text)):
+        box = "☐" if task.group(1) == " " else "☑"
+        text = first.inlines[0].text[task.end():]
+        return (Paragraph((Text(f"{box} {text}"), *first.inlines[1:])), *item[1:])
+    return item
 
 
 def _plain(node: Any) -> str:
