@@ -289,13 +289,10 @@ class DocxWriter:
         image = self.assets.diagram(diagram)
         problem = image.note
         if image.png:
-            try:
-                self.picture(image.png)
-                if diagram.title:
-                    self.p("Caption", diagram.title)
+            failed = self.captioned(image.png, diagram.title)
+            if not failed:
                 return
-            except Exception as error:  # python-docx raises several types for an unreadable image
-                problem = f"The diagram image could not be read ({type(error).__name__})."
+            problem = f"The diagram image could not be read ({failed})."
         if diagram.title:
             self.p("Caption", diagram.title)
         self.p("Code", diagram.source.rstrip("\n"))
@@ -307,18 +304,25 @@ class DocxWriter:
         if picture.data and picture.extension == "svg":
             problem = f"The image {block.path} is an SVG, which this Word file cannot hold; the HTML site and the PDF show it."
         elif picture.data:
-            try:
-                self.picture(picture.data)
-                if block.title:
-                    self.p("Caption", block.title)
+            failed = self.captioned(picture.data, block.title)
+            if not failed:
                 return
-            except Exception as error:  # python-docx raises several types for an unreadable image
-                problem = f"The image {block.path} could not be read ({type(error).__name__})."
+            problem = f"The image {block.path} could not be read ({failed})."
         if block.alt:
             self.p("", block.alt)
         if block.title:
             self.p("Caption", block.title)
         self.p("", problem, italic=True)
+
+    def captioned(self, data: bytes, caption: str) -> str:
+        """The picture, then its caption if any; "" when shown, else why not (what python-docx raised)."""
+        try:
+            self.picture(data)
+        except Exception as error:  # python-docx raises several types for an unreadable image
+            return type(error).__name__
+        if caption:
+            self.p("Caption", caption)
+        return ""
 
     def picture(self, data: bytes) -> None:
         """The PNG, JPEG or GIF in its own paragraph, at its own size but never wider than the text
