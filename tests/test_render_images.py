@@ -156,3 +156,14 @@ def test_chromium_shows_every_picture_from_disk(browser, workspace) -> None:
     assert sorted(sizes) == [["The checkout flow", 400], ["logo", 40], ["shape", 90], ["the team", 300]]
     assert watched.problems == []
     watched.close()
+
+
+def test_an_svg_may_start_with_a_long_comment_and_other_xml_is_refused(tmp_path) -> None:
+    from gitspec.render.imagecheck import ImageRefused
+    from gitspec.render.localimages import load_picture
+
+    write_files(tmp_path, {"licensed.svg": b"<!-- " + b"licence " * 1000 + b"-->\n" + SHAPE_SVG,
+                           "page.svg": b"<html><body>hi</body></html>"})
+    assert load_picture(tmp_path, "licensed.svg").extension == "svg"
+    with pytest.raises(ImageRefused, match="it is not an SVG image"):
+        load_picture(tmp_path, "page.svg")
