@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 
 from gitspec.findings import Finding, error
 from gitspec.index import Entry, ParseIndex, now_ns, save_index, stat_digest
+from gitspec.picturestate import picture_key, settled
 from gitspec.workspace import Workspace, local_kinds
 
 if TYPE_CHECKING:
     from gitspec.engine import Engine
+    from gitspec.picturestate import PictureVerdicts
 
 
 @dataclass
@@ -29,19 +31,25 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckRe
     scan_ns = now_ns()
     stats = _stats(workspace)
     files = list(stats)
-    digest = stat_digest([(rel, s.st_size, s.st_mtime_ns, s.st_ino) for rel, s in stats.items()])
+    keys = [(rel, s.st_size, s.st_mtime_ns, s.st_ino) for rel, s in stats.items()]
     trusted = {rel: index.trusted(rel, st) for rel, st in stats.items()}
-    if index.result is not None and index.result[0] == digest and all(trusted.values()):
-        return CheckResult([Finding(*row) for row in index.result[1]], len(files))
+    if index.result is not None and all(trusted.values()):
+        pictures = [picture_key(workspace.root, path) for path in index.result[2]]
+        if index.result[0] == stat_digest((keys, pictures)) and settled(pictures, index.scan_ns):
+            return CheckResult([Finding(*row) for row in index.result[1]], len(files))
 
     from gitspec.engine import Engine
+    from gitspec.picturestate import PictureVerdicts
 
     engine = Engine(workspace.config, local_kinds(workspace), workspace.store)
     entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine)
                for rel, st in stats.items()}
-    findings = _findings(entries, engine)
+    verdicts = PictureVerdicts(workspace.root, index, scan_ns)
+    findings = _findings(entries, engine, verdicts)
+    verdicts.remember()
     index.entries = entries
-    index.result = (digest, [f.as_tuple() for f in findings])
+    index.result = (stat_digest((keys, verdicts.keys)), [f.as_tuple() for f in findings],
+                    [key[0] for key in verdicts.keys])
     if save:
         save_index(index, scan_ns)
     else:
@@ -82,7 +90,7 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
     return Entry(st.st_size, st.st_mtime_ns, st.st_ino, sha, record)
 
 
-def _findings(entries: dict[str, Entry], engine: Engine) -> list[Finding]:
+def _findings(entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdicts) -> list[Finding]:
     from gitspec.symbols import DocumentInfo, SymbolTable, unpack
 
     by_id = {}
@@ -90,7 +98,7 @@ def _findings(entries: dict[str, Entry], engine: Engine) -> list[Finding]:
         info = entry.record[2]
         if info is not None:
             by_id.setdefault(info[0], entry)
-    table = SymbolTable(lambda doc_id: by_id[doc_id].record[3] if doc_id in by_id else None)
+    table = SymbolTable(lambda doc_id: by_id[doc_id].record[3] if doc_id in by_id else None, verdicts.problem)
     findings = []
     for entry in entries.values():
         file_findings, symbols, info, _ = entry.record

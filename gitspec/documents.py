@@ -35,6 +35,7 @@ class Document:
     tree: YamlTree  # positions of the YAML (the whole file, or the front matter)
     section_lines: dict[str, int] = field(default_factory=dict)
     notes: list[DocumentProblem] = field(default_factory=list)
+    text_lines: dict[str, int] = field(default_factory=dict)  # Markdown: the line each section's text starts on
 
     @property
     def kind(self) -> Any:
@@ -140,7 +141,7 @@ def _markdown_document(path: str, text: str) -> Document:
     clash = [k for k in parts.sections if k in header]
     notes += [DocumentProblem(f"section '{k}' has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
-    return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes)
+    return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes, parts.text_lines)
 
 
 def _pins_from_stamps(header: dict[str, Any], stamps: dict[str, dict]) -> None:

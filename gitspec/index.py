@@ -20,7 +20,7 @@ from typing import Any
 
 from gitspec.cachefile import read_cache, write_cache
 
-FORMAT = b"GSIX5"
+FORMAT = b"GSIX6"
 RACY_NS = 1_000_000_000  # coarse file-system clocks: distrust mtimes this close to a scan
 
 
@@ -81,7 +81,7 @@ class ParseIndex:
                  memo: dict[str, Any] | None = None) -> None:
         self.path, self.fingerprint, self.scan_ns = path, fingerprint, scan_ns
         self.config = config  # (gitspec.yaml as read, parsed)
-        self.result = result  # (every file's stat key, findings)
+        self.result = result  # (the stat key of every file and picture, findings, the pictures' paths)
         # As loaded: (paths, stat keys, hashes, Records), until
         # `entries` is first asked for or replaced.
         self._columns = columns
@@ -181,5 +181,7 @@ def now_ns() -> int:
 
 
 def stat_digest(keys: Any) -> bytes:
-    """A compact, comparable form of every file's stat key (compared, not hashed: cheaper)."""
-    return marshal.dumps(keys)
+    """A compact, comparable form of every file's stat key (compared, not hashed: cheaper).
+    Marshal format 2: later formats mark objects by their reference count, so equal values
+    built in two ways could give different bytes."""
+    return marshal.dumps(keys, 2)

@@ -35,6 +35,7 @@ class MarkdownParts:
     title_line: int | None
     sections: dict[str, str] = field(default_factory=dict)
     section_lines: dict[str, int] = field(default_factory=dict)
+    text_lines: dict[str, int] = field(default_factory=dict)  # line of each section text's first line
     duplicates: list[tuple[str, int]] = field(default_factory=list)
     unnamed: list[tuple[str, int]] = field(default_factory=list)  # `##` headings that give no section id
     loose_line: int | None = None  # the first line of text before any `##` section (it belongs to none)
@@ -64,17 +65,21 @@ def split_markdown(text: str) -> MarkdownParts:
 def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
     current: str | None = None
     body: list[str] = []
+    body_line = 0  # the line of body[0]
 
     def close() -> None:
         if current:  # not before the first section, nor under a heading that gives no id (reported)
             text = normalise_text("\n".join(body))
+            lead = _first_text(body, 0)  # normalising drops the blank lines before it
             region = _REGION.match(text)
             if region:
                 stamp = _stamp(region.group(1))
                 if stamp is not None:
                     parts.stamps[current] = stamp
                     text = normalise_text(region.group(2))
+                    lead = _first_text(body, lead + 1)  # after the marker line
             parts.sections[current] = text
+            parts.text_lines[current] = body_line + lead
 
     hidden: tuple[str, int, str, int] | None = None
     for index, line, heading, block in _read(lines, start):
@@ -91,7 +96,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
                     parts.title, parts.title_line = text, index + 1
                 continue
             close()
-            current, body = slug(text), []
+            current, body, body_line = slug(text), [], index + 2
             if not current:
                 parts.unnamed.append((text, index + 1))
                 continue
@@ -105,6 +110,11 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
             parts.loose_line = index + 1
     close()
     parts.unclosed = hidden
+
+
+def _first_text(lines: list[str], start: int) -> int:
+    """The index of the first line from `start` that is not blank (len(lines) when none is)."""
+    return next((i for i in range(start, len(lines)) if lines[i].strip()), len(lines))
 
 
 def _stamp(text: str) -> dict | None:

@@ -61,12 +61,15 @@ def unpack(rows: list[tuple]) -> list[Definition | Reference]:
 class SymbolTable:
     """Every document's definitions and references, for workspace-wide checks."""
 
-    def __init__(self, values_loader: Callable[[str], bytes | None]) -> None:
+    def __init__(self, values_loader: Callable[[str], bytes | None],
+                 picture_problem: Callable[[str], str | None] = lambda path: None) -> None:
         self.definitions: dict[str, list[Definition]] = {}
         self.references: list[Reference] = []
         self.documents: dict[str, DocumentInfo] = {}
         self._values_loader = values_loader
         self._values: dict[str, Any] = {}
+        # why the workspace file at a path cannot be shown as a picture, or None
+        self.picture_problem = picture_problem
 
     def add(self, info: DocumentInfo | None, symbols: list[Definition | Reference]) -> None:
         if info is not None and info.id not in self.documents:

@@ -81,7 +81,8 @@ def test_prd_requirement_mentions_must_exist(example):
     prd.write_text(prd.read_text().replace("## Requirements\n", "## Requirements\n\n- REQ-999 is new.\n", 1))
     result = run_gitspec(example, "check")
     assert result.code == 1
-    assert "specs/prd.md:" in result.out and "unknown requirement 'REQ-999'" in result.out
+    line = prd.read_text().split("\n").index("- REQ-999 is new.") + 1  # after a blank line: counted
+    assert f"specs/prd.md:{line}:3: error: unknown requirement 'REQ-999'" in result.out, result
 
 
 def test_json_format(repo):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import time
 
 import docx
 import pypdf
@@ -167,3 +169,45 @@ def test_an_svg_may_start_with_a_long_comment_and_other_xml_is_refused(tmp_path)
     assert load_picture(tmp_path, "licensed.svg").extension == "svg"
     with pytest.raises(ImageRefused, match="it is not an SVG image"):
         load_picture(tmp_path, "page.svg")
+
+
+def _age(root, *names: str) -> None:
+    """Make files older than the racy-clean window, as committed files normally are."""
+    past = time.time() - 60
+    for name in names:
+        os.utime(root / name, (past, past))
+
+
+def test_check_names_each_picture_that_cannot_be_shown_at_its_line(workspace) -> None:
+    result = run_gitspec(workspace, "check")
+    assert result.code == 1, result
+    line = PRD.split("\n").index("![missing](img/nope.png) ![secret](../../secret.png) ![evil](img/evil.svg) "
+                                 "![fake](img/fake.png)")
+    text = PRD.split("\n")[line]
+    where = {src: f"specs/prd.md:{line + 1}:{text.index(src) + 1}: error: "
+             for src in ("img/nope.png", "../../secret.png", "img/evil.svg", "img/fake.png")}
+    lines = result.out.splitlines()
+    assert len(lines) == 4, result
+    for found, wanted in zip(lines, [
+            f"{where['img/nope.png']}image specs/img/nope.png cannot be shown: no such file [bad-image]",
+            f"{where['../../secret.png']}image ../secret.png cannot be shown: it is outside the workspace [bad-image]",
+            f"{where['img/evil.svg']}image specs/img/evil.svg cannot be shown: the SVG contains script",
+            f"{where['img/fake.png']}image specs/img/fake.png cannot be shown: the PNG image is damaged"]):
+        assert found.startswith(wanted) and found.endswith("[bad-image]"), (found, wanted)
+
+
+def test_check_sees_a_picture_change_although_no_document_changed(workspace) -> None:
+    names = ["specs/prd.md", "specs/img/flow.png", "specs/img/team.jpg", "specs/img/evil.svg",
+             "specs/img/fake.png", "specs/img/shape.svg", "assets/logo.gif"]
+    _age(workspace, *names)
+    first = run_gitspec(workspace, "check")
+    assert run_gitspec(workspace, "check", env={"GITSPEC_TRACE_HOOKS": "1"}).err.count("gitspec hook:") == 0
+    # a good picture is damaged, a bad one mended, a missing one added: each is seen
+    write_files(workspace, {"specs/img/team.jpg": b"\xff\xd8\xffnot a photo", "specs/img/evil.svg": SHAPE_SVG,
+                            "specs/img/nope.png": picture((5, 5), (1, 1, 1), "PNG")})
+    _age(workspace, "specs/img/team.jpg", "specs/img/evil.svg", "specs/img/nope.png")
+    second = run_gitspec(workspace, "check")
+    assert "team.jpg cannot be shown: the JPEG image is damaged" in second.out
+    assert "evil.svg" not in second.out and "nope.png" not in second.out and "evil.svg" in first.out
+    (workspace / "specs/img/flow.png").unlink()
+    assert "image specs/img/flow.png cannot be shown: no such file" in run_gitspec(workspace, "check").out

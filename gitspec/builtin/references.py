@@ -1,8 +1,8 @@
 """Built-in plugin: workspace-wide checks of ids and references.
 
 Duplicate ids, document ids the rendered output keeps for itself, references to
-unknown ids or to the wrong kind of thing, addresses that do not resolve, and cycles
-in `parent` and `dependsOn` links.
+unknown ids or to the wrong kind of thing, addresses that do not resolve, pictures
+that cannot be shown, and cycles in `parent` and `dependsOn` links.
 """
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ RESERVED_IDS = {"index": "the site's index page (index.html)",
 def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
     findings = _duplicates(workspace) + _reserved(workspace)
     for ref in workspace.references:
+        if ref.namespaces == ("picture",):
+            problem = workspace.picture_problem(ref.target)
+            if problem:
+                findings.append(error(ref.path, ref.line, ref.col, f"image {ref.target} cannot be shown: {problem}",
+                                      "bad-image"))
+            continue
         problem = _address_problem(workspace, ref) if ref.namespaces == ("address",) else _id_problem(workspace, ref)
         if problem:
             findings.append(error(ref.path, ref.line, ref.col, problem, "unknown-reference"))

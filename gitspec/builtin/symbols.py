@@ -62,6 +62,8 @@ def gitspec_document_symbols(document: Document) -> list[Definition | Reference]
             symbols += _references(document, (section, index, field), item.get(field), namespaces,
                                    source, relation)
     symbols += _document_references(document, doc_id)
+    if document.format == "markdown":
+        symbols += _picture_references(document, doc_id)
     return symbols
 
 
@@ -83,11 +85,26 @@ def _document_references(document: Document, doc_id: str) -> list[Reference]:
                     out += _references(document, (version, "features", change), features.get(change),
                                        ("feature",), doc_id, "features")
     elif kind == "prd" and isinstance(sections.get("requirements"), str):
-        line, _ = document.locate(("requirements",))
-        for offset, text in enumerate(sections["requirements"].split("\n"), start=1):
+        line = document.text_lines.get("requirements", 1)
+        for offset, text in enumerate(sections["requirements"].split("\n")):
             for mention in _REQ_MENTION.finditer(text):
                 out.append(Reference(mention.group(), ("requirement",), doc_id, "mentions", document.path,
                                      line + offset, mention.start() + 1))
+    return out
+
+
+def _picture_references(document: Document, doc_id: str) -> list[Reference]:
+    """The workspace files a Markdown document shows as pictures (`check` says when one cannot be shown)."""
+    from gitspec.render.localimages import image_path, image_references
+    from gitspec.symbols import Reference
+
+    out = []
+    for name, text in document.sections.items():
+        for src, offset, col in image_references(text) if isinstance(text, str) else ():
+            path = image_path(document.path, src)
+            if path is not None:
+                out.append(Reference(path, ("picture",), doc_id, "shows", document.path,
+                                     document.text_lines.get(name, 1) + offset, col))
     return out
 
 

@@ -39,18 +39,48 @@ def image_path(document: str, src: str) -> str | None:
 
 def image_sources(text: str) -> list[str]:
     """The `src` of every image in a Markdown text, reference-style ones included."""
+    return [src for src, _, _ in image_references(text)]
+
+
+def image_references(text: str) -> list[tuple[str, int, int]]:
+    """Every image in a Markdown text as (src, line, column): the line counts from 0, the column
+    from 1, and point at the src as written (at the image's paragraph when it cannot be found)."""
     if "![" not in text:  # most documents have none: skip the parse
         return []
     from gitspec.render.markdowntree import parse_tokens
 
-    found: list[str] = []
-    stack = list(parse_tokens(text))
-    while stack:
-        token = stack.pop()
-        if token.type == "image":
-            found.append(str(token.attrs.get("src", "")))
-        stack.extend(token.children or ())
+    lines = text.split("\n")
+    found: list[tuple[str, int, int]] = []
+    for block in parse_tokens(text):
+        if block.type != "inline" or not block.children:
+            continue
+        start, end = block.map or (0, 1)
+        stack = list(reversed(block.children))
+        while stack:
+            token = stack.pop()
+            if token.type == "image":
+                src = str(token.attrs.get("src", ""))
+                found.append((src, *_position(lines, start, end, src)))
+            stack.extend(reversed(token.children or ()))
     return found
+
+
+def _position(lines: list[str], start: int, end: int, src: str) -> tuple[int, int]:
+    for wanted in (src, unquote(src)):
+        for number in range(start, min(end, len(lines))):
+            column = lines[number].find(wanted) if wanted else -1
+            if column >= 0:
+                return number, column + 1
+    return start, 1
+
+
+def picture_problem(root: Path, path: str) -> str | None:
+    """Why the workspace picture at `path` cannot be shown, or None when it can."""
+    try:
+        load_picture(root, path)
+    except ImageRefused as refused:
+        return str(refused)
+    return None
 
 
 def file_digest(root: Path, path: str) -> str:
