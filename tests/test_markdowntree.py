@@ -95,14 +95,16 @@ def test_images_are_never_fetched() -> None:
     assert inlines("![x](file:///etc/passwd)") == (Text("x"),)
 
 
-def test_a_local_image_is_a_block_naming_its_workspace_file() -> None:
+def test_a_local_image_alone_is_a_block_and_among_text_an_inline() -> None:
     digests = {"specs/img/flow.png": "ab" * 32}
-    text = 'Before ![The flow](img/flow.png "Figure 1") after.\n\n![gone](../x/gone.png)'
+    text = ('![The flow](img/flow.png "Figure 1")\n\nBefore ![icon](img/flow.png) after.\n\n'
+            "![gone](../x/gone.png) ![again](/x/gone.png)")
+    flow = Image("specs/img/flow.png", "The flow", "Figure 1", "ab" * 32)
     assert markdown_blocks(text, source="specs/prd.md", images=digests) == (
-        Paragraph((Text("Before "),)),
-        Image("specs/img/flow.png", "The flow", "Figure 1", "ab" * 32),
-        Paragraph((Text(" after."),)),
+        flow,
+        Paragraph((Text("Before "), Image("specs/img/flow.png", "icon", "", "ab" * 32), Text(" after."))),
         Image("x/gone.png", "gone"),  # not gathered: no digest, the renderer says why
+        Image("x/gone.png", "again"),
     )
     # from the top of the workspace, reference-style, %-escaped, or leaving the workspace (never read)
     assert markdown_blocks("![a](/docs/a%20b.png)", source="specs/prd.md") == (Image("docs/a b.png", "a"),)
@@ -110,11 +112,13 @@ def test_a_local_image_is_a_block_naming_its_workspace_file() -> None:
     assert markdown_blocks("![a](../../../etc/passwd)", source="specs/prd.md") == (Image("../../etc/passwd", "a"),)
 
 
-def test_an_image_in_a_table_cell_or_heading_is_its_alt_text() -> None:
-    (table,) = markdown_blocks("| a |\n|---|\n| ![pic](p.png) |", source="specs/d.md")
-    assert table.rows == (((Text("pic"),),),)
+def test_an_image_in_a_table_cell_is_inline_and_in_a_heading_or_link_its_alt_text() -> None:
+    (table,) = markdown_blocks("| a |\n|---|\n| ![pic](p.png) ok |", source="specs/d.md")
+    assert table.rows == (((Image("specs/p.png", "pic"), Text(" ok")),),)
     (heading,) = markdown_blocks("### ![pic](p.png) Title", source="specs/d.md")
     assert heading.text == "pic Title"
+    (paragraph,) = markdown_blocks("[![badge](b.png)](https://ci.example/)", source="specs/d.md")
+    assert paragraph.inlines == (Link("badge", "https://ci.example/"),)
 
 
 @given(st.text(max_size=200))

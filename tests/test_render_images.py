@@ -44,7 +44,10 @@ None.
 
 ## Users
 
-Everyone.
+| who | face |
+| --- | --- |
+| The team | ![team face](img/team.jpg) |
+| Someone | ![lost face](img/lost.png) gone |
 
 ## Requirements
 
@@ -87,7 +90,7 @@ def workspace(repo, tmp_path):
 
 
 def shown(html: str) -> list[str]:
-    return re.findall(r'<img src="(images/[^"]+)" alt="([^"]*)"', html)
+    return re.findall(r'<img (?:class="inline-image" )?src="(images/[^"]+)" alt="([^"]*)"', html)
 
 
 def test_the_site_shows_each_picture_and_says_why_one_is_not_shown(workspace, tmp_path) -> None:
@@ -95,7 +98,12 @@ def test_the_site_shows_each_picture_and_says_why_one_is_not_shown(workspace, tm
     assert result.code == 0, result
     html = (workspace / "build/html/prd.html").read_text()
     names = dict((alt, src) for src, alt in shown(html))
-    assert set(names) == {"The checkout flow", "the team", "logo", "shape"}
+    assert set(names) == {"The checkout flow", "the team", "logo", "shape", "team face"}
+    # a picture among text is in its line, one that is a paragraph of its own a figure
+    assert '<p>A photo <img class="inline-image" src="images/' in html and "<figure class=\"image\"><img src" in html
+    assert names["team face"] == names["the team"]
+    assert "<td>lost face <span class=\"image-note\" role=\"note\">(The image specs/img/lost.png is not shown: " \
+           "no such file.)</span> gone</td>" in html
     flow = (workspace / "specs/img/flow.png").read_bytes()
     assert (workspace / "build/html" / names["The checkout flow"]).read_bytes() == flow
     assert names["The checkout flow"] == f"images/{hashlib.sha256(flow).hexdigest()[:16]}.png"
@@ -132,12 +140,18 @@ def test_word_holds_the_raster_pictures_and_names_the_rest(workspace) -> None:
     assert run_gitspec(workspace, "render", "--format", "docx").code == 0
     document = docx.Document(str(workspace / "build/docx/prd.docx"))
     sizes = sorted((shape.width, shape.height) for shape in document.inline_shapes)
-    assert len(sizes) == 3  # the PNG, the JPEG and the GIF; Word files cannot hold an SVG
+    assert len(sizes) == 4  # the PNG, the JPEG (twice) and the GIF; Word files cannot hold an SVG
     assert any(abs(w / h - 2) < 0.01 for w, h in sizes) and any(abs(w / h - 3) < 0.01 for w, h in sizes)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Figure 1: checkout" in text
     assert "The image specs/img/shape.svg is an SVG, which this Word file cannot hold" in text
     assert "The image specs/img/nope.png is not shown: no such file." in text
+    # pictures among text stay in their line, in a paragraph or a table cell
+    photo = next(p for p in document.paragraphs if p.text.startswith("A photo"))
+    assert len(photo._p.xpath(".//w:drawing")) == 2
+    cells = {cell.text: cell for table in document.tables for row in table.rows for cell in row.cells}
+    assert len(cells["The team"]._tc.xpath(".//w:drawing")) == 0 and len(cells[""]._tc.xpath(".//w:drawing")) == 1
+    assert "lost face (The image specs/img/lost.png is not shown: no such file.) gone" in cells
 
 
 def test_the_pdf_draws_the_pictures(workspace) -> None:
@@ -147,6 +161,7 @@ def test_the_pdf_draws_the_pictures(workspace) -> None:
     assert sizes == [(40, 40), (300, 100), (400, 200)]  # and the SVG is drawn as vectors
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Figure 1: checkout" in text and "specs/img/evil.svg is not shown" in text
+    assert "specs/img/lost.png is not shown" in text  # beside its alt text, in its table cell
 
 
 @needs_chromium
@@ -154,8 +169,9 @@ def test_chromium_shows_every_picture_from_disk(browser, workspace) -> None:
     assert run_gitspec(workspace, "render", "--format", "html").code == 0
     watched = Watched(browser)
     watched.page.goto((workspace / "build/html/prd.html").as_uri())
-    sizes = watched.page.eval_on_selector_all("figure.image img", "els => els.map(e => [e.alt, e.naturalWidth])")
-    assert sorted(sizes) == [["The checkout flow", 400], ["logo", 40], ["shape", 90], ["the team", 300]]
+    sizes = watched.page.eval_on_selector_all('img[src^="images/"]', "els => els.map(e => [e.alt, e.naturalWidth])")
+    assert sorted(sizes) == [["The checkout flow", 400], ["logo", 40], ["shape", 90], ["team face", 300],
+                             ["the team", 300]]
     assert watched.problems == []
     watched.close()
 
@@ -181,19 +197,21 @@ def _age(root, *names: str) -> None:
 def test_check_names_each_picture_that_cannot_be_shown_at_its_line(workspace) -> None:
     result = run_gitspec(workspace, "check")
     assert result.code == 1, result
-    line = PRD.split("\n").index("![missing](img/nope.png) ![secret](../../secret.png) ![evil](img/evil.svg) "
-                                 "![fake](img/fake.png)")
-    text = PRD.split("\n")[line]
-    where = {src: f"specs/prd.md:{line + 1}:{text.index(src) + 1}: error: "
-             for src in ("img/nope.png", "../../secret.png", "img/evil.svg", "img/fake.png")}
-    lines = result.out.splitlines()
-    assert len(lines) == 4, result
-    for found, wanted in zip(lines, [
-            f"{where['img/nope.png']}image specs/img/nope.png cannot be shown: no such file [bad-image]",
-            f"{where['../../secret.png']}image ../secret.png cannot be shown: it is outside the workspace [bad-image]",
-            f"{where['img/evil.svg']}image specs/img/evil.svg cannot be shown: the SVG contains script",
-            f"{where['img/fake.png']}image specs/img/fake.png cannot be shown: the PNG image is damaged"]):
-        assert found.startswith(wanted) and found.endswith("[bad-image]"), (found, wanted)
+    lines = PRD.split("\n")
+
+    def where(src: str) -> str:
+        line = next(n for n, text in enumerate(lines) if f"]({src})" in text)
+        return f"specs/prd.md:{line + 1}:{lines[line].index(src) + 1}: error: "
+
+    found = result.out.splitlines()
+    assert len(found) == 5, result
+    for line, wanted in zip(found, [
+            f"{where('img/nope.png')}image specs/img/nope.png cannot be shown: no such file [bad-image]",
+            f"{where('../../secret.png')}image ../secret.png cannot be shown: it is outside the workspace [bad-image]",
+            f"{where('img/evil.svg')}image specs/img/evil.svg cannot be shown: the SVG contains script",
+            f"{where('img/fake.png')}image specs/img/fake.png cannot be shown: the PNG image is damaged",
+            f"{where('img/lost.png')}image specs/img/lost.png cannot be shown: no such file [bad-image]"]):
+        assert line.startswith(wanted) and line.endswith("[bad-image]"), (line, wanted)
 
 
 def test_check_sees_a_picture_change_although_no_document_changed(workspace) -> None:

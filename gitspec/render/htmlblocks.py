@@ -15,9 +15,9 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Image, Inline, Link, ListBlock,
-    Notice, Paragraph, Quote, Section, Swatches, Table,
+    Notice, Paragraph, Quote, Section, Swatches, Table, inline_text,
 )
-from gitspec.render.renderer import Assets
+from gitspec.render.renderer import Assets, Picture
 
 TONES = (OK, INFO, WARN, BAD)
 SITE, BOOK, SINGLE = "site", "book", "single"
@@ -102,7 +102,7 @@ def plain_text(blocks: Iterable[Block]) -> str:
 
 
 def _inline_text(inlines: Iterable[Inline]) -> str:
-    return "".join(i.label if isinstance(i, Badge) else i.text for i in inlines)
+    return "".join(inline_text(i) for i in inlines)
 
 
 class BlockWriter:
@@ -150,6 +150,8 @@ class BlockWriter:
     def inline(self, item: Inline) -> str:
         if isinstance(item, Badge):
             return badge(item)
+        if isinstance(item, Image):
+            return self.inline_image(item)
         if isinstance(item, Link):
             href = self.href(item.target)
             if href is None:
@@ -239,12 +241,25 @@ class BlockWriter:
         picture = self.assets.image(block)
         caption = f"<figcaption>{esc(block.title)}</figcaption>" if block.title else ""
         if picture.data:
-            name = f"images/{hashlib.sha256(picture.data).hexdigest()[:16]}.{picture.extension}"
-            self.files[name] = picture.data
+            name = self.picture_file(picture)
             return f'<figure class="image"><img src="{esc(name)}" alt="{esc(block.alt)}">{caption}</figure>'
         alt = f"<p>{esc(block.alt)}</p>" if block.alt else ""
         return (f'<figure class="image image-missing">{alt}{caption}'
                 f'<p class="notice notice-warn" role="note">{esc(picture.note)}</p></figure>')
+
+    def inline_image(self, item: Image) -> str:
+        """A picture among text: in the line (its title a tooltip), or its alt text and why not."""
+        picture = self.assets.image(item)
+        if picture.data:
+            title = f' title="{esc(item.title)}"' if item.title else ""
+            return f'<img class="inline-image" src="{esc(self.picture_file(picture))}" alt="{esc(item.alt)}"{title}>'
+        alt = f"{esc(item.alt)} " if item.alt else ""
+        return f'{alt}<span class="image-note" role="note">({esc(picture.note)})</span>'
+
+    def picture_file(self, picture: Picture) -> str:
+        name = f"images/{hashlib.sha256(picture.data).hexdigest()[:16]}.{picture.extension}"
+        self.files[name] = picture.data
+        return name
 
     def swatches(self, block: Swatches) -> str:
         chips = "".join(

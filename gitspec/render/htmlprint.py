@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
 )
-from gitspec.render.model import Badge, Code, Diagram, Page, Site, Table, version_label
+from gitspec.render.model import Code, Diagram, Page, Site, Table, inline_text, version_label
 from gitspec.render.renderer import Assets
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -87,7 +87,7 @@ def column_widths(block: Table) -> list[int]:
     least, most = [], []
     for n in range(count):
         header = block.header[n] if n < len(block.header) else ""
-        texts = ["".join(i.label if isinstance(i, Badge) else i.text for i in row[n]) for row in block.rows
+        texts = ["".join(inline_text(i) for i in row[n]) for row in block.rows
                  if n < len(row)]
         # a word should not break: header words are bold, a very long token may
         word = max([len(w) * 1.35 for w in header.split()] + [min(len(w), 16) * 1.1 for t in texts for w in t.split()],

@@ -2,7 +2,7 @@
 
 Safe by construction: raw HTML becomes visible plain text, links keep only
 http(s)/mailto and same-page `#anchor` targets, images are never fetched: a remote
-one is a link to it, a local one an Image block naming a workspace file.
+one is a link to it, a local one an Image (a block, or inline among text) naming a workspace file.
 This module must never emit markup or pass a URL through without the allow-list.
 """
 from __future__ import annotations
@@ -100,7 +100,7 @@ class _Converter:
     def block(self, node: Any) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
-            return self.paragraph(self.inlines(node, pictures=True))
+            return self.paragraph(self.inlines(node))
         if kind == "heading":
             return [self.heading(node)]
         if kind in ("bullet_list", "ordered_list"):
@@ -125,21 +125,12 @@ class _Converter:
         text = _plain(node)
         return [Paragraph((Text(text),))] if text else []
 
-    def paragraph(self, inlines: tuple[Inline | Image, ...]) -> list[Block]:
-        """A paragraph, split around the pictures in it: each one is shown as a block of its own."""
-        out: list[Block] = []
-        run: list[Inline] = []
-        for item in (*inlines, None):
-            if isinstance(item, Image) or item is None:
-                text = _merge(run)
-                if text:
-                    out.append(Paragraph(text))
-                if item is not None:
-                    out.append(item)
-                run = []
-            else:
-                run.append(item)
-        return out
+    def paragraph(self, inlines: tuple[Inline, ...]) -> list[Block]:
+        """A paragraph; one made only of pictures is those pictures, each a block (a figure) of its own."""
+        if any(isinstance(item, Image) for item in inlines) and all(
+                isinstance(item, Image) or (isinstance(item, Text) and not item.text.strip()) for item in inlines):
+            return [item for item in inlines if isinstance(item, Image)]
+        return [Paragraph(inlines)] if inlines else []
 
     def heading(self, node: Any) -> Heading:
         level = min(max(int(node.tag[1:]), 3), 6)
@@ -174,15 +165,15 @@ class _Converter:
 
     # --- inlines --------------------------------------------------------------
 
-    def inlines(self, node: Any, pictures: bool = False) -> tuple[Any, ...]:
-        """The inlines of a paragraph, heading or table cell (their one `inline` child); with
-        `pictures` (a paragraph), a local image is an Image among them, else its alt text."""
+    def inlines(self, node: Any) -> tuple[Inline, ...]:
+        """The inlines of a paragraph or table cell (their one `inline` child): a local image is
+        an Image among them (a heading's is its alt text: see `heading`)."""
         out: list[Any] = []
         for child in node.children:
-            self._inline(child.children, "", out, pictures)
+            self._inline(child.children, "", out)
         return _merge(out)
 
-    def _inline(self, nodes: Iterable[Any], style: str, out: list[Any], pictures: bool) -> None:
+    def _inline(self, nodes: Iterable[Any], style: str, out: list[Any]) -> None:
         for node in nodes:
             kind = node.type
             if kind == "text":
@@ -190,10 +181,10 @@ class _Converter:
             elif kind == "code_inline":
                 out.append(Text(node.content, "code"))
             elif kind == "s":  # struck-out text must not read as asserted: strike wins over other styles
-                self._inline(node.children, "strike", out, pictures)
+                self._inline(node.children, "strike", out)
             elif kind in _STYLES:
-                self._inline(node.children, style or _STYLES[kind], out, pictures)
-            elif kind == "image" and pictures and (path := image_path(self.source, str(node.attrs.get("src", "")))):
+                self._inline(node.children, style or _STYLES[kind], out)
+            elif kind == "image" and (path := image_path(self.source, str(node.attrs.get("src", "")))):
                 out.append(Image(path, _joined(node.children).strip(), str(node.attrs.get("title") or ""),
                                  self.images.get(path, "")))
             elif kind in ("link", "image"):
@@ -210,7 +201,7 @@ class _Converter:
         label = _joined(node.children).strip()
         if node.type == "image":
             # Never fetched: an http(s) image is a link to it, anything else (data:, an image in a
-            # table cell or heading) its alt text.
+            # heading or a link) its alt text.
             url = str(node.attrs.get("src", ""))
             target = safe_target(url) if re.match(r"^\s*https?://", url, re.IGNORECASE) else None
             return Link(label or url.strip(), target) if target else Text(label, style)

@@ -41,7 +41,32 @@ class Badge:
     tone: str = INFO
 
 
-Inline = Union[Text, Link, Badge]
+@dataclass(frozen=True)
+class Image:
+    """A picture committed in the workspace (Markdown's `![alt](img/flow.png "title")`). `path` is
+    workspace-relative (it starts with `../` when it leads outside, and is then never read);
+    `digest` is the sha256 of its bytes, "" when it could not be read. A renderer gets the checked
+    bytes from Assets.image, or a note to show with the alt text instead.
+
+    A picture that is a paragraph of its own is a block: a figure, its title the caption. Among
+    text, or in a table cell, it is an inline: shown in the line, at most as wide as the text."""
+
+    path: str
+    alt: str = ""
+    title: str = ""
+    digest: str = ""
+
+
+Inline = Union[Text, Link, Badge, Image]
+
+
+def inline_text(item: Inline) -> str:
+    """What an inline reads as in plain text: a badge's label, a picture's alt text."""
+    if isinstance(item, Badge):
+        return item.label
+    if isinstance(item, Image):
+        return item.alt
+    return item.text
 
 
 # --- Blocks --------------------------------------------------------------------
@@ -95,19 +120,6 @@ class Diagram:
     source: str
     language: str = "mermaid"
     title: str = ""
-
-
-@dataclass(frozen=True)
-class Image:
-    """A picture committed in the workspace (Markdown's `![alt](img/flow.png "title")`). `path` is
-    workspace-relative (it starts with `../` when it leads outside, and is then never read);
-    `digest` is the sha256 of its bytes, "" when it could not be read. A renderer gets the checked
-    bytes from Assets.image, or a note to show with the alt text instead."""
-
-    path: str
-    alt: str = ""
-    title: str = ""
-    digest: str = ""
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,8 @@ class DocxWriter:
                 self.link(paragraph, inline)
             elif isinstance(inline, Badge):
                 self.badges(paragraph, (inline,))
+            elif isinstance(inline, Image):
+                self.inline_image(paragraph, inline)
 
     def link(self, paragraph: Any, link: Link) -> None:
         target = link.target
@@ -299,12 +301,9 @@ class DocxWriter:
         self.p("", problem or "No image of this diagram is available.", italic=True)
 
     def image(self, block: Image) -> None:
-        picture = self.assets.image(block)
-        problem = picture.note
-        if picture.data and picture.extension == "svg":
-            problem = f"The image {block.path} is an SVG, which this Word file cannot hold; the HTML site and the PDF show it."
-        elif picture.data:
-            failed = self.captioned(picture.data, block.title)
+        problem = self.unshown(block)
+        if not problem:
+            failed = self.captioned(self.assets.image(block).data, block.title)
             if not failed:
                 return
             problem = f"The image {block.path} could not be read ({failed})."
@@ -314,19 +313,40 @@ class DocxWriter:
             self.p("Caption", block.title)
         self.p("", problem, italic=True)
 
+    def inline_image(self, paragraph: Any, item: Image) -> None:
+        """A picture among text, in the line; or its alt text and, in italics, why not."""
+        problem = self.unshown(item)
+        if not problem:
+            try:
+                paragraph.append(self.picture_run(self.assets.image(item).data))
+                return
+            except Exception as error:  # python-docx raises several types for an unreadable image
+                problem = f"The image {item.path} could not be read ({type(error).__name__})."
+        if item.alt:
+            paragraph.append(x.run_element(f"{item.alt} "))
+        paragraph.append(x.run_element(f"({problem})", italic=True))
+
+    def unshown(self, item: Image) -> str:
+        """Why this Word file cannot show the picture (missing, refused, an SVG), or "" when it can."""
+        picture = self.assets.image(item)
+        if picture.data and picture.extension == "svg":
+            return f"The image {item.path} is an SVG, which this Word file cannot hold; the HTML site and the PDF show it."
+        return "" if picture.data else picture.note
+
     def captioned(self, data: bytes, caption: str) -> str:
         """The picture, then its caption if any; "" when shown, else why not (what python-docx raised)."""
         try:
-            self.picture(data)
+            run = self.picture_run(data)
         except Exception as error:  # python-docx raises several types for an unreadable image
             return type(error).__name__
+        self.p().append(run)
         if caption:
             self.p("Caption", caption)
         return ""
 
-    def picture(self, data: bytes) -> None:
-        """The PNG, JPEG or GIF in its own paragraph, at its own size but never wider than the text
-        or taller than most of the page."""
+    def picture_run(self, data: bytes) -> Any:
+        """A run holding the PNG, JPEG or GIF at its own size, but never wider than the text or
+        taller than most of the page."""
         from docx.image.image import Image as DocxImage
 
         image = DocxImage.from_blob(data)
@@ -337,7 +357,7 @@ class DocxWriter:
         drawing = x.element("w:drawing")
         drawing.append(inline)
         run.append(drawing)
-        self.p().append(run)
+        return run
 
     def swatches(self, block: Swatches) -> None:
         if block.title:
