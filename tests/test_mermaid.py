@@ -484,9 +484,9 @@ def test_hanging_server_is_asked_once_and_every_fallback_is_a_warning(repo, ink)
     skipped = "not asked again after it failed earlier in this run: timed out after 1 s"
     assert [line for line in result.out.splitlines() if line.startswith("warning:")] == [
         (f'warning: mermaid server {ink.url}: timed out after 1 s (not asked again in this run); '
-         'diagram "flowchart LR; A-->B" shown as source'),
-        f'warning: mermaid server {ink.url}: {skipped}; diagram "sequenceDiagram; A->>B: hi" shown as source',
-        f'warning: mermaid server {ink.url}: {skipped}; diagram "graph TD; C-->D" shown as source'], result
+         'diagram "flowchart LR; A-->B" shown as source (in flows)'),  # each names the documents showing it
+        f'warning: mermaid server {ink.url}: {skipped}; diagram "sequenceDiagram; A->>B: hi" shown as source (in flows)',
+        f'warning: mermaid server {ink.url}: {skipped}; diagram "graph TD; C-->D" shown as source (in flows)'], result
     page = (root / "build" / "html" / "flows.html").read_text()
     assert page.count("diagram-missing") == 3 and page.count("Diagram shown as source") == 3
 

@@ -115,7 +115,7 @@ def test_the_site_shows_each_picture_and_says_why_one_is_not_shown(workspace, tm
                  "The image specs/img/evil.svg is not shown: the SVG contains script",
                  "The image specs/img/fake.png is not shown: the PNG image is damaged"):
         assert text in html
-    assert "warning: image ../secret.png not shown: it is outside the workspace" in result.out
+    assert "warning: image ../secret.png not shown: it is outside the workspace (in prd)" in result.out
     assert "warning: image specs/img/evil.svg not shown" in result.out
     copied = b"".join(p.read_bytes() for p in (workspace / "build/html/images").iterdir())
     assert b"<script" not in copied and (tmp_path / "secret.png").read_bytes() not in copied
@@ -229,3 +229,11 @@ def test_check_sees_a_picture_change_although_no_document_changed(workspace) -> 
     assert "evil.svg" not in second.out and "nope.png" not in second.out and "evil.svg" in first.out
     (workspace / "specs/img/flow.png").unlink()
     assert "image specs/img/flow.png cannot be shown: no such file" in run_gitspec(workspace, "check").out
+
+
+def test_a_render_warning_names_every_document_showing_the_picture(repo) -> None:
+    doc = "---\nkind: prd\nid: {id}\ntitle: {id}\nstatus: draft\n---\n\n# {id}\n\n## Problem\n\nSee ![plan](/plan.png).\n"
+    root = repo({"specs/one.md": doc.format(id="one"), "specs/two.md": doc.format(id="two")})
+    result = run_gitspec(root, "render", "--format", "html")
+    warnings = [line for line in result.out.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: image plan.png not shown: no such file (in one, two)"], result

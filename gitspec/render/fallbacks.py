@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from gitspec.render.model import Diagram, ListBlock, Page, Quote
+from gitspec.render.model import Diagram, Page
+from gitspec.render.shown import shown
 
 RETRY = "retry"
 
@@ -41,16 +42,4 @@ def outdated(entry: dict, assets: Any) -> bool:
 
 
 def _diagram_sources(sections) -> Iterator[str]:
-    for section in sections:
-        yield from _in_blocks(section.blocks)
-
-
-def _in_blocks(blocks) -> Iterator[str]:
-    for block in blocks:
-        if isinstance(block, Diagram):
-            yield block.source
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _in_blocks(item)
-        elif isinstance(block, Quote):
-            yield from _in_blocks(block.blocks)
+    return (item.source for item in shown(sections) if isinstance(item, Diagram))

@@ -28,6 +28,7 @@ class RenderAssets:
         self.output = output  # the output folder (holding one folder per format), if any
         self.live = live  # a watch is rendering (gitspec.render.livereload)
         self.warnings: list[str] = []  # each diagram shown as source after a failed attempt, each picture not shown
+        self.subjects: dict[int, Diagram | Image] = {}  # what the warning at each index is about
         self._drawn: dict[str, DiagramImage] = {}
         self._pictures: dict[str, Picture] = {}
         self._mmdc: str | None | bool = False  # False: not looked for yet
@@ -49,8 +50,12 @@ class RenderAssets:
                 self._pictures[image.path] = load_picture(self.root, image.path)
             except ImageRefused as refused:
                 self._pictures[image.path] = Picture(None, note=f"The image {image.path} is not shown: {refused}.")
-                self.warnings.append(f"image {image.path} not shown: {refused}")
+                self._warn(f"image {image.path} not shown: {refused}", image)
         return self._pictures[image.path]
+
+    def _warn(self, message: str, subject: Diagram | Image) -> None:
+        self.subjects[len(self.warnings)] = subject
+        self.warnings.append(message)
 
     def previous(self, format_name: str, relpath: str) -> bytes | None:
         """A file an earlier render of `format_name` wrote (`relpath` inside the format's
@@ -84,7 +89,7 @@ class RenderAssets:
         if image.svg is None and image.png is None:
             self.fallbacks[diagram.source] = bool(self.server) and self._server_down is not None
             if failures:
-                self.warnings.append(fallback_warning(diagram, failures, newly_down))
+                self._warn(fallback_warning(diagram, failures, newly_down), diagram)
         return image
 
     def drawing_setup(self) -> str:

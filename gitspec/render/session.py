@@ -14,6 +14,7 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
     from gitspec.render.facts import gather
     from gitspec.render.resources import RenderAssets
     from gitspec.render.run import render_site, renderers
+    from gitspec.render.shown import located
     from gitspec.render.sitemodel import build_site
 
     workspace = context.workspace
@@ -30,7 +31,8 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
                           config.mermaid_server or None, config.mermaid_timeout, workspace.root / config.output, live)
     report = render_site(site, chosen, workspace.root, config.output, workspace.store, assets,
                          set(pages) if pages else None, emit)
-    report.warnings.extend(assets.warnings)
+    rendered = (name.split(":", 1)[1] for name in report.rendered)  # "html:prd"
+    report.warnings.extend(located(assets.warnings, assets.subjects, site, rendered))
     return report
 
 

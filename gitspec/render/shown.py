@@ -1,0 +1,49 @@
+"""What a page shows that is drawn or read at render time: its diagrams and workspace pictures,
+wherever they are (in lists, quotes, paragraphs and table cells); and which pages a render
+warning about one of them concerns."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from gitspec.render.model import Diagram, Image, ListBlock, Paragraph, Quote, Section, Site, Table
+
+
+def shown(sections: Iterable[Section]) -> Iterator[Diagram | Image]:
+    for section in sections:
+        yield from _in_blocks(section.blocks)
+
+
+def _in_blocks(blocks) -> Iterator[Diagram | Image]:
+    for block in blocks:
+        if isinstance(block, (Diagram, Image)):
+            yield block
+        elif isinstance(block, Paragraph):
+            yield from (item for item in block.inlines if isinstance(item, Image))
+        elif isinstance(block, Table):
+            yield from (item for row in block.rows for cell in row for item in cell if isinstance(item, Image))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _in_blocks(item)
+        elif isinstance(block, Quote):
+            yield from _in_blocks(block.blocks)
+
+
+def located(warnings: list[str], subjects: dict[int, Diagram | Image], site: Site, pages: Iterable[str]) -> list[str]:
+    """Each warning, followed by the documents among `pages` (those just rendered, whose sections
+    are built) that show the diagram or picture it is about: `...; diagram "Flow" shown as source (in prd, ui)`."""
+    showing: dict[tuple[str, str], list[str]] = {}
+    for page_id in dict.fromkeys(pages) if subjects else ():
+        page = site.page(page_id)
+        for item in shown(page.sections) if page is not None else ():
+            found = showing.setdefault(_key(item), [])
+            if page_id not in found:
+                found.append(page_id)
+    out = []
+    for at, warning in enumerate(warnings):
+        ids = showing.get(_key(subjects[at])) if at in subjects else None
+        out.append(f"{warning} (in {', '.join(ids)})" if ids else warning)
+    return out
+
+
+def _key(item: Diagram | Image) -> tuple[str, str]:
+    return ("diagram", item.source) if isinstance(item, Diagram) else ("image", item.path)
