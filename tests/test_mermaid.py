@@ -25,9 +25,9 @@ from urllib.parse import unquote
 import pytest
 from conftest import CONFIG, run_gitspec
 
-from gitspec.render.mermaid import (
-    DiagramCache, diagram_image, find_mmdc, mmdc_version, with_density, with_init_directive,
-)
+from gitspec.render.mermaid import DiagramCache, diagram_image
+from gitspec.render.mermaidserver import with_init_directive
+from gitspec.render.mmdc import find_mmdc, mmdc_version, with_density
 from gitspec.render.model import Diagram
 from gitspec.render.renderer import DiagramImage
 from gitspec.render.resources import RenderAssets, diagram_label

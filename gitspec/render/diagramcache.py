@@ -45,7 +45,7 @@ class DiagramCache:
     def key(source: str, mmdc: str | None, server: str | None) -> str:
         """SHA-256 over canonical JSON of the source, the ways of drawing it (mmdc's version, the
         server's address) and CACHE_VERSION."""
-        from gitspec.render.mermaid import mmdc_version
+        from gitspec.render.mmdc import mmdc_version
 
         method = {"mmdc": mmdc_version(mmdc) if mmdc else None,
                   "server": server.rstrip("/") if server else None}

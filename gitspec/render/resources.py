@@ -100,7 +100,7 @@ class RenderAssets:
     def _found_mmdc(self) -> str | None:
         """The workspace's mmdc, looked for once per run."""
         if self._mmdc is False:
-            from gitspec.render.mermaid import find_mmdc
+            from gitspec.render.mmdc import find_mmdc
 
             self._mmdc = find_mmdc(self.root)
         return self._mmdc

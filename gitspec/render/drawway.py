@@ -1,0 +1,28 @@
+"""What every way of drawing a Mermaid diagram shares: the Mermaid settings, the size limit,
+and how a way says it failed (DrawFailed, which gitspec.render.mermaid turns into a note)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gitspec.render.imagecheck import ImageRefused
+
+# weasyprint drops labels drawn as HTML inside <foreignObject>; SVG <text> survives.
+MERMAID_CONFIG = {"htmlLabels": False, "flowchart": {"htmlLabels": False}, "class": {"htmlLabels": False}}
+MAX_BYTES = 20_000_000
+
+
+class DrawFailed(Exception):
+    """One way of rendering failed; the message names what happened, for the note. `unreachable`:
+    the server timed out or could not be reached, so a run asks it no more."""
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+def checked(check: Callable[[bytes], None], data: bytes) -> None:
+    """Run an imagecheck check, turning its refusal into DrawFailed."""
+    try:
+        check(data)
+    except ImageRefused as refused:
+        raise DrawFailed(str(refused)) from None

@@ -1,0 +1,165 @@
+"""Drawing a diagram with a local mermaid-cli (`mmdc`): finding it and a browser for it, running it
+for an SVG and a PNG at once within the timeout, and stopping it and its browser on the way out."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+from gitspec.render.drawway import MAX_BYTES, MERMAID_CONFIG, DrawFailed, checked
+from gitspec.render.imagecheck import PNG_MAGIC, check_png, check_svg
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PNG_SCALE = 2  # Word shows the PNG at page width; twice the CSS pixels keeps it sharp when printed
+
+
+def find_mmdc(root: Path | None = None) -> str | None:
+    """`mmdc` on PATH, else `node_modules/.bin/mmdc` in `root` (default: the current folder)."""
+    found = shutil.which("mmdc")
+    if found:
+        return found
+    local = (root or Path.cwd()) / "node_modules" / ".bin" / "mmdc"
+    return str(local) if local.is_file() and os.access(local, os.X_OK) else None
+
+
+def find_browser() -> str | None:
+    """The browser mmdc's puppeteer should drive: $PUPPETEER_EXECUTABLE_PATH, else a Chromium or
+    Chrome on PATH. None leaves puppeteer to its own downloaded browser, if any."""
+    chosen = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
+    if chosen and Path(chosen).is_file():
+        return chosen
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def mmdc_version(mmdc: str) -> str:
+    """The mermaid-cli version behind an `mmdc` path, read from its package.json (no process started);
+    the path and modification time stand in when it cannot be read."""
+    try:
+        script = Path(mmdc).resolve()  # node_modules/.bin/mmdc -> @mermaid-js/mermaid-cli/src/cli.js
+        for folder in script.parents[:3]:
+            manifest = folder / "package.json"
+            if manifest.is_file():
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                if data.get("name") == "@mermaid-js/mermaid-cli":
+                    return f"mermaid-cli {data.get('version', '?')}"
+        return f"{script} {script.stat().st_mtime_ns}"
+    except (OSError, ValueError):
+        return mmdc
+
+
+def render_with_mmdc(source: str, mmdc: str, timeout: float) -> tuple[bytes, bytes]:
+    """SVG and PNG from one `mmdc` run each, side by side, in a private temp folder. Raises DrawFailed."""
+    with tempfile.TemporaryDirectory(prefix="gitspec-mmdc-", ignore_cleanup_errors=True) as tmp:
+        folder = Path(tmp)
+        (folder / "diagram.mmd").write_text(source, encoding="utf-8")
+        (folder / "mermaid.json").write_text(json.dumps(MERMAID_CONFIG), encoding="utf-8")
+        puppeteer: dict = {"args": BROWSER_ARGS, "pipe": True}  # pipe: the browser exits with mmdc
+        browser = find_browser()
+        if browser:
+            puppeteer["executablePath"] = browser
+        (folder / "puppeteer.json").write_text(json.dumps(puppeteer), encoding="utf-8")
+        # A stable, per-diagram SVG id keeps the SVG's own CSS from leaking between inlined diagrams.
+        svg_id = "mermaid-" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+        common = [mmdc, "-q", "-i", "diagram.mmd", "-c", "mermaid.json", "-p", "puppeteer.json",
+                  "-I", svg_id, "-b", "white"]
+        runs = {"svg": common + ["-o", "diagram.svg"],
+                "png": common + ["-o", "diagram.png", "-s", str(PNG_SCALE)]}
+        _run_all(runs, folder, timeout)
+        svg = _read_output(folder / "diagram.svg")
+        png = _read_output(folder / "diagram.png")
+    checked(check_svg, svg)
+    checked(check_png, png)
+    return svg, with_density(png, 96 * PNG_SCALE)
+
+
+def _run_all(runs: dict[str, list[str]], folder: Path, timeout: float) -> None:
+    """Start every command, wait for all within `timeout` overall, end them all on a timeout."""
+    env = dict(os.environ, PUPPETEER_SKIP_DOWNLOAD="1", NO_COLOR="1")
+    started: dict[str, subprocess.Popen] = {}
+    try:
+        for name, command in runs.items():
+            with open(folder / f"{name}.log", "wb") as log:
+                started[name] = subprocess.Popen(
+                    command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                    stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        for name, process in started.items():
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.01))
+            except subprocess.TimeoutExpired:
+                raise DrawFailed(f"timed out after {timeout:g} s") from None
+            if process.returncode != 0:
+                raise DrawFailed(f"exit {process.returncode}: {_last_line(folder / f'{name}.log')}")
+    except OSError as error:
+        raise DrawFailed(f"could not start {runs[next(iter(runs))][0]}: {error.strerror or error}") from None
+    finally:
+        for process in started.values():
+            _end(process)
+
+
+def _end(process: subprocess.Popen) -> None:
+    """Stop a still-running mmdc and everything in its process group (its node children)."""
+    if process.poll() is not None:
+        return
+    if not hasattr(os, "killpg"):  # Windows: no process groups to signal
+        process.kill()
+        process.wait()
+        return
+    for sig, grace in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _last_line(log: Path) -> str:
+    try:
+        lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return "no output"
+    # mmdc prints a stack trace after the message: the first "Error" line says the most.
+    errors = [line for line in lines if "error" in line.lower()]
+    text = (errors or lines or ["no output"])[0]
+    return text[:300]
+
+
+def _read_output(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise DrawFailed(f"{path.name} is larger than {MAX_BYTES} bytes")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DrawFailed(f"it wrote no {path.name}") from None
+    except OSError as error:
+        raise DrawFailed(f"cannot read {path.name}: {error.strerror or error}") from None
+
+
+def with_density(png: bytes, dpi: int) -> bytes:
+    """`png` declaring `dpi` (a pHYs chunk after IHDR), so Word sizes a 2x image at its CSS size."""
+    if not png.startswith(PNG_MAGIC) or png[12:16] != b"IHDR" or b"pHYs" in png[:4096]:
+        return png
+    ihdr_end = 8 + 8 + struct.unpack(">I", png[8:12])[0] + 4
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    return png[:ihdr_end] + chunk + png[ihdr_end:]
