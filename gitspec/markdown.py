@@ -89,6 +89,8 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
                 hidden = (block[0], block[1] + 1, covered.group(2), index + 1)
         if block is not None and not block[2]:
             hidden = None  # the block closes here: a heading inside it was meant to be there
+        if heading is not None and len(heading.group(1)) == 1 and current is not None:
+            heading = None  # a `#` heading inside a section is part of its text (the title comes first)
         if heading is not None:
             level, text = len(heading.group(1)), heading.group(2)
             if level == 1:
@@ -113,8 +115,9 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
 
 
 def _first_text(lines: list[str], start: int) -> int:
-    """The index of the first line from `start` that is not blank (len(lines) when none is)."""
-    return next((i for i in range(start, len(lines)) if lines[i].strip()), len(lines))
+    """The index of the first line from `start` that is not blank, as normalise_text sees blank
+    (spaces and tabs only), or len(lines) when none is."""
+    return next((i for i in range(start, len(lines)) if lines[i].strip(" \t")), len(lines))
 
 
 def _stamp(text: str) -> dict | None:
@@ -212,10 +215,10 @@ def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
     """Line range of a `##` section's body (after its heading, before the next heading)."""
     start = None
     for index, _, heading in _headings(lines):
-        if heading is not None:
+        if heading is not None and len(heading.group(1)) == 2:  # a `#` inside a section is its text
             if start is not None:
                 return start, index
-            if len(heading.group(1)) == 2 and slug(heading.group(2)) == name:
+            if slug(heading.group(2)) == name:
                 start = index + 1
     return (start, len(lines)) if start is not None else (None, None)
 

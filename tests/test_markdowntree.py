@@ -163,3 +163,29 @@ def test_task_list_items_show_their_boxes_as_on_github() -> None:
     assert [item[0].inlines if item else () for item in block.items] == [
         (Text("☐ write the spec"),), (Text("☑ "), Text("review", "strong"), Text(" it")), (Text("☑ "),),
         (Text("[y] not a task"),), (Text("a [ ] b"),)]
+
+
+def test_an_image_path_is_read_as_a_browser_reads_it() -> None:
+    from gitspec.render.localimages import image_path
+
+    assert image_path("specs/prd.md", "img\\flow.png") == "specs/img/flow.png"  # GitHub shows it
+    assert image_path("specs/prd.md", "img%5Cflow.png") == "specs/img/flow.png"
+    assert image_path("specs/prd.md", "..") == "."  # a folder: refused as not a file, never dropped silently
+    assert image_path("specs/prd.md", "/") == "."
+    assert image_path("specs/prd.md", "\\\\host\\x.png") is None  # `//host/x.png`: remote, never fetched
+
+
+def test_a_top_level_heading_inside_a_section_stays_in_its_text() -> None:
+    from gitspec.documents import parse_document
+
+    text = "---\nkind: prd\nid: p\n---\n\n# Title\n\n## Goals\n\nOne.\n\n# Big\n\nTwo.\n\n## Risks\n\nNone.\n"
+    document = parse_document("specs/p.md", text.encode())
+    assert document.header["title"] == "Title"
+    assert document.sections == {"goals": "One.\n\n# Big\n\nTwo.", "risks": "None."}
+    assert document.text_lines == {"goals": 10, "risks": 18}
+    assert markdown_blocks(document.sections["goals"])[1] == Heading(3, "Big", "big")
+    # a generated region replaces the whole section, the `#` heading in it too
+    from gitspec.markdown import replace_sections
+
+    written = replace_sections(text, {"goals": "New."}, {"goals": {"stage": "s"}})
+    assert "# Big" not in written and "Two." not in written and "## Risks\n\nNone." in written
