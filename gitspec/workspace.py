@@ -77,14 +77,19 @@ def _exclusion(patterns: tuple[str, ...]) -> re.Pattern | None:
 
 
 def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str]) -> None:
-    with os.scandir(folder) as entries:
+    try:
+        listing = os.scandir(folder)
+    except OSError as error:
+        raise GitspecError(f"cannot read the folder {rel}: {error.strerror or error} (add it to 'exclude' "
+                           "in gitspec.yaml to skip it)", exit_code=EXIT_USAGE) from None
+    with listing as entries:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             child = f"{rel}/{entry.name}" if rel not in ("", ".") else entry.name
             if exclude is not None and exclude.match(child):
                 continue
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):  # as git does: a linked folder may loop, or lead outside
                 _walk(entry.path, child, exclude, found)
             elif entry.name.endswith(DOCUMENT_SUFFIXES) and entry.is_file():  # no FIFOs, sockets
                 found.add(child)

@@ -1,8 +1,12 @@
 """`gitspec check` as a user runs it: references, cycles, addresses, formats, exit codes."""
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+
 import pytest
-from conftest import requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
+from conftest import GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
 
 
 def test_clean_workspace_exits_0(repo):
@@ -240,3 +244,24 @@ def test_a_code_block_or_comment_left_open_names_the_line_that_opened_it(example
             f"it; close it ({closer}) [unclosed-block]") in result.out.splitlines(), result.out
     prd.write_text(text.replace(f"{opener}\nx\n", f"{opener}\nx\n{closer}\n", 1))  # closed: all is well again
     assert run_gitspec(example, "check").code == 0
+
+
+def test_a_linked_folder_in_a_spec_folder_is_not_followed(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    (ws / "specs" / "img").mkdir()
+    (ws / "specs" / "img" / "up").symlink_to("..")  # a loop, if followed
+    result = run_gitspec(ws, "check")
+    assert (result.code, result.out) == (0, ""), result
+
+
+@pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0, reason="needs root's setpriv to drop its read-all right")
+def test_an_unreadable_folder_in_a_spec_folder_is_named(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    (ws / "specs" / "locked").mkdir(mode=0)
+    try:
+        done = subprocess.run(["setpriv", "--bounding-set", "-dac_override,-dac_read_search", GITSPEC, "check"],
+                              cwd=ws, capture_output=True, text=True)
+    finally:
+        (ws / "specs" / "locked").chmod(0o755)
+    assert done.returncode == 2 and done.stderr.startswith(
+        "gitspec: error: cannot read the folder specs/locked: Permission denied (add it to 'exclude'"), done.stderr
