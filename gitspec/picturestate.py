@@ -14,17 +14,21 @@ from gitspec.index import RACY_NS, ParseIndex
 
 MEMO = "pictures"
 
-Key = tuple  # (path, size, mtime_ns, inode), or (path,) when there is nothing inside the workspace to stat
+# (path, size, mtime_ns, inode, mode, where symlinks lead it), or (path,) when there is nothing to stat
+Key = tuple
 
 
 def picture_key(root: Path, path: str) -> Key:
+    """What decides a picture's verdict short of its bytes: its file's stat key, its permissions, and
+    the real path (a folder on the way may become a symlink leading out of the workspace)."""
     if path == ".." or path.startswith("../"):
         return (path,)  # outside the workspace: never looked at, its verdict never changes
     try:
-        st = os.stat(f"{root}/{path}")
+        real = os.path.realpath(f"{root}/{path}")
+        st = os.stat(real)
     except (OSError, ValueError):
         return (path,)
-    return (path, st.st_size, st.st_mtime_ns, st.st_ino)
+    return (path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode, real)
 
 
 def settled(keys: list[Key], scan_ns: int) -> bool:

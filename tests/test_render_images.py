@@ -237,3 +237,100 @@ def test_a_render_warning_names_every_document_showing_the_picture(repo) -> None
     result = run_gitspec(root, "render", "--format", "html")
     warnings = [line for line in result.out.splitlines() if line.startswith("warning:")]
     assert warnings == ["warning: image plan.png not shown: no such file (in one, two)"], result
+
+
+def _prd(body: str) -> str:
+    """A whole PRD whose Problem section is `body` (line 12 on)."""
+    rest = "".join(f"\n## {name}\n\nNone.\n" for name in
+                   ("Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions"))
+    return f"---\nkind: prd\nid: prd\ntitle: P\nstatus: draft\n---\n\n# P\n\n## Problem\n\n{body}\n{rest}"
+
+
+def _findings(root) -> list[str]:
+    """`path:line:col picture` of each finding; all of them must be about pictures."""
+    result = run_gitspec(root, "check")
+    assert all("[bad-image]" in line for line in result.out.splitlines()), result
+    return [line.split(": error: ")[0] + " " + line.split("error: image ")[1].split(" cannot")[0]
+            for line in result.out.splitlines()]
+
+
+def test_check_points_at_each_picture_where_it_is_written(repo) -> None:
+    body = ("The diagram gone.png is below.\n![gone.png](gone.png)\n\n"
+            "# A big heading inside the section\n\n"
+            "Twice: ![a](twice.png) and ![b](twice.png).\n\n"
+            "\u00a0\n\n![nb](nb.png)")
+    root = repo({"specs/prd.md": _prd(body)})
+    lines = _prd(body).split("\n")
+    at = {name: lines.index(next(t for t in lines if name in t and "![" in t)) + 1
+          for name in ("gone.png", "twice.png", "nb.png")}
+    twice = lines[at["twice.png"] - 1]
+    assert _findings(root) == [
+        f"specs/prd.md:{at['gone.png']}:13 specs/gone.png",
+        f"specs/prd.md:{at['twice.png']}:{twice.index('twice.png') + 1} specs/twice.png",
+        f"specs/prd.md:{at['twice.png']}:{twice.rindex('twice.png') + 1} specs/twice.png",
+        f"specs/prd.md:{at['nb.png']}:7 specs/nb.png",
+    ]
+
+
+def test_check_reports_only_pictures_the_render_shows(repo) -> None:
+    body = ("[![badge](badge.png)](https://ci.example/)\n\n### Sub ![head](head.png)\n\n"
+            "| ![th](th.png) | b |\n| --- | --- |\n| ![td](td.png) | y |\n\n"
+            "> [!NOTE]\n> See ![alert](alert.png)\n\n![outer ![inner](inner.png)](outer.png)")
+    root = repo({"specs/prd.md": _prd(body)})
+    assert [f.split()[1] for f in _findings(root)] == ["specs/td.png", "specs/outer.png"]
+    result = run_gitspec(root, "render", "--format", "html")
+    assert [line for line in result.out.splitlines() if line.startswith("warning:")] == [
+        "warning: image specs/td.png not shown: no such file (in prd)",
+        "warning: image specs/outer.png not shown: no such file (in prd)"]
+
+
+def test_a_cached_check_sees_a_picture_folder_become_a_link_out_of_the_workspace(repo, tmp_path) -> None:
+    root = repo({"specs/prd.md": _prd("![flow](img/flow.png)"),
+                 "specs/img/flow.png": picture((20, 10), (1, 2, 3), "PNG")})
+    _age(root, "specs/prd.md", "specs/img/flow.png")
+    assert run_gitspec(root, "check").code == 0
+    (root / "specs/img").rename(tmp_path / "elsewhere")
+    (root / "specs/img").symlink_to(tmp_path / "elsewhere")
+    result = run_gitspec(root, "check")
+    assert "image specs/img/flow.png cannot be shown: a symlink leads it outside the workspace" in result.out
+    (root / "specs/img").unlink()
+    (tmp_path / "elsewhere").rename(root / "specs/img")
+    assert run_gitspec(root, "check").code == 0
+
+
+def test_check_with_a_picture_path_reports_the_documents_showing_it(repo) -> None:
+    root = repo({"specs/prd.md": _prd("![flow](img/flow.png)"), "specs/img/flow.png": b"garbage"})
+    result = run_gitspec(root, "check", "specs/img/flow.png")  # what pre-commit passes when only it changed
+    assert result.code == 1 and "specs/prd.md:12:9: error: image specs/img/flow.png cannot be shown" in result.out
+    assert run_gitspec(root, "check", "specs/img").code == 1
+
+
+def test_a_damaged_or_huge_picture_is_named_plainly(tmp_path) -> None:
+    from gitspec.render.imagecheck import MAX_PIXELS, ImageRefused, check_raster
+
+    damaged = bytearray(picture((40, 20), (9, 9, 9), "PNG"))
+    damaged[30] ^= 0xFF
+    huge = io.BytesIO()
+    PILImage.new("1", (40000, 40000)).save(huge, "PNG")
+    with pytest.raises(ImageRefused) as refused:
+        check_raster(bytes(damaged), "PNG")
+    assert str(refused.value) == "the PNG image is damaged (cannot identify image file)"
+    with pytest.raises(ImageRefused, match=f"the PNG image has more than {MAX_PIXELS} pixels"):
+        check_raster(huge.getvalue(), "PNG")
+
+
+def test_word_fits_a_picture_to_its_table_cell_and_keeps_a_list_item_picture_in_its_bullet(repo) -> None:
+    body = "| a | b |\n| --- | --- |\n| ![wide](wide.png) | x |\n\n- ![item](wide.png \"Caption\")\n- next"
+    root = repo({"specs/prd.md": _prd(body), "specs/wide.png": picture((2000, 100), (0, 0, 0), "PNG")})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    text_width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
+    in_cell, in_list = (shape.width for shape in document.inline_shapes)
+    assert in_cell <= text_width / 2 and in_list == text_width
+    bullet = next(p for p in document.paragraphs if p._p.xpath(".//w:drawing"))
+    assert bullet.style.name == "List Bullet"
+
+
+def test_a_section_opening_with_a_no_break_space_line_counts_it(repo) -> None:
+    root = repo({"specs/prd.md": _prd("\u00a0\n![x](first.png)")})
+    assert _findings(root) == ["specs/prd.md:13:6 specs/first.png"]  # the Problem section's text starts on line 12

@@ -94,15 +94,24 @@ def _document_references(document: Document, doc_id: str) -> list[Reference]:
 
 
 def _picture_references(document: Document, doc_id: str) -> list[Reference]:
-    """The workspace files a Markdown document shows as pictures (`check` says when one cannot be shown)."""
+    """The workspace files a Markdown document shows as pictures (`check` says when one cannot be
+    shown): every place one is written, if the render shows it (not a picture in a heading or a link)."""
     from gitspec.render.localimages import image_path, image_references
+    from gitspec.render.markdowntree import markdown_blocks
+    from gitspec.render.model import Image
+    from gitspec.render.shown import shown_in
     from gitspec.symbols import Reference
 
     out = []
     for name, text in document.sections.items():
-        for src, offset, col in image_references(text) if isinstance(text, str) else ():
+        written = image_references(text) if isinstance(text, str) else []
+        if not written:
+            continue
+        blocks = markdown_blocks(text, source=document.path)
+        pictures = {item.path for item in shown_in(blocks) if isinstance(item, Image)}
+        for src, offset, col in written:
             path = image_path(document.path, src)
-            if path is not None:
+            if path in pictures:
                 out.append(Reference(path, ("picture",), doc_id, "shows", document.path,
                                      document.text_lines.get(name, 1) + offset, col))
     return out

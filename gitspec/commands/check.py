@@ -24,6 +24,14 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
 
 
 def _only(findings: list[Finding], workspace: Workspace, paths: list[str]) -> list[Finding]:
-    """Findings in the files or folders the user named (pre-commit passes changed files)."""
+    """Findings in the files or folders the user named (pre-commit passes changed files), and
+    those about a picture among them that a document shows."""
+    from gitspec.builtin.references import shown_picture
+
     wanted = workspace.selection(paths)
-    return [f for f in findings if selected(f.path, wanted)]
+
+    def about(finding: Finding) -> bool:
+        picture = shown_picture(finding)
+        return selected(finding.path, wanted) or (picture is not None and selected(picture, wanted))
+
+    return [f for f in findings if about(f)]

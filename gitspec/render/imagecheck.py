@@ -30,6 +30,7 @@ CSS_URL = re.compile(r"url\s*\(\s*['\"]?([^)'\"]*)", re.IGNORECASE)
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.DOTALL)
 CSS_COMMENT = re.compile(r"/\*.*?(\*/|$)", re.DOTALL)
 URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")  # browsers skip these in a link
+_OBJECT = re.compile(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>")  # a Python object's repr in an error message
 
 
 def check_svg(data: bytes) -> None:
@@ -132,9 +133,12 @@ def check_raster(data: bytes, name: str) -> None:
             if image.width * image.height > MAX_PIXELS:
                 raise ImageRefused(f"the {name} image has more than {MAX_PIXELS} pixels")
             image.load()
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError:  # Pillow's own limit, met before the size is known here
+        raise ImageRefused(f"the {name} image has more than {MAX_PIXELS} pixels") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
         if isinstance(error, ImageRefused):
             raise
-        raise ImageRefused(f"the {name} image is damaged ({error})") from None
+        reason = _OBJECT.sub("", str(error)) or type(error).__name__  # not "<_io.BytesIO object at 0x…>"
+        raise ImageRefused(f"the {name} image is damaged ({reason})") from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient

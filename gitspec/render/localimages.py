@@ -24,17 +24,16 @@ _RASTER = {b"\x89PNG\r\n\x1a\n": ("PNG", "png"), b"\xff\xd8\xff": ("JPEG", "jpg"
 
 def image_path(document: str, src: str) -> str | None:
     """The workspace-relative path a Markdown image in `document` (workspace-relative) points at,
-    or None when it is not a local file (a URL, `data:`). A path that leaves the workspace starts
+    or None when it is not a local file (a URL, `data:`, `#top`). A path that leaves the workspace starts
     with `../` (and is never read). As on GitHub, `/img.png` is taken from the top of the workspace."""
     src = src.strip()
-    if not src or _SCHEME.match(src) or src.startswith("//"):
+    if not src or _SCHEME.match(src):
         return None
-    src = unquote(src.split("#", 1)[0].split("?", 1)[0])
-    if not src or "\0" in src or "\\" in src:
+    src = unquote(src.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")  # as a browser reads `img\x.png`
+    if not src or "\0" in src or src.startswith("//"):  # `//host/x.png` is remote
         return None
     joined = src.lstrip("/") if src.startswith("/") else posixpath.join(posixpath.dirname(document), src)
-    path = posixpath.normpath(joined)
-    return None if path == "." else path
+    return posixpath.normpath(joined)  # "." (a folder, never a picture) when it leads to the top
 
 
 def image_sources(text: str) -> list[str]:
@@ -43,8 +42,9 @@ def image_sources(text: str) -> list[str]:
 
 
 def image_references(text: str) -> list[tuple[str, int, int]]:
-    """Every image in a Markdown text as (src, line, column): the line counts from 0, the column
-    from 1, and point at the src as written (at the image's paragraph when it cannot be found)."""
+    """Every image in a Markdown text as (src, line, column), in the order written: the line counts
+    from 0, the column from 1, and point at the src as written (at the `![` of a reference-style
+    image, whose src is written elsewhere). An image in another's alt text is not one."""
     if "![" not in text:  # most documents have none: skip the parse
         return []
     from gitspec.render.markdowntree import parse_tokens
@@ -55,23 +55,37 @@ def image_references(text: str) -> list[tuple[str, int, int]]:
         if block.type != "inline" or not block.children:
             continue
         start, end = block.map or (0, 1)
+        cursor = (start, 0)
         stack = list(reversed(block.children))
         while stack:
             token = stack.pop()
             if token.type == "image":
                 src = str(token.attrs.get("src", ""))
-                found.append((src, *_position(lines, start, end, src)))
-            stack.extend(reversed(token.children or ()))
+                line, col, cursor = _position(lines, cursor, min(end, len(lines)), src)
+                found.append((src, line, col))
+            else:
+                stack.extend(reversed(token.children or ()))
     return found
 
 
-def _position(lines: list[str], start: int, end: int, src: str) -> tuple[int, int]:
-    for wanted in (src, unquote(src)):
-        for number in range(start, min(end, len(lines))):
-            column = lines[number].find(wanted) if wanted else -1
-            if column >= 0:
-                return number, column + 1
-    return start, 1
+def _position(lines: list[str], cursor: tuple[int, int], end: int, src: str) -> tuple[int, int, tuple[int, int]]:
+    """Where an image's src is written, from `cursor` (line, offset) on, and the cursor after it."""
+    plain = unquote(src)
+    for prefix, wanted in (("](", src), ("](<", plain), ("](", plain), ("![", "")):
+        found = _find(lines, cursor, end, prefix + wanted)
+        if found is not None:
+            line, at = found
+            column = at if not wanted else at + len(prefix)
+            return line, column + 1, (line, at + len(prefix) + len(wanted))
+    return cursor[0], 1, cursor
+
+
+def _find(lines: list[str], cursor: tuple[int, int], end: int, needle: str) -> tuple[int, int] | None:
+    for number in range(cursor[0], end):
+        at = lines[number].find(needle, cursor[1] if number == cursor[0] else 0)
+        if at >= 0:
+            return number, at
+    return None
 
 
 def picture_problem(root: Path, path: str) -> str | None:

@@ -10,10 +10,10 @@ from gitspec.render.model import Diagram, Image, ListBlock, Paragraph, Quote, Se
 
 def shown(sections: Iterable[Section]) -> Iterator[Diagram | Image]:
     for section in sections:
-        yield from _in_blocks(section.blocks)
+        yield from shown_in(section.blocks)
 
 
-def _in_blocks(blocks) -> Iterator[Diagram | Image]:
+def shown_in(blocks) -> Iterator[Diagram | Image]:
     for block in blocks:
         if isinstance(block, (Diagram, Image)):
             yield block
@@ -23,9 +23,9 @@ def _in_blocks(blocks) -> Iterator[Diagram | Image]:
             yield from (item for row in block.rows for cell in row for item in cell if isinstance(item, Image))
         elif isinstance(block, ListBlock):
             for item in block.items:
-                yield from _in_blocks(item)
+                yield from shown_in(item)
         elif isinstance(block, Quote):
-            yield from _in_blocks(block.blocks)
+            yield from shown_in(block.blocks)
 
 
 def located(warnings: list[str], subjects: dict[int, Diagram | Image], site: Site, pages: Iterable[str]) -> list[str]:

@@ -225,6 +225,9 @@ class DocxWriter:
         num_id = x.restarted_numbering(self.doc, self.styles[style]) if block.ordered else None
         for item in block.items:
             children = list(item)
+            if children and isinstance(children[0], Image):  # a picture opening the item: in its line
+                figure = children.pop(0)
+                children[:0] = [Paragraph((figure,)), *([Paragraph((Text(figure.title, "em"),))] if figure.title else [])]
             first = children.pop(0) if children and isinstance(children[0], Paragraph) else Paragraph(())
             paragraph = self.p(style)
             if num_id is not None:
@@ -249,14 +252,16 @@ class DocxWriter:
             for tc, text in zip(trs[0], header):
                 tc.p_lst[0].append(x.run_element(text, bold=True))
             trs = trs[1:]
+        cell_width = int(self.text_width / columns * 0.9)  # the columns share the text width; less padding
         for tcs, values in zip(trs, rows):
             for tc, inlines in zip(tcs, values):
-                self.inlines(tc.p_lst[0], inlines)
+                self.inlines(tc.p_lst[0], inlines, cell_width)
         return trs
 
     # --- Inlines -------------------------------------------------------------
 
-    def inlines(self, paragraph: Any, inlines: tuple) -> None:
+    def inlines(self, paragraph: Any, inlines: tuple, width: int | None = None) -> None:
+        """`width`: the most a picture among them may take (EMU), when less than the text's width."""
         for inline in inlines:
             if isinstance(inline, Text):
                 style = inline.style
@@ -268,7 +273,7 @@ class DocxWriter:
             elif isinstance(inline, Badge):
                 self.badges(paragraph, (inline,))
             elif isinstance(inline, Image):
-                self.inline_image(paragraph, inline)
+                self.inline_image(paragraph, inline, width)
 
     def link(self, paragraph: Any, link: Link) -> None:
         target = link.target
@@ -313,12 +318,12 @@ class DocxWriter:
             self.p("Caption", block.title)
         self.p("", problem, italic=True)
 
-    def inline_image(self, paragraph: Any, item: Image) -> None:
+    def inline_image(self, paragraph: Any, item: Image, width: int | None = None) -> None:
         """A picture among text, in the line; or its alt text and, in italics, why not."""
         problem = self.unshown(item)
         if not problem:
             try:
-                paragraph.append(self.picture_run(self.assets.image(item).data))
+                paragraph.append(self.picture_run(self.assets.image(item).data, width))
                 return
             except Exception as error:  # python-docx raises several types for an unreadable image
                 problem = f"The image {item.path} could not be read ({type(error).__name__})."
@@ -344,13 +349,13 @@ class DocxWriter:
             self.p("Caption", caption)
         return ""
 
-    def picture_run(self, data: bytes) -> Any:
-        """A run holding the PNG, JPEG or GIF at its own size, but never wider than the text or
-        taller than most of the page."""
+    def picture_run(self, data: bytes, width: int | None = None) -> Any:
+        """A run holding the PNG, JPEG or GIF at its own size, but never wider than the text (or
+        `width`, EMU) or taller than most of the page."""
         from docx.image.image import Image as DocxImage
 
         image = DocxImage.from_blob(data)
-        scale = min(1.0, self.text_width / image.width, 0.8 * self.text_height / image.height)
+        scale = min(1.0, (width or self.text_width) / image.width, 0.8 * self.text_height / image.height)
         inline = self.part.new_pic_inline(io.BytesIO(data), int(image.width * scale),
                                           int(image.height * scale))
         run = x.element("w:r")
