@@ -90,6 +90,10 @@ class RememberedHistory:
             from gitspec.history import open_history
 
             self._history = open_history(self.root, self.store)
+            if self._history is None:  # HEAD was read from .git, yet git does not see a repository here
+                from gitspec.errors import GitspecError
+
+                raise GitspecError(f"cannot open the git repository of {self.root}")
         return self._history
 
     def _remembered(self, table: str, key: Any, ask: Callable[[], Any]) -> Any:

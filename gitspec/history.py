@@ -52,8 +52,12 @@ def open_history(root: Path, store: Path | None = None) -> History | None:
         return None
     try:
         prefix = root.relative_to(Path(repo.workdir).resolve()).as_posix()
-    except ValueError:  # e.g. a workspace inside the .git folder itself
-        return None
+    except ValueError:
+        if root.is_relative_to(Path(repo.path).resolve()):  # a workspace inside the .git folder itself
+            return None
+        # a linked worktree moved after `git worktree add`: git copes, libgit2 looks where it was
+        raise GitspecError(f"git records this worktree at {repo.workdir.rstrip('/')}, not here ({root}); "
+                           "run 'git worktree repair' in it") from None
     return History(repo, root, "" if prefix == "." else prefix + "/", store or root / ".gitspec")
 
 

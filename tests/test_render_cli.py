@@ -217,3 +217,15 @@ def test_document_ids_the_site_keeps_for_itself_are_refused_and_never_replace_it
     assert new.code == 2 and new.err.strip() == (
         "gitspec: error: argument ID: 'book' is kept for the combined book (book.pdf, book.docx); choose another")
     assert not (root / "specs" / "book.md").exists()
+
+
+def test_a_moved_worktree_is_named_with_its_remedy(repo, tmp_path):
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    git(root, "worktree", "add", "-q", str(tmp_path / "wt"), "-b", "wt")
+    (tmp_path / "wt").rename(tmp_path / "moved")
+    result = run_gitspec(tmp_path / "moved", "render", "--format", "html")
+    assert result.code == 2 and result.err.strip() == (
+        f"gitspec: error: git records this worktree at {tmp_path / 'wt'}, not here ({tmp_path / 'moved'}); "
+        "run 'git worktree repair' in it"), result
+    git(tmp_path / "moved", "worktree", "repair")
+    assert run_gitspec(tmp_path / "moved", "render", "--format", "html").code == 0
