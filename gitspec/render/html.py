@@ -10,11 +10,12 @@ import json
 from functools import cached_property
 
 from gitspec.render.htmlblocks import (
-    SITE, BlockWriter, badges, defang_json, esc, file_stem, plain_text, section_html, status_badge,
+    SITE, BlockWriter, badges, defang_json, esc, plain_text, section_html, status_badge,
 )
 from gitspec.render.livereload import LIVE_JS, site_script
 from gitspec.render.model import Heading, Page, Site
 from gitspec.render.packageassets import assets_version, package_asset
+from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
 
 # 'self' covers the site's own files when opened from file:// in Chromium and Firefox.

@@ -17,13 +17,13 @@ from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Image, Inline, Link, ListBlock,
     Notice, Paragraph, Quote, Section, Swatches, Table, inline_text,
 )
+from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
 
 TONES = (OK, INFO, WARN, BAD)
 SITE, BOOK, SINGLE = "site", "book", "single"
 _EXTERNAL = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-_STEM_BAD = re.compile(r"[^A-Za-z0-9._-]")
 _LANGUAGE = re.compile(r"[^a-z0-9+#-]")
 _STATUS_TONES = {
     "approved": OK, "accepted": OK, "done": OK, "verified": OK, "passed": OK, "released": OK,
@@ -45,12 +45,6 @@ def esc(text: str) -> str:
 def defang_json(text: str) -> str:
     """The same for JSON text: `javascript:` becomes `javascript\\u003a` (same string value)."""
     return _SCRIPT_SCHEME.sub(r"\1\2\\u003a", text)
-
-
-def file_stem(page_id: str) -> str:
-    """The file name (without extension) of a page: its id, with anything unsafe replaced."""
-    stem = _STEM_BAD.sub("_", page_id) or "_"
-    return "_" + stem if stem.startswith(".") else stem
 
 
 def status_tone(status: str) -> str:

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 
-from gitspec.render.htmlblocks import file_stem
 from gitspec.render.model import Page, Site
 from gitspec.render.packageassets import assets_version
+from gitspec.render.pagefiles import file_stem
 from gitspec.render.pdfpool import lay_out
 from gitspec.render.renderer import Assets
 

@@ -16,6 +16,7 @@ from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site
+from gitspec.render.pagefiles import file_stem
 from gitspec.render.valueblocks import ValueBlocks, humanize
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
 
@@ -56,8 +57,7 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
     """The site. Each page carries the key of everything it is built from (the document,
     its stamps, git facts and verdicts, and the ids it can link to); its sections are
     built only when a renderer reads them (model.Deferred)."""
-    # a document with a reserved id would overwrite one of the site's own files: the check reports it
-    ordered = sorted((d for d in documents.values() if d.id not in RESERVED_IDS), key=lambda d: (_kind_rank(d.kind), d.id))
+    ordered = _own_files(sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id)))
     targets = link_targets(ordered)
     badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
     shared = record_key(MODEL_VERSION, sorted(targets.items()))
@@ -69,6 +69,20 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
                           commit=facts.commit, dirty=facts.dirty))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
     return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds)
+
+
+def _own_files(documents: list[SourceDocument]) -> list[SourceDocument]:
+    """The documents that get pages: not one whose file names would be the site's own (a reserved
+    id), nor one whose invalid id makes the same file names as an earlier one's. The check reports
+    both ids; here the first keeps its page, whichever was rendered last."""
+    taken = set(RESERVED_IDS)
+    kept = []
+    for doc in documents:
+        stem = file_stem(doc.id)
+        if doc.id not in RESERVED_IDS and stem not in taken:
+            taken.add(stem)
+            kept.append(doc)
+    return kept
 
 
 def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:

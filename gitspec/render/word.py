@@ -15,6 +15,7 @@ from gitspec.render.model import (
     BAD, OK, WARN, Badge, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Page, Paragraph, Quote, Section,
     Site, Swatches, Table, Text, version_label,
 )
+from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
 
 TONE_COLOURS = {OK: "1A7F37", WARN: "9A6700", BAD: "CF222E"}
@@ -28,7 +29,7 @@ class WordRenderer:
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
-        return {f"{page.id}.docx": render_page(site, page, assets)}
+        return {f"{file_stem(page.id)}.docx": render_page(site, page, assets)}
 
     def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]:
         return {"book.docx": render_book(site, assets)}
@@ -286,7 +287,7 @@ class DocxWriter:
                 x.hyperlink(paragraph, self.part, link.text, anchor=x.bookmark_name(page_id, anchor))
                 return
             if self.site.page(page_id) is not None:  # a sibling file in the same output folder
-                x.hyperlink(paragraph, self.part, link.text, url=f"{quote(page_id)}.docx")
+                x.hyperlink(paragraph, self.part, link.text, url=f"{quote(file_stem(page_id))}.docx")
                 return
         paragraph.append(x.run_element(link.text))
 
