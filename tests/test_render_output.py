@@ -197,3 +197,14 @@ def test_invalid_ids_give_safe_file_names_in_every_format_and_one_page_per_name(
     write_files(root, {"specs/c2.yaml": _doc("c_b", "Second C, edited")})
     assert run_gitspec(root, "render", "--format", "html").code == 0
     assert (root / "build/html/c_b.html").read_text() == first  # warm as cold
+
+
+def test_a_page_edited_by_hand_is_rendered_again_even_at_the_same_size(repo):
+    root = repo({"specs/r.yaml": _doc("reqs", "Xyz")})
+    assert run_gitspec(root, "render", "--format", "html").code == 0
+    page = root / "build/html/reqs.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"Xyz", b"Abc"))
+    assert run_gitspec(root, "render", "--format", "html").code == 0
+    assert page.read_bytes() == good
+    assert "rendered 0 " in run_gitspec(root, "render", "--format", "html").err  # and then it is fresh again

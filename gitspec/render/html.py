@@ -30,6 +30,7 @@ class HtmlRenderer:
 
     name = "html"
     page_navigation = False  # a page shows only the ids of the others (in links)
+    volatile = (LIVE_JS,)  # a watch rewrites it in place, at the same size (gitspec.render.livereload)
 
     @cached_property
     def version(self) -> str:

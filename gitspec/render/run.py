@@ -1,8 +1,8 @@
 """Rendering a site with each requested renderer, re-rendering only what changed.
 
 The render cache is a manifest per format in `.gitspec/renders/`: the output folder it
-describes and, for each page, the key it was rendered from and the files it wrote. A page
-whose key and files are unchanged is skipped. Only files the manifest lists are ever
+describes and, for each page, the key it was rendered from and the files it wrote (each by
+size and mtime). A page whose key and files are unchanged is skipped. Only files the manifest lists are ever
 removed, and a file it does not list is never replaced while it holds anything else
 (a cold cache, with no manifest for the folder, takes over the files it would write).
 Nothing is written outside the workspace.
@@ -44,6 +44,7 @@ class _Output:
     root: Path  # the workspace
     folder: Path
     owned: set[str] | None  # files the manifest lists; None: no manifest for this folder (a cold cache)
+    volatile: frozenset[str] = frozenset()  # files something else rewrites in place: known by size alone
 
     def takes(self, rel: str) -> bool:
         """Whether gitspec may replace the file at `rel`: its own, or any when the cache is cold."""
@@ -113,7 +114,7 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
     warm = manifest.get(FOLDER) == described
     if not warm:  # none, or one for another folder (whose files are left as they are)
         manifest = {FOLDER: described}
-    out = _Output(root, folder, _listed(manifest) if warm else None)
+    out = _Output(root, folder, _listed(manifest) if warm else None, frozenset(getattr(renderer, "volatile", ())))
     completed = False
     try:
         _render_pages(site, renderer, out, manifest, assets, pages, report, emit)
@@ -171,11 +172,12 @@ def _page_results(renderer: Any, site: Site, stale: list, assets: Any):
 def _fresh(entry: dict | None, key: str, folder: Path, assets: Any) -> bool:
     if not entry or entry.get("key") != key or outdated(entry, assets):
         return False
-    for rel, size in entry["files"].items():
+    for rel, known in entry["files"].items():
         try:
-            if os.stat(folder / rel).st_size != size:
-                return False
+            st = os.stat(folder / rel)
         except OSError:
+            return False
+        if [st.st_size, st.st_mtime_ns] != known and st.st_size != known:  # a hand edit moves the mtime
             return False
     return True
 
@@ -212,13 +214,23 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
             except OSError as error:
                 raise _unwritable("write", target, out.root, error) from None
             report.written.append(_shown(target, out.root))
-        written[rel] = entry["files"][rel] = len(data)
+        written[rel] = entry["files"][rel] = _stat_key(target, rel, out)
         if out.owned is not None:
             out.owned.add(rel)
     _remove(_unshared([rel for rel in previous if rel not in files], manifest, name), out, report)
     manifest[name] = {"key": "" if kept else key, "files": written}
     report.warnings.extend(f"kept {_shown(out.folder / rel, out.root)}, which gitspec did not write; "
                            f"move it away to render {label}" for rel in kept)
+
+
+def _stat_key(target: Path, rel: str, out: _Output) -> list[int] | int:
+    """What a manifest knows a written file by: its size and mtime (a hand edit of the same size
+    moves the mtime), or its size alone for a file something else rewrites in place."""
+    try:
+        st = os.stat(target)
+    except OSError as error:
+        raise _unwritable("write", target, out.root, error) from None
+    return st.st_size if rel in out.volatile else [st.st_size, st.st_mtime_ns]
 
 
 def _unshared(rels, manifest: dict, name: str) -> list[str]:
