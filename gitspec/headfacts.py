@@ -29,15 +29,12 @@ def read_head(root: Path) -> str | None:
     """HEAD's full commit id for the repository holding `root`, or None when unsure."""
     if any(os.environ.get(name) for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES")):
         return None
-    root = Path(root).resolve()
-    git_dir = _git_dir(root) if ".git" not in root.parts else None  # inside .git itself: let git decide
-    if git_dir is None:
+    folders = git_folders(root)
+    if folders is None:
         return None
+    git_dir, common = folders
     try:
         head = (git_dir / "HEAD").read_text(encoding="ascii").strip()
-        common = git_dir
-        if (git_dir / "commondir").is_file():  # a linked worktree keeps its refs in the main one
-            common = (git_dir / (git_dir / "commondir").read_text(encoding="ascii").strip()).resolve()
         if _SHA.fullmatch(head):
             return head
         if not head.startswith("ref: refs/"):
@@ -55,6 +52,23 @@ def read_head(root: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return None
+
+
+def git_folders(root: Path) -> tuple[Path, Path] | None:
+    """The git folder of the repository holding `root` (`.git`, or a linked worktree's own folder,
+    which holds its HEAD) and the one holding its refs (the same, or the main `.git`); None when
+    there is none or it cannot be told from the files."""
+    root = Path(root).resolve()
+    git_dir = _git_dir(root) if ".git" not in root.parts else None  # inside .git itself: let git decide
+    if git_dir is None:
+        return None
+    common = git_dir
+    try:
+        if (git_dir / "commondir").is_file():  # a linked worktree keeps its refs in the main one
+            common = (git_dir / (git_dir / "commondir").read_text(encoding="ascii").strip()).resolve()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return git_dir, common
 
 
 def _git_dir(root: Path) -> Path | None:

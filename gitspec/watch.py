@@ -5,6 +5,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -15,53 +16,73 @@ SHOWN = 3  # changed files named per line; more are counted
 WAKE_MS = 250  # how often an idle watch wakes up; "watching" is printed at the first wake-up
 
 
+@dataclass
+class Watching:
+    """What a render leaves the watch to look at."""
+
+    ignored: list[Path]  # what it writes (the output folders, `.gitspec/`): changes there call for no render
+    kept: list[Path] = field(default_factory=list)  # files there it left alone: moving one away calls for one
+    known: frozenset[str] = frozenset()  # the documents it read: one gone calls for one, however it went
+
+
 class SourceChanges:
     """A watchfiles filter: a change counts unless it is gitspec's own output (the `ignored`
-    folders: the output folder and `.gitspec/`), an editor's scratch file, or inside `.git`
-    other than HEAD and refs."""
+    folders, but for the user's files a render `kept` there), an editor's scratch file, or inside
+    a git folder other than HEAD and refs (`gits`: the repository's, wherever it is)."""
 
-    def __init__(self, root: Path, ignored: Iterable[Path]) -> None:
+    def __init__(self, root: Path, watching: Watching, gits: Iterable[Path] = ()) -> None:
         from watchfiles import DefaultFilter
 
-        self.git = str(root / ".git") + os.sep
-        self.ignore(ignored)
+        self.gits = tuple(dict.fromkeys([*(str(folder) + os.sep for folder in gits), str(root / ".git") + os.sep]))
+        self.update(watching)
         self._scratch = DefaultFilter()
 
-    def ignore(self, folders: Iterable[Path]) -> None:
-        self.ignored = tuple(str(folder) + os.sep for folder in folders)
+    def update(self, watching: Watching) -> None:
+        self.ignored = tuple(str(folder) + os.sep for folder in watching.ignored)
+        self.kept = frozenset(str(path) for path in watching.kept)
+        self.known = watching.known
 
     def __call__(self, change: object, path: str) -> bool:
-        if path.startswith(self.git):
-            inside = path[len(self.git):]
-            return (inside in GIT_TRIGGERS or inside.startswith("refs" + os.sep)) and not inside.endswith(".lock")
+        for git in self.gits:  # a linked worktree's own folder comes before the main one holding it
+            if path.startswith(git):
+                inside = path[len(git):]
+                return (inside in GIT_TRIGGERS or inside.startswith("refs" + os.sep)) and not inside.endswith(".lock")
+        if path in self.kept:
+            return True
         if (path + os.sep).startswith(self.ignored):
             return False
         return self._scratch(change, path)
 
 
-def watch_sources(root: Path, ignored: Iterable[Path], render: Callable[[], Iterable[Path] | None],
+def watch_sources(root: Path, watching: Watching, render: Callable[[], Watching | None],
                   out: TextIO = sys.stderr) -> None:
-    """Call `render` after each batch of changes under `root` until Ctrl-C or SIGTERM. `render` returns
-    the folders to ignore from then on (the output folder may move with the config), or None to keep them."""
+    """Call `render` after each batch of changes under `root` (or in its repository's git folders,
+    which may lie above it) until Ctrl-C or SIGTERM. `render` says what to look at from then on
+    (the output folder may move with the config), or None to keep it as it is."""
     from watchfiles import watch
 
-    sources = SourceChanges(root, ignored)
+    from gitspec.headfacts import git_folders
+
+    gits = [folder for folder in git_folders(root) or () if not folder.is_relative_to(root)]
+    sources = SourceChanges(root, watching, gits)
+    folders = [root, *(folder for folder in dict.fromkeys(gits) if not any(
+        folder != other and folder.is_relative_to(other) for other in gits))]  # a worktree's folder is in the main one
     announced = False
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` and process managers stop it as Ctrl-C does
     try:
         # an empty batch every WAKE_MS when nothing changed: the first one says the watch is in place
-        for batch in watch(root, watch_filter=sources, rust_timeout=WAKE_MS, yield_on_timeout=True):
+        for batch in watch(*folders, watch_filter=sources, rust_timeout=WAKE_MS, yield_on_timeout=True):
             if not announced:
                 out.write(f"gitspec: watching {root} for changes (Ctrl-C to stop)\n")
                 out.flush()
                 announced = True
-            changed = settled(batch)
+            changed = settled(batch, sources.known)
             if not changed:  # nothing, or only files made and removed again meanwhile
                 continue
             out.write(f"gitspec: changed {describe(root, changed)}\n")
-            folders = render()
-            if folders is not None:
-                sources.ignore(folders)
+            now = render()
+            if now is not None:
+                sources.update(now)
             out.flush()
     except KeyboardInterrupt:  # the way out; a render it cuts short leaves no half-written file
         out.write("gitspec: stopped watching\n")
@@ -73,9 +94,10 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def settled(batch: Iterable[tuple[object, str]]) -> list[str]:
+def settled(batch: Iterable[tuple[object, str]], known: frozenset[str] = frozenset()) -> list[str]:
     """The paths a batch of changes leaves changed: not those created and already gone again,
-    which a tool leaves behind while it saves (sed's and vim's temporary files, for example)."""
+    which a tool leaves behind while it saves (sed's and vim's temporary files, for example),
+    unless it is a `known` document (replaced by a save, then deleted)."""
     from watchfiles import Change
 
     created, paths = set(), []
@@ -83,7 +105,7 @@ def settled(batch: Iterable[tuple[object, str]]) -> list[str]:
         paths.append(path)
         if change == Change.added:
             created.add(path)
-    return [path for path in paths if path not in created or os.path.lexists(path)]
+    return [path for path in paths if path not in created or path in known or os.path.lexists(path)]
 
 
 def describe(root: Path, paths: Iterable[str]) -> str:

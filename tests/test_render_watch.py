@@ -11,7 +11,9 @@ import threading
 import time
 
 import pytest
-from conftest import CONFIG, GIT_ENV, GITSPEC, git, requirement, requirements_doc, run_gitspec, write_files
+from conftest import (
+    CONFIG, GIT_ENV, GITSPEC, git, make_repo, requirement, requirements_doc, run_gitspec, write_files,
+)
 from test_render_html import Watched, browser, needs_chromium  # noqa: F401 (browser: a fixture)
 
 HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
@@ -208,3 +210,50 @@ def _served(folder):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+def test_a_workspace_in_a_subfolder_of_its_repository_sees_commits(tmp_path, watched):
+    repository = make_repo(tmp_path / "mono", {"product/gitspec.yaml": HTML_ONLY,
+                                                "product/specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    root = repository / "product"
+    watcher = watched(root)
+    write_files(repository, {"README.md": "the monorepo\n"})
+    git(repository, "add", "README.md")
+    git(repository, "commit", "-qm", "readme")
+    assert "../.git/" in watcher.wait_for("changed"), watcher.seen  # the git folder is above the workspace
+    head = git(repository, "rev-parse", "--short=7", "HEAD").strip()
+    watcher.wait_for("rendered")
+    assert head in (root / "build/html/index.html").read_text()
+    assert watcher.stop() == 0
+
+
+def test_moving_a_kept_file_away_renders_its_page_and_a_new_output_folder_stops_the_old_sites_watch(repo, watched):
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    write_files(root, {"build/html/notes.html": "<p>mine</p>\n",
+                       "specs/notes.yaml": requirements_doc("notes", requirement("REQ-002"))})
+    watcher.wait_for("rendered")
+    assert "warning: kept build/html/notes.html" in watcher.process.stdout.readline()
+    (root / "build/html/notes.html").rename(root.parent / "mine.html")
+    assert watcher.wait_for("changed") == "gitspec: changed build/html/notes.html", watcher.seen
+    watcher.wait_for("rendered")
+    assert "<h1" in (root / "build/html/notes.html").read_text()
+    write_files(root, {"gitspec.yaml": HTML_ONLY.replace("output: build", "output: site")})
+    watcher.wait_for("rendered")
+    assert set(_token_in(root / "build")) == {"0"} and set(_token_in(root / "site")) != {"0"}
+    assert watcher.stop() == 0
+    assert set(_token_in(root / "site")) == {"0"}
+
+
+def _token_in(output) -> str:
+    return (output / "html" / "assets" / "live.js").read_text().rsplit('("', 1)[1].split('"')[0]
+
+
+def test_a_document_saved_and_then_deleted_at_once_is_seen_gone():
+    from gitspec.watch import settled
+    from watchfiles import Change
+
+    batch = [(Change.added, "/ws/specs/.reqs.yaml.swp"), (Change.deleted, "/ws/specs/.reqs.yaml.swp"),
+             (Change.added, "/ws/specs/reqs.yaml"), (Change.deleted, "/ws/specs/reqs.yaml")]
+    assert settled(batch) == []  # neither exists now; the watch did not know either
+    assert settled(batch, frozenset({"/ws/specs/reqs.yaml"})) == ["/ws/specs/reqs.yaml", "/ws/specs/reqs.yaml"]

@@ -4,44 +4,52 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gitspec.errors import EXIT_USAGE, GitspecError, error_line
 from gitspec.opening import open_workspace
 from gitspec.store import LOCK_TIMEOUT
 from gitspec.workspace import Workspace
 
+if TYPE_CHECKING:  # the watch and the render machinery are imported only when used
+    from gitspec.render.run import RenderReport
+    from gitspec.watch import Watching
+
 
 def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
     workspace, index = open_workspace()
-    wanted = render(workspace, index, formats, documents, lock_timeout, live=watch)
+    wanted, report = render(workspace, index, formats, documents, lock_timeout, live=watch)
     if watch:
         from gitspec.watch import watch_sources
 
         root = workspace.root
         latest = [workspace, wanted]  # what the last render wrote: the watch tells its pages it stopped
 
-        def again() -> list[Path] | None:
+        def again() -> Watching | None:
             """Render once more, from the files as they are now; a problem is reported, not fatal."""
             started = time.perf_counter()
             try:
                 workspace, index = open_workspace(start=root)
-                wanted = render(workspace, index, formats, documents, lock_timeout, started, live=True)
+                if workspace.config.output != latest[0].config.output:  # the old site follows the watch no more
+                    _stop_live(*latest)
+                    latest[0] = workspace
+                wanted, report = render(workspace, index, formats, documents, lock_timeout, started, live=True)
             except GitspecError as exc:
                 sys.stderr.write(error_line(exc) + "\n")
                 return None
             latest[:] = [workspace, wanted]
-            return own_folders(workspace, wanted)
+            return watching(workspace, wanted, report)
 
-        watch_sources(root, own_folders(workspace, wanted), again)
+        watch_sources(root, watching(workspace, wanted, report), again)
         _stop_live(*latest)
     return 0
 
 
 def render(workspace: Workspace, index, formats: str | None, documents: list[str], lock_timeout: float,
-           started: float | None = None, live: bool = False) -> list[str]:
-    """One render of `formats` (None: the config's) and its report; `started` adds the time taken.
+           started: float | None = None, live: bool = False) -> tuple[list[str], RenderReport]:
+    """One render of `formats` (None: the config's), its report printed; `started` adds the time taken.
     With `live` (a watch's render), open HTML pages are told to reload if it changed them.
-    Returns the formats rendered."""
+    Returns the formats rendered, and the report."""
     from gitspec.buildsession import prepare
     from gitspec.render.session import render_workspace
     from gitspec.store import build_lock
@@ -56,7 +64,7 @@ def render(workspace: Workspace, index, formats: str | None, documents: list[str
             watched(workspace.root / workspace.config.output, bool(report.written or report.removed))
     write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
     write_errors(context.checked.findings, sys.stderr)
-    return wanted
+    return wanted, report
 
 
 def _stop_live(workspace: Workspace, formats: list[str]) -> None:
@@ -64,6 +72,16 @@ def _stop_live(workspace: Workspace, formats: list[str]) -> None:
         from gitspec.render.livereload import stopped
 
         stopped(workspace.root / workspace.config.output)
+
+
+def watching(workspace: Workspace, formats: list[str], report: RenderReport) -> Watching:
+    """What a watch looks at after this render: not what it wrote, but the user's files it kept
+    there, and each document it read."""
+    from gitspec.watch import Watching
+
+    root = workspace.root
+    return Watching(own_folders(workspace, formats), [root / path for path in report.kept],
+                    frozenset(str(root / rel) for rel in workspace.document_files()))
 
 
 def own_folders(workspace: Workspace, formats: list[str]) -> list[Path]:

@@ -35,6 +35,7 @@ class RenderReport:
     written: list[str] = field(default_factory=list)  # output paths, relative to the workspace
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # output paths, relative to the workspace, holding the user's files
     spans: list[tuple[str, float, float]] = field(default_factory=list)  # (name, start, end) for --trace
 
 
@@ -219,6 +220,7 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
             out.owned.add(rel)
     _remove(_unshared([rel for rel in previous if rel not in files], manifest, name), out, report)
     manifest[name] = {"key": "" if kept else key, "files": written}
+    report.kept.extend(_shown(out.folder / rel, out.root) for rel in kept)
     report.warnings.extend(f"kept {_shown(out.folder / rel, out.root)}, which gitspec did not write; "
                            f"move it away to render {label}" for rel in kept)
 
