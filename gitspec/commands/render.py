@@ -38,9 +38,9 @@ def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TI
                 sys.stderr.write(error_line(exc) + "\n")
                 return None
             latest[:] = [workspace, wanted]
-            return watching(workspace, wanted, report)
+            return watching(workspace, index, wanted, report)
 
-        watch_sources(root, watching(workspace, wanted, report), again)
+        watch_sources(root, watching(workspace, index, wanted, report), again)
         _stop_live(*latest)
     return 0
 
@@ -74,14 +74,14 @@ def _stop_live(workspace: Workspace, formats: list[str]) -> None:
         stopped(workspace.root / workspace.config.output)
 
 
-def watching(workspace: Workspace, formats: list[str], report: RenderReport) -> Watching:
+def watching(workspace: Workspace, index, formats: list[str], report: RenderReport) -> Watching:
     """What a watch looks at after this render: not what it wrote, but the user's files it kept
-    there, and each document it read."""
+    there, and each document it read (as the parse index lists them)."""
     from gitspec.watch import Watching
 
     root = workspace.root
     return Watching(own_folders(workspace, formats), [root / path for path in report.kept],
-                    frozenset(str(root / rel) for rel in workspace.document_files()))
+                    frozenset(str(root / rel) for rel in index.content()[0]))
 
 
 def own_folders(workspace: Workspace, formats: list[str]) -> list[Path]:
