@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 
 from gitspec.render.model import Diagram, Image, ListBlock, Paragraph, Quote, Section, Site, Table
 
+NAMED = 5  # documents a warning names; more are counted
+
 
 def shown(sections: Iterable[Section]) -> Iterator[Diagram | Image]:
     for section in sections:
@@ -41,7 +43,8 @@ def located(warnings: list[str], subjects: dict[int, Diagram | Image], site: Sit
     out = []
     for at, warning in enumerate(warnings):
         ids = showing.get(_key(subjects[at])) if at in subjects else None
-        out.append(f"{warning} (in {', '.join(ids)})" if ids else warning)
+        more = f" and {len(ids) - NAMED} more" if ids and len(ids) > NAMED else ""
+        out.append(f"{warning} (in {', '.join(ids[:NAMED])}{more})" if ids else warning)
     return out
 
 

@@ -79,7 +79,7 @@ def _own_files(documents: list[SourceDocument]) -> list[SourceDocument]:
     kept = []
     for doc in documents:
         stem = file_stem(doc.id)
-        if doc.id not in RESERVED_IDS and stem not in taken:
+        if stem not in taken:
             taken.add(stem)
             kept.append(doc)
     return kept
