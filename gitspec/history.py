@@ -335,10 +335,13 @@ def _digest(rel_path: str, data: bytes) -> Facts:
 
 def _codec(name: str | None) -> str:
     """The codec of a commit's `encoding` header (git's i18n.commitEncoding); UTF-8 when it has
-    none, or one Python does not know."""
+    none, or one Python does not know or that does not make text (`hex`, `rot13`)."""
     import codecs
 
     try:
-        return codecs.lookup(name).name if name else "utf-8"
+        info = codecs.lookup(name) if name else None
+        if info:
+            b"\0\0".decode(info.name, "replace")  # LookupError: "'hex' is not a text encoding"
     except LookupError:
         return "utf-8"
+    return info.name if info else "utf-8"

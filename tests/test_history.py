@@ -312,3 +312,13 @@ def test_a_commit_in_another_encoding_is_read_in_it(tmp_path):
                    cwd=root, env=env, check=True, capture_output=True)
     change = open_history(root).section_changes("specs/doc.yaml")["alpha"]
     assert (change.author, change.summary) == ("Jörg Müller", "Grüße aus Köln")
+
+
+@pytest.mark.parametrize("codec", ["hex", "rot13", "no-such-codec"])
+def test_a_commit_encoding_that_makes_no_text_is_read_as_utf8(tmp_path, codec):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    write_files(root, {"specs/doc.yaml": DOC})
+    git(root, "add", "-A")
+    subprocess.run(["git", "-c", f"i18n.commitEncoding={codec}", "commit", "-q", "-m", "Grüße"], cwd=root,
+                   env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
+    assert open_history(root).section_changes("specs/doc.yaml")["alpha"].summary == "Grüße"
