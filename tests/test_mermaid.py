@@ -224,6 +224,9 @@ HOSTILE_SVGS = {
     "url() spelt with a CSS escape": SVG_OPEN + "<style>rect { fill: \\75 rl(http://127.0.0.1:9/p#a) }</style></svg>",
     "url() in a style attribute": SVG_OPEN + '<rect style="fill: url(//127.0.0.1:9/p#a)"/></svg>',
     "url() in a presentation attribute": SVG_OPEN + '<rect filter="url(\'http://127.0.0.1:9/f#a\')"/></svg>',
+    "url() after an escaped comment start": SVG_OPEN + "<style>.x\\2f\\2a{} rect{fill:url(http://127.0.0.1:9/s)}</style></svg>",
+    "url() after an escaped comment start in an attribute":
+        SVG_OPEN + '<rect style="a:b\\2f\\2a;background-image:url(http://127.0.0.1:9/a)"/></svg>',
     "expression()": SVG_OPEN + '<rect style="width: expression(alert(1))"/></svg>',
     "xml-stylesheet": '<?xml-stylesheet type="text/xsl" href="http://127.0.0.1:9/x.xsl"?>' + SVG_OPEN + "</svg>",
     "xml:base": SVG_OPEN + '<a xml:base="javascript:alert(1)//" href="#x"><rect/></a></svg>',
@@ -380,6 +383,18 @@ def test_damaged_cache_entry_is_deleted_and_redrawn(tmp_path):
     assert cache.load(key) is None and not (tmp_path / f"{key}.json").exists()
     redrawn = cache.get_or_draw(SOURCE, None, "http://ink", lambda: DiagramImage(SVG, PNG))
     assert redrawn.svg == SVG and cache.load(key) == DiagramImage(SVG, PNG)
+
+
+def test_a_cache_entry_planted_with_a_matching_hash_is_checked_like_a_drawn_image(tmp_path):
+    import hashlib
+    import json
+
+    cache = DiagramCache(tmp_path)
+    key = cache.key(SOURCE, None, None)
+    planted = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
+    (tmp_path / f"{key}.svg").write_bytes(planted)
+    (tmp_path / f"{key}.json").write_text(json.dumps({"svg": hashlib.sha256(planted).hexdigest()}))
+    assert cache.load(key) is None and not (tmp_path / f"{key}.svg").exists()
 
 
 def test_cache_key_follows_the_mmdc_version(tmp_path):

@@ -1,8 +1,8 @@
 """Rendered diagram images kept on disk by content hash, so each diagram pays mmdc's seconds once.
 
 Entries are `<key>.svg`, `<key>.png` and `<key>.json` (their SHA-256s, written
-last). An entry whose files do not match is deleted and drawn again, never
-trusted. Only images are stored: a fallback note is never cached, so a later run
+last). An entry whose files do not match, or no longer pass the image checks, is
+deleted and drawn again, never trusted. Only images are stored: a fallback note is never cached, so a later run
 with mmdc installed or the server back draws the image.
 """
 from __future__ import annotations
@@ -71,7 +71,7 @@ class DiagramCache:
                 data = (self.folder / f"{key}.{suffix}").read_bytes()
             except OSError:
                 data = None
-            if data is None or hashlib.sha256(data).hexdigest() != expected:
+            if data is None or hashlib.sha256(data).hexdigest() != expected or not _inert(suffix, data):
                 self.discard(key)
                 return None
             parts[suffix] = data
@@ -93,3 +93,15 @@ class DiagramCache:
                 (self.folder / f"{key}.{suffix}").unlink()
             except OSError:
                 pass
+
+
+def _inert(suffix: str, data: bytes) -> bool:
+    """Whether a stored image passes the checks a drawn one passed: the store is only a folder,
+    and whoever can write it (or commit it) must not get a script into the site this way."""
+    from gitspec.render.imagecheck import ImageRefused, check_png, check_svg
+
+    try:
+        (check_svg if suffix == "svg" else check_png)(data)
+    except ImageRefused:
+        return False
+    return True
