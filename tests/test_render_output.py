@@ -208,3 +208,13 @@ def test_a_page_edited_by_hand_is_rendered_again_even_at_the_same_size(repo):
     assert run_gitspec(root, "render", "--format", "html").code == 0
     assert page.read_bytes() == good
     assert "rendered 0 " in run_gitspec(root, "render", "--format", "html").err  # and then it is fresh again
+
+
+def test_a_very_long_id_gets_a_file_name_every_file_system_takes(repo):
+    long_id = "a" * 300
+    root = repo({"specs/r.yaml": _doc(long_id, "Long")})
+    result = run_gitspec(root, "render", "--format", "html,docx")
+    assert result.code == 0, result
+    pages = [p.name for p in (root / "build/html").glob("a*.html")] + [p.name for p in (root / "build/docx").glob("a*")]
+    assert len(pages) == 2 and all(len(name) <= 255 for name in pages)
+    assert pages[0].startswith("a" * 183 + "-")
