@@ -77,6 +77,11 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
         return _refused(st, finding)
     import hashlib
 
+    real = os.path.realpath(f"{workspace.root}/{rel}")
+    if not real.startswith(_real_root(workspace)):
+        finding = error(rel, 1, 1, f"a symlink leads it outside the workspace, to {real}; gitspec reads only "
+                                   "files inside it", "outside-workspace")
+        return _refused(st, finding)
     try:
         data = (workspace.root / rel).read_bytes()
     except OSError as exc:
@@ -106,6 +111,11 @@ def _findings(entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdic
         table.add(DocumentInfo(*info) if info else None, unpack(symbols))
     findings += engine.check_workspace(table)
     return sorted(set(findings))
+
+
+def _real_root(workspace: Workspace) -> str:
+    """The workspace's real path with a trailing separator: what every document's real path starts with."""
+    return os.path.join(os.path.realpath(workspace.root), "")
 
 
 def _refused(st: os.stat_result, finding: Finding) -> Entry:

@@ -27,9 +27,9 @@ def write_crash_log() -> tuple[Path, str]:
 
 def _log_folder() -> Path:
     from gitspec.errors import GitspecError
-    from gitspec.workspace import find_root
+    from gitspec.workspace import find_root, store_of
 
     try:
-        return find_root(Path.cwd()) / ".gitspec" / "logs"
+        return store_of(find_root(Path.cwd())) / "logs"
     except (GitspecError, OSError):
         return Path(tempfile.gettempdir()) / "gitspec-logs"

@@ -14,13 +14,13 @@ from typing import Any
 from gitspec.config import CONFIG_FILE, Config, parse_config
 from gitspec.fingerprint import fingerprint
 from gitspec.index import ParseIndex, load_index
-from gitspec.workspace import Workspace, find_root
+from gitspec.workspace import Workspace, find_root, store_of
 
 
 def open_workspace(use_cache: bool = True, start: Path | None = None) -> tuple[Workspace, ParseIndex]:
     root = find_root(start or Path.cwd())
     config_bytes = (root / CONFIG_FILE).read_bytes()
-    store = root / ".gitspec"
+    store = store_of(root)
     index = load_index(store) if use_cache else ParseIndex(store / "index", "")
     config = (Config.from_dict(index.config[1]) if index.config and index.config[0] == config_bytes
               else parse_config(config_bytes, CONFIG_FILE))

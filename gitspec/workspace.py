@@ -27,6 +27,18 @@ def find_root(start: Path) -> Path:
                        exit_code=EXIT_USAGE)
 
 
+def store_of(root: Path) -> Path:
+    """The workspace's store, `.gitspec/`. A symlink there that leads out of the workspace (one
+    committed to the repository, say) is refused: gitspec would write wherever it leads."""
+    store = root / ".gitspec"
+    if os.path.islink(store):
+        target = Path(os.path.realpath(store))
+        if not target.is_relative_to(root.resolve()):
+            raise GitspecError(f".gitspec is a symlink leading outside the workspace, to {target}; remove it "
+                               "(gitspec keeps its store inside the workspace)", exit_code=EXIT_USAGE)
+    return store
+
+
 @dataclass(frozen=True)
 class Workspace:
     root: Path
@@ -34,7 +46,7 @@ class Workspace:
 
     @property
     def store(self) -> Path:
-        return self.root / ".gitspec"
+        return self.root / ".gitspec"  # checked by store_of when the workspace was opened
 
     def document_files(self) -> list[str]:
         """Workspace-relative paths ('/'-separated) of every document, sorted."""

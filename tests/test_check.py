@@ -265,3 +265,27 @@ def test_an_unreadable_folder_in_a_spec_folder_is_named(repo):
         (ws / "specs" / "locked").chmod(0o755)
     assert done.returncode == 2 and done.stderr.startswith(
         "gitspec: error: cannot read the folder specs/locked: Permission denied (add it to 'exclude'"), done.stderr
+
+
+def test_a_document_that_a_symlink_takes_outside_the_workspace_is_not_read(repo, tmp_path):
+    (tmp_path / "secret.yaml").write_text(requirements_doc("secret", requirement("REQ-007")))
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    (ws / "specs" / "leak.yaml").symlink_to(tmp_path / "secret.yaml")
+    result = run_gitspec(ws, "check")
+    assert result.out == (f"specs/leak.yaml:1:1: error: a symlink leads it outside the workspace, to "
+                          f"{tmp_path / 'secret.yaml'}; gitspec reads only files inside it [outside-workspace]\n")
+    render = run_gitspec(ws, "render", "--format", "html")
+    assert not (ws / "build/html/secret.html").exists() and "REQ-007" not in (ws / "build/html/index.html").read_text()
+    assert render.code == 0
+
+
+def test_a_store_that_a_symlink_takes_outside_the_workspace_is_refused(repo, tmp_path):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    (tmp_path / "elsewhere").mkdir()
+    (ws / ".gitspec").symlink_to(tmp_path / "elsewhere")
+    for command in (["check"], ["render"], ["new", "tasks", "t"]):
+        result = run_gitspec(ws, *command)
+        assert result.code == 2 and result.err == (
+            f"gitspec: error: .gitspec is a symlink leading outside the workspace, to {tmp_path / 'elsewhere'}; "
+            "remove it (gitspec keeps its store inside the workspace)\n"), result
+    assert list((tmp_path / "elsewhere").iterdir()) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 from gitspec.atomic import create_new
 from gitspec.config import CONFIG_FILE, parse_config
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError
-from gitspec.workspace import Workspace, find_root, local_kinds
+from gitspec.workspace import Workspace, find_root, local_kinds, store_of
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ITEM_ID = re.compile(r"\b([A-Z][A-Z0-9]*)-([0-9]+)\b")
@@ -19,6 +19,7 @@ _DEFINED_ID = re.compile(r"(?<=\bid: )([A-Z][A-Z0-9]*)-([0-9]+)\b")
 
 def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     root = find_root(Path.cwd())
+    store_of(root)  # refused if a symlink leads it out of the workspace: the plugin cache is written there
     workspace = Workspace(root, parse_config((root / CONFIG_FILE).read_bytes()))
     if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
         return _product_from_directive(workspace, doc_id, title)
