@@ -189,3 +189,18 @@ def test_a_top_level_heading_inside_a_section_stays_in_its_text() -> None:
 
     written = replace_sections(text, {"goals": "New."}, {"goals": {"stage": "s"}})
     assert "# Big" not in written and "Two." not in written and "## Risks\n\nNone." in written
+
+
+def test_lists_and_quotes_nest_as_deep_as_anyone_writes_and_deeper_is_a_notice() -> None:
+    from gitspec.render.htmlblocks import plain_text
+
+    def listed(depth: int) -> str:
+        return "".join("  " * i + f"- level {i}\n" for i in range(depth)) + "\nAfter.\n"
+
+    deep = markdown_blocks(listed(40))  # CommonMark's own limit would drop everything from level 10 on
+    assert "level 39" in plain_text(deep) and "After." in plain_text(deep) and not isinstance(deep[-1], Notice)
+    quoted = "".join(">" * i + f" Q{i}\n" + ">" * i + "\n" for i in range(1, 80))
+    assert "Q79" in plain_text(markdown_blocks(quoted))
+    too_deep = markdown_blocks(listed(60))
+    assert too_deep[-1] == Notice("Part of this section is nested more than 50 levels deep (lists or quotes "
+                                  "within each other) and is not shown.", WARN)

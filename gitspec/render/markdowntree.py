@@ -26,6 +26,11 @@ _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNOREC
 _ALERT_TONES = {"note": INFO, "tip": INFO, "important": INFO, "warning": WARN, "caution": BAD}
 _STYLES = {"strong": "strong", "em": "em"}
 _TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
+# How deep blocks may nest (a list level counts twice: the list and its item). markdown-it stops
+# reading what is deeper (CommonMark's preset stops at 20: ten list levels); a section that
+# reaches the limit gets a notice saying that part of it is not shown.
+MAX_NESTING = 100
+_CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open")  # hold blocks
 
 
 def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), source: str = "",
@@ -38,8 +43,14 @@ def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), 
     `source` is the document's workspace-relative path, which local image paths are
     relative to, and `images` maps such a path to its file's digest ("" when unreadable).
     """
-    root = _tree(text.replace("\r\n", "\n"))
-    return _Converter(page_id, set(taken), source, images or {}).blocks(root.children)
+    tokens = parse_tokens(text.replace("\r\n", "\n"))
+    from markdown_it.tree import SyntaxTreeNode
+
+    blocks = _Converter(page_id, set(taken), source, images or {}).blocks(SyntaxTreeNode(tokens).children)
+    if any(token.type in _CONTAINERS and token.level >= MAX_NESTING - 1 for token in tokens):  # inside: not read
+        blocks += (Notice(f"Part of this section is nested more than {MAX_NESTING // 2} levels deep (lists or "
+                          "quotes within each other) and is not shown.", WARN),)
+    return blocks
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +59,8 @@ def _parser() -> Any:
 
     # CommonMark with GitHub's tables, strikethrough and links made of bare URLs (linkify-it-py).
     # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
-    parser = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(["table", "strikethrough", "linkify"])
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": MAX_NESTING}).enable(
+        ["table", "strikethrough", "linkify"])
     # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
     # safe_target, not markdown-it's own protocol check, decides what may be a link.
     parser.validateLink = lambda url: True
@@ -58,12 +70,6 @@ def _parser() -> Any:
 def parse_tokens(text: str) -> list[Any]:
     """markdown-it's tokens for `text`, parsed as markdown_blocks parses it."""
     return _parser().parse(text)
-
-
-def _tree(text: str) -> Any:
-    from markdown_it.tree import SyntaxTreeNode
-
-    return SyntaxTreeNode(parse_tokens(text))
 
 
 def safe_target(url: str, page_id: str = "") -> str | None:
