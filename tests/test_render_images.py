@@ -334,3 +334,21 @@ def test_word_fits_a_picture_to_its_table_cell_and_keeps_a_list_item_picture_in_
 def test_a_section_opening_with_a_no_break_space_line_counts_it(repo) -> None:
     root = repo({"specs/prd.md": _prd("\u00a0\n![x](first.png)")})
     assert _findings(root) == ["specs/prd.md:13:6 specs/first.png"]  # the Problem section's text starts on line 12
+
+
+def test_an_svg_whose_uses_multiply_its_shapes_is_refused_and_a_big_picture_is_quiet(repo) -> None:
+    levels = "".join(f"<g id='l{i}'>" + f"<use href='#l{i - 1}' x='{i}'/>" * 10 + "</g>" for i in range(1, 7))
+    bomb = ("<svg xmlns='http://www.w3.org/2000/svg' width='9' height='9'><defs><g id='l0'><rect width='1' "
+            f"height='1'/></g>{levels}</defs><use href='#l6'/></svg>").encode()  # a million rectangles from 1.6 KB
+    arrows = (b"<svg xmlns='http://www.w3.org/2000/svg' width='9' height='9'><defs><path id='a' d='M0 0L9 9'/></defs>"
+              + b"<use href='#a'/>" * 50 + b"</svg>")  # uses as a drawing has them
+    big = io.BytesIO()
+    PILImage.new("1", (10000, 10000)).save(big, "PNG")  # over Pillow's warning size, under gitspec's limit
+    root = repo({"specs/prd.md": _prd("![bomb](bomb.svg) ![arrows](arrows.svg)\n\n![big](big.png)"),
+                 "specs/bomb.svg": bomb, "specs/arrows.svg": arrows, "specs/big.png": big.getvalue()})
+    result = run_gitspec(root, "check")
+    assert result.out == ("specs/prd.md:12:9: error: image specs/bomb.svg cannot be shown: its <use> elements repeat "
+                          "its shapes over 20,000 times (a drawing that size takes minutes to lay out) [bad-image]\n")
+    assert "Warning" not in result.err
+    rendered = run_gitspec(root, "render", "--format", "pdf")
+    assert rendered.code == 0 and "Warning" not in rendered.err, rendered

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_PIXELS = 100_000_000
+MAX_USE_ADDED = 20_000  # elements an SVG's <use> may add: ten thousand take weasyprint seconds
 
 
 class ImageRefused(ValueError):
@@ -44,6 +46,7 @@ def check_svg(data: bytes) -> None:
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     open_elements: list[str] = []
     style: list[str] = []  # the text of the <style> being read: expat hands it over in pieces
+    uses = _Uses()
 
     def refuse(what: str) -> None:
         raise ImageRefused(f"the SVG contains script or an outside reference ({what})")
@@ -60,11 +63,13 @@ def check_svg(data: bytes) -> None:
         open_elements.append(local)
         for key, value in attributes.items():
             _check_attribute(local.lower(), key, value, refuse)
+        uses.start(local, attributes)
 
     def end(_name: str) -> None:
         if open_elements.pop() == "style":
             _check_css("".join(style), refuse)
             style.clear()
+        uses.end()
 
     def text(data: str) -> None:
         if open_elements[-1:] == ["style"]:
@@ -83,6 +88,64 @@ def check_svg(data: bytes) -> None:
         parser.Parse(data, True)
     except expat.ExpatError:
         raise ImageRefused("it is not an SVG image") from None
+    if uses.added() > MAX_USE_ADDED:
+        raise ImageRefused(f"its <use> elements repeat its shapes over {MAX_USE_ADDED:,} times "
+                           "(a drawing that size takes minutes to lay out)")
+
+
+class _Uses:
+    """How many elements `<use>` adds to an SVG, counting a use of a use in full: nesting ten uses of
+    ten uses of ... multiplies a few elements into millions, which a PDF then lays out one by one."""
+
+    def __init__(self) -> None:
+        self.open: list[tuple[str | None, list]] = []  # per open element: its id, [elements, refs]
+        self.by_id: dict[str, tuple[int, list[str]]] = {}  # an element's size and the ids its uses name
+        self.total: tuple[int, list[str]] = (0, [])
+
+    def start(self, local: str, attributes: dict[str, str]) -> None:
+        refs = []
+        if local == "use":
+            target = attributes.get("href", attributes.get(f"{XLINK_NS} href", "")).strip()
+            if target.startswith("#"):
+                refs.append(target[1:])
+        self.open.append((attributes.get("id"), [1, refs]))
+
+    def end(self) -> None:
+        element_id, (count, refs) = self.open.pop()
+        if element_id and element_id not in self.by_id:
+            self.by_id[element_id] = (count, refs)
+        if self.open:
+            self.open[-1][1][0] += count
+            self.open[-1][1][1].extend(refs)
+        else:
+            self.total = (count, refs)
+
+    def added(self) -> int:
+        """The elements the uses add, or MAX_USE_ADDED + 1 once past it (a use of itself adds none)."""
+        weights: dict[str, int] = {}
+
+        def weight(element_id: str, seen: frozenset[str]) -> int:
+            if element_id in weights:
+                return weights[element_id]
+            if element_id in seen or element_id not in self.by_id:
+                return 0
+            count, refs = self.by_id[element_id]
+            for ref in refs:
+                count += weight(ref, seen | {element_id})
+                if count > MAX_USE_ADDED:
+                    break
+            weights[element_id] = min(count, MAX_USE_ADDED + 1)
+            return weights[element_id]
+
+        added = 0
+        for ref in self.total[1]:
+            try:
+                added += weight(ref, frozenset())
+            except RecursionError:  # uses of uses hundreds deep: no drawing needs that
+                return MAX_USE_ADDED + 1
+            if added > MAX_USE_ADDED:
+                return MAX_USE_ADDED + 1
+        return added
 
 
 def _check_attribute(element: str, key: str, value: str, refuse) -> None:
@@ -134,10 +197,12 @@ def check_raster(data: bytes, name: str) -> None:
     lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # weasyprint turns it on for the whole process when imported
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        with Image.open(io.BytesIO(data), formats=[name]) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise ImageRefused(f"the {name} image has more than {MAX_PIXELS} pixels")
-            image.load()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS decides, and says so
+            with Image.open(io.BytesIO(data), formats=[name]) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise ImageRefused(f"the {name} image has more than {MAX_PIXELS} pixels")
+                image.load()
     except Image.DecompressionBombError:  # Pillow's own limit, met before the size is known here
         raise ImageRefused(f"the {name} image has more than {MAX_PIXELS} pixels") from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:

@@ -21,8 +21,13 @@ def page_pdf(page: PrintPage, roots: Iterable[Path]) -> tuple[bytes, list[str]]:
     weasyprint's own `target-counter()` would lay the whole document out again once the
     contents' targets are known (for a long document, nearly doubling the time); laying
     the front out apart, after the body, costs only the front's few pages."""
+    import warnings
+
     from gitspec.render.fetcher import MEMORY_BASE, SandboxFetcher
 
+    # Pictures were checked against gitspec's own pixel limit (imagecheck.MAX_PIXELS); Pillow's
+    # lower one would print its warning from here, about a picture already let through.
+    warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit")
     fetcher = SandboxFetcher(roots, {MEMORY_BASE + name: data for name, data in page.files.items()})
     fonts = _fonts()  # the same for both parts: the joined document paints with both's fonts
     try:
