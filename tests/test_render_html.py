@@ -274,3 +274,9 @@ def test_search_reads_a_long_requirement_whole_and_matches_accents_however_compo
         page.wait_for_selector("#gitspec-results a[href='reqs.html#REQ-001']")
     assert watched.problems == []
     watched.close()
+
+
+def test_control_characters_from_a_commit_or_a_document_become_a_replacement_character():
+    from gitspec.render.htmlblocks import esc
+
+    assert esc("a\x01b\x7f\ufffe\tc\nd") == "a\ufffdb\ufffd\ufffd\tc\nd"  # as in the Word files

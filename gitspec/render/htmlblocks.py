@@ -33,12 +33,14 @@ _STATUS_TONES = {
 
 
 _SCRIPT_SCHEME = re.compile(r"(?i)(javascript|vbscript|livescript)(\s*):")
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def esc(text: str) -> str:
     """Escape text for HTML content or a quoted attribute. A script-URL scheme in visible
-    text keeps its look but not its bytes, so `javascript:` never appears in the output."""
-    escaped = html.escape(text, quote=True)
+    text keeps its look but not its bytes, so `javascript:` never appears in the output.
+    A control character (not a tab or line break) becomes U+FFFD, as in the Word files."""
+    escaped = _NOT_TEXT.sub("\ufffd", html.escape(text, quote=True))
     return _SCRIPT_SCHEME.sub(r"\1\2&#58;", escaped) if ":" in escaped else escaped
 
 
