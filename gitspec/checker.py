@@ -42,7 +42,8 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckRe
     from gitspec.picturestate import PictureVerdicts
 
     engine = Engine(workspace.config, local_kinds(workspace), workspace.store)
-    entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine)
+    inside = os.path.join(os.path.realpath(workspace.root), "")  # what every document's real path starts with
+    entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, inside)
                for rel, st in stats.items()}
     verdicts = PictureVerdicts(workspace.root, index, scan_ns)
     findings = _findings(entries, engine, verdicts)
@@ -69,7 +70,8 @@ def _stats(workspace: Workspace) -> dict[str, os.stat_result]:
     return stats
 
 
-def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine) -> Entry:
+def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine,
+             inside: str) -> Entry:
     limit = workspace.config.max_file_size
     if st.st_size > limit:
         finding = error(rel, 1, 1, f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
@@ -78,7 +80,7 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
     import hashlib
 
     real = os.path.realpath(f"{workspace.root}/{rel}")
-    if not real.startswith(_real_root(workspace)):
+    if not real.startswith(inside):
         finding = error(rel, 1, 1, f"a symlink leads it outside the workspace, to {real}; gitspec reads only "
                                    "files inside it", "outside-workspace")
         return _refused(st, finding)
@@ -111,11 +113,6 @@ def _findings(entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdic
         table.add(DocumentInfo(*info) if info else None, unpack(symbols))
     findings += engine.check_workspace(table)
     return sorted(set(findings))
-
-
-def _real_root(workspace: Workspace) -> str:
-    """The workspace's real path with a trailing separator: what every document's real path starts with."""
-    return os.path.join(os.path.realpath(workspace.root), "")
 
 
 def _refused(st: os.stat_result, finding: Finding) -> Entry:
