@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from stat import S_ISLNK
 from typing import TYPE_CHECKING
 
 from gitspec.findings import Finding, error
-from gitspec.index import Entry, ParseIndex, now_ns, save_index, stat_digest
+from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.index import Entry, ParseIndex, now_ns, save_index, stat_digest, stat_key
 from gitspec.picturestate import picture_key, settled
 from gitspec.workspace import Workspace, local_kinds
 
@@ -29,9 +31,9 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckRe
     """Every document's findings, re-reading only files that changed. The refreshed index is
     saved, or with `save=False` left for the caller to save (`index.unsaved` says since when)."""
     scan_ns = now_ns()
-    stats = _stats(workspace)
+    stats, links = _stats(workspace)
     files = list(stats)
-    keys = [(rel, s.st_size, s.st_mtime_ns, s.st_ino) for rel, s in stats.items()]
+    keys = [(rel, *stat_key(st), links.get(rel, "")) for rel, st in stats.items()]
     trusted = {rel: index.trusted(rel, st) for rel, st in stats.items()}
     if index.result is not None and all(trusted.values()):
         pictures = [picture_key(workspace.root, path) for path in index.result[2]]
@@ -42,6 +44,7 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckRe
     from gitspec.picturestate import PictureVerdicts
 
     engine = Engine(workspace.config, local_kinds(workspace), workspace.store)
+    trusted.update(dict.fromkeys(links))  # read again: where a symlink leads may have left the workspace
     inside = os.path.join(os.path.realpath(workspace.root), "")  # what every document's real path starts with
     entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, inside)
                for rel, st in stats.items()}
@@ -58,16 +61,25 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckRe
     return CheckResult(findings, len(files))
 
 
-def _stats(workspace: Workspace) -> dict[str, os.stat_result]:
-    """Stat every document; one deleted since the folder was listed is simply gone."""
-    stats = {}
+def _stats(workspace: Workspace) -> tuple[dict[str, os.stat_result], dict[str, str]]:
+    """Stat every document (one deleted since the folder was listed is simply gone), and where
+    each that is a symlink really is."""
+    stats, links = {}, {}
     root = str(workspace.root)
     for rel in workspace.document_files():
+        path = f"{root}/{rel}"  # a string join: pathlib costs more than the stat
         try:
-            stats[rel] = os.stat(f"{root}/{rel}")  # a string join: pathlib costs more than the stat
+            st = os.lstat(path)
+            if S_ISLNK(st.st_mode):
+                links[rel] = os.path.realpath(path)
+                st = os.stat(path)
         except FileNotFoundError:
             continue
-    return stats
+        except OSError as error:  # e.g. in a folder that may be listed but not entered
+            raise GitspecError(f"cannot read {rel}: {error.strerror or error} (add it to 'exclude' in "
+                               "gitspec.yaml to skip it)", exit_code=EXIT_USAGE) from None
+        stats[rel] = st
+    return stats, links
 
 
 def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine,
@@ -94,7 +106,7 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
         record = old.record
     else:
         record = engine.process(rel, data)
-    return Entry(st.st_size, st.st_mtime_ns, st.st_ino, sha, record)
+    return Entry(*stat_key(st), sha, record)
 
 
 def _findings(entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdicts) -> list[Finding]:
@@ -117,4 +129,4 @@ def _findings(entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdic
 
 def _refused(st: os.stat_result, finding: Finding) -> Entry:
     """An index entry for a file gitspec would not read: its one finding, nothing else."""
-    return Entry(st.st_size, st.st_mtime_ns, st.st_ino, "", ([finding.as_tuple()], [], None, None))
+    return Entry(*stat_key(st), "", ([finding.as_tuple()], [], None, None))

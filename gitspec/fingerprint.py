@@ -31,8 +31,9 @@ def _folder_stamp(folder: Path, files: bool = True) -> str:
         stamp = [f"{folder}:{os.stat(folder).st_mtime_ns}"]
         if files:
             with os.scandir(folder) as entries:
-                stamp += sorted(f"{e.name}:{e.stat().st_mtime_ns}:{e.stat().st_size}"
-                                for e in entries if e.is_file())
+                # as the index knows a document: a file rewritten with its old mtime moves the ctime
+                stamp += sorted(f"{e.name}:{st.st_mtime_ns}:{st.st_size}:{st.st_ino}:{st.st_ctime_ns}"
+                                for e in entries if e.is_file() for st in (e.stat(),))
     except OSError:
         return f"{folder}:-"
     return "|".join(stamp)

@@ -1,6 +1,6 @@
 """The parse index `.gitspec/index`: per file, its stat key, content hash and check record.
 
-Like git's index: an entry whose (size, mtime, inode) still match is trusted
+Like git's index: an entry whose (size, mtime, inode, ctime) still match is trusted
 without reading the file, except when its mtime is too close to the run that
 recorded it to tell a later edit apart ("racily clean"); then the content is
 hashed again. A corrupt or foreign index is discarded, never trusted.
@@ -20,7 +20,7 @@ from typing import Any
 
 from gitspec.cachefile import read_cache, write_cache
 
-FORMAT = b"GSIX6"
+FORMAT = b"GSIX7"
 RACY_NS = 1_000_000_000  # coarse file-system clocks: distrust mtimes this close to a scan
 
 
@@ -31,11 +31,13 @@ class Entry:
     when asked: a no-op check looks at stat keys alone.
     """
 
-    __slots__ = ("_at", "_record", "_records", "inode", "mtime_ns", "sha", "size")
+    __slots__ = ("_at", "_record", "_records", "ctime_ns", "inode", "mtime_ns", "sha", "size")
 
-    def __init__(self, size: int, mtime_ns: int, inode: int, sha: str, record: tuple | None = None,
+    def __init__(self, size: int, mtime_ns: int, inode: int, ctime_ns: int, sha: str, record: tuple | None = None,
                  records: Records | None = None, at: int = 0) -> None:
-        self.size, self.mtime_ns, self.inode, self.sha = size, mtime_ns, inode, sha
+        # ctime too, as git compares it: a rewrite given its old mtime back (touch -d, cp -p) or a
+        # chmod moves it
+        self.size, self.mtime_ns, self.inode, self.ctime_ns, self.sha = size, mtime_ns, inode, ctime_ns, sha
         self._record, self._records, self._at = record, records, at
 
     @property
@@ -45,11 +47,14 @@ class Entry:
         return self._record
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Entry) and (self.size, self.mtime_ns, self.inode, self.sha, self.record)
-                == (other.size, other.mtime_ns, other.inode, other.sha, other.record))
+        return (isinstance(other, Entry) and (self.key, self.sha, self.record) == (other.key, other.sha, other.record))
+
+    @property
+    def key(self) -> tuple[int, int, int, int]:
+        return self.size, self.mtime_ns, self.inode, self.ctime_ns
 
     def __repr__(self) -> str:
-        return f"Entry({self.size}, {self.mtime_ns}, {self.inode}, {self.sha!r})"
+        return f"Entry({self.size}, {self.mtime_ns}, {self.inode}, {self.ctime_ns}, {self.sha!r})"
 
 
 class Records:
@@ -110,22 +115,19 @@ class ParseIndex:
         return ParseIndex(self.path, fingerprint, config=self.config)
 
     def trusted(self, rel: str, stat: os.stat_result) -> Entry | None:
-        if stat.st_mtime_ns >= self.scan_ns - RACY_NS:
+        if stat.st_mtime_ns >= self.scan_ns - RACY_NS:  # as git: a change that keeps the mtime moves the ctime
             return None
+        key = stat_key(stat)
         if self._columns is None:
             entry = self._entries.get(rel)
-            if (entry is not None and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns
-                    and entry.inode == stat.st_ino):
-                return entry
-            return None
+            return entry if entry is not None and entry.key == key else None
         if self._positions is None:
             self._positions = {rel: at for at, rel in enumerate(self._columns[0])}
         at = self._positions.get(rel)
         if at is None:
             return None
-        size, mtime_ns, inode = self._columns[1][at]
-        if size == stat.st_size and mtime_ns == stat.st_mtime_ns and inode == stat.st_ino:
-            return Entry(size, mtime_ns, inode, self._columns[2][at], None, self._columns[3], at)
+        if tuple(self._columns[1][at]) == key:
+            return Entry(*key, self._columns[2][at], None, self._columns[3], at)
         return None
 
     def parsed(self) -> Iterator[tuple[str, str, tuple | None, bytes | None]]:
@@ -169,11 +171,16 @@ def save_index(index: ParseIndex, scan_ns: int) -> None:
         stats, blobs = index._columns[1], index._columns[3].blobs
     else:
         entries = index.entries
-        stats = tuple((e.size, e.mtime_ns, e.inode) for e in entries.values())
+        stats = tuple(e.key for e in entries.values())
         blobs = Records.pack([e.record for e in entries.values()])
     write_cache(index.path, FORMAT, (index.fingerprint, scan_ns, index.config, rels, stats, shas, blobs,
                                      index.result, index.memo), required=True)
     index.scan_ns = scan_ns
+
+
+def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What an entry knows a file by: (size, mtime, inode, ctime)."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns
 
 
 def now_ns() -> int:

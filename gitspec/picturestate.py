@@ -14,13 +14,13 @@ from gitspec.index import RACY_NS, ParseIndex
 
 MEMO = "pictures"
 
-# (path, size, mtime_ns, inode, mode, where symlinks lead it), or (path,) when there is nothing to stat
+# (path, size, mtime_ns, inode, ctime_ns, mode, where symlinks lead it), or (path,) when there is nothing to stat
 Key = tuple
 
 
 def picture_key(root: Path, path: str) -> Key:
-    """What decides a picture's verdict short of its bytes: its file's stat key, its permissions, and
-    the real path (a folder on the way may become a symlink leading out of the workspace)."""
+    """What decides a picture's verdict short of its bytes: its file's stat key (ctime too: a rewrite
+    given its old mtime back moves it), its permissions, and the real path (a folder on the way may become a symlink leading out of the workspace)."""
     if path == ".." or path.startswith("../"):
         return (path,)  # outside the workspace: never looked at, its verdict never changes
     try:
@@ -28,7 +28,7 @@ def picture_key(root: Path, path: str) -> Key:
         st = os.stat(real)
     except (OSError, ValueError):
         return (path,)
-    return (path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode, real)
+    return (path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns, st.st_mode, real)
 
 
 def settled(keys: list[Key], scan_ns: int) -> bool:

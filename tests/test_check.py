@@ -289,3 +289,30 @@ def test_a_store_that_a_symlink_takes_outside_the_workspace_is_refused(repo, tmp
             f"gitspec: error: .gitspec is a symlink leading outside the workspace, to {tmp_path / 'elsewhere'}; "
             "remove it (gitspec keeps its store inside the workspace)\n"), result
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def _without_read_all(ws, *args):
+    """gitspec run as root without root's right to read any file, so that permissions count."""
+    return subprocess.run(["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+                           "--bounding-set=-dac_override,-dac_read_search", GITSPEC, *args],
+                          cwd=ws, capture_output=True, text=True)
+
+
+@pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0, reason="needs root's setpriv to drop its read-all right")
+def test_a_permission_change_is_seen_and_a_folder_that_cannot_be_entered_is_named(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    assert _without_read_all(ws, "check").returncode == 0
+    (ws / "specs" / "reqs.yaml").chmod(0)
+    try:
+        assert "cannot read the file: Permission denied [unreadable]" in _without_read_all(ws, "check").stdout
+    finally:
+        (ws / "specs" / "reqs.yaml").chmod(0o644)
+    assert _without_read_all(ws, "check").returncode == 0  # mended: seen at once
+    write_files(ws, {"specs/sub/b.yaml": requirements_doc("b", requirement("REQ-002"))})
+    (ws / "specs" / "sub").chmod(0o644)  # may be listed, not entered
+    try:
+        done = _without_read_all(ws, "check")
+    finally:
+        (ws / "specs" / "sub").chmod(0o755)
+    assert done.returncode == 2 and done.stderr.startswith(
+        "gitspec: error: cannot read specs/sub/b.yaml: Permission denied (add it to 'exclude'"), done.stderr

@@ -125,3 +125,33 @@ def test_parallel_checks_agree_and_leave_a_valid_index(repo):
         (ws / "specs" / "tasks.yaml").write_text(tasks_doc("tasks", task("TASK-001") + task(f"TASK-10{round_}")))
     result = run_gitspec(ws, "check", env=TRACE)
     assert result.code == 1 and not list((ws / ".gitspec").glob(".index.*.tmp"))
+
+
+def _same_size_edit(path, old: str, new: str) -> None:
+    """Rewrite in place, same size, and give the file its old mtime back (as `cp -p` or `touch -d` do)."""
+    st = path.stat()
+    path.write_text(path.read_text().replace(old, new))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+
+
+def test_an_edit_that_keeps_size_mtime_and_inode_is_seen(repo):
+    ws = _workspace(repo)
+    assert run_gitspec(ws, "check").code == 1
+    assert "gitspec hook:" not in run_gitspec(ws, "check", env=TRACE).err  # settled: trusted
+    _same_size_edit(ws / "specs" / "more.yaml", "REQ-404", "REQ-002")
+    assert (run_gitspec(ws, "check").code, run_gitspec(ws, "check", "--no-cache").code) == (0, 0)
+
+
+def test_a_symlinked_document_whose_target_leaves_the_workspace_is_seen_both_ways(repo, tmp_path):
+    ws = _workspace(repo)
+    (ws / "shared").mkdir()
+    (ws / "specs" / "reqs.yaml").rename(ws / "shared" / "reqs.yaml")
+    (ws / "specs" / "reqs.yaml").symlink_to("../shared/reqs.yaml")
+    assert "outside-workspace" not in run_gitspec(ws, "check").out
+    (ws / "shared").rename(tmp_path / "out")
+    (ws / "shared").symlink_to(tmp_path / "out")
+    assert "specs/reqs.yaml:1:1: error: a symlink leads it outside the workspace" in run_gitspec(ws, "check").out
+    (ws / "shared").unlink()
+    (tmp_path / "out").rename(ws / "shared")
+    assert "outside-workspace" not in run_gitspec(ws, "check").out

@@ -8,7 +8,7 @@ from gitspec.index import RACY_NS, Entry, ParseIndex, load_index, save_index
 
 def _entry(n: int) -> Entry:
     info = (f"doc-{n}", "notes", f"specs/doc-{n}.yaml", ("text",), (4,), (f"hash-{n}",))
-    return Entry(10 + n, 1_000 + n, 100 + n, f"sha-{n}", ([], [("d", f"doc-{n}")], info, b"values"))
+    return Entry(10 + n, 1_000 + n, 100 + n, 2_000 + n, f"sha-{n}", ([], [("d", f"doc-{n}")], info, b"values"))
 
 
 def _saved(tmp_path, count=3) -> ParseIndex:
@@ -40,9 +40,11 @@ def test_memo_keys_share_the_index_columns(tmp_path):
 def test_trusted_compares_the_stat_key_and_distrusts_recent_mtimes(tmp_path):
     _saved(tmp_path)
     index = load_index(tmp_path)
-    stat = SimpleNamespace(st_size=11, st_mtime_ns=1_001, st_ino=101)  # doc-1's key
+    stat = SimpleNamespace(st_size=11, st_mtime_ns=1_001, st_ino=101, st_ctime_ns=2_001)  # doc-1's key
     entry = index.trusted("specs/doc-1.yaml", stat)
     assert entry is not None and entry.sha == "sha-1" and entry.record[2][0] == "doc-1"
+    # rewritten and given its old mtime back (touch -d, cp -p), or its mode changed: the ctime moved
+    assert index.trusted("specs/doc-1.yaml", SimpleNamespace(**{**vars(stat), "st_ctime_ns": 3_000})) is None
     assert index.trusted("specs/doc-2.yaml", stat) is None  # another file's key
     assert index.trusted("specs/new.yaml", stat) is None
     index.scan_ns = 1_001 + RACY_NS  # recorded too close to the scan: racily clean

@@ -352,3 +352,18 @@ def test_an_svg_whose_uses_multiply_its_shapes_is_refused_and_a_big_picture_is_q
     assert "Warning" not in result.err
     rendered = run_gitspec(root, "render", "--format", "pdf")
     assert rendered.code == 0 and "Warning" not in rendered.err, rendered
+
+
+def test_a_picture_rewritten_with_its_old_mtime_is_seen(repo) -> None:
+    root = repo({"specs/prd.md": _prd("![flow](img/flow.png)"),
+                 "specs/img/flow.png": picture((20, 10), (1, 2, 3), "PNG")})
+    _age(root, "specs/prd.md", "specs/img/flow.png")
+    assert run_gitspec(root, "check").code == 0
+    path = root / "specs/img/flow.png"
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[30] ^= 0xFF  # damaged, same size
+    with open(path, "r+b") as file:
+        file.write(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert "image specs/img/flow.png cannot be shown: the PNG image is damaged" in run_gitspec(root, "check").out
