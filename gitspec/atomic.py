@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True, still: Callable[[], bool] | None = None) -> bool:
+    """Write `path` atomically. With `still`, asked once the new bytes are on disk and just before
+    they take the file's place: False leaves the file as it is (someone changed it meanwhile) and
+    returns False."""
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
@@ -22,7 +26,11 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
+        if still is not None and not still():
+            os.unlink(tmp)
+            return False
         os.replace(tmp, path)
+        return True
     except BaseException:
         try:
             os.unlink(tmp)

@@ -5,7 +5,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from gitspec.atomic import write_atomic
+from gitspec.atomic import create_new, write_atomic
 from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.opening import LoadedDocument
@@ -26,21 +26,22 @@ class DocumentWriter:
             rel = document.path
             data = (root / rel).read_bytes()
             if hashlib.sha256(data).hexdigest() != document.sha:
-                raise GitspecError(f"{rel} changed while gitspec was building; run the build again",
-                                   exit_code=EXIT_FINDINGS)
+                raise _changed(rel)
             text: str | None = data.decode("utf-8-sig")
             if rel.endswith(".md"):
-                return self._markdown(stage, rel, text, sections, stamps)
+                return self._markdown(stage, rel, text, sections, document.sha, stamps)
         else:
             rel = f"{self.workspace.config.specs[0].rstrip('/')}/{stage.document}.yaml"
             if (root / rel).exists():
-                raise GitspecError(f"{rel} exists but is not the '{stage.document}' document; "
-                                   f"stage '{stage.name}' will not overwrite it", exit_code=EXIT_FINDINGS)
+                raise _taken(rel, stage)
             text = None
         header = {"kind": stage.kind, "id": stage.document, "title": stage.title}
         new_text = update_document(text, header, sections, stamps, unpinned)
         encoded = new_text.encode("utf-8")
-        write_atomic(root / rel, encoded)
+        if document is not None:
+            _replace(root / rel, rel, encoded, document.sha)
+        elif not create_new(root / rel, encoded):  # made meanwhile: never overwritten
+            raise _taken(rel, stage)
         value = read_yaml(new_text).value
         return LoadedDocument(stage.document, stage.kind, rel,
                               {k: v for k, v in value.items() if k in HEADER_KEYS},
@@ -48,7 +49,7 @@ class DocumentWriter:
                               hashlib.sha256(encoded).hexdigest())
 
 
-    def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any],
+    def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any], sha: str,
                   stamps: dict[str, dict]) -> LoadedDocument:
         """Generated regions between marker comments that carry the stamp, as cog writes them."""
         from gitspec.documents import parse_document
@@ -63,9 +64,31 @@ class DocumentWriter:
         document = parse_document(rel, encoded)
         if any(value_hash(document.sections.get(n)) != value_hash(v) for n, v in sections.items()):
             raise RuntimeError(f"Markdown rewrite of {rel} changed a generated section; refusing to write it")
-        write_atomic(self.workspace.root / rel, encoded)
+        _replace(self.workspace.root / rel, rel, encoded, sha)
         return LoadedDocument(stage.document, document.kind, rel, document.header, document.sections,
                               hashlib.sha256(encoded).hexdigest())
+
+
+def _replace(path: Path, rel: str, data: bytes, sha: str) -> None:
+    """Write the document's new text, unless it changed since it was read (an edit saved while
+    the build ran): checked once the new text is on disk, just before it takes the file's place."""
+    def unchanged() -> bool:
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest() == sha
+        except OSError:
+            return False
+
+    if not write_atomic(path, data, still=unchanged):
+        raise _changed(rel)
+
+
+def _changed(rel: str) -> GitspecError:
+    return GitspecError(f"{rel} changed while gitspec was building; run the build again", exit_code=EXIT_FINDINGS)
+
+
+def _taken(rel: str, stage: Stage) -> GitspecError:
+    return GitspecError(f"{rel} exists but is not the '{stage.document}' document; "
+                        f"stage '{stage.name}' will not overwrite it", exit_code=EXIT_FINDINGS)
 
 
 def write_code_files(workspace: Workspace, files: list[dict], previous: list[dict] | None) -> list[str]:
