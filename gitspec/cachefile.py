@@ -35,8 +35,20 @@ def write_cache(path: Path, tag: bytes, value: Any, required: bool = False) -> b
         payload = marshal.dumps(value)
         ensure_store(path.parent)
         write_atomic(path, tag + zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False)
-    except (OSError, ValueError):
+    except OSError as error:
+        if required:
+            raise unwritable_store(path, error) from None
+        return False
+    except ValueError:
         if required:
             raise
         return False
     return True
+
+
+def unwritable_store(path: Path, error: OSError):
+    """The one-line error for a store gitspec cannot write (a read-only `.gitspec/`, a full disk)."""
+    from gitspec.errors import EXIT_USAGE, GitspecError
+
+    return GitspecError(f"cannot write {path}: {error.strerror or error} (gitspec keeps its cache in this "
+                        "folder: make it writable, or delete it)", exit_code=EXIT_USAGE)

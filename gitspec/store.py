@@ -113,9 +113,14 @@ def build_lock(store: Path, timeout: float) -> Iterator[None]:
     Waiting longer than `timeout` seconds (a negative one: for ever) is exit 1, naming the lock file."""
     from gitspec.errors import EXIT_FINDINGS, GitspecError
 
-    ensure_store(store)
+    from gitspec.cachefile import unwritable_store
+
     path = store / "build.lock"
-    release = (_lock_windows if sys.platform == "win32" else _lock_posix)(path, timeout)
+    try:
+        ensure_store(store)
+        release = (_lock_windows if sys.platform == "win32" else _lock_posix)(path, timeout)
+    except OSError as error:
+        raise unwritable_store(path, error) from None
     if release is None:
         raise GitspecError(f"another gitspec build or render holds {path} "
                            f"(waited {timeout:g} s)", exit_code=EXIT_FINDINGS)

@@ -316,3 +316,23 @@ def test_a_permission_change_is_seen_and_a_folder_that_cannot_be_entered_is_name
         (ws / "specs" / "sub").chmod(0o755)
     assert done.returncode == 2 and done.stderr.startswith(
         "gitspec: error: cannot read specs/sub/b.yaml: Permission denied (add it to 'exclude'"), done.stderr
+
+
+@pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0, reason="needs root's setpriv to drop its read-all right")
+def test_a_read_only_store_is_one_clear_error(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    assert run_gitspec(ws, "check").code == 0
+    write_files(ws, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-002"))})
+    folders = [ws / ".gitspec", *(p for p in (ws / ".gitspec").rglob("*") if p.is_dir())]
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        results = {command: _without_read_all(ws, command) for command in ("check", "build")}
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
+    for command, lock in (("check", "index"), ("build", "build.lock")):
+        done = results[command]
+        assert done.returncode == 2 and done.stderr == (
+            f"gitspec: error: cannot write {ws / '.gitspec' / lock}: Permission denied (gitspec keeps its cache "
+            "in this folder: make it writable, or delete it)\n"), done
