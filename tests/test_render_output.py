@@ -218,3 +218,20 @@ def test_a_very_long_id_gets_a_file_name_every_file_system_takes(repo):
     pages = [p.name for p in (root / "build/html").glob("a*.html")] + [p.name for p in (root / "build/docx").glob("a*")]
     assert len(pages) == 2 and all(len(name) <= 255 for name in pages)
     assert pages[0].startswith("a" * 183 + "-")
+
+
+def test_a_render_killed_before_saving_its_list_still_owns_the_files_it_wrote(repo):
+    root = repo({"specs/r.yaml": _doc("reqs", "Reqs"), "specs/s.yaml": _doc("sreqs", "S")})
+    assert run_gitspec(root, "render", "--format", "pdf").code == 0  # warm: the manifest lists its files
+    write_files(root, {"specs/a.yaml": _doc("areqs", "A"), "specs/z.yaml": _doc("zreqs", "Z")})
+    render = subprocess.Popen([GITSPEC, "render", "--format", "pdf"], cwd=root, env={**os.environ, **GIT_ENV},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (root / "build/pdf/areqs.pdf").exists() and render.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    render.kill()  # as kill -9: nothing of it runs after this
+    render.wait()
+    write_files(root, {"specs/a.yaml": _doc("areqs", "A, renamed")})
+    result = run_gitspec(root, "render", "--format", "pdf")
+    assert result.code == 0 and "kept" not in result.out, result
+    assert not list((root / ".gitspec/renders").glob("*.pending"))

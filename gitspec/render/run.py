@@ -46,6 +46,14 @@ class _Output:
     folder: Path
     owned: set[str] | None  # files the manifest lists; None: no manifest for this folder (a cold cache)
     volatile: frozenset[str] = frozenset()  # files something else rewrites in place: known by size alone
+    journal: Path | None = None  # where a new file is noted before it is written (see _render_format)
+
+    def note(self, rel: str) -> None:
+        """Note a file about to be written that the manifest does not list yet: if the render is
+        killed before the manifest is saved, the next one still knows the file is gitspec's."""
+        if self.journal is not None and self.owned is not None and rel not in self.owned:
+            with open(self.journal, "a", encoding="utf-8") as journal:
+                journal.write(rel + "\n")
 
     def takes(self, rel: str) -> bool:
         """Whether gitspec may replace the file at `rel`: its own, or any when the cache is cold."""
@@ -115,7 +123,9 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
     warm = manifest.get(FOLDER) == described
     if not warm:  # none, or one for another folder (whose files are left as they are)
         manifest = {FOLDER: described}
-    out = _Output(root, folder, _listed(manifest) if warm else None, frozenset(getattr(renderer, "volatile", ())))
+    journal = manifest_path.with_suffix(".pending")  # files a render killed before saving had begun to write
+    owned = _listed(manifest) | _journalled(journal) if warm else None
+    out = _Output(root, folder, owned, frozenset(getattr(renderer, "volatile", ())), journal)
     completed = False
     try:
         _render_pages(site, renderer, out, manifest, assets, pages, report, emit)
@@ -124,6 +134,8 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
         data = json.dumps(manifest, sort_keys=True, indent=1).encode()
         if (completed or warm) and data != as_read:  # a render that changed nothing writes nothing
             _save(manifest_path, data, root)
+        if completed or warm:
+            journal.unlink(missing_ok=True)
 
 
 def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) -> None:
@@ -189,6 +201,13 @@ def _mark(entry: dict, fallback: str | None) -> None:
         entry["fallback"] = fallback
 
 
+def _journalled(journal: Path) -> set[str]:
+    try:
+        return set(journal.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
 def _listed(manifest: dict) -> set[str]:
     return {rel for name, entry in manifest.items() if name != FOLDER for rel in entry.get("files", {})}
 
@@ -211,6 +230,7 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
                 kept.append(rel)
                 continue
             try:
+                out.note(rel)
                 write_atomic(target, data, durable=False)
             except OSError as error:
                 raise _unwritable("write", target, out.root, error) from None
