@@ -224,14 +224,46 @@ def test_a_render_killed_before_saving_its_list_still_owns_the_files_it_wrote(re
     root = repo({"specs/r.yaml": _doc("reqs", "Reqs"), "specs/s.yaml": _doc("sreqs", "S")})
     assert run_gitspec(root, "render", "--format", "pdf").code == 0  # warm: the manifest lists its files
     write_files(root, {"specs/a.yaml": _doc("areqs", "A"), "specs/z.yaml": _doc("zreqs", "Z")})
+    already = _multiprocessing_helpers()
     render = subprocess.Popen([GITSPEC, "render", "--format", "pdf"], cwd=root, env={**os.environ, **GIT_ENV},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not (root / "build/pdf/areqs.pdf").exists() and render.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
+    before = already
     render.kill()  # as kill -9: nothing of it runs after this
     render.wait()
+    deadline = time.monotonic() + 10
+    while _multiprocessing_helpers() - before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _multiprocessing_helpers() - before  # its PDF workers ended with it
     write_files(root, {"specs/a.yaml": _doc("areqs", "A, renamed")})
     result = run_gitspec(root, "render", "--format", "pdf")
     assert result.code == 0 and "kept" not in result.out, result
     assert not list((root / ".gitspec/renders").glob("*.pending"))
+
+
+def _multiprocessing_helpers() -> set[int]:
+    """Processes running multiprocessing's forkserver or resource tracker (PDF workers and their helpers)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        try:
+            command = open(f"/proc/{entry}/cmdline", "rb").read()
+        except OSError:
+            continue
+        if b"multiprocessing.forkserver" in command or b"multiprocessing.resource_tracker" in command:
+            found.add(int(entry))
+    return found
+
+
+def test_sigterm_stops_a_render_as_ctrl_c_does(repo):
+    root = repo({f"specs/r{n}.yaml": _doc(f"reqs{n}", f"R{n}") for n in range(6)})
+    render = subprocess.Popen([GITSPEC, "render", "--format", "pdf"], cwd=root, env={**os.environ, **GIT_ENV},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    render.terminate()
+    _, err = render.communicate(timeout=30)
+    if render.returncode == 0:
+        pytest.skip("the render finished before it was stopped")
+    assert (render.returncode, err.splitlines()[-1]) == (143, "gitspec: terminated")
+    assert not [p for p in (root / "build").rglob("*") if p.name.endswith(".tmp")]

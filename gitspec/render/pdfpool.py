@@ -59,7 +59,8 @@ def _shared(jobs: list[Job], roots: tuple[Path, ...], workers: int) -> Iterator[
     todo = deque(sorted(jobs, key=lambda job: len(job[1].body), reverse=True))
     results: queue.SimpleQueue = queue.SimpleQueue()  # (page, result, error) from the feeders
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=end_with, initargs=(os.getpid(),))
 
     def feed() -> None:  # keeps one worker busy, one job at a time (a queued job could not be taken back)
         try:
@@ -94,6 +95,25 @@ def _shared(jobs: list[Job], roots: tuple[Path, ...], workers: int) -> Iterator[
         pool.shutdown(wait=True, cancel_futures=True)
         for feeder in feeders:
             feeder.join()
+
+
+def end_with(parent: int) -> None:
+    """In a worker: end once the gitspec process that started it is gone. Killed with -9, that
+    process could not stop its workers, which would otherwise wait for work for ever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # alive, under another user: not ours to judge
+                pass
+
+    threading.Thread(target=watch, daemon=True, name="gitspec-parent-watch").start()
 
 
 def _received(item: tuple) -> tuple[Page, Result]:
