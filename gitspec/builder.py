@@ -267,7 +267,12 @@ class Builder:
             missing = [o.section for o in stage.outputs if o.section not in (outputs or {})]
             if missing:
                 raise GitspecError(f"stage '{stage.name}' returned no {', '.join(missing)}", exit_code=EXIT_FINDINGS)
-            self.cache.put(key, canonical_json(outputs))
+            # Stored in the stage's own key order, and written as read back: a build served from
+            # the cache then writes the very bytes a fresh one does (no YAML anchors for values the
+            # stage shared, no keys sorted by the store).
+            stored = json.dumps(outputs, ensure_ascii=False, separators=(",", ":")).encode()
+            self.cache.put(key, stored)
+            outputs = json.loads(stored)
         # A provider that records its calls (Usage.record) is metered per stage; for one that
         # only bumps its totals, the change in them is the best we know.
         tokens = meter.tokens if not hit and meter.calls else _tokens(self.provider) - tokens_before

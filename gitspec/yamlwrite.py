@@ -18,7 +18,11 @@ def _yaml():
     from ruamel.yaml.representer import RoundTripRepresenter
 
     class Representer(RoundTripRepresenter):
-        pass
+        def ignore_aliases(self, data: Any) -> bool:
+            """An anchor the document was written with is kept; none is made up for a value that
+            merely appears twice (generated values are written out in full, as the cache holds them)."""
+            anchor = getattr(data, "anchor", None)
+            return getattr(anchor, "value", None) is None
 
     def text(representer, value: str):
         if "\n" in value:

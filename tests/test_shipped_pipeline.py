@@ -73,3 +73,18 @@ def test_rewrites_keep_comments_key_order_and_quotes(built):
     assert "title: 'Design system'  # quoted on purpose\n" in after
     keys = [line.split(":")[0] for line in after.splitlines() if re.match(r"^[a-zA-Z]", line)]
     assert keys[:4] == ["kind", "id", "title", "generated"]
+
+
+def test_a_build_from_the_cache_writes_the_very_bytes_of_a_fresh_one(tmp_path):
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0 and run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    directive = (root / "specs/product.yaml").read_bytes()
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    fresh = {p.name: p.read_bytes() for p in (root / "specs").glob("*.yaml")}
+    assert not any(b"&id0" in data for data in fresh.values())  # no YAML anchors for repeated values
+    for name in fresh:
+        (root / "specs" / name).unlink()
+    (root / "specs/product.yaml").write_bytes(directive)
+    again = run_gitspec(root, "build", "--no-render")
+    assert again.code == 0 and f"{len(KINDS)} from cache" in again.err, again
+    assert {p.name: p.read_bytes() for p in (root / "specs").glob("*.yaml")} == fresh
