@@ -36,6 +36,22 @@ def warning(path: str, line: int, col: int, message: str, rule: str) -> Finding:
     return Finding(path, line, col, WARNING, message, rule)
 
 
+BAD_IMAGE = "bad-image"  # the rule of a picture a document shows that cannot be shown
+_CANNOT = " cannot be shown: "
+
+
+def bad_image(path: str, line: int, col: int, picture: str, problem: str) -> Finding:
+    """`image PICTURE cannot be shown: PROBLEM`, reported where the document shows it."""
+    return error(path, line, col, f"image {picture}{_CANNOT}{problem}", BAD_IMAGE)
+
+
+def shown_picture(finding: Finding) -> str | None:
+    """The picture a bad-image finding is about (a workspace path), else None."""
+    if finding.rule != BAD_IMAGE or not finding.message.startswith("image ") or _CANNOT not in finding.message:
+        return None
+    return finding.message[len("image "):finding.message.index(_CANNOT)]
+
+
 def exit_code(findings: Iterable[Finding]) -> int:
     return 1 if any(f.severity == ERROR for f in findings) else 0
 

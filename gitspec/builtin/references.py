@@ -9,15 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gitspec.addresses import parse_address, resolve_pointer
-from gitspec.findings import Finding, error
+from gitspec.findings import Finding, bad_image, error
 from gitspec.hookspecs import hookimpl
 
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.symbols import Reference, SymbolTable
 
 ACYCLIC_RELATIONS = ("parent", "dependsOn")
-BAD_IMAGE = "bad-image"  # the rule of "image PATH cannot be shown: WHY", reported where the document shows it
-_CANNOT = " cannot be shown: "
 # A document's page is named after its id, so these would take the place of the site's own pages
 RESERVED_IDS = {"index": "the site's index page (index.html)",
                 "traceability": "the traceability matrix page (traceability.html)",
@@ -31,7 +29,7 @@ def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
         if ref.namespaces == ("picture",):
             problem = workspace.picture_problem(ref.target)
             if problem:
-                findings.append(error(ref.path, ref.line, ref.col, f"image {ref.target}{_CANNOT}{problem}", BAD_IMAGE))
+                findings.append(bad_image(ref.path, ref.line, ref.col, ref.target, problem))
             continue
         problem = _address_problem(workspace, ref) if ref.namespaces == ("address",) else _id_problem(workspace, ref)
         if problem:
@@ -143,9 +141,3 @@ def _cycle_finding(edges: dict[str, list[Reference]], cycle: tuple[str, ...], re
     names = " → ".join((*cycle, cycle[0]))
     return error(closing.path, closing.line, closing.col, f"{relation} cycle: {names}", "cycle")
 
-
-def shown_picture(finding: Finding) -> str | None:
-    """The picture a bad-image finding is about (a workspace path), else None."""
-    if finding.rule != BAD_IMAGE or not finding.message.startswith("image ") or _CANNOT not in finding.message:
-        return None
-    return finding.message[len("image "):finding.message.index(_CANNOT)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from gitspec.findings import Finding, exit_code, write_json, write_summary, write_text
+from gitspec.findings import Finding, exit_code, shown_picture, write_json, write_summary, write_text
 from gitspec.opening import open_workspace
 from gitspec.workspace import Workspace, selected
 
@@ -26,8 +26,8 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
 def _only(findings: list[Finding], workspace: Workspace, paths: list[str]) -> list[Finding]:
     """Findings in the files or folders the user named (pre-commit passes changed files), and
     those about a picture among them that a document shows."""
-    from gitspec.builtin.references import shown_picture
-
+    if not paths:
+        return findings
     wanted = workspace.selection(paths)
 
     def about(finding: Finding) -> bool:
