@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from stat import S_ISLNK
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,8 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckRe
 
     engine = Engine(workspace.config, local_kinds(workspace), workspace.store)
     trusted.update(dict.fromkeys(links))  # read again: where a symlink leads may have left the workspace
-    inside = os.path.join(os.path.realpath(workspace.root), "")  # what every document's real path starts with
-    entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, inside)
+    where = _RealPaths(workspace.root, links)
+    entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, where)
                for rel, st in stats.items()}
     verdicts = PictureVerdicts(workspace.root, index, scan_ns)
     findings = _findings(entries, engine, verdicts)
@@ -83,7 +84,7 @@ def _stats(workspace: Workspace) -> tuple[dict[str, os.stat_result], dict[str, s
 
 
 def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine,
-             inside: str) -> Entry:
+             where: _RealPaths) -> Entry:
     limit = workspace.config.max_file_size
     if st.st_size > limit:
         finding = error(rel, 1, 1, f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
@@ -91,8 +92,8 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
         return _refused(st, finding)
     import hashlib
 
-    real = os.path.realpath(f"{workspace.root}/{rel}")
-    if not real.startswith(inside):
+    real = where.of(rel)
+    if not real.startswith(where.inside):
         finding = error(rel, 1, 1, f"a symlink leads it outside the workspace, to {real}; gitspec reads only "
                                    "files inside it", "outside-workspace")
         return _refused(st, finding)
@@ -107,6 +108,25 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
     else:
         record = engine.process(rel, data)
     return Entry(*stat_key(st), sha, record)
+
+
+class _RealPaths:
+    """Where each document really is. A document that is not a symlink is where its folder really
+    is: resolving each folder once costs far less than resolving every file (a cold check of
+    10,000 files would pay a quarter of a second)."""
+
+    def __init__(self, root: Path, links: dict[str, str]) -> None:
+        self.root, self.links = root, links
+        self.inside = os.path.join(os.path.realpath(root), "")  # what every document's real path starts with
+        self._folders: dict[str, str] = {}
+
+    def of(self, rel: str) -> str:
+        if rel in self.links:
+            return self.links[rel]
+        folder, _, name = rel.rpartition("/")
+        if folder not in self._folders:
+            self._folders[folder] = os.path.realpath(f"{self.root}/{folder}")
+        return os.path.join(self._folders[folder], name)
 
 
 def _findings(entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdicts) -> list[Finding]:
