@@ -229,3 +229,24 @@ def test_a_moved_worktree_is_named_with_its_remedy(repo, tmp_path):
         "run 'git worktree repair' in it"), result
     git(tmp_path / "moved", "worktree", "repair")
     assert run_gitspec(tmp_path / "moved", "render", "--format", "html").code == 0
+
+
+def test_markup_in_headings_is_shown_as_the_reader_sees_it_in_every_format(repo):
+    import docx
+    import pypdf
+
+    prd = PRD.replace("title: Planted content", "title: The `ledger` **service**").replace(
+        "# Planted content", "# The `ledger` **service**").replace(
+        "## Problem", "## The `id` *field* and [its rules](https://example.com)")
+    root = repo({"specs/prd.md": prd.format(port=9)}, CONFIG.replace("formats: []", "formats: [html, pdf, docx]"))
+    assert run_gitspec(root, "render").code == 0
+    page = (root / "build" / "html" / "planted-prd.html").read_text()
+    assert "The id field and its rules</h2>" in page and 'href="#the-id-field-and-its-rules-https-example-com"' in page
+    assert "<h1>The ledger service</h1>" in page and "`" not in page.split("<main>")[1].split("</header>")[0]
+    index = (root / "build" / "html" / "index.html").read_text()
+    assert ">The ledger service</a>" in index and "**" not in index
+    headings = [p.text for p in docx.Document(str(root / "build" / "docx" / "planted-prd.docx")).paragraphs
+                if p.style.name.startswith("Heading")]
+    assert "The id field and its rules" in headings, headings
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(str(root / "build" / "pdf" / "planted-prd.pdf")).pages)
+    assert "The id field and its rules" in text and "`" not in text and "**" not in text

@@ -72,6 +72,17 @@ def parse_tokens(text: str) -> list[Any]:
     return _parser().parse(text)
 
 
+def heading_text(markdown: str) -> str:
+    """A `#` or `##` heading's Markdown as the reader sees it: code spans, emphasis and links are their text."""
+    return " ".join(_joined(_inline_nodes(markdown)).split())
+
+
+def _inline_nodes(markdown: str) -> list[Any]:
+    from markdown_it.tree import SyntaxTreeNode
+
+    return SyntaxTreeNode(_parser().parseInline(markdown)).children[0].children
+
+
 def safe_target(url: str, page_id: str = "") -> str | None:
     """The Link target for a Markdown URL, or None when it must not be a link."""
     url = url.strip()

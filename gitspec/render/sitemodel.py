@@ -50,7 +50,7 @@ class Facts:
     versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
 
 
-MODEL_VERSION = "12"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "13"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -123,7 +123,10 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
     marks = {name: _section_badges(facts.states.get(f"{doc.id}#{name}"))
              + ((Badge("uncommitted", INFO),) if name in uncommitted else ()) for name in doc.sections}
     header = doc.header
-    return Page(doc.id, doc.kind, str(header.get("title") or doc.id), doc.path, str(header.get("status", "")),
+    title = str(header.get("title") or doc.id)
+    if doc.path in facts.markdown_titles:
+        title = _as_read(title)
+    return Page(doc.id, doc.kind, title, doc.path, str(header.get("status", "")),
                 _page_badges(header, doc.sections, marks),
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, shared),
@@ -147,12 +150,21 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
                                        images=facts.images.get(doc.path)) if isinstance(value, str)
                        else blocks.section(doc.kind, name, value))
             blocks.anchors.update(b.anchor for b in content if isinstance(b, Heading))
-            title = titles.get(name, humanize(name))
+            title = _as_read(titles[name]) if name in titles else humanize(name)
         else:
             content, title = blocks.section(doc.kind, name, value), humanize(name)
         sections.append(Section(name, title, anchor, content, marks[name],
                                 None if name in uncommitted else changes.get(name)))
     return sections
+
+
+def _as_read(heading: str) -> str:
+    """A Markdown heading as every format shows it: without its markup (code spans, emphasis, links)."""
+    if not any(c in heading for c in "`*_~[]<>\\&!"):  # plain text: no need to parse it
+        return heading
+    from gitspec.render.markdowntree import heading_text
+
+    return heading_text(heading)
 
 
 def _section_badges(state: Any) -> tuple[Badge, ...]:
