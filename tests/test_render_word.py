@@ -76,12 +76,15 @@ def test_headings_use_word_builtin_styles_for_navigation_and_toc():
     assert ("Heading 2", "Risks <b>bold</b>") in paragraphs
     assert ("Heading 3", "Details") in paragraphs  # a model Heading inside a section
     assert document.styles["Heading 1"].builtin and document.styles["Heading 3"].builtin
+    # The contents list the document and its sections, as the PDF's and the site's do: not "Details".
+    entries = [(name, text) for name, text in paragraphs if name.startswith("toc ")]
+    assert ("toc 2", "Goals") in entries and not any(text == "Details" for _, text in entries), entries
 
 
 def test_toc_field_follows_the_title_with_a_placeholder():
     document, data = page_doc(sample_site(), "REQ-billing")
     xml = document_xml(data)
-    assert 'TOC \\o "1-3" \\h \\z \\u' in xml
+    assert 'TOC \\o "1-2" \\h \\z \\u' in xml
     begin, separate, end = (xml.index(f'w:fldCharType="{kind}"') for kind in ("begin", "separate", "end"))
     assert begin < xml.index("TOC \\o") < separate < xml.index("Right-click") < end
     names = [name for name, _ in styled(document)]

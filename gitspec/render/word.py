@@ -18,6 +18,9 @@ from gitspec.render.model import (
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
 
+# The TOC lists documents and their sections (Heading 1 and 2), as the PDF's contents and bookmarks
+# and the site's contents do; headings inside a section are in Word's navigation pane only.
+TOC_LEVELS = 2
 TONE_COLOURS = {OK: "1A7F37", WARN: "9A6700", BAD: "CF222E"}
 
 
@@ -90,7 +93,7 @@ class DocxWriter:
         self.page_id = ""
         self._bookmarks = 0
         self.toc_at: Any = None
-        self.outline: list[tuple[int, str, str]] = []  # (level, text, bookmark) of headings 1-3
+        self.outline: list[tuple[int, str, str]] = []  # (level, text, bookmark) of the TOC's headings
 
     def p(self, style: str = "", text: str = "", **run: Any) -> Any:
         """A new `w:p` at the end of the body, in paragraph style `style` (a name), holding `text`."""
@@ -132,7 +135,7 @@ class DocxWriter:
             x.hyperlink(entry, self.part, text, anchor=name)
             after.addnext(entry)
             entries.append(after := entry)
-        x.toc_field(self.toc_at, entries)
+        x.toc_field(self.toc_at, entries, f"1-{TOC_LEVELS}")
 
     def finish(self, *, title: str, subject: str, identifier: str, changes: list, keywords: list[str],
                status: str, comments: str, shown: Page | Site) -> None:
@@ -183,7 +186,7 @@ class DocxWriter:
         self._bookmarks += 1
         name = x.bookmark_name(page_id, anchor)
         x.bookmark(paragraph, name, self._bookmarks)
-        if level <= 3:
+        if level <= TOC_LEVELS:
             self.outline.append((level, text, name))
         return paragraph
 

@@ -247,7 +247,7 @@ def bookmark(p: Any, name: str, number: int) -> None:
     p.append(element("w:bookmarkEnd", id=str(number)))
 
 
-def toc_field(first: Any, entries: list[Any], levels: str = "1-3") -> None:
+def toc_field(first: Any, entries: list[Any], levels: str) -> None:
     """A TOC field over heading levels `levels`, starting in `w:p` `first` and spanning the already
     placed entry paragraphs after it. The entries (linked titles, no page numbers) are what viewers
     that never update fields show; Word rebuilds them, with page numbers, on opening or on request."""
