@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from conftest import CONFIG, GIT_ENV, GITSPEC, run_gitspec, write_files
+from conftest import CONFIG, GIT_ENV, GITSPEC, git, run_gitspec, write_files
 
 HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
 WAIT = 30.0  # seconds; a render of a page or two takes well under one
@@ -269,3 +269,19 @@ def test_sigterm_stops_a_render_as_ctrl_c_does(repo):
         pytest.skip("the render finished before it was stopped")
     assert (render.returncode, err.splitlines()[-1]) == (143, "gitspec: terminated")
     assert not [p for p in (root / "build").rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_very_long_id_is_cut_in_the_pdf_running_header_and_the_commit_beside_it_stays_on_the_page(repo):
+    import shutil
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    long_id = "b" * 230
+    root = repo({"specs/r.yaml": _doc(long_id, "Long")})
+    assert run_gitspec(root, "render", "--format", "pdf").code == 0
+    pdf = next((root / "build/pdf").glob("b*.pdf"))
+    last = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # a page of sections, under the running header
+    header = last.strip().splitlines()[0]
+    assert "b" * 47 + "…" in header and "b" * 48 not in header, header
+    assert header.rstrip().endswith("commit " + git(root, "rev-parse", "--short", "HEAD").strip()), header

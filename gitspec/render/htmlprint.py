@@ -21,6 +21,7 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_CODE = 40  # lines: longer code may break across pages (shorter code is kept on one page)
 CODE_LINE = 100  # characters of code a printed line holds (about); a longer line is cut into lines this long
 LINE_CHARS = 100  # about how many characters of table text fit across the page
+HEADER_ID = 48  # characters of a document id the running header holds beside "commit abc1234 with uncommitted changes"
 WIDE_TABLE = 12  # columns: a wider table is printed a row at a time (its columns would run off the page)
 _LINES = "<!-- contents lines -->"
 
@@ -217,7 +218,12 @@ def _sections(page: Page, writer: BlockWriter) -> tuple[tuple[tuple[str, str], .
 def _article_tag(page: Page, with_id: bool) -> str:
     """`with_id`: the article holds the page's title, where a link to the page lands."""
     element_id = f' id="doc-{esc(page.id)}"' if with_id else ""
-    return f'<article class="doc"{element_id} data-docid="{esc(page.id)}">'
+    return f'<article class="doc"{element_id} data-docid="{esc(_header_id(page.id))}">'
+
+
+def _header_id(page_id: str) -> str:
+    """The id as the running header prints it: one that would run into the commit beside it is cut."""
+    return page_id if len(page_id) <= HEADER_ID else page_id[:HEADER_ID - 1] + "…"
 
 
 def _head(page: Page) -> str:
