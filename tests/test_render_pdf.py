@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from rendersite import FakeAssets, sample_site
 
-from gitspec.render.htmlprint import column_widths, print_book, print_page
+from gitspec.render.htmlprint import print_book, print_page
 from gitspec.render.model import Code, Diagram, Page, Section, Table, Text
 from gitspec.render.pdf import PdfRenderer, html_to_pdf
+from gitspec.render.printwidths import column_widths
 from gitspec.render.renderer import DiagramImage
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -356,8 +357,26 @@ def test_print_shapes_blocks_for_cheap_layout(tmp_path: Path) -> None:
     assert '<dl class="fields"><dt>Route</dt><dd>/invoices</dd><dt>Owner</dt><dd></dd></dl>' in html
     assert html.count('<pre class="long">') == 1 and "<pre><code" in html
     widths = column_widths(wide)
-    assert sum(widths) == 100 and widths[2] == max(widths) and min(widths) >= 10
+    assert round(sum(widths), 6) == 100 and widths[2] == max(widths) and min(widths) >= 10
     assert column_widths(Table(("Only",), ((((Text("x"),),),)))) == []
+
+
+@pytest.mark.parametrize("columns", [7, 9])
+def test_a_table_of_many_columns_keeps_its_words_whole(tmp_path: Path, columns: int) -> None:
+    """The fields of a data-model entity: no header word or value is broken across lines. Nine
+    columns do not fit at the body's size, and are printed smaller rather than break words."""
+    header = ("Name", "Type", "Primary key", "Required", "References", "Values", "Default", "Unique", "Description")
+    names = ("currentPeriodStart", "pricingModel", "displayName", "subscriptionId", "reconciledAt")
+    rows = tuple(tuple((Text(text),) for text in (name, "timestamp", "yes", "yes", "Subscription", "month, year",
+                                                  "boolean", "yes", "When the period starts."))[:columns]
+                 for name in names)
+    site = sample_site()
+    page = replace(site.pages[2], sections=(Section("s", "S", "s", (Table(header[:columns], rows),)),))
+    html = print_page(replace(site, pages=(page,)), page, FakeAssets(tmp_path)).body
+    assert ('<table class="sized small">' in html) == (columns == 9)
+    pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
+    words = set(visible_text(pdf).split())
+    assert {"Required", "References", "Default", "timestamp", "Subscription", *names} <= words, sorted(words)
 
 
 def test_a_very_long_code_line_is_printed_whole_cut_into_lines(tmp_path: Path) -> None:

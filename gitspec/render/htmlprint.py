@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
 )
-from gitspec.render.model import Code, Diagram, Page, Site, Table, inline_text, version_label
+from gitspec.render.model import Code, Diagram, Page, Site, Table, version_label
+from gitspec.render.printwidths import SMALL_PRINT, WIDE_TABLE, column_widths, needs_small_print
 from gitspec.render.renderer import Assets
 from gitspec.render.valueblocks import FIELDS_HEADER
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_CODE = 40  # lines: longer code may break across pages (shorter code is kept on one page)
 CODE_LINE = 100  # characters of code a printed line holds (about); a longer line is cut into lines this long
-LINE_CHARS = 100  # about how many characters of table text fit across the page
 HEADER_ID = 48  # characters of a document id the running header holds beside "commit abc1234 with uncommitted changes"
-WIDE_TABLE = 12  # columns: a wider table is printed a row at a time (its columns would run off the page)
 _LINES = "<!-- contents lines -->"
 
 
@@ -54,11 +53,12 @@ class PrintWriter(BlockWriter):
         if block.rows and block.columns > WIDE_TABLE:
             return self.records(block)
         out = super().table(block)
-        widths = column_widths(block)
+        small = needs_small_print(block)
+        widths = column_widths(block, SMALL_PRINT if small else 1)
         if not widths:
             return out
         cols = "".join(f'<col style="width: {w}%">' for w in widths)
-        return out.replace("<table>", f'<table class="sized"><colgroup>{cols}</colgroup>', 1)
+        return out.replace("<table>", f'<table class="sized{" small" if small else ""}"><colgroup>{cols}</colgroup>', 1)
 
     def records(self, block: Table) -> str:
         """A table too wide for the page, as one paragraph of "column value" pairs per row: nothing
@@ -76,35 +76,6 @@ def _cut_lines(text: str) -> str:
     wrap when printed anyway, and weasyprint takes time that grows with the square of a line's
     length to wrap it (a minified file of 100,000 characters on one line: over a minute)."""
     return "\n".join(line[i:i + CODE_LINE] for line in text.split("\n") for i in range(0, len(line) or 1, CODE_LINE))
-
-
-def column_widths(block: Table) -> list[int]:
-    """Column widths in percent, worked out from the text as the browser's automatic table
-    layout would (every column gets its longest word, the rest of the line is shared by how
-    much more each column wants), so weasyprint can use the cheap fixed layout."""
-    count = block.columns
-    if count < 2 or count > WIDE_TABLE:
-        return []
-    least, most = [], []
-    for n in range(count):
-        header = block.header[n] if n < len(block.header) else ""
-        texts = ["".join(inline_text(i) for i in row[n]) for row in block.rows
-                 if n < len(row)]
-        # a word should not break: header words are bold, a very long token may
-        word = max([len(w) * 1.35 for w in header.split()] + [min(len(w), 16) * 1.1 for t in texts for w in t.split()],
-                   default=1)
-        least.append(word + 2)  # + cell padding
-        most.append(max(min(max([len(header), *(len(t) for t in texts)]), 80) + 2, least[-1]))
-    spare = LINE_CHARS - sum(least)
-    wanted = sum(most) - sum(least)
-    if sum(most) <= LINE_CHARS or spare <= 0 or not wanted:
-        chars = most if sum(most) <= LINE_CHARS else least
-    else:
-        chars = [lo + spare * (hi - lo) / wanted for lo, hi in zip(least, most, strict=True)]
-    total = sum(chars)
-    widths = [max(round(100 * c / total), 3) for c in chars]
-    widths[widths.index(max(widths))] += 100 - sum(widths)
-    return widths
 
 
 @dataclass(frozen=True)

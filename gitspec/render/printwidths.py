@@ -1,0 +1,76 @@
+"""How wide table text prints, so that print HTML can give weasyprint fixed column widths.
+
+weasyprint's automatic table layout measures every cell and is slow; its fixed layout is fast but
+breaks any word wider than its column. So the columns are sized here, from the text, as the
+automatic layout would size them: every column gets its longest word, and the rest of the width is
+shared by how much more each column wants. Widths are in points, for print.css's 10pt DejaVu Sans.
+"""
+from __future__ import annotations
+
+from unicodedata import east_asian_width
+
+from gitspec.render.model import Table, inline_text
+
+WIDE_TABLE = 12  # columns: a wider table is printed a row at a time (its columns would run off the page)
+# A table is about 448pt wide: A4's 493pt between the margins, less the indent of the list it is often in.
+TABLE_PT = 448
+CELL_PT = 10  # a cell's padding and borders (8.5pt), and a little to spare
+BOLD = 1.12  # a header's bold letters are this much wider
+SMALL_PRINT = 0.75  # a table whose words do not fit across at 10pt is printed at 7.5pt (table.small)
+LONGEST_WORD = 16  # characters: a longer token (an id, a URL) may break rather than widen its column
+# Advance widths of " " to "~" in DejaVu Sans at 10pt, in tenths of a point (from the font's hmtx table).
+_ASCII = (32, 40, 46, 84, 64, 95, 78, 27, 39, 39, 50, 84, 32, 36, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64, 64,
+          64, 34, 34, 84, 84, 84, 53, 100, 68, 69, 70, 77, 63, 58, 77, 75, 29, 29, 66, 56, 86, 75, 79, 60, 79,
+          69, 63, 61, 73, 68, 99, 69, 61, 69, 39, 34, 39, 84, 50, 50, 61, 63, 55, 63, 62, 35, 63, 63, 28, 28,
+          58, 28, 97, 63, 61, 63, 63, 41, 52, 39, 63, 59, 82, 59, 59, 52, 64, 34, 64, 84)
+
+
+def text_points(text: str) -> float:
+    """How wide `text` prints at 10pt: a letter outside ASCII counts 6.5pt, or 10pt if it is wide (CJK)."""
+    total = 0
+    for char in text:
+        code = ord(char)
+        if 32 <= code < 127:
+            total += _ASCII[code - 32]
+        else:
+            total += 100 if east_asian_width(char) in ("W", "F") else 65
+    return total / 10
+
+
+def column_widths(block: Table, scale: float = 1) -> list[float]:
+    """Column widths in percent (to a tenth: a whole percent is 4.5pt, enough to break a word) for
+    text printed at `scale` times 10pt; [] for a table not laid out as one (one column, or more than
+    WIDE_TABLE)."""
+    if block.columns < 2 or block.columns > WIDE_TABLE:
+        return []
+    least, most = _wants(block, scale)
+    spare = TABLE_PT - sum(least)
+    wanted = sum(most) - sum(least)
+    if sum(most) <= TABLE_PT or spare <= 0 or not wanted:
+        points = most if sum(most) <= TABLE_PT else least
+    else:
+        points = [lo + spare * (hi - lo) / wanted for lo, hi in zip(least, most, strict=True)]
+    total = sum(points)
+    widths = [round(100 * p / total, 1) for p in points]
+    widths[widths.index(max(widths))] += round(100 - sum(widths), 1)
+    return widths
+
+
+def needs_small_print(block: Table) -> bool:
+    """Whether the columns' longest words (headers included) are wider together than the table at
+    10pt: such a table is printed smaller (SMALL_PRINT), rather than break its words."""
+    return 2 <= block.columns <= WIDE_TABLE and sum(_wants(block, 1)[0]) > TABLE_PT
+
+
+def _wants(block: Table, scale: float) -> tuple[list[float], list[float]]:
+    """Points each column needs at least (its longest word) and would take (its longest text)."""
+    least, most = [], []
+    for n in range(block.columns):
+        header = block.header[n] if n < len(block.header) else ""
+        texts = ["".join(inline_text(i) for i in row[n]) for row in block.rows if n < len(row)]
+        word = max([text_points(w) * BOLD for w in header.split()]
+                   + [text_points(w[:LONGEST_WORD]) for t in texts for w in t.split()], default=0)
+        longest = max([text_points(header) * BOLD, *(text_points(t[:80]) for t in texts)])
+        least.append(word * scale + CELL_PT)
+        most.append(max(longest * scale + CELL_PT, least[-1]))
+    return least, most
