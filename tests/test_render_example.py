@@ -30,6 +30,10 @@ def test_example_site_shows_every_document_swatches_diagrams_badges_and_matrix(e
     chips = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
     assert len(chips) > 50 and "rgb(0, 163, 158)" in chips  # primary.500 #00a39e, as the design says
     assert page.locator("table.contrast").count() >= 2
+    # Each theme shows its roles' colours, and every pair in the contrast tables its two colours.
+    themes = page.eval_on_selector_all(".swatches:has(table.contrast) .swatch", "els => els.length")
+    assert themes >= 20, themes
+    assert page.locator("table.contrast .chip").count() >= 40 and page.locator(".chip-unknown").count() == 0
 
     page.goto((site / "architecture.html").as_uri())
     diagrams = page.locator("figure.diagram")

@@ -96,7 +96,7 @@ def test_approval_badges():
 
 def test_design_colours_diagrams_and_code():
     color = {"palette": {"primary": {"tones": [{"step": 500, "hex": "#00a39e"}]}},
-             "lightTheme": {"text": {"hex": "#111111"}, "background": {"hex": "#ffffff"},
+             "lightTheme": {"colors": {"text": {"hex": "#111111"}, "background": {"tone": "neutral.0", "hex": "#ffffff"}},
                             "contrast": [{"foreground": "text", "background": "background", "ratio": 18.9,
                                           "minimum": 4.5, "passes": True}]}}
     design = Doc("design", "design", "d.yaml", {"color": color, "css": ":root { --x: 1px; }"})
@@ -106,6 +106,11 @@ def test_design_colours_diagrams_and_code():
     swatches = [b for b in site.page("design").sections[0].blocks if isinstance(b, Swatches)]
     assert swatches[0].swatches[0].hex == "#00a39e"
     assert swatches[1].contrast[0].ratio == 18.9 and swatches[1].contrast[0].passes
+    # The theme's roles (under `colors`, as the schema has them) are its swatches, and each
+    # contrast pair knows the colours its roles name.
+    assert [(s.name, s.hex, s.note) for s in swatches[1].swatches] == [
+        ("text", "#111111", ""), ("background", "#ffffff", "neutral.0")]
+    assert swatches[1].contrast[0].colours == ("#111111", "#ffffff")
     assert site.page("design").sections[1].blocks == (Code(":root { --x: 1px; }", "css"),)
     arch_blocks = [b for s in site.page("architecture").sections for b in s.blocks]
     assert isinstance(arch_blocks[0], Diagram) and arch_blocks[0].source.startswith("erDiagram")

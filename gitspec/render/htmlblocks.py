@@ -294,8 +294,9 @@ def _contrast_table(pairs: Iterable[Contrast]) -> str:
     rows = []
     for c in pairs:
         verdict = badge(Badge("pass", OK) if c.passes else Badge("fail", BAD))
-        rows.append(f"<tr><td>{_chip(c.foreground)} <code>{esc(c.foreground)}</code></td>"
-                    f"<td>{_chip(c.background)} <code>{esc(c.background)}</code></td>"
+        foreground, background = c.colours
+        rows.append(f"<tr><td>{_chip(foreground)} <code>{esc(c.foreground)}</code></td>"
+                    f"<td>{_chip(background)} <code>{esc(c.background)}</code></td>"
                     f"<td>{c.ratio:.2f}:1</td><td>{c.minimum:g}:1</td><td>{verdict}</td></tr>")
     return ('<div class="table-wrap"><table class="contrast"><thead><tr><th scope="col">Foreground</th>'
             '<th scope="col">Background</th><th scope="col">Ratio</th><th scope="col">Minimum</th>'

@@ -124,11 +124,21 @@ class Diagram:
 
 @dataclass(frozen=True)
 class Contrast:
+    """A measured text/background pair: `foreground` and `background` name the colours (a theme's
+    roles, `text` on `surface`); `*_hex` are the colours themselves, "" when unknown."""
+
     foreground: str
     background: str
     ratio: float
     minimum: float
     passes: bool
+    foreground_hex: str = ""
+    background_hex: str = ""
+
+    @property
+    def colours(self) -> tuple[str, str]:
+        """The pair's (foreground, background) colours; a name that is itself a colour stands for it."""
+        return self.foreground_hex or self.foreground, self.background_hex or self.background
 
 
 @dataclass(frozen=True)

@@ -181,11 +181,12 @@ def colour_blocks(color: dict) -> list[Block]:
         theme = color.get(key)
         if not isinstance(theme, dict):
             continue
-        roles = _mapping(theme.get("roles", theme))
-        swatches = tuple(Swatch(str(role), str(v.get("hex", "")), str(v.get("tone", "")))
-                         for role, v in roles.items() if isinstance(v, dict) and "hex" in v)
+        roles = _mapping(theme["colors"] if "colors" in theme else theme)  # (the roles, as the schema has them)
+        hexes = {str(role): str(v.get("hex", "")) for role, v in roles.items() if isinstance(v, dict) and "hex" in v}
+        swatches = tuple(Swatch(role, hexes[role], str(roles[role].get("tone", ""))) for role in hexes)
         pairs = tuple(Contrast(str(p.get("foreground")), str(p.get("background")), _number(p.get("ratio")),
-                               _number(p.get("minimum")), p.get("passes") is True)
+                               _number(p.get("minimum")), p.get("passes") is True,
+                               hexes.get(str(p.get("foreground")), ""), hexes.get(str(p.get("background")), ""))
                       for p in listed(theme.get("contrast")) if isinstance(p, dict))
         blocks.append(Swatches(humanize(key), swatches, pairs))
     return blocks

@@ -385,7 +385,7 @@ class DocxWriter:
                 for c in block.contrast]
         cells = self.table(("Foreground", "Background", "Sample", "Ratio", "Minimum", "Result"), rows)
         for tcs, pair in zip(cells, block.contrast):
-            background, foreground = x.hex_colour(pair.background), x.hex_colour(pair.foreground)
+            foreground, background = (x.hex_colour(colour) for colour in pair.colours)
             if background and foreground:
                 x.shade(tcs[2], background)
                 tcs[2].p_lst[0].append(x.run_element("Sample Aa", colour=foreground))
