@@ -125,9 +125,13 @@ class YamlTree:
 
 def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
     """Parse one YAML document. Raises YamlProblem for anything gitspec refuses."""
-    composer = _Composer(text)
     try:
-        root = composer.get_single_node()
+        root = _Composer(text).get_single_node()  # (the reader refuses a character it cannot take at once)
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text.encode("utf-8", "surrogatepass")[:exc.position].decode("utf-8", "ignore"))
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)  # (libyaml gives an int)
+        raise YamlProblem(f"YAML cannot hold the character U+{code:04X}: remove it, or write it as "
+                          f'"\\u{code:04x}" inside double quotes', line + line_offset, col, "yaml-syntax") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -144,6 +148,11 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
     except RecursionError:
         raise YamlProblem("YAML nested too deeply", 1 + line_offset, 1, "yaml-depth") from None
     return YamlTree(value, root, line_offset)
+
+
+def _position(before: str) -> tuple[int, int]:
+    """The 1-based line and column of the character after `before` (libyaml counts in UTF-8 bytes)."""
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
 
 
 def _check_expansion(root: Node, line_offset: int) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import requirement, requirements_doc, run_gitspec
+from conftest import git, requirement, requirements_doc, run_gitspec, write_files
 
 GOOD = requirements_doc("reqs", requirement("REQ-001"))
 
@@ -49,6 +49,12 @@ CASES = {
                    "specs/a.yaml:3:8: error: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
     "two-documents": ({"specs/a.yaml": GOOD + "---\nkind: tasks\n"},
                       "error: YAML syntax error: more than one YAML document in the file"),
+    "control-character": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", 'title: "Title \x01"')},
+                          'specs/a.yaml:6:19: error: YAML cannot hold the character U+0001: remove it, or write it '
+                          'as "\\u0001" inside double quotes [yaml-syntax]'),
+    "control-character-in-front-matter": (
+        {"specs/p.md": "---\nkind: prd\nid: p\ntitle: P \x7f\n---\n\n## Problem\n\nText.\n"},
+        "specs/p.md:4:10: error: YAML cannot hold the character U+007F"),
     "unknown-key": ({"specs/a.yaml": GOOD.replace("priority: must", "priorty: must")},
                     "error: reqs#items/0: unknown key 'priorty' (did you mean 'priority'?) [schema]"),
 }
@@ -68,6 +74,17 @@ def test_bad_input_gets_one_clear_line(repo, name):
     after = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file() and ".git" not in p.parts
              and ".gitspec" not in p.parts}
     assert after == before  # nothing written outside the cache
+
+
+def test_a_control_character_in_an_old_commit_does_not_stop_a_render(repo):
+    ws = repo({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", 'title: "Title \x01"')},
+              config="specs: [specs]\nformats: [html]\n")
+    write_files(ws, {"specs/a.yaml": GOOD})
+    git(ws, "commit", "-qam", "fix the title")
+    assert run_gitspec(ws, "check").code == 0
+    result = run_gitspec(ws, "render")
+    assert result.code == 0 and "Traceback" not in result.err, result
+    assert "Title of REQ-001" in (ws / "build" / "html" / "reqs.html").read_text()
 
 
 def test_dates_stay_text(repo):
