@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitspec.render.model import Code, Heading, Table, Text
+from gitspec.render.model import Code, Diagram, Heading, Table, Text
 from gitspec.render.valueblocks import ValueBlocks, dump_yaml
 
 OPENAPI = {"openapi": "3.1.0", "info": {"title": "API", "version": "1.0.0"},
@@ -55,3 +55,17 @@ def test_named_records_make_one_table():
     assert table.header == ("Name", "Type", "Format", "Enum")
     assert [row[0] for row in table.rows] == [(Text("id"),), (Text("total"),), (Text("status"),)]
     assert table.rows[2][3] == (Text("open"), Text(", "), Text("paid"))
+
+
+def test_a_flows_mermaid_is_a_diagram_not_a_table_cell_and_prose_is_never_one():
+    flow = {"id": "FLOW-001", "name": "Month-end close", "steps": ["SCR-001", "SCR-002"],
+            "mermaid": "flowchart LR\n  SCR_001 --> SCR_002\n"}
+    blocks = ValueBlocks({}).section("ui", "flows", [flow])
+    diagrams = [b for b in blocks if isinstance(b, Diagram)]
+    assert [d.source for d in diagrams] == ["flowchart LR\n  SCR_001 --> SCR_002"] and diagrams[0].title == "Diagram"
+    cells = [text for b in blocks if isinstance(b, Table) for row in b.rows for cell in row for text in cell]
+    assert not any("flowchart" in getattr(text, "text", "") for text in cells)
+    assert not any(isinstance(b, Heading) and b.text == "Mermaid" for b in blocks)
+    # One line of prose that opens with a diagram's keyword stays prose.
+    item = {"id": "JOUR-001", "name": "Onboarding", "description": "journey of a new finance lead"}
+    assert not any(isinstance(b, Diagram) for b in ValueBlocks({}).section("product", "journeys", [item]))

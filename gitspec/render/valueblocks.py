@@ -80,8 +80,8 @@ class ValueBlocks:
         return [Paragraph((Text(scalar_text(value)),))]
 
     def string(self, text: str, key: str = "") -> list[Block]:
-        if key == "mermaid" or MERMAID_START.match(text):
-            return [Diagram(text.strip("\n"), "mermaid", humanize(key))]
+        if is_diagram(key, text):
+            return [Diagram(text.strip("\n"), "mermaid", "Diagram" if key == "mermaid" else humanize(key))]
         if key in CODE_SECTIONS:
             return [Code(text, CODE_SECTIONS[key])]
         return [Paragraph((self.inline(text),)) for text in re.split(r"\n\s*\n", text.strip()) if text]
@@ -112,6 +112,9 @@ class ValueBlocks:
                                                           for k, v in scalars.items())))
         for key, nested in value.items():
             if key in scalars:
+                continue
+            if is_diagram(key, nested):  # a figure with its caption: no heading above it
+                blocks.extend(self.string(nested, str(key)))
                 continue
             blocks.append(Heading(min(level, 6), humanize(key), self.anchor(str(key))))
             if is_file_text(key, nested):
@@ -296,8 +299,13 @@ def is_record_map(value: dict) -> bool:
 
 
 def cell_worthy(key: Any, value: Any) -> bool:
-    """A value shown in a table cell: a scalar or a short list, but never a file's text."""
-    return (is_scalar(value) or short_list(value)) and not is_file_text(key, value)
+    """A value shown in a table cell: a scalar or a short list, but never a file's text or a diagram."""
+    return (is_scalar(value) or short_list(value)) and not is_file_text(key, value) and not is_diagram(key, value)
+
+
+def is_diagram(key: Any, value: Any) -> bool:
+    """Mermaid source: the text under a `mermaid` key, or lines that open as a Mermaid diagram does."""
+    return isinstance(value, str) and (key == "mermaid" or ("\n" in value.strip() and bool(MERMAID_START.match(value))))
 
 
 def is_file_text(key: Any, value: Any) -> bool:
