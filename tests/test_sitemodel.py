@@ -81,6 +81,11 @@ def test_stamp_states_become_section_and_page_badges():
     assert [b.label for b in page.sections[0].badges] == ["stale: brand#color changed"]
     assert [b.label for b in page.sections[1].badges] == ["hand-edited"]
     assert {"1 stale", "hand-edited"} <= {b.label for b in page.badges}
+    # A generated section deleted from the document is named on the page (and so in the index).
+    gone = {**states, "design#lineHeights": SectionState("design#lineHeights", "missing")}
+    missing = build_site({"design": design}, facts(states=gone)).page("design")
+    assert ("missing: Line heights", "bad") in [(b.label, b.tone) for b in missing.badges]
+    assert missing.key != page.key
 
 
 def test_approval_badges():

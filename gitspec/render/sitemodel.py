@@ -61,7 +61,12 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
     targets = link_targets(ordered)
     badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
     shared = record_key(MODEL_VERSION, sorted(targets.items()))
-    pages = [_page(doc, facts, targets, badges, shared) for doc in ordered]
+    absent: dict[str, list[str]] = {}  # document id -> its generated sections that are not there
+    for address, state in facts.states.items():
+        doc_id, _, name = address.partition("#")
+        if state.state == SECTION_MISSING and doc_id in documents and name not in documents[doc_id].sections:
+            absent.setdefault(doc_id, []).append(name)
+    pages = [_page(doc, facts, targets, badges, shared, tuple(absent.get(doc.id, ()))) for doc in ordered]
     rows = matrix_rows(ordered, facts.verdicts)
     if rows:
         pages.append(Page(MATRIX_ID, "matrix", MATRIX_TITLE, "", "", (), Deferred(lambda: matrix_sections(rows, targets)),
@@ -85,7 +90,7 @@ def _own_files(documents: list[SourceDocument]) -> list[SourceDocument]:
     return kept
 
 
-def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
+def _input_key(doc: SourceDocument, facts: Facts, shared: str, absent: tuple[str, ...]) -> str:
     """Everything a document's page is built from, hashed without building it."""
     content = getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
     states = sorted((a, s.state, s.changed_inputs) for name in doc.sections
@@ -94,7 +99,7 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str) -> str:
     if doc.kind == "requirements":
         ids = {item["id"] for item in identified_items(doc)}
         verdicts = sorted((r, facts.verdicts[r].state) for r in ids if r in facts.verdicts)
-    return record_key(shared, doc.id, doc.kind, doc.path, content, states, verdicts,
+    return record_key(shared, doc.id, doc.kind, doc.path, content, states, absent, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), sorted(facts.images.get(doc.path, {}).items()),
                  facts.versions.get(doc.path, ""))
@@ -118,7 +123,9 @@ def link_targets(documents: list[SourceDocument]) -> dict[str, str]:
     return targets
 
 
-def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict, shared: str) -> Page:
+def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict, shared: str,
+          absent: tuple[str, ...]) -> Page:
+    """`absent`: the generated sections the document should have and has not (a stage would write them)."""
     uncommitted = facts.uncommitted.get(doc.path, set())
     marks = {name: _section_badges(facts.states.get(f"{doc.id}#{name}"))
              + ((Badge("uncommitted", INFO),) if name in uncommitted else ()) for name in doc.sections}
@@ -127,9 +134,9 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
     if doc.path in facts.markdown_titles:
         title = _as_read(title)
     return Page(doc.id, doc.kind, title, doc.path, str(header.get("status", "")),
-                _page_badges(header, doc.sections, marks),
+                _page_badges(header, doc.sections, marks, absent),
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
-                key=_input_key(doc, facts, shared),
+                key=_input_key(doc, facts, shared, absent),
                 commit=facts.versions.get(doc.path, ""), dirty=bool(uncommitted) or not facts.versions.get(doc.path))
 
 
@@ -183,7 +190,8 @@ def _section_badges(state: Any) -> tuple[Badge, ...]:
     return ()
 
 
-def _page_badges(header: dict, content: dict, marks: dict[str, tuple[Badge, ...]]) -> tuple[Badge, ...]:
+def _page_badges(header: dict, content: dict, marks: dict[str, tuple[Badge, ...]],
+                 absent: tuple[str, ...] = ()) -> tuple[Badge, ...]:
     badges = []  # the status is Page.status, shown by renderers on its own
     approval = approval_state(header, content)
     if approval.state == APPROVED:
@@ -199,6 +207,8 @@ def _page_badges(header: dict, content: dict, marks: dict[str, tuple[Badge, ...]
     for label, tone in (("hand-edited", WARN), ("pinned", INFO), ("missing", BAD), ("uncommitted", INFO)):
         if label in labels:
             badges.append(Badge(label, tone))
+    if absent:
+        badges.append(Badge(f"missing: {', '.join(humanize(name) for name in absent)}", BAD))
     if "generated" in labels:
         badges.append(Badge("generated", INFO))
     return tuple(badges)
