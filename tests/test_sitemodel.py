@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from gitspec.approvals import content_hash
-from gitspec.render.model import Code, Diagram, Heading, Link, ListBlock, Paragraph, Swatches, Table, Text
+from gitspec.render.model import Code, Diagram, Heading, Link, ListBlock, Paragraph, Swatches, Table, Text, walk
 from gitspec.render.sitemodel import Facts, build_site
 from gitspec.stamps import SectionState
 from gitspec.verdicts import Verdict
@@ -138,6 +138,14 @@ def test_a_section_keeps_its_own_anchor_when_an_earlier_heading_has_the_same_nam
     problem, goals = site.page("prd").sections
     assert (problem.anchor, goals.anchor) == ("problem", "goals")  # where prd.html#goals leads
     assert [b.anchor for b in problem.blocks if isinstance(b, Heading)] == ["goals-2"]
+
+
+def test_headings_in_quotes_and_lists_keep_anchors_no_later_heading_takes():
+    prd = Doc("prd", "prd", "specs/prd.md", {"problem": "> ### Notes\n> quoted\n\n- ### Steps\n",
+                                             "goals": "### Notes\n\n### Steps\n"})
+    site = build_site({"prd": prd}, facts(markdown_titles={"specs/prd.md": {"problem": "Problem", "goals": "Goals"}}))
+    anchors = [b.anchor for s in site.page("prd").sections for b in walk(s.blocks) if isinstance(b, Heading)]
+    assert anchors == ["notes", "steps", "notes-2", "steps-2"]  # Word's bookmarks are these: one each
 
 
 def test_no_heading_takes_an_id_of_the_page_frame():

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Image, Inline, Link, ListBlock,
-    Notice, Paragraph, Quote, Section, Swatches, Table, inline_text,
+    Notice, Paragraph, Quote, Section, Swatches, Table, inline_text, walk,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
@@ -74,15 +74,11 @@ def diagram_name(diagram: Diagram, extension: str) -> str:
 def plain_text(blocks: Iterable[Block]) -> str:
     """The readable text of blocks, for the search index."""
     parts: list[str] = []
-    for block in blocks:
+    for block in walk(blocks):
         if isinstance(block, Paragraph):
             parts.append(_inline_text(block.inlines))
         elif isinstance(block, Heading):
             parts.append(block.text)
-        elif isinstance(block, ListBlock):
-            parts.extend(plain_text(item) for item in block.items)
-        elif isinstance(block, Quote):
-            parts.append(plain_text(block.blocks))
         elif isinstance(block, Table):
             parts.append(" ".join(block.header))
             parts.extend(" ".join(_inline_text(cell) for cell in row) for row in block.rows)

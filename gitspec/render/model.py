@@ -175,6 +175,17 @@ class Notice:
 Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Image, Swatches, Quote, Notice]
 
 
+def walk(blocks: Iterable[Block]) -> Iterator[Block]:
+    """Every block, in reading order, with the blocks inside lists and quotes after the list or quote."""
+    for block in blocks:
+        yield block
+        if isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk(item)
+        elif isinstance(block, Quote):
+            yield from walk(block.blocks)
+
+
 # --- Pages ---------------------------------------------------------------------
 
 

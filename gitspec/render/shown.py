@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from gitspec.render.model import Diagram, Image, ListBlock, Paragraph, Quote, Section, Site, Table
+from gitspec.render.model import Diagram, Image, Paragraph, Section, Site, Table, walk
 
 NAMED = 5  # documents a warning names; more are counted
 
@@ -16,18 +16,13 @@ def shown(sections: Iterable[Section]) -> Iterator[Diagram | Image]:
 
 
 def shown_in(blocks) -> Iterator[Diagram | Image]:
-    for block in blocks:
+    for block in walk(blocks):
         if isinstance(block, (Diagram, Image)):
             yield block
         elif isinstance(block, Paragraph):
             yield from (item for item in block.inlines if isinstance(item, Image))
         elif isinstance(block, Table):
             yield from (item for row in block.rows for cell in row for item in cell if isinstance(item, Image))
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from shown_in(item)
-        elif isinstance(block, Quote):
-            yield from shown_in(block.blocks)
 
 
 def located(warnings: list[str], subjects: dict[int, Diagram | Image], site: Site, pages: Iterable[str]) -> list[str]:

@@ -15,7 +15,7 @@ from gitspec.render.anchors import FRAME_IDS
 from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site, walk
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.valueblocks import ValueBlocks, humanize
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
@@ -156,7 +156,7 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
             content = (markdown_blocks(value, page_id=doc.id, taken=blocks.anchors, source=doc.path,
                                        images=facts.images.get(doc.path)) if isinstance(value, str)
                        else blocks.section(doc.kind, name, value))
-            blocks.anchors.update(b.anchor for b in content if isinstance(b, Heading))
+            blocks.anchors.update(b.anchor for b in walk(content) if isinstance(b, Heading))  # (in quotes too)
             title = _as_read(titles[name]) if name in titles else humanize(name)
         else:
             content, title = blocks.section(doc.kind, name, value), humanize(name)
