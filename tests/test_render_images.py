@@ -367,3 +367,22 @@ def test_a_picture_rewritten_with_its_old_mtime_is_seen(repo) -> None:
         file.write(bytes(data))
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert "image specs/img/flow.png cannot be shown: the PNG image is damaged" in run_gitspec(root, "check").out
+
+
+def test_word_shows_jpegs_python_docx_cannot_read_as_they_are(repo) -> None:
+    plain = picture((200, 100), (255, 0, 0), "JPEG")
+    header = int.from_bytes(plain[4:6], "big")
+    bare = plain[:2] + plain[4 + header:]  # no JFIF segment: a valid JPEG many cameras and tools write
+    cmyk = io.BytesIO()
+    PILImage.new("CMYK", (200, 100), (0, 255, 0, 0)).save(cmyk, "JPEG")  # an Adobe marker, no JFIF
+    body = "![Bare](bare.jpg)\n\n![CMYK](cmyk.jpg)\n\nInline ![bare](bare.jpg) too."
+    root = repo({"specs/prd.md": _prd(body), "specs/bare.jpg": bare, "specs/cmyk.jpg": cmyk.getvalue()})
+    assert run_gitspec(root, "check").code == 0
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    assert len(document.inline_shapes) == 3
+    assert not any("could not be read" in p.text for p in document.paragraphs)
+    for shape in document.inline_shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        with PILImage.open(io.BytesIO(document.part.related_parts[blip].blob)) as shown:
+            assert shown.size == (200, 100) and shown.mode == "RGB"

@@ -356,9 +356,14 @@ class DocxWriter:
     def picture_run(self, data: bytes, width: int | None = None) -> Any:
         """A run holding the PNG, JPEG or GIF at its own size, but never wider than the text (or
         `width`, EMU) or taller than most of the page."""
+        from docx.image.exceptions import UnrecognizedImageError
         from docx.image.image import Image as DocxImage
 
-        image = DocxImage.from_blob(data)
+        try:
+            image = DocxImage.from_blob(data)
+        except UnrecognizedImageError:  # python-docx knows only JPEGs with a JFIF or Exif header
+            data = _rewritten(data)
+            image = DocxImage.from_blob(data)
         scale = min(1.0, (width or self.text_width) / image.width, 0.8 * self.text_height / image.height)
         inline = self.part.new_pic_inline(io.BytesIO(data), int(image.width * scale),
                                           int(image.height * scale))
@@ -389,3 +394,17 @@ class DocxWriter:
             if background and foreground:
                 x.shade(tcs[2], background)
                 tcs[2].p_lst[0].append(x.run_element("Sample Aa", colour=foreground))
+
+
+def _rewritten(picture: bytes) -> bytes:
+    """A checked picture python-docx cannot read (a JPEG without a JFIF or Exif header, a CMYK
+    JPEG) written again by Pillow: a JPEG as an RGB JPEG with its JFIF header, anything else as PNG."""
+    from PIL import Image as Pillow
+
+    out = io.BytesIO()
+    with Pillow.open(io.BytesIO(picture)) as image:
+        if image.format == "JPEG":
+            image.convert("RGB").save(out, "JPEG", quality=92)
+        else:
+            image.save(out, "PNG")
+    return out.getvalue()
