@@ -80,6 +80,7 @@ class History:
         self._changes: dict[Any, Change] = {}
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
+        self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
 
     # --- HEAD and the working tree ----------------------------------------------
 
@@ -200,10 +201,17 @@ class History:
         return {name: digest.hex() for name, digest in (sections or {}).items()}
 
     def item_hashes_at(self, commit: str, rel_path: str) -> dict[str, str] | None:
-        """Hashes of the items (by id) of `rel_path` at `commit`; None if the file did not exist
-        there, the commit is unknown, or that version does not parse."""
+        """Hashes of the items (by id) of `rel_path` at `commit`, where the file was then (a rename
+        since is followed, as `git log --follow` does); None if it did not exist there, the commit
+        is unknown, or that version does not parse."""
         found = self._commit(commit)
-        blob = self._blob_id(found, self.prefix + rel_path) if found is not None else None
+        if found is None:
+            return None
+        path = self.prefix + rel_path
+        blob = self._blob_id(found, path)
+        head = self._head()
+        if blob is None and head is not None and (before := self._renamed(found, head).get(path)):
+            blob = self._blob_id(found, before)
         if blob is None:
             return None
         sections, items = self._facts_of(blob, rel_path)
@@ -227,8 +235,14 @@ class History:
         newer: dict[str, bytes] = {}  # section hashes of the newest version not yet compared
         newer_commit = head  # the oldest commit seen carrying that version
         last, parsable = object(), False
+        later = head
         for commit in self._first_parents(head):
             blob = self._blob_id(commit, path)
+            if blob is None and commit is not later and last is not None \
+                    and (before := self._renamed(commit, later).get(path)):
+                path = before  # the file was moved here by `later`: follow it to where it was
+                blob = self._blob_id(commit, path)
+            later = commit
             if blob != last:
                 last = blob
                 sections = {} if blob is None else self._facts_of(blob, rel_path)[0]
@@ -263,6 +277,19 @@ class History:
                 break
             brought = commit
         return str(brought.id)[:7]
+
+    def _renamed(self, older: pygit2.Commit, newer: pygit2.Commit) -> dict[str, str]:
+        """Each path of `newer` that a rename since `older` brought there -> its path in `older`
+        (git's rename detection: the same or a similar blob)."""
+        key = (older.id, newer.id)
+        if key not in self._renames:
+            import pygit2
+
+            diff = self.repo.diff(older, newer)
+            diff.find_similar(pygit2.enums.DiffFind.FIND_RENAMES)
+            self._renames[key] = {delta.new_file.path: delta.old_file.path for delta in diff.deltas
+                                  if delta.status == pygit2.enums.DeltaStatus.RENAMED}
+        return self._renames[key]
 
     @staticmethod
     def _credit(wanted: dict[str, bytes], newer: dict[str, bytes], older: dict[str, bytes],

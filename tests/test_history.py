@@ -91,6 +91,22 @@ def test_a_readded_file_counts_from_its_readdition(tmp_path):
     assert {change.commit for change in changes.values()} == {c3[:7]}
 
 
+def test_a_moved_file_keeps_the_commits_that_changed_its_sections(tmp_path):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    c1 = commit(root, "create", {"specs/doc.yaml": DOC})
+    c2 = commit(root, "edit beta", {"specs/doc.yaml": DOC.replace("[1, 2]", "[3]")}, author="Bob <bob@x.invalid>")
+    (root / "specs/sub").mkdir()
+    git(root, "mv", "specs/doc.yaml", "specs/sub/doc.yaml")
+    commit(root, "move it", author="Carol <carol@x.invalid>")
+    # Moved again with a small edit, as `git log --follow` still follows.
+    moved = (root / "specs/sub/doc.yaml").read_text().replace("x: 1", "x: 2")
+    git(root, "mv", "specs/sub/doc.yaml", "specs/doc2.yaml")
+    c4 = commit(root, "move and edit gamma", {"specs/doc2.yaml": moved}, author="Dan <dan@x.invalid>")
+    changes = open_history(root).section_changes("specs/doc2.yaml")
+    assert {name: (change.commit, change.author) for name, change in changes.items()} == {
+        "alpha": (c1[:7], "Ada Tester"), "beta": (c2[:7], "Bob"), "gamma": (c4[:7], "Dan")}
+
+
 def test_a_change_merged_from_a_branch_is_credited_to_the_merge(tmp_path):
     root = make_repo(tmp_path / "ws", {}, commit=False)
     c1 = commit(root, "create", {"specs/doc.yaml": DOC})
@@ -239,6 +255,16 @@ def test_requirement_changed_since(tmp_path):
     assert changed("REQ-002", c1) is True and changed("REQ-002", c2) is False
     assert changed("REQ-003", c1) is True and changed("REQ-003", c2[:7]) is False
     assert changed("REQ-001", "0" * 40) is True and changed("REQ-404", c2) is True
+
+
+def test_a_requirement_moved_to_another_file_is_unchanged_since_before_the_move(tmp_path):
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    c1 = commit(root, "reqs", {"specs/reqs.yaml": REQS})
+    (root / "specs/sub").mkdir()
+    git(root, "mv", "specs/reqs.yaml", "specs/sub/reqs.yaml")
+    commit(root, "move")
+    changed = changed_since_checker(open_history(root), current_items(root, "specs/sub/reqs.yaml"))
+    assert changed("REQ-001", c1) is False and changed("REQ-002", c1) is False
 
 
 def test_requirement_in_a_prd_list(tmp_path):
