@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gitspec.render.htmlblocks import SINGLE, BlockWriter
 from gitspec.render.markdowntree import markdown_blocks, safe_target
 from gitspec.render.model import (
     BAD, INFO, WARN, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Paragraph, Quote, Table, Text,
@@ -32,6 +33,13 @@ def test_lists_nested_and_numbered() -> None:
         (Paragraph((Text("a"),)), ListBlock(((Paragraph((Text("b"),)),), (Paragraph((Text("c"),)),)), True)),
         (Paragraph((Text("d"),)),),
     ))
+
+
+def test_a_numbered_list_broken_by_code_goes_on_counting_as_written() -> None:
+    blocks = markdown_blocks("1. Install:\n\n```\npip install x\n```\n\n2. Run it.\n3. Check.\n")
+    assert [(b.start, len(b.items)) for b in blocks if isinstance(b, ListBlock)] == [(1, 1), (2, 2)]
+    html = BlockWriter(SINGLE, "p", (), None).blocks(blocks)  # the site and the PDF: 1, then 2 and 3
+    assert "<ol><li>Install:</li></ol>" in html and '<ol start="2"><li>Run it.</li>' in html
 
 
 def test_code_mermaid_and_table() -> None:

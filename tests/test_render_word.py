@@ -115,6 +115,7 @@ def test_lists_use_list_styles_and_numbered_lists_restart():
                                                        ListBlock(((Paragraph((Text("two.a"),)),),)))), ),
             ListBlock(((Paragraph((Text("first"),)),), (Paragraph((Text("second"),)),)), ordered=True),
             ListBlock(((Paragraph((Text("again"),)),),), ordered=True),
+            ListBlock(((Paragraph((Text("fifth"),)),),), ordered=True, start=5),
         )),)),))
     document, _ = page_doc(site, "L")
     by_text = {p.text: p for p in document.paragraphs}
@@ -127,6 +128,8 @@ def test_lists_use_list_styles_and_numbered_lists_restart():
     numbering = document.part.numbering_part.element
     num = next(n for n in numbering.num_lst if n.numId == first_list)
     assert num.find(f"{W}lvlOverride/{W}startOverride").get(f"{W}val") == "1"
+    fifth = next(n for n in numbering.num_lst if n.numId == by_text["fifth"]._p.pPr.numPr.numId.val)
+    assert fifth.find(f"{W}lvlOverride/{W}startOverride").get(f"{W}val") == "5"  # Markdown's "5. fifth"
 
 
 def test_code_is_in_a_monospace_paragraph_style():

@@ -204,7 +204,8 @@ class BlockWriter:
                 items.append(f"<li>{self.inlines(item[0].inlines)}</li>")
             else:
                 items.append(f"<li>{self.blocks(item)}</li>")
-        return f"<{tag}>{''.join(items)}</{tag}>"
+        start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+        return f"<{tag}{start}>{''.join(items)}</{tag}>"
 
     def table(self, block: Table) -> str:
         head = "".join(f'<th scope="col">{esc(h)}</th>' for h in block.header)

@@ -122,7 +122,8 @@ class _Converter:
             return [self.heading(node)]
         if kind in ("bullet_list", "ordered_list"):
             items = tuple(_task_box(self.blocks(item.children)) for item in node.children)
-            return [ListBlock(items, ordered=kind == "ordered_list")]
+            start = node.attrs.get("start", 1) if kind == "ordered_list" else 1
+            return [ListBlock(items, ordered=kind == "ordered_list", start=int(start))]
         if kind in ("fence", "code_block"):
             info = node.info.split() if kind == "fence" else []
             language = info[0].lower() if info else ""

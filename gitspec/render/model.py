@@ -88,10 +88,12 @@ class Heading:
 
 @dataclass(frozen=True)
 class ListBlock:
-    """A bullet (or numbered) list; each item is a tuple of blocks."""
+    """A bullet (or numbered) list; each item is a tuple of blocks. A numbered list counts from
+    `start` (Markdown's `3.` opening a list that went on after a code block)."""
 
     items: tuple[tuple["Block", ...], ...]
     ordered: bool = False
+    start: int = 1
 
 
 @dataclass(frozen=True)

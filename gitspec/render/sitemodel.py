@@ -50,7 +50,7 @@ class Facts:
     versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
 
 
-MODEL_VERSION = "14"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "15"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:

@@ -226,7 +226,7 @@ class DocxWriter:
     def list_block(self, block: ListBlock, depth: int) -> None:
         suffix = "" if depth == 0 else f" {min(depth + 1, 3)}"
         style = ("List Number" if block.ordered else "List Bullet") + suffix
-        num_id = x.restarted_numbering(self.doc, self.styles[style]) if block.ordered else None
+        num_id = x.restarted_numbering(self.doc, self.styles[style], block.start) if block.ordered else None
         for item in block.items:
             children = list(item)
             if children and isinstance(children[0], Image):  # a picture opening the item: in its line

@@ -311,9 +311,9 @@ def shade(tc: Any, fill: str) -> None:
         "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
 
 
-def restarted_numbering(document: Any, style: Any) -> int | None:
-    """A new `w:num` for the numbered-list `style`, starting again at 1; its numId, or None when the
-    style has no numbering. Without it every numbered list in a document continues the last one."""
+def restarted_numbering(document: Any, style: Any, start: int = 1) -> int | None:
+    """A new `w:num` for the numbered-list `style`, counting from `start` again; its numId, or None
+    when the style has no numbering. Without it every numbered list in a document continues the last one."""
     props = style.element.pPr
     num_pr = props.numPr if props is not None else None
     if num_pr is None or num_pr.numId is None:
@@ -324,7 +324,7 @@ def restarted_numbering(document: Any, style: Any) -> int | None:
         return None
     num = numbering.add_num(template.abstractNumId.val)
     override = element("w:lvlOverride", ilvl=str(num_pr.ilvl.val if num_pr.ilvl is not None else 0))
-    override.append(element("w:startOverride", val="1"))
+    override.append(element("w:startOverride", val=str(start)))
     num.append(override)
     return num.numId
 
