@@ -6,6 +6,7 @@ renderers. Headings inside fenced code blocks are not headings.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gitspec.hashing import normalise_text
@@ -49,7 +50,10 @@ def slug(heading: str) -> str:
     return _SLUG.sub("-", heading.lower()).strip("-")
 
 
-def split_markdown(text: str) -> MarkdownParts:
+def split_markdown(text: str, as_written: bool = False) -> MarkdownParts:
+    """The front matter, title and `##` sections of a Markdown document, each section's text
+    normalised as it is hashed; `as_written`: with its lines' trailing spaces kept (two of them
+    end a line with a hard break), as a renderer reads it."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise MarkdownProblem("Markdown document has no YAML front matter (a first line '---')",
@@ -58,25 +62,30 @@ def split_markdown(text: str) -> MarkdownParts:
     if end is None:
         raise MarkdownProblem("front matter is not closed by a '---' line", 1, "missing-front-matter")
     parts = MarkdownParts("\n".join(lines[1:end]) + "\n", 2, None, None)
-    _read_body(parts, lines, end + 1)
+    _read_body(parts, lines, end + 1, _edges if as_written else normalise_text)
     return parts
 
 
-def _read_body(parts: MarkdownParts, lines: list[str], start: int) -> None:
+def _edges(text: str) -> str:
+    """normalise_text without stripping trailing spaces: the text as written, blank edges gone."""
+    return text.strip("\n")
+
+
+def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callable[[str], str]) -> None:
     current: str | None = None
     body: list[str] = []
     body_line = 0  # the line of body[0]
 
     def close() -> None:
         if current:  # not before the first section, nor under a heading that gives no id (reported)
-            text = normalise_text("\n".join(body))
+            text = tidy("\n".join(body))
             lead = _first_text(body, 0)  # normalising drops the blank lines before it
             region = _REGION.match(text)
             if region:
                 stamp = _stamp(region.group(1))
                 if stamp is not None:
                     parts.stamps[current] = stamp
-                    text = normalise_text(region.group(2))
+                    text = tidy(region.group(2))
                     lead = _first_text(body, lead + 1)  # after the marker line
             parts.sections[current] = text
             parts.text_lines[current] = body_line + lead

@@ -250,3 +250,19 @@ def test_markup_in_headings_is_shown_as_the_reader_sees_it_in_every_format(repo)
     assert "The id field and its rules" in headings, headings
     text = "".join(p.extract_text() for p in pypdf.PdfReader(str(root / "build" / "pdf" / "planted-prd.pdf")).pages)
     assert "The id field and its rules" in text and "`" not in text and "**" not in text
+
+
+def test_two_spaces_ending_a_line_break_it_in_every_format_and_are_no_change_to_the_text(repo):
+    import docx
+
+    prd = PRD.replace("## Problem\n", "## Problem\n\nRoses are red,  \nviolets are blue.\n\n")
+    root = repo({"specs/prd.md": prd.format(port=9)}, CONFIG.replace("formats: []", "formats: [html, docx]"))
+    assert run_gitspec(root, "render").code == 0
+    assert "Roses are red,<br>violets are blue." in (root / "build" / "html" / "planted-prd.html").read_text()
+    paragraph = next(p for p in docx.Document(str(root / "build" / "docx" / "planted-prd.docx")).paragraphs
+                     if p.text.startswith("Roses"))
+    assert paragraph.text == "Roses are red,\nviolets are blue." and paragraph._p.xpath(".//w:br")
+    # The spaces are formatting: taking them out changes no section, so nothing is uncommitted.
+    (root / "specs" / "prd.md").write_text(prd.format(port=9).replace("red,  \n", "red,\n"))
+    assert run_gitspec(root, "render").code == 0
+    assert "uncommitted" not in (root / "build" / "html" / "planted-prd.html").read_text()

@@ -6,11 +6,14 @@ The I/O edge of rendering: it reads git and Markdown files so that
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from gitspec.render.matrix import identified_items
 from gitspec.render.sitemodel import Facts
+
+_HARD_BREAK = re.compile(r"\S {2,}\r?\n[ \t]*\S")  # two spaces ending a line of text before another line
 
 
 def gather(context: Any) -> Facts:
@@ -36,9 +39,9 @@ def gather(context: Any) -> Facts:
         dirty = (any(uncommitted.values()) or not all(versions.values())
                  or history.dirty(_own_folders(workspace)))
         history.save()
-    titles, images = _markdown_facts(workspace, documents)
+    titles, images, written = _markdown_facts(workspace, documents)
     return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
-                 markdown_titles=titles, images=images,
+                 markdown_titles=titles, images=images, written=written,
                  commit=history.head if history is not None else "", dirty=dirty,
                  page_size=workspace.config.page_size, versions=versions)
 
@@ -97,17 +100,21 @@ class _CurrentItems(Mapping):
         return len(self._items)
 
 
-def _markdown_facts(workspace: Any, documents: dict) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
-    """Per Markdown document: its section headings, and the digest of each workspace picture it shows."""
-    from gitspec.markdown import section_titles
+def _markdown_facts(workspace: Any, documents: dict) -> tuple[dict[str, dict[str, str]], ...]:
+    """Per Markdown document: its section headings, the digest of each workspace picture it shows,
+    and the text as written of each section that ends a line with a hard break (two spaces)."""
+    from gitspec.markdown import section_titles, split_markdown
     from gitspec.render.localimages import file_digest, image_path, image_sources
 
-    titles, images = {}, {}
+    titles, images, written = {}, {}, {}
     for doc in documents.values():
         if doc.path.endswith(".md"):
             text = (workspace.root / doc.path).read_text(encoding="utf-8", errors="replace")
             titles[doc.path] = section_titles(text)
+            if _HARD_BREAK.search(text):
+                sections = split_markdown(text, as_written=True).sections
+                written[doc.path] = {name: body for name, body in sections.items() if body != doc.sections.get(name)}
             paths = {path for src in image_sources(text) if (path := image_path(doc.path, src))}
             if paths:
                 images[doc.path] = {path: file_digest(workspace.root, path) for path in sorted(paths)}
-    return titles, images
+    return titles, images, written

@@ -150,7 +150,7 @@ class BlockWriter:
                 return f'<span class="unlinked">{esc(item.text)}</span>'
             external = ' rel="noopener noreferrer"' if href.lower().startswith(("http://", "https://")) else ""
             return f'<a href="{esc(href)}"{external}>{esc(item.text)}</a>'
-        text = esc(item.text)
+        text = esc(item.text).replace("\n", "<br>")  # a hard line break (Word's w:br)
         if item.style == "strong":
             return f"<strong>{text}</strong>"
         if item.style == "em":

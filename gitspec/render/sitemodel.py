@@ -48,6 +48,9 @@ class Facts:
     dirty: bool = False
     page_size: str = "A4"
     versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
+    # Markdown document path -> section -> its text as written, where that differs from the text as
+    # hashed (which has no trailing spaces): two trailing spaces are a hard line break.
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 MODEL_VERSION = "15"  # bump when the same inputs should now give a different tree
@@ -102,6 +105,7 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str, absent: tuple[str
     return record_key(shared, doc.id, doc.kind, doc.path, content, states, absent, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), sorted(facts.images.get(doc.path, {}).items()),
+                 sorted(facts.written.get(doc.path, {}).items()),
                  facts.versions.get(doc.path, ""))
 
 
@@ -153,6 +157,7 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
         if titles is not None:
             from gitspec.render.markdowntree import markdown_blocks
 
+            value = facts.written.get(doc.path, {}).get(name, value)
             content = (markdown_blocks(value, page_id=doc.id, taken=blocks.anchors, source=doc.path,
                                        images=facts.images.get(doc.path)) if isinstance(value, str)
                        else blocks.section(doc.kind, name, value))
