@@ -29,7 +29,8 @@ and <img src="file:///etc/passwd"> and [a link](javascript:alert(1)).
 ## Goals
 
 - Nothing fetched.
-"""
+""" + "".join(f"\n## {name}\n\nNone.\n" for name in
+              ("Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions"))
 
 
 def specs(n: int = 3) -> dict[str, str]:
@@ -206,7 +207,7 @@ def test_document_ids_the_site_keeps_for_itself_are_refused_and_never_replace_it
     assert "specs/index.yaml:2:5: error: document id 'index' is kept for the site's index page" in check.out, check
     assert "specs/traceability.yaml:2:5: error: document id 'traceability' is kept" in check.out, check
 
-    assert run_gitspec(root, "render").code == 0
+    assert run_gitspec(root, "render").code == 1  # the check's errors are listed
     site = root / "build" / "html"
     assert "REQ-009" not in (site / "index.html").read_text() and "REQ-001" in (site / "traceability.html").read_text()
     assert "TASK-009" not in (site / "traceability.html").read_text()
@@ -237,19 +238,19 @@ def test_markup_in_headings_is_shown_as_the_reader_sees_it_in_every_format(repo)
 
     prd = PRD.replace("title: Planted content", "title: The `ledger` **service**").replace(
         "# Planted content", "# The `ledger` **service**").replace(
-        "## Problem", "## The `id` *field* and [its rules](https://example.com)")
+        "## Open questions", "## `Open` *questions*")
     root = repo({"specs/prd.md": prd.format(port=9)}, CONFIG.replace("formats: []", "formats: [html, pdf, docx]"))
     assert run_gitspec(root, "render").code == 0
     page = (root / "build" / "html" / "planted-prd.html").read_text()
-    assert "The id field and its rules</h2>" in page and 'href="#the-id-field-and-its-rules-https-example-com"' in page
+    assert "Open questions</h2>" in page and 'href="#open-questions">Open questions<' in page
     assert "<h1>The ledger service</h1>" in page and "`" not in page.split("<main>")[1].split("</header>")[0]
     index = (root / "build" / "html" / "index.html").read_text()
     assert ">The ledger service</a>" in index and "**" not in index
     headings = [p.text for p in docx.Document(str(root / "build" / "docx" / "planted-prd.docx")).paragraphs
                 if p.style.name.startswith("Heading")]
-    assert "The id field and its rules" in headings, headings
+    assert "Open questions" in headings, headings
     text = "".join(p.extract_text() for p in pypdf.PdfReader(str(root / "build" / "pdf" / "planted-prd.pdf")).pages)
-    assert "The id field and its rules" in text and "`" not in text and "**" not in text
+    assert "Open questions" in text and "`" not in text and "**" not in text
 
 
 def test_two_spaces_ending_a_line_break_it_in_every_format_and_are_no_change_to_the_text(repo):
@@ -266,3 +267,13 @@ def test_two_spaces_ending_a_line_break_it_in_every_format_and_are_no_change_to_
     (root / "specs" / "prd.md").write_text(prd.format(port=9).replace("red,  \n", "red,\n"))
     assert run_gitspec(root, "render").code == 0
     assert "uncommitted" not in (root / "build" / "html" / "planted-prd.html").read_text()
+
+
+def test_a_render_with_check_errors_exits_1_having_rendered_what_it_could(repo):
+    root = repo({**specs(), "specs/sprint.yaml": "kind: tasks\nid: sprint\ntitle: Sprint\nitems: [\n"}, HTML_ONLY)
+    result = run_gitspec(root, "render")
+    assert result.code == 1, result  # as a build's: CI must not pass an incomplete site
+    assert "specs/sprint.yaml:5:1: error: YAML syntax error" in result.err, result
+    assert (root / "build" / "html" / "reqs.html").exists() and not (root / "build" / "html" / "sprint.html").exists()
+    (root / "specs" / "sprint.yaml").unlink()
+    assert run_gitspec(root, "render").code == 0

@@ -95,7 +95,7 @@ def shown(html: str) -> list[str]:
 
 def test_the_site_shows_each_picture_and_says_why_one_is_not_shown(workspace, tmp_path) -> None:
     result = run_gitspec(workspace, "render", "--format", "html")
-    assert result.code == 0, result
+    assert result.code == 1, result  # the check's bad-image errors, as the pictures not shown are
     html = (workspace / "build/html/prd.html").read_text()
     names = dict((alt, src) for src, alt in shown(html))
     assert set(names) == {"The checkout flow", "the team", "logo", "shape", "team face"}
@@ -123,7 +123,7 @@ def test_the_site_shows_each_picture_and_says_why_one_is_not_shown(workspace, tm
 
 
 def test_a_changed_picture_renders_its_page_again_and_the_old_file_goes(workspace) -> None:
-    assert run_gitspec(workspace, "render", "--format", "html").code == 0
+    assert run_gitspec(workspace, "render", "--format", "html").code == 1  # bad-image errors
     assert "rendered 0 " in run_gitspec(workspace, "render", "--format", "html").err
     old = dict((alt, src) for src, alt in shown((workspace / "build/html/prd.html").read_text()))["The checkout flow"]
     write_files(workspace, {"specs/img/flow.png": picture((400, 200), (0, 200, 0), "PNG"),
@@ -137,7 +137,7 @@ def test_a_changed_picture_renders_its_page_again_and_the_old_file_goes(workspac
 
 
 def test_word_holds_the_raster_pictures_and_names_the_rest(workspace) -> None:
-    assert run_gitspec(workspace, "render", "--format", "docx").code == 0
+    assert run_gitspec(workspace, "render", "--format", "docx").code == 1  # bad-image errors
     document = docx.Document(str(workspace / "build/docx/prd.docx"))
     sizes = sorted((shape.width, shape.height) for shape in document.inline_shapes)
     assert len(sizes) == 4  # the PNG, the JPEG (twice) and the GIF; Word files cannot hold an SVG
@@ -155,7 +155,7 @@ def test_word_holds_the_raster_pictures_and_names_the_rest(workspace) -> None:
 
 
 def test_the_pdf_draws_the_pictures(workspace) -> None:
-    assert run_gitspec(workspace, "render", "--format", "pdf").code == 0
+    assert run_gitspec(workspace, "render", "--format", "pdf").code == 1  # bad-image errors
     reader = pypdf.PdfReader(str(workspace / "build/pdf/prd.pdf"))
     sizes = sorted({image.image.size for page in reader.pages for image in page.images})  # pages share resources
     assert sizes == [(40, 40), (300, 100), (400, 200)]  # and the SVG is drawn as vectors
@@ -166,7 +166,7 @@ def test_the_pdf_draws_the_pictures(workspace) -> None:
 
 @needs_chromium
 def test_chromium_shows_every_picture_from_disk(browser, workspace) -> None:
-    assert run_gitspec(workspace, "render", "--format", "html").code == 0
+    assert run_gitspec(workspace, "render", "--format", "html").code == 1  # bad-image errors
     watched = Watched(browser)
     watched.page.goto((workspace / "build/html/prd.html").as_uri())
     sizes = watched.page.eval_on_selector_all('img[src^="images/"]', "els => els.map(e => [e.alt, e.naturalWidth])")
@@ -351,7 +351,7 @@ def test_an_svg_whose_uses_multiply_its_shapes_is_refused_and_a_big_picture_is_q
                           "its shapes over 20,000 times (a drawing that size takes minutes to lay out) [bad-image]\n")
     assert "Warning" not in result.err
     rendered = run_gitspec(root, "render", "--format", "pdf")
-    assert rendered.code == 0 and "Warning" not in rendered.err, rendered
+    assert rendered.code == 1 and "Warning" not in rendered.err, rendered  # the check's error about the bomb
 
 
 def test_a_picture_rewritten_with_its_old_mtime_is_seen(repo) -> None:

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import threading
 import time
+import zlib
 
 import pytest
 from conftest import CONFIG, GIT_ENV, GITSPEC, git, run_gitspec, write_files
@@ -184,18 +185,21 @@ def test_a_file_gitspec_did_not_write_is_kept_until_the_user_moves_it(repo):
 
 
 def _doc(doc_id: str, title: str) -> str:
-    return f'kind: requirements\nid: "{doc_id}"\ntitle: {title}\nitems: []\n'
+    """A requirements document with one requirement, whose id comes from the document's."""
+    item = f"REQ-{zlib.crc32(doc_id.encode()) % 10 ** 6:06d}"
+    return (f'kind: requirements\nid: "{doc_id}"\ntitle: {title}\nitems:\n  - id: {item}\n    title: T\n'
+            f"    statement: The system shall do it.\n    acceptance: [It does.]\n    priority: must\n")
 
 
 def test_invalid_ids_give_safe_file_names_in_every_format_and_one_page_per_name(repo):
     root = repo({"specs/c1.yaml": _doc("c b", "First C"), "specs/c2.yaml": _doc("c_b", "Second C"),
                  "specs/s.yaml": _doc("sub/../../evil", "Evil")})
-    assert run_gitspec(root, "render", "--format", "html,docx").code == 0
+    assert run_gitspec(root, "render", "--format", "html,docx").code == 1  # the check reports the ids
     assert (root / "build/docx/sub_.._.._evil.docx").is_file() and not (root / "evil.docx").exists()
     first = (root / "build/html/c_b.html").read_text()
     assert "First C" in first  # the first by id keeps the page; the check reports both ids
     write_files(root, {"specs/c2.yaml": _doc("c_b", "Second C, edited")})
-    assert run_gitspec(root, "render", "--format", "html").code == 0
+    assert run_gitspec(root, "render", "--format", "html").code == 1
     assert (root / "build/html/c_b.html").read_text() == first  # warm as cold
 
 

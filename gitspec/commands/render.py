@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the watch and the render machinery are imported only when u
 
 def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
     workspace, index = open_workspace()
-    wanted, report = render(workspace, index, formats, documents, lock_timeout, live=watch)
+    wanted, report, errors = render(workspace, index, formats, documents, lock_timeout, live=watch)
     if watch:
         from gitspec.watch import watch_sources
 
@@ -33,7 +33,7 @@ def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TI
                 if workspace.config.output != latest[0].config.output:  # the old site follows the watch no more
                     _stop_live(*latest)
                     latest[0] = workspace
-                wanted, report = render(workspace, index, formats, documents, lock_timeout, started, live=True)
+                wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, live=True)
             except GitspecError as exc:
                 sys.stderr.write(error_line(exc) + "\n")
                 return None
@@ -42,14 +42,15 @@ def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TI
 
         watch_sources(root, watching(workspace, index, wanted, report), again)
         _stop_live(*latest)
-    return 0
+        return 0
+    return 1 if errors else 0  # findings: the output holds what could be rendered, as a build's does
 
 
 def render(workspace: Workspace, index, formats: str | None, documents: list[str], lock_timeout: float,
-           started: float | None = None, live: bool = False) -> tuple[list[str], RenderReport]:
+           started: float | None = None, live: bool = False) -> tuple[list[str], RenderReport, int]:
     """One render of `formats` (None: the config's), its report printed; `started` adds the time taken.
     With `live` (a watch's render), open HTML pages are told to reload if it changed them.
-    Returns the formats rendered, and the report."""
+    Returns the formats rendered, the report, and how many errors the check found."""
     from gitspec.buildsession import prepare
     from gitspec.render.session import render_workspace
     from gitspec.store import build_lock
@@ -63,8 +64,7 @@ def render(workspace: Workspace, index, formats: str | None, documents: list[str
 
             watched(workspace.root / workspace.config.output, bool(report.written or report.removed))
     write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
-    write_errors(context.checked.findings, sys.stderr)
-    return wanted, report
+    return wanted, report, write_errors(context.checked.findings, sys.stderr)
 
 
 def _stop_live(workspace: Workspace, formats: list[str]) -> None:
@@ -106,8 +106,9 @@ def write_report(report, out, seconds: float | None = None) -> None:
                      f"{len(report.written)} files written{took}\n")
 
 
-def write_errors(findings, out, shown: int = 3) -> None:
-    """The check's errors, briefly: a document with one is rendered from what could be read of it, or not at all."""
+def write_errors(findings, out, shown: int = 3) -> int:
+    """The check's errors, briefly (a document with one is rendered from what could be read of it, or
+    not at all); how many there are."""
     from gitspec.findings import ERROR
 
     errors = [finding for finding in findings if finding.severity == ERROR]
@@ -115,3 +116,4 @@ def write_errors(findings, out, shown: int = 3) -> None:
         out.write(f"{finding}\n")
     if len(errors) > shown:
         out.write(f"gitspec: and {len(errors) - shown} more errors (gitspec check lists them all)\n")
+    return len(errors)
