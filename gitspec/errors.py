@@ -23,6 +23,8 @@ class GitspecError(Exception):
 
 def error_line(exc: GitspecError) -> str:
     """How a user-fixable problem is shown: `path:line:col: error: message`, or `gitspec: error: message`."""
+    from gitspec.printable import one_line
+
     if exc.path:
-        return f"{exc.path}:{exc.line or 1}:{exc.col or 1}: error: {exc.message}"
-    return f"gitspec: error: {exc.message}"
+        return one_line(f"{exc.path}:{exc.line or 1}:{exc.col or 1}: error: {exc.message}")
+    return one_line(f"gitspec: error: {exc.message}")

@@ -22,7 +22,9 @@ class Finding:
     rule: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+        from gitspec.printable import one_line
+
+        return one_line(f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]")
 
     def as_tuple(self) -> tuple:
         return (self.path, self.line, self.col, self.severity, self.message, self.rule)

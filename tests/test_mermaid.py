@@ -70,6 +70,9 @@ class Ink(BaseHTTPRequestHandler):
             self.wfile.write(b"HTTP/1.0 200 OK\r\n" + head)
             self.drip()
             return
+        if mode == "escape":  # not HTTP at all: a status line that would clear the user's terminal
+            self.wfile.write(b"\x1b[2J\x1b[31mFAKE\r\n\r\n")
+            return
         if mode == "garbage":
             body, kind = b"<html>rate limited</html>", "text/html"
         elif self.path.startswith("/svg/"):
@@ -580,3 +583,13 @@ def test_a_diagram_file_two_pages_share_stays_when_one_page_drops_the_diagram(re
     (root / "specs" / "more.md").unlink()  # the last page showing them is gone: so are they
     assert run_gitspec(root, "render", env=NO_MMDC).code == 0
     assert not list((html / "diagrams").glob("*.svg"))
+
+
+def test_what_a_server_says_reaches_the_terminal_as_one_inert_line(repo, ink):
+    ink.mode = "escape"
+    result = run_gitspec(diagram_workspace(repo, ink.url), "render", env=NO_MMDC)
+    assert result.code == 0, result
+    warnings = [line for line in result.out.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 3 and len(result.out.splitlines()) == 3, result.out
+    assert "\x1b" not in result.out and "\r" not in result.out
+    assert "\\x1b[2J\\x1b[31mFAKE" in warnings[0], warnings[0]

@@ -7,6 +7,7 @@ import sys
 from gitspec.errors import EXIT_FINDINGS
 from gitspec.findings import ERROR, write_text
 from gitspec.opening import open_workspace
+from gitspec.printable import one_line
 
 
 def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, json_events: bool,
@@ -90,7 +91,7 @@ def _report(report, findings, json_events: bool, dry_run: bool, provider, render
         for address in report.generated:
             out.write(f"regenerated {address}\n")
         for message in report.warnings:
-            out.write(f"warning: {message}\n")
+            out.write(f"warning: {one_line(message)}\n")
         for message in report.skipped:
             out.write(f"skipped: {message}\n")
         for message in report.conflicts:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from gitspec.errors import EXIT_USAGE, GitspecError, error_line
 from gitspec.opening import open_workspace
+from gitspec.printable import one_line
 from gitspec.store import LOCK_TIMEOUT
 from gitspec.workspace import Workspace
 
@@ -100,7 +101,7 @@ def parse_formats(text: str) -> list[str]:
 
 def write_report(report, out, seconds: float | None = None) -> None:
     for message in report.warnings:
-        out.write(f"warning: {message}\n")
+        out.write(f"warning: {one_line(message)}\n")
     took = "" if seconds is None else f" in {seconds:.2f} s"
     sys.stderr.write(f"gitspec: rendered {len(report.rendered)} ({report.reused} unchanged), "
                      f"{len(report.written)} files written{took}\n")
