@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--json", action="store_true", help="stream one JSON event per line")
     build.add_argument("--trace", metavar="FILE", help="write a Chrome trace-event file (Perfetto)")
     build.add_argument("--no-render", action="store_true", help="do not render the output formats afterwards")
-    build.add_argument("--lock-timeout", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
+    build.add_argument("--lock-timeout", type=_seconds, default=LOCK_TIMEOUT, metavar="SECONDS",
                        help="how long to wait for another build or render in this workspace (default 60)")
     build.set_defaults(handler=_build)
 
@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("documents", nargs="*", metavar="DOC", help="only these documents (by id)")
     render.add_argument("--format", metavar="FORMATS",
                         help="comma-separated formats, e.g. html,pdf,docx (default: formats in gitspec.yaml)")
-    render.add_argument("--lock-timeout", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
+    render.add_argument("--lock-timeout", type=_seconds, default=LOCK_TIMEOUT, metavar="SECONDS",
                         help="how long to wait for another build or render in this workspace (default 60)")
     render.add_argument("--watch", action="store_true",
                         help="keep running: render again whenever a spec, the config or the git HEAD changes")
@@ -85,6 +85,19 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """A wait in seconds: `nan`, `inf` or a negative number would wait for ever."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number of seconds, 0 or more")
     return value
 
 

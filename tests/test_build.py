@@ -244,6 +244,15 @@ def test_lock_timeout_names_the_lock(ws):
     assert result.code == 1 and "another gitspec build or render holds" in result.err
 
 
+@pytest.mark.parametrize("command", ["build", "render"])
+@pytest.mark.parametrize("seconds", ["nan", "-1", "inf"])
+def test_lock_timeout_that_would_wait_for_ever_is_refused(repo, command, seconds):
+    result = run_gitspec(repo({}), command, f"--lock-timeout={seconds}")
+    assert result.code == 2, result
+    assert f"error: argument --lock-timeout: '{seconds}' must be a finite number of seconds" in result.err
+    assert "Traceback" not in result.err
+
+
 def test_json_events_and_trace_file(ws, tmp_path):
     root, env, calls = ws
     trace = tmp_path / "trace.json"
