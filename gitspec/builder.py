@@ -161,6 +161,7 @@ class Builder:
     def run(self, force: set[str], only: set[str] | None, targets: set[str] | None, dry_run: bool,
             jobs: int) -> BuildReport:
         report = BuildReport()
+        force = {self._written("--force", address) for address in force}
         wanted = self._wanted(only, targets)
         blocked: set[str] = set()
         changing: set[str] = set()
@@ -224,12 +225,23 @@ class Builder:
         if targets:
             producers = set()
             for target in targets:
-                stage = self.pipeline.producer.get(section_of(target))
-                if stage is None:
-                    raise GitspecError(f"argument ADDRESS: no stage writes {target}")
-                producers.add(stage.name)
+                producers.add(self.pipeline.producer[self._written("ADDRESS", target)].name)
             names &= self.pipeline.with_upstream(producers)
         return names
+
+    def _written(self, argument: str, address: str) -> str:
+        """The section `address` names, if a stage writes it; else a usage error naming the `argument`."""
+        import difflib
+
+        try:
+            section = section_of(address)
+        except GitspecError as exc:
+            raise GitspecError(f"argument {argument}: {exc.message}") from None
+        if section not in self.pipeline.producer:
+            close = difflib.get_close_matches(section, list(self.pipeline.producer), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise GitspecError(f"argument {argument}: no stage writes {address}{hint}")
+        return section
 
     def _note(self, planned: list[Planned], report: BuildReport) -> None:
         for item in planned:

@@ -244,6 +244,26 @@ def test_lock_timeout_names_the_lock(ws):
     assert result.code == 1 and "another gitspec build or render holds" in result.err
 
 
+@pytest.mark.parametrize("address, expected", [
+    ("derived#shuot", "argument --force: no stage writes derived#shuot (did you mean derived#shout?)"),
+    ("nosuch", "argument --force: 'nosuch' is not an address (DOC-ID#SECTION[/pointer])"),
+])
+def test_force_of_a_section_no_stage_writes_is_refused_before_building(ws, address, expected):
+    root, env, calls = ws
+    result = _build(root, env, "--force", address)
+    assert result.code == 2, result
+    assert result.err == f"gitspec: error: {expected}\n"
+    assert _calls(calls) == [] and not (root / "specs" / "derived.yaml").exists()
+
+
+def test_force_of_a_pointer_regenerates_its_section(ws):
+    root, env, calls = ws
+    _build(root, env)
+    _edit(root, "derived.yaml", "shout: HELLO", "shout: HI")
+    assert _build(root, env, "--force", "derived#shout/0").code == 0
+    assert "shout: HELLO" in (root / "specs" / "derived.yaml").read_text()
+
+
 @pytest.mark.parametrize("command", ["build", "render"])
 @pytest.mark.parametrize("seconds", ["nan", "-1", "inf"])
 def test_lock_timeout_that_would_wait_for_ever_is_refused(repo, command, seconds):
