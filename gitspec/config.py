@@ -67,6 +67,7 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
         return Config()
     if not isinstance(tree.value, dict):
         raise GitspecError("gitspec.yaml must be a mapping of keys", path, 1, 1, EXIT_USAGE)
+    _refuse_nan(tree, path)
     _validate(tree, path)
     config = Config.from_dict(tree.value)
     for key, folders in (("specs", config.specs), ("output", (config.output,)),
@@ -79,6 +80,14 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
                 raise GitspecError(f"key '{key}': {folder!r} must be a folder inside the workspace",
                                    path, line, col, EXIT_USAGE)
     return config
+
+
+def _refuse_nan(tree: Any, path: str) -> None:
+    """`.nan` compares false with every bound, so the schema's minimum and maximum would let it through."""
+    for key, value in tree.value.items():
+        if isinstance(value, float) and value != value:
+            line, col = tree.locate((key,))
+            raise GitspecError(f"key '{key}': .nan is not a number", path, line, col, EXIT_USAGE)
 
 
 def _validate(tree: Any, path: str) -> None:

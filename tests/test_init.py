@@ -46,6 +46,11 @@ def test_init_keeps_an_existing_config(tmp_path):
     ("specs: [../elsewhere]\n", "gitspec.yaml:1:8: error: key 'specs': '../elsewhere' must be a folder inside the workspace"),
     ("specs: [specs\n", "gitspec.yaml:2:1: error: YAML syntax error"),
     ("- specs\n", "gitspec.yaml:1:1: error: gitspec.yaml must be a mapping of keys"),
+    ("specs: [specs]\nmermaid_timeout: .inf\n",
+     "gitspec.yaml:2:18: error: key 'mermaid_timeout': inf is greater than the maximum of 600"),
+    ("specs: [specs]\nmermaid_timeout: 10000000000\n",
+     "gitspec.yaml:2:18: error: key 'mermaid_timeout': 10000000000 is greater than the maximum of 600"),
+    ("specs: [specs]\nmermaid_timeout: .nan\n", "gitspec.yaml:2:18: error: key 'mermaid_timeout': .nan is not a number"),
     ("specs: [missing]\n", "gitspec.yaml:1:1: error: spec folder 'missing' does not exist (key 'specs')"),
 ])
 def test_config_errors_name_the_key_and_exit_2(repo, config, expected):
