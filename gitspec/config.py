@@ -70,6 +70,7 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
     _refuse_nan(tree, path)
     _validate(tree, path)
     config = Config.from_dict(tree.value)
+    _check_server(tree, config.mermaid_server, path)
     for key, folders in (("specs", config.specs), ("output", (config.output,)),
                          ("schemas", (config.schemas,)), ("templates", (config.templates,)),
                          ("code_folder", (config.code_folder,))):
@@ -80,6 +81,22 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
                 raise GitspecError(f"key '{key}': {folder!r} must be a folder inside the workspace",
                                    path, line, col, EXIT_USAGE)
     return config
+
+
+def _check_server(tree: Any, server: str, path: str) -> None:
+    """An empty server, or an http(s) URL with a host: anything else would fail once per diagram."""
+    from urllib.parse import urlsplit
+
+    if not server:
+        return
+    try:
+        host = urlsplit(server).hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        host = None
+    if not server.startswith(("http://", "https://")) or not host:
+        line, col = tree.locate(("mermaid_server",))
+        raise GitspecError(f"key 'mermaid_server': {server!r} must be an http:// or https:// URL "
+                           "(e.g. https://mermaid.ink), or empty", path, line, col, EXIT_USAGE)
 
 
 def _refuse_nan(tree: Any, path: str) -> None:

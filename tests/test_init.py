@@ -51,6 +51,10 @@ def test_init_keeps_an_existing_config(tmp_path):
     ("specs: [specs]\nmermaid_timeout: 10000000000\n",
      "gitspec.yaml:2:18: error: key 'mermaid_timeout': 10000000000 is greater than the maximum of 600"),
     ("specs: [specs]\nmermaid_timeout: .nan\n", "gitspec.yaml:2:18: error: key 'mermaid_timeout': .nan is not a number"),
+    ("specs: [specs]\nmermaid_server: mermaid.ink\n",
+     "gitspec.yaml:2:17: error: key 'mermaid_server': 'mermaid.ink' must be an http:// or https:// URL"),
+    ("specs: [specs]\nmermaid_server: ftp://x\n",
+     "gitspec.yaml:2:17: error: key 'mermaid_server': 'ftp://x' must be an http:// or https:// URL"),
     ("specs: [missing]\n", "gitspec.yaml:1:1: error: spec folder 'missing' does not exist (key 'specs')"),
 ])
 def test_config_errors_name_the_key_and_exit_2(repo, config, expected):
