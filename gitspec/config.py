@@ -5,7 +5,7 @@ A configuration error names the file, line and key, and exits 2.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gitspec.errors import EXIT_USAGE, GitspecError
@@ -81,6 +81,19 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
                 raise GitspecError(f"key '{key}': {folder!r} must be a folder inside the workspace",
                                    path, line, col, EXIT_USAGE)
     return config
+
+
+def config_error(root: Path, message: str, key: tuple) -> GitspecError:
+    """A problem found after gitspec.yaml was read (a folder missing, a format not installed), at the
+    line of `key` (a path into the config: `("specs", 1)`), or of its nearest parent there."""
+    from gitspec.documents import DocumentProblem, decode
+    from gitspec.yamlread import YamlProblem, read_yaml
+
+    try:
+        line, col = read_yaml(decode((root / CONFIG_FILE).read_bytes())).locate(key)
+    except (OSError, DocumentProblem, YamlProblem):  # changed since it was read: its top, then
+        line, col = 1, 1
+    return GitspecError(message, CONFIG_FILE, line, col, EXIT_USAGE)
 
 
 def _check_server(tree: Any, server: str, path: str) -> None:

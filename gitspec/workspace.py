@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitspec.config import CONFIG_FILE, Config
+from gitspec.config import CONFIG_FILE, Config, config_error
 from gitspec.errors import EXIT_USAGE, GitspecError
 
 # Files in spec folders with these suffixes are documents; others are ignored.
@@ -52,11 +52,11 @@ class Workspace:
         """Workspace-relative paths ('/'-separated) of every document, sorted."""
         exclude = _exclusion(self.config.exclude)
         found: set[str] = set()
-        for folder in self.config.specs:
+        for number, folder in enumerate(self.config.specs):
             top = self.root / folder
             if not top.is_dir():
-                raise GitspecError(f"spec folder '{folder}' does not exist (key 'specs')",
-                                   CONFIG_FILE, exit_code=EXIT_USAGE)
+                raise config_error(self.root, f"spec folder '{folder}' does not exist (key 'specs')",
+                                   ("specs", number))
             _walk(str(top), folder.strip("/").rstrip("/"), exclude, found)
         return sorted(found)
 

@@ -55,7 +55,9 @@ def test_init_keeps_an_existing_config(tmp_path):
      "gitspec.yaml:2:17: error: key 'mermaid_server': 'mermaid.ink' must be an http:// or https:// URL"),
     ("specs: [specs]\nmermaid_server: ftp://x\n",
      "gitspec.yaml:2:17: error: key 'mermaid_server': 'ftp://x' must be an http:// or https:// URL"),
-    ("specs: [missing]\n", "gitspec.yaml:1:1: error: spec folder 'missing' does not exist (key 'specs')"),
+    ("specs: [missing]\n", "gitspec.yaml:1:9: error: spec folder 'missing' does not exist (key 'specs')"),
+    ("# where the documents are\nspecs:\n  - specs\n  - missing\n",
+     "gitspec.yaml:4:5: error: spec folder 'missing' does not exist (key 'specs')"),
 ])
 def test_config_errors_name_the_key_and_exit_2(repo, config, expected):
     result = run_gitspec(repo({}, config=config), "check")
