@@ -11,6 +11,7 @@ from typing import Any
 from gitspec.errors import EXIT_USAGE, GitspecError
 
 CONFIG_FILE = "gitspec.yaml"
+_OWN_FOLDERS = {".git", ".gitspec"}  # no configured folder may be in these: git's and gitspec's own
 
 DEFAULT_CONFIG_TEXT = """\
 # gitspec workspace settings (see docs/formats.md)
@@ -80,6 +81,10 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
                 line, col = tree.locate((key,))
                 raise GitspecError(f"key '{key}': {folder!r} must be a folder inside the workspace",
                                    path, line, col, EXIT_USAGE)
+            if {part.lower() for part in posix.parts} & _OWN_FOLDERS:  # lower: macOS's .GIT is .git
+                line, col = tree.locate((key,))
+                raise GitspecError(f"key '{key}': {folder!r} is inside .git or .gitspec, which belong to "
+                                   "git and gitspec; choose another folder", path, line, col, EXIT_USAGE)
     return config
 
 

@@ -55,6 +55,10 @@ def test_init_keeps_an_existing_config(tmp_path):
      "gitspec.yaml:2:17: error: key 'mermaid_server': 'mermaid.ink' must be an http:// or https:// URL"),
     ("specs: [specs]\nmermaid_server: ftp://x\n",
      "gitspec.yaml:2:17: error: key 'mermaid_server': 'ftp://x' must be an http:// or https:// URL"),
+    ("specs: [specs]\noutput: .git/html\n",
+     "gitspec.yaml:2:9: error: key 'output': '.git/html' is inside .git or .gitspec, which belong to git and gitspec"),
+    ("specs: [specs]\noutput: ./.gitspec\n", "gitspec.yaml:2:9: error: key 'output': './.gitspec' is inside .git"),
+    ("specs: [specs]\ncode_folder: .git/hooks\n", "gitspec.yaml:2:14: error: key 'code_folder': '.git/hooks' is inside"),
     ("specs: [missing]\n", "gitspec.yaml:1:9: error: spec folder 'missing' does not exist (key 'specs')"),
     ("# where the documents are\nspecs:\n  - specs\n  - missing\n",
      "gitspec.yaml:4:5: error: spec folder 'missing' does not exist (key 'specs')"),
@@ -71,3 +75,10 @@ def test_exclude_globs(repo):
               config="specs: [specs]\nexclude: ['specs/drafts/*', 'specs/ok.yaml']\n")
     result = run_gitspec(ws, "check")
     assert result.code == 0 and "0 documents checked" in result.err
+
+
+def test_output_inside_git_is_refused_before_rendering(repo):
+    ws = repo({}, config="specs: [specs]\noutput: .git/html\nformats: [html]\n")
+    result = run_gitspec(ws, "render")
+    assert result.code == 2 and result.err.startswith("gitspec.yaml:2:9: error: key 'output'"), result
+    assert not (ws / ".git" / "html").exists()
