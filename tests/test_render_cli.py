@@ -114,6 +114,22 @@ def test_unknown_format_and_document_are_usage_errors(repo):
     assert empty.code == 2 and "--format needs at least one format" in empty.err, empty
 
 
+def test_an_unknown_format_in_the_config_is_reported_at_its_line_before_anything_runs(repo):
+    config = HTML_ONLY.replace("formats: [html]", "formats:\n  - html\n  - htlm")
+    root = repo({"specs/product.yaml": "kind: product\nid: product\ntitle: Product\n"
+                                       "directive: Build a billing dashboard\n"}, config)
+    expected = ("gitspec.yaml:9:5: error: key 'formats': unknown format 'htlm' (did you mean 'html'?) "
+                "(installed: docx, html, pdf)\n")
+    for command in ("build", "render"):
+        result = run_gitspec(root, command)
+        assert result.code == 2 and result.out == "" and result.err == expected, result
+    assert git(root, "status", "--porcelain") == ""  # no stage ran: nothing regenerated
+    assert not (root / "build").exists()
+    bad = run_gitspec(root, "render", "--format", "html,pfd")
+    assert bad.code == 2 and bad.err.startswith("gitspec: error: argument --format: unknown format 'pfd' "
+                                                "(did you mean 'pdf'?)"), bad
+
+
 def test_asking_for_a_document_that_cannot_be_read_names_its_file_and_line(repo):
     root = repo(specs(), HTML_ONLY)
     write_files(root, {"specs/reqs.yaml": "kind: requirements\nid: reqs\ntitle: [unclosed\nitems: []\n"})

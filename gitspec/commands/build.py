@@ -22,6 +22,11 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
     sink = EventSink(json_events)
     with build_lock(workspace.store, lock_timeout):
         context = prepare(workspace, index)
+        render = render and not dry_run and bool(workspace.config.formats)
+        if render:  # a mistyped format is a config error before any stage runs, not after all did
+            from gitspec.render.session import check_formats
+
+            check_formats(context)
         provider = make_provider(context)
         objects = ObjectStore(workspace.store)
         builder = Builder(context.documents, context.pipeline, provider,
@@ -32,7 +37,7 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
         findings = _recheck(workspace, index) if report.generated else context.checked.findings
         rendered = None
-        if render and not dry_run and workspace.config.formats:
+        if render:
             with sink:
                 rendered = _render(context, index, findings, sink.emit)
     if trace:

@@ -53,12 +53,13 @@ def render(workspace: Workspace, index, formats: str | None, documents: list[str
     With `live` (a watch's render), open HTML pages are told to reload if it changed them.
     Returns the formats rendered, the report, and how many errors the check found."""
     from gitspec.buildsession import prepare
-    from gitspec.render.session import render_workspace
+    from gitspec.render.session import check_formats, render_workspace
     from gitspec.store import build_lock
 
     wanted = parse_formats(formats) if formats is not None else list(workspace.config.formats)
     with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
         context = prepare(workspace, index)
+        check_formats(context, wanted if formats is not None else None)
         report = render_workspace(context, wanted, documents or None, live=live)
         if live and "html" in wanted:
             from gitspec.render.livereload import watched

@@ -79,17 +79,31 @@ class _Output:
 
 def renderers(manager: Any, wanted: list[str]) -> list[Any]:
     """The renderers for `wanted` formats, in that order; an unknown format is a usage error."""
+    offered = installed_renderers(manager)
+    unknown = [name for name in wanted if name not in offered]
+    if unknown:
+        raise GitspecError(unknown_format(unknown[0], offered), exit_code=EXIT_USAGE)
+    return [offered[name] for name in wanted]
+
+
+def installed_renderers(manager: Any) -> dict[str, Any]:
+    """Every installed renderer, by its format's name; two for one format is a usage error."""
     offered: dict[str, Any] = {}
     for plugin_renderers in manager.hook.gitspec_renderers():
         for renderer in plugin_renderers or ():
             if renderer.name in offered:
                 raise GitspecError(f"two renderers for format '{renderer.name}'", exit_code=EXIT_USAGE)
             offered[renderer.name] = renderer
-    unknown = [name for name in wanted if name not in offered]
-    if unknown:
-        raise GitspecError(f"unknown format '{unknown[0]}' (installed: {', '.join(sorted(offered))})",
-                           exit_code=EXIT_USAGE)
-    return [offered[name] for name in wanted]
+    return offered
+
+
+def unknown_format(name: str, offered: Any) -> str:
+    """`unknown format 'htlm' (did you mean 'html'?) (installed: docx, html, pdf)`."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(offered), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown format '{name}'{hint} (installed: {', '.join(sorted(offered))})"
 
 
 def render_site(site: Site, chosen: list[Any], root: Path, output: str, store: Path, assets: Any,

@@ -37,6 +37,26 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
 
 
 
+def check_formats(context: Any, formats: list[str] | None = None) -> None:
+    """Before anything runs or is written: every format asked for is installed. `formats` are those
+    of `--format` (None: the config's, an unknown one reported at its line in gitspec.yaml)."""
+    from gitspec.errors import EXIT_USAGE, GitspecError
+    from gitspec.render.run import installed_renderers, unknown_format
+
+    offered = installed_renderers(context.manager)
+    if formats is not None:
+        unknown = [name for name in formats if name not in offered]
+        if unknown:
+            raise GitspecError(f"argument --format: {unknown_format(unknown[0], offered)}", exit_code=EXIT_USAGE)
+        return
+    from gitspec.config import config_error
+
+    for number, name in enumerate(context.workspace.config.formats):
+        if name not in offered:
+            raise config_error(context.workspace.root, f"key 'formats': {unknown_format(name, offered)}",
+                               ("formats", number))
+
+
 def _unread(context: Any) -> str:
     """A hint for an unknown document id: the first file that could not be read, which may be it."""
     from gitspec.findings import ERROR
