@@ -1,16 +1,61 @@
-"""`--trace FILE`: a Chrome trace-event file (open it in Perfetto or chrome://tracing)."""
+"""`--trace FILE`: a Chrome trace-event file (open it in Perfetto or chrome://tracing).
+
+The file is checked before the build starts: a trace never replaces a folder, a spec
+document, gitspec.yaml or any file that is not a trace gitspec wrote before.
+"""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from gitspec.atomic import write_atomic
+from gitspec.errors import EXIT_USAGE, GitspecError
+
+_HEADER = {"name": "build", "ph": "M", "pid": 1, "args": {"name": "gitspec build"}}
+# Every trace gitspec writes starts so: an existing file that does not is someone else's.
+_OPENING = json.dumps({"traceEvents": [_HEADER]}, indent=1).rsplit("\n ]", 1)[0].encode()
 
 
-def write_trace(path: str, report, render_spans=()) -> None:
+def trace_target(given: str, workspace) -> Path:
+    """Where `--trace given` may write: a new file in an existing folder, or a trace gitspec wrote."""
+    if not given:
+        raise _refused("needs a file name")
+    path = Path(given)
+    if path.is_dir():
+        raise _refused(f"{given} is a folder, not a file")
+    if not path.parent.is_dir():
+        raise _refused(f"the folder {path.parent} of {given} does not exist")
+    at = Path(os.path.realpath(path.parent)) / path.name  # the link itself, if `given` is one, is what is replaced
+    root = workspace.root.resolve()
+    if at == root / "gitspec.yaml":
+        raise _refused(f"{given} is the workspace's gitspec.yaml")
+    for folder in workspace.config.specs:
+        if at.is_relative_to((root / folder).resolve()):
+            raise _refused(f"{given} is in the spec folder '{folder}'")
+    if os.path.lexists(path) and not _is_trace(path):
+        raise _refused(f"{given} exists and is not a trace gitspec wrote; remove it or name another file")
+    return path
+
+
+def _is_trace(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(_OPENING)) == _OPENING
+    except OSError:
+        return False
+
+
+def _refused(reason: str) -> GitspecError:
+    return GitspecError(f"argument --trace: {reason}", exit_code=EXIT_USAGE)
+
+
+def write_trace(path: Path, report, render_spans=()) -> None:
     """Stage spans (with cache hits and tokens) and render spans: (name, start, end) per page and format."""
     origin = min([span.start for span in report.spans] + [start for _, start, _ in render_spans], default=0.0)
-    events = [{"name": "build", "ph": "M", "pid": 1, "args": {"name": "gitspec build"}}]
+    events = [_HEADER]
     for lane, span in enumerate(report.spans):
         events.append({"name": span.stage, "cat": "stage", "ph": "X", "pid": 1, "tid": 1 + lane % 8,
                        "ts": round((span.start - origin) * 1e6), "dur": max(1, round((span.end - span.start) * 1e6)),
@@ -23,4 +68,7 @@ def write_trace(path: str, report, render_spans=()) -> None:
                        "ts": round((start - origin) * 1e6), "dur": max(1, round((end - start) * 1e6))})
     events.append({"name": "provider tokens", "ph": "C", "pid": 1, "ts": 0,
                    "args": {"tokens": sum(span.tokens for span in report.spans)}})
-    write_atomic(Path(path), json.dumps({"traceEvents": events, "displayTimeUnit": "ms"}, indent=1).encode())
+    try:
+        write_atomic(path, json.dumps({"traceEvents": events, "displayTimeUnit": "ms"}, indent=1).encode())
+    except OSError as error:  # checked before the build, but a disk fills and folders change meanwhile
+        raise _refused(f"cannot write {path}: {error.strerror or error}") from None

@@ -290,6 +290,34 @@ def test_json_events_and_trace_file(ws, tmp_path):
     assert {"render html source", "render html derived", "render html site"} <= renders, renders
 
 
+@pytest.mark.parametrize("given, reason", [
+    ("specs/source.yaml", "specs/source.yaml is in the spec folder 'specs'"),
+    ("gitspec.yaml", "gitspec.yaml is the workspace's gitspec.yaml"),
+    ("notes.txt", "notes.txt exists and is not a trace gitspec wrote; remove it or name another file"),
+    ("missing/dir/t.json", "the folder missing/dir of missing/dir/t.json does not exist"),
+    ("", "needs a file name"),
+    ("specs", "specs is a folder, not a file"),
+    (".", ". is a folder, not a file"),
+])
+def test_trace_that_would_replace_a_file_not_its_own_is_refused_before_building(ws, given, reason):
+    root, env, calls = ws
+    (root / "notes.txt").write_text("mine\n")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    result = _build(root, env, "--trace", given)
+    assert result.code == 2, result
+    assert result.err == f"gitspec: error: argument --trace: {reason}\n"
+    assert _calls(calls) == [] and not (root / "missing").exists()
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts} == before
+
+
+def test_trace_replaces_a_trace_it_wrote(ws):
+    root, env, calls = ws
+    assert _build(root, env, "--trace", "trace.json").code == 0
+    _set_text(root, "again")
+    assert _build(root, env, "--trace", "trace.json").code == 0, "the second build may replace its own trace"
+    assert {"upper", "echo"} <= {e["name"] for e in json.loads((root / "trace.json").read_text())["traceEvents"]}
+
+
 def test_stage_cycle_is_a_configuration_error(ws, tmp_path):
     root, env, calls = ws
     plugin = install_plugin(tmp_path / "cycle", "cyclestages", {"cyclestages.py": (

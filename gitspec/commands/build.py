@@ -19,6 +19,10 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
     from gitspec.store import GenerationCache, ObjectStore, build_lock
 
     workspace, index = open_workspace()
+    if trace is not None:
+        from gitspec.tracefile import trace_target
+
+        trace_path = trace_target(trace, workspace)  # before building: a bad path must cost nothing
     sink = EventSink(json_events)
     with build_lock(workspace.store, lock_timeout):
         context = prepare(workspace, index)
@@ -40,10 +44,10 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
         if render:
             with sink:
                 rendered = _render(context, index, findings, sink.emit)
-    if trace:
+    if trace is not None:
         from gitspec.tracefile import write_trace
 
-        write_trace(trace, report, rendered.spans if rendered else ())
+        write_trace(trace_path, report, rendered.spans if rendered else ())
     return _report(report, findings, json_events, dry_run, provider, rendered)
 
 
