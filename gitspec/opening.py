@@ -22,11 +22,24 @@ def open_workspace(use_cache: bool = True, start: Path | None = None) -> tuple[W
     config_bytes = (root / CONFIG_FILE).read_bytes()
     store = store_of(root)
     index = load_index(store) if use_cache else ParseIndex(store / "index", "")
-    config = (Config.from_dict(index.config[1]) if index.config and index.config[0] == config_bytes
-              else parse_config(config_bytes, CONFIG_FILE))
-    index = index.rebased(fingerprint(root, config_bytes, config.schemas))
+    config = _cached_config(index, config_bytes)
+    current = fingerprint(root, config_bytes, config.schemas) if config is not None else None
+    if current != index.fingerprint:  # read by another gitspec (or none): its checks may not be ours
+        config = parse_config(config_bytes, CONFIG_FILE)
+        current = fingerprint(root, config_bytes, config.schemas)
+    index = index.rebased(current)
     index.config = (config_bytes, config.to_dict())
     return Workspace(root, config), index
+
+
+def _cached_config(index: ParseIndex, config_bytes: bytes) -> Config | None:
+    """The config as the index holds it for exactly these bytes, if it still makes a Config."""
+    if not index.config or index.config[0] != config_bytes:
+        return None
+    try:
+        return Config.from_dict(index.config[1])
+    except TypeError:  # saved by a gitspec whose Config had other keys
+        return None
 
 
 class LoadedDocument:

@@ -114,6 +114,24 @@ def test_config_change_invalidates_cached_results(repo):
     assert run_gitspec(ws, "check").code == 0
 
 
+def test_a_config_cached_by_another_gitspec_is_checked_again(repo):
+    """An upgraded gitspec checks gitspec.yaml by its own rules, and reads one an older gitspec saved
+    with other keys, rather than trusting (or crashing on) what that one cached."""
+    from gitspec.index import load_index, save_index
+
+    ws = _workspace(repo)
+    run_gitspec(ws, "check")
+    config = b"specs: [specs]\nmermaid_server: mermaid.ink\n"
+    (ws / "gitspec.yaml").write_bytes(config)
+    for cached in ({"specs": ["specs"], "mermaid_server": "mermaid.ink"}, {"specs": ["specs"], "retired": 1}):
+        older = load_index(ws / ".gitspec").rebased("the fingerprint of an older gitspec")
+        older.config = (config, cached)  # what an older gitspec that accepted the file left behind
+        save_index(older, 0)
+        result = run_gitspec(ws, "check")
+        assert result.code == 2, result
+        assert result.err.startswith("gitspec.yaml:2:17: error: key 'mermaid_server': 'mermaid.ink' must be"), result
+
+
 def test_parallel_checks_agree_and_leave_a_valid_index(repo):
     ws = _workspace(repo)
     for round_ in range(3):
