@@ -13,7 +13,6 @@ from typing import Any
 
 from gitspec.checker import CheckResult, check
 from gitspec.declarations import Plugins
-from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.index import ParseIndex, save_index
 from gitspec.opening import Documents, LoadedDocument
 from gitspec.pipeline import Pipeline
@@ -54,8 +53,10 @@ def make_provider(context: BuildContext) -> Any:
     name = context.workspace.config.provider
     installed = context.plugins.provider_names()
     if name not in installed:
-        raise GitspecError(f"key 'provider': no provider named '{name}' (installed: {', '.join(sorted(installed))})",
-                           "gitspec.yaml", exit_code=EXIT_USAGE)
+        from gitspec.config import config_error
+
+        raise config_error(context.workspace.root, f"key 'provider': no provider named '{name}' "
+                           f"(installed: {', '.join(sorted(installed))})", ("provider",))
     options = dict(context.workspace.config.plugins.get(name) or {})
     return DeferredProvider(lambda: context.plugins.provider(name, options))
 

@@ -192,7 +192,8 @@ def test_an_unknown_provider_is_reported_from_the_cached_plan_too(ws):
     declared = _declared(log)
     (root / "gitspec.yaml").write_text(CONFIG + "provider: nope\n")
     result = run_gitspec(root, "build", env=env)
-    assert result.code == 2 and "no provider named 'nope' (installed: template)" in result.err
+    assert result.code == 2, result
+    assert result.err == "gitspec.yaml:3:11: error: key 'provider': no provider named 'nope' (installed: template)\n"
     assert _declared(log) == declared
 
 
