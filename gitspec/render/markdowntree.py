@@ -205,6 +205,14 @@ class _Converter:
             elif kind == "image" and (path := image_path(self.source, str(node.attrs.get("src", "")))):
                 out.append(Image(path, _joined(node.children).strip(), str(node.attrs.get("title") or ""),
                                  self.images.get(path, "")))
+            elif kind == "image" and not re.match(r"^\s*https?://", str(node.attrs.get("src", "")), re.IGNORECASE):
+                # file:, data:, ftp:...: never read or fetched; the reader is told, as for a picture
+                # outside the workspace
+                url = " ".join(str(node.attrs.get("src", "")).split())
+                shown = url if len(url) <= 60 else url[:59] + "…"
+                alt = _joined(node.children).strip()
+                out.append(Text(f"{alt} " if alt else "", style))
+                out.append(Text(f"(The image {shown} is not shown: only pictures in the workspace are.)", "em"))
             elif kind in ("link", "image"):
                 out.append(self.link(node, style))
             elif kind == "softbreak":
@@ -217,11 +225,9 @@ class _Converter:
 
     def link(self, node: Any, style: str) -> Inline:
         label = _joined(node.children).strip()
-        if node.type == "image":
-            # Never fetched: an http(s) image is a link to it, anything else (data:, an image in a
-            # heading or a link) its alt text.
+        if node.type == "image":  # an http(s) one: never fetched, a link to it
             url = str(node.attrs.get("src", ""))
-            target = safe_target(url) if re.match(r"^\s*https?://", url, re.IGNORECASE) else None
+            target = safe_target(url)
             return Link(label or url.strip(), target) if target else Text(label, style)
         url = str(node.attrs.get("href", ""))
         target = safe_target(url, self.page_id)
