@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
+import sys
 import threading
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import CONFIG, run_gitspec
 from rendersite import FakeAssets, sample_site
 
 from gitspec.render.htmlprint import print_book, print_page
@@ -409,3 +413,78 @@ def test_a_table_too_wide_for_the_page_is_printed_a_row_at_a_time_with_nothing_c
     pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
     words = set(re.findall(r"Internationalisation\d+|Column\d+", visible_text(pdf)))
     assert words == {*header, *(f"Internationalisation{r}{n:02}" for r in range(2) for n in range(14))}, words
+
+
+# --- As the user sees it: `gitspec render --format pdf` -------------------------------------------
+
+PDF_CONFIG = CONFIG.replace("formats: []", "formats: [pdf]")
+
+
+def prd(body: str, doc_id: str = "p") -> str:
+    return f"---\nkind: prd\nid: {doc_id}\ntitle: Plan\n---\n\n# Plan\n\n{body}"
+
+
+def rendered_pdf(root: Path, doc_id: str = "p", env: dict | None = None) -> Path:
+    result = run_gitspec(root, "render", "--format", "pdf", doc_id, env=env)
+    assert result.code == 0, result
+    return root / "build" / "pdf" / f"{doc_id}.pdf"
+
+
+def word_boxes(pdf: Path) -> list[dict[str, list[tuple[float, float, float, float]]]]:
+    """For each page of `pdf`, where pdftotext finds each word: (x0, y0, x1, y1) in points from the top left."""
+    import html
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        words: dict[str, list] = {}
+        for found in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page):
+            words.setdefault(html.unescape(found.group(5)), []).append(tuple(map(float, found.groups()[:4])))
+        pages.append(words)
+    return pages
+
+
+# A stand-in for mermaid-cli drawing as it does: an SVG sized width="100%" with a viewBox of its CSS
+# size, and a PNG at the scale asked (-s 2: twice that size). A "tall" diagram is 3000px high.
+DRAWING_MMDC = """
+import sys
+from PIL import Image
+args = sys.argv[1:]
+out = args[args.index("-o") + 1]
+scale = int(args[args.index("-s") + 1]) if "-s" in args else 1
+height = 3000 if "tall" in open(args[args.index("-i") + 1]).read() else 60
+if out.endswith(".svg"):
+    open(out, "w").write(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 200 {height}" style="max-width: 200px">'
+        f'<text x="0" y="20" font-size="12">West</text><text x="160" y="20" font-size="12">East</text>'
+        f'<text x="0" y="{height - 5}" font-size="12">Foot</text></svg>')
+else:
+    Image.new("RGB", (200 * scale, height * scale), (200, 220, 255)).save(out)
+"""
+
+
+def stand_in_mmdc(folder: Path) -> dict:
+    """The environment that puts the stand-in mmdc first on PATH."""
+    folder.mkdir()
+    script = folder / "mmdc"
+    script.write_text(f"#!{sys.executable}\n{DRAWING_MMDC}")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_a_diagram_prints_at_its_own_size_and_a_tall_one_fits_its_page(repo, tmp_path: Path) -> None:
+    env = stand_in_mmdc(tmp_path / "bin")
+    body = "## Problem\n\n```mermaid\nflowchart LR\n  A --> B\n```\n\n## Goals\n\n```mermaid\nflowchart TD\n  tall\n```\n"
+    root = repo({"specs/p.md": prd(body)}, PDF_CONFIG)
+    pages = word_boxes(rendered_pdf(root, env=env))
+    [small] = [page for page in pages if "West" in page and "Foot" in page and "Problem" in page]
+    (west, *_), (east, *_) = small["West"], small["East"]
+    assert 110 < east[0] - west[0] < 130, (west, east)  # 160px apart: 120pt, neither stretched nor doubled
+    [tall] = [page for page in pages if "Goals" in page and "Contents" not in page]
+    assert "West" in tall and "Foot" in tall, tall  # the whole diagram on the page of its section
+    (top, *_), (foot, *_) = tall["West"], tall["Foot"]
+    assert foot[3] < 842 - 56 and foot[1] - top[1] < 22 / 2.54 * 72, (top, foot)  # scaled to fit, not cut

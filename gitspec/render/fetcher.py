@@ -15,7 +15,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-# The base URL of a print document: relative names (diagrams/<hash>.png) resolve under it
+# The base URL of a print document: relative names (diagrams/<hash>.svg) resolve under it
 # and are served from memory; nothing on disk lives there.
 MEMORY_BASE = "file:///gitspec-render-memory/"
 

@@ -102,11 +102,9 @@ class BlockWriter:
     SITE (a file per page), BOOK (all pages in one document) or SINGLE (one page alone).
     Diagram and picture files the HTML refers to are collected in `files`."""
 
-    def __init__(self, mode: str, page_id: str, page_ids: Iterable[str], assets: Assets,
-                 prefer_png: bool = False) -> None:
+    def __init__(self, mode: str, page_id: str, page_ids: Iterable[str], assets: Assets) -> None:
         self.mode, self.page_id, self.assets = mode, page_id, assets
         self.page_ids = frozenset(page_ids)
-        self.prefer_png = prefer_png
         self.files: dict[str, bytes] = {}
         self.used_ids: set[str] = set()
 
@@ -216,18 +214,22 @@ class BlockWriter:
 
     def diagram(self, block: Diagram) -> str:
         image = self.assets.diagram(block)
-        order = [("png", image.png), ("svg", image.svg)] if self.prefer_png else [("svg", image.svg), ("png", image.png)]
         caption = f"<figcaption>{esc(block.title)}</figcaption>" if block.title else ""
-        for extension, data in order:
+        for extension, data in (("svg", image.svg), ("png", image.png)):
             if data:
                 name = diagram_name(block, extension)
                 self.files[name] = data
                 alt = esc(block.title or "Diagram")
-                return f'<figure class="diagram"><img src="{esc(name)}" alt="{alt}">{caption}</figure>'
+                size = self.diagram_size(extension, data)
+                return f'<figure class="diagram"><img src="{esc(name)}" alt="{alt}"{size}>{caption}</figure>'
         note = image.note or "No diagram renderer was available; the diagram source is shown instead."
         return (f'<figure class="diagram diagram-missing">{caption}'
                 f'<pre><code class="language-{esc(_LANGUAGE.sub("", block.language))}">{esc(block.source)}</code></pre>'
                 f'<p class="notice notice-warn" role="note">{esc(note)}</p></figure>')
+
+    def diagram_size(self, extension: str, data: bytes) -> str:
+        """Attributes sizing a diagram's <img>: none here (the site's styles size it)."""
+        return ""
 
     def image(self, block: Image) -> str:
         """A workspace picture as a file named by its content (pages share it), or its alt text and why not."""

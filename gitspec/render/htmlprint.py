@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
 )
+from gitspec.render.imagesize import css_width
 from gitspec.render.model import Code, Diagram, Page, Site, Table, version_label
 from gitspec.render.printwidths import SMALL_PRINT, WIDE_TABLE, column_widths, needs_small_print
 from gitspec.render.renderer import Assets
@@ -44,6 +45,12 @@ class PrintWriter(BlockWriter):
         if block.source.count("\n") >= LONG_CODE and out.startswith(missing):
             return '<figure class="diagram diagram-missing long">' + out[len(missing):]
         return out
+
+    def diagram_size(self, extension: str, data: bytes) -> str:
+        """The diagram's own width: weasyprint would stretch mermaid's SVG (`width="100%"`) to the
+        page, and show mmdc's PNG (drawn at twice the size) twice as large."""
+        width = css_width(extension, data)
+        return f' style="width: {width:.1f}px"' if width else ""
 
     def table(self, block: Table) -> str:
         if block.header == FIELDS_HEADER and all(len(row) == 2 for row in block.rows):
@@ -103,7 +110,7 @@ class PrintPage:
 
 def print_page(site: Site, page: Page, assets: Assets, key: str = "") -> PrintPage:
     """One page as a PrintPage; `key`, when given, is recorded in the body's metadata."""
-    writer = PrintWriter(SINGLE, page.id, [page.id], assets, prefer_png=True)
+    writer = PrintWriter(SINGLE, page.id, [page.id], assets)
     entries, sections = _sections(page, writer)
     title = f"{page.id} · {page.title}"
     css, files = print_css(site), dict(sorted(writer.files.items()))
@@ -129,13 +136,13 @@ def print_front(site: Site, entries: Iterable[tuple[Page, int, str]]) -> str:
 def print_book(site: Site, assets: Assets) -> tuple[str, dict[str, bytes]]:
     """Every page, in reading order, after a cover and a table of contents, as one print
     document (for when the documents' PDFs cannot be joined), and the diagram files it
-    refers to ({"diagrams/<hash>.png": bytes})."""
+    refers to ({"diagrams/<hash>.svg": bytes})."""
     ids = [p.id for p in site.pages]
     files: dict[str, bytes] = {}
     articles = []
     tocs = []
     for page in site.pages:
-        writer = PrintWriter(BOOK, page.id, ids, assets, prefer_png=True)
+        writer = PrintWriter(BOOK, page.id, ids, assets)
         article, toc = _article(page, writer)
         articles.append(article)
         tocs.append(f'<li class="toc-doc"><a href="#doc-{esc(page.id)}">{esc(page.id)} · {esc(page.title)}</a>'
