@@ -362,7 +362,7 @@ def test_print_shapes_blocks_for_cheap_layout(tmp_path: Path) -> None:
     assert html.count('<pre class="long">') == 1 and "<pre><code" in html
     widths = column_widths(wide)
     assert round(sum(widths), 6) == 100 and widths[2] == max(widths) and min(widths) >= 10
-    assert column_widths(Table(("Only",), ((((Text("x"),),),)))) == []
+    assert column_widths(Table(("Only",), ((((Text("x"),),),)))) == [100]
 
 
 @pytest.mark.parametrize("columns", [7, 9])
@@ -488,3 +488,22 @@ def test_a_diagram_prints_at_its_own_size_and_a_tall_one_fits_its_page(repo, tmp
     assert "West" in tall and "Foot" in tall, tall  # the whole diagram on the page of its section
     (top, *_), (foot, *_) = tall["West"], tall["Foot"]
     assert foot[3] < 842 - 56 and foot[1] - top[1] < 22 / 2.54 * 72, (top, foot)  # scaled to fit, not cut
+
+
+def words_past_the_margin(pdf: Path) -> list[str]:
+    """Words pdftotext finds right of the right margin (18mm), outside the running header and footer."""
+    margin = 595 - 18 / 25.4 * 72
+    return [word for page in word_boxes(pdf) for word, boxes in page.items()
+            if any(x1 > margin + 1 and 60 < y0 and y1 < 842 - 45 for _, y0, x1, y1 in boxes)]
+
+
+def test_a_one_column_table_and_a_wide_table_without_rows_stay_inside_the_margins(repo) -> None:
+    url = "https://example.com/" + "a" * 100 + "/end"
+    headings = [f"Heading{n:02}" for n in range(1, 14)]
+    body = (f"## Problem\n\n| Link |\n|---|\n| {url} |\n\n"
+            f"| {' | '.join(headings)} |\n|{'---|' * len(headings)}\n")
+    pdf = rendered_pdf(repo({"specs/p.md": prd(body)}, PDF_CONFIG))
+    assert words_past_the_margin(pdf) == []
+    text = visible_text(pdf.read_bytes())
+    assert "a" * 100 + "/end" in re.sub(r"\s+", "", text)  # wrapped, all there
+    assert all(heading in text for heading in headings), text

@@ -57,7 +57,7 @@ class PrintWriter(BlockWriter):
             rows = "".join(f"<dt>{self.inlines(name)}</dt><dd>{self.inlines(value)}</dd>"
                            for name, value in block.rows)
             return f'<dl class="fields">{rows}</dl>'
-        if block.rows and block.columns > WIDE_TABLE:
+        if block.columns > WIDE_TABLE:
             return self.records(block)
         out = super().table(block)
         small = needs_small_print(block)
@@ -69,7 +69,10 @@ class PrintWriter(BlockWriter):
 
     def records(self, block: Table) -> str:
         """A table too wide for the page, as one paragraph of "column value" pairs per row: nothing
-        is cut off, and running text lays out far faster than a table or a list of that many cells."""
+        is cut off, and running text lays out far faster than a table or a list of that many cells.
+        A table of no rows is its column names, one paragraph."""
+        if not block.rows:
+            return f'<p class="record">{" · ".join(f"<b>{esc(name)}</b>" for name in block.header)}</p>'
         out = []
         for row in block.rows:
             pairs = " · ".join(f"<b>{esc(block.header[n] if n < len(block.header) else '')}</b> "

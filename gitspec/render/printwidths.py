@@ -39,9 +39,9 @@ def text_points(text: str) -> float:
 
 def column_widths(block: Table, scale: float = 1) -> list[float]:
     """Column widths in percent (to a tenth: a whole percent is 4.5pt, enough to break a word) for
-    text printed at `scale` times 10pt; [] for a table not laid out as one (one column, or more than
-    WIDE_TABLE)."""
-    if block.columns < 2 or block.columns > WIDE_TABLE:
+    text printed at `scale` times 10pt; [] for a table not laid out as one (no columns, or more than
+    WIDE_TABLE). One column gets the whole width: laid out fixed, its long words break inside it."""
+    if not 1 <= block.columns <= WIDE_TABLE:
         return []
     least, most = _wants(block, scale)
     spare = TABLE_PT - sum(least)
@@ -59,7 +59,7 @@ def column_widths(block: Table, scale: float = 1) -> list[float]:
 def needs_small_print(block: Table) -> bool:
     """Whether the columns' longest words (headers included) are wider together than the table at
     10pt: such a table is printed smaller (SMALL_PRINT), rather than break its words."""
-    return 2 <= block.columns <= WIDE_TABLE and sum(_wants(block, 1)[0]) > TABLE_PT
+    return 1 <= block.columns <= WIDE_TABLE and sum(_wants(block, 1)[0]) > TABLE_PT
 
 
 def _wants(block: Table, scale: float) -> tuple[list[float], list[float]]:
