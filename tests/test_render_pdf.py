@@ -507,3 +507,13 @@ def test_a_one_column_table_and_a_wide_table_without_rows_stay_inside_the_margin
     text = visible_text(pdf.read_bytes())
     assert "a" * 100 + "/end" in re.sub(r"\s+", "", text)  # wrapped, all there
     assert all(heading in text for heading in headings), text
+
+
+def test_a_row_taller_than_a_page_breaks_under_the_header_on_every_page(repo) -> None:
+    words = " ".join(f"word{n}" for n in range(1500))
+    body = f"## Problem\n\n| Name | Description | Owner |\n|---|---|---|\n| first | {words} | me |\n| second | short | you |\n"
+    pdf = rendered_pdf(repo({"specs/p.md": prd(body)}, PDF_CONFIG))
+    body_pages = [page for page in pages_text(pdf.read_bytes()) if "Contents" not in page]
+    assert "word0" in body_pages[0], body_pages[0]  # the row starts under its heading, no near-blank page
+    with_words = [page for page in body_pages if re.search(r"word\d", page)]
+    assert len(with_words) > 2 and all("Description" in page for page in with_words), with_words

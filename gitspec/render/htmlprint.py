@@ -15,7 +15,7 @@ from gitspec.render.htmlblocks import (
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import Code, Diagram, Page, Site, Table, version_label
-from gitspec.render.printwidths import SMALL_PRINT, WIDE_TABLE, column_widths, needs_small_print
+from gitspec.render.printwidths import SMALL_PRINT, WIDE_TABLE, column_widths, needs_small_print, tall_rows
 from gitspec.render.renderer import Assets
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -65,6 +65,7 @@ class PrintWriter(BlockWriter):
         if not widths:
             return out
         cols = "".join(f'<col style="width: {w}%">' for w in widths)
+        out = _mark_rows(out, tall_rows(block, widths, SMALL_PRINT if small else 1), bool(block.header))
         return out.replace("<table>", f'<table class="sized{" small" if small else ""}"><colgroup>{cols}</colgroup>', 1)
 
     def records(self, block: Table) -> str:
@@ -79,6 +80,13 @@ class PrintWriter(BlockWriter):
                                f"{self.inlines(cell)}" for n, cell in enumerate(row))
             out.append(f'<p class="record">{pairs}</p>')
         return "\n".join(out)
+
+
+def _mark_rows(table: str, tall: set[int], has_head: bool) -> str:
+    """The table's HTML with the body rows numbered in `tall` as `<tr class="tall">`."""
+    first, *rows = table.split("<tr>")
+    skip = 1 if has_head else 0
+    return first + "".join(('<tr class="tall">' if n - skip in tall else "<tr>") + row for n, row in enumerate(rows))
 
 
 def _cut_lines(text: str) -> str:

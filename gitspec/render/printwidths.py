@@ -17,6 +17,8 @@ TABLE_PT = 448
 CELL_PT = 10  # a cell's padding and borders (8.5pt), and a little to spare
 BOLD = 1.12  # a header's bold letters are this much wider
 SMALL_PRINT = 0.75  # a table whose words do not fit across at 10pt is printed at 7.5pt (table.small)
+LINE_PT = 14.5  # a line of table text at 10pt (print.css: line-height 1.45)
+TALL_ROW_PT = 360  # half a page: a row taller than this may break across pages (table tr.tall)
 LONGEST_WORD = 16  # characters: a longer token (an id, a URL) may break rather than widen its column
 # Advance widths of " " to "~" in DejaVu Sans at 10pt, in tenths of a point (from the font's hmtx table).
 _ASCII = (32, 40, 46, 84, 64, 95, 78, 27, 39, 39, 50, 84, 32, 36, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64, 64,
@@ -54,6 +56,21 @@ def column_widths(block: Table, scale: float = 1) -> list[float]:
     widths = [round(100 * p / total, 1) for p in points]
     widths[widths.index(max(widths))] += round(100 - sum(widths), 1)
     return widths
+
+
+def tall_rows(block: Table, widths: list[float], scale: float = 1) -> set[int]:
+    """The rows (by index) whose tallest cell, its text wrapped in its column of `widths` percent,
+    is taller than TALL_ROW_PT: kept whole, such a row would be pushed to a page it cannot fit either."""
+    tall = set()
+    for n, row in enumerate(block.rows):
+        for cell, width in zip(row, widths):  # a row longer than the header: its extra cells are not sized
+            text = "".join(inline_text(i) for i in cell)
+            room = max(TABLE_PT * width / 100 - CELL_PT, 1)
+            lines = sum(1 + int(text_points(line) * scale // room) for line in text.split("\n"))
+            if lines * LINE_PT * scale > TALL_ROW_PT:
+                tall.add(n)
+                break
+    return tall
 
 
 def needs_small_print(block: Table) -> bool:
