@@ -517,3 +517,26 @@ def test_a_row_taller_than_a_page_breaks_under_the_header_on_every_page(repo) ->
     assert "word0" in body_pages[0], body_pages[0]  # the row starts under its heading, no near-blank page
     with_words = [page for page in body_pages if re.search(r"word\d", page)]
     assert len(with_words) > 2 and all("Description" in page for page in with_words), with_words
+
+
+def test_a_16_bit_greyscale_picture_prints_in_its_greys(repo, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    if not shutil.which("pdfimages"):
+        pytest.skip("pdfimages (poppler-utils) not installed")
+    ramp = Image.new("I;16", (256, 8))
+    for x in range(256):
+        for y in range(8):
+            ramp.putpixel((x, y), x * 257)  # black to white
+    out = io.BytesIO()
+    ramp.save(out, "PNG")
+    pdf = rendered_pdf(repo({"specs/p.md": prd("## Problem\n\n![ramp](ramp.png)\n"), "specs/ramp.png": out.getvalue()},
+                            PDF_CONFIG))
+    subprocess.run(["pdfimages", "-png", str(pdf), str(tmp_path / "out")], check=True)
+    [printed] = tmp_path.glob("out-*.png")
+    with Image.open(printed) as image:
+        greys = [image.convert("L").getpixel((x, 4)) for x in range(0, 256, 32)]
+    assert all(abs(grey - x) <= 2 for grey, x in zip(greys, range(0, 256, 32), strict=True)), greys

@@ -15,8 +15,9 @@ from gitspec.render.htmlblocks import (
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import Code, Diagram, Page, Site, Table, version_label
+from gitspec.render.printimages import printable
 from gitspec.render.printwidths import SMALL_PRINT, WIDE_TABLE, column_widths, needs_small_print, tall_rows
-from gitspec.render.renderer import Assets
+from gitspec.render.renderer import Assets, Picture
 from gitspec.render.valueblocks import FIELDS_HEADER
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -51,6 +52,9 @@ class PrintWriter(BlockWriter):
         page, and show mmdc's PNG (drawn at twice the size) twice as large."""
         width = css_width(extension, data)
         return f' style="width: {width:.1f}px"' if width else ""
+
+    def picture_file(self, picture: Picture) -> str:
+        return super().picture_file(printable(picture))
 
     def table(self, block: Table) -> str:
         if block.header == FIELDS_HEADER and all(len(row) == 2 for row in block.rows):
