@@ -540,3 +540,11 @@ def test_a_16_bit_greyscale_picture_prints_in_its_greys(repo, tmp_path: Path) ->
     with Image.open(printed) as image:
         greys = [image.convert("L").getpixel((x, 4)) for x in range(0, 256, 32)]
     assert all(abs(grey - x) <= 2 for grey, x in zip(greys, range(0, 256, 32), strict=True)), greys
+
+
+def test_what_follows_a_long_field_name_starts_below_it(repo) -> None:
+    brand = ("kind: brand\nid: p\ntitle: Fields\nvoice:\n  whatWeSayWhenSomethingGoesWrongDuringCheckoutOrBilling: Calm\n"
+             "  examples:\n    - First example sentence\n    - Second example sentence\n")
+    [page] = [page for page in word_boxes(rendered_pdf(repo({"specs/p.yaml": brand}, PDF_CONFIG))) if "Calm" in page]
+    name_foot = page["billing"][0][3]
+    assert page["Examples"][0][1] >= name_foot and page["First"][0][1] > name_foot, page
