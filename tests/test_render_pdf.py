@@ -548,3 +548,15 @@ def test_what_follows_a_long_field_name_starts_below_it(repo) -> None:
     [page] = [page for page in word_boxes(rendered_pdf(repo({"specs/p.yaml": brand}, PDF_CONFIG))) if "Calm" in page]
     name_foot = page["billing"][0][3]
     assert page["Examples"][0][1] >= name_foot and page["First"][0][1] > name_foot, page
+
+
+def test_a_section_heading_stays_with_the_picture_it_starts_with(repo) -> None:
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 600), (90, 140, 220)).save(picture, "PNG")
+    text = "".join(f"Paragraph {n} of the problem statement.\n\n" for n in range(24))
+    body = f"## Problem\n\n{text}## Goals\n\n![Flow](flow.png \"The flow\")\n"
+    pdf = rendered_pdf(repo({"specs/p.md": prd(body), "specs/flow.png": picture.getvalue()}, PDF_CONFIG))
+    [goals] = [page for page in pages_text(pdf.read_bytes()) if "Goals" in page and "Contents" not in page]
+    assert "The flow" in goals, goals
