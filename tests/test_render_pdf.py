@@ -560,3 +560,13 @@ def test_a_section_heading_stays_with_the_picture_it_starts_with(repo) -> None:
     pdf = rendered_pdf(repo({"specs/p.md": prd(body), "specs/flow.png": picture.getvalue()}, PDF_CONFIG))
     [goals] = [page for page in pages_text(pdf.read_bytes()) if "Goals" in page and "Contents" not in page]
     assert "The flow" in goals, goals
+
+
+def test_a_documents_bookmarks_are_its_section_titles_without_badges(repo) -> None:
+    root = repo({"specs/p.md": prd("## Problem\n\nSlow invoices.\n\n## Goals\n\nFast invoices.\n")})
+    spec = root / "specs" / "p.md"
+    spec.write_text(spec.read_text().replace("Fast invoices.", "Faster invoices."))  # Goals: "uncommitted"
+    reader = pypdf.PdfReader(rendered_pdf(root))
+    [title, sections] = reader.outline
+    assert [item.title for item in sections] == ["Problem", "Goals"], [item.title for item in sections]
+    assert "uncommitted" in visible_text(rendered_pdf(root).read_bytes())  # the badge is still shown

@@ -227,6 +227,11 @@ class BlockWriter:
                 f'<pre><code class="language-{esc(_LANGUAGE.sub("", block.language))}">{esc(block.source)}</code></pre>'
                 f'<p class="notice notice-warn" role="note">{esc(note)}</p></figure>')
 
+    def section_heading(self, section: Section) -> str:
+        """A section's heading: its title and badges."""
+        flags = f" {badges(section.badges)}" if section.badges else ""
+        return f"<h2>{esc(section.title)}{flags}</h2>"
+
     def diagram_size(self, extension: str, data: bytes) -> str:
         """Attributes sizing a diagram's <img>: none here (the site's styles size it)."""
         return ""
@@ -277,8 +282,7 @@ def section_html(section: Section, element_id: str, writer: BlockWriter) -> str:
         summary = f' title="{esc(c.summary)}"' if c.summary else ""
         change = (f'<p class="change"{summary}>Last change: commit <code>{esc(c.commit[:7])}</code>'
                   f" · {esc(c.author)} · {esc(c.date[:10])}</p>\n")
-    flags = f" {badges(section.badges)}" if section.badges else ""
-    return (f'<section id="{esc(element_id)}">\n<h2>{esc(section.title)}{flags}</h2>\n'
+    return (f'<section id="{esc(element_id)}">\n{writer.section_heading(section)}\n'
             f"{change}{writer.blocks(section.blocks)}\n</section>")
 
 

@@ -14,7 +14,7 @@ from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
 )
 from gitspec.render.imagesize import css_width
-from gitspec.render.model import Code, Diagram, Page, Site, Table, version_label
+from gitspec.render.model import Code, Diagram, Page, Section, Site, Table, version_label
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import SMALL_PRINT, WIDE_TABLE, column_widths, needs_small_print, tall_rows
 from gitspec.render.renderer import Assets, Picture
@@ -52,6 +52,11 @@ class PrintWriter(BlockWriter):
         page, and show mmdc's PNG (drawn at twice the size) twice as large."""
         width = css_width(extension, data)
         return f' style="width: {width:.1f}px"' if width else ""
+
+    def section_heading(self, section: Section) -> str:
+        """The heading, its title kept apart for its bookmark (print.css), which shows no badges."""
+        heading = super().section_heading(section)
+        return heading.replace("<h2>", f'<h2 data-title="{esc(section.title)}">', 1)
 
     def picture_file(self, picture: Picture) -> str:
         return super().picture_file(printable(picture))
