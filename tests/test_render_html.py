@@ -280,3 +280,10 @@ def test_control_characters_from_a_commit_or_a_document_become_a_replacement_cha
     from gitspec.render.htmlblocks import esc
 
     assert esc("a\x01b\x7f\ufffe\tc\nd") == "a\ufffdb\ufffd\ufffd\tc\nd"  # as in the Word files
+
+
+def test_the_index_counts_one_document_in_the_singular(repo):
+    root = repo({"specs/plan.md": "---\nkind: prd\nid: plan\ntitle: Plan\n---\n\n# Plan\n\n## Goals\n\nFast.\n"})
+    assert run_gitspec(root, "render", "--format", "html").code == 0
+    index = (root / "build" / "html" / "index.html").read_text()
+    assert "1 document ·" in index and "1 documents" not in index

@@ -570,3 +570,10 @@ def test_a_documents_bookmarks_are_its_section_titles_without_badges(repo) -> No
     [title, sections] = reader.outline
     assert [item.title for item in sections] == ["Problem", "Goals"], [item.title for item in sections]
     assert "uncommitted" in visible_text(rendered_pdf(root).read_bytes())  # the badge is still shown
+
+
+def test_the_book_cover_counts_one_document_in_the_singular(repo) -> None:
+    root = repo({"specs/p.md": prd("## Problem\n\nSlow invoices.\n")}, PDF_CONFIG)
+    assert run_gitspec(root, "render", "--format", "pdf").code == 0
+    cover = pages_text((root / "build" / "pdf" / "book.pdf").read_bytes())[0]
+    assert "1 document" in cover and "1 documents" not in cover, cover

@@ -318,3 +318,17 @@ def test_a_quote_is_set_apart_in_word_and_html():
     assert ("Quote", "their words") in styled(document) and ("Normal", "ours") in styled(document)
     html = HtmlRenderer().page_files(site, site.page("P"), FakeAssets(Path(".")))["P.html"].decode()
     assert "<blockquote>\n<p>their words</p>\n</blockquote>\n<p>ours</p>" in html
+
+
+def test_one_document_outside_git_is_counted_and_described_in_plain_words(tmp_path):
+    root = tmp_path / "ws"  # no git repository: nothing is committed
+    (root / "specs").mkdir(parents=True)
+    (root / "gitspec.yaml").write_text(CONFIG)
+    (root / "specs" / "plan.md").write_text("---\nkind: prd\nid: plan\ntitle: Plan\n---\n\n# Plan\n\n## Goals\n\nFast.\n")
+    result = run_gitspec(root, "render", "--format", "docx")
+    assert result.code == 0, result
+    book = docx.Document(str(root / "build" / "docx" / "book.docx"))
+    assert "1 document: Plan" in [p.text for p in book.paragraphs], [p.text for p in book.paragraphs][:5]
+    assert book.core_properties.comments == "Rendered by gitspec: 1 document, not committed."
+    page = docx.Document(str(root / "build" / "docx" / "plan.docx"))
+    assert page.core_properties.comments == "Rendered by gitspec from specs/plan.md, not committed."

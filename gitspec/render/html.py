@@ -13,7 +13,7 @@ from gitspec.render.htmlblocks import (
     SITE, BlockWriter, badges, defang_json, esc, plain_text, section_html, status_badge,
 )
 from gitspec.render.livereload import LIVE_JS, site_script
-from gitspec.render.model import Heading, Page, Site
+from gitspec.render.model import Heading, Page, Site, document_count
 from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("4", "site.css", "search.js", "live.js")
+        return assets_version("5", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
@@ -131,7 +131,7 @@ def index_html(site: Site) -> str:
     commit = f"commit <code>{esc(site.commit)}</code>" if site.commit else "outside git"
     dirty = ' <span class="badge badge-warn">uncommitted changes</span>' if site.dirty else ""
     body = (f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\"><h1>{esc(site.title)}</h1>\n"
-            f'<p class="doc-meta">{len(site.pages)} documents · {commit}{dirty}</p></header>\n'
+            f'<p class="doc-meta">{document_count(len(site.pages))} · {commit}{dirty}</p></header>\n'
             + "\n".join(groups) + "\n</main>")
     return _frame(site.title, body)
 

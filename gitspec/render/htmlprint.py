@@ -14,7 +14,7 @@ from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
 )
 from gitspec.render.imagesize import css_width
-from gitspec.render.model import Code, Diagram, Page, Section, Site, Table, version_label
+from gitspec.render.model import Code, Diagram, Page, Section, Site, Table, document_count, version_label
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import SMALL_PRINT, WIDE_TABLE, column_widths, needs_small_print, tall_rows
 from gitspec.render.renderer import Assets, Picture
@@ -195,7 +195,7 @@ def _cover(site: Site) -> str:
     return ('<section class="cover">\n'
             f'<h1 class="cover-title">{esc(site.title)}</h1>\n'
             f'<p class="cover-commit">{esc(version_label(site))}</p>\n'
-            f'<p class="cover-count">{len(site.pages)} documents</p>\n'
+            f'<p class="cover-count">{document_count(len(site.pages))}</p>\n'
             "</section>\n")
 
 

@@ -287,6 +287,11 @@ class Site:
         return next((p for p in self.pages if p.id == page_id), None)
 
 
+def document_count(count: int) -> str:
+    """"1 document", "2 documents": how many pages a site has, as its cover, index and Word say it."""
+    return f"{count} document" if count == 1 else f"{count} documents"
+
+
 def version_label(of: Page | Site) -> str:
     """Which commit a page or the whole site shows, as printed in headers and properties."""
     label = f"commit {of.commit}" if of.commit else "not committed"

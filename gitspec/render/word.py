@@ -13,7 +13,7 @@ from urllib.parse import quote
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
     BAD, OK, WARN, Badge, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Page, Paragraph, Quote, Section,
-    Site, Swatches, Table, Text, version_label,
+    Site, Swatches, Table, Text, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
@@ -28,7 +28,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "2"
+    version = "3"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -46,8 +46,8 @@ def render_page(site: Site, page: Page, assets: Assets) -> bytes:
     writer.page(page, new_page=False, toc=True)
     writer.finish(title=page.title, subject=page.kind, identifier=page.id, changes=changes,
                   keywords=[page.id, page.kind, page.status, *(b.label for b in page.badges)],
-                  status=page.status, comments=f"Rendered by gitspec from {page.source or page.id} "
-                                               f"at {version_label(page)}.", shown=page)
+                  status=page.status, comments=f"Rendered by gitspec from {page.source or page.id}, "
+                                               f"{version_label(page)}.", shown=page)
     return writer.bytes()
 
 
@@ -61,7 +61,7 @@ def render_book(site: Site, assets: Assets) -> bytes:
     changes = [s.change for p in site.pages for s in p.sections if s.change]
     writer.finish(title=site.title, subject="specification", identifier=site.commit or "uncommitted",
                   changes=changes, keywords=["gitspec", *site.kinds], status="",
-                  comments=f"Rendered by gitspec: {len(site.pages)} documents at {version_label(site)}.",
+                  comments=f"Rendered by gitspec: {document_count(len(site.pages))}, {version_label(site)}.",
                   shown=site)
     return writer.bytes()
 
@@ -115,7 +115,7 @@ class DocxWriter:
     def title_page(self) -> None:
         self.p("Title", self.site.title)
         self.p("Subtitle", f"Specification · {version_label(self.site)}")
-        self.p("", f"{len(self.site.pages)} documents: " + ", ".join(p.title for p in self.site.pages))
+        self.p("", f"{document_count(len(self.site.pages))}: " + ", ".join(p.title for p in self.site.pages))
         self.toc(new_page=True)
 
     def toc(self, new_page: bool = False) -> None:
