@@ -8,7 +8,7 @@ from unicodedata import normalize
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import CONFIG, run_gitspec
+from conftest import CONFIG, requirement, requirements_doc, run_gitspec
 from rendersite import FakeAssets, big_site, sample_site
 
 from gitspec.render.html import HtmlRenderer
@@ -283,7 +283,7 @@ def test_control_characters_from_a_commit_or_a_document_become_a_replacement_cha
 
 
 def test_the_index_counts_one_document_in_the_singular(repo):
-    root = repo({"specs/plan.md": "---\nkind: prd\nid: plan\ntitle: Plan\n---\n\n# Plan\n\n## Goals\n\nFast.\n"})
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
     assert run_gitspec(root, "render", "--format", "html").code == 0
     index = (root / "build" / "html" / "index.html").read_text()
     assert "1 document ·" in index and "1 documents" not in index

@@ -138,7 +138,7 @@ def test_book_has_cover_contents_and_every_page(tmp_path: Path) -> None:
     assert list(files) == ["book.pdf"] and renderer.refused == []
     texts = pages_text(files["book.pdf"])
     assert "Billing <Dashboard> & specs" in texts[0] and "commit abc1234" in texts[0]
-    assert "5 documents" in texts[0] and "Page 1" not in texts[0]  # no running header or footer
+    assert "4 documents" in texts[0] and "Page 1" not in texts[0]  # no running header or footer
     assert "Contents" in texts[1]
     starts = []
     for page in site.pages:
@@ -421,12 +421,17 @@ PDF_CONFIG = CONFIG.replace("formats: []", "formats: [pdf]")
 
 
 def prd(body: str, doc_id: str = "p") -> str:
-    return f"---\nkind: prd\nid: {doc_id}\ntitle: Plan\n---\n\n# Plan\n\n{body}"
+    """A valid PRD holding `body`: the required sections it does not write follow it."""
+    rest = "".join(f"\n## {name}\n\nNone.\n" for name in PRD_SECTIONS if f"## {name}\n" not in body)
+    return f"---\nkind: prd\nid: {doc_id}\ntitle: Plan\n---\n\n# Plan\n\n{body}\n{rest}"
 
 
-def rendered_pdf(root: Path, doc_id: str = "p", env: dict | None = None) -> Path:
+PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
+
+
+def rendered_pdf(root: Path, doc_id: str = "p", env: dict | None = None, code: int = 0) -> Path:
     result = run_gitspec(root, "render", "--format", "pdf", doc_id, env=env)
-    assert result.code == 0, result
+    assert result.code == code, result
     return root / "build" / "pdf" / f"{doc_id}.pdf"
 
 
@@ -545,7 +550,8 @@ def test_a_16_bit_greyscale_picture_prints_in_its_greys(repo, tmp_path: Path) ->
 def test_what_follows_a_long_field_name_starts_below_it(repo) -> None:
     brand = ("kind: brand\nid: p\ntitle: Fields\nvoice:\n  whatWeSayWhenSomethingGoesWrongDuringCheckoutOrBilling: Calm\n"
              "  examples:\n    - First example sentence\n    - Second example sentence\n")
-    [page] = [page for page in word_boxes(rendered_pdf(repo({"specs/p.yaml": brand}, PDF_CONFIG))) if "Calm" in page]
+    pdf = rendered_pdf(repo({"specs/p.yaml": brand}, PDF_CONFIG), code=1)  # (a brand lacking most of its keys)
+    [page] = [page for page in word_boxes(pdf) if "Calm" in page]
     name_foot = page["billing"][0][3]
     assert page["Examples"][0][1] >= name_foot and page["First"][0][1] > name_foot, page
 
@@ -568,7 +574,7 @@ def test_a_documents_bookmarks_are_its_section_titles_without_badges(repo) -> No
     spec.write_text(spec.read_text().replace("Fast invoices.", "Faster invoices."))  # Goals: "uncommitted"
     reader = pypdf.PdfReader(rendered_pdf(root))
     [title, sections] = reader.outline
-    assert [item.title for item in sections] == ["Problem", "Goals"], [item.title for item in sections]
+    assert [item.title for item in sections][:3] == ["Problem", "Goals", "Non-goals"], [i.title for i in sections]
     assert "uncommitted" in visible_text(rendered_pdf(root).read_bytes())  # the badge is still shown
 
 

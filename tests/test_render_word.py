@@ -324,7 +324,9 @@ def test_one_document_outside_git_is_counted_and_described_in_plain_words(tmp_pa
     root = tmp_path / "ws"  # no git repository: nothing is committed
     (root / "specs").mkdir(parents=True)
     (root / "gitspec.yaml").write_text(CONFIG)
-    (root / "specs" / "plan.md").write_text("---\nkind: prd\nid: plan\ntitle: Plan\n---\n\n# Plan\n\n## Goals\n\nFast.\n")
+    sections = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
+    (root / "specs" / "plan.md").write_text("---\nkind: prd\nid: plan\ntitle: Plan\n---\n\n# Plan\n"
+                                            + "".join(f"\n## {name}\n\nFast.\n" for name in sections))
     result = run_gitspec(root, "render", "--format", "docx")
     assert result.code == 0, result
     book = docx.Document(str(root / "build" / "docx" / "book.docx"))

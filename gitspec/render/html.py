@@ -131,7 +131,7 @@ def index_html(site: Site) -> str:
     commit = f"commit <code>{esc(site.commit)}</code>" if site.commit else "outside git"
     dirty = ' <span class="badge badge-warn">uncommitted changes</span>' if site.dirty else ""
     body = (f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\"><h1>{esc(site.title)}</h1>\n"
-            f'<p class="doc-meta">{document_count(len(site.pages))} · {commit}{dirty}</p></header>\n'
+            f'<p class="doc-meta">{document_count(site)} · {commit}{dirty}</p></header>\n'
             + "\n".join(groups) + "\n</main>")
     return _frame(site.title, body)
 

@@ -195,7 +195,7 @@ def _cover(site: Site) -> str:
     return ('<section class="cover">\n'
             f'<h1 class="cover-title">{esc(site.title)}</h1>\n'
             f'<p class="cover-commit">{esc(version_label(site))}</p>\n'
-            f'<p class="cover-count">{document_count(len(site.pages))}</p>\n'
+            f'<p class="cover-count">{document_count(site)}</p>\n'
             "</section>\n")
 
 

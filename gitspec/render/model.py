@@ -287,8 +287,10 @@ class Site:
         return next((p for p in self.pages if p.id == page_id), None)
 
 
-def document_count(count: int) -> str:
-    """"1 document", "2 documents": how many pages a site has, as its cover, index and Word say it."""
+def document_count(site: Site) -> str:
+    """"1 document", "2 documents": how many documents the site shows, as its cover, index and Word
+    say it (the traceability matrix is a page of the site, built from them, not one of them)."""
+    count = sum(1 for page in site.pages if page.source)
     return f"{count} document" if count == 1 else f"{count} documents"
 
 

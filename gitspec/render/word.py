@@ -61,7 +61,7 @@ def render_book(site: Site, assets: Assets) -> bytes:
     changes = [s.change for p in site.pages for s in p.sections if s.change]
     writer.finish(title=site.title, subject="specification", identifier=site.commit or "uncommitted",
                   changes=changes, keywords=["gitspec", *site.kinds], status="",
-                  comments=f"Rendered by gitspec: {document_count(len(site.pages))}, {version_label(site)}.",
+                  comments=f"Rendered by gitspec: {document_count(site)}, {version_label(site)}.",
                   shown=site)
     return writer.bytes()
 
@@ -115,7 +115,7 @@ class DocxWriter:
     def title_page(self) -> None:
         self.p("Title", self.site.title)
         self.p("Subtitle", f"Specification · {version_label(self.site)}")
-        self.p("", f"{document_count(len(self.site.pages))}: " + ", ".join(p.title for p in self.site.pages))
+        self.p("", f"{document_count(self.site)}: " + ", ".join(p.title for p in self.site.pages))
         self.toc(new_page=True)
 
     def toc(self, new_page: bool = False) -> None:
