@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from gitspec.render.htmlblocks import SINGLE, BlockWriter
 from gitspec.render.markdowntree import markdown_blocks, safe_target
 from gitspec.render.model import (
-    BAD, INFO, WARN, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Paragraph, Quote, Table, Text,
+    BAD, INFO, OK, WARN, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Paragraph, Quote, Table, Text,
 )
 
 
@@ -63,9 +63,23 @@ def test_headings_clamp_and_unique_anchors() -> None:
 
 def test_block_quotes() -> None:
     assert markdown_blocks("> just *quoted*") == (Quote((Paragraph((Text("just "), Text("quoted", "em"))),)),)
-    assert markdown_blocks("> [!NOTE]\n> read **this**") == (Notice("read this", INFO),)
-    assert markdown_blocks("> [!WARNING]\n> careful") == (Notice("careful", WARN),)
-    assert markdown_blocks("> [!CAUTION]\n> danger") == (Notice("danger", BAD),)
+    assert markdown_blocks("> [!NOTE]\n> read **this**") == (
+        Notice("read this", INFO, "Note", (Paragraph((Text("read "), Text("this", "strong"))),)),)
+    assert markdown_blocks("> [!WARNING]\n> careful") == (Notice("careful", WARN, "Warning", (Paragraph((Text("careful"),)),)),)
+    assert markdown_blocks("> [!CAUTION]\n> danger") == (Notice("danger", BAD, "Caution", (Paragraph((Text("danger"),)),)),)
+    assert markdown_blocks("> [!TIP]\n> shortcut")[0].tone == OK  # green, as on GitHub
+
+
+def test_an_alert_keeps_its_links_code_and_list_items() -> None:
+    text = "> [!WARNING]\n> Read [the guide](https://e.org/g) and run `sync`:\n>\n> - step one\n> - step two\n"
+    (notice,) = markdown_blocks(text)
+    assert notice == Notice("Read the guide and run sync:\nstep one\nstep two", WARN, "Warning", (
+        Paragraph((Text("Read "), Link("the guide", "https://e.org/g"), Text(" and run "), Text("sync", "code"),
+                   Text(":"))),
+        ListBlock(((Paragraph((Text("step one"),)),), (Paragraph((Text("step two"),)),))),
+    ))
+    assert markdown_blocks("> [!NOTE]\n> ![flow](flow.png)", source="specs/p.md")[0].blocks == (
+        Image("specs/flow.png", "flow"),)  # a picture of its own is a figure, in an alert too
 
 
 def test_raw_html_is_visible_text() -> None:

@@ -82,7 +82,7 @@ def plain_text(blocks: Iterable[Block]) -> str:
         elif isinstance(block, Table):
             parts.append(" ".join(block.header))
             parts.extend(" ".join(_inline_text(cell) for cell in row) for row in block.rows)
-        elif isinstance(block, (Code, Notice)):
+        elif isinstance(block, Code) or (isinstance(block, Notice) and not block.blocks):  # (else: its blocks)
             parts.append(block.text)
         elif isinstance(block, Diagram):
             parts.append(block.title)
@@ -190,9 +190,17 @@ class BlockWriter:
         if isinstance(block, Quote):
             return f"<blockquote>\n{self.blocks(block.blocks)}\n</blockquote>"
         if isinstance(block, Notice):
-            tone = block.tone if block.tone in TONES else WARN
-            return f'<p class="notice notice-{tone}" role="note">{esc(block.text)}</p>'
+            return self.notice(block)
         return f'<p class="notice notice-warn">Unsupported block: {esc(type(block).__name__)}</p>'
+
+    def notice(self, block: Notice) -> str:
+        """A note in its tone; an alert (one with a title) as a box: its title, then what it says."""
+        tone = block.tone if block.tone in TONES else WARN
+        if not block.title:
+            return f'<p class="notice notice-{tone}" role="note">{esc(block.text)}</p>'
+        said = self.blocks(block.blocks) if block.blocks else f"<p>{esc(block.text)}</p>" if block.text else ""
+        return (f'<div class="notice notice-{tone}" role="note">\n<p class="notice-title">{esc(block.title)}</p>\n'
+                f"{said}\n</div>")
 
     def list_block(self, block: ListBlock) -> str:
         tag = "ol" if block.ordered else "ul"

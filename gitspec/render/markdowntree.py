@@ -14,8 +14,8 @@ from typing import Any
 
 from gitspec.render.localimages import image_path
 from gitspec.render.model import (
-    BAD, INFO, WARN, Block, Code, Diagram, Heading, Image, Inline, Link, ListBlock, Notice, Paragraph,
-    Quote, Table, Text,
+    BAD, INFO, OK, WARN, Block, Code, Diagram, Heading, Image, Inline, Link, ListBlock, Notice, Paragraph,
+    Quote, Table, Text, inline_text, walk,
 )
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
@@ -23,7 +23,7 @@ _ANCHOR = re.compile(r"^#([A-Za-z0-9][A-Za-z0-9._-]*)$")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
-_ALERT_TONES = {"note": INFO, "tip": INFO, "important": INFO, "warning": WARN, "caution": BAD}
+_ALERT_TONES = {"note": INFO, "tip": OK, "important": INFO, "warning": WARN, "caution": BAD}  # GitHub's colours
 _STYLES = {"strong": "strong", "em": "em"}
 _TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
 # How deep blocks may nest (a list level counts twice: the list and its item). markdown-it stops
@@ -162,14 +162,17 @@ class _Converter:
         return Heading(level, text, anchor)
 
     def quote(self, node: Any) -> list[Block]:
-        children = node.children
-        first = _plain(children[0]) if children else ""
-        alert = _ALERT.match(first)
+        """A quote; or a GitHub alert (`> [!WARNING]` opening it), a Notice holding what follows its marker."""
+        quoted = self.blocks(node.children)
+        first = quoted[0] if quoted else None
+        opening = first.inlines[0] if isinstance(first, Paragraph) and first.inlines else None
+        alert = _ALERT.match(opening.text) if isinstance(opening, Text) and opening.style == "" else None
         if not alert:
-            quoted = self.blocks(children)
             return [Quote(quoted)] if quoted else []
-        text = " ".join(_plain(child) for child in children)
-        return [Notice(_ALERT.sub("", text, count=1).strip(), _ALERT_TONES[alert.group(1).lower()])]
+        rest = _merge([Text(opening.text[alert.end():]), *first.inlines[1:]])
+        blocks = (*self.paragraph(rest), *quoted[1:])
+        kind = alert.group(1).lower()
+        return [Notice(_blocks_text(blocks), _ALERT_TONES[kind], kind.title(), blocks)]
 
     def table(self, node: Any) -> Table:
         header: tuple[str, ...] = ()
@@ -243,6 +246,27 @@ def _task_box(item: tuple[Block, ...]) -> tuple[Block, ...]:
         text = first.inlines[0].text[task.end():]
         return (Paragraph((Text(f"{box} {text}"), *first.inlines[1:])), *item[1:])
     return item
+
+
+def _blocks_text(blocks: Iterable[Block]) -> str:
+    """Blocks as plain text, a line for each paragraph, list item, heading or table row."""
+    lines: list[str] = []
+    for block in walk(blocks):
+        if isinstance(block, Paragraph):
+            lines.append("".join(inline_text(item) for item in block.inlines))
+        elif isinstance(block, (Heading, Code)) or (isinstance(block, Notice) and not block.blocks):
+            lines.append(block.text)
+        elif isinstance(block, Diagram):
+            lines.append(block.source)
+        elif isinstance(block, Image):
+            lines.append(block.alt)
+        elif isinstance(block, Table):
+            lines += [" ".join(block.header)] + [" ".join(map(_cell_text, row)) for row in block.rows]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _cell_text(cell: tuple[Inline, ...]) -> str:
+    return "".join(inline_text(item) for item in cell)
 
 
 def _plain(node: Any) -> str:

@@ -168,23 +168,28 @@ class Quote:
 
 @dataclass(frozen=True)
 class Notice:
-    """A visible note to the reader (a missing diagram image, a refused fetch)."""
+    """A visible note to the reader (a missing diagram image, a refused fetch), or a GitHub alert
+    (Markdown's `> [!WARNING]`): then `title` names it ("Warning") and `blocks` hold what it says,
+    links, lists and all. `text` is always that as plain text, for a renderer that shows only text."""
 
     text: str
     tone: str = WARN
+    title: str = ""
+    blocks: tuple["Block", ...] = ()
 
 
 Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Image, Swatches, Quote, Notice]
 
 
 def walk(blocks: Iterable[Block]) -> Iterator[Block]:
-    """Every block, in reading order, with the blocks inside lists and quotes after the list or quote."""
+    """Every block, in reading order, with the blocks inside lists, quotes and notices after the list,
+    quote or notice."""
     for block in blocks:
         yield block
         if isinstance(block, ListBlock):
             for item in block.items:
                 yield from walk(item)
-        elif isinstance(block, Quote):
+        elif isinstance(block, (Quote, Notice)):
             yield from walk(block.blocks)
 
 

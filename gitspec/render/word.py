@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    BAD, OK, WARN, Badge, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Page, Paragraph, Quote, Section,
+    BAD, INFO, OK, WARN, Badge, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Page, Paragraph, Quote, Section,
     Site, Swatches, Table, Text, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
@@ -22,13 +22,14 @@ from gitspec.render.renderer import Assets
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
 TOC_LEVELS = 2
 TONE_COLOURS = {OK: "1A7F37", WARN: "9A6700", BAD: "CF222E"}
+NOTICE_COLOURS = {**TONE_COLOURS, INFO: "0969DA"}  # an alert's title, as on GitHub
 
 
 class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "4"
+    version = "5"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -221,7 +222,16 @@ class DocxWriter:
                 else:
                     self.block(child, depth)
         elif isinstance(block, Notice):
+            self.notice(block, depth)
+
+    def notice(self, block: Notice, depth: int) -> None:
+        """A note, in italics; an alert (one with a title): its title in bold, in its tone, then what it says."""
+        if not block.title:
             self.p("", block.text, italic=True)
+            return
+        self.p("", block.title, bold=True, colour=NOTICE_COLOURS.get(block.tone, NOTICE_COLOURS[WARN]))
+        for child in block.blocks or ((Paragraph((Text(block.text),)),) if block.text else ()):
+            self.block(child, depth)
 
     def list_block(self, block: ListBlock, depth: int) -> None:
         suffix = "" if depth == 0 else f" {min(depth + 1, 3)}"

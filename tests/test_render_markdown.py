@@ -1,0 +1,83 @@
+"""Markdown as a reader sees it in every format: one document rendered by `gitspec render` to the
+HTML site, the PDF and Word, each read back as its reader gets it (page text, pdftotext, python-docx)."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import CONFIG, make_repo, run_gitspec
+
+PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+ALERT = """## Problem
+
+> [!WARNING]
+> Read [the billing guide](https://example.com/guide) before you run `sync`:
+>
+> - step one
+> - step two
+"""
+BODY = ALERT
+
+
+def prd(body: str) -> str:
+    """A valid PRD holding `body`: the required sections it does not write follow it."""
+    rest = "".join(f"\n## {name}\n\nNone.\n" for name in PRD_SECTIONS if f"## {name}\n" not in body)
+    return f"---\nkind: prd\nid: p\ntitle: Plan\n---\n\n# Plan\n\n{body}\n{rest}"
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Path:
+    """The output folder of one render of BODY to every format."""
+    root = make_repo(tmp_path_factory.mktemp("markdown") / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(BODY)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    return root / "build"
+
+
+def pdf_text(build: Path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    return subprocess.run(["pdftotext", "-layout", str(build / "pdf" / "p.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def pdf_links(build: Path) -> list[str]:
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(build / "pdf" / "p.pdf")
+    return [annot.get_object()["/A"].get("/URI") for page in reader.pages for annot in page.get("/Annots") or ()
+            if "/A" in annot.get_object()]
+
+
+def word(build: Path) -> docx.document.Document:
+    return docx.Document(io.BytesIO((build / "docx" / "p.docx").read_bytes()))
+
+
+def test_an_alert_is_a_toned_box_with_its_title_links_code_and_list_items(build: Path) -> None:
+    html = (build / "html" / "p.html").read_text()
+    box = re.search(r'<div class="notice notice-warn" role="note">.*?</div>', html, re.DOTALL)
+    assert box, html
+    assert '<p class="notice-title">Warning</p>' in box.group(0)
+    assert ('Read <a href="https://example.com/guide" rel="noopener noreferrer">the billing guide</a> before you run '
+            "<code>sync</code>:") in box.group(0)
+    assert "<li>step one</li><li>step two</li>" in box.group(0)
+
+    text = pdf_text(build)
+    assert re.search(r"Warning\s+Read the billing guide before you run sync:\s+• step one\s+• step two", text), text
+    assert "https://example.com/guide" in pdf_links(build)
+
+    document = word(build)
+    texts = [p.text for p in document.paragraphs]
+    at = texts.index("Warning")
+    assert document.paragraphs[at].runs[0].bold
+    assert texts[at + 1:at + 4] == ["Read the billing guide before you run sync:", "step one", "step two"]
+    assert [p.style.name for p in document.paragraphs[at + 2:at + 4]] == ["List Bullet", "List Bullet"]
+    link = document.paragraphs[at + 1]._p.find(f"{W}hyperlink")
+    assert link is not None and document.part.rels[link.get(
+        "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")].target_ref == "https://example.com/guide"
