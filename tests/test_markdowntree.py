@@ -167,7 +167,15 @@ def test_any_text_gives_only_safe_links(text: str) -> None:
 
 def test_table_rows_shorter_or_longer_than_the_header_are_evened_out_as_on_github() -> None:
     (table,) = markdown_blocks("| a | b |\n|---|--:|\n| 1 |\n| 1 | 2 | 3 |\n")
-    assert table == Table(("a", "b"), (((Text("1"),), ()), ((Text("1"),), (Text("2"),))))
+    assert table == Table(("a", "b"), (((Text("1"),), ()), ((Text("1"),), (Text("2"),))), ("", "right"))
+
+
+def test_a_tables_column_alignment_is_kept() -> None:
+    (table,) = markdown_blocks("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n")
+    assert table.align == ("left", "center", "right", "")
+    assert [table.alignment(n) for n in range(5)] == ["left", "center", "right", "", ""]
+    (plain,) = markdown_blocks("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert plain.align == ()  # none set: each format aligns as it always has
 
 
 def test_a_quote_holds_blocks_of_its_own() -> None:

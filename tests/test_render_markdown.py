@@ -23,7 +23,14 @@ ALERT = """## Problem
 > - step one
 > - step two
 """
-BODY = ALERT
+TABLE = """## Goals
+
+| Item | Quantity | Price |
+|:--|:-:|--:|
+| Widget | 42 | 9.99 |
+| Gadget with a long name | 42000 | 1234.50 |
+"""
+BODY = ALERT + TABLE
 
 
 def prd(body: str) -> str:
@@ -55,6 +62,20 @@ def pdf_links(build: Path) -> list[str]:
             if "/A" in annot.get_object()]
 
 
+def pdf_words(build: Path) -> dict[str, list[tuple[float, float]]]:
+    """Where pdftotext finds each word of the PDF: (left, right) in points, for every place it is."""
+    import html
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    out = subprocess.run(["pdftotext", "-bbox", str(build / "pdf" / "p.pdf"), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words: dict[str, list[tuple[float, float]]] = {}
+    for found in re.finditer(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', out):
+        words.setdefault(html.unescape(found.group(3)), []).append((float(found.group(1)), float(found.group(2))))
+    return words
+
+
 def word(build: Path) -> docx.document.Document:
     return docx.Document(io.BytesIO((build / "docx" / "p.docx").read_bytes()))
 
@@ -81,3 +102,24 @@ def test_an_alert_is_a_toned_box_with_its_title_links_code_and_list_items(build:
     link = document.paragraphs[at + 1]._p.find(f"{W}hyperlink")
     assert link is not None and document.part.rels[link.get(
         "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")].target_ref == "https://example.com/guide"
+
+
+def test_a_tables_columns_are_aligned_as_the_markdown_says(build: Path) -> None:
+    html = (build / "html" / "p.html").read_text()
+    assert ('<th scope="col" style="text-align: left">Item</th><th scope="col" style="text-align: center">Quantity</th>'
+            '<th scope="col" style="text-align: right">Price</th>') in html
+    assert ('<td style="text-align: left">Widget</td><td style="text-align: center">42</td>'
+            '<td style="text-align: right">9.99</td>') in html
+
+    words = pdf_words(build)
+    [(left, right)], [(wide_left, wide_right)] = words["9.99"], words["1234.50"]
+    assert abs(right - wide_right) < 1 and left - wide_left > 5, words  # right-aligned: their right edges meet
+    [(left, right)], [(wide_left, wide_right)] = words["42"], words["42000"]
+    assert abs((left + right) / 2 - (wide_left + wide_right) / 2) < 1, words  # centred
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    [table] = word(build).tables
+    assert [[cell.paragraphs[0].alignment for cell in row.cells] for row in table.rows] == [
+        [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT]] * 3
+    assert [cell.text for cell in table.rows[1].cells] == ["Widget", "42", "9.99"]

@@ -24,6 +24,7 @@ TONES = (OK, INFO, WARN, BAD)
 SITE, BOOK, SINGLE = "site", "book", "single"
 _EXTERNAL = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_ALIGNMENTS = ("left", "center", "right")  # a table column's; anything else never reaches a style
 _LANGUAGE = re.compile(r"[^a-z0-9+#-]")
 _STATUS_TONES = {
     "approved": OK, "accepted": OK, "done": OK, "verified": OK, "passed": OK, "released": OK,
@@ -214,9 +215,10 @@ class BlockWriter:
         return f"<{tag}{start}>{''.join(items)}</{tag}>"
 
     def table(self, block: Table) -> str:
-        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in block.header)
-        rows = "".join("<tr>" + "".join(f"<td>{self.inlines(cell)}</td>" for cell in row) + "</tr>\n"
-                       for row in block.rows)
+        aligned = [_aligned(block.alignment(n)) for n in range(block.columns)]
+        head = "".join(f'<th scope="col"{aligned[n]}>{esc(h)}</th>' for n, h in enumerate(block.header))
+        rows = "".join("<tr>" + "".join(f"<td{aligned[n]}>{self.inlines(cell)}</td>" for n, cell in enumerate(row))
+                       + "</tr>\n" for row in block.rows)
         thead = f"<thead><tr>{head}</tr></thead>" if head else ""
         return f'<div class="table-wrap"><table>{thead}<tbody>\n{rows}</tbody></table></div>'
 
@@ -292,6 +294,11 @@ def section_html(section: Section, element_id: str, writer: BlockWriter) -> str:
                   f" · {esc(c.author)} · {esc(c.date[:10])}</p>\n")
     return (f'<section id="{esc(element_id)}">\n{writer.section_heading(section)}\n'
             f"{change}{writer.blocks(section.blocks)}\n</section>")
+
+
+def _aligned(how: str) -> str:
+    """The style attribute aligning a table cell's text, "" for the stylesheet's own alignment."""
+    return f' style="text-align: {how}"' if how in _ALIGNMENTS else ""
 
 
 def _chip(colour: str) -> str:

@@ -25,6 +25,7 @@ _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_TONES = {"note": INFO, "tip": OK, "important": INFO, "warning": WARN, "caution": BAD}  # GitHub's colours
 _STYLES = {"strong": "strong", "em": "em"}
+_ALIGN = re.compile(r"^text-align:(left|center|right)$")
 _TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
 # How deep blocks may nest (a list level counts twice: the list and its item). markdown-it stops
 # reading what is deeper (CommonMark's preset stops at 20: ten list levels); a section that
@@ -176,13 +177,15 @@ class _Converter:
 
     def table(self, node: Any) -> Table:
         header: tuple[str, ...] = ()
+        align: tuple[str, ...] = ()
         rows: list[tuple[tuple[Inline, ...], ...]] = []
         for part in node.children:
             if part.type == "thead":
                 header = tuple(_plain(cell) for row in part.children for cell in row.children)
+                align = tuple(_alignment(cell) for row in part.children for cell in row.children)
             elif part.type == "tbody":
                 rows += [tuple(self.inlines(cell) for cell in row.children) for row in part.children]
-        return Table(header, tuple(rows))
+        return Table(header, tuple(rows), align if any(align) else ())
 
     # --- inlines --------------------------------------------------------------
 
@@ -235,6 +238,12 @@ class _Converter:
         url = str(node.attrs.get("href", ""))
         target = safe_target(url, self.page_id)
         return Link(label or url, target) if target else Text(label, style)
+
+
+def _alignment(cell: Any) -> str:
+    """A header cell's column alignment, which markdown-it gives as its style: "left", "center", "right" or ""."""
+    found = _ALIGN.match(str(cell.attrs.get("style", "")))
+    return found.group(1) if found else ""
 
 
 def _task_box(item: tuple[Block, ...]) -> tuple[Block, ...]:

@@ -98,10 +98,16 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Table:
-    """A table; each cell is a tuple of inlines."""
+    """A table; each cell is a tuple of inlines. `align` is each column's alignment, as Markdown's
+    `|:--|:-:|--:|` sets it: "left", "center", "right" or "" (the renderer's own); () when none is set."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    align: tuple[str, ...] = ()
+
+    def alignment(self, column: int) -> str:
+        """Column `column`'s alignment ("" when it has none)."""
+        return self.align[column] if column < len(self.align) else ""
 
     @property
     def columns(self) -> int:

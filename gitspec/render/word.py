@@ -29,7 +29,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "5"
+    version = "6"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -206,7 +206,7 @@ class DocxWriter:
         elif isinstance(block, ListBlock):
             self.list_block(block, depth)
         elif isinstance(block, Table):
-            self.table(block.header, block.rows)
+            self.table(block.header, block.rows, block.align)
         elif isinstance(block, Code):
             self.p("Code", block.text.rstrip("\n"))
         elif isinstance(block, Diagram):
@@ -255,8 +255,9 @@ class DocxWriter:
                 else:
                     self.block(child, depth)
 
-    def table(self, header: tuple[str, ...], rows: tuple | list) -> list[list[Any]]:
-        """A table; returns its body cells (`w:tc`) by row, for callers that shade them."""
+    def table(self, header: tuple[str, ...], rows: tuple | list, align: tuple[str, ...] = ()) -> list[list[Any]]:
+        """A table, its columns aligned as `align` says (Table.align); returns its body cells (`w:tc`)
+        by row, for callers that shade them."""
         columns = max([len(header), *(len(r) for r in rows)]) or 1
         tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.text_width // 635,
                           self.sid[self.table_style], bool(header))
@@ -266,6 +267,9 @@ class DocxWriter:
             for tc, text in zip(trs[0], header):
                 tc.p_lst[0].append(x.run_element(text, bold=True))
             trs = trs[1:]
+        for tr in tbl.tr_lst:
+            for tc, how in zip(tr.tc_lst, align):
+                x.align(tc.p_lst[0], how)
         cell_width = int(self.text_width / columns * 0.9)  # the columns share the text width; less padding
         for tcs, values in zip(trs, rows):
             for tc, inlines in zip(tcs, values):

@@ -329,6 +329,16 @@ def restarted_numbering(document: Any, style: Any, start: int = 1) -> int | None
     return num.numId
 
 
+def align(p: Any, how: str) -> None:
+    """Align `w:p`'s text "left", "center" or "right" (`w:jc`); anything else leaves it as its style says."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                 "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(how)
+    if alignment is not None:
+        p.get_or_add_pPr().jc_val = alignment
+
+
 def set_numbering(p: Any, num_id: int) -> None:
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
