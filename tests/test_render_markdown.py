@@ -30,7 +30,18 @@ TABLE = """## Goals
 | Widget | 42 | 9.99 |
 | Gadget with a long name | 42000 | 1234.50 |
 """
-BODY = ALERT + TABLE
+DEEP_LIST = """## Users
+
+- level one
+  - level two
+    - level three
+      1. level four
+         - level five
+           1. level six
+
+              Six goes on.
+"""
+BODY = ALERT + TABLE + DEEP_LIST
 
 
 def prd(body: str) -> str:
@@ -123,3 +134,28 @@ def test_a_tables_columns_are_aligned_as_the_markdown_says(build: Path) -> None:
     assert [[cell.paragraphs[0].alignment for cell in row.cells] for row in table.rows] == [
         [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT]] * 3
     assert [cell.text for cell in table.rows[1].cells] == ["Widget", "42", "9.99"]
+
+
+def left_indent(document: docx.document.Document, paragraph) -> int:
+    """Where Word starts a paragraph's text, in twips: its own indent, else its style's, else that of
+    the numbering (bullets or numbers) its style or the paragraph itself uses."""
+    for props in (paragraph._p.pPr, paragraph.style.element.pPr):
+        ind = props.find(f"{W}ind") if props is not None else None
+        if ind is not None:
+            return int(ind.get(f"{W}left"))
+    num_pr = paragraph._p.pPr.find(f"{W}numPr")
+    num_pr = num_pr if num_pr is not None else paragraph.style.element.pPr.find(f"{W}numPr")
+    numbering = document.part.numbering_part.element
+    [num] = [n for n in numbering.num_lst if n.numId == int(num_pr.find(f"{W}numId").get(f"{W}val"))]
+    [abstract] = [a for a in numbering.findall(f"{W}abstractNum")
+                  if a.get(f"{W}abstractNumId") == str(num.abstractNumId.val)]
+    return int(abstract.find(f"{W}lvl/{W}pPr/{W}ind").get(f"{W}left"))
+
+
+def test_each_level_of_a_list_nested_deeper_than_three_steps_further_in_in_word(build: Path) -> None:
+    document = word(build)
+    levels = {p.text: p for p in document.paragraphs if p.text.startswith("level ") or p.text == "Six goes on."}
+    indents = [left_indent(document, levels[f"level {n}"]) for n in ("one", "two", "three", "four", "five", "six")]
+    assert indents == sorted(set(indents)), indents  # each level further in than the one it is in
+    assert indents[5] - indents[4] == indents[4] - indents[3] == indents[3] - indents[2] == indents[2] - indents[1]
+    assert left_indent(document, levels["Six goes on."]) == indents[5]  # the item's next paragraph, under its text

@@ -22,6 +22,8 @@ from gitspec.render.renderer import Assets
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
 TOC_LEVELS = 2
 TONE_COLOURS = {OK: "1A7F37", WARN: "9A6700", BAD: "CF222E"}
+LIST_STYLES = 3  # levels of list styles Word's default template has ("List Bullet", "List Bullet 2", "... 3")
+LIST_INDENT = 360  # twips each of those levels steps in (a quarter inch), and so each deeper level
 NOTICE_COLOURS = {**TONE_COLOURS, INFO: "0969DA"}  # an alert's title, as on GitHub
 
 
@@ -29,7 +31,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "6"
+    version = "7"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -234,8 +236,11 @@ class DocxWriter:
             self.block(child, depth)
 
     def list_block(self, block: ListBlock, depth: int) -> None:
-        suffix = "" if depth == 0 else f" {min(depth + 1, 3)}"
+        """A list at nesting `depth` (0: not in a list). Word's list styles go three levels deep; a
+        deeper level takes the third's style, stepped in by hand as each level steps in."""
+        suffix = "" if depth == 0 else f" {min(depth + 1, LIST_STYLES)}"
         style = ("List Number" if block.ordered else "List Bullet") + suffix
+        indent = LIST_INDENT * (depth + 1) if depth >= LIST_STYLES else 0  # twips; 0: the style's own
         num_id = x.restarted_numbering(self.doc, self.styles[style], block.start) if block.ordered else None
         for item in block.items:
             children = list(item)
@@ -246,10 +251,15 @@ class DocxWriter:
             paragraph = self.p(style)
             if num_id is not None:
                 x.set_numbering(paragraph, num_id)
+            if indent:
+                x.indent(paragraph, indent, hanging=LIST_INDENT)
             self.inlines(paragraph, first.inlines)
             for child in children:
                 if isinstance(child, Paragraph):
-                    self.inlines(self.p("List Continue" + suffix), child.inlines)
+                    more = self.p("List Continue" + suffix)
+                    if indent:
+                        x.indent(more, indent)
+                    self.inlines(more, child.inlines)
                 elif isinstance(child, ListBlock):
                     self.list_block(child, depth + 1)
                 else:

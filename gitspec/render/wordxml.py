@@ -339,6 +339,16 @@ def align(p: Any, how: str) -> None:
         p.get_or_add_pPr().jc_val = alignment
 
 
+def indent(p: Any, left: int, hanging: int = 0) -> None:
+    """Indent `w:p` by `left` twips, its first line (a list item's bullet or number) `hanging` back out."""
+    from docx.shared import Twips
+
+    ind = p.get_or_add_pPr().get_or_add_ind()
+    ind.left = Twips(left)
+    if hanging:
+        ind.hanging = Twips(hanging)
+
+
 def set_numbering(p: Any, num_id: int) -> None:
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
