@@ -24,6 +24,9 @@ def test_paragraph_styles_and_entities() -> None:
         Text("co<de>", "code"), Text(" & <x> "), Text("gone", "strike"))
     assert inlines("**~~was bold~~**") == (Text("was bold", "strike"),)  # struck out wins: it is no longer meant
     assert inlines("**bold _both_**") == (Text("bold both", "strong"),)
+    assert inlines("~~We support `SAML` and [OIDC](https://e.org/oidc)~~ `kept`") == (
+        Text("We support ", "strike"), Text("SAML", "strike-code"), Text(" and ", "strike"),
+        Link("OIDC", "https://e.org/oidc", struck=True), Text(" "), Text("kept", "code"))  # code and links struck too
     assert inlines("one\ntwo") == (Text("one two"),)
 
 

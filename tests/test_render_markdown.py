@@ -41,7 +41,11 @@ DEEP_LIST = """## Users
 
               Six goes on.
 """
-BODY = ALERT + TABLE + DEEP_LIST
+STRUCK = """## Risks
+
+~~We support `SAML` and [OIDC](https://example.com/oidc)~~ but not yet.
+"""
+BODY = ALERT + TABLE + DEEP_LIST + STRUCK
 
 
 def prd(body: str) -> str:
@@ -73,17 +77,19 @@ def pdf_links(build: Path) -> list[str]:
             if "/A" in annot.get_object()]
 
 
-def pdf_words(build: Path) -> dict[str, list[tuple[float, float]]]:
-    """Where pdftotext finds each word of the PDF: (left, right) in points, for every place it is."""
+def pdf_words(build: Path) -> dict[str, list[tuple[int, float, float, float, float]]]:
+    """Where pdftotext finds each word of the PDF, for every place it is: (page number, left, top,
+    right, bottom), in points from the page's top left."""
     import html
 
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) not installed")
     out = subprocess.run(["pdftotext", "-bbox", str(build / "pdf" / "p.pdf"), "-"], capture_output=True, text=True,
                          check=True).stdout
-    words: dict[str, list[tuple[float, float]]] = {}
-    for found in re.finditer(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', out):
-        words.setdefault(html.unescape(found.group(3)), []).append((float(found.group(1)), float(found.group(2))))
+    words: dict[str, list[tuple[int, float, float, float, float]]] = {}
+    for number, page in enumerate(out.split("<page ")[1:], 1):
+        for found in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page):
+            words.setdefault(html.unescape(found.group(5)), []).append((number, *map(float, found.groups()[:4])))
     return words
 
 
@@ -123,9 +129,9 @@ def test_a_tables_columns_are_aligned_as_the_markdown_says(build: Path) -> None:
             '<td style="text-align: right">9.99</td>') in html
 
     words = pdf_words(build)
-    [(left, right)], [(wide_left, wide_right)] = words["9.99"], words["1234.50"]
+    [(_, left, _, right, _)], [(_, wide_left, _, wide_right, _)] = words["9.99"], words["1234.50"]
     assert abs(right - wide_right) < 1 and left - wide_left > 5, words  # right-aligned: their right edges meet
-    [(left, right)], [(wide_left, wide_right)] = words["42"], words["42000"]
+    [(_, left, _, right, _)], [(_, wide_left, _, wide_right, _)] = words["42"], words["42000"]
     assert abs((left + right) / 2 - (wide_left + wide_right) / 2) < 1, words  # centred
 
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -159,3 +165,38 @@ def test_each_level_of_a_list_nested_deeper_than_three_steps_further_in_in_word(
     assert indents == sorted(set(indents)), indents  # each level further in than the one it is in
     assert indents[5] - indents[4] == indents[4] - indents[3] == indents[3] - indents[2] == indents[2] - indents[1]
     assert left_indent(document, levels["Six goes on."]) == indents[5]  # the item's next paragraph, under its text
+
+
+def struck_through(build: Path, word: str) -> bool:
+    """Whether the PDF draws a line through `word`: a row of dark pixels across the middle third of it."""
+    from PIL import Image
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    [(page, left, top, right, bottom)] = pdf_words(build)[word]
+    scale = 4  # pixels a point (288 dpi)
+    image = subprocess.run(["pdftoppm", "-r", str(72 * scale), "-f", str(page), "-l", str(page), "-gray",
+                            str(build / "pdf" / "p.pdf")], capture_output=True, check=True).stdout
+    with Image.open(io.BytesIO(image)) as picture:
+        grey = picture.convert("L")
+        xs = range(int(left * scale) + 1, int(right * scale) - 1)
+        third = (bottom - top) / 3
+        return any(all(grey.getpixel((x, y)) < 160 for x in xs)
+                   for y in range(int((top + third) * scale), int((bottom - third) * scale)))
+
+
+def test_code_and_links_in_struck_out_text_are_struck_out_too(build: Path) -> None:
+    html = (build / "html" / "p.html").read_text()
+    assert ('<del>We support </del><del><code>SAML</code></del><del> and </del>'
+            '<del><a href="https://example.com/oidc" rel="noopener noreferrer">OIDC</a></del> but not yet.') in html
+
+    assert struck_through(build, "SAML") and struck_through(build, "OIDC")
+    assert struck_through(build, "support") and not struck_through(build, "yet.")  # (the check sees a strike)
+
+    document = word(build)
+    [paragraph] = [p for p in document.paragraphs if p.text.startswith("We support")]
+    runs = {run.text: run for run in paragraph.iter_inner_content() if hasattr(run, "font")}
+    assert runs["SAML"].font.strike and runs["SAML"].style.name == "Code Char"
+    [link] = [item for item in paragraph.iter_inner_content() if not hasattr(item, "font")]
+    assert link.text == "OIDC" and link.url == "https://example.com/oidc" and all(r.font.strike for r in link.runs)
+    assert not runs[" but not yet."].font.strike

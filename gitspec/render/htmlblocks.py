@@ -144,11 +144,7 @@ class BlockWriter:
         if isinstance(item, Image):
             return self.inline_image(item)
         if isinstance(item, Link):
-            href = self.href(item.target)
-            if href is None:
-                return f'<span class="unlinked">{esc(item.text)}</span>'
-            external = ' rel="noopener noreferrer"' if href.lower().startswith(("http://", "https://")) else ""
-            return f'<a href="{esc(href)}"{external}>{esc(item.text)}</a>'
+            return f"<del>{self.link(item)}</del>" if item.struck else self.link(item)
         text = esc(item.text).replace("\n", "<br>")  # a hard line break (Word's w:br)
         if item.style == "strong":
             return f"<strong>{text}</strong>"
@@ -158,7 +154,16 @@ class BlockWriter:
             return f"<code>{text}</code>"
         if item.style == "strike":
             return f"<del>{text}</del>"
+        if item.style == "strike-code":
+            return f"<del><code>{text}</code></del>"
         return text
+
+    def link(self, item: Link) -> str:
+        href = self.href(item.target)
+        if href is None:
+            return f'<span class="unlinked">{esc(item.text)}</span>'
+        external = ' rel="noopener noreferrer"' if href.lower().startswith(("http://", "https://")) else ""
+        return f'<a href="{esc(href)}"{external}>{esc(item.text)}</a>'
 
     def inlines(self, items: Iterable[Inline]) -> str:
         return "".join(self.inline(i) for i in items)

@@ -203,7 +203,7 @@ class _Converter:
             if kind == "text":
                 out.append(Text(node.content, style))
             elif kind == "code_inline":
-                out.append(Text(node.content, "code"))
+                out.append(Text(node.content, "strike-code" if style == "strike" else "code"))
             elif kind == "s":  # struck-out text must not read as asserted: strike wins over other styles
                 self._inline(node.children, "strike", out)
             elif kind in _STYLES:
@@ -234,10 +234,10 @@ class _Converter:
         if node.type == "image":  # an http(s) one: never fetched, a link to it
             url = str(node.attrs.get("src", ""))
             target = safe_target(url)
-            return Link(label or url.strip(), target) if target else Text(label, style)
+            return Link(label or url.strip(), target, style == "strike") if target else Text(label, style)
         url = str(node.attrs.get("href", ""))
         target = safe_target(url, self.page_id)
-        return Link(label or url, target) if target else Text(label, style)
+        return Link(label or url, target, style == "strike") if target else Text(label, style)
 
 
 def _alignment(cell: Any) -> str:

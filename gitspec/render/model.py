@@ -18,7 +18,8 @@ OK, INFO, WARN, BAD = "ok", "info", "warn", "bad"
 
 @dataclass(frozen=True)
 class Text:
-    """A run of plain text; `style` is "", "strong", "em", "code" or "strike" (struck out: no longer meant)."""
+    """A run of plain text; `style` is "", "strong", "em", "code", "strike" (struck out: no longer
+    meant) or "strike-code" (code, struck out)."""
 
     text: str
     style: str = ""
@@ -27,10 +28,12 @@ class Text:
 @dataclass(frozen=True)
 class Link:
     """A link. `target` is either internal (`doc:DOC-ID` or `doc:DOC-ID#anchor`)
-    or an external `http(s)://`/`mailto:` URL; anything else never reaches the tree."""
+    or an external `http(s)://`/`mailto:` URL; anything else never reaches the tree. `struck`: in
+    struck-out text, so struck out too (no longer meant)."""
 
     text: str
     target: str
+    struck: bool = False
 
 
 @dataclass(frozen=True)

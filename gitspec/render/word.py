@@ -24,6 +24,7 @@ TOC_LEVELS = 2
 TONE_COLOURS = {OK: "1A7F37", WARN: "9A6700", BAD: "CF222E"}
 LIST_STYLES = 3  # levels of list styles Word's default template has ("List Bullet", "List Bullet 2", "... 3")
 LIST_INDENT = 360  # twips each of those levels steps in (a quarter inch), and so each deeper level
+STRUCK = ("strike", "strike-code")  # Text styles struck out
 NOTICE_COLOURS = {**TONE_COLOURS, INFO: "0969DA"}  # an alert's title, as on GitHub
 
 
@@ -31,7 +32,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "7"
+    version = "8"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -294,8 +295,8 @@ class DocxWriter:
             if isinstance(inline, Text):
                 style = inline.style
                 paragraph.append(x.run_element(
-                    inline.text, bold=style == "strong", italic=style == "em", strike=style == "strike",
-                    style_id=self.sid["Code Char"] if style == "code" else ""))
+                    inline.text, bold=style == "strong", italic=style == "em", strike=style in STRUCK,
+                    style_id=self.sid["Code Char"] if style in ("code", "strike-code") else ""))
             elif isinstance(inline, Link):
                 self.link(paragraph, inline)
             elif isinstance(inline, Badge):
@@ -304,19 +305,19 @@ class DocxWriter:
                 self.inline_image(paragraph, inline, width)
 
     def link(self, paragraph: Any, link: Link) -> None:
-        target = link.target
+        target, struck = link.target, link.struck
         if target.startswith(("http://", "https://", "mailto:")):
-            x.hyperlink(paragraph, self.part, link.text, url=target)
+            x.hyperlink(paragraph, self.part, link.text, url=target, strike=struck)
             return
         if target.startswith("doc:"):
             page_id, _, anchor = target[4:].partition("#")
             if page_id in self.inside:
-                x.hyperlink(paragraph, self.part, link.text, anchor=x.bookmark_name(page_id, anchor))
+                x.hyperlink(paragraph, self.part, link.text, anchor=x.bookmark_name(page_id, anchor), strike=struck)
                 return
             if self.site.page(page_id) is not None:  # a sibling file in the same output folder
-                x.hyperlink(paragraph, self.part, link.text, url=f"{quote(file_stem(page_id))}.docx")
+                x.hyperlink(paragraph, self.part, link.text, url=f"{quote(file_stem(page_id))}.docx", strike=struck)
                 return
-        paragraph.append(x.run_element(link.text))
+        paragraph.append(x.run_element(link.text, strike=struck))
 
     # --- Pictures and colours -------------------------------------------------
 

@@ -218,8 +218,9 @@ def run_element(text: str, *, style_id: str = "", bold: bool = False, italic: bo
     return run
 
 
-def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "") -> None:
-    """Append to `w:p` a hyperlink: to `url` (an external relationship of `part`) or to bookmark `anchor`."""
+def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "", strike: bool = False) -> None:
+    """Append to `w:p` a hyperlink: to `url` (an external relationship of `part`) or to bookmark `anchor`;
+    its text struck out when `strike`."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     link = element("w:hyperlink", history="1")
@@ -227,7 +228,7 @@ def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "") 
         link.set(_qn("r:id"), part.relate_to(url, RT.HYPERLINK, is_external=True))
     else:
         link.set(_qn("w:anchor"), anchor)
-    link.append(run_element(text, style_id="Hyperlink"))
+    link.append(run_element(text, style_id="Hyperlink", strike=strike))
     p.append(link)
 
 
