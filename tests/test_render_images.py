@@ -277,10 +277,12 @@ def test_check_reports_only_pictures_the_render_shows(repo) -> None:
             "| ![th](th.png) | b |\n| --- | --- |\n| ![td](td.png) | y |\n\n"
             "> [!NOTE]\n> See ![alert](alert.png)\n\n![outer ![inner](inner.png)](outer.png)")
     root = repo({"specs/prd.md": _prd(body)})
-    assert [f.split()[1] for f in _findings(root)] == ["specs/td.png", "specs/outer.png"]
+    # An alert shows its pictures as GitHub does: that one is reported too.
+    assert [f.split()[1] for f in _findings(root)] == ["specs/td.png", "specs/alert.png", "specs/outer.png"]
     result = run_gitspec(root, "render", "--format", "html")
     assert [line for line in result.out.splitlines() if line.startswith("warning:")] == [
         "warning: image specs/td.png not shown: no such file (in prd)",
+        "warning: image specs/alert.png not shown: no such file (in prd)",
         "warning: image specs/outer.png not shown: no such file (in prd)"]
 
 
