@@ -11,7 +11,7 @@ import time
 import docx
 import pypdf
 import pytest
-from conftest import CONFIG, run_gitspec, write_files
+from conftest import CONFIG, requirement, requirements_doc, run_gitspec, write_files
 from PIL import Image as PILImage
 from test_render_html import Watched, browser, needs_chromium  # noqa: F401 (browser: a fixture)
 
@@ -237,6 +237,16 @@ def test_a_render_warning_names_every_document_showing_the_picture(repo) -> None
     result = run_gitspec(root, "render", "--format", "html")
     warnings = [line for line in result.out.splitlines() if line.startswith("warning:")]
     assert warnings == ["warning: image plan.png not shown: no such file (in one, two)"], result
+
+
+def test_a_warning_from_the_book_names_the_document_though_only_another_was_rendered(repo) -> None:
+    root = repo({"specs/prd.md": _prd("![x](missing.png)"),
+                 "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))},
+                CONFIG.replace("formats: []", "formats: [docx]"))
+    run_gitspec(root, "render")
+    write_files(root, {"specs/prd.md": _prd("![x](missing.png)\n\nMore.")})  # the book lays prd out again
+    result = run_gitspec(root, "render", "reqs")
+    assert "warning: image specs/missing.png not shown: no such file (in prd)" in result.out.splitlines(), result
 
 
 def _prd(body: str) -> str:

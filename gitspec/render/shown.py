@@ -27,20 +27,33 @@ def shown_in(blocks) -> Iterator[Diagram | Image]:
 
 def located(warnings: list[str], subjects: dict[int, Diagram | Image], site: Site, pages: Iterable[str]) -> list[str]:
     """Each warning, followed by the documents among `pages` (those just rendered, whose sections
-    are built) that show the diagram or picture it is about: `...; diagram "Flow" shown as source (in prd, ui)`."""
+    are built) that show the diagram or picture it is about: `...; diagram "Flow" shown as source (in prd, ui)`.
+    A warning about none of them (a book lays out pages that were not rendered again) names the
+    other documents showing it, whose sections are then built."""
     showing: dict[tuple[str, str], list[str]] = {}
-    for page_id in dict.fromkeys(pages) if subjects else ():
-        page = site.page(page_id)
-        for item in shown(page.sections) if page is not None else ():
-            found = showing.setdefault(_key(item), [])
-            if page_id not in found:
-                found.append(page_id)
+    wanted = {_key(subject) for subject in subjects.values()}
+    first = list(dict.fromkeys(pages)) if subjects else []
+    for page_id in first:
+        _note(site, page_id, showing)
+    if wanted - showing.keys():
+        for page in site.pages:
+            if page.id not in first:
+                _note(site, page.id, showing)
     out = []
     for at, warning in enumerate(warnings):
         ids = showing.get(_key(subjects[at])) if at in subjects else None
         more = f" and {len(ids) - NAMED} more" if ids and len(ids) > NAMED else ""
         out.append(f"{warning} (in {', '.join(ids[:NAMED])}{more})" if ids else warning)
     return out
+
+
+def _note(site: Site, page_id: str, showing: dict[tuple[str, str], list[str]]) -> None:
+    """Add page `page_id` to the pages showing each of its diagrams and pictures."""
+    page = site.page(page_id)
+    for item in shown(page.sections) if page is not None else ():
+        found = showing.setdefault(_key(item), [])
+        if page_id not in found:
+            found.append(page_id)
 
 
 def _key(item: Diagram | Image) -> tuple[str, str]:
