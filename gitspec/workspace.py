@@ -8,7 +8,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from gitspec.config import CONFIG_FILE, Config, config_error
 from gitspec.errors import EXIT_USAGE, GitspecError
@@ -58,7 +58,17 @@ class Workspace:
                 raise config_error(self.root, f"spec folder '{folder}' does not exist (key 'specs')",
                                    ("specs", number))
             _walk(str(top), folder.strip("/").rstrip("/"), exclude, found)
-        return sorted(found)
+        return sorted(rel for rel in found if not self._own(rel))
+
+    def _own(self, rel: str) -> bool:
+        """Whether `rel` is gitspec's, not a document, though in a spec folder (`specs: [.]`): the
+        config, and what is in the output, templates and generated-code folders."""
+        config = self.config
+        if rel == CONFIG_FILE:
+            return True
+        return any(rel.startswith(PurePosixPath(folder).as_posix().strip("/") + "/")
+                   for folder in (config.output, config.templates, config.code_folder)
+                   if folder not in config.specs)
 
     def relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

@@ -336,3 +336,13 @@ def test_a_read_only_store_is_one_clear_error(repo):
         assert done.returncode == 2 and done.stderr == (
             f"gitspec: error: cannot write {ws / '.gitspec' / lock}: Permission denied (gitspec keeps its cache "
             "in this folder: make it writable, or delete it)\n"), done
+
+
+def test_a_spec_folder_at_the_top_leaves_out_gitspecs_own_files(repo):
+    """`specs: [.]`: gitspec.yaml, the templates, the rendered output and the generated code are not documents."""
+    ws = repo({"reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+               "templates/tasks.yaml": "kind: tasks\nid: $id\ntitle: $title\nitems: []\n",
+               "build/notes.yaml": "not: a document\n", "generated/openapi.yaml": "openapi: 3.1.0\n"},
+              config="specs: [.]\nformats: []\n")
+    result = run_gitspec(ws, "check")
+    assert result.code == 0 and "1 document checked" in result.err, result
