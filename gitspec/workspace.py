@@ -58,17 +58,15 @@ class Workspace:
                 raise config_error(self.root, f"spec folder '{folder}' does not exist (key 'specs')",
                                    ("specs", number))
             _walk(str(top), folder.strip("/").rstrip("/"), exclude, found)
-        return sorted(rel for rel in found if not self._own(rel))
+        own = self._own_folders()
+        return sorted(rel for rel in found if rel != CONFIG_FILE and not rel.startswith(own))
 
-    def _own(self, rel: str) -> bool:
-        """Whether `rel` is gitspec's, not a document, though in a spec folder (`specs: [.]`): the
-        config, and what is in the output, templates and generated-code folders."""
+    def _own_folders(self) -> tuple[str, ...]:
+        """What is gitspec's, not documents, though in a spec folder (`specs: [.]`): the output,
+        templates and generated-code folders ("build/", ...), and gitspec.yaml (named apart)."""
         config = self.config
-        if rel == CONFIG_FILE:
-            return True
-        return any(rel.startswith(PurePosixPath(folder).as_posix().strip("/") + "/")
-                   for folder in (config.output, config.templates, config.code_folder)
-                   if folder not in config.specs)
+        return tuple(PurePosixPath(folder).as_posix().strip("/") + "/"
+                     for folder in (config.output, config.templates, config.code_folder) if folder not in config.specs)
 
     def relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
