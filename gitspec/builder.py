@@ -20,9 +20,11 @@ from gitspec.hashing import canonical_json, normalise_text, value_hash
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.stage import Stage, StageInput
-from gitspec.stamps import EDITED, FRESH, MISSING, PINNED, STALE, SectionState, make_stamp, section_state
+from gitspec.stamps import (EDITED, FRESH, MISSING, PINNED, STALE, UNREADABLE, SectionState, make_stamp,
+                            section_state)
+from gitspec.unreadable import Unreadable
 
-GENERATE, KEEP, CONFLICT = "generate", "keep", "conflict"
+GENERATE, KEEP, CONFLICT, SKIP = "generate", "keep", "conflict", "skip"
 _UNKNOWN = object()  # not judged yet
 
 
@@ -32,6 +34,7 @@ class Planned:
     section: str
     state: SectionState
     action: str
+    reason: str = ""  # why a stage that is skipped cannot run
 
     @property
     def address(self) -> str:
@@ -65,8 +68,10 @@ class Builder:
     def __init__(self, documents: dict[str, LoadedDocument], pipeline: Pipeline, provider: Any, cache: Any,
                  options: Callable[[Stage], dict], writer: Callable[[Stage, LoadedDocument | None, dict, dict,
                                                                      tuple], LoadedDocument],
-                 emit: Callable[[dict], None] = lambda event: None) -> None:
+                 emit: Callable[[dict], None] = lambda event: None,
+                 unreadable: dict[str, Unreadable] | None = None) -> None:
         self.documents = documents
+        self.unreadable = unreadable or {}  # by the id a document that could not be read may have
         self.pipeline = pipeline
         self.provider = provider
         self.cache = cache
@@ -122,9 +127,30 @@ class Builder:
         return planned
 
     def plan_all(self) -> list[Planned]:
-        """Every output of every stage that has something to derive from, in pipeline order (no force)."""
-        return [item for level in self.pipeline.order for stage in level if self.has_inputs(stage)
-                for item in self.plan(stage, set())]
+        """Every output of every stage that has something to derive from, in pipeline order (no force);
+        a stage that reads or writes a document that could not be read is skipped, its outputs unjudged."""
+        planned = []
+        for level in self.pipeline.order:
+            for stage in level:
+                reason = self.unreadable_reason(stage)
+                if reason:
+                    planned += [Planned(stage, o.section, SectionState(f"{stage.document}#{o.section}", UNREADABLE),
+                                        SKIP, reason) for o in stage.outputs]
+                elif self.has_inputs(stage):
+                    planned += self.plan(stage, set())
+        return planned
+
+    def unreadable_reason(self, stage: Stage) -> str:
+        """Why the stage must not run: its document, or a document it reads, could not be read ("": none)."""
+        if not self.unreadable:
+            return ""
+        if stage.document in self.unreadable:
+            return f"its document {stage.document} cannot be read: {self.unreadable[stage.document]}"
+        for address in stage.inputs:
+            doc_id = section_of(address).partition("#")[0]
+            if doc_id in self.unreadable:
+                return f"its input {address} cannot be read: {self.unreadable[doc_id]}"
+        return ""
 
     def judge(self, stage: Stage) -> tuple[SectionState, ...]:
         """Each output section's state, from its stamp and its inputs' current hashes."""
@@ -175,9 +201,12 @@ class Builder:
                 for stage in level:
                     if stage.name not in wanted:
                         continue
-                    if self.pipeline.upstream[stage.name] & blocked:
+                    upstream = sorted(self.pipeline.upstream[stage.name] & blocked)
+                    reason = (f"upstream stage '{upstream[0]}' was not built" if upstream
+                              else self.unreadable_reason(stage))
+                    if reason:  # never generated from what could not be read: it would come out empty
                         blocked.add(stage.name)
-                        report.skipped.append(f"{stage.name}: skipped, an upstream stage has a conflict")
+                        report.skipped.append(f"{stage.name}: skipped, {reason}")
                         done += 1
                         continue
                     if not self.has_inputs(stage, changing):

@@ -16,6 +16,7 @@ from gitspec.declarations import Plugins
 from gitspec.index import ParseIndex, save_index
 from gitspec.opening import Documents, LoadedDocument
 from gitspec.pipeline import Pipeline
+from gitspec.unreadable import Unreadable, unreadable_documents
 from gitspec.workspace import Workspace
 
 
@@ -27,6 +28,7 @@ class BuildContext:
     documents: Documents | dict[str, LoadedDocument]
     pipeline: Pipeline
     plugins: Plugins
+    unreadable: dict[str, Unreadable]  # the ids documents that could not be read may have
 
     @property
     def manager(self) -> Any:
@@ -46,7 +48,9 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
     if index.unsaved is not None:  # the check's and the judgement's changes, in one write
         save_index(index, index.unsaved)
         index.unsaved = None
-    return BuildContext(workspace, index, checked, documents, pipeline, plugins)
+    unreadable = unreadable_documents(workspace.root, checked.findings, index.content()[0],
+                                      lambda: {doc_id: doc.path for doc_id, doc in documents.items()})
+    return BuildContext(workspace, index, checked, documents, pipeline, plugins, unreadable)
 
 
 def make_provider(context: BuildContext) -> Any:

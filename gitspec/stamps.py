@@ -17,6 +17,7 @@ EDITED = "hand-edited"
 PINNED = "pinned"
 MISSING = "missing"
 UNSTAMPED = "unstamped"  # a section written by hand where a stage would write it
+UNREADABLE = "unreadable"  # not judged: its stage reads or writes a document that could not be read
 
 
 @dataclass(frozen=True)

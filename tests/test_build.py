@@ -163,6 +163,47 @@ def test_dry_run_lists_changes_and_writes_nothing(ws):
     assert _snapshot(root) == before and len(_calls(calls)) == 3
 
 
+def test_a_stage_reading_a_document_that_cannot_be_read_is_skipped_not_fed_nothing(ws):
+    root, env, calls = ws
+    _build(root, env)
+    before = _snapshot(root)
+    source = root / "specs" / "source.yaml"
+    source.write_text(SOURCE + "  oops: [\n")  # a typo: nothing in the file can be read
+    result = _build(root, env, "--no-render")
+    assert result.code == 1, result
+    assert ("skipped: upper: skipped, its input source#text cannot be read: specs/source.yaml line 5: "
+            "YAML syntax error") in result.out
+    assert "skipped: echo: skipped, upstream stage 'upper' was not built" in result.out
+    assert "skipped: sleepy: skipped, its input source#text cannot be read" in result.out
+    assert "specs/source.yaml:5:" in result.out and "[yaml-syntax]" in result.out
+    assert _snapshot(root) == {**before, "source.yaml": source.read_bytes()}  # nothing regenerated from nothing
+    assert len(_calls(calls)) == 3
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1, status
+    assert ("derived#shout: unreadable (its input source#text cannot be read: specs/source.yaml line 5: "
+            "YAML syntax error") in status.out
+    assert "echoed#echo: fresh" not in status.out and "slow#value: unreadable" in status.out
+    rows = run_gitspec(root, "status", "--format", "json", env=env).json()
+    assert {row["address"]: row["state"] for row in rows}["derived#length"] == "unreadable"
+
+
+def test_a_stage_whose_own_document_cannot_be_read_is_skipped_and_the_rest_built(ws):
+    root, env, calls = ws
+    _build(root, env)
+    derived = root / "specs" / "derived.yaml"
+    derived.write_text(derived.read_text() + "  oops: [\n")
+    broken = derived.read_bytes()
+    _set_text(root, "changed")
+    result = _build(root, env, "--no-render")
+    assert result.code == 1, result
+    assert "skipped: upper: skipped, its document derived cannot be read: specs/derived.yaml line" in result.out
+    assert "skipped: echo: skipped, upstream stage 'upper' was not built" in result.out
+    assert "regenerated slow#value" in result.out and derived.read_bytes() == broken
+    status = run_gitspec(root, "status", env=env)
+    assert "derived#shout: unreadable (its document derived cannot be read: specs/derived.yaml line" in status.out
+    assert "derived#shout: missing" not in status.out
+
+
 def test_only_runs_one_stage(ws):
     root, env, calls = ws
     result = _build(root, env, "--only", "upper")

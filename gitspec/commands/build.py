@@ -36,7 +36,7 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
         builder = Builder(context.documents, context.pipeline, provider,
                           GenerationCache(workspace.store, objects),
                           lambda stage: dict(workspace.config.plugins.get(stage.name) or {}),
-                          _writer(DocumentWriter(workspace), workspace), sink.emit)
+                          _writer(DocumentWriter(workspace), workspace), sink.emit, context.unreadable)
         with sink:
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
         findings = _recheck(workspace, index) if report.generated else context.checked.findings

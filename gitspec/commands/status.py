@@ -5,7 +5,8 @@ import json
 import sys
 
 from gitspec.opening import open_workspace
-from gitspec.stamps import FRESH, MISSING, STALE, UNSTAMPED
+from gitspec.printable import one_line
+from gitspec.stamps import FRESH, MISSING, STALE, UNREADABLE, UNSTAMPED
 
 
 QUIET = (FRESH, UNSTAMPED)  # nothing to do: listed only with --all
@@ -17,10 +18,11 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
 
     workspace, index = open_workspace()
     context = prepare(workspace, index)
-    builder = Builder(context.documents, context.pipeline, None, None, dict, None)
+    builder = Builder(context.documents, context.pipeline, None, None, dict, None, unreadable=context.unreadable)
     planned = builder.plan_all()
     rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
-             "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT} for p in planned]
+             "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
+             **({"reason": p.reason} if p.reason else {})} for p in planned]
     if output_format == "json":
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -29,11 +31,12 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
             if show_all or row["state"] not in QUIET or row["conflict"]:
                 changed = f" ({', '.join(row['changed_inputs'])} changed)" if row["changed_inputs"] else ""
                 conflict = " — conflict: pin or --force it" if row["conflict"] else ""
-                sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
+                reason = f" ({one_line(row['reason'])})" if "reason" in row else ""
+                sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}{reason}\n")
         counts = {}
         for row in rows:
             counts[row["state"]] = counts.get(row["state"], 0) + 1
         sys.stderr.write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
                                         or "no stages") + "\n")
-    dirty = any(row["state"] in (STALE, MISSING) or row["conflict"] for row in rows)
+    dirty = any(row["state"] in (STALE, MISSING, UNREADABLE) or row["conflict"] for row in rows)
     return 1 if dirty else 0
