@@ -19,7 +19,7 @@ _COMMENT_START = re.compile(r"^ {0,3}<!--")
 BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
 _MARKER = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->[ \t]*\Z")
-_REGION = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->\n(.*?)\n?<!-- gitspec:end -->\Z", re.S)
+_REGION = re.compile(r"^<!-- gitspec:generated (\{[^\n]*\}) -->\n(.*?)\n?^<!-- gitspec:end -->$", re.S | re.M)
 
 
 class MarkdownProblem(Exception):
@@ -80,13 +80,18 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
         if current:  # not before the first section, nor under a heading that gives no id (reported)
             text = tidy("\n".join(body))
             lead = _first_text(body, 0)  # normalising drops the blank lines before it
-            region = _REGION.match(text)
+            region = _REGION.search(text)
             if region:
                 stamp = _stamp(region.group(1))
                 if stamp is not None:
                     parts.stamps[current] = stamp
-                    text = tidy(region.group(2))
-                    lead = _first_text(body, lead + 1)  # after the marker line
+                    before, after = tidy(text[:region.start()]), tidy(text[region.end():])
+                    # Text written around the region is a hand edit of the section: it is part of the
+                    # section's text, which then no longer matches the stamp (a blank line stands for
+                    # each marker, which ended a paragraph or list as a comment does).
+                    text = "\n\n".join(part for part in (before, tidy(region.group(2)), after) if part)
+                    if not before:
+                        lead = _first_text(body, lead + 1)  # after the marker line
             parts.sections[current] = text
             parts.text_lines[current] = body_line + lead
 
@@ -157,7 +162,7 @@ def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
     start, end = _body_span(bare, name)
     if start is None:
         return None
-    first = next((i for i in range(start, end) if bare[i].strip()), None)
+    first = next((i for i in range(start, end) if _MARKER.match(bare[i])), None)  # text may come before it
     found = _MARKER.match(bare[first]) if first is not None else None
     stamp = _stamp(found.group(1)) if found else None
     if stamp is None:

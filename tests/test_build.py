@@ -390,8 +390,9 @@ def test_cache_stats_and_gc(ws):
     assert _calls(calls).count("upper") == 2  # still served from the cache after gc
 
 
-def test_markdown_generated_regions_carry_their_stamp_in_marker_comments(repo, tmp_path):
-    env = install_plugin(tmp_path / "mdplugin", "mdstages", {
+def _journal_plugin(tmp_path):
+    """A Markdown stage: facts#text -> journal#summary, a generated region in specs/journal.md."""
+    return install_plugin(tmp_path / "mdplugin", "mdstages", {
         "mdstages.py": (
             "from gitspec import hookimpl\nfrom gitspec.kinds import Kind\nfrom gitspec.stage import Output, Stage\n"
             "from pathlib import Path\n"
@@ -404,6 +405,10 @@ def test_markdown_generated_regions_carry_their_stamp_in_marker_comments(repo, t
             '{"$schema": "https://json-schema.org/draft/2020-12/schema", '
             '"$id": "https://gitspec.dev/schemas/journal.schema.json",'
             ' "description": "Test kind.", "type": "object", "$ref": "common.schema.json#/$defs/header"}')})
+
+
+def test_markdown_generated_regions_carry_their_stamp_in_marker_comments(repo, tmp_path):
+    env = _journal_plugin(tmp_path)
     journal = "---\nkind: journal\nid: journal\n---\n# Journal\n\n## Notes\nWritten by hand.\n"
     root = repo({"specs/facts.yaml": "kind: journal\nid: facts\ntitle: Facts\ntext: calm\n",
                  "specs/journal.md": journal}, config="specs: [specs]\nformats: []\n")
@@ -422,3 +427,34 @@ def test_markdown_generated_regions_carry_their_stamp_in_marker_comments(repo, t
     forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
     assert forced.code == 0 and "**stormy**" in (root / "specs" / "journal.md").read_text()
     assert run_gitspec(root, "check", env=env).code == 0
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_text_written_next_to_a_markdown_region_is_a_hand_edit_of_its_section(repo, tmp_path, where):
+    env = _journal_plugin(tmp_path)
+    root = repo({"specs/facts.yaml": "kind: journal\nid: facts\ntitle: Facts\ntext: calm\n",
+                 "specs/journal.md": "---\nkind: journal\nid: journal\n---\n# Journal\n"},
+                config="specs: [specs]\nformats: []\n")
+    assert run_gitspec(root, "build", env=env).code == 0
+    journal = root / "specs" / "journal.md"
+    text = journal.read_text()
+    if where == "after":  # still inside '## Summary'
+        journal.write_text(text + "See also the notes above.\n")
+    else:
+        journal.write_text(text.replace("\n<!-- gitspec:", "\nSee also the notes above.\n<!-- gitspec:", 1))
+    edited = journal.read_bytes()
+    status = run_gitspec(root, "status", env=env)
+    assert "journal#summary: hand-edited" in status.out, status
+    check = run_gitspec(root, "check", env=env)
+    assert "warning: journal#summary was edited by hand" in check.out, check
+    (root / "specs" / "facts.yaml").write_text("kind: journal\nid: facts\ntitle: Facts\ntext: stormy\n")
+    conflict = run_gitspec(root, "build", env=env)
+    assert conflict.code == 1 and "conflict: journal#summary was edited by hand" in conflict.out, conflict
+    assert journal.read_bytes() == edited
+    assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0
+    pinned = run_gitspec(root, "build", env=env)
+    assert pinned.code == 0 and "journal#summary is pinned, but its inputs changed" in pinned.out, pinned
+    assert "See also the notes above." in journal.read_text()
+    forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
+    assert forced.code == 0 and "**stormy**" in journal.read_text(), forced
+    assert "See also" not in journal.read_text()
