@@ -55,6 +55,8 @@ def _yaml():
 def update_document(text: str | None, header: dict[str, Any], sections: dict[str, Any],
                     stamps: dict[str, dict], unpinned: tuple[str, ...] = ()) -> str:
     """`text` with `sections` set and their stamps recorded; a new document when `text` is None."""
+    from gitspec.yamlcomments import delete_keeping_comments
+
     yaml = _yaml()
     if text is None:
         from ruamel.yaml.comments import CommentedMap
@@ -68,16 +70,17 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
         position = list(data).index("title") + 1 if "title" in data else len(data)
         data.insert(position, "generated", generated)
     for name, value in sections.items():
-        data[name] = value
+        _replace(data, name, value)
     for name, stamp in stamps.items():
-        generated[name] = stamp
+        _replace(generated, name, stamp)
     pinned = data.get("pinned")
     if isinstance(pinned, list):
-        for name in unpinned:
-            if name in pinned:
-                pinned.remove(name)
-        if not pinned:
-            del data["pinned"]
+        if all(name in unpinned for name in pinned):
+            delete_keeping_comments(data, "pinned")
+        else:
+            for name in unpinned:
+                if name in pinned:
+                    pinned.remove(name)  # in place: the list keeps its style and comments
     out = io.StringIO()
     yaml.dump(data, out)
     written = out.getvalue()
@@ -87,6 +90,8 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
 
 def set_pinned(text: str, section: str, pinned: bool) -> str:
     """Add or remove `section` in the document's `pinned` header list."""
+    from gitspec.yamlcomments import delete_keeping_comments, replace_keeping_comments
+
     yaml = _yaml()
     data = yaml.load(text)
     names = list(data.get("pinned") or [])
@@ -99,12 +104,24 @@ def set_pinned(text: str, section: str, pinned: bool) -> str:
             position = list(data).index("generated") + 1 if "generated" in data else len(data)
             data.insert(position, "pinned", names)
         else:
-            data["pinned"] = names
+            replace_keeping_comments(data, "pinned", names)
     elif "pinned" in data:
-        del data["pinned"]
+        delete_keeping_comments(data, "pinned")
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _replace(data: Any, name: str, value: Any) -> None:
+    """`data[name] = value`, keeping the user's comments in and around what it replaces."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from gitspec.yamlcomments import replace_keeping_comments
+
+    if isinstance(data, CommentedMap):
+        replace_keeping_comments(data, name, value)
+    else:  # a mapping made by this rewrite: no comments yet
+        data[name] = value
 
 
 def _verify(text: str, sections: dict[str, Any]) -> None:

@@ -88,3 +88,23 @@ def test_a_build_from_the_cache_writes_the_very_bytes_of_a_fresh_one(tmp_path):
     again = run_gitspec(root, "build", "--no-render")
     assert again.code == 0 and f"{len(KINDS)} from cache" in again.err, again
     assert {p.name: p.read_bytes() for p in (root / "specs").glob("*.yaml")} == fresh
+
+
+def test_comments_above_below_and_inside_regenerated_keys_survive_a_build(tmp_path):
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0 and run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    launch = root / "specs" / "launch.yaml"
+    text = launch.read_text()
+    text = text.replace("\ntweets:", "\n# launch copy below, reviewed by legal\ntweets:", 1)
+    text = text.replace("\npinnedTweet:", "\n# NOTE from marketing: keep it short\npinnedTweet:", 1)
+    launch.write_text(text + "# end of the launch notes\n")
+    product = root / "specs" / "product.yaml"
+    product.write_text(re.sub(r"\ntagline: .*", "\ntagline: A calmer billing dashboard.", product.read_text()))
+    result = run_gitspec(root, "build", "--no-render")
+    assert result.code == 0 and "regenerated launch#pinnedTweet" in result.out, result
+    after = launch.read_text()
+    assert "A calmer billing dashboard" in after
+    assert "\n# launch copy below, reviewed by legal\ntweets:\n" in after
+    assert "\n# NOTE from marketing: keep it short\npinnedTweet: " in after
+    assert after.endswith("\n# end of the launch notes\n")

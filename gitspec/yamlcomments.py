@@ -1,0 +1,125 @@
+"""Keeping a user's YAML comments when a rewrite replaces or removes a value.
+
+ruamel keeps a comment on the node before it: the lines above a key (or at the
+end of the file) ride on the last line of the value above it, so replacing that
+value would drop them. Works on ruamel's round-trip objects; never drops a comment.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
+
+_VALUE = 2  # in a mapping's comment slots: the comment after the value (a sequence item's is at 0)
+
+
+def replace_keeping_comments(data: CommentedMap, name: str, value: Any) -> None:
+    """`data[name] = value`, keeping the old value's comments: each where the same key or item still is,
+    the lines after the value after the new one, and any that lost their place there too."""
+    tail = _take_tail(data, name) if name in data else ""
+    lost: list[str] = []
+    data[name] = _carry(data.get(name), value, lost)
+    _put_tail(data, name, "".join(lost) + tail)
+
+
+def delete_keeping_comments(data: CommentedMap, name: str) -> None:
+    """`del data[name]`; the comments in and after its value go after the value of the key before it
+    (of the key after it, for the first key)."""
+    keys = list(data)
+    tail = _take_tail(data, name)  # first: what is left of its last line's comment is one of its own
+    text = "".join(_text(token) for token in _slots(data, name)) + "".join(_inner(data[name])) + tail
+    at = keys.index(name)
+    del data[name]
+    if len(keys) > 1:
+        _put_tail(data, keys[at - 1] if at else keys[1], text)
+
+
+def _carry(old: Any, new: Any, lost: list[str]) -> Any:
+    """`new`, given `old`'s comments where the same key or item is in it; the others go to `lost`."""
+    if not _inner(old):
+        return new
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        out = CommentedMap()
+        for key, value in new.items():
+            out[key] = _carry(old[key], value, lost) if key in old else value
+        pairs, gone = [(k, k) for k in new if k in old], [k for k in old if k not in new]
+    elif isinstance(old, CommentedSeq) and isinstance(new, list):
+        out = CommentedSeq(_carry(old[i], value, lost) if i < len(old) else value for i, value in enumerate(new))
+        pairs, gone = [(i, i) for i in range(min(len(old), len(new)))], list(range(len(new), len(old)))
+    else:
+        lost += _inner(old)
+        return new
+    for before, after in pairs:
+        if before in old.ca.items:
+            out.ca.items[after] = old.ca.items[before]
+    for key in gone:
+        lost += [_text(token) for token in _slots(old, key)] + _inner(old[key])
+    return out
+
+
+def _inner(value: Any) -> list[str]:
+    """Every comment inside a mapping or sequence, as whole lines."""
+    if not isinstance(value, (CommentedMap, CommentedSeq)):
+        return []
+    keys = list(value) if isinstance(value, CommentedMap) else range(len(value))
+    return [_text(token) for key in keys for token in _slots(value, key)] + \
+        [text for key in keys for text in _inner(value[key])]
+
+
+def _slots(value: CommentedMap | CommentedSeq, key: Any) -> list[CommentToken]:
+    found = []
+    for slot in value.ca.items.get(key) or ():
+        for token in slot if isinstance(slot, list) else [slot]:
+            if isinstance(token, CommentToken) and token.value.strip():
+                found.append(token)
+    return found
+
+
+def _text(token: CommentToken) -> str:
+    """A comment token as whole lines (an end-of-line comment becomes a line of its own)."""
+    return "".join(line.rstrip() + "\n" for line in token.value.splitlines() if line.strip())
+
+
+def _last(data: CommentedMap, name: str, make: bool = False) -> tuple[Any, Any, int]:
+    """The (container, key, slot) holding the comment after `data[name]`'s last line: its deepest last
+    key or item; `make`: turning plain dicts and lists on the way into ones that can hold comments."""
+    container, key, slot = data, name, _VALUE
+    while True:
+        value = container[key]
+        if not isinstance(value, (dict, list)) or not value:
+            return container, key, slot
+        if make and not isinstance(value, (CommentedMap, CommentedSeq)):
+            value = container[key] = CommentedMap(value) if isinstance(value, dict) else CommentedSeq(value)
+        if not isinstance(value, (CommentedMap, CommentedSeq)):
+            return container, key, slot
+        container, key, slot = (value, list(value)[-1], _VALUE) if isinstance(value, dict) else \
+            (value, len(value) - 1, 0)
+
+
+def _take_tail(data: CommentedMap, name: str) -> str:
+    """Remove and return the comment lines after `data[name]` (its last line's own comment stays)."""
+    container, key, slot = _last(data, name)
+    slots = container.ca.items.get(key)
+    token = slots[slot] if slots and len(slots) > slot else None
+    if not isinstance(token, CommentToken):
+        return ""
+    own, _, tail = token.value.partition("\n")
+    if own.strip():
+        token.value = own + "\n"
+    else:
+        slots[slot] = None
+    return tail
+
+
+def _put_tail(data: CommentedMap, name: str, text: str) -> None:
+    if not text:
+        return
+    container, key, slot = _last(data, name, make=True)
+    slots = container.ca.items.setdefault(key, [None, None, None, None])
+    token = slots[slot]
+    if isinstance(token, CommentToken):
+        token.value = token.value + text if token.value.endswith("\n") else f"{token.value}\n{text}"
+    else:
+        slots[slot] = CommentToken("\n" + text, CommentMark(0), None)

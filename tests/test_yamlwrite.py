@@ -1,0 +1,46 @@
+"""Rewriting YAML documents (pure text in, text out): what the user wrote around a rewritten value stays."""
+from __future__ import annotations
+
+from gitspec.yamlwrite import set_pinned, update_document
+
+DOC = """kind: notes
+id: derived
+title: Derived
+generated:
+  shout:
+    stage: upper
+    output: old
+pinned:
+  - shout  # until launch
+# after the pinned list
+shout:
+  headline: x  # on the headline
+  # before sub
+  sub: y
+  gone: z  # about gone
+# above length
+length: 5  # eol of length
+# above last
+last:
+  - a
+  - b
+# end of file
+"""
+
+
+def test_comments_in_and_around_replaced_values_are_all_kept():
+    written = update_document(DOC, {}, {"shout": {"headline": "X", "sub": "why"}, "length": [1], "last": ["c"]},
+                              {"shout": {"stage": "upper", "output": "new"}}, unpinned=("shout",))
+    assert "\npinned:" not in written and "output: new" in written
+    assert written.count("# after the pinned list") == 1
+    for comment in ("# until launch", "# after the pinned list",
+                    "  headline: X  # on the headline\n  # before sub\n  sub: why\n",
+                    "# about gone", "# above length\nlength:", "# eol of length", "# above last\nlast:\n  - c\n"):
+        assert comment in written, comment
+    assert written.endswith("# end of file\n")
+
+
+def test_unpinning_keeps_the_comment_after_the_pinned_list():
+    written = set_pinned(DOC, "shout", False)
+    assert "\npinned:" not in written and "# until launch\n# after the pinned list\nshout:" in written
+    assert written.count("# after the pinned list") == 1
