@@ -176,19 +176,21 @@ def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
 
 
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
-    """`text` with each section's body replaced by a stamped generated region (appended if new)."""
-    lines = text.replace("\r\n", "\n").split("\n")
+    """`text` with each section's body replaced by a stamped generated region (appended if new).
+    Every other line keeps its line ending; new lines take the file's own (CRLF if most lines have it)."""
+    lines = text.split("\n")
+    cr = "\r" if 2 * sum(line.endswith("\r") for line in lines[:-1]) > len(lines) - 1 else ""
     for name, value in sections.items():
-        start, end = _body_span(lines, name)
-        region = ["", *generated_region(stamps[name], value).split("\n"), ""]
+        start, end = _body_span([line.rstrip("\r") for line in lines], name)
+        region = [line + cr for line in ("", *generated_region(stamps[name], value).split("\n"), "")]
         if start is None:
             title = name.replace("-", " ").capitalize()
             while lines and not lines[-1].strip():
                 lines.pop()
-            lines += ["", f"## {title}", *region]
+            lines += [cr, f"## {title}{cr}", *region]
         else:
             lines[start:end] = region
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return "\n".join(lines).rstrip("\r\n") + cr + "\n"
 
 
 def _headings(lines: list[str], start: int = 0):

@@ -458,3 +458,36 @@ def test_text_written_next_to_a_markdown_region_is_a_hand_edit_of_its_section(re
     forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
     assert forced.code == 0 and "**stormy**" in journal.read_text(), forced
     assert "See also" not in journal.read_text()
+
+
+def _crlf_only(data: bytes) -> bool:
+    return data.count(b"\n") == data.count(b"\r\n") > 0
+
+
+def test_a_crlf_yaml_document_keeps_its_line_endings_when_rebuilt(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    derived = root / "specs" / "derived.yaml"
+    derived.write_bytes(derived.read_bytes().replace(b"\n", b"\r\n"))
+    assert run_gitspec(root, "status", env=env).code == 0  # line endings are no edit
+    _set_text(root, "windows")
+    result = _build(root, env, "--no-render")
+    assert result.code == 0 and "regenerated derived#shout" in result.out, result
+    assert b"shout: WINDOWS\r\n" in derived.read_bytes() and _crlf_only(derived.read_bytes())
+    assert run_gitspec(root, "status", env=env).code == 0
+
+
+def test_a_crlf_markdown_document_keeps_its_line_endings_when_a_region_is_written(repo, tmp_path):
+    env = _journal_plugin(tmp_path)
+    journal = "---\r\nkind: journal\r\nid: journal\r\n---\r\n# Journal\r\n\r\n## Notes\r\nWritten by hand.\r\n"
+    root = repo({"specs/facts.yaml": "kind: journal\nid: facts\ntitle: Facts\ntext: calm\n",
+                 "specs/journal.md": journal.encode()}, config="specs: [specs]\nformats: []\n")
+    path = root / "specs" / "journal.md"
+    for text in ("calm", "stormy"):  # a new region, then one rewritten
+        (root / "specs" / "facts.yaml").write_text(f"kind: journal\nid: facts\ntitle: Facts\ntext: {text}\n")
+        result = run_gitspec(root, "build", env=env)
+        assert result.code == 0 and "regenerated journal#summary" in result.out, result
+        written = path.read_bytes()
+        assert written.startswith(journal.encode()) and _crlf_only(written), written
+        assert f"The facts say **{text}**.\r\n<!-- gitspec:end -->\r\n".encode() in written
+        assert run_gitspec(root, "status", env=env).out == ""
