@@ -82,3 +82,40 @@ def test_output_inside_git_is_refused_before_rendering(repo):
     result = run_gitspec(ws, "render")
     assert result.code == 2 and result.err.startswith("gitspec.yaml:2:9: error: key 'output'"), result
     assert not (ws / ".git" / "html").exists()
+
+
+@pytest.mark.parametrize("before, after", [
+    (b"# caf\xe9\nnode_modules/\n", b"# caf\xe9\nnode_modules/\n.gitspec/\n"),  # Latin-1
+    ("# café\r\nnode_modules/".encode(), "# café\r\nnode_modules/\r\n.gitspec/\r\n".encode()),
+    ("\ufeffnode_modules/\r\n".encode("utf-16-le"), "\ufeffnode_modules/\r\n.gitspec/\r\n".encode("utf-16-le")),
+    ("\ufeffnode_modules/\n".encode("utf-16-be"), "\ufeffnode_modules/\n.gitspec/\n".encode("utf-16-be")),
+])
+def test_init_adds_to_a_gitignore_in_its_own_encoding(tmp_path, before, after):
+    ws = make_repo(tmp_path / "fresh", {".gitignore": before}, commit=False)
+    first = run_gitspec(ws, "init")
+    assert first.code == 0 and "added .gitspec/ to .gitignore" in first.out, first
+    assert (ws / ".gitignore").read_bytes() == after
+    again = run_gitspec(ws, "init")
+    assert again.code == 0 and "already initialised" in again.out, again
+    assert (ws / ".gitignore").read_bytes() == after
+
+
+def test_init_warns_that_git_does_not_read_a_utf16_gitignore(tmp_path):
+    ws = make_repo(tmp_path / "fresh", {".gitignore": "\ufeffnode_modules/\n".encode("utf-16-le")}, commit=False)
+    result = run_gitspec(ws, "init")
+    assert result.err == "gitspec: warning: .gitignore is UTF-16, which git does not read; save it as UTF-8\n"
+
+
+@pytest.mark.parametrize("gitignore, message", [
+    ("node_modules/\n".encode("utf-16-le"), ".gitignore is neither UTF-8, Latin-1 nor UTF-16 with a byte-order mark"),
+    (None, ".gitignore is a folder, not a file"),
+])
+def test_init_refuses_a_gitignore_it_cannot_add_to(tmp_path, gitignore, message):
+    ws = make_repo(tmp_path / "fresh", {} if gitignore is None else {".gitignore": gitignore}, commit=False)
+    if gitignore is None:
+        (ws / ".gitignore").mkdir()
+    result = run_gitspec(ws, "init")
+    assert result.code == 2 and result.err.startswith(f"gitspec: error: {message}"), result
+    assert len(result.err.splitlines()) == 1
+    if gitignore is not None:
+        assert (ws / ".gitignore").read_bytes() == gitignore

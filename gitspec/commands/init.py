@@ -1,13 +1,19 @@
-"""`gitspec init`: make the current folder a workspace. Running it twice changes nothing."""
+"""`gitspec init`: make the current folder a workspace. Running it twice changes nothing.
+
+`.gitignore` is read and written as bytes: whatever its encoding, it is kept.
+"""
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 
 from gitspec.atomic import create_new, write_atomic
 from gitspec.config import CONFIG_FILE, DEFAULT_CONFIG_TEXT
+from gitspec.errors import EXIT_USAGE, GitspecError
 
 IGNORE_LINE = ".gitspec/"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def run(folder: Path | None = None) -> int:
@@ -25,10 +31,38 @@ def run(folder: Path | None = None) -> int:
 
 
 def _ignore_store(gitignore: Path) -> bool:
-    text = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
-    if any(line.strip().strip("/") == ".gitspec" for line in text.splitlines()):
+    if gitignore.is_dir():
+        raise GitspecError(".gitignore is a folder, not a file; gitspec cannot add .gitspec/ to it",
+                           exit_code=EXIT_USAGE)
+    try:
+        data = gitignore.read_bytes() if gitignore.exists() else b""
+    except OSError as error:
+        raise GitspecError(f"cannot read .gitignore: {error.strerror or error}", exit_code=EXIT_USAGE) from None
+    new = with_ignore_line(data)
+    if new is None:
         return False
-    if text and not text.endswith("\n"):
-        text += "\n"
-    write_atomic(gitignore, f"{text}{IGNORE_LINE}\n".encode())
+    if data.startswith(_UTF16_BOMS):
+        sys.stderr.write("gitspec: warning: .gitignore is UTF-16, which git does not read; save it as UTF-8\n")
+    write_atomic(gitignore, new)
     return True
+
+
+def with_ignore_line(data: bytes) -> bytes | None:
+    """`.gitignore`'s bytes with the store's line added in the file's own encoding and line ending,
+    or None when a line already ignores the store. UTF-16 (as PowerShell writes it) is kept UTF-16;
+    anything else is taken as bytes, as git does: the line is ASCII, the same in Latin-1 and UTF-8."""
+    bom = next((bom for bom in (codecs.BOM_UTF8, *_UTF16_BOMS) if data.startswith(bom)), b"")
+    encoding = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(bom, "latin-1")
+    try:
+        text = data[len(bom):].decode(encoding)
+    except UnicodeDecodeError:  # an odd number of bytes after a UTF-16 mark
+        text = "\0"
+    if "\0" in text:  # UTF-16 without a byte-order mark, UTF-32, or not text at all
+        raise GitspecError(".gitignore is neither UTF-8, Latin-1 nor UTF-16 with a byte-order mark; save it "
+                           f"as UTF-8, or add {IGNORE_LINE} to it yourself", exit_code=EXIT_USAGE)
+    if any(line.strip().strip("/") == ".gitspec" for line in text.split("\n")):
+        return None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if text and not text.endswith("\n"):
+        text += newline
+    return bom + f"{text}{IGNORE_LINE}{newline}".encode(encoding)
