@@ -119,3 +119,16 @@ def test_init_refuses_a_gitignore_it_cannot_add_to(tmp_path, gitignore, message)
     assert len(result.err.splitlines()) == 1
     if gitignore is not None:
         assert (ws / ".gitignore").read_bytes() == gitignore
+
+
+@pytest.mark.parametrize("inner", ["specs", "specs/deeper"])
+def test_init_inside_a_workspace_makes_no_nested_one(repo, inner):
+    ws = repo({f"{inner}/.keep": ""})
+    before = _snapshot(ws)
+    result = run_gitspec(ws / inner, "init")
+    where = "../.." if "/" in inner else ".."
+    assert result.code == 2, result
+    assert result.err == (f"gitspec: error: this folder is already inside the workspace at {where} "
+                          f"({where}/gitspec.yaml); gitspec commands work here as they are, nothing to initialise\n")
+    assert _snapshot(ws) == before
+    assert run_gitspec(ws, "check").code == 0

@@ -18,6 +18,7 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 def run(folder: Path | None = None) -> int:
     folder = folder or Path.cwd()
+    _refuse_nested(folder)
     done = []
     if create_new(folder / CONFIG_FILE, DEFAULT_CONFIG_TEXT.encode()):
         done.append(f"wrote {CONFIG_FILE}")
@@ -28,6 +29,19 @@ def run(folder: Path | None = None) -> int:
         done.append(f"added {IGNORE_LINE} to .gitignore")
     sys.stdout.write("".join(f"gitspec: {line}\n" for line in done) or "gitspec: already initialised\n")
     return 0
+
+
+def _refuse_nested(folder: Path) -> None:
+    """A gitspec.yaml inside a workspace would split it (in its spec folder, become a broken document)."""
+    import os
+
+    if (folder / CONFIG_FILE).is_file():
+        return
+    outer = next((parent for parent in folder.resolve().parents if (parent / CONFIG_FILE).is_file()), None)
+    if outer is not None:
+        where = os.path.relpath(outer, folder.resolve())
+        raise GitspecError(f"this folder is already inside the workspace at {where} ({where}/{CONFIG_FILE}); "
+                           "gitspec commands work here as they are, nothing to initialise", exit_code=EXIT_USAGE)
 
 
 def _ignore_store(gitignore: Path) -> bool:
