@@ -27,7 +27,7 @@ def read_cache(path: Path, tag: bytes) -> Any:
 
 def write_cache(path: Path, tag: bytes, value: Any, required: bool = False) -> bool:
     """Save `value` atomically; False when it could not be (a read-only workspace, or a value
-    marshal cannot store), unless `required`, when the error is raised."""
+    marshal cannot store), unless `required`, when the OSError or ValueError is raised."""
     from gitspec.atomic import write_atomic
     from gitspec.store import ensure_store
 
@@ -35,11 +35,7 @@ def write_cache(path: Path, tag: bytes, value: Any, required: bool = False) -> b
         payload = marshal.dumps(value)
         ensure_store(path.parent)
         write_atomic(path, tag + zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False)
-    except OSError as error:
-        if required:
-            raise unwritable_store(path, error) from None
-        return False
-    except ValueError:
+    except (OSError, ValueError):
         if required:
             raise
         return False

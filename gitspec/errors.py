@@ -1,6 +1,9 @@
 """The one exception for problems a user can fix, and the exit codes."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -19,6 +22,15 @@ class GitspecError(Exception):
     def __str__(self) -> str:
         where = ":".join(str(part) for part in (self.path, self.line, self.col) if part is not None)
         return f"{where}: {self.message}" if where else self.message
+
+
+@contextmanager
+def writing(name: str) -> Iterator[None]:
+    """A write of `name` that fails (a read-only checkout, a full disk) is one line naming it, exit 2."""
+    try:
+        yield
+    except OSError as error:
+        raise GitspecError(f"cannot write {name}: {error.strerror or error}", exit_code=EXIT_USAGE) from None
 
 
 def error_line(exc: GitspecError) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,6 +167,8 @@ def load_index(store: Path) -> ParseIndex:
 
 
 def save_index(index: ParseIndex, scan_ns: int) -> None:
+    """Save the index. One that cannot be written (a read-only checkout) is a note, not an error: a check
+    reads, as `git status` does on a read-only repository; the next run reads every file again."""
     rels, shas = index.content()  # the very tuples memo keys hold: marshal stores them once
     if index._columns is not None:
         stats, blobs = index._columns[1], index._columns[3].blobs
@@ -173,9 +176,13 @@ def save_index(index: ParseIndex, scan_ns: int) -> None:
         entries = index.entries
         stats = tuple(e.key for e in entries.values())
         blobs = Records.pack([e.record for e in entries.values()])
-    write_cache(index.path, FORMAT, (index.fingerprint, scan_ns, index.config, rels, stats, shas, blobs,
-                                     index.result, index.memo), required=True)
-    index.scan_ns = scan_ns
+    try:
+        write_cache(index.path, FORMAT, (index.fingerprint, scan_ns, index.config, rels, stats, shas, blobs,
+                                         index.result, index.memo), required=True)
+    except OSError as error:
+        sys.stderr.write(f"gitspec: note: cannot write {index.path}: {error.strerror or error}; "
+                         "nothing is cached, so the next run reads every file again\n")
+    index.scan_ns = scan_ns  # what this process holds is right, saved or not
 
 
 def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:

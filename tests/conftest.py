@@ -36,10 +36,12 @@ class Result:
         return f"<exit {self.code}\nstdout:\n{self.out}\nstderr:\n{self.err}>"
 
 
-def run_gitspec(cwd: Path, *args: str, env: dict | None = None, input: str | None = None) -> Result:
+def run_gitspec(cwd: Path, *args: str, env: dict | None = None, input: str | None = None,
+                prefix: tuple[str, ...] = ()) -> Result:
+    """The installed gitspec run in `cwd`; `prefix` is a command to run it under (see `read_only`)."""
     full_env = {k: v for k, v in os.environ.items() if k != "GITSPEC_TRACE_HOOKS"}
     full_env.update(GIT_ENV, **(env or {}))
-    return Result(subprocess.run([GITSPEC, *args], cwd=cwd, capture_output=True, text=True, env=full_env,
+    return Result(subprocess.run([*prefix, GITSPEC, *args], cwd=cwd, capture_output=True, text=True, env=full_env,
                                  input=input, timeout=120))
 
 
@@ -77,6 +79,24 @@ def repo(tmp_path):
         return make_repo(tmp_path / "ws", {"gitspec.yaml": config, "specs/.keep": "", **(files or {})})
 
     return build
+
+
+# Runs a command with its working folder mounted read-only over itself, in a private mount namespace
+# (nothing outside the command sees it), as a read-only CI volume or container mount is.
+READ_ONLY = ("unshare", "-rm", "sh", "-c", 'mount --bind . . && mount -o remount,bind,ro . && cd "$PWD" && exec "$@"',
+             "read-only")
+
+
+@pytest.fixture
+def read_only(tmp_path) -> tuple[str, ...]:
+    """The `prefix` for run_gitspec that runs it in a read-only working folder; skips where unshare cannot."""
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    done = subprocess.run([*READ_ONLY, "touch", "written"], cwd=probe, capture_output=True) \
+        if shutil.which("unshare") else None
+    if done is None or (probe / "written").exists() or b"Read-only file system" not in done.stderr:
+        pytest.skip("needs unshare -rm (user and mount namespaces) to mount a folder read-only")
+    return READ_ONLY
 
 
 @pytest.fixture

@@ -331,11 +331,26 @@ def test_a_read_only_store_is_one_clear_error(repo):
     finally:
         for folder in folders:
             folder.chmod(0o755)
-    for command, lock in (("check", "index"), ("build", "build.lock")):
-        done = results[command]
-        assert done.returncode == 2 and done.stderr == (
-            f"gitspec: error: cannot write {ws / '.gitspec' / lock}: Permission denied (gitspec keeps its cache "
-            "in this folder: make it writable, or delete it)\n"), done
+    checked, built = results["check"], results["build"]
+    assert checked.returncode == 0 and checked.stderr == (  # a check only reads: it still runs, uncached
+        f"gitspec: note: cannot write {ws / '.gitspec' / 'index'}: Permission denied; nothing is cached, so the "
+        "next run reads every file again\ngitspec: 1 document checked, no findings\n"), checked
+    assert built.returncode == 2 and built.stderr == (
+        f"gitspec: error: cannot write {ws / '.gitspec' / 'build.lock'}: Permission denied (gitspec keeps its cache "
+        "in this folder: make it writable, or delete it)\n"), built
+
+
+def test_check_and_status_run_in_a_read_only_checkout(repo, read_only):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", parent="REQ-404"))})
+    note = (f"gitspec: note: cannot write {ws / '.gitspec' / 'index'}: Read-only file system; nothing is cached, "
+            "so the next run reads every file again\n")
+    for args in (["check"], ["check", "--no-cache"], ["check", "--format", "json"]):
+        result = run_gitspec(ws, *args, prefix=read_only)
+        assert result.code == 1 and "unknown requirement 'REQ-404'" in result.out, result
+        assert result.err.startswith(note) and "1 error" in result.err, result
+    status = run_gitspec(ws, "status", prefix=read_only)
+    assert status.code == 0 and status.err == note + "gitspec: no stages\n", status
+    assert not (ws / ".gitspec").exists()
 
 
 def test_a_spec_folder_at_the_top_leaves_out_gitspecs_own_files(repo):

@@ -132,3 +132,13 @@ def test_init_inside_a_workspace_makes_no_nested_one(repo, inner):
                           f"({where}/gitspec.yaml); gitspec commands work here as they are, nothing to initialise\n")
     assert _snapshot(ws) == before
     assert run_gitspec(ws, "check").code == 0
+
+
+def test_init_in_a_read_only_checkout(tmp_path, read_only):
+    done = make_repo(tmp_path / "done", {}, commit=False)
+    assert run_gitspec(done, "init").code == 0
+    again = run_gitspec(done, "init", prefix=read_only)
+    assert again.code == 0 and again.out == "gitspec: already initialised\n", again
+    fresh = make_repo(tmp_path / "fresh", {}, commit=False)
+    result = run_gitspec(fresh, "init", prefix=read_only)
+    assert result.code == 2 and result.err == "gitspec: error: cannot write gitspec.yaml: Read-only file system\n"

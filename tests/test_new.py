@@ -56,3 +56,13 @@ def test_workspace_template_overrides_the_shipped_one(repo):
     assert run_gitspec(ws, "new", "requirements", "team-reqs").code == 0
     assert "Team template." in (ws / "specs" / "team-reqs.yaml").read_text()
     assert run_gitspec(ws, "check").code == 0
+
+
+def test_new_in_a_read_only_checkout_is_one_line(repo, read_only):
+    ws = repo({"specs/reqs.yaml": "precious\n"})
+    result = run_gitspec(ws, "new", "tasks", "t", prefix=read_only)
+    assert result.code == 2 and result.err == "gitspec: error: cannot write specs/t.yaml: Read-only file system\n"
+    taken = run_gitspec(ws, "new", "requirements", "reqs", prefix=read_only)
+    assert taken.code == 1 and taken.err == "gitspec: error: specs/reqs.yaml already exists; not overwritten\n"
+    product = run_gitspec(ws, "new", "product", "Build a thing", prefix=read_only)
+    assert product.code == 2 and product.err == "gitspec: error: cannot write specs/product.yaml: Read-only file system\n"

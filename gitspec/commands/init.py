@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gitspec.atomic import create_new, write_atomic
 from gitspec.config import CONFIG_FILE, DEFAULT_CONFIG_TEXT
-from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.errors import EXIT_USAGE, GitspecError, writing
 
 IGNORE_LINE = ".gitspec/"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -20,11 +20,16 @@ def run(folder: Path | None = None) -> int:
     folder = folder or Path.cwd()
     _refuse_nested(folder)
     done = []
-    if create_new(folder / CONFIG_FILE, DEFAULT_CONFIG_TEXT.encode()):
-        done.append(f"wrote {CONFIG_FILE}")
-        if not (folder / "specs").is_dir():
-            (folder / "specs").mkdir()
-            done.append("made specs/")
+    # Each write only when needed: in a read-only checkout that is initialised, init changes nothing.
+    if not (folder / CONFIG_FILE).exists():
+        with writing(CONFIG_FILE):
+            written = create_new(folder / CONFIG_FILE, DEFAULT_CONFIG_TEXT.encode())
+        if written:
+            done.append(f"wrote {CONFIG_FILE}")
+            if not (folder / "specs").is_dir():
+                with writing("specs/"):
+                    (folder / "specs").mkdir()
+                done.append("made specs/")
     if _ignore_store(folder / ".gitignore"):
         done.append(f"added {IGNORE_LINE} to .gitignore")
     sys.stdout.write("".join(f"gitspec: {line}\n" for line in done) or "gitspec: already initialised\n")
@@ -57,7 +62,8 @@ def _ignore_store(gitignore: Path) -> bool:
         return False
     if data.startswith(_UTF16_BOMS):
         sys.stderr.write("gitspec: warning: .gitignore is UTF-16, which git does not read; save it as UTF-8\n")
-    write_atomic(gitignore, new)
+    with writing(".gitignore"):
+        write_atomic(gitignore, new)
     return True
 
 

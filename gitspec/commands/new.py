@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gitspec.atomic import create_new
 from gitspec.config import CONFIG_FILE, parse_config
-from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError
+from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
 from gitspec.workspace import Workspace, find_root, local_kinds, store_of
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -44,9 +44,7 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
         id=doc_id, title=json.dumps(title, ensure_ascii=False)[1:-1])
     text = _fresh_item_ids(text, workspace)
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
-    if not create_new(target, text.encode("utf-8")):
-        raise GitspecError(f"{workspace.relative(target)} already exists; not overwritten",
-                           exit_code=EXIT_FINDINGS)
+    _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
     return 0
 
@@ -94,7 +92,15 @@ def _product_from_directive(workspace: Workspace, directive: str, title: str | N
     text = update_document(None, header, {"directive": directive}, {})
     text = text.replace("generated: {}\n", "")
     target = workspace.root / workspace.config.specs[0] / "product.yaml"
-    if not create_new(target, text.encode("utf-8")):
-        raise GitspecError(f"{workspace.relative(target)} already exists; not overwritten", exit_code=EXIT_FINDINGS)
+    _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}; run 'gitspec build' to generate the spec set\n")
     return 0
+
+
+def _write_new(workspace: Workspace, target: Path, text: str) -> None:
+    """Write `target`, never over an existing file (looked for first: a read-only checkout says so too)."""
+    name = workspace.relative(target)
+    with writing(name):
+        written = not target.exists() and create_new(target, text.encode("utf-8"))
+    if not written:
+        raise GitspecError(f"{name} already exists; not overwritten", exit_code=EXIT_FINDINGS)
