@@ -17,7 +17,20 @@ def test_skeleton_of_every_kind_is_schema_valid(repo, kind):
     suffix = ".md" if kind == "prd" else ".yaml"
     assert result.out == f"gitspec: wrote specs/my-{kind}{suffix}\n"
     check = run_gitspec(ws, "check", "--format", "json")
-    assert [f for f in check.json() if f["rule"] != "unknown-reference"] == []
+    assert check.code == 0 and check.json() == [], check
+
+
+@pytest.mark.parametrize("kind, line", [("tasks", "    requirements: "), ("evidence", "requirements: ")])
+def test_a_skeleton_links_the_lowest_requirement_there_is_or_none(repo, kind, line):
+    ws = repo({})
+    assert run_gitspec(ws, "new", kind, "first").code == 0
+    assert f"\n{line}[]\n" in (ws / "specs" / f"first.yaml").read_text()
+    assert run_gitspec(ws, "new", "requirements", "reqs").code == 0
+    assert run_gitspec(ws, "new", "requirements", "a-more").code == 0  # REQ-002, in a file listed first
+    assert run_gitspec(ws, "new", kind, "second").code == 0
+    assert f"\n{line}[REQ-001]\n" in (ws / "specs" / "second.yaml").read_text()
+    result = run_gitspec(ws, "check")
+    assert result.code == 0, result
 
 
 def test_a_whole_set_of_skeletons_checks_clean(repo):

@@ -8,19 +8,19 @@ import sys
 from pathlib import Path
 
 from gitspec.atomic import create_new
-from gitspec.config import CONFIG_FILE, parse_config
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
-from gitspec.workspace import Workspace, find_root, local_kinds, store_of
+from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
+from gitspec.workspace import Workspace, local_kinds
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ITEM_ID = re.compile(r"\b([A-Z][A-Z0-9]*)-([0-9]+)\b")
 _DEFINED_ID = re.compile(r"(?<=\bid: )([A-Z][A-Z0-9]*)-([0-9]+)\b")
+_REQUIREMENT_LINK = re.compile(r"(?<=\brequirements: )\[(REQ-[0-9]+)\]")
 
 
 def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
-    root = find_root(Path.cwd())
-    store_of(root)  # refused if a symlink leads it out of the workspace: the plugin cache is written there
-    workspace = Workspace(root, parse_config((root / CONFIG_FILE).read_bytes()))
+    workspace, index = open_workspace()  # refuses a .gitspec symlink leading out: the plugin cache is written there
+    root = workspace.root
     if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
         return _product_from_directive(workspace, doc_id, title)
     if not _DOCUMENT_ID.match(doc_id):
@@ -43,6 +43,8 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     text = string.Template(template.read_text(encoding="utf-8")).safe_substitute(
         id=doc_id, title=json.dumps(title, ensure_ascii=False)[1:-1])
     text = _fresh_item_ids(text, workspace)
+    if _REQUIREMENT_LINK.search(text):
+        text = _link_requirement(text, _documents(workspace, index))
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
@@ -76,6 +78,25 @@ def _fresh_item_ids(text: str, workspace: Workspace) -> str:
             used[prefix] += 1
             renamed[f"{prefix}-{number}"] = f"{prefix}-{used[prefix]:0{len(number)}d}"
     return _ITEM_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
+
+
+def _documents(workspace: Workspace, index) -> list[LoadedDocument]:
+    """The workspace's documents as `check` reads them, in path order (the index is left to `check` to save)."""
+    from gitspec.checker import check
+
+    check(workspace, index, save=False)
+    return sorted(loaded_documents(index).values(), key=lambda document: document.path)
+
+
+def _link_requirement(text: str, documents: list[LoadedDocument]) -> str:
+    """A skeleton's link to a requirement it does not define (a task's `requirements: [REQ-001]`) goes to
+    the workspace's lowest-numbered requirement, or is left empty while there is none: a made-up id fails check."""
+    defined = {"-".join(match.groups()) for match in _DEFINED_ID.finditer(text)}
+    existing = [item["id"] for document in documents if document.kind == "requirements"
+                for item in document.sections.get("items") or ()
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and _ITEM_ID.fullmatch(item["id"])]
+    first = min(existing, key=lambda req: int(req.rpartition("-")[2]), default=None)
+    return _REQUIREMENT_LINK.sub(lambda m: m.group(0) if m.group(1) in defined else f"[{first or ''}]", text)
 
 
 def _product_from_directive(workspace: Workspace, directive: str, title: str | None) -> int:
