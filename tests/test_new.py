@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_gitspec
+from conftest import requirement, requirements_doc, run_gitspec, write_files
 
 KINDS = ["product", "brand", "design", "architecture", "ui", "launch", "evolution", "code", "assembly",
          "prd", "requirements", "tasks", "evidence"]
@@ -79,3 +79,17 @@ def test_new_in_a_read_only_checkout_is_one_line(repo, read_only):
     assert taken.code == 1 and taken.err == "gitspec: error: specs/reqs.yaml already exists; not overwritten\n"
     product = run_gitspec(ws, "new", "product", "Build a thing", prefix=read_only)
     assert product.code == 2 and product.err == "gitspec: error: cannot write specs/product.yaml: Read-only file system\n"
+
+
+def test_new_refuses_a_document_id_another_file_has(repo):
+    ws = repo({})
+    assert run_gitspec(ws, "new", "prd", "p1").code == 0
+    result = run_gitspec(ws, "new", "requirements", "p1")
+    assert result.code == 2, result
+    assert result.err == "gitspec: error: argument ID: document id 'p1' is already used by specs/p1.md; choose another\n"
+    assert not (ws / "specs" / "p1.yaml").exists()
+    write_files(ws, {"specs/main.yaml": requirements_doc("product", requirement("REQ-001"))})
+    directive = run_gitspec(ws, "new", "product", "Build a billing dashboard")
+    assert directive.code == 2 and "document id 'product' is already used by specs/main.yaml" in directive.err
+    assert not (ws / "specs" / "product.yaml").exists()
+    assert run_gitspec(ws, "check").code == 0

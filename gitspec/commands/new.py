@@ -22,7 +22,7 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     workspace, index = open_workspace()  # refuses a .gitspec symlink leading out: the plugin cache is written there
     root = workspace.root
     if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
-        return _product_from_directive(workspace, doc_id, title)
+        return _product_from_directive(workspace, index, doc_id, title)
     if not _DOCUMENT_ID.match(doc_id):
         raise GitspecError(f"argument ID: {doc_id!r} is not a document id (lowercase letters, digits, '-')",
                            exit_code=EXIT_USAGE)
@@ -43,9 +43,10 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     text = string.Template(template.read_text(encoding="utf-8")).safe_substitute(
         id=doc_id, title=json.dumps(title, ensure_ascii=False)[1:-1])
     text = _fresh_item_ids(text, workspace)
-    if _REQUIREMENT_LINK.search(text):
-        text = _link_requirement(text, _documents(workspace, index))
+    documents = _documents(workspace, index)
+    text = _link_requirement(text, documents)
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
+    _refuse_taken_id(workspace, doc_id, target, documents)
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
     return 0
@@ -99,7 +100,7 @@ def _link_requirement(text: str, documents: list[LoadedDocument]) -> str:
     return _REQUIREMENT_LINK.sub(lambda m: m.group(0) if m.group(1) in defined else f"[{first or ''}]", text)
 
 
-def _product_from_directive(workspace: Workspace, directive: str, title: str | None) -> int:
+def _product_from_directive(workspace: Workspace, index, directive: str, title: str | None) -> int:
     """`gitspec new product "Build a ..."`: a product document holding only its directive.
 
     `gitspec build` then generates the rest of it and the whole spec set.
@@ -113,9 +114,18 @@ def _product_from_directive(workspace: Workspace, directive: str, title: str | N
     text = update_document(None, header, {"directive": directive}, {})
     text = text.replace("generated: {}\n", "")
     target = workspace.root / workspace.config.specs[0] / "product.yaml"
+    _refuse_taken_id(workspace, "product", target, _documents(workspace, index))
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}; run 'gitspec build' to generate the spec set\n")
     return 0
+
+
+def _refuse_taken_id(workspace: Workspace, doc_id: str, target: Path, documents: list[LoadedDocument]) -> None:
+    """Document ids are unique in the workspace: one another file has would be a duplicate-id finding."""
+    taken = next((document.path for document in documents if document.id == doc_id), None)
+    if taken is not None and taken != workspace.relative(target):  # the same file: "already exists" says it
+        raise GitspecError(f"argument ID: document id '{doc_id}' is already used by {taken}; choose another",
+                           exit_code=EXIT_USAGE)
 
 
 def _write_new(workspace: Workspace, target: Path, text: str) -> None:
