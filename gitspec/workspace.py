@@ -72,14 +72,18 @@ class Workspace:
         return path.resolve().relative_to(self.root).as_posix()
 
     def selection(self, paths: list[str]) -> list[str]:
-        """The files or folders named on the command line, workspace-relative; exit 2 for bad ones."""
+        """The files or folders named on the command line, workspace-relative; exit 2 for bad ones.
+
+        A file is known by the path it has in the workspace, as findings name it: a symlinked document
+        is where its link is, not where it leads (which may be outside the workspace)."""
         wanted = []
         for given in paths:
-            path = Path(given)
+            path = Path(os.path.abspath(given))
             if not path.exists():
                 raise GitspecError(f"no such file or folder: {given}", exit_code=EXIT_USAGE)
+            real = Path(os.path.realpath(path)) if path.is_dir() else Path(os.path.realpath(path.parent)) / path.name
             try:
-                wanted.append(self.relative(path))
+                wanted.append(real.relative_to(self.root).as_posix())
             except ValueError:
                 raise GitspecError(f"{given} is outside the workspace {self.root}", exit_code=EXIT_USAGE) from None
         return wanted

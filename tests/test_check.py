@@ -109,6 +109,19 @@ def test_paths_limit_the_report_but_not_the_resolution(repo):
     assert missing.code == 2 and "no such file or folder: specs/nope.yaml" in missing.err
 
 
+def test_paths_name_a_symlinked_document_by_its_place_in_the_workspace(repo, tmp_path):
+    (tmp_path / "evil.yaml").write_text(requirements_doc("evil", requirement("REQ-007")))
+    ws = repo({"shared-specs/linked.yaml": requirements_doc("linked", requirement("REQ-050", "REQ-999")),
+               "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", "REQ-404"))})
+    (ws / "specs" / "linked.yaml").symlink_to("../shared-specs/linked.yaml")
+    (ws / "specs" / "evil.yaml").symlink_to(tmp_path / "evil.yaml")
+    linked = run_gitspec(ws, "check", "--format", "json", "specs/linked.yaml")
+    assert linked.code == 1 and [f["message"] for f in linked.json()] == ["unknown requirement 'REQ-999'"], linked
+    evil = run_gitspec(ws / "specs", "check", "evil.yaml")
+    assert evil.code == 1 and evil.out.startswith("specs/evil.yaml:1:1: error: a symlink leads it outside"), evil
+    assert "REQ-404" not in linked.out + evil.out
+
+
 def test_outside_a_workspace_is_a_usage_error(tmp_path):
     result = run_gitspec(tmp_path, "check")
     assert result.code == 2
