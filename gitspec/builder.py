@@ -208,12 +208,14 @@ class Builder:
                         blocked.add(stage.name)
                         report.skipped.append(f"{stage.name}: skipped, {reason}")
                         done += 1
+                        self.emit({"event": "error", "stage": stage.name, "progress": _pct(done, total),
+                                   "message": "skipped, an upstream stage has a conflict"})
                         continue
                     if not self.has_inputs(stage, changing):
                         done += 1  # nothing to derive from yet (e.g. no product directive): done with it
                         continue
                     planned = self.plan(stage, force, changing if dry_run else frozenset())
-                    self._note(planned, report)
+                    self._note(planned, report, _pct(done, total))
                     if any(p.action == CONFLICT for p in planned):
                         blocked.add(stage.name)
                         done += 1
@@ -272,7 +274,7 @@ class Builder:
             raise GitspecError(f"argument {argument}: no stage writes {address}{hint}")
         return section
 
-    def _note(self, planned: list[Planned], report: BuildReport) -> None:
+    def _note(self, planned: list[Planned], report: BuildReport, progress: int) -> None:
         for item in planned:
             inputs = ", ".join(item.state.changed_inputs)
             if item.action == CONFLICT:
@@ -280,8 +282,8 @@ class Builder:
                            f"with 'gitspec pin {item.address}' or discard it with "
                            f"'gitspec build --force {item.address}'")
                 report.conflicts.append(message)
-                self.emit({"event": "error", "stage": item.stage.name, "address": item.address,
-                           "message": message})
+                self.emit({"event": "error", "stage": item.stage.name, "progress": progress,
+                           "address": item.address, "message": message})
             elif item.state.state == PINNED and item.state.changed_inputs:
                 report.warnings.append(f"{item.address} is pinned, but its inputs changed: {inputs}")
             elif item.state.state == EDITED and item.action == KEEP:

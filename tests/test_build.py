@@ -331,6 +331,37 @@ def test_json_events_and_trace_file(ws, tmp_path):
     assert {"render html source", "render html derived", "render html site"} <= renders, renders
 
 
+def test_json_events_say_why_a_build_fails(ws):
+    root, env, calls = ws
+    (root / "specs" / "tasks.yaml").write_text("kind: tasks\nid: tasks\ntitle: Tasks\nitems:\n  - id: TASK-001\n"
+                                              "    title: Do\n    requirements: [REQ-404]\n    status: todo\n"
+                                              "    priority: p1\n    ownerRole: backend\n")
+    result = _build(root, env, "--json", "--no-render")
+    events = [json.loads(line) for line in result.out.splitlines()]
+    assert result.code == 1 and events[-1]["exit_code"] == 1, result
+    assert all({"event", "stage", "progress"} <= set(e) for e in events), events
+    assert [e for e in events if e["event"] == "error"] == [
+        {"event": "error", "stage": "", "progress": 100, "file": "specs/tasks.yaml", "line": 7, "col": 20,
+         "message": "unknown requirement 'REQ-404'", "rule": "unknown-reference"}]
+    (root / "specs" / "tasks.yaml").unlink()
+
+    _build(root, env)
+    _edit(root, "derived.yaml", "shout: HELLO", "shout: MINE")
+    _set_text(root, "bye")
+    conflict = [json.loads(line) for line in _build(root, env, "--json").out.splitlines()]
+    errors = {e["stage"]: e["message"] for e in conflict if e["event"] == "error"}
+    assert errors["upper"].startswith("derived#shout was edited by hand")
+    assert errors["echo"] == "skipped, an upstream stage has a conflict"
+    assert all("progress" in e for e in conflict)
+
+    (root / "gitspec.yaml").write_text("specs: [specs]\nformats: [html, rtf]\n")
+    config = _build(root, env, "--json")
+    assert config.code == 2 and [json.loads(line) for line in config.out.splitlines()] == [
+        {"event": "error", "stage": "", "progress": 100, "file": "gitspec.yaml", "line": 2, "col": 17,
+         "message": config.err.split(": error: ", 1)[1].strip()}], config
+    assert len(config.err.splitlines()) == 1
+
+
 @pytest.mark.parametrize("given, reason", [
     ("specs/source.yaml", "specs/source.yaml is in the spec folder 'specs'"),
     ("gitspec.yaml", "gitspec.yaml is the workspace's gitspec.yaml"),

@@ -1,10 +1,9 @@
 """`gitspec build [ADDRESS...]`: regenerate exactly what is stale, in dependency order."""
 from __future__ import annotations
 
-import json
 import sys
 
-from gitspec.errors import EXIT_FINDINGS
+from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.findings import ERROR, write_text
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
@@ -12,10 +11,23 @@ from gitspec.printable import one_line
 
 def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, json_events: bool,
         trace: str | None, lock_timeout: float, render: bool = True) -> int:
+    from gitspec.events import EventSink
+
+    sink = EventSink(json_events)
+    try:
+        return _build(addresses, only, force, dry_run, jobs, sink, trace, lock_timeout, render)
+    except GitspecError as exc:  # a config or usage problem: with --json, an event says it too
+        if sink.json_lines:
+            sink.emit({"event": "error", "stage": "", "progress": 100, "file": exc.path, "line": exc.line,
+                       "col": exc.col, "message": exc.message})
+        raise
+
+
+def _build(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, sink,
+           trace: str | None, lock_timeout: float, render: bool) -> int:
     from gitspec.builder import Builder
     from gitspec.buildsession import make_provider, prepare
     from gitspec.docwriter import DocumentWriter
-    from gitspec.events import EventSink
     from gitspec.store import GenerationCache, ObjectStore, build_lock
 
     workspace, index = open_workspace()
@@ -23,7 +35,6 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
         from gitspec.tracefile import trace_target
 
         trace_path = trace_target(trace, workspace)  # before building: a bad path must cost nothing
-    sink = EventSink(json_events)
     with build_lock(workspace.store, lock_timeout):
         context = prepare(workspace, index)
         render = render and not dry_run and bool(workspace.config.formats)
@@ -48,7 +59,7 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
         from gitspec.tracefile import write_trace
 
         write_trace(trace_path, report, rendered.spans if rendered else ())
-    return _report(report, findings, json_events, dry_run, provider, rendered)
+    return _report(report, findings, sink, dry_run, provider, rendered)
 
 
 def _writer(documents, workspace):
@@ -82,17 +93,21 @@ def _recheck(workspace, index):
     return check(workspace, index).findings
 
 
-def _report(report, findings, json_events: bool, dry_run: bool, provider, rendered) -> int:
+def _report(report, findings, sink, dry_run: bool, provider, rendered) -> int:
     errors = [f for f in findings if f.severity == ERROR and f.rule not in ("stale",)]
-    summary = {"event": "complete", "progress": 100, "generated": report.generated,
+    code = EXIT_FINDINGS if report.conflicts or errors else 0
+    summary = {"event": "complete", "stage": "", "progress": 100, "exit_code": code, "generated": report.generated,
                "documents": sorted(set(report.documents_written)), "conflicts": report.conflicts,
                "warnings": report.warnings, "cache_hits": report.cache_hits,
                "provider_calls": report.provider_calls, "would_change": report.would_change,
                "tokens": provider.usage.prompt_tokens + provider.usage.completion_tokens,
                "rendered": rendered.rendered if rendered else [],
                "render_warnings": rendered.warnings if rendered else []}
-    if json_events:
-        sys.stdout.write(json.dumps(summary) + "\n")
+    if sink.json_lines:
+        for finding in errors:  # why the build exits 1, as the text output lists them
+            sink.emit({"event": "error", "stage": "", "progress": 100, "file": finding.path, "line": finding.line,
+                       "col": finding.col, "message": finding.message, "rule": finding.rule})
+        sink.emit(summary)
     else:
         out = sys.stdout
         if dry_run:
@@ -113,4 +128,4 @@ def _report(report, findings, json_events: bool, dry_run: bool, provider, render
         sys.stderr.write(f"gitspec: {len(report.generated)} sections regenerated "
                          f"({report.cache_hits} from cache, {report.provider_calls} generated), "
                          f"{len(report.conflicts)} conflicts\n")
-    return EXIT_FINDINGS if report.conflicts or errors else 0
+    return code
