@@ -119,7 +119,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.placeholders:
         from gitspec.commands import placeholders
 
-        return placeholders.run(args.paths)
+        return placeholders.run(args.paths, args.format, use_cache=not args.no_cache)
     return check.run(args.paths, args.format, use_cache=not args.no_cache)
 
 

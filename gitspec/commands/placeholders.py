@@ -1,31 +1,38 @@
 """`gitspec check --placeholders`: every `[placeholder]` text left for a person (or an LLM) to fill."""
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any, Iterator
 
 from gitspec.addresses import format_address
 from gitspec.opening import loaded_documents, open_workspace
+from gitspec.printable import one_line
 from gitspec.stage import PLACEHOLDER
 from gitspec.workspace import selected
 
 
-def run(paths: list[str]) -> int:
+def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -> int:
     from gitspec.checker import check
 
-    workspace, index = open_workspace()
+    workspace, index = open_workspace(use_cache)
     check(workspace, index)
     wanted = workspace.selection(paths)
-    count = 0
+    found = []
     for document in sorted(loaded_documents(index).values(), key=lambda d: d.path):
         if not selected(document.path, wanted):
             continue
         lines = dict(zip(index.entries[document.path].record[2][3], index.entries[document.path].record[2][4]))
         for path, text in _placeholders(document.sections, ()):
-            address = format_address(document.id, path)
-            sys.stdout.write(f"{document.path}:{lines.get(path[0], 1)}:1: info: {address}: {text[:120]}\n")
-            count += 1
-    sys.stderr.write(f"gitspec: {count} placeholders\n")
+            found.append({"path": document.path, "line": lines.get(path[0], 1), "col": 1, "severity": "info",
+                          "address": format_address(document.id, path), "text": text})
+    if output_format == "json":
+        json.dump(found, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write("".join(one_line(f"{p['path']}:{p['line']}:1: info: {p['address']}: {p['text'][:120]}")
+                                 + "\n" for p in found))
+    sys.stderr.write(f"gitspec: {len(found)} placeholders\n")
     return 0
 
 
