@@ -84,16 +84,17 @@ def write_json(findings: list[Finding], out: IO[str]) -> None:
     out.write("\n")
 
 
+def count_of(number: int, noun: str) -> str:
+    """`1 error`, `2 errors`: a count with its noun, plural when it is not one."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def write_summary(findings: list[Finding], documents: int, out: IO[str] = sys.stderr) -> None:
     errors = sum(1 for f in findings if f.severity == ERROR)
-    checked = f"gitspec: {_count(documents, 'document')} checked"
+    checked = f"gitspec: {count_of(documents, 'document')} checked"
     if not findings:
         out.write(f"{checked}, no findings\n")
         return
     files = len({f.path for f in findings})
-    out.write(f"{checked}: {_count(errors, 'error')}, {_count(len(findings) - errors, 'warning')} "
-              f"in {_count(files, 'file')}\n")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    out.write(f"{checked}: {count_of(errors, 'error')}, {count_of(len(findings) - errors, 'warning')} "
+              f"in {count_of(files, 'file')}\n")

@@ -138,6 +138,7 @@ def test_hand_edit_with_changed_inputs_is_a_conflict_then_pin_or_force(ws):
     assert "conflict: derived#shout was edited by hand and its inputs changed (source#text)" in result.out
     assert (root / "specs" / "derived.yaml").read_bytes() == derived_before  # byte for byte
     assert "skipped: echo" in result.out
+    assert result.err.endswith("gitspec: 1 section regenerated (0 from cache, 1 generated), 1 conflict\n"), result
 
     assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
     pinned = _build(root, env)

@@ -13,7 +13,7 @@ REQS = ("kind: requirements\nid: reqs\ntitle: Requirements\nitems:\n  - id: REQ-
 def test_placeholders_as_text_and_as_json(repo):
     ws = repo({"specs/reqs.yaml": REQS})
     text = run_gitspec(ws, "check", "--placeholders")
-    assert text.code == 0 and text.err == "gitspec: 1 placeholders\n"
+    assert text.code == 0 and text.err == "gitspec: 1 placeholder\n"
     assert text.out == "specs/reqs.yaml:4:1: info: reqs#items/0/statement: [placeholder] what the system shall do\n"
     listed = run_gitspec(ws, "check", "--placeholders", "--format", "json")
     assert listed.code == 0 and listed.json() == [

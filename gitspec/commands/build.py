@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from gitspec.errors import EXIT_FINDINGS, GitspecError
-from gitspec.findings import ERROR, write_text
+from gitspec.findings import ERROR, count_of, write_text
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
 
@@ -125,7 +125,7 @@ def _report(report, findings, sink, dry_run: bool, provider, rendered) -> int:
             from gitspec.commands.render import write_report
 
             write_report(rendered, out)
-        sys.stderr.write(f"gitspec: {len(report.generated)} sections regenerated "
+        sys.stderr.write(f"gitspec: {count_of(len(report.generated), 'section')} regenerated "
                          f"({report.cache_hits} from cache, {report.provider_calls} generated), "
-                         f"{len(report.conflicts)} conflicts\n")
+                         f"{count_of(len(report.conflicts), 'conflict')}\n")
     return code

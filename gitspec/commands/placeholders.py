@@ -6,6 +6,7 @@ import sys
 from typing import Any, Iterator
 
 from gitspec.addresses import format_address
+from gitspec.findings import count_of
 from gitspec.opening import loaded_documents, open_workspace
 from gitspec.printable import one_line
 from gitspec.stage import PLACEHOLDER
@@ -32,7 +33,7 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
     else:
         sys.stdout.write("".join(one_line(f"{p['path']}:{p['line']}:1: info: {p['address']}: {p['text'][:120]}")
                                  + "\n" for p in found))
-    sys.stderr.write(f"gitspec: {len(found)} placeholders\n")
+    sys.stderr.write(f"gitspec: {count_of(len(found), 'placeholder')}\n")
     return 0
 
 
