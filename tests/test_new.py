@@ -93,3 +93,14 @@ def test_new_refuses_a_document_id_another_file_has(repo):
     assert directive.code == 2 and "document id 'product' is already used by specs/main.yaml" in directive.err
     assert not (ws / "specs" / "product.yaml").exists()
     assert run_gitspec(ws, "check").code == 0
+
+
+def test_a_title_reads_as_typed_in_the_markdown_heading(repo):
+    ws = repo({})
+    title = 'The "Pro" plan \\ Q3   $id'
+    assert run_gitspec(ws, "new", "prd", "pro", "--title", title).code == 0
+    text = (ws / "specs" / "pro.md").read_text()
+    assert '\n# The "Pro" plan \\ Q3 $id\n' in text
+    assert 'title: "The \\"Pro\\" plan \\\\ Q3 $id"\n' in text
+    listed = run_gitspec(ws, "check", "--format", "json")
+    assert listed.code == 0 and listed.json() == [], listed

@@ -39,9 +39,8 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
         raise GitspecError(f"argument KIND: unknown kind {kind_name!r} (known kinds: {', '.join(sorted(kinds))})",
                            exit_code=EXIT_USAGE)
     template = _template(workspace, kind)
-    title = title or doc_id.replace("-", " ").capitalize()
-    text = string.Template(template.read_text(encoding="utf-8")).safe_substitute(
-        id=doc_id, title=json.dumps(title, ensure_ascii=False)[1:-1])
+    title = " ".join((title or doc_id.replace("-", " ").capitalize()).split())  # a title is one line
+    text = _fill(template.read_text(encoding="utf-8"), doc_id, title)
     text = _fresh_item_ids(text, workspace)
     documents = _documents(workspace, index)
     text = _link_requirement(text, documents)
@@ -50,6 +49,15 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
     return 0
+
+
+def _fill(template: str, doc_id: str, title: str) -> str:
+    """The template with its `$id` and `$title`: escaped inside a YAML double-quoted string
+    (`title: "$title"`), as typed elsewhere (a Markdown heading `# $title`). One pass: a `$` in the
+    title is not substituted again."""
+    template = template.replace('"$title"', '"${quoted_title}"')
+    return string.Template(template).safe_substitute(id=doc_id, title=title,
+                                                     quoted_title=json.dumps(title, ensure_ascii=False)[1:-1])
 
 
 def _template(workspace: Workspace, kind) -> Path:
