@@ -209,7 +209,7 @@ class Builder:
                         report.skipped.append(f"{stage.name}: skipped, {reason}")
                         done += 1
                         self.emit({"event": "error", "stage": stage.name, "progress": _pct(done, total),
-                                   "message": "skipped, an upstream stage has a conflict"})
+                                   "message": f"skipped, {reason}"})
                         continue
                     if not self.has_inputs(stage, changing):
                         done += 1  # nothing to derive from yet (e.g. no product directive): done with it
