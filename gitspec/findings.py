@@ -66,12 +66,14 @@ def write_text(findings: list[Finding], out: IO[str]) -> None:
         from rich.console import Console
         from rich.markup import escape
 
+        from gitspec.printable import one_line
+
         console = Console(file=out, highlight=False)
         colour = {ERROR: "bold red", WARNING: "yellow"}
         for f in findings:
-            console.print(f"[bold]{escape(f.path)}:{f.line}:{f.col}:[/] "
+            console.print(f"[bold]{escape(one_line(f.path))}:{f.line}:{f.col}:[/] "
                           f"[{colour.get(f.severity, 'cyan')}]{f.severity}:[/] "
-                          f"{escape(f.message)} [dim]\\[{escape(f.rule)}][/]")
+                          f"{escape(one_line(f.message))} [dim]\\[{escape(f.rule)}][/]")
         return
     out.write("".join(f"{f}\n" for f in findings))
 

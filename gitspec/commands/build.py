@@ -117,9 +117,9 @@ def _report(report, findings, sink, dry_run: bool, provider, rendered) -> int:
         for message in report.warnings:
             out.write(f"warning: {one_line(message)}\n")
         for message in report.skipped:
-            out.write(f"skipped: {message}\n")
+            out.write(f"skipped: {one_line(message)}\n")
         for message in report.conflicts:
-            out.write(f"conflict: {message}\n")
+            out.write(f"conflict: {one_line(message)}\n")
         write_text(errors, out)
         if rendered is not None:
             from gitspec.commands.render import write_report
