@@ -147,3 +147,8 @@ def _validate(tree: Any, path: str) -> None:
         key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         line, col = tree.locate(tuple(error.absolute_path))
         raise GitspecError(f"key '{key}': {error.message}", path, line, col, EXIT_USAGE)
+    # The two validators disagree: never let that pass silently (as gitspec/schemas.py does for documents).
+    for error in jsonschema_rs.validator_for(schema).iter_errors(tree.value):
+        key = "/".join(str(p) for p in error.instance_path) or "(top level)"
+        line, col = tree.locate(tuple(error.instance_path))
+        raise GitspecError(f"key '{key}': {error.message}", path, line, col, EXIT_USAGE)
