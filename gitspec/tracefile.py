@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gitspec.atomic import write_atomic
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.workspace import DOCUMENT_SUFFIXES
 
 _HEADER = {"name": "build", "ph": "M", "pid": 1, "args": {"name": "gitspec build"}}
 # Every trace gitspec writes starts so: an existing file that does not is someone else's.
@@ -30,8 +31,8 @@ def trace_target(given: str, workspace) -> Path:
     root = workspace.root.resolve()
     if at == root / "gitspec.yaml":
         raise _refused(f"{given} is the workspace's gitspec.yaml")
-    for folder in workspace.config.specs:
-        if at.is_relative_to((root / folder).resolve()):
+    for folder in workspace.config.specs if at.name.endswith(DOCUMENT_SUFFIXES) else ():
+        if at.is_relative_to((root / folder).resolve()):  # it would be read as a document
             raise _refused(f"{given} is in the spec folder '{folder}'")
     if os.path.lexists(path) and not _is_trace(path):
         raise _refused(f"{given} exists and is not a trace gitspec wrote; remove it or name another file")

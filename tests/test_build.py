@@ -391,6 +391,12 @@ def test_trace_replaces_a_trace_it_wrote(ws):
     assert {"upper", "echo"} <= {e["name"] for e in json.loads((root / "trace.json").read_text())["traceEvents"]}
 
 
+def test_a_trace_may_go_in_a_spec_folder_where_it_is_not_read_as_a_document(ws):
+    root, env, calls = ws  # (with `specs: [.]` every path is in a spec folder)
+    assert _build(root, env, "--trace", "specs/trace.json").code == 0
+    assert "traceEvents" in json.loads((root / "specs" / "trace.json").read_text())
+
+
 def test_stage_cycle_is_a_configuration_error(ws, tmp_path):
     root, env, calls = ws
     plugin = install_plugin(tmp_path / "cycle", "cyclestages", {"cyclestages.py": (
