@@ -304,8 +304,9 @@ class Site:
 def document_count(site: Site) -> str:
     """"1 document", "2 documents": how many documents the site shows, as its cover, index and Word
     say it (the traceability matrix is a page of the site, built from them, not one of them)."""
-    count = sum(1 for page in site.pages if page.source)
-    return f"{count} document" if count == 1 else f"{count} documents"
+    from gitspec.findings import count_of
+
+    return count_of(sum(1 for page in site.pages if page.source), "document")
 
 
 def version_label(of: Page | Site) -> str:
