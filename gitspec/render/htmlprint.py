@@ -16,7 +16,7 @@ from gitspec.render.htmlblocks import (
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import Code, Diagram, Page, Section, Site, Table, document_count, version_label
 from gitspec.render.printimages import printable
-from gitspec.render.printwidths import SMALL_PRINT, WIDE_TABLE, column_widths, needs_small_print, tall_rows
+from gitspec.render.printwidths import WIDE_TABLE, layout, tall_rows
 from gitspec.render.renderer import Assets, Picture
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -69,13 +69,13 @@ class PrintWriter(BlockWriter):
         if block.columns > WIDE_TABLE:
             return self.records(block)
         out = super().table(block)
-        small = needs_small_print(block)
-        widths = column_widths(block, SMALL_PRINT if small else 1)
+        widths, scale = layout(block)
         if not widths:
             return out
         cols = "".join(f'<col style="width: {w}%">' for w in widths)
-        out = _mark_rows(out, tall_rows(block, widths, SMALL_PRINT if small else 1), bool(block.header))
-        return out.replace("<table>", f'<table class="sized{" small" if small else ""}"><colgroup>{cols}</colgroup>', 1)
+        out = _mark_rows(out, tall_rows(block, widths, scale), bool(block.header))
+        sized = "sized small" if scale != 1 else "sized"
+        return out.replace("<table>", f'<table class="{sized}"><colgroup>{cols}</colgroup>', 1)
 
     def records(self, block: Table) -> str:
         """A table too wide for the page, as one paragraph of "column value" pairs per row: nothing

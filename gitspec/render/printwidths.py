@@ -39,13 +39,29 @@ def text_points(text: str) -> float:
     return total / 10
 
 
+def layout(block: Table) -> tuple[list[float], float]:
+    """The table's column widths (column_widths) and the scale its text is printed at: 1, or
+    SMALL_PRINT when the columns' longest words (headers included) are wider together than the
+    table at 10pt, so that they need not break. ([], 1) for a table not laid out as one."""
+    if not 1 <= block.columns <= WIDE_TABLE:
+        return [], 1
+    words, texts = _measure(block)
+    scale = SMALL_PRINT if sum(word + CELL_PT for word in words) > TABLE_PT else 1
+    return _widths(words, texts, scale), scale
+
+
 def column_widths(block: Table, scale: float = 1) -> list[float]:
     """Column widths in percent (to a tenth: a whole percent is 4.5pt, enough to break a word) for
     text printed at `scale` times 10pt; [] for a table not laid out as one (no columns, or more than
     WIDE_TABLE). One column gets the whole width: laid out fixed, its long words break inside it."""
     if not 1 <= block.columns <= WIDE_TABLE:
         return []
-    least, most = _wants(block, scale)
+    return _widths(*_measure(block), scale)
+
+
+def _widths(words: list[float], texts: list[float], scale: float) -> list[float]:
+    least = [word * scale + CELL_PT for word in words]
+    most = [max(text * scale + CELL_PT, low) for text, low in zip(texts, least, strict=True)]
     spare = TABLE_PT - sum(least)
     wanted = sum(most) - sum(least)
     if sum(most) <= TABLE_PT or spare <= 0 or not wanted:
@@ -73,21 +89,13 @@ def tall_rows(block: Table, widths: list[float], scale: float = 1) -> set[int]:
     return tall
 
 
-def needs_small_print(block: Table) -> bool:
-    """Whether the columns' longest words (headers included) are wider together than the table at
-    10pt: such a table is printed smaller (SMALL_PRINT), rather than break its words."""
-    return 1 <= block.columns <= WIDE_TABLE and sum(_wants(block, 1)[0]) > TABLE_PT
-
-
-def _wants(block: Table, scale: float) -> tuple[list[float], list[float]]:
-    """Points each column needs at least (its longest word) and would take (its longest text)."""
-    least, most = [], []
+def _measure(block: Table) -> tuple[list[float], list[float]]:
+    """Each column's longest word and longest text, in points at 10pt (a header's bold)."""
+    words, longest = [], []
     for n in range(block.columns):
         header = block.header[n] if n < len(block.header) else ""
         texts = ["".join(inline_text(i) for i in row[n]) for row in block.rows if n < len(row)]
-        word = max([text_points(w) * BOLD for w in header.split()]
-                   + [text_points(w[:LONGEST_WORD]) for t in texts for w in t.split()], default=0)
-        longest = max([text_points(header) * BOLD, *(text_points(t[:80]) for t in texts)])
-        least.append(word * scale + CELL_PT)
-        most.append(max(longest * scale + CELL_PT, least[-1]))
-    return least, most
+        words.append(max([text_points(w) * BOLD for w in header.split()]
+                         + [text_points(w[:LONGEST_WORD]) for t in texts for w in t.split()], default=0))
+        longest.append(max([text_points(header) * BOLD, *(text_points(t[:80]) for t in texts)]))
+    return words, longest
