@@ -15,7 +15,7 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Image, Inline, Link, ListBlock,
-    Notice, Paragraph, Quote, Section, Swatches, Table, inline_text, walk,
+    Notice, Paragraph, Quote, Section, Swatches, Table, inlines_text, walk,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
@@ -77,12 +77,12 @@ def plain_text(blocks: Iterable[Block]) -> str:
     parts: list[str] = []
     for block in walk(blocks):
         if isinstance(block, Paragraph):
-            parts.append(_inline_text(block.inlines))
+            parts.append(inlines_text(block.inlines))
         elif isinstance(block, Heading):
             parts.append(block.text)
         elif isinstance(block, Table):
             parts.append(" ".join(block.header))
-            parts.extend(" ".join(_inline_text(cell) for cell in row) for row in block.rows)
+            parts.extend(" ".join(inlines_text(cell) for cell in row) for row in block.rows)
         elif isinstance(block, Code) or (isinstance(block, Notice) and not block.blocks):  # (else: its blocks)
             parts.append(block.text)
         elif isinstance(block, Diagram):
@@ -92,10 +92,6 @@ def plain_text(blocks: Iterable[Block]) -> str:
         elif isinstance(block, Swatches):
             parts.append(" ".join([block.title, *(f"{s.name} {s.hex}" for s in block.swatches)]))
     return " ".join(p for p in parts if p)
-
-
-def _inline_text(inlines: Iterable[Inline]) -> str:
-    return "".join(inline_text(i) for i in inlines)
 
 
 class BlockWriter:

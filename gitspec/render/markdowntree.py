@@ -15,7 +15,7 @@ from typing import Any
 from gitspec.render.localimages import image_path
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Block, Code, Diagram, Heading, Image, Inline, Link, ListBlock, Notice, Paragraph,
-    Quote, Table, Text, inline_text, walk,
+    Quote, Table, Text, inlines_text, walk,
 )
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
@@ -262,7 +262,7 @@ def _blocks_text(blocks: Iterable[Block]) -> str:
     lines: list[str] = []
     for block in walk(blocks):
         if isinstance(block, Paragraph):
-            lines.append("".join(inline_text(item) for item in block.inlines))
+            lines.append(inlines_text(block.inlines))
         elif isinstance(block, (Heading, Code)) or (isinstance(block, Notice) and not block.blocks):
             lines.append(block.text)
         elif isinstance(block, Diagram):
@@ -270,12 +270,8 @@ def _blocks_text(blocks: Iterable[Block]) -> str:
         elif isinstance(block, Image):
             lines.append(block.alt)
         elif isinstance(block, Table):
-            lines += [" ".join(block.header)] + [" ".join(map(_cell_text, row)) for row in block.rows]
+            lines += [" ".join(block.header)] + [" ".join(map(inlines_text, row)) for row in block.rows]
     return "\n".join(line for line in lines if line.strip())
-
-
-def _cell_text(cell: tuple[Inline, ...]) -> str:
-    return "".join(inline_text(item) for item in cell)
 
 
 def _plain(node: Any) -> str:

@@ -72,6 +72,11 @@ def inline_text(item: Inline) -> str:
     return item.text
 
 
+def inlines_text(inlines: Iterable[Inline]) -> str:
+    """A run of inlines (a paragraph's, a table cell's) as plain text."""
+    return "".join(inline_text(item) for item in inlines)
+
+
 # --- Blocks --------------------------------------------------------------------
 
 

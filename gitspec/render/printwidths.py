@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from unicodedata import east_asian_width
 
-from gitspec.render.model import Table, inline_text
+from gitspec.render.model import Table, inlines_text
 
 WIDE_TABLE = 12  # columns: a wider table is printed a row at a time (its columns would run off the page)
 # A table is about 448pt wide: A4's 493pt between the margins, less the indent of the list it is often in.
@@ -80,7 +80,7 @@ def tall_rows(block: Table, widths: list[float], scale: float = 1) -> set[int]:
     tall = set()
     for n, row in enumerate(block.rows):
         for cell, width in zip(row, widths):  # a row longer than the header: its extra cells are not sized
-            text = "".join(inline_text(i) for i in cell)
+            text = inlines_text(cell)
             room = max(TABLE_PT * width / 100 - CELL_PT, 1)
             lines = sum(1 + int(text_points(line) * scale // room) for line in text.split("\n"))
             if lines * LINE_PT * scale > TALL_ROW_PT:
@@ -94,7 +94,7 @@ def _measure(block: Table) -> tuple[list[float], list[float]]:
     words, longest = [], []
     for n in range(block.columns):
         header = block.header[n] if n < len(block.header) else ""
-        texts = ["".join(inline_text(i) for i in row[n]) for row in block.rows if n < len(row)]
+        texts = [inlines_text(row[n]) for row in block.rows if n < len(row)]
         words.append(max([text_points(w) * BOLD for w in header.split()]
                          + [text_points(w[:LONGEST_WORD]) for t in texts for w in t.split()], default=0))
         longest.append(max([text_points(header) * BOLD, *(text_points(t[:80]) for t in texts)]))
