@@ -8,6 +8,7 @@ from typing import Any
 from gitspec.atomic import create_new, write_atomic
 from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.lineendings import newline_of
 from gitspec.opening import LoadedDocument
 from gitspec.stage import Stage
 from gitspec.workspace import Workspace
@@ -37,7 +38,7 @@ class DocumentWriter:
             text = None
         header = {"kind": stage.kind, "id": stage.document, "title": stage.title}
         new_text = update_document(text, header, sections, stamps, unpinned)
-        encoded = new_text.replace("\n", _newline(text)).encode("utf-8")  # YAML reads CRLF as LF
+        encoded = new_text.replace("\n", newline_of(text)).encode("utf-8")  # YAML reads CRLF as LF
         if document is not None:
             _replace(root / rel, rel, encoded, document.sha)
         elif not create_new(root / rel, encoded):  # made meanwhile: never overwritten
@@ -67,11 +68,6 @@ class DocumentWriter:
         _replace(self.workspace.root / rel, rel, encoded, sha)
         return LoadedDocument(stage.document, document.kind, rel, document.header, document.sections,
                               hashlib.sha256(encoded).hexdigest())
-
-
-def _newline(text: str | None) -> str:
-    """The line ending the file mostly has (CRLF, or LF for a new file)."""
-    return "\r\n" if text and 2 * text.count("\r\n") > text.count("\n") else "\n"
 
 
 def _replace(path: Path, rel: str, data: bytes, sha: str) -> None:

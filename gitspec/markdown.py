@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gitspec.hashing import normalise_text
+from gitspec.lineendings import newline_of
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -179,7 +180,7 @@ def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict
     """`text` with each section's body replaced by a stamped generated region (appended if new).
     Every other line keeps its line ending; new lines take the file's own (CRLF if most lines have it)."""
     lines = text.split("\n")
-    cr = "\r" if 2 * sum(line.endswith("\r") for line in lines[:-1]) > len(lines) - 1 else ""
+    cr = newline_of(text)[:-1]  # "\r" or ""
     for name, value in sections.items():
         start, end = _body_span([line.rstrip("\r") for line in lines], name)
         region = [line + cr for line in ("", *generated_region(stamps[name], value).split("\n"), "")]

@@ -11,6 +11,7 @@ from pathlib import Path
 from gitspec.atomic import create_new, write_atomic
 from gitspec.config import CONFIG_FILE, DEFAULT_CONFIG_TEXT
 from gitspec.errors import EXIT_USAGE, GitspecError, writing
+from gitspec.lineendings import newline_of
 
 IGNORE_LINE = ".gitspec/"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -82,7 +83,7 @@ def with_ignore_line(data: bytes) -> bytes | None:
                            f"as UTF-8, or add {IGNORE_LINE} to it yourself", exit_code=EXIT_USAGE)
     if any(line.strip().strip("/") == ".gitspec" for line in text.split("\n")):
         return None
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = newline_of(text)
     if text and not text.endswith("\n"):
         text += newline
     return bom + f"{text}{IGNORE_LINE}{newline}".encode(encoding)
