@@ -25,7 +25,9 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
         if unknown:
             from gitspec.errors import EXIT_USAGE, GitspecError
 
-            raise GitspecError(f"no document with id '{unknown[0]}'{_unread(context)}", exit_code=EXIT_USAGE)
+            found = context.unreadable.get(unknown[0])  # a file that could not be read, which may be it
+            hint = f" ({found.path} could not be read, line {found.line}: {found.message})" if found else ""
+            raise GitspecError(f"no document with id '{unknown[0]}'{hint}", exit_code=EXIT_USAGE)
     config = workspace.config
     assets = RenderAssets(workspace.root, PACKAGE_ASSETS, workspace.store / "diagrams",
                           config.mermaid_server or None, config.mermaid_timeout, workspace.root / config.output, live)
@@ -55,14 +57,3 @@ def check_formats(context: Any, formats: list[str] | None = None) -> None:
         if name not in offered:
             raise config_error(context.workspace.root, f"key 'formats': {unknown_format(name, offered)}",
                                ("formats", number))
-
-
-def _unread(context: Any) -> str:
-    """A hint for an unknown document id: the first file that could not be read, which may be it."""
-    from gitspec.findings import ERROR
-
-    loaded = {str(document.path) for document in context.documents.values()}
-    for finding in context.checked.findings:
-        if finding.severity == ERROR and str(finding.path) not in loaded:
-            return f" ({finding.path} could not be read, line {finding.line}: {finding.message})"
-    return ""
