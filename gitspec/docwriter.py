@@ -16,6 +16,8 @@ from gitspec.yamlread import read_yaml
 from gitspec.yamlwrite import update_document
 
 
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark, which some Windows editors write
+
 class DocumentWriter:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
@@ -29,16 +31,17 @@ class DocumentWriter:
             if hashlib.sha256(data).hexdigest() != document.sha:
                 raise _changed(rel)
             text: str | None = data.decode("utf-8-sig")
+            bom = _BOM if data.startswith(_BOM) else b""  # kept, as the file's line endings are
             if rel.endswith(".md"):
-                return self._markdown(stage, rel, text, sections, document.sha, stamps)
+                return self._markdown(stage, rel, text, sections, document.sha, stamps, bom)
         else:
             rel = f"{self.workspace.config.specs[0].rstrip('/')}/{stage.document}.yaml"
             if (root / rel).exists():
                 raise _taken(rel, stage)
-            text = None
+            text, bom = None, b""
         header = {"kind": stage.kind, "id": stage.document, "title": stage.title}
         new_text = update_document(text, header, sections, stamps, unpinned)
-        encoded = new_text.replace("\n", newline_of(text)).encode("utf-8")  # YAML reads CRLF as LF
+        encoded = bom + new_text.replace("\n", newline_of(text)).encode("utf-8")  # YAML reads CRLF as LF
         if document is not None:
             _replace(root / rel, rel, encoded, document.sha)
         elif not create_new(root / rel, encoded):  # made meanwhile: never overwritten
@@ -51,7 +54,7 @@ class DocumentWriter:
 
 
     def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any], sha: str,
-                  stamps: dict[str, dict]) -> LoadedDocument:
+                  stamps: dict[str, dict], bom: bytes) -> LoadedDocument:
         """Generated regions between marker comments that carry the stamp, as cog writes them."""
         from gitspec.documents import parse_document
         from gitspec.hashing import value_hash
@@ -61,7 +64,7 @@ class DocumentWriter:
         if wrong:
             raise GitspecError(f"stage '{stage.name}' returned non-text for Markdown sections of {rel}: "
                                f"{', '.join(wrong)}", exit_code=EXIT_FINDINGS)
-        encoded = replace_sections(text, sections, stamps).encode("utf-8")
+        encoded = bom + replace_sections(text, sections, stamps).encode("utf-8")
         document = parse_document(rel, encoded)
         if any(value_hash(document.sections.get(n)) != value_hash(v) for n, v in sections.items()):
             raise RuntimeError(f"Markdown rewrite of {rel} changed a generated section; refusing to write it")

@@ -515,6 +515,26 @@ def test_a_crlf_yaml_document_keeps_its_line_endings_when_rebuilt(ws):
     assert run_gitspec(root, "status", env=env).code == 0
 
 
+def test_a_yaml_document_keeps_its_byte_order_mark_when_rebuilt(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    derived = root / "specs" / "derived.yaml"
+    derived.write_bytes(b"\xef\xbb\xbf" + derived.read_bytes())  # as some Windows editors save it
+    _set_text(root, "marked")
+    assert _build(root, env, "--no-render").code == 0
+    assert derived.read_bytes().startswith(b"\xef\xbb\xbfkind:") and b"shout: MARKED" in derived.read_bytes()
+    assert run_gitspec(root, "status", env=env).code == 0
+
+
+def test_a_markdown_document_keeps_its_byte_order_mark_when_a_region_is_written(repo, tmp_path):
+    journal_env = _journal_plugin(tmp_path)
+    journal = "\ufeff---\nkind: journal\nid: journal\n---\n# Journal\n\n## Notes\nWritten by hand.\n"
+    md = repo({"specs/facts.yaml": "kind: journal\nid: facts\ntitle: Facts\ntext: calm\n",
+               "specs/journal.md": journal.encode()}, config="specs: [specs]\nformats: []\n")
+    assert run_gitspec(md, "build", env=journal_env).code == 0
+    assert (md / "specs" / "journal.md").read_bytes().startswith(journal.encode())
+
+
 def test_a_crlf_markdown_document_keeps_its_line_endings_when_a_region_is_written(repo, tmp_path):
     env = _journal_plugin(tmp_path)
     journal = "---\r\nkind: journal\r\nid: journal\r\n---\r\n# Journal\r\n\r\n## Notes\r\nWritten by hand.\r\n"
