@@ -6,7 +6,6 @@ tree: returns bytes, writes nothing; equal trees give equal bytes.
 """
 from __future__ import annotations
 
-import io
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +16,7 @@ from gitspec.render.model import (
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
+from gitspec.render.wordpictures import picture_run
 
 # The TOC lists documents and their sections (Heading 1 and 2), as the PDF's contents and bookmarks
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
@@ -379,24 +379,8 @@ class DocxWriter:
         return ""
 
     def picture_run(self, data: bytes, width: int | None = None) -> Any:
-        """A run holding the PNG, JPEG or GIF at its own size, but never wider than the text (or
-        `width`, EMU) or taller than most of the page."""
-        from docx.image.exceptions import UnrecognizedImageError
-        from docx.image.image import Image as DocxImage
-
-        try:
-            image = DocxImage.from_blob(data)
-        except UnrecognizedImageError:  # python-docx knows only JPEGs with a JFIF or Exif header
-            data = _rewritten(data)
-            image = DocxImage.from_blob(data)
-        scale = min(1.0, (width or self.text_width) / image.width, 0.8 * self.text_height / image.height)
-        inline = self.part.new_pic_inline(io.BytesIO(data), int(image.width * scale),
-                                          int(image.height * scale))
-        run = x.element("w:r")
-        drawing = x.element("w:drawing")
-        drawing.append(inline)
-        run.append(drawing)
-        return run
+        """A run holding the picture, never wider than the text (or `width`, EMU) or taller than most of the page."""
+        return picture_run(self.part, data, width or self.text_width, int(0.8 * self.text_height))
 
     def swatches(self, block: Swatches) -> None:
         if block.title:
@@ -420,16 +404,3 @@ class DocxWriter:
                 x.shade(tcs[2], background)
                 tcs[2].p_lst[0].append(x.run_element("Sample Aa", colour=foreground))
 
-
-def _rewritten(picture: bytes) -> bytes:
-    """A checked picture python-docx cannot read (a JPEG without a JFIF or Exif header, a CMYK
-    JPEG) written again by Pillow: a JPEG as an RGB JPEG with its JFIF header, anything else as PNG."""
-    from PIL import Image as Pillow
-
-    out = io.BytesIO()
-    with Pillow.open(io.BytesIO(picture)) as image:
-        if image.format == "JPEG":
-            image.convert("RGB").save(out, "JPEG", quality=92)
-        else:
-            image.save(out, "PNG")
-    return out.getvalue()
