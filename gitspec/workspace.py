@@ -52,21 +52,23 @@ class Workspace:
         """Workspace-relative paths ('/'-separated) of every document, sorted."""
         exclude = _exclusion(self.config.exclude)
         found: set[str] = set()
+        own = self._own_folders()
         for number, folder in enumerate(self.config.specs):
             top = self.root / folder
             if not top.is_dir():
                 raise config_error(self.root, f"spec folder '{folder}' does not exist (key 'specs')",
                                    ("specs", number))
-            _walk(str(top), folder.strip("/").rstrip("/"), exclude, found)
-        own = self._own_folders()
-        return sorted(rel for rel in found if rel != CONFIG_FILE and not rel.startswith(own))
+            _walk(str(top), folder.strip("/").rstrip("/"), exclude, found, own)
+        found.discard(CONFIG_FILE)
+        return sorted(found)
 
-    def _own_folders(self) -> tuple[str, ...]:
+    def _own_folders(self) -> frozenset[str]:
         """What is gitspec's, not documents, though in a spec folder (`specs: [.]`): the output,
-        templates and generated-code folders ("build/", ...), and gitspec.yaml (named apart)."""
+        templates and generated-code folders ("build", ...); gitspec.yaml is left out apart."""
         config = self.config
-        return tuple(PurePosixPath(folder).as_posix().strip("/") + "/"
-                     for folder in (config.output, config.templates, config.code_folder) if folder not in config.specs)
+        return frozenset(PurePosixPath(folder).as_posix().strip("/")
+                         for folder in (config.output, config.templates, config.code_folder)
+                         if folder not in config.specs)
 
     def relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
@@ -100,7 +102,8 @@ def _exclusion(patterns: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(fnmatch.translate(p) for p in patterns))
 
 
-def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str]) -> None:
+def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str], skip: frozenset[str]) -> None:
+    """Add the documents under `folder` (`rel` in the workspace) to `found`; folders in `skip` are not entered."""
     try:
         listing = os.scandir(folder)
     except OSError as error:
@@ -114,7 +117,8 @@ def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str]) ->
             if exclude is not None and exclude.match(child):
                 continue
             if entry.is_dir(follow_symlinks=False):  # as git does: a linked folder may loop, or lead outside
-                _walk(entry.path, child, exclude, found)
+                if child not in skip:
+                    _walk(entry.path, child, exclude, found, skip)
             elif entry.name.endswith(DOCUMENT_SUFFIXES) and entry.is_file():  # no FIFOs, sockets
                 found.add(child)
 
