@@ -1,6 +1,7 @@
 """Writing a stage's sections into its document file: round-trip YAML, atomic, never over a stranger's edit."""
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,6 @@ from gitspec.yamlread import read_yaml
 from gitspec.yamlwrite import update_document
 
 
-_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark, which some Windows editors write
-
 class DocumentWriter:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
@@ -31,7 +30,7 @@ class DocumentWriter:
             if hashlib.sha256(data).hexdigest() != document.sha:
                 raise _changed(rel)
             text: str | None = data.decode("utf-8-sig")
-            bom = _BOM if data.startswith(_BOM) else b""  # kept, as the file's line endings are
+            bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""  # kept, as its line endings are
             if rel.endswith(".md"):
                 return self._markdown(stage, rel, text, sections, document.sha, stamps, bom)
         else:

@@ -5,6 +5,7 @@ is pinned in its own stamp, so the rewrite touches that marker line only.
 """
 from __future__ import annotations
 
+import codecs
 import sys
 
 from gitspec.atomic import write_atomic
@@ -39,7 +40,7 @@ def run(address: str, unpin: bool = False) -> int:
     else:
         raise GitspecError(f"argument ADDRESS: {document.path} is neither YAML nor Markdown", exit_code=EXIT_USAGE)
     if new_text != text:
-        bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+        bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
         write_atomic(path, (bom + new_text).encode("utf-8"))
     sys.stdout.write(f"gitspec: {doc_id}#{section} {'unpinned' if unpin else 'pinned'}\n")
     return 0
