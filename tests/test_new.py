@@ -55,7 +55,8 @@ def test_new_refuses_to_overwrite(repo):
 
 @pytest.mark.parametrize("args, message", [
     (["wishlist", "x"], "argument KIND: unknown kind 'wishlist' (known kinds: architecture, assembly, brand,"),
-    (["requirements", "Bad_ID"], "argument ID: 'Bad_ID' is not a document id"),
+    (["requirements", "!?"], "argument ID: '!?' is not a document id"),
+    (["requirements", "Two words", "--title", "Other"], "argument ID: 'Two words' is not a document id"),
 ])
 def test_bad_arguments_exit_2(repo, args, message):
     result = run_gitspec(repo({}), "new", *args)
@@ -104,3 +105,13 @@ def test_a_title_reads_as_typed_in_the_markdown_heading(repo):
     assert 'title: "The \\"Pro\\" plan \\\\ Q3 $id"\n' in text
     listed = run_gitspec(ws, "check", "--format", "json")
     assert listed.code == 0 and listed.json() == [], listed
+
+
+def test_a_title_in_place_of_the_id_gives_the_id(repo):
+    ws = repo({})
+    result = run_gitspec(ws, "new", "prd", "Checkout flow")
+    assert result.code == 0 and result.out == "gitspec: wrote specs/checkout-flow.md\n", result
+    text = (ws / "specs" / "checkout-flow.md").read_text()
+    assert 'id: "checkout-flow"\n' in text and "\n# Checkout flow\n" in text
+    assert run_gitspec(ws, "new", "tasks", "Café: launch").out == "gitspec: wrote specs/cafe-launch.yaml\n"
+    assert run_gitspec(ws, "check").code == 0

@@ -1,14 +1,16 @@
-"""`gitspec new KIND ID`: write a skeleton document that passes `check`. Never overwrites."""
+"""`gitspec new KIND ID` (or `KIND "Title"`): write a skeleton document that passes `check`. Never overwrites."""
 from __future__ import annotations
 
 import json
 import re
 import string
 import sys
+import unicodedata
 from pathlib import Path
 
 from gitspec.atomic import create_new
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
+from gitspec.markdown import slug
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.workspace import Workspace, local_kinds
 
@@ -24,8 +26,7 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
         return _product_from_directive(workspace, index, doc_id, title)
     if not _DOCUMENT_ID.match(doc_id):
-        raise GitspecError(f"argument ID: {doc_id!r} is not a document id (lowercase letters, digits, '-')",
-                           exit_code=EXIT_USAGE)
+        doc_id, title = _id_from_title(doc_id, title)
     from gitspec.builtin.references import RESERVED_IDS
 
     if doc_id in RESERVED_IDS:
@@ -49,6 +50,16 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
     return 0
+
+
+def _id_from_title(text: str, title: str | None) -> tuple[str, str]:
+    """`gitspec new prd "Checkout flow"`: the id `checkout-flow`, titled as typed. With `--title` as
+    well, ID must be an id: two titles would leave it unclear which one names the file."""
+    derived = slug(unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii"))
+    if title is not None or not derived:
+        raise GitspecError(f"argument ID: {text!r} is not a document id (lowercase letters, digits, '-')",
+                           exit_code=EXIT_USAGE)
+    return derived, text
 
 
 def _fill(template: str, doc_id: str, title: str) -> str:
