@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from gitspec.render.htmlblocks import SINGLE, BlockWriter
 from gitspec.render.markdowntree import markdown_blocks, safe_target
 from gitspec.render.model import (
-    BAD, INFO, OK, WARN, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Paragraph, Quote, Table, Text,
+    BAD, INFO, OK, WARN, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Paragraph, Quote, Rule, Table, Text,
 )
 
 
@@ -83,6 +83,13 @@ def test_an_alert_keeps_its_links_code_and_list_items() -> None:
     ))
     assert markdown_blocks("> [!NOTE]\n> ![flow](flow.png)", source="specs/p.md")[0].blocks == (
         Image("specs/flow.png", "flow"),)  # a picture of its own is a figure, in an alert too
+
+
+def test_a_thematic_break_is_a_rule_as_on_github() -> None:
+    assert markdown_blocks("before\n\n---\n\nafter\n\n***\n\n_ _ _\n") == (
+        Paragraph((Text("before"),)), Rule(), Paragraph((Text("after"),)), Rule(), Rule())
+    assert markdown_blocks("- one\n\n  ***\n\n  two\n") == (
+        ListBlock(((Paragraph((Text("one"),)), Rule(), Paragraph((Text("two"),))),)),)
 
 
 def test_raw_html_is_visible_text() -> None:

@@ -45,7 +45,15 @@ STRUCK = """## Risks
 
 ~~We support `SAML` and [OIDC](https://example.com/oidc)~~ but not yet.
 """
-BODY = ALERT + TABLE + DEEP_LIST + STRUCK
+RULE = """## Non-goals
+
+Before the line.
+
+---
+
+After the line.
+"""
+BODY = ALERT + TABLE + DEEP_LIST + STRUCK + RULE
 
 
 def prd(body: str) -> str:
@@ -200,3 +208,31 @@ def test_code_and_links_in_struck_out_text_are_struck_out_too(build: Path) -> No
     [link] = [item for item in paragraph.iter_inner_content() if not hasattr(item, "font")]
     assert link.text == "OIDC" and link.url == "https://example.com/oidc" and all(r.font.strike for r in link.runs)
     assert not runs[" but not yet."].font.strike
+
+
+def test_a_thematic_break_is_a_line_across_the_text_in_every_format(build: Path) -> None:
+    from PIL import Image
+
+    html = (build / "html" / "p.html").read_text()
+    assert "<p>Before the line.</p>\n<hr>\n<p>After the line.</p>" in html
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    words = pdf_words(build)
+    [(page, left, above, _, _)], [(_, _, below, _, _)] = words["Before"], words["After"]
+    scale = 2  # pixels a point (144 dpi)
+    image = subprocess.run(["pdftoppm", "-r", str(72 * scale), "-f", str(page), "-l", str(page), "-gray",
+                            str(build / "pdf" / "p.pdf")], capture_output=True, check=True).stdout
+    with Image.open(io.BytesIO(image)) as picture:
+        grey = picture.convert("L")
+        width = grey.width - 2 * int(left * scale)  # the text's width: the page's, less its margins
+        drawn = [y for y in range(int(above * scale), int(below * scale))
+                 if sum(grey.getpixel((x, y)) < 240 for x in range(grey.width)) > 0.9 * width]
+    assert drawn, "no line across the text between the two paragraphs"
+
+    document = word(build)
+    texts = [p.text for p in document.paragraphs]
+    at = texts.index("Before the line.")
+    assert texts[at + 1:at + 3] == ["", "After the line."]
+    border = document.paragraphs[at + 1]._p.find(f"{W}pPr/{W}pBdr/{W}bottom")
+    assert border is not None and border.get(f"{W}val") == "single"

@@ -334,3 +334,19 @@ def test_one_document_outside_git_is_counted_and_described_in_plain_words(tmp_pa
     assert book.core_properties.comments == "Rendered by gitspec: 1 document, not committed."
     page = docx.Document(str(root / "build" / "docx" / "plan.docx"))
     assert page.core_properties.comments == "Rendered by gitspec from specs/plan.md, not committed."
+
+
+def test_a_block_newer_than_the_renderer_is_said_not_dropped_in_word_and_html():
+    from gitspec.render.html import HtmlRenderer
+
+    @dataclass(frozen=True)
+    class Sparkline:  # a block a later gitspec (or a plugin's tree) might hold
+        values: tuple[int, ...]
+
+    site = Site("S", "abc1234", False, "A4", (Page("P", "notes", "P", "", "draft", (), (
+        Section("s", "S", "s", (Paragraph((Text("before"),)), Sparkline((1, 2)), Paragraph((Text("after"),)))),)),))
+    document, _ = page_doc(site, "P")
+    texts = [p.text for p in document.paragraphs]
+    assert texts[texts.index("before") + 1:texts.index("after")] == ["Unsupported block: Sparkline"]
+    html = HtmlRenderer().page_files(site, site.page("P"), FakeAssets(Path(".")))["P.html"].decode()
+    assert "Unsupported block: Sparkline" in html

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Image, Inline, Link, ListBlock,
-    Notice, Paragraph, Quote, Section, Swatches, Table, inlines_text, walk,
+    Notice, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
@@ -193,6 +193,8 @@ class BlockWriter:
             return f"<blockquote>\n{self.blocks(block.blocks)}\n</blockquote>"
         if isinstance(block, Notice):
             return self.notice(block)
+        if isinstance(block, Rule):
+            return "<hr>"
         return f'<p class="notice notice-warn">Unsupported block: {esc(type(block).__name__)}</p>'
 
     def notice(self, block: Notice) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from gitspec.render.localimages import image_path
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Block, Code, Diagram, Heading, Image, Inline, Link, ListBlock, Notice, Paragraph,
-    Quote, Table, Text, inlines_text, walk,
+    Quote, Rule, Table, Text, inlines_text, walk,
 )
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
@@ -139,7 +139,7 @@ class _Converter:
             # A comment is invisible on GitHub too; anything else is shown as the text it is.
             return [] if _COMMENT.match(node.content) else [Paragraph((Text(node.content.strip("\n")),))]
         if kind == "hr":
-            return []
+            return [Rule()]
         # A node type this module does not know: keep its text visible rather than drop it.
         text = _plain(node)
         return [Paragraph((Text(text),))] if text else []

@@ -192,7 +192,13 @@ class Notice:
     blocks: tuple["Block", ...] = ()
 
 
-Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Image, Swatches, Quote, Notice]
+@dataclass(frozen=True)
+class Rule:
+    """A thematic break (Markdown's `---`, `***` or `___` on a line of its own): a line drawn across
+    the text, parting what comes before it from what follows."""
+
+
+Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Image, Swatches, Quote, Notice, Rule]
 
 
 def walk(blocks: Iterable[Block]) -> Iterator[Block]:

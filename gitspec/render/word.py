@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    BAD, INFO, OK, WARN, Badge, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Page, Paragraph, Quote, Section,
-    Site, Swatches, Table, Text, document_count, version_label,
+    BAD, INFO, OK, WARN, Badge, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Page, Paragraph, Quote, Rule,
+    Section, Site, Swatches, Table, Text, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
@@ -26,13 +26,14 @@ LIST_STYLES = 3  # levels of list styles Word's default template has ("List Bull
 LIST_INDENT = 360  # twips each of those levels steps in (a quarter inch), and so each deeper level
 STRUCK = ("strike", "strike-code")  # Text styles struck out
 NOTICE_COLOURS = {**TONE_COLOURS, INFO: "0969DA"}  # an alert's title, as on GitHub
+RULE_COLOUR = "D1D9E0"  # a thematic break's line: the grey of the site's and the PDF's
 
 
 class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "8"
+    version = "9"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -226,6 +227,10 @@ class DocxWriter:
                     self.block(child, depth)
         elif isinstance(block, Notice):
             self.notice(block, depth)
+        elif isinstance(block, Rule):
+            x.bottom_border(self.p(), RULE_COLOUR)
+        else:  # a block newer than this renderer: said, as the site says it, rather than dropped unseen
+            self.p("", f"Unsupported block: {type(block).__name__}", italic=True)
 
     def notice(self, block: Notice, depth: int) -> None:
         """A note, in italics; an alert (one with a title): its title in bold, in its tone, then what it says."""

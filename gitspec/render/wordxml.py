@@ -350,6 +350,13 @@ def indent(p: Any, left: int, hanging: int = 0) -> None:
         ind.hanging = Twips(hanging)
 
 
+def bottom_border(p: Any, colour: str) -> None:
+    """Draw a line under `w:p`, across the text (`w:pBdr`'s bottom border, 1.5 pt in `colour`, "RRGGBB")."""
+    borders = element("w:pBdr")
+    borders.append(element("w:bottom", val="single", sz="12", space="1", color=colour))
+    p.get_or_add_pPr().insert_element_before(borders, "w:shd", *_AFTER_PPR_SHD)
+
+
 def set_numbering(p: Any, num_id: int) -> None:
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
