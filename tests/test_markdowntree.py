@@ -30,6 +30,14 @@ def test_paragraph_styles_and_entities() -> None:
     assert inlines("one\ntwo") == (Text("one two"),)
 
 
+def test_a_link_takes_the_style_of_the_text_around_it_and_of_a_code_label() -> None:
+    assert inlines("**see [the docs](https://e.org) now** *[x](https://e.org)* [`sync`](https://e.org)") == (
+        Text("see ", "strong"), Link("the docs", "https://e.org", style="strong"), Text(" now", "strong"), Text(" "),
+        Link("x", "https://e.org", style="em"), Text(" "), Link("sync", "https://e.org", style="code"))
+    assert inlines("~~[`gone`](https://e.org)~~ **[`x`](javascript:y)**") == (
+        Link("gone", "https://e.org", struck=True, style="code"), Text(" "), Text("x", "code"))
+
+
 def test_lists_nested_and_numbered() -> None:
     (block,) = markdown_blocks("- a\n  1. b\n  2. c\n- d\n")
     assert block == ListBlock((

@@ -53,7 +53,12 @@ Before the line.
 
 After the line.
 """
-BODY = ALERT + TABLE + DEEP_LIST + STRUCK + RULE
+LINKS = """## Success metrics
+
+**Read [the handbook](https://example.com/handbook) first** or [the handbook](https://example.com/handbook) again,
+*see [the notes](https://example.com/notes)* and run [`sync`](https://example.com/sync).
+"""
+BODY = ALERT + TABLE + DEEP_LIST + STRUCK + RULE + LINKS
 
 
 def prd(body: str) -> str:
@@ -236,3 +241,23 @@ def test_a_thematic_break_is_a_line_across_the_text_in_every_format(build: Path)
     assert texts[at + 1:at + 3] == ["", "After the line."]
     border = document.paragraphs[at + 1]._p.find(f"{W}pPr/{W}pBdr/{W}bottom")
     assert border is not None and border.get(f"{W}val") == "single"
+
+
+def test_a_link_in_bold_or_italic_text_or_to_code_keeps_that_style_in_every_format(build: Path) -> None:
+    html = (build / "html" / "p.html").read_text()
+    assert ('<strong>Read </strong><a href="https://example.com/handbook" rel="noopener noreferrer"><strong>the handbook'
+            '</strong></a><strong> first</strong>') in html
+    assert '<a href="https://example.com/notes" rel="noopener noreferrer"><em>the notes</em></a>' in html
+    assert '<a href="https://example.com/sync" rel="noopener noreferrer"><code>sync</code></a>' in html
+
+    [(_, left, _, right, _), (_, plain_left, _, plain_right, _)] = pdf_words(build)["handbook"]
+    assert right - left > 1.05 * (plain_right - plain_left)  # the first in bold, which is wider
+
+    [paragraph] = [p for p in word(build).paragraphs if p.text.startswith("Read the handbook")]
+    bold, plain, notes, code = [link for link in paragraph.iter_inner_content() if not hasattr(link, "font")]
+    assert [bold.text, plain.text, notes.text, code.text] == ["the handbook", "the handbook", "the notes", "sync"]
+    assert all(run.bold for run in bold.runs) and not any(run.bold for run in plain.runs)
+    assert all(run.italic for run in notes.runs)
+    [run] = code.runs
+    assert run.style.name == "Code Hyperlink" and run.style.font.name == "Consolas" and code.url == "https://example.com/sync"
+    assert run.style.base_style.name == "Hyperlink"  # blue and underlined, as every link

@@ -26,6 +26,7 @@ _EXTERNAL = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNOREC
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ALIGNMENTS = ("left", "center", "right")  # a table column's; anything else never reaches a style
 _LANGUAGE = re.compile(r"[^a-z0-9+#-]")
+_LINK_TAGS = ("strong", "em", "code")  # a Link's styles, each an HTML element of the same name
 _STATUS_TONES = {
     "approved": OK, "accepted": OK, "done": OK, "verified": OK, "passed": OK, "released": OK,
     "stale": WARN, "changed": WARN, "review": WARN, "in-review": WARN, "blocked": WARN,
@@ -155,11 +156,14 @@ class BlockWriter:
         return text
 
     def link(self, item: Link) -> str:
+        text = esc(item.text)
+        if item.style in _LINK_TAGS:  # inside the link, as GitHub writes a link in bold text or to code
+            text = f"<{item.style}>{text}</{item.style}>"
         href = self.href(item.target)
         if href is None:
-            return f'<span class="unlinked">{esc(item.text)}</span>'
+            return f'<span class="unlinked">{text}</span>'
         external = ' rel="noopener noreferrer"' if href.lower().startswith(("http://", "https://")) else ""
-        return f'<a href="{esc(href)}"{external}>{esc(item.text)}</a>'
+        return f'<a href="{esc(href)}"{external}>{text}</a>'
 
     def inlines(self, items: Iterable[Inline]) -> str:
         return "".join(self.inline(i) for i in items)

@@ -25,6 +25,7 @@ _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_TONES = {"note": INFO, "tip": OK, "important": INFO, "warning": WARN, "caution": BAD}  # GitHub's colours
 _STYLES = {"strong": "strong", "em": "em"}
+_LINK_STYLES = {"strike": "", "strike-code": "code"}  # a Link's style: its being struck out is `struck`
 _ALIGN = re.compile(r"^text-align:(left|center|right)$")
 _TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
 # How deep blocks may nest (a list level counts twice: the list and its item). markdown-it stops
@@ -230,14 +231,16 @@ class _Converter:
                     out.append(Text(node.content, style))
 
     def link(self, node: Any, style: str) -> Inline:
+        """A link, its text in the style of the text around it; a label that is all code is code."""
         label = _joined(node.children).strip()
-        if node.type == "image":  # an http(s) one: never fetched, a link to it
-            url = str(node.attrs.get("src", ""))
-            target = safe_target(url)
-            return Link(label or url.strip(), target, style == "strike") if target else Text(label, style)
-        url = str(node.attrs.get("href", ""))
-        target = safe_target(url, self.page_id)
-        return Link(label or url, target, style == "strike") if target else Text(label, style)
+        image = node.type == "image"  # an http(s) one: never fetched, a link to it
+        if not image and node.children and all(child.type == "code_inline" for child in node.children):
+            style = "strike-code" if style == "strike" else "code"
+        url = str(node.attrs.get("src" if image else "href", ""))
+        target = safe_target(url, "" if image else self.page_id)
+        if not target:
+            return Text(label, style)
+        return Link(label or url.strip(), target, style in ("strike", "strike-code"), _LINK_STYLES.get(style, style))
 
 
 def _alignment(cell: Any) -> str:

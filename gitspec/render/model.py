@@ -29,11 +29,13 @@ class Text:
 class Link:
     """A link. `target` is either internal (`doc:DOC-ID` or `doc:DOC-ID#anchor`)
     or an external `http(s)://`/`mailto:` URL; anything else never reaches the tree. `struck`: in
-    struck-out text, so struck out too (no longer meant)."""
+    struck-out text, so struck out too (no longer meant). `style` sets its text apart as a Text run's
+    style does: "strong" or "em" in bold or italic text, "code" when its label is code (`[`sync`](url)`)."""
 
     text: str
     target: str
     struck: bool = False
+    style: str = ""
 
 
 @dataclass(frozen=True)

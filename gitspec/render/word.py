@@ -33,7 +33,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "9"
+    version = "10"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -310,19 +310,22 @@ class DocxWriter:
                 self.inline_image(paragraph, inline, width)
 
     def link(self, paragraph: Any, link: Link) -> None:
-        target, struck = link.target, link.struck
+        """A link, its text bold, italic, code or struck out as the model says; plain text when it leads nowhere."""
+        target, code = link.target, link.style == "code"
+        run = {"strike": link.struck, "bold": link.style == "strong", "italic": link.style == "em"}
+        look = {**run, "style_id": self.sid["Code Hyperlink" if code else "Hyperlink"]}
         if target.startswith(("http://", "https://", "mailto:")):
-            x.hyperlink(paragraph, self.part, link.text, url=target, strike=struck)
+            x.hyperlink(paragraph, self.part, link.text, url=target, **look)
             return
         if target.startswith("doc:"):
             page_id, _, anchor = target[4:].partition("#")
             if page_id in self.inside:
-                x.hyperlink(paragraph, self.part, link.text, anchor=x.bookmark_name(page_id, anchor), strike=struck)
+                x.hyperlink(paragraph, self.part, link.text, anchor=x.bookmark_name(page_id, anchor), **look)
                 return
             if self.site.page(page_id) is not None:  # a sibling file in the same output folder
-                x.hyperlink(paragraph, self.part, link.text, url=f"{quote(file_stem(page_id))}.docx", strike=struck)
+                x.hyperlink(paragraph, self.part, link.text, url=f"{quote(file_stem(page_id))}.docx", **look)
                 return
-        paragraph.append(x.run_element(link.text, strike=struck))
+        paragraph.append(x.run_element(link.text, **run, style_id=self.sid["Code Char"] if code else ""))
 
     # --- Pictures and colours -------------------------------------------------
 

@@ -80,8 +80,8 @@ def _clark(tag: str) -> str:
 
 
 def add_styles(document: Any) -> None:
-    """The styles gitspec uses that the default template lacks: Code (paragraph), Code Char and
-    Hyperlink (character), toc 1-3 (the TOC's entries)."""
+    """The styles gitspec uses that the default template lacks: Code (paragraph), Code Char,
+    Hyperlink and Code Hyperlink (character), toc 1-3 (the TOC's entries)."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt, RGBColor
 
@@ -97,7 +97,9 @@ def add_styles(document: Any) -> None:
     code_char.font.name, code_char.font.size = MONOSPACE, Pt(9)
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
     link.font.color.rgb, link.font.underline = RGBColor(0x05, 0x63, 0xC1), True
-    for mono in (code, code_char):
+    code_link = styles.add_style("Code Hyperlink", WD_STYLE_TYPE.CHARACTER)  # a link to code: [`sync`](url)
+    code_link.base_style, code_link.font.name, code_link.font.size = link, MONOSPACE, Pt(9)
+    for mono in (code, code_char, code_link):
         mono.element.rPr.get_or_add_rFonts().set(_qn("w:cs"), MONOSPACE)
     for level in (1, 2, 3):  # Word's built-in "toc N" styles, which the default template lacks
         toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH, builtin=True)
@@ -218,9 +220,9 @@ def run_element(text: str, *, style_id: str = "", bold: bool = False, italic: bo
     return run
 
 
-def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "", strike: bool = False) -> None:
+def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "", **run: Any) -> None:
     """Append to `w:p` a hyperlink: to `url` (an external relationship of `part`) or to bookmark `anchor`;
-    its text struck out when `strike`."""
+    its text a run as `run_element(text, **run)` makes it, in character style Hyperlink unless told."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     link = element("w:hyperlink", history="1")
@@ -228,7 +230,7 @@ def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "", 
         link.set(_qn("r:id"), part.relate_to(url, RT.HYPERLINK, is_external=True))
     else:
         link.set(_qn("w:anchor"), anchor)
-    link.append(run_element(text, style_id="Hyperlink", strike=strike))
+    link.append(run_element(text, **{"style_id": "Hyperlink", **run}))
     p.append(link)
 
 
