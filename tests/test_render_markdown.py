@@ -157,13 +157,15 @@ def test_a_tables_columns_are_aligned_as_the_markdown_says(build: Path) -> None:
 
 def left_indent(document: docx.document.Document, paragraph) -> int:
     """Where Word starts a paragraph's text, in twips: its own indent, else its style's, else that of
-    the numbering (bullets or numbers) its style or the paragraph itself uses."""
+    the numbering (bullets or numbers) its style or the paragraph itself uses, else 0."""
     for props in (paragraph._p.pPr, paragraph.style.element.pPr):
         ind = props.find(f"{W}ind") if props is not None else None
         if ind is not None:
             return int(ind.get(f"{W}left"))
-    num_pr = paragraph._p.pPr.find(f"{W}numPr")
-    num_pr = num_pr if num_pr is not None else paragraph.style.element.pPr.find(f"{W}numPr")
+    found = [props.find(f"{W}numPr") for props in (paragraph._p.pPr, paragraph.style.element.pPr) if props is not None]
+    num_pr = next((num_pr for num_pr in found if num_pr is not None), None)
+    if num_pr is None:
+        return 0  # at the margin
     numbering = document.part.numbering_part.element
     [num] = [n for n in numbering.num_lst if n.numId == int(num_pr.find(f"{W}numId").get(f"{W}val"))]
     [abstract] = [a for a in numbering.findall(f"{W}abstractNum")
@@ -261,3 +263,24 @@ def test_a_link_in_bold_or_italic_text_or_to_code_keeps_that_style_in_every_form
     [run] = code.runs
     assert run.style.name == "Code Hyperlink" and run.style.font.name == "Consolas" and code.url == "https://example.com/sync"
     assert run.style.base_style.name == "Hyperlink"  # blue and underlined, as every link
+
+
+def test_code_tables_and_quotes_in_a_list_item_sit_under_its_text_in_word(tmp_path: Path) -> None:
+    body = ("## Problem\n\n- item one\n\n  ```\n  code in one\n  ```\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n\n"
+            "  > quoted in one\n\n  - item two\n\n    ```\n    code in two\n    ```\n\n    ---\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "docx", "p")
+    assert result.code == 0, result
+    document = word(root / "build")
+    at = {p.text: p for p in document.paragraphs}
+    one, two = left_indent(document, at["item one"]), left_indent(document, at["item two"])
+    assert (left_indent(document, at["code in one"]), left_indent(document, at["quoted in one"])) == (one, one)
+    assert left_indent(document, at["code in two"]) == two > one
+    [rule] = [p for p in document.paragraphs if p._p.find(f"{W}pPr/{W}pBdr") is not None]
+    assert left_indent(document, rule) == two
+
+    [table] = document.tables
+    assert table._tbl.tblPr.find(f"{W}tblInd").get(f"{W}w") == str(one)
+    section = document.sections[0]
+    widths = sum(int(col.get(f"{W}w")) for col in table._tbl.tblGrid.findall(f"{W}gridCol"))
+    assert one + widths <= (section.page_width - section.left_margin - section.right_margin) / 635  # within the margins

@@ -33,7 +33,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "10"
+    version = "11"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -96,6 +96,7 @@ class DocxWriter:
         self.text_width = section.page_width - section.left_margin - section.right_margin
         self.text_height = section.page_height - section.top_margin - section.bottom_margin
         self.page_id = ""
+        self.inset = 0  # twips the blocks being written step in: a list item's code, tables... sit under its text
         self._bookmarks = 0
         self.toc_at: Any = None
         self.outline: list[tuple[int, str, str]] = []  # (level, text, bookmark) of the TOC's headings
@@ -105,6 +106,8 @@ class DocxWriter:
         paragraph = x.element("w:p")
         if style:
             paragraph.style = self.sid[style]
+        if self.inset and not style.startswith("List "):  # a list's own paragraphs step in as deep as it is
+            x.indent(paragraph, self.inset)
         if text:
             paragraph.append(x.run_element(text, **run))
         self.end.addprevious(paragraph)
@@ -268,15 +271,17 @@ class DocxWriter:
                     self.inlines(more, child.inlines)
                 elif isinstance(child, ListBlock):
                     self.list_block(child, depth + 1)
-                else:
-                    self.block(child, depth)
+                else:  # code, a table, a picture, a quote...: under the item's text, as the site and the PDF show it
+                    outer, self.inset = self.inset, LIST_INDENT * (depth + 1)
+                    self.block(child, depth + 1)
+                    self.inset = outer
 
     def table(self, header: tuple[str, ...], rows: tuple | list, align: tuple[str, ...] = ()) -> list[list[Any]]:
         """A table, its columns aligned as `align` says (Table.align); returns its body cells (`w:tc`)
         by row, for callers that shade them."""
         columns = max([len(header), *(len(r) for r in rows)]) or 1
-        tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.text_width // 635,
-                          self.sid[self.table_style], bool(header))
+        tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.width() // 635,
+                          self.sid[self.table_style], bool(header), self.inset)
         self.end.addprevious(tbl)
         trs = [tr.tc_lst for tr in tbl.tr_lst]
         if header:
@@ -286,7 +291,7 @@ class DocxWriter:
         for tr in tbl.tr_lst:
             for tc, how in zip(tr.tc_lst, align):
                 x.align(tc.p_lst[0], how)
-        cell_width = int(self.text_width / columns * 0.9)  # the columns share the text width; less padding
+        cell_width = int(self.width() / columns * 0.9)  # the columns share the text width; less padding
         for tcs, values in zip(trs, rows):
             for tc, inlines in zip(tcs, values):
                 self.inlines(tc.p_lst[0], inlines, cell_width)
@@ -388,7 +393,11 @@ class DocxWriter:
 
     def picture_run(self, data: bytes, width: int | None = None) -> Any:
         """A run holding the picture, never wider than the text (or `width`, EMU) or taller than most of the page."""
-        return picture_run(self.part, data, width or self.text_width, int(0.8 * self.text_height))
+        return picture_run(self.part, data, width or self.width(), int(0.8 * self.text_height))
+
+    def width(self) -> int:
+        """The width (EMU) the blocks being written have: the text's, less their inset."""
+        return self.text_width - self.inset * 635
 
     def swatches(self, block: Swatches) -> None:
         if block.title:

@@ -283,9 +283,10 @@ def _field(p: Any, instruction: str, placeholder: Any, dirty: bool = False, end_
 # --- Tables and lists ----------------------------------------------------------
 
 
-def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: bool) -> Any:
-    """A `w:tbl` of empty cells (one empty `w:p` each) in `style_id`, columns of equal width; a `header`
-    first row repeats on each page and is never split. No first-column emphasis."""
+def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: bool, indent_twips: int = 0) -> Any:
+    """A `w:tbl` of empty cells (one empty `w:p` each) in `style_id`, columns of equal width, stepped in
+    `indent_twips` from the margin; a `header` first row repeats on each page and is never split. No
+    first-column emphasis."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
@@ -296,8 +297,9 @@ def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: 
     grid = f'<w:gridCol w:w="{column}"/>' * columns
     look = ('<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             'w:noHBand="0" w:noVBand="1"/>')
+    inset = f'<w:tblInd w:type="dxa" w:w="{indent_twips}"/>' if indent_twips else ""
     return parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{escape_attribute(style_id)}"/>'
-                     f'<w:tblW w:type="auto" w:w="0"/>{look}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+                     f'<w:tblW w:type="auto" w:w="0"/>{inset}{look}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
                      f"{body}</w:tbl>")
 
 
