@@ -153,6 +153,22 @@ def test_hand_edit_with_changed_inputs_is_a_conflict_then_pin_or_force(ws):
     assert "shout: BYE" in derived and "pinned" not in derived
 
 
+def test_pin_rewrites_only_its_pinned_list_keeping_every_other_byte(ws):
+    root, env, calls = ws
+    _build(root, env)
+    path = root / "specs" / "derived.yaml"
+    hand_written = "shout:\n  n: 1\n  on: ~\n  y: True\n  sign: +1\n  empty:\n  list: [a,  b]  # spaced\n"
+    text = path.read_text().replace("shout: HELLO\n", hand_written) + "extra: {no: 'off', off: Null}\n"
+    edited = text.replace("\n", "\r\n").encode()
+    path.write_bytes(edited)
+
+    assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
+    assert path.read_bytes() == edited.replace(b"\r\nshout:", b"\r\npinned:\r\n  - shout\r\nshout:", 1)
+    assert "derived#shout: pinned" in run_gitspec(root, "status", env=env).out
+    assert run_gitspec(root, "pin", "--unpin", "derived#shout", env=env).code == 0
+    assert path.read_bytes() == edited
+
+
 def test_dry_run_lists_changes_and_writes_nothing(ws):
     root, env, calls = ws
     _build(root, env)

@@ -16,7 +16,7 @@ pinned:
 shout:
   headline: x  # on the headline
   # before sub
-  sub: y
+  sub: old
   gone: z  # about gone
 # above length
 length: 5  # eol of length
@@ -44,3 +44,13 @@ def test_unpinning_keeps_the_comment_after_the_pinned_list():
     written = set_pinned(DOC, "shout", False)
     assert "\npinned:" not in written and "# until launch\n# after the pinned list\nshout:" in written
     assert written.count("# after the pinned list") == 1
+
+
+def test_pinning_rewrites_only_the_lines_of_the_pinned_list():
+    doc = ("kind: notes\nid: d\ntitle: D\ngenerated:\n  a: {stage: s}\nnotes: |\n  # in the text\n\n"
+           "# about a\na: [x,  'y', ~]  # spaced\n")
+    pinned = set_pinned(doc, "a", True)
+    assert pinned == doc.replace("notes: |", "pinned:\n  - a\nnotes: |")
+    assert set_pinned(pinned, "a", False) == doc
+    last = doc + "pinned: [b]  # for now\n"
+    assert set_pinned(last, "a", True) == doc + "pinned:      # for now\n  - b\n  - a\n"
