@@ -142,15 +142,20 @@ class Builder:
 
     def unreadable_reason(self, stage: Stage) -> str:
         """Why the stage must not run: its document, or a document it reads, could not be read ("": none)."""
+        cause = self.unreadable_cause(stage)
+        return f"{cause[0]} cannot be read: {cause[1]}" if cause else ""
+
+    def unreadable_cause(self, stage: Stage) -> tuple[str, Unreadable] | None:
+        """Which of the stage's documents could not be read ("its input source#text"), and the file's error."""
         if not self.unreadable:
-            return ""
+            return None
         if stage.document in self.unreadable:
-            return f"its document {stage.document} cannot be read: {self.unreadable[stage.document]}"
+            return f"its document {stage.document}", self.unreadable[stage.document]
         for address in stage.inputs:
             doc_id = section_of(address).partition("#")[0]
             if doc_id in self.unreadable:
-                return f"its input {address} cannot be read: {self.unreadable[doc_id]}"
-        return ""
+                return f"its input {address}", self.unreadable[doc_id]
+        return None
 
     def judge(self, stage: Stage) -> tuple[SectionState, ...]:
         """Each output section's state, from its stamp and its inputs' current hashes."""

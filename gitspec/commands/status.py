@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
 from gitspec.stamps import FRESH, MISSING, STALE, UNREADABLE, UNSTAMPED
 
+if TYPE_CHECKING:
+    from gitspec.builder import Builder, Planned
+    from gitspec.unreadable import Unreadable
 
 QUIET = (FRESH, UNSTAMPED)  # nothing to do: listed only with --all
 
@@ -28,11 +32,11 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
         sys.stdout.write("\n")
     else:
         for row in rows:
-            if show_all or row["state"] not in QUIET or row["conflict"]:
+            if row["state"] != UNREADABLE and (show_all or row["state"] not in QUIET or row["conflict"]):
                 changed = f" ({', '.join(row['changed_inputs'])} changed)" if row["changed_inputs"] else ""
                 conflict = " — conflict: pin or --force it" if row["conflict"] else ""
-                reason = f" ({one_line(row['reason'])})" if "reason" in row else ""
-                sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}{reason}\n")
+                sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
+        sys.stdout.writelines(_unreadable_lines(builder, planned))
         counts = {}
         for row in rows:
             counts[row["state"]] = counts.get(row["state"], 0) + 1
@@ -40,3 +44,18 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
                                         or "no stages") + "\n")
     dirty = any(row["state"] in (STALE, MISSING, UNREADABLE) or row["conflict"] for row in rows)
     return 1 if dirty else 0
+
+
+def _unreadable_lines(builder: Builder, planned: list[Planned]) -> list[str]:
+    """Each file that could not be read, once, with the sections left unjudged for it, a line a stage:
+    `unreadable: specs/source.yaml line 5: ...` then `  derived#shout, derived#length (its input source#text)`."""
+    by_file: dict[Unreadable, dict[tuple[str, str], list[str]]] = {}
+    for p in planned:
+        if p.state.state == UNREADABLE:
+            which, unreadable = builder.unreadable_cause(p.stage)
+            by_file.setdefault(unreadable, {}).setdefault((p.stage.name, which), []).append(p.address)
+    lines = []
+    for unreadable, stages in by_file.items():
+        lines.append(f"unreadable: {one_line(str(unreadable))}\n")
+        lines += [f"  {', '.join(addresses)} ({which})\n" for (_, which), addresses in stages.items()]
+    return lines
