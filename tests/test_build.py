@@ -169,6 +169,26 @@ def test_pin_rewrites_only_its_pinned_list_keeping_every_other_byte(ws):
     assert path.read_bytes() == edited
 
 
+def test_pin_cache_and_render_in_a_read_only_checkout_work_or_say_why_not(ws, read_only):
+    root, env, calls = ws
+    _build(root, env)
+    _edit(root, "derived.yaml", "shout: HELLO", "shout: MINE")
+    edited = _snapshot(root)
+    note = (f"gitspec: note: cannot write {root / '.gitspec' / 'index'}: Read-only file system; nothing is cached, "
+            "so the next run reads every file again\n")
+    pinned = run_gitspec(root, "pin", "derived#shout", env=env, prefix=read_only)
+    assert pinned.code == 2, pinned
+    assert pinned.err == note + "gitspec: error: cannot write specs/derived.yaml: Read-only file system\n", pinned
+    stats = run_gitspec(root, "cache", "stats", env=env, prefix=read_only)
+    assert stats.code == 0 and "cache entries: 3" in stats.out, stats
+    lock = (f"gitspec: error: cannot write {root / '.gitspec' / 'build.lock'}: Read-only file system (gitspec "
+            "keeps its cache in this folder: make it writable, or delete it)\n")
+    for args in (["cache", "gc"], ["render"]):
+        refused = run_gitspec(root, *args, env=env, prefix=read_only)
+        assert refused.code == 2 and refused.err == lock and refused.out == "", (args, refused)
+    assert _snapshot(root) == edited
+
+
 def test_dry_run_lists_changes_and_writes_nothing(ws):
     root, env, calls = ws
     _build(root, env)

@@ -9,7 +9,7 @@ import codecs
 import sys
 
 from gitspec.atomic import write_atomic
-from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.errors import EXIT_USAGE, GitspecError, writing
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.pipeline import section_of
 
@@ -41,7 +41,8 @@ def run(address: str, unpin: bool = False) -> int:
         raise GitspecError(f"argument ADDRESS: {document.path} is neither YAML nor Markdown", exit_code=EXIT_USAGE)
     if new_text != text:
         bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
-        write_atomic(path, (bom + new_text).encode("utf-8"))
+        with writing(document.path):  # a read-only checkout: one line, the file as it was
+            write_atomic(path, (bom + new_text).encode("utf-8"))
     sys.stdout.write(f"gitspec: {doc_id}#{section} {'unpinned' if unpin else 'pinned'}\n")
     return 0
 
