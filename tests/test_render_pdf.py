@@ -583,3 +583,46 @@ def test_the_book_cover_counts_one_document_in_the_singular(repo) -> None:
     assert run_gitspec(root, "render", "--format", "pdf").code == 0
     cover = pages_text((root / "build" / "pdf" / "book.pdf").read_bytes())[0]
     assert "1 document" in cover and "1 documents" not in cover, cover
+
+
+WIDE_WORDS = ("paymentMethodId", "subscriptionId", "reconciliationAt", "creditNoteNumber", "invoiceLineItem",
+              "jurisdictionKey", "displayCurrency", "processorToken", "settlementBatch")
+
+
+@pytest.mark.parametrize(("size", "landscape"), [("A4", (842, 595)), ("Letter", (792, 612))])
+def test_a_table_too_wide_for_small_print_is_printed_whole_on_a_landscape_page(repo, size, landscape) -> None:
+    """Nine columns of long ids do not fit across a portrait page even at 7.5pt: rather than break
+    "paymentMeth|odId", the table and the heading above it go on a landscape page of the configured size."""
+    rows = f"| {' | '.join(WIDE_WORDS)} |\n" * 3
+    body = (f"## Problem\n\nSlow invoices.\n\n### Fields\n\n| {' | '.join(f'H{n}' for n in range(9))} |\n"
+            f"|{'---|' * 9}\n{rows}\nAfter the table.\n\n## Goals\n\nFast invoices.\n")
+    config = PDF_CONFIG.replace("page_size: A4", f"page_size: {size}")
+    pdf = rendered_pdf(repo({"specs/p.md": prd(body)}, config))
+    reader = pypdf.PdfReader(pdf)
+    sizes = [(round(float(page.mediabox.width)), round(float(page.mediabox.height))) for page in reader.pages]
+    texts = pages_text(pdf.read_bytes())
+    [wide] = [n for n, text in enumerate(texts) if "paymentMethodId" in text]
+    assert sizes[wide] == landscape and sizes.count(landscape) == 1, sizes
+    assert "Fields" in texts[wide] and "Slow invoices." not in texts[wide], texts[wide]  # its heading with it
+    words = set(visible_text(pdf.read_bytes()).split())
+    assert set(WIDE_WORDS) <= words, sorted(words)  # none broken
+    assert "p" in texts[wide] and re.search(r"commit [0-9a-f]{7}", texts[wide]), texts[wide]  # the running header
+    label = re.search(r"Page (\d+) of (\d+)", texts[wide])
+    assert label and int(label.group(2)) == len(texts) - 1, texts[wide]  # the contents page is numbered apart
+    [goals] = [n for n, text in enumerate(texts) if "Fast invoices." in text]
+    assert toc_number(texts, "Goals") == int(re.search(r"Page (\d+) of", texts[goals]).group(1))
+    assert goals == wide + 1 and "After the table." in texts[goals] and sizes[goals] == landscape[::-1]  # back upright
+
+
+def test_a_list_item_holding_a_table_for_a_landscape_page_goes_there_whole(tmp_path: Path) -> None:
+    """A data-model entity: its name and description go to the landscape page with its fields table."""
+    from gitspec.render.model import Heading, ListBlock
+
+    name = Table(FIELDS_HEADER, (((Text("Name"),), (Text("Payment"),)),))
+    fields = Table(tuple(f"H{n}" for n in range(9)), (tuple((Text(word),) for word in WIDE_WORDS),))
+    narrow = Table(("Name", "Type"), (((Text("id"),), (Text("uuid"),)),))
+    entities = ListBlock(((name, Heading(5, "Fields", "fields"), fields), (name, narrow)))
+    site = sample_site()
+    page = replace(site.pages[2], sections=(Section("s", "S", "s", (entities,)),))
+    html = print_page(replace(site, pages=(page,)), page, FakeAssets(tmp_path)).body
+    assert html.count('<li class="wide"><dl class="fields">') == 1 and html.count("<li><dl") == 1, html

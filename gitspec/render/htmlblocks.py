@@ -212,14 +212,14 @@ class BlockWriter:
 
     def list_block(self, block: ListBlock) -> str:
         tag = "ol" if block.ordered else "ul"
-        items = []
-        for item in block.items:
-            if len(item) == 1 and isinstance(item[0], Paragraph):
-                items.append(f"<li>{self.inlines(item[0].inlines)}</li>")
-            else:
-                items.append(f"<li>{self.blocks(item)}</li>")
+        items = "".join(self.list_item(item) for item in block.items)
         start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
-        return f"<{tag}{start}>{''.join(items)}</{tag}>"
+        return f"<{tag}{start}>{items}</{tag}>"
+
+    def list_item(self, item: tuple[Block, ...]) -> str:
+        if len(item) == 1 and isinstance(item[0], Paragraph):
+            return f"<li>{self.inlines(item[0].inlines)}</li>"
+        return f"<li>{self.blocks(item)}</li>"
 
     def table(self, block: Table) -> str:
         aligned = [_aligned(block.alignment(n)) for n in range(block.columns)]

@@ -14,9 +14,11 @@ from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
 )
 from gitspec.render.imagesize import css_width
-from gitspec.render.model import Code, Diagram, Page, Section, Site, Table, document_count, version_label
+from gitspec.render.model import (
+    Block, Code, Diagram, Heading, Page, Section, Site, Table, document_count, version_label,
+)
 from gitspec.render.printimages import printable
-from gitspec.render.printwidths import WIDE_TABLE, layout, tall_rows
+from gitspec.render.printwidths import WIDE_TABLE, TableLayout, layout, tall_rows
 from gitspec.render.renderer import Assets, Picture
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -31,6 +33,40 @@ class PrintWriter(BlockWriter):
     """Blocks as print HTML, shaped for cheap layout: a table of a mapping's fields is a
     definition list (weasyprint lays a table out about twice as slowly), and long code may
     break across pages instead of being pushed whole to the next one."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._layouts: dict[int, tuple[Table, TableLayout]] = {}
+
+    def blocks(self, items) -> str:
+        """The blocks, a heading just before a table that needs a landscape page kept with it there."""
+        items = list(items)
+        wide = [self.landscape(block) for block in items]
+        out = []
+        for n, block in enumerate(items):
+            html = self.block(block)
+            if isinstance(block, Heading) and n + 1 < len(items) and wide[n + 1]:
+                html = f'<div class="wide">{html}'
+            elif wide[n] and n and isinstance(items[n - 1], Heading):
+                html = f"{html}</div>"
+            out.append(html)
+        return "\n".join(out)
+
+    def list_item(self, item: tuple[Block, ...]) -> str:
+        """An item holding a table that needs a landscape page is printed whole on that page."""
+        out = super().list_item(item)
+        return out.replace("<li>", '<li class="wide">', 1) if any(map(self.landscape, item)) else out
+
+    def landscape(self, block: Block) -> bool:
+        """Whether the block is a table printed on a landscape page (print.css: .wide)."""
+        return (isinstance(block, Table) and not _fields(block) and block.columns <= WIDE_TABLE
+                and self.layout(block).landscape)
+
+    def layout(self, block: Table) -> TableLayout:
+        """printwidths.layout, measured once per table though asked for by its list item and its heading."""
+        if id(block) not in self._layouts:
+            self._layouts[id(block)] = (block, layout(block))  # (the block kept: its id is not reused)
+        return self._layouts[id(block)][1]
 
     def block(self, block) -> str:
         if isinstance(block, Code) and any(len(line) > CODE_LINE for line in block.text.split("\n")):
@@ -62,19 +98,21 @@ class PrintWriter(BlockWriter):
         return super().picture_file(printable(picture))
 
     def table(self, block: Table) -> str:
-        if block.header == FIELDS_HEADER and all(len(row) == 2 for row in block.rows):
+        if _fields(block):
             rows = "".join(f"<dt>{self.inlines(name)}</dt><dd>{self.inlines(value)}</dd>"
                            for name, value in block.rows)
             return f'<dl class="fields">{rows}</dl>'
         if block.columns > WIDE_TABLE:
             return self.records(block)
         out = super().table(block)
-        widths, scale = layout(block)
-        if not widths:
+        table = self.layout(block)
+        if not table.widths:
             return out
-        cols = "".join(f'<col style="width: {w}%">' for w in widths)
-        out = _mark_rows(out, tall_rows(block, widths, scale), bool(block.header))
-        sized = "sized small" if scale != 1 else "sized"
+        cols = "".join(f'<col style="width: {w}%">' for w in table.widths)
+        out = _mark_rows(out, tall_rows(block, table), bool(block.header))
+        if table.landscape:
+            out = out.replace('<div class="table-wrap">', '<div class="table-wrap wide">', 1)
+        sized = "sized small" if table.scale != 1 else "sized"
         return out.replace("<table>", f'<table class="{sized}"><colgroup>{cols}</colgroup>', 1)
 
     def records(self, block: Table) -> str:
@@ -89,6 +127,11 @@ class PrintWriter(BlockWriter):
                                f"{self.inlines(cell)}" for n, cell in enumerate(row))
             out.append(f'<p class="record">{pairs}</p>')
         return "\n".join(out)
+
+
+def _fields(block: Table) -> bool:
+    """Whether the table is a mapping's fields, printed as a definition list."""
+    return block.header == FIELDS_HEADER and all(len(row) == 2 for row in block.rows)
 
 
 def _mark_rows(table: str, tall: set[int], has_head: bool) -> str:
@@ -177,7 +220,8 @@ def print_css(site: Site) -> str:
     from gitspec.render.packageassets import package_asset
 
     size = PAGE_SIZES.get(site.page_size.strip().lower(), "A4")
-    return package_asset("print.css").decode("utf-8") + f"\n@page {{ size: {size}; }}\n"
+    return (package_asset("print.css").decode("utf-8")
+            + f"\n@page {{ size: {size}; }}\n@page wide {{ size: {size} landscape; }}\n")
 
 
 def _document(site: Site, title: str, body: str, key: str = "", shown: Page | Site | None = None,

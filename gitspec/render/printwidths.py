@@ -3,10 +3,13 @@
 weasyprint's automatic table layout measures every cell and is slow; its fixed layout is fast but
 breaks any word wider than its column. So the columns are sized here, from the text, as the
 automatic layout would size them: every column gets its longest word, and the rest of the width is
-shared by how much more each column wants. Widths are in points, for print.css's 10pt DejaVu Sans.
+shared by how much more each column wants. A table whose words do not fit across a portrait page
+even in small print is printed on a landscape page. Widths are in points, for print.css's 10pt
+DejaVu Sans.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from unicodedata import east_asian_width
 
 from gitspec.render.model import Table, inlines_text
@@ -17,8 +20,12 @@ TABLE_PT = 448
 CELL_PT = 10  # a cell's padding and borders (8.5pt), and a little to spare
 BOLD = 1.12  # a header's bold letters are this much wider
 SMALL_PRINT = 0.75  # a table whose words do not fit across at 10pt is printed at 7.5pt (table.small)
+# A table on a landscape page (print.css: page wide): Letter's 690pt between the margins (A4's are
+# 740pt: the narrower of the two, as the page size is not known here), less the indent.
+LANDSCAPE_PT = 645
 LINE_PT = 14.5  # a line of table text at 10pt (print.css: line-height 1.45)
 TALL_ROW_PT = 360  # half a page: a row taller than this may break across pages (table tr.tall)
+LANDSCAPE_TALL_ROW_PT = 240  # half a landscape page (A4's is 482pt high between the margins)
 LONGEST_WORD = 16  # characters: a longer token (an id, a URL) may break rather than widen its column
 # Advance widths of " " to "~" in DejaVu Sans at 10pt, in tenths of a point (from the font's hmtx table).
 _ASCII = (32, 40, 46, 84, 64, 95, 78, 27, 39, 39, 50, 84, 32, 36, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64, 64,
@@ -39,33 +46,52 @@ def text_points(text: str) -> float:
     return total / 10
 
 
-def layout(block: Table) -> tuple[list[float], float]:
-    """The table's column widths (column_widths) and the scale its text is printed at: 1, or
-    SMALL_PRINT when the columns' longest words (headers included) are wider together than the
-    table at 10pt, so that they need not break. ([], 1) for a table not laid out as one."""
+@dataclass(frozen=True)
+class TableLayout:
+    """How a table prints: its column widths in percent ([] for a table not laid out as one), the
+    scale of its text (1, or SMALL_PRINT) and whether it needs a landscape page."""
+
+    widths: list[float]
+    scale: float = 1
+    landscape: bool = False
+
+    @property
+    def width(self) -> float:
+        """The table's width in points."""
+        return LANDSCAPE_PT if self.landscape else TABLE_PT
+
+
+def layout(block: Table) -> TableLayout:
+    """The first way the columns' longest words (headers included) fit across the table, so that
+    they need not break: at 10pt, in small print, on a landscape page at 10pt, then in small print.
+    A table whose words fit none of these is printed the last way, and only its longest words break."""
     if not 1 <= block.columns <= WIDE_TABLE:
-        return [], 1
+        return TableLayout([])
     words, texts = _measure(block)
-    scale = SMALL_PRINT if sum(word + CELL_PT for word in words) > TABLE_PT else 1
-    return _widths(words, texts, scale), scale
+    for landscape, scale in ((False, 1), (False, SMALL_PRINT), (True, 1), (True, SMALL_PRINT)):
+        width = LANDSCAPE_PT if landscape else TABLE_PT
+        if sum(word * scale + CELL_PT for word in words) <= width:
+            break  # (when none does, the last: only the longest words break)
+    return TableLayout(_widths(words, texts, scale, width), scale, landscape)
 
 
 def column_widths(block: Table, scale: float = 1) -> list[float]:
     """Column widths in percent (to a tenth: a whole percent is 4.5pt, enough to break a word) for
-    text printed at `scale` times 10pt; [] for a table not laid out as one (no columns, or more than
-    WIDE_TABLE). One column gets the whole width: laid out fixed, its long words break inside it."""
+    text printed at `scale` times 10pt on a portrait page; [] for a table not laid out as one (no
+    columns, or more than WIDE_TABLE). One column gets the whole width: laid out fixed, its long
+    words break inside it."""
     if not 1 <= block.columns <= WIDE_TABLE:
         return []
-    return _widths(*_measure(block), scale)
+    return _widths(*_measure(block), scale, TABLE_PT)
 
 
-def _widths(words: list[float], texts: list[float], scale: float) -> list[float]:
+def _widths(words: list[float], texts: list[float], scale: float, table_pt: float) -> list[float]:
     least = [word * scale + CELL_PT for word in words]
     most = [max(text * scale + CELL_PT, low) for text, low in zip(texts, least, strict=True)]
-    spare = TABLE_PT - sum(least)
+    spare = table_pt - sum(least)
     wanted = sum(most) - sum(least)
-    if sum(most) <= TABLE_PT or spare <= 0 or not wanted:
-        points = most if sum(most) <= TABLE_PT else least
+    if sum(most) <= table_pt or spare <= 0 or not wanted:
+        points = most if sum(most) <= table_pt else least
     else:
         points = [lo + spare * (hi - lo) / wanted for lo, hi in zip(least, most, strict=True)]
     total = sum(points)
@@ -74,16 +100,18 @@ def _widths(words: list[float], texts: list[float], scale: float) -> list[float]
     return widths
 
 
-def tall_rows(block: Table, widths: list[float], scale: float = 1) -> set[int]:
-    """The rows (by index) whose tallest cell, its text wrapped in its column of `widths` percent,
-    is taller than TALL_ROW_PT: kept whole, such a row would be pushed to a page it cannot fit either."""
+def tall_rows(block: Table, table: TableLayout) -> set[int]:
+    """The rows (by index) whose tallest cell, its text wrapped in its column as `table` lays it out,
+    is taller than half a page (TALL_ROW_PT, or LANDSCAPE_TALL_ROW_PT on a landscape page): kept
+    whole, such a row would be pushed to a page it cannot fit either."""
     tall = set()
+    most = LANDSCAPE_TALL_ROW_PT if table.landscape else TALL_ROW_PT
     for n, row in enumerate(block.rows):
-        for cell, width in zip(row, widths):  # a row longer than the header: its extra cells are not sized
+        for cell, width in zip(row, table.widths):  # a row longer than the header: its extra cells are not sized
             text = inlines_text(cell)
-            room = max(TABLE_PT * width / 100 - CELL_PT, 1)
-            lines = sum(1 + int(text_points(line) * scale // room) for line in text.split("\n"))
-            if lines * LINE_PT * scale > TALL_ROW_PT:
+            room = max(table.width * width / 100 - CELL_PT, 1)
+            lines = sum(1 + int(text_points(line) * table.scale // room) for line in text.split("\n"))
+            if lines * LINE_PT * table.scale > most:
                 tall.add(n)
                 break
     return tall
