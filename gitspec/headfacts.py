@@ -117,8 +117,13 @@ class RememberedHistory:
             self._unsaved = True
         return entries[key]
 
-    def file_commit(self, rel_path: str) -> str:
-        return self._remembered("brought", rel_path, lambda: self.git().file_commit(rel_path))
+    def file_change(self, rel_path: str) -> Change | None:
+        def ask() -> tuple | None:
+            change = self.git().file_change(rel_path)
+            return None if change is None else (change.commit, change.author, change.date, change.summary)
+
+        fields = self._remembered("lastchange", rel_path, ask)
+        return Change(*fields) if fields is not None else None
 
     def committed_hashes(self, rel_path: str) -> dict[str, str]:
         return self._remembered("committed", rel_path, lambda: self.git().committed_hashes(rel_path))

@@ -264,19 +264,19 @@ class History:
         self._save_if_new()
         return {name: result[name] for name in wanted or {} if name in result}
 
-    def file_commit(self, rel_path: str) -> str:
-        """Short id of the first-parent commit that brought HEAD's version of `rel_path`
-        ("" when HEAD has no such file)."""
+    def file_change(self, rel_path: str) -> Change | None:
+        """The first-parent commit that brought HEAD's version of `rel_path`: the last that changed
+        the file in any way, its header included (None when HEAD has no such file)."""
         head = self._head()
         blob = self._blob_id(head, self.prefix + rel_path) if head is not None else None
         if blob is None:
-            return ""
+            return None
         brought = head
         for commit in self._first_parents(head):
             if self._blob_id(commit, self.prefix + rel_path) != blob:
                 break
             brought = commit
-        return str(brought.id)[:7]
+        return self._change(brought)
 
     def _renamed(self, older: pygit2.Commit, newer: pygit2.Commit) -> dict[str, str]:
         """Each path of `newer` that a rename since `older` brought there -> its path in `older`

@@ -60,15 +60,15 @@ def test_answers_match_git_and_come_back_from_the_file(two):
     assert isinstance(remembered, RememberedHistory)
     plain = open_history(root, store)
     assert remembered.head == plain.head == second[:7]
-    asked = (remembered.section_changes("specs/doc.yaml"), remembered.file_commit("specs/doc.yaml"),
+    asked = (remembered.section_changes("specs/doc.yaml"), remembered.file_change("specs/doc.yaml"),
              remembered.committed_hashes("specs/doc.yaml"), remembered.is_ancestor(first[:9]),
              remembered.item_hashes_at(first, "specs/doc.yaml"))
-    assert asked == (plain.section_changes("specs/doc.yaml"), plain.file_commit("specs/doc.yaml"),
+    assert asked == (plain.section_changes("specs/doc.yaml"), plain.file_change("specs/doc.yaml"),
                      plain.committed_hashes("specs/doc.yaml"), True, plain.item_hashes_at(first, "specs/doc.yaml"))
-    assert asked[1] == second[:7] and asked[0]["beta"].commit == second[:7] and asked[0]["alpha"].commit == first[:7]
+    assert asked[1].commit == second[:7] and asked[0]["beta"].commit == second[:7] and asked[0]["alpha"].commit == first[:7]
     remembered.save()
     again = RememberedHistory(root.resolve(), store, second)
-    assert again.section_changes("specs/doc.yaml") == asked[0] and again.file_commit("specs/doc.yaml") == asked[1]
+    assert again.section_changes("specs/doc.yaml") == asked[0] and again.file_change("specs/doc.yaml") == asked[1]
     assert again._history is None  # answered without opening the repository
 
 
@@ -76,15 +76,15 @@ def test_a_render_after_an_edit_does_not_import_pygit2(two):
     root, first, second = two
     store = root / ".gitspec"
     warm = open_remembered(root, store)
-    warm.section_changes("specs/doc.yaml"), warm.file_commit("specs/doc.yaml"), warm.committed_hashes("specs/doc.yaml")
+    warm.section_changes("specs/doc.yaml"), warm.file_change("specs/doc.yaml"), warm.committed_hashes("specs/doc.yaml")
     warm.save()
     probe = ("import sys; from pathlib import Path; from gitspec.headfacts import open_remembered; "
              f"h = open_remembered(Path({str(root)!r}), Path({str(store)!r})); "
-             "print(h.file_commit('specs/doc.yaml'), 'pygit2' in sys.modules)")
+             "print(h.file_change('specs/doc.yaml').commit, 'pygit2' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == [second[:7], "False"]
     # A new commit moves HEAD: the old answers are dropped and git is asked again.
     third = commit(root, "edit alpha", {"specs/doc.yaml": DOC.replace("one", "two")})
     moved = open_remembered(root, store)
-    assert moved.file_commit("specs/doc.yaml") == third[:7]
+    assert moved.file_change("specs/doc.yaml").commit == third[:7]
     assert moved.section_changes("specs/doc.yaml")["alpha"].commit == third[:7]

@@ -350,3 +350,22 @@ def test_a_block_newer_than_the_renderer_is_said_not_dropped_in_word_and_html():
     assert texts[texts.index("before") + 1:texts.index("after")] == ["Unsupported block: Sparkline"]
     html = HtmlRenderer().page_files(site, site.page("P"), FakeAssets(Path(".")))["P.html"].decode()
     assert "Unsupported block: Sparkline" in html
+
+
+def test_a_commit_to_the_header_alone_is_the_documents_last_modification(repo):
+    """Approving a document changes only its header (`status:`): its Word file says who approved it,
+    when, and counts that commit, as the book does."""
+    import subprocess
+
+    spec = "kind: requirements\nid: reqs\ntitle: Requirements\nstatus: draft\nitems:\n" + requirement("REQ-001")
+    root = repo({"specs/reqs.yaml": spec}, CONFIG.replace("formats: []", "formats: [docx]"))
+    (root / "specs" / "reqs.yaml").write_text(spec.replace("status: draft", "status: approved"))
+    subprocess.run(["git", "commit", "-qam", "Approve", "--author", "Bo Approver <bo@example.invalid>",
+                    "--date", "2031-03-05T09:30:00+00:00"], cwd=root, check=True, capture_output=True)
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    for name in ("reqs.docx", "book.docx"):
+        props = docx.Document(str(root / "build" / "docx" / name)).core_properties
+        assert props.last_modified_by == "Bo Approver", (name, props.last_modified_by)
+        assert props.modified.isoformat().startswith("2031-03-05T09:30:00"), (name, props.modified)
+        assert props.revision == 2, (name, props.revision)  # the items' commit and the approval

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gitspec.render.matrix import identified_items
+from gitspec.render.model import Change
 from gitspec.render.sitemodel import Facts
 
 _HARD_BREAK = re.compile(r"\S {2,}\r?\n[ \t]*\S")  # two spaces ending a line of text before another line
@@ -24,11 +25,11 @@ def gather(context: Any) -> Facts:
     history = open_remembered(workspace.root, workspace.store)
     changes: dict[str, dict] = {}
     uncommitted: dict[str, set[str]] = {}
-    versions: dict[str, str] = {}
+    versions: dict[str, Change | None] = {}
     if history is not None and history.head:
         for doc in documents.values():
             changes[doc.path] = history.section_changes(doc.path)
-            versions[doc.path] = history.file_commit(doc.path)
+            versions[doc.path] = history.file_change(doc.path)
             committed = history.committed_hashes(doc.path)
             uncommitted[doc.path] = {name for name in doc.sections
                                      if committed.get(name) != doc.section_hash(name)}

@@ -297,6 +297,7 @@ class Page:
     key: str = ""
     commit: str = ""  # short id of the commit that last changed the document, "" if never committed
     dirty: bool = False  # the document differs from HEAD
+    change: Change | None = None  # that commit (its header changed alone counts), None if never committed
 
 
 @dataclass(frozen=True)

@@ -47,13 +47,14 @@ class Facts:
     commit: str = ""
     dirty: bool = False
     page_size: str = "A4"
-    versions: dict[str, str] = field(default_factory=dict)  # document path -> commit that last changed it
+    # document path -> the last commit that changed it, its header included (None: not at HEAD)
+    versions: dict[str, Change | None] = field(default_factory=dict)
     # Markdown document path -> section -> its text as written, where that differs from the text as
     # hashed (which has no trailing spaces): two trailing spaces are a hard line break.
     written: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-MODEL_VERSION = "19"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "20"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -106,7 +107,7 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str, absent: tuple[str
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), sorted(facts.images.get(doc.path, {}).items()),
                  sorted(facts.written.get(doc.path, {}).items()),
-                 facts.versions.get(doc.path, ""))
+                 facts.versions.get(doc.path))
 
 
 def record_key(*parts) -> str:
@@ -137,11 +138,12 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
     title = str(header.get("title") or doc.id)
     if doc.path in facts.markdown_titles:
         title = _as_read(title)
+    change = facts.versions.get(doc.path)
     return Page(doc.id, doc.kind, title, doc.path, str(header.get("status", "")),
                 _page_badges(header, doc.sections, marks, absent),
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, shared, absent),
-                commit=facts.versions.get(doc.path, ""), dirty=bool(uncommitted) or not facts.versions.get(doc.path))
+                commit=change.commit if change else "", dirty=bool(uncommitted) or not change, change=change)
 
 
 def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,

@@ -33,7 +33,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "11"
+    version = "12"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -46,7 +46,7 @@ class WordRenderer:
 def render_page(site: Site, page: Page, assets: Assets) -> bytes:
     """One page as a .docx: title, TOC, sections. Links to other pages point at their sibling .docx."""
     writer = DocxWriter(site, assets, inside={page.id})
-    changes = [s.change for s in page.sections if s.change]
+    changes = _changes(page)
     writer.footer(f"{page.id} · {version_label(page)}")
     writer.page(page, new_page=False, toc=True)
     writer.finish(title=page.title, subject=page.kind, identifier=page.id, changes=changes,
@@ -63,12 +63,18 @@ def render_book(site: Site, assets: Assets) -> bytes:
     writer.title_page()
     for page in site.pages:
         writer.page(page, new_page=True, toc=False)
-    changes = [s.change for p in site.pages for s in p.sections if s.change]
+    changes = [change for p in site.pages for change in _changes(p)]
     writer.finish(title=site.title, subject="specification", identifier=site.commit or "uncommitted",
                   changes=changes, keywords=["gitspec", *site.kinds], status="",
                   comments=f"Rendered by gitspec: {document_count(site)}, {version_label(site)}.",
                   shown=site)
     return writer.bytes()
+
+
+def _changes(page: Page) -> list:
+    """The commits that last changed the page's sections, and the one that last changed the
+    document itself (a change to its header alone, such as its approval, is no section's)."""
+    return [s.change for s in page.sections if s.change] + ([page.change] if page.change else [])
 
 
 class DocxWriter:
