@@ -119,6 +119,18 @@ def test_page_without_sections_is_all_body(tmp_path: Path) -> None:
     assert "Brand design" in pages_text(pdf)[0] and "Page 1 of 1" in pages_text(pdf)[0]
 
 
+def test_a_long_diagram_shown_as_source_starts_under_its_heading(tmp_path: Path) -> None:
+    """A diagram too long for a page, shown as its source (no renderer), runs on from under its
+    section's heading. Before, it was moved whole to the next page, leaving the heading alone on one
+    page and the caption alone on another."""
+    source = "erDiagram\n" + "\n".join(f"    ENTITY{n} ||--o{{ OTHER{n} : has" for n in range(120))
+    site = sample_site()
+    page = replace(site.pages[2], sections=(Section("er", "Er diagram", "er", (Diagram(source, title="Er diagram"),)),))
+    pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
+    with_heading = next(text for text in pages_text(pdf) if "Er diagram" in text and "Contents" not in text)
+    assert "ENTITY0 " in with_heading
+
+
 def outline(pdf: bytes) -> list[tuple[str, int, list[tuple[str, int]]]]:
     """The book's bookmarks: (title, page index, [(section title, page index)])."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
