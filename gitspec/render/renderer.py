@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from gitspec.render.model import Diagram, Image, Page, Site
+if TYPE_CHECKING:  # annotations only: checking a picture (localimages) needs no render tree
+    from gitspec.render.model import Diagram, Image, Page, Site
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,72 @@
+"""Start-up: what each command imports. gitspec runs as a pre-commit hook on every commit, so a
+command imports only what its run needs (DESIGN: heavy modules only by the commands that need them)."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import GIT_ENV, GITSPEC, requirement, requirements_doc, run_gitspec
+from PIL import Image
+
+PRD = """---
+kind: prd
+id: checkout
+title: Checkout
+status: draft
+owners: [qa]
+---
+
+# Checkout
+
+## Problem
+
+Paying takes {steps} steps.{picture}
+""" + "".join(f"\n## {name}\n\nNone.\n" for name in
+              ("Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions"))
+
+
+def imported(cwd: Path, *args: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules the installed gitspec imports to run `args` in `cwd`, as Python's -X importtime lists them."""
+    env = {k: v for k, v in os.environ.items() if k != "GITSPEC_TRACE_HOOKS"}
+    done = subprocess.run([sys.executable, "-X", "importtime", GITSPEC, *args], cwd=cwd, capture_output=True,
+                          text=True, env={**env, **GIT_ENV}, timeout=120)
+    return set(re.findall(r"^import time: .*\| +(\S+)$", done.stderr, re.M)), done
+
+
+def png(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def age(root: Path) -> None:
+    """Make every file older than the index's racy-clean window, as files normally are."""
+    past = time.time() - 60
+    for path in (root / "specs").rglob("*"):
+        os.utime(path, (past, past))
+
+
+def test_check_of_a_markdown_document_without_pictures_imports_no_render_tree(repo):
+    root = repo({"specs/checkout.md": PRD.format(steps="five", picture=""),
+                 "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    modules, done = imported(root, "check")
+    assert done.returncode == 0, done.stderr
+    assert "gitspec.engine" in modules  # the document was parsed and checked
+    assert not {"gitspec.render.model", "gitspec.render.localimages", "gitspec.render.markdowntree"} & modules
+
+
+def test_check_of_a_changed_picture_imports_no_render_tree(repo):
+    """Only the picture changed: it is looked at again (its document was parsed before)."""
+    root = repo({"specs/checkout.md": PRD.format(steps="five", picture="\n\n![Flow](img/flow.png)"),
+                 "specs/img/flow.png": png((0, 0, 200))})
+    age(root)
+    assert run_gitspec(root, "check").code == 0
+    (root / "specs/img/flow.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really a picture")
+    modules, done = imported(root, "check")
+    assert done.returncode == 1 and "specs/img/flow.png" in done.stdout + done.stderr, done.stdout + done.stderr
+    assert "gitspec.render.localimages" in modules and "gitspec.render.model" not in modules
