@@ -31,11 +31,12 @@ Paying takes {steps} steps.{picture}
 
 
 def imported(cwd: Path, *args: str) -> tuple[set[str], subprocess.CompletedProcess]:
-    """The modules the installed gitspec imports to run `args` in `cwd`, as Python's -X importtime lists them."""
+    """The modules the installed gitspec imports to run `args` in `cwd`, as `python -v` lists them
+    (-X importtime leaves out those loaded by importlib.import_module, as plugins are)."""
     env = {k: v for k, v in os.environ.items() if k != "GITSPEC_TRACE_HOOKS"}
-    done = subprocess.run([sys.executable, "-X", "importtime", GITSPEC, *args], cwd=cwd, capture_output=True,
+    done = subprocess.run([sys.executable, "-v", GITSPEC, *args], cwd=cwd, capture_output=True,
                           text=True, env={**env, **GIT_ENV}, timeout=120)
-    return set(re.findall(r"^import time: .*\| +(\S+)$", done.stderr, re.M)), done
+    return set(re.findall(r"^import '([^']+)'", done.stderr, re.M)), done
 
 
 def png(colour: tuple[int, int, int]) -> bytes:
@@ -70,3 +71,16 @@ def test_check_of_a_changed_picture_imports_no_render_tree(repo):
     modules, done = imported(root, "check")
     assert done.returncode == 1 and "specs/img/flow.png" in done.stdout + done.stderr, done.stdout + done.stderr
     assert "gitspec.render.localimages" in modules and "gitspec.render.model" not in modules
+
+
+def test_declaring_the_shipped_stages_imports_none_of_their_generators(repo):
+    """Without .gitspec/plan (a fresh clone, a new gitspec) every stage is declared: only generating
+    a section needs the colour maths, the DDL, OpenAPI and stub writers, or the template provider."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    modules, done = imported(root, "status")
+    assert done.returncode == 0, done.stderr
+    assert {"gitspec.stages.design", "gitspec.stages.architecture", "gitspec.stages.code"} <= modules
+    generators = {"gitspec.stages.colorsystem", "gitspec.stages.tokens", "gitspec.stages.ddl",
+                  "gitspec.stages.erdiagram", "gitspec.stages.openapi", "gitspec.stages.pystubs",
+                  "gitspec.stages.tsstubs", "gitspec.providers"}
+    assert not generators & modules

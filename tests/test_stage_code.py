@@ -11,6 +11,7 @@ import pytest
 from conftest import assert_stage_contract, example_values, run_stage, schema_errors, stage_inputs
 from gitspec.codefiles import safe_target
 from gitspec.stages import code as code_stage
+from gitspec.stages import pystubs
 from gitspec.stages.code import STAGE
 from gitspec.stages.ddl import ddl
 
@@ -97,7 +98,7 @@ def test_only_an_architecture_draft_still_validates():
 
 
 def test_a_file_that_does_not_parse_is_a_bug(monkeypatch):
-    monkeypatch.setattr(code_stage, "main_module", lambda *args: "def broken(:\n")
+    monkeypatch.setattr(pystubs, "main_module", lambda *args: "def broken(:\n")
     with pytest.raises(ValueError, match="app/main.py"):
         run_stage(code_stage)
 

@@ -15,6 +15,10 @@ def gitspec_stages():
 
 @hookimpl
 def gitspec_providers():
-    from gitspec.providers import TemplateProvider
+    return {"template": _template}
 
-    return {"template": lambda options: TemplateProvider()}
+
+def _template(options: dict):
+    from gitspec.providers import TemplateProvider  # when a stage generates, not when stages are declared
+
+    return TemplateProvider()

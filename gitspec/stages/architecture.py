@@ -10,10 +10,7 @@ import json
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput, placeholder
-from gitspec.stages.ddl import ddl
-from gitspec.stages.erdiagram import er_diagram
 from gitspec.stages.naming import camel_case, words
-from gitspec.stages.openapi import check_openapi, entity_schema, openapi_document
 from gitspec.stages.prose import fill
 
 NAME = "product#name"
@@ -65,6 +62,8 @@ def plural(word: str) -> str:
 
 
 def _crud_schemas(entity: dict) -> dict[str, dict]:
+    from gitspec.stages.openapi import entity_schema
+
     name = entity["name"]
     writable = [f for f in entity.get("fields") or [] if not f.get("primaryKey") and f["name"] not in _SERVER_SET]
     whole = entity_schema(entity)
@@ -141,6 +140,11 @@ def draft_components(data_model: dict, api_contract: dict) -> list[dict[str, Any
 
 
 def generate(inp: StageInput) -> dict[str, Any]:
+    # Here, not at import: declaring the stage (every run that cannot use .gitspec/plan) needs none of them.
+    from gitspec.stages.ddl import ddl
+    from gitspec.stages.erdiagram import er_diagram
+    from gitspec.stages.openapi import check_openapi, openapi_document
+
     name = inp.get(NAME)
     features = inp.get(FEATURES, [])
     out: dict[str, Any] = {}

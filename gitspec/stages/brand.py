@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput, placeholder
@@ -110,13 +111,16 @@ def _keyword(word: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(word)}\b" if len(word) <= 3 else rf"\b{re.escape(word)}")
 
 
-_RULES = tuple((tuple(_keyword(k) for k in keywords), primary, secondary)
-               for keywords, primary, secondary in _ARCHETYPE_RULES)
+@cache
+def _rules() -> tuple[tuple[tuple[re.Pattern[str], ...], str, str], ...]:
+    """Compiled on first use, not at import: declaring the stage needs none of them."""
+    return tuple((tuple(_keyword(k) for k in keywords), primary, secondary)
+                 for keywords, primary, secondary in _ARCHETYPE_RULES)
 
 
 def _archetype_pair(inp: StageInput) -> tuple[str, str]:
     text = f"{inp.get(CATEGORY, '')} {inp.get(AUDIENCE, '')}".lower()
-    for patterns, primary, secondary in _RULES:
+    for patterns, primary, secondary in _rules():
         if any(p.search(text) for p in patterns):
             return primary, secondary
     return _DEFAULT_ARCHETYPE

@@ -11,10 +11,6 @@ import json
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput
-from gitspec.stages.ddl import ddl
-from gitspec.stages.openapi import component_schemas
-from gitspec.stages.pystubs import class_names, main_module, models_module, routes_module
-from gitspec.stages.tsstubs import screens_module, types_module
 
 API_CONTRACT = "architecture#apiContract"
 DATA_MODEL = "architecture#dataModel"
@@ -28,6 +24,11 @@ def _file(path: str, language: str, source: str, description: str, content: str)
 
 
 def _api_files(api_contract: dict, data_model: dict) -> list[dict[str, str]]:
+    # Here, not at import: declaring the stage (every run that cannot use .gitspec/plan) needs none of them.
+    from gitspec.stages.openapi import component_schemas
+    from gitspec.stages.pystubs import class_names, main_module, models_module, routes_module
+    from gitspec.stages.tsstubs import types_module
+
     components = component_schemas(api_contract, data_model)
     models = class_names(list(components))
     endpoints = [e for e in api_contract.get("endpoints") or [] if isinstance(e, dict) and e.get("path")]
@@ -57,6 +58,9 @@ def check_python(files: list[dict[str, str]]) -> None:
 
 
 def generate(inp: StageInput) -> dict[str, Any]:
+    from gitspec.stages.ddl import ddl
+    from gitspec.stages.tsstubs import screens_module
+
     api_contract = inp.get(API_CONTRACT, {})
     data_model = inp.get(DATA_MODEL, {})
     screens = inp.get(SCREENS, [])

@@ -10,9 +10,7 @@ import re
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput
-from gitspec.stages.colorsystem import color_system
 from gitspec.stages.prose import fill
-from gitspec.stages.tokens import css_properties, design_tokens
 
 VISUAL, EMOTION = "brand#visualSignature", "brand#emotionalSignature"
 DEFAULT_HUE = 250.0  # used only when the brand has no hue yet (a sparse workspace)
@@ -227,6 +225,10 @@ def _fill(inp: StageInput, section: str, draft: Any, instructions: str) -> Any:
 
 
 def generate(inp: StageInput) -> dict[str, Any]:
+    # Here, not at import: declaring the stage (every run that cannot use .gitspec/plan) needs neither.
+    from gitspec.stages.colorsystem import color_system
+    from gitspec.stages.tokens import css_properties, design_tokens
+
     mood = tempo(inp.get(EMOTION))
     color = color_system(*hues(inp.get(VISUAL)))
     shadow_tint = color["palette"]["neutral"]["tones"][-1]["hex"]
