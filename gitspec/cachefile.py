@@ -10,7 +10,10 @@ from __future__ import annotations
 import marshal
 import zlib
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms) on a no-op check
+if TYPE_CHECKING:
+    from typing import Any
 
 def read_cache(path: Path, tag: bytes) -> Any:
     """The value saved under `tag`, or None when the file is missing, damaged or another format."""

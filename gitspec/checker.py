@@ -9,7 +9,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISLNK
-from typing import TYPE_CHECKING
 
 from gitspec.findings import Finding, error
 from gitspec.errors import EXIT_USAGE, GitspecError
@@ -17,6 +16,7 @@ from gitspec.index import Entry, ParseIndex, now_ns, save_index, stat_digest, st
 from gitspec.picturestate import picture_key, settled
 from gitspec.workspace import Workspace, local_kinds
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms) on a no-op check
 if TYPE_CHECKING:
     from gitspec.engine import Engine
     from gitspec.picturestate import PictureVerdicts

@@ -17,9 +17,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from gitspec.cachefile import read_cache, write_cache
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms) on a no-op check
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = b"GSIX7"
 RACY_NS = 1_000_000_000  # coarse file-system clocks: distrust mtimes this close to a scan

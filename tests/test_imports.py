@@ -84,3 +84,13 @@ def test_declaring_the_shipped_stages_imports_none_of_their_generators(repo):
                   "gitspec.stages.erdiagram", "gitspec.stages.openapi", "gitspec.stages.pystubs",
                   "gitspec.stages.tsstubs", "gitspec.providers"}
     assert not generators & modules
+
+
+def test_a_no_op_check_imports_no_parser_schema_plugin_or_typing_machinery(repo):
+    root = repo({"specs/checkout.md": PRD.format(steps="five", picture=""),
+                 "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    age(root)
+    assert run_gitspec(root, "check").code == 0
+    modules, done = imported(root, "check")
+    assert done.returncode == 0, done.stderr
+    assert not {"typing", "yaml", "jsonschema_rs", "pluggy", "gitspec.engine", "gitspec.render.model"} & modules
