@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from pathlib import Path
+
+TYPE_CHECKING = False  # as typing's: Path is only named in annotations
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True, still: Callable[[], bool] | None = None) -> bool:

@@ -9,9 +9,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 
 from gitspec.atomic import write_atomic
+
+TYPE_CHECKING = False  # as typing's: cli imports this module for LOCK_TIMEOUT, `--help` needs no pathlib
+if TYPE_CHECKING:
+    from pathlib import Path
 
 README = """\
 This folder is gitspec's cache: the parse index, generated and rendered

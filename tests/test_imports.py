@@ -94,3 +94,9 @@ def test_a_no_op_check_imports_no_parser_schema_plugin_or_typing_machinery(repo)
     modules, done = imported(root, "check")
     assert done.returncode == 0, done.stderr
     assert not {"typing", "yaml", "jsonschema_rs", "pluggy", "gitspec.engine", "gitspec.render.model"} & modules
+
+
+def test_help_imports_no_pathlib_and_no_command(tmp_path):
+    modules, done = imported(tmp_path, "--help")
+    assert done.returncode == 0 and "Exit codes" in done.stdout, done.stderr
+    assert not {"pathlib", "gitspec.commands.check", "gitspec.opening"} & modules
