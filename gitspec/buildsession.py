@@ -42,7 +42,7 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
 
     checked = check(workspace, index, save=False)
     plugins = Plugins(workspace.store)
-    pipeline = Pipeline(plugins.stages())
+    pipeline = Pipeline(plugins.stages(), plugins.owner)
     documents = Documents(index)
     attach(index, documents, pipeline, plugins.token)
     if index.unsaved is not None:  # the check's and the judgement's changes, in one write

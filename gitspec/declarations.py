@@ -55,6 +55,13 @@ class Plugins:
             return list(self._load()[0])
         return [_stage(declaration, partial(self._generate, declaration[0])) for declaration in self._cached[0]]
 
+    def owner(self, stage_name: str) -> str:
+        """The name of the plugin that declares the stage ("" if none does now); loads the plugins."""
+        for impl in self.manager.hook.gitspec_stages.get_hookimpls():
+            if any(stage.name == stage_name for stage in impl.function() or ()):
+                return impl.plugin_name
+        return ""
+
     def provider_names(self) -> list[str]:
         return list(self._cached[1]) if self._cached is not None else sorted(self._load()[1])
 

@@ -1,13 +1,15 @@
 """The pipeline: stages ordered as a DAG from their declared inputs and outputs.
 
-Pure: no files, no generation. A cycle, or two stages writing one section,
-is a configuration error that names them.
+Pure: no files, no generation. A cycle, two stages writing one section, or
+an output named after a header key is a configuration error that names them.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
+from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.stage import Stage
 
@@ -36,7 +38,8 @@ def sections_of(addresses: tuple[str, ...]) -> list[str]:
 
 
 class Pipeline:
-    def __init__(self, stages: list[Stage]) -> None:
+    def __init__(self, stages: list[Stage], owner: Callable[[str], str] = lambda name: "") -> None:
+        """`owner(stage name)` names the plugin that declares a stage, for errors about its declaration."""
         self.stages = {}
         self.producer: dict[str, Stage] = {}  # doc#section -> the stage that writes it
         for stage in stages:
@@ -46,6 +49,11 @@ class Pipeline:
             inputs = set(stage.inputs)
             for output in stage.outputs:
                 address = f"{stage.document}#{output.section}"
+                if output.section in HEADER_KEYS:  # written as a section, it would replace the user's header
+                    plugin = owner(stage.name)
+                    raise GitspecError(f"stage '{stage.name}'{f' (plugin {plugin})' if plugin else ''} declares "
+                                       f"an output {address}, but '{output.section}' is a header key, not a "
+                                       f"section ({', '.join(HEADER_KEYS)})", exit_code=EXIT_USAGE)
                 if address in self.producer:
                     raise GitspecError(f"stages '{self.producer[address].name}' and '{stage.name}' both write "
                                        f"{address}", exit_code=EXIT_USAGE)

@@ -1,0 +1,30 @@
+"""How gitspec drives third-party stage and kind plugins: what it refuses before any stage runs."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import install_plugin, requirement, requirements_doc, run_gitspec
+
+REQS = requirements_doc("reqs", requirement("REQ-001"))
+HEADER = "from gitspec import hookimpl\nfrom gitspec.kinds import Kind\nfrom gitspec.stage import Output, Stage\n" \
+         "from pathlib import Path\nHERE = Path(__file__).resolve().parent\n"
+
+
+def _plugin(tmp_path, name: str, code: str, files: dict[str, str] | None = None) -> dict:
+    return install_plugin(tmp_path / name, name, {f"{name}.py": HEADER + code, **(files or {})})
+
+
+@pytest.mark.parametrize("key", ["title", "id", "generated"])
+def test_a_stage_output_named_after_a_header_key_is_refused_before_anything_is_written(repo, tmp_path, key):
+    env = _plugin(tmp_path, "headline", (
+        "@hookimpl\ndef gitspec_stages():\n"
+        f"    return [Stage('headline', '1', 'reqs', 'requirements', 'Reqs', ('reqs#items',),\n"
+        f"                  (Output('{key}', ('reqs#items',)),), lambda inp: {{'{key}': 'Generated'}})]\n"))
+    root = repo({"specs/reqs.yaml": REQS})
+    for command in ("build", "status"):
+        result = run_gitspec(root, command, env=env)
+        assert result.code == 2, result
+        assert result.err.count("\n") == 1 and "Traceback" not in result.err
+        assert f"stage 'headline' (plugin headline) declares an output reqs#{key}" in result.err
+        assert f"'{key}' is a header key" in result.err
+    assert (root / "specs" / "reqs.yaml").read_text() == REQS
