@@ -69,8 +69,12 @@ class Builder:
                  options: Callable[[Stage], dict], writer: Callable[[Stage, LoadedDocument | None, dict, dict,
                                                                      tuple], LoadedDocument],
                  emit: Callable[[dict], None] = lambda event: None,
-                 unreadable: dict[str, Unreadable] | None = None) -> None:
+                 unreadable: dict[str, Unreadable] | None = None,
+                 before_generating: Callable[[], None] = lambda: None) -> None:
+        """`before_generating` is called once, before the first stage generates: what must hold
+        before anything is written (e.g. every output kind's schema loads) raises there."""
         self.documents = documents
+        self.before_generating = before_generating
         self.unreadable = unreadable or {}  # by the id a document that could not be read may have
         self.pipeline = pipeline
         self.provider = provider
@@ -196,6 +200,7 @@ class Builder:
         wanted = self._wanted(only, targets)
         blocked: set[str] = set()
         changing: set[str] = set()
+        generating = False
         total = max(1, len(wanted))
         done = 0
         from concurrent.futures import ThreadPoolExecutor
@@ -235,6 +240,9 @@ class Builder:
                         report.would_change += [p.address for p in regenerate]
                         changing.update(p.address for p in regenerate)
                         continue
+                    if not generating:
+                        self.before_generating()
+                        generating = True
                     self.emit({"event": "status", "stage": stage.name, "progress": _pct(done, total),
                                "message": "generating " + ", ".join(p.section for p in regenerate)})
                     work.append((stage, regenerate, pool.submit(self._generate, stage, regenerate)))

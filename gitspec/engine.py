@@ -54,6 +54,12 @@ class Engine:
 
         return SchemaSet(self.kinds)
 
+    def load_schemas(self, kinds: set[str]) -> None:
+        """Load the schema of each known kind in `kinds`: one that cannot be loaded is a configuration
+        error now, not when a document of that kind is first checked (after a build wrote it)."""
+        for kind in sorted(kinds & set(self.kinds)):
+            self.schemas.validator(kind)
+
     def process(self, rel: str, data: bytes) -> tuple:
         """Parse and check one file: (findings, symbols, info, values) as plain data."""
         try:

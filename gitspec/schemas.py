@@ -70,6 +70,10 @@ class SchemaSet:
         self._fast: dict[str, Any] = {}
         self._detailed: dict[str, Any] = {}
 
+    def validator(self, kind: str) -> Any:
+        """The kind's validator; a schema that cannot be loaded is a GitspecError naming its file."""
+        return self._fast_validator(kind)
+
     def _fast_validator(self, kind: str) -> Any:
         if kind not in self._fast:
             import jsonschema_rs

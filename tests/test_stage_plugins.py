@@ -28,3 +28,24 @@ def test_a_stage_output_named_after_a_header_key_is_refused_before_anything_is_w
         assert f"stage 'headline' (plugin headline) declares an output reqs#{key}" in result.err
         assert f"'{key}' is a header key" in result.err
     assert (root / "specs" / "reqs.yaml").read_text() == REQS
+
+
+# No `$id`: its relative `$ref` has no base to resolve against, so the schema cannot be loaded.
+UNLOADABLE_SCHEMA = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", '
+                     '"$ref": "common.schema.json#/$defs/header"}')
+DIGEST = ("@hookimpl\ndef gitspec_kinds():\n"
+          "    return [Kind('digest', HERE / 'digest.schema.json', suffix='{suffix}')]\n"
+          "@hookimpl\ndef gitspec_stages():\n"
+          "    return [Stage('req-digest', '1', 'req-digest', 'digest', 'Requirement digest', ('reqs#items',),\n"
+          "                  (Output('digest', ('reqs#items',)),),\n"
+          "                  lambda inp: {{'digest': 'There are **%d** requirements.' % len(inp.get('reqs#items'))}})]\n")
+
+
+def test_an_output_kind_whose_schema_cannot_be_loaded_stops_the_build_before_any_stage_runs(repo, tmp_path):
+    env = _plugin(tmp_path, "digest", DIGEST.format(suffix=".yaml"), {"digest.schema.json": UNLOADABLE_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS})
+    result = run_gitspec(root, "build", env=env)
+    assert result.code == 2, result
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert "digest.schema.json:1:1: error: schema of kind 'digest' is not a valid JSON Schema" in result.err
+    assert result.out == "" and sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]

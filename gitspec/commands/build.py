@@ -47,7 +47,8 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
         builder = Builder(context.documents, context.pipeline, provider,
                           GenerationCache(workspace.store, objects),
                           lambda stage: dict(workspace.config.plugins.get(stage.name) or {}),
-                          _writer(DocumentWriter(workspace), workspace), sink.emit, context.unreadable)
+                          _writer(DocumentWriter(workspace), workspace), sink.emit, context.unreadable,
+                          lambda: _load_output_schemas(context))
         with sink:
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
         findings = _recheck(workspace, index) if report.generated else context.checked.findings
@@ -60,6 +61,17 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
 
         write_trace(trace_path, report, rendered.spans if rendered else ())
     return _report(report, findings, sink, dry_run, provider, rendered)
+
+
+def _load_output_schemas(context) -> None:
+    """Every stage's output kind has a schema that loads: else a configuration error before any stage
+    runs, not a build that writes documents and then cannot check them."""
+    from gitspec.engine import Engine
+    from gitspec.workspace import local_kinds
+
+    workspace = context.workspace
+    engine = Engine(workspace.config, local_kinds(workspace), workspace.store)
+    engine.load_schemas({stage.kind for stage in context.pipeline.stages.values()})
 
 
 def _writer(documents, workspace):
