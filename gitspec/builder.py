@@ -70,11 +70,14 @@ class Builder:
                                                                      tuple], LoadedDocument],
                  emit: Callable[[dict], None] = lambda event: None,
                  unreadable: dict[str, Unreadable] | None = None,
-                 before_generating: Callable[[], None] = lambda: None) -> None:
+                 before_generating: Callable[[], None] = lambda: None,
+                 suffix: Callable[[str], str] = lambda kind: ".yaml") -> None:
         """`before_generating` is called once, before the first stage generates: what must hold
-        before anything is written (e.g. every output kind's schema loads) raises there."""
+        before anything is written (e.g. every output kind's schema loads) raises there.
+        `suffix(kind)` is the suffix of a document of that kind a stage creates."""
         self.documents = documents
         self.before_generating = before_generating
+        self.suffix = suffix
         self.unreadable = unreadable or {}  # by the id a document that could not be read may have
         self.pipeline = pipeline
         self.provider = provider
@@ -339,7 +342,8 @@ class Builder:
                force: set[str], report: BuildReport) -> None:
         document = self.documents.get(stage.document)
         new_sections = {p.section: outputs[p.section] for p in regenerate}
-        if document is not None and document.path.endswith(".md"):  # stamped as it will read back
+        if (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
+            # stamped as it will read back
             new_sections = {k: normalise_text(v) if isinstance(v, str) else v for k, v in new_sections.items()}
         merged = {**(document.sections if document else {}), **new_sections}
         view = LoadedDocument(stage.document, stage.kind, document.path if document else "",

@@ -20,6 +20,7 @@ from gitspec.yamlwrite import update_document
 class DocumentWriter:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
+        self._suffixes: dict[str, str] | None = None
 
     def __call__(self, stage: Stage, document: LoadedDocument | None, sections: dict[str, Any],
                  stamps: dict[str, dict], unpinned: tuple[str, ...]) -> LoadedDocument:
@@ -34,9 +35,12 @@ class DocumentWriter:
             if rel.endswith(".md"):
                 return self._markdown(stage, rel, text, sections, document.sha, stamps, bom)
         else:
-            rel = f"{self.workspace.config.specs[0].rstrip('/')}/{stage.document}.yaml"
+            suffix = self.suffix(stage.kind)
+            rel = f"{self.workspace.config.specs[0].rstrip('/')}/{stage.document}{suffix}"
             if (root / rel).exists():
                 raise _taken(rel, stage)
+            if suffix == ".md":
+                return self._markdown(stage, rel, _new_markdown(stage), sections, None, stamps, b"")
             text, bom = None, b""
         header = {"kind": stage.kind, "id": stage.document, "title": stage.title}
         new_text = update_document(text, header, sections, stamps, unpinned)
@@ -52,9 +56,21 @@ class DocumentWriter:
                               hashlib.sha256(encoded).hexdigest())
 
 
-    def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any], sha: str,
+    def suffix(self, kind: str) -> str:
+        """The suffix of a new document of `kind`, as `gitspec new` gives it: ".md" or ".yaml"."""
+        if self._suffixes is None:  # only a stage creating a document asks: load the kinds then
+            from gitspec.engine import Engine
+            from gitspec.workspace import local_kinds
+
+            workspace = self.workspace
+            kinds = Engine(workspace.config, local_kinds(workspace), workspace.store).kinds
+            self._suffixes = {name: ".md" if k.suffix == ".md" else ".yaml" for name, k in kinds.items()}
+        return self._suffixes.get(kind, ".yaml")
+
+    def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any], sha: str | None,
                   stamps: dict[str, dict], bom: bytes) -> LoadedDocument:
-        """Generated regions between marker comments that carry the stamp, as cog writes them."""
+        """Generated regions between marker comments that carry the stamp, as cog writes them;
+        with `sha` None, `text` is a new document's skeleton, created only where no file is."""
         from gitspec.documents import parse_document
         from gitspec.hashing import value_hash
         from gitspec.markdown import replace_sections
@@ -67,9 +83,21 @@ class DocumentWriter:
         document = parse_document(rel, encoded)
         if any(value_hash(document.sections.get(n)) != value_hash(v) for n, v in sections.items()):
             raise RuntimeError(f"Markdown rewrite of {rel} changed a generated section; refusing to write it")
-        _replace(self.workspace.root / rel, rel, encoded, sha)
+        if sha is None:
+            if not create_new(self.workspace.root / rel, encoded):  # made meanwhile: never overwritten
+                raise _taken(rel, stage)
+        else:
+            _replace(self.workspace.root / rel, rel, encoded, sha)
         return LoadedDocument(stage.document, document.kind, rel, document.header, document.sections,
                               hashlib.sha256(encoded).hexdigest())
+
+
+def _new_markdown(stage: Stage) -> str:
+    """A new Markdown document's front matter and title; its sections are added as generated regions."""
+    import json
+
+    title = " ".join(stage.title.split())  # one line: the `#` heading is the title
+    return f"---\nkind: {json.dumps(stage.kind)}\nid: {json.dumps(stage.document)}\n---\n\n# {title}\n"
 
 
 def _replace(path: Path, rel: str, data: bytes, sha: str) -> None:

@@ -49,3 +49,26 @@ def test_an_output_kind_whose_schema_cannot_be_loaded_stops_the_build_before_any
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
     assert "digest.schema.json:1:1: error: schema of kind 'digest' is not a valid JSON Schema" in result.err
     assert result.out == "" and sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
+
+
+DIGEST_SCHEMA = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", '
+                 '"$id": "https://gitspec.dev/schemas/digest.schema.json", "type": "object", '
+                 '"$ref": "common.schema.json#/$defs/header", "properties": {"digest": {"type": "string"}}}')
+
+
+def test_a_stage_creates_a_missing_markdown_document_with_its_kinds_suffix(repo, tmp_path):
+    env = _plugin(tmp_path, "digest", DIGEST.format(suffix=".md").replace("requirements.'", "requirements.  \\n\\n'"),
+                  {"digest.schema.json": DIGEST_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS})
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and "regenerated req-digest#digest" in built.out, built
+    assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "req-digest.md", "reqs.yaml"]
+    text = (root / "specs" / "req-digest.md").read_text()
+    assert text.startswith('---\nkind: "digest"\nid: "req-digest"\n---\n\n# Requirement digest\n\n## Digest\n\n'
+                           "<!-- gitspec:generated {")
+    assert text.endswith(" -->\nThere are **1** requirements.\n<!-- gitspec:end -->\n")
+    status = run_gitspec(root, "status", "--all", env=env)
+    assert status.code == 0 and status.out == "req-digest#digest: fresh\n", status
+    assert run_gitspec(root, "check", env=env).code == 0
+    again = run_gitspec(root, "build", env=env)
+    assert again.code == 0 and again.out == "" and (root / "specs" / "req-digest.md").read_text() == text

@@ -44,11 +44,12 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
             check_formats(context)
         provider = make_provider(context)
         objects = ObjectStore(workspace.store)
+        documents = DocumentWriter(workspace)
         builder = Builder(context.documents, context.pipeline, provider,
                           GenerationCache(workspace.store, objects),
                           lambda stage: dict(workspace.config.plugins.get(stage.name) or {}),
-                          _writer(DocumentWriter(workspace), workspace), sink.emit, context.unreadable,
-                          lambda: _load_output_schemas(context))
+                          _writer(documents, workspace), sink.emit, context.unreadable,
+                          lambda: _load_output_schemas(context), documents.suffix)
         with sink:
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
         findings = _recheck(workspace, index) if report.generated else context.checked.findings
