@@ -170,13 +170,15 @@ class Builder:
         header = document.header if document else {}
         stamps = header.get("generated") if isinstance(header.get("generated"), dict) else {}
         pinned = header.get("pinned") if isinstance(header.get("pinned"), list) else []
+        options = self.options(stage)
         states = []
         for output in stage.outputs:
             present = document is not None and document.has_section(output.section)
             states.append(section_state(f"{stage.document}#{output.section}", None, present,
                                         stamps.get(output.section), output.section in pinned,
                                         {a: self.input_hash(a) for a in output.depends_on},
-                                        output_hash=document.section_hash(output.section) if present else None))
+                                        document.section_hash(output.section) if present else None,
+                                        stage.version, options))
         return tuple(states)
 
     def judge_all(self) -> dict[str, tuple[SectionState, ...] | None]:
@@ -293,6 +295,7 @@ class Builder:
     def _note(self, planned: list[Planned], report: BuildReport, progress: int) -> None:
         for item in planned:
             inputs = ", ".join(item.state.changed_inputs)
+            also = f" ({item.state.reason})" if item.state.reason else ""
             if item.action == CONFLICT:
                 message = (f"{item.address} was edited by hand and its inputs changed ({inputs}): keep the edit "
                            f"with 'gitspec pin {item.address}' or discard it with "
@@ -301,9 +304,11 @@ class Builder:
                 self.emit({"event": "error", "stage": item.stage.name, "progress": progress,
                            "address": item.address, "message": message})
             elif item.state.state == PINNED and item.state.changed_inputs:
-                report.warnings.append(f"{item.address} is pinned, but its inputs changed: {inputs}")
+                report.warnings.append(f"{item.address} is pinned, but its inputs changed: {inputs}{also}")
+            elif item.state.state == PINNED and item.state.reason:
+                report.warnings.append(f"{item.address} is pinned, but {item.state.reason}")
             elif item.state.state == EDITED and item.action == KEEP:
-                report.warnings.append(f"{item.address} is {item.state.state}: kept")
+                report.warnings.append(f"{item.address} is {item.state.state}: kept{also}")
             # UNSTAMPED sections were written by hand where a stage could write: they are the
             # user's own source, kept silently (`gitspec build --force ADDRESS` generates them).
 
@@ -356,7 +361,8 @@ class Builder:
                 hashes = {a: self.input_hash(a) for a in output.depends_on}
                 stamps[output.section] = make_stamp(stage.name, stage.version, self.provider.name,
                                                     self.provider.model, {a: h for a, h in hashes.items() if h},
-                                                    new_sections[output.section], span.key, span.tokens)
+                                                    new_sections[output.section], span.key, span.tokens,
+                                                    self.options(stage))
         unpinned = tuple(p.section for p in regenerate if p.address in force)
         written = self.writer(stage, document, new_sections, stamps, unpinned)
         self.documents[stage.document] = written

@@ -15,7 +15,9 @@ from gitspec.checker import CheckResult, check
 from gitspec.declarations import Plugins
 from gitspec.index import ParseIndex, save_index
 from gitspec.opening import Documents, LoadedDocument
+from gitspec.hashing import value_hash
 from gitspec.pipeline import Pipeline
+from gitspec.stage import Stage
 from gitspec.unreadable import Unreadable, unreadable_documents
 from gitspec.workspace import Workspace
 
@@ -35,6 +37,14 @@ class BuildContext:
         """The plugin manager, loaded on first use."""
         return self.plugins.manager
 
+    def options(self, stage: Stage) -> dict:
+        return stage_options(self.workspace)(stage)
+
+
+def stage_options(workspace: Workspace) -> Callable[[Stage], dict]:
+    """A stage's options: `plugins.<stage name>` in gitspec.yaml."""
+    return lambda stage: dict(workspace.config.plugins.get(stage.name) or {})
+
 
 def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
     """Refresh the index, then pair its documents with the pipeline and their judgement (cached when it can be)."""
@@ -44,7 +54,8 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
     plugins = Plugins(workspace.store)
     pipeline = Pipeline(plugins.stages(), plugins.owner)
     documents = Documents(index)
-    attach(index, documents, pipeline, plugins.token)
+    options = workspace.config.plugins  # the stages' options: judged by them, so part of the key
+    attach(index, documents, pipeline, f"{plugins.token}:{value_hash(options)}", stage_options(workspace))
     if index.unsaved is not None:  # the check's and the judgement's changes, in one write
         save_index(index, index.unsaved)
         index.unsaved = None

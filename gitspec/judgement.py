@@ -8,12 +8,14 @@ token of the declarations. Any other documents or declarations: judge again.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from gitspec.index import ParseIndex
 from gitspec.opening import Documents
 from gitspec.pipeline import Pipeline
+from gitspec.stage import Stage
 from gitspec.stamps import SectionState
 
 MEMO = "judgement"
@@ -27,15 +29,17 @@ class Judgement:
     stages: dict[str, tuple[SectionState, ...] | None]
 
 
-def attach(index: ParseIndex, documents: Documents, pipeline: Pipeline, token: str) -> Judgement:
+def attach(index: ParseIndex, documents: Documents, pipeline: Pipeline, token: str,
+           options: Callable[[Stage], dict]) -> Judgement:
     """Give `documents` the judgement of `pipeline` over them: the saved one if it is theirs, else a new
-    one, put in the index's memo for the caller to save (`index.unsaved` says so)."""
+    one, put in the index's memo for the caller to save (`index.unsaved` says so). `token` names the
+    stage declarations and their `options`."""
     rels, shas = index.content()
     stages = _saved(index.memo.get(MEMO), token, rels, shas)
     if stages is None:
         from gitspec.builder import Builder
 
-        stages = Builder(documents, pipeline, None, None, dict, None).judge_all()
+        stages = Builder(documents, pipeline, None, None, options, None).judge_all()
         index.memo[MEMO] = (token, rels, shas, {name: None if states is None else tuple(_plain(s) for s in states)
                                                 for name, states in stages.items()})
         if index.unsaved is None:
@@ -56,4 +60,4 @@ def _saved(saved: Any, token: str, rels: tuple, shas: tuple) -> dict[str, tuple[
 
 
 def _plain(state: SectionState) -> tuple[Any, ...]:
-    return state.address, state.state, tuple(state.changed_inputs)
+    return state.address, state.state, tuple(state.changed_inputs), state.reason

@@ -1,8 +1,10 @@
 """Stamps: the record beside each generated section, and what it says about the section now.
 
 Pure: from the stamp, the section's current value and its inputs' current
-hashes alone, a section is fresh, stale (naming the inputs that changed),
-hand-edited, pinned, or missing. No stage runs to find out.
+hashes alone, a section is fresh, stale (naming the inputs that changed, or
+the stage's version or options), hand-edited, pinned, or missing. No stage
+runs to find out. A stamp without `options` was made with none; one without
+`version` (older than any gitspec that wrote versions) is not judged by it.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ class SectionState:
     address: str
     state: str
     changed_inputs: tuple[str, ...] = ()
+    reason: str = ""  # what else changed since generation: the stage's version or options
 
     @property
     def stale(self) -> bool:
@@ -32,10 +35,12 @@ class SectionState:
 
 
 def make_stamp(stage: str, version: str, provider: str, model: str | None, inputs: dict[str, str],
-               value: Any, cache_key: str, tokens: int = 0) -> dict[str, Any]:
+               value: Any, cache_key: str, tokens: int = 0, options: dict | None = None) -> dict[str, Any]:
     stamp: dict[str, Any] = {"stage": stage, "version": version, "provider": provider}
     if model:
         stamp["model"] = model
+    if options:  # a hash, not the values: options may hold paths or names nobody should read in a spec
+        stamp["options"] = value_hash(options)
     stamp["inputs"] = dict(sorted(inputs.items()))
     stamp["output"] = value_hash(value)
     stamp["cache"] = cache_key  # lets `gitspec cache gc` keep what the workspace still uses
@@ -45,11 +50,13 @@ def make_stamp(stage: str, version: str, provider: str, model: str | None, input
 
 
 def section_state(address: str, value: Any, present: bool, stamp: dict | None, pinned: bool,
-                  input_hashes: dict[str, str | None], output_hash: str | None = None) -> SectionState:
+                  input_hashes: dict[str, str | None], output_hash: str | None = None,
+                  version: str | None = None, options: dict | None = None) -> SectionState:
     """Judge one generated section from its stamp and its inputs' current hashes.
 
     `output_hash`, when known (the parse index records every section's hash),
-    stands for `value_hash(value)`.
+    stands for `value_hash(value)`. `version` and `options`, when given, are the
+    stage's now: a stamp made by another version or with other options is stale.
     """
     if not present:
         return SectionState(address, MISSING)
@@ -58,6 +65,17 @@ def section_state(address: str, value: Any, present: bool, stamp: dict | None, p
     recorded = stamp.get("inputs") if isinstance(stamp.get("inputs"), dict) else {}
     changed = tuple(sorted(a for a in set(recorded) | set(input_hashes)
                            if recorded.get(a) != input_hashes.get(a)))
+    reason = _stage_change(stamp, version, options)
     if stamp.get("output") != (output_hash if output_hash is not None else value_hash(value)):
-        return SectionState(address, PINNED if pinned else EDITED, changed)
-    return SectionState(address, STALE if changed else FRESH, changed)
+        return SectionState(address, PINNED if pinned else EDITED, changed, reason)
+    return SectionState(address, STALE if changed or reason else FRESH, changed, reason)
+
+
+def _stage_change(stamp: dict, version: str | None, options: dict | None) -> str:
+    """What changed in the stage since the stamp was made ("": nothing it can tell)."""
+    made_by = stamp.get("version")
+    if version is not None and made_by is not None and str(made_by) != str(version):
+        return f"stage version changed {made_by} → {version}"
+    if options is not None and stamp.get("options") != (value_hash(options) if options else None):
+        return "stage options changed"
+    return ""

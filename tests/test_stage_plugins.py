@@ -72,3 +72,50 @@ def test_a_stage_creates_a_missing_markdown_document_with_its_kinds_suffix(repo,
     assert run_gitspec(root, "check", env=env).code == 0
     again = run_gitspec(root, "build", env=env)
     assert again.code == 0 and again.out == "" and (root / "specs" / "req-digest.md").read_text() == text
+
+
+LINE = ("VERSION, WORD = '{version}', '{word}'\n"
+        "@hookimpl\ndef gitspec_stages():\n"
+        "    return [Stage('req-line', VERSION, 'req-line', 'notes', 'Requirement line', ('reqs#items',),\n"
+        "                  (Output('line', ('reqs#items',)),),\n"
+        "                  lambda inp: {{'line': WORD + ', ' + inp.options.get('suffix', 'no suffix')}})]\n")
+
+
+def test_a_new_stage_version_or_new_options_make_its_sections_stale_and_build_regenerates_them(repo, tmp_path):
+    from conftest import NOTES_SCHEMA
+
+    env = {**_plugin(tmp_path, "reqline", "@hookimpl\ndef gitspec_kinds():\n"
+                     "    return [Kind('notes', HERE / 'notes.schema.json')]\n" + LINE.format(version=1, word="old"),
+                     {"notes.schema.json": NOTES_SCHEMA}), "PYTHONDONTWRITEBYTECODE": "1"}
+    plugin = tmp_path / "reqline" / "reqline.py"
+    root = repo({"specs/reqs.yaml": REQS})
+    line = root / "specs" / "req-line.yaml"
+    assert run_gitspec(root, "build", env=env).code == 0 and "line: old, no suffix" in line.read_text()
+
+    plugin.write_text(plugin.read_text().replace("'1', 'old'", "'2', 'new'"))
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1 and status.out == "req-line#line: stale (stage version changed 1 → 2)\n", status
+    assert run_gitspec(root, "status", "--format", "json", env=env).json()[0]["reason"] == \
+        "stage version changed 1 → 2"
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and built.out == "regenerated req-line#line\n", built
+    assert "line: new, no suffix" in line.read_text() and 'version: "2"' in line.read_text()
+    assert run_gitspec(root, "status", env=env).code == 0
+
+    (root / "gitspec.yaml").write_text((root / "gitspec.yaml").read_text() +
+                                       "plugins:\n  req-line:\n    suffix: with suffix\n")
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1 and status.out == "req-line#line: stale (stage options changed)\n", status
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and built.out == "regenerated req-line#line\n", built
+    assert "line: new, with suffix" in line.read_text()
+    assert run_gitspec(root, "status", env=env).code == 0
+
+    line.write_text(line.read_text().replace("line: new, with suffix", "line: my own words"))
+    plugin.write_text(plugin.read_text().replace("'2', 'new'", "'3', 'neo'"))
+    status = run_gitspec(root, "status", env=env)
+    assert status.out == "req-line#line: hand-edited (stage version changed 2 → 3)\n", status
+    edited = line.read_text()
+    kept = run_gitspec(root, "build", env=env)
+    assert kept.code == 0 and "warning: req-line#line is hand-edited: kept (stage version changed 2 → 3)" in kept.out
+    assert line.read_text() == edited

@@ -47,7 +47,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
         documents = DocumentWriter(workspace)
         builder = Builder(context.documents, context.pipeline, provider,
                           GenerationCache(workspace.store, objects),
-                          lambda stage: dict(workspace.config.plugins.get(stage.name) or {}),
+                          context.options,
                           _writer(documents, workspace), sink.emit, context.unreadable,
                           lambda: _load_output_schemas(context), documents.suffix)
         with sink:

@@ -22,18 +22,21 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
 
     workspace, index = open_workspace()
     context = prepare(workspace, index)
-    builder = Builder(context.documents, context.pipeline, None, None, dict, None, unreadable=context.unreadable)
+    builder = Builder(context.documents, context.pipeline, None, None, context.options, None,
+                      unreadable=context.unreadable)
     planned = builder.plan_all()
     rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
-             **({"reason": p.reason} if p.reason else {})} for p in planned]
+             **({"reason": p.reason or p.state.reason} if p.reason or p.state.reason else {})} for p in planned]
     if output_format == "json":
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         for row in rows:
             if row["state"] != UNREADABLE and (show_all or row["state"] not in QUIET or row["conflict"]):
-                changed = f" ({', '.join(row['changed_inputs'])} changed)" if row["changed_inputs"] else ""
+                why = [f"{', '.join(row['changed_inputs'])} changed"] if row["changed_inputs"] else []
+                why += [row["reason"]] if "reason" in row else []  # the stage's version or options
+                changed = f" ({'; '.join(why)})" if why else ""
                 conflict = " — conflict: pin or --force it" if row["conflict"] else ""
                 sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
         sys.stdout.writelines(_unreadable_lines(builder, planned))

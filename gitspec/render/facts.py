@@ -61,7 +61,7 @@ def _own_folders(workspace: Any) -> tuple[str, ...]:
 def _states(context: Any) -> dict[str, Any]:
     from gitspec.builder import Builder
 
-    builder = Builder(context.documents, context.pipeline, None, None, dict, None)
+    builder = Builder(context.documents, context.pipeline, None, None, context.options, None)
     return {planned.address: planned.state for planned in builder.plan_all()}
 
 

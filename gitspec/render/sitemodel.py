@@ -97,7 +97,7 @@ def _own_files(documents: list[SourceDocument]) -> list[SourceDocument]:
 def _input_key(doc: SourceDocument, facts: Facts, shared: str, absent: tuple[str, ...]) -> str:
     """Everything a document's page is built from, hashed without building it."""
     content = getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
-    states = sorted((a, s.state, s.changed_inputs) for name in doc.sections
+    states = sorted((a, s.state, s.changed_inputs) + ((s.reason,) if s.reason else ()) for name in doc.sections
                     if (s := facts.states.get(a := f"{doc.id}#{name}")) is not None)
     verdicts = ()
     if doc.kind == "requirements":
@@ -187,6 +187,8 @@ def _section_badges(state: Any) -> tuple[Badge, ...]:
     if state.state == FRESH:
         return (Badge("generated", INFO),)
     if state.state == SECTION_STALE:
+        if not state.changed_inputs:  # its stage changed, not its inputs
+            return (Badge(f"stale: {state.reason}", WARN),)
         return (Badge(f"stale: {', '.join(state.changed_inputs)} changed", WARN),)
     if state.state == EDITED:
         return (Badge("hand-edited", WARN),)
