@@ -123,6 +123,19 @@ class Builder:
         return any(self.input_hash(a) is not None or section_of(a) in changing
                    for a in stage.inputs if section_of(a) not in own)
 
+    def idle_reason(self, stage: Stage) -> str:
+        """Why a stage with nothing to derive from did not run, when that looks like a mistake: an input
+        names a section that its document lacks and no stage writes (a misspelt section, say). ""
+        when none does: a stage whose input documents do not exist yet simply waits for them."""
+        for address in stage.inputs:
+            section = section_of(address)
+            doc_id, _, name = section.partition("#")
+            document = self.documents.get(doc_id)
+            if document is not None and not document.has_section(name) and section not in self.pipeline.producer:
+                return (f"stage '{stage.name}' did not run: none of its inputs exists "
+                        f"({address}: {document.path} has no section '{name}')")
+        return ""
+
     def plan(self, stage: Stage, force: set[str], changing: set[str] = frozenset()) -> list[Planned]:
         known = self._known(stage)
         states = known if known is not _UNKNOWN and known is not None else self.judge(stage)
@@ -228,6 +241,9 @@ class Builder:
                         continue
                     if not self.has_inputs(stage, changing):
                         done += 1  # nothing to derive from yet (e.g. no product directive): done with it
+                        reason = self.idle_reason(stage)
+                        if reason:
+                            report.warnings.append(reason)
                         continue
                     planned = self.plan(stage, force, changing if dry_run else frozenset())
                     self._note(planned, report, _pct(done, total))
@@ -253,6 +269,10 @@ class Builder:
                     work.append((stage, regenerate, pool.submit(self._generate, stage, regenerate)))
                 for stage, regenerate, future in work:
                     outputs, span = future.result()
+                    undeclared = sorted(set(outputs) - {o.section for o in stage.outputs})
+                    if undeclared:
+                        report.warnings.append(f"stage '{stage.name}' returned sections it does not declare, "
+                                               f"not written: {', '.join(undeclared)}")
                     report.spans.append(span)
                     report.cache_hits += span.cache_hit
                     report.provider_calls += 0 if span.cache_hit else 1

@@ -119,3 +119,28 @@ def test_a_new_stage_version_or_new_options_make_its_sections_stale_and_build_re
     kept = run_gitspec(root, "build", env=env)
     assert kept.code == 0 and "warning: req-line#line is hand-edited: kept (stage version changed 2 → 3)" in kept.out
     assert line.read_text() == edited
+
+
+def test_a_stage_with_a_misspelt_input_or_undeclared_outputs_is_named_in_a_warning(repo, tmp_path):
+    from conftest import NOTES_SCHEMA
+
+    env = _plugin(tmp_path, "sloppy", (
+        "@hookimpl\ndef gitspec_kinds():\n    return [Kind('notes', HERE / 'notes.schema.json')]\n"
+        "@hookimpl\ndef gitspec_stages():\n"
+        "    return [Stage('typo', '1', 'typo-out', 'notes', 'T', ('reqs#nosection',),\n"
+        "                  (Output('x', ('reqs#nosection',)),), lambda inp: {'x': 1}),\n"
+        "            Stage('extra', '1', 'summary', 'notes', 'S', ('reqs#items',),\n"
+        "                  (Output('count', ('reqs#items',)),), lambda inp: {'count': 1, 'bonus': 2, 'more': 3})]\n"),
+        {"notes.schema.json": NOTES_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS})
+    typo = ("warning: stage 'typo' did not run: none of its inputs exists "
+            "(reqs#nosection: specs/reqs.yaml has no section 'nosection')\n")
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0, built
+    assert built.out == ("regenerated summary#count\n" + typo +
+                         "warning: stage 'extra' returned sections it does not declare, not written: bonus, more\n")
+    assert "bonus" not in (root / "specs" / "summary.yaml").read_text()
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 0 and status.out == typo, status
+    as_json = run_gitspec(root, "status", "--format", "json", env=env)
+    assert as_json.json()[0]["address"] == "summary#count" and typo in as_json.err

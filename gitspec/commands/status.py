@@ -25,13 +25,18 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
     builder = Builder(context.documents, context.pipeline, None, None, context.options, None,
                       unreadable=context.unreadable)
     planned = builder.plan_all()
+    judged = {p.stage.name for p in planned}  # the others have nothing to derive from: say so if it looks wrong
+    idle = [reason for name, stage in context.pipeline.stages.items()
+            if name not in judged and (reason := builder.idle_reason(stage))]
     rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
              **({"reason": p.reason or p.state.reason} if p.reason or p.state.reason else {})} for p in planned]
     if output_format == "json":
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
+        sys.stderr.writelines(f"warning: {one_line(reason)}\n" for reason in idle)
     else:
+        sys.stdout.writelines(f"warning: {one_line(reason)}\n" for reason in idle)
         for row in rows:
             if row["state"] != UNREADABLE and (show_all or row["state"] not in QUIET or row["conflict"]):
                 why = [f"{', '.join(row['changed_inputs'])} changed"] if row["changed_inputs"] else []
