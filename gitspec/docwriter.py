@@ -9,7 +9,6 @@ from typing import Any
 from gitspec.atomic import create_new, write_atomic
 from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_FINDINGS, GitspecError
-from gitspec.lineendings import newline_of
 from gitspec.opening import LoadedDocument
 from gitspec.stage import Stage
 from gitspec.workspace import Workspace
@@ -44,7 +43,7 @@ class DocumentWriter:
             text, bom = None, b""
         header = {"kind": stage.kind, "id": stage.document, "title": stage.title}
         new_text = update_document(text, header, sections, stamps, unpinned)
-        encoded = bom + new_text.replace("\n", newline_of(text)).encode("utf-8")  # YAML reads CRLF as LF
+        encoded = bom + new_text.encode("utf-8")  # (in the file's own line endings)
         if document is not None:
             _replace(root / rel, rel, encoded, document.sha)
         elif not create_new(root / rel, encoded):  # made meanwhile: never overwritten

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from typing import Any
 
 from gitspec.hashing import value_hash
-from gitspec.lineendings import newline_of
 from gitspec.yamlread import plain_is_safe, read_yaml
-
-_LINE = re.compile(r".*?(?:\r\n|[\r\n\x85\u2028\u2029])|.+\Z", re.S)
+from gitspec.yamlsplice import splice
 
 
 def _yaml():
@@ -58,7 +55,9 @@ def _yaml():
 
 def update_document(text: str | None, header: dict[str, Any], sections: dict[str, Any],
                     stamps: dict[str, dict], unpinned: tuple[str, ...] = ()) -> str:
-    """`text` with `sections` set and their stamps recorded; a new document when `text` is None."""
+    """`text` with `sections` set and their stamps recorded; a new document when `text` is None.
+    Only the lines of the sections and stamps whose values change are rewritten, in `text`'s line
+    endings: every other line keeps the user's text, down to its quoting and spacing."""
     from gitspec.yamlcomments import delete_keeping_comments
 
     yaml = _yaml()
@@ -89,17 +88,13 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
     yaml.dump(data, out)
     written = out.getvalue()
     _verify(written, sections)
-    return written
+    return written if text is None else splice(text, written, "regenerating " + ", ".join(sections))
 
 
 def set_pinned(text: str, section: str, pinned: bool) -> str:
     """Add or remove `section` in the document's `pinned` header list. Only the lines around that list
     are rewritten: every other line keeps the user's text, down to its quoting and spacing."""
-    rewritten = _pinned_rewrite(text, section, pinned)
-    spliced = _splice(text, rewritten, "pinned")
-    if value_hash(read_yaml(spliced).value) != value_hash(read_yaml(rewritten).value):
-        raise RuntimeError(f"pinning {section} would change more than its 'pinned' list; refusing to write it")
-    return spliced
+    return splice(text, _pinned_rewrite(text, section, pinned), f"pinning {section}")
 
 
 def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
@@ -124,62 +119,6 @@ def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
-
-
-def _splice(old: str, new: str, key: str) -> str:
-    """`old` with the lines from the end of the top-level key before `key` to the start of the key after
-    it taken from `new`: a rewrite of `old` that changed nothing else (but may have reformatted it)."""
-    old_starts, new_starts = _key_lines(old), _key_lines(new)
-    if old_starts is None or new_starts is None or \
-            [k for k in old_starts if k != key] != [k for k in new_starts if k != key]:
-        return new  # not a block mapping whose other keys stayed in place: only the whole rewrite says it
-    keys = list(new_starts if key in new_starts else old_starts)
-    if key not in keys:
-        return old
-    at = keys.index(key)
-    before, after = keys[at - 1] if at else None, keys[at + 1] if at + 1 < len(keys) else None
-    old_lines, new_lines = _lines(old), _lines(new)
-    start, end = _region(old, old_lines, old_starts, before, after)
-    new_start, new_end = _region(new, new_lines, new_starts, before, after)
-    middle = "".join(new_lines[new_start:new_end]).replace("\r\n", "\n")  # (ruamel keeps a comment's CR)
-    return "".join(old_lines[:start]) + middle.replace("\n", newline_of(old)) + "".join(old_lines[end:])
-
-
-def _key_lines(text: str) -> dict[str, int] | None:
-    """The 0-based line of each top-level key, in order; None unless the document is a block mapping."""
-    from yaml.nodes import MappingNode, ScalarNode
-
-    root = read_yaml(text).root
-    if not isinstance(root, MappingNode) or root.flow_style:
-        return None
-    return {key.value: key.start_mark.line for key, _ in root.value if isinstance(key, ScalarNode)}
-
-
-def _region(text: str, lines: list[str], starts: dict[str, int], before: str | None,
-            after: str | None) -> tuple[int, int]:
-    """The lines after key `before`'s last line of content up to key `after`'s first line."""
-    end = starts[after] if after is not None else len(lines)
-    if before is None:
-        return 0, end
-    following = min((line for line in starts.values() if line > starts[before]), default=len(lines))
-    return max(line for line in _content_ends(text) if line < following) + 1, end
-
-
-def _content_ends(text: str) -> list[int]:
-    """The lines that YAML tokens (keys, values, indicators) end on: the lines holding content."""
-    import yaml
-
-    ends = []
-    for token in yaml.scan(text, Loader=yaml.CSafeLoader):
-        if not isinstance(token, (yaml.BlockEndToken, yaml.StreamEndToken)):
-            mark = token.end_mark  # a block scalar ends at the start of the line after it
-            ends.append(mark.line if mark.column or mark.line == token.start_mark.line else mark.line - 1)
-    return ends
-
-
-def _lines(text: str) -> list[str]:
-    """`text` split after every line break YAML counts as one."""
-    return _LINE.findall(text)
 
 
 def _replace(data: Any, name: str, value: Any) -> None:

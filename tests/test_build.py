@@ -169,6 +169,30 @@ def test_pin_rewrites_only_its_pinned_list_keeping_every_other_byte(ws):
     assert path.read_bytes() == edited
 
 
+def test_build_rewrites_only_the_lines_of_the_sections_and_stamps_it_changes(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    path = root / "specs" / "derived.yaml"
+    hand_written = "mine:\n  n: 1\n  on: ~\n  y: True\n  sign: +1\n  empty:\n  list: [a,  b]  # spaced\n"
+    text = path.read_text().replace("shout: HELLO\n", "shout: HELLO\n" + hand_written)
+    text = text.replace("length: 5\n", "length: 5  # by hand\n") + "extra: {no: 'off', off: Null}\n"
+    edited = text.replace("\n", "\r\n").encode()
+    path.write_bytes(edited)
+    stamps, sections = edited.split(b"\r\nshout:")
+
+    _set_text(root, "HELLO")  # the same outputs from new inputs: only their stamps change
+    assert "regenerated derived#shout" in _build(root, env, "--no-render").out
+    after = path.read_bytes().split(b"\r\nshout:")
+    assert after[1] == sections and after[0] != stamps, after
+    _set_text(root, "bye")
+    assert "regenerated derived#shout" in _build(root, env, "--no-render").out
+    after = path.read_bytes().split(b"\r\nshout:")
+    assert after[1] == sections.replace(b" HELLO", b" BYE").replace(b"length: 5", b"length: 3"), after
+    assert after[0].startswith(b"kind: notes\r\nid: derived\r\ntitle: Derived\r\ngenerated:\r\n  shout:\r\n")
+    assert _crlf_only(path.read_bytes())
+    assert run_gitspec(root, "status", env=env).code == 0
+
+
 def test_pin_cache_and_render_in_a_read_only_checkout_work_or_say_why_not(ws, read_only):
     root, env, calls = ws
     _build(root, env)

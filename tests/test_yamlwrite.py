@@ -54,3 +54,18 @@ def test_pinning_rewrites_only_the_lines_of_the_pinned_list():
     assert set_pinned(pinned, "a", False) == doc
     last = doc + "pinned: [b]  # for now\n"
     assert set_pinned(last, "a", True) == doc + "pinned:      # for now\n  - b\n  - a\n"
+
+
+def test_a_rewrite_keeps_the_lines_of_every_stamp_and_key_whose_value_stays():
+    doc = ("kind: notes\nid: d\ntitle: D\ngenerated:\n  a: {stage: s,  output: x}  # reviewed\n"
+           "  b:\n    stage: s\n    output: old\n# about a\na: {on: 'y',  n: ~}\nb:\n  kept: [1,  2]\n"
+           "  changed: Old\n  also: ~\n")
+    sections = {"a": {"on": "y", "n": None}, "b": {"kept": [1, 2], "changed": "New", "also": None}}
+    expected = doc.replace("output: old", "output: new").replace("changed: Old", "changed: New")
+    assert update_document(doc, {}, sections, {"b": {"stage": "s", "output": "new"}}) == expected
+    crlf = doc.replace("\n", "\r\n")
+    assert update_document(crlf, {}, sections, {"b": {"stage": "s", "output": "new"}}) == \
+        expected.replace("\n", "\r\n")
+    added = update_document(crlf, {}, {"c": "added"}, {"c": {"stage": "s"}})  # a new stamp: ruamel moves a comment
+    assert added.endswith("\r\na: {on: 'y',  n: ~}\r\nb:\r\n" + crlf.split("\r\nb:\r\n")[1] + "c: added\r\n")
+    assert added.count("# about a") == 1 and "\n" not in added.replace("\r\n", "")

@@ -1,0 +1,158 @@
+"""Splicing a YAML rewrite into the text it rewrote: only the lines of the keys whose values changed.
+
+ruamel re-emits a whole document (quoting `n`, writing `~` as `null`, respacing
+flow lists); this keeps the user's own text for every key the rewrite left with
+the same value. Pure text in, text out; never changes what the rewrite holds.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from gitspec.hashing import value_hash
+from gitspec.lineendings import newline_of
+from gitspec.yamlread import read_yaml
+
+_LINE = re.compile(r".*?(?:\r\n|[\r\n\x85\u2028\u2029])|.+\Z", re.S)
+_Change = tuple[int, int, int, int]  # lines [start, end) of the old text replaced by lines [start, end) of the new
+
+
+def splice(old: str, new: str, what: str) -> str:
+    """`old` with the lines of each top-level key whose value `new` changed taken from `new` (inside a
+    mapping that both write in block style, only the lines of its changed keys), in `old`'s line endings.
+    The result must hold the same data as `new`, or RuntimeError names `what` would have changed more."""
+    old_text, new_text = _Text.of(old), _Text.of(new)
+    newline = newline_of(old)
+    spliced = new.replace("\r\n", "\n").replace("\n", newline)  # the whole rewrite (ruamel keeps a comment's CR)
+    for depth in (1, 0):  # where ruamel moved a comment across a kept key's lines, splice less finely
+        changes = _changes(old_text, new_text, old_text.tree.root, new_text.tree.root, old_text.tree.value,
+                           new_text.tree.value, (0, len(old_text.lines)), (0, len(new_text.lines)), depth)
+        if changes is None:  # not a block mapping whose kept keys stayed in order: only the whole rewrite says it
+            break
+        candidate = old_text.replaced(changes, new_text, newline)
+        if _Text.of(candidate).comments == new_text.comments:
+            spliced = candidate
+            break
+    if value_hash(read_yaml(spliced).value) != value_hash(new_text.tree.value):
+        raise RuntimeError(f"{what} would change more than it rewrote; refusing to write it")
+    return spliced
+
+
+@dataclass
+class _Text:
+    """A YAML text's lines, its parse, the lines its content (tokens) ends on, and its comment lines."""
+
+    lines: list[str]
+    tree: Any
+    ends: list[int]
+    comments: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        lines = _LINE.findall(text)
+        ends, content = _content_lines(text)
+        comments = [line.strip() for at, line in enumerate(lines)
+                    if at not in content and line.lstrip().startswith("#")]
+        return cls(lines, read_yaml(text), ends, comments)
+
+    def content_end(self, before: int) -> int:
+        """The last line holding content before line `before`."""
+        return self.ends[bisect.bisect_left(self.ends, before) - 1]
+
+    def replaced(self, changes: list[_Change], new: _Text, newline: str) -> str:
+        """This text with each change's lines taken from `new`, in `newline` line endings."""
+        out, at = [], 0
+        for start, end, new_start, new_end in sorted(changes):
+            middle = "".join(new.lines[new_start:new_end]).replace("\r\n", "\n")
+            out += [*self.lines[at:start], middle.replace("\n", newline)]
+            at = end
+        return "".join(out + self.lines[at:])
+
+
+def _changes(old: _Text, new: _Text, old_node: Any, new_node: Any, old_value: dict, new_value: dict,
+             old_span: tuple[int, int], new_span: tuple[int, int], depth: int) -> list[_Change] | None:
+    """The (old start, old end, new start, new end) line ranges to replace so that the mapping `old_node`,
+    on lines `old_span` of `old`, holds what `new_node` does (looking `depth` mappings further in for
+    what changed); None when that takes the whole of it."""
+    from yaml.nodes import MappingNode
+
+    if not isinstance(old_node, MappingNode) or not isinstance(new_node, MappingNode) or \
+            old_node.flow_style or new_node.flow_style:
+        return None
+    old_keys, new_keys = _keys(old_node), _keys(new_node)
+    kept = [k for k in old_keys if k in new_keys]
+    if [k for k in new_keys if k in old_keys] != kept:
+        return None
+    changes: list[_Change] = []
+    anchors = []  # keys whose own lines stay (some of their inner ones may not)
+    for key in kept:
+        if value_hash(old_value[key]) == value_hash(new_value[key]):
+            anchors.append(key)
+            continue
+        inner = _nested(old, new, old_keys, new_keys, key, old_value, new_value, old_span, new_span, depth - 1) \
+            if depth else None
+        if inner is not None:
+            anchors.append(key)
+            changes += inner
+    for before, after in zip([None, *anchors], [*anchors, None]):
+        if _between(old_keys, before, after) or _between(new_keys, before, after):
+            changes.append((*_region(old, old_keys, before, after, old_span),
+                            *_region(new, new_keys, before, after, new_span)))
+    return changes
+
+
+def _nested(old: _Text, new: _Text, old_keys: dict, new_keys: dict, key: str, old_value: dict, new_value: dict,
+            old_span: tuple[int, int], new_span: tuple[int, int], depth: int) -> list[_Change] | None:
+    """The changes inside `key`'s value, when it is a block mapping on the lines below the key in both."""
+    (old_line, old_node), (new_line, new_node) = old_keys[key], new_keys[key]
+    if old_node.start_mark.line <= old_line or new_node.start_mark.line <= new_line:
+        return None  # on the key's own line (an anchor, a flow value) or elsewhere (an alias)
+    if not isinstance(old_value[key], dict) or not isinstance(new_value[key], dict):
+        return None
+    return _changes(old, new, old_node, new_node, old_value[key], new_value[key],
+                    (old_line + 1, old.content_end(_next_line(old_keys, key, old_span)) + 1),
+                    (new_line + 1, new.content_end(_next_line(new_keys, key, new_span)) + 1), depth)
+
+
+def _keys(node: Any) -> dict[str, tuple[int, Any]]:
+    """Each key of a mapping node, in order: the 0-based line it is on and its value's node."""
+    return {key.value: (key.start_mark.line, value) for key, value in node.value}
+
+
+def _between(keys: dict, before: str | None, after: str | None) -> bool:
+    """Whether there is a key between `before` and `after` (None: the mapping's start or end)."""
+    names = list(keys)
+    start = names.index(before) + 1 if before is not None else 0
+    end = names.index(after) if after is not None else len(names)
+    return end > start
+
+
+def _next_line(keys: dict, key: str, span: tuple[int, int]) -> int:
+    """The line of the key after `key`, or the end of the mapping's span."""
+    names = list(keys)
+    at = names.index(key) + 1
+    return keys[names[at]][0] if at < len(names) else span[1]
+
+
+def _region(text: _Text, keys: dict, before: str | None, after: str | None, span: tuple[int, int]) -> tuple[int, int]:
+    """The lines after key `before`'s last line of content up to key `after`'s first line."""
+    end = keys[after][0] if after is not None else span[1]
+    if before is None:
+        return span[0], end
+    return text.content_end(_next_line(keys, before, span)) + 1, end
+
+
+def _content_lines(text: str) -> tuple[list[int], set[int]]:
+    """The lines that YAML tokens (keys, values, indicators) end on, sorted, and every line they are on."""
+    import yaml
+
+    ends, content = set(), set()
+    for token in yaml.scan(text, Loader=yaml.CSafeLoader):
+        if not isinstance(token, (yaml.BlockEndToken, yaml.StreamEndToken)):
+            mark = token.end_mark  # a block scalar ends at the start of the line after it
+            end = mark.line if mark.column or mark.line == token.start_mark.line else mark.line - 1
+            ends.add(end)
+            content.update(range(token.start_mark.line, end + 1))
+    return sorted(ends), content
