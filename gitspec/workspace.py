@@ -119,8 +119,16 @@ def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str], sk
             if entry.is_dir(follow_symlinks=False):  # as git does: a linked folder may loop, or lead outside
                 if child not in skip:
                     _walk(entry.path, child, exclude, found, skip)
-            elif entry.name.endswith(DOCUMENT_SUFFIXES) and entry.is_file():  # no FIFOs, sockets
+            elif entry.name.endswith(DOCUMENT_SUFFIXES) and _is_file(entry):  # no FIFOs, sockets
                 found.add(child)
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """Whether the entry is a file, or a link that cannot be followed (a loop), which reading then names."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
 
 
 def local_kinds(workspace: Workspace) -> dict:

@@ -267,6 +267,16 @@ def test_a_linked_folder_in_a_spec_folder_is_not_followed(repo):
     assert (result.code, result.out) == (0, ""), result
 
 
+def test_a_document_link_that_loops_is_named_in_one_line(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    (ws / "specs" / "loop.yaml").symlink_to("loop.yaml")
+    for command in ("check", "render"):
+        result = run_gitspec(ws, command)
+        assert (result.code, result.out) == (2, ""), result
+        assert result.err == ("gitspec: error: cannot read specs/loop.yaml: Too many levels of symbolic links "
+                              "(add it to 'exclude' in gitspec.yaml to skip it)\n"), result
+
+
 @pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0, reason="needs root's setpriv to drop its read-all right")
 def test_an_unreadable_folder_in_a_spec_folder_is_named(repo):
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})

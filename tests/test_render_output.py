@@ -11,6 +11,7 @@ import threading
 import time
 import zlib
 
+import pypdf
 import pytest
 from conftest import CONFIG, GIT_ENV, GITSPEC, git, run_gitspec, write_files
 
@@ -142,6 +143,19 @@ def test_a_symlink_inside_the_format_folder_that_leads_outside_is_refused(repo, 
     assert_one_line_error(run_gitspec(root, "render"), "cannot write build/html/assets/live.js: "
                           f"a symlink leads it outside build/html, to {outside / 'live.js'}")
     assert list(outside.iterdir()) == []
+
+
+def test_a_symlink_loop_where_an_earlier_pdf_was_is_rendered_again_not_a_crash(repo):
+    root = workspace(repo, "alpha", "beta", config=CONFIG.replace("formats: []", "formats: [pdf]"))
+    assert run_gitspec(root, "render").code == 0
+    (root / "build" / "pdf" / "beta.pdf").unlink()
+    (root / "build" / "pdf" / "beta.pdf").symlink_to("beta.pdf")  # a loop, where the book takes beta's pages from
+    alpha = root / "specs" / "alpha.md"
+    alpha.write_text(alpha.read_text() + "\nA new paragraph.\n")
+    result = run_gitspec(root, "render", "alpha")
+    assert result.code == 0 and result.err == "gitspec: rendered 2 (0 unchanged), 2 files written\n", result
+    book = "".join(page.extract_text() for page in pypdf.PdfReader(root / "build" / "pdf" / "book.pdf").pages)
+    assert "A new paragraph." in book and "Beta" in book
 
 
 def test_a_new_output_folder_keeps_the_users_file_of_a_page_that_is_gone(repo):

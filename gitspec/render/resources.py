@@ -62,13 +62,13 @@ class RenderAssets:
         folder), or None. It may be stale: the renderer checks it before using it."""
         if self.output is None:
             return None
-        folder = (self.output / format_name).resolve()
-        target = (folder / relpath).resolve()
-        if not target.is_relative_to(folder):
-            return None
         try:
+            folder = (self.output / format_name).resolve()
+            target = (folder / relpath).resolve()
+            if not target.is_relative_to(folder):
+                return None
             return target.read_bytes()
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13; made again
             return None
 
     def _draw(self, diagram: Diagram) -> DiagramImage:
