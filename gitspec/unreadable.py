@@ -21,6 +21,7 @@ class Unreadable:
     path: str
     line: int
     message: str
+    col: int = 1
 
     def __str__(self) -> str:
         return f"{self.path} line {self.line}: {self.message}"
@@ -46,7 +47,7 @@ def unreadable_documents(root: Path, findings: Iterable[Finding], files: Collect
             continue
         for doc_id in _ids(root, path):
             if doc_id not in documents:
-                found.setdefault(doc_id, Unreadable(path, finding.line, finding.message))
+                found.setdefault(doc_id, Unreadable(path, finding.line, finding.message, finding.col))
     return found
 
 

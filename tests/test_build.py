@@ -193,6 +193,16 @@ def test_build_rewrites_only_the_lines_of_the_sections_and_stamps_it_changes(ws)
     assert run_gitspec(root, "status", env=env).code == 0
 
 
+def test_pin_of_a_document_that_cannot_be_read_names_the_file_and_its_error(ws):
+    root, env, calls = ws
+    _build(root, env)
+    _edit(root, "derived.yaml", "shout: HELLO", "shout: MINE: yes")
+    result = run_gitspec(root, "pin", "derived#shout", env=env)
+    assert (result.code, result.out) == (1, ""), result
+    assert result.err == ("specs/derived.yaml:21:12: error: cannot pin derived#shout: the file cannot be read "
+                          "(YAML syntax error: mapping values are not allowed in this context)\n"), result
+
+
 def test_pin_cache_and_render_in_a_read_only_checkout_work_or_say_why_not(ws, read_only):
     root, env, calls = ws
     _build(root, env)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import codecs
 import sys
+from pathlib import Path
 
 from gitspec.atomic import write_atomic
-from gitspec.errors import EXIT_USAGE, GitspecError, writing
+from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.pipeline import section_of
 
@@ -18,9 +19,12 @@ def run(address: str, unpin: bool = False) -> int:
     from gitspec.checker import check
 
     workspace, index = open_workspace()
-    check(workspace, index)
+    checked = check(workspace, index)
     doc_id, section = section_of(address).split("#")
-    document = loaded_documents(index).get(doc_id)
+    documents = loaded_documents(index)
+    document = documents.get(doc_id)
+    if document is None:
+        _refuse_unreadable(workspace.root, checked.findings, index, documents, doc_id, section)
     if document is None or section not in document.sections:
         raise GitspecError(f"argument ADDRESS: no section {doc_id}#{section} in the workspace", exit_code=EXIT_USAGE)
     stamps = document.header.get("generated")
@@ -45,6 +49,19 @@ def run(address: str, unpin: bool = False) -> int:
             write_atomic(path, (bom + new_text).encode("utf-8"))
     sys.stdout.write(f"gitspec: {doc_id}#{section} {'unpinned' if unpin else 'pinned'}\n")
     return 0
+
+
+def _refuse_unreadable(root: Path, findings: list, index, documents: dict[str, LoadedDocument], doc_id: str,
+                       section: str) -> None:
+    """A document `doc_id` that is there but cannot be read (a YAML error) is named with its first error."""
+    from gitspec.unreadable import unreadable_documents
+
+    unreadable = unreadable_documents(root, findings, index.content()[0],
+                                      lambda: {known: document.path for known, document in documents.items()})
+    found = unreadable.get(doc_id)
+    if found is not None:
+        raise GitspecError(f"cannot pin {doc_id}#{section}: the file cannot be read ({found.message})",
+                           path=found.path, line=found.line, col=found.col, exit_code=EXIT_FINDINGS)
 
 
 def _markdown(document: LoadedDocument, text: str, section: str, pinned: bool) -> str:
