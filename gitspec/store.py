@@ -111,9 +111,10 @@ LOCK_TIMEOUT = 60.0  # seconds a build, render or cache gc waits for another to 
 
 
 @contextmanager
-def build_lock(store: Path, timeout: float) -> Iterator[None]:
+def build_lock(store: Path, timeout: float, writes: bool = True) -> Iterator[None]:
     """An exclusive lock on the workspace's build and render; the OS drops it if the holder dies.
-    Waiting longer than `timeout` seconds (a negative one: for ever) is exit 1, naming the lock file."""
+    Waiting longer than `timeout` seconds (a negative one: for ever) is exit 1, naming the lock file.
+    A run that `writes` nothing (a dry run) goes on without it where it cannot be made (a read-only checkout)."""
     from gitspec.errors import EXIT_FINDINGS, GitspecError
 
     from gitspec.cachefile import unwritable_store
@@ -123,7 +124,9 @@ def build_lock(store: Path, timeout: float) -> Iterator[None]:
         ensure_store(store)
         release = (_lock_windows if sys.platform == "win32" else _lock_posix)(path, timeout)
     except OSError as error:
-        raise unwritable_store(path, error) from None
+        if writes:
+            raise unwritable_store(path, error) from None
+        release = _no_lock
     if release is None:
         raise GitspecError(f"another gitspec build or render holds {path} "
                            f"(waited {timeout:g} s)", exit_code=EXIT_FINDINGS)
@@ -131,6 +134,10 @@ def build_lock(store: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         release()
+
+
+def _no_lock() -> None:
+    """The release of a lock a dry run went on without."""
 
 
 def _lock_posix(path: Path, timeout: float) -> Callable[[], None] | None:

@@ -223,6 +223,20 @@ def test_pin_cache_and_render_in_a_read_only_checkout_work_or_say_why_not(ws, re
     assert _snapshot(root) == edited
 
 
+def test_dry_run_in_a_read_only_checkout_lists_changes(ws, read_only):
+    root, env, calls = ws
+    _build(root, env)
+    _set_text(root, "dry")
+    before = _snapshot(root)
+    result = run_gitspec(root, "build", "--dry-run", env=env, prefix=read_only)
+    assert result.code == 0, result
+    assert result.out == "would regenerate slow#value\nwould regenerate derived#shout\nwould regenerate " \
+        "derived#length\nwould regenerate echoed#echo\n", result
+    assert "error" not in result.err and result.err.endswith("gitspec: 0 sections regenerated (0 from cache, 0 "
+                                                             "generated), 0 conflicts\n"), result
+    assert _snapshot(root) == before and len(_calls(calls)) == 3
+
+
 def test_dry_run_lists_changes_and_writes_nothing(ws):
     root, env, calls = ws
     _build(root, env)

@@ -35,7 +35,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
         from gitspec.tracefile import trace_target
 
         trace_path = trace_target(trace, workspace)  # before building: a bad path must cost nothing
-    with build_lock(workspace.store, lock_timeout):
+    with build_lock(workspace.store, lock_timeout, writes=not dry_run):
         context = prepare(workspace, index)
         render = render and not dry_run and bool(workspace.config.formats)
         if render:  # a mistyped format is a config error before any stage runs, not after all did
