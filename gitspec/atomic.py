@@ -42,6 +42,20 @@ def write_atomic(path: Path, data: bytes, durable: bool = True, still: Callable[
         raise
 
 
+def replace_unchanged(path: Path, data: bytes, sha: str) -> bool:
+    """Write `path` atomically unless it no longer holds the bytes whose SHA-256 is `sha` (an edit saved
+    meanwhile): checked once the new bytes are on disk, just before they take the file's place."""
+    import hashlib
+
+    def unchanged() -> bool:
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest() == sha
+        except OSError:
+            return False
+
+    return write_atomic(path, data, still=unchanged)
+
+
 def create_new(path: Path, data: bytes) -> bool:
     """Write `path` only if it does not exist yet; never overwrite. Returns whether written."""
     fd, tmp = _temp_beside(path, None)

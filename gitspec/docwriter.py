@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from gitspec.atomic import create_new, write_atomic
+from gitspec.atomic import create_new, replace_unchanged, write_atomic
 from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.opening import LoadedDocument
@@ -100,15 +100,8 @@ def _new_markdown(stage: Stage) -> str:
 
 
 def _replace(path: Path, rel: str, data: bytes, sha: str) -> None:
-    """Write the document's new text, unless it changed since it was read (an edit saved while
-    the build ran): checked once the new text is on disk, just before it takes the file's place."""
-    def unchanged() -> bool:
-        try:
-            return hashlib.sha256(path.read_bytes()).hexdigest() == sha
-        except OSError:
-            return False
-
-    if not write_atomic(path, data, still=unchanged):
+    """Write the document's new text, unless it changed since it was read (an edit saved while the build ran)."""
+    if not replace_unchanged(path, data, sha):
         raise _changed(rel)
 
 

@@ -203,6 +203,41 @@ def test_pin_of_a_document_that_cannot_be_read_names_the_file_and_its_error(ws):
                           "(YAML syntax error: mapping values are not allowed in this context)\n"), result
 
 
+# Saves an edit to the document (as an editor would) while gitspec has its new text on disk, not yet in place:
+# the moment it flushes the temp file beside it. Only the standard library is hooked, never gitspec.
+EDIT_WHILE_WRITING = """
+import os
+_fsync = os.fsync
+
+def fsync(fd):
+    _fsync(fd)
+    name = os.readlink(f"/proc/self/fd/{fd}")
+    if os.path.basename(name).startswith(".derived.yaml.") and not os.environ.get("EDITED"):
+        os.environ["EDITED"] = "1"
+        with open(os.path.join(os.path.dirname(name), "derived.yaml"), "a") as handle:
+            handle.write("# saved meanwhile\\n")
+
+os.fsync = fsync
+"""
+
+
+def test_pin_never_writes_over_an_edit_saved_while_it_runs(ws, tmp_path):
+    root, env, calls = ws
+    _build(root, env)
+    _edit(root, "derived.yaml", "shout: HELLO", "shout: MINE")
+    editor = tmp_path / "editor"
+    editor.mkdir()
+    (editor / "sitecustomize.py").write_text(EDIT_WHILE_WRITING)
+    result = run_gitspec(root, "pin", "derived#shout", env={"PYTHONPATH": f"{editor}:{env['PYTHONPATH']}"})
+    assert (result.code, result.out) == (1, ""), result
+    assert result.err == ("gitspec: error: specs/derived.yaml changed while gitspec was pinning derived#shout; "
+                          "run the pin again\n"), result
+    derived = (root / "specs" / "derived.yaml").read_text()
+    assert derived.endswith("shout: MINE\nlength: 5\n# saved meanwhile\n") and "pinned" not in derived
+    assert not list((root / "specs").glob(".*.tmp"))
+    assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
+
+
 def test_pin_cache_and_render_in_a_read_only_checkout_work_or_say_why_not(ws, read_only):
     root, env, calls = ws
     _build(root, env)
