@@ -79,11 +79,12 @@ class Plugins:
     def _load(self) -> tuple[list[Stage], dict[str, Callable]]:
         with self._lock:
             if self._loaded is None:
-                hook = self.manager.hook
-                stages = [stage for declared in hook.gitspec_stages() for stage in declared or ()]
+                from gitspec.plugincalls import call_each
+
+                stages = [stage for _, declared in call_each(self.manager, "gitspec_stages") for stage in declared]
                 factories: dict[str, Callable] = {}
-                for offered in hook.gitspec_providers():
-                    factories.update(offered or {})
+                for _, offered in call_each(self.manager, "gitspec_providers"):
+                    factories.update(offered)
                 declarations = tuple(declare(stage) for stage in stages)
                 if self._cached is not None and declarations != self._cached[0]:
                     raise GitspecError("stage declarations changed while gitspec was running: run it again",

@@ -13,6 +13,7 @@ from gitspec.documents import Document, DocumentProblem, parse_document
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error, warning
 from gitspec.kinds import Kind
+from gitspec.plugincalls import call_each
 from gitspec.symbols import SymbolTable, pack
 
 
@@ -31,22 +32,19 @@ class Engine:
     @cached_property
     def kinds(self) -> dict[str, Kind]:
         kinds: dict[str, Kind] = {}
-        for declared in self.manager.hook.gitspec_kinds():
-            for kind in declared or ():
+        owners: dict[str, str] = {}
+        for plugin, declared in call_each(self.manager, "gitspec_kinds"):
+            for kind in declared:
                 if kind.name in kinds:
-                    raise GitspecError(f"kind '{kind.name}' is declared by two plugins: "
-                                       f"{', '.join(self._owners(kind.name))}", exit_code=EXIT_USAGE)
-                kinds[kind.name] = kind
+                    raise GitspecError(f"kind '{kind.name}' is declared by two plugins: {owners[kind.name]}, "
+                                       f"{plugin}", exit_code=EXIT_USAGE)
+                kinds[kind.name], owners[kind.name] = kind, plugin
         for name, kind in self._extra_kinds.items():
             if name in kinds:
                 raise GitspecError(f"workspace schema redefines kind '{name}', declared by plugin "
-                                   f"{', '.join(self._owners(name))}", str(kind.schema), exit_code=EXIT_USAGE)
+                                   f"{owners[name]}", str(kind.schema), exit_code=EXIT_USAGE)
             kinds[name] = kind
         return kinds
-
-    def _owners(self, name: str) -> list[str]:
-        impls = self.manager.hook.gitspec_kinds.get_hookimpls()
-        return [impl.plugin_name for impl in impls if any(k.name == name for k in impl.function() or ())]
 
     @cached_property
     def schemas(self):
@@ -70,8 +68,8 @@ class Engine:
         findings = [(warning if n.warning else error)(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
         findings += self._check(document)
         symbols = []
-        for result in self.manager.hook.gitspec_document_symbols(document=document):
-            symbols += result or []
+        for _, result in call_each(self.manager, "gitspec_document_symbols", document=document):
+            symbols += result
         info = None
         if isinstance(document.id, str) and isinstance(document.kind, str):
             lines = tuple(document.locate_key((), name)[0] for name in document.sections)
@@ -90,12 +88,12 @@ class Engine:
         findings = self.schemas.check(document)
         if findings:
             return findings
-        for result in self.manager.hook.gitspec_check_document(document=document, config=self.config):
-            findings += result or []
+        for _, result in call_each(self.manager, "gitspec_check_document", document=document, config=self.config):
+            findings += result
         return findings
 
     def check_workspace(self, table: SymbolTable) -> list[Finding]:
         findings: list[Finding] = []
-        for result in self.manager.hook.gitspec_check_workspace(workspace=table):
-            findings += result or []
+        for _, result in call_each(self.manager, "gitspec_check_workspace", workspace=table):
+            findings += result
         return findings

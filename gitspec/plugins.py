@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+import pluggy
+
 from gitspec.cachefile import read_cache, write_cache
 from gitspec.installed import distributions_key, environment
 
@@ -25,8 +27,24 @@ BUILTIN_PLUGINS = {
 }
 
 
-ENTRY_POINTS = b"GSEP1"  # tag of `.gitspec/plugins`: the installed plugins' entry points
+ENTRY_POINTS = b"GSEP2"  # tag of `.gitspec/plugins`: the installed plugins' entry points
 _MANAGERS: dict[tuple, object] = {}  # a check and a render in one run share a manager
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, knowing which distribution installed each plugin, so errors can name it."""
+
+    def __init__(self) -> None:
+        super().__init__("gitspec")
+        self.distributions: dict[str, str] = {}  # entry point name -> distribution name
+        self.traced = False  # GITSPEC_TRACE_HOOKS: gitspec.plugincalls prints each hook call
+
+    def label(self, name: str) -> str:
+        """How errors name a plugin: `plugin gitspec-foo (entry point foo)`, or `plugin builtin-html`."""
+        dist = self.distributions.get(name)
+        if not dist or dist == name:
+            return f"plugin {name}"
+        return f"plugin {dist} (entry point {name})"
 
 
 def get_plugin_manager(store: Path | None = None):
@@ -41,39 +59,38 @@ def get_plugin_manager(store: Path | None = None):
     return _MANAGERS[memo]
 
 
-def _build(store: Path | None, key: tuple):
-    import pluggy
-
+def _build(store: Path | None, key: tuple) -> PluginManager:
     from gitspec import hookspecs
 
-    manager = pluggy.PluginManager("gitspec")
+    manager = PluginManager()
     manager.add_hookspecs(hookspecs)
     for name, module in BUILTIN_PLUGINS.items():
         manager.register(importlib.import_module(module), name=name)
     cache = store / "plugins" if store is not None else None
     saved = read_cache(cache, ENTRY_POINTS) if cache is not None else None
-    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key:
-        for name, value in saved[1]:
-            if manager.get_plugin(name) is None and not manager.is_blocked(name):
-                manager.register(_load(value), name=name)
-    else:
-        manager.load_setuptools_entrypoints("gitspec")
+    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key):
+        saved = (key, _entry_points())
         if cache is not None:
-            write_cache(cache, ENTRY_POINTS, (key, _entry_points(manager)))
-    if os.environ.get("GITSPEC_TRACE_HOOKS"):
-        _trace(manager)
+            write_cache(cache, ENTRY_POINTS, saved)
+    for name, value, dist in saved[1]:
+        if manager.get_plugin(name) is None and not manager.is_blocked(name):
+            manager.distributions[name] = dist
+            manager.register(_load(value), name=name)
+    manager.traced = bool(os.environ.get("GITSPEC_TRACE_HOOKS"))
     return manager
 
 
-def _entry_points(manager) -> tuple[tuple[str, str], ...]:
-    """(name, "module:attribute") of each plugin loaded from an entry point, in load order."""
-    found = []
-    for plugin, dist in manager.list_plugin_distinfo():
-        name = manager.get_name(plugin)
-        value = next((ep.value for ep in dist.entry_points if ep.group == "gitspec" and ep.name == name), None)
-        if value is not None:
-            found.append((name, value))
-    return tuple(found)
+def _entry_points() -> tuple[tuple[str, str, str], ...]:
+    """(name, "module:attribute", distribution) of each installed `gitspec` entry point, in the order
+    pluggy's load_setuptools_entrypoints would load them (the first of a name wins)."""
+    import importlib.metadata
+
+    found: dict[str, tuple[str, str, str]] = {}
+    for dist in importlib.metadata.distributions():
+        for ep in dist.entry_points:
+            if ep.group == "gitspec" and ep.name not in found:
+                found[ep.name] = (ep.name, ep.value, dist.metadata["Name"] or ep.name)
+    return tuple(found.values())
 
 
 def _load(value: str):
@@ -83,18 +100,3 @@ def _load(value: str):
     for part in filter(None, attribute.split("[")[0].strip().split(".")):
         target = getattr(target, part)
     return target
-
-
-def _trace(manager) -> None:
-    """Print each hook call and its result on stderr, as datasette's tracer does."""
-
-    def before(hook_name, hook_impls, kwargs):
-        names = ", ".join(impl.plugin_name for impl in hook_impls)
-        sys.stderr.write(f"gitspec hook: {hook_name}({', '.join(kwargs)}) -> [{names}]\n")
-
-    def after(outcome, hook_name, hook_impls, kwargs):
-        result = outcome.get_result() if outcome.exception is None else outcome.exception
-        count = len(result) if isinstance(result, list) else result
-        sys.stderr.write(f"gitspec hook: {hook_name} returned {count!r:.80}\n")
-
-    manager.add_hookcall_monitoring(before, after)

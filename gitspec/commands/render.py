@@ -94,9 +94,15 @@ def own_folders(workspace: Workspace, formats: list[str]) -> list[Path]:
 
 
 def parse_formats(text: str) -> list[str]:
+    from gitspec.render.run import is_format_name
+
     wanted = [name.strip() for name in text.split(",") if name.strip()]
     if not wanted:
         raise GitspecError("--format needs at least one format, e.g. html,pdf,docx", exit_code=EXIT_USAGE)
+    bad = [name for name in wanted if not is_format_name(name)]
+    if bad:
+        raise GitspecError(f"argument --format: {bad[0]!r} is not a format name (letters, digits, '-' and '_')",
+                           exit_code=EXIT_USAGE)
     return list(dict.fromkeys(wanted))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from gitspec.render.fallbacks import joined_mark, outdated, page_mark
 from gitspec.render.model import Site
 from gitspec.render.sitemodel import record_key
 
+# A format names its folder under the output folder and its manifest in .gitspec/renders: a plain name,
+# never a path ("../specs" would render over the specs).
+_FORMAT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 SITE = "\0site"  # manifest key of the files that span pages
 FOLDER = "\0folder"  # manifest key of the format's folder it describes, relative to the workspace
 
@@ -87,14 +91,26 @@ def renderers(manager: Any, wanted: list[str]) -> list[Any]:
 
 
 def installed_renderers(manager: Any) -> dict[str, Any]:
-    """Every installed renderer, by its format's name; two for one format is a usage error."""
+    """Every installed renderer, by its format's name; two for one format, or a name that is not
+    a plain folder name, is a usage error naming the plugin."""
+    from gitspec.plugincalls import call_each, label
+
     offered: dict[str, Any] = {}
-    for plugin_renderers in manager.hook.gitspec_renderers():
-        for renderer in plugin_renderers or ():
-            if renderer.name in offered:
-                raise GitspecError(f"two renderers for format '{renderer.name}'", exit_code=EXIT_USAGE)
-            offered[renderer.name] = renderer
+    for plugin, plugin_renderers in call_each(manager, "gitspec_renderers"):
+        for renderer in plugin_renderers:
+            name = getattr(renderer, "name", None)
+            if not is_format_name(name):
+                raise GitspecError(f"{label(manager, plugin)}: renderer name {name!r} is not a format name "
+                                   "(letters, digits, '-' and '_'; it names a folder under the output folder)",
+                                   exit_code=EXIT_USAGE)
+            if name in offered:
+                raise GitspecError(f"two renderers for format '{name}'", exit_code=EXIT_USAGE)
+            offered[name] = renderer
     return offered
+
+
+def is_format_name(name: Any) -> bool:
+    return isinstance(name, str) and _FORMAT_NAME.fullmatch(name) is not None
 
 
 def unknown_format(name: str, offered: Any) -> str:

@@ -1,0 +1,64 @@
+"""Third-party renderer plugins: how gitspec drives them, and what it says when one misbehaves."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import CONFIG, requirement, requirements_doc, run_gitspec, write_files
+
+RENDERER = '''
+from gitspec import hookimpl
+
+class Renderer:
+    name, version = {name!r}, "1"
+
+    def page_files(self, site, page, assets):
+        return {{page.id + ".yaml": b"OVERWRITTEN BY RENDERER\\n"}}
+
+    def site_files(self, site, assets):
+        return {{}}
+
+@hookimpl
+def gitspec_renderers():
+    return [Renderer()]
+'''
+
+
+def install(folder: Path, dist: str, entry: str, source: str) -> dict:
+    """A plugin distribution `dist` whose `gitspec` entry point `entry` is the module `source` is,
+    installed on PYTHONPATH as pip would; the environment for run_gitspec."""
+    module = entry.replace("-", "_") + "_plugin"
+    write_files(folder, {
+        f"{module}.py": source,
+        f"{dist}-1.0.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n",
+        f"{dist}-1.0.dist-info/entry_points.txt": f"[gitspec]\n{entry} = {module}\n",
+    })
+    return {"PYTHONPATH": str(folder)}
+
+
+def workspace(repo, formats: str = "[]") -> Path:
+    return repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))},
+                config=CONFIG.replace("formats: []", f"formats: {formats}"))
+
+
+def test_a_renderer_named_like_a_path_is_refused_before_anything_is_written(repo, tmp_path):
+    ws = workspace(repo, "[html]")
+    spec = (ws / "specs" / "reqs.yaml").read_bytes()
+    env = install(tmp_path / "site", "gitspec-b3", "b3", RENDERER.format(name="../specs"))
+    for args in (("render", "--format", "../specs"), ("render", "--format", "html"), ("render",), ("build",)):
+        result = run_gitspec(ws, *args, env=env)
+        assert result.code == 2 and "Traceback" not in result.err, result
+        [line] = result.err.splitlines()
+        blamed = "argument --format:" if "../specs" in args else "plugin gitspec-b3 (entry point b3): renderer name"
+        assert line.startswith(f"gitspec: error: {blamed} '../specs' is not a format name"), line
+    assert (ws / "specs" / "reqs.yaml").read_bytes() == spec
+    assert not (ws / "build").exists() and not (ws / ".gitspec" / "specs.json").exists()
+    assert run_gitspec(ws, "check").code == 0
+
+
+def test_a_format_argument_that_is_a_path_is_a_usage_error(repo):
+    ws = workspace(repo)
+    for name in ("../specs", ".hidden", "a/b", "a\\b", ".."):
+        result = run_gitspec(ws, "render", "--format", name)
+        assert result.code == 2, result
+        assert result.err == f"gitspec: error: argument --format: {name!r} is not a format name " \
+                             "(letters, digits, '-' and '_')\n", result
