@@ -38,6 +38,7 @@ class Plugins:
         self._cached = read_plan(self._path) if self._path is not None and not os.environ.get(TRACE) else None
         self._manager: Any = None
         self._loaded: tuple[list[Stage], dict[str, Callable]] | None = None
+        self._owners: dict[str, str] = {}  # stage or provider name -> the plugin that offers it
         self._token = ""
         self._lock = threading.RLock()  # stages generate on several threads
 
@@ -51,9 +52,9 @@ class Plugins:
             return self._manager
 
     def stages(self) -> list[Stage]:
-        if self._cached is None:
-            return list(self._load()[0])
-        return [_stage(declaration, partial(self._generate, declaration[0])) for declaration in self._cached[0]]
+        """The stages, each generating through `_generate`, which names the plugin when one fails."""
+        declarations = self._cached[0] if self._cached is not None else [declare(s) for s in self._load()[0]]
+        return [_stage(declaration, partial(self._generate, declaration[0])) for declaration in declarations]
 
     def owner(self, stage_name: str) -> str:
         """The name of the plugin that declares the stage ("" if none does now); loads the plugins."""
@@ -74,18 +75,26 @@ class Plugins:
         return self._token
 
     def provider(self, name: str, options: dict) -> Any:
-        return self._load()[1][name](options)
+        from gitspec.plugincalls import blamed
+
+        factory, plugin = self._load()[1][name], self._owners[f"provider:{name}"]
+        with blamed(self.manager, plugin, f"provider '{name}'"):
+            return BlamedProvider(factory(options), self.manager, plugin, name)
 
     def _load(self) -> tuple[list[Stage], dict[str, Callable]]:
         with self._lock:
             if self._loaded is None:
                 from gitspec.plugincalls import call_each
 
-                stages = [stage for _, declared in call_each(self.manager, "gitspec_stages") for stage in declared]
+                stages = []
+                for plugin, declared in call_each(self.manager, "gitspec_stages", (Stage,)):
+                    stages += declared
+                    self._owners.update((stage.name, plugin) for stage in declared)
                 factories: dict[str, Callable] = {}
-                for _, offered in call_each(self.manager, "gitspec_providers"):
+                for plugin, offered in call_each(self.manager, "gitspec_providers"):
                     factories.update(offered)
-                declarations = tuple(declare(stage) for stage in stages)
+                    self._owners.update((f"provider:{name}", plugin) for name in offered)
+                declarations = tuple(self._declare(stage) for stage in stages)
                 if self._cached is not None and declarations != self._cached[0]:
                     raise GitspecError("stage declarations changed while gitspec was running: run it again",
                                        exit_code=EXIT_FINDINGS)
@@ -95,9 +104,57 @@ class Plugins:
                 self._loaded = (stages, factories)
             return self._loaded
 
+    def _declare(self, stage: Stage) -> tuple:
+        from gitspec.plugincalls import blamed
+
+        with blamed(self.manager, self._owners[stage.name], f"stage {stage.name!r} declaration"):
+            return declare(stage)
+
     def _generate(self, name: str, stage_input: StageInput) -> dict[str, Any]:
+        """The stage's sections; a plugin's failure, or sections gitspec cannot store, name the plugin."""
+        from gitspec.plugincalls import PluginError, blamed, label
+
         stage = next(stage for stage in self._load()[0] if stage.name == name)
-        return stage.generate(stage_input)
+        with blamed(self.manager, self._owners[name], f"stage '{name}'", name):
+            outputs = stage.generate(stage_input)
+        problem = unusable(stage, outputs)
+        if problem:
+            raise PluginError(f"{label(self.manager, self._owners[name])}: stage '{name}' {problem}", name)
+        return outputs
+
+
+class BlamedProvider:
+    """A plugin's provider: a failure in its `fill` names the plugin. Every other attribute is its own."""
+
+    def __init__(self, provider: Any, manager: Any, plugin: str, name: str) -> None:
+        self._provider, self._manager, self._plugin, self._name = provider, manager, plugin, name
+
+    def fill(self, **kwargs: Any) -> Any:
+        from gitspec.plugincalls import blamed
+
+        with blamed(self._manager, self._plugin, f"provider '{self._name}'", str(kwargs.get("stage") or "")):
+            return self._provider.fill(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._provider, name)
+
+
+def unusable(stage: Stage, outputs: Any) -> str:
+    """What is wrong with a stage's `generate` result ("": nothing): gitspec stores it as JSON."""
+    import json
+
+    from gitspec.plugincalls import described
+
+    if not isinstance(outputs, dict):
+        return f"returned {described(outputs)}, not a mapping of section to value"
+    missing = [o.section for o in stage.outputs if o.section not in outputs]
+    if missing:
+        return f"returned no {', '.join(missing)}"
+    try:
+        json.dumps(outputs, ensure_ascii=False)
+    except (TypeError, ValueError) as error:  # a set, a datetime, an object, a circular list
+        return f"returned a value that cannot be stored: {error}"
+    return ""
 
 
 def declare(stage: Stage) -> tuple:

@@ -14,7 +14,7 @@ from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error, warning
 from gitspec.kinds import Kind
 from gitspec.plugincalls import call_each
-from gitspec.symbols import SymbolTable, pack
+from gitspec.symbols import Definition, Reference, SymbolTable, pack
 
 
 class Engine:
@@ -33,7 +33,7 @@ class Engine:
     def kinds(self) -> dict[str, Kind]:
         kinds: dict[str, Kind] = {}
         owners: dict[str, str] = {}
-        for plugin, declared in call_each(self.manager, "gitspec_kinds"):
+        for plugin, declared in call_each(self.manager, "gitspec_kinds", (Kind,)):
             for kind in declared:
                 if kind.name in kinds:
                     raise GitspecError(f"kind '{kind.name}' is declared by two plugins: {owners[kind.name]}, "
@@ -68,7 +68,8 @@ class Engine:
         findings = [(warning if n.warning else error)(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
         findings += self._check(document)
         symbols = []
-        for _, result in call_each(self.manager, "gitspec_document_symbols", document=document):
+        for _, result in call_each(self.manager, "gitspec_document_symbols", (Definition, Reference),
+                                       document=document):
             symbols += result
         info = None
         if isinstance(document.id, str) and isinstance(document.kind, str):
@@ -88,12 +89,13 @@ class Engine:
         findings = self.schemas.check(document)
         if findings:
             return findings
-        for _, result in call_each(self.manager, "gitspec_check_document", document=document, config=self.config):
+        for _, result in call_each(self.manager, "gitspec_check_document", (Finding,), document=document,
+                                       config=self.config):
             findings += result
         return findings
 
     def check_workspace(self, table: SymbolTable) -> list[Finding]:
         findings: list[Finding] = []
-        for _, result in call_each(self.manager, "gitspec_check_workspace", workspace=table):
+        for _, result in call_each(self.manager, "gitspec_check_workspace", (Finding,), workspace=table):
             findings += result
         return findings

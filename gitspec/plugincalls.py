@@ -1,32 +1,111 @@
-"""Calling plugins one at a time, so that what a hook returns is known to be that plugin's.
+"""Calling plugins so that what they return or raise is known to be theirs.
 
 pluggy gathers every implementation's result into one list and cannot say whose each is
-(pytest-dev/pluggy#235), yet gitspec's errors must name the plugin at fault. Never loads plugins.
+(pytest-dev/pluggy#235), yet gitspec's errors must name the plugin at fault. A third-party
+plugin's failure is a configuration error (exit 2) naming it; a built-in one's is gitspec's own
+bug, left to the internal-error handler (exit 3). Never loads plugins.
 """
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
+from gitspec.errors import EXIT_USAGE, GitspecError
 
-def call_each(manager: Any, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+# What each hook must return, besides None: (the types a result may be, and what to call it).
+RETURNS = {
+    "gitspec_kinds": ((list, tuple), "a list of gitspec.kinds.Kind"),
+    "gitspec_document_symbols": ((list, tuple), "a list of gitspec.symbols.Definition and Reference"),
+    "gitspec_check_document": ((list, tuple), "a list of gitspec.findings.Finding"),
+    "gitspec_check_workspace": ((list, tuple), "a list of gitspec.findings.Finding"),
+    "gitspec_stages": ((list, tuple), "a list of gitspec.stage.Stage"),
+    "gitspec_providers": ((Mapping,), "a mapping of provider name to factory"),
+    "gitspec_renderers": ((list, tuple), "a list of renderers"),
+}
+
+
+class PluginError(GitspecError):
+    """A plugin failed, or returned what gitspec cannot use: one line naming it and what it was doing.
+    `stage` is the build stage it happened in (a stage's name, or `render:<format>`), for build events."""
+
+    def __init__(self, message: str, stage: str = "") -> None:
+        super().__init__(message, exit_code=EXIT_USAGE)
+        self.stage = stage
+
+
+def call_each(manager: Any, hook: str, items: tuple[type, ...] = (), **kwargs: Any) -> list[tuple[str, Any]]:
     """(plugin name, result) of each implementation of `hook`, in the order pluggy calls them
-    (the plugin registered last first), results of None left out."""
+    (the plugin registered last first), results of None left out. A plugin that raises, or returns
+    something other than the hook asks for (with `items`, a list of something else), is a
+    PluginError naming it."""
     impls = getattr(manager.hook, hook).get_hookimpls()[::-1]
     traced = getattr(manager, "traced", False)
     if traced:  # as datasette's tracer does
         names = ", ".join(impl.plugin_name for impl in impls)
         sys.stderr.write(f"gitspec hook: {hook}({', '.join(kwargs)}) -> [{names}]\n")
+    types, wanted = RETURNS[hook]
     results = []
     for impl in impls:
-        result = impl.function(*[kwargs[name] for name in impl.argnames])
+        try:
+            result = impl.function(*[kwargs[name] for name in impl.argnames])
+        except GitspecError:
+            raise
+        except Exception:
+            if is_builtin(impl.plugin_name):
+                raise
+            raise failure(label(manager, impl.plugin_name), hook) from None
         if result is not None:
+            wrong = result if not isinstance(result, types) else next(
+                (item for item in result if items and not isinstance(item, items)), None)
+            if wrong is not None:
+                among = "" if wrong is result else " in its list"
+                raise PluginError(f"{label(manager, impl.plugin_name)}: {hook} returned {described(wrong)}{among}, "
+                                  f"not {wanted}")
             results.append((impl.plugin_name, result))
     if traced:
         sys.stderr.write(f"gitspec hook: {hook} returned {len(results)!r:.80}\n")
     return results
 
 
+@contextmanager
+def blamed(manager: Any, plugin: str, doing: str, stage: str = "") -> Iterator[None]:
+    """Run code of the plugin named `plugin`: a GitspecError it raises is its own clean error, shown
+    as it is; any other exception is a PluginError saying it failed while `doing`, its traceback in a
+    crash log. A built-in plugin's exception is gitspec's own, left as it is."""
+    try:
+        yield
+    except GitspecError:
+        raise
+    except Exception:
+        if is_builtin(plugin):
+            raise
+        raise failure(label(manager, plugin), doing, stage) from None
+
+
+def failure(plugin: str, doing: str, stage: str = "") -> PluginError:
+    """The exception being handled, raised by `plugin` while `doing`: its traceback to a crash log."""
+    from gitspec.crashlog import write_crash_log
+
+    log, summary = write_crash_log()
+    return PluginError(f"{plugin}: {doing} raised {summary} (the traceback is in {log})", stage)
+
+
 def label(manager: Any, name: str) -> str:
     """How an error names the plugin `name`: `plugin gitspec-foo (entry point foo)`."""
     return manager.label(name) if hasattr(manager, "label") else f"plugin {name}"
+
+
+def is_builtin(name: str) -> bool:
+    from gitspec.plugins import BUILTIN_PLUGINS
+
+    return name in BUILTIN_PLUGINS
+
+
+def described(value: Any) -> str:
+    """`None`, `a Finding`, `a list`: what a plugin returned, for an error line."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"

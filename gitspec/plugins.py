@@ -75,7 +75,7 @@ def _build(store: Path | None, key: tuple) -> PluginManager:
     for name, value, dist in saved[1]:
         if manager.get_plugin(name) is None and not manager.is_blocked(name):
             manager.distributions[name] = dist
-            manager.register(_load(value), name=name)
+            _register(manager, name, value)
     manager.traced = bool(os.environ.get("GITSPEC_TRACE_HOOKS"))
     return manager
 
@@ -91,6 +91,20 @@ def _entry_points() -> tuple[tuple[str, str, str], ...]:
             if ep.group == "gitspec" and ep.name not in found:
                 found[ep.name] = (ep.name, ep.value, dist.metadata["Name"] or ep.name)
     return tuple(found.values())
+
+
+def _register(manager: PluginManager, name: str, value: str) -> None:
+    """Import an installed plugin and register it; one that cannot be is an error naming it."""
+    from gitspec.plugincalls import PluginError, failure
+
+    try:
+        plugin = _load(value)
+    except Exception:  # any exception at import: a missing dependency, a syntax error, a bug
+        raise failure(manager.label(name), f"importing {value}") from None
+    try:
+        manager.register(plugin, name=name)
+    except pluggy.PluginValidationError as error:  # a hook taking an argument gitspec does not pass
+        raise PluginError(f"{manager.label(name)}: {error}") from None
 
 
 def _load(value: str):

@@ -484,7 +484,8 @@ def test_json_events_say_why_a_build_fails(ws):
     config = _build(root, env, "--json")
     assert config.code == 2 and [json.loads(line) for line in config.out.splitlines()] == [
         {"event": "error", "stage": "", "progress": 100, "file": "gitspec.yaml", "line": 2, "col": 17,
-         "message": config.err.split(": error: ", 1)[1].strip()}], config
+         "message": config.err.split(": error: ", 1)[1].strip()},
+        {"event": "complete", "stage": "", "progress": 100, "exit_code": 2}], config
     assert len(config.err.splitlines()) == 1
 
 

@@ -133,8 +133,9 @@ def test_unknown_option_is_a_usage_error(repo):
     assert result.code == 2 and "invalid choice" in result.err
 
 
-def test_internal_error_exits_3_with_the_traceback_in_a_log(repo, tmp_path):
-    """A plugin that crashes: one line on screen, the traceback in .gitspec/logs."""
+def test_a_plugin_that_crashes_is_named_with_the_traceback_in_a_log(repo, tmp_path):
+    """A plugin that crashes: one line on screen naming it, exit 2 (not gitspec's internal error),
+    the traceback in .gitspec/logs."""
     plugin_dir = tmp_path / "crashy"
     write_files(plugin_dir, {
         "crashy_plugin.py": "from gitspec import hookimpl\n\n@hookimpl\ndef gitspec_check_workspace(workspace):\n"
@@ -144,10 +145,10 @@ def test_internal_error_exits_3_with_the_traceback_in_a_log(repo, tmp_path):
     })
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
     result = run_gitspec(ws, "check", env={"PYTHONPATH": str(plugin_dir)})
-    assert result.code == 3, result
+    assert result.code == 2, result
     assert "Traceback" not in result.out + result.err
     [line] = result.err.splitlines()
-    assert "internal error (RuntimeError: plugin bug)" in line
+    assert line.startswith("gitspec: error: plugin crashy: gitspec_check_workspace raised RuntimeError: plugin bug")
     logs = list((ws / ".gitspec" / "logs").glob("crash-*.log"))
     assert len(logs) == 1 and "RuntimeError: plugin bug" in logs[0].read_text()
 

@@ -16,10 +16,11 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
     sink = EventSink(json_events)
     try:
         return _build(addresses, only, force, dry_run, jobs, sink, trace, lock_timeout, render)
-    except GitspecError as exc:  # a config or usage problem: with --json, an event says it too
+    except GitspecError as exc:  # a config or usage problem, or a plugin's failure: with --json, events say it too
         if sink.json_lines:
-            sink.emit({"event": "error", "stage": "", "progress": 100, "file": exc.path, "line": exc.line,
-                       "col": exc.col, "message": exc.message})
+            sink.emit({"event": "error", "stage": getattr(exc, "stage", ""), "progress": 100, "file": exc.path,
+                       "line": exc.line, "col": exc.col, "message": exc.message})
+            sink.emit({"event": "complete", "stage": "", "progress": 100, "exit_code": exc.exit_code})
         raise
 
 

@@ -87,13 +87,18 @@ def renderers(manager: Any, wanted: list[str]) -> list[Any]:
     unknown = [name for name in wanted if name not in offered]
     if unknown:
         raise GitspecError(unknown_format(unknown[0], offered), exit_code=EXIT_USAGE)
-    return [offered[name] for name in wanted]
+    chosen = [offered[name] for name in wanted]
+    for renderer in chosen:  # reading a plugin's renderer's version checks it, before anything is written
+        renderer.version
+    return chosen
 
 
 def installed_renderers(manager: Any) -> dict[str, Any]:
     """Every installed renderer, by its format's name; two for one format, or a name that is not
-    a plain folder name, is a usage error naming the plugin."""
-    from gitspec.plugincalls import call_each, label
+    a plain folder name, is a usage error naming the plugin. A plugin's renderer is held in a
+    PluginRenderer, so that its failures name the plugin too."""
+    from gitspec.plugincalls import call_each, is_builtin, label
+    from gitspec.render.pluginrenderer import PluginRenderer
 
     offered: dict[str, Any] = {}
     for plugin, plugin_renderers in call_each(manager, "gitspec_renderers"):
@@ -105,7 +110,7 @@ def installed_renderers(manager: Any) -> dict[str, Any]:
                                    exit_code=EXIT_USAGE)
             if name in offered:
                 raise GitspecError(f"two renderers for format '{name}'", exit_code=EXIT_USAGE)
-            offered[name] = renderer
+            offered[name] = renderer if is_builtin(plugin) else PluginRenderer(renderer, manager, plugin)
     return offered
 
 

@@ -1,0 +1,143 @@
+"""A plugin that fails, or returns what gitspec cannot use: one line naming the plugin and what it was
+doing, exit 2 (a broken plugin is a configuration problem, not gitspec's internal error), the traceback
+of an exception in a crash log, and with `build --json` an error event then the complete event."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CONFIG, NOTES_SCHEMA, requirement, requirements_doc, run_gitspec
+from test_renderer_plugins import install
+
+HEAD = '''
+from pathlib import Path
+from gitspec import hookimpl
+from gitspec.kinds import Kind
+from gitspec.stage import Output, Stage
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind("notes", Path(__file__).parent / "notes.schema.json")]
+
+class Renderer:
+    name, version = "txt", "1"
+    def page_files(self, site, page, assets):
+        return {page.id + ".txt": page.title.encode()}
+    def site_files(self, site, assets):
+        return {}
+'''
+
+STAGE = '''
+def count(inp):
+    {body}
+
+@hookimpl
+def gitspec_stages():
+    return [Stage("req-count", "1", "counted", "notes", "Counted", ("reqs#items",),
+                  (Output("count", ("reqs#items",)),), count)]
+'''
+
+PLUGIN = "gitspec-broken (entry point broken)"
+
+
+@pytest.fixture
+def broken(repo, tmp_path):
+    """(workspace, environment) with the plugin whose module ends in `source`."""
+
+    def make(source: str, formats: str = "[]"):
+        ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))},
+                  config=CONFIG.replace("formats: []", f"formats: {formats}"))
+        env = install(tmp_path / "site", "gitspec-broken", "broken", HEAD + source)
+        (tmp_path / "site" / "notes.schema.json").write_text(NOTES_SCHEMA)
+        return ws, env
+
+    return make
+
+
+def one_line(result, exit_code: int = 2) -> str:
+    assert result.code == exit_code and "Traceback" not in result.out + result.err, result
+    [line] = result.err.splitlines()
+    return line
+
+
+def test_a_stage_that_raises_names_its_plugin_and_stage(broken):
+    ws, env = broken(STAGE.format(body="raise KeyError('priority')"))
+    line = one_line(run_gitspec(ws, "build", env=env))
+    assert line.startswith(f"gitspec: error: plugin {PLUGIN}: stage 'req-count' raised KeyError: 'priority' "
+                           "(the traceback is in "), line
+    [log] = (ws / ".gitspec" / "logs").glob("crash-*.log")
+    assert "raise KeyError('priority')" in log.read_text()
+    streamed = run_gitspec(ws, "build", "--json", env=env)
+    events = [json.loads(event) for event in streamed.out.splitlines()]
+    assert streamed.code == 2 and events[-2]["event"] == "error" and events[-2]["stage"] == "req-count", streamed
+    assert events[-2]["message"].startswith(f"plugin {PLUGIN}: stage 'req-count' raised KeyError")
+    assert events[-1] == {"event": "complete", "stage": "", "progress": 100, "exit_code": 2}
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("return {'count': {1, 2}}", "returned a value that cannot be stored: Object of type set is not JSON serializable"),
+    ("return [1]", "returned a list, not a mapping of section to value"),
+    ("return {}", "returned no count"),
+])
+def test_a_stage_whose_sections_cannot_be_written_names_its_plugin(broken, body, problem):
+    ws, env = broken(STAGE.format(body=body))
+    assert one_line(run_gitspec(ws, "build", env=env)) == f"gitspec: error: plugin {PLUGIN}: stage 'req-count' {problem}"
+    assert not (ws / "specs" / "counted.yaml").exists()
+
+
+@pytest.mark.parametrize("renderer, problem", [
+    ("page_files = lambda self, site, page, assets: None", "page_files returned None, not a mapping of path to bytes"),
+    ("site_files = lambda self, site, assets: None", "site_files returned None, not a mapping of path to bytes"),
+    ("site_files = lambda self, site, assets: ['index.txt']", "site_files returned a list, not a mapping of path to bytes"),
+    ("page_files = lambda self, site, page, assets: {'a.txt': 'text'}",
+     "page_files returned a str -> a str, not a mapping of path (str) to bytes"),
+    ("version = None", "has no version, not a string (bump it when the same tree renders differently)"),
+])
+def test_a_renderer_returning_what_cannot_be_written_names_its_plugin(broken, renderer, problem):
+    source = f"class Broken(Renderer):\n    {renderer}\n\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n"
+    ws, env = broken(source)
+    line = one_line(run_gitspec(ws, "render", "--format", "txt", env=env))
+    assert line == f"gitspec: error: plugin {PLUGIN}: renderer 'txt' {problem}"
+
+
+def test_a_renderer_that_raises_names_its_plugin_and_the_page(broken):
+    source = ("class Broken(Renderer):\n    def page_files(self, site, page, assets):\n        raise ValueError('no')\n"
+              "\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n")
+    ws, env = broken(source)
+    line = one_line(run_gitspec(ws, "render", "--format", "txt", env=env))
+    assert line.startswith(f"gitspec: error: plugin {PLUGIN}: renderer 'txt' page_files for ")
+    assert " raised ValueError: no (the traceback is in " in line
+
+
+@pytest.mark.parametrize("hook, problem", [
+    ("def gitspec_renderers():\n    raise RuntimeError('boom')", "gitspec_renderers raised RuntimeError: boom"),
+    ("def gitspec_renderers():\n    return Renderer()", "gitspec_renderers returned a Renderer, not a list of renderers"),
+])
+def test_a_renderers_hook_that_fails_names_its_plugin(broken, hook, problem):
+    ws, env = broken(f"@hookimpl\n{hook}\n")
+    line = one_line(run_gitspec(ws, "render", "--format", "html", env=env))
+    assert line.startswith(f"gitspec: error: plugin {PLUGIN}: {problem}"), line
+
+
+def test_a_check_hook_returning_one_finding_names_its_plugin(broken):
+    source = ("from gitspec.findings import error\n\n@hookimpl\ndef gitspec_check_document(document):\n"
+              "    return error(document.path, 1, 1, 'bad', 'rule')\n")
+    ws, env = broken(source)
+    line = one_line(run_gitspec(ws, "check", env=env))
+    assert line == f"gitspec: error: plugin {PLUGIN}: gitspec_check_document returned a Finding, not a list of " \
+                   "gitspec.findings.Finding"
+
+
+def test_a_plugin_that_cannot_be_imported_names_itself(broken):
+    ws, env = broken("import gitspec_no_such_module\n")
+    line = one_line(run_gitspec(ws, "check", env=env))
+    assert line.startswith(f"gitspec: error: plugin {PLUGIN}: importing broken_plugin raised ModuleNotFoundError: "
+                           "No module named 'gitspec_no_such_module' (the traceback is in "), line
+
+
+def test_a_plugin_reports_a_clean_error_with_gitspec_error(broken):
+    ws, env = broken(STAGE.format(body="from gitspec.errors import GitspecError\n"
+                                       "    raise GitspecError('set plugins.req-count.limit in gitspec.yaml')"))
+    assert one_line(run_gitspec(ws, "build", env=env)) == "gitspec: error: set plugins.req-count.limit in gitspec.yaml"
+    assert not (ws / ".gitspec" / "logs").exists()
