@@ -62,3 +62,43 @@ def test_a_format_argument_that_is_a_path_is_a_usage_error(repo):
         assert result.code == 2, result
         assert result.err == f"gitspec: error: argument --format: {name!r} is not a format name " \
                              "(letters, digits, '-' and '_')\n", result
+
+
+RAISING = '''
+from gitspec import hookimpl
+
+class Renderer:
+    name, version = "boomtxt", "1"
+
+    def page_files(self, site, page, assets):
+        if "BOOM" in page.title:
+            raise RuntimeError("boomtxt cannot render this page")
+        return {page.id + ".txt": page.title.encode()}
+
+    def site_files(self, site, assets):
+        return {}
+
+@hookimpl
+def gitspec_renderers():
+    return [Renderer()]
+'''
+
+
+def test_a_renderer_that_raises_during_a_watch_is_reported_and_the_watch_goes_on(repo, tmp_path, monkeypatch):
+    from test_render_watch import Watcher
+
+    ws = workspace(repo)
+    monkeypatch.setenv("PYTHONPATH", install(tmp_path / "site", "gitspec-boom", "boom", RAISING)["PYTHONPATH"])
+    spec = ws / "specs" / "reqs.yaml"
+    watcher = Watcher(ws, "--format", "boomtxt")
+    try:
+        watcher.wait_for("watching")
+        spec.write_text(spec.read_text().replace("title: Requirements", "title: Requirements BOOM"))
+        line = watcher.wait_for("error")
+        assert line.startswith("gitspec: error: plugin gitspec-boom (entry point boom): renderer 'boomtxt' "
+                               "page_files for reqs raised RuntimeError: boomtxt cannot render this page"), line
+        spec.write_text(spec.read_text().replace("Requirements BOOM", "Requirements again"))
+        watcher.wait_for("rendered")
+        assert (ws / "build" / "boomtxt" / "reqs.txt").read_text() == "Requirements again"
+    finally:
+        assert watcher.stop() == 0, watcher.seen

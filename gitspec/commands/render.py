@@ -38,6 +38,12 @@ def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TI
             except GitspecError as exc:
                 sys.stderr.write(error_line(exc) + "\n")
                 return None
+            except Exception:  # a bug, gitspec's own: reported as main() does, and the watch goes on
+                from gitspec.crashlog import write_crash_log
+
+                log, summary = write_crash_log()
+                sys.stderr.write(f"gitspec: internal error ({summary}); the traceback is in {log}\n")
+                return None
             latest[:] = [workspace, wanted]
             return watching(workspace, index, wanted, report)
 
