@@ -102,3 +102,39 @@ def test_a_renderer_that_raises_during_a_watch_is_reported_and_the_watch_goes_on
         assert (ws / "build" / "boomtxt" / "reqs.txt").read_text() == "Requirements again"
     finally:
         assert watcher.stop() == 0, watcher.seen
+
+
+DROPPING = '''
+from gitspec import hookimpl
+
+class Renderer:
+    name, version = "droptxt", "1"
+
+    def page_files(self, site, page, assets):
+        return {page.id + ".txt": page.title.encode()}
+
+    def pages_files(self, site, pages, assets):
+        for page in sorted(pages, key=lambda page: page.id)[1:]:  # a bug: the first page is left out
+            yield page, self.page_files(site, page, assets)
+
+    def site_files(self, site, assets):
+        return {}
+
+@hookimpl
+def gitspec_renderers():
+    return [Renderer()]
+'''
+
+
+def test_pages_a_batch_renderer_leaves_out_are_reported_and_asked_for_again(repo, tmp_path):
+    ws = repo({f"specs/{name}.yaml": requirements_doc(name, requirement(f"REQ-00{n}"))
+               for n, name in enumerate(("alpha", "beta", "gamma"), 1)})
+    env = install(tmp_path / "site", "gitspec-drop", "drop", DROPPING)
+    result = run_gitspec(ws, "render", "--format", "droptxt", env=env)
+    assert result.code == 0, result
+    assert "warning: renderer 'droptxt' gave no files for alpha: not rendered " \
+           "(its pages_files left it out)\n" in result.out, result
+    assert sorted(p.name for p in (ws / "build" / "droptxt").iterdir()) == ["beta.txt", "gamma.txt", "traceability.txt"]
+    again = run_gitspec(ws, "render", "--format", "droptxt", env=env)  # not recorded as rendered: asked for again
+    assert again.code == 0 and "warning" not in again.out, again
+    assert "rendered 1 (3 unchanged)" in again.err and (ws / "build" / "droptxt" / "alpha.txt").is_file(), again

@@ -183,7 +183,12 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
     stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], out.folder, assets)]
     report.reused += len(keys) - len(stale)
     start = time.perf_counter()
+    missing = {page.id for page in stale}
     for n, (page, files) in enumerate(_page_results(renderer, site, stale, assets)):
+        if page.id not in missing:  # not asked for, or given twice: its key would be wrong
+            raise GitspecError(f"renderer '{renderer.name}' pages_files gave files for {page.id!r}, which it "
+                               "was not asked for or gave before", exit_code=EXIT_USAGE)
+        missing.discard(page.id)
         end = time.perf_counter()
         report.spans.append((f"render {renderer.name} {page.id}", start, end))
         if emit:
@@ -194,6 +199,10 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
         report.rendered.append(f"{renderer.name}:{page.id}")
         _collect_refusals(renderer, page.id, report)
         start = time.perf_counter()
+    if missing:  # left unlisted in the manifest, so the next render asks for them again
+        left = [page.id for page in stale if page.id in missing]
+        report.warnings.append(f"renderer '{renderer.name}' gave no files for {', '.join(left)}: "
+                               f"not rendered (its pages_files left {'it' if len(left) == 1 else 'them'} out)")
     site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in site.pages])
     if not _fresh(manifest.get(SITE), site_key, out.folder, assets):
         files = _timed(report, f"render {renderer.name} site", renderer.site_files, site, assets)
