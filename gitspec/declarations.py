@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gitspec.cachefile import read_cache, write_cache
-from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError
 from gitspec.installed import environment, stat_key
 from gitspec.stage import Output, Stage, StageInput
 
@@ -84,12 +84,17 @@ class Plugins:
     def _load(self) -> tuple[list[Stage], dict[str, Callable]]:
         with self._lock:
             if self._loaded is None:
-                from gitspec.plugincalls import call_each
+                from gitspec.plugincalls import call_each, label
 
                 stages = []
                 for plugin, declared in call_each(self.manager, "gitspec_stages", (Stage,)):
+                    for stage in declared:
+                        if stage.name in self._owners:
+                            raise GitspecError(f"stage '{stage.name}' is declared twice: by "
+                                               f"{label(self.manager, self._owners[stage.name])} and by "
+                                               f"{label(self.manager, plugin)}", exit_code=EXIT_USAGE)
+                        self._owners[stage.name] = plugin
                     stages += declared
-                    self._owners.update((stage.name, plugin) for stage in declared)
                 factories: dict[str, Callable] = {}
                 for plugin, offered in call_each(self.manager, "gitspec_providers"):
                     factories.update(offered)

@@ -80,8 +80,9 @@ def gitspec_stages():
     environment).
     Return a list of `gitspec.stage.Stage` (name, version, output document,
     input addresses, outputs with their dependencies, and a pure `generate`).
-    Stages form a DAG from these declarations; a cycle, or two stages writing
-    the same section, is a configuration error naming them.
+    Stages form a DAG from these declarations; a cycle, two stages writing
+    the same section, or two plugins declaring one stage name, is a
+    configuration error naming them.
     """
 
 
@@ -110,5 +111,5 @@ def gitspec_renderers():
     folder), a `version`, `page_files(site, page, assets)` and
     `site_files(site, assets)`, which turn the format-neutral tree of
     `gitspec.render.model` into files. Two renderers with one name is a
-    configuration error naming both plugins.
+    configuration error naming both plugins, when that format is asked for.
     """

@@ -141,3 +141,12 @@ def test_a_plugin_reports_a_clean_error_with_gitspec_error(broken):
                                        "    raise GitspecError('set plugins.req-count.limit in gitspec.yaml')"))
     assert one_line(run_gitspec(ws, "build", env=env)) == "gitspec: error: set plugins.req-count.limit in gitspec.yaml"
     assert not (ws / ".gitspec" / "logs").exists()
+
+
+def test_two_plugins_declaring_one_stage_are_named(broken, tmp_path):
+    ws, env = broken(STAGE.format(body="return {'count': 1}"))
+    twin = "from gitspec import hookimpl\nfrom gitspec.stage import Output, Stage\n"
+    install(tmp_path / "site", "gitspec-twin", "twin", twin + STAGE.format(body="return {'count': 2}"))
+    line = one_line(run_gitspec(ws, "build", env=env))
+    assert line.startswith("gitspec: error: stage 'req-count' is declared twice: by plugin "), line
+    assert f"plugin {PLUGIN}" in line and "plugin gitspec-twin (entry point twin)" in line, line

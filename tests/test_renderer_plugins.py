@@ -138,3 +138,35 @@ def test_pages_a_batch_renderer_leaves_out_are_reported_and_asked_for_again(repo
     again = run_gitspec(ws, "render", "--format", "droptxt", env=env)  # not recorded as rendered: asked for again
     assert again.code == 0 and "warning" not in again.out, again
     assert "rendered 1 (3 unchanged)" in again.err and (ws / "build" / "droptxt" / "alpha.txt").is_file(), again
+
+
+CONFLUENCE = '''
+from gitspec import hookimpl
+
+class Renderer:
+    name, version = "confluence", "1"
+
+    def page_files(self, site, page, assets):
+        return {}
+
+    def site_files(self, site, assets):
+        return {}
+
+@hookimpl
+def gitspec_renderers():
+    return [Renderer()]
+'''
+
+
+def test_two_plugins_offering_one_format_are_named_and_block_only_that_format(repo, tmp_path):
+    ws = workspace(repo)
+    install(tmp_path / "site", "gitspec-b6a", "b6a-exporter", CONFLUENCE)
+    env = install(tmp_path / "site", "gitspec-b6b", "b6b-exporter", CONFLUENCE)
+    line = run_gitspec(ws, "render", "--format", "confluence", env=env)
+    assert line.code == 2 and line.err == (
+        "gitspec: error: two renderers for format 'confluence': plugin gitspec-b6a (entry point b6a-exporter) "
+        "and plugin gitspec-b6b (entry point b6b-exporter)\n") or line.err == (
+        "gitspec: error: two renderers for format 'confluence': plugin gitspec-b6b (entry point b6b-exporter) "
+        "and plugin gitspec-b6a (entry point b6a-exporter)\n"), line
+    html = run_gitspec(ws, "render", "--format", "html", env=env)
+    assert html.code == 0 and (ws / "build" / "html" / "index.html").is_file(), html

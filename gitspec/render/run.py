@@ -87,20 +87,37 @@ def renderers(manager: Any, wanted: list[str]) -> list[Any]:
     unknown = [name for name in wanted if name not in offered]
     if unknown:
         raise GitspecError(unknown_format(unknown[0], offered), exit_code=EXIT_USAGE)
-    chosen = [offered[name] for name in wanted]
+    chosen = [offered_renderer(offered, name) for name in wanted]
     for renderer in chosen:  # reading a plugin's renderer's version checks it, before anything is written
         renderer.version
     return chosen
 
 
+@dataclass(frozen=True)
+class Clash:
+    """A format two plugins offer: an error only when it is asked for, so the others still render."""
+    name: str
+    plugins: tuple[str, ...]  # their labels
+
+
+def offered_renderer(offered: dict[str, Any], name: str) -> Any:
+    """The installed renderer of format `name` (one of `offered`); two for it is a usage error naming them."""
+    renderer = offered[name]
+    if isinstance(renderer, Clash):
+        raise GitspecError(f"two renderers for format '{name}': {' and '.join(renderer.plugins)}",
+                           exit_code=EXIT_USAGE)
+    return renderer
+
+
 def installed_renderers(manager: Any) -> dict[str, Any]:
-    """Every installed renderer, by its format's name; two for one format, or a name that is not
-    a plain folder name, is a usage error naming the plugin. A plugin's renderer is held in a
-    PluginRenderer, so that its failures name the plugin too."""
+    """Every installed renderer, by its format's name (a Clash where two plugins offer one); a name
+    that is not a plain folder name is a usage error naming the plugin. A plugin's renderer is held
+    in a PluginRenderer, so that its failures name the plugin too."""
     from gitspec.plugincalls import call_each, is_builtin, label
     from gitspec.render.pluginrenderer import PluginRenderer
 
     offered: dict[str, Any] = {}
+    owners: dict[str, str] = {}
     for plugin, plugin_renderers in call_each(manager, "gitspec_renderers"):
         for renderer in plugin_renderers:
             name = getattr(renderer, "name", None)
@@ -109,7 +126,10 @@ def installed_renderers(manager: Any) -> dict[str, Any]:
                                    "(letters, digits, '-' and '_'; it names a folder under the output folder)",
                                    exit_code=EXIT_USAGE)
             if name in offered:
-                raise GitspecError(f"two renderers for format '{name}'", exit_code=EXIT_USAGE)
+                earlier = offered[name].plugins if isinstance(offered[name], Clash) else (owners[name],)
+                offered[name] = Clash(name, (*earlier, label(manager, plugin)))
+                continue
+            owners[name] = label(manager, plugin)
             offered[name] = renderer if is_builtin(plugin) else PluginRenderer(renderer, manager, plugin)
     return offered
 

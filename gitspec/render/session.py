@@ -43,17 +43,19 @@ def check_formats(context: Any, formats: list[str] | None = None) -> None:
     """Before anything runs or is written: every format asked for is installed. `formats` are those
     of `--format` (None: the config's, an unknown one reported at its line in gitspec.yaml)."""
     from gitspec.errors import EXIT_USAGE, GitspecError
-    from gitspec.render.run import installed_renderers, unknown_format
+    from gitspec.render.run import installed_renderers, offered_renderer, unknown_format
 
     offered = installed_renderers(context.manager)
     if formats is not None:
         unknown = [name for name in formats if name not in offered]
         if unknown:
             raise GitspecError(f"argument --format: {unknown_format(unknown[0], offered)}", exit_code=EXIT_USAGE)
-        return
-    from gitspec.config import config_error
+    else:
+        from gitspec.config import config_error
 
-    for number, name in enumerate(context.workspace.config.formats):
-        if name not in offered:
-            raise config_error(context.workspace.root, f"key 'formats': {unknown_format(name, offered)}",
-                               ("formats", number))
+        for number, name in enumerate(context.workspace.config.formats):
+            if name not in offered:
+                raise config_error(context.workspace.root, f"key 'formats': {unknown_format(name, offered)}",
+                                   ("formats", number))
+    for name in formats if formats is not None else context.workspace.config.formats:
+        offered_renderer(offered, name)  # two plugins offering a format asked for
