@@ -74,10 +74,11 @@ def gitspec_check_workspace(workspace):
 def gitspec_stages():
     """Declare the stages this plugin provides.
 
-    Called once per `build` or `status`, before the pipeline is planned. The
-    declarations are cached in `.gitspec/plan` until an installed plugin or a
-    module changes, so declare from code alone (not from data files or the
-    environment).
+    Called at most once per `build`, `status` or `render` (a render shows
+    which sections are stale), before the pipeline is planned, and not at all
+    while the declarations cached in `.gitspec/plan` hold: they do until an
+    installed plugin or a module changes, so declare from code alone (not from
+    data files or the environment).
     Return a list of `gitspec.stage.Stage` (name, version, output document,
     input addresses, outputs with their dependencies, and a pure `generate`).
     Stages form a DAG from these declarations; a cycle, two stages writing
@@ -90,8 +91,10 @@ def gitspec_stages():
 def gitspec_providers():
     """Offer providers that stages use to write prose.
 
-    Called once per `build`, when the configured provider is looked up
-    (`provider:` in gitspec.yaml, default `template`). Return a mapping of
+    Called together with `gitspec_stages` (the provider names are cached
+    with the stage declarations in `.gitspec/plan`), so at most once per
+    `build`, `status` or `render`; a factory is called only when a build
+    generates (`provider:` in gitspec.yaml, default `template`). Return a mapping of
     provider name to a factory `factory(options: dict) -> provider`, where
     options are `plugins.<name>` from gitspec.yaml; a provider has `name`,
     `model`, `usage` and `fill(stage=, section=, draft=, prompt=, schema=)`.
@@ -105,8 +108,8 @@ def gitspec_providers():
 def gitspec_renderers():
     """Offer output formats.
 
-    Called once per `render` (and at the end of `build`), before anything is
-    rendered. Return a list of renderers (`gitspec.render.renderer.Renderer`):
+    Called once per `render` (and per `build` that renders), before any
+    stage runs or anything is rendered. Return a list of renderers (`gitspec.render.renderer.Renderer`):
     each has a `name` (the format, e.g. `html`, and its folder under the output
     folder), a `version`, `page_files(site, page, assets)` and
     `site_files(site, assets)`, which turn the format-neutral tree of

@@ -85,3 +85,16 @@ def test_remembered_entry_points_follow_installs_and_edits(tmp_path, monkeypatch
     # The plugin now declares another module: its dist-info changed, so the scan runs again.
     write_files(folder, {"kindplug-1.0.dist-info/entry_points.txt": "[gitspec]\nkindplug = otherplug\n"})
     assert "beta" in kinds() and "alpha" not in kinds()
+
+
+def test_each_hook_is_called_at_most_once_per_command(repo):
+    """As hookspecs.py says: gitspec_renderers once per render or build, not once to check the formats and
+    again to render; gitspec_stages and gitspec_providers at most once."""
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))},
+              config=CONFIG.replace("formats: []", "formats: [html]"))
+    for command in ("build", "render", "status"):
+        result = run_gitspec(ws, command, env={"GITSPEC_TRACE_HOOKS": "1"})
+        assert result.code == 0, result
+        calls = re.findall(r"^gitspec hook: (gitspec_\w+)\(", result.err, re.M)
+        assert {hook: calls.count(hook) for hook in calls if calls.count(hook) > 1} == {}, (command, calls)
+        assert ("gitspec_renderers" in calls) == (command != "status"), (command, calls)

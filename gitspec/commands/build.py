@@ -39,10 +39,11 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
     with build_lock(workspace.store, lock_timeout, writes=not dry_run):
         context = prepare(workspace, index)
         render = render and not dry_run and bool(workspace.config.formats)
+        chosen = []
         if render:  # a mistyped format is a config error before any stage runs, not after all did
             from gitspec.render.session import check_formats
 
-            check_formats(context)
+            chosen = check_formats(context)
         provider = make_provider(context)
         objects = ObjectStore(workspace.store)
         documents = DocumentWriter(workspace)
@@ -57,7 +58,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
         rendered = None
         if render:
             with sink:
-                rendered = _render(context, index, findings, sink.emit)
+                rendered = _render(context, chosen, index, findings, sink.emit)
     if trace is not None:
         from gitspec.tracefile import write_trace
 
@@ -89,7 +90,7 @@ def _writer(documents, workspace):
     return write
 
 
-def _render(context, index, findings, emit):
+def _render(context, chosen, index, findings, emit):
     """Render from the documents as the build left them (re-read from the refreshed index)."""
     from dataclasses import replace
 
@@ -98,7 +99,7 @@ def _render(context, index, findings, emit):
     from gitspec.render.session import render_workspace
 
     fresh = replace(context, checked=CheckResult(findings, len(index.entries)), documents=loaded_documents(index))
-    return render_workspace(fresh, list(context.workspace.config.formats), emit=emit)
+    return render_workspace(fresh, chosen, emit=emit)
 
 
 def _recheck(workspace, index):

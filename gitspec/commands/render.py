@@ -65,8 +65,8 @@ def render(workspace: Workspace, index, formats: str | None, documents: list[str
     wanted = parse_formats(formats) if formats is not None else list(workspace.config.formats)
     with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
         context = prepare(workspace, index)
-        check_formats(context, wanted if formats is not None else None)
-        report = render_workspace(context, wanted, documents or None, live=live)
+        chosen = check_formats(context, wanted if formats is not None else None)
+        report = render_workspace(context, chosen, documents or None, live=live)
         if live and "html" in wanted:
             from gitspec.render.livereload import watched
 

@@ -81,9 +81,9 @@ class _Output:
         return self.folder / rel
 
 
-def renderers(manager: Any, wanted: list[str]) -> list[Any]:
-    """The renderers for `wanted` formats, in that order; an unknown format is a usage error."""
-    offered = installed_renderers(manager)
+def renderers(offered: dict[str, Any], wanted: list[str]) -> list[Any]:
+    """The renderers for `wanted` formats (of those `installed_renderers` offers), in that order;
+    an unknown format, or one two plugins offer, is a usage error."""
     unknown = [name for name in wanted if name not in offered]
     if unknown:
         raise GitspecError(unknown_format(unknown[0], offered), exit_code=EXIT_USAGE)

@@ -7,18 +7,17 @@ from gitspec.render.packageassets import PACKAGE_ASSETS
 from gitspec.render.run import RenderReport
 
 
-def render_workspace(context: Any, formats: list[str], pages: list[str] | None = None,
+def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = None,
                      emit: Callable[[dict], None] | None = None, live: bool = False) -> RenderReport:
-    """`context` is a gitspec.buildsession.BuildContext; `pages` are document ids (None: all);
-    `live`: a watch is rendering."""
+    """`context` is a gitspec.buildsession.BuildContext; `chosen` the renderers `check_formats` gave;
+    `pages` are document ids (None: all); `live`: a watch is rendering."""
     from gitspec.render.facts import gather
     from gitspec.render.resources import RenderAssets
-    from gitspec.render.run import render_site, renderers
+    from gitspec.render.run import render_site
     from gitspec.render.shown import located
     from gitspec.render.sitemodel import build_site
 
     workspace = context.workspace
-    chosen = renderers(context.manager, formats)
     site = build_site(context.documents, gather(context))
     if pages:
         unknown = [p for p in pages if site.page(p) is None]
@@ -39,11 +38,12 @@ def render_workspace(context: Any, formats: list[str], pages: list[str] | None =
 
 
 
-def check_formats(context: Any, formats: list[str] | None = None) -> None:
+def check_formats(context: Any, formats: list[str] | None = None) -> list[Any]:
     """Before anything runs or is written: every format asked for is installed. `formats` are those
-    of `--format` (None: the config's, an unknown one reported at its line in gitspec.yaml)."""
+    of `--format` (None: the config's, an unknown one reported at its line in gitspec.yaml).
+    Returns their renderers, in that order, for `render_workspace`: asking the plugins once."""
     from gitspec.errors import EXIT_USAGE, GitspecError
-    from gitspec.render.run import installed_renderers, offered_renderer, unknown_format
+    from gitspec.render.run import installed_renderers, renderers, unknown_format
 
     offered = installed_renderers(context.manager)
     if formats is not None:
@@ -57,5 +57,4 @@ def check_formats(context: Any, formats: list[str] | None = None) -> None:
             if name not in offered:
                 raise config_error(context.workspace.root, f"key 'formats': {unknown_format(name, offered)}",
                                    ("formats", number))
-    for name in formats if formats is not None else context.workspace.config.formats:
-        offered_renderer(offered, name)  # two plugins offering a format asked for
+    return renderers(offered, list(formats if formats is not None else context.workspace.config.formats))
