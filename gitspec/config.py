@@ -67,6 +67,9 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
         if getattr(exc, "rule", "") == "empty-file":
             return Config()
         raise GitspecError(exc.message, path, exc.line, exc.col, EXIT_USAGE) from None
+    if tree.ambiguous:  # a setting must mean one thing
+        first = tree.ambiguous[0]
+        raise GitspecError(first.message, path, first.line, first.col, EXIT_USAGE)
     if tree.value is None:
         return Config()
     if not isinstance(tree.value, dict):

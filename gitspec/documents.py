@@ -106,12 +106,17 @@ def _mapping(tree: YamlTree, what: str) -> dict[str, Any]:
     return tree.value
 
 
+def _ambiguous(tree: YamlTree) -> list[DocumentProblem]:
+    """The document is read all the same: such a value is an error to fix, not a reason to leave it out."""
+    return [DocumentProblem(p.message, p.line, p.col, p.rule) for p in tree.ambiguous]
+
+
 def _yaml_document(path: str, text: str) -> Document:
     tree = read_yaml(text)
     value = _mapping(tree, "document")
     header = {k: v for k, v in value.items() if k in HEADER_KEYS}
     sections = {k: v for k, v in value.items() if k not in HEADER_KEYS}
-    return Document(path, "yaml", header, sections, tree)
+    return Document(path, "yaml", header, sections, tree, notes=_ambiguous(tree))
 
 
 def _markdown_document(path: str, text: str) -> Document:
@@ -124,8 +129,9 @@ def _markdown_document(path: str, text: str) -> Document:
         _pins_from_stamps(header, parts.stamps)
     if "title" not in header and parts.title is not None:
         header["title"] = parts.title
-    notes = [DocumentProblem(f"section '{name}' appears twice", line, 1, "duplicate-section")
-             for name, line in parts.duplicates]
+    notes = _ambiguous(tree)
+    notes += [DocumentProblem(f"section '{name}' appears twice", line, 1, "duplicate-section")
+              for name, line in parts.duplicates]
     notes += [DocumentProblem(f"heading '{text}' gives no section id (one is made of its letters a-z and "
                               "digits); add some, e.g. '## Goals (目標)'", line, 1, "unnamed-section")
               for text, line in parts.unnamed]

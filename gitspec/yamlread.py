@@ -84,6 +84,8 @@ class YamlTree:
     value: Any
     root: Node | None
     line_offset: int = 0
+    # plain scalars YAML readers disagree on, each read as YAML 1.2 reads it: findings, not failures
+    ambiguous: list[YamlProblem] = field(default_factory=list)
     _keys: dict[int, dict[str, Node]] = field(default_factory=dict, repr=False)
 
     def locate(self, path: tuple | list) -> tuple[int, int]:
@@ -124,7 +126,8 @@ class YamlTree:
 
 
 def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
-    """Parse one YAML document. Raises YamlProblem for anything gitspec refuses."""
+    """Parse one YAML document. Raises YamlProblem for anything gitspec refuses; a plain scalar that
+    YAML readers disagree on is read as YAML 1.2 reads it and listed in the tree's `ambiguous`."""
     try:
         root = _Composer(text).get_single_node()  # (the reader refuses a character it cannot take at once)
     except yaml.reader.ReaderError as exc:
@@ -143,11 +146,12 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
         return YamlTree(None, None, line_offset)
     if "*" in text:  # only aliases can expand; most documents have none
         _check_expansion(root, line_offset)
+    builder = _Builder(line_offset)
     try:
-        value = _Builder(line_offset).build(root)
+        value = builder.build(root)
     except RecursionError:
         raise YamlProblem("YAML nested too deeply", 1 + line_offset, 1, "yaml-depth") from None
-    return YamlTree(value, root, line_offset)
+    return YamlTree(value, root, line_offset, ambiguous=builder.ambiguous)
 
 
 def _position(before: str) -> tuple[int, int]:
@@ -192,11 +196,13 @@ def _check_expansion(root: Node, line_offset: int) -> None:
 
 
 class _Builder:
-    """Turns composed nodes into plain JSON-like values, refusing what YAML would silently change."""
+    """Turns composed nodes into plain JSON-like values, refusing what YAML would silently change
+    and noting what YAML readers would read differently."""
 
     def __init__(self, line_offset: int) -> None:
         self.line_offset = line_offset
         self.built: dict[int, Any] = {}
+        self.ambiguous: list[YamlProblem] = []
 
     def _problem(self, node: Node, message: str, rule: str) -> YamlProblem:
         mark = node.start_mark
@@ -234,9 +240,9 @@ class _Builder:
     def _scalar(self, node: ScalarNode) -> Any:
         text, tag = node.value, node.tag
         if not node.style and tag in (_STR, _INT, _FLOAT) and _AMBIGUOUS.fullmatch(text):
-            raise self._problem(
+            self.ambiguous.append(self._problem(
                 node, f"unquoted {text!r} means different things to different YAML readers; quote it",
-                "ambiguous-scalar")
+                "ambiguous-scalar"))
         if tag == _STR:
             return text
         if tag == _NULL:

@@ -83,3 +83,29 @@ def test_a_value_nested_too_deeply_for_the_schema_check_is_a_finding(repo):
     check = run_gitspec(root, "check")
     assert check.code == 1 and "internal error" not in check.err, check
     assert "specs/bad.yaml:1:1: error: design: nested too deeply to be checked against its schema [schema]" in check.out
+
+
+def test_an_ambiguous_value_is_a_finding_and_its_document_is_still_rendered(repo):
+    root = repo(GOOD, HTML_AND_WORD)
+    assert run_gitspec(root, "render").code == 0
+    (root / "specs/good.yaml").write_text(requirements_doc("good", requirement("REQ-001").replace(
+        "statement: The system shall do REQ-001.", "statement: 12:30")))
+    result = run_gitspec(root, "render")
+    assert result.code == 1, result
+    assert "specs/good.yaml:7:16: error: unquoted '12:30' means different things" in result.err, result
+    assert "left out" not in result.out, result
+    page = (root / "build" / "html" / "good.html").read_text()
+    assert "12:30" in page  # read as its text, as YAML 1.2 reads it
+    assert (root / "build" / "docx" / "good.docx").exists()
+    assert "good.html" in (root / "build" / "html" / "index.html").read_text()
+
+
+def test_a_document_left_out_of_the_render_is_named(repo):
+    root = repo({**GOOD, "specs/bad.yaml": "kind: requirements\nid: bad\ntitle: [Bad\n",
+                 "specs/old/good.yaml": requirements_doc("good", requirement("REQ-002"))}, HTML_AND_WORD)
+    result = run_gitspec(root, "render")
+    assert result.code == 1, result
+    assert "warning: specs/bad.yaml left out of the render: line 4: YAML syntax error" in result.out, result
+    assert ("warning: specs/old/good.yaml left out of the render: line 2: duplicate id 'good' (also defined at "
+            "specs/good.yaml:2)") in result.out, result
+    assert (root / "build" / "html" / "good.html").exists()

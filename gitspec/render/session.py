@@ -34,8 +34,26 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
                          set(pages) if pages else None, emit)
     rendered = (name.split(":", 1)[1] for name in report.rendered)  # "html:prd"
     report.warnings.extend(located(assets.warnings, assets.subjects, site, rendered))
+    report.warnings.extend(left_out(context))
     return report
 
+
+def left_out(context: Any) -> list[str]:
+    """One warning per document file the render leaves out (it cannot be read, or its id is taken), with
+    the file's first error, so that its missing pages are explained."""
+    from gitspec.findings import ERROR
+
+    errors = [finding for finding in context.checked.findings if finding.severity == ERROR]
+    if not errors:
+        return []
+    files = set(context.index.content()[0])
+    rendered = {document.path for document in context.documents.values()}
+    first: dict[str, Any] = {}
+    for finding in errors:
+        if finding.path in files and finding.path not in rendered:
+            first.setdefault(finding.path, finding)
+    return [f"{path} left out of the render: line {finding.line}: {finding.message}"
+            for path, finding in sorted(first.items())]
 
 
 def check_formats(context: Any, formats: list[str] | None = None) -> list[Any]:
