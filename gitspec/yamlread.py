@@ -27,13 +27,22 @@ _SEQ = "tag:yaml.org,2002:seq"
 _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 
 # Plain scalars that YAML 1.1 tools (PyYAML, many editors) read as something
-# other than what YAML 1.2 says: the same file would mean two things.
+# other than what YAML 1.2 says: the same file would mean two things. (Dates
+# too, but gitspec reads them as text on purpose: see the module docstring.)
 _AMBIGUOUS = re.compile(
-    r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)"
-    r"|[-+]?0[0-9_]+"
+    r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)"  # booleans to YAML 1.1
+    r"|="  # YAML 1.1's "value" key, which its safe readers refuse
+    r"|[-+]?0[0-9_]+"  # octal to YAML 1.1 (or text: 08), decimal to 1.2
+    r"|0o[0-7]+"  # octal to YAML 1.2, text to 1.1
+    r"|[-+]?0b[01_]+"  # binary to YAML 1.1, text to 1.2
+    r"|[-+]0x[0-9a-fA-F_]+|0x[0-9a-fA-F]*_[0-9a-fA-F_]*"  # hex to YAML 1.1, text to 1.2 (signed, or with _)
+    r"|(?=[^_]*_)[-+]?[0-9][0-9_]*(?:\.[0-9_]*(?:[eE][-+][0-9]+)?)?"  # digits with _: a number to YAML 1.1 only
+    r"|(?=[^_]*_)\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|[-+]\.[0-9]+(?:[eE][-+]?[0-9]+)?"  # a signed float without a leading digit: text to YAML 1.1
     r"|[-+]?[0-9]+[eE][-+]?[0-9]+"  # an exponent without a dot: a string to YAML 1.1
     r"|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)[eE][0-9]+"  # an exponent without its sign: the same
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"  # sexagesimal to YAML 1.1: an int (12:30)
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"  # or a float
 )
 
 

@@ -43,6 +43,8 @@ CASES = {
                "specs/a.yaml:11:12: error: unquoted 'no' means different things to different YAML readers; quote it"),
     "sexagesimal": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: must\n    rationale: 12:30")},
                     "specs/a.yaml:11:16: error: unquoted '12:30' means different things"),
+    "yaml-1.2-octal": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: must\n    rationale: 0o17")},
+                       "specs/a.yaml:11:16: error: unquoted '0o17' means different things"),
     "float-for-text": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", "title: 1.10")},
                        "specs/a.yaml:6:12: error: reqs#items/0/title: 1.1 is not of type 'string' (YAML read it as a number"),
     "custom-tag": ({"specs/a.yaml": GOOD.replace("title: Requirements", "title: !!python/object:os.system x")},

@@ -1,0 +1,56 @@
+"""The fast YAML reader: a plain scalar that YAML 1.1 and YAML 1.2 readers read differently is reported."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gitspec.yamlread import read_yaml
+
+# gitspec reads dates as text on purpose (YAML 1.1 readers make dates of them), so they are not reported.
+_TIMESTAMP = next(pattern for first in "0123456789" for tag, pattern in yaml.resolver.Resolver
+                  .yaml_implicit_resolvers.get(first, []) if tag.endswith(":timestamp"))
+# A leading zero is reported even where both readers happen to agree (07): YAML 1.1 reads it as octal.
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+# Booleans in the YAML 1.1 specification that PyYAML, which this test asks, reads as text.
+_SPEC_BOOLEANS = {"y", "Y", "n", "N"}
+NUMBERLIKE = st.text(alphabet="0123456789_.:+-eEoxb", min_size=1, max_size=7)
+WORDS = ["y", "N", "yes", "No", "on", "OFF", "true", "null", "~", "=", ".inf", "-.inf", ".nan"]
+
+
+def _yaml_1_1(text: str):
+    try:
+        value = yaml.load(f"v: {text}\n", Loader=yaml.CSafeLoader)["v"]
+    except yaml.YAMLError:
+        return "refused"
+    return type(value), value
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(NUMBERLIKE, st.sampled_from(WORDS)))
+def test_a_plain_scalar_is_reported_exactly_when_yaml_1_1_reads_it_otherwise(text):
+    try:
+        tree = read_yaml(f"v: {text}\n")
+    except Exception:  # not a plain scalar at all (`-`, `:`): a syntax error, reported as one
+        return
+    if _TIMESTAMP.match(text):
+        return
+    value = tree.value["v"]
+    differs = _yaml_1_1(text) != (type(value), value) and value == value  # (nan is nan in both)
+    if tree.ambiguous and not differs:
+        assert _LEADING_ZERO.fullmatch(text) or text in _SPEC_BOOLEANS, text
+    else:
+        assert bool(tree.ambiguous) == differs, (text, _yaml_1_1(text), value)
+
+
+@pytest.mark.parametrize("text", ["0o17", "0b101", "-0x1F", "0x1_F", "1_000", "1_000.5", "-.5", "=", "12:30"])
+def test_forms_yaml_1_1_reads_otherwise_are_reported(text):
+    assert [problem.rule for problem in read_yaml(f"v: {text}\n").ambiguous] == ["ambiguous-scalar"]
+
+
+@pytest.mark.parametrize("text", ["0x1F", "15", "-15", "1.5", "1.5e+3", ".5", "0", "0:30", "v1.0", "2024-01-01"])
+def test_forms_both_read_alike_are_not_reported(text):
+    assert read_yaml(f"v: {text}\n").ambiguous == []
