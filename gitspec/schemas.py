@@ -19,7 +19,7 @@ from gitspec.kinds import Kind
 
 _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)", re.S)
 _REQUIRED = re.compile(r"^('.*') is a required property$")
-_MAX_MESSAGE = 240
+_MAX_SHOWN = 60  # characters of a value quoted in a message: the reason after it must stay in sight
 
 
 def builtin_schema_dir() -> Path:
@@ -121,7 +121,7 @@ class SchemaSet:
             for err in self._fast_validator(document.kind).iter_errors(instance):
                 line, col = document.locate(tuple(err.instance_path))
                 findings.append(error(document.path, line, col,
-                                      f"{document.address(tuple(err.instance_path))}: {err.message}", "schema"))
+                                      f"{document.address(tuple(err.instance_path))}: {_message(err)}", "schema"))
         return findings
 
 
@@ -141,12 +141,32 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
         return [error(document.path, line, col, f"{where}: missing required {what} '{key}'", "schema")
                 for key in missing]
     line, col = document.locate(path)
-    message = err.message
+    message = _message(err)
     if err.validator == "type" and err.validator_value == "string" and isinstance(err.instance, (int, float)):
         message += " (YAML read it as a number: quote it to keep it as text)"
-    if len(message) > _MAX_MESSAGE:
-        message = message[:_MAX_MESSAGE] + "…"
+    elif err.validator in ("maxLength", "minLength") and isinstance(err.instance, str):
+        bound = "at most" if err.validator == "maxLength" else "at least"
+        count = err.validator_value
+        message += f" ({bound} {count} character{'' if count == 1 else 's'}; it has {len(err.instance)})"
     return [error(document.path, line, col, f"{where}: {message}", "schema")]
+
+
+def _message(err: Any) -> str:
+    """jsonschema's message, with the value it starts with cut short."""
+    named = repr(err.instance)
+    if err.message.startswith(named):
+        return _shown(err.instance) + err.message[len(named):]
+    return err.message
+
+
+def _shown(value: Any) -> str:
+    """A value in at most about _MAX_SHOWN characters."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN].rstrip() + "…")
+    if isinstance(value, (list, dict)):  # JSON is YAML's flow style
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN].rstrip() + "…"
+    return repr(value)
 
 
 def _unexpected(err: Any) -> list[str]:

@@ -6,6 +6,7 @@ import pytest
 from conftest import git, requirement, requirements_doc, run_gitspec, write_files
 
 GOOD = requirements_doc("reqs", requirement("REQ-001"))
+TWEET = ("Launching today: the billing dashboard finance teams asked for. " * 5).strip()
 
 CASES = {
     "yaml-syntax": ({"specs/a.yaml": "kind: requirements\nid: a\ntitle: [unclosed\n"},
@@ -47,6 +48,9 @@ CASES = {
                        "specs/a.yaml:11:16: error: unquoted '0o17' means different things"),
     "float-for-text": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", "title: 1.10")},
                        "specs/a.yaml:6:12: error: reqs#items/0/title: 1.1 is not of type 'string' (YAML read it as a number"),
+    "too-long": ({"specs/a.yaml": f"kind: launch\nid: la\ntitle: Launch\ntweets:\n  - '{TWEET}'\n"},
+                 "specs/a.yaml:5:5: error: la#tweets/0: 'Launching today: the billing dashboard finance teams asked "
+                 f"f…' is too long (at most 280 characters; it has {len(TWEET)}) [schema]"),
     "custom-tag": ({"specs/a.yaml": GOOD.replace("title: Requirements", "title: !!python/object:os.system x")},
                    "specs/a.yaml:3:8: error: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
     "two-documents": ({"specs/a.yaml": GOOD + "---\nkind: tasks\n"},
