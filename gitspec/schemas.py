@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,11 @@ from gitspec.kinds import Kind
 _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)", re.S)
 _REQUIRED = re.compile(r"^('.*') is a required property$")
 _MAX_SHOWN = 60  # characters of a value quoted in a message: the reason after it must stay in sight
+# why a value that should be text is not, by the type YAML gave it
+_NOT_TEXT = {bool: "YAML read it as a boolean: quote it to keep it as text",
+             int: "YAML read it as a number: quote it to keep it as text",
+             float: "YAML read it as a number: quote it to keep it as text",
+             type(None): "YAML read it as no value: write the text, in quotes if it is null or ~"}
 
 
 def builtin_schema_dir() -> Path:
@@ -142,8 +148,9 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
                 for key in missing]
     line, col = document.locate(path)
     message = _message(err)
-    if err.validator == "type" and err.validator_value == "string" and isinstance(err.instance, (int, float)):
-        message += " (YAML read it as a number: quote it to keep it as text)"
+    not_text = _NOT_TEXT.get(type(err.instance))
+    if err.validator == "type" and err.validator_value == "string" and not_text:
+        message += f" ({not_text})"
     elif err.validator in ("maxLength", "minLength") and isinstance(err.instance, str):
         bound = "at most" if err.validator == "maxLength" else "at least"
         count = err.validator_value
@@ -152,7 +159,7 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
 
 
 def _message(err: Any) -> str:
-    """jsonschema's message, with the value it starts with cut short."""
+    """jsonschema's message, with the value it starts with spelt as YAML spells it and cut short."""
     named = repr(err.instance)
     if err.message.startswith(named):
         return _shown(err.instance) + err.message[len(named):]
@@ -160,7 +167,14 @@ def _message(err: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    """A value in at most about _MAX_SHOWN characters."""
+    """A value as YAML spells it (true, null, .inf, not Python's True, None, inf), in at most about
+    _MAX_SHOWN characters."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
     if isinstance(value, str):
         return repr(value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN].rstrip() + "…")
     if isinstance(value, (list, dict)):  # JSON is YAML's flow style

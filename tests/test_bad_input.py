@@ -51,6 +51,15 @@ CASES = {
     "too-long": ({"specs/a.yaml": f"kind: launch\nid: la\ntitle: Launch\ntweets:\n  - '{TWEET}'\n"},
                  "specs/a.yaml:5:5: error: la#tweets/0: 'Launching today: the billing dashboard finance teams asked "
                  f"f…' is too long (at most 280 characters; it has {len(TWEET)}) [schema]"),
+    "boolean-for-text": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", "title: true")},
+                         "specs/a.yaml:6:12: error: reqs#items/0/title: true is not of type 'string' (YAML read it "
+                         "as a boolean: quote it to keep it as text) [schema]"),
+    "null-for-text": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", "title: null")},
+                      "specs/a.yaml:6:12: error: reqs#items/0/title: null is not of type 'string' (YAML read it as "
+                      "no value: write the text, in quotes if it is null or ~) [schema]"),
+    "infinity-for-text": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", "title: -.inf")},
+                          "specs/a.yaml:6:12: error: reqs#items/0/title: -.inf is not of type 'string' (YAML read "
+                          "it as a number"),
     "custom-tag": ({"specs/a.yaml": GOOD.replace("title: Requirements", "title: !!python/object:os.system x")},
                    "specs/a.yaml:3:8: error: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
     "two-documents": ({"specs/a.yaml": GOOD + "---\nkind: tasks\n"},
