@@ -32,3 +32,14 @@ def test_placeholders_with_no_cache_read_every_file_again(repo):
     result = run_gitspec(ws, "check", "--placeholders", "--no-cache")
     assert result.code == 0 and "[placeholder] what the system shall do" in result.out
     assert (index.stat().st_ino, index.stat().st_mtime_ns) != before  # read again, and saved (as check --no-cache)
+
+
+def test_a_long_placeholder_is_cut_after_a_whole_word_in_text(repo):
+    long_text = ("[placeholder] the main entity of Billing Dashboard. Replace it with the entities that "
+                 "FEAT-001, FEAT-002, FEAT-003, FEAT-004 need, with their relationships and indexes.")
+    ws = repo({"specs/reqs.yaml": REQS.replace("[placeholder] what the system shall do", long_text)})
+    text = run_gitspec(ws, "check", "--placeholders")
+    assert text.out == ("specs/reqs.yaml:4:1: info: reqs#items/0/statement: [placeholder] the main entity of Billing "
+                        "Dashboard. Replace it with the entities that FEAT-001, FEAT-002, FEAT-003, …\n"), text
+    listed = run_gitspec(ws, "check", "--placeholders", "--format", "json")
+    assert listed.json()[0]["text"] == long_text  # machines get it whole

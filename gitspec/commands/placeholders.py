@@ -31,10 +31,22 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
         json.dump(found, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write("".join(one_line(f"{p['path']}:{p['line']}:1: info: {p['address']}: {p['text'][:120]}")
+        sys.stdout.write("".join(one_line(f"{p['path']}:{p['line']}:1: info: {p['address']}: {_short(p['text'])}")
                                  + "\n" for p in found))
     sys.stderr.write(f"gitspec: {count_of(len(found), 'placeholder')}\n")
     return 0
+
+
+def _short(text: str, width: int = 120) -> str:
+    """`text` cut after its last whole word that fits in `width` characters, with "…" to say so."""
+    import textwrap
+
+    if len(text) <= width:
+        return text
+    shortened = textwrap.shorten(text, width, placeholder=" …", break_on_hyphens=False)
+    if len(shortened) < width // 2:  # a word longer than the line (a URL): cut inside it instead
+        return text[:width - 1] + "…"
+    return shortened
 
 
 def _placeholders(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
