@@ -26,7 +26,7 @@ def test_a_skeleton_links_the_lowest_requirement_there_is_or_none(repo, kind, li
     assert run_gitspec(ws, "new", kind, "first").code == 0
     assert f"\n{line}[]\n" in (ws / "specs" / f"first.yaml").read_text()
     assert run_gitspec(ws, "new", "requirements", "reqs").code == 0
-    assert run_gitspec(ws, "new", "requirements", "a-more").code == 0  # REQ-002, in a file listed first
+    assert run_gitspec(ws, "new", "requirements", "a-more").code == 0  # REQ-002 (a file listed first)
     assert run_gitspec(ws, "new", kind, "second").code == 0
     assert f"\n{line}[REQ-001]\n" in (ws / "specs" / "second.yaml").read_text()
     result = run_gitspec(ws, "check")
@@ -43,6 +43,18 @@ def test_a_whole_set_of_skeletons_checks_clean(repo):
     result = run_gitspec(ws, "check")
     assert result.code == 0, result
     assert "id: FEAT-002" in (ws / "specs" / "other-product.yaml").read_text()
+
+
+def test_ids_only_mentioned_are_not_counted_as_used(repo):
+    """The requirements skeleton's comment `# links: [REQ-002]` defines nothing: the next one is REQ-002."""
+    ws = repo({"specs/notes.yaml": requirements_doc("notes", requirement("REQ-001")).replace(
+        "priority: must\n", "priority: must\n    # REQ-007 was dropped; see REQ-009\n")})
+    assert run_gitspec(ws, "new", "requirements", "a").code == 0
+    assert run_gitspec(ws, "new", "requirements", "b").code == 0
+    assert "  - id: REQ-002\n" in (ws / "specs" / "a.yaml").read_text()
+    assert "  - id: REQ-003\n" in (ws / "specs" / "b.yaml").read_text()
+    result = run_gitspec(ws, "check")
+    assert result.code == 0, result
 
 
 def test_new_refuses_to_overwrite(repo):

@@ -42,8 +42,8 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     template = _template(workspace, kind)
     title = " ".join((title or doc_id.replace("-", " ").capitalize()).split())  # a title is one line
     text = _fill(template.read_text(encoding="utf-8"), doc_id, title)
-    text = _fresh_item_ids(text, workspace)
     documents = _documents(workspace, index)
+    text = _fresh_item_ids(text, _highest_defined(index))
     text = _link_requirement(text, documents)
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
     _refuse_taken_id(workspace, doc_id, target, documents)
@@ -81,16 +81,13 @@ def _template(workspace: Workspace, kind) -> Path:
     return kind.template
 
 
-def _fresh_item_ids(text: str, workspace: Workspace) -> str:
-    """Renumber the items the skeleton defines (`id: FEAT-001`) past the ids the workspace uses.
+def _fresh_item_ids(text: str, used: dict[str, int]) -> str:
+    """Renumber the items the skeleton defines (`id: FEAT-001`) past `used`, the highest number of each
+    prefix the workspace defines.
 
     References to ids the skeleton does not define (a task's REQ-001) are left alone.
     """
-    used: dict[str, int] = {}
-    for rel in workspace.document_files():
-        content = (workspace.root / rel).read_text(encoding="utf-8", errors="replace")
-        for prefix, number in _ITEM_ID.findall(content):
-            used[prefix] = max(used.get(prefix, 0), int(number))
+    used = dict(used)
     renamed: dict[str, str] = {}
     for match in _DEFINED_ID.finditer(text):
         prefix, number = match.groups()
@@ -98,6 +95,21 @@ def _fresh_item_ids(text: str, workspace: Workspace) -> str:
             used[prefix] += 1
             renamed[f"{prefix}-{number}"] = f"{prefix}-{used[prefix]:0{len(number)}d}"
     return _ITEM_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
+
+
+def _highest_defined(index) -> dict[str, int]:
+    """The highest number of each item id prefix (`REQ`) among the ids documents define, as `check` read
+    them: not ids only mentioned, in a comment (`# links: [REQ-002]`) or a reference."""
+    from gitspec.symbols import Definition, unpack
+
+    used: dict[str, int] = {}
+    for entry in index.entries.values():
+        for symbol in unpack(entry.record[1]):
+            found = _ITEM_ID.fullmatch(symbol.id) if isinstance(symbol, Definition) else None
+            if found:
+                prefix, number = found.groups()
+                used[prefix] = max(used.get(prefix, 0), int(number))
+    return used
 
 
 def _documents(workspace: Workspace, index) -> list[LoadedDocument]:
