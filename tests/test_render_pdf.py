@@ -638,3 +638,20 @@ def test_a_list_item_holding_a_table_for_a_landscape_page_goes_there_whole(tmp_p
     page = replace(site.pages[2], sections=(Section("s", "S", "s", (entities,)),))
     html = print_page(replace(site, pages=(page,)), page, FakeAssets(tmp_path)).body
     assert html.count('<li class="wide"><dl class="fields">') == 1 and html.count("<li><dl") == 1, html
+
+
+def test_a_numbered_list_counts_from_its_first_number(tmp_path: Path) -> None:
+    """Markdown's `3. three` / `4. four`: weasyprint ignores `<ol start>`, so the print HTML sets the counter."""
+    from gitspec.render.model import ListBlock, Paragraph
+
+    def items(*words: str) -> tuple:
+        return tuple((Paragraph((Text(word),)),) for word in words)
+
+    lists = (ListBlock(items("three", "four"), ordered=True, start=3),
+             ListBlock(items("zero", "one"), ordered=True, start=0),
+             ListBlock(items("first", "second"), ordered=True))
+    site = sample_site()
+    page = replace(site.pages[2], sections=(Section("s", "S", "s", lists),))
+    pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
+    numbered = re.findall(r"(-?\d+)\. (three|four|zero|one|first|second)", visible_text(pdf))
+    assert numbered == [("3", "three"), ("4", "four"), ("0", "zero"), ("1", "one"), ("1", "first"), ("2", "second")]

@@ -15,7 +15,7 @@ from gitspec.render.htmlblocks import (
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
-    Block, Code, Diagram, Heading, Page, Section, Site, Table, document_count, version_label,
+    Block, Code, Diagram, Heading, ListBlock, Page, Section, Site, Table, document_count, version_label,
 )
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import WIDE_TABLE, TableLayout, layout, tall_rows
@@ -51,6 +51,14 @@ class PrintWriter(BlockWriter):
                 html = f"{html}</div>"
             out.append(html)
         return "\n".join(out)
+
+    def list_block(self, block: ListBlock) -> str:
+        """A numbered list counting from its first number: weasyprint ignores `start`, but not the counter."""
+        out = super().list_block(block)
+        if not block.ordered or block.start == 1:
+            return out
+        return out.replace(f'<ol start="{block.start}">', f'<ol start="{block.start}" '
+                           f'style="counter-reset: list-item {block.start - 1}">', 1)
 
     def list_item(self, item: tuple[Block, ...]) -> str:
         """An item holding a table that needs a landscape page is printed whole on that page."""
