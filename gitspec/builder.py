@@ -144,7 +144,7 @@ class Builder:
             upstream_changes = bool(changing) and any(section_of(a) in changing for a in output.depends_on)
             planned.append(Planned(stage, output.section, state,
                                    _action(state, state.address in force, upstream_changes)))
-        return planned
+        return _follow_own_outputs(stage, planned)
 
     def plan_all(self) -> list[Planned]:
         """Every output of every stage that has something to derive from, in pipeline order (no force);
@@ -389,6 +389,31 @@ class Builder:
         self._hashes.clear()
         report.generated += [p.address for p in regenerate]
         report.documents_written.append(written.path)
+
+
+def _follow_own_outputs(stage: Stage, planned: list[Planned]) -> list[Planned]:
+    """A section drawn from another of the stage's own outputs that is being regenerated follows it in
+    the same run (`generate` gets None for the renewed one and uses its new value): regenerated if
+    fresh, a conflict if edited by hand, a warning if pinned. Judged before the stage runs, its inputs
+    have not changed yet, so it would otherwise be left stale for the next build to find."""
+    renewing = {p.address for p in planned if p.action == GENERATE}
+    planned = list(planned)
+    grew = True
+    while grew:  # again until nothing more follows: dataModel -> apiContract -> openapi
+        grew = False
+        for i, (output, item) in enumerate(zip(stage.outputs, planned)):
+            own = [a for a in output.depends_on if a in renewing and a not in item.state.changed_inputs]
+            if not own or item.action == GENERATE or item.state.state not in (FRESH, EDITED, PINNED):
+                continue  # UNSTAMPED is the user's own source: kept, as always
+            if item.state.state == FRESH:
+                planned[i] = Planned(stage, item.section, item.state, GENERATE)
+                renewing.add(item.address)
+            else:
+                state = SectionState(item.address, item.state.state,
+                                     tuple(sorted({*item.state.changed_inputs, *own})))
+                planned[i] = Planned(stage, item.section, state, _action(state, False, False))
+            grew = True
+    return planned
 
 
 def _action(state: SectionState, forced: bool, upstream_changes: bool) -> str:

@@ -108,3 +108,22 @@ def test_comments_above_below_and_inside_regenerated_keys_survive_a_build(tmp_pa
     assert "\n# launch copy below, reviewed by legal\ntweets:\n" in after
     assert "\n# NOTE from marketing: keep it short\npinnedTweet: " in after
     assert after.endswith("\n# end of the launch notes\n")
+
+
+def test_one_build_after_a_directive_change_leaves_everything_fresh(tmp_path):
+    # The directive renames the product, so architecture#dataModel changes; the architecture
+    # sections drawn from it (apiContract, then openapi from that) must follow in the same build.
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0 and run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    product = root / "specs" / "product.yaml"
+    product.write_text(re.sub(r"\ndirective: .*", "\ndirective: Build a small invoicing tool", product.read_text()))
+    result = run_gitspec(root, "build", "--no-render")
+    assert result.code == 0, result
+    assert "regenerated architecture#apiContract" in result.out and "regenerated architecture#openapi" in result.out
+    status = run_gitspec(root, "status")
+    assert status.code == 0 and status.out == "", status
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out == "", check
+    again = run_gitspec(root, "build", "--no-render")
+    assert again.code == 0 and "0 sections regenerated" in again.err, again
