@@ -23,7 +23,7 @@ specs:            # folders holding the spec documents
 output: build     # where rendered HTML, PDF and Word go
 page_size: A4     # A4 or Letter
 formats: [html, pdf, docx]  # what gitspec build renders into the output folder
-exclude: []       # globs of files in spec folders that are not documents
+exclude: []       # globs of files in spec folders that are not documents: README.md, notes/*
 max_file_size: 1048576  # bytes; larger documents are reported, not read
 """
 

@@ -58,7 +58,8 @@ class Workspace:
             if not top.is_dir():
                 raise config_error(self.root, f"spec folder '{folder}' does not exist (key 'specs')",
                                    ("specs", number))
-            _walk(str(top), folder.strip("/").rstrip("/"), exclude, found, own)
+            rel = folder.strip("/").rstrip("/")
+            _walk(str(top), rel, exclude, found, own, len(rel) + 1 if rel not in ("", ".") else 0)
         found.discard(CONFIG_FILE)
         return sorted(found)
 
@@ -102,8 +103,17 @@ def _exclusion(patterns: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(fnmatch.translate(p) for p in patterns))
 
 
-def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str], skip: frozenset[str]) -> None:
-    """Add the documents under `folder` (`rel` in the workspace) to `found`; folders in `skip` are not entered."""
+def _excluded(exclude: re.Pattern | None, child: str, inner: int) -> bool:
+    """Whether a glob matches `child` (workspace-relative) as .gitignore's users expect: by that
+    path, by its path in its spec folder (from offset `inner`: `README.md`, `notes/*`), or by its name."""
+    return exclude is not None and any(
+        exclude.match(path) for path in (child, child[inner:], child.rpartition("/")[2]))
+
+
+def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str], skip: frozenset[str],
+          inner: int) -> None:
+    """Add the documents under `folder` (`rel` in the workspace) to `found`; folders in `skip` are not
+    entered. `inner` is where, in a workspace-relative path, the path inside its spec folder starts."""
     try:
         listing = os.scandir(folder)
     except OSError as error:
@@ -114,11 +124,11 @@ def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str], sk
             if entry.name.startswith("."):
                 continue
             child = f"{rel}/{entry.name}" if rel not in ("", ".") else entry.name
-            if exclude is not None and exclude.match(child):
+            if _excluded(exclude, child, inner):
                 continue
             if entry.is_dir(follow_symlinks=False):  # as git does: a linked folder may loop, or lead outside
                 if child not in skip:
-                    _walk(entry.path, child, exclude, found, skip)
+                    _walk(entry.path, child, exclude, found, skip, inner)
             elif entry.name.endswith(DOCUMENT_SUFFIXES) and _is_file(entry):  # no FIFOs, sockets
                 found.add(child)
 

@@ -77,6 +77,15 @@ def test_exclude_globs(repo):
     assert result.code == 0 and "0 documents checked" in result.err
 
 
+def test_exclude_globs_match_paths_inside_the_spec_folder_and_names(repo):
+    # Before, only workspace-relative globs matched: `README.md` and `notes/*` excluded nothing.
+    ws = repo({"specs/README.md": "# About these specs\n", "specs/notes/idea.md": "# scratch\n",
+               "specs/old/README.md": "# Old\n"},
+              config="specs: [specs]\nexclude: ['README.md', 'notes/*']\n")
+    result = run_gitspec(ws, "check")
+    assert result.code == 0 and "0 documents checked" in result.err, result
+
+
 def test_output_inside_git_is_refused_before_rendering(repo):
     ws = repo({}, config="specs: [specs]\noutput: .git/html\nformats: [html]\n")
     result = run_gitspec(ws, "render")
