@@ -246,10 +246,35 @@ def test_lists_and_quotes_nest_as_deep_as_anyone_writes_and_deeper_is_a_notice()
     def listed(depth: int) -> str:
         return "".join("  " * i + f"- level {i}\n" for i in range(depth)) + "\nAfter.\n"
 
+    notice = Notice("Part of this section is nested more than 50 levels deep (lists or quotes within each "
+                    "other) and is not shown.", WARN)
     deep = markdown_blocks(listed(40))  # CommonMark's own limit would drop everything from level 10 on
     assert "level 39" in plain_text(deep) and "After." in plain_text(deep) and not isinstance(deep[-1], Notice)
-    quoted = "".join(">" * i + f" Q{i}\n" + ">" * i + "\n" for i in range(1, 80))
-    assert "Q79" in plain_text(markdown_blocks(quoted))
     too_deep = markdown_blocks(listed(60))
-    assert too_deep[-1] == Notice("Part of this section is nested more than 50 levels deep (lists or quotes "
-                                  "within each other) and is not shown.", WARN)
+    assert too_deep[-1] == notice and "level 49" in plain_text(too_deep) and "level 50" not in plain_text(too_deep)
+
+
+def test_the_nesting_limit_is_fifty_levels_of_lists_and_of_quotes_alike() -> None:
+    # Before, a list exactly 50 levels deep lost its 50th level (a list level counted twice) and
+    # quotes went on to 99 levels with no notice.
+    from gitspec.render.htmlblocks import plain_text
+
+    def listed(depth: int) -> str:
+        return "".join("  " * i + f"- level {i + 1}\n" for i in range(depth))
+
+    def quoted(depth: int) -> str:
+        return "> " * depth + f"quote {depth} deep\n"
+
+    assert "level 50" in plain_text(markdown_blocks(listed(50)))
+    assert not any(isinstance(block, Notice) for block in markdown_blocks(listed(50)))
+    assert "quote 50 deep" in plain_text(markdown_blocks(quoted(50)))
+    assert not any(isinstance(block, Notice) for block in markdown_blocks(quoted(50)))
+    deeper = markdown_blocks(quoted(51) + "\nAfter.\n")
+    assert "quote 51 deep" not in plain_text(deeper) and "After." in plain_text(deeper)
+    assert isinstance(deeper[-1], Notice)
+
+    def mixed(quotes: int) -> tuple:  # quotes in the item of a list 30 levels deep
+        return markdown_blocks(listed(30) + "  " * 30 + "> " * quotes + "inner\n")
+
+    assert "inner" in plain_text(mixed(20)) and not isinstance(mixed(20)[-1], Notice)
+    assert "inner" not in plain_text(mixed(21)) and isinstance(mixed(21)[-1], Notice)

@@ -28,11 +28,13 @@ _STYLES = {"strong": "strong", "em": "em"}
 _LINK_STYLES = {"strike": "", "strike-code": "code"}  # a Link's style: its being struck out is `struck`
 _ALIGN = re.compile(r"^text-align:(left|center|right)$")
 _TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
-# How deep blocks may nest (a list level counts twice: the list and its item). markdown-it stops
-# reading what is deeper (CommonMark's preset stops at 20: ten list levels); a section that
-# reaches the limit gets a notice saying that part of it is not shown.
-MAX_NESTING = 100
-_CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open")  # hold blocks
+# How deep lists and quotes may nest, a list level and a quote level counting one each; what is
+# deeper is left out and the section gets a notice saying so. markdown-it counts a list level twice
+# (the list and its item), so its own limit (CommonMark's preset stops at 20: ten list levels) is
+# set just past what MAX_DEPTH lists need, and bounds the work that deeper input can cause.
+MAX_DEPTH = 50
+_MAX_TOKEN_NESTING = 2 * MAX_DEPTH + 2
+_NESTS = ("blockquote", "bullet_list", "ordered_list")  # one level each
 
 
 def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), source: str = "",
@@ -45,14 +47,28 @@ def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), 
     `source` is the document's workspace-relative path, which local image paths are
     relative to, and `images` maps such a path to its file's digest ("" when unreadable).
     """
-    tokens = parse_tokens(text.replace("\r\n", "\n"))
+    tokens, cut = _within_depth(parse_tokens(text.replace("\r\n", "\n")))
     from markdown_it.tree import SyntaxTreeNode
 
     blocks = _Converter(page_id, set(taken), source, images or {}).blocks(SyntaxTreeNode(tokens).children)
-    if any(token.type in _CONTAINERS and token.level >= MAX_NESTING - 1 for token in tokens):  # inside: not read
-        blocks += (Notice(f"Part of this section is nested more than {MAX_NESTING // 2} levels deep (lists or "
+    if cut:
+        blocks += (Notice(f"Part of this section is nested more than {MAX_DEPTH} levels deep (lists or "
                           "quotes within each other) and is not shown.", WARN),)
     return blocks
+
+
+def _within_depth(tokens: list[Any]) -> tuple[list[Any], bool]:
+    """`tokens` without the lists and quotes nested more than MAX_DEPTH deep, and whether any were."""
+    kept: list[Any] = []
+    depth = 0
+    for token in tokens:
+        opens = token.nesting == 1 and token.type[:-5] in _NESTS
+        closes = token.nesting == -1 and token.type[:-6] in _NESTS
+        depth += opens
+        if depth <= MAX_DEPTH:
+            kept.append(token)
+        depth -= closes
+    return kept, len(kept) < len(tokens)
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +77,7 @@ def _parser() -> Any:
 
     # CommonMark with GitHub's tables, strikethrough and links made of bare URLs (linkify-it-py).
     # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
-    parser = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": MAX_NESTING}).enable(
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING}).enable(
         ["table", "strikethrough", "linkify"])
     # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
     # safe_target, not markdown-it's own protocol check, decides what may be a link.
