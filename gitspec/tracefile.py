@@ -1,7 +1,8 @@
 """`--trace FILE`: a Chrome trace-event file (open it in Perfetto or chrome://tracing).
 
 The file is checked before the build starts: a trace never replaces a folder, a spec
-document, gitspec.yaml or any file that is not a trace gitspec wrote before.
+document, gitspec.yaml or any file that is not a trace gitspec wrote before, and never goes
+where git or gitspec keep their own files (.git, .gitspec).
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def trace_target(given: str, workspace) -> Path:
     path = Path(given)
     if path.is_dir():
         raise _refused(f"{given} is a folder, not a file")
+    # lower(): on macOS .GIT is .git
+    if {part.lower() for part in Path(os.path.realpath(path.parent)).parts} & {".git", ".gitspec"}:
+        raise _refused(f"{given} is inside .git or .gitspec, which belong to git and gitspec")
     if not path.parent.is_dir():
         raise _refused(f"the folder {path.parent} of {given} does not exist")
     at = Path(os.path.realpath(path.parent)) / path.name  # the link itself, if `given` is one, is what is replaced

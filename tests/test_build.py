@@ -497,6 +497,9 @@ def test_json_events_say_why_a_build_fails(ws):
     ("", "needs a file name"),
     ("specs", "specs is a folder, not a file"),
     (".", ". is a folder, not a file"),
+    # before, these were written: a file of gitspec's in git's or gitspec's own folder
+    (".git/trace.json", ".git/trace.json is inside .git or .gitspec, which belong to git and gitspec"),
+    (".gitspec/trace.json", ".gitspec/trace.json is inside .git or .gitspec, which belong to git and gitspec"),
 ])
 def test_trace_that_would_replace_a_file_not_its_own_is_refused_before_building(ws, given, reason):
     root, env, calls = ws
@@ -505,7 +508,7 @@ def test_trace_that_would_replace_a_file_not_its_own_is_refused_before_building(
     result = _build(root, env, "--trace", given)
     assert result.code == 2, result
     assert result.err == f"gitspec: error: argument --trace: {reason}\n"
-    assert _calls(calls) == [] and not (root / "missing").exists()
+    assert _calls(calls) == [] and not (root / "missing").exists() and not (root / ".git" / "trace.json").exists()
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts} == before
 
 
