@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="show stale, hand-edited and missing generated sections")
     status.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    status.add_argument("--all", action="store_true", help="also list fresh and hand-written sections")
+    status.add_argument("--all", action="store_true",
+                        help="also list fresh and hand-written sections (as text and as JSON)")
     status.set_defaults(handler=_status)
 
     pin = commands.add_parser("pin", help="keep a hand edit of a generated section")

@@ -312,6 +312,21 @@ def test_a_stage_reading_a_document_that_cannot_be_read_is_skipped_not_fed_nothi
                "error: mapping values are not allowed in this context" for row in rows if row["state"] == "unreadable")
 
 
+def test_status_as_json_lists_what_text_lists_and_everything_with_all(ws):
+    # Before, `status --format json` listed fresh sections too, with or without --all.
+    root, env, calls = ws
+    assert _build(root, env).code == 0
+    assert run_gitspec(root, "status", env=env).out == ""
+    assert run_gitspec(root, "status", "--format", "json", env=env).json() == []
+    everything = run_gitspec(root, "status", "--all", "--format", "json", env=env).json()
+    assert {row["state"] for row in everything} == {"fresh"} and len(everything) == 4
+    (root / "specs" / "source.yaml").write_text(SOURCE.replace("hello", "howdy"))
+    stale = run_gitspec(root, "status", "--format", "json", env=env)
+    text = run_gitspec(root, "status", env=env)
+    assert stale.code == text.code == 1
+    assert [row["address"] for row in stale.json()] == [line.split(":")[0] for line in text.out.splitlines()] != []
+
+
 def test_a_stage_whose_own_document_cannot_be_read_is_skipped_and_the_rest_built(ws):
     root, env, calls = ws
     _build(root, env)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from gitspec.builder import Builder, Planned
     from gitspec.unreadable import Unreadable
 
-QUIET = (FRESH, UNSTAMPED)  # nothing to do: listed only with --all
+QUIET = (FRESH, UNSTAMPED)  # nothing to do: listed only with --all, as text and as JSON
 
 
 def run(output_format: str = "text", show_all: bool = False) -> int:
@@ -31,14 +31,15 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
     rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
              **({"reason": p.reason or p.state.reason} if p.reason or p.state.reason else {})} for p in planned]
+    listed = [row for row in rows if show_all or row["state"] not in QUIET or row["conflict"]]
     if output_format == "json":
-        json.dump(rows, sys.stdout, indent=2)
+        json.dump(listed, sys.stdout, indent=2)
         sys.stdout.write("\n")
         sys.stderr.writelines(f"warning: {one_line(reason)}\n" for reason in idle)
     else:
         sys.stdout.writelines(f"warning: {one_line(reason)}\n" for reason in idle)
-        for row in rows:
-            if row["state"] != UNREADABLE and (show_all or row["state"] not in QUIET or row["conflict"]):
+        for row in listed:
+            if row["state"] != UNREADABLE:  # listed by file below
                 why = [f"{', '.join(row['changed_inputs'])} changed"] if row["changed_inputs"] else []
                 why += [row["reason"]] if "reason" in row else []  # the stage's version or options
                 changed = f" ({'; '.join(why)})" if why else ""
