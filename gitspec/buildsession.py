@@ -65,13 +65,10 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
 
 
 def make_provider(context: BuildContext) -> Any:
-    name = context.workspace.config.provider
-    installed = context.plugins.provider_names()
-    if name not in installed:
-        from gitspec.config import config_error
+    from gitspec.configinstalled import refuse_uninstalled_provider
 
-        raise config_error(context.workspace.root, f"key 'provider': no provider named '{name}' "
-                           f"(installed: {', '.join(sorted(installed))})", ("provider",))
+    name = context.workspace.config.provider
+    refuse_uninstalled_provider(context.workspace, context.plugins.provider_names())
     options = dict(context.workspace.config.plugins.get(name) or {})
     return DeferredProvider(lambda: context.plugins.provider(name, options))
 

@@ -69,10 +69,7 @@ def check_formats(context: Any, formats: list[str] | None = None) -> list[Any]:
         if unknown:
             raise GitspecError(f"argument --format: {unknown_format(unknown[0], offered)}", exit_code=EXIT_USAGE)
     else:
-        from gitspec.config import config_error
+        from gitspec.configinstalled import refuse_uninstalled_formats
 
-        for number, name in enumerate(context.workspace.config.formats):
-            if name not in offered:
-                raise config_error(context.workspace.root, f"key 'formats': {unknown_format(name, offered)}",
-                                   ("formats", number))
+        refuse_uninstalled_formats(context.workspace, offered)
     return renderers(offered, list(formats if formats is not None else context.workspace.config.formats))

@@ -1,0 +1,48 @@
+"""Whether what gitspec.yaml names is installed: a renderer for each of its `formats`, and its `provider`.
+
+Answering loads the plugins, so `check` asks once per configuration and set of installed
+packages (the index's fingerprint covers both): a no-op check stays plugin-free.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from gitspec.config import config_error
+from gitspec.index import ParseIndex, save_index
+from gitspec.workspace import Workspace
+
+MEMO = "installed-config"  # in the index's memo: this fingerprint's config was found installed
+
+
+def refuse_uninstalled_formats(workspace: Workspace, offered: Any) -> None:
+    """A format in the config that no installed renderer offers is an error at its line (exit 2)."""
+    from gitspec.render.run import unknown_format
+
+    for number, name in enumerate(workspace.config.formats):
+        if name not in offered:
+            raise config_error(workspace.root, f"key 'formats': {unknown_format(name, offered)}", ("formats", number))
+
+
+def refuse_uninstalled_provider(workspace: Workspace, installed: list[str]) -> None:
+    """A provider that no installed plugin offers is an error at its line (exit 2)."""
+    name = workspace.config.provider
+    if name not in installed:
+        raise config_error(workspace.root, f"key 'provider': no provider named '{name}' "
+                           f"(installed: {', '.join(sorted(installed))})", ("provider",))
+
+
+def check_installed(workspace: Workspace, index: ParseIndex) -> None:
+    """For `check`: both of the above, unless this index already vouches for them; then it does."""
+    if index.memo.get(MEMO):
+        return
+    from gitspec.plugins import get_plugin_manager
+    from gitspec.render.run import installed_renderers
+
+    manager = get_plugin_manager(workspace.store)  # the one the check's engine uses, in this process
+    refuse_uninstalled_formats(workspace, installed_renderers(manager))
+    # the providers' names alone: declarations.Plugins would also load every stage
+    refuse_uninstalled_provider(workspace, [name for offered in manager.hook.gitspec_providers()
+                                            for name in offered or {}])
+    index.memo[MEMO] = True
+    if index.result is not None:  # a no-op check would not save the index: save the answer now
+        save_index(index, index.scan_ns)
