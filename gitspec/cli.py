@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gitspec",
         description="Specs, PRDs, requirements, tasks and evidence as validated YAML and Markdown in Git.",
-        epilog="Exit codes: 0 clean, 1 findings, 2 usage or configuration error, 3 internal error.")
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage or configuration error (or another build or "
+               "render held the workspace past --lock-timeout), 3 internal error.")
     parser.add_argument("--version", action="version", version=f"gitspec {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--trace", metavar="FILE", help="write a Chrome trace-event file (Perfetto)")
     build.add_argument("--no-render", action="store_true", help="do not render the output formats afterwards")
     build.add_argument("--lock-timeout", type=_seconds, default=LOCK_TIMEOUT, metavar="SECONDS",
-                       help="how long to wait for another build or render in this workspace (default 60)")
+                       help="how long to wait for another build or render in this workspace (default 60; then exit 2)")
     build.set_defaults(handler=_build)
 
     render = commands.add_parser("render", help="render the spec set as HTML, PDF and Word")
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", metavar="FORMATS",
                         help="comma-separated formats, e.g. html,pdf,docx (default: formats in gitspec.yaml)")
     render.add_argument("--lock-timeout", type=_seconds, default=LOCK_TIMEOUT, metavar="SECONDS",
-                        help="how long to wait for another build or render in this workspace (default 60)")
+                        help="how long to wait for another build or render in this workspace (default 60; then exit 2)")
     render.add_argument("--watch", action="store_true",
                         help="keep running: render again whenever a spec, the config or the git HEAD changes")
     render.set_defaults(handler=_render)

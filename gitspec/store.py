@@ -113,9 +113,10 @@ LOCK_TIMEOUT = 60.0  # seconds a build, render or cache gc waits for another to 
 @contextmanager
 def build_lock(store: Path, timeout: float, writes: bool = True) -> Iterator[None]:
     """An exclusive lock on the workspace's build and render; the OS drops it if the holder dies.
-    Waiting longer than `timeout` seconds (a negative one: for ever) is exit 1, naming the lock file.
+    Waiting longer than `timeout` seconds (a negative one: for ever) is exit 2, naming the lock file:
+    a busy workspace says nothing about the specs, so it must not read as findings (exit 1).
     A run that `writes` nothing (a dry run) goes on without it where it cannot be made (a read-only checkout)."""
-    from gitspec.errors import EXIT_FINDINGS, GitspecError
+    from gitspec.errors import EXIT_USAGE, GitspecError
 
     from gitspec.cachefile import unwritable_store
 
@@ -129,7 +130,7 @@ def build_lock(store: Path, timeout: float, writes: bool = True) -> Iterator[Non
         release = _no_lock
     if release is None:
         raise GitspecError(f"another gitspec build or render holds {path} "
-                           f"(waited {timeout:g} s)", exit_code=EXIT_FINDINGS)
+                           f"(waited {timeout:g} s; try again, or raise --lock-timeout)", exit_code=EXIT_USAGE)
     try:
         yield
     finally:

@@ -423,7 +423,9 @@ def test_lock_timeout_names_the_lock(ws):
         time.sleep(0.05)
     result = _build(root, env, "--lock-timeout", "0.2")
     proc.wait(timeout=60)
-    assert result.code == 1 and "another gitspec build or render holds" in result.err
+    # before, exit 1, which README's table calls findings
+    assert result.code == 2 and "another gitspec build or render holds" in result.err, result
+    assert "(waited 0.2 s; try again, or raise --lock-timeout)" in result.err
 
 
 @pytest.mark.parametrize("address, expected", [
