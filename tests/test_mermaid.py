@@ -142,6 +142,9 @@ def test_fallback_note_when_nothing_is_available():
     image = diagram_image(SOURCE, mmdc=None, server=None, timeout=1)
     assert image.svg is None and image.png is None
     assert "npm install -g @mermaid-js/mermaid-cli" in image.note and "mermaid_server" in image.note
+    # before, the command downloaded a Chromium of puppeteer's own, which fails offline and is not the one used
+    assert "(PUPPETEER_SKIP_DOWNLOAD=1 npm install -g @mermaid-js/mermaid-cli)" in image.note
+    assert "install Chromium" in image.note
 
 
 def test_server_svg_and_png_with_html_labels_off(ink):

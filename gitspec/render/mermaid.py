@@ -13,8 +13,10 @@ from gitspec.render.diagramcache import DiagramCache  # noqa: F401  (the render 
 from gitspec.render.drawway import DrawFailed
 from gitspec.render.renderer import DiagramImage
 
-HINT = ("To get diagram images, install mmdc (npm install -g @mermaid-js/mermaid-cli) "
-        "or set mermaid_server in gitspec.yaml.")
+# mmdc's install downloads a Chromium of its own unless told not to; gitspec runs it with the
+# system's (see gitspec.render.mmdc), so the advice must work offline too.
+HINT = ("To get diagram images, install Chromium and then mmdc, which gitspec runs with that Chromium "
+        "(PUPPETEER_SKIP_DOWNLOAD=1 npm install -g @mermaid-js/mermaid-cli), or set mermaid_server in gitspec.yaml.")
 
 
 @dataclass(frozen=True)
