@@ -49,3 +49,73 @@ def test_kind_schemas_share_the_header_by_ref(kind):
     assert schema["$ref"] == "common.schema.json#/$defs/header"
     assert schema["unevaluatedProperties"] is False
     assert schema["properties"]["kind"]["const"] == kind
+
+
+# docs/formats.md says which sections each kind requires and allows, and which keys items of
+# its list sections need, in two tables made from the schemas (and the shipped stages' outputs).
+HEADER_KEYS = ("kind", "id", "title", "status", "owners", "approvals", "generated", "pinned")
+
+
+def _ticked(names) -> str:
+    return ", ".join(f"`{name}`" for name in names) or "—"
+
+
+def _built(names: list[str], built: list[str]) -> str:
+    missing = [name for name in names if name not in built]
+    if not built or not missing:
+        return "all" if built else "—"
+    return f"all but {_ticked(missing)}" if len(missing) < len(built) else _ticked(built)
+
+
+def _kind_tables() -> str:
+    from gitspec.builtin.kinds import MARKDOWN_KINDS
+    from gitspec.builtin.stages import gitspec_stages
+
+    built = {stage.kind: [output.section for output in stage.outputs] for stage in gitspec_stages()}
+    sections = ["| kind | required | optional | written by `gitspec build` |", "| --- | --- | --- | --- |"]
+    items = ["| kind | list | keys each item must have | keys it may have |", "| --- | --- | --- | --- |"]
+    for kind in SHIPPED_KINDS:
+        schema = json.loads((builtin_schema_dir() / f"{kind}.schema.json").read_text())
+        names = [name for name in schema["properties"] if name not in HEADER_KEYS]
+        shown = {name: name for name in names}
+        if kind in MARKDOWN_KINDS:  # a `##` section is shown as its heading; other keys are front matter
+            shown.update((name, schema["properties"][name]["description"].split(":", 1)[0])
+                         for name in names if schema["properties"][name]["description"].startswith("## "))
+        required = [shown[name] for name in names if name in schema["required"]]
+        optional = [shown[name] for name in names if name not in schema["required"]]
+        sections.append(f"| `{kind}` | {_ticked(required)} | {_ticked(optional)} | "
+                        f"{_built(names, built.get(kind, []))} |")
+        for name in names:
+            prop = schema["properties"][name]
+            ref = prop.get("items", {}).get("$ref", "") if prop.get("type") == "array" else ""
+            item = schema["$defs"][ref[len("#/$defs/"):]] if ref.startswith("#/$defs/") else prop.get("items")
+            if prop.get("type") == "array" and isinstance(item, dict) and "properties" in item:
+                needed = item.get("required", [])
+                items.append(f"| `{kind}` | `{name}` | {_ticked(needed)} | "
+                             f"{_ticked(key for key in item['properties'] if key not in needed)} |")
+    return "\n".join(sections) + "\n\n" + "\n".join(items) + "\n"
+
+
+def test_the_format_guide_lists_each_kinds_sections_and_item_keys_as_the_schemas_say():
+    # Before, formats.md said every top-level key was a section: an extra one is an error, and a
+    # document written from it alone failed check.
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text()
+    start, end = "<!-- kinds: made from schemas/ (tests/test_schemas.py checks it) -->\n", "<!-- end kinds -->"
+    assert start in guide and end in guide
+    written = guide.split(start, 1)[1].split(end, 1)[0]
+    assert written == _kind_tables(), "paste this between the markers in docs/formats.md:\n" + _kind_tables()
+
+
+def test_the_format_guides_example_documents_pass_check(repo):
+    from conftest import run_gitspec
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text()
+    import re
+
+    blocks = re.findall(r"^```(yaml|markdown)\n(.*?)^```$", guide, re.M | re.S)
+    documents = {f"specs/example-{n}.{'yaml' if lang == 'yaml' else 'md'}": text
+                 for n, (lang, text) in enumerate(blocks) if text.startswith(("kind:", "---\nkind:"))}
+    assert {path.rsplit(".", 1)[1] for path in documents} == {"yaml", "md"}, "a YAML and a Markdown example"
+    result = run_gitspec(repo(documents), "check")
+    assert (result.code, result.out) == (0, ""), result
+    assert f"{len(documents)} documents checked, no findings" in result.err, result
