@@ -142,5 +142,5 @@ def test_a_stage_with_a_misspelt_input_or_undeclared_outputs_is_named_in_a_warni
     assert "bonus" not in (root / "specs" / "summary.yaml").read_text()
     status = run_gitspec(root, "status", env=env)
     assert status.code == 0 and status.out == typo, status
-    as_json = run_gitspec(root, "status", "--format", "json", env=env)
+    as_json = run_gitspec(root, "status", "--format", "json", "--all", env=env)
     assert as_json.json()[0]["address"] == "summary#count" and typo in as_json.err
