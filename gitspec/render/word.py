@@ -16,7 +16,7 @@ from gitspec.render.model import (
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
-from gitspec.render.wordpictures import picture_run
+from gitspec.render import wordpictures as pictures
 
 # The TOC lists documents and their sections (Heading 1 and 2), as the PDF's contents and bookmarks
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
@@ -223,9 +223,9 @@ class DocxWriter:
         elif isinstance(block, Code):
             self.p("Code", block.text.rstrip("\n"))
         elif isinstance(block, Diagram):
-            self.diagram(block)
+            pictures.diagram(self, block)
         elif isinstance(block, Image):
-            self.image(block)
+            pictures.image(self, block)
         elif isinstance(block, Swatches):
             self.swatches(block)
         elif isinstance(block, Quote):
@@ -318,7 +318,7 @@ class DocxWriter:
             elif isinstance(inline, Badge):
                 self.badges(paragraph, (inline,))
             elif isinstance(inline, Image):
-                self.inline_image(paragraph, inline, width)
+                pictures.inline_image(self, paragraph, inline, width)
 
     def link(self, paragraph: Any, link: Link) -> None:
         """A link, its text bold, italic, code or struck out as the model says; plain text when it leads nowhere."""
@@ -339,67 +339,6 @@ class DocxWriter:
         paragraph.append(x.run_element(link.text, **run, style_id=self.sid["Code Char"] if code else ""))
 
     # --- Pictures and colours -------------------------------------------------
-
-    def diagram(self, diagram: Diagram) -> None:
-        image = self.assets.diagram(diagram)
-        problem = image.note
-        if image.png:
-            failed = self.captioned(image.png, diagram.title)
-            if not failed:
-                return
-            problem = f"The diagram image could not be read ({failed})."
-        if diagram.title:
-            self.p("Caption", diagram.title)
-        self.p("Code", diagram.source.rstrip("\n"))
-        self.p("", problem or "No image of this diagram is available.", italic=True)
-
-    def image(self, block: Image) -> None:
-        problem = self.unshown(block)
-        if not problem:
-            failed = self.captioned(self.assets.image(block).data, block.title)
-            if not failed:
-                return
-            problem = f"The image {block.path} could not be read ({failed})."
-        if block.alt:
-            self.p("", block.alt)
-        if block.title:
-            self.p("Caption", block.title)
-        self.p("", problem, italic=True)
-
-    def inline_image(self, paragraph: Any, item: Image, width: int | None = None) -> None:
-        """A picture among text, in the line; or its alt text and, in italics, why not."""
-        problem = self.unshown(item)
-        if not problem:
-            try:
-                paragraph.append(self.picture_run(self.assets.image(item).data, width))
-                return
-            except Exception as error:  # python-docx raises several types for an unreadable image
-                problem = f"The image {item.path} could not be read ({type(error).__name__})."
-        if item.alt:
-            paragraph.append(x.run_element(f"{item.alt} "))
-        paragraph.append(x.run_element(f"({problem})", italic=True))
-
-    def unshown(self, item: Image) -> str:
-        """Why this Word file cannot show the picture (missing, refused, an SVG), or "" when it can."""
-        picture = self.assets.image(item)
-        if picture.data and picture.extension == "svg":
-            return f"The image {item.path} is an SVG, which this Word file cannot hold; the HTML site and the PDF show it."
-        return "" if picture.data else picture.note
-
-    def captioned(self, data: bytes, caption: str) -> str:
-        """The picture, then its caption if any; "" when shown, else why not (what python-docx raised)."""
-        try:
-            run = self.picture_run(data)
-        except Exception as error:  # python-docx raises several types for an unreadable image
-            return type(error).__name__
-        self.p().append(run)
-        if caption:
-            self.p("Caption", caption)
-        return ""
-
-    def picture_run(self, data: bytes, width: int | None = None) -> Any:
-        """A run holding the picture, never wider than the text (or `width`, EMU) or taller than most of the page."""
-        return picture_run(self.part, data, width or self.width(), int(0.8 * self.text_height))
 
     def width(self) -> int:
         """The width (EMU) the blocks being written have: the text's, less their inset."""

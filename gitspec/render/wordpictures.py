@@ -1,7 +1,9 @@
-"""Pictures in a Word file: a checked PNG, JPEG or GIF as a run of inline drawing, sized to fit.
+"""Pictures in a Word file: diagrams, figures and pictures among text, each a checked PNG, JPEG
+or GIF as a run of inline drawing sized to fit, or what it shows and why not.
 
 Only bytes that imagecheck has already accepted come here; a JPEG python-docx cannot read is
-written again by Pillow, never passed through unread. Pure: returns XML elements, writes nothing.
+written again by Pillow, never passed through unread. The functions taking a `writer` (word.py's
+DocxWriter) add to its document; none writes a file.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import io
 from typing import Any
 
 from gitspec.render import wordxml as x
+from gitspec.render.model import Diagram, Image
 
 
 def picture_run(part: Any, data: bytes, width: int, height: int) -> Any:
@@ -43,3 +46,72 @@ def _rewritten(picture: bytes) -> bytes:
         else:
             image.save(out, "PNG")
     return out.getvalue()
+
+
+def diagram(writer: Any, block: Diagram) -> None:
+    """A diagram's picture (mmdc's or the server's PNG) and caption; or its source, and why not."""
+    drawn = writer.assets.diagram(block)
+    problem = drawn.note
+    if drawn.png:
+        failed = _captioned(writer, drawn.png, block.title)
+        if not failed:
+            return
+        problem = f"The diagram image could not be read ({failed})."
+    if block.title:
+        writer.p("Caption", block.title)
+    writer.p("Code", block.source.rstrip("\n"))
+    writer.p("", problem or "No image of this diagram is available.", italic=True)
+
+
+def image(writer: Any, block: Image) -> None:
+    """A picture that is a paragraph of its own (a figure) and its caption; or its alt text, and why not."""
+    problem = _unshown(writer, block)
+    if not problem:
+        failed = _captioned(writer, writer.assets.image(block).data, block.title)
+        if not failed:
+            return
+        problem = f"The image {block.path} could not be read ({failed})."
+    if block.alt:
+        writer.p("", block.alt)
+    if block.title:
+        writer.p("Caption", block.title)
+    writer.p("", problem, italic=True)
+
+
+def inline_image(writer: Any, paragraph: Any, item: Image, width: int | None = None) -> None:
+    """A picture among text, in the line; or its alt text and, in italics, why not."""
+    problem = _unshown(writer, item)
+    if not problem:
+        try:
+            paragraph.append(_run(writer, writer.assets.image(item).data, width))
+            return
+        except Exception as error:  # python-docx raises several types for an unreadable image
+            problem = f"The image {item.path} could not be read ({type(error).__name__})."
+    if item.alt:
+        paragraph.append(x.run_element(f"{item.alt} "))
+    paragraph.append(x.run_element(f"({problem})", italic=True))
+
+
+def _unshown(writer: Any, item: Image) -> str:
+    """Why this Word file cannot show the picture (missing, refused, an SVG), or "" when it can."""
+    picture = writer.assets.image(item)
+    if picture.data and picture.extension == "svg":
+        return f"The image {item.path} is an SVG, which this Word file cannot hold; the HTML site and the PDF show it."
+    return "" if picture.data else picture.note
+
+
+def _captioned(writer: Any, data: bytes, caption: str) -> str:
+    """The picture, then its caption if any; "" when shown, else why not (what python-docx raised)."""
+    try:
+        run = _run(writer, data)
+    except Exception as error:  # python-docx raises several types for an unreadable image
+        return type(error).__name__
+    writer.p().append(run)
+    if caption:
+        writer.p("Caption", caption)
+    return ""
+
+
+def _run(writer: Any, data: bytes, width: int | None = None) -> Any:
+    """A run holding the picture, never wider than the text (or `width`, EMU) or taller than most of the page."""
+    return picture_run(writer.part, data, width or writer.width(), int(0.8 * writer.text_height))
