@@ -20,7 +20,6 @@ _COMMENT_START = re.compile(r"^ {0,3}<!--")
 BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
 _MARKER = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->[ \t]*\Z")
-_REGION = re.compile(r"^<!-- gitspec:generated (\{[^\n]*\}) -->\n(.*?)\n?^<!-- gitspec:end -->$", re.S | re.M)
 
 
 class MarkdownProblem(Exception):
@@ -75,24 +74,23 @@ def _edges(text: str) -> str:
 def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callable[[str], str]) -> None:
     current: str | None = None
     body: list[str] = []
+    alone: list[bool] = []  # for each body line, whether it is a comment of its own
     body_line = 0  # the line of body[0]
 
     def close() -> None:
         if current:  # not before the first section, nor under a heading that gives no id (reported)
             text = tidy("\n".join(body))
             lead = _first_text(body, 0)  # normalising drops the blank lines before it
-            region = _REGION.search(text)
+            region = _region(body, alone)
             if region:
-                stamp = _stamp(region.group(1))
-                if stamp is not None:
-                    parts.stamps[current] = stamp
-                    before, after = tidy(text[:region.start()]), tidy(text[region.end():])
-                    # Text written around the region is a hand edit of the section: it is part of the
-                    # section's text, which then no longer matches the stamp (a blank line stands for
-                    # each marker, which ended a paragraph or list as a comment does).
-                    text = "\n\n".join(part for part in (before, tidy(region.group(2)), after) if part)
-                    if not before:
-                        lead = _first_text(body, lead + 1)  # after the marker line
+                begin, end, parts.stamps[current] = region
+                before, inside, after = (tidy("\n".join(b)) for b in (body[:begin], body[begin + 1:end], body[end + 1:]))
+                # Text written around the region is a hand edit of the section: it is part of the
+                # section's text, which then no longer matches the stamp (a blank line stands for
+                # each marker, which ended a paragraph or list as a comment does).
+                text = "\n\n".join(part for part in (before, inside, after) if part)
+                if not before:
+                    lead = _first_text(body, begin + 1)  # after the marker line
             parts.sections[current] = text
             parts.text_lines[current] = body_line + lead
 
@@ -113,7 +111,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
                     parts.title, parts.title_line = text, index + 1
                 continue
             close()
-            current, body, body_line = slug(text), [], index + 2
+            current, body, alone, body_line = slug(text), [], [], index + 2
             if not current:
                 parts.unnamed.append((text, index + 1))
                 continue
@@ -123,6 +121,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             continue
         if current is not None:
             body.append(line)
+            alone.append(_alone(index, block))
         elif parts.loose_line is None and line.strip() and (block is None or block[0] != "comment"):
             parts.loose_line = index + 1
     close()
@@ -133,6 +132,23 @@ def _first_text(lines: list[str], start: int) -> int:
     """The index of the first line from `start` that is not blank, as normalise_text sees blank
     (spaces and tabs only), or len(lines) when none is."""
     return next((i for i in range(start, len(lines)) if lines[i].strip(" \t")), len(lines))
+
+
+def _alone(index: int, block: tuple[str, int, bool] | None) -> bool:
+    """Whether line `index`, in `block` as _read gives it, is a comment opened and closed on it: only
+    such a line can be a region's marker, never one shown in a code block or inside a longer comment."""
+    return block == ("comment", index, False)
+
+
+def _region(lines: list[str], alone: list[bool]) -> tuple[int, int, dict] | None:
+    """A section's generated region among its body `lines`: the index of its marker, of its end
+    marker, and its stamp; None if it has none (or a marker whose stamp cannot be read)."""
+    begin = next((i for i, line in enumerate(lines) if alone[i] and _MARKER.match(line)), None)
+    if begin is None:
+        return None
+    stamp = _stamp(_MARKER.match(lines[begin]).group(1))
+    end = next((i for i in range(begin + 1, len(lines)) if alone[i] and lines[i].rstrip(" \t") == END), None)
+    return None if stamp is None or end is None else (begin, end, stamp)
 
 
 def _stamp(text: str) -> dict | None:
@@ -163,11 +179,11 @@ def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
     start, end = _body_span(bare, name)
     if start is None:
         return None
-    first = next((i for i in range(start, end) if _MARKER.match(bare[i])), None)  # text may come before it
-    found = _MARKER.match(bare[first]) if first is not None else None
-    stamp = _stamp(found.group(1)) if found else None
-    if stamp is None:
+    body = bare[start:end]
+    region = _region(body, [_alone(index, block) for index, _, _, block in _read(body)])
+    if region is None:
         return None
+    first, stamp = start + region[0], region[2]  # text may come before the marker
     if pinned:
         stamp["pinned"] = True
     else:

@@ -54,7 +54,7 @@ class Facts:
     written: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-MODEL_VERSION = "21"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "22"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
