@@ -156,3 +156,19 @@ def test_pin_refuses_what_it_cannot_pin_in_one_line(ws, address, message):
         assert result.code == 2, result
         assert result.out == "" and len(result.err.splitlines()) == 1 and message in result.err, result
     assert {p.name: p.read_bytes() for p in (root / "specs").iterdir()} == before
+
+
+def test_an_example_marker_in_a_code_block_is_neither_read_nor_pinned(ws):
+    # Before, status read the example's stamp (a conflict: "facts#text changed") and pin rewrote the
+    # example in the user's code block, leaving the region's own marker unpinned.
+    root, env, journal = ws
+    example = '```\n<!-- gitspec:generated {"stage":"example"} -->\n<!-- gitspec:end -->\n```\n\n'
+    _edit(journal, "## Summary\n\n", "## Summary\n\nA marker looks like this:\n\n" + example)
+    status = run_gitspec(root, "status", env=env)
+    assert "journal#summary: hand-edited\n" in status.out and "changed" not in status.out, status
+    before = journal.read_bytes()
+    assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0
+    (old, new), = _changed_lines(before, journal.read_bytes())
+    assert b'"stage":"digest"' in old and new == old.replace(b',"provider"', b',"pinned":true,"provider"', 1)
+    assert example.encode() in journal.read_bytes()
+    assert "journal#summary: pinned" in run_gitspec(root, "status", "--all", env=env).out
