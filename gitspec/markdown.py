@@ -194,20 +194,30 @@ def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
 
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
     """`text` with each section's body replaced by a stamped generated region (appended if new).
-    Every other line keeps its line ending; new lines take the file's own (CRLF if most lines have it)."""
-    lines = text.split("\n")
+    The blank lines around the body and every other line are kept byte for byte; new lines take the
+    file's own line ending (CRLF if most lines have it), as does a last line that had none."""
     cr = newline_of(text)[:-1]  # "\r" or ""
+    lines = text.split("\n")
+    if lines[-1]:
+        lines[-1] += cr
+    else:
+        lines.pop()  # each line below is a whole line, its "\n" put back when they are joined
     for name, value in sections.items():
         start, end = _body_span([line.rstrip("\r") for line in lines], name)
-        region = [line + cr for line in ("", *generated_region(stamps[name], value).split("\n"), "")]
+        region = [line + cr for line in generated_region(stamps[name], value).split("\n")]
         if start is None:
             title = name.replace("-", " ").capitalize()
             while lines and not lines[-1].strip():
                 lines.pop()
-            lines += [cr, f"## {title}{cr}", *region]
-        else:
-            lines[start:end] = region
-    return "\n".join(lines).rstrip("\r\n") + cr + "\n"
+            lines += [cr, f"## {title}{cr}", cr, *region]
+            continue
+        filled = [i for i in range(start, end) if lines[i].strip()]  # (a CRLF file's blank line is "\r")
+        if filled:
+            before, after = lines[start:filled[0]], lines[filled[-1] + 1:end]
+        else:  # an empty section: a blank line before the region, and one after it unless the file ends
+            before, after = lines[start:end] or [cr], [cr] if end < len(lines) else []
+        lines[start:end] = [*before, *region, *after]
+    return "\n".join(lines) + "\n"
 
 
 def _headings(lines: list[str], start: int = 0):

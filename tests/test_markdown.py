@@ -5,12 +5,37 @@ import html
 
 import pytest
 
-from conftest import run_gitspec
+from conftest import git, install_plugin, run_gitspec
 
 PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks",
                 "Open questions")
 STAMP = '{"stage":"digest"}'
 EXAMPLE = f"<!-- gitspec:generated {STAMP} -->\nGenerated text\n<!-- gitspec:end -->"
+
+# A test plugin's `digest` stage writes facts#text, as it is, into journal#summary (as an LLM
+# provider writes whatever Markdown it likes), and a one-line journal#headline.
+PLUGIN = """
+from pathlib import Path
+from gitspec import hookimpl
+from gitspec.kinds import Kind
+from gitspec.stage import Output, Stage
+
+def digest(inp):
+    facts = inp.get("facts#text", "")
+    return {"summary": facts, "headline": "Facts: " + facts.split(chr(10))[0]}
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind("journal", Path(__file__).with_name("journal.schema.json"), None, ".md")]
+
+@hookimpl
+def gitspec_stages():
+    return [Stage("digest", "1", "journal", "journal", "Journal", ("facts#text",),
+                  (Output("summary", ("facts#text",)), Output("headline", ("facts#text",))), digest)]
+"""
+SCHEMA = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", '
+          '"$id": "https://gitspec.dev/schemas/journal.schema.json", "description": "Test kind.", '
+          '"type": "object", "$ref": "common.schema.json#/$defs/header"}')
 
 
 def prd(non_goals: str) -> str:
@@ -55,3 +80,43 @@ def test_a_fenced_example_of_a_region_is_checked_clean_and_rendered_verbatim(rep
     assert rendered.code == 0, rendered
     page = (root / "build" / "html" / "notes.html").read_text()
     assert f'<code class="language-markdown">{html.escape(EXAMPLE)}</code>' in page
+
+
+def facts(text: str) -> str:
+    import json
+
+    return f"kind: journal\nid: facts\ntitle: Facts\ntext: {json.dumps(text)}\n"
+
+
+@pytest.fixture
+def digest(repo, tmp_path):
+    """A workspace built by the `digest` stage (specs/journal.md from specs/facts.yaml), and its environment."""
+    env = install_plugin(tmp_path / "mdplugin", "mddigest", {"mddigest.py": PLUGIN, "journal.schema.json": SCHEMA})
+    root = repo({"specs/facts.yaml": facts("calm")}, config="specs: [specs]\nformats: []\n")
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0, built
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "built")
+    return root, env
+
+
+def _but_stamps_and_facts(text: str) -> str:
+    import re
+
+    return re.sub(r"<!-- gitspec:generated .* -->", "<marker>", text).replace("stormy", "calm")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_rebuild_keeps_the_blank_lines_around_a_region_byte_for_byte(digest, newline: str) -> None:
+    # Before, three blank lines between a region's end and the next heading became one, and so did
+    # the blank lines after the heading and at the end of the file.
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    text = journal.read_text().replace("-->\n\n## Headline\n\n", "-->\n\n\n\n## Headline\n")  # none after it
+    text = text.replace("## Summary\n\n", "## Summary\n  \n\n") + "\n\n"
+    journal.write_bytes(text.replace("\n", newline).encode())
+    (root / "specs" / "facts.yaml").write_text(facts("stormy"))
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and "regenerated journal#summary" in built.out, built
+    after = journal.read_bytes().decode()
+    assert "stormy" in after and _but_stamps_and_facts(after) == _but_stamps_and_facts(text.replace("\n", newline))
