@@ -16,7 +16,7 @@ from typing import Any
 
 from gitspec.addresses import parse_address, resolve_pointer_value
 from gitspec.errors import EXIT_FINDINGS, GitspecError
-from gitspec.hashing import canonical_json, normalise_text, value_hash
+from gitspec.hashing import canonical_json, value_hash
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.stage import Stage, StageInput
@@ -368,8 +368,10 @@ class Builder:
         document = self.documents.get(stage.document)
         new_sections = {p.section: outputs[p.section] for p in regenerate}
         if (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
+            from gitspec.markdown import region_text
+
             # stamped as it will read back
-            new_sections = {k: normalise_text(v) if isinstance(v, str) else v for k, v in new_sections.items()}
+            new_sections = {k: region_text(v) if isinstance(v, str) else v for k, v in new_sections.items()}
         merged = {**(document.sections if document else {}), **new_sections}
         view = LoadedDocument(stage.document, stage.kind, document.path if document else "",
                               document.header if document else {}, merged, document.sha if document else "")

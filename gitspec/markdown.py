@@ -1,7 +1,8 @@
 """Markdown documents: front matter and `##` sections, with line numbers.
 
-Only the document structure is read here; rendering Markdown belongs to the
-renderers. Headings inside fenced code blocks are not headings.
+Only the document structure is read here, and generated regions are written
+(a stage's text fitted to sit in one); rendering Markdown belongs to the
+renderers. Headings and region markers inside fenced code blocks are text.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from gitspec.lineendings import newline_of
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it
 _SLUG = re.compile(r"[^a-z0-9]+")
 _COMMENT_START = re.compile(r"^ {0,3}<!--")
 # A generated region, as cog marks them: the stamp rides in the opening comment.
@@ -159,6 +161,32 @@ def _stamp(text: str) -> dict | None:
     except ValueError:
         return None
     return stamp if isinstance(stamp, dict) else None
+
+
+def region_text(text: str) -> str:
+    """A stage's Markdown `text` as a generated region holds it, so that it cannot change the document
+    around it: normalised as it is hashed; its headings shifted down so that the highest is `###` (a
+    `##` line would start a new section), their order of depth kept (up to `######`); a line that
+    would be read as a region's marker escaped (`\\<!--`), shown as the text it is; and a code block or
+    comment left open closed at its end (it would hide the region's end and the sections after it)."""
+    lines = normalise_text(text).split("\n")
+    headings: list[tuple[int, int]] = []  # (line, level)
+    block = None
+    for index, line, _, block in _read(lines):
+        found = _ATX.match(line) if block is None else None
+        if found:
+            headings.append((index, len(found.group(2))))
+        elif _alone(index, block) and (_MARKER.match(line) or line.rstrip(" \t") == END):
+            lines[index] = "\\" + line
+    shift = max(0, 3 - min((level for _, level in headings), default=3))
+    for index, level in headings if shift else ():
+        indent = _ATX.match(lines[index]).group(1)
+        lines[index] = indent + "#" * min(level + shift, 6) + lines[index][len(indent) + level:]
+    if block is not None and block[2]:  # still open at the end
+        opener = lines[block[1]]
+        fence = _FENCE.match(opener)
+        lines.append(fence.group(0) if block[0] == "code block" and fence else "-->")
+    return "\n".join(lines)
 
 
 def generated_region(stamp: dict, text: str) -> str:

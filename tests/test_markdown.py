@@ -4,13 +4,16 @@ from __future__ import annotations
 import html
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import git, install_plugin, run_gitspec
 
 PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks",
                 "Open questions")
 STAMP = '{"stage":"digest"}'
-EXAMPLE = f"<!-- gitspec:generated {STAMP} -->\nGenerated text\n<!-- gitspec:end -->"
+END_LINE = "\n<!-- gitspec:end -->\n"
+EXAMPLE = f"<!-- gitspec:generated {STAMP} -->\nGenerated text{END_LINE}".rstrip("\n")
 
 # A test plugin's `digest` stage writes facts#text, as it is, into journal#summary (as an LLM
 # provider writes whatever Markdown it likes), and a one-line journal#headline.
@@ -120,3 +123,51 @@ def test_a_rebuild_keeps_the_blank_lines_around_a_region_byte_for_byte(digest, n
     assert built.code == 0 and "regenerated journal#summary" in built.out, built
     after = journal.read_bytes().decode()
     assert "stormy" in after and _but_stamps_and_facts(after) == _but_stamps_and_facts(text.replace("\n", newline))
+
+
+# What a provider may well write into a region, each of which once broke the document around it.
+UNRULY = {
+    "a `##` heading": ("Calm.\n\n## Details\n\nMore.\n\n### Deeper", "Calm.\n\n### Details\n\nMore.\n\n#### Deeper"),
+    "a `#` heading above `##`": ("# Top\n\n## Under", "### Top\n\n#### Under"),
+    "an unclosed fence": ("Calm.\n\n  ~~~~python\n## a comment", "Calm.\n\n  ~~~~python\n## a comment\n  ~~~~"),
+    "an unclosed comment": ("Calm.\n<!-- a note\n## hidden", "Calm.\n<!-- a note\n## hidden\n-->"),
+    "an end marker": ("Calm.\n<!-- gitspec:end -->\nMore.", "Calm.\n\\<!-- gitspec:end -->\nMore."),
+    "a marker": (f"<!-- gitspec:generated {STAMP} -->", f"\\<!-- gitspec:generated {STAMP} -->"),
+}
+
+
+@pytest.mark.parametrize("written, held", UNRULY.values(), ids=UNRULY.keys())
+def test_a_stage_text_that_would_break_the_document_is_written_so_that_it_cannot(digest, written, held) -> None:
+    # Before, a `##` line in a stage's Markdown output stopped `gitspec build` with an internal error
+    # (exit 3, "Markdown rewrite of specs/journal.md changed a generated section"); an unclosed code
+    # block or comment, or an end marker, would have swallowed the region's end and the sections after.
+    root, env = digest
+    (root / "specs" / "facts.yaml").write_text(facts(written))
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and "regenerated journal#summary" in built.out, built
+    from gitspec.documents import parse_document
+
+    journal = parse_document("specs/journal.md", (root / "specs" / "journal.md").read_bytes())
+    assert journal.sections["summary"] == held and list(journal.sections) == ["summary", "headline"]
+    assert run_gitspec(root, "check", env=env).code == 0
+    assert run_gitspec(root, "status", env=env).out == ""  # fresh: the stamp is of the text as written
+    again = run_gitspec(root, "build", env=env)
+    assert again.code == 0 and "regenerated" not in again.out, again
+
+
+PIECES = ["#", "## ", "x", " ", "\n", "```", "~~~", "<!--", "-->", END_LINE, f"<!-- gitspec:generated {STAMP} -->"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_any_text_a_stage_writes_reads_back_as_written_and_the_next_section_stays(text: str) -> None:
+    from gitspec.documents import parse_document
+    from gitspec.markdown import region_text, replace_sections
+
+    held = region_text(text)
+    assert region_text(held) == held
+    skeleton = "---\nkind: journal\nid: journal\n---\n\n# Journal\n\n## Summary\n\n## Headline\n\nKept.\n"
+    written = replace_sections(skeleton, {"summary": held}, {"summary": {"stage": "digest"}})
+    document = parse_document("specs/journal.md", written.encode())
+    assert document.sections == {"summary": held, "headline": "Kept."}
+    assert document.header["generated"] == {"summary": {"stage": "digest"}}
