@@ -1,8 +1,9 @@
 """Splicing a YAML rewrite into the text it rewrote: only the lines of the keys whose values changed.
 
 ruamel re-emits a whole document (quoting `n`, writing `~` as `null`, respacing
-flow lists); this keeps the user's own text for every key the rewrite left with
-the same value. Pure text in, text out; never changes what the rewrite holds.
+flow lists, indenting by 2); this keeps the user's own text for every key the
+rewrite left with the same value. Pure text in, text out; never changes what the
+rewrite holds: whatever it cannot splice exactly, it takes whole from the rewrite.
 """
 from __future__ import annotations
 
@@ -13,49 +14,58 @@ from typing import Any
 
 from gitspec.hashing import value_hash
 from gitspec.lineendings import newline_of
-from gitspec.yamlread import read_yaml
+from gitspec.yamlread import YamlProblem, read_yaml
 
 _LINE = re.compile(r".*?(?:\r\n|[\r\n\x85\u2028\u2029])|.+\Z", re.S)
-_Change = tuple[int, int, int, int]  # lines [start, end) of the old text replaced by lines [start, end) of the new
+# lines [start, end) of the old text replaced by lines [start, end) of the new, moved right by `shift` columns
+_Change = tuple[int, int, int, int, int]
 
 
-def splice(old: str, new: str, what: str) -> str:
+def splice(old: str, new: str) -> str:
     """`old` with the lines of each top-level key whose value `new` changed taken from `new` (inside a
-    mapping that both write in block style, only the lines of its changed keys), in `old`'s line endings.
-    The result must hold the same data as `new`, or RuntimeError names `what` would have changed more."""
-    old_text, new_text = _Text.of(old), _Text.of(new)
+    mapping that both write in block style, only the lines of its changed keys, indented as `old`
+    indents their siblings), in `old`'s line endings. The result holds the same data and comments as
+    `new`: where a splice would not, it is `new` whole."""
+    import yaml
+
     newline = newline_of(old)
-    spliced = new.replace("\r\n", "\n").replace("\n", newline)  # the whole rewrite (ruamel keeps a comment's CR)
+    whole = new.replace("\r\n", "\n").replace("\n", newline)  # ruamel keeps a comment's CR
+    old_text, new_text = _Text.of(old), _Text.of(new)
     for depth in (1, 0):  # where ruamel moved a comment across a kept key's lines, splice less finely
         changes = _changes(old_text, new_text, old_text.tree.root, new_text.tree.root, old_text.tree.value,
-                           new_text.tree.value, (0, len(old_text.lines)), (0, len(new_text.lines)), depth)
+                           new_text.tree.value, old_text.body, new_text.body, depth, 0)
         if changes is None:  # not a block mapping whose kept keys stayed in order: only the whole rewrite says it
             break
         candidate = old_text.replaced(changes, new_text, newline)
-        if _Text.of(candidate).comments == new_text.comments:
-            spliced = candidate
-            break
-    if value_hash(read_yaml(spliced).value) != value_hash(new_text.tree.value):
-        raise RuntimeError(f"{what} would change more than it rewrote; refusing to write it")
-    return spliced
+        try:
+            spliced = _Text.of(candidate)
+        except (YamlProblem, yaml.YAMLError):  # an indentation the shift could not mend: splice less finely
+            continue
+        if spliced.comments == new_text.comments and \
+                value_hash(spliced.tree.value) == value_hash(new_text.tree.value):
+            return candidate
+    return whole
 
 
 @dataclass
 class _Text:
-    """A YAML text's lines, its parse, the lines its content (tokens) ends on, and its comment lines."""
+    """A YAML text's lines, its parse, the lines its content (tokens) ends on, its comment lines, and
+    the lines its top-level mapping may take (all, but a `...` document end marker and what follows)."""
 
     lines: list[str]
     tree: Any
     ends: list[int]
     comments: list[str]
+    body: tuple[int, int]
 
     @classmethod
     def of(cls, text: str) -> _Text:
         lines = _LINE.findall(text)
-        ends, content = _content_lines(text)
+        ends, content, document_end = _content_lines(text)
         comments = [line.strip() for at, line in enumerate(lines)
                     if at not in content and line.lstrip().startswith("#")]
-        return cls(lines, read_yaml(text), ends, comments)
+        body_end = len(lines) if document_end is None else document_end
+        return cls(lines, read_yaml(text), ends, comments, (0, body_end))
 
     def content_end(self, before: int) -> int:
         """The last line holding content before line `before`."""
@@ -64,18 +74,28 @@ class _Text:
     def replaced(self, changes: list[_Change], new: _Text, newline: str) -> str:
         """This text with each change's lines taken from `new`, in `newline` line endings."""
         out, at = [], 0
-        for start, end, new_start, new_end in sorted(changes):
-            middle = "".join(new.lines[new_start:new_end]).replace("\r\n", "\n")
+        for start, end, new_start, new_end, shift in sorted(changes):
+            middle = "".join(_shifted(line, shift) for line in new.lines[new_start:new_end]).replace("\r\n", "\n")
             out += [*self.lines[at:start], middle.replace("\n", newline)]
             at = end
         return "".join(out + self.lines[at:])
 
 
+def _shifted(line: str, shift: int) -> str:
+    """`line` moved right by `shift` columns (left, when negative, by as many of its leading spaces)."""
+    if not line.strip():  # a blank line in a block scalar must stay blank
+        return line
+    if shift >= 0:
+        return " " * shift + line
+    return line[min(-shift, len(line) - len(line.lstrip(" "))):]
+
+
 def _changes(old: _Text, new: _Text, old_node: Any, new_node: Any, old_value: dict, new_value: dict,
-             old_span: tuple[int, int], new_span: tuple[int, int], depth: int) -> list[_Change] | None:
-    """The (old start, old end, new start, new end) line ranges to replace so that the mapping `old_node`,
-    on lines `old_span` of `old`, holds what `new_node` does (looking `depth` mappings further in for
-    what changed); None when that takes the whole of it."""
+             old_span: tuple[int, int], new_span: tuple[int, int], depth: int, shift: int) -> list[_Change] | None:
+    """The (old start, old end, new start, new end, shift) line ranges to replace so that the mapping
+    `old_node`, on lines `old_span` of `old`, holds what `new_node` does (looking `depth` mappings further
+    in for what changed; `new`'s lines moved right by `shift` to sit at `old_node`'s indentation); None
+    when that takes the whole of it."""
     from yaml.nodes import MappingNode
 
     if not isinstance(old_node, MappingNode) or not isinstance(new_node, MappingNode) or \
@@ -99,7 +119,7 @@ def _changes(old: _Text, new: _Text, old_node: Any, new_node: Any, old_value: di
     for before, after in zip([None, *anchors], [*anchors, None]):
         if _between(old_keys, before, after) or _between(new_keys, before, after):
             changes.append((*_region(old, old_keys, before, after, old_span),
-                            *_region(new, new_keys, before, after, new_span)))
+                            *_region(new, new_keys, before, after, new_span), shift))
     return changes
 
 
@@ -111,9 +131,13 @@ def _nested(old: _Text, new: _Text, old_keys: dict, new_keys: dict, key: str, ol
         return None  # on the key's own line (an anchor, a flow value) or elsewhere (an alias)
     if not isinstance(old_value[key], dict) or not isinstance(new_value[key], dict):
         return None
+    if not old_node.value or not new_node.value:
+        return None
+    # ruamel indents by 2; the user may indent by 3 or 4: the new lines move to the old keys' column
+    shift = old_node.value[0][0].start_mark.column - new_node.value[0][0].start_mark.column
     return _changes(old, new, old_node, new_node, old_value[key], new_value[key],
                     (old_line + 1, old.content_end(_next_line(old_keys, key, old_span)) + 1),
-                    (new_line + 1, new.content_end(_next_line(new_keys, key, new_span)) + 1), depth)
+                    (new_line + 1, new.content_end(_next_line(new_keys, key, new_span)) + 1), depth, shift)
 
 
 def _keys(node: Any) -> dict[str, tuple[int, Any]]:
@@ -144,15 +168,18 @@ def _region(text: _Text, keys: dict, before: str | None, after: str | None, span
     return text.content_end(_next_line(keys, before, span)) + 1, end
 
 
-def _content_lines(text: str) -> tuple[list[int], set[int]]:
-    """The lines that YAML tokens (keys, values, indicators) end on, sorted, and every line they are on."""
+def _content_lines(text: str) -> tuple[list[int], set[int], int | None]:
+    """The lines that YAML tokens (keys, values, indicators) end on, sorted, every line they are on, and
+    the line of the `...` that ends the document, if any."""
     import yaml
 
-    ends, content = set(), set()
+    ends, content, document_end = set(), set(), None
     for token in yaml.scan(text, Loader=yaml.CSafeLoader):
+        if isinstance(token, yaml.DocumentEndToken) and document_end is None:
+            document_end = token.start_mark.line
         if not isinstance(token, (yaml.BlockEndToken, yaml.StreamEndToken)):
             mark = token.end_mark  # a block scalar ends at the start of the line after it
             end = mark.line if mark.column or mark.line == token.start_mark.line else mark.line - 1
             ends.add(end)
             content.update(range(token.start_mark.line, end + 1))
-    return sorted(ends), content
+    return sorted(ends), content, document_end

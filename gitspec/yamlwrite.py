@@ -88,13 +88,13 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
     yaml.dump(data, out)
     written = out.getvalue()
     _verify(written, sections)
-    return written if text is None else splice(text, written, "regenerating " + ", ".join(sections))
+    return written if text is None else splice(text, written)
 
 
 def set_pinned(text: str, section: str, pinned: bool) -> str:
     """Add or remove `section` in the document's `pinned` header list. Only the lines around that list
     are rewritten: every other line keeps the user's text, down to its quoting and spacing."""
-    return splice(text, _pinned_rewrite(text, section, pinned), f"pinning {section}")
+    return splice(text, _pinned_rewrite(text, section, pinned))
 
 
 def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:

@@ -1,0 +1,118 @@
+"""Splicing a rewrite into the user's YAML: the same data as the whole rewrite, the user's lines kept,
+whatever indentation the user writes with."""
+from __future__ import annotations
+
+import io
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import git, run_gitspec
+from gitspec.hashing import value_hash
+from gitspec.yamlread import read_yaml
+from gitspec.yamlsplice import splice
+from gitspec.yamlwrite import update_document
+
+# (mapping, sequence, offset) as ruamel's YAML.indent takes them: 2, 3 and 4 spaces, sequences
+# indented under their key or not
+STYLES = [(2, 4, 2), (2, 2, 0), (3, 3, 1), (3, 5, 3), (4, 4, 2), (4, 6, 4), (4, 4, 0)]
+
+_scalars = st.one_of(st.sampled_from(["x", "two words", "multi\nline\n", "é", ""]), st.integers(-5, 5),
+                     st.booleans(), st.none())
+_keys = st.sampled_from(["k1", "k2", "k3", "k4"])
+_values = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, min_size=1, max_size=3), st.dictionaries(_keys, inner, min_size=1, max_size=3)), max_leaves=8)
+_sections = st.dictionaries(st.sampled_from(["s1", "s2", "s3", "s4"]), _values, min_size=1, max_size=4)
+
+
+def _dump(data: dict, style: tuple[int, int, int], comments: bool) -> str:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    mapping, sequence, offset = style
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    # ruamel writes None as nothing at all, after which its reader drops the comment below (a bug of its own)
+    yaml.representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "~"))
+    out = io.StringIO()
+    yaml.dump(data, out)
+    text = out.getvalue()
+    if comments:  # a comment above each section and stamp, at its key's indentation
+        text = re.sub(r"(?m)^( *)(s[0-9]):", r"\1# about \2\n\1\2:", text)
+    return text
+
+
+def _stamp(value) -> dict:
+    return {"stage": "st", "version": "1", "output": value_hash(value)[:12], "inputs": {"a#b": "h"}}
+
+
+def _section_lines(text: str, key: str) -> str:
+    """The lines of top-level `key`, from its own line to the next top-level line."""
+    lines = text.splitlines(keepends=True)
+    start = next(at for at, line in enumerate(lines) if line.startswith(key + ":"))
+    end = next((at for at in range(start + 1, len(lines)) if lines[at][:1] not in (" ", "\n", "#", "-")), len(lines))
+    return "".join(lines[start:end])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sections=_sections, changed=_sections, style=st.sampled_from(STYLES), comments=st.booleans())
+def test_a_rewrite_holds_what_the_whole_rewrite_does_and_keeps_the_untouched_lines(sections, changed, style,
+                                                                                      comments):
+    document = {"kind": "notes", "id": "n", "title": "N", "generated": {k: _stamp(v) for k, v in sections.items()},
+                **sections}
+    text = _dump(document, style, comments)
+    changed = {k: v for k, v in changed.items() if k in sections}
+    written = update_document(text, {}, changed, {k: _stamp(v) for k, v in changed.items()})
+    expected = {**document, **changed, "generated": {**document["generated"], **{k: _stamp(v) for k, v in
+                                                                                  changed.items()}}}
+    assert value_hash(read_yaml(written).value) == value_hash(expected)
+    for key in sections:
+        if key not in changed or value_hash(changed[key]) == value_hash(sections[key]):
+            assert _section_lines(text, key) in written, key
+
+
+def test_changed_stamps_in_a_four_space_document_move_to_their_siblings_indentation():
+    old = ("kind: notes\nid: n\ntitle: N\ngenerated:\n    a:\n        stage: s\n        output: x\n"
+           "    b:\n        stage: s\n        output: y\na: one\nb:\n    k: 1\n    j: 2\n")
+    new = ("kind: notes\nid: n\ntitle: N\ngenerated:\n  a:\n    stage: s\n    output: x\n"
+           "  b:\n    stage: s\n    output: z\na: one\nb:\n  k: 3\n  j: 2\n")
+    assert splice(old, new) == old.replace("output: y", "output: z").replace("k: 1", "k: 3").replace(
+        "        output: z", "      output: z").replace("    b:\n        stage", "    b:\n      stage")
+
+
+def test_a_document_end_marker_is_kept_when_the_last_key_changes():
+    old = "---\nkind: notes\nid: n\ntitle: N\na: one  # mine\nb: two\n...\n"
+    new = "---\nkind: notes\nid: n\ntitle: N\na: one  # mine\nb: three\n"
+    assert splice(old, new) == old.replace("b: two", "b: three")
+
+
+def test_what_cannot_be_spliced_exactly_is_the_whole_rewrite():
+    old = "kind: notes\nid: n\ntitle: N\ngenerated: {a: {stage: s}, b: {stage: s}}\na: one\nb: two\n"
+    new = "kind: notes\nid: n\ntitle: N\ngenerated: {a: {stage: t}, b: {stage: s}}\na: one\nb: two\n"
+    assert splice(old, new) == new
+
+
+def test_build_regenerates_sections_of_a_document_indented_by_four_spaces(example):
+    from ruamel.yaml import YAML
+
+    brand = example / "specs" / "brand.yaml"
+    yaml = YAML()
+    yaml.indent(mapping=4, sequence=6, offset=4)
+    yaml.width = 4096
+    data = yaml.load(brand.read_text())
+    with brand.open("w") as handle:
+        yaml.dump(data, handle)
+    git(example, "commit", "-qam", "brand indented by 4")
+    untouched = _section_lines(brand.read_text(), "archetype")
+    product = example / "specs" / "product.yaml"
+    text = product.read_text()
+    tagline = next(line for line in text.splitlines() if line.startswith("tagline:"))
+    product.write_text(text.replace(tagline, "tagline: Billing you can read at a glance"))
+
+    built = run_gitspec(example, "build", "--no-render")
+    assert built.code == 0, built
+    assert "regenerated brand#" in built.out, built
+    assert run_gitspec(example, "status").code == 0
+    assert "regenerated brand#archetype" not in built.out
+    assert untouched in brand.read_text()
