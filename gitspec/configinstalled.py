@@ -37,14 +37,15 @@ def check_installed(workspace: Workspace, index: ParseIndex) -> None:
     """For `check`: both of the above, unless this index already vouches for them; then it does."""
     if index.memo.get(MEMO):
         return
+    from gitspec.plugincalls import call_each
     from gitspec.plugins import get_plugin_manager
     from gitspec.render.run import installed_renderers
 
     manager = get_plugin_manager(workspace.store)  # the one the check's engine uses, in this process
     refuse_uninstalled_formats(workspace, installed_renderers(manager))
     # the providers' names alone: declarations.Plugins would also load every stage
-    refuse_uninstalled_provider(workspace, [name for offered in manager.hook.gitspec_providers()
-                                            for name in offered or {}])
+    refuse_uninstalled_provider(workspace, [name for _, offered in call_each(manager, "gitspec_providers")
+                                            for name in offered])
     index.memo[MEMO] = True
     if index.result is not None:  # a no-op check would not save the index: save the answer now
         save_index(index, index.scan_ns)

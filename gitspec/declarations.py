@@ -58,10 +58,8 @@ class Plugins:
 
     def owner(self, stage_name: str) -> str:
         """The name of the plugin that declares the stage ("" if none does now); loads the plugins."""
-        for impl in self.manager.hook.gitspec_stages.get_hookimpls():
-            if any(stage.name == stage_name for stage in impl.function() or ()):
-                return impl.plugin_name
-        return ""
+        self._load()
+        return self._owners.get(stage_name, "")
 
     def provider_names(self) -> list[str]:
         return list(self._cached[1]) if self._cached is not None else sorted(self._load()[1])

@@ -30,3 +30,21 @@ def test_a_config_found_installed_is_not_looked_at_again(repo):
     assert run_gitspec(ws, "check").code == 0
     traced = run_gitspec(ws, "check", env={"GITSPEC_TRACE_HOOKS": "1"})
     assert traced.code == 0 and "gitspec_renderers" not in traced.err
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("raise KeyError('x')", "gitspec_providers raised KeyError: 'x' (the traceback is in "),
+    ("return ['llm']", "gitspec_providers returned a list, not a mapping of provider name to factory"),
+])
+def test_a_failing_providers_hook_names_its_plugin_in_check_as_in_build(repo, tmp_path, body, problem):
+    # Before, check let the exception through as an internal error (exit 3), and took a list for names.
+    from test_renderer_plugins import install
+
+    ws = repo({})
+    env = install(tmp_path / "site", "gitspec-bp", "bp", f"from gitspec import hookimpl\n\n@hookimpl\n"
+                                                        f"def gitspec_providers():\n    {body}\n")
+    for command in ("check", "build", "status"):
+        result = run_gitspec(ws, command, env=env)
+        assert result.code == 2 and "Traceback" not in result.err, (command, result)
+        assert result.err.startswith(f"gitspec: error: plugin gitspec-bp (entry point bp): {problem}"), \
+            (command, result)

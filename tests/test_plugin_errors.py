@@ -150,3 +150,15 @@ def test_two_plugins_declaring_one_stage_are_named(broken, tmp_path):
     line = one_line(run_gitspec(ws, "build", env=env))
     assert line.startswith("gitspec: error: stage 'req-count' is declared twice: by plugin "), line
     assert f"plugin {PLUGIN}" in line and "plugin gitspec-twin (entry point twin)" in line, line
+
+
+def test_a_stage_declaring_a_header_key_names_its_plugin_calling_its_hook_once(broken):
+    # Before, naming the plugin called gitspec_stages again, outside any blame: a hook that fails
+    # the second time (or counts its calls) made it an internal error, exit 3.
+    calls = "calls = []\n\n@hookimpl\ndef gitspec_stages():\n    calls.append(1)\n    assert len(calls) == 1\n"
+    source = calls + ("    return [Stage('titler', '1', 'counted', 'notes', 'Counted', ('reqs#items',),\n"
+                      "                  (Output('title', ('reqs#items',)),), lambda inp: {})]\n")
+    ws, env = broken(source)
+    line = one_line(run_gitspec(ws, "build", env=env))
+    assert line.startswith("gitspec: error: stage 'titler' (plugin broken) declares an output counted#title, "
+                           "but 'title' is a header key"), line
