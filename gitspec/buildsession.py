@@ -43,7 +43,7 @@ class BuildContext:
 
 def stage_options(workspace: Workspace) -> Callable[[Stage], dict]:
     """A stage's options: `plugins.<stage name>` in gitspec.yaml."""
-    return lambda stage: dict(workspace.config.plugins.get(stage.name) or {})
+    return lambda stage: workspace.config.options_of(stage.name)
 
 
 def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
@@ -69,7 +69,7 @@ def make_provider(context: BuildContext) -> Any:
 
     name = context.workspace.config.provider
     refuse_uninstalled_provider(context.workspace, context.plugins.provider_names())
-    options = dict(context.workspace.config.plugins.get(name) or {})
+    options = context.workspace.config.options_of(name)
     return DeferredProvider(lambda: context.plugins.provider(name, options))
 
 

@@ -44,6 +44,10 @@ class Config:
     provider: str = "template"
     plugins: dict[str, Any] = field(default_factory=dict)
 
+    def options_of(self, name: str) -> dict[str, Any]:
+        """The options of the stage or provider `name`: `plugins.<name>`, empty when it has none."""
+        return dict(self.plugins.get(name) or {})
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -96,6 +96,7 @@ class Engine:
 
     def check_workspace(self, table: SymbolTable) -> list[Finding]:
         findings: list[Finding] = []
-        for _, result in call_each(self.manager, "gitspec_check_workspace", (Finding,), workspace=table):
+        for _, result in call_each(self.manager, "gitspec_check_workspace", (Finding,), workspace=table,
+                                   config=self.config):
             findings += result
         return findings

@@ -56,13 +56,14 @@ def gitspec_check_document(document, config):
 
 
 @hookspec
-def gitspec_check_workspace(workspace):
+def gitspec_check_workspace(workspace, config):
     """Check the workspace as a whole and return findings.
 
-    Called once per run in which any document changed, after every document's
-    symbols are known. `workspace` is a `gitspec.symbols.SymbolTable`: its
+    Called once per run in which any document or gitspec.yaml changed, after every
+    document's symbols are known. `workspace` is a `gitspec.symbols.SymbolTable`: its
     `definitions`, `references` and `documents` (id -> `DocumentInfo`), and
-    `values(doc_id)` for a document's parsed sections.
+    `values(doc_id)` for a document's parsed sections; `config` is the workspace's
+    `gitspec.config.Config` (plugin options are in `config.plugins`).
     Return a list of `gitspec.findings.Finding`, or None.
     """
 

@@ -106,6 +106,9 @@ def test_a_new_stage_version_or_new_options_make_its_sections_stale_and_build_re
                                        "plugins:\n  req-line:\n    suffix: with suffix\n")
     status = run_gitspec(root, "status", env=env)
     assert status.code == 1 and status.out == "req-line#line: stale (stage options changed)\n", status
+    checked = run_gitspec(root, "check", env=env)  # from the stamps and gitspec.yaml alone, as status judges
+    assert checked.code == 1 and checked.out == ("specs/req-line.yaml:13:1: error: req-line#line is stale: stage "
+                                                 "options changed since it was generated (run gitspec build) [stale]\n"), checked
     built = run_gitspec(root, "build", env=env)
     assert built.code == 0 and built.out == "regenerated req-line#line\n", built
     assert "line: new, with suffix" in line.read_text()

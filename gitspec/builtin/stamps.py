@@ -1,7 +1,8 @@
 """Built-in plugin: from stamps alone, report stale and hand-edited generated sections.
 
-No stage runs: each stamp records its inputs' hashes and its output's hash,
-which are compared with the workspace as it is now.
+No stage runs: each stamp records its inputs' hashes, its stage's options' hash
+and its output's hash, which are compared with the workspace and gitspec.yaml as
+they are now. A stage's version needs the stage loaded: `status` and `build` judge it.
 """
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from gitspec.hookspecs import hookimpl
 from gitspec.stamps import EDITED, PINNED, STALE, section_state
 
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
+    from gitspec.config import Config
     from gitspec.symbols import SymbolTable
 
 
 @hookimpl
-def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
+def gitspec_check_workspace(workspace: SymbolTable, config: Config) -> list[Finding]:
     findings = []
     for doc_id, info in workspace.documents.items():
         loaded = workspace.document(doc_id)
@@ -33,8 +35,10 @@ def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
             if not isinstance(stamp, dict) or section not in sections:
                 continue
             inputs = stamp.get("inputs") if isinstance(stamp.get("inputs"), dict) else {}
+            stage = stamp.get("stage")
+            options = config.options_of(stage) if isinstance(stage, str) else None
             state = section_state(f"{doc_id}#{section}", sections[section], True, stamp, section in pinned,
-                                  {address: _hash(workspace, address) for address in inputs})
+                                  {address: _hash(workspace, address) for address in inputs}, options=options)
             finding = _finding(info.path, info.line(section), state)
             if finding:
                 findings.append(finding)
@@ -51,11 +55,13 @@ def _hash(table: SymbolTable, address: str) -> str | None:
 
 def _finding(path: str, line: int, state) -> Finding | None:
     inputs = ", ".join(state.changed_inputs)
+    reason = f"; {state.reason}" if state.reason else ""  # the stage's options, as build and status judge them
     if state.state == STALE:
-        return error(path, line, 1, f"{state.address} is stale: {inputs} changed since it was generated "
+        changed = f"{inputs} changed{reason}" if inputs else state.reason
+        return error(path, line, 1, f"{state.address} is stale: {changed} since it was generated "
                                  "(run gitspec build)", "stale")
     if state.state == EDITED:
-        extra = f"; its inputs changed too ({inputs})" if state.changed_inputs else ""
+        extra = (f"; its inputs changed too ({inputs})" if inputs else "") + reason
         return Finding(path, line, 1, WARNING, f"{state.address} was edited by hand since it was generated{extra} "
                                             "(gitspec pin to keep it)", "hand-edited")
     if state.state == PINNED and state.changed_inputs:
