@@ -123,18 +123,20 @@ class Builder:
         return any(self.input_hash(a) is not None or section_of(a) in changing
                    for a in stage.inputs if section_of(a) not in own)
 
-    def idle_reason(self, stage: Stage) -> str:
-        """Why a stage with nothing to derive from did not run, when that looks like a mistake: an input
-        names a section that its document lacks and no stage writes (a misspelt section, say). ""
-        when none does: a stage whose input documents do not exist yet simply waits for them."""
+    def input_warnings(self, stage: Stage, ran: bool) -> list[str]:
+        """A warning for each input of the stage that names a section its document lacks and no stage
+        writes (a misspelt section, say); for a stage that did not run, one naming them all. A document
+        that does not exist yet is no mistake: the stage waits for it."""
+        unknown = []
         for address in stage.inputs:
             section = section_of(address)
             doc_id, _, name = section.partition("#")
             document = self.documents.get(doc_id)
             if document is not None and not document.has_section(name) and section not in self.pipeline.producer:
-                return (f"stage '{stage.name}' did not run: none of its inputs exists "
-                        f"({address}: {document.path} has no section '{name}')")
-        return ""
+                unknown.append(f"{address}: {document.path} has no section '{name}'")
+        if unknown and not ran:
+            return [f"stage '{stage.name}' did not run: none of its inputs exists ({'; '.join(unknown)})"]
+        return [f"stage '{stage.name}' reads an input that does not exist ({why})" for why in unknown]
 
     def plan(self, stage: Stage, force: set[str], changing: set[str] = frozenset()) -> list[Planned]:
         known = self._known(stage)
@@ -239,11 +241,10 @@ class Builder:
                         self.emit({"event": "error", "stage": stage.name, "progress": _pct(done, total),
                                    "message": f"skipped, {reason}"})
                         continue
-                    if not self.has_inputs(stage, changing):
+                    ran = self.has_inputs(stage, changing)
+                    report.warnings += self.input_warnings(stage, ran)
+                    if not ran:
                         done += 1  # nothing to derive from yet (e.g. no product directive): done with it
-                        reason = self.idle_reason(stage)
-                        if reason:
-                            report.warnings.append(reason)
                         continue
                     planned = self.plan(stage, force, changing if dry_run else frozenset())
                     self._note(planned, report, _pct(done, total))

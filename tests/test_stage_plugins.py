@@ -132,11 +132,14 @@ def test_a_stage_with_a_misspelt_input_or_undeclared_outputs_is_named_in_a_warni
         "@hookimpl\ndef gitspec_stages():\n"
         "    return [Stage('typo', '1', 'typo-out', 'notes', 'T', ('reqs#nosection',),\n"
         "                  (Output('x', ('reqs#nosection',)),), lambda inp: {'x': 1}),\n"
-        "            Stage('extra', '1', 'summary', 'notes', 'S', ('reqs#items',),\n"
+        "            Stage('extra', '1', 'summary', 'notes', 'S', ('reqs#items', 'reqs#itemz'),\n"
         "                  (Output('count', ('reqs#items',)),), lambda inp: {'count': 1, 'bonus': 2, 'more': 3})]\n"),
         {"notes.schema.json": NOTES_SCHEMA})
     root = repo({"specs/reqs.yaml": REQS})
-    typo = ("warning: stage 'typo' did not run: none of its inputs exists "
+    # before, only a stage none of whose inputs existed was named: 'extra' ran, its misspelt input unsaid
+    typo = ("warning: stage 'extra' reads an input that does not exist "
+            "(reqs#itemz: specs/reqs.yaml has no section 'itemz')\n"
+            "warning: stage 'typo' did not run: none of its inputs exists "
             "(reqs#nosection: specs/reqs.yaml has no section 'nosection')\n")
     built = run_gitspec(root, "build", env=env)
     assert built.code == 0, built

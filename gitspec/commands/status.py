@@ -25,9 +25,9 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
     builder = Builder(context.documents, context.pipeline, None, None, context.options, None,
                       unreadable=context.unreadable)
     planned = builder.plan_all()
-    judged = {p.stage.name for p in planned}  # the others have nothing to derive from: say so if it looks wrong
-    idle = [reason for name, stage in context.pipeline.stages.items()
-            if name not in judged and (reason := builder.idle_reason(stage))]
+    judged = {p.stage.name for p in planned}  # the others have nothing to derive from
+    warnings = [reason for level in context.pipeline.order for stage in level  # in the order build gives them
+                for reason in builder.input_warnings(stage, stage.name in judged)]
     rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
              **({"reason": p.reason or p.state.reason} if p.reason or p.state.reason else {})} for p in planned]
@@ -35,9 +35,9 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
     if output_format == "json":
         json.dump(listed, sys.stdout, indent=2)
         sys.stdout.write("\n")
-        sys.stderr.writelines(f"warning: {one_line(reason)}\n" for reason in idle)
+        sys.stderr.writelines(f"warning: {one_line(reason)}\n" for reason in warnings)
     else:
-        sys.stdout.writelines(f"warning: {one_line(reason)}\n" for reason in idle)
+        sys.stdout.writelines(f"warning: {one_line(reason)}\n" for reason in warnings)
         for row in listed:
             if row["state"] != UNREADABLE:  # listed by file below
                 why = [f"{', '.join(row['changed_inputs'])} changed"] if row["changed_inputs"] else []
@@ -50,9 +50,17 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
         for row in rows:
             counts[row["state"]] = counts.get(row["state"], 0) + 1
         sys.stderr.write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-                                        or "no stages") + "\n")
+                                        or _nothing_judged(len(context.pipeline.stages))) + "\n")
     dirty = any(row["state"] in (STALE, MISSING, UNREADABLE) or row["conflict"] for row in rows)
     return 1 if dirty else 0
+
+
+def _nothing_judged(stages: int) -> str:
+    """The summary when no section was judged: there are no stages, or none has anything to derive from."""
+    if not stages:
+        return "no stages"
+    return f"no generated sections: {'the stage has' if stages == 1 else f'none of the {stages} stages has'} " \
+           "anything to derive from yet"
 
 
 def _unreadable_lines(builder: Builder, planned: list[Planned]) -> list[str]:
