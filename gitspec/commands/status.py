@@ -32,12 +32,11 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
              **({"reason": p.reason or p.state.reason} if p.reason or p.state.reason else {})} for p in planned]
     listed = [row for row in rows if show_all or row["state"] not in QUIET or row["conflict"]]
+    sys.stderr.writelines(f"warning: {one_line(reason)}\n" for reason in warnings)  # stdout: the list alone
     if output_format == "json":
         json.dump(listed, sys.stdout, indent=2)
         sys.stdout.write("\n")
-        sys.stderr.writelines(f"warning: {one_line(reason)}\n" for reason in warnings)
     else:
-        sys.stdout.writelines(f"warning: {one_line(reason)}\n" for reason in warnings)
         for row in listed:
             if row["state"] != UNREADABLE:  # listed by file below
                 why = [f"{', '.join(row['changed_inputs'])} changed"] if row["changed_inputs"] else []
