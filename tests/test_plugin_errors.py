@@ -162,3 +162,18 @@ def test_a_stage_declaring_a_header_key_names_its_plugin_calling_its_hook_once(b
     line = one_line(run_gitspec(ws, "build", env=env))
     assert line.startswith("gitspec: error: stage 'titler' (plugin broken) declares an output counted#title, "
                            "but 'title' is a header key"), line
+
+
+def test_a_batch_renderer_giving_a_page_twice_names_its_plugin_and_its_render_stage(broken):
+    # Before, the line did not name the plugin, and build --json's error event had no stage.
+    source = ("class Broken(Renderer):\n    def pages_files(self, site, pages, assets):\n"
+              "        for page in [*pages, pages[0]]:\n            yield page, self.page_files(site, page, assets)\n"
+              "\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n")
+    ws, env = broken(source, formats="[txt]")
+    line = one_line(run_gitspec(ws, "render", "--format", "txt", env=env))
+    assert line.startswith(f"gitspec: error: plugin {PLUGIN}: renderer 'txt' pages_files gave files for '"), line
+    assert line.endswith("', which it was not asked for or gave before"), line
+    streamed = run_gitspec(ws, "build", "--json", env=env)
+    events = [json.loads(event) for event in streamed.out.splitlines()]
+    assert streamed.code == 2 and events[-2]["event"] == "error" and events[-2]["stage"] == "render:txt", streamed
+    assert events[-2]["message"].startswith(f"plugin {PLUGIN}: renderer 'txt' pages_files gave files for ")

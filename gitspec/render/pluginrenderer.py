@@ -45,11 +45,17 @@ class PluginRenderer:
             return None
 
         def checked(site: Any, pages: list, assets: Any) -> Iterator[tuple[Any, dict[str, bytes]]]:
+            asked = {page.id for page in pages}
             with self._blamed("pages_files"):
                 for result in batch(site, pages, assets):
                     if not (isinstance(result, tuple) and len(result) == 2):
                         self._refuse(f"pages_files yielded {described(result)}, not a (page, files) pair")
-                    yield result[0], self._files(result[1], "pages_files")
+                    page = result[0]
+                    if getattr(page, "id", None) not in asked:  # its files would be recorded under a wrong key
+                        self._refuse(f"pages_files gave files for {getattr(page, 'id', page)!r}, which it was not "
+                                     "asked for or gave before")
+                    asked.discard(page.id)
+                    yield page, self._files(result[1], "pages_files")
         return checked
 
     def __getattr__(self, name: str) -> Any:  # refused, volatile, page_navigation, ...

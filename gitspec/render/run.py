@@ -205,9 +205,9 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
     start = time.perf_counter()
     missing = {page.id for page in stale}
     for n, (page, files) in enumerate(_page_results(renderer, site, stale, assets)):
-        if page.id not in missing:  # not asked for, or given twice: its key would be wrong
-            raise GitspecError(f"renderer '{renderer.name}' pages_files gave files for {page.id!r}, which it "
-                               "was not asked for or gave before", exit_code=EXIT_USAGE)
+        if page.id not in missing:  # a plugin's is refused naming it (pluginrenderer): this is gitspec's own bug
+            raise RuntimeError(f"renderer '{renderer.name}' pages_files gave files for {page.id!r}, which it "
+                               "was not asked for or gave before")
         missing.discard(page.id)
         end = time.perf_counter()
         report.spans.append((f"render {renderer.name} {page.id}", start, end))
