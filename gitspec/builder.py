@@ -11,7 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gitspec.addresses import parse_address, resolve_pointer_value
@@ -412,8 +412,7 @@ def _follow_own_outputs(stage: Stage, planned: list[Planned]) -> list[Planned]:
                 planned[i] = Planned(stage, item.section, item.state, GENERATE)
                 renewing.add(item.address)
             else:
-                state = SectionState(item.address, item.state.state,
-                                     tuple(sorted({*item.state.changed_inputs, *own})))
+                state = replace(item.state, changed_inputs=tuple(sorted({*item.state.changed_inputs, *own})))
                 planned[i] = Planned(stage, item.section, state, _action(state, False, False))
             grew = True
     return planned

@@ -150,3 +150,27 @@ def test_a_stage_with_a_misspelt_input_or_undeclared_outputs_is_named_in_a_warni
     assert status.code == 0 and status.out == "" and status.err.startswith(typo), status
     as_json = run_gitspec(root, "status", "--format", "json", "--all", env=env)
     assert as_json.json()[0]["address"] == "summary#count" and typo in as_json.err
+
+
+def test_a_pinned_section_following_its_stages_own_output_names_the_new_version_too(repo, tmp_path):
+    # Before, the warning said only "its inputs changed: chain#first": the version change was lost.
+    from conftest import NOTES_SCHEMA
+
+    env = {**_plugin(tmp_path, "chain", (
+        "VERSION = '1'\n@hookimpl\ndef gitspec_kinds():\n    return [Kind('notes', HERE / 'notes.schema.json')]\n"
+        "@hookimpl\ndef gitspec_stages():\n"
+        "    return [Stage('chain', VERSION, 'chain', 'notes', 'Chain', ('reqs#items', 'chain#first'),\n"
+        "                  (Output('first', ('reqs#items',)), Output('second', ('chain#first',))),\n"
+        "                  lambda inp: {'first': 'v' + VERSION, 'second': str(inp.get('chain#first')) + '!'})]\n"),
+        {"notes.schema.json": NOTES_SCHEMA}), "PYTHONDONTWRITEBYTECODE": "1"}
+    root = repo({"specs/reqs.yaml": REQS})
+    assert run_gitspec(root, "build", env=env).code == 0
+    chain = root / "specs" / "chain.yaml"
+    chain.write_text(chain.read_text().replace("\nsecond: None!", "\nsecond: my own"))  # first was being made
+    assert run_gitspec(root, "pin", "chain#second", env=env).code == 0
+    plugin = tmp_path / "chain" / "chain.py"
+    plugin.write_text(plugin.read_text().replace("VERSION = '1'", "VERSION = '2'"))
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and built.out == ("regenerated chain#first\nwarning: chain#second is pinned, but its inputs "
+                                             "changed: chain#first (stage version changed 1 → 2)\n"), built
+    assert "second: my own" in chain.read_text()
