@@ -105,6 +105,12 @@ def _register(manager: PluginManager, name: str, value: str) -> None:
         manager.register(plugin, name=name)
     except pluggy.PluginValidationError as error:  # a hook taking an argument gitspec does not pass
         raise PluginError(f"{manager.label(name)}: {error}") from None
+    for caller in manager.get_hookcallers(plugin) or ():
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and (impl.hookwrapper or impl.wrapper):
+                # plugincalls.call_each calls each implementation on its own, to name whose result is whose
+                raise PluginError(f"{manager.label(name)}: {caller.name} is a hook wrapper, which gitspec does "
+                                  "not support: drop wrapper=True (or hookwrapper=True) and return the result")
 
 
 def _load(value: str):

@@ -177,3 +177,14 @@ def test_a_batch_renderer_giving_a_page_twice_names_its_plugin_and_its_render_st
     events = [json.loads(event) for event in streamed.out.splitlines()]
     assert streamed.code == 2 and events[-2]["event"] == "error" and events[-2]["stage"] == "render:txt", streamed
     assert events[-2]["message"].startswith(f"plugin {PLUGIN}: renderer 'txt' pages_files gave files for ")
+
+
+@pytest.mark.parametrize("marker", ["wrapper=True", "hookwrapper=True"])
+def test_a_hook_wrapper_is_refused_naming_its_plugin(broken, marker):
+    # Before, call_each called the wrapper as an implementation: "returned a generator, not a list".
+    ws, env = broken(f"@hookimpl({marker})\ndef gitspec_check_document(document):\n    result = yield\n"
+                     "    return result\n")
+    for command in ("check", "build"):
+        assert one_line(run_gitspec(ws, command, env=env)) == (
+            f"gitspec: error: plugin {PLUGIN}: gitspec_check_document is a hook wrapper, which gitspec does not "
+            "support: drop wrapper=True (or hookwrapper=True) and return the result")
