@@ -37,9 +37,9 @@ def attach(index: ParseIndex, documents: Documents, pipeline: Pipeline, token: s
     rels, shas = index.content()
     stages = _saved(index.memo.get(MEMO), token, rels, shas)
     if stages is None:
-        from gitspec.builder import Builder
+        from gitspec.planning import Planner
 
-        stages = Builder(documents, pipeline, None, None, options, None).judge_all()
+        stages = Planner(documents, pipeline, options).judge_all()
         index.memo[MEMO] = (token, rels, shas, {name: None if states is None else tuple(_plain(s) for s in states)
                                                 for name, states in stages.items()})
         if index.unsaved is None:

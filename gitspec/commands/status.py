@@ -10,24 +10,23 @@ from gitspec.printable import one_line
 from gitspec.stamps import FRESH, MISSING, STALE, UNREADABLE, UNSTAMPED
 
 if TYPE_CHECKING:
-    from gitspec.builder import Builder, Planned
+    from gitspec.planning import Planned, Planner
     from gitspec.unreadable import Unreadable
 
 QUIET = (FRESH, UNSTAMPED)  # nothing to do: listed only with --all, as text and as JSON
 
 
 def run(output_format: str = "text", show_all: bool = False) -> int:
-    from gitspec.builder import CONFLICT, Builder
+    from gitspec.planning import CONFLICT, Planner
     from gitspec.buildsession import prepare
 
     workspace, index = open_workspace()
     context = prepare(workspace, index)
-    builder = Builder(context.documents, context.pipeline, None, None, context.options, None,
-                      unreadable=context.unreadable)
-    planned = builder.plan_all()
+    planner = Planner(context.documents, context.pipeline, context.options, context.unreadable)
+    planned = planner.plan_all()
     judged = {p.stage.name for p in planned}  # the others have nothing to derive from
     warnings = [reason for level in context.pipeline.order for stage in level  # in the order build gives them
-                for reason in builder.input_warnings(stage, stage.name in judged)]
+                for reason in planner.input_warnings(stage, stage.name in judged)]
     rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
              **({"reason": p.reason or p.state.reason} if p.reason or p.state.reason else {})} for p in planned]
@@ -44,7 +43,7 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
                 changed = f" ({'; '.join(why)})" if why else ""
                 conflict = " — conflict: pin or --force it" if row["conflict"] else ""
                 sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
-        sys.stdout.writelines(_unreadable_lines(builder, planned))
+        sys.stdout.writelines(_unreadable_lines(planner, planned))
         counts = {}
         for row in rows:
             counts[row["state"]] = counts.get(row["state"], 0) + 1
@@ -62,13 +61,13 @@ def _nothing_judged(stages: int) -> str:
            "anything to derive from yet"
 
 
-def _unreadable_lines(builder: Builder, planned: list[Planned]) -> list[str]:
+def _unreadable_lines(planner: Planner, planned: list[Planned]) -> list[str]:
     """Each file that could not be read, once, with the sections left unjudged for it, a line a stage:
     `unreadable: specs/source.yaml line 5: ...` then `  derived#shout, derived#length (its input source#text)`."""
     by_file: dict[Unreadable, dict[tuple[str, str], list[str]]] = {}
     for p in planned:
         if p.state.state == UNREADABLE:
-            which, unreadable = builder.unreadable_cause(p.stage)
+            which, unreadable = planner.unreadable_cause(p.stage)
             by_file.setdefault(unreadable, {}).setdefault((p.stage.name, which), []).append(p.address)
     lines = []
     for unreadable, stages in by_file.items():

@@ -59,10 +59,10 @@ def _own_folders(workspace: Any) -> tuple[str, ...]:
 
 
 def _states(context: Any) -> dict[str, Any]:
-    from gitspec.builder import Builder
+    from gitspec.planning import Planner
 
-    builder = Builder(context.documents, context.pipeline, None, None, context.options, None)
-    return {planned.address: planned.state for planned in builder.plan_all()}
+    planner = Planner(context.documents, context.pipeline, context.options)
+    return {planned.address: planned.state for planned in planner.plan_all()}
 
 
 def _verdicts(documents: dict, history: Any) -> dict[str, Any]:
