@@ -42,7 +42,11 @@ class DocumentWriter:
                 return self._markdown(stage, rel, _new_markdown(stage), sections, None, stamps, b"")
             text, bom = None, b""
         header = {"kind": stage.kind, "id": stage.document, "title": stage.title}
-        new_text = update_document(text, header, sections, stamps, unpinned)
+        try:
+            new_text = update_document(text, header, sections, stamps, unpinned)
+        except GitspecError as exc:  # at a line of the document, which it does not name
+            exc.path = exc.path or rel
+            raise
         encoded = bom + new_text.encode("utf-8")  # (in the file's own line endings)
         if document is not None:
             _replace(root / rel, rel, encoded, document.sha)

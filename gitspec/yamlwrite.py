@@ -9,6 +9,7 @@ import io
 import math
 from typing import Any
 
+from gitspec.errors import GitspecError
 from gitspec.hashing import value_hash
 from gitspec.yamlread import plain_is_safe, read_yaml
 from gitspec.yamlsplice import splice
@@ -66,7 +67,7 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
 
         data = CommentedMap(header)
     else:
-        data = yaml.load(text)
+        data = _load(yaml, text)
     generated = data.get("generated")
     if not isinstance(generated, dict):
         generated = {}
@@ -102,7 +103,7 @@ def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
     from gitspec.yamlcomments import delete_keeping_comments, replace_keeping_comments
 
     yaml = _yaml()
-    data = yaml.load(text)
+    data = _load(yaml, text)
     names = list(data.get("pinned") or [])
     if pinned and section not in names:
         names.append(section)
@@ -119,6 +120,69 @@ def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _load(yaml, text: str) -> Any:
+    """`text` read for a round-trip rewrite; what ruamel still cannot read is a GitspecError at its line
+    (the caller names the file), never a crash after other files were written."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    readable = _ruamel_readable(text)
+    try:
+        return yaml.load(readable)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "unreadable YAML"
+        raise GitspecError(f"gitspec cannot rewrite this YAML ({problem}); write it another way",
+                           line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None) from None
+
+
+def _ruamel_readable(text: str) -> str:
+    """`text` as ruamel's scanner can read it, meaning the same. YAML allows a tab as a separator (before a
+    comment, after `key:`, on a blank line) and inside a plain scalar, and libyaml reads them; ruamel refuses
+    both. A separating tab becomes a space (one column to both); a plain scalar holding a tab is written
+    double-quoted, on the same lines. Tabs in comments and other scalars stay."""
+    if "\t" not in text:
+        return text
+    import yaml
+
+    out, at = [], 0
+    for token in yaml.scan(text, Loader=yaml.CSafeLoader):  # (marks count characters, as str does)
+        start, end = token.start_mark.index, token.end_mark.index
+        if start < at:  # a zero-width token (a block or key start) before the last one ended
+            continue
+        out.append(_untabbed(text[at:start]))
+        if isinstance(token, yaml.ScalarToken) and token.plain and "\t" in text[start:end]:
+            out.append(_quoted(token.value, text[start:end]))
+        else:
+            out.append(text[start:end])
+        at = end
+    readable = "".join(out) + _untabbed(text[at:])
+    if value_hash(read_yaml(readable).value) != value_hash(read_yaml(text).value):
+        raise RuntimeError("making YAML's tabs readable to ruamel changed what it holds")
+    return readable
+
+
+def _untabbed(between: str) -> str:
+    """Whitespace and comments between two tokens, with the tabs outside the comments made spaces."""
+    lines = between.splitlines(keepends=True)
+    return "".join(line[:line.find("#")].replace("\t", " ") + line[line.find("#"):] if "#" in line
+                   else line.replace("\t", " ") for line in lines)
+
+
+def _quoted(value: str, written: str) -> str:
+    """`value` double-quoted on as many lines as the plain scalar `written` took: an escaped line break
+    ends each line but the last, which holds the closing quote at its old indentation."""
+    import json
+
+    lines = written.splitlines(keepends=True)
+    quoted = json.dumps(value, ensure_ascii=False)  # JSON's string escapes are YAML's double-quoted ones
+    quoted = quoted.translate({0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"})  # line breaks to YAML
+    if len(lines) == 1:
+        return quoted
+    breaks = [line[len(line.rstrip("\r\n\x85\u2028\u2029")):] for line in lines[:-1]]
+    indent = " " * (len(lines[-1]) - len(lines[-1].lstrip(" \t")))
+    return quoted[:-1] + "".join("\\" + newline + indent for newline in breaks) + '"'
 
 
 def _replace(data: Any, name: str, value: Any) -> None:

@@ -193,6 +193,36 @@ def test_build_rewrites_only_the_lines_of_the_sections_and_stamps_it_changes(ws)
     assert run_gitspec(root, "status", env=env).code == 0
 
 
+def test_tabs_yaml_allows_as_separators_and_in_plain_text_are_kept_by_build_and_pin(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    path = root / "specs" / "derived.yaml"
+    tabbed = "mine:\t# by hand\n  hue:\t271\t# brand blue\n  note: tab\there\n  more: a\n    b\tc  # two lines\n"
+    text = path.read_text().replace("shout: HELLO\n", "shout: HELLO\n" + tabbed)
+    path.write_text(text.replace("kind: notes\n", "kind:\tnotes\n \t\n"))
+    assert run_gitspec(root, "check", env=env).code == 0
+
+    _set_text(root, "bye")
+    result = _build(root, env, "--no-render")
+    assert result.code == 0 and "regenerated derived#shout" in result.out, result
+    assert "shout: BYE\n" + tabbed in path.read_text() and path.read_text().startswith("kind:\tnotes\n \t\nid:")
+    assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
+    assert "pinned:\n  - shout\n" in path.read_text() and tabbed in path.read_text()
+    assert run_gitspec(root, "pin", "--unpin", "derived#shout", env=env).code == 0
+    assert "pinned" not in path.read_text() and tabbed in path.read_text()
+
+
+def test_yaml_that_cannot_be_rewritten_is_one_line_naming_file_and_line(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    _edit(root, "derived.yaml", "length: 5", "length: 5\u2028mine: a line separator is a line break to libyaml only")
+    assert run_gitspec(root, "check", env=env).code == 0
+    for result in (run_gitspec(root, "pin", "derived#shout", env=env), (_set_text(root, "bye"), _build(root, env))[1]):
+        assert result.code == 2, result
+        assert result.err.startswith("specs/derived.yaml:") and "cannot rewrite" in result.err, result
+        assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err, result
+
+
 def test_pin_of_a_document_that_cannot_be_read_names_the_file_and_its_error(ws):
     root, env, calls = ws
     _build(root, env)

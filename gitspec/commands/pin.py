@@ -47,7 +47,11 @@ def run(address: str, unpin: bool = False) -> int:
     elif document.path.endswith((".yaml", ".yml")):
         from gitspec.yamlwrite import set_pinned
 
-        new_text = set_pinned(text, section, not unpin)
+        try:
+            new_text = set_pinned(text, section, not unpin)
+        except GitspecError as exc:  # at a line of the document, which it does not name
+            exc.path = exc.path or document.path
+            raise
     else:
         raise GitspecError(f"argument ADDRESS: {document.path} is neither YAML nor Markdown", exit_code=EXIT_USAGE)
     if new_text != text:
