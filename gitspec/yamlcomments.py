@@ -36,6 +36,21 @@ def delete_keeping_comments(data: CommentedMap, name: str) -> None:
         _put_tail(data, keys[at - 1] if at else keys[1], text)
 
 
+def remove_keeping_comments(data: CommentedMap, name: str, items: tuple) -> None:
+    """Remove each of `items` from the list `data[name]`, in place so that it keeps its style; the comments
+    of the items left stay on them, and a removed item's go after the list as lines of their own."""
+    value = data[name]
+    if not any(item in value for item in items):
+        return
+    tail = _take_tail(data, name)  # first: what is left of the last item's comment is its own
+    lost: list[str] = []
+    for at in reversed(range(len(value))):
+        if value[at] in items:
+            lost[:0] = [_text(token) for token in _slots(value, at)] + _inner(value[at])
+            del value[at]  # (not list.remove, which leaves the comments where the items were)
+    _put_tail(data, name, "".join(lost) + tail)
+
+
 def _carry(old: Any, new: Any, lost: list[str]) -> Any:
     """`new`, given `old`'s comments where the same key or item is in it; the others go to `lost`."""
     if not _inner(old):
@@ -46,8 +61,10 @@ def _carry(old: Any, new: Any, lost: list[str]) -> Any:
             out[key] = _carry(old[key], value, lost) if key in old else value
         pairs, gone = [(k, k) for k in new if k in old], [k for k in old if k not in new]
     elif isinstance(old, CommentedSeq) and isinstance(new, list):
-        out = CommentedSeq(_carry(old[i], value, lost) if i < len(old) else value for i, value in enumerate(new))
-        pairs, gone = [(i, i) for i in range(min(len(old), len(new)))], list(range(len(new), len(old)))
+        pairs = _item_pairs(old, new)
+        was = {after: before for before, after in pairs}
+        out = CommentedSeq(_carry(old[was[i]], value, lost) if i in was else value for i, value in enumerate(new))
+        gone = [i for i in range(len(old)) if i not in {before for before, _ in pairs}]
     else:
         lost += _inner(old)
         return new
@@ -57,6 +74,25 @@ def _carry(old: Any, new: Any, lost: list[str]) -> Any:
     for key in gone:
         lost += [_text(token) for token in _slots(old, key)] + _inner(old[key])
     return out
+
+
+def _item_pairs(old: list, new: list) -> list[tuple[int, int]]:
+    """(old index, new index) of the items that are the same item in both: for a list of plain values
+    (`pinned`), the same value wherever it moved, so a comment never lands on a neighbour; else by place."""
+    if any(isinstance(item, (dict, list)) for item in [*old, *new]):
+        return [(i, i) for i in range(min(len(old), len(new)))]
+    free = list(range(len(old)))
+    pairs = []
+    for after, value in enumerate(new):
+        before = next((i for i in free if _same(old[i], value)), None)
+        if before is not None:
+            free.remove(before)
+            pairs.append((before, after))
+    return pairs
+
+
+def _same(old: Any, new: Any) -> bool:
+    return isinstance(old, bool) == isinstance(new, bool) and old == new  # (True == 1 to Python)
 
 
 def _inner(value: Any) -> list[str]:

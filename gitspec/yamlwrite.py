@@ -59,7 +59,7 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
     """`text` with `sections` set and their stamps recorded; a new document when `text` is None.
     Only the lines of the sections and stamps whose values change are rewritten, in `text`'s line
     endings: every other line keeps the user's text, down to its quoting and spacing."""
-    from gitspec.yamlcomments import delete_keeping_comments
+    from gitspec.yamlcomments import delete_keeping_comments, remove_keeping_comments
 
     yaml = _yaml()
     if text is None:
@@ -82,9 +82,7 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
         if all(name in unpinned for name in pinned):
             delete_keeping_comments(data, "pinned")
         else:
-            for name in unpinned:
-                if name in pinned:
-                    pinned.remove(name)  # in place: the list keeps its style and comments
+            remove_keeping_comments(data, "pinned", unpinned)  # in place: the list keeps its style
     out = io.StringIO()
     yaml.dump(data, out)
     written = out.getvalue()

@@ -153,6 +153,20 @@ def test_hand_edit_with_changed_inputs_is_a_conflict_then_pin_or_force(ws):
     assert "shout: BYE" in derived and "pinned" not in derived
 
 
+def test_unpinning_leaves_each_comment_on_its_own_item_never_on_a_neighbour(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    path = root / "specs" / "derived.yaml"
+    pinned = "pinned:\n  - shout   # legal signed off\n  - length\nshout:"
+    path.write_text(path.read_text().replace("shout: HELLO", "shout: MINE").replace("\nshout:", "\n" + pinned, 1))
+    for unpin in [("pin", "--unpin", "derived#shout"), ("build", "--no-render", "--force", "derived#shout")]:
+        before = path.read_text()
+        assert run_gitspec(root, *unpin, env=env).code == 0
+        after = path.read_text()
+        assert "pinned:\n  - length\n# legal signed off\nshout:" in after, after
+        path.write_text(before)
+
+
 def test_pin_rewrites_only_its_pinned_list_keeping_every_other_byte(ws):
     root, env, calls = ws
     _build(root, env)
