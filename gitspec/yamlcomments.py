@@ -51,6 +51,17 @@ def remove_keeping_comments(data: CommentedMap, name: str, items: tuple) -> None
     _put_tail(data, name, "".join(lost) + tail)
 
 
+def put_above(data: CommentedMap, name: str, lines: list[str]) -> None:
+    """Comment `lines` (each from its `#`) as lines of their own above the key `name`."""
+    keys = list(data)
+    text = "".join(line + "\n" for line in lines)
+    if keys.index(name):
+        _put_tail(data, keys[keys.index(name) - 1], text)
+    else:  # above the first key: its own slot for the lines before it
+        slots = data.ca.items.setdefault(name, [None, None, None, None])
+        slots[1] = [*(slots[1] or []), CommentToken(text, CommentMark(0), None)]
+
+
 def _carry(old: Any, new: Any, lost: list[str]) -> Any:
     """`new`, given `old`'s comments where the same key or item is in it; the others go to `lost`."""
     if not _inner(old):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from gitspec.hashing import value_hash
 from gitspec.lineendings import newline_of
+from gitspec.yamlgaps import comments
 from gitspec.yamlread import YamlProblem, read_yaml
 
 _LINE = re.compile(r".*?(?:\r\n|[\r\n\x85\u2028\u2029])|.+\Z", re.S)
@@ -41,8 +43,8 @@ def splice(old: str, new: str) -> str:
             spliced = _Text.of(candidate)
         except (YamlProblem, yaml.YAMLError):  # an indentation the shift could not mend: splice less finely
             continue
-        if spliced.comments == new_text.comments and \
-                value_hash(spliced.tree.value) == value_hash(new_text.tree.value):
+        if Counter(spliced.comments) == Counter(old_text.comments) and \
+                value_hash(spliced.tree.value) == value_hash(new_text.tree.value):  # no comment lost, none twice
             return candidate
     return whole
 
@@ -61,11 +63,10 @@ class _Text:
     @classmethod
     def of(cls, text: str) -> _Text:
         lines = _LINE.findall(text)
-        ends, content, document_end = _content_lines(text)
-        comments = [line.strip() for at, line in enumerate(lines)
-                    if at not in content and line.lstrip().startswith("#")]
+        ends, _, document_end = _content_lines(text)
         body_end = len(lines) if document_end is None else document_end
-        return cls(lines, read_yaml(text), ends, comments, (0, body_end))
+        # (comments: end-of-line ones too, which ruamel may move or drop)
+        return cls(lines, read_yaml(text), ends, [comment.text for comment in comments(text)], (0, body_end))
 
     def content_end(self, before: int) -> int:
         """The last line holding content before line `before`."""

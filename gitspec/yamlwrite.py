@@ -69,6 +69,8 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
     else:
         data = _load(yaml, text)
     generated = data.get("generated")
+    if text is not None and getattr(generated, "fa", None) is not None and generated.fa.flow_style():
+        _unflow(data, "generated", text)  # else one line of every stamp, its comments gone
     if not isinstance(generated, dict):
         generated = {}
         position = list(data).index("title") + 1 if "title" in data else len(data)
@@ -118,6 +120,19 @@ def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _unflow(data: Any, name: str, text: str) -> None:
+    """Write the flow collection `data[name]` in block style, with the comments inside it in `text` (which
+    ruamel drops from a flow collection) kept as lines of their own above it."""
+    from gitspec.yamlcomments import put_above
+    from gitspec.yamlgaps import comments
+
+    node = next(value for key, value in read_yaml(text).root.value if key.value == name)
+    inside = [c.text for c in comments(text) if node.start_mark.index < c.index < node.end_mark.index]
+    data[name].fa.set_block_style()
+    if inside:
+        put_above(data, name, inside)
 
 
 def _load(yaml, text: str) -> Any:

@@ -14,6 +14,7 @@ import time
 import pytest
 
 from conftest import GIT_ENV, GITSPEC, install_plugin, run_gitspec
+from gitspec.yamlread import read_yaml
 
 SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
 
@@ -165,6 +166,24 @@ def test_unpinning_leaves_each_comment_on_its_own_item_never_on_a_neighbour(ws):
         after = path.read_text()
         assert "pinned:\n  - length\n# legal signed off\nshout:" in after, after
         path.write_text(before)
+
+
+def test_a_flow_style_generated_header_keeps_its_comments_when_rebuilt(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    path = root / "specs" / "derived.yaml"
+    text = path.read_text()
+    stamps = ",\n  ".join(f"{key}: {json.dumps(stamp)}" for key, stamp in read_yaml(text).value["generated"].items())
+    start, end = text.index("generated:\n"), text.index("\nshout:")
+    mine = "mine: [1,  # one\n  2]\n"
+    path.write_text(text[:start] + "generated: {  # stamps: do not edit by hand\n  " + stamps + "}" + text[end:] + mine)
+    assert run_gitspec(root, "check", env=env).code == 0
+
+    _set_text(root, "bye")
+    assert _build(root, env, "--no-render").code == 0
+    text = path.read_text()
+    assert "title: Derived\n# stamps: do not edit by hand\ngenerated:\n  shout:\n    stage: upper\n" in text, text
+    assert text.endswith(mine) and max(len(line) for line in text.splitlines()) < 120, text
 
 
 def test_pin_rewrites_only_its_pinned_list_keeping_every_other_byte(ws):
