@@ -64,7 +64,7 @@ def put_above(data: CommentedMap, name: str, lines: list[str]) -> None:
 
 def _carry(old: Any, new: Any, lost: list[str]) -> Any:
     """`new`, given `old`'s comments where the same key or item is in it; the others go to `lost`."""
-    if not _inner(old):
+    if new is old or not _inner(old):  # (the very object: a value kept for its anchor)
         return new
     if isinstance(old, CommentedMap) and isinstance(new, dict):
         out = CommentedMap()

@@ -75,6 +75,10 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
         generated = {}
         position = list(data).index("title") + 1 if "title" in data else len(data)
         data.insert(position, "generated", generated)
+    if text is not None:
+        from gitspec.yamlanchors import keep_anchors
+
+        sections = keep_anchors(data, sections, text)
     for name, value in sections.items():
         _replace(data, name, value)
     for name, stamp in stamps.items():

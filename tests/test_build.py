@@ -186,6 +186,23 @@ def test_a_flow_style_generated_header_keeps_its_comments_when_rebuilt(ws):
     assert text.endswith(mine) and max(len(line) for line in text.splitlines()) < 120, text
 
 
+def test_an_anchor_in_a_regenerated_value_its_alias_needs_is_kept_or_the_build_says_why_not(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    path = root / "specs" / "derived.yaml"
+    path.write_text(path.read_text().replace("length: 5", "length: &n 5") + "mine:\n  size: *n\n")
+    _set_text(root, "HOWDY")  # shout regenerated, length the same
+    assert _build(root, env, "--no-render").code == 0
+    assert "length: &n 5\n" in path.read_text() and path.read_text().endswith("mine:\n  size: *n\n")
+
+    before = path.read_bytes()
+    _set_text(root, "bye")  # length 3: the alias would lose its anchor
+    result = _build(root, env, "--no-render")
+    assert result.code == 2, result
+    assert result.err.startswith("specs/derived.yaml:") and "*n refers to &n in length" in result.err, result
+    assert len(result.err.strip().splitlines()) == 1 and path.read_bytes() == before
+
+
 def test_pin_rewrites_only_its_pinned_list_keeping_every_other_byte(ws):
     root, env, calls = ws
     _build(root, env)

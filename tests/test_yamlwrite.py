@@ -69,3 +69,10 @@ def test_a_rewrite_keeps_the_lines_of_every_stamp_and_key_whose_value_stays():
     added = update_document(crlf, {}, {"c": "added"}, {"c": {"stage": "s"}})  # a new stamp: ruamel moves a comment
     assert added.endswith("\r\na: {on: 'y',  n: ~}\r\nb:\r\n" + crlf.split("\r\nb:\r\n")[1] + "c: added\r\n")
     assert added.count("# about a") == 1 and "\n" not in added.replace("\r\n", "")
+
+
+def test_an_anchor_an_alias_refers_to_stays_on_an_unchanged_value_of_a_regenerated_section():
+    doc = "kind: notes\nid: d\ntitle: D\napi:\n  info:\n    version: &ver 1.0.0\n    title: X\nmine:   *ver\n"
+    written = update_document(doc, {}, {"api": {"info": {"version": "1.0.0", "title": "Y"}}}, {"api": {"stage": "s"}})
+    assert written == doc.replace("title: D\n", "title: D\ngenerated:\n  api:\n    stage: s\n").replace(
+        "title: X", 'title: "Y"')
