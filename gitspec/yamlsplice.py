@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.hashing import value_hash
 from gitspec.lineendings import newline_of
 from gitspec.yamlgaps import comments
@@ -23,15 +24,16 @@ _LINE = re.compile(r".*?(?:\r\n|[\r\n\x85\u2028\u2029])|.+\Z", re.S)
 _Change = tuple[int, int, int, int, int]
 
 
-def splice(old: str, new: str) -> str:
+def splice(old: str, new: str, what: str) -> str:
     """`old` with the lines of each top-level key whose value `new` changed taken from `new` (inside a
     mapping that both write in block style, only the lines of its changed keys, indented as `old`
-    indents their siblings), in `old`'s line endings. The result holds the same data and comments as
-    `new`: where a splice would not, it is `new` whole."""
+    indents their siblings), in `old`'s line endings; directives, `---`, and what follows `...` stay as
+    written. The result holds the same data as `new` and every comment of `old`. Where a splice would
+    not, it is `new` whole, unless that drops a comment: then GitspecError names the first one `what`
+    would drop."""
     import yaml
 
     newline = newline_of(old)
-    whole = new.replace("\r\n", "\n").replace("\n", newline)  # ruamel keeps a comment's CR
     old_text, new_text = _Text.of(old), _Text.of(new)
     for depth in (1, 0):  # where ruamel moved a comment across a kept key's lines, splice less finely
         changes = _changes(old_text, new_text, old_text.tree.root, new_text.tree.root, old_text.tree.value,
@@ -46,13 +48,14 @@ def splice(old: str, new: str) -> str:
         if Counter(spliced.comments) == Counter(old_text.comments) and \
                 value_hash(spliced.tree.value) == value_hash(new_text.tree.value):  # no comment lost, none twice
             return candidate
-    return whole
+    _refuse_dropping(old_text, new_text, what)
+    return new.replace("\r\n", "\n").replace("\n", newline)  # the whole rewrite (ruamel keeps a comment's CR)
 
 
 @dataclass
 class _Text:
     """A YAML text's lines, its parse, the lines its content (tokens) ends on, its comment lines, and
-    the lines its top-level mapping may take (all, but a `...` document end marker and what follows)."""
+    the lines of its top-level mapping (see _mapping_lines)."""
 
     lines: list[str]
     tree: Any
@@ -63,10 +66,10 @@ class _Text:
     @classmethod
     def of(cls, text: str) -> _Text:
         lines = _LINE.findall(text)
-        ends, _, document_end = _content_lines(text)
-        body_end = len(lines) if document_end is None else document_end
+        ends, _, _ = _content_lines(text)
+        tree = read_yaml(text)
         # (comments: end-of-line ones too, which ruamel may move or drop)
-        return cls(lines, read_yaml(text), ends, [comment.text for comment in comments(text)], (0, body_end))
+        return cls(lines, tree, ends, [comment.text for comment in comments(text)], _mapping_lines(tree, len(lines)))
 
     def content_end(self, before: int) -> int:
         """The last line holding content before line `before`."""
@@ -82,6 +85,16 @@ class _Text:
         return "".join(out + self.lines[at:])
 
 
+def _mapping_lines(tree: Any, count: int) -> tuple[int, int]:
+    """The lines of the top-level mapping: from its first key to its end (`...` or the end of the text).
+    Directives, `---` and comments above it, and what follows `...`, are no key's: they stay as written."""
+    root = tree.root
+    if root is None:
+        return 0, count
+    mark = root.end_mark
+    return root.start_mark.line, min(count, mark.line + (1 if mark.column else 0))
+
+
 def _shifted(line: str, shift: int) -> str:
     """`line` moved right by `shift` columns (left, when negative, by as many of its leading spaces)."""
     if not line.strip():  # a blank line in a block scalar must stay blank
@@ -89,6 +102,16 @@ def _shifted(line: str, shift: int) -> str:
     if shift >= 0:
         return " " * shift + line
     return line[min(-shift, len(line) - len(line.lstrip(" "))):]
+
+
+def _refuse_dropping(old: _Text, new: _Text, what: str) -> None:
+    """The whole rewrite is written only if it keeps every comment (ruamel drops some, as one after `...`)."""
+    dropped = Counter(old.comments) - Counter(new.comments)
+    if dropped:
+        first = next(c for c in comments("".join(old.lines)) if c.text in dropped)
+        raise GitspecError(f"{what} would drop the comment '{first.text}' (ruamel drops one inside a [...] or "
+                           "{...} value): move it to a line of its own and run again", line=first.line + 1,
+                           exit_code=EXIT_USAGE)
 
 
 def _changes(old: _Text, new: _Text, old_node: Any, new_node: Any, old_value: dict, new_value: dict,

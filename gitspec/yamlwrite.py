@@ -68,9 +68,10 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
         data = CommentedMap(header)
     else:
         data = _load(yaml, text)
+        for name in ("generated", *sections):  # else one line of every stamp, and its comments gone
+            if getattr(data.get(name), "fa", None) is not None and data[name].fa.flow_style():
+                _unflow(data, name, text)
     generated = data.get("generated")
-    if text is not None and getattr(generated, "fa", None) is not None and generated.fa.flow_style():
-        _unflow(data, "generated", text)  # else one line of every stamp, its comments gone
     if not isinstance(generated, dict):
         generated = {}
         position = list(data).index("title") + 1 if "title" in data else len(data)
@@ -93,13 +94,13 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
     yaml.dump(data, out)
     written = out.getvalue()
     _verify(written, sections)
-    return written if text is None else splice(text, written)
+    return written if text is None else splice(text, written, "regenerating " + ", ".join(sections))
 
 
 def set_pinned(text: str, section: str, pinned: bool) -> str:
     """Add or remove `section` in the document's `pinned` header list. Only the lines around that list
     are rewritten: every other line keeps the user's text, down to its quoting and spacing."""
-    return splice(text, _pinned_rewrite(text, section, pinned))
+    return splice(text, _pinned_rewrite(text, section, pinned), f"pinning {section}")
 
 
 def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:

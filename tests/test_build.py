@@ -203,6 +203,40 @@ def test_an_anchor_in_a_regenerated_value_its_alias_needs_is_kept_or_the_build_s
     assert len(result.err.strip().splitlines()) == 1 and path.read_bytes() == before
 
 
+def test_directives_end_markers_and_the_comments_around_them_stay_byte_for_byte(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    path = root / "specs" / "derived.yaml"
+    text = "%YAML 1.2\n# reviewed\n---\n" + path.read_text().replace("title: Derived", "title:    Derived")
+    path.write_text(text + "...\n# Reviewed by legal 2026-11-01\n")
+    assert run_gitspec(root, "check", env=env).code == 0
+    assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
+    assert path.read_text() == text.replace("\nshout:", "\npinned:\n  - shout\nshout:") + \
+        "...\n# Reviewed by legal 2026-11-01\n"
+    assert run_gitspec(root, "pin", "--unpin", "derived#shout", env=env).code == 0
+    _set_text(root, "bye")
+    assert _build(root, env, "--no-render").code == 0
+    after = path.read_text()
+    assert after.startswith("%YAML 1.2\n# reviewed\n---\nkind: notes\nid: derived\ntitle:    Derived\n"), after
+    assert after.endswith("shout: BYE\nlength: 3\n...\n# Reviewed by legal 2026-11-01\n"), after
+
+
+def test_a_rewrite_that_would_drop_a_comment_is_refused_in_one_line(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    path = root / "specs" / "derived.yaml"
+    value = read_yaml(path.read_text()).value
+    flow = "{" + ",\n ".join(f"{key}: {json.dumps(item)}" for key, item in value.items()) + "}\n"
+    path.write_text(flow.replace('"HELLO",', '"HELLO",  # loud'))  # the whole document in flow style
+    assert run_gitspec(root, "check", env=env).code == 0
+    before = path.read_bytes()
+    _set_text(root, "bye")
+    result = _build(root, env, "--no-render")
+    assert result.code == 2, result
+    assert result.err.startswith("specs/derived.yaml:") and "would drop the comment '# loud'" in result.err
+    assert len(result.err.strip().splitlines()) == 1 and path.read_bytes() == before
+
+
 def test_pin_rewrites_only_its_pinned_list_keeping_every_other_byte(ws):
     root, env, calls = ws
     _build(root, env)

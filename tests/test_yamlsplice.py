@@ -77,20 +77,20 @@ def test_changed_stamps_in_a_four_space_document_move_to_their_siblings_indentat
            "    b:\n        stage: s\n        output: y\na: one\nb:\n    k: 1\n    j: 2\n")
     new = ("kind: notes\nid: n\ntitle: N\ngenerated:\n  a:\n    stage: s\n    output: x\n"
            "  b:\n    stage: s\n    output: z\na: one\nb:\n  k: 3\n  j: 2\n")
-    assert splice(old, new) == old.replace("output: y", "output: z").replace("k: 1", "k: 3").replace(
+    assert splice(old, new, "a test") == old.replace("output: y", "output: z").replace("k: 1", "k: 3").replace(
         "        output: z", "      output: z").replace("    b:\n        stage", "    b:\n      stage")
 
 
 def test_a_document_end_marker_is_kept_when_the_last_key_changes():
     old = "---\nkind: notes\nid: n\ntitle: N\na: one  # mine\nb: two\n...\n"
     new = "---\nkind: notes\nid: n\ntitle: N\na: one  # mine\nb: three\n"
-    assert splice(old, new) == old.replace("b: two", "b: three")
+    assert splice(old, new, "a test") == old.replace("b: two", "b: three")
 
 
 def test_what_cannot_be_spliced_exactly_is_the_whole_rewrite():
     old = "kind: notes\nid: n\ntitle: N\ngenerated: {a: {stage: s}, b: {stage: s}}\na: one\nb: two\n"
     new = "kind: notes\nid: n\ntitle: N\ngenerated: {a: {stage: t}, b: {stage: s}}\na: one\nb: two\n"
-    assert splice(old, new) == new
+    assert splice(old, new, "a test") == new
 
 
 def test_build_regenerates_sections_of_a_document_indented_by_four_spaces(example):
