@@ -47,9 +47,19 @@ def splice(old: str, new: str, what: str) -> str:
             continue
         if Counter(spliced.comments) == Counter(old_text.comments) and \
                 value_hash(spliced.tree.value) == value_hash(new_text.tree.value):  # no comment lost, none twice
-            return candidate
+            return _ended_as(old, candidate, newline, new_text)
     _refuse_dropping(old_text, new_text, what)
-    return new.replace("\r\n", "\n").replace("\n", newline)  # the whole rewrite (ruamel keeps a comment's CR)
+    whole = new.replace("\r\n", "\n").replace("\n", newline)  # the whole rewrite (ruamel keeps a comment's CR)
+    return _ended_as(old, whole, newline, new_text)
+
+
+def _ended_as(old: str, text: str, newline: str, new: _Text) -> str:
+    """`text` without its final line break when `old` had none, as long as it then holds the same (a block
+    scalar ending the file would lose its own)."""
+    if old.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")) or not text.endswith(newline):
+        return text
+    ended = text[:-len(newline)]
+    return ended if value_hash(read_yaml(ended).value) == value_hash(new.tree.value) else text
 
 
 @dataclass

@@ -237,6 +237,16 @@ def test_a_rewrite_that_would_drop_a_comment_is_refused_in_one_line(ws):
     assert len(result.err.strip().splitlines()) == 1 and path.read_bytes() == before
 
 
+def test_a_file_without_a_final_newline_keeps_its_ending_when_its_last_key_is_rebuilt(ws):
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    path = root / "specs" / "derived.yaml"
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    _set_text(root, "bye")
+    assert _build(root, env, "--no-render").code == 0
+    assert path.read_bytes().endswith(b"\nlength: 3")
+
+
 def test_pin_rewrites_only_its_pinned_list_keeping_every_other_byte(ws):
     root, env, calls = ws
     _build(root, env)
