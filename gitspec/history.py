@@ -43,7 +43,10 @@ def open_history(root: Path, store: Path | None = None) -> History | None:
         found = pygit2.discover_repository(str(root))
         if found is None:
             return None
-        repo = pygit2.Repository(found)
+        # Opened from the workspace, as git does: libgit2 then follows a `.git` file (worktrees,
+        # submodules, `git init --separate-git-dir`) back to the folder holding it, its work tree;
+        # opened from the git folder, a repository made apart would get that folder's parent.
+        repo = pygit2.Repository(str(root))
     except pygit2.GitError as exc:
         if "owned" in str(exc):
             raise _not_owned(found or str(root)) from None

@@ -248,6 +248,23 @@ def test_a_moved_worktree_is_named_with_its_remedy(repo, tmp_path):
     assert run_gitspec(tmp_path / "moved", "render", "--format", "html").code == 0
 
 
+@pytest.mark.parametrize("git_folder", ["apart/ws.git", "ws.git"])  # elsewhere, and beside the workspace
+def test_a_workspace_whose_git_folder_was_made_apart_renders_its_history(tmp_path, git_folder):
+    root = tmp_path / "ws"
+    (tmp_path / "apart").mkdir()
+    git(tmp_path, "init", "-q", "-b", "main", f"--separate-git-dir={tmp_path / git_folder}", str(root))
+    write_files(root, {"gitspec.yaml": HTML_ONLY, **specs()})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "specs")
+    head = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    site = root / "build" / "html"
+    assert f"commit <code>{head}</code></" in (site / "index.html").read_text()  # no "uncommitted changes"
+    page = (site / "reqs.html").read_text()
+    assert f"Last change: commit <code>{head}</code>" in page and "uncommitted" not in page
+
+
 def test_markup_in_headings_is_shown_as_the_reader_sees_it_in_every_format(repo):
     import docx
     import pypdf
