@@ -6,8 +6,9 @@ HEAD, whether a commit is behind HEAD, a file's item hashes at a commit. HEAD's
 commit id can be read from the .git files in a few small reads, so while it is
 the one `.gitspec/headfacts` was saved for, the answers come from there and
 pygit2 is not even imported. Whatever the file lacks, and any HEAD this module
-cannot read with certainty (an unborn branch, reftable refs, GIT_DIR set), goes to
-gitspec.history as before. Whether the working tree is dirty is never cached.
+cannot read with certainty (an unborn branch, reftable refs, GIT_DIR set without
+GIT_WORK_TREE), goes to gitspec.history as before. Whether the working tree is
+dirty is never cached.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gitspec.cachefile import read_cache, write_cache
+from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.history import facts_version
 from gitspec.render.model import Change
 
@@ -27,7 +29,7 @@ _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, nev
 
 def read_head(root: Path) -> str | None:
     """HEAD's full commit id for the repository holding `root`, or None when unsure."""
-    if any(os.environ.get(name) for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES")):
+    if os.environ.get("GIT_CEILING_DIRECTORIES") or not _in_named_work_tree(Path(root).resolve()):
         return None
     folders = git_folders(root)
     if folders is None:
@@ -54,12 +56,23 @@ def read_head(root: Path) -> str | None:
     return None
 
 
+def _in_named_work_tree(root: Path) -> bool:
+    """Whether `root` is in the work tree git's environment names (True when it names none). With
+    GIT_DIR alone the work tree hangs on the repository's config: git is left to decide."""
+    tree = named_work_tree()
+    if tree is None:
+        return named_git_dir() is None
+    return root.is_relative_to(tree)
+
+
 def git_folders(root: Path) -> tuple[Path, Path] | None:
-    """The git folder of the repository holding `root` (`.git`, or a linked worktree's own folder,
-    which holds its HEAD) and the one holding its refs (the same, or the main `.git`); None when
-    there is none or it cannot be told from the files."""
+    """The git folder of the repository holding `root` (GIT_DIR, `.git`, or a linked worktree's own
+    folder, which holds its HEAD) and the one holding its refs (the same, or the main `.git`); None
+    when there is none or it cannot be told from the files."""
     root = Path(root).resolve()
-    git_dir = _git_dir(root) if ".git" not in root.parts else None  # inside .git itself: let git decide
+    git_dir = named_git_dir()
+    if git_dir is None:
+        git_dir = _git_dir(root) if ".git" not in root.parts else None  # inside .git itself: let git decide
     if git_dir is None:
         return None
     common = git_dir

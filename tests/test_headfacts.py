@@ -50,7 +50,15 @@ def test_unsure_cases_are_left_to_git(tmp_path, monkeypatch):
     assert read_head(tmp_path / "elsewhere") is None
     commit(root, "c", {"a.txt": "a"})
     monkeypatch.setenv("GIT_DIR", str(root / ".git"))
-    assert read_head(root) is None
+    assert read_head(root) is None  # the work tree is then the repository config's or the current folder
+
+
+def test_head_of_the_repository_git_dir_names(two, tmp_path, monkeypatch):
+    root, first, second = two
+    elsewhere = make_repo(tmp_path / "elsewhere", {"a.txt": "a"})
+    monkeypatch.setenv("GIT_DIR", str(root / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(elsewhere))
+    assert read_head(elsewhere) == second and read_head(root) is None  # the workspace is not in that work tree
 
 
 def test_answers_match_git_and_come_back_from_the_file(two):

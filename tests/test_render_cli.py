@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import CONFIG, git, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
+from conftest import CONFIG, GIT_ENV, git, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
 
 HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
 PRD = """---
@@ -263,6 +265,26 @@ def test_a_workspace_whose_git_folder_was_made_apart_renders_its_history(tmp_pat
     assert f"commit <code>{head}</code></" in (site / "index.html").read_text()  # no "uncommitted changes"
     page = (site / "reqs.html").read_text()
     assert f"Last change: commit <code>{head}</code>" in page and "uncommitted" not in page
+
+
+def test_git_dir_and_work_tree_from_the_environment_are_the_repository_read(tmp_path):
+    """A bare repository kept apart from its work folder ("dotfiles" style), as git is told of it."""
+    store, work = tmp_path / "store.git", tmp_path / "work"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(store))
+    write_files(work, {"gitspec.yaml": HTML_ONLY, **specs()})
+    env = {"GIT_DIR": str(store), "GIT_WORK_TREE": str(work)}
+    git_here = ["git", f"--git-dir={store}", f"--work-tree={work}"]
+    subprocess.run([*git_here, "add", "-A"], cwd=work, check=True, env={**os.environ, **GIT_ENV})
+    subprocess.run([*git_here, "commit", "-q", "-m", "specs"], cwd=work, check=True, env={**os.environ, **GIT_ENV})
+    head = subprocess.run([*git_here, "rev-parse", "HEAD"], cwd=work, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    for _ in range(2):  # the second render reads HEAD from the files it remembered facts for
+        result = run_gitspec(work, "render", env=env)
+        assert result.code == 0, result
+        assert f"commit <code>{head[:7]}</code></" in (work / "build" / "html" / "index.html").read_text()
+        assert f"Last change: commit <code>{head[:7]}</code>" in (work / "build" / "html" / "reqs.html").read_text()
+    outside = run_gitspec(work, "render", env={"GIT_DIR": str(store), "GIT_WORK_TREE": str(tmp_path / "other")})
+    assert outside.code == 0 and "outside git" in (work / "build" / "html" / "index.html").read_text(), outside
 
 
 def test_markup_in_headings_is_shown_as_the_reader_sees_it_in_every_format(repo):
