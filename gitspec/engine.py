@@ -9,12 +9,15 @@ from functools import cached_property
 from pathlib import Path
 
 from gitspec.config import Config
-from gitspec.documents import Document, DocumentProblem, parse_document
+from gitspec.conflicts import Conflict, find_conflicts, one_side
+from gitspec.documents import MARKDOWN_SUFFIXES, Document, DocumentProblem, parse_document
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error, warning
 from gitspec.kinds import Kind
 from gitspec.plugincalls import call_each
 from gitspec.symbols import Definition, Reference, SymbolTable, pack
+
+CONFLICT = "merge-conflict"
 
 
 class Engine:
@@ -60,12 +63,19 @@ class Engine:
 
     def process(self, rel: str, data: bytes) -> tuple:
         """Parse and check one file: (findings, symbols, info, values) as plain data."""
+        conflicts = find_conflicts(data.decode("utf-8-sig", "replace"), rel.endswith(MARKDOWN_SUFFIXES)) \
+            if b"<<<<<<< " in data else []
+        if conflicts and not rel.endswith(MARKDOWN_SUFFIXES):  # YAML cannot be read around them
+            return self._conflicted(rel, data, conflicts)
         try:
             document = parse_document(rel, data)
         except DocumentProblem as problem:
+            if conflicts:  # in a Markdown document's front matter
+                return self._conflicted(rel, data, conflicts)
             return ([error(rel, problem.line, problem.col, problem.message, problem.rule).as_tuple()],
                     [], None, None)
-        findings = [(warning if n.warning else error)(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
+        findings = [error(rel, c.start, 1, c.message, CONFLICT) for c in conflicts]
+        findings += [(warning if n.warning else error)(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
         findings += self._check(document)
         symbols = []
         for _, result in call_each(self.manager, "gitspec_document_symbols", (Definition, Reference),
@@ -78,6 +88,24 @@ class Engine:
             info = (document.id, document.kind, rel, tuple(document.sections), lines, hashes)
         values = marshal.dumps((document.header, document.sections))
         return ([f.as_tuple() for f in findings], pack(symbols), info, values)
+
+    def _conflicted(self, rel: str, data: bytes, conflicts: list[Conflict]) -> tuple:
+        """A file that cannot be read for its conflicts: one finding each, and the ids either side
+        defines, so that other documents' references to them are not reported as well."""
+        text = data.decode("utf-8-sig", "replace")
+        definitions: dict[tuple[str, str], Definition] = {}
+        for ours in (True, False):
+            try:
+                side = parse_document(rel, one_side(text, conflicts, ours).encode())
+            except DocumentProblem:
+                continue
+            for _, result in call_each(self.manager, "gitspec_document_symbols", (Definition, Reference),
+                                       document=side):
+                for symbol in result:
+                    if isinstance(symbol, Definition):
+                        definitions.setdefault((symbol.id, symbol.namespace), symbol)
+        findings = [error(rel, c.start, 1, c.message, CONFLICT).as_tuple() for c in conflicts]
+        return (findings, pack(list(definitions.values())), None, None)
 
     def _check(self, document: Document) -> list[Finding]:
         kind = document.kind

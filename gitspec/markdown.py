@@ -282,6 +282,11 @@ def _read(lines: list[str], start: int = 0):
             fence = block = None
 
 
+def code_block_lines(lines: list[str]) -> set[int]:
+    """The 1-based numbers of the lines in fenced code blocks, their fences included."""
+    return {index + 1 for index, _, _, block in _read(lines) if block is not None and block[0] == "code block"}
+
+
 def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
     """Line range of a `##` section's body (after its heading, before the next heading)."""
     start = None

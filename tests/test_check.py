@@ -386,3 +386,38 @@ def test_a_spec_folder_at_the_top_leaves_out_gitspecs_own_files(repo):
               config="specs: [.]\nformats: []\n")
     result = run_gitspec(ws, "check")
     assert result.code == 0 and "1 document checked" in result.err, result
+
+
+def test_merge_conflict_markers_are_one_error_each_and_the_file_hides_nothing_else(repo):
+    reqs = requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))
+    conflicted = reqs.replace("title: Requirements\n", "<<<<<<< HEAD\ntitle: Ours\n=======\ntitle: Theirs\n"
+                                                       ">>>>>>> other\n")
+    conflicted = conflicted.replace("    priority: must\n", "<<<<<<< HEAD\n    priority: must\n||||||| base\n"
+                                    "    priority: may\n=======\n    priority: should\n>>>>>>> other\n", 1)
+    ws = repo({"specs/reqs.yaml": conflicted, "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[REQ-002]"))})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    # one finding per conflict, and no knock-on: the tasks' reference to REQ-002 still resolves
+    assert result.out.splitlines() == [
+        "specs/reqs.yaml:3:1: error: unresolved merge conflict (lines 3-7: <<<<<<< … >>>>>>>); "
+        "resolve it and remove the markers [merge-conflict]",
+        "specs/reqs.yaml:14:1: error: unresolved merge conflict (lines 14-20: <<<<<<< … >>>>>>>); "
+        "resolve it and remove the markers [merge-conflict]"], result
+    assert run_gitspec(ws, "check").out == result.out  # the same from the cached parse
+
+
+def test_merge_conflict_markers_in_markdown_outside_code_blocks_are_errors(repo):
+    ws = repo()
+    assert run_gitspec(ws, "new", "prd", "Checkout flow").code == 0
+    prd = ws / "specs" / "checkout-flow.md"
+    text = prd.read_text()
+    problem = text.index("TODO Who has which problem")
+    text = (text[:problem] + "<<<<<<< HEAD\nCarts are lost at the address step.\n=======\n"
+            "Carts are abandoned at the payment step.\n>>>>>>> other\n\n```text\n<<<<<<< a sample, not a conflict\n"
+            "=======\n>>>>>>> its end\n```\n" + text[problem:])
+    prd.write_text(text)
+    result = run_gitspec(ws, "check")
+    start = text[:text.index("<<<<<<< HEAD")].count("\n") + 1
+    assert result.code == 1 and result.out == (
+        f"specs/checkout-flow.md:{start}:1: error: unresolved merge conflict (lines {start}-{start + 4}: "
+        "<<<<<<< … >>>>>>>); resolve it and remove the markers [merge-conflict]\n"), result
