@@ -6,11 +6,13 @@ Pure: git is reached only through the two callables the caller passes in
 A requirement is verified when its newest evidence passed, was taken on a
 commit that is an ancestor of HEAD, and the requirement's text has not changed
 since. Newest evidence that failed or errored makes it failing; newest evidence
-that only skipped it leaves it missing (nothing shows it works); passing
-evidence on a foreign commit, or older than the requirement's text, is stale.
+that only skipped it leaves it missing (nothing shows it works), as does
+evidence naming its commit by anything but a full commit id; passing evidence on
+a foreign commit, or older than the requirement's text, is stale.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +22,7 @@ VERIFIED, FAILING, STALE, MISSING = "verified", "failing", "stale", "missing"
 STATES = (VERIFIED, FAILING, STALE, MISSING)
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}")  # as the evidence schema requires
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
         return Verdict(requirement, state, ev_id, _not_passed(ev_id, newest, outcome))
     commit = newest.get("commit")
     commit = commit if isinstance(commit, str) else ""
+    if commit and not _COMMIT_ID.fullmatch(commit):
+        # a name such as HEAD or a branch moves with every commit: it would verify forever
+        return Verdict(requirement, MISSING, ev_id, f"evidence {ev_id} names commit '{commit}', not a commit id")
     if not is_ancestor(commit):
         where = f"on {commit[:7]}" if commit else "on an unknown commit"
         return Verdict(requirement, STALE, ev_id, f"evidence {ev_id} was taken {where}, "

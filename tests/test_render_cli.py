@@ -287,6 +287,22 @@ def test_git_dir_and_work_tree_from_the_environment_are_the_repository_read(tmp_
     assert outside.code == 0 and "outside git" in (work / "build" / "html" / "index.html").read_text(), outside
 
 
+def test_evidence_on_head_by_name_is_not_verified_in_the_matrix(repo):
+    evidence = ("kind: evidence\nid: ev-0001\ntitle: Run\nrequirements: [REQ-001]\nsource: run\ncommand: pytest\n"
+                "exitCode: 0\nverdict: passed\nstartedAt: \"2026-12-02T10:00:00Z\"\ncommit: {commit}\n"
+                "dirty: false\nprevious: null\n")
+    root = repo({**specs(), "specs/evidence/ev-0001.yaml": evidence.format(commit="HEAD")}, HTML_ONLY)
+    result = run_gitspec(root, "render")
+    assert result.code == 1 and "specs/evidence/ev-0001.yaml:10:9: error:" in result.err, result  # check rejects it
+    row = next(line for line in (root / "build" / "html" / "traceability.html").read_text().splitlines()
+               if ">REQ-001<" in line)
+    assert "verified" not in row and "evidence ev-0001 names commit &#x27;HEAD&#x27;, not a commit id" in row, row
+    write_files(root, {"specs/evidence/ev-0001.yaml": evidence.format(commit=git(root, "rev-parse", "HEAD"))})
+    assert run_gitspec(root, "render").code == 0
+    assert "verified" in next(line for line in (root / "build" / "html" / "traceability.html").read_text().splitlines()
+                              if ">REQ-001<" in line)
+
+
 def test_markup_in_headings_is_shown_as_the_reader_sees_it_in_every_format(repo):
     import docx
     import pypdf

@@ -146,3 +146,11 @@ def test_the_bundled_example_evidence():
     assert {req: v.state for req, v in verdicts.items()} == {
         "REQ-001": MISSING, "REQ-007": VERIFIED, "REQ-015": VERIFIED, "REQ-017": FAILING}
     assert verdicts["REQ-017"].reason == "newest evidence ev-0002 failed (test_retry_schedule_stops_after_success)"
+
+
+def test_evidence_naming_its_commit_by_a_name_is_never_trusted():
+    for name in ("HEAD", "main", "c1c1c1c"):  # all resolve in git, and HEAD always to an ancestor
+        verdicts, asked = decide([record("ev-0003", ["REQ-001"], commit=name)])
+        assert verdicts["REQ-001"] == Verdict("REQ-001", MISSING, "ev-0003",
+                                              f"evidence ev-0003 names commit '{name}', not a commit id")
+        assert asked == []
