@@ -193,11 +193,10 @@ class History:
         change = self._changes.get(commit.id)
         if change is None:
             author = commit.author
-            when = datetime.fromtimestamp(author.time, timezone(timedelta(minutes=author.offset)))
             encoding = _codec(commit.message_encoding)
             message = commit.raw_message.decode(encoding, "replace").strip()
             change = Change(str(commit.id)[:7], author.raw_name.decode(encoding, "replace"),
-                            when.isoformat(timespec="seconds"), message.split("\n", 1)[0].strip())
+                            _iso_date(author.time, author.offset), message.split("\n", 1)[0].strip())
             self._changes[commit.id] = change
         return change
 
@@ -370,6 +369,20 @@ def _digest(rel_path: str, data: bytes) -> Facts:
         return None, {}
     sections = {name: bytes.fromhex(digest) for name, digest in document.section_hashes().items()}
     return sections, {item: bytes.fromhex(digest) for item, digest in item_hashes(document).items()}
+
+
+def _iso_date(seconds: int, offset: int) -> str:
+    """A commit's date (seconds since 1970, offset in minutes) in ISO 8601. Git takes dates past
+    year 9999 or before year 1 and offsets of a day or more; datetime does not, so those are clamped."""
+    try:
+        zone = timezone(timedelta(minutes=offset))
+    except ValueError:
+        zone = timezone.utc
+    try:
+        when = datetime.fromtimestamp(seconds, zone)
+    except (ValueError, OverflowError, OSError):
+        when = (datetime.max if seconds > 0 else datetime.min).replace(tzinfo=zone)
+    return when.isoformat(timespec="seconds")
 
 
 def _codec(name: str | None) -> str:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import GIT_ENV, git, make_repo, write_files
+from conftest import CONFIG, GIT_ENV, git, make_repo, requirement, requirements_doc, run_gitspec, write_files
 from gitspec.documents import parse_document
 from gitspec.errors import GitspecError
 from gitspec.history import open_history, read_blob_facts
@@ -348,3 +348,18 @@ def test_a_commit_encoding_that_makes_no_text_is_read_as_utf8(tmp_path, codec):
     subprocess.run(["git", "-c", f"i18n.commitEncoding={codec}", "commit", "-q", "-m", "Grüße"], cwd=root,
                    env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
     assert open_history(root).section_changes("specs/doc.yaml")["alpha"].summary == "Grüße"
+
+
+# --- damaged, missing and odd history, as `gitspec render` meets it -----------------------------------
+
+HTML = CONFIG.replace("formats: []", "formats: [html]")
+REQS = {"gitspec.yaml": HTML, "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}
+
+
+def test_a_commit_dated_past_year_9999_renders_clamped(tmp_path):
+    root = make_repo(tmp_path / "ws", REQS, commit=False)
+    commit(root, "typo'd date", date="@253402300800 +0000")  # git shows "Sat Jan 1 00:00:00 10000"
+    assert open_history(root).file_change("specs/reqs.yaml").date == "9999-12-31T23:59:59+00:00"
+    rendered = run_gitspec(root, "render")
+    assert rendered.code == 0, rendered
+    assert "9999-12-31" in (root / "build/html/reqs.html").read_text()
