@@ -123,12 +123,20 @@ class RememberedHistory:
                 raise GitspecError(f"cannot open the git repository of {self.root}")
         return self._history
 
+    @property
+    def notes(self) -> list[str]:
+        """What could not be read from git (see History.notes): empty while the cache answers."""
+        return self._history.notes if self._history is not None else []
+
     def _remembered(self, table: str, key: Any, ask: Callable[[], Any]) -> Any:
         entries = self._facts.setdefault(table, {})
-        if key not in entries:
-            entries[key] = ask()
+        if key in entries:
+            return entries[key]
+        answer = ask()
+        if self._history is None or not self._history.unread:  # an answer short of unreadable history is asked again, to tell it again
+            entries[key] = answer
             self._unsaved = True
-        return entries[key]
+        return answer
 
     def file_change(self, rel_path: str) -> Change | None:
         def ask() -> tuple | None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitspec.cachefile import read_cache, write_cache
 from gitspec.errors import GitspecError
+from gitspec.gitblobs import UnreadableObject, read_blob, unreadable_note
 from gitspec.render.model import Change
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ class History:
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
+        self.notes: list[str] = []  # what the user should know about history that could not be read
+        self.unread = False  # whether an object could not be read, so that some answers fall short
 
     # --- HEAD and the working tree ----------------------------------------------
 
@@ -156,7 +159,11 @@ class History:
         """The bytes of workspace-relative `rel_path` at `commit`, None if either is unknown."""
         found = self._commit(commit)
         blob = self._blob_id(found, self.prefix + rel_path) if found is not None else None
-        return self.repo[blob].data if blob is not None else None
+        try:
+            return read_blob(self.repo, blob) if blob is not None else None
+        except UnreadableObject as error:
+            self._unreadable(error, found, rel_path)
+            return None
 
     @staticmethod
     def _blob_id(commit: pygit2.Commit, path: str) -> Any:
@@ -207,7 +214,11 @@ class History:
         head = self._head()
         if head is None:
             return {}
-        sections = self._facts_of(self._blob_id(head, self.prefix + rel_path), rel_path)[0]
+        try:
+            sections = self._facts_of(self._blob_id(head, self.prefix + rel_path), rel_path)[0]
+        except UnreadableObject as error:
+            self._unreadable(error, head, rel_path)
+            sections = None
         self._save_if_new()
         return {name: digest.hex() for name, digest in (sections or {}).items()}
 
@@ -225,7 +236,11 @@ class History:
             blob = self._blob_id(found, before)
         if blob is None:
             return None
-        sections, items = self._facts_of(blob, rel_path)
+        try:
+            sections, items = self._facts_of(blob, rel_path)
+        except UnreadableObject as error:
+            self._unreadable(error, found, rel_path)
+            return None
         self._save_if_new()
         return None if sections is None else {item: digest.hex() for item, digest in items.items()}
 
@@ -256,7 +271,11 @@ class History:
             later = commit
             if blob != last:
                 last = blob
-                sections = {} if blob is None else self._facts_of(blob, rel_path)[0]
+                try:
+                    sections = {} if blob is None else self._facts_of(blob, rel_path)[0]
+                except UnreadableObject as error:  # what changed before here cannot be told
+                    self._unreadable(error, commit, rel_path)
+                    break
                 parsable = sections is not None
                 if wanted is None:  # HEAD's version: the sections to account for
                     if not sections:
@@ -318,12 +337,18 @@ class History:
         key = blob.raw + (b"m" if rel_path.endswith(".md") else b"y")
         found = facts.get(key)
         if found is None:
-            obj = self.repo[blob]
-            found = _digest(rel_path, obj.data) if obj.size <= MAX_BLOB_SIZE else (None, {})
+            data = read_blob(self.repo, blob, MAX_BLOB_SIZE)  # UnreadableObject: the caller tells the user
+            found = _digest(rel_path, data) if data is not None else (None, {})
             self.parsed += 1
             facts[key] = found
             self._unsaved += 1
         return found
+
+    def _unreadable(self, error: UnreadableObject, commit: pygit2.Commit, rel_path: str) -> None:
+        self.unread = True
+        note = unreadable_note(self.repo, error, rel_path, str(commit.id)[:7])
+        if note not in self.notes:
+            self.notes.append(note)
 
     def _load(self) -> dict[bytes, Facts]:
         if self._facts is None:

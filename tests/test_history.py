@@ -353,13 +353,49 @@ def test_a_commit_encoding_that_makes_no_text_is_read_as_utf8(tmp_path, codec):
 # --- damaged, missing and odd history, as `gitspec render` meets it -----------------------------------
 
 HTML = CONFIG.replace("formats: []", "formats: [html]")
-REQS = {"gitspec.yaml": HTML, "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}
+REQS_WS = {"gitspec.yaml": HTML, "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}
 
 
 def test_a_commit_dated_past_year_9999_renders_clamped(tmp_path):
-    root = make_repo(tmp_path / "ws", REQS, commit=False)
+    root = make_repo(tmp_path / "ws", REQS_WS, commit=False)
     commit(root, "typo'd date", date="@253402300800 +0000")  # git shows "Sat Jan 1 00:00:00 10000"
     assert open_history(root).file_change("specs/reqs.yaml").date == "9999-12-31T23:59:59+00:00"
     rendered = run_gitspec(root, "render")
     assert rendered.code == 0, rendered
     assert "9999-12-31" in (root / "build/html/reqs.html").read_text()
+
+
+def two_versions(root):
+    """REQS_WS committed, then a second requirement added; returns the blob id of the first version."""
+    make_repo(root, REQS_WS)
+    old = git(root, "rev-parse", "HEAD:specs/reqs.yaml").strip()
+    commit(root, "add REQ-002", {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")
+                                                                     + requirement("REQ-002"))})
+    return old
+
+
+def test_a_damaged_old_version_is_reported_once_and_the_rest_rendered(tmp_path):
+    root = tmp_path / "ws"
+    old = two_versions(root)
+    loose = root / ".git" / "objects" / old[:2] / old[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(loose.read_bytes()[:20])  # truncated (disk full, crash): libgit2 loops for good on it
+    rendered = run_gitspec(root, "render")
+    assert rendered.code == 0, rendered
+    warnings = [line for line in rendered.out.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: specs/reqs.yaml: history from commit {git(root, 'rev-parse', '--short=7', 'HEAD~1').strip()} "
+                        f"back left out: damaged git object {old}; run 'git fsck' to see what else is affected"]
+    assert "REQ-002" in (root / "build/html/reqs.html").read_text()
+
+
+def test_a_partial_clone_renders_without_the_versions_it_lacks(tmp_path):
+    two_versions(tmp_path / "source")
+    git(tmp_path / "source", "config", "uploadpack.allowFilter", "true")
+    git(tmp_path, "clone", "-q", "--filter=blob:none", f"file://{tmp_path / 'source'}", "clone")
+    for command in (("render",), ("build",)):
+        done = run_gitspec(tmp_path / "clone", *command)
+        assert done.code == 0, done
+        assert [line for line in done.out.splitlines() if "partial clone" in line] == [
+            "warning: older versions of the documents are not in this clone (a partial clone, made with --filter): "
+            "sections changed before the oldest version at hand show no last change"], done
+

@@ -44,7 +44,8 @@ def gather(context: Any) -> Facts:
     return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
                  markdown_titles=titles, images=images, written=written,
                  commit=history.head if history is not None else "", dirty=dirty,
-                 page_size=workspace.config.page_size, versions=versions)
+                 page_size=workspace.config.page_size, versions=versions,
+                 notes=list(history.notes) if history is not None else [])
 
 
 def _own_folders(workspace: Any) -> tuple[str, ...]:

@@ -18,7 +18,8 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     from gitspec.render.sitemodel import build_site
 
     workspace = context.workspace
-    site = build_site(context.documents, gather(context))
+    facts = gather(context)
+    site = build_site(context.documents, facts)
     if pages:
         unknown = [p for p in pages if site.page(p) is None]
         if unknown:
@@ -35,6 +36,7 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     rendered = (name.split(":", 1)[1] for name in report.rendered)  # "html:prd"
     report.warnings.extend(located(assets.warnings, assets.subjects, site, rendered))
     report.warnings.extend(left_out(context))
+    report.warnings.extend(facts.notes)
     return report
 
 

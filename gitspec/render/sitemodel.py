@@ -52,6 +52,7 @@ class Facts:
     # Markdown document path -> section -> its text as written, where that differs from the text as
     # hashed (which has no trailing spaces): two trailing spaces are a hard line break.
     written: dict[str, dict[str, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what git history could not tell, for the user
 
 
 MODEL_VERSION = "22"  # bump when the same inputs should now give a different tree

@@ -1,0 +1,106 @@
+"""Reading one old version of a file from git without letting a damaged object hang the process.
+
+libgit2 1.9 loops for good, deaf to Ctrl-C and SIGTERM, when asked for a truncated loose
+object, so loose objects are inflated here with zlib and only packed ones are asked of libgit2.
+Never writes to the repository.
+"""
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import Any
+
+
+class UnreadableObject(Exception):
+    """An object git should have and cannot give: `missing` (never fetched, or lost) or damaged."""
+
+    def __init__(self, oid: Any, missing: bool) -> None:
+        super().__init__(str(oid))
+        self.oid, self.missing = oid, missing
+
+
+def read_blob(repo: Any, oid: Any, max_size: int | None = None) -> bytes | None:
+    """The content of blob `oid` in pygit2 repository `repo`; None when it is bigger than `max_size` bytes.
+    Raises UnreadableObject."""
+    import pygit2
+
+    for folder in object_folders(repo):
+        path = folder / str(oid)[:2] / str(oid)[2:]
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            raise UnreadableObject(oid, missing=False) from None
+        return _inflate(raw, oid, max_size)
+    try:
+        obj = repo[oid]
+    except KeyError:
+        raise UnreadableObject(oid, missing=True) from None
+    except (pygit2.GitError, ValueError):
+        raise UnreadableObject(oid, missing=False) from None
+    return obj.data if max_size is None or obj.size <= max_size else None
+
+
+def _inflate(raw: bytes, oid: Any, max_size: int | None) -> bytes | None:
+    """A loose object's content: a zlib stream of "blob <size>\\0" and that many bytes."""
+    inflater = zlib.decompressobj()
+    try:
+        head = inflater.decompress(raw, 64)
+        kind, _, rest = head.partition(b" ")
+        size_text, nul, body = rest.partition(b"\0")
+        if kind != b"blob" or not nul or not size_text.isdigit():
+            raise UnreadableObject(oid, missing=False)
+        size = int(size_text)
+        if max_size is not None and size > max_size:
+            return None
+        body += inflater.decompress(inflater.unconsumed_tail)
+    except zlib.error:
+        raise UnreadableObject(oid, missing=False) from None
+    if not inflater.eof or len(body) != size:
+        raise UnreadableObject(oid, missing=False)
+    return body
+
+
+def object_folders(repo: Any) -> list[Path]:
+    """Where `repo` keeps loose objects: its objects folder (the main one's, for a linked worktree)
+    and those its objects/info/alternates names."""
+    git_dir = Path(repo.path)
+    try:
+        common = git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        common = git_dir
+    folders = [common / "objects"]
+    try:
+        lines = (common / "objects" / "info" / "alternates").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    folders += [folders[0] / line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return folders
+
+
+def is_partial_clone(repo: Any) -> bool:
+    """Whether `repo` was cloned with --filter, so that objects it lacks are on a promisor remote."""
+    config = repo.config
+    try:
+        if config["extensions.partialclone"]:
+            return True
+    except KeyError:
+        pass
+    for entry in config:
+        if entry.name.startswith("remote.") and entry.name.endswith(".promisor") \
+                and str(entry.value).lower() in ("true", "yes", "on", "1"):
+            return True
+    return False
+
+
+def unreadable_note(repo: Any, error: UnreadableObject, rel_path: str, commit: str) -> str:
+    """What to tell the user about a version of `rel_path` the history walk could not read at `commit`
+    (a short id);
+    one sentence for all of a partial clone's, which lacks every old version by design."""
+    if error.missing and is_partial_clone(repo):
+        return ("older versions of the documents are not in this clone (a partial clone, made with --filter): "
+                "sections changed before the oldest version at hand show no last change")
+    what = "missing" if error.missing else "damaged"
+    return (f"{rel_path}: history from commit {commit} back left out: {what} git object {error.oid}; "
+            "run 'git fsck' to see what else is affected")
