@@ -65,11 +65,7 @@ def _inflate(raw: bytes, oid: Any, max_size: int | None) -> bytes | None:
 def object_folders(repo: Any) -> list[Path]:
     """Where `repo` keeps loose objects: its objects folder (the main one's, for a linked worktree)
     and those its objects/info/alternates names."""
-    git_dir = Path(repo.path)
-    try:
-        common = git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        common = git_dir
+    common = common_dir(repo)
     folders = [common / "objects"]
     try:
         lines = (common / "objects" / "info" / "alternates").read_text(encoding="utf-8").splitlines()
@@ -77,6 +73,32 @@ def object_folders(repo: Any) -> list[Path]:
         lines = []
     folders += [folders[0] / line.strip() for line in lines if line.strip() and not line.startswith("#")]
     return folders
+
+
+def common_dir(repo: Any) -> Path:
+    """The git folder holding `repo`'s objects and refs (the main one's, for a linked worktree)."""
+    git_dir = Path(repo.path)
+    try:
+        return git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return git_dir
+
+
+def shallow_boundary(common: Path) -> list[str]:
+    """The commits where a shallow clone's history is cut (git's `shallow` file); [] in a full clone."""
+    try:
+        return (common / "shallow").read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def shallow_note(boundary: list[str]) -> list[str]:
+    """The note a render prints in a shallow clone (none in a full one)."""
+    if not boundary:
+        return []
+    return [f"this clone is shallow: history before commit {', '.join(c[:7] for c in boundary[:3])} is not here, "
+            "so sections changed before it show no last change and evidence taken before it cannot be "
+            "verified; run 'git fetch --unshallow' for all of it"]
 
 
 def is_partial_clone(repo: Any) -> bool:

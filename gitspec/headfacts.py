@@ -105,8 +105,12 @@ class RememberedHistory:
     def __init__(self, root: Path, store: Path, head_id: str) -> None:
         self.root, self.store, self.head_id = root, store, head_id
         self.head = head_id[:7]
+        from gitspec.gitblobs import shallow_boundary
+
         saved = read_cache(store / "headfacts", FORMAT)
-        key = (head_id, str(root), facts_version())
+        folders = git_folders(root)
+        self._boundary = shallow_boundary(folders[1]) if folders else []
+        key = (head_id, str(root), facts_version(), tuple(self._boundary))  # unshallowing refreshes
         self._facts: dict[str, Any] = saved if isinstance(saved, dict) and saved.get("key") == key else {"key": key}
         self._history: Any = None
         self._unsaved = False
@@ -126,7 +130,9 @@ class RememberedHistory:
     @property
     def notes(self) -> list[str]:
         """What could not be read from git (see History.notes): empty while the cache answers."""
-        return self._history.notes if self._history is not None else []
+        from gitspec.gitblobs import shallow_note
+
+        return self._history.notes if self._history is not None else shallow_note(self._boundary)
 
     def _remembered(self, table: str, key: Any, ask: Callable[[], Any]) -> Any:
         entries = self._facts.setdefault(table, {})
@@ -156,7 +162,7 @@ class RememberedHistory:
 
         return {name: Change(*fields) for name, fields in self._remembered("changes", rel_path, ask).items()}
 
-    def is_ancestor(self, commit: str) -> bool:
+    def is_ancestor(self, commit: str) -> bool | None:
         return self._at_commit("ancestors", commit, (), lambda: self.git().is_ancestor(commit))
 
     def item_hashes_at(self, commit: str, rel_path: str) -> dict[str, str] | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitspec.cachefile import read_cache, write_cache
 from gitspec.errors import GitspecError
-from gitspec.gitblobs import UnreadableObject, read_blob, unreadable_note
+from gitspec.gitblobs import UnreadableObject, common_dir, read_blob, shallow_boundary, shallow_note, unreadable_note
 from gitspec.render.model import Change
 
 if TYPE_CHECKING:
@@ -94,7 +94,9 @@ class History:
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
-        self.notes: list[str] = []  # what the user should know about history that could not be read
+        self.boundary = set(shallow_boundary(common_dir(repo)))  # where a shallow clone's history is cut
+        # what the user should know about history that could not be read
+        self.notes: list[str] = shallow_note(sorted(self.boundary))
         self.unread = False  # whether an object could not be read, so that some answers fall short
 
     # --- HEAD and the working tree ----------------------------------------------
@@ -141,19 +143,22 @@ class History:
         except (pygit2.GitError, KeyError, ValueError, TypeError):
             return None
 
-    def is_ancestor(self, commit: str) -> bool:
-        """Whether `commit` (full or abbreviated id, or any revision) exists and is HEAD or behind it."""
+    def is_ancestor(self, commit: str) -> bool | None:
+        """Whether `commit` (full or abbreviated id, or any revision) exists and is HEAD or behind it;
+        None when a shallow clone cannot tell (the commit may be behind where its history is cut)."""
         import pygit2
 
         head, found = self._head(), self._commit(commit)
-        if head is None or found is None:
+        if head is None:
             return False
-        if found.id == head.id:
+        if found is not None and found.id == head.id:
             return True
         try:
-            return self.repo.descendant_of(head.id, found.id)
-        except (pygit2.GitError, KeyError, ValueError):  # e.g. a shallow clone missing parents
-            return False
+            if found is not None and self.repo.descendant_of(head.id, found.id):
+                return True
+        except (pygit2.GitError, KeyError, ValueError):
+            pass
+        return None if self.boundary else False
 
     def file_at(self, commit: str, rel_path: str) -> bytes | None:
         """The bytes of workspace-relative `rel_path` at `commit`, None if either is unknown."""
@@ -289,7 +294,9 @@ class History:
             if parsable:
                 newer_commit = commit
         else:
-            if wanted:  # the oldest version reached: what is left appeared there
+            # the oldest version reached: what is left appeared there, unless a shallow clone's history
+            # is cut there, when it may have changed at or before it
+            if wanted and str(later.id) not in self.boundary:
                 self._credit(wanted, newer, {}, self._change(newer_commit), result)
         self._save_if_new()
         return {name: result[name] for name in wanted or {} if name in result}

@@ -8,7 +8,8 @@ commit that is an ancestor of HEAD, and the requirement's text has not changed
 since. Newest evidence that failed or errored makes it failing; newest evidence
 that only skipped it leaves it missing (nothing shows it works), as does
 evidence naming its commit by anything but a full commit id; passing evidence on
-a foreign commit, or older than the requirement's text, is stale.
+a foreign commit, or older than the requirement's text, is stale (and so is
+evidence on a commit a shallow clone cannot place, with a reason saying so).
 """
 from __future__ import annotations
 
@@ -42,26 +43,27 @@ class Outcome:
 
 
 def decide_verdicts(requirements: Iterable[str], evidence: Iterable[Mapping[str, Any]],
-                    is_ancestor: Callable[[str], bool],
+                    is_ancestor: Callable[[str], bool | None],
                     requirement_changed_since: Callable[[str, str], bool]) -> dict[str, Verdict]:
     """The verdict of every requirement in `requirements`, in that order.
 
     `evidence` holds evidence records as the evidence schema describes them
-    (dicts); records naming requirements not listed are ignored here.
+    (dicts); records naming requirements not listed are ignored here. `is_ancestor` answers None
+    when it cannot tell (a shallow clone).
     """
     records = list(evidence)
     ancestry: dict[str, bool] = {}
 
-    def ancestor(commit: str) -> bool:
+    def ancestor(commit: str) -> bool | None:
         if commit not in ancestry:
-            ancestry[commit] = bool(commit) and is_ancestor(commit)
+            ancestry[commit] = is_ancestor(commit) if commit else False
         return ancestry[commit]
 
     return {req: decide_verdict(req, records, ancestor, requirement_changed_since) for req in requirements}
 
 
 def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
-                   is_ancestor: Callable[[str], bool],
+                   is_ancestor: Callable[[str], bool | None],
                    requirement_changed_since: Callable[[str, str], bool]) -> Verdict:
     """One requirement's verdict from the evidence records (any of them may concern it)."""
     newest = newest_evidence(requirement, evidence)
@@ -77,7 +79,11 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
     if commit and not _COMMIT_ID.fullmatch(commit):
         # a name such as HEAD or a branch moves with every commit: it would verify forever
         return Verdict(requirement, MISSING, ev_id, f"evidence {ev_id} names commit '{commit}', not a commit id")
-    if not is_ancestor(commit):
+    behind = is_ancestor(commit)
+    if behind is None:
+        return Verdict(requirement, STALE, ev_id, f"cannot tell whether evidence {ev_id} was taken on an ancestor "
+                                                  f"of HEAD ({commit[:7]}): the clone is shallow")
+    if not behind:
         where = f"on {commit[:7]}" if commit else "on an unknown commit"
         return Verdict(requirement, STALE, ev_id, f"evidence {ev_id} was taken {where}, "
                                                   "which is not an ancestor of HEAD")

@@ -154,3 +154,10 @@ def test_evidence_naming_its_commit_by_a_name_is_never_trusted():
         assert verdicts["REQ-001"] == Verdict("REQ-001", MISSING, "ev-0003",
                                               f"evidence ev-0003 names commit '{name}', not a commit id")
         assert asked == []
+
+
+def test_a_commit_a_shallow_clone_cannot_place_is_stale_saying_why():
+    verdicts = decide_verdicts(["REQ-001"], [record("ev-0001", ["REQ-001"])], lambda commit: None,
+                               lambda req, commit: False)
+    assert verdicts["REQ-001"] == Verdict("REQ-001", STALE, "ev-0001", "cannot tell whether evidence ev-0001 was "
+                                          "taken on an ancestor of HEAD (c1c1c1c): the clone is shallow")
