@@ -44,12 +44,13 @@ class Outcome:
 
 def decide_verdicts(requirements: Iterable[str], evidence: Iterable[Mapping[str, Any]],
                     is_ancestor: Callable[[str], bool | None],
-                    requirement_changed_since: Callable[[str, str], bool]) -> dict[str, Verdict]:
+                    requirement_changed_since: Callable[[str, str], bool], no_head: str = "") -> dict[str, Verdict]:
     """The verdict of every requirement in `requirements`, in that order.
 
     `evidence` holds evidence records as the evidence schema describes them
     (dicts); records naming requirements not listed are ignored here. `is_ancestor` answers None
-    when it cannot tell (a shallow clone).
+    when it cannot tell (a shallow clone). `no_head` says why there is no HEAD to compare with
+    ("the repository has no commits yet"), "" when there is one.
     """
     records = list(evidence)
     ancestry: dict[str, bool] = {}
@@ -59,12 +60,12 @@ def decide_verdicts(requirements: Iterable[str], evidence: Iterable[Mapping[str,
             ancestry[commit] = is_ancestor(commit) if commit else False
         return ancestry[commit]
 
-    return {req: decide_verdict(req, records, ancestor, requirement_changed_since) for req in requirements}
+    return {req: decide_verdict(req, records, ancestor, requirement_changed_since, no_head) for req in requirements}
 
 
 def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
                    is_ancestor: Callable[[str], bool | None],
-                   requirement_changed_since: Callable[[str, str], bool]) -> Verdict:
+                   requirement_changed_since: Callable[[str, str], bool], no_head: str = "") -> Verdict:
     """One requirement's verdict from the evidence records (any of them may concern it)."""
     newest = newest_evidence(requirement, evidence)
     if newest is None:
@@ -79,12 +80,14 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
     if commit and not _COMMIT_ID.fullmatch(commit):
         # a name such as HEAD or a branch moves with every commit: it would verify forever
         return Verdict(requirement, MISSING, ev_id, f"evidence {ev_id} names commit '{commit}', not a commit id")
+    where = f"on {commit[:7]}" if commit else "on an unknown commit"
+    if no_head:
+        return Verdict(requirement, STALE, ev_id, f"evidence {ev_id} was taken {where}, and {no_head}")
     behind = is_ancestor(commit)
     if behind is None:
         return Verdict(requirement, STALE, ev_id, f"cannot tell whether evidence {ev_id} was taken on an ancestor "
                                                   f"of HEAD ({commit[:7]}): the clone is shallow")
     if not behind:
-        where = f"on {commit[:7]}" if commit else "on an unknown commit"
         return Verdict(requirement, STALE, ev_id, f"evidence {ev_id} was taken {where}, "
                                                   "which is not an ancestor of HEAD")
     if requirement_changed_since(requirement, commit):

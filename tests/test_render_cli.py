@@ -348,3 +348,36 @@ def test_a_render_with_check_errors_exits_1_having_rendered_what_it_could(repo):
     assert (root / "build" / "html" / "reqs.html").exists() and not (root / "build" / "html" / "sprint.html").exists()
     (root / "specs" / "sprint.yaml").unlink()
     assert run_gitspec(root, "render").code == 0
+
+
+def test_before_the_first_commit_every_format_says_no_commits_yet(tmp_path):
+    import docx
+
+    root = tmp_path / "ws"
+    git(tmp_path, "init", "-q", str(root))
+    write_files(root, {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html, docx]"), **specs(),
+                       "specs/ev.yaml": EVIDENCE.format(commit="9c1e4b7" * 5 + "9c1e4")})
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    assert "no commits yet" in (root / "build/html/index.html").read_text()
+    matrix = (root / "build/html/traceability.html").read_text()
+    assert "evidence ev-0001 was taken on 9c1e4b7, and the repository has no commits yet" in matrix
+    assert "ancestor of HEAD" not in matrix
+    footer = docx.Document(str(root / "build/docx/book.docx")).sections[0].footer.paragraphs[0].text
+    assert "no commits yet" in footer, footer
+
+
+EVIDENCE = """kind: evidence
+id: ev-0001
+title: tests
+requirements: [REQ-001]
+source: run
+command: pytest
+exitCode: 0
+verdict: passed
+startedAt: "2026-12-01T10:00:00Z"
+commit: "{commit}"
+dirty: false
+previous: null
+previousHash: null
+"""

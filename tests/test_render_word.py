@@ -331,7 +331,7 @@ def test_one_document_outside_git_is_counted_and_described_in_plain_words(tmp_pa
     assert result.code == 0, result
     book = docx.Document(str(root / "build" / "docx" / "book.docx"))
     assert "1 document: Plan" in [p.text for p in book.paragraphs], [p.text for p in book.paragraphs][:5]
-    assert book.core_properties.comments == "Rendered by gitspec: 1 document, not committed."
+    assert book.core_properties.comments == "Rendered by gitspec: 1 document, outside git."
     page = docx.Document(str(root / "build" / "docx" / "plan.docx"))
     assert page.core_properties.comments == "Rendered by gitspec from specs/plan.md, not committed."
 

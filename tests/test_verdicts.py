@@ -161,3 +161,10 @@ def test_a_commit_a_shallow_clone_cannot_place_is_stale_saying_why():
                                lambda req, commit: False)
     assert verdicts["REQ-001"] == Verdict("REQ-001", STALE, "ev-0001", "cannot tell whether evidence ev-0001 was "
                                           "taken on an ancestor of HEAD (c1c1c1c): the clone is shallow")
+
+
+def test_without_a_head_the_reason_says_why_nothing_can_be_verified():
+    verdicts = decide_verdicts(["REQ-001"], [record("ev-0001", ["REQ-001"])], lambda commit: False,
+                               lambda req, commit: True, "the repository has no commits yet")
+    assert verdicts["REQ-001"] == Verdict("REQ-001", STALE, "ev-0001", "evidence ev-0001 was taken on c1c1c1c, "
+                                          "and the repository has no commits yet")

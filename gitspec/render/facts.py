@@ -45,7 +45,7 @@ def gather(context: Any) -> Facts:
                  markdown_titles=titles, images=images, written=written,
                  commit=history.head if history is not None else "", dirty=dirty,
                  page_size=workspace.config.page_size, versions=versions,
-                 notes=list(history.notes) if history is not None else [])
+                 notes=list(history.notes) if history is not None else [], in_git=history is not None)
 
 
 def _own_folders(workspace: Any) -> tuple[str, ...]:
@@ -67,7 +67,8 @@ def _states(context: Any) -> dict[str, Any]:
 
 
 def _verdicts(documents: dict, history: Any) -> dict[str, Any]:
-    """Each requirement's verdict from the evidence; outside git no evidence can be verified (stale)."""
+    """Each requirement's verdict from the evidence; outside git, or before the first commit, no evidence
+    can be verified (stale)."""
     from gitspec.verdicts import decide_verdicts
 
     current = _CurrentItems({item["id"]: (doc.path, item) for doc in documents.values()
@@ -75,8 +76,9 @@ def _verdicts(documents: dict, history: Any) -> dict[str, Any]:
     if not current:
         return {}
     evidence = [dict(doc.sections, id=doc.id) for doc in documents.values() if doc.kind == "evidence"]
-    if history is None:
-        return decide_verdicts(list(current), evidence, lambda commit: False, lambda req, commit: True)
+    if history is None or not history.head:
+        without = "the workspace is outside git" if history is None else "the repository has no commits yet"
+        return decide_verdicts(list(current), evidence, lambda commit: False, lambda req, commit: True, without)
     from gitspec.requirementhistory import changed_since_checker
 
     return decide_verdicts(list(current), evidence, history.is_ancestor, changed_since_checker(history, current))

@@ -13,7 +13,7 @@ from gitspec.render.htmlblocks import (
     SITE, BlockWriter, badges, defang_json, esc, plain_text, section_html, status_badge,
 )
 from gitspec.render.livereload import LIVE_JS, site_script
-from gitspec.render.model import Heading, Page, Site, document_count
+from gitspec.render.model import Heading, Page, Site, document_count, version_label
 from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("12", "site.css", "search.js", "live.js")
+        return assets_version("13", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
@@ -128,7 +128,7 @@ def index_html(site: Site) -> str:
             '<div class="table-wrap"><table class="index"><thead><tr><th scope="col">Document</th>'
             '<th scope="col">Id</th><th scope="col">Status</th><th scope="col">Flags</th></tr></thead>'
             f"<tbody>\n{rows}\n</tbody></table></div>\n</section>")
-    commit = f"commit <code>{esc(site.commit)}</code>" if site.commit else "outside git"
+    commit = f"commit <code>{esc(site.commit)}</code>" if site.commit else esc(version_label(site))
     dirty = ' <span class="badge badge-warn">uncommitted changes</span>' if site.dirty else ""
     body = (f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\"><h1>{esc(site.title)}</h1>\n"
             f'<p class="doc-meta">{document_count(site)} · {commit}{dirty}</p></header>\n'

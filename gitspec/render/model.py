@@ -305,11 +305,12 @@ class Site:
     """The whole spec set: pages in reading order, grouped by kind for the index."""
 
     title: str
-    commit: str  # short commit id of HEAD, "" outside git
+    commit: str  # short commit id of HEAD, "" outside git or before the first commit
     dirty: bool
     page_size: str  # "A4" or "Letter"
     pages: tuple[Page, ...]
     kinds: tuple[str, ...] = field(default=())  # index order of kinds
+    in_git: bool = False  # the workspace is in a git repository (with commit "": it has no commits yet)
 
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)
@@ -325,5 +326,10 @@ def document_count(site: Site) -> str:
 
 def version_label(of: Page | Site) -> str:
     """Which commit a page or the whole site shows, as printed in headers and properties."""
-    label = f"commit {of.commit}" if of.commit else "not committed"
+    if of.commit:
+        label = f"commit {of.commit}"
+    elif isinstance(of, Site):
+        label = "no commits yet" if of.in_git else "outside git"
+    else:
+        label = "not committed"
     return label + " with uncommitted changes" if of.dirty and of.commit else label

@@ -53,6 +53,7 @@ class Facts:
     # hashed (which has no trailing spaces): two trailing spaces are a hard line break.
     written: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what git history could not tell, for the user
+    in_git: bool = False  # the workspace is in a git repository, with commits or not
 
 
 MODEL_VERSION = "22"  # bump when the same inputs should now give a different tree
@@ -78,7 +79,8 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
                           key=record_key(shared, MATRIX_ID, rows, facts.commit, facts.dirty),
                           commit=facts.commit, dirty=facts.dirty))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
-    return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds)
+    return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds,
+                facts.in_git)
 
 
 def _own_files(documents: list[SourceDocument]) -> list[SourceDocument]:
