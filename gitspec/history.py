@@ -205,9 +205,9 @@ class History:
         change = self._changes.get(commit.id)
         if change is None:
             author = commit.author
-            encoding = _codec(commit.message_encoding)
-            message = commit.raw_message.decode(encoding, "replace").strip()
-            change = Change(str(commit.id)[:7], author.raw_name.decode(encoding, "replace"),
+            encoding = commit.message_encoding
+            message = _text(commit.raw_message, encoding).strip()
+            change = Change(str(commit.id)[:7], _text(author.raw_name, encoding).strip() or "unknown author",
                             _iso_date(author.time, author.offset), message.split("\n", 1)[0].strip())
             self._changes[commit.id] = change
         return change
@@ -415,6 +415,17 @@ def _iso_date(seconds: int, offset: int) -> str:
     except (ValueError, OverflowError, OSError):
         when = (datetime.max if seconds > 0 else datetime.min).replace(tzinfo=zone)
     return when.isoformat(timespec="seconds")
+
+
+def _text(data: bytes, encoding: str | None) -> str:
+    """A commit's author name or message: in the codec of its `encoding` header; without one, UTF-8,
+    or Latin-1 where it is not UTF-8 (git shows the bytes as they are; Latin-1 is the usual other one)."""
+    if encoding is None:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    return data.decode(_codec(encoding), "replace")
 
 
 def _codec(name: str | None) -> str:

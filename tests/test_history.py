@@ -435,3 +435,19 @@ previousHash: null
     assert full.code == 0 and "shallow" not in full.out, full
     assert f"passed on {first[:7]}" in (clone / "build/html/traceability.html").read_text()
     assert "Last change" in (clone / "build/html/reqs.html").read_text()
+
+
+def test_an_empty_author_name_and_a_latin1_message_without_encoding_header(tmp_path):
+    root = make_repo(tmp_path / "ws", REQS_WS, commit=False)
+    git(root, "add", "-A")
+    tree = git(root, "write-tree").strip()
+    raw = (f"tree {tree}\nauthor  <a@example.invalid> 1700000000 +0000\n"
+           f"committer C <c@example.invalid> 1700000000 +0000\n\n").encode() + "Grüße aus Köln\n".encode("latin-1")
+    made = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], cwd=root, input=raw,
+                          capture_output=True, check=True).stdout.decode().strip()
+    git(root, "update-ref", "HEAD", made)
+    change = open_history(root).file_change("specs/reqs.yaml")
+    assert (change.author, change.summary) == ("unknown author", "Grüße aus Köln")
+    rendered = run_gitspec(root, "render")
+    assert rendered.code == 0, rendered
+    assert "unknown author" in (root / "build/html/reqs.html").read_text()
