@@ -1,4 +1,5 @@
-"""Reading one old version of a file from git without letting a damaged object hang the process.
+"""Reading one old version of a file from git without letting a damaged object hang the process,
+and what the repository's folder says about history it lacks (a shallow or a partial clone).
 
 libgit2 1.9 loops for good, deaf to Ctrl-C and SIGTERM, when asked for a truncated loose
 object, so loose objects are inflated here with zlib and only packed ones are asked of libgit2.

@@ -11,11 +11,11 @@ merge commit, the moment the change landed on the branch being built.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gitspec.cachefile import read_cache, write_cache
+from gitspec.commitfields import iso_date, text
 from gitspec.errors import GitspecError
 from gitspec.gitblobs import UnreadableObject, common_dir, read_blob, shallow_boundary, shallow_note, unreadable_note
 from gitspec.render.model import Change
@@ -206,9 +206,9 @@ class History:
         if change is None:
             author = commit.author
             encoding = commit.message_encoding
-            message = _text(commit.raw_message, encoding).strip()
-            change = Change(str(commit.id)[:7], _text(author.raw_name, encoding).strip() or "unknown author",
-                            _iso_date(author.time, author.offset), message.split("\n", 1)[0].strip())
+            message = text(commit.raw_message, encoding).strip()
+            change = Change(str(commit.id)[:7], text(author.raw_name, encoding).strip() or "unknown author",
+                            iso_date(author.time, author.offset), message.split("\n", 1)[0].strip())
             self._changes[commit.id] = change
         return change
 
@@ -401,42 +401,3 @@ def _digest(rel_path: str, data: bytes) -> Facts:
         return None, {}
     sections = {name: bytes.fromhex(digest) for name, digest in document.section_hashes().items()}
     return sections, {item: bytes.fromhex(digest) for item, digest in item_hashes(document).items()}
-
-
-def _iso_date(seconds: int, offset: int) -> str:
-    """A commit's date (seconds since 1970, offset in minutes) in ISO 8601. Git takes dates past
-    year 9999 or before year 1 and offsets of a day or more; datetime does not, so those are clamped."""
-    try:
-        zone = timezone(timedelta(minutes=offset))
-    except ValueError:
-        zone = timezone.utc
-    try:
-        when = datetime.fromtimestamp(seconds, zone)
-    except (ValueError, OverflowError, OSError):
-        when = (datetime.max if seconds > 0 else datetime.min).replace(tzinfo=zone)
-    return when.isoformat(timespec="seconds")
-
-
-def _text(data: bytes, encoding: str | None) -> str:
-    """A commit's author name or message: in the codec of its `encoding` header; without one, UTF-8,
-    or Latin-1 where it is not UTF-8 (git shows the bytes as they are; Latin-1 is the usual other one)."""
-    if encoding is None:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-    return data.decode(_codec(encoding), "replace")
-
-
-def _codec(name: str | None) -> str:
-    """The codec of a commit's `encoding` header (git's i18n.commitEncoding); UTF-8 when it has
-    none, or one Python does not know or that does not make text (`hex`, `rot13`)."""
-    import codecs
-
-    try:
-        info = codecs.lookup(name) if name else None
-        if info:
-            b"\0\0".decode(info.name, "replace")  # LookupError: "'hex' is not a text encoding"
-    except LookupError:
-        return "utf-8"
-    return info.name if info else "utf-8"

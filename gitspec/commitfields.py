@@ -1,0 +1,47 @@
+"""A commit's author, date and message as text, however git stored them.
+
+Git accepts what Python's datetime and codecs refuse (dates past year 9999, unknown or binary
+encodings); nothing here may raise on what a repository holds.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+
+def iso_date(seconds: int, offset: int) -> str:
+    """A commit's date (seconds since 1970, offset in minutes) in ISO 8601. Git takes dates past
+    year 9999 or before year 1 and offsets of a day or more; datetime does not, so those are clamped."""
+    try:
+        zone = timezone(timedelta(minutes=offset))
+    except ValueError:
+        zone = timezone.utc
+    try:
+        when = datetime.fromtimestamp(seconds, zone)
+    except (ValueError, OverflowError, OSError):
+        when = (datetime.max if seconds > 0 else datetime.min).replace(tzinfo=zone)
+    return when.isoformat(timespec="seconds")
+
+
+def text(data: bytes, encoding: str | None) -> str:
+    """A commit's author name or message: in the codec of its `encoding` header; without one, UTF-8,
+    or Latin-1 where it is not UTF-8 (git shows the bytes as they are; Latin-1 is the usual other one)."""
+    if encoding is None:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    return data.decode(_codec(encoding), "replace")
+
+
+def _codec(name: str | None) -> str:
+    """The codec of a commit's `encoding` header (git's i18n.commitEncoding); UTF-8 when it has
+    none, or one Python does not know or that does not make text (`hex`, `rot13`)."""
+    import codecs
+
+    try:
+        info = codecs.lookup(name) if name else None
+        if info:
+            b"\0\0".decode(info.name, "replace")  # LookupError: "'hex' is not a text encoding"
+    except LookupError:
+        return "utf-8"
+    return info.name if info else "utf-8"
