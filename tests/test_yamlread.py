@@ -24,7 +24,7 @@ WORDS = ["y", "N", "yes", "No", "on", "OFF", "true", "null", "~", "=", ".inf", "
 def _yaml_1_1(text: str):
     try:
         value = yaml.load(f"v: {text}\n", Loader=yaml.CSafeLoader)["v"]
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: PyYAML resolves `0b_` as an int it cannot build
         return "refused"
     return type(value), value
 
