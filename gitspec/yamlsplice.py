@@ -76,7 +76,7 @@ class _Text:
     @classmethod
     def of(cls, text: str) -> _Text:
         lines = _LINE.findall(text)
-        ends, _, _ = _content_lines(text)
+        ends = _content_lines(text)
         tree = read_yaml(text)
         # (comments: end-of-line ones too, which ruamel may move or drop)
         return cls(lines, tree, ends, [comment.text for comment in comments(text)], _mapping_lines(tree, len(lines)))
@@ -202,18 +202,13 @@ def _region(text: _Text, keys: dict, before: str | None, after: str | None, span
     return text.content_end(_next_line(keys, before, span)) + 1, end
 
 
-def _content_lines(text: str) -> tuple[list[int], set[int], int | None]:
-    """The lines that YAML tokens (keys, values, indicators) end on, sorted, every line they are on, and
-    the line of the `...` that ends the document, if any."""
+def _content_lines(text: str) -> list[int]:
+    """The lines that YAML tokens (keys, values, indicators) end on, sorted."""
     import yaml
 
-    ends, content, document_end = set(), set(), None
+    ends = set()
     for token in yaml.scan(text, Loader=yaml.CSafeLoader):
-        if isinstance(token, yaml.DocumentEndToken) and document_end is None:
-            document_end = token.start_mark.line
         if not isinstance(token, (yaml.BlockEndToken, yaml.StreamEndToken)):
             mark = token.end_mark  # a block scalar ends at the start of the line after it
-            end = mark.line if mark.column or mark.line == token.start_mark.line else mark.line - 1
-            ends.add(end)
-            content.update(range(token.start_mark.line, end + 1))
-    return sorted(ends), content, document_end
+            ends.add(mark.line if mark.column or mark.line == token.start_mark.line else mark.line - 1)
+    return sorted(ends)
