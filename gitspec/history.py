@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from gitspec.cachefile import read_cache, write_cache
 from gitspec.commitfields import iso_date, text
-from gitspec.errors import GitspecError
 from gitspec.gitblobs import UnreadableObject, common_dir, read_blob, shallow_boundary, shallow_note, unreadable_note
 from gitspec.render.model import Change
 
@@ -34,52 +33,15 @@ Facts = tuple[dict[str, bytes] | None, dict[str, bytes]]
 def open_history(root: Path, store: Path | None = None) -> History | None:
     """The history of the repository holding workspace `root`, or None outside git.
 
-    Raises GitspecError when git refuses the repository because another user owns it.
+    Raises GitspecError when git refuses the repository (another user owns it, say).
     """
-    import pygit2
+    from gitspec.gitopen import open_repository
 
-    from gitspec.gitenv import named_git_dir, named_work_tree, work_tree
-
-    root = Path(root).resolve()
-    named = named_git_dir()
-    found = None
-    try:
-        found = str(named) if named is not None else pygit2.discover_repository(str(root))
-        if found is None:
-            return None
-        # Opened from the workspace, as git does: libgit2 then follows a `.git` file (worktrees,
-        # submodules, `git init --separate-git-dir`) back to the folder holding it, its work tree;
-        # opened from the git folder, a repository made apart would get that folder's parent.
-        repo = pygit2.Repository(found if named is not None else str(root),
-                                 pygit2.enums.RepositoryOpenFlag.NO_SEARCH if named is not None else 0)
-    except pygit2.GitError as exc:
-        if "owned" in str(exc):
-            raise _not_owned(found or str(root)) from None
-        raise GitspecError(f"cannot open the git repository of {root}: {exc}") from None
-    tree = work_tree(repo)
-    if tree is None:
+    opened = open_repository(root)
+    if opened is None:
         return None
-    try:
-        prefix = root.relative_to(tree).as_posix()
-    except ValueError:
-        if root.is_relative_to(Path(repo.path).resolve()):  # a workspace inside the .git folder itself
-            return None
-        if named is not None or named_work_tree() is not None:  # not in the work tree git was told of
-            return None
-        # a linked worktree moved after `git worktree add`: git copes, libgit2 looks where it was
-        raise GitspecError(f"git records this worktree at {repo.workdir.rstrip('/')}, not here ({root}); "
-                           "run 'git worktree repair' in it") from None
-    if repo.workdir is None or Path(repo.workdir).resolve() != tree:
-        repo.workdir = str(tree)  # GIT_WORK_TREE, or the current folder for a GIT_DIR
-    return History(repo, root, "" if prefix == "." else prefix + "/", store or root / ".gitspec")
-
-
-def _not_owned(git_dir: str) -> GitspecError:
-    path = Path(git_dir.rstrip("/"))
-    if path.name == ".git":
-        path = path.parent
-    return GitspecError(f"git refuses to open {path}: the repository is owned by another user; "
-                        f"if you trust it, run: git config --global --add safe.directory {path}")
+    repo, root, prefix = opened
+    return History(repo, root, prefix, store or root / ".gitspec")
 
 
 class History:
