@@ -18,7 +18,7 @@ MEMO = "installed-config"  # in the index's memo: this fingerprint's config was 
 
 def refuse_uninstalled_formats(workspace: Workspace, offered: Any) -> None:
     """A format in the config that no installed renderer offers is an error at its line (exit 2)."""
-    from gitspec.render.run import unknown_format
+    from gitspec.render.formats import unknown_format
 
     for number, name in enumerate(workspace.config.formats):
         if name not in offered:
@@ -39,7 +39,7 @@ def check_installed(workspace: Workspace, index: ParseIndex) -> None:
         return
     from gitspec.plugincalls import call_each
     from gitspec.plugins import get_plugin_manager
-    from gitspec.render.run import installed_renderers
+    from gitspec.render.formats import installed_renderers
 
     manager = get_plugin_manager(workspace.store)  # the one the check's engine uses, in this process
     refuse_uninstalled_formats(workspace, installed_renderers(manager))

@@ -100,7 +100,7 @@ def own_folders(workspace: Workspace, formats: list[str]) -> list[Path]:
 
 
 def parse_formats(text: str) -> list[str]:
-    from gitspec.render.run import is_format_name
+    from gitspec.render.formats import is_format_name
 
     wanted = [name.strip() for name in text.split(",") if name.strip()]
     if not wanted:

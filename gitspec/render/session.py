@@ -63,7 +63,7 @@ def check_formats(context: Any, formats: list[str] | None = None) -> list[Any]:
     of `--format` (None: the config's, an unknown one reported at its line in gitspec.yaml).
     Returns their renderers, in that order, for `render_workspace`: asking the plugins once."""
     from gitspec.errors import EXIT_USAGE, GitspecError
-    from gitspec.render.run import installed_renderers, renderers, unknown_format
+    from gitspec.render.formats import installed_renderers, renderers, unknown_format
 
     offered = installed_renderers(context.manager)
     if formats is not None:
