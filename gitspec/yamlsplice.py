@@ -1,7 +1,7 @@
 """Splicing a YAML rewrite into the text it rewrote: only the lines of the keys whose values changed.
 
 ruamel re-emits a whole document (quoting `n`, writing `~` as `null`, respacing
-flow lists, indenting by 2); this keeps the user's own text for every key the
+flow lists, indenting as most of the document does); this keeps the user's own text for every key the
 rewrite left with the same value. Pure text in, text out; never changes what the
 rewrite holds: whatever it cannot splice exactly, it takes whole from the rewrite.
 """
@@ -167,7 +167,8 @@ def _nested(old: _Text, new: _Text, old_keys: dict, new_keys: dict, key: str, ol
         return None
     if not old_node.value or not new_node.value:
         return None
-    # ruamel indents by 2; the user may indent by 3 or 4: the new lines move to the old keys' column
+    # the rewrite indents as most of the document does; where this mapping is indented otherwise (or by a step
+    # ruamel cannot write), the new lines move to the old keys' column
     shift = old_node.value[0][0].start_mark.column - new_node.value[0][0].start_mark.column
     return _changes(old, new, old_node, new_node, old_value[key], new_value[key],
                     (old_line + 1, old.content_end(_next_line(old_keys, key, old_span)) + 1),

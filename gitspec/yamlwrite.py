@@ -11,11 +11,14 @@ from typing import Any
 
 from gitspec.errors import GitspecError
 from gitspec.hashing import value_hash
+from gitspec.yamlindent import Indentation, indentation
 from gitspec.yamlread import plain_is_safe, read_yaml
 from gitspec.yamlsplice import splice
 
 
-def _yaml():
+def _yaml(like: str | None = None):
+    """ruamel's round-trip YAML, writing as gitspec reads, indented as `like` is (ruamel's defaults
+    without one): the lines it rewrites then sit at the user's columns."""
     from ruamel.yaml import YAML
     from ruamel.yaml.representer import RoundTripRepresenter
 
@@ -50,7 +53,8 @@ def _yaml():
     yaml.Representer = Representer
     yaml.preserve_quotes = True
     yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    step = Indentation() if like is None else indentation(like)
+    yaml.indent(mapping=step.mapping, sequence=step.sequence, offset=step.offset)
     return yaml
 
 
@@ -61,7 +65,7 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
     endings: every other line keeps the user's text, down to its quoting and spacing."""
     from gitspec.yamlcomments import delete_keeping_comments, remove_keeping_comments
 
-    yaml = _yaml()
+    yaml = _yaml(text)
     if text is None:
         from ruamel.yaml.comments import CommentedMap
 
@@ -107,7 +111,7 @@ def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
     """The whole document with `section` added to or removed from `pinned`, as ruamel writes it."""
     from gitspec.yamlcomments import delete_keeping_comments, replace_keeping_comments
 
-    yaml = _yaml()
+    yaml = _yaml(text)
     data = _load(yaml, text)
     names = list(data.get("pinned") or [])
     if pinned and section not in names:

@@ -72,13 +72,13 @@ def test_a_rewrite_holds_what_the_whole_rewrite_does_and_keeps_the_untouched_lin
             assert _section_lines(text, key) in written, key
 
 
-def test_changed_stamps_in_a_four_space_document_move_to_their_siblings_indentation():
+def test_changed_stamps_in_a_four_space_document_keep_its_indentation():
     old = ("kind: notes\nid: n\ntitle: N\ngenerated:\n    a:\n        stage: s\n        output: x\n"
-           "    b:\n        stage: s\n        output: y\na: one\nb:\n    k: 1\n    j: 2\n")
-    new = ("kind: notes\nid: n\ntitle: N\ngenerated:\n  a:\n    stage: s\n    output: x\n"
-           "  b:\n    stage: s\n    output: z\na: one\nb:\n  k: 3\n  j: 2\n")
-    assert splice(old, new, "a test") == old.replace("output: y", "output: z").replace("k: 1", "k: 3").replace(
-        "        output: z", "      output: z").replace("    b:\n        stage", "    b:\n      stage")
+           "    b:\n        stage: s\n        inputs:\n            a#b: h\n        output: y\n"
+           "a: one\nb:\n    k: 1\n    j:\n        - 2\n")
+    written = update_document(old, {}, {"b": {"k": 3, "j": [2]}},
+                              {"b": {"stage": "s", "inputs": {"a#b": "i"}, "output": "z"}})
+    assert written == old.replace("output: y", "output: z").replace("a#b: h", "a#b: i").replace("k: 1", "k: 3")
 
 
 def test_a_document_end_marker_is_kept_when_the_last_key_changes():
@@ -116,3 +116,51 @@ def test_build_regenerates_sections_of_a_document_indented_by_four_spaces(exampl
     assert run_gitspec(example, "status").code == 0
     assert "regenerated brand#archetype" not in built.out
     assert untouched in brand.read_text()
+
+
+def test_build_writes_what_it_changes_in_a_four_space_document_at_four_spaces(example):
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.indent(mapping=4, sequence=6, offset=4)
+    yaml.width = 4096
+    for path in (example / "specs").glob("*.yaml"):
+        data = yaml.load(path.read_text())
+        with path.open("w") as handle:
+            yaml.dump(data, handle)
+    git(example, "commit", "-qam", "specs indented by 4")
+    product = example / "specs" / "product.yaml"
+    text = product.read_text()
+    tagline = next(line for line in text.splitlines() if line.startswith("tagline:"))
+    product.write_text(text.replace(tagline, "tagline: Billing you can read at a glance"))
+
+    built = run_gitspec(example, "build", "--no-render")
+    assert built.code == 0, built
+    changed = git(example, "diff", "--name-only").split()
+    assert {"specs/brand.yaml", "specs/launch.yaml", "specs/assembly.yaml"} <= set(changed)
+    for name in changed:
+        assert _steps((example / name).read_text()) == {(4,), (6, 4)}, name
+
+
+def _steps(text: str) -> set[tuple[int, ...]]:
+    """How far each block mapping nested under a key is indented from it, and each block sequence's
+    items and dashes (the mapping and sequence steps of ruamel's YAML.indent)."""
+    import yaml
+
+    steps, nodes = set(), [yaml.compose(text)]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, yaml.SequenceNode):
+            nodes += node.value
+        if not isinstance(node, yaml.MappingNode) or node.flow_style:
+            continue
+        for key, value in node.value:
+            nodes.append(value)
+            column = key.start_mark.column
+            if isinstance(value, yaml.MappingNode) and not value.flow_style and value.value:
+                steps.add((value.value[0][0].start_mark.column - column,))
+            elif isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
+                first = value.value[0]
+                item = first.value[0][0] if isinstance(first, yaml.MappingNode) and first.value else first
+                steps.add((item.start_mark.column - column, value.start_mark.column - column))
+    return steps
