@@ -62,6 +62,22 @@ def put_above(data: CommentedMap, name: str, lines: list[str]) -> None:
         slots[1] = [*(slots[1] or []), CommentToken(text, CommentMark(0), None)]
 
 
+def take_line_comment(data: CommentedMap, name: str) -> str | None:
+    """Remove and return the comment ending the line where the collection `data[name]` ends (from its `#`);
+    the comment lines after it stay after the value."""
+    token = (data.ca.items.get(name) or [None] * 4)[_VALUE]
+    if not isinstance(token, CommentToken):
+        return None
+    own, _, tail = token.value.partition("\n")
+    if not own.strip():  # no comment on that line: only lines of their own below it
+        return None
+    data.ca.items[name][_VALUE] = None
+    if getattr(data[name], "ca", None) is not None and data[name].ca.comment and data[name].ca.comment[0] is token:
+        data[name].ca.comment[0] = None  # (ruamel holds a flow collection's line comment twice)
+    _put_tail(data, name, tail)
+    return own.strip()
+
+
 def _carry(old: Any, new: Any, lost: list[str]) -> Any:
     """`new`, given `old`'s comments where the same key or item is in it; the others go to `lost`."""
     if new is old or not _inner(old):  # (the very object: a value kept for its anchor)

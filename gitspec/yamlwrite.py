@@ -132,16 +132,28 @@ def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
 
 
 def _unflow(data: Any, name: str, text: str) -> None:
-    """Write the flow collection `data[name]` in block style, with the comments inside it in `text` (which
-    ruamel drops from a flow collection) kept as lines of their own above it."""
-    from gitspec.yamlcomments import put_above
+    """Write the flow collection `data[name]`, and every collection in it, in block style, with the comments
+    inside it in `text` (which ruamel drops from a flow collection) and the one ending its last line kept as
+    lines of their own above it."""
+    from gitspec.yamlcomments import put_above, take_line_comment
     from gitspec.yamlgaps import comments
 
     node = next(value for key, value in read_yaml(text).root.value if key.value == name)
     inside = [c.text for c in comments(text) if node.start_mark.index < c.index < node.end_mark.index]
-    data[name].fa.set_block_style()
-    if inside:
-        put_above(data, name, inside)
+    after = take_line_comment(data, name)  # else left at its flow column, far right of `name:`
+    _block_style(data[name])
+    if inside or after:
+        put_above(data, name, inside + ([after] if after else []))
+
+
+def _block_style(value: Any) -> None:
+    """`value` and every collection in it written in block style."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, (CommentedMap, CommentedSeq)):
+        value.fa.set_block_style()
+        for item in value.values() if isinstance(value, CommentedMap) else value:
+            _block_style(item)
 
 
 def _load(yaml, text: str) -> Any:

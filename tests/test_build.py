@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -184,6 +185,29 @@ def test_a_flow_style_generated_header_keeps_its_comments_when_rebuilt(ws):
     text = path.read_text()
     assert "title: Derived\n# stamps: do not edit by hand\ngenerated:\n  shout:\n    stage: upper\n" in text, text
     assert text.endswith(mine) and max(len(line) for line in text.splitlines()) < 120, text
+
+
+def test_a_flow_style_generated_header_is_rebuilt_in_block_style_with_its_comment_above(example):
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    brand = example / "specs" / "brand.yaml"
+    data = yaml.load(brand.read_text())
+    data["generated"].fa.set_flow_style()
+    with brand.open("w") as handle:
+        yaml.dump(data, handle)
+    brand.write_text(re.sub(r"(?m)^(generated: \{.*\})$", r"\1  # stamps: do not edit", brand.read_text()))
+    subprocess.run(["git", "commit", "-qam", "flow stamps"], cwd=example, check=True, env={**os.environ, **GIT_ENV})
+    product = example / "specs" / "product.yaml"
+    product.write_text(re.sub(r"\ntagline: .*", "\ntagline: Billing you can read at a glance", product.read_text()))
+
+    built = run_gitspec(example, "build", "--no-render")
+    assert built.code == 0 and "regenerated brand#brandPromise" in built.out, built
+    text = brand.read_text()
+    assert "\n# stamps: do not edit\ngenerated:\n  archetype:\n    stage: brand\n" in text, text
+    assert not re.search(r"[{}]|  #", text.split("\narchetype:")[0]), text  # no flow stamp, no comment far right
+    assert run_gitspec(example, "status").code == 0
 
 
 def test_an_anchor_in_a_regenerated_value_its_alias_needs_is_kept_or_the_build_says_why_not(ws):

@@ -76,3 +76,11 @@ def test_an_anchor_an_alias_refers_to_stays_on_an_unchanged_value_of_a_regenerat
     written = update_document(doc, {}, {"api": {"info": {"version": "1.0.0", "title": "Y"}}}, {"api": {"stage": "s"}})
     assert written == doc.replace("title: D\n", "title: D\ngenerated:\n  api:\n    stage: s\n").replace(
         "title: X", 'title: "Y"')
+
+
+def test_a_flow_style_generated_header_is_written_in_block_style_all_through():
+    old = ("kind: notes\nid: n\ntitle: N\ngenerated: {a: {stage: s, inputs: {x#y: h}}, b: {stage: s}}  # stamps\n"
+           "a: one\nb: two\n")
+    written = update_document(old, {}, {"b": "three"}, {"b": {"stage": "t"}})
+    assert written == ("kind: notes\nid: n\ntitle: N\n# stamps\ngenerated:\n  a:\n    stage: s\n    inputs:\n"
+                       "      x#y: h\n  b:\n    stage: t\na: one\nb: three\n")
