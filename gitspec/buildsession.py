@@ -9,9 +9,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gitspec.checker import CheckResult, check
+from gitspec.checker import CheckResult, check, workspace_engine
 from gitspec.declarations import Plugins
 from gitspec.index import ParseIndex, save_index
 from gitspec.opening import Documents, LoadedDocument
@@ -20,6 +20,9 @@ from gitspec.pipeline import Pipeline
 from gitspec.stage import Stage
 from gitspec.unreadable import Unreadable, unreadable_documents
 from gitspec.workspace import Workspace
+
+if TYPE_CHECKING:
+    from gitspec.engine import Engine
 
 
 @dataclass
@@ -31,6 +34,7 @@ class BuildContext:
     pipeline: Pipeline
     plugins: Plugins
     unreadable: dict[str, Unreadable]  # the ids documents that could not be read may have
+    engine: Callable[[], Engine]  # the checking engine (kinds, schemas), made once on first use: see workspace_engine
 
     @property
     def manager(self) -> Any:
@@ -50,7 +54,8 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
     """Refresh the index, then pair its documents with the pipeline and their judgement (cached when it can be)."""
     from gitspec.judgement import attach
 
-    checked = check(workspace, index, save=False)
+    engine = workspace_engine(workspace)
+    checked = check(workspace, index, save=False, engine=engine)
     plugins = Plugins(workspace.store)
     pipeline = Pipeline(plugins.stages(), plugins.owner)
     documents = Documents(index)
@@ -61,7 +66,7 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
         index.unsaved = None
     unreadable = unreadable_documents(workspace.root, checked.findings, index.content()[0],
                                       lambda: {doc_id: doc.path for doc_id, doc in documents.items()})
-    return BuildContext(workspace, index, checked, documents, pipeline, plugins, unreadable)
+    return BuildContext(workspace, index, checked, documents, pipeline, plugins, unreadable, engine)
 
 
 def make_provider(context: BuildContext) -> Any:

@@ -18,6 +18,8 @@ from gitspec.workspace import Workspace, local_kinds
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms) on a no-op check
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gitspec.engine import Engine
     from gitspec.picturestate import PictureVerdicts
 
@@ -28,9 +30,26 @@ class CheckResult:
     documents: int
 
 
-def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckResult:
+def workspace_engine(workspace: Workspace) -> Callable[[], Engine]:
+    """The workspace's checking engine, made on the first call and the same one on every call after: a build
+    that checks, loads its stages' schemas, names new documents and checks again asks plugins for kinds once."""
+    made: list[Engine] = []
+
+    def engine() -> Engine:
+        if not made:
+            from gitspec.engine import Engine
+
+            made.append(Engine(workspace.config, local_kinds(workspace), workspace.store))
+        return made[0]
+
+    return engine
+
+
+def check(workspace: Workspace, index: ParseIndex, save: bool = True,
+          engine: Callable[[], Engine] | None = None) -> CheckResult:
     """Every document's findings, re-reading only files that changed. The refreshed index is
-    saved, or with `save=False` left for the caller to save (`index.unsaved` says since when)."""
+    saved, or with `save=False` left for the caller to save (`index.unsaved` says since when).
+    `engine` gives the engine to check with (see workspace_engine), made only when a file changed."""
     scan_ns = now_ns()
     stats, links = _stats(workspace)
     files = list(stats)
@@ -41,10 +60,9 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True) -> CheckRe
         if index.result[0] == stat_digest((keys, pictures)) and settled(pictures, index.scan_ns):
             return CheckResult([Finding(*row) for row in index.result[1]], len(files))
 
-    from gitspec.engine import Engine
     from gitspec.picturestate import PictureVerdicts
 
-    engine = Engine(workspace.config, local_kinds(workspace), workspace.store)
+    engine = (engine or workspace_engine(workspace))()
     trusted.update(dict.fromkeys(links))  # read again: where a symlink leads may have left the workspace
     where = _RealPaths(workspace.root, links)
     entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, where)

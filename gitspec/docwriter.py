@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gitspec.atomic import create_new, replace_unchanged, write_atomic
 from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.kinds import Kind
 from gitspec.opening import LoadedDocument
 from gitspec.stage import Stage
 from gitspec.workspace import Workspace
@@ -17,8 +19,9 @@ from gitspec.yamlwrite import update_document
 
 
 class DocumentWriter:
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, kinds: Callable[[], dict[str, Kind]]) -> None:
         self.workspace = workspace
+        self._kinds = kinds  # asked only when a stage creates a document
         self._suffixes: dict[str, str] | None = None
 
     def __call__(self, stage: Stage, document: LoadedDocument | None, sections: dict[str, Any],
@@ -62,12 +65,7 @@ class DocumentWriter:
     def suffix(self, kind: str) -> str:
         """The suffix of a new document of `kind`, as `gitspec new` gives it: ".md" or ".yaml"."""
         if self._suffixes is None:  # only a stage creating a document asks: load the kinds then
-            from gitspec.engine import Engine
-            from gitspec.workspace import local_kinds
-
-            workspace = self.workspace
-            kinds = Engine(workspace.config, local_kinds(workspace), workspace.store).kinds
-            self._suffixes = {name: ".md" if k.suffix == ".md" else ".yaml" for name, k in kinds.items()}
+            self._suffixes = {name: ".md" if k.suffix == ".md" else ".yaml" for name, k in self._kinds().items()}
         return self._suffixes.get(kind, ".yaml")
 
     def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any], sha: str | None,

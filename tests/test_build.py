@@ -64,6 +64,15 @@ def test_first_build_generates_everything_with_stamps(ws):
     assert run_gitspec(root, "status", env=env).code == 0
 
 
+def test_a_build_asks_plugins_for_kinds_once(ws):
+    root, env, calls = ws
+    # it checks, loads its stages' schemas, names the documents it creates and checks what it wrote
+    result = _build(root, {**env, "GITSPEC_TRACE_HOOKS": "1"}, "--no-render")
+    assert result.code == 0 and "regenerated derived#shout" in result.out, result
+    assert (root / "specs" / "derived.yaml").is_file()
+    assert result.err.count("gitspec hook: gitspec_kinds(") == 1, result.err
+
+
 def test_second_build_changes_no_file_and_calls_no_stage(ws):
     root, env, calls = ws
     _build(root, env)

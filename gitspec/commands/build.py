@@ -46,7 +46,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
             chosen = check_formats(context)
         provider = make_provider(context)
         objects = ObjectStore(workspace.store)
-        documents = DocumentWriter(workspace)
+        documents = DocumentWriter(workspace, lambda: context.engine().kinds)
         builder = Builder(context.documents, context.pipeline, provider,
                           GenerationCache(workspace.store, objects),
                           context.options,
@@ -54,7 +54,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
                           lambda: _load_output_schemas(context), documents.suffix)
         with sink:
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
-        findings = _recheck(workspace, index) if report.generated else context.checked.findings
+        findings = _recheck(context) if report.generated else context.checked.findings
         rendered = None
         if render:
             with sink:
@@ -69,12 +69,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
 def _load_output_schemas(context) -> None:
     """Every stage's output kind has a schema that loads: else a configuration error before any stage
     runs, not a build that writes documents and then cannot check them."""
-    from gitspec.engine import Engine
-    from gitspec.workspace import local_kinds
-
-    workspace = context.workspace
-    engine = Engine(workspace.config, local_kinds(workspace), workspace.store)
-    engine.load_schemas({stage.kind for stage in context.pipeline.stages.values()})
+    context.engine().load_schemas({stage.kind for stage in context.pipeline.stages.values()})
 
 
 def _writer(documents, workspace):
@@ -102,10 +97,10 @@ def _render(context, chosen, index, findings, emit):
     return render_workspace(fresh, chosen, emit=emit)
 
 
-def _recheck(workspace, index):
+def _recheck(context):
     from gitspec.checker import check
 
-    return check(workspace, index).findings
+    return check(context.workspace, context.index, engine=context.engine).findings
 
 
 def _report(report, findings, sink, dry_run: bool, provider, rendered) -> int:
