@@ -187,8 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception:  # anything unexpected: one line on screen, the traceback in a log
-        from gitspec.crashlog import write_crash_log
+        from gitspec.crashlog import report_internal_error
 
-        log, summary = write_crash_log()
-        sys.stderr.write(f"gitspec: internal error ({summary}); the traceback is in {log}\n")
+        report_internal_error()
         return EXIT_INTERNAL

@@ -8,6 +8,15 @@ import traceback
 from pathlib import Path
 
 
+def report_internal_error() -> None:
+    """Say on stderr, in one line, that the exception being handled is gitspec's own error, and where
+    its traceback is: what `gitspec` prints before exiting 3, and a watch before it goes on."""
+    import sys
+
+    log, summary = write_crash_log()
+    sys.stderr.write(f"gitspec: internal error ({summary}); the traceback is in {log}\n")
+
+
 def write_crash_log() -> tuple[Path, str]:
     """Write the current exception's traceback; return the log's path and a one-line summary."""
     import sys

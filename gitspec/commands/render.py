@@ -39,10 +39,9 @@ def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TI
                 sys.stderr.write(error_line(exc) + "\n")
                 return None
             except Exception:  # a bug, gitspec's own: reported as main() does, and the watch goes on
-                from gitspec.crashlog import write_crash_log
+                from gitspec.crashlog import report_internal_error
 
-                log, summary = write_crash_log()
-                sys.stderr.write(f"gitspec: internal error ({summary}); the traceback is in {log}\n")
+                report_internal_error()
                 return None
             latest[:] = [workspace, wanted]
             return watching(workspace, index, wanted, report)
