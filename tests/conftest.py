@@ -118,6 +118,24 @@ def requirements_doc(doc_id: str = "reqs", items: str = "") -> str:
     return f"kind: requirements\nid: {doc_id}\ntitle: Requirements\nitems:\n{items}"
 
 
+def passed_evidence(commit: str, requirements: str = "REQ-001") -> str:
+    """An evidence record `ev-0001`: a passed run of pytest on `commit`, the first of its chain."""
+    return f"""kind: evidence
+id: ev-0001
+title: tests
+requirements: [{requirements}]
+source: run
+command: pytest
+exitCode: 0
+verdict: passed
+startedAt: "2026-12-01T10:00:00Z"
+commit: "{commit}"
+dirty: false
+previous: null
+previousHash: null
+"""
+
+
 def requirement(req_id: str, parent: str | None = None, links: str | None = None) -> str:
     text = (f"  - id: {req_id}\n    title: Title of {req_id}\n    statement: The system shall do {req_id}.\n"
             f"    acceptance:\n      - It does {req_id}.\n    priority: must\n")

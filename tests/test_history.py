@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from conftest import CONFIG, GIT_ENV, git, make_repo, requirement, requirements_doc, run_gitspec, write_files
+from conftest import (CONFIG, GIT_ENV, git, make_repo, passed_evidence, requirement, requirements_doc,
+                      run_gitspec, write_files)
 from gitspec.documents import parse_document
 from gitspec.errors import GitspecError
 from gitspec.history import open_history, read_blob_facts
@@ -406,20 +407,7 @@ def test_a_shallow_clone_says_so_and_unshallowing_refreshes_what_it_showed(tmp_p
     source = tmp_path / "source"
     two_versions(source)
     first = git(source, "rev-parse", "HEAD~1").strip()
-    write_files(source, {"specs/ev.yaml": f"""kind: evidence
-id: ev-0001
-title: tests
-requirements: [REQ-001]
-source: run
-command: pytest
-exitCode: 0
-verdict: passed
-startedAt: "2026-12-01T10:00:00Z"
-commit: "{first}"
-dirty: false
-previous: null
-previousHash: null
-"""})
+    write_files(source, {"specs/ev.yaml": passed_evidence(first)})
     commit(source, "evidence")
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{source}", "clone")
     clone = tmp_path / "clone"

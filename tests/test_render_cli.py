@@ -8,7 +8,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import CONFIG, GIT_ENV, git, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
+from conftest import (CONFIG, GIT_ENV, git, passed_evidence, requirement, requirements_doc, run_gitspec, task,
+                      tasks_doc, write_files)
 
 HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
 PRD = """---
@@ -356,7 +357,7 @@ def test_before_the_first_commit_every_format_says_no_commits_yet(tmp_path):
     root = tmp_path / "ws"
     git(tmp_path, "init", "-q", str(root))
     write_files(root, {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html, docx]"), **specs(),
-                       "specs/ev.yaml": EVIDENCE.format(commit="9c1e4b7" * 5 + "9c1e4")})
+                       "specs/ev.yaml": passed_evidence("9c1e4b7" * 5 + "9c1e4")})
     result = run_gitspec(root, "render")
     assert result.code == 0, result
     assert "no commits yet" in (root / "build/html/index.html").read_text()
@@ -367,17 +368,3 @@ def test_before_the_first_commit_every_format_says_no_commits_yet(tmp_path):
     assert "no commits yet" in footer, footer
 
 
-EVIDENCE = """kind: evidence
-id: ev-0001
-title: tests
-requirements: [REQ-001]
-source: run
-command: pytest
-exitCode: 0
-verdict: passed
-startedAt: "2026-12-01T10:00:00Z"
-commit: "{commit}"
-dirty: false
-previous: null
-previousHash: null
-"""

@@ -105,10 +105,7 @@ def test_build_regenerates_sections_of_a_document_indented_by_four_spaces(exampl
         yaml.dump(data, handle)
     git(example, "commit", "-qam", "brand indented by 4")
     untouched = _section_lines(brand.read_text(), "archetype")
-    product = example / "specs" / "product.yaml"
-    text = product.read_text()
-    tagline = next(line for line in text.splitlines() if line.startswith("tagline:"))
-    product.write_text(text.replace(tagline, "tagline: Billing you can read at a glance"))
+    _new_tagline(example)
 
     built = run_gitspec(example, "build", "--no-render")
     assert built.code == 0, built
@@ -129,10 +126,7 @@ def test_build_writes_what_it_changes_in_a_four_space_document_at_four_spaces(ex
         with path.open("w") as handle:
             yaml.dump(data, handle)
     git(example, "commit", "-qam", "specs indented by 4")
-    product = example / "specs" / "product.yaml"
-    text = product.read_text()
-    tagline = next(line for line in text.splitlines() if line.startswith("tagline:"))
-    product.write_text(text.replace(tagline, "tagline: Billing you can read at a glance"))
+    _new_tagline(example)
 
     built = run_gitspec(example, "build", "--no-render")
     assert built.code == 0, built
@@ -164,3 +158,11 @@ def _steps(text: str) -> set[tuple[int, ...]]:
                 item = first.value[0][0] if isinstance(first, yaml.MappingNode) and first.value else first
                 steps.add((item.start_mark.column - column, value.start_mark.column - column))
     return steps
+
+
+def _new_tagline(example) -> None:
+    """Change the example product's tagline: brand, launch and assembly are regenerated from it."""
+    product = example / "specs" / "product.yaml"
+    text = product.read_text()
+    tagline = next(line for line in text.splitlines() if line.startswith("tagline:"))
+    product.write_text(text.replace(tagline, "tagline: Billing you can read at a glance"))
