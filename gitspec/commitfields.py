@@ -5,7 +5,10 @@ encodings); nothing here may raise on what a repository holds.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
+
+FULL_COMMIT_ID = re.compile(r"[0-9a-f]{40}")  # a commit named for good: never HEAD, a branch, a short id
 
 
 def iso_date(seconds: int, offset: int) -> str:

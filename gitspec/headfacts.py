@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gitspec.cachefile import read_cache, write_cache
+from gitspec.commitfields import FULL_COMMIT_ID
 from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.history import facts_version
 from gitspec.render.model import Change
 
 FORMAT = b"GSHF1"
-_SHA = re.compile(r"[0-9a-f]{40}")
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 
@@ -37,7 +37,7 @@ def read_head(root: Path) -> str | None:
     git_dir, common = folders
     try:
         head = (git_dir / "HEAD").read_text(encoding="ascii").strip()
-        if _SHA.fullmatch(head):
+        if FULL_COMMIT_ID.fullmatch(head):
             return head
         if not head.startswith("ref: refs/"):
             return None
@@ -45,11 +45,11 @@ def read_head(root: Path) -> str | None:
         loose = common / ref
         if loose.is_file():
             value = loose.read_text(encoding="ascii").strip()
-            return value if _SHA.fullmatch(value) else None
+            return value if FULL_COMMIT_ID.fullmatch(value) else None
         packed = common / "packed-refs"
         for line in packed.read_text(encoding="ascii").splitlines() if packed.is_file() else ():
             value, _, name = line.partition(" ")
-            if name == ref and _SHA.fullmatch(value):
+            if name == ref and FULL_COMMIT_ID.fullmatch(value):
                 return value
     except (OSError, UnicodeDecodeError):
         return None

@@ -13,17 +13,17 @@ evidence on a commit a shallow clone cannot place, with a reason saying so).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from gitspec.commitfields import FULL_COMMIT_ID
+
 VERIFIED, FAILING, STALE, MISSING = "verified", "failing", "stale", "missing"
 STATES = (VERIFIED, FAILING, STALE, MISSING)
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
-_COMMIT_ID = re.compile(r"[0-9a-f]{40}")  # as the evidence schema requires
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
         return Verdict(requirement, state, ev_id, _not_passed(ev_id, newest, outcome))
     commit = newest.get("commit")
     commit = commit if isinstance(commit, str) else ""
-    if commit and not _COMMIT_ID.fullmatch(commit):
+    if commit and not FULL_COMMIT_ID.fullmatch(commit):  # as the evidence schema requires
         # a name such as HEAD or a branch moves with every commit: it would verify forever
         return Verdict(requirement, MISSING, ev_id, f"evidence {ev_id} names commit '{commit}', not a commit id")
     where = f"on {commit[:7]}" if commit else "on an unknown commit"
