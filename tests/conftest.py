@@ -267,6 +267,10 @@ def gitspec_stages():
     ]
 '''
 
+# The schema of the `journal` kind the Markdown test stages write: only the common header.
+JOURNAL_SCHEMA = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", '
+                  '"$id": "https://gitspec.dev/schemas/journal.schema.json", "description": "Test kind.", '
+                  '"type": "object", "$ref": "common.schema.json#/$defs/header"}')
 NOTES_SCHEMA = """{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://gitspec.dev/schemas/notes.schema.json",

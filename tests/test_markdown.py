@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import git, install_plugin, run_gitspec
+from conftest import JOURNAL_SCHEMA, git, install_plugin, run_gitspec
 
 PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks",
                 "Open questions")
@@ -36,9 +36,6 @@ def gitspec_stages():
     return [Stage("digest", "1", "journal", "journal", "Journal", ("facts#text",),
                   (Output("summary", ("facts#text",)), Output("headline", ("facts#text",))), digest)]
 """
-SCHEMA = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", '
-          '"$id": "https://gitspec.dev/schemas/journal.schema.json", "description": "Test kind.", '
-          '"type": "object", "$ref": "common.schema.json#/$defs/header"}')
 
 
 def prd(non_goals: str) -> str:
@@ -94,7 +91,8 @@ def facts(text: str) -> str:
 @pytest.fixture
 def digest(repo, tmp_path):
     """A workspace built by the `digest` stage (specs/journal.md from specs/facts.yaml), and its environment."""
-    env = install_plugin(tmp_path / "mdplugin", "mddigest", {"mddigest.py": PLUGIN, "journal.schema.json": SCHEMA})
+    env = install_plugin(tmp_path / "mdplugin", "mddigest", {"mddigest.py": PLUGIN,
+                                                       "journal.schema.json": JOURNAL_SCHEMA})
     root = repo({"specs/facts.yaml": facts("calm")}, config="specs: [specs]\nformats: []\n")
     built = run_gitspec(root, "build", env=env)
     assert built.code == 0, built

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import install_plugin, run_gitspec
+from conftest import JOURNAL_SCHEMA, install_plugin, run_gitspec
 
 PLUGIN = '''
 from pathlib import Path
@@ -31,9 +31,6 @@ def gitspec_stages():
                   (Output("summary", ("facts#text",)), Output("headline", ("facts#text",))), digest)]
 '''
 
-SCHEMA = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", '
-          '"$id": "https://gitspec.dev/schemas/journal.schema.json", "description": "Test kind.", '
-          '"type": "object", "$ref": "common.schema.json#/$defs/header"}')
 
 # Rendering has its own tests; these are about generated regions only.
 CONFIG = "specs: [specs]\nformats: []\n"
@@ -47,7 +44,8 @@ def facts(text: str) -> str:
 @pytest.fixture
 def ws(repo, tmp_path):
     """A built workspace whose journal.md holds two generated regions, and the plugin's environment."""
-    env = install_plugin(tmp_path / "mdplugin", "mdpin", {"mdpin.py": PLUGIN, "journal.schema.json": SCHEMA})
+    env = install_plugin(tmp_path / "mdplugin", "mdpin", {"mdpin.py": PLUGIN,
+                                                       "journal.schema.json": JOURNAL_SCHEMA})
     root = repo({"specs/facts.yaml": facts("calm"), "specs/journal.md": JOURNAL}, config=CONFIG)
     built = run_gitspec(root, "build", env=env)
     assert built.code == 0, built
