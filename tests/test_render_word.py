@@ -13,11 +13,11 @@ import docx
 import pytest
 from conftest import CONFIG, requirement, run_gitspec
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.shared import Inches, Mm
+from docx.shared import Inches, Mm, RGBColor
 from rendersite import FakeAssets, sample_site
 
 from gitspec.render.model import (
-    OK, WARN, Badge, Change, Code, Diagram, Heading, Link, ListBlock, Page, Paragraph, Section, Site,
+    OK, WARN, Badge, Change, Code, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Section, Site,
     Quote, Table, Text,
 )
 from gitspec.render.renderer import DiagramImage
@@ -191,6 +191,47 @@ def test_badges_are_bold_bracketed_text():
     document, _ = page_doc(sample_site(), "REQ-billing")
     badge_runs = [r for p in document.paragraphs for r in p.runs if r.text.startswith("[")]
     assert "[stale] " in [r.text for r in badge_runs] and all(r.bold for r in badge_runs)
+
+
+def test_an_alert_is_a_box_with_a_bar_in_its_tone_holding_its_title_and_what_it_says():
+    alert = Notice("careful", WARN, "Warning", (Paragraph((Text("careful "), Link("the guide", "https://e.org/g"))),
+                                                ListBlock(((Paragraph((Text("step one"),)),),), False)))
+    note = Notice("Diagram not drawn.", WARN)
+    page = Page("PRD-a", "prd", "A", "specs/a.md", "draft", (), (Section("s", "S", "s", (alert, note)),))
+    site = Site("T", "", False, "A4", (page,), kinds=("prd",))
+    document, data = page_doc(site, "PRD-a")
+    (box,) = document.tables
+    borders = box._tbl.tblPr.find(f"{W}tblBorders")
+    assert [(b.tag[len(W):], b.get(f"{W}val"), b.get(f"{W}color")) for b in borders] == [
+        ("top", "nil", None), ("left", "single", "9A6700"), ("bottom", "nil", None), ("right", "nil", None),
+        ("insideH", "nil", None), ("insideV", "nil", None)]
+    cell = box.cell(0, 0)
+    assert [(p.style.name, p.text) for p in cell.paragraphs] == [
+        ("Normal", "Warning"), ("Normal", "careful the guide"), ("List Bullet", "step one")]
+    assert cell.paragraphs[0].runs[0].bold and cell.paragraphs[0].runs[0].font.color.rgb == RGBColor(0x9A, 0x67, 0x00)
+    # a note without a title stays an italic line after the box, outside it
+    assert [p.text for p in document.paragraphs][-1] == "Diagram not drawn." and document.paragraphs[-1].runs[0].italic
+
+
+def test_an_alert_ending_in_a_table_keeps_the_paragraph_a_cell_must_end_with():
+    alert = Notice("x", OK, "Tip", (Table(("a",), (((Text("1"),),),)),))
+    page = Page("PRD-a", "prd", "A", "specs/a.md", "draft", (), (Section("s", "S", "s", (alert,)),))
+    document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("prd",)), "PRD-a")
+    cell = document.tables[0].cell(0, 0)
+    assert [t.cell(1, 0).text for t in cell.tables] == ["1"]
+    assert cell._tc[-1].tag == f"{W}p"
+
+
+def test_two_tables_in_a_row_stay_two_tables():
+    """Word (and LibreOffice) join tables with nothing between them into one: the second alert's bar
+    took over the first's, and two Markdown tables became one."""
+    table = Table(("a",), (((Text("1"),),),))
+    blocks = (Notice("x", WARN, "Warning"), Notice("y", OK, "Tip"), table, table)
+    page = Page("PRD-a", "prd", "A", "specs/a.md", "draft", (), (Section("s", "S", "s", blocks),))
+    document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("prd",)), "PRD-a")
+    body = [child.tag[len(W):] for child in document.element.body]
+    tags = "".join("T" if tag == "tbl" else "p" for tag in body)
+    assert "TT" not in tags and tags.count("T") == 4
 
 
 def test_swatches_are_shaded_cells_with_the_contrast_table():

@@ -33,7 +33,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "14"
+    version = "15"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -118,6 +118,13 @@ class DocxWriter:
             paragraph.append(x.run_element(text, **run))
         self.end.addprevious(paragraph)
         return paragraph
+
+    def place_table(self, tbl: Any) -> None:
+        """Put a `w:tbl` at the end of the body; Word joins two tables with nothing between them into
+        one, so a table following another gets an empty paragraph before it."""
+        if self.end.getprevious() is not None and self.end.getprevious().tag == tbl.tag:
+            self.p()
+        self.end.addprevious(tbl)
 
     # --- Document frame ----------------------------------------------------
 
@@ -242,13 +249,23 @@ class DocxWriter:
             self.p("", f"Unsupported block: {type(block).__name__}", italic=True)
 
     def notice(self, block: Notice, depth: int) -> None:
-        """A note, in italics; an alert (one with a title): its title in bold, in its tone, then what it says."""
+        """A note, in italics; an alert (one with a title): a box with a bar in its tone down its left
+        side, as GitHub draws one, holding its title in bold in that tone, then what it says."""
         if not block.title:
             self.p("", block.text, italic=True)
             return
-        self.p("", block.title, bold=True, colour=NOTICE_COLOURS.get(block.tone, NOTICE_COLOURS[WARN]))
+        colour = NOTICE_COLOURS.get(block.tone, NOTICE_COLOURS[WARN])
+        box = x.alert_box(self.width() // 635, colour, self.inset)
+        self.place_table(box)
+        outer = self.end, self.inset, self.text_width
+        self.end, self.inset = box.tr_lst[0].tc_lst[0].p_lst[0], 0
+        self.text_width = self.text_width - outer[1] * 635 - x.ALERT_BOX_MARGINS * 635
+        self.p("", block.title, bold=True, colour=colour)
         for child in block.blocks or ((Paragraph((Text(block.text),)),) if block.text else ()):
             self.block(child, depth)
+        if self.end.getprevious().tag == self.end.tag:  # a cell ends in a paragraph: the last one written, if it is one
+            self.end.getparent().remove(self.end)
+        self.end, self.inset, self.text_width = outer
 
     def list_block(self, block: ListBlock, depth: int) -> None:
         """A list at nesting `depth` (0: not in a list). Word's list styles go three levels deep; a
@@ -288,7 +305,7 @@ class DocxWriter:
         columns = max([len(header), *(len(r) for r in rows)]) or 1
         tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.width() // 635,
                           self.sid[self.table_style], bool(header), self.inset)
-        self.end.addprevious(tbl)
+        self.place_table(tbl)
         trs = [tr.tc_lst for tr in tbl.tr_lst]
         if header:
             for tc, text in zip(trs[0], header):

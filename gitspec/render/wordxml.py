@@ -303,6 +303,26 @@ def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: 
                      f"{body}</w:tbl>")
 
 
+ALERT_BOX_MARGINS = 108 * 2 + 60  # twips an alert box's text has less than the box: its cell margins and bar
+
+
+def alert_box(width_twips: int, colour: str, indent_twips: int = 0) -> Any:
+    """A `w:tbl` of one cell (holding one empty `w:p`), `width_twips` wide and stepped in `indent_twips`,
+    with no lines but a 3 pt bar in `colour` ("RRGGBB") down its left side: a GitHub alert's box."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    bar = f'<w:left w:val="single" w:sz="24" w:space="0" w:color="{colour}"/>'
+    borders = "".join(bar if side == "left" else f'<w:{side} w:val="nil"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))  # the schema's order
+    borders = f"<w:tblBorders>{borders}</w:tblBorders>"
+    inset = f'<w:tblInd w:type="dxa" w:w="{indent_twips}"/>' if indent_twips else ""
+    return parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:type="dxa" w:w="{width_twips}"/>{inset}{borders}'
+                     f'</w:tblPr><w:tblGrid><w:gridCol w:w="{width_twips}"/></w:tblGrid><w:tr><w:tc>'
+                     f'<w:tcPr><w:tcW w:type="dxa" w:w="{width_twips}"/></w:tcPr><w:p/></w:tc>'
+                     f'</w:tr></w:tbl>')
+
+
 def escape_attribute(value: str) -> str:
     from xml.sax.saxutils import quoteattr
 
