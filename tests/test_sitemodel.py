@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from gitspec.approvals import content_hash
-from gitspec.render.model import Code, Diagram, Heading, Link, ListBlock, Paragraph, Swatches, Table, Text, walk
+from gitspec.render.model import (
+    Code, Diagram, Heading, Link, ListBlock, Notice, Paragraph, Swatches, Table, Text, walk,
+)
 from gitspec.render.sitemodel import Facts, build_site
 from gitspec.stamps import SectionState
 from gitspec.verdicts import Verdict
@@ -102,7 +104,7 @@ def test_approval_badges():
 def test_design_colours_diagrams_and_code():
     color = {"palette": {"primary": {"tones": [{"step": 500, "hex": "#00a39e"}]}},
              "lightTheme": {"colors": {"text": {"hex": "#111111"}, "background": {"tone": "neutral.0", "hex": "#ffffff"}},
-                            "contrast": [{"foreground": "text", "background": "background", "ratio": 18.9,
+                            "contrast": [{"foreground": "text", "background": "background", "ratio": 18.88,
                                           "minimum": 4.5, "passes": True}]}}
     design = Doc("design", "design", "d.yaml", {"color": color, "css": ":root { --x: 1px; }"})
     arch = Doc("architecture", "architecture", "a.yaml", {"erDiagram": "erDiagram\n  A ||--o{ B : has\n",
@@ -110,7 +112,8 @@ def test_design_colours_diagrams_and_code():
     site = build_site({"design": design, "architecture": arch}, facts())
     swatches = [b for b in site.page("design").sections[0].blocks if isinstance(b, Swatches)]
     assert swatches[0].swatches[0].hex == "#00a39e"
-    assert swatches[1].contrast[0].ratio == 18.9 and swatches[1].contrast[0].passes
+    assert swatches[1].contrast[0].ratio == 18.88 and swatches[1].contrast[0].passes
+    assert not any(isinstance(b, Notice) for b in site.page("design").sections[0].blocks)  # stated as measured
     # The theme's roles (under `colors`, as the schema has them) are its swatches, and each
     # contrast pair knows the colours its roles name.
     assert [(s.name, s.hex, s.note) for s in swatches[1].swatches] == [

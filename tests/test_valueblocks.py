@@ -3,8 +3,11 @@ code, named records as one table."""
 from __future__ import annotations
 
 import json
+import re
 
+import docx
 import yaml
+from conftest import run_gitspec
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -69,3 +72,26 @@ def test_a_flows_mermaid_is_a_diagram_not_a_table_cell_and_prose_is_never_one():
     # One line of prose that opens with a diagram's keyword stays prose.
     item = {"id": "JOUR-001", "name": "Onboarding", "description": "journey of a new finance lead"}
     assert not any(isinstance(b, Diagram) for b in ValueBlocks({}).section("product", "journeys", [item]))
+
+
+def test_a_themes_contrast_is_measured_from_the_colours_shown_not_taken_from_the_file(example):
+    """A pinned hand edit of a theme colour keeps the contrast list the stage wrote for the old
+    colour: the pages showed `text #c0c0c0` with "12.02:1 pass", where WCAG gives 1.69:1, a fail."""
+    design = example / "specs/design.yaml"
+    text = design.read_text()
+    start = text.index("      text:\n", text.index("  lightTheme:"))
+    old = text[start:].split("hex: '", 1)[1][:7]
+    design.write_text(text[:start] + text[start:].replace(f"hex: '{old}'", "hex: '#c0c0c0'", 1))
+    assert run_gitspec(example, "pin", "design#color").code == 0
+    assert run_gitspec(example, "build", "--no-render").code == 0  # the assembly's index of it
+    result = run_gitspec(example, "render", "--format", "html,docx", "design")
+    assert result.code == 0, result
+    page = (example / "build/html/design.html").read_text()
+    light = page[page.index("Light theme"):page.index("Dark theme")]
+    row = re.search(r"<tr><td>[^\n]*?<code>text</code></td><td>[^\n]*?<code>background</code></td>(.*?)</tr>", light)
+    assert re.sub(r"<[^>]+>", " ", row.group(1)).split() == ["1.69:1", "4.5:1", "fail"]
+    assert "text on background: stated 12.02:1 (pass), measured 1.69:1 (fail)" in light
+    document = docx.Document(str(example / "build/docx/design.docx"))
+    rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["text", "background", "Sample Aa", "1.69:1", "4.5:1", "[fail] "] in rows
+    assert any("measured 1.69:1 (fail)" in p.text for p in document.paragraphs)

@@ -56,7 +56,7 @@ class Facts:
     in_git: bool = False  # the workspace is in a git repository, with commits or not
 
 
-MODEL_VERSION = "22"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "23"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from gitspec.render.anchors import unique
 from gitspec.render.model import (
-    Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Swatch, Swatches, Table,
-    Text,
+    WARN, Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock, Notice, Paragraph, Swatch,
+    Swatches, Table, Text,
 )
+from gitspec.stages.colorsystem import contrast, reported_ratio
 
 # A diagram may open with Mermaid front matter (---\ntitle: ...\n---) or %% comment lines.
 MERMAID_START = re.compile(r"^\s*(---\n(?:.*\n)*?---\s*\n)?(\s*%%.*\n)*\s*(graph|flowchart|sequenceDiagram|classDiagram|stateDiagram(-v2)?|erDiagram|"
@@ -33,6 +35,7 @@ TITLE_KEYS = ("title", "name", "label", "headline")
 DEEPEST_LEVEL = 32  # a collection nested deeper is one line of text: renderers recurse once per level
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
+_SRGB_HEX = re.compile(r"#[0-9a-fA-F]{6}")  # a colour the contrast can be measured of (the schema's `hex`)
 
 
 def humanize(key: str) -> str:
@@ -187,12 +190,40 @@ def colour_blocks(color: dict) -> list[Block]:
         roles = _mapping(theme["colors"] if "colors" in theme else theme)  # (the roles, as the schema has them)
         hexes = {str(role): str(v.get("hex", "")) for role, v in roles.items() if isinstance(v, dict) and "hex" in v}
         swatches = tuple(Swatch(role, hexes[role], str(roles[role].get("tone", ""))) for role in hexes)
-        pairs = tuple(Contrast(str(p.get("foreground")), str(p.get("background")), _number(p.get("ratio")),
-                               _number(p.get("minimum")), p.get("passes") is True,
-                               hexes.get(str(p.get("foreground")), ""), hexes.get(str(p.get("background")), ""))
-                      for p in listed(theme.get("contrast")) if isinstance(p, dict))
+        stated = tuple(Contrast(str(p.get("foreground")), str(p.get("background")), _number(p.get("ratio")),
+                                _number(p.get("minimum")), p.get("passes") is True,
+                                hexes.get(str(p.get("foreground")), ""), hexes.get(str(p.get("background")), ""))
+                       for p in listed(theme.get("contrast")) if isinstance(p, dict))
+        pairs = tuple(measured(pair) for pair in stated)
         blocks.append(Swatches(humanize(key), swatches, pairs))
+        wrong = [(s, m) for s, m in zip(stated, pairs) if (s.ratio, s.passes) != (m.ratio, m.passes)]
+        if wrong:
+            blocks.append(_misstated(wrong))
     return blocks
+
+
+def measured(pair: Contrast) -> Contrast:
+    """The pair with the WCAG ratio and verdict of the two colours it shows, measured as the design
+    stage measures them, whatever the document states (a hand edit of a colour leaves the stated
+    ratio behind); as stated when a colour is not a plain #rrggbb, which the check reports."""
+    foreground, background = pair.colours
+    if not (_SRGB_HEX.fullmatch(foreground) and _SRGB_HEX.fullmatch(background)):
+        return pair
+    ratio = contrast(foreground, background)
+    return replace(pair, ratio=reported_ratio(ratio), passes=ratio >= pair.minimum)
+
+
+def _misstated(wrong: list[tuple[Contrast, Contrast]]) -> Notice:
+    """A visible note of the (stated, measured) pairs that disagree: the reader sees the truth in the
+    table and learns that the document says otherwise."""
+    pairs = "; ".join(f"{s.foreground} on {s.background}: stated {s.ratio:.2f}:1 ({_verdict(s)}), "
+                      f"measured {m.ratio:.2f}:1 ({_verdict(m)})" for s, m in wrong)
+    return Notice("The contrast this theme states is not that of its colours; the table shows the measured "
+                  f"ratios. {pairs}.", WARN)
+
+
+def _verdict(pair: Contrast) -> str:
+    return "pass" if pair.passes else "fail"
 
 
 def _mapping(value: Any) -> dict:
