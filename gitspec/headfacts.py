@@ -155,6 +155,9 @@ class RememberedHistory:
     def committed_hashes(self, rel_path: str) -> dict[str, str]:
         return self._remembered("committed", rel_path, lambda: self.git().committed_hashes(rel_path))
 
+    def committed_digest(self, rel_path: str) -> str | None:
+        return self._remembered("digest", rel_path, lambda: self.git().committed_digest(rel_path))
+
     def section_changes(self, rel_path: str) -> dict[str, Change]:
         def ask() -> dict[str, tuple]:
             return {name: (c.commit, c.author, c.date, c.summary)
@@ -176,6 +179,9 @@ class RememberedHistory:
 
     def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
         return self.git().dirty(ignored)
+
+    def file_differs(self, rel_path: str) -> bool:
+        return self.git().file_differs(rel_path)
 
     def save(self) -> None:
         if self._history is not None:

@@ -93,6 +93,17 @@ class History:
                 return True
         return False
 
+    def file_differs(self, rel_path: str) -> bool:
+        """Whether the working file `rel_path` differs from HEAD's, staged or not, as `git status`
+        sees it (line-ending filters applied); True when git cannot tell."""
+        import pygit2
+        from pygit2.enums import FileStatus
+
+        try:
+            return self.repo.status_file(self.prefix + rel_path) != FileStatus.CURRENT
+        except (pygit2.GitError, KeyError, ValueError):
+            return True
+
     # --- commits ----------------------------------------------------------------
 
     def _commit(self, rev: str) -> pygit2.Commit | None:
@@ -131,6 +142,20 @@ class History:
         except UnreadableObject as error:
             self._unreadable(error, found, rel_path)
             return None
+
+    def committed_digest(self, rel_path: str) -> str | None:
+        """SHA-256 of `rel_path`'s bytes at HEAD, as the parse index hashes the working file; None
+        when HEAD has no such file or it cannot be read."""
+        import hashlib
+
+        head = self._head()
+        blob = self._blob_id(head, self.prefix + rel_path) if head is not None else None
+        try:
+            data = read_blob(self.repo, blob) if blob is not None else None
+        except UnreadableObject as error:
+            self._unreadable(error, head, rel_path)
+            return None
+        return hashlib.sha256(data).hexdigest() if data is not None else None
 
     @staticmethod
     def _blob_id(commit: pygit2.Commit, path: str) -> Any:

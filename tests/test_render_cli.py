@@ -368,3 +368,45 @@ def test_before_the_first_commit_every_format_says_no_commits_yet(tmp_path):
     assert "no commits yet" in footer, footer
 
 
+
+
+def test_a_document_whose_file_differs_from_head_says_so_in_its_pdf_header_and_word_footer(repo):
+    """Before, only a changed section counted: an uncommitted header edit (an approval, a status), a
+    removed section or a comment left the PDF header, Word footer and Word version saying "commit X",
+    as if the file were what X holds, while the index and the book said "with uncommitted changes"."""
+    import docx
+
+    root = repo({"specs/reqs.yaml": "status: draft\n" + requirements_doc("reqs", requirement("REQ-001")),
+                 "specs/ev.yaml": passed_evidence("0" * 40).replace("id: ev-0001", "id: ev"),
+                 "specs/notes.yaml": requirements_doc("notes", requirement("REQ-002")),
+                 "specs/same.yaml": requirements_doc("same", requirement("REQ-003"))},
+                CONFIG.replace("formats: []", "formats: [pdf, docx]"))
+    head = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    edits = {"reqs": ("status: draft", "status: review"), "ev": ("exitCode: 0\n", ""),
+             "notes": ("items:", "# kept for the audit\nitems:")}
+    for doc_id, (old, new) in edits.items():
+        path = root / "specs" / f"{doc_id}.yaml"
+        path.write_text(path.read_text().replace(old, new))
+    assert run_gitspec(root, "render").code == 0
+    for doc_id, label in [*((d, f"commit {head} with uncommitted changes") for d in edits), ("same", f"commit {head}")]:
+        pdf = subprocess.run(["pdftotext", "-l", "1", str(root / "build/pdf" / f"{doc_id}.pdf"), "-"],
+                             capture_output=True, text=True, check=True).stdout
+        assert pdf.split()[:len(label.split()) + 1] == [doc_id, *label.split()], (doc_id, pdf[:80])
+        document = docx.Document(str(root / "build/docx" / f"{doc_id}.docx"))
+        assert document.sections[0].footer.paragraphs[0].text == f"{doc_id} · {label} · page 1"
+        assert document.core_properties.version == head + ("+dirty" if doc_id in edits else "")
+
+
+def test_a_file_checked_out_with_other_line_endings_is_not_an_uncommitted_change(repo):
+    """Its bytes differ from the commit's (git writes CRLF where it keeps LF), but git sees no change."""
+    import docx
+
+    root = repo({".gitattributes": "*.yaml text eol=crlf\n",
+                 "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))},
+                CONFIG.replace("formats: []", "formats: [docx]"))
+    (root / "specs/reqs.yaml").unlink()
+    git(root, "checkout", "--", "specs/reqs.yaml")
+    assert b"\r\n" in (root / "specs/reqs.yaml").read_bytes()
+    assert run_gitspec(root, "render").code == 0
+    head = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    assert docx.Document(str(root / "build/docx/reqs.docx")).core_properties.version == head

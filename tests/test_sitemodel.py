@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 
 from gitspec.approvals import content_hash
 from gitspec.render.model import (
-    Code, Diagram, Heading, Link, ListBlock, Notice, Paragraph, Swatches, Table, Text, walk,
+    Change, Code, Diagram, Heading, Link, ListBlock, Notice, Paragraph, Swatches, Table, Text, walk,
 )
 from gitspec.render.sitemodel import Facts, build_site
 from gitspec.stamps import SectionState
@@ -158,3 +158,12 @@ def test_no_heading_takes_an_id_of_the_page_frame():
     problem, results = site.page("prd").sections
     assert results.anchor == "gitspec-results-2"
     assert [b.anchor for b in problem.blocks if isinstance(b, Heading)] == ["gitspec-search-2"]
+
+
+def test_a_page_is_dirty_when_its_file_differs_from_its_commit_whichever_part_changed():
+    """Its header alone, say: no section is uncommitted, yet the file is not what the commit holds."""
+    version = {REQS.path: Change("abc1234", "Ada", "2026-01-02T10:00:00+00:00", "create")}
+    clean = build_site({"reqs": REQS}, facts(versions=version)).page("reqs")
+    edited = build_site({"reqs": REQS}, facts(versions=version, changed={REQS.path})).page("reqs")
+    assert (clean.commit, clean.dirty) == ("abc1234", False)
+    assert (edited.commit, edited.dirty) == ("abc1234", True) and edited.key != clean.key

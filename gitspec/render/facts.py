@@ -26,6 +26,7 @@ def gather(context: Any) -> Facts:
     changes: dict[str, dict] = {}
     uncommitted: dict[str, set[str]] = {}
     versions: dict[str, Change | None] = {}
+    changed: set[str] = set()
     if history is not None and history.head:
         for doc in documents.values():
             changes[doc.path] = history.section_changes(doc.path)
@@ -33,19 +34,30 @@ def gather(context: Any) -> Facts:
             committed = history.committed_hashes(doc.path)
             uncommitted[doc.path] = {name for name in doc.sections
                                      if committed.get(name) != doc.section_hash(name)}
+            if uncommitted[doc.path] or versions[doc.path] is None or _file_differs(history, doc):
+                changed.add(doc.path)
     verdicts = _verdicts(documents, history)
     dirty = False
     if history is not None:
         # A changed or new document settles it without asking git for the whole tree's status.
-        dirty = (any(uncommitted.values()) or not all(versions.values())
-                 or history.dirty(_own_folders(workspace)))
+        dirty = bool(changed) or history.dirty(_own_folders(workspace))
         history.save()
     titles, images, written = _markdown_facts(workspace, documents)
     return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
-                 markdown_titles=titles, images=images, written=written,
+                 markdown_titles=titles, images=images, written=written, changed=changed,
                  commit=history.head if history is not None else "", dirty=dirty,
                  page_size=workspace.config.page_size, versions=versions,
                  notes=list(history.notes) if history is not None else [], in_git=history is not None)
+
+
+def _file_differs(history: Any, doc: Any) -> bool:
+    """Whether a document none of whose sections changed still differs from HEAD's file (its header,
+    a removed section, a comment). The file's hash, known from the parse index, clears an unchanged
+    file without asking git; git confirms a difference, as only it applies line-ending filters."""
+    sha = getattr(doc, "sha", "")
+    if sha and sha == history.committed_digest(doc.path):
+        return False
+    return history.file_differs(doc.path)
 
 
 def _own_folders(workspace: Any) -> tuple[str, ...]:

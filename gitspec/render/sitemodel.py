@@ -54,6 +54,8 @@ class Facts:
     written: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what git history could not tell, for the user
     in_git: bool = False  # the workspace is in a git repository, with commits or not
+    # the documents (paths) whose file differs from HEAD's in any way: a section, the header, a comment
+    changed: set[str] = field(default_factory=set)
 
 
 MODEL_VERSION = "23"  # bump when the same inputs should now give a different tree
@@ -110,7 +112,7 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str, absent: tuple[str
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), sorted(facts.images.get(doc.path, {}).items()),
                  sorted(facts.written.get(doc.path, {}).items()),
-                 facts.versions.get(doc.path))
+                 facts.versions.get(doc.path), doc.path in facts.changed)
 
 
 def record_key(*parts) -> str:
@@ -146,7 +148,7 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
                 _page_badges(header, doc.sections, marks, absent),
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, shared, absent),
-                commit=change.commit if change else "", dirty=bool(uncommitted) or not change, change=change)
+                commit=change.commit if change else "", dirty=doc.path in facts.changed or not change, change=change)
 
 
 def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,
