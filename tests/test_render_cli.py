@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -410,3 +411,25 @@ def test_a_file_checked_out_with_other_line_endings_is_not_an_uncommitted_change
     assert run_gitspec(root, "render").code == 0
     head = git(root, "rev-parse", "--short=7", "HEAD").strip()
     assert docx.Document(str(root / "build/docx/reqs.docx")).core_properties.version == head
+
+
+def test_a_requirement_id_two_documents_define_gets_each_its_own_verdict_and_link(repo):
+    """The check reports the duplicate id; the matrix still tells each row's truth. Before, both
+    rows showed the later document's "stale" and both linked to the first document."""
+    root = repo({"specs/a.yaml": requirements_doc("a", requirement("REQ-001"))}, HTML_ONLY)
+    first = git(root, "rev-parse", "HEAD").strip()
+    write_files(root, {"specs/ev.yaml": passed_evidence(first).replace("id: ev-0001", "id: ev"),
+                       "specs/z.yaml": requirements_doc("z", requirement("REQ-001").replace("Title of", "Other"))})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "evidence, and z.yaml repeating REQ-001")
+    assert "duplicate id 'REQ-001'" in run_gitspec(root, "check").out
+    run_gitspec(root, "render")
+    matrix = (root / "build/html/traceability.html").read_text()
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in re.findall(r"<tr>(.*?)</tr>", matrix)]
+    links = re.findall(r'<tr><td><a href="([^"]+)"', matrix)
+    assert rows[1].startswith("REQ-001 Title of REQ-001 — ev verified"), rows
+    assert rows[2].startswith("REQ-001 Other REQ-001 — ev stale"), rows
+    assert links == ["a.html#REQ-001", "z.html#REQ-001"]
+    for doc_id, verdict in (("a", "verified"), ("z", "stale")):  # and beside the requirement on its page
+        page = (root / f"build/html/{doc_id}.html").read_text()
+        assert re.search(rf'<span class="badge badge-\w+">{verdict}</span>', page), doc_id

@@ -51,8 +51,8 @@ def test_items_get_anchors_and_ids_become_links():
 
 
 def test_matrix_links_requirements_tasks_evidence_and_verdicts():
-    verdicts = {"REQ-1": Verdict("REQ-1", "verified", "ev-1", "newest evidence ev-1 passed"),
-                "REQ-2": Verdict("REQ-2", "missing", None, "no evidence")}
+    verdicts = {("reqs", "REQ-1"): Verdict("REQ-1", "verified", "ev-1", "newest evidence ev-1 passed"),
+                ("reqs", "REQ-2"): Verdict("REQ-2", "missing", None, "no evidence")}
     site = build_site({d.id: d for d in (REQS, TASKS, EVIDENCE)}, facts(verdicts=verdicts))
     matrix = site.page("traceability")
     table = matrix.sections[0].blocks[1]
@@ -167,3 +167,13 @@ def test_a_page_is_dirty_when_its_file_differs_from_its_commit_whichever_part_ch
     edited = build_site({"reqs": REQS}, facts(versions=version, changed={REQS.path})).page("reqs")
     assert (clean.commit, clean.dirty) == ("abc1234", False)
     assert (edited.commit, edited.dirty) == ("abc1234", True) and edited.key != clean.key
+
+
+def test_a_requirement_id_two_documents_define_is_two_rows_each_with_its_own_verdict_and_link():
+    other = Doc("more", "requirements", "specs/more.yaml", {"items": [{"id": "REQ-1", "title": "Again"}]})
+    verdicts = {("reqs", "REQ-1"): Verdict("REQ-1", "verified", "ev-1", "passed"),
+                ("more", "REQ-1"): Verdict("REQ-1", "stale", "ev-1", "changed")}
+    site = build_site({d.id: d for d in (REQS, other)}, facts(verdicts=verdicts))
+    rows = [row for row in site.page("traceability").sections[0].blocks[1].rows if row[0][0].text == "REQ-1"]
+    assert [(row[0][0].target, row[4][0].label) for row in rows] == [
+        ("doc:more#REQ-1", "stale"), ("doc:reqs#REQ-1", "verified")]

@@ -78,22 +78,29 @@ def _states(context: Any) -> dict[str, Any]:
     return {planned.address: planned.state for planned in planner.plan_all()}
 
 
-def _verdicts(documents: dict, history: Any) -> dict[str, Any]:
-    """Each requirement's verdict from the evidence; outside git, or before the first commit, no evidence
-    can be verified (stale)."""
+def _verdicts(documents: dict, history: Any) -> dict[tuple[str, str], Any]:
+    """Each requirement's verdict by (document id, requirement id): an id two documents define (which
+    the check reports) is judged in each against that document's own item. Outside git, or before the
+    first commit, no evidence can be verified (stale)."""
     from gitspec.verdicts import decide_verdicts
 
-    current = _CurrentItems({item["id"]: (doc.path, item) for doc in documents.values()
-                             if doc.kind == "requirements" for item in identified_items(doc)})
-    if not current:
-        return {}
     evidence = [dict(doc.sections, id=doc.id) for doc in documents.values() if doc.kind == "evidence"]
-    if history is None or not history.head:
-        without = "the workspace is outside git" if history is None else "the repository has no commits yet"
-        return decide_verdicts(list(current), evidence, lambda commit: False, lambda req, commit: True, without)
-    from gitspec.requirementhistory import changed_since_checker
+    verdicts: dict[tuple[str, str], Any] = {}
+    for doc in documents.values():
+        current = _CurrentItems({item["id"]: (doc.path, item) for item in identified_items(doc)}) \
+            if doc.kind == "requirements" else {}
+        if not current:
+            continue
+        if history is None or not history.head:
+            without = "the workspace is outside git" if history is None else "the repository has no commits yet"
+            judged = decide_verdicts(list(current), evidence, lambda commit: False, lambda req, commit: True, without)
+        else:
+            from gitspec.requirementhistory import changed_since_checker
 
-    return decide_verdicts(list(current), evidence, history.is_ancestor, changed_since_checker(history, current))
+            judged = decide_verdicts(list(current), evidence, history.is_ancestor,
+                                     changed_since_checker(history, current))
+        verdicts.update(((doc.id, req), verdict) for req, verdict in judged.items())
+    return verdicts
 
 
 class _CurrentItems(Mapping):

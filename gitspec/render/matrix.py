@@ -19,9 +19,11 @@ def verdict_badge(verdict: Any) -> Badge:
     return Badge(verdict.state, VERDICT_TONES.get(verdict.state, INFO))
 
 
-def matrix_rows(documents: list, verdicts: dict[str, Any]) -> tuple[tuple, ...]:
-    """What the matrix shows, as plain values: (requirement, title, task ids, evidence ids,
-    verdict or None) per requirement. Empty when the workspace has no requirements.
+def matrix_rows(documents: list, verdicts: dict[tuple[str, str], Any]) -> tuple[tuple, ...]:
+    """What the matrix shows, as plain values: (document id, requirement, title, task ids, evidence
+    ids, verdict or None) per requirement, its verdict that of its own document's item (`verdicts`
+    by document id and requirement id: an id two documents define is two rows, each judged and
+    linked on its own). Empty when the workspace has no requirements.
     Cheap next to the page itself, so it also serves as the matrix page's key."""
     tasks: dict[str, list[str]] = {}
     for doc in documents:
@@ -38,8 +40,8 @@ def matrix_rows(documents: list, verdicts: dict[str, Any]) -> tuple[tuple, ...]:
                     linked.update(_ids(case.get("requirements")))
             for req in sorted(linked):
                 evidence.setdefault(req, []).append(doc.id)
-    return tuple((req, str(item.get("title", "")), tuple(tasks.get(req, ())), tuple(evidence.get(req, ())),
-                  verdicts.get(req))
+    return tuple((doc.id, req, str(item.get("title", "")), tuple(tasks.get(req, ())), tuple(evidence.get(req, ())),
+                  verdicts.get((doc.id, req)))
                  for doc in documents if doc.kind == "requirements" for item in identified_items(doc)
                  for req in (item["id"],))
 
@@ -48,11 +50,11 @@ def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[S
     """The matrix page's one section, from `matrix_rows`."""
     table_rows = []
     counts: dict[str, int] = {}
-    for req, title, tasks, evidence, verdict in rows:
+    for doc_id, req, title, tasks, evidence, verdict in rows:
         state = verdict.state if verdict is not None else "missing"
         counts[state] = counts.get(state, 0) + 1
         table_rows.append((
-            (_link(req, targets),),
+            (Link(req, f"doc:{doc_id}#{req}"),),
             (Text(title),),
             _links(tasks, targets),
             _links(evidence, targets),

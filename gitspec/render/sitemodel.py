@@ -41,7 +41,7 @@ class Facts:
     states: dict[str, Any]  # address -> gitspec.stamps.SectionState
     changes: dict[str, dict[str, Change]]  # document path -> section -> last change
     uncommitted: dict[str, set[str]]  # document path -> sections differing from HEAD
-    verdicts: dict[str, Any]  # requirement id -> gitspec.verdicts.Verdict
+    verdicts: dict[tuple[str, str], Any]  # (document id, requirement id) -> gitspec.verdicts.Verdict
     markdown_titles: dict[str, dict[str, str]]  # Markdown document path -> section slug -> heading
     images: dict[str, dict[str, str]] = field(default_factory=dict)  # Markdown document path -> picture -> digest
     commit: str = ""
@@ -58,7 +58,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "23"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "24"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -67,14 +67,17 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
     built only when a renderer reads them (model.Deferred)."""
     ordered = _own_files(sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id)))
     targets = link_targets(ordered)
-    badges = {req: (verdict_badge(v),) for req, v in facts.verdicts.items()}
+    badges: dict[str, dict[str, tuple[Badge, ...]]] = {}  # document id -> requirement id -> its verdict
+    for (doc_id, req), verdict in facts.verdicts.items():
+        badges.setdefault(doc_id, {})[req] = (verdict_badge(verdict),)
     shared = record_key(MODEL_VERSION, sorted(targets.items()))
     absent: dict[str, list[str]] = {}  # document id -> its generated sections that are not there
     for address, state in facts.states.items():
         doc_id, _, name = address.partition("#")
         if state.state == SECTION_MISSING and doc_id in documents and name not in documents[doc_id].sections:
             absent.setdefault(doc_id, []).append(name)
-    pages = [_page(doc, facts, targets, badges, shared, tuple(absent.get(doc.id, ()))) for doc in ordered]
+    pages = [_page(doc, facts, targets, badges.get(doc.id, {}), shared, tuple(absent.get(doc.id, ())))
+             for doc in ordered]
     rows = matrix_rows(ordered, facts.verdicts)
     if rows:
         pages.append(Page(MATRIX_ID, "matrix", MATRIX_TITLE, "", "", (), Deferred(lambda: matrix_sections(rows, targets)),
@@ -107,7 +110,7 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str, absent: tuple[str
     verdicts = ()
     if doc.kind == "requirements":
         ids = {item["id"] for item in identified_items(doc)}
-        verdicts = sorted((r, facts.verdicts[r].state) for r in ids if r in facts.verdicts)
+        verdicts = sorted((r, facts.verdicts[doc.id, r].state) for r in ids if (doc.id, r) in facts.verdicts)
     return record_key(shared, doc.id, doc.kind, doc.path, content, states, absent, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), sorted(facts.images.get(doc.path, {}).items()),
