@@ -1,13 +1,14 @@
 """Built-in plugin: checks inside one document that a schema cannot express.
 
 Entity names used by an architecture's relationships, indexes and fields must
-be entities of the same document; a ui must give every screen its states.
+be entities of the same document; a ui must give every screen its states; an
+`approved` document's newest approval must be of its content as it is now.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gitspec.findings import Finding, error
+from gitspec.findings import Finding, error, warning
 from gitspec.hookspecs import hookimpl
 
 if TYPE_CHECKING:  # documents.py imports the YAML parser: not needed to register the plugin
@@ -16,10 +17,34 @@ if TYPE_CHECKING:  # documents.py imports the YAML parser: not needed to registe
 
 @hookimpl
 def gitspec_check_document(document: Document) -> list[Finding]:
+    findings = _approval(document)
     if document.kind == "architecture":
-        return _entities(document)
+        findings += _entities(document)
     if document.kind == "ui":
-        return _screen_states(document)
+        findings += _screen_states(document)
+    return findings
+
+
+def _approval(document: Document) -> list[Finding]:
+    """What the render's approval badge says of an `approved` document, as a finding: a stale
+    approval is an error, none at all a warning (the document claims a review nobody recorded)."""
+    from gitspec.approvals import MISSING, STALE, approval_state, content_hash
+
+    if document.header.get("status") != "approved":
+        return []  # an older approval of a draft is history, not a claim
+    approval = approval_state(document.header, document.sections)
+    if approval.state == STALE:
+        newest = len(document.header["approvals"]) - 1
+        line, col = document.locate(("approvals", newest, "hash"))
+        return [error(document.path, line, col,
+                      f"approval stale: the content changed since {approval.by} approved it on {approval.date}; "
+                      f"review it and record a new approval (content hash now {content_hash(document.sections)}), "
+                      "or set status back to review", "stale-approval")]
+    if approval.state == MISSING:
+        line, col = document.locate(("status",))
+        return [warning(document.path, line, col, "status is approved but no approval is recorded; add one to "
+                        f"'approvals' (content hash {content_hash(document.sections)}; see docs/formats.md) "
+                        "or set status back to review", "missing-approval")]
     return []
 
 
