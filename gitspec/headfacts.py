@@ -171,6 +171,9 @@ class RememberedHistory:
     def item_hashes_at(self, commit: str, rel_path: str) -> dict[str, str] | None:
         return self._at_commit("items", commit, (rel_path,), lambda: self.git().item_hashes_at(commit, rel_path))
 
+    def uncommitted_rename(self, rel_path: str) -> str | None:
+        return self.git().uncommitted_rename(rel_path)  # of the work tree: never remembered
+
     def _at_commit(self, table: str, commit: Any, rest: tuple, ask: Callable[[], Any]) -> Any:
         """Remembered only for a fixed commit id: a branch name may move while HEAD stays."""
         if not isinstance(commit, str) or not _COMMIT_ID.fullmatch(commit.strip()):

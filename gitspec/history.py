@@ -56,6 +56,7 @@ class History:
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
+        self._worktree_renames: dict[str, str] | None = None  # new path -> path at HEAD, repository-relative
         self.boundary = set(shallow_boundary(common_dir(repo)))  # where a shallow clone's history is cut
         # what the user should know about history that could not be read
         self.notes: list[str] = shallow_note(sorted(self.boundary))
@@ -314,6 +315,24 @@ class History:
             self._renames[key] = {delta.new_file.path: delta.old_file.path for delta in diff.deltas
                                   if delta.status == pygit2.enums.DeltaStatus.RENAMED}
         return self._renames[key]
+
+    def uncommitted_rename(self, rel_path: str) -> str | None:
+        """The workspace-relative path at HEAD of the file now at `rel_path`, when a rename not yet
+        committed brought it there (staged with `git mv`, or a plain move in the work tree); else None.
+        Never remembered across runs: the work tree may change while HEAD stays."""
+        if self._worktree_renames is None:
+            import pygit2
+            from pygit2.enums import DiffFind, DiffOption
+
+            head = self._head()
+            self._worktree_renames = {}
+            if head is not None:
+                diff = head.tree.diff_to_workdir(DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS)
+                diff.find_similar(DiffFind.FIND_RENAMES | DiffFind.FIND_FOR_UNTRACKED)
+                self._worktree_renames = {delta.new_file.path: delta.old_file.path for delta in diff.deltas
+                                          if delta.status == pygit2.enums.DeltaStatus.RENAMED}
+        before = self._worktree_renames.get(self.prefix + rel_path)
+        return before[len(self.prefix):] if before is not None and before.startswith(self.prefix) else None
 
     @staticmethod
     def _credit(wanted: dict[str, bytes], newer: dict[str, bytes], older: dict[str, bytes],

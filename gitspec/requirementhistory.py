@@ -58,9 +58,14 @@ def requirement_changed_since(history: History, rel_path: str, item_id: str, com
                               current_hash: str | None) -> bool:
     """Whether item `item_id` of `rel_path` differs now (`current_hash`) from what it was at `commit`.
 
-    A file or item that did not exist at `commit`, or an unknown commit, counts as changed.
+    A file or item that did not exist at `commit`, or an unknown commit, counts as changed. The
+    file is followed through renames, those not yet committed included.
     """
     then = history.item_hashes_at(commit, rel_path)
+    if then is None and not history.committed_hashes(rel_path):  # not at HEAD: moved here since, maybe
+        before = history.uncommitted_rename(rel_path)
+        if before is not None:
+            then = history.item_hashes_at(commit, before)
     return then is None or current_hash is None or then.get(item_id) != current_hash
 
 

@@ -268,6 +268,29 @@ def test_a_requirement_moved_to_another_file_is_unchanged_since_before_the_move(
     assert changed("REQ-001", c1) is False and changed("REQ-002", c1) is False
 
 
+def test_a_requirement_moved_but_not_yet_committed_is_unchanged(tmp_path):
+    # Before, a staged `git mv` (or a plain move) of the requirements file made its verified
+    # requirements "stale: REQ-001 changed since ev-0001 was taken" until the move was committed.
+    reqs = requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": HTML, "specs/reqs.yaml": reqs}, commit=False)
+    c1 = commit(root, "reqs")
+    commit(root, "evidence", {"specs/ev.yaml": passed_evidence(c1, "REQ-001, REQ-002")})
+    for move in (lambda: git(root, "mv", "specs/reqs.yaml", "specs/requirements.yaml"),  # staged
+                 lambda: (root / "specs/requirements.yaml").rename(root / "specs/sub/reqs.yaml")):  # work tree
+        (root / "specs/sub").mkdir(exist_ok=True)
+        move()
+        for _ in range(2):  # the second from the facts remembered for HEAD
+            rendered = run_gitspec(root, "render")
+            assert rendered.code == 0, rendered
+            matrix = (root / "build/html/traceability.html").read_text()
+            assert matrix.count(f"passed on {c1[:7]}") == 2 and "changed since" not in matrix, matrix
+    changed = changed_since_checker(open_history(root), current_items(root, "specs/sub/reqs.yaml"))
+    assert changed("REQ-001", c1) is False
+    (root / "specs/sub/reqs.yaml").write_text(reqs.replace("do REQ-001.", "do REQ-001 and more."))
+    changed = changed_since_checker(open_history(root), current_items(root, "specs/sub/reqs.yaml"))
+    assert changed("REQ-001", c1) is True and changed("REQ-002", c1) is False
+
+
 def test_requirement_in_a_prd_list(tmp_path):
     root = make_repo(tmp_path / "ws", {}, commit=False)
     prd = "---\nkind: prd\nid: p\n---\n# P\n\n## Requirements\n\n- REQ-001 Do one thing,\n  well.\n- REQ-002 Two.\n"
