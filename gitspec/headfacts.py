@@ -23,7 +23,7 @@ from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.history import facts_version
 from gitspec.render.model import Change
 
-FORMAT = b"GSHF1"
+FORMAT = b"GSHF2"  # 2: item hashes are of a requirement's text alone
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 

@@ -22,7 +22,7 @@ from gitspec.render.model import Change
 if TYPE_CHECKING:
     import pygit2
 
-CACHE_FORMAT = b"GSHC1"
+CACHE_FORMAT = b"GSHC2"  # 2: item hashes are of a requirement's text alone
 MAX_BLOB_SIZE = 4 * 1024 * 1024  # older versions bigger than this are not parsed
 
 # What one blob tells, as kept in the cache: (section hashes, or None when that

@@ -19,11 +19,21 @@ if TYPE_CHECKING:
 _BULLET = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d+[.)])[ \t]+\**([A-Z][A-Z0-9]*-[0-9]+)\b")
 
 
-def item_hashes(document: Document) -> dict[str, str]:
-    """Canonical hash of each identified item of a document, by id.
+# A requirement's text: what its evidence verified. Its priority, tags, links, parent and
+# rationale may change without the evidence going stale.
+TEXT_FIELDS = ("title", "statement", "acceptance")
 
-    YAML: the mappings with an `id` in the `items` list. Markdown: list items
-    starting with an id, with their continuation lines, as words.
+
+def text_hash(item: dict[str, Any]) -> str:
+    """Canonical hash of a requirement item's text (its TEXT_FIELDS), what a verdict compares."""
+    return value_hash({name: item[name] for name in TEXT_FIELDS if name in item})
+
+
+def item_hashes(document: Document) -> dict[str, str]:
+    """Canonical hash of the text of each identified item of a document, by id.
+
+    YAML: `text_hash` of the mappings with an `id` in the `items` list. Markdown: list
+    items starting with an id, with their continuation lines, as words.
     """
     if document.format == "markdown":
         found: dict[str, str] = {}
@@ -34,7 +44,7 @@ def item_hashes(document: Document) -> dict[str, str]:
     items = document.sections.get("items")
     if not isinstance(items, list):
         return {}
-    return {item["id"]: value_hash(item) for item in items
+    return {item["id"]: text_hash(item) for item in items
             if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 

@@ -291,6 +291,31 @@ def test_a_requirement_moved_but_not_yet_committed_is_unchanged(tmp_path):
     assert changed("REQ-001", c1) is True and changed("REQ-002", c1) is False
 
 
+def test_only_a_change_to_a_requirements_text_makes_its_evidence_stale(tmp_path):
+    # Before, re-prioritising REQ-001 (or tagging, linking, re-parenting it, or giving a rationale)
+    # turned its passing evidence "stale: REQ-001 changed since ev-0001 was taken".
+    reqs = requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": HTML, "specs/reqs.yaml": reqs}, commit=False)
+    c1 = commit(root, "reqs")
+    commit(root, "evidence", {"specs/ev.yaml": passed_evidence(c1)})
+
+    def verdict(text: str) -> str:
+        (root / "specs/reqs.yaml").write_text(text)
+        rendered = run_gitspec(root, "render")
+        assert rendered.code == 0, rendered
+        row = (root / "build/html/traceability.html").read_text().split("REQ-001</a>", 1)[1].split("</tr>")[0]
+        return "verified" if f"passed on {c1[:7]}" in row else "stale" if "changed since" in row else row
+
+    others = reqs.replace("    priority: must\n", "    priority: should\n    tags: [billing]\n    links: [REQ-002]\n"
+                          "    parent: REQ-002\n    rationale: Finance asked.\n", 1)
+    assert verdict(others) == "verified"
+    commit(root, "re-prioritise, tag and link REQ-001")
+    assert verdict(others) == "verified"
+    for old, new in (("Title of REQ-001", "Invoices"), ("shall do REQ-001.", "shall do REQ-001 fast."),
+                     ("It does REQ-001.", "It does REQ-001 fast.")):
+        assert verdict(others.replace(old, new)) == "stale", old
+
+
 def test_requirement_in_a_prd_list(tmp_path):
     root = make_repo(tmp_path / "ws", {}, commit=False)
     prd = "---\nkind: prd\nid: p\n---\n# P\n\n## Requirements\n\n- REQ-001 Do one thing,\n  well.\n- REQ-002 Two.\n"

@@ -104,17 +104,17 @@ def _verdicts(documents: dict, history: Any) -> dict[tuple[str, str], Any]:
 
 
 class _CurrentItems(Mapping):
-    """Requirement id -> (document path, item hash), hashing an item only when asked:
+    """Requirement id -> (document path, hash of the item's text), hashing an item only when asked:
     only requirements that some evidence names are ever compared with history."""
 
     def __init__(self, items: dict[str, tuple[str, Any]]) -> None:
         self._items = items
 
     def __getitem__(self, req: str) -> tuple[str, str]:
-        from gitspec.hashing import value_hash
+        from gitspec.requirementhistory import text_hash
 
         path, item = self._items[req]
-        return path, value_hash(item)
+        return path, text_hash(item)
 
     def __iter__(self):
         return iter(self._items)
