@@ -124,12 +124,12 @@ def test_an_alert_is_a_toned_box_with_its_title_links_code_and_list_items(build:
     assert "https://example.com/guide" in pdf_links(build)
 
     document = word(build)
-    texts = [p.text for p in document.paragraphs]
-    at = texts.index("Warning")
-    assert document.paragraphs[at].runs[0].bold
-    assert texts[at + 1:at + 4] == ["Read the billing guide before you run sync:", "step one", "step two"]
-    assert [p.style.name for p in document.paragraphs[at + 2:at + 4]] == ["List Bullet", "List Bullet"]
-    link = document.paragraphs[at + 1]._p.find(f"{W}hyperlink")
+    [box] = [t for t in document.tables if t.cell(0, 0).paragraphs[0].text == "Warning"]  # a one-cell box
+    paragraphs = box.cell(0, 0).paragraphs
+    assert paragraphs[0].runs[0].bold
+    assert [p.text for p in paragraphs[1:]] == ["Read the billing guide before you run sync:", "step one", "step two"]
+    assert [p.style.name for p in paragraphs[2:]] == ["List Bullet", "List Bullet"]
+    link = paragraphs[1]._p.find(f"{W}hyperlink")
     assert link is not None and document.part.rels[link.get(
         "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")].target_ref == "https://example.com/guide"
 
@@ -149,7 +149,7 @@ def test_a_tables_columns_are_aligned_as_the_markdown_says(build: Path) -> None:
 
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    [table] = word(build).tables
+    [table] = [t for t in word(build).tables if t.cell(0, 0).text == "Item"]
     assert [[cell.paragraphs[0].alignment for cell in row.cells] for row in table.rows] == [
         [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT]] * 3
     assert [cell.text for cell in table.rows[1].cells] == ["Widget", "42", "9.99"]
