@@ -50,13 +50,18 @@ def resolve_pointer_value(value: Any, tokens: tuple[str, ...], default: Any = No
     for token in tokens:
         if isinstance(value, dict):
             value = value.get(token, _MISSING)
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+        elif isinstance(value, list) and _is_index(token) and int(token) < len(value):
             value = value[int(token)]
         else:
             return default
         if value is _MISSING:
             return default
     return value
+
+
+def _is_index(token: str) -> bool:
+    # ASCII digits only: str.isdigit() also takes '²' (which int() refuses) and '٠' or '０' (which it reads as 0).
+    return token.isascii() and token.isdigit()
 
 
 def _escape(token: str) -> str:

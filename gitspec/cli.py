@@ -7,6 +7,7 @@ traceback goes to a log file, never to the screen).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from gitspec import __version__
@@ -84,10 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:  # else argparse names the function: "invalid _positive value"
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    # ASCII digits only: int() would also read "٣" or "３" as 3, " 3 " and "1_0".
+    if not re.fullmatch(r"[-+]?[0-9]+", text):  # else argparse names the function: "invalid _positive value"
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value

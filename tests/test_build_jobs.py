@@ -118,7 +118,8 @@ def test_stages_of_one_level_take_turns_with_one_job(ws, tmp_path):
     assert set(spans) == {"left", "right"} and not _overlap(spans["left"], spans["right"], slack=1), spans
 
 
-@pytest.mark.parametrize("given, message", [("abc", "'abc' is not a whole number"), ("0", "'0' must be at least 1")])
+@pytest.mark.parametrize("given, message", [("abc", "'abc' is not a whole number"), ("0", "'0' must be at least 1"),
+                                            ("٣", "'٣' is not a whole number"), ("３", "'３' is not a whole number")])
 def test_a_bad_jobs_count_is_named(tmp_path, given, message):
     result = run_gitspec(tmp_path, "build", "--jobs", given)
     assert result.code == 2 and result.err.endswith(f"gitspec build: error: argument --jobs: {message}\n"), result

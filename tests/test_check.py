@@ -421,3 +421,12 @@ def test_merge_conflict_markers_in_markdown_outside_code_blocks_are_errors(repo)
     assert result.code == 1 and result.out == (
         f"specs/checkout-flow.md:{start}:1: error: unresolved merge conflict (lines {start}-{start + 4}: "
         "<<<<<<< … >>>>>>>); resolve it and remove the markers [merge-conflict]\n"), result
+
+
+def test_an_index_of_non_ascii_digits_is_an_unknown_reference_not_a_crash(repo):
+    links = "['reqs#items/²', 'reqs#items/٠', 'reqs#items/０', 'reqs#items/0']"
+    result = run_gitspec(repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", links=links))}), "check")
+    assert result.code == 1, result
+    for index in ("²", "٠", "０"):
+        assert f"address 'reqs#items/{index}': nothing at '/{index}' in that section [unknown-reference]" in result.out
+    assert "reqs#items/0'" not in result.out and "internal error" not in result.err

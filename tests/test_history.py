@@ -487,3 +487,9 @@ def test_an_empty_author_name_and_a_latin1_message_without_encoding_header(tmp_p
     rendered = run_gitspec(root, "render")
     assert rendered.code == 0, rendered
     assert "unknown author" in (root / "build/html/reqs.html").read_text()
+
+
+def test_only_ascii_numbers_make_a_markdown_list_item():
+    text = ("---\nkind: prd\nid: p\n---\n# P\n\n## Requirements\n\n"
+            "1. REQ-001 Invoices.\n١. REQ-002 Refunds.\n３. REQ-003 Credits.\n")
+    assert set(item_hashes(parse_document("specs/p.md", text.encode()))) == {"REQ-001"}

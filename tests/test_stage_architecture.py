@@ -16,7 +16,7 @@ from gitspec.stages import architecture
 from gitspec.stages.architecture import STAGE
 from gitspec.stages.ddl import column_name, ddl, table_name
 from gitspec.stages.erdiagram import er_diagram
-from gitspec.stages.openapi import check_openapi
+from gitspec.stages.openapi import check_openapi, openapi_document
 
 CREATE_TABLE = re.compile(r"CREATE TABLE (\w+) \((.*?)\n\);", re.S)
 FOREIGN_KEY = re.compile(r"FOREIGN KEY \((\w+)\) REFERENCES (\w+)")
@@ -183,3 +183,8 @@ def test_a_dangling_ref_is_a_finding():
         check_openapi({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"get": {
             "responses": {"200": {"description": "OK", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Nope"}}}}}}}}})
+
+
+@pytest.mark.parametrize("base_url, version", [("/api/v2", "2.0.0"), ("/api/v٢", "0.1.0"), ("/api/v２", "0.1.0")])
+def test_the_api_version_comes_from_ascii_digits_in_the_base_url(base_url, version):
+    assert openapi_document({"baseUrl": base_url}, {})["info"]["version"] == version

@@ -149,7 +149,7 @@ def _operation(endpoint: dict, api_contract: dict, components: dict[str, dict],
 
 
 def _info(api_contract: dict, product_name: str | None) -> dict[str, Any]:
-    major = re.search(r"/v(\d+)\b", str(api_contract.get("baseUrl") or ""))
+    major = re.search(r"/v([0-9]+)\b", str(api_contract.get("baseUrl") or ""))
     return {"title": f"{product_name} API" if product_name else "API",
             "version": f"{major.group(1)}.0.0" if major else "0.1.0"}
 
