@@ -11,6 +11,7 @@ from typing import Any
 from gitspec.addresses import format_address
 from gitspec.hashing import value_hash
 from gitspec.markdown import MarkdownProblem, split_markdown
+from gitspec.printable import shown
 from gitspec.yamlread import YamlProblem, YamlTree, read_yaml
 
 HEADER_KEYS = ("kind", "id", "title", "status", "owners", "approvals", "generated", "pinned")
@@ -130,9 +131,9 @@ def _markdown_document(path: str, text: str) -> Document:
     if "title" not in header and parts.title is not None:
         header["title"] = parts.title
     notes = _ambiguous(tree)
-    notes += [DocumentProblem(f"section '{name}' appears twice", line, 1, "duplicate-section")
+    notes += [DocumentProblem(f"section {shown(name)} appears twice", line, 1, "duplicate-section")
               for name, line in parts.duplicates]
-    notes += [DocumentProblem(f"heading '{text}' gives no section id (one is made of its letters a-z and "
+    notes += [DocumentProblem(f"heading {shown(text)} gives no section id (one is made of its letters a-z and "
                               "digits); add some, e.g. '## Goals (目標)'", line, 1, "unnamed-section")
               for text, line in parts.unnamed]
     if parts.loose_line is not None:
@@ -145,7 +146,7 @@ def _markdown_document(path: str, text: str) -> Document:
                                      f"line {at} and everything after it are read as part of it; close it "
                                      f"({'```' if what == 'code block' else '-->'})", line, 1, "unclosed-block"))
     clash = [k for k in parts.sections if k in header]
-    notes += [DocumentProblem(f"section '{k}' has the same id as a front-matter key", parts.section_lines[k],
+    notes += [DocumentProblem(f"section {shown(k)} has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
     return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes, parts.text_lines)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -17,10 +16,10 @@ from gitspec.documents import Document
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error
 from gitspec.kinds import Kind
+from gitspec.printable import shown
 
 _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)", re.S)
 _REQUIRED = re.compile(r"^('.*') is a required property$")
-_MAX_SHOWN = 60  # characters of a value quoted in a message: the reason after it must stay in sight
 # why a value that should be text is not, by the type YAML gave it
 _NOT_TEXT = {bool: "YAML read it as a boolean: quote it to keep it as text",
              int: "YAML read it as a number: quote it to keep it as text",
@@ -162,25 +161,8 @@ def _message(err: Any) -> str:
     """jsonschema's message, with the value it starts with spelt as YAML spells it and cut short."""
     named = repr(err.instance)
     if err.message.startswith(named):
-        return _shown(err.instance) + err.message[len(named):]
+        return shown(err.instance) + err.message[len(named):]
     return err.message
-
-
-def _shown(value: Any) -> str:
-    """A value as YAML spells it (true, null, .inf, not Python's True, None, inf), in at most about
-    _MAX_SHOWN characters."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, float) and not math.isfinite(value):
-        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
-    if isinstance(value, str):
-        return repr(value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN].rstrip() + "…")
-    if isinstance(value, (list, dict)):  # JSON is YAML's flow style
-        text = json.dumps(value, ensure_ascii=False, default=str)
-        return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN].rstrip() + "…"
-    return repr(value)
 
 
 def _unexpected(err: Any) -> list[str]:
@@ -197,7 +179,7 @@ def _unknown_key(document: Document, path: tuple, key: str, known: list[str]) ->
     import difflib  # only when a key is wrong: not worth importing on every check
 
     close = difflib.get_close_matches(key, known, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = f" (did you mean {shown(close[0])}?)" if close else ""
     line, col = document.locate_key(path, key)
     what = "section" if document.format == "markdown" and key in document.section_lines else "key"
-    return error(document.path, line, col, f"{document.address(path)}: unknown {what} '{key}'{hint}", "schema")
+    return error(document.path, line, col, f"{document.address(path)}: unknown {what} {shown(key)}{hint}", "schema")

@@ -430,3 +430,13 @@ def test_an_index_of_non_ascii_digits_is_an_unknown_reference_not_a_crash(repo):
     for index in ("²", "٠", "０"):
         assert f"address 'reqs#items/{index}': nothing at '/{index}' in that section [unknown-reference]" in result.out
     assert "reqs#items/0'" not in result.out and "internal error" not in result.err
+
+
+def test_an_invisible_character_in_a_reference_is_shown_escaped_as_in_schema_messages(repo):
+    items = requirement("REQ-001") + requirement("REQ-002", '"REQ-001\\u200b"', links='["reqs\\u200f#items"]')
+    result = run_gitspec(repo({"specs/reqs.yaml": requirements_doc("reqs", items)}), "check")
+    assert result.code == 1, result
+    assert "reqs#items/1/parent: 'REQ-001\\u200b' does not match" in result.out
+    assert "unknown requirement 'REQ-001\\u200b' (did you mean 'REQ-001'?) [unknown-reference]" in result.out
+    assert "unknown requirement 'reqs\\u200f#items' [unknown-reference]" in result.out
+    assert "\u200b" not in result.out and "\u200f" not in result.out

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from gitspec.addresses import parse_address, resolve_pointer
 from gitspec.findings import Finding, bad_image, error
 from gitspec.hookspecs import hookimpl
+from gitspec.printable import shown
 
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.symbols import Reference, SymbolTable
@@ -47,13 +48,13 @@ def _duplicates(table: SymbolTable) -> list[Finding]:
         first, *others = sorted(definitions, key=lambda d: (d.path, d.line, d.col))
         for other in others:
             findings.append(error(other.path, other.line, other.col,
-                                  f"duplicate id '{ident}' (also defined at {first.path}:{first.line})",
+                                  f"duplicate id {shown(ident)} (also defined at {first.path}:{first.line})",
                                   "duplicate-id"))
     return findings
 
 
 def _reserved(table: SymbolTable) -> list[Finding]:
-    return [error(d.path, d.line, d.col, f"document id '{ident}' is kept for {RESERVED_IDS[ident]}; choose another",
+    return [error(d.path, d.line, d.col, f"document id {shown(ident)} is kept for {RESERVED_IDS[ident]}; choose another",
                   "reserved-id")
             for ident in RESERVED_IDS.keys() & table.definitions.keys()
             for d in table.definitions[ident] if d.namespace == "document"]
@@ -66,30 +67,30 @@ def _id_problem(table: SymbolTable, ref: Reference) -> str | None:
         import difflib  # only when a reference is wrong: not worth importing on every check
 
         close = difflib.get_close_matches(ref.target, list(table.definitions), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown {wanted} '{ref.target}'{hint}"
+        hint = f" (did you mean {shown(close[0])}?)" if close else ""
+        return f"unknown {wanted} {shown(ref.target)}{hint}"
     if not any(d.namespace in ref.namespaces for d in definitions):
-        return f"'{ref.target}' is a {definitions[0].namespace}, not a {wanted}"
+        return f"{shown(ref.target)} is a {definitions[0].namespace}, not a {wanted}"
     return None
 
 
 def _address_problem(table: SymbolTable, ref: Reference) -> str | None:
     address = parse_address(ref.target)
     if address is None:
-        return f"'{ref.target}' is not an address (DOC-ID#SECTION[/pointer])"
+        return f"{shown(ref.target)} is not an address (DOC-ID#SECTION[/pointer])"
     info = table.documents.get(address.doc)
     if info is None:
-        return f"address '{ref.target}': no document with id '{address.doc}'"
+        return f"address {shown(ref.target)}: no document with id {shown(address.doc)}"
     if address.section not in info.sections:
         import difflib
 
         close = difflib.get_close_matches(address.section, info.sections, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"address '{ref.target}': document '{address.doc}' has no section '{address.section}'{hint}"
+        hint = f" (did you mean {shown(close[0])}?)" if close else ""
+        return f"address {shown(ref.target)}: document {shown(address.doc)} has no section {shown(address.section)}{hint}"
     if address.pointer:
         values = table.values(address.doc) or {}
         if not resolve_pointer(values.get(address.section), address.pointer):
-            return f"address '{ref.target}': nothing at '/{'/'.join(address.pointer)}' in that section"
+            return f"address {shown(ref.target)}: nothing at {shown('/' + '/'.join(address.pointer))} in that section"
     return None
 
 

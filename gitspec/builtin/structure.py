@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitspec.findings import Finding, error, warning
 from gitspec.hookspecs import hookimpl
+from gitspec.printable import shown
 
 if TYPE_CHECKING:  # documents.py imports the YAML parser: not needed to register the plugin
     from gitspec.documents import Document
@@ -62,7 +63,7 @@ def _entities(document: Document) -> list[Finding]:
         name = entity.get("name") if isinstance(entity, dict) else None
         if name in names:
             findings.append(_at(document, ("dataModel", "entities", index, "name"),
-                                f"duplicate entity '{name}'", "duplicate-id"))
+                                f"duplicate entity {shown(name)}", "duplicate-id"))
         names.setdefault(name, index)
     uses: list[tuple[tuple, Any]] = []
     for index, relation in enumerate(_list(model.get("relationships"))):
@@ -77,7 +78,7 @@ def _entities(document: Document) -> list[Finding]:
                              field["references"]))
     for path, name in uses:
         if isinstance(name, str) and name not in names:
-            findings.append(_at(document, path, f"unknown entity '{name}' in {document.address(path)}",
+            findings.append(_at(document, path, f"unknown entity {shown(name)} in {document.address(path)}",
                                 "unknown-reference"))
     return findings
 
@@ -90,12 +91,12 @@ def _screen_states(document: Document) -> list[Finding]:
         screen_id = screen.get("id") if isinstance(screen, dict) else None
         if isinstance(screen_id, str) and screen_id not in states:
             findings.append(_at(document, ("screens", index, "id"),
-                                f"screen '{screen_id}' has no loading, empty and error states in 'states'",
+                                f"screen {shown(screen_id)} has no loading, empty and error states in 'states'",
                                 "missing-states"))
     for screen_id in states:
         if not any(isinstance(s, dict) and s.get("id") == screen_id for s in _list(document.sections.get("screens"))):
             line, col = document.locate_key(("states",), screen_id)
-            findings.append(error(document.path, line, col, f"states given for unknown screen '{screen_id}'",
+            findings.append(error(document.path, line, col, f"states given for unknown screen {shown(screen_id)}",
                                   "unknown-reference"))
     return findings
 
