@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -81,8 +82,8 @@ class Workspace:
         is where its link is, not where it leads (which may be outside the workspace)."""
         wanted = []
         for given in paths:
-            path = Path(os.path.abspath(given))
-            if not path.exists():
+            path = _on_disk(Path(os.path.abspath(given)))
+            if path is None:
                 raise GitspecError(f"no such file or folder: {given}", exit_code=EXIT_USAGE)
             real = Path(os.path.realpath(path)) if path.is_dir() else Path(os.path.realpath(path.parent)) / path.name
             try:
@@ -94,20 +95,44 @@ class Workspace:
 
 def selected(rel: str, wanted: list[str]) -> bool:
     """Whether `rel` is one of `wanted` or inside one of them (everything when nothing is wanted)."""
-    return not wanted or any(w in (".", "") or rel == w or rel.startswith(w.rstrip("/") + "/") for w in wanted)
+    rel = _nfc(rel)
+    return not wanted or any(w in (".", "") or rel == _nfc(w) or rel.startswith(_nfc(w).rstrip("/") + "/")
+                             for w in wanted)
+
+
+def _nfc(text: str) -> str:
+    """`text` in composed form: a name macOS wrote decomposed (`cafe` + U+0301) is the `café` the user types."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _on_disk(path: Path) -> Path | None:
+    """`path`, or the file or folder whose name differs from it only in Unicode normalisation; None if neither exists."""
+    if path.exists():
+        return path
+    parent = _on_disk(path.parent) if path.parent != path else None
+    if parent is None:
+        return None
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return None
+    wanted = _nfc(path.name)
+    return next((parent / name for name in sorted(names) if _nfc(name) == wanted), None)
 
 
 def _exclusion(patterns: tuple[str, ...]) -> re.Pattern | None:
     if not patterns:
         return None
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns))
+    return re.compile("|".join(fnmatch.translate(_nfc(p)) for p in patterns))
 
 
 def _excluded(exclude: re.Pattern | None, child: str, inner: int) -> bool:
     """Whether a glob matches `child` (workspace-relative) as .gitignore's users expect: by that
     path, by its path in its spec folder (from offset `inner`: `README.md`, `notes/*`), or by its name."""
-    return exclude is not None and any(
-        exclude.match(path) for path in (child, child[inner:], child.rpartition("/")[2]))
+    if exclude is None:
+        return False
+    # compared composed, as the globs are: `exclude: [café.md]` also leaves out a name stored decomposed
+    return any(exclude.match(_nfc(path)) for path in (child, child[inner:], child.rpartition("/")[2]))
 
 
 def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str], skip: frozenset[str],

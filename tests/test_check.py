@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 from conftest import GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
@@ -107,6 +108,15 @@ def test_paths_limit_the_report_but_not_the_resolution(repo):
     assert run_gitspec(ws, "check", "specs").out.count("error") == 2
     missing = run_gitspec(ws, "check", "specs/nope.yaml")
     assert missing.code == 2 and "no such file or folder: specs/nope.yaml" in missing.err
+
+
+def test_a_path_typed_composed_selects_a_document_stored_decomposed(repo):
+    stored = unicodedata.normalize("NFD", "specs/café/tâches.yaml")
+    ws = repo({stored: tasks_doc("tasks", task("TASK-001", "[REQ-404]")),
+               "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", "REQ-405"))})
+    for typed in ("specs/café/tâches.yaml", "specs/café"):
+        result = run_gitspec(ws, "check", unicodedata.normalize("NFC", typed))
+        assert result.code == 1 and "REQ-404" in result.out and "REQ-405" not in result.out, result
 
 
 def test_paths_name_a_symlinked_document_by_its_place_in_the_workspace(repo, tmp_path):

@@ -1,6 +1,8 @@
 """`gitspec init` and gitspec.yaml: idempotent set-up, config errors naming the key (exit 2)."""
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from conftest import make_repo, run_gitspec
@@ -82,6 +84,15 @@ def test_exclude_globs_match_paths_inside_the_spec_folder_and_names(repo):
     ws = repo({"specs/README.md": "# About these specs\n", "specs/notes/idea.md": "# scratch\n",
                "specs/old/README.md": "# Old\n"},
               config="specs: [specs]\nexclude: ['README.md', 'notes/*']\n")
+    result = run_gitspec(ws, "check")
+    assert result.code == 0 and "0 documents checked" in result.err, result
+
+
+def test_exclude_globs_match_a_name_stored_decomposed(repo):
+    # Before, `café.md` typed composed (NFC) did not match the decomposed (NFD) name macOS writes.
+    stored = unicodedata.normalize("NFD", "specs/café/café.md")
+    ws = repo({stored: "# notes\n", unicodedata.normalize("NFD", "specs/notes/ö.md"): "# notes\n"},
+              config="specs: [specs]\nexclude: ['café.md', 'notes/ö.md']\n")
     result = run_gitspec(ws, "check")
     assert result.code == 0 and "0 documents checked" in result.err, result
 
