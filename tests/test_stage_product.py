@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import yaml
 
@@ -40,6 +41,18 @@ def test_name_category_and_audience_come_from_the_directive():
     assert output["targetAudience"] == "SaaS finance teams"
     assert "billing dashboard" in output["tagline"]
     assert [c["name"] for c in output["competitivePosition"]["competitors"]][0] == "Stripe"
+
+
+def test_letters_of_any_script_make_the_name():
+    # Before, only A-Z counted as letters: "Bestellsystem F R B Ckereien".
+    directive = "Build a Bestellsystem für Bäckereien in Zürich"
+    output = generate(directive)
+    assert output["name"] == "Bestellsystem Für Bäckereien"
+    assert output["tagline"] == "A Bestellsystem für Bäckereien."
+    assert generate(unicodedata.normalize("NFD", directive))["name"] == "Bestellsystem Für Bäckereien"
+    assert generate("Build a हिन्दी café dashboard")["name"] == "हिन्दी Café Dashboard"
+    assert generate("Build a Stripe-level billing dashboard")["name"] == "Billing Dashboard"
+    assert valid(output, directive) == []
 
 
 def test_ids_are_stable_and_deterministic():

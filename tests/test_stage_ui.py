@@ -46,6 +46,18 @@ def test_screen_names_are_short_clauses_of_the_steps():
     assert ui.screen_name(f"{PLACEHOLDER} a step where the persona uses Invoices").startswith(PLACEHOLDER)
 
 
+def test_steps_in_any_script_name_screens_with_ascii_routes():
+    # Before, only a-z counted: "Größe öffnen" gave /gr-e-ffnen, Japanese and Arabic steps /screen, /screen-003.
+    journeys = [{"id": "JOUR-001", "name": "J", "persona": "PERS-001",
+                 "steps": ["Größe öffnen", "一覧を開き、請求書を選ぶ", "請求書を送る。確認する", "فتح القائمة، ثم الدفع",
+                           "Open the invoice list, sorted by date."]}]
+    screens, _ = ui.build_screens(journeys, [])
+    assert [s["name"] for s in screens] == ["Größe öffnen", "一覧を開き", "請求書を送る", "فتح القائمة",
+                                            "Open the invoice list"]
+    assert [s["route"] for s in screens] == ["/grosse-offnen", "/yilanokaiki", "/qingqiushuosongru", "/fth-lqi-mh",
+                                             "/open-the-invoice-list"]
+
+
 def test_mermaid_labels_escape_quotes():
     screens = {"SCR-001": {"name": 'Say "hi"'}, "SCR-002": {"name": "Done"}}
     text = ui.mermaid(screens, ["SCR-001", "SCR-002"])

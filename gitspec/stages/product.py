@@ -6,6 +6,7 @@ a quality bar) and marks everything that needs research as a placeholder.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
@@ -57,8 +58,14 @@ _DOMAINS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], .
 _PRIORITIES = ("must", "must", "should", "could")
 
 
+# A word: letters, marks and digits of any script ("Bäckereien", "हिन्दी"), with ' & + . / - inside.
+_TOKEN = r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'&+./-]*"
+
+
 def _tokens(directive: str) -> list[str]:
-    return re.findall(r"[A-Za-z0-9][A-Za-z0-9'&+./-]*", directive)
+    import regex  # the standard re has no Unicode classes: its \w leaves out the marks of many scripts
+
+    return regex.findall(_TOKEN, unicodedata.normalize("NFC", directive))
 
 
 def parse_directive(directive: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gitspec.slugs import ascii_slug
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
 from gitspec.stages.inputs import identified
 from gitspec.stages.prose import fill_sections
@@ -20,13 +21,16 @@ _MAX_NAME_WORDS = 6
 _DANGLING = {"and", "or", "the", "a", "an", "of", "on", "in", "at", "to", "by", "for", "with", "their", "its",
              "his", "her", "your", "our", "my"}
 _CLAUSE = re.compile(r"\s+(?:for|with|to|by|against|from|so|because|using|until|before|after)\s+", re.I)
+# Where a step's first clause ends: a comma, semicolon, colon or full stop and a space, or the CJK and
+# full-width marks, which no space follows ("一覧を開き、請求書を選ぶ").
+_CLAUSE_END = re.compile(r"[,;:.،؛](?:\s|$)|[、。，；：．｡､]")
 
 
 def screen_name(step: str) -> str:
     """A short screen name from a journey step: its first clause, at most six words."""
     marked = step.startswith(PLACEHOLDER)
     text = step[len(PLACEHOLDER):].strip() if marked else step.strip()
-    text = re.split(r"[,;:.](?:\s|$)", text, maxsplit=1)[0]
+    text = _CLAUSE_END.split(text, maxsplit=1)[0]
     words = text.split()
     if len(words) > _MAX_NAME_WORDS:
         head = _CLAUSE.split(text, maxsplit=1)[0].split()
@@ -40,7 +44,7 @@ def screen_name(step: str) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.replace(PLACEHOLDER, "").lower()).strip("-") or "screen"
+    return ascii_slug(text.replace(PLACEHOLDER, "")) or "screen"
 
 
 def _components(step: str, features: list[dict[str, Any]], used: list[str]) -> list[str]:
