@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="write a valid skeleton document of a kind")
     new.add_argument("kind", metavar="KIND", help="document kind, e.g. requirements, tasks, prd")
     new.add_argument("id", metavar="ID", help="document id (lowercase letters, digits, '-'), or a title in "
-                                              "quotes to take the id from; for product, a one-line directive")
+                                              "quotes to take the id from (transliterated to ASCII); "
+                                              "for product, a one-line directive")
     new.add_argument("--title", help="document title (default: from the id)")
     new.set_defaults(handler=_new)
 

@@ -127,3 +127,23 @@ def test_a_title_in_place_of_the_id_gives_the_id(repo):
     assert 'id: "checkout-flow"\n' in text and "\n# Checkout flow\n" in text
     assert run_gitspec(ws, "new", "tasks", "Café: launch").out == "gitspec: wrote specs/cafe-launch.yaml\n"
     assert run_gitspec(ws, "check").code == 0
+
+
+@pytest.mark.parametrize("title, doc_id", [("Straße und Œuvre", "strasse-und-oeuvre"), ("Łódź Ærø", "lodz-aero"),
+                                           ("Требования к оплате", "trebovaniya-k-oplate"),
+                                           ("要件定義", "yaojiandingyi")])
+def test_a_title_in_any_script_gives_an_ascii_id_with_every_letter(repo, title, doc_id):
+    # Before, letters without an ASCII decomposition were dropped ("strae-und-uvre", "odz-r") and
+    # a Cyrillic or Chinese title was refused.
+    ws = repo({})
+    result = run_gitspec(ws, "new", "prd", title)
+    assert result.code == 0 and result.out == f"gitspec: wrote specs/{doc_id}.md\n", result
+    assert f'title: "{title}"\n' in (ws / "specs" / f"{doc_id}.md").read_text()
+    assert run_gitspec(ws, "check").code == 0
+
+
+def test_a_title_that_spells_no_id_says_how_to_name_one(repo):
+    result = run_gitspec(repo({}), "new", "prd", "!?")
+    assert result.code == 2 and result.err == (
+        "gitspec: error: argument ID: '!?' is not a document id (lowercase letters, digits, '-'); "
+        "name one and give the title apart: gitspec new prd ID --title '!?'\n"), result

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import string
 import sys
-import unicodedata
 from pathlib import Path
 
 from gitspec.atomic import create_new
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
-from gitspec.markdown import slug
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
+from gitspec.slugs import ascii_slug
 from gitspec.workspace import Workspace, local_kinds
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -26,7 +26,7 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
         return _product_from_directive(workspace, index, doc_id, title)
     if not _DOCUMENT_ID.match(doc_id):
-        doc_id, title = _id_from_title(doc_id, title)
+        doc_id, title = _id_from_title(kind_name, doc_id, title)
     from gitspec.builtin.references import RESERVED_IDS
 
     if doc_id in RESERVED_IDS:
@@ -52,12 +52,14 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     return 0
 
 
-def _id_from_title(text: str, title: str | None) -> tuple[str, str]:
+def _id_from_title(kind_name: str, text: str, title: str | None) -> tuple[str, str]:
     """`gitspec new prd "Checkout flow"`: the id `checkout-flow`, titled as typed. With `--title` as
     well, ID must be an id: two titles would leave it unclear which one names the file."""
-    derived = slug(unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii"))
+    derived = ascii_slug(text)  # "Straße und Œuvre" -> strasse-und-oeuvre, "Требования" -> trebovaniya
     if title is not None or not derived:
-        raise GitspecError(f"argument ID: {text!r} is not a document id (lowercase letters, digits, '-')",
+        example = shlex.quote(title if title is not None else text)
+        raise GitspecError(f"argument ID: {text!r} is not a document id (lowercase letters, digits, '-'); "
+                           f"name one and give the title apart: gitspec new {kind_name} ID --title {example}",
                            exit_code=EXIT_USAGE)
     return derived, text
 
