@@ -7,6 +7,7 @@ from conftest import assert_stage_contract, example_values, run_stage, schema_er
 from gitspec.providers import TemplateProvider
 from gitspec.stage import PLACEHOLDER
 from gitspec.stages import launch
+from gitspec.stages.tweetlength import tweet_length
 
 
 class TooLong:
@@ -75,6 +76,37 @@ def test_shorten():
     assert launch.shorten("short text", 60) == "short text"
     assert launch.shorten("alpha beta gamma", 12) == "alpha beta…"
     assert launch.shorten("x" * 100, 10) == "x" * 9 + "…"
+
+
+
+# Each weight as twitter-text-parser 3.0.0 (a port of X's twitter-text, config v3) gives it.
+@pytest.mark.parametrize("text, weight", [
+    ("hello world", 11), ("請求書", 6), ("é", 1), ("e\u0301", 1), ("…", 2), ("a\u200db", 3), ("©", 2),
+    ("1\ufe0f\u20e3", 2), ("🇩🇪", 2), ("👨\u200d👩\u200d👧", 2), ("🏻", 2), ("https://x.com/a.", 24),
+    ("see https://example.com/" + "a" * 40 + ", ok", 31), ("example.com", 23),
+    ("請求書を自動で作成し、顧客ごとに送信し、入金を確認します。" * 7, 406),
+])
+def test_tweet_length_weighs_as_x_does(text, weight):
+    assert tweet_length(text) == weight
+
+
+def test_a_tweet_in_japanese_keeps_within_xs_weighted_280():
+    # Before, the limit counted characters: this tagline gave a tweet of 238 characters, which X counts as 450.
+    tagline = "請求書を自動で作成し、顧客ごとに送信し、入金を確認します。" * 7
+    output = run_stage(launch, {"product#name": "請求くん", "product#tagline": tagline, "brand#brandPromise": "速い。"})
+    assert schema_errors("launch", output) == []
+    for tweet in (output["tweets"][0], output["pinnedTweet"]):
+        assert 260 < tweet_length(tweet) <= launch.TWEET_LIMIT, tweet
+        assert tweet.endswith("し…"), tweet  # cut after a clause, the 、 left out
+
+
+def test_shorten_never_cuts_inside_a_character_as_read():
+    assert launch.shorten("e\u0301" * 100, 10) == "e\u0301" * 4 + "…"
+    family = "👨\u200d👩\u200d👧"
+    assert launch.shorten(family * 50, 11, tweet_length) == family * 4 + "…"
+    assert launch.shorten("ab" + family * 3, 6, tweet_length) == "ab" + family + "…"
+    words = "invoices subscriptions refunds " * 3
+    assert launch.shorten(words, 280, tweet_length) == launch.shorten(words, 280) == words.strip()
 
 
 def test_a_provider_that_stays_too_long_fails_after_one_retry():

@@ -1,15 +1,16 @@
 """The launch stage: tweets, hero copy, screenshots, a Product Hunt tagline and growth loops.
 
-Length limits (280 for a tweet, 60 for the tagline) are enforced here, not trusted to a
-provider: drafts are shortened at a word boundary, and a provider's over-long answer
-gets one retry before the stage fails with ValueError.
+Length limits (280 for a tweet as X weighs it, 60 characters for the tagline) are enforced here,
+not trusted to a provider: drafts are shortened at a word boundary, and a provider's over-long
+answer gets one retry before the stage fails with ValueError.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
 from gitspec.stages.prose import fill
+from gitspec.stages.tweetlength import graphemes, tweet_length
 
 NAME, TAGLINE, AUDIENCE = "product#name", "product#tagline", "product#targetAudience"
 FEATURES, PROMISE, TONE = "product#features", "brand#brandPromise", "brand#verbalTone"
@@ -20,17 +21,28 @@ TAGLINE_LIMIT = 60
 # Product Hunt's recommended gallery image size.
 SCREENSHOT_SIZE = "1270x760"
 _MAX_FEATURE_TWEETS = 3
+# Where CJK text, which has no spaces between words, may be cut: after a comma or a full stop.
+_CLAUSE_MARKS = "、。，；：！？"
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters at a word boundary, ending in an ellipsis."""
+def shorten(text: str, limit: int, measure: Callable[[str], int] = len) -> str:
+    """`text` cut to a `measure` (characters, or tweet_length) of at most `limit`, ending in an ellipsis:
+    at a word boundary, else between two characters as a reader sees them (never inside an accented
+    letter or an emoji sequence)."""
     text = " ".join(text.split())
-    if len(text) <= limit:
+    if measure(text) <= limit:
         return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–—") + "…"
+    clusters = graphemes(text)
+    fits, over = 0, len(clusters)  # the longest run of whole clusters that fits with its ellipsis
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        fits, over = (middle, over) if measure("".join(clusters[:middle]) + "…") <= limit else (fits, middle)
+    cut = "".join(clusters[:fits])
+    # the last space, or the end of the last clause in text that has no spaces ("作成し、顧客")
+    at = max(cut.rfind(" "), *(cut.rfind(mark) + 1 for mark in _CLAUSE_MARKS))
+    if at > 0:
+        cut = cut[:at]
+    return cut.rstrip(" ,;:-–—" + _CLAUSE_MARKS) + "…"
 
 
 def _text(value: Any) -> str | None:
@@ -67,13 +79,13 @@ def _tweets(name: str | None, tagline: str | None, audience: str | None,
         intro = f"Introducing {name}: {tagline}"
         longer = f"{intro} Built for {audience.rstrip('.')}." if _known(audience) else intro
         # The audience is worth naming only when it fits whole; half a sentence helps nobody.
-        intro = longer if len(longer) <= TWEET_LIMIT else intro
+        intro = longer if tweet_length(longer) <= TWEET_LIMIT else intro
     else:
         intro = placeholder("the launch announcement: what the product is and who it is for")
     tweets = [intro]
     for feature in features[:_MAX_FEATURE_TWEETS]:
         tweets.append(placeholder(f"a tweet on what {feature['name']} lets users do, with one concrete example"))
-    return [shorten(t, TWEET_LIMIT) for t in tweets]
+    return [shorten(t, TWEET_LIMIT, tweet_length) for t in tweets]
 
 
 def _pinned(name: str | None, tagline: str | None, promise: str | None) -> str:
@@ -82,7 +94,7 @@ def _pinned(name: str | None, tagline: str | None, promise: str | None) -> str:
     text = f"{name} is live. {tagline}"
     if _known(promise):
         text += f" {promise}"
-    return shorten(text, TWEET_LIMIT)
+    return shorten(text, TWEET_LIMIT, tweet_length)
 
 
 def _hero(name: str | None, tagline: str | None, audience: str | None, promise: str | None) -> dict[str, str]:
@@ -126,18 +138,19 @@ def _loops(name: str | None, features: list[dict[str, Any]]) -> tuple[dict[str, 
     return activation, retention
 
 
-def fill_limited(provider: Any, section: str, draft: str, prompt: str, limit: int) -> str:
-    """The provider's text for a length-limited field: one retry, then ValueError."""
-    draft = shorten(draft, limit)
+def fill_limited(provider: Any, section: str, draft: str, prompt: str, limit: int,
+                 measure: Callable[[str], int] = len) -> str:
+    """The provider's text for a length-limited field (its length as `measure` counts): one retry, then ValueError."""
+    draft = shorten(draft, limit, measure)
     value = fill(provider, "launch", section, draft, prompt)
-    if isinstance(value, str) and 0 < len(value) <= limit:
+    if isinstance(value, str) and 0 < measure(value) <= limit:
         return value
     retry = (f"{prompt} The text MUST be at most {limit} characters; the previous answer had "
-             f"{len(value) if isinstance(value, str) else 'no'} characters. Return only the text.")
+             f"{measure(value) if isinstance(value, str) else 'no'} characters. Return only the text.")
     value = fill(provider, "launch", section, draft, retry)
-    if isinstance(value, str) and 0 < len(value) <= limit:
+    if isinstance(value, str) and 0 < measure(value) <= limit:
         return value
-    got = f"{len(value)} characters" if isinstance(value, str) else type(value).__name__
+    got = f"{measure(value)} characters" if isinstance(value, str) else type(value).__name__
     raise ValueError(f"launch#{section}: the provider returned {got}, over the limit of {limit}, after a retry")
 
 
@@ -146,10 +159,12 @@ def generate(inp: StageInput) -> dict[str, Any]:
     audience, promise = _text(inp.get(AUDIENCE)), _text(inp.get(PROMISE))
     features, tone, provider = _features(inp), _tone(inp), inp.provider
     tweet_prompt = f"Write a launch tweet of at most {TWEET_LIMIT} characters; no invented numbers.{tone}"
-    tweets = [fill_limited(provider, "tweets", t, f"{tweet_prompt} Tweet {i + 1} of the thread.", TWEET_LIMIT)
+    tweets = [fill_limited(provider, "tweets", t, f"{tweet_prompt} Tweet {i + 1} of the thread.", TWEET_LIMIT,
+                           tweet_length)
               for i, t in enumerate(_tweets(name, tagline, audience, features))]
     pinned = fill_limited(provider, "pinnedTweet", _pinned(name, tagline, promise),
-                          f"Write the tweet to pin on launch day, at most {TWEET_LIMIT} characters.{tone}", TWEET_LIMIT)
+                          f"Write the tweet to pin on launch day, at most {TWEET_LIMIT} characters.{tone}", TWEET_LIMIT,
+                          tweet_length)
     tagline_draft = tagline if _known(tagline) else placeholder("tagline of 60 characters or fewer")
     hunt = fill_limited(provider, "productHuntTagline", tagline_draft,
                         f"Write a Product Hunt tagline of at most {TAGLINE_LIMIT} characters.{tone}", TAGLINE_LIMIT)
