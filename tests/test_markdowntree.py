@@ -1,10 +1,13 @@
 """Markdown to render-tree blocks: the conversion, and the safety rules."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gitspec.render.anchors import heading_anchor, key_anchor
 from gitspec.render.htmlblocks import SINGLE, BlockWriter
 from gitspec.render.markdowntree import markdown_blocks, safe_target
 from gitspec.render.model import (
@@ -70,6 +73,25 @@ def test_headings_clamp_and_unique_anchors() -> None:
     assert blocks[:4] == (Heading(3, "Top", "top"), Heading(3, "Goals", "goals-2"),
                           Heading(3, "Goals", "goals-3"), Paragraph((Text("####### not a heading"),)))
     assert blocks[4] == Heading(6, "Deep", "deep")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_an_ascii_heading_key_or_link_keeps_the_anchor_it_always_had(text: str) -> None:
+    # Readers link to these anchors: letting other scripts into anchors must not move any of them
+    assert heading_anchor(text) == (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section")
+    assert key_anchor(text) == (re.sub(r"[^\w.-]+", "-", text).strip("-") or "item")
+    linked = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", text.rstrip())
+    if "%" not in text:  # a link's %-escapes are read now, as a browser reads them: `#a%2Db` is `a-b`
+        assert safe_target(f"#{text}", "P") == (f"doc:P#{text.rstrip()}" if linked else None)
+
+
+def test_anchors_keep_letters_and_marks_of_any_script_composed() -> None:
+    assert [heading_anchor(t) for t in ("背景と課題", "Größe & Café", "हिन्दी भाषा", "Cafe\u0301")] == [
+        "背景と課題", "größe-café", "हिन्दी-भाषा", "café"]  # NFC: an accent typed as a mark of its own is composed
+    assert key_anchor("हिन्दी") == "हिन्दी"  # before, "ह-न-द": a vowel sign is a mark, which \w does not match
+    assert safe_target("#caf%C3%A9", "P") == safe_target("#cafe\u0301", "P") == "doc:P#café"
+    assert safe_target("#%E2%80%AE", "P") is None  # a control character percent-encoded is no anchor
 
 
 def test_block_quotes() -> None:

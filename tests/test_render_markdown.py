@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import docx
 import pytest
@@ -58,7 +59,21 @@ LINKS = """## Success metrics
 **Read [the handbook](https://example.com/handbook) first** or [the handbook](https://example.com/handbook) again,
 *see [the notes](https://example.com/notes)* and run [`sync`](https://example.com/sync).
 """
-BODY = ALERT + TABLE + DEEP_LIST + STRUCK + RULE + LINKS
+ANCHORS = """## Requirements
+
+See [背景](#背景と課題), [café](#café), [Größe](#gr%C3%B6%C3%9Fe), [cafe](#cafe) and [plain](#plain-text).
+
+### 背景と課題
+
+### Café
+
+### Größe
+
+### Cafe
+
+### Plain text
+"""
+BODY = ALERT + TABLE + DEEP_LIST + STRUCK + RULE + LINKS + ANCHORS
 
 
 def prd(body: str) -> str:
@@ -284,3 +299,23 @@ def test_code_tables_and_quotes_in_a_list_item_sit_under_its_text_in_word(tmp_pa
     section = document.sections[0]
     widths = sum(int(col.get(f"{W}w")) for col in table._tbl.tblGrid.findall(f"{W}gridCol"))
     assert one + widths <= (section.page_width - section.left_margin - section.right_margin) / 635  # within the margins
+
+
+def test_headings_in_any_script_get_their_own_anchors_which_links_reach_in_every_format(build: Path) -> None:
+    # Before, non-ASCII letters were dropped: ids "section", "caf", "gr-e", and links to them were plain text
+    html = (build / "html" / "p.html").read_text()
+    ids = re.findall(r'<h3 id="([^"]*)">', html)
+    assert ids == ["背景と課題", "café", "größe", "cafe", "plain-text"]  # an ASCII heading's as it always was
+    see = re.search(r"<p>See .*?</p>", html).group()
+    assert [unquote(href) for href in re.findall(r'href="p\.html#([^"]*)"', see)] == ids
+
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(build / "pdf" / "p.pdf")
+    internal = {annot.get_object().get("/Dest") for page in reader.pages for annot in page.get("/Annots") or ()}
+    assert set(ids) <= internal - {None} <= set(reader.named_destinations)
+
+    document = word(build).element.body
+    bookmarks = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
+    [paragraph] = [p for p in word(build).paragraphs if p.text.startswith("See ")]
+    anchors = [link.get(f"{W}anchor") for link in paragraph._p.iter(f"{W}hyperlink")]
+    assert len(set(anchors)) == 5 and set(anchors) <= bookmarks

@@ -1,5 +1,8 @@
-"""Anchors: one rule for making an anchor unique on a page, shared by the tree and the HTML writer."""
+"""Anchors: the rules making an anchor from a heading, a YAML key or a link's fragment, in any script,
+and unique on a page; shared by the tree and the HTML writer. An ASCII anchor must never change: readers link to them."""
 from __future__ import annotations
+
+import unicodedata
 
 # Ids the HTML page frame gives its own elements (the search box): no section or heading may take them
 FRAME_IDS = frozenset({"gitspec-search", "gitspec-results"})
@@ -13,3 +16,34 @@ def unique(base: str, used: set[str]) -> str:
         found = f"{base}-{n}"
     used.add(found)
     return found
+
+
+def heading_anchor(text: str) -> str:
+    """A Markdown heading's anchor, as GitHub's keep letters in any script: lower-cased letters and
+    digits, each run of anything else one "-" (`Größe & Café` -> `größe-café`, `背景と課題` unchanged)."""
+    return _anchor(text.lower(), "") or "section"
+
+
+def key_anchor(text: str) -> str:
+    """A YAML key's or item id's anchor: its letters, digits, "_", "." and "-", each run of anything else one "-"."""
+    return _anchor(text, "_.-") or "item"
+
+
+def fragment_anchor(fragment: str) -> str | None:
+    """The anchor a same-page link's fragment (without its "#") names, or None when no anchor made
+    here could be it: letters and digits, any of "_", "." and "-" after the first."""
+    fragment = unicodedata.normalize("NFC", fragment)
+    if fragment and unicodedata.category(fragment[0])[0] in "LN" and all(_kept(c, "_.-") for c in fragment):
+        return fragment
+    return None
+
+
+def _anchor(text: str, also: str) -> str:
+    # NFC composes an accent typed as a mark of its own, so that a heading and a link to it give one anchor
+    kept = "".join(c if _kept(c, also) else " " for c in unicodedata.normalize("NFC", text))
+    return "-".join(kept.split()).strip("-")
+
+
+def _kept(c: str, also: str) -> bool:
+    """A letter, digit or combining mark (the vowel signs of Hindi or Thai are marks), or one of `also`."""
+    return unicodedata.category(c)[0] in "LNM" or c in also

@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
+from gitspec.render.anchors import fragment_anchor, heading_anchor, unique
 from gitspec.render.localimages import image_path
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Block, Code, Diagram, Heading, Image, Inline, Link, ListBlock, Notice, Paragraph,
@@ -19,8 +21,6 @@ from gitspec.render.model import (
 )
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
-_ANCHOR = re.compile(r"^#([A-Za-z0-9][A-Za-z0-9._-]*)$")
-_SLUG = re.compile(r"[^a-z0-9]+")
 _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_TONES = {"note": INFO, "tip": OK, "important": INFO, "warning": WARN, "caution": BAD}  # GitHub's colours
@@ -106,14 +106,9 @@ def safe_target(url: str, page_id: str = "") -> str | None:
     url = url.strip()
     if _EXTERNAL.match(url) and not any(ord(c) < 32 for c in url):
         return url
-    anchor = _ANCHOR.match(url)
-    if anchor and page_id:
-        return f"doc:{page_id}#{anchor.group(1)}"
-    return None
-
-
-def slugify(text: str) -> str:
-    return _SLUG.sub("-", text.lower()).strip("-") or "section"
+    # markdown-it gives a fragment's non-ASCII characters percent-encoded
+    anchor = fragment_anchor(unquote(url[1:])) if url.startswith("#") and page_id else None
+    return f"doc:{page_id}#{anchor}" if anchor else None
 
 
 class _Converter:
@@ -171,13 +166,7 @@ class _Converter:
     def heading(self, node: Any) -> Heading:
         level = min(max(int(node.tag[1:]), 3), 6)
         text = _plain(node)
-        base = slugify(text)
-        anchor, n = base, 1
-        while anchor in self.taken:
-            n += 1
-            anchor = f"{base}-{n}"
-        self.taken.add(anchor)
-        return Heading(level, text, anchor)
+        return Heading(level, text, unique(heading_anchor(text), self.taken))
 
     def quote(self, node: Any) -> list[Block]:
         """A quote; or a GitHub alert (`> [!WARNING]` opening it), a Notice holding what follows its marker."""

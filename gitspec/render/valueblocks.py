@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from gitspec.render.anchors import unique
+from gitspec.render.anchors import key_anchor, unique
 from gitspec.render.model import (
     WARN, Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock, Notice, Paragraph, Swatch,
     Swatches, Table, Text,
@@ -54,7 +54,7 @@ class ValueBlocks:
         self.anchors: set[str] = set()
 
     def anchor(self, wanted: str) -> str:
-        return unique(re.sub(r"[^\w.-]+", "-", wanted).strip("-") or "item", self.anchors)
+        return unique(key_anchor(wanted), self.anchors)
 
     # --- sections -----------------------------------------------------------
 
