@@ -108,12 +108,12 @@ def test_sections_badges_changes_and_swatches(tmp_path: Path) -> None:
     files = render_all(sample_site(), FakeAssets(tmp_path))
     req = files["REQ-billing.html"].decode()
     assert '<section id="req-002">' in req
-    assert "Last change: commit <code>0000002</code> · Ada Tester · 2026-01-03" in req
-    assert '<span class="badge badge-warn">stale</span>' in req
+    assert "Last change: commit <code>0000002</code> · <bdi>Ada Tester</bdi> · 2026-01-03" in req
+    assert '<span class="badge badge-warn"><bdi>stale</bdi></span>' in req
     design = files["DESIGN-brand.html"].decode()
     assert '<span class="chip" style="background-color: #0969da"></span>' in design
     assert "url(" not in design.split("<body>")[1].replace("<code>red;background:url(http://127.0.0.1:9/x)</code>", "")
-    assert "15.80:1" in design and "4.5:1" in design and "badge-bad\">fail" in design
+    assert "15.80:1" in design and "4.5:1" in design and "badge-bad\"><bdi>fail</bdi>" in design
     arch = files["ARCH-overview.html"].decode()
     assert "No mermaid renderer" in arch and "sequenceDiagram" in arch
     index = files["index.html"].decode()

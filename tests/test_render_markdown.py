@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import docx
 import pytest
-from conftest import CONFIG, make_repo, run_gitspec
+from conftest import CONFIG, git, make_repo, run_gitspec
 
 PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -319,3 +319,18 @@ def test_headings_in_any_script_get_their_own_anchors_which_links_reach_in_every
     [paragraph] = [p for p in word(build).paragraphs if p.text.startswith("See ")]
     anchors = [link.get(f"{W}anchor") for link in paragraph._p.iter(f"{W}hyperlink")]
     assert len(set(anchors)) == 5 and set(anchors) <= bookmarks
+
+
+def test_an_arabic_author_keeps_the_date_after_the_name_on_the_site_and_in_the_pdf(tmp_path: Path) -> None:
+    # Before, the name took the date into its right-to-left run: "… · 06-12-2026 · فاطمة"
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd("")}, commit=False)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "specs", "--author", "فاطمة <f@example.invalid>", "--date", "2026-12-06T10:00:00")
+    assert run_gitspec(root, "render", "--format", "html,pdf", "p").code == 0
+    html = (root / "build" / "html" / "p.html").read_text()
+    assert "Last change: commit <code>" in html and "</code> · <bdi>فاطمة</bdi> · 2026-12-06</p>" in html
+    words = pdf_words(root / "build")  # as laid out: pdftotext's text reorders right-to-left runs its own way
+    dates = words.get("2026-12-06", [])
+    assert len(dates) == len(PRD_SECTIONS) and not any(  # each "Last change" line ends with the date
+        (page, top) == (other[0], other[2]) and other[1] > left
+        for page, left, top, _, _ in dates for places in words.values() for other in places)

@@ -10,7 +10,7 @@ import json
 from functools import cached_property
 
 from gitspec.render.htmlblocks import (
-    SITE, BlockWriter, badges, defang_json, esc, plain_text, section_html, status_badge,
+    SITE, BlockWriter, badges, defang_json, esc, isolated, plain_text, section_html, status_badge,
 )
 from gitspec.render.livereload import LIVE_JS, site_script
 from gitspec.render.model import Heading, Page, Site, document_count, version_label
@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("13", "site.css", "search.js", "live.js")
+        return assets_version("14", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
@@ -94,8 +94,8 @@ def page_html(site: Site, page: Page, writer: BlockWriter) -> str:
     source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
     body = (
         f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\">\n<h1>{esc(page.title)}</h1>\n"
-        f'<p class="doc-meta"><span class="doc-id">{esc(page.id)}</span> · '
-        f'<span class="doc-kind">{esc(page.kind)}</span> {status_badge(page.status)} {badges(page.badges)}</p>\n'
+        f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · '
+        f'<span class="doc-kind">{isolated(page.kind)}</span> {status_badge(page.status)} {badges(page.badges)}</p>\n'
         f"{source}\n</header>\n"
         + (f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>\n' if toc else "")
         + f"{sections}\n</main>"

@@ -57,7 +57,14 @@ def status_tone(status: str) -> str:
 
 def badge(b: Badge) -> str:
     tone = b.tone if b.tone in TONES else INFO
-    return f'<span class="badge badge-{tone}">{esc(b.label)}</span>'
+    return f'<span class="badge badge-{tone}">{isolated(b.label)}</span>'
+
+
+def isolated(text: str) -> str:
+    """Text set among other facts (a name, a title, a badge's label), escaped and isolated (`<bdi>`):
+    an Arabic or Hebrew name must not take the facts beside it into its right-to-left run, as it
+    does a date (`فاطمة · 2026-12-06` reads `06-12-2026 · فاطمة`)."""
+    return f"<bdi>{esc(text)}</bdi>"
 
 
 def status_badge(status: str) -> str:
@@ -298,7 +305,7 @@ def section_html(section: Section, element_id: str, writer: BlockWriter) -> str:
         c = section.change
         summary = f' title="{esc(c.summary)}"' if c.summary else ""
         change = (f'<p class="change"{summary}>Last change: commit <code>{esc(c.commit[:7])}</code>'
-                  f" · {esc(c.author)} · {esc(c.date[:10])}</p>\n")
+                  f" · {isolated(c.author)} · {esc(c.date[:10])}</p>\n")
     return (f'<section id="{esc(element_id)}">\n{writer.section_heading(section)}\n'
             f"{change}{writer.blocks(section.blocks)}\n</section>")
 

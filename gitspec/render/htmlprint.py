@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from gitspec.render.htmlblocks import (
-    BOOK, SINGLE, BlockWriter, badges, esc, section_html, status_badge,
+    BOOK, SINGLE, BlockWriter, badges, esc, isolated, section_html, status_badge,
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
@@ -174,7 +174,7 @@ class PrintPage:
 
     def front(self, numbers: Mapping[str, int]) -> str:
         """The front with each contents line giving `numbers[element id]`, its body page."""
-        lines = "".join(f'<li><a href="#{esc(i)}" data-page="{numbers.get(i, "")}">{esc(title)}</a></li>'
+        lines = "".join(f'<li><a href="#{esc(i)}" data-page="{numbers.get(i, "")}">{isolated(title)}</a></li>'
                         for i, title in self.entries)
         return self.front_start + lines + self.front_end
 
@@ -198,8 +198,8 @@ def print_page(site: Site, page: Page, assets: Assets, key: str = "") -> PrintPa
 def print_front(site: Site, entries: Iterable[tuple[Page, int, str]]) -> str:
     """The book's cover and contents: each entry is a page, the book page it starts on,
     and the link its line gets (the PDF renderer turns it into a jump to that page)."""
-    items = "".join(f'<li class="toc-doc"><a href="{esc(link)}" data-page="{number}">{esc(page.id)} · '
-                    f"{esc(page.title)}</a></li>" for page, number, link in entries)
+    items = "".join(f'<li class="toc-doc"><a href="{esc(link)}" data-page="{number}">{isolated(page.id)} · '
+                    f"{isolated(page.title)}</a></li>" for page, number, link in entries)
     body = _cover(site) + f'<nav class="toc book-toc"><h2>Contents</h2><ol>{items}</ol></nav>\n'
     return _document(site, site.title, body)
 
@@ -216,7 +216,7 @@ def print_book(site: Site, assets: Assets) -> tuple[str, dict[str, bytes]]:
         writer = PrintWriter(BOOK, page.id, ids, assets)
         article, toc = _article(page, writer)
         articles.append(article)
-        tocs.append(f'<li class="toc-doc"><a href="#doc-{esc(page.id)}">{esc(page.id)} · {esc(page.title)}</a>'
+        tocs.append(f'<li class="toc-doc"><a href="#doc-{esc(page.id)}">{isolated(page.id)} · {isolated(page.title)}</a>'
                     f"<ol>{toc}</ol></li>")
         files.update(writer.files)
     front = _cover(site) + f'<nav class="toc book-toc"><h2>Contents</h2><ol>{"".join(tocs)}</ol></nav>\n'
@@ -254,7 +254,7 @@ def _cover(site: Site) -> str:
 def _article(page: Page, writer: BlockWriter) -> tuple[str, str]:
     """The page as an <article>, and its table-of-contents entries (<li>s)."""
     entries, sections = _sections(page, writer)
-    toc = "".join(f'<li><a href="#{esc(i)}">{esc(title)}</a></li>' for i, title in entries)
+    toc = "".join(f'<li><a href="#{esc(i)}">{isolated(title)}</a></li>' for i, title in entries)
     return f"{_article_tag(page, True)}\n{_head(page)}{sections}\n</article>", toc
 
 
@@ -280,5 +280,5 @@ def _head(page: Page) -> str:
     """The page's title block: its title, id, kind, status and badges, and source file."""
     source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
     return (f'<header class="doc-head"><h1>{esc(page.title)}</h1>\n'
-            f'<p class="doc-meta"><span class="doc-id">{esc(page.id)}</span> · {esc(page.kind)} '
+            f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · {isolated(page.kind)} '
             f"{status_badge(page.status)} {badges(page.badges)}</p>\n{source}</header>\n")
