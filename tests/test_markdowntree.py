@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitspec.render.anchors import heading_anchor, key_anchor
-from gitspec.render.htmlblocks import SINGLE, BlockWriter
+from gitspec.render.htmlblocks import SINGLE, SITE, BlockWriter
 from gitspec.render.markdowntree import markdown_blocks, safe_target
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Paragraph, Quote, Rule, Table, Text,
@@ -92,6 +92,17 @@ def test_anchors_keep_letters_and_marks_of_any_script_composed() -> None:
     assert key_anchor("हिन्दी") == "हिन्दी"  # before, "ह-न-द": a vowel sign is a mark, which \w does not match
     assert safe_target("#caf%C3%A9", "P") == safe_target("#cafe\u0301", "P") == "doc:P#café"
     assert safe_target("#%E2%80%AE", "P") is None  # a control character percent-encoded is no anchor
+
+
+def test_print_html_says_where_the_direction_changes_and_the_site_lets_the_browser_decide() -> None:
+    blocks = markdown_blocks("> اقتباس\n>\n> quoted\n\n- بند\n- item\n\nנכון\n\n| a | ب |\n|---|---|\n| x | ي |")
+    assert BlockWriter(SINGLE, "p", (), None).blocks(blocks) == (  # weasyprint does not honour dir="auto"
+        '<blockquote dir="rtl">\n<p>اقتباس</p>\n<p dir="ltr">quoted</p>\n</blockquote>\n'
+        '<ul><li dir="rtl">بند</li><li>item</li></ul>\n<p dir="rtl">נכון</p>\n'
+        '<div class="table-wrap"><table><thead><tr><th scope="col">a</th><th scope="col" dir="rtl">ب</th></tr></thead>'
+        '<tbody>\n<tr><td>x</td><td dir="rtl">ي</td></tr>\n</tbody></table></div>')
+    site = BlockWriter(SITE, "p", (), None).blocks(blocks)
+    assert site.count(' dir="auto"') == 10 and ' dir="rtl"' not in site and ' dir="ltr"' not in site
 
 
 def test_block_quotes() -> None:

@@ -100,15 +100,15 @@ def test_the_site_shows_each_picture_and_says_why_one_is_not_shown(workspace, tm
     names = dict((alt, src) for src, alt in shown(html))
     assert set(names) == {"The checkout flow", "the team", "logo", "shape", "team face"}
     # a picture among text is in its line, one that is a paragraph of its own a figure
-    assert '<p>A photo <img class="inline-image" src="images/' in html and "<figure class=\"image\"><img src" in html
+    assert '<p dir="auto">A photo <img class="inline-image" src="images/' in html and "<figure class=\"image\"><img src" in html
     assert names["team face"] == names["the team"]
-    assert "<td>lost face <span class=\"image-note\" role=\"note\">(The image specs/img/lost.png is not shown: " \
+    assert "<td dir=\"auto\">lost face <span class=\"image-note\" role=\"note\">(The image specs/img/lost.png is not shown: " \
            "no such file.)</span> gone</td>" in html
     flow = (workspace / "specs/img/flow.png").read_bytes()
     assert (workspace / "build/html" / names["The checkout flow"]).read_bytes() == flow
     assert names["The checkout flow"] == f"images/{hashlib.sha256(flow).hexdigest()[:16]}.png"
     assert names["the team"].endswith(".jpg") and names["logo"].endswith(".gif") and names["shape"].endswith(".svg")
-    assert "<figcaption>Figure 1: checkout</figcaption>" in html
+    assert "<figcaption dir=\"auto\">Figure 1: checkout</figcaption>" in html
     # each refusal is visible on the page and in the output, and nothing of it is copied
     for text in ("The image specs/img/nope.png is not shown: no such file.",
                  "The image ../secret.png is not shown: it is outside the workspace.",

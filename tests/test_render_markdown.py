@@ -13,6 +13,8 @@ import docx
 import pytest
 from conftest import CONFIG, git, make_repo, run_gitspec
 
+from gitspec.render.direction import right_to_left
+
 PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -73,7 +75,13 @@ See [背景](#背景と課題), [café](#café), [Größe](#gr%C3%B6%C3%9Fe), [c
 
 ### Plain text
 """
-BODY = ALERT + TABLE + DEEP_LIST + STRUCK + RULE + LINKS + ANCHORS
+ARABIC = """## Open questions
+
+يدعم النظام تسجيل الدخول عبر Keycloak
+
+Signing in with OIDC.
+"""
+BODY = ALERT + TABLE + DEEP_LIST + STRUCK + RULE + LINKS + ANCHORS + ARABIC
 
 
 def prd(body: str) -> str:
@@ -132,7 +140,7 @@ def test_an_alert_is_a_toned_box_with_its_title_links_code_and_list_items(build:
     assert '<p class="notice-title">Warning</p>' in box.group(0)
     assert ('Read <a href="https://example.com/guide" rel="noopener noreferrer">the billing guide</a> before you run '
             "<code>sync</code>:") in box.group(0)
-    assert "<li>step one</li><li>step two</li>" in box.group(0)
+    assert '<li dir="auto">step one</li><li dir="auto">step two</li>' in box.group(0)
 
     text = pdf_text(build)
     assert re.search(r"Warning\s+Read the billing guide before you run sync:\s+• step one\s+• step two", text), text
@@ -151,10 +159,10 @@ def test_an_alert_is_a_toned_box_with_its_title_links_code_and_list_items(build:
 
 def test_a_tables_columns_are_aligned_as_the_markdown_says(build: Path) -> None:
     html = (build / "html" / "p.html").read_text()
-    assert ('<th scope="col" style="text-align: left">Item</th><th scope="col" style="text-align: center">Quantity</th>'
-            '<th scope="col" style="text-align: right">Price</th>') in html
-    assert ('<td style="text-align: left">Widget</td><td style="text-align: center">42</td>'
-            '<td style="text-align: right">9.99</td>') in html
+    assert ('<th scope="col" style="text-align: left" dir="auto">Item</th><th scope="col" style="text-align: center" '
+            'dir="auto">Quantity</th><th scope="col" style="text-align: right" dir="auto">Price</th>') in html
+    assert ('<td style="text-align: left" dir="auto">Widget</td><td style="text-align: center" dir="auto">42</td>'
+            '<td style="text-align: right" dir="auto">9.99</td>') in html
 
     words = pdf_words(build)
     [(_, left, _, right, _)], [(_, wide_left, _, wide_right, _)] = words["9.99"], words["1234.50"]
@@ -236,7 +244,7 @@ def test_a_thematic_break_is_a_line_across_the_text_in_every_format(build: Path)
     from PIL import Image
 
     html = (build / "html" / "p.html").read_text()
-    assert "<p>Before the line.</p>\n<hr>\n<p>After the line.</p>" in html
+    assert '<p dir="auto">Before the line.</p>\n<hr>\n<p dir="auto">After the line.</p>' in html
 
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) not installed")
@@ -304,9 +312,9 @@ def test_code_tables_and_quotes_in_a_list_item_sit_under_its_text_in_word(tmp_pa
 def test_headings_in_any_script_get_their_own_anchors_which_links_reach_in_every_format(build: Path) -> None:
     # Before, non-ASCII letters were dropped: ids "section", "caf", "gr-e", and links to them were plain text
     html = (build / "html" / "p.html").read_text()
-    ids = re.findall(r'<h3 id="([^"]*)">', html)
+    ids = re.findall(r'<h3 id="([^"]*)" dir="auto">', html)
     assert ids == ["背景と課題", "café", "größe", "cafe", "plain-text"]  # an ASCII heading's as it always was
-    see = re.search(r"<p>See .*?</p>", html).group()
+    see = re.search(r'<p dir="auto">See .*?</p>', html).group()
     assert [unquote(href) for href in re.findall(r'href="p\.html#([^"]*)"', see)] == ids
 
     pypdf = pytest.importorskip("pypdf")
@@ -334,3 +342,25 @@ def test_an_arabic_author_keeps_the_date_after_the_name_on_the_site_and_in_the_p
     assert len(dates) == len(PRD_SECTIONS) and not any(  # each "Last change" line ends with the date
         (page, top) == (other[0], other[2]) and other[1] > left
         for page, left, top, _, _ in dates for places in words.values() for other in places)
+
+
+def test_an_arabic_paragraph_reads_right_to_left_from_the_right_margin_in_every_format(build: Path) -> None:
+    # Before, every format laid it out left to right from the left margin, "Keycloak" at its right end
+    html = (build / "html" / "p.html").read_text()
+    assert '<html lang="en">' in html and '<p dir="auto">يدعم النظام تسجيل الدخول عبر Keycloak</p>' in html
+
+    words = pdf_words(build)
+    [(page, keycloak_left, top, keycloak_right, _)] = words["Keycloak"]
+    [(_, oidc_left, *_)] = words["OIDC."]
+    arabic = [place for word, places in words.items() if right_to_left(word) or right_to_left(word[::-1])
+              for place in places if place[:1] == (page,) and place[2] == top]
+    assert len(arabic) == 5 and all(place[1] > keycloak_right for place in arabic)  # Keycloak ends the line: at its left
+    assert max(place[3] for place in arabic) > 500 > oidc_left  # from the right margin (A4: 595 points wide)
+
+    document = word(build)
+    [rtl] = [p for p in document.paragraphs if p.text.startswith("يدعم")]
+    [ltr] = [p for p in document.paragraphs if p.text == "Signing in with OIDC."]
+    assert rtl._p.find(f"{W}pPr/{W}bidi") is not None and ltr._p.find(f"{W}pPr/{W}bidi") is None
+    # the Arabic words a right-to-left run of their own, as Word writes them
+    assert [(run.text, run._r.find(f"{W}rPr/{W}rtl") is not None) for run in rtl.runs] == [
+        ("يدعم النظام تسجيل الدخول عبر", True), (" Keycloak", False)]

@@ -358,7 +358,7 @@ def test_a_quote_is_set_apart_in_word_and_html():
     document, _ = page_doc(site, "P")
     assert ("Quote", "their words") in styled(document) and ("Normal", "ours") in styled(document)
     html = HtmlRenderer().page_files(site, site.page("P"), FakeAssets(Path(".")))["P.html"].decode()
-    assert "<blockquote>\n<p>their words</p>\n</blockquote>\n<p>ours</p>" in html
+    assert '<blockquote dir="auto">\n<p dir="auto">their words</p>\n</blockquote>\n<p dir="auto">ours</p>' in html
 
 
 def test_one_document_outside_git_is_counted_and_described_in_plain_words(tmp_path):
@@ -410,3 +410,12 @@ def test_a_commit_to_the_header_alone_is_the_documents_last_modification(repo):
         assert props.last_modified_by == "Bo Approver", (name, props.last_modified_by)
         assert props.modified.isoformat().startswith("2031-03-05T09:30:00"), (name, props.modified)
         assert props.revision == 2, (name, props.revision)  # the items' commit and the approval
+
+
+def test_arabic_and_hebrew_stretches_of_a_run_become_right_to_left_runs_of_their_own() -> None:
+    from gitspec.render.wordbidi import stretches
+
+    # the brackets and spaces around a name stay out of its run, for Word to place by the letters beside them
+    assert stretches("[approved by فاطمة] ") == [(False, "[approved by "), (True, "فاطمة"), (False, "] ")]
+    assert stretches("عدد 5 items. שלום") == [(True, "عدد 5"), (False, " items. "), (True, "שלום")]
+    assert stretches("plain") == [(False, "plain")] and stretches("") == []

@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("14", "site.css", "search.js", "live.js")
+        return assets_version("15", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
@@ -93,7 +93,7 @@ def page_html(site: Site, page: Page, writer: BlockWriter) -> str:
     toc = "".join(f'<li><a href="#{esc(i)}">{esc(s.title)}</a></li>' for s, i in zip(page.sections, ids, strict=True))
     source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
     body = (
-        f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\">\n<h1>{esc(page.title)}</h1>\n"
+        f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\">\n<h1 dir=\"auto\">{esc(page.title)}</h1>\n"
         f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · '
         f'<span class="doc-kind">{isolated(page.kind)}</span> {status_badge(page.status)} {badges(page.badges)}</p>\n'
         f"{source}\n</header>\n"

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from gitspec.render.anchors import unique
+from gitspec.render.direction import right_to_left
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Image, Inline, Link, ListBlock,
     Notice, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk,
@@ -112,6 +113,7 @@ class BlockWriter:
         self.page_ids = frozenset(page_ids)
         self.files: dict[str, bytes] = {}
         self.used_ids: set[str] = set()
+        self.reading = "ltr"  # in print: the direction of the quote or list item being written, or the page's
 
     # --- ids and links --------------------------------------------------------
 
@@ -119,6 +121,26 @@ class BlockWriter:
         """The id attribute for an anchor of a page (prefixed in a book, where ids must not clash)."""
         page_id = self.page_id if page_id is None else page_id
         return f"{page_id}--{anchor}" if self.mode == BOOK else anchor
+
+    def direction(self, text: str) -> str:
+        """The dir attribute of an element holding document text (`text`, or the text it opens with):
+        "auto" on the site, where the browser reads the text; in print, where weasyprint does not
+        honour "auto", the direction itself, when it is not the one the element sits in."""
+        if self.mode == SITE:
+            return ' dir="auto"'
+        wanted = "rtl" if right_to_left(text) else "ltr"
+        return "" if wanted == self.reading else f' dir="{wanted}"'
+
+    def directed(self, text: str, render: Callable[[], str]) -> tuple[str, str]:
+        """The dir attribute of an element holding blocks (a quote, a list item) opening with `text`,
+        and those blocks as `render` writes them, in print knowing the direction they sit in."""
+        attribute, outer = self.direction(text), self.reading
+        if self.mode != SITE:
+            self.reading = "rtl" if right_to_left(text) else "ltr"
+        try:
+            return attribute, render()
+        finally:
+            self.reading = outer
 
     def unique_id(self, anchor: str) -> str:
         return unique(self.element_id(anchor), self.used_ids)
@@ -182,10 +204,11 @@ class BlockWriter:
 
     def block(self, block: Block) -> str:
         if isinstance(block, Paragraph):
-            return f"<p>{self.inlines(block.inlines)}</p>"
+            return f"<p{self.direction(inlines_text(block.inlines))}>{self.inlines(block.inlines)}</p>"
         if isinstance(block, Heading):
             level = min(max(block.level, 3), 6)
-            return f'<h{level} id="{esc(self.unique_id(block.anchor))}">{esc(block.text)}</h{level}>'
+            return (f'<h{level} id="{esc(self.unique_id(block.anchor))}"{self.direction(block.text)}>'
+                    f"{esc(block.text)}</h{level}>")
         if isinstance(block, ListBlock):
             return self.list_block(block)
         if isinstance(block, Table):
@@ -201,7 +224,8 @@ class BlockWriter:
         if isinstance(block, Swatches):
             return self.swatches(block)
         if isinstance(block, Quote):
-            return f"<blockquote>\n{self.blocks(block.blocks)}\n</blockquote>"
+            attribute, quoted = self.directed(plain_text(block.blocks), lambda: self.blocks(block.blocks))
+            return f"<blockquote{attribute}>\n{quoted}\n</blockquote>"
         if isinstance(block, Notice):
             return self.notice(block)
         if isinstance(block, Rule):
@@ -212,8 +236,9 @@ class BlockWriter:
         """A note in its tone; an alert (one with a title) as a box: its title, then what it says."""
         tone = block.tone if block.tone in TONES else WARN
         if not block.title:
-            return f'<p class="notice notice-{tone}" role="note">{esc(block.text)}</p>'
-        said = self.blocks(block.blocks) if block.blocks else f"<p>{esc(block.text)}</p>" if block.text else ""
+            return f'<p class="notice notice-{tone}" role="note"{self.direction(block.text)}>{esc(block.text)}</p>'
+        said = (self.blocks(block.blocks) if block.blocks
+                else f"<p{self.direction(block.text)}>{esc(block.text)}</p>" if block.text else "")
         return (f'<div class="notice notice-{tone}" role="note">\n<p class="notice-title">{esc(block.title)}</p>\n'
                 f"{said}\n</div>")
 
@@ -225,20 +250,22 @@ class BlockWriter:
 
     def list_item(self, item: tuple[Block, ...]) -> str:
         if len(item) == 1 and isinstance(item[0], Paragraph):
-            return f"<li>{self.inlines(item[0].inlines)}</li>"
-        return f"<li>{self.blocks(item)}</li>"
+            return f"<li{self.direction(plain_text(item))}>{self.inlines(item[0].inlines)}</li>"
+        attribute, content = self.directed(plain_text(item), lambda: self.blocks(item))
+        return f"<li{attribute}>{content}</li>"
 
     def table(self, block: Table) -> str:
         aligned = [_aligned(block.alignment(n)) for n in range(block.columns)]
-        head = "".join(f'<th scope="col"{aligned[n]}>{esc(h)}</th>' for n, h in enumerate(block.header))
-        rows = "".join("<tr>" + "".join(f"<td{aligned[n]}>{self.inlines(cell)}</td>" for n, cell in enumerate(row))
+        head = "".join(f'<th scope="col"{aligned[n]}{self.direction(h)}>{esc(h)}</th>' for n, h in enumerate(block.header))
+        rows = "".join("<tr>" + "".join(f"<td{aligned[n]}{self.direction(inlines_text(cell))}>{self.inlines(cell)}</td>"
+                                        for n, cell in enumerate(row))
                        + "</tr>\n" for row in block.rows)
         thead = f"<thead><tr>{head}</tr></thead>" if head else ""
         return f'<div class="table-wrap"><table>{thead}<tbody>\n{rows}</tbody></table></div>'
 
     def diagram(self, block: Diagram) -> str:
         image = self.assets.diagram(block)
-        caption = f"<figcaption>{esc(block.title)}</figcaption>" if block.title else ""
+        caption = f"<figcaption{self.direction(block.title)}>{esc(block.title)}</figcaption>" if block.title else ""
         for extension, data in (("svg", image.svg), ("png", image.png)):
             if data:
                 name = diagram_name(block, extension)
@@ -254,7 +281,7 @@ class BlockWriter:
     def section_heading(self, section: Section) -> str:
         """A section's heading: its title and badges."""
         flags = f" {badges(section.badges)}" if section.badges else ""
-        return f"<h2>{esc(section.title)}{flags}</h2>"
+        return f"<h2{self.direction(section.title)}>{esc(section.title)}{flags}</h2>"
 
     def diagram_size(self, extension: str, data: bytes) -> str:
         """Attributes sizing a diagram's <img>: none here (the site's styles size it)."""
@@ -263,11 +290,11 @@ class BlockWriter:
     def image(self, block: Image) -> str:
         """A workspace picture as a file named by its content (pages share it), or its alt text and why not."""
         picture = self.assets.image(block)
-        caption = f"<figcaption>{esc(block.title)}</figcaption>" if block.title else ""
+        caption = f"<figcaption{self.direction(block.title)}>{esc(block.title)}</figcaption>" if block.title else ""
         if picture.data:
             name = self.picture_file(picture)
             return f'<figure class="image"><img src="{esc(name)}" alt="{esc(block.alt)}">{caption}</figure>'
-        alt = f"<p>{esc(block.alt)}</p>" if block.alt else ""
+        alt = f"<p{self.direction(block.alt)}>{esc(block.alt)}</p>" if block.alt else ""
         return (f'<figure class="image image-missing">{alt}{caption}'
                 f'<p class="notice notice-warn" role="note">{esc(picture.note)}</p></figure>')
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from gitspec.render.direction import right_to_left
 from gitspec.render.htmlblocks import (
     BOOK, SINGLE, BlockWriter, badges, esc, isolated, section_html, status_badge,
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
-    Block, Code, Diagram, Heading, ListBlock, Page, Section, Site, Table, document_count, version_label,
+    Block, Code, Diagram, Heading, ListBlock, Page, Section, Site, Table, document_count, inlines_text, version_label,
 )
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import WIDE_TABLE, TableLayout, layout, tall_rows
@@ -63,7 +64,7 @@ class PrintWriter(BlockWriter):
     def list_item(self, item: tuple[Block, ...]) -> str:
         """An item holding a table that needs a landscape page is printed whole on that page."""
         out = super().list_item(item)
-        return out.replace("<li>", '<li class="wide">', 1) if any(map(self.landscape, item)) else out
+        return out.replace("<li", '<li class="wide"', 1) if any(map(self.landscape, item)) else out
 
     def landscape(self, block: Block) -> bool:
         """Whether the block is a table printed on a landscape page (print.css: .wide)."""
@@ -100,14 +101,15 @@ class PrintWriter(BlockWriter):
     def section_heading(self, section: Section) -> str:
         """The heading, its title kept apart for its bookmark (print.css), which shows no badges."""
         heading = super().section_heading(section)
-        return heading.replace("<h2>", f'<h2 data-title="{esc(section.title)}">', 1)
+        return heading.replace("<h2", f'<h2 data-title="{esc(section.title)}"', 1)
 
     def picture_file(self, picture: Picture) -> str:
         return super().picture_file(printable(picture))
 
     def table(self, block: Table) -> str:
         if _fields(block):
-            rows = "".join(f"<dt>{self.inlines(name)}</dt><dd>{self.inlines(value)}</dd>"
+            rows = "".join(f"<dt{self.direction(inlines_text(name))}>{self.inlines(name)}</dt>"
+                           f"<dd{self.direction(inlines_text(value))}>{self.inlines(value)}</dd>"
                            for name, value in block.rows)
             return f'<dl class="fields">{rows}</dl>'
         if block.columns > WIDE_TABLE:
@@ -128,11 +130,11 @@ class PrintWriter(BlockWriter):
         is cut off, and running text lays out far faster than a table or a list of that many cells.
         A table of no rows is its column names, one paragraph."""
         if not block.rows:
-            return f'<p class="record">{" · ".join(f"<b>{esc(name)}</b>" for name in block.header)}</p>'
+            return f'<p class="record">{" · ".join(f"<b>{isolated(name)}</b>" for name in block.header)}</p>'
         out = []
-        for row in block.rows:
-            pairs = " · ".join(f"<b>{esc(block.header[n] if n < len(block.header) else '')}</b> "
-                               f"{self.inlines(cell)}" for n, cell in enumerate(row))
+        for row in block.rows:  # each name and value isolated: an Arabic one must not reorder those beside it
+            pairs = " · ".join(f"<b>{isolated(block.header[n] if n < len(block.header) else '')}</b> "
+                               f"<bdi>{self.inlines(cell)}</bdi>" for n, cell in enumerate(row))
             out.append(f'<p class="record">{pairs}</p>')
         return "\n".join(out)
 
@@ -279,6 +281,7 @@ def _header_id(page_id: str) -> str:
 def _head(page: Page) -> str:
     """The page's title block: its title, id, kind, status and badges, and source file."""
     source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
-    return (f'<header class="doc-head"><h1>{esc(page.title)}</h1>\n'
+    direction = ' dir="rtl"' if right_to_left(page.title) else ""  # weasyprint does not honour dir="auto"
+    return (f'<header class="doc-head"><h1{direction}>{esc(page.title)}</h1>\n'
             f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · {isolated(page.kind)} '
             f"{status_badge(page.status)} {badges(page.badges)}</p>\n{source}</header>\n")

@@ -17,6 +17,7 @@ from gitspec.render.model import (
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
 from gitspec.render import wordpictures as pictures
+from gitspec.render.wordbidi import mark_right_to_left
 
 # The TOC lists documents and their sections (Heading 1 and 2), as the PDF's contents and bookmarks
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
@@ -33,7 +34,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "15"
+    version = "16"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -172,6 +173,7 @@ class DocxWriter:
             created=dated[0][0] if dated else None, modified=dated[-1][0] if dated else None)
 
     def bytes(self) -> bytes:
+        mark_right_to_left(self.doc.element.body)
         return x.stable_bytes(self.doc)
 
     # --- Pages and sections ------------------------------------------------
