@@ -186,13 +186,18 @@ def test_a_local_image_alone_is_a_block_and_among_text_an_inline() -> None:
     assert markdown_blocks("![a](../../../etc/passwd)", source="specs/prd.md") == (Image("../../etc/passwd", "a"),)
 
 
-def test_an_image_in_a_table_cell_is_inline_and_in_a_heading_or_link_its_alt_text() -> None:
+def test_an_image_in_a_table_cell_or_a_link_is_inline_and_in_a_heading_its_alt_text() -> None:
     (table,) = markdown_blocks("| a |\n|---|\n| ![pic](p.png) ok |", source="specs/d.md")
     assert table.rows == (((Image("specs/p.png", "pic"), Text(" ok")),),)
     (heading,) = markdown_blocks("### ![pic](p.png) Title", source="specs/d.md")
     assert heading.text == "pic Title"
-    (paragraph,) = markdown_blocks("[![badge](b.png)](https://ci.example/)", source="specs/d.md")
-    assert paragraph.inlines == (Link("badge", "https://ci.example/"),)
+    (paragraph,) = markdown_blocks("[![badge](b.png)](https://ci.example/) [![x](y.png) ![r](https://e.org/r.png) z](#top)",
+                                   source="specs/d.md")
+    assert paragraph.inlines == (  # the picture linked; refused, the link is its inlines, unlinked (no page id)
+        Link("badge", "https://ci.example/", inlines=(Image("specs/b.png", "badge"),)), Text(" "),
+        Image("specs/y.png", "x"), Text(" r z"))
+    (paragraph,) = markdown_blocks("[![x](y.png) ![r](https://e.org/r.png) z](#top)", page_id="d", source="specs/d.md")
+    assert paragraph.inlines == (Link("x r z", "doc:d#top", inlines=(Image("specs/y.png", "x"), Text(" r z"))),)
 
 
 @given(st.text(max_size=200))

@@ -287,10 +287,12 @@ def test_check_reports_only_pictures_the_render_shows(repo) -> None:
             "| ![th](th.png) | b |\n| --- | --- |\n| ![td](td.png) | y |\n\n"
             "> [!NOTE]\n> See ![alert](alert.png)\n\n![outer ![inner](inner.png)](outer.png)")
     root = repo({"specs/prd.md": _prd(body)})
-    # An alert shows its pictures as GitHub does: that one is reported too.
-    assert [f.split()[1] for f in _findings(root)] == ["specs/td.png", "specs/alert.png", "specs/outer.png"]
+    # An alert and a link show their pictures as GitHub does: those are reported too.
+    assert [f.split()[1] for f in _findings(root)] == [
+        "specs/badge.png", "specs/td.png", "specs/alert.png", "specs/outer.png"]
     result = run_gitspec(root, "render", "--format", "html")
     assert [line for line in result.out.splitlines() if line.startswith("warning:")] == [
+        "warning: image specs/badge.png not shown: no such file (in prd)",
         "warning: image specs/td.png not shown: no such file (in prd)",
         "warning: image specs/alert.png not shown: no such file (in prd)",
         "warning: image specs/outer.png not shown: no such file (in prd)"]
@@ -398,3 +400,26 @@ def test_word_shows_jpegs_python_docx_cannot_read_as_they_are(repo) -> None:
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
         with PILImage.open(io.BytesIO(document.part.related_parts[blip].blob)) as shown:
             assert shown.size == (200, 100) and shown.mode == "RGB"
+
+
+def test_a_picture_inside_a_link_is_shown_linked_in_every_format(repo) -> None:
+    body = "[![Weekly trips chart](img/chart.png)](https://example.com/dashboard)"
+    root = repo({"specs/prd.md": _prd(body), "specs/img/chart.png": picture((200, 150), (200, 60, 60), "PNG")})
+    assert _findings(root) == []
+    assert run_gitspec(root, "render", "--format", "html,pdf,docx").code == 0
+
+    html = (root / "build/html/prd.html").read_text()
+    [(src, alt)] = shown(html)
+    assert alt == "Weekly trips chart" and (root / "build/html" / src).exists()
+    assert f'<a href="https://example.com/dashboard" rel="noopener noreferrer"><img class="inline-image" src="{src}"' in html
+
+    reader = pypdf.PdfReader(str(root / "build/pdf/prd.pdf"))
+    assert {image.image.size for page in reader.pages for image in page.images} == {(200, 150)}  # pages share resources
+    links = [annot.get_object()["/A"].get("/URI") for page in reader.pages for annot in page.get("/Annots") or ()
+             if "/A" in annot.get_object()]
+    assert "https://example.com/dashboard" in links
+
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    [link] = [item for p in document.paragraphs for item in p.iter_inner_content() if hasattr(item, "url")
+              and item.url == "https://example.com/dashboard"]
+    assert link._hyperlink.xpath(".//w:drawing")  # the picture, inside the hyperlink

@@ -95,7 +95,7 @@ def _document_references(document: Document, doc_id: str) -> list[Reference]:
 
 def _picture_references(document: Document, doc_id: str) -> list[Reference]:
     """The workspace files a Markdown document shows as pictures (`check` says when one cannot be
-    shown): every place one is written, if the render shows it (not a picture in a heading or a link)."""
+    shown): every place one is written, if the render shows it (not a picture in a heading)."""
     if not any(isinstance(text, str) and "![" in text for text in document.sections.values()):
         return []  # most show none: spare check the import of the render tree
     from gitspec.render.localimages import image_path, image_references

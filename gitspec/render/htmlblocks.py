@@ -186,7 +186,9 @@ class BlockWriter:
 
     def link(self, item: Link) -> str:
         text = esc(item.text)
-        if item.style in _LINK_TAGS:  # inside the link, as GitHub writes a link in bold text or to code
+        if item.inlines:  # a label holding a picture: <a><img></a>, as GitHub writes it
+            text = self.inlines(item.inlines)
+        elif item.style in _LINK_TAGS:  # inside the link, as GitHub writes a link in bold text or to code
             text = f"<{item.style}>{text}</{item.style}>"
         href = self.href(item.target)
         if href is None:

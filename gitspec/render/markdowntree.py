@@ -226,7 +226,7 @@ class _Converter:
                 out.append(Text(f"{alt} " if alt else "", style))
                 out.append(Text(f"(The image {shown} is not shown: only pictures in the workspace are.)", "em"))
             elif kind in ("link", "image"):
-                out.append(self.link(node, style))
+                out.extend(self.link(node, style))
             elif kind == "softbreak":
                 out.append(Text(" ", style))
             elif kind == "hardbreak":
@@ -235,17 +235,29 @@ class _Converter:
                 if not _COMMENT.match(node.content):
                     out.append(Text(node.content, style))
 
-    def link(self, node: Any, style: str) -> Inline:
-        """A link, its text in the style of the text around it; a label that is all code is code."""
+    def link(self, node: Any, style: str) -> list[Inline]:
+        """A link, its text in the style of the text around it; a label that is all code is code. A
+        picture in its label is kept (in the Link's inlines), and shown unlinked when the link is refused."""
         label = _joined(node.children).strip()
         image = node.type == "image"  # an http(s) one: never fetched, a link to it
         if not image and node.children and all(child.type == "code_inline" for child in node.children):
             style = "strike-code" if style == "strike" else "code"
         url = str(node.attrs.get("src" if image else "href", ""))
         target = safe_target(url, "" if image else self.page_id)
+        inner = () if image else self.label(node.children, style)
         if not target:
-            return Text(label, style)
-        return Link(label or url.strip(), target, style in ("strike", "strike-code"), _LINK_STYLES.get(style, style))
+            return list(inner) or [Text(label, style)]
+        return [Link(label or url.strip(), target, style in ("strike", "strike-code"), _LINK_STYLES.get(style, style),
+                     inner)]
+
+    def label(self, nodes: Iterable[Any], style: str) -> tuple[Inline, ...]:
+        """A link's label as inlines when it holds a picture, else (): its text says it all. A link to
+        a remote picture inside it (links do not nest) is that picture's alt text."""
+        out: list[Inline] = []
+        self._inline(nodes, style, out)
+        if not any(isinstance(item, Image) for item in out):
+            return ()
+        return _merge([Text(item.text, style) if isinstance(item, Link) else item for item in out])
 
 
 def _alignment(cell: Any) -> str:

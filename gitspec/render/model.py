@@ -30,12 +30,18 @@ class Link:
     """A link. `target` is either internal (`doc:DOC-ID` or `doc:DOC-ID#anchor`)
     or an external `http(s)://`/`mailto:` URL; anything else never reaches the tree. `struck`: in
     struck-out text, so struck out too (no longer meant). `style` sets its text apart as a Text run's
-    style does: "strong" or "em" in bold or italic text, "code" when its label is code (`[`sync`](url)`)."""
+    style does: "strong" or "em" in bold or italic text, "code" when its label is code (`[`sync`](url)`).
+
+    `inlines` is the label as inlines when it holds more than text: a picture (`[![chart](c.png)](url)`,
+    an Image among them, linked); () when `text` in `style` says it all. A renderer that knows this
+    field shows `inlines`, inside the link, in place of `text` (which is their plain text, a
+    picture's alt text, for one that does not)."""
 
     text: str
     target: str
     struck: bool = False
     style: str = ""
+    inlines: tuple[Inline, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from gitspec.render.model import Diagram, Image, Paragraph, Section, Site, Table, walk
+from gitspec.render.model import Diagram, Image, Link, Paragraph, Section, Site, Table, walk
 
 NAMED = 5  # documents a warning names; more are counted
 
@@ -20,9 +20,18 @@ def shown_in(blocks) -> Iterator[Diagram | Image]:
         if isinstance(block, (Diagram, Image)):
             yield block
         elif isinstance(block, Paragraph):
-            yield from (item for item in block.inlines if isinstance(item, Image))
+            yield from _pictures(block.inlines)
         elif isinstance(block, Table):
-            yield from (item for row in block.rows for cell in row for item in cell if isinstance(item, Image))
+            yield from (item for row in block.rows for cell in row for item in _pictures(cell))
+
+
+def _pictures(inlines) -> Iterator[Image]:
+    """The pictures among inlines, those in a link's label (`[![chart](c.png)](url)`) included."""
+    for item in inlines:
+        if isinstance(item, Image):
+            yield item
+        elif isinstance(item, Link):
+            yield from _pictures(item.inlines)
 
 
 def located(warnings: list[str], subjects: dict[int, Diagram | Image], site: Site, pages: Iterable[str]) -> list[str]:

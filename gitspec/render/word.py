@@ -324,14 +324,12 @@ class DocxWriter:
 
     # --- Inlines -------------------------------------------------------------
 
-    def inlines(self, paragraph: Any, inlines: tuple, width: int | None = None) -> None:
-        """`width`: the most a picture among them may take (EMU), when less than the text's width."""
+    def inlines(self, paragraph: Any, inlines: tuple, width: int | None = None, linked: bool = False) -> None:
+        """`width`: the most a picture among them may take (EMU), when less than the text's width;
+        `linked`: they are a link's label, their text a link's (blue, underlined)."""
         for inline in inlines:
             if isinstance(inline, Text):
-                style = inline.style
-                paragraph.append(x.run_element(
-                    inline.text, bold=style == "strong", italic=style == "em", strike=style in STRUCK,
-                    style_id=self.sid["Code Char"] if style in ("code", "strike-code") else ""))
+                paragraph.append(self.text_run(inline, linked))
             elif isinstance(inline, Link):
                 self.link(paragraph, inline)
             elif isinstance(inline, Badge):
@@ -339,23 +337,32 @@ class DocxWriter:
             elif isinstance(inline, Image):
                 pictures.inline_image(self, paragraph, inline, width)
 
+    def text_run(self, item: Text, linked: bool = False) -> Any:
+        style, code = item.style, item.style in ("code", "strike-code")
+        char = ("Code Hyperlink" if code else "Hyperlink") if linked else "Code Char" if code else ""
+        return x.run_element(item.text, bold=style == "strong", italic=style == "em", strike=style in STRUCK,
+                             style_id=self.sid[char] if char else "")
+
     def link(self, paragraph: Any, link: Link) -> None:
-        """A link, its text bold, italic, code or struck out as the model says; plain text when it leads nowhere."""
+        """A link, its text bold, italic, code or struck out as the model says, or its label's inlines
+        (a picture: in the link); plain text when it leads nowhere."""
         target, code = link.target, link.style == "code"
         run = {"strike": link.struck, "bold": link.style == "strong", "italic": link.style == "em"}
         look = {**run, "style_id": self.sid["Code Hyperlink" if code else "Hyperlink"]}
+        text = "" if link.inlines else link.text
+        element = None
         if target.startswith(("http://", "https://", "mailto:")):
-            x.hyperlink(paragraph, self.part, link.text, url=target, **look)
-            return
-        if target.startswith("doc:"):
+            element = x.hyperlink(paragraph, self.part, text, url=target, **look)
+        elif target.startswith("doc:"):
             page_id, _, anchor = target[4:].partition("#")
             if page_id in self.inside:
-                x.hyperlink(paragraph, self.part, link.text, anchor=x.bookmark_name(page_id, anchor), **look)
-                return
-            if self.site.page(page_id) is not None:  # a sibling file in the same output folder
-                x.hyperlink(paragraph, self.part, link.text, url=f"{quote(file_stem(page_id))}.docx", **look)
-                return
-        paragraph.append(x.run_element(link.text, **run, style_id=self.sid["Code Char"] if code else ""))
+                element = x.hyperlink(paragraph, self.part, text, anchor=x.bookmark_name(page_id, anchor), **look)
+            elif self.site.page(page_id) is not None:  # a sibling file in the same output folder
+                element = x.hyperlink(paragraph, self.part, text, url=f"{quote(file_stem(page_id))}.docx", **look)
+        if link.inlines:
+            self.inlines(paragraph if element is None else element, link.inlines, linked=element is not None)
+        elif element is None:
+            paragraph.append(x.run_element(link.text, **run, style_id=self.sid["Code Char"] if code else ""))
 
     # --- Pictures and colours -------------------------------------------------
 

@@ -220,9 +220,10 @@ def run_element(text: str, *, style_id: str = "", bold: bool = False, italic: bo
     return run
 
 
-def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "", **run: Any) -> None:
+def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "", **run: Any) -> Any:
     """Append to `w:p` a hyperlink: to `url` (an external relationship of `part`) or to bookmark `anchor`;
-    its text a run as `run_element(text, **run)` makes it, in character style Hyperlink unless told."""
+    its text a run as `run_element(text, **run)` makes it, in character style Hyperlink unless told.
+    Returns the `w:hyperlink`, for a caller that puts its own runs in it (then `text` is "")."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     link = element("w:hyperlink", history="1")
@@ -230,8 +231,10 @@ def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "", 
         link.set(_qn("r:id"), part.relate_to(url, RT.HYPERLINK, is_external=True))
     else:
         link.set(_qn("w:anchor"), anchor)
-    link.append(run_element(text, **{"style_id": "Hyperlink", **run}))
+    if text:
+        link.append(run_element(text, **{"style_id": "Hyperlink", **run}))
     p.append(link)
+    return link
 
 
 def bookmark_name(page_id: str, anchor: str = "") -> str:
