@@ -25,8 +25,9 @@ def test_paragraph_styles_and_entities() -> None:
     assert inlines("a *em* **strong** `co<de>` &amp; &lt;x&gt; ~~gone~~") == (
         Text("a "), Text("em", "em"), Text(" "), Text("strong", "strong"), Text(" "),
         Text("co<de>", "code"), Text(" & <x> "), Text("gone", "strike"))
-    assert inlines("**~~was bold~~**") == (Text("was bold", "strike"),)  # struck out wins: it is no longer meant
-    assert inlines("**bold _both_**") == (Text("bold both", "strong"),)
+    # struck out wins (it is no longer meant), the other styles kept beside it
+    assert inlines("**~~was bold~~**") == (Text("was bold", "strike", ("strong",)),)
+    assert inlines("**bold _both_**") == (Text("bold ", "strong"), Text("both", "strong", ("em",)))
     assert inlines("~~We support `SAML` and [OIDC](https://e.org/oidc)~~ `kept`") == (
         Text("We support ", "strike"), Text("SAML", "strike-code"), Text(" and ", "strike"),
         Link("OIDC", "https://e.org/oidc", struck=True), Text(" "), Text("kept", "code"))  # code and links struck too
@@ -38,7 +39,24 @@ def test_a_link_takes_the_style_of_the_text_around_it_and_of_a_code_label() -> N
         Text("see ", "strong"), Link("the docs", "https://e.org", style="strong"), Text(" now", "strong"), Text(" "),
         Link("x", "https://e.org", style="em"), Text(" "), Link("sync", "https://e.org", style="code"))
     assert inlines("~~[`gone`](https://e.org)~~ **[`x`](javascript:y)**") == (
-        Link("gone", "https://e.org", struck=True, style="code"), Text(" "), Text("x", "code"))
+        Link("gone", "https://e.org", struck=True, style="code"), Text(" "), Text("x", "code", ("strong",)))
+
+
+def test_nested_emphasis_keeps_every_style_as_on_github() -> None:
+    assert inlines("Do ***not*** skip. **Never *ever* share**. *See **this** `x`*") == (
+        Text("Do "), Text("not", "em", ("strong",)), Text(" skip. "), Text("Never ", "strong"),
+        Text("ever", "strong", ("em",)), Text(" share", "strong"), Text(". "), Text("See ", "em"),
+        Text("this", "em", ("strong",)), Text(" ", "em"), Text("x", "code", ("em",)))
+    assert Text("x", "strike-code", ("strong", "em")).styles == {"strike", "code", "strong", "em"}
+    assert Text("x").styles == frozenset()
+    # a label in one style is the Link's style; in several, its inlines, each run in its own
+    assert inlines("[**Sign up**](https://e.org) **[a *b*](https://e.org)** ~~[**x**](https://e.org)~~") == (
+        Link("Sign up", "https://e.org", style="strong"), Text(" "),
+        Link("a b", "https://e.org", style="strong", inlines=(Text("a ", "strong"), Text("b", "strong", ("em",)))),
+        Text(" "), Link("x", "https://e.org", struck=True, inlines=(Text("x", "strike", ("strong",)),)))
+    html = BlockWriter(SINGLE, "p", ["p"], None).inlines(inlines("***not*** [a **b**](https://e.org) ~~**x**~~"))
+    assert html == ('<strong><em>not</em></strong> <a href="https://e.org" rel="noopener noreferrer">a '
+                    '<strong>b</strong></a> <del><strong>x</strong></del>')
 
 
 def test_lists_nested_and_numbered() -> None:

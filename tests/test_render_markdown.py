@@ -364,3 +364,33 @@ def test_an_arabic_paragraph_reads_right_to_left_from_the_right_margin_in_every_
     # the Arabic words a right-to-left run of their own, as Word writes them
     assert [(run.text, run._r.find(f"{W}rPr/{W}rtl") is not None) for run in rtl.runs] == [
         ("يدعم النظام تسجيل الدخول عبر", True), (" Keycloak", False)]
+
+
+def test_nested_emphasis_keeps_every_style_in_every_format(tmp_path: Path) -> None:
+    body = ("## Problem\n\nDo ***not*** skip. **Never *ever* share** the list. [**Sign up**](https://example.com/up) "
+            "or [read **this** first](https://example.com/read).\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+
+    html = (root / "build" / "html" / "p.html").read_text()
+    assert ('<p dir="auto">Do <strong><em>not</em></strong> skip. <strong>Never </strong><strong><em>ever</em></strong><strong> '
+            'share</strong> the list. <a href="https://example.com/up" rel="noopener noreferrer"><strong>Sign up</strong>'
+            '</a> or <a href="https://example.com/read" rel="noopener noreferrer">read <strong>this</strong> first</a>.'
+            '</p>') in html
+
+    if shutil.which("pdffonts"):  # the PDF draws "not" and "ever" in bold italics
+        fonts = subprocess.run(["pdffonts", str(root / "build" / "pdf" / "p.pdf")], capture_output=True, text=True,
+                               check=True).stdout
+        assert "Bold-Oblique" in fonts or "BoldItalic" in fonts, fonts
+
+    [paragraph] = [p for p in word(root / "build").paragraphs if p.text.startswith("Do not")]
+    runs = [(item.text, bool(item.bold), bool(item.italic)) for item in paragraph.iter_inner_content()
+            if hasattr(item, "font")]
+    assert runs[:5] == [("Do ", False, False), ("not", True, True), (" skip. ", False, False),
+                        ("Never ", True, False), ("ever", True, True)]
+    up, read = [item for item in paragraph.iter_inner_content() if not hasattr(item, "font")]
+    assert [(run.text, bool(run.bold)) for run in up.runs] == [("Sign up", True)]
+    assert [(run.text, bool(run.bold), run.style.name) for run in read.runs] == [
+        ("read ", False, "Hyperlink"), ("this", True, "Hyperlink"), (" first", False, "Hyperlink")]
+    assert read.url == "https://example.com/read"

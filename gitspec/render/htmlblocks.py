@@ -28,6 +28,7 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ALIGNMENTS = ("left", "center", "right")  # a table column's; anything else never reaches a style
 _LANGUAGE = re.compile(r"[^a-z0-9+#-]")
 _LINK_TAGS = ("strong", "em", "code")  # a Link's styles, each an HTML element of the same name
+_TEXT_TAGS = (("code", "code"), ("em", "em"), ("strong", "strong"), ("strike", "del"))  # a Text's, innermost first
 _STATUS_TONES = {
     "approved": OK, "accepted": OK, "done": OK, "verified": OK, "passed": OK, "released": OK,
     "stale": WARN, "changed": WARN, "review": WARN, "in-review": WARN, "blocked": WARN,
@@ -169,24 +170,17 @@ class BlockWriter:
             return badge(item)
         if isinstance(item, Image):
             return self.inline_image(item)
-        if isinstance(item, Link):
-            return f"<del>{self.link(item)}</del>" if item.struck else self.link(item)
+        if isinstance(item, Link):  # (a label of inlines has them struck out already)
+            return f"<del>{self.link(item)}</del>" if item.struck and not item.inlines else self.link(item)
         text = esc(item.text).replace("\n", "<br>")  # a hard line break (Word's w:br)
-        if item.style == "strong":
-            return f"<strong>{text}</strong>"
-        if item.style == "em":
-            return f"<em>{text}</em>"
-        if item.style == "code":
-            return f"<code>{text}</code>"
-        if item.style == "strike":
-            return f"<del>{text}</del>"
-        if item.style == "strike-code":
-            return f"<del><code>{text}</code></del>"
+        for style, tag in _TEXT_TAGS:  # innermost first: <del><strong><em><code>
+            if style in item.styles:
+                text = f"<{tag}>{text}</{tag}>"
         return text
 
     def link(self, item: Link) -> str:
         text = esc(item.text)
-        if item.inlines:  # a label holding a picture: <a><img></a>, as GitHub writes it
+        if item.inlines:  # a label holding a picture or several styles: <a><img></a>, as GitHub writes it
             text = self.inlines(item.inlines)
         elif item.style in _LINK_TAGS:  # inside the link, as GitHub writes a link in bold text or to code
             text = f"<{item.style}>{text}</{item.style}>"

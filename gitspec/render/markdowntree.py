@@ -25,6 +25,7 @@ _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_TONES = {"note": INFO, "tip": OK, "important": INFO, "warning": WARN, "caution": BAD}  # GitHub's colours
 _STYLES = {"strong": "strong", "em": "em"}
+_ORDER = ("strong", "em", "code", "strike")  # of a Text's `also`
 _LINK_STYLES = {"strike": "", "strike-code": "code"}  # a Link's style: its being struck out is `struck`
 _ALIGN = re.compile(r"^text-align:(left|center|right)$")
 _TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
@@ -200,20 +201,24 @@ class _Converter:
         an Image among them (a heading's is its alt text: see `heading`)."""
         out: list[Any] = []
         for child in node.children:
-            self._inline(child.children, "", out)
+            self._inline(child.children, "", frozenset(), out)
         return _merge(out)
 
-    def _inline(self, nodes: Iterable[Any], style: str, out: list[Any]) -> None:
+    def _inline(self, nodes: Iterable[Any], style: str, active: frozenset[str], out: list[Any]) -> None:
+        """`style`: the outermost style in effect, a Text's `style` (struck out wins: no longer meant);
+        `active`: every style in effect, nested ones included (`**never *ever***`)."""
         for node in nodes:
             kind = node.type
-            if kind == "text":
-                out.append(Text(node.content, style))
+            if kind in ("text", "softbreak", "hardbreak", "html_inline"):
+                if kind != "html_inline" or not _COMMENT.match(node.content):
+                    text = {"softbreak": " ", "hardbreak": "\n"}.get(kind, node.content)
+                    out.append(_text(text, style, active))
             elif kind == "code_inline":
-                out.append(Text(node.content, "strike-code" if style == "strike" else "code"))
+                out.append(_text(node.content, "strike-code" if style == "strike" else "code", active | {"code"}))
             elif kind == "s":  # struck-out text must not read as asserted: strike wins over other styles
-                self._inline(node.children, "strike", out)
+                self._inline(node.children, "strike", active | {"strike"}, out)
             elif kind in _STYLES:
-                self._inline(node.children, style or _STYLES[kind], out)
+                self._inline(node.children, style or _STYLES[kind], active | {_STYLES[kind]}, out)
             elif kind == "image" and (path := image_path(self.source, str(node.attrs.get("src", "")))):
                 out.append(Image(path, _joined(node.children).strip(), str(node.attrs.get("title") or ""),
                                  self.images.get(path, "")))
@@ -223,41 +228,39 @@ class _Converter:
                 url = " ".join(str(node.attrs.get("src", "")).split())
                 shown = url if len(url) <= 60 else url[:59] + "…"
                 alt = _joined(node.children).strip()
-                out.append(Text(f"{alt} " if alt else "", style))
+                out.append(_text(f"{alt} " if alt else "", style, active))
                 out.append(Text(f"(The image {shown} is not shown: only pictures in the workspace are.)", "em"))
             elif kind in ("link", "image"):
-                out.extend(self.link(node, style))
-            elif kind == "softbreak":
-                out.append(Text(" ", style))
-            elif kind == "hardbreak":
-                out.append(Text("\n", style))
-            elif kind == "html_inline":
-                if not _COMMENT.match(node.content):
-                    out.append(Text(node.content, style))
+                out.extend(self.link(node, style, active))
 
-    def link(self, node: Any, style: str) -> list[Inline]:
-        """A link, its text in the style of the text around it; a label that is all code is code. A
-        picture in its label is kept (in the Link's inlines), and shown unlinked when the link is refused."""
+    def link(self, node: Any, style: str, active: frozenset[str]) -> list[Inline]:
+        """A link, its text in the style of the text around it and of its label (`[**Sign up**](url)`
+        is bold, a label that is all code is code); a label in several styles, or holding a picture,
+        is kept as inlines. A refused link is its label, unlinked."""
         label = _joined(node.children).strip()
-        image = node.type == "image"  # an http(s) one: never fetched, a link to it
-        if not image and node.children and all(child.type == "code_inline" for child in node.children):
-            style = "strike-code" if style == "strike" else "code"
-        url = str(node.attrs.get("src" if image else "href", ""))
-        target = safe_target(url, "" if image else self.page_id)
-        inner = () if image else self.label(node.children, style)
+        url = str(node.attrs.get("src" if node.type == "image" else "href", ""))
+        if node.type == "image":  # an http(s) one: never fetched, a link to it
+            target, inner = safe_target(url), ()
+        else:
+            target, inner = safe_target(url, self.page_id), self.label(node.children, style, active)
         if not target:
-            return list(inner) or [Text(label, style)]
-        return [Link(label or url.strip(), target, style in ("strike", "strike-code"), _LINK_STYLES.get(style, style),
-                     inner)]
+            return list(inner) or [_text(label, style, active)]
+        if len(inner) == 1 and isinstance(inner[0], Text) and not inner[0].also:
+            style, inner = inner[0].style, ()  # one style, which the Link's says
+        return [Link(label or url.strip(), target, "strike" in active, _LINK_STYLES.get(style, style), inner)]
 
-    def label(self, nodes: Iterable[Any], style: str) -> tuple[Inline, ...]:
-        """A link's label as inlines when it holds a picture, else (): its text says it all. A link to
-        a remote picture inside it (links do not nest) is that picture's alt text."""
+    def label(self, nodes: Iterable[Any], style: str, active: frozenset[str]) -> tuple[Inline, ...]:
+        """A link's label as inlines. A link to a remote picture inside it (links do not nest) is that
+        picture's alt text."""
         out: list[Inline] = []
-        self._inline(nodes, style, out)
-        if not any(isinstance(item, Image) for item in out):
-            return ()
-        return _merge([Text(item.text, style) if isinstance(item, Link) else item for item in out])
+        self._inline(nodes, style, active, out)
+        return _merge([_text(item.text, style, active) if isinstance(item, Link) else item for item in out])
+
+
+def _text(text: str, style: str, active: frozenset[str]) -> Text:
+    """A Text run in `style`, the other styles in effect (`active`) its `also`."""
+    own = set(style.split("-"))
+    return Text(text, style, tuple(s for s in _ORDER if s in active and s not in own))
 
 
 def _alignment(cell: Any) -> str:
@@ -324,8 +327,8 @@ def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
         if isinstance(item, Text):
             if not item.text:
                 continue
-            if out and isinstance(out[-1], Text) and out[-1].style == item.style:
-                out[-1] = Text(out[-1].text + item.text, item.style)
+            if out and isinstance(out[-1], Text) and (out[-1].style, out[-1].also) == (item.style, item.also):
+                out[-1] = Text(out[-1].text + item.text, item.style, item.also)
                 continue
         out.append(item)
     if out and isinstance(out[0], Text) and not out[0].text.strip():

@@ -19,10 +19,18 @@ OK, INFO, WARN, BAD = "ok", "info", "warn", "bad"
 @dataclass(frozen=True)
 class Text:
     """A run of plain text; `style` is "", "strong", "em", "code", "strike" (struck out: no longer
-    meant) or "strike-code" (code, struck out)."""
+    meant) or "strike-code" (code, struck out). `also` holds the run's other styles, of "strong",
+    "em", "code" and "strike", when it has several (`***not***`, `**never *ever***`: `style` is the
+    outer one, or "strike" when struck out; "" only when the run has none); `styles` is all of them."""
 
     text: str
     style: str = ""
+    also: tuple[str, ...] = ()
+
+    @property
+    def styles(self) -> frozenset[str]:
+        """Every style of the run, `style` ("strike-code" being "strike" and "code") and `also` alike."""
+        return frozenset((*self.style.split("-"), *self.also)) - {""}
 
 
 @dataclass(frozen=True)
@@ -32,8 +40,9 @@ class Link:
     struck-out text, so struck out too (no longer meant). `style` sets its text apart as a Text run's
     style does: "strong" or "em" in bold or italic text, "code" when its label is code (`[`sync`](url)`).
 
-    `inlines` is the label as inlines when it holds more than text: a picture (`[![chart](c.png)](url)`,
-    an Image among them, linked); () when `text` in `style` says it all. A renderer that knows this
+    `inlines` is the label as inlines when it holds more than text in one style: a picture
+    (`[![chart](c.png)](url)`, an Image among them, linked) or text in several styles (`[a **b**](url)`,
+    each Text run in its own); () when `text` in `style` says it all. A renderer that knows this
     field shows `inlines`, inside the link, in place of `text` (which is their plain text, a
     picture's alt text, for one that does not)."""
 

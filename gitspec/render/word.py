@@ -25,7 +25,6 @@ TOC_LEVELS = 2
 TONE_COLOURS = {OK: "1A7F37", WARN: "9A6700", BAD: "CF222E"}
 LIST_STYLES = 3  # levels of list styles Word's default template has ("List Bullet", "List Bullet 2", "... 3")
 LIST_INDENT = 360  # twips each of those levels steps in (a quarter inch), and so each deeper level
-STRUCK = ("strike", "strike-code")  # Text styles struck out
 NOTICE_COLOURS = {**TONE_COLOURS, INFO: "0969DA"}  # an alert's title, as on GitHub
 RULE_COLOUR = "D1D9E0"  # a thematic break's line: the grey of the site's and the PDF's
 
@@ -34,7 +33,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "16"
+    version = "17"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -338,9 +337,11 @@ class DocxWriter:
                 pictures.inline_image(self, paragraph, inline, width)
 
     def text_run(self, item: Text, linked: bool = False) -> Any:
-        style, code = item.style, item.style in ("code", "strike-code")
+        """A run in every style of `item` (bold and italic: `***not***`)."""
+        styles = item.styles
+        code = "code" in styles
         char = ("Code Hyperlink" if code else "Hyperlink") if linked else "Code Char" if code else ""
-        return x.run_element(item.text, bold=style == "strong", italic=style == "em", strike=style in STRUCK,
+        return x.run_element(item.text, bold="strong" in styles, italic="em" in styles, strike="strike" in styles,
                              style_id=self.sid[char] if char else "")
 
     def link(self, paragraph: Any, link: Link) -> None:
