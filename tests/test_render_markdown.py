@@ -394,3 +394,37 @@ def test_nested_emphasis_keeps_every_style_in_every_format(tmp_path: Path) -> No
     assert [(run.text, bool(run.bold), run.style.name) for run in read.runs] == [
         ("read ", False, "Hyperlink"), ("this", True, "Hyperlink"), (" first", False, "Hyperlink")]
     assert read.url == "https://example.com/read"
+
+
+def test_footnotes_are_raised_numbers_linking_to_notes_at_the_end_of_the_section_in_every_format(
+        tmp_path: Path) -> None:
+    body = ("## Problem\n\nFamilies of up to six use it free.[^1]\n\n[^1]: The limit comes from the survey.\n\n"
+            "## Goals\n\nKeep it free.[^1]\n\n[^1]: For families.\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    build = root / "build"
+
+    html = (build / "html" / "p.html").read_text()
+    assert "[^1]" not in html
+    assert ('free.<sup class="footnote-ref"><a href="p.html#fn-1" id="fnref-1" role="doc-noteref">1</a></sup></p>\n'
+            '<div class="footnotes" role="doc-endnotes"><ol><li id="fn-1"><p>The limit comes from the survey. '
+            '<a href="p.html#fnref-1">↩</a></p></li></ol></div>\n</section>') in html
+    assert ('<a href="p.html#fn-1-2" id="fnref-1-2" role="doc-noteref">1</a>' in html  # the next section's own
+            and '<li id="fn-1-2"><p>For families. <a href="p.html#fnref-1-2">↩</a>' in html)
+
+    text = " ".join(pdf_text(build).split())
+    assert "[^1]" not in text and "free.1" in text and "1. The limit comes from the survey. ↩" in text
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(build / "pdf" / "p.pdf")
+    assert {"fn-1", "fnref-1", "fn-1-2", "fnref-1-2"} <= set(reader.named_destinations)
+    dests = [annot.get_object().get("/Dest") for page in reader.pages for annot in page.get("/Annots") or ()]
+    assert {"fn-1", "fnref-1", "fn-1-2", "fnref-1-2"} <= set(dests)
+
+    document = word(build)
+    [mark] = [p for p in document.paragraphs if p.text.startswith("Families")]
+    [note] = [p for p in document.paragraphs if p.text.startswith("1. The limit")]
+    [number] = [link for link in mark.iter_inner_content() if not hasattr(link, "font")]
+    [back] = [link for link in note.iter_inner_content() if not hasattr(link, "font")]
+    assert number.text == "1" and number.runs[0].font.superscript and back.text == "↩"
+    assert number.fragment in note._p.xml and back.fragment in mark._p.xml  # each links to the other's bookmark

@@ -15,8 +15,8 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.direction import right_to_left
 from gitspec.render.model import (
-    BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Heading, Image, Inline, Link, ListBlock,
-    Notice, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk,
+    BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock,
+    NoteRef, Notice, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
@@ -170,6 +170,8 @@ class BlockWriter:
             return badge(item)
         if isinstance(item, Image):
             return self.inline_image(item)
+        if isinstance(item, NoteRef):
+            return self.note_ref(item)
         if isinstance(item, Link):  # (a label of inlines has them struck out already)
             return f"<del>{self.link(item)}</del>" if item.struck and not item.inlines else self.link(item)
         text = esc(item.text).replace("\n", "<br>")  # a hard line break (Word's w:br)
@@ -190,6 +192,14 @@ class BlockWriter:
         external = ' rel="noopener noreferrer"' if href.lower().startswith(("http://", "https://")) else ""
         return f'<a href="{esc(href)}"{external}>{text}</a>'
 
+    def note_ref(self, item: NoteRef) -> str:
+        """A footnote's mark: its number raised, linking to the note, with the id the note links back to."""
+        mark = f' id="{esc(self.element_id(item.anchor))}"' if item.anchor else ""
+        href = self.href(item.target)
+        number = (f'<a href="{esc(href)}"{mark} role="doc-noteref">{esc(item.text)}</a>' if href
+                  else f"<span{mark}>{esc(item.text)}</span>")
+        return f'<sup class="footnote-ref">{number}</sup>'
+
     def inlines(self, items: Iterable[Inline]) -> str:
         return "".join(self.inline(i) for i in items)
 
@@ -205,6 +215,8 @@ class BlockWriter:
             level = min(max(block.level, 3), 6)
             return (f'<h{level} id="{esc(self.unique_id(block.anchor))}"{self.direction(block.text)}>'
                     f"{esc(block.text)}</h{level}>")
+        if isinstance(block, Footnotes):
+            return self.footnotes(block)
         if isinstance(block, ListBlock):
             return self.list_block(block)
         if isinstance(block, Table):
@@ -237,6 +249,16 @@ class BlockWriter:
                 else f"<p{self.direction(block.text)}>{esc(block.text)}</p>" if block.text else "")
         return (f'<div class="notice notice-{tone}" role="note">\n<p class="notice-title">{esc(block.title)}</p>\n'
                 f"{said}\n</div>")
+
+    def footnotes(self, block: Footnotes) -> str:
+        """A section's footnotes under a short line, numbered, each with the id its marks link to."""
+        items = "".join(
+            f'<li{self.note_id(block, n)}>{self.blocks(item)}</li>' for n, item in enumerate(block.items))
+        start = f' start="{block.start}"' if block.start != 1 else ""
+        return f'<div class="footnotes" role="doc-endnotes"><ol{start}>{items}</ol></div>'
+
+    def note_id(self, block: Footnotes, n: int) -> str:
+        return f' id="{esc(self.element_id(block.anchors[n]))}"' if n < len(block.anchors) else ""
 
     def list_block(self, block: ListBlock) -> str:
         tag = "ol" if block.ordered else "ul"

@@ -8,7 +8,7 @@ This module must never emit markup or pass a URL through without the allow-list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
@@ -16,8 +16,8 @@ from urllib.parse import unquote
 from gitspec.render.anchors import fragment_anchor, heading_anchor, unique
 from gitspec.render.localimages import image_path
 from gitspec.render.model import (
-    BAD, INFO, OK, WARN, Block, Code, Diagram, Heading, Image, Inline, Link, ListBlock, Notice, Paragraph,
-    Quote, Rule, Table, Text, inlines_text, walk,
+    BAD, INFO, OK, WARN, Block, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice,
+    Paragraph, Quote, Rule, Table, Text, inlines_text, walk,
 )
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
@@ -76,10 +76,13 @@ def _within_depth(tokens: list[Any]) -> tuple[list[Any], bool]:
 def _parser() -> Any:
     from markdown_it import MarkdownIt
 
-    # CommonMark with GitHub's tables, strikethrough and links made of bare URLs (linkify-it-py).
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    # CommonMark with GitHub's tables, strikethrough, links made of bare URLs (linkify-it-py) and
+    # footnotes (`[^1]`, not the inline `^[...]` GitHub does not read), gathered at the end of the text.
     # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
     parser = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING}).enable(
-        ["table", "strikethrough", "linkify"])
+        ["table", "strikethrough", "linkify"]).use(footnote_plugin, inline=False)
     # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
     # safe_target, not markdown-it's own protocol check, decides what may be a link.
     parser.validateLink = lambda url: True
@@ -119,6 +122,7 @@ class _Converter:
         self.page_id = page_id
         self.taken = taken
         self.source, self.images = source, images
+        self.note_anchors: dict[tuple[str, int, int], str] = {}  # a footnote's, and each of its marks'
 
     # --- blocks ---------------------------------------------------------------
 
@@ -153,6 +157,8 @@ class _Converter:
             return [] if _COMMENT.match(node.content) else [Paragraph((Text(node.content.strip("\n")),))]
         if kind == "hr":
             return [Rule()]
+        if kind == "footnote_block":
+            return [self.footnotes(node)]
         # A node type this module does not know: keep its text visible rather than drop it.
         text = _plain(node)
         return [Paragraph((Text(text),))] if text else []
@@ -182,6 +188,21 @@ class _Converter:
         kind = alert.group(1).lower()
         return [Notice(_blocks_text(blocks), _ALERT_TONES[kind], kind.title(), blocks)]
 
+    def footnotes(self, node: Any) -> Footnotes:
+        """The notes, numbered in the order they are first referred to, as on GitHub."""
+        notes = [note for note in node.children if note.type == "footnote"]
+        items = tuple(self.blocks(note.children) for note in notes)
+        start = notes[0].meta["id"] + 1 if notes else 1
+        return Footnotes(items, ordered=True, start=start,
+                         anchors=tuple(self.note_anchor("fn", note.meta["id"]) for note in notes))
+
+    def note_anchor(self, kind: str, note: int, mark: int = 0) -> str:
+        """The page-unique anchor of footnote `note` ("fn") or of its `mark`th mark in the text ("fnref")."""
+        key = (kind, note, mark)
+        if key not in self.note_anchors:
+            self.note_anchors[key] = unique(f"{kind}-{note + 1}" + (f"-{mark + 1}" if mark else ""), self.taken)
+        return self.note_anchors[key]
+
     def table(self, node: Any) -> Table:
         header: tuple[str, ...] = ()
         align: tuple[str, ...] = ()
@@ -201,7 +222,13 @@ class _Converter:
         an Image among them (a heading's is its alt text: see `heading`)."""
         out: list[Any] = []
         for child in node.children:
-            self._inline(child.children, "", frozenset(), out)
+            if child.type == "footnote_anchor":  # a note's link back to its mark in the text
+                mark = child.meta["subId"]
+                if self.page_id:
+                    out += [Text(" "), Link("↩" + (str(mark + 1) if mark else ""),
+                                            f"doc:{self.page_id}#{self.note_anchor('fnref', child.meta['id'], mark)}")]
+            else:
+                self._inline(child.children, "", frozenset(), out)
         return _merge(out)
 
     def _inline(self, nodes: Iterable[Any], style: str, active: frozenset[str], out: list[Any]) -> None:
@@ -232,6 +259,11 @@ class _Converter:
                 out.append(Text(f"(The image {shown} is not shown: only pictures in the workspace are.)", "em"))
             elif kind in ("link", "image"):
                 out.extend(self.link(node, style, active))
+            elif kind == "footnote_ref":
+                note, mark = node.meta["id"], node.meta["subId"]
+                out.append(NoteRef(str(note + 1), f"doc:{self.page_id}#{self.note_anchor('fn', note)}",
+                                   anchor=self.note_anchor("fnref", note, mark)) if self.page_id
+                           else _text(f"[{note + 1}]", style, active))
 
     def link(self, node: Any, style: str, active: frozenset[str]) -> list[Inline]:
         """A link, its text in the style of the text around it and of its label (`[**Sign up**](url)`
@@ -261,6 +293,19 @@ def _text(text: str, style: str, active: frozenset[str]) -> Text:
     """A Text run in `style`, the other styles in effect (`active`) its `also`."""
     own = set(style.split("-"))
     return Text(text, style, tuple(s for s in _ORDER if s in active and s not in own))
+
+
+def page_anchors(blocks: Iterable[Block]) -> Iterator[str]:
+    """Every anchor that blocks from markdown_blocks take on their page: their headings', their
+    footnotes' and their footnote marks' (which later sections must not take)."""
+    for block in walk(blocks):
+        if isinstance(block, Heading):
+            yield block.anchor
+        elif isinstance(block, Footnotes):
+            yield from block.anchors
+        inlines = block.inlines if isinstance(block, Paragraph) else [
+            item for row in block.rows for cell in row for item in cell] if isinstance(block, Table) else []
+        yield from (item.anchor for item in inlines if isinstance(item, NoteRef))
 
 
 def _alignment(cell: Any) -> str:

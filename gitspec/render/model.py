@@ -54,6 +54,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class NoteRef(Link):
+    """A footnote's mark in the text (GitHub's `[^1]`): its number as `text`, a superscript linking
+    (`target`, `doc:PAGE#fn-1`) to the note in the section's Footnotes; `anchor` is the mark's own
+    id, which the note links back to. A Link, so a renderer that does not know it shows a link."""
+
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
 class Badge:
     """A short status label: `tone` is one of OK, INFO, WARN, BAD."""
 
@@ -119,6 +128,15 @@ class ListBlock:
     items: tuple[tuple["Block", ...], ...]
     ordered: bool = False
     start: int = 1
+
+
+@dataclass(frozen=True)
+class Footnotes(ListBlock):
+    """A section's footnotes (GitHub's `[^1]: The limit...`), after its text: a numbered list, each
+    note ending in links back (`↩`) to its marks (NoteRef). `anchors` holds each note's id, which its
+    marks link to. A ListBlock, so a renderer that does not know it shows a numbered list."""
+
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,7 +233,7 @@ class Rule:
     the text, parting what comes before it from what follows."""
 
 
-Block = Union[Paragraph, Heading, ListBlock, Table, Code, Diagram, Image, Swatches, Quote, Notice, Rule]
+Block = Union[Paragraph, Heading, ListBlock, Footnotes, Table, Code, Diagram, Image, Swatches, Quote, Notice, Rule]
 
 
 def walk(blocks: Iterable[Block]) -> Iterator[Block]:

@@ -15,7 +15,7 @@ from gitspec.render.anchors import FRAME_IDS
 from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Heading, Page, Section, Site, walk
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Page, Section, Site
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.valueblocks import ValueBlocks, humanize
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
@@ -58,7 +58,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "27"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "28"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -165,13 +165,13 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
     anchors = [blocks.anchor(name) for name in doc.sections]  # first: `DOC.html#SECTION` is the section's
     for (name, value), anchor in zip(doc.sections.items(), anchors, strict=True):
         if titles is not None:
-            from gitspec.render.markdowntree import markdown_blocks
+            from gitspec.render.markdowntree import markdown_blocks, page_anchors
 
             value = facts.written.get(doc.path, {}).get(name, value)
             content = (markdown_blocks(value, page_id=doc.id, taken=blocks.anchors, source=doc.path,
                                        images=facts.images.get(doc.path)) if isinstance(value, str)
                        else blocks.section(doc.kind, name, value))
-            blocks.anchors.update(b.anchor for b in walk(content) if isinstance(b, Heading))  # (in quotes too)
+            blocks.anchors.update(page_anchors(content))  # (in quotes too)
             title = _as_read(titles[name]) if name in titles else humanize(name)
         else:
             content, title = blocks.section(doc.kind, name, value), humanize(name)

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    BAD, INFO, OK, WARN, Badge, Code, Diagram, Heading, Image, Link, ListBlock, Notice, Page, Paragraph, Quote, Rule,
-    Section, Site, Swatches, Table, Text, document_count, version_label,
+    BAD, INFO, OK, WARN, Badge, Code, Diagram, Footnotes, Heading, Image, Link, ListBlock, NoteRef, Notice, Page,
+    Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
@@ -27,13 +27,14 @@ LIST_STYLES = 3  # levels of list styles Word's default template has ("List Bull
 LIST_INDENT = 360  # twips each of those levels steps in (a quarter inch), and so each deeper level
 NOTICE_COLOURS = {**TONE_COLOURS, INFO: "0969DA"}  # an alert's title, as on GitHub
 RULE_COLOUR = "D1D9E0"  # a thematic break's line: the grey of the site's and the PDF's
+NOTE_COLOUR = "59636E"  # a footnote's number: the muted grey of the site's and the PDF's notes
 
 
 class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "17"
+    version = "18"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -224,6 +225,8 @@ class DocxWriter:
             self.inlines(self.p(), block.inlines)
         elif isinstance(block, Heading):
             self.heading(block.text, max(block.level, 3), self.page_id, block.anchor)
+        elif isinstance(block, Footnotes):
+            self.footnotes(block)
         elif isinstance(block, ListBlock):
             self.list_block(block, depth)
         elif isinstance(block, Table):
@@ -267,6 +270,24 @@ class DocxWriter:
         if self.end.getprevious().tag == self.end.tag:  # a cell ends in a paragraph: the last one written, if it is one
             self.end.getparent().remove(self.end)
         self.end, self.inset, self.text_width = outer
+
+    def footnotes(self, block: Footnotes) -> None:
+        """A section's footnotes under a short line, each numbered and bookmarked (its marks link to it)."""
+        x.bottom_border(self.p(), RULE_COLOUR)
+        for n, item in enumerate(block.items):
+            children = list(item)
+            first = children.pop(0) if children and isinstance(children[0], Paragraph) else Paragraph(())
+            paragraph = self.p("", f"{block.start + n}. ", colour=NOTE_COLOUR)
+            self.inlines(paragraph, first.inlines)
+            if n < len(block.anchors):
+                self.bookmark(paragraph, block.anchors[n])
+            for child in children:
+                self.block(child)
+
+    def bookmark(self, paragraph: Any, anchor: str) -> None:
+        """Bookmark `w:p` as the page's `anchor`, which links to `doc:PAGE#anchor` lead to."""
+        self._bookmarks += 1
+        x.bookmark(paragraph, x.bookmark_name(self.page_id, anchor), self._bookmarks)
 
     def list_block(self, block: ListBlock, depth: int) -> None:
         """A list at nesting `depth` (0: not in a list). Word's list styles go three levels deep; a
@@ -348,7 +369,8 @@ class DocxWriter:
         """A link, its text bold, italic, code or struck out as the model says, or its label's inlines
         (a picture: in the link); plain text when it leads nowhere."""
         target, code = link.target, link.style == "code"
-        run = {"strike": link.struck, "bold": link.style == "strong", "italic": link.style == "em"}
+        run = {"strike": link.struck, "bold": link.style == "strong", "italic": link.style == "em",
+               "raised": isinstance(link, NoteRef)}  # a footnote's mark: its number, raised
         look = {**run, "style_id": self.sid["Code Hyperlink" if code else "Hyperlink"]}
         text = "" if link.inlines else link.text
         element = None
@@ -364,6 +386,8 @@ class DocxWriter:
             self.inlines(paragraph if element is None else element, link.inlines, linked=element is not None)
         elif element is None:
             paragraph.append(x.run_element(link.text, **run, style_id=self.sid["Code Char"] if code else ""))
+        if isinstance(link, NoteRef) and link.anchor:
+            self.bookmark(paragraph, link.anchor)  # where the note links back to
 
     # --- Pictures and colours -------------------------------------------------
 

@@ -190,10 +190,10 @@ def stable_bytes(document: Any) -> bytes:
 
 
 def run_element(text: str, *, style_id: str = "", bold: bool = False, italic: bool = False,
-                strike: bool = False, colour: str = "") -> Any:
-    """A `w:r` holding `text` (line breaks become `w:br`, tabs `w:tab`)."""
+                strike: bool = False, colour: str = "", raised: bool = False) -> Any:
+    """A `w:r` holding `text` (line breaks become `w:br`, tabs `w:tab`); `raised`: superscript."""
     run = element("w:r")
-    if style_id or bold or italic or strike or colour:
+    if style_id or bold or italic or strike or colour or raised:
         props = element("w:rPr")
         if style_id:
             props.append(element("w:rStyle", val=style_id))
@@ -205,6 +205,8 @@ def run_element(text: str, *, style_id: str = "", bold: bool = False, italic: bo
             props.append(element("w:strike"))
         if colour:
             props.append(element("w:color", val=colour))
+        if raised:
+            props.append(element("w:vertAlign", val="superscript"))
         run.append(props)
     for n, line in enumerate(clean(text).split("\n")):
         if n:
