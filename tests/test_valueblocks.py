@@ -11,7 +11,7 @@ from conftest import run_gitspec
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitspec.render.model import Code, Diagram, Heading, Table, Text
+from gitspec.render.model import Code, Diagram, Heading, Link, Table, Text
 from gitspec.render.valueblocks import ValueBlocks, dump_yaml
 
 OPENAPI = {"openapi": "3.1.0", "info": {"title": "API", "version": "1.0.0"},
@@ -95,3 +95,57 @@ def test_a_themes_contrast_is_measured_from_the_colours_shown_not_taken_from_the
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["text", "background", "Sample Aa", "1.69:1", "4.5:1", "[fail] "] in rows
     assert any("measured 1.69:1 (fail)" in p.text for p in document.paragraphs)
+
+
+def test_a_known_sections_address_is_a_link_to_that_section_as_an_id_is_to_its_item():
+    blocks = ValueBlocks({"REQ-001": "doc:r#REQ-001", "p#goals": "doc:p#goals", "architecture#apiContract":
+                          "doc:architecture#apiContract"})
+    assert blocks.cell(["REQ-001", "p#goals", "p#nowhere", "p#goals and more"]) == (
+        Link("REQ-001", "doc:r#REQ-001"), Text(", "), Link("p#goals", "doc:p#goals"), Text(", "), Text("p#nowhere"),
+        Text(", "), Text("p#goals and more"))
+    assert blocks.cell("architecture#apiContract/paths/~1users") == (
+        Link("architecture#apiContract/paths/~1users", "doc:architecture#apiContract"),)
+
+
+def test_a_requirements_link_to_a_section_leads_to_it_in_every_format(repo):
+    import re
+    import subprocess
+
+    import docx
+    import pypdf
+    from conftest import requirement, requirements_doc, run_gitspec
+
+    prd = ("---\nkind: prd\nid: p\ntitle: P\n---\n\n# P\n\n" + "".join(
+        f"## {name}\n\nNone.\n\n" for name in ("Problem", "Goals", "Non-goals", "Users", "Requirements",
+                                              "Success metrics", "Risks", "Open questions")))
+    root = repo({"specs/p.md": prd, "specs/r.yaml": requirements_doc(
+        "r", requirement("REQ-001") + requirement("REQ-002", links='[REQ-001, "p#goals", "r#items"]'))})
+    assert run_gitspec(root, "render", "--format", "html,pdf,docx").code == 0
+    html = (root / "build/html/r.html").read_text()
+    assert ('<a href="r.html#REQ-001">REQ-001</a>, <a href="p.html#goals">p#goals</a>, '
+            '<a href="r.html#items">r#items</a>') in html
+    assert '<section id="goals">' in (root / "build/html/p.html").read_text()
+
+    # A document's PDF links within it (a link to another document's section is its text, as an
+    # id of another document's item is): `r#items` is a link, over its words, to the Items section
+    pdf = str(root / "build/pdf/r.pdf")
+    words = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    pages = words.split("<page ")[1:]
+    [(at, box)] = [(n, found) for n, page in enumerate(pages) for found in re.finditer(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">r#items<', page)]
+    reader = pypdf.PdfReader(pdf)
+    x, y = float(box.group(1)) + 1, float(reader.pages[at].mediabox.height) - float(box.group(2)) - 1
+    [dest] = [annot.get_object()["/Dest"] for annot in reader.pages[at].get("/Annots") or ()
+              if "/Dest" in annot.get_object() and _covers(annot.get_object()["/Rect"], x, y)]
+    assert dest == "items" and ">Items<" in pages[reader.get_page_number(reader.named_destinations[dest].page)]
+
+    book = docx.Document(str(root / "build/docx/book.docx"))
+    links = {item.text: item for table in book.tables for row in table.rows for cell in row.cells
+             for p in cell.paragraphs for item in p.iter_inner_content() if not hasattr(item, "font")}
+    [goals_heading] = [p for p in book.paragraphs if p.text == "Goals" and p.style.name == "Heading 2"]
+    assert links["p#goals"].fragment and links["p#goals"].fragment in goals_heading._p.xml
+
+
+def _covers(rect, x: float, y: float) -> bool:
+    left, right, bottom, top = sorted(map(float, rect[0::2])) + sorted(map(float, rect[1::2]))
+    return left <= x <= right and bottom <= y <= top

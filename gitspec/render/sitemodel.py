@@ -58,7 +58,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "28"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "29"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -124,10 +124,12 @@ def record_key(*parts) -> str:
 
 
 def link_targets(documents: list[SourceDocument]) -> dict[str, str]:
-    """Every document id and every item id (an `id` in a section's list of items) → its `doc:` target."""
+    """Every document id, section address (`DOC#SECTION`, whose anchor on its page is its name)
+    and item id (an `id` in a section's list of items) → its `doc:` target."""
     targets: dict[str, str] = {}
     for doc in documents:
         targets.setdefault(doc.id, f"doc:{doc.id}")
+        targets.update((f"{doc.id}#{name}", f"doc:{doc.id}#{name}") for name in doc.sections)
         for value in doc.sections.values():
             if isinstance(value, list):
                 for item in value:

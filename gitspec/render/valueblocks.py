@@ -3,7 +3,7 @@
 Pure and generic over kinds: it looks at the shape of the data, with a few
 named special cases (colour palettes, diagrams, code). It never emits markup:
 strings stay plain text, and a string becomes a link only when it is exactly
-a known id.
+a known id or a known section's address.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from gitspec.addresses import parse_address
 from gitspec.render.anchors import key_anchor, unique
 from gitspec.render.model import (
     WARN, Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock, Notice, Paragraph, Swatch,
@@ -90,7 +91,13 @@ class ValueBlocks:
         return [Paragraph((self.inline(text),)) for text in re.split(r"\n\s*\n", text.strip()) if text]
 
     def inline(self, text: str) -> Inline:
-        target = self.targets.get(text) if _INLINE_ID.match(text) else None
+        """The text, a link when it is exactly a known id or the address of a known section
+        (`prd#goals`, `architecture#apiContract/paths`: to that section)."""
+        if _INLINE_ID.match(text):
+            target = self.targets.get(text)
+        else:
+            address = parse_address(text) if "#" in text else None
+            target = self.targets.get(f"{address.doc}#{address.section}") if address else None
         return Link(text, target) if target else Text(text)
 
     def sequence(self, items: list, level: int) -> list[Block]:
