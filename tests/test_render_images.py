@@ -154,6 +154,15 @@ def test_word_holds_the_raster_pictures_and_names_the_rest(workspace) -> None:
     assert "lost face (The image specs/img/lost.png is not shown: no such file.) gone" in cells
 
 
+
+def test_word_gives_each_picture_its_alt_text_and_title(workspace) -> None:
+    assert run_gitspec(workspace, "render", "--format", "docx").code == 1  # bad-image errors
+    document = docx.Document(str(workspace / "build/docx/prd.docx"))
+    described = [(shape._inline.docPr.get("descr"), shape._inline.docPr.get("title"))
+                 for shape in document.inline_shapes]
+    assert described == [("The checkout flow", "Figure 1: checkout"), ("the team", None), ("logo", None),
+                         ("team face", None)]  # what a screen reader says for each, as the site's alt does
+
 def test_the_pdf_draws_the_pictures(workspace) -> None:
     assert run_gitspec(workspace, "render", "--format", "pdf").code == 1  # bad-image errors
     reader = pypdf.PdfReader(str(workspace / "build/pdf/prd.pdf"))

@@ -14,9 +14,10 @@ from gitspec.render import wordxml as x
 from gitspec.render.model import Diagram, Image
 
 
-def picture_run(part: Any, data: bytes, width: int, height: int) -> Any:
+def picture_run(part: Any, data: bytes, width: int, height: int, description: str = "", title: str = "") -> Any:
     """A `w:r` holding the picture at its own size, but never wider than `width` or taller than
-    `height` (EMU). Raises what python-docx raises for a picture it cannot read at all."""
+    `height` (EMU), with `description` as its alt text (what a screen reader says) and `title`.
+    Raises what python-docx raises for a picture it cannot read at all."""
     from docx.image.exceptions import UnrecognizedImageError
     from docx.image.image import Image as DocxImage
 
@@ -27,6 +28,10 @@ def picture_run(part: Any, data: bytes, width: int, height: int) -> Any:
         image = DocxImage.from_blob(data)
     scale = min(1.0, width / image.width, height / image.height)
     inline = part.new_pic_inline(io.BytesIO(data), int(image.width * scale), int(image.height * scale))
+    if description:  # Word's alt text is the drawing's docPr@descr; python-docx writes only its id and name
+        inline.docPr.set("descr", description)
+    if title:
+        inline.docPr.set("title", title)
     run = x.element("w:r")
     drawing = x.element("w:drawing")
     drawing.append(inline)
@@ -53,7 +58,7 @@ def diagram(writer: Any, block: Diagram) -> None:
     drawn = writer.assets.diagram(block)
     problem = drawn.note
     if drawn.png:
-        failed = _captioned(writer, drawn.png, block.title)
+        failed = _captioned(writer, drawn.png, block.title, block.title or "Diagram")
         if not failed:
             return
         problem = f"The diagram image could not be read ({failed})."
@@ -67,7 +72,7 @@ def image(writer: Any, block: Image) -> None:
     """A picture that is a paragraph of its own (a figure) and its caption; or its alt text, and why not."""
     problem = _unshown(writer, block)
     if not problem:
-        failed = _captioned(writer, writer.assets.image(block).data, block.title)
+        failed = _captioned(writer, writer.assets.image(block).data, block.title, block.alt)
         if not failed:
             return
         problem = f"The image {block.path} could not be read ({failed})."
@@ -83,7 +88,7 @@ def inline_image(writer: Any, paragraph: Any, item: Image, width: int | None = N
     problem = _unshown(writer, item)
     if not problem:
         try:
-            paragraph.append(_run(writer, writer.assets.image(item).data, width))
+            paragraph.append(_run(writer, writer.assets.image(item).data, item.alt, item.title, width))
             return
         except Exception as error:  # python-docx raises several types for an unreadable image
             problem = f"The image {item.path} could not be read ({type(error).__name__})."
@@ -100,10 +105,11 @@ def _unshown(writer: Any, item: Image) -> str:
     return "" if picture.data else picture.note
 
 
-def _captioned(writer: Any, data: bytes, caption: str) -> str:
-    """The picture, then its caption if any; "" when shown, else why not (what python-docx raised)."""
+def _captioned(writer: Any, data: bytes, caption: str, description: str) -> str:
+    """The picture (its alt text `description`), then its caption if any; "" when shown, else why not
+    (what python-docx raised)."""
     try:
-        run = _run(writer, data)
+        run = _run(writer, data, description, caption)
     except Exception as error:  # python-docx raises several types for an unreadable image
         return type(error).__name__
     writer.p().append(run)
@@ -112,6 +118,6 @@ def _captioned(writer: Any, data: bytes, caption: str) -> str:
     return ""
 
 
-def _run(writer: Any, data: bytes, width: int | None = None) -> Any:
+def _run(writer: Any, data: bytes, description: str, title: str, width: int | None = None) -> Any:
     """A run holding the picture, never wider than the text (or `width`, EMU) or taller than most of the page."""
-    return picture_run(writer.part, data, width or writer.width(), int(0.8 * writer.text_height))
+    return picture_run(writer.part, data, width or writer.width(), int(0.8 * writer.text_height), description, title)
