@@ -287,3 +287,20 @@ def test_the_index_counts_one_document_in_the_singular(repo):
     assert run_gitspec(root, "render", "--format", "html").code == 0
     index = (root / "build" / "html" / "index.html").read_text()
     assert "1 document ·" in index and "1 documents" not in index
+
+
+def test_a_drawn_diagram_says_what_it_shows_and_keeps_its_source_at_hand(repo, tmp_path: Path) -> None:
+    import docx
+    from test_render_pdf import prd, stand_in_mmdc, visible_text
+
+    env = stand_in_mmdc(tmp_path / "bin")
+    fence = "```mermaid\nflowchart LR\n  A[Sign up] --> B[Verify email]\n  B --> C[Dashboard]\n```"
+    root = repo({"specs/p.md": prd(f"## Problem\n\n{fence}\n")})
+    assert run_gitspec(root, "render", "--format", "html,docx,pdf", env=env).code == 0
+    page = (root / "build/html/p.html").read_text(encoding="utf-8")
+    assert 'alt="Flowchart: Sign up → Verify email → Dashboard"' in page  # it was alt="Diagram"
+    assert re.search(r'<details class="diagram-source"><summary>Diagram source</summary><pre><code[^>]*>'
+                     r'flowchart LR\n  A\[Sign up\] --&gt; B', page)
+    [shape] = docx.Document(str(root / "build/docx/p.docx")).inline_shapes
+    assert shape._inline.docPr.get("descr") == "Flowchart: Sign up → Verify email → Dashboard"
+    assert "Diagram source" not in visible_text((root / "build/pdf/p.pdf").read_bytes())  # paper cannot unfold it

@@ -153,7 +153,8 @@ def test_diagram_png_is_embedded_and_fitted_to_the_page(tmp_path):
     blobs = [rel.target_part.blob for rel in document.part.rels.values() if rel.reltype == RT.IMAGE]
     assert blobs == [png]  # one image part, shared by both diagrams
     assert ("Caption", "Context") in styled(document)
-    assert [shape._inline.docPr.get("descr") for shape in document.inline_shapes] == ["Context", "Login"]  # alt text
+    assert [shape._inline.docPr.get("descr") for shape in document.inline_shapes] == [
+        "Context. Flowchart: Web → API", "Login. Sequence diagram: A → B: hi <script>"]  # alt text
 
 
 def test_small_diagram_keeps_its_own_size(tmp_path):

@@ -65,7 +65,8 @@ def test_a_flows_mermaid_is_a_diagram_not_a_table_cell_and_prose_is_never_one():
             "mermaid": "flowchart LR\n  SCR_001 --> SCR_002\n"}
     blocks = ValueBlocks({}).section("ui", "flows", [flow])
     diagrams = [b for b in blocks if isinstance(b, Diagram)]
-    assert [d.source for d in diagrams] == ["flowchart LR\n  SCR_001 --> SCR_002"] and diagrams[0].title == "Diagram"
+    assert [d.source for d in diagrams] == ["flowchart LR\n  SCR_001 --> SCR_002"]
+    assert diagrams[0].title == "Month-end close"  # its caption names the flow (it was "Diagram")
     cells = [text for b in blocks if isinstance(b, Table) for row in b.rows for cell in row for text in cell]
     assert not any("flowchart" in getattr(text, "text", "") for text in cells)
     assert not any(isinstance(b, Heading) and b.text == "Mermaid" for b in blocks)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from gitspec.render.anchors import unique
+from gitspec.render.diagramtext import describe
 from gitspec.render.direction import right_to_left
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock,
@@ -288,9 +289,10 @@ class BlockWriter:
             if data:
                 name = diagram_name(block, extension)
                 self.files[name] = data
-                alt = esc(block.title or "Diagram")
+                alt = esc(describe(block.source, block.title))
                 size = self.diagram_size(extension, data)
-                return f'<figure class="diagram"><img src="{esc(name)}" alt="{alt}"{size}>{caption}</figure>'
+                return (f'<figure class="diagram"><img src="{esc(name)}" alt="{alt}"{size}>{caption}'
+                        f'{self.diagram_source(block)}</figure>')
         note = image.note or "No diagram renderer was available; the diagram source is shown instead."
         return (f'<figure class="diagram diagram-missing">{caption}'
                 f'<pre><code class="language-{esc(_LANGUAGE.sub("", block.language))}">{esc(block.source)}</code></pre>'
@@ -300,6 +302,12 @@ class BlockWriter:
         """A section's heading: its title and badges."""
         flags = f" {badges(section.badges)}" if section.badges else ""
         return f"<h2{self.direction(section.title)}>{esc(section.title)}{flags}</h2>"
+
+    def diagram_source(self, block: Diagram) -> str:
+        """Under a drawn diagram, its source, folded: what a screen reader can read of it in full."""
+        language = esc(_LANGUAGE.sub("", block.language))
+        return (f'<details class="diagram-source"><summary>Diagram source</summary>'
+                f'<pre><code class="language-{language}">{esc(block.source)}</code></pre></details>')
 
     def diagram_size(self, extension: str, data: bytes) -> str:
         """Attributes sizing a diagram's <img>: none here (the site's styles size it)."""

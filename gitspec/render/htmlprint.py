@@ -92,6 +92,10 @@ class PrintWriter(BlockWriter):
             return '<figure class="diagram diagram-missing long">' + out[len(missing):]
         return out
 
+    def diagram_source(self, block: Diagram) -> str:
+        """Nothing: paper cannot unfold it, and the picture's alt text names what it links."""
+        return ""
+
     def diagram_size(self, extension: str, data: bytes) -> str:
         """The diagram's own width: weasyprint would stretch mermaid's SVG (`width="100%"`) to the
         page, and show mmdc's PNG (drawn at twice the size) twice as large."""

@@ -83,9 +83,10 @@ class ValueBlocks:
             return self.mapping(value, level)
         return [Paragraph((Text(scalar_text(value)),))]
 
-    def string(self, text: str, key: str = "") -> list[Block]:
+    def string(self, text: str, key: str = "", owner: str = "") -> list[Block]:
+        """`owner` names what a diagram under a `mermaid` key belongs to (a flow's name): its caption."""
         if is_diagram(key, text):
-            return [Diagram(text.strip("\n"), "mermaid", "Diagram" if key == "mermaid" else humanize(key))]
+            return [Diagram(text.strip("\n"), "mermaid", owner if key == "mermaid" else humanize(key))]
         if key in CODE_SECTIONS:
             return [Code(text, CODE_SECTIONS[key])]
         return [Paragraph((self.inline(text),)) for text in re.split(r"\n\s*\n", text.strip()) if text]
@@ -114,7 +115,9 @@ class ValueBlocks:
             return [ListBlock(tuple((Paragraph((self.inline(scalar_text(item)),)),) for item in items))]
         return [ListBlock(tuple(tuple(self.value(item, level + 1)) for item in items))]
 
-    def mapping(self, value: dict, level: int) -> list[Block]:
+    def mapping(self, value: dict, level: int, owner: str = "") -> list[Block]:
+        """`owner` names the item the mapping holds the fields of, when that item has a heading."""
+        owner = owner or next((str(value[k]) for k in TITLE_KEYS if is_scalar(value.get(k)) and value.get(k)), "")
         scalars = {k: v for k, v in value.items() if cell_worthy(k, v)}
         blocks: list[Block] = []
         if scalars:
@@ -124,7 +127,7 @@ class ValueBlocks:
             if key in scalars:
                 continue
             if is_diagram(key, nested):  # a figure with its caption: no heading above it
-                blocks.extend(self.string(nested, str(key)))
+                blocks.extend(self.string(nested, str(key), owner))
                 continue
             blocks.append(Heading(min(level, 6), humanize(key), self.anchor(str(key))))
             if is_file_text(key, nested):
@@ -156,7 +159,7 @@ class ValueBlocks:
             blocks.append(Paragraph((Text(humanize(key), "strong"),)))
             blocks.append(ListBlock(tuple((Paragraph((self.inline(scalar_text(x)),)),) for x in values)))
         if rest:
-            blocks.extend(self.mapping(rest, level + 1))
+            blocks.extend(self.mapping(rest, level + 1, title or item_id))
         return blocks
 
     def table(self, rows: list[dict]) -> Table:

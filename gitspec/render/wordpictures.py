@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 from gitspec.render import wordxml as x
+from gitspec.render.diagramtext import describe
 from gitspec.render.model import Diagram, Image
 
 
@@ -58,7 +59,7 @@ def diagram(writer: Any, block: Diagram) -> None:
     drawn = writer.assets.diagram(block)
     problem = drawn.note
     if drawn.png:
-        failed = _captioned(writer, drawn.png, block.title, block.title or "Diagram")
+        failed = _captioned(writer, drawn.png, block.title, describe(block.source, block.title))
         if not failed:
             return
         problem = f"The diagram image could not be read ({failed})."

@@ -1,0 +1,120 @@
+"""What a Mermaid diagram shows, in words: the text alternative of its drawn picture, as in
+"Sign up. Flowchart: Sign up → Verify email → Dashboard".
+
+Pure, and read-only over the source: it reads only what it recognises (a flowchart's nodes and
+links, a sequence's messages, an ER diagram's relationships) and never fails on the rest.
+"""
+from __future__ import annotations
+
+import re
+
+LONGEST = 400  # characters: past this a description ends with "…"; the source is there for the rest
+KINDS = {
+    "graph": "Flowchart", "flowchart": "Flowchart", "sequenceDiagram": "Sequence diagram",
+    "classDiagram": "Class diagram", "stateDiagram": "State diagram", "stateDiagram-v2": "State diagram",
+    "erDiagram": "Entity relationship diagram", "journey": "User journey", "gantt": "Gantt chart",
+    "pie": "Pie chart", "mindmap": "Mind map", "timeline": "Timeline", "gitGraph": "Git graph",
+    "C4Context": "C4 context diagram", "quadrantChart": "Quadrant chart",
+}
+_FRONT_MATTER = re.compile(r"^\s*---\n(.*?)\n---\s*\n", re.S)
+_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.M)
+# A flowchart node: its id, then its label in one of Mermaid's shapes ([x], (x), ([x]), {x}, ((x)), >x] ...).
+_NODE = re.compile(r"""([\w.-]+)\s*(?:(\(\[|\[\(|\(\(|\{\{|\[\[|\[/|\[\\|[\[({>])\s*("[^"]*"|.*?)\s*(\]\)|\)\]|\)\)|\}\}|\]\]|/\]|\\\]|[\])}]))?""")
+# A flowchart link (-->, ---, -.->, ==>, --o, <-->) with an optional |label|.
+_LINK = re.compile(r"\s*<?(?:-{2,}|-\.+-|={2,})[->ox]?\s*(?:\|([^|]*)\|)?\s*")
+_SKIPPED = re.compile(r"^\s*(%%|subgraph\b|end\b|classDef\b|class\b|style\b|linkStyle\b|click\b|direction\b)")
+_MESSAGE = re.compile(r"^\s*([^\s:>-][^:>-]*?)\s*-[-)x>]*[>x)]+[+-]?\s*([^:]+?)\s*:\s*(.*?)\s*$")
+_PARTICIPANT = re.compile(r"^\s*(?:participant|actor)\s+(\S+)(?:\s+as\s+(.+?))?\s*$")
+_ENTITY = re.compile(r"^\s*([\w.-]+)\s*\{")
+_RELATION = re.compile(r"^\s*([\w.-]+)\s+[|}o][|o]?(?:--|\.\.)[|o][|{o]?\s+([\w.-]+)\s*:\s*\"?(.*?)\"?\s*$")
+
+
+def describe(source: str, name: str = "") -> str:
+    """`name` (the diagram's title, when it has one), its kind, and what it links: at most LONGEST characters."""
+    body = source
+    front = _FRONT_MATTER.match(source)
+    if front:
+        body = source[front.end():]
+        title = _TITLE.search(front.group(1))
+        name = title.group(1).strip("\"'") if title else name  # the diagram names itself best
+    lines = [line for line in body.splitlines() if line.strip() and not line.strip().startswith("%%")]
+    keyword = lines[0].split()[0] if lines else ""
+    kind = KINDS.get(keyword, "Diagram")
+    parts = {"Flowchart": _flowchart, "Sequence diagram": _sequence,
+             "Entity relationship diagram": _relations}.get(kind, lambda rest: "")(lines[1:])
+    text = f"{kind}: {parts}" if parts else kind
+    if name and name.casefold() != kind.casefold():
+        text = f"{name}. {text}"
+    return text if len(text) <= LONGEST else text[:LONGEST - 1].rstrip() + "…"
+
+
+def _flowchart(lines: list[str]) -> str:
+    """Each chain of links as "A → B (label) → C", chains joined by "; "; nodes with no link listed alone."""
+    labels: dict[str, str] = {}
+    edges: list[tuple[str, str, str]] = []
+    for statement in (s for line in lines for s in line.split(";")):
+        if _SKIPPED.match(statement) or not statement.strip():
+            continue
+        pieces = _LINK.split(statement.strip())  # node groups, with each link's label between them
+        groups = [_nodes(piece, labels) for piece in pieces[0::2]]
+        for n, edge_label in enumerate(pieces[1::2]):
+            edges.extend((a, b, (edge_label or "").strip()) for a in groups[n] for b in groups[n + 1])
+    linked = {node for a, b, _ in edges for node in (a, b)}
+    chains: list[str] = []
+    end = None
+    for a, b, label in edges:
+        step = f" → {labels[b]}" + (f" ({label})" if label else "")
+        if a == end:
+            chains[-1] += step
+        else:
+            chains.append(labels[a] + step)
+        end = b
+    chains.extend(labels[node] for node in labels if node not in linked)
+    return "; ".join(chains)
+
+
+def _nodes(piece: str, labels: dict[str, str]) -> list[str]:
+    """The ids of the nodes in `piece` (`a & b` is two), recording each one's label the first time it is seen."""
+    found = []
+    for part in piece.split("&"):
+        match = _NODE.match(part.strip())
+        if not match:
+            continue
+        node, label = match.group(1), (match.group(3) or "").strip().strip("\"'")
+        if label or node not in labels:
+            labels[node] = label or labels.get(node, node)
+        found.append(node)
+    return found
+
+
+def _sequence(lines: list[str]) -> str:
+    """Each message as "A → B: what", with the participants' display names."""
+    names: dict[str, str] = {}
+    messages = []
+    for line in lines:
+        participant = _PARTICIPANT.match(line)
+        if participant:
+            names[participant.group(1)] = participant.group(2) or participant.group(1)
+            continue
+        message = _MESSAGE.match(line)
+        if message:
+            a, b, text = message.groups()
+            messages.append(f"{names.get(a, a)} → {names.get(b, b)}: {text}")
+    return "; ".join(messages) or ", ".join(names.values())
+
+
+def _relations(lines: list[str]) -> str:
+    """Each relationship as "CUSTOMER places ORDER"; entities in none of them listed alone."""
+    out = []
+    related: set[str] = set()
+    entities: list[str] = []
+    for line in lines:
+        relation = _RELATION.match(line)
+        entity = _ENTITY.match(line)
+        if relation:
+            a, b, label = relation.groups()
+            out.append(f"{a} {label} {b}" if label else f"{a} – {b}")
+            related.update((a, b))
+        elif entity:
+            entities.append(entity.group(1))
+    return "; ".join(out + [name for name in dict.fromkeys(entities) if name not in related])

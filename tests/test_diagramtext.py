@@ -1,0 +1,34 @@
+"""A drawn diagram's text alternative: its name, its kind and what it links, read from its Mermaid source."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gitspec.render.diagramtext import LONGEST, describe
+
+
+def test_a_flowchart_reads_as_its_chains_of_labels():
+    source = 'flowchart LR\n  A[Sign up] --> B(["Verify email"])\n  B --> C{{Dashboard}}\n'
+    assert describe(source, "Onboarding") == "Onboarding. Flowchart: Sign up → Verify email → Dashboard"
+    assert describe("graph TD\n  client([Client]) -->|HTTPS| api[API]\n  api --> db[(Postgres)]\n  x & y --> db\n  lone") \
+        == "Flowchart: Client → API (HTTPS) → Postgres; x → Postgres; y → Postgres; lone"
+    assert describe('flowchart LR\n  S["[draft] a step"] --> S') == "Flowchart: [draft] a step → [draft] a step"
+
+
+def test_sequences_and_entity_relationships_name_their_parts():
+    assert describe("sequenceDiagram\n  participant U as User\n  U->>+S: log in\n  S-->>-U: token", "Login") \
+        == "Login. Sequence diagram: User → S: log in; S → User: token"
+    source = '---\ntitle: Data model\n---\nerDiagram\n  A ||--o{ B : "has"\n  Lone {\n    uuid id PK\n  }\n'
+    assert describe(source, "Er diagram") == "Data model. Entity relationship diagram: A has B; Lone"
+
+
+def test_other_kinds_say_their_kind_and_nothing_is_too_long():
+    assert describe('pie\n  "a": 1', "Share") == "Share. Pie chart"
+    assert describe("") == "Diagram"
+    long = describe("flowchart LR\n" + "\n".join(f"  n{i}[Step {i}] --> n{i + 1}" for i in range(200)))
+    assert len(long) <= LONGEST and long.endswith("Step 39…")
+
+
+@given(st.text(max_size=200), st.text(max_size=20))
+def test_any_source_is_described_without_failing(source, name):
+    assert 0 < len(describe(source, name)) <= LONGEST
