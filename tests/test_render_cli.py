@@ -433,3 +433,16 @@ def test_a_requirement_id_two_documents_define_gets_each_its_own_verdict_and_lin
     for doc_id, verdict in (("a", "verified"), ("z", "stale")):  # and beside the requirement on its page
         page = (root / f"build/html/{doc_id}.html").read_text()
         assert re.search(rf'<span class="badge badge-\w+">{verdict}</span>', page), doc_id
+
+
+def test_an_evidence_tail_is_shown_as_code_with_its_spaces_in_every_format(repo):
+    import docx
+
+    tail = "tail: |\n  >       assert add(1, 2) == 4\n  E       assert 3 == 4\n"
+    root = repo({**specs(), "specs/ev.yaml": passed_evidence("9c1e4b7" * 5 + "9c1e4") + tail})
+    assert run_gitspec(root, "render", "--format", "html,docx").code == 0
+    page = (root / "build/html/ev-0001.html").read_text()
+    assert "<pre><code>&gt;       assert add(1, 2) == 4\nE       assert 3 == 4\n</code></pre>" in page  # not <p>…<br>
+    shown = [p for p in docx.Document(str(root / "build/docx/ev-0001.docx")).paragraphs if "assert" in p.text]
+    assert [p.style.name for p in shown] == ["Code"], [(p.style.name, p.text) for p in shown]
+    assert shown[0].text.startswith(">       assert add(1, 2) == 4")

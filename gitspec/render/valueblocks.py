@@ -24,7 +24,7 @@ from gitspec.stages.colorsystem import contrast, reported_ratio
 # A diagram may open with Mermaid front matter (---\ntitle: ...\n---) or %% comment lines.
 MERMAID_START = re.compile(r"^\s*(---\n(?:.*\n)*?---\s*\n)?(\s*%%.*\n)*\s*(graph|flowchart|sequenceDiagram|classDiagram|stateDiagram(-v2)?|erDiagram|"
                            r"journey|gantt|pie|mindmap|timeline|gitGraph|C4Context|quadrantChart)\b")
-CODE_SECTIONS = {"ddl": "sql", "css": "css"}  # strings shown as code
+CODE_SECTIONS = {"ddl": "sql", "css": "css", "tail": ""}  # strings shown as code (an evidence tail: test output)
 FILE_KEYS = ("content", "code")  # a multi-line string under these is a file's text: code, in the sibling `language`
 DUMPED_SECTIONS = ("openapi", "tokens")  # large machine documents shown as YAML
 FIELDS_HEADER = ("Field", "Value")  # the header of a mapping's table of scalar fields
