@@ -53,3 +53,26 @@ def test_example_site_shows_every_document_swatches_diagrams_badges_and_matrix(e
     page.wait_for_selector("#gitspec-results a[href*='billing-requirements.html']")
     assert watched.problems == []
     watched.close()
+
+
+def skipped_levels(levels: list[tuple[int, str]]) -> list[tuple[tuple[int, str], tuple[int, str]]]:
+    """Each heading that is more than one level below the heading before it, with that one."""
+    return [(a, b) for a, b in zip(levels, levels[1:]) if b[0] > a[0] + 1]
+
+
+def test_example_headings_step_down_one_level_and_name_their_items(example):
+    import re
+
+    import docx
+
+    assert run_gitspec(example, "render", "--format", "html,docx").code == 0
+    for page in sorted((example / "build/html").glob("*.html")):
+        found = re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", page.read_text(encoding="utf-8"))
+        assert skipped_levels([(int(n), text) for n, text in found]) == [], page.name
+    for path in sorted((example / "build/docx").glob("*.docx")):
+        levels = [(int(p.style.name.split()[-1]), p.text) for p in docx.Document(str(path)).paragraphs
+                  if p.style.name.startswith("Heading ")]
+        assert skipped_levels(levels) == [], path.name
+    code = re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", (example / "build/html/code.html").read_text(encoding="utf-8"))
+    files = [text for n, text in code if n == "3"]
+    assert len(files) > 3 and all("/" in text or "." in text for text in files), files  # each file by its path

@@ -53,6 +53,7 @@ def nested(depth: int, inner: str = "x", opening: str = "[", closing: str = "]")
 DEEP = {
     "list": "kind: requirements\nid: bad\ntitle: Bad\nitems: []\ndeep: " + nested(200) + "\n",
     "mapping": "kind: requirements\nid: bad\ntitle: Bad\nitems: []\ndeep: " + nested(200, "x", "{a: ", "}") + "\n",
+    "lists of mappings": "kind: requirements\nid: bad\ntitle: Bad\nitems: []\ndeep: " + nested(200, "x", "[{a: ", "}]") + "\n",
     "dumped openapi": "kind: architecture\nid: bad\ntitle: Bad\nopenapi: " + nested(300, "x", "{a: ", "}") + "\n",
 }
 
@@ -65,12 +66,13 @@ def test_a_value_nested_hundreds_deep_is_rendered_flattened(repo, name):
     result = run_gitspec(root, "render", "--format", "html")
     assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
     html = (root / "build" / "html" / "bad.html").read_text(encoding="utf-8")
-    assert ("[" * 20 if name == "list" else "{a: {a: {a: ") in html  # the deep part, as one line of text
+    assert {"list": "[" * 20, "lists of mappings": "[{a: [{a: "}.get(name, "{a: {a: {a: ") in html  # the deep part, as one line of text
     assert (root / "build" / "html" / "good.html").exists()
 
 
-def test_a_value_nested_two_hundred_deep_is_rendered_in_pdf_and_word(repo):
-    root = repo({**GOOD, "specs/bad.yaml": DEEP["list"]})
+@pytest.mark.parametrize("name", ["list", "lists of mappings"])
+def test_a_value_nested_two_hundred_deep_is_rendered_in_pdf_and_word(repo, name):
+    root = repo({**GOOD, "specs/bad.yaml": DEEP[name]})
     result = run_gitspec(root, "render", "--format", "pdf,docx")
     assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
     for path in ("pdf/bad.pdf", "pdf/good.pdf", "docx/bad.docx", "docx/good.docx"):

@@ -43,10 +43,13 @@ def test_a_files_text_is_code_in_its_language_not_a_table_cell():
     files = [{"path": "app/main.py", "language": "python", "content": "import os\n\nprint(os.sep)\n"},
              {"path": "web/a.ts", "language": "typescript", "content": "export const a = 1;\nexport const b = 2;\n"}]
     blocks = ValueBlocks({}).section("code", "files", files)
-    codes = [b for item in blocks[0].items for b in item if isinstance(b, Code)]
+    codes = [b for b in blocks if isinstance(b, Code)]
     assert codes == [Code(files[0]["content"], "python"), Code(files[1]["content"], "typescript")]
-    cells = [cell for item in blocks[0].items for b in item if isinstance(b, Table) for row in b.rows for cell in row]
-    assert (Text("app/main.py"),) in cells and not any("import os" in str(cell) for cell in cells)
+    cells = [cell for b in blocks if isinstance(b, Table) for row in b.rows for cell in row]
+    assert (Text("python"),) in cells and not any("import os" in str(cell) for cell in cells)
+    # Each file is a heading naming it, its fields one level below: the section's h2, h3 the path, h4 Content.
+    headings = [(b.level, b.text) for b in blocks if isinstance(b, Heading)]
+    assert headings == [(3, "app/main.py"), (4, "Content"), (3, "web/a.ts"), (4, "Content")]
 
 
 def test_named_records_make_one_table():

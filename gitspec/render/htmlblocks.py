@@ -344,7 +344,7 @@ class BlockWriter:
             f'<code>{esc(s.hex)}</code>'
             + (f' <span class="swatch-note">{esc(s.note)}</span>' if s.note else "") + "</li>"
             for s in block.swatches)
-        title = f"<h4>{esc(block.title)}</h4>" if block.title else ""
+        title = f"<h3>{esc(block.title)}</h3>" if block.title else ""  # under its section's h2
         out = f'<div class="swatches">{title}<ul class="swatch-row">{chips}</ul>'
         if block.contrast:
             out += _contrast_table(block.contrast)

@@ -33,6 +33,7 @@ FLOW_WIDTH = 80  # a collection whose one-line form is at most this long is dump
 PROSE_KEYS = ("statement", "description", "summary", "text", "body", "promise", "rationale")
 LABELLED_PROSE = ("promise", "rationale")  # shown after a bold label, not as the item's own text
 TITLE_KEYS = ("title", "name", "label", "headline")
+NAME_KEYS = (*TITLE_KEYS, "path")  # what names an item without an id: its heading (a file by its path)
 DEEPEST_LEVEL = 32  # a collection nested deeper is one line of text: renderers recurse once per level
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
@@ -113,7 +114,19 @@ class ValueBlocks:
             return [self.table(items)]
         if all(is_scalar(item) for item in items):
             return [ListBlock(tuple((Paragraph((self.inline(scalar_text(item)),)),) for item in items))]
-        return [ListBlock(tuple(tuple(self.value(item, level + 1)) for item in items))]
+        if all(isinstance(item, dict) and item_name(item)[1] for item in items):
+            return [block for item in items for block in self.named(item, level)]
+        # A list adds no heading: a mapping in it puts its headings at `level`, one below the one above
+        # it; anything else counts one deeper, so a list of lists ends at DEEPEST_LEVEL.
+        return [ListBlock(tuple(tuple(self.value(item, level if isinstance(item, dict) else level + 1))
+                                for item in items))]
+
+    def named(self, item: dict, level: int) -> list[Block]:
+        """An item without an id but with a name (a file's path, an entity's name): a heading
+        naming it, then its other fields under it."""
+        keys, name = item_name(item)
+        blocks: list[Block] = [Heading(min(level, 6), name, self.anchor(name))]
+        return blocks + self.mapping({k: v for k, v in item.items() if k not in keys}, level + 1, name)
 
     def mapping(self, value: dict, level: int, owner: str = "") -> list[Block]:
         """`owner` names the item the mapping holds the fields of, when that item has a heading."""
@@ -328,6 +341,17 @@ def flow_text(value: Any) -> str:
         else:
             out.append(scalar_text(part))
     return "".join(out)
+
+
+def item_name(item: dict) -> tuple[tuple[str, ...], str]:
+    """The keys naming an item and its name: its title or name, or its path (an endpoint's after its
+    method: "GET /records"); ((), "") when it has none."""
+    key = next((k for k in NAME_KEYS if is_scalar(item.get(k)) and scalar_text(item.get(k)).strip()), None)
+    if key is None:
+        return (), ""
+    if key == "path" and is_scalar(item.get("method")) and item.get("method"):
+        return ("method", "path"), f"{scalar_text(item['method'])} {scalar_text(item['path'])}"
+    return (key,), scalar_text(item[key])
 
 
 def is_record_map(value: dict) -> bool:
