@@ -304,3 +304,27 @@ def test_a_drawn_diagram_says_what_it_shows_and_keeps_its_source_at_hand(repo, t
     [shape] = docx.Document(str(root / "build/docx/p.docx")).inline_shapes
     assert shape._inline.docPr.get("descr") == "Flowchart: Sign up → Verify email → Dashboard"
     assert "Diagram source" not in visible_text((root / "build/pdf/p.pdf").read_bytes())  # paper cannot unfold it
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG's contrast ratio of two computed colours ("rgb(r, g, b)")."""
+    def luminance(colour: str) -> float:
+        channels = [int(v) / 255 for v in re.findall(r"\d+", colour)[:3]]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@needs_chromium
+def test_the_search_box_border_is_visible_enough_for_a_control(browser, site_dir: Path) -> None:
+    watched = Watched(browser)
+    watched.page.goto((site_dir / "index.html").as_uri())
+    border, inside, bar = watched.page.evaluate("""() => {
+        const input = document.getElementById('gitspec-search'), style = getComputedStyle(input);
+        return [style.borderTopColor, style.backgroundColor,
+                getComputedStyle(input.closest('.site-bar')).backgroundColor] }""")
+    # WCAG 1.4.11: a control's boundary needs 3:1 against what is on either side of it (it was 1.43:1)
+    assert contrast(border, inside) >= 3 and contrast(border, bar) >= 3, (border, inside, bar)
+    watched.close()
