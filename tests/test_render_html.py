@@ -328,3 +328,36 @@ def test_the_search_box_border_is_visible_enough_for_a_control(browser, site_dir
     # WCAG 1.4.11: a control's boundary needs 3:1 against what is on either side of it (it was 1.43:1)
     assert contrast(border, inside) >= 3 and contrast(border, bar) >= 3, (border, inside, bar)
     watched.close()
+
+
+@needs_chromium
+def test_the_search_results_close_on_escape_or_when_focus_leaves_and_only_their_count_is_announced(
+        browser, tmp_path: Path) -> None:
+    site = write(render_all(sample_site(requirements=40), FakeAssets(tmp_path)), tmp_path / "html")
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((site / "index.html").as_uri())
+    links = "document.querySelectorAll('#gitspec-results a').length"
+    shown = "getComputedStyle(document.getElementById('gitspec-results')).display !== 'none'"
+    assert page.get_attribute("#gitspec-results", "aria-live") is None  # no reading of 30 links per keystroke
+    assert page.get_attribute("#gitspec-status", "role") == "status"
+    page.click("#gitspec-search")
+    page.keyboard.type("REQ")
+    page.wait_for_selector("#gitspec-results a")
+    total = page.inner_text("#gitspec-status")
+    assert re.fullmatch(r"Showing 30 of \d+ results", total) and int(total.split()[3]) > 30, total
+    assert page.evaluate(links) == 30 and "Showing 30 of" in page.inner_text("#gitspec-results .more-hits")
+    page.keyboard.press("Tab")  # onto the first result
+    assert page.evaluate("document.activeElement.closest('#gitspec-results') !== null")
+    page.keyboard.press("Escape")  # closes the list, back in the box with the query kept
+    assert page.evaluate(links) == 0 and not page.evaluate(shown)
+    assert page.evaluate("document.activeElement.id") == "gitspec-search" and page.input_value("#gitspec-search") == "REQ"
+    page.keyboard.type("-00")
+    page.wait_for_selector("#gitspec-results a")
+    assert re.fullmatch(r"\d+ results", page.inner_text("#gitspec-status"))
+    for _ in range(page.evaluate(links) + 1):  # tab through every result and out of the search
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.search') === null")
+    assert page.evaluate(links) == 0 and not page.evaluate(shown)  # it no longer covers the page
+    assert watched.problems == []
+    watched.close()

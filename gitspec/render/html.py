@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("22", "site.css", "search.js", "live.js")
+        return assets_version("23", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
@@ -79,7 +79,8 @@ def _top_bar(site: Site) -> str:
         '<label for="gitspec-search" class="visually-hidden">Search</label>\n'
         '<input type="search" id="gitspec-search" placeholder="Search ids and text" autocomplete="off" '
         'spellcheck="false" data-index="search-index.js">\n'
-        '<ol id="gitspec-results" class="search-results" aria-live="polite"></ol>\n'
+        '<ol id="gitspec-results" class="search-results" aria-label="Search results"></ol>\n'
+        '<p id="gitspec-status" class="visually-hidden" role="status"></p>\n'
         "</div>\n</header>"
     )
 

@@ -1,10 +1,11 @@
 /* gitspec offline search: on first use loads search-index.js, which lists one part per
    page (search/<id>.js), then the parts (scripts, since fetch() is refused under file://),
-   and lists matching pages and sections. No network, no innerHTML. */
+   and lists matching pages and sections. No network, no innerHTML. A screen reader hears only
+   the count (a separate live region), never the list; Escape or leaving the search closes it. */
 (function () {
   "use strict";
   var MAX_RESULTS = 30;
-  var input = null, results = null, requested = false;
+  var input = null, results = null, status = null, requested = false;
 
   function addScript(src, done) {
     var script = document.createElement("script");
@@ -46,9 +47,21 @@
     return entry.a ? 1 : 2;
   }
 
+  function close() {
+    while (results.firstChild) { results.removeChild(results.firstChild); }
+    status.textContent = "";
+  }
+
+  function line(className, text) {
+    var li = document.createElement("li");
+    li.className = className;
+    li.textContent = text;
+    results.appendChild(li);
+  }
+
   function show() {
     var query = input.value.normalize("NFC").trim().toLowerCase();  // the index is NFC too
-    while (results.firstChild) { results.removeChild(results.firstChild); }
+    close();
     if (!query || !window.GITSPEC_SEARCH) { return; }
     var terms = query.split(/\s+/), hits = [], data = window.GITSPEC_SEARCH;
     for (var i = 0; i < data.length; i++) {
@@ -57,10 +70,8 @@
     }
     hits.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
     if (!hits.length) {
-      var none = document.createElement("li");
-      none.className = "no-hits";
-      none.textContent = "No matches";
-      results.appendChild(none);
+      line("no-hits", "No matches");
+      status.textContent = "No matches";
       return;
     }
     for (var k = 0; k < hits.length && k < MAX_RESULTS; k++) {
@@ -78,18 +89,34 @@
       li.appendChild(a);
       results.appendChild(li);
     }
+    var count = hits.length + (hits.length === 1 ? " result" : " results");
+    if (hits.length > MAX_RESULTS) {
+      line("more-hits", "Showing " + MAX_RESULTS + " of " + count + "; type more to narrow them.");
+      count = "Showing " + MAX_RESULTS + " of " + count;
+    }
+    status.textContent = count;
   }
 
   function start() {
     input = document.getElementById("gitspec-search");
     results = document.getElementById("gitspec-results");
-    if (!input || !results) { return; }
+    status = document.getElementById("gitspec-status");
+    if (!input || !results || !status) { return; }
+    var search = input.closest(".search") || input.parentNode;
     input.addEventListener("focus", loadIndex);
     input.addEventListener("input", function () {
       if (window.GITSPEC_SEARCH) { show(); } else { loadIndex(); }
     });
+    search.addEventListener("focusout", function (event) {  // focus left the search: close the list
+      if (!event.relatedTarget || !search.contains(event.relatedTarget)) { close(); }
+    });
+    search.addEventListener("keydown", function (event) {  // from the input or from a result
+      if (event.key !== "Escape") { return; }
+      if (event.target === input || !results.firstChild) { input.value = ""; }
+      input.focus();  // first: a result that had focus is about to go
+      close();
+    });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { input.value = ""; show(); }
       if (event.key === "Enter") {
         var first = results.querySelector("a");
         if (first) { window.location.href = first.href; }
