@@ -65,16 +65,23 @@ class ObjectStore:
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != digest:
-            path.unlink(missing_ok=True)
+            _discard(path)
             return None
         return data
 
+    def paths(self) -> Iterator[Path]:
+        """The files the store holds; anything else found there (a folder) is not an object."""
+        if self.folder.is_dir():
+            yield from (path for path in self.folder.glob("??/*") if path.is_file())
+
     def stats(self) -> tuple[int, int]:
         count = size = 0
-        if self.folder.is_dir():
-            for path in self.folder.glob("??/*"):
-                count += 1
+        for path in self.paths():
+            try:
                 size += path.stat().st_size
+            except OSError:  # removed meanwhile
+                continue
+            count += 1
         return count, size
 
 
@@ -86,25 +93,45 @@ class GenerationCache:
         self.objects = objects
 
     def get(self, key: str) -> bytes | None:
-        try:
-            digest = (self.folder / key[:2] / key[2:]).read_text().strip()
-        except OSError:
-            return None
-        return self.objects.get(digest)
+        digest = _entry(self.folder / key[:2] / key[2:])
+        return None if digest is None else self.objects.get(digest)
 
     def put(self, key: str, data: bytes) -> None:
         digest = self.objects.put(data)
         write_atomic(self.folder / key[:2] / key[2:], digest.encode(), durable=False)
 
     def keys(self) -> dict[str, str]:
+        """Every sound entry; a damaged one is deleted on the way (never a writer's `.…tmp` file)."""
         found = {}
         if self.folder.is_dir():
-            for path in self.folder.glob("??/*"):
-                try:
-                    found[path.parent.name + path.name] = path.read_text().strip()
-                except OSError:
-                    continue
+            for path in self.folder.glob("??/[!.]*"):
+                digest = _entry(path)
+                if digest is not None:
+                    found[path.parent.name + path.name] = digest
         return found
+
+
+def _entry(path: Path) -> str | None:
+    """The object digest a cache entry names, or None when there is none. An entry that is not a
+    SHA-256 in hex (torn, damaged) is deleted: it is a miss, and the stage runs again."""
+    import re
+
+    try:
+        data = path.read_bytes().strip()
+    except OSError:  # absent, or not a file
+        return None
+    if re.fullmatch(rb"[0-9a-f]{64}", data) is None:
+        _discard(path)
+        return None
+    return data.decode("ascii")
+
+
+def _discard(path: Path) -> None:
+    """Delete a damaged file of the store; one that cannot be deleted (a read-only store) is only skipped."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 LOCK_TIMEOUT = 60.0  # seconds a build, render or cache gc waits for another to finish

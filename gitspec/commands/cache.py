@@ -40,11 +40,10 @@ def _collect(workspace, index, objects, cache) -> int:
         else:
             (cache.folder / key[:2] / key[2:]).unlink(missing_ok=True)
             removed_entries += 1
-    if objects.folder.is_dir():
-        for path in objects.folder.glob("??/*"):
-            if path.parent.name + path.name not in keep_objects:
-                path.unlink(missing_ok=True)
-                removed_objects += 1
+    for path in objects.paths():
+        if path.parent.name + path.name not in keep_objects:
+            path.unlink(missing_ok=True)
+            removed_objects += 1
     old_renders = _drop_old_render_files(workspace.store / "renders")
     sys.stdout.write(f"gitspec: removed {removed_entries} cache entries and {removed_objects} objects; "
                      f"kept {len(keep_objects)}\n")

@@ -1,0 +1,55 @@
+"""`gitspec cache stats|gc` and the store under them, as a user meets them, with the test pipeline of
+test_build: source#text --upper--> derived#shout, derived#length --echo--> echoed#echo ; source#text --sleepy--> slow#value
+"""
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_gitspec
+
+SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
+
+
+@pytest.fixture
+def ws(repo, stage_plugin, tmp_path):
+    calls = tmp_path / "calls.log"
+    config = (f"specs: [specs]\nformats: []\nplugins:\n  upper: {{calls: {calls}}}\n  echo: {{calls: {calls}}}\n"
+              f"  sleepy: {{calls: {calls}}}\n")
+    root = repo({"specs/source.yaml": SOURCE}, config=config)
+    return root, stage_plugin, calls
+
+
+def _calls(log) -> list[str]:
+    return log.read_text().split() if log.exists() else []
+
+
+def test_damaged_cache_entries_are_discarded_and_regenerated(ws):
+    root, env, calls = ws
+    assert run_gitspec(root, "build", env=env).code == 0
+    derived = (root / "specs" / "derived.yaml").read_text()
+    for path in (root / ".gitspec" / "cache").glob("??/*"):
+        path.write_bytes(b"\xff")
+    stats = run_gitspec(root, "cache", "stats", env=env)
+    assert stats.code == 0 and "cache entries: 0\n" in stats.out, stats
+    (root / "specs" / "derived.yaml").unlink()
+    build = run_gitspec(root, "build", env=env)
+    assert build.code == 0 and "internal error" not in build.err, build
+    assert _calls(calls).count("upper") == 2  # generated again, not read from the damaged entry
+    assert (root / "specs" / "derived.yaml").read_text() == derived
+    assert "cache entries: 1\n" in run_gitspec(root, "cache", "stats", env=env).out  # upper's, stored anew
+    for path in (root / ".gitspec" / "cache").glob("??/*"):
+        path.write_bytes(b"\xff")
+    gc = run_gitspec(root, "cache", "gc", env=env)
+    assert gc.code == 0 and "removed 0 cache entries" in gc.out, gc
+
+
+def test_gc_passes_over_a_folder_it_finds_among_the_objects(ws):
+    root, env, calls = ws
+    assert run_gitspec(root, "build", env=env).code == 0
+    stray = root / ".gitspec" / "objects" / "zz" / "leftover"
+    stray.mkdir(parents=True)
+    gc = run_gitspec(root, "cache", "gc", env=env)
+    assert gc.code == 0 and "removed 0 cache entries and 0 objects; kept 3" in gc.out, gc
+    assert stray.is_dir()
+    stats = run_gitspec(root, "cache", "stats", env=env)
+    assert stats.code == 0 and "objects: 3 " in stats.out, stats
