@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_gitspec
+from conftest import CONFIG, run_gitspec
 
 SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
 
@@ -53,3 +53,19 @@ def test_gc_passes_over_a_folder_it_finds_among_the_objects(ws):
     assert stray.is_dir()
     stats = run_gitspec(root, "cache", "stats", env=env)
     assert stats.code == 0 and "objects: 3 " in stats.out, stats
+
+
+def test_gc_keeps_the_journal_of_a_killed_render_so_the_next_render_still_owns_its_files(repo):
+    root = repo({}, CONFIG.replace("formats: []", "formats: [html]"))
+    assert run_gitspec(root, "new", "prd", "notes").code == 0
+    assert run_gitspec(root, "render").code == 0  # warm: the manifest lists its files
+    assert run_gitspec(root, "new", "prd", "extra").code == 0
+    # as a render killed while writing extra.html leaves things: the file noted in the journal, no manifest entry
+    (root / ".gitspec" / "renders" / "html.pending").write_text("extra.html\n")
+    (root / "build" / "html" / "extra.html").write_text("<p>half a page")
+    gc = run_gitspec(root, "cache", "gc")
+    assert gc.code == 0 and "old file" not in gc.out, gc
+    render = run_gitspec(root, "render")
+    assert render.code == 0 and "kept" not in render.err + render.out, render
+    assert "<p>half a page" not in (root / "build" / "html" / "extra.html").read_text()
+    assert not list((root / ".gitspec" / "renders").glob("*.pending"))

@@ -28,6 +28,7 @@ from gitspec.render.sitemodel import record_key
 # never a path ("../specs" would render over the specs).
 SITE = "\0site"  # manifest key of the files that span pages
 FOLDER = "\0folder"  # manifest key of the format's folder it describes, relative to the workspace
+JOURNAL = ".pending"  # suffix of the list of files a killed render had begun to write, beside its manifest
 
 
 @dataclass
@@ -110,7 +111,7 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
     warm = manifest.get(FOLDER) == described
     if not warm:  # none, or one for another folder (whose files are left as they are)
         manifest = {FOLDER: described}
-    journal = manifest_path.with_suffix(".pending")  # files a render killed before saving had begun to write
+    journal = manifest_path.with_suffix(JOURNAL)  # files a render killed before saving had begun to write
     owned = _listed(manifest) | _journalled(journal) if warm else None
     out = _Output(root, folder, owned, frozenset(getattr(renderer, "volatile", ())), journal)
     completed = False
