@@ -596,3 +596,62 @@ def test_what_a_server_says_reaches_the_terminal_as_one_inert_line(repo, ink):
     assert len(warnings) == 3 and len(result.out.splitlines()) == 3, result.out
     assert "\x1b" not in result.out and "\r" not in result.out
     assert "\\x1b[2J\\x1b[31mFAKE" in warnings[0], warnings[0]
+
+
+# An mmdc on PATH that does what the file $MMDC_MODE says: take 3 s, find no browser, read the diagram as
+# invalid, or draw it.
+MODAL_MMDC = f"SVG = {SVG!r}\nPNG = {PNG!r}\n" + """
+mode = open(os.environ["MMDC_MODE"]).read()
+open(os.environ["MMDC_MODE"] + ".calls", "a").write("x")
+if mode == "slow":
+    time.sleep(3)
+if mode == "no-browser":
+    sys.stderr.write("Error: Could not find Chrome (ver. 131.0.6778.204). This can occur if either\\n")
+    sys.exit(1)
+if mode == "invalid":
+    sys.stderr.write("Error: Parse error on line 2:\\nflowchart LR A-->\\n---^\\nExpecting 'NODE_STRING'\\n")
+    sys.exit(1)
+out = args[args.index("-o") + 1]
+open(out, "wb").write({"svg": SVG, "png": PNG}[out[-3:]])
+"""
+
+
+def mmdc_workspace(repo, tmp_path, mode: str):
+    """A one-diagram workspace rendering HTML with the MODAL_MMDC, set to `mode`, on PATH; and its environment."""
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    fake_mmdc(bin_folder, MODAL_MMDC)
+    (tmp_path / "mode").write_text(mode)
+    env = {"PATH": f"{bin_folder}{os.pathsep}{NO_MMDC['PATH']}", "MMDC_MODE": str(tmp_path / "mode")}
+    prd = DIAGRAMS_PRD.split("```\n\n```mermaid\nsequenceDiagram")[0] + "```\n" + "".join(
+        f"\n## {name}\n\nNone.\n" for name in
+        ("Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions"))
+    config = CONFIG.replace("formats: []", "formats: [html]") + "mermaid_timeout: 1\n"
+    return repo({"specs/flows.md": prd}, config), env
+
+
+@pytest.mark.parametrize("mode", ["slow", "no-browser"])
+def test_a_diagram_mmdc_failed_to_draw_is_drawn_once_the_cause_is_gone(repo, tmp_path, mode):
+    root, env = mmdc_workspace(repo, tmp_path, mode)
+    first = run_gitspec(root, "render", env=env)
+    assert first.code == 0 and "shown as source" in first.out, first
+    page = root / "build" / "html" / "flows.html"
+    assert page.read_text().count("diagram-missing") == 1
+    if mode == "slow":  # the user gives mmdc the time it needs
+        config = root / "gitspec.yaml"
+        config.write_text(config.read_text().replace("mermaid_timeout: 1", "mermaid_timeout: 20"))
+    else:  # the user installs a browser
+        (tmp_path / "mode").write_text("draw")
+    result = run_gitspec(root, "render", env=env)
+    assert result.code == 0 and "warning" not in result.out, result
+    assert "diagram-missing" not in page.read_text() and len(list(page.parent.glob("diagrams/*.svg"))) == 1
+    assert "rendered 0 (" in run_gitspec(root, "render", env=env).err  # drawn now: nothing left to redo
+
+
+def test_a_diagram_mmdc_reads_as_invalid_is_not_drawn_again_until_it_changes(repo, tmp_path):
+    root, env = mmdc_workspace(repo, tmp_path, "invalid")
+    first = run_gitspec(root, "render", env=env)
+    assert first.code == 0 and "Parse error on line 2" in first.out, first
+    calls = (tmp_path / "mode.calls").read_text()
+    again = run_gitspec(root, "render", env=env)
+    assert "rendered 0 (" in again.err and (tmp_path / "mode.calls").read_text() == calls, again

@@ -13,11 +13,15 @@ MAX_BYTES = 20_000_000
 
 class DrawFailed(Exception):
     """One way of rendering failed; the message names what happened, for the note. `unreachable`:
-    the server timed out or could not be reached, so a run asks it no more."""
+    the server timed out or could not be reached, so a run asks it no more. `temporary`: the cause
+    may be gone by the next render (a timeout, no browser, a crash, a busy server), so a page showing
+    the diagram as source is rendered again then; not for an invalid diagram or a refused image,
+    which the same way of drawing gives again."""
 
-    def __init__(self, message: str, unreachable: bool = False) -> None:
+    def __init__(self, message: str, unreachable: bool = False, temporary: bool = False) -> None:
         super().__init__(message)
         self.unreachable = unreachable
+        self.temporary = temporary or unreachable
 
 
 def checked(check: Callable[[bytes], None], data: bytes) -> None:

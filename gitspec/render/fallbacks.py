@@ -1,9 +1,11 @@
 """Pages that show a diagram as source, in the render cache: such a page is rendered again once
 diagrams can be drawn, though the document did not change.
 
-A manifest entry records `fallback`: the drawing setup (which mmdc, which server) that could
-not draw one of its diagrams, or RETRY when the server could not be reached (it may be back
-next time). The entry is outdated when that setup has changed, and always after a RETRY.
+A manifest entry records `fallback`: the drawing setup (which mmdc, which server, the timeout)
+that could not draw one of its diagrams, or RETRY when a way of drawing failed for a cause that
+may be gone next time (a timeout, an unreachable or busy server, mmdc finding no browser or
+crashing): anything but an invalid diagram or a refused image. The entry is outdated when that
+setup has changed, and always after a RETRY.
 """
 from __future__ import annotations
 

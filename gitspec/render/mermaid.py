@@ -26,6 +26,7 @@ class Failure:
     way: str
     reason: str
     unreachable: bool = False  # a server that timed out or could not be reached
+    temporary: bool = False  # a cause that may be gone next time (see DrawFailed)
 
 
 def diagram_image(source: str, *, mmdc: str | None, server: str | None, timeout: float) -> DiagramImage:
@@ -47,15 +48,16 @@ def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: 
         if not where:
             continue
         if way is fetch_from_server and server_down is not None:
-            failures.append(Failure(name, f"not asked again after it failed earlier in this run: {server_down.reason}"))
+            failures.append(Failure(name, f"not asked again after it failed earlier in this run: {server_down.reason}",
+                                    temporary=True))
             continue
         try:
             svg, png = way(source, where, timeout)
             return DiagramImage(svg, png), failures
         except DrawFailed as failure:
-            failures.append(Failure(name, str(failure), failure.unreachable))
+            failures.append(Failure(name, str(failure), failure.unreachable, failure.temporary))
         except Exception as error:  # a diagram must never stop a build: report it in the note
-            failures.append(Failure(name, f"{type(error).__name__}: {error}"))
+            failures.append(Failure(name, f"{type(error).__name__}: {error}", temporary=True))
     return DiagramImage(None, None, fallback_note(failures)), failures
 
 

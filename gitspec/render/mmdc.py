@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import struct
@@ -21,6 +22,8 @@ from gitspec.render.imagecheck import PNG_MAGIC, check_png, check_svg
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PNG_SCALE = 2  # Word shows the PNG at page width; twice the CSS pixels keeps it sharp when printed
+# What mermaid says of a diagram it cannot read: only then is a failed mmdc run not worth a retry.
+INVALID_SOURCE = re.compile(r"Parse error|Lexical error|Syntax error|UnknownDiagramError|No diagram type detected")
 
 
 def find_mmdc(root: Path | None = None) -> str | None:
@@ -102,11 +105,14 @@ def _run_all(runs: dict[str, list[str]], folder: Path, timeout: float) -> None:
             try:
                 process.wait(timeout=max(deadline - time.monotonic(), 0.01))
             except subprocess.TimeoutExpired:
-                raise DrawFailed(f"timed out after {timeout:g} s") from None
+                raise DrawFailed(f"timed out after {timeout:g} s", temporary=True) from None
             if process.returncode != 0:
-                raise DrawFailed(f"exit {process.returncode}: {_last_line(folder / f'{name}.log')}")
+                log = _log_lines(folder / f"{name}.log")
+                raise DrawFailed(f"exit {process.returncode}: {_last_line(log)}",
+                                 temporary=not any(INVALID_SOURCE.search(line) for line in log))
     except OSError as error:
-        raise DrawFailed(f"could not start {runs[next(iter(runs))][0]}: {error.strerror or error}") from None
+        raise DrawFailed(f"could not start {runs[next(iter(runs))][0]}: {error.strerror or error}",
+                         temporary=True) from None
     finally:
         for process in started.values():
             _end(process)
@@ -132,11 +138,14 @@ def _end(process: subprocess.Popen) -> None:
             continue
 
 
-def _last_line(log: Path) -> str:
+def _log_lines(log: Path) -> list[str]:
     try:
-        lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
+        return [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
     except OSError:
-        return "no output"
+        return []
+
+
+def _last_line(lines: list[str]) -> str:
     # mmdc prints a stack trace after the message: the first "Error" line says the most.
     errors = [line for line in lines if "error" in line.lower()]
     text = (errors or lines or ["no output"])[0]
@@ -149,9 +158,9 @@ def _read_output(path: Path) -> bytes:
             raise DrawFailed(f"{path.name} is larger than {MAX_BYTES} bytes")
         return path.read_bytes()
     except FileNotFoundError:
-        raise DrawFailed(f"it wrote no {path.name}") from None
+        raise DrawFailed(f"it wrote no {path.name}", temporary=True) from None
     except OSError as error:
-        raise DrawFailed(f"cannot read {path.name}: {error.strerror or error}") from None
+        raise DrawFailed(f"cannot read {path.name}: {error.strerror or error}", temporary=True) from None
 
 
 def with_density(png: bytes, dpi: int) -> bytes:

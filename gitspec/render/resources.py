@@ -33,7 +33,7 @@ class RenderAssets:
         self._pictures: dict[str, Picture] = {}
         self._mmdc: str | None | bool = False  # False: not looked for yet
         self._server_down: Failure | None = None  # how the server failed, if it timed out or was unreachable
-        # diagram source -> whether it may be drawn next time as it is (the server was unreachable)
+        # diagram source -> whether it may be drawn next time as it is (a way failed for a cause that may go)
         self.fallbacks: dict[str, bool] = {}
 
     def diagram(self, diagram: Diagram) -> DiagramImage:
@@ -87,15 +87,15 @@ class RenderAssets:
         newly_down = None if self._server_down else next((f for f in failures if f.unreachable), None)
         self._server_down = self._server_down or newly_down
         if image.svg is None and image.png is None:
-            self.fallbacks[diagram.source] = bool(self.server) and self._server_down is not None
+            self.fallbacks[diagram.source] = any(failure.temporary for failure in failures)
             if failures:
                 self._warn(fallback_warning(diagram, failures, newly_down), diagram)
         return image
 
     def drawing_setup(self) -> str:
-        """What diagrams are drawn with (mmdc, server): a page showing one as source is rendered
-        again when this changes (gitspec.render.fallbacks)."""
-        return f"mmdc={self._found_mmdc() or ''} server={self.server or ''}"
+        """What diagrams are drawn with (mmdc, server, timeout): a page showing one as source is
+        rendered again when this changes (gitspec.render.fallbacks)."""
+        return f"mmdc={self._found_mmdc() or ''} server={self.server or ''} timeout={self.timeout:g}"
 
     def _found_mmdc(self) -> str | None:
         """The workspace's mmdc, looked for once per run."""
