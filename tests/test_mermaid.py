@@ -65,6 +65,9 @@ class Ink(BaseHTTPRequestHandler):
         if mode == "error":
             self.send_error(500)
             return
+        if mode.startswith("http-"):  # e.g. http-503
+            self.send_error(int(mode[5:]))
+            return
         if mode.startswith("drip"):  # a byte every 0.2 s, for 8 s: each read gets something in time
             head = b"Content-Length: 1000000\r\n\r\n" if mode == "drip-body" else b""
             self.wfile.write(b"HTTP/1.0 200 OK\r\n" + head)
@@ -655,3 +658,27 @@ def test_a_diagram_mmdc_reads_as_invalid_is_not_drawn_again_until_it_changes(rep
     calls = (tmp_path / "mode.calls").read_text()
     again = run_gitspec(root, "render", env=env)
     assert "rendered 0 (" in again.err and (tmp_path / "mode.calls").read_text() == calls, again
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_a_diagram_the_server_was_too_busy_for_is_drawn_once_it_answers(repo, ink, status):
+    ink.mode = f"http-{status}"
+    root = diagram_workspace(repo, ink.url)
+    first = run_gitspec(root, "render", env=NO_MMDC)
+    assert first.code == 0 and first.out.count(f"HTTP {status}") == 3, first
+    page = root / "build" / "html" / "flows.html"
+    assert page.read_text().count("diagram-missing") == 3
+    ink.mode = "good"  # the document is unchanged, but the server is back
+    result = run_gitspec(root, "render", env=NO_MMDC)
+    assert result.code == 0 and "warning" not in result.out, result
+    assert "diagram-missing" not in page.read_text() and len(list(page.parent.glob("diagrams/*.svg"))) == 3
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_a_diagram_the_server_refused_is_not_asked_for_again_until_it_changes(repo, ink, status):
+    ink.mode = f"http-{status}"
+    root = diagram_workspace(repo, ink.url)
+    assert run_gitspec(root, "render", env=NO_MMDC).code == 0
+    asked = len(ink.paths)
+    again = run_gitspec(root, "render", env=NO_MMDC)
+    assert "rendered 0 (" in again.err and len(ink.paths) == asked, again

@@ -151,7 +151,8 @@ def _get(url: str, deadline: float, timeout: float) -> bytes:
             raise timed_out from None
         if isinstance(error, urllib.error.HTTPError):
             error.close()
-            raise DrawFailed(f"HTTP {error.code}") from None
+            # 5xx and 429 (too many requests) say the server cannot answer now; other 4xx, that the diagram is bad
+            raise DrawFailed(f"HTTP {error.code}", temporary=error.code >= 500 or error.code == 429) from None
         if isinstance(error, urllib.error.URLError):  # could not connect (refused, no such host)
             raise DrawFailed(str(error.reason), unreachable=True) from None
         if isinstance(error, OSError):  # the connection was reset or dropped
