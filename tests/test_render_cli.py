@@ -152,6 +152,23 @@ def test_render_one_document(repo):
     assert not (root / "build" / "html" / "tasks.html").exists()
 
 
+def test_rendering_some_documents_leaves_a_new_one_out_of_the_index_until_it_is_rendered(repo):
+    root = repo(specs(), HTML_ONLY)
+    assert run_gitspec(root, "render").code == 0
+    assert run_gitspec(root, "new", "prd", "gamma").code == 0
+    html = root / "build" / "html"
+    result = run_gitspec(root, "render", "reqs")
+    assert result.code == 0 and not (html / "gamma.html").exists(), result
+    links = set(re.findall(r'href="([^"#]+)"', (html / "index.html").read_text()))
+    assert links and all((html / link).is_file() for link in links), links
+    searched = re.findall(r'search/[^"]+\.js', (html / "search-index.js").read_text())
+    assert searched and all((html / name).is_file() for name in searched), searched
+    assert "gamma" not in (html / "index.html").read_text()
+    everything = run_gitspec(root, "render")  # gamma rendered: now the index lists it
+    assert everything.code == 0 and 'href="gamma.html"' in (html / "index.html").read_text(), everything
+    assert "search/gamma.js" in (html / "search-index.js").read_text()
+
+
 def test_build_renders_at_its_end_unless_told_not_to(repo):
     root = repo(specs(), HTML_ONLY)
     assert run_gitspec(root, "build", "--no-render").code == 0

@@ -156,9 +156,10 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
         left = [page.id for page in stale if page.id in missing]
         report.warnings.append(f"renderer '{renderer.name}' gave no files for {', '.join(left)}: "
                                f"not rendered (its pages_files left {'it' if len(left) == 1 else 'them'} out)")
-    site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in site.pages])
+    shown = _with_pages_rendered(site, manifest)
+    site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in shown.pages])
     if not _fresh(manifest.get(SITE), site_key, out.folder, assets):
-        files = _timed(report, f"render {renderer.name} site", renderer.site_files, site, assets)
+        files = _timed(report, f"render {renderer.name} site", renderer.site_files, shown, assets)
         _write(files, site_key, out, manifest, SITE, "the files that span documents", report)
         _mark(manifest[SITE], joined_mark(manifest.get(p.id, {}).get("fallback") for p in site.pages))
         report.rendered.append(f"{renderer.name}:site")
@@ -167,6 +168,16 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
         for gone in [k for k in manifest if k not in (SITE, FOLDER) and site.page(k) is None]:
             _remove(_unshared(manifest[gone]["files"], manifest, gone), out, report)
             del manifest[gone]
+
+
+def _with_pages_rendered(site: Site, manifest: dict) -> Site:
+    """`site` with only the pages this format has rendered, for the files that span pages (the index,
+    the search index, the book): a render of some documents leaves a new one out of them until it is
+    rendered, rather than link a page that does not exist."""
+    from dataclasses import replace
+
+    rendered = tuple(page for page in site.pages if page.id in manifest)
+    return site if len(rendered) == len(site.pages) else replace(site, pages=rendered)
 
 
 def _page_results(renderer: Any, site: Site, stale: list, assets: Any):
