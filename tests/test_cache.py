@@ -69,3 +69,22 @@ def test_gc_keeps_the_journal_of_a_killed_render_so_the_next_render_still_owns_i
     assert render.code == 0 and "kept" not in render.err + render.out, render
     assert "<p>half a page" not in (root / "build" / "html" / "extra.html").read_text()
     assert not list((root / ".gitspec" / "renders").glob("*.pending"))
+
+
+def test_gc_keeps_what_a_document_it_cannot_read_names(ws):
+    root, env, calls = ws
+    assert run_gitspec(root, "build", env=env).code == 0
+    (root / "specs" / "source.yaml").write_text(SOURCE.replace("hello", "second"))
+    assert run_gitspec(root, "build", env=env).code == 0  # the first build's three entries are unused now
+    derived = root / "specs" / "derived.yaml"
+    good = derived.read_text()
+    derived.write_text(good + "  oops: [\n")  # saved half-way through an edit
+    gc = run_gitspec(root, "cache", "gc", env=env)
+    assert gc.code == 0 and "removed 3 cache entries" in gc.out, gc
+    assert gc.err.startswith("gitspec: note: specs/derived.yaml line "), gc
+    assert gc.err.endswith("kept every cache entry its text names\n"), gc
+    derived.write_text(good)
+    (root / "specs" / "derived.yaml").unlink()
+    assert run_gitspec(root, "build", env=env).code == 0
+    assert _calls(calls).count("upper") == 2  # its generation came back from the cache, no third call
+    assert (root / "specs" / "derived.yaml").read_text() == good

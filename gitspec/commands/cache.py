@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import sys
 
+from gitspec.errors import GitspecError
 from gitspec.opening import loaded_documents, open_workspace
+from gitspec.printable import one_line
 
 
 def run(action: str) -> int:
@@ -25,13 +27,7 @@ def _collect(workspace, index, objects, cache) -> int:
     """Drop what no stamp refers to, and what an older gitspec left in `renders/`."""
     from gitspec.checker import check
 
-    check(workspace, index)
-    used = set()
-    for document in loaded_documents(index).values():
-        stamps = document.header.get("generated")
-        for stamp in (stamps.values() if isinstance(stamps, dict) else ()):
-            if isinstance(stamp, dict) and isinstance(stamp.get("cache"), str):
-                used.add(stamp["cache"])
+    used = _used_keys(workspace, index, check(workspace, index).findings)
     removed_entries = removed_objects = 0
     keep_objects = set()
     for key, digest in cache.keys().items():
@@ -50,6 +46,41 @@ def _collect(workspace, index, objects, cache) -> int:
     if old_renders:
         sys.stdout.write(f"gitspec: removed {old_renders} old file(s) from {workspace.store.name}/renders\n")
     return 0
+
+
+def _used_keys(workspace, index, findings) -> set[str]:
+    """The cache keys the documents' stamps name. A document file that could not be read (a save
+    half-way through an edit, an id another file has) names its keys in its text all the same:
+    every SHA-256 in hex there is kept, so that once the file is fixed its generations are still cached."""
+    import re
+
+    from gitspec.findings import ERROR
+
+    used = set()
+    documents = loaded_documents(index)
+    for document in documents.values():
+        stamps = document.header.get("generated")
+        for stamp in (stamps.values() if isinstance(stamps, dict) else ()):
+            if isinstance(stamp, dict) and isinstance(stamp.get("cache"), str):
+                used.add(stamp["cache"])
+    errors = {}
+    for finding in findings:
+        if finding.severity == ERROR:
+            errors.setdefault(finding.path, finding)
+    read = {document.path for document in documents.values()}
+    for rel in index.content()[0]:
+        if rel in read:
+            continue
+        try:
+            text = (workspace.root / rel).read_bytes()
+        except OSError as error:
+            raise GitspecError(f"cannot read it ({error.strerror or error}), and cache gc keeps what every "
+                               "document's stamps name: make it readable, or move it away", path=rel) from None
+        used.update(key.decode("ascii") for key in re.findall(rb"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])", text))
+        if rel in errors:
+            sys.stderr.write(f"gitspec: note: {rel} line {errors[rel].line}: {one_line(errors[rel].message)}; "
+                             "kept every cache entry its text names\n")
+    return used
 
 
 def _drop_old_render_files(folder) -> int:
