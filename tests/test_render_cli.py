@@ -333,7 +333,7 @@ def test_markup_in_headings_is_shown_as_the_reader_sees_it_in_every_format(repo)
     assert run_gitspec(root, "render").code == 0
     page = (root / "build" / "html" / "planted-prd.html").read_text()
     assert "Open questions</h2>" in page and 'href="#open-questions">Open questions<' in page
-    assert "<h1>The ledger service</h1>" in page and "`" not in page.split("<main>")[1].split("</header>")[0]
+    assert "<h1 dir=\"auto\">The ledger service</h1>" in page and "`" not in page.split("<main>")[1].split("</header>")[0]
     index = (root / "build" / "html" / "index.html").read_text()
     assert ">The ledger service</a>" in index and "**" not in index
     headings = [p.text for p in docx.Document(str(root / "build" / "docx" / "planted-prd.docx")).paragraphs
@@ -443,13 +443,13 @@ def test_a_requirement_id_two_documents_define_gets_each_its_own_verdict_and_lin
     run_gitspec(root, "render")
     matrix = (root / "build/html/traceability.html").read_text()
     rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in re.findall(r"<tr>(.*?)</tr>", matrix)]
-    links = re.findall(r'<tr><td><a href="([^"]+)"', matrix)
+    links = re.findall(r'<tr><td dir="auto"><a href="([^"]+)"', matrix)
     assert rows[1].startswith("REQ-001 Title of REQ-001 — ev verified"), rows
     assert rows[2].startswith("REQ-001 Other REQ-001 — ev stale"), rows
     assert links == ["a.html#REQ-001", "z.html#REQ-001"]
     for doc_id, verdict in (("a", "verified"), ("z", "stale")):  # and beside the requirement on its page
         page = (root / f"build/html/{doc_id}.html").read_text()
-        assert re.search(rf'<span class="badge badge-\w+">{verdict}</span>', page), doc_id
+        assert re.search(rf'<span class="badge badge-\w+"><bdi>{verdict}</bdi></span>', page), doc_id
 
 
 def test_an_evidence_tail_is_shown_as_code_with_its_spaces_in_every_format(repo):

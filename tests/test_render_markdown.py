@@ -408,10 +408,10 @@ def test_footnotes_are_raised_numbers_linking_to_notes_at_the_end_of_the_section
     html = (build / "html" / "p.html").read_text()
     assert "[^1]" not in html
     assert ('free.<sup class="footnote-ref"><a href="p.html#fn-1" id="fnref-1" role="doc-noteref">1</a></sup></p>\n'
-            '<div class="footnotes" role="doc-endnotes"><ol><li id="fn-1"><p>The limit comes from the survey. '
+            '<div class="footnotes" role="doc-endnotes"><ol><li id="fn-1"><p dir="auto">The limit comes from the survey. '
             '<a href="p.html#fnref-1">↩</a></p></li></ol></div>\n</section>') in html
     assert ('<a href="p.html#fn-1-2" id="fnref-1-2" role="doc-noteref">1</a>' in html  # the next section's own
-            and '<li id="fn-1-2"><p>For families. <a href="p.html#fnref-1-2">↩</a>' in html)
+            and '<li id="fn-1-2"><p dir="auto">For families. <a href="p.html#fnref-1-2">↩</a>' in html)
 
     text = " ".join(pdf_text(build).split())
     assert "[^1]" not in text and "free.1" in text and "1. The limit comes from the survey. ↩" in text
