@@ -7,19 +7,13 @@ a known id or a known section's address.
 """
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from gitspec.addresses import parse_address
 from gitspec.render.anchors import key_anchor, unique
-from gitspec.render.model import (
-    WARN, Badge, Block, Code, Contrast, Diagram, Heading, Inline, Link, ListBlock, Notice, Paragraph, Swatch,
-    Swatches, Table, Text,
-)
-from gitspec.stages.colorsystem import contrast, reported_ratio
+from gitspec.render.model import Badge, Block, Code, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Table, Text
 
 # A diagram may open with Mermaid front matter (---\ntitle: ...\n---) or %% comment lines.
 MERMAID_START = re.compile(r"^\s*(---\n(?:.*\n)*?---\s*\n)?(\s*%%.*\n)*\s*(graph|flowchart|sequenceDiagram|classDiagram|stateDiagram(-v2)?|erDiagram|"
@@ -37,7 +31,6 @@ NAME_KEYS = (*TITLE_KEYS, "path")  # what names an item without an id: its headi
 DEEPEST_LEVEL = 32  # a collection nested deeper is one line of text: renderers recurse once per level
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
-_SRGB_HEX = re.compile(r"#[0-9a-fA-F]{6}")  # a colour the contrast can be measured of (the schema's `hex`)
 
 
 def humanize(key: str) -> str:
@@ -62,6 +55,8 @@ class ValueBlocks:
 
     def section(self, kind: str, name: str, value: Any) -> tuple[Block, ...]:
         if kind == "design" and name == "color" and isinstance(value, dict):
+            from gitspec.render.colourblocks import colour_blocks
+
             return tuple(colour_blocks(value))
         if name in DUMPED_SECTIONS and isinstance(value, (dict, list)):
             if nested_deeper(value, DEEPEST_LEVEL):  # yaml.dump recurses too
@@ -197,76 +192,14 @@ class ValueBlocks:
         return (self.inline(scalar_text(value)),) if value is not None else ()
 
 
-def colour_blocks(color: dict) -> list[Block]:
-    """The design `color` section: a swatch row per palette and per theme, with the theme's contrast pairs.
-    A part of the wrong type (which the check reports) is read as absent."""
-    blocks: list[Block] = []
-    for name, ramp in _mapping(color.get("palette")).items():
-        tones = listed(_mapping(ramp).get("tones"))
-        swatches = tuple(Swatch(f"{name}.{t.get('step')}", str(t.get("hex", "")))
-                         for t in tones if isinstance(t, dict))
-        blocks.append(Swatches(f"{humanize(name)} palette", swatches))
-    for key in ("lightTheme", "darkTheme"):
-        theme = color.get(key)
-        if not isinstance(theme, dict):
-            continue
-        roles = _mapping(theme["colors"] if "colors" in theme else theme)  # (the roles, as the schema has them)
-        hexes = {str(role): str(v.get("hex", "")) for role, v in roles.items() if isinstance(v, dict) and "hex" in v}
-        swatches = tuple(Swatch(role, hexes[role], str(roles[role].get("tone", ""))) for role in hexes)
-        stated = tuple(Contrast(str(p.get("foreground")), str(p.get("background")), _number(p.get("ratio")),
-                                _number(p.get("minimum")), p.get("passes") is True,
-                                hexes.get(str(p.get("foreground")), ""), hexes.get(str(p.get("background")), ""))
-                       for p in listed(theme.get("contrast")) if isinstance(p, dict))
-        pairs = tuple(measured(pair) for pair in stated)
-        blocks.append(Swatches(humanize(key), swatches, pairs))
-        wrong = [(s, m) for s, m in zip(stated, pairs) if (s.ratio, s.passes) != (m.ratio, m.passes)]
-        if wrong:
-            blocks.append(_misstated(wrong))
-    return blocks
-
-
-def measured(pair: Contrast) -> Contrast:
-    """The pair with the WCAG ratio and verdict of the two colours it shows, measured as the design
-    stage measures them, whatever the document states (a hand edit of a colour leaves the stated
-    ratio behind); as stated when a colour is not a plain #rrggbb, which the check reports."""
-    foreground, background = pair.colours
-    if not (_SRGB_HEX.fullmatch(foreground) and _SRGB_HEX.fullmatch(background)):
-        return pair
-    ratio = contrast(foreground, background)
-    return replace(pair, ratio=reported_ratio(ratio), passes=ratio >= pair.minimum)
-
-
-def _misstated(wrong: list[tuple[Contrast, Contrast]]) -> Notice:
-    """A visible note of the (stated, measured) pairs that disagree: the reader sees the truth in the
-    table and learns that the document says otherwise."""
-    pairs = "; ".join(f"{s.foreground} on {s.background}: stated {s.ratio:.2f}:1 ({_verdict(s)}), "
-                      f"measured {m.ratio:.2f}:1 ({_verdict(m)})" for s, m in wrong)
-    return Notice("The contrast this theme states is not that of its colours; the table shows the measured "
-                  f"ratios. {pairs}.", WARN)
-
-
-def _verdict(pair: Contrast) -> str:
-    return "pass" if pair.passes else "fail"
-
-
-def _mapping(value: Any) -> dict:
+def mapping_of(value: Any) -> dict:
+    """`value` if it is a mapping, else empty: a part of the wrong type (which the check reports) reads as absent."""
     return value if isinstance(value, dict) else {}
 
 
 def listed(value: Any) -> list:
     """`value` if it is a list, else empty: a part of the wrong type (which the check reports) reads as absent."""
     return value if isinstance(value, list) else []
-
-
-def _number(value: Any) -> float:
-    """A ratio as a float; anything but a finite number reads as 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return 0.0
-    try:
-        number = float(value)
-    except OverflowError:  # an integer too large for a float
-        return 0.0
-    return number if math.isfinite(number) else 0.0
 
 
 def dump_yaml(value: Any) -> str:
