@@ -11,23 +11,21 @@ from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    BAD, INFO, OK, WARN, Badge, Code, Diagram, Footnotes, Heading, Image, Link, ListBlock, NoteRef, Notice, Page,
+    BAD, OK, Badge, Code, Diagram, Footnotes, Heading, Image, Link, ListBlock, NoteRef, Notice, Page,
     Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
+from gitspec.render import wordnotes as notes
 from gitspec.render import wordpictures as pictures
 from gitspec.render.wordbidi import mark_right_to_left
+from gitspec.render.wordnotes import RULE_COLOUR, TONE_COLOURS
 
 # The TOC lists documents and their sections (Heading 1 and 2), as the PDF's contents and bookmarks
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
 TOC_LEVELS = 2
-TONE_COLOURS = {OK: "1A7F37", WARN: "9A6700", BAD: "CF222E"}
 LIST_STYLES = 3  # levels of list styles Word's default template has ("List Bullet", "List Bullet 2", "... 3")
 LIST_INDENT = 360  # twips each of those levels steps in (a quarter inch), and so each deeper level
-NOTICE_COLOURS = {**TONE_COLOURS, INFO: "0969DA"}  # an alert's title, as on GitHub
-RULE_COLOUR = "D1D9E0"  # a thematic break's line: the grey of the site's and the PDF's
-NOTE_COLOUR = "59636E"  # a footnote's number: the muted grey of the site's and the PDF's notes
 
 
 class WordRenderer:
@@ -226,7 +224,7 @@ class DocxWriter:
         elif isinstance(block, Heading):
             self.heading(block.text, max(block.level, 3), self.page_id, block.anchor)
         elif isinstance(block, Footnotes):
-            self.footnotes(block)
+            notes.footnotes(self, block)
         elif isinstance(block, ListBlock):
             self.list_block(block, depth)
         elif isinstance(block, Table):
@@ -246,43 +244,11 @@ class DocxWriter:
                 else:
                     self.block(child, depth)
         elif isinstance(block, Notice):
-            self.notice(block, depth)
+            notes.notice(self, block, depth)
         elif isinstance(block, Rule):
             x.bottom_border(self.p(), RULE_COLOUR)
         else:  # a block newer than this renderer: said, as the site says it, rather than dropped unseen
             self.p("", f"Unsupported block: {type(block).__name__}", italic=True)
-
-    def notice(self, block: Notice, depth: int) -> None:
-        """A note, in italics; an alert (one with a title): a box with a bar in its tone down its left
-        side, as GitHub draws one, holding its title in bold in that tone, then what it says."""
-        if not block.title:
-            self.p("", block.text, italic=True)
-            return
-        colour = NOTICE_COLOURS.get(block.tone, NOTICE_COLOURS[WARN])
-        box = x.alert_box(self.width() // 635, colour, self.inset)
-        self.place_table(box)
-        outer = self.end, self.inset, self.text_width
-        self.end, self.inset = box.tr_lst[0].tc_lst[0].p_lst[0], 0
-        self.text_width = self.text_width - outer[1] * 635 - x.ALERT_BOX_MARGINS * 635
-        self.p("", block.title, bold=True, colour=colour)
-        for child in block.blocks or ((Paragraph((Text(block.text),)),) if block.text else ()):
-            self.block(child, depth)
-        if self.end.getprevious().tag == self.end.tag:  # a cell ends in a paragraph: the last one written, if it is one
-            self.end.getparent().remove(self.end)
-        self.end, self.inset, self.text_width = outer
-
-    def footnotes(self, block: Footnotes) -> None:
-        """A section's footnotes under a short line, each numbered and bookmarked (its marks link to it)."""
-        x.bottom_border(self.p(), RULE_COLOUR)
-        for n, item in enumerate(block.items):
-            children = list(item)
-            first = children.pop(0) if children and isinstance(children[0], Paragraph) else Paragraph(())
-            paragraph = self.p("", f"{block.start + n}. ", colour=NOTE_COLOUR)
-            self.inlines(paragraph, first.inlines)
-            if n < len(block.anchors):
-                self.bookmark(paragraph, block.anchors[n])
-            for child in children:
-                self.block(child)
 
     def bookmark(self, paragraph: Any, anchor: str) -> None:
         """Bookmark `w:p` as the page's `anchor`, which links to `doc:PAGE#anchor` lead to."""
