@@ -77,6 +77,58 @@ def test_a_new_title_re_renders_that_page_and_the_site_only(repo):
     assert "Renamed" in (root / "build" / "html" / "index.html").read_text()
 
 
+PRODUCT = """kind: product
+id: product
+title: Product
+status: draft
+owners: [qa]
+name: Widget
+tagline: Widgets for all
+category: Tools
+directive: Make widgets
+targetAudience: Teams
+features:
+  - id: FEAT-001
+    name: Make
+    description: Makes widgets.
+    priority: must
+personas:
+  - id: PERS-001
+    name: Pat
+    role: Maker
+    goals: [Make]
+journeys:
+  - id: JOUR-001
+    name: Making
+    persona: PERS-001
+    steps: [Start]
+    features: [FEAT-001]
+successMetrics:
+  - name: Widgets
+    target: 10 a day
+"""
+
+
+def test_a_section_added_to_one_document_re_renders_its_page_not_every_page(repo):
+    """A page keys on the sections its values name (`product#features`), not on every document's."""
+    files = {**specs(), "specs/product.yaml": PRODUCT,
+             "specs/reqs.yaml": specs()["specs/reqs.yaml"] + '    links: ["product#features"]\n'}
+    root = repo(files, HTML_ONLY)
+    assert run_gitspec(root, "render").code == 0
+    write_files(root, {"specs/product.yaml": PRODUCT + "constraints: [One server.]\n"})
+    added = run_gitspec(root, "render")
+    assert added.code == 0, added
+    # the product page, the matrix (it shows the workspace is uncommitted) and the index
+    assert "rendered 3 (2 unchanged)" in added.err, added
+    write_files(root, {"specs/reqs.yaml": files["specs/reqs.yaml"].replace("#features", "#constraints")})
+    assert "rendered 2 (3 unchanged)" in run_gitspec(root, "render").err
+    assert 'href="product.html#constraints"' in (root / "build" / "html" / "reqs.html").read_text()
+    write_files(root, {"specs/product.yaml": PRODUCT})  # the section it links to is gone: so is the link
+    removed = run_gitspec(root, "render")
+    assert removed.code == 1 and "rendered 3 (2 unchanged)" in removed.err, removed
+    assert 'href="product.html#constraints"' not in (root / "build" / "html" / "reqs.html").read_text()
+
+
 def test_a_commit_re_renders_only_the_documents_it_changed(repo):
     """Word files name the commit that last changed their document, not HEAD's."""
     root = repo({**specs()}, CONFIG.replace("formats: []", "formats: [docx]"))

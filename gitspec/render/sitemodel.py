@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from gitspec.addresses import parse_address
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
 from gitspec.builtin.references import RESERVED_IDS
 from gitspec.render.anchors import FRAME_IDS
@@ -63,21 +64,24 @@ MODEL_VERSION = "29"  # bump when the same inputs should now give a different tr
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
     """The site. Each page carries the key of everything it is built from (the document,
-    its stamps, git facts and verdicts, and the ids it can link to); its sections are
-    built only when a renderer reads them (model.Deferred)."""
+    its stamps, git facts and verdicts, the ids it can link to and the sections its values
+    name); its sections are built only when a renderer reads them (model.Deferred)."""
     ordered = _own_files(sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id)))
-    targets = link_targets(ordered)
+    ids = link_targets(ordered)
+    addresses = section_targets(ordered)
+    targets = {**ids, **addresses}
     badges: dict[str, dict[str, tuple[Badge, ...]]] = {}  # document id -> requirement id -> its verdict
     for (doc_id, req), verdict in facts.verdicts.items():
         badges.setdefault(doc_id, {})[req] = (verdict_badge(verdict),)
-    shared = record_key(MODEL_VERSION, sorted(targets.items()))
+    # Not the section addresses: a section added to one document would re-render every page.
+    shared = record_key(MODEL_VERSION, sorted(ids.items()))
     absent: dict[str, list[str]] = {}  # document id -> its generated sections that are not there
     for address, state in facts.states.items():
         doc_id, _, name = address.partition("#")
         if state.state == SECTION_MISSING and doc_id in documents and name not in documents[doc_id].sections:
             absent.setdefault(doc_id, []).append(name)
-    pages = [_page(doc, facts, targets, badges.get(doc.id, {}), shared, tuple(absent.get(doc.id, ())))
-             for doc in ordered]
+    pages = [_page(doc, facts, targets, badges.get(doc.id, {}), record_key(shared, _named_sections(doc, addresses)),
+                   tuple(absent.get(doc.id, ()))) for doc in ordered]
     rows = matrix_rows(ordered, facts.verdicts)
     if rows:
         pages.append(Page(MATRIX_ID, "matrix", MATRIX_TITLE, "", "", (), Deferred(lambda: matrix_sections(rows, targets)),
@@ -124,18 +128,37 @@ def record_key(*parts) -> str:
 
 
 def link_targets(documents: list[SourceDocument]) -> dict[str, str]:
-    """Every document id, section address (`DOC#SECTION`, whose anchor on its page is its name)
-    and item id (an `id` in a section's list of items) → its `doc:` target."""
+    """Every document id and item id (an `id` in a section's list of items) → its `doc:` target."""
     targets: dict[str, str] = {}
     for doc in documents:
         targets.setdefault(doc.id, f"doc:{doc.id}")
-        targets.update((f"{doc.id}#{name}", f"doc:{doc.id}#{name}") for name in doc.sections)
         for value in doc.sections.values():
             if isinstance(value, list):
                 for item in value:
                     if isinstance(item, dict) and isinstance(item.get("id"), str):
                         targets.setdefault(item["id"], f"doc:{doc.id}#{item['id']}")
     return targets
+
+
+def section_targets(documents: list[SourceDocument]) -> dict[str, str]:
+    """Every section address (`DOC#SECTION`, whose anchor on its page is its name) → its `doc:` target."""
+    return {f"{doc.id}#{name}": f"doc:{doc.id}#{name}" for doc in documents for name in doc.sections}
+
+
+def _named_sections(doc: SourceDocument, addresses: dict[str, str]) -> list[tuple[str, str | None]]:
+    """The section addresses the document's values name (`p#goals`, `p#goals/0`), each with its
+    target or None: what its page's links to sections depend on, there or not."""
+    named = set()
+    pending: list[Any] = list(doc.sections.values())
+    while pending:  # not recursive: a YAML value may nest deeper than Python's stack
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and "#" in value and (address := parse_address(value)) is not None:
+            named.add(f"{address.doc}#{address.section}")
+    return sorted((name, addresses.get(name)) for name in named)
 
 
 def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict, shared: str,
