@@ -354,6 +354,19 @@ def test_word_fits_a_picture_to_its_table_cell_and_keeps_a_list_item_picture_in_
     assert bullet.style.name == "List Bullet"
 
 
+def test_word_fits_a_linked_picture_to_its_table_cell_as_a_plain_one(repo) -> None:
+    body = ("| chart | note |\n| --- | --- |\n| [![wide chart](wide.png)](https://example.com/c) | linked |\n"
+            "| ![wide chart](wide.png) | plain |")
+    root = repo({"specs/prd.md": _prd(body), "specs/wide.png": picture((2000, 100), (0, 0, 0), "PNG")})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    [table] = document.tables
+    linked, plain = (int(row.cells[0]._tc.xpath(".//wp:extent/@cx")[0]) for row in table.rows[1:])
+    assert table.rows[1].cells[0]._tc.xpath(".//w:hyperlink//w:drawing")  # still in its link
+    text_width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
+    assert linked == plain <= text_width / 2
+
+
 def test_a_section_opening_with_a_no_break_space_line_counts_it(repo) -> None:
     root = repo({"specs/prd.md": _prd("\u00a0\n![x](first.png)")})
     assert _findings(root) == ["specs/prd.md:13:6 specs/first.png"]  # the Problem section's text starts on line 12

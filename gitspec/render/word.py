@@ -32,7 +32,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "21"
+    version = "22"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -317,7 +317,7 @@ class DocxWriter:
             if isinstance(inline, Text):
                 paragraph.append(self.text_run(inline, linked))
             elif isinstance(inline, Link):
-                self.link(paragraph, inline)
+                self.link(paragraph, inline, width)
             elif isinstance(inline, Badge):
                 self.badges(paragraph, (inline,))
             elif isinstance(inline, Image):
@@ -331,9 +331,9 @@ class DocxWriter:
         return x.run_element(item.text, bold="strong" in styles, italic="em" in styles, strike="strike" in styles,
                              style_id=self.sid[char] if char else "")
 
-    def link(self, paragraph: Any, link: Link) -> None:
+    def link(self, paragraph: Any, link: Link, width: int | None = None) -> None:
         """A link, its text bold, italic, code or struck out as the model says, or its label's inlines
-        (a picture: in the link); plain text when it leads nowhere."""
+        (a picture: in the link, at most `width` wide as `inlines` says); plain text when it leads nowhere."""
         target, code = link.target, link.style == "code"
         run = {"strike": link.struck, "bold": link.style == "strong", "italic": link.style == "em",
                "raised": isinstance(link, NoteRef)}  # a footnote's mark: its number, raised
@@ -349,7 +349,7 @@ class DocxWriter:
             elif self.site.page(page_id) is not None:  # a sibling file in the same output folder
                 element = x.hyperlink(paragraph, self.part, text, url=f"{quote(file_stem(page_id))}.docx", **look)
         if link.inlines:
-            self.inlines(paragraph if element is None else element, link.inlines, linked=element is not None)
+            self.inlines(paragraph if element is None else element, link.inlines, width, linked=element is not None)
         elif element is None:
             paragraph.append(x.run_element(link.text, **run, style_id=self.sid["Code Char"] if code else ""))
         if isinstance(link, NoteRef) and link.anchor:
