@@ -340,17 +340,17 @@ def test_the_nesting_limit_is_fifty_levels_of_lists_and_of_quotes_alike() -> Non
 def test_footnotes_are_marks_linking_to_numbered_notes_that_link_back_as_on_github() -> None:
     text = ("Free.[^1] Again[^1], and [^b].\n\n[^b]: Second, **bold**.\n\n[^1]: The limit.\n\n    More.\n\n"
             "[^unused]: Never referred to.")
-    paragraph, notes = markdown_blocks(text, page_id="p", taken={"fn-1"})  # another section's note 1 is fn-1
+    paragraph, notes = markdown_blocks(text, page_id="p", taken={"fn:1"})  # another section's note 1 is fn:1
     assert paragraph.inlines == (
-        Text("Free."), NoteRef("1", "doc:p#fn-1-2", anchor="fnref-1"), Text(" Again"),
-        NoteRef("1", "doc:p#fn-1-2", anchor="fnref-1-2"), Text(", and "), NoteRef("2", "doc:p#fn-2", anchor="fnref-2"),
+        Text("Free."), NoteRef("1", "doc:p#fn:1-2", anchor="fnref:1"), Text(" Again"),
+        NoteRef("1", "doc:p#fn:1-2", anchor="fnref:1-2"), Text(", and "), NoteRef("2", "doc:p#fn:2", anchor="fnref:2"),
         Text("."))
     assert notes == Footnotes((
         (Paragraph((Text("The limit."),)),
-         Paragraph((Text("More. "), Link("↩", "doc:p#fnref-1"), Text(" "), Link("↩2", "doc:p#fnref-1-2")))),
-        (Paragraph((Text("Second, "), Text("bold", "strong"), Text(". "), Link("↩", "doc:p#fnref-2"))),),
-    ), ordered=True, anchors=("fn-1-2", "fn-2"))
+         Paragraph((Text("More. "), Link("↩", "doc:p#fnref:1"), Text(" "), Link("↩2", "doc:p#fnref:1-2")))),
+        (Paragraph((Text("Second, "), Text("bold", "strong"), Text(". "), Link("↩", "doc:p#fnref:2"))),),
+    ), ordered=True, anchors=("fn:1-2", "fn:2"))
     assert isinstance(notes, ListBlock) and isinstance(paragraph.inlines[1], Link)  # what older renderers show
-    assert sorted(page_anchors((paragraph, notes))) == ["fn-1-2", "fn-2", "fnref-1", "fnref-1-2", "fnref-2"]
+    assert sorted(page_anchors((paragraph, notes))) == ["fn:1-2", "fn:2", "fnref:1", "fnref:1-2", "fnref:2"]
     # without a page to link within, a mark is its number; an undefined one, and ^[inline] notes, text
     assert markdown_blocks("a[^1] b[^x] c^[d]\n\n[^1]: n")[0] == Paragraph((Text("a[1] b[^x] c^[d]"),))

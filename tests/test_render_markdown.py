@@ -407,19 +407,19 @@ def test_footnotes_are_raised_numbers_linking_to_notes_at_the_end_of_the_section
 
     html = (build / "html" / "p.html").read_text()
     assert "[^1]" not in html
-    assert ('free.<sup class="footnote-ref"><a href="p.html#fn-1" id="fnref-1" role="doc-noteref">1</a></sup></p>\n'
-            '<div class="footnotes" role="doc-endnotes"><ol><li id="fn-1"><p dir="auto">The limit comes from the survey. '
-            '<a href="p.html#fnref-1">↩</a></p></li></ol></div>\n</section>') in html
-    assert ('<a href="p.html#fn-1-2" id="fnref-1-2" role="doc-noteref">1</a>' in html  # the next section's own
-            and '<li id="fn-1-2"><p dir="auto">For families. <a href="p.html#fnref-1-2">↩</a>' in html)
+    assert ('free.<sup class="footnote-ref"><a href="p.html#fn:1" id="fnref:1" role="doc-noteref">1</a></sup></p>\n'
+            '<div class="footnotes" role="doc-endnotes"><ol><li id="fn:1"><p dir="auto">The limit comes from the survey. '
+            '<a href="p.html#fnref:1">↩</a></p></li></ol></div>\n</section>') in html
+    assert ('<a href="p.html#fn:1-2" id="fnref:1-2" role="doc-noteref">1</a>' in html  # the next section's own
+            and '<li id="fn:1-2"><p dir="auto">For families. <a href="p.html#fnref:1-2">↩</a>' in html)
 
     text = " ".join(pdf_text(build).split())
     assert "[^1]" not in text and "free.1" in text and "1. The limit comes from the survey. ↩" in text
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(build / "pdf" / "p.pdf")
-    assert {"fn-1", "fnref-1", "fn-1-2", "fnref-1-2"} <= set(reader.named_destinations)
+    assert {"fn:1", "fnref:1", "fn:1-2", "fnref:1-2"} <= set(reader.named_destinations)
     dests = [annot.get_object().get("/Dest") for page in reader.pages for annot in page.get("/Annots") or ()]
-    assert {"fn-1", "fnref-1", "fn-1-2", "fnref-1-2"} <= set(dests)
+    assert {"fn:1", "fnref:1", "fn:1-2", "fnref:1-2"} <= set(dests)
 
     document = word(build)
     [mark] = [p for p in document.paragraphs if p.text.startswith("Families")]
@@ -428,3 +428,14 @@ def test_footnotes_are_raised_numbers_linking_to_notes_at_the_end_of_the_section
     [back] = [link for link in note.iter_inner_content() if not hasattr(link, "font")]
     assert number.text == "1" and number.runs[0].font.superscript and back.text == "↩"
     assert number.fragment in note._p.xml and back.fragment in mark._p.xml  # each links to the other's bookmark
+
+
+def test_a_heading_keeps_its_anchor_though_a_footnote_comes_before_it(tmp_path: Path) -> None:
+    body = ("## Problem\n\nFree.[^1] See [the limits](#fn-1).\n\n[^1]: The survey.\n\n"
+            "## Goals\n\n### fn 1\n\nThe limits.\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html", "p")
+    assert result.code == 0, result
+    html = (root / "build" / "html" / "p.html").read_text()
+    assert '<h3 id="fn-1" dir="auto">fn 1</h3>' in html and '<a href="p.html#fn-1">the limits</a>' in html
+    assert '<li id="fn:1">' in html and 'href="p.html#fn:1" id="fnref:1"' in html

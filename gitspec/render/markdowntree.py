@@ -197,10 +197,12 @@ class _Converter:
                          anchors=tuple(self.note_anchor("fn", note.meta["id"]) for note in notes))
 
     def note_anchor(self, kind: str, note: int, mark: int = 0) -> str:
-        """The page-unique anchor of footnote `note` ("fn") or of its `mark`th mark in the text ("fnref")."""
+        """The page-unique anchor of footnote `note` ("fn") or of its `mark`th mark in the text ("fnref"):
+        `fn:1`, `fnref:1-2`, with a ":" that no heading's, key's or id's anchor keeps, so that a note
+        never takes the anchor of a heading further down the page (`### fn 1` is `fn-1`)."""
         key = (kind, note, mark)
         if key not in self.note_anchors:
-            self.note_anchors[key] = unique(f"{kind}-{note + 1}" + (f"-{mark + 1}" if mark else ""), self.taken)
+            self.note_anchors[key] = unique(f"{kind}:{note + 1}" + (f"-{mark + 1}" if mark else ""), self.taken)
         return self.note_anchors[key]
 
     def table(self, node: Any) -> Table:

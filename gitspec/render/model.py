@@ -56,7 +56,7 @@ class Link:
 @dataclass(frozen=True)
 class NoteRef(Link):
     """A footnote's mark in the text (GitHub's `[^1]`): its number as `text`, a superscript linking
-    (`target`, `doc:PAGE#fn-1`) to the note in the section's Footnotes; `anchor` is the mark's own
+    (`target`, `doc:PAGE#fn:1`) to the note in the section's Footnotes; `anchor` is the mark's own
     id, which the note links back to. A Link, so a renderer that does not know it shows a link."""
 
     anchor: str = ""
