@@ -354,3 +354,17 @@ def test_footnotes_are_marks_linking_to_numbered_notes_that_link_back_as_on_gith
     assert sorted(page_anchors((paragraph, notes))) == ["fn:1-2", "fn:2", "fnref:1", "fnref:1-2", "fnref:2"]
     # without a page to link within, a mark is its number; an undefined one, and ^[inline] notes, text
     assert markdown_blocks("a[^1] b[^x] c^[d]\n\n[^1]: n")[0] == Paragraph((Text("a[1] b[^x] c^[d]"),))
+
+
+def test_a_footnote_mark_in_a_heading_or_table_header_is_its_number_and_its_note_links_back_only_to_marks_shown(
+) -> None:
+    text = "### Limits[^1]\n\n| a[^2] | b |\n| --- | --- |\n| c[^1] | d |\n\n[^1]: One.\n\n[^2]: Two.\n"
+    heading, table, notes = markdown_blocks(text, page_id="p")
+    assert heading == Heading(3, "Limits[1]", "limits")  # a link to `#limits` still finds it
+    assert table.header == ("a[2]", "b")
+    assert table.rows[0][0] == (Text("c"), NoteRef("1", "doc:p#fn:1", anchor="fnref:1-2"))
+    assert notes.items == (
+        (Paragraph((Text("One. "), Link("↩2", "doc:p#fnref:1-2"))),),  # to the mark in the cell, not the heading
+        (Paragraph((Text("Two."),)),),  # its one mark is in the header: no ↩ leading nowhere
+    )
+    assert set(page_anchors((heading, table, notes))) == {"limits", "fn:1", "fn:2", "fnref:1-2"}

@@ -171,9 +171,10 @@ class _Converter:
         return [Paragraph(inlines)] if inlines else []
 
     def heading(self, node: Any) -> Heading:
+        """A heading; a footnote mark in it is its number as text (`Limits[1]`), which its anchor
+        leaves out (`limits`), as a link to it is written."""
         level = min(max(int(node.tag[1:]), 3), 6)
-        text = _plain(node)
-        return Heading(level, text, unique(heading_anchor(text), self.taken))
+        return Heading(level, _plain(node), unique(heading_anchor(_plain(node, marks=False)), self.taken))
 
     def quote(self, node: Any) -> list[Block]:
         """A quote; or a GitHub alert (`> [!WARNING]` opening it), a Notice holding what follows its marker."""
@@ -226,7 +227,8 @@ class _Converter:
         for child in node.children:
             if child.type == "footnote_anchor":  # a note's link back to its mark in the text
                 mark = child.meta["subId"]
-                if self.page_id:
+                # not to a mark in a heading or a table's header, which are text: there is none to go back to
+                if self.page_id and ("fnref", child.meta["id"], mark) in self.note_anchors:
                     out += [Text(" "), Link("↩" + (str(mark + 1) if mark else ""),
                                             f"doc:{self.page_id}#{self.note_anchor('fnref', child.meta['id'], mark)}")]
             else:
@@ -344,16 +346,19 @@ def _blocks_text(blocks: Iterable[Block]) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-def _plain(node: Any) -> str:
+def _plain(node: Any, marks: bool = True) -> str:
     """The visible text of a block (a heading, table cell, paragraph), on one line."""
-    return _joined(node.children).strip()
+    return _joined(node.children, marks).strip()
 
 
-def _joined(nodes: Iterable[Any]) -> str:
+def _joined(nodes: Iterable[Any], marks: bool = True) -> str:
+    """`marks`: with each footnote mark as its number in brackets (`[1]`), as a text-only place shows it."""
     parts: list[str] = []
     for node in nodes:
         kind = node.type
-        if kind in ("text", "code_inline"):
+        if kind == "footnote_ref":
+            parts.append(f"[{node.meta['id'] + 1}]" if marks else "")
+        elif kind in ("text", "code_inline"):
             parts.append(node.content)
         elif kind in ("html_inline", "html_block"):
             if not _COMMENT.match(node.content):
@@ -363,7 +368,7 @@ def _joined(nodes: Iterable[Any]) -> str:
         elif kind in ("fence", "code_block"):
             parts.append(node.content.strip("\n"))
         else:
-            parts.append(_joined(node.children))
+            parts.append(_joined(node.children, marks))
     return "".join(parts)
 
 
