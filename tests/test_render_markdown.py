@@ -408,10 +408,10 @@ def test_footnotes_are_raised_numbers_linking_to_notes_at_the_end_of_the_section
     html = (build / "html" / "p.html").read_text()
     assert "[^1]" not in html
     assert ('free.<sup class="footnote-ref"><a href="p.html#fn:1" id="fnref:1" role="doc-noteref">1</a></sup></p>\n'
-            '<div class="footnotes" role="doc-endnotes"><ol><li id="fn:1"><p dir="auto">The limit comes from the survey. '
+            '<div class="footnotes" role="doc-endnotes"><ol><li id="fn:1" dir="auto"><p dir="auto">The limit comes from the survey. '
             '<a href="p.html#fnref:1">↩</a></p></li></ol></div>\n</section>') in html
     assert ('<a href="p.html#fn:1-2" id="fnref:1-2" role="doc-noteref">1</a>' in html  # the next section's own
-            and '<li id="fn:1-2"><p dir="auto">For families. <a href="p.html#fnref:1-2">↩</a>' in html)
+            and '<li id="fn:1-2" dir="auto"><p dir="auto">For families. <a href="p.html#fnref:1-2">↩</a>' in html)
 
     text = " ".join(pdf_text(build).split())
     assert "[^1]" not in text and "free.1" in text and "1. The limit comes from the survey. ↩" in text
@@ -438,4 +438,20 @@ def test_a_heading_keeps_its_anchor_though_a_footnote_comes_before_it(tmp_path: 
     assert result.code == 0, result
     html = (root / "build" / "html" / "p.html").read_text()
     assert '<h3 id="fn-1" dir="auto">fn 1</h3>' in html and '<a href="p.html#fn-1">the limits</a>' in html
-    assert '<li id="fn:1">' in html and 'href="p.html#fn:1" id="fnref:1"' in html
+    assert '<li id="fn:1" dir="auto">' in html and 'href="p.html#fn:1" id="fnref:1"' in html
+
+
+def test_an_arabic_footnote_has_its_number_at_its_right_in_the_pdf(tmp_path: Path) -> None:
+    body = "## Problem\n\nيدعم النظام تسجيل الدخول[^1]\n\nSigned in.[^2]\n\n[^1]: يدعم النظام عبر Keycloak\n\n[^2]: With OIDC.\n"
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "pdf", "p")
+    assert result.code == 0, result
+    words = pdf_words(root / "build")
+    [(page, _, top, keycloak_right, _)] = words["Keycloak"]
+    [number] = [place for word, places in words.items() if word.strip(".") == "1" for place in places
+                if place[:1] == (page,) and place[2] == top]
+    assert number[1] > keycloak_right  # before: at the left margin, the note's text at the right
+    [(_, oidc_left, oidc_top, _, _)] = words["OIDC."]
+    [english] = [place for word, places in words.items() if word.strip(".") == "2" for place in places
+                 if place[2] == oidc_top]
+    assert english[3] < oidc_left  # a left-to-right note keeps its number at its left

@@ -10,6 +10,7 @@ import hashlib
 import html
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from urllib.parse import quote
 
 from gitspec.render.anchors import unique
@@ -252,11 +253,14 @@ class BlockWriter:
                 f"{said}\n</div>")
 
     def footnotes(self, block: Footnotes) -> str:
-        """A section's footnotes under a short line, numbered, each with the id its marks link to."""
-        items = "".join(
-            f'<li{self.note_id(block, n)}>{self.blocks(item)}</li>' for n, item in enumerate(block.items))
+        """A section's footnotes under a short line, numbered, each with the id its marks link to and,
+        as a list item has, its text's direction (an Arabic note's number at its right)."""
+        items = []
+        for n, item in enumerate(block.items):
+            attribute, content = self.directed(plain_text(item), partial(self.blocks, item))
+            items.append(f"<li{self.note_id(block, n)}{attribute}>{content}</li>")
         start = f' start="{block.start}"' if block.start != 1 else ""
-        return f'<div class="footnotes" role="doc-endnotes"><ol{start}>{items}</ol></div>'
+        return f'<div class="footnotes" role="doc-endnotes"><ol{start}>{"".join(items)}</ol></div>'
 
     def note_id(self, block: Footnotes, n: int) -> str:
         return f' id="{esc(self.element_id(block.anchors[n]))}"' if n < len(block.anchors) else ""
