@@ -368,3 +368,8 @@ def test_a_footnote_mark_in_a_heading_or_table_header_is_its_number_and_its_note
         (Paragraph((Text("Two."),)),),  # its one mark is in the header: no ↩ leading nowhere
     )
     assert set(page_anchors((heading, table, notes))) == {"limits", "fn:1", "fn:2", "fnref:1-2"}
+
+
+def test_an_alerts_plain_text_has_no_footnote_mark_glued_to_its_words() -> None:
+    [alert, _] = markdown_blocks("> [!NOTE]\n> An alert[^1] here.\n\n[^1]: The survey.\n", page_id="p")
+    assert alert.text == "An alert here."  # before: "An alert1 here."

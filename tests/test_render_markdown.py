@@ -455,3 +455,14 @@ def test_an_arabic_footnote_has_its_number_at_its_right_in_the_pdf(tmp_path: Pat
     [english] = [place for word, places in words.items() if word.strip(".") == "2" for place in places
                  if place[2] == oidc_top]
     assert english[3] < oidc_left  # a left-to-right note keeps its number at its left
+
+
+def test_the_search_text_has_the_words_without_footnote_marks_or_links_back(tmp_path: Path) -> None:
+    body = ("## Problem\n\nRead a note[^2] and more[^1].\n\n> [!NOTE]\n> An alert[^1] here.\n\n"
+            "[^1]: The survey.\n\n[^2]: Families.\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html", "p")
+    assert result.code == 0, result
+    part = (root / "build" / "html" / "search" / "p.js").read_text()
+    assert "Read a note and more. An alert here. Families. The survey." in part
+    assert "↩" not in part and "\\u21a9" not in part and "note2" not in part

@@ -18,7 +18,7 @@ from gitspec.render.diagramtext import describe
 from gitspec.render.direction import right_to_left
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock,
-    NoteRef, Notice, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk,
+    NoteRef, Notice, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk, words_text,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
@@ -89,12 +89,12 @@ def plain_text(blocks: Iterable[Block]) -> str:
     parts: list[str] = []
     for block in walk(blocks):
         if isinstance(block, Paragraph):
-            parts.append(inlines_text(block.inlines))
+            parts.append(words_text(block.inlines).strip())  # a note's text ends in a space before its ↩
         elif isinstance(block, Heading):
             parts.append(block.text)
         elif isinstance(block, Table):
             parts.append(" ".join(block.header))
-            parts.extend(" ".join(inlines_text(cell) for cell in row) for row in block.rows)
+            parts.extend(" ".join(words_text(cell) for cell in row) for row in block.rows)
         elif isinstance(block, Code) or (isinstance(block, Notice) and not block.blocks):  # (else: its blocks)
             parts.append(block.text)
         elif isinstance(block, Diagram):

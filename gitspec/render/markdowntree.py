@@ -17,7 +17,7 @@ from gitspec.render.anchors import fragment_anchor, heading_anchor, unique
 from gitspec.render.localimages import image_path
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Block, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice,
-    Paragraph, Quote, Rule, Table, Text, inlines_text, walk,
+    Paragraph, Quote, Rule, Table, Text, walk, words_text,
 )
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
@@ -334,7 +334,7 @@ def _blocks_text(blocks: Iterable[Block]) -> str:
     lines: list[str] = []
     for block in walk(blocks):
         if isinstance(block, Paragraph):
-            lines.append(inlines_text(block.inlines))
+            lines.append(words_text(block.inlines))
         elif isinstance(block, (Heading, Code)) or (isinstance(block, Notice) and not block.blocks):
             lines.append(block.text)
         elif isinstance(block, Diagram):
@@ -342,7 +342,7 @@ def _blocks_text(blocks: Iterable[Block]) -> str:
         elif isinstance(block, Image):
             lines.append(block.alt)
         elif isinstance(block, Table):
-            lines += [" ".join(block.header)] + [" ".join(map(inlines_text, row)) for row in block.rows]
+            lines += [" ".join(block.header)] + [" ".join(map(words_text, row)) for row in block.rows]
     return "\n".join(line for line in lines if line.strip())
 
 

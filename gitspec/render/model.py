@@ -103,6 +103,13 @@ def inlines_text(inlines: Iterable[Inline]) -> str:
     return "".join(inline_text(item) for item in inlines)
 
 
+def words_text(inlines: Iterable[Inline]) -> str:
+    """A run of inlines as the words it says (for search, an alert's text): without its footnote
+    marks (`note2` would be no word) and the links back to them that end a note (`↩`)."""
+    return "".join(inline_text(item) for item in inlines if not isinstance(item, NoteRef)
+                   and not (isinstance(item, Link) and "#fnref:" in item.target))
+
+
 # --- Blocks --------------------------------------------------------------------
 
 
@@ -133,7 +140,7 @@ class ListBlock:
 @dataclass(frozen=True)
 class Footnotes(ListBlock):
     """A section's footnotes (GitHub's `[^1]: The limit...`), after its text: a numbered list, each
-    note ending in links back (`↩`) to its marks (NoteRef). `anchors` holds each note's id, which its
+    note ending in links back (`↩`, to a `fnref:` anchor) to its marks (NoteRef). `anchors` holds each note's id, which its
     marks link to. A ListBlock, so a renderer that does not know it shows a numbered list."""
 
     anchors: tuple[str, ...] = ()
