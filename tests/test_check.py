@@ -450,3 +450,15 @@ def test_an_invisible_character_in_a_reference_is_shown_escaped_as_in_schema_mes
     assert "unknown requirement 'REQ-001\\u200b' (did you mean 'REQ-001'?) [unknown-reference]" in result.out
     assert "unknown requirement 'reqs\\u200f#items' [unknown-reference]" in result.out
     assert "\u200b" not in result.out and "\u200f" not in result.out
+
+
+def test_an_unknown_id_is_matched_only_against_ids_of_the_kind_wanted(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+               "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[REQ-01]", "[REQ-01]")
+                                             + task("TASK-002", "[REQ-001]", "[TASK-01]"))})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    lines = result.out.splitlines()
+    assert "specs/tasks.yaml:7:20: error: unknown requirement 'REQ-01' (did you mean 'REQ-001'?) [unknown-reference]" in lines
+    assert "specs/tasks.yaml:11:17: error: unknown task 'REQ-01' [unknown-reference]" in lines  # not REQ-001: a requirement
+    assert "specs/tasks.yaml:18:17: error: unknown task 'TASK-01' (did you mean 'TASK-001'?) [unknown-reference]" in lines

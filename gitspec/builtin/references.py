@@ -12,6 +12,7 @@ from gitspec.addresses import parse_address, resolve_pointer
 from gitspec.findings import Finding, bad_image, error
 from gitspec.hookspecs import hookimpl
 from gitspec.printable import shown
+from gitspec.suggestions import Suggestions
 
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.symbols import Reference, SymbolTable
@@ -26,13 +27,17 @@ RESERVED_IDS = {"index": "the site's index page (index.html)",
 @hookimpl
 def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
     findings = _duplicates(workspace) + _reserved(workspace)
+    suggestions = Suggestions(workspace.definitions)
     for ref in workspace.references:
         if ref.namespaces == ("picture",):
             problem = workspace.picture_problem(ref.target)
             if problem:
                 findings.append(bad_image(ref.path, ref.line, ref.col, ref.target, problem))
             continue
-        problem = _address_problem(workspace, ref) if ref.namespaces == ("address",) else _id_problem(workspace, ref)
+        if ref.namespaces == ("address",):
+            problem = _address_problem(workspace, ref)
+        else:
+            problem = _id_problem(workspace, ref, suggestions)
         if problem:
             findings.append(error(ref.path, ref.line, ref.col, problem, "unknown-reference"))
     for relation in ACYCLIC_RELATIONS:
@@ -60,14 +65,12 @@ def _reserved(table: SymbolTable) -> list[Finding]:
             for d in table.definitions[ident] if d.namespace == "document"]
 
 
-def _id_problem(table: SymbolTable, ref: Reference) -> str | None:
+def _id_problem(table: SymbolTable, ref: Reference, suggestions: Suggestions) -> str | None:
     wanted = " or ".join(ref.namespaces)
     definitions = table.definitions.get(ref.target)
     if not definitions:
-        import difflib  # only when a reference is wrong: not worth importing on every check
-
-        close = difflib.get_close_matches(ref.target, list(table.definitions), n=1)
-        hint = f" (did you mean {shown(close[0])}?)" if close else ""
+        close = suggestions.guess(ref.target, ref.namespaces)
+        hint = f" (did you mean {shown(close)}?)" if close else ""
         return f"unknown {wanted} {shown(ref.target)}{hint}"
     if not any(d.namespace in ref.namespaces for d in definitions):
         return f"{shown(ref.target)} is a {definitions[0].namespace}, not a {wanted}"
