@@ -54,7 +54,8 @@ def unreadable_documents(root: Path, findings: Iterable[Finding], files: Collect
 def _ids(root: Path, path: str) -> list[str]:
     ids = [Path(path).stem]
     try:
-        text = (root / path).read_bytes()[:1 << 20].decode("utf-8", "replace")
+        with open(root / path, "rb") as file:  # the first MiB only: the file may be far over max_file_size
+            text = file.read(1 << 20).decode("utf-8", "replace")
     except OSError:
         return ids
     return ids + [match for match in _ID.findall(text) if match not in ids]

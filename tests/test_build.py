@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -14,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import GIT_ENV, GITSPEC, install_plugin, run_gitspec
+from conftest import GIT_ENV, GITSPEC, install_plugin, requirement, requirements_doc, run_gitspec
 from gitspec.yamlread import read_yaml
 
 SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
@@ -852,3 +853,18 @@ def test_a_crlf_markdown_document_keeps_its_line_endings_when_a_region_is_writte
         assert written.startswith(journal.encode()) and _crlf_only(written), written
         assert f"The facts say **{text}**.\r\n<!-- gitspec:end -->\r\n".encode() in written
         assert run_gitspec(root, "status", env=env).out == ""
+
+
+@pytest.mark.skipif(not shutil.which("prlimit"), reason="needs prlimit to cap gitspec's memory")
+def test_a_document_far_over_max_file_size_is_not_read_whole(repo):
+    # Before, status, build and render read it whole to look for its id: one bigger than the memory
+    # they may use stopped them (exit 3).
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    big = root / "specs" / "big.md"
+    big.write_text("---\nkind: prd\nid: big\ntitle: Big\n---\n")
+    with open(big, "r+b") as file:
+        file.truncate(640 << 20)  # sparse: no disk used
+    for command in (("status",), ("build", "--no-render"), ("render", "--format", "html")):
+        result = run_gitspec(root, *command, prefix=("prlimit", f"--as={512 << 20}"))
+        assert result.code in (0, 1) and "internal error" not in result.err, (command, result)
+        assert command == ("status",) or "big.md" in result.out and "file is 671,088,640 bytes" in result.out, result

@@ -3,6 +3,9 @@ test_build: source#text --upper--> derived#shout, derived#length --echo--> echoe
 """
 from __future__ import annotations
 
+import re
+import shutil
+
 import pytest
 
 from conftest import CONFIG, run_gitspec
@@ -88,3 +91,27 @@ def test_gc_keeps_what_a_document_it_cannot_read_names(ws):
     assert run_gitspec(root, "build", env=env).code == 0
     assert _calls(calls).count("upper") == 2  # its generation came back from the cache, no third call
     assert (root / "specs" / "derived.yaml").read_text() == good
+
+
+@pytest.mark.skipif(not shutil.which("prlimit"), reason="needs prlimit to cap gitspec's memory")
+def test_gc_reads_a_document_far_over_max_file_size_a_piece_at_a_time(ws):
+    # Before, gc read such a file whole: one bigger than the memory it may use stopped it (exit 3).
+    root, env, calls = ws
+    assert run_gitspec(root, "build", env=env).code == 0
+    (root / "specs" / "source.yaml").write_text(SOURCE.replace("hello", "second"))
+    assert run_gitspec(root, "build", env=env).code == 0  # the first build's three entries are unused now
+    derived = root / "specs" / "derived.yaml"
+    good = derived.read_text()
+    key = re.search(r"cache: ([0-9a-f]{64})\n", good)
+    assert key and good.count(key[1]) == 2, good  # shout's and length's stamps share the generation
+    cut = key.start(1) + 32  # the key, named once, cut in two by the first MiB's end
+    derived.write_text("#" * ((1 << 20) - cut - 1) + "\n" + good[:key.end()])
+    with open(derived, "r+b") as file:
+        file.truncate(640 << 20)  # sparse: no disk used
+    gc = run_gitspec(root, "cache", "gc", env=env, prefix=("prlimit", f"--as={512 << 20}"))
+    assert gc.code == 0 and "removed 3 cache entries" in gc.out, gc
+    assert gc.err.startswith("gitspec: note: specs/derived.yaml line 1: file is 671,088,640 bytes"), gc
+    derived.unlink()
+    assert run_gitspec(root, "build", env=env).code == 0
+    assert _calls(calls).count("upper") == 2  # its generation came back from the cache, no third call
+    assert derived.read_text() == good
