@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gitspec.cachefile import read_cache, write_cache
 from gitspec.commitfields import iso_date, text
 from gitspec.gitblobs import UnreadableObject, common_dir, read_blob, shallow_boundary, shallow_note, unreadable_note
+from gitspec.gittrees import FolderListings
 from gitspec.render.model import Change
 
 if TYPE_CHECKING:
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 CACHE_FORMAT = b"GSHC2"  # 2: item hashes are of a requirement's text alone
 MAX_BLOB_SIZE = 4 * 1024 * 1024  # older versions bigger than this are not parsed
+# The blob cache is saved during a run once this many new facts, and as many as it held, wait:
+# an interrupted run keeps most of its work, while the saves, each of the whole cache, stay linear.
+SAVE_BATCH = 1000
 
 # What one blob tells, as kept in the cache: (section hashes, or None when that
 # version does not parse; requirement-item hashes). Digests are raw 32 bytes.
@@ -52,6 +56,7 @@ class History:
         self.parsed = 0  # blobs parsed by this object: zero when the cache answered everything
         self._facts: dict[bytes, Facts] | None = None
         self._unsaved = 0
+        self._folders = FolderListings()
         self._changes: dict[Any, Change] = {}
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
@@ -158,13 +163,13 @@ class History:
             return None
         return hashlib.sha256(data).hexdigest() if data is not None else None
 
-    @staticmethod
-    def _blob_id(commit: pygit2.Commit, path: str) -> Any:
-        try:
-            entry = commit.tree[path]
-        except KeyError:
-            return None
-        return entry.id if entry.type_str == "blob" else None
+    def _blob_id(self, commit: pygit2.Commit, path: str) -> Any:
+        return self._folders.blob_id(commit, path)
+
+    @property
+    def trees_read(self) -> int:
+        """Folder trees listed by this object: one per version of a folder, not one per question."""
+        return self._folders.read
 
     def _first_parents(self, start: pygit2.Commit) -> Iterator[pygit2.Commit]:
         """HEAD and its first parents, newest first; remembered, as every document walks the same chain.
@@ -369,7 +374,8 @@ class History:
         return self._facts
 
     def _save_if_new(self) -> None:
-        if self._unsaved:
+        """Save now and then, not after every document: each save rewrites the whole cache."""
+        if self._unsaved >= SAVE_BATCH and self._unsaved * 2 >= len(self._load()):
             self.save()
 
     def save(self) -> None:

@@ -164,7 +164,8 @@ def test_dirty_state(three):
     root = three[0]
     history = open_history(root)
     assert history.head == three[3][:7] and history.dirty() is False
-    history.section_changes("specs/doc.yaml")  # writes .gitspec/history: not a change
+    history.section_changes("specs/doc.yaml")
+    history.save()  # writes .gitspec/history: not a change
     assert (root / ".gitspec" / "history").is_file() and history.dirty() is False
     original = (root / "specs/doc.yaml").read_text()
     (root / "specs/doc.yaml").write_text(original + "delta: 1\n")
@@ -200,6 +201,7 @@ def test_the_blob_cache_is_reused_across_calls_and_runs(three):
     expected = first.section_changes("specs/doc.yaml")
     assert first.parsed == 3
     assert first.section_changes("specs/doc.yaml") == expected and first.parsed == 3
+    first.save()
     second = open_history(root)
     assert second.section_changes("specs/doc.yaml") == expected
     assert second.committed_hashes("specs/doc.yaml") and second.parsed == 0
@@ -207,7 +209,9 @@ def test_the_blob_cache_is_reused_across_calls_and_runs(three):
 
 def test_a_corrupt_cache_is_discarded(three):
     root = three[0]
-    expected = open_history(root).section_changes("specs/doc.yaml")
+    first = open_history(root)
+    expected = first.section_changes("specs/doc.yaml")
+    first.save()
     cache = root / ".gitspec" / "history"
     data = bytearray(cache.read_bytes())
     data[-3] ^= 0xFF
@@ -216,7 +220,53 @@ def test_a_corrupt_cache_is_discarded(three):
         assert read_blob_facts(cache) == {}
         history = open_history(root)
         assert history.section_changes("specs/doc.yaml") == expected and history.parsed == 3
+        history.save()
         assert len(read_blob_facts(cache)) == 3  # rewritten whole
+
+
+@pytest.fixture
+def many(tmp_path):
+    """40 documents in specs/, committed together; then two commits that each edit one of them."""
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    commit(root, "create", {f"specs/d{n}.yaml": DOC.replace("id: doc", f"id: d{n}") for n in range(40)})
+    commit(root, "edit d1", {"specs/d1.yaml": DOC.replace("id: doc", "id: d1").replace("x: 1", "x: 2")})
+    commit(root, "edit d2", {"specs/d2.yaml": DOC.replace("id: doc", "id: d2").replace("x: 1", "x: 3")})
+    return root
+
+
+def test_a_folder_is_read_once_per_version_not_once_per_document(many):
+    history = open_history(many)
+    for n in range(40):
+        changes = history.section_changes(f"specs/d{n}.yaml")
+        assert history.file_change(f"specs/d{n}.yaml").summary == {1: "edit d1", 2: "edit d2"}.get(n, "create")
+        assert history.committed_hashes(f"specs/d{n}.yaml") and history.committed_digest(f"specs/d{n}.yaml")
+        assert changes["gamma"].summary == {1: "edit d1", 2: "edit d2"}.get(n, "create")
+    assert history.item_hashes_at("HEAD~2", "specs/d5.yaml") == {}
+    assert history.trees_read == 3  # specs/ as each commit left it; it was read 9 times per document
+
+
+def test_the_blob_cache_is_written_once_at_the_end_not_once_per_document(many):
+    cache = many / ".gitspec" / "history"
+    history = open_history(many)
+    for n in range(40):
+        history.section_changes(f"specs/d{n}.yaml")
+        history.committed_hashes(f"specs/d{n}.yaml")
+    assert not cache.exists()  # each save rewrote the whole cache, once per document
+    history.save()
+    assert len(read_blob_facts(cache)) == 42
+    again = open_history(many)
+    assert again.section_changes("specs/d1.yaml")["gamma"].summary == "edit d1" and again.parsed == 0
+
+
+def test_a_long_run_saves_the_blob_cache_as_it_goes(tmp_path):
+    """An interrupted first render of many documents keeps most of what it parsed."""
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    commit(root, "create", {f"specs/d{n}.yaml": DOC.replace("id: doc", f"id: d{n}") for n in range(1200)})
+    history = open_history(root)
+    for n in range(1200):
+        history.committed_hashes(f"specs/d{n}.yaml")
+    assert 1000 <= len(read_blob_facts(root / ".gitspec" / "history")) < 1200
+    assert history.trees_read == 1
 
 
 def test_a_repository_owned_by_another_user(tmp_path):

@@ -31,17 +31,26 @@ class HtmlRenderer:
     name = "html"
     page_navigation = False  # a page shows only the ids of the others (in links)
     volatile = (LIVE_JS,)  # a watch rewrites it in place, at the same size (gitspec.render.livereload)
+    _ids_of: tuple[Site, frozenset[str]] | None = None  # the site last rendered and its page ids
 
     @cached_property
     def version(self) -> str:
         return assets_version("25", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
-        writer = BlockWriter(SITE, page.id, (p.id for p in site.pages), assets)
+        writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
         document = page_html(site, page, writer)
         return {f"{file_stem(page.id)}.html": document.encode("utf-8"),
                 search_part_name(page): search_part_js(page).encode("utf-8"),
                 **dict(sorted(writer.files.items()))}
+
+    def _page_ids(self, site: Site) -> frozenset[str]:
+        """Every page's id, gathered once per site, not once per page (which made a render quadratic
+        in the number of documents); BlockWriter keeps a frozenset as it is."""
+        held = self._ids_of
+        if held is None or held[0] is not site:
+            held = self._ids_of = (site, frozenset(p.id for p in site.pages))
+        return held[1]
 
     def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]:
         return {

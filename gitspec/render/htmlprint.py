@@ -214,7 +214,7 @@ def print_book(site: Site, assets: Assets) -> tuple[str, dict[str, bytes]]:
     """Every page, in reading order, after a cover and a table of contents, as one print
     document (for when the documents' PDFs cannot be joined), and the diagram files it
     refers to ({"diagrams/<hash>.svg": bytes})."""
-    ids = [p.id for p in site.pages]
+    ids = frozenset(p.id for p in site.pages)  # shared by the pages' writers, not copied by each
     files: dict[str, bytes] = {}
     articles = []
     tocs = []

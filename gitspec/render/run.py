@@ -165,7 +165,8 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
         report.rendered.append(f"{renderer.name}:site")
         _collect_refusals(renderer, "the combined book", report)
     if pages is None:
-        for gone in [k for k in manifest if k not in (SITE, FOLDER) and site.page(k) is None]:
+        kept = {SITE, FOLDER, *(p.id for p in site.pages)}  # a set: site.page(k) per entry was quadratic
+        for gone in [k for k in manifest if k not in kept]:
             _remove(_unshared(manifest[gone]["files"], manifest, gone), out, report)
             del manifest[gone]
 
@@ -265,6 +266,8 @@ def _stat_key(target: Path, rel: str, out: _Output) -> list[int] | int:
 
 def _unshared(rels, manifest: dict, name: str) -> list[str]:
     """Those of `name`'s files that no other entry lists: pages share a diagram's image file."""
+    if not rels:  # as for nearly every page: no need to gather every page's files
+        return []
     others = {rel for other, entry in manifest.items() if other not in (name, FOLDER) for rel in entry["files"]}
     return [rel for rel in rels if rel not in others]
 

@@ -1,0 +1,56 @@
+"""Blob ids by path at a commit, each version of a folder listed once.
+
+Looking a path up in a commit's tree (`commit.tree[path]`) parses every tree on the way, and
+libgit2 does not keep large trees parsed: asked for each document, that made a render quadratic
+in the number of documents. Reads the repository through pygit2; never writes to it.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pygit2
+
+# Entries kept at once, over all folders and commits: past it they are dropped and read again, so
+# a very long history costs what it did before listings were kept, never more memory.
+MAX_LISTED = 1_000_000
+
+
+class FolderListings:
+    """The blob ids of the files in a folder at a commit, read once per version of the folder: a
+    folder's tree id shares its listing between the commits that leave it alone."""
+
+    def __init__(self) -> None:
+        self._by_commit: dict[tuple[Any, str], dict[str, Any]] = {}  # (commit id, folder) -> name -> blob id
+        self._by_tree: dict[Any, dict[str, Any]] = {}  # folder tree id -> the same
+        self._held = 0  # entries in _by_tree
+        self.read = 0  # folder trees listed
+
+    def blob_id(self, commit: pygit2.Commit, path: str) -> Any:
+        """The id of the blob at repository-relative `path` in `commit`, None when there is none."""
+        folder, _, name = path.rpartition("/")
+        key = (commit.id, folder)
+        listing = self._by_commit.get(key)
+        if listing is None:
+            listing = self._by_commit[key] = self._listing(commit, folder)
+        return listing.get(name)
+
+    def _listing(self, commit: pygit2.Commit, folder: str) -> dict[str, Any]:
+        tree = commit.tree
+        try:
+            for part in folder.split("/") if folder else ():
+                tree = tree[part]
+                if tree.type_str != "tree":
+                    return {}
+        except KeyError:
+            return {}
+        listing = self._by_tree.get(tree.id)
+        if listing is None:
+            if self._held > MAX_LISTED:
+                self._by_tree.clear()
+                self._by_commit.clear()
+                self._held = 0
+            listing = self._by_tree[tree.id] = {entry.name: entry.id for entry in tree if entry.type_str == "blob"}
+            self._held += len(listing)
+            self.read += 1
+        return listing
