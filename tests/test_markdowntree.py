@@ -373,3 +373,34 @@ def test_a_footnote_mark_in_a_heading_or_table_header_is_its_number_and_its_note
 def test_an_alerts_plain_text_has_no_footnote_mark_glued_to_its_words() -> None:
     [alert, _] = markdown_blocks("> [!NOTE]\n> An alert[^1] here.\n\n[^1]: The survey.\n", page_id="p")
     assert alert.text == "An alert here."  # before: "An alert1 here."
+
+
+def texts_made(convert) -> int:
+    """How many Text runs `convert()` makes: one per line and per line break, each adding to the
+    paragraph's text so far, made converting a long paragraph quadratic in its length."""
+    import sys
+
+    made = 0
+
+    def count(frame, event, arg):
+        nonlocal made
+        if event == "call" and frame.f_code is Text.__init__.__code__:
+            made += 1
+
+    sys.setprofile(count)
+    try:
+        convert()
+    finally:
+        sys.setprofile(None)
+    return made
+
+
+def test_a_long_paragraph_is_joined_once_not_a_run_per_line() -> None:
+    lines = [f"line {n} **bold {n}**" for n in range(2000)]
+    text = "\n".join(lines)
+    expected = tuple(run for n in range(2000) for run in (
+        Text(("" if n == 0 else " ") + f"line {n} "), Text(f"bold {n}", "strong")))
+    assert texts_made(lambda: markdown_blocks(text)) < 4100  # about 10,000 before: a run per line and break, and one per join
+    assert inlines(text) == expected
+    assert texts_made(lambda: markdown_blocks("a\n" * 5000)) == 1
+    assert inlines("a\n" * 5000) == (Text(" ".join(["a"] * 5000)),)

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from gitspec.render.anchors import fragment_anchor, heading_anchor, unique
+from gitspec.render.inlineruns import Runs, merge_runs, text_run
 from gitspec.render.localimages import image_path
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Block, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice,
@@ -25,7 +26,6 @@ _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_TONES = {"note": INFO, "tip": OK, "important": INFO, "warning": WARN, "caution": BAD}  # GitHub's colours
 _STYLES = {"strong": "strong", "em": "em"}
-_ORDER = ("strong", "em", "code", "strike")  # of a Text's `also`
 _LINK_STYLES = {"strike": "", "strike-code": "code"}  # a Link's style: its being struck out is `struck`
 _ALIGN = re.compile(r"^text-align:(left|center|right)$")
 _TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
@@ -186,7 +186,7 @@ class _Converter:
         alert = _ALERT.match(opening.text) if isinstance(opening, Text) and opening.style == "" else None
         if not alert:
             return [Quote(quoted)] if quoted else []
-        rest = _merge([Text(opening.text[alert.end():]), *first.inlines[1:]])
+        rest = merge_runs([Text(opening.text[alert.end():]), *first.inlines[1:]])
         blocks = (*self.paragraph(rest), *quoted[1:])
         kind = alert.group(1).lower()
         return [Notice(_blocks_text(blocks), _ALERT_TONES[kind], kind.title(), blocks)]
@@ -225,29 +225,28 @@ class _Converter:
     def inlines(self, node: Any) -> tuple[Inline, ...]:
         """The inlines of a paragraph or table cell (their one `inline` child): a local image is
         an Image among them (a heading's is its alt text: see `heading`)."""
-        out: list[Any] = []
+        out = Runs()
         for child in node.children:
             if child.type == "footnote_anchor":  # a note's link back to its mark in the text
                 mark = child.meta["subId"]
                 # not to a mark in a heading or a table's header, which are text: there is none to go back to
                 if self.page_id and ("fnref", child.meta["id"], mark) in self.note_anchors:
-                    out += [Text(" "), Link("↩" + (str(mark + 1) if mark else ""),
-                                            f"doc:{self.page_id}#{self.note_anchor('fnref', child.meta['id'], mark)}")]
+                    out.extend([Text(" "), Link("↩" + (str(mark + 1) if mark else ""),
+                                                f"doc:{self.page_id}#{self.note_anchor('fnref', child.meta['id'], mark)}")])
             else:
                 self._inline(child.children, "", frozenset(), out)
-        return _merge(out)
+        return merge_runs(out.inlines())
 
-    def _inline(self, nodes: Iterable[Any], style: str, active: frozenset[str], out: list[Any]) -> None:
+    def _inline(self, nodes: Iterable[Any], style: str, active: frozenset[str], out: Runs) -> None:
         """`style`: the outermost style in effect, a Text's `style` (struck out wins: no longer meant);
         `active`: every style in effect, nested ones included (`**never *ever***`)."""
         for node in nodes:
             kind = node.type
             if kind in ("text", "softbreak", "hardbreak", "html_inline"):
                 if kind != "html_inline" or not _COMMENT.match(node.content):
-                    text = {"softbreak": " ", "hardbreak": "\n"}.get(kind, node.content)
-                    out.append(_text(text, style, active))
+                    out.text({"softbreak": " ", "hardbreak": "\n"}.get(kind, node.content), style, active)
             elif kind == "code_inline":
-                out.append(_text(node.content, "strike-code" if style == "strike" else "code", active | {"code"}))
+                out.text(node.content, "strike-code" if style == "strike" else "code", active | {"code"})
             elif kind == "s":  # struck-out text must not read as asserted: strike wins over other styles
                 self._inline(node.children, "strike", active | {"strike"}, out)
             elif kind in _STYLES:
@@ -261,7 +260,7 @@ class _Converter:
                 url = " ".join(str(node.attrs.get("src", "")).split())
                 shown = url if len(url) <= 60 else url[:59] + "…"
                 alt = _joined(node.children).strip()
-                out.append(_text(f"{alt} " if alt else "", style, active))
+                out.text(f"{alt} " if alt else "", style, active)
                 out.append(Text(f"(The image {shown} is not shown: only pictures in the workspace are.)", "em"))
             elif kind in ("link", "image"):
                 out.extend(self.link(node, style, active))
@@ -269,7 +268,7 @@ class _Converter:
                 note, mark = node.meta["id"], node.meta["subId"]
                 out.append(NoteRef(str(note + 1), f"doc:{self.page_id}#{self.note_anchor('fn', note)}",
                                    anchor=self.note_anchor("fnref", note, mark)) if self.page_id
-                           else _text(f"[{note + 1}]", style, active))
+                           else text_run(f"[{note + 1}]", style, active))
 
     def link(self, node: Any, style: str, active: frozenset[str]) -> list[Inline]:
         """A link, its text in the style of the text around it and of its label (`[**Sign up**](url)`
@@ -282,7 +281,7 @@ class _Converter:
         else:
             target, inner = safe_target(url, self.page_id), self.label(node.children, style, active)
         if not target:
-            return list(inner) or [_text(label, style, active)]
+            return list(inner) or [text_run(label, style, active)]
         if len(inner) == 1 and isinstance(inner[0], Text) and not inner[0].also:
             style, inner = inner[0].style, ()  # one style, which the Link's says
         return [Link(label or url.strip(), target, "strike" in active, _LINK_STYLES.get(style, style), inner)]
@@ -290,15 +289,10 @@ class _Converter:
     def label(self, nodes: Iterable[Any], style: str, active: frozenset[str]) -> tuple[Inline, ...]:
         """A link's label as inlines. A link to a remote picture inside it (links do not nest) is that
         picture's alt text."""
-        out: list[Inline] = []
+        out = Runs()
         self._inline(nodes, style, active, out)
-        return _merge([_text(item.text, style, active) if isinstance(item, Link) else item for item in out])
-
-
-def _text(text: str, style: str, active: frozenset[str]) -> Text:
-    """A Text run in `style`, the other styles in effect (`active`) its `also`."""
-    own = set(style.split("-"))
-    return Text(text, style, tuple(s for s in _ORDER if s in active and s not in own))
+        return merge_runs([text_run(item.text, style, active) if isinstance(item, Link) else item
+                           for item in out.inlines()])
 
 
 def page_anchors(blocks: Iterable[Block]) -> Iterator[str]:
@@ -372,19 +366,3 @@ def _joined(nodes: Iterable[Any], marks: bool = True) -> str:
         else:
             parts.append(_joined(node.children, marks))
     return "".join(parts)
-
-
-def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
-    """Join neighbouring Text runs of one style; drop empty runs."""
-    out: list[Inline] = []
-    for item in inlines:
-        if isinstance(item, Text):
-            if not item.text:
-                continue
-            if out and isinstance(out[-1], Text) and (out[-1].style, out[-1].also) == (item.style, item.also):
-                out[-1] = Text(out[-1].text + item.text, item.style, item.also)
-                continue
-        out.append(item)
-    if out and isinstance(out[0], Text) and not out[0].text.strip():
-        out.pop(0)
-    return tuple(out)
