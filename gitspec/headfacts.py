@@ -20,7 +20,7 @@ from typing import Any, Callable
 from gitspec.cachefile import read_cache, write_cache
 from gitspec.commitfields import FULL_COMMIT_ID
 from gitspec.gitenv import named_git_dir, named_work_tree
-from gitspec.history import facts_version
+from gitspec.blobfacts import facts_version
 from gitspec.render.model import Change
 
 FORMAT = b"GSHF2"  # 2: item hashes are of a requirement's text alone

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gitspec.cachefile import read_cache, write_cache
+from gitspec.blobfacts import CACHE_FORMAT, Facts, blob_facts, facts_version, read_blob_facts
+from gitspec.cachefile import write_cache
 from gitspec.commitfields import iso_date, text
 from gitspec.gitblobs import UnreadableObject, common_dir, read_blob, shallow_boundary, shallow_note, unreadable_note
 from gitspec.gittrees import FolderListings
@@ -23,15 +24,11 @@ from gitspec.render.model import Change
 if TYPE_CHECKING:
     import pygit2
 
-CACHE_FORMAT = b"GSHC2"  # 2: item hashes are of a requirement's text alone
 MAX_BLOB_SIZE = 4 * 1024 * 1024  # older versions bigger than this are not parsed
 # The blob cache is saved during a run once this many new facts, and as many as it held, wait:
 # an interrupted run keeps most of its work, while the saves, each of the whole cache, stay linear.
 SAVE_BATCH = 1000
 
-# What one blob tells, as kept in the cache: (section hashes, or None when that
-# version does not parse; requirement-item hashes). Digests are raw 32 bytes.
-Facts = tuple[dict[str, bytes] | None, dict[str, bytes]]
 
 
 def open_history(root: Path, store: Path | None = None) -> History | None:
@@ -356,7 +353,7 @@ class History:
         found = facts.get(key)
         if found is None:
             data = read_blob(self.repo, blob, MAX_BLOB_SIZE)  # UnreadableObject: the caller tells the user
-            found = _digest(rel_path, data) if data is not None else (None, {})
+            found = blob_facts(rel_path, data) if data is not None else (None, {})
             self.parsed += 1
             facts[key] = found
             self._unsaved += 1
@@ -383,33 +380,3 @@ class History:
         facts = {**read_blob_facts(self.store / "history"), **self._load()}
         if write_cache(self.store / "history", CACHE_FORMAT, (facts_version(), facts)):
             self._unsaved = 0
-
-
-def read_blob_facts(path: Path) -> dict[bytes, Facts]:
-    """The saved blob facts, or {} when the file is missing, corrupt or from another version."""
-    try:
-        version, facts = read_cache(path, CACHE_FORMAT)
-    except (ValueError, TypeError):
-        return {}
-    return facts if version == facts_version() and isinstance(facts, dict) else {}
-
-
-def facts_version() -> str:
-    # Parsing and hashing may change between releases: a cache from another one is discarded
-    # (the blob cache here and the facts remembered per HEAD in headfacts.py).
-    from gitspec import __version__
-
-    return __version__
-
-
-def _digest(rel_path: str, data: bytes) -> Facts:
-    """Section and item hashes of one version of a document; (None, {}) if it does not parse."""
-    from gitspec.documents import DocumentProblem, parse_document
-    from gitspec.requirementhistory import item_hashes
-
-    try:
-        document = parse_document(rel_path, data)
-    except (DocumentProblem, RecursionError):
-        return None, {}
-    sections = {name: bytes.fromhex(digest) for name, digest in document.section_hashes().items()}
-    return sections, {item: bytes.fromhex(digest) for item, digest in item_hashes(document).items()}

@@ -12,7 +12,8 @@ from conftest import (CONFIG, GIT_ENV, git, make_repo, passed_evidence, requirem
                       run_gitspec, write_files)
 from gitspec.documents import parse_document
 from gitspec.errors import GitspecError
-from gitspec.history import open_history, read_blob_facts
+from gitspec.blobfacts import read_blob_facts
+from gitspec.history import open_history
 from gitspec.requirementhistory import changed_since_checker, item_hashes
 
 DOC = "kind: notes\nid: doc\ntitle: Doc\nalpha: one\nbeta: [1, 2]\ngamma:\n  x: 1\n"
