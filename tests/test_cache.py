@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -74,13 +75,19 @@ def test_gc_keeps_the_journal_of_a_killed_render_so_the_next_render_still_owns_i
     assert not list((root / ".gitspec" / "renders").glob("*.pending"))
 
 
-def test_gc_keeps_what_a_document_it_cannot_read_names(ws):
-    root, env, calls = ws
+def built_twice(root: Path, env: dict) -> tuple[Path, str]:
+    """Build, change the source and build again, leaving the first build's three cache entries
+    unused; the derived document and its text."""
     assert run_gitspec(root, "build", env=env).code == 0
     (root / "specs" / "source.yaml").write_text(SOURCE.replace("hello", "second"))
-    assert run_gitspec(root, "build", env=env).code == 0  # the first build's three entries are unused now
+    assert run_gitspec(root, "build", env=env).code == 0
     derived = root / "specs" / "derived.yaml"
-    good = derived.read_text()
+    return derived, derived.read_text()
+
+
+def test_gc_keeps_what_a_document_it_cannot_read_names(ws):
+    root, env, calls = ws
+    derived, good = built_twice(root, env)
     derived.write_text(good + "  oops: [\n")  # saved half-way through an edit
     gc = run_gitspec(root, "cache", "gc", env=env)
     assert gc.code == 0 and "removed 3 cache entries" in gc.out, gc
@@ -97,11 +104,7 @@ def test_gc_keeps_what_a_document_it_cannot_read_names(ws):
 def test_gc_reads_a_document_far_over_max_file_size_a_piece_at_a_time(ws):
     # Before, gc read such a file whole: one bigger than the memory it may use stopped it (exit 3).
     root, env, calls = ws
-    assert run_gitspec(root, "build", env=env).code == 0
-    (root / "specs" / "source.yaml").write_text(SOURCE.replace("hello", "second"))
-    assert run_gitspec(root, "build", env=env).code == 0  # the first build's three entries are unused now
-    derived = root / "specs" / "derived.yaml"
-    good = derived.read_text()
+    derived, good = built_twice(root, env)
     key = re.search(r"cache: ([0-9a-f]{64})\n", good)
     assert key and good.count(key[1]) == 2, good  # shout's and length's stamps share the generation
     cut = key.start(1) + 32  # the key, named once, cut in two by the first MiB's end
