@@ -129,6 +129,29 @@ def test_a_section_added_to_one_document_re_renders_its_page_not_every_page(repo
     assert 'href="product.html#constraints"' not in (root / "build" / "html" / "reqs.html").read_text()
 
 
+def test_an_id_added_to_one_document_re_renders_its_page_and_the_pages_naming_it_only(repo):
+    """A page keys on the ids its values could link to (a journey step `REQ-004`), not on every
+    document's and item's id."""
+    mentions = PRODUCT.replace("steps: [Start]", "steps: [Start, REQ-004]")
+    files = {**specs(), "specs/product.yaml": mentions}
+    root = repo(files, HTML_ONLY)
+    assert run_gitspec(root, "render").code == 0
+    product = root / "build" / "html" / "product.html"
+    assert "REQ-004" in product.read_text() and 'href="reqs.html#REQ-004"' not in product.read_text()
+    write_files(root, {"specs/reqs.yaml": specs(4)["specs/reqs.yaml"]})
+    added = run_gitspec(root, "render")
+    assert added.code == 0, added
+    # the requirements page, the product page that names REQ-004, the matrix (a new row) and the index
+    assert "rendered 4 (1 unchanged)" in added.err, added
+    assert 'href="reqs.html#REQ-004"' in product.read_text()
+    write_files(root, {"specs/reqs.yaml": specs(5)["specs/reqs.yaml"]})  # REQ-005: no other page names it
+    assert "rendered 3 (2 unchanged)" in run_gitspec(root, "render").err
+    write_files(root, {"specs/reqs.yaml": files["specs/reqs.yaml"]})  # both gone: so is the link
+    removed = run_gitspec(root, "render")
+    assert removed.code == 0 and "rendered 4 (1 unchanged)" in removed.err, removed
+    assert "REQ-004" in product.read_text() and 'href="reqs.html#REQ-004"' not in product.read_text()
+
+
 def test_a_commit_re_renders_only_the_documents_it_changed(repo):
     """Word files name the commit that last changed their document, not HEAD's."""
     root = repo({**specs()}, CONFIG.replace("formats: []", "formats: [docx]"))

@@ -177,3 +177,29 @@ def test_a_requirement_id_two_documents_define_is_two_rows_each_with_its_own_ver
     rows = [row for row in site.page("traceability").sections[0].blocks[1].rows if row[0][0].text == "REQ-1"]
     assert [(row[0][0].target, row[4][0].label) for row in rows] == [
         ("doc:more#REQ-1", "stale"), ("doc:reqs#REQ-1", "verified")]
+
+
+def test_a_page_key_holds_the_ids_its_values_name_not_every_id():
+    """An id added elsewhere changes the key of a page that names it (in a paragraph of prose, as a
+    number in a cell) and of no other page."""
+    notes = Doc("notes", "notes", "specs/notes.yaml", {"summary": "Intro.\n\nREQ-3\n", "limits": {"count": 42}})
+    plain = Doc("plain", "notes", "specs/plain.yaml", {"summary": "REQ-1 is not named alone here."})
+    more = Doc("reqs", "requirements", REQS.path, {"items": [*REQS.sections["items"], {"id": "REQ-3", "title": "C"},
+                                                             {"id": "42", "title": "Answer"}]}, {"status": "review"})
+    before = build_site({d.id: d for d in (REQS, TASKS, notes, plain)}, facts())
+    after = build_site({d.id: d for d in (more, TASKS, notes, plain)}, facts())
+    assert [p.id for p in after.pages if p.key != before.page(p.id).key] == ["reqs", "notes", "traceability"]
+    assert links(after, "notes") == [Link("REQ-3", "doc:reqs#REQ-3"), Link("42", "doc:reqs#42")]
+    assert links(before, "notes") == []
+
+
+def links(site, page_id: str) -> list[Link]:
+    """The links in a page's paragraphs and table cells, in reading order."""
+    found = []
+    for section in site.page(page_id).sections:
+        for block in walk(section.blocks):
+            if isinstance(block, Paragraph):
+                found += block.inlines
+            elif isinstance(block, Table):
+                found += [inline for row in block.rows for cell in row for inline in cell]
+    return [inline for inline in found if isinstance(inline, Link)]

@@ -9,7 +9,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from gitspec.addresses import parse_address
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
 from gitspec.builtin.references import RESERVED_IDS
 from gitspec.render.anchors import FRAME_IDS
@@ -18,7 +17,7 @@ from gitspec.render.matrix import (
 )
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Page, Section, Site
 from gitspec.render.pagefiles import file_stem
-from gitspec.render.valueblocks import ValueBlocks, humanize
+from gitspec.render.valueblocks import ValueBlocks, humanize, link_names
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
 
 KIND_ORDER = ("product", "prd", "requirements", "tasks", "evidence", "brand", "design", "architecture", "ui",
@@ -64,28 +63,26 @@ MODEL_VERSION = "32"  # bump when the same inputs should now give a different tr
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
     """The site. Each page carries the key of everything it is built from (the document,
-    its stamps, git facts and verdicts, the ids it can link to and the sections its values
-    name); its sections are built only when a renderer reads them (model.Deferred)."""
+    its stamps, git facts and verdicts, and the ids and sections its values name, with their
+    targets); its sections are built only when a renderer reads them (model.Deferred)."""
     ordered = _own_files(sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id)))
-    ids = link_targets(ordered)
-    addresses = section_targets(ordered)
-    targets = {**ids, **addresses}
+    targets = {**link_targets(ordered), **section_targets(ordered)}
     badges: dict[str, dict[str, tuple[Badge, ...]]] = {}  # document id -> requirement id -> its verdict
     for (doc_id, req), verdict in facts.verdicts.items():
         badges.setdefault(doc_id, {})[req] = (verdict_badge(verdict),)
-    # Not the section addresses: a section added to one document would re-render every page.
-    shared = record_key(MODEL_VERSION, sorted(ids.items()))
     absent: dict[str, list[str]] = {}  # document id -> its generated sections that are not there
     for address, state in facts.states.items():
         doc_id, _, name = address.partition("#")
         if state.state == SECTION_MISSING and doc_id in documents and name not in documents[doc_id].sections:
             absent.setdefault(doc_id, []).append(name)
-    pages = [_page(doc, facts, targets, badges.get(doc.id, {}), record_key(shared, _named_sections(doc, addresses)),
+    # Not every id and section address: one added to a document would re-render every page.
+    pages = [_page(doc, facts, targets, badges.get(doc.id, {}), record_key(MODEL_VERSION, _named(doc, facts, targets)),
                    tuple(absent.get(doc.id, ()))) for doc in ordered]
     rows = matrix_rows(ordered, facts.verdicts)
     if rows:
+        linked = [targets.get(ident) for row in rows for ident in (*row[3], *row[4])]  # its tasks' and evidence's
         pages.append(Page(MATRIX_ID, "matrix", MATRIX_TITLE, "", "", (), Deferred(lambda: matrix_sections(rows, targets)),
-                          key=record_key(shared, MATRIX_ID, rows, facts.commit, facts.dirty),
+                          key=record_key(MODEL_VERSION, MATRIX_ID, rows, linked, facts.commit, facts.dirty),
                           commit=facts.commit, dirty=facts.dirty))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
     return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds,
@@ -106,7 +103,7 @@ def _own_files(documents: list[SourceDocument]) -> list[SourceDocument]:
     return kept
 
 
-def _input_key(doc: SourceDocument, facts: Facts, shared: str, absent: tuple[str, ...]) -> str:
+def _input_key(doc: SourceDocument, facts: Facts, links: str, absent: tuple[str, ...]) -> str:
     """Everything a document's page is built from, hashed without building it."""
     content = getattr(doc, "sha", "") or record_key(doc.header, doc.sections)
     states = sorted((a, s.state, s.changed_inputs) + ((s.reason,) if s.reason else ()) for name in doc.sections
@@ -115,7 +112,7 @@ def _input_key(doc: SourceDocument, facts: Facts, shared: str, absent: tuple[str
     if doc.kind == "requirements":
         ids = {item["id"] for item in identified_items(doc)}
         verdicts = sorted((r, facts.verdicts[doc.id, r].state) for r in ids if (doc.id, r) in facts.verdicts)
-    return record_key(shared, doc.id, doc.kind, doc.path, content, states, absent, verdicts,
+    return record_key(links, doc.id, doc.kind, doc.path, content, states, absent, verdicts,
                  sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
                  facts.markdown_titles.get(doc.path), sorted(facts.images.get(doc.path, {}).items()),
                  sorted(facts.written.get(doc.path, {}).items()),
@@ -145,23 +142,39 @@ def section_targets(documents: list[SourceDocument]) -> dict[str, str]:
     return {f"{doc.id}#{name}": f"doc:{doc.id}#{name}" for doc in documents for name in doc.sections}
 
 
-def _named_sections(doc: SourceDocument, addresses: dict[str, str]) -> list[tuple[str, str | None]]:
-    """The section addresses the document's values name (`p#goals`, `p#goals/0`), each with its
-    target or None: what its page's links to sections depend on, there or not."""
-    named = set()
-    pending: list[Any] = list(doc.sections.values())
+def _named(doc: SourceDocument, facts: Facts, targets: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The ids and section addresses the document's values link to (`REQ-9`, `p#goals/0` → `p#goals`),
+    and their targets: what its page's links depend on. One it names that is not there is left
+    out: the page's content, in its key, says what it names. Markdown text links by URL only."""
+    named: set[str | None] = set()
+    pending: list[Any] = [value for name, value in doc.sections.items()
+                          if _markdown_text(doc, facts, name, value) is None]
     while pending:  # not recursive: a YAML value may nest deeper than Python's stack
         value = pending.pop()
-        if isinstance(value, dict):
+        if isinstance(value, str):
+            if value in targets:  # whole, as a cell or a list shows it: all most strings need
+                named.add(value)
+            if "#" in value or "\n" in value or value.strip() != value:
+                named |= link_names(value)
+        elif isinstance(value, dict):
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
-        elif isinstance(value, str) and "#" in value and (address := parse_address(value)) is not None:
-            named.add(f"{address.doc}#{address.section}")
-    return sorted((name, addresses.get(name)) for name in named)
+        elif value is not None:
+            named |= link_names(value)
+    names = sorted(name for name in named if name in targets)  # (None is not)
+    return names, [targets[name] for name in names]
 
 
-def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict, shared: str,
+def _markdown_text(doc: SourceDocument, facts: Facts, name: str, value: Any) -> str | None:
+    """A Markdown document's section as written, or None when the section is YAML data (ValueBlocks shows it)."""
+    if doc.path not in facts.markdown_titles:
+        return None
+    value = facts.written.get(doc.path, {}).get(name, value)
+    return value if isinstance(value, str) else None
+
+
+def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict, links: str,
           absent: tuple[str, ...]) -> Page:
     """`absent`: the generated sections the document should have and has not (a stage would write them)."""
     uncommitted = facts.uncommitted.get(doc.path, set())
@@ -175,7 +188,7 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
     return Page(doc.id, doc.kind, title, doc.path, str(header.get("status", "")),
                 _page_badges(header, doc.sections, marks, absent),
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
-                key=_input_key(doc, facts, shared, absent),
+                key=_input_key(doc, facts, links, absent),
                 commit=change.commit if change else "", dirty=doc.path in facts.changed or not change, change=change)
 
 
@@ -192,9 +205,9 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
         if titles is not None:
             from gitspec.render.markdowntree import markdown_blocks, page_anchors
 
-            value = facts.written.get(doc.path, {}).get(name, value)
-            content = (markdown_blocks(value, page_id=doc.id, taken=blocks.anchors, source=doc.path,
-                                       images=facts.images.get(doc.path)) if isinstance(value, str)
+            text = _markdown_text(doc, facts, name, value)
+            content = (markdown_blocks(text, page_id=doc.id, taken=blocks.anchors, source=doc.path,
+                                       images=facts.images.get(doc.path)) if text is not None
                        else blocks.section(doc.kind, name, value))
             blocks.anchors.update(page_anchors(content))  # (in quotes too)
             title = _as_read(titles[name]) if name in titles else humanize(name)

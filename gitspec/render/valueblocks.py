@@ -31,6 +31,7 @@ NAME_KEYS = (*TITLE_KEYS, "path")  # what names an item without an id: its headi
 DEEPEST_LEVEL = 32  # a collection nested deeper is one line of text: renderers recurse once per level
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def humanize(key: str) -> str:
@@ -85,16 +86,13 @@ class ValueBlocks:
             return [Diagram(text.strip("\n"), "mermaid", owner if key == "mermaid" else humanize(key))]
         if key in CODE_SECTIONS:
             return [Code(text, CODE_SECTIONS[key])]
-        return [Paragraph((self.inline(text),)) for text in re.split(r"\n\s*\n", text.strip()) if text]
+        return [Paragraph((self.inline(text),)) for text in _PARAGRAPH_BREAK.split(text.strip()) if text]
 
     def inline(self, text: str) -> Inline:
         """The text, a link when it is exactly a known id or the address of a known section
         (`prd#goals`, `architecture#apiContract/paths`: to that section)."""
-        if _INLINE_ID.match(text):
-            target = self.targets.get(text)
-        else:
-            address = parse_address(text) if "#" in text else None
-            target = self.targets.get(f"{address.doc}#{address.section}") if address else None
+        name = link_name(text)
+        target = self.targets.get(name) if name is not None else None
         return Link(text, target) if target else Text(text)
 
     def sequence(self, items: list, level: int) -> list[Block]:
@@ -190,6 +188,26 @@ class ValueBlocks:
         if isinstance(value, list):
             return joined(self.inline(scalar_text(item)) for item in value)
         return (self.inline(scalar_text(value)),) if value is not None else ()
+
+
+def link_name(text: str) -> str | None:
+    """What `ValueBlocks.inline` looks `text` up as among the targets: the text itself when it
+    may be an id, the section it addresses (`prd#goals/0` → `prd#goals`), or None: never a link."""
+    if _INLINE_ID.match(text):
+        return text
+    address = parse_address(text) if "#" in text else None
+    return f"{address.doc}#{address.section}" if address else None
+
+
+def link_names(value: Any) -> set[str | None]:
+    """What a scalar may be looked up as wherever it is shown: whole (in a cell or a list), and
+    each of its paragraphs (as prose). With None when some of them can never be a link."""
+    text = scalar_text(value)
+    names = {link_name(text)}
+    stripped = text.strip()
+    if stripped != text or "\n" in stripped:
+        names.update(link_name(part) for part in _PARAGRAPH_BREAK.split(stripped) if part)
+    return names
 
 
 def mapping_of(value: Any) -> dict:
