@@ -161,26 +161,20 @@ def _cache(args: argparse.Namespace) -> int:
     return cache.run(args.action)
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, taken as Ctrl-C is: what runs is stopped (PDF workers too), nothing is left half-written."""
-
-
-def _terminated(signum: int, frame: object) -> None:
-    raise Terminated
-
-
 def main(argv: list[str] | None = None) -> int:
-    import signal
+    from gitspec import stopping
 
     args = build_parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminated)
+    stopping.install()
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        stopping.check()  # a stop that came too late to cut the command short
+        return code
     except GitspecError as exc:
         sys.stderr.write(error_line(exc) + "\n")
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        stopped = isinstance(exc, Terminated)
+        stopped = isinstance(exc, stopping.Terminated)
         sys.stderr.write(f"gitspec: {'terminated' if stopped else 'interrupted'}\n")
         return 143 if stopped else 130
     except BrokenPipeError:  # `gitspec check | head`: the reader left; so do we, quietly

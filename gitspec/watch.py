@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +60,7 @@ def watch_sources(root: Path, watching: Watching, render: Callable[[], Watching 
     (the output folder may move with the config), or None to keep it as it is."""
     from watchfiles import watch
 
+    from gitspec import stopping
     from gitspec.headfacts import git_folders
 
     gits = [folder for folder in git_folders(root) or () if not folder.is_relative_to(root)]
@@ -68,7 +68,6 @@ def watch_sources(root: Path, watching: Watching, render: Callable[[], Watching 
     folders = [root, *(folder for folder in dict.fromkeys(gits) if not any(
         folder != other and folder.is_relative_to(other) for other in gits))]  # a worktree's folder is in the main one
     announced = False
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` and process managers stop it as Ctrl-C does
     try:
         # an empty batch every WAKE_MS when nothing changed: the first one says the watch is in place
         for batch in watch(*folders, watch_filter=sources, rust_timeout=WAKE_MS, yield_on_timeout=True):
@@ -76,6 +75,7 @@ def watch_sources(root: Path, watching: Watching, render: Callable[[], Watching 
                 out.write(f"gitspec: watching {root} for changes (Ctrl-C to stop)\n")
                 out.flush()
                 announced = True
+            stopping.check()  # a stop a finaliser swallowed ends the watch here, at the latest
             changed = settled(batch, sources.known)
             if not changed:  # nothing, or only files made and removed again meanwhile
                 continue
@@ -86,12 +86,6 @@ def watch_sources(root: Path, watching: Watching, render: Callable[[], Watching 
             out.flush()
     except KeyboardInterrupt:  # the way out; a render it cuts short leaves no half-written file
         out.write("gitspec: stopped watching\n")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def settled(batch: Iterable[tuple[object, str]], known: frozenset[str] = frozenset()) -> list[str]:

@@ -257,3 +257,16 @@ def test_a_document_saved_and_then_deleted_at_once_is_seen_gone():
              (Change.added, "/ws/specs/reqs.yaml"), (Change.deleted, "/ws/specs/reqs.yaml")]
     assert settled(batch) == []  # neither exists now; the watch did not know either
     assert settled(batch, frozenset({"/ws/specs/reqs.yaml"})) == ["/ws/specs/reqs.yaml", "/ws/specs/reqs.yaml"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_during_a_render_ends_the_watch_cleanly(repo, watched, signum):
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-002"))})
+    watcher.wait_for("changed")
+    watcher.process.send_signal(signum)
+    assert watcher.process.wait(timeout=WAIT) == 0
+    rest = [line for line in iter(watcher.lines.get, None)]
+    assert rest[-1:] == ["gitspec: stopped watching"], watcher.seen + rest
+    assert not any("Exception ignored" in line or "Traceback" in line for line in rest), rest

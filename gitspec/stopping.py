@@ -1,0 +1,57 @@
+"""How Ctrl-C (SIGINT) and SIGTERM stop gitspec: as an exception raised where the main thread is,
+so that `finally` blocks run and nothing is left half-written. Never lets a stop be lost."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from types import FrameType
+
+RETRY_SECONDS = 0.05  # how soon a stop that arrived inside a finaliser is delivered again
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, taken as Ctrl-C is: what runs is stopped (PDF workers too), nothing is left half-written."""
+
+
+_pending: list[int] = []  # a stop that arrived where it could not be raised, not yet raised since
+
+
+def install() -> None:
+    """Stop on SIGINT and SIGTERM alike (`kill` and process managers stop gitspec as Ctrl-C does)."""
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def check() -> None:
+    """Raise a stop that arrived where it could not be raised: called between two pieces of work."""
+    if _pending:
+        raise _stopped(_pending[0])
+
+
+def _stopped(signum: int) -> KeyboardInterrupt:
+    _pending.clear()
+    return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    if _in_finaliser(frame):
+        # Python prints an exception raised in a __del__ as "Exception ignored" and goes on (weasyprint's
+        # fonts are cleaned up so during any PDF render): the signal is sent again once it is likely done
+        _pending.append(signum)
+        threading.Timer(RETRY_SECONDS, _again, (signum,)).start()
+        return
+    raise _stopped(_pending[0] if _pending else signum)
+
+
+def _again(signum: int) -> None:
+    if _pending:  # not raised meanwhile
+        os.kill(os.getpid(), signum)
+
+
+def _in_finaliser(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
