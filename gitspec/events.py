@@ -1,10 +1,12 @@
 """Build events: one JSON object per line on stdout with `--json`, else a rich progress bar when stderr
-is a terminal. Never both, and never escape codes into a pipe."""
+is a terminal. Never both, and never escape codes into a pipe. Progress only rises, 0 to 100, over a
+whole build: its parts (stages, each render format) count their own 0-100 within their share."""
 from __future__ import annotations
 
 import json
 import sys
 import threading
+from collections.abc import Callable
 
 
 class EventSink:
@@ -13,6 +15,7 @@ class EventSink:
         self._lock = threading.Lock()
         self._progress = None
         self._task = None
+        self._reached = 0  # the highest progress shown yet: what is shown never goes back
 
     def __enter__(self) -> EventSink:
         if not self.json_lines and sys.stderr.isatty():
@@ -29,11 +32,21 @@ class EventSink:
         if self._progress is not None:
             self._progress.stop()
 
+    def share(self, start: float, end: float) -> Callable[[dict], None]:
+        """`emit` for a part of the build that counts its own progress 0-100: the build's goes from
+        `start` to `end` meanwhile."""
+        def emit(event: dict) -> None:
+            self.emit({**event, "progress": int(start + (end - start) * event.get("progress", 0) / 100)})
+
+        return emit
+
     def emit(self, event: dict) -> None:
-        with self._lock:
+        with self._lock:  # events come from several threads, so the highest yet is taken here
+            self._reached = max(self._reached, event.get("progress", 0))
+            event = {**event, "progress": self._reached}
             if self.json_lines:
                 sys.stdout.write(json.dumps(event) + "\n")
                 sys.stdout.flush()
             elif self._progress is not None:
                 label = f"{event.get('stage', '')}: {event.get('message', event.get('address', ''))}"
-                self._progress.update(self._task, completed=event.get("progress", 0), description=label[:60])
+                self._progress.update(self._task, completed=event["progress"], description=label[:60])

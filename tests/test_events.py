@@ -111,3 +111,29 @@ def test_json_events_on_a_terminal_stay_plain_json(ws):
     assert not ANSI.search(shown)
     events = [json.loads(line) for line in shown.decode().splitlines()]
     assert events[-1]["event"] == "complete" and {e["event"] for e in events} >= {"status", "partial"}
+
+
+@pytest.fixture
+def rendering(repo, stage_plugin):
+    root = repo({"specs/source.yaml": SOURCE},
+                config="specs: [specs]\nformats: [html, docx]\nplugins:\n  sleepy: {seconds: 0.3}\n")
+    return root, stage_plugin
+
+
+def test_json_progress_only_rises_through_the_stages_and_every_render_format(rendering):
+    root, env = rendering
+    result = run_gitspec(root, "build", "--json", env=env)
+    assert result.code == 0, result
+    events = [json.loads(line) for line in result.out.splitlines()]
+    progress = [event["progress"] for event in events]
+    assert progress == sorted(progress) and progress[0] < 50 and progress[-1] == 100, events
+    assert [event["event"] for event in events].count("complete") == 1 and events[-1]["event"] == "complete"
+    assert {"render:html", "render:docx"} <= {event["stage"] for event in events}
+
+
+def test_the_terminal_bar_only_rises_through_the_stages_and_the_render(rendering):
+    root, env = rendering
+    code, shown, _ = run_on_terminal(root, env, "build")
+    assert code == 0, shown
+    shown = [int(n) for n in re.findall(rb"\b(\d{1,3})%", ANSI.sub(b"", shown))]
+    assert shown and shown == sorted(shown), shown

@@ -8,6 +8,8 @@ from gitspec.findings import ERROR, count_of, write_text
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
 
+STAGES_SHARE = 50  # of a build's progress that renders: the stages count up to here, the render the rest
+
 
 def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, json_events: bool,
         trace: str | None, lock_timeout: float, render: bool = True) -> int:
@@ -50,20 +52,27 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
         builder = Builder(context.documents, context.pipeline, provider,
                           GenerationCache(workspace.store, objects),
                           context.options,
-                          _writer(documents, workspace), sink.emit, context.unreadable,
+                          _writer(documents, workspace), sink.share(0, STAGES_SHARE if render else 100),
+                          context.unreadable,
                           lambda: _load_output_schemas(context), documents.suffix)
-        with sink:
+        with sink:  # one progress bar for the stages and the render
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
-        findings = _recheck(context) if report.generated else context.checked.findings
-        rendered = None
-        if render:
-            with sink:
-                rendered = _render(context, chosen, index, findings, sink.emit)
+            findings = _recheck(context) if report.generated else context.checked.findings
+            rendered = _render(context, chosen, index, findings, _render_progress(sink, chosen)) if render else None
     if trace is not None:
         from gitspec.tracefile import write_trace
 
         write_trace(trace_path, report, rendered.spans if rendered else ())
     return _report(report, findings, sink, dry_run, provider, rendered)
+
+
+def _render_progress(sink, chosen):
+    """The render's events, each format's pages counted 0-100, in the share of the build's progress
+    after the stages', split evenly between the formats."""
+    width = (100 - STAGES_SHARE) / max(len(chosen), 1)
+    shares = {f"render:{renderer.name}": sink.share(STAGES_SHARE + n * width, STAGES_SHARE + (n + 1) * width)
+              for n, renderer in enumerate(chosen)}
+    return lambda event: shares.get(event.get("stage"), sink.emit)(event)
 
 
 def _load_output_schemas(context) -> None:
