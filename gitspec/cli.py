@@ -14,10 +14,26 @@ from gitspec import __version__
 from gitspec.errors import EXIT_INTERNAL, GitspecError, error_line
 
 
+class _UsageError(Exception):
+    """What argparse found wrong with the command line, and the parser (of the subcommand) that found it."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser, self.message = parser, message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser (its subcommands' too), but a usage error is raised to main(), which may also
+    have to tell it as JSON events."""
+
+    def error(self, message: str):  # NoReturn, unannotated: a no-op `check` must not import typing
+        raise _UsageError(self, message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from gitspec.store import LOCK_TIMEOUT
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gitspec",
         description="Specs, PRDs, requirements, tasks and evidence as validated YAML and Markdown in Git.",
         epilog="Exit codes: 0 clean, 1 findings, 2 usage or configuration error (or another build or "
@@ -161,10 +177,24 @@ def _cache(args: argparse.Namespace) -> int:
     return cache.run(args.action)
 
 
+def _wants_events(argv: list[str]) -> bool:
+    """`gitspec build ... --json`: the only event of a usage error is then an `error`, on stdout."""
+    commands = [arg for arg in argv if not arg.startswith("-")]  # gitspec's own options take no value
+    return bool(commands) and commands[0] == "build" and "--json" in argv
+
+
 def main(argv: list[str] | None = None) -> int:
     from gitspec import stopping
 
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except _UsageError as exc:
+        if _wants_events(sys.argv[1:] if argv is None else argv):
+            from gitspec.commands.build import emit_error
+            from gitspec.events import EventSink
+
+            emit_error(EventSink(json_lines=True), GitspecError(exc.message))
+        argparse.ArgumentParser.error(exc.parser, exc.message)  # usage and message on stderr, exit 2
     stopping.install()
     try:
         code = args.handler(args)

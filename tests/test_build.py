@@ -664,6 +664,25 @@ def test_json_events_say_why_a_build_fails(ws):
     assert len(config.err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--json", "--jobs", "abc"], "argument --jobs: 'abc' is not a whole number"),
+    (["--lock-timeout", "-1", "--json"], "argument --lock-timeout: '-1' must be a finite number of seconds, 0 or more"),
+    (["--json", "--bogus"], "unrecognized arguments: --bogus"),
+])
+def test_json_events_tell_a_usage_error_the_argument_parser_finds(repo, args, message):
+    result = run_gitspec(repo({}), "build", *args)
+    assert result.code == 2 and [json.loads(line) for line in result.out.splitlines()] == [
+        {"event": "error", "stage": "", "progress": 100, "file": None, "line": None, "col": None, "message": message},
+        {"event": "complete", "stage": "", "progress": 100, "exit_code": 2}], result
+    assert result.err.splitlines()[-1].endswith(f"error: {message}") and "Traceback" not in result.err
+
+
+def test_a_usage_error_without_json_prints_nothing_on_stdout(repo):
+    result = run_gitspec(repo({}), "build", "--jobs", "abc")
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err.splitlines()[-1] == "gitspec build: error: argument --jobs: 'abc' is not a whole number"
+
+
 @pytest.mark.parametrize("given, reason", [
     ("specs/source.yaml", "specs/source.yaml is in the spec folder 'specs'"),
     ("gitspec.yaml", "gitspec.yaml is the workspace's gitspec.yaml"),

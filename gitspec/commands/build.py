@@ -20,10 +20,15 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
         return _build(addresses, only, force, dry_run, jobs, sink, trace, lock_timeout, render)
     except GitspecError as exc:  # a config or usage problem, or a plugin's failure: with --json, events say it too
         if sink.json_lines:
-            sink.emit({"event": "error", "stage": getattr(exc, "stage", ""), "progress": 100, "file": exc.path,
-                       "line": exc.line, "col": exc.col, "message": exc.message})
-            sink.emit({"event": "complete", "stage": "", "progress": 100, "exit_code": exc.exit_code})
+            emit_error(sink, exc)
         raise
+
+
+def emit_error(sink, exc: GitspecError) -> None:
+    """A build that could not start, or stopped short, as events: the `error` and the `complete`."""
+    sink.emit({"event": "error", "stage": getattr(exc, "stage", ""), "progress": 100, "file": exc.path,
+               "line": exc.line, "col": exc.col, "message": exc.message})
+    sink.emit({"event": "complete", "stage": "", "progress": 100, "exit_code": exc.exit_code})
 
 
 def _build(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, sink,
