@@ -23,7 +23,10 @@ class EventSink:
             from rich.progress import Progress
 
             # On stderr, the stream checked above: stdout stays clean for `gitspec build > log`.
-            self._progress = Progress(console=Console(stderr=True), transient=True)
+            console = Console(stderr=True)
+            if console.is_dumb_terminal:  # TERM=dumb: a bar rich cannot redraw would leave only empty lines
+                return self
+            self._progress = Progress(console=console, transient=True)
             self._progress.start()
             self._task = self._progress.add_task("build", total=100)
         return self

@@ -41,7 +41,7 @@ def run_on_terminal(root, env: dict, *args: str, streams: tuple[str, ...] = ("st
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     full_env = {k: v for k, v in os.environ.items()
                 if k not in ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "LINES", "GITSPEC_TRACE_HOOKS")}
-    full_env.update(GIT_ENV, TERM="xterm-256color", **env)
+    full_env.update(GIT_ENV, **{"TERM": "xterm-256color", **env})
     proc = subprocess.Popen([GITSPEC, *args], cwd=root, env=full_env, stdin=subprocess.DEVNULL,
                             **{name: slave if name in streams else subprocess.PIPE for name in ("stdout", "stderr")})
     os.close(slave)
@@ -137,3 +137,11 @@ def test_the_terminal_bar_only_rises_through_the_stages_and_the_render(rendering
     assert code == 0, shown
     shown = [int(n) for n in re.findall(rb"\b(\d{1,3})%", ANSI.sub(b"", shown))]
     assert shown and shown == sorted(shown), shown
+
+
+def test_a_dumb_terminal_gets_no_bar_and_no_empty_lines(ws):
+    root, env = ws
+    code, shown, _ = run_on_terminal(root, {**env, "TERM": "dumb"}, "build")
+    assert code == 0, shown
+    assert not ANSI.search(shown)
+    assert shown.replace(b"\r\n", b"\n").startswith(REGENERATED), shown
