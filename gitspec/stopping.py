@@ -18,9 +18,12 @@ _pending: list[int] = []  # a stop that arrived where it could not be raised, no
 
 
 def install() -> None:
-    """Stop on SIGINT and SIGTERM alike (`kill` and process managers stop gitspec as Ctrl-C does)."""
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    """Stop on SIGINT and SIGTERM alike (`kill` and process managers stop gitspec as Ctrl-C does).
+    A signal the parent set to be ignored (as a shell does for a job it starts in the background,
+    or `nohup`) stays ignored."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _stop)
 
 
 def check() -> None:
