@@ -319,13 +319,20 @@ def test_a_requirement_moved_to_another_file_is_unchanged_since_before_the_move(
     assert changed("REQ-001", c1) is False and changed("REQ-002", c1) is False
 
 
-def test_a_requirement_moved_but_not_yet_committed_is_unchanged(tmp_path):
-    # Before, a staged `git mv` (or a plain move) of the requirements file made its verified
-    # requirements "stale: REQ-001 changed since ev-0001 was taken" until the move was committed.
+def verified_requirements(tmp_path, *covered: str) -> tuple:
+    """A workspace whose REQ-001 and REQ-002 are committed, then passing evidence of `covered` (the
+    helper's default: REQ-001) on that commit: its root, the requirements' text and that commit."""
     reqs = requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))
     root = make_repo(tmp_path / "ws", {"gitspec.yaml": HTML, "specs/reqs.yaml": reqs}, commit=False)
     c1 = commit(root, "reqs")
-    commit(root, "evidence", {"specs/ev.yaml": passed_evidence(c1, "REQ-001, REQ-002")})
+    commit(root, "evidence", {"specs/ev.yaml": passed_evidence(c1, *covered)})
+    return root, reqs, c1
+
+
+def test_a_requirement_moved_but_not_yet_committed_is_unchanged(tmp_path):
+    # Before, a staged `git mv` (or a plain move) of the requirements file made its verified
+    # requirements "stale: REQ-001 changed since ev-0001 was taken" until the move was committed.
+    root, reqs, c1 = verified_requirements(tmp_path, "REQ-001, REQ-002")
     for move in (lambda: git(root, "mv", "specs/reqs.yaml", "specs/requirements.yaml"),  # staged
                  lambda: (root / "specs/requirements.yaml").rename(root / "specs/sub/reqs.yaml")):  # work tree
         (root / "specs/sub").mkdir(exist_ok=True)
@@ -345,10 +352,7 @@ def test_a_requirement_moved_but_not_yet_committed_is_unchanged(tmp_path):
 def test_only_a_change_to_a_requirements_text_makes_its_evidence_stale(tmp_path):
     # Before, re-prioritising REQ-001 (or tagging, linking, re-parenting it, or giving a rationale)
     # turned its passing evidence "stale: REQ-001 changed since ev-0001 was taken".
-    reqs = requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": HTML, "specs/reqs.yaml": reqs}, commit=False)
-    c1 = commit(root, "reqs")
-    commit(root, "evidence", {"specs/ev.yaml": passed_evidence(c1)})
+    root, reqs, c1 = verified_requirements(tmp_path)
 
     def verdict(text: str) -> str:
         (root / "specs/reqs.yaml").write_text(text)
