@@ -82,7 +82,9 @@ class Engine:
                                        document=document):
             symbols += result
         info = None
-        if isinstance(document.id, str) and isinstance(document.kind, str):
+        # A Markdown document with conflicts is checked (its sides are mostly readable) but, as a YAML
+        # one, not built, rendered or given a status: whichever side gitspec chose could be the wrong one.
+        if isinstance(document.id, str) and isinstance(document.kind, str) and not conflicts:
             lines = tuple(document.locate_key((), name)[0] for name in document.sections)
             hashes = tuple(document.section_hashes().values())  # so status need not unpack values
             info = (document.id, document.kind, rel, tuple(document.sections), lines, hashes)

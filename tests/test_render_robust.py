@@ -111,3 +111,26 @@ def test_a_document_left_out_of_the_render_is_named(repo):
     assert ("warning: specs/old/good.yaml left out of the render: line 2: duplicate id 'good' (also defined at "
             "specs/good.yaml:2)") in result.out, result
     assert (root / "build" / "html" / "good.html").exists()
+
+
+def test_a_markdown_document_with_merge_conflict_markers_is_left_out_of_render_and_build(repo):
+    # Before, its conflict was rendered as text: a setext heading of "<<<<<<< HEAD …" and seven nested
+    # quotes. A YAML document with conflicts was already left out; a Markdown one is now too.
+    root = repo(GOOD, HTML_AND_WORD)
+    assert run_gitspec(root, "new", "prd", "Checkout flow").code == 0
+    prd = root / "specs" / "checkout-flow.md"
+    assert run_gitspec(root, "render").code == 0 and (root / "build" / "html" / "checkout-flow.html").exists()
+    text = prd.read_text()
+    prd.write_text(text.replace("## Goals\n", "## Goals\n\n<<<<<<< HEAD\nShip it.\n=======\nWait.\n>>>>>>> other\n"))
+    line = prd.read_text().splitlines().index("<<<<<<< HEAD") + 1
+    result = run_gitspec(root, "render")
+    assert result.code == 1, result
+    assert (f"warning: specs/checkout-flow.md left out of the render: line {line}: unresolved merge conflict "
+            in result.out), result
+    assert not (root / "build" / "html" / "checkout-flow.html").exists()
+    assert "checkout-flow.html" not in (root / "build" / "html" / "index.html").read_text()
+    assert (root / "build" / "html" / "good.html").exists()
+    build = run_gitspec(root, "build", "--no-render")
+    assert build.code == 1 and prd.read_text().count(">>>>>>> other") == 1, build  # never rewritten
+    status = run_gitspec(root, "status")
+    assert "checkout-flow" not in status.out, status
