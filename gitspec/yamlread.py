@@ -29,6 +29,9 @@ _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 # Plain scalars that YAML 1.1 tools (PyYAML, many editors) read as something
 # other than what YAML 1.2 says: the same file would mean two things. (Dates
 # too, but gitspec reads them as text on purpose: see the module docstring.)
+# YAML 1.1 readers (PyYAML, libyaml) end a line at these; YAML 1.2 readers (ruamel, which build and
+# pin write with) take them as text: the same file holds different keys for each.
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
 _AMBIGUOUS = re.compile(
     r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)"  # booleans to YAML 1.1
     r"|="  # YAML 1.1's "value" key, which its safe readers refuse
@@ -137,6 +140,14 @@ class YamlTree:
 def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
     """Parse one YAML document. Raises YamlProblem for anything gitspec refuses; a plain scalar that
     YAML readers disagree on is read as YAML 1.2 reads it and listed in the tree's `ambiguous`."""
+    separator = _SEPARATOR.search(text)
+    if separator:
+        at = separator.start()
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        code = ord(separator.group())
+        raise YamlProblem(f"line separator U+{code:04X}: YAML readers disagree whether it ends a line; "
+                          f'replace it with a newline, or write it as "\\u{code:04x}" inside double quotes',
+                          line + line_offset, col, "yaml-syntax")
     try:
         root = _Composer(text).get_single_node()  # (the reader refuses a character it cannot take at once)
     except yaml.reader.ReaderError as exc:
