@@ -1,4 +1,5 @@
-"""The repository and work tree that git's environment names (GIT_DIR, GIT_WORK_TREE), decided as
+"""The repository and work tree that git's environment names (GIT_DIR, GIT_WORK_TREE, and how far up
+GIT_CEILING_DIRECTORIES lets git look for one), decided as
 git decides them, so that gitspec reads the repository git itself would use.
 
 Reads the environment and the repository's config; never writes anything.
@@ -18,6 +19,14 @@ def named_git_dir() -> Path | None:
 def named_work_tree() -> Path | None:
     """The work tree GIT_WORK_TREE names (relative to the current folder), or None."""
     return _named("GIT_WORK_TREE")
+
+
+def discovery_limits() -> tuple[bool, str]:
+    """How far up git looks for a repository from the current folder: whether it crosses a filesystem
+    boundary (GIT_DISCOVERY_ACROSS_FILESYSTEM) and the folders it never looks in or above
+    (GIT_CEILING_DIRECTORIES), as pygit2.discover_repository takes them."""
+    across = os.environ.get("GIT_DISCOVERY_ACROSS_FILESYSTEM", "").strip().lower() in ("1", "true", "yes", "on")
+    return across, os.environ.get("GIT_CEILING_DIRECTORIES", "")
 
 
 def _named(variable: str) -> Path | None:

@@ -18,13 +18,13 @@ def open_repository(root: Path) -> tuple[Any, Path, str] | None:
     """
     import pygit2
 
-    from gitspec.gitenv import named_git_dir, named_work_tree, work_tree
+    from gitspec.gitenv import discovery_limits, named_git_dir, named_work_tree, work_tree
 
     root = Path(root).resolve()
     named = named_git_dir()
     found = None
     try:
-        found = str(named) if named is not None else pygit2.discover_repository(str(root))
+        found = str(named) if named is not None else pygit2.discover_repository(str(root), *discovery_limits())
         if found is None:
             return None
         # Opened from the workspace, as git does: libgit2 then follows a `.git` file (worktrees,

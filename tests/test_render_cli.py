@@ -381,6 +381,23 @@ def test_git_dir_and_work_tree_from_the_environment_are_the_repository_read(tmp_
     assert outside.code == 0 and "outside git" in (work / "build" / "html" / "index.html").read_text(), outside
 
 
+def test_git_ceiling_directories_stop_the_search_for_a_repository_as_git_does(tmp_path):
+    """A workspace in a folder of a repository that GIT_CEILING_DIRECTORIES puts out of reach is outside
+    git, as `git rev-parse` says; before, gitspec read the repository above anyway."""
+    outer, work = tmp_path / "outer", tmp_path / "outer" / "ws"
+    git(tmp_path, "init", "-q", "-b", "main", str(outer))
+    write_files(work, {"gitspec.yaml": HTML_ONLY, **specs()})
+    git(outer, "add", "-A")
+    git(outer, "commit", "-q", "-m", "specs")
+    index = work / "build" / "html" / "index.html"
+    assert run_gitspec(work, "render").code == 0 and "outside git" not in index.read_text()
+    ceiling = {"GIT_CEILING_DIRECTORIES": str(outer)}
+    assert subprocess.run(["git", "rev-parse", "--git-dir"], cwd=work, env={**os.environ, **ceiling},
+                          capture_output=True).returncode != 0
+    result = run_gitspec(work, "render", env=ceiling)
+    assert result.code == 0 and "outside git" in index.read_text(), result
+
+
 def test_evidence_on_head_by_name_is_not_verified_in_the_matrix(repo):
     evidence = ("kind: evidence\nid: ev-0001\ntitle: Run\nrequirements: [REQ-001]\nsource: run\ncommand: pytest\n"
                 "exitCode: 0\nverdict: passed\nstartedAt: \"2026-12-02T10:00:00Z\"\ncommit: {commit}\n"
