@@ -30,9 +30,9 @@ def picture_run(part: Any, data: bytes, width: int, height: int, description: st
     scale = min(1.0, width / image.width, height / image.height)
     inline = part.new_pic_inline(io.BytesIO(data), int(image.width * scale), int(image.height * scale))
     if description:  # Word's alt text is the drawing's docPr@descr; python-docx writes only its id and name
-        inline.docPr.set("descr", description)
+        inline.docPr.set("descr", x.clean(description))
     if title:
-        inline.docPr.set("title", title)
+        inline.docPr.set("title", x.clean(title))
     run = x.element("w:r")
     drawing = x.element("w:drawing")
     drawing.append(inline)
