@@ -445,3 +445,26 @@ def test_a_picture_inside_a_link_is_shown_linked_in_every_format(repo) -> None:
     [link] = [item for p in document.paragraphs for item in p.iter_inner_content() if hasattr(item, "url")
               and item.url == "https://example.com/dashboard"]
     assert link._hyperlink.xpath(".//w:drawing")  # the picture, inside the hyperlink
+
+
+def test_word_shows_a_picture_whose_alt_text_or_title_holds_a_control_character(repo) -> None:
+    # Before, lxml refused the text for the drawing's alt text and Word said the picture "could not be read".
+    body = "![fine](ok.png)\n\nA form feed: ![page\x0cbreak](ok.png)\n\n![figure](ok.png \"Title with \x01 in it\")"
+    root = repo({"specs/prd.md": _prd(body), "specs/ok.png": picture((20, 20), (255, 0, 0), "PNG")})
+    result = run_gitspec(root, "render", "--format", "docx")
+    assert result.code == 0 and "could not be read" not in result.out, result
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    assert [(s._inline.docPr.get("descr"), s._inline.docPr.get("title")) for s in document.inline_shapes] == [
+        ("fine", None), ("page\ufffdbreak", None), ("figure", "Title with \ufffd in it")]
+    assert not any("could not be read" in p.text for p in document.paragraphs)
+
+
+def test_word_links_an_address_whose_scheme_is_in_capitals_as_the_site_does(repo) -> None:
+    body = "[site](HTTPS://example.com/a), [mail](MAILTO:a@example.com), <Https://example.com/auto>."
+    root = repo({"specs/prd.md": _prd(body)})
+    assert run_gitspec(root, "render", "--format", "html,docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    targets = sorted(rel.target_ref for rel in document.part.rels.values() if rel.is_external)
+    assert targets == ["https://example.com/a", "https://example.com/auto", "mailto:a@example.com"], targets
+    page = (root / "build/html/prd.html").read_text()
+    assert 'href="https://example.com/a"' in page and 'href="mailto:a@example.com"' in page

@@ -111,7 +111,8 @@ def safe_target(url: str, page_id: str = "") -> str | None:
     """The Link target for a Markdown URL, or None when it must not be a link."""
     url = url.strip()
     if _EXTERNAL.match(url) and not any(ord(c) < 32 for c in url):
-        return url
+        scheme, rest = url.split(":", 1)
+        return scheme.lower() + ":" + rest  # `HTTPS://x` as `https://x`, so a renderer need not fold case
     # markdown-it gives a fragment's non-ASCII characters percent-encoded
     anchor = fragment_anchor(unquote(url[1:])) if url.startswith("#") and page_id else None
     return f"doc:{page_id}#{anchor}" if anchor else None

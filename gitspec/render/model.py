@@ -36,7 +36,7 @@ class Text:
 @dataclass(frozen=True)
 class Link:
     """A link. `target` is either internal (`doc:DOC-ID` or `doc:DOC-ID#anchor`)
-    or an external `http(s)://`/`mailto:` URL; anything else never reaches the tree. `struck`: in
+    or an external `http(s)://`/`mailto:` URL (its scheme in lower case); anything else never reaches the tree. `struck`: in
     struck-out text, so struck out too (no longer meant). `style` sets its text apart as a Text run's
     style does: "strong" or "em" in bold or italic text, "code" when its label is code (`[`sync`](url)`).
 
