@@ -297,13 +297,14 @@ def test_code_tables_and_quotes_in_a_list_item_sit_under_its_text_in_word(tmp_pa
     document = word(root / "build")
     at = {p.text: p for p in document.paragraphs}
     one, two = left_indent(document, at["item one"]), left_indent(document, at["item two"])
-    assert (left_indent(document, at["code in one"]), left_indent(document, at["quoted in one"])) == (one, one)
+    assert left_indent(document, at["code in one"]) == one
     assert left_indent(document, at["code in two"]) == two > one
     [rule] = [p for p in document.paragraphs if p._p.find(f"{W}pPr/{W}pBdr") is not None]
     assert left_indent(document, rule) == two
 
-    [table] = document.tables
-    assert table._tbl.tblPr.find(f"{W}tblInd").get(f"{W}w") == str(one)
+    table, quote = document.tables  # the quote: a box with a bar, under the item's text as the table is
+    assert quote.cell(0, 0).paragraphs[0].text == "quoted in one"
+    assert table._tbl.tblPr.find(f"{W}tblInd").get(f"{W}w") == quote._tbl.tblPr.find(f"{W}tblInd").get(f"{W}w") == str(one)
     section = document.sections[0]
     widths = sum(int(col.get(f"{W}w")) for col in table._tbl.tblGrid.findall(f"{W}gridCol"))
     assert one + widths <= (section.page_width - section.left_margin - section.right_margin) / 635  # within the margins

@@ -18,7 +18,7 @@ from rendersite import FakeAssets, sample_site
 
 from gitspec.render.model import (
     OK, WARN, Badge, Change, Code, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Section, Site,
-    Quote, Table, Text,
+    Quote, Rule, Table, Text,
 )
 from gitspec.render.renderer import DiagramImage
 from gitspec.render.word import WordRenderer
@@ -236,6 +236,20 @@ def test_two_tables_in_a_row_stay_two_tables():
     assert "TT" not in tags and tags.count("T") == 4
 
 
+def test_two_code_blocks_or_two_breaks_in_a_row_stay_two():
+    """Word and LibreOffice draw shaded paragraphs in a row as one box, and lines under paragraphs in a
+    row as one line: two code blocks read as one script, two thematic breaks as one."""
+    blocks = (Code("DELETE FROM invoices;", "sql"), Code("DELETE FROM invoices WHERE void;", "sql"), Rule(), Rule(),
+              Paragraph((Text("after"),)), Code("one more", ""))
+    page = Page("PRD-a", "prd", "A", "specs/a.md", "draft", (), (Section("s", "S", "s", blocks),))
+    document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("prd",)), "PRD-a")
+    paragraphs = document.paragraphs
+    body = paragraphs[next(i for i, p in enumerate(paragraphs) if "DELETE" in p.text):]
+    looks = ["code" if p.style.name == "Code" else "rule" if p._p.xpath("./w:pPr/w:pBdr") else p.text or "-"
+             for p in body]
+    assert looks == ["code", "-", "code", "rule", "-", "rule", "after", "code"], looks
+
+
 def test_swatches_are_shaded_cells_with_the_contrast_table():
     document, _ = page_doc(sample_site(), "DESIGN-brand")
     swatches, contrast = document.tables
@@ -353,14 +367,28 @@ def test_struck_out_text_is_struck_out_in_word_and_html():
 
 
 def test_a_quote_is_set_apart_in_word_and_html():
+    """A quote is a box with a grey bar down its left side, as on the site, holding all it quotes: before,
+    only its paragraphs were styled, so a quoted list or code read as the document's own, and a quote in
+    a quote was not told apart."""
     from gitspec.render.html import HtmlRenderer
 
+    inner = Quote((Paragraph((Text("nested words"),)),))
+    quoted = Quote((Paragraph((Text("their words"),)), ListBlock(((Paragraph((Text("their point"),)),),), False),
+                    Code("their code", ""), inner))
     site = Site("S", "abc1234", False, "A4", (Page("P", "notes", "P", "", "draft", (), (
-        Section("s", "S", "s", (Quote((Paragraph((Text("their words"),)),)), Paragraph((Text("ours"),)))),)),))
+        Section("s", "S", "s", (quoted, ListBlock(((Paragraph((Text("our point"),)),),), False))),)),))
     document, _ = page_doc(site, "P")
-    assert ("Quote", "their words") in styled(document) and ("Normal", "ours") in styled(document)
+    (box,) = document.tables
+    assert box._tbl.tblPr.find(f"{W}tblBorders/{W}left").get(f"{W}color") == "D1D9E0"
+    cell = box.cell(0, 0)
+    assert [(p.style.name, p.text) for p in cell.paragraphs] == [
+        ("Quote", "their words"), ("List Bullet", "their point"), ("Code", "their code"),
+        ("Normal", "")]  # after the quote in it: a cell ends in a paragraph
+    (nested,) = cell.tables
+    assert [(p.style.name, p.text) for p in nested.cell(0, 0).paragraphs] == [("Quote", "nested words")]
+    assert ("List Bullet", "our point") in styled(document)  # ours: outside the box
     html = HtmlRenderer().page_files(site, site.page("P"), FakeAssets(Path(".")))["P.html"].decode()
-    assert '<blockquote dir="auto">\n<p dir="auto">their words</p>\n</blockquote>\n<p dir="auto">ours</p>' in html
+    assert '<blockquote dir="auto">\n<p dir="auto">their words</p>' in html
 
 
 def test_one_document_outside_git_is_counted_and_described_in_plain_words(tmp_path):

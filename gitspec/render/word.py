@@ -24,6 +24,7 @@ from gitspec.render.wordnotes import RULE_COLOUR, TONE_COLOURS
 # The TOC lists documents and their sections (Heading 1 and 2), as the PDF's contents and bookmarks
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
 TOC_LEVELS = 2
+_BOXED = {"Code"}  # shaded paragraph styles: two in a row get an empty paragraph between them
 LIST_STYLES = 3  # levels of list styles Word's default template has ("List Bullet", "List Bullet 2", "... 3")
 LIST_INDENT = 360  # twips each of those levels steps in (a quarter inch), and so each deeper level
 
@@ -32,7 +33,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "22"
+    version = "23"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -97,6 +98,7 @@ class DocxWriter:
         self.table_style = next(n for n in x.TABLE_STYLES if n in self.sid)
         self.part = self.doc.part
         self.end = self.doc.element.body.sectPr
+        self._rule: Any = None  # the last thematic break's paragraph
         section = self.doc.sections[0]
         self.text_width = section.page_width - section.left_margin - section.right_margin
         self.text_height = section.page_height - section.top_margin - section.bottom_margin
@@ -111,12 +113,18 @@ class DocxWriter:
         paragraph = x.element("w:p")
         if style:
             paragraph.style = self.sid[style]
+            if style in _BOXED and self._follows(paragraph.style):
+                self.p()  # Word and LibreOffice draw two shaded paragraphs in a row as one box
         if self.inset and not style.startswith("List "):  # a list's own paragraphs step in as deep as it is
             x.indent(paragraph, self.inset)
         if text:
             paragraph.append(x.run_element(text, **run))
         self.end.addprevious(paragraph)
         return paragraph
+
+    def _follows(self, style_id: str) -> bool:
+        """Whether the body's last paragraph is in style `style_id`."""
+        return getattr(self.end.getprevious(), "style", None) == style_id  # (a w:tbl has no style)
 
     def place_table(self, tbl: Any) -> None:
         """Put a `w:tbl` at the end of the body; Word joins two tables with nothing between them into
@@ -238,15 +246,14 @@ class DocxWriter:
         elif isinstance(block, Swatches):
             self.swatches(block)
         elif isinstance(block, Quote):
-            for child in block.blocks:
-                if isinstance(child, Paragraph):
-                    self.inlines(self.p("Quote"), child.inlines)
-                else:
-                    self.block(child, depth)
+            notes.quote(self, block, depth)
         elif isinstance(block, Notice):
             notes.notice(self, block, depth)
         elif isinstance(block, Rule):
-            x.bottom_border(self.p(), RULE_COLOUR)
+            if self._rule is not None and self.end.getprevious() is self._rule:
+                self.p()  # two lines drawn under paragraphs in a row are drawn as one
+            self._rule = self.p()
+            x.bottom_border(self._rule, RULE_COLOUR)
         else:  # a block newer than this renderer: said, as the site says it, rather than dropped unseen
             self.p("", f"Unsupported block: {type(block).__name__}", italic=True)
 
