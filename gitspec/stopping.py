@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from types import FrameType
+from typing import Any
 
 RETRY_SECONDS = 0.05  # how soon a stop that arrived inside a finaliser is delivered again
 
@@ -24,6 +26,18 @@ def install() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(signum) is not signal.SIG_IGN:
             signal.signal(signum, _stop)
+    sys.unraisablehook = _unraisable
+
+
+def _unraisable(info: Any) -> None:
+    """A stop raised where Python drops exceptions (a weakref callback, such as an import lock's, or
+    a finaliser `_stop` did not see) is raised again shortly, instead of printed and lost."""
+    if isinstance(info.exc_value, KeyboardInterrupt):
+        signum = signal.SIGTERM if isinstance(info.exc_value, Terminated) else signal.SIGINT
+        _pending.append(signum)
+        threading.Timer(RETRY_SECONDS, _again, (signum,)).start()
+        return
+    sys.__unraisablehook__(info)
 
 
 def check() -> None:

@@ -3,10 +3,16 @@ fetches reported with that page, and the book made from the PDFs of the same run
 from __future__ import annotations
 
 import io
+import os
+import re
+import signal
+import subprocess
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from conftest import GITSPEC
 from rendersite import FakeAssets, sample_site
 from test_render_pdf import LeakyAssets, loopback  # noqa: F401  (a fixture)
 
@@ -14,7 +20,7 @@ from gitspec.render.htmlprint import PrintPage, print_page
 from gitspec.render.model import Diagram, Page, Section
 from gitspec.render.pdf import PdfRenderer, page_key
 from gitspec.render.pdfpage import page_pdf
-from gitspec.render.pdfpool import lay_out
+from gitspec.render.pdfpool import cpus, lay_out
 from gitspec.render.renderer import DiagramImage
 
 pypdf = pytest.importorskip("pypdf")
@@ -104,3 +110,50 @@ def test_fonts_an_image_declares_never_reach_the_next_document(tmp_path: Path) -
     alone, _ = page_pdf(uses, [tmp_path])
     assert "Leaky" in font_names(page_pdf(declares, [tmp_path])[0])  # the face did load
     assert page_pdf(uses, [tmp_path])[0] == alone
+
+
+def _children(parent: int, named: bytes = b"") -> list[int]:
+    """The pids of `parent`'s child processes whose command line holds `named`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if f"\nPPid:\t{parent}\n" in status and named in cmdline:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or cpus() < 2, reason="needs Linux and two CPUs")
+def test_ctrl_c_during_a_pdf_render_stops_the_workers_without_a_traceback(example) -> None:
+    """A terminal sends Ctrl-C to every process of the group. A worker starting up printed a
+    KeyboardInterrupt traceback (and once gitspec never exited): the workers now ignore it and this
+    process stops them."""
+    render = subprocess.Popen([GITSPEC, "render", "--format", "pdf"], cwd=example, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        server = workers = None
+        for _ in range(600):
+            server = next(iter(_children(render.pid, b"forkserver")), None)
+            workers = _children(server) if server else None
+            if workers or render.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert server and workers, "no worker process was started"
+        ignored = int(re.search(r"\nSigIgn:\t([0-9a-f]+)", Path(f"/proc/{workers[0]}/status").read_text())[1], 16)
+        assert ignored & (1 << (signal.SIGINT - 1)), "a worker takes Ctrl-C"
+        os.killpg(render.pid, signal.SIGINT)
+        err = render.communicate(timeout=60)[1]
+    finally:
+        if render.poll() is None:
+            os.killpg(render.pid, signal.SIGKILL)
+            render.wait()
+    assert render.returncode == 130 and err.strip().splitlines()[-1] == "gitspec: interrupted", err
+    assert "Traceback" not in err, err
+    for _ in range(100):
+        if not Path(f"/proc/{server}").exists():
+            break
+        time.sleep(0.05)
+    assert not Path(f"/proc/{server}").exists(), "the workers' server outlived gitspec"

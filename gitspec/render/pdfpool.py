@@ -59,8 +59,10 @@ def _shared(jobs: list[Job], roots: tuple[Path, ...], workers: int) -> Iterator[
     todo = deque(sorted(jobs, key=lambda job: len(job[1].body), reverse=True))
     results: queue.SimpleQueue = queue.SimpleQueue()  # (page, result, error) from the feeders
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=end_with, initargs=(os.getpid(),))
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["gitspec.render.quietworkers"])
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=end_with, initargs=(os.getpid(),))
 
     def feed() -> None:  # keeps one worker busy, one job at a time (a queued job could not be taken back)
         try:
@@ -90,6 +92,10 @@ def _shared(jobs: list[Job], roots: tuple[Path, ...], workers: int) -> Iterator[
         while remaining:
             yield _received(results.get())
             remaining -= 1
+    except BaseException:  # Ctrl-C or SIGTERM (the workers ignore it), or the caller wants no more: stop
+        for process in list((getattr(pool, "_processes", None) or {}).values()):  # them, not wait for their documents
+            process.terminate()
+        raise
     finally:
         todo.clear()
         pool.shutdown(wait=True, cancel_futures=True)
