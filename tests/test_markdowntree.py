@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitspec.render.anchors import heading_anchor, key_anchor
+from gitspec.render.anchors import github_anchor, github_unique, heading_anchor, key_anchor
 from gitspec.render.htmlblocks import SINGLE, SITE, BlockWriter
 from gitspec.render.markdowntree import markdown_blocks, page_anchors, safe_target
 from gitspec.render.model import (
@@ -100,9 +100,19 @@ def test_an_ascii_heading_key_or_link_keeps_the_anchor_it_always_had(text: str) 
     # Readers link to these anchors: letting other scripts into anchors must not move any of them
     assert heading_anchor(text) == (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section")
     assert key_anchor(text) == (re.sub(r"[^\w.-]+", "-", text).strip("-") or "item")
-    linked = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", text.rstrip())
+    linked = re.fullmatch(r"[A-Za-z0-9._-]+", text.rstrip())  # GitHub's anchors may start with "-" or "_"
     if "%" not in text:  # a link's %-escapes are read now, as a browser reads them: `#a%2Db` is `a-b`
         assert safe_target(f"#{text}", "P") == (f"doc:P#{text.rstrip()}" if linked else None)
+
+
+def test_github_anchors_drop_punctuation_turn_spaces_into_dashes_and_number_repeats() -> None:
+    assert [github_anchor(t) for t in ("What's new?", "Q&A", "max_retries", "v1.2 rollout", "Q & A", "Größe 背景",
+                                       "-x_")] == [
+        "whats-new", "qa", "max_retries", "v12-rollout", "q--a", "größe-背景", "-x_"]
+    counts: dict[str, int] = {}
+    assert [github_unique(a, counts) for a in ("limits", "limits", "limits-1", "limits")] == [
+        "limits", "limits-1", "limits-1-1", "limits-2"]  # as github-slugger numbers them
+    assert safe_target("#-x_", "P") == "doc:P#-x_"
 
 
 def test_anchors_keep_letters_and_marks_of_any_script_composed() -> None:

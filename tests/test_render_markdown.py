@@ -467,3 +467,54 @@ def test_the_search_text_has_the_words_without_footnote_marks_or_links_back(tmp_
     part = (root / "build" / "html" / "search" / "p.js").read_text()
     assert "Read a note and more. An alert here. Families. The survey." in part
     assert "↩" not in part and "\\u21a9" not in part and "note2" not in part
+
+
+GITHUB_LINKS = """## Problem
+
+See [non-goals](#nongoals), [Q&A](#qa), [retries](#max_retries), [rollout](#v12-rollout), [limits](#limits-1),
+[goals](#goals) and, as before, [Q&A](#q-a) and [non-goals](#non-goals).
+
+### Q&A
+
+### max_retries
+
+### v1.2 rollout
+
+### Limits
+
+### Limits
+
+## Non–goals
+
+Much (an en dash, which GitHub's anchor leaves out).
+"""
+
+
+def test_links_written_for_github_lead_to_their_headings_in_every_format(tmp_path: Path) -> None:
+    # Before, GitHub's anchors (`#qa` for "Q&A") were no id on the page: the links went nowhere
+    text = prd(GITHUB_LINKS).replace("\n## Non-goals\n\nNone.\n", "")  # the section is "## Non–goals"
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": text})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    build = root / "build"
+    wanted = ["nongoals", "qa", "max_retries", "v12-rollout", "limits-1", "goals", "q-a", "non-goals"]
+
+    html = (build / "html" / "p.html").read_text()
+    see = re.search(r'<p dir="auto">See .*?</p>', html, re.DOTALL).group()
+    assert re.findall(r'href="p\.html#([^"]*)"', see) == wanted
+    assert set(wanted) <= set(re.findall(r' id="([^"]*)"', html))
+    # gitspec's own anchors are what they were: links already written to them keep working
+    assert re.findall(r'<h3 id="([^"]*)"', html) == ["q-a", "max-retries", "v1-2-rollout", "limits", "limits-2"]
+    assert '<section id="non-goals">\n<h2 dir="auto"><span id="nongoals"></span>Non–goals</h2>' in html
+    assert '<h3 id="limits-2" dir="auto"><span id="limits-1"></span>Limits</h3>' in html
+
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(build / "pdf" / "p.pdf")
+    internal = {annot.get_object().get("/Dest") for page in reader.pages for annot in page.get("/Annots") or ()}
+    assert set(wanted) <= internal - {None} <= set(reader.named_destinations)
+
+    document = word(build)
+    bookmarks = {b.get(f"{W}name") for b in document.element.body.iter(f"{W}bookmarkStart")}
+    [paragraph] = [p for p in document.paragraphs if p.text.startswith("See ")]
+    anchors = [link.get(f"{W}anchor") for link in paragraph._p.iter(f"{W}hyperlink")]
+    assert len(anchors) == len(wanted) and set(anchors) <= bookmarks

@@ -29,11 +29,29 @@ def key_anchor(text: str) -> str:
     return _anchor(text, "_.-") or "item"
 
 
+def github_anchor(text: str) -> str:
+    """A heading's anchor as GitHub makes it, before numbering: lower-cased, without punctuation
+    but "-" and "_", each space a "-" (`What's new?` -> `whats-new`, `v1.2 rollout` -> `v12-rollout`)."""
+    text = unicodedata.normalize("NFC", text.strip().lower())
+    return "".join("-" if c == " " else c for c in text if _kept(c, "-_ ") or unicodedata.category(c) == "Pc")
+
+
+def github_unique(base: str, counts: dict[str, int]) -> str:
+    """`base`, or `base-1`, `base-2`, ... as GitHub numbers a page's headings of the same anchor;
+    `counts` holds the page's anchors so far (github-slugger's `occurrences`)."""
+    found = base
+    while found in counts:
+        counts[base] += 1
+        found = f"{base}-{counts[base]}"
+    counts[found] = 0
+    return found
+
+
 def fragment_anchor(fragment: str) -> str | None:
     """The anchor a same-page link's fragment (without its "#") names, or None when no anchor made
-    here could be it: letters and digits, any of "_", "." and "-" after the first."""
+    here could be it: letters, digits, "_", "." and "-" (GitHub's anchors may start with "-" or "_")."""
     fragment = unicodedata.normalize("NFC", fragment)
-    if fragment and unicodedata.category(fragment[0])[0] in "LN" and all(_kept(c, "_.-") for c in fragment):
+    if fragment and all(_kept(c, "_.-") or unicodedata.category(c) == "Pc" for c in fragment):
         return fragment
     return None
 

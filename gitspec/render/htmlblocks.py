@@ -148,6 +148,10 @@ class BlockWriter:
     def unique_id(self, anchor: str) -> str:
         return unique(self.element_id(anchor), self.used_ids)
 
+    def alias_marks(self, aliases: Iterable[str]) -> str:
+        """Empty elements holding a heading's other anchors (its `aliases`), which links lead to as to its own."""
+        return "".join(f'<span id="{esc(self.unique_id(alias))}"></span>' for alias in aliases)
+
     def href(self, target: str) -> str | None:
         """The href for a model link target, or None when it cannot be a link here."""
         if _EXTERNAL.match(target):
@@ -216,7 +220,7 @@ class BlockWriter:
         if isinstance(block, Heading):
             level = min(max(block.level, 3), 6)
             return (f'<h{level} id="{esc(self.unique_id(block.anchor))}"{self.direction(block.text)}>'
-                    f"{esc(block.text)}</h{level}>")
+                    f"{self.alias_marks(block.aliases)}{esc(block.text)}</h{level}>")
         if isinstance(block, Footnotes):
             return self.footnotes(block)
         if isinstance(block, ListBlock):
@@ -305,7 +309,7 @@ class BlockWriter:
     def section_heading(self, section: Section) -> str:
         """A section's heading: its title and badges."""
         flags = f" {badges(section.badges)}" if section.badges else ""
-        return f"<h2{self.direction(section.title)}>{esc(section.title)}{flags}</h2>"
+        return f"<h2{self.direction(section.title)}>{self.alias_marks(section.aliases)}{esc(section.title)}{flags}</h2>"
 
     def diagram_source(self, block: Diagram) -> str:
         """Under a drawn diagram, its source, folded: what a screen reader can read of it in full."""

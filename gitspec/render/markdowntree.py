@@ -297,11 +297,12 @@ class _Converter:
 
 
 def page_anchors(blocks: Iterable[Block]) -> Iterator[str]:
-    """Every anchor that blocks from markdown_blocks take on their page: their headings', their
-    footnotes' and their footnote marks' (which later sections must not take)."""
+    """Every anchor that blocks from markdown_blocks take on their page: their headings' (and
+    their aliases), their footnotes' and their footnote marks' (which later sections must not take)."""
     for block in walk(blocks):
         if isinstance(block, Heading):
             yield block.anchor
+            yield from block.aliases
         elif isinstance(block, Footnotes):
             yield from block.anchors
         inlines = block.inlines if isinstance(block, Paragraph) else [

@@ -120,11 +120,13 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading inside a section (level 3 and deeper); `anchor` is unique within the page."""
+    """A heading inside a section (level 3 and deeper); `anchor` is unique within the page.
+    `aliases`: other anchors that lead to it too, unique within the page (GitHub's, where they differ)."""
 
     level: int
     text: str
     anchor: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -270,12 +272,15 @@ class Change:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of a page; `aliases`: other anchors that lead to it too, as a Heading's."""
+
     name: str
     title: str
     anchor: str
     blocks: tuple[Block, ...]
     badges: tuple[Badge, ...] = ()
     change: Change | None = None
+    aliases: tuple[str, ...] = ()
 
 
 class Deferred(Sequence):

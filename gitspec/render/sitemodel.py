@@ -194,11 +194,25 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
 
 def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,
               marks: dict[str, tuple[Badge, ...]]) -> list[Section]:
+    return _anchored_sections(doc, facts, targets, badges, marks)[0]
+
+
+def page_anchor_names(doc: SourceDocument, titles: dict[str, str]) -> set[str]:
+    """Every anchor a Markdown document's page has (its sections', headings', notes' and items', and
+    their aliases), which a same-page link may lead to: `check` asks, and the renderers make the same."""
+    facts = Facts({}, {}, {}, {}, {doc.path: titles})
+    return _anchored_sections(doc, facts, {}, {}, {name: () for name in doc.sections})[1]
+
+
+def _anchored_sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,
+                       marks: dict[str, tuple[Badge, ...]]) -> tuple[list[Section], set[str]]:
+    """The page's sections, and every anchor on the page."""
     blocks = ValueBlocks(targets, badges)
     titles = facts.markdown_titles.get(doc.path)
     changes = facts.changes.get(doc.path, {})
     uncommitted = facts.uncommitted.get(doc.path, set())
     sections = []
+    headed = set()  # the sections GitHub shows as a heading over Markdown text
     blocks.anchors.update(FRAME_IDS)
     anchors = [blocks.anchor(name) for name in doc.sections]  # first: `DOC.html#SECTION` is the section's
     for (name, value), anchor in zip(doc.sections.items(), anchors, strict=True):
@@ -211,11 +225,22 @@ def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges
                        else blocks.section(doc.kind, name, value))
             blocks.anchors.update(page_anchors(content))  # (in quotes too)
             title = _as_read(titles[name]) if name in titles else humanize(name)
+            if text is not None and name in titles:
+                headed.add(name)
         else:
             content, title = blocks.section(doc.kind, name, value), humanize(name)
         sections.append(Section(name, title, anchor, content, marks[name],
                                 None if name in uncommitted else changes.get(name)))
-    return sections
+    if not headed:
+        return sections, blocks.anchors
+    from gitspec.render.aliases import with_aliases
+    from gitspec.render.markdowntree import page_anchors
+
+    sections = with_aliases(sections, headed, frozenset(blocks.anchors))
+    for section in sections:
+        blocks.anchors.update(section.aliases)
+        blocks.anchors.update(page_anchors(section.blocks))
+    return sections, blocks.anchors
 
 
 def _as_read(heading: str) -> str:

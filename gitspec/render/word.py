@@ -198,7 +198,7 @@ class DocxWriter:
             self.section(section)
 
     def section(self, section: Section) -> None:
-        self.heading(section.title, 2, self.page_id, section.anchor)
+        self.heading(section.title, 2, self.page_id, section.anchor, section.aliases)
         if section.badges or section.change:
             meta = self.p()
             self.badges(meta, section.badges)
@@ -209,12 +209,15 @@ class DocxWriter:
         for block in section.blocks:
             self.block(block)
 
-    def heading(self, text: str, level: int, page_id: str, anchor: str) -> Any:
+    def heading(self, text: str, level: int, page_id: str, anchor: str, aliases: tuple[str, ...] = ()) -> Any:
+        """A heading, bookmarked as its anchor and as each of its `aliases`, which links lead to too."""
         level = min(max(level, 1), 9)
         paragraph = self.p(f"Heading {level}", text)
         self._bookmarks += 1
         name = x.bookmark_name(page_id, anchor)
         x.bookmark(paragraph, name, self._bookmarks)
+        for alias in aliases:
+            self.bookmark(paragraph, alias)
         if level <= TOC_LEVELS:
             self.outline.append((level, text, name))
         return paragraph
@@ -230,7 +233,7 @@ class DocxWriter:
         if isinstance(block, Paragraph):
             self.inlines(self.p(), block.inlines)
         elif isinstance(block, Heading):
-            self.heading(block.text, max(block.level, 3), self.page_id, block.anchor)
+            self.heading(block.text, max(block.level, 3), self.page_id, block.anchor, block.aliases)
         elif isinstance(block, Footnotes):
             notes.footnotes(self, block)
         elif isinstance(block, ListBlock):
