@@ -37,6 +37,7 @@ class Document:
     section_lines: dict[str, int] = field(default_factory=dict)
     notes: list[DocumentProblem] = field(default_factory=list)
     text_lines: dict[str, int] = field(default_factory=dict)  # Markdown: the line each section's text starts on
+    titles: dict[str, str] = field(default_factory=dict)  # Markdown: each section's heading as written
 
     @property
     def kind(self) -> Any:
@@ -148,7 +149,8 @@ def _markdown_document(path: str, text: str) -> Document:
     clash = [k for k in parts.sections if k in header]
     notes += [DocumentProblem(f"section {shown(k)} has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
-    return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes, parts.text_lines)
+    return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes, parts.text_lines,
+                    parts.titles)
 
 
 def _pins_from_stamps(header: dict[str, Any], stamps: dict[str, dict]) -> None:

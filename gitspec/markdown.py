@@ -39,6 +39,7 @@ class MarkdownParts:
     sections: dict[str, str] = field(default_factory=dict)
     section_lines: dict[str, int] = field(default_factory=dict)
     text_lines: dict[str, int] = field(default_factory=dict)  # line of each section text's first line
+    titles: dict[str, str] = field(default_factory=dict)  # each section's heading as written, as section_titles
     duplicates: list[tuple[str, int]] = field(default_factory=list)
     unnamed: list[tuple[str, int]] = field(default_factory=list)  # `##` headings that give no section id
     loose_line: int | None = None  # the first line of text before any `##` section (it belongs to none)
@@ -120,6 +121,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             if current in parts.sections or current in parts.section_lines:
                 parts.duplicates.append((current, index + 1))
             parts.section_lines.setdefault(current, index + 1)
+            parts.titles.setdefault(current, text.strip())
             continue
         if current is not None:
             body.append(line)

@@ -462,3 +462,24 @@ def test_an_unknown_id_is_matched_only_against_ids_of_the_kind_wanted(repo):
     assert "specs/tasks.yaml:7:20: error: unknown requirement 'REQ-01' (did you mean 'REQ-001'?) [unknown-reference]" in lines
     assert "specs/tasks.yaml:11:17: error: unknown task 'REQ-01' [unknown-reference]" in lines  # not REQ-001: a requirement
     assert "specs/tasks.yaml:18:17: error: unknown task 'TASK-01' (did you mean 'TASK-001'?) [unknown-reference]" in lines
+
+
+def test_a_link_to_an_anchor_its_page_does_not_have_is_a_warning_at_the_link(example):
+    # Before, `[x](#nope)` passed check and was a link going nowhere in every format
+    prd = example / "specs" / "prd.md"
+    text = prd.read_text().replace("\n## Problem\n", (
+        "\n## Problem\n\nSee [Q&A](#qa), [the goals](#goals), [risks](#risk), [this](#nope)\n"
+        "and [that][gone].\n\n[gone]: #gone\n\n### Q&A\n\n> In a [quote](#q-a).\n"), 1)
+    prd.write_text(text)
+    lines = text.splitlines()
+    see = lines.index(line := "See [Q&A](#qa), [the goals](#goals), [risks](#risk), [this](#nope)") + 1
+    gone = lines.index("[gone]: #gone") + 1
+    risk, nope = line.index("#risk") + 1, line.index("#nope") + 1  # the column of the link's "#"
+    result = run_gitspec(example, "check")
+    assert result.code == 0, result  # a warning: the document still renders
+    nowhere = "leads nowhere: no heading or item on this page has that anchor"
+    assert result.out.splitlines() == [
+        f"specs/prd.md:{see}:{risk}: warning: link to '#risk' {nowhere} (did you mean '#risks'?) [unknown-anchor]",
+        f"specs/prd.md:{see}:{nope}: warning: link to '#nope' {nowhere} [unknown-anchor]",
+        f"specs/prd.md:{gone}:9: warning: link to '#gone' {nowhere} [unknown-anchor]"], result.out
+    assert run_gitspec(example, "check").out == result.out  # the same from the index, without parsing again

@@ -2,7 +2,8 @@
 
 Entity names used by an architecture's relationships, indexes and fields must
 be entities of the same document; a ui must give every screen its states; an
-`approved` document's newest approval must be of its content as it is now.
+`approved` document's newest approval must be of its content as it is now; a
+Markdown link to an anchor of its own page must lead to one (gitspec.anchorlinks).
 """
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ def gitspec_check_document(document: Document) -> list[Finding]:
         findings += _entities(document)
     if document.kind == "ui":
         findings += _screen_states(document)
+    if document.format == "markdown":
+        from gitspec.anchorlinks import anchor_findings
+
+        findings += anchor_findings(document)
     return findings
 
 

@@ -1,0 +1,83 @@
+"""Same-page links of a Markdown document that lead to no anchor on its page (`[x](#nope)`), which
+every format shows as a link going nowhere: `check` warns at each.
+
+The page's anchors are the ones the renderers make (render.sitemodel.page_anchor_names): this
+module must never hold a rule of its own for making an anchor.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from gitspec.findings import Finding, warning
+
+if TYPE_CHECKING:
+    from gitspec.documents import Document
+
+RULE = "unknown-anchor"
+# A link whose URL, or a link reference definition whose, starts with "#": most documents have none,
+# and then check does not parse their Markdown
+_SAME_PAGE = re.compile(r"\]\(\s*<?#|\]:\s*<?#")
+
+
+def anchor_findings(document: Document) -> list[Finding]:
+    """A warning at each same-page link in the document's Markdown whose anchor its page does not have."""
+    texts = {name: text for name, text in document.sections.items() if isinstance(text, str)}
+    if document.format != "markdown" or not any(_SAME_PAGE.search(text) for text in texts.values()):
+        return []
+    from urllib.parse import unquote
+
+    from gitspec.printable import shown
+    from gitspec.render.anchors import FRAME_IDS, fragment_anchor
+    from gitspec.render.sitemodel import page_anchor_names
+    from gitspec.suggestions import closest
+
+    anchors = page_anchor_names(document, document.titles)
+    findings = []
+    for name, text in texts.items():
+        for href, offset, col in same_page_links(text):
+            anchor = fragment_anchor(unquote(href[1:]))  # as the render reads it (markdowntree.safe_target)
+            if anchor is None or anchor in anchors:  # None: not a link at all, its label is plain text
+                continue
+            # a footnote's anchor ("fn:1") or the search box's is no place a reader means to send someone
+            close = closest(anchor, (a for a in anchors if ":" not in a and a not in FRAME_IDS))
+            hint = f" (did you mean {shown('#' + close)}?)" if close else ""
+            findings.append(warning(document.path, document.text_lines.get(name, 1) + offset, col,
+                                    f"link to {shown('#' + anchor)} leads nowhere: no heading or item on this "
+                                    f"page has that anchor{hint}", RULE))
+    return findings
+
+
+def same_page_links(text: str) -> Iterator[tuple[str, int, int]]:
+    """Each link in `text` whose URL starts with "#" (as markdown-it gives it), with the line (0 for
+    the first) and column (1-based) of its "#" in `text`; not a link in a heading, which is text."""
+    from gitspec.render.markdowntree import parse_tokens
+
+    lines = text.split("\n")
+    tokens = parse_tokens(text)
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or (index and tokens[index - 1].type == "heading_open"):
+            continue
+        first, last = token.map or (0, len(lines))
+        cursor = (first, 0)  # where the next link of this block is looked for
+        for child in token.children or ():
+            href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
+            if href.startswith("#"):
+                cursor = _find(lines, href, cursor, last) or _find(lines, href, (0, 0), len(lines)) or cursor
+                yield href, cursor[0], cursor[1] + 1
+                cursor = (cursor[0], cursor[1] + 1)
+
+
+def _find(lines: list[str], href: str, start: tuple[int, int], stop: int) -> tuple[int, int] | None:
+    """The first place from `start`, on a line before `stop`, where `href` is written (as markdown-it
+    gives it, or with its %-escapes read: `#größe` for `#gr%C3%B6%C3%9Fe`), or None."""
+    from urllib.parse import unquote
+
+    line, col = start
+    written = {href, unquote(href)}
+    for number in range(line, min(stop, len(lines))):
+        found = [at for form in written if (at := lines[number].find(form, col if number == line else 0)) >= 0]
+        if found:
+            return number, min(found)
+    return None
