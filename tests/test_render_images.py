@@ -424,6 +424,30 @@ def test_word_shows_jpegs_python_docx_cannot_read_as_they_are(repo) -> None:
             assert shown.size == (200, 100) and shown.mode == "RGB"
 
 
+def test_word_turns_a_phone_photo_upright_as_its_exif_orientation_says(repo) -> None:
+    # Before, Word placed a photo taken sideways (Orientation 6: turn it a quarter clockwise) as stored,
+    # on its side, while the site and the PDF showed it upright.
+    sideways = PILImage.new("RGB", (80, 40), "white")
+    sideways.paste((255, 0, 0), (0, 0, 10, 40))  # the band along its left side is the top of the photo
+    exif = PILImage.Exif()
+    exif[0x0112] = 6
+    photo, stored = io.BytesIO(), picture((80, 40), (0, 0, 255), "JPEG")
+    sideways.save(photo, "JPEG", exif=exif.tobytes())
+    body = "![Whiteboard](photo.jpg \"Whiteboard\")\n\nInline ![photo](photo.jpg) and ![stored](stored.jpg)."
+    root = repo({"specs/prd.md": _prd(body), "specs/photo.jpg": photo.getvalue(), "specs/stored.jpg": stored})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    figure, inline, plain = document.inline_shapes
+    assert figure.height == 2 * figure.width and inline.height == 2 * inline.width
+    blobs = [document.part.related_parts[s._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+             for s in (figure, inline, plain)]
+    with PILImage.open(io.BytesIO(blobs[0])) as shown:
+        assert shown.size == (40, 80) and shown.getexif().get(0x0112, 1) == 1
+        top, bottom = shown.convert("RGB").getpixel((20, 3)), shown.convert("RGB").getpixel((20, 60))
+    assert top[0] > 200 > 80 > top[2] and min(bottom) > 200  # red on top, white below
+    assert blobs[2] == stored  # a picture not turned keeps its bytes
+
+
 def test_a_picture_inside_a_link_is_shown_linked_in_every_format(repo) -> None:
     body = "[![Weekly trips chart](img/chart.png)](https://example.com/dashboard)"
     root = repo({"specs/prd.md": _prd(body), "specs/img/chart.png": picture((200, 150), (200, 60, 60), "PNG")})

@@ -1,9 +1,9 @@
 """Pictures in a Word file: diagrams, figures and pictures among text, each a checked PNG, JPEG
 or GIF as a run of inline drawing sized to fit, or what it shows and why not.
 
-Only bytes that imagecheck has already accepted come here; a JPEG python-docx cannot read is
-written again by Pillow, never passed through unread. The functions taking a `writer` (word.py's
-DocxWriter) add to its document; none writes a file.
+Only bytes that imagecheck has already accepted come here; a JPEG python-docx cannot read, or a
+photo its EXIF orientation says to turn, is written again by Pillow, never passed through unread.
+The functions taking a `writer` (word.py's DocxWriter) add to its document; none writes a file.
 """
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from gitspec.render import wordxml as x
 from gitspec.render.diagramtext import describe
 from gitspec.render.model import Diagram, Image
 
+ORIENTATION = 0x0112  # the EXIF tag saying how a picture is to be turned to be seen upright
+TURNED = range(2, 9)  # its values that turn or mirror it (1: as stored)
+
 
 def picture_run(part: Any, data: bytes, width: int, height: int, description: str = "", title: str = "") -> Any:
     """A `w:r` holding the picture at its own size, but never wider than `width` or taller than
@@ -22,6 +25,7 @@ def picture_run(part: Any, data: bytes, width: int, height: int, description: st
     from docx.image.exceptions import UnrecognizedImageError
     from docx.image.image import Image as DocxImage
 
+    data = _upright(data)
     try:
         image = DocxImage.from_blob(data)
     except UnrecognizedImageError:  # python-docx knows only JPEGs with a JFIF or Exif header
@@ -38,6 +42,32 @@ def picture_run(part: Any, data: bytes, width: int, height: int, description: st
     drawing.append(inline)
     run.append(drawing)
     return run
+
+
+def _upright(picture: bytes) -> bytes:
+    """The picture turned as its EXIF Orientation says (a phone photo taken sideways), as the site
+    and the PDF show it: Word ignores that tag (python-openxml/python-docx#540). Unturned pictures
+    come back as they are, byte for byte."""
+    from PIL import Image as Pillow, ImageOps
+
+    with Pillow.open(io.BytesIO(picture)) as image:
+        orientation = image.getexif().get(ORIENTATION, 1)
+        if orientation not in TURNED:
+            return picture
+        kind, info = image.format, image.info
+        turned = ImageOps.exif_transpose(image)  # drops the tag, so nothing turns it twice
+    dpi = info.get("dpi")
+    keep = {"dpi": dpi[::-1] if orientation >= 5 else dpi} if dpi else {}  # a quarter turn swaps the sides
+    if kind == "JPEG" and turned.mode not in ("L", "RGB"):
+        turned = turned.convert("RGB")  # python-docx reads no CMYK JPEG; its colour profile no longer fits
+    elif info.get("icc_profile"):
+        keep["icc_profile"] = info["icc_profile"]
+    out = io.BytesIO()
+    if kind == "JPEG":
+        turned.save(out, "JPEG", quality=92, **keep)
+    else:
+        turned.save(out, "PNG", **keep)
+    return out.getvalue()
 
 
 def _rewritten(picture: bytes) -> bytes:
