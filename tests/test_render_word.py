@@ -13,7 +13,8 @@ import docx
 import pytest
 from conftest import CONFIG, requirement, run_gitspec
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.shared import Inches, Mm, RGBColor
+from docx.enum.section import WD_ORIENT
+from docx.shared import Inches, Mm, RGBColor, Twips
 from rendersite import FakeAssets, sample_site
 
 from gitspec.render.model import (
@@ -449,3 +450,58 @@ def test_arabic_and_hebrew_stretches_of_a_run_become_right_to_left_runs_of_their
     assert stretches("[approved by فاطمة] ") == [(False, "[approved by "), (True, "فاطمة"), (False, "] ")]
     assert stretches("عدد 5 items. שלום") == [(True, "عدد 5"), (False, " items. "), (True, "שלום")]
     assert stretches("plain") == [(False, "plain")] and stretches("") == []
+
+
+WIDE_HEADER = ("Requirement", "Description", "Acceptance", "Owner", "Priority", "Estimate", "Dependencies",
+               "Milestone", "Component", "Verification")  # ten columns whose words do not fit across a portrait page
+WIDE_ROW = ("REQ-001", "Reconciliation", "Administrators", "Engineering", "Important", "Substantial",
+            "Authentication", "Implementation", "Infrastructure", "Demonstration")
+PLANS = ("Feature", "Free", "Starter", "Basic", "Team", "Business", "Growth", "Scale", "Premium", "Enterprise",
+         "Partner", "Reseller", "Internal")  # thirteen columns: more than any page holds
+
+
+def _markdown_table(header: tuple[str, ...], row: tuple[str, ...], prefix: str = "") -> str:
+    return "\n".join(prefix + "| " + " | ".join(cells) + " |" for cells in (header, ("---",) * len(header), row))
+
+
+def test_a_table_too_wide_for_a_portrait_page_is_on_a_landscape_page_or_records_as_in_the_pdf(repo):
+    # Before, Word squeezed every table into the portrait width: 13 columns of 0.48 in, "Fea/tur/e".
+    wide, plans = _markdown_table(WIDE_HEADER, WIDE_ROW), _markdown_table(PLANS, ("Invoices",) + ("Available",) * 12)
+    rest = "".join(f"\n## {name}\n\nNone.\n" for name in
+                   ("Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions"))
+    body = (f"Before.\n\n### Plan\n\n{wide}\n\n{wide}\n\nBetween.\n\n- First\n- Second:\n\n"
+            f"{_markdown_table(WIDE_HEADER, WIDE_ROW, '  ')}\n- Third\n\n"
+            f"> Quoted:\n>\n{_markdown_table(WIDE_HEADER, WIDE_ROW, '> ')}\n\n"
+            f"> [!NOTE]\n> Plans:\n>\n{_markdown_table(PLANS, ('Invoices',) + ('Available',) * 12, '> ')}\n\n"
+            f"{plans}\n\n| a | b |\n| --- | --- |\n| small | table |\n")
+    root = repo({"specs/prd.md": f"---\nkind: prd\nid: prd\ntitle: P\nstatus: draft\n---\n\n# P\n\n## Problem\n\n"
+                                 f"{body}{rest}"})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+
+    # The body as (what, section): a paragraph's text or a table's first cell, numbered by its section.
+    shown, section = [], 0
+    for child in document.element.body.iterchildren(f"{W}p", f"{W}tbl"):
+        text = "".join(child.xpath(".//w:t/text()")).strip()
+        shown.append(((text[:12] if child.tag == f"{W}tbl" else text) or None, section))
+        section += 1 if child.xpath("./w:pPr/w:sectPr") else 0
+    sections = {what: n for what, n in shown if what}
+    turned = [s.orientation == WD_ORIENT.LANDSCAPE for s in document.sections]
+    assert turned == [False, True, False, True, False, True, False], turned
+    assert [sections[what] for what in ("Before.", "Plan", "Between.", "First", "Second:", "Third", "Quoted:Requi")
+            ] == [0, 1, 2, 2, 3, 4, 5]  # a heading or list item goes with its table; a quote whole, in its box
+    assert [n for what, n in shown if what == "RequirementD"] == [1, 1, 3]  # two in a row share their pages
+    assert all(s.page_width > s.page_height for s in document.sections if s.orientation == WD_ORIENT.LANDSCAPE)
+    assert {s.footer.paragraphs[0].text.split(" · ")[0] for s in document.sections} == {"prd"}  # every page's footer
+
+    landscape = document.sections[1]
+    text_width = landscape.page_width - landscape.left_margin - landscape.right_margin
+    first = document.tables[0]
+    assert abs(sum(Twips(int(w)) for w in first._tbl.xpath("./w:tblGrid/w:gridCol/@w:w")) - text_width) < Twips(20)
+
+    records = [p.text for p in document.paragraphs if p.text.startswith("Feature Invoices")]
+    assert records == [" · ".join(f"{name} {value}" for name, value in zip(PLANS, ("Invoices",) + ("Available",) * 12))]
+    in_alert = [t for t in document.tables if t.cell(0, 0).paragraphs[0].text == "Note"]
+    assert in_alert[0].cell(0, 0).paragraphs[-1].text == records[0] and not in_alert[0].cell(0, 0).tables
+    assert [len(t.columns) for t in document.tables if len(t.columns) > 2] == [10, 10, 10]
+    assert [len(t.columns) for t in document.tables[3].cell(0, 0).tables] == [10]  # the quote's, in its box

@@ -18,6 +18,7 @@ from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
 from gitspec.render import wordnotes as notes
 from gitspec.render import wordpictures as pictures
+from gitspec.render import wordwide as wide
 from gitspec.render.wordbidi import mark_right_to_left
 from gitspec.render.wordnotes import RULE_COLOUR, TONE_COLOURS
 
@@ -33,7 +34,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "24"
+    version = "26"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -97,7 +98,7 @@ class DocxWriter:
         self.sid = {name: style.style_id for name, style in self.styles.items()}
         self.table_style = next(n for n in x.TABLE_STYLES if n in self.sid)
         self.part = self.doc.part
-        self.end = self.doc.element.body.sectPr
+        self.end = self.body_end = self.doc.element.body.sectPr  # (end: a box's cell while one is written)
         self._rule: Any = None  # the last thematic break's paragraph
         section = self.doc.sections[0]
         self.text_width = section.page_width - section.left_margin - section.right_margin
@@ -107,6 +108,8 @@ class DocxWriter:
         self._bookmarks = 0
         self.toc_at: Any = None
         self.outline: list[tuple[int, str, str]] = []  # (level, text, bookmark) of the TOC's headings
+        self.lead_in: Any = None  # the headings or list item text just written: a landscape page starts there
+        self.landscape_end: Any = None  # the paragraph ending the last landscape section
 
     def p(self, style: str = "", text: str = "", **run: Any) -> Any:
         """A new `w:p` at the end of the body, in paragraph style `style` (a name), holding `text`."""
@@ -198,6 +201,7 @@ class DocxWriter:
             self.section(section)
 
     def section(self, section: Section) -> None:
+        self.lead_in = None
         self.heading(section.title, 2, self.page_id, section.anchor, section.aliases)
         if section.badges or section.change:
             meta = self.p()
@@ -220,6 +224,8 @@ class DocxWriter:
             self.bookmark(paragraph, alias)
         if level <= TOC_LEVELS:
             self.outline.append((level, text, name))
+        if self.lead_in is None:
+            self.lead_in = paragraph
         return paragraph
 
     def badges(self, paragraph: Any, badges: tuple[Badge, ...]) -> None:
@@ -230,6 +236,11 @@ class DocxWriter:
     # --- Blocks --------------------------------------------------------------
 
     def block(self, block: Any, depth: int = 0) -> None:
+        self.draw(block, depth)
+        if not isinstance(block, Heading):
+            self.lead_in = None
+
+    def draw(self, block: Any, depth: int) -> None:
         if isinstance(block, Paragraph):
             self.inlines(self.p(), block.inlines)
         elif isinstance(block, Heading):
@@ -239,7 +250,7 @@ class DocxWriter:
         elif isinstance(block, ListBlock):
             self.list_block(block, depth)
         elif isinstance(block, Table):
-            self.table(block.header, block.rows, block.align)
+            wide.table(self, block)
         elif isinstance(block, Code):
             self.p("Code", block.text.rstrip("\n"))
         elif isinstance(block, Diagram):
@@ -248,10 +259,9 @@ class DocxWriter:
             pictures.image(self, block)
         elif isinstance(block, Swatches):
             self.swatches(block)
-        elif isinstance(block, Quote):
-            notes.quote(self, block, depth)
-        elif isinstance(block, Notice):
-            notes.notice(self, block, depth)
+        elif isinstance(block, (Quote, Notice)):
+            with wide.boxed(self, block):
+                (notes.quote if isinstance(block, Quote) else notes.notice)(self, block, depth)
         elif isinstance(block, Rule):
             if self._rule is not None and self.end.getprevious() is self._rule:
                 self.p()  # two lines drawn under paragraphs in a row are drawn as one
@@ -278,7 +288,7 @@ class DocxWriter:
                 figure = children.pop(0)
                 children[:0] = [Paragraph((figure,)), *([Paragraph((Text(figure.title, "em"),))] if figure.title else [])]
             first = children.pop(0) if children and isinstance(children[0], Paragraph) else Paragraph(())
-            paragraph = self.p(style)
+            paragraph = self.lead_in = self.p(style)
             if num_id is not None:
                 x.set_numbering(paragraph, num_id)
             if indent:
@@ -297,12 +307,13 @@ class DocxWriter:
                     self.block(child, depth + 1)
                     self.inset = outer
 
-    def table(self, header: tuple[str, ...], rows: tuple | list, align: tuple[str, ...] = ()) -> list[list[Any]]:
-        """A table, its columns aligned as `align` says (Table.align); returns its body cells (`w:tc`)
-        by row, for callers that shade them."""
+    def table(self, header: tuple[str, ...], rows: tuple | list, align: tuple[str, ...] = (),
+              widths: list[float] | None = None) -> list[list[Any]]:
+        """A table, its columns aligned as `align` says (Table.align) and `widths` wide (percent; equal
+        when not given); returns its body cells (`w:tc`) by row, for callers that shade them."""
         columns = max([len(header), *(len(r) for r in rows)]) or 1
         tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.width() // 635,
-                          self.sid[self.table_style], bool(header), self.inset)
+                          self.sid[self.table_style], bool(header), self.inset, widths)
         self.place_table(tbl)
         trs = [tr.tc_lst for tr in tbl.tr_lst]
         if header:
@@ -312,10 +323,10 @@ class DocxWriter:
         for tr in tbl.tr_lst:
             for tc, how in zip(tr.tc_lst, align):
                 x.align(tc.p_lst[0], how)
-        cell_width = int(self.width() / columns * 0.9)  # the columns share the text width; less padding
+        shares = widths or [100 / columns] * columns
         for tcs, values in zip(trs, rows):
-            for tc, inlines in zip(tcs, values):
-                self.inlines(tc.p_lst[0], inlines, cell_width)
+            for tc, inlines, share in zip(tcs, values, shares):  # a picture: its column's width, less padding
+                self.inlines(tc.p_lst[0], inlines, int(self.width() * share / 100 * 0.9))
         return trs
 
     # --- Inlines -------------------------------------------------------------

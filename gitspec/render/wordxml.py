@@ -288,18 +288,20 @@ def _field(p: Any, instruction: str, placeholder: Any, dirty: bool = False, end_
 # --- Tables and lists ----------------------------------------------------------
 
 
-def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: bool, indent_twips: int = 0) -> Any:
-    """A `w:tbl` of empty cells (one empty `w:p` each) in `style_id`, columns of equal width, stepped in
-    `indent_twips` from the margin; a `header` first row repeats on each page and is never split. No
-    first-column emphasis."""
+def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: bool, indent_twips: int = 0,
+              widths: list[float] | None = None) -> Any:
+    """A `w:tbl` of empty cells (one empty `w:p` each) in `style_id`, columns `widths` (percent) or equally
+    wide, stepped in `indent_twips` from the margin; a `header` first row repeats on each page and is never
+    split. No first-column emphasis."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    column = max(width_twips // max(columns, 1), 1)
-    cell = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{column}"/></w:tcPr><w:p/></w:tc>' * columns
+    twips = ([max(int(width_twips * share / 100), 1) for share in widths] if widths
+             else [max(width_twips // max(columns, 1), 1)] * columns)
+    cell = "".join(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr><w:p/></w:tc>' for w in twips)
     head = '<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>'
     body = "".join(f"<w:tr>{head if header and n == 0 else ''}{cell}</w:tr>" for n in range(rows))
-    grid = f'<w:gridCol w:w="{column}"/>' * columns
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
     look = ('<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             'w:noHBand="0" w:noVBand="1"/>')
     inset = f'<w:tblInd w:type="dxa" w:w="{indent_twips}"/>' if indent_twips else ""
