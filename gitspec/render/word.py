@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    BAD, OK, Badge, Code, Diagram, Footnotes, Heading, Image, Link, ListBlock, NoteRef, Notice, Page,
+    Badge, Code, Diagram, Footnotes, Heading, Image, Link, ListBlock, NoteRef, Notice, Page,
     Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
@@ -21,6 +21,7 @@ from gitspec.render import wordpictures as pictures
 from gitspec.render import wordwide as wide
 from gitspec.render.wordbidi import mark_right_to_left
 from gitspec.render.wordnotes import RULE_COLOUR, TONE_COLOURS
+from gitspec.render.wordswatches import swatches
 
 # The TOC lists documents and their sections (Heading 1 and 2), as the PDF's contents and bookmarks
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
@@ -258,7 +259,7 @@ class DocxWriter:
         elif isinstance(block, Image):
             pictures.image(self, block)
         elif isinstance(block, Swatches):
-            self.swatches(block)
+            swatches(self, block)
         elif isinstance(block, (Quote, Notice)):
             with wide.boxed(self, block):
                 (notes.quote if isinstance(block, Quote) else notes.notice)(self, block, depth)
@@ -381,26 +382,3 @@ class DocxWriter:
     def width(self) -> int:
         """The width (EMU) the blocks being written have: the text's, less their inset."""
         return self.text_width - self.inset * 635
-
-    def swatches(self, block: Swatches) -> None:
-        if block.title:
-            self.p("", block.title, bold=True)
-        rows = [[(), (Text(s.name),), (Text(s.hex, "code"),), (Text(s.note),)] for s in block.swatches]
-        cells = self.table(("Colour", "Name", "Hex", "Note"), rows)
-        for tcs, swatch in zip(cells, block.swatches):
-            fill = x.hex_colour(swatch.hex)
-            if fill:
-                x.shade(tcs[0], fill)
-        if not block.contrast:
-            return
-        self.p("", "Contrast", bold=True)
-        rows = [[(Text(c.foreground, "code"),), (Text(c.background, "code"),), (), (Text(f"{c.ratio:.2f}:1"),),
-                 (Text(f"{c.minimum:g}:1"),), (Badge("pass", OK) if c.passes else Badge("fail", BAD),)]
-                for c in block.contrast]
-        cells = self.table(("Foreground", "Background", "Sample", "Ratio", "Minimum", "Result"), rows)
-        for tcs, pair in zip(cells, block.contrast):
-            foreground, background = (x.hex_colour(colour) for colour in pair.colours)
-            if background and foreground:
-                x.shade(tcs[2], background)
-                tcs[2].p_lst[0].append(x.run_element("Sample Aa", colour=foreground))
-
