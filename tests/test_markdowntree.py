@@ -274,6 +274,12 @@ def test_bare_urls_become_links_as_on_github() -> None:
         Text("https://in.code", "code"), Text(" or javascript:alert(1)"))
 
 
+def test_bare_file_and_domain_names_stay_text_and_www_and_mail_addresses_link_as_on_github() -> None:
+    assert inlines("main.py, prd.md and example.com; www.example.com/a?b=1. bob@example.com awww.example.com") == (
+        Text("main.py, prd.md and example.com; "), Link("www.example.com/a?b=1", "http://www.example.com/a?b=1"),
+        Text(". "), Link("bob@example.com", "mailto:bob@example.com"), Text(" awww.example.com"))
+
+
 def test_task_list_items_show_their_boxes_as_on_github() -> None:
     (block,) = markdown_blocks("- [ ] write the spec\n- [x] **review** it\n- [X]\n- [y] not a task\n- a [ ] b")
     assert [item[0].inlines if item else () for item in block.items] == [

@@ -518,3 +518,21 @@ def test_links_written_for_github_lead_to_their_headings_in_every_format(tmp_pat
     [paragraph] = [p for p in document.paragraphs if p.text.startswith("See ")]
     anchors = [link.get(f"{W}anchor") for link in paragraph._p.iter(f"{W}hyperlink")]
     assert len(anchors) == len(wanted) and set(anchors) <= bookmarks
+
+
+def test_only_web_and_mail_addresses_become_links_not_bare_file_or_domain_names_in_every_format(
+        tmp_path: Path) -> None:
+    body = ("## Problem\n\nThe fix is in main.py, described in prd.md; see example.com, www.example.com/docs "
+            "or mail bob@example.com.\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    build = root / "build"
+    wanted = ["http://www.example.com/docs", "mailto:bob@example.com"]  # as GitHub links them
+
+    html = (build / "html" / "p.html").read_text()
+    assert 'The fix is in main.py, described in prd.md; see example.com, <a href="http://www.example.com/docs"' in html
+    assert re.findall(r'href="((?:http|mailto)[^"]*)"', html.split("The fix is in")[1].split("</p>")[0]) == wanted
+    assert sorted(pdf_links(build)) == wanted
+    rels = word(build).part.rels.values()
+    assert sorted(rel.target_ref for rel in rels if rel.is_external) == wanted

@@ -78,13 +78,16 @@ def _parser() -> Any:
 
     from mdit_py_plugins.footnote import footnote_plugin
 
+    from gitspec.render.autolinks import github_autolinks_plugin
     from gitspec.render.openbrackets import open_brackets_plugin
 
-    # CommonMark with GitHub's tables, strikethrough, links made of bare URLs (linkify-it-py) and
+    # CommonMark with GitHub's tables, strikethrough, links made of bare addresses (linkify-it-py, as
+    # GitHub links them: not a bare file or domain name) and
     # footnotes (`[^1]`, not the inline `^[...]` GitHub does not read), gathered at the end of the text.
     # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
     parser = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING}).enable(
-        ["table", "strikethrough", "linkify"]).use(footnote_plugin, inline=False).use(open_brackets_plugin)
+        ["table", "strikethrough", "linkify"]).use(footnote_plugin, inline=False).use(open_brackets_plugin).use(
+        github_autolinks_plugin)
     # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
     # safe_target, not markdown-it's own protocol check, decides what may be a link.
     parser.validateLink = lambda url: True
