@@ -411,16 +411,17 @@ def test_footnotes_are_raised_numbers_linking_to_notes_at_the_end_of_the_section
     assert ('free.<sup class="footnote-ref"><a href="p.html#fn:1" id="fnref:1" role="doc-noteref">1</a></sup></p>\n'
             '<div class="footnotes" role="doc-endnotes"><ol><li id="fn:1" dir="auto"><p dir="auto">The limit comes from the survey. '
             '<a href="p.html#fnref:1">↩</a></p></li></ol></div>\n</section>') in html
-    assert ('<a href="p.html#fn:1-2" id="fnref:1-2" role="doc-noteref">1</a>' in html  # the next section's own
-            and '<li id="fn:1-2" dir="auto"><p dir="auto">For families. <a href="p.html#fnref:1-2">↩</a>' in html)
+    # the next section's own note, numbered on through the document
+    assert ('<a href="p.html#fn:2" id="fnref:2" role="doc-noteref">2</a>' in html
+            and '<ol start="2"><li id="fn:2" dir="auto"><p dir="auto">For families. <a href="p.html#fnref:2">↩</a>' in html)
 
     text = " ".join(pdf_text(build).split())
     assert "[^1]" not in text and "free.1" in text and "1. The limit comes from the survey. ↩" in text
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(build / "pdf" / "p.pdf")
-    assert {"fn:1", "fnref:1", "fn:1-2", "fnref:1-2"} <= set(reader.named_destinations)
+    assert {"fn:1", "fnref:1", "fn:2", "fnref:2"} <= set(reader.named_destinations)
     dests = [annot.get_object().get("/Dest") for page in reader.pages for annot in page.get("/Annots") or ()]
-    assert {"fn:1", "fnref:1", "fn:1-2", "fnref:1-2"} <= set(dests)
+    assert {"fn:1", "fnref:1", "fn:2", "fnref:2"} <= set(dests)
 
     document = word(build)
     [mark] = [p for p in document.paragraphs if p.text.startswith("Families")]
@@ -536,3 +537,35 @@ def test_only_web_and_mail_addresses_become_links_not_bare_file_or_domain_names_
     assert sorted(pdf_links(build)) == wanted
     rels = word(build).part.rels.values()
     assert sorted(rel.target_ref for rel in rels if rel.is_external) == wanted
+
+
+def test_link_references_and_footnotes_defined_at_the_end_reach_every_section_in_every_format(tmp_path: Path) -> None:
+    body = ("## Problem\n\nSee the [pricing page][pricing] and churn[^churn]. No [such][nowhere] link.\n\n"
+            "## Goals\n\nCut churn[^churn], see [pricing].\n\n"
+            "## Risks\n\nNone.\n\n[pricing]: https://example.com/pricing\n[^churn]: Churn is 4% a month (Q3 data).\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    build = root / "build"
+
+    html = (build / "html" / "p.html").read_text()
+    assert ('See the <a href="https://example.com/pricing" rel="noopener noreferrer">pricing page</a> and churn'
+            '<sup class="footnote-ref"><a href="p.html#fn:1" id="fnref:1" role="doc-noteref">1</a></sup>. '
+            'No [such][nowhere] link.</p>\n<div class="footnotes" role="doc-endnotes"><ol><li id="fn:1" dir="auto">'
+            '<p dir="auto">Churn is 4% a month (Q3 data). <a href="p.html#fnref:1">↩</a>') in html
+    # a later section's mark is the same note's number, linking to its one text
+    assert ('Cut churn<sup class="footnote-ref"><a href="p.html#fn:1" id="fnref:1-2" role="doc-noteref">1</a></sup>, '
+            'see <a href="https://example.com/pricing" rel="noopener noreferrer">pricing</a>.</p>') in html
+    assert html.count("Churn is 4%") == 1 and "[^churn]" not in html
+
+    text = " ".join(pdf_text(build).split())
+    assert text.count("Churn is 4% a month") == 1 and "1. Churn is 4% a month (Q3 data). ↩" in text
+    assert "[pricing]" not in text and "No [such][nowhere] link." in text
+    assert pdf_links(build).count("https://example.com/pricing") == 2
+
+    document = word(build)
+    assert [p.text for p in document.paragraphs if "Churn is" in p.text] == ["1. Churn is 4% a month (Q3 data). ↩"]
+    [goal] = [p for p in document.paragraphs if p.text.startswith("Cut churn")]
+    assert goal.text == "Cut churn1, see pricing."
+    assert [link.url for link in goal.iter_inner_content() if hasattr(link, "url") and link.url] == [
+        "https://example.com/pricing"]

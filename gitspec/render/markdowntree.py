@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from gitspec.render.anchors import fragment_anchor, heading_anchor, unique
 from gitspec.render.inlineruns import Runs, merge_runs, text_run
 from gitspec.render.localimages import image_path
+from gitspec.render.markdowndefs import DocumentDefinitions
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Block, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice,
     Paragraph, Quote, Rule, Table, Text, walk, words_text,
@@ -39,7 +40,8 @@ _NESTS = ("blockquote", "bullet_list", "ordered_list")  # one level each
 
 
 def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), source: str = "",
-                    images: Mapping[str, str] | None = None) -> tuple[Block, ...]:
+                    images: Mapping[str, str] | None = None, definitions: DocumentDefinitions | None = None,
+                    section: str = "") -> tuple[Block, ...]:
     """Convert one section's Markdown to blocks.
 
     `page_id` turns same-page `[x](#anchor)` links into `doc:PAGE#anchor` (without it
@@ -47,11 +49,21 @@ def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), 
     anchors, earlier headings) so heading anchors stay unique within the page.
     `source` is the document's workspace-relative path, which local image paths are
     relative to, and `images` maps such a path to its file's digest ("" when unreadable).
+    `definitions` are the link references and footnotes of the document whose section `section` is
+    (converted in the document's order): without them, only the section's own apply.
     """
-    tokens, cut = _within_depth(parse_tokens(text.replace("\r\n", "\n")))
+    text, env = text.replace("\r\n", "\n"), {}
+    if definitions:
+        text, env = definitions.prepare(section, text)
+    tokens = parse_tokens(text, env)
+    elsewhere = definitions.number(section, tokens, env) if definitions else {}
+    tokens, cut = _within_depth(tokens)
     from markdown_it.tree import SyntaxTreeNode
 
-    blocks = _Converter(page_id, set(taken), source, images or {}).blocks(SyntaxTreeNode(tokens).children)
+    converter = _Converter(page_id, set(taken), source, images or {}, elsewhere)
+    blocks = converter.blocks(SyntaxTreeNode(tokens).children)
+    if definitions:
+        definitions.shown_at(lambda note: converter.note_anchor("fn", note))
     if cut:
         blocks += (Notice(f"Part of this section is nested more than {MAX_DEPTH} levels deep (lists or "
                           "quotes within each other) and is not shown.", WARN),)
@@ -94,9 +106,17 @@ def _parser() -> Any:
     return parser
 
 
-def parse_tokens(text: str) -> list[Any]:
+def parse_tokens(text: str, env: dict[str, Any] | None = None) -> list[Any]:
     """markdown-it's tokens for `text`, parsed as markdown_blocks parses it."""
-    return _parser().parse(text)
+    return _parser().parse(text, env)
+
+
+def parse_blocks(text: str, env: dict[str, Any]) -> list[Any]:
+    """markdown-it's block tokens for `text`, before their inline content is parsed and footnote
+    definitions are gathered at the end; it fills `env` with the link references defined."""
+    tokens: list[Any] = []
+    _parser().block.parse(text, _parser(), env, tokens)
+    return tokens
 
 
 def heading_text(markdown: str) -> str:
@@ -124,8 +144,10 @@ def safe_target(url: str, page_id: str = "") -> str | None:
 class _Converter:
     """Walks markdown-it's syntax tree; holds only the anchors used so far."""
 
-    def __init__(self, page_id: str, taken: set[str], source: str, images: Mapping[str, str]) -> None:
+    def __init__(self, page_id: str, taken: set[str], source: str, images: Mapping[str, str],
+                 elsewhere: Mapping[int, str]) -> None:
         self.page_id = page_id
+        self.elsewhere = elsewhere  # the notes shown in an earlier section, by id: their anchor there
         self.taken = taken
         self.source, self.images = source, images
         self.note_anchors: dict[tuple[str, int, int], str] = {}  # a footnote's, and each of its marks'
@@ -164,7 +186,8 @@ class _Converter:
         if kind == "hr":
             return [Rule()]
         if kind == "footnote_block":
-            return [self.footnotes(node)]
+            notes = self.footnotes(node)
+            return [notes] if notes.items else []
         # A node type this module does not know: keep its text visible rather than drop it.
         text = _plain(node)
         return [Paragraph((Text(text),))] if text else []
@@ -197,7 +220,7 @@ class _Converter:
 
     def footnotes(self, node: Any) -> Footnotes:
         """The notes, numbered in the order they are first referred to, as on GitHub."""
-        notes = [note for note in node.children if note.type == "footnote"]
+        notes = [note for note in node.children if note.type == "footnote" and note.meta["id"] not in self.elsewhere]
         items = tuple(self.blocks(note.children) for note in notes)
         start = notes[0].meta["id"] + 1 if notes else 1
         return Footnotes(items, ordered=True, start=start,
@@ -270,7 +293,8 @@ class _Converter:
                 out.extend(self.link(node, style, active))
             elif kind == "footnote_ref":
                 note, mark = node.meta["id"], node.meta["subId"]
-                out.append(NoteRef(str(note + 1), f"doc:{self.page_id}#{self.note_anchor('fn', note)}",
+                target = self.elsewhere.get(note) or self.note_anchor("fn", note)
+                out.append(NoteRef(str(note + 1), f"doc:{self.page_id}#{target}",
                                    anchor=self.note_anchor("fnref", note, mark)) if self.page_id
                            else text_run(f"[{note + 1}]", style, active))
 

@@ -58,7 +58,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "35"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "36"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -215,14 +215,20 @@ def _anchored_sections(doc: SourceDocument, facts: Facts, targets: dict[str, str
     headed = set()  # the sections GitHub shows as a heading over Markdown text
     blocks.anchors.update(FRAME_IDS)
     anchors = [blocks.anchor(name) for name in doc.sections]  # first: `DOC.html#SECTION` is the section's
+    texts = {name: _markdown_text(doc, facts, name, value) for name, value in doc.sections.items()}
+    definitions = None
+    if titles is not None:
+        from gitspec.render.markdowndefs import DocumentDefinitions
+
+        definitions = DocumentDefinitions({name: text for name, text in texts.items() if text is not None})
     for (name, value), anchor in zip(doc.sections.items(), anchors, strict=True):
         if titles is not None:
             from gitspec.render.markdowntree import markdown_blocks, page_anchors
 
-            text = _markdown_text(doc, facts, name, value)
+            text = texts[name]
             content = (markdown_blocks(text, page_id=doc.id, taken=blocks.anchors, source=doc.path,
-                                       images=facts.images.get(doc.path)) if text is not None
-                       else blocks.section(doc.kind, name, value))
+                                       images=facts.images.get(doc.path), definitions=definitions, section=name)
+                       if text is not None else blocks.section(doc.kind, name, value))
             blocks.anchors.update(page_anchors(content))  # (in quotes too)
             title = _as_read(titles[name]) if name in titles else humanize(name)
             if text is not None and name in titles:

@@ -1,0 +1,88 @@
+"""A Markdown document's link reference and footnote definitions, which reach all its `##` sections.
+
+Each section is parsed on its own; as on GitHub, a `[label]: url` or `[^note]: text` written
+anywhere in the document applies in every section, and footnotes are numbered through the
+document. Pure: it holds text and numbers; it never reads or writes a file.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Note = tuple[str, str]  # the section a footnote is defined in, and its label
+
+
+class DocumentDefinitions:
+    """The definitions of one document, and the footnotes numbered so far as its sections are converted in order.
+
+    A section's own footnote definition wins in that section (a section a stage writes stays whole);
+    a note it cites but does not define is the document's first definition of that label, shown at
+    the end of the first section that cites it, which later citing sections link to.
+    """
+
+    def __init__(self, sections: Mapping[str, str]) -> None:
+        self.references: dict[str, Any] = {}  # markdown-it's env["references"]: the first definition wins
+        self.notes: dict[str, tuple[str, str]] = {}  # a label -> its first top-level definition: section, Markdown
+        self.own: dict[str, set[str]] = {}  # a section -> the footnote labels it defines
+        self.shown: dict[Note, tuple[int, str]] = {}  # a note -> its number and anchor, once a section shows it
+        self.count = 0  # notes numbered so far
+        self._new: dict[int, Note] = {}  # the notes the last section numbered, by id
+        for name, text in sections.items():
+            if "]:" in text:  # what every definition holds: spare the parse of the sections without
+                self._scan(name, text.replace("\r\n", "\n"))
+
+    def _scan(self, name: str, text: str) -> None:
+        from gitspec.render.markdowntree import parse_blocks
+
+        env: dict[str, Any] = {}
+        lines = text.split("\n")
+        for token in parse_blocks(text, env):
+            if token.type == "footnote_reference_open":
+                label = token.meta["label"]
+                self.own.setdefault(name, set()).add(label)
+                if token.level == 0 and token.map and label not in self.notes:
+                    self.notes[label] = (name, "\n".join(lines[token.map[0]:token.map[1]]))
+        for key, value in env.get("references", {}).items():
+            self.references.setdefault(key, value)
+
+    def prepare(self, name: str, text: str) -> tuple[str, dict[str, Any]]:
+        """Section `name`'s text, with the definitions it cites from other sections that no section has
+        shown yet written after it, and the markdown-it env to parse it with."""
+        own = self.own.get(name, set())
+        cited = [label for label in self.notes if label not in own and f"[^{label}]" in text]
+        later = [label for label in cited if (self.notes[label][0], label) not in self.shown]
+        shown = [label for label in cited if label not in later]
+        text += "".join(f"\n\n{self.notes[label][1]}" for label in later)
+        # a note shown in an earlier section: its marks here are marks, its text stays there
+        footnotes = {"refs": {f":{label}": -1 for label in shown}, "list": {}}
+        return text, {"references": dict(self.references), "footnotes": footnotes}
+
+    def number(self, name: str, tokens: list[Any], env: dict[str, Any]) -> dict[int, str]:
+        """Number section `name`'s notes through the document: each footnote token's `id` becomes its
+        note's number less one. Returns the notes shown in an earlier section, by id: their anchor there."""
+        own = self.own.get(name, set())
+        renumbered: dict[int, int] = {}
+        self._new: dict[int, Note] = {}
+        elsewhere: dict[int, str] = {}
+        for local, data in sorted(env.get("footnotes", {}).get("list", {}).items()):
+            label = data.get("label", "")
+            note = (name if label in own or label not in self.notes else self.notes[label][0], label)
+            if note in self.shown:
+                number, elsewhere[number - 1] = self.shown[note]
+            else:
+                self.count += 1
+                number = self.count
+                self._new[number - 1] = note
+            renumbered[local] = number - 1
+        stack = list(tokens)
+        while stack:
+            token = stack.pop()
+            if token.type in ("footnote_ref", "footnote_open", "footnote_anchor") and token.meta["id"] in renumbered:
+                token.meta = {**token.meta, "id": renumbered[token.meta["id"]]}
+            stack.extend(token.children or ())
+        return elsewhere
+
+    def shown_at(self, anchor: Callable[[int], str]) -> None:
+        """Record where the notes the last number() made new are shown: `anchor` gives one's anchor by its id."""
+        for note_id, note in self._new.items():
+            self.shown[note] = (note_id + 1, anchor(note_id))
