@@ -170,6 +170,17 @@ def test_raw_html_is_visible_text() -> None:
     assert markdown_blocks("<!-- a template hint -->\n\ntext") == (Paragraph((Text("text"),)),)
 
 
+def test_an_html_comment_is_hidden_wherever_it_is_and_the_text_beside_it_shown_as_on_github() -> None:
+    assert markdown_blocks("<!-- internal: do not share --> Customers cannot export.") == (
+        Paragraph((Text("Customers cannot export."),)),)
+    assert markdown_blocks("<!--\nreviewer note\n--> Keep seven years.\n\n<!-- a --> shown <!-- b -->") == (
+        Paragraph((Text("Keep seven years."),)), Paragraph((Text("shown"),)))
+    assert markdown_blocks("<div>\n<!-- hidden -->\n<b>x</b>\n</div>") == (Paragraph((Text("<div>\n\n<b>x</b>\n</div>"),)),)
+    assert inlines("Text <!-- c --> more <!--\nx\n--> end") == (Text("Text  more  end"),)
+    assert markdown_blocks("<!-->shown") == (Paragraph((Text("shown"),)),)  # an empty comment, to a browser
+    assert markdown_blocks("<!-- never closed\n\nhides the rest, as in a browser") == ()
+
+
 @pytest.mark.parametrize("url", [
     "javascript:alert(1)", "JaVaScRiPt:alert(1)", "&#106;avascript:alert(1)", "java%0ascript:x",
     "data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox", "file:///etc/passwd",

@@ -569,3 +569,25 @@ def test_link_references_and_footnotes_defined_at_the_end_reach_every_section_in
     assert goal.text == "Cut churn1, see pricing."
     assert [link.url for link in goal.iter_inner_content() if hasattr(link, "url") and link.url] == [
         "https://example.com/pricing"]
+
+
+def test_an_html_comment_with_text_after_it_on_its_line_is_hidden_and_the_text_shown_in_every_format(
+        tmp_path: Path) -> None:
+    body = ("## Problem\n\n<!-- internal: Acme pays 40% less, do not share --> Customers cannot export invoices.\n\n"
+            "<!--\nreviewer note: legal has not cleared this\n--> Exports must keep seven years of history.\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    build = root / "build"
+    secret = re.compile(r"Acme|do not share|reviewer note|legal has not|&lt;!--|<!--")
+
+    html = (build / "html" / "p.html").read_text()
+    assert ('<p dir="auto">Customers cannot export invoices.</p>\n'
+            '<p dir="auto">Exports must keep seven years of history.</p>') in html
+    assert not secret.search(html.split("<main")[1])
+    text = " ".join(pdf_text(build).split())
+    assert "Customers cannot export invoices. Exports must keep seven years of history." in text
+    assert not secret.search(text)
+    paragraphs = [p.text for p in word(build).paragraphs]
+    assert "Customers cannot export invoices." in paragraphs and "Exports must keep seven years of history." in paragraphs
+    assert not any(secret.search(text) for text in paragraphs)

@@ -23,7 +23,8 @@ from gitspec.render.model import (
 )
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
-_COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
+# An HTML comment as a browser reads it: `<!-->` and `<!--->` are empty ones, and one never closed runs to the end
+_COMMENT = re.compile(r"<!--(?:-?>|.*?-->|.*)", re.DOTALL)
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_TONES = {"note": INFO, "tip": OK, "important": INFO, "warning": WARN, "caution": BAD}  # GitHub's colours
 _STYLES = {"strong": "strong", "em": "em"}
@@ -181,8 +182,9 @@ class _Converter:
         if kind == "table":
             return [self.table(node)]
         if kind == "html_block":
-            # A comment is invisible on GitHub too; anything else is shown as the text it is.
-            return [] if _COMMENT.match(node.content) else [Paragraph((Text(node.content.strip("\n")),))]
+            # A comment is invisible on GitHub too, the text beside it not; anything else is shown as the text it is.
+            text = _COMMENT.sub("", node.content).strip()
+            return [Paragraph((Text(text),))] if text else []
         if kind == "hr":
             return [Rule()]
         if kind == "footnote_block":
@@ -270,7 +272,7 @@ class _Converter:
         for node in nodes:
             kind = node.type
             if kind in ("text", "softbreak", "hardbreak", "html_inline"):
-                if kind != "html_inline" or not _COMMENT.match(node.content):
+                if kind != "html_inline" or not node.content.startswith("<!--"):  # a comment: invisible
                     out.text({"softbreak": " ", "hardbreak": "\n"}.get(kind, node.content), style, active)
             elif kind == "code_inline":
                 out.text(node.content, "strike-code" if style == "strike" else "code", active | {"code"})
@@ -386,8 +388,7 @@ def _joined(nodes: Iterable[Any], marks: bool = True) -> str:
         elif kind in ("text", "code_inline"):
             parts.append(node.content)
         elif kind in ("html_inline", "html_block"):
-            if not _COMMENT.match(node.content):
-                parts.append(node.content.strip("\n"))
+            parts.append(_COMMENT.sub("", node.content).strip("\n"))
         elif kind in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif kind in ("fence", "code_block"):
