@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitspec.render.markdowntree import _MAX_TOKEN_NESTING, parse_tokens
+from gitspec.render.markdownparse import _MAX_TOKEN_NESTING, parse_tokens
 
 
 def markdown_it_alone():

@@ -47,7 +47,7 @@ def image_references(text: str) -> list[tuple[str, int, int]]:
     image, whose src is written elsewhere). An image in another's alt text is not one."""
     if "![" not in text:  # most documents have none: skip the parse
         return []
-    from gitspec.render.markdowntree import parse_tokens
+    from gitspec.render.markdownparse import parse_tokens
 
     lines = text.split("\n")
     found: list[tuple[str, int, int]] = []

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from gitspec.render.markdownparse import parse_blocks
+
 Note = tuple[str, str]  # the section a footnote is defined in, and its label
 
 
@@ -32,8 +34,6 @@ class DocumentDefinitions:
                 self._scan(name, text.replace("\r\n", "\n"))
 
     def _scan(self, name: str, text: str) -> None:
-        from gitspec.render.markdowntree import parse_blocks
-
         env: dict[str, Any] = {}
         lines = text.split("\n")
         for token in parse_blocks(text, env):

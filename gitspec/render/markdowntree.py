@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -17,6 +16,7 @@ from gitspec.render.anchors import fragment_anchor, heading_anchor, unique
 from gitspec.render.inlineruns import Runs, merge_runs, text_run
 from gitspec.render.localimages import image_path
 from gitspec.render.markdowndefs import DocumentDefinitions
+from gitspec.render.markdownparse import MAX_DEPTH, inline_nodes, parse_tokens, within_depth
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Block, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice,
     Paragraph, Quote, Rule, Table, Text, walk, words_text,
@@ -31,13 +31,6 @@ _STYLES = {"strong": "strong", "em": "em"}
 _LINK_STYLES = {"strike": "", "strike-code": "code"}  # a Link's style: its being struck out is `struck`
 _ALIGN = re.compile(r"^text-align:(left|center|right)$")
 _TASK = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
-# How deep lists and quotes may nest, a list level and a quote level counting one each; what is
-# deeper is left out and the section gets a notice saying so. markdown-it counts a list level twice
-# (the list and its item), so its own limit (CommonMark's preset stops at 20: ten list levels) is
-# set just past what MAX_DEPTH lists need, and bounds the work that deeper input can cause.
-MAX_DEPTH = 50
-_MAX_TOKEN_NESTING = 2 * MAX_DEPTH + 2
-_NESTS = ("blockquote", "bullet_list", "ordered_list")  # one level each
 
 
 def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), source: str = "",
@@ -58,7 +51,7 @@ def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), 
         text, env = definitions.prepare(section, text)
     tokens = parse_tokens(text, env)
     elsewhere = definitions.number(section, tokens, env) if definitions else {}
-    tokens, cut = _within_depth(tokens)
+    tokens, cut = within_depth(tokens)
     from markdown_it.tree import SyntaxTreeNode
 
     converter = _Converter(page_id, set(taken), source, images or {}, elsewhere)
@@ -71,64 +64,9 @@ def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), 
     return blocks
 
 
-def _within_depth(tokens: list[Any]) -> tuple[list[Any], bool]:
-    """`tokens` without the lists and quotes nested more than MAX_DEPTH deep, and whether any were."""
-    kept: list[Any] = []
-    depth = 0
-    for token in tokens:
-        opens = token.nesting == 1 and token.type[:-5] in _NESTS
-        closes = token.nesting == -1 and token.type[:-6] in _NESTS
-        depth += opens
-        if depth <= MAX_DEPTH:
-            kept.append(token)
-        depth -= closes
-    return kept, len(kept) < len(tokens)
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Any:
-    from markdown_it import MarkdownIt
-
-    from mdit_py_plugins.footnote import footnote_plugin
-
-    from gitspec.render.autolinks import github_autolinks_plugin
-    from gitspec.render.openbrackets import open_brackets_plugin
-
-    # CommonMark with GitHub's tables, strikethrough, links made of bare addresses (linkify-it-py, as
-    # GitHub links them: not a bare file or domain name) and
-    # footnotes (`[^1]`, not the inline `^[...]` GitHub does not read), gathered at the end of the text.
-    # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
-    parser = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING}).enable(
-        ["table", "strikethrough", "linkify"]).use(footnote_plugin, inline=False).use(open_brackets_plugin).use(
-        github_autolinks_plugin)
-    # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
-    # safe_target, not markdown-it's own protocol check, decides what may be a link.
-    parser.validateLink = lambda url: True
-    return parser
-
-
-def parse_tokens(text: str, env: dict[str, Any] | None = None) -> list[Any]:
-    """markdown-it's tokens for `text`, parsed as markdown_blocks parses it."""
-    return _parser().parse(text, env)
-
-
-def parse_blocks(text: str, env: dict[str, Any]) -> list[Any]:
-    """markdown-it's block tokens for `text`, before their inline content is parsed and footnote
-    definitions are gathered at the end; it fills `env` with the link references defined."""
-    tokens: list[Any] = []
-    _parser().block.parse(text, _parser(), env, tokens)
-    return tokens
-
-
 def heading_text(markdown: str) -> str:
     """A `#` or `##` heading's Markdown as the reader sees it: code spans, emphasis and links are their text."""
-    return " ".join(_joined(_inline_nodes(markdown)).split())
-
-
-def _inline_nodes(markdown: str) -> list[Any]:
-    from markdown_it.tree import SyntaxTreeNode
-
-    return SyntaxTreeNode(_parser().parseInline(markdown)).children[0].children
+    return " ".join(_joined(inline_nodes(markdown)).split())
 
 
 def safe_target(url: str, page_id: str = "") -> str | None:
