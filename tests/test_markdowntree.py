@@ -383,6 +383,16 @@ def test_footnotes_are_marks_linking_to_numbered_notes_that_link_back_as_on_gith
     assert markdown_blocks("a[^1] b[^x] c^[d]\n\n[^1]: n")[0] == Paragraph((Text("a[1] b[^x] c^[d]"),))
 
 
+def test_a_footnote_ending_in_a_list_or_code_links_back_after_it_as_on_github() -> None:
+    text = "Slow[^b], see[^c] and[^b].\n\n[^b]: Sources:\n\n    - the export\n\n[^c]: Run:\n\n    ```\n    sync\n    ```\n"
+    _, notes = markdown_blocks(text, page_id="p")
+    assert notes.items == (
+        (Paragraph((Text("Sources:"),)), ListBlock(((Paragraph((Text("the export"),)),),)),
+         Paragraph((Link("↩", "doc:p#fnref:1"), Text(" "), Link("↩2", "doc:p#fnref:1-2")))),
+        (Paragraph((Text("Run:"),)), Code("sync"), Paragraph((Link("↩", "doc:p#fnref:2"),))),
+    )
+
+
 def test_a_footnote_mark_in_a_heading_or_table_header_is_its_number_and_its_note_links_back_only_to_marks_shown(
 ) -> None:
     text = "### Limits[^1]\n\n| a[^2] | b |\n| --- | --- |\n| c[^1] | d |\n\n[^1]: One.\n\n[^2]: Two.\n"

@@ -591,3 +591,29 @@ def test_an_html_comment_with_text_after_it_on_its_line_is_hidden_and_the_text_s
     paragraphs = [p.text for p in word(build).paragraphs]
     assert "Customers cannot export invoices." in paragraphs and "Exports must keep seven years of history." in paragraphs
     assert not any(secret.search(text) for text in paragraphs)
+
+
+def test_a_footnote_ending_in_a_list_keeps_its_link_back_in_every_format(tmp_path: Path) -> None:
+    body = ("## Problem\n\nChurn is high[^a] and support is slow[^b].\n\n[^a]: Measured over Q3.\n[^b]: Sources:\n\n"
+            "    - the ticket export\n    - the CSAT survey\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    build = root / "build"
+
+    html = (build / "html" / "p.html").read_text()
+    assert ('<li id="fn:2" dir="auto"><p dir="auto">Sources:</p>\n<ul><li dir="auto">the ticket export</li>'
+            '<li dir="auto">the CSAT survey</li></ul>\n<p dir="auto"><a href="p.html#fnref:2">↩</a></p></li>') in html
+    text = " ".join(pdf_text(build).split())
+    assert "2. Sources: ◦ the ticket export ◦ the CSAT survey ↩" in text
+    dests = [annot.get_object().get("/Dest") for page in pytest.importorskip("pypdf").PdfReader(
+        build / "pdf" / "p.pdf").pages for annot in page.get("/Annots") or ()]
+    assert {"fnref:1", "fnref:2"} <= set(dests)
+
+    paragraphs = word(build).paragraphs
+    texts = [p.text for p in paragraphs]
+    start = texts.index("2. Sources:")
+    assert texts[start:start + 4] == ["2. Sources:", "the ticket export", "the CSAT survey", "↩"]
+    [back] = [link for link in paragraphs[start + 3].iter_inner_content() if not hasattr(link, "font")]
+    [mark] = [p for p in paragraphs if p.text.startswith("Churn is high")]
+    assert back.fragment and back.fragment in mark._p.xml  # to the mark's bookmark

@@ -161,10 +161,26 @@ class _Converter:
     def footnotes(self, node: Any) -> Footnotes:
         """The notes, numbered in the order they are first referred to, as on GitHub."""
         notes = [note for note in node.children if note.type == "footnote" and note.meta["id"] not in self.elsewhere]
-        items = tuple(self.blocks(note.children) for note in notes)
+        items = tuple(self.note(note) for note in notes)
         start = notes[0].meta["id"] + 1 if notes else 1
         return Footnotes(items, ordered=True, start=start,
                          anchors=tuple(self.note_anchor("fn", note.meta["id"]) for note in notes))
+
+    def note(self, node: Any) -> tuple[Block, ...]:
+        """A note's blocks. Its links back to its marks end its last paragraph (markdown-it puts them
+        there); after a list or code, they are a paragraph of their own, as on GitHub."""
+        blocks = self.blocks(child for child in node.children if child.type != "footnote_anchor")
+        back = [item for child in node.children if child.type == "footnote_anchor" for item in self.back_link(child)]
+        return (*blocks, Paragraph(merge_runs(back[1:]))) if back else blocks  # (without the space before the first)
+
+    def back_link(self, node: Any) -> list[Inline]:
+        """A note's link back to one of its marks in the text, after a space; none to a mark in a heading
+        or a table's header, which are text: there is none to go back to."""
+        note, mark = node.meta["id"], node.meta["subId"]
+        if not self.page_id or ("fnref", note, mark) not in self.note_anchors:
+            return []
+        return [Text(" "), Link("↩" + (str(mark + 1) if mark else ""),
+                                f"doc:{self.page_id}#{self.note_anchor('fnref', note, mark)}")]
 
     def note_anchor(self, kind: str, note: int, mark: int = 0) -> str:
         """The page-unique anchor of footnote `note` ("fn") or of its `mark`th mark in the text ("fnref"):
@@ -195,11 +211,7 @@ class _Converter:
         out = Runs()
         for child in node.children:
             if child.type == "footnote_anchor":  # a note's link back to its mark in the text
-                mark = child.meta["subId"]
-                # not to a mark in a heading or a table's header, which are text: there is none to go back to
-                if self.page_id and ("fnref", child.meta["id"], mark) in self.note_anchors:
-                    out.extend([Text(" "), Link("↩" + (str(mark + 1) if mark else ""),
-                                                f"doc:{self.page_id}#{self.note_anchor('fnref', child.meta['id'], mark)}")])
+                out.extend(self.back_link(child))
             else:
                 self._inline(child.children, "", frozenset(), out)
         return merge_runs(out.inlines())
