@@ -393,18 +393,27 @@ def test_a_footnote_ending_in_a_list_or_code_links_back_after_it_as_on_github() 
     )
 
 
-def test_a_footnote_mark_in_a_heading_or_table_header_is_its_number_and_its_note_links_back_only_to_marks_shown(
-) -> None:
+def test_a_footnote_mark_in_a_heading_is_its_number_and_its_note_links_back_only_to_marks_shown() -> None:
     text = "### Limits[^1]\n\n| a[^2] | b |\n| --- | --- |\n| c[^1] | d |\n\n[^1]: One.\n\n[^2]: Two.\n"
     heading, table, notes = markdown_blocks(text, page_id="p")
     assert heading == Heading(3, "Limits[1]", "limits")  # a link to `#limits` still finds it
-    assert table.header == ("a[2]", "b")
+    assert table.header == ("a[2]", "b")  # as plain text; as inlines, its mark is a mark, as in a body cell
+    assert table.header_cell(0) == (Text("a"), NoteRef("2", "doc:p#fn:2", anchor="fnref:2"))
     assert table.rows[0][0] == (Text("c"), NoteRef("1", "doc:p#fn:1", anchor="fnref:1-2"))
     assert notes.items == (
         (Paragraph((Text("One. "), Link("↩2", "doc:p#fnref:1-2"))),),  # to the mark in the cell, not the heading
-        (Paragraph((Text("Two."),)),),  # its one mark is in the header: no ↩ leading nowhere
+        (Paragraph((Text("Two. "), Link("↩", "doc:p#fnref:2"))),),
     )
-    assert set(page_anchors((heading, table, notes))) == {"limits", "fn:1", "fn:2", "fnref:1-2"}
+    assert set(page_anchors((heading, table, notes))) == {"limits", "fn:1", "fn:2", "fnref:2", "fnref:1-2"}
+
+
+def test_a_table_header_keeps_its_code_links_and_emphasis_as_on_github() -> None:
+    (table,) = markdown_blocks("| *Feature* | [`api_key`](https://e.org/docs) | Plain |\n|--|--|--|\n| a | b | c |\n")
+    assert table.header == ("Feature", "api_key", "Plain")
+    assert [table.header_cell(n) for n in range(3)] == [
+        (Text("Feature", "em"),), (Link("api_key", "https://e.org/docs", style="code"),), (Text("Plain"),)]
+    (plain,) = markdown_blocks("| a | b |\n|--|--|\n| 1 | 2 |\n")
+    assert plain.header_inlines == () and plain.header_cell(1) == (Text("b"),)  # plain text: as before
 
 
 def test_an_alerts_plain_text_has_no_footnote_mark_glued_to_its_words() -> None:

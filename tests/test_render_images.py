@@ -296,12 +296,13 @@ def test_check_reports_only_pictures_the_render_shows(repo) -> None:
             "| ![th](th.png) | b |\n| --- | --- |\n| ![td](td.png) | y |\n\n"
             "> [!NOTE]\n> See ![alert](alert.png)\n\n![outer ![inner](inner.png)](outer.png)")
     root = repo({"specs/prd.md": _prd(body)})
-    # An alert and a link show their pictures as GitHub does: those are reported too.
+    # An alert, a link and a table's header show their pictures as GitHub does: those are reported too.
     assert [f.split()[1] for f in _findings(root)] == [
-        "specs/badge.png", "specs/td.png", "specs/alert.png", "specs/outer.png"]
+        "specs/badge.png", "specs/th.png", "specs/td.png", "specs/alert.png", "specs/outer.png"]
     result = run_gitspec(root, "render", "--format", "html")
     assert [line for line in result.out.splitlines() if line.startswith("warning:")] == [
         "warning: image specs/badge.png not shown: no such file (in prd)",
+        "warning: image specs/th.png not shown: no such file (in prd)",
         "warning: image specs/td.png not shown: no such file (in prd)",
         "warning: image specs/alert.png not shown: no such file (in prd)",
         "warning: image specs/outer.png not shown: no such file (in prd)"]

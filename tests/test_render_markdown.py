@@ -617,3 +617,30 @@ def test_a_footnote_ending_in_a_list_keeps_its_link_back_in_every_format(tmp_pat
     [back] = [link for link in paragraphs[start + 3].iter_inner_content() if not hasattr(link, "font")]
     [mark] = [p for p in paragraphs if p.text.startswith("Churn is high")]
     assert back.fragment and back.fragment in mark._p.xml  # to the mark's bookmark
+
+
+def test_a_table_headers_code_links_and_emphasis_are_kept_in_every_format(tmp_path: Path) -> None:
+    body = ("## Problem\n\n| *Feature* | Status | [`api_key`](https://example.com/docs) |\n|---|---|---|\n"
+            "| Export | done | yes |\n")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    build = root / "build"
+
+    html = (build / "html" / "p.html").read_text()
+    assert ('<thead><tr><th scope="col" dir="auto"><em>Feature</em></th><th scope="col" dir="auto">Status</th>'
+            '<th scope="col" dir="auto"><a href="https://example.com/docs" rel="noopener noreferrer"><code>api_key</code>'
+            '</a></th></tr></thead>') in html
+    assert "https://example.com/docs" in pdf_links(build)
+    if shutil.which("pdffonts"):  # the header's code is in the monospace font, bold as the header is
+        fonts = subprocess.run(["pdffonts", str(build / "pdf" / "p.pdf")], capture_output=True, text=True,
+                               check=True).stdout
+        assert "Mono-Bold" in fonts or "MonoBold" in fonts, fonts
+
+    [table] = word(build).tables
+    feature, status, key = (cell.paragraphs[0] for cell in table.rows[0].cells)
+    assert [(run.text, run.bold, run.italic) for run in feature.runs] == [("Feature", True, True)]
+    assert [(run.text, run.bold) for run in status.runs] == [("Status", True)]
+    [link] = [item for item in key.iter_inner_content() if not hasattr(item, "font")]
+    assert link.url == "https://example.com/docs"
+    assert [(run.text, run.bold, run.style.name) for run in link.runs] == [("api_key", True, "Code Hyperlink")]

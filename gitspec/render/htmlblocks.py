@@ -93,7 +93,7 @@ def plain_text(blocks: Iterable[Block]) -> str:
         elif isinstance(block, Heading):
             parts.append(block.text)
         elif isinstance(block, Table):
-            parts.append(" ".join(block.header))
+            parts.append(" ".join(words_text(block.header_cell(n)) for n in range(len(block.header))))
             parts.extend(" ".join(words_text(cell) for cell in row) for row in block.rows)
         elif isinstance(block, Code) or (isinstance(block, Notice) and not block.blocks):  # (else: its blocks)
             parts.append(block.text)
@@ -283,7 +283,8 @@ class BlockWriter:
 
     def table(self, block: Table) -> str:
         aligned = [_aligned(block.alignment(n)) for n in range(block.columns)]
-        head = "".join(f'<th scope="col"{aligned[n]}{self.direction(h)}>{esc(h)}</th>' for n, h in enumerate(block.header))
+        head = "".join(f'<th scope="col"{aligned[n]}{self.direction(h)}>{self.inlines(block.header_cell(n))}</th>'
+                       for n, h in enumerate(block.header))
         rows = "".join("<tr>" + "".join(f"<td{aligned[n]}{self.direction(inlines_text(cell))}>{self.inlines(cell)}</td>"
                                         for n, cell in enumerate(row))
                        + "</tr>\n" for row in block.rows)

@@ -137,7 +137,7 @@ class PrintWriter(BlockWriter):
             return f'<p class="record">{" · ".join(f"<b>{isolated(name)}</b>" for name in block.header)}</p>'
         out = []
         for row in block.rows:  # each name and value isolated: an Arabic one must not reorder those beside it
-            pairs = " · ".join(f"<b>{isolated(block.header[n] if n < len(block.header) else '')}</b> "
+            pairs = " · ".join(f"<b><bdi>{self.inlines(block.header_cell(n))}</bdi></b> "
                                f"<bdi>{self.inlines(cell)}</bdi>" for n, cell in enumerate(row))
             out.append(f'<p class="record">{pairs}</p>')
         return "\n".join(out)

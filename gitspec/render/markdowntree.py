@@ -193,15 +193,18 @@ class _Converter:
 
     def table(self, node: Any) -> Table:
         header: tuple[str, ...] = ()
+        heads: tuple[tuple[Inline, ...], ...] = ()
         align: tuple[str, ...] = ()
         rows: list[tuple[tuple[Inline, ...], ...]] = []
         for part in node.children:
             if part.type == "thead":
                 header = tuple(_plain(cell) for row in part.children for cell in row.children)
+                heads = tuple(self.inlines(cell) for row in part.children for cell in row.children)
                 align = tuple(_alignment(cell) for row in part.children for cell in row.children)
             elif part.type == "tbody":
                 rows += [tuple(self.inlines(cell) for cell in row.children) for row in part.children]
-        return Table(header, tuple(rows), align if any(align) else ())
+        styled = any(cell != ((Text(text),) if text else ()) for cell, text in zip(heads, header, strict=True))
+        return Table(header, tuple(rows), align if any(align) else (), heads if styled else ())
 
     # --- inlines --------------------------------------------------------------
 
@@ -285,7 +288,8 @@ def page_anchors(blocks: Iterable[Block]) -> Iterator[str]:
         elif isinstance(block, Footnotes):
             yield from block.anchors
         inlines = block.inlines if isinstance(block, Paragraph) else [
-            item for row in block.rows for cell in row for item in cell] if isinstance(block, Table) else []
+            item for row in (block.header_inlines, *block.rows) for cell in row for item in cell] if isinstance(
+            block, Table) else []
         yield from (item.anchor for item in inlines if isinstance(item, NoteRef))
 
 

@@ -151,11 +151,20 @@ class Footnotes(ListBlock):
 @dataclass(frozen=True)
 class Table:
     """A table; each cell is a tuple of inlines. `align` is each column's alignment, as Markdown's
-    `|:--|:-:|--:|` sets it: "left", "center", "right" or "" (the renderer's own); () when none is set."""
+    `|:--|:-:|--:|` sets it: "left", "center", "right" or "" (the renderer's own); () when none is set.
+    `header` is the header's cells as plain text; `header_inlines`, when given (a Markdown table's),
+    the same cells with their code, links, emphasis and footnote marks: see `header_cell`."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     align: tuple[str, ...] = ()
+    header_inlines: tuple[tuple[Inline, ...], ...] = ()
+
+    def header_cell(self, column: int) -> tuple[Inline, ...]:
+        """Header cell `column` as inlines: as its Markdown styles it, else its plain text."""
+        if column < len(self.header_inlines):
+            return self.header_inlines[column]
+        return (Text(self.header[column]),) if column < len(self.header) and self.header[column] else ()
 
     def alignment(self, column: int) -> str:
         """Column `column`'s alignment ("" when it has none)."""

@@ -22,7 +22,7 @@ def shown_in(blocks) -> Iterator[Diagram | Image]:
         elif isinstance(block, Paragraph):
             yield from _pictures(block.inlines)
         elif isinstance(block, Table):
-            yield from (item for row in block.rows for cell in row for item in _pictures(cell))
+            yield from (item for row in (block.header_inlines, *block.rows) for cell in row for item in _pictures(cell))
 
 
 def _pictures(inlines) -> Iterator[Image]:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    Badge, Code, Diagram, Footnotes, Heading, Image, Link, ListBlock, NoteRef, Notice, Page,
+    Badge, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice, Page,
     Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
@@ -35,7 +35,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "26"
+    version = "27"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -308,23 +308,32 @@ class DocxWriter:
                     self.block(child, depth + 1)
                     self.inset = outer
 
-    def table(self, header: tuple[str, ...], rows: tuple | list, align: tuple[str, ...] = (),
+    def table(self, header: tuple[str | tuple[Inline, ...], ...], rows: tuple | list, align: tuple[str, ...] = (),
               widths: list[float] | None = None) -> list[list[Any]]:
         """A table, its columns aligned as `align` says (Table.align) and `widths` wide (percent; equal
-        when not given); returns its body cells (`w:tc`) by row, for callers that shade them."""
+        when not given), its header's cells text or inlines, bold; returns its body cells (`w:tc`) by
+        row, for callers that shade them."""
+        from docx.oxml.ns import qn
+        from docx.text.run import Run
+
         columns = max([len(header), *(len(r) for r in rows)]) or 1
+        shares = widths or [100 / columns] * columns
         tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.width() // 635,
                           self.sid[self.table_style], bool(header), self.inset, widths)
         self.place_table(tbl)
         trs = [tr.tc_lst for tr in tbl.tr_lst]
         if header:
-            for tc, text in zip(trs[0], header):
-                tc.p_lst[0].append(x.run_element(text, bold=True))
+            for tc, cell, share in zip(trs[0], header, shares):
+                if isinstance(cell, str):
+                    tc.p_lst[0].append(x.run_element(cell, bold=True))
+                else:  # its code, links and emphasis kept, all of it bold as a header is
+                    self.inlines(tc.p_lst[0], cell, int(self.width() * share / 100 * 0.9))
+                    for r in tc.p_lst[0].iter(qn("w:r")):
+                        Run(r, None).bold = True
             trs = trs[1:]
         for tr in tbl.tr_lst:
             for tc, how in zip(tr.tc_lst, align):
                 x.align(tc.p_lst[0], how)
-        shares = widths or [100 / columns] * columns
         for tcs, values in zip(trs, rows):
             for tc, inlines, share in zip(tcs, values, shares):  # a picture: its column's width, less padding
                 self.inlines(tc.p_lst[0], inlines, int(self.width() * share / 100 * 0.9))

@@ -25,13 +25,14 @@ def table(writer: Any, block: Table) -> None:
         records(writer, block)
         return
     shape = layout(block)
+    header = tuple(block.header_cell(n) for n in range(len(block.header)))  # its code, links, emphasis
     if not shape.landscape:
-        writer.table(block.header, block.rows, block.align)
+        writer.table(header, block.rows, block.align)
     elif writer.end is not writer.body_end:
-        writer.table(block.header, block.rows, block.align, shape.widths)
+        writer.table(header, block.rows, block.align, shape.widths)
     else:
         with landscape(writer):
-            writer.table(block.header, block.rows, block.align, shape.widths)
+            writer.table(header, block.rows, block.align, shape.widths)
 
 
 def needs_landscape(block: Block) -> bool:
