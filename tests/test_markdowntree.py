@@ -43,6 +43,12 @@ def test_a_link_takes_the_style_of_the_text_around_it_and_of_a_code_label() -> N
         Link("gone", "https://e.org", struck=True, style="code"), Text(" "), Text("x", "code", ("strong",)))
 
 
+def test_text_between_single_tildes_is_struck_out_as_on_github() -> None:
+    assert inlines("Price is ~$49~ $39, about ~5 or ~6, ~~two~~ and ~~~three~~~.") == (
+        Text("Price is "), Text("$49", "strike"), Text(" $39, about ~5 or ~6, "), Text("two", "strike"),
+        Text(" and ~~~three~~~."))
+
+
 def test_nested_emphasis_keeps_every_style_as_on_github() -> None:
     assert inlines("Do ***not*** skip. **Never *ever* share**. *See **this** `x`*") == (
         Text("Do "), Text("not", "em", ("strong",)), Text(" skip. "), Text("Never ", "strong"),

@@ -13,8 +13,11 @@ def markdown_it_alone():
 
     from mdit_py_plugins.footnote import footnote_plugin
 
-    parser = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING}).enable(
-        ["table", "strikethrough", "linkify"]).use(footnote_plugin, inline=False)
+    from gitspec.render.autolinks import github_autolinks_plugin
+
+    options = {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING, "strikethrough_single_tilde": True}
+    parser = MarkdownIt("commonmark", options).enable(["table", "strikethrough", "linkify"]).use(
+        footnote_plugin, inline=False).use(github_autolinks_plugin)
     parser.validateLink = lambda url: True
     return parser
 

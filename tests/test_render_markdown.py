@@ -644,3 +644,17 @@ def test_a_table_headers_code_links_and_emphasis_are_kept_in_every_format(tmp_pa
     [link] = [item for item in key.iter_inner_content() if not hasattr(item, "font")]
     assert link.url == "https://example.com/docs"
     assert [(run.text, run.bold, run.style.name) for run in link.runs] == [("api_key", True, "Code Hyperlink")]
+
+
+def test_text_between_single_tildes_is_struck_out_in_every_format(tmp_path: Path) -> None:
+    body = "## Problem\n\nPrice is ~$49~ $39 a month.\n"
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+    assert result.code == 0, result
+    build = root / "build"
+
+    assert '<p dir="auto">Price is <del>$49</del> $39 a month.</p>' in (build / "html" / "p.html").read_text()
+    assert struck_through(build, "$49") and not struck_through(build, "$39")
+    [paragraph] = [p for p in word(build).paragraphs if p.text.startswith("Price is")]
+    assert [(run.text, bool(run.font.strike)) for run in paragraph.runs] == [
+        ("Price is ", False), ("$49", True), (" $39 a month.", False)]

@@ -43,7 +43,9 @@ def parser() -> Any:
     # GitHub links them: not a bare file or domain name) and
     # footnotes (`[^1]`, not the inline `^[...]` GitHub does not read), gathered at the end of the text.
     # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
-    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING}).enable(
+    # Struck out between one tilde or two, as on GitHub (markdown-it-py >= 4.1 reads `~one~`; three are text).
+    options = {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING, "strikethrough_single_tilde": True}
+    md = MarkdownIt("commonmark", options).enable(
         ["table", "strikethrough", "linkify"]).use(footnote_plugin, inline=False).use(open_brackets_plugin).use(
         github_autolinks_plugin)
     # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
