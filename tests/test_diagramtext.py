@@ -1,6 +1,10 @@
 """A drawn diagram's text alternative: its name, its kind and what it links, read from its Mermaid source."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,3 +36,26 @@ def test_other_kinds_say_their_kind_and_nothing_is_too_long():
 @given(st.text(max_size=200), st.text(max_size=20))
 def test_any_source_is_described_without_failing(source, name):
     assert 0 < len(describe(source, name)) <= LONGEST
+
+
+def test_a_long_line_is_described_in_one_pass():
+    """Lines such as a 20,000-character `loop` label after a "-" took hours (two quantifiers of a pattern shared
+    the run and backtracked over it); in a child process, so a regression fails at its timeout, not hangs."""
+    run = 20_000
+    sources = [
+        "sequenceDiagram\n  A->>B: hi\n  loop retry a-" + "x" * run + "\n    B->>A: again\n  end",
+        "sequenceDiagram\n  A->>B: hi\n  loop " + "-" + ">" * run + "\n  end",
+        "sequenceDiagram\n  participant A as Al" + " " * run + "ice\n  A->>B: hi",
+        "flowchart LR\n  A[" + " " * run + "x\n  A --> B",
+        "flowchart LR\n  A" + " " * run + "x --> B",
+        "erDiagram\n  A ||--o{ B : has" + " " * run + "x",
+        "---\ntitle: Long" + " " * run + "name\n---\npie",
+    ]
+    script = ("import json, sys\nfrom gitspec.render.diagramtext import describe\n"
+              "print(json.dumps([describe(s) for s in json.load(sys.stdin)]))")
+    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(sources), capture_output=True,
+                          text=True, timeout=60, check=True)
+    texts = json.loads(done.stdout)
+    assert texts == ["Sequence diagram: A → B: hi; B → A: again", "Sequence diagram: A → B: hi",
+                     "Sequence diagram: Al…", "Flowchart: A → B", "Flowchart: A → B",
+                     "Entity relationship diagram: A has…", "Long…"]

@@ -17,16 +17,21 @@ KINDS = {
     "C4Context": "C4 context diagram", "quadrantChart": "Quadrant chart",
 }
 _FRONT_MATTER = re.compile(r"^\s*---\n(.*?)\n---\s*\n", re.S)
-_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.M)
+# No pattern here lets two quantifiers share a run of characters (as in "(.*?)\s*$"), and none is searched
+# from a run it could start anywhere in: a long line costs its length, not its cube.
+_TITLE = re.compile(r"^title:\s*(.+)$", re.M)
 # A flowchart node: its id, then its label in one of Mermaid's shapes ([x], (x), ([x]), {x}, ((x)), >x] ...).
-_NODE = re.compile(r"""([\w.-]+)\s*(?:(\(\[|\[\(|\(\(|\{\{|\[\[|\[/|\[\\|[\[({>])\s*("[^"]*"|.*?)\s*(\]\)|\)\]|\)\)|\}\}|\]\]|/\]|\\\]|[\])}]))?""")
-# A flowchart link (-->, ---, -.->, ==>, --o, <-->) with an optional |label|.
-_LINK = re.compile(r"\s*<?(?:-{2,}|-\.+-|={2,})[->ox]?\s*(?:\|([^|]*)\|)?\s*")
+_NODE = re.compile(r"""([\w.-]+)\s*(?:(\(\[|\[\(|\(\(|\{\{|\[\[|\[/|\[\\|[\[({>])\s*+("[^"]*"\s*+|.*?)(\]\)|\)\]|\)\)|\}\}|\]\]|/\]|\\\]|[\])}]))?""")
+# A flowchart link (-->, ---, -.->, ==>, --o, <-->) with an optional |label|; the spaces around it stay with
+# the node groups it splits, which are stripped.
+_LINK = re.compile(r"<?(?:-{2,}|-\.+-|={2,})[->ox]?\s*(?:\|([^|]*)\|)?")
 _SKIPPED = re.compile(r"^\s*(%%|subgraph\b|end\b|classDef\b|class\b|style\b|linkStyle\b|click\b|direction\b)")
-_MESSAGE = re.compile(r"^\s*([^\s:>-][^:>-]*?)\s*-[-)x>]*[>x)]+[+-]?\s*([^:]+?)\s*:\s*(.*?)\s*$")
-_PARTICIPANT = re.compile(r"^\s*(?:participant|actor)\s+(\S+)(?:\s+as\s+(.+?))?\s*$")
+# A message's arrow (->, -->, ->>, -->>, -x, --x, -), --)) with its activation mark (+ or -). It is the first "-"
+# of the line's part before its first ":", so matching it never backtracks over a long line.
+_ARROW = re.compile(r"-{1,2}(?:>>|[>x)])[+-]?")
+_PARTICIPANT = re.compile(r"^\s*(?:participant|actor)\s+(\S+)(?:\s+as\s+(.+))?\s*$")
 _ENTITY = re.compile(r"^\s*([\w.-]+)\s*\{")
-_RELATION = re.compile(r"^\s*([\w.-]+)\s+[|}o][|o]?(?:--|\.\.)[|o][|{o]?\s+([\w.-]+)\s*:\s*\"?(.*?)\"?\s*$")
+_RELATION = re.compile(r"^\s*([\w.-]+)\s+[|}o][|o]?(?:--|\.\.)[|o][|{o]?\s+([\w.-]+)\s*:(.*)$")
 
 
 def describe(source: str, name: str = "") -> str:
@@ -36,7 +41,7 @@ def describe(source: str, name: str = "") -> str:
     if front:
         body = source[front.end():]
         title = _TITLE.search(front.group(1))
-        name = title.group(1).strip("\"'") if title else name  # the diagram names itself best
+        name = title.group(1).strip().strip("\"'") if title else name  # the diagram names itself best
     lines = [line for line in body.splitlines() if line.strip() and not line.strip().startswith("%%")]
     keyword = lines[0].split()[0] if lines else ""
     kind = KINDS.get(keyword, "Diagram")
@@ -55,7 +60,7 @@ def _flowchart(lines: list[str]) -> str:
     for statement in (s for line in lines for s in line.split(";")):
         if _SKIPPED.match(statement) or not statement.strip():
             continue
-        pieces = _LINK.split(statement.strip())  # node groups, with each link's label between them
+        pieces = _LINK.split(statement)  # node groups, with each link's label between them
         groups = [_nodes(piece, labels) for piece in pieces[0::2]]
         for n, edge_label in enumerate(pieces[1::2]):
             edges.extend((a, b, (edge_label or "").strip()) for a in groups[n] for b in groups[n + 1])
@@ -94,13 +99,26 @@ def _sequence(lines: list[str]) -> str:
     for line in lines:
         participant = _PARTICIPANT.match(line)
         if participant:
-            names[participant.group(1)] = participant.group(2) or participant.group(1)
+            names[participant.group(1)] = (participant.group(2) or "").strip() or participant.group(1)
             continue
-        message = _MESSAGE.match(line)
+        message = _message(line)
         if message:
-            a, b, text = message.groups()
+            a, b, text = message
             messages.append(f"{names.get(a, a)} → {names.get(b, b)}: {text}")
     return "; ".join(messages) or ", ".join(names.values())
+
+
+def _message(line: str) -> tuple[str, str, str] | None:
+    """A message line's sender, receiver and text ("A->>B: hi" is A, B, hi); None for any other line."""
+    head, colon, text = line.partition(":")
+    dash = head.find("-")
+    arrow = _ARROW.match(head, dash) if colon and dash >= 0 else None
+    if not arrow:
+        return None
+    sender, receiver = head[:dash].strip(), head[arrow.end():].strip()
+    if not sender or ">" in sender or not receiver:
+        return None
+    return sender, receiver, text.strip()
 
 
 def _relations(lines: list[str]) -> str:
@@ -113,6 +131,7 @@ def _relations(lines: list[str]) -> str:
         entity = _ENTITY.match(line)
         if relation:
             a, b, label = relation.groups()
+            label = label.strip().removeprefix('"').removesuffix('"')
             out.append(f"{a} {label} {b}" if label else f"{a} – {b}")
             related.update((a, b))
         elif entity:
