@@ -301,6 +301,10 @@ def test_mmdc_is_called_with_config_browser_and_scale(tmp_path, monkeypatch):
     assert svg_run["source"] == SOURCE
     assert svg_run["config"]["htmlLabels"] is False and svg_run["config"]["flowchart"]["htmlLabels"] is False
     assert {"--no-sandbox", "--disable-gpu"} <= set(svg_run["puppeteer"]["args"])
+    # no network for the browser, and a diagram's own config may not undo these settings or add CSS
+    assert {"--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+            "--host-resolver-rules=MAP * ~NOTFOUND"} <= set(svg_run["puppeteer"]["args"])
+    assert {"securityLevel", "htmlLabels", "themeCSS", "fontFamily"} <= set(svg_run["config"]["secure"])
     assert png_run["args"][png_run["args"].index("-s") + 1] == "2"
 
 
@@ -456,6 +460,24 @@ REAL_KINDS = {"journey (labels in foreignObject)": "journey\n  title Day\n  sect
 def test_real_mmdc_output_passes_the_image_checks(source):
     image = diagram_image(source, mmdc=REAL_MMDC, server=None, timeout=60)
     assert image.note == "" and image.svg and image.png
+
+@pytest.mark.skipif(REAL_MMDC is None, reason="mmdc not installed")
+def test_real_mmdc_fetches_nothing_even_for_a_diagram_the_text_check_would_refuse(ink):
+    """The browser's own layers, under the text check (gitspec.render.diagramreach): no network, and
+    mermaid drops a diagram's themeCSS, fontFamily and htmlLabels. Drawn straight with mmdc here."""
+    from gitspec.render.drawway import DrawFailed
+    from gitspec.render.mmdc import render_with_mmdc
+
+    for source in (f'%%{{init: {{"themeCSS": ".node rect {{ fill: url({ink.url}/themecss) }}", '
+                   f'"fontFamily": "x; background: url({ink.url}/font)", "htmlLabels": true, '
+                   f'"flowchart": {{"htmlLabels": true}}}}}}%%\nflowchart LR\n  M["<img src=\'{ink.url}/label\'>"] --> N\n',
+                   f'flowchart LR\n  A@{{ img: "{ink.url}/shape.png", label: "x", w: 60, h: 60 }} --> B\n'):
+        try:
+            render_with_mmdc(source, REAL_MMDC, 60)
+        except DrawFailed:
+            pass  # refusing it is fine too; fetching is not
+    assert ink.paths == []
+
 
 # --- As the user sees it ------------------------------------------------------------
 
@@ -619,14 +641,15 @@ open(out, "wb").write({"svg": SVG, "png": PNG}[out[-3:]])
 """
 
 
-def mmdc_workspace(repo, tmp_path, mode: str):
+def mmdc_workspace(repo, tmp_path, mode: str, diagram: str = "flowchart LR\n  A-->B\n"):
     """A one-diagram workspace rendering HTML with the MODAL_MMDC, set to `mode`, on PATH; and its environment."""
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
     fake_mmdc(bin_folder, MODAL_MMDC)
     (tmp_path / "mode").write_text(mode)
     env = {"PATH": f"{bin_folder}{os.pathsep}{NO_MMDC['PATH']}", "MMDC_MODE": str(tmp_path / "mode")}
-    prd = DIAGRAMS_PRD.split("```\n\n```mermaid\nsequenceDiagram")[0] + "```\n" + "".join(
+    prd = DIAGRAMS_PRD.split("```\n\n```mermaid\nsequenceDiagram")[0].replace(
+        "flowchart LR\n  A-->B\n", diagram) + "```\n" + "".join(
         f"\n## {name}\n\nNone.\n" for name in
         ("Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions"))
     config = CONFIG.replace("formats: []", "formats: [html]") + "mermaid_timeout: 1\n"
@@ -682,3 +705,19 @@ def test_a_diagram_the_server_refused_is_not_asked_for_again_until_it_changes(re
     asked = len(ink.paths)
     again = run_gitspec(root, "render", env=NO_MMDC)
     assert "rendered 0 (" in again.err and len(ink.paths) == asked, again
+
+
+def test_a_diagram_naming_a_url_is_never_handed_to_mmdc_and_not_retried(repo, tmp_path):
+    diagram = 'flowchart LR\n  A@{ img: "http://127.0.0.1:9/shape.png", label: "x", w: 60, h: 60 } --> B\n'
+    root, env = mmdc_workspace(repo, tmp_path, "draw", diagram)
+    first = run_gitspec(root, "render", env=env)
+    assert first.code == 0, first
+    assert [line for line in first.out.splitlines() if line.startswith("warning:")] == [
+        'warning: diagram "flowchart LR; A@{ img: \"http://127.0.0.1:9/shape.png\", labe…" shown as source: '
+        'it names a URL or a file (at img: "http://127.0.0.1:9/shape.png", label: "x", …), '
+        "and gitspec lets no diagram fetch from the network or read a file (in flows)"], first.out
+    assert not (tmp_path / "mode.calls").exists()  # mmdc never ran
+    page = (root / "build" / "html" / "flows.html").read_text()
+    assert page.count("diagram-missing") == 1 and "Diagram shown as source: it names a URL or a file" in page
+    again = run_gitspec(root, "render", env=env)
+    assert "rendered 0 (" in again.err and not (tmp_path / "mode.calls").exists(), again

@@ -9,6 +9,11 @@ from gitspec.render.imagecheck import ImageRefused
 # weasyprint drops labels drawn as HTML inside <foreignObject>; SVG <text> survives.
 MERMAID_CONFIG = {"htmlLabels": False, "flowchart": {"htmlLabels": False}, "class": {"htmlLabels": False}}
 MAX_BYTES = 20_000_000
+# Settings a diagram's own config (an init directive, front matter `config:`) may not change: they
+# carry CSS that can fetch (themeCSS, fontFamily), turn HTML labels back on, or loosen what mermaid
+# allows. The first six are mermaid's own default `secure` list, which gitspec's replaces.
+LOCKED_KEYS = ("secure", "securityLevel", "startOnLoad", "maxTextSize", "suppressErrorRendering", "maxEdges",
+               "themeCSS", "fontFamily", "altFontFamily", "htmlLabels", "dompurifyConfig", "arrowMarkerAbsolute")
 
 
 class DrawFailed(Exception):

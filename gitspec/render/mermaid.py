@@ -38,10 +38,15 @@ def diagram_image(source: str, *, mmdc: str | None, server: str | None, timeout:
 def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: float,
                  server_down: Failure | None = None) -> tuple[DiagramImage, list[Failure]]:
     """As diagram_image, and what failed on the way (empty when drawn, or when nothing was tried).
-    `server_down`: the server already failed this way in this run; it is not asked again."""
+    `server_down`: the server already failed this way in this run; it is not asked again.
+    A diagram naming a URL or a file (gitspec.render.diagramreach) is not drawn at all."""
+    from gitspec.render.diagramreach import refusal
     from gitspec.render.mermaidserver import fetch_from_server
     from gitspec.render.mmdc import render_with_mmdc
 
+    refused = refusal(source)
+    if refused:
+        return DiagramImage(None, None, refused_note(refused)), []
     failures = []
     ways = ((mmdc, render_with_mmdc, "mmdc"), (server, fetch_from_server, f"mermaid server {server}"))
     for where, way, name in ways:
@@ -59,6 +64,11 @@ def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: 
         except Exception as error:  # a diagram must never stop a build: report it in the note
             failures.append(Failure(name, f"{type(error).__name__}: {error}", temporary=True))
     return DiagramImage(None, None, fallback_note(failures)), failures
+
+
+def refused_note(reason: str) -> str:
+    """The sentence shown in place of a diagram gitspec will not draw: no tool would help, so no hint."""
+    return f"Diagram shown as source: {reason}."
 
 
 def fallback_note(failures: list[Failure]) -> str:

@@ -16,10 +16,17 @@ import time
 import zlib
 from pathlib import Path
 
-from gitspec.render.drawway import MAX_BYTES, MERMAID_CONFIG, DrawFailed, checked
+from gitspec.render.drawway import LOCKED_KEYS, MAX_BYTES, MERMAID_CONFIG, DrawFailed, checked
 from gitspec.render.imagecheck import PNG_MAGIC, check_png, check_svg
 
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# No network for the browser: every request goes to a proxy nothing answers (loopback addresses too,
+# which Chromium would otherwise reach directly) and no host name resolves. mmdc serves mermaid itself
+# to the page by request interception, which needs neither.
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                "--host-resolver-rules=MAP * ~NOTFOUND"]
+# mermaid drops LOCKED_KEYS from a diagram's own init directive or front matter config.
+MMDC_CONFIG = {**MERMAID_CONFIG, "secure": list(LOCKED_KEYS)}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PNG_SCALE = 2  # Word shows the PNG at page width; twice the CSS pixels keeps it sharp when printed
 # What mermaid says of a diagram it cannot read: only then is a failed mmdc run not worth a retry.
@@ -70,7 +77,7 @@ def render_with_mmdc(source: str, mmdc: str, timeout: float) -> tuple[bytes, byt
     with tempfile.TemporaryDirectory(prefix="gitspec-mmdc-", ignore_cleanup_errors=True) as tmp:
         folder = Path(tmp)
         (folder / "diagram.mmd").write_text(source, encoding="utf-8")
-        (folder / "mermaid.json").write_text(json.dumps(MERMAID_CONFIG), encoding="utf-8")
+        (folder / "mermaid.json").write_text(json.dumps(MMDC_CONFIG), encoding="utf-8")
         puppeteer: dict = {"args": BROWSER_ARGS, "pipe": True}  # pipe: the browser exits with mmdc
         browser = find_browser()
         if browser:
