@@ -7,7 +7,6 @@ import signal
 import sys
 import threading
 from types import FrameType
-from typing import Any
 
 RETRY_SECONDS = 0.05  # how soon a stop that arrived inside a finaliser is delivered again
 
@@ -29,7 +28,7 @@ def install() -> None:
     sys.unraisablehook = _unraisable
 
 
-def _unraisable(info: Any) -> None:
+def _unraisable(info: sys.UnraisableHookArgs) -> None:
     """A stop raised where Python drops exceptions (a weakref callback, such as an import lock's, or
     a finaliser `_stop` did not see) is raised again shortly, instead of printed and lost."""
     if isinstance(info.exc_value, KeyboardInterrupt):
