@@ -18,7 +18,7 @@ from rendersite import FakeAssets, sample_site
 from gitspec.render.htmlprint import print_book, print_page
 from gitspec.render.model import Code, Diagram, Page, Section, Table, Text
 from gitspec.render.pdf import PdfRenderer, html_to_pdf
-from gitspec.render.printwidths import column_widths
+from gitspec.render.printwidths import column_widths, layout, tall_rows
 from gitspec.render.renderer import DiagramImage
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -655,3 +655,34 @@ def test_a_numbered_list_counts_from_its_first_number(tmp_path: Path) -> None:
     pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
     numbered = re.findall(r"(-?\d+)\. (three|four|zero|one|first|second)", visible_text(pdf))
     assert numbered == [("3", "three"), ("4", "four"), ("0", "zero"), ("1", "one"), ("1", "first"), ("2", "second")]
+
+
+def png(width: int, height: int, colour: tuple[int, int, int] = (120, 160, 220)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("columns", "picture"), [(2, (1280, 6000)), (9, (400, 6000))])  # 9: a landscape page
+def test_a_table_whose_first_row_holds_a_full_page_screenshot_keeps_its_header(repo, columns, picture) -> None:
+    """Kept whole at its full height, the row and the header could not share a page, and weasyprint
+    printed the row without the header: the header's words were nowhere in the PDF."""
+    header = ["Screen", "What the finance operator can do on this screen", *(f"H{n}" for n in range(columns - 2))]
+    row = ["![Invoice list](page.png) Invoice list, full page, as it shows in a browser window 1280 pixels wide "
+           "with the filters panel open", "Filter, sort and open invoices", *WIDE_WORDS[:columns - 2]]
+    body = f"## Problem\n\n| {' | '.join(header)} |\n|{'---|' * columns}\n| {' | '.join(row)} |\n"
+    config = PDF_CONFIG.replace("page_size: A4", "page_size: Letter")
+    pdf = rendered_pdf(repo({"specs/p.md": prd(body), "specs/page.png": png(*picture)}, config))
+    [page] = [" ".join(text.split()) for text in pages_text(pdf.read_bytes()) if "Filter, sort" in text]
+    assert "What the finance operator can do" in page, page
+
+
+def test_a_row_is_tall_by_its_pictures_as_well_as_its_text() -> None:
+    """A row of a picture and text that together pass half a page may break under the header."""
+    from gitspec.render.model import Image
+
+    words = (Text(" ".join(["word"] * 150)),)  # about 300pt of text: alone, the row is kept whole
+    rows = [Table(("Screen", "Note"), ((cell, (Text("x"),)),)) for cell in (words, (Image("shot.png", "Shot"), *words))]
+    assert [tall_rows(table, layout(table)) for table in rows] == [set(), {0}]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from unicodedata import east_asian_width
 
-from gitspec.render.model import Table, inlines_text
+from gitspec.render.model import Image, Table, inlines_text
 
 WIDE_TABLE = 12  # columns: a wider table is printed a row at a time (its columns would run off the page)
 # A table is about 448pt wide: A4's 493pt between the margins, less the indent of the list it is often in.
@@ -26,6 +26,10 @@ LANDSCAPE_PT = 645
 LINE_PT = 14.5  # a line of table text at 10pt (print.css: line-height 1.45)
 TALL_ROW_PT = 360  # half a page: a row taller than this may break across pages (table tr.tall)
 LANDSCAPE_TALL_ROW_PT = 240  # half a landscape page (A4's is 482pt high between the margins)
+# How tall a picture in a table cell prints at most (print.css: td img), well below a page: a row
+# holding it must fit a page under the table's header, or weasyprint prints the row without it.
+CELL_PICTURE_PT = 283  # 10cm
+LANDSCAPE_CELL_PICTURE_PT = 227  # 8cm, of a landscape A4 page's 482pt
 LONGEST_WORD = 16  # characters: a longer token (an id, a URL) may break rather than widen its column
 # Advance widths of " " to "~" in DejaVu Sans at 10pt, in tenths of a point (from the font's hmtx table).
 _ASCII = (32, 40, 46, 84, 64, 95, 78, 27, 39, 39, 50, 84, 32, 36, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64, 64,
@@ -101,17 +105,20 @@ def _widths(words: list[float], texts: list[float], scale: float, table_pt: floa
 
 
 def tall_rows(block: Table, table: TableLayout) -> set[int]:
-    """The rows (by index) whose tallest cell, its text wrapped in its column as `table` lays it out,
-    is taller than half a page (TALL_ROW_PT, or LANDSCAPE_TALL_ROW_PT on a landscape page): kept
-    whole, such a row would be pushed to a page it cannot fit either."""
+    """The rows (by index) whose tallest cell, its text wrapped in its column as `table` lays it out
+    and its pictures at their tallest, is taller than half a page (TALL_ROW_PT, or
+    LANDSCAPE_TALL_ROW_PT on a landscape page): kept whole, such a row would be pushed to a page it
+    cannot fit either."""
     tall = set()
     most = LANDSCAPE_TALL_ROW_PT if table.landscape else TALL_ROW_PT
+    picture = LANDSCAPE_CELL_PICTURE_PT if table.landscape else CELL_PICTURE_PT
     for n, row in enumerate(block.rows):
         for cell, width in zip(row, table.widths):  # a row longer than the header: its extra cells are not sized
             text = inlines_text(cell)
             room = max(table.width * width / 100 - CELL_PT, 1)
             lines = sum(1 + int(text_points(line) * table.scale // room) for line in text.split("\n"))
-            if lines * LINE_PT * table.scale > most:
+            pictures = sum(isinstance(item, Image) for item in cell)
+            if lines * LINE_PT * table.scale + pictures * picture > most:
                 tall.add(n)
                 break
     return tall
