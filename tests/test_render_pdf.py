@@ -686,3 +686,16 @@ def test_a_row_is_tall_by_its_pictures_as_well_as_its_text() -> None:
     words = (Text(" ".join(["word"] * 150)),)  # about 300pt of text: alone, the row is kept whole
     rows = [Table(("Screen", "Note"), ((cell, (Text("x"),)),)) for cell in (words, (Image("shot.png", "Shot"), *words))]
     assert [tall_rows(table, layout(table)) for table in rows] == [set(), {0}]
+
+
+def test_a_picture_on_a_landscape_page_fits_it_with_its_caption(repo) -> None:
+    """A phone screenshot in a list item that holds a table for a landscape page: printed up to 22cm
+    tall, it ran off the foot of the 17cm landscape page and its caption went alone to the next."""
+    table = (f"  | {' | '.join(f'H{n}' for n in range(9))} |\n  |{'---|' * 9}\n"
+             f"  | {' | '.join(WIDE_WORDS)} |\n")
+    body = f"## Problem\n\n- The invoice list and its columns:\n\n{table}\n  ![Invoice list](phone.png \"The invoice list\")\n"
+    pdf = rendered_pdf(repo({"specs/p.md": prd(body), "specs/phone.png": png(1170, 2532)}, PDF_CONFIG))
+    reader = pypdf.PdfReader(pdf)
+    [page] = [page for page in reader.pages if b" Do" in page.get_contents().get_data()]  # draws the picture
+    assert page.mediabox.width > page.mediabox.height  # on the landscape page
+    assert "The invoice list" in page.extract_text(), [p.extract_text() for p in reader.pages]
