@@ -699,3 +699,17 @@ def test_a_picture_on_a_landscape_page_fits_it_with_its_caption(repo) -> None:
     [page] = [page for page in reader.pages if b" Do" in page.get_contents().get_data()]  # draws the picture
     assert page.mediabox.width > page.mediabox.height  # on the landscape page
     assert "The invoice list" in page.extract_text(), [p.extract_text() for p in reader.pages]
+
+
+@pytest.mark.parametrize("start", ["", "### Fields\n\n", "- The fields:\n\n"])
+def test_a_section_that_starts_with_a_table_for_a_landscape_page_takes_its_heading_there(repo, start) -> None:
+    """Before, the section's heading and its last change stayed alone on a portrait page."""
+    indent = "  " if start.startswith("-") else ""
+    table = (f"{indent}| {' | '.join(f'H{n}' for n in range(9))} |\n{indent}|{'---|' * 9}\n"
+             f"{indent}| {' | '.join(WIDE_WORDS)} |\n")
+    pdf = rendered_pdf(repo({"specs/p.md": prd(f"## Problem\n\n{start}{table}\n## Goals\n\nFast invoices.\n")},
+                            PDF_CONFIG))
+    reader = pypdf.PdfReader(pdf)
+    [heading] = [page for page in reader.pages if "Problem\nLast change" in page.extract_text()]
+    assert heading.mediabox.width > heading.mediabox.height, heading.extract_text()  # on the landscape page
+    assert "paymentMethodId" in heading.extract_text(), heading.extract_text()  # with its table

@@ -103,9 +103,20 @@ class PrintWriter(BlockWriter):
         return f' style="width: {width:.1f}px"' if width else ""
 
     def section_heading(self, section: Section) -> str:
-        """The heading, its title kept apart for its bookmark (print.css), which shows no badges."""
+        """The heading, its title kept apart for its bookmark (print.css), which shows no badges;
+        marked to go on the landscape page with a table that starts its section."""
         heading = super().section_heading(section)
-        return heading.replace("<h2", f'<h2 data-title="{esc(section.title)}"', 1)
+        lead = ' class="before-wide"' if self.starts_wide(section.blocks) else ""
+        return heading.replace("<h2", f'<h2{lead} data-title="{esc(section.title)}"', 1)
+
+    def starts_wide(self, blocks: tuple[Block, ...]) -> bool:
+        """Whether the blocks start on a landscape page: with a table printed there, a heading just
+        before one, or a list whose first item holds one."""
+        first = blocks[0] if blocks else None
+        second = blocks[1] if len(blocks) > 1 else None
+        if isinstance(first, ListBlock):
+            return bool(first.items) and any(map(self.landscape, first.items[0]))
+        return self.landscape(first) or (isinstance(first, Heading) and self.landscape(second))
 
     def picture_file(self, picture: Picture) -> str:
         return super().picture_file(printable(picture))
