@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import CONFIG, run_gitspec
+from conftest import CONFIG, requirements_doc, run_gitspec
 from rendersite import FakeAssets, sample_site
 
 from gitspec.render.htmlprint import print_book, print_page
@@ -713,3 +713,28 @@ def test_a_section_that_starts_with_a_table_for_a_landscape_page_takes_its_headi
     [heading] = [page for page in reader.pages if "Problem\nLast change" in page.extract_text()]
     assert heading.mediabox.width > heading.mediabox.height, heading.extract_text()  # on the landscape page
     assert "paymentMethodId" in heading.extract_text(), heading.extract_text()  # with its table
+
+
+def test_a_requirements_heading_and_verdict_stay_with_its_statement_and_its_fields_with_its_text(repo) -> None:
+    """Before, a page could end with a requirement's heading and its "missing" badge, its statement
+    on the next page; and a page could open with the previous requirement's lone priority row."""
+    items = ""
+    for n in range(1, 41):
+        words = " ".join(["the invoice list of the billing dashboard"] * (1 + n * 7 % 9))
+        items += (f"  - id: REQ-{n:03}\n    title: Requirement {n}\n    statement: The system shall show {words}.\n"
+                  f"    acceptance:\n      - It shows {words}.\n      - It does {n}.\n    priority: must\n")
+    pdf = rendered_pdf(repo({"specs/reqs.yaml": requirements_doc(items=items)}, PDF_CONFIG), "reqs")
+    for text in layout_text(pdf).split("\f")[:-1]:
+        lines = [line.strip() for line in text.splitlines()
+                 if line.strip() and not re.match(r"(reqs|Page \d+ of \d+)", line.strip())]
+        assert lines[-1] != "missing" and not lines[0].startswith("Priority"), lines
+
+
+def layout_text(pdf: Path) -> str:
+    """The text of `pdf` as pdftotext lays it out (a fields list's names and values on one line), a form feed after each page."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

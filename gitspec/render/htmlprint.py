@@ -16,7 +16,8 @@ from gitspec.render.htmlblocks import (
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
-    Block, Code, Diagram, Heading, ListBlock, Page, Section, Site, Table, document_count, inlines_text, version_label,
+    Badge, Block, Code, Diagram, Heading, ListBlock, Page, Paragraph, Section, Site, Table, Text, document_count,
+    inlines_text, version_label,
 )
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import WIDE_TABLE, TableLayout, layout, tall_rows
@@ -81,6 +82,8 @@ class PrintWriter(BlockWriter):
         if isinstance(block, Code) and any(len(line) > CODE_LINE for line in block.text.split("\n")):
             block = Code(_cut_lines(block.text), block.language)
         out = super().block(block)
+        if isinstance(block, Paragraph) and _badges_only(block):  # an item's verdict: kept with what it is of
+            return out.replace("<p", '<p class="badges"', 1)
         if isinstance(block, Code) and block.text.count("\n") >= LONG_CODE:
             return out.replace("<pre>", '<pre class="long">', 1)
         return out
@@ -157,6 +160,12 @@ class PrintWriter(BlockWriter):
 def _fields(block: Table) -> bool:
     """Whether the table is a mapping's fields, printed as a definition list."""
     return block.header == FIELDS_HEADER and all(len(row) == 2 for row in block.rows)
+
+
+def _badges_only(block: Paragraph) -> bool:
+    """Whether the paragraph is only badges (a requirement's verdict), spaces between them aside."""
+    return any(isinstance(item, Badge) for item in block.inlines) and all(
+        isinstance(item, Badge) or (isinstance(item, Text) and not item.text.strip()) for item in block.inlines)
 
 
 def _mark_rows(table: str, tall: set[int], has_head: bool) -> str:
