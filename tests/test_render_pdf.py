@@ -738,3 +738,41 @@ def layout_text(pdf: Path) -> str:
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) not installed")
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+TOKEN = ("eyJhbGciOiJIUzI1NiJ9QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo" * 2000)[:80_000]  # a pasted JWT / base64 blob
+
+
+def test_a_long_token_in_print_gets_a_break_opportunity_every_8_characters(tmp_path: Path) -> None:
+    from gitspec.render.model import Link, Paragraph
+
+    url = "https://example.com/" + "a" * 150  # a run of up to 200 characters is left whole
+    thai = "ภาษาไทยเขียนติดกันโดยไม่เว้นวรรค" * 10  # as is text in a script that breaks without spaces
+    blocks = (Paragraph((Text("Key: "), Text(TOKEN[:210], "code"), Text(" and <" + TOKEN[:210] + ">"), Text(thai))),
+              Paragraph((Link(TOKEN[:210], "https://example.com/"), Text(f" see {url}"))),
+              Table(("Name", "Value"), (((Text("key"),), (Text(TOKEN[:210]),)),)))
+    site = sample_site()
+    page = replace(site.pages[2], sections=(Section("s", "S", "s", blocks),))
+    html = print_page(replace(site, pages=(page,)), page, FakeAssets(tmp_path)).body
+
+    def broken(token: str) -> str:
+        return "\u200b".join(token[i:i + 8] for i in range(0, len(token), 8))
+
+    assert html.count(broken(TOKEN[:210])) == 3 and TOKEN[:9] not in html, html  # each place, and only so
+    assert "&lt;" + broken("<" + TOKEN[:210] + ">")[1:-1] + "&gt;" in html, html  # escaped as before
+    assert "Key: " in html and f" see {url}</p>" in html and thai in html, html  # left as they were
+
+
+def test_a_pdf_holding_an_80000_character_token_renders_in_seconds_and_reads_whole(repo) -> None:
+    """weasyprint took time growing with the square of an unbroken token's length to wrap it:
+    about a minute for this one in a paragraph, as long again in inline code."""
+    import time
+
+    body = f"## Problem\n\nKey: {TOKEN}\n\n## Goals\n\nThe key is `{TOKEN[:40_000]}`.\n"
+    root = repo({"specs/p.md": prd(body)}, PDF_CONFIG)
+    start = time.monotonic()
+    pdf = rendered_pdf(root)
+    assert time.monotonic() - start < 30
+    text = "".join(visible_text(pdf.read_bytes()).split())
+    text = re.sub(r"pcommit[0-9a-f]{7}|Page\d+of\d+", "", text)  # without the running headers and footers
+    assert f"Key:{TOKEN}Goals" in text and f"Thekeyis{TOKEN[:40_000]}." in text

@@ -180,14 +180,14 @@ class BlockWriter:
             return self.note_ref(item)
         if isinstance(item, Link):  # (a label of inlines has them struck out already)
             return f"<del>{self.link(item)}</del>" if item.struck and not item.inlines else self.link(item)
-        text = esc(item.text).replace("\n", "<br>")  # a hard line break (Word's w:br)
+        text = self.text_html(item.text).replace("\n", "<br>")  # a hard line break (Word's w:br)
         for style, tag in _TEXT_TAGS:  # innermost first: <del><strong><em><code>
             if style in item.styles:
                 text = f"<{tag}>{text}</{tag}>"
         return text
 
     def link(self, item: Link) -> str:
-        text = esc(item.text)
+        text = self.text_html(item.text)
         if item.inlines:  # a label holding a picture or several styles: <a><img></a>, as GitHub writes it
             text = self.inlines(item.inlines)
         elif item.style in _LINK_TAGS:  # inside the link, as GitHub writes a link in bold text or to code
@@ -208,6 +208,10 @@ class BlockWriter:
 
     def inlines(self, items: Iterable[Inline]) -> str:
         return "".join(self.inline(i) for i in items)
+
+    def text_html(self, text: str) -> str:
+        """A run of text as HTML: escaped (print also lets its long tokens break)."""
+        return esc(text)
 
     # --- blocks ---------------------------------------------------------------
 

@@ -7,6 +7,7 @@ names); never fetches, never writes, never emits script.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -27,8 +28,16 @@ from gitspec.render.valueblocks import FIELDS_HEADER
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_CODE = 40  # lines: longer code may break across pages (shorter code is kept on one page)
 CODE_LINE = 100  # characters of code a printed line holds (about); a longer line is cut into lines this long
+# A run of more than LONG_TOKEN printable ASCII characters without a space (a token, base64,
+# minified JSON) gets a break opportunity every LONG_RUN characters. Shorter runs (words, most URLs)
+# break as the line breaker finds them, and so does other text: CJK or Thai breaks between words
+# without spaces, and a break must not part a letter from its accents.
+LONG_TOKEN = 200
+LONG_RUN = 8
+BREAK = "\u200b"  # zero width space: a break opportunity, no glyph, and absent from the text a reader copies
 HEADER_ID = 48  # characters of a document id the running header holds beside "commit abc1234 with uncommitted changes"
 _LINES = "<!-- contents lines -->"
+_LONG_TOKEN = re.compile(rf"[!-~]{{{LONG_TOKEN + 1},}}")
 
 
 class PrintWriter(BlockWriter):
@@ -87,6 +96,13 @@ class PrintWriter(BlockWriter):
         if isinstance(block, Code) and block.text.count("\n") >= LONG_CODE:
             return out.replace("<pre>", '<pre class="long">', 1)
         return out
+
+    def text_html(self, text: str) -> str:
+        """The text escaped, with a BREAK every LONG_RUN characters of a run of more than LONG_TOKEN
+        ASCII non-spaces: weasyprint takes time that grows with the square of an unbroken token's length
+        to wrap it (a pasted base64 blob of 40,000 characters: over 15 seconds). A break as a
+        character, not `<wbr>` (an element each): weasyprint lays out an element per break slowly."""
+        return esc(_LONG_TOKEN.sub(_breakable, text))
 
     def diagram(self, block: Diagram) -> str:
         out = super().diagram(block)
@@ -160,6 +176,10 @@ class PrintWriter(BlockWriter):
 def _fields(block: Table) -> bool:
     """Whether the table is a mapping's fields, printed as a definition list."""
     return block.header == FIELDS_HEADER and all(len(row) == 2 for row in block.rows)
+
+
+def _breakable(token: re.Match) -> str:
+    return BREAK.join(token[0][i:i + LONG_RUN] for i in range(0, len(token[0]), LONG_RUN))
 
 
 def _badges_only(block: Paragraph) -> bool:
