@@ -776,3 +776,16 @@ def test_a_pdf_holding_an_80000_character_token_renders_in_seconds_and_reads_who
     text = "".join(visible_text(pdf.read_bytes()).split())
     text = re.sub(r"pcommit[0-9a-f]{7}|Page\d+of\d+", "", text)  # without the running headers and footers
     assert f"Key:{TOKEN}Goals" in text and f"Thekeyis{TOKEN[:40_000]}." in text
+
+
+def test_the_book_cover_names_the_traceability_matrix_its_contents_list(repo) -> None:
+    """Before, the cover said "2 documents" above contents of three: the matrix is no document."""
+    from conftest import requirement
+
+    files = {"specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
+             "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))}
+    root = repo(files, PDF_CONFIG)
+    assert run_gitspec(root, "render", "--format", "pdf").code == 0
+    cover, contents = pages_text((root / "build" / "pdf" / "book.pdf").read_bytes())[:2]
+    assert "2 documents and the traceability matrix" in cover, cover
+    assert "Traceability matrix" in contents and contents.count(" · ") == 3, contents

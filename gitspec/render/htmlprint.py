@@ -293,8 +293,15 @@ def _cover(site: Site) -> str:
     return ('<section class="cover">\n'
             f'<h1 class="cover-title">{esc(site.title)}</h1>\n'
             f'<p class="cover-commit">{esc(version_label(site))}</p>\n'
-            f'<p class="cover-count">{document_count(site)}</p>\n'
+            f'<p class="cover-count">{esc(_cover_count(site))}</p>\n'
             "</section>\n")
+
+
+def _cover_count(site: Site) -> str:
+    """What the book holds, as its contents list it: "2 documents", then the pages gitspec built
+    from them ("and the traceability matrix"), which are no documents of their own."""
+    built = "".join(f" and the {page.title[:1].lower()}{page.title[1:]}" for page in site.pages if not page.source)
+    return document_count(site) + built
 
 
 def _article(page: Page, writer: BlockWriter) -> tuple[str, str]:
