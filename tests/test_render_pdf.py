@@ -8,11 +8,12 @@ import stat
 import sys
 import threading
 from dataclasses import dataclass, replace
+from datetime import timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import CONFIG, requirements_doc, run_gitspec
+from conftest import CONFIG, requirement, requirements_doc, run_gitspec
 from rendersite import FakeAssets, sample_site
 
 from gitspec.render.htmlprint import print_book, print_page
@@ -789,3 +790,20 @@ def test_the_book_cover_names_the_traceability_matrix_its_contents_list(repo) ->
     cover, contents = pages_text((root / "build" / "pdf" / "book.pdf").read_bytes())[:2]
     assert "2 documents and the traceability matrix" in cover, cover
     assert "Traceability matrix" in contents and contents.count(" · ") == 3, contents
+
+
+def test_a_pdf_carries_the_author_subject_and_keywords_its_word_file_does(repo) -> None:
+    """Before, the PDFs had a title only; the Word files named their author, subject and keywords."""
+    import docx
+
+    config = CONFIG.replace("formats: []", "formats: [pdf, docx]")
+    root = repo({"specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
+                 "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))}, config)
+    assert run_gitspec(root, "render").code == 0
+    for name in ("p", "book"):
+        words = docx.Document(root / "build" / "docx" / f"{name}.docx").core_properties
+        info = pypdf.PdfReader(root / "build" / "pdf" / f"{name}.pdf").metadata
+        assert (info.author, info.subject, info.get("/Keywords")) == (words.author, words.subject, words.keywords)
+        assert words.author == "Ada Tester" and words.keywords, words.keywords
+        assert (info.creation_date, info.modification_date) == (
+            words.created.replace(tzinfo=timezone.utc), words.modified.replace(tzinfo=timezone.utc))

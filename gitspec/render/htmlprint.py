@@ -22,6 +22,7 @@ from gitspec.render.model import (
 )
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import WIDE_TABLE, TableLayout, layout, tall_rows
+from gitspec.render.properties import Properties, page_properties, site_properties
 from gitspec.render.renderer import Assets, Picture
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -283,10 +284,20 @@ def _document(site: Site, title: str, body: str, key: str = "", shown: Page | Si
     """`shown` is what the running header names the commit of: a page, or (by default) the
     site. The print styles are included when `styled` (else the caller passes them apart)."""
     style = f"<style>\n{print_css(site)}</style>\n" if styled else ""
-    meta = f'<meta name="gitspec-render-key" content="{esc(key)}">\n' if key else ""
+    meta = _properties(page_properties(shown) if isinstance(shown, Page) else site_properties(site))
+    meta += f'<meta name="gitspec-render-key" content="{esc(key)}">\n' if key else ""
     return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{esc(title)}</title>\n{meta}{style}</head>\n"
             f'<body data-commit="{esc(version_label(shown or site))}">\n{body}\n</body>\n</html>\n')
+
+
+def _properties(properties: Properties) -> str:
+    """The metadata weasyprint gives the PDF (Author, Subject, Keywords, its dates): Word's core properties."""
+    dates = (("dcterms.created", properties.created), ("dcterms.modified", properties.modified))
+    meta = [("author", properties.author), ("description", properties.subject),
+            ("keywords", ", ".join(properties.keywords)),
+            *((name, f"{when:%Y-%m-%dT%H:%M:%S}Z") for name, when in dates if when is not None)]
+    return "".join(f'<meta name="{name}" content="{esc(value)}">\n' for name, value in meta)
 
 
 def _cover(site: Site) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gitspec.render.model import Page, Site
+from gitspec.render.properties import site_properties
 
 # A contents line links here; the link becomes a jump to the document's first page. The
 # .invalid domain never resolves, should a viewer ever see one left unrewritten.
@@ -57,11 +58,19 @@ def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tupl
     if "/Names" in writer.root_object:  # every link now names its page; the names would clash
         del writer.root_object["/Names"]
     _link_contents(writer, front_pages, starts)
-    writer.add_metadata({"/Title": site.title, "/Producer": "gitspec (WeasyPrint, pypdf)"})
+    writer.add_metadata({"/Title": site.title, "/Producer": "gitspec (WeasyPrint, pypdf)", **_properties(site)})
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _properties(site: Site) -> dict[str, str]:
+    """The book's Author, Subject, Keywords and dates, as Word's book gives them."""
+    properties = site_properties(site)
+    dates = (("/CreationDate", properties.created), ("/ModDate", properties.modified))
+    return {"/Author": properties.author, "/Subject": properties.subject, "/Keywords": ", ".join(properties.keywords),
+            **{name: f"D:{when:%Y%m%d%H%M%S}Z" for name, when in dates if when is not None}}
 
 
 def _entries(parts: Sequence[Part], counts: Sequence[int], front_pages: int) -> list[tuple[Page, int, str]]:

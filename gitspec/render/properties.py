@@ -1,0 +1,54 @@
+"""A document's properties as a PDF's metadata gives them, the same as Word's core properties
+(word.py): its author, subject, keywords and dates, taken from the render model.
+
+Pure: never reads the clock, so the same page gives the same properties, and the same bytes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from gitspec.render.model import Change, Page, Site
+
+
+@dataclass(frozen=True)
+class Properties:
+    """`author` is whoever made the latest change ("gitspec" when none is known); `created` and
+    `modified` are the earliest and latest change, in UTC, or both None when no change is dated."""
+
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    created: datetime | None = None
+    modified: datetime | None = None
+
+
+def page_properties(page: Page) -> Properties:
+    """A document's: its kind the subject; its id, kind, status and badges the keywords."""
+    changes = [s.change for s in page.sections if s.change] + ([page.change] if page.change else [])
+    keywords = (page.id, page.kind, page.status, *(badge.label for badge in page.badges))
+    return _dated(page.kind, keywords, changes)
+
+
+def site_properties(site: Site) -> Properties:
+    """The whole book's: "specification" the subject, gitspec and the documents' kinds the keywords."""
+    changes = [change for page in site.pages
+               for change in [*(s.change for s in page.sections if s.change), page.change] if change]
+    return _dated("specification", ("gitspec", *site.kinds), changes)
+
+
+def _dated(subject: str, keywords: tuple[str, ...], changes: list[Change]) -> Properties:
+    dated = sorted(((when, change) for change in changes if (when := _date(change.date)) is not None),
+                   key=lambda pair: pair[0])
+    author = (dated[-1][1].author if dated else "") or "gitspec"
+    return Properties(author, subject, tuple(k for k in keywords if k),
+                      dated[0][0] if dated else None, dated[-1][0] if dated else None)
+
+
+def _date(value: str) -> datetime | None:
+    """An ISO 8601 date in UTC (one without a zone taken as UTC), or None when it is none."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
