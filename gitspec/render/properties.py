@@ -1,4 +1,4 @@
-"""A document's properties as a PDF's metadata gives them, the same as Word's core properties
+"""A document's properties, the same in a PDF's metadata (pdf.py) and a Word file's core properties
 (word.py): its author, subject, keywords and dates, taken from the render model.
 
 Pure: never reads the clock, so the same page gives the same properties, and the same bytes.

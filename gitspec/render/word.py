@@ -15,6 +15,7 @@ from gitspec.render.model import (
     Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
+from gitspec.render.properties import Properties, page_properties, site_properties
 from gitspec.render.renderer import Assets
 from gitspec.render import wordnotes as notes
 from gitspec.render import wordpictures as pictures
@@ -51,8 +52,7 @@ def render_page(site: Site, page: Page, assets: Assets) -> bytes:
     changes = _changes(page)
     writer.footer(f"{page.id} · {version_label(page)}")
     writer.page(page, new_page=False, toc=True)
-    writer.finish(title=page.title, subject=page.kind, identifier=page.id, changes=changes,
-                  keywords=[page.id, page.kind, page.status, *(b.label for b in page.badges)],
+    writer.finish(page_properties(page), title=page.title, identifier=page.id, changes=changes,
                   status=page.status, comments=f"Rendered by gitspec from {page.source or page.id}, "
                                                f"{version_label(page)}.", shown=page)
     return writer.bytes()
@@ -66,8 +66,8 @@ def render_book(site: Site, assets: Assets) -> bytes:
     for page in site.pages:
         writer.page(page, new_page=True, toc=False)
     changes = [change for p in site.pages for change in _changes(p)]
-    writer.finish(title=site.title, subject="specification", identifier=site.commit or "uncommitted",
-                  changes=changes, keywords=["gitspec", *site.kinds], status="",
+    writer.finish(site_properties(site), title=site.title, identifier=site.commit or "uncommitted",
+                  changes=changes, status="",
                   comments=f"Rendered by gitspec: {document_count(site)}, {version_label(site)}.",
                   shown=site)
     return writer.bytes()
@@ -169,18 +169,16 @@ class DocxWriter:
             entries.append(after := entry)
         x.toc_field(self.toc_at, entries, f"1-{TOC_LEVELS}")
 
-    def finish(self, *, title: str, subject: str, identifier: str, changes: list, keywords: list[str],
-               status: str, comments: str, shown: Page | Site) -> None:
+    def finish(self, properties: Properties, *, title: str, identifier: str, changes: list, status: str,
+               comments: str, shown: Page | Site) -> None:
+        """Core properties: the author, subject, keywords and dates the PDF's metadata has too."""
         self.fill_toc()
-        dated = sorted(((d, c) for c in changes if (d := x.parse_date(c.date)) is not None),
-                       key=lambda pair: pair[0])
-        author = dated[-1][1].author if dated else "gitspec"
         x.core_properties(
-            self.doc, title=title, author=author or "gitspec", subject=subject,
-            keywords=", ".join(k for k in keywords if k), revision=len({c.commit for c in changes}),
+            self.doc, title=title, author=properties.author, subject=properties.subject,
+            keywords=", ".join(properties.keywords), revision=len({c.commit for c in changes}),
             version=shown.commit + ("+dirty" if shown.dirty else "") if shown.commit else "",
             identifier=identifier, comments=comments, status=status,
-            created=dated[0][0] if dated else None, modified=dated[-1][0] if dated else None)
+            created=properties.created, modified=properties.modified)
 
     def bytes(self) -> bytes:
         mark_right_to_left(self.doc.element.body)

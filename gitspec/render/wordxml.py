@@ -162,14 +162,6 @@ def _property(text: str) -> str:
     return text if len(text) <= PROPERTY_CHARS else text[:PROPERTY_CHARS - 1] + "…"
 
 
-def parse_date(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 def stable_bytes(document: Any) -> bytes:
     """The saved .docx with every zip entry dated 1980-01-01, so equal trees give equal bytes."""
     import zipfile
