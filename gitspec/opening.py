@@ -30,6 +30,7 @@ def open_workspace(use_cache: bool = True, start: Path | None = None) -> tuple[W
     if current != index.fingerprint:  # read by another gitspec (or none): its checks may not be ours
         config = parse_config(config_bytes, CONFIG_FILE)
         current = fingerprint(root, config_bytes, config.schemas)
+    store_of(root, config)  # now that the configured folders are known
     index = index.rebased(current)
     index.config = (config_bytes, config.to_dict())
     return Workspace(root, config), index

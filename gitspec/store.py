@@ -31,10 +31,21 @@ POLL_SECONDS = 0.05  # how often a waiting build or render tries the lock again
 def ensure_store(folder: Path) -> Path:
     if not (folder / "CACHEDIR.TAG").exists():
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / "README", README.encode(), durable=False)
-        write_atomic(folder / ".gitignore", b"*\n", durable=False)
-        write_atomic(folder / "CACHEDIR.TAG", CACHEDIR_TAG.encode(), durable=False)
+        for name, text in (("README", README), (".gitignore", "*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+            if not os.path.lexists(folder / name):  # a file already there is not gitspec's to replace
+                write_atomic(folder / name, text.encode(), durable=False)
     return folder
+
+
+def is_gitspec_store(folder: Path) -> bool:
+    """Whether `folder` is a store gitspec made (it holds gitspec's cache directory tag), and none of the
+    folders it deletes from is a symlink that may lead anywhere: what `cache gc` may delete from."""
+    try:
+        tag = (folder / "CACHEDIR.TAG").read_bytes()
+    except OSError:
+        return False
+    return (tag.startswith(CACHEDIR_TAG.encode()[:43]) and b"created by gitspec" in tag
+            and not any(os.path.islink(folder / name) for name in ("objects", "cache", "renders")))
 
 
 class ObjectStore:

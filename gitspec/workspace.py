@@ -28,16 +28,53 @@ def find_root(start: Path) -> Path:
                        exit_code=EXIT_USAGE)
 
 
-def store_of(root: Path) -> Path:
-    """The workspace's store, `.gitspec/`. A symlink there that leads out of the workspace (one
-    committed to the repository, say) is refused: gitspec would write wherever it leads."""
+def store_of(root: Path, config: Config | None = None) -> Path:
+    """The workspace's store, `.gitspec/`. A symlink there (one committed to the repository, say) must
+    lead to a folder of gitspec's own: one out of the workspace, to the workspace itself, into git's
+    folder or (once `config` is read) to or around a configured folder is refused, as gitspec would
+    write its index, README and objects there and `cache gc` would delete what it found."""
     store = root / ".gitspec"
     if os.path.islink(store):
-        target = Path(os.path.realpath(store))
-        if not target.is_relative_to(root.resolve()):
+        target, root = Path(os.path.realpath(store)), root.resolve()
+        if not target.is_relative_to(root):
             raise GitspecError(f".gitspec is a symlink leading outside the workspace, to {target}; remove it "
                                "(gitspec keeps its store inside the workspace)", exit_code=EXIT_USAGE)
+        taken = _taken_place(target, root, config)
+        if taken:
+            raise GitspecError(f".gitspec is a symlink to {target.relative_to(root).as_posix()}, {taken}; remove "
+                               "it (gitspec keeps its store in a folder of its own)", exit_code=EXIT_USAGE)
     return store
+
+
+def _taken_place(target: Path, root: Path, config: Config | None) -> str:
+    """What else `target` (resolved, inside `root`) is, as a store's folder: "" when it is nothing else."""
+    if target == root:
+        return "the workspace itself"
+    if in_git_folder(target, root):
+        return "which belongs to git"
+    folders = [] if config is None else [
+        *(("spec folder", folder) for folder in config.specs), ("output folder", config.output),
+        ("templates folder", config.templates), ("schemas folder", config.schemas),
+        ("code_folder", config.code_folder)]
+    for what, folder in folders:
+        place = Path(os.path.realpath(root / folder))
+        if target == place:
+            return f"the {what} '{folder}'"
+        if target.is_relative_to(place) and place != root:  # `specs: [.]`: its own folders are apart
+            return f"inside the {what} '{folder}'"
+        if place.is_relative_to(target):
+            return f"which holds the {what} '{folder}'"
+    return ""
+
+
+def in_git_folder(path: Path, root: Path) -> bool:
+    """Whether `path` (resolved, inside `root`) is a repository's git folder or inside one: named `.git`
+    (in any case, as macOS's are), or another name holding what git keeps (`--separate-git-dir`)."""
+    inner = path.relative_to(root)
+    if any(part.lower() == ".git" for part in inner.parts):
+        return True
+    return any((folder / "HEAD").is_file() and ((folder / "objects").is_dir() or (folder / "commondir").is_file())
+               for folder in (path, *path.parents[:len(inner.parts) - 1]))
 
 
 @dataclass(frozen=True)

@@ -118,3 +118,33 @@ def test_gc_reads_a_document_far_over_max_file_size_a_piece_at_a_time(ws):
     assert run_gitspec(root, "build", env=env).code == 0
     assert _calls(calls).count("upper") == 2  # its generation came back from the cache, no third call
     assert derived.read_text() == good
+
+
+@pytest.mark.parametrize("layout", ["no tag", "objects linked"])
+def test_gc_deletes_nothing_from_a_store_gitspec_did_not_make(ws, tmp_path, layout):
+    root, env, _ = ws
+    assert run_gitspec(root, "build", env=env).code == 0  # the store, as gitspec makes it
+    theirs = tmp_path / "theirs"
+    (theirs / "ab").mkdir(parents=True)
+    (theirs / "ab" / "cdef").write_text("not gitspec's\n")
+    if layout == "no tag":
+        (root / ".gitspec" / "CACHEDIR.TAG").unlink()
+        shutil.copytree(theirs, root / ".gitspec" / "objects", dirs_exist_ok=True)
+        kept = root / ".gitspec" / "objects" / "ab" / "cdef"
+    else:
+        shutil.rmtree(root / ".gitspec" / "objects", ignore_errors=True)
+        (root / ".gitspec" / "objects").symlink_to(theirs)
+        kept = theirs / "ab" / "cdef"
+    result = run_gitspec(root, "cache", "gc", env=env)
+    assert result.code == 2 and result.err == (
+        "gitspec: error: .gitspec is not a store gitspec made (no CACHEDIR.TAG of gitspec's, or a symlink among "
+        "objects, cache and renders): cache gc deletes nothing there; if it is only gitspec's cache, delete it\n")
+    assert kept.read_text() == "not gitspec's\n"
+
+
+def test_the_store_keeps_a_readme_it_did_not_write(tmp_path):
+    from gitspec.store import ensure_store
+
+    (tmp_path / "README").write_text("# Mine\n")
+    ensure_store(tmp_path)
+    assert (tmp_path / "README").read_text() == "# Mine\n" and (tmp_path / "CACHEDIR.TAG").is_file()

@@ -325,6 +325,37 @@ def test_a_store_that_a_symlink_takes_outside_the_workspace_is_refused(repo, tmp
     assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
+@pytest.mark.parametrize("target, shown, why", [
+    (".git", ".git", "which belongs to git"),
+    (".git/objects", ".git/objects", "which belongs to git"),
+    (".", ".", "the workspace itself"),
+    ("specs/cache", "specs/cache", "inside the spec folder 'specs'"),
+    ("build", "build", "the output folder 'build'"),
+])
+def test_a_store_that_a_symlink_takes_to_a_folder_not_its_own_is_refused(repo, target, shown, why):
+    """A clone can bring such a link in (git commits symlinks): check wrote its index over .git/index
+    and the store's README over the user's, and cache gc deleted git's loose objects."""
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")), "README": "# Mine\n",
+               "specs/cache/.keep": "", "build/.keep": ""})
+    (ws / ".gitspec").symlink_to(target)
+    before = {path: path.read_bytes() for path in ws.rglob("*") if path.is_file()}
+    for command in (["check"], ["cache", "gc"], ["render", "--format", "html"], ["build"]):
+        result = run_gitspec(ws, *command)
+        assert result.code == 2 and result.err == (
+            f"gitspec: error: .gitspec is a symlink to {shown}, {why}; remove it (gitspec keeps its store "
+            "in a folder of its own)\n"), (command, result)
+    assert {path: path.read_bytes() for path in ws.rglob("*") if path.is_file()} == before
+    assert subprocess.run(["git", "status"], cwd=ws, capture_output=True).returncode == 0
+
+
+def test_a_store_that_a_symlink_takes_to_a_folder_of_its_own_is_used(repo):
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    (ws / "caches" / "gitspec").mkdir(parents=True)
+    (ws / ".gitspec").symlink_to("caches/gitspec")
+    assert run_gitspec(ws, "check").code == 0
+    assert (ws / "caches/gitspec/CACHEDIR.TAG").is_file()
+
+
 def _without_read_all(ws, *args):
     """gitspec run as root without root's right to read any file, so that permissions count."""
     return subprocess.run(["setpriv", "--inh-caps=-dac_override,-dac_read_search",

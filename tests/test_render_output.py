@@ -112,6 +112,19 @@ def test_a_watch_reports_an_output_it_cannot_write_and_goes_on(repo):
         assert watch.wait(timeout=WAIT) == 0, seen
 
 
+@pytest.mark.parametrize("link, target, shown, owner", [("build", ".git", ".git/html", "git"),
+                                                        ("build", ".gitspec", ".gitspec/html", "gitspec"),
+                                                        ("build/html", "../.git/info", ".git/info", "git")])
+def test_an_output_folder_that_a_symlink_takes_into_git_or_the_store_is_refused(repo, link, target, shown, owner):
+    root = workspace(repo, "notes")
+    assert run_gitspec(root, "check").code == 0  # the store is there
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(target)
+    assert_one_line_error(run_gitspec(root, "render"), f"the output folder build/html leads into {owner}'s own "
+                          f"folder, to {shown} (a symlink); choose another folder")
+    assert not [path for folder in (".git", ".gitspec") for path in (root / folder).rglob("*.html")]
+
+
 @pytest.mark.parametrize("link, output", [("build", "build"), ("out", "out"), ("build/html", "build")])
 def test_an_output_folder_that_a_symlink_takes_outside_the_workspace_is_refused(repo, tmp_path, link, output):
     root = workspace(repo, "notes", config=HTML_ONLY.replace("output: build", f"output: {output}"))

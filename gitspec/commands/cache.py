@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import sys
 
-from gitspec.errors import GitspecError
+from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.opening import loaded_documents, open_workspace
 from gitspec.printable import one_line
 
 
 def run(action: str) -> int:
-    from gitspec.store import LOCK_TIMEOUT, GenerationCache, ObjectStore, build_lock
+    from gitspec.store import LOCK_TIMEOUT, GenerationCache, ObjectStore, build_lock, is_gitspec_store
 
     workspace, index = open_workspace()
     objects = ObjectStore(workspace.store)
@@ -19,6 +19,13 @@ def run(action: str) -> int:
         sys.stdout.write(f"objects: {count} ({size:,} bytes)\ncache entries: {len(cache.keys())}\n"
                          f"parse index: {len(index.entries)} files\n")
         return 0
+    if not workspace.store.is_dir():
+        sys.stdout.write("gitspec: removed 0 cache entries and 0 objects; kept 0\n")
+        return 0
+    if not is_gitspec_store(workspace.store):  # before the lock, which would make it look like one
+        raise GitspecError(f"{workspace.store.name} is not a store gitspec made (no CACHEDIR.TAG of gitspec's, "
+                           "or a symlink among objects, cache and renders): cache gc deletes nothing there; "
+                           "if it is only gitspec's cache, delete it", exit_code=EXIT_USAGE)
     with build_lock(workspace.store, LOCK_TIMEOUT):  # a build or render writing now keeps its files
         return _collect(workspace, index, objects, cache)
 

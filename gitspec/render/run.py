@@ -102,6 +102,15 @@ def _refuse_outside(folder: Path, root: Path) -> None:
     if not inside:
         raise GitspecError(f"the output folder {_shown(folder, root)} leads outside the workspace, to {resolved} "
                            "(a symlink); gitspec writes only inside the workspace", exit_code=EXIT_USAGE)
+    from gitspec.workspace import in_git_folder
+
+    base = root.resolve()
+    store = Path(os.path.realpath(root / ".gitspec"))
+    if in_git_folder(resolved, base) or resolved.is_relative_to(store):  # as gitspec.yaml's names are refused
+        raise GitspecError(f"the output folder {_shown(folder, root)} leads into "
+                           f"{'git' if in_git_folder(resolved, base) else 'gitspec'}'s own folder, to "
+                           f"{resolved.relative_to(base).as_posix()} (a symlink); choose another folder",
+                           exit_code=EXIT_USAGE)
 
 
 def _render_format(site, renderer, root, folder, store, assets, pages, report, emit) -> None:
