@@ -95,7 +95,33 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
                 line, col = tree.locate((key,))
                 raise GitspecError(f"key '{key}': {folder!r} is inside .git or .gitspec, which belong to "
                                    "git and gitspec; choose another folder", path, line, col, EXIT_USAGE)
+    _refuse_output_among_specs(tree, config, path)
     return config
+
+
+def _refuse_output_among_specs(tree: Any, config: Config, path: str) -> None:
+    """The output folder is not read for documents: inside a spec folder it would hide those already there
+    (and `new` would write a second document with their ids); a spec folder inside it would be rendered over.
+    The workspace itself as either (`specs: [.]`, `output: .`) is the usual exception: that is gitspec's layout."""
+    output = _parts(config.output)
+    for folder in config.specs:
+        spec = _parts(folder)
+        if spec and output[:len(spec)] == spec:
+            relation = "is" if output == spec else "is inside"
+        elif output and spec[:len(output)] == output:
+            relation = "holds"
+        else:
+            continue
+        line, col = tree.locate(("output",))
+        why = "where renders would mix with its documents" if relation == "holds" else \
+            "whose documents gitspec would no longer read"
+        raise GitspecError(f"key 'output': {config.output!r} {relation} the spec folder {folder!r}, {why}; "
+                           "choose a folder apart from the spec folders", path, line, col, EXIT_USAGE)
+
+
+def _parts(folder: str) -> tuple[str, ...]:
+    """A configured folder's path, by its names: `./specs/` is `specs`, `.` is the workspace ()."""
+    return tuple(part.lower() for part in PurePosixPath(folder).parts if part != ".")
 
 
 def config_error(root: Path, message: str, key: tuple) -> GitspecError:

@@ -61,6 +61,11 @@ def test_init_keeps_an_existing_config(tmp_path):
      "gitspec.yaml:2:9: error: key 'output': '.git/html' is inside .git or .gitspec, which belong to git and gitspec"),
     ("specs: [specs]\noutput: ./.gitspec\n", "gitspec.yaml:2:9: error: key 'output': './.gitspec' is inside .git"),
     ("specs: [specs]\ncode_folder: .git/hooks\n", "gitspec.yaml:2:14: error: key 'code_folder': '.git/hooks' is inside"),
+    ("specs: [specs]\noutput: specs/published\n", "gitspec.yaml:2:9: error: key 'output': 'specs/published' is "
+     "inside the spec folder 'specs', whose documents gitspec would no longer read; choose a folder apart from"),
+    ("specs: [specs]\noutput: ./specs/\n", "gitspec.yaml:2:9: error: key 'output': './specs/' is the spec folder"),
+    ("specs: [specs, docs/specs]\noutput: docs\n", "gitspec.yaml:2:9: error: key 'output': 'docs' holds the spec "
+     "folder 'docs/specs', where renders would mix with its documents"),
     ("specs: [missing]\n", "gitspec.yaml:1:9: error: spec folder 'missing' does not exist (key 'specs')"),
     ("# where the documents are\nspecs:\n  - specs\n  - missing\n",
      "gitspec.yaml:4:5: error: spec folder 'missing' does not exist (key 'specs')"),
@@ -70,6 +75,12 @@ def test_config_errors_name_the_key_and_exit_2(repo, config, expected):
     assert result.code == 2, result
     assert result.err.startswith(expected), result
     assert len(result.err.splitlines()) == 1 and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("config", ["specs: [.]\noutput: build\n", "specs: [specs]\noutput: .\n",
+                                    "specs: [specs]\noutput: specs-site\n"])
+def test_an_output_folder_apart_from_the_spec_folders_or_the_workspace_itself_is_fine(repo, config):
+    assert run_gitspec(repo({}, config=config), "check").code == 0
 
 
 def test_exclude_globs(repo):
