@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import threading
 import time
 import zlib
 
+import docx
 import pypdf
 import pytest
 from conftest import CONFIG, GIT_ENV, GITSPEC, git, run_gitspec, write_files
@@ -202,13 +204,56 @@ def test_a_file_gitspec_did_not_write_is_kept_until_the_user_moves_it(repo):
     moved = run_gitspec(root, "render")
     assert moved.code == 0 and moved.out == "", moved
     assert "<!doctype html>" in mine.read_text()
-    # with the cache deleted, gitspec takes over the files it would write, without a word
+    # with the cache deleted, gitspec takes over the files it wrote (they bear its mark), without a word
     shutil.rmtree(root / ".gitspec")
     spec = root / "specs" / "notes.md"
     spec.write_text(spec.read_text().replace("TODO Who", "Edited: who"))
     cold = run_gitspec(root, "render")
     assert cold.code == 0 and cold.out == "", cold
     assert "Edited: who" in (root / "build" / "html" / "notes.html").read_text()
+
+
+@pytest.mark.parametrize("fmt, name", [("html", "notes.html"), ("html", "assets/site.css"), ("pdf", "notes.pdf"),
+                                       ("pdf", "book.pdf"), ("docx", "notes.docx")])
+def test_without_its_manifest_a_render_keeps_a_file_gitspec_did_not_write(repo, fmt, name):
+    """A new output folder, or .gitspec/ deleted: before, the user's own file there was replaced without a word."""
+    root = workspace(repo, "notes")
+    write_files(root, {f"build/{fmt}/{name}": "my own file\n", f"build/{fmt}/other.{fmt}": "%PDF-1.7 cut short\n"})
+    assert run_gitspec(root, "new", "prd", "other").code == 0
+    result = run_gitspec(root, "render", "--format", fmt)
+    assert result.code == 0 and f"warning: kept build/{fmt}/{name}, which gitspec did not write" in result.out, result
+    assert f"warning: kept build/{fmt}/other.{fmt}," in result.out and "EOF" not in result.err, result
+    assert (root / "build" / fmt / name).read_text() == "my own file\n"
+
+
+def _retitle(root, doc_id: str, title: str) -> None:
+    spec = root / "specs" / f"{doc_id}.md"
+    spec.write_text(re.sub(r'(?m)^title: .*$', f'title: "{title}"', spec.read_text(), count=1))
+
+
+def test_without_its_manifest_a_render_takes_over_every_file_gitspec_wrote(repo):
+    root = workspace(repo, "notes", "other")
+    assert run_gitspec(root, "render", "--format", "html,pdf,docx").code == 0
+    shutil.rmtree(root / ".gitspec")
+    _retitle(root, "notes", "Notes renamed")
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx")
+    assert result.code == 0 and result.out == "", result
+    assert "Notes renamed" in (root / "build/html/notes.html").read_text()
+    assert "Notes renamed" in pypdf.PdfReader(root / "build/pdf/notes.pdf").metadata.title
+    assert "Notes renamed" in docx.Document(str(root / "build/docx/notes.docx")).core_properties.title
+
+
+def test_a_render_of_one_document_without_its_manifest_leaves_the_others_to_the_next_render(repo):
+    """Before, the manifest it saved listed only that document, so the next render called the others'
+    pages files gitspec did not write, and kept them stale for good."""
+    root = workspace(repo, "alpha", "beta")
+    assert run_gitspec(root, "render", "--format", "html").code == 0
+    shutil.rmtree(root / ".gitspec")
+    assert run_gitspec(root, "render", "--format", "html", "alpha").code == 0
+    _retitle(root, "beta", "Beta renamed")
+    result = run_gitspec(root, "render", "--format", "html")
+    assert result.code == 0 and result.out == "", result
+    assert "Beta renamed" in (root / "build/html/beta.html").read_text()
 
 
 def _doc(doc_id: str, title: str) -> str:

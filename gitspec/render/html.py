@@ -14,6 +14,7 @@ from gitspec.render.htmlblocks import (
 )
 from gitspec.render.livereload import LIVE_JS, site_script
 from gitspec.render.model import Heading, Page, Site, document_count, version_label
+from gitspec.render.ownmarks import GENERATOR
 from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
@@ -35,7 +36,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("27", "site.css", "search.js", "live.js")
+        return assets_version("28", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
@@ -69,6 +70,7 @@ def _frame(title: str, body: str) -> str:
     return (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="generator" content="{GENERATOR}">\n'  # how a render without its manifest knows the page
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'

@@ -117,8 +117,11 @@ def recorded_key(pdf: bytes) -> str | None:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    from gitspec.render.ownmarks import quiet_pypdf
+
     try:
-        value = (PdfReader(io.BytesIO(pdf)).metadata or {}).get(KEY_FIELD)
+        with quiet_pypdf():  # a user's file where a page's PDF goes, kept: no "EOF marker not found" on stderr
+            value = (PdfReader(io.BytesIO(pdf)).metadata or {}).get(KEY_FIELD)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):  # damaged or foreign: render again
         return None
     return str(value) if value is not None else None

@@ -3,8 +3,9 @@
 The render cache is a manifest per format in `.gitspec/renders/`: the output folder it
 describes and, for each page, the key it was rendered from and the files it wrote (each by
 size and mtime). A page whose key and files are unchanged is skipped. Only files the manifest lists are ever
-removed, and a file it does not list is never replaced while it holds anything else
-(a cold cache, with no manifest for the folder, takes over the files it would write).
+removed, and a file it does not list is never replaced while it holds anything else, unless it bears the
+mark of gitspec's renderers (see ownmarks): so a cold cache, with no manifest for the folder, takes over
+only the files gitspec wrote.
 Nothing is written outside the workspace.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gitspec.atomic import write_atomic
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.render.fallbacks import joined_mark, outdated, page_mark
 from gitspec.render.model import Site
+from gitspec.render.ownmarks import written_by_gitspec
 from gitspec.render.sitemodel import record_key
 
 # A format names its folder under the output folder and its manifest in .gitspec/renders: a plain name,
@@ -47,20 +49,21 @@ class _Output:
     """One format's folder, and which files in it gitspec knows it wrote."""
     root: Path  # the workspace
     folder: Path
-    owned: set[str] | None  # files the manifest lists; None: no manifest for this folder (a cold cache)
+    owned: set[str]  # files the manifest lists (none: no manifest for this folder, a cold cache)
     volatile: frozenset[str] = frozenset()  # files something else rewrites in place: known by size alone
-    journal: Path | None = None  # where a new file is noted before it is written (see _render_format)
+    journal: Path | None = None  # where a new file is noted before it is written (None: a cold cache)
 
     def note(self, rel: str) -> None:
         """Note a file about to be written that the manifest does not list yet: if the render is
         killed before the manifest is saved, the next one still knows the file is gitspec's."""
-        if self.journal is not None and self.owned is not None and rel not in self.owned:
+        if self.journal is not None and rel not in self.owned:
             with open(self.journal, "a", encoding="utf-8") as journal:
                 journal.write(rel + "\n")
 
-    def takes(self, rel: str) -> bool:
-        """Whether gitspec may replace the file at `rel`: its own, or any when the cache is cold."""
-        return self.owned is None or rel in self.owned
+    def takes(self, rel: str, target: Path) -> bool:
+        """Whether gitspec may replace the file at `rel`: one the manifest lists, or one bearing the mark
+        of gitspec's renderers (a render of some pages, or none, may have saved the manifest)."""
+        return rel in self.owned or written_by_gitspec(target, rel)
 
     @cached_property
     def _resolved(self) -> Path:
@@ -121,8 +124,8 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
     if not warm:  # none, or one for another folder (whose files are left as they are)
         manifest = {FOLDER: described}
     journal = manifest_path.with_suffix(JOURNAL)  # files a render killed before saving had begun to write
-    owned = _listed(manifest) | _journalled(journal) if warm else None
-    out = _Output(root, folder, owned, frozenset(getattr(renderer, "volatile", ())), journal)
+    owned = _listed(manifest) | _journalled(journal) if warm else set()
+    out = _Output(root, folder, owned, frozenset(getattr(renderer, "volatile", ())), journal if warm else None)
     completed = False
     try:
         _render_pages(site, renderer, out, manifest, assets, pages, report, emit)
@@ -244,7 +247,7 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
         except OSError:
             unchanged = False
         if not unchanged:
-            if not out.takes(rel) and _holds_a_file(target):
+            if _holds_a_file(target) and not out.takes(rel, target):
                 kept.append(rel)
                 continue
             try:
@@ -254,8 +257,7 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
                 raise _unwritable("write", target, out.root, error) from None
             report.written.append(_shown(target, out.root))
         written[rel] = entry["files"][rel] = _stat_key(target, rel, out)
-        if out.owned is not None:
-            out.owned.add(rel)
+        out.owned.add(rel)
     _remove(_unshared([rel for rel in previous if rel not in files], manifest, name), out, report)
     manifest[name] = {"key": "" if kept else key, "files": written}
     report.kept.extend(_shown(out.folder / rel, out.root) for rel in kept)
