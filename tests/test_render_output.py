@@ -7,6 +7,7 @@ import queue
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -254,6 +255,26 @@ def test_a_render_of_one_document_without_its_manifest_leaves_the_others_to_the_
     result = run_gitspec(root, "render", "--format", "html")
     assert result.code == 0 and result.out == "", result
     assert "Beta renamed" in (root / "build/html/beta.html").read_text()
+
+
+@pytest.mark.parametrize("listed", [False, True])
+def test_a_named_pipe_where_a_page_goes_is_kept_not_read(repo, listed):
+    """Before, the render read it, and waited for a writer for ever, holding the workspace's lock."""
+    root = workspace(repo, "notes")
+    assert run_gitspec(root, "render").code == 0
+    if listed:  # the page gitspec wrote, replaced by a pipe
+        (root / "build/html/notes.html").unlink()
+        _retitle(root, "notes", "Notes renamed")
+    else:
+        assert run_gitspec(root, "new", "prd", "other").code == 0
+    page = root / "build/html" / ("notes.html" if listed else "other.html")
+    os.mkfifo(page)
+    result = subprocess.run([GITSPEC, "render"], cwd=root, env={**os.environ, **GIT_ENV}, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result
+    assert result.stdout == (f"warning: kept build/html/{page.name}, which gitspec did not write; move it away "
+                             f"to render {page.stem}\n"), result
+    assert stat.S_ISFIFO(os.lstat(page).st_mode)
 
 
 def _doc(doc_id: str, title: str) -> str:

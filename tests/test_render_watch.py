@@ -270,3 +270,19 @@ def test_a_stop_during_a_render_ends_the_watch_cleanly(repo, watched, signum):
     rest = [line for line in iter(watcher.lines.get, None)]
     assert rest[-1:] == ["gitspec: stopped watching"], watcher.seen + rest
     assert not any("Exception ignored" in line or "Traceback" in line for line in rest), rest
+
+
+@pytest.mark.parametrize("theirs", ["file", "named pipe"])
+def test_a_watch_leaves_a_live_js_gitspec_did_not_write_as_it_is(repo, watched, theirs):
+    """Before, the watch wrote its token over the user's file the render had kept, and read a named
+    pipe there, waiting for ever."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    live = root / "build/html/assets/live.js"
+    live.parent.mkdir(parents=True)
+    if theirs == "file":
+        live.write_text("// mine\n")
+    else:
+        os.mkfifo(live)
+    watcher = watched(root)
+    assert watcher.stop() == 0
+    assert (live.read_text() == "// mine\n") if theirs == "file" else os.path.exists(live) and not live.is_file()

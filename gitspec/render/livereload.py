@@ -46,11 +46,10 @@ def watched(output: Path, changed: bool) -> None:
     """After a watch's HTML render into `output`: a new token when the site `changed`, or when the
     pages have none yet, so that open pages reload and pages opened from now on poll."""
     target = output / "html" / LIVE_JS
-    try:
-        off = target.read_bytes() == live_script(OFF)
-    except OSError:
-        off = True
-    if changed or off:
+    script = _own_script(target)
+    if script is None:  # the user's file, which the render kept (and named): left as it is
+        return
+    if changed or script == live_script(OFF):
         try:
             write_atomic(target, live_script(os.urandom(8).hex()), durable=False)
         except OSError as error:
@@ -63,8 +62,18 @@ def stopped(output: Path) -> None:
     """The watch ends: open pages reload once more and then only look for the next watch
     (a site deleted meanwhile stays deleted)."""
     target = output / "html" / LIVE_JS
-    if target.exists():
+    if _own_script(target) is not None:
         try:
             write_atomic(target, live_script(OFF), durable=False)
         except OSError as error:  # the watch is over all the same; open pages go on polling
             sys.stderr.write(f"gitspec: warning: cannot write {target}: {error.strerror or error}\n")
+
+
+def _own_script(target: Path) -> bytes | None:
+    """live.js as gitspec wrote it, or None for anything else there (only a regular file is read: a
+    named pipe would hang the watch)."""
+    try:
+        script = target.read_bytes() if target.is_file() else None
+    except OSError:
+        return None
+    return script if script is not None and _has_token(script) else None

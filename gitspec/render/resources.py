@@ -65,7 +65,7 @@ class RenderAssets:
         try:
             folder = (self.output / format_name).resolve()
             target = (folder / relpath).resolve()
-            if not target.is_relative_to(folder):
+            if not target.is_relative_to(folder) or not target.is_file():  # a named pipe would hang
                 return None
             return target.read_bytes()
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13; made again

@@ -63,7 +63,7 @@ class _Output:
     def takes(self, rel: str, target: Path) -> bool:
         """Whether gitspec may replace the file at `rel`: one the manifest lists, or one bearing the mark
         of gitspec's renderers (a render of some pages, or none, may have saved the manifest)."""
-        return rel in self.owned or written_by_gitspec(target, rel)
+        return (rel in self.owned and not _special(target)) or written_by_gitspec(target, rel)
 
     @cached_property
     def _resolved(self) -> Path:
@@ -242,8 +242,8 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
     written, kept = {}, []
     for rel, data in sorted(files.items()):
         target = out.inside(rel)
-        try:
-            unchanged = target.read_bytes() == data
+        try:  # only a regular file is read: a named pipe there would hang the render, holding the lock
+            unchanged = target.is_file() and target.read_bytes() == data
         except OSError:
             unchanged = False
         if not unchanged:
@@ -290,6 +290,16 @@ def _holds_a_file(target: Path) -> bool:
         return not stat.S_ISDIR(os.lstat(target).st_mode)
     except OSError:
         return False
+
+
+def _special(target: Path) -> bool:
+    """Whether a named pipe, socket or device is at `target`: never a file gitspec wrote, whatever the
+    manifest says, so never replaced."""
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
 def _remove(rels, out: _Output, report: RenderReport) -> None:
