@@ -75,9 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_build)
 
     render = commands.add_parser("render", help="render the spec set as HTML, PDF and Word")
-    render.add_argument("documents", nargs="*", metavar="DOC", help="only these documents (by id)")
-    render.add_argument("--format", metavar="FORMATS",
-                        help="comma-separated formats, e.g. html,pdf,docx (default: formats in gitspec.yaml)")
+    render.add_argument("documents", nargs="*", metavar="DOC", help="only these documents (by id or file)")
+    render.add_argument("--format", action="append", metavar="FORMATS",
+                        help="comma-separated formats, e.g. html,pdf,docx; given again, adds to them "
+                             "(default: formats in gitspec.yaml)")
     render.add_argument("--lock-timeout", type=_seconds, default=LOCK_TIMEOUT, metavar="SECONDS",
                         help="how long to wait for another build or render in this workspace (default 60; then exit 2)")
     render.add_argument("--watch", action="store_true",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -217,6 +218,32 @@ def test_asking_for_a_document_that_cannot_be_read_names_its_file_and_line(repo)
     assert result.err.strip().splitlines() == [
         "gitspec: error: no document with id 'reqs' (specs/reqs.yaml could not be read, line 4: "
         "YAML syntax error: did not find expected ',' or ']')"], result.err
+
+
+def test_a_document_is_named_by_its_id_or_its_file_and_a_near_miss_gets_a_guess(repo):
+    root = repo(specs(), HTML_ONLY)
+    for cwd, given in ((root, "specs/reqs.yaml"), (root / "specs", "reqs.yaml"), (root, "./specs/reqs.yaml")):
+        shutil.rmtree(root / "build", ignore_errors=True)
+        result = run_gitspec(cwd, "render", given)
+        assert result.code == 0, result
+        assert (root / "build/html/reqs.html").is_file() and not (root / "build/html/tasks.html").exists()
+    for given, guess in (("REQS", "reqs"), ("rqs", "reqs"), ("specs/reqs.yml", "specs/reqs.yaml")):
+        result = run_gitspec(root, "render", given)
+        assert result.code == 2 and result.err == (f"gitspec: error: no document with id '{given}' "
+                                                   f"(did you mean '{guess}'?)\n"), result
+    write_files(root, {"specs/reqs.yaml": "kind: requirements\nid: reqs\ntitle: [unclosed\nitems: []\n"})
+    result = run_gitspec(root, "render", "specs/reqs.yaml")
+    assert result.code == 2 and "(specs/reqs.yaml could not be read, line 4: YAML syntax error" in result.err, result
+
+
+def test_repeated_formats_add_up_and_a_format_in_capitals_gets_a_guess(repo):
+    root = repo(specs(), HTML_ONLY)
+    result = run_gitspec(root, "render", "--format", "html", "--format", "docx", "reqs")
+    assert result.code == 0, result
+    assert (root / "build/html/reqs.html").is_file() and (root / "build/docx/reqs.docx").is_file()
+    bad = run_gitspec(root, "render", "--format", "HTML")
+    assert bad.code == 2 and bad.err == ("gitspec: error: argument --format: unknown format 'HTML' "
+                                         "(did you mean 'html'?) (installed: docx, html, pdf)\n"), bad
 
 
 def test_render_one_document(repo):

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the watch and the render machinery are imported only when u
     from gitspec.watch import Watching
 
 
-def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
+def run(formats: list[str] | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
     workspace, index = open_workspace()
     wanted, report, errors = render(workspace, index, formats, documents, lock_timeout, live=watch)
     if watch:
@@ -52,16 +52,16 @@ def run(formats: str | None, documents: list[str], lock_timeout: float = LOCK_TI
     return 1 if errors else 0  # findings: the output holds what could be rendered, as a build's does
 
 
-def render(workspace: Workspace, index, formats: str | None, documents: list[str], lock_timeout: float,
+def render(workspace: Workspace, index, formats: list[str] | None, documents: list[str], lock_timeout: float,
            started: float | None = None, live: bool = False) -> tuple[list[str], RenderReport, int]:
-    """One render of `formats` (None: the config's), its report printed; `started` adds the time taken.
+    """One render of `formats` (each `--format` given; None: the config's), its report printed; `started` adds the time taken.
     With `live` (a watch's render), open HTML pages are told to reload if it changed them.
     Returns the formats rendered, the report, and how many errors the check found."""
     from gitspec.buildsession import prepare
     from gitspec.render.session import check_formats, render_workspace
     from gitspec.store import build_lock
 
-    wanted = parse_formats(formats) if formats is not None else list(workspace.config.formats)
+    wanted = parse_formats(",".join(formats)) if formats is not None else list(workspace.config.formats)
     with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
         context = prepare(workspace, index)
         chosen = check_formats(context, wanted if formats is not None else None)

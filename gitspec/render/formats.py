@@ -73,6 +73,7 @@ def unknown_format(name: str, offered: Any) -> str:
     """`unknown format 'htlm' (did you mean 'html'?) (installed: docx, html, pdf)`."""
     import difflib
 
-    close = difflib.get_close_matches(name, list(offered), n=1)
+    close = [known for known in sorted(offered) if known.lower() == name.lower()] or \
+        difflib.get_close_matches(name, list(offered), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"unknown format '{name}'{hint} (installed: {', '.join(sorted(offered))})"

@@ -21,13 +21,7 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     facts = gather(context)
     site = build_site(context.documents, facts)
     if pages:
-        unknown = [p for p in pages if site.page(p) is None]
-        if unknown:
-            from gitspec.errors import EXIT_USAGE, GitspecError
-
-            found = context.unreadable.get(unknown[0])  # a file that could not be read, which may be it
-            hint = f" ({found.path} could not be read, line {found.line}: {found.message})" if found else ""
-            raise GitspecError(f"no document with id '{unknown[0]}'{hint}", exit_code=EXIT_USAGE)
+        pages = [page_id(context, site, given) for given in pages]
     config = workspace.config
     assets = RenderAssets(workspace.root, PACKAGE_ASSETS, workspace.store / "diagrams",
                           config.mermaid_server or None, config.mermaid_timeout, workspace.root / config.output, live)
@@ -38,6 +32,39 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     report.warnings.extend(left_out(context))
     report.warnings.extend(facts.notes)
     return report
+
+
+def page_id(context: Any, site: Any, given: str) -> str:
+    """The id of the document `given` on the command line names: by its id, or by the path of its file
+    (what a shell completes); anything else is a usage error, with the id it may have meant."""
+    import os
+    from pathlib import Path
+
+    from gitspec.errors import EXIT_USAGE, GitspecError
+    from gitspec.workspace import DOCUMENT_SUFFIXES
+
+    if site.page(given) is not None:
+        return given
+    root = context.workspace.root
+    absolute = Path(os.path.abspath(given))  # a symlinked document is where its link is, as findings name it
+    path = Path(os.path.realpath(absolute.parent)) / absolute.name
+    by_path = {document.path: document.id for document in context.documents.values()}
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else None
+    if rel in by_path:
+        return by_path[rel]
+    found = context.unreadable.get(given) or next(  # a file that could not be read, which may be it
+        (problem for problem in context.unreadable.values() if problem.path == rel), None)
+    if found:
+        hint = f" ({found.path} could not be read, line {found.line}: {found.message})"
+    else:
+        from gitspec.suggestions import closest
+
+        as_path = rel is not None and ("/" in given or given.endswith(DOCUMENT_SUFFIXES))
+        names = sorted(by_path) if as_path else [page.id for page in site.pages]
+        wrong = rel if as_path else given
+        near = next((name for name in names if name.lower() == wrong.lower()), None) or closest(wrong, names)
+        hint = f" (did you mean '{near}'?)" if near else ""
+    raise GitspecError(f"no document with id '{given}'{hint}", exit_code=EXIT_USAGE)
 
 
 def left_out(context: Any) -> list[str]:
