@@ -58,7 +58,7 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True,
     if index.result is not None and all(trusted.values()):
         pictures = [picture_key(workspace.root, path) for path in index.result[2]]
         if index.result[0] == stat_digest((keys, pictures)) and settled(pictures, index.scan_ns):
-            return CheckResult([Finding(*row) for row in index.result[1]], len(files))
+            return CheckResult([Finding(*row) for row in index.result[1]] + _hidden(workspace), len(files))
 
     from gitspec.picturestate import PictureVerdicts
 
@@ -77,7 +77,19 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True,
         save_index(index, scan_ns)
     else:
         index.unsaved = scan_ns
-    return CheckResult(findings, len(files))
+    return CheckResult(findings + _hidden(workspace), len(files))
+
+
+def _hidden(workspace: Workspace) -> list[Finding]:
+    """A warning for each file that looks like a document but is not read as one: it is in the templates
+    or code folder, which sit in a spec folder (found afresh each time: none of them is in the index)."""
+    from gitspec.findings import warning
+
+    what = {"templates": "templates folder", "code_folder": "code folder"}
+    return [warning(rel, 1, 1, f"not checked or rendered: it is in the {what[key]} '{folder}' (key '{key}'), "
+                               "which gitspec does not read for documents; move the file into a spec folder, "
+                               "or that folder out of the spec folders", "hidden-document")
+            for rel, key, folder in workspace.hidden_documents()]
 
 
 def _stats(workspace: Workspace) -> tuple[dict[str, os.stat_result], dict[str, str]]:

@@ -109,6 +109,22 @@ class Workspace:
                          for folder in (config.output, config.templates, config.code_folder)
                          if folder not in config.specs)
 
+    def hidden_documents(self) -> list[tuple[str, str, str]]:
+        """Files that look like documents (a top-level `kind:`) in a spec folder but are not read, being in
+        the templates or code folder there (`_own_folders`): (path, key, folder). A template (a file at the
+        templates folder's top) is what that folder is for; a folder outside the spec folders costs nothing."""
+        config, found = self.config, []
+        exclude = _exclusion(config.exclude)
+        for key, folder in (("templates", config.templates), ("code_folder", config.code_folder)):
+            rel = PurePosixPath(folder).as_posix().strip("/")
+            if folder in config.specs or not any(_within(rel, spec) for spec in config.specs):
+                continue
+            for path in _document_like(self.root / rel, key == "templates"):
+                child = path.relative_to(self.root).as_posix()
+                if not _excluded(exclude, child, 0):
+                    found.append((child, key, folder))
+        return sorted(found)
+
     def relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
 
@@ -135,6 +151,35 @@ def selected(rel: str, wanted: list[str]) -> bool:
     rel = _nfc(rel)
     return not wanted or any(w in (".", "") or rel == _nfc(w) or rel.startswith(_nfc(w).rstrip("/") + "/")
                              for w in wanted)
+
+
+def _within(folder: str, spec: str) -> bool:
+    spec = PurePosixPath(spec).as_posix().strip("/")
+    return spec in ("", ".") or folder == spec or folder.startswith(spec + "/")
+
+
+def _document_like(top: Path, templates: bool) -> list[Path]:
+    """The regular files under `top` (no dot-names, no linked folders) with a document's suffix whose
+    first KiB has a top-level `kind:`; with `templates`, not those at the top."""
+    import stat
+
+    found = []
+    for folder, folders, names in os.walk(top):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            path = Path(folder, name)
+            if name.startswith(".") or not name.endswith(DOCUMENT_SUFFIXES) or (templates and folder == str(top)):
+                continue
+            try:
+                if not stat.S_ISREG(os.lstat(path).st_mode):  # a named pipe would block
+                    continue
+                with open(path, "rb") as file:
+                    head = file.read(1024)
+            except OSError:
+                continue
+            if re.search(rb"(?m)^kind:", head):
+                found.append(path)
+    return found
 
 
 def _nfc(text: str) -> str:

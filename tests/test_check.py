@@ -7,7 +7,7 @@ import subprocess
 import unicodedata
 
 import pytest
-from conftest import GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
+from conftest import CONFIG, GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
 
 
 def test_clean_workspace_exits_0(repo):
@@ -354,6 +354,26 @@ def test_a_store_that_a_symlink_takes_to_a_folder_of_its_own_is_used(repo):
     (ws / ".gitspec").symlink_to("caches/gitspec")
     assert run_gitspec(ws, "check").code == 0
     assert (ws / "caches/gitspec/CACHEDIR.TAG").is_file()
+
+
+def test_a_document_in_a_templates_or_code_folder_inside_a_spec_folder_is_named(repo):
+    """Those folders are gitspec's and not read for documents: before, a document there was silently not
+    checked (a template at the templates folder's top is what it is for, and is not named)."""
+    doc = requirements_doc("reqs", requirement("REQ-001"))
+    ws = repo({"specs/reqs.yaml": doc, "specs/templates/requirements.yaml": doc.replace("reqs", "$id"),
+               "specs/templates/old/kept.yaml": doc.replace("reqs", "kept"),
+               "specs/gen/api.yaml": doc.replace("reqs", "api"), "specs/gen/stub.py": "kind: x\n",
+               "specs/gen/notes.md": "# Notes\n"},
+              config=CONFIG + "templates: specs/templates\ncode_folder: specs/gen\n")
+    for _ in range(2):  # and again, from the index
+        result = run_gitspec(ws, "check")
+        assert result.code == 0 and result.out == "".join(
+            f"{path}:1:1: warning: not checked or rendered: it is in the {what} '{folder}' (key '{key}'), which "
+            "gitspec does not read for documents; move the file into a spec folder, or that folder out of the "
+            "spec folders [hidden-document]\n"
+            for path, what, folder, key in (("specs/gen/api.yaml", "code folder", "specs/gen", "code_folder"),
+                                            ("specs/templates/old/kept.yaml", "templates folder", "specs/templates",
+                                             "templates"))), result
 
 
 def _without_read_all(ws, *args):
