@@ -13,7 +13,7 @@ REACHING = {
     "fontFamily css": '%%{init: {"fontFamily": "x; background: url(http://127.0.0.1:8799/f)"}}%%\nflowchart LR\n  P',
     "html label image": 'flowchart LR\n  M["<img src=\'x.png\'>"] --> N',
     "css import": '%%{init: {"theme": "base", "themeVariables": {"x": "@import \'a.css\'"}}}%%\nflowchart LR\n  A',
-    "protocol-relative": "flowchart LR\n  A[//example.com/x] --> B",
+    "an address in shape data": 'flowchart LR\n  A@{ shape: rect, label: "x", link: "//example.com/x" } --> B',
     "click link": 'flowchart LR\n  A --> B\n  click A href "https://example.com"',
     "a CSS escape spelling url(": "flowchart LR\n  A --> B\n  classDef c fill:\\75 rl(x.png)\n  class A c",
     "a JSON escape in a directive": '%%{init: {"themeVariables": {"primaryColor": "\\u0075rl(x)"}}}%%\nflowchart LR\n  A',
@@ -35,6 +35,14 @@ DRAWN = {
     "words that are settings or schemes": "flowchart LR\n  A[Secure login] --> B[Upload file: CSV]\n"
                                           "  B -->|http: 200| C[htmlLabels and fontFamily]",
     "a comment naming a URL": "flowchart LR\n  %% from https://example.com/wiki\n  A --> B",
+    # text that names addresses is drawn as text: HTML labels are off and the security level strict
+    # (before, these were refused: the architecture stage's ER diagrams carry field descriptions)
+    "an ER comment with a URL": 'erDiagram\n  USER {\n    string avatar "Avatar URL (optional)"\n'
+                                '    string homepage "homepage, e.g. https://acme.com"\n    string href\n  }',
+    "a request in a sequence": "sequenceDiagram\n  A->>B: GET http://api/v1\n  B-->>A: 200 //ok",
+    "a class method named url": "classDiagram\n  class Link {\n    +url() String\n    +src String\n  }",
+    "labels naming folders and schemes": 'flowchart LR\n  A["Docs // Help"] --> B["src (folder)"] --> C[Upload file:csv]'
+                                         "\n  C --> D[//example.com/x]",
 }
 
 

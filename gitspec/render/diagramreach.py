@@ -10,12 +10,16 @@ import re
 
 from gitspec.render.drawway import LOCKED_KEYS
 
-# What makes a browser fetch or read a file: an image shape, CSS url()/@import/image-set(), an HTML tag
-# that loads something, a link attribute, or an address (a scheme, or "//" of a protocol-relative one).
-_REACHES = re.compile(
-    r"""\bimg["']?\s*:|\burl\s*\(|@import\b|\bimage-set\s*\(|\bsrc\s*[=(]|\bsrcset\b|\bhref\b|\bxlink\s*:"""
-    r"""|<(?:img|image|svg|use|iframe|frame|object|embed|link|style|script|video|audio|source|track|"""
-    r"""picture|input|base|meta)\b|\b(?:file|https?):(?!\s)|//""", re.I)
+# Where mermaid loads what a diagram names: an image shape's data (`A@{ img: "…" }`), a click's link,
+# CSS in style statements and in the config (url(), @import, image-set()), and an HTML tag that loads
+# something. Labels, messages and comments elsewhere are text (no HTML labels, strict security: both
+# fixed), so "Avatar URL (optional)" or "GET https://api/v1" in them is drawn.
+_TAG = re.compile(r"<(?:img|image|svg|use|iframe|frame|object|embed|link|style|script|video|audio|source|track|"
+                  r"picture|input|base|meta)\b", re.I)
+_ADDRESS = re.compile(r"\burl\s*\(|@import\b|\bimage-set\s*\(|\b(?:file|https?):|//|\bhref\b|\bxlink\s*:", re.I)
+_SHAPE_DATA = re.compile(r"@\{[^}]*\}?")
+_IMAGE_KEY = re.compile(r"\bimg[\"']?\s*:", re.I)
+_CLICK = re.compile(r"^[ \t]*click\b.*$", re.M)
 _LOCKED = re.compile(r"\b(" + "|".join(LOCKED_KEYS) + r")\b")
 _COMMENT = re.compile(r"^[ \t]*%%(?!\{).*$", re.M)  # mermaid drops these lines before reading the rest
 _DIRECTIVE = re.compile(r"%%\{(?:.*?\}%%|.*)", re.S)
@@ -27,19 +31,33 @@ _STYLE = re.compile(r"^[ \t]*(?:classDef|style|linkStyle|cssClass)\b.*$", re.M)
 def refusal(source: str) -> str | None:
     """Why `source` may not be drawn ("it names a URL or a file (…)"), or None when it may."""
     text = _COMMENT.sub("", source)
-    found = _REACHES.search(text)
-    if found:
-        return (f"it names a URL or a file (at {_from(text, found.start())}), and gitspec lets no diagram "
-                "fetch from the network or read a file")
     config = _front_matter(text) + [match.group() for match in _DIRECTIVE.finditer(text)]
+    styles = _STYLE.findall(text)
+    places = [(match.start(), match.group()) for match in _SHAPE_DATA.finditer(text)]
+    for start, part in places:
+        found = _IMAGE_KEY.search(part) or _ADDRESS.search(part)
+        if found:
+            return _reaches(text, start + found.start())
+    for part in (*_CLICK.findall(text), *styles, *config):
+        found = _ADDRESS.search(part)
+        if found:
+            return _reaches(part, found.start())
+    tag = _TAG.search(text)
+    if tag:
+        return _reaches(text, tag.start())
     key = next((found for part in config if (found := _LOCKED.search(part))), None)
     if key:
         return f"it sets {key.group(1)}, which gitspec fixes for every diagram"
-    escaped = next((part for part in config + _STYLE.findall(text) if "\\" in part), None)
+    escaped = next((part for part in config + styles if "\\" in part), None)
     if escaped is not None:
         return (f"it has a backslash in a style or its config (at {_from(escaped, escaped.index(chr(92)))}), "
                 "which could spell a URL")
     return None
+
+
+def _reaches(text: str, at: int) -> str:
+    return (f"it names a URL or a file (at {_from(text, at)}), and gitspec lets no diagram fetch from the "
+            "network or read a file")
 
 
 def _front_matter(text: str) -> list[str]:
