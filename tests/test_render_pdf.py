@@ -786,10 +786,14 @@ def test_the_book_cover_names_the_traceability_matrix_its_contents_list(repo) ->
     files = {"specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
              "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))}
     root = repo(files, PDF_CONFIG)
-    assert run_gitspec(root, "render", "--format", "pdf").code == 0
+    assert run_gitspec(root, "render", "--format", "pdf,docx").code == 0
     cover, contents = pages_text((root / "build" / "pdf" / "book.pdf").read_bytes())[:2]
     assert "2 documents and the traceability matrix" in cover, cover
     assert "Traceability matrix" in contents and contents.count(" · ") == 3, contents
+    import docx  # Word's title page named the matrix among "2 documents: P, Requirements, Traceability matrix"
+
+    lines = [p.text for p in docx.Document(str(root / "build" / "docx" / "book.docx")).paragraphs][:4]
+    assert "2 documents: Plan, Requirements and the traceability matrix" in lines, lines
 
 
 def test_a_pdf_carries_the_author_subject_and_keywords_its_word_file_does(repo) -> None:

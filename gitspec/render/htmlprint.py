@@ -17,8 +17,8 @@ from gitspec.render.htmlblocks import (
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
-    Badge, Block, Code, Diagram, Heading, ListBlock, Page, Paragraph, Section, Site, Table, Text, document_count,
-    inlines_text, version_label,
+    Badge, Block, Code, Diagram, Heading, ListBlock, Page, Paragraph, Section, Site, Table, Text, built_pages,
+    document_count, inlines_text, version_label,
 )
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import WIDE_TABLE, TableLayout, layout, tall_rows
@@ -304,15 +304,8 @@ def _cover(site: Site) -> str:
     return ('<section class="cover">\n'
             f'<h1 class="cover-title">{esc(site.title)}</h1>\n'
             f'<p class="cover-commit">{esc(version_label(site))}</p>\n'
-            f'<p class="cover-count">{esc(_cover_count(site))}</p>\n'
+            f'<p class="cover-count">{esc(document_count(site) + built_pages(site))}</p>\n'
             "</section>\n")
-
-
-def _cover_count(site: Site) -> str:
-    """What the book holds, as its contents list it: "2 documents", then the pages gitspec built
-    from them ("and the traceability matrix"), which are no documents of their own."""
-    built = "".join(f" and the {page.title[:1].lower()}{page.title[1:]}" for page in site.pages if not page.source)
-    return document_count(site) + built
 
 
 def _article(page: Page, writer: BlockWriter) -> tuple[str, str]:

@@ -378,6 +378,12 @@ def document_count(site: Site) -> str:
     return count_of(sum(1 for page in site.pages if page.source), "document")
 
 
+def built_pages(site: Site) -> str:
+    """" and the traceability matrix": the pages gitspec built from the documents, which a book's
+    contents list after them and which are no documents of their own ("" when there are none)."""
+    return "".join(f" and the {page.title[:1].lower()}{page.title[1:]}" for page in site.pages if not page.source)
+
+
 def version_label(of: Page | Site) -> str:
     """Which commit a page or the whole site shows, as printed in headers and properties."""
     if of.commit:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
     Badge, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice, Page,
-    Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, document_count, version_label,
+    Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, built_pages, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.properties import Properties, page_properties, site_properties
@@ -36,7 +36,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "30"
+    version = "31"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -147,7 +147,8 @@ class DocxWriter:
     def title_page(self) -> None:
         self.p("Title", self.site.title)
         self.p("Subtitle", f"Specification · {version_label(self.site)}")
-        self.p("", f"{document_count(self.site)}: " + ", ".join(p.title for p in self.site.pages))
+        documents = ", ".join(page.title for page in self.site.pages if page.source)
+        self.p("", f"{document_count(self.site)}: {documents}{built_pages(self.site)}")
         self.toc(new_page=True)
 
     def toc(self, new_page: bool = False) -> None:
