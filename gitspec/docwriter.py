@@ -126,6 +126,9 @@ def write_code_files(workspace: Workspace, files: list[dict], previous: list[dic
     for entry in files:
         target: Path = safe_target(folder, entry["path"])
         content = entry["content"]
+        if target.exists() and not target.is_file():  # a folder, a named pipe (reading it would hang)...
+            raise GitspecError(f"{workspace.relative(target)} is not a file; not overwritten (move it away, "
+                               "then build again)", exit_code=EXIT_FINDINGS)
         if target.exists():
             current = target.read_text(encoding="utf-8", errors="replace")
             if current == content:

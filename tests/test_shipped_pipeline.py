@@ -127,3 +127,17 @@ def test_one_build_after_a_directive_change_leaves_everything_fresh(tmp_path):
     assert check.code == 0 and check.out == "", check
     again = run_gitspec(root, "build", "--no-render")
     assert again.code == 0 and "0 sections regenerated" in again.err, again
+
+
+def test_a_named_pipe_where_a_code_stub_goes_is_refused_not_read(tmp_path):
+    """Before, the build read the pipe to compare it with the stub, and hung there for ever."""
+    import os
+
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    (root / "generated" / "app").mkdir(parents=True)
+    os.mkfifo(root / "generated" / "app" / "routes.py")
+    result = run_gitspec(root, "build", "--no-render", prefix=("timeout", "120"))
+    assert result.code == 1, result  # (124: it hung)
+    assert "generated/app/routes.py is not a file; not overwritten" in result.err, result
