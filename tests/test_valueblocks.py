@@ -153,3 +153,34 @@ def test_a_requirements_link_to_a_section_leads_to_it_in_every_format(repo):
 def _covers(rect, x: float, y: float) -> bool:
     left, right, bottom, top = sorted(map(float, rect[0::2])) + sorted(map(float, rect[1::2]))
     return left <= x <= right and bottom <= y <= top
+
+
+def test_prose_over_several_lines_that_opens_with_a_diagrams_keyword_is_prose_in_every_format(repo):
+    """A statement reading "graph data must load ...\\nfor every customer." was a Mermaid figure
+    (its source under "Diagram shown as source", and sent to a configured mermaid server)."""
+    items = ("  - id: REQ-001\n    title: Fast graphs\n    statement: |\n      graph data must load within two seconds\n"
+             "      for every customer.\n    acceptance: [Loads in 2 s]\n    priority: must\n"
+             "  - id: REQ-002\n    title: Plan split\n    statement: |\n      pie charts show the revenue split by plan;\n"
+             "      each slice is labelled.\n    acceptance: [Labelled]\n    priority: must\n")
+    root = repo({"specs/reqs.yaml": f"kind: requirements\nid: reqs\ntitle: Reqs\nitems:\n{items}"})
+    result = run_gitspec(root, "render", "--format", "html,docx")
+    assert result.code == 0, result
+    page = (root / "build/html/reqs.html").read_text()
+    assert "<figure" not in page and "language-mermaid" not in page
+    assert "<p dir=\"auto\">graph data must load within two seconds<br>for every customer.</p>" in page
+    text = [p.text for p in docx.Document(str(root / "build/docx/reqs.docx")).paragraphs]
+    assert not any("Diagram shown as source" in line for line in text)
+    assert "pie charts show the revenue split by plan;\neach slice is labelled." in text
+
+
+def test_a_diagram_opens_with_a_mermaid_header_alone_or_with_what_mermaid_allows_after_it():
+    from gitspec.render.valueblocks import is_diagram
+
+    diagrams = ["graph TD;\n  A-->B", "flowchart\n  A-->B", "pie showData title Plans\n  \"a\": 1",
+                "gitGraph LR:\n  commit", "erDiagram  %% data\n  A ||--o{ B : has", "journey\n  title Day",
+                "%%{init: {}}%%\n\nsequenceDiagram\n  A->>B: hi", "---\ntitle: Flow\n---\nflowchart LR\n  A-->B"]
+    prose = ["graph data must load\nfor every customer.", "pie charts show the split;\neach is labelled.",
+             "timeline of the launch\nis short.", "journey of a new finance lead\nends on the dashboard.",
+             "flowchart for refunds\nis in the wiki.", "sequenceDiagram is\nwhat we draw."]
+    assert [d for d in diagrams if not is_diagram("statement", d)] == []
+    assert [p for p in prose if is_diagram("statement", p)] == []

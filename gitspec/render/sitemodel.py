@@ -58,7 +58,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "40"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "41"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:

@@ -15,9 +15,18 @@ from gitspec.addresses import parse_address
 from gitspec.render.anchors import key_anchor, unique
 from gitspec.render.model import Badge, Block, Code, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Table, Text
 
-# A diagram may open with Mermaid front matter (---\ntitle: ...\n---) or %% comment lines.
-MERMAID_START = re.compile(r"^\s*(---\n(?:.*\n)*?---\s*\n)?(\s*%%.*\n)*\s*(graph|flowchart|sequenceDiagram|classDiagram|stateDiagram(-v2)?|erDiagram|"
-                           r"journey|gantt|pie|mindmap|timeline|gitGraph|C4Context|quadrantChart)\b")
+# A diagram's first line is a Mermaid header: a diagram type, with only what Mermaid allows after it
+# (a flowchart's direction, a pie's `showData` and title), so prose that opens with a word such as
+# "graph" or "pie" is never taken for one. It may follow front matter (---\ntitle: ...\n---) and
+# %% comment lines.
+MERMAID_HEADER = (r"(?:graph|flowchart(?:-elk)?)(?:[ \t]+(?:TB|TD|BT|RL|LR))?"
+                  r"|pie(?:[ \t]+showData)?(?:[ \t]+title[ \t].*)?"
+                  r"|gitGraph(?:[ \t]+(?:LR|TB|BT))?:?|xychart-beta(?:[ \t]+(?:horizontal|vertical))?"
+                  r"|sequenceDiagram|classDiagram(?:-v2)?|stateDiagram(?:-v2)?|erDiagram|journey|gantt|mindmap"
+                  r"|timeline|requirementDiagram|kanban|quadrantChart|C4(?:Context|Container|Component|Dynamic|Deployment)"
+                  r"|(?:sankey|block|packet|architecture|radar)-beta")
+MERMAID_START = re.compile(r"\s*(?:---\n(?:.*\n)*?---[ \t]*\n)?(?:[ \t]*%%.*\n\s*)*"
+                           rf"(?:{MERMAID_HEADER})[ \t]*;?[ \t]*(?:%%.*)?(?:\n|$)")
 CODE_SECTIONS = {"ddl": "sql", "css": "css", "tail": ""}  # strings shown as code (an evidence tail: test output)
 FILE_KEYS = ("content", "code")  # a multi-line string under these is a file's text: code, in the sibling `language`
 DUMPED_SECTIONS = ("openapi", "tokens")  # large machine documents shown as YAML
@@ -320,7 +329,7 @@ def cell_worthy(key: Any, value: Any) -> bool:
 
 
 def is_diagram(key: Any, value: Any) -> bool:
-    """Mermaid source: the text under a `mermaid` key, or lines that open as a Mermaid diagram does."""
+    """Mermaid source: the text under a `mermaid` key, or lines whose first is a Mermaid diagram's header."""
     return isinstance(value, str) and (key == "mermaid" or ("\n" in value.strip() and bool(MERMAID_START.match(value))))
 
 
