@@ -203,3 +203,32 @@ def links(site, page_id: str) -> list[Link]:
             elif isinstance(block, Table):
                 found += [inline for row in block.rows for cell in row for inline in cell]
     return [inline for inline in found if isinstance(inline, Link)]
+
+
+def _rendered(root, page_id: str) -> tuple[str, str, str, str]:
+    """The page's HTML, the index's, its PDF's text and its Word file's paragraphs, after a render."""
+    import docx
+    import pypdf
+    from conftest import run_gitspec
+
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx")
+    assert result.code == 0, result
+    pdf = "\n".join(p.extract_text() for p in pypdf.PdfReader(root / f"build/pdf/{page_id}.pdf").pages)
+    word = "\n".join(p.text for p in docx.Document(str(root / f"build/docx/{page_id}.docx")).paragraphs)
+    return ((root / f"build/html/{page_id}.html").read_text(), (root / "build/html/index.html").read_text(),
+            pdf, word)
+
+
+def test_a_documents_owners_are_in_its_facts_line_in_every_format_and_in_the_index(repo):
+    """`owners` was shown nowhere."""
+    from conftest import requirement, requirements_doc
+
+    doc = requirements_doc("reqs", requirement("REQ-001")).replace(
+        "items:", 'owners: [alice-owner, "Team Bob <bob@example.com>"]\nitems:')
+    html, index, pdf, word = _rendered(repo({"specs/reqs.yaml": doc}), "reqs")
+    owners = "Owners: <bdi>alice-owner</bdi>, <bdi>Team Bob &lt;bob@example.com&gt;</bdi>"
+    assert f'<span class="doc-kind"><bdi>requirements</bdi></span> · <span class="doc-owners">{owners}</span>' in html
+    assert ('<th scope="col">Owners</th>' in index
+            and "<td><bdi>alice-owner</bdi>, <bdi>Team Bob &lt;bob@example.com&gt;</bdi></td>" in index)
+    assert "requirements · Owners: alice-owner, Team Bob <bob@example.com>" in pdf
+    assert "reqs · requirements · Owners: alice-owner, Team Bob <bob@example.com> · specs/reqs.yaml" in word

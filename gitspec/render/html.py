@@ -10,7 +10,7 @@ import json
 from functools import cached_property
 
 from gitspec.render.htmlblocks import (
-    SITE, BlockWriter, badges, defang_json, esc, isolated, plain_text, section_html, status_badge,
+    SITE, BlockWriter, badges, defang_json, esc, isolated, owners_html, plain_text, section_html, status_badge,
 )
 from gitspec.render.livereload import LIVE_JS, site_script
 from gitspec.render.model import Heading, Page, Site, document_count, version_label
@@ -36,7 +36,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("29", "site.css", "search.js", "live.js")
+        return assets_version("30", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
@@ -107,7 +107,8 @@ def page_html(site: Site, page: Page, writer: BlockWriter) -> str:
     body = (
         f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\">\n<h1 dir=\"auto\">{esc(page.title)}</h1>\n"
         f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · '
-        f'<span class="doc-kind">{isolated(page.kind)}</span> {status_badge(page.status)} {badges(page.badges)}</p>\n'
+        f'<span class="doc-kind">{isolated(page.kind)}</span>{owners_html(page)} {status_badge(page.status)} '
+        f'{badges(page.badges)}</p>\n'
         f"{source}\n</header>\n"
         + (f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>\n' if toc else "")
         + f"{sections}\n</main>"
@@ -131,14 +132,19 @@ def kinds_in_order(site: Site) -> list[str]:
 def index_html(site: Site) -> str:
     groups = []
     for kind in kinds_in_order(site):
+        pages = [p for p in site.pages if p.kind == kind]
+        owned = any(p.owners for p in pages)  # an Owners column where some document of the kind names them
         rows = "\n".join(
             f'<tr><td><a href="{esc(file_stem(p.id))}.html">{esc(p.title)}</a></td>'
-            f'<td><code>{esc(p.id)}</code></td><td>{status_badge(p.status)}</td><td>{badges(p.badges)}</td></tr>'
-            for p in site.pages if p.kind == kind)
+            f'<td><code>{esc(p.id)}</code></td>'
+            + (f'<td>{", ".join(isolated(owner) for owner in p.owners)}</td>' if owned else "")
+            + f'<td>{status_badge(p.status)}</td><td>{badges(p.badges)}</td></tr>'
+            for p in pages)
         groups.append(
             f'<section class="kind" id="kind-{esc(kind)}">\n<h2>{esc(kind)}</h2>\n'
             '<div class="table-wrap"><table class="index"><thead><tr><th scope="col">Document</th>'
-            '<th scope="col">Id</th><th scope="col">Status</th><th scope="col">Flags</th></tr></thead>'
+            '<th scope="col">Id</th>' + ('<th scope="col">Owners</th>' if owned else "")
+            + '<th scope="col">Status</th><th scope="col">Flags</th></tr></thead>'
             f"<tbody>\n{rows}\n</tbody></table></div>\n</section>")
     commit = f"commit <code>{esc(site.commit)}</code>" if site.commit else esc(version_label(site))
     dirty = ' <span class="badge badge-warn">uncommitted changes</span>' if site.dirty else ""

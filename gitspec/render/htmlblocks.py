@@ -18,7 +18,7 @@ from gitspec.render.diagramtext import describe
 from gitspec.render.direction import right_to_left
 from gitspec.render.model import (
     BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock,
-    NoteRef, Notice, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk, words_text,
+    NoteRef, Notice, Page, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk, words_text,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
@@ -73,6 +73,13 @@ def isolated(text: str) -> str:
 
 def status_badge(status: str) -> str:
     return badge(Badge(status, status_tone(status))) if status else ""
+
+
+def owners_html(page: Page) -> str:
+    """The document's owners for its facts line (" · Owners: Ana, Team Bob"), "" when it names none."""
+    if not page.owners:
+        return ""
+    return f' · <span class="doc-owners">Owners: {", ".join(isolated(owner) for owner in page.owners)}</span>'
 
 
 def badges(items: Iterable[Badge]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gitspec.render.direction import right_to_left
 from gitspec.render.htmlblocks import (
-    BOOK, SINGLE, BlockWriter, badges, esc, isolated, section_html, status_badge,
+    BOOK, SINGLE, BlockWriter, badges, esc, isolated, owners_html, section_html, status_badge,
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
@@ -338,5 +338,5 @@ def _head(page: Page) -> str:
     source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
     direction = ' dir="rtl"' if right_to_left(page.title) else ""  # weasyprint does not honour dir="auto"
     return (f'<header class="doc-head"><h1{direction}>{esc(page.title)}</h1>\n'
-            f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · {isolated(page.kind)} '
+            f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · {isolated(page.kind)}{owners_html(page)} '
             f"{status_badge(page.status)} {badges(page.badges)}</p>\n{source}</header>\n")

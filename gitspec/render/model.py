@@ -352,6 +352,7 @@ class Page:
     commit: str = ""  # short id of the commit that last changed the document, "" if never committed
     dirty: bool = False  # the document differs from HEAD
     change: Change | None = None  # that commit (its header changed alone counts), None if never committed
+    owners: tuple[str, ...] = ()  # the people or teams who own the document (its `owners`), as written
 
 
 @dataclass(frozen=True)

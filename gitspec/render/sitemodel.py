@@ -58,7 +58,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "41"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "42"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -189,7 +189,14 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
                 _page_badges(header, doc.sections, marks, absent),
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, links, absent),
-                commit=change.commit if change else "", dirty=doc.path in facts.changed or not change, change=change)
+                commit=change.commit if change else "", dirty=doc.path in facts.changed or not change, change=change,
+                owners=_owners(header))
+
+
+def _owners(header: dict) -> tuple[str, ...]:
+    """The document's owners as written; a wrong type (which the check reports) reads as none."""
+    owners = header.get("owners")
+    return tuple(o for o in owners if isinstance(o, str) and o.strip()) if isinstance(owners, list) else ()
 
 
 def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,

@@ -36,7 +36,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "31"
+    version = "32"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -192,7 +192,8 @@ class DocxWriter:
         heading = self.heading(page.title, 1, page.id, "")
         if new_page:
             heading.get_or_add_pPr().get_or_add_pageBreakBefore()
-        facts = " · ".join(v for v in (page.id, page.kind, page.status, page.source) if v)
+        owners = f"Owners: {', '.join(page.owners)}" if page.owners else ""
+        facts = " · ".join(v for v in (page.id, page.kind, owners, page.status, page.source) if v)
         meta = self.p("", facts + " ", italic=True)
         self.badges(meta, page.badges)
         if toc:
