@@ -227,8 +227,29 @@ def test_a_documents_owners_are_in_its_facts_line_in_every_format_and_in_the_ind
         "items:", 'owners: [alice-owner, "Team Bob <bob@example.com>"]\nitems:')
     html, index, pdf, word = _rendered(repo({"specs/reqs.yaml": doc}), "reqs")
     owners = "Owners: <bdi>alice-owner</bdi>, <bdi>Team Bob &lt;bob@example.com&gt;</bdi>"
-    assert f'<span class="doc-kind"><bdi>requirements</bdi></span> · <span class="doc-owners">{owners}</span>' in html
+    assert f'<span class="doc-kind"><bdi>requirements</bdi></span> · <span class="doc-fact">{owners}</span>' in html
     assert ('<th scope="col">Owners</th>' in index
             and "<td><bdi>alice-owner</bdi>, <bdi>Team Bob &lt;bob@example.com&gt;</bdi></td>" in index)
     assert "requirements · Owners: alice-owner, Team Bob <bob@example.com>" in pdf
     assert "reqs · requirements · Owners: alice-owner, Team Bob <bob@example.com> · specs/reqs.yaml" in word
+
+
+def test_a_prds_product_is_in_its_facts_line_as_a_link_to_that_documents_page(repo):
+    """A PRD's `product` front-matter key was shown nowhere."""
+    import docx
+    from conftest import run_gitspec
+
+    prd = ("---\nkind: prd\nid: checkout\ntitle: Checkout\nproduct: product\n---\n\n# Checkout\n\n" + "".join(
+        f"## {name}\n\nNone.\n\n" for name in ("Problem", "Goals", "Non-goals", "Users", "Requirements",
+                                              "Success metrics", "Risks", "Open questions")))
+    root = repo({"specs/checkout.md": prd})
+    assert run_gitspec(root, "new", "product", "Build a billing dashboard").code == 0
+    assert run_gitspec(root, "build", "--no-render").code == 0  # its generated sections
+    html, _, pdf, word = _rendered(root, "checkout")
+    assert ('<span class="doc-kind"><bdi>prd</bdi></span> · <span class="doc-fact">Product: '
+            '<bdi><a href="product.html">product</a></bdi></span>') in html
+    assert "checkout · prd · Product: product" in pdf
+    assert "checkout · prd · Product: product · specs/checkout.md" in word
+    links = [r.target_ref for r in docx.Document(str(root / "build/docx/checkout.docx")).part.rels.values()
+             if r.reltype.endswith("/hyperlink")]
+    assert links == ["product.docx"]

@@ -10,7 +10,7 @@ import json
 from functools import cached_property
 
 from gitspec.render.htmlblocks import (
-    SITE, BlockWriter, badges, defang_json, esc, isolated, owners_html, plain_text, section_html, status_badge,
+    SITE, BlockWriter, badges, defang_json, esc, facts_html, isolated, plain_text, section_html, status_badge,
 )
 from gitspec.render.livereload import LIVE_JS, site_script
 from gitspec.render.model import Heading, Page, Site, document_count, version_label
@@ -36,7 +36,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("30", "site.css", "search.js", "live.js")
+        return assets_version("31", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
@@ -107,7 +107,7 @@ def page_html(site: Site, page: Page, writer: BlockWriter) -> str:
     body = (
         f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\">\n<h1 dir=\"auto\">{esc(page.title)}</h1>\n"
         f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · '
-        f'<span class="doc-kind">{isolated(page.kind)}</span>{owners_html(page)} {status_badge(page.status)} '
+        f'<span class="doc-kind">{isolated(page.kind)}</span>{facts_html(page, writer)} {status_badge(page.status)} '
         f'{badges(page.badges)}</p>\n'
         f"{source}\n</header>\n"
         + (f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>\n' if toc else "")

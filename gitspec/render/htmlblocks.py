@@ -75,11 +75,12 @@ def status_badge(status: str) -> str:
     return badge(Badge(status, status_tone(status))) if status else ""
 
 
-def owners_html(page: Page) -> str:
-    """The document's owners for its facts line (" · Owners: Ana, Team Bob"), "" when it names none."""
-    if not page.owners:
-        return ""
-    return f' · <span class="doc-owners">Owners: {", ".join(isolated(owner) for owner in page.owners)}</span>'
+def facts_html(page: Page, writer: BlockWriter) -> str:
+    """The document's owners and front-matter facts for its facts line (" · Owners: Ana, Team Bob
+    · Product: <a>product</a>"), "" when it has none."""
+    owners = [f'Owners: {", ".join(isolated(owner) for owner in page.owners)}'] if page.owners else []
+    facts = [f"{esc(fact.label)}: <bdi>{writer.inlines(fact.inlines)}</bdi>" for fact in page.facts]
+    return "".join(f' · <span class="doc-fact">{fact}</span>' for fact in owners + facts)
 
 
 def badges(items: Iterable[Badge]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gitspec.render.direction import right_to_left
 from gitspec.render.htmlblocks import (
-    BOOK, SINGLE, BlockWriter, badges, esc, isolated, owners_html, section_html, status_badge,
+    BOOK, SINGLE, BlockWriter, badges, esc, facts_html, isolated, section_html, status_badge,
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
@@ -233,10 +233,11 @@ def print_page(site: Site, page: Page, assets: Assets, key: str = "") -> PrintPa
     title = f"{page.id} · {page.title}"
     css, files = print_css(site), dict(sorted(writer.files.items()))
     if not entries:
-        body = _document(site, title, f"{_article_tag(page, True)}\n{_head(page)}</article>", key, page, styled=False)
+        head = f"{_article_tag(page, True)}\n{_head(page, writer)}</article>"
+        body = _document(site, title, head, key, page, styled=False)
         return PrintPage(body, css, files)
     body = _document(site, title, f"{_article_tag(page, False)}\n{sections}\n</article>", key, page, styled=False)
-    front = (f'<div class="front">{_article_tag(page, True)}\n{_head(page)}'
+    front = (f'<div class="front">{_article_tag(page, True)}\n{_head(page, writer)}'
              f'<nav class="toc"><h2>Contents</h2><ol>{_LINES}</ol></nav>\n</article></div>')
     start, _, end = _document(site, title, front, shown=page, styled=False).rpartition(_LINES)  # no text follows it
     return PrintPage(body, css, files, entries, start, end)
@@ -312,7 +313,7 @@ def _article(page: Page, writer: BlockWriter) -> tuple[str, str]:
     """The page as an <article>, and its table-of-contents entries (<li>s)."""
     entries, sections = _sections(page, writer)
     toc = "".join(f'<li><a href="#{esc(i)}">{isolated(title)}</a></li>' for i, title in entries)
-    return f"{_article_tag(page, True)}\n{_head(page)}{sections}\n</article>", toc
+    return f"{_article_tag(page, True)}\n{_head(page, writer)}{sections}\n</article>", toc
 
 
 def _sections(page: Page, writer: BlockWriter) -> tuple[tuple[tuple[str, str], ...], str]:
@@ -333,10 +334,10 @@ def _header_id(page_id: str) -> str:
     return page_id if len(page_id) <= HEADER_ID else page_id[:HEADER_ID - 1] + "…"
 
 
-def _head(page: Page) -> str:
-    """The page's title block: its title, id, kind, status and badges, and source file."""
+def _head(page: Page, writer: BlockWriter) -> str:
+    """The page's title block: its title, id, kind, owners and facts, status and badges, and source file."""
     source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
     direction = ' dir="rtl"' if right_to_left(page.title) else ""  # weasyprint does not honour dir="auto"
     return (f'<header class="doc-head"><h1{direction}>{esc(page.title)}</h1>\n'
-            f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · {isolated(page.kind)}{owners_html(page)} '
-            f"{status_badge(page.status)} {badges(page.badges)}</p>\n{source}</header>\n")
+            f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · {isolated(page.kind)}'
+            f"{facts_html(page, writer)} {status_badge(page.status)} {badges(page.badges)}</p>\n{source}</header>\n")

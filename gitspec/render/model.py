@@ -334,6 +334,15 @@ class Deferred(Sequence):
 
 
 @dataclass(frozen=True)
+class Fact:
+    """What a Markdown document's front matter says besides its header (a PRD's `product`): `label`
+    names it ("Product"), `inlines` give its value, a Link where it names a page or an item."""
+
+    label: str
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class Page:
     """One document (or a synthetic page such as the traceability matrix).
 
@@ -353,6 +362,7 @@ class Page:
     dirty: bool = False  # the document differs from HEAD
     change: Change | None = None  # that commit (its header changed alone counts), None if never committed
     owners: tuple[str, ...] = ()  # the people or teams who own the document (its `owners`), as written
+    facts: tuple[Fact, ...] = ()  # the other keys of a Markdown document's front matter
 
 
 @dataclass(frozen=True)

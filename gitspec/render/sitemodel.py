@@ -11,13 +11,14 @@ from typing import Any, Protocol
 
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
 from gitspec.builtin.references import RESERVED_IDS
+from gitspec.documents import HEADER_KEYS
 from gitspec.render.anchors import FRAME_IDS
 from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Page, Section, Site
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Fact, Page, Section, Site, Text
 from gitspec.render.pagefiles import file_stem
-from gitspec.render.valueblocks import ValueBlocks, humanize, link_names
+from gitspec.render.valueblocks import ValueBlocks, flow_text, humanize, is_scalar, link_names, short_list
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
 
 KIND_ORDER = ("product", "prd", "requirements", "tasks", "evidence", "brand", "design", "architecture", "ui",
@@ -58,7 +59,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "42"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "43"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -149,6 +150,7 @@ def _named(doc: SourceDocument, facts: Facts, targets: dict[str, str]) -> tuple[
     named: set[str | None] = set()
     pending: list[Any] = [value for name, value in doc.sections.items()
                           if _markdown_text(doc, facts, name, value) is None]
+    pending.extend(value for key, value in doc.header.items() if key not in HEADER_KEYS)  # its Facts
     while pending:  # not recursive: a YAML value may nest deeper than Python's stack
         value = pending.pop()
         if isinstance(value, str):
@@ -190,13 +192,22 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, links, absent),
                 commit=change.commit if change else "", dirty=doc.path in facts.changed or not change, change=change,
-                owners=_owners(header))
+                owners=_owners(header), facts=_facts(header, targets))
 
 
 def _owners(header: dict) -> tuple[str, ...]:
     """The document's owners as written; a wrong type (which the check reports) reads as none."""
     owners = header.get("owners")
     return tuple(o for o in owners if isinstance(o, str) and o.strip()) if isinstance(owners, list) else ()
+
+
+def _facts(header: dict, targets: dict[str, str]) -> tuple[Fact, ...]:
+    """The keys of a Markdown document's front matter that are no header key (a PRD's `product`),
+    with their values as a table cell shows them: a document's or an item's id links to it."""
+    cells = ValueBlocks(targets)
+    return tuple(Fact(humanize(key), cells.cell(value) if is_scalar(value) or short_list(value)
+                      else (Text(flow_text(value)),))
+                 for key, value in header.items() if key not in HEADER_KEYS)
 
 
 def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,

@@ -36,7 +36,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "32"
+    version = "33"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -193,8 +193,12 @@ class DocxWriter:
         if new_page:
             heading.get_or_add_pPr().get_or_add_pageBreakBefore()
         owners = f"Owners: {', '.join(page.owners)}" if page.owners else ""
-        facts = " · ".join(v for v in (page.id, page.kind, owners, page.status, page.source) if v)
-        meta = self.p("", facts + " ", italic=True)
+        meta = self.p("", " · ".join(v for v in (page.id, page.kind, owners) if v), italic=True)
+        for fact in page.facts:  # a PRD's product: a link to its page
+            meta.append(x.run_element(f" · {fact.label}: ", italic=True))
+            self.inlines(meta, fact.inlines)
+        rest = "".join(f" · {v}" for v in (page.status, page.source) if v)
+        meta.append(x.run_element(rest + " ", italic=True))
         self.badges(meta, page.badges)
         if toc:
             self.toc()
