@@ -205,14 +205,15 @@ def links(site, page_id: str) -> list[Link]:
     return [inline for inline in found if isinstance(inline, Link)]
 
 
-def _rendered(root, page_id: str) -> tuple[str, str, str, str]:
-    """The page's HTML, the index's, its PDF's text and its Word file's paragraphs, after a render."""
+def _rendered(root, page_id: str, code: int = 0) -> tuple[str, str, str, str]:
+    """The page's HTML, the index's, its PDF's text and its Word file's paragraphs, after a render
+    that exits with `code` (1: it renders, and reports what check finds)."""
     import docx
     import pypdf
     from conftest import run_gitspec
 
     result = run_gitspec(root, "render", "--format", "html,pdf,docx")
-    assert result.code == 0, result
+    assert result.code == code, result
     pdf = "\n".join(p.extract_text() for p in pypdf.PdfReader(root / f"build/pdf/{page_id}.pdf").pages)
     word = "\n".join(p.text for p in docx.Document(str(root / f"build/docx/{page_id}.docx")).paragraphs)
     return ((root / f"build/html/{page_id}.html").read_text(), (root / "build/html/index.html").read_text(),
@@ -253,3 +254,26 @@ def test_a_prds_product_is_in_its_facts_line_as_a_link_to_that_documents_page(re
     links = [r.target_ref for r in docx.Document(str(root / "build/docx/checkout.docx")).part.rels.values()
              if r.reltype.endswith("/hyperlink")]
     assert links == ["product.docx"]
+
+
+def test_a_hand_edited_section_whose_inputs_changed_is_shown_as_the_conflict_status_reports(repo):
+    """It was shown as "hand-edited" alone, in every format and the index, while `status` said
+    "conflict: pin or --force it" and the next build stopped on it."""
+    import re
+
+    from conftest import git, run_gitspec
+
+    root = repo()
+    assert run_gitspec(root, "new", "product", "Build a billing dashboard").code == 0
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    brand, product = root / "specs/brand.yaml", root / "specs/product.yaml"
+    brand.write_text(re.sub(r"(?m)^brandPromise:.*$", "brandPromise: My own promise.", brand.read_text(), count=1))
+    product.write_text(re.sub(r"(?m)^tagline:.*$", "tagline: A new tagline.", product.read_text(), count=1))
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "built, then edited")
+    assert "brand#brandPromise: hand-edited (product#tagline changed) — conflict" in run_gitspec(root, "status").out
+    html, index, pdf, word = _rendered(root, "brand", code=1)  # (the sections after it are stale)
+    badge = "conflict: hand-edited, product#tagline changed"
+    assert f'Brand promise <span class="badge badge-bad"><bdi>{badge}</bdi></span>' in html
+    assert re.search(r"<td><code>brand</code></td>.*<bdi>1 conflict</bdi>", index)
+    assert badge in " ".join(pdf.split()) and f"[{badge}]" in word

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
 from gitspec.builtin.references import RESERVED_IDS
 from gitspec.documents import HEADER_KEYS
+from gitspec.findings import count_of
 from gitspec.render.anchors import FRAME_IDS
 from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
@@ -59,7 +60,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "43"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "44"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -286,6 +287,8 @@ def _section_badges(state: Any) -> tuple[Badge, ...]:
             return (Badge(f"stale: {state.reason}", WARN),)
         return (Badge(f"stale: {', '.join(state.changed_inputs)} changed", WARN),)
     if state.state == EDITED:
+        if state.changed_inputs:  # `build` stops on it, as `status` says: "conflict: pin or --force it"
+            return (Badge(f"conflict: hand-edited, {', '.join(state.changed_inputs)} changed", BAD),)
         return (Badge("hand-edited", WARN),)
     if state.state == PINNED:
         return (Badge("pinned", INFO),)
@@ -308,6 +311,9 @@ def _page_badges(header: dict, content: dict, marks: dict[str, tuple[Badge, ...]
     stale = sum(label.startswith("stale") for label in labels)
     if stale:
         badges.append(Badge(f"{stale} stale", WARN))
+    conflicts = sum(label.startswith("conflict") for label in labels)
+    if conflicts:
+        badges.append(Badge(count_of(conflicts, "conflict"), BAD))
     for label, tone in (("hand-edited", WARN), ("pinned", INFO), ("missing", BAD), ("uncommitted", INFO)):
         if label in labels:
             badges.append(Badge(label, tone))
