@@ -277,3 +277,18 @@ def test_a_hand_edited_section_whose_inputs_changed_is_shown_as_the_conflict_sta
     assert f'Brand promise <span class="badge badge-bad"><bdi>{badge}</bdi></span>' in html
     assert re.search(r"<td><code>brand</code></td>.*<bdi>1 conflict</bdi>", index)
     assert badge in " ".join(pdf.split()) and f"[{badge}]" in word
+
+
+def test_an_approval_is_shown_with_its_date_in_every_format(repo):
+    """Only "approved by Dana Ortiz" was shown: not when."""
+    import yaml
+    from conftest import requirement, requirements_doc
+
+    doc = requirements_doc("reqs", requirement("REQ-001")).replace("items:", "status: approved\nitems:")
+    approved = content_hash({"items": yaml.safe_load(doc)["items"]})
+    approvals = (f'approvals:\n  - {{by: Earlier Approver, date: "2026-01-15", hash: {content_hash({"items": []})}}}\n'
+                 f'  - {{by: Dana Ortiz, date: "2026-11-23", hash: {approved}}}\n')
+    html, index, pdf, word = _rendered(repo({"specs/reqs.yaml": doc + approvals}), "reqs")
+    badge = "approved by Dana Ortiz on 2026-11-23"
+    assert f"<bdi>{badge}</bdi>" in html and f"<bdi>{badge}</bdi>" in index
+    assert badge in " ".join(pdf.split()) and f"[{badge}]" in word

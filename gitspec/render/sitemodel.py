@@ -60,7 +60,7 @@ class Facts:
     changed: set[str] = field(default_factory=set)
 
 
-MODEL_VERSION = "44"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "45"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -302,7 +302,7 @@ def _page_badges(header: dict, content: dict, marks: dict[str, tuple[Badge, ...]
     badges = []  # the status is Page.status, shown by renderers on its own
     approval = approval_state(header, content)
     if approval.state == APPROVED:
-        badges.append(Badge(f"approved by {approval.by}", OK))
+        badges.append(Badge(f"approved by {approval.by}" + (f" on {approval.date}" if approval.date else ""), OK))
     elif approval.state == STALE:
         badges.append(Badge("approval stale", BAD))
     elif approval.state == MISSING:
