@@ -47,7 +47,17 @@ def gather(context: Any) -> Facts:
                  markdown_titles=titles, images=images, written=written, changed=changed,
                  commit=history.head if history is not None else "", dirty=dirty,
                  page_size=workspace.config.page_size, versions=versions,
-                 notes=list(history.notes) if history is not None else [], in_git=history is not None)
+                 notes=list(history.notes) if history is not None else [], in_git=history is not None,
+                 schemas=_schemas(context))
+
+
+def _schemas(context: Any) -> dict[str, dict]:
+    """The schema of each kind the documents have (which keys are field names, which are data)."""
+    from gitspec.schemas import read_schema
+
+    kinds = context.engine().kinds
+    return {kind: read_schema(kinds[kind].schema)
+            for kind in sorted({doc.kind for doc in context.documents.values()}) if kind in kinds}
 
 
 def _file_differs(history: Any, doc: Any) -> bool:

@@ -14,6 +14,7 @@ from gitspec.builtin.references import RESERVED_IDS
 from gitspec.documents import HEADER_KEYS
 from gitspec.findings import count_of
 from gitspec.render.anchors import FRAME_IDS
+from gitspec.render.datakeys import DataKeys
 from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
@@ -58,9 +59,11 @@ class Facts:
     in_git: bool = False  # the workspace is in a git repository, with commits or not
     # the documents (paths) whose file differs from HEAD's in any way: a section, the header, a comment
     changed: set[str] = field(default_factory=set)
+    # kind -> its schema (JSON), which says which keys are field names and which are data (datakeys.py)
+    schemas: dict[str, dict] = field(default_factory=dict)
 
 
-MODEL_VERSION = "45"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "46"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -115,9 +118,9 @@ def _input_key(doc: SourceDocument, facts: Facts, links: str, absent: tuple[str,
         ids = {item["id"] for item in identified_items(doc)}
         verdicts = sorted((r, facts.verdicts[doc.id, r].state) for r in ids if (doc.id, r) in facts.verdicts)
     return record_key(links, doc.id, doc.kind, doc.path, content, states, absent, verdicts,
-                 sorted(facts.changes.get(doc.path, {}).items()), sorted(facts.uncommitted.get(doc.path, ())),
-                 facts.markdown_titles.get(doc.path), sorted(facts.images.get(doc.path, {}).items()),
-                 sorted(facts.written.get(doc.path, {}).items()),
+                 facts.schemas.get(doc.kind), sorted(facts.changes.get(doc.path, {}).items()),
+                 sorted(facts.uncommitted.get(doc.path, ())), facts.markdown_titles.get(doc.path),
+                 sorted(facts.images.get(doc.path, {}).items()), sorted(facts.written.get(doc.path, {}).items()),
                  facts.versions.get(doc.path), doc.path in facts.changed)
 
 
@@ -227,6 +230,7 @@ def _anchored_sections(doc: SourceDocument, facts: Facts, targets: dict[str, str
                        marks: dict[str, tuple[Badge, ...]]) -> tuple[list[Section], set[str]]:
     """The page's sections, and every anchor on the page."""
     blocks = ValueBlocks(targets, badges)
+    keys = DataKeys(facts.schemas)
     titles = facts.markdown_titles.get(doc.path)
     changes = facts.changes.get(doc.path, {})
     uncommitted = facts.uncommitted.get(doc.path, set())
@@ -241,19 +245,20 @@ def _anchored_sections(doc: SourceDocument, facts: Facts, targets: dict[str, str
 
         definitions = DocumentDefinitions({name: text for name, text in texts.items() if text is not None})
     for (name, value), anchor in zip(doc.sections.items(), anchors, strict=True):
+        data = keys.marked(doc.kind, name, value) if texts[name] is None else value  # free-form keys as written
         if titles is not None:
             from gitspec.render.markdowntree import markdown_blocks, page_anchors
 
             text = texts[name]
             content = (markdown_blocks(text, page_id=doc.id, taken=blocks.anchors, source=doc.path,
                                        images=facts.images.get(doc.path), definitions=definitions, section=name)
-                       if text is not None else blocks.section(doc.kind, name, value))
+                       if text is not None else blocks.section(doc.kind, name, data))
             blocks.anchors.update(page_anchors(content))  # (in quotes too)
             title = _as_read(titles[name]) if name in titles else humanize(name)
             if text is not None and name in titles:
                 headed.add(name)
         else:
-            content, title = blocks.section(doc.kind, name, value), humanize(name)
+            content, title = blocks.section(doc.kind, name, data), humanize(name)
         sections.append(Section(name, title, anchor, content, marks[name],
                                 None if name in uncommitted else changes.get(name)))
     if not headed:

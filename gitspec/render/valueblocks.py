@@ -13,6 +13,7 @@ from typing import Any
 
 from gitspec.addresses import parse_address
 from gitspec.render.anchors import key_anchor, unique
+from gitspec.render.datakeys import DataKey
 from gitspec.render.model import Badge, Block, Code, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Table, Text
 
 # A diagram's first line is a Mermaid header: a diagram type, with only what Mermaid allows after it
@@ -44,7 +45,10 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def humanize(key: str) -> str:
-    """`dataModel` -> `Data model`, `non-goals` -> `Non-goals`."""
+    """`dataModel` -> `Data model`, `non-goals` -> `Non-goals`; a free-form map's key (a DataKey:
+    `SCR-001`, `GITHUB_SHA`) as written."""
+    if isinstance(key, DataKey):
+        return str(key)
     words = _CAMEL.sub(" ", str(key)).replace("_", " ")
     return words[:1].upper() + words[1:].lower() if words else ""
 
@@ -142,14 +146,14 @@ class ValueBlocks:
             if key in scalars:
                 continue
             if is_diagram(key, nested):  # a figure with its caption: no heading above it
-                blocks.extend(self.string(nested, str(key), owner))
+                blocks.extend(self.string(nested, _key_text(key), owner))
                 continue
             blocks.append(Heading(min(level, 6), humanize(key), self.anchor(str(key))))
             if is_file_text(key, nested):
                 language = value.get("language")
                 blocks.append(Code(nested, scalar_text(language) if is_scalar(language) else ""))
             else:
-                blocks.extend(self.value(nested, level + 1, str(key)))
+                blocks.extend(self.value(nested, level + 1, _key_text(key)))
         return blocks
 
     def item(self, item: dict, level: int) -> list[Block]:
@@ -197,6 +201,11 @@ class ValueBlocks:
         if isinstance(value, list):
             return joined(self.inline(scalar_text(item)) for item in value)
         return (self.inline(scalar_text(value)),) if value is not None else ()
+
+
+def _key_text(key: Any) -> str:
+    """A mapping's key as text, a DataKey kept one (YAML keys may be numbers)."""
+    return key if isinstance(key, str) else str(key)
 
 
 def link_name(text: str) -> str | None:
@@ -254,6 +263,7 @@ def _compact_dumper() -> type:
             node.flow_style = _flow_length(node, FLOW_WIDTH) <= FLOW_WIDTH
             return node
 
+    CompactDumper.add_representer(DataKey, lambda dumper, key: dumper.represent_str(str(key)))  # plain text
     return CompactDumper
 
 

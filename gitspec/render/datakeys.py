@@ -1,0 +1,120 @@
+"""Which keys of a document's values are data, not field names, read from its kind's schema: the
+keys of a free-form map (`additionalProperties`, `patternProperties`: screen ids, environment
+variables, radius names) are shown as written; a key the schema declares in `properties` is a
+field name, which the render humanizes (`dataModel` → "Data model").
+
+Pure: walks a value beside its schema and returns a copy; it never validates (the check does),
+and a value the schema says nothing about keeps its keys as they were.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+DEEPEST = 40  # levels walked: a value nested deeper is shown as one line of text (valueblocks.DEEPEST_LEVEL)
+
+
+class DataKey(str):
+    """A key of a free-form map: shown exactly as written, never humanized."""
+
+
+class DataKeys:
+    """Marks the data keys in a document's sections, given every schema by kind (their `$ref`s
+    resolve among them, gitspec's common schema included)."""
+
+    def __init__(self, schemas: dict[str, dict]) -> None:
+        self.schemas = schemas
+        self._registry: Any = None
+
+    def marked(self, kind: str, section: str, value: Any) -> Any:
+        """`value` (the section `section` of a `kind` document) with each data key a DataKey."""
+        schema = self.schemas.get(kind)
+        if not isinstance(schema, dict) or not isinstance(value, (dict, list)):
+            return value
+        from referencing.jsonschema import DRAFT202012
+
+        root = self._resolvers().resolver_with_root(DRAFT202012.create_resource(schema))
+        nodes = self._expand([(schema, root)])
+        return self._mark(value, self._children(nodes, section), 0)
+
+    def _resolvers(self) -> Any:
+        if self._registry is None:
+            from referencing import Registry
+            from referencing.jsonschema import DRAFT202012
+
+            from gitspec.schemas import load_builtin_schema
+
+            shared = [load_builtin_schema("common"), *self.schemas.values()]
+            self._registry = Registry().with_resources(
+                (s["$id"], DRAFT202012.create_resource(s)) for s in shared if isinstance(s.get("$id"), str))
+        return self._registry
+
+    def _mark(self, value: Any, nodes: list, depth: int) -> Any:
+        if not nodes or depth > DEEPEST:
+            return value
+        nodes = self._expand(nodes)
+        if isinstance(value, list):
+            return [self._mark(item, self._items(nodes, n), depth + 1) for n, item in enumerate(value)]
+        if not isinstance(value, dict):
+            return value
+        marked = {}
+        for key, item in value.items():
+            children = self._children(nodes, key)
+            free = self._free(nodes, key) if isinstance(key, str) and not children else []
+            marked[DataKey(key) if free else key] = self._mark(item, children or free, depth + 1)
+        return marked
+
+    def _expand(self, nodes: Iterable[tuple[Any, Any]]) -> list[tuple[dict, Any]]:
+        """The schemas that apply, with their resolvers: `$ref`s followed, `allOf`/`anyOf`/`oneOf` and
+        `then`/`else` branches joined (a key any of them declares is a field)."""
+        out: list[tuple[dict, Any]] = []
+        pending = list(nodes)
+        while pending and len(out) < 64:
+            node, resolver = pending.pop()
+            if not isinstance(node, dict):
+                continue
+            out.append((node, resolver))
+            if isinstance(node.get("$ref"), str):
+                try:
+                    resolved = resolver.lookup(node["$ref"])
+                except Exception:  # an unresolvable $ref: the check reports the schema
+                    continue
+                pending.append((resolved.contents, resolved.resolver))
+            for word in ("allOf", "anyOf", "oneOf"):
+                pending.extend((branch, resolver) for branch in node.get(word) or () if isinstance(branch, dict))
+            pending.extend((node[word], resolver) for word in ("then", "else") if isinstance(node.get(word), dict))
+        return out
+
+    @staticmethod
+    def _children(nodes: list, key: Any) -> list:
+        """The schemas of a declared field `key`: [] when no node declares it."""
+        return [(props[key], resolver) for node, resolver in nodes
+                if isinstance(props := node.get("properties"), dict) and key in props]
+
+    @staticmethod
+    def _free(nodes: list, key: str) -> list:
+        """The schemas of `key` as a free-form map's key: [] when no node makes the map free-form."""
+        found = []
+        for node, resolver in nodes:
+            for pattern, schema in (node.get("patternProperties") or {}).items():
+                try:
+                    if re.search(pattern, key):
+                        found.append((schema, resolver))
+                except re.error:
+                    continue
+            extra = node.get("additionalProperties")
+            if isinstance(extra, dict) or extra is True or "propertyNames" in node:
+                found.append((extra if isinstance(extra, dict) else {}, resolver))
+        return found
+
+    @staticmethod
+    def _items(nodes: list, n: int) -> list:
+        found = []
+        for node, resolver in nodes:
+            prefix = node.get("prefixItems")
+            if isinstance(prefix, list) and n < len(prefix):
+                found.append((prefix[n], resolver))
+            elif isinstance(node.get("items"), dict):
+                found.append((node["items"], resolver))
+        return found

@@ -1,0 +1,57 @@
+"""Keys that are data (a free-form map's: screen ids, environment variables, radius names) are shown
+as written; only the field names a schema declares are humanized."""
+from __future__ import annotations
+
+import docx
+from conftest import git, requirement, requirements_doc, run_gitspec
+
+from gitspec.render.datakeys import DataKey, DataKeys
+from gitspec.render.model import Heading, Table, Text
+from gitspec.render.valueblocks import ValueBlocks
+from gitspec.schemas import load_builtin_schema
+
+
+def _fields(blocks) -> list[str]:
+    return [row[0][0].text for block in blocks if isinstance(block, Table) for row in block.rows]
+
+
+def test_a_free_form_maps_keys_are_shown_as_written_and_declared_fields_humanized():
+    """`depth.radii` key `none` was shown "None", `evidence.environment`'s GITHUB_SHA "Github sha"."""
+    keys = DataKeys({"design": load_builtin_schema("design"), "evidence": load_builtin_schema("evidence")})
+    depth = keys.marked("design", "depth", {"radii": {"none": 0, "sm": 3}})
+    assert [type(k) for k in depth] == [str] and all(isinstance(k, DataKey) for k in depth["radii"])
+    blocks = ValueBlocks({}).section("design", "depth", depth)
+    assert [b.text for b in blocks if isinstance(b, Heading)] == ["Radii"]
+    assert _fields(blocks) == ["none", "sm"]
+    environment = {"python": "3.12.4", "platform": "Linux", "GITHUB_SHA": "abc123", "iOSVersion": "17"}
+    marked = keys.marked("evidence", "environment", environment)
+    assert _fields(ValueBlocks({}).section("evidence", "environment", marked)) == \
+        ["Python", "Platform", "GITHUB_SHA", "iOSVersion"]
+    # A kind without a schema keeps its keys, humanized as before.
+    assert _fields(ValueBlocks({}).section("notes", "x", keys.marked("notes", "x", {"a_b": 1}))) == ["A b"]
+
+
+def test_a_screen_id_and_environment_variables_are_shown_as_written_in_every_format(repo):
+    """A single screen's states were headed "Scr-001"; GITHUB_SHA read "Github sha", iOSVersion "I osversion"."""
+    ui = ("kind: ui\nid: ui\ntitle: UI\nflows:\n  - {id: FLOW-001, name: Sign in, steps: [SCR-001]}\n"
+          "screens:\n  - {id: SCR-001, name: Login, purpose: Sign in}\n"
+          "states:\n  SCR-001: {loading: Spinner, empty: Nothing yet, error: Try again}\n")
+    root = repo({"specs/ui.yaml": ui, "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    commit = git(root, "rev-parse", "HEAD").strip()
+    evidence = ("kind: evidence\nid: ev-1\ntitle: Run\nrequirements: [REQ-001]\nsource: run\ncommand: pytest\n"
+                f'verdict: passed\nstartedAt: "2026-02-03T14:07:12Z"\ncommit: "{commit}"\nprevious: null\n'
+                'environment:\n  python: "3.12.4"\n  platform: Linux\n  GITHUB_SHA: abc123\n  iOSVersion: "17"\n')
+    (root / "specs/ev-1.yaml").write_text(evidence)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "evidence")
+    result = run_gitspec(root, "render", "--format", "html,docx")
+    assert result.code == 0, result
+    page = (root / "build/html/ui.html").read_text()
+    assert '<h3 id="SCR-001-2" dir="auto">SCR-001</h3>' in page and "Scr-001" not in page
+    run = (root / "build/html/ev-1.html").read_text()
+    assert '<td dir="auto">GITHUB_SHA</td>' in run and '<td dir="auto">iOSVersion</td>' in run
+    assert '<td dir="auto">Python</td>' in run
+    cells = [c.text for t in docx.Document(str(root / "build/docx/ev-1.docx")).tables for r in t.rows for c in r.cells]
+    assert {"GITHUB_SHA", "iOSVersion", "Python"} <= set(cells)
+    headings = [p.text for p in docx.Document(str(root / "build/docx/ui.docx")).paragraphs]
+    assert "SCR-001" in headings and "Scr-001" not in headings
