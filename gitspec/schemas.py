@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -122,11 +123,25 @@ class SchemaSet:
         except RecursionError:  # jsonschema recurses once per level of nesting
             return [error(document.path, 1, 1, f"{document.kind}: nested too deeply to be checked against its schema",
                           "schema")]
-        if not findings:  # the two validators disagree: never let that pass silently
-            for err in self._fast_validator(document.kind).iter_errors(instance):
-                line, col = document.locate(tuple(err.instance_path))
-                findings.append(error(document.path, line, col,
-                                      f"{document.address(tuple(err.instance_path))}: {_message(err)}", "schema"))
+        # The validators may disagree: on .inf and .nan, which jsonschema-rs reads as null (JSON has no
+        # such numbers) and python-jsonschema as numbers, and when only jsonschema-rs finds anything,
+        # which must never pass silently.
+        if findings and not _holds_non_finite(instance):
+            return findings
+        placed = {(f.line, f.col) for f in findings}
+        try:
+            fast = list(self._fast_validator(document.kind).iter_errors(instance))
+        except ValueError:  # jsonschema-rs: nested too deeply, which the findings say already
+            if findings:
+                return findings
+            raise
+        for err in fast:
+            value = _value_at(instance, err.instance_path)
+            line, col = document.locate(tuple(err.instance_path))
+            if (not findings or _non_finite(value)) and (line, col) not in placed:
+                placed.add((line, col))
+                findings.append(error(document.path, line, col, f"{document.address(tuple(err.instance_path))}: "
+                                      f"{_fast_message(err, value)}", "schema"))
         return findings
 
 
@@ -163,6 +178,42 @@ def _message(err: Any) -> str:
     if err.message.startswith(named):
         return shown(err.instance) + err.message[len(named):]
     return err.message
+
+
+def _fast_message(err: Any, value: Any) -> str:
+    """jsonschema-rs's message; for .inf, -.inf or .nan, which it reads as null (JSON has no such
+    numbers) while python-jsonschema takes them as numbers, one that names the value as written."""
+    if _non_finite(value):
+        return f"{shown(value)} is not allowed: a number must be finite (JSON has no infinity or NaN)"
+    return _message(err)
+
+
+def _non_finite(value: Any) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def _holds_non_finite(instance: Any) -> bool:
+    """Whether .inf, -.inf or .nan is anywhere in the instance (walked without recursing: it may nest deeply)."""
+    pending = [instance]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif _non_finite(value):
+            return True
+    return False
+
+
+def _value_at(instance: Any, path: Any) -> Any:
+    """The value at a JSON path (keys and indexes) in the instance, None when there is none."""
+    for part in path:
+        try:
+            instance = instance[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return instance
 
 
 def _unexpected(err: Any) -> list[str]:

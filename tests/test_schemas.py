@@ -119,3 +119,21 @@ def test_the_format_guides_example_documents_pass_check(repo):
     result = run_gitspec(repo(documents), "check")
     assert (result.code, result.out) == (0, ""), result
     assert f"{len(documents)} documents checked, no findings" in result.err, result
+
+
+def test_an_infinite_or_nan_number_is_named_as_written_not_as_null(repo):
+    """`estimate: .inf` gave `null is not of type "number"`: jsonschema-rs reads it as JSON's null."""
+    from conftest import run_gitspec
+
+    items = "".join(f"  - {{id: TASK-00{n}, title: A, requirements: [], status: todo, priority: p0, ownerRole: dev, "
+                    f"estimate: {value}}}\n" for n, value in enumerate((".inf", "-.inf", ".nan", "2"), 1))
+    root = repo({"specs/tasks.yaml": f"kind: tasks\nid: tasks\ntitle: Tasks\nitems:\n{items}"})
+    result = run_gitspec(root, "check")
+    assert result.code == 1, result
+    errors = [line.split(": ", 2)[2] for line in result.out.splitlines() if ": error: " in line]
+    # -.inf is also below the minimum, which python-jsonschema says; .inf and .nan it took for numbers
+    assert errors == ["tasks#items/0/estimate: .inf is not allowed: a number must be finite (JSON has no infinity or "
+                      "NaN) [schema]", "tasks#items/1/estimate: -.inf is less than or equal to the minimum of 0 "
+                      "[schema]", "tasks#items/2/estimate: .nan is not allowed: a number must be finite (JSON has no "
+                      "infinity or NaN) [schema]"]
+    assert "null" not in result.out
