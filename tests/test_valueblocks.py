@@ -184,3 +184,21 @@ def test_a_diagram_opens_with_a_mermaid_header_alone_or_with_what_mermaid_allows
              "flowchart for refunds\nis in the wiki.", "sequenceDiagram is\nwhat we draw."]
     assert [d for d in diagrams if not is_diagram("statement", d)] == []
     assert [p for p in prose if is_diagram("statement", p)] == []
+
+
+def test_a_palettes_oklch_values_and_the_colour_mode_are_shown_in_every_format(example):
+    """Only the tones' hex codes were shown: not `mode`, a palette's hue and chroma, nor a tone's l, c, h."""
+    color = yaml.safe_load((example / "specs/design.yaml").read_text())["color"]
+    name, ramp = next(iter(color["palette"].items()))
+    tone = ramp["tones"][0]
+    oklch = f"oklch({tone['l']} {tone['c']} {tone['h']})"
+    result = run_gitspec(example, "render", "--format", "html,docx", "design")
+    assert result.code == 0, result
+    page = (example / "build/html/design.html").read_text()
+    assert f'<code>{tone["hex"]}</code> <span class="swatch-note">{oklch}</span>' in page
+    assert f"<p dir=\"auto\">Hue: {ramp['hue']} · Chroma: {ramp['chroma']}</p>" in page
+    assert '<tr><td dir="auto">Mode</td><td dir="auto">oklch</td></tr>' in page
+    document = docx.Document(str(example / "build/docx/design.docx"))
+    rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["", f"{name}.{tone['step']}", tone["hex"], oklch] in rows and ["Mode", "oklch"] in rows
+    assert f"Hue: {ramp['hue']} · Chroma: {ramp['chroma']}" in [p.text for p in document.paragraphs]

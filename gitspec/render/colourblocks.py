@@ -7,8 +7,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from gitspec.render.model import WARN, Block, Contrast, Notice, Swatch, Swatches
-from gitspec.render.valueblocks import humanize, listed, mapping_of
+from gitspec.render.model import WARN, Block, Contrast, Notice, Paragraph, Swatch, Swatches, Table, Text
+from gitspec.render.valueblocks import FIELDS_HEADER, cell_of, humanize, is_scalar, listed, mapping_of, scalar_text
 from gitspec.stages.colorsystem import contrast, reported_ratio
 
 _SRGB_HEX = re.compile(r"#[0-9a-fA-F]{6}")  # a colour the contrast can be measured of (the schema's `hex`)
@@ -18,11 +18,17 @@ def colour_blocks(color: dict) -> list[Block]:
     """The design `color` section: a swatch row per palette and per theme, with the theme's contrast pairs.
     A part of the wrong type (which the check reports) is read as absent."""
     blocks: list[Block] = []
+    if "mode" in color and is_scalar(color["mode"]):  # the colour space the tones are given in
+        blocks.append(Table(FIELDS_HEADER, ((cell_of("Mode"), cell_of(scalar_text(color["mode"]))),)))
     for name, ramp in mapping_of(color.get("palette")).items():
-        tones = listed(mapping_of(ramp).get("tones"))
-        swatches = tuple(Swatch(f"{name}.{t.get('step')}", str(t.get("hex", "")))
-                         for t in tones if isinstance(t, dict))
+        ramp = mapping_of(ramp)
+        swatches = tuple(Swatch(f"{name}.{t.get('step')}", str(t.get("hex", "")), _oklch(t))
+                         for t in listed(ramp.get("tones")) if isinstance(t, dict))
         blocks.append(Swatches(f"{humanize(name)} palette", swatches))
+        hue_chroma = [f"{key.title()}: {scalar_text(ramp[key])}" for key in ("hue", "chroma")
+                      if key in ramp and is_scalar(ramp[key])]
+        if hue_chroma:  # the ramp's own: each tone's may differ (gamut mapping lowers the chroma)
+            blocks.append(Paragraph((Text(" · ".join(hue_chroma)),)))
     for key in ("lightTheme", "darkTheme"):
         theme = color.get(key)
         if not isinstance(theme, dict):
@@ -40,6 +46,14 @@ def colour_blocks(color: dict) -> list[Block]:
         if wrong:
             blocks.append(_misstated(wrong))
     return blocks
+
+
+def _oklch(tone: dict) -> str:
+    """A tone's OKLCH coordinates as the document gives them, in CSS's notation: "oklch(0.975 0.035 191.0)"."""
+    parts = [tone.get(axis) for axis in ("l", "c", "h")]
+    if not any(is_scalar(part) and part is not None for part in parts):
+        return ""
+    return f"oklch({' '.join(scalar_text(part) if is_scalar(part) and part is not None else '?' for part in parts)})"
 
 
 def measured(pair: Contrast) -> Contrast:
