@@ -18,7 +18,8 @@ from gitspec.render.datakeys import DataKeys
 from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Deferred, Fact, Page, Section, Site, Text
+from gitspec.render.deferred import Deferred
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Fact, Page, Section, Site, Text
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.valueblocks import ValueBlocks, flow_text, humanize, is_scalar, link_names, short_list
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
