@@ -7,8 +7,8 @@ module must never hold a rule of its own for making an anchor.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from gitspec.findings import Finding, warning
 
@@ -19,6 +19,7 @@ RULE = "unknown-anchor"
 # A link whose URL, or a link reference definition whose, starts with "#": most documents have none,
 # and then check does not parse their Markdown
 _SAME_PAGE = re.compile(r"\]\(\s*<?#|\]:\s*<?#")
+_BRACKETED = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]")  # `[x]`, as a reference link's label is written
 
 
 def anchor_findings(document: Document) -> list[Finding]:
@@ -33,10 +34,13 @@ def anchor_findings(document: Document) -> list[Finding]:
     from gitspec.render.sitemodel import page_anchor_names
     from gitspec.suggestions import closest
 
+    from gitspec.render.markdowndefs import DocumentDefinitions
+
     anchors = page_anchor_names(document, document.titles)
+    definitions = DocumentDefinitions(texts)  # a `[label]: #x` in one section makes links in all of them
     findings = []
     for name, text in texts.items():
-        for href, offset, col in same_page_links(text):
+        for href, offset, col in same_page_links(text, definitions.links_env()):
             anchor = fragment_anchor(unquote(href[1:]))  # as the render reads it (markdowntree.safe_target)
             if anchor is None or anchor in anchors:  # None: not a link at all, its label is plain text
                 continue
@@ -49,13 +53,14 @@ def anchor_findings(document: Document) -> list[Finding]:
     return findings
 
 
-def same_page_links(text: str) -> Iterator[tuple[str, int, int]]:
+def same_page_links(text: str, env: dict[str, Any] | None = None) -> Iterator[tuple[str, int, int]]:
     """Each link in `text` whose URL starts with "#" (as markdown-it gives it), with the line (0 for
-    the first) and column (1-based) of its "#" in `text`; not a link in a heading, which is text."""
+    the first) and column (1-based) in `text` of its "#", or of a reference link's `[label]`; not a
+    link in a heading, which is text. `env` holds the link reference definitions that apply."""
     from gitspec.render.markdowntree import parse_tokens
 
     lines = text.split("\n")
-    tokens = parse_tokens(text)
+    tokens = parse_tokens(text, env)
     for index, token in enumerate(tokens):
         if token.type != "inline" or (index and tokens[index - 1].type == "heading_open"):
             continue
@@ -63,21 +68,42 @@ def same_page_links(text: str) -> Iterator[tuple[str, int, int]]:
         cursor = (first, 0)  # where the next link of this block is looked for
         for child in token.children or ():
             href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
-            if href.startswith("#"):
-                cursor = _find(lines, href, cursor, last) or _find(lines, href, (0, 0), len(lines)) or cursor
-                yield href, cursor[0], cursor[1] + 1
-                cursor = (cursor[0], cursor[1] + 1)
+            if not href.startswith("#"):
+                continue
+            label = child.meta.get("label")
+            if label:  # its URL is written where it is defined, maybe in another section
+                cursor = _find(lines, _labelled(label), cursor, last) or cursor
+            else:
+                at = _written(href)
+                cursor = _find(lines, at, cursor, last) or _find(lines, at, (0, 0), len(lines)) or cursor
+            yield href, cursor[0], cursor[1] + 1
+            cursor = (cursor[0], cursor[1] + 1)
 
 
-def _find(lines: list[str], href: str, start: tuple[int, int], stop: int) -> tuple[int, int] | None:
-    """The first place from `start`, on a line before `stop`, where `href` is written (as markdown-it
-    gives it, or with its %-escapes read: `#größe` for `#gr%C3%B6%C3%9Fe`), or None."""
+def _find(lines: list[str], at: Callable[[str, int], int], start: tuple[int, int],
+          stop: int) -> tuple[int, int] | None:
+    """The first place from `start`, on a line before `stop`, where `at` finds a link, or None."""
+    line, col = start
+    for number in range(line, min(stop, len(lines))):
+        found = at(lines[number], col if number == line else 0)
+        if found >= 0:
+            return number, found
+    return None
+
+
+def _written(href: str) -> Callable[[str, int], int]:
+    """Where, from a column, a line writes `href` (as markdown-it gives it, or with its %-escapes
+    read: `#größe` for `#gr%C3%B6%C3%9Fe`), or -1."""
     from urllib.parse import unquote
 
-    line, col = start
-    written = {href, unquote(href)}
-    for number in range(line, min(stop, len(lines))):
-        found = [at for form in written if (at := lines[number].find(form, col if number == line else 0)) >= 0]
-        if found:
-            return number, min(found)
-    return None
+    forms = {href, unquote(href)}
+    return lambda line, col: min((at for form in forms if (at := line.find(form, col)) >= 0), default=-1)
+
+
+def _labelled(label: str) -> Callable[[str, int], int]:
+    """Where, from a column, a line writes `[x]` with x the reference `label` as markdown-it reads
+    it (case and spaces aside), or -1."""
+    from markdown_it.common.utils import normalizeReference
+
+    return lambda line, col: next((match.start() for match in _BRACKETED.finditer(line, col)
+                                   if normalizeReference(match[1]) == label), -1)

@@ -524,7 +524,7 @@ def test_a_link_to_an_anchor_its_page_does_not_have_is_a_warning_at_the_link(exa
     prd.write_text(text)
     lines = text.splitlines()
     see = lines.index(line := "See [Q&A](#qa), [the goals](#goals), [risks](#risk), [this](#nope)") + 1
-    gone = lines.index("[gone]: #gone") + 1
+    gone = lines.index("and [that][gone].") + 1  # the link, not its definition
     risk, nope = line.index("#risk") + 1, line.index("#nope") + 1  # the column of the link's "#"
     result = run_gitspec(example, "check")
     assert result.code == 0, result  # a warning: the document still renders
@@ -532,5 +532,25 @@ def test_a_link_to_an_anchor_its_page_does_not_have_is_a_warning_at_the_link(exa
     assert result.out.splitlines() == [
         f"specs/prd.md:{see}:{risk}: warning: link to '#risk' {nowhere} (did you mean '#risks'?) [unknown-anchor]",
         f"specs/prd.md:{see}:{nope}: warning: link to '#nope' {nowhere} [unknown-anchor]",
-        f"specs/prd.md:{gone}:9: warning: link to '#gone' {nowhere} [unknown-anchor]"], result.out
+        f"specs/prd.md:{gone}:11: warning: link to '#gone' {nowhere} [unknown-anchor]"], result.out
     assert run_gitspec(example, "check").out == result.out  # the same from the index, without parsing again
+
+
+def test_a_reference_link_is_checked_with_definitions_from_other_sections_at_each_use(example):
+    # Before, `[x][far]` in Risks with `[far]: #nowhere-at-all` in Open questions passed check while
+    # the page held a link going nowhere; a use beside its definition was reported at the definition
+    prd = example / "specs" / "prd.md"
+    text = prd.read_text().replace("\n## Risks\n", "\n## Risks\n\nAlso [far ref][far], then [Far].\n", 1)
+    text = text.replace("\n## Open questions\n", "\n## Open questions\n\nSee [far][].\n\n[far]: #nowhere-at-all\n"
+                        "\n[near]: #risks\n\nAnd [near] and [the risks][near].\n", 1)
+    prd.write_text(text)
+    lines = text.splitlines()
+    also = lines.index(line := "Also [far ref][far], then [Far].") + 1
+    see = lines.index("See [far][].") + 1
+    nowhere = "link to '#nowhere-at-all' leads nowhere: no heading or item on this page has that anchor"
+    result = run_gitspec(example, "check")
+    assert result.code == 0, result
+    assert result.out.splitlines() == [
+        f"specs/prd.md:{also}:{line.index('[far]') + 1}: warning: {nowhere} [unknown-anchor]",
+        f"specs/prd.md:{also}:{line.index('[Far]') + 1}: warning: {nowhere} [unknown-anchor]",
+        f"specs/prd.md:{see}:5: warning: {nowhere} [unknown-anchor]"], result.out

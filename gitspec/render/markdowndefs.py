@@ -55,7 +55,12 @@ class DocumentDefinitions:
         text += "".join(f"\n\n{self.notes[label][1]}" for label in later)
         # a note shown in an earlier section: its marks here are marks, its text stays there
         footnotes = {"refs": {f":{label}": -1 for label in shown}, "list": {}}
-        return text, {"references": dict(self.references), "footnotes": footnotes}
+        return text, {**self.links_env(), "footnotes": footnotes}
+
+    def links_env(self) -> dict[str, Any]:
+        """The markdown-it env to parse a section with so that its links read the document's
+        `[label]: url` definitions (a fresh one each time: parsing adds to it)."""
+        return {"references": dict(self.references)}
 
     def number(self, name: str, tokens: list[Any], env: dict[str, Any]) -> dict[int, str]:
         """Number section `name`'s notes through the document: each footnote token's `id` becomes its

@@ -44,7 +44,9 @@ def parser() -> Any:
     # footnotes (`[^1]`, not the inline `^[...]` GitHub does not read), gathered at the end of the text.
     # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
     # Struck out between one tilde or two, as on GitHub (markdown-it-py >= 4.1 reads `~one~`; three are text).
-    options = {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING, "strikethrough_single_tilde": True}
+    # A reference link's token keeps its label (meta["label"]), by which check finds where it is written.
+    options = {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING, "strikethrough_single_tilde": True,
+               "store_labels": True}
     md = MarkdownIt("commonmark", options).enable(
         ["table", "strikethrough", "linkify"]).use(footnote_plugin, inline=False).use(open_brackets_plugin).use(
         github_autolinks_plugin)
