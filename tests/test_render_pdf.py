@@ -811,3 +811,19 @@ def test_a_pdf_carries_the_author_subject_and_keywords_its_word_file_does(repo) 
         assert words.author == "Ada Tester" and words.keywords, words.keywords
         assert (info.creation_date, info.modification_date) == (
             words.created.replace(tzinfo=timezone.utc), words.modified.replace(tzinfo=timezone.utc))
+
+
+def test_the_column_names_of_a_records_table_without_rows_keep_their_code_links_pictures_and_marks(repo) -> None:
+    # Before, a table of more than 12 columns and no rows printed its column names as plain text:
+    # "Plan[1]" for a footnote mark, the link's label without its link, the picture's alt text
+    names = ("`plan_id`", "Plan[^n]", "[Docs](https://example.com/docs)", "![icon](icon.png)",
+             *(f"Column{n}" for n in range(4, 13)))
+    body = f"## Problem\n\nNo rows:\n\n| {' | '.join(names)} |\n|{'---|' * len(names)}\n\n[^n]: The plan's name.\n"
+    pdf = rendered_pdf(repo({"specs/icon.png": png(40, 40), "specs/p.md": prd(body)}, PDF_CONFIG))
+    text = visible_text(pdf.read_bytes())
+    assert "plan_id · Plan1 ·" in " ".join(text.split()) and "[1]" not in text and "icon" not in text, text
+    reader = pypdf.PdfReader(pdf)
+    [page] = [page for page in reader.pages if "plan_id" in page.extract_text()]
+    uris = [annot.get_object().get("/A", {}).get("/URI") for annot in page.get("/Annots", ())]
+    assert "https://example.com/docs" in uris, uris
+    assert b" Do" in page.get_contents().get_data()  # draws the picture

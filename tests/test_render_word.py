@@ -25,6 +25,7 @@ from gitspec.render.renderer import DiagramImage
 from gitspec.render.word import WordRenderer
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+RT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def tiny_png(width: int = 400, height: int = 100) -> bytes:
@@ -505,3 +506,31 @@ def test_a_table_too_wide_for_a_portrait_page_is_on_a_landscape_page_or_records_
     assert in_alert[0].cell(0, 0).paragraphs[-1].text == records[0] and not in_alert[0].cell(0, 0).tables
     assert [len(t.columns) for t in document.tables if len(t.columns) > 2] == [10, 10, 10]
     assert [len(t.columns) for t in document.tables[3].cell(0, 0).tables] == [10]  # the quote's, in its box
+
+
+def test_a_records_tables_column_names_keep_their_code_links_pictures_and_note_marks(repo):
+    # Before, a table of more than 12 columns wrote its column names as plain text: "Plan[1]" for a
+    # footnote mark, `code` as plain text, a link's label without the link and a picture's alt text
+    names = ("`plan_id`", "Plan[^n]", "[Docs](https://example.com/docs)", "![icon](icon.png)", *PLANS[4:])
+    rest = "".join(f"\n## {name}\n\nNone.\n" for name in
+                   ("Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions"))
+    body = (f"{_markdown_table(names, ('Invoices',) + ('Available',) * 12)}\n\nNo rows:\n\n"
+            f"| {' | '.join(names)} |\n|{'---|' * len(names)}\n\n[^n]: The plan's name.\n")
+    root = repo({"specs/icon.png": tiny_png(), "specs/prd.md": f"---\nkind: prd\nid: prd\ntitle: P\nstatus: draft\n"
+                                                             f"---\n\n# P\n\n## Problem\n\n{body}{rest}"})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    records = [p for p in document.paragraphs if p.text.startswith("plan_id")]
+    assert [p.text for p in records] == [
+        "plan_id Invoices · Plan1 Available · Docs Available ·  Available · " + " · ".join(
+            f"{name} Available" for name in PLANS[4:]),
+        "plan_id · Plan1 · Docs ·  · " + " · ".join(PLANS[4:])], [p.text for p in records]
+    for record in records:
+        code = record._p.xpath("./w:r[w:t='plan_id']")[0]
+        assert code.xpath("./w:rPr/w:rStyle/@w:val") == ["CodeChar"] and code.xpath("./w:rPr/w:b")
+        [mark] = record._p.xpath("./w:hyperlink[@w:anchor]/w:r[w:t='1']")  # the note's number, raised, bold
+        assert mark.xpath("./w:rPr/w:vertAlign/@w:val") == ["superscript"] and mark.xpath("./w:rPr/w:b")
+        [link] = record._p.xpath("./w:hyperlink[@r:id]")
+        assert document.part.rels[link.get(f"{{{RT_NS}}}id")].target_ref == "https://example.com/docs"
+        assert link.xpath(".//w:r/w:rPr/w:b") and record._p.xpath(".//w:drawing")  # the picture
+        assert not any("[" in t for t in record._p.xpath(".//w:t/text()"))

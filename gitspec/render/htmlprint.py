@@ -165,7 +165,8 @@ class PrintWriter(BlockWriter):
         is cut off, and running text lays out far faster than a table or a list of that many cells.
         A table of no rows is its column names, one paragraph."""
         if not block.rows:
-            return f'<p class="record">{" · ".join(f"<b>{isolated(name)}</b>" for name in block.header)}</p>'
+            names = (f"<b><bdi>{self.inlines(block.header_cell(n))}</bdi></b>" for n in range(len(block.header)))
+            return f'<p class="record">{" · ".join(names)}</p>'
         out = []
         for row in block.rows:  # each name and value isolated: an Arabic one must not reorder those beside it
             pairs = " · ".join(f"<b><bdi>{self.inlines(block.header_cell(n))}</bdi></b> "

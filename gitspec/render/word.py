@@ -36,7 +36,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "33"
+    version = "34"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -317,9 +317,6 @@ class DocxWriter:
         """A table, its columns aligned as `align` says (Table.align) and `widths` wide (percent; equal
         when not given), its header's cells text or inlines, bold; returns its body cells (`w:tc`) by
         row, for callers that shade them."""
-        from docx.oxml.ns import qn
-        from docx.text.run import Run
-
         columns = max([len(header), *(len(r) for r in rows)]) or 1
         shares = widths or [100 / columns] * columns
         tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.width() // 635,
@@ -330,10 +327,8 @@ class DocxWriter:
             for tc, cell, share in zip(trs[0], header, shares):
                 if isinstance(cell, str):
                     tc.p_lst[0].append(x.run_element(cell, bold=True))
-                else:  # its code, links and emphasis kept, all of it bold as a header is
-                    self.inlines(tc.p_lst[0], cell, int(self.width() * share / 100 * 0.9))
-                    for r in tc.p_lst[0].iter(qn("w:r")):
-                        Run(r, None).bold = True
+                else:
+                    self.bold_inlines(tc.p_lst[0], cell, int(self.width() * share / 100 * 0.9))
             trs = trs[1:]
         for tr in tbl.tr_lst:
             for tc, how in zip(tr.tc_lst, align):
@@ -357,6 +352,17 @@ class DocxWriter:
                 self.badges(paragraph, (inline,))
             elif isinstance(inline, Image):
                 pictures.inline_image(self, paragraph, inline, width)
+
+    def bold_inlines(self, paragraph: Any, inlines: tuple, width: int | None = None) -> None:
+        """The inlines as `inlines` writes them, all bold as a table's header cell is: its code,
+        links, pictures and footnote marks kept."""
+        from docx.oxml.ns import qn
+        from docx.text.run import Run
+
+        before = len(list(paragraph.iter(qn("w:r"))))
+        self.inlines(paragraph, inlines, width)
+        for r in list(paragraph.iter(qn("w:r")))[before:]:
+            Run(r, None).bold = True
 
     def text_run(self, item: Text, linked: bool = False) -> Any:
         """A run in every style of `item` (bold and italic: `***not***`)."""

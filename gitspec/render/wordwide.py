@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from gitspec.render import wordxml as x
-from gitspec.render.model import Block, ListBlock, Notice, Quote, Table
+from gitspec.render.model import Block, ListBlock, Notice, Quote, Table, Text
 from gitspec.render.printwidths import WIDE_TABLE, layout
 
 RECORD_SEPARATOR = " · "  # between a record's "column value" pairs, as the PDF's
@@ -59,21 +59,24 @@ def boxed(writer: Any, block: Quote | Notice) -> Iterator[None]:
 
 
 def records(writer: Any, block: Table) -> None:
-    """One paragraph per row of "column value" pairs, the column names bold: nothing is squeezed or
-    cut off. A table of no rows is its column names, one paragraph."""
+    """One paragraph per row of "column value" pairs, the column names bold (with their code, links,
+    pictures and footnote marks, as the header cells): nothing is squeezed or cut off. A table of no
+    rows is its column names, one paragraph."""
     if not block.rows:
         paragraph = writer.p()
-        for n, name in enumerate(block.header):
-            paragraph.append(x.run_element((RECORD_SEPARATOR if n else "") + name, bold=True))
+        for n in range(len(block.header)):
+            if n:
+                paragraph.append(x.run_element(RECORD_SEPARATOR, bold=True))
+            writer.bold_inlines(paragraph, block.header_cell(n))
         return
     for row in block.rows:
         paragraph = writer.p()
         for n, cell in enumerate(row):
             if n:
                 paragraph.append(x.run_element(RECORD_SEPARATOR))
-            name = block.header[n] if n < len(block.header) else ""
+            name = block.header_cell(n)
             if name:
-                paragraph.append(x.run_element(name + " ", bold=True))
+                writer.bold_inlines(paragraph, (*name, Text(" ")))
             writer.inlines(paragraph, cell)
 
 
