@@ -627,6 +627,23 @@ def test_a_table_too_wide_for_small_print_is_printed_whole_on_a_landscape_page(r
     assert goals == wide + 1 and "After the table." in texts[goals] and sizes[goals] == landscape[::-1]  # back upright
 
 
+@pytest.mark.parametrize("opening", ["> [!WARNING]\n> Before the table.\n", "> Before the table.\n"])
+def test_an_alert_or_quote_holding_a_table_for_a_landscape_page_goes_there_whole_with_its_heading(repo, opening) -> None:
+    """As in Word. Before, the heading, the alert's title and an empty box to the foot of the page were
+    printed on a portrait page, and the table alone on a landscape page after it."""
+    table = "\n".join(f"> {line}" for line in (f"| {' | '.join(f'H{n}' for n in range(9))} |", f"|{'---|' * 9}",
+                                               f"| {' | '.join(WIDE_WORDS)} |"))
+    body = f"## Problem\n\nSlow invoices.\n\n### Fields\n\n{opening}>\n{table}\n>\n> After the table.\n\nAfter the box.\n"
+    reader = pypdf.PdfReader(rendered_pdf(repo({"specs/p.md": prd(body)}, PDF_CONFIG)))
+    texts = [page.extract_text() for page in reader.pages]
+    [wide] = [n for n, text in enumerate(texts) if "paymentMethodId" in text]
+    page = reader.pages[wide]
+    assert page.mediabox.width > page.mediabox.height, texts[wide]
+    for words in ("Fields", "Before the table.", "After the table."):
+        assert [n for n, text in enumerate(texts) if words in text] == [wide], (words, texts)
+    assert "Slow invoices." not in texts[wide] and "After the box." not in texts[wide], texts[wide]
+
+
 def test_a_list_item_holding_a_table_for_a_landscape_page_goes_there_whole(tmp_path: Path) -> None:
     """A data-model entity: its name and description go to the landscape page with its fields table."""
     from gitspec.render.model import Heading, ListBlock

@@ -17,11 +17,11 @@ from gitspec.render.htmlblocks import (
 )
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
-    Badge, Block, Code, Diagram, Heading, ListBlock, Page, Paragraph, Section, Site, Table, Text, built_pages,
-    document_count, inlines_text, version_label,
+    Badge, Block, Code, Diagram, Heading, ListBlock, Notice, Page, Paragraph, Quote, Section, Site, Table, Text,
+    built_pages, document_count, inlines_text, version_label,
 )
 from gitspec.render.printimages import printable
-from gitspec.render.printwidths import WIDE_TABLE, TableLayout, layout, tall_rows
+from gitspec.render.printwidths import WIDE_TABLE, TableLayout, goes_landscape, layout, tall_rows
 from gitspec.render.properties import Properties, page_properties, site_properties
 from gitspec.render.renderer import Assets, Picture
 from gitspec.render.valueblocks import FIELDS_HEADER
@@ -78,9 +78,9 @@ class PrintWriter(BlockWriter):
         return out.replace("<li", '<li class="wide"', 1) if any(map(self.landscape, item)) else out
 
     def landscape(self, block: Block) -> bool:
-        """Whether the block is a table printed on a landscape page (print.css: .wide)."""
-        return (isinstance(block, Table) and not _fields(block) and block.columns <= WIDE_TABLE
-                and self.layout(block).landscape)
+        """Whether the block goes whole on a landscape page (print.css: .wide), as in Word: a table
+        printed there, or a quote or an alert holding one (printwidths.goes_landscape)."""
+        return not (isinstance(block, Table) and _fields(block)) and goes_landscape(block, self.layout)
 
     def layout(self, block: Table) -> TableLayout:
         """printwidths.layout, measured once per table though asked for by its list item and its heading."""
@@ -92,6 +92,9 @@ class PrintWriter(BlockWriter):
         if isinstance(block, Code) and any(len(line) > CODE_LINE for line in block.text.split("\n")):
             block = Code(_cut_lines(block.text), block.language)
         out = super().block(block)
+        if isinstance(block, (Quote, Notice)) and self.landscape(block):  # the box whole, not its table alone
+            tag = "<blockquote" if isinstance(block, Quote) else '<div class="'
+            return out.replace(tag, tag + (' class="wide"' if isinstance(block, Quote) else "wide "), 1)
         if isinstance(block, Paragraph) and _badges_only(block):  # an item's verdict: kept with what it is of
             return out.replace("<p", '<p class="badges"', 1)
         if isinstance(block, Code) and block.text.count("\n") >= LONG_CODE:

@@ -9,10 +9,11 @@ DejaVu Sans.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from unicodedata import east_asian_width
 
-from gitspec.render.model import Image, Table, inlines_text
+from gitspec.render.model import Block, Image, ListBlock, Notice, Quote, Table, inlines_text
 
 WIDE_TABLE = 12  # columns: a wider table is printed a row at a time (its columns would run off the page)
 # A table is about 448pt wide: A4's 493pt between the margins, less the indent of the list it is often in.
@@ -77,6 +78,21 @@ def layout(block: Table) -> TableLayout:
         if sum(word * scale + CELL_PT for word in words) <= width:
             break  # (when none does, the last: only the longest words break)
     return TableLayout(_widths(words, texts, scale, width), scale, landscape)
+
+
+def goes_landscape(block: Block, measure: Callable[[Table], TableLayout] = layout) -> bool:
+    """Whether the block goes whole on a landscape page, in the PDF and in Word alike: a table whose
+    words do not fit across a portrait page, or a quote or an alert holding one at any depth (in a
+    list in it too): a box is not cut in two. A list is not: the item holding such a table goes.
+    `measure` is `layout`, or a writer's copy that remembers it."""
+    if isinstance(block, Table):
+        return block.columns <= WIDE_TABLE and measure(block).landscape
+    return isinstance(block, (Quote, Notice)) and _holds_landscape(block.blocks, measure)
+
+
+def _holds_landscape(blocks: Iterable[Block], measure: Callable[[Table], TableLayout]) -> bool:
+    return any(goes_landscape(block, measure) or isinstance(block, ListBlock)
+               and any(_holds_landscape(item, measure) for item in block.items) for block in blocks)
 
 
 def column_widths(block: Table, scale: float = 1) -> list[float]:

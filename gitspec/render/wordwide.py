@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from gitspec.render import wordxml as x
-from gitspec.render.model import Block, ListBlock, Notice, Quote, Table, Text
-from gitspec.render.printwidths import WIDE_TABLE, layout
+from gitspec.render.model import Notice, Quote, Table, Text
+from gitspec.render.printwidths import WIDE_TABLE, goes_landscape, layout
 
 RECORD_SEPARATOR = " · "  # between a record's "column value" pairs, as the PDF's
 
@@ -35,23 +35,12 @@ def table(writer: Any, block: Table) -> None:
             writer.table(header, block.rows, block.align, shape.widths)
 
 
-def needs_landscape(block: Block) -> bool:
-    """Whether the block is, or holds at any depth (in a quote, an alert or a list in one), a table
-    printed on a landscape page."""
-    if isinstance(block, Table):
-        return block.columns <= WIDE_TABLE and layout(block).landscape
-    if isinstance(block, (Quote, Notice)):
-        return any(map(needs_landscape, block.blocks))
-    if isinstance(block, ListBlock):
-        return any(needs_landscape(child) for item in block.items for child in item)
-    return False
-
-
 @contextmanager
 def boxed(writer: Any, block: Quote | Notice) -> Iterator[None]:
     """Write a quote or an alert (inside the `with`) on a landscape page when it holds a table that needs
-    one and may have one: a box is a table's cell, which cannot hold a section break."""
-    if writer.end is writer.body_end and needs_landscape(block):
+    one (printwidths.goes_landscape, as the PDF) and may have one: a box is a table's cell, which cannot
+    hold a section break."""
+    if writer.end is writer.body_end and goes_landscape(block):
         with landscape(writer):
             yield
     else:
