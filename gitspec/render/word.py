@@ -19,6 +19,7 @@ from gitspec.render.properties import Properties, page_properties, site_properti
 from gitspec.render.renderer import Assets
 from gitspec.render import wordnotes as notes
 from gitspec.render import wordpictures as pictures
+from gitspec.render import wordsetup as setup
 from gitspec.render import wordwide as wide
 from gitspec.render.wordbidi import mark_right_to_left
 from gitspec.render.wordnotes import RULE_COLOUR, TONE_COLOURS
@@ -90,14 +91,14 @@ class DocxWriter:
 
         self.site, self.assets, self.inside = site, assets, inside
         self.doc = docx.Document()
-        x.add_styles(self.doc)
-        x.page_setup(self.doc, site.page_size)
-        x.update_fields_on_open(self.doc)
-        x.drop_thumbnail(self.doc)
+        setup.add_styles(self.doc)
+        setup.page_setup(self.doc, site.page_size)
+        setup.update_fields_on_open(self.doc)
+        setup.drop_thumbnail(self.doc)
         styles = self.doc.styles
         self.styles = {s.name: s for s in styles}
         self.sid = {name: style.style_id for name, style in self.styles.items()}
-        self.table_style = next(n for n in x.TABLE_STYLES if n in self.sid)
+        self.table_style = next(n for n in setup.TABLE_STYLES if n in self.sid)
         self.part = self.doc.part
         self.end = self.body_end = self.doc.element.body.sectPr  # (end: a box's cell while one is written)
         self._rule: Any = None  # the last thematic break's paragraph
@@ -174,7 +175,7 @@ class DocxWriter:
                comments: str, shown: Page | Site) -> None:
         """Core properties: the author, subject, keywords and dates the PDF's metadata has too."""
         self.fill_toc()
-        x.core_properties(
+        setup.core_properties(
             self.doc, title=title, author=properties.author, subject=properties.subject,
             keywords=", ".join(properties.keywords), revision=len({c.commit for c in changes}),
             version=shown.commit + ("+dirty" if shown.dirty else "") if shown.commit else "",
@@ -183,7 +184,7 @@ class DocxWriter:
 
     def bytes(self) -> bytes:
         mark_right_to_left(self.doc.element.body)
-        return x.stable_bytes(self.doc)
+        return setup.stable_bytes(self.doc)
 
     # --- Pages and sections ------------------------------------------------
 

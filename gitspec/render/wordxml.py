@@ -1,5 +1,6 @@
-"""WordprocessingML that python-docx has no API for: styles we add, hyperlinks, bookmarks, the TOC
-field, cell shading, restarting numbered lists, core properties, and byte-stable .docx files.
+"""WordprocessingML that python-docx has no API for, on elements: runs, hyperlinks, bookmarks, the
+TOC field, tables and alert boxes, cell shading, restarting numbered lists (the document's set-up,
+its styles and core properties, is wordsetup's).
 
 Operates on python-docx objects handed in; imports python-docx only inside functions.
 """
@@ -7,29 +8,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import re
-from datetime import datetime, timezone
 from typing import Any
 
-MONOSPACE = "Consolas"  # Word's monospace; LibreOffice substitutes its own
-TABLE_STYLES = ("Light Grid Accent 1", "Table Grid")
-PAGE_SIZES_MM = {"A4": (210, 297, 25), "LETTER": (215.9, 279.4, 25.4)}  # width, height, margin
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-PROPERTY_CHARS = 255  # python-docx refuses a longer core property
-
-# Schema order matters to Word: these are the siblings that must follow what we insert.
-_AFTER_PPR_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-                  "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-                  "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-                  "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-                  "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-                  "w:pPrChange")
-_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
-                        "w:rsids", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-                        "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
-                        "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
-                        "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+# Schema order matters to Word: the siblings that must follow a `w:shd` (or `w:pBdr`) inserted in a `w:pPr`.
+AFTER_PPR_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                 "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                 "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                 "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                 "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                 "w:pPrChange")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 
@@ -74,108 +62,6 @@ def _clark(tag: str) -> str:
     from docx.oxml.ns import qn
 
     return qn(tag)
-
-
-# --- Document set-up -----------------------------------------------------------
-
-
-def add_styles(document: Any) -> None:
-    """The styles gitspec uses that the default template lacks: Code (paragraph), Code Char,
-    Hyperlink and Code Hyperlink (character), toc 1-3 (the TOC's entries)."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Pt, RGBColor
-
-    styles = document.styles
-    code = styles.add_style("Code", WD_STYLE_TYPE.PARAGRAPH)
-    code.base_style, code.quick_style = styles["Normal"], True
-    code.font.name, code.font.size = MONOSPACE, Pt(9)
-    code.paragraph_format.space_before, code.paragraph_format.space_after = Pt(2), Pt(6)
-    code.paragraph_format.keep_together = True
-    code.element.get_or_add_pPr().insert_element_before(
-        element("w:shd", val="clear", color="auto", fill="F3F3F3"), *_AFTER_PPR_SHD)
-    code_char = styles.add_style("Code Char", WD_STYLE_TYPE.CHARACTER)
-    code_char.font.name, code_char.font.size = MONOSPACE, Pt(9)
-    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
-    link.font.color.rgb, link.font.underline = RGBColor(0x05, 0x63, 0xC1), True
-    code_link = styles.add_style("Code Hyperlink", WD_STYLE_TYPE.CHARACTER)  # a link to code: [`sync`](url)
-    code_link.base_style, code_link.font.name, code_link.font.size = link, MONOSPACE, Pt(9)
-    for mono in (code, code_char, code_link):
-        mono.element.rPr.get_or_add_rFonts().set(_qn("w:cs"), MONOSPACE)
-    for level in (1, 2, 3):  # Word's built-in "toc N" styles, which the default template lacks
-        toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH, builtin=True)
-        toc.base_style, toc.priority = styles["Normal"], 39
-        toc.paragraph_format.left_indent = Pt(11 * (level - 1))
-        toc.paragraph_format.space_after = Pt(3)
-
-
-def page_setup(document: Any, page_size: str) -> None:
-    """Page size and margins: "A4" (210 × 297 mm) or "Letter" (8.5 × 11 in); unknown means A4."""
-    from docx.shared import Mm
-
-    width, height, margin = PAGE_SIZES_MM.get(page_size.upper(), PAGE_SIZES_MM["A4"])
-    for section in document.sections:
-        section.page_width, section.page_height = Mm(width), Mm(height)
-        section.left_margin = section.right_margin = Mm(margin)
-        section.top_margin = section.bottom_margin = Mm(margin)
-
-
-def drop_thumbnail(document: Any) -> None:
-    """Remove the template's preview image, which shows somebody else's page in file browsers."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    rels = document.part.package.rels
-    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
-        del rels[rid]
-
-
-def update_fields_on_open(document: Any) -> None:
-    """Ask Word to fill the TOC (and page numbers) when the file is opened."""
-    settings = document.settings.element
-    if settings.find(_qn("w:updateFields")) is None:
-        settings.insert_element_before(element("w:updateFields", val="true"), *_AFTER_UPDATE_FIELDS)
-
-
-def core_properties(document: Any, *, title: str, author: str, subject: str, keywords: str,
-                    revision: int, version: str, identifier: str, comments: str, status: str,
-                    created: datetime | None, modified: datetime | None) -> None:
-    """Core properties. Dates are stored in UTC; None removes both, so the template's own 2013 stamp
-    never appears and the bytes never depend on the clock."""
-    props = document.core_properties
-    title, author, subject = _property(title), _property(author), _property(subject)
-    props.title, props.author, props.last_modified_by = title, author, author
-    props.subject, props.keywords, props.comments = subject, _property(keywords), _property(comments)
-    props.revision, props.version, props.identifier = max(int(revision), 1), _property(version), _property(identifier)
-    props.content_status, props.category = _property(status), subject
-    if created is not None and modified is not None:
-        props.created = created.astimezone(timezone.utc).replace(tzinfo=None)
-        props.modified = modified.astimezone(timezone.utc).replace(tzinfo=None)
-    else:
-        core = document.part.package.core_properties._element  # no public way to drop a date
-        for child in list(core):
-            if child.tag.endswith("}created") or child.tag.endswith("}modified"):
-                core.remove(child)
-
-
-def _property(text: str) -> str:
-    """A core property's text: XML-clean, and cut to the 255 characters python-docx allows."""
-    text = clean(text)
-    return text if len(text) <= PROPERTY_CHARS else text[:PROPERTY_CHARS - 1] + "…"
-
-
-def stable_bytes(document: Any) -> bytes:
-    """The saved .docx with every zip entry dated 1980-01-01, so equal trees give equal bytes."""
-    import zipfile
-
-    raw = io.BytesIO()
-    document.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, ZIP_DATE)
-            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            target.writestr(entry, source.read(info))
-    return out.getvalue()
 
 
 # --- Inline XML (on `w:p` elements: python-docx's Paragraph objects cost too much per call) ---------
@@ -377,7 +263,7 @@ def bottom_border(p: Any, colour: str) -> None:
     """Draw a line under `w:p`, across the text (`w:pBdr`'s bottom border, 1.5 pt in `colour`, "RRGGBB")."""
     borders = element("w:pBdr")
     borders.append(element("w:bottom", val="single", sz="12", space="1", color=colour))
-    p.get_or_add_pPr().insert_element_before(borders, "w:shd", *_AFTER_PPR_SHD)
+    p.get_or_add_pPr().insert_element_before(borders, "w:shd", *AFTER_PPR_SHD)
 
 
 def set_numbering(p: Any, num_id: int) -> None:
