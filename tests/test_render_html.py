@@ -277,7 +277,7 @@ def test_search_reads_a_long_requirement_whole_and_matches_accents_however_compo
 
 
 def test_control_characters_from_a_commit_or_a_document_become_a_replacement_character():
-    from gitspec.render.htmlblocks import esc
+    from gitspec.render.htmltext import esc
 
     assert esc("a\x01b\x7f\ufffe\tc\nd") == "a\ufffdb\ufffd\ufffd\tc\nd"  # as in the Word files
 

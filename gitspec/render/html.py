@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from functools import cached_property
 
-from gitspec.render.htmlblocks import (
-    SITE, BlockWriter, badges, defang_json, esc, facts_html, isolated, plain_text, section_html, status_badge,
-)
+from gitspec.render.htmlblocks import SITE, BlockWriter, facts_html, plain_text, section_html
+from gitspec.render.htmltext import badges, defang_json, esc, isolated, status_badge
 from gitspec.render.livereload import LIVE_JS, site_script
 from gitspec.render.model import Heading, Page, Site, document_count, version_label
 from gitspec.render.ownmarks import GENERATOR

@@ -1,13 +1,12 @@
 """Render-tree blocks and inlines as HTML fragments, shared by the site and the print documents.
 
-Every string from the tree goes through `esc` (html.escape, quote=True); a link
-target is written only after `href` re-checks it. Never emits inline event
-handlers, inline SVG or a `javascript:` URL; never reads or writes files.
+Every string from the tree goes through `esc` (htmltext); a link target is written
+only after `href` re-checks it. Never emits inline event handlers, inline SVG or a
+`javascript:` URL; never reads or writes files.
 """
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -16,14 +15,14 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.diagramtext import describe
 from gitspec.render.direction import right_to_left
+from gitspec.render.htmltext import TONES, badge, badges, esc, isolated
 from gitspec.render.model import (
-    BAD, INFO, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock,
+    BAD, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock,
     NoteRef, Notice, Page, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk, words_text,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
 
-TONES = (OK, INFO, WARN, BAD)
 SITE, BOOK, SINGLE = "site", "book", "single"
 _EXTERNAL = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -31,48 +30,6 @@ _ALIGNMENTS = ("left", "center", "right")  # a table column's; anything else nev
 _LANGUAGE = re.compile(r"[^a-z0-9+#-]")
 _LINK_TAGS = ("strong", "em", "code")  # a Link's styles, each an HTML element of the same name
 _TEXT_TAGS = (("code", "code"), ("em", "em"), ("strong", "strong"), ("strike", "del"))  # a Text's, innermost first
-_STATUS_TONES = {
-    "approved": OK, "accepted": OK, "done": OK, "verified": OK, "passed": OK, "released": OK,
-    "stale": WARN, "changed": WARN, "review": WARN, "in-review": WARN, "blocked": WARN,
-    "rejected": BAD, "deprecated": BAD, "failed": BAD, "superseded": BAD,
-}
-
-
-_SCRIPT_SCHEME = re.compile(r"(?i)(javascript|vbscript|livescript)(\s*):")
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def esc(text: str) -> str:
-    """Escape text for HTML content or a quoted attribute. A script-URL scheme in visible
-    text keeps its look but not its bytes, so `javascript:` never appears in the output.
-    A control character (not a tab or line break) becomes U+FFFD, as in the Word files."""
-    escaped = _NOT_TEXT.sub("\ufffd", html.escape(text, quote=True))
-    return _SCRIPT_SCHEME.sub(r"\1\2&#58;", escaped) if ":" in escaped else escaped
-
-
-def defang_json(text: str) -> str:
-    """The same for JSON text: `javascript:` becomes `javascript\\u003a` (same string value)."""
-    return _SCRIPT_SCHEME.sub(r"\1\2\\u003a", text)
-
-
-def status_tone(status: str) -> str:
-    return _STATUS_TONES.get(status.strip().lower(), INFO)
-
-
-def badge(b: Badge) -> str:
-    tone = b.tone if b.tone in TONES else INFO
-    return f'<span class="badge badge-{tone}">{isolated(b.label)}</span>'
-
-
-def isolated(text: str) -> str:
-    """Text set among other facts (a name, a title, a badge's label), escaped and isolated (`<bdi>`):
-    an Arabic or Hebrew name must not take the facts beside it into its right-to-left run, as it
-    does a date (`فاطمة · 2026-12-06` reads `06-12-2026 · فاطمة`)."""
-    return f"<bdi>{esc(text)}</bdi>"
-
-
-def status_badge(status: str) -> str:
-    return badge(Badge(status, status_tone(status))) if status else ""
 
 
 def facts_html(page: Page, writer: BlockWriter) -> str:
@@ -81,10 +38,6 @@ def facts_html(page: Page, writer: BlockWriter) -> str:
     owners = [f'Owners: {", ".join(isolated(owner) for owner in page.owners)}'] if page.owners else []
     facts = [f"{esc(fact.label)}: <bdi>{writer.inlines(fact.inlines)}</bdi>" for fact in page.facts]
     return "".join(f' · <span class="doc-fact">{fact}</span>' for fact in owners + facts)
-
-
-def badges(items: Iterable[Badge]) -> str:
-    return " ".join(badge(b) for b in items)
 
 
 def diagram_name(diagram: Diagram, extension: str) -> str:

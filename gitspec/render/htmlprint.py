@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from gitspec.render.direction import right_to_left
-from gitspec.render.htmlblocks import (
-    BOOK, SINGLE, BlockWriter, badges, esc, facts_html, isolated, section_html, status_badge,
-)
+from gitspec.render.htmlblocks import BOOK, SINGLE, BlockWriter, facts_html, section_html
+from gitspec.render.htmltext import badges, esc, isolated, status_badge
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
     Badge, Block, Code, Diagram, Heading, ListBlock, Notice, Page, Paragraph, Quote, Section, Site, Table, Text,

@@ -1,0 +1,59 @@
+"""Text as HTML: escaped (`esc`), isolated among other facts, and as badges; the smallest pieces
+the site's and the print documents' writers build with.
+
+Every string goes through html.escape (quote=True); a script-URL scheme never reaches the output.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge
+
+TONES = (OK, INFO, WARN, BAD)
+_STATUS_TONES = {
+    "approved": OK, "accepted": OK, "done": OK, "verified": OK, "passed": OK, "released": OK,
+    "stale": WARN, "changed": WARN, "review": WARN, "in-review": WARN, "blocked": WARN,
+    "rejected": BAD, "deprecated": BAD, "failed": BAD, "superseded": BAD,
+}
+
+_SCRIPT_SCHEME = re.compile(r"(?i)(javascript|vbscript|livescript)(\s*):")
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def esc(text: str) -> str:
+    """Escape text for HTML content or a quoted attribute. A script-URL scheme in visible
+    text keeps its look but not its bytes, so `javascript:` never appears in the output.
+    A control character (not a tab or line break) becomes U+FFFD, as in the Word files."""
+    escaped = _NOT_TEXT.sub("\ufffd", html.escape(text, quote=True))
+    return _SCRIPT_SCHEME.sub(r"\1\2&#58;", escaped) if ":" in escaped else escaped
+
+
+def defang_json(text: str) -> str:
+    """The same for JSON text: `javascript:` becomes `javascript\\u003a` (same string value)."""
+    return _SCRIPT_SCHEME.sub(r"\1\2\\u003a", text)
+
+
+def status_tone(status: str) -> str:
+    return _STATUS_TONES.get(status.strip().lower(), INFO)
+
+
+def badge(b: Badge) -> str:
+    tone = b.tone if b.tone in TONES else INFO
+    return f'<span class="badge badge-{tone}">{isolated(b.label)}</span>'
+
+
+def isolated(text: str) -> str:
+    """Text set among other facts (a name, a title, a badge's label), escaped and isolated (`<bdi>`):
+    an Arabic or Hebrew name must not take the facts beside it into its right-to-left run, as it
+    does a date (`فاطمة · 2026-12-06` reads `06-12-2026 · فاطمة`)."""
+    return f"<bdi>{esc(text)}</bdi>"
+
+
+def status_badge(status: str) -> str:
+    return badge(Badge(status, status_tone(status))) if status else ""
+
+
+def badges(items: Iterable[Badge]) -> str:
+    return " ".join(badge(b) for b in items)
