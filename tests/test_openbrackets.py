@@ -15,7 +15,8 @@ def markdown_it_alone():
 
     from gitspec.render.autolinks import github_autolinks_plugin
 
-    options = {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING, "strikethrough_single_tilde": True}
+    options = {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING, "strikethrough_single_tilde": True,
+               "store_labels": True}
     parser = MarkdownIt("commonmark", options).enable(["table", "strikethrough", "linkify"]).use(
         footnote_plugin, inline=False).use(github_autolinks_plugin)
     parser.validateLink = lambda url: True
