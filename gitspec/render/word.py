@@ -17,6 +17,7 @@ from gitspec.render.model import (
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.properties import Properties, page_properties, site_properties
 from gitspec.render.renderer import Assets
+from gitspec.render import wordlists as lists
 from gitspec.render import wordnotes as notes
 from gitspec.render import wordpictures as pictures
 from gitspec.render import wordsetup as setup
@@ -29,8 +30,6 @@ from gitspec.render.wordswatches import swatches
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
 TOC_LEVELS = 2
 _BOXED = {"Code"}  # shaded paragraph styles: two in a row get an empty paragraph between them
-LIST_STYLES = 3  # levels of list styles Word's default template has ("List Bullet", "List Bullet 2", "... 3")
-LIST_INDENT = 360  # twips each of those levels steps in (a quarter inch), and so each deeper level
 
 
 class WordRenderer:
@@ -254,7 +253,7 @@ class DocxWriter:
         elif isinstance(block, Footnotes):
             notes.footnotes(self, block)
         elif isinstance(block, ListBlock):
-            self.list_block(block, depth)
+            lists.list_block(self, block, depth)
         elif isinstance(block, Table):
             wide.table(self, block)
         elif isinstance(block, Code):
@@ -280,38 +279,6 @@ class DocxWriter:
         """Bookmark `w:p` as the page's `anchor`, which links to `doc:PAGE#anchor` lead to."""
         self._bookmarks += 1
         x.bookmark(paragraph, x.bookmark_name(self.page_id, anchor), self._bookmarks)
-
-    def list_block(self, block: ListBlock, depth: int) -> None:
-        """A list at nesting `depth` (0: not in a list). Word's list styles go three levels deep; a
-        deeper level takes the third's style, stepped in by hand as each level steps in."""
-        suffix = "" if depth == 0 else f" {min(depth + 1, LIST_STYLES)}"
-        style = ("List Number" if block.ordered else "List Bullet") + suffix
-        indent = LIST_INDENT * (depth + 1) if depth >= LIST_STYLES else 0  # twips; 0: the style's own
-        num_id = x.restarted_numbering(self.doc, self.styles[style], block.start) if block.ordered else None
-        for item in block.items:
-            children = list(item)
-            if children and isinstance(children[0], Image):  # a picture opening the item: in its line
-                figure = children.pop(0)
-                children[:0] = [Paragraph((figure,)), *([Paragraph((Text(figure.title, "em"),))] if figure.title else [])]
-            first = children.pop(0) if children and isinstance(children[0], Paragraph) else Paragraph(())
-            paragraph = self.lead_in = self.p(style)
-            if num_id is not None:
-                x.set_numbering(paragraph, num_id)
-            if indent:
-                x.indent(paragraph, indent, hanging=LIST_INDENT)
-            self.inlines(paragraph, first.inlines)
-            for child in children:
-                if isinstance(child, Paragraph):
-                    more = self.p("List Continue" + suffix)
-                    if indent:
-                        x.indent(more, indent)
-                    self.inlines(more, child.inlines)
-                elif isinstance(child, ListBlock):
-                    self.list_block(child, depth + 1)
-                else:  # code, a table, a picture, a quote...: under the item's text, as the site and the PDF show it
-                    outer, self.inset = self.inset, LIST_INDENT * (depth + 1)
-                    self.block(child, depth + 1)
-                    self.inset = outer
 
     def table(self, header: tuple[str | tuple[Inline, ...], ...], rows: tuple | list, align: tuple[str, ...] = (),
               widths: list[float] | None = None) -> list[list[Any]]:
