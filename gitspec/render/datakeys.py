@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+_ANY: dict = {}  # the schema of a free-form map's values when it says nothing of them
 DEEPEST = 40  # levels walked: a value nested deeper is shown as one line of text (valueblocks.DEEPEST_LEVEL)
 
 
@@ -26,6 +27,9 @@ class DataKeys:
     def __init__(self, schemas: dict[str, dict]) -> None:
         self.schemas = schemas
         self._registry: Any = None
+        # what _expand gave for the same schema nodes (a node lives in one schema, so its identity says
+        # how its $refs resolve): each item of a 2,000-item list is walked beside the same nodes
+        self._expanded: dict[tuple[int, ...], list[tuple[dict, Any]]] = {}
 
     def marked(self, kind: str, section: str, value: Any) -> Any:
         """`value` (the section `section` of a `kind` document) with each data key a DataKey."""
@@ -65,9 +69,17 @@ class DataKeys:
             marked[DataKey(key) if free else key] = self._mark(item, children or free, depth + 1)
         return marked
 
-    def _expand(self, nodes: Iterable[tuple[Any, Any]]) -> list[tuple[dict, Any]]:
+    def _expand(self, nodes: list[tuple[Any, Any]]) -> list[tuple[dict, Any]]:
         """The schemas that apply, with their resolvers: `$ref`s followed, `allOf`/`anyOf`/`oneOf` and
         `then`/`else` branches joined (a key any of them declares is a field)."""
+        key = tuple(id(node) for node, _ in nodes)
+        found = self._expanded.get(key)
+        if found is None:
+            found = self._expanded[key] = self._followed(nodes)
+        return found
+
+    @staticmethod
+    def _followed(nodes: Iterable[tuple[Any, Any]]) -> list[tuple[dict, Any]]:
         out: list[tuple[dict, Any]] = []
         pending = list(nodes)
         while pending and len(out) < 64:
@@ -105,7 +117,7 @@ class DataKeys:
                     continue
             extra = node.get("additionalProperties")
             if isinstance(extra, dict) or extra is True or "propertyNames" in node:
-                found.append((extra if isinstance(extra, dict) else {}, resolver))
+                found.append((extra if isinstance(extra, dict) else _ANY, resolver))
         return found
 
     @staticmethod
