@@ -26,7 +26,7 @@ class DataKeys:
 
     def __init__(self, schemas: dict[str, dict]) -> None:
         self.schemas = schemas
-        self._registry: Any = None
+        self._by_id: dict[str, dict] | None = None
         # what _expand gave for the same schema nodes (a node lives in one schema, so its identity says
         # how its $refs resolve): each item of a 2,000-item list is walked beside the same nodes
         self._expanded: dict[tuple[int, ...], list[tuple[dict, Any]]] = {}
@@ -36,23 +36,43 @@ class DataKeys:
         schema = self.schemas.get(kind)
         if not isinstance(schema, dict) or not isinstance(value, (dict, list)):
             return value
-        from referencing.jsonschema import DRAFT202012
-
-        root = self._resolvers().resolver_with_root(DRAFT202012.create_resource(schema))
-        nodes = self._expand([(schema, root)])
+        base = schema.get("$id") if isinstance(schema.get("$id"), str) else f"urn:gitspec:kind:{kind}"
+        self._known().setdefault(base, schema)
+        nodes = self._expand([(schema, base)])
         return self._mark(value, self._children(nodes, section), 0)
 
-    def _resolvers(self) -> Any:
-        if self._registry is None:
-            from referencing import Registry
-            from referencing.jsonschema import DRAFT202012
-
+    def _known(self) -> dict[str, dict]:
+        """Every schema by its `$id` (gitspec's common schema among them), made on first use."""
+        if self._by_id is None:
             from gitspec.schemas import load_builtin_schema
 
             shared = [load_builtin_schema("common"), *self.schemas.values()]
-            self._registry = Registry().with_resources(
-                (s["$id"], DRAFT202012.create_resource(s)) for s in shared if isinstance(s.get("$id"), str))
-        return self._registry
+            self._by_id = {s["$id"]: s for s in shared if isinstance(s, dict) and isinstance(s.get("$id"), str)}
+        return self._by_id
+
+    def _lookup(self, ref: str, base: str) -> tuple[Any, str] | None:
+        """The schema `ref` names from a schema whose base URI is `base`, and that schema's base URI.
+        Only what gitspec's and workspaces' schemas write: another schema by its URI, a JSON pointer
+        into one (`common.schema.json#/$defs/text`, `#/$defs/reqId`). (The `referencing` library
+        does all of JSON Schema's, but importing it costs a one-document re-render a tenth.)"""
+        from urllib.parse import unquote, urldefrag, urljoin
+
+        uri, fragment = urldefrag(urljoin(base, ref))
+        known = self._known()
+        node: Any = known.get(uri)
+        if node is None and uri:  # `common.schema.json` from a schema of no `$id`: by its file name
+            node = next((s for name, s in known.items() if name.endswith("/" + uri.rsplit("/", 1)[-1])), None)
+            uri = str(node.get("$id", uri)) if isinstance(node, dict) else uri
+        if fragment and not fragment.startswith("/"):
+            return None  # an anchor name: not used by these schemas
+        for step in (unquote(part).replace("~1", "/").replace("~0", "~") for part in fragment.split("/")[1:]):
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+                node = node[int(step)]
+            else:
+                return None
+        return (node, uri) if node is not None else None
 
     def _mark(self, value: Any, nodes: list, depth: int) -> Any:
         if not nodes or depth > DEEPEST:
@@ -70,7 +90,7 @@ class DataKeys:
         return marked
 
     def _expand(self, nodes: list[tuple[Any, Any]]) -> list[tuple[dict, Any]]:
-        """The schemas that apply, with their resolvers: `$ref`s followed, `allOf`/`anyOf`/`oneOf` and
+        """The schemas that apply, with their base URIs: `$ref`s followed, `allOf`/`anyOf`/`oneOf` and
         `then`/`else` branches joined (a key any of them declares is a field)."""
         key = tuple(id(node) for node, _ in nodes)
         found = self._expanded.get(key)
@@ -78,55 +98,52 @@ class DataKeys:
             found = self._expanded[key] = self._followed(nodes)
         return found
 
-    @staticmethod
-    def _followed(nodes: Iterable[tuple[Any, Any]]) -> list[tuple[dict, Any]]:
+    def _followed(self, nodes: Iterable[tuple[Any, Any]]) -> list[tuple[dict, Any]]:
         out: list[tuple[dict, Any]] = []
         pending = list(nodes)
         while pending and len(out) < 64:
-            node, resolver = pending.pop()
+            node, base = pending.pop()
             if not isinstance(node, dict):
                 continue
-            out.append((node, resolver))
+            out.append((node, base))
             if isinstance(node.get("$ref"), str):
-                try:
-                    resolved = resolver.lookup(node["$ref"])
-                except Exception:  # an unresolvable $ref: the check reports the schema
-                    continue
-                pending.append((resolved.contents, resolved.resolver))
+                resolved = self._lookup(node["$ref"], base)
+                if resolved is not None:  # (an unresolvable $ref: the check reports the schema)
+                    pending.append(resolved)
             for word in ("allOf", "anyOf", "oneOf"):
-                pending.extend((branch, resolver) for branch in node.get(word) or () if isinstance(branch, dict))
-            pending.extend((node[word], resolver) for word in ("then", "else") if isinstance(node.get(word), dict))
+                pending.extend((branch, base) for branch in node.get(word) or () if isinstance(branch, dict))
+            pending.extend((node[word], base) for word in ("then", "else") if isinstance(node.get(word), dict))
         return out
 
     @staticmethod
     def _children(nodes: list, key: Any) -> list:
         """The schemas of a declared field `key`: [] when no node declares it."""
-        return [(props[key], resolver) for node, resolver in nodes
+        return [(props[key], base) for node, base in nodes
                 if isinstance(props := node.get("properties"), dict) and key in props]
 
     @staticmethod
     def _free(nodes: list, key: str) -> list:
         """The schemas of `key` as a free-form map's key: [] when no node makes the map free-form."""
         found = []
-        for node, resolver in nodes:
+        for node, base in nodes:
             for pattern, schema in (node.get("patternProperties") or {}).items():
                 try:
                     if re.search(pattern, key):
-                        found.append((schema, resolver))
+                        found.append((schema, base))
                 except re.error:
                     continue
             extra = node.get("additionalProperties")
             if isinstance(extra, dict) or extra is True or "propertyNames" in node:
-                found.append((extra if isinstance(extra, dict) else _ANY, resolver))
+                found.append((extra if isinstance(extra, dict) else _ANY, base))
         return found
 
     @staticmethod
     def _items(nodes: list, n: int) -> list:
         found = []
-        for node, resolver in nodes:
+        for node, base in nodes:
             prefix = node.get("prefixItems")
             if isinstance(prefix, list) and n < len(prefix):
-                found.append((prefix[n], resolver))
+                found.append((prefix[n], base))
             elif isinstance(node.get("items"), dict):
-                found.append((node["items"], resolver))
+                found.append((node["items"], base))
         return found

@@ -5,7 +5,6 @@ Reads only regular files (a named pipe there would block for ever); never writes
 """
 from __future__ import annotations
 
-import logging
 import os
 import re
 import stat
@@ -74,6 +73,8 @@ def _pdf_marked(path: Path) -> bool:
 def quiet_pypdf() -> Iterator[None]:
     """pypdf's log silenced: a damaged PDF in the output is only not gitspec's, or made again, and its
     "EOF marker not found" on stderr would name no file."""
+    import logging
+
     log = logging.getLogger("pypdf")  # its modules' loggers ("pypdf._reader") take their level from it
     level = log.level
     log.setLevel(logging.ERROR)
