@@ -129,6 +129,14 @@ def pdf_words(build: Path) -> dict[str, list[tuple[int, float, float, float, flo
     return words
 
 
+def rendered(tmp_path: Path, text: str, formats: str = "html,pdf,docx") -> Path:
+    """The build folder of a workspace whose one document `p` is `text`, rendered in `formats`."""
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": text})
+    result = run_gitspec(root, "render", "--format", formats, "p")
+    assert result.code == 0, result
+    return root / "build"
+
+
 def word(build: Path) -> docx.document.Document:
     return docx.Document(io.BytesIO((build / "docx" / "p.docx").read_bytes()))
 
@@ -291,10 +299,8 @@ def test_a_link_in_bold_or_italic_text_or_to_code_keeps_that_style_in_every_form
 def test_code_tables_and_quotes_in_a_list_item_sit_under_its_text_in_word(tmp_path: Path) -> None:
     body = ("## Problem\n\n- item one\n\n  ```\n  code in one\n  ```\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n\n"
             "  > quoted in one\n\n  - item two\n\n    ```\n    code in two\n    ```\n\n    ---\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "docx", "p")
-    assert result.code == 0, result
-    document = word(root / "build")
+    build = rendered(tmp_path, prd(body), "docx")
+    document = word(build)
     at = {p.text: p for p in document.paragraphs}
     one, two = left_indent(document, at["item one"]), left_indent(document, at["item two"])
     assert left_indent(document, at["code in one"]) == one
@@ -370,22 +376,20 @@ def test_an_arabic_paragraph_reads_right_to_left_from_the_right_margin_in_every_
 def test_nested_emphasis_keeps_every_style_in_every_format(tmp_path: Path) -> None:
     body = ("## Problem\n\nDo ***not*** skip. **Never *ever* share** the list. [**Sign up**](https://example.com/up) "
             "or [read **this** first](https://example.com/read).\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
+    build = rendered(tmp_path, prd(body))
 
-    html = (root / "build" / "html" / "p.html").read_text()
+    html = (build / "html" / "p.html").read_text()
     assert ('<p dir="auto">Do <strong><em>not</em></strong> skip. <strong>Never </strong><strong><em>ever</em></strong><strong> '
             'share</strong> the list. <a href="https://example.com/up" rel="noopener noreferrer"><strong>Sign up</strong>'
             '</a> or <a href="https://example.com/read" rel="noopener noreferrer">read <strong>this</strong> first</a>.'
             '</p>') in html
 
     if shutil.which("pdffonts"):  # the PDF draws "not" and "ever" in bold italics
-        fonts = subprocess.run(["pdffonts", str(root / "build" / "pdf" / "p.pdf")], capture_output=True, text=True,
+        fonts = subprocess.run(["pdffonts", str(build / "pdf" / "p.pdf")], capture_output=True, text=True,
                                check=True).stdout
         assert "Bold-Oblique" in fonts or "BoldItalic" in fonts, fonts
 
-    [paragraph] = [p for p in word(root / "build").paragraphs if p.text.startswith("Do not")]
+    [paragraph] = [p for p in word(build).paragraphs if p.text.startswith("Do not")]
     runs = [(item.text, bool(item.bold), bool(item.italic)) for item in paragraph.iter_inner_content()
             if hasattr(item, "font")]
     assert runs[:5] == [("Do ", False, False), ("not", True, True), (" skip. ", False, False),
@@ -401,10 +405,7 @@ def test_footnotes_are_raised_numbers_linking_to_notes_at_the_end_of_the_section
         tmp_path: Path) -> None:
     body = ("## Problem\n\nFamilies of up to six use it free.[^1]\n\n[^1]: The limit comes from the survey.\n\n"
             "## Goals\n\nKeep it free.[^1]\n\n[^1]: For families.\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    build = root / "build"
+    build = rendered(tmp_path, prd(body))
 
     html = (build / "html" / "p.html").read_text()
     assert "[^1]" not in html
@@ -435,20 +436,16 @@ def test_footnotes_are_raised_numbers_linking_to_notes_at_the_end_of_the_section
 def test_a_heading_keeps_its_anchor_though_a_footnote_comes_before_it(tmp_path: Path) -> None:
     body = ("## Problem\n\nFree.[^1] See [the limits](#fn-1).\n\n[^1]: The survey.\n\n"
             "## Goals\n\n### fn 1\n\nThe limits.\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html", "p")
-    assert result.code == 0, result
-    html = (root / "build" / "html" / "p.html").read_text()
+    build = rendered(tmp_path, prd(body), "html")
+    html = (build / "html" / "p.html").read_text()
     assert '<h3 id="fn-1" dir="auto">fn 1</h3>' in html and '<a href="p.html#fn-1">the limits</a>' in html
     assert '<li id="fn:1" dir="auto">' in html and 'href="p.html#fn:1" id="fnref:1"' in html
 
 
 def test_an_arabic_footnote_has_its_number_at_its_right_in_the_pdf(tmp_path: Path) -> None:
     body = "## Problem\n\nيدعم النظام تسجيل الدخول[^1]\n\nSigned in.[^2]\n\n[^1]: يدعم النظام عبر Keycloak\n\n[^2]: With OIDC.\n"
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "pdf", "p")
-    assert result.code == 0, result
-    words = pdf_words(root / "build")
+    build = rendered(tmp_path, prd(body), "pdf")
+    words = pdf_words(build)
     [(page, _, top, keycloak_right, _)] = words["Keycloak"]
     [number] = [place for word, places in words.items() if word.strip(".") == "1" for place in places
                 if place[:1] == (page,) and place[2] == top]
@@ -462,10 +459,8 @@ def test_an_arabic_footnote_has_its_number_at_its_right_in_the_pdf(tmp_path: Pat
 def test_the_search_text_has_the_words_without_footnote_marks_or_links_back(tmp_path: Path) -> None:
     body = ("## Problem\n\nRead a note[^2] and more[^1].\n\n> [!NOTE]\n> An alert[^1] here.\n\n"
             "[^1]: The survey.\n\n[^2]: Families.\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html", "p")
-    assert result.code == 0, result
-    part = (root / "build" / "html" / "search" / "p.js").read_text()
+    build = rendered(tmp_path, prd(body), "html")
+    part = (build / "html" / "search" / "p.js").read_text()
     assert "Read a note and more. An alert here. Families. The survey." in part
     assert "↩" not in part and "\\u21a9" not in part and "note2" not in part
 
@@ -494,10 +489,7 @@ Much (an en dash, which GitHub's anchor leaves out).
 def test_links_written_for_github_lead_to_their_headings_in_every_format(tmp_path: Path) -> None:
     # Before, GitHub's anchors (`#qa` for "Q&A") were no id on the page: the links went nowhere
     text = prd(GITHUB_LINKS).replace("\n## Non-goals\n\nNone.\n", "")  # the section is "## Non–goals"
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": text})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    build = root / "build"
+    build = rendered(tmp_path, text)
     wanted = ["nongoals", "qa", "max_retries", "v12-rollout", "limits-1", "goals", "q-a", "non-goals"]
 
     html = (build / "html" / "p.html").read_text()
@@ -525,10 +517,7 @@ def test_only_web_and_mail_addresses_become_links_not_bare_file_or_domain_names_
         tmp_path: Path) -> None:
     body = ("## Problem\n\nThe fix is in main.py, described in prd.md; see example.com, www.example.com/docs "
             "or mail bob@example.com.\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    build = root / "build"
+    build = rendered(tmp_path, prd(body))
     wanted = ["http://www.example.com/docs", "mailto:bob@example.com"]  # as GitHub links them
 
     html = (build / "html" / "p.html").read_text()
@@ -543,10 +532,7 @@ def test_link_references_and_footnotes_defined_at_the_end_reach_every_section_in
     body = ("## Problem\n\nSee the [pricing page][pricing] and churn[^churn]. No [such][nowhere] link.\n\n"
             "## Goals\n\nCut churn[^churn], see [pricing].\n\n"
             "## Risks\n\nNone.\n\n[pricing]: https://example.com/pricing\n[^churn]: Churn is 4% a month (Q3 data).\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    build = root / "build"
+    build = rendered(tmp_path, prd(body))
 
     html = (build / "html" / "p.html").read_text()
     assert ('See the <a href="https://example.com/pricing" rel="noopener noreferrer">pricing page</a> and churn'
@@ -575,10 +561,7 @@ def test_an_html_comment_with_text_after_it_on_its_line_is_hidden_and_the_text_s
         tmp_path: Path) -> None:
     body = ("## Problem\n\n<!-- internal: Acme pays 40% less, do not share --> Customers cannot export invoices.\n\n"
             "<!--\nreviewer note: legal has not cleared this\n--> Exports must keep seven years of history.\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    build = root / "build"
+    build = rendered(tmp_path, prd(body))
     secret = re.compile(r"Acme|do not share|reviewer note|legal has not|&lt;!--|<!--")
 
     html = (build / "html" / "p.html").read_text()
@@ -596,10 +579,7 @@ def test_an_html_comment_with_text_after_it_on_its_line_is_hidden_and_the_text_s
 def test_a_footnote_ending_in_a_list_keeps_its_link_back_in_every_format(tmp_path: Path) -> None:
     body = ("## Problem\n\nChurn is high[^a] and support is slow[^b].\n\n[^a]: Measured over Q3.\n[^b]: Sources:\n\n"
             "    - the ticket export\n    - the CSAT survey\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    build = root / "build"
+    build = rendered(tmp_path, prd(body))
 
     html = (build / "html" / "p.html").read_text()
     assert ('<li id="fn:2" dir="auto"><p dir="auto">Sources:</p>\n<ul><li dir="auto">the ticket export</li>'
@@ -622,10 +602,7 @@ def test_a_footnote_ending_in_a_list_keeps_its_link_back_in_every_format(tmp_pat
 def test_a_table_headers_code_links_and_emphasis_are_kept_in_every_format(tmp_path: Path) -> None:
     body = ("## Problem\n\n| *Feature* | Status | [`api_key`](https://example.com/docs) |\n|---|---|---|\n"
             "| Export | done | yes |\n")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    build = root / "build"
+    build = rendered(tmp_path, prd(body))
 
     html = (build / "html" / "p.html").read_text()
     assert ('<thead><tr><th scope="col" dir="auto"><em>Feature</em></th><th scope="col" dir="auto">Status</th>'
@@ -648,10 +625,7 @@ def test_a_table_headers_code_links_and_emphasis_are_kept_in_every_format(tmp_pa
 
 def test_text_between_single_tildes_is_struck_out_in_every_format(tmp_path: Path) -> None:
     body = "## Problem\n\nPrice is ~$49~ $39 a month.\n"
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(body)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    build = root / "build"
+    build = rendered(tmp_path, prd(body))
 
     assert '<p dir="auto">Price is <del>$49</del> $39 a month.</p>' in (build / "html" / "p.html").read_text()
     assert struck_through(build, "$49") and not struck_through(build, "$39")
