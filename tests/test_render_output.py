@@ -382,3 +382,20 @@ def test_a_very_long_id_is_cut_in_the_pdf_running_header_and_the_commit_beside_i
     header = last.strip().splitlines()[0]
     assert "b" * 47 + "…" in header and "b" * 48 not in header, header
     assert header.rstrip().endswith("commit " + git(root, "rev-parse", "--short", "HEAD").strip()), header
+
+
+def test_pages_an_earlier_gitspec_wrote_are_taken_over_when_the_cache_is_gone(repo):
+    """Pages from before the generator meta carry only the search box every page has: with no manifest
+    (`.gitspec` deleted, a fresh clone of committed output), they were all kept as the user's."""
+    import shutil
+
+    root = workspace(repo, "alpha")
+    assert run_gitspec(root, "render").code == 0
+    for page in (root / "build" / "html").glob("*.html"):
+        page.write_text(page.read_text().replace('<meta name="generator" content="gitspec">\n', ""))
+    shutil.rmtree(root / ".gitspec")
+    prd = root / "specs" / "alpha.md"
+    prd.write_text(prd.read_text().replace('title: "Alpha"', 'title: "Alpha two"'))
+    result = run_gitspec(root, "render")
+    assert result.code == 0 and "kept" not in result.out, result
+    assert "Alpha two" in (root / "build" / "html" / "alpha.html").read_text()

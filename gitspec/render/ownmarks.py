@@ -15,6 +15,7 @@ from pathlib import Path
 GENERATOR = "gitspec"  # the HTML pages' <meta name="generator">
 WORD_MARK = "Rendered by gitspec"  # how a .docx's core properties' comment starts
 HEAD_BYTES = 4096  # where the HTML, script and stylesheet marks are
+_OLDER_PAGE = (b'<script src="assets/search.js" defer>', b'id="gitspec-search"')  # gitspec 0.x's pages' head
 
 # Diagrams and pictures the site shows are named by a hash of what they hold: no one else's file is
 _HASH_NAMED = re.compile(r"(?:.*/)?(?:diagrams|images)/[0-9a-f]{16}\.[A-Za-z0-9]+")
@@ -39,8 +40,9 @@ def written_by_gitspec(path: Path, rel: str) -> bool:
         if suffix in (".html", ".js", ".css"):
             with open(path, "rb") as file:
                 head = file.read(HEAD_BYTES)
-            if suffix == ".html":
-                return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
+            if suffix == ".html":  # (pages from before the generator meta: by the search box every page has)
+                return f'<meta name="generator" content="{GENERATOR}">'.encode() in head or all(
+                    mark in head for mark in _OLDER_PAGE)
             return head.startswith((b"/* gitspec ", b"window.GITSPEC_"))
         if suffix == ".pdf":
             return _pdf_marked(path)
