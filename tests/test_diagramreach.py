@@ -16,6 +16,12 @@ REACHING = {
     "an address in shape data": 'flowchart LR\n  A@{ shape: rect, label: "x", link: "//example.com/x" } --> B',
     "click link": 'flowchart LR\n  A --> B\n  click A href "https://example.com"',
     "a CSS escape spelling url(": "flowchart LR\n  A --> B\n  classDef c fill:\\75 rl(x.png)\n  class A c",
+    # a statement after a ";" on the line, and a brace in a quoted string of shape data, hid these
+    "a style after a semicolon": "flowchart TD\n  A-->B; style A fill:url(https://example.com/x.svg#p)",
+    "a classDef after a semicolon": "flowchart TD\n  A:::c; classDef c fill:url(//example.com/x)",
+    "a file after a semicolon": "flowchart TD\n  A-->B; classDef c background:url(file:///etc/x.png)",
+    "an image after a quoted brace": 'flowchart TD\n  A@{ label: "a}", img: "https://example.com/x.png" }',
+    "a link statement": "classDiagram\n  class A\n  link A \"https://example.com\"",
     "a JSON escape in a directive": '%%{init: {"themeVariables": {"primaryColor": "\\u0075rl(x)"}}}%%\nflowchart LR\n  A',
 }
 LOCKED = {

@@ -10,49 +10,66 @@ import re
 
 from gitspec.render.drawway import LOCKED_KEYS
 
-# Where mermaid loads what a diagram names: an image shape's data (`A@{ img: "…" }`), a click's link,
-# CSS in style statements and in the config (url(), @import, image-set()), and an HTML tag that loads
-# something. Labels, messages and comments elsewhere are text (no HTML labels, strict security: both
-# fixed), so "Avatar URL (optional)" or "GET https://api/v1" in them is drawn.
+# Refused wherever it is written: a file address, and an HTML tag that loads something.
+_LOADS = re.compile(r"\bfile:/|\bxlink\s*:", re.I)
 _TAG = re.compile(r"<(?:img|image|svg|use|iframe|frame|object|embed|link|style|script|video|audio|source|track|"
                   r"picture|input|base|meta)\b", re.I)
-_ADDRESS = re.compile(r"\burl\s*\(|@import\b|\bimage-set\s*\(|\b(?:file|https?):|//|\bhref\b|\bxlink\s*:", re.I)
-_SHAPE_DATA = re.compile(r"@\{[^}]*\}?")
+# An address, or CSS that fetches, in the places mermaid reads them: a statement that styles or links
+# (`style`, `classDef`, `click`...: a statement starts a line or follows a ";"), a node's shape data
+# (`A@{ img: "…" }`), the config. Elsewhere (labels, messages, comments, a class's `+url()` method) it is
+# text, drawn as such: HTML labels are off and the security level strict (both fixed).
+_ADDRESS = re.compile(r"\b(?:https?|file):|//|\bhref\b|\bsrc\s*=|\burl\s*\(|@import\b|\bimage-set\s*\(", re.I)
+_STATEMENT = re.compile(r"(?:^|;)[ \t]*((?:classDef|style|linkStyle|cssClass|click|link|links)\b[^;\n]*)", re.M)
 _IMAGE_KEY = re.compile(r"\bimg[\"']?\s*:", re.I)
-_CLICK = re.compile(r"^[ \t]*click\b.*$", re.M)
 _LOCKED = re.compile(r"\b(" + "|".join(LOCKED_KEYS) + r")\b")
 _COMMENT = re.compile(r"^[ \t]*%%(?!\{).*$", re.M)  # mermaid drops these lines before reading the rest
 _DIRECTIVE = re.compile(r"%%\{(?:.*?\}%%|.*)", re.S)
-# A backslash in CSS or in a config string can spell any of the above (CSS's "\75 rl(" is url(,
-# JSON's "\u0075rl(" too), so it is refused where those are: style statements and the config.
-_STYLE = re.compile(r"^[ \t]*(?:classDef|style|linkStyle|cssClass)\b.*$", re.M)
 
 
 def refusal(source: str) -> str | None:
     """Why `source` may not be drawn ("it names a URL or a file (…)"), or None when it may."""
     text = _COMMENT.sub("", source)
     config = _front_matter(text) + [match.group() for match in _DIRECTIVE.finditer(text)]
-    styles = _STYLE.findall(text)
-    places = [(match.start(), match.group()) for match in _SHAPE_DATA.finditer(text)]
-    for start, part in places:
+    statements = [match.group(1) for match in _STATEMENT.finditer(text)]
+    for found in (_LOADS.search(text), _TAG.search(text)):
+        if found:
+            return _reaches(text, found.start())
+    for start, part in _shape_data(text):
         found = _IMAGE_KEY.search(part) or _ADDRESS.search(part)
         if found:
             return _reaches(text, start + found.start())
-    for part in (*_CLICK.findall(text), *styles, *config):
+    for part in (*statements, *config):
         found = _ADDRESS.search(part)
         if found:
             return _reaches(part, found.start())
-    tag = _TAG.search(text)
-    if tag:
-        return _reaches(text, tag.start())
     key = next((found for part in config if (found := _LOCKED.search(part))), None)
     if key:
         return f"it sets {key.group(1)}, which gitspec fixes for every diagram"
-    escaped = next((part for part in config + styles if "\\" in part), None)
+    # a backslash in CSS or in a config string can spell any of the above (CSS's "\75 rl(" is url(,
+    # JSON's "\u0075rl(" too): refused where those are read
+    escaped = next((part for part in config + statements if "\\" in part), None)
     if escaped is not None:
         return (f"it has a backslash in a style or its config (at {_from(escaped, escaped.index(chr(92)))}), "
                 "which could spell a URL")
     return None
+
+
+def _shape_data(text: str) -> list[tuple[int, str]]:
+    """Each node's shape data (`@{ … }`) with where it starts: to its closing brace, a brace inside a
+    quoted string not counted (mermaid reads those as text), or to the end of the text."""
+    found = []
+    start = text.find("@{")
+    while start >= 0:
+        at, quote = start + 2, ""
+        while at < len(text) and (quote or text[at] != "}"):
+            if quote and text[at] == "\\":
+                at += 1
+            elif text[at] in "\"'" and (not quote or text[at] == quote):
+                quote = "" if quote else text[at]
+            at += 1
+        found.append((start, text[start:at + 1]))
+        start = text.find("@{", at)
+    return found
 
 
 def _reaches(text: str, at: int) -> str:
