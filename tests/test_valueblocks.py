@@ -178,7 +178,8 @@ def test_a_diagram_opens_with_a_mermaid_header_alone_or_with_what_mermaid_allows
 
     diagrams = ["graph TD;\n  A-->B", "flowchart\n  A-->B", "pie showData title Plans\n  \"a\": 1",
                 "gitGraph LR:\n  commit", "erDiagram  %% data\n  A ||--o{ B : has", "journey\n  title Day",
-                "%%{init: {}}%%\n\nsequenceDiagram\n  A->>B: hi", "---\ntitle: Flow\n---\nflowchart LR\n  A-->B"]
+                "%%{init: {}}%%\n\nsequenceDiagram\n  A->>B: hi", "---\ntitle: Flow\n---\nflowchart LR\n  A-->B",
+                "graph TD; A-->B;\n  B-->C"]  # statements may follow the header's ";"
     prose = ["graph data must load\nfor every customer.", "pie charts show the split;\neach is labelled.",
              "timeline of the launch\nis short.", "journey of a new finance lead\nends on the dashboard.",
              "flowchart for refunds\nis in the wiki.", "sequenceDiagram is\nwhat we draw."]
@@ -198,6 +199,7 @@ def test_a_palettes_oklch_values_and_the_colour_mode_are_shown_in_every_format(e
     assert f'<code>{tone["hex"]}</code> <span class="swatch-note">{oklch}</span>' in page
     assert f"<p dir=\"auto\">Hue: {ramp['hue']} · Chroma: {ramp['chroma']}</p>" in page
     assert '<tr><td dir="auto">Mode</td><td dir="auto">oklch</td></tr>' in page
+    assert f"<h3>{name.capitalize()} palette</h3>" in page  # a data key, but the first word of a heading
     document = docx.Document(str(example / "build/docx/design.docx"))
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["", f"{name}.{tone['step']}", tone["hex"], oklch] in rows and ["Mode", "oklch"] in rows

@@ -24,7 +24,7 @@ def colour_blocks(color: dict) -> list[Block]:
         ramp = mapping_of(ramp)
         swatches = tuple(Swatch(f"{name}.{t.get('step')}", str(t.get("hex", "")), _oklch(t))
                          for t in listed(ramp.get("tones")) if isinstance(t, dict))
-        blocks.append(Swatches(f"{humanize(name)} palette", swatches))
+        blocks.append(Swatches(f"{humanize(str(name))} palette", swatches))  # a data key, but a heading's word
         hue_chroma = [f"{key.title()}: {scalar_text(ramp[key])}" for key in ("hue", "chroma")
                       if key in ramp and is_scalar(ramp[key])]
         if hue_chroma:  # the ramp's own: each tone's may differ (gamut mapping lowers the chroma)

@@ -27,7 +27,7 @@ MERMAID_HEADER = (r"(?:graph|flowchart(?:-elk)?)(?:[ \t]+(?:TB|TD|BT|RL|LR))?"
                   r"|timeline|requirementDiagram|kanban|quadrantChart|C4(?:Context|Container|Component|Dynamic|Deployment)"
                   r"|(?:sankey|block|packet|architecture|radar)-beta")
 MERMAID_START = re.compile(r"\s*(?:---\n(?:.*\n)*?---[ \t]*\n)?(?:[ \t]*%%.*\n\s*)*"
-                           rf"(?:{MERMAID_HEADER})[ \t]*;?[ \t]*(?:%%.*)?(?:\n|$)")
+                           rf"(?:{MERMAID_HEADER})[ \t]*(?:;.*|%%.*)?(?:\n|$)")  # (`graph TD; A-->B;`: statements may follow a ";")
 CODE_SECTIONS = {"ddl": "sql", "css": "css", "tail": ""}  # strings shown as code (an evidence tail: test output)
 FILE_KEYS = ("content", "code")  # a multi-line string under these is a file's text: code, in the sibling `language`
 DUMPED_SECTIONS = ("openapi", "tokens")  # large machine documents shown as YAML
