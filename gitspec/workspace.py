@@ -159,13 +159,14 @@ def _within(folder: str, spec: str) -> bool:
 
 
 def _document_like(top: Path, templates: bool) -> list[Path]:
-    """The regular files under `top` (no dot-names, no linked folders) with a document's suffix whose
-    first KiB has a top-level `kind:`; with `templates`, not those at the top."""
+    """The regular files under `top` (no dot-names, no linked folders, no `node_modules`) with a
+    document's suffix whose first KiB has a document's top-level `kind:` and `id:` (a Kubernetes
+    manifest has a `kind:` but no `id:`); with `templates`, not those at the top."""
     import stat
 
     found = []
     for folder, folders, names in os.walk(top):
-        folders[:] = [name for name in folders if not name.startswith(".")]
+        folders[:] = [name for name in folders if not name.startswith(".") and name != "node_modules"]
         for name in names:
             path = Path(folder, name)
             if name.startswith(".") or not name.endswith(DOCUMENT_SUFFIXES) or (templates and folder == str(top)):
@@ -177,7 +178,7 @@ def _document_like(top: Path, templates: bool) -> list[Path]:
                     head = file.read(1024)
             except OSError:
                 continue
-            if re.search(rb"(?m)^kind:", head):
+            if re.search(rb"(?m)^kind:", head) and re.search(rb"(?m)^id:", head):
                 found.append(path)
     return found
 

@@ -363,7 +363,10 @@ def test_a_document_in_a_templates_or_code_folder_inside_a_spec_folder_is_named(
     ws = repo({"specs/reqs.yaml": doc, "specs/templates/requirements.yaml": doc.replace("reqs", "$id"),
                "specs/templates/old/kept.yaml": doc.replace("reqs", "kept"),
                "specs/gen/api.yaml": doc.replace("reqs", "api"), "specs/gen/stub.py": "kind: x\n",
-               "specs/gen/notes.md": "# Notes\n"},
+               "specs/gen/notes.md": "# Notes\n",
+               # not gitspec's: a Kubernetes manifest has a kind but no id, and node_modules is no one's spec
+               "specs/gen/k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n",
+               "specs/gen/web/node_modules/pkg/doc.yaml": doc.replace("reqs", "pkg")},
               config=CONFIG + "templates: specs/templates\ncode_folder: specs/gen\n")
     for _ in range(2):  # and again, from the index
         result = run_gitspec(ws, "check")
