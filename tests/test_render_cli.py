@@ -227,10 +227,16 @@ def test_a_document_is_named_by_its_id_or_its_file_and_a_near_miss_gets_a_guess(
         result = run_gitspec(cwd, "render", given)
         assert result.code == 0, result
         assert (root / "build/html/reqs.html").is_file() and not (root / "build/html/tasks.html").exists()
-    for given, guess in (("REQS", "reqs"), ("rqs", "reqs"), ("specs/reqs.yml", "specs/reqs.yaml")):
+    for given, guess in (("REQS", "reqs"), ("rqs", "reqs")):
         result = run_gitspec(root, "render", given)
         assert result.code == 2 and result.err == (f"gitspec: error: no document with id '{given}' "
                                                    f"(did you mean '{guess}'?)\n"), result
+    # a path is a file's, and the guess is from where the user is; one from the top is taken in a folder
+    for cwd, given, guess in ((root, "specs/reqs.yml", "specs/reqs.yaml"), (root / "specs", "reqs.yml", "reqs.yaml")):
+        result = run_gitspec(cwd, "render", given)
+        assert result.code == 2 and result.err == (f"gitspec: error: no document file '{given}' "
+                                                   f"(did you mean '{guess}'?)\n"), result
+    assert run_gitspec(root / "specs", "render", "specs/reqs.yaml").code == 0
     write_files(root, {"specs/reqs.yaml": "kind: requirements\nid: reqs\ntitle: [unclosed\nitems: []\n"})
     result = run_gitspec(root, "render", "specs/reqs.yaml")
     assert result.code == 2 and "(specs/reqs.yaml could not be read, line 4: YAML syntax error" in result.err, result

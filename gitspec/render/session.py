@@ -52,6 +52,8 @@ def page_id(context: Any, site: Any, given: str) -> str:
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else None
     if rel in by_path:
         return by_path[rel]
+    if given in by_path:  # a path from the workspace's top, typed in one of its folders
+        return by_path[given]
     found = context.unreadable.get(given) or next(  # a file that could not be read, which may be it
         (problem for problem in context.unreadable.values() if problem.path == rel), None)
     if found:
@@ -63,7 +65,11 @@ def page_id(context: Any, site: Any, given: str) -> str:
         names = sorted(by_path) if as_path else [page.id for page in site.pages]
         wrong = rel if as_path else given
         near = next((name for name in names if name.lower() == wrong.lower()), None) or closest(wrong, names)
+        if near and as_path:  # as the user would type it, from where they are
+            near = os.path.relpath(root / near)
         hint = f" (did you mean '{near}'?)" if near else ""
+        if as_path:
+            raise GitspecError(f"no document file '{given}'{hint}", exit_code=EXIT_USAGE)
     raise GitspecError(f"no document with id '{given}'{hint}", exit_code=EXIT_USAGE)
 
 
