@@ -27,9 +27,12 @@ def parse_address(text: str) -> Address | None:
     match = ADDRESS.match(text)
     if not match:
         return None
-    pointer = match["pointer"] or ""
-    tokens = tuple(_unescape(t) for t in pointer.split("/")[1:]) if pointer else ()
-    return Address(match["doc"], match["section"], tokens)
+    return Address(match["doc"], match["section"], pointer_tokens(match["pointer"] or ""))
+
+
+def pointer_tokens(pointer: str) -> tuple[str, ...]:
+    """The tokens of a JSON pointer ("/a/b~1c" → ("a", "b/c")); () for "" (the whole value)."""
+    return tuple(_unescape(t) for t in pointer.split("/")[1:]) if pointer else ()
 
 
 def format_address(doc_id: str, path: tuple | list) -> str:

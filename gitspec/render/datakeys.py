@@ -57,6 +57,8 @@ class DataKeys:
         does all of JSON Schema's, but importing it costs a one-document re-render a tenth.)"""
         from urllib.parse import unquote, urldefrag, urljoin
 
+        from gitspec.addresses import pointer_tokens, resolve_pointer_value
+
         uri, fragment = urldefrag(urljoin(base, ref))
         known = self._known()
         node: Any = known.get(uri)
@@ -65,13 +67,7 @@ class DataKeys:
             uri = str(node.get("$id", uri)) if isinstance(node, dict) else uri
         if fragment and not fragment.startswith("/"):
             return None  # an anchor name: not used by these schemas
-        for step in (unquote(part).replace("~1", "/").replace("~0", "~") for part in fragment.split("/")[1:]):
-            if isinstance(node, dict) and step in node:
-                node = node[step]
-            elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
-                node = node[int(step)]
-            else:
-                return None
+        node = resolve_pointer_value(node, pointer_tokens(unquote(fragment)))
         return (node, uri) if node is not None else None
 
     def _mark(self, value: Any, nodes: list, depth: int) -> Any:
