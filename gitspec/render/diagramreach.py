@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from gitspec.render.drawway import LOCKED_KEYS
+from gitspec.render.drawway import LOCKED_KEYS, front_matter_end
 
 # Refused wherever it is written: a file address, and an HTML tag that loads something.
 _LOADS = re.compile(r"\bfile:/|\bxlink\s*:", re.I)
@@ -80,9 +80,7 @@ def _reaches(text: str, at: int) -> str:
 def _front_matter(text: str) -> list[str]:
     """The lines of the YAML block between "---" lines that opens a diagram, if any."""
     lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return []
-    end = next((n for n, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+    end = front_matter_end(lines)
     return lines[1:end] if end else []
 
 

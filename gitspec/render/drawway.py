@@ -1,5 +1,6 @@
-"""What every way of drawing a Mermaid diagram shares: the Mermaid settings, the size limit,
-and how a way says it failed (DrawFailed, which gitspec.render.mermaid turns into a note)."""
+"""What every way of drawing a Mermaid diagram shares: the Mermaid settings, the size limit, where a
+diagram's front matter ends, and how a way says it failed (DrawFailed, which gitspec.render.mermaid
+turns into a note)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,6 +28,14 @@ class DrawFailed(Exception):
         super().__init__(message)
         self.unreachable = unreachable
         self.temporary = temporary or unreachable
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the "---" line closing the YAML front matter a diagram opens with (`lines` as
+    splitlines gives them), or None when it opens with none."""
+    if not lines or lines[0].strip() != "---":
+        return None
+    return next((n for n, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
 
 
 def checked(check: Callable[[bytes], None], data: bytes) -> None:

@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 
-from gitspec.render.drawway import MAX_BYTES, MERMAID_CONFIG, DrawFailed, checked
+from gitspec.render.drawway import MAX_BYTES, MERMAID_CONFIG, DrawFailed, checked, front_matter_end
 from gitspec.render.imagecheck import check_png, check_svg
 
 INIT_DIRECTIVE = "%%{init: " + json.dumps(MERMAID_CONFIG) + "}%%\n"
@@ -33,10 +33,9 @@ def with_init_directive(source: str) -> str:
     """`source` with an init directive turning HTML labels off, after any YAML front matter
     (which must stay first); a server cannot be handed a config file."""
     lines = source.splitlines(keepends=True)
-    if lines and lines[0].strip() == "---":
-        for n, line in enumerate(lines[1:], start=1):
-            if line.strip() == "---":
-                return "".join(lines[: n + 1]) + INIT_DIRECTIVE + "".join(lines[n + 1:])
+    end = front_matter_end(lines)
+    if end is not None:
+        return "".join(lines[: end + 1]) + INIT_DIRECTIVE + "".join(lines[end + 1:])
     return INIT_DIRECTIVE + source
 
 
