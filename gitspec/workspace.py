@@ -162,8 +162,6 @@ def _document_like(top: Path, templates: bool) -> list[Path]:
     """The regular files under `top` (no dot-names, no linked folders, no `node_modules`) with a
     document's suffix whose first KiB has a document's top-level `kind:` and `id:` (a Kubernetes
     manifest has a `kind:` but no `id:`); with `templates`, not those at the top."""
-    import stat
-
     found = []
     for folder, folders, names in os.walk(top):
         folders[:] = [name for name in folders if not name.startswith(".") and name != "node_modules"]
@@ -171,9 +169,9 @@ def _document_like(top: Path, templates: bool) -> list[Path]:
             path = Path(folder, name)
             if name.startswith(".") or not name.endswith(DOCUMENT_SUFFIXES) or (templates and folder == str(top)):
                 continue
+            if not regular_file(path):  # a named pipe would block
+                continue
             try:
-                if not stat.S_ISREG(os.lstat(path).st_mode):  # a named pipe would block
-                    continue
                 with open(path, "rb") as file:
                     head = file.read(1024)
             except OSError:
@@ -181,6 +179,17 @@ def _document_like(top: Path, templates: bool) -> list[Path]:
             if re.search(rb"(?m)^kind:", head) and re.search(rb"(?m)^id:", head):
                 found.append(path)
     return found
+
+
+def regular_file(path: Path) -> bool:
+    """Whether `path` is a regular file, not followed if a symlink: the only thing it is safe to open
+    without knowing what it is (a named pipe would block for ever)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _nfc(text: str) -> str:

@@ -5,12 +5,12 @@ Reads only regular files (a named pipe there would block for ever); never writes
 """
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from gitspec.workspace import regular_file
 
 GENERATOR = "gitspec"  # the HTML pages' <meta name="generator">
 WORD_MARK = "Rendered by gitspec"  # how a .docx's core properties' comment starts
@@ -19,14 +19,6 @@ _OLDER_PAGE = (b'<script src="assets/search.js" defer>', b'id="gitspec-search"')
 
 # Diagrams and pictures the site shows are named by a hash of what they hold: no one else's file is
 _HASH_NAMED = re.compile(r"(?:.*/)?(?:diagrams|images)/[0-9a-f]{16}\.[A-Za-z0-9]+")
-
-
-def regular_file(path: Path) -> bool:
-    """Whether `path` is a regular file, not followed if a symlink: the only thing it is safe to open."""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def written_by_gitspec(path: Path, rel: str) -> bool:
