@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gitspec.render.model import Code, Diagram, Heading, Link, Table, Text
-from gitspec.render.valueblocks import ValueBlocks, dump_yaml
+from gitspec.render.valueblocks import ValueBlocks, dump_yaml, number_text
 
 OPENAPI = {"openapi": "3.1.0", "info": {"title": "API", "version": "1.0.0"},
            "paths": {"/customers": {"get": {
@@ -204,3 +204,15 @@ def test_a_palettes_oklch_values_and_the_colour_mode_are_shown_in_every_format(e
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["", f"{name}.{tone['step']}", tone["hex"], oklch] in rows and ["Mode", "oklch"] in rows
     assert f"Hue: {ramp['hue']} · Chroma: {ramp['chroma']}" in [p.text for p in document.paragraphs]
+
+
+def test_numbers_read_as_people_write_them():
+    # Before, 0.00001 showed as Python prints it, 1e-05, and 2.5e16 as 2.5e+16
+    (block,) = ValueBlocks({}).section("launch", "budget", [0.00001, 2.5e16, 0.1, 1000000.0, 3, 1e-9])
+    assert [item[0].inlines[0].text for item in block.items] == [
+        "0.00001", "25000000000000000", "0.1", "1000000.0", "3", "1e-09"]
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_number_shown_is_the_same_number(value):
+    assert float(number_text(value)) == value

@@ -362,7 +362,20 @@ def scalar_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float):
+        return number_text(value)
     return str(value)
+
+
+def number_text(value: float) -> str:
+    """A float as people write it: 0.00001, not Python's 1e-05, for sizes a page shows (as JavaScript
+    does, digits in full from 1e-7 up to 1e21); the digits are the shortest that give it back."""
+    text = repr(value)
+    if "e" not in text or not 1e-7 <= abs(value) < 1e21:
+        return text
+    from decimal import Decimal
+
+    return format(Decimal(text), "f")
 
 
 def joined(inlines) -> tuple[Inline, ...]:
