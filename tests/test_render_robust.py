@@ -134,3 +134,25 @@ def test_a_markdown_document_with_merge_conflict_markers_is_left_out_of_render_a
     assert build.code == 1 and prd.read_text().count(">>>>>>> other") == 1, build  # never rewritten
     status = run_gitspec(root, "status")
     assert "checkout-flow" not in status.out, status
+
+
+PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
+DEEP_INLINE = {  # 300 levels inside one line: emphasis, struck-out text, emphasis inside links
+    "emphasis": "*a " * 300 + "deepest" + " a*" * 300,
+    "strikethrough": "~~a " * 300 + "deepest" + " a~~" * 300,
+    "links in emphasis": "[*a " * 300 + "deepest" + "*](https://e.com)" * 300,
+}
+
+
+@pytest.mark.parametrize("line", DEEP_INLINE.values(), ids=DEEP_INLINE.keys())
+def test_formatting_nested_hundreds_deep_in_a_line_is_shown_as_text(repo, line):
+    # Before, check, render and build stopped with "internal error (RecursionError …)"
+    problem = f"[top](#problem) {line}\n\n### Also {line}"
+    body = "".join(f"## {name}\n\n{problem if name == 'Problem' else 'x'}\n\n" for name in PRD_SECTIONS)
+    root = repo({"specs/p.md": f"---\nkind: prd\nid: p\ntitle: P\n---\n\n# P\n\n{body}"}, HTML_AND_WORD)
+    check = run_gitspec(root, "check")
+    assert check.code == 0, check
+    result = run_gitspec(root, "render", "--format", "html,docx,pdf")
+    assert result.code == 0, result
+    page = (root / "build" / "html" / "p.html").read_text(encoding="utf-8")
+    assert page.count("deepest") >= 2  # the paragraph and the heading

@@ -17,7 +17,9 @@ _NESTS = ("blockquote", "bullet_list", "ordered_list")  # one level each
 
 
 def within_depth(tokens: list[Any]) -> tuple[list[Any], bool]:
-    """`tokens` without the lists and quotes nested more than MAX_DEPTH deep, and whether any were."""
+    """`tokens` without the lists and quotes nested more than MAX_DEPTH deep, and whether any were;
+    formatting nested more than MAX_DEPTH deep inside a line (emphasis, links) is left out there too,
+    its text kept (see within_inline_depth)."""
     kept: list[Any] = []
     depth = 0
     for token in tokens:
@@ -26,8 +28,24 @@ def within_depth(tokens: list[Any]) -> tuple[list[Any], bool]:
         depth += opens
         if depth <= MAX_DEPTH:
             kept.append(token)
+            if token.children:
+                token.children = within_inline_depth(token.children)
         depth -= closes
     return kept, len(kept) < len(tokens)
+
+
+def within_inline_depth(children: list[Any]) -> list[Any]:
+    """An inline token's children without the opening and closing tokens nested more than MAX_DEPTH
+    deep (`*a *a … b* …*`, links in emphasis in links): what they hold is kept as plain text.
+    markdown-it's maxNesting does not bound emphasis, and the syntax tree is built by recursion."""
+    kept: list[Any] = []
+    depth = 0
+    for child in children:
+        depth += child.nesting == 1
+        if depth <= MAX_DEPTH or child.nesting == 0:
+            kept.append(child)
+        depth -= child.nesting == -1
+    return kept
 
 
 @lru_cache(maxsize=1)
@@ -73,4 +91,6 @@ def inline_nodes(markdown: str) -> list[Any]:
     """The syntax tree nodes of one line of inline Markdown (a heading's)."""
     from markdown_it.tree import SyntaxTreeNode
 
-    return SyntaxTreeNode(parser().parseInline(markdown)).children[0].children
+    tokens = parser().parseInline(markdown)
+    tokens[0].children = within_inline_depth(tokens[0].children)
+    return SyntaxTreeNode(tokens).children[0].children
