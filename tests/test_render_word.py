@@ -534,3 +534,24 @@ def test_a_records_tables_column_names_keep_their_code_links_pictures_and_note_m
         assert document.part.rels[link.get(f"{{{RT_NS}}}id")].target_ref == "https://example.com/docs"
         assert link.xpath(".//w:r/w:rPr/w:b") and record._p.xpath(".//w:drawing")  # the picture
         assert not any("[" in t for t in record._p.xpath(".//w:t/text()"))
+
+
+def test_each_link_gets_its_relationship_without_python_docx_looking_through_all_of_them(monkeypatch):
+    # Before, python-docx's relate_to looked through every relationship of the part for each link:
+    # time grew with the square of the links (a book of 16,000 links took a minute)
+    from docx.opc.rel import Relationships
+
+    searches = []
+    search = Relationships._get_matching
+    monkeypatch.setattr(Relationships, "_get_matching", lambda *args, **kwargs: searches.append(1) or search(*args, **kwargs))
+    urls = [f"https://tracker.example.com/T-{n % 2500}" for n in range(3000)]  # 500 links repeat a URL
+    items = tuple((Paragraph((Link(f"ticket {n}", url), Text(" and "), Link("docs", "https://e.org/docs"))),)
+                  for n, url in enumerate(urls))
+    page = Page("PRD-a", "prd", "A", "specs/a.md", "draft", (), (Section("s", "S", "s", (ListBlock(items, False),)),))
+    document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("prd",)), "PRD-a")
+    assert len(searches) < 10  # (the document's own parts are related as before)
+    rels = document.part.rels
+    linked = [rels[h.get(f"{{{RT_NS}}}id")].target_ref for h in document.element.body.iter(f"{W}hyperlink")
+              if h.get(f"{{{RT_NS}}}id")]  # (not the contents' links to headings)
+    assert linked == [target for url in urls for target in (url, "https://e.org/docs")]
+    assert len({rel.rId for rel in rels.values() if rel.reltype == RT.HYPERLINK}) == 2501

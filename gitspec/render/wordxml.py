@@ -10,6 +10,7 @@ import functools
 import hashlib
 import re
 from typing import Any
+from weakref import WeakKeyDictionary
 
 # Schema order matters to Word: the siblings that must follow a `w:shd` (or `w:pBdr`) inserted in a `w:pPr`.
 AFTER_PPR_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -108,13 +109,30 @@ def hyperlink(p: Any, part: Any, text: str, *, url: str = "", anchor: str = "", 
 
     link = element("w:hyperlink", history="1")
     if url:
-        link.set(_qn("r:id"), part.relate_to(url, RT.HYPERLINK, is_external=True))
+        link.set(_qn("r:id"), _link_id(part, url, RT.HYPERLINK))
     else:
         link.set(_qn("w:anchor"), anchor)
     if text:
         link.append(run_element(text, **{"style_id": "Hyperlink", **run}))
     p.append(link)
     return link
+
+
+_LINK_IDS: WeakKeyDictionary = WeakKeyDictionary()  # part -> ({url: relationship id}, the next id to try)
+
+
+def _link_id(part: Any, url: str, hyperlink: str) -> str:
+    """The id of `part`'s external hyperlink relationship to `url`, added if new. python-docx's
+    relate_to looks through every relationship of the part, twice, for each link: a book of 16,000
+    links took a minute."""
+    ids, tried = _LINK_IDS.setdefault(part, ({}, [1]))
+    if url not in ids:
+        rels = part.rels
+        while f"rId{tried[0]}" in rels:
+            tried[0] += 1
+        ids[url] = f"rId{tried[0]}"
+        rels.add_relationship(hyperlink, url, ids[url], is_external=True)
+    return ids[url]
 
 
 def bookmark_name(page_id: str, anchor: str = "") -> str:
@@ -125,9 +143,9 @@ def bookmark_name(page_id: str, anchor: str = "") -> str:
 def bookmark(p: Any, name: str, number: int) -> None:
     """Wrap the content of `w:p` in bookmark `name` (`number` is unique in the document)."""
     start = element("w:bookmarkStart", id=str(number), name=name)
-    props = p.pPr
-    if props is not None:
-        props.addnext(start)
+    first = next(iter(p), None)  # (lxml counts the children for len(p), and p.pPr looks through them)
+    if first is not None and first.tag == _qn("w:pPr"):  # a paragraph's properties come first
+        first.addnext(start)
     else:
         p.insert(0, start)
     p.append(element("w:bookmarkEnd", id=str(number)))
