@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gitspec.findings import count_of
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Inline, Link, Paragraph, Section, Table, Text
 from gitspec.render.valueblocks import joined, listed
 
@@ -64,7 +65,7 @@ def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[S
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
     table = Table(("Requirement", "Title", "Tasks", "Evidence", "Verdict", "Why"), tuple(table_rows))
     section = Section("matrix", "Requirement → tasks → evidence → verdict", "matrix",
-                      (Paragraph((Text(f"{len(table_rows)} requirements: {summary}."),)), table))
+                      (Paragraph((Text(f"{count_of(len(table_rows), 'requirement')}: {summary}."),)), table))
     return (section,)
 
 
