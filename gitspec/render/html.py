@@ -6,22 +6,21 @@ carries a strict Content-Security-Policy, no inline script, no inline SVG.
 """
 from __future__ import annotations
 
-import json
 from functools import cached_property
 
-from gitspec.render.htmlblocks import SITE, BlockWriter, facts_html, plain_text, section_html
-from gitspec.render.htmltext import badges, defang_json, esc, isolated, status_badge
+from gitspec.render.htmlblocks import SITE, BlockWriter, facts_html, section_html
+from gitspec.render.htmltext import badges, esc, isolated, status_badge
 from gitspec.render.livereload import LIVE_JS, site_script
-from gitspec.render.model import Heading, Page, Site, document_count, version_label
+from gitspec.render.model import Page, Site, document_count, version_label
 from gitspec.render.ownmarks import GENERATOR
 from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
+from gitspec.render.searchindex import search_index_js, search_part_js, search_part_name
 
 # 'self' covers the site's own files when opened from file:// in Chromium and Firefox.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
        "font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'")
-SEARCH_TEXT_LIMIT = 10_000  # characters of one entry's text: a requirement whole, a huge section cut
 
 
 class HtmlRenderer:
@@ -35,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("32", "site.css", "search.js", "live.js")
+        return assets_version("33", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
@@ -151,51 +150,3 @@ def index_html(site: Site) -> str:
             f'<p class="doc-meta">{document_count(site)} · {commit}{dirty}</p></header>\n'
             + "\n".join(groups) + "\n</main>")
     return _frame(site.title, body)
-
-
-# --- search --------------------------------------------------------------------
-
-
-def search_entries(page: Page) -> list[dict[str, str]]:
-    """The page's search entries: one for the page, one per section and one per item heading
-    inside a section (a requirement, a task): href, page id, anchor, title, text."""
-    from unicodedata import normalize  # composed (NFC), as search.js makes the query: é is é however typed
-
-    href = f"{file_stem(page.id)}.html"
-    entries = [{"h": href, "p": page.id, "a": "", "t": normalize("NFC", page.title), "x": page.kind}]
-    for section in page.sections:
-        for anchor, title, blocks in _search_parts(section):
-            entries.append({"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": normalize("NFC", title),
-                            "x": normalize("NFC", plain_text(blocks)[:SEARCH_TEXT_LIMIT])})
-    return entries
-
-
-def _search_parts(section):
-    """The section cut at its headings: (anchor, title, blocks) for the text before the first
-    heading, then for each heading with the blocks up to the next one."""
-    anchor, title, blocks = section.anchor, section.title, []
-    for block in section.blocks:
-        if isinstance(block, Heading):
-            if blocks or anchor == section.anchor:
-                yield anchor, title, tuple(blocks)
-            anchor, title, blocks = block.anchor, block.text, []
-        else:
-            blocks.append(block)
-    yield anchor, title, tuple(blocks)
-
-
-def search_part_name(page: Page) -> str:
-    return f"search/{file_stem(page.id)}.js"
-
-
-def search_part_js(page: Page) -> str:
-    # Scripts, not JSON: fetch() of a local file is refused under file://.
-    return f"window.GITSPEC_SEARCH_PARTS.push({_json(search_entries(page))});\n"
-
-
-def search_index_js(site: Site) -> str:
-    return f"window.GITSPEC_SEARCH_FILES = {_json([search_part_name(page) for page in site.pages])};\n"
-
-
-def _json(value) -> str:
-    return defang_json(json.dumps(value, ensure_ascii=True, separators=(",", ":")))

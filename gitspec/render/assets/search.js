@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   var MAX_RESULTS = 30;
+  var SNIPPET_WORDS_BEFORE = 6, SNIPPET_CHARS = 160;  // a result shows the words around its first match
   var input = null, results = null, status = null, requested = false;
 
   function addScript(src, done) {
@@ -47,6 +48,33 @@
     return entry.a ? 1 : 2;
   }
 
+  function wordStart(text, n) {  // where word n of a text of words one space apart starts
+    var at = 0;
+    for (var i = 0; i < n && at >= 0; i++) { at = text.indexOf(" ", at) + 1; }
+    return at;
+  }
+
+  // The entry's text around the first word holding a term, as [before, that word, after];
+  // its start when no term is in its text (the match was in its title or id).
+  function snippet(entry, terms) {
+    var text = entry.x, hay = text.toLowerCase(), first = -1;
+    for (var i = 0; i < terms.length; i++) {
+      var at = hay.indexOf(terms[i]);
+      if (at >= 0 && (first < 0 || at < first)) { first = at; }
+    }
+    if (first < 0) { return ["", "", cut(text, SNIPPET_CHARS)]; }
+    var word = hay.slice(0, first).split(" ").length - 1;
+    var from = wordStart(text, Math.max(0, word - SNIPPET_WORDS_BEFORE));
+    var start = wordStart(text, word), end = text.indexOf(" ", start);
+    if (end < 0) { end = text.length; }
+    return [(from > 0 ? "\u2026" : "") + text.slice(from, start), text.slice(start, end),
+            cut(text.slice(end), Math.max(0, SNIPPET_CHARS - (end - from)))];
+  }
+
+  function cut(text, length) {
+    return text.length > length ? text.slice(0, length) + "\u2026" : text;
+  }
+
   function close() {
     while (results.firstChild) { results.removeChild(results.firstChild); }
     status.textContent = "";
@@ -82,7 +110,11 @@
       id.className = "hit-id";
       id.textContent = entry.p + (entry.a ? " #" + entry.a : "") + " ";
       text.className = "hit-text";
-      text.textContent = entry.x;
+      var parts = snippet(entry, terms), mark = document.createElement("mark");
+      mark.textContent = parts[1];
+      text.appendChild(document.createTextNode(parts[0]));
+      if (parts[1]) { text.appendChild(mark); }
+      text.appendChild(document.createTextNode(parts[2]));
       a.appendChild(id);
       a.appendChild(document.createTextNode(entry.t));
       a.appendChild(text);

@@ -1,0 +1,63 @@
+"""The site's offline search index: one script per page (search/<id>.js) listing an entry per
+page, section and item heading, and search-index.js listing those scripts; assets/search.js reads them.
+
+Pure over the render tree. An entry holds all of its section's words, never a cut: whatever a page
+shows, search finds.
+"""
+from __future__ import annotations
+
+import json
+from unicodedata import normalize
+
+from gitspec.render.htmlblocks import plain_text
+from gitspec.render.htmltext import defang_json
+from gitspec.render.model import Heading, Page, Site
+from gitspec.render.pagefiles import file_stem
+
+
+def search_entries(page: Page) -> list[dict[str, str]]:
+    """The page's search entries: one for the page, one per section and one per item heading
+    inside a section (a requirement, a task): href, page id, anchor, title, text (its words
+    whole, one space between them, which search.js splits on)."""
+    href = f"{file_stem(page.id)}.html"
+    entries = [{"h": href, "p": page.id, "a": "", "t": _nfc(page.title), "x": page.kind}]
+    for section in page.sections:
+        for anchor, title, blocks in _search_parts(section):
+            entries.append({"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": _nfc(title),
+                            "x": " ".join(_nfc(plain_text(blocks)).split())})
+    return entries
+
+
+def _nfc(text: str) -> str:
+    return normalize("NFC", text)  # composed, as search.js makes the query: é is é however typed
+
+
+def _search_parts(section):
+    """The section cut at its headings: (anchor, title, blocks) for the text before the first
+    heading, then for each heading with the blocks up to the next one."""
+    anchor, title, blocks = section.anchor, section.title, []
+    for block in section.blocks:
+        if isinstance(block, Heading):
+            if blocks or anchor == section.anchor:
+                yield anchor, title, tuple(blocks)
+            anchor, title, blocks = block.anchor, block.text, []
+        else:
+            blocks.append(block)
+    yield anchor, title, tuple(blocks)
+
+
+def search_part_name(page: Page) -> str:
+    return f"search/{file_stem(page.id)}.js"
+
+
+def search_part_js(page: Page) -> str:
+    # Scripts, not JSON: fetch() of a local file is refused under file://.
+    return f"window.GITSPEC_SEARCH_PARTS.push({_json(search_entries(page))});\n"
+
+
+def search_index_js(site: Site) -> str:
+    return f"window.GITSPEC_SEARCH_FILES = {_json([search_part_name(page) for page in site.pages])};\n"
+
+
+def _json(value) -> str:
+    return defang_json(json.dumps(value, ensure_ascii=True, separators=(",", ":")))
