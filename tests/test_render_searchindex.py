@@ -49,3 +49,55 @@ def test_search_finds_a_word_past_the_first_ten_thousand_characters_and_shows_it
     assert hit["mark"] == "Earlyword" and hit["snippet"].startswith("Earlyword appears first.")
     assert watched.problems == []
     watched.close()
+
+
+FOLDED = """kind: requirements
+id: reqs
+title: Requirements
+items:
+  - id: REQ-001
+    title: İstanbul office
+    statement: The system shall show invoices of the İzmir and İstanbul offices.
+    acceptance: [An accountant sees them.]
+    priority: must
+  - id: REQ-002
+    title: Café menu
+    statement: The system shall list the café's crème brûlée by its größe.
+    acceptance: [It is listed.]
+    priority: must
+  - id: REQ-003
+    title: Résumé
+    statement: The system shall attach the résumé to the счёт.
+    acceptance: [It is attached.]
+    priority: must
+  - id: REQ-004
+    title: Invoices
+    statement: Each счёт shows its total on the ΟΔΟΣ line.
+    acceptance: [It is shown.]
+    priority: must
+"""
+
+
+@needs_chromium
+def test_search_folds_case_and_accents_alike_in_the_index_and_the_query(browser, repo):  # noqa: F811
+    """ISTANBUL and istanbul missed İstanbul; cafe missed café, GRÖSSE größe, and счет found one счёт of two."""
+    root = repo({"specs/reqs.yaml": FOLDED}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    watched.page.goto((root / "build" / "html" / "index.html").as_uri())
+
+    def found(query: str) -> dict[str, str]:  # the requirement hits, each with its marked word
+        return {hit["href"].split("#")[1]: hit["mark"] for hit in search(watched.page, query)
+                if hit["href"].startswith("reqs.html#")}
+
+    for query in ("İstanbul", "ISTANBUL", "istanbul", "İSTANBUL"):
+        assert found(query) == {"REQ-001": "İstanbul"}, query  # the title too matches: the mark is in the text
+    assert found("izmir") == {"REQ-001": "İzmir"}
+    assert found("cafe") == found("CAFÉ") == {"REQ-002": "café's"}
+    assert found("creme brulee") == {"REQ-002": "crème"}
+    assert found("GRÖSSE") == found("grosse") == {"REQ-002": "größe."}
+    assert found("resume") == {"REQ-003": "résumé"}
+    assert found("счет") == found("СЧЁТ") == {"REQ-003": "счёт.", "REQ-004": "счёт"}
+    assert found("οδος") == {"REQ-004": "ΟΔΟΣ"}
+    assert watched.problems == []
+    watched.close()

@@ -7,6 +7,7 @@ shows, search finds.
 from __future__ import annotations
 
 import json
+import re
 from unicodedata import normalize
 
 from gitspec.render.htmlblocks import plain_text
@@ -14,18 +15,33 @@ from gitspec.render.htmltext import defang_json
 from gitspec.render.model import Heading, Page, Site
 from gitspec.render.pagefiles import file_stem
 
+# Accents of Latin, Greek and Cyrillic letters, as NFD writes them apart (é is e + U+0301); search.js
+# drops the same. Not every mark: an Indic vowel sign or a kana's voicing mark makes another letter.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
 
 def search_entries(page: Page) -> list[dict[str, str]]:
     """The page's search entries: one for the page, one per section and one per item heading
     inside a section (a requirement, a task): href, page id, anchor, title, text (its words
-    whole, one space between them, which search.js splits on)."""
+    whole, one space between them, which search.js splits on) and the text folded word by word
+    (`fold`), unless that is just the text in lower case (as for English), which search.js makes itself."""
     href = f"{file_stem(page.id)}.html"
     entries = [{"h": href, "p": page.id, "a": "", "t": _nfc(page.title), "x": page.kind}]
     for section in page.sections:
         for anchor, title, blocks in _search_parts(section):
-            entries.append({"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": _nfc(title),
-                            "x": " ".join(_nfc(plain_text(blocks)).split())})
+            text = " ".join(_nfc(plain_text(blocks)).split())
+            entry = {"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": _nfc(title), "x": text}
+            folded = " ".join(fold(word) or word for word in text.split(" "))  # the same words
+            if folded != text.lower():  # else search.js lower-cases the text itself
+                entry["f"] = folded
+            entries.append(entry)
     return entries
+
+
+def fold(text: str) -> str:
+    """`text` as search compares it, as search.js folds the query: CAFÉ, café and cafe alike;
+    İ as i, ß as ss, ё as е, a final ς as σ. It never adds a space."""
+    return _ACCENTS.sub("", normalize("NFD", text.lower())).replace("ß", "ss").replace("ς", "σ")
 
 
 def _nfc(text: str) -> str:

@@ -6,6 +6,21 @@
   "use strict";
   var MAX_RESULTS = 30;
   var SNIPPET_WORDS_BEFORE = 6, SNIPPET_CHARS = 160;  // a result shows the words around its first match
+  // Accents of Latin, Greek and Cyrillic letters, as NFD writes them apart (é is e + U+0301)
+  var ACCENTS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+
+  // Text as search compares it, as gitspec.render.searchindex.fold folds the index: CAFÉ, café and
+  // cafe alike; İ as i, ß as ss, ё as е. It never adds or removes a space.
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(ACCENTS, "").replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3");
+  }
+
+  function prepare(entry) {  // once per entry: its fields folded (its text by the render, but where lower case is enough)
+    entry.fp = fold(entry.p);
+    entry.fa = fold(entry.a);
+    entry.ft = fold(entry.t);
+    entry.fx = entry.f === undefined ? entry.x.toLowerCase() : entry.f;
+  }
   var input = null, results = null, status = null, requested = false;
 
   function addScript(src, done) {
@@ -23,7 +38,9 @@
     function partDone() {
       left -= 1;
       if (left > 0) { return; }
-      window.GITSPEC_SEARCH = [].concat.apply([], window.GITSPEC_SEARCH_PARTS);
+      var data = [].concat.apply([], window.GITSPEC_SEARCH_PARTS);
+      data.forEach(prepare);
+      window.GITSPEC_SEARCH = data;
       show();
     }
     if (!left) { left = 1; partDone(); return; }
@@ -37,12 +54,13 @@
   }
 
   function score(entry, terms, query) {
-    var id = entry.p.toLowerCase(), title = entry.t.toLowerCase();
-    var hay = id + " " + entry.a.toLowerCase() + " " + title + " " + entry.x.toLowerCase();
+    var id = entry.fp, title = entry.ft;
     for (var i = 0; i < terms.length; i++) {
-      if (hay.indexOf(terms[i]) < 0) { return 0; }
+      var term = terms[i];
+      if (entry.fx.indexOf(term) < 0 && title.indexOf(term) < 0 && id.indexOf(term) < 0 &&
+          entry.fa.indexOf(term) < 0) { return 0; }
     }
-    if (entry.a.toLowerCase() === query || title === query) { return 4; }
+    if (entry.fa === query || title === query) { return 4; }
     if (id === query && !entry.a) { return 4; }
     if (title.indexOf(query) >= 0 || id.indexOf(query) >= 0) { return 3; }
     return entry.a ? 1 : 2;
@@ -54,10 +72,11 @@
     return at;
   }
 
-  // The entry's text around the first word holding a term, as [before, that word, after];
-  // its start when no term is in its text (the match was in its title or id).
+  // The entry's text around the first word holding a term, as [before, that word, after], as
+  // written (its folded text has the same words, one space apart); its start when no term is in
+  // its text (the match was in its title or id).
   function snippet(entry, terms) {
-    var text = entry.x, hay = text.toLowerCase(), first = -1;
+    var text = entry.x, hay = entry.fx, first = -1;
     for (var i = 0; i < terms.length; i++) {
       var at = hay.indexOf(terms[i]);
       if (at >= 0 && (first < 0 || at < first)) { first = at; }
@@ -88,7 +107,7 @@
   }
 
   function show() {
-    var query = input.value.normalize("NFC").trim().toLowerCase();  // the index is NFC too
+    var query = fold(input.value).trim();
     close();
     if (!query || !window.GITSPEC_SEARCH) { return; }
     var terms = query.split(/\s+/), hits = [], data = window.GITSPEC_SEARCH;
