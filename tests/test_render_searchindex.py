@@ -101,3 +101,39 @@ def test_search_folds_case_and_accents_alike_in_the_index_and_the_query(browser,
     assert found("οδος") == {"REQ-004": "ΟΔΟΣ"}
     assert watched.problems == []
     watched.close()
+
+
+ARABIC = ("فريق المالية يحتاج إلى رؤية جميع الفواتير المفتوحة والمدفوعة والمتأخرة في مكان واحد مع إمكانية "
+          "التصفية حسب العميل والتاريخ والمبلغ والحالة والعملة والبلد")
+SHOWN = """href => {  // the direction of the result's snippet and title, and whether the box shows
+    // the snippet's first letter and its marked word
+    const li = document.querySelector(`#gitspec-results a[href="${href}"]`).closest('li');
+    const text = li.querySelector('.hit-text'), box = text.getBoundingClientRect(), range = document.createRange();
+    const first = [...text.childNodes].map(n => n.firstChild || n).find(n => n.textContent.trim());
+    range.setStart(first, first.textContent.search(/\\S/)); range.setEnd(first, first.textContent.search(/\\S/) + 1);
+    const inside = r => r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1;
+    return {text: getComputedStyle(text).direction, start: inside(range.getBoundingClientRect()),
+            mark: inside(text.querySelector('mark').getBoundingClientRect()),
+            title: getComputedStyle(li.querySelector('.hit-title') || li).direction}}"""
+
+
+@needs_chromium
+def test_arabic_titles_and_snippets_read_right_to_left_showing_their_start_and_the_match(browser, repo):  # noqa: F811
+    """The index's title cells and the results' snippets were laid out left to right: a one-line
+    Arabic snippet showed its end, cut where it begins."""
+    body = f"البداية هنا: {ARABIC}. {ARABIC} النهاية هنا."
+    markdown = prd(f"## Users\n\n{body}\n").replace("title: Plan", "title: فواتير Stripe الشهرية")
+    root = repo({"specs/p.md": markdown.replace("# Plan", "# الخطة")}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    page.set_viewport_size({"width": 900, "height": 600})
+    page.goto((root / "build" / "html" / "index.html").as_uri())
+    assert page.evaluate("getComputedStyle(document.querySelector('a[href=\"p.html\"]')).direction") == "rtl"
+    for query in ("البداية", "والبلد"):  # the text's first word; a word past the first line's width
+        search(page, query)
+        assert page.evaluate(SHOWN, "p.html#users") == {"text": "rtl", "start": True, "mark": True, "title": "ltr"}
+    search(page, "الشهرية")  # the page's title
+    assert page.evaluate(SHOWN.replace("text.querySelector('mark')", "text"), "p.html")["title"] == "rtl"
+    assert watched.problems == []
+    watched.close()

@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("34", "site.css", "search.js", "live.js")
+        return assets_version("35", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
@@ -133,7 +133,7 @@ def index_html(site: Site) -> str:
         pages = [p for p in site.pages if p.kind == kind]
         owned = any(p.owners for p in pages)  # an Owners column where some document of the kind names them
         rows = "\n".join(
-            f'<tr><td><a href="{esc(file_stem(p.id))}.html">{esc(p.title)}</a></td>'
+            f'<tr><td dir="auto"><a href="{esc(file_stem(p.id))}.html">{esc(p.title)}</a></td>'
             f'<td><code>{esc(p.id)}</code></td>'
             + (f'<td>{", ".join(isolated(owner) for owner in p.owners)}</td>' if owned else "")
             + f'<td>{status_badge(p.status)}</td><td>{badges(p.badges)}</td></tr>'

@@ -106,6 +106,30 @@
     results.appendChild(li);
   }
 
+  function span(className, text) {  // dir="auto": an Arabic or Hebrew title or text reads right to left
+    var element = document.createElement("span");
+    element.className = className;
+    element.dir = "auto";
+    element.textContent = text;
+    return element;
+  }
+
+  function result(entry, terms) {
+    var li = document.createElement("li"), a = document.createElement("a"), id = document.createElement("span");
+    var parts = snippet(entry, terms), text = span("hit-text", parts[0]), mark = document.createElement("mark");
+    a.href = entry.h;
+    id.className = "hit-id";
+    id.textContent = entry.p + (entry.a ? " #" + entry.a : "") + " ";
+    a.appendChild(id);
+    a.appendChild(span("hit-title", entry.t));
+    mark.textContent = parts[1];
+    if (parts[1]) { text.appendChild(mark); }
+    text.appendChild(document.createTextNode(parts[2]));
+    a.appendChild(text);
+    li.appendChild(a);
+    return li;
+  }
+
   function show() {
     var query = fold(input.value).trim();
     close();
@@ -122,23 +146,7 @@
       return;
     }
     for (var k = 0; k < hits.length && k < MAX_RESULTS; k++) {
-      var entry = data[hits[k][1]];
-      var li = document.createElement("li"), a = document.createElement("a");
-      var id = document.createElement("span"), text = document.createElement("span");
-      a.href = entry.h;
-      id.className = "hit-id";
-      id.textContent = entry.p + (entry.a ? " #" + entry.a : "") + " ";
-      text.className = "hit-text";
-      var parts = snippet(entry, terms), mark = document.createElement("mark");
-      mark.textContent = parts[1];
-      text.appendChild(document.createTextNode(parts[0]));
-      if (parts[1]) { text.appendChild(mark); }
-      text.appendChild(document.createTextNode(parts[2]));
-      a.appendChild(id);
-      a.appendChild(document.createTextNode(entry.t));
-      a.appendChild(text);
-      li.appendChild(a);
-      results.appendChild(li);
+      results.appendChild(result(data[hits[k][1]], terms));
     }
     var count = hits.length + (hits.length === 1 ? " result" : " results");
     if (hits.length > MAX_RESULTS) {
