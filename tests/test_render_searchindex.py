@@ -94,7 +94,7 @@ def test_search_folds_case_and_accents_alike_in_the_index_and_the_query(browser,
         assert found(query) == {"REQ-001": "İstanbul"}, query  # the title too matches: the mark is in the text
     assert found("izmir") == {"REQ-001": "İzmir"}
     assert found("cafe") == found("CAFÉ") == {"REQ-002": "café's"}
-    assert found("creme brulee") == {"REQ-002": "crème"}
+    assert found("creme brulee") == {"REQ-002": "crème brûlée"}
     assert found("GRÖSSE") == found("grosse") == {"REQ-002": "größe."}
     assert found("resume") == {"REQ-003": "résumé"}
     assert found("счет") == found("СЧЁТ") == {"REQ-003": "счёт.", "REQ-004": "счёт"}
@@ -135,5 +135,27 @@ def test_arabic_titles_and_snippets_read_right_to_left_showing_their_start_and_t
         assert page.evaluate(SHOWN, "p.html#users") == {"text": "rtl", "start": True, "mark": True, "title": "ltr"}
     search(page, "الشهرية")  # the page's title
     assert page.evaluate(SHOWN.replace("text.querySelector('mark')", "text"), "p.html")["title"] == "rtl"
+    assert watched.problems == []
+    watched.close()
+
+
+@needs_chromium
+def test_a_result_link_is_named_by_its_section_and_document_and_described_by_its_snippet(browser, repo):  # noqa: F811
+    """A result link's accessible name was its whole section's text, 4,391 characters read out per result."""
+    users = " ".join(f"Account owners who pay by card, sentence {n}, need to find invoices fast." for n in range(60))
+    root = repo({"specs/p.md": prd(f"## Users\n\n{users}\n").replace("title: Plan", "title: Checkout")}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((root / "build" / "html" / "index.html").as_uri())
+    [hit] = search(page, "sentence 59")
+    ax = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    links = [(node["name"]["value"], node.get("description", {}).get("value", ""))
+             for node in ax if node.get("role", {}).get("value") == "link" and "#users" in node["name"]["value"]]
+    assert links == [("p #users Users · Checkout", hit["snippet"])], links
+    assert "sentence 59," in hit["snippet"] and len(hit["snippet"]) < 200
+    box = page.locator("#gitspec-results .hit-text").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the snippet leads there too
+    page.wait_for_url("**/p.html#users")
     assert watched.problems == []
     watched.close()

@@ -45,7 +45,7 @@ def fold(text: str) -> str:
 
 
 def _nfc(text: str) -> str:
-    return normalize("NFC", text)  # composed, as search.js makes the query: é is é however typed
+    return normalize("NFC", text)  # composed, as shown; search compares `fold`ed text
 
 
 def _search_parts(section):

@@ -5,7 +5,8 @@
 (function () {
   "use strict";
   var MAX_RESULTS = 30;
-  var SNIPPET_WORDS_BEFORE = 6, SNIPPET_CHARS = 160;  // a result shows the words around its first match
+  var input = null, results = null, status = null, requested = false, pageTitles = {};
+  var SNIPPET_WORDS_BEFORE = 6, SNIPPET_CHARS = 160;  // a result shows the words around its match
   // Accents of Latin, Greek and Cyrillic letters, as NFD writes them apart (é is e + U+0301)
   var ACCENTS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 
@@ -20,8 +21,8 @@
     entry.fa = fold(entry.a);
     entry.ft = fold(entry.t);
     entry.fx = entry.f === undefined ? entry.x.toLowerCase() : entry.f;
+    if (!entry.a) { pageTitles[entry.p] = entry.t; }  // a page's own entry: its title
   }
-  var input = null, results = null, status = null, requested = false;
 
   function addScript(src, done) {
     var script = document.createElement("script");
@@ -72,19 +73,30 @@
     return at;
   }
 
-  // The entry's text around the first word holding a term, as [before, that word, after], as
-  // written (its folded text has the same words, one space apart); its start when no term is in
-  // its text (the match was in its title or id).
-  function snippet(entry, terms) {
-    var text = entry.x, hay = entry.fx, first = -1;
-    for (var i = 0; i < terms.length; i++) {
-      var at = hay.indexOf(terms[i]);
-      if (at >= 0 && (first < 0 || at < first)) { first = at; }
+  function wordsBefore(text, at) {  // how many words of a text of words one space apart end before `at`
+    return text.slice(0, at).split(" ").length - 1;
+  }
+
+  // Where in a folded text the snippet is: the query's words together, else its longest word (the
+  // likeliest to be rare: REQ-00150, not "no"), else any other; [start, end), or null.
+  function matchIn(hay, terms) {
+    var sought = [terms.join(" ")].concat(terms.slice().sort(function (a, b) { return b.length - a.length; }));
+    for (var i = 0; i < sought.length; i++) {
+      var at = hay.indexOf(sought[i]);
+      if (at >= 0) { return [at, at + sought[i].length]; }
     }
-    if (first < 0) { return ["", "", cut(text, SNIPPET_CHARS)]; }
-    var word = hay.slice(0, first).split(" ").length - 1;
-    var from = wordStart(text, Math.max(0, word - SNIPPET_WORDS_BEFORE));
-    var start = wordStart(text, word), end = text.indexOf(" ", start);
+    return null;
+  }
+
+  // The entry's text around its match, as [before, the matched words, after], as written (its
+  // folded text has the same words, one space apart); its start when no term is in its text (the
+  // match was in its title or id).
+  function snippet(entry, terms) {
+    var text = entry.x, hay = entry.fx, match = matchIn(hay, terms);
+    if (!match) { return ["", "", cut(text, SNIPPET_CHARS)]; }
+    var first = wordsBefore(hay, match[0]), last = wordsBefore(hay, match[1] - 1);
+    var from = wordStart(text, Math.max(0, first - SNIPPET_WORDS_BEFORE));
+    var start = wordStart(text, first), end = text.indexOf(" ", wordStart(text, last));
     if (end < 0) { end = text.length; }
     return [(from > 0 ? "\u2026" : "") + text.slice(from, start), text.slice(start, end),
             cut(text.slice(end), Math.max(0, SNIPPET_CHARS - (end - from)))];
@@ -114,7 +126,10 @@
     return element;
   }
 
-  function result(entry, terms) {
+  // A result: a link named by its id, title and document's title, and next to it (its description,
+  // not its name, which a screen reader reads at every result) the words around the match.
+  // The link covers the whole result (site.css), the snippet too.
+  function result(entry, terms, n) {
     var li = document.createElement("li"), a = document.createElement("a"), id = document.createElement("span");
     var parts = snippet(entry, terms), text = span("hit-text", parts[0]), mark = document.createElement("mark");
     a.href = entry.h;
@@ -122,11 +137,17 @@
     id.textContent = entry.p + (entry.a ? " #" + entry.a : "") + " ";
     a.appendChild(id);
     a.appendChild(span("hit-title", entry.t));
+    if (entry.a && pageTitles[entry.p]) {
+      a.appendChild(document.createTextNode(" \u00b7 "));
+      a.appendChild(span("hit-doc", pageTitles[entry.p]));
+    }
     mark.textContent = parts[1];
     if (parts[1]) { text.appendChild(mark); }
     text.appendChild(document.createTextNode(parts[2]));
-    a.appendChild(text);
+    text.id = "gitspec-results-" + n;  // the list comes before any section: its id is found first
+    a.setAttribute("aria-describedby", text.id);
     li.appendChild(a);
+    li.appendChild(text);
     return li;
   }
 
@@ -146,7 +167,7 @@
       return;
     }
     for (var k = 0; k < hits.length && k < MAX_RESULTS; k++) {
-      results.appendChild(result(data[hits[k][1]], terms));
+      results.appendChild(result(data[hits[k][1]], terms, k));
     }
     var count = hits.length + (hits.length === 1 ? " result" : " results");
     if (hits.length > MAX_RESULTS) {
