@@ -35,6 +35,18 @@ def test_paragraph_styles_and_entities() -> None:
     assert inlines("one\ntwo") == (Text("one two"),)
 
 
+
+def test_a_line_wrapped_inside_chinese_or_japanese_text_joins_without_a_space() -> None:
+    # Before, every soft line break was a space: `請求\n書` read `請求 書`, and a search for 請求書 missed it
+    assert inlines("経理担当者は毎月の請求\n書を確認する。") == (Text("経理担当者は毎月の請求書を確認する。"),)
+    assert inlines("請求。\nｱｲ\n**書**\n*を*") == (Text("請求。ｱｲ"), Text("書", "strong"), Text("を", "em"))
+    assert inlines("[請求\n書](https://e.org)") == (Link("請求書", "https://e.org"),)
+    assert markdown_blocks("請求\n書\n===") == (Heading(3, "請求書", "請求書"),)
+    # Korean, and anything beside a letter of a spaced script, keeps its space (CSS Text 3's rules)
+    assert inlines("한국어\n문장") == (Text("한국어 문장"),)
+    assert inlines("日本\nEnglish\n日本, 1\n2") == (Text("日本 English 日本, 1 2"),)
+
+
 def test_a_link_takes_the_style_of_the_text_around_it_and_of_a_code_label() -> None:
     assert inlines("**see [the docs](https://e.org) now** *[x](https://e.org)* [`sync`](https://e.org)") == (
         Text("see ", "strong"), Link("the docs", "https://e.org", style="strong"), Text(" now", "strong"), Text(" "),

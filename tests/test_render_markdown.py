@@ -336,6 +336,19 @@ def test_headings_in_any_script_get_their_own_anchors_which_links_reach_in_every
     assert len(set(anchors)) == 5 and set(anchors) <= bookmarks
 
 
+def test_a_line_wrapped_inside_japanese_text_is_no_space_in_any_format_or_the_search(tmp_path: Path) -> None:
+    # Before, the wrap read as a space: `…毎月の請求 書を確認…`, and a search for 請求書 found nothing
+    body = "## Users\n\n経理担当者は毎月の請求\n書を確認する必要がある。\n\nA line\nwrapped in English.\n"
+    build = rendered(tmp_path, prd(body))
+    html = (build / "html" / "p.html").read_text()
+    assert "経理担当者は毎月の請求書を確認する必要がある。" in html and "A line wrapped in English." in html
+    search = (build / "html" / "search" / "p.js").read_text()
+    assert "請求書" in re.sub(r"\\u([0-9a-f]{4})", lambda code: chr(int(code.group(1), 16)), search)
+    assert "経理担当者は毎月の請求書を確認する必要がある。" in [p.text for p in word(build).paragraphs]
+    assert "請求書を確認" in pdf_text(build)
+
+
+
 def test_an_arabic_author_keeps_the_date_after_the_name_on_the_site_and_in_the_pdf(tmp_path: Path) -> None:
     # Before, the name took the date into its right-to-left run: "… · 06-12-2026 · فاطمة"
     root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd("")}, commit=False)

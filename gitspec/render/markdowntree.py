@@ -21,6 +21,7 @@ from gitspec.render.model import (
     BAD, INFO, OK, WARN, Block, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice,
     Paragraph, Quote, Rule, Table, Text, walk, words_text,
 )
+from gitspec.render.segmentbreaks import soft_break
 
 _EXTERNAL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
 # An HTML comment as a browser reads it: `<!-->` and `<!--->` are empty ones, and one never closed runs to the end
@@ -222,11 +223,14 @@ class _Converter:
     def _inline(self, nodes: Iterable[Any], style: str, active: frozenset[str], out: Runs) -> None:
         """`style`: the outermost style in effect, a Text's `style` (struck out wins: no longer meant);
         `active`: every style in effect, nested ones included (`**never *ever***`)."""
-        for node in nodes:
+        nodes = list(nodes)
+        for at, node in enumerate(nodes):
             kind = node.type
-            if kind in ("text", "softbreak", "hardbreak", "html_inline"):
+            if kind == "softbreak":
+                out.text(_soft_break(nodes, at), style, active)
+            elif kind in ("text", "hardbreak", "html_inline"):
                 if kind != "html_inline" or not node.content.startswith("<!--"):  # a comment: invisible
-                    out.text({"softbreak": " ", "hardbreak": "\n"}.get(kind, node.content), style, active)
+                    out.text("\n" if kind == "hardbreak" else node.content, style, active)
             elif kind == "code_inline":
                 out.text(node.content, "strike-code" if style == "strike" else "code", active | {"code"})
             elif kind == "s":  # struck-out text must not read as asserted: strike wins over other styles
@@ -335,7 +339,8 @@ def _plain(node: Any, marks: bool = True) -> str:
 def _joined(nodes: Iterable[Any], marks: bool = True) -> str:
     """`marks`: with each footnote mark as its number in brackets (`[1]`), as a text-only place shows it."""
     parts: list[str] = []
-    for node in nodes:
+    nodes = list(nodes)
+    for at, node in enumerate(nodes):
         kind = node.type
         if kind == "footnote_ref":
             parts.append(f"[{node.meta['id'] + 1}]" if marks else "")
@@ -343,10 +348,21 @@ def _joined(nodes: Iterable[Any], marks: bool = True) -> str:
             parts.append(node.content)
         elif kind in ("html_inline", "html_block"):
             parts.append(_COMMENT.sub("", node.content).strip("\n"))
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind == "softbreak":
+            parts.append(_soft_break(nodes, at, marks))
+        elif kind == "hardbreak":
             parts.append(" ")
         elif kind in ("fence", "code_block"):
             parts.append(node.content.strip("\n"))
         else:
             parts.append(_joined(node.children, marks))
     return "".join(parts)
+
+
+def _soft_break(nodes: list[Any], at: int, marks: bool = True) -> str:
+    """What the soft line break `nodes[at]` reads as: a space, or nothing inside Chinese or Japanese
+    text (see segmentbreaks), by the characters its neighbours end and start with (past the empty
+    text nodes markdown-it leaves beside emphasis)."""
+    before = next((text[-1] for i in range(at - 1, -1, -1) if (text := _joined([nodes[i]], marks))), "")
+    after = next((text[0] for i in range(at + 1, len(nodes)) if (text := _joined([nodes[i]], marks))), "")
+    return soft_break(before, after)

@@ -1,0 +1,29 @@
+"""A soft line break of Markdown (a line wrapped inside a paragraph) as the text it reads as: a
+space, or nothing between two Chinese or Japanese characters, as CSS Text 3's segment break
+transformation rules say (https://www.w3.org/TR/css-text-3/#line-break-transform).
+
+Pure: two characters in, a string out.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def soft_break(before: str, after: str) -> str:
+    """What a soft line break between the characters `before` and `after` reads as ("" for none):
+    nothing beside a zero-width space, or between two wide characters of which neither is Hangul
+    (Korean puts spaces between its words); a space otherwise. A wrapped `請求\\n書` reads `請求書`."""
+    if _ZERO_WIDTH_SPACE in (before, after):
+        return ""
+    return "" if before and after and _unspaced(before) and _unspaced(after) else " "
+
+
+@lru_cache(maxsize=4096)
+def _unspaced(char: str) -> bool:
+    """A character of a script written without spaces between words: East Asian Width Wide, Fullwidth
+    or Halfwidth (not Ambiguous), and not Hangul."""
+    import regex  # the standard re has neither the East_Asian_Width nor the Script property
+
+    return bool(regex.fullmatch(r"[\p{ea=W}\p{ea=F}\p{ea=H}]", char)) and not regex.fullmatch(r"\p{Hangul}", char)
