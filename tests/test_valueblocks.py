@@ -216,3 +216,26 @@ def test_numbers_read_as_people_write_them():
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_a_number_shown_is_the_same_number(value):
     assert float(number_text(value)) == value
+
+
+def test_chinese_or_japanese_acceptance_criteria_are_a_list_as_english_ones_are(repo):
+    """Criteria written without spaces (Chinese, Japanese) were taken for ids: one comma-joined table cell."""
+    items = ("  - id: REQ-001\n    title: 請求書の一覧\n    statement: システムは請求書を新しい順に表示しなければならない。\n"
+             "    acceptance:\n      - 顧客は三十件の請求書をすべて新しい順に見る。\n      - 各請求書にはPDFへのリンクがある。\n"
+             "    priority: must\n    tags: [billing, REQ-002, docs/a.md#x]\n")
+    root = repo({"specs/reqs.yaml": f"kind: requirements\nid: reqs\ntitle: 要件\nitems:\n{items}"})
+    result = run_gitspec(root, "render", "--format", "html,docx")
+    assert result.code == 0, result
+    page = (root / "build/html/reqs.html").read_text()
+    assert ('<ul><li dir="auto">顧客は三十件の請求書をすべて新しい順に見る。</li>'
+            '<li dir="auto">各請求書にはPDFへのリンクがある。</li></ul>') in page
+    assert '<td dir="auto">billing, REQ-002, docs/a.md#x</td>' in page  # ids and tags stay one cell
+    lines = [(p.style.name, p.text) for p in docx.Document(str(root / "build/docx/reqs.docx")).paragraphs]
+    assert ("List Bullet", "顧客は三十件の請求書をすべて新しい順に見る。") in lines
+
+
+def test_a_token_is_a_word_not_a_sentence_of_a_script_written_without_spaces():
+    from gitspec.render.valueblocks import is_token
+
+    assert all(map(is_token, ["REQ-001", "billing", "docs/a.md#x", "v1.2", "café", "ops@example.com", "3.5"]))
+    assert not any(map(is_token, ["two words", "顧客は見る。", "請求書", "ลูกค้าเห็นใบแจ้งหนี้", "ＡＢＣ", "x" * 41]))

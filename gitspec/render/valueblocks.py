@@ -353,8 +353,17 @@ def is_scalar(value: Any) -> bool:
 
 def short_list(value: Any) -> bool:
     """A list shown inline in a table cell: a few short tokens such as ids or tags."""
-    return (isinstance(value, list) and len(value) <= 12
-            and all(isinstance(v, (str, int, float)) and len(str(v)) <= 40 and " " not in str(v) for v in value))
+    return isinstance(value, list) and len(value) <= 12 and all(isinstance(v, (str, int, float)) and is_token(str(v))
+                                                                for v in value)
+
+
+def is_token(text: str) -> bool:
+    """A short word such as an id or a tag, not a sentence: no spaces, and none of the wide characters
+    (Chinese, Japanese, their punctuation) or the scripts (Thai, Lao, Khmer, Burmese) in which a whole
+    sentence is written without one."""
+    import regex  # the standard re has neither the East_Asian_Width nor the Script property
+
+    return len(text) <= 40 and not regex.search(r"[\s\p{ea=W}\p{ea=F}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]", text)
 
 
 def scalar_text(value: Any) -> str:
