@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = "gitspec.yaml"
 _OWN_FOLDERS = {".git", ".gitspec"}  # no configured folder may be in these: git's and gitspec's own
+# RFC 5646's langtag: a 2-3 letter language (the 4-8 letter ones are reserved, unassigned), then its extended
+# language, script, region, variants, extensions and private use subtags; or a private use tag alone (x-klingon)
+_PRIVATE_USE = r"x(?:-[a-z0-9]{1,8})+"
+_LANGUAGE_TAG = (r"[a-z]{2,3}(?:-[a-z]{3}){0,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?"
+                 rf"(?:-(?:[a-z0-9]{{5,8}}|[0-9][a-z0-9]{{3}}))*(?:-[0-9a-wyz](?:-[a-z0-9]{{2,8}})+)*(?:-{_PRIVATE_USE})?"
+                 rf"|{_PRIVATE_USE}")
 
 DEFAULT_CONFIG_TEXT = """\
 # gitspec workspace settings (see docs/formats.md)
@@ -22,6 +28,7 @@ specs:            # folders holding the spec documents
   - specs
 output: build     # where rendered HTML, PDF and Word go
 page_size: A4     # A4 or Letter
+language: en      # the documents' language, a BCP 47 tag: en, ja, pt-BR, zh-Hant
 formats: [html, pdf, docx]  # what gitspec build renders into the output folder
 exclude: []       # globs of files in spec folders that are not documents: README.md, notes/*
 max_file_size: 1048576  # bytes; larger documents are reported, not read
@@ -33,6 +40,7 @@ class Config:
     specs: tuple[str, ...] = ("specs",)
     output: str = "build"
     page_size: str = "A4"
+    language: str = "en"
     formats: tuple[str, ...] = ("html", "pdf", "docx")
     mermaid_server: str = ""
     mermaid_timeout: float = 20.0
@@ -82,6 +90,7 @@ def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
     _validate(tree, path)
     config = Config.from_dict(tree.value)
     _check_server(tree, config.mermaid_server, path)
+    _check_language(tree, config.language, path)
     for key, folders in (("specs", config.specs), ("output", (config.output,)),
                          ("schemas", (config.schemas,)), ("templates", (config.templates,)),
                          ("code_folder", (config.code_folder,))):
@@ -151,6 +160,18 @@ def _check_server(tree: Any, server: str, path: str) -> None:
         line, col = tree.locate(("mermaid_server",))
         raise GitspecError(f"key 'mermaid_server': {server!r} must be an http:// or https:// URL "
                            "(e.g. https://mermaid.ink), or empty", path, line, col, EXIT_USAGE)
+
+
+def _check_language(tree: Any, language: str, path: str) -> None:
+    """A well-formed BCP 47 tag (RFC 5646), which pages, PDFs and Word files declare their text to be in:
+    a browser, a screen reader or Word would misread anything else, or ignore it."""
+    import re
+
+    if not re.fullmatch(_LANGUAGE_TAG, language, re.ASCII | re.IGNORECASE):
+        line, col = tree.locate(("language",))
+        hint = f" ({language.replace('_', '-')!r}: tags join their parts with '-')" if "_" in language else ""
+        raise GitspecError(f"key 'language': {language!r} is not a BCP 47 language tag such as en, ja, pt-BR "
+                           f"or zh-Hant{hint}", path, line, col, EXIT_USAGE)
 
 
 def _refuse_nan(tree: Any, path: str) -> None:

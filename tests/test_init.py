@@ -66,6 +66,12 @@ def test_init_keeps_an_existing_config(tmp_path):
     ("specs: [specs]\noutput: ./specs/\n", "gitspec.yaml:2:9: error: key 'output': './specs/' is the spec folder"),
     ("specs: [specs, docs/specs]\noutput: docs\n", "gitspec.yaml:2:9: error: key 'output': 'docs' holds the spec "
      "folder 'docs/specs', where renders would mix with its documents"),
+    ("specs: [specs]\nlanguage: Japanese\n", "gitspec.yaml:2:11: error: key 'language': 'Japanese' is not a BCP 47 "
+     "language tag such as en, ja, pt-BR or zh-Hant"),
+    ("specs: [specs]\nlanguage: pt_BR\n", "gitspec.yaml:2:11: error: key 'language': 'pt_BR' is not a BCP 47 "
+     "language tag such as en, ja, pt-BR or zh-Hant ('pt-BR': tags join their parts with '-')"),
+    ("specs: [specs]\nlanguage: ''\n", "gitspec.yaml:2:11: error: key 'language': '' is not a BCP 47 language tag"),
+    ("specs: [specs]\nlanguage: 12\n", "gitspec.yaml:2:11: error: key 'language': 12 is not of type 'string'"),
     ("specs: [missing]\n", "gitspec.yaml:1:9: error: spec folder 'missing' does not exist (key 'specs')"),
     ("# where the documents are\nspecs:\n  - specs\n  - missing\n",
      "gitspec.yaml:4:5: error: spec folder 'missing' does not exist (key 'specs')"),
@@ -78,7 +84,8 @@ def test_config_errors_name_the_key_and_exit_2(repo, config, expected):
 
 
 @pytest.mark.parametrize("config", ["specs: [.]\noutput: build\n", "specs: [specs]\noutput: .\n",
-                                    "specs: [specs]\noutput: specs-site\n"])
+                                    "specs: [specs]\noutput: specs-site\n", "language: zh-Hant-TW\n",
+                                    "language: sr-Latn-RS\n", "language: es-419\n", "language: de-CH-1996\n"])
 def test_an_output_folder_apart_from_the_spec_folders_or_the_workspace_itself_is_fine(repo, config):
     assert run_gitspec(repo({}, config=config), "check").code == 0
 

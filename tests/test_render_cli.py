@@ -14,6 +14,7 @@ from conftest import (CONFIG, GIT_ENV, git, passed_evidence, requirement, requir
                       tasks_doc, write_files)
 
 HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PRD = """---
 kind: prd
 id: planted-prd
@@ -511,6 +512,29 @@ def test_before_the_first_commit_every_format_says_no_commits_yet(tmp_path):
     assert "no commits yet" in footer, footer
 
 
+
+
+def test_the_configured_language_is_every_formats_and_changing_it_renders_again(repo):
+    """Every page said lang="en" and Word en-US, whatever language the specs are in, with no setting to change it."""
+    import docx
+    import pypdf
+
+    root = repo({**specs()}, CONFIG.replace("formats: []", "formats: [html, pdf, docx]") + "language: ja\n")
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    for name in ("index.html", "reqs.html", "traceability.html"):
+        assert '<html lang="ja">' in (root / "build/html" / name).read_text(), name
+    for name in ("reqs.pdf", "book.pdf"):
+        assert pypdf.PdfReader(root / "build/pdf" / name).trailer["/Root"]["/Lang"] == "ja", name
+    for name in ("reqs.docx", "book.docx"):
+        defaults = docx.Document(str(root / "build/docx" / name)).styles.element.xpath("w:docDefaults//w:lang")[0]
+        assert (defaults.get(W + "val"), defaults.get(W + "eastAsia")) == ("ja", "ja"), name
+    write_files(root, {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html, pdf, docx]") + "language: ar\n"})
+    again = run_gitspec(root, "render")
+    assert "(0 unchanged)" in again.err, again
+    assert '<html lang="ar">' in (root / "build/html/reqs.html").read_text()
+    defaults = docx.Document(str(root / "build/docx/reqs.docx")).styles.element.xpath("w:docDefaults//w:lang")[0]
+    assert (defaults.get(W + "val"), defaults.get(W + "bidi")) == ("ar", "ar")
 
 
 def test_a_document_whose_file_differs_from_head_says_so_in_its_pdf_header_and_word_footer(repo):

@@ -46,7 +46,7 @@ def gather(context: Any) -> Facts:
     return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
                  markdown_titles=titles, images=images, written=written, changed=changed,
                  commit=history.head if history is not None else "", dirty=dirty,
-                 page_size=workspace.config.page_size, versions=versions,
+                 page_size=workspace.config.page_size, language=workspace.config.language, versions=versions,
                  notes=list(history.notes) if history is not None else [], in_git=history is not None,
                  schemas=_schemas(context))
 

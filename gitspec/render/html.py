@@ -64,10 +64,10 @@ class HtmlRenderer:
 # --- shared page frame ---------------------------------------------------------
 
 
-def _frame(title: str, body: str) -> str:
+def _frame(title: str, body: str, language: str) -> str:
     return (
         "<!doctype html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(language)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="generator" content="{GENERATOR}">\n'  # how a render without its manifest knows the page
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
@@ -111,7 +111,7 @@ def page_html(site: Site, page: Page, writer: BlockWriter) -> str:
         + (f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>\n' if toc else "")
         + f"{sections}\n</main>"
     )
-    return _frame(f"{page.id} · {page.title}", body)
+    return _frame(f"{page.id} · {page.title}", body, site.language)
 
 
 # --- the index -----------------------------------------------------------------
@@ -149,4 +149,4 @@ def index_html(site: Site) -> str:
     body = (f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\"><h1>{esc(site.title)}</h1>\n"
             f'<p class="doc-meta">{document_count(site)} · {commit}{dirty}</p></header>\n'
             + "\n".join(groups) + "\n</main>")
-    return _frame(site.title, body)
+    return _frame(site.title, body, site.language)

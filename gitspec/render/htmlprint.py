@@ -290,7 +290,7 @@ def _document(site: Site, title: str, body: str, key: str = "", shown: Page | Si
     style = f"<style>\n{print_css(site)}</style>\n" if styled else ""
     meta = _properties(page_properties(shown) if isinstance(shown, Page) else site_properties(site))
     meta += f'<meta name="gitspec-render-key" content="{esc(key)}">\n' if key else ""
-    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    return (f"<!doctype html>\n<html lang=\"{esc(site.language)}\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{esc(title)}</title>\n{meta}{style}</head>\n"
             f'<body data-commit="{esc(version_label(shown or site))}">\n{body}\n</body>\n</html>\n')
 

@@ -335,6 +335,7 @@ class Site:
     pages: tuple[Page, ...]
     kinds: tuple[str, ...] = field(default=())  # index order of kinds
     in_git: bool = False  # the workspace is in a git repository (with commit "": it has no commits yet)
+    language: str = "en"  # the documents' language, a BCP 47 tag (gitspec.yaml's `language`)
 
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)

@@ -48,7 +48,7 @@ class PdfRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("49", "print.css")
+        return assets_version("50", "print.css")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         [(_, files)] = self.pages_files(site, [page], assets)
@@ -106,9 +106,9 @@ class PdfRenderer:
 
 
 def page_key(version: str, site: Site, page: Page) -> str:
-    """What a document's PDF is made from: its content and commit, the page size and the
+    """What a document's PDF is made from: its content and commit, the page size, the language and the
     renderer's version, print styles included (not HEAD: a commit elsewhere leaves the PDF as it was)."""
-    parts = (version, page.key, page.id, page.commit, page.dirty, site.page_size)
+    parts = (version, page.key, page.id, page.commit, page.dirty, site.page_size, site.language)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

@@ -31,6 +31,7 @@ def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tupl
     """The book's PDF. `draw_front(entries)` draws the cover and contents, each entry a
     (page, book page number where it starts, link)."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
 
     readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
     counts = [len(reader.pages) for reader in readers]
@@ -60,6 +61,7 @@ def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tupl
     _link_contents(writer, front_pages, starts)
     writer.add_metadata({"/Title": site.title, "/Producer": "gitspec (WeasyPrint, pypdf)", **_properties(site)})
     writer.page_mode = "/UseOutlines"
+    writer.root_object[NameObject("/Lang")] = TextStringObject(site.language)  # as each document's own PDF says
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

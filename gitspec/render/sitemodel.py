@@ -51,6 +51,7 @@ class Facts:
     commit: str = ""
     dirty: bool = False
     page_size: str = "A4"
+    language: str = "en"  # BCP 47
     # document path -> the last commit that changed it, its header included (None: not at HEAD)
     versions: dict[str, Change | None] = field(default_factory=dict)
     # Markdown document path -> section -> its text as written, where that differs from the text as
@@ -64,7 +65,7 @@ class Facts:
     schemas: dict[str, dict] = field(default_factory=dict)
 
 
-MODEL_VERSION = "51"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "52"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -92,7 +93,7 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
                           commit=facts.commit, dirty=facts.dirty))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
     return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds,
-                facts.in_git)
+                facts.in_git, facts.language)
 
 
 def _own_files(documents: list[SourceDocument]) -> list[SourceDocument]:

@@ -36,7 +36,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "35"
+    version = "36"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -92,6 +92,7 @@ class DocxWriter:
         self.doc = docx.Document()
         setup.add_styles(self.doc)
         setup.page_setup(self.doc, site.page_size)
+        setup.default_language(self.doc, site.language)
         setup.update_fields_on_open(self.doc)
         setup.drop_thumbnail(self.doc)
         styles = self.doc.styles

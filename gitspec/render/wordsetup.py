@@ -15,6 +15,8 @@ MONOSPACE = "Consolas"  # Word's monospace; LibreOffice substitutes its own
 TABLE_STYLES = ("Light Grid Accent 1", "Table Grid")
 PAGE_SIZES_MM = {"A4": (210, 297, 25), "LETTER": (215.9, 279.4, 25.4)}  # width, height, margin
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_EAST_ASIAN = {"zh", "ja", "ko", "yue", "cmn", "wuu", "hak", "nan"}  # Word's eastAsia text: Chinese, Japanese, Korean
+_RIGHT_TO_LEFT = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr", "iw"}  # its bidi text
 PROPERTY_CHARS = 255  # python-docx refuses a longer core property
 # Schema order matters to Word: the siblings that must follow `w:updateFields` in the settings.
 _AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
@@ -52,6 +54,22 @@ def add_styles(document: Any) -> None:
         toc.base_style, toc.priority = styles["Normal"], 39
         toc.paragraph_format.left_indent = Pt(11 * (level - 1))
         toc.paragraph_format.space_after = Pt(3)
+
+
+def default_language(document: Any, language: str) -> None:
+    """The language Word takes the text to be in (its spelling and grammar checks, hyphenation, the
+    East Asian or right-to-left fonts), BCP 47's `language`: for text in Latin letters, and for Chinese,
+    Japanese or Korean (`eastAsia`) or right-to-left (`bidi`) text when it is one of those languages."""
+    from docx.oxml.ns import qn
+
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(
+        qn("w:lang"))
+    primary = language.split("-")[0].lower()
+    lang.set(qn("w:val"), language)
+    if primary in _EAST_ASIAN:
+        lang.set(qn("w:eastAsia"), language)
+    elif primary in _RIGHT_TO_LEFT:
+        lang.set(qn("w:bidi"), language)
 
 
 def page_setup(document: Any, page_size: str) -> None:
