@@ -361,3 +361,32 @@ def test_the_search_results_close_on_escape_or_when_focus_leaves_and_only_their_
     assert page.evaluate(links) == 0 and not page.evaluate(shown)  # it no longer covers the page
     assert watched.problems == []
     watched.close()
+
+
+@needs_chromium
+def test_a_link_focused_or_an_anchor_reached_is_never_under_the_sticky_site_bar(browser, repo) -> None:
+    """Shift+Tab up a long page scrolled each focused link in under the bar, hidden; a long site title
+    wrapped the bar to two rows, taller than the room kept for it."""
+    items = "".join(requirement(f"REQ-{i:03d}", f"REQ-{i - 1:03d}" if i > 1 else None) for i in range(1, 61))
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", items)}, CONFIG.replace("formats: []", "formats: [html]"))
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    page.set_viewport_size({"width": 1000, "height": 600})
+    bar = "() => document.querySelector('.site-bar').getBoundingClientRect().bottom"
+    for name in ("traceability.html", "reqs.html"):
+        page.goto((root / "build/html" / name).as_uri())
+        page.evaluate("() => [...document.querySelectorAll('main a')].pop().focus()")
+        for _ in range(40):
+            page.keyboard.press("Shift+Tab")
+            top = page.evaluate("() => document.activeElement.closest('.site-bar') ? Infinity"
+                                " : document.activeElement.getBoundingClientRect().top")
+            assert top >= page.evaluate(bar), (name, page.evaluate("() => document.activeElement.outerHTML"))
+    page.goto((root / "build/html/reqs.html").as_uri() + "#REQ-030")
+    assert page.evaluate("() => document.getElementById('REQ-030').getBoundingClientRect().top") >= page.evaluate(bar)
+    page.evaluate("() => document.querySelector('.site-title').textContent = 'The billing dashboard, '.repeat(9)")
+    assert page.evaluate("() => document.querySelector('.site-bar').getBoundingClientRect().height") < 4.5 * 16
+    page.set_viewport_size({"width": 360, "height": 600})  # a phone: the bar wraps, and scrolls away with the page
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.site-bar')).position") == "static"
+    assert watched.problems == []
+    watched.close()
