@@ -390,3 +390,26 @@ def test_a_link_focused_or_an_anchor_reached_is_never_under_the_sticky_site_bar(
     assert page.evaluate("() => getComputedStyle(document.querySelector('.site-bar')).position") == "static"
     assert watched.problems == []
     watched.close()
+
+
+def test_a_heading_named_like_the_search_takes_none_of_its_ids_and_links_to_it_reach_the_heading(repo) -> None:
+    """`### Gitspec status` took the id of the search's live status line: two elements of one id, and a
+    link to `#gitspec-status` landing on the hidden line."""
+    from gitspec.render.anchors import FRAME_IDS
+
+    body = ("---\nkind: prd\nid: p\ntitle: Rollout\n---\n\n# Rollout\n\n## Problem\n\nNone.\n\n## Goals\n\n"
+            "### Gitspec search\n\nSee [search](#gitspec-search).\n\n### Gitspec status\n\n"
+            "See [status](#gitspec-status) and [results](#gitspec-results).\n\n### Gitspec results\n\n"
+            + "".join(f"## {name}\n\nNone.\n\n" for name in ("Non-goals", "Users", "Requirements", "Success metrics",
+                                                           "Risks", "Open questions")))
+    root = repo({"specs/p.md": body}, CONFIG.replace("formats: []", "formats: [html]"))
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    html = (root / "build/html/p.html").read_text()
+    ids = re.findall(r'\sid="([^"]*)"', html)
+    assert len(ids) == len(set(ids))
+    frame = re.sub(r"<main>.*</main>", "", html, flags=re.DOTALL)
+    assert set(re.findall(r'\sid="([^"]*)"', frame)) <= FRAME_IDS  # every id of the frame is kept from the text
+    assert re.findall(r'<h3 id="([^"]*)"', html) == ["gitspec-search-2", "gitspec-status-2", "gitspec-results-2"]
+    assert re.findall(r'href="p\.html#([^"]*)"', html.split("<main>")[1]) == [
+        "gitspec-search-2", "gitspec-status-2", "gitspec-results-2"]

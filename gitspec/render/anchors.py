@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-# Ids the HTML page frame gives its own elements (the search box): no section or heading may take them
-FRAME_IDS = frozenset({"gitspec-search", "gitspec-results"})
+# Ids the HTML page frame gives its own elements (html._top_bar: the search box, its results and its
+# live status line): no section or heading may take them. tests/test_render_html.py checks it has them all.
+FRAME_IDS = frozenset({"gitspec-search", "gitspec-results", "gitspec-status"})
 
 
 def unique(base: str, used: set[str]) -> str:
