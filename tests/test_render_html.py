@@ -413,3 +413,16 @@ def test_a_heading_named_like_the_search_takes_none_of_its_ids_and_links_to_it_r
     assert re.findall(r'<h3 id="([^"]*)"', html) == ["gitspec-search-2", "gitspec-status-2", "gitspec-results-2"]
     assert re.findall(r'href="p\.html#([^"]*)"', html.split("<main>")[1]) == [
         "gitspec-search-2", "gitspec-status-2", "gitspec-results-2"]
+
+
+@needs_chromium
+def test_colour_swatches_keep_their_colours_in_forced_colours_mode(browser, site_dir: Path) -> None:
+    """Windows' high contrast mode (forced colours) blanked every swatch: the colour a chip shows is its content."""
+    watched = Watched(browser)
+    page = watched.page
+    page.emulate_media(forced_colors="active")
+    page.goto((site_dir / "DESIGN-brand.html").as_uri())
+    colours = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert colours[:2] == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]
+    assert watched.problems == []
+    watched.close()
