@@ -591,8 +591,9 @@ def test_a_requirement_id_two_documents_define_gets_each_its_own_verdict_and_lin
     assert "duplicate id 'REQ-001'" in run_gitspec(root, "check").out
     run_gitspec(root, "render")
     matrix = (root / "build/html/traceability.html").read_text()
-    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in re.findall(r"<tr>(.*?)</tr>", matrix)]
-    links = re.findall(r'<tr><td dir="auto"><a href="([^"]+)"', matrix)
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+            for row in re.findall(r"<tr(?: id=\"[^\"]*\")?>(.*?)</tr>", matrix)]
+    links = re.findall(r'<tr id="[^"]*"><td dir="auto"><a href="([^"]+)"', matrix)
     assert rows[1].startswith("REQ-001 Title of REQ-001 — ev verified"), rows
     assert rows[2].startswith("REQ-001 Other REQ-001 — ev stale"), rows
     assert links == ["a.html#REQ-001", "z.html#REQ-001"]
@@ -612,3 +613,29 @@ def test_an_evidence_tail_is_shown_as_code_with_its_spaces_in_every_format(repo)
     shown = [p for p in docx.Document(str(root / "build/docx/ev-0001.docx")).paragraphs if "assert" in p.text]
     assert [p.style.name for p in shown] == ["Code"], [(p.style.name, p.text) for p in shown]
     assert shown[0].text.startswith(">       assert add(1, 2) == 4")
+
+
+def test_each_row_of_the_traceability_matrix_can_be_linked_to_in_every_format(repo):
+    """Its rows had no ids: a row of 2,000 could not be linked to (`traceability.html#REQ-0042`)."""
+    import docx
+    import pypdf
+
+    items = "".join(requirement(f"REQ-{i:03d}") for i in range(1, 61))
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", items),
+                 "specs/more.yaml": requirements_doc("more", requirement("REQ-001"))},
+                CONFIG.replace("formats: []", "formats: [html, pdf, docx]"))
+    assert run_gitspec(root, "render").code == 1  # (REQ-001 twice: a finding, rendered all the same)
+    html = (root / "build/html/traceability.html").read_text()
+    rows = re.findall(r'<tr id="([^"]*)"><td[^>]*><a href="([^"]*)"', html)
+    assert rows[:2] == [("REQ-001", "more.html#REQ-001"), ("REQ-001-2", "reqs.html#REQ-001")]  # as other anchors
+    assert len(rows) == 61 and rows[-1] == ("REQ-060", "reqs.html#REQ-060")
+    reader = pypdf.PdfReader(root / "build/pdf/traceability.pdf")
+    assert {"REQ-001", "REQ-001-2", "REQ-060"} <= set(reader.named_destinations)
+    assert len(reader.pages) > 2 and all("Requirement Title Tasks Evidence Verdict Why" in " ".join(
+        page.extract_text().split()) for page in reader.pages[1:])  # the header row on each page of the table
+    book = docx.Document(str(root / "build/docx/book.docx")).element.body
+    links = {link.get(W + "anchor") for link in book.iter(W + "hyperlink")}
+    marks = {mark.get(W + "name") for mark in book.iter(W + "bookmarkStart")}
+    page = docx.Document(str(root / "build/docx/traceability.docx")).element.body
+    assert len([tc for tc in page.iter(W + "tc") if tc.find(f".//{W}bookmarkStart") is not None]) == 61
+    assert links <= marks

@@ -426,3 +426,22 @@ def test_colour_swatches_keep_their_colours_in_forced_colours_mode(browser, site
     assert colours[:2] == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]
     assert watched.problems == []
     watched.close()
+
+
+@needs_chromium
+def test_the_traceability_matrix_keeps_its_header_row_in_view_and_a_linked_row_below_it(browser, repo) -> None:
+    """Scrolled down a matrix of thousands of rows, which column was which was off the screen."""
+    items = "".join(requirement(f"REQ-{i:03d}") for i in range(1, 81))
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", items)}, CONFIG.replace("formats: []", "formats: [html]"))
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    page.set_viewport_size({"width": 1000, "height": 600})
+    page.goto((root / "build/html/traceability.html").as_uri() + "#REQ-050")
+    bar, header, row = page.evaluate("""() => [document.querySelector('.site-bar').getBoundingClientRect().bottom,
+        document.querySelector('thead th').getBoundingClientRect(), document.getElementById('REQ-050').getBoundingClientRect().top]""")
+    assert 0 < header["top"] <= bar <= header["bottom"] <= row  # under the bar, above the row linked to
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('th').textContent",
+                         [header["left"] + 5, header["bottom"] - 4]) == "Requirement"
+    assert watched.problems == []
+    watched.close()

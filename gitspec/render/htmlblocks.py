@@ -250,11 +250,15 @@ class BlockWriter:
         aligned = [_aligned(block.alignment(n)) for n in range(block.columns)]
         head = "".join(f'<th scope="col"{aligned[n]}{self.direction(h)}>{self.inlines(block.header_cell(n))}</th>'
                        for n, h in enumerate(block.header))
-        rows = "".join("<tr>" + "".join(f"<td{aligned[n]}{self.direction(inlines_text(cell))}>{self.inlines(cell)}</td>"
-                                        for n, cell in enumerate(row))
-                       + "</tr>\n" for row in block.rows)
+        anchors = block.row_anchors or ("",) * len(block.rows)
+        rows = "".join((f'<tr id="{esc(self.unique_id(anchor))}">' if anchor else "<tr>")
+                       + "".join(f"<td{aligned[n]}{self.direction(inlines_text(cell))}>{self.inlines(cell)}</td>"
+                                 for n, cell in enumerate(row))
+                       + "</tr>\n" for row, anchor in zip(block.rows, anchors))
         thead = f"<thead><tr>{head}</tr></thead>" if head else ""
-        return f'<div class="table-wrap"><table>{thead}<tbody>\n{rows}</tbody></table></div>'
+        # rows one links to make a long listing: its header stays in view as the page scrolls (site.css)
+        wrap = "table-wrap table-listing" if block.row_anchors else "table-wrap"
+        return f'<div class="{wrap}"><table>{thead}<tbody>\n{rows}</tbody></table></div>'
 
     def diagram(self, block: Diagram) -> str:
         image = self.assets.diagram(block)

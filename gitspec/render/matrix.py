@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitspec.findings import count_of
+from gitspec.render.anchors import FRAME_IDS, key_anchor, unique
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Inline, Link, Paragraph, Section, Table, Text
 from gitspec.render.valueblocks import joined, listed
 
@@ -51,6 +52,8 @@ def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[S
     """The matrix page's one section, from `matrix_rows`."""
     table_rows = []
     counts: dict[str, int] = {}
+    taken = {*FRAME_IDS, "matrix"}  # the page's other anchors: the frame's and the section's
+    anchors = tuple(unique(key_anchor(row[1]), taken) for row in rows)  # `traceability.html#REQ-001` is its row
     for doc_id, req, title, tasks, evidence, verdict in rows:
         state = verdict.state if verdict is not None else "missing"
         counts[state] = counts.get(state, 0) + 1
@@ -63,7 +66,8 @@ def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[S
             (Text(verdict.reason if verdict is not None else "no evidence"),),
         ))
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-    table = Table(("Requirement", "Title", "Tasks", "Evidence", "Verdict", "Why"), tuple(table_rows))
+    table = Table(("Requirement", "Title", "Tasks", "Evidence", "Verdict", "Why"), tuple(table_rows),
+                  row_anchors=anchors)
     section = Section("matrix", "Requirement → tasks → evidence → verdict", "matrix",
                       (Paragraph((Text(f"{count_of(len(table_rows), 'requirement')}: {summary}."),)), table))
     return (section,)

@@ -153,12 +153,15 @@ class Table:
     """A table; each cell is a tuple of inlines. `align` is each column's alignment, as Markdown's
     `|:--|:-:|--:|` sets it: "left", "center", "right" or "" (the renderer's own); () when none is set.
     `header` is the header's cells as plain text; `header_inlines`, when given (a Markdown table's),
-    the same cells with their code, links, emphasis and footnote marks: see `header_cell`."""
+    the same cells with their code, links, emphasis and footnote marks: see `header_cell`.
+    `row_anchors`, when given (the traceability matrix's, a row per requirement), is each row's anchor,
+    unique within the page, which `doc:PAGE#anchor` links lead to ("" for a row without one)."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     align: tuple[str, ...] = ()
     header_inlines: tuple[tuple[Inline, ...], ...] = ()
+    row_anchors: tuple[str, ...] = ()
 
     def header_cell(self, column: int) -> tuple[Inline, ...]:
         """Header cell `column` as inlines: as its Markdown styles it, else its plain text."""

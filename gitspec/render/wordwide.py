@@ -27,12 +27,15 @@ def table(writer: Any, block: Table) -> None:
     shape = layout(block)
     header = tuple(block.header_cell(n) for n in range(len(block.header)))  # its code, links, emphasis
     if not shape.landscape:
-        writer.table(header, block.rows, block.align)
+        cells = writer.table(header, block.rows, block.align)
     elif writer.end is not writer.body_end:
-        writer.table(header, block.rows, block.align, shape.widths)
+        cells = writer.table(header, block.rows, block.align, shape.widths)
     else:
         with landscape(writer):
-            writer.table(header, block.rows, block.align, shape.widths)
+            cells = writer.table(header, block.rows, block.align, shape.widths)
+    for row, anchor in zip(cells, block.row_anchors):  # a row one links to: its first cell's paragraph
+        if anchor:
+            writer.bookmark(row[0].p_lst[0], anchor)
 
 
 @contextmanager
