@@ -34,6 +34,22 @@ def test_an_entry_holds_every_word_of_a_long_section_and_of_a_large_table():
     assert entries[2]["x"].endswith("REQ-01998 no evidence REQ-01999 no evidence")
 
 
+
+def test_each_row_of_a_table_with_row_anchors_is_an_entry_leading_to_its_row():
+    """A query for a requirement's matrix row found the whole matrix, and led to its top."""
+    rows = tuple(((Text(f"REQ-{n:03d}"),), (Text(f"Title {n}"),), (Text("no evidence"),)) for n in range(3))
+    matrix = Table(("Requirement", "Title", "Why"), rows, row_anchors=("REQ-000", "REQ-001", "REQ-002"))
+    sections = (Section("matrix", "Matrix", "matrix", (Paragraph((Text("3 requirements."),)), matrix)),)
+    entries = search_entries(Page("traceability", "matrix", "Traceability", "", "", (), sections))
+    assert [(e["h"], e["t"], e["x"]) for e in entries[1:]] == [
+        ("traceability.html#matrix", "Matrix", "3 requirements."),
+        ("traceability.html#REQ-000", "REQ-000 Title 0", "REQ-000 Title 0 no evidence"),
+        ("traceability.html#REQ-001", "REQ-001 Title 1", "REQ-001 Title 1 no evidence"),
+        ("traceability.html#REQ-002", "REQ-002 Title 2", "REQ-002 Title 2 no evidence")]
+    some = Table(("Requirement", "Title", "Why"), rows, row_anchors=("REQ-000", "", "REQ-002"))
+    entries = search_entries(Page("t", "matrix", "T", "", "", (), (Section("m", "M", "m", (some,)),)))
+    assert len(entries) == 2 and "REQ-001 Title 1" in entries[1]["x"]  # found as a whole
+
 @needs_chromium
 def test_search_finds_a_word_past_the_first_ten_thousand_characters_and_shows_it(browser, repo):  # noqa: F811
     filler = "\n\n".join(f"Risk {n}: the ledger export may lag behind the processor." for n in range(300))

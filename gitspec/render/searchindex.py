@@ -12,7 +12,7 @@ from unicodedata import normalize
 
 from gitspec.render.htmlblocks import plain_text
 from gitspec.render.htmltext import defang_json
-from gitspec.render.model import Heading, Page, Site
+from gitspec.render.model import Heading, Page, Site, Table, words_text
 from gitspec.render.pagefiles import file_stem
 
 # Accents of Latin, Greek and Cyrillic letters, as NFD writes them apart (é is e + U+0301); search.js
@@ -21,21 +21,31 @@ _ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe
 
 
 def search_entries(page: Page) -> list[dict[str, str]]:
-    """The page's search entries: one for the page, one per section and one per item heading
-    inside a section (a requirement, a task): href, page id, anchor, title, text (its words
+    """The page's search entries: one for the page, one per section, one per item heading inside a
+    section (a requirement, a task) and one per row of a table whose rows all have anchors (the
+    traceability matrix's, a row per requirement): href, page id, anchor, title, text (its words
     whole, one space between them, which search.js splits on) and the text folded word by word
     (`fold`), unless that is just the text in lower case (as for English), which search.js makes itself."""
     href = f"{file_stem(page.id)}.html"
     entries = [{"h": href, "p": page.id, "a": "", "t": _nfc(page.title), "x": page.kind}]
     for section in page.sections:
         for anchor, title, blocks in _search_parts(section):
-            text = " ".join(_nfc(plain_text(blocks)).split())
-            entry = {"h": f"{href}#{anchor}", "p": page.id, "a": anchor, "t": _nfc(title), "x": text}
-            folded = " ".join(fold(word) or word for word in text.split(" "))  # the same words
-            if folded != text.lower():  # else search.js lower-cases the text itself
-                entry["f"] = folded
-            entries.append(entry)
+            rowed = [block for block in blocks if isinstance(block, Table) and block.row_anchors
+                     and all(block.row_anchors)]  # (else the table is found as a whole)
+            entries.append(_entry(href, page.id, anchor, title, plain_text(b for b in blocks if b not in rowed)))
+            entries.extend(_entry(href, page.id, row_anchor, " ".join(words_text(cell) for cell in row[:2]),
+                                  " ".join(words_text(cell) for cell in row))
+                           for table in rowed for row_anchor, row in zip(table.row_anchors, table.rows))
     return entries
+
+
+def _entry(href: str, page_id: str, anchor: str, title: str, text: str) -> dict[str, str]:
+    text = " ".join(_nfc(text).split())
+    entry = {"h": f"{href}#{anchor}", "p": page_id, "a": anchor, "t": _nfc(title), "x": text}
+    folded = " ".join(fold(word) or word for word in text.split(" "))  # the same words
+    if folded != text.lower():  # else search.js lower-cases the text itself
+        entry["f"] = folded
+    return entry
 
 
 def fold(text: str) -> str:
