@@ -24,6 +24,6 @@ def soft_break(before: str, after: str) -> str:
 def _unspaced(char: str) -> bool:
     """A character of a script written without spaces between words: East Asian Width Wide, Fullwidth
     or Halfwidth (not Ambiguous), and not Hangul."""
-    import regex  # the standard re has neither the East_Asian_Width nor the Script property
+    from unicodedata import east_asian_width, name
 
-    return bool(regex.fullmatch(r"[\p{ea=W}\p{ea=F}\p{ea=H}]", char)) and not regex.fullmatch(r"\p{Hangul}", char)
+    return east_asian_width(char) in "WFH" and "HANGUL" not in name(char, "")

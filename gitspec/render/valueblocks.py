@@ -40,6 +40,7 @@ TITLE_KEYS = ("title", "name", "label", "headline")
 NAME_KEYS = (*TITLE_KEYS, "path")  # what names an item without an id: its heading (a file by its path)
 DEEPEST_LEVEL = 32  # a collection nested deeper is one line of text: renderers recurse once per level
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_UNSPACED_SCRIPTS = ("THAI", "LAO", "KHMER", "MYANMAR")  # written without spaces between words, as is CJK
 _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -361,9 +362,10 @@ def is_token(text: str) -> bool:
     """A short word such as an id or a tag, not a sentence: no spaces, and none of the wide characters
     (Chinese, Japanese, their punctuation) or the scripts (Thai, Lao, Khmer, Burmese) in which a whole
     sentence is written without one."""
-    import regex  # the standard re has neither the East_Asian_Width nor the Script property
+    from unicodedata import east_asian_width, name
 
-    return len(text) <= 40 and not regex.search(r"[\s\p{ea=W}\p{ea=F}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]", text)
+    return len(text) <= 40 and not any(char.isspace() or east_asian_width(char) in "WF"
+                                       or name(char, " ").split()[0] in _UNSPACED_SCRIPTS for char in text)
 
 
 def scalar_text(value: Any) -> str:
