@@ -12,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gitspec.render.model import Code, Diagram, Heading, Link, Table, Text
-from gitspec.render.valueblocks import ValueBlocks, dump_yaml, number_text
+from gitspec.render.scalars import number_text
+from gitspec.render.valueblocks import ValueBlocks
+from gitspec.render.yamlshown import dump_yaml
 
 OPENAPI = {"openapi": "3.1.0", "info": {"title": "API", "version": "1.0.0"},
            "paths": {"/customers": {"get": {
@@ -235,7 +237,7 @@ def test_chinese_or_japanese_acceptance_criteria_are_a_list_as_english_ones_are(
 
 
 def test_a_token_is_a_word_not_a_sentence_of_a_script_written_without_spaces():
-    from gitspec.render.valueblocks import is_token
+    from gitspec.render.scalars import is_token
 
     assert all(map(is_token, ["REQ-001", "billing", "docs/a.md#x", "v1.2", "café", "ops@example.com", "3.5"]))
     assert not any(map(is_token, ["two words", "顧客は見る。", "請求書", "ลูกค้าเห็นใบแจ้งหนี้", "ＡＢＣ", "x" * 41]))

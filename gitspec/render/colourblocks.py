@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from gitspec.render.model import WARN, Block, Contrast, Notice, Paragraph, Swatch, Swatches, Table, Text
-from gitspec.render.valueblocks import FIELDS_HEADER, cell_of, humanize, is_scalar, listed, mapping_of, scalar_text
+from gitspec.render.scalars import is_scalar, scalar_text
+from gitspec.render.valueblocks import FIELDS_HEADER, cell_of, humanize, listed, mapping_of
 from gitspec.stages.colorsystem import contrast, reported_ratio
 
 _SRGB_HEX = re.compile(r"#[0-9a-fA-F]{6}")  # a colour the contrast can be measured of (the schema's `hex`)

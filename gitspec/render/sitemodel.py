@@ -21,7 +21,9 @@ from gitspec.render.matrix import (
 from gitspec.render.deferred import Deferred
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Fact, Page, Section, Site, Text
 from gitspec.render.pagefiles import file_stem
-from gitspec.render.valueblocks import ValueBlocks, flow_text, humanize, is_scalar, link_names, short_list
+from gitspec.render.scalars import is_scalar, short_list
+from gitspec.render.valueblocks import ValueBlocks, humanize, link_names
+from gitspec.render.yamlshown import flow_text
 from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
 
 KIND_ORDER = ("product", "prd", "requirements", "tasks", "evidence", "brand", "design", "architecture", "ui",

@@ -8,13 +8,14 @@ a known id or a known section's address.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from gitspec.addresses import parse_address
 from gitspec.render.anchors import key_anchor, unique
 from gitspec.render.datakeys import DataKey
 from gitspec.render.model import Badge, Block, Code, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Table, Text
+from gitspec.render.scalars import is_scalar, scalar_text, short_list
+from gitspec.render.yamlshown import dump_yaml, flow_text, nested_deeper
 
 # A diagram's first line is a Mermaid header: a diagram type, with only what Mermaid allows after it
 # (a flowchart's direction, a pie's `showData` and title), so prose that opens with a word such as
@@ -33,14 +34,12 @@ FILE_KEYS = ("content", "code")  # a multi-line string under these is a file's t
 DUMPED_SECTIONS = ("openapi", "tokens")  # large machine documents shown as YAML
 FIELDS_HEADER = ("Field", "Value")  # the header of a mapping's table of scalar fields
 RECORD_COLUMNS = 8  # named records with more fields than this in all are not made a table
-FLOW_WIDTH = 80  # a collection whose one-line form is at most this long is dumped on one line
 PROSE_KEYS = ("statement", "description", "summary", "text", "body", "promise", "rationale")
 LABELLED_PROSE = ("promise", "rationale")  # shown after a bold label, not as the item's own text
 TITLE_KEYS = ("title", "name", "label", "headline")
 NAME_KEYS = (*TITLE_KEYS, "path")  # what names an item without an id: its heading (a file by its path)
 DEEPEST_LEVEL = 32  # a collection nested deeper is one line of text: renderers recurse once per level
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_UNSPACED_SCRIPTS = ("THAI", "LAO", "KHMER", "MYANMAR")  # written without spaces between words, as is CJK
 _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -239,81 +238,6 @@ def listed(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-def dump_yaml(value: Any) -> str:
-    """A machine document as compact block YAML: short collections on one line, so an
-    OpenAPI document takes about half the lines of indented JSON (and of plain YAML)."""
-    import yaml
-
-    return yaml.dump(value, Dumper=_compact_dumper(), sort_keys=False, width=100, allow_unicode=True)
-
-
-@lru_cache(maxsize=1)
-def _compact_dumper() -> type:
-    import yaml
-
-    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-    class CompactDumper(base):  # type: ignore[misc, valid-type]
-        def represent_mapping(self, tag, mapping, flow_style=None):
-            node = super().represent_mapping(tag, mapping, flow_style)
-            node.flow_style = _flow_length(node, FLOW_WIDTH) <= FLOW_WIDTH
-            return node
-
-        def represent_sequence(self, tag, sequence, flow_style=None):
-            node = super().represent_sequence(tag, sequence, flow_style)
-            node.flow_style = _flow_length(node, FLOW_WIDTH) <= FLOW_WIDTH
-            return node
-
-    CompactDumper.add_representer(DataKey, lambda dumper, key: dumper.represent_str(str(key)))  # plain text
-    return CompactDumper
-
-
-def _flow_length(node: Any, budget: int) -> int:
-    """About how long `node` is written on one line (quotes not counted); stops early past `budget`."""
-    if isinstance(node.value, str):
-        return len(node.value) if "\n" not in node.value else budget + 1
-    total = 2
-    for item in node.value:
-        pair = item if isinstance(item, tuple) else (item,)
-        total += sum(_flow_length(part, budget) for part in pair) + 2 * len(pair)
-        if total > budget:
-            break
-    return total
-
-
-def nested_deeper(value: Any, limit: int) -> bool:
-    """Whether lists and mappings inside `value` nest more than `limit` levels (without recursing)."""
-    stack = [(value, 0)]
-    while stack:
-        part, depth = stack.pop()
-        if isinstance(part, (list, dict)):
-            if depth >= limit:
-                return True
-            stack.extend((child, depth + 1) for child in (part.values() if isinstance(part, dict) else part))
-    return False
-
-
-def flow_text(value: Any) -> str:
-    """`value` on one line, as YAML's flow style writes it (`{key: [a, b]}`), however deeply nested:
-    it keeps its own stack rather than recursing."""
-    out: list[str] = []
-    stack: list[tuple[bool, Any]] = [(False, value)]  # (is literal text, part)
-    while stack:
-        literal, part = stack.pop()
-        if literal:
-            out.append(part)
-        elif isinstance(part, (list, dict)):
-            pairs = list(part.items()) if isinstance(part, dict) else [(None, item) for item in part]
-            stack.append((True, "}" if isinstance(part, dict) else "]"))
-            for n, (key, item) in reversed(list(enumerate(pairs))):
-                stack.append((False, item))
-                stack.append((True, (", " if n else "") + ("" if key is None else f"{scalar_text(key)}: ")))
-            stack.append((True, "{" if isinstance(part, dict) else "["))
-        else:
-            out.append(scalar_text(part))
-    return "".join(out)
-
-
 def item_name(item: dict) -> tuple[tuple[str, ...], str]:
     """The keys naming an item and its name: its title or name, or its path (an endpoint's after its
     method: "GET /records"); ((), "") when it has none."""
@@ -346,47 +270,6 @@ def is_diagram(key: Any, value: Any) -> bool:
 
 def is_file_text(key: Any, value: Any) -> bool:
     return key in FILE_KEYS and isinstance(value, str) and "\n" in value.strip()
-
-
-def is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
-
-
-def short_list(value: Any) -> bool:
-    """A list shown inline in a table cell: a few short tokens such as ids or tags."""
-    return isinstance(value, list) and len(value) <= 12 and all(isinstance(v, (str, int, float)) and is_token(str(v))
-                                                                for v in value)
-
-
-def is_token(text: str) -> bool:
-    """A short word such as an id or a tag, not a sentence: no spaces, and none of the wide characters
-    (Chinese, Japanese, their punctuation) or the scripts (Thai, Lao, Khmer, Burmese) in which a whole
-    sentence is written without one."""
-    from unicodedata import east_asian_width, name
-
-    return len(text) <= 40 and not any(char.isspace() or east_asian_width(char) in "WF"
-                                       or name(char, " ").split()[0] in _UNSPACED_SCRIPTS for char in text)
-
-
-def scalar_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return number_text(value)
-    return str(value)
-
-
-def number_text(value: float) -> str:
-    """A float as people write it: 0.00001, not Python's 1e-05, for sizes a page shows (as JavaScript
-    does, digits in full from 1e-7 up to 1e21); the digits are the shortest that give it back."""
-    text = repr(value)
-    if "e" not in text or not 1e-7 <= abs(value) < 1e21:
-        return text
-    from decimal import Decimal
-
-    return format(Decimal(text), "f")
 
 
 def joined(inlines) -> tuple[Inline, ...]:

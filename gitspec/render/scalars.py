@@ -1,0 +1,51 @@
+"""A YAML scalar as a page shows it (yes and no, numbers as people write them), and which values are
+short tokens (ids, tags) that a table cell lists on one line.
+
+Pure.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+_UNSPACED_SCRIPTS = ("THAI", "LAO", "KHMER", "MYANMAR")  # written without spaces between words, as is CJK
+
+
+def is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def short_list(value: Any) -> bool:
+    """A list shown inline in a table cell: a few short tokens such as ids or tags."""
+    return isinstance(value, list) and len(value) <= 12 and all(isinstance(v, (str, int, float)) and is_token(str(v))
+                                                                for v in value)
+
+
+def is_token(text: str) -> bool:
+    """A short word such as an id or a tag, not a sentence: no spaces, and none of the wide characters
+    (Chinese, Japanese, their punctuation) or the scripts (Thai, Lao, Khmer, Burmese) in which a whole
+    sentence is written without one."""
+    from unicodedata import east_asian_width, name
+
+    return len(text) <= 40 and not any(char.isspace() or east_asian_width(char) in "WF"
+                                       or name(char, " ").split()[0] in _UNSPACED_SCRIPTS for char in text)
+
+
+def scalar_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return number_text(value)
+    return str(value)
+
+
+def number_text(value: float) -> str:
+    """A float as people write it: 0.00001, not Python's 1e-05, for sizes a page shows (as JavaScript
+    does, digits in full from 1e-7 up to 1e21); the digits are the shortest that give it back."""
+    text = repr(value)
+    if "e" not in text or not 1e-7 <= abs(value) < 1e21:
+        return text
+    from decimal import Decimal
+
+    return format(Decimal(text), "f")
