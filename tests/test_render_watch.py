@@ -286,3 +286,40 @@ def test_a_watch_leaves_a_live_js_gitspec_did_not_write_as_it_is(repo, watched, 
     watcher = watched(root)
     assert watcher.stop() == 0
     assert (live.read_text() == "// mine\n") if theirs == "file" else os.path.exists(live) and not live.is_file()
+
+
+@contextlib.contextmanager
+def _render_lock_held(root):
+    """The workspace's render lock, held by this test as another gitspec run would hold it."""
+    import fcntl
+
+    (root / ".gitspec").mkdir(exist_ok=True)
+    with open(root / ".gitspec" / "build.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _waiting_for_the_lock(process) -> None:
+    """Until `process` has the render lock's file open: it is in its render, waiting for the lock."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if any(os.readlink(f"/proc/{process.pid}/fd/{fd}").endswith("build.lock")
+                   for fd in os.listdir(f"/proc/{process.pid}/fd")):
+                return
+        time.sleep(0.05)
+    raise AssertionError("the watch never opened the render lock")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_during_the_first_render_ends_the_watch_with_exit_0(repo, signum):
+    """Before, a stop during the first render exited 143 (130) with "gitspec: terminated"."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    with _render_lock_held(root):
+        watcher = Watcher(root, "--lock-timeout", "60")
+        _waiting_for_the_lock(watcher.process)
+        watcher.process.send_signal(signum)
+        assert watcher.process.wait(timeout=WAIT) == 0
+    rest = [line for line in iter(watcher.lines.get, None)]
+    assert rest == ["gitspec: stopped watching"], rest
+    watcher.process.stdout.close()

@@ -18,38 +18,55 @@ if TYPE_CHECKING:  # the watch and the render machinery are imported only when u
 
 
 def run(formats: list[str] | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
-    workspace, index = open_workspace()
-    wanted, report, errors = render(workspace, index, formats, documents, lock_timeout, live=watch)
     if watch:
-        from gitspec.watch import watch_sources
-
-        root = workspace.root
-        latest = [workspace, wanted]  # what the last render wrote: the watch tells its pages it stopped
-
-        def again() -> Watching | None:
-            """Render once more, from the files as they are now; a problem is reported, not fatal."""
-            started = time.perf_counter()
-            try:
-                workspace, index = open_workspace(start=root)
-                if workspace.config.output != latest[0].config.output:  # the old site follows the watch no more
-                    _stop_live(*latest)
-                    latest[0] = workspace
-                wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, live=True)
-            except GitspecError as exc:
-                sys.stderr.write(error_line(exc) + "\n")
-                return None
-            except Exception:  # a bug, gitspec's own: reported as main() does, and the watch goes on
-                from gitspec.crashlog import report_internal_error
-
-                report_internal_error()
-                return None
-            latest[:] = [workspace, wanted]
-            return watching(workspace, index, wanted, report)
-
-        watch_sources(root, watching(workspace, index, wanted, report), again)
-        _stop_live(*latest)
-        return 0
+        return _watch(formats, documents, lock_timeout)
+    workspace, index = open_workspace()
+    _, _, errors = render(workspace, index, formats, documents, lock_timeout)
     return 1 if errors else 0  # findings: the output holds what could be rendered, as a build's does
+
+
+def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float) -> int:
+    """Render, then again after each change, until Ctrl-C or SIGTERM, which end it with exit 0 at any
+    moment (the first render too); a problem before the first render is done is an ordinary error."""
+    latest: list = []  # what the last render wrote, [workspace, formats]: the watch tells its pages it stopped
+    try:
+        workspace, index = open_workspace()
+        latest[:] = [workspace, parse_formats(",".join(formats)) if formats is not None
+                     else list(workspace.config.formats)]
+        wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, live=True)
+    except KeyboardInterrupt:  # writes are atomic: a render cut short leaves no half-written file
+        if latest:
+            _stop_live(*latest)
+        sys.stderr.write("gitspec: stopped watching\n")
+        return 0
+    from gitspec.watch import watch_sources
+
+    root = workspace.root
+    latest[:] = [workspace, wanted]
+
+    def again() -> Watching | None:
+        """Render once more, from the files as they are now; a problem is reported, not fatal."""
+        started = time.perf_counter()
+        try:
+            workspace, index = open_workspace(start=root)
+            if workspace.config.output != latest[0].config.output:  # the old site follows the watch no more
+                _stop_live(*latest)
+                latest[0] = workspace
+            wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, live=True)
+        except GitspecError as exc:
+            sys.stderr.write(error_line(exc) + "\n")
+            return None
+        except Exception:  # a bug, gitspec's own: reported as main() does, and the watch goes on
+            from gitspec.crashlog import report_internal_error
+
+            report_internal_error()
+            return None
+        latest[:] = [workspace, wanted]
+        return watching(workspace, index, wanted, report)
+
+    watch_sources(root, watching(workspace, index, wanted, report), again)
+    _stop_live(*latest)
+    return 0
 
 
 def render(workspace: Workspace, index, formats: list[str] | None, documents: list[str], lock_timeout: float,
