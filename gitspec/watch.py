@@ -26,8 +26,9 @@ class Watching:
 
 class SourceChanges:
     """A watchfiles filter: a change counts unless it is gitspec's own output (the `ignored`
-    folders, but for the user's files a render `kept` there), an editor's scratch file, or inside
-    a git folder other than HEAD and refs (`gits`: the repository's, wherever it is)."""
+    folders, but for the user's files a render `kept` there, and the folders holding them made), an
+    editor's scratch file, or inside a git folder other than HEAD and refs (`gits`: the repository's,
+    wherever it is)."""
 
     def __init__(self, root: Path, watching: Watching, gits: Iterable[Path] = ()) -> None:
         from watchfiles import DefaultFilter
@@ -48,33 +49,41 @@ class SourceChanges:
                 return (inside in GIT_TRIGGERS or inside.startswith("refs" + os.sep)) and not inside.endswith(".lock")
         if path in self.kept:
             return True
+        if any(folder.startswith(path + os.sep) and folder != path + os.sep for folder in self.ignored):
+            # `build`, which a render made to write `build/html` in
+            from watchfiles import Change
+
+            return change == Change.deleted
         if (path + os.sep).startswith(self.ignored):
             return False
         return self._scratch(change, path)
 
 
-def watch_sources(root: Path, watching: Watching, render: Callable[[], Watching | None],
+def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[], Watching | None],
                   out: TextIO = sys.stderr) -> None:
-    """Call `render` after each batch of changes under `root` (or in its repository's git folders,
-    which may lie above it) until Ctrl-C or SIGTERM. `render` says what to look at from then on
-    (the output folder may move with the config), or None to keep it as it is."""
+    """Call `first` once the watch is in place, so that a change saved while it runs is seen, then `render`
+    after each batch of changes under `root` (or in its repository's git folders, which may lie above it)
+    until Ctrl-C or SIGTERM. Each says what to look at from then on (the output folder may move with the
+    config); `render` may say None, to keep it as it is. An error `first` raises ends the watch."""
     from watchfiles import watch
 
     from gitspec import stopping
     from gitspec.headfacts import git_folders
 
     gits = [folder for folder in git_folders(root) or () if not folder.is_relative_to(root)]
-    sources = SourceChanges(root, watching, gits)
+    sources = SourceChanges(root, Watching([]), gits)
     folders = [root, *(folder for folder in dict.fromkeys(gits) if not any(
         folder != other and folder.is_relative_to(other) for other in gits))]  # a worktree's folder is in the main one
-    announced = False
+    started = False
     try:
-        # an empty batch every WAKE_MS when nothing changed: the first one says the watch is in place
+        # an empty batch every WAKE_MS when nothing changed: the first one says the watcher is in place
         for batch in watch(*folders, watch_filter=sources, rust_timeout=WAKE_MS, yield_on_timeout=True):
-            if not announced:
+            if not started:  # what changed until now, the first render reads as it is
+                sources.update(first())
                 out.write(f"gitspec: watching {root} for changes (Ctrl-C to stop)\n")
                 out.flush()
-                announced = True
+                started = True
+                continue
             stopping.check()  # a stop a finaliser swallowed ends the watch here, at the latest
             changed = settled(batch, sources.known)
             if not changed:  # nothing, or only files made and removed again meanwhile

@@ -323,3 +323,29 @@ def test_a_stop_during_the_first_render_ends_the_watch_with_exit_0(repo, signum)
     rest = [line for line in iter(watcher.lines.get, None)]
     assert rest == ["gitspec: stopped watching"], rest
     watcher.process.stdout.close()
+
+
+def test_an_edit_saved_during_the_first_render_is_rendered_after_it(repo):
+    """Before, the watch began to look for changes only after its first render: an edit saved while
+    that render wrote its PDFs stayed unrendered until some other file changed."""
+    documents = {f"specs/reqs{n}.yaml": requirements_doc(f"reqs{n}", requirement(f"REQ-{n:03}")) for n in range(8)}
+    root = repo(documents, CONFIG.replace("formats: []", "formats: [html, pdf]"))
+    watcher = Watcher(root)
+    page = root / "build" / "html" / "reqs0.html"
+    deadline = time.monotonic() + WAIT
+    while not page.exists() and time.monotonic() < deadline:  # the HTML is written; the PDFs are on their way
+        time.sleep(0.02)
+    write_files(root, {"specs/reqs0.yaml": requirements_doc("reqs0", requirement("REQ-100"))})
+    watcher.wait_for("watching")
+    if "REQ-100" not in page.read_text(encoding="utf-8"):
+        assert watcher.wait_for("changed") == "gitspec: changed specs/reqs0.yaml"
+        watcher.wait_for("rendered")
+    assert "REQ-100" in page.read_text(encoding="utf-8")
+    assert "REQ-100" in _pdf_text(root / "build" / "pdf" / "reqs0.pdf")
+    assert watcher.stop() == 0
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(path).pages)

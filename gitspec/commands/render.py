@@ -28,21 +28,23 @@ def run(formats: list[str] | None, documents: list[str], lock_timeout: float = L
 def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float) -> int:
     """Render, then again after each change, until Ctrl-C or SIGTERM, which end it with exit 0 at any
     moment (the first render too); a problem before the first render is done is an ordinary error."""
+    from gitspec.watch import watch_sources
+
     latest: list = []  # what the last render wrote, [workspace, formats]: the watch tells its pages it stopped
     try:
         workspace, index = open_workspace()
+    except KeyboardInterrupt:
+        sys.stderr.write("gitspec: stopped watching\n")
+        return 0
+    root = workspace.root
+
+    def first() -> Watching:
+        """The first render, once the watch is in place (so that it sees an edit saved meanwhile)."""
         latest[:] = [workspace, parse_formats(",".join(formats)) if formats is not None
                      else list(workspace.config.formats)]
         wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, live=True)
-    except KeyboardInterrupt:  # writes are atomic: a render cut short leaves no half-written file
-        if latest:
-            _stop_live(*latest)
-        sys.stderr.write("gitspec: stopped watching\n")
-        return 0
-    from gitspec.watch import watch_sources
-
-    root = workspace.root
-    latest[:] = [workspace, wanted]
+        latest[:] = [workspace, wanted]
+        return watching(workspace, index, wanted, report)
 
     def again() -> Watching | None:
         """Render once more, from the files as they are now; a problem is reported, not fatal."""
@@ -64,8 +66,9 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
         latest[:] = [workspace, wanted]
         return watching(workspace, index, wanted, report)
 
-    watch_sources(root, watching(workspace, index, wanted, report), again)
-    _stop_live(*latest)
+    watch_sources(root, first, again)  # a stop ends it, at any moment
+    if latest:
+        _stop_live(*latest)
     return 0
 
 
