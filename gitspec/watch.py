@@ -26,9 +26,9 @@ class Watching:
 
 class SourceChanges:
     """A watchfiles filter: a change counts unless it is gitspec's own output (the `ignored`
-    folders, but for the user's files a render `kept` there, and the folders holding them made), an
-    editor's scratch file, or inside a git folder other than HEAD and refs (`gits`: the repository's,
-    wherever it is)."""
+    folders, but for the user's files a render `kept` there, and those folders or the ones holding
+    them deleted), an editor's scratch file, or inside a git folder other than HEAD and refs (`gits`:
+    the repository's, wherever it is)."""
 
     def __init__(self, root: Path, watching: Watching, gits: Iterable[Path] = ()) -> None:
         from watchfiles import DefaultFilter
@@ -49,8 +49,8 @@ class SourceChanges:
                 return (inside in GIT_TRIGGERS or inside.startswith("refs" + os.sep)) and not inside.endswith(".lock")
         if path in self.kept:
             return True
-        if any(folder.startswith(path + os.sep) and folder != path + os.sep for folder in self.ignored):
-            # `build`, which a render made to write `build/html` in
+        if any(folder.startswith(path + os.sep) for folder in self.ignored):
+            # a format's folder (`build/html`) or one holding it (`build`, made by a render): only deleting it counts
             from watchfiles import Change
 
             return change == Change.deleted

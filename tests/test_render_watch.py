@@ -349,3 +349,17 @@ def _pdf_text(path) -> str:
     from pypdf import PdfReader
 
     return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("deleted", ["build/html", "build"])
+def test_deleting_the_format_folder_or_the_output_folder_renders_it_again(repo, watched, deleted):
+    """Before, deleting build/html (unlike build) was taken for the render's own writing, and ignored."""
+    import shutil
+
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    shutil.rmtree(root / deleted)
+    assert watcher.wait_for("changed").startswith(f"gitspec: changed {deleted}"), watcher.seen
+    assert "rendered 3 (0 unchanged)" in watcher.wait_for("rendered")
+    assert (root / "build/html/reqs.html").is_file()
+    assert watcher.stop() == 0
