@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from functools import partial
 
 from gitspec.atomic import write_atomic
+from gitspec.errors import EXIT_USAGE, GitspecError
 
 TYPE_CHECKING = False  # as typing's: cli imports this module for LOCK_TIMEOUT, `--help` needs no pathlib
 if TYPE_CHECKING:
@@ -148,14 +149,21 @@ def _discard(path: Path) -> None:
 LOCK_TIMEOUT = 60.0  # seconds a build, render or cache gc waits for another to finish
 
 
+class LockBusy(GitspecError):
+    """The render lock stayed held by another run for longer than the caller would wait."""
+
+    def __init__(self, lock: Path, timeout: float) -> None:
+        super().__init__(f"another gitspec build or render holds {lock} "
+                         f"(waited {timeout:g} s; try again, or raise --lock-timeout)", exit_code=EXIT_USAGE)
+        self.lock = lock
+
+
 @contextmanager
 def build_lock(store: Path, timeout: float, writes: bool = True) -> Iterator[None]:
     """An exclusive lock on the workspace's build and render; the OS drops it if the holder dies.
     Waiting longer than `timeout` seconds (a negative one: for ever) is exit 2, naming the lock file:
     a busy workspace says nothing about the specs, so it must not read as findings (exit 1).
     A run that `writes` nothing (a dry run) goes on without it where it cannot be made (a read-only checkout)."""
-    from gitspec.errors import EXIT_USAGE, GitspecError
-
     from gitspec.cachefile import unwritable_store
 
     path = store / "build.lock"
@@ -167,8 +175,7 @@ def build_lock(store: Path, timeout: float, writes: bool = True) -> Iterator[Non
             raise unwritable_store(path, error) from None
         release = _no_lock
     if release is None:
-        raise GitspecError(f"another gitspec build or render holds {path} "
-                           f"(waited {timeout:g} s; try again, or raise --lock-timeout)", exit_code=EXIT_USAGE)
+        raise LockBusy(path, timeout)
     try:
         yield
     finally:

@@ -15,6 +15,14 @@ SHOWN = 3  # changed files named per line; more are counted
 WAKE_MS = 250  # how often an idle watch wakes up; "watching" is printed at the first wake-up
 
 
+class Retry:
+    """What a render returns that could not start yet (another run holds the render lock): the
+    changes stay pending, and it is tried again shortly, until it can."""
+
+
+RETRY = Retry()
+
+
 @dataclass
 class Watching:
     """What a render leaves the watch to look at."""
@@ -59,12 +67,13 @@ class SourceChanges:
         return self._scratch(change, path)
 
 
-def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[], Watching | None],
+def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[], Watching | Retry | None],
                   out: TextIO = sys.stderr) -> None:
     """Call `first` once the watch is in place, so that a change saved while it runs is seen, then `render`
     after each batch of changes under `root` (or in its repository's git folders, which may lie above it)
     until Ctrl-C or SIGTERM. Each says what to look at from then on (the output folder may move with the
-    config); `render` may say None, to keep it as it is. An error `first` raises ends the watch."""
+    config); `render` may say None, to keep it as it is, or RETRY, to be called again at the next
+    wake-up though nothing changed meanwhile. An error `first` raises ends the watch."""
     from watchfiles import watch
 
     from gitspec import stopping
@@ -74,7 +83,7 @@ def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[]
     sources = SourceChanges(root, Watching([]), gits)
     folders = [root, *(folder for folder in dict.fromkeys(gits) if not any(
         folder != other and folder.is_relative_to(other) for other in gits))]  # a worktree's folder is in the main one
-    started = False
+    started = pending = False
     try:
         # an empty batch every WAKE_MS when nothing changed: the first one says the watcher is in place
         for batch in watch(*folders, watch_filter=sources, rust_timeout=WAKE_MS, yield_on_timeout=True):
@@ -86,11 +95,13 @@ def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[]
                 continue
             stopping.check()  # a stop a finaliser swallowed ends the watch here, at the latest
             changed = settled(batch, sources.known)
-            if not changed:  # nothing, or only files made and removed again meanwhile
+            if not changed and not pending:  # nothing, or only files made and removed again meanwhile
                 continue
-            out.write(f"gitspec: changed {describe(root, changed)}\n")
+            if changed:
+                out.write(f"gitspec: changed {describe(root, changed)}\n")
             now = render()
-            if now is not None:
+            pending = now is RETRY
+            if isinstance(now, Watching):
                 sources.update(now)
             out.flush()
     except KeyboardInterrupt:  # the way out; a render it cuts short leaves no half-written file

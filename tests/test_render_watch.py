@@ -363,3 +363,21 @@ def test_deleting_the_format_folder_or_the_output_folder_renders_it_again(repo, 
     assert "rendered 3 (0 unchanged)" in watcher.wait_for("rendered")
     assert (root / "build/html/reqs.html").is_file()
     assert watcher.stop() == 0
+
+
+def test_a_render_that_finds_the_lock_held_is_done_once_the_lock_is_free(repo, watched):
+    """Before, a watch's render that waited --lock-timeout in vain printed the error and dropped the
+    change: the page stayed stale after the lock was free, until some other edit."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root, "--lock-timeout", "0.5")
+    with _render_lock_held(root):
+        write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-002"))})
+        watcher.wait_for("changed")
+        line = watcher.wait_for("build.lock")
+        assert line.startswith("gitspec: another gitspec build or render holds ") and line.endswith(
+            "build.lock; rendering once it is free"), line
+        time.sleep(2)  # several tries meanwhile, each said no more
+    assert "files written" in watcher.wait_for("rendered")
+    assert "REQ-002" in (root / "build/html/reqs.html").read_text(encoding="utf-8")
+    assert [line for line in watcher.seen if "build.lock" in line] == [line]
+    assert watcher.stop() == 0

@@ -14,7 +14,7 @@ from gitspec.workspace import Workspace
 
 if TYPE_CHECKING:  # the watch and the render machinery are imported only when used
     from gitspec.render.run import RenderReport
-    from gitspec.watch import Watching
+    from gitspec.watch import Retry, Watching
 
 
 def run(formats: list[str] | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
@@ -28,7 +28,8 @@ def run(formats: list[str] | None, documents: list[str], lock_timeout: float = L
 def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float) -> int:
     """Render, then again after each change, until Ctrl-C or SIGTERM, which end it with exit 0 at any
     moment (the first render too); a problem before the first render is done is an ordinary error."""
-    from gitspec.watch import watch_sources
+    from gitspec.store import LockBusy
+    from gitspec.watch import RETRY, watch_sources
 
     latest: list = []  # what the last render wrote, [workspace, formats]: the watch tells its pages it stopped
     try:
@@ -46,7 +47,9 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
         latest[:] = [workspace, wanted]
         return watching(workspace, index, wanted, report)
 
-    def again() -> Watching | None:
+    waiting = [False]  # for the render lock, which another run holds: said once, tried until free
+
+    def again() -> Watching | Retry | None:
         """Render once more, from the files as they are now; a problem is reported, not fatal."""
         started = time.perf_counter()
         try:
@@ -55,6 +58,12 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
                 _stop_live(*latest)
                 latest[0] = workspace
             wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, live=True)
+        except LockBusy as exc:
+            if not waiting[0]:
+                sys.stderr.write(one_line(f"gitspec: another gitspec build or render holds {exc.lock}; "
+                                          "rendering once it is free") + "\n")
+            waiting[0] = True
+            return RETRY
         except GitspecError as exc:
             sys.stderr.write(error_line(exc) + "\n")
             return None
@@ -63,6 +72,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
 
             report_internal_error()
             return None
+        waiting[0] = False
         latest[:] = [workspace, wanted]
         return watching(workspace, index, wanted, report)
 
