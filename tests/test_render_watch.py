@@ -381,3 +381,25 @@ def test_a_render_that_finds_the_lock_held_is_done_once_the_lock_is_free(repo, w
     assert "REQ-002" in (root / "build/html/reqs.html").read_text(encoding="utf-8")
     assert [line for line in watcher.seen if "build.lock" in line] == [line]
     assert watcher.stop() == 0
+
+
+def test_a_site_the_watch_stops_rendering_is_told_so_and_a_plain_render_clears_a_token_left_behind(repo, watched):
+    """Before, a site left live.js holding the watch's token when `formats` dropped html during the
+    watch, and a plain render kept it (the cache knew live.js by its size alone): opened pages polled
+    for a watch that had ended."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    assert set(_token(root)) != {"0"}
+    write_files(root, {"gitspec.yaml": HTML_ONLY.replace("formats: [html]", "formats: [docx]")})
+    watcher.wait_for("rendered")
+    assert set(_token(root)) == {"0"}  # at once, as when `output` changes
+    assert watcher.stop() == 0
+    assert set(_token(root)) == {"0"}
+
+    write_files(root, {"gitspec.yaml": HTML_ONLY})
+    killed = watched(root)  # a watch that cannot say it stopped
+    assert set(_token(root)) != {"0"}
+    killed.process.kill()
+    killed.process.wait()
+    assert run_gitspec(root, "render", "--format", "html").code == 0
+    assert set(_token(root)) == {"0"}

@@ -31,7 +31,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
     from gitspec.store import LockBusy
     from gitspec.watch import RETRY, watch_sources
 
-    latest: list = []  # what the last render wrote, [workspace, formats]: the watch tells its pages it stopped
+    sites: set[Path] = set()  # each HTML site this watch has rendered: told when it follows the watch no more
     try:
         workspace, index = open_workspace()
     except KeyboardInterrupt:
@@ -41,10 +41,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
 
     def first() -> Watching:
         """The first render, once the watch is in place (so that it sees an edit saved meanwhile)."""
-        latest[:] = [workspace, parse_formats(",".join(formats)) if formats is not None
-                     else list(workspace.config.formats)]
-        wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, live=True)
-        latest[:] = [workspace, wanted]
+        wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, sites=sites)
         return watching(workspace, index, wanted, report)
 
     waiting = [False]  # for the render lock, which another run holds: said once, tried until free
@@ -54,10 +51,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
         started = time.perf_counter()
         try:
             workspace, index = open_workspace(start=root)
-            if workspace.config.output != latest[0].config.output:  # the old site follows the watch no more
-                _stop_live(*latest)
-                latest[0] = workspace
-            wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, live=True)
+            wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, sites=sites)
         except LockBusy as exc:
             if not waiting[0]:
                 sys.stderr.write(one_line(f"gitspec: another gitspec build or render holds {exc.lock}; "
@@ -73,42 +67,49 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
             report_internal_error()
             return None
         waiting[0] = False
-        latest[:] = [workspace, wanted]
         return watching(workspace, index, wanted, report)
 
     watch_sources(root, first, again)  # a stop ends it, at any moment
-    if latest:
-        _stop_live(*latest)
+    _stop_live(sites)
     return 0
 
 
 def render(workspace: Workspace, index, formats: list[str] | None, documents: list[str], lock_timeout: float,
-           started: float | None = None, live: bool = False) -> tuple[list[str], RenderReport, int]:
+           started: float | None = None, sites: set[Path] | None = None) -> tuple[list[str], RenderReport, int]:
     """One render of `formats` (each `--format` given; None: the config's), its report printed; `started` adds the time taken.
-    With `live` (a watch's render), open HTML pages are told to reload if it changed them.
+    With `sites` (a watch's render: the HTML sites it rendered before), open HTML pages are told to reload if
+    it changed them, and those of a site it no longer renders (`output` or `formats` changed) that it stopped.
     Returns the formats rendered, the report, and how many errors the check found."""
     from gitspec.buildsession import prepare
     from gitspec.render.session import check_formats, render_workspace
     from gitspec.store import build_lock
 
+    live = sites is not None
     wanted = parse_formats(",".join(formats)) if formats is not None else list(workspace.config.formats)
+    site = workspace.root / workspace.config.output if "html" in wanted else None
     with build_lock(workspace.store, lock_timeout):  # one writer of the output and its manifests at a time
         context = prepare(workspace, index)
         chosen = check_formats(context, wanted if formats is not None else None)
+        if live and site is not None:
+            sites.add(site)  # before it writes: a stop meanwhile tells its pages too
         report = render_workspace(context, chosen, documents or None, live=live)
-        if live and "html" in wanted:
+        if live:
             from gitspec.render.livereload import watched
 
-            watched(workspace.root / workspace.config.output, bool(report.written or report.removed))
+            if site is not None:
+                watched(site, bool(report.written or report.removed))
+            _stop_live(sites - {site})
+            sites.intersection_update({site})
     write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
     return wanted, report, write_errors(context.checked.findings, sys.stderr)
 
 
-def _stop_live(workspace: Workspace, formats: list[str]) -> None:
-    if "html" in formats:
-        from gitspec.render.livereload import stopped
+def _stop_live(sites: set[Path]) -> None:
+    """The pages of each of these HTML sites follow the watch no more."""
+    from gitspec.render.livereload import stopped
 
-        stopped(workspace.root / workspace.config.output)
+    for site in sorted(sites):
+        stopped(site)
 
 
 def watching(workspace: Workspace, index, formats: list[str], report: RenderReport) -> Watching:

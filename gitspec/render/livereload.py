@@ -3,8 +3,9 @@ writes it with the OFF token; `gitspec render --watch` writes a new token into i
 that changed the site, and OFF again when it stops. A page reloads when the token it loaded changes;
 with OFF, a page opened from disk checks slowly for a watch to start (live.js says how often).
 
-Every token has the same length, and the HTML renderer names live.js `volatile` (known to the
-render cache by its size alone), so the cache still finds the site fresh while a watch's token is in place.
+Every token has the same length, and the HTML renderer names live.js `volatile` (known to a watch's
+renders by its size alone), so the cache still finds the site fresh while a watch's token is in place;
+any other render finds it changed and writes OFF over a token a watch left (one killed, say).
 """
 from __future__ import annotations
 

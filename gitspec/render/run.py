@@ -50,7 +50,7 @@ class _Output:
     root: Path  # the workspace
     folder: Path
     owned: set[str]  # files the manifest lists (none: no manifest for this folder, a cold cache)
-    volatile: frozenset[str] = frozenset()  # files something else rewrites in place: known by size alone
+    volatile: frozenset[str] = frozenset()  # files a watch rewrites in place: known by size alone in its renders
     journal: Path | None = None  # where a new file is noted before it is written (None: a cold cache)
 
     def note(self, rel: str) -> None:
@@ -145,7 +145,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
     page_nav = nav if getattr(renderer, "page_navigation", True) else record_key(
         renderer.name, renderer.version, site.title, site.page_size, site.language, [p.id for p in site.pages])
     keys = {p.id: record_key(page_nav, p.key) for p in site.pages if pages is None or p.id in pages}
-    stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], out.folder, assets)]
+    stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], out, assets)]
     report.reused += len(keys) - len(stale)
     start = time.perf_counter()
     missing = {page.id for page in stale}
@@ -170,7 +170,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
                                f"not rendered (its pages_files left {'it' if len(left) == 1 else 'them'} out)")
     shown = _with_pages_rendered(site, manifest)
     site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in shown.pages])
-    if not _fresh(manifest.get(SITE), site_key, out.folder, assets):
+    if not _fresh(manifest.get(SITE), site_key, out, assets):
         files = _timed(report, f"render {renderer.name} site", renderer.site_files, shown, assets)
         _write(files, site_key, out, manifest, SITE, "the files that span documents", report)
         _mark(manifest[SITE], joined_mark(manifest.get(p.id, {}).get("fallback") for p in site.pages))
@@ -203,15 +203,21 @@ def _page_results(renderer: Any, site: Site, stale: list, assets: Any):
         yield page, renderer.page_files(site, page, assets)
 
 
-def _fresh(entry: dict | None, key: str, folder: Path, assets: Any) -> bool:
+def _fresh(entry: dict | None, key: str, out: _Output, assets: Any) -> bool:
+    """Whether an entry's files are as its render left them. A watch's render (`assets.live`) knows a
+    volatile file by its size alone, as the watch rewrites it in place; any other render writes it again
+    when it moved (a watch's token left in live.js), as it does any file edited by hand."""
     if not entry or entry.get("key") != key or outdated(entry, assets):
         return False
+    live = getattr(assets, "live", False)
     for rel, known in entry["files"].items():
         try:
-            st = os.stat(folder / rel)
+            st = os.stat(out.folder / rel)
         except OSError:
             return False
-        if [st.st_size, st.st_mtime_ns] != known and st.st_size != known:  # a hand edit moves the mtime
+        if [st.st_size, st.st_mtime_ns] == known:  # a hand edit moves the mtime
+            continue
+        if not (live and rel in out.volatile and st.st_size == (known[0] if isinstance(known, list) else known)):
             return False
     return True
 
@@ -256,7 +262,7 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
             except OSError as error:
                 raise _unwritable("write", target, out.root, error) from None
             report.written.append(_shown(target, out.root))
-        written[rel] = entry["files"][rel] = _stat_key(target, rel, out)
+        written[rel] = entry["files"][rel] = _stat_key(target, out)
         out.owned.add(rel)
     _remove(_unshared([rel for rel in previous if rel not in files], manifest, name), out, report)
     manifest[name] = {"key": "" if kept else key, "files": written}
@@ -265,14 +271,14 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
                            f"move it away to render {label}" for rel in kept)
 
 
-def _stat_key(target: Path, rel: str, out: _Output) -> list[int] | int:
+def _stat_key(target: Path, out: _Output) -> list[int]:
     """What a manifest knows a written file by: its size and mtime (a hand edit of the same size
-    moves the mtime), or its size alone for a file something else rewrites in place."""
+    moves the mtime; see _fresh for a file something else rewrites in place)."""
     try:
         st = os.stat(target)
     except OSError as error:
         raise _unwritable("write", target, out.root, error) from None
-    return st.st_size if rel in out.volatile else [st.st_size, st.st_mtime_ns]
+    return [st.st_size, st.st_mtime_ns]
 
 
 def _unshared(rels, manifest: dict, name: str) -> list[str]:
