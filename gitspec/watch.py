@@ -6,7 +6,10 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from gitspec.renderinputs import RenderInputs
 
 # Inside .git only these move when a commit is made or a branch is switched; the site shows
 # each section's last commit, so they count. Objects, logs and the index do not.
@@ -30,13 +33,14 @@ class Watching:
     ignored: list[Path]  # what it writes (the output folders, `.gitspec/`): changes there call for no render
     kept: list[Path] = field(default_factory=list)  # files there it left alone: moving one away calls for one
     known: frozenset[str] = frozenset()  # the documents it read: one gone calls for one, however it went
+    inputs: RenderInputs | None = None  # what it read: a change elsewhere calls for none (None: anywhere)
 
 
 class SourceChanges:
-    """A watchfiles filter: a change counts unless it is gitspec's own output (the `ignored`
-    folders, but for the user's files a render `kept` there, and those folders or the ones holding
-    them deleted), an editor's scratch file, or inside a git folder other than HEAD and refs (`gits`:
-    the repository's, wherever it is)."""
+    """A watchfiles filter: a change counts if it is to a file the render reads (its `inputs`) and not
+    gitspec's own output (the `ignored` folders, but for the user's files a render `kept` there, and
+    those folders or the ones holding them deleted) or an editor's scratch file; inside a git folder
+    (`gits`: the repository's, wherever it is), only HEAD and refs count."""
 
     def __init__(self, root: Path, watching: Watching, gits: Iterable[Path] = ()) -> None:
         from watchfiles import DefaultFilter
@@ -49,6 +53,7 @@ class SourceChanges:
         self.ignored = tuple(str(folder) + os.sep for folder in watching.ignored)
         self.kept = frozenset(str(path) for path in watching.kept)
         self.known = watching.known
+        self.inputs = watching.inputs
 
     def __call__(self, change: object, path: str) -> bool:
         for git in self.gits:  # a linked worktree's own folder comes before the main one holding it
@@ -64,7 +69,14 @@ class SourceChanges:
             return change == Change.deleted
         if (path + os.sep).startswith(self.ignored):
             return False
-        return self._scratch(change, path)
+        inputs = self.inputs
+        if inputs is None:
+            return self._scratch(change, path)
+        if path in inputs.files or inputs.installed(path):  # a picture, mmdc: in node_modules, which _scratch skips
+            return True
+        from watchfiles import Change
+
+        return inputs.read(path, change == Change.deleted) and self._scratch(change, path)
 
 
 def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[], Watching | Retry | None],

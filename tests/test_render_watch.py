@@ -103,10 +103,11 @@ def test_its_own_output_does_not_trigger_a_render_but_a_commit_does(repo, watche
     probe = root / "specs" / "4913"  # vim makes and removes this file to see if it may write the folder
     probe.write_text("")
     probe.unlink()
-    write_files(root, {"notes.txt": "a user's file\n"})
-    # the first change reported is the user's file: the writes to build/ and .gitspec/ were ignored,
-    # and so was a file made and removed at once
-    assert watcher.wait_for("changed") == "gitspec: changed notes.txt"
+    write_files(root, {"notes.txt": "a user's file\n", "specs/notes.txt": "not a document\n"})
+    write_files(root, {"gitspec.yaml": HTML_ONLY + "# a comment\n"})
+    # the first change reported is the config: the writes to build/ and .gitspec/ were ignored, and
+    # so were a file made and removed at once and files that no render reads
+    assert watcher.wait_for("changed") == "gitspec: changed gitspec.yaml"
     watcher.wait_for("rendered")
     git(root, "add", "notes.txt")
     git(root, "commit", "-qm", "notes")
@@ -403,3 +404,37 @@ def test_a_site_the_watch_stops_rendering_is_told_so_and_a_plain_render_clears_a
     killed.process.wait()
     assert run_gitspec(root, "render", "--format", "html").code == 0
     assert set(_token(root)) == {"0"}
+
+
+def test_a_watch_whose_output_goes_to_a_file_in_the_workspace_renders_once(repo):
+    """Before, `gitspec render --watch > watch.log 2>&1` in the workspace rendered for ever, each
+    render's line in watch.log being a change: the watch now follows only what a render reads."""
+    from test_render_images import picture
+
+    sections = "".join(f"## {name}\n\nNone.\n\n" for name in ("Goals", "Non-goals", "Users", "Requirements",
+                                                               "Success metrics", "Risks", "Open questions"))
+    prd = f"---\nkind: prd\nid: flow\ntitle: Flow\nstatus: draft\n---\n\n# Flow\n\n## Problem\n\n![flow](../img/flow.png)\n\n"
+    root = repo({"specs/flow.md": prd + sections, "img/flow.png": picture((40, 20), (0, 0, 200), "PNG")}, HTML_ONLY)
+    log = root / "watch.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([GITSPEC, "render", "--watch"], cwd=root, env={**os.environ, **GIT_ENV},
+                                   stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _until(lambda: "watching" in log.read_text())
+        time.sleep(3)  # several of the watch's wake-ups, each writing nothing new
+        assert log.read_text().count("rendered") == 1, log.read_text()
+        write_files(root, {"img/flow.png": picture((40, 20), (200, 0, 0), "PNG")})  # a picture the document shows
+        _until(lambda: log.read_text().count("rendered") == 2)
+        assert "changed img/flow.png\n" in log.read_text()
+        time.sleep(1.5)
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=WAIT) == 0
+    assert log.read_text().count("rendered") == 2, log.read_text()
+
+
+def _until(condition) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "waited in vain"
+        time.sleep(0.1)

@@ -114,12 +114,15 @@ def _stop_live(sites: set[Path]) -> None:
 
 def watching(workspace: Workspace, index, formats: list[str], report: RenderReport) -> Watching:
     """What a watch looks at after this render: not what it wrote, but the user's files it kept
-    there, and each document it read (as the parse index lists them)."""
+    there, each document it read (as the parse index lists them) and whatever else it read."""
     from gitspec.watch import Watching
 
-    root = workspace.root
+    from gitspec.renderinputs import render_inputs
+
+    root, documents = workspace.root, index.content()[0]
+    pictures = tuple(index.result[2]) if index.result is not None else ()  # those documents show (the check's)
     return Watching(own_folders(workspace, formats), [root / path for path in report.kept],
-                    frozenset(str(root / rel) for rel in index.content()[0]))
+                    frozenset(str(root / rel) for rel in documents), render_inputs(workspace, documents, pictures))
 
 
 def own_folders(workspace: Workspace, formats: list[str]) -> list[Path]:

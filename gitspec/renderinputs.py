@@ -1,0 +1,59 @@
+"""What a render reads from the workspace, so that a watch renders again only when one of these changes.
+
+Bookkeeping over what the check already found (the documents, the pictures they show): it reads no
+file and never decides what a render writes.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitspec.config import CONFIG_FILE
+from gitspec.workspace import DOCUMENT_SUFFIXES, Workspace
+
+_INSTALLED = (".dist-info", ".egg-info")  # what installing a plugin changes (gitspec.installed)
+
+
+@dataclass(frozen=True)
+class RenderInputs:
+    """Absolute paths (folders end with a separator). A file changed outside all of these (a log, notes,
+    a build tool's output) cannot change a render; git's own state (HEAD, refs) is the watch's to follow."""
+
+    documents: tuple[str, ...]  # folders whose documents it reads, and sub-folders: the spec folders
+    folders: tuple[str, ...]  # folders whose files it may read: schemas, templates
+    files: frozenset[str]  # gitspec.yaml, the pictures documents show, where symlinked documents lead, mmdc
+    packages: tuple[str, ...]  # import folders inside the workspace, where a plugin may be installed
+
+    def installed(self, path: str) -> bool:
+        """Whether `path` is where a package in the workspace is installed: a plugin may be one."""
+        folder = next((folder for folder in self.packages if path.startswith(folder)), None)
+        return folder is not None and path[len(folder):].split(os.sep, 1)[0].endswith(_INSTALLED)
+
+    def read(self, path: str, gone: bool) -> bool:
+        """Whether the file or folder at `path` (`gone`: deleted or moved away) is one a render reads."""
+        if path in self.files or (path + os.sep).startswith(self.folders):
+            return True
+        if not (path + os.sep).startswith(self.documents):
+            return False
+        if path.endswith(DOCUMENT_SUFFIXES) or os.path.isdir(path):
+            return True
+        return gone and any(file.startswith(path + os.sep) for file in self.files)  # a folder of documents
+
+
+def render_inputs(workspace: Workspace, documents: tuple[str, ...], pictures: tuple[str, ...]) -> RenderInputs:
+    """`documents` and `pictures` are workspace-relative, as the parse index lists them."""
+    root, config = workspace.root, workspace.config
+    files = {str(root / "node_modules" / ".bin" / "mmdc")}  # gitspec.render.mmdc.find_mmdc
+    for rel in (*documents, *pictures, CONFIG_FILE):
+        if not rel.startswith("../"):  # a picture path leading out of the workspace is never read
+            files.update((str(root / rel), os.path.realpath(root / rel)))
+    packages = [Path(entry) for entry in sys.path if entry and Path(entry).is_absolute()]
+    return RenderInputs(tuple(_folder(root / folder) for folder in config.specs),
+                        tuple(_folder(root / folder) for folder in (config.schemas, config.templates)),
+                        frozenset(files), tuple(_folder(entry) for entry in packages if entry.is_relative_to(root)))
+
+
+def _folder(path: Path) -> str:
+    return os.path.normpath(path) + os.sep
