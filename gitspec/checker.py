@@ -68,7 +68,7 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True,
     entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, where)
                for rel, st in stats.items()}
     verdicts = PictureVerdicts(workspace.root, index, scan_ns)
-    findings = _findings(entries, engine, verdicts)
+    findings = _findings(workspace.root, entries, engine, verdicts)
     verdicts.remember()
     index.entries = entries
     index.result = (stat_digest((keys, verdicts.keys)), [f.as_tuple() for f in findings],
@@ -159,20 +159,23 @@ class _RealPaths:
         return os.path.join(self._folders[folder], name)
 
 
-def _findings(entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdicts) -> list[Finding]:
+def _findings(root: Path, entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdicts) -> list[Finding]:
     from gitspec.symbols import DocumentInfo, SymbolTable, unpack
+    from gitspec.unreadable import unreadable_documents
 
-    by_id = {}
-    for entry in entries.values():
+    by_id, read = {}, {}
+    for rel, entry in entries.items():
         info = entry.record[2]
         if info is not None:
             by_id.setdefault(info[0], entry)
+            read.setdefault(info[0], rel)
     table = SymbolTable(lambda doc_id: by_id[doc_id].record[3] if doc_id in by_id else None, verdicts.problem)
     findings = []
     for entry in entries.values():
         file_findings, symbols, info, _ = entry.record
         findings += [Finding(*row) for row in file_findings]
         table.add(DocumentInfo(*info) if info else None, unpack(symbols))
+    table.unreadable = unreadable_documents(root, findings, entries, lambda: read)
     findings += engine.check_workspace(table)
     return sorted(set(findings))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import marshal
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Collection, NamedTuple
 
 
 class Definition(NamedTuple):
@@ -70,6 +70,8 @@ class SymbolTable:
         self._values: dict[str, Any] = {}
         # why the workspace file at a path cannot be shown as a picture, or None
         self.picture_problem = picture_problem
+        # the ids documents that could not be read may have (gitspec.unreadable): what reads one cannot be judged
+        self.unreadable: Collection[str] = ()
 
     def add(self, info: DocumentInfo | None, symbols: list[Definition | Reference]) -> None:
         if info is not None and info.id not in self.documents:

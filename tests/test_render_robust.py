@@ -110,7 +110,20 @@ def test_a_document_left_out_of_the_render_is_named(repo):
     assert "warning: specs/bad.yaml left out of the render: line 4: YAML syntax error" in result.out, result
     assert ("warning: specs/old/good.yaml left out of the render: line 2: duplicate id 'good' (also defined at "
             "specs/good.yaml:2)") in result.out, result
+    assert "specs/bad.yaml:4:" not in result.out + result.err, result  # its error once, not again as an error line
     assert (root / "build" / "html" / "good.html").exists()
+
+
+def test_a_stamp_whose_input_cannot_be_read_is_not_called_stale(example):
+    # Before, a YAML error in launch.yaml also made assembly#summary and assembly#documents "stale:
+    # launch#heroCopy changed since it was generated", though nothing had changed
+    launch = example / "specs" / "launch.yaml"
+    launch.write_text(launch.read_text().replace("\nheroCopy:", "\nheroCopy: [", 1))
+    check = run_gitspec(example, "check")
+    assert check.code == 1 and "specs/launch.yaml:" in check.out, check
+    assert "stale" not in check.out and "assembly" not in check.out, check
+    status = run_gitspec(example, "status")
+    assert "assembly#summary, assembly#documents (its input launch#heroCopy)" in status.out, status
 
 
 def test_a_markdown_document_with_merge_conflict_markers_is_left_out_of_render_and_build(repo):

@@ -35,6 +35,8 @@ def gitspec_check_workspace(workspace: SymbolTable, config: Config) -> list[Find
             if not isinstance(stamp, dict) or section not in sections:
                 continue
             inputs = stamp.get("inputs") if isinstance(stamp.get("inputs"), dict) else {}
+            if any(_unreadable(workspace, address) for address in inputs):
+                continue  # not judged, as build does not judge it: that document's own error says why
             stage = stamp.get("stage")
             options = config.options_of(stage) if isinstance(stage, str) else None
             state = section_state(f"{doc_id}#{section}", sections[section], True, stamp, section in pinned,
@@ -43,6 +45,11 @@ def gitspec_check_workspace(workspace: SymbolTable, config: Config) -> list[Find
             if finding:
                 findings.append(finding)
     return findings
+
+
+def _unreadable(table: SymbolTable, address: str) -> bool:
+    parsed = parse_address(address)
+    return parsed is not None and parsed.doc not in table.documents and parsed.doc in table.unreadable
 
 
 def _hash(table: SymbolTable, address: str) -> str | None:
