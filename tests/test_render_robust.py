@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import CONFIG, requirement, requirements_doc, run_gitspec
+from test_render_word import tiny_png
 
 HTML_AND_WORD = CONFIG.replace("formats: []", "formats: [html, docx]")
 GOOD = {"specs/good.yaml": requirements_doc("good", requirement("REQ-001"))}
@@ -154,6 +155,7 @@ DEEP_INLINE = {  # 300 levels inside one line: emphasis, struck-out text, emphas
     "emphasis": "*a " * 300 + "deepest" + " a*" * 300,
     "strikethrough": "~~a " * 300 + "deepest" + " a~~" * 300,
     "links in emphasis": "[*a " * 300 + "deepest" + "*](https://e.com)" * 300,
+    "a picture's alt text": "![" + "*a " * 300 + "deepest" + " a*" * 300 + "](x.png)",
 }
 
 
@@ -162,7 +164,8 @@ def test_formatting_nested_hundreds_deep_in_a_line_is_shown_as_text(repo, line):
     # Before, check, render and build stopped with "internal error (RecursionError …)"
     problem = f"[top](#problem) {line}\n\n### Also {line}"
     body = "".join(f"## {name}\n\n{problem if name == 'Problem' else 'x'}\n\n" for name in PRD_SECTIONS)
-    root = repo({"specs/p.md": f"---\nkind: prd\nid: p\ntitle: P\n---\n\n# P\n\n{body}"}, HTML_AND_WORD)
+    root = repo({"specs/p.md": f"---\nkind: prd\nid: p\ntitle: P\n---\n\n# P\n\n{body}", "specs/x.png": tiny_png()},
+                HTML_AND_WORD)
     check = run_gitspec(root, "check")
     assert check.code == 0, check
     result = run_gitspec(root, "render", "--format", "html,docx,pdf")

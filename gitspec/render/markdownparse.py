@@ -34,15 +34,17 @@ def within_depth(tokens: list[Any]) -> tuple[list[Any], bool]:
     return kept, len(kept) < len(tokens)
 
 
-def within_inline_depth(children: list[Any]) -> list[Any]:
+def within_inline_depth(children: list[Any], depth: int = 0) -> list[Any]:
     """An inline token's children without the opening and closing tokens nested more than MAX_DEPTH
-    deep (`*a *a … b* …*`, links in emphasis in links): what they hold is kept as plain text.
-    markdown-it's maxNesting does not bound emphasis, and the syntax tree is built by recursion."""
+    deep (`*a *a … b* …*`, links in emphasis in links, in an image's alt text too): what they hold is
+    kept as plain text. markdown-it's maxNesting does not bound emphasis, and the syntax tree is built
+    by recursion. `depth` is how deep the children already are (an image's: where the image is)."""
     kept: list[Any] = []
-    depth = 0
     for child in children:
         depth += child.nesting == 1
         if depth <= MAX_DEPTH or child.nesting == 0:
+            if child.children:  # an image: its alt text's inlines
+                child.children = within_inline_depth(child.children, depth + 1)
             kept.append(child)
         depth -= child.nesting == -1
     return kept
