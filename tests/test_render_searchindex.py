@@ -175,3 +175,19 @@ def test_a_result_link_is_named_by_its_section_and_document_and_described_by_its
     page.wait_for_url("**/p.html#users")
     assert watched.problems == []
     watched.close()
+
+
+@needs_chromium
+def test_result_snippets_never_take_the_id_of_a_heading(browser, repo):  # noqa: F811
+    """A snippet's id was gitspec-results-N, which a heading "Gitspec results" takes too (-2): two elements one id."""
+    headings = "".join(f"### Gitspec results\n\nA found word {n}.\n\n" for n in range(4))
+    root = repo({"specs/p.md": prd(f"## Users\n\n{headings}")}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((root / "build" / "html" / "p.html").as_uri())
+    assert len(search(page, "found word")) >= 4
+    ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert watched.problems == []
+    watched.close()

@@ -144,7 +144,7 @@
     mark.textContent = parts[1];
     if (parts[1]) { text.appendChild(mark); }
     text.appendChild(document.createTextNode(parts[2]));
-    text.id = "gitspec-results-" + n;  // the list comes before any section: its id is found first
+    text.id = "gitspec:hit-" + n;  // a colon, which no heading's anchor has: never the id of one
     a.setAttribute("aria-describedby", text.id);
     li.appendChild(a);
     li.appendChild(text);
