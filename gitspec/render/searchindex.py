@@ -15,7 +15,7 @@ from gitspec.render.htmltext import defang_json
 from gitspec.render.model import Heading, Page, Site, Table, words_text
 from gitspec.render.pagefiles import file_stem
 
-# Accents of Latin, Greek and Cyrillic letters, as NFD writes them apart (é is e + U+0301); search.js
+# Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301); search.js
 # drops the same. Not every mark: an Indic vowel sign or a kana's voicing mark makes another letter.
 _ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -34,7 +34,7 @@ def search_entries(page: Page) -> list[dict[str, str]]:
                      and all(block.row_anchors)]  # (else the table is found as a whole)
             entries.append(_entry(href, page.id, anchor, title, plain_text(b for b in blocks if b not in rowed)))
             entries.extend(_entry(href, page.id, row_anchor, " ".join(words_text(cell) for cell in row[:2]),
-                                  " ".join(words_text(cell) for cell in row))
+                                  " ".join(words_text(cell) for cell in row[2:]))  # (the title is searched too)
                            for table in rowed for row_anchor, row in zip(table.row_anchors, table.rows))
     return entries
 
@@ -49,9 +49,11 @@ def _entry(href: str, page_id: str, anchor: str, title: str, text: str) -> dict[
 
 
 def fold(text: str) -> str:
-    """`text` as search compares it, as search.js folds the query: CAFÉ, café and cafe alike;
-    İ as i, ß as ss, ё as е, a final ς as σ. It never adds a space."""
-    return _ACCENTS.sub("", normalize("NFD", text.lower())).replace("ß", "ss").replace("ς", "σ")
+    """A word as search compares it, as search.js folds each word of the query: CAFÉ, café and cafe
+    alike; İ as i, ß as ss, ё as е, a final ς as σ; ﬁ as fi, fullwidth ＰＤＦ as pdf (NFKD's
+    compatibility forms). A space NFKD makes (of a spacing accent: ´) is dropped: one word stays one."""
+    folded = _ACCENTS.sub("", normalize("NFKD", text.lower()).lower())
+    return folded.replace("ß", "ss").replace("ς", "σ").replace(" ", "")
 
 
 def _nfc(text: str) -> str:

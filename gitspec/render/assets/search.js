@@ -7,13 +7,18 @@
   var MAX_RESULTS = 30;
   var input = null, results = null, status = null, requested = false, pageTitles = {};
   var SNIPPET_WORDS_BEFORE = 6, SNIPPET_CHARS = 160;  // a result shows the words around its match
-  // Accents of Latin, Greek and Cyrillic letters, as NFD writes them apart (é is e + U+0301)
+  // Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301)
   var ACCENTS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 
-  // Text as search compares it, as gitspec.render.searchindex.fold folds the index: CAFÉ, café and
-  // cafe alike; İ as i, ß as ss, ё as е. It never adds or removes a space.
-  function fold(text) {
-    return text.toLowerCase().normalize("NFD").replace(ACCENTS, "").replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3");
+  // A word as search compares it, as gitspec.render.searchindex.fold folds each word of the index:
+  // CAFÉ, café and cafe alike; İ as i, ß as ss, ё as е; ﬁ as fi, fullwidth ＰＤＦ as pdf.
+  function foldWord(word) {
+    return word.toLowerCase().normalize("NFKD").toLowerCase().replace(ACCENTS, "").replace(/\u00df/g, "ss")
+      .replace(/\u03c2/g, "\u03c3").replace(/ /g, "");
+  }
+
+  function fold(text) {  // its words folded, one space between them
+    return text.split(/\s+/).map(foldWord).join(" ");
   }
 
   function prepare(entry) {  // once per entry: its fields folded (its text by the render, but where lower case is enough)
