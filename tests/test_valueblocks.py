@@ -239,5 +239,6 @@ def test_chinese_or_japanese_acceptance_criteria_are_a_list_as_english_ones_are(
 def test_a_token_is_a_word_not_a_sentence_of_a_script_written_without_spaces():
     from gitspec.render.scalars import is_token
 
-    assert all(map(is_token, ["REQ-001", "billing", "docs/a.md#x", "v1.2", "café", "ops@example.com", "3.5"]))
+    assert all(map(is_token, ["REQ-001", "billing", "docs/a.md#x", "v1.2", "café", "ops@example.com", "3.5",
+                              "한국어"]))  # a Korean word: Korean sentences have spaces
     assert not any(map(is_token, ["two words", "顧客は見る。", "請求書", "ลูกค้าเห็นใบแจ้งหนี้", "ＡＢＣ", "x" * 41]))

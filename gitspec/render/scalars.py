@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_UNSPACED_SCRIPTS = ("THAI", "LAO", "KHMER", "MYANMAR")  # written without spaces between words, as is CJK
+_UNSPACED_SCRIPTS = ("THAI", "LAO", "KHMER", "MYANMAR")  # written without spaces between words, as CJK is
 
 
 def is_scalar(value: Any) -> bool:
@@ -21,13 +21,15 @@ def short_list(value: Any) -> bool:
 
 
 def is_token(text: str) -> bool:
-    """A short word such as an id or a tag, not a sentence: no spaces, and none of the wide characters
-    (Chinese, Japanese, their punctuation) or the scripts (Thai, Lao, Khmer, Burmese) in which a whole
-    sentence is written without one."""
-    from unicodedata import east_asian_width, name
+    """A short word such as an id or a tag, not a sentence: no spaces, and none of the characters of
+    the scripts in which a whole sentence is written without one (Chinese, Japanese, Thai, Lao, Khmer,
+    Burmese). A Korean word is one: Korean puts spaces between its words."""
+    from unicodedata import name
 
-    return len(text) <= 40 and not any(char.isspace() or east_asian_width(char) in "WF"
-                                       or name(char, " ").split()[0] in _UNSPACED_SCRIPTS for char in text)
+    from gitspec.render.segmentbreaks import unspaced
+
+    return len(text) <= 40 and not any(
+        char.isspace() or unspaced(char) or name(char, " ").split()[0] in _UNSPACED_SCRIPTS for char in text)
 
 
 def scalar_text(value: Any) -> str:

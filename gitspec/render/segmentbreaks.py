@@ -17,13 +17,13 @@ def soft_break(before: str, after: str) -> str:
     (Korean puts spaces between its words); a space otherwise. A wrapped `請求\\n書` reads `請求書`."""
     if _ZERO_WIDTH_SPACE in (before, after):
         return ""
-    return "" if before and after and _unspaced(before) and _unspaced(after) else " "
+    return "" if before and after and unspaced(before) and unspaced(after) else " "
 
 
 @lru_cache(maxsize=4096)
-def _unspaced(char: str) -> bool:
-    """A character of a script written without spaces between words: East Asian Width Wide, Fullwidth
-    or Halfwidth (not Ambiguous), and not Hangul."""
+def unspaced(char: str) -> bool:
+    """A Chinese or Japanese character, or their punctuation, written without spaces between words:
+    East Asian Width Wide, Fullwidth or Halfwidth (not Ambiguous), and not Hangul (Korean has spaces)."""
     from unicodedata import east_asian_width, name
 
     return east_asian_width(char) in "WFH" and "HANGUL" not in name(char, "")
