@@ -58,18 +58,21 @@ def add_styles(document: Any) -> None:
 
 def default_language(document: Any, language: str) -> None:
     """The language Word takes the text to be in (its spelling and grammar checks, hyphenation, the
-    East Asian or right-to-left fonts), BCP 47's `language`: for text in Latin letters, and for Chinese,
-    Japanese or Korean (`eastAsia`) or right-to-left (`bidi`) text when it is one of those languages."""
+    East Asian or right-to-left fonts), BCP 47's `language`: the Chinese, Japanese or Korean text's
+    (`eastAsia`) or the right-to-left text's (`bidi`) when it is one of those, the Latin letters'
+    (`val`) otherwise. As Word sets itself up for Japanese, say, the Latin letters of a Japanese
+    document stay English (its template's), not Japanese, which would leave them unchecked."""
     from docx.oxml.ns import qn
 
     lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(
         qn("w:lang"))
     primary = language.split("-")[0].lower()
-    lang.set(qn("w:val"), language)
     if primary in _EAST_ASIAN:
         lang.set(qn("w:eastAsia"), language)
     elif primary in _RIGHT_TO_LEFT:
         lang.set(qn("w:bidi"), language)
+    else:
+        lang.set(qn("w:val"), language)
 
 
 def page_setup(document: Any, page_size: str) -> None:
