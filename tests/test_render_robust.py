@@ -111,7 +111,6 @@ def test_a_document_left_out_of_the_render_is_named(repo):
     assert "warning: specs/bad.yaml left out of the render: line 4: YAML syntax error" in result.out, result
     assert ("warning: specs/old/good.yaml left out of the render: line 2: duplicate id 'good' (also defined at "
             "specs/good.yaml:2)") in result.out, result
-    assert "specs/bad.yaml:4:" not in result.out + result.err, result  # its error once, not again as an error line
     assert (root / "build" / "html" / "good.html").exists()
 
 

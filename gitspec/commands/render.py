@@ -101,7 +101,7 @@ def render(workspace: Workspace, index, formats: list[str] | None, documents: li
             _stop_live(sites - {site})
             sites.intersection_update({site})
     write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
-    return wanted, report, write_errors(context.checked.findings, sys.stderr, told=set(report.warnings))
+    return wanted, report, write_errors(context.checked.findings, sys.stderr)
 
 
 def _stop_live(sites: set[Path]) -> None:
@@ -153,17 +153,14 @@ def write_report(report, out, seconds: float | None = None) -> None:
                      f"{len(report.written)} files written{took}\n")
 
 
-def write_errors(findings, out, shown: int = 3, told: set[str] = frozenset()) -> int:
+def write_errors(findings, out, shown: int = 3) -> int:
     """The check's errors, briefly (a document with one is rendered from what could be read of it, or
-    not at all), but for those `told` already (a file left out of the render, with its first error);
-    how many there are, all told."""
+    not at all); how many there are."""
     from gitspec.findings import ERROR
-    from gitspec.render.session import left_out_warning
 
     errors = [finding for finding in findings if finding.severity == ERROR]
-    untold = [finding for finding in errors if left_out_warning(finding) not in told]
-    for finding in untold[:shown]:
+    for finding in errors[:shown]:
         out.write(f"{finding}\n")
-    if len(untold) > shown:
-        out.write(f"gitspec: and {len(untold) - shown} more errors (gitspec check lists them all)\n")
+    if len(errors) > shown:
+        out.write(f"gitspec: and {len(errors) - shown} more errors (gitspec check lists them all)\n")
     return len(errors)

@@ -87,12 +87,8 @@ def left_out(context: Any) -> list[str]:
     for finding in errors:
         if finding.path in files and finding.path not in rendered:
             first.setdefault(finding.path, finding)
-    return [left_out_warning(finding) for _, finding in sorted(first.items())]
-
-
-def left_out_warning(finding: Any) -> str:
-    """The warning naming a file left out of the render, with its first error (`finding`)."""
-    return f"{finding.path} left out of the render: line {finding.line}: {finding.message}"
+    return [f"{path} left out of the render: line {finding.line}: {finding.message}"
+            for path, finding in sorted(first.items())]
 
 
 def check_formats(context: Any, formats: list[str] | None = None) -> list[Any]:
