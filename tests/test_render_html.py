@@ -252,12 +252,17 @@ def test_pages_are_clean_and_planted_script_is_inert(browser, site_dir: Path) ->
         parts = [f"search/{p.id}.js" for p in sample_site().pages]  # the parts load in reading order
         assert state == {"pwned": True, "handlers": 0, "jsLinks": 0, "frames": 0, "brokenImages": 0,
                          "scripts": ["assets/search.js", "assets/live.js", "search-index.js", *parts]}, html.name
-    page.goto((site_dir / "DESIGN-brand.html").as_uri())
-    colours = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
-    assert colours[:2] == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]
+    assert swatch_colours(page, site_dir) == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]
     assert watched.problems == []
     watched.close()
 
+
+
+def swatch_colours(page, site_dir: Path) -> list[str]:
+    """The colours the first two swatch chips of the sample site's brand page show."""
+    page.goto((site_dir / "DESIGN-brand.html").as_uri())
+    colours = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    return colours[:2]
 
 @needs_chromium
 def test_search_reads_a_long_requirement_whole_and_matches_accents_however_composed(browser, repo) -> None:
@@ -421,9 +426,7 @@ def test_colour_swatches_keep_their_colours_in_forced_colours_mode(browser, site
     watched = Watched(browser)
     page = watched.page
     page.emulate_media(forced_colors="active")
-    page.goto((site_dir / "DESIGN-brand.html").as_uri())
-    colours = page.eval_on_selector_all(".swatch .chip", "els => els.map(e => getComputedStyle(e).backgroundColor)")
-    assert colours[:2] == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]
+    assert swatch_colours(page, site_dir) == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]
     assert watched.problems == []
     watched.close()
 
