@@ -50,9 +50,14 @@ def render_inputs(workspace: Workspace, documents: tuple[str, ...], pictures: tu
         if not rel.startswith("../"):  # a picture path leading out of the workspace is never read
             files.update((str(root / rel), os.path.realpath(root / rel)))
     packages = [Path(entry) for entry in sys.path if entry and Path(entry).is_absolute()]
-    return RenderInputs(tuple(_folder(root / folder) for folder in config.specs),
-                        tuple(_folder(root / folder) for folder in (config.schemas, config.templates)),
+    return RenderInputs(_folders(root, config.specs), _folders(root, (config.schemas, config.templates)),
                         frozenset(files), tuple(_folder(entry) for entry in packages if entry.is_relative_to(root)))
+
+
+def _folders(root: Path, folders) -> tuple[str, ...]:
+    """Each folder, and where it leads when it is a symlink: the watch is told of changes there."""
+    return tuple(dict.fromkeys(path for folder in folders for path in (_folder(root / folder),
+                                                                       _folder(Path(os.path.realpath(root / folder))))))
 
 
 def _folder(path: Path) -> str:

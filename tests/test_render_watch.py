@@ -5,6 +5,7 @@ import contextlib
 import http.server
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import threading
@@ -438,3 +439,16 @@ def _until(condition) -> None:
     while not condition():
         assert time.monotonic() < deadline, "waited in vain"
         time.sleep(0.1)
+
+
+def test_a_new_document_in_a_symlinked_spec_folder_is_rendered(repo, watched):
+    """The watch is told of changes where a symlinked spec folder leads: a new document there went unseen."""
+    root = repo({"real/specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    shutil.rmtree(root / "specs", ignore_errors=True)
+    (root / "specs").symlink_to(root / "real" / "specs")
+    watcher = watched(root)
+    write_files(root, {"real/specs/more.yaml": requirements_doc("more", requirement("REQ-002"))})
+    watcher.wait_for("changed")
+    watcher.wait_for("rendered")
+    assert (root / "build/html/more.html").exists()
+    assert watcher.stop() == 0
