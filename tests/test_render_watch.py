@@ -452,3 +452,16 @@ def test_a_new_document_in_a_symlinked_spec_folder_is_rendered(repo, watched):
     watcher.wait_for("rendered")
     assert (root / "build/html/more.html").exists()
     assert watcher.stop() == 0
+
+
+def test_a_watch_started_while_another_run_holds_the_lock_renders_once_it_is_free(repo):
+    """Before, the first render's lock error ended the watch (exit 2), though later renders wait for it."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    with _render_lock_held(root):
+        watcher = Watcher(root, "--lock-timeout", "0.5")
+        assert watcher.wait_for("build.lock").endswith("build.lock; rendering once it is free")
+        time.sleep(1.5)  # tried again meanwhile, said no more
+    watcher.wait_for("watching")
+    assert (root / "build/html/reqs.html").exists()
+    assert [line for line in watcher.seen if "build.lock" in line] == [watcher.seen[0]], watcher.seen
+    assert watcher.stop() == 0

@@ -27,9 +27,10 @@ def run(formats: list[str] | None, documents: list[str], lock_timeout: float = L
 
 def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float) -> int:
     """Render, then again after each change, until Ctrl-C or SIGTERM, which end it with exit 0 at any
-    moment (the first render too); a problem before the first render is done is an ordinary error."""
+    moment (the first render too); a problem before the first render is done is an ordinary error,
+    but for the render lock another run holds, which it waits for, as for every render."""
     from gitspec.store import LockBusy
-    from gitspec.watch import RETRY, watch_sources
+    from gitspec.watch import RETRY, WAKE_MS, watch_sources
 
     sites: set[Path] = set()  # each HTML site this watch has rendered: told when it follows the watch no more
     try:
@@ -39,12 +40,26 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
         return 0
     root = workspace.root
 
-    def first() -> Watching:
-        """The first render, once the watch is in place (so that it sees an edit saved meanwhile)."""
-        wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, sites=sites)
-        return watching(workspace, index, wanted, report)
-
     waiting = [False]  # for the render lock, which another run holds: said once, tried until free
+
+    def busy(exc: LockBusy) -> None:
+        if not waiting[0]:
+            sys.stderr.write(one_line(f"gitspec: another gitspec build or render holds {exc.lock}; "
+                                      "rendering once it is free") + "\n")
+        waiting[0] = True
+
+    def first() -> Watching:
+        """The first render, once the watch is in place (so that it sees an edit saved meanwhile),
+        done once the render lock is free."""
+        while True:
+            try:
+                wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, sites=sites)
+            except LockBusy as exc:
+                busy(exc)
+                time.sleep(WAKE_MS / 1000)
+                continue
+            waiting[0] = False
+            return watching(workspace, index, wanted, report)
 
     def again() -> Watching | Retry | None:
         """Render once more, from the files as they are now; a problem is reported, not fatal."""
@@ -53,10 +68,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
             workspace, index = open_workspace(start=root)
             wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, sites=sites)
         except LockBusy as exc:
-            if not waiting[0]:
-                sys.stderr.write(one_line(f"gitspec: another gitspec build or render holds {exc.lock}; "
-                                          "rendering once it is free") + "\n")
-            waiting[0] = True
+            busy(exc)
             return RETRY
         except GitspecError as exc:
             sys.stderr.write(error_line(exc) + "\n")
