@@ -34,6 +34,9 @@ class Watching:
     kept: list[Path] = field(default_factory=list)  # files there it left alone: moving one away calls for one
     known: frozenset[str] = frozenset()  # the documents it read: one gone calls for one, however it went
     inputs: RenderInputs | None = None  # what it read: a change elsewhere calls for none (None: anywhere)
+    # asked after changes only elsewhere: whether they change what the render shows all the same (that
+    # the work tree has uncommitted changes); None: they never do
+    outside: Callable[[], bool] | None = None
 
 
 class SourceChanges:
@@ -54,6 +57,8 @@ class SourceChanges:
         self.kept = frozenset(str(path) for path in watching.kept)
         self.known = watching.known
         self.inputs = watching.inputs
+        self.outside = watching.outside
+        self.elsewhere: set[str] = set()  # changes let through only for `outside` to judge
 
     def __call__(self, change: object, path: str) -> bool:
         for git in self.gits:  # a linked worktree's own folder comes before the main one holding it
@@ -76,7 +81,14 @@ class SourceChanges:
             return True
         from watchfiles import Change
 
-        return inputs.read(path, change == Change.deleted) and self._scratch(change, path)
+        if not self._scratch(change, path):
+            return False
+        if inputs.read(path, change == Change.deleted):
+            return True
+        if self.outside is not None:
+            self.elsewhere.add(path)
+            return True
+        return False
 
 
 def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[], Watching | Retry | None],
@@ -107,6 +119,10 @@ def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[]
                 continue
             stopping.check()  # a stop a finaliser swallowed ends the watch here, at the latest
             changed = settled(batch, sources.known)
+            elsewhere, sources.elsewhere = sources.elsewhere, set()
+            read = [path for path in changed if path not in elsewhere]
+            if read or not changed or not sources.outside():  # files no render reads: named only when they
+                changed = read                                 # alone change what it shows
             if not changed and not pending:  # nothing, or only files made and removed again meanwhile
                 continue
             if changed:

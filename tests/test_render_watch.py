@@ -465,3 +465,23 @@ def test_a_watch_started_while_another_run_holds_the_lock_renders_once_it_is_fre
     assert (root / "build/html/reqs.html").exists()
     assert [line for line in watcher.seen if "build.lock" in line] == [watcher.seen[0]], watcher.seen
     assert watcher.stop() == 0
+
+
+def test_an_edit_to_a_tracked_file_no_render_reads_updates_the_uncommitted_changes_badge(repo, watched):
+    """Since the watch follows only what a render reads, an edit to another tracked file (a README)
+    left the index without its "uncommitted changes" badge, which a plain render showed."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")), "README.md": "# Notes\n"},
+                HTML_ONLY)
+    watcher = watched(root)
+    assert "uncommitted changes" not in (root / "build/html/index.html").read_text()
+    write_files(root, {"README.md": "# Notes\n\nMore.\n"})
+    assert watcher.wait_for("changed") == "gitspec: changed README.md"
+    watcher.wait_for("rendered")
+    assert "uncommitted changes" in (root / "build/html/index.html").read_text()
+    write_files(root, {"README.md": "# Notes\n\nMore still.\n"})  # dirty already: nothing to show anew
+    time.sleep(1.5)
+    git(root, "commit", "-qam", "notes")  # a commit: HEAD moves, the watch renders
+    watcher.wait_for("rendered")
+    assert "uncommitted changes" not in (root / "build/html/index.html").read_text()
+    assert [line for line in watcher.seen if "changed README.md" in line] == ["gitspec: changed README.md"]
+    assert watcher.stop() == 0

@@ -133,8 +133,14 @@ def watching(workspace: Workspace, index, formats: list[str], report: RenderRepo
 
     root, documents = workspace.root, index.content()[0]
     pictures = tuple(index.result[2]) if index.result is not None else ()  # those documents show (the check's)
+    outside = None
+    if report.dirty is not None and not report.documents_changed:  # (a changed document keeps it "uncommitted")
+        from gitspec.render.facts import tree_dirty
+
+        outside = lambda: tree_dirty(workspace) != report.dirty  # noqa: E731
     return Watching(own_folders(workspace, formats), [root / path for path in report.kept],
-                    frozenset(str(root / rel) for rel in documents), render_inputs(workspace, documents, pictures))
+                    frozenset(str(root / rel) for rel in documents), render_inputs(workspace, documents, pictures),
+                    outside)
 
 
 def own_folders(workspace: Workspace, formats: list[str]) -> list[Path]:

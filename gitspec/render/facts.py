@@ -70,6 +70,15 @@ def _file_differs(history: Any, doc: Any) -> bool:
     return history.file_differs(doc.path)
 
 
+def tree_dirty(workspace: Any) -> bool | None:
+    """Whether git sees changes in the work tree but for gitspec's own folders (None: outside git),
+    as the site's "uncommitted changes" says when no document itself has changed."""
+    from gitspec.headfacts import open_remembered
+
+    history = open_remembered(workspace.root, workspace.store)
+    return None if history is None else history.dirty(_own_folders(workspace))
+
+
 def _own_folders(workspace: Any) -> tuple[str, ...]:
     """What gitspec writes itself (the rendered output and the store): not a change to the spec."""
     folders = []

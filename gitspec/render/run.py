@@ -42,6 +42,8 @@ class RenderReport:
     warnings: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # output paths, relative to the workspace, holding the user's files
     spans: list[tuple[str, float, float]] = field(default_factory=list)  # (name, start, end) for --trace
+    dirty: bool | None = None  # the work tree's "uncommitted changes" as shown (None: outside git)
+    documents_changed: bool = False  # whether a document's own changes say so, whatever else changes
 
 
 @dataclass

@@ -31,6 +31,8 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     report.warnings.extend(located(assets.warnings, assets.subjects, site, rendered))
     report.warnings.extend(left_out(context))
     report.warnings.extend(facts.notes)
+    report.dirty = facts.dirty if facts.in_git else None
+    report.documents_changed = bool(facts.changed)
     return report
 
 
