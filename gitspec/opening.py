@@ -11,6 +11,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from gitspec.config import CONFIG_FILE, Config, parse_config
+from gitspec.errors import GitspecError
 from gitspec.fingerprint import fingerprint
 from gitspec.index import ParseIndex, load_index
 from gitspec.workspace import Workspace, find_root, store_of
@@ -22,7 +23,10 @@ if TYPE_CHECKING:
 
 def open_workspace(use_cache: bool = True, start: Path | None = None) -> tuple[Workspace, ParseIndex]:
     root = find_root(start or Path.cwd())
-    config_bytes = (root / CONFIG_FILE).read_bytes()
+    try:
+        config_bytes = (root / CONFIG_FILE).read_bytes()
+    except OSError as error:  # chmod 000, or a file another user made private
+        raise GitspecError(f"cannot read {CONFIG_FILE}: {error.strerror or error}") from None
     store = store_of(root)
     index = load_index(store) if use_cache else ParseIndex(store / "index", "")
     config = _cached_config(index, config_bytes)

@@ -557,3 +557,18 @@ def test_a_reference_link_is_checked_with_definitions_from_other_sections_at_eac
         f"specs/prd.md:{also}:{line.index('[far]') + 1}: warning: {nowhere} [unknown-anchor]",
         f"specs/prd.md:{also}:{line.index('[Far]') + 1}: warning: {nowhere} [unknown-anchor]",
         f"specs/prd.md:{see}:5: warning: {nowhere} [unknown-anchor]"], result.out
+
+
+@pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0, reason="needs root's setpriv to drop its read-all right")
+def test_an_unreadable_config_is_one_clear_error(repo):
+    """Before, every command crashed with an internal error (PermissionError) and a crash log."""
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    (ws / "gitspec.yaml").chmod(0)
+    try:
+        results = {command: _without_read_all(ws, *command.split())
+                   for command in ("check", "status", "render --format html", "cache gc", "build")}
+    finally:
+        (ws / "gitspec.yaml").chmod(0o644)
+    for command, done in results.items():
+        assert (done.returncode, done.stdout, done.stderr) == (
+            2, "", "gitspec: error: cannot read gitspec.yaml: Permission denied\n"), (command, done)
