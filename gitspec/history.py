@@ -85,11 +85,15 @@ class History:
     def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
         """Whether a tracked file changed, or an untracked one appeared, under the workspace;
         `ignored` are workspace-relative folders ("build/") whose files do not count."""
+        import pygit2
         from pygit2.enums import FileStatus
 
         skip = tuple(self.prefix + folder for folder in ignored)
-        # "normal" reports an untracked folder as one entry instead of walking into it.
-        for path, flags in self.repo.status(untracked_files="normal").items():
+        try:  # "normal" reports an untracked folder as one entry instead of walking into it
+            status = self.repo.status(untracked_files="normal")
+        except (pygit2.GitError, OSError) as error:
+            return self._worktree_unknown(error)
+        for path, flags in status.items():
             if flags == FileStatus.CURRENT or flags & FileStatus.IGNORED or path.startswith(skip):
                 continue
             if path.startswith(self.prefix) or (path.endswith("/") and self.prefix.startswith(path)):
@@ -104,8 +108,19 @@ class History:
 
         try:
             return self.repo.status_file(self.prefix + rel_path) != FileStatus.CURRENT
-        except (pygit2.GitError, KeyError, ValueError):
+        except (KeyError, ValueError):
             return True
+        except (pygit2.GitError, OSError) as error:
+            return self._worktree_unknown(error)
+
+    def _worktree_unknown(self, error: Exception) -> bool:
+        """Git cannot compare the work tree with its index (a file the user may not read, anywhere in the
+        repository; a damaged index): the user is told, and it counts as changed (True)."""
+        from gitspec.worktreenote import worktree_note
+
+        if (note := worktree_note(error, self.root)) not in self.notes:
+            self.notes.append(note)
+        return True
 
     # --- commits ----------------------------------------------------------------
 
@@ -329,8 +344,12 @@ class History:
             head = self._head()
             self._worktree_renames = {}
             if head is not None:
-                diff = head.tree.diff_to_workdir(DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS)
-                diff.find_similar(DiffFind.FIND_RENAMES | DiffFind.FIND_FOR_UNTRACKED)
+                try:
+                    diff = head.tree.diff_to_workdir(DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS)
+                    diff.find_similar(DiffFind.FIND_RENAMES | DiffFind.FIND_FOR_UNTRACKED)
+                except (pygit2.GitError, OSError) as error:
+                    self._worktree_unknown(error)
+                    return None
                 self._worktree_renames = {delta.new_file.path: delta.old_file.path for delta in diff.deltas
                                           if delta.status == pygit2.enums.DeltaStatus.RENAMED}
         before = self._worktree_renames.get(self.prefix + rel_path)

@@ -1,0 +1,22 @@
+"""What to tell the user when git cannot compare the working tree with its index: a file the user may
+not read (anywhere in the repository). Pure: libgit2's error in, one sentence out.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+# libgit2's words for a work-tree file it may not open (git status just lists such a file as modified)
+_LOCKED = re.compile(r"failed open - '(?P<path>.+)' is locked: (?P<why>.+)$")
+_MARKED = "so the render is marked 'with uncommitted changes'"
+
+
+def worktree_note(error: Exception, root: Path) -> str:
+    """The note for `error`, raised by a status or work-tree diff of the repository holding workspace `root`."""
+    message = str(error)
+    locked = _LOCKED.search(message)
+    if locked:
+        where = os.path.relpath(locked["path"], root)
+        return f"git cannot read {where} ({locked['why']}) to tell whether it changed, {_MARKED}"
+    return f"git cannot compare the working tree with the last commit ({message}), {_MARKED}"
