@@ -1,5 +1,5 @@
 """What to tell the user when git cannot compare the working tree with its index: a file the user may
-not read (anywhere in the repository). Pure: libgit2's error in, one sentence out.
+not read (anywhere in the repository), or a damaged index. Pure: libgit2's error in, one sentence out.
 """
 from __future__ import annotations
 
@@ -19,4 +19,7 @@ def worktree_note(error: Exception, root: Path) -> str:
     if locked:
         where = os.path.relpath(locked["path"], root)
         return f"git cannot read {where} ({locked['why']}) to tell whether it changed, {_MARKED}"
+    if "index" in message:  # git itself stops at it: "fatal: index file corrupt"
+        return (f"git cannot read the repository's index ({message}; 'git status' fails too), {_MARKED}; "
+                "'rm .git/index && git reset' rebuilds it from the last commit, keeping the files")
     return f"git cannot compare the working tree with the last commit ({message}), {_MARKED}"

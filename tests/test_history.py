@@ -571,6 +571,37 @@ def test_a_tracked_file_git_cannot_read_marks_the_render_changed_and_is_named(tm
     assert "REQ-002" in (root / "docs/build/html/other.html").read_text()
 
 
+def test_a_damaged_index_is_named_and_the_rest_rendered(tmp_path):
+    """Before, render and build crashed (GitError: invalid data in index), where git says "index file corrupt"."""
+    root = make_repo(tmp_path / "ws", REQS_WS)
+    (root / ".git" / "index").write_bytes(bytes(100))
+    for command in ("render", "build"):
+        done = run_gitspec(root, command)
+        assert done.code == 0 and [line for line in done.out.splitlines() if line.startswith("warning:")] == [
+            "warning: git cannot read the repository's index (invalid data in index - incorrect header signature; "
+            "'git status' fails too), so the render is marked 'with uncommitted changes'; 'rm .git/index && git "
+            "reset' rebuilds it from the last commit, keeping the files"], done
+    assert "REQ-001" in (root / "build/html/reqs.html").read_text()
+
+
+@pytest.mark.parametrize("lost", ["HEAD^{tree}", "HEAD:specs", "HEAD~1^{tree}"])
+def test_a_missing_tree_leaves_history_out_and_the_rest_rendered(tmp_path, lost):
+    """Before, a tree object lost from the repository crashed render and build (GitError: Unable to read tree)."""
+    root = tmp_path / "ws"
+    two_versions(root)
+    tree = git(root, "rev-parse", lost).strip()
+    (root / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+    for command in ("render", "build"):
+        done = run_gitspec(root, command)
+        warnings = [line for line in done.out.splitlines() if line.startswith("warning:")]
+        assert done.code == 0 and len(warnings) == 1 and warnings[0].startswith(
+            "warning: git history left out: the repository cannot be read (") and warnings[0].endswith(
+            "); 'git fsck' tells what is damaged") and tree in warnings[0], done
+    page = (root / "build/html/reqs.html").read_text()
+    assert "REQ-002" in page and "Last change" not in page
+    assert "uncommitted changes" in (root / "build/html/index.html").read_text()
+
+
 def test_only_ascii_numbers_make_a_markdown_list_item():
     text = ("---\nkind: prd\nid: p\n---\n# P\n\n## Requirements\n\n"
             "1. REQ-001 Invoices.\n١. REQ-002 Refunds.\n３. REQ-003 Credits.\n")

@@ -23,6 +23,18 @@ def gather(context: Any) -> Facts:
 
     workspace, documents = context.workspace, context.documents
     history = open_remembered(workspace.root, workspace.store)
+    try:
+        git = _git_facts(workspace, documents, history)
+    except _unreadable_repository() as error:  # every git fact in one place, as a damaged repository may fail any
+        git = _without_history(documents, history, error)
+    titles, images, written = _markdown_facts(workspace, documents)
+    return Facts(states=_states(context), markdown_titles=titles, images=images, written=written,
+                 page_size=workspace.config.page_size, language=workspace.config.language,
+                 schemas=_schemas(context), **git)
+
+
+def _git_facts(workspace: Any, documents: Mapping, history: Any) -> dict[str, Any]:
+    """The Facts fields that come from git (all empty outside git)."""
     changes: dict[str, dict] = {}
     uncommitted: dict[str, set[str]] = {}
     versions: dict[str, Change | None] = {}
@@ -42,13 +54,28 @@ def gather(context: Any) -> Facts:
         # A changed or new document settles it without asking git for the whole tree's status.
         dirty = bool(changed) or history.dirty(_own_folders(workspace))
         history.save()
-    titles, images, written = _markdown_facts(workspace, documents)
-    return Facts(states=_states(context), changes=changes, uncommitted=uncommitted, verdicts=verdicts,
-                 markdown_titles=titles, images=images, written=written, changed=changed,
-                 commit=history.head if history is not None else "", dirty=dirty,
-                 page_size=workspace.config.page_size, language=workspace.config.language, versions=versions,
-                 notes=list(history.notes) if history is not None else [], in_git=history is not None,
-                 schemas=_schemas(context))
+    return dict(changes=changes, uncommitted=uncommitted, versions=versions, changed=changed, verdicts=verdicts,
+                commit=history.head if history is not None else "", dirty=dirty,
+                notes=list(history.notes) if history is not None else [], in_git=history is not None)
+
+
+def _unreadable_repository() -> tuple[type[Exception], ...]:
+    """What libgit2 raises on a repository it cannot read: a missing or damaged tree or commit, a corrupt
+    pack. Called only once something was raised, so that a render answered from cache never imports pygit2."""
+    import pygit2
+
+    return pygit2.GitError, OSError
+
+
+def _without_history(documents: Mapping, history: Any, error: Exception) -> dict[str, Any]:
+    """The git facts of a repository whose objects cannot be read: HEAD's commit, if known, counted as
+    changed since (nothing can be compared with it), no last changes, and no evidence verified."""
+    reason = error.args[0] if error.args else error  # a NotFoundError, being a KeyError, would show quotes
+    note = (f"git history left out: the repository cannot be read ({reason}); "
+            "'git fsck' tells what is damaged")
+    return dict(changes={}, uncommitted={}, versions={}, changed=set(),
+                verdicts=_verdicts(documents, None, "the git history cannot be read"),
+                commit=history.head, dirty=True, notes=[*history.notes, note], in_git=True)
 
 
 def _schemas(context: Any) -> dict[str, dict]:
@@ -97,10 +124,10 @@ def _states(context: Any) -> dict[str, Any]:
     return {planned.address: planned.state for planned in planner.plan_all()}
 
 
-def _verdicts(documents: dict, history: Any) -> dict[tuple[str, str], Any]:
+def _verdicts(documents: Mapping, history: Any, unread: str = "") -> dict[tuple[str, str], Any]:
     """Each requirement's verdict by (document id, requirement id): an id two documents define (which
-    the check reports) is judged in each against that document's own item. Outside git, or before the
-    first commit, no evidence can be verified (stale)."""
+    the check reports) is judged in each against that document's own item. Outside git, before the
+    first commit, or when `unread` says why the history cannot be read, no evidence can be verified (stale)."""
     from gitspec.verdicts import decide_verdicts
 
     evidence = [dict(doc.sections, id=doc.id) for doc in documents.values() if doc.kind == "evidence"]
@@ -111,7 +138,8 @@ def _verdicts(documents: dict, history: Any) -> dict[tuple[str, str], Any]:
         if not current:
             continue
         if history is None or not history.head:
-            without = "the workspace is outside git" if history is None else "the repository has no commits yet"
+            without = unread or ("the workspace is outside git" if history is None
+                                 else "the repository has no commits yet")
             judged = decide_verdicts(list(current), evidence, lambda commit: False, lambda req, commit: True, without)
         else:
             from gitspec.requirementhistory import changed_since_checker
