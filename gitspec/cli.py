@@ -185,8 +185,9 @@ def _wants_events(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from gitspec import stopping
+    from gitspec import stopping, streams
 
+    streams.prepare()
     try:
         args = build_parser().parse_args(argv)
     except _UsageError as exc:

@@ -572,3 +572,15 @@ def test_an_unreadable_config_is_one_clear_error(repo):
     for command, done in results.items():
         assert (done.returncode, done.stdout, done.stderr) == (
             2, "", "gitspec: error: cannot read gitspec.yaml: Permission denied\n"), (command, done)
+
+
+@pytest.mark.parametrize("command", [("check",), ("build", "--no-render")])
+def test_a_finding_the_locale_cannot_encode_is_printed_escaped(repo, command):
+    """Before, in a C or Latin-1 locale a finding holding "→" (a dependsOn cycle) crashed with an internal error
+    (UnicodeEncodeError)."""
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+               "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", depends="[TASK-001]"))})
+    locale = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    result = run_gitspec(ws, *command, env=locale)
+    assert result.code == 1 and "internal error" not in result.err, result
+    assert "dependsOn cycle: TASK-001 \\u2192 TASK-001" in result.out + result.err, result
