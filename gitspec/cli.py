@@ -201,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = args.handler(args)
         stopping.check()  # a stop that came too late to cut the command short
+        sys.stdout.flush()  # a full disk is told here, not by Python's flush at exit
         return code
     except GitspecError as exc:
         sys.stderr.write(error_line(exc) + "\n")

@@ -584,3 +584,25 @@ def test_a_finding_the_locale_cannot_encode_is_printed_escaped(repo, command):
     result = run_gitspec(ws, *command, env=locale)
     assert result.code == 1 and "internal error" not in result.err, result
     assert "dependsOn cycle: TASK-001 \\u2192 TASK-001" in result.out + result.err, result
+
+
+@pytest.mark.parametrize("command", [("check",), ("check", "--format", "json"), ("status", "--all", "--format", "json")])
+@pytest.mark.parametrize("output", ["full", "closed"])
+def test_an_output_that_cannot_be_written_is_one_clear_error(repo, command, output):
+    """Before, `> /dev/full` crashed with an internal error (OSError: No space left on device) and `>&-` with
+    one about None having no attribute 'write'."""
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")), "specs/bad.md": "no front matter\n"})
+    shell = f'"$0" "$@" {">/dev/full" if output == "full" else ">&-"}'
+    done = subprocess.run(["sh", "-c", shell, GITSPEC, *command], cwd=ws, capture_output=True, text=True)
+    why = "No space left on device" if output == "full" else "it is closed"
+    assert (done.returncode, done.stderr.splitlines()[-1:]) == (
+        2, [f"gitspec: error: cannot write to standard output: {why}"]), done
+    assert "internal error" not in done.stderr and not (ws / ".gitspec" / "logs").exists(), done
+
+
+def test_a_standard_error_that_cannot_be_written_leaves_the_exit_code_to_tell(repo):
+    ws = repo({"specs/bad.md": "no front matter\n"})
+    for redirect in ("2>/dev/full", "2>&-", ">/dev/full 2>&1"):
+        done = subprocess.run(["sh", "-c", f'"$0" check {redirect}', GITSPEC], cwd=ws, capture_output=True, text=True)
+        assert (done.returncode, done.stderr) == (1 if redirect != ">/dev/full 2>&1" else 2, ""), (redirect, done)
+        assert not (ws / ".gitspec" / "logs").exists(), done
