@@ -115,6 +115,8 @@ def _stats(workspace: Workspace) -> tuple[dict[str, os.stat_result], dict[str, s
 
 def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine,
              where: _RealPaths) -> Entry:
+    if not rel.isascii() and not _is_utf8(rel):  # its name could not be written in a page, a link or JSON
+        return _refused(st, error(rel, 1, 1, "file name is not valid UTF-8: rename it", "bad-file-name"))
     limit = workspace.config.max_file_size
     if st.st_size > limit:
         finding = error(rel, 1, 1, f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
@@ -138,6 +140,15 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
     else:
         record = engine.process(rel, data)
     return Entry(*stat_key(st), sha, record)
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a name the OS gave is UTF-8: bytes that are not come as lone surrogates (surrogateescape)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _RealPaths:

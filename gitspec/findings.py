@@ -26,9 +26,9 @@ class Finding:
     rule: str
 
     def __str__(self) -> str:
-        from gitspec.printable import one_line
+        from gitspec.printable import file_name, one_line
 
-        return one_line(f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]")
+        return one_line(f"{file_name(self.path)}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]")
 
     def as_tuple(self) -> tuple:
         return (self.path, self.line, self.col, self.severity, self.message, self.rule)
@@ -70,12 +70,12 @@ def write_text(findings: list[Finding], out: IO[str]) -> None:
         from rich.console import Console
         from rich.markup import escape
 
-        from gitspec.printable import one_line
+        from gitspec.printable import file_name, one_line
 
         console = Console(file=out, highlight=False)
         colour = {ERROR: "bold red", WARNING: "yellow"}
         for f in findings:
-            console.print(f"[bold]{escape(one_line(f.path))}:{f.line}:{f.col}:[/] "
+            console.print(f"[bold]{escape(one_line(file_name(f.path)))}:{f.line}:{f.col}:[/] "
                           f"[{colour.get(f.severity, 'cyan')}]{f.severity}:[/] "
                           f"{escape(one_line(f.message))} [dim]\\[{escape(f.rule)}][/]")
         return
@@ -85,8 +85,10 @@ def write_text(findings: list[Finding], out: IO[str]) -> None:
 def write_json(findings: list[Finding], out: IO[str]) -> None:
     import json
 
+    from gitspec.printable import file_name
+
     keys = ("path", "line", "col", "severity", "message", "rule")
-    json.dump([dict(zip(keys, f.as_tuple())) for f in findings], out, indent=2)
+    json.dump([dict(zip(keys, (file_name(f.path), *f.as_tuple()[1:]))) for f in findings], out, indent=2)
     out.write("\n")
 
 

@@ -19,6 +19,17 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
 
 
+def file_name(path: str) -> str:
+    """A path as the OS gave it, each byte that is not UTF-8 (which Python holds as a lone surrogate)
+    written as its escape (`\\xff`): text any output, JSON included, can carry."""
+    if path.isascii():
+        return path
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no byte stands for
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def shown(value: Any) -> str:
     """A value from a document as a finding quotes it: text as Python's repr (quoted, with invisible
     characters such as a zero-width space or a right-to-left mark escaped: 'REQ-001\\u200b'), other values as

@@ -606,3 +606,23 @@ def test_a_standard_error_that_cannot_be_written_leaves_the_exit_code_to_tell(re
         done = subprocess.run(["sh", "-c", f'"$0" check {redirect}', GITSPEC], cwd=ws, capture_output=True, text=True)
         assert (done.returncode, done.stderr) == (1 if redirect != ">/dev/full 2>&1" else 2, ""), (redirect, done)
         assert not (ws / ".gitspec" / "logs").exists(), done
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error_and_left_out(repo):
+    """Before, check passed (printing a lone surrogate in its JSON) and render and build crashed
+    (UnicodeEncodeError: surrogates not allowed)."""
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+               "gitspec.yaml": CONFIG.replace("formats: []", "formats: [html]")})
+    (ws / os.fsdecode(b"specs/plan\xff.yaml")).write_text(requirements_doc("plan", requirement("REQ-002")))
+    line = "specs/plan\\xff.yaml:1:1: error: file name is not valid UTF-8: rename it [bad-file-name]"
+    checked = run_gitspec(ws, "check")
+    assert (checked.code, checked.out) == (1, line + "\n"), checked
+    as_json = run_gitspec(ws, "check", "--format", "json")
+    assert as_json.code == 1 and "\\ud" not in as_json.out and as_json.json()[0]["path"] == "specs/plan\\xff.yaml"
+    for command in (("render",), ("build",), ("build", "--json")):
+        done = run_gitspec(ws, *command)
+        assert done.code == 1 and "internal error" not in done.err and "\\ud" not in done.out + done.err, done
+        assert "warning: specs/plan\\xff.yaml left out of the render: line 1: file name is not valid UTF-8: " \
+               "rename it" in done.out or "--json" in command, done
+    assert "REQ-001" in (ws / "build/html/reqs.html").read_text()
+    assert [path.name for path in (ws / "build/html").glob("plan*")] == []

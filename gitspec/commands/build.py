@@ -6,7 +6,7 @@ import sys
 from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.findings import ERROR, count_of, write_text
 from gitspec.opening import open_workspace
-from gitspec.printable import one_line
+from gitspec.printable import file_name, one_line
 
 STAGES_SHARE = 50  # of a build's progress that renders: the stages count up to here, the render the rest
 
@@ -129,8 +129,8 @@ def _report(report, findings, sink, dry_run: bool, provider, rendered) -> int:
                "render_warnings": rendered.warnings if rendered else []}
     if sink.json_lines:
         for finding in errors:  # why the build exits 1, as the text output lists them
-            sink.emit({"event": "error", "stage": "", "progress": 100, "file": finding.path, "line": finding.line,
-                       "col": finding.col, "message": finding.message, "rule": finding.rule})
+            sink.emit({"event": "error", "stage": "", "progress": 100, "file": file_name(finding.path),
+                       "line": finding.line, "col": finding.col, "message": finding.message, "rule": finding.rule})
         sink.emit(summary)
     else:
         out = sys.stdout

@@ -79,6 +79,7 @@ def left_out(context: Any) -> list[str]:
     """One warning per document file the render leaves out (it cannot be read, or its id is taken), with
     the file's first error, so that its missing pages are explained."""
     from gitspec.findings import ERROR
+    from gitspec.printable import file_name
 
     errors = [finding for finding in context.checked.findings if finding.severity == ERROR]
     if not errors:
@@ -89,7 +90,7 @@ def left_out(context: Any) -> list[str]:
     for finding in errors:
         if finding.path in files and finding.path not in rendered:
             first.setdefault(finding.path, finding)
-    return [f"{path} left out of the render: line {finding.line}: {finding.message}"
+    return [f"{file_name(path)} left out of the render: line {finding.line}: {finding.message}"
             for path, finding in sorted(first.items())]
 
 
