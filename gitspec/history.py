@@ -30,7 +30,6 @@ MAX_BLOB_SIZE = 4 * 1024 * 1024  # older versions bigger than this are not parse
 SAVE_BATCH = 1000
 
 
-
 def open_history(root: Path, store: Path | None = None) -> History | None:
     """The history of the repository holding workspace `root`, or None outside git.
 
