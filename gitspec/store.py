@@ -82,9 +82,11 @@ class ObjectStore:
         return data
 
     def paths(self) -> Iterator[Path]:
-        """The files the store holds; anything else found there (a folder) is not an object."""
-        if self.folder.is_dir():
-            yield from (path for path in self.folder.glob("??/*") if path.is_file())
+        """The files the store holds; anything else found there (a folder) is not an object.
+        A folder it cannot list raises OSError, rather than look empty."""
+        for path in _two_levels(self.folder):
+            if path.is_file():
+                yield path
 
     def stats(self) -> tuple[int, int]:
         count = size = 0
@@ -113,24 +115,41 @@ class GenerationCache:
         write_atomic(self.folder / key[:2] / key[2:], digest.encode(), durable=False)
 
     def keys(self) -> dict[str, str]:
-        """Every sound entry; a damaged one is deleted on the way (never a writer's `.…tmp` file)."""
+        """Every sound entry; a damaged one is deleted on the way (never a writer's `.…tmp` file).
+        A folder or entry it cannot read raises OSError: `cache gc` would take the entries it
+        missed for unused, and delete the objects they name."""
         found = {}
-        if self.folder.is_dir():
-            for path in self.folder.glob("??/[!.]*"):
-                digest = _entry(path)
+        for path in _two_levels(self.folder):
+            if not path.name.startswith("."):
+                digest = _entry(path, strict=True)
                 if digest is not None:
                     found[path.parent.name + path.name] = digest
         return found
 
 
-def _entry(path: Path) -> str | None:
+def _two_levels(folder: Path) -> Iterator[Path]:
+    """What `folder/ab/` folders hold (as `glob("??/*")`, but a folder that cannot be listed raises
+    OSError instead of looking empty). No `folder` at all (or a file there) holds nothing."""
+    if not folder.is_dir():
+        return
+    for shard in sorted(os.listdir(folder)):
+        if len(shard) == 2 and (folder / shard).is_dir():
+            yield from (folder / shard / name for name in sorted(os.listdir(folder / shard)))
+
+
+def _entry(path: Path, strict: bool = False) -> str | None:
     """The object digest a cache entry names, or None when there is none. An entry that is not a
-    SHA-256 in hex (torn, damaged) is deleted: it is a miss, and the stage runs again."""
+    SHA-256 in hex (torn, damaged) is deleted: it is a miss, and the stage runs again. When `strict`,
+    a file that is there but cannot be read raises OSError."""
     import re
 
     try:
         data = path.read_bytes().strip()
-    except OSError:  # absent, or not a file
+    except FileNotFoundError:  # removed meanwhile
+        return None
+    except OSError:  # not a file, or one that cannot be read
+        if strict and path.is_file():
+            raise
         return None
     if re.fullmatch(rb"[0-9a-f]{64}", data) is None:
         _discard(path)

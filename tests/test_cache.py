@@ -3,6 +3,7 @@ test_build: source#text --upper--> derived#shout, derived#length --echo--> echoe
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -148,3 +149,34 @@ def test_the_store_keeps_a_readme_it_did_not_write(tmp_path):
     (tmp_path / "README").write_text("# Mine\n")
     ensure_store(tmp_path)
     assert (tmp_path / "README").read_text() == "# Mine\n" and (tmp_path / "CACHEDIR.TAG").is_file()
+
+
+def _without_read_all() -> tuple[str, ...]:
+    """The prefix that makes permissions count: root keeps its uid but loses its right to read anything."""
+    if os.geteuid() != 0:
+        return ()
+    if not shutil.which("setpriv"):
+        pytest.skip("needs setpriv to drop root's right to read every file")
+    return ("setpriv", "--bounding-set=-all", "--inh-caps=-all")
+
+
+@pytest.mark.parametrize("unreadable", [".gitspec/cache", "an entry"])
+def test_gc_deletes_nothing_while_it_cannot_read_the_cache(ws, unreadable):
+    # Before, an unreadable .gitspec/cache looked empty: gc deleted every object its entries used (exit 0).
+    root, env, calls = ws
+    assert run_gitspec(root, "build", env=env).code == 0
+    target = root / unreadable if unreadable != "an entry" else sorted((root / ".gitspec" / "cache").glob("??/*"))[0]
+    objects = sorted(p.name for p in (root / ".gitspec" / "objects").glob("??/*"))
+    target.chmod(0)
+    try:
+        stats = run_gitspec(root, "cache", "stats", env=env, prefix=_without_read_all())
+        gc = run_gitspec(root, "cache", "gc", env=env, prefix=_without_read_all())
+    finally:
+        target.chmod(0o755)
+    name = target.relative_to(root).as_posix()
+    assert stats.code == 2 and stats.err == f"gitspec: error: cannot read {name}: Permission denied; make it " \
+        "readable, or delete the store\n", stats
+    assert gc.code == 2 and gc.err == f"gitspec: error: cannot read {name}: Permission denied (cache gc deletes " \
+        "nothing while it cannot read all of the store); make it readable, or delete the store\n", gc
+    assert sorted(p.name for p in (root / ".gitspec" / "objects").glob("??/*")) == objects
+    assert "cache entries: 3\n" in run_gitspec(root, "cache", "stats", env=env).out

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.opening import loaded_documents, open_workspace
@@ -15,8 +17,10 @@ def run(action: str) -> int:
     objects = ObjectStore(workspace.store)
     cache = GenerationCache(workspace.store, objects)
     if action == "stats":
-        count, size = objects.stats()
-        sys.stdout.write(f"objects: {count} ({size:,} bytes)\ncache entries: {len(cache.keys())}\n"
+        with _reading(workspace, ""):
+            count, size = objects.stats()
+            entries = len(cache.keys())
+        sys.stdout.write(f"objects: {count} ({size:,} bytes)\ncache entries: {entries}\n"
                          f"parse index: {len(index.entries)} files\n")
         return 0
     if not workspace.store.is_dir():
@@ -30,20 +34,36 @@ def run(action: str) -> int:
         return _collect(workspace, index, objects, cache)
 
 
+@contextmanager
+def _reading(workspace, consequence: str) -> Iterator[None]:
+    """A part of the store that cannot be read is exit 2 naming it: counting it as empty would misreport
+    it, and gc would delete the objects its entries still use."""
+    import os
+
+    try:
+        yield
+    except OSError as error:
+        name = os.path.relpath(error.filename, workspace.root) if error.filename else workspace.store.name
+        raise GitspecError(f"cannot read {name}: {error.strerror or error}{consequence}; make it readable, "
+                           "or delete the store", exit_code=EXIT_USAGE) from None
+
+
 def _collect(workspace, index, objects, cache) -> int:
     """Drop what no stamp refers to, and what an older gitspec left in `renders/`."""
     from gitspec.checker import check
 
     used = _used_keys(workspace, index, check(workspace, index).findings)
+    with _reading(workspace, " (cache gc deletes nothing while it cannot read all of the store)"):
+        entries, stored = cache.keys(), list(objects.paths())
     removed_entries = removed_objects = 0
     keep_objects = set()
-    for key, digest in cache.keys().items():
+    for key, digest in entries.items():
         if key in used:
             keep_objects.add(digest)
         else:
             (cache.folder / key[:2] / key[2:]).unlink(missing_ok=True)
             removed_entries += 1
-    for path in objects.paths():
+    for path in stored:
         if path.parent.name + path.name not in keep_objects:
             path.unlink(missing_ok=True)
             removed_objects += 1
