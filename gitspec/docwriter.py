@@ -9,7 +9,7 @@ from typing import Any
 
 from gitspec.atomic import create_new, replace_unchanged, write_atomic
 from gitspec.documents import HEADER_KEYS
-from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.errors import EXIT_FINDINGS, GitspecError, writing
 from gitspec.kinds import Kind
 from gitspec.opening import LoadedDocument
 from gitspec.stage import Stage
@@ -53,7 +53,7 @@ class DocumentWriter:
         encoded = bom + new_text.encode("utf-8")  # (in the file's own line endings)
         if document is not None:
             _replace(root / rel, rel, encoded, document.sha)
-        elif not create_new(root / rel, encoded):  # made meanwhile: never overwritten
+        elif not _create(root / rel, rel, encoded):  # made meanwhile: never overwritten
             raise _taken(rel, stage)
         value = read_yaml(new_text).value
         return LoadedDocument(stage.document, stage.kind, rel,
@@ -85,7 +85,7 @@ class DocumentWriter:
         if any(value_hash(document.sections.get(n)) != value_hash(v) for n, v in sections.items()):
             raise RuntimeError(f"Markdown rewrite of {rel} changed a generated section; refusing to write it")
         if sha is None:
-            if not create_new(self.workspace.root / rel, encoded):  # made meanwhile: never overwritten
+            if not _create(self.workspace.root / rel, rel, encoded):  # made meanwhile: never overwritten
                 raise _taken(rel, stage)
         else:
             _replace(self.workspace.root / rel, rel, encoded, sha)
@@ -103,8 +103,16 @@ def _new_markdown(stage: Stage) -> str:
 
 def _replace(path: Path, rel: str, data: bytes, sha: str) -> None:
     """Write the document's new text, unless it changed since it was read (an edit saved while the build ran)."""
-    if not replace_unchanged(path, data, sha):
+    with writing(rel):  # a read-only folder, a full disk: one line naming it, the file as it was
+        replaced = replace_unchanged(path, data, sha)
+    if not replaced:
         raise _changed(rel)
+
+
+def _create(path: Path, rel: str, data: bytes) -> bool:
+    """Write a new document, unless a file is there already: whether it was written."""
+    with writing(rel):
+        return create_new(path, data)
 
 
 def _changed(rel: str) -> GitspecError:
@@ -136,6 +144,7 @@ def write_code_files(workspace: Workspace, files: list[dict], previous: list[dic
             if current != before.get(entry["path"]):
                 raise GitspecError(f"{workspace.relative(target)} was edited by hand; not overwritten "
                                    "(delete it or move your changes, then build again)", exit_code=EXIT_FINDINGS)
-        write_atomic(target, content.encode("utf-8"))
+        with writing(workspace.relative(target)):
+            write_atomic(target, content.encode("utf-8"))
         written.append(workspace.relative(target))
     return written

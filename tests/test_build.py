@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import GIT_ENV, GITSPEC, install_plugin, requirement, requirements_doc, run_gitspec
+from conftest import GIT_ENV, GITSPEC, install_plugin, make_repo, requirement, requirements_doc, run_gitspec
 from gitspec.yamlread import read_yaml
 
 SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
@@ -892,3 +892,47 @@ def test_a_document_far_over_max_file_size_is_not_read_whole(repo):
         result = run_gitspec(root, *command, prefix=("prlimit", f"--as={512 << 20}"))
         assert result.code in (0, 1) and "internal error" not in result.err, (command, result)
         assert command == ("status",) or "big.md" in result.out and "file is 671,088,640 bytes" in result.out, result
+
+
+def _without_read_all() -> tuple[str, ...]:
+    """The prefix that makes permissions count: root keeps its uid but loses its right to write anything."""
+    if os.geteuid() != 0:
+        return ()
+    if not shutil.which("setpriv"):
+        pytest.skip("needs setpriv to drop root's right to write every file")
+    return ("setpriv", "--bounding-set=-all", "--inh-caps=-all")
+
+
+def test_a_spec_folder_build_cannot_write_is_one_line_naming_the_file(ws):
+    # Before, a PermissionError from the document's temp file was an internal error (exit 3), and with
+    # --json the stream ended with no error or complete event.
+    root, env, calls = ws
+    (root / "specs").chmod(0o555)
+    try:
+        text = run_gitspec(root, "build", "--no-render", env=env, prefix=_without_read_all())
+        events = run_gitspec(root, "build", "--no-render", "--json", env=env, prefix=_without_read_all())
+    finally:
+        (root / "specs").chmod(0o755)
+    written = r"cannot write specs/(derived|slow)\.yaml: Permission denied"  # whichever stage comes first
+    assert text.code == 2 and re.fullmatch("gitspec: error: " + written, text.err.splitlines()[-1]), text
+    assert "internal error" not in text.err and not list((root / ".gitspec" / "logs").glob("*")), text
+    assert events.code == 2, events
+    error, complete = (json.loads(line) for line in events.out.splitlines()[-2:])
+    assert error["event"] == "error" and re.fullmatch(written, error["message"]), error
+    assert complete == {"event": "complete", "stage": "", "progress": 100, "exit_code": 2}
+    assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "source.yaml"]  # no temp file left
+    assert _build(root, env, "--no-render").code == 0
+
+
+def test_a_code_folder_build_cannot_write_is_one_line_naming_the_file(tmp_path):
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    assert run_gitspec(root, "new", "product", "Build a billing dashboard").code == 0
+    (root / "generated").mkdir(mode=0o555)
+    try:
+        result = run_gitspec(root, "build", "--no-render", prefix=_without_read_all())
+    finally:
+        (root / "generated").chmod(0o755)
+    assert result.code == 2 and result.err.splitlines()[-1] == "gitspec: error: cannot write " \
+        "generated/app/__init__.py: Permission denied", result
+    assert run_gitspec(root, "build", "--no-render").code == 0
