@@ -103,16 +103,32 @@ class GenerationCache:
     """Cache key (hash of everything a stage's output depends on) -> object digest."""
 
     def __init__(self, folder: Path, objects: ObjectStore) -> None:
+        import threading
+
         self.folder = folder / "cache"
         self.objects = objects
+        self.unwritable: str | None = None  # the folder a put could not write, once one could not
+        self._noting = threading.Lock()  # stages run in threads: one note all the same
 
     def get(self, key: str) -> bytes | None:
         digest = _entry(self.folder / key[:2] / key[2:])
         return None if digest is None else self.objects.get(digest)
 
     def put(self, key: str, data: bytes) -> None:
-        digest = self.objects.put(data)
-        write_atomic(self.folder / key[:2] / key[2:], digest.encode(), durable=False)
+        """Store `data` under `key`. A store that cannot be written (a file where `objects/` goes, a
+        read-only folder, a full disk) only costs the next build time: one note on stderr, no error."""
+        folder = self.objects.folder
+        try:
+            digest = self.objects.put(data)
+            folder = self.folder
+            write_atomic(self.folder / key[:2] / key[2:], digest.encode(), durable=False)
+        except OSError as error:
+            with self._noting:
+                if self.unwritable is not None:
+                    return
+                self.unwritable = str(folder)
+                sys.stderr.write(f"gitspec: note: cannot write {folder}: {error.strerror or error}; generated "
+                                 "sections are not cached, so the next build generates them again\n")
 
     def keys(self) -> dict[str, str]:
         """Every sound entry; a damaged one is deleted on the way (never a writer's `.…tmp` file).

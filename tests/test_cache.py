@@ -180,3 +180,28 @@ def test_gc_deletes_nothing_while_it_cannot_read_the_cache(ws, unreadable):
         "nothing while it cannot read all of the store); make it readable, or delete the store\n", gc
     assert sorted(p.name for p in (root / ".gitspec" / "objects").glob("??/*")) == objects
     assert "cache entries: 3\n" in run_gitspec(root, "cache", "stats", env=env).out
+
+
+@pytest.mark.parametrize("damage", ["a file where objects/ goes", "a file where cache/ goes", "read-only objects/"])
+def test_a_store_build_cannot_write_costs_only_the_cache(ws, damage):
+    # Before, the NotADirectoryError or PermissionError of the store's put stopped the build (exit 3).
+    root, env, calls = ws
+    store = root / ".gitspec"
+    assert run_gitspec(root, "check", env=env).code == 0  # makes the store
+    folder = store / ("cache" if "cache" in damage else "objects")
+    if damage.startswith("a file"):
+        folder.write_text("")
+    else:
+        folder.mkdir(mode=0o555)
+    build = run_gitspec(root, "build", env=env, prefix=_without_read_all())
+    assert build.code == 0 and (root / "specs" / "echoed.yaml").is_file(), build
+    reason = "Not a directory" if damage.startswith("a file") else "Permission denied"
+    assert build.err.count("note") == 1 and build.err.startswith(
+        f"gitspec: note: cannot write {folder}: {reason}; generated sections are not cached, so the next build "
+        "generates them again\n"), build
+    folder.unlink() if folder.is_file() else folder.chmod(0o755)
+    (root / "specs" / "derived.yaml").unlink()
+    again = run_gitspec(root, "build", env=env)
+    assert again.code == 0 and "note" not in again.err, again
+    assert _calls(calls).count("upper") == 2  # the first build's output was not cached
+    assert "cache entries: 1\n" in run_gitspec(root, "cache", "stats", env=env).out  # upper's, cached now
