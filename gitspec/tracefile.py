@@ -40,7 +40,20 @@ def trace_target(given: str, workspace) -> Path:
             raise _refused(f"{given} is in the spec folder '{folder}'")
     if os.path.lexists(path) and not _is_trace(path):
         raise _refused(f"{given} exists and is not a trace gitspec wrote; remove it or name another file")
+    _probe(path.parent, given)
     return path
+
+
+def _probe(folder: Path, given: str) -> None:
+    """The trace is written beside itself and renamed into place: a folder where no file can be made
+    (read-only, another user's) is refused now, not after the whole build ran."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise _refused(f"cannot write {given}: {error.strerror or error}") from None
 
 
 def _is_trace(path: Path) -> bool:

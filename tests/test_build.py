@@ -936,3 +936,17 @@ def test_a_code_folder_build_cannot_write_is_one_line_naming_the_file(tmp_path):
     assert result.code == 2 and result.err.splitlines()[-1] == "gitspec: error: cannot write " \
         "generated/app/__init__.py: Permission denied", result
     assert run_gitspec(root, "build", "--no-render").code == 0
+
+
+def test_a_trace_in_a_folder_that_cannot_be_written_is_refused_before_building(ws):
+    # Before, the whole build ran and rewrote the specs, then the trace's write failed (exit 2).
+    root, env, calls = ws
+    (root / "traces").mkdir(mode=0o555)
+    before = _snapshot(root)
+    try:
+        result = run_gitspec(root, "build", "--trace", "traces/t.json", env=env, prefix=_without_read_all())
+    finally:
+        (root / "traces").chmod(0o755)
+    assert result.code == 2 and result.out == "", result
+    assert result.err == "gitspec: error: argument --trace: cannot write traces/t.json: Permission denied\n", result
+    assert _calls(calls) == [] and _snapshot(root) == before and list((root / "traces").iterdir()) == []
