@@ -399,3 +399,27 @@ def test_pages_an_earlier_gitspec_wrote_are_taken_over_when_the_cache_is_gone(re
     result = run_gitspec(root, "render")
     assert result.code == 0 and "kept" not in result.out, result
     assert "Alpha two" in (root / "build" / "html" / "alpha.html").read_text()
+
+
+@pytest.mark.parametrize("damage", ["../elsewhere.txt", "{tmp}/elsewhere.txt", "./../../elsewhere.txt"])
+def test_a_manifest_entry_naming_a_file_outside_the_folder_is_dropped_and_the_page_rendered_again(repo, tmp_path,
+                                                                                                   damage):
+    # Before, every later render stopped with "renderer wrote outside its folder" (exit 2), and so did
+    # the one after cache gc: the damaged manifest wedged the workspace.
+    import json
+
+    root = workspace(repo, "notes")
+    assert run_gitspec(root, "render").code == 0
+    damage = damage.format(tmp=tmp_path)
+    elsewhere = root / "build" / "html" / damage
+    elsewhere.write_text("mine\n")
+    manifest = root / ".gitspec" / "renders" / "html.json"
+    entries = json.loads(manifest.read_text())
+    entries["notes"]["files"][damage] = [5, 1]
+    manifest.write_text(json.dumps(entries))
+    result = run_gitspec(root, "render")
+    assert result.code == 0 and "rendered 1 (0 unchanged)" in result.err, result
+    assert elsewhere.read_text() == "mine\n"
+    assert damage not in json.loads(manifest.read_text())["notes"]["files"]
+    again = run_gitspec(root, "render")
+    assert again.code == 0 and "rendered 0 (1 unchanged)" in again.err, again

@@ -367,7 +367,15 @@ def _load(path: Path) -> tuple[dict, bytes]:
     entries = [entry for name, entry in data.items() if name != FOLDER] if isinstance(data, dict) else [None]
     if not all(isinstance(entry, dict) and isinstance(entry.get("files"), dict) for entry in entries):
         return {}, raw  # not a manifest this gitspec wrote: as good as none
-    return data, raw
+    # An entry naming a file outside the folder is damaged (gitspec never writes one): dropped, so that
+    # its page renders again, and nothing it names is ever removed
+    return {name: entry for name, entry in data.items() if name == FOLDER or all(map(_in_folder, entry["files"]))}, raw
+
+
+def _in_folder(rel: str) -> bool:
+    """Whether a manifest's path names a file inside the format's folder, as a renderer's paths must."""
+    path = PurePosixPath(rel)
+    return bool(rel) and not path.is_absolute() and ".." not in path.parts
 
 
 def _save(path: Path, data: bytes, root: Path) -> None:
