@@ -50,3 +50,48 @@ def work_tree(repo: Any) -> Path | None:
     if named_git_dir() is not None and "core.worktree" not in repo.config:
         return Path.cwd().resolve()
     return Path(repo.workdir).resolve() if repo.workdir else None
+
+
+def trusted_by_environment(path: Path) -> bool:
+    """Whether `safe.directory` trusts the repository at `path` (its work tree) in the config git's
+    environment names and libgit2 does not read: GIT_CONFIG_SYSTEM (unless GIT_CONFIG_NOSYSTEM),
+    GIT_CONFIG_GLOBAL, and GIT_CONFIG_COUNT's KEY/VALUE pairs, in that order (as git reads them;
+    an empty value empties the list; "*" trusts every repository, "/a/b/*" every one under /a/b)."""
+    values = []
+    files = [os.environ.get("GIT_CONFIG_GLOBAL")]
+    if os.environ.get("GIT_CONFIG_NOSYSTEM", "").strip().lower() not in ("1", "true", "yes", "on"):
+        files.insert(0, os.environ.get("GIT_CONFIG_SYSTEM"))
+    for file in filter(None, files):
+        values += _config_values(file, "safe.directory")
+    try:
+        count = int(os.environ.get("GIT_CONFIG_COUNT", "0"))
+    except ValueError:
+        count = 0
+    for n in range(count):
+        if os.environ.get(f"GIT_CONFIG_KEY_{n}", "").lower() == "safe.directory":
+            values.append(os.environ.get(f"GIT_CONFIG_VALUE_{n}", ""))
+    if "" in values:
+        values = values[len(values) - values[::-1].index(""):]
+    here = os.path.realpath(path)
+    for value in values:
+        if value == "*":
+            return True
+        if value.endswith("/*"):
+            folder = os.path.realpath(os.path.expanduser(value[:-2]))
+            if here == folder or here.startswith(folder.rstrip("/") + "/"):
+                return True
+        elif os.path.realpath(os.path.expanduser(value)) == here:
+            return True
+    return False
+
+
+def _config_values(file: str, name: str) -> list[str]:
+    """Every value of `name` in the git config `file`; none from a file that is missing or unreadable."""
+    import pygit2
+
+    if not os.path.isfile(file):  # /dev/null, as CI sets it to read no global config
+        return []
+    try:
+        return list(pygit2.Config(file).get_multivar(name))
+    except (pygit2.GitError, OSError, ValueError):
+        return []

@@ -33,9 +33,9 @@ def open_repository(root: Path) -> tuple[Any, Path, str] | None:
         repo = pygit2.Repository(found if named is not None else str(root),
                                  pygit2.enums.RepositoryOpenFlag.NO_SEARCH if named is not None else 0)
     except pygit2.GitError as exc:
-        if "owned" in str(exc):
-            raise _not_owned(found or str(root)) from None
-        raise GitspecError(f"cannot open the git repository of {root}: {exc}") from None
+        if "owned" not in str(exc):
+            raise GitspecError(f"cannot open the git repository of {root}: {exc}") from None
+        repo = _open_trusted(found or str(root), root, named is not None)
     tree = work_tree(repo)
     if tree is None:
         return None
@@ -54,9 +54,34 @@ def open_repository(root: Path) -> tuple[Any, Path, str] | None:
     return repo, root, "" if prefix == "." else prefix + "/"
 
 
-def _not_owned(git_dir: str) -> GitspecError:
+def _open_trusted(git_dir: str, root: Path, named: bool) -> Any:
+    """The repository libgit2 refused because another user owns it, when git would open it all the same:
+    `safe.directory` trusts it in a config file that git's environment names (GIT_CONFIG_GLOBAL, say),
+    which libgit2 does not read. Else the one-line error saying how to trust it."""
+    import pygit2
+
+    from gitspec.gitenv import trusted_by_environment
+
+    if not trusted_by_environment(_top(git_dir)):
+        raise _not_owned(git_dir)
+    check = pygit2.option(pygit2.enums.Option.GET_OWNER_VALIDATION)
+    pygit2.option(pygit2.enums.Option.SET_OWNER_VALIDATION, 0)
+    try:
+        return pygit2.Repository(git_dir if named else str(root),
+                                 pygit2.enums.RepositoryOpenFlag.NO_SEARCH if named else 0)
+    except pygit2.GitError as exc:
+        raise GitspecError(f"cannot open the git repository of {root}: {exc}") from None
+    finally:
+        pygit2.option(pygit2.enums.Option.SET_OWNER_VALIDATION, check)  # only this repository is trusted
+
+
+def _top(git_dir: str) -> Path:
+    """The folder git names a repository by: the work tree holding `.git`, else the git folder itself."""
     path = Path(git_dir.rstrip("/"))
-    if path.name == ".git":
-        path = path.parent
+    return path.parent if path.name == ".git" else path
+
+
+def _not_owned(git_dir: str) -> GitspecError:
+    path = _top(git_dir)
     return GitspecError(f"git refuses to open {path}: the repository is owned by another user; "
                         f"if you trust it, run: git config --global --add safe.directory {path}")

@@ -283,6 +283,36 @@ def test_a_repository_owned_by_another_user(tmp_path):
     assert f"git config --global --add safe.directory {root.resolve()}" in message
 
 
+
+@pytest.mark.parametrize("trust", ["GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_COUNT", "under its folder"])
+def test_a_repository_of_another_user_that_git_config_from_the_environment_trusts(tmp_path, trust):
+    # Before, safe.directory in the file GIT_CONFIG_GLOBAL names was ignored (libgit2 does not read it):
+    # git status worked, gitspec said git refuses to open the repository (exit 2).
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to give the repository to another user")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html]"),
+                                       "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
+    for path in [root, *root.rglob("*")]:
+        os.lchown(path, 54321, 54321)
+    value = f"{tmp_path}/*" if trust == "under its folder" else "*"
+    config = tmp_path / "trusting-gitconfig"
+    config.write_text(f"[safe]\n\tdirectory = {value}\n")
+    env = {"HOME": str(tmp_path / "home"), "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_CONFIG_GLOBAL": str(config) if trust != "GIT_CONFIG_SYSTEM" else "/dev/null"}
+    if trust == "GIT_CONFIG_SYSTEM":
+        env.update(GIT_CONFIG_NOSYSTEM="", GIT_CONFIG_SYSTEM=str(config))
+    elif trust == "GIT_CONFIG_COUNT":
+        env.update(GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="safe.directory",
+                   GIT_CONFIG_VALUE_0=value)
+    if trust != "under its folder":  # (git reads "/a/b/*" since 2.46)
+        assert subprocess.run(["git", "status"], cwd=root, env={**os.environ, **env}).returncode == 0
+    rendered = run_gitspec(root, "render", env=env)
+    assert rendered.code == 0 and "gitspec: rendered 3 " in rendered.err, rendered
+    refused = run_gitspec(root, "render", env={**env, "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory",
+                                               "GIT_CONFIG_VALUE_0": ""})  # an empty value empties the list
+    assert refused.code == 2 and "owned by another user" in refused.err, refused
+
+
 REQS = ("kind: requirements\nid: reqs\ntitle: R\nitems:\n"
         "  - id: REQ-001\n    title: One\n    statement: The system shall do one.\n"
         "  - id: REQ-002\n    title: Two\n    statement: The system shall do two.\n")
