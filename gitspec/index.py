@@ -99,6 +99,7 @@ class ParseIndex:
         self._content: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.memo: dict[str, Any] = memo if memo is not None else {}  # derived caches, saved alongside
         self.unsaved: int | None = None  # the scan time of changes a caller will save later (see buildsession)
+        self.noted_unwritable = False  # whether a save that failed said so: once per run is enough
 
     @property
     def entries(self) -> dict[str, Entry]:
@@ -183,8 +184,10 @@ def save_index(index: ParseIndex, scan_ns: int) -> None:
         write_cache(index.path, FORMAT, (index.fingerprint, scan_ns, index.config, rels, stats, shas, blobs,
                                          index.result, index.memo), required=True)
     except OSError as error:
-        sys.stderr.write(f"gitspec: note: cannot write {index.path}: {error.strerror or error}; "
-                         "nothing is cached, so the next run reads every file again\n")
+        if not index.noted_unwritable:  # a check may save twice (configinstalled, then checker)
+            sys.stderr.write(f"gitspec: note: cannot write {index.path}: {error.strerror or error}; "
+                             "nothing is cached, so the next run reads every file again\n")
+            index.noted_unwritable = True
     index.scan_ns = scan_ns  # what this process holds is right, saved or not
 
 

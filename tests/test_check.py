@@ -428,6 +428,21 @@ def test_a_read_only_store_is_one_clear_error(repo):
         "in this folder: make it writable, or delete it)\n"), built
 
 
+
+@pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0, reason="needs root's setpriv to drop its read-all right")
+def test_a_check_after_a_build_in_a_read_only_store_notes_the_index_once(repo):
+    # Before, the note was printed twice: the check of installed plugins saved the index, then the check.
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    assert run_gitspec(ws, "build").code == 0
+    (ws / ".gitspec").chmod(0o555)
+    try:
+        checked = _without_read_all(ws, "check")
+    finally:
+        (ws / ".gitspec").chmod(0o755)
+    assert checked.returncode == 0 and checked.stderr == (
+        f"gitspec: note: cannot write {ws / '.gitspec' / 'index'}: Permission denied; nothing is cached, so the "
+        "next run reads every file again\ngitspec: 1 document checked, no findings\n"), checked
+
 def test_check_and_status_run_in_a_read_only_checkout(repo, read_only):
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", parent="REQ-404"))})
     note = (f"gitspec: note: cannot write {ws / '.gitspec' / 'index'}: Read-only file system; nothing is cached, "
