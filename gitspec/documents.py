@@ -63,6 +63,9 @@ class Document:
         return self.tree.locate_key(path, key)
 
     def address(self, path: tuple | list) -> str:
+        """`id#section/rest`; for a document without an id, `section/rest`, or "" for the whole of it."""
+        if self.id is None:
+            return format_address("", tuple(path)).removeprefix("#")
         return format_address(str(self.id), tuple(path))
 
     def section_hashes(self) -> dict[str, str]:

@@ -140,14 +140,13 @@ class SchemaSet:
             line, col = document.locate(tuple(err.instance_path))
             if (not findings or _non_finite(value)) and (line, col) not in placed:
                 placed.add((line, col))
-                findings.append(error(document.path, line, col, f"{document.address(tuple(err.instance_path))}: "
-                                      f"{_fast_message(err, value)}", "schema"))
+                findings.append(error(document.path, line, col, _at(document, tuple(err.instance_path),
+                                                                     _fast_message(err, value)), "schema"))
         return findings
 
 
 def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]:
     path = tuple(err.absolute_path)
-    where = document.address(path)
     if err.validator in ("additionalProperties", "unevaluatedProperties"):
         known = schemas.properties(document.kind) if not path else list(err.schema.get("properties", {}))
         return [_unknown_key(document, path, key, known) for key in _unexpected(err)]
@@ -158,7 +157,7 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
             key for key in err.validator_value if key not in err.instance]
         line, col = document.locate(path)
         what = "section" if document.format == "markdown" and not path else "key"
-        return [error(document.path, line, col, f"{where}: missing required {what} '{key}'", "schema")
+        return [error(document.path, line, col, _at(document, path, f"missing required {what} '{key}'"), "schema")
                 for key in missing]
     line, col = document.locate(path)
     message = _message(err)
@@ -169,7 +168,14 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
         bound = "at most" if err.validator == "maxLength" else "at least"
         count = err.validator_value
         message += f" ({bound} {count} character{'' if count == 1 else 's'}; it has {len(err.instance)})"
-    return [error(document.path, line, col, f"{where}: {message}", "schema")]
+    return [error(document.path, line, col, _at(document, path, message), "schema")]
+
+
+def _at(document: Document, path: tuple, message: str) -> str:
+    """`message` after the address it is about: none for the whole of a document without an id (its
+    file and line name it), never "None"."""
+    where = document.address(path)
+    return f"{where}: {message}" if where else message
 
 
 def _message(err: Any) -> str:
@@ -233,4 +239,4 @@ def _unknown_key(document: Document, path: tuple, key: str, known: list[str]) ->
     hint = f" (did you mean {shown(close[0])}?)" if close else ""
     line, col = document.locate_key(path, key)
     what = "section" if document.format == "markdown" and key in document.section_lines else "key"
-    return error(document.path, line, col, f"{document.address(path)}: unknown {what} {shown(key)}{hint}", "schema")
+    return error(document.path, line, col, _at(document, path, f"unknown {what} {shown(key)}{hint}"), "schema")

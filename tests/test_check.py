@@ -641,3 +641,12 @@ def test_a_file_name_that_is_not_utf8_is_an_error_and_left_out(repo):
                "rename it" in done.out or "--json" in command, done
     assert "REQ-001" in (ws / "build/html/reqs.html").read_text()
     assert [path.name for path in (ws / "build/html").glob("plan*")] == []
+
+
+def test_schema_errors_of_a_document_without_an_id_name_no_none(repo):
+    # Before: "None: missing required key 'id'" and "None#items: [] should be non-empty".
+    ws = repo({"specs/reqs.yaml": "kind: requirements\ntitle: Reqs\nitems: []\n"})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    assert result.out == ("specs/reqs.yaml:1:1: error: missing required key 'id' [schema]\n"
+                          "specs/reqs.yaml:3:8: error: items: [] should be non-empty [schema]\n"), result
