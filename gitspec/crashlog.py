@@ -14,24 +14,31 @@ def report_internal_error() -> None:
     import sys
 
     log, summary = write_crash_log()
-    sys.stderr.write(f"gitspec: internal error ({summary}); the traceback is in {log}\n")
+    where = f"the traceback is in {log}" if log else "its traceback could not be saved (no room, or no folder to write)"
+    sys.stderr.write(f"gitspec: internal error ({summary}); {where}\n")
 
 
-def write_crash_log() -> tuple[Path, str]:
-    """Write the current exception's traceback; return the log's path and a one-line summary."""
+def write_crash_log() -> tuple[Path | None, str]:
+    """Write the current exception's traceback; return the log's path (None when no log could be
+    written: a full disk) and a one-line summary."""
     import sys
 
     exc = sys.exc_info()[1]
     summary = f"{type(exc).__name__}: {exc}".splitlines()[0][:200] if exc else "unknown error"
-    folder = _log_folder()
-    log = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-    except OSError:
-        log = Path(tempfile.gettempdir()) / log.name
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-    return log, summary
+    text = traceback.format_exc()
+    name = f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    for folder in (_log_folder(), Path(tempfile.gettempdir())):
+        log = folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            log.write_text(text, encoding="utf-8")
+            return log, summary
+        except OSError:  # never leave an empty or cut log behind, as if it were the whole story
+            try:
+                log.unlink(missing_ok=True)
+            except OSError:
+                pass
+    return None, summary
 
 
 def _log_folder() -> Path:

@@ -89,7 +89,8 @@ def failure(plugin: str, doing: str, stage: str = "") -> PluginError:
     from gitspec.crashlog import write_crash_log
 
     log, summary = write_crash_log()
-    return PluginError(f"{plugin}: {doing} raised {summary} (the traceback is in {log})", stage)
+    where = f"the traceback is in {log}" if log else "its traceback could not be saved"
+    return PluginError(f"{plugin}: {doing} raised {summary} ({where})", stage)
 
 
 def label(manager: Any, name: str) -> str:
