@@ -52,6 +52,16 @@ def run_gitspec(cwd: Path, *args: str, env: dict | None = None, input: str | Non
                                  input=input, timeout=120))
 
 
+def without_read_all() -> tuple[str, ...]:
+    """A command prefix that makes file permissions count for root (the tests run as root here): it keeps
+    its uid but loses its right to read and write every file. Empty for another user; skips without setpriv."""
+    if os.geteuid() != 0:
+        return ()
+    if not shutil.which("setpriv"):
+        pytest.skip("needs setpriv to drop root's right to read and write every file")
+    return ("setpriv", "--bounding-set=-all", "--inh-caps=-all")
+
+
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
                           env={**os.environ, **GIT_ENV}).stdout

@@ -15,7 +15,9 @@ import time
 
 import pytest
 
-from conftest import GIT_ENV, GITSPEC, install_plugin, make_repo, requirement, requirements_doc, run_gitspec
+from conftest import (
+    GIT_ENV, GITSPEC, install_plugin, make_repo, requirement, requirements_doc, run_gitspec, without_read_all,
+)
 from gitspec.yamlread import read_yaml
 
 SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
@@ -894,23 +896,14 @@ def test_a_document_far_over_max_file_size_is_not_read_whole(repo):
         assert command == ("status",) or "big.md" in result.out and "file is 671,088,640 bytes" in result.out, result
 
 
-def _without_read_all() -> tuple[str, ...]:
-    """The prefix that makes permissions count: root keeps its uid but loses its right to write anything."""
-    if os.geteuid() != 0:
-        return ()
-    if not shutil.which("setpriv"):
-        pytest.skip("needs setpriv to drop root's right to write every file")
-    return ("setpriv", "--bounding-set=-all", "--inh-caps=-all")
-
-
 def test_a_spec_folder_build_cannot_write_is_one_line_naming_the_file(ws):
     # Before, a PermissionError from the document's temp file was an internal error (exit 3), and with
     # --json the stream ended with no error or complete event.
     root, env, calls = ws
     (root / "specs").chmod(0o555)
     try:
-        text = run_gitspec(root, "build", "--no-render", env=env, prefix=_without_read_all())
-        events = run_gitspec(root, "build", "--no-render", "--json", env=env, prefix=_without_read_all())
+        text = run_gitspec(root, "build", "--no-render", env=env, prefix=without_read_all())
+        events = run_gitspec(root, "build", "--no-render", "--json", env=env, prefix=without_read_all())
     finally:
         (root / "specs").chmod(0o755)
     written = r"cannot write specs/(derived|slow)\.yaml: Permission denied"  # whichever stage comes first
@@ -930,7 +923,7 @@ def test_a_code_folder_build_cannot_write_is_one_line_naming_the_file(tmp_path):
     assert run_gitspec(root, "new", "product", "Build a billing dashboard").code == 0
     (root / "generated").mkdir(mode=0o555)
     try:
-        result = run_gitspec(root, "build", "--no-render", prefix=_without_read_all())
+        result = run_gitspec(root, "build", "--no-render", prefix=without_read_all())
     finally:
         (root / "generated").chmod(0o755)
     assert result.code == 2 and result.err.splitlines()[-1] == "gitspec: error: cannot write " \
@@ -944,7 +937,7 @@ def test_a_trace_in_a_folder_that_cannot_be_written_is_refused_before_building(w
     (root / "traces").mkdir(mode=0o555)
     before = _snapshot(root)
     try:
-        result = run_gitspec(root, "build", "--trace", "traces/t.json", env=env, prefix=_without_read_all())
+        result = run_gitspec(root, "build", "--trace", "traces/t.json", env=env, prefix=without_read_all())
     finally:
         (root / "traces").chmod(0o755)
     assert result.code == 2 and result.out == "", result

@@ -3,14 +3,13 @@ test_build: source#text --upper--> derived#shout, derived#length --echo--> echoe
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, run_gitspec
+from conftest import CONFIG, run_gitspec, without_read_all
 
 SOURCE = "kind: notes\nid: source\ntitle: Source\ntext: hello\n"
 
@@ -151,15 +150,6 @@ def test_the_store_keeps_a_readme_it_did_not_write(tmp_path):
     assert (tmp_path / "README").read_text() == "# Mine\n" and (tmp_path / "CACHEDIR.TAG").is_file()
 
 
-def _without_read_all() -> tuple[str, ...]:
-    """The prefix that makes permissions count: root keeps its uid but loses its right to read anything."""
-    if os.geteuid() != 0:
-        return ()
-    if not shutil.which("setpriv"):
-        pytest.skip("needs setpriv to drop root's right to read every file")
-    return ("setpriv", "--bounding-set=-all", "--inh-caps=-all")
-
-
 @pytest.mark.parametrize("unreadable", [".gitspec/cache", "an entry"])
 def test_gc_deletes_nothing_while_it_cannot_read_the_cache(ws, unreadable):
     # Before, an unreadable .gitspec/cache looked empty: gc deleted every object its entries used (exit 0).
@@ -169,8 +159,8 @@ def test_gc_deletes_nothing_while_it_cannot_read_the_cache(ws, unreadable):
     objects = sorted(p.name for p in (root / ".gitspec" / "objects").glob("??/*"))
     target.chmod(0)
     try:
-        stats = run_gitspec(root, "cache", "stats", env=env, prefix=_without_read_all())
-        gc = run_gitspec(root, "cache", "gc", env=env, prefix=_without_read_all())
+        stats = run_gitspec(root, "cache", "stats", env=env, prefix=without_read_all())
+        gc = run_gitspec(root, "cache", "gc", env=env, prefix=without_read_all())
     finally:
         target.chmod(0o755)
     name = target.relative_to(root).as_posix()
@@ -193,7 +183,7 @@ def test_a_store_build_cannot_write_costs_only_the_cache(ws, damage):
         folder.write_text("")
     else:
         folder.mkdir(mode=0o555)
-    build = run_gitspec(root, "build", env=env, prefix=_without_read_all())
+    build = run_gitspec(root, "build", env=env, prefix=without_read_all())
     assert build.code == 0 and (root / "specs" / "echoed.yaml").is_file(), build
     reason = "Not a directory" if damage.startswith("a file") else "Permission denied"
     assert build.err.count("note") == 1 and build.err.startswith(

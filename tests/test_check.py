@@ -7,7 +7,9 @@ import subprocess
 import unicodedata
 
 import pytest
-from conftest import CONFIG, GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc, write_files
+from conftest import (
+    CONFIG, GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc, without_read_all, write_files,
+)
 
 
 def test_clean_workspace_exits_0(repo):
@@ -381,9 +383,7 @@ def test_a_document_in_a_templates_or_code_folder_inside_a_spec_folder_is_named(
 
 def _without_read_all(ws, *args):
     """gitspec run as root without root's right to read any file, so that permissions count."""
-    return subprocess.run(["setpriv", "--inh-caps=-dac_override,-dac_read_search",
-                           "--bounding-set=-dac_override,-dac_read_search", GITSPEC, *args],
-                          cwd=ws, capture_output=True, text=True)
+    return subprocess.run([*without_read_all(), GITSPEC, *args], cwd=ws, capture_output=True, text=True)
 
 
 @pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0, reason="needs root's setpriv to drop its read-all right")
