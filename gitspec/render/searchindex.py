@@ -42,8 +42,10 @@ def search_entries(page: Page) -> list[dict[str, str]]:
 def _entry(href: str, page_id: str, anchor: str, title: str, text: str) -> dict[str, str]:
     text = " ".join(_nfc(text).split())
     entry = {"h": f"{href}#{anchor}", "p": page_id, "a": anchor, "t": _nfc(title), "x": text}
-    folded = " ".join(fold(word) or word for word in text.split(" "))  # the same words
-    if folded != text.lower():  # else search.js lower-cases the text itself
+    if text.isascii():  # folded, it is the text in lower case, which search.js makes itself
+        return entry
+    folded = " ".join(word.lower() if word.isascii() else fold(word) or word for word in text.split(" "))
+    if folded != text.lower():  # the same words, one space apart
         entry["f"] = folded
     return entry
 
