@@ -190,6 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     streams.prepare()
     try:
         args = build_parser().parse_args(argv)
+    except SystemExit:  # --help, --version: what they printed is written out here, a failure told
+        try:
+            sys.stdout.flush()
+        except GitspecError as exc:
+            sys.stderr.write(error_line(exc) + "\n")
+            return exc.exit_code
+        raise
+    except GitspecError as exc:  # standard output closed or full while they printed
+        sys.stderr.write(error_line(exc) + "\n")
+        return exc.exit_code
     except _UsageError as exc:
         if _wants_events(sys.argv[1:] if argv is None else argv):
             from gitspec.commands.build import emit_error

@@ -650,3 +650,15 @@ def test_schema_errors_of_a_document_without_an_id_name_no_none(repo):
     assert result.code == 1, result
     assert result.out == ("specs/reqs.yaml:1:1: error: missing required key 'id' [schema]\n"
                           "specs/reqs.yaml:3:8: error: items: [] should be non-empty [schema]\n"), result
+
+
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+@pytest.mark.parametrize("args", [("--help",), ("--version",), ("check", "--help")])
+def test_help_to_an_output_that_cannot_be_written_is_one_clear_error(repo, redirect, args):
+    """Before, argparse's own printing failed outside the command's error handling: a traceback."""
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    for unbuffered in ("", "1"):
+        done = subprocess.run(["sh", "-c", f'"$0" "$@" {redirect}', GITSPEC, *args], cwd=ws, capture_output=True,
+                              text=True, env={**os.environ, "PYTHONUNBUFFERED": unbuffered})
+        assert done.returncode == 2 and done.stderr.startswith("gitspec: error: cannot write to standard output"), done
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done
