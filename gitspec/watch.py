@@ -121,8 +121,8 @@ def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[]
             changed = settled(batch, sources.known)
             elsewhere, sources.elsewhere = sources.elsewhere, set()
             read = [path for path in changed if path not in elsewhere]
-            if read or not changed or not sources.outside():  # files no render reads: named only when they
-                changed = read                                 # alone change what it shows
+            if read or not changed or not outside_changed(sources.outside):  # files no render reads: named only
+                changed = read                                                # when they alone change what it shows
             if not changed and not pending:  # nothing, or only files made and removed again meanwhile
                 continue
             if changed:
@@ -134,6 +134,17 @@ def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[]
             out.flush()
     except KeyboardInterrupt:  # the way out; a render it cuts short leaves no half-written file
         out.write("gitspec: stopped watching\n")
+
+
+def outside_changed(outside: Callable[[], bool]) -> bool:
+    """`outside()`, or True when it fails (git cannot open the repository now): the render that follows
+    tells why, and the watch goes on."""
+    from gitspec.errors import GitspecError
+
+    try:
+        return outside()
+    except GitspecError:
+        return True
 
 
 def settled(batch: Iterable[tuple[object, str]], known: frozenset[str] = frozenset()) -> list[str]:
@@ -152,6 +163,8 @@ def settled(batch: Iterable[tuple[object, str]], known: frozenset[str] = frozens
 
 def describe(root: Path, paths: Iterable[str]) -> str:
     """`specs/a.yaml, specs/b.yaml and 4 more`: the changed files, relative to the workspace."""
-    names = sorted({os.path.relpath(path, root) for path in paths})
+    from gitspec.printable import file_name
+
+    names = sorted({file_name(os.path.relpath(path, root)) for path in paths})
     shown = ", ".join(names[:SHOWN])
     return f"{shown} and {len(names) - SHOWN} more" if len(names) > SHOWN else shown

@@ -485,3 +485,19 @@ def test_an_edit_to_a_tracked_file_no_render_reads_updates_the_uncommitted_chang
     assert "uncommitted changes" not in (root / "build/html/index.html").read_text()
     assert [line for line in watcher.seen if "changed README.md" in line] == ["gitspec: changed README.md"]
     assert watcher.stop() == 0
+
+
+def test_a_watch_goes_on_when_git_cannot_open_the_repository_after_an_unrelated_change(repo, watched):
+    """Asking git whether the work tree changed, after an edit to a file no render reads, ended the watch
+    (exit 2) when git could not open the repository: the render reports it, and the watch goes on."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    config = (root / ".git" / "config").read_text()
+    (root / ".git" / "config").write_text("[core\n bogus")
+    write_files(root, {"notes.txt": "hi\n"})
+    assert "cannot open the git repository" in watcher.wait_for("error"), watcher.seen
+    (root / ".git" / "config").write_text(config)
+    write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-002"))})
+    watcher.wait_for("rendered")
+    assert "REQ-002" in (root / "build/html/reqs.html").read_text()
+    assert watcher.stop() == 0

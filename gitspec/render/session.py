@@ -11,7 +11,7 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
                      emit: Callable[[dict], None] | None = None, live: bool = False) -> RenderReport:
     """`context` is a gitspec.buildsession.BuildContext; `chosen` the renderers `check_formats` gave;
     `pages` are document ids (None: all); `live`: a watch is rendering."""
-    from gitspec.render.facts import gather
+    from gitspec.render.facts import HISTORY_LEFT_OUT, gather
     from gitspec.render.resources import RenderAssets
     from gitspec.render.run import render_site
     from gitspec.render.shown import located
@@ -31,7 +31,8 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     report.warnings.extend(located(assets.warnings, assets.subjects, site, rendered))
     report.warnings.extend(left_out(context))
     report.warnings.extend(facts.notes)
-    report.dirty = facts.dirty if facts.in_git else None
+    lost = any(note.startswith(HISTORY_LEFT_OUT) for note in facts.notes)  # (then always "changed")
+    report.dirty = facts.dirty if facts.in_git and not lost else None
     report.documents_changed = bool(facts.changed)
     return report
 
@@ -58,8 +59,10 @@ def page_id(context: Any, site: Any, given: str) -> str:
         return by_path[given]
     found = context.unreadable.get(given) or next(  # a file that could not be read, which may be it
         (problem for problem in context.unreadable.values() if problem.path == rel), None)
+    from gitspec.printable import file_name
+
     if found:
-        hint = f" ({found.path} could not be read, line {found.line}: {found.message})"
+        hint = f" ({file_name(found.path)} could not be read, line {found.line}: {found.message})"
     else:
         from gitspec.suggestions import closest
 
@@ -71,8 +74,8 @@ def page_id(context: Any, site: Any, given: str) -> str:
             near = os.path.relpath(root / near)
         hint = f" (did you mean '{near}'?)" if near else ""
         if as_path:
-            raise GitspecError(f"no document file '{given}'{hint}", exit_code=EXIT_USAGE)
-    raise GitspecError(f"no document with id '{given}'{hint}", exit_code=EXIT_USAGE)
+            raise GitspecError(f"no document file '{file_name(given)}'{hint}", exit_code=EXIT_USAGE)
+    raise GitspecError(f"no document with id '{file_name(given)}'{hint}", exit_code=EXIT_USAGE)
 
 
 def left_out(context: Any) -> list[str]:
