@@ -221,9 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"gitspec: {'terminated' if stopped else 'interrupted'}\n")
         return 143 if stopped else 130
     except BrokenPipeError:  # `gitspec check | head`: the reader left; so do we, quietly
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        streams.silence(sys.stdout.fileno())
         return 141
     except Exception:  # anything unexpected: one line on screen, the traceback in a log
         from gitspec.crashlog import report_internal_error

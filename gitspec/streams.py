@@ -29,6 +29,13 @@ def prepare() -> None:
     sys.stderr = _Output(sys.stderr, 2, loud=False) if sys.stderr is not None else open(os.devnull, "w")
 
 
+def silence(number: int) -> None:
+    """Descriptor `number` (1 or 2) writes to /dev/null from now on: what is left of the output, nobody reads."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, number)
+    os.close(null)
+
+
 def _fill(number: int) -> None:
     """Open /dev/null until descriptor `number`, closed, is taken by it."""
     while (opened := os.open(os.devnull, os.O_RDWR)) < number:
@@ -62,8 +69,7 @@ class _Output:
             self._failed(error)
 
     def _failed(self, error: OSError) -> int:
-        # What is still buffered would fail again when Python flushes at exit, with a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), self._number)
+        silence(self._number)  # what is still buffered would fail again when Python flushes at exit
         if self._loud:
             raise GitspecError(f"cannot write to standard output: {error.strerror or error}",
                                exit_code=EXIT_USAGE) from None

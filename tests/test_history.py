@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import (CONFIG, GIT_ENV, git, make_repo, passed_evidence, requirement, requirements_doc,
-                      run_gitspec, write_files)
+                      run_gitspec, without_read_all, write_files)
 from gitspec.documents import parse_document
 from gitspec.errors import GitspecError
 from gitspec.blobfacts import read_blob_facts
@@ -574,14 +574,6 @@ def test_an_empty_author_name_and_a_latin1_message_without_encoding_header(tmp_p
     assert "unknown author" in (root / "build/html/reqs.html").read_text()
 
 
-# gitspec run as root without root's right to read any file, so that permissions count
-WITHOUT_READ_ALL = ("setpriv", "--inh-caps=-dac_override,-dac_read_search",
-                    "--bounding-set=-dac_override,-dac_read_search")
-needs_setpriv = pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0,
-                                   reason="needs root's setpriv to drop its read-all right")
-
-
-@needs_setpriv
 def test_a_tracked_file_git_cannot_read_marks_the_render_changed_and_is_named(tmp_path):
     """Before, any tracked file the user could not read, even outside the workspace (a file a container
     made root-only), crashed render and build: libgit2's "failed open - ... is locked: Permission denied"."""
@@ -590,12 +582,12 @@ def test_a_tracked_file_git_cannot_read_marks_the_render_changed_and_is_named(tm
                                          **{f"docs/{name}": text for name, text in REQS_WS.items()}})
     (root / "secret.env").chmod(0)
     for command in ("render", "build"):
-        done = run_gitspec(root / "docs", command, prefix=WITHOUT_READ_ALL)
+        done = run_gitspec(root / "docs", command, prefix=without_read_all())
         assert done.code == 0 and "warning: git cannot read ../secret.env (Permission denied) to tell whether it " \
             "changed, so the render is marked 'with uncommitted changes'" in done.out.splitlines(), done
     assert "uncommitted changes" in (root / "docs/build/html/index.html").read_text()
     (root / "docs/specs/reqs.yaml").chmod(0)  # a document too: the check names it, the rest is rendered
-    done = run_gitspec(root / "docs", "render", prefix=WITHOUT_READ_ALL)
+    done = run_gitspec(root / "docs", "render", prefix=without_read_all())
     assert done.code == 1 and "internal error" not in done.err, done
     assert "specs/reqs.yaml:1:1: error: cannot read the file: Permission denied [unreadable]" in done.err, done
     assert "REQ-002" in (root / "docs/build/html/other.html").read_text()
