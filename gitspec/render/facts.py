@@ -14,7 +14,6 @@ from gitspec.render.matrix import identified_items
 from gitspec.render.model import Change
 from gitspec.render.sitemodel import Facts
 
-HISTORY_LEFT_OUT = "git history left out"  # a render's note when its repository cannot be read
 _HARD_BREAK = re.compile(r"\S {2,}\r?\n[ \t]*\S")  # two spaces ending a line of text before another line
 
 
@@ -72,11 +71,12 @@ def _without_history(documents: Mapping, history: Any, error: Exception) -> dict
     """The git facts of a repository whose objects cannot be read: HEAD's commit, if known, counted as
     changed since (nothing can be compared with it), no last changes, and no evidence verified."""
     reason = error.args[0] if error.args else error  # a NotFoundError, being a KeyError, would show quotes
-    note = (f"{HISTORY_LEFT_OUT}: the repository cannot be read ({reason}); "
+    note = (f"git history left out: the repository cannot be read ({reason}); "
             "'git fsck' tells what is damaged")
     return dict(changes={}, uncommitted={}, versions={}, changed=set(),
                 verdicts=_verdicts(documents, None, "the git history cannot be read"),
-                commit=history.head, dirty=True, notes=[*history.notes, note], in_git=True)
+                commit=history.head, dirty=True, notes=[*history.notes, note], in_git=True,
+                history_lost=True)
 
 
 def _schemas(context: Any) -> dict[str, dict]:

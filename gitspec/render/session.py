@@ -11,7 +11,7 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
                      emit: Callable[[dict], None] | None = None, live: bool = False) -> RenderReport:
     """`context` is a gitspec.buildsession.BuildContext; `chosen` the renderers `check_formats` gave;
     `pages` are document ids (None: all); `live`: a watch is rendering."""
-    from gitspec.render.facts import HISTORY_LEFT_OUT, gather
+    from gitspec.render.facts import gather
     from gitspec.render.resources import RenderAssets
     from gitspec.render.run import render_site
     from gitspec.render.shown import located
@@ -31,8 +31,7 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     report.warnings.extend(located(assets.warnings, assets.subjects, site, rendered))
     report.warnings.extend(left_out(context))
     report.warnings.extend(facts.notes)
-    lost = any(note.startswith(HISTORY_LEFT_OUT) for note in facts.notes)  # (then always "changed")
-    report.dirty = facts.dirty if facts.in_git and not lost else None
+    report.dirty = facts.dirty if facts.in_git and not facts.history_lost else None  # (lost: always "changed")
     report.documents_changed = bool(facts.changed)
     return report
 

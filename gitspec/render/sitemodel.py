@@ -61,6 +61,7 @@ class Facts:
     written: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what git history could not tell, for the user
     in_git: bool = False  # the workspace is in a git repository, with commits or not
+    history_lost: bool = False  # its repository could not be read: no history, and shown as changed
     # the documents (paths) whose file differs from HEAD's in any way: a section, the header, a comment
     changed: set[str] = field(default_factory=set)
     # kind -> its schema (JSON), which says which keys are field names and which are data (datakeys.py)
