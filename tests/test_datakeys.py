@@ -7,7 +7,7 @@ from conftest import git, requirement, requirements_doc, run_gitspec
 
 from gitspec.render.datakeys import DataKey, DataKeys
 from gitspec.render.model import Heading, Table, Text
-from gitspec.render.valueblocks import ValueBlocks
+from gitspec.render.valueblocks import ValueBlocks, humanize
 from gitspec.schemas import load_builtin_schema
 
 
@@ -55,3 +55,14 @@ def test_a_screen_id_and_environment_variables_are_shown_as_written_in_every_for
     assert {"GITHUB_SHA", "iOSVersion", "Python"} <= set(cells)
     headings = [p.text for p in docx.Document(str(root / "build/docx/ui.docx")).paragraphs]
     assert "SCR-001" in headings and "Scr-001" not in headings
+
+
+def test_field_names_spelling_an_initialism_read_as_one():
+    """`baseUrl` was headed "Base url", `css` "Css", `apiContract` "Api contract"; words that merely start
+    like one (`idle`, `guide`) are left alone."""
+    value = {"baseUrl": "https://x.test", "operationId": "list", "uxChanges": "none", "idle": 5, "guide": "g",
+             "secondaryCta": "Learn more", "apis": 2}
+    assert _fields(ValueBlocks({}).section("notes", "x", value)) == \
+        ["Base URL", "Operation ID", "UX changes", "Idle", "Guide", "Secondary CTA", "APIs"]
+    assert [humanize(name) for name in ("css", "apiContract", "ui", "successMetrics")] == \
+        ["CSS", "API contract", "UI", "Success metrics"]  # section titles

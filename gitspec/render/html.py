@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("38", "site.css", "search.js", "live.js")
+        return assets_version("39", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
@@ -141,7 +141,7 @@ def index_html(site: Site) -> str:
         groups.append(
             f'<section class="kind" id="kind-{esc(kind)}">\n<h2>{esc(kind)}</h2>\n'
             '<div class="table-wrap"><table class="index"><thead><tr><th scope="col">Document</th>'
-            '<th scope="col">Id</th>' + ('<th scope="col">Owners</th>' if owned else "")
+            '<th scope="col">ID</th>' + ('<th scope="col">Owners</th>' if owned else "")
             + '<th scope="col">Status</th><th scope="col">Flags</th></tr></thead>'
             f"<tbody>\n{rows}\n</tbody></table></div>\n</section>")
     commit = f"commit <code>{esc(site.commit)}</code>" if site.commit else esc(version_label(site))

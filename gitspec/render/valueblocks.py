@@ -44,13 +44,22 @@ _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+# Words a key spells in lower or camel case that read as initialisms: `baseUrl` is "Base URL", `css` "CSS".
+INITIALISMS = {word.lower(): word for word in (
+    "API", "APIs", "CDN", "CI", "CLI", "CSS", "CSV", "CTA", "CTAs", "DNS", "FAQ", "HTML", "HTTP", "HTTPS", "ID",
+    "IDs", "JSON", "JWT", "KPI", "KPIs", "PDF", "QA", "SDK", "SEO", "SLA", "SLAs", "SLO", "SLOs", "SQL", "SSO",
+    "TLS", "UI", "URI", "URL", "URLs", "UX", "XML", "YAML")}
+_WORD = re.compile(r"[A-Za-z]+")
+
+
 def humanize(key: str) -> str:
-    """`dataModel` -> `Data model`, `non-goals` -> `Non-goals`; a free-form map's key (a DataKey:
-    `SCR-001`, `GITHUB_SHA`) as written."""
+    """`dataModel` -> `Data model`, `non-goals` -> `Non-goals`, `apiBaseUrl` -> `API base URL`; a free-form
+    map's key (a DataKey: `SCR-001`, `GITHUB_SHA`) as written."""
     if isinstance(key, DataKey):
         return str(key)
     words = _CAMEL.sub(" ", str(key)).replace("_", " ")
-    return words[:1].upper() + words[1:].lower() if words else ""
+    words = words[:1].upper() + words[1:].lower() if words else ""
+    return _WORD.sub(lambda word: INITIALISMS.get(word.group().lower(), word.group()), words)
 
 
 class ValueBlocks:
