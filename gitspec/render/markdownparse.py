@@ -58,6 +58,7 @@ def parser() -> Any:
 
     from gitspec.render.autolinks import github_autolinks_plugin
     from gitspec.render.openbrackets import open_brackets_plugin
+    from gitspec.render.schemelinks import scheme_links_plugin
 
     # CommonMark with GitHub's tables, strikethrough, links made of bare addresses (linkify-it-py, as
     # GitHub links them: not a bare file or domain name) and
@@ -65,11 +66,12 @@ def parser() -> Any:
     # Raw HTML is parsed (so that comments can be told apart), then shown as the text it is.
     # Struck out between one tilde or two, as on GitHub (markdown-it-py >= 4.1 reads `~one~`; three are text).
     # A reference link's token keeps its label (meta["label"]), by which check finds where it is written.
+    # open_brackets and scheme_links only make markdown-it's own rules linear in the text's length.
     options = {"html": True, "linkify": True, "maxNesting": _MAX_TOKEN_NESTING, "strikethrough_single_tilde": True,
                "store_labels": True}
     md = MarkdownIt("commonmark", options).enable(
         ["table", "strikethrough", "linkify"]).use(footnote_plugin, inline=False).use(open_brackets_plugin).use(
-        github_autolinks_plugin)
+        github_autolinks_plugin).use(scheme_links_plugin)
     # Every link is parsed as a link, so that a refused one shows its label (not its Markdown):
     # safe_target, not markdown-it's own protocol check, decides what may be a link.
     md.validateLink = lambda url: True
