@@ -242,3 +242,21 @@ def test_a_token_is_a_word_not_a_sentence_of_a_script_written_without_spaces():
     assert all(map(is_token, ["REQ-001", "billing", "docs/a.md#x", "v1.2", "café", "ops@example.com", "3.5",
                               "한국어"]))  # a Korean word: Korean sentences have spaces
     assert not any(map(is_token, ["two words", "顧客は見る。", "請求書", "ลูกค้าเห็นใบแจ้งหนี้", "ＡＢＣ", "x" * 41]))
+
+
+def test_an_amount_is_a_token_whatever_the_width_of_its_currency_sign():
+    """A halfwidth or fullwidth currency sign (`₩`, `￥`) was taken for Chinese or Japanese text, and
+    Thai's `฿` for a Thai sentence: a list of prices was bullets, not one cell as `$20` is."""
+    from gitspec.render.scalars import is_token
+
+    assert all(map(is_token, ["$20", "€20", "₩1000", "￦1000", "￥500", "¥500", "￡3", "฿100", "￥５００", "１２"]))
+    assert not any(map(is_token, ["￥500円", "５００円", "価格￥500", "ราคา฿100"]))
+
+
+def test_a_list_of_prices_in_any_currency_is_one_cell(repo):
+    items = ("  - id: REQ-001\n    title: Prices\n    statement: The price list shows each price.\n"
+             "    acceptance:\n      - Each price is shown.\n    priority: must\n    tags: [₩1000, ￥500, €20]\n")
+    root = repo({"specs/reqs.yaml": f"kind: requirements\nid: reqs\ntitle: Prices\nitems:\n{items}"})
+    result = run_gitspec(root, "render", "--format", "html")
+    assert result.code == 0, result
+    assert '<td dir="auto">₩1000, ￥500, €20</td>' in (root / "build/html/reqs.html").read_text()

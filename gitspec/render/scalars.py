@@ -23,13 +23,20 @@ def short_list(value: Any) -> bool:
 def is_token(text: str) -> bool:
     """A short word such as an id or a tag, not a sentence: no spaces, and none of the characters of
     the scripts in which a whole sentence is written without one (Chinese, Japanese, Thai, Lao, Khmer,
-    Burmese). A Korean word is one: Korean puts spaces between its words."""
-    from unicodedata import name
+    Burmese). A Korean word is one: Korean puts spaces between its words. So is an amount (`￥500`)."""
+    return len(text) <= 40 and not any(char.isspace() or _of_unspaced_script(char) for char in text)
+
+
+def _of_unspaced_script(char: str) -> bool:
+    """A character of a sentence written without spaces; not a currency sign or a digit, which belong
+    to no script's words even when halfwidth or fullwidth (`₩1000`, `￥５００`) or Thai (`฿100`)."""
+    from unicodedata import category, name
 
     from gitspec.render.segmentbreaks import unspaced
 
-    return len(text) <= 40 and not any(
-        char.isspace() or unspaced(char) or name(char, " ").split()[0] in _UNSPACED_SCRIPTS for char in text)
+    if category(char) in ("Sc", "Nd"):
+        return False
+    return unspaced(char) or name(char, " ").split()[0] in _UNSPACED_SCRIPTS
 
 
 def scalar_text(value: Any) -> str:
