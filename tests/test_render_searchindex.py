@@ -2,12 +2,16 @@
 word a page shows, and the search box finds it, in headless Chromium from file://."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from conftest import CONFIG, run_gitspec
 from test_render_html import Watched, browser, needs_chromium  # noqa: F401 (browser: a fixture)
 from test_render_pdf import prd
 
 from gitspec.render.model import Page, Paragraph, Section, Table, Text
-from gitspec.render.searchindex import search_entries
+from gitspec.render.packageassets import package_asset
+from gitspec.render.searchindex import fold, search_entries
 
 HTML = CONFIG.replace("formats: []", "formats: [html]")
 HITS = """() => [...document.querySelectorAll('#gitspec-results li')].filter(li => li.querySelector('a')).map(li => ({
@@ -124,6 +128,74 @@ def test_search_folds_case_and_accents_alike_in_the_index_and_the_query(browser,
     assert found("pdf") == found("ＰＤＦ") == {"REQ-005": "ＰＤＦ"}
     assert watched.problems == []
     watched.close()
+
+
+VOWELLED = """kind: requirements
+id: reqs
+title: Requirements
+items:
+  - id: REQ-001
+    title: Arabic
+    statement: The clerk writes كَتَبَ on each ـكـتـابـ form.
+    acceptance: [It is written.]
+    priority: must
+  - id: REQ-002
+    title: Hebrew
+    statement: The greeting reads שָׁלוֹם and בְּרֵאשִׁית.
+    acceptance: [It is read.]
+    priority: must
+  - id: REQ-003
+    title: Plain
+    statement: The ledger shows كتب, שלום and בראשית unpointed.
+    acceptance: [It is shown.]
+    priority: must
+"""
+
+
+@needs_chromium
+def test_search_finds_arabic_and_hebrew_words_with_or_without_their_vowel_marks(browser, repo):  # noqa: F811
+    """كتب missed كَتَبَ and שלום missed שָׁלוֹם: Arabic's harakat and Hebrew's niqqud were kept in the folding."""
+    root = repo({"specs/reqs.yaml": VOWELLED}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    watched.page.goto((root / "build" / "html" / "index.html").as_uri())
+
+    def found(query: str) -> dict[str, str]:  # the requirement hits, each with its marked word
+        return {hit["href"].split("#")[1]: hit["mark"] for hit in search(watched.page, query)
+                if hit["href"].startswith("reqs.html#")}
+
+    assert found("كتب") == found("كَتَبَ") == {"REQ-001": "كَتَبَ", "REQ-003": "كتب,"}
+    assert found("كتاب") == {"REQ-001": "ـكـتـابـ"}  # tatweel, which only stretches the line, too
+    assert found("שלום") == found("שָׁלוֹם") == {"REQ-002": "שָׁלוֹם", "REQ-003": "שלום"}
+    assert found("בראשית") == {"REQ-002": "בְּרֵאשִׁית.", "REQ-003": "בראשית"}
+    assert watched.problems == []
+    watched.close()
+
+
+FOLD_WORD = re.compile(r"  var MARKS = .*?;\n|  function foldWord\(word\) \{\n.*?\n  \}\n", re.DOTALL)
+EVERY_CHARACTER = """foldWord => {  // each character from U+0020 to U+2FFFF folded, one a line
+    const folded = [];
+    for (let code = 0x20; code <= 0x2ffff; code++) {
+      if (code < 0xd800 || code > 0xdfff) folded.push(foldWord(String.fromCodePoint(code)));
+    }
+    return folded.join("\\n");
+  }"""
+
+
+@needs_chromium
+def test_the_page_folds_every_character_as_the_index_does(browser):  # noqa: F811
+    """search.js folds the query as searchindex.fold folds the index: were they to differ on a
+    character, a word holding it would never be found. Only on the characters of the Unicode version
+    Python's unicodedata knows (14.0 in Python 3.11): the browser's ICU also cases newer letters."""
+    script = "".join(FOLD_WORD.findall(package_asset("search.js").decode()))
+    assert script.count("foldWord") == 1 and "MARKS" in script
+    page = browser.new_page()
+    in_page = page.evaluate(f"(() => {{ {script}; return ({EVERY_CHARACTER})(foldWord); }})()").split("\n")
+    page.close()
+    codes = [code for code in range(0x20, 0x30000) if not 0xD800 <= code <= 0xDFFF]
+    differ = [f"U+{code:04X}" for code, js in zip(codes, in_page)
+              if js != fold(chr(code)) and unicodedata.category(chr(code)) != "Cn"]
+    assert len(in_page) == len(codes) and differ == []
 
 
 ARABIC = ("فريق المالية يحتاج إلى رؤية جميع الفواتير المفتوحة والمدفوعة والمتأخرة في مكان واحد مع إمكانية "

@@ -15,9 +15,12 @@ from gitspec.render.htmltext import defang_json
 from gitspec.render.model import Heading, Page, Site, Table, words_text
 from gitspec.render.pagefiles import file_stem
 
-# Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301); search.js
-# drops the same. Not every mark: an Indic vowel sign or a kana's voicing mark makes another letter.
-_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301), Arabic's
+# vowel marks and tatweel (كَتَبَ is كتب; أ is ا + U+0654, as Arabic search takes it) and Hebrew's points
+# and cantillation marks (שָׁלוֹם is שלום; not its maqaf, paseq or sof pasuq); search.js drops the same.
+# Not every mark: an Indic vowel sign or a kana's voicing mark makes another letter.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                    "\u064b-\u065f\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]")
 
 
 def search_entries(page: Page) -> list[dict[str, str]]:
@@ -53,8 +56,8 @@ def _entry(href: str, page_id: str, anchor: str, title: str, text: str) -> dict[
 def fold(text: str) -> str:
     """A word as search compares it, as search.js folds each word of the query: CAFÉ, café and cafe
     alike; İ as i, ß as ss, ё as е, a final ς as σ; ﬁ as fi, fullwidth ＰＤＦ as pdf (NFKD's
-    compatibility forms). A space NFKD makes (of a spacing accent: ´) is dropped: one word stays one."""
-    folded = _ACCENTS.sub("", normalize("NFKD", text.lower()).lower())
+    compatibility forms); كَتَبَ as كتب, שָׁלוֹם as שלום (their vowel marks dropped). A space NFKD makes (of a spacing accent: ´) is dropped: one word stays one."""
+    folded = _MARKS.sub("", normalize("NFKD", text.lower()).lower())
     return folded.replace("ß", "ss").replace("ς", "σ").replace(" ", "")
 
 

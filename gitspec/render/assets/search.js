@@ -7,13 +7,14 @@
   var MAX_RESULTS = 30;
   var input = null, results = null, status = null, requested = false, pageTitles = {};
   var SNIPPET_WORDS_BEFORE = 6, SNIPPET_CHARS = 160;  // a result shows the words around its match
-  // Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301)
-  var ACCENTS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+  // Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301), Arabic's
+  // vowel marks and tatweel, Hebrew's points and cantillation marks: as searchindex.py's _MARKS
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]/g;
 
   // A word as search compares it, as gitspec.render.searchindex.fold folds each word of the index:
-  // CAFÉ, café and cafe alike; İ as i, ß as ss, ё as е; ﬁ as fi, fullwidth ＰＤＦ as pdf.
+  // CAFÉ, café and cafe alike; İ as i, ß as ss, ё as е; ﬁ as fi, fullwidth ＰＤＦ as pdf; كَتَبَ as كتب.
   function foldWord(word) {
-    return word.toLowerCase().normalize("NFKD").toLowerCase().replace(ACCENTS, "").replace(/\u00df/g, "ss")
+    return word.toLowerCase().normalize("NFKD").toLowerCase().replace(MARKS, "").replace(/\u00df/g, "ss")
       .replace(/\u03c2/g, "\u03c3").replace(/ /g, "");
   }
 
