@@ -91,3 +91,16 @@ def test_a_paragraph_of_addresses_run_together_is_read_once(monkeypatch):
 def test_the_paragraph_parses_as_with_markdown_it_own_rule():
     text = "http://a" * 500
     assert [t.as_dict() for t in parse_tokens(text)] == [t.as_dict() for t in STOCK.parse(text)]
+
+
+def test_a_linkify_it_whose_pattern_is_of_another_shape_is_asked_the_public_way():
+    """An upgrade of linkify-it that changes its pattern costs time, not a crash."""
+    from linkify_it import LinkifyIt
+
+    from gitspec.render.schemelinks import link_at
+
+    linkify = LinkifyIt()
+    fast = link_at(linkify, "see http://a.b/c x", 4)
+    linkify.re["schema_at_start"] = "(?:)" + linkify.re["schema_at_start"]
+    slow = link_at(linkify, "see http://a.b/c x", 4)
+    assert fast.url == slow.url == "http://a.b/c"

@@ -66,25 +66,25 @@ def scheme_before(pending: str) -> str:
 
 def link_at(linkify: Any, src: str, start: int) -> Any:
     """linkify-it's match_at_start(src[start:]) for a `src` that has a scheme at `start`, without
-    copying the rest of `src` for each address. Its schemas' validators read `src` from a position."""
-    found = _schema_at(linkify.re["schema_at_start"]).match(src, start)
+    copying the rest of `src` for each address. Its schemas' validators read `src` from a position.
+    A linkify-it whose pattern or internals this does not know is asked the slower, public way."""
+    pattern = _schema_at(linkify.re["schema_at_start"])
+    if pattern is None or not hasattr(linkify, "_create_match"):
+        return linkify.match_at_start(src[start:])
+    found = pattern.match(src, start)
     if not found:
         return None
     schema, end = found.group(2), found.end()
     length = linkify.test_schema_at(src, schema, end)
     if not length:
         return None
-    from linkify_it.main import Match
-
-    link = Match(src, schema, start, end + length)
-    linkify._compiled[link.schema]["normalize"](link)  # noqa: SLF001 (match_at_start's own normalizer)
-    return link
+    return linkify._create_match(src, schema, start, end + length)  # noqa: SLF001 (with its normalizer)
 
 
 @lru_cache(maxsize=4)
-def _schema_at(schema_at_start: str) -> re.Pattern[str]:
+def _schema_at(schema_at_start: str) -> re.Pattern[str] | None:
     # linkify-it's pattern is `^(^|<a space or punctuation>)(<schemas>)`; a scheme starts with a
     # letter, so the group before it is empty, and needs no `^` to match at a position of the text
     if not schema_at_start.startswith("^(^|"):
-        raise RuntimeError("linkify-it's schema_at_start is not what gitspec.render.schemelinks reads")
+        return None
     return re.compile("(|" + schema_at_start[len("^(^|"):], re.IGNORECASE)
