@@ -66,19 +66,33 @@ class History:
     # --- HEAD and the working tree ----------------------------------------------
 
     def _head(self) -> pygit2.Commit | None:
+        """HEAD's commit, None before the first commit. Raises pygit2.GitError when the commit HEAD
+        names is missing or damaged, so that the render says the history was left out."""
         import pygit2
 
         if self.repo.head_is_unborn:
             return None
         try:
-            return self.repo.head.peel(pygit2.Commit)
+            head = self.repo.head
         except (pygit2.GitError, KeyError, ValueError):
+            return None
+        try:
+            return head.peel(pygit2.Commit)
+        except (pygit2.GitError, KeyError):  # libgit2's "cannot be peeled" would not say why
+            raise pygit2.GitError(f"HEAD's commit {head.target} is missing or damaged") from None
+        except ValueError:  # HEAD names no commit
             return None
 
     @property
     def head(self) -> str:
-        """Short id (7 characters) of HEAD, "" before the first commit."""
-        commit = self._head()
+        """Short id (7 characters) of HEAD, "" before the first commit; the id HEAD names when its
+        commit cannot be read."""
+        import pygit2
+
+        try:
+            commit = self._head()
+        except pygit2.GitError:
+            return str(self.repo.head.target)[:7]
         return str(commit.id)[:7] if commit is not None else ""
 
     def dirty(self, ignored: tuple[str, ...] = ()) -> bool:

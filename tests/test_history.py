@@ -624,6 +624,25 @@ def test_a_missing_tree_leaves_history_out_and_the_rest_rendered(tmp_path, lost)
     assert "uncommitted changes" in (root / "build/html/index.html").read_text()
 
 
+@pytest.mark.parametrize("git_dir", [False, True])
+def test_a_missing_head_commit_leaves_history_out_and_says_so(tmp_path, git_dir):
+    """Before, a HEAD whose commit object was lost showed no history and no word of why."""
+    root = tmp_path / "ws"
+    two_versions(root)
+    head = git(root, "rev-parse", "HEAD").strip()
+    (root / ".git" / "objects" / head[:2] / head[2:]).unlink()
+    env = {"GIT_DIR": str(root / ".git")} if git_dir else {}  # (git's own history, not the remembered one)
+    for command in ("render", "build"):
+        done = run_gitspec(root, command, env=env)
+        warnings = [line for line in done.out.splitlines() if line.startswith("warning:")]
+        assert done.code == 0 and warnings == [
+            f"warning: git history left out: the repository cannot be read (HEAD's commit {head} is missing "
+            "or damaged); 'git fsck' tells what is damaged"], done
+    page = (root / "build/html/reqs.html").read_text()
+    assert "REQ-002" in page and "Last change" not in page
+    assert "uncommitted changes" in (root / "build/html/index.html").read_text()
+
+
 def test_only_ascii_numbers_make_a_markdown_list_item():
     text = ("---\nkind: prd\nid: p\n---\n# P\n\n## Requirements\n\n"
             "1. REQ-001 Invoices.\n١. REQ-002 Refunds.\n３. REQ-003 Credits.\n")
