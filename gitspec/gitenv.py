@@ -1,8 +1,8 @@
 """The repository and work tree that git's environment names (GIT_DIR, GIT_WORK_TREE, and how far up
-GIT_CEILING_DIRECTORIES lets git look for one), decided as
+GIT_CEILING_DIRECTORIES lets git look for one), and the config files it names, decided as
 git decides them, so that gitspec reads the repository git itself would use.
 
-Reads the environment and the repository's config; never writes anything.
+Reads the environment and the repository's config; never writes anything (but libgit2's search path).
 """
 from __future__ import annotations
 
@@ -25,8 +25,27 @@ def discovery_limits() -> tuple[bool, str]:
     """How far up git looks for a repository from the current folder: whether it crosses a filesystem
     boundary (GIT_DISCOVERY_ACROSS_FILESYSTEM) and the folders it never looks in or above
     (GIT_CEILING_DIRECTORIES), as pygit2.discover_repository takes them."""
-    across = os.environ.get("GIT_DISCOVERY_ACROSS_FILESYSTEM", "").strip().lower() in ("1", "true", "yes", "on")
+    across = _true("GIT_DISCOVERY_ACROSS_FILESYSTEM")
     return across, os.environ.get("GIT_CEILING_DIRECTORIES", "")
+
+
+def search_config_as_git() -> None:
+    """Keep libgit2 from reading the global or system config files git leaves out: GIT_CONFIG_GLOBAL
+    replaces ~/.gitconfig and ~/.config/git/config, GIT_CONFIG_SYSTEM or GIT_CONFIG_NOSYSTEM the system
+    file. libgit2 would still read them, and so trust through their safe.directory a repository git
+    refuses. The files named instead are read by `trusted_by_environment`, as libgit2 cannot read them."""
+    import pygit2
+    from pygit2.enums import ConfigLevel
+
+    left_global = "GIT_CONFIG_GLOBAL" in os.environ  # set but empty, git reads no global file either
+    left_system = "GIT_CONFIG_SYSTEM" in os.environ or _true("GIT_CONFIG_NOSYSTEM")
+    for level, left_out in ((ConfigLevel.GLOBAL, left_global), (ConfigLevel.XDG, left_global),
+                            (ConfigLevel.SYSTEM, left_system), (ConfigLevel.PROGRAMDATA, left_system)):
+        pygit2.settings.search_path[level] = "" if left_out else None  # None: libgit2's own default
+
+
+def _true(variable: str) -> bool:
+    return os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _named(variable: str) -> Path | None:
@@ -59,7 +78,7 @@ def trusted_by_environment(path: Path) -> bool:
     an empty value empties the list; "*" trusts every repository, "/a/b/*" every one under /a/b)."""
     values = []
     files = [os.environ.get("GIT_CONFIG_GLOBAL")]
-    if os.environ.get("GIT_CONFIG_NOSYSTEM", "").strip().lower() not in ("1", "true", "yes", "on"):
+    if not _true("GIT_CONFIG_NOSYSTEM"):
         files.insert(0, os.environ.get("GIT_CONFIG_SYSTEM"))
     for file in filter(None, files):
         values += _config_values(file, "safe.directory")

@@ -18,8 +18,9 @@ def open_repository(root: Path) -> tuple[Any, Path, str] | None:
     """
     import pygit2
 
-    from gitspec.gitenv import discovery_limits, named_git_dir, named_work_tree, work_tree
+    from gitspec.gitenv import discovery_limits, named_git_dir, named_work_tree, search_config_as_git, work_tree
 
+    search_config_as_git()
     root = Path(root).resolve()
     named = named_git_dir()
     found = None

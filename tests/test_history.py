@@ -313,6 +313,31 @@ def test_a_repository_of_another_user_that_git_config_from_the_environment_trust
     assert refused.code == 2 and "owned by another user" in refused.err, refused
 
 
+@pytest.mark.parametrize("home", [".gitconfig", ".config/git/config"])
+def test_git_config_global_replaces_the_home_gitconfig_for_safe_directory(tmp_path, home):
+    # Before, libgit2 still read ~/.gitconfig (and ~/.config/git/config) when GIT_CONFIG_GLOBAL named
+    # another file: git refused the repository, gitspec rendered it, trusted by a file git did not read.
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to give the repository to another user")
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html]"),
+                                       "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
+    for path in [root, *root.rglob("*")]:
+        os.lchown(path, 54321, 54321)
+    trusting = tmp_path / "home" / home
+    trusting.parent.mkdir(parents=True)
+    trusting.write_text("[safe]\n\tdirectory = *\n")
+    named = tmp_path / "named-gitconfig"
+    named.write_text("[user]\n\tname = Ada\n")
+    env = {"HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": "", "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_CONFIG_GLOBAL": str(named)}
+    assert subprocess.run(["git", "status"], cwd=root, env={**os.environ, **env}, capture_output=True).returncode
+    refused = run_gitspec(root, "render", env=env)
+    assert refused.code == 2 and "owned by another user" in refused.err, refused
+    named.write_text("[safe]\n\tdirectory = *\n")
+    rendered = run_gitspec(root, "render", env=env)
+    assert rendered.code == 0 and "gitspec: rendered 3 " in rendered.err, rendered
+
+
 REQS = ("kind: requirements\nid: reqs\ntitle: R\nitems:\n"
         "  - id: REQ-001\n    title: One\n    statement: The system shall do one.\n"
         "  - id: REQ-002\n    title: Two\n    statement: The system shall do two.\n")
