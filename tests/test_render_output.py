@@ -423,3 +423,37 @@ def test_a_manifest_entry_naming_a_file_outside_the_folder_is_dropped_and_the_pa
     assert damage not in json.loads(manifest.read_text())["notes"]["files"]
     again = run_gitspec(root, "render")
     assert again.code == 0 and "rendered 0 (1 unchanged)" in again.err, again
+
+
+def test_a_format_dropped_from_the_config_takes_its_files_away_but_the_users(repo):
+    """Before, `formats: [html]` after a render of [html, pdf, docx] left build/pdf and build/docx in place,
+    stale. Now what gitspec wrote there, as it wrote it, is removed; an edited or replaced file is kept."""
+    root = workspace(repo, "alpha", "beta", config=CONFIG.replace("formats: []", "formats: [html, pdf, docx]"))
+    assert run_gitspec(root, "render").code == 0
+    pdfs, docxs = sorted((root / "build/pdf").iterdir()), sorted((root / "build/docx").iterdir())
+    assert [p.name for p in pdfs] == ["alpha.pdf", "beta.pdf", "book.pdf"] and len(docxs) == 3
+    (root / "build/docx/beta.docx").write_bytes(b"the user's own notes")  # replaced: kept
+    (root / "build/pdf/mine.txt").write_text("user file")  # never gitspec's
+    write_files(root, {"gitspec.yaml": HTML_ONLY})
+    dropped = run_gitspec(root, "render")
+    assert dropped.code == 0 and dropped.err == (
+        "gitspec: rendered 0 (2 unchanged), 0 files written, 5 removed (no longer in formats: docx, pdf)\n"), dropped
+    assert dropped.out == ("warning: kept build/docx/beta.docx, which changed since gitspec wrote it; "
+                           "the docx format is no longer rendered\n"), dropped
+    assert sorted(p.name for p in (root / "build/pdf").iterdir()) == ["mine.txt"]
+    assert sorted(p.name for p in (root / "build/docx").iterdir()) == ["beta.docx"]
+    assert (root / "build/docx/beta.docx").read_bytes() == b"the user's own notes"
+    assert (root / "build/html/alpha.html").is_file()
+    again = run_gitspec(root, "render")
+    assert again.code == 0 and again.out == "" and again.err == "gitspec: rendered 0 (2 unchanged), 0 files written\n"
+
+
+def test_a_deleted_document_takes_its_pdf_and_word_file_away(repo):
+    root = workspace(repo, "alpha", "beta", config=CONFIG.replace("formats: []", "formats: [html, pdf, docx]"))
+    assert run_gitspec(root, "render").code == 0
+    (root / "specs/beta.md").unlink()
+    done = run_gitspec(root, "render")
+    assert done.code == 0 and done.err.endswith(" files written, 4 removed\n"), done  # (and its search shard)
+    assert not any((root / "build" / folder / f"beta.{suffix}").exists()
+                   for folder, suffix in (("html", "html"), ("pdf", "pdf"), ("docx", "docx")))
+    assert (root / "build/pdf/alpha.pdf").is_file() and (root / "build/docx/alpha.docx").is_file()

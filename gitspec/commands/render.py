@@ -167,8 +167,11 @@ def write_report(report, out, seconds: float | None = None) -> None:
     for message in report.warnings:
         out.write(f"warning: {one_line(message)}\n")
     took = "" if seconds is None else f" in {seconds:.2f} s"
+    removed = f", {len(report.removed)} removed" if report.removed else ""
+    if report.dropped:
+        removed += f" (no longer in formats: {', '.join(report.dropped)})"
     sys.stderr.write(f"gitspec: rendered {len(report.rendered)} ({report.reused} unchanged), "
-                     f"{len(report.written)} files written{took}\n")
+                     f"{len(report.written)} files written{removed}{took}\n")
 
 
 def write_errors(findings, out, shown: int = 3) -> int:

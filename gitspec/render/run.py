@@ -39,6 +39,7 @@ class RenderReport:
     reused: int = 0
     written: list[str] = field(default_factory=list)  # output paths, relative to the workspace
     removed: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # formats no longer asked for whose files were removed
     warnings: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # output paths, relative to the workspace, holding the user's files
     spans: list[tuple[str, float, float]] = field(default_factory=list)  # (name, start, end) for --trace
@@ -76,12 +77,12 @@ class _Output:
         try:
             target = (self.folder / rel).resolve()
         except (OSError, RuntimeError) as error:  # a symlink loop: RuntimeError before Python 3.13
-            raise _unwritable("write", self.folder / rel, self.root, error) from None
+            raise unwritable("write", self.folder / rel, self.root, error) from None
         if not target.is_relative_to(self._resolved):
             if ".." in PurePosixPath(rel).parts or PurePosixPath(rel).is_absolute():
                 raise GitspecError(f"renderer wrote outside its folder: {rel}", exit_code=EXIT_USAGE)
-            raise GitspecError(f"cannot write {_shown(self.folder / rel, self.root)}: a symlink leads it outside "
-                               f"{_shown(self.folder, self.root)}, to {target}", exit_code=EXIT_USAGE)
+            raise GitspecError(f"cannot write {shown_path(self.folder / rel, self.root)}: a symlink leads it outside "
+                               f"{shown_path(self.folder, self.root)}, to {target}", exit_code=EXIT_USAGE)
         return self.folder / rel
 
 
@@ -103,16 +104,16 @@ def _refuse_outside(folder: Path, root: Path) -> None:
         resolved = folder.resolve()
         inside = resolved.is_relative_to(root.resolve())
     except (OSError, RuntimeError) as error:  # a symlink loop: RuntimeError before Python 3.13
-        raise _unwritable("write", folder, root, error) from None
+        raise unwritable("write", folder, root, error) from None
     if not inside:
-        raise GitspecError(f"the output folder {_shown(folder, root)} leads outside the workspace, to {resolved} "
+        raise GitspecError(f"the output folder {shown_path(folder, root)} leads outside the workspace, to {resolved} "
                            "(a symlink); gitspec writes only inside the workspace", exit_code=EXIT_USAGE)
     from gitspec.workspace import in_git_folder
 
     base = root.resolve()
     store = Path(os.path.realpath(root / ".gitspec"))
     if in_git_folder(resolved, base) or resolved.is_relative_to(store):  # as gitspec.yaml's names are refused
-        raise GitspecError(f"the output folder {_shown(folder, root)} leads into "
+        raise GitspecError(f"the output folder {shown_path(folder, root)} leads into "
                            f"{'git' if in_git_folder(resolved, base) else 'gitspec'}'s own folder, to "
                            f"{resolved.relative_to(base).as_posix()} (a symlink); choose another folder",
                            exit_code=EXIT_USAGE)
@@ -120,7 +121,7 @@ def _refuse_outside(folder: Path, root: Path) -> None:
 
 def _render_format(site, renderer, root, folder, store, assets, pages, report, emit) -> None:
     manifest_path = store / "renders" / f"{renderer.name}.json"
-    manifest, as_read = _load(manifest_path)
+    manifest, as_read = load_manifest(manifest_path)
     described = folder.relative_to(root).as_posix()
     warm = manifest.get(FOLDER) == described
     if not warm:  # none, or one for another folder (whose files are left as they are)
@@ -262,14 +263,14 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
                 out.note(rel)
                 write_atomic(target, data, durable=False)
             except OSError as error:
-                raise _unwritable("write", target, out.root, error) from None
-            report.written.append(_shown(target, out.root))
+                raise unwritable("write", target, out.root, error) from None
+            report.written.append(shown_path(target, out.root))
         written[rel] = entry["files"][rel] = _stat_key(target, out)
         out.owned.add(rel)
     _remove(_unshared([rel for rel in previous if rel not in files], manifest, name), out, report)
     manifest[name] = {"key": "" if kept else key, "files": written}
-    report.kept.extend(_shown(out.folder / rel, out.root) for rel in kept)
-    report.warnings.extend(f"kept {_shown(out.folder / rel, out.root)}, which gitspec did not write; "
+    report.kept.extend(shown_path(out.folder / rel, out.root) for rel in kept)
+    report.warnings.extend(f"kept {shown_path(out.folder / rel, out.root)}, which gitspec did not write; "
                            f"move it away to render {label}" for rel in kept)
 
 
@@ -279,7 +280,7 @@ def _stat_key(target: Path, out: _Output) -> list[int]:
     try:
         st = os.stat(target)
     except OSError as error:
-        raise _unwritable("write", target, out.root, error) from None
+        raise unwritable("write", target, out.root, error) from None
     return [st.st_size, st.st_mtime_ns]
 
 
@@ -318,23 +319,23 @@ def _remove(rels, out: _Output, report: RenderReport) -> None:
         except (FileNotFoundError, NotADirectoryError):  # gone already, or its folder is
             continue
         except OSError as error:
-            raise _unwritable("remove", target, out.root, error) from None
-        report.removed.append(_shown(target, out.root))
+            raise unwritable("remove", target, out.root, error) from None
+        report.removed.append(shown_path(target, out.root))
 
 
-def _unwritable(verb: str, path: Path, root: Path, error: OSError | RuntimeError) -> GitspecError:
+def unwritable(verb: str, path: Path, root: Path, error: OSError | RuntimeError) -> GitspecError:
     """An OS error writing or removing `path`, as one line naming it and the reason."""
     reason = getattr(error, "strerror", None) or str(error)
     for parent in path.parents:  # the usual cause: a file where a folder must be
         if parent == root or not parent.is_relative_to(root):
             break
         if os.path.lexists(parent) and not parent.is_dir():
-            reason = f"{_shown(parent, root)} is not a folder"
+            reason = f"{shown_path(parent, root)} is not a folder"
             break
-    return GitspecError(f"cannot {verb} {_shown(path, root)}: {reason}", exit_code=EXIT_USAGE)
+    return GitspecError(f"cannot {verb} {shown_path(path, root)}: {reason}", exit_code=EXIT_USAGE)
 
 
-def _shown(path: Path, root: Path) -> str:
+def shown_path(path: Path, root: Path) -> str:
     """`path` as the user knows it: relative to the workspace when inside it."""
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
@@ -354,7 +355,7 @@ def _timed(report: RenderReport, name: str, function, *args):
         report.spans.append((name, start, time.perf_counter()))
 
 
-def _load(path: Path) -> tuple[dict, bytes]:
+def load_manifest(path: Path) -> tuple[dict, bytes]:
     """The manifest, and the bytes it was read from (b"" when missing)."""
     try:
         raw = path.read_bytes()
@@ -369,10 +370,10 @@ def _load(path: Path) -> tuple[dict, bytes]:
         return {}, raw  # not a manifest this gitspec wrote: as good as none
     # An entry naming a file outside the folder is damaged (gitspec never writes one): dropped, so that
     # its page renders again, and nothing it names is ever removed
-    return {name: entry for name, entry in data.items() if name == FOLDER or all(map(_in_folder, entry["files"]))}, raw
+    return {name: entry for name, entry in data.items() if name == FOLDER or all(map(in_folder, entry["files"]))}, raw
 
 
-def _in_folder(rel: str) -> bool:
+def in_folder(rel: str) -> bool:
     """Whether a manifest's path names a file inside the format's folder, as a renderer's paths must."""
     path = PurePosixPath(rel)
     return bool(rel) and not path.is_absolute() and ".." not in path.parts
@@ -382,4 +383,4 @@ def _save(path: Path, data: bytes, root: Path) -> None:
     try:
         write_atomic(path, data, durable=False)
     except OSError as error:
-        raise _unwritable("write", path, root, error) from None
+        raise unwritable("write", path, root, error) from None

@@ -27,6 +27,11 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
                           config.mermaid_server or None, config.mermaid_timeout, workspace.root / config.output, live)
     report = render_site(site, chosen, workspace.root, config.output, workspace.store, assets,
                          set(pages) if pages else None, emit)
+    if not pages:  # as a deleted document's page goes only when every page is rendered
+        from gitspec.render.droppedformats import remove_dropped
+
+        remove_dropped(workspace.root, workspace.store, {*config.formats, *(r.name for r in chosen)}, report,
+                       lambda name: _volatile(context, name))
     rendered = (name.split(":", 1)[1] for name in report.rendered)  # "html:prd"
     report.warnings.extend(located(assets.warnings, assets.subjects, site, rendered))
     report.warnings.extend(left_out(context))
@@ -34,6 +39,13 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     report.dirty = facts.dirty if facts.in_git and not facts.history_lost else None  # (lost: always "changed")
     report.documents_changed = bool(facts.changed)
     return report
+
+
+def _volatile(context: Any, name: str) -> tuple[str, ...]:
+    """The files the installed renderer of format `name` names volatile (none when not installed)."""
+    from gitspec.render.formats import installed_renderers
+
+    return tuple(getattr(installed_renderers(context.manager).get(name), "volatile", ()))
 
 
 def page_id(context: Any, site: Any, given: str) -> str:

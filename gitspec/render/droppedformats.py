@@ -1,0 +1,90 @@
+"""The files of a format gitspec.yaml's `formats` no longer asks for: once it is not rendered, what
+gitspec wrote for it goes, as a deleted document's page does.
+
+Removes only files the format's manifest (gitspec.render.run) lists, and only while they are as the
+render left them (size and mtime): an edited or replaced file is kept and named. Then the manifest goes.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any
+
+from gitspec.render.formats import is_format_name
+from gitspec.render.run import FOLDER, JOURNAL, RenderReport, in_folder, load_manifest, shown_path, unwritable
+
+
+def remove_dropped(root: Path, store: Path, rendered: Collection[str], report: RenderReport,
+                   volatile: Callable[[str], Collection[str]] = lambda name: ()) -> None:
+    """Remove the files of each format with a manifest in `store` that is not in `rendered` (the formats
+    the config asks for, and those this render wrote), noting them in `report`. `volatile` gives the
+    files a format's renderer names volatile (rewritten in place by a watch): known by their size alone."""
+    try:
+        manifests = sorted((store / "renders").glob("*.json"))
+    except OSError:  # no renders folder, or one that cannot be read: nothing known to remove
+        return
+    for manifest_path in manifests:
+        name = manifest_path.stem
+        if name in rendered or not is_format_name(name):
+            continue
+        manifest, _ = load_manifest(manifest_path)
+        described = manifest.get(FOLDER)
+        if isinstance(described, str) and in_folder(described):
+            folder = root / described
+            before = len(report.removed)
+            rewritten = volatile(name)
+            for rel, known in _files(manifest).items():
+                _remove_if_unchanged(folder, rel, known, rel in rewritten, name, root, report)
+            if len(report.removed) > before:
+                report.dropped.append(name)
+                _remove_empty_folders(report.removed[before:], folder, root)
+        for path in (manifest_path, manifest_path.with_suffix(JOURNAL)):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as error:
+                raise unwritable("remove", path, root, error) from None
+
+
+def _files(manifest: dict) -> dict[str, Any]:
+    """Each file the manifest lists, with what it was known by when written (pages may share one)."""
+    return {rel: known for name, entry in manifest.items() if name != FOLDER
+            for rel, known in entry["files"].items()}
+
+
+def _remove_if_unchanged(folder: Path, rel: str, known: list[int], by_size: bool, name: str, root: Path,
+                         report: RenderReport) -> None:
+    target = folder / rel
+    try:
+        if not target.resolve().is_relative_to(root.resolve()):  # a symlink on the way: never followed out
+            return
+        st = os.lstat(target)
+    except (OSError, RuntimeError):  # gone already (or a symlink loop, which is not gitspec's)
+        return
+    unchanged = known == [st.st_size, st.st_mtime_ns] or (by_size and isinstance(known, list)
+                                                          and known[:1] == [st.st_size])
+    if not stat.S_ISREG(st.st_mode) or not unchanged:
+        report.kept.append(shown_path(target, root))
+        report.warnings.append(f"kept {shown_path(target, root)}, which changed since gitspec wrote it; "
+                               f"the {name} format is no longer rendered")
+        return
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise unwritable("remove", target, root, error) from None
+    report.removed.append(shown_path(target, root))
+
+
+def _remove_empty_folders(removed: list[str], folder: Path, root: Path) -> None:
+    """The folders, up to the format's own, that held the files removed, once left empty: only an
+    empty folder is removed, and only one gitspec's files were in."""
+    top = folder.resolve()
+    parents = {parent for rel in removed for parent in (root / rel).resolve().parents if parent.is_relative_to(top)}
+    for path in sorted(parents, key=lambda path: len(path.parts), reverse=True):
+        try:
+            path.rmdir()
+        except OSError:  # not empty: the user's files, or files kept
+            continue
