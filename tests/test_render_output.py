@@ -448,6 +448,25 @@ def test_a_format_dropped_from_the_config_takes_its_files_away_but_the_users(rep
     assert again.code == 0 and again.out == "" and again.err == "gitspec: rendered 0 (2 unchanged), 0 files written\n"
 
 
+def test_a_format_rendered_on_request_alone_stays_and_cache_gc_keeps_what_says_so(repo):
+    """`render --format pdf` with `formats: [html]` is a PDF asked for: a later plain render or build keeps it."""
+    root = workspace(repo, "alpha", "beta", config=HTML_ONLY)
+    assert run_gitspec(root, "render").code == 0
+    asked = run_gitspec(root, "render", "--format", "pdf")
+    assert asked.code == 0 and (root / "build/pdf/alpha.pdf").is_file(), asked
+    assert run_gitspec(root, "cache", "gc").code == 0
+    again = run_gitspec(root, "render")
+    assert again.code == 0 and "removed" not in again.err, again
+    assert sorted(p.name for p in (root / "build/pdf").iterdir()) == ["alpha.pdf", "beta.pdf", "book.pdf"]
+    write_files(root, {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html, pdf]")})
+    assert run_gitspec(root, "render").code == 0
+    write_files(root, {"gitspec.yaml": HTML_ONLY})  # listed, then dropped: now it goes
+    assert run_gitspec(root, "cache", "gc").code == 0
+    dropped = run_gitspec(root, "render")
+    assert dropped.code == 0 and "3 removed (no longer in formats: pdf)" in dropped.err, dropped
+    assert not (root / "build/pdf").exists()
+
+
 def test_a_deleted_document_takes_its_pdf_and_word_file_away(repo):
     root = workspace(repo, "alpha", "beta", config=CONFIG.replace("formats: []", "formats: [html, pdf, docx]"))
     assert run_gitspec(root, "render").code == 0

@@ -1,8 +1,10 @@
 """The files of a format gitspec.yaml's `formats` no longer asks for: once it is not rendered, what
 gitspec wrote for it goes, as a deleted document's page does.
 
-Removes only files the format's manifest (gitspec.render.run) lists, and only while they are as the
-render left them (size and mtime): an edited or replaced file is kept and named. Then the manifest goes.
+Only a format the config listed when last rendered (`renders/listed-formats`): one rendered with
+`--format` alone, on request, stays. Removes only files the format's manifest (gitspec.render.run)
+lists, and only while they are as the render left them (size and mtime): an edited or replaced file
+is kept and named. Then the manifest goes.
 """
 from __future__ import annotations
 
@@ -12,39 +14,55 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
+from gitspec.atomic import write_atomic
 from gitspec.render.formats import is_format_name
 from gitspec.render.run import FOLDER, JOURNAL, RenderReport, in_folder, load_manifest, shown_path, unwritable
 
 
-def remove_dropped(root: Path, store: Path, rendered: Collection[str], report: RenderReport,
-                   volatile: Callable[[str], Collection[str]] = lambda name: ()) -> None:
-    """Remove the files of each format with a manifest in `store` that is not in `rendered` (the formats
-    the config asks for, and those this render wrote), noting them in `report`. `volatile` gives the
-    files a format's renderer names volatile (rewritten in place by a watch): known by their size alone."""
+LISTED = "listed-formats"  # in the store's renders folder: the config's formats at the last render of all
+
+
+def remove_dropped(root: Path, store: Path, listed: Collection[str], rendered: Collection[str],
+                   report: RenderReport, volatile: Callable[[str], Collection[str]] = lambda name: ()) -> None:
+    """Remove the files of each format the config listed at the last render of all documents and no
+    longer does (`listed`: its formats now), unless this render wrote it (`rendered`), noting them in
+    `report`; then remember `listed`. `volatile` gives the files a format's renderer names volatile
+    (rewritten in place by a watch): known by their size alone."""
+    folder = store / "renders"
     try:
-        manifests = sorted((store / "renders").glob("*.json"))
-    except OSError:  # no renders folder, or one that cannot be read: nothing known to remove
+        before = (folder / LISTED).read_text("utf-8").split()
+    except (OSError, UnicodeDecodeError):  # none yet (a first render, or an older gitspec's store): none dropped
+        before = []
+    for name in sorted(set(before) - set(listed) - set(rendered)):
+        if is_format_name(name):
+            _remove_format(root, folder / f"{name}.json", name, report, volatile)
+    if before != list(listed):
+        try:
+            write_atomic(folder / LISTED, "".join(f"{name}\n" for name in listed).encode(), durable=False)
+        except OSError:  # a store that cannot be written costs this clean-up, later, nothing else
+            pass
+
+
+def _remove_format(root: Path, manifest_path: Path, name: str, report: RenderReport,
+                   volatile: Callable[[str], Collection[str]]) -> None:
+    if not manifest_path.exists():
         return
-    for manifest_path in manifests:
-        name = manifest_path.stem
-        if name in rendered or not is_format_name(name):
-            continue
-        manifest, _ = load_manifest(manifest_path)
-        described = manifest.get(FOLDER)
-        if isinstance(described, str) and in_folder(described):
-            folder = root / described
-            before = len(report.removed)
-            rewritten = volatile(name)
-            for rel, known in _files(manifest).items():
-                _remove_if_unchanged(folder, rel, known, rel in rewritten, name, root, report)
-            if len(report.removed) > before:
-                report.dropped.append(name)
-                _remove_empty_folders(report.removed[before:], folder, root)
-        for path in (manifest_path, manifest_path.with_suffix(JOURNAL)):
-            try:
-                path.unlink(missing_ok=True)
-            except OSError as error:
-                raise unwritable("remove", path, root, error) from None
+    manifest, _ = load_manifest(manifest_path)
+    described = manifest.get(FOLDER)
+    if isinstance(described, str) and in_folder(described):
+        folder = root / described
+        before = len(report.removed)
+        rewritten = volatile(name)
+        for rel, known in _files(manifest).items():
+            _remove_if_unchanged(folder, rel, known, rel in rewritten, name, root, report)
+        if len(report.removed) > before:
+            report.dropped.append(name)
+            _remove_empty_folders(report.removed[before:], folder, root)
+    for path in (manifest_path, manifest_path.with_suffix(JOURNAL)):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise unwritable("remove", path, root, error) from None
 
 
 def _files(manifest: dict) -> dict[str, Any]:
