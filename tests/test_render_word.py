@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import CONFIG, requirement, run_gitspec
+from conftest import CONFIG, requirement, requirements_doc, run_gitspec, task, tasks_doc
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.enum.section import WD_ORIENT
 from docx.shared import Inches, Mm, RGBColor, Twips
@@ -182,13 +182,31 @@ def test_links_external_internal_sibling_and_unknown():
     prd, _ = page_doc(sample_site(), "PRD-billing")
     targets = {rel.target_ref for rel in prd.part.rels.values() if rel.reltype == RT.HYPERLINK}
     assert "https://example.com/docs" in targets
-    assert "REQ-billing.docx" in targets  # another page: its sibling file
+    assert any(t.startswith("REQ-billing.docx#g") for t in targets)  # another page: its sibling file, at the item
     assert not any("javascript" in t or t.startswith("data:") for t in targets)
     anchors = {h.get(f"{W}anchor") for h in prd.element.body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")}
     bookmarks = {b.get(f"{W}name") for b in prd.element.body.iter(f"{W}bookmarkStart")}
     assert anchors and anchors <= bookmarks  # "#goals" inside this page is a live jump
     unknown = [p for p in prd.paragraphs if "unknown" in p.text][0]
     assert not unknown._p.findall(f"{W}hyperlink/{W}r/{W}t[.='unknown']")
+
+
+def test_a_link_to_an_item_in_another_document_opens_that_document_at_the_item(repo):
+    # Before, tasks.docx's link to REQ-002 was to "reqs.docx" alone: Word and LibreOffice opened
+    # reqs.docx at its top, the item's bookmark there never reached
+    root = repo({"specs/reqs.yaml": requirements_doc(items=requirement("REQ-001") + requirement("REQ-002")),
+                 "specs/tasks.yaml": tasks_doc(items=task("TASK-001", "[REQ-002]"))})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    tasks, reqs = (docx.Document(str(root / f"build/docx/{name}.docx")) for name in ("tasks", "reqs"))
+    [link] = [h for h in tasks.element.body.iter(f"{W}hyperlink") if "REQ-002" in "".join(h.itertext())]
+    address, _, place = tasks.part.rels[link.get(f"{{{RT_NS}}}id")].target_ref.partition("#")
+    assert address == "reqs.docx" and place and not link.get(f"{W}anchor")  # (a w:anchor: looked up in tasks.docx)
+    [marked] = [p for p in reqs.paragraphs if p._p.xpath(f"./w:bookmarkStart[@w:name='{place}']")]
+    assert marked.text.startswith("REQ-002")
+
+    book = docx.Document(str(root / "build/docx/book.docx"))  # the book's links (the task's, the matrix's) jump inside it
+    links = [h for h in book.element.body.iter(f"{W}hyperlink") if "REQ-002" in "".join(h.itertext())]
+    assert links and {(h.get(f"{W}anchor"), h.get(f"{{{RT_NS}}}id")) for h in links} == {(place, None)}
 
 
 def test_badges_are_bold_bracketed_text():

@@ -36,7 +36,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "38"
+    version = "39"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -357,13 +357,20 @@ class DocxWriter:
             if page_id in self.inside:
                 element = x.hyperlink(paragraph, self.part, text, anchor=x.bookmark_name(page_id, anchor), **look)
             elif self.site.page(page_id) is not None:  # a sibling file in the same output folder
-                element = x.hyperlink(paragraph, self.part, text, url=f"{quote(file_stem(page_id))}.docx", **look)
+                element = x.hyperlink(paragraph, self.part, text, url=self.sibling(page_id, anchor), **look)
         if link.inlines:
             self.inlines(paragraph if element is None else element, link.inlines, width, linked=element is not None)
         elif element is None:
             paragraph.append(x.run_element(link.text, **run, style_id=self.sid["Code Char"] if code else ""))
         if isinstance(link, NoteRef) and link.anchor:
             self.bookmark(paragraph, link.anchor)  # where the note links back to
+
+    def sibling(self, page_id: str, anchor: str) -> str:
+        """The address of a place in another page's .docx, beside this one: the file, and the place's bookmark
+        after a "#", as Word writes a link to a place in another document (a `w:anchor` is only ever
+        looked up in the document the link is in)."""
+        address = f"{quote(file_stem(page_id))}.docx"
+        return f"{address}#{x.bookmark_name(page_id, anchor)}" if anchor else address
 
     # --- Pictures and colours -------------------------------------------------
 
