@@ -14,7 +14,8 @@ import pytest
 from conftest import CONFIG, requirement, requirements_doc, run_gitspec, task, tasks_doc
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.enum.section import WD_ORIENT
-from docx.shared import Inches, Mm, RGBColor, Twips
+from docx.shared import Inches, Mm, Pt, RGBColor, Twips
+from docx.text.run import Run
 from rendersite import FakeAssets, sample_site
 
 from gitspec.render.model import (
@@ -212,7 +213,8 @@ def test_a_link_to_an_item_in_another_document_opens_that_document_at_the_item(r
 def test_badges_are_bold_bracketed_text():
     document, _ = page_doc(sample_site(), "REQ-billing")
     badge_runs = [r for p in document.paragraphs for r in p.runs if r.text.startswith("[")]
-    assert "[stale] " in [r.text for r in badge_runs] and all(r.bold for r in badge_runs)
+    assert "[stale] " in [r.text for r in badge_runs] and all(r.style.name == "Badge" for r in badge_runs)
+    assert document.styles["Badge"].font.bold
 
 
 def test_an_alert_is_a_box_with_a_bar_in_its_tone_holding_its_title_and_what_it_says():
@@ -573,3 +575,47 @@ def test_each_link_gets_its_relationship_without_python_docx_looking_through_all
               if h.get(f"{{{RT_NS}}}id")]  # (not the contents' links to headings)
     assert linked == [target for url in urls for target in (url, "https://e.org/docs")]
     assert len({rel.rId for rel in rels.values() if rel.reltype == RT.HYPERLINK}) == 2501
+
+
+def _prd(body: str) -> str:
+    rest = "".join(f"\n## {name}\n\nNone.\n" for name in
+                   ("Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions"))
+    return f"---\nkind: prd\nid: prd\ntitle: P\nstatus: draft\n---\n\n# P\n\n## Problem\n\n{body}\n{rest}"
+
+
+def _shares(tbl) -> list[float]:
+    """A `w:tbl`'s column widths in percent of the table, after checking that its grid, its cells and the
+    table itself say the same widths (Word and LibreOffice each read a different one)."""
+    grid = [int(w) for w in tbl.xpath("./w:tblGrid/w:gridCol/@w:w")]
+    for tr in tbl.tr_lst:
+        assert [int(w) for w in tr.xpath("./w:tc/w:tcPr/w:tcW/@w:w")] == grid
+    assert tbl.xpath("./w:tblPr/w:tblW/@w:w") == [str(sum(grid))]
+    return [100 * w / sum(grid) for w in grid]
+
+
+def test_a_tables_columns_are_as_wide_as_the_pdfs_and_its_text_as_big(repo):
+    # Before, a table on a portrait page had equal columns in Word, whatever they held, in 11pt text:
+    # LibreOffice broke "Requirem|ent" and "Authenticatio|n" while the "#" column stood half empty
+    header = ("#", "Requirement", "Responsibility", "Identification", "Subscriptions")
+    row = ("1", "Authentication", "Accountability", "Reconciliation", "`Internationalization`")
+    root = repo({"specs/prd.md": _prd(_markdown_table(header, row))})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    table = document.tables[0]
+    shares = _shares(table._tbl)
+    assert shares[0] < 8 and shares[-1] == max(shares), shares  # "#" narrow, "Internationalization" widest
+    section = document.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    assert abs(sum(Twips(int(w)) for w in table._tbl.xpath("./w:tblGrid/w:gridCol/@w:w")) - width) < Twips(20)
+    sizes = {run.text: (run.font.size, run.style.name) for row in table.rows for cell in row.cells
+             for run in cell.paragraphs[0].runs}  # the size printwidths measured the words at, code as ever
+    assert sizes["Requirement"] == sizes["Authentication"] == (Pt(10), "Default Paragraph Font")
+    assert sizes["Internationalization"] == (Pt(9), "Code Char")
+    assert table._tbl.xpath("./w:tblPr/w:tblCellMar/w:left/@w:w") == ["80"]  # padded as the PDF's cells
+
+    # A badge in such a table is as small as the PDF's: its brackets, bold, would not fit at 10pt
+    table = Table(("Requirement", "Verdict"), (((Link("REQ-001", "doc:P#req-001"),), (Badge("missing", WARN),)),))
+    page = Page("P", "notes", "P", "specs/p.md", "draft", (), (Section("s", "S", "s", (table,)),))
+    document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("notes",)), "P")
+    [link, badge] = [Run(cell._tc.xpath(".//w:r")[0], None) for cell in document.tables[0].rows[1].cells]
+    assert (badge.text, badge.font.size, link.font.size) == ("[missing] ", Pt(7.5), Pt(10))

@@ -15,6 +15,7 @@ from unicodedata import east_asian_width
 
 from gitspec.render.model import Block, Image, ListBlock, Notice, Quote, Table, inlines_text
 
+TEXT_PT = 10  # the size of the table text measured here (print.css's; Word sets its tables' text at it too)
 WIDE_TABLE = 12  # columns: a wider table is printed a row at a time (its columns would run off the page)
 # A table is about 448pt wide: A4's 493pt between the margins, less the indent of the list it is often in.
 TABLE_PT = 448

@@ -15,6 +15,7 @@ from gitspec.render.model import (
     Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, built_pages, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
+from gitspec.render.printwidths import TEXT_PT
 from gitspec.render.properties import Properties, page_properties, site_properties
 from gitspec.render.renderer import Assets
 from gitspec.render import wordlists as lists
@@ -29,6 +30,9 @@ from gitspec.render.wordswatches import swatches
 # The TOC lists documents and their sections (Heading 1 and 2), as the PDF's contents and bookmarks
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
 TOC_LEVELS = 2
+# The size (pt) of text in these character styles in a table laid out as the PDF's (the rest: its
+# TEXT_PT): code as ever, a badge as the PDF's (print.css .badge), or its brackets would not fit.
+TABLE_SIZES = {"Code Char": setup.CODE_PT, "Code Hyperlink": setup.CODE_PT, "Badge": 7.5}
 _BOXED = {"Code"}  # shaded paragraph styles: two in a row get an empty paragraph between them
 
 
@@ -236,7 +240,7 @@ class DocxWriter:
 
     def badges(self, paragraph: Any, badges: tuple[Badge, ...]) -> None:
         for badge in badges:
-            paragraph.append(x.run_element(f"[{badge.label}] ", bold=True,
+            paragraph.append(x.run_element(f"[{badge.label}] ", style_id=self.sid["Badge"],
                                            colour=TONE_COLOURS.get(badge.tone, "")))
 
     # --- Blocks --------------------------------------------------------------
@@ -283,9 +287,9 @@ class DocxWriter:
 
     def table(self, header: tuple[str | tuple[Inline, ...], ...], rows: tuple | list, align: tuple[str, ...] = (),
               widths: list[float] | None = None) -> list[list[Any]]:
-        """A table, its columns aligned as `align` says (Table.align) and `widths` wide (percent; equal
-        when not given), its header's cells text or inlines, bold; returns its body cells (`w:tc`) by
-        row, for callers that shade them."""
+        """A table, its columns aligned as `align` says (Table.align) and `widths` wide (percent, as
+        printwidths measures them, its text then set as the PDF's; equal when not given), its header's
+        cells text or inlines, bold; returns its body cells (`w:tc`) by row, for callers that shade them."""
         columns = max([len(header), *(len(r) for r in rows)]) or 1
         shares = widths or [100 / columns] * columns
         tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.width() // 635,
@@ -305,7 +309,17 @@ class DocxWriter:
         for tcs, values in zip(trs, rows):
             for tc, inlines, share in zip(tcs, values, shares):  # a picture: its column's width, less padding
                 self.inlines(tc.p_lst[0], inlines, int(self.width() * share / 100 * 0.9))
+        if widths:
+            self.size_table(tbl)
         return trs
+
+    def size_table(self, tbl: Any) -> None:
+        """Set a table's text as the PDF's, whose widths it has: Word's 11pt would not fit in them."""
+        from docx.oxml.ns import qn
+
+        sizes = {self.sid[name]: points for name, points in TABLE_SIZES.items()}
+        for run in tbl.iter(qn("w:r")):
+            x.text_size(run, sizes.get(run.xpath("string(./w:rPr/w:rStyle/@w:val)"), TEXT_PT))
 
     # --- Inlines -------------------------------------------------------------
 

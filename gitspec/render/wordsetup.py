@@ -17,6 +17,7 @@ PAGE_SIZES_MM = {"A4": (210, 297, 25), "LETTER": (215.9, 279.4, 25.4)}  # width,
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _EAST_ASIAN = {"zh", "ja", "ko", "yue", "cmn", "wuu", "hak", "nan"}  # Word's eastAsia text: Chinese, Japanese, Korean
 _RIGHT_TO_LEFT = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr", "iw"}  # its bidi text
+CODE_PT = 9  # code's size: a code block's, and a code span's or link's in running text
 PROPERTY_CHARS = 255  # python-docx refuses a longer core property
 # Schema order matters to Word: the siblings that must follow `w:updateFields` in the settings.
 _AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
@@ -28,7 +29,7 @@ _AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:
 
 def add_styles(document: Any) -> None:
     """The styles gitspec uses that the default template lacks: Code (paragraph), Code Char,
-    Hyperlink and Code Hyperlink (character), toc 1-3 (the TOC's entries)."""
+    Hyperlink, Code Hyperlink and Badge (character), toc 1-3 (the TOC's entries)."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
@@ -36,17 +37,19 @@ def add_styles(document: Any) -> None:
     styles = document.styles
     code = styles.add_style("Code", WD_STYLE_TYPE.PARAGRAPH)
     code.base_style, code.quick_style = styles["Normal"], True
-    code.font.name, code.font.size = MONOSPACE, Pt(9)
+    code.font.name, code.font.size = MONOSPACE, Pt(CODE_PT)
     code.paragraph_format.space_before, code.paragraph_format.space_after = Pt(2), Pt(6)
     code.paragraph_format.keep_together = True
     code.element.get_or_add_pPr().insert_element_before(
         element("w:shd", val="clear", color="auto", fill="F3F3F3"), *AFTER_PPR_SHD)
     code_char = styles.add_style("Code Char", WD_STYLE_TYPE.CHARACTER)
-    code_char.font.name, code_char.font.size = MONOSPACE, Pt(9)
+    code_char.font.name, code_char.font.size = MONOSPACE, Pt(CODE_PT)
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
     link.font.color.rgb, link.font.underline = RGBColor(0x05, 0x63, 0xC1), True
     code_link = styles.add_style("Code Hyperlink", WD_STYLE_TYPE.CHARACTER)  # a link to code: [`sync`](url)
-    code_link.base_style, code_link.font.name, code_link.font.size = link, MONOSPACE, Pt(9)
+    code_link.base_style, code_link.font.name, code_link.font.size = link, MONOSPACE, Pt(CODE_PT)
+    badge = styles.add_style("Badge", WD_STYLE_TYPE.CHARACTER)  # "[stale]": a status, as the PDF's badge
+    badge.font.bold = True
     for mono in (code, code_char, code_link):
         mono.element.rPr.get_or_add_rFonts().set(qn("w:cs"), MONOSPACE)
     for level in (1, 2, 3):  # Word's built-in "toc N" styles, which the default template lacks

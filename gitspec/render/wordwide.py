@@ -26,9 +26,7 @@ def table(writer: Any, block: Table) -> None:
         return
     shape = layout(block)
     header = tuple(block.header_cell(n) for n in range(len(block.header)))  # its code, links, emphasis
-    if not shape.landscape:
-        cells = writer.table(header, block.rows, block.align)
-    elif writer.end is not writer.body_end:
+    if not shape.landscape or writer.end is not writer.body_end:
         cells = writer.table(header, block.rows, block.align, shape.widths)
     else:
         with landscape(writer):

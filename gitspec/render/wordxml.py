@@ -184,11 +184,18 @@ def _field(p: Any, instruction: str, placeholder: Any, dirty: bool = False, end_
 # --- Tables and lists ----------------------------------------------------------
 
 
+# A cell's text 4pt in from its sides, as the PDF's (print.css: th, td), rather than Word's 5.4pt:
+# printwidths sizes the columns for that.
+CELL_MARGINS = ('<w:tblCellMar><w:left w:type="dxa" w:w="80"/><w:right w:type="dxa" w:w="80"/>'
+                '</w:tblCellMar>')
+
+
 def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: bool, indent_twips: int = 0,
               widths: list[float] | None = None) -> Any:
     """A `w:tbl` of empty cells (one empty `w:p` each) in `style_id`, columns `widths` (percent) or equally
     wide, stepped in `indent_twips` from the margin; a `header` first row repeats on each page and is never
-    split. No first-column emphasis."""
+    split. No first-column emphasis. The grid, each cell and the table say the same widths: Word reads
+    the cells' and the table's, LibreOffice the grid's."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
@@ -202,8 +209,8 @@ def new_table(rows: int, columns: int, width_twips: int, style_id: str, header: 
             'w:noHBand="0" w:noVBand="1"/>')
     inset = f'<w:tblInd w:type="dxa" w:w="{indent_twips}"/>' if indent_twips else ""
     return parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{escape_attribute(style_id)}"/>'
-                     f'<w:tblW w:type="auto" w:w="0"/>{inset}{look}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
-                     f"{body}</w:tbl>")
+                     f'<w:tblW w:type="dxa" w:w="{sum(twips)}"/>{inset}{CELL_MARGINS}{look}</w:tblPr>'
+                     f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>")
 
 
 ALERT_BOX_MARGINS = 108 * 2 + 60  # twips an alert box's text has less than the box: its cell margins and bar
@@ -224,6 +231,18 @@ def alert_box(width_twips: int, colour: str, indent_twips: int = 0) -> Any:
                      f'</w:tblPr><w:tblGrid><w:gridCol w:w="{width_twips}"/></w:tblGrid><w:tr><w:tc>'
                      f'<w:tcPr><w:tcW w:type="dxa" w:w="{width_twips}"/></w:tcPr><w:p/></w:tc>'
                      f'</w:tr></w:tbl>')
+
+
+def text_size(run: Any, points: float) -> None:
+    """Set `w:r`'s text `points` big (to half a point), for left-to-right and right-to-left letters alike."""
+    half_points = str(round(points * 2))
+    size = run.get_or_add_rPr().get_or_add_sz()
+    size.set(_qn("w:val"), half_points)
+    following = size.getnext()
+    if following is None or following.tag != _qn("w:szCs"):
+        following = element("w:szCs")
+        size.addnext(following)  # (w:szCs comes right after w:sz)
+    following.set(_qn("w:val"), half_points)
 
 
 def escape_attribute(value: str) -> str:
