@@ -619,3 +619,20 @@ def test_a_tables_columns_are_as_wide_as_the_pdfs_and_its_text_as_big(repo):
     document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("notes",)), "P")
     [link, badge] = [Run(cell._tc.xpath(".//w:r")[0], None) for cell in document.tables[0].rows[1].cells]
     assert (badge.text, badge.font.size, link.font.size) == ("[missing] ", Pt(7.5), Pt(10))
+
+
+def test_a_table_in_the_pdfs_small_print_is_in_small_print_in_word_too(repo):
+    # Before, a table whose words fit only in the PDF's 7.5pt small print, on a portrait page or a
+    # landscape one, was sized for it but set in Word's 11pt: "Identifier0ab|c" broke on every cell
+    def table(columns: int) -> str:
+        return _markdown_table(tuple(f"Column{n}" for n in range(columns)),
+                               tuple(f"`Identifier{n}abc`" if n == 1 else f"Identifier{n}abc" for n in range(columns)))
+
+    root = repo({"specs/prd.md": _prd(f"{table(6)}\n\nThen:\n\n{table(9)}")})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    for tbl in (t._tbl for t in document.tables):
+        runs = {run.text: run.font.size for run in map(lambda r: Run(r, None), tbl.xpath(".//w:r"))}
+        assert runs["Column0"] == runs["Identifier0abc"] == Pt(7.5)  # as the PDF's (print.css table.small)
+        assert runs["Identifier1abc"] == Pt(7)  # code, as much smaller

@@ -31,7 +31,8 @@ from gitspec.render.wordswatches import swatches
 # and the site's contents do; headings inside a section are in Word's navigation pane only.
 TOC_LEVELS = 2
 # The size (pt) of text in these character styles in a table laid out as the PDF's (the rest: its
-# TEXT_PT): code as ever, a badge as the PDF's (print.css .badge), or its brackets would not fit.
+# TEXT_PT), before its small print's scale: code as ever, a badge as the PDF's (print.css .badge),
+# or its brackets would not fit.
 TABLE_SIZES = {"Code Char": setup.CODE_PT, "Code Hyperlink": setup.CODE_PT, "Badge": 7.5}
 _BOXED = {"Code"}  # shaded paragraph styles: two in a row get an empty paragraph between them
 
@@ -286,10 +287,11 @@ class DocxWriter:
         x.bookmark(paragraph, x.bookmark_name(self.page_id, anchor), self._bookmarks)
 
     def table(self, header: tuple[str | tuple[Inline, ...], ...], rows: tuple | list, align: tuple[str, ...] = (),
-              widths: list[float] | None = None) -> list[list[Any]]:
+              widths: list[float] | None = None, scale: float = 1) -> list[list[Any]]:
         """A table, its columns aligned as `align` says (Table.align) and `widths` wide (percent, as
-        printwidths measures them, its text then set as the PDF's; equal when not given), its header's
-        cells text or inlines, bold; returns its body cells (`w:tc`) by row, for callers that shade them."""
+        printwidths measures them, its text then set as the PDF's, `scale` times as big; equal when not
+        given), its header's cells text or inlines, bold; returns its body cells (`w:tc`) by row, for
+        callers that shade them."""
         columns = max([len(header), *(len(r) for r in rows)]) or 1
         shares = widths or [100 / columns] * columns
         tbl = x.new_table(len(rows) + (1 if header else 0), columns, self.width() // 635,
@@ -310,16 +312,17 @@ class DocxWriter:
             for tc, inlines, share in zip(tcs, values, shares):  # a picture: its column's width, less padding
                 self.inlines(tc.p_lst[0], inlines, int(self.width() * share / 100 * 0.9))
         if widths:
-            self.size_table(tbl)
+            self.size_table(tbl, scale)
         return trs
 
-    def size_table(self, tbl: Any) -> None:
-        """Set a table's text as the PDF's, whose widths it has: Word's 11pt would not fit in them."""
+    def size_table(self, tbl: Any, scale: float) -> None:
+        """Set a table's text as the PDF's, whose widths it has, `scale` times as big (printwidths'
+        small print): Word's 11pt would not fit in them."""
         from docx.oxml.ns import qn
 
         sizes = {self.sid[name]: points for name, points in TABLE_SIZES.items()}
         for run in tbl.iter(qn("w:r")):
-            x.text_size(run, sizes.get(run.xpath("string(./w:rPr/w:rStyle/@w:val)"), TEXT_PT))
+            x.text_size(run, scale * sizes.get(run.xpath("string(./w:rPr/w:rStyle/@w:val)"), TEXT_PT))
 
     # --- Inlines -------------------------------------------------------------
 

@@ -18,7 +18,8 @@ RECORD_SEPARATOR = " · "  # between a record's "column value" pairs, as the PDF
 
 
 def table(writer: Any, block: Table) -> None:
-    """The table as records, on a landscape page, or as it is: as printwidths says the PDF prints it.
+    """The table as records, on a landscape page, or as it is, its text as big: as printwidths says the
+    PDF prints it.
     In a box (a quote or an alert, which cannot hold a section break), the box itself has gone on the
     landscape page (see `boxed`), and the table takes the box's width."""
     if block.columns > WIDE_TABLE:
@@ -27,10 +28,10 @@ def table(writer: Any, block: Table) -> None:
     shape = layout(block)
     header = tuple(block.header_cell(n) for n in range(len(block.header)))  # its code, links, emphasis
     if not shape.landscape or writer.end is not writer.body_end:
-        cells = writer.table(header, block.rows, block.align, shape.widths)
+        cells = writer.table(header, block.rows, block.align, shape.widths, shape.scale)
     else:
         with landscape(writer):
-            cells = writer.table(header, block.rows, block.align, shape.widths)
+            cells = writer.table(header, block.rows, block.align, shape.widths, shape.scale)
     for row, anchor in zip(cells, block.row_anchors):  # a row one links to: its first cell's paragraph
         if anchor:
             writer.bookmark(row[0].p_lst[0], anchor)
