@@ -20,7 +20,7 @@ from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.planning import CONFLICT, GENERATE, KEEP, Planned, Planner
 from gitspec.stage import Stage, StageInput
-from gitspec.stamps import EDITED, PINNED, make_stamp
+from gitspec.stamps import EDITED, PINNED, conflict_message, make_stamp
 from gitspec.unreadable import Unreadable
 
 
@@ -175,9 +175,7 @@ class Builder(Planner):
             inputs = ", ".join(item.state.changed_inputs)
             also = f" ({item.state.reason})" if item.state.reason else ""
             if item.action == CONFLICT:
-                message = (f"{item.address} was edited by hand and its inputs changed ({inputs}): keep the edit "
-                           f"with 'gitspec pin {item.address}' or discard it with "
-                           f"'gitspec build --force {item.address}'")
+                message = conflict_message(item.state)
                 report.conflicts.append(message)
                 self.emit({"event": "error", "stage": item.stage.name, "progress": progress,
                            "address": item.address, "message": message})

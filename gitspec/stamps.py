@@ -71,6 +71,14 @@ def section_state(address: str, value: Any, present: bool, stamp: dict | None, p
     return SectionState(address, STALE if changed or reason else FRESH, changed, reason)
 
 
+def conflict_message(state: SectionState) -> str:
+    """What `build`, `status` and `check` say of a hand edit whose inputs changed since: build will not
+    choose between the edit and the new inputs, so the user must."""
+    return (f"{state.address} was edited by hand and its inputs changed ({', '.join(state.changed_inputs)}): "
+            f"keep the edit with 'gitspec pin {state.address}' or discard it with "
+            f"'gitspec build --force {state.address}'")
+
+
 def _stage_change(stamp: dict, version: str | None, options: dict | None) -> str:
     """What changed in the stage since the stamp was made ("": nothing it can tell)."""
     made_by = stamp.get("version")

@@ -661,3 +661,24 @@ def test_help_to_an_output_that_cannot_be_written_is_one_clear_error(repo, redir
                               text=True, env={**os.environ, "PYTHONUNBUFFERED": unbuffered})
         assert done.returncode == 2 and done.stderr.startswith("gitspec: error: cannot write to standard output"), done
         assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done
+
+
+def test_a_hand_edit_whose_inputs_changed_is_the_conflict_status_and_build_report(example):
+    """check warned ("[hand-edited]", exit 0) where status and build said conflict and exited 1."""
+    ui, product = example / "specs" / "ui.yaml", example / "specs" / "product.yaml"
+    ui.write_text(ui.read_text().replace("    name: Month-end close\n", "    name: Month end close (mine)\n", 1))
+    edited = run_gitspec(example, "check")
+    assert edited.code == 0 and "warning: ui#flows was edited by hand" in edited.out, edited
+
+    product.write_text(product.read_text().replace("name: Fiona, finance lead", "name: Fiona, head of finance", 1))
+    conflict = run_gitspec(example, "check")
+    assert conflict.code == 1, conflict
+    assert conflict.out == ("specs/ui.yaml:47:1: error: ui#flows was edited by hand and its inputs changed "
+                            "(product#personas): keep the edit with 'gitspec pin ui#flows' or discard it with "
+                            "'gitspec build --force ui#flows' [conflict]\n"), conflict
+    build = run_gitspec(example, "build", "--no-render")
+    assert build.code == 1 and build.out.count("ui#flows was edited by hand") == 1, build  # once, as a conflict
+
+    assert run_gitspec(example, "pin", "ui#flows").code == 0
+    pinned = run_gitspec(example, "check")
+    assert pinned.code == 0 and "warning: ui#flows is pinned, but its inputs changed" in pinned.out, pinned

@@ -12,7 +12,7 @@ from gitspec.addresses import parse_address, resolve_pointer_value
 from gitspec.findings import WARNING, Finding, error
 from gitspec.hashing import value_hash
 from gitspec.hookspecs import hookimpl
-from gitspec.stamps import EDITED, PINNED, STALE, section_state
+from gitspec.stamps import EDITED, PINNED, STALE, conflict_message, section_state
 
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.config import Config
@@ -67,9 +67,10 @@ def _finding(path: str, line: int, state) -> Finding | None:
         changed = f"{inputs} changed{reason}" if inputs else state.reason
         return error(path, line, 1, f"{state.address} is stale: {changed} since it was generated "
                                  "(run gitspec build)", "stale")
+    if state.state == EDITED and state.changed_inputs:  # build stops on it, status calls it a conflict
+        return error(path, line, 1, conflict_message(state), "conflict")
     if state.state == EDITED:
-        extra = (f"; its inputs changed too ({inputs})" if inputs else "") + reason
-        return Finding(path, line, 1, WARNING, f"{state.address} was edited by hand since it was generated{extra} "
+        return Finding(path, line, 1, WARNING, f"{state.address} was edited by hand since it was generated{reason} "
                                             "(gitspec pin to keep it)", "hand-edited")
     if state.state == PINNED and state.changed_inputs:
         return Finding(path, line, 1, WARNING, f"{state.address} is pinned, but its inputs changed: {inputs}",
