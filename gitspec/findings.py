@@ -63,7 +63,7 @@ def exit_code(findings: Iterable[Finding]) -> int:
 
 
 def write_text(findings: list[Finding], out: IO[str]) -> None:
-    """Plain lines when piped; rich colours on a terminal."""
+    """One line per finding: plain when piped; rich colours on a terminal."""
     if not findings:
         return
     if out.isatty():
@@ -72,7 +72,9 @@ def write_text(findings: list[Finding], out: IO[str]) -> None:
 
         from gitspec.printable import file_name, one_line
 
-        console = Console(file=out, highlight=False)
+        # Never wrapped: each finding is one line that editors and grep read, however narrow rich thinks
+        # the terminal is (80 columns under pre-commit, whose pty has no size).
+        console = Console(file=out, highlight=False, soft_wrap=True)
         colour = {ERROR: "bold red", WARNING: "yellow"}
         for f in findings:
             console.print(f"[bold]{escape(one_line(file_name(f.path)))}:{f.line}:{f.col}:[/] "

@@ -214,6 +214,43 @@ def test_colours_on_a_terminal_plain_when_piped(repo):
 
 
 
+def test_a_finding_is_one_line_on_a_terminal_with_no_size_as_pre_commit_gives(repo):
+    """rich wrapped it at the 80 columns it assumes of a 0x0 terminal (pre-commit's pty): "... (first at line \\n9)"."""
+    import fcntl
+    import os
+    import pty
+    import re
+    import struct
+    import subprocess
+    import termios
+
+    from conftest import GITSPEC
+
+    name = "specs/requirements-of-the-billing-dashboard-for-finance.yaml"
+    ws = repo({name: requirements_doc("reqs", requirement("REQ-001", "REQ-404"))})
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "TERM")}
+    proc = subprocess.Popen([GITSPEC, "check"], cwd=ws, stdout=follower, stderr=subprocess.PIPE,
+                            env={**env, "TERM": "xterm-256color"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: gitspec has exited
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())
+    assert proc.returncode == 1 and "\x1b[" in b"".join(chunks).decode(), shown  # coloured: rich printed it
+    assert shown == (f"{name}:11:13: error: unknown requirement 'REQ-404' (did you mean 'REQ-001'?) "
+                     "[unknown-reference]\r\n"), shown
+
+
 def test_a_fifo_named_like_a_document_does_not_hang_check(repo):
     import os
 
