@@ -23,6 +23,12 @@ class UnreadableObject(Exception):
 def read_blob(repo: Any, oid: Any, max_size: int | None = None) -> bytes | None:
     """The content of blob `oid` in pygit2 repository `repo`; None when it is bigger than `max_size` bytes.
     Raises UnreadableObject."""
+    return _read_object(repo, oid, "blob", max_size)
+
+
+def _read_object(repo: Any, oid: Any, kind: str, max_size: int | None = None) -> bytes | None:
+    """The content of object `oid`, which must be a `kind` ("blob", "commit"), as git stores it: a
+    commit's own parent lines, say, which libgit2 hides where a shallow clone's history is cut."""
     import pygit2
 
     for folder in object_folders(repo):
@@ -33,24 +39,28 @@ def read_blob(repo: Any, oid: Any, max_size: int | None = None) -> bytes | None:
             continue
         except OSError:
             raise UnreadableObject(oid, missing=False) from None
-        return _inflate(raw, oid, max_size)
+        return _inflate(raw, oid, kind.encode("ascii"), max_size)
     try:
         obj = repo[oid]
     except KeyError:
         raise UnreadableObject(oid, missing=True) from None
     except (pygit2.GitError, ValueError):
         raise UnreadableObject(oid, missing=False) from None
-    return obj.data if max_size is None or obj.size <= max_size else None
+    if obj.type_str != kind:
+        raise UnreadableObject(oid, missing=False)
+    if kind == "blob":
+        return obj.data if max_size is None or obj.size <= max_size else None
+    return obj.read_raw()
 
 
-def _inflate(raw: bytes, oid: Any, max_size: int | None) -> bytes | None:
-    """A loose object's content: a zlib stream of "blob <size>\\0" and that many bytes."""
+def _inflate(raw: bytes, oid: Any, expected: bytes, max_size: int | None) -> bytes | None:
+    """A loose object's content: a zlib stream of "<expected kind> <size>\\0" and that many bytes."""
     inflater = zlib.decompressobj()
     try:
         head = inflater.decompress(raw, 64)
         kind, _, rest = head.partition(b" ")
         size_text, nul, body = rest.partition(b"\0")
-        if kind != b"blob" or not nul or not size_text.isdigit():
+        if kind != expected or not nul or not size_text.isdigit():
             raise UnreadableObject(oid, missing=False)
         size = int(size_text)
         if max_size is not None and size > max_size:
@@ -86,11 +96,29 @@ def common_dir(repo: Any) -> Path:
 
 
 def shallow_boundary(common: Path) -> list[str]:
-    """The commits where a shallow clone's history is cut (git's `shallow` file); [] in a full clone."""
+    """The commits git's `shallow` file lists ([] in a full clone): where a shallow clone's history may
+    be cut. A root commit may be among them (a depth-1 clone of a one-commit history); `history_cut`
+    tells those apart."""
     try:
         return (common / "shallow").read_text(encoding="ascii").split()
     except (OSError, UnicodeDecodeError):
         return []
+
+
+def history_cut(repo: Any) -> list[str]:
+    """The commits of pygit2 repository `repo` whose parents a shallow clone lacks ([] in a full clone):
+    those `shallow_boundary` lists whose own object names a parent. libgit2 reads every commit
+    listed there as a root, so only the object can tell that nothing is missing before a root."""
+    return [commit for commit in shallow_boundary(common_dir(repo)) if _names_a_parent(repo, commit)]
+
+
+def _names_a_parent(repo: Any, commit: str) -> bool:
+    try:
+        raw = _read_object(repo, commit, "commit")
+    except UnreadableObject:
+        return True  # cannot tell: history may be missing before it, so say so
+    header = raw.partition(b"\n\n")[0] if raw else b""
+    return any(line.startswith(b"parent ") for line in header.split(b"\n"))
 
 
 def shallow_note(boundary: list[str]) -> list[str]:

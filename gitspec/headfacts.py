@@ -23,7 +23,7 @@ from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.blobfacts import facts_version
 from gitspec.render.model import Change
 
-FORMAT = b"GSHF2"  # 2: item hashes are of a requirement's text alone
+FORMAT = b"GSHF3"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 
@@ -109,8 +109,8 @@ class RememberedHistory:
 
         saved = read_cache(store / "headfacts", FORMAT)
         folders = git_folders(root)
-        self._boundary = shallow_boundary(folders[1]) if folders else []
-        key = (head_id, str(root), facts_version(), tuple(self._boundary))  # unshallowing refreshes
+        self._shallow = shallow_boundary(folders[1]) if folders else []
+        key = (head_id, str(root), facts_version(), tuple(self._shallow))  # unshallowing refreshes
         self._facts: dict[str, Any] = saved if isinstance(saved, dict) and saved.get("key") == key else {"key": key}
         self._history: Any = None
         self._unsaved = False
@@ -132,7 +132,12 @@ class RememberedHistory:
         """What could not be read from git (see History.notes): empty while the cache answers."""
         from gitspec.gitblobs import shallow_note
 
-        return self._history.notes if self._history is not None else shallow_note(self._boundary)
+        if self._history is not None:
+            return self._history.notes
+        if not self._shallow:
+            return []
+        # Which of those commits cut history (a root commit cuts none) takes git to tell: remembered too.
+        return shallow_note(self._remembered("shallow", "cut", lambda: sorted(self.git().boundary)))
 
     def _remembered(self, table: str, key: Any, ask: Callable[[], Any]) -> Any:
         entries = self._facts.setdefault(table, {})

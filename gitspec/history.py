@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gitspec.blobfacts import CACHE_FORMAT, Facts, blob_facts, facts_version, read_blob_facts
 from gitspec.cachefile import write_cache
 from gitspec.commitfields import iso_date, text
-from gitspec.gitblobs import UnreadableObject, common_dir, read_blob, shallow_boundary, shallow_note, unreadable_note
+from gitspec.gitblobs import UnreadableObject, history_cut, read_blob, shallow_note, unreadable_note
 from gitspec.gittrees import FolderListings
 from gitspec.render.model import Change
 
@@ -58,7 +58,7 @@ class History:
         self._chain_done = False
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
         self._worktree_renames: dict[str, str] | None = None  # new path -> path at HEAD, repository-relative
-        self.boundary = set(shallow_boundary(common_dir(repo)))  # where a shallow clone's history is cut
+        self.boundary = set(history_cut(repo))  # where a shallow clone's history is cut
         # what the user should know about history that could not be read
         self.notes: list[str] = shallow_note(sorted(self.boundary))
         self.unread = False  # whether an object could not be read, so that some answers fall short

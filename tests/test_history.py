@@ -583,6 +583,29 @@ def test_a_shallow_clone_says_so_and_unshallowing_refreshes_what_it_showed(tmp_p
     assert "Last change" in (clone / "build/html/reqs.html").read_text()
 
 
+@pytest.mark.parametrize("objects", ["packed", "loose"])
+def test_a_shallow_clone_cut_at_a_root_commit_lacks_nothing(tmp_path, objects):
+    """A depth-1 clone of a one-commit history warned "this clone is shallow: history before commit
+    5929333 is not here" and showed no last change, though nothing before that root commit exists."""
+    make_repo(tmp_path / "source", REQS_WS)
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{tmp_path / 'source'}", "clone")
+    clone = tmp_path / "clone"
+    assert (clone / ".git/shallow").read_text().strip() == git(clone, "rev-parse", "HEAD").strip()
+    if objects == "loose":  # as a fetch of a few objects leaves them
+        pack = next((clone / ".git/objects/pack").glob("*.pack"))
+        moved = tmp_path / pack.name
+        pack.rename(moved)
+        pack.with_suffix(".idx").unlink()
+        subprocess.run(["git", "unpack-objects", "-q"], cwd=clone, input=moved.read_bytes(), check=True)
+    assert open_history(clone).is_ancestor("0" * 40) is False  # no history missing: not an ancestor
+    expected = run_gitspec(tmp_path / "source", "render")
+    assert "Last change" in (tmp_path / "source/build/html/reqs.html").read_text(), expected
+    for _ in range(2):  # the second from the cached facts
+        rendered = run_gitspec(clone, "render")
+        assert rendered.code == 0 and "shallow" not in rendered.out, rendered
+        assert "Last change" in (clone / "build/html/reqs.html").read_text()
+
+
 def test_an_empty_author_name_and_a_latin1_message_without_encoding_header(tmp_path):
     root = make_repo(tmp_path / "ws", REQS_WS, commit=False)
     git(root, "add", "-A")
