@@ -13,12 +13,15 @@ from pathlib import Path
 import gitspec
 
 _PACKAGE = Path(gitspec.__file__).resolve().parent
+# Every folder of gitspec's modules: a check reads anchors and pictures as the renderers do (render/),
+# and an editable install updated by `git pull` changes only the files it changes.
+CODE_FOLDERS = tuple(_PACKAGE / name for name in ("", "builtin", "commands", "providers", "render", "stages"))
 
 
 def fingerprint(root: Path, config_bytes: bytes, schemas_folder: str) -> str:
     parts = [gitspec.__version__, sys.version, config_bytes.decode("utf-8", "replace")]
-    for folder in (_PACKAGE, _PACKAGE / "builtin", _PACKAGE / "templates", _PACKAGE / "schemas",
-                   _PACKAGE.parent / "schemas", root / schemas_folder):
+    for folder in (*CODE_FOLDERS, _PACKAGE / "templates", _PACKAGE / "schemas", _PACKAGE.parent / "schemas",
+                   root / schemas_folder):
         parts.append(_folder_stamp(folder))
     for entry in sys.path:
         if entry and entry.endswith("-packages"):

@@ -173,3 +173,17 @@ def test_a_symlinked_document_whose_target_leaves_the_workspace_is_seen_both_way
     (ws / "shared").unlink()
     (tmp_path / "out").rename(ws / "shared")
     assert "outside-workspace" not in run_gitspec(ws, "check").out
+
+
+def test_what_a_check_remembers_depends_on_every_folder_of_gitspecs_code():
+    """An editable install updated by `git pull` that changed only gitspec/render/anchorlinks.py kept
+    repeating the older code's findings (the fingerprint stamped the top folder and builtin/ only)."""
+    from pathlib import Path
+
+    import gitspec
+    from gitspec.fingerprint import fingerprint
+
+    package = Path(gitspec.__file__).resolve().parent
+    stamped = fingerprint(package, b"", "schemas")
+    code = {path.parent for path in package.rglob("*.py")}
+    assert code and all(f"{folder}:" in stamped for folder in code)
