@@ -476,3 +476,12 @@ def test_a_deleted_document_takes_its_pdf_and_word_file_away(repo):
     assert not any((root / "build" / folder / f"beta.{suffix}").exists()
                    for folder, suffix in (("html", "html"), ("pdf", "pdf"), ("docx", "docx")))
     assert (root / "build/pdf/alpha.pdf").is_file() and (root / "build/docx/alpha.docx").is_file()
+
+
+def test_the_summary_counts_one_file_in_the_singular(repo):
+    """It read "1 files written"."""
+    root = workspace(repo, "alpha", "beta", config=HTML_ONLY)
+    assert run_gitspec(root, "render").code == 0
+    (root / "build/html/beta.html").unlink()
+    again = run_gitspec(root, "render")
+    assert again.code == 0 and again.err.endswith(", 1 file written\n"), again

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitspec.errors import EXIT_USAGE, GitspecError, error_line
+from gitspec.findings import count_of
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
 from gitspec.store import LOCK_TIMEOUT
@@ -171,7 +172,7 @@ def write_report(report, out, seconds: float | None = None) -> None:
     if report.dropped:
         removed += f" (no longer in formats: {', '.join(report.dropped)})"
     sys.stderr.write(f"gitspec: rendered {len(report.rendered)} ({report.reused} unchanged), "
-                     f"{len(report.written)} files written{removed}{took}\n")
+                     f"{count_of(len(report.written), 'file')} written{removed}{took}\n")
 
 
 def write_errors(findings, out, shown: int = 3) -> int:
