@@ -129,15 +129,12 @@ def _drop_old_render_files(folder) -> int:
     """`renders/` holds one `<format>.json` manifest per renderer, and beside it the `<format>.pending`
     journal of a render killed before it saved the manifest: the files it names are gitspec's, and
     without it the next render would keep them as the user's. Anything else there is an older
-    gitspec's cache (pages.pickle) or a temporary file a killed run left, but the list of formats the
-    config asked for at the last render (droppedformats.LISTED)."""
-    from gitspec.render.droppedformats import LISTED
+    gitspec's cache (pages.pickle) or a temporary file a killed run left."""
     from gitspec.render.run import JOURNAL
 
     if not folder.is_dir():
         return 0
-    old = [path for path in folder.iterdir()
-           if path.is_file() and path.suffix not in (".json", JOURNAL) and path.name != LISTED]
+    old = [path for path in folder.iterdir() if path.is_file() and path.suffix not in (".json", JOURNAL)]
     for path in old:
         path.unlink(missing_ok=True)
     return len(old)

@@ -1,7 +1,7 @@
 """The files of a format gitspec.yaml's `formats` no longer asks for: once it is not rendered, what
 gitspec wrote for it goes, as a deleted document's page does.
 
-Only a format the config listed when last rendered (`renders/listed-formats`): one rendered with
+Only a format the config listed when last rendered (the store's `listed-formats`): one rendered with
 `--format` alone, on request, stays. Removes only files the format's manifest (gitspec.render.run)
 lists, and only while they are as the render left them (size and mtime): an edited or replaced file
 is kept and named. Then the manifest goes.
@@ -19,7 +19,9 @@ from gitspec.render.formats import is_format_name
 from gitspec.render.run import FOLDER, JOURNAL, RenderReport, in_folder, load_manifest, shown_path, unwritable
 
 
-LISTED = "listed-formats"  # in the store's renders folder: the config's formats at the last render of all
+# In the store, not in renders/ (whose other files an older gitspec's `cache gc` deletes): the config's
+# formats at the last render of all documents.
+LISTED = "listed-formats"
 
 
 def remove_dropped(root: Path, store: Path, listed: Collection[str], rendered: Collection[str],
@@ -30,7 +32,7 @@ def remove_dropped(root: Path, store: Path, listed: Collection[str], rendered: C
     (rewritten in place by a watch): known by their size alone."""
     folder = store / "renders"
     try:
-        before = (folder / LISTED).read_text("utf-8").split()
+        before = (store / LISTED).read_text("utf-8").split()
     except (OSError, UnicodeDecodeError):  # none yet (a first render, or an older gitspec's store): none dropped
         before = []
     for name in sorted(set(before) - set(listed) - set(rendered)):
@@ -38,7 +40,7 @@ def remove_dropped(root: Path, store: Path, listed: Collection[str], rendered: C
             _remove_format(root, folder / f"{name}.json", name, report, volatile)
     if before != list(listed):
         try:
-            write_atomic(folder / LISTED, "".join(f"{name}\n" for name in listed).encode(), durable=False)
+            write_atomic(store / LISTED, "".join(f"{name}\n" for name in listed).encode(), durable=False)
         except OSError:  # a store that cannot be written costs this clean-up, later, nothing else
             pass
 
