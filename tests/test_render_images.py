@@ -350,7 +350,7 @@ def test_word_fits_a_picture_to_its_table_cell_and_keeps_a_list_item_picture_in_
     document = docx.Document(str(root / "build/docx/prd.docx"))
     text_width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
     in_cell, in_list = (shape.width for shape in document.inline_shapes)
-    assert in_cell <= text_width / 2 and in_list == text_width
+    assert in_cell <= _column_width(document.tables[0], 0) < text_width and in_list == text_width
     bullet = next(p for p in document.paragraphs if p._p.xpath(".//w:drawing"))
     assert bullet.style.name == "List Bullet"
 
@@ -365,7 +365,14 @@ def test_word_fits_a_linked_picture_to_its_table_cell_as_a_plain_one(repo) -> No
     linked, plain = (int(row.cells[0]._tc.xpath(".//wp:extent/@cx")[0]) for row in table.rows[1:])
     assert table.rows[1].cells[0]._tc.xpath(".//w:hyperlink//w:drawing")  # still in its link
     text_width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
-    assert linked == plain <= text_width / 2
+    assert linked == plain <= _column_width(table, 0) < text_width
+
+
+def _column_width(table, column: int) -> int:
+    """The width of a Word table's column, in EMU (the grid's is in twips)."""
+    from docx.oxml.ns import qn
+
+    return int(table._tbl.tblGrid[column].get(qn("w:w"))) * 635
 
 
 def test_a_section_opening_with_a_no_break_space_line_counts_it(repo) -> None:
