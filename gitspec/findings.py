@@ -7,6 +7,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+from gitspec.herepaths import from_here
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms) on a no-op check
 if TYPE_CHECKING:
@@ -26,9 +29,15 @@ class Finding:
     rule: str
 
     def __str__(self) -> str:
+        return self.shown_from(None)
+
+    def shown_from(self, root: Path | None) -> str:
+        """The finding as one line, its file named from the current folder (`root`: the workspace's top;
+        None: as the workspace names it)."""
         from gitspec.printable import file_name, one_line
 
-        return one_line(f"{file_name(self.path)}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]")
+        where = file_name(self.path if root is None else from_here(root, self.path))
+        return one_line(f"{where}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]")
 
     def as_tuple(self) -> tuple:
         return (self.path, self.line, self.col, self.severity, self.message, self.rule)
@@ -62,8 +71,9 @@ def exit_code(findings: Iterable[Finding]) -> int:
     return 1 if any(f.severity == ERROR for f in findings) else 0
 
 
-def write_text(findings: list[Finding], out: IO[str]) -> None:
-    """One line per finding: plain when piped; rich colours on a terminal."""
+def write_text(findings: list[Finding], out: IO[str], root: Path | None = None) -> None:
+    """One line per finding: plain when piped; rich colours on a terminal. Files are named from the current
+    folder when `root` (the workspace's top) is given, as a terminal's or an editor's links and CI's matchers need."""
     if not findings:
         return
     if out.isatty():
@@ -77,11 +87,12 @@ def write_text(findings: list[Finding], out: IO[str]) -> None:
         console = Console(file=out, highlight=False, soft_wrap=True)
         colour = {ERROR: "bold red", WARNING: "yellow"}
         for f in findings:
-            console.print(f"[bold]{escape(one_line(file_name(f.path)))}:{f.line}:{f.col}:[/] "
+            where = f.path if root is None else from_here(root, f.path)
+            console.print(f"[bold]{escape(one_line(file_name(where)))}:{f.line}:{f.col}:[/] "
                           f"[{colour.get(f.severity, 'cyan')}]{f.severity}:[/] "
                           f"{escape(one_line(f.message))} [dim]\\[{escape(f.rule)}][/]")
         return
-    out.write("".join(f"{f}\n" for f in findings))
+    out.write("".join(f"{f.shown_from(root)}\n" for f in findings))
 
 
 def write_json(findings: list[Finding], out: IO[str]) -> None:

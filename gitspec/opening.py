@@ -13,16 +13,20 @@ from pathlib import Path
 from gitspec.config import CONFIG_FILE, Config, parse_config
 from gitspec.errors import GitspecError
 from gitspec.fingerprint import fingerprint
+from gitspec.herepaths import from_here
 from gitspec.index import ParseIndex, load_index
-from gitspec.workspace import Workspace, find_root, store_of
+from gitspec.workspace import Workspace, find_root_of, store_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms) on a no-op check
 if TYPE_CHECKING:
     from typing import Any
 
 
-def open_workspace(use_cache: bool = True, start: Path | None = None) -> tuple[Workspace, ParseIndex]:
-    root = find_root(start or Path.cwd())
+def open_workspace(use_cache: bool = True, start: Path | None = None,
+                   paths: Iterable[str] = ()) -> tuple[Workspace, ParseIndex]:
+    """The workspace holding `start` (the current folder), else the one holding all of `paths` (given on
+    the command line: `gitspec check docs/specs/a.yaml` from the top of a repository whose workspace is `docs/`)."""
+    root = find_root_of(start or Path.cwd(), paths)
     try:
         config_bytes = (root / CONFIG_FILE).read_bytes()
     except OSError as error:  # chmod 000, or a file another user made private
@@ -32,7 +36,7 @@ def open_workspace(use_cache: bool = True, start: Path | None = None) -> tuple[W
     config = _cached_config(index, config_bytes)
     current = fingerprint(root, config_bytes, config.schemas) if config is not None else None
     if current != index.fingerprint:  # read by another gitspec (or none): its checks may not be ours
-        config = parse_config(config_bytes, CONFIG_FILE)
+        config = parse_config(config_bytes, from_here(root, CONFIG_FILE))
         current = fingerprint(root, config_bytes, config.schemas)
     store_of(root, config)  # now that the configured folders are known
     index = index.rebased(current)

@@ -8,6 +8,7 @@ import fnmatch
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -75,6 +76,29 @@ def in_git_folder(path: Path, root: Path) -> bool:
         return True
     return any((folder / "HEAD").is_file() and ((folder / "objects").is_dir() or (folder / "commondir").is_file())
                for folder in (path, *path.parents[:len(inner.parts) - 1]))
+
+
+def find_root_of(start: Path, paths: Iterable[str]) -> Path:
+    """The workspace holding `start`; if there is none, the one holding every one of `paths` (files or
+    folders, as given on the command line), which must all be in the same workspace."""
+    try:
+        return find_root(start)
+    except GitspecError:
+        if not paths:
+            raise
+    roots: dict[Path, str] = {}
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        try:
+            roots.setdefault(find_root(path if path.is_dir() else path.parent), given)
+        except GitspecError:
+            raise GitspecError(f"no {CONFIG_FILE} in {start.resolve()} or any parent folder, nor in any folder "
+                               f"above {given}: run 'gitspec init' first", exit_code=EXIT_USAGE) from None
+    if len(roots) > 1:
+        first, second = list(roots.values())[:2]
+        raise GitspecError(f"{first} and {second} are in different workspaces: check each workspace on its own",
+                           exit_code=EXIT_USAGE)
+    return next(iter(roots))
 
 
 @dataclass(frozen=True)

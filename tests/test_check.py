@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 from conftest import (
-    CONFIG, GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc, without_read_all, write_files,
+    CONFIG, GITSPEC, make_repo, requirement, requirements_doc, run_gitspec, task, tasks_doc, without_read_all, write_files,
 )
 
 
@@ -130,7 +130,7 @@ def test_paths_name_a_symlinked_document_by_its_place_in_the_workspace(repo, tmp
     linked = run_gitspec(ws, "check", "--format", "json", "specs/linked.yaml")
     assert linked.code == 1 and [f["message"] for f in linked.json()] == ["unknown requirement 'REQ-999'"], linked
     evil = run_gitspec(ws / "specs", "check", "evil.yaml")
-    assert evil.code == 1 and evil.out.startswith("specs/evil.yaml:1:1: error: a symlink leads it outside"), evil
+    assert evil.code == 1 and evil.out.startswith("evil.yaml:1:1: error: a symlink leads it outside"), evil
     assert "REQ-404" not in linked.out + evil.out
 
 
@@ -138,6 +138,34 @@ def test_outside_a_workspace_is_a_usage_error(tmp_path):
     result = run_gitspec(tmp_path, "check")
     assert result.code == 2
     assert "no gitspec.yaml" in result.err and "gitspec init" in result.err
+
+
+def test_paths_find_a_workspace_in_a_subfolder_of_the_repository(tmp_path):
+    top = make_repo(tmp_path / "monorepo", {
+        "docs/gitspec.yaml": CONFIG, "docs/specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[]", "[TASK-404]")),
+        "site/gitspec.yaml": CONFIG, "site/specs/.keep": ""})
+    result = run_gitspec(top, "check", "docs/specs/tasks.yaml")  # what a pre-commit hook at the top runs
+    assert result.code == 1, result
+    assert result.out.startswith("docs/specs/tasks.yaml:11:17: error: unknown task 'TASK-404'"), result
+    two = run_gitspec(top, "check", "docs/specs/tasks.yaml", "site/specs")
+    assert two.code == 2 and two.out == "", two
+    assert two.err == "gitspec: error: docs/specs/tasks.yaml and site/specs are in different workspaces: " \
+                      "check each workspace on its own\n"
+    nowhere = run_gitspec(top, "check", "README.md")
+    assert nowhere.code == 2 and "no gitspec.yaml" in nowhere.err and "README.md" in nowhere.err, nowhere
+    assert run_gitspec(top, "check").code == 2  # no path: no workspace to guess
+
+
+def test_finding_paths_are_named_from_the_current_folder(repo):
+    ws = repo({"specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[]", "[TASK-404]")), "notes/.keep": ""})
+    assert run_gitspec(ws, "check").out.startswith("specs/tasks.yaml:11:17: error:")
+    assert run_gitspec(ws / "specs", "check", "tasks.yaml").out.startswith("tasks.yaml:11:17: error:")
+    assert run_gitspec(ws / "notes", "check").out.startswith("../specs/tasks.yaml:11:17: error:")
+    [finding] = run_gitspec(ws / "notes", "check", "--format", "json").json()
+    assert finding["path"] == "specs/tasks.yaml"  # JSON: as the workspace names it, wherever gitspec ran
+    write_files(ws, {"gitspec.yaml": CONFIG + "colour: blue\n"})
+    config = run_gitspec(ws / "specs", "check")
+    assert config.code == 2 and config.err.startswith("../gitspec.yaml:8:1: error: unknown key 'colour'"), config
 
 
 def test_unknown_option_is_a_usage_error(repo):

@@ -68,7 +68,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
         from gitspec.tracefile import write_trace
 
         write_trace(trace_path, report, rendered.spans if rendered else ())
-    return _report(report, findings, sink, dry_run, provider, rendered)
+    return _report(report, findings, sink, dry_run, provider, rendered, workspace.root)
 
 
 def _render_progress(sink, chosen):
@@ -117,7 +117,7 @@ def _recheck(context):
     return check(context.workspace, context.index, engine=context.engine).findings
 
 
-def _report(report, findings, sink, dry_run: bool, provider, rendered) -> int:
+def _report(report, findings, sink, dry_run: bool, provider, rendered, root) -> int:
     errors = [f for f in findings if f.severity == ERROR and f.rule not in ("stale", "conflict")]  # build says these its own way
     code = EXIT_FINDINGS if report.conflicts or errors else 0
     summary = {"event": "complete", "stage": "", "progress": 100, "exit_code": code, "generated": report.generated,
@@ -144,7 +144,7 @@ def _report(report, findings, sink, dry_run: bool, provider, rendered) -> int:
             out.write(f"skipped: {one_line(message)}\n")
         for message in report.conflicts:
             out.write(f"conflict: {one_line(message)}\n")
-        write_text(errors, out)
+        write_text(errors, out, root)  # named from the current folder
         if rendered is not None:
             from gitspec.commands.render import write_report
 

@@ -9,7 +9,7 @@ from gitspec.workspace import Workspace, selected
 
 
 def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -> int:
-    workspace, index = open_workspace(use_cache)
+    workspace, index = open_workspace(use_cache, paths=paths)
 
     from gitspec.checker import check
     from gitspec.configinstalled import check_installed
@@ -20,7 +20,7 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
     if output_format == "json":
         write_json(findings, sys.stdout)
     else:
-        write_text(findings, sys.stdout)
+        write_text(findings, sys.stdout, workspace.root)
     write_summary(findings, result.documents)
     return exit_code(findings)
 

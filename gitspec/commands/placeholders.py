@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from gitspec.addresses import format_address
 from gitspec.findings import count_of
+from gitspec.herepaths import from_here
 from gitspec.opening import loaded_documents, open_workspace
 from gitspec.printable import one_line
 from gitspec.stage import PLACEHOLDER
@@ -16,7 +17,7 @@ from gitspec.workspace import selected
 def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -> int:
     from gitspec.checker import check
 
-    workspace, index = open_workspace(use_cache)
+    workspace, index = open_workspace(use_cache, paths=paths)
     check(workspace, index)
     wanted = workspace.selection(paths)
     found = []
@@ -31,7 +32,8 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
         json.dump(found, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write("".join(one_line(f"{p['path']}:{p['line']}:1: info: {p['address']}: {_short(p['text'])}")
+        here = {p["path"]: from_here(workspace.root, p["path"]) for p in found}
+        sys.stdout.write("".join(one_line(f"{here[p['path']]}:{p['line']}:1: info: {p['address']}: {_short(p['text'])}")
                                  + "\n" for p in found))
     sys.stderr.write(f"gitspec: {count_of(len(found), 'placeholder')}\n")
     return 0

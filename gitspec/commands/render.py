@@ -21,9 +21,17 @@ if TYPE_CHECKING:  # the watch and the render machinery are imported only when u
 def run(formats: list[str] | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
     if watch:
         return _watch(formats, documents, lock_timeout)
-    workspace, index = open_workspace()
+    workspace, index = open_workspace(paths=_files(documents))
     _, _, errors = render(workspace, index, formats, documents, lock_timeout)
     return 1 if errors else 0  # findings: the output holds what could be rendered, as a build's does
+
+
+def _files(documents: list[str]) -> list[str]:
+    """The documents named by their files (the others by id), which find the workspace when the current
+    folder is not in one."""
+    import os
+
+    return [given for given in documents if os.path.isfile(given)]
 
 
 def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float) -> int:
@@ -35,7 +43,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
 
     sites: set[Path] = set()  # each HTML site this watch has rendered: told when it follows the watch no more
     try:
-        workspace, index = open_workspace()
+        workspace, index = open_workspace(paths=_files(documents))
     except KeyboardInterrupt:
         sys.stderr.write("gitspec: stopped watching\n")
         return 0
@@ -114,7 +122,7 @@ def render(workspace: Workspace, index, formats: list[str] | None, documents: li
             _stop_live(sites - {site})
             sites.intersection_update({site})
     write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
-    return wanted, report, write_errors(context.checked.findings, sys.stderr)
+    return wanted, report, write_errors(context.checked.findings, sys.stderr, workspace.root)
 
 
 def _stop_live(sites: set[Path]) -> None:
@@ -175,14 +183,14 @@ def write_report(report, out, seconds: float | None = None) -> None:
                      f"{count_of(len(report.written), 'file')} written{removed}{took}\n")
 
 
-def write_errors(findings, out, shown: int = 3) -> int:
+def write_errors(findings, out, root: Path | None = None, shown: int = 3) -> int:
     """The check's errors, briefly (a document with one is rendered from what could be read of it, or
-    not at all); how many there are."""
+    not at all), their files named from the current folder when `root` is given; how many there are."""
     from gitspec.findings import ERROR
 
     errors = [finding for finding in findings if finding.severity == ERROR]
     for finding in errors[:shown]:
-        out.write(f"{finding}\n")
+        out.write(f"{finding.shown_from(root)}\n")
     if len(errors) > shown:
         out.write(f"gitspec: and {len(errors) - shown} more errors (gitspec check lists them all)\n")
     return len(errors)

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gitspec.herepaths import from_here
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
 from gitspec.stamps import FRESH, MISSING, STALE, UNREADABLE, UNSTAMPED
@@ -43,7 +46,7 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
                 changed = f" ({'; '.join(why)})" if why else ""
                 conflict = " — conflict: pin or --force it" if row["conflict"] else ""
                 sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
-        sys.stdout.writelines(_unreadable_lines(planner, planned))
+        sys.stdout.writelines(_unreadable_lines(planner, planned, workspace.root))
         counts = {}
         for row in rows:
             counts[row["state"]] = counts.get(row["state"], 0) + 1
@@ -61,9 +64,10 @@ def _nothing_judged(stages: int) -> str:
            "anything to derive from yet"
 
 
-def _unreadable_lines(planner: Planner, planned: list[Planned]) -> list[str]:
-    """Each file that could not be read, once, with the sections left unjudged for it, a line a stage:
-    `unreadable: specs/source.yaml line 5: ...` then `  derived#shout, derived#length (its input source#text)`."""
+def _unreadable_lines(planner: Planner, planned: list[Planned], root: Path) -> list[str]:
+    """Each file that could not be read, once (named from the current folder), with the sections left
+    unjudged for it, a line a stage: `unreadable: specs/source.yaml line 5: ...` then
+    `  derived#shout, derived#length (its input source#text)`."""
     by_file: dict[Unreadable, dict[tuple[str, str], list[str]]] = {}
     for p in planned:
         if p.state.state == UNREADABLE:
@@ -71,6 +75,7 @@ def _unreadable_lines(planner: Planner, planned: list[Planned]) -> list[str]:
             by_file.setdefault(unreadable, {}).setdefault((p.stage.name, which), []).append(p.address)
     lines = []
     for unreadable, stages in by_file.items():
-        lines.append(f"unreadable: {one_line(str(unreadable))}\n")
+        shown = replace(unreadable, path=from_here(root, unreadable.path))
+        lines.append(f"unreadable: {one_line(str(shown))}\n")
         lines += [f"  {', '.join(addresses)} ({which})\n" for (_, which), addresses in stages.items()]
     return lines
