@@ -96,21 +96,29 @@ class History:
         return str(commit.id)[:7] if commit is not None else ""
 
     def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
-        """Whether a tracked file changed, or an untracked one appeared, under the workspace;
-        `ignored` are workspace-relative folders ("build/") whose files do not count."""
+        """Whether a tracked file changed, or an untracked one appeared, under the workspace, as `git status`
+        sees it; `ignored` are workspace-relative folders ("build/") whose files do not count."""
         import pygit2
         from pygit2.enums import FileStatus
+
+        from gitspec.gitindex import skips_worktree
 
         skip = tuple(self.prefix + folder for folder in ignored)
         try:  # "normal" reports an untracked folder as one entry instead of walking into it
             status = self.repo.status(untracked_files="normal")
         except (pygit2.GitError, OSError) as error:
             return self._worktree_unknown(error)
+        index = None
         for path, flags in status.items():
             if flags == FileStatus.CURRENT or flags & FileStatus.IGNORED or path.startswith(skip):
                 continue
-            if path.startswith(self.prefix) or (path.endswith("/") and self.prefix.startswith(path)):
-                return True
+            if not (path.startswith(self.prefix) or (path.endswith("/") and self.prefix.startswith(path))):
+                continue
+            if flags == FileStatus.WT_DELETED:  # left out by a sparse checkout, as git sees it?
+                index = self.repo.index if index is None else index
+                if skips_worktree(index, path):
+                    continue
+            return True
         return False
 
     def file_differs(self, rel_path: str) -> bool:

@@ -19,6 +19,9 @@ def worktree_note(error: Exception, root: Path) -> str:
     if locked:
         where = os.path.relpath(locked["path"], root)
         return f"git cannot read {where} ({locked['why']}) to tell whether it changed, {_MARKED}"
+    if "'sdir'" in message:  # `git sparse-checkout set --sparse-index`: git reads it, libgit2 cannot
+        return (f"git's sparse index cannot be read by libgit2, which gitspec reads git with ({message}), "
+                f"{_MARKED}; 'git sparse-checkout reapply --no-sparse-index' keeps the sparse checkout in a full index")
     if "index" in message:  # git itself stops at it: "fatal: index file corrupt"
         return (f"git cannot read the repository's index ({message}; 'git status' fails too), {_MARKED}; "
                 "'rm .git/index && git reset' rebuilds it from the last commit, keeping the files")

@@ -695,3 +695,43 @@ def test_only_ascii_numbers_make_a_markdown_list_item():
     text = ("---\nkind: prd\nid: p\n---\n# P\n\n## Requirements\n\n"
             "1. REQ-001 Invoices.\n١. REQ-002 Refunds.\n３. REQ-003 Credits.\n")
     assert set(item_hashes(parse_document("specs/p.md", text.encode()))) == {"REQ-001"}
+
+
+SPARSE_WS = {**REQS_WS, "app/main.py": "print(1)\n", "specs/notes.txt": "notes\n", "specs/drafts.txt": "drafts\n"}
+
+
+def uncommitted(root) -> bool:
+    done = run_gitspec(root, "render")
+    assert done.code == 0 and "warning" not in done.out, done
+    return "uncommitted changes" in (root / "build/html/index.html").read_text()
+
+
+def test_files_a_sparse_checkout_leaves_out_are_not_uncommitted_changes(tmp_path):
+    """Before, a cone-mode `git sparse-checkout set specs` made the index page and book.pdf say "uncommitted
+    changes" while `git status` was clean: libgit2 reports the files left out (skip-worktree) as deleted."""
+    root = make_repo(tmp_path / "ws", SPARSE_WS)
+    git(root, "sparse-checkout", "set", "specs")
+    assert not (root / "app/main.py").exists() and git(root, "status", "--porcelain", "--untracked-files=no") == ""
+    assert not uncommitted(root)
+    git(root, "update-index", "--skip-worktree", "specs/notes.txt")  # git ignores it, even deleted
+    (root / "specs/notes.txt").unlink()
+    git(root, "update-index", "--assume-unchanged", "specs/drafts.txt")
+    (root / "specs/drafts.txt").write_text("changed\n")
+    assert not uncommitted(root)
+    git(root, "update-index", "--no-assume-unchanged", "specs/drafts.txt")  # now git sees the edit
+    assert uncommitted(root)
+    git(root, "checkout", "specs/drafts.txt")
+    git(root, "update-index", "--no-skip-worktree", "specs/notes.txt")  # and the file it lacks
+    assert uncommitted(root)
+
+
+def test_a_sparse_index_is_named_with_how_to_read_it(tmp_path):
+    root = make_repo(tmp_path / "ws", SPARSE_WS)
+    git(root, "sparse-checkout", "set", "--sparse-index", "specs")
+    done = run_gitspec(root, "render")
+    assert done.code == 0 and [line for line in done.out.splitlines() if line.startswith("warning:")] == [
+        "warning: git's sparse index cannot be read by libgit2, which gitspec reads git with (unsupported "
+        "mandatory extension: 'sdir'), so the render is marked 'with uncommitted changes'; 'git sparse-checkout "
+        "reapply --no-sparse-index' keeps the sparse checkout in a full index"], done
+    git(root, "sparse-checkout", "reapply", "--no-sparse-index")
+    assert not uncommitted(root)
