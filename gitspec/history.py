@@ -31,17 +31,19 @@ SAVE_BATCH = 1000
 
 
 def open_history(root: Path, store: Path | None = None) -> History | None:
-    """The history of the repository holding workspace `root`, or None outside git.
+    """The history of the repository holding workspace `root`, documents in its submodules read from
+    theirs (gitspec.submodules); None outside git.
 
     Raises GitspecError when git refuses the repository (another user owns it, say).
     """
     from gitspec.gitopen import open_repository
+    from gitspec.submodules import WithSubmodules
 
     opened = open_repository(root)
     if opened is None:
         return None
     repo, root, prefix = opened
-    return History(repo, root, prefix, store or root / ".gitspec")
+    return WithSubmodules(repo, root, prefix, store or root / ".gitspec")
 
 
 class History:
