@@ -213,54 +213,46 @@ def test_workspace_kinds_from_local_schemas(repo):
 
 def test_colours_on_a_terminal_plain_when_piped(repo):
     import os
-    import pty
-    import subprocess
-
-    from conftest import GITSPEC
 
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", "REQ-404"))})
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([GITSPEC, "check"], cwd=ws, stdout=follower, stderr=subprocess.PIPE,
-                            env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"})
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(leader)
-    on_tty = b"".join(chunks).decode()
-    assert proc.returncode == 1
+    code, on_tty = _check_on_a_terminal(ws, {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"})
+    assert code == 1
     assert "\x1b[" in on_tty and "REQ-404" in on_tty
     piped = run_gitspec(ws, "check")
     assert "\x1b[" not in piped.out and piped.out.startswith("specs/reqs.yaml:11:13: error:")
 
 
-
 def test_a_finding_is_one_line_on_a_terminal_with_no_size_as_pre_commit_gives(repo):
     """rich wrapped it at the 80 columns it assumes of a 0x0 terminal (pre-commit's pty): "... (first at line \\n9)"."""
+    import os
+    import re
+
+    name = "specs/requirements-of-the-billing-dashboard-for-finance.yaml"
+    ws = repo({name: requirements_doc("reqs", requirement("REQ-001", "REQ-404"))})
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "TERM")}
+    code, on_tty = _check_on_a_terminal(ws, {**env, "TERM": "xterm-256color"}, size=(0, 0))
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", on_tty)
+    assert code == 1 and "\x1b[" in on_tty, shown  # coloured: rich printed it
+    assert shown == (f"{name}:11:13: error: unknown requirement 'REQ-404' (did you mean 'REQ-001'?) "
+                     "[unknown-reference]\r\n"), shown
+
+
+def _check_on_a_terminal(ws, env: dict, size: tuple[int, int] | None = None) -> tuple[int, str]:
+    """`gitspec check` with its stdout on a pseudo-terminal (of `size` rows and columns, if given):
+    its exit code and what the terminal showed."""
     import fcntl
     import os
     import pty
-    import re
     import struct
     import subprocess
     import termios
 
     from conftest import GITSPEC
 
-    name = "specs/requirements-of-the-billing-dashboard-for-finance.yaml"
-    ws = repo({name: requirements_doc("reqs", requirement("REQ-001", "REQ-404"))})
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "TERM")}
-    proc = subprocess.Popen([GITSPEC, "check"], cwd=ws, stdout=follower, stderr=subprocess.PIPE,
-                            env={**env, "TERM": "xterm-256color"})
+    if size is not None:
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
+    proc = subprocess.Popen([GITSPEC, "check"], cwd=ws, stdout=follower, stderr=subprocess.PIPE, env=env)
     os.close(follower)
     chunks = []
     while True:
@@ -273,10 +265,7 @@ def test_a_finding_is_one_line_on_a_terminal_with_no_size_as_pre_commit_gives(re
         chunks.append(chunk)
     proc.wait(timeout=60)
     os.close(leader)
-    shown = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())
-    assert proc.returncode == 1 and "\x1b[" in b"".join(chunks).decode(), shown  # coloured: rich printed it
-    assert shown == (f"{name}:11:13: error: unknown requirement 'REQ-404' (did you mean 'REQ-001'?) "
-                     "[unknown-reference]\r\n"), shown
+    return proc.returncode, b"".join(chunks).decode()
 
 
 def test_a_fifo_named_like_a_document_does_not_hang_check(repo):

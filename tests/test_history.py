@@ -283,17 +283,22 @@ def test_a_repository_owned_by_another_user(tmp_path):
     assert f"git config --global --add safe.directory {root.resolve()}" in message
 
 
-
-@pytest.mark.parametrize("trust", ["GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_COUNT", "under its folder"])
-def test_a_repository_of_another_user_that_git_config_from_the_environment_trusts(tmp_path, trust):
-    # Before, safe.directory in the file GIT_CONFIG_GLOBAL names was ignored (libgit2 does not read it):
-    # git status worked, gitspec said git refuses to open the repository (exit 2).
+def _of_another_user(tmp_path):
+    """A workspace and its repository, rendering HTML, owned by another user (skipped unless root)."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         pytest.skip("needs root to give the repository to another user")
     root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html]"),
                                        "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
     for path in [root, *root.rglob("*")]:
         os.lchown(path, 54321, 54321)
+    return root
+
+
+@pytest.mark.parametrize("trust", ["GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_COUNT", "under its folder"])
+def test_a_repository_of_another_user_that_git_config_from_the_environment_trusts(tmp_path, trust):
+    # Before, safe.directory in the file GIT_CONFIG_GLOBAL names was ignored (libgit2 does not read it):
+    # git status worked, gitspec said git refuses to open the repository (exit 2).
+    root = _of_another_user(tmp_path)
     value = f"{tmp_path}/*" if trust == "under its folder" else "*"
     config = tmp_path / "trusting-gitconfig"
     config.write_text(f"[safe]\n\tdirectory = {value}\n")
@@ -317,12 +322,7 @@ def test_a_repository_of_another_user_that_git_config_from_the_environment_trust
 def test_git_config_global_replaces_the_home_gitconfig_for_safe_directory(tmp_path, home):
     # Before, libgit2 still read ~/.gitconfig (and ~/.config/git/config) when GIT_CONFIG_GLOBAL named
     # another file: git refused the repository, gitspec rendered it, trusted by a file git did not read.
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        pytest.skip("needs root to give the repository to another user")
-    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html]"),
-                                       "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
-    for path in [root, *root.rglob("*")]:
-        os.lchown(path, 54321, 54321)
+    root = _of_another_user(tmp_path)
     trusting = tmp_path / "home" / home
     trusting.parent.mkdir(parents=True)
     trusting.write_text("[safe]\n\tdirectory = *\n")

@@ -106,15 +106,7 @@ items:
 @needs_chromium
 def test_search_folds_case_and_accents_alike_in_the_index_and_the_query(browser, repo):  # noqa: F811
     """ISTANBUL and istanbul missed İstanbul; cafe missed café, GRÖSSE größe, and счет found one счёт of two."""
-    root = repo({"specs/reqs.yaml": FOLDED}, HTML)
-    assert run_gitspec(root, "render").code == 0
-    watched = Watched(browser)
-    watched.page.goto((root / "build" / "html" / "index.html").as_uri())
-
-    def found(query: str) -> dict[str, str]:  # the requirement hits, each with its marked word
-        return {hit["href"].split("#")[1]: hit["mark"] for hit in search(watched.page, query)
-                if hit["href"].startswith("reqs.html#")}
-
+    watched, found = _searching(browser, repo, FOLDED)
     for query in ("İstanbul", "ISTANBUL", "istanbul", "İSTANBUL"):
         assert found(query) == {"REQ-001": "İstanbul"}, query  # the title too matches: the mark is in the text
     assert found("izmir") == {"REQ-001": "İzmir"}
@@ -155,15 +147,7 @@ items:
 @needs_chromium
 def test_search_finds_arabic_and_hebrew_words_with_or_without_their_vowel_marks(browser, repo):  # noqa: F811
     """كتب missed كَتَبَ and שלום missed שָׁלוֹם: Arabic's harakat and Hebrew's niqqud were kept in the folding."""
-    root = repo({"specs/reqs.yaml": VOWELLED}, HTML)
-    assert run_gitspec(root, "render").code == 0
-    watched = Watched(browser)
-    watched.page.goto((root / "build" / "html" / "index.html").as_uri())
-
-    def found(query: str) -> dict[str, str]:  # the requirement hits, each with its marked word
-        return {hit["href"].split("#")[1]: hit["mark"] for hit in search(watched.page, query)
-                if hit["href"].startswith("reqs.html#")}
-
+    watched, found = _searching(browser, repo, VOWELLED)
     assert found("كتب") == found("كَتَبَ") == {"REQ-001": "كَتَبَ", "REQ-003": "كتب,"}
     assert found("كتاب") == {"REQ-001": "ـكـتـابـ"}  # tatweel, which only stretches the line, too
     assert found("שלום") == found("שָׁלוֹם") == {"REQ-002": "שָׁלוֹם", "REQ-003": "שלום"}
@@ -270,3 +254,18 @@ def test_result_snippets_never_take_the_id_of_a_heading(browser, repo):  # noqa:
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert watched.problems == []
     watched.close()
+
+
+def _searching(browser, repo, reqs: str):  # noqa: F811
+    """The site of a workspace holding `reqs` as specs/reqs.yaml, open in the browser, and its search:
+    a query's requirement hits, each with its marked word."""
+    root = repo({"specs/reqs.yaml": reqs}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    watched.page.goto((root / "build" / "html" / "index.html").as_uri())
+
+    def found(query: str) -> dict[str, str]:
+        return {hit["href"].split("#")[1]: hit["mark"] for hit in search(watched.page, query)
+                if hit["href"].startswith("reqs.html#")}
+
+    return watched, found
