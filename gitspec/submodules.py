@@ -16,25 +16,6 @@ if TYPE_CHECKING:
 GITLINK = 0o160000  # the mode of a tree entry that records a submodule's commit
 
 
-class PinnedHistory(History):
-    """A submodule's history whose HEAD is the commit the superproject records for it, not the one
-    checked out: the render is of the superproject's commit, and anything else is a change to it."""
-
-    def __init__(self, repo: pygit2.Repository, root: Path, store: Path, pinned: pygit2.Commit) -> None:
-        super().__init__(repo, root, "", store)
-        self.pinned = pinned
-
-    def _head(self) -> pygit2.Commit:
-        return self.pinned
-
-    def file_differs(self, rel_path: str) -> bool:
-        """git's answer when the recorded commit is checked out; else the file differs (the caller asks
-        only once its bytes differ from the recorded commit's)."""
-        if self.repo.head_is_unborn or self.repo.head.target != self.pinned.id:
-            return True
-        return super().file_differs(rel_path)
-
-
 class WithSubmodules(History):
     """A repository's history in which questions about a document inside a submodule are answered by
     that submodule's PinnedHistory (paths stay workspace-relative for the caller)."""
@@ -131,6 +112,26 @@ class WithSubmodules(History):
             return super().uncommitted_rename(rel_path)
         before = history.uncommitted_rename(path)
         return None if before is None else (mount + "/" + before)[len(self.prefix):]
+
+
+class PinnedHistory(WithSubmodules):
+    """A submodule's history whose HEAD is the commit the superproject records for it, not the one
+    checked out: the render is of the superproject's commit, and anything else is a change to it.
+    A submodule of its own is asked in turn (submodules nest)."""
+
+    def __init__(self, repo: pygit2.Repository, root: Path, store: Path, pinned: pygit2.Commit) -> None:
+        super().__init__(repo, root, "", store)
+        self.pinned = pinned
+
+    def _head(self) -> pygit2.Commit:
+        return self.pinned
+
+    def file_differs(self, rel_path: str) -> bool:
+        """git's answer when the recorded commit is checked out; else the file differs (the caller asks
+        only once its bytes differ from the recorded commit's)."""
+        if self.repo.head_is_unborn or self.repo.head.target != self.pinned.id:
+            return True
+        return super().file_differs(rel_path)
 
 
 def _gitlink(tree: pygit2.Tree, path: str) -> tuple[str, Any] | None:

@@ -78,3 +78,19 @@ def test_a_submodule_lacking_the_recorded_commit_is_named(tmp_path):
         "warning: the submodule specs/shared lacks commit 1234567, which the last commit records for it, so its "
         "documents show as uncommitted; 'git submodule update' checks it out"], done
     assert BADGE in (root / "build/html/shared.html").read_text()
+
+
+def test_a_document_in_a_submodule_of_a_submodule_has_its_history_too(tmp_path):
+    """Before, it showed as uncommitted with no last change, and no warning: the first submodule's
+    history answered for it by itself, finding only a gitlink where the document is."""
+    inner = make_repo(tmp_path / "inner", {"reqs.yaml": requirements_doc("inner", requirement("REQ-101"))})
+    root, checkout = with_shared_specs(tmp_path)
+    git(checkout, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "inner")
+    git(checkout, "commit", "-q", "-m", "add the inner specs")
+    git(root, "commit", "-q", "-am", "record the shared specs with their inner ones")
+    assert git(root, "status", "--porcelain") == ""
+    done = run_gitspec(root, "render")
+    assert done.code == 0 and "warning" not in done.out, done
+    page = (root / "build/html/inner.html").read_text()
+    assert BADGE not in page and f"Last change: commit <code>{head(checkout / 'inner')[:7]}</code>" in page
+    assert "uncommitted changes" not in (root / "build/html/index.html").read_text()
