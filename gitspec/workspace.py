@@ -8,7 +8,7 @@ import fnmatch
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -78,7 +78,7 @@ def in_git_folder(path: Path, root: Path) -> bool:
                for folder in (path, *path.parents[:len(inner.parts) - 1]))
 
 
-def find_root_of(start: Path, paths: Iterable[str]) -> Path:
+def find_root_of(start: Path, paths: Sequence[str]) -> Path:
     """The workspace holding `start`; if there is none, the one holding every one of `paths` (files or
     folders, as given on the command line), which must all be in the same workspace."""
     try:

@@ -154,6 +154,9 @@ def test_paths_find_a_workspace_in_a_subfolder_of_the_repository(tmp_path):
     nowhere = run_gitspec(top, "check", "README.md")
     assert nowhere.code == 2 and "no gitspec.yaml" in nowhere.err and "README.md" in nowhere.err, nowhere
     assert run_gitspec(top, "check").code == 2  # no path: no workspace to guess
+    # render too; a file that is not there is named as from inside the workspace, not "run gitspec init"
+    typo = run_gitspec(top, "render", "--format", "html", "docs/specs/task.yaml")
+    assert typo.code == 2 and "no document file 'docs/specs/task.yaml'" in typo.err, typo
 
 
 def test_finding_paths_are_named_from_the_current_folder(repo):

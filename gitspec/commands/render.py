@@ -27,11 +27,15 @@ def run(formats: list[str] | None, documents: list[str], lock_timeout: float = L
 
 
 def _files(documents: list[str]) -> list[str]:
-    """The documents named by their files (the others by id), which find the workspace when the current
-    folder is not in one."""
+    """The documents named by their files (the others by id: no folder, no document suffix), which find
+    the workspace when the current folder is not in one; a path to a file that is not there too, so
+    that its error names it, as it would from inside the workspace."""
     import os
 
-    return [given for given in documents if os.path.isfile(given)]
+    from gitspec.workspace import DOCUMENT_SUFFIXES
+
+    return [given for given in documents
+            if "/" in given or os.sep in given or given.endswith(DOCUMENT_SUFFIXES) or os.path.isfile(given)]
 
 
 def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float) -> int:
