@@ -42,10 +42,15 @@ def write_crash_log() -> tuple[Path | None, str]:
 
 
 def _log_folder() -> Path:
-    from gitspec.errors import GitspecError
-    from gitspec.workspace import find_root, store_of
+    """The workspace's logs: the workspace the current folder is in, else the one the paths on the
+    command line are in (`gitspec check docs/specs` from the top of the repository)."""
+    import sys
 
+    from gitspec.errors import GitspecError
+    from gitspec.workspace import find_root_of, store_of
+
+    given = [arg for arg in sys.argv[1:] if not arg.startswith("-") and os.path.exists(arg)]
     try:
-        return store_of(find_root(Path.cwd())) / "logs"
+        return store_of(find_root_of(Path.cwd(), given)) / "logs"
     except (GitspecError, OSError):
         return Path(tempfile.gettempdir()) / "gitspec-logs"

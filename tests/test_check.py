@@ -179,13 +179,7 @@ def test_unknown_option_is_a_usage_error(repo):
 def test_a_plugin_that_crashes_is_named_with_the_traceback_in_a_log(repo, tmp_path):
     """A plugin that crashes: one line on screen naming it, exit 2 (not gitspec's internal error),
     the traceback in .gitspec/logs."""
-    plugin_dir = tmp_path / "crashy"
-    write_files(plugin_dir, {
-        "crashy_plugin.py": "from gitspec import hookimpl\n\n@hookimpl\ndef gitspec_check_workspace(workspace):\n"
-                            "    raise RuntimeError('plugin bug')\n",
-        "crashy-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: crashy\nVersion: 1.0\n",
-        "crashy-1.0.dist-info/entry_points.txt": "[gitspec]\ncrashy = crashy_plugin\n",
-    })
+    plugin_dir = _crashy_plugin(tmp_path)
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
     result = run_gitspec(ws, "check", env={"PYTHONPATH": str(plugin_dir)})
     assert result.code == 2, result
@@ -194,6 +188,28 @@ def test_a_plugin_that_crashes_is_named_with_the_traceback_in_a_log(repo, tmp_pa
     assert line.startswith("gitspec: error: plugin crashy: gitspec_check_workspace raised RuntimeError: plugin bug")
     logs = list((ws / ".gitspec" / "logs").glob("crash-*.log"))
     assert len(logs) == 1 and "RuntimeError: plugin bug" in logs[0].read_text()
+
+
+def test_the_traceback_goes_to_the_logs_of_the_workspace_the_paths_given_are_in(tmp_path):
+    """Run from the top of a repository whose workspace is docs/, it went to the temporary folder."""
+    top = make_repo(tmp_path / "monorepo", {"docs/gitspec.yaml": CONFIG, "docs/specs/reqs.yaml":
+                                            requirements_doc("reqs", requirement("REQ-001"))})
+    result = run_gitspec(top, "check", "docs/specs", env={"PYTHONPATH": str(_crashy_plugin(tmp_path))})
+    assert result.code == 2 and "plugin crashy" in result.err, result
+    [log] = (top / "docs" / ".gitspec" / "logs").glob("crash-*.log")
+    assert "RuntimeError: plugin bug" in log.read_text()
+
+
+def _crashy_plugin(tmp_path):
+    """A plugin package whose workspace check raises: the folder to put on PYTHONPATH."""
+    plugin_dir = tmp_path / "crashy"
+    write_files(plugin_dir, {
+        "crashy_plugin.py": "from gitspec import hookimpl\n\n@hookimpl\ndef gitspec_check_workspace(workspace):\n"
+                            "    raise RuntimeError('plugin bug')\n",
+        "crashy-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: crashy\nVersion: 1.0\n",
+        "crashy-1.0.dist-info/entry_points.txt": "[gitspec]\ncrashy = crashy_plugin\n",
+    })
+    return plugin_dir
 
 
 def test_workspace_kinds_from_local_schemas(repo):
