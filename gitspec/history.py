@@ -20,6 +20,7 @@ from gitspec.commitfields import iso_date, text
 from gitspec.gitblobs import UnreadableObject, history_cut, read_blob, shallow_note, unreadable_note
 from gitspec.gittrees import FolderListings
 from gitspec.render.model import Change
+from gitspec.worktree import WorkTree
 
 if TYPE_CHECKING:
     import pygit2
@@ -46,7 +47,7 @@ def open_history(root: Path, store: Path | None = None) -> History | None:
     return WithSubmodules(repo, root, prefix, store or root / ".gitspec")
 
 
-class History:
+class History(WorkTree):
     """Facts from one repository, for a workspace at `prefix` inside it ("" at its root)."""
 
     def __init__(self, repo: pygit2.Repository, root: Path, prefix: str, store: Path) -> None:
@@ -65,7 +66,7 @@ class History:
         self.notes: list[str] = shallow_note(sorted(self.boundary))
         self.unread = False  # whether an object could not be read, so that some answers fall short
 
-    # --- HEAD and the working tree ----------------------------------------------
+    # --- HEAD (the work tree: gitspec.worktree) -----------------------------------
 
     def _head(self) -> pygit2.Commit | None:
         """HEAD's commit, None before the first commit. Raises pygit2.GitError when the commit HEAD
@@ -96,54 +97,6 @@ class History:
         except pygit2.GitError:
             return str(self.repo.head.target)[:7]
         return str(commit.id)[:7] if commit is not None else ""
-
-    def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
-        """Whether a tracked file changed, or an untracked one appeared, under the workspace, as `git status`
-        sees it; `ignored` are workspace-relative folders ("build/") whose files do not count."""
-        import pygit2
-        from pygit2.enums import FileStatus
-
-        from gitspec.gitindex import skips_worktree
-
-        skip = tuple(self.prefix + folder for folder in ignored)
-        try:  # "normal" reports an untracked folder as one entry instead of walking into it
-            status = self.repo.status(untracked_files="normal")
-        except (pygit2.GitError, OSError) as error:
-            return self._worktree_unknown(error)
-        index = None
-        for path, flags in status.items():
-            if flags == FileStatus.CURRENT or flags & FileStatus.IGNORED or path.startswith(skip):
-                continue
-            if not (path.startswith(self.prefix) or (path.endswith("/") and self.prefix.startswith(path))):
-                continue
-            if flags == FileStatus.WT_DELETED:  # left out by a sparse checkout, as git sees it?
-                index = self.repo.index if index is None else index
-                if skips_worktree(index, path):
-                    continue
-            return True
-        return False
-
-    def file_differs(self, rel_path: str) -> bool:
-        """Whether the working file `rel_path` differs from HEAD's, staged or not, as `git status`
-        sees it (line-ending filters applied); True when git cannot tell."""
-        import pygit2
-        from pygit2.enums import FileStatus
-
-        try:
-            return self.repo.status_file(self.prefix + rel_path) != FileStatus.CURRENT
-        except (KeyError, ValueError):
-            return True
-        except (pygit2.GitError, OSError) as error:
-            return self._worktree_unknown(error)
-
-    def _worktree_unknown(self, error: Exception) -> bool:
-        """Git cannot compare the work tree with its index (a file the user may not read, anywhere in the
-        repository; a damaged index): the user is told, and it counts as changed (True)."""
-        from gitspec.worktreenote import worktree_note
-
-        if (note := worktree_note(error, self.root)) not in self.notes:
-            self.notes.append(note)
-        return True
 
     # --- commits ----------------------------------------------------------------
 
@@ -355,28 +308,6 @@ class History:
             self._renames[key] = {delta.new_file.path: delta.old_file.path for delta in diff.deltas
                                   if delta.status == pygit2.enums.DeltaStatus.RENAMED}
         return self._renames[key]
-
-    def uncommitted_rename(self, rel_path: str) -> str | None:
-        """The workspace-relative path at HEAD of the file now at `rel_path`, when a rename not yet
-        committed brought it there (staged with `git mv`, or a plain move in the work tree); else None.
-        Never remembered across runs: the work tree may change while HEAD stays."""
-        if self._worktree_renames is None:
-            import pygit2
-            from pygit2.enums import DiffFind, DiffOption
-
-            head = self._head()
-            self._worktree_renames = {}
-            if head is not None:
-                try:
-                    diff = head.tree.diff_to_workdir(DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS)
-                    diff.find_similar(DiffFind.FIND_RENAMES | DiffFind.FIND_FOR_UNTRACKED)
-                except (pygit2.GitError, OSError) as error:
-                    self._worktree_unknown(error)
-                    return None
-                self._worktree_renames = {delta.new_file.path: delta.old_file.path for delta in diff.deltas
-                                          if delta.status == pygit2.enums.DeltaStatus.RENAMED}
-        before = self._worktree_renames.get(self.prefix + rel_path)
-        return before[len(self.prefix):] if before is not None and before.startswith(self.prefix) else None
 
     @staticmethod
     def _credit(wanted: dict[str, bytes], newer: dict[str, bytes], older: dict[str, bytes],

@@ -1,0 +1,95 @@
+"""What the work tree holds against HEAD, as `git status` sees it: whether anything under the workspace
+changed, whether one file did, and a rename not yet committed. A part of gitspec.history.History.
+
+Never remembered across runs: the work tree may change while HEAD stays.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pygit2
+
+
+class WorkTree:
+    """The work-tree questions of a History (its `repo`, `root`, `prefix`, `notes` and `_head`)."""
+
+    repo: pygit2.Repository
+    root: Path
+    prefix: str
+    notes: list[str]
+    _worktree_renames: dict[str, str] | None  # new path -> path at HEAD, repository-relative
+
+    def _head(self) -> pygit2.Commit | None:
+        raise NotImplementedError
+
+    def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
+        """Whether a tracked file changed, or an untracked one appeared, under the workspace, as `git status`
+        sees it; `ignored` are workspace-relative folders ("build/") whose files do not count."""
+        import pygit2
+        from pygit2.enums import FileStatus
+
+        from gitspec.gitindex import skips_worktree
+
+        skip = tuple(self.prefix + folder for folder in ignored)
+        try:  # "normal" reports an untracked folder as one entry instead of walking into it
+            status = self.repo.status(untracked_files="normal")
+        except (pygit2.GitError, OSError) as error:
+            return self._worktree_unknown(error)
+        index = None
+        for path, flags in status.items():
+            if flags == FileStatus.CURRENT or flags & FileStatus.IGNORED or path.startswith(skip):
+                continue
+            if not (path.startswith(self.prefix) or (path.endswith("/") and self.prefix.startswith(path))):
+                continue
+            if flags == FileStatus.WT_DELETED:  # left out by a sparse checkout, as git sees it?
+                index = self.repo.index if index is None else index
+                if skips_worktree(index, path):
+                    continue
+            return True
+        return False
+
+    def file_differs(self, rel_path: str) -> bool:
+        """Whether the working file `rel_path` differs from HEAD's, staged or not, as `git status`
+        sees it (line-ending filters applied); True when git cannot tell."""
+        import pygit2
+        from pygit2.enums import FileStatus
+
+        try:
+            return self.repo.status_file(self.prefix + rel_path) != FileStatus.CURRENT
+        except (KeyError, ValueError):
+            return True
+        except (pygit2.GitError, OSError) as error:
+            return self._worktree_unknown(error)
+
+    def _worktree_unknown(self, error: Exception) -> bool:
+        """Git cannot compare the work tree with its index (a file the user may not read, anywhere in the
+        repository; a damaged index): the user is told, and it counts as changed (True)."""
+        from gitspec.worktreenote import worktree_note
+
+        if (note := worktree_note(error, self.root)) not in self.notes:
+            self.notes.append(note)
+        return True
+
+    def uncommitted_rename(self, rel_path: str) -> str | None:
+        """The workspace-relative path at HEAD of the file now at `rel_path`, when a rename not yet
+        committed brought it there (staged with `git mv`, or a plain move in the work tree); else None.
+        Never remembered across runs: the work tree may change while HEAD stays."""
+        if self._worktree_renames is None:
+            import pygit2
+            from pygit2.enums import DiffFind, DiffOption
+
+            head = self._head()
+            self._worktree_renames = {}
+            if head is not None:
+                try:
+                    diff = head.tree.diff_to_workdir(DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS)
+                    diff.find_similar(DiffFind.FIND_RENAMES | DiffFind.FIND_FOR_UNTRACKED)
+                except (pygit2.GitError, OSError) as error:
+                    self._worktree_unknown(error)
+                    return None
+                self._worktree_renames = {delta.new_file.path: delta.old_file.path for delta in diff.deltas
+                                          if delta.status == pygit2.enums.DeltaStatus.RENAMED}
+        before = self._worktree_renames.get(self.prefix + rel_path)
+        return before[len(self.prefix):] if before is not None and before.startswith(self.prefix) else None
