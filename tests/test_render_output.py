@@ -467,6 +467,16 @@ def test_a_format_rendered_on_request_alone_stays_and_cache_gc_keeps_what_says_s
     assert not (root / "build/pdf").exists()
 
 
+def test_a_format_dropped_as_the_output_folder_changes_leaves_the_old_folder_as_it_is(repo):
+    """Changing `output` leaves the old folder as it is, even when `formats` drops a format at once."""
+    root = workspace(repo, "alpha", "beta", config=CONFIG.replace("formats: []", "formats: [html, pdf]"))
+    assert run_gitspec(root, "render").code == 0
+    write_files(root, {"gitspec.yaml": HTML_ONLY.replace("output: build", "output: site")})
+    moved = run_gitspec(root, "render")
+    assert moved.code == 0 and "removed" not in moved.err, moved
+    assert sorted(p.name for p in (root / "build/pdf").iterdir()) == ["alpha.pdf", "beta.pdf", "book.pdf"]
+
+
 def test_a_deleted_document_takes_its_pdf_and_word_file_away(repo):
     root = workspace(repo, "alpha", "beta", config=CONFIG.replace("formats: []", "formats: [html, pdf, docx]"))
     assert run_gitspec(root, "render").code == 0

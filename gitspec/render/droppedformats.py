@@ -24,12 +24,13 @@ from gitspec.render.run import FOLDER, JOURNAL, RenderReport, in_folder, load_ma
 LISTED = "listed-formats"
 
 
-def remove_dropped(root: Path, store: Path, listed: Collection[str], rendered: Collection[str],
+def remove_dropped(root: Path, store: Path, output: str, listed: Collection[str], rendered: Collection[str],
                    report: RenderReport, volatile: Callable[[str], Collection[str]] = lambda name: ()) -> None:
     """Remove the files of each format the config listed at the last render of all documents and no
     longer does (`listed`: its formats now), unless this render wrote it (`rendered`), noting them in
-    `report`; then remember `listed`. `volatile` gives the files a format's renderer names volatile
-    (rewritten in place by a watch): known by their size alone."""
+    `report`; then remember `listed`. Only in the `output` folder: a format last rendered to another
+    is left there, as changing `output` leaves the old folder. `volatile` gives the files a format's
+    renderer names volatile (rewritten in place by a watch): known by their size alone."""
     folder = store / "renders"
     try:
         before = (store / LISTED).read_text("utf-8").split()
@@ -37,7 +38,8 @@ def remove_dropped(root: Path, store: Path, listed: Collection[str], rendered: C
         before = []
     for name in sorted(set(before) - set(listed) - set(rendered)):
         if is_format_name(name):
-            _remove_format(root, folder / f"{name}.json", name, report, volatile)
+            _remove_format(root, folder / f"{name}.json", (root / output / name).relative_to(root).as_posix(),
+                           name, report, volatile)
     if before != list(listed):
         try:
             write_atomic(store / LISTED, "".join(f"{name}\n" for name in listed).encode(), durable=False)
@@ -45,13 +47,14 @@ def remove_dropped(root: Path, store: Path, listed: Collection[str], rendered: C
             pass
 
 
-def _remove_format(root: Path, manifest_path: Path, name: str, report: RenderReport,
+def _remove_format(root: Path, manifest_path: Path, expected: str, name: str, report: RenderReport,
                    volatile: Callable[[str], Collection[str]]) -> None:
+    """`expected`: the folder, relative to `root`, the format would be rendered to now."""
     if not manifest_path.exists():
         return
     manifest, _ = load_manifest(manifest_path)
     described = manifest.get(FOLDER)
-    if isinstance(described, str) and in_folder(described):
+    if described == expected and in_folder(described):
         folder = root / described
         before = len(report.removed)
         rewritten = volatile(name)

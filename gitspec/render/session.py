@@ -30,7 +30,7 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     if not pages:  # as a deleted document's page goes only when every page is rendered
         from gitspec.render.droppedformats import remove_dropped
 
-        remove_dropped(workspace.root, workspace.store, list(config.formats), [r.name for r in chosen], report,
+        remove_dropped(workspace.root, workspace.store, config.output, list(config.formats), [r.name for r in chosen], report,
                        lambda name: _volatile(context, name))
     rendered = (name.split(":", 1)[1] for name in report.rendered)  # "html:prd"
     report.warnings.extend(located(assets.warnings, assets.subjects, site, rendered))
