@@ -32,6 +32,9 @@ _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 # YAML 1.1 readers (PyYAML, libyaml) end a line at these; YAML 1.2 readers (ruamel, which build and
 # pin write with) take them as text: the same file holds different keys for each.
 _SEPARATOR = re.compile("[\x85\u2028\u2029]")
+# What a plain or block scalar cannot hold as it is: the separators above, what libyaml's reader refuses
+# (controls, U+FEFF inside the text, U+FFFE, U+FFFF, surrogates), and a CR (read as a line break).
+_UNWRITABLE_RAW = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _AMBIGUOUS = re.compile(
     r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)"  # booleans to YAML 1.1
     r"|="  # YAML 1.1's "value" key, which its safe readers refuse
@@ -278,6 +281,12 @@ class _Builder:
             return float(text)
         except ValueError:
             raise self._problem(node, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}", "yaml-tag") from None
+
+
+def needs_escapes(text: str) -> bool:
+    """Whether `text` holds a character that reads back as written only escaped (`"\\u2028"`), inside
+    double quotes: in a plain or block scalar, this reader refuses it or reads it otherwise."""
+    return _UNWRITABLE_RAW.search(text) is not None
 
 
 def plain_is_safe(text: str) -> bool:

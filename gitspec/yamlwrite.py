@@ -12,7 +12,7 @@ from typing import Any
 from gitspec.errors import GitspecError
 from gitspec.hashing import value_hash
 from gitspec.yamlindent import Indentation, indentation
-from gitspec.yamlread import plain_is_safe, read_yaml
+from gitspec.yamlread import needs_escapes, plain_is_safe, read_yaml
 from gitspec.yamlsplice import splice
 
 
@@ -20,6 +20,7 @@ def _yaml(like: str | None = None):
     """ruamel's round-trip YAML, writing as gitspec reads, indented as `like` is (ruamel's defaults
     without one): the lines it rewrites then sit at the user's columns."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.emitter import RoundTripEmitter
     from ruamel.yaml.representer import RoundTripRepresenter
 
     class Representer(RoundTripRepresenter):
@@ -30,6 +31,8 @@ def _yaml(like: str | None = None):
             return getattr(anchor, "value", None) is None
 
     def text(representer, value: str):
+        if needs_escapes(value):  # (a block scalar cannot escape: a line break is then "\n")
+            return representer.represent_scalar("tag:yaml.org,2002:str", value, style='"')
         if "\n" in value:
             return representer.represent_scalar("tag:yaml.org,2002:str", value, style="|")
         style = None if plain_is_safe(value) else '"'
@@ -49,8 +52,14 @@ def _yaml(like: str | None = None):
 
     Representer.add_representer(str, text)
     Representer.add_representer(float, number)
+    class Emitter(RoundTripEmitter):
+        # U+0085, U+2028 and U+2029 as "\u2028", which gitspec's own messages advise, not YAML's own "\L"
+        ESCAPE_REPLACEMENTS = {k: v for k, v in RoundTripEmitter.ESCAPE_REPLACEMENTS.items()
+                               if k not in "\x85\u2028\u2029"}
+
     yaml = YAML(typ="rt")
     yaml.Representer = Representer
+    yaml.Emitter = Emitter
     yaml.preserve_quotes = True
     yaml.width = 4096
     step = Indentation() if like is None else indentation(like)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import install_plugin, requirement, requirements_doc, run_gitspec
+from conftest import CONFIG, NOTES_SCHEMA, git, install_plugin, requirement, requirements_doc, run_gitspec
 
 REQS = requirements_doc("reqs", requirement("REQ-001"))
 HEADER = "from gitspec import hookimpl\nfrom gitspec.kinds import Kind\nfrom gitspec.stage import Output, Stage\n" \
@@ -174,3 +174,42 @@ def test_a_pinned_section_following_its_stages_own_output_names_the_new_version_
     assert built.code == 0 and built.out == ("regenerated chain#first\nwarning: chain#second is pinned, but its inputs "
                                              "changed: chain#first (stage version changed 1 → 2)\n"), built
     assert "second: my own" in chain.read_text()
+
+
+SEPARATORS = ("from dataclasses import dataclass, field\nfrom gitspec.providers import Usage\n"
+              "@dataclass\nclass Pasted:\n"
+              "    name: str = 'pasted'\n    model: str = 'fake'\n    usage: Usage = field(default_factory=Usage)\n"
+              "    def fill(self, *, stage, section, draft, prompt, schema=None):\n"
+              "        self.usage.record(1, 1)  # an answer holding line separators, as text pasted from the web does\n"
+              "        return draft.replace(' ', '\\u2028', 1).replace(' ', '\\u2029', 1).replace(' ', '\\x85', 1)\n"
+              "@hookimpl\ndef gitspec_providers():\n    return {'pasted': lambda options: Pasted()}\n"
+              "@hookimpl\ndef gitspec_kinds():\n"
+              "    return [Kind('notes', HERE / 'notes.schema.json'), Kind('digest', HERE / 'notes.schema.json', suffix='.md')]\n"
+              "def summary(inp):\n"
+              "    text = inp.provider.fill(stage='s', section='summary', draft='There are %d requirements in all.'\n"
+              "                             % len(inp.get('reqs#items')), prompt='')\n"
+              "    return {'summary': text}\n"
+              "@hookimpl\ndef gitspec_stages():\n"
+              "    return [Stage('yaml-summary', '1', 'summary', 'notes', 'S', ('reqs#items',),\n"
+              "                  (Output('summary', ('reqs#items',)),), summary),\n"
+              "            Stage('md-summary', '1', 'digest', 'digest', 'D', ('reqs#items',),\n"
+              "                  (Output('summary', ('reqs#items',)),), summary)]\n")
+
+
+def test_a_providers_text_holding_line_separators_is_written_escaped_in_yaml_and_as_it_is_in_markdown(repo, tmp_path):
+    # Before, build wrote U+2028 raw into the YAML document, its own re-read refused it: internal error, exit 3.
+    env = _plugin(tmp_path, "pasted", SEPARATORS, {"notes.schema.json": NOTES_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS}, config=CONFIG + "provider: pasted\n")
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and built.out == "regenerated digest#summary\nregenerated summary#summary\n", built
+    summary, digest = root / "specs" / "summary.yaml", root / "specs" / "digest.md"
+    assert 'summary: "There\\u2028are\\u20291\\x85requirements in all."\n' in summary.read_text()
+    assert "There\u2028are\u20291\x85requirements in all.\n<!-- gitspec:end -->" in digest.read_text(encoding="utf-8")
+    assert run_gitspec(root, "check", env=env).code == 0 and run_gitspec(root, "status", env=env).code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "built")
+    (root / "specs" / "reqs.yaml").write_text(REQS + requirement("REQ-002"))  # rewritten in place: the splice
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and 'summary: "There\\u2028are\\u20292\\x85requirements' in summary.read_text(), built
+    assert "There\u2028are\u20292\x85requirements" in digest.read_text(encoding="utf-8")
+    assert run_gitspec(root, "check", env=env).code == 0 and run_gitspec(root, "status", env=env).code == 0

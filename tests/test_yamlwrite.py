@@ -1,6 +1,7 @@
 """Rewriting YAML documents (pure text in, text out): what the user wrote around a rewritten value stays."""
 from __future__ import annotations
 
+from gitspec.yamlread import read_yaml
 from gitspec.yamlwrite import set_pinned, update_document
 
 DOC = """kind: notes
@@ -84,3 +85,17 @@ def test_a_flow_style_generated_header_is_written_in_block_style_all_through():
     written = update_document(old, {}, {"b": "three"}, {"b": {"stage": "t"}})
     assert written == ("kind: notes\nid: n\ntitle: N\n# stamps\ngenerated:\n  a:\n    stage: s\n    inputs:\n"
                        "      x#y: h\n  b:\n    stage: t\na: one\nb: three\n")
+
+
+def test_characters_gitspecs_reader_refuses_raw_are_written_escaped_in_double_quotes():
+    # Before, U+2028 was written raw (in a plain, quoted or block scalar) and gitspec's own re-read of the
+    # rewrite refused it: an internal error, exit 3.
+    values = {"lsep": "Billing\u2028dashboard", "psep": "a\u2029b", "nel": "a\x85b", "nul": "a\x00b",
+              "bell": "one\ntwo\x07\n", "cr": "a\rb", "bom": "a\ufeffb", "nested": {"k\u2028": ["x\u2028y"]}}
+    old = "kind: notes\nid: n\ntitle: N\n# kept\nlsep: old\nother: 1  # kept too\n"
+    for written in (update_document(None, {"kind": "notes", "id": "n", "title": "N"}, values, {}),
+                    update_document(old, {}, values, {})):
+        assert read_yaml(written).value | values == read_yaml(written).value
+        assert 'lsep: "Billing\\u2028dashboard"\n' in written and 'psep: "a\\u2029b"\n' in written
+        assert 'nel: "a\\x85b"\n' in written and 'bell: "one\\ntwo\\a\\n"\n' in written
+    assert written.startswith("kind: notes\nid: n\ntitle: N\n# kept\n") and "other: 1  # kept too\n" in written
