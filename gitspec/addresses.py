@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-ADDRESS = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*)#(?P<section>[A-Za-z0-9_-]+)(?P<pointer>/.*)?$")
+DOC_ID = r"[a-z0-9][a-z0-9-]*"  # what an address can name: a document's id, and a section of it
+SECTION_ID = r"[A-Za-z0-9_-]+"
+ADDRESS = re.compile(rf"^(?P<doc>{DOC_ID})#(?P<section>{SECTION_ID})(?P<pointer>/.*)?$")
 ITEM_ID = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
 
 _MISSING = object()

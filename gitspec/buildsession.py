@@ -57,7 +57,7 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
     engine = workspace_engine(workspace)
     checked = check(workspace, index, save=False, engine=engine)
     plugins = Plugins(workspace.store)
-    pipeline = Pipeline(plugins.stages(), plugins.owner)
+    pipeline = Pipeline(plugins.stages(), plugins.label)
     documents = Documents(index)
     options = workspace.config.plugins  # the stages' options: judged by them, so part of the key
     attach(index, documents, pipeline, f"{plugins.token}:{value_hash(options)}", stage_options(workspace))

@@ -61,6 +61,14 @@ class Plugins:
         self._load()
         return self._owners.get(stage_name, "")
 
+    def label(self, stage_name: str) -> str:
+        """How errors name the plugin that declares the stage, `plugin gitspec-foo (entry point foo)`
+        ("" if none does now); loads the plugins."""
+        from gitspec.plugincalls import label
+
+        plugin = self.owner(stage_name)
+        return label(self.manager, plugin) if plugin else ""
+
     def provider_names(self) -> list[str]:
         return list(self._cached[1]) if self._cached is not None else sorted(self._load()[1])
 

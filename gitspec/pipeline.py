@@ -9,13 +9,15 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from gitspec.addresses import DOC_ID, SECTION_ID
 from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.plugincalls import PluginError
 from gitspec.stage import Stage
 
 # gitspec.addresses.ADDRESS with the section as one group: one match, no Address object.
-_SECTION = re.compile(r"([a-z0-9][a-z0-9-]*#[A-Za-z0-9_-]+)(?:/.*)?$")
-_SECTION_LINES = re.compile(r"^([a-z0-9][a-z0-9-]*#[A-Za-z0-9_-]+)(?:/.*)?$", re.MULTILINE)
+_SECTION = re.compile(rf"({DOC_ID}#{SECTION_ID})(?:/.*)?$")
+_SECTION_LINES = re.compile(rf"^({DOC_ID}#{SECTION_ID})(?:/.*)?$", re.MULTILINE)
 
 
 @lru_cache(maxsize=65536)  # planning asks for the same few thousand addresses again and again
@@ -38,22 +40,23 @@ def sections_of(addresses: tuple[str, ...]) -> list[str]:
 
 
 class Pipeline:
-    def __init__(self, stages: list[Stage], owner: Callable[[str], str] = lambda name: "") -> None:
-        """`owner(stage name)` names the plugin that declares a stage, for errors about its declaration."""
+    def __init__(self, stages: list[Stage], plugin_of: Callable[[str], str] = lambda name: "") -> None:
+        """`plugin_of(stage name)` is how errors about a stage's declaration name the plugin that declares
+        it (`plugin gitspec-foo (entry point foo)`), "" for none."""
         self.stages = {}
+        self.plugin_of = plugin_of
         self.producer: dict[str, Stage] = {}  # doc#section -> the stage that writes it
         for stage in stages:
             if stage.name in self.stages:
                 raise GitspecError(f"two stages are named '{stage.name}'", exit_code=EXIT_USAGE)
             self.stages[stage.name] = stage
+            self._refuse_unaddressable(stage)
             inputs = set(stage.inputs)
             for output in stage.outputs:
                 address = f"{stage.document}#{output.section}"
                 if output.section in HEADER_KEYS:  # written as a section, it would replace the user's header
-                    plugin = owner(stage.name)
-                    raise GitspecError(f"stage '{stage.name}'{f' (plugin {plugin})' if plugin else ''} declares "
-                                       f"an output {address}, but '{output.section}' is a header key, not a "
-                                       f"section ({', '.join(HEADER_KEYS)})", exit_code=EXIT_USAGE)
+                    raise self.misdeclared(stage, f"declares an output {address}, but '{output.section}' is a "
+                                                  f"header key, not a section ({', '.join(HEADER_KEYS)})")
                 if address in self.producer:
                     raise GitspecError(f"stages '{self.producer[address].name}' and '{stage.name}' both write "
                                        f"{address}", exit_code=EXIT_USAGE)
@@ -64,6 +67,30 @@ class Pipeline:
                                            "which is not one of its inputs", exit_code=EXIT_USAGE)
         self.upstream = {name: self._upstream(stage) for name, stage in self.stages.items()}
         self.order = self._topological()
+
+    def misdeclared(self, stage: Stage, problem: str) -> PluginError:
+        """A configuration error, exit 2: `plugin ...: stage 'name' <problem>`."""
+        plugin = self.plugin_of(stage.name)
+        return PluginError(f"{plugin + ': ' if plugin else ''}stage '{stage.name}' {problem}", stage.name)
+
+    def _refuse_unaddressable(self, stage: Stage) -> None:
+        """Every input is an address, and every document and section a stage writes can be named in one
+        (`gitspec pin`, `build --force`, other stages' inputs): else it would be written, and then neither
+        pinned nor forced."""
+        if not re.fullmatch(DOC_ID, stage.document):
+            raise self.misdeclared(stage, f"writes the document '{stage.document}', which no address can name: "
+                                          "a document id is lower-case letters, digits and '-'")
+        try:
+            sections_of(stage.inputs)
+        except GitspecError:
+            address = next(address for address in stage.inputs if not _SECTION.match(address))
+            raise self.misdeclared(stage, f"declares an input '{address}', which is not an address "
+                                          "(DOC-ID#SECTION[/pointer]; a section name is letters, digits, "
+                                          "'_' and '-')") from None
+        for output in stage.outputs:
+            if not re.fullmatch(SECTION_ID, output.section):
+                raise self.misdeclared(stage, f"declares an output '{output.section}', which no address can "
+                                              "name: a section name is letters, digits, '_' and '-'")
 
     def _upstream(self, stage: Stage) -> set[str]:
         found = set()

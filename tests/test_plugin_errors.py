@@ -160,7 +160,7 @@ def test_a_stage_declaring_a_header_key_names_its_plugin_calling_its_hook_once(b
                       "                  (Output('title', ('reqs#items',)),), lambda inp: {})]\n")
     ws, env = broken(source)
     line = one_line(run_gitspec(ws, "build", env=env))
-    assert line.startswith("gitspec: error: stage 'titler' (plugin broken) declares an output counted#title, "
+    assert line.startswith(f"gitspec: error: plugin {PLUGIN}: stage 'titler' declares an output counted#title, "
                            "but 'title' is a header key"), line
 
 

@@ -25,9 +25,36 @@ def test_a_stage_output_named_after_a_header_key_is_refused_before_anything_is_w
         result = run_gitspec(root, command, env=env)
         assert result.code == 2, result
         assert result.err.count("\n") == 1 and "Traceback" not in result.err
-        assert f"stage 'headline' (plugin headline) declares an output reqs#{key}" in result.err
+        assert f"plugin headline: stage 'headline' declares an output reqs#{key}" in result.err
         assert f"'{key}' is a header key" in result.err
     assert (root / "specs" / "reqs.yaml").read_text() == REQS
+
+
+@pytest.mark.parametrize("document, inputs, output, problem", [
+    ("notes", "'reqs#items'", "x/y", "declares an output 'x/y', which no address can name: a section name is "
+                                     "letters, digits, '_' and '-'"),
+    ("notes", "'reqs#items'", "a#b", "declares an output 'a#b', which no address can name"),
+    ("notes", "'reqs#items'", "two words", "declares an output 'two words', which no address can name"),
+    ("My notes", "'reqs#items'", "count", "writes the document 'My notes', which no address can name: a document "
+                                          "id is lower-case letters, digits and '-'"),
+    ("notes", "'reqs'", "count", "declares an input 'reqs', which is not an address (DOC-ID#SECTION[/pointer]; "
+                                 "a section name is letters, digits, '_' and '-')"),
+    ("notes", "'reqs#items', 'reqs#a#b'", "count", "declares an input 'reqs#a#b', which is not an address"),
+])
+def test_a_stage_writing_or_reading_what_no_address_can_name_is_refused_naming_its_plugin(repo, tmp_path, document,
+                                                                                          inputs, output, problem):
+    # Before, outputs 'x/y' and 'a#b' were written, then could be neither pinned nor forced (`build --force`
+    # suggested the very name it refused); an input 'reqs' was "'reqs' is not an address", naming no stage.
+    env = _plugin(tmp_path, "oddnames", (
+        "@hookimpl\ndef gitspec_stages():\n"
+        f"    return [Stage('odd', '1', {document!r}, 'notes', 'Odd', ({inputs},),\n"
+        f"                  (Output({output!r}, ('reqs#items',)),), lambda inp: {{{output!r}: 'Generated'}})]\n"))
+    root = repo({"specs/reqs.yaml": REQS})
+    for command in ("build", "status"):
+        result = run_gitspec(root, command, env=env)
+        assert result.code == 2 and "Traceback" not in result.err and result.err.count("\n") == 1, result
+        assert result.err.startswith(f"gitspec: error: plugin oddnames: stage 'odd' {problem}"), result
+    assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
 
 
 # No `$id`: its relative `$ref` has no base to resolve against, so the schema cannot be loaded.
