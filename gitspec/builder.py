@@ -115,6 +115,8 @@ class Builder(Planner):
                         self.emit({"event": "status", "stage": stage.name, "progress": _pct(done, total),
                                    "message": "up to date"})
                         continue
+                    if not (generating or report.would_change):  # before anything is written, or said to be
+                        self._refuse_misfits()
                     if dry_run:
                         report.would_change += [p.address for p in regenerate]
                         changing.update(p.address for p in regenerate)
@@ -140,6 +142,16 @@ class Builder(Planner):
                         self.emit({"event": "partial", "stage": stage.name, "address": item.address,
                                    "progress": _pct(done, total), "cached": span.cache_hit})
         return report
+
+    def _refuse_misfits(self) -> None:
+        """Each stage writes a document of the kind it declares: else a configuration error naming the stage
+        and its plugin, before any stage writes (one build may write several documents)."""
+        for stage in self.pipeline.stages.values():
+            document = self.documents.get(stage.document)
+            if document is not None and document.kind != stage.kind:
+                raise self.pipeline.misdeclared(stage, f"writes the document '{stage.document}' as kind "
+                                                       f"'{stage.kind}', but {document.path} is of kind "
+                                                       f"'{document.kind}'; nothing was written")
 
     def _wanted(self, only: set[str] | None, targets: set[str] | None) -> set[str]:
         names = set(self.pipeline.stages)

@@ -1,7 +1,8 @@
 """The pipeline: stages ordered as a DAG from their declared inputs and outputs.
 
-Pure: no files, no generation. A cycle, two stages writing one section, or
-an output named after a header key is a configuration error that names them.
+Pure: no files, no generation. A cycle, two stages writing one section or one
+document as two kinds, an output named after a header key, or a name no address
+can hold is a configuration error that names them.
 """
 from __future__ import annotations
 
@@ -46,11 +47,17 @@ class Pipeline:
         self.stages = {}
         self.plugin_of = plugin_of
         self.producer: dict[str, Stage] = {}  # doc#section -> the stage that writes it
+        kinds: dict[str, Stage] = {}  # document id -> the first stage that writes it, which names its kind
         for stage in stages:
             if stage.name in self.stages:
                 raise GitspecError(f"two stages are named '{stage.name}'", exit_code=EXIT_USAGE)
             self.stages[stage.name] = stage
             self._refuse_unaddressable(stage)
+            kinds.setdefault(stage.document, stage)
+            if kinds[stage.document].kind != stage.kind:
+                first = kinds[stage.document]
+                raise self.misdeclared(stage, f"writes the document '{stage.document}' as kind '{stage.kind}', "
+                                              f"but stage '{first.name}' writes it as kind '{first.kind}'")
             inputs = set(stage.inputs)
             for output in stage.outputs:
                 address = f"{stage.document}#{output.section}"

@@ -240,3 +240,33 @@ def test_a_providers_text_holding_line_separators_is_written_escaped_in_yaml_and
     assert built.code == 0 and 'summary: "There\\u2028are\\u20292\\x85requirements' in summary.read_text(), built
     assert "There\u2028are\u20292\x85requirements" in digest.read_text(encoding="utf-8")
     assert run_gitspec(root, "check", env=env).code == 0 and run_gitspec(root, "status", env=env).code == 0
+
+
+MISKIND = ("@hookimpl\ndef gitspec_kinds():\n    return [Kind('notes', HERE / 'notes.schema.json')]\n"
+           "@hookimpl\ndef gitspec_stages():\n"
+           "    return [Stage('a-count', '1', 'counts', 'notes', 'Counts', ('reqs#items',),\n"
+           "                  (Output('count', ('reqs#items',)),), lambda inp: {{'count': 1}}),\n"
+           "            Stage('z-count', '1', {document!r}, {kind!r}, 'Counts', ('reqs#items', 'counts#count'),\n"
+           "                  (Output('total', ('counts#count',)),), lambda inp: {{'total': 2}})]\n")
+
+
+@pytest.mark.parametrize("document, kind, problem", [
+    ("reqs", "notes", "writes the document 'reqs' as kind 'notes', but specs/reqs.yaml is of kind 'requirements'; "
+                      "nothing was written"),
+    ("counts", "requirements", "writes the document 'counts' as kind 'requirements', but stage 'a-count' writes it "
+                               "as kind 'notes'"),
+])
+def test_a_stage_writing_a_document_of_another_kind_is_refused_before_anything_is_written(repo, tmp_path, document,
+                                                                                          kind, problem):
+    # Before, a stage declaring kind 'notes' for the document 'reqs' added its section to the user's
+    # requirements document, which then failed its schema, and nothing said why.
+    env = _plugin(tmp_path, "miskind", MISKIND.format(document=document, kind=kind),
+                  {"notes.schema.json": NOTES_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS})
+    for args in (("build",), ("build", "--dry-run")):
+        result = run_gitspec(root, *args, env=env)
+        assert result.code == 2 and "Traceback" not in result.err and result.out == "", result
+        assert result.err == f"gitspec: error: plugin miskind: stage 'z-count' {problem}\n", result
+    # nor the document of the stage that would have run first
+    assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
+    assert (root / "specs" / "reqs.yaml").read_text() == REQS
