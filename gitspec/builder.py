@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -144,14 +145,26 @@ class Builder(Planner):
         return report
 
     def _refuse_misfits(self) -> None:
-        """Each stage writes a document of the kind it declares: else a configuration error naming the stage
-        and its plugin, before any stage writes (one build may write several documents)."""
+        """Each stage writes a document of the kind it declares, and a Markdown one only sections it can
+        name: else a configuration error naming the stage and its plugin, before any stage writes (one
+        build may write several documents)."""
+        from gitspec.markdown import slug
+
         for stage in self.pipeline.stages.values():
             document = self.documents.get(stage.document)
             if document is not None and document.kind != stage.kind:
                 raise self.pipeline.misdeclared(stage, f"writes the document '{stage.document}' as kind "
                                                        f"'{stage.kind}', but {document.path} is of kind "
                                                        f"'{document.kind}'; nothing was written")
+            if not (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
+                continue
+            for output in stage.outputs:  # a Markdown section's name is its `##` heading's slug: only a slug reads back
+                if slug(output.section) != output.section:
+                    like = slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", output.section))  # riskSummary: risk-summary
+                    raise self.pipeline.misdeclared(stage, f"declares an output '{output.section}' of the Markdown "
+                                                           f"document '{stage.document}', where a section is named "
+                                                           "by its heading: lower-case letters, digits and single "
+                                                           "'-'" + (f" (as '{like}')" if like else ""))
 
     def _wanted(self, only: set[str] | None, targets: set[str] | None) -> set[str]:
         names = set(self.pipeline.stages)

@@ -270,3 +270,20 @@ def test_a_stage_writing_a_document_of_another_kind_is_refused_before_anything_i
     # nor the document of the stage that would have run first
     assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
     assert (root / "specs" / "reqs.yaml").read_text() == REQS
+
+
+@pytest.mark.parametrize("output, like", [("riskSummary", " (as 'risk-summary')"), ("risk_summary", " (as 'risk-summary')"),
+                                          ("Risk", " (as 'risk')"), ("two--dashes", " (as 'two-dashes')"), ("_", "")])
+def test_a_markdown_documents_output_that_is_not_its_own_headings_slug_is_refused_naming_its_plugin(repo, tmp_path,
+                                                                                                    output, like):
+    # Before, build wrote the section under the heading "## Risksummary", read it back as 'risksummary', and
+    # stopped with an internal error ("Markdown rewrite ... changed a generated section"), exit 3.
+    env = _plugin(tmp_path, "digest", DIGEST.format(suffix=".md").replace("Output('digest'", f"Output({output!r}")
+                  .replace("{'digest':", f"{{{output!r}:"), {"digest.schema.json": DIGEST_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS})
+    result = run_gitspec(root, "build", env=env)
+    assert result.code == 2 and "Traceback" not in result.err and result.out == "", result
+    assert result.err == (f"gitspec: error: plugin digest: stage 'req-digest' declares an output '{output}' of the "
+                          "Markdown document 'req-digest', where a section is named by its heading: lower-case "
+                          f"letters, digits and single '-'{like}\n"), result
+    assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
