@@ -153,18 +153,18 @@ class Builder(Planner):
         for stage in self.pipeline.stages.values():
             document = self.documents.get(stage.document)
             if document is not None and document.kind != stage.kind:
-                raise self.pipeline.misdeclared(stage, f"writes the document '{stage.document}' as kind "
-                                                       f"'{stage.kind}', but {document.path} is of kind "
-                                                       f"'{document.kind}'; nothing was written")
+                raise self.pipeline.blame(stage, f"writes the document '{stage.document}' as kind "
+                                                 f"'{stage.kind}', but {document.path} is of kind "
+                                                 f"'{document.kind}'; nothing was written")
             if not (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
                 continue
             for output in stage.outputs:  # a Markdown section's name is its `##` heading's slug: only a slug reads back
                 if slug(output.section) != output.section:
                     like = slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", output.section))  # riskSummary: risk-summary
-                    raise self.pipeline.misdeclared(stage, f"declares an output '{output.section}' of the Markdown "
-                                                           f"document '{stage.document}', where a section is named "
-                                                           "by its heading: lower-case letters, digits and single "
-                                                           "'-'" + (f" (as '{like}')" if like else ""))
+                    raise self.pipeline.blame(stage, f"declares an output '{output.section}' of the Markdown "
+                                                     f"document '{stage.document}', where a section is named "
+                                                     "by its heading: lower-case letters, digits and single "
+                                                     "'-'" + (f" (as '{like}')" if like else ""))
 
     def _wanted(self, only: set[str] | None, targets: set[str] | None) -> set[str]:
         names = set(self.pipeline.stages)
@@ -251,6 +251,10 @@ class Builder(Planner):
         if (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
             from gitspec.markdown import region_text
 
+            for name, value in new_sections.items():
+                if isinstance(value, str) and "\0" in value:  # a file holding one is binary, to git and to gitspec
+                    raise self.pipeline.blame(stage, f"returned text holding a NUL character (U+0000) for the "
+                                                     f"section '{name}' of a Markdown document, which cannot hold it")
             # stamped as it will read back
             new_sections = {k: region_text(v) if isinstance(v, str) else v for k, v in new_sections.items()}
         merged = {**(document.sections if document else {}), **new_sections}

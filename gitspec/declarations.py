@@ -143,8 +143,15 @@ class BlamedProvider:
     def fill(self, **kwargs: Any) -> Any:
         from gitspec.plugincalls import blamed
 
-        with blamed(self._manager, self._plugin, f"provider '{self._name}'", str(kwargs.get("stage") or "")):
-            return self._provider.fill(**kwargs)
+        from gitspec.plugincalls import PluginError, label
+
+        stage = str(kwargs.get("stage") or "")
+        with blamed(self._manager, self._plugin, f"provider '{self._name}'", stage):
+            value = self._provider.fill(**kwargs)
+        problem = unstorable(value)
+        if problem:  # the provider's, not that of the stage it filled for
+            raise PluginError(f"{label(self._manager, self._plugin)}: provider '{self._name}' {problem}", stage)
+        return value
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._provider, name)
@@ -152,8 +159,6 @@ class BlamedProvider:
 
 def unusable(stage: Stage, outputs: Any) -> str:
     """What is wrong with a stage's `generate` result ("": nothing): gitspec stores it as JSON."""
-    import json
-
     from gitspec.plugincalls import described
 
     if not isinstance(outputs, dict):
@@ -161,8 +166,18 @@ def unusable(stage: Stage, outputs: Any) -> str:
     missing = [o.section for o in stage.outputs if o.section not in outputs]
     if missing:
         return f"returned no {', '.join(missing)}"
+    return unstorable(outputs)
+
+
+def unstorable(value: Any) -> str:
+    """What keeps `value` from being stored as UTF-8 JSON ("": nothing)."""
+    import json
+
     try:
-        json.dumps(outputs, ensure_ascii=False)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate (from a bad decode, or "\ud800" in JSON)
+        return (f"returned text that cannot be stored: a lone surrogate U+{ord(error.object[error.start]):04X}, "
+                "which is no Unicode character")
     except (TypeError, ValueError) as error:  # a set, a datetime, an object, a circular list
         return f"returned a value that cannot be stored: {error}"
     return ""

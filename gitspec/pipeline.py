@@ -56,14 +56,14 @@ class Pipeline:
             kinds.setdefault(stage.document, stage)
             if kinds[stage.document].kind != stage.kind:
                 first = kinds[stage.document]
-                raise self.misdeclared(stage, f"writes the document '{stage.document}' as kind '{stage.kind}', "
-                                              f"but stage '{first.name}' writes it as kind '{first.kind}'")
+                raise self.blame(stage, f"writes the document '{stage.document}' as kind '{stage.kind}', "
+                                        f"but stage '{first.name}' writes it as kind '{first.kind}'")
             inputs = set(stage.inputs)
             for output in stage.outputs:
                 address = f"{stage.document}#{output.section}"
                 if output.section in HEADER_KEYS:  # written as a section, it would replace the user's header
-                    raise self.misdeclared(stage, f"declares an output {address}, but '{output.section}' is a "
-                                                  f"header key, not a section ({', '.join(HEADER_KEYS)})")
+                    raise self.blame(stage, f"declares an output {address}, but '{output.section}' is a "
+                                            f"header key, not a section ({', '.join(HEADER_KEYS)})")
                 if address in self.producer:
                     raise GitspecError(f"stages '{self.producer[address].name}' and '{stage.name}' both write "
                                        f"{address}", exit_code=EXIT_USAGE)
@@ -75,8 +75,8 @@ class Pipeline:
         self.upstream = {name: self._upstream(stage) for name, stage in self.stages.items()}
         self.order = self._topological()
 
-    def misdeclared(self, stage: Stage, problem: str) -> PluginError:
-        """A configuration error, exit 2: `plugin ...: stage 'name' <problem>`."""
+    def blame(self, stage: Stage, problem: str) -> PluginError:
+        """The error, exit 2, of the plugin that declares `stage`: `plugin ...: stage 'name' <problem>`."""
         plugin = self.plugin_of(stage.name)
         return PluginError(f"{plugin + ': ' if plugin else ''}stage '{stage.name}' {problem}", stage.name)
 
@@ -85,19 +85,19 @@ class Pipeline:
         (`gitspec pin`, `build --force`, other stages' inputs): else it would be written, and then neither
         pinned nor forced."""
         if not re.fullmatch(DOC_ID, stage.document):
-            raise self.misdeclared(stage, f"writes the document '{stage.document}', which no address can name: "
-                                          "a document id is lower-case letters, digits and '-'")
+            raise self.blame(stage, f"writes the document '{stage.document}', which no address can name: "
+                                    "a document id is lower-case letters, digits and '-'")
         try:
             sections_of(stage.inputs)
         except GitspecError:
             address = next(address for address in stage.inputs if not _SECTION.match(address))
-            raise self.misdeclared(stage, f"declares an input '{address}', which is not an address "
-                                          "(DOC-ID#SECTION[/pointer]; a section name is letters, digits, "
-                                          "'_' and '-')") from None
+            raise self.blame(stage, f"declares an input '{address}', which is not an address "
+                                    "(DOC-ID#SECTION[/pointer]; a section name is letters, digits, "
+                                    "'_' and '-')") from None
         for output in stage.outputs:
             if not re.fullmatch(SECTION_ID, output.section):
-                raise self.misdeclared(stage, f"declares an output '{output.section}', which no address can "
-                                              "name: a section name is letters, digits, '_' and '-'")
+                raise self.blame(stage, f"declares an output '{output.section}', which no address can "
+                                        "name: a section name is letters, digits, '_' and '-'")
 
     def _upstream(self, stage: Stage) -> set[str]:
         found = set()

@@ -79,10 +79,51 @@ def test_a_stage_that_raises_names_its_plugin_and_stage(broken):
     ("return {'count': {1, 2}}", "returned a value that cannot be stored: Object of type set is not JSON serializable"),
     ("return [1]", "returned a list, not a mapping of section to value"),
     ("return {}", "returned no count"),
+    # before, an internal error (UnicodeEncodeError), exit 3
+    ("return {'count': ['a\\ud800b']}", "returned text that cannot be stored: a lone surrogate U+D800, which is no "
+                                       "Unicode character"),
 ])
 def test_a_stage_whose_sections_cannot_be_written_names_its_plugin(broken, body, problem):
     ws, env = broken(STAGE.format(body=body))
     assert one_line(run_gitspec(ws, "build", env=env)) == f"gitspec: error: plugin {PLUGIN}: stage 'req-count' {problem}"
+    assert not (ws / "specs" / "counted.yaml").exists()
+
+
+MARKDOWN_STAGE = '''
+@hookimpl
+def gitspec_kinds():  # (in place of HEAD's)
+    return [Kind("journal", Path(__file__).parent / "notes.schema.json", suffix=".md")]
+
+@hookimpl
+def gitspec_stages():
+    return [Stage("req-journal", "1", "journal", "journal", "Journal", ("reqs#items",),
+                  (Output("entry", ("reqs#items",)),), lambda inp: {{"entry": {value}}})]
+'''
+
+
+@pytest.mark.parametrize("value, problem", [
+    # before, an internal error (DocumentProblem: binary file), exit 3
+    ("'a\\x00b'", "returned text holding a NUL character (U+0000) for the section 'entry' of a Markdown document, "
+                  "which cannot hold it"),
+])
+def test_a_stage_whose_text_a_markdown_document_cannot_hold_names_its_plugin(broken, value, problem):
+    ws, env = broken(MARKDOWN_STAGE.format(value=value))
+    line = one_line(run_gitspec(ws, "build", env=env))
+    assert line == f"gitspec: error: plugin {PLUGIN}: stage 'req-journal' {problem}"
+    assert not (ws / "specs" / "journal.md").exists()
+
+
+def test_a_provider_whose_text_cannot_be_stored_names_its_plugin(broken):
+    # Before, a lone surrogate in a provider's answer was an internal error (UnicodeEncodeError), exit 3.
+    source = ("class Fake:\n    name, model = 'fake', 'fake-1'\n"
+              "    def fill(self, **kwargs):\n        return 'broken \\udc80 text'\n\n"
+              "@hookimpl\ndef gitspec_providers():\n    return {'fake': lambda options: Fake()}\n")
+    ws, env = broken(source + STAGE.format(body="return {'count': inp.provider.fill(stage='req-count', "
+                                                "section='count', draft='', prompt='')}"))
+    (ws / "gitspec.yaml").write_text((ws / "gitspec.yaml").read_text() + "provider: fake\n")
+    line = one_line(run_gitspec(ws, "build", env=env))
+    assert line == (f"gitspec: error: plugin {PLUGIN}: provider 'fake' returned text that cannot be stored: "
+                    "a lone surrogate U+DC80, which is no Unicode character")
     assert not (ws / "specs" / "counted.yaml").exists()
 
 
