@@ -251,12 +251,17 @@ class Builder(Planner):
         if (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
             from gitspec.markdown import region_text
 
+            from gitspec.plugincalls import described
+
             for name, value in new_sections.items():
-                if isinstance(value, str) and "\0" in value:  # a file holding one is binary, to git and to gitspec
+                if not isinstance(value, str):
+                    raise self.pipeline.blame(stage, f"returned {described(value)} for the section '{name}' of a "
+                                                     "Markdown document, which holds only text")
+                if "\0" in value:  # a file holding one is binary, to git and to gitspec
                     raise self.pipeline.blame(stage, f"returned text holding a NUL character (U+0000) for the "
                                                      f"section '{name}' of a Markdown document, which cannot hold it")
             # stamped as it will read back
-            new_sections = {k: region_text(v) if isinstance(v, str) else v for k, v in new_sections.items()}
+            new_sections = {k: region_text(v) for k, v in new_sections.items()}
         merged = {**(document.sections if document else {}), **new_sections}
         view = LoadedDocument(stage.document, stage.kind, document.path if document else "",
                               document.header if document else {}, merged, document.sha if document else "")

@@ -105,6 +105,9 @@ def gitspec_stages():
     # before, an internal error (DocumentProblem: binary file), exit 3
     ("'a\\x00b'", "returned text holding a NUL character (U+0000) for the section 'entry' of a Markdown document, "
                   "which cannot hold it"),
+    # before, exit 1 (findings), naming no plugin
+    ("3", "returned an int for the section 'entry' of a Markdown document, which holds only text"),
+    ("['a', 'b']", "returned a list for the section 'entry' of a Markdown document, which holds only text"),
 ])
 def test_a_stage_whose_text_a_markdown_document_cannot_hold_names_its_plugin(broken, value, problem):
     ws, env = broken(MARKDOWN_STAGE.format(value=value))
