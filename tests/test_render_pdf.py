@@ -675,6 +675,17 @@ def test_a_numbered_list_counts_from_its_first_number(tmp_path: Path) -> None:
     assert numbered == [("3", "three"), ("4", "four"), ("0", "zero"), ("1", "one"), ("1", "first"), ("2", "second")]
 
 
+def test_a_sections_footnotes_count_on_from_the_notes_before_them_in_the_pdf_and_the_book(repo) -> None:
+    """Before, Goals' note, marked 2, was listed as "1. Second note." (weasyprint ignores `<ol start>`)."""
+    body = "## Problem\n\nFirst claim.[^a]\n\n[^a]: First note.\n\n## Goals\n\nSecond claim.[^b]\n\n[^b]: Second note.\n"
+    root = repo({"specs/p.md": prd(body)}, PDF_CONFIG)
+    assert run_gitspec(root, "render", "--format", "pdf").code == 0
+    for name in ("p", "book"):
+        text = visible_text((root / "build" / "pdf" / f"{name}.pdf").read_bytes())
+        notes = re.findall(r"(\d+)\. (First|Second) note", text)
+        assert notes == [("1", "First"), ("2", "Second")], (name, text)
+
+
 def png(width: int, height: int, colour: tuple[int, int, int] = (120, 160, 220)) -> bytes:
     from PIL import Image
 

@@ -16,7 +16,7 @@ from gitspec.render.htmlblocks import BOOK, SINGLE, BlockWriter, facts_html, sec
 from gitspec.render.htmltext import badges, esc, isolated, status_badge
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
-    Badge, Block, Code, Diagram, Heading, ListBlock, Notice, Page, Paragraph, Quote, Section, Site, Table, Text,
+    Badge, Block, Code, Diagram, Footnotes, Heading, ListBlock, Notice, Page, Paragraph, Quote, Section, Site, Table, Text,
     built_pages, document_count, inlines_text, version_label,
 )
 from gitspec.render.printimages import printable
@@ -64,12 +64,13 @@ class PrintWriter(BlockWriter):
         return "\n".join(out)
 
     def list_block(self, block: ListBlock) -> str:
-        """A numbered list counting from its first number: weasyprint ignores `start`, but not the counter."""
+        """A numbered list counting from its first number (_counting_from)."""
         out = super().list_block(block)
-        if not block.ordered or block.start == 1:
-            return out
-        return out.replace(f'<ol start="{block.start}">', f'<ol start="{block.start}" '
-                           f'style="counter-reset: list-item {block.start - 1}">', 1)
+        return _counting_from(out, block.start) if block.ordered else out
+
+    def footnotes(self, block: Footnotes) -> str:
+        """A section's notes numbered on from the notes of the sections before it (_counting_from)."""
+        return _counting_from(super().footnotes(block), block.start)
 
     def list_item(self, item: tuple[Block, ...]) -> str:
         """An item holding a table that needs a landscape page is printed whole on that page."""
@@ -197,6 +198,13 @@ def _mark_rows(table: str, tall: set[int], has_head: bool) -> str:
     first, *rows = table.split("<tr>")
     skip = 1 if has_head else 0
     return first + "".join(('<tr class="tall">' if n - skip in tall else "<tr>") + row for n, row in enumerate(rows))
+
+
+def _counting_from(html: str, start: int) -> str:
+    """The HTML of a list written `<ol start="N">` counting from N: weasyprint ignores `start`, but not the counter."""
+    if start == 1:
+        return html
+    return html.replace(f'<ol start="{start}">', f'<ol start="{start}" style="counter-reset: list-item {start - 1}">', 1)
 
 
 def _cut_lines(text: str) -> str:
