@@ -407,6 +407,17 @@ def test_a_very_long_code_line_is_printed_whole_cut_into_lines(tmp_path: Path) -
     assert "".join(cut) == minified and {len(line) for line in cut} == {100}  # printed whole, 100 a line
 
 
+def test_a_long_code_line_is_cut_between_letters_never_between_a_letter_and_its_accent(repo) -> None:
+    """Before, a line was cut at its 100th code point: "e" ended one printed line and its accent
+    (U+0301) began the next, as did a Devanagari vowel sign (U+093F) after its consonant."""
+    accented = "x" * 99 + "e\u0301 tail"  # é as e + combining acute at characters 100-101
+    hindi = "# " + "a" * 97 + "\u0915\u093f end"  # कि at characters 100-101
+    body = f"## Problem\n\n```\n{accented}\n{hindi}\n```\n"
+    lines = visible_text(rendered_pdf(repo({"specs/p.md": prd(body)}, PDF_CONFIG)).read_bytes()).splitlines()
+    assert "x" * 99 + "e\u0301" in lines and "# " + "a" * 97 + "\u0915\u093f" in lines, lines
+    assert "tail" in lines and "end" in lines, lines  # still cut: a hundred characters as a reader sees them
+
+
 def test_a_long_word_or_url_breaks_across_lines_instead_of_running_off_the_page(tmp_path: Path) -> None:
     from gitspec.render.model import Paragraph
 

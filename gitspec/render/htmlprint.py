@@ -24,6 +24,7 @@ from gitspec.render.printwidths import WIDE_TABLE, TableLayout, goes_landscape, 
 from gitspec.render.properties import Properties, page_properties, site_properties
 from gitspec.render.renderer import Assets, Picture
 from gitspec.render.valueblocks import FIELDS_HEADER
+from gitspec.stages.tweetlength import graphemes
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_CODE = 40  # lines: longer code may break across pages (shorter code is kept on one page)
@@ -208,10 +209,18 @@ def _counting_from(html: str, start: int) -> str:
 
 
 def _cut_lines(text: str) -> str:
-    """Code with each line longer than CODE_LINE cut into lines of CODE_LINE characters: it would
-    wrap when printed anyway, and weasyprint takes time that grows with the square of a line's
-    length to wrap it (a minified file of 100,000 characters on one line: over a minute)."""
-    return "\n".join(line[i:i + CODE_LINE] for line in text.split("\n") for i in range(0, len(line) or 1, CODE_LINE))
+    """Code with each line longer than CODE_LINE cut into lines of CODE_LINE characters as a reader
+    sees them (a letter is never parted from its accents): it would wrap when printed anyway, and
+    weasyprint takes time that grows with the square of a line's length to wrap it (a minified file
+    of 100,000 characters on one line: over a minute)."""
+    return "\n".join(piece for line in text.split("\n") for piece in _cut_line(line))
+
+
+def _cut_line(line: str) -> list[str]:
+    if len(line) <= CODE_LINE:
+        return [line]
+    clusters = graphemes(line)
+    return ["".join(clusters[i:i + CODE_LINE]) for i in range(0, len(clusters), CODE_LINE)]
 
 
 @dataclass(frozen=True)
