@@ -770,6 +770,16 @@ def test_a_requirements_heading_and_verdict_stay_with_its_statement_and_its_fiel
         assert lines[-1] != "missing" and not lines[0].startswith("Priority"), lines
 
 
+def test_an_alerts_title_stays_with_the_first_lines_of_what_it_says(repo) -> None:
+    """Before, an alert could break right after its title: "Note" alone at the foot of a page."""
+    alerts = "\n\n".join(f"Paragraph {n}.\n\n> [!NOTE]\n> {'text ' * (20 * (n % 5) + 12)}" for n in range(40))
+    pages = layout_text(rendered_pdf(repo({"specs/p.md": prd(f"## Problem\n\n{alerts}\n")}, PDF_CONFIG))).split("\f")
+    for text in pages[:-1]:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        body = [line for line in lines if not re.match(r"(p +commit|Page \d+ of \d+$)", line)]
+        assert body[-1] != "Note", lines
+
+
 def layout_text(pdf: Path) -> str:
     """The text of `pdf` as pdftotext lays it out (a fields list's names and values on one line), a form feed after each page."""
     import shutil
