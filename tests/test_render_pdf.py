@@ -862,6 +862,21 @@ def test_a_pdf_carries_the_author_subject_and_keywords_its_word_file_does(repo) 
             words.created.replace(tzinfo=timezone.utc), words.modified.replace(tzinfo=timezone.utc))
 
 
+def test_the_traceability_matrix_pdf_carries_the_author_and_dates_of_the_documents_it_is_built_from(repo) -> None:
+    """Before, its Author was "gitspec" and it had no creation or modification date."""
+    import docx
+
+    config = CONFIG.replace("formats: []", "formats: [pdf, docx]")
+    root = repo({"specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
+                 "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))}, config)
+    assert run_gitspec(root, "render").code == 0
+    reqs, matrix = (pypdf.PdfReader(root / "build" / "pdf" / f"{name}.pdf").metadata for name in ("reqs", "traceability"))
+    assert matrix.author == reqs.author == "Ada Tester", matrix
+    assert matrix.modification_date == reqs.modification_date and matrix.creation_date is not None, matrix
+    words = docx.Document(root / "build" / "docx" / "traceability.docx").core_properties
+    assert (words.author, words.modified.replace(tzinfo=timezone.utc)) == (matrix.author, matrix.modification_date)
+
+
 def test_the_column_names_of_a_records_table_without_rows_keep_their_code_links_pictures_and_marks(repo) -> None:
     # Before, a table of more than 12 columns and no rows printed its column names as plain text:
     # "Plan[1]" for a footnote mark, the link's label without its link, the picture's alt text

@@ -14,6 +14,7 @@ from gitspec.render.valueblocks import joined, listed
 
 MATRIX_ID = "traceability"
 MATRIX_TITLE = "Traceability matrix"
+MATRIX_KINDS = ("requirements", "tasks", "evidence")  # the documents it is built from
 VERDICT_TONES = {"verified": OK, "failing": BAD, "stale": WARN, "missing": INFO}
 
 

@@ -5,6 +5,7 @@ Pure: never reads the clock, so the same page gives the same properties, and the
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -35,6 +36,12 @@ def site_properties(site: Site) -> Properties:
     changes = [change for page in site.pages
                for change in [*(s.change for s in page.sections if s.change), page.change] if change]
     return _dated("specification", ("gitspec", *site.kinds), changes)
+
+
+def latest_change(changes: Iterable[Change | None]) -> Change | None:
+    """The latest dated of `changes` (None when none is dated): dates compared as times, whatever their zone."""
+    dated = [(when, change) for change in changes if change and (when := _date(change.date)) is not None]
+    return max(dated, key=lambda pair: pair[0])[1] if dated else None
 
 
 def _dated(subject: str, keywords: tuple[str, ...], changes: list[Change]) -> Properties:

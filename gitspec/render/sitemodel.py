@@ -16,11 +16,12 @@ from gitspec.findings import count_of
 from gitspec.render.anchors import FRAME_IDS
 from gitspec.render.datakeys import DataKeys
 from gitspec.render.matrix import (
-    MATRIX_ID, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
+    MATRIX_ID, MATRIX_KINDS, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
 from gitspec.render.deferred import Deferred
 from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Fact, Page, Section, Site, Text
 from gitspec.render.pagefiles import file_stem
+from gitspec.render.properties import latest_change
 from gitspec.render.scalars import is_scalar, short_list
 from gitspec.render.valueblocks import ValueBlocks, humanize, link_names
 from gitspec.render.yamlshown import flow_text
@@ -68,7 +69,7 @@ class Facts:
     schemas: dict[str, dict] = field(default_factory=dict)
 
 
-MODEL_VERSION = "57"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "58"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -91,9 +92,11 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
     rows = matrix_rows(ordered, facts.verdicts)
     if rows:
         linked = [targets.get(ident) for row in rows for ident in (*row[3], *row[4])]  # its tasks' and evidence's
+        # its last change (its PDF's and Word file's author and dates): that of the documents it is built from
+        change = latest_change(facts.versions.get(doc.path) for doc in ordered if doc.kind in MATRIX_KINDS)
         pages.append(Page(MATRIX_ID, "matrix", MATRIX_TITLE, "", "", (), Deferred(lambda: matrix_sections(rows, targets)),
-                          key=record_key(MODEL_VERSION, MATRIX_ID, rows, linked, facts.commit, facts.dirty),
-                          commit=facts.commit, dirty=facts.dirty))
+                          key=record_key(MODEL_VERSION, MATRIX_ID, rows, linked, facts.commit, facts.dirty, change),
+                          commit=facts.commit, dirty=facts.dirty, change=change))
     kinds = tuple(dict.fromkeys(page.kind for page in pages))
     return Site(title or _site_title(ordered), facts.commit, facts.dirty, facts.page_size, tuple(pages), kinds,
                 facts.in_git, facts.language)
