@@ -249,6 +249,35 @@ def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Pa
     assert "commit abc1234" not in "\n".join(texts)
 
 
+def test_a_picture_several_documents_show_is_stored_once_in_the_book(repo) -> None:
+    """Before, book.pdf held a copy of the picture (and of its transparency mask) per document showing it."""
+    from PIL import Image
+
+    noise = Image.effect_noise((300, 200), 80).convert("RGB")
+    picture = io.BytesIO()
+    Image.merge("RGBA", (*noise.split(), noise.getchannel(0))).save(picture, "PNG")  # with transparency
+    body = ("## Problem\n\n![Photo](img/photo.png)\n\nSee [Goals](#goals) and [the docs](https://example.com/).\n\n"
+            "## Goals\n\nFast.\n")  # the same links in the same places in both documents
+    files = {"specs/one.md": prd(body, "one"), "specs/two.md": prd(body, "two"), "specs/img/photo.png": picture.getvalue()}
+    root = repo(files, PDF_CONFIG)
+    assert run_gitspec(root, "render", "--format", "pdf").code == 0
+    reader = pypdf.PdfReader(root / "build" / "pdf" / "book.pdf")
+    starts = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
+    pictures, links = set(), []
+    for number, page in enumerate(reader.pages):
+        for ref in ((page.get("/Resources") or {}).get("/XObject") or {}).values():
+            if ref.get_object().get("/Subtype") == "/Image":
+                pictures.add((ref.idnum, ref.get_object().raw_get("/SMask").idnum))
+        for ref in page.get("/Annots") or ():
+            links.append(ref.idnum)
+            if "/Dest" in ref.get_object() and number >= starts[0]:  # a document's link jumps inside it
+                target = reader.get_page_number(ref.get_object()["/Dest"][0].get_object())
+                document = [start for start in starts if start <= number][-1]
+                assert document <= target < min([s for s in starts if s > document] or [len(reader.pages)])
+    assert len(pictures) == 1, pictures  # one picture, one mask
+    assert len(links) == len(set(links)) > 0, links  # a link belongs to one page, however alike two are
+
+
 def test_previous_files_come_only_from_the_format_folder(tmp_path: Path) -> None:
     from gitspec.render.resources import RenderAssets
 

@@ -62,9 +62,24 @@ def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tupl
     writer.add_metadata({"/Title": site.title, "/Producer": "gitspec (WeasyPrint, pypdf)", **_properties(site)})
     writer.page_mode = "/UseOutlines"
     writer.root_object[NameObject("/Lang")] = TextStringObject(site.language)  # as each document's own PDF says
+    _store_once(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _store_once(writer) -> None:
+    """Keep one copy of what several documents hold alike (a picture, or its transparency, shown by each:
+    each document's PDF has its own copy), and drop what nothing refers to any more (the documents'
+    named destinations). Each link is first tied to its page (`/P`): two alike on two pages stay two,
+    as an annotation belongs to one page (ISO 32000-2, 12.5.2)."""
+    from pypdf.generic import NameObject
+
+    for page in writer.pages:
+        for ref in page.get("/Annots") or ():
+            ref.get_object()[NameObject("/P")] = page.indirect_reference
+    for _ in range(2):  # the second pass merges what differed only by referring to copies (a picture and its mask)
+        writer.compress_identical_objects()
 
 
 def _properties(site: Site) -> dict[str, str]:
