@@ -232,3 +232,19 @@ def test_a_hook_wrapper_is_refused_naming_its_plugin(broken, marker):
         assert one_line(run_gitspec(ws, command, env=env)) == (
             f"gitspec: error: plugin {PLUGIN}: gitspec_check_document is a hook wrapper, which gitspec does not "
             "support: drop wrapper=True (or hookwrapper=True) and return the result")
+
+
+@pytest.mark.parametrize("path", ["../x.txt", "/tmp/x.txt", "a/../../x.txt"])
+def test_a_renderer_path_outside_its_folder_names_its_plugin_and_its_render_stage(broken, path):
+    # Before: "gitspec: error: renderer wrote outside its folder: ../x.txt", naming no plugin (and nothing
+    # had been written), and build --json's error event had the stage "".
+    source = (f"class Broken(Renderer):\n    def page_files(self, site, page, assets):\n        return {{{path!r}: b'x'}}\n"
+              "\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n")
+    ws, env = broken(source, formats="[txt]")
+    problem = f"plugin {PLUGIN}: renderer 'txt' page_files returned {path!r}, a path outside its folder"
+    assert one_line(run_gitspec(ws, "render", "--format", "txt", env=env)) == f"gitspec: error: {problem}"
+    streamed = run_gitspec(ws, "build", "--json", env=env)
+    events = [json.loads(event) for event in streamed.out.splitlines()]
+    assert streamed.code == 2 and events[-2] == {"event": "error", "stage": "render:txt", "progress": 100, "file": None,
+                                                 "line": None, "col": None, "message": problem}, streamed
+    assert not (ws / "build" / "x.txt").exists() and not (ws.parent / "x.txt").exists()

@@ -4,6 +4,7 @@ Checks only what a renderer returns and raises; it never renders or writes anyth
 """
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -71,7 +72,15 @@ class PluginRenderer:
             if not isinstance(rel, str) or not isinstance(data, (bytes, bytearray)):
                 self._refuse(f"{method} returned {described(rel)} -> {described(data)}, "
                              "not a mapping of path (str) to bytes")
+            if _outside(rel):  # before anything of it is written
+                self._refuse(f"{method} returned {rel!r}, a path outside its folder")
         return dict(files)
 
     def _refuse(self, problem: str) -> None:
         raise PluginError(f"{label(self._manager, self._plugin)}: renderer '{self.name}' {problem}", self._stage)
+
+
+def _outside(rel: str) -> bool:
+    """Whether a renderer's path leads out of the format's folder: an absolute one, or one whose '..'
+    climb above it."""
+    return posixpath.isabs(rel) or posixpath.normpath(rel).split("/")[0] == ".."
