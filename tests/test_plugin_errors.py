@@ -238,8 +238,8 @@ def test_a_hook_wrapper_is_refused_naming_its_plugin(broken, marker):
 def test_a_renderer_path_outside_its_folder_names_its_plugin_and_its_render_stage(broken, path):
     # Before: "gitspec: error: renderer wrote outside its folder: ../x.txt", naming no plugin (and nothing
     # had been written), and build --json's error event had the stage "".
-    source = (f"class Broken(Renderer):\n    def page_files(self, site, page, assets):\n        return {{{path!r}: b'x'}}\n"
-              "\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n")
+    source = ("class Broken(Renderer):\n    def page_files(self, site, page, assets):\n"
+              f"        return {{{path!r}: b'x'}}\n\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n")
     ws, env = broken(source, formats="[txt]")
     problem = f"plugin {PLUGIN}: renderer 'txt' page_files returned {path!r}, a path outside its folder"
     assert one_line(run_gitspec(ws, "render", "--format", "txt", env=env)) == f"gitspec: error: {problem}"
@@ -248,3 +248,23 @@ def test_a_renderer_path_outside_its_folder_names_its_plugin_and_its_render_stag
     assert streamed.code == 2 and events[-2] == {"event": "error", "stage": "render:txt", "progress": 100, "file": None,
                                                  "line": None, "col": None, "message": problem}, streamed
     assert not (ws / "build" / "x.txt").exists() and not (ws.parent / "x.txt").exists()
+
+
+@pytest.mark.parametrize("path, problem", [
+    ("sub/../reqs.txt", "not a plain relative path (write 'reqs.txt')"),
+    ("./reqs.txt", "not a plain relative path (write 'reqs.txt')"),
+    ("sub//reqs.txt", "not a plain relative path (write 'sub/reqs.txt')"),
+    ("sub/", "not a plain relative path (write 'sub')"),
+    ("", "not a plain relative path (names joined by single '/', none of them '.' or '..', and no '\\')"),
+    ("sub\\reqs.txt", "not a plain relative path (names joined by single '/', none of them '.' or '..', and no '\\')"),
+])
+def test_a_renderer_path_that_is_not_plain_is_refused_before_anything_is_written(broken, path, problem):
+    # Before, 'sub/../reqs.txt' was written, then its manifest entry dropped as damaged: every render rendered
+    # every page again, and a format no longer asked for left the file behind.
+    source = ("class Broken(Renderer):\n    def page_files(self, site, page, assets):\n"
+              f"        return {{{path!r}: b'x'}}\n\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n")
+    ws, env = broken(source)
+    line = one_line(run_gitspec(ws, "render", "--format", "txt", env=env))
+    assert line == f"gitspec: error: plugin {PLUGIN}: renderer 'txt' page_files returned {path!r}, {problem}"
+    assert not [path for path in (ws / "build").rglob("*") if path.is_file()]
+

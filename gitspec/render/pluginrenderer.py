@@ -72,15 +72,24 @@ class PluginRenderer:
             if not isinstance(rel, str) or not isinstance(data, (bytes, bytearray)):
                 self._refuse(f"{method} returned {described(rel)} -> {described(data)}, "
                              "not a mapping of path (str) to bytes")
-            if _outside(rel):  # before anything of it is written
-                self._refuse(f"{method} returned {rel!r}, a path outside its folder")
+            problem = _path_problem(rel)
+            if problem:  # before anything of it is written
+                self._refuse(f"{method} returned {rel!r}, {problem}")
         return dict(files)
 
     def _refuse(self, problem: str) -> None:
         raise PluginError(f"{label(self._manager, self._plugin)}: renderer '{self.name}' {problem}", self._stage)
 
 
-def _outside(rel: str) -> bool:
-    """Whether a renderer's path leads out of the format's folder: an absolute one, or one whose '..'
-    climb above it."""
-    return posixpath.isabs(rel) or posixpath.normpath(rel).split("/")[0] == ".."
+def _path_problem(rel: str) -> str:
+    """Why a renderer's path is not a plain relative POSIX path in the format's folder ("" when it is). The
+    render's manifest takes no other: it drops an entry naming 'sub/../x.txt' as damaged, so that page would
+    render again every time, and a dropped format would leave its file behind."""
+    if posixpath.isabs(rel) or posixpath.normpath(rel).split("/")[0] == "..":
+        return "a path outside its folder"
+    if "\\" in rel or any(name in ("", ".", "..") for name in rel.split("/")):
+        plain = posixpath.normpath(rel)
+        hint = f"write {plain!r}" if "\\" not in rel and plain != "." else \
+            "names joined by single '/', none of them '.' or '..', and no '\\'"
+        return f"not a plain relative path ({hint})"
+    return ""
