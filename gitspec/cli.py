@@ -217,9 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(error_line(exc) + "\n")
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        stopped = isinstance(exc, stopping.Terminated)
-        sys.stderr.write(f"gitspec: {'terminated' if stopped else 'interrupted'}\n")
-        return 143 if stopped else 130
+        word, code = stopping.told(exc)
+        sys.stderr.write(f"gitspec: {word}\n")
+        return code
     except BrokenPipeError:  # `gitspec check | head`: the reader left; so do we, quietly
         streams.silence(sys.stdout.fileno())
         return 141

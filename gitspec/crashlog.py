@@ -8,14 +8,17 @@ import traceback
 from pathlib import Path
 
 
-def report_internal_error() -> None:
+def report_internal_error() -> str:
     """Say on stderr, in one line, that the exception being handled is gitspec's own error, and where
-    its traceback is: what `gitspec` prints before exiting 3, and a watch before it goes on."""
+    its traceback is: what `gitspec` prints before exiting 3, and a watch before it goes on. Returns
+    the line's message, for `build --json`'s error event."""
     import sys
 
     log, summary = write_crash_log()
     where = f"the traceback is in {log}" if log else "its traceback could not be saved (no room, or no folder to write)"
-    sys.stderr.write(f"gitspec: internal error ({summary}); {where}\n")
+    message = f"internal error ({summary}); {where}"
+    sys.stderr.write(f"gitspec: {message}\n")
+    return message
 
 
 def write_crash_log() -> tuple[Path | None, str]:

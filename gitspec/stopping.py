@@ -39,6 +39,11 @@ def _unraisable(info: sys.UnraisableHookArgs) -> None:
     sys.__unraisablehook__(info)
 
 
+def told(stop: KeyboardInterrupt) -> tuple[str, int]:
+    """How a stop is told, and gitspec's exit code for it: 128 and the signal's number, as shells count."""
+    return ("terminated", 143) if isinstance(stop, Terminated) else ("interrupted", 130)
+
+
 def check() -> None:
     """Raise a stop that arrived where it could not be raised: called between two pieces of work."""
     if _pending:

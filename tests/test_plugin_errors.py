@@ -268,3 +268,17 @@ def test_a_renderer_path_that_is_not_plain_is_refused_before_anything_is_written
     assert line == f"gitspec: error: plugin {PLUGIN}: renderer 'txt' page_files returned {path!r}, {problem}"
     assert not [path for path in (ws / "build").rglob("*") if path.is_file()]
 
+
+def test_a_renderer_path_holding_a_nul_names_its_plugin(broken):
+    # Before: "internal error (ValueError: embedded null byte)", exit 3, and build --json then ended with
+    # no error event and no complete event.
+    source = ("class Broken(Renderer):\n    def page_files(self, site, page, assets):\n"
+              "        return {page.id + '\\0.txt': b'x'}\n\n@hookimpl\ndef gitspec_renderers():\n"
+              "    return [Broken()]\n")
+    ws, env = broken(source, formats="[txt]")
+    problem = f"plugin {PLUGIN}: renderer 'txt' page_files returned 'reqs\\x00.txt', a path holding a NUL character"
+    assert one_line(run_gitspec(ws, "render", "--format", "txt", env=env)) == f"gitspec: error: {problem}"
+    streamed = run_gitspec(ws, "build", "--json", env=env)
+    events = [json.loads(event) for event in streamed.out.splitlines()]
+    assert streamed.code == 2 and events[-2]["stage"] == "render:txt" and events[-2]["message"] == problem, streamed
+    assert events[-1] == {"event": "complete", "stage": "", "progress": 100, "exit_code": 2}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from gitspec.errors import EXIT_FINDINGS, GitspecError
+from gitspec.errors import EXIT_FINDINGS, EXIT_INTERNAL, GitspecError
 from gitspec.findings import ERROR, count_of, write_text
 from gitspec.opening import open_workspace
 from gitspec.printable import file_name, one_line
@@ -22,13 +22,33 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
         if sink.json_lines:
             emit_error(sink, exc)
         raise
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM: a reader of the events still sees them end
+        if sink.json_lines:
+            from gitspec.stopping import told
+
+            word, code = told(stop)
+            _emit_end(sink, code, word)
+        raise
+    except Exception:  # gitspec's own bug: told as `gitspec` tells it (exit 3), and as events
+        if not sink.json_lines:
+            raise
+        from gitspec.crashlog import report_internal_error
+
+        _emit_end(sink, EXIT_INTERNAL, report_internal_error())
+        return EXIT_INTERNAL
 
 
 def emit_error(sink, exc: GitspecError) -> None:
     """A build that could not start, or stopped short, as events: the `error` and the `complete`."""
-    sink.emit({"event": "error", "stage": getattr(exc, "stage", ""), "progress": 100, "file": exc.path,
-               "line": exc.line, "col": exc.col, "message": exc.message})
-    sink.emit({"event": "complete", "stage": "", "progress": 100, "exit_code": exc.exit_code})
+    _emit_end(sink, exc.exit_code, exc.message, getattr(exc, "stage", ""), exc.path, exc.line, exc.col)
+
+
+def _emit_end(sink, exit_code: int, message: str, stage: str = "", path: str | None = None, line: int | None = None,
+              col: int | None = None) -> None:
+    """The last two events of a build that stopped short: an `error` saying why, and the `complete`."""
+    sink.emit({"event": "error", "stage": stage, "progress": 100, "file": path, "line": line, "col": col,
+               "message": message})
+    sink.emit({"event": "complete", "stage": "", "progress": 100, "exit_code": exit_code})
 
 
 def _build(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, sink,

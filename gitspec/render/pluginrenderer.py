@@ -85,6 +85,8 @@ def _path_problem(rel: str) -> str:
     """Why a renderer's path is not a plain relative POSIX path in the format's folder ("" when it is). The
     render's manifest takes no other: it drops an entry naming 'sub/../x.txt' as damaged, so that page would
     render again every time, and a dropped format would leave its file behind."""
+    if "\0" in rel:  # no file name holds one
+        return "a path holding a NUL character"
     if posixpath.isabs(rel) or posixpath.normpath(rel).split("/")[0] == "..":
         return "a path outside its folder"
     if "\\" in rel or any(name in ("", ".", "..") for name in rel.split("/")):
