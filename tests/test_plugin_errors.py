@@ -39,6 +39,7 @@ def gitspec_stages():
 '''
 
 PLUGIN = "gitspec-broken (entry point broken)"
+VERSION = "it must be a non-empty string (bump it when the same tree renders differently)"
 
 
 @pytest.fixture
@@ -136,7 +137,9 @@ def test_a_provider_whose_text_cannot_be_stored_names_its_plugin(broken):
     ("site_files = lambda self, site, assets: ['index.txt']", "site_files returned a list, not a mapping of path to bytes"),
     ("page_files = lambda self, site, page, assets: {'a.txt': 'text'}",
      "page_files returned a str -> a str, not a mapping of path (str) to bytes"),
-    ("version = None", "has no version, not a string (bump it when the same tree renders differently)"),
+    ("version = None", f"has no version: {VERSION}"),
+    ("version = ''", f"has version '': {VERSION}"),  # before, "has version '', not a string", which it is
+    ("version = 2", f"has version 2: {VERSION}"),
 ])
 def test_a_renderer_returning_what_cannot_be_written_names_its_plugin(broken, renderer, problem):
     source = f"class Broken(Renderer):\n    {renderer}\n\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n"

@@ -24,8 +24,8 @@ class PluginRenderer:
         with self._blamed("version"):
             version = getattr(self._renderer, "version", None)
         if not isinstance(version, str) or not version:
-            self._refuse(f"has {'no version' if version is None else 'version ' + repr(version)}, "
-                         "not a string (bump it when the same tree renders differently)")
+            self._refuse(f"has {'no version' if version is None else 'version ' + repr(version)}: it must be a "
+                         "non-empty string (bump it when the same tree renders differently)")
         return version
 
     def page_files(self, site: Any, page: Any, assets: Any) -> dict[str, bytes]:
