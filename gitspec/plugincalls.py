@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError
 
 # What each hook must return, besides None: (the types a result may be, and what to call it).
 RETURNS = {
@@ -50,7 +50,8 @@ def call_each(manager: Any, hook: str, items: tuple[type, ...] = (), **kwargs: A
     for impl in impls:
         try:
             result = impl.function(*[kwargs[name] for name in impl.argnames])
-        except GitspecError:
+        except GitspecError as error:
+            _as_own(error, impl.plugin_name)
             raise
         except Exception:
             if is_builtin(impl.plugin_name):
@@ -76,12 +77,25 @@ def blamed(manager: Any, plugin: str, doing: str, stage: str = "") -> Iterator[N
     crash log. A built-in plugin's exception is gitspec's own, left as it is."""
     try:
         yield
-    except GitspecError:
+    except GitspecError as error:
+        _as_own(error, plugin, stage)
         raise
     except Exception:
         if is_builtin(plugin):
             raise
         raise failure(label(manager, plugin), doing, stage) from None
+
+
+def _as_own(error: GitspecError, plugin: str, stage: str = "") -> None:
+    """Make a plugin's own clean error, shown as it is, exit 1 (findings) when it says so and 2 otherwise:
+    never 0, which would pass a run that stopped, nor 3, which is kept for gitspec's own bugs; and give it
+    the build stage it happened in, for build events, when it has none."""
+    if is_builtin(plugin):
+        return
+    if error.exit_code not in (EXIT_FINDINGS, EXIT_USAGE):
+        error.exit_code = EXIT_USAGE
+    if stage and not getattr(error, "stage", ""):
+        error.stage = stage
 
 
 def failure(plugin: str, doing: str, stage: str = "") -> PluginError:

@@ -285,3 +285,20 @@ def test_a_renderer_path_holding_a_nul_names_its_plugin(broken):
     events = [json.loads(event) for event in streamed.out.splitlines()]
     assert streamed.code == 2 and events[-2]["stage"] == "render:txt" and events[-2]["message"] == problem, streamed
     assert events[-1] == {"event": "complete", "stage": "", "progress": 100, "exit_code": 2}
+
+
+@pytest.mark.parametrize("claimed, exit_code", [(0, 2), (3, 2), (7, 2), (None, 2), (1, 1), (2, 2)])
+def test_a_plugins_clean_error_exits_1_or_2_whatever_code_it_carries(broken, claimed, exit_code):
+    # Before, a renderer's GitspecError with exit_code=0 printed "error:", stopped the render and exited 0,
+    # and exit_code=3 (gitspec's internal error) or 7 passed through.
+    source = ("from gitspec.errors import GitspecError\n\nclass Broken(Renderer):\n"
+              "    def page_files(self, site, page, assets):\n"
+              f"        raise GitspecError('set plugins.txt.style in gitspec.yaml', exit_code={claimed})\n"
+              "\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n")
+    ws, env = broken(source, formats="[txt]")
+    line = one_line(run_gitspec(ws, "render", "--format", "txt", env=env), exit_code)
+    assert line == "gitspec: error: set plugins.txt.style in gitspec.yaml"
+    streamed = run_gitspec(ws, "build", "--json", env=env)
+    *_, error, complete = [json.loads(event) for event in streamed.out.splitlines()]
+    assert streamed.code == exit_code and complete["exit_code"] == exit_code, streamed
+    assert error["stage"] == "render:txt" and error["message"] == "set plugins.txt.style in gitspec.yaml"
