@@ -302,3 +302,70 @@ def test_a_plugins_clean_error_exits_1_or_2_whatever_code_it_carries(broken, cla
     *_, error, complete = [json.loads(event) for event in streamed.out.splitlines()]
     assert streamed.code == exit_code and complete["exit_code"] == exit_code, streamed
     assert error["stage"] == "render:txt" and error["message"] == "set plugins.txt.style in gitspec.yaml"
+
+
+SHARING = '''
+class Sharing(Renderer):
+    page_navigation = False
+
+    def page_files(self, site, page, assets):
+        shared = b"clash" if "CLASH" in page.title else b"the same for every page"
+        files = {page.id + ".txt": page.title.encode(), "shared.txt": shared}
+        if "INDEX" in page.title:
+            files["index.txt"] = page.title.encode()
+        return files
+
+    def site_files(self, site, assets):
+        return {"index.txt": b"the index"}
+
+@hookimpl
+def gitspec_renderers():
+    return [Sharing()]
+'''
+
+
+@pytest.fixture
+def sharing(broken):
+    """(workspace, environment, a function changing the title of document reqs) with two documents."""
+    ws, env = broken(SHARING)
+    (ws / "specs" / "more.yaml").write_text(requirements_doc("more", requirement("REQ-002")))
+    spec = ws / "specs" / "reqs.yaml"
+
+    def retitle(title: str) -> None:
+        spec.write_text(spec.read_text().replace("title: Requirements\n", f"title: {title}\n"))
+
+    return ws, env, retitle
+
+
+def test_pages_sharing_a_file_with_the_same_bytes_render_once(sharing):
+    ws, env, _ = sharing
+    assert run_gitspec(ws, "render", "--format", "txt", env=env).code == 0
+    again = run_gitspec(ws, "render", "--format", "txt", env=env)
+    assert again.code == 0 and "rendered" not in again.out, again
+    assert (ws / "build" / "txt" / "shared.txt").read_bytes() == b"the same for every page"
+
+
+@pytest.mark.parametrize("title, clash", [
+    ("Requirements CLASH", "'shared.txt' for page more and for page reqs"),
+    ("Requirements INDEX", "'index.txt' for page reqs and for the site files"),
+])
+def test_two_results_giving_one_file_different_bytes_name_the_plugin_and_both(sharing, title, clash):
+    # Before, each render found the other's write changed "by hand" and rendered again: the render never
+    # settled, and nothing said why.
+    ws, env, retitle = sharing
+    retitle(title)
+    problem = f"plugin {PLUGIN}: renderer 'txt' returned {clash}, with different contents (its results may share " \
+              "a file only with the same bytes)"
+    for _ in range(2):
+        assert one_line(run_gitspec(ws, "render", "--format", "txt", env=env)) == f"gitspec: error: {problem}"
+
+
+def test_a_page_giving_a_file_a_page_not_rendered_again_gave_other_bytes_is_refused(sharing):
+    # Only reqs renders again: without comparing with the file more left, each render would undo the other's.
+    ws, env, retitle = sharing
+    assert run_gitspec(ws, "render", "--format", "txt", env=env).code == 0
+    retitle("Requirements CLASH")
+    line = one_line(run_gitspec(ws, "render", "--format", "txt", env=env))
+    assert line.startswith(f"gitspec: error: plugin {PLUGIN}: renderer 'txt' returned 'shared.txt' for page more "
+                           "and for page reqs, with different contents"), line
+    assert (ws / "build" / "txt" / "shared.txt").read_bytes() == b"the same for every page"

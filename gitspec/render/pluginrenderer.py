@@ -77,8 +77,12 @@ class PluginRenderer:
                 self._refuse(f"{method} returned {rel!r}, {problem}")
         return dict(files)
 
+    def fault(self, problem: str) -> PluginError:
+        """The error for a `problem` of this renderer's results that gitspec finds while writing them."""
+        return PluginError(f"{label(self._manager, self._plugin)}: renderer '{self.name}' {problem}", self._stage)
+
     def _refuse(self, problem: str) -> None:
-        raise PluginError(f"{label(self._manager, self._plugin)}: renderer '{self.name}' {problem}", self._stage)
+        raise self.fault(problem)
 
 
 def _path_problem(rel: str) -> str:

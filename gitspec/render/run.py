@@ -24,6 +24,7 @@ from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.render.fallbacks import joined_mark, outdated, page_mark
 from gitspec.render.model import Site
 from gitspec.render.ownmarks import written_by_gitspec
+from gitspec.render.sharedfiles import SharedFiles
 from gitspec.render.sitemodel import record_key
 
 # A format names its folder under the output folder and its manifest in .gitspec/renders: a plain name,
@@ -152,6 +153,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
     report.reused += len(keys) - len(stale)
     start = time.perf_counter()
     missing = {page.id for page in stale}
+    shared = SharedFiles(renderer, out.folder, manifest, set(keys) - missing, SITE)
     for n, (page, files) in enumerate(_page_results(renderer, site, stale, assets)):
         if page.id not in missing:  # a plugin's is refused naming it (pluginrenderer): this is gitspec's own bug
             raise RuntimeError(f"renderer '{renderer.name}' pages_files gave files for {page.id!r}, which it "
@@ -162,6 +164,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
         if emit:
             emit({"event": "status", "stage": f"render:{renderer.name}", "message": page.id,
                   "progress": int(100 * (n + 1) / len(stale))})
+        shared.check(page.id, files)
         _write(files, keys[page.id], out, manifest, page.id, page.id, report)
         _mark(manifest[page.id], page_mark(page, assets))
         report.rendered.append(f"{renderer.name}:{page.id}")
@@ -175,6 +178,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
     site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in shown.pages])
     if not _fresh(manifest.get(SITE), site_key, out, assets):
         files = _timed(report, f"render {renderer.name} site", renderer.site_files, shown, assets)
+        shared.check(SITE, files)
         _write(files, site_key, out, manifest, SITE, "the files that span documents", report)
         _mark(manifest[SITE], joined_mark(manifest.get(p.id, {}).get("fallback") for p in site.pages))
         report.rendered.append(f"{renderer.name}:site")

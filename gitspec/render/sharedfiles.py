@@ -1,0 +1,55 @@
+"""Files that two results of one renderer give (two pages, or a page and the site files): shared only with
+the same bytes, as gitspec's renderers share a diagram's or picture's file named by its digest. Two
+results giving one file different contents would each undo the other, so that no render ever settles.
+Reads the format's folder; never writes it.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+class SharedFiles:
+    """What one render of a format has given so far, checked against each result before it is written."""
+
+    def __init__(self, renderer: Any, folder: Path, manifest: dict, settled: set[str], site: str) -> None:
+        self._renderer, self._folder, self._site = renderer, folder, site
+        self._given: dict[str, tuple[str, bytes]] = {}  # path -> (the entry that gave it, its bytes' digest)
+        # the files of pages not rendered again (their files are as they left them): their bytes are on disk
+        self._settled: dict[str, str] = {}
+        for name in sorted(settled):  # the first by id, whatever the set's order, names the clash
+            for rel in manifest.get(name, {}).get("files", {}):
+                self._settled.setdefault(rel, name)
+
+    def check(self, name: str, files: dict[str, bytes]) -> None:
+        """Refuse the result `files` of `name` (a page's id, or the site entry) when it gives a file another
+        result gave, or left in place, with other bytes; else note what it gives."""
+        for rel, data in files.items():
+            digest = hashlib.sha256(data).digest()
+            given = self._given.get(rel)
+            if given is not None and given[0] != name and given[1] != digest:
+                self._clash(rel, given[0], name)
+            owner = self._settled.get(rel, name)
+            if given is None and owner != name and self._on_disk(rel) not in (None, digest):
+                self._clash(rel, owner, name)
+            self._given.setdefault(rel, (name, digest))
+
+    def _on_disk(self, rel: str) -> bytes | None:
+        """The digest of the file at `rel`, None when there is none: only a regular file is read (a named
+        pipe there would hang the render)."""
+        target = self._folder / rel
+        try:
+            return hashlib.sha256(target.read_bytes()).digest() if target.is_file() else None
+        except OSError:
+            return None
+
+    def _clash(self, rel: str, first: str, then: str) -> None:
+        problem = (f"returned {rel!r} for {self._label(first)} and for {self._label(then)}, with different "
+                   "contents (its results may share a file only with the same bytes)")
+        fault = getattr(self._renderer, "fault", None)
+        if fault is None:  # a built-in renderer: gitspec's own bug
+            raise RuntimeError(f"renderer '{self._renderer.name}' {problem}")
+        raise fault(problem)
+
+    def _label(self, name: str) -> str:
+        return "the site files" if name == self._site else f"page {name}"
