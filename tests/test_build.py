@@ -11,7 +11,6 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import time
 
 import pytest
@@ -944,23 +943,6 @@ def test_a_trace_in_a_folder_that_cannot_be_written_is_refused_before_building(w
     assert result.code == 2 and result.out == "", result
     assert result.err == "gitspec: error: argument --trace: cannot write traces/t.json: Permission denied\n", result
     assert _calls(calls) == [] and _snapshot(root) == before and list((root / "traces").iterdir()) == []
-
-
-def test_build_json_ends_with_an_error_and_the_complete_event_after_an_internal_error(ws):
-    # Before, an internal error (exit 3) ended the stream with no `error` and no `complete` event.
-    # A bug is put into the builder here, as no input of gitspec's is known to make one.
-    root, env, _ = ws
-    script = ("import sys\nimport gitspec.builder\n\ndef bug(*args, **kwargs):\n    raise ValueError('a bug')\n\n"
-              "gitspec.builder.Builder.run = bug\nfrom gitspec.cli import main\nsys.exit(main(['build', '--json']))\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV, **env})
-    [line] = done.stderr.splitlines()
-    assert done.returncode == 3 and line.startswith("gitspec: internal error (ValueError: a bug); the traceback "
-                                                   "is in "), done
-    *_, error, complete = [json.loads(event) for event in done.stdout.splitlines()]
-    assert error == {"event": "error", "stage": "", "progress": 100, "file": None, "line": None, "col": None,
-                     "message": line.removeprefix("gitspec: ")}
-    assert complete == {"event": "complete", "stage": "", "progress": 100, "exit_code": 3}
 
 
 @pytest.mark.parametrize("signum, word, code", [(signal.SIGINT, "interrupted", 130),
