@@ -5,6 +5,7 @@ Pure.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 _UNSPACED_SCRIPTS = ("THAI", "LAO", "KHMER", "MYANMAR")  # written without spaces between words, as CJK is
@@ -24,9 +25,14 @@ def is_token(text: str) -> bool:
     """A short word such as an id or a tag, not a sentence: no spaces, and none of the characters of
     the scripts in which a whole sentence is written without one (Chinese, Japanese, Thai, Lao, Khmer,
     Burmese). A Korean word is one: Korean puts spaces between its words. So is an amount (`￥500`)."""
-    return len(text) <= 40 and not any(char.isspace() or _of_unspaced_script(char) for char in text)
+    if len(text) > 40:
+        return False
+    if text.isascii():  # most ids and tags: no script to look up
+        return not any(char.isspace() for char in text)
+    return not any(char.isspace() or _of_unspaced_script(char) for char in text)
 
 
+@lru_cache(maxsize=4096)
 def _of_unspaced_script(char: str) -> bool:
     """A character of a sentence written without spaces; not a currency sign or a digit, which belong
     to no script's words even when halfwidth or fullwidth (`₩1000`, `￥５００`) or Thai (`฿100`)."""

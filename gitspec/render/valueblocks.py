@@ -8,6 +8,7 @@ a known id or a known section's address.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from gitspec.addresses import parse_address
@@ -57,7 +58,12 @@ def humanize(key: str) -> str:
     map's key (a DataKey: `SCR-001`, `GITHUB_SHA`) as written."""
     if isinstance(key, DataKey):
         return str(key)
-    words = _CAMEL.sub(" ", str(key)).replace("_", " ")
+    return _words(str(key))
+
+
+@lru_cache(maxsize=4096)
+def _words(key: str) -> str:
+    words = _CAMEL.sub(" ", key).replace("_", " ")
     words = words[:1].upper() + words[1:].lower() if words else ""
     return _WORD.sub(lambda word: INITIALISMS.get(word.group().lower(), word.group()), words)
 
