@@ -322,7 +322,7 @@ class DocxWriter:
 
         sizes = {self.sid[name]: points for name, points in TABLE_SIZES.items()}
         for run in tbl.iter(qn("w:r")):
-            x.text_size(run, scale * sizes.get(run.xpath("string(./w:rPr/w:rStyle/@w:val)"), TEXT_PT))
+            x.text_size(run, scale * sizes.get(x.run_style(run), TEXT_PT))
 
     # --- Inlines -------------------------------------------------------------
 

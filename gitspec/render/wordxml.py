@@ -233,10 +233,39 @@ def alert_box(width_twips: int, colour: str, indent_twips: int = 0) -> Any:
                      f'</w:tr></w:tbl>')
 
 
+# What may follow w:sz in a w:rPr (its schema's order), before which a new w:sz goes
+_AFTER_SIZE = ("szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+               "eastAsianLayout", "specVanish", "oMath")
+
+
+@functools.lru_cache(maxsize=1)
+def _after_size() -> frozenset[str]:
+    return frozenset(_qn(f"w:{name}") for name in _AFTER_SIZE)
+
+
+def run_style(run: Any) -> str | None:
+    """The id of `w:r`'s character style, if it has one."""
+    properties = run.find(_qn("w:rPr"))
+    style = properties.find(_qn("w:rStyle")) if properties is not None else None
+    return style.get(_qn("w:val")) if style is not None else None
+
+
 def text_size(run: Any, points: float) -> None:
-    """Set `w:r`'s text `points` big (to half a point), for left-to-right and right-to-left letters alike."""
+    """Set `w:r`'s text `points` big (to half a point), for left-to-right and right-to-left letters alike.
+    (By hand, not python-docx's get_or_add_sz: tables set it on every run, and that searched each.)"""
     half_points = str(round(points * 2))
-    size = run.get_or_add_rPr().get_or_add_sz()
+    properties = run.find(_qn("w:rPr"))
+    if properties is None:
+        properties = element("w:rPr")
+        run.insert(0, properties)  # (w:rPr comes first in a run)
+    size = properties.find(_qn("w:sz"))
+    if size is None:
+        size = element("w:sz")
+        later = next((child for child in properties if child.tag in _after_size()), None)
+        if later is None:
+            properties.append(size)
+        else:
+            later.addprevious(size)
     size.set(_qn("w:val"), half_points)
     following = size.getnext()
     if following is None or following.tag != _qn("w:szCs"):
