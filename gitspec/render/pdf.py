@@ -40,7 +40,7 @@ class PdfRenderer:
     """
 
     name = "pdf"
-    page_navigation = False  # a page shows only the ids of the others (in links)
+    page_navigation = None  # a document's PDF shows nothing of the others (a link to one is plain text)
 
     def __init__(self) -> None:
         self.refused: list[str] = []

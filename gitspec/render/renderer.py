@@ -63,7 +63,8 @@ class Renderer(Protocol):
 
     Optional: `page_navigation = False` says `page_files` shows nothing of the other
     pages but their ids (for links), so another page's new title re-renders only the
-    site files. Without it, a page is assumed to show every page's title and kind.
+    site files; `None`, nothing of them at all, so a document added or removed re-renders
+    only the site files too. Without it, a page is assumed to show every page's title and kind.
 
     Optional (looked up with getattr): `pages_files(site, pages, assets)`, an
     iterator of (page, files) for every page in `pages`, in any order. The run
