@@ -963,3 +963,12 @@ def test_build_json_ends_with_an_error_and_the_complete_event_when_stopped(ws, s
     *_, error, complete = [json.loads(event) for event in out.splitlines()]
     assert error["event"] == "error" and error["message"] == word, out
     assert complete == {"event": "complete", "stage": "", "progress": 100, "exit_code": code}
+
+
+def test_build_json_read_by_a_reader_that_goes_away_is_quiet(ws):
+    """`build --json | head -c 100` printed "internal error (BrokenPipeError ...)" and wrote a crash log."""
+    root, env, _ = ws
+    done = subprocess.run(f"{GITSPEC} build --json --no-render | head -c 20", shell=True, cwd=root,
+                          capture_output=True, text=True, env={**os.environ, **GIT_ENV, **env})
+    assert done.returncode == 0 and len(done.stdout) == 20 and done.stderr == "", done
+    assert not (root / ".gitspec" / "logs").exists() or not list((root / ".gitspec" / "logs").iterdir())

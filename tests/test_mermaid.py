@@ -721,3 +721,20 @@ def test_a_diagram_naming_a_url_is_never_handed_to_mmdc_and_not_retried(repo, tm
     assert page.count("diagram-missing") == 1 and "Diagram shown as source: it names a URL or a file" in page
     again = run_gitspec(root, "render", env=env)
     assert "rendered 0 (" in again.err and not (tmp_path / "mode.calls").exists(), again
+
+
+def test_two_drawings_of_one_diagram_on_two_pages_are_no_internal_error(repo, ink):
+    """A diagram's file is named by its source: a server whose drawing changed, once the drawings cache
+    was cleared, gave a re-rendered page other bytes than a cached page's for the same file, and the
+    check meant for renderer plugins stopped gitspec's own HTML renderer (exit 3)."""
+    second = DIAGRAMS_PRD.replace("id: flows", "id: more").replace("# Flows", "# More")
+    config = CONFIG.replace("formats: []", "formats: [html]") + f"mermaid_server: {ink.url}\n"
+    root = repo({"specs/flows.md": DIAGRAMS_PRD, "specs/more.md": second}, config)
+    assert run_gitspec(root, "render", env=NO_MMDC).code == 0
+    (root / "specs/more.md").write_text(second + "\nA new line.\n")
+    for drawn in (root / ".gitspec" / "diagrams").rglob("*"):
+        if drawn.is_file():
+            drawn.unlink()
+    ink.svg = SVG.replace(b"Start here", b"Start there")
+    again = run_gitspec(root, "render", env=NO_MMDC)
+    assert again.code == 0 and "internal error" not in again.err, again

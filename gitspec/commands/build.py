@@ -29,6 +29,8 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
             word, code = told(stop)
             _emit_end(sink, code, word)
         raise
+    except BrokenPipeError:  # the reader went away (`| head`): nothing to tell it, as cli.main knows
+        raise
     except Exception:  # gitspec's own bug: told as `gitspec` tells it (exit 3), and as events
         if not sink.json_lines:
             raise

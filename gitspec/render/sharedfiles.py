@@ -1,7 +1,9 @@
-"""Files that two results of one renderer give (two pages, or a page and the site files): shared only with
-the same bytes, as gitspec's renderers share a diagram's or picture's file named by its digest. Two
-results giving one file different contents would each undo the other, so that no render ever settles.
-Reads the format's folder; never writes it.
+"""Files that two results of one renderer plugin give (two pages, or a page and the site files): shared
+only with the same bytes. Two results giving one file different contents would each undo the other, so
+that no render ever settles. Reads the format's folder; never writes it.
+
+gitspec's own renderers are not checked: a diagram's file is named by its source's digest, and two
+drawings of one source (a diagram server whose output varies) may differ; the last one written stands.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ class SharedFiles:
     def check(self, name: str, files: dict[str, bytes]) -> None:
         """Refuse the result `files` of `name` (a page's id, or the site entry) when it gives a file another
         result gave, or left in place, with other bytes; else note what it gives."""
+        if getattr(self._renderer, "fault", None) is None:  # one of gitspec's own
+            return
         for rel, data in files.items():
             digest = hashlib.sha256(data).digest()
             given = self._given.get(rel)
@@ -46,10 +50,7 @@ class SharedFiles:
     def _clash(self, rel: str, first: str, then: str) -> None:
         problem = (f"returned {rel!r} for {self._label(first)} and for {self._label(then)}, with different "
                    "contents (its results may share a file only with the same bytes)")
-        fault = getattr(self._renderer, "fault", None)
-        if fault is None:  # a built-in renderer: gitspec's own bug
-            raise RuntimeError(f"renderer '{self._renderer.name}' {problem}")
-        raise fault(problem)
+        raise self._renderer.fault(problem)
 
     def _label(self, name: str) -> str:
         return "the site files" if name == self._site else f"page {name}"
