@@ -20,8 +20,20 @@ def replace_keeping_comments(data: CommentedMap, name: str, value: Any) -> None:
     the lines after the value after the new one, and any that lost their place there too."""
     tail = _take_tail(data, name) if name in data else ""
     lost: list[str] = []
-    data[name] = _carry(data.get(name), value, lost)
+    data[name] = _own_style(_carry(data.get(name), value, lost))
     _put_tail(data, name, "".join(lost) + tail)
+
+
+def _own_style(value: Any) -> Any:
+    """`value`, kept from taking the style of the value it replaces (ruamel gives a new string the old
+    one's: a `|` block, a '…'), when that style cannot hold it: text with a character to escape."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+
+    from gitspec.yamlread import needs_escapes
+
+    if isinstance(value, str) and not isinstance(value, ScalarString) and needs_escapes(value):
+        return DoubleQuotedScalarString(value)
+    return value
 
 
 def delete_keeping_comments(data: CommentedMap, name: str) -> None:

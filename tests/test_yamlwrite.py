@@ -99,3 +99,14 @@ def test_characters_gitspecs_reader_refuses_raw_are_written_escaped_in_double_qu
         assert 'lsep: "Billing\\u2028dashboard"\n' in written and 'psep: "a\\u2029b"\n' in written
         assert 'nel: "a\\x85b"\n' in written and 'bell: "one\\ntwo\\a\\n"\n' in written
     assert written.startswith("kind: notes\nid: n\ntitle: N\n# kept\n") and "other: 1  # kept too\n" in written
+
+
+def test_a_block_or_quoted_value_rewritten_with_a_character_to_escape_is_written_escaped():
+    """ruamel keeps an old value's style for the new one: a `|` block (how gitspec writes text of several
+    lines) or a '…' value then took U+2028 or a control character raw, and the rewrite's check failed (exit 3)."""
+    old = ("kind: notes\nid: n\ntitle: N\nblock: |\n  Line one\n  Line two\nfolded: >\n  One\n  two\n"
+           "single: 'quoted'\n")
+    for new in ("Line\u2028one\n", "a\x85b", "one\ntwo\x07\n", "a\x7fb", "a\rb"):
+        values = {"block": new, "folded": new, "single": new}
+        written = update_document(old, {}, values, {})
+        assert read_yaml(written).value | values == read_yaml(written).value, (new, written)
