@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from gitspec.graphemes import graphemes
 from gitspec.render.direction import right_to_left
 from gitspec.render.htmlblocks import BOOK, SINGLE, BlockWriter, facts_html, section_html
 from gitspec.render.htmltext import badges, esc, isolated, status_badge
@@ -24,7 +25,6 @@ from gitspec.render.printwidths import WIDE_TABLE, TableLayout, goes_landscape, 
 from gitspec.render.properties import Properties, page_properties, site_properties
 from gitspec.render.renderer import Assets, Picture
 from gitspec.render.valueblocks import FIELDS_HEADER
-from gitspec.stages.tweetlength import graphemes
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_CODE = 40  # lines: longer code may break across pages (shorter code is kept on one page)

@@ -10,7 +10,8 @@ from typing import Any, Callable
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
 from gitspec.stages.prose import fill
-from gitspec.stages.tweetlength import graphemes, tweet_length
+from gitspec.graphemes import graphemes
+from gitspec.stages.tweetlength import tweet_length
 
 NAME, TAGLINE, AUDIENCE = "product#name", "product#tagline", "product#targetAudience"
 FEATURES, PROMISE, TONE = "product#features", "brand#brandPromise", "brand#verbalTone"

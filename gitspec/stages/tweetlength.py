@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from gitspec.graphemes import graphemes
+
 URL_WEIGHT = 23  # X shortens every link to a t.co link of this length
 # Code points X counts once; every other counts twice.
 _LIGHT = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
@@ -32,13 +34,6 @@ def tweet_length(text: str) -> int:
                                                       else max(URL_WEIGHT, plain))
         start = link.end()
     return total + _weight(text[start:])
-
-
-def graphemes(text: str) -> list[str]:
-    """`text` as the characters a reader sees: a letter with its accents, a whole emoji sequence."""
-    import regex
-
-    return regex.findall(r"\X", text)
 
 
 def _weight(text: str) -> int:
