@@ -76,10 +76,6 @@ class DocumentWriter:
         from gitspec.hashing import value_hash
         from gitspec.markdown import replace_sections
 
-        wrong = [name for name, value in sections.items() if not isinstance(value, str)]
-        if wrong:
-            raise GitspecError(f"stage '{stage.name}' returned non-text for Markdown sections of {rel}: "
-                               f"{', '.join(wrong)}", exit_code=EXIT_FINDINGS)
         encoded = bom + replace_sections(text, sections, stamps).encode("utf-8")
         document = parse_document(rel, encoded)
         if any(value_hash(document.sections.get(n)) != value_hash(v) for n, v in sections.items()):
