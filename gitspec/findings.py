@@ -36,8 +36,12 @@ class Finding:
         None: as the workspace names it)."""
         from gitspec.printable import file_name, one_line
 
-        where = file_name(self.path if root is None else from_here(root, self.path))
-        return one_line(f"{where}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]")
+        return one_line(f"{file_name(self.where(root))}:{self.line}:{self.col}: {self.severity}: {self.message} "
+                        f"[{self.rule}]")
+
+    def where(self, root: Path | None) -> str:
+        """Its file, named from the current folder when `root` (the workspace's top) is given."""
+        return self.path if root is None else from_here(root, self.path)
 
     def as_tuple(self) -> tuple:
         return (self.path, self.line, self.col, self.severity, self.message, self.rule)
@@ -87,8 +91,7 @@ def write_text(findings: list[Finding], out: IO[str], root: Path | None = None) 
         console = Console(file=out, highlight=False, soft_wrap=True)
         colour = {ERROR: "bold red", WARNING: "yellow"}
         for f in findings:
-            where = f.path if root is None else from_here(root, f.path)
-            console.print(f"[bold]{escape(one_line(file_name(where)))}:{f.line}:{f.col}:[/] "
+            console.print(f"[bold]{escape(one_line(file_name(f.where(root))))}:{f.line}:{f.col}:[/] "
                           f"[{colour.get(f.severity, 'cyan')}]{f.severity}:[/] "
                           f"{escape(one_line(f.message))} [dim]\\[{escape(f.rule)}][/]")
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import marshal
 import threading
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def open_workspace(use_cache: bool = True, start: Path | None = None,
-                   paths: Iterable[str] = ()) -> tuple[Workspace, ParseIndex]:
+                   paths: Sequence[str] = ()) -> tuple[Workspace, ParseIndex]:
     """The workspace holding `start` (the current folder), else the one holding all of `paths` (given on
     the command line: `gitspec check docs/specs/a.yaml` from the top of a repository whose workspace is `docs/`)."""
     root = find_root_of(start or Path.cwd(), paths)

@@ -11,22 +11,24 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+
 class SharedFiles:
     """What one render of a format has given so far, checked against each result before it is written."""
 
     def __init__(self, renderer: Any, folder: Path, manifest: dict, settled: set[str], site: str) -> None:
-        self._renderer, self._folder, self._site = renderer, folder, site
+        self._fault = getattr(renderer, "fault", None)  # None: one of gitspec's own, not checked
+        self._folder, self._site = folder, site
         self._given: dict[str, tuple[str, bytes]] = {}  # path -> (the entry that gave it, its bytes' digest)
         # the files of pages not rendered again (their files are as they left them): their bytes are on disk
         self._settled: dict[str, str] = {}
-        for name in sorted(settled):  # the first by id, whatever the set's order, names the clash
+        for name in sorted(settled) if self._fault is not None else ():  # the first by id names the clash
             for rel in manifest.get(name, {}).get("files", {}):
                 self._settled.setdefault(rel, name)
 
     def check(self, name: str, files: dict[str, bytes]) -> None:
         """Refuse the result `files` of `name` (a page's id, or the site entry) when it gives a file another
         result gave, or left in place, with other bytes; else note what it gives."""
-        if getattr(self._renderer, "fault", None) is None:  # one of gitspec's own
+        if self._fault is None:
             return
         for rel, data in files.items():
             digest = hashlib.sha256(data).digest()
@@ -50,7 +52,7 @@ class SharedFiles:
     def _clash(self, rel: str, first: str, then: str) -> None:
         problem = (f"returned {rel!r} for {self._label(first)} and for {self._label(then)}, with different "
                    "contents (its results may share a file only with the same bytes)")
-        raise self._renderer.fault(problem)
+        raise self._fault(problem)
 
     def _label(self, name: str) -> str:
         return "the site files" if name == self._site else f"page {name}"
