@@ -2,6 +2,7 @@
 word a page shows, and the search box finds it, in headless Chromium from file://."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -53,6 +54,25 @@ def test_each_row_of_a_table_with_row_anchors_is_an_entry_leading_to_its_row():
     some = Table(("Requirement", "Title", "Why"), rows, row_anchors=("REQ-000", "", "REQ-002"))
     entries = search_entries(Page("t", "matrix", "T", "", "", (), (Section("m", "M", "m", (some,)),)))
     assert len(entries) == 2 and "REQ-001 Title 1" in entries[1]["x"]  # found as a whole
+
+def test_a_heading_followed_directly_by_another_heading_is_an_entry(repo):
+    """"### Payments" then "#### Card refunds" then text: Payments, shown on the page, was in no entry."""
+    body = "## Problem\n\n### Payments\n\n#### Card refunds\n\nRefunds take a week.\n\n### Fees\n"
+    root = repo({"specs/p.md": prd(body)}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    entries = _index_part(root, "p")
+    assert [(e["a"], e["t"], e["x"]) for e in entries if e["a"] in ("problem", "payments", "card-refunds", "fees")] == [
+        ("problem", "Problem", ""), ("payments", "Payments", ""),
+        ("card-refunds", "Card refunds", "Refunds take a week."), ("fees", "Fees", "")]
+
+
+def _index_part(root, page_id: str) -> list[dict]:
+    """The entries of a page's part of the rendered site's search index (search/<id>.js)."""
+    script = (root / "build" / "html" / "search" / f"{page_id}.js").read_text()
+    prefix, suffix = "window.GITSPEC_SEARCH_PARTS.push(", ");\n"
+    assert script.startswith(prefix) and script.endswith(suffix)
+    return json.loads(script[len(prefix):-len(suffix)])
+
 
 @needs_chromium
 def test_search_finds_a_word_past_the_first_ten_thousand_characters_and_shows_it(browser, repo):  # noqa: F811

@@ -67,12 +67,12 @@ def _nfc(text: str) -> str:
 
 def _search_parts(section):
     """The section cut at its headings: (anchor, title, blocks) for the text before the first
-    heading, then for each heading with the blocks up to the next one."""
+    heading, then for each heading with the blocks up to the next one, none when another heading
+    follows it at once (its title is shown, so searched too)."""
     anchor, title, blocks = section.anchor, section.title, []
     for block in section.blocks:
         if isinstance(block, Heading):
-            if blocks or anchor == section.anchor:
-                yield anchor, title, tuple(blocks)
+            yield anchor, title, tuple(blocks)
             anchor, title, blocks = block.anchor, block.text, []
         else:
             blocks.append(block)
