@@ -66,6 +66,19 @@ def test_a_heading_followed_directly_by_another_heading_is_an_entry(repo):
         ("card-refunds", "Card refunds", "Refunds take a week."), ("fees", "Fees", "")]
 
 
+def test_the_words_of_a_mermaid_diagram_are_in_its_section_entry(repo):
+    """A diagram's labels, shown on the page (in its source, or drawn, its source folded under it),
+    were in no entry: search found only its title."""
+    fence = "```mermaid\nflowchart LR\n  A[Signup] --> B[Reconciliation]\n```"
+    listed = "```mermaid\nsequenceDiagram\n  Clerk->>Ledger: Settle invoices\n```"
+    body = f"## Problem\n\nFlow:\n\n{fence}\n\n- Then:\n\n  {listed.replace(chr(10), chr(10) + '  ')}\n"
+    root = repo({"specs/p.md": prd(body)}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    [problem] = [entry for entry in _index_part(root, "p") if entry["a"] == "problem"]
+    assert problem["x"] == ("Flow: flowchart LR A[Signup] --> B[Reconciliation] Then: "
+                            "sequenceDiagram Clerk->>Ledger: Settle invoices")
+
+
 def _index_part(root, page_id: str) -> list[dict]:
     """The entries of a page's part of the rendered site's search index (search/<id>.js)."""
     script = (root / "build" / "html" / "search" / f"{page_id}.js").read_text()

@@ -45,8 +45,9 @@ def diagram_name(diagram: Diagram, extension: str) -> str:
     return f"diagrams/{digest}.{extension}"
 
 
-def plain_text(blocks: Iterable[Block]) -> str:
-    """The readable text of blocks, for the search index."""
+def plain_text(blocks: Iterable[Block], diagram_sources: bool = False) -> str:
+    """The readable text of blocks, for the search index (with `diagram_sources`: a diagram's
+    source too, which the page shows, drawn or not) and for the direction the blocks read in."""
     parts: list[str] = []
     for block in walk(blocks):
         if isinstance(block, Paragraph):
@@ -59,7 +60,7 @@ def plain_text(blocks: Iterable[Block]) -> str:
         elif isinstance(block, Code) or (isinstance(block, Notice) and not block.blocks):  # (else: its blocks)
             parts.append(block.text)
         elif isinstance(block, Diagram):
-            parts.append(block.title)
+            parts.append(f"{block.title} {block.source}" if diagram_sources else block.title)
         elif isinstance(block, Image):
             parts.append(f"{block.alt} {block.title}".strip())
         elif isinstance(block, Swatches):

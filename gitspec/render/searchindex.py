@@ -35,7 +35,8 @@ def search_entries(page: Page) -> list[dict[str, str]]:
         for anchor, title, blocks in _search_parts(section):
             rowed = [block for block in blocks if isinstance(block, Table) and block.row_anchors
                      and all(block.row_anchors)]  # (else the table is found as a whole)
-            entries.append(_entry(href, page.id, anchor, title, plain_text(b for b in blocks if b not in rowed)))
+            text = plain_text((b for b in blocks if b not in rowed), diagram_sources=True)
+            entries.append(_entry(href, page.id, anchor, title, text))
             entries.extend(_entry(href, page.id, row_anchor, " ".join(words_text(cell) for cell in row[:2]),
                                   " ".join(words_text(cell) for cell in row[2:]))  # (the title is searched too)
                            for table in rowed for row_anchor, row in zip(table.row_anchors, table.rows))
