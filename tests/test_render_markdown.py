@@ -570,6 +570,48 @@ def test_link_references_and_footnotes_defined_at_the_end_reach_every_section_in
         "https://example.com/pricing"]
 
 
+def test_a_footnote_cited_in_a_note_defined_in_another_section_is_a_note_too_in_every_format(tmp_path: Path) -> None:
+    """Note 1 read "Survey of May.[^b]", and Goals showed "2. 40 customers answered." with no link back."""
+    body = ("## Problem\n\nChurn is high.[^a]\n\n"
+            "## Goals\n\nHalve churn.\n\n[^a]: Survey of May.[^b]\n\n[^b]: 40 customers answered.\n")
+    build = rendered(tmp_path, prd(body))
+
+    html = (build / "html" / "p.html").read_text()
+    assert ('<li id="fn:1" dir="auto"><p dir="auto">Survey of May.<sup class="footnote-ref"><a href="p.html#fn:2" '
+            'id="fnref:2" role="doc-noteref">2</a></sup> <a href="p.html#fnref:1">↩</a></p></li>'
+            '<li id="fn:2" dir="auto"><p dir="auto">40 customers answered. <a href="p.html#fnref:2">↩</a></p></li>'
+            '</ol></div>\n</section>') in html  # as when both notes are defined in Problem
+    goals = html.split('<section id="goals">')[1].split("</section>")[0]
+    assert "footnote" not in goals and "40 customers" not in goals and "[^" not in html
+
+    text = " ".join(pdf_text(build).split())
+    assert "Churn is high.1 1. Survey of May.2 ↩ 2. 40 customers answered. ↩ Goals" in text
+    assert text.count("40 customers answered") == 1
+
+    paragraphs = word(build).paragraphs
+    texts = [p.text for p in paragraphs]
+    start = texts.index("1. Survey of May.2 ↩")
+    assert texts[start:start + 3] == ["1. Survey of May.2 ↩", "2. 40 customers answered. ↩", "Goals"]
+    assert sum("40 customers answered" in text for text in texts) == 1
+    [number, back] = [link for link in paragraphs[start].iter_inner_content() if not hasattr(link, "font")]
+    assert number.text == "2" and number.runs[0].font.superscript and number.fragment in paragraphs[start + 1]._p.xml
+
+
+def test_notes_defined_in_an_earlier_section_than_the_one_citing_them_are_shown_there(tmp_path: Path) -> None:
+    """Problem showed "1. 40 customers answered." with no link back (cited only in a note Problem does
+    not show), and Goals' note 2 linked up to it."""
+    body = ("## Problem\n\nChurn.\n\n[^a]: Survey of May.[^b]\n\n[^b]: 40 customers answered.\n\n"
+            "## Goals\n\nHalve churn.[^a]\n")
+    html = (rendered(tmp_path, prd(body), "html") / "html" / "p.html").read_text()
+    problem = html.split('<section id="problem">')[1].split("</section>")[0]
+    assert "footnote" not in problem and "40 customers" not in problem
+    assert ('Halve churn.<sup class="footnote-ref"><a href="p.html#fn:1" id="fnref:1" role="doc-noteref">1</a></sup>'
+            '</p>\n<div class="footnotes" role="doc-endnotes"><ol><li id="fn:1" dir="auto"><p dir="auto">Survey of May.'
+            '<sup class="footnote-ref"><a href="p.html#fn:2" id="fnref:2" role="doc-noteref">2</a></sup> '
+            '<a href="p.html#fnref:1">↩</a></p></li><li id="fn:2" dir="auto"><p dir="auto">40 customers answered. '
+            '<a href="p.html#fnref:2">↩</a></p></li></ol></div>') in html
+
+
 def test_an_html_comment_with_text_after_it_on_its_line_is_hidden_and_the_text_shown_in_every_format(
         tmp_path: Path) -> None:
     body = ("## Problem\n\n<!-- internal: Acme pays 40% less, do not share --> Customers cannot export invoices.\n\n"

@@ -51,7 +51,7 @@ def markdown_blocks(text: str, *, page_id: str = "", taken: Iterable[str] = (), 
     if definitions:
         text, env = definitions.prepare(section, text)
     tokens = parse_tokens(text, env)
-    elsewhere = definitions.number(section, tokens, env) if definitions else {}
+    tokens, elsewhere = definitions.number(section, tokens, env) if definitions else (tokens, {})
     tokens, cut = within_depth(tokens)
     from markdown_it.tree import SyntaxTreeNode
 
