@@ -147,3 +147,19 @@ def test_a_title_that_spells_no_id_says_how_to_name_one(repo):
     assert result.code == 2 and result.err == (
         "gitspec: error: argument ID: '!?' is not a document id (lowercase letters, digits, '-'); "
         "name one and give the title apart: gitspec new prd ID --title '!?'\n"), result
+
+
+@pytest.mark.parametrize("args, argument, shown", [
+    (["prd", "Caf\udce9 menu"], "ID", "Caf\\xe9 menu"),
+    (["requirements", "reqs", "--title", "Caf\udce9"], "--title", "Caf\\xe9"),
+    (["product", "Build a caf\udce9 app"], "ID", "Build a caf\\xe9 app"),
+])
+def test_an_argument_that_is_not_utf8_is_a_usage_error(repo, args, argument, shown):
+    # Before, a title typed in a Latin-1 terminal was an internal error (exit 3): UnicodeEncodeError, or
+    # YamlProblem for a product's directive.
+    ws = repo({})
+    result = run_gitspec(ws, "new", *args)
+    assert result.code == 2 and result.err == (
+        f"gitspec: error: argument {argument}: '{shown}' is not valid UTF-8 text; is the terminal set to UTF-8?\n"
+    ), result
+    assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from gitspec.atomic import create_new
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
+from gitspec.printable import file_name
 from gitspec.slugs import ascii_slug
 from gitspec.workspace import Workspace, local_kinds
 
@@ -21,6 +22,8 @@ _REQUIREMENT_LINK = re.compile(r"(?<=\brequirements: )\[(REQ-[0-9]+)\]")
 
 
 def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
+    for argument, text in (("KIND", kind_name), ("ID", doc_id), ("--title", title)):
+        _refuse_undecodable(argument, text)
     workspace, index = open_workspace()  # refuses a .gitspec symlink leading out: the plugin cache is written there
     root = workspace.root
     if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
@@ -50,6 +53,22 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
     return 0
+
+
+def _refuse_undecodable(argument: str, text: str | None) -> None:
+    """An argument holding bytes that are not UTF-8 (typed in a Latin-1 terminal: Python holds each as a
+    lone surrogate) cannot be written into a UTF-8 document."""
+    if text is not None and not _is_utf8(text):
+        raise GitspecError(f"argument {argument}: '{file_name(text)}' is not valid UTF-8 text; "
+                           "is the terminal set to UTF-8?", exit_code=EXIT_USAGE)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _id_from_title(kind_name: str, text: str, title: str | None) -> tuple[str, str]:
