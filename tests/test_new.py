@@ -163,3 +163,43 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error(repo, args, argument, sho
         f"gitspec: error: argument {argument}: '{shown}' is not valid UTF-8 text; is the terminal set to UTF-8?\n"
     ), result
     assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["requirements", "del-char", "--title", "Rubout \x7f here"],
+     "argument --title: 'Rubout \\x7f here' holds the character U+007F, which a title cannot show; remove it"),
+    (["prd", "c1-control", "--title", "Text \x81 pasted"], "argument --title: 'Text \\x81 pasted' holds the character U+0081"),
+    (["requirements", "nonchar", "--title", "A \ufffe B"], "argument --title: 'A \\ufffe B' holds the character U+FFFE"),
+    (["prd", "Zero\ufeffwidth"], "argument ID: 'Zero\\ufeffwidth' holds the character U+FEFF"),
+    (["product", "Build \x01 it"], "argument ID: 'Build \\x01 it' holds the character U+0001, which a directive"),
+    (["product", "..."], "argument ID: the directive '...' gives no title; give one with --title"),
+])
+def test_a_title_a_document_cannot_hold_is_refused(repo, args, message):
+    # Before, each was written as it came and the new document failed check at once (yaml-syntax, or an
+    # empty title).
+    ws = repo({})
+    result = run_gitspec(ws, "new", *args)
+    assert result.code == 2 and result.err.startswith(f"gitspec: error: {message}") \
+        and result.err.count("\n") == 1, result
+    assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep"]
+
+
+@pytest.mark.parametrize("args, file, lines", [
+    (["prd", "blank", "--title", "   "], "blank.md", ['title: "Blank"\n', "\n# Blank\n"]),
+    (["requirements", "reqs", "--title", " Two\n\nlines "], "reqs.yaml", ['title: "Two lines"\n']),
+    (["product", "Build a todo app", "--title", "Todo\n\napp"], "product.yaml", ["\ntitle: Todo app\n"]),
+    (["product", "Build a todo app", "--title", "   "], "product.yaml", ["\ntitle: Build a todo app\n"]),
+])
+def test_a_blank_or_multi_line_title_becomes_one_line(repo, args, file, lines):
+    # Before, a blank --title gave `title: ""` (a schema error) and a bare `# ` heading, and a product's
+    # title kept its line breaks (a `|-` block).
+    ws = repo({})
+    result = run_gitspec(ws, "new", *args)
+    assert result.code == 0, result
+    text = (ws / "specs" / file).read_text()
+    assert all(line in text for line in lines), text
+    checked = run_gitspec(ws, "check", "--format", "json")
+    if args[0] == "product":  # a directive alone lacks what `build` generates, but its header is valid
+        assert not [f for f in checked.json() if "title" in f["message"] or f["rule"] != "schema"], checked
+    else:
+        assert checked.code == 0 and checked.json() == [], checked

@@ -19,11 +19,14 @@ _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ITEM_ID = re.compile(r"\b([A-Z][A-Z0-9]*)-([0-9]+)\b")
 _DEFINED_ID = re.compile(r"(?<=\bid: )([A-Z][A-Z0-9]*)-([0-9]+)\b")
 _REQUIREMENT_LINK = re.compile(r"(?<=\brequirements: )\[(REQ-[0-9]+)\]")
+# What YAML cannot hold unescaped, once white space is one space: controls, U+FEFF, U+FFFE, U+FFFF.
+_UNWRITABLE = re.compile("[^\x20-\x7e\xa0-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
 def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     for argument, text in (("KIND", kind_name), ("ID", doc_id), ("--title", title)):
         _refuse_undecodable(argument, text)
+    title = _one_line("--title", title, "title")
     workspace, index = open_workspace()  # refuses a .gitspec symlink leading out: the plugin cache is written there
     root = workspace.root
     if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
@@ -43,7 +46,7 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
         raise GitspecError(f"argument KIND: unknown kind {kind_name!r} (known kinds: {', '.join(sorted(kinds))})",
                            exit_code=EXIT_USAGE)
     template = _template(workspace, kind)
-    title = " ".join((title or doc_id.replace("-", " ").capitalize()).split())  # a title is one line
+    title = title or doc_id.replace("-", " ").capitalize()
     text = _fill(template.read_text(encoding="utf-8"), doc_id, title)
     documents = _documents(workspace, index)
     text = _fresh_item_ids(text, _highest_defined(index))
@@ -80,7 +83,19 @@ def _id_from_title(kind_name: str, text: str, title: str | None) -> tuple[str, s
         raise GitspecError(f"argument ID: {text!r} is not a document id (lowercase letters, digits, '-'); "
                            f"name one and give the title apart: gitspec new {kind_name} ID --title {example}",
                            exit_code=EXIT_USAGE)
-    return derived, text
+    return derived, _one_line("ID", text, "title")
+
+
+def _one_line(argument: str, text: str | None, what: str) -> str | None:
+    """A title or directive as one line, its runs of white space (line breaks too) one space; None when
+    blank. A character YAML cannot hold as it is (a control character, U+FFFE) is refused: in a title it
+    shows as nothing, or breaks the document."""
+    text = " ".join((text or "").split())
+    unwritable = _UNWRITABLE.search(text)
+    if unwritable:
+        raise GitspecError(f"argument {argument}: {text!r} holds the character U+{ord(unwritable.group()):04X}, "
+                           f"which a {what} cannot show; remove it", exit_code=EXIT_USAGE)
+    return text or None
 
 
 def _fill(template: str, doc_id: str, title: str) -> str:
@@ -159,10 +174,14 @@ def _product_from_directive(workspace: Workspace, index, directive: str, title: 
     """
     from gitspec.yamlwrite import update_document
 
-    directive = " ".join(directive.split())
-    if not directive:
+    directive = _one_line("ID", directive, "directive")
+    if directive is None:
         raise GitspecError("argument ID: the directive is empty", exit_code=EXIT_USAGE)
-    header = {"kind": "product", "id": "product", "title": title or directive.rstrip(".")}
+    title = title or _one_line("ID", directive.rstrip("."), "title")
+    if title is None:
+        raise GitspecError(f"argument ID: the directive {directive!r} gives no title; "
+                           "give one with --title", exit_code=EXIT_USAGE)
+    header = {"kind": "product", "id": "product", "title": title}
     text = update_document(None, header, {"directive": directive}, {})
     text = text.replace("generated: {}\n", "")
     target = workspace.root / workspace.config.specs[0] / "product.yaml"
