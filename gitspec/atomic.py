@@ -5,6 +5,7 @@ permissions the umask gives (as `open()` would); a replaced one keeps its own.
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -77,11 +78,17 @@ def _temp_beside(path: Path, mode: int | None) -> tuple[int, str]:
     """A new temp file next to `path`, open for writing, with `mode` (None: 0o666 less the umask,
     which the kernel applies; tempfile.mkstemp would make every file 0o600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    named = True  # the temp file named after `path`, to tell whose it is; unless that is too long a name
     while True:
-        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(6).hex()}.tmp")
+        tmp = os.path.join(path.parent, f".{path.name if named else 'gitspec'}.{os.urandom(6).hex()}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         except FileExistsError:
+            continue
+        except OSError as error:
+            if error.errno != errno.ENAMETOOLONG or not named:  # `path` itself may be a legal name
+                raise
+            named = False
             continue
         if mode is not None:
             os.chmod(tmp, mode)

@@ -22,3 +22,12 @@ def test_a_new_file_never_replaces_one_made_meanwhile(tmp_path):
     assert create_new(target, b"ours\n") and target.read_text() == "ours\n"
     assert not create_new(target, b"again\n") and target.read_text() == "ours\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["brand.yaml"]
+
+
+def test_a_name_near_the_longest_a_file_system_takes_is_written(tmp_path):
+    # Before, the temp file `.<name>.<12 hex>.tmp` was 18 bytes longer than the name: a legal name of
+    # 243 bytes failed with "File name too long".
+    target = tmp_path / ("a" * 250 + ".md")
+    assert create_new(target, b"new\n") and target.read_text() == "new\n"
+    assert write_atomic(target, b"again\n") and target.read_text() == "again\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]

@@ -203,3 +203,25 @@ def test_a_blank_or_multi_line_title_becomes_one_line(repo, args, file, lines):
         assert not [f for f in checked.json() if "title" in f["message"] or f["rule"] != "schema"], checked
     else:
         assert checked.code == 0 and checked.json() == [], checked
+
+
+def test_an_id_from_a_long_title_is_cut_at_a_word(repo):
+    # Before, the id was the whole title: "File name too long" once the temp file's 18 characters were added.
+    ws = repo({})
+    title = "Quarterly planning notes for the billing team " * 6
+    result = run_gitspec(ws, "new", "prd", title)
+    doc_id = "quarterly-planning-notes-for-the-billing-team-" * 4 + "quarterly"
+    assert len(doc_id) <= 200 and result.code == 0 and result.out == f"gitspec: wrote specs/{doc_id}.md\n", result
+    assert f'title: "{title.strip()}"\n' in (ws / "specs" / f"{doc_id}.md").read_text()
+    one_word = run_gitspec(ws, "new", "tasks", "A" + "b" * 240)
+    assert one_word.code == 0 and one_word.out == f"gitspec: wrote specs/a{'b' * 199}.yaml\n", one_word
+    assert run_gitspec(ws, "check").code == 0
+
+
+def test_an_id_too_long_to_name_its_pages_is_refused(repo):
+    ws = repo({})
+    result = run_gitspec(ws, "new", "prd", "a" * 240)
+    assert result.code == 2 and result.err == (
+        f"gitspec: error: argument ID: '{'a' * 60}…' is 240 characters long; an id has at most 200 "
+        "(the rendered pages are named after it)\n"), result
+    assert run_gitspec(ws, "new", "prd", "a" * 200).code == 0

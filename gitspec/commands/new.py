@@ -11,7 +11,8 @@ from pathlib import Path
 from gitspec.atomic import create_new
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
-from gitspec.printable import file_name
+from gitspec.printable import file_name, shown
+from gitspec.render.pagefiles import MAX_STEM
 from gitspec.slugs import ascii_slug
 from gitspec.workspace import Workspace, local_kinds
 
@@ -33,6 +34,9 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
         return _product_from_directive(workspace, index, doc_id, title)
     if not _DOCUMENT_ID.match(doc_id):
         doc_id, title = _id_from_title(kind_name, doc_id, title)
+    if len(doc_id) > MAX_STEM:
+        raise GitspecError(f"argument ID: {shown(doc_id)} is {len(doc_id)} characters long; an id has at most "
+                           f"{MAX_STEM} (the rendered pages are named after it)", exit_code=EXIT_USAGE)
     from gitspec.builtin.references import RESERVED_IDS
 
     if doc_id in RESERVED_IDS:
@@ -77,13 +81,22 @@ def _is_utf8(text: str) -> bool:
 def _id_from_title(kind_name: str, text: str, title: str | None) -> tuple[str, str]:
     """`gitspec new prd "Checkout flow"`: the id `checkout-flow`, titled as typed. With `--title` as
     well, ID must be an id: two titles would leave it unclear which one names the file."""
-    derived = ascii_slug(text)  # "Straße und Œuvre" -> strasse-und-oeuvre, "Требования" -> trebovaniya
+    derived = _shortened(ascii_slug(text))  # "Straße und Œuvre" -> strasse-und-oeuvre, "Требования" -> trebovaniya
     if title is not None or not derived:
         example = shlex.quote(title if title is not None else text)
         raise GitspecError(f"argument ID: {text!r} is not a document id (lowercase letters, digits, '-'); "
                            f"name one and give the title apart: gitspec new {kind_name} ID --title {example}",
                            exit_code=EXIT_USAGE)
     return derived, _one_line("ID", text, "title")
+
+
+def _shortened(slug: str) -> str:
+    """An id from a long title: its words up to the last that ends within MAX_STEM characters, or the
+    first MAX_STEM characters of one word that long."""
+    if len(slug) <= MAX_STEM:
+        return slug
+    head = slug[:MAX_STEM + 1]  # a word ending right at the limit is kept whole
+    return (head.rpartition("-")[0] or head[:MAX_STEM]).rstrip("-")
 
 
 def _one_line(argument: str, text: str | None, what: str) -> str | None:
