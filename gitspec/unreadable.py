@@ -1,4 +1,5 @@
-"""Documents that could not be read, by each id they may have: a stage reading or writing one must not run.
+"""Documents that could not be read, by each id they may have: a stage reading or writing one must not run,
+and `new` must not reuse one of their ids.
 
 A file that does not parse has no id to go by, so it answers to its name
 (specs/product.yaml: product) and to any `id:` line at the start of a line in it.
@@ -32,30 +33,46 @@ def unreadable_documents(root: Path, findings: Iterable[Finding], files: Collect
     """Each id a document file that could not be read may have, with the file's first error; never the id
     of a document that was read. `files` are the document files; `read()` gives the path of each document
     that was read, by id (asked only when some file has an error: it may unpack every document)."""
-    first: dict[str, Finding] = {}
-    for finding in findings:
-        if finding.severity == ERROR:
-            first.setdefault(finding.path, finding)
-    if not first:
-        return {}
-    documents = read()
-    skip = set(documents.values())
-    files = set(files)
+    documents: dict[str, str] = {}
+
+    def read_paths() -> Collection[str]:
+        documents.update(read())
+        return set(documents.values())
+
     found: dict[str, Unreadable] = {}
-    for path, finding in sorted(first.items()):
-        if path in skip or path not in files:
-            continue
+    for path, finding in unreadable_files(findings, files, read_paths).items():
         for doc_id in _ids(root, path):
             if doc_id not in documents:
                 found.setdefault(doc_id, Unreadable(path, finding.line, finding.message, finding.col))
     return found
 
 
+def unreadable_files(findings: Iterable[Finding], files: Collection[str],
+                     read: Callable[[], Collection[str]]) -> dict[str, Finding]:
+    """The first error of each document file that could not be read, by path, in path order. `files` are
+    the document files; `read()` gives the paths of the documents that were read (asked only when some
+    file has an error)."""
+    first: dict[str, Finding] = {}
+    for finding in findings:
+        if finding.severity == ERROR:
+            first.setdefault(finding.path, finding)
+    if not first:
+        return {}
+    skip = set(read())
+    files = set(files)
+    return {path: finding for path, finding in sorted(first.items()) if path in files and path not in skip}
+
+
+def file_start(root: Path, path: str) -> str:
+    """The text at the start of a file that could not be read, as far as it decodes ('' when it cannot be
+    opened): the first MiB only, as the file may be far over max_file_size."""
+    try:
+        with open(root / path, "rb") as file:
+            return file.read(1 << 20).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def _ids(root: Path, path: str) -> list[str]:
     ids = [Path(path).stem]
-    try:
-        with open(root / path, "rb") as file:  # the first MiB only: the file may be far over max_file_size
-            text = file.read(1 << 20).decode("utf-8", "replace")
-    except OSError:
-        return ids
-    return ids + [match for match in _ID.findall(text) if match not in ids]
+    return ids + [match for match in _ID.findall(file_start(root, path)) if match not in ids]

@@ -225,3 +225,25 @@ def test_an_id_too_long_to_name_its_pages_is_refused(repo):
         f"gitspec: error: argument ID: '{'a' * 60}…' is 240 characters long; an id has at most 200 "
         "(the rendered pages are named after it)\n"), result
     assert run_gitspec(ws, "new", "prd", "a" * 200).code == 0
+
+
+def test_new_reuses_no_id_of_a_document_that_cannot_be_read(repo):
+    # Before, `new` saw only the documents check could read: it wrote a second 'billing' and a second
+    # REQ-001, and once the slip was fixed check reported both as duplicates.
+    slip = requirements_doc("billing", requirement("REQ-001")) + "   oops: [\n"
+    conflict = requirements_doc("payments", "<<<<<<< ours\n" + requirement("REQ-004") + "=======\n"
+                                + requirement("REQ-006") + ">>>>>>> theirs\n")
+    ws = repo({"specs/billing.yaml": slip, "specs/payments.yaml": conflict})
+    result = run_gitspec(ws, "new", "prd", "billing")
+    assert result.code == 2 and result.err == (
+        "gitspec: error: argument ID: document id 'billing' may be used by specs/billing.yaml, which could not "
+        "be read (line 11: YAML syntax error: did not find expected '-' indicator); fix it, or choose another\n"
+    ), result
+    assert not (ws / "specs" / "billing.md").exists()
+    assert "may be used by specs/payments.yaml" in run_gitspec(ws, "new", "prd", "payments").err
+    assert run_gitspec(ws, "new", "requirements", "more").code == 0
+    assert "  - id: REQ-007\n" in (ws / "specs" / "more.yaml").read_text()
+    write_files(ws, {"specs/billing.yaml": slip.replace("   oops: [\n", ""),
+                     "specs/payments.yaml": requirements_doc("payments", requirement("REQ-006"))})
+    checked = run_gitspec(ws, "check")
+    assert checked.code == 0, checked

@@ -6,6 +6,7 @@ import re
 import shlex
 import string
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from gitspec.atomic import create_new
@@ -15,6 +16,10 @@ from gitspec.printable import file_name, shown
 from gitspec.render.pagefiles import MAX_STEM
 from gitspec.slugs import ascii_slug
 from gitspec.workspace import Workspace, local_kinds
+
+TYPE_CHECKING = False  # as typing's: Unreadable is only named in annotations
+if TYPE_CHECKING:
+    from gitspec.unreadable import Unreadable
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ITEM_ID = re.compile(r"\b([A-Z][A-Z0-9]*)-([0-9]+)\b")
@@ -52,11 +57,11 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     template = _template(workspace, kind)
     title = title or doc_id.replace("-", " ").capitalize()
     text = _fill(template.read_text(encoding="utf-8"), doc_id, title)
-    documents = _documents(workspace, index)
-    text = _fresh_item_ids(text, _highest_defined(index))
-    text = _link_requirement(text, documents)
+    taken = _taken(workspace, index)
+    text = _fresh_item_ids(text, _highest_defined(index, taken.unreadable_texts))
+    text = _link_requirement(text, taken.documents)
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
-    _refuse_taken_id(workspace, doc_id, target, documents)
+    _refuse_taken_id(workspace, doc_id, target, taken)
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
     return 0
@@ -146,27 +151,43 @@ def _fresh_item_ids(text: str, used: dict[str, int]) -> str:
     return _ITEM_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
 
 
-def _highest_defined(index) -> dict[str, int]:
+def _highest_defined(index, unreadable_texts: list[str]) -> dict[str, int]:
     """The highest number of each item id prefix (`REQ`) among the ids documents define, as `check` read
-    them: not ids only mentioned, in a comment (`# links: [REQ-002]`) or a reference."""
+    them: not ids only mentioned, in a comment (`# links: [REQ-002]`) or a reference. In a file that could
+    not be read (a YAML slip, a merge conflict), every `id: REQ-001` counts: it may be defined once fixed."""
     from gitspec.symbols import Definition, unpack
 
+    found = [_ITEM_ID.fullmatch(symbol.id) for entry in index.entries.values()
+             for symbol in unpack(entry.record[1]) if isinstance(symbol, Definition)]
+    found += [match for text in unreadable_texts for match in _DEFINED_ID.finditer(text)]
     used: dict[str, int] = {}
-    for entry in index.entries.values():
-        for symbol in unpack(entry.record[1]):
-            found = _ITEM_ID.fullmatch(symbol.id) if isinstance(symbol, Definition) else None
-            if found:
-                prefix, number = found.groups()
-                used[prefix] = max(used.get(prefix, 0), int(number))
+    for match in filter(None, found):
+        prefix, number = match.groups()
+        used[prefix] = max(used.get(prefix, 0), int(number))
     return used
 
 
-def _documents(workspace: Workspace, index) -> list[LoadedDocument]:
-    """The workspace's documents as `check` reads them, in path order (the index is left to `check` to save)."""
-    from gitspec.checker import check
+@dataclass(frozen=True)
+class _Taken:
+    """What the workspace holds already: the documents as `check` read them, in path order, and each id a
+    document file that could not be read may have (gitspec.unreadable), with the text it starts with."""
+    documents: list[LoadedDocument]
+    unreadable: dict[str, Unreadable]
+    unreadable_texts: list[str]
 
-    check(workspace, index, save=False)
-    return sorted(loaded_documents(index).values(), key=lambda document: document.path)
+
+def _taken(workspace: Workspace, index) -> _Taken:
+    """The index is left to `check` to save."""
+    from gitspec.checker import check
+    from gitspec.unreadable import file_start, unreadable_documents, unreadable_files
+
+    findings = check(workspace, index, save=False).findings
+    documents = sorted(loaded_documents(index).values(), key=lambda document: document.path)
+    files = index.content()[0]
+    unreadable = unreadable_documents(workspace.root, findings, files,
+                                      lambda: {document.id: document.path for document in documents})
+    failed = unreadable_files(findings, files, lambda: {document.path for document in documents})
+    return _Taken(documents, unreadable, [file_start(workspace.root, path) for path in failed])
 
 
 def _link_requirement(text: str, documents: list[LoadedDocument]) -> str:
@@ -198,18 +219,25 @@ def _product_from_directive(workspace: Workspace, index, directive: str, title: 
     text = update_document(None, header, {"directive": directive}, {})
     text = text.replace("generated: {}\n", "")
     target = workspace.root / workspace.config.specs[0] / "product.yaml"
-    _refuse_taken_id(workspace, "product", target, _documents(workspace, index))
+    _refuse_taken_id(workspace, "product", target, _taken(workspace, index))
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}; run 'gitspec build' to generate the spec set\n")
     return 0
 
 
-def _refuse_taken_id(workspace: Workspace, doc_id: str, target: Path, documents: list[LoadedDocument]) -> None:
-    """Document ids are unique in the workspace: one another file has would be a duplicate-id finding."""
-    taken = next((document.path for document in documents if document.id == doc_id), None)
-    if taken is not None and taken != workspace.relative(target):  # the same file: "already exists" says it
-        raise GitspecError(f"argument ID: document id '{doc_id}' is already used by {taken}; choose another",
+def _refuse_taken_id(workspace: Workspace, doc_id: str, target: Path, taken: _Taken) -> None:
+    """Document ids are unique in the workspace: one another file has would be a duplicate-id finding (once
+    that file can be read, for one that cannot)."""
+    name = workspace.relative(target)  # the same file: "already exists" says it
+    used = next((document.path for document in taken.documents if document.id == doc_id), None)
+    if used is not None and used != name:
+        raise GitspecError(f"argument ID: document id '{doc_id}' is already used by {used}; choose another",
                            exit_code=EXIT_USAGE)
+    unreadable = taken.unreadable.get(doc_id)
+    if unreadable is not None and unreadable.path != name:
+        raise GitspecError(f"argument ID: document id '{doc_id}' may be used by {file_name(unreadable.path)}, "
+                           f"which could not be read (line {unreadable.line}: {unreadable.message}); "
+                           "fix it, or choose another", exit_code=EXIT_USAGE)
 
 
 def _write_new(workspace: Workspace, target: Path, text: str) -> None:
