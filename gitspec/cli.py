@@ -46,9 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="write a valid skeleton document of a kind")
     new.add_argument("kind", metavar="KIND", help="document kind, e.g. requirements, tasks, prd")
-    new.add_argument("id", metavar="ID", help="document id (lowercase letters, digits, '-'), or a title in "
-                                              "quotes to take the id from (transliterated to ASCII); "
-                                              "for product, a one-line directive")
+    new.add_argument("id", metavar="ID", nargs="?",
+                     help="document id (lowercase letters, digits, '-'), or a title in quotes to take the id from "
+                          "(transliterated to ASCII); for product, always the one-line directive (specs/product.yaml)")
+    new.add_argument("--id", dest="named_id", metavar="ID",
+                     help="the document id, in place of the ID argument; for product, writes the kind's "
+                          "skeleton instead of a directive")
     new.add_argument("--title", help="document title (default: from the id)")
     new.set_defaults(handler=_new)
 
@@ -134,7 +137,7 @@ def _init(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from gitspec.commands import new
 
-    return new.run(args.kind, args.id, args.title)
+    return new.run(args.kind, args.id, args.title, args.named_id)
 
 
 def _check(args: argparse.Namespace) -> int:

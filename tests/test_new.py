@@ -12,7 +12,8 @@ KINDS = ["product", "brand", "design", "architecture", "ui", "launch", "evolutio
 @pytest.mark.parametrize("kind", KINDS)
 def test_skeleton_of_every_kind_is_schema_valid(repo, kind):
     ws = repo({})
-    result = run_gitspec(ws, "new", kind, f"my-{kind}", "--title", 'Billing "v2": yes')
+    named = ["--id", f"my-{kind}"] if kind == "product" else [f"my-{kind}"]  # a product's ID is its directive
+    result = run_gitspec(ws, "new", kind, *named, "--title", 'Billing "v2": yes')
     assert result.code == 0, result
     suffix = ".md" if kind == "prd" else ".yaml"
     assert result.out == f"gitspec: wrote specs/my-{kind}{suffix}\n"
@@ -36,10 +37,10 @@ def test_a_skeleton_links_the_lowest_requirement_there_is_or_none(repo, kind, li
 def test_a_whole_set_of_skeletons_checks_clean(repo):
     ws = repo({})
     for kind in KINDS:
-        assert run_gitspec(ws, "new", kind, f"my-{kind}").code == 0
+        assert run_gitspec(ws, "new", kind, "--id", f"my-{kind}").code == 0
     assert run_gitspec(ws, "check").code == 0
     # a second product gets fresh ids instead of duplicates
-    assert run_gitspec(ws, "new", "product", "other-product").code == 0
+    assert run_gitspec(ws, "new", "product", "--id", "other-product").code == 0
     result = run_gitspec(ws, "check")
     assert result.code == 0, result
     assert "id: FEAT-002" in (ws / "specs" / "other-product.yaml").read_text()
@@ -247,3 +248,31 @@ def test_new_reuses_no_id_of_a_document_that_cannot_be_read(repo):
                      "specs/payments.yaml": requirements_doc("payments", requirement("REQ-006"))})
     checked = run_gitspec(ws, "check")
     assert checked.code == 0, checked
+
+
+def test_a_product_s_one_argument_is_always_its_directive(repo):
+    # Before, `new product invoicing` took the one lower-case word for an id: it wrote a TODO skeleton
+    # specs/invoicing.yaml, and build then generated nothing.
+    ws = repo({})
+    result = run_gitspec(ws, "new", "product", "invoicing")
+    assert result.code == 0 and result.out.startswith("gitspec: wrote specs/product.yaml;"), result
+    assert "\ndirective: invoicing\n" in (ws / "specs" / "product.yaml").read_text()
+    assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep", "product.yaml"]
+    skeleton = run_gitspec(ws, "new", "product", "--id", "invoicing")
+    assert skeleton.code == 0 and skeleton.out == "gitspec: wrote specs/invoicing.yaml\n", skeleton
+
+
+@pytest.mark.parametrize("args, message", [
+    (["product", "Build a thing", "--id", "shop"],
+     "argument --id: a directive is written to specs/product.yaml; give the directive, or --id for a skeleton"),
+    (["prd", "checkout", "--id", "checkout"], "argument --id: the id is given twice; give ID or --id"),
+    (["prd", "--id", "Checkout flow"], "argument --id: 'Checkout flow' is not a document id"),
+    (["product"], "argument ID: give the directive (or --id ID for a skeleton)"),
+    (["prd"], "argument ID: give an id or a title"),
+])
+def test_an_unclear_id_is_a_usage_error(repo, args, message):
+    ws = repo({})
+    result = run_gitspec(ws, "new", *args)
+    assert result.code == 2 and result.err.startswith(f"gitspec: error: {message}") \
+        and result.err.count("\n") == 1, result
+    assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep"]

@@ -29,23 +29,27 @@ _REQUIREMENT_LINK = re.compile(r"(?<=\brequirements: )\[(REQ-[0-9]+)\]")
 _UNWRITABLE = re.compile("[^\x20-\x7e\xa0-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
-def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
-    for argument, text in (("KIND", kind_name), ("ID", doc_id), ("--title", title)):
+def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: str | None = None) -> int:
+    """`doc_id` is the ID argument: an id or a title, or for a product its directive; `named_id` is --id,
+    an id only (for a product, the skeleton's instead of a directive)."""
+    for argument, text in (("KIND", kind_name), ("ID", doc_id), ("--id", named_id), ("--title", title)):
         _refuse_undecodable(argument, text)
+    argument = _refuse_unclear_id(kind_name, doc_id, named_id)
     title = _one_line("--title", title, "title")
     workspace, index = open_workspace()  # refuses a .gitspec symlink leading out: the plugin cache is written there
     root = workspace.root
-    if kind_name == "product" and not _DOCUMENT_ID.match(doc_id):
+    if named_id is None and kind_name == "product":
         return _product_from_directive(workspace, index, doc_id, title)
+    doc_id = named_id or doc_id
     if not _DOCUMENT_ID.match(doc_id):
         doc_id, title = _id_from_title(kind_name, doc_id, title)
     if len(doc_id) > MAX_STEM:
-        raise GitspecError(f"argument ID: {shown(doc_id)} is {len(doc_id)} characters long; an id has at most "
-                           f"{MAX_STEM} (the rendered pages are named after it)", exit_code=EXIT_USAGE)
+        raise GitspecError(f"argument {argument}: {shown(doc_id)} is {len(doc_id)} characters long; an id has at "
+                           f"most {MAX_STEM} (the rendered pages are named after it)", exit_code=EXIT_USAGE)
     from gitspec.builtin.references import RESERVED_IDS
 
     if doc_id in RESERVED_IDS:
-        raise GitspecError(f"argument ID: '{doc_id}' is kept for {RESERVED_IDS[doc_id]}; choose another",
+        raise GitspecError(f"argument {argument}: '{doc_id}' is kept for {RESERVED_IDS[doc_id]}; choose another",
                            exit_code=EXIT_USAGE)
     from gitspec.engine import Engine
 
@@ -65,6 +69,22 @@ def run(kind_name: str, doc_id: str, title: str | None = None) -> int:
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
     return 0
+
+
+def _refuse_unclear_id(kind_name: str, doc_id: str | None, named_id: str | None) -> str:
+    """The argument that names the document: ID, or --id (which takes an id only). Given both, which one
+    names the file would be unclear; for a product, ID is its directive, always."""
+    if doc_id is None and named_id is None:
+        wanted = "the directive (or --id ID for a skeleton)" if kind_name == "product" else "an id or a title"
+        raise GitspecError(f"argument ID: give {wanted}", exit_code=EXIT_USAGE)
+    if doc_id is not None and named_id is not None:
+        reason = ("a directive is written to specs/product.yaml; give the directive, or --id for a skeleton"
+                  if kind_name == "product" else "the id is given twice; give ID or --id")
+        raise GitspecError(f"argument --id: {reason}", exit_code=EXIT_USAGE)
+    if named_id is not None and not _DOCUMENT_ID.match(named_id):
+        raise GitspecError(f"argument --id: {named_id!r} is not a document id (lowercase letters, digits, '-')",
+                           exit_code=EXIT_USAGE)
+    return "ID" if named_id is None else "--id"
 
 
 def _refuse_undecodable(argument: str, text: str | None) -> None:
