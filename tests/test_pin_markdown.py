@@ -170,3 +170,17 @@ def test_an_example_marker_in_a_code_block_is_neither_read_nor_pinned(ws):
     assert b'"stage":"digest"' in old and new == old.replace(b',"provider"', b',"pinned":true,"provider"', 1)
     assert example.encode() in journal.read_bytes()
     assert "journal#summary: pinned" in run_gitspec(root, "status", "--all", env=env).out
+
+
+def test_pin_refuses_a_front_matter_pinned_that_is_not_a_list_naming_its_line(ws):
+    # Before, pin wrote `"pinned":true` into the region's stamp and said "pinned", but a front matter
+    # whose `pinned` is not a list is not read for pins: the section stayed hand-edited.
+    root, env, journal = ws
+    _edit(journal, "id: journal\n", "id: journal\npinned: headline\n")
+    _edit(journal, "**calm**", "**calm, mostly**")
+    before = journal.read_bytes()
+    result = run_gitspec(root, "pin", "journal#summary", env=env)
+    assert (result.code, result.out) == (1, ""), result
+    assert result.err == ("specs/journal.md:4:9: error: cannot pin journal#summary: 'pinned' must be a list of "
+                          "section ids, as [summary], not 'headline'; correct it first\n"), result
+    assert journal.read_bytes() == before

@@ -41,6 +41,7 @@ def run(address: str, unpin: bool = False) -> int:
         raise _changed(document.path, doing) from None
     if hashlib.sha256(data).hexdigest() != document.sha:  # edited since the check read it
         raise _changed(document.path, doing)
+    _refuse_malformed_list(document, data, "unpin" if unpin else "pin", section)
     text = data.decode("utf-8-sig")
     if document.path.endswith(".md"):
         new_text = _markdown(document, text, section, not unpin)
@@ -67,6 +68,21 @@ def run(address: str, unpin: bool = False) -> int:
 def _changed(rel: str, doing: str) -> GitspecError:
     """As build says it of a document edited while it ran (gitspec.docwriter)."""
     return GitspecError(f"{rel} changed while gitspec was {doing}; run the pin again", exit_code=EXIT_FINDINGS)
+
+
+def _refuse_malformed_list(document: LoadedDocument, data: bytes, verb: str, section: str) -> None:
+    """A `pinned` that is not a list of section ids (check's schema error) is named at its line: read as one,
+    `pinned: guardrails` would be rewritten as a list of its letters."""
+    listed = document.header.get("pinned", [])
+    if isinstance(listed, list) and all(isinstance(name, str) for name in listed):
+        return
+    from gitspec.documents import parse_document
+    from gitspec.printable import shown
+
+    line, col = parse_document(document.path, data).locate(("pinned",))
+    raise GitspecError(f"cannot {verb} {document.id}#{section}: 'pinned' must be a list of section ids, "
+                       f"as [{section}], not {shown(listed)}; correct it first",
+                       path=document.path, line=line, col=col, exit_code=EXIT_FINDINGS)
 
 
 def _refuse_unreadable(root: Path, findings: list, index, documents: dict[str, LoadedDocument], doc_id: str,
