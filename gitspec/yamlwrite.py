@@ -125,8 +125,8 @@ def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
     names = list(data.get("pinned") or [])
     if pinned and section not in names:
         names.append(section)
-    if not pinned and section in names:
-        names.remove(section)
+    if not pinned:  # every time it is listed: a name listed twice is still pinned once one is removed
+        names = [name for name in names if name != section]
     if names:
         if "pinned" not in data:
             position = list(data).index("generated") + 1 if "generated" in data else len(data)

@@ -36,3 +36,28 @@ def test_pin_refuses_a_pinned_that_is_not_a_list_naming_its_line_and_leaves_the_
     assert result.err == (f"specs/derived.yaml:{line}:9: error: cannot {verb[-1].lstrip('-')} derived#shout: "
                           "'pinned' must be a list of section ids, as [shout], not 'length'; correct it first\n")
     assert derived.read_bytes() == before
+
+
+def test_unpin_removes_a_section_listed_twice_and_check_names_the_second_entry(ws):
+    # Before, unpin said "unpinned" but removed one entry: the section stayed pinned, and check said nothing.
+    root, env, derived = ws
+    line = _put_pinned(derived, "pinned: [shout, length, shout]")
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 0, check
+    assert check.out == f"specs/derived.yaml:{line}:25: warning: 'pinned' lists 'shout' twice [pinned-duplicate]\n"
+    derived.write_text(derived.read_text().replace("shout: HELLO", "shout: MINE"))
+
+    unpinned = run_gitspec(root, "pin", "--unpin", "derived#shout", env=env)
+    assert (unpinned.code, unpinned.out) == (0, "gitspec: derived#shout unpinned\n"), unpinned
+    assert "\npinned:\n  - length\nshout: MINE\n" in derived.read_text()
+    status = run_gitspec(root, "status", env=env)
+    assert "derived#shout: hand-edited\n" in status.out, status
+
+
+def test_check_names_an_entry_of_pinned_that_is_no_section(ws):
+    root, env, derived = ws
+    line = _put_pinned(derived, "pinned:\n  - length\n  - shuot  # misspelt")
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 0, check
+    assert check.out == (f"specs/derived.yaml:{line + 2}:5: warning: 'pinned' lists 'shuot', which is no section "
+                         "of derived [pinned-unknown]\n"), check

@@ -184,3 +184,13 @@ def test_pin_refuses_a_front_matter_pinned_that_is_not_a_list_naming_its_line(ws
     assert result.err == ("specs/journal.md:4:9: error: cannot pin journal#summary: 'pinned' must be a list of "
                           "section ids, as [summary], not 'headline'; correct it first\n"), result
     assert journal.read_bytes() == before
+
+
+def test_check_names_a_front_matter_pin_listed_twice_or_naming_no_section(ws):
+    root, env, journal = ws
+    _edit(journal, "id: journal\n", "id: journal\npinned:\n  - headline\n  - headline\n  - sumary\n")
+    assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0  # in its stamp: never reported
+    check = run_gitspec(root, "check", env=env)
+    assert (check.code, check.out) == (0, "specs/journal.md:6:5: warning: 'pinned' lists 'headline' twice "
+                                          "[pinned-duplicate]\nspecs/journal.md:7:5: warning: 'pinned' lists "
+                                          "'sumary', which is no section of journal [pinned-unknown]\n"), check

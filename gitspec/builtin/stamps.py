@@ -1,4 +1,5 @@
-"""Built-in plugin: from stamps alone, report stale and hand-edited generated sections.
+"""Built-in plugin: from stamps alone, report stale and hand-edited generated sections, and
+`pinned` lists that name a section twice or not at all.
 
 No stage runs: each stamp records its inputs' hashes, its stage's options' hash
 and its output's hash, which are compared with the workspace and gitspec.yaml as
@@ -16,7 +17,29 @@ from gitspec.stamps import EDITED, PINNED, STALE, conflict_message, section_stat
 
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.config import Config
+    from gitspec.documents import Document
     from gitspec.symbols import SymbolTable
+
+
+@hookimpl
+def gitspec_check_document(document: Document) -> list[Finding]:
+    """A warning at each entry of `pinned` that repeats an earlier one (`pin --unpin` removes them all) or
+    names no section of the document (a misspelt id pins nothing). A Markdown region pinned in its own
+    stamp is added to the list once, after the front matter's entries: it is never reported."""
+    from gitspec.printable import shown
+
+    listed = document.header.get("pinned")
+    findings = []
+    for at, name in enumerate(listed if isinstance(listed, list) else ()):
+        if name in listed[:at]:
+            why, rule = f"lists {shown(name)} twice", "pinned-duplicate"
+        elif isinstance(name, str) and name not in document.sections:
+            why, rule = f"lists {shown(name)}, which is no section of {document.id}", "pinned-unknown"
+        else:
+            continue
+        line, col = document.locate(("pinned", at))
+        findings.append(Finding(document.path, line, col, WARNING, f"'pinned' {why}", rule))
+    return findings
 
 
 @hookimpl
