@@ -61,3 +61,20 @@ def test_check_names_an_entry_of_pinned_that_is_no_section(ws):
     assert check.code == 0, check
     assert check.out == (f"specs/derived.yaml:{line + 2}:5: warning: 'pinned' lists 'shuot', which is no section "
                          "of derived [pinned-unknown]\n"), check
+
+
+def test_check_warns_of_a_pinned_section_whose_stage_options_changed_as_build_does(ws):
+    # Before, status and build said so, while check, which calls the same change stale in an unpinned
+    # section, said nothing of the pinned one.
+    root, env, derived = ws
+    derived.write_text(derived.read_text().replace("shout: HELLO", "shout: MINE"))
+    assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
+    with open(root / "gitspec.yaml", "a") as config:
+        config.write("plugins:\n  upper: {seconds: 0}\n")
+    line = derived.read_text().splitlines().index("shout: MINE") + 1
+    check = run_gitspec(root, "check", env=env)
+    warned = "derived#shout is pinned, but stage options changed"
+    assert f"specs/derived.yaml:{line}:1: warning: {warned} [pinned-stale]\n" in check.out, check
+    assert "derived#length is stale: stage options changed" in check.out, check
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and f"warning: {warned}\n" in built.out, built

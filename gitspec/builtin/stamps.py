@@ -95,7 +95,10 @@ def _finding(path: str, line: int, state) -> Finding | None:
     if state.state == EDITED:
         return Finding(path, line, 1, WARNING, f"{state.address} was edited by hand since it was generated{reason} "
                                             "(gitspec pin to keep it)", "hand-edited")
-    if state.state == PINNED and state.changed_inputs:
-        return Finding(path, line, 1, WARNING, f"{state.address} is pinned, but its inputs changed: {inputs}",
+    if state.state == PINNED and state.changed_inputs:  # in the words build warns with
+        also = f" ({state.reason})" if state.reason else ""
+        return Finding(path, line, 1, WARNING, f"{state.address} is pinned, but its inputs changed: {inputs}{also}",
                        "pinned-stale")
+    if state.state == PINNED and state.reason:
+        return Finding(path, line, 1, WARNING, f"{state.address} is pinned, but {state.reason}", "pinned-stale")
     return None
