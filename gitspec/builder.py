@@ -204,6 +204,8 @@ class Builder(Planner):
                 report.conflicts.append(message)
                 self.emit({"event": "error", "stage": item.stage.name, "progress": progress,
                            "address": item.address, "message": message})
+            elif item.state.state == PINNED and item.action == GENERATE:
+                pass  # forced: regenerated and unpinned, so no pin is left to warn of
             elif item.state.state == PINNED and item.state.changed_inputs:
                 report.warnings.append(f"{item.address} is pinned, but its inputs changed: {inputs}{also}")
             elif item.state.state == PINNED and item.state.reason:
