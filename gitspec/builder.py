@@ -76,6 +76,7 @@ class Builder(Planner):
         report = BuildReport()
         force = {self._written("--force", address) for address in force}
         wanted = self._wanted(only, targets)
+        self._refuse_forced_outside(force, wanted, only)
         blocked: set[str] = set()
         changing: set[str] = set()
         generating = False
@@ -180,6 +181,17 @@ class Builder(Planner):
                 producers.add(self.pipeline.producer[self._written("ADDRESS", target)].name)
             names &= self.pipeline.with_upstream(producers)
         return names
+
+    def _refuse_forced_outside(self, force: set[str], wanted: set[str], only: set[str] | None) -> None:
+        """A forced section whose stage this build does not run is a usage error: silently kept, the
+        edit the user asked to discard would still be there after a build that exits 0."""
+        for address in sorted(force):
+            stage = self.pipeline.producer[address].name
+            if stage not in wanted:
+                why = (f"--only leaves it out (add --only {stage})" if only and stage not in only
+                       else "the ADDRESSes given do not need it (name it as an ADDRESS too)")
+                raise GitspecError(f"argument --force: {address} is written by stage '{stage}', which this "
+                                   f"build does not run: {why}")
 
     def _written(self, argument: str, address: str) -> str:
         """The section `address` names, if a stage writes it; else a usage error naming the `argument`."""

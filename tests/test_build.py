@@ -520,6 +520,29 @@ def test_only_runs_one_stage(ws):
     assert bad.code == 2 and "unknown stage 'nope'" in bad.err
 
 
+@pytest.mark.parametrize("limits, why", [
+    (("--only", "echo"), "--only leaves it out (add --only upper)"),
+    (("echoed#echo", "--only", "upper", "--only", "echo"), ""),  # both stages run: forced
+    (("slow#value",), "the ADDRESSes given do not need it (name it as an ADDRESS too)"),
+    (("echoed#echo",), ""),  # upstream of the address: forced
+])
+def test_a_forced_section_whose_stage_the_build_does_not_run_is_a_usage_error(ws, limits, why):
+    # Before, the --force was silently ignored: exit 0, the hand edit still there.
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    _edit(root, "derived.yaml", "shout: HELLO", "shout: MINE")
+    before = _snapshot(root)
+    result = _build(root, env, "--no-render", *limits, "--force", "derived#shout")
+    if why:
+        assert (result.code, result.out) == (2, ""), result
+        assert result.err == ("gitspec: error: argument --force: derived#shout is written by stage 'upper', which "
+                              f"this build does not run: {why}\n"), result
+        assert _snapshot(root) == before
+    else:
+        assert result.code == 0 and "regenerated derived#shout" in result.out, result
+        assert "shout: HELLO" in (root / "specs" / "derived.yaml").read_text()
+
+
 def test_deleted_output_comes_back_from_the_cache_without_a_call(ws):
     root, env, calls = ws
     _build(root, env)
