@@ -35,14 +35,14 @@ class DocumentWriter:
             text: str | None = data.decode("utf-8-sig")
             bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""  # kept, as its line endings are
             if rel.endswith(".md"):
-                return self._markdown(stage, rel, text, sections, document.sha, stamps, bom)
+                return self._markdown(stage, rel, text, sections, document.sha, stamps, bom, unpinned)
         else:
             suffix = self.suffix(stage.kind)
             rel = f"{self.workspace.config.specs[0].rstrip('/')}/{stage.document}{suffix}"
             if (root / rel).exists():
                 raise _taken(rel, stage)
             if suffix == ".md":
-                return self._markdown(stage, rel, _new_markdown(stage), sections, None, stamps, b"")
+                return self._markdown(stage, rel, _new_markdown(stage), sections, None, stamps, b"", ())
             text, bom = None, b""
         header = {"kind": stage.kind, "id": stage.document, "title": stage.title}
         try:
@@ -69,14 +69,23 @@ class DocumentWriter:
         return self._suffixes.get(kind, ".yaml")
 
     def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any], sha: str | None,
-                  stamps: dict[str, dict], bom: bytes) -> LoadedDocument:
+                  stamps: dict[str, dict], bom: bytes, unpinned: tuple[str, ...]) -> LoadedDocument:
         """Generated regions between marker comments that carry the stamp, as cog writes them;
-        with `sha` None, `text` is a new document's skeleton, created only where no file is."""
+        with `sha` None, `text` is a new document's skeleton, created only where no file is.
+        A region's new stamp is unpinned; `unpinned` (the forced sections) leave the front matter's
+        `pinned` list too."""
         from gitspec.documents import parse_document
         from gitspec.hashing import value_hash
-        from gitspec.markdown import replace_sections
+        from gitspec.markdown import replace_sections, unpin_front_matter
 
-        encoded = bom + replace_sections(text, sections, stamps).encode("utf-8")
+        new_text = replace_sections(text, sections, stamps)
+        if unpinned:
+            try:
+                new_text = unpin_front_matter(new_text, unpinned)
+            except GitspecError as exc:  # at a line of the front matter, which it does not name
+                exc.path = exc.path or rel
+                raise
+        encoded = bom + new_text.encode("utf-8")
         document = parse_document(rel, encoded)
         if any(value_hash(document.sections.get(n)) != value_hash(v) for n, v in sections.items()):
             raise RuntimeError(f"Markdown rewrite of {rel} changed a generated section; refusing to write it")

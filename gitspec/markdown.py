@@ -222,6 +222,30 @@ def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
     return "\n".join(lines)
 
 
+def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
+    """`text` with each of `names` dropped from its front matter's `pinned` list, as a YAML document's
+    `pinned` header loses a section `build --force` regenerates: only the lines of that list change,
+    every other byte stays. A front matter whose `pinned` is not a list is left alone (check says why)."""
+    from gitspec.errors import GitspecError
+    from gitspec.yamlread import read_yaml
+    from gitspec.yamlwrite import unpin
+
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if lines[0].rstrip() != "---" or end is None:
+        return text
+    front = "\n".join(lines[1:end]) + "\n"
+    listed = read_yaml(front).value.get("pinned")
+    if not isinstance(listed, list) or not set(names) & set(item for item in listed if isinstance(item, str)):
+        return text
+    try:
+        new_front = unpin(front, names)
+    except GitspecError as exc:  # at a line of the front matter, which starts on the file's second
+        exc.line = exc.line + 1 if exc.line else exc.line
+        raise
+    return "\n".join([lines[0], new_front.removesuffix("\n"), *lines[end:]])
+
+
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
     """`text` with each section's body replaced by a stamped generated region (appended if new).
     The blank lines around the body and every other line are kept byte for byte; new lines take the

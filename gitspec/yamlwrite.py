@@ -72,8 +72,6 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
     """`text` with `sections` set and their stamps recorded; a new document when `text` is None.
     Only the lines of the sections and stamps whose values change are rewritten, in `text`'s line
     endings: every other line keeps the user's text, down to its quoting and spacing."""
-    from gitspec.yamlcomments import delete_keeping_comments, remove_keeping_comments
-
     yaml = _yaml(text)
     if text is None:
         from ruamel.yaml.comments import CommentedMap
@@ -97,17 +95,34 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
         _replace(data, name, value)
     for name, stamp in stamps.items():
         _replace(generated, name, stamp)
-    pinned = data.get("pinned")
-    if isinstance(pinned, list):
-        if all(name in unpinned for name in pinned):
-            delete_keeping_comments(data, "pinned")
-        else:
-            remove_keeping_comments(data, "pinned", unpinned)  # in place: the list keeps its style
+    _unpin(data, unpinned)
     out = io.StringIO()
     yaml.dump(data, out)
     written = out.getvalue()
     _verify(written, sections)
     return written if text is None else splice(text, written, "regenerating " + ", ".join(sections))
+
+
+def unpin(text: str, sections: tuple[str, ...]) -> str:
+    """`text` with `sections` dropped from its `pinned` header list as a build that regenerates them drops
+    them (a Markdown document's front matter, whose regions are written apart from it)."""
+    yaml = _yaml(text)
+    data = _load(yaml, text)
+    _unpin(data, sections)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return splice(text, out.getvalue(), "unpinning " + ", ".join(sections))
+
+
+def _unpin(data: Any, sections: tuple[str, ...]) -> None:
+    from gitspec.yamlcomments import delete_keeping_comments, remove_keeping_comments
+
+    pinned = data.get("pinned")
+    if isinstance(pinned, list):
+        if all(name in sections for name in pinned):
+            delete_keeping_comments(data, "pinned")
+        else:
+            remove_keeping_comments(data, "pinned", sections)  # in place: the list keeps its style
 
 
 def set_pinned(text: str, section: str, pinned: bool) -> str:

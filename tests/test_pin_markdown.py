@@ -194,3 +194,20 @@ def test_check_names_a_front_matter_pin_listed_twice_or_naming_no_section(ws):
     assert (check.code, check.out) == (0, "specs/journal.md:6:5: warning: 'pinned' lists 'headline' twice "
                                           "[pinned-duplicate]\nspecs/journal.md:7:5: warning: 'pinned' lists "
                                           "'sumary', which is no section of journal [pinned-unknown]\n"), check
+
+
+def test_build_force_drops_the_section_from_the_front_matter_pinned_list_as_in_yaml(ws):
+    # Before, the front matter kept `summary` under `pinned` after --force (a YAML document's list loses
+    # it), so the next hand edit of the regenerated section was silently kept as pinned.
+    root, env, journal = ws
+    _edit(journal, "id: journal\n", "id: journal\npinned: [summary, headline]  # legal signed off\n")
+    _edit(journal, "**calm**", "**calm, mostly**")
+    assert "journal#summary: pinned" in run_gitspec(root, "status", "--all", env=env).out
+    forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
+    assert forced.code == 0 and "regenerated journal#summary" in forced.out and "warning" not in forced.out, forced
+    text = journal.read_text()
+    front = "---\nkind: journal\nid: journal\npinned: [headline]           # legal signed off\n---\n# Journal\n"
+    assert text.startswith(front), text  # as a YAML document's `pinned` keeps its style and comment
+    assert "**calm**" in text
+    _edit(journal, "**calm**", "**calm, mostly**")
+    assert "journal#summary: hand-edited" in run_gitspec(root, "status", env=env).out
