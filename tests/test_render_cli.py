@@ -485,6 +485,16 @@ def test_two_spaces_ending_a_line_break_it_in_every_format_and_are_no_change_to_
     assert "uncommitted" not in (root / "build" / "html" / "planted-prd.html").read_text()
 
 
+def test_a_hard_break_in_a_document_saved_with_a_bom_renders_as_without_it(repo):
+    # Notepad saves UTF-8 with a BOM: render and build stopped with an internal error (exit 3) then.
+    prd = PRD.format(port=9).replace("## Problem\n", "## Problem\n\nRoses are red,  \nviolets are blue.\n\n")
+    root = repo({"specs/prd.md": b"\xef\xbb\xbf" + prd.encode()}, HTML_ONLY)
+    done = run_gitspec(root, "render")
+    assert done.code == 0, done
+    assert "Roses are red,<br>violets are blue." in (root / "build" / "html" / "planted-prd.html").read_text()
+    assert run_gitspec(root, "build").code == 0
+
+
 def test_a_render_with_check_errors_exits_1_having_rendered_what_it_could(repo):
     root = repo({**specs(), "specs/sprint.yaml": "kind: tasks\nid: sprint\ntitle: Sprint\nitems: [\n"}, HTML_ONLY)
     result = run_gitspec(root, "render")

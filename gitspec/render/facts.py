@@ -180,7 +180,9 @@ def _markdown_facts(workspace: Any, documents: dict) -> tuple[dict[str, dict[str
     titles, images, written = {}, {}, {}
     for doc in documents.values():
         if doc.path.endswith(".md"):
-            text = (workspace.root / doc.path).read_text(encoding="utf-8", errors="replace")
+            # A BOM is no part of the text (as the document's own reading has it): before the
+            # front matter's '---' it would make the text no Markdown document.
+            text = (workspace.root / doc.path).read_text(encoding="utf-8-sig", errors="replace")
             titles[doc.path] = section_titles(text)
             if _HARD_BREAK.search(text):
                 sections = split_markdown(text, as_written=True).sections
