@@ -7,17 +7,19 @@ renderers. Headings and region markers inside fenced code blocks are text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gitspec.hashing import normalise_text
-from gitspec.lineendings import newline_of
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it
 _SLUG = re.compile(r"[^a-z0-9]+")
 _COMMENT_START = re.compile(r"^ {0,3}<!--")
+# A line with its own line ending: CRLF, LF or a CR alone (as old Macs save), as split_markdown reads them.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # A generated region, as cog marks them: the stamp rides in the opening comment.
 BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
@@ -204,8 +206,8 @@ def _marker(stamp: dict) -> str:
 def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
     """`text` with `"pinned": true` set in (or dropped from) the stamp of section `name`'s generated
     region; only that marker line changes, byte for byte everything else stays. None: no such region."""
-    lines = text.split("\n")
-    bare = [line.rstrip("\r") for line in lines]
+    lines = _LINE.findall(text)
+    bare = [line.rstrip("\r\n") for line in lines]
     start, end = _body_span(bare, name)
     if start is None:
         return None
@@ -218,8 +220,8 @@ def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
         stamp["pinned"] = True
     else:
         stamp.pop("pinned", None)
-    lines[first] = _marker(stamp) + lines[first][len(bare[first]):]  # keep a CRLF line's '\r'
-    return "\n".join(lines)
+    lines[first] = _marker(stamp) + lines[first][len(bare[first]):]  # keep the line's own ending
+    return "".join(lines)
 
 
 def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
@@ -249,29 +251,33 @@ def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
     """`text` with each section's body replaced by a stamped generated region (appended if new).
     The blank lines around the body and every other line are kept byte for byte; new lines take the
-    file's own line ending (CRLF if most lines have it), as does a last line that had none."""
-    cr = newline_of(text)[:-1]  # "\r" or ""
-    lines = text.split("\n")
-    if lines[-1]:
-        lines[-1] += cr
-    else:
-        lines.pop()  # each line below is a whole line, its "\n" put back when they are joined
+    file's own line ending (the one most of its lines have: LF, CRLF or CR), as does a last line that had none."""
+    lines = _LINE.findall(text)  # each a whole line, its ending kept
+    newline = _newline_of(lines)
+    if lines and lines[-1] == lines[-1].rstrip("\r\n"):
+        lines[-1] += newline
     for name, value in sections.items():
-        start, end = _body_span([line.rstrip("\r") for line in lines], name)
-        region = [line + cr for line in generated_region(stamps[name], value).split("\n")]
+        start, end = _body_span([line.rstrip("\r\n") for line in lines], name)
+        region = [line + newline for line in generated_region(stamps[name], value).split("\n")]
         if start is None:
             title = name.replace("-", " ").capitalize()
             while lines and not lines[-1].strip():
                 lines.pop()
-            lines += [cr, f"## {title}{cr}", cr, *region]
+            lines += [newline, f"## {title}{newline}", newline, *region]
             continue
-        filled = [i for i in range(start, end) if lines[i].strip()]  # (a CRLF file's blank line is "\r")
+        filled = [i for i in range(start, end) if lines[i].strip()]  # (a blank line is its ending alone)
         if filled:
             before, after = lines[start:filled[0]], lines[filled[-1] + 1:end]
         else:  # an empty section: a blank line before the region, and one after it unless the file ends
-            before, after = lines[start:end] or [cr], [cr] if end < len(lines) else []
+            before, after = lines[start:end] or [newline], [newline] if end < len(lines) else []
         lines[start:end] = [*before, *region, *after]
-    return "\n".join(lines) + "\n"
+    return "".join(lines)
+
+
+def _newline_of(lines: list[str]) -> str:
+    """The line ending most of `lines` (each with its own) end with; LF for a tie, or for none."""
+    counts = Counter(line[len(line.rstrip("\r\n")):] for line in lines)
+    return max(("\n", "\r\n", "\r"), key=lambda ending: counts[ending])
 
 
 def _headings(lines: list[str], start: int = 0):

@@ -107,10 +107,11 @@ def _but_stamps_and_facts(text: str) -> str:
     return re.sub(r"<!-- gitspec:generated .* -->", "<marker>", text).replace("stormy", "calm")
 
 
-@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_a_rebuild_keeps_the_blank_lines_around_a_region_byte_for_byte(digest, newline: str) -> None:
     # Before, three blank lines between a region's end and the next heading became one, and so did
-    # the blank lines after the heading and at the end of the file.
+    # the blank lines after the heading and at the end of the file. In a file saved with CR alone
+    # (as old Macs did), the new region was appended as a second `## Summary`, in LF lines.
     root, env = digest
     journal = root / "specs" / "journal.md"
     text = journal.read_text().replace("-->\n\n## Headline\n\n", "-->\n\n\n\n## Headline\n")  # none after it

@@ -136,6 +136,19 @@ def test_pin_rewrites_atomically_and_keeps_crlf_line_endings(ws):
     assert "journal#headline: pinned" in run_gitspec(root, "status", "--all", env=env).out
 
 
+def test_pin_keeps_cr_line_endings(ws):
+    # Before, pin on a file saved with CR alone (as old Macs did) found no region: "has no generated region".
+    root, env, journal = ws
+    journal.write_bytes(journal.read_bytes().replace(b"\n", b"\r").replace(b"Facts: calm", b"Facts: calm!"))
+    before = journal.read_bytes()
+    pinned = run_gitspec(root, "pin", "journal#headline", env=env)
+    assert pinned.code == 0, pinned
+    (old, new), = [(a, b) for a, b in zip(before.split(b"\r"), journal.read_bytes().split(b"\r")) if a != b]
+    assert new == old.replace(b',"provider"', b',"pinned":true,"provider"', 1)
+    assert b"\n" not in journal.read_bytes()
+    assert "journal#headline: pinned" in run_gitspec(root, "status", "--all", env=env).out
+
+
 @pytest.mark.parametrize("address, message", [
     ("journal#nope", "argument ADDRESS: no section journal#nope in the workspace"),
     ("nodoc#text", "argument ADDRESS: no section nodoc#text in the workspace"),
