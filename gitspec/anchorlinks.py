@@ -47,7 +47,7 @@ def anchor_findings(document: Document) -> list[Finding]:
             # a footnote's anchor ("fn:1") or the search box's is no place a reader means to send someone
             close = closest(anchor, (a for a in anchors if ":" not in a and a not in FRAME_IDS))
             hint = f" (did you mean {shown('#' + close)}?)" if close else ""
-            findings.append(warning(document.path, document.text_lines.get(name, 1) + offset, col,
+            findings.append(warning(document.path, document.text_line(name, offset), col,
                                     f"link to {shown('#' + anchor)} leads nowhere: no heading or item on this "
                                     f"page has that anchor{hint}", RULE))
     return findings

@@ -38,6 +38,15 @@ class Document:
     notes: list[DocumentProblem] = field(default_factory=list)
     text_lines: dict[str, int] = field(default_factory=dict)  # Markdown: the line each section's text starts on
     titles: dict[str, str] = field(default_factory=dict)  # Markdown: each section's heading as written
+    pieces: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # Markdown: see MarkdownParts
+
+    def text_line(self, section: str, offset: int) -> int:
+        """The file's line of line `offset` (0 for the first) of Markdown section `section`'s text."""
+        start, line = 0, self.text_lines.get(section, 1)
+        for piece_start, piece_line in self.pieces.get(section, ()):
+            if piece_start <= offset:  # text written around a region: the markers are not in the text
+                start, line = piece_start, piece_line
+        return line + offset - start
 
     @property
     def kind(self) -> Any:
@@ -153,7 +162,7 @@ def _markdown_document(path: str, text: str) -> Document:
     notes += [DocumentProblem(f"section {shown(k)} has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
     return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes, parts.text_lines,
-                    parts.titles)
+                    parts.titles, parts.pieces)
 
 
 def _pins_from_stamps(header: dict[str, Any], stamps: dict[str, dict]) -> None:

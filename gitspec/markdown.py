@@ -41,6 +41,9 @@ class MarkdownParts:
     sections: dict[str, str] = field(default_factory=dict)
     section_lines: dict[str, int] = field(default_factory=dict)
     text_lines: dict[str, int] = field(default_factory=dict)  # line of each section text's first line
+    # a section's text joined from pieces written around its region: each piece's first line, in the
+    # text (0 for the first) and in the file (the markers and blank lines between are not in the text)
+    pieces: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # each section's heading as written, as section_titles
     duplicates: list[tuple[str, int]] = field(default_factory=list)
     unnamed: list[tuple[str, int]] = field(default_factory=list)  # `##` headings that give no section id
@@ -89,13 +92,16 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             region = _region(body, alone)
             if region:
                 begin, end, parts.stamps[current] = region
-                before, inside, after = (tidy("\n".join(b)) for b in (body[:begin], body[begin + 1:end], body[end + 1:]))
                 # Text written around the region is a hand edit of the section: it is part of the
                 # section's text, which then no longer matches the stamp (a blank line stands for
                 # each marker, which ended a paragraph or list as a comment does).
-                text = "\n\n".join(part for part in (before, inside, after) if part)
-                if not before:
-                    lead = _first_text(body, begin + 1)  # after the marker line
+                spans = ((0, begin), (begin + 1, end), (end + 1, len(body)))
+                pieces = [(piece, _first_text(body, first)) for first, last in spans
+                          if (piece := tidy("\n".join(body[first:last])))]
+                text = "\n\n".join(piece for piece, _ in pieces)
+                lead = pieces[0][1] if pieces else _first_text(body, begin + 1)  # after the marker line
+                if len(pieces) > 1:
+                    parts.pieces[current] = tuple(_piece_starts(pieces, body_line))
             parts.sections[current] = text
             parts.text_lines[current] = body_line + lead
 
@@ -132,6 +138,14 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             parts.loose_line = index + 1
     close()
     parts.unclosed = hidden
+
+
+def _piece_starts(pieces: list[tuple[str, int]], body_line: int):
+    """Each piece's first line in the text the pieces make, joined by a blank line, and in the file."""
+    at = 0
+    for piece, lead in pieces:
+        yield at, body_line + lead
+        at += piece.count("\n") + 2
 
 
 def _first_text(lines: list[str], start: int) -> int:

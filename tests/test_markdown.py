@@ -170,3 +170,23 @@ def test_any_text_a_stage_writes_reads_back_as_written_and_the_next_section_stay
     document = parse_document("specs/journal.md", written.encode())
     assert document.sections == {"summary": held, "headline": "Kept."}
     assert document.header["generated"] == {"summary": {"stage": "digest"}}
+
+
+def test_check_names_the_file_lines_of_text_written_around_a_region(digest) -> None:
+    # Before, a finding inside the region was a line early, and after it two lines early (the section's
+    # text puts one blank line where the file has each marker line and the blank lines around it).
+    root, env = digest
+    (root / "specs" / "facts.yaml").write_text(facts("Generated [g](#gen-nowhere)."))
+    assert run_gitspec(root, "build", env=env).code == 0
+    journal = root / "specs" / "journal.md"
+    text = journal.read_text().replace("## Summary\n\n", "## Summary\n\nIntro by hand.\n\n", 1)
+    text = text.replace("<!-- gitspec:end -->\n", "<!-- gitspec:end -->\n\n\nAfter ![pic](img/none.png) and "
+                        "[b](#after-nowhere).\n", 1)
+    journal.write_text(text)
+    assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0
+    lines = journal.read_text().split("\n")
+    found = {name: next(n for n, line in enumerate(lines, 1) if name in line) for name in ("gen-", "after-")}
+    checked = run_gitspec(root, "check", env=env)
+    assert f"specs/journal.md:{found['gen-']}:15: warning: link to '#gen-nowhere'" in checked.out, checked
+    assert f"specs/journal.md:{found['after-']}:14: error: image specs/img/none.png" in checked.out, checked
+    assert f"specs/journal.md:{found['after-']}:36: warning: link to '#after-nowhere'" in checked.out, checked

@@ -85,11 +85,10 @@ def _document_references(document: Document, doc_id: str) -> list[Reference]:
                     out += _references(document, (version, "features", change), features.get(change),
                                        ("feature",), doc_id, "features")
     elif kind == "prd" and isinstance(sections.get("requirements"), str):
-        line = document.text_lines.get("requirements", 1)
         for offset, text in enumerate(sections["requirements"].split("\n")):
             for mention in _REQ_MENTION.finditer(text):
                 out.append(Reference(mention.group(), ("requirement",), doc_id, "mentions", document.path,
-                                     line + offset, mention.start() + 1))
+                                     document.text_line("requirements", offset), mention.start() + 1))
     return out
 
 
@@ -115,7 +114,7 @@ def _picture_references(document: Document, doc_id: str) -> list[Reference]:
             path = image_path(document.path, src)
             if path in pictures:
                 out.append(Reference(path, ("picture",), doc_id, "shows", document.path,
-                                     document.text_lines.get(name, 1) + offset, col))
+                                     document.text_line(name, offset), col))
     return out
 
 
