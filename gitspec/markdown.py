@@ -265,10 +265,12 @@ def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
     """`text` with each section's body replaced by a stamped generated region (appended if new).
     The blank lines around the body and every other line are kept byte for byte; new lines take the
-    file's own line ending (the one most of its lines have: LF, CRLF or CR), as does a last line that had none."""
+    file's own line ending (the one most of its lines have: LF, CRLF or CR). A file that did not end
+    with a line ending still does not."""
     lines = _LINE.findall(text)  # each a whole line, its ending kept
     newline = _newline_of(lines)
-    if lines and lines[-1] == lines[-1].rstrip("\r\n"):
+    unended = bool(lines) and lines[-1] == lines[-1].rstrip("\r\n")
+    if unended:  # for now a whole line like the others: whatever is last loses its ending below
         lines[-1] += newline
     for name, value in sections.items():
         start, end = _body_span([line.rstrip("\r\n") for line in lines], name)
@@ -285,7 +287,8 @@ def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict
         else:  # an empty section: a blank line before the region, and one after it unless the file ends
             before, after = lines[start:end] or [newline], [newline] if end < len(lines) else []
         lines[start:end] = [*before, *region, *after]
-    return "".join(lines)
+    written = "".join(lines)
+    return written[:-len(newline)] if unended else written
 
 
 def _newline_of(lines: list[str]) -> str:

@@ -124,6 +124,19 @@ def test_a_rebuild_keeps_the_blank_lines_around_a_region_byte_for_byte(digest, n
     assert "stormy" in after and _but_stamps_and_facts(after) == _but_stamps_and_facts(text.replace("\n", newline))
 
 
+def test_a_rebuild_leaves_a_file_that_ends_without_a_line_ending_so(digest) -> None:
+    # Before, regenerating the section in the middle of the file added a line ending at its end.
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    text = journal.read_text().rstrip("\n")
+    journal.write_text(text)
+    (root / "specs" / "facts.yaml").write_text(facts("stormy"))
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and "regenerated journal#summary" in built.out, built
+    after = journal.read_text()
+    assert "stormy" in after and _but_stamps_and_facts(after) == _but_stamps_and_facts(text)
+
+
 # What a provider may well write into a region, each of which once broke the document around it.
 UNRULY = {
     "a `##` heading": ("Calm.\n\n## Details\n\nMore.\n\n### Deeper", "Calm.\n\n### Details\n\nMore.\n\n#### Deeper"),
