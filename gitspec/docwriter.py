@@ -76,8 +76,13 @@ class DocumentWriter:
         `pinned` list too."""
         from gitspec.documents import parse_document
         from gitspec.hashing import value_hash
-        from gitspec.markdown import replace_sections, unpin_front_matter
+        from gitspec.markdown import replace_sections, split_markdown, unpin_front_matter
 
+        for name, line in split_markdown(text).duplicates:
+            if name in sections:  # which copy the user means is theirs to say
+                raise GitspecError(f"section '{name}' appears twice; {stage.document}#{name} is written into "
+                                   "neither copy: merge or rename one, then build again", rel, line,
+                                   exit_code=EXIT_FINDINGS)
         new_text = replace_sections(text, sections, stamps)
         if unpinned:
             try:

@@ -86,7 +86,9 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
     body_line = 0  # the line of body[0]
 
     def close() -> None:
-        if current:  # not before the first section, nor under a heading that gives no id (reported)
+        # Not before the first section, nor under a heading that gives no id, nor a section's second
+        # copy (each reported): the first copy is the section, as `build` finds it to write it.
+        if current and current not in parts.sections:
             text = tidy("\n".join(body))
             lead = _first_text(body, 0)  # normalising drops the blank lines before it
             region = _region(body, alone)

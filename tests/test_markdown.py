@@ -203,3 +203,22 @@ def test_check_names_the_file_lines_of_text_written_around_a_region(digest) -> N
     assert f"specs/journal.md:{found['gen-']}:15: warning: link to '#gen-nowhere'" in checked.out, checked
     assert f"specs/journal.md:{found['after-']}:14: error: image specs/img/none.png" in checked.out, checked
     assert f"specs/journal.md:{found['after-']}:36: warning: link to '#after-nowhere'" in checked.out, checked
+
+
+def test_a_section_written_twice_is_reported_and_never_written_into(digest) -> None:
+    # Before, `build --force journal#summary` stopped with an internal error (exit 3, "Markdown rewrite
+    # of specs/journal.md changed a generated section"), and `status` and `check` called the section
+    # hand-edited: the second copy's text had replaced the first's.
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    text = journal.read_text() + "\n## Summary\n\nMy own notes.\n"
+    journal.write_text(text)
+    line = len(text.split("\n")) - 3  # the second `## Summary`
+    said = f"specs/journal.md:{line}:1: error: section 'summary' appears twice"
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 1 and said in check.out and "hand" not in check.out, check
+    status = run_gitspec(root, "status", "--all", env=env)
+    assert "journal#summary: fresh" in status.out, status
+    built = run_gitspec(root, "build", "--force", "journal#summary", env=env)
+    assert built.code == 1 and said in built.err and "internal error" not in built.err, built
+    assert journal.read_text() == text
