@@ -39,6 +39,8 @@ class Document:
     text_lines: dict[str, int] = field(default_factory=dict)  # Markdown: the line each section's text starts on
     titles: dict[str, str] = field(default_factory=dict)  # Markdown: each section's heading as written
     pieces: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # Markdown: see MarkdownParts
+    # Markdown: each section whose generated region cannot be read, with why ("line 9: its end marker ...")
+    broken: dict[str, str] = field(default_factory=dict)
 
     def text_line(self, section: str, offset: int) -> int:
         """The file's line of line `offset` (0 for the first) of Markdown section `section`'s text."""
@@ -158,11 +160,17 @@ def _markdown_document(path: str, text: str) -> Document:
         notes.append(DocumentProblem(f"the {what} opened here is never closed, so the heading '## {heading}' at "
                                      f"line {at} and everything after it are read as part of it; close it "
                                      f"({'```' if what == 'code block' else '-->'})", line, 1, "unclosed-block"))
+    for name, (line, problem) in parts.broken.items():
+        address = f"{header['id']}#{name}" if isinstance(header.get("id"), str) else name
+        notes.append(DocumentProblem(f"the generated region of section {shown(name)} cannot be read: {problem}, "
+                                     f"or run 'gitspec build --force {address}' to write the section anew",
+                                     line, 1, "broken-region"))
     clash = [k for k in parts.sections if k in header]
     notes += [DocumentProblem(f"section {shown(k)} has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
     return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes, parts.text_lines,
-                    parts.titles, parts.pieces)
+                    parts.titles, parts.pieces,
+                    {name: f"line {line}: {problem}" for name, (line, problem) in parts.broken.items()})
 
 
 def _pins_from_stamps(header: dict[str, Any], stamps: dict[str, dict]) -> None:

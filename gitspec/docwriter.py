@@ -99,8 +99,10 @@ class DocumentWriter:
                 raise _taken(rel, stage)
         else:
             _replace(self.workspace.root / rel, rel, encoded, sha)
-        return LoadedDocument(stage.document, document.kind, rel, document.header, document.sections,
-                              hashlib.sha256(encoded).hexdigest())
+        written = LoadedDocument(stage.document, document.kind, rel, document.header, document.sections,
+                                 hashlib.sha256(encoded).hexdigest())
+        written.broken = document.broken  # of sections not written now
+        return written
 
 
 def _new_markdown(stage: Stage) -> str:

@@ -24,6 +24,8 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
 _MARKER = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->[ \t]*\Z")
+# What a user or an editor may leave of a marker (an extra space, text after it): a region still, broken.
+_MARKER_LIKE = re.compile(r"\A {0,3}<!--\s*gitspec:generated\b")
 
 
 class MarkdownProblem(Exception):
@@ -51,6 +53,8 @@ class MarkdownParts:
     # a code block or comment never closed, which hides a `##` heading: (what, its line, the heading, its line)
     unclosed: tuple[str, int, str, int] | None = None
     stamps: dict[str, dict] = field(default_factory=dict)
+    # a generated region gitspec cannot read, by section: (its marker's line, what is wrong and how to mend it)
+    broken: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def slug(heading: str) -> str:
@@ -104,6 +108,10 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
                 lead = pieces[0][1] if pieces else _first_text(body, begin + 1)  # after the marker line
                 if len(pieces) > 1:
                     parts.pieces[current] = tuple(_piece_starts(pieces, body_line))
+            else:
+                broken = _broken_region(body, alone)
+                if broken:
+                    parts.broken[current] = (body_line + broken[0], broken[1])
             parts.sections[current] = text
             parts.text_lines[current] = body_line + lead
 
@@ -173,6 +181,22 @@ def _region(lines: list[str], alone: list[bool]) -> tuple[int, int, dict] | None
     return None if stamp is None or end is None else (begin, end, stamp)
 
 
+def _broken_region(lines: list[str], alone: list[bool]) -> tuple[int, str] | None:
+    """For a section in which _region finds none: the index of a line that marks a region gitspec cannot
+    read, and what is wrong with it; None if there is no such line (the section is the user's own text)."""
+    for index, line in enumerate(lines):
+        if not (alone[index] and _MARKER_LIKE.match(line)):
+            continue
+        marker = _MARKER.match(line)
+        if marker is None:
+            return index, (f"its marker is not written as gitspec writes it ('{BEGIN}{{...}} -->', alone on "
+                           "its line); restore it")
+        if _stamp(marker.group(1)) is None:
+            return index, "the stamp in its marker is not a JSON object; restore it"
+        return index, f"its end marker '{END}' is missing; put it back on its own line after the generated text"
+    return None
+
+
 def _stamp(text: str) -> dict | None:
     import json
 
@@ -196,8 +220,9 @@ def region_text(text: str) -> str:
         found = _ATX.match(line) if block is None else None
         if found:
             headings.append((index, len(found.group(2))))
-        elif _alone(index, block) and (_MARKER.match(line) or line.rstrip(" \t") == END):
-            lines[index] = "\\" + line
+        elif _alone(index, block) and (_MARKER_LIKE.match(line) or line.rstrip(" \t") == END):
+            indent = len(line) - len(line.lstrip(" "))
+            lines[index] = line[:indent] + "\\" + line[indent:]
     shift = max(0, 3 - min((level for _, level in headings), default=3))
     for index, level in headings if shift else ():
         indent = _ATX.match(lines[index]).group(1)

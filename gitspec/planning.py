@@ -14,7 +14,7 @@ from gitspec.hashing import value_hash
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.stage import Stage
-from gitspec.stamps import EDITED, FRESH, MISSING, PINNED, STALE, UNREADABLE, SectionState, section_state
+from gitspec.stamps import BROKEN, EDITED, FRESH, MISSING, PINNED, STALE, UNREADABLE, SectionState, section_state
 from gitspec.unreadable import Unreadable
 
 GENERATE, KEEP, CONFLICT, SKIP = "generate", "keep", "conflict", "skip"
@@ -145,6 +145,10 @@ class Planner:
         states = []
         for output in stage.outputs:
             present = document is not None and document.has_section(output.section)
+            if present and output.section in document.broken:  # what it held, and whether by hand, is unknown
+                states.append(SectionState(f"{stage.document}#{output.section}", BROKEN,
+                                           reason=document.broken[output.section]))
+                continue
             states.append(section_state(f"{stage.document}#{output.section}", None, present,
                                         stamps.get(output.section), output.section in pinned,
                                         {a: self.input_hash(a) for a in output.depends_on},
@@ -195,7 +199,7 @@ def _follow_own_outputs(stage: Stage, planned: list[Planned]) -> list[Planned]:
 def _action(state: SectionState, forced: bool, upstream_changes: bool) -> str:
     if forced or state.state in (MISSING, STALE):
         return GENERATE
-    if state.state == EDITED and state.changed_inputs:
+    if state.state == BROKEN or (state.state == EDITED and state.changed_inputs):
         return CONFLICT
     if state.state == FRESH and upstream_changes:
         return GENERATE

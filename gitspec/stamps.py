@@ -2,8 +2,8 @@
 
 Pure: from the stamp, the section's current value and its inputs' current
 hashes alone, a section is fresh, stale (naming the inputs that changed, or
-the stage's version or options), hand-edited, pinned, or missing. No stage
-runs to find out. A stamp without `options` was made with none; one without
+the stage's version or options), hand-edited, pinned, or missing (or, where a
+Markdown region's markers cannot be read, broken). No stage runs to find out. A stamp without `options` was made with none; one without
 `version` (older than any gitspec that wrote versions) is not judged by it.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ PINNED = "pinned"
 MISSING = "missing"
 UNSTAMPED = "unstamped"  # a section written by hand where a stage would write it
 UNREADABLE = "unreadable"  # not judged: its stage reads or writes a document that could not be read
+BROKEN = "broken"  # a Markdown region whose markers cannot be read: not judged, and never written over unasked
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,10 @@ def section_state(address: str, value: Any, present: bool, stamp: dict | None, p
 
 def conflict_message(state: SectionState) -> str:
     """What `build`, `status` and `check` say of a hand edit whose inputs changed since: build will not
-    choose between the edit and the new inputs, so the user must."""
+    choose between the edit and the new inputs, so the user must; nor guess what a broken region held."""
+    if state.state == BROKEN:
+        return (f"{state.address}: its generated region cannot be read at {state.reason}, or write the section "
+                f"anew with 'gitspec build --force {state.address}'")
     return (f"{state.address} was edited by hand and its inputs changed ({', '.join(state.changed_inputs)}): "
             f"keep the edit with 'gitspec pin {state.address}' or discard it with "
             f"'gitspec build --force {state.address}'")

@@ -41,6 +41,7 @@ class DocumentInfo:
     sections: tuple[str, ...]
     lines: tuple[int, ...] = ()  # line of each section's key or heading
     hashes: tuple[str, ...] = ()  # hash of each section, as `gitspec.hashing.value_hash`
+    broken: tuple[tuple[str, str], ...] = ()  # Markdown: (section, why) for each region that cannot be read
 
     def line(self, section: str) -> int:
         if section in self.sections and self.lines:

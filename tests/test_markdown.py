@@ -222,3 +222,48 @@ def test_a_section_written_twice_is_reported_and_never_written_into(digest) -> N
     built = run_gitspec(root, "build", "--force", "journal#summary", env=env)
     assert built.code == 1 and said in built.err and "internal error" not in built.err, built
     assert journal.read_text() == text
+
+
+# Ways a region's markers get broken in an editor, and what check says of each.
+BROKEN = {
+    "end marker deleted": ("calm\n<!-- gitspec:end -->\n", "calm\n", "its end marker '<!-- gitspec:end -->' is missing"),
+    "two spaces before -->": ('"1"} -->', '"1"}  -->', "its marker is not written as gitspec writes it"),
+    "two spaces after <!--": ("<!-- gitspec:", "<!--  gitspec:", "its marker is not written as gitspec writes it"),
+    "text after -->": ('"1"} -->', '"1"} --> (checked)', "its marker is not written as gitspec writes it"),
+    "stamp not JSON": ('{"cache":', '{"cache"', "the stamp in its marker is not a JSON object"),
+}
+
+
+@pytest.mark.parametrize("old, new, said", BROKEN.values(), ids=BROKEN.keys())
+def test_a_region_whose_markers_are_broken_is_an_error_naming_the_marker(digest, old, new, said) -> None:
+    # Before, the section silently became the user's own text ("unstamped"): no finding, never stale,
+    # never regenerated, though its marker was still there.
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    journal.write_text(journal.read_text().replace(old, new, 1))
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 1, check
+    assert check.out.startswith(f"specs/journal.md:10:1: error: the generated region of section 'summary' cannot "
+                                f"be read: {said}") and check.out.count("\n") == 1, check
+    assert "or run 'gitspec build --force journal#summary' to write the section anew [broken-region]" in check.out
+
+
+def test_a_broken_region_is_a_conflict_for_status_and_build_until_forced(digest) -> None:
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    broken = journal.read_text().replace("calm\n<!-- gitspec:end -->\n", "calm\n\nMy notes.\n", 1)
+    journal.write_text(broken)
+    (root / "specs" / "facts.yaml").write_text(facts("stormy"))
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1 and status.out.startswith(
+        "journal#summary: broken (line 10: its end marker '<!-- gitspec:end -->' is missing; put it back on its "
+        "own line after the generated text) — conflict: mend or --force it\n"), status
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 1 and "conflict: journal#summary: its generated region cannot be read at line 10" in built.out
+    assert journal.read_text() == broken  # neither section written: the stage stops on a conflict
+    pin = run_gitspec(root, "pin", "journal#summary", env=env)
+    assert pin.code == 1 and "cannot pin journal#summary: its generated region in specs/journal.md cannot be " \
+                             "read at line 10" in pin.err, pin
+    forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
+    assert forced.code == 0 and "regenerated journal#summary" in forced.out, forced
+    assert "My notes." not in journal.read_text() and run_gitspec(root, "check", env=env).code == 0

@@ -28,6 +28,9 @@ def run(address: str, unpin: bool = False) -> int:
         _refuse_unreadable(workspace.root, checked.findings, index, documents, doc_id, section)
     if document is None or section not in document.sections:
         raise GitspecError(f"argument ADDRESS: no section {doc_id}#{section} in the workspace", exit_code=EXIT_USAGE)
+    if section in document.broken:
+        raise GitspecError(f"cannot pin {doc_id}#{section}: its generated region in {document.path} cannot be "
+                           f"read at {document.broken[section]}", exit_code=EXIT_FINDINGS)
     stamps = document.header.get("generated")
     generated = isinstance(stamps, dict) and isinstance(stamps.get(section), dict)
     if not generated and not (unpin and document.path.endswith((".yaml", ".yml"))):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from gitspec.herepaths import from_here
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
-from gitspec.stamps import FRESH, MISSING, STALE, UNREADABLE, UNSTAMPED
+from gitspec.stamps import BROKEN, FRESH, MISSING, STALE, UNREADABLE, UNSTAMPED
 
 if TYPE_CHECKING:
     from gitspec.planning import Planned, Planner
@@ -44,7 +44,8 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
                 why = [f"{', '.join(row['changed_inputs'])} changed"] if row["changed_inputs"] else []
                 why += [row["reason"]] if "reason" in row else []  # the stage's version or options
                 changed = f" ({'; '.join(why)})" if why else ""
-                conflict = " — conflict: pin or --force it" if row["conflict"] else ""
+                conflict = f" — conflict: {'mend' if row['state'] == BROKEN else 'pin'} or --force it" \
+                    if row["conflict"] else ""
                 sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
         sys.stdout.writelines(_unreadable_lines(planner, planned, workspace.root))
         counts = {}
