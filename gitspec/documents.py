@@ -41,6 +41,7 @@ class Document:
     pieces: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # Markdown: see MarkdownParts
     # Markdown: each section whose generated region cannot be read, with why ("line 9: its end marker ...")
     broken: dict[str, str] = field(default_factory=dict)
+    stamp_lines: dict[str, int] = field(default_factory=dict)  # Markdown: the line of each region's marker
 
     def text_line(self, section: str, offset: int) -> int:
         """The file's line of line `offset` (0 for the first) of Markdown section `section`'s text."""
@@ -66,12 +67,23 @@ class Document:
         """1-based (line, col) of the value at `path` in the instance."""
         if self.format == "markdown" and path and path[0] in self.section_lines:
             return self.section_lines[path[0]], 1
+        if self.stamp_of(path):
+            return self.stamp_lines[path[1]], 1
         return self.tree.locate(path)
 
     def locate_key(self, path: tuple | list, key: str) -> tuple[int, int]:
         if self.format == "markdown" and not path and key in self.section_lines:
             return self.section_lines[key], 1
+        if self.stamp_of((*path, key)):
+            return self.stamp_lines[key if len(path) == 1 else path[1]], 1
         return self.tree.locate_key(path, key)
+
+    def stamp_of(self, path: tuple | list) -> str | None:
+        """The section whose Markdown region marker holds the value at `path` (`generated/summary/...`)
+        in the instance, which the front matter does not hold; None for any other path."""
+        if len(path) >= 2 and path[0] == "generated" and path[1] in self.stamp_lines:
+            return path[1]
+        return None
 
     def address(self, path: tuple | list) -> str:
         """`id#section/rest`; for a document without an id, `section/rest`, or "" for the whole of it."""
@@ -168,9 +180,10 @@ def _markdown_document(path: str, text: str) -> Document:
     clash = [k for k in parts.sections if k in header]
     notes += [DocumentProblem(f"section {shown(k)} has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
-    return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes, parts.text_lines,
-                    parts.titles, parts.pieces,
-                    {name: f"line {line}: {problem}" for name, (line, problem) in parts.broken.items()})
+    broken = {name: f"line {line}: {problem}" for name, (line, problem) in parts.broken.items()}
+    return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes,
+                    text_lines=parts.text_lines, titles=parts.titles, pieces=parts.pieces, broken=broken,
+                    stamp_lines=parts.stamp_lines)
 
 
 def _pins_from_stamps(header: dict[str, Any], stamps: dict[str, dict]) -> None:

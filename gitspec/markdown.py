@@ -53,6 +53,7 @@ class MarkdownParts:
     # a code block or comment never closed, which hides a `##` heading: (what, its line, the heading, its line)
     unclosed: tuple[str, int, str, int] | None = None
     stamps: dict[str, dict] = field(default_factory=dict)
+    stamp_lines: dict[str, int] = field(default_factory=dict)  # the line of each stamp's marker
     # a generated region gitspec cannot read, by section: (its marker's line, what is wrong and how to mend it)
     broken: dict[str, tuple[int, str]] = field(default_factory=dict)
 
@@ -98,6 +99,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             region = _region(body, alone)
             if region:
                 begin, end, parts.stamps[current] = region
+                parts.stamp_lines[current] = body_line + begin
                 # Text written around the region is a hand edit of the section: it is part of the
                 # section's text, which then no longer matches the stamp (a blank line stands for
                 # each marker, which ended a paragraph or list as a comment does).

@@ -162,7 +162,7 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
     line, col = document.locate(path)
     message = _message(err)
     not_text = _NOT_TEXT.get(type(err.instance))
-    if err.validator == "type" and err.validator_value == "string" and not_text:
+    if err.validator == "type" and err.validator_value == "string" and not_text and not document.stamp_of(path):
         message += f" ({not_text})"
     elif err.validator in ("maxLength", "minLength") and isinstance(err.instance, str):
         bound = "at most" if err.validator == "maxLength" else "at least"
@@ -174,6 +174,13 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
 def _at(document: Document, path: tuple, message: str) -> str:
     """`message` after the address it is about: none for the whole of a document without an id (its
     file and line name it), never "None"."""
+    section = document.stamp_of(path)
+    if section is not None:  # a Markdown region's stamp: JSON in its marker, written by gitspec
+        address = document.address((section,))
+        inside = "/".join(str(part) for part in path[2:])
+        return (f"{address}: the stamp in its generated-region marker is not as gitspec writes it "
+                f"({f'{inside}: ' if inside else ''}{message}); restore it, or run 'gitspec build --force "
+                f"{address}' to write the section anew")
     where = document.address(path)
     return f"{where}: {message}" if where else message
 

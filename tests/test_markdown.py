@@ -267,3 +267,19 @@ def test_a_broken_region_is_a_conflict_for_status_and_build_until_forced(digest)
     forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
     assert forced.code == 0 and "regenerated journal#summary" in forced.out, forced
     assert "My notes." not in journal.read_text() and run_gitspec(root, "check", env=env).code == 0
+
+
+def test_a_bad_value_in_a_region_stamp_is_reported_at_its_marker_as_the_stamp(digest) -> None:
+    # Before: "specs/journal.md:2:1: error: journal#generated/summary/version: 1 is not of type 'string'
+    # (YAML read it as a number: quote it to keep it as text)", at the front matter, of a key the file
+    # does not have, with a hint about YAML for a stamp written in JSON.
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    journal.write_text(journal.read_text().replace('"version":"1"} -->', '"version":1} -->', 1))
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 1 and check.out == (
+        "specs/journal.md:10:1: error: journal#summary: the stamp in its generated-region marker is not as gitspec "
+        "writes it (version: 1 is not of type 'string'); restore it, or run 'gitspec build --force "
+        "journal#summary' to write the section anew [schema]\n"), check
+    forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
+    assert forced.code == 0 and run_gitspec(root, "check", env=env).code == 0, forced
