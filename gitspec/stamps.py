@@ -3,8 +3,9 @@
 Pure: from the stamp, the section's current value and its inputs' current
 hashes alone, a section is fresh, stale (naming the inputs that changed, or
 the stage's version or options), hand-edited, pinned, or missing (or, where a
-Markdown region's markers cannot be read, broken). No stage runs to find out. A stamp without `options` was made with none; one without
-`version` (older than any gitspec that wrote versions) is not judged by it.
+Markdown region's markers cannot be read, broken). No stage runs to find out.
+A stamp without `options` was made with none; one without `version` (older
+than any gitspec that wrote versions) is not judged by it.
 """
 from __future__ import annotations
 
