@@ -57,11 +57,17 @@ class Builder(Planner):
                  emit: Callable[[dict], None] = lambda event: None,
                  unreadable: dict[str, Unreadable] | None = None,
                  before_generating: Callable[[], None] = lambda: None,
-                 suffix: Callable[[str], str] = lambda kind: ".yaml") -> None:
+                 suffix: Callable[[str], str] = lambda kind: ".yaml",
+                 settle: Callable[[Stage, LoadedDocument | None, list[Planned]], list[str]] =
+                 lambda stage, document, planned: []) -> None:
         """`before_generating` is called once, before the first stage generates: what must hold
         before anything is written (e.g. every output kind's schema loads) raises there.
-        `suffix(kind)` is the suffix of a document of that kind a stage creates."""
+        `suffix(kind)` is the suffix of a document of that kind a stage creates.
+        `settle(stage, document, planned)` is called (not in a dry run) for each stage that was built or
+        found up to date, once its document is written: it brings what the stage keeps outside its
+        document (the code stage's stub files) in line with the sections it kept, and returns warnings."""
         super().__init__(documents, pipeline, options, unreadable)
+        self.settle = settle
         self.before_generating = before_generating
         self.suffix = suffix
         self.provider = provider
@@ -114,6 +120,8 @@ class Builder(Planner):
                     regenerate = [p for p in planned if p.action == GENERATE]
                     if not regenerate:
                         done += 1
+                        if not dry_run:
+                            report.warnings += self.settle(stage, self.documents.get(stage.document), planned)
                         self.emit({"event": "status", "stage": stage.name, "progress": _pct(done, total),
                                    "message": "up to date"})
                         continue
@@ -128,8 +136,8 @@ class Builder(Planner):
                         generating = True
                     self.emit({"event": "status", "stage": stage.name, "progress": _pct(done, total),
                                "message": "generating " + ", ".join(p.section for p in regenerate)})
-                    work.append((stage, regenerate, pool.submit(self._generate, stage, regenerate)))
-                for stage, regenerate, future in work:
+                    work.append((stage, planned, regenerate, pool.submit(self._generate, stage, regenerate)))
+                for stage, planned, regenerate, future in work:
                     outputs, span = future.result()
                     undeclared = sorted(set(outputs) - {o.section for o in stage.outputs})
                     if undeclared:
@@ -139,6 +147,7 @@ class Builder(Planner):
                     report.cache_hits += span.cache_hit
                     report.provider_calls += 0 if span.cache_hit else 1
                     self._write(stage, regenerate, outputs, span, force, report)
+                    report.warnings += self.settle(stage, self.documents.get(stage.document), planned)
                     done += 1
                     for item in regenerate:
                         self.emit({"event": "partial", "stage": stage.name, "address": item.address,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gitspec.atomic import create_new, replace_unchanged, write_atomic
+from gitspec.atomic import create_new, replace_unchanged
 from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_FINDINGS, GitspecError, writing
 from gitspec.kinds import Kind
@@ -135,28 +135,3 @@ def _taken(rel: str, stage: Stage) -> GitspecError:
     return GitspecError(f"{rel} exists but is not the '{stage.document}' document; "
                         f"stage '{stage.name}' will not overwrite it", exit_code=EXIT_FINDINGS)
 
-
-def write_code_files(workspace: Workspace, files: list[dict], previous: list[dict] | None) -> list[str]:
-    """Write the code stage's stub files under the configured folder; never over a hand-edited file."""
-    from gitspec.codefiles import safe_target
-
-    folder = workspace.root / workspace.config.code_folder
-    before = {f.get("path"): f.get("content") for f in previous or [] if isinstance(f, dict)}
-    written = []
-    for entry in files:
-        target: Path = safe_target(folder, entry["path"])
-        content = entry["content"]
-        if target.exists() and not target.is_file():  # a folder, a named pipe (reading it would hang)...
-            raise GitspecError(f"{workspace.relative(target)} is not a file; not overwritten (move it away, "
-                               "then build again)", exit_code=EXIT_FINDINGS)
-        if target.exists():
-            current = target.read_text(encoding="utf-8", errors="replace")
-            if current == content:
-                continue
-            if current != before.get(entry["path"]):
-                raise GitspecError(f"{workspace.relative(target)} was edited by hand; not overwritten "
-                                   "(delete it or move your changes, then build again)", exit_code=EXIT_FINDINGS)
-        with writing(workspace.relative(target)):
-            write_atomic(target, content.encode("utf-8"))
-        written.append(workspace.relative(target))
-    return written

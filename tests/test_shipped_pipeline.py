@@ -141,3 +141,47 @@ def test_a_named_pipe_where_a_code_stub_goes_is_refused_not_read(tmp_path):
     result = run_gitspec(root, "build", "--no-render", prefix=("timeout", "120"))
     assert result.code == 1, result  # (124: it hung)
     assert "generated/app/routes.py is not a file; not overwritten" in result.err, result
+
+
+def test_a_hand_edited_stub_stops_the_code_stage_before_anything_is_written_and_deleted_stubs_come_back(tmp_path):
+    """Before, the build refused the edited stub (exit 1) after rewriting specs/code.yaml as if every stub
+    were written: later stubs stayed out of date, every command then said all was fresh, and a deleted
+    stub was never written again."""
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    generated = root / "generated"
+    (generated / "app" / "models.py").write_text((generated / "app" / "models.py").read_text() + "# my edit\n")
+    architecture = root / "specs" / "architecture.yaml"
+    text = architecture.read_text()
+    assert "description: When it last changed." in text
+    architecture.write_text(text.replace("description: When it last changed.", "description: When it was edited.", 1))
+    code_before, types_before = (root / "specs" / "code.yaml").read_bytes(), (generated / "web" / "types.ts").read_bytes()
+
+    for _ in range(2):  # and again: nothing was committed to
+        refused = run_gitspec(root, "build", "--no-render")
+        assert refused.code == 1, refused
+        assert refused.err.splitlines()[-1] == ("gitspec: error: generated/app/models.py was edited by hand; not "
+                                                "overwritten, and code#files not regenerated (delete it or move "
+                                                "your changes, then build again)"), refused
+        assert (root / "specs" / "code.yaml").read_bytes() == code_before
+        assert (generated / "web" / "types.ts").read_bytes() == types_before
+    assert "code#files: stale" in run_gitspec(root, "status").out
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and "code#files is stale" in check.out, check
+
+    (generated / "app" / "models.py").unlink()  # as the error advises
+    built = run_gitspec(root, "build", "--no-render")
+    assert built.code == 0 and "regenerated code#files" in built.out, built
+    assert "# my edit" not in (generated / "app" / "models.py").read_text()  # written again
+    assert "When it was edited." in (generated / "web" / "types.ts").read_text()
+
+    (generated / "web" / "types.ts").unlink()  # with code#files up to date
+    (generated / "app" / "routes.py").write_text("# mine\n")
+    again = run_gitspec(root, "build", "--no-render")
+    assert again.code == 0, again
+    assert "warning: generated/web/types.ts was missing: written again from code#files" in again.out, again
+    assert "warning: generated/app/routes.py differs from code#files: kept" in again.out, again
+    assert "When it was edited." in (generated / "web" / "types.ts").read_text()
+    assert (generated / "app" / "routes.py").read_text() == "# mine\n"

@@ -81,7 +81,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
                           context.options,
                           _writer(documents, workspace), sink.share(0, STAGES_SHARE if render else 100),
                           context.unreadable,
-                          lambda: _load_output_schemas(context), documents.suffix)
+                          lambda: _load_output_schemas(context), documents.suffix, _settle(workspace))
         with sink:  # one progress bar for the stages and the render
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
             findings = _recheck(context) if report.generated else context.checked.findings
@@ -109,16 +109,46 @@ def _load_output_schemas(context) -> None:
 
 
 def _writer(documents, workspace):
-    from gitspec.docwriter import write_code_files
+    """Writes a stage's document; for the code stage, its stub files too, each judged before anything is
+    written: a stub edited by hand stops the stage with its document as it was (its files still stale)."""
+    from gitspec.codefiles import judge_stubs, write_stubs
 
     def write(stage, document, sections, stamps, unpinned):
-        previous = document.sections.get("files") if document is not None else None
-        written = documents(stage, document, sections, stamps, unpinned)
+        stubs = None
         if stage.kind == "code" and "files" in sections:
-            write_code_files(workspace, sections["files"], previous)
+            previous = document.sections.get("files") if document is not None else None
+            stubs = judge_stubs(workspace, sections["files"], previous)
+            if stubs.edited:
+                raise GitspecError(f"{stubs.edited[0]} was edited by hand; not overwritten, and "
+                                   f"{stage.document}#files not regenerated (delete it or move your changes, "
+                                   "then build again)", exit_code=EXIT_FINDINGS)
+        written = documents(stage, document, sections, stamps, unpinned)
+        if stubs is not None:
+            write_stubs(stubs.writes)
         return written
 
     return write
+
+
+def _settle(workspace):
+    """For a code stage whose files section is up to date: writes each stub that is missing (deleted, or
+    never written by a build that stopped) and warns of each that differs from it, which it keeps."""
+    from gitspec.codefiles import judge_stubs, write_stubs
+    from gitspec.stamps import FRESH
+
+    def settle(stage, document, planned) -> list[str]:
+        fresh = any(p.section == "files" and p.state.state == FRESH and p.action == "keep" for p in planned)
+        files = document.sections.get("files") if document is not None else None
+        if stage.kind != "code" or not fresh or not isinstance(files, list):
+            return []
+        stubs = judge_stubs(workspace, files, files)  # as last written: one that differs is a hand edit
+        write_stubs(stubs.writes)
+        address = f"{stage.document}#files"
+        return ([f"{stub.name} was missing: written again from {address}" for stub in stubs.writes]
+                + [f"{name} differs from {address}: kept (delete it to have it written again)"
+                   for name in stubs.edited])
+
+    return settle
 
 
 def _render(context, chosen, index, findings, emit):
