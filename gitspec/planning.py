@@ -14,7 +14,9 @@ from gitspec.hashing import value_hash
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.stage import Stage
-from gitspec.stamps import BROKEN, EDITED, FRESH, MISSING, PINNED, STALE, UNREADABLE, SectionState, section_state
+from gitspec.stamps import (
+    BROKEN, EDITED, FRESH, MISSING, ORPHANED, PINNED, STALE, UNREADABLE, SectionState, section_state,
+)
 from gitspec.unreadable import Unreadable
 
 GENERATE, KEEP, CONFLICT, SKIP = "generate", "keep", "conflict", "skip"
@@ -105,7 +107,9 @@ class Planner:
         return _follow_own_outputs(stage, planned)
 
     def plan_all(self) -> list[Planned]:
-        """Every output of every stage that has something to derive from, in pipeline order (no force);
+        """Every output of every stage that has something to derive from, in pipeline order (no force),
+        and of a stage that has nothing, the sections it made that are orphaned or pinned (as check finds
+        them);
         a stage that reads or writes a document that could not be read is skipped, its outputs unjudged."""
         planned = []
         for level in self.pipeline.order:
@@ -116,6 +120,8 @@ class Planner:
                                         SKIP, reason) for o in stage.outputs]
                 elif self.has_inputs(stage):
                     planned += self.plan(stage, set())
+                elif stage.document in self.documents:
+                    planned += [p for p in self.plan(stage, set()) if p.state.state in (ORPHANED, PINNED)]
         return planned
 
     def unreadable_reason(self, stage: Stage) -> str:
@@ -201,6 +207,6 @@ def _action(state: SectionState, forced: bool, upstream_changes: bool) -> str:
         return GENERATE
     if state.state == BROKEN or (state.state == EDITED and state.changed_inputs):
         return CONFLICT
-    if state.state == FRESH and upstream_changes:
+    if state.state in (FRESH, ORPHANED) and upstream_changes:  # (a dry run: its inputs are being made again)
         return GENERATE
     return KEEP

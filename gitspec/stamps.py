@@ -2,10 +2,11 @@
 
 Pure: from the stamp, the section's current value and its inputs' current
 hashes alone, a section is fresh, stale (naming the inputs that changed, or
-the stage's version or options), hand-edited, pinned, or missing (or, where a
-Markdown region's markers cannot be read, broken). No stage runs to find out.
-A stamp without `options` was made with none; one without `version` (older
-than any gitspec that wrote versions) is not judged by it.
+the stage's version or options), hand-edited, pinned, missing, or orphaned
+(every input it was generated from is gone); or, where a Markdown region's
+markers cannot be read, broken. No stage runs to find out. A stamp without
+`options` was made with none; one without `version` (older than any gitspec
+that wrote versions) is not judged by it.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ EDITED = "hand-edited"
 PINNED = "pinned"
 MISSING = "missing"
 UNSTAMPED = "unstamped"  # a section written by hand where a stage would write it
+ORPHANED = "orphaned"  # every input it was generated from is gone: no build can derive it again
 UNREADABLE = "unreadable"  # not judged: its stage reads or writes a document that could not be read
 BROKEN = "broken"  # a Markdown region whose markers cannot be read: not judged, and never written over unasked
 
@@ -68,9 +70,21 @@ def section_state(address: str, value: Any, present: bool, stamp: dict | None, p
     changed = tuple(sorted(a for a in set(recorded) | set(input_hashes)
                            if recorded.get(a) != input_hashes.get(a)))
     reason = _stage_change(stamp, version, options)
+    # Only inputs judged now count as gone: one the stage no longer reads is a change, as ever.
+    gone = bool(recorded) and all(a in input_hashes and input_hashes[a] is None for a in recorded)
     if stamp.get("output") != (output_hash if output_hash is not None else value_hash(value)):
-        return SectionState(address, PINNED if pinned else EDITED, changed, reason)
+        return SectionState(address, PINNED if pinned else ORPHANED if gone else EDITED, changed, reason)
+    if gone:
+        return SectionState(address, PINNED if pinned else ORPHANED, changed, reason)
     return SectionState(address, STALE if changed or reason else FRESH, changed, reason)
+
+
+def orphan_message(state: SectionState) -> str:
+    """What `build`, `status` and `check` say of a section whose inputs are all gone: no stage can derive
+    it again (from nothing it would come out empty), so the user must say what becomes of it."""
+    return (f"{state.address} was generated from inputs that are all gone ({', '.join(state.changed_inputs)}): "
+            f"restore them (gitspec build brings back those a stage writes), remove the section or its document, "
+            f"or keep it as it is with 'gitspec pin {state.address}'")
 
 
 def conflict_message(state: SectionState) -> str:

@@ -128,6 +128,46 @@ def test_status_and_check_report_staleness_from_stamps_alone(ws):
     assert len(_calls(calls)) == 3  # nothing ran
 
 
+def test_sections_whose_inputs_are_all_gone_are_orphaned_alike_in_status_check_and_build(ws):
+    """Before, with the input document deleted, check called the sections stale "(run gitspec build)" for
+    ever, while status said there was nothing to do and build did nothing (exit 0)."""
+    root, env, calls = ws
+    assert _build(root, env, "--no-render").code == 0
+    (root / "specs" / "source.yaml").unlink()
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1, status
+    assert "derived#shout: orphaned (source#text gone) — restore its inputs, remove it, or pin it" in status.out
+    assert "slow#value: orphaned (source#text gone)" in status.out and "echoed#echo" not in status.out, status
+    message = ("derived#shout was generated from inputs that are all gone (source#text): restore them (gitspec "
+               "build brings back those a stage writes), remove the section or its document, or keep it as it is "
+               "with 'gitspec pin derived#shout' [orphaned]")
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 1 and message in check.out, check
+    build = _build(root, env, "--no-render")
+    assert build.code == 1 and message in build.out, build
+    assert len(_calls(calls)) == 3  # nothing ran: from nothing, a stage would write nothing
+    for address in ("derived#shout", "derived#length", "slow#value"):
+        assert run_gitspec(root, "pin", address, env=env).code == 0
+    for command in ("status", "check"):
+        result = run_gitspec(root, command, env=env)
+        assert result.code == 0 and "orphaned" not in result.out, result
+    assert _build(root, env, "--no-render").code == 0
+
+
+def test_sections_orphaned_by_a_deleted_generated_document_come_back_with_it(ws):
+    root, env, calls = ws
+    assert _build(root, env, "--no-render").code == 0
+    (root / "specs" / "derived.yaml").unlink()
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1, status
+    assert "echoed#echo: orphaned (derived#shout gone) — gitspec build makes its inputs again" in status.out, status
+    assert run_gitspec(root, "check", env=env).code == 1
+    assert _build(root, env, "--no-render").code == 0
+    for command in ("status", "check"):
+        result = run_gitspec(root, command, env=env)
+        assert result.code == 0 and result.out == "", result
+
+
 def test_hand_edit_is_kept_while_its_inputs_stay_the_same(ws):
     root, env, calls = ws
     _build(root, env)

@@ -90,6 +90,15 @@ def test_stamp_states_become_section_and_page_badges():
     assert missing.key != page.key
 
 
+def test_an_orphaned_section_has_a_bad_badge_naming_its_inputs_that_are_gone():
+    """Before, a section whose inputs were all gone had no badge, though check fails on it."""
+    design = Doc("design", "design", "specs/design.yaml", {"spacing": {"base": 4}})
+    states = {"design#spacing": SectionState("design#spacing", "orphaned", ("brand#color",))}
+    page = build_site({"design": design}, facts(states=states)).page("design")
+    assert [(b.label, b.tone) for b in page.sections[0].badges] == [("orphaned: brand#color gone", "bad")]
+    assert ("1 orphaned", "bad") in [(b.label, b.tone) for b in page.badges]
+
+
 def test_approval_badges():
     sections = {"name": "Ledgerline"}
     good = Doc("product", "product", "p.yaml", sections,

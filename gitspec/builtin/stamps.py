@@ -13,7 +13,7 @@ from gitspec.addresses import parse_address, resolve_pointer_value
 from gitspec.findings import WARNING, Finding, error
 from gitspec.hashing import value_hash
 from gitspec.hookspecs import hookimpl
-from gitspec.stamps import EDITED, PINNED, STALE, conflict_message, section_state
+from gitspec.stamps import EDITED, ORPHANED, PINNED, STALE, conflict_message, orphan_message, section_state
 
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.config import Config
@@ -90,6 +90,8 @@ def _finding(path: str, line: int, state) -> Finding | None:
         changed = f"{inputs} changed{reason}" if inputs else state.reason
         return error(path, line, 1, f"{state.address} is stale: {changed} since it was generated "
                                  "(run gitspec build)", "stale")
+    if state.state == ORPHANED:  # build cannot derive it again: unlike "stale", build reports it too
+        return error(path, line, 1, orphan_message(state), "orphaned")
     if state.state == EDITED and state.changed_inputs:  # build stops on it, status calls it a conflict
         return error(path, line, 1, conflict_message(state), "conflict")
     if state.state == EDITED:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from gitspec.herepaths import from_here
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
-from gitspec.stamps import BROKEN, FRESH, MISSING, STALE, UNREADABLE, UNSTAMPED
+from gitspec.stamps import BROKEN, FRESH, MISSING, ORPHANED, STALE, UNREADABLE, UNSTAMPED
 
 if TYPE_CHECKING:
     from gitspec.planning import Planned, Planner
@@ -41,11 +41,13 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
     else:
         for row in listed:
             if row["state"] != UNREADABLE:  # listed by file below
-                why = [f"{', '.join(row['changed_inputs'])} changed"] if row["changed_inputs"] else []
+                gone = row["state"] == ORPHANED  # what to do about it: check says, as build does
+                why = [f"{', '.join(row['changed_inputs'])} {'gone' if gone else 'changed'}"] \
+                    if row["changed_inputs"] else []
                 why += [row["reason"]] if "reason" in row else []  # the stage's version or options
                 changed = f" ({'; '.join(why)})" if why else ""
                 conflict = f" — conflict: {'mend' if row['state'] == BROKEN else 'pin'} or --force it" \
-                    if row["conflict"] else ""
+                    if row["conflict"] else _orphan_hint(row["changed_inputs"], planner) if gone else ""
                 sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
         sys.stdout.writelines(_unreadable_lines(planner, planned, workspace.root))
         counts = {}
@@ -53,8 +55,18 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
             counts[row["state"]] = counts.get(row["state"], 0) + 1
         sys.stderr.write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
                                         or _nothing_judged(len(context.pipeline.stages))) + "\n")
-    dirty = any(row["state"] in (STALE, MISSING, UNREADABLE) or row["conflict"] for row in rows)
+    dirty = any(row["state"] in (STALE, MISSING, ORPHANED, UNREADABLE) or row["conflict"] for row in rows)
     return 1 if dirty else 0
+
+
+def _orphan_hint(gone: list[str], planner: Planner) -> str:
+    """What to do about a section whose inputs are all gone: build, if stages that can run write them again."""
+    from gitspec.pipeline import section_of
+
+    producers = [planner.pipeline.producer.get(section_of(address)) for address in gone]
+    if all(stage is not None and planner.has_inputs(stage) for stage in producers):
+        return " — gitspec build makes its inputs again"
+    return " — restore its inputs, remove it, or pin it"
 
 
 def _nothing_judged(stages: int) -> str:

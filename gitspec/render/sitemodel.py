@@ -25,7 +25,7 @@ from gitspec.render.properties import latest_change
 from gitspec.render.scalars import is_scalar, short_list
 from gitspec.render.valueblocks import ValueBlocks, humanize, link_names
 from gitspec.render.yamlshown import flow_text
-from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, PINNED, STALE as SECTION_STALE
+from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, ORPHANED, PINNED, STALE as SECTION_STALE
 
 KIND_ORDER = ("product", "prd", "requirements", "tasks", "evidence", "brand", "design", "architecture", "ui",
               "launch", "evolution", "code", "assembly")
@@ -307,6 +307,8 @@ def _section_badges(state: Any) -> tuple[Badge, ...]:
         return (Badge("pinned", INFO),)
     if state.state == SECTION_MISSING:
         return (Badge("missing", BAD),)
+    if state.state == ORPHANED:  # check fails it: no build can derive it again
+        return (Badge(f"orphaned: {', '.join(state.changed_inputs)} gone", BAD),)
     return ()
 
 
@@ -327,6 +329,9 @@ def _page_badges(header: dict, content: dict, marks: dict[str, tuple[Badge, ...]
     conflicts = sum(label.startswith("conflict") for label in labels)
     if conflicts:
         badges.append(Badge(count_of(conflicts, "conflict"), BAD))
+    orphaned = sum(label.startswith("orphaned") for label in labels)
+    if orphaned:
+        badges.append(Badge(f"{orphaned} orphaned", BAD))
     for label, tone in (("hand-edited", WARN), ("pinned", INFO), ("missing", BAD), ("uncommitted", INFO)):
         if label in labels:
             badges.append(Badge(label, tone))
