@@ -1,8 +1,10 @@
 """What cached check results depend on besides the documents themselves.
 
 gitspec's own code and schemas, the workspace's config and local schemas, the
-Python version, and the installed packages (a plugin installed or removed
-changes its site-packages folder's mtime). Cheap: a few stats, no imports.
+Python version, the import path and each folder on it (a plugin installed or
+removed changes its folder's mtime), and the code of the plugins the last load
+found, wherever it came from (PYTHONPATH, an editable install). Cheap: a few
+stats and one small cache file, no imports.
 """
 from __future__ import annotations
 
@@ -18,15 +20,26 @@ _PACKAGE = Path(gitspec.__file__).resolve().parent
 CODE_FOLDERS = tuple(_PACKAGE / name for name in ("", "builtin", "commands", "providers", "render", "stages"))
 
 
-def fingerprint(root: Path, config_bytes: bytes, schemas_folder: str) -> str:
+def fingerprint(root: Path, config_bytes: bytes, schemas_folder: str, store: Path) -> str:
+    from gitspec.installed import plugin_files
+
     parts = [gitspec.__version__, sys.version, config_bytes.decode("utf-8", "replace")]
     for folder in (*CODE_FOLDERS, _PACKAGE / "templates", _PACKAGE / "schemas", _PACKAGE.parent / "schemas",
                    root / schemas_folder):
         parts.append(_folder_stamp(folder))
-    for entry in sys.path:
-        if entry and entry.endswith("-packages"):
-            parts.append(_folder_stamp(Path(entry), files=False))
+    for entry in sys.path:  # every one: a plugin may come from PYTHONPATH as well as from site-packages
+        parts.append(_folder_stamp(Path(entry or os.curdir), files=False))
+    for name in plugin_files(store):
+        parts.append(_path_stamp(name))
     return "\0".join(parts)  # compared whole: hashing would cost more than it saves
+
+
+def _path_stamp(name: str) -> str:
+    try:
+        st = os.stat(name)
+    except OSError:
+        return f"{name}:-"
+    return f"{name}:{st.st_mtime_ns}:{st.st_size}:{st.st_ino}:{st.st_ctime_ns}"
 
 
 def _folder_stamp(folder: Path, files: bool = True) -> str:

@@ -5,7 +5,40 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
 import gitspec
+
+ENTRY_POINTS = b"GSEP3"  # tag of `.gitspec/plugins`: the installed plugins' entry points and files
+
+
+def plugin_files(store: Path) -> tuple[str, ...]:
+    """The files and folders of the code of the installed plugins, as the last load of them found it
+    (saved in `store/plugins` by gitspec.plugins): what a cached result of their hooks depends on."""
+    from gitspec.cachefile import read_cache
+
+    saved = read_cache(store / "plugins", ENTRY_POINTS)
+    if isinstance(saved, tuple) and len(saved) == 3 and isinstance(saved[2], tuple):
+        return saved[2]
+    return ()
+
+
+def module_files(module: object) -> tuple[str, ...]:
+    """The file of a plugin's module, or every folder and source file of its package: an edit to any
+    changes one of their stat keys (a file added to the package, its folder's)."""
+    path = getattr(module, "__path__", None)
+    if path is None:
+        name = getattr(module, "__file__", None)
+        return (name,) if isinstance(name, str) else ()
+    found = []
+    for top in path:
+        for folder, folders, files in os.walk(top):
+            folders[:] = sorted(f for f in folders if f != "__pycache__")
+            found.append(folder)
+            found += sorted(os.path.join(folder, f) for f in files if f.endswith(".py"))
+    return tuple(found)
 
 
 def environment() -> tuple:

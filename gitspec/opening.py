@@ -34,10 +34,10 @@ def open_workspace(use_cache: bool = True, start: Path | None = None,
     store = store_of(root)
     index = load_index(store) if use_cache else ParseIndex(store / "index", "")
     config = _cached_config(index, config_bytes)
-    current = fingerprint(root, config_bytes, config.schemas) if config is not None else None
+    current = fingerprint(root, config_bytes, config.schemas, store) if config is not None else None
     if current != index.fingerprint:  # read by another gitspec (or none): its checks may not be ours
         config = parse_config(config_bytes, from_here(root, CONFIG_FILE))
-        current = fingerprint(root, config_bytes, config.schemas)
+        current = fingerprint(root, config_bytes, config.schemas, store)
     store_of(root, config)  # now that the configured folders are known
     index = index.rebased(current)
     index.config = (config_bytes, config.to_dict())

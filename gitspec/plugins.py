@@ -11,7 +11,7 @@ from pathlib import Path
 import pluggy
 
 from gitspec.cachefile import read_cache, write_cache
-from gitspec.installed import distributions_key, environment
+from gitspec.installed import ENTRY_POINTS, distributions_key, environment, module_files
 
 # Built-in plugins, by entry-point name; pyproject.toml lists the same names in
 # the `gitspec` entry-point group, so they load exactly as third-party ones do.
@@ -26,7 +26,6 @@ BUILTIN_PLUGINS = {
 }
 
 
-ENTRY_POINTS = b"GSEP2"  # tag of `.gitspec/plugins`: the installed plugins' entry points
 _MANAGERS: dict[tuple, object] = {}  # a check and a render in one run share a manager
 
 
@@ -67,14 +66,18 @@ def _build(store: Path | None, key: tuple) -> PluginManager:
         manager.register(importlib.import_module(module), name=name)
     cache = store / "plugins" if store is not None else None
     saved = read_cache(cache, ENTRY_POINTS) if cache is not None else None
-    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key):
-        saved = (key, _entry_points())
-        if cache is not None:
-            write_cache(cache, ENTRY_POINTS, saved)
+    if not (isinstance(saved, tuple) and len(saved) == 3 and saved[0] == key):
+        saved = (key, _entry_points(), None)
+    files = []
     for name, value, dist in saved[1]:
         if manager.get_plugin(name) is None and not manager.is_blocked(name):
             manager.distributions[name] = dist
             _register(manager, name, value)
+            files += module_files(importlib.import_module(value.partition(":")[0].strip()))
+    # Where each plugin's code is, wherever it was found (a folder on PYTHONPATH, an editable install):
+    # the index's fingerprint (gitspec.fingerprint) stats them, so an edit there is not hidden by a cached check.
+    if cache is not None and saved[2] != tuple(files):
+        write_cache(cache, ENTRY_POINTS, (key, saved[1], tuple(files)))
     manager.traced = bool(os.environ.get("GITSPEC_TRACE_HOOKS"))
     return manager
 

@@ -5,7 +5,7 @@ import os
 import subprocess
 import time
 
-from conftest import GITSPEC, requirement, requirements_doc, run_gitspec, task, tasks_doc
+from conftest import GITSPEC, install_plugin, requirement, requirements_doc, run_gitspec, task, tasks_doc
 
 TRACE = {"GITSPEC_TRACE_HOOKS": "1"}
 
@@ -184,6 +184,43 @@ def test_what_a_check_remembers_depends_on_every_folder_of_gitspecs_code():
     from gitspec.fingerprint import fingerprint
 
     package = Path(gitspec.__file__).resolve().parent
-    stamped = fingerprint(package, b"", "schemas")
+    stamped = fingerprint(package, b"", "schemas", package / ".gitspec")
     code = {path.parent for path in package.rglob("*.py")}
     assert code and all(f"{folder}:" in stamped for folder in code)
+
+
+MEMO_SCHEMA = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": '
+               '"https://gitspec.dev/schemas/memo.schema.json", "type": "object", '
+               '"$ref": "common.schema.json#/$defs/header"}')
+MEMO_PLUGIN = '''from pathlib import Path
+
+from gitspec import hookimpl
+from gitspec.kinds import Kind
+
+from memoplug.names import KIND
+
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind(KIND, Path(__file__).resolve().parent / "memo.schema.json")]
+'''
+
+
+def test_what_a_check_remembers_depends_on_plugins_found_on_pythonpath_and_their_code(repo, tmp_path):
+    """Before, the fingerprint stamped only the folders on sys.path named `*-packages`: taking a plugin off
+    PYTHONPATH, putting it back, or editing its code kept the findings of the plugins as they were."""
+    ws = repo({"specs/m.yaml": "kind: memo\nid: m\ntitle: Memo\n"})
+    env = install_plugin(tmp_path / "plug", "memoplug", {"memoplug/__init__.py": MEMO_PLUGIN,
+                                                           "memoplug/names.py": 'KIND = "memo"\n',
+                                                           "memoplug/memo.schema.json": MEMO_SCHEMA})
+    unknown = "specs/m.yaml:1:7: error: unknown kind 'memo'"
+    assert run_gitspec(ws, "check", env=env).code == 0
+    without = run_gitspec(ws, "check", env={"PYTHONPATH": ""})
+    assert without.code == 1 and unknown in without.out, without
+    assert run_gitspec(ws, "check", env=env).code == 0
+    assert run_gitspec(ws, "check", env=env).code == 0  # cached
+    names = tmp_path / "plug" / "memoplug" / "names.py"
+    with names.open("r+") as file:  # in place: its folder's mtime stays as it was
+        file.write('KIND = "memox"\n')  # (another size: Python then reads it again, not its .pyc)
+    edited = run_gitspec(ws, "check", env=env)
+    assert edited.code == 1 and unknown in edited.out, edited
