@@ -118,7 +118,9 @@ class Workspace:
         for number, folder in enumerate(self.config.specs):
             top = self.root / folder
             if not top.is_dir():
-                raise config_error(self.root, f"spec folder '{folder}' does not exist (key 'specs')",
+                if not os.path.lexists(top):  # git keeps no empty folder: a fresh clone has no `specs/` yet
+                    continue
+                raise config_error(self.root, f"spec folder '{folder}' is {not_a_folder(top)} (key 'specs')",
                                    ("specs", number))
             rel = folder.strip("/").rstrip("/")
             _walk(str(top), rel, exclude, found, own, len(rel) + 1 if rel not in ("", ".") else 0)
@@ -203,6 +205,13 @@ def _document_like(top: Path, templates: bool) -> list[Path]:
             if re.search(rb"(?m)^kind:", head) and re.search(rb"(?m)^id:", head):
                 found.append(path)
     return found
+
+
+def not_a_folder(path: Path) -> str:
+    """What `path`, which exists (perhaps as a link) but is no folder, is instead: "a file, not a folder"."""
+    if os.path.islink(path):
+        return "a symlink that leads nowhere" if not os.path.exists(path) else "a symlink to a file, not a folder"
+    return "a file, not a folder"
 
 
 def regular_file(path: Path) -> bool:

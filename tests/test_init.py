@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from conftest import make_repo, run_gitspec
+from conftest import git, make_repo, run_gitspec
 
 
 def _snapshot(folder):
@@ -72,9 +72,9 @@ def test_init_keeps_an_existing_config(tmp_path):
      "language tag such as en, ja, pt-BR or zh-Hant ('pt-BR': tags join their parts with '-')"),
     ("specs: [specs]\nlanguage: ''\n", "gitspec.yaml:2:11: error: key 'language': '' is not a BCP 47 language tag"),
     ("specs: [specs]\nlanguage: 12\n", "gitspec.yaml:2:11: error: key 'language': 12 is not of type 'string'"),
-    ("specs: [missing]\n", "gitspec.yaml:1:9: error: spec folder 'missing' does not exist (key 'specs')"),
-    ("# where the documents are\nspecs:\n  - specs\n  - missing\n",
-     "gitspec.yaml:4:5: error: spec folder 'missing' does not exist (key 'specs')"),
+    ("specs: [specs/.keep]\n", "gitspec.yaml:1:9: error: spec folder 'specs/.keep' is a file, not a folder (key 'specs')"),
+    ("# where the documents are\nspecs:\n  - specs\n  - specs/.keep\n",
+     "gitspec.yaml:4:5: error: spec folder 'specs/.keep' is a file, not a folder (key 'specs')"),
 ])
 def test_config_errors_name_the_key_and_exit_2(repo, config, expected):
     result = run_gitspec(repo({}, config=config), "check")
@@ -180,3 +180,48 @@ def test_init_in_a_read_only_checkout(tmp_path, read_only):
     fresh = make_repo(tmp_path / "fresh", {}, commit=False)
     result = run_gitspec(fresh, "init", prefix=read_only)
     assert result.code == 2 and result.err == "gitspec: error: cannot write gitspec.yaml: Read-only file system\n"
+
+
+def test_a_clone_of_a_fresh_workspace_has_no_spec_folder_and_works(tmp_path):
+    # Before, git kept no empty specs/, so in a clone check and new said "spec folder 'specs' does not
+    # exist" (exit 2) and init said "already initialised" without making it.
+    origin = make_repo(tmp_path / "origin", {}, commit=False)
+    assert run_gitspec(origin, "init").code == 0
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "gitspec init")
+    git(tmp_path, "clone", "-q", "origin", "clone")
+    clone = tmp_path / "clone"
+    assert not (clone / "specs").exists()
+    for command in (("check",), ("status",), ("build", "--no-render"), ("render", "--format", "html")):
+        result = run_gitspec(clone, *command)
+        assert result.code == 0, (command, result)
+    assert "0 documents checked, no findings" in run_gitspec(clone, "check").err
+    new = run_gitspec(clone, "new", "prd", "First doc")
+    assert new.code == 0 and new.out == "gitspec: wrote specs/first-doc.md\n", new
+    assert run_gitspec(clone, "check").code == 0
+
+
+def test_init_makes_the_configured_spec_folders_that_are_missing(tmp_path):
+    ws = make_repo(tmp_path / "clone", {"gitspec.yaml": "specs: [specs, docs/more]\n", ".gitignore": ".gitspec/\n"},
+                   commit=False)
+    result = run_gitspec(ws, "init")
+    assert result.code == 0 and result.out == "gitspec: made specs/\ngitspec: made docs/more/\n", result
+    assert (ws / "specs").is_dir() and (ws / "docs" / "more").is_dir()
+    assert run_gitspec(ws, "init").out == "gitspec: already initialised\n"
+
+
+@pytest.mark.parametrize("config", [None, "specs: [docs/specs]\n"])
+def test_init_refuses_a_file_where_the_spec_folder_goes_and_writes_nothing(tmp_path, config):
+    # Before, init wrote gitspec.yaml, then failed "cannot write specs/: File exists"; run again, it
+    # added .gitspec/ to .gitignore and exited 0 with the workspace broken.
+    name = "specs" if config is None else "docs"
+    ws = make_repo(tmp_path / "fresh", {name: "notes\n", **({"gitspec.yaml": config} if config else {})},
+                   commit=False)
+    before = _snapshot(ws)
+    for _ in range(2):
+        result = run_gitspec(ws, "init")
+        assert result.code == 2, result
+        assert result.err == (f"gitspec: error: {name} is a file, not a folder, where the spec folder "
+                              f"{'specs' if config is None else 'docs/specs'}/ goes; move it away, "
+                              "then run 'gitspec init' again\n"), result
+        assert _snapshot(ws) == before

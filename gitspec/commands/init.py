@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import codecs
+import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from gitspec.atomic import create_new, write_atomic
 from gitspec.config import CONFIG_FILE, DEFAULT_CONFIG_TEXT
@@ -20,27 +21,61 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 def run(folder: Path | None = None) -> int:
     folder = folder or Path.cwd()
     _refuse_nested(folder)
+    config = folder / CONFIG_FILE
+    specs = _spec_folders(folder) if config.exists() else ("specs",)
+    missing = _missing_spec_folders(folder, specs)
+    gitignore = _gitignore_with_store(folder / ".gitignore")  # everything checked before anything is written
     done = []
     # Each write only when needed: in a read-only checkout that is initialised, init changes nothing.
-    if not (folder / CONFIG_FILE).exists():
+    if not config.exists():
         with writing(CONFIG_FILE):
-            written = create_new(folder / CONFIG_FILE, DEFAULT_CONFIG_TEXT.encode())
-        if written:
-            done.append(f"wrote {CONFIG_FILE}")
-            if not (folder / "specs").is_dir():
-                with writing("specs/"):
-                    (folder / "specs").mkdir()
-                done.append("made specs/")
-    if _ignore_store(folder / ".gitignore"):
+            if create_new(config, DEFAULT_CONFIG_TEXT.encode()):
+                done.append(f"wrote {CONFIG_FILE}")
+    for name in missing:  # also in a clone: git keeps no empty folder
+        with writing(f"{name}/"):
+            (folder / name).mkdir(parents=True, exist_ok=True)
+        done.append(f"made {name}/")
+    if gitignore is not None:
+        with writing(".gitignore"):
+            write_atomic(folder / ".gitignore", gitignore)
         done.append(f"added {IGNORE_LINE} to .gitignore")
     sys.stdout.write("".join(f"gitspec: {line}\n" for line in done) or "gitspec: already initialised\n")
     return 0
 
 
+def _spec_folders(folder: Path) -> tuple[str, ...]:
+    """The spec folders an existing gitspec.yaml names; a mistake in it is the error any command would give."""
+    from gitspec.config import parse_config
+    from gitspec.herepaths import from_here
+
+    try:
+        data = (folder / CONFIG_FILE).read_bytes()
+    except OSError as error:
+        raise GitspecError(f"cannot read {CONFIG_FILE}: {error.strerror or error}", exit_code=EXIT_USAGE) from None
+    return parse_config(data, from_here(folder.resolve(), CONFIG_FILE)).specs
+
+
+def _missing_spec_folders(folder: Path, specs: tuple[str, ...]) -> list[str]:
+    """The spec folders to make; something else where one goes (a file named `specs`) is refused."""
+    from gitspec.workspace import not_a_folder
+
+    missing = []
+    for name in dict.fromkeys(PurePosixPath(spec).as_posix() for spec in specs):
+        path = folder / name
+        if path.is_dir():
+            continue
+        blocking = next((place for place in (path, *path.parents)
+                         if place.is_relative_to(folder) and os.path.lexists(place) and not place.is_dir()), None)
+        if blocking is not None:
+            raise GitspecError(f"{blocking.relative_to(folder).as_posix()} is {not_a_folder(blocking)}, where the "
+                               f"spec folder {name}/ goes; move it away, then run 'gitspec init' again",
+                               exit_code=EXIT_USAGE)
+        missing.append(name)
+    return missing
+
+
 def _refuse_nested(folder: Path) -> None:
     """A gitspec.yaml inside a workspace would split it (in its spec folder, become a broken document)."""
-    import os
-
     if (folder / CONFIG_FILE).is_file():
         return
     outer = next((parent for parent in folder.resolve().parents if (parent / CONFIG_FILE).is_file()), None)
@@ -50,7 +85,8 @@ def _refuse_nested(folder: Path) -> None:
                            "gitspec commands work here as they are, nothing to initialise", exit_code=EXIT_USAGE)
 
 
-def _ignore_store(gitignore: Path) -> bool:
+def _gitignore_with_store(gitignore: Path) -> bytes | None:
+    """What `.gitignore` becomes with the store's line, or None when it ignores the store already."""
     if gitignore.is_dir():
         raise GitspecError(".gitignore is a folder, not a file; gitspec cannot add .gitspec/ to it",
                            exit_code=EXIT_USAGE)
@@ -59,13 +95,9 @@ def _ignore_store(gitignore: Path) -> bool:
     except OSError as error:
         raise GitspecError(f"cannot read .gitignore: {error.strerror or error}", exit_code=EXIT_USAGE) from None
     new = with_ignore_line(data)
-    if new is None:
-        return False
-    if data.startswith(_UTF16_BOMS):
+    if new is not None and data.startswith(_UTF16_BOMS):
         sys.stderr.write("gitspec: warning: .gitignore is UTF-16, which git does not read; save it as UTF-8\n")
-    with writing(".gitignore"):
-        write_atomic(gitignore, new)
-    return True
+    return new
 
 
 def with_ignore_line(data: bytes) -> bytes | None:
