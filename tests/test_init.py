@@ -1,6 +1,7 @@
 """`gitspec init` and gitspec.yaml: idempotent set-up, config errors naming the key (exit 2)."""
 from __future__ import annotations
 
+import os
 import unicodedata
 
 import pytest
@@ -225,3 +226,19 @@ def test_init_refuses_a_file_where_the_spec_folder_goes_and_writes_nothing(tmp_p
                               f"{'specs' if config is None else 'docs/specs'}/ goes; move it away, "
                               "then run 'gitspec init' again\n"), result
         assert _snapshot(ws) == before
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda path: path.mkdir(), "a folder, not a file"),
+    (lambda path: path.symlink_to("missing.yaml"), "a symlink to missing.yaml, which does not exist"),
+    (lambda path: os.mkfifo(path), "not a regular file"),
+], ids=["folder", "dangling-symlink", "fifo"])
+def test_init_refuses_a_config_that_is_no_file(tmp_path, make, problem):
+    # Before, init exited 0 ("added .gitspec/ to .gitignore", or "already initialised") while every other
+    # command said "no gitspec.yaml ... run 'gitspec init' first".
+    ws = make_repo(tmp_path / "fresh", {}, commit=False)
+    make(ws / "gitspec.yaml")
+    result = run_gitspec(ws, "init")
+    assert result.code == 2, result
+    assert result.err == f"gitspec: error: gitspec.yaml is {problem}; remove it, then run 'gitspec init' again\n"
+    assert not (ws / ".gitignore").exists() and not (ws / "specs").exists()

@@ -22,6 +22,9 @@ def run(folder: Path | None = None) -> int:
     folder = folder or Path.cwd()
     _refuse_nested(folder)
     config = folder / CONFIG_FILE
+    if os.path.lexists(config) and not config.is_file():  # every other command would not see it
+        raise GitspecError(f"{CONFIG_FILE} is {_not_a_file(config)}; remove it, then run 'gitspec init' again",
+                           exit_code=EXIT_USAGE)
     specs = _spec_folders(folder) if config.exists() else ("specs",)
     missing = _missing_spec_folders(folder, specs)
     gitignore = _gitignore_with_store(folder / ".gitignore")  # everything checked before anything is written
@@ -41,6 +44,13 @@ def run(folder: Path | None = None) -> int:
         done.append(f"added {IGNORE_LINE} to .gitignore")
     sys.stdout.write("".join(f"gitspec: {line}\n" for line in done) or "gitspec: already initialised\n")
     return 0
+
+
+def _not_a_file(path: Path) -> str:
+    """What `path`, which exists (perhaps as a link) but is no regular file, is instead."""
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"a symlink to {os.readlink(path)}, which does not exist"
+    return "a folder, not a file" if path.is_dir() else "not a regular file"
 
 
 def _spec_folders(folder: Path) -> tuple[str, ...]:
