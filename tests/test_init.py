@@ -242,3 +242,16 @@ def test_init_refuses_a_config_that_is_no_file(tmp_path, make, problem):
     assert result.code == 2, result
     assert result.err == f"gitspec: error: gitspec.yaml is {problem}; remove it, then run 'gitspec init' again\n"
     assert not (ws / ".gitignore").exists() and not (ws / "specs").exists()
+
+
+@pytest.mark.parametrize("inner", [".git", ".git/hooks", "bare.git", "bare.git/refs"])
+def test_init_in_a_git_folder_is_refused(tmp_path, inner):
+    # Before, init in repo/.git made a workspace there, in git's own folder (exit 0).
+    ws = make_repo(tmp_path / "repo", {}, commit=False)
+    git(ws, "init", "-q", "--bare", "bare.git")
+    before = sorted(p for p in (ws / inner).rglob("*"))
+    result = run_gitspec(ws / inner, "init")
+    assert result.code == 2, result
+    assert result.err == ("gitspec: error: this folder is git's own (a repository's .git folder, or inside one); "
+                          "run 'gitspec init' in the repository's working tree\n")
+    assert sorted(p for p in (ws / inner).rglob("*")) == before

@@ -20,6 +20,7 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 def run(folder: Path | None = None) -> int:
     folder = folder or Path.cwd()
+    _refuse_git_folder(folder)
     _refuse_nested(folder)
     config = folder / CONFIG_FILE
     if os.path.lexists(config) and not config.is_file():  # every other command would not see it
@@ -82,6 +83,17 @@ def _missing_spec_folders(folder: Path, specs: tuple[str, ...]) -> list[str]:
                                exit_code=EXIT_USAGE)
         missing.append(name)
     return missing
+
+
+def _refuse_git_folder(folder: Path) -> None:
+    """A repository's git folder (`.git`, a bare repository) is git's own: documents there are no files of
+    the repository, and git may rewrite or delete them."""
+    from gitspec.workspace import in_git_folder
+
+    resolved = folder.resolve()
+    if in_git_folder(resolved, Path(resolved.anchor)):
+        raise GitspecError("this folder is git's own (a repository's .git folder, or inside one); run "
+                           "'gitspec init' in the repository's working tree", exit_code=EXIT_USAGE)
 
 
 def _refuse_nested(folder: Path) -> None:
