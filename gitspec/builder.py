@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,15 +59,20 @@ class Builder(Planner):
                  before_generating: Callable[[], None] = lambda: None,
                  suffix: Callable[[str], str] = lambda kind: ".yaml",
                  settle: Callable[[Stage, LoadedDocument | None, list[Planned]], list[str]] =
-                 lambda stage, document, planned: []) -> None:
+                 lambda stage, document, planned: [],
+                 defined: Callable[[], Sequence[tuple[str, str]]] = lambda: ()) -> None:
         """`before_generating` is called once, before the first stage generates: what must hold
         before anything is written (e.g. every output kind's schema loads) raises there.
         `suffix(kind)` is the suffix of a document of that kind a stage creates.
         `settle(stage, document, planned)` is called (not in a dry run) for each stage that was built or
         found up to date, once its document is written: it brings what the stage keeps outside its
-        document (the code stage's stub files) in line with the sections it kept, and returns warnings."""
+        document (the code stage's stub files) in line with the sections it kept, and returns warnings.
+        `defined()` is each item id the workspace's documents define, with the path of the document
+        (asked once, before the first stage generates)."""
         super().__init__(documents, pipeline, options, unreadable)
         self.settle = settle
+        self._defined = defined
+        self._definitions: Sequence[tuple[str, str]] | None = None
         self.before_generating = before_generating
         self.suffix = suffix
         self.provider = provider
@@ -133,6 +138,7 @@ class Builder(Planner):
                         continue
                     if not generating:
                         self.before_generating()
+                        self._definitions = self._defined()  # read here, not on the stages' threads
                         generating = True
                     self.emit({"event": "status", "stage": stage.name, "progress": _pct(done, total),
                                "message": "generating " + ", ".join(p.section for p in regenerate)})
@@ -241,8 +247,12 @@ class Builder(Planner):
         renewing = {p.address for p in regenerate}
         inputs = {a: (None if section_of(a) in renewing else self.value(a)) for a in stage.inputs}
         options = self.options(stage)
+        taken = self._taken(stage)
+        # the ids other documents hold change what the stage numbers: in the key, when there are any
+        # (without, the key is as it was before stages were told of them, and the cache still serves)
         key = hashlib.sha256(canonical_json([stage.name, stage.version, self.provider.name, self.provider.model,
-                                             stage.prompt_version, options, inputs])).hexdigest()
+                                             stage.prompt_version, options, inputs,
+                                             *([taken] if taken else [])])).hexdigest()
         cached = self.cache.get(key)
         outputs = json.loads(cached) if cached is not None else None
         hit = isinstance(outputs, dict) and all(o.section in outputs for o in stage.outputs)
@@ -251,7 +261,7 @@ class Builder(Planner):
             from gitspec.providers import stage_meter
 
             with stage_meter() as meter:
-                outputs = stage.generate(StageInput(inputs, self.provider, options))
+                outputs = stage.generate(StageInput(inputs, self.provider, options, frozenset(taken)))
             missing = [o.section for o in stage.outputs if o.section not in (outputs or {})]
             if missing:
                 raise GitspecError(f"stage '{stage.name}' returned no {', '.join(missing)}", exit_code=EXIT_FINDINGS)
@@ -266,6 +276,15 @@ class Builder(Planner):
         tokens = meter.tokens if not hit and meter.calls else _tokens(self.provider) - tokens_before
         span = Span(stage.name, started, time.perf_counter(), hit, key, tokens)
         return outputs, span
+
+    def _taken(self, stage: Stage) -> list[str]:
+        """The ids with the stage's prefixes that documents other than its own define, sorted."""
+        if not stage.ids:
+            return []
+        own = self.documents.get(stage.document)
+        prefixes = {f"{prefix}-" for prefix in stage.ids}
+        return sorted({item_id for item_id, path in self._definitions or ()
+                       if (own is None or path != own.path) and item_id[:item_id.find("-") + 1] in prefixes})
 
     def _write(self, stage: Stage, regenerate: list[Planned], outputs: dict[str, Any], span: Span,
                force: set[str], report: BuildReport) -> None:

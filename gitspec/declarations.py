@@ -25,7 +25,7 @@ from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError
 from gitspec.installed import environment, stat_key
 from gitspec.stage import Output, Stage, StageInput
 
-FORMAT = b"GSPL1"
+FORMAT = b"GSPL2"
 RACY_NS = 1_000_000_000  # a file this recent may still be changing: do not vouch for it yet
 TRACE = "GITSPEC_TRACE_HOOKS"  # tracing shows every hook call, so it always loads the plugins
 
@@ -186,7 +186,8 @@ def unstorable(value: Any) -> str:
 def declare(stage: Stage) -> tuple:
     """A stage's declaration, everything but `generate`, as plain data."""
     return (stage.name, stage.version, stage.document, stage.kind, stage.title, tuple(stage.inputs),
-            tuple((output.section, tuple(output.depends_on)) for output in stage.outputs), stage.prompt_version)
+            tuple((output.section, tuple(output.depends_on)) for output in stage.outputs), stage.prompt_version,
+            tuple(stage.ids))
 
 
 def declarations_token(declarations: tuple) -> str:
@@ -196,9 +197,9 @@ def declarations_token(declarations: tuple) -> str:
 
 
 def _stage(declaration: tuple, generate: Callable) -> Stage:
-    name, version, document, kind, title, inputs, outputs, prompt_version = declaration
+    name, version, document, kind, title, inputs, outputs, prompt_version, ids = declaration
     return Stage(name, version, document, kind, title, inputs,
-                 tuple(Output(section, depends_on) for section, depends_on in outputs), generate, prompt_version)
+                 tuple(Output(section, depends_on) for section, depends_on in outputs), generate, prompt_version, ids)
 
 
 def read_plan(path: Path) -> tuple[tuple, tuple, str] | None:

@@ -5,6 +5,7 @@ section values. It never reads or writes files; the pipeline does that.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -33,10 +34,21 @@ class StageInput:
     values: dict[str, Any]
     provider: Any  # gitspec.providers.Provider
     options: dict[str, Any] = field(default_factory=dict)
+    taken: frozenset[str] = frozenset()  # ids with the stage's `ids` prefixes that other documents define
 
     def get(self, address: str, default: Any = None) -> Any:
         value = self.values.get(address)
         return default if value is None else value
+
+    def new_ids(self, prefix: str) -> Iterator[str]:
+        """`PREFIX-001`, `PREFIX-002`, ... leaving out the ids other documents define (`taken`): an id
+        already in use elsewhere would be a duplicate, and the ids of the stage's own document stay put."""
+        number = 0
+        while True:
+            number += 1
+            item_id = f"{prefix}-{number:03d}"
+            if item_id not in self.taken:
+                yield item_id
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,9 @@ class Stage:
     with `kind` and `title` when missing). `inputs` are addresses
     (`product#features`); each output names the inputs it depends on, which is
     how staleness is judged per section. `generate(StageInput)` returns
-    `{section: value}` for every output.
+    `{section: value}` for every output. `ids` are the prefixes of the item
+    ids `generate` numbers (`FEAT`): those other documents define reach it as
+    `StageInput.taken`, and are part of the cache key.
     """
 
     name: str
@@ -59,3 +73,4 @@ class Stage:
     outputs: tuple[Output, ...]
     generate: Callable[[StageInput], dict[str, Any]]
     prompt_version: str = "1"
+    ids: tuple[str, ...] = ()

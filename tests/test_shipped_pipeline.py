@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
@@ -185,3 +186,45 @@ def test_a_hand_edited_stub_stops_the_code_stage_before_anything_is_written_and_
     assert "warning: generated/app/routes.py differs from code#files: kept" in again.out, again
     assert "When it was edited." in (generated / "web" / "types.ts").read_text()
     assert (generated / "app" / "routes.py").read_text() == "# mine\n"
+
+
+def _defined_ids(root) -> list[str]:
+    return [match for path in sorted((root / "specs").glob("*.yaml"))
+            for match in re.findall(r"(?m)^\s*- id: ([A-Z]+-[0-9]+)$", path.read_text())]
+
+
+def test_generated_items_are_numbered_past_the_ids_other_documents_define(tmp_path):
+    # Before, the first build numbered its items from 001 whatever the workspace held: next to skeletons
+    # `new` wrote (FLOW-001, SCR-001, FEAT-001, PERS-001, JOUR-001), check found duplicate ids (exit 1).
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    for kind, name in (("ui", "mobile-screens"), ("product", "legacy"), ("product", DIRECTIVE)):
+        assert run_gitspec(root, "new", kind, name).code == 0
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    check = run_gitspec(root, "check")
+    assert check.code == 0, check
+    ids = _defined_ids(root)
+    assert len(ids) == len(set(ids))
+    ui = (root / "specs" / "ui.yaml").read_text()
+    assert "id: FLOW-002" in ui and "id: SCR-002" in ui and "id: FLOW-001" not in ui
+
+
+def test_the_cache_serves_no_ids_another_document_took_since(tmp_path):
+    # Ids other documents hold are part of a stage's cache key: the same directive built again once a
+    # skeleton holds FEAT-001 is not served the cached product that numbered its features from 001.
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    directive_only = (root / "specs" / "product.yaml").read_bytes()
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    assert "id: FEAT-001" in (root / "specs" / "product.yaml").read_text()
+    for path in (root / "specs").iterdir():
+        path.unlink()
+    shutil.rmtree(root / "generated")  # the code stage's stubs of that build, started over too
+    (root / "specs" / "product.yaml").write_bytes(directive_only)
+    assert run_gitspec(root, "new", "product", "legacy").code == 0  # FEAT-001, PERS-001, JOUR-001
+    again = run_gitspec(root, "build", "--no-render", "--json")
+    assert again.code == 0, again
+    assert run_gitspec(root, "check").code == 0
+    product = (root / "specs" / "product.yaml").read_text()
+    assert "id: FEAT-001" not in product and "id: FEAT-002" in product and "id: PERS-002" in product

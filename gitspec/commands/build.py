@@ -56,7 +56,7 @@ def _emit_end(sink, exit_code: int, message: str, stage: str = "", path: str | N
 def _build(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, sink,
            trace: str | None, lock_timeout: float, render: bool) -> int:
     from gitspec.builder import Builder
-    from gitspec.buildsession import make_provider, prepare
+    from gitspec.buildsession import item_definitions, make_provider, prepare
     from gitspec.docwriter import DocumentWriter
     from gitspec.store import GenerationCache, ObjectStore, build_lock
 
@@ -81,7 +81,8 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
                           context.options,
                           _writer(documents, workspace), sink.share(0, STAGES_SHARE if render else 100),
                           context.unreadable,
-                          lambda: _load_output_schemas(context), documents.suffix, _settle(workspace))
+                          lambda: _load_output_schemas(context), documents.suffix, _settle(workspace),
+                          lambda: item_definitions(context.index))
         with sink:  # one progress bar for the stages and the render
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
             findings = _recheck(context) if report.generated else context.checked.findings

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
@@ -106,12 +107,12 @@ def _domain(directive: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | No
     return None
 
 
-def _features(names: tuple[str, ...] | None, personas: list[str]) -> list[dict[str, Any]]:
+def _features(names: tuple[str, ...] | None, personas: list[str], ids: Iterator[str]) -> list[dict[str, Any]]:
     labels = names or tuple(f"core feature {n}" for n in (1, 2, 3))
     features = []
     for index, label in enumerate(labels):
         features.append({
-            "id": f"FEAT-{index + 1:03d}",
+            "id": next(ids),
             "name": label if names else placeholder(f"name of {label}"),
             "description": placeholder(f"what {label} does and for whom"),
             "priority": _PRIORITIES[index] if index < len(_PRIORITIES) else "could",
@@ -121,30 +122,31 @@ def _features(names: tuple[str, ...] | None, personas: list[str]) -> list[dict[s
     return features
 
 
-def _personas(roles: tuple[str, ...] | None) -> list[dict[str, Any]]:
+def _personas(roles: tuple[str, ...] | None, ids: Iterator[str]) -> list[dict[str, Any]]:
     roles = roles or (placeholder("role of the primary user"), placeholder("role of the buyer or administrator"))
     return [{
-        "id": f"PERS-{index + 1:03d}",
+        "id": next(ids),
         "name": role,
         "role": role,
         "description": placeholder("who they are and the context they work in"),
         "goals": [placeholder("what they want to achieve with the product")],
         "painPoints": [placeholder("what frustrates them today")],
-    } for index, role in enumerate(roles)]
+    } for role in roles]
 
 
 def _label(feature: dict[str, Any]) -> str:
     # A placeholder name must not be nested inside another placeholder.
     name = feature["name"]
-    return f"core feature {int(feature['id'][5:])}" if name.startswith(PLACEHOLDER) else name
+    return name[len(PLACEHOLDER):].strip().removeprefix("name of ") if name.startswith(PLACEHOLDER) else name
 
 
-def _journeys(personas: list[dict[str, Any]], features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _journeys(personas: list[dict[str, Any]], features: list[dict[str, Any]],
+              ids: Iterator[str]) -> list[dict[str, Any]]:
     journeys = []
-    for index, persona in enumerate(personas):
+    for persona in personas:
         used = [f for f in features if persona["id"] in f["personas"]] or features[:1]
         journeys.append({
-            "id": f"JOUR-{index + 1:03d}",
+            "id": next(ids),
             "name": placeholder(f"name of the main journey of {persona['name']}"),
             "persona": persona["id"],
             "trigger": placeholder("what starts the journey"),
@@ -175,16 +177,18 @@ def _tagline(phrase: str, audience: str | None) -> str:
     return f"{article} {phrase} for {audience}." if audience else f"{article} {phrase}."
 
 
-def draft(directive: str) -> dict[str, Any]:
-    """Every section as the template writes it, before the provider sees it."""
+def draft(directive: str, inp: StageInput | None = None) -> dict[str, Any]:
+    """Every section as the template writes it, before the provider sees it; its items numbered
+    past the ids other documents define (`inp.taken`)."""
+    inp = inp or StageInput({}, None)
     parsed = parse_directive(directive)
     domain = _domain(directive)
     phrase = " ".join(parsed["object"])
     name = _title(parsed["object"]) if parsed["object"] else placeholder("the product's name")
     audience = parsed["audience"]
-    personas = _personas(domain[2] if domain else None)
-    features = _features(domain[1] if domain else None, [p["id"] for p in personas])
-    journeys = _journeys(personas, features)
+    personas = _personas(domain[2] if domain else None, inp.new_ids("PERS"))
+    features = _features(domain[1] if domain else None, [p["id"] for p in personas], inp.new_ids("FEAT"))
+    journeys = _journeys(personas, features, inp.new_ids("JOUR"))
     benchmark = parsed["benchmark"]
     competitors = [{"name": "Doing nothing (the status quo)",
                     "weaknesses": [placeholder("what the status quo costs the audience")]}]
@@ -227,7 +231,7 @@ _PROMPTS = {
 def generate(inp: StageInput) -> dict[str, Any]:
     directive = str(inp.get(DIRECTIVE) or "").strip()
     prompts = {section: f"Directive: {directive!r}. {prompt}" for section, prompt in _PROMPTS.items()}
-    return fill_sections(inp.provider, "product", SECTIONS, draft(directive), prompts)
+    return fill_sections(inp.provider, "product", SECTIONS, draft(directive, inp), prompts)
 
 
 STAGE = Stage(
@@ -239,4 +243,5 @@ STAGE = Stage(
     inputs=(DIRECTIVE,),
     outputs=tuple(Output(section, (DIRECTIVE,)) for section in SECTIONS),
     generate=generate,
+    ids=("FEAT", "PERS", "JOUR"),
 )

@@ -6,6 +6,7 @@ state (empty-state copy, interactions, brand treatments) is left as a placeholde
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from gitspec.slugs import ascii_slug
@@ -55,9 +56,11 @@ def _components(step: str, features: list[dict[str, Any]], used: list[str]) -> l
             and f["name"].lower() in lower]
 
 
-def build_screens(journeys: list[dict[str, Any]], features: list[dict[str, Any]]
+def build_screens(journeys: list[dict[str, Any]], features: list[dict[str, Any]], ids: Iterator[str] | None = None
                   ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-    """Screens in journey order, one per distinct step, and each journey's screen ids."""
+    """Screens in journey order, one per distinct step, and each journey's screen ids (from `ids`:
+    SCR-001, SCR-002, ... unless other documents hold some)."""
+    ids = ids or StageInput({}, None).new_ids("SCR")
     screens: list[dict[str, Any]] = []
     by_name: dict[str, str] = {}
     routes: set[str] = set()
@@ -68,7 +71,7 @@ def build_screens(journeys: list[dict[str, Any]], features: list[dict[str, Any]]
             name = screen_name(step)
             key = name.lower()
             if key not in by_name:
-                by_name[key] = f"SCR-{len(screens) + 1:03d}"
+                by_name[key] = next(ids)
                 screens.append(_screen(by_name[key], name, step, journey, features, routes))
             visits.setdefault(journey["id"], []).append(by_name[key])
     return screens, visits
@@ -103,13 +106,13 @@ def mermaid(screens: dict[str, dict[str, Any]], steps: list[str]) -> str:
 
 
 def _flows(journeys: list[dict[str, Any]], personas: list[dict[str, Any]], screens: list[dict[str, Any]],
-           visits: dict[str, list[str]]) -> list[dict[str, Any]]:
+           visits: dict[str, list[str]], ids: Iterator[str]) -> list[dict[str, Any]]:
     by_id = {s["id"]: s for s in screens}
     persona_names = {p.get("id"): p.get("name") for p in personas}
     flows = []
-    for index, journey in enumerate(journeys):
+    for journey in journeys:
         steps = visits[journey["id"]]
-        flow = {"id": f"FLOW-{index + 1:03d}", "name": str(journey.get("name") or journey["id"]),
+        flow = {"id": next(ids), "name": str(journey.get("name") or journey["id"]),
                 "journey": journey["id"], "steps": steps, "mermaid": mermaid(by_id, steps)}
         if not journey["id"]:
             del flow["journey"]
@@ -167,8 +170,8 @@ def generate(inp: StageInput) -> dict[str, Any]:
     personas = identified(inp.get(PERSONAS))
     if not journeys:  # the ui schema needs at least one flow and one screen
         journeys = [{"id": "", "name": placeholder("flow name"), "steps": [placeholder("first screen")]}]
-    screens, visits = build_screens(journeys, features)
-    flows = _flows(journeys, personas, screens, visits)
+    screens, visits = build_screens(journeys, features, inp.new_ids("SCR"))
+    flows = _flows(journeys, personas, screens, visits, inp.new_ids("FLOW"))
     drafts = {"flows": flows, "screens": screens, "states": _states(screens),
               "interactions": _interactions(flows), "brandMoments": _moments(flows, journeys)}
     return fill_sections(inp.provider, "ui", SECTIONS, drafts, _PROMPTS)
@@ -189,4 +192,5 @@ STAGE = Stage(
         Output("brandMoments", (JOURNEYS,)),
     ),
     generate=generate,
+    ids=("SCR", "FLOW"),
 )
