@@ -151,6 +151,20 @@ class Workspace:
                     found.append((child, key, folder))
         return sorted(found)
 
+    def exclusion_of(self, inner_path: str) -> str | None:
+        """The `exclude` glob that leaves `inner_path` ('/'-separated, in the first spec folder) out of the
+        documents, by its own path or a folder's on the way to it, as the walk meets them; None if none does."""
+        spec = self.config.specs[0].strip("/")
+        top = "" if spec in ("", ".") else spec
+        inner = len(top) + 1 if top else 0
+        names = inner_path.split("/")
+        for pattern in self.config.exclude:
+            glob = _exclusion((pattern,))
+            if any(_excluded(glob, top + "/" * bool(top) + "/".join(names[:end]), inner)
+                   for end in range(1, len(names) + 1)):
+                return pattern
+        return None
+
     def relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
 

@@ -276,3 +276,26 @@ def test_an_unclear_id_is_a_usage_error(repo, args, message):
     assert result.code == 2 and result.err.startswith(f"gitspec: error: {message}") \
         and result.err.count("\n") == 1, result
     assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep"]
+
+
+@pytest.mark.parametrize("exclude, args, path", [
+    ("drafts-*", ("prd", "Drafts 2027"), "specs/drafts-2027.md"),
+    ("specs/*.yaml", ("requirements", "reqs"), "specs/reqs.yaml"),
+    ("*", ("product", "Build a billing dashboard"), "specs/product.yaml"),
+])
+def test_new_refuses_to_write_where_exclude_hides_the_document(repo, exclude, args, path):
+    # Before, new wrote the document and said so (exit 0), but no command read it: check saw 0 documents.
+    ws = repo({}, config=f"specs: [specs]\nformats: []\nexclude: [notes/*, '{exclude}']\n")
+    result = run_gitspec(ws, "new", *args)
+    assert result.code == 2, result
+    assert result.err == (f"gitspec: error: argument ID: {path} would be left out by the glob '{exclude}' of "
+                          "'exclude' in gitspec.yaml, so no command would read it; choose another id, or change "
+                          "'exclude'\n")
+    assert not (ws / path).exists()
+    assert run_gitspec(ws, "new", "prd", "kept").code == (2 if exclude == "*" else 0)
+
+
+def test_new_writes_where_only_another_spec_folder_is_excluded(repo):
+    ws = repo({"docs/.keep": ""}, config="specs: [specs, docs]\nformats: []\nexclude: ['docs/*']\n")
+    assert run_gitspec(ws, "new", "prd", "first").code == 0
+    assert "1 document checked" in run_gitspec(ws, "check").err

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitspec.atomic import create_new
+from gitspec.config import CONFIG_FILE
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.printable import file_name, shown
@@ -261,8 +262,14 @@ def _refuse_taken_id(workspace: Workspace, doc_id: str, target: Path, taken: _Ta
 
 
 def _write_new(workspace: Workspace, target: Path, text: str) -> None:
-    """Write `target`, never over an existing file (looked for first: a read-only checkout says so too)."""
+    """Write `target`, never over an existing file (looked for first: a read-only checkout says so too),
+    nor where an `exclude` glob would hide it from every command."""
     name = workspace.relative(target)
+    pattern = workspace.exclusion_of(target.name)  # `target` is at the top of the first spec folder
+    if pattern is not None:
+        raise GitspecError(f"argument ID: {name} would be left out by the glob {pattern!r} of 'exclude' in "
+                           f"{CONFIG_FILE}, so no command would read it; choose another id, or change 'exclude'",
+                           exit_code=EXIT_USAGE)
     with writing(name):
         written = not target.exists() and create_new(target, text.encode("utf-8"))
     if not written:
