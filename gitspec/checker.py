@@ -39,7 +39,7 @@ def workspace_engine(workspace: Workspace) -> Callable[[], Engine]:
         if not made:
             from gitspec.engine import Engine
 
-            made.append(Engine(workspace.config, local_kinds(workspace), workspace.store))
+            made.append(Engine(workspace.config, local_kinds(workspace), workspace.store, workspace.root))
         return made[0]
 
     return engine

@@ -21,10 +21,17 @@ CONFLICT = "merge-conflict"
 
 
 class Engine:
-    def __init__(self, config: Config, extra_kinds: dict[str, Kind] | None = None, store: Path | None = None) -> None:
+    def __init__(self, config: Config, extra_kinds: dict[str, Kind] | None = None, store: Path | None = None,
+                 root: Path | None = None) -> None:
         self.config = config
         self._extra_kinds = extra_kinds or {}
         self._store = store  # where the plugin manager may remember entry points
+        self._root = root  # the workspace's: its own schemas are named from the current folder
+
+    def _shown(self, path: Path) -> str:
+        from gitspec.herepaths import file_from_here
+
+        return file_from_here(self._root, path)
 
     @cached_property
     def manager(self):
@@ -45,7 +52,7 @@ class Engine:
         for name, kind in self._extra_kinds.items():
             if name in kinds:
                 raise GitspecError(f"workspace schema redefines kind '{name}', declared by plugin "
-                                   f"{owners[name]}", str(kind.schema), exit_code=EXIT_USAGE)
+                                   f"{owners[name]}", self._shown(kind.schema), exit_code=EXIT_USAGE)
             kinds[name] = kind
         return kinds
 
@@ -53,7 +60,7 @@ class Engine:
     def schemas(self):
         from gitspec.schemas import SchemaSet
 
-        return SchemaSet(self.kinds)
+        return SchemaSet(self.kinds, self._shown)
 
     def load_schemas(self, kinds: set[str]) -> None:
         """Load the schema of each known kind in `kinds`: one that cannot be loaded is a configuration

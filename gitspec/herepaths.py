@@ -8,6 +8,14 @@ import os
 from pathlib import Path
 
 
+def file_from_here(root: Path | None, path: Path) -> str:
+    """A file gitspec knows by its absolute path (a schema): from the current folder, as `from_here`,
+    when it is inside the workspace at `root`; as it is when outside (a plugin's, installed elsewhere)."""
+    if root is None or not path.is_relative_to(root):
+        return str(path)
+    return from_here(root, path.relative_to(root).as_posix())
+
+
 def from_here(root: Path, path: str) -> str:
     """`path` ('/'-separated, in the workspace at `root`) relative to the current folder: itself when
     gitspec runs at the workspace's top, `specs/a.yaml` from `docs/` above it, `../a.yaml` from a sibling."""

@@ -9,6 +9,7 @@ import ast
 import json
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,16 +41,18 @@ def load_builtin_schema(name: str) -> dict[str, Any]:
     return read_schema(builtin_schema_dir() / f"{name}.schema.json")
 
 
-def read_schema(path: Path) -> dict[str, Any]:
+def read_schema(path: Path, named: str | None = None) -> dict[str, Any]:
+    """The schema at `path`; an error names it as `named` (default: the path as it is)."""
+    named = named or str(path)
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise GitspecError(f"cannot read schema: {exc}", str(path), exit_code=EXIT_USAGE) from None
+        raise GitspecError(f"cannot read schema: {exc}", named, exit_code=EXIT_USAGE) from None
     except json.JSONDecodeError as exc:
-        raise GitspecError(f"invalid JSON in schema: {exc.msg}", str(path), exc.lineno, exc.colno,
+        raise GitspecError(f"invalid JSON in schema: {exc.msg}", named, exc.lineno, exc.colno,
                            EXIT_USAGE) from None
     if not isinstance(schema, dict):
-        raise GitspecError("a schema must be a JSON object", str(path), 1, 1, EXIT_USAGE)
+        raise GitspecError("a schema must be a JSON object", named, 1, 1, EXIT_USAGE)
     return schema
 
 
@@ -62,11 +65,13 @@ class SchemaSet:
     schema keyword and value needed to point at the exact key or value.
     """
 
-    def __init__(self, kinds: dict[str, Kind]) -> None:
+    def __init__(self, kinds: dict[str, Kind], named: Callable[[Path], str] = str) -> None:
+        """`named(path)` is how an error names a schema file (see gitspec.herepaths.file_from_here)."""
         import jsonschema_rs
 
         self.kinds = kinds
-        self._schemas = {name: read_schema(kind.schema) for name, kind in kinds.items()}
+        self._named = named
+        self._schemas = {name: read_schema(kind.schema, named(kind.schema)) for name, kind in kinds.items()}
         self._shared = [load_builtin_schema("common"), *self._schemas.values()]
         resources = [(s["$id"], s) for s in self._shared if isinstance(s.get("$id"), str)]
         try:
@@ -91,7 +96,7 @@ class SchemaSet:
             except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
                 message = str(exc).splitlines()[0]
                 raise GitspecError(f"schema of kind '{kind}' is not a valid JSON Schema: {message}",
-                                   str(self.kinds[kind].schema), exit_code=EXIT_USAGE) from None
+                                   self._named(self.kinds[kind].schema), exit_code=EXIT_USAGE) from None
         return self._fast[kind]
 
     def _detailed_validator(self, kind: str) -> Any:

@@ -299,3 +299,13 @@ def test_new_writes_where_only_another_spec_folder_is_excluded(repo):
     ws = repo({"docs/.keep": ""}, config="specs: [specs, docs]\nformats: []\nexclude: ['docs/*']\n")
     assert run_gitspec(ws, "new", "prd", "first").code == 0
     assert "1 document checked" in run_gitspec(ws, "check").err
+
+
+def test_new_refuses_a_kind_whose_schema_cannot_be_loaded(repo):
+    # Before, `new adr first` wrote specs/first.yaml (exit 0), a document no check could then read.
+    ws = repo({"schemas/adr.schema.json": "not json\n",
+               "templates/adr.yaml": 'kind: adr\nid: "$id"\ntitle: "$title"\n'})
+    result = run_gitspec(ws, "new", "adr", "first")
+    assert result.code == 2, result
+    assert result.err.startswith("schemas/adr.schema.json:1:1: error: invalid JSON in schema"), result
+    assert not (ws / "specs" / "first.yaml").exists()

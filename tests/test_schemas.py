@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from conftest import requirement, requirements_doc, run_gitspec
 from gitspec.builtin.kinds import SHIPPED_KINDS
 from gitspec.schemas import builtin_schema_dir
 
@@ -107,7 +108,7 @@ def test_the_format_guide_lists_each_kinds_sections_and_item_keys_as_the_schemas
 
 
 def test_the_format_guides_example_documents_pass_check(repo):
-    from conftest import run_gitspec
+    from conftest import requirement, requirements_doc, run_gitspec
 
     guide = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text()
     import re
@@ -123,7 +124,7 @@ def test_the_format_guides_example_documents_pass_check(repo):
 
 def test_an_infinite_or_nan_number_is_named_as_written_not_as_null(repo):
     """`estimate: .inf` gave `null is not of type "number"`: jsonschema-rs reads it as JSON's null."""
-    from conftest import run_gitspec
+    from conftest import requirement, requirements_doc, run_gitspec
 
     items = "".join(f"  - {{id: TASK-00{n}, title: A, requirements: [], status: todo, priority: p0, ownerRole: dev, "
                     f"estimate: {value}}}\n" for n, value in enumerate((".inf", "-.inf", ".nan", "2"), 1))
@@ -137,3 +138,24 @@ def test_an_infinite_or_nan_number_is_named_as_written_not_as_null(repo):
                       "[schema]", "tasks#items/2/estimate: .nan is not allowed: a number must be finite (JSON has no "
                       "infinity or NaN) [schema]"]
     assert "null" not in result.out
+
+
+ADR = "kind: adr\nid: first\ntitle: First\n"
+
+
+@pytest.mark.parametrize("files, error", [
+    ({"schemas/adr.schema.json": "not json\n", "specs/first.yaml": ADR},
+     "schemas/adr.schema.json:1:1: error: invalid JSON in schema: Expecting value"),
+    ({"schemas/adr.schema.json": '{"type": "object", "minProperties": "two"}', "specs/first.yaml": ADR},
+     "schemas/adr.schema.json:1:1: error: schema of kind 'adr' is not a valid JSON Schema"),
+    ({"schemas/prd.schema.json": '{"type": "object"}',
+      "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))},
+     "schemas/prd.schema.json:1:1: error: workspace schema redefines kind 'prd', declared by plugin builtin-kinds"),
+])
+def test_errors_in_the_workspaces_own_schemas_name_them_from_the_current_folder(repo, files, error):
+    # Before, they were named by their absolute path (/tmp/.../ws/schemas/adr.schema.json:1:1: ...).
+    ws = repo(files)
+    for where, prefix in ((ws, ""), (ws / "specs", "../")):
+        result = run_gitspec(where, "check")
+        assert result.code == 2, result
+        assert result.err.startswith(prefix + error) and len(result.err.splitlines()) == 1, result

@@ -54,11 +54,13 @@ def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: 
                            exit_code=EXIT_USAGE)
     from gitspec.engine import Engine
 
-    kinds = Engine(workspace.config, local_kinds(workspace), workspace.store).kinds
+    engine = Engine(workspace.config, local_kinds(workspace), workspace.store, workspace.root)
+    kinds = engine.kinds
     kind = kinds.get(kind_name)
     if kind is None:
         raise GitspecError(f"argument KIND: unknown kind {kind_name!r} (known kinds: {', '.join(sorted(kinds))})",
                            exit_code=EXIT_USAGE)
+    engine.load_schemas({kind_name})  # a skeleton no schema can check would be a document check cannot read
     template = _template(workspace, kind)
     title = title or doc_id.replace("-", " ").capitalize()
     text = _fill(template.read_text(encoding="utf-8"), doc_id, title)
