@@ -56,6 +56,18 @@ def openai_env(tmp_path):
             "GITSPEC_OPENAI_BASE_URL": ""}
 
 
+def _workspace(root, server, options: str = ""):
+    """A new workspace whose product document asks for everything; `options` are more `plugins.openai` lines."""
+    make_repo(root, {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    config = root / "gitspec.yaml"
+    text = re.sub(r"^formats:.*\n", "", config.read_text(), flags=re.MULTILINE)  # rendering has its own tests
+    config.write_text(text + f"formats: []\nprovider: openai\nplugins:\n  openai:\n"
+                             f"    base_url: {server.base_url}\n    model: test-model\n{options}")
+    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    return root
+
+
 def _stamps(root) -> dict[str, dict]:
     stamps = {}
     for path in sorted((root / "specs").glob("*.yaml")):
@@ -68,14 +80,7 @@ def _stamps(root) -> dict[str, dict]:
 @pytest.mark.parametrize("jobs", ["1", "4"])
 def test_build_through_the_openai_provider_records_usage_and_rebuilds_from_the_cache(tmp_path, server, openai_env,
                                                                                      jobs):
-    root = make_repo(tmp_path / "fresh", {}, commit=False)
-    assert run_gitspec(root, "init").code == 0
-    config = root / "gitspec.yaml"
-    text = re.sub(r"^formats:.*\n", "", config.read_text(), flags=re.MULTILINE)  # rendering has its own tests
-    config.write_text(text + f"formats: []\nprovider: openai\nplugins:\n  openai:\n"
-                             f"    base_url: {server.base_url}\n    model: test-model\n")
-    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
-
+    root = _workspace(tmp_path / "fresh", server)
     first = run_gitspec(root, "build", "--json", "--jobs", jobs, env=openai_env)
     assert first.code == 0, first
     complete = json.loads(first.out.splitlines()[-1])
@@ -104,3 +109,13 @@ def test_build_through_the_openai_provider_records_usage_and_rebuilds_from_the_c
     assert again["generated"] == [] and again["provider_calls"] == 0 and again["tokens"] == 0
     assert len(server.requests) == calls  # not one request more
     assert _stamps(root) == stamps
+
+
+def test_a_key_holding_a_line_ending_is_a_configuration_error_that_never_shows_it(tmp_path, server, openai_env):
+    root = _workspace(tmp_path / "ws", server, "    api_key_env: MY_LLM_KEY\n")
+    result = run_gitspec(root, "build", "--json", env={**openai_env, "MY_LLM_KEY": "sk-SECRET123\r"})
+    assert result.code == 2, result
+    assert "SECRET" not in result.out + result.err
+    assert "environment variable MY_LLM_KEY holds a control character (U+000D" in result.err
+    assert len(result.err.splitlines()) == 1 and not (root / ".gitspec" / "logs").exists()
+    assert server.requests == []  # nothing sent, nothing retried

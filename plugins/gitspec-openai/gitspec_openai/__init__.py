@@ -49,11 +49,23 @@ def _api_key(options: dict[str, Any]) -> str | None:
     env_name = options.get("api_key_env")
     if env_name is None:
         # Local servers such as Ollama need no key, so a missing default is fine.
-        return os.environ.get(DEFAULT_API_KEY_ENV) or None
+        key = os.environ.get(DEFAULT_API_KEY_ENV) or None
+        return _sendable(key, DEFAULT_API_KEY_ENV) if key else None
     key = os.environ.get(str(env_name))
     if not key:
         # Naming a variable explicitly and leaving it empty is almost always a mistake.
         raise _config_error(f"environment variable {env_name} (plugins.openai.api_key_env) is not set")
+    return _sendable(key, str(env_name))
+
+
+def _sendable(key: str, env_name: str) -> str:
+    """The key, if an HTTP header can carry it. The error names the variable, never the key: httpx's
+    own would quote the whole header, and the key with it."""
+    for place, char in enumerate(key, 1):
+        if ord(char) < 0x20 or ord(char) == 0x7F:
+            raise _config_error(f"environment variable {env_name} holds a control character (U+{ord(char):04X}, "
+                                f"character {place} of {len(key)}), which an API key cannot hold: "
+                                "a line ending copied with it?")
     return key
 
 

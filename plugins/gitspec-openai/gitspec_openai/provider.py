@@ -110,6 +110,9 @@ class OpenAICompatibleProvider:
             raise _Fatal(f"bad base_url: {exc}") from None  # retrying cannot fix the configuration
         except httpx.TimeoutException:
             raise _Transient(f"timed out after {self.timeout:g}s") from None
+        except httpx.LocalProtocolError:
+            # Its text quotes the offending header, which may be the Authorization one: never shown.
+            raise _Fatal("the request could not be sent: httpx found it not valid HTTP") from None
         except httpx.TransportError as exc:
             raise _Transient(f"connection failed: {exc or type(exc).__name__}") from None
         if response.status_code == 429 or response.status_code >= 500:

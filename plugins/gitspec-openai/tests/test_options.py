@@ -55,6 +55,15 @@ def test_configuration_mistakes_are_usage_errors(options, words):
     assert str(raised.value).startswith("plugins.openai: ") and words in str(raised.value)
 
 
+@pytest.mark.parametrize("variable, options", [("OPENAI_API_KEY", {}), ("MY_LLM_KEY", {"api_key_env": "MY_LLM_KEY"})])
+def test_a_key_holding_a_control_character_is_a_usage_error_that_never_shows_it(monkeypatch, variable, options):
+    monkeypatch.setenv(variable, "sk-SECRET123\r")
+    with pytest.raises(GitspecError) as raised:
+        from_options({"model": "m", **options})
+    assert raised.value.exit_code == 2 and "SECRET" not in str(raised.value)
+    assert f"environment variable {variable} holds a control character (U+000D" in str(raised.value)
+
+
 def test_hook_offers_the_openai_factory():
     manager = pluggy.PluginManager("gitspec")
     manager.add_hookspecs(hookspecs)

@@ -217,3 +217,13 @@ def test_no_key_sends_no_authorization(server, monkeypatch):
     server.reply(completion(GOOD))
     fill(from_options({"base_url": server.base_url, "model": "m"}))
     assert "authorization" not in server.requests[0]["headers"]
+
+
+def test_a_header_httpx_refuses_is_not_retried_and_never_shown(server, make, sleeps):
+    # from_options refuses such a key; the provider itself must not echo httpx's text quoting the header.
+    provider = make(api_key="sk-SECRET123\r")
+    with pytest.raises(GitspecError) as raised:
+        fill(provider)
+    assert sleeps == [] and raised.value.exit_code == 1
+    assert "SECRET" not in str(raised.value) and "not valid HTTP" in str(raised.value)
+    assert server.requests == []
