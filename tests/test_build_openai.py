@@ -119,3 +119,14 @@ def test_a_key_holding_a_line_ending_is_a_configuration_error_that_never_shows_i
     assert "environment variable MY_LLM_KEY holds a control character (U+000D" in result.err
     assert len(result.err.splitlines()) == 1 and not (root / ".gitspec" / "logs").exists()
     assert server.requests == []  # nothing sent, nothing retried
+
+
+def test_a_key_holding_a_non_ascii_character_is_a_configuration_error_without_a_crash_log(tmp_path, server,
+                                                                                          openai_env):
+    root = _workspace(tmp_path / "ws", server, "    api_key_env: MY_LLM_KEY\n")
+    result = run_gitspec(root, "build", env={**openai_env, "MY_LLM_KEY": "sk-abc’"})
+    assert result.code == 2, result
+    assert result.err == ("gitspec: error: plugins.openai: environment variable MY_LLM_KEY holds a non-ASCII "
+                          "character (U+2019, character 7 of 7), which an API key cannot hold: a typographic quote "
+                          "or an accent pasted with it?\n")
+    assert not (root / ".gitspec" / "logs").exists() and server.requests == []

@@ -63,9 +63,13 @@ def _sendable(key: str, env_name: str) -> str:
     own would quote the whole header, and the key with it."""
     for place, char in enumerate(key, 1):
         if ord(char) < 0x20 or ord(char) == 0x7F:
-            raise _config_error(f"environment variable {env_name} holds a control character (U+{ord(char):04X}, "
-                                f"character {place} of {len(key)}), which an API key cannot hold: "
-                                "a line ending copied with it?")
+            what, hint = "a control character", "a line ending copied with it?"
+        elif ord(char) > 0x7F:  # httpx sends header values as ASCII
+            what, hint = "a non-ASCII character", "a typographic quote or an accent pasted with it?"
+        else:
+            continue
+        raise _config_error(f"environment variable {env_name} holds {what} (U+{ord(char):04X}, character {place} "
+                            f"of {len(key)}), which an API key cannot hold: {hint}")
     return key
 
 

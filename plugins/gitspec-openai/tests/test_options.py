@@ -64,6 +64,16 @@ def test_a_key_holding_a_control_character_is_a_usage_error_that_never_shows_it(
     assert f"environment variable {variable} holds a control character (U+000D" in str(raised.value)
 
 
+@pytest.mark.parametrize("key, words", [("sk-SECRET’", "a non-ASCII character (U+2019, character 10 of 10)"),
+                                        ("sk-SECRÉT", "a non-ASCII character (U+00C9, character 8 of 9)")])
+def test_a_key_holding_a_non_ascii_character_is_a_usage_error_that_never_shows_it(monkeypatch, key, words):
+    monkeypatch.setenv("MY_LLM_KEY", key)
+    with pytest.raises(GitspecError) as raised:
+        from_options({"model": "m", "api_key_env": "MY_LLM_KEY"})
+    assert raised.value.exit_code == 2 and "SECR" not in str(raised.value)
+    assert f"environment variable MY_LLM_KEY holds {words}" in str(raised.value)
+
+
 def test_hook_offers_the_openai_factory():
     manager = pluggy.PluginManager("gitspec")
     manager.add_hookspecs(hookspecs)
