@@ -99,6 +99,11 @@ def gitspec_providers():
     provider name to a factory `factory(options: dict) -> provider`, where
     options are `plugins.<name>` from gitspec.yaml; a provider has `name`,
     `model`, `usage` and `fill(stage=, section=, draft=, prompt=, schema=)`.
+    `schema` is the JSON Schema (draft 2020-12) the returned value must match,
+    standing alone (each `$ref` points inside it); gitspec's stages pass their
+    section's, from their kind's schema. It may be None: then the value must
+    keep the draft's JSON type. A provider that cannot answer validly raises
+    `GitspecError` (exit 1), so that nothing invalid is written.
     """
 
 

@@ -24,11 +24,19 @@ DIRECTIVE = "Build a Stripe-level billing dashboard"
 
 
 class EchoServer(FakeServer):
-    """Answers each request with `{"value": <the draft in its prompt>}` and a fixed token usage."""
+    """Answers each request with `{"value": <the draft in its prompt>}` and a fixed token usage; a section
+    in `answers` with that content instead, every time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: dict[str, str] = {}
 
     def next_reply(self, request: dict) -> Reply:
         self.requests.append(request)  # list.append is atomic; the server handles requests in threads
-        prompt = request["json"]["messages"][-1]["content"]
+        prompt = request["json"]["messages"][1]["content"]  # the first question, not the feedback on an answer
+        section = prompt.split("Section: ", 1)[1].split("\n", 1)[0]
+        if section in self.answers:
+            return completion(content=self.answers[section])
         draft = prompt.split("Draft value (JSON):\n", 1)[1].split("\n", 1)[0]
         return completion(json.loads(draft), prompt_tokens=PROMPT_TOKENS, completion_tokens=COMPLETION_TOKENS)
 
@@ -130,3 +138,28 @@ def test_a_key_holding_a_non_ascii_character_is_a_configuration_error_without_a_
                           "character (U+2019, character 7 of 7), which an API key cannot hold: a typographic quote "
                           "or an accent pasted with it?\n")
     assert not (root / ".gitspec" / "logs").exists() and server.requests == []
+
+
+@pytest.mark.parametrize("section, answer, error", [
+    ("features", '{"value": ["Invoices", "Payments"]}', 'at /0: "Invoices" is not of type "object"'),
+    ("name", '{"value": NaN}', "NaN is not a JSON number"),
+    ("dataModel", '{"value": {"entities": "Invoice, Customer"}}',
+     'at /entities: "Invoice, Customer" is not of type "array"'),
+])
+def test_an_answer_the_section_schema_refuses_is_retried_then_stops_the_build_writing_nothing(
+        tmp_path, server, openai_env, section, answer, error):
+    root = _workspace(tmp_path / "ws", server)
+    product = (root / "specs" / "product.yaml").read_bytes()
+    server.answers[section] = answer
+    result = run_gitspec(root, "build", env=openai_env)
+    assert result.code == 1, result
+    [line] = result.err.splitlines()
+    assert f"section '{section}'" in line and "no valid answer after 3 tries" in line and error in line
+    asked = [r for r in server.requests if f"Section: {section}\n" in r["json"]["messages"][1]["content"]]
+    assert [len(r["json"]["messages"]) for r in asked] == [2, 4, 6]  # each retry shows the model what was wrong
+    assert "JSON Schema for the value" in asked[0]["json"]["messages"][1]["content"]
+    if section == "dataModel":  # the stages before it wrote theirs
+        assert not (root / "specs" / "architecture.yaml").exists()
+    else:
+        assert (root / "specs" / "product.yaml").read_bytes() == product
+    assert not (root / ".gitspec" / "logs").exists()

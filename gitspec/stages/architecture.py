@@ -11,7 +11,7 @@ from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput, placeholder
 from gitspec.stages.naming import camel_case, words
-from gitspec.stages.prose import fill
+from gitspec.stages.prose import fill_section
 
 NAME = "product#name"
 FEATURES = "product#features"
@@ -148,17 +148,18 @@ def generate(inp: StageInput) -> dict[str, Any]:
     name = inp.get(NAME)
     features = inp.get(FEATURES, [])
     out: dict[str, Any] = {}
-    out["dataModel"] = fill(inp.provider, "architecture", "dataModel", draft_data_model(name, features),
-                            f"Product {name!r}, features: {json.dumps(features)}. Write the entities "
-                            "(PascalCase, fields with types), relationships and indexes they need.")
+    out["dataModel"] = fill_section(inp.provider, "architecture", "dataModel", draft_data_model(name, features),
+                                    f"Product {name!r}, features: {json.dumps(features)}. Write the entities "
+                                    "(PascalCase, fields with types), relationships and indexes they need.")
     data_model = inp.get(DATA_MODEL) or out["dataModel"]
-    out["apiContract"] = fill(inp.provider, "architecture", "apiContract", draft_api_contract(data_model),
-                              "Write the HTTP endpoints, request/response schemas and authentication "
-                              "for this data model.")
+    out["apiContract"] = fill_section(inp.provider, "architecture", "apiContract", draft_api_contract(data_model),
+                                      "Write the HTTP endpoints, request/response schemas and authentication "
+                                      "for this data model.")
     api_contract = inp.get(API_CONTRACT) or out["apiContract"]
     out["systemDiagram"] = system_diagram(name)
-    out["components"] = fill(inp.provider, "architecture", "components", draft_components(data_model, api_contract),
-                             "Describe each component's responsibility in one sentence.")
+    out["components"] = fill_section(inp.provider, "architecture", "components",
+                                     draft_components(data_model, api_contract),
+                                     "Describe each component's responsibility in one sentence.")
     out["erDiagram"] = er_diagram(data_model)
     out["ddl"] = ddl(data_model, source=DATA_MODEL)
     out["openapi"] = openapi_document(api_contract, data_model, name)
@@ -183,4 +184,5 @@ STAGE = Stage(
         Output("openapi", (NAME, DATA_MODEL, API_CONTRACT)),
     ),
     generate=generate,
+    prompt_version="2",  # the provider is given the section's schema: answers cached before are asked again
 )

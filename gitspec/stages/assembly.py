@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
-from gitspec.stages.prose import fill
+from gitspec.stages.prose import fill_section
 
 NAME, TAGLINE = "product#name", "product#tagline"
 INPUTS = (NAME, TAGLINE, "brand#archetype", "design#color", "architecture#dataModel",
@@ -79,8 +79,8 @@ def generate(inp: StageInput) -> dict[str, Any]:
                                "overview": overview(name, tagline, found, inp.get("brand#archetype"),
                                                     inp.get("launch#heroCopy")),
                                "counts": found}
-    filled = fill(inp.provider, "assembly", "summary", summary,
-                  "Rewrite `overview` as two or three plain sentences; keep every name and number.")
+    filled = fill_section(inp.provider, "assembly", "summary", summary,
+                          "Rewrite `overview` as two or three plain sentences; keep every name and number.")
     # Only the prose is the provider's to change: names and counts are facts of the inputs.
     if isinstance(filled, dict) and isinstance(filled.get("overview"), str) and filled["overview"].strip():
         summary["overview"] = filled["overview"]
@@ -96,4 +96,5 @@ STAGE = Stage(
     inputs=INPUTS,
     outputs=(Output("summary", tuple(a for a in INPUTS if a != "design#color")), Output("documents", INPUTS)),
     generate=generate,
+    prompt_version="2",  # the provider is given the section's schema: answers cached before are asked again
 )

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput, placeholder
-from gitspec.stages.prose import fill
+from gitspec.stages.prose import fill_section
 
 NAME, CATEGORY, AUDIENCE = "product#name", "product#category", "product#targetAudience"
 TAGLINE, FEATURES = "product#tagline", "product#features"
@@ -152,7 +152,7 @@ def _facts(inp: StageInput, section: str) -> str:
 
 def _fill(inp: StageInput, section: str, draft: Any, instructions: str) -> Any:
     prompt = f"{instructions}\n{_facts(inp, section)}\nKeep the JSON shape of the draft. Invent no facts."
-    return fill(inp.provider, "brand", section, draft, prompt)
+    return fill_section(inp.provider, "brand", section, draft, prompt)
 
 
 def archetype(inp: StageInput) -> dict[str, Any]:
@@ -273,4 +273,5 @@ STAGE = Stage(
     inputs=(NAME, TAGLINE, CATEGORY, AUDIENCE, FEATURES),
     outputs=tuple(Output(section, inputs) for section, inputs in DEPENDS.items()),
     generate=generate,
+    prompt_version="2",  # the provider is given the section's schema: answers cached before are asked again
 )

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput
-from gitspec.stages.prose import fill
+from gitspec.stages.prose import fill_section
 
 VISUAL, EMOTION = "brand#visualSignature", "brand#emotionalSignature"
 DEFAULT_HUE = 250.0  # used only when the brand has no hue yet (a sparse workspace)
@@ -221,7 +221,7 @@ def components(inp: StageInput) -> list[dict[str, Any]]:
 def _fill(inp: StageInput, section: str, draft: Any, instructions: str) -> Any:
     facts = "\n".join(f"{a}: {inp.get(a)}" for a in DEPENDS[section])
     prompt = f"{instructions}\n{facts}\nKeep the JSON shape and every token name of the draft."
-    return fill(inp.provider, "design", section, draft, prompt)
+    return fill_section(inp.provider, "design", section, draft, prompt)
 
 
 def generate(inp: StageInput) -> dict[str, Any]:
@@ -256,4 +256,5 @@ STAGE = Stage(
     inputs=(VISUAL, EMOTION),
     outputs=tuple(Output(section, inputs) for section, inputs in DEPENDS.items()),
     generate=generate,
+    prompt_version="2",  # the provider is given the section's schema: answers cached before are asked again
 )

@@ -113,4 +113,5 @@ STAGE = Stage(
     inputs=(FEATURES,),
     outputs=tuple(Output(section, (FEATURES,)) for section in SECTIONS),
     generate=generate,
+    prompt_version="2",  # the provider is given the section's schema: answers cached before are asked again
 )

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
-from gitspec.stages.prose import fill
+from gitspec.stages.prose import fill, fill_section
 from gitspec.graphemes import graphemes
+from gitspec.sectionschema import section_schema
 from gitspec.stages.tweetlength import tweet_length
 
 NAME, TAGLINE, AUDIENCE = "product#name", "product#tagline", "product#targetAudience"
@@ -140,15 +141,17 @@ def _loops(name: str | None, features: list[dict[str, Any]]) -> tuple[dict[str, 
 
 
 def fill_limited(provider: Any, section: str, draft: str, prompt: str, limit: int,
-                 measure: Callable[[str], int] = len) -> str:
-    """The provider's text for a length-limited field (its length as `measure` counts): one retry, then ValueError."""
+                 measure: Callable[[str], int] = len, schema: dict | None = None) -> str:
+    """The provider's text for a length-limited field (its length as `measure` counts), valid against `schema`
+    (by default the section's): one retry, then ValueError."""
     draft = shorten(draft, limit, measure)
-    value = fill(provider, "launch", section, draft, prompt)
+    schema = schema if schema is not None else section_schema("launch", section)
+    value = fill(provider, "launch", section, draft, prompt, schema)
     if isinstance(value, str) and 0 < measure(value) <= limit:
         return value
     retry = (f"{prompt} The text MUST be at most {limit} characters; the previous answer had "
              f"{measure(value) if isinstance(value, str) else 'no'} characters. Return only the text.")
-    value = fill(provider, "launch", section, draft, retry)
+    value = fill(provider, "launch", section, draft, retry, schema)
     if isinstance(value, str) and 0 < measure(value) <= limit:
         return value
     got = f"{measure(value)} characters" if isinstance(value, str) else type(value).__name__
@@ -161,7 +164,7 @@ def generate(inp: StageInput) -> dict[str, Any]:
     features, tone, provider = _features(inp), _tone(inp), inp.provider
     tweet_prompt = f"Write a launch tweet of at most {TWEET_LIMIT} characters; no invented numbers.{tone}"
     tweets = [fill_limited(provider, "tweets", t, f"{tweet_prompt} Tweet {i + 1} of the thread.", TWEET_LIMIT,
-                           tweet_length)
+                           tweet_length, section_schema("launch", "tweets", "items"))  # one tweet of the list
               for i, t in enumerate(_tweets(name, tagline, audience, features))]
     pinned = fill_limited(provider, "pinnedTweet", _pinned(name, tagline, promise),
                           f"Write the tweet to pin on launch day, at most {TWEET_LIMIT} characters.{tone}", TWEET_LIMIT,
@@ -177,7 +180,8 @@ def generate(inp: StageInput) -> dict[str, Any]:
         "activationLoop": (activation, "Describe the activation loop: trigger, steps, metric and target."),
         "retentionLoop": (retention, "Describe the retention loop: trigger, steps, metric and target."),
     }
-    filled = {section: fill(provider, "launch", section, draft, prompt) for section, (draft, prompt) in prose.items()}
+    filled = {section: fill_section(provider, "launch", section, draft, prompt)
+              for section, (draft, prompt) in prose.items()}
     out = {"tweets": tweets, "pinnedTweet": pinned, "productHuntTagline": hunt, **filled}
     return {section: out[section] for section in SECTIONS}
 
@@ -199,4 +203,5 @@ STAGE = Stage(
         Output("retentionLoop", (NAME, FEATURES)),
     ),
     generate=generate,
+    prompt_version="2",  # the provider is given the section's schema: answers cached before are asked again
 )

@@ -244,4 +244,5 @@ STAGE = Stage(
     outputs=tuple(Output(section, (DIRECTIVE,)) for section in SECTIONS),
     generate=generate,
     ids=("FEAT", "PERS", "JOUR"),
+    prompt_version="2",  # the provider is given the section's schema: answers cached before are asked again
 )

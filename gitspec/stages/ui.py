@@ -193,4 +193,5 @@ STAGE = Stage(
     ),
     generate=generate,
     ids=("SCR", "FLOW"),
+    prompt_version="2",  # the provider is given the section's schema: answers cached before are asked again
 )

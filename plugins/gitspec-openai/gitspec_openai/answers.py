@@ -70,7 +70,7 @@ def read_answer(content: str | None, schema: dict) -> Any:
     if not content or not content.strip():
         raise InvalidAnswer(["the reply was empty"])
     try:
-        reply = json.loads(_strip_fence(content))
+        reply = json.loads(_strip_fence(content), parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise InvalidAnswer([f"the reply is not valid JSON: {exc}"]) from None
     if not isinstance(reply, dict) or "value" not in reply:
@@ -94,6 +94,11 @@ def schema_errors(value: Any, schema: dict) -> list[str]:
             errors.append("(further errors not listed)")
             break
     return errors
+
+
+def _not_json(constant: str) -> None:
+    # Python's json reads NaN and Infinity, which JSON has not, and no spec can hold.
+    raise InvalidAnswer([f"the reply is not valid JSON: {constant} is not a JSON number"])
 
 
 def _strip_fence(content: str) -> str:

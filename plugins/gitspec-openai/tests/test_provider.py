@@ -227,3 +227,11 @@ def test_a_header_httpx_refuses_is_not_retried_and_never_shown(server, make, sle
     assert sleeps == [] and raised.value.exit_code == 1
     assert "SECRET" not in str(raised.value) and "not valid HTTP" in str(raised.value)
     assert server.requests == []
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(server, make, constant):
+    schema = {"type": "object", "properties": {"reach": {"type": "number"}}}
+    server.reply(completion(content='{"value": {"reach": %s}}' % constant), completion({"reach": 10}))
+    assert fill(make(), schema=schema, draft={"reach": 1}) == {"reach": 10}
+    assert f"{constant.lstrip('-')} is not a JSON number" in server.requests[1]["json"]["messages"][-1]["content"]
