@@ -163,3 +163,13 @@ def test_an_answer_the_section_schema_refuses_is_retried_then_stops_the_build_wr
     else:
         assert (root / "specs" / "product.yaml").read_bytes() == product
     assert not (root / ".gitspec" / "logs").exists()
+
+
+def test_a_tweet_the_schema_takes_but_x_counts_too_long_stops_the_build_with_one_line(tmp_path, server, openai_env):
+    root = _workspace(tmp_path / "ws", server)
+    server.answers["tweets"] = json.dumps({"value": "請求" * 100})  # 200 characters, which X counts as 400
+    result = run_gitspec(root, "build", env=openai_env)
+    assert result.code == 1, result
+    assert result.err == ("gitspec: error: stage 'launch', section 'tweets': the openai provider returned 400 "
+                          "characters, over the limit of 280, after a retry\n")
+    assert not (root / "specs" / "launch.yaml").exists() and not (root / ".gitspec" / "logs").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import assert_stage_contract, example_values, run_stage, schema_errors, stage_inputs
+from gitspec.errors import GitspecError
 from gitspec.providers import TemplateProvider
 from gitspec.stage import PLACEHOLDER
 from gitspec.stages import launch
@@ -111,8 +112,10 @@ def test_shorten_never_cuts_inside_a_character_as_read():
 
 def test_a_provider_that_stays_too_long_fails_after_one_retry():
     provider = TooLong()
-    with pytest.raises(ValueError, match="launch#tweets.*400 characters.*limit of 280"):
+    with pytest.raises(GitspecError, match="section 'tweets': the provider returned 400 characters, over the "
+                                           "limit of 280") as raised:
         run_stage(launch, provider=provider)
+    assert raised.value.exit_code == 1
     assert len(provider.prompts) == 2
     assert "at most 280 characters" in provider.prompts[1] and "400" in provider.prompts[1]
 

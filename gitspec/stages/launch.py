@@ -2,12 +2,13 @@
 
 Length limits (280 for a tweet as X weighs it, 60 characters for the tagline) are enforced here,
 not trusted to a provider: drafts are shortened at a word boundary, and a provider's over-long
-answer gets one retry before the stage fails with ValueError.
+answer gets one retry before the build stops with one line naming the section (exit 1).
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.stage import PLACEHOLDER, Output, Stage, StageInput, placeholder
 from gitspec.stages.prose import fill, fill_section
 from gitspec.graphemes import graphemes
@@ -143,7 +144,7 @@ def _loops(name: str | None, features: list[dict[str, Any]]) -> tuple[dict[str, 
 def fill_limited(provider: Any, section: str, draft: str, prompt: str, limit: int,
                  measure: Callable[[str], int] = len, schema: dict | None = None) -> str:
     """The provider's text for a length-limited field (its length as `measure` counts), valid against `schema`
-    (by default the section's): one retry, then ValueError."""
+    (by default the section's): one retry, then GitspecError (exit 1)."""
     draft = shorten(draft, limit, measure)
     schema = schema if schema is not None else section_schema("launch", section)
     value = fill(provider, "launch", section, draft, prompt, schema)
@@ -155,7 +156,10 @@ def fill_limited(provider: Any, section: str, draft: str, prompt: str, limit: in
     if isinstance(value, str) and 0 < measure(value) <= limit:
         return value
     got = f"{measure(value)} characters" if isinstance(value, str) else type(value).__name__
-    raise ValueError(f"launch#{section}: the provider returned {got}, over the limit of {limit}, after a retry")
+    # The provider's failure, as a provider's own errors are: one line, exit 1, nothing written.
+    who = " ".join(filter(None, ("the", getattr(provider, "name", ""), "provider")))
+    raise GitspecError(f"stage 'launch', section '{section}': {who} returned {got}, over the limit of {limit}, "
+                       "after a retry", exit_code=EXIT_FINDINGS)
 
 
 def generate(inp: StageInput) -> dict[str, Any]:
