@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 import sys
 from pathlib import PurePosixPath
 
 import pytest
 
-from conftest import assert_stage_contract, example_values, run_stage, schema_errors, stage_inputs
+from conftest import assert_stage_contract, example_values, make_repo, run_gitspec, run_stage, schema_errors, stage_inputs
 from gitspec.codefiles import safe_target
 from gitspec.stages import code as code_stage
 from gitspec.stages import pystubs
@@ -119,3 +120,35 @@ def test_generated_app_serves_the_contract(output, tmp_path, monkeypatch):
     endpoints = example_values()["architecture#apiContract"]["endpoints"]
     assert len(operations) == len(endpoints)
     assert ("GET", "/v1/customers") in operations
+
+
+def test_a_control_character_in_a_description_is_escaped_in_every_file():
+    model = copy.deepcopy(example_values()["architecture#dataModel"])
+    model["entities"][0]["description"] = "Billing\0Dashboard, \x1b[31mred\x1b[0m"
+    model["entities"][0]["fields"][0]["description"] = "a\0b"
+    output = run_stage(code_stage, stage_inputs(code_stage, **{"architecture#dataModel": model}))
+    for file in output["files"]:
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", file["content"]), file["path"]
+        if file["path"].endswith(".py"):
+            ast.parse(file["content"])
+
+
+def test_a_pinned_name_holding_a_nul_builds(tmp_path):
+    # A hand edit (or a model's reply) put a NUL in the product's name: before, the code stage crashed (exit 3).
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    assert run_gitspec(root, "new", "product", "Build a billing dashboard").code == 0
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    product = root / "specs" / "product.yaml"
+    text = product.read_text()
+    name = re.search(r"^name: (.*)$", text, re.MULTILINE).group(1)
+    product.write_text(text.replace(f"name: {name}\n", 'name: "Billing\\0Dashboard"\n', 1)
+                       .replace("directive: Build a billing dashboard\n", "directive: Build a billing dashboard now\n"))
+    assert run_gitspec(root, "pin", "product#name").code == 0
+    result = run_gitspec(root, "build", "--no-render")
+    assert result.code == 0, result
+    code = [p for p in root.rglob("*") if p.suffix in (".py", ".ts", ".sql") and ".git" not in p.parts]
+    assert code and all(b"\0" not in p.read_bytes() for p in code)
+    models = next(p for p in code if p.name == "models.py").read_text()
+    ast.parse(models)
+    assert "Billing\\u0000Dashboard" in models

@@ -9,6 +9,7 @@ import hashlib
 import re
 from typing import Any
 
+from gitspec.printable import one_line
 from gitspec.stages.naming import snake_case, unique
 
 # Logical field types of architecture.schema.json -> PostgreSQL column types.
@@ -144,7 +145,7 @@ def _create_table(entity: dict, by_name: dict[str, dict], created: set[str],
             lines.append(constraint)
         else:
             deferred.append(f"ALTER TABLE {quote_ident(table)} ADD {constraint};")
-    description = " ".join(str(entity.get("description") or "").split())
+    description = one_line(" ".join(str(entity.get("description") or "").split()))  # a NUL as its escape
     head = f"-- {entity['name']}: {description}\n" if description else f"-- {entity['name']}\n"
     body = ",\n".join(f"    {line}" for line in lines)
     return f"{head}CREATE TABLE {quote_ident(table)} (\n{body}\n);", deferred

@@ -11,6 +11,8 @@ import io
 import threading
 from typing import Any
 
+from gitspec.printable import one_line
+
 # Cardinality of each relationship type as (left end, right end) in Mermaid crow's-foot terms.
 _ENDS = {
     "one-to-one": ("exactly-one", "zero-or-one"),
@@ -37,7 +39,7 @@ def _mermaid_er() -> Any | None:
 
 def _comment(text: Any) -> str:
     # Mermaid comments are double-quoted and cannot contain a double quote or a line break.
-    return " ".join(str(text).split()).replace('"', "'")
+    return one_line(" ".join(str(text).split())).replace('"', "'")  # a control character as its escape
 
 
 def _attributes(entity: dict) -> dict[str, str | list[str]]:

@@ -10,6 +10,7 @@ import keyword
 import re
 from typing import Any
 
+from gitspec.printable import one_line
 from gitspec.stages.naming import pascal_case, python_identifier, snake_case, unique
 from gitspec.stages.openapi import operation_id
 
@@ -30,7 +31,7 @@ _QUERY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean":
 def docstring(text: Any, indent: str) -> str:
     """A docstring statement for `text`, triple-quoted when that is safe, a plain literal otherwise."""
     flat = " ".join(str(text).split())
-    if '"' in flat or "\\" in flat:
+    if '"' in flat or "\\" in flat or one_line(flat) != flat:  # a control character (a NUL) needs its escape
         return f"{indent}{py_str(flat)}\n"
     return f'{indent}"""{flat}"""\n'
 

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from gitspec.printable import one_line
 from gitspec.stages.naming import pascal_case, unique
 
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -85,7 +86,7 @@ def _members(schema: dict, names: dict[str, str], indent: str) -> str:
 
 
 def _comment(text: Any) -> str:
-    return " ".join(str(text).split()).replace("*/", "* /")
+    return one_line(" ".join(str(text).split())).replace("*/", "* /")  # a control character as its escape
 
 
 def types_module(components: dict[str, dict], source: str) -> str:
