@@ -143,10 +143,11 @@ def test_a_key_holding_a_non_ascii_character_is_a_configuration_error_without_a_
 @pytest.mark.parametrize("section, answer, error", [
     ("features", '{"value": ["Invoices", "Payments"]}', 'at /0: "Invoices" is not of type "object"'),
     ("name", '{"value": NaN}', "NaN is not a JSON number"),
+    ("name", '{"value": "Billing Dashboard \\ud83d"}', "the reply holds a lone surrogate \\ud83d"),
     ("dataModel", '{"value": {"entities": "Invoice, Customer"}}',
      'at /entities: "Invoice, Customer" is not of type "array"'),
 ])
-def test_an_answer_the_section_schema_refuses_is_retried_then_stops_the_build_writing_nothing(
+def test_an_invalid_answer_for_the_section_is_retried_then_stops_the_build_writing_nothing(
         tmp_path, server, openai_env, section, answer, error):
     root = _workspace(tmp_path / "ws", server)
     product = (root / "specs" / "product.yaml").read_bytes()

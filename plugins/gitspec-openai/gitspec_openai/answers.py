@@ -75,6 +75,11 @@ def read_answer(content: str | None, schema: dict) -> Any:
         raise InvalidAnswer([f"the reply is not valid JSON: {exc}"]) from None
     if not isinstance(reply, dict) or "value" not in reply:
         raise InvalidAnswer([f'the reply must be a JSON object {{"value": ...}}, got {_clip(_dump(reply))}'])
+    try:  # before the schema check: jsonschema-rs cannot take such text either
+        json.dumps(reply["value"], ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:  # "\ud83d": half of a UTF-16 pair, as JSON may escape it
+        raise InvalidAnswer([f"the reply holds a lone surrogate \\u{ord(error.object[error.start]):04x}, half of a "
+                             "UTF-16 pair, which is no character: write the whole character"]) from None
     errors = schema_errors(reply["value"], schema)
     if errors:
         raise InvalidAnswer(errors)

@@ -235,3 +235,9 @@ def test_nan_and_infinity_are_not_json(server, make, constant):
     server.reply(completion(content='{"value": {"reach": %s}}' % constant), completion({"reach": 10}))
     assert fill(make(), schema=schema, draft={"reach": 1}) == {"reach": 10}
     assert f"{constant.lstrip('-')} is not a JSON number" in server.requests[1]["json"]["messages"][-1]["content"]
+
+
+def test_a_lone_surrogate_is_an_invalid_answer_sent_back(server, make):
+    server.reply(completion(content='{"value": [{"id": "F-1", "title": "Invoices \\ud83d"}]}'), completion(GOOD))
+    assert fill(make()) == GOOD
+    assert "lone surrogate \\ud83d" in server.requests[1]["json"]["messages"][-1]["content"]
