@@ -174,3 +174,12 @@ def test_a_tweet_the_schema_takes_but_x_counts_too_long_stops_the_build_with_one
     assert result.err == ("gitspec: error: stage 'launch', section 'tweets': the openai provider returned 400 "
                           "characters, over the limit of 280, after a retry\n")
     assert not (root / "specs" / "launch.yaml").exists() and not (root / ".gitspec" / "logs").exists()
+
+
+@pytest.mark.parametrize("timeout", [".inf", ".nan"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_configuration_error(tmp_path, server, openai_env, timeout):
+    root = _workspace(tmp_path / "ws", server, f"    timeout: {timeout}\n")
+    result = run_gitspec(root, "build", env=openai_env)
+    assert result.code == 2, result
+    assert result.err == f"gitspec: error: plugins.openai: timeout must be a positive number, got {timeout}\n"
+    assert not (root / ".gitspec" / "logs").exists() and server.requests == []

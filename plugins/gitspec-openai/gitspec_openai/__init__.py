@@ -5,6 +5,7 @@ reads the environment but never touches the network.
 """
 from __future__ import annotations
 
+import math
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ __version__ = "0.1.0"
 # Ollama's OpenAI-compatible endpoint: the zero-configuration local choice.
 DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"
 DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
+MAX_TIMEOUT = 86400
 OPTIONS = ("base_url", "model", "api_key_env", "timeout", "max_attempts", "schema_retries")
 
 
@@ -79,10 +81,20 @@ def _number(options: dict[str, Any], key: str, default: float, kind: type, minim
     number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if kind is int and not isinstance(number, int):
         number = None
+    if isinstance(number, float) and not math.isfinite(number):  # YAML's .inf and .nan
+        number = None
     if number is None or number < minimum or number <= 0 and kind is float:
         wanted = "a positive number" if kind is float else f"a whole number of at least {minimum}"
-        raise _config_error(f"{key} must be {wanted}, got {value!r}")
+        raise _config_error(f"{key} must be {wanted}, got {_shown(value)}")
+    if kind is float and number > MAX_TIMEOUT:  # the socket's clock cannot count much further
+        raise _config_error(f"{key} must be at most {MAX_TIMEOUT} seconds (a day)")
     return kind(number)
+
+
+def _shown(value: Any) -> str:
+    from gitspec.printable import shown  # YAML's spelling: .inf, not Python's inf
+
+    return shown(value)
 
 
 def _config_error(message: str) -> GitspecError:
