@@ -183,3 +183,18 @@ def test_a_timeout_that_is_no_number_of_seconds_is_a_configuration_error(tmp_pat
     assert result.code == 2, result
     assert result.err == f"gitspec: error: plugins.openai: timeout must be a positive number, got {timeout}\n"
     assert not (root / ".gitspec" / "logs").exists() and server.requests == []
+
+
+@pytest.mark.parametrize("base_url, problem", [
+    ("127.0.0.1:11434/v1", "must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1"),
+    ("http://127.0.0.1:99999/v1", "has a port that is not a number from 1 to 65535"),
+])
+def test_a_malformed_base_url_is_a_configuration_error_before_any_request(tmp_path, server, openai_env, base_url,
+                                                                          problem):
+    root = _workspace(tmp_path / "ws", server)
+    config = root / "gitspec.yaml"
+    config.write_text(config.read_text().replace(f"base_url: {server.base_url}", f"base_url: {base_url}"))
+    result = run_gitspec(root, "build", env=openai_env)
+    assert result.code == 2, result
+    assert result.err == f"gitspec: error: plugins.openai: base_url {problem}, got '{base_url}'\n"
+    assert (root / "specs" / "product.yaml").read_text().count("\n") < 10  # nothing generated

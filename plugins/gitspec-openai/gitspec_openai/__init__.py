@@ -10,6 +10,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.printable import shown
 
 if TYPE_CHECKING:
     from gitspec_openai.provider import OpenAICompatibleProvider
@@ -36,15 +37,35 @@ def from_options(options: dict[str, Any] | None) -> OpenAICompatibleProvider:
     if not model:
         raise _config_error("no model configured: set plugins.openai.model in gitspec.yaml "
                             "or the GITSPEC_OPENAI_MODEL environment variable")
-    base_url = options.get("base_url") or os.environ.get("GITSPEC_OPENAI_BASE_URL") or DEFAULT_BASE_URL
     return OpenAICompatibleProvider(
-        base_url=str(base_url),
+        base_url=_base_url(options),
         model=str(model),
         api_key=_api_key(options),
+        api_key_env=str(options.get("api_key_env") or DEFAULT_API_KEY_ENV),
         timeout=_number(options, "timeout", 30.0, float, minimum=0),
         max_attempts=_number(options, "max_attempts", 4, int),
         schema_retries=_number(options, "schema_retries", 2, int, minimum=0),
     )
+
+
+def _base_url(options: dict[str, Any]) -> str:
+    """The server's URL, checked now: a mistake in it is configuration, not a failure of the server."""
+    from urllib.parse import urlsplit
+
+    where = "base_url" if options.get("base_url") else "environment variable GITSPEC_OPENAI_BASE_URL"
+    base_url = str(options.get("base_url") or os.environ.get("GITSPEC_OPENAI_BASE_URL") or DEFAULT_BASE_URL)
+    parts = urlsplit(base_url)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or past 65535
+        port = 0
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = f"must be an http:// or https:// URL, such as {DEFAULT_BASE_URL}"
+    elif port == 0:
+        problem = "has a port that is not a number from 1 to 65535"
+    else:
+        return base_url
+    raise _config_error(f"{where} {problem}, got {shown(base_url)}")
 
 
 def _api_key(options: dict[str, Any]) -> str | None:
@@ -85,16 +106,10 @@ def _number(options: dict[str, Any], key: str, default: float, kind: type, minim
         number = None
     if number is None or number < minimum or number <= 0 and kind is float:
         wanted = "a positive number" if kind is float else f"a whole number of at least {minimum}"
-        raise _config_error(f"{key} must be {wanted}, got {_shown(value)}")
+        raise _config_error(f"{key} must be {wanted}, got {shown(value)}")
     if kind is float and number > MAX_TIMEOUT:  # the socket's clock cannot count much further
         raise _config_error(f"{key} must be at most {MAX_TIMEOUT} seconds (a day)")
     return kind(number)
-
-
-def _shown(value: Any) -> str:
-    from gitspec.printable import shown  # YAML's spelling: .inf, not Python's inf
-
-    return shown(value)
 
 
 def _config_error(message: str) -> GitspecError:

@@ -43,7 +43,7 @@ class OpenAICompatibleProvider:
 
     def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout: float = 30.0,
                  max_attempts: int = 4, schema_retries: int = 2, backoff_base: float = 0.5,
-                 sleep: Callable[[float], Any] = time.sleep) -> None:
+                 sleep: Callable[[float], Any] = time.sleep, api_key_env: str = "OPENAI_API_KEY") -> None:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.timeout = timeout
@@ -53,6 +53,7 @@ class OpenAICompatibleProvider:
         self.sleep = sleep
         self.usage = Usage()
         self._api_key = api_key
+        self.api_key_env = api_key_env  # named when the server refuses the key, never the key itself
         # Independent stages run concurrently and share one provider.
 
     def __repr__(self) -> str:
@@ -117,6 +118,10 @@ class OpenAICompatibleProvider:
             raise _Transient(f"connection failed: {exc or type(exc).__name__}") from None
         if response.status_code == 429 or response.status_code >= 500:
             raise _Transient(_describe(response), parse_retry_after(response.headers.get("Retry-After")))
+        if response.status_code == 401:
+            check = (f"check the API key in {self.api_key_env}" if self._api_key else
+                     f"no API key was sent: set {self.api_key_env}, or name your variable in plugins.openai.api_key_env")
+            raise _Fatal(f"{_describe(response)} ({check})")
         if not response.is_success:
             raise _Fatal(_describe(response))
         return self._read_completion(response)

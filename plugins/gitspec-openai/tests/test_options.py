@@ -50,6 +50,13 @@ def test_timeout_and_retry_counts_are_read():
     ({"model": "m", "max_attempts": 0}, "max_attempts must be a whole number of at least 1"),
     ({"model": "m", "schema_retries": 1.5}, "schema_retries must be a whole number"),
     ({"model": "m", "base_ur": "http://x"}, "unknown option 'base_ur'"),
+    ({"model": "m", "base_url": "127.0.0.1:11434/v1"},
+     "base_url must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1, got '127.0.0.1:11434/v1'"),
+    ({"model": "m", "base_url": "localhost:11434/v1"}, "base_url must be an http:// or https:// URL"),
+    ({"model": "m", "base_url": "http:///v1"}, "base_url must be an http:// or https:// URL"),
+    ({"model": "m", "base_url": "http://127.0.0.1:99999/v1"},
+     "base_url has a port that is not a number from 1 to 65535, got 'http://127.0.0.1:99999/v1'"),
+    ({"model": "m", "base_url": "http://127.0.0.1:port/v1"}, "base_url has a port that is not a number"),
     ({"model": "m", "api_key_env": "UNSET_KEY_FOR_GITSPEC_TEST"}, "UNSET_KEY_FOR_GITSPEC_TEST"),
 ])
 def test_configuration_mistakes_are_usage_errors(options, words):
@@ -76,6 +83,14 @@ def test_a_key_holding_a_non_ascii_character_is_a_usage_error_that_never_shows_i
         from_options({"model": "m", "api_key_env": "MY_LLM_KEY"})
     assert raised.value.exit_code == 2 and "SECR" not in str(raised.value)
     assert f"environment variable MY_LLM_KEY holds {words}" in str(raised.value)
+
+
+def test_a_base_url_from_the_environment_is_checked_too(monkeypatch):
+    monkeypatch.setenv("GITSPEC_OPENAI_BASE_URL", "127.0.0.1:8080/v1")
+    with pytest.raises(GitspecError) as raised:
+        from_options({"model": "m"})
+    assert raised.value.exit_code == 2
+    assert "environment variable GITSPEC_OPENAI_BASE_URL must be an http:// or https:// URL" in str(raised.value)
 
 
 def test_hook_offers_the_openai_factory():

@@ -241,3 +241,23 @@ def test_a_lone_surrogate_is_an_invalid_answer_sent_back(server, make):
     server.reply(completion(content='{"value": [{"id": "F-1", "title": "Invoices \\ud83d"}]}'), completion(GOOD))
     assert fill(make()) == GOOD
     assert "lone surrogate \\ud83d" in server.requests[1]["json"]["messages"][-1]["content"]
+
+
+def test_401_names_the_variable_holding_the_key(server, monkeypatch, sleeps):
+    monkeypatch.setenv("MY_LLM_KEY", "sk-revoked")
+    server.reply(Reply(401, {"error": {"message": "Incorrect API key provided"}}))
+    provider = from_options({"base_url": server.base_url, "model": "m", "api_key_env": "MY_LLM_KEY"})
+    with pytest.raises(GitspecError) as raised:
+        fill(provider)
+    assert raised.value.exit_code == 1 and len(server.requests) == 1
+    assert str(raised.value).endswith("HTTP 401: Incorrect API key provided (check the API key in MY_LLM_KEY)")
+    assert "sk-revoked" not in str(raised.value)
+
+
+def test_401_without_a_key_says_which_variable_to_set(server, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    server.reply(Reply(401, {"error": {"message": "Missing bearer authentication"}}))
+    with pytest.raises(GitspecError) as raised:
+        fill(from_options({"base_url": server.base_url, "model": "m"}))
+    assert str(raised.value).endswith("(no API key was sent: set OPENAI_API_KEY, or name your variable in "
+                                      "plugins.openai.api_key_env)")
