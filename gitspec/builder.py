@@ -93,9 +93,9 @@ class Builder(Planner):
         generating = False
         total = max(1, len(wanted))
         done = 0
-        from concurrent.futures import ThreadPoolExecutor
+        from gitspec.daemonpool import DaemonPool
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with DaemonPool(jobs) as pool:  # a stop does not wait for it, as a ThreadPoolExecutor would
             for level in self.pipeline.order:
                 work = []
                 for stage in level:

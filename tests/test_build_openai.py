@@ -6,13 +6,17 @@ shipped pipeline's output stays schema-valid; no test reaches any other network.
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
 import sys
+import time
 
 import pytest
 import yaml
 
-from conftest import REPO, make_repo, run_gitspec, write_files
+from conftest import GIT_ENV, GITSPEC, REPO, make_repo, run_gitspec, write_files
 
 PLUGIN = REPO / "plugins" / "gitspec-openai"
 sys.path.append(str(PLUGIN / "tests"))  # after ours: its conftest must not shadow tests/conftest.py
@@ -50,6 +54,18 @@ def stage_of(request: dict) -> str:
 def server():
     with EchoServer() as running:
         yield running
+
+
+def workspace(tmp_path, base_url: str):
+    """A workspace configured for the openai provider at `base_url`, whose product has only its directive."""
+    root = make_repo(tmp_path / "fresh", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    config = root / "gitspec.yaml"
+    text = re.sub(r"^formats:.*\n", "", config.read_text(), flags=re.MULTILINE)  # rendering has its own tests
+    config.write_text(text + f"formats: []\nprovider: openai\nplugins:\n  openai:\n"
+                             f"    base_url: {base_url}\n    model: test-model\n")
+    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
+    return root
 
 
 @pytest.fixture
@@ -198,3 +214,43 @@ def test_a_malformed_base_url_is_a_configuration_error_before_any_request(tmp_pa
     assert result.code == 2, result
     assert result.err == f"gitspec: error: plugins.openai: base_url {problem}, got '{base_url}'\n"
     assert (root / "specs" / "product.yaml").read_text().count("\n") < 10  # nothing generated
+
+
+class StallingServer(FakeServer):
+    """Answers every request with `reply`: slowly, or asking the client to come back later."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__()
+        self.stalling = reply
+
+    def next_reply(self, request: dict) -> Reply:
+        self.requests.append(request)
+        return self.stalling
+
+
+@pytest.mark.parametrize("reply, jobs", [
+    (Reply(body={"error": "slow"}, delay=5), "4"),  # a request in flight (the server answers after 5 s)
+    (Reply(503, {"error": "busy"}, {"Retry-After": "20"}), "1"),  # a retry waiting its 20 s
+])
+def test_ctrl_c_during_a_provider_request_stops_the_build_at_once(tmp_path, openai_env, reply, jobs):
+    # Before, the stage went on calling the provider for each of its sections left (and slept
+    # through Retry-After): `gitspec: interrupted` came 20 to 60 seconds after Ctrl-C.
+    with StallingServer(reply) as server:
+        root = workspace(tmp_path, server.base_url)
+        before = {p.name: p.read_bytes() for p in (root / "specs").iterdir()}
+        proc = subprocess.Popen([GITSPEC, "build", "--no-render", "--jobs", jobs], cwd=root,
+                                env={**os.environ, **GIT_ENV, **openai_env}, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        stopped = time.monotonic()
+        out, err = proc.communicate(timeout=60)
+        took = time.monotonic() - stopped
+        time.sleep(0.5)  # a request the build still made would arrive by now
+        assert proc.returncode == 130 and err == "gitspec: interrupted\n", (out, err)
+        assert took < 2, took
+        assert len(server.requests) == 1
+    assert {p.name: p.read_bytes() for p in (root / "specs").iterdir()} == before  # whole, and nothing beside
