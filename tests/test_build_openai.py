@@ -254,3 +254,30 @@ def test_ctrl_c_during_a_provider_request_stops_the_build_at_once(tmp_path, open
         assert took < 2, took
         assert len(server.requests) == 1
     assert {p.name: p.read_bytes() for p in (root / "specs").iterdir()} == before  # whole, and nothing beside
+
+
+def test_a_build_the_cache_serves_whole_needs_no_api_key(tmp_path, server, openai_env):
+    # Before, working out the cache key built the provider, which read the key: with api_key_env
+    # unset, such a build (0 requests) stopped with exit 2 "environment variable ... is not set".
+    root = workspace(tmp_path, server.base_url)
+    config = root / "gitspec.yaml"
+    config.write_text(config.read_text() + "    api_key_env: GITSPEC_TEST_KEY\n")
+    product = root / "specs" / "product.yaml"
+    first = product.read_text()
+    with_key = {**openai_env, "GITSPEC_TEST_KEY": "sk-test"}
+    assert run_gitspec(root, "build", env=with_key).code == 0
+    product.write_text(product.read_text().replace(DIRECTIVE, DIRECTIVE + " for small shops"))
+    assert run_gitspec(root, "build", env=with_key).code == 0
+    product.write_text(product.read_text().replace(DIRECTIVE + " for small shops", DIRECTIVE))
+    calls = len(server.requests)
+
+    cached = run_gitspec(root, "build", "--json", env=openai_env)
+    assert cached.code == 0, cached
+    complete = json.loads(cached.out.splitlines()[-1])
+    assert complete["generated"] and complete["provider_calls"] == 0 and len(server.requests) == calls
+
+    product.write_text(first.replace(DIRECTIVE, "Build a calendar for dentists"))  # not in the cache
+    needs_key = run_gitspec(root, "build", env=openai_env)
+    assert needs_key.code == 2 and len(server.requests) == calls, needs_key
+    assert needs_key.err.splitlines()[-1] == ("gitspec: error: plugins.openai: environment variable "
+                                              "GITSPEC_TEST_KEY (plugins.openai.api_key_env) is not set")

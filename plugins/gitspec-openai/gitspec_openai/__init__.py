@@ -1,7 +1,8 @@
 """gitspec-openai: a gitspec provider for OpenAI-compatible chat-completions APIs.
 
 `from_options` turns `plugins.openai` from gitspec.yaml into a provider; it
-reads the environment but never touches the network.
+reads the environment but never touches the network. The API key is read at
+the first request: a build the cache serves whole needs none (a CI job without secrets).
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def from_options(options: dict[str, Any] | None) -> OpenAICompatibleProvider:
     return OpenAICompatibleProvider(
         base_url=_base_url(options),
         model=str(model),
-        api_key=_api_key(options),
+        api_key=lambda: _api_key(options),
         api_key_env=str(options.get("api_key_env") or DEFAULT_API_KEY_ENV),
         timeout=_number(options, "timeout", 30.0, float, minimum=0),
         max_attempts=_number(options, "max_attempts", 4, int),

@@ -41,9 +41,10 @@ class OpenAICompatibleProvider:
 
     name = "openai"
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout: float = 30.0,
-                 max_attempts: int = 4, schema_retries: int = 2, backoff_base: float = 0.5,
-                 sleep: Callable[[float], Any] = time.sleep, api_key_env: str = "OPENAI_API_KEY") -> None:
+    def __init__(self, base_url: str, model: str, api_key: str | Callable[[], str | None] | None = None,
+                 timeout: float = 30.0, max_attempts: int = 4, schema_retries: int = 2,
+                 backoff_base: float = 0.5, sleep: Callable[[float], Any] = time.sleep,
+                 api_key_env: str = "OPENAI_API_KEY") -> None:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.timeout = timeout
@@ -52,7 +53,7 @@ class OpenAICompatibleProvider:
         self.backoff_base = backoff_base
         self.sleep = sleep
         self.usage = Usage()
-        self._api_key = api_key
+        self._api_key = api_key  # or how to read it, when a request first needs it
         self.api_key_env = api_key_env  # named when the server refuses the key, never the key itself
         # Independent stages run concurrently and share one provider.
 
@@ -81,6 +82,8 @@ class OpenAICompatibleProvider:
 
     def _headers(self) -> dict[str, str]:
         headers = {"Accept": "application/json"}
+        if callable(self._api_key):  # reading it twice, from two threads at once, reads the same
+            self._api_key = self._api_key()
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers

@@ -57,7 +57,6 @@ def test_timeout_and_retry_counts_are_read():
     ({"model": "m", "base_url": "http://127.0.0.1:99999/v1"},
      "base_url has a port that is not a number from 1 to 65535, got 'http://127.0.0.1:99999/v1'"),
     ({"model": "m", "base_url": "http://127.0.0.1:port/v1"}, "base_url has a port that is not a number"),
-    ({"model": "m", "api_key_env": "UNSET_KEY_FOR_GITSPEC_TEST"}, "UNSET_KEY_FOR_GITSPEC_TEST"),
 ])
 def test_configuration_mistakes_are_usage_errors(options, words):
     with pytest.raises(GitspecError) as raised:
@@ -67,21 +66,24 @@ def test_configuration_mistakes_are_usage_errors(options, words):
 
 
 @pytest.mark.parametrize("variable, options", [("OPENAI_API_KEY", {}), ("MY_LLM_KEY", {"api_key_env": "MY_LLM_KEY"})])
-def test_a_key_holding_a_control_character_is_a_usage_error_that_never_shows_it(monkeypatch, variable, options):
+def test_a_key_holding_a_control_character_is_a_usage_error_that_never_shows_it(monkeypatch, server, variable,
+                                                                                 options):
     monkeypatch.setenv(variable, "sk-SECRET123\r")
+    provider = from_options({"base_url": server.base_url, "model": "m", **options})
     with pytest.raises(GitspecError) as raised:
-        from_options({"model": "m", **options})
-    assert raised.value.exit_code == 2 and "SECRET" not in str(raised.value)
+        provider.fill(stage="product", section="name", draft="Billing", prompt="Name it.")
+    assert raised.value.exit_code == 2 and "SECRET" not in str(raised.value) and server.requests == []
     assert f"environment variable {variable} holds a control character (U+000D" in str(raised.value)
 
 
 @pytest.mark.parametrize("key, words", [("sk-SECRET’", "a non-ASCII character (U+2019, character 10 of 10)"),
                                         ("sk-SECRÉT", "a non-ASCII character (U+00C9, character 8 of 9)")])
-def test_a_key_holding_a_non_ascii_character_is_a_usage_error_that_never_shows_it(monkeypatch, key, words):
+def test_a_key_holding_a_non_ascii_character_is_a_usage_error_that_never_shows_it(monkeypatch, server, key, words):
     monkeypatch.setenv("MY_LLM_KEY", key)
+    provider = from_options({"base_url": server.base_url, "model": "m", "api_key_env": "MY_LLM_KEY"})
     with pytest.raises(GitspecError) as raised:
-        from_options({"model": "m", "api_key_env": "MY_LLM_KEY"})
-    assert raised.value.exit_code == 2 and "SECR" not in str(raised.value)
+        provider.fill(stage="product", section="name", draft="Billing", prompt="Name it.")
+    assert raised.value.exit_code == 2 and "SECR" not in str(raised.value) and server.requests == []
     assert f"environment variable MY_LLM_KEY holds {words}" in str(raised.value)
 
 
@@ -91,6 +93,16 @@ def test_a_base_url_from_the_environment_is_checked_too(monkeypatch):
         from_options({"model": "m"})
     assert raised.value.exit_code == 2
     assert "environment variable GITSPEC_OPENAI_BASE_URL must be an http:// or https:// URL" in str(raised.value)
+
+
+def test_an_unset_api_key_env_is_a_usage_error_at_the_first_request_not_before(server):
+    # Before, from_options raised it: a build the cache served whole (no request) needed the key too.
+    provider = from_options({"base_url": server.base_url, "model": "m", "api_key_env": "UNSET_KEY_FOR_GITSPEC_TEST"})
+    with pytest.raises(GitspecError) as raised:
+        provider.fill(stage="product", section="name", draft="Billing", prompt="Name it.")
+    assert raised.value.exit_code == 2 and server.requests == []
+    assert str(raised.value) == ("plugins.openai: environment variable UNSET_KEY_FOR_GITSPEC_TEST "
+                                 "(plugins.openai.api_key_env) is not set")
 
 
 def test_hook_offers_the_openai_factory():
