@@ -51,6 +51,7 @@ class DocumentWriter:
             exc.path = exc.path or rel
             raise
         encoded = bom + new_text.encode("utf-8")  # (in the file's own line endings)
+        self._refuse_oversize(stage, rel, encoded, sections)
         if document is not None:
             _replace(root / rel, rel, encoded, document.sha)
         elif not _create(root / rel, rel, encoded):  # made meanwhile: never overwritten
@@ -91,6 +92,7 @@ class DocumentWriter:
                 exc.path = exc.path or rel
                 raise
         encoded = bom + new_text.encode("utf-8")
+        self._refuse_oversize(stage, rel, encoded, sections)
         document = parse_document(rel, encoded)
         if any(value_hash(document.sections.get(n)) != value_hash(v) for n, v in sections.items()):
             raise RuntimeError(f"Markdown rewrite of {rel} changed a generated section; refusing to write it")
@@ -103,6 +105,19 @@ class DocumentWriter:
                                  hashlib.sha256(encoded).hexdigest())
         written.broken = document.broken  # of sections not written now
         return written
+
+    def _refuse_oversize(self, stage: Stage, rel: str, encoded: bytes, sections: dict[str, Any]) -> None:
+        """A document over max_file_size is never written: every later check and build would refuse to
+        read it (a provider's long answer, repeated by the stages that quote it, gets there)."""
+        limit = self.workspace.config.max_file_size
+        if len(encoded) <= limit:
+            return
+        from gitspec.hashing import canonical_json
+
+        largest = max(sections, key=lambda name: len(canonical_json(sections[name])))
+        raise GitspecError(f"stage '{stage.name}' would make this file {len(encoded):,} bytes, over the {limit:,}-byte "
+                           f"limit (max_file_size in gitspec.yaml); its largest new section is "
+                           f"{stage.document}#{largest}; nothing was written", path=rel, exit_code=EXIT_FINDINGS)
 
 
 def _new_markdown(stage: Stage) -> str:

@@ -1036,3 +1036,20 @@ def test_build_json_read_by_a_reader_that_goes_away_is_quiet(ws):
                           capture_output=True, text=True, env={**os.environ, **GIT_ENV, **env})
     assert done.returncode == 0 and len(done.stdout) == 20 and done.stderr == "", done
     assert not (root / ".gitspec" / "logs").exists() or not list((root / ".gitspec" / "logs").iterdir())
+
+
+def test_a_document_a_stage_would_make_over_max_file_size_is_not_written(repo, stage_plugin, tmp_path):
+    # Before, build wrote it, then reported the file it had just written as too large (exit 1), and
+    # every later build skipped the stage: it could not read its own document.
+    root = repo({"specs/source.yaml": SOURCE}, config="specs: [specs]\nformats: []\nmax_file_size: 1400\n")
+    assert _build(root, stage_plugin, "--only", "upper").code == 0
+    before = _snapshot(root)
+    _set_text(root, "x" * 1000)  # the source stays under the limit; derived.yaml, stamped twice, would not
+    result = _build(root, stage_plugin, "--only", "upper")
+    assert result.code == 1, result
+    assert re.fullmatch(r"specs/derived\.yaml:1:1: error: stage 'upper' would make this file 1,\d{3} bytes, over "
+                        r"the 1,400-byte limit \(max_file_size in gitspec\.yaml\); its largest new section is "
+                        r"derived#shout; nothing was written", result.err.splitlines()[-1]), result
+    assert _snapshot(root) == {**before, "source.yaml": (root / "specs" / "source.yaml").read_bytes()}
+    again = run_gitspec(root, "check", env=stage_plugin)
+    assert again.code == 1 and "file-too-large" not in again.out and "stale" in again.out, again
