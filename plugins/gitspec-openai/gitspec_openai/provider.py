@@ -9,7 +9,7 @@ import email.utils
 import random
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import httpx
 
@@ -108,8 +108,12 @@ class OpenAICompatibleProvider:
     def _post(self, client: httpx.Client, messages: list[dict[str, str]]) -> str | None:
         body = {"model": self.model, "messages": messages,
                 "response_format": {"type": "json_object"}, "temperature": 0}
+        deadline = time.monotonic() + self.timeout
         try:
-            response = client.post(f"{self.base_url}/chat/completions", json=body)
+            with client.stream("POST", f"{self.base_url}/chat/completions", json=body) as response:
+                # httpx's timeout bounds each wait, not the whole: an answer trickling in never timed out
+                response.stream = _Deadline(response.stream, deadline, response.request)
+                response.read()
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise _Fatal(f"bad base_url: {exc}") from None  # retrying cannot fix the configuration
         except httpx.TimeoutException:
@@ -143,6 +147,26 @@ class OpenAICompatibleProvider:
     def _error(self, stage: str, section: str, reason: str) -> GitspecError:
         message = f"stage {stage!r}, section {section!r}: openai provider at {self.base_url}: {reason}"
         return GitspecError(" ".join(message.split()), exit_code=EXIT_FINDINGS)
+
+
+class _Deadline(httpx.SyncByteStream):
+    """A response body read only until `deadline` (time.monotonic()): past it, a read timeout."""
+
+    def __init__(self, stream: httpx.SyncByteStream, deadline: float, request: httpx.Request) -> None:
+        self._stream, self._deadline, self._request = stream, deadline, request
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._check()  # the headers alone may have taken it all
+        for chunk in self._stream:
+            yield chunk
+            self._check()
+
+    def _check(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise httpx.ReadTimeout("no complete answer in time", request=self._request)
+
+    def close(self) -> None:
+        self._stream.close()
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -14,12 +14,14 @@ from typing import Any
 
 @dataclass
 class Reply:
-    """One scripted HTTP response; `delay` makes the server slower than the client's timeout."""
+    """One scripted HTTP response; `delay` makes the server slower than the client's timeout, and
+    `trickle` sends the body 16 bytes at a time, that many seconds apart."""
 
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0
 
 
 def completion(value: Any = None, *, content: str | None = None, prompt_tokens: int = 10,
@@ -77,7 +79,11 @@ class FakeServer:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
-                    self.wfile.write(data)
+                    step = 16 if reply.trickle else max(len(data), 1)
+                    for start in range(0, len(data), step):
+                        self.wfile.write(data[start:start + step])
+                        self.wfile.flush()
+                        time.sleep(reply.trickle)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client timed out and left, as the test intended
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 
 import pytest
 from fake_openai import Reply, completion
@@ -127,6 +128,19 @@ def test_timeout_then_success(server, make, sleeps):
     server.reply(Reply(delay=1.0, body=completion(GOOD).body), completion(GOOD))
     assert fill(make(timeout=0.2)) == GOOD
     assert len(server.requests) == 2 and len(sleeps) == 1
+
+
+def test_timeout_bounds_the_whole_request_not_each_wait(server, make, sleeps):
+    # Before, timeout was httpx's, per wait: an answer sent 16 bytes every 0.1 s (3 s in all)
+    # never waited 0.5 s at once, so it took all its time and was used.
+    slow = Reply(body=completion(GOOD).body, trickle=0.1)
+    server.reply(slow, slow)
+    started = time.monotonic()
+    with pytest.raises(GitspecError) as raised:
+        fill(make(timeout=0.5, max_attempts=2))
+    assert time.monotonic() - started < 2.5 and len(server.requests) == 2 and len(sleeps) == 1
+    assert raised.value.exit_code == 1
+    assert str(raised.value).endswith("timed out after 0.5s (gave up after 2 attempts)")
 
 
 def test_400_is_not_retried(server, make, sleeps):
