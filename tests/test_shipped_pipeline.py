@@ -198,8 +198,8 @@ def test_generated_items_are_numbered_past_the_ids_other_documents_define(tmp_pa
     # `new` wrote (FLOW-001, SCR-001, FEAT-001, PERS-001, JOUR-001), check found duplicate ids (exit 1).
     root = make_repo(tmp_path / "demo", {}, commit=False)
     assert run_gitspec(root, "init").code == 0
-    for kind, name in (("ui", "mobile-screens"), ("product", "legacy"), ("product", DIRECTIVE)):
-        assert run_gitspec(root, "new", kind, name).code == 0
+    for args in (("ui", "mobile-screens"), ("product", "--id", "legacy"), ("product", DIRECTIVE)):
+        assert run_gitspec(root, "new", *args).code == 0
     assert run_gitspec(root, "build", "--no-render").code == 0
     check = run_gitspec(root, "check")
     assert check.code == 0, check
@@ -222,7 +222,7 @@ def test_the_cache_serves_no_ids_another_document_took_since(tmp_path):
         path.unlink()
     shutil.rmtree(root / "generated")  # the code stage's stubs of that build, started over too
     (root / "specs" / "product.yaml").write_bytes(directive_only)
-    assert run_gitspec(root, "new", "product", "legacy").code == 0  # FEAT-001, PERS-001, JOUR-001
+    assert run_gitspec(root, "new", "product", "--id", "legacy").code == 0  # FEAT-001, PERS-001, JOUR-001
     again = run_gitspec(root, "build", "--no-render", "--json")
     assert again.code == 0, again
     assert run_gitspec(root, "check").code == 0
