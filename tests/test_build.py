@@ -1013,8 +1013,9 @@ def test_a_trace_in_a_folder_that_cannot_be_written_is_refused_before_building(w
                                                 (signal.SIGTERM, "terminated", 143)])
 def test_build_json_ends_with_an_error_and_the_complete_event_when_stopped(ws, signum, word, code):
     # Before, Ctrl-C or SIGTERM ended the stream with no `error` and no `complete` event.
+    # (a long sleep: under load the signal must still come while the stage runs; the stop does not wait for it)
     root, env, calls = ws
-    config = (root / "gitspec.yaml").read_text().replace("  sleepy: {", "  sleepy: {seconds: 2, ")
+    config = (root / "gitspec.yaml").read_text().replace("  sleepy: {", "  sleepy: {seconds: 20, ")
     (root / "gitspec.yaml").write_text(config)
     proc = subprocess.Popen([GITSPEC, "build", "--json", "--jobs", "1"], cwd=root, env={**os.environ, **GIT_ENV, **env},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
