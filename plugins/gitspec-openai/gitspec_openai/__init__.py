@@ -83,8 +83,12 @@ def _api_key(options: dict[str, Any]) -> str | None:
 
 
 def _sendable(key: str, env_name: str) -> str:
-    """The key, if an HTTP header can carry it. The error names the variable, never the key: httpx's
-    own would quote the whole header, and the key with it."""
+    """The key, if an HTTP header can carry it as it is. The error names the variable, never the key:
+    httpx's own would quote the whole header, and the key with it."""
+    if key != key.strip(" "):  # a header value cannot end in one, and one at the start would be sent
+        end = "start" if key.startswith(" ") else "end"
+        raise _config_error(f"environment variable {env_name} holds a space at its {end}, which an API key "
+                            "cannot hold: copied with it from a .env file?")
     for place, char in enumerate(key, 1):
         if ord(char) < 0x20 or ord(char) == 0x7F:
             what, hint = "a control character", "a line ending copied with it?"

@@ -82,10 +82,11 @@ class OpenAICompatibleProvider:
 
     def _headers(self) -> dict[str, str]:
         headers = {"Accept": "application/json"}
-        if callable(self._api_key):  # reading it twice, from two threads at once, reads the same
-            self._api_key = self._api_key()
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
+        key = self._api_key  # read once: another stage's thread may replace the reader with the key meanwhile
+        if callable(key):  # two threads reading it at once read the same
+            key = self._api_key = key()
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
         return headers
 
     def _complete(self, client: httpx.Client, messages: list[dict[str, str]]) -> str | None:

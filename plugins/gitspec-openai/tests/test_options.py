@@ -77,8 +77,10 @@ def test_a_key_holding_a_control_character_is_a_usage_error_that_never_shows_it(
 
 
 @pytest.mark.parametrize("key, words", [("sk-SECRET’", "a non-ASCII character (U+2019, character 10 of 10)"),
-                                        ("sk-SECRÉT", "a non-ASCII character (U+00C9, character 8 of 9)")])
-def test_a_key_holding_a_non_ascii_character_is_a_usage_error_that_never_shows_it(monkeypatch, server, key, words):
+                                        ("sk-SECRÉT", "a non-ASCII character (U+00C9, character 8 of 9)"),
+                                        ("sk-SECRET ", "a space at its end"),  # httpx refused it, unnamed
+                                        (" sk-SECRET", "a space at its start")])  # sent, then a 401
+def test_a_key_a_header_cannot_carry_as_it_is_is_a_usage_error_that_never_shows_it(monkeypatch, server, key, words):
     monkeypatch.setenv("MY_LLM_KEY", key)
     provider = from_options({"base_url": server.base_url, "model": "m", "api_key_env": "MY_LLM_KEY"})
     with pytest.raises(GitspecError) as raised:
