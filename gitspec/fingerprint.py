@@ -27,11 +27,22 @@ def fingerprint(root: Path, config_bytes: bytes, schemas_folder: str, store: Pat
     for folder in (*CODE_FOLDERS, _PACKAGE / "templates", _PACKAGE / "schemas", _PACKAGE.parent / "schemas",
                    root / schemas_folder):
         parts.append(_folder_stamp(folder))
-    for entry in sys.path:  # every one: a plugin may come from PYTHONPATH as well as from site-packages
-        parts.append(_folder_stamp(Path(entry or os.curdir), files=False))
+    for entry in _import_folders():  # a plugin may come from PYTHONPATH as well as from site-packages
+        parts.append(_folder_stamp(Path(entry), files=False))
     for name in plugin_files(store):
         parts.append(_path_stamp(name))
     return "\0".join(parts)  # compared whole: hashing would cost more than it saves
+
+
+def _import_folders() -> list[str]:
+    """The folders on the import path, but the current folder that `python -m gitspec` (or `-c`) puts first:
+    its mtime moves with every file made in it (an editor's swap file, build/). A plugin module found
+    there is stamped with the plugin files all the same."""
+    try:
+        here = os.getcwd()
+    except OSError:  # deleted: nothing is imported from it
+        here = None
+    return [entry for entry in sys.path if entry not in ("", here)]
 
 
 def _path_stamp(name: str) -> str:

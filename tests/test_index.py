@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 
 from conftest import GITSPEC, install_plugin, requirement, requirements_doc, run_gitspec, task, tasks_doc
@@ -224,3 +225,16 @@ def test_what_a_check_remembers_depends_on_plugins_found_on_pythonpath_and_their
         file.write('KIND = "memox"\n')  # (another size: Python then reads it again, not its .pyc)
     edited = run_gitspec(ws, "check", env=env)
     assert edited.code == 1 and unknown in edited.out, edited
+
+
+def test_a_file_made_in_the_current_folder_keeps_the_cache_of_python_m_gitspec(repo):
+    # Before, `python -m gitspec` (which puts the current folder on the import path) parsed every document
+    # again after any file appeared where it ran: an editor's swap file, build/.
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    os.utime(ws / "specs" / "reqs.yaml", (time.time() - 60,) * 2)  # settled: no racy re-read to tell apart
+    command = [sys.executable, "-m", "gitspec", "check"]
+    env = {**os.environ, **TRACE}
+    assert subprocess.run(command, cwd=ws, env=env, capture_output=True, text=True).returncode == 0
+    (ws / ".reqs.yaml.swp").write_text("")
+    again = subprocess.run(command, cwd=ws, env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "gitspec hook:" not in again.stderr, again
