@@ -69,18 +69,6 @@ def prepare(workspace: Workspace, index: ParseIndex) -> BuildContext:
     return BuildContext(workspace, index, checked, documents, pipeline, plugins, unreadable, engine)
 
 
-def item_definitions(index: ParseIndex) -> list[tuple[str, str]]:
-    """Each item id (`FEAT-001`) the documents define, as `check` read them, with the document's path:
-    a stage numbering items leaves these out (see Stage.ids)."""
-    import re
-
-    from gitspec.symbols import Definition, unpack
-
-    item = re.compile(r"[A-Z][A-Z0-9]*-[0-9]+")
-    return [(symbol.id, symbol.path) for entry in index.entries.values() for symbol in unpack(entry.record[1])
-            if isinstance(symbol, Definition) and item.fullmatch(symbol.id)]
-
-
 def make_provider(context: BuildContext) -> Any:
     from gitspec.configinstalled import refuse_uninstalled_provider
 

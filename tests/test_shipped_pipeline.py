@@ -209,6 +209,23 @@ def test_generated_items_are_numbered_past_the_ids_other_documents_define(tmp_pa
     assert "id: FLOW-002" in ui and "id: SCR-002" in ui and "id: FLOW-001" not in ui
 
 
+def test_generated_items_are_numbered_past_the_ids_a_document_that_cannot_be_read_writes(tmp_path):
+    # Before, the build left out only the ids of documents it could read: once the broken one was mended,
+    # check found FEAT-001, PERS-001 and JOUR-001 twice (new already counted them).
+    root = make_repo(tmp_path / "demo", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    for args in (("product", "--id", "legacy"), ("product", DIRECTIVE)):
+        assert run_gitspec(root, "new", *args).code == 0
+    legacy = root / "specs" / "legacy.yaml"
+    text = legacy.read_text()
+    legacy.write_text(text + "oops: [\n")
+    assert run_gitspec(root, "build", "--no-render", "--only", "product").code == 1  # legacy.yaml: a finding
+    legacy.write_text(text)
+    check = run_gitspec(root, "check")
+    assert "duplicate-id" not in check.out, check
+    assert "id: FEAT-001" not in (root / "specs" / "product.yaml").read_text()
+
+
 def test_the_cache_serves_no_ids_another_document_took_since(tmp_path):
     # Ids other documents hold are part of a stage's cache key: the same directive built again once a
     # skeleton holds FEAT-001 is not served the cached product that numbered its features from 001.

@@ -56,7 +56,7 @@ def _emit_end(sink, exit_code: int, message: str, stage: str = "", path: str | N
 def _build(addresses: list[str], only: list[str], force: list[str], dry_run: bool, jobs: int, sink,
            trace: str | None, lock_timeout: float, render: bool) -> int:
     from gitspec.builder import Builder
-    from gitspec.buildsession import item_definitions, make_provider, prepare
+    from gitspec.buildsession import make_provider, prepare
     from gitspec.docwriter import DocumentWriter
     from gitspec.store import GenerationCache, ObjectStore, build_lock
 
@@ -82,7 +82,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
                           _writer(documents, workspace), sink.share(0, STAGES_SHARE if render else 100),
                           context.unreadable,
                           lambda: _load_output_schemas(context), documents.suffix, _settle(workspace),
-                          lambda: item_definitions(context.index))
+                          lambda: _defined_item_ids(context))
         with sink:  # one progress bar for the stages and the render
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
             findings = _recheck(context) if report.generated else context.checked.findings
@@ -107,6 +107,15 @@ def _load_output_schemas(context) -> None:
     """Every stage's output kind has a schema that loads: else a configuration error before any stage
     runs, not a build that writes documents and then cannot check them."""
     context.engine().load_schemas({stage.kind for stage in context.pipeline.stages.values()})
+
+
+def _defined_item_ids(context) -> list[tuple[str, str]]:
+    """The item ids the workspace's documents define (and its unreadable files write), for the stages
+    that number items to leave out."""
+    from gitspec.itemids import defined_item_ids
+
+    read = {document.path for document in context.documents.values()}
+    return defined_item_ids(context.workspace.root, context.index, context.checked.findings, read)
 
 
 def _writer(documents, workspace):
@@ -135,10 +144,11 @@ def _settle(workspace):
     """For a code stage whose files section is up to date: writes each stub that is missing (deleted, or
     never written by a build that stopped) and warns of each that differs from it, which it keeps."""
     from gitspec.codefiles import judge_stubs, write_stubs
+    from gitspec.planning import KEEP
     from gitspec.stamps import FRESH
 
     def settle(stage, document, planned) -> list[str]:
-        fresh = any(p.section == "files" and p.state.state == FRESH and p.action == "keep" for p in planned)
+        fresh = any(p.section == "files" and p.state.state == FRESH and p.action == KEEP for p in planned)
         files = document.sections.get("files") if document is not None else None
         if stage.kind != "code" or not fresh or not isinstance(files, list):
             return []

@@ -12,6 +12,7 @@ from pathlib import Path
 from gitspec.atomic import create_new
 from gitspec.config import CONFIG_FILE
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
+from gitspec.itemids import DEFINED_ID
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.printable import file_name, shown
 from gitspec.render.pagefiles import MAX_STEM
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ITEM_ID = re.compile(r"\b([A-Z][A-Z0-9]*)-([0-9]+)\b")
-_DEFINED_ID = re.compile(r"(?<=\bid: )([A-Z][A-Z0-9]*)-([0-9]+)\b")
 _REQUIREMENT_LINK = re.compile(r"(?<=\brequirements: )\[(REQ-[0-9]+)\]")
 # What YAML cannot hold unescaped, once white space is one space: controls, U+FEFF, U+FFFE, U+FFFF.
 _UNWRITABLE = re.compile("[^\x20-\x7e\xa0-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
@@ -65,7 +65,7 @@ def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: 
     title = title or doc_id.replace("-", " ").capitalize()
     text = _fill(template.read_text(encoding="utf-8"), doc_id, title)
     taken = _taken(workspace, index)
-    text = _fresh_item_ids(text, _highest_defined(index, taken.unreadable_texts))
+    text = _fresh_item_ids(text, _highest_defined(taken.item_ids))
     text = _link_requirement(text, taken.documents)
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
     _refuse_taken_id(workspace, doc_id, target, taken)
@@ -166,7 +166,7 @@ def _fresh_item_ids(text: str, used: dict[str, int]) -> str:
     """
     used = dict(used)
     renamed: dict[str, str] = {}
-    for match in _DEFINED_ID.finditer(text):
+    for match in DEFINED_ID.finditer(text):
         prefix, number = match.groups()
         if prefix in used and match.group(0) not in renamed:
             used[prefix] += 1
@@ -174,49 +174,44 @@ def _fresh_item_ids(text: str, used: dict[str, int]) -> str:
     return _ITEM_ID.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
 
 
-def _highest_defined(index, unreadable_texts: list[str]) -> dict[str, int]:
-    """The highest number of each item id prefix (`REQ`) among the ids documents define, as `check` read
-    them: not ids only mentioned, in a comment (`# links: [REQ-002]`) or a reference. In a file that could
-    not be read (a YAML slip, a merge conflict), every `id: REQ-001` counts: it may be defined once fixed."""
-    from gitspec.symbols import Definition, unpack
-
-    found = [_ITEM_ID.fullmatch(symbol.id) for entry in index.entries.values()
-             for symbol in unpack(entry.record[1]) if isinstance(symbol, Definition)]
-    found += [match for text in unreadable_texts for match in _DEFINED_ID.finditer(text)]
+def _highest_defined(item_ids: list[tuple[str, str]]) -> dict[str, int]:
+    """The highest number of each item id prefix (`REQ`) among `item_ids` (gitspec.itemids): ids documents
+    define, not ids only mentioned, in a comment (`# links: [REQ-002]`) or a reference."""
     used: dict[str, int] = {}
-    for match in filter(None, found):
-        prefix, number = match.groups()
+    for item_id, _ in item_ids:
+        prefix, _, number = item_id.rpartition("-")
         used[prefix] = max(used.get(prefix, 0), int(number))
     return used
 
 
 @dataclass(frozen=True)
 class _Taken:
-    """What the workspace holds already: the documents as `check` read them, in path order, and each id a
-    document file that could not be read may have (gitspec.unreadable), with the text it starts with."""
+    """What the workspace holds already: the documents as `check` read them, in path order, each id a
+    document file that could not be read may have (gitspec.unreadable), and the item ids defined
+    (gitspec.itemids)."""
     documents: list[LoadedDocument]
     unreadable: dict[str, Unreadable]
-    unreadable_texts: list[str]
+    item_ids: list[tuple[str, str]]
 
 
 def _taken(workspace: Workspace, index) -> _Taken:
     """The index is left to `check` to save."""
     from gitspec.checker import check
-    from gitspec.unreadable import file_start, unreadable_documents, unreadable_files
+    from gitspec.itemids import defined_item_ids
+    from gitspec.unreadable import unreadable_documents
 
     findings = check(workspace, index, save=False).findings
     documents = sorted(loaded_documents(index).values(), key=lambda document: document.path)
-    files = index.content()[0]
-    unreadable = unreadable_documents(workspace.root, findings, files,
+    unreadable = unreadable_documents(workspace.root, findings, index.content()[0],
                                       lambda: {document.id: document.path for document in documents})
-    failed = unreadable_files(findings, files, lambda: {document.path for document in documents})
-    return _Taken(documents, unreadable, [file_start(workspace.root, path) for path in failed])
+    item_ids = defined_item_ids(workspace.root, index, findings, {document.path for document in documents})
+    return _Taken(documents, unreadable, item_ids)
 
 
 def _link_requirement(text: str, documents: list[LoadedDocument]) -> str:
     """A skeleton's link to a requirement it does not define (a task's `requirements: [REQ-001]`) goes to
     the workspace's lowest-numbered requirement, or is left empty while there is none: a made-up id fails check."""
-    defined = {"-".join(match.groups()) for match in _DEFINED_ID.finditer(text)}
+    defined = {"-".join(match.groups()) for match in DEFINED_ID.finditer(text)}
     existing = [item["id"] for document in documents if document.kind == "requirements"
                 for item in document.sections.get("items") or ()
                 if isinstance(item, dict) and isinstance(item.get("id"), str) and _ITEM_ID.fullmatch(item["id"])]
