@@ -26,6 +26,8 @@ END = "<!-- gitspec:end -->"
 _MARKER = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->[ \t]*\Z")
 # What a user or an editor may leave of a marker (an extra space, text after it): a region still, broken.
 _MARKER_LIKE = re.compile(r"\A {0,3}<!--\s*gitspec:generated\b")
+# A damaged marker of gitspec's: its stamp, a JSON object, still opens it (not a comment that names them)
+_DAMAGED_MARKER = re.compile(r"\A {0,3}<!--\s*gitspec:generated\s*\{")
 
 
 class MarkdownProblem(Exception):
@@ -71,12 +73,20 @@ def split_markdown(text: str, as_written: bool = False) -> MarkdownParts:
     if not lines or lines[0].rstrip() != "---":
         raise MarkdownProblem("Markdown document has no YAML front matter (a first line '---')",
                               1, "missing-front-matter")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    end = _front_matter_end(lines)
     if end is None:
         raise MarkdownProblem("front matter is not closed by a '---' line", 1, "missing-front-matter")
     parts = MarkdownParts("\n".join(lines[1:end]) + "\n", 2, None, None)
     _read_body(parts, lines, end + 1, _edges if as_written else normalise_text)
     return parts
+
+
+def _front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter (`---` or `...`), the first being `---`
+    (each line without its ending); None if there is no front matter, or it is not closed."""
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
 
 
 def _edges(text: str) -> str:
@@ -187,7 +197,7 @@ def _broken_region(lines: list[str], alone: list[bool]) -> tuple[int, str] | Non
     """For a section in which _region finds none: the index of a line that marks a region gitspec cannot
     read, and what is wrong with it; None if there is no such line (the section is the user's own text)."""
     for index, line in enumerate(lines):
-        if not (alone[index] and _MARKER_LIKE.match(line)):
+        if not (alone[index] and _DAMAGED_MARKER.match(line)):
             continue
         marker = _MARKER.match(line)
         if marker is None:
@@ -275,11 +285,12 @@ def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
     from gitspec.yamlread import read_yaml
     from gitspec.yamlwrite import unpin
 
-    lines = text.split("\n")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if lines[0].rstrip() != "---" or end is None:
+    lines = _LINE.findall(text)  # each with its own ending: LF, CRLF or CR
+    end = _front_matter_end([line.rstrip("\r\n") for line in lines])
+    if end is None:
         return text
-    front = "\n".join(lines[1:end]) + "\n"
+    newline = _newline_of(lines[1:end])
+    front = "".join(line.rstrip("\r\n") + "\n" for line in lines[1:end])  # as the YAML writer keeps them
     listed = read_yaml(front).value.get("pinned")
     if not isinstance(listed, list) or not set(names) & set(item for item in listed if isinstance(item, str)):
         return text
@@ -288,7 +299,7 @@ def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
     except GitspecError as exc:  # at a line of the front matter, which starts on the file's second
         exc.line = exc.line + 1 if exc.line else exc.line
         raise
-    return "\n".join([lines[0], new_front.removesuffix("\n"), *lines[end:]])
+    return "".join([lines[0], new_front.replace("\n", newline), *lines[end:]])
 
 
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
@@ -366,9 +377,11 @@ def code_block_lines(lines: list[str]) -> set[int]:
 
 
 def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
-    """Line range of a `##` section's body (after its heading, before the next heading)."""
+    """Line range of a `##` section's body (after its heading, before the next heading); a `## x` line in
+    the front matter is YAML (a comment), no heading."""
     start = None
-    for index, _, heading in _headings(lines):
+    closing = _front_matter_end(lines)
+    for index, _, heading in _headings(lines, 0 if closing is None else closing + 1):
         if heading is not None and len(heading.group(1)) == 2:  # a `#` inside a section is its text
             if start is not None:
                 return start, index
@@ -381,7 +394,8 @@ def section_titles(text: str) -> dict[str, str]:
     """Each `##` section's slug and its heading as written (renderers show the heading, not the slug)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     titles: dict[str, str] = {}
-    for _, _, heading in _headings(lines):
+    closing = _front_matter_end(lines)
+    for _, _, heading in _headings(lines, 0 if closing is None else closing + 1):
         if heading is not None and len(heading.group(1)) == 2:
             titles.setdefault(slug(heading.group(2)), heading.group(2).strip())
     return titles

@@ -283,3 +283,26 @@ def test_a_bad_value_in_a_region_stamp_is_reported_at_its_marker_as_the_stamp(di
         "journal#summary' to write the section anew [schema]\n"), check
     forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
     assert forced.code == 0 and run_gitspec(root, "check", env=env).code == 0, forced
+
+
+def test_a_comment_that_names_the_markers_is_no_broken_region(repo) -> None:
+    # Before, any comment starting '<!-- gitspec:generated' was a damaged region (check exit 1), even in a
+    # section no stage writes, whose advice (build --force) then failed: no stage writes it.
+    comment = "<!-- gitspec:generated regions below are written by gitspec build; do not edit them -->"
+    root = repo({"specs/notes.md": prd(f"{comment}\n\nNothing here.")})
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and "broken" not in check.out, check
+
+
+def test_a_heading_like_comment_in_the_front_matter_is_no_section_a_build_writes_into(digest) -> None:
+    # Before, `## Summary` in the front matter (a YAML comment) was taken as the section: the build wrote
+    # the region inside the front matter, then stopped with an internal error (exit 3).
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    journal.write_text(journal.read_text().replace("---\n", "---\n## Summary\n", 1))
+    (root / "specs" / "facts.yaml").write_text(facts("stormy"))
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and "regenerated journal#summary" in built.out, built
+    text = journal.read_text()
+    assert text.startswith("---\n## Summary\nkind: ") and text.count("stormy") == 2, text
+    assert run_gitspec(root, "check", env=env).code == 0

@@ -224,3 +224,17 @@ def test_build_force_drops_the_section_from_the_front_matter_pinned_list_as_in_y
     assert "**calm**" in text
     _edit(journal, "**calm**", "**calm, mostly**")
     assert "journal#summary: hand-edited" in run_gitspec(root, "status", env=env).out
+
+
+def test_build_force_drops_the_section_from_the_pinned_list_of_a_file_in_cr_line_endings(ws):
+    # Before, a file saved with CRs alone (old Macs) kept `summary` under `pinned` after --force: the front
+    # matter was looked for in LF lines, and the whole file was one.
+    root, env, journal = ws
+    _edit(journal, "id: journal\n", "id: journal\npinned:\n  - summary\n  - headline  # keep\n")
+    _edit(journal, "**calm**", "**calm, mostly**")
+    journal.write_bytes(journal.read_bytes().replace(b"\n", b"\r"))
+    forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
+    assert forced.code == 0 and "regenerated journal#summary" in forced.out, forced
+    data = journal.read_bytes()
+    assert data.startswith(b"---\rkind: journal\rid: journal\rpinned:\r  - headline  # keep\r---\r"), data
+    assert b"\n" not in data
