@@ -17,6 +17,7 @@ from typing import Any
 
 from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.hashing import canonical_json
+from gitspec.herepaths import here
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.planning import CONFLICT, GENERATE, KEEP, Planned, Planner
@@ -170,7 +171,7 @@ class Builder(Planner):
             document = self.documents.get(stage.document)
             if document is not None and document.kind != stage.kind:
                 raise self.pipeline.blame(stage, f"writes the document '{stage.document}' as kind "
-                                                 f"'{stage.kind}', but {document.path} is of kind "
+                                                 f"'{stage.kind}', but {here(document.path)} is of kind "
                                                  f"'{document.kind}'; nothing was written")
             if not (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
                 continue

@@ -12,6 +12,7 @@ from stat import S_ISLNK
 
 from gitspec.findings import Finding, error
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.herepaths import here
 from gitspec.index import Entry, ParseIndex, now_ns, save_index, stat_digest, stat_key
 from gitspec.picturestate import picture_key, settled
 from gitspec.workspace import Workspace, local_kinds
@@ -107,7 +108,7 @@ def _stats(workspace: Workspace) -> tuple[dict[str, os.stat_result], dict[str, s
         except FileNotFoundError:
             continue
         except OSError as error:  # e.g. in a folder that may be listed but not entered
-            raise GitspecError(f"cannot read {rel}: {error.strerror or error} (add it to 'exclude' in "
+            raise GitspecError(f"cannot read {here(rel)}: {error.strerror or error} (add it to 'exclude' in "
                                "gitspec.yaml to skip it)", exit_code=EXIT_USAGE) from None
         stats[rel] = st
     return stats, links

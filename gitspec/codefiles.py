@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from gitspec.errors import EXIT_FINDINGS, GitspecError, writing
+from gitspec.herepaths import here
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 def _refuse(relative: str, why: str) -> GitspecError:
     return GitspecError(f"code file path {relative!r} {why}; it must stay inside the code folder",
-                        path=relative, exit_code=EXIT_FINDINGS)
+                        exit_code=EXIT_FINDINGS)  # no path=: it is not a workspace path, but one in the code folder
 
 
 def safe_target(folder: Path, relative: str) -> Path:
@@ -75,7 +76,7 @@ def judge_stubs(workspace: Workspace, files: list[dict], previous: list[dict] | 
         target = safe_target(folder, entry["path"])
         name = workspace.relative(target)
         if target.exists() and not target.is_file():  # a folder, a named pipe (reading it would hang)...
-            raise GitspecError(f"{name} is not a file; not overwritten (move it away, then build again)",
+            raise GitspecError(f"{here(name)} is not a file; not overwritten (move it away, then build again)",
                                exit_code=EXIT_FINDINGS)
         current = _text(target)
         if current == entry["content"]:
@@ -97,7 +98,7 @@ def write_stubs(stubs: list[Stub]) -> None:
             done = (create_new(stub.target, data) if stub.current is None
                     else write_atomic(stub.target, data, still=lambda s=stub: _text(s.target) == s.current))
         if not done:
-            raise GitspecError(f"{stub.name} changed while gitspec was building; not overwritten "
+            raise GitspecError(f"{here(stub.name)} changed while gitspec was building; not overwritten "
                                "(run the build again)", exit_code=EXIT_FINDINGS)
 
 

@@ -143,9 +143,7 @@ def config_error(root: Path, message: str, key: tuple) -> GitspecError:
         line, col = read_yaml(decode((root / CONFIG_FILE).read_bytes())).locate(key)
     except (OSError, DocumentProblem, YamlProblem):  # changed since it was read: its top, then
         line, col = 1, 1
-    from gitspec.herepaths import from_here
-
-    return GitspecError(message, from_here(root, CONFIG_FILE), line, col, EXIT_USAGE)
+    return GitspecError(message, CONFIG_FILE, line, col, EXIT_USAGE)
 
 
 def _check_server(tree: Any, server: str, path: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from gitspec.atomic import create_new, replace_unchanged
 from gitspec.documents import HEADER_KEYS
 from gitspec.errors import EXIT_FINDINGS, GitspecError, writing
+from gitspec.herepaths import here
 from gitspec.kinds import Kind
 from gitspec.opening import LoadedDocument
 from gitspec.stage import Stage
@@ -143,10 +144,10 @@ def _create(path: Path, rel: str, data: bytes) -> bool:
 
 
 def _changed(rel: str) -> GitspecError:
-    return GitspecError(f"{rel} changed while gitspec was building; run the build again", exit_code=EXIT_FINDINGS)
+    return GitspecError(f"{here(rel)} changed while gitspec was building; run the build again", exit_code=EXIT_FINDINGS)
 
 
 def _taken(rel: str, stage: Stage) -> GitspecError:
-    return GitspecError(f"{rel} exists but is not the '{stage.document}' document; "
+    return GitspecError(f"{here(rel)} exists but is not the '{stage.document}' document; "
                         f"stage '{stage.name}' will not overwrite it", exit_code=EXIT_FINDINGS)
 

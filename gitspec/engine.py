@@ -26,12 +26,12 @@ class Engine:
         self.config = config
         self._extra_kinds = extra_kinds or {}
         self._store = store  # where the plugin manager may remember entry points
-        self._root = root  # the workspace's: its own schemas are named from the current folder
+        self._root = root  # the workspace's: errors name its own schemas from its top, as other files
 
     def _shown(self, path: Path) -> str:
-        from gitspec.herepaths import file_from_here
+        from gitspec.herepaths import workspace_name
 
-        return file_from_here(self._root, path)
+        return workspace_name(self._root, path)
 
     @cached_property
     def manager(self):

@@ -26,17 +26,22 @@ class GitspecError(Exception):
 
 @contextmanager
 def writing(name: str) -> Iterator[None]:
-    """A write of `name` that fails (a read-only checkout, a full disk) is one line naming it, exit 2."""
+    """A write of `name` (a workspace path) that fails (a read-only checkout, a full disk) is one line
+    naming it from the current folder, exit 2."""
     try:
         yield
     except OSError as error:
-        raise GitspecError(f"cannot write {name}: {error.strerror or error}", exit_code=EXIT_USAGE) from None
+        from gitspec.herepaths import here
+
+        raise GitspecError(f"cannot write {here(name)}: {error.strerror or error}", exit_code=EXIT_USAGE) from None
 
 
 def error_line(exc: GitspecError) -> str:
-    """How a user-fixable problem is shown: `path:line:col: error: message`, or `gitspec: error: message`."""
+    """How a user-fixable problem is shown: `path:line:col: error: message`, or `gitspec: error: message`.
+    `path` is a workspace path (JSON events keep it so), named here from the current folder."""
+    from gitspec.herepaths import here
     from gitspec.printable import one_line
 
     if exc.path:
-        return one_line(f"{exc.path}:{exc.line or 1}:{exc.col or 1}: error: {exc.message}")
+        return one_line(f"{here(exc.path)}:{exc.line or 1}:{exc.col or 1}: error: {exc.message}")
     return one_line(f"gitspec: error: {exc.message}")

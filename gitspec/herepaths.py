@@ -1,6 +1,6 @@
 """Workspace paths as the user names them from where gitspec ran, as git, ruff and eslint print them.
 
-Only for what is printed as `path:line`; JSON output keeps workspace paths. Never touches the disk.
+For every message meant for people; JSON output keeps workspace paths. Never touches the disk.
 """
 from __future__ import annotations
 
@@ -8,12 +8,26 @@ import os
 from pathlib import Path
 
 
-def file_from_here(root: Path | None, path: Path) -> str:
-    """A file gitspec knows by its absolute path (a schema): from the current folder, as `from_here`,
-    when it is inside the workspace at `root`; as it is when outside (a plugin's, installed elsewhere)."""
+_opened: list[Path] = []  # the workspace this run of gitspec works in (a command opens one)
+
+
+def opened(root: Path) -> None:
+    """Record the workspace a command works in, so that `here` can name its files wherever they are told."""
+    _opened[:] = [root]
+
+
+def here(path: str) -> str:
+    """A workspace path (or an absolute one, left as it is) as a message names it: from the current folder
+    once a command has opened its workspace; as it is before."""
+    return from_here(_opened[0], path) if _opened else path
+
+
+def workspace_name(root: Path | None, path: Path) -> str:
+    """A file gitspec knows by its absolute path (a schema): '/'-separated from the workspace's top when
+    it is inside the workspace at `root`; as it is when outside (a plugin's, installed elsewhere)."""
     if root is None or not path.is_relative_to(root):
         return str(path)
-    return from_here(root, path.relative_to(root).as_posix())
+    return path.relative_to(root).as_posix()
 
 
 def from_here(root: Path, path: str) -> str:

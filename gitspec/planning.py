@@ -11,6 +11,7 @@ from typing import Any
 from gitspec.addresses import parse_address, resolve_pointer_value
 from gitspec.errors import GitspecError
 from gitspec.hashing import value_hash
+from gitspec.herepaths import here
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.stage import Stage
@@ -91,7 +92,7 @@ class Planner:
             doc_id, _, name = section.partition("#")
             document = self.documents.get(doc_id)
             if document is not None and not document.has_section(name) and section not in self.pipeline.producer:
-                unknown.append(f"{address}: {document.path} has no section '{name}'")
+                unknown.append(f"{address}: {here(document.path)} has no section '{name}'")
         if unknown and not ran:
             return [f"stage '{stage.name}' did not run: none of its inputs exists ({'; '.join(unknown)})"]
         return [f"stage '{stage.name}' reads an input that does not exist ({why})" for why in unknown]

@@ -66,7 +66,7 @@ class SchemaSet:
     """
 
     def __init__(self, kinds: dict[str, Kind], named: Callable[[Path], str] = str) -> None:
-        """`named(path)` is how an error names a schema file (see gitspec.herepaths.file_from_here)."""
+        """`named(path)` is how an error names a schema file (see gitspec.herepaths.workspace_name)."""
         import jsonschema_rs
 
         self.kinds = kinds

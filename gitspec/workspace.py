@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from gitspec.config import CONFIG_FILE, Config, config_error
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.herepaths import here
 
 # Files in spec folders with these suffixes are documents; others are ignored.
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".md")
@@ -281,7 +282,7 @@ def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str], sk
     try:
         listing = os.scandir(folder)
     except OSError as error:
-        raise GitspecError(f"cannot read the folder {rel}: {error.strerror or error} (add it to 'exclude' "
+        raise GitspecError(f"cannot read the folder {here(rel)}: {error.strerror or error} (add it to 'exclude' "
                            "in gitspec.yaml to skip it)", exit_code=EXIT_USAGE) from None
     with listing as entries:
         for entry in entries:

@@ -5,6 +5,7 @@ import sys
 
 from gitspec.errors import EXIT_FINDINGS, EXIT_INTERNAL, GitspecError
 from gitspec.findings import ERROR, count_of, write_text
+from gitspec.herepaths import here
 from gitspec.opening import open_workspace
 from gitspec.printable import file_name, one_line
 
@@ -129,7 +130,7 @@ def _writer(documents, workspace):
             previous = document.sections.get("files") if document is not None else None
             stubs = judge_stubs(workspace, sections["files"], previous)
             if stubs.edited:
-                raise GitspecError(f"{stubs.edited[0]} was edited by hand; not overwritten, and "
+                raise GitspecError(f"{here(stubs.edited[0])} was edited by hand; not overwritten, and "
                                    f"{stage.document}#files not regenerated (delete it or move your changes, "
                                    "then build again)", exit_code=EXIT_FINDINGS)
         written = documents(stage, document, sections, stamps, unpinned)
@@ -155,8 +156,8 @@ def _settle(workspace):
         stubs = judge_stubs(workspace, files, files)  # as last written: one that differs is a hand edit
         write_stubs(stubs.writes)
         address = f"{stage.document}#files"
-        return ([f"{stub.name} was missing: written again from {address}" for stub in stubs.writes]
-                + [f"{name} differs from {address}: kept (delete it to have it written again)"
+        return ([f"{here(stub.name)} was missing: written again from {address}" for stub in stubs.writes]
+                + [f"{here(name)} differs from {address}: kept (delete it to have it written again)"
                    for name in stubs.edited])
 
     return settle

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.herepaths import here
 from gitspec.opening import loaded_documents, open_workspace
 from gitspec.printable import one_line
 
@@ -44,7 +45,7 @@ def _reading(workspace, consequence: str) -> Iterator[None]:
         yield
     except OSError as error:
         name = os.path.relpath(error.filename, workspace.root) if error.filename else workspace.store.name
-        raise GitspecError(f"cannot read {name}: {error.strerror or error}{consequence}; make it readable, "
+        raise GitspecError(f"cannot read {here(name)}: {error.strerror or error}{consequence}; make it readable, "
                            "or delete the store", exit_code=EXIT_USAGE) from None
 
 
@@ -102,7 +103,7 @@ def _used_keys(workspace, index, findings) -> set[str]:
             raise GitspecError(f"cannot read it ({error.strerror or error}), and cache gc keeps what every "
                                "document's stamps name: make it readable, or move it away", path=rel) from None
         if rel in errors:
-            sys.stderr.write(f"gitspec: note: {rel} line {errors[rel].line}: {one_line(errors[rel].message)}; "
+            sys.stderr.write(f"gitspec: note: {here(rel)} line {errors[rel].line}: {one_line(errors[rel].message)}; "
                              "kept every cache entry its text names\n")
     return used
 

@@ -57,13 +57,12 @@ def _not_a_file(path: Path) -> str:
 def _spec_folders(folder: Path) -> tuple[str, ...]:
     """The spec folders an existing gitspec.yaml names; a mistake in it is the error any command would give."""
     from gitspec.config import parse_config
-    from gitspec.herepaths import from_here
 
     try:
         data = (folder / CONFIG_FILE).read_bytes()
     except OSError as error:
         raise GitspecError(f"cannot read {CONFIG_FILE}: {error.strerror or error}", exit_code=EXIT_USAGE) from None
-    return parse_config(data, from_here(folder.resolve(), CONFIG_FILE)).specs
+    return parse_config(data, CONFIG_FILE).specs
 
 
 def _missing_spec_folders(folder: Path, specs: tuple[str, ...]) -> list[str]:

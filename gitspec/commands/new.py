@@ -12,6 +12,7 @@ from pathlib import Path
 from gitspec.atomic import create_new
 from gitspec.config import CONFIG_FILE
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
+from gitspec.herepaths import here
 from gitspec.itemids import DEFINED_ID
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.printable import file_name, shown
@@ -70,7 +71,7 @@ def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: 
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
     _refuse_taken_id(workspace, doc_id, target, taken)
     _write_new(workspace, target, text)
-    sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}\n")
+    sys.stdout.write(f"gitspec: wrote {here(workspace.relative(target))}\n")
     return 0
 
 
@@ -239,7 +240,7 @@ def _product_from_directive(workspace: Workspace, index, directive: str, title: 
     target = workspace.root / workspace.config.specs[0] / "product.yaml"
     _refuse_taken_id(workspace, "product", target, _taken(workspace, index))
     _write_new(workspace, target, text)
-    sys.stdout.write(f"gitspec: wrote {workspace.relative(target)}; run 'gitspec build' to generate the spec set\n")
+    sys.stdout.write(f"gitspec: wrote {here(workspace.relative(target))}; run 'gitspec build' to generate the spec set\n")
     return 0
 
 

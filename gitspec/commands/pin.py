@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gitspec.atomic import replace_unchanged
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
+from gitspec.herepaths import here
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.pipeline import section_of
 
@@ -29,7 +30,7 @@ def run(address: str, unpin: bool = False) -> int:
     if document is None or section not in document.sections:
         raise GitspecError(f"argument ADDRESS: no section {doc_id}#{section} in the workspace", exit_code=EXIT_USAGE)
     if section in document.broken:
-        raise GitspecError(f"cannot pin {doc_id}#{section}: its generated region in {document.path} cannot be "
+        raise GitspecError(f"cannot pin {doc_id}#{section}: its generated region in {here(document.path)} cannot be "
                            f"read at {document.broken[section]}", exit_code=EXIT_FINDINGS)
     stamps = document.header.get("generated")
     generated = isinstance(stamps, dict) and isinstance(stamps.get(section), dict)
@@ -57,7 +58,7 @@ def run(address: str, unpin: bool = False) -> int:
             exc.path = exc.path or document.path
             raise
     else:
-        raise GitspecError(f"argument ADDRESS: {document.path} is neither YAML nor Markdown", exit_code=EXIT_USAGE)
+        raise GitspecError(f"argument ADDRESS: {here(document.path)} is neither YAML nor Markdown", exit_code=EXIT_USAGE)
     if new_text != text:
         bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
         with writing(document.path):  # a read-only checkout: one line, the file as it was
@@ -109,11 +110,11 @@ def _markdown(document: LoadedDocument, text: str, section: str, pinned: bool) -
     new_text = set_region_pinned(text, section, pinned)
     if new_text is None:
         raise GitspecError(f"argument ADDRESS: {document.id}#{section} has no generated region in "
-                           f"{document.path}", exit_code=EXIT_USAGE)
+                           f"{here(document.path)}", exit_code=EXIT_USAGE)
     reread = parse_document(document.path, new_text.encode("utf-8"))
     if reread.sections != document.sections:
         raise RuntimeError(f"pinning {document.id}#{section} would change {document.path}; refusing to write it")
     if not pinned and section in (reread.header.get("pinned") or []):
         raise GitspecError(f"argument ADDRESS: {document.id}#{section} is listed under 'pinned' in the front "
-                           f"matter of {document.path}; remove it there", exit_code=EXIT_USAGE)
+                           f"matter of {here(document.path)}; remove it there", exit_code=EXIT_USAGE)
     return new_text

@@ -16,7 +16,7 @@ from typing import Any
 
 from gitspec.atomic import write_atomic
 from gitspec.render.formats import is_format_name
-from gitspec.render.run import FOLDER, JOURNAL, RenderReport, in_folder, load_manifest, shown_path, unwritable
+from gitspec.render.run import FOLDER, JOURNAL, RenderReport, in_folder, load_manifest, shown_path, told_path, unwritable
 
 
 # In the store, not in renders/ (whose other files an older gitspec's `cache gc` deletes): the config's
@@ -89,7 +89,7 @@ def _remove_if_unchanged(folder: Path, rel: str, known: list[int], by_size: bool
                                                           and known[:1] == [st.st_size])
     if not stat.S_ISREG(st.st_mode) or not unchanged:
         report.kept.append(shown_path(target, root))
-        report.warnings.append(f"kept {shown_path(target, root)}, which changed since gitspec wrote it; "
+        report.warnings.append(f"kept {told_path(target, root)}, which changed since gitspec wrote it; "
                                f"the {name} format is no longer rendered")
         return
     try:

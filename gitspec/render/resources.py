@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitspec.render.model import Diagram, Image
+from gitspec.herepaths import here
 from gitspec.render.renderer import DiagramImage, Picture
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class RenderAssets:
                 self._pictures[image.path] = load_picture(self.root, image.path)
             except ImageRefused as refused:
                 self._pictures[image.path] = Picture(None, note=f"The image {image.path} is not shown: {refused}.")
-                self._warn(f"image {image.path} not shown: {refused}", image)
+                self._warn(f"image {here(image.path)} not shown: {refused}", image)
         return self._pictures[image.path]
 
     def _warn(self, message: str, subject: Diagram | Image) -> None:

@@ -82,8 +82,8 @@ class _Output:
         if not target.is_relative_to(self._resolved):
             if ".." in PurePosixPath(rel).parts or PurePosixPath(rel).is_absolute():
                 raise GitspecError(f"renderer wrote outside its folder: {rel}", exit_code=EXIT_USAGE)
-            raise GitspecError(f"cannot write {shown_path(self.folder / rel, self.root)}: a symlink leads it outside "
-                               f"{shown_path(self.folder, self.root)}, to {target}", exit_code=EXIT_USAGE)
+            raise GitspecError(f"cannot write {told_path(self.folder / rel, self.root)}: a symlink leads it outside "
+                               f"{told_path(self.folder, self.root)}, to {target}", exit_code=EXIT_USAGE)
         return self.folder / rel
 
 
@@ -107,14 +107,14 @@ def _refuse_outside(folder: Path, root: Path) -> None:
     except (OSError, RuntimeError) as error:  # a symlink loop: RuntimeError before Python 3.13
         raise unwritable("write", folder, root, error) from None
     if not inside:
-        raise GitspecError(f"the output folder {shown_path(folder, root)} leads outside the workspace, to {resolved} "
+        raise GitspecError(f"the output folder {told_path(folder, root)} leads outside the workspace, to {resolved} "
                            "(a symlink); gitspec writes only inside the workspace", exit_code=EXIT_USAGE)
     from gitspec.workspace import in_git_folder
 
     base = root.resolve()
     store = Path(os.path.realpath(root / ".gitspec"))
     if in_git_folder(resolved, base) or resolved.is_relative_to(store):  # as gitspec.yaml's names are refused
-        raise GitspecError(f"the output folder {shown_path(folder, root)} leads into "
+        raise GitspecError(f"the output folder {told_path(folder, root)} leads into "
                            f"{'git' if in_git_folder(resolved, base) else 'gitspec'}'s own folder, to "
                            f"{resolved.relative_to(base).as_posix()} (a symlink); choose another folder",
                            exit_code=EXIT_USAGE)
@@ -276,7 +276,7 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
     _remove(_unshared([rel for rel in previous if rel not in files], manifest, name), out, report)
     manifest[name] = {"key": "" if kept else key, "files": written}
     report.kept.extend(shown_path(out.folder / rel, out.root) for rel in kept)
-    report.warnings.extend(f"kept {shown_path(out.folder / rel, out.root)}, which gitspec did not write; "
+    report.warnings.extend(f"kept {told_path(out.folder / rel, out.root)}, which gitspec did not write; "
                            f"move it away to render {label}" for rel in kept)
 
 
@@ -336,14 +336,21 @@ def unwritable(verb: str, path: Path, root: Path, error: OSError | RuntimeError)
         if parent == root or not parent.is_relative_to(root):
             break
         if os.path.lexists(parent) and not parent.is_dir():
-            reason = f"{shown_path(parent, root)} is not a folder"
+            reason = f"{told_path(parent, root)} is not a folder"
             break
-    return GitspecError(f"cannot {verb} {shown_path(path, root)}: {reason}", exit_code=EXIT_USAGE)
+    return GitspecError(f"cannot {verb} {told_path(path, root)}: {reason}", exit_code=EXIT_USAGE)
 
 
 def shown_path(path: Path, root: Path) -> str:
-    """`path` as the user knows it: relative to the workspace when inside it."""
+    """`path` as the report's lists hold it: relative to the workspace when inside it."""
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def told_path(path: Path, root: Path) -> str:
+    """`path` as a message names it: from the current folder when inside the workspace."""
+    from gitspec.herepaths import here
+
+    return here(shown_path(path, root))
 
 
 def _collect_refusals(renderer: Any, where: str, report: RenderReport) -> None:
