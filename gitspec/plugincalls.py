@@ -89,13 +89,12 @@ def blamed(manager: Any, plugin: str, doing: str, stage: str = "") -> Iterator[N
 def _as_own(error: GitspecError, plugin: str, stage: str = "") -> None:
     """Make a plugin's own clean error, shown as it is, exit 1 (findings) when it says so and 2 otherwise:
     never 0, which would pass a run that stopped, nor 3, which is kept for gitspec's own bugs; and give it
-    the build stage it happened in, for build events, when it has none."""
-    if is_builtin(plugin):
-        return
-    if error.exit_code not in (EXIT_FINDINGS, EXIT_USAGE):
-        error.exit_code = EXIT_USAGE
+    the build stage it happened in, for build events, when it has none (a built-in stage's error too,
+    whose exit code is gitspec's own choice)."""
     if stage and not getattr(error, "stage", ""):
         error.stage = stage
+    if not is_builtin(plugin) and error.exit_code not in (EXIT_FINDINGS, EXIT_USAGE):
+        error.exit_code = EXIT_USAGE
 
 
 def failure(plugin: str, doing: str, stage: str = "") -> PluginError:

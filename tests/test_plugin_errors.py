@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import CONFIG, NOTES_SCHEMA, requirement, requirements_doc, run_gitspec
+from conftest import CONFIG, NOTES_SCHEMA, make_repo, requirement, requirements_doc, run_gitspec
 from test_renderer_plugins import install
 
 HEAD = '''
@@ -369,3 +369,22 @@ def test_a_page_giving_a_file_a_page_not_rendered_again_gave_other_bytes_is_refu
     assert line.startswith(f"gitspec: error: plugin {PLUGIN}: renderer 'txt' returned 'shared.txt' for page more "
                            "and for page reqs, with different contents"), line
     assert (ws / "build" / "txt" / "shared.txt").read_bytes() == b"the same for every page"
+
+
+def test_a_built_in_stages_error_names_its_stage_in_build_events(tmp_path):
+    # Before, the `error` event of a built-in stage's own GitspecError had "stage": "", where a
+    # third-party stage's names it.
+    root = make_repo(tmp_path / "ws", {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    assert run_gitspec(root, "new", "product", "Build a billing dashboard").code == 0
+    assert run_gitspec(root, "build", "--no-render").code == 0
+    architecture = root / "specs" / "architecture.yaml"
+    text = architecture.read_text()
+    assert "\n  schemas:\n" in text  # apiContract's, which the openapi section is generated from
+    architecture.write_text(text.replace("\n  schemas:\n", "\n  schemas:\n    Remote:\n"
+                                         "      $ref: https://example.invalid/remote.json\n", 1))
+    assert run_gitspec(root, "pin", "architecture#apiContract").code == 0  # keep the edit: openapi is now stale
+    streamed = run_gitspec(root, "build", "--json", "--no-render")
+    events = [json.loads(line) for line in streamed.out.splitlines()]
+    assert streamed.code == 1 and events[-2]["event"] == "error", streamed
+    assert "is not local" in events[-2]["message"] and events[-2]["stage"] == "architecture", streamed
