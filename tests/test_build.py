@@ -140,7 +140,7 @@ def test_sections_whose_inputs_are_all_gone_are_orphaned_alike_in_status_check_a
     assert "slow#value: orphaned (source#text gone)" in status.out and "echoed#echo" not in status.out, status
     message = ("derived#shout was generated from inputs that are all gone (source#text): restore them (gitspec "
                "build brings back those a stage writes), remove the section or its document, or keep it as it is "
-               "with 'gitspec pin derived#shout' [orphaned]")
+               "with 'gitspec pin derived#shout'; or, if its stage now reads other inputs, run gitspec build [orphaned]")
     check = run_gitspec(root, "check", env=env)
     assert check.code == 1 and message in check.out, check
     build = _build(root, env, "--no-render")

@@ -306,3 +306,13 @@ def test_a_heading_like_comment_in_the_front_matter_is_no_section_a_build_writes
     text = journal.read_text()
     assert text.startswith("---\n## Summary\nkind: ") and text.count("stormy") == 2, text
     assert run_gitspec(root, "check", env=env).code == 0
+
+
+def test_a_broken_region_is_shown_as_a_conflict_in_the_site(digest) -> None:
+    # Before, the page showed no badge on the section, which status and build call a conflict.
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    journal.write_text(journal.read_text().replace("<!-- gitspec:end -->\n", "", 1))
+    run_gitspec(root, "render", "--format", "html", env=env)
+    page = (root / "build" / "html" / "journal.html").read_text()
+    assert "conflict: generated region cannot be read" in page

@@ -91,7 +91,9 @@ def _finding(path: str, line: int, state) -> Finding | None:
         return error(path, line, 1, f"{state.address} is stale: {changed} since it was generated "
                                  "(run gitspec build)", "stale")
     if state.state == ORPHANED:  # build cannot derive it again: unlike "stale", build reports it too
-        return error(path, line, 1, orphan_message(state), "orphaned")
+        # judged from its stamp alone: a stage that now reads other inputs (a new version) would derive it
+        return error(path, line, 1, f"{orphan_message(state)}; or, if its stage now reads other inputs, "
+                                    "run gitspec build", "orphaned")
     if state.state == EDITED and state.changed_inputs:  # build stops on it, status calls it a conflict
         return error(path, line, 1, conflict_message(state), "conflict")
     if state.state == EDITED:

@@ -25,7 +25,9 @@ from gitspec.render.properties import latest_change
 from gitspec.render.scalars import is_scalar, short_list
 from gitspec.render.valueblocks import ValueBlocks, humanize, link_names
 from gitspec.render.yamlshown import flow_text
-from gitspec.stamps import EDITED, FRESH, MISSING as SECTION_MISSING, ORPHANED, PINNED, STALE as SECTION_STALE
+from gitspec.stamps import (
+    BROKEN, EDITED, FRESH, MISSING as SECTION_MISSING, ORPHANED, PINNED, STALE as SECTION_STALE,
+)
 
 KIND_ORDER = ("product", "prd", "requirements", "tasks", "evidence", "brand", "design", "architecture", "ui",
               "launch", "evolution", "code", "assembly")
@@ -309,6 +311,8 @@ def _section_badges(state: Any) -> tuple[Badge, ...]:
         return (Badge("missing", BAD),)
     if state.state == ORPHANED:  # check fails it: no build can derive it again
         return (Badge(f"orphaned: {', '.join(state.changed_inputs)} gone", BAD),)
+    if state.state == BROKEN:  # `build` stops on it, as `status` says: "conflict: mend or --force it"
+        return (Badge("conflict: generated region cannot be read", BAD),)
     return ()
 
 
