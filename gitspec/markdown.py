@@ -7,19 +7,17 @@ renderers. Headings and region markers inside fenced code blocks are text.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gitspec.hashing import normalise_text
+from gitspec.lineendings import LINE, newline_of
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it
 _SLUG = re.compile(r"[^a-z0-9]+")
 _COMMENT_START = re.compile(r"^ {0,3}<!--")
-# A line with its own line ending: CRLF, LF or a CR alone (as old Macs save), as split_markdown reads them.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # A generated region, as cog marks them: the stamp rides in the opening comment.
 BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
@@ -259,7 +257,7 @@ def _marker(stamp: dict) -> str:
 def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
     """`text` with `"pinned": true` set in (or dropped from) the stamp of section `name`'s generated
     region; only that marker line changes, byte for byte everything else stays. None: no such region."""
-    lines = _LINE.findall(text)
+    lines = LINE.findall(text)
     bare = [line.rstrip("\r\n") for line in lines]
     start, end = _body_span(bare, name)
     if start is None:
@@ -307,8 +305,8 @@ def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict
     The blank lines around the body and every other line are kept byte for byte; new lines take the
     file's own line ending (the one most of its lines have: LF, CRLF or CR). A file that did not end
     with a line ending still does not."""
-    lines = _LINE.findall(text)  # each a whole line, its ending kept
-    newline = _newline_of(lines)
+    lines = LINE.findall(text)  # each a whole line, its ending kept
+    newline = newline_of(text)
     unended = bool(lines) and lines[-1] == lines[-1].rstrip("\r\n")
     if unended:  # for now a whole line like the others: whatever is last loses its ending below
         lines[-1] += newline
@@ -329,12 +327,6 @@ def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict
         lines[start:end] = [*before, *region, *after]
     written = "".join(lines)
     return written[:-len(newline)] if unended else written
-
-
-def _newline_of(lines: list[str]) -> str:
-    """The line ending most of `lines` (each with its own) end with; LF for a tie, or for none."""
-    counts = Counter(line[len(line.rstrip("\r\n")):] for line in lines)
-    return max(("\n", "\r\n", "\r"), key=lambda ending: counts[ending])
 
 
 def _headings(lines: list[str], start: int = 0):

@@ -909,6 +909,29 @@ def test_a_crlf_yaml_document_keeps_its_line_endings_when_rebuilt(ws):
     assert run_gitspec(root, "status", env=env).code == 0
 
 
+@pytest.mark.parametrize("newline", [b"\r", b"\r\n"], ids=["cr", "crlf"])
+def test_a_yaml_document_keeps_its_own_line_endings_when_rebuilt_and_pinned(ws, newline):
+    # Before, a document saved with a CR alone ending each line (as old Macs save) got LF lines mixed into it.
+    root, env, calls = ws
+    _build(root, env, "--no-render")
+    derived = root / "specs" / "derived.yaml"
+    text = derived.read_bytes().replace(b"shout: HELLO\n", b"# shouted\nshout: HELLO # loud\n")
+    derived.write_bytes(text.replace(b"\n", newline))
+    assert run_gitspec(root, "status", env=env).code == 0  # line endings are no edit
+    _set_text(root, "old mac")
+    result = _build(root, env, "--no-render")
+    assert result.code == 0 and "regenerated derived#shout" in result.out, result
+    assert b"# shouted" + newline + b"shout: OLD MAC # loud" + newline in derived.read_bytes()
+    derived.write_bytes(derived.read_bytes().replace(b"OLD MAC", b"MINE"))
+    assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
+    assert newline + b"pinned:" + newline + b"  - shout" + newline in derived.read_bytes()
+    assert run_gitspec(root, "pin", "--unpin", "derived#shout", env=env).code == 0
+    written = derived.read_bytes()
+    assert written.replace(newline, b"") == written.replace(b"\r", b"").replace(b"\n", b""), written  # no other
+    assert b"pinned" not in written and b"# shouted" + newline + b"shout: MINE # loud" + newline in written
+    assert "derived#shout: hand-edited\n" in run_gitspec(root, "status", env=env).out
+
+
 def test_a_yaml_document_keeps_its_byte_order_mark_when_rebuilt(ws):
     root, env, calls = ws
     _build(root, env, "--no-render")

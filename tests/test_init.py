@@ -128,6 +128,7 @@ def test_output_inside_git_is_refused_before_rendering(repo):
     ("# café\r\nnode_modules/".encode(), "# café\r\nnode_modules/\r\n.gitspec/\r\n".encode()),
     ("\ufeffnode_modules/\r\n".encode("utf-16-le"), "\ufeffnode_modules/\r\n.gitspec/\r\n".encode("utf-16-le")),
     ("\ufeffnode_modules/\n".encode("utf-16-be"), "\ufeffnode_modules/\n.gitspec/\n".encode("utf-16-be")),
+    (b"node_modules/\r", b"node_modules/\r\n.gitspec/\n"),  # git ends no line at a CR alone: ours ends at LF
 ])
 def test_init_adds_to_a_gitignore_in_its_own_encoding(tmp_path, before, after):
     ws = make_repo(tmp_path / "fresh", {".gitignore": before}, commit=False)

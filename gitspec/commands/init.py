@@ -136,7 +136,7 @@ def with_ignore_line(data: bytes) -> bytes | None:
                            f"as UTF-8, or add {IGNORE_LINE} to it yourself", exit_code=EXIT_USAGE)
     if any(line.strip().strip("/") == ".gitspec" for line in text.split("\n")):
         return None
-    newline = newline_of(text)
+    newline = newline_of(text, lone_cr=False)  # git ends no line at a CR alone: ours must end at LF
     if text and not text.endswith("\n"):
         text += newline
     return bom + f"{text}{IGNORE_LINE}{newline}".encode(encoding)
