@@ -63,6 +63,19 @@ def remove_keeping_comments(data: CommentedMap, name: str, items: tuple) -> None
     _put_tail(data, name, "".join(lost) + tail)
 
 
+def append_keeping_comments(data: CommentedMap, name: str, item: Any) -> None:
+    """Append `item` to the list `data[name]` in place, so that it keeps its style; the comment lines after a
+    block list stay after it, below the new item (ruamel holds them on the last item)."""
+    value = data[name]
+    if not value or value.fa.flow_style():  # (`[]` is flow): its comments ride on the line it ends on
+        value.fa.set_flow_style()
+        value.append(item)
+        return
+    tail = _take_tail(data, name)
+    value.append(item)
+    _put_tail(data, name, tail)
+
+
 def put_above(data: CommentedMap, name: str, lines: list[str]) -> None:
     """Comment `lines` (each from its `#`) as lines of their own above the key `name`."""
     keys = list(data)

@@ -132,24 +132,22 @@ def set_pinned(text: str, section: str, pinned: bool) -> str:
 
 
 def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
-    """The whole document with `section` added to or removed from `pinned`, as ruamel writes it."""
-    from gitspec.yamlcomments import delete_keeping_comments, replace_keeping_comments
+    """The whole document with `section` added to or removed from `pinned`, as ruamel writes it: the list
+    changed in place, so that it keeps its style and comments, as build's unpinning keeps them."""
+    from gitspec.yamlcomments import append_keeping_comments, replace_keeping_comments
 
     yaml = _yaml(text)
     data = _load(yaml, text)
-    names = list(data.get("pinned") or [])
-    if pinned and section not in names:
-        names.append(section)
-    if not pinned:  # every time it is listed: a name listed twice is still pinned once one is removed
-        names = [name for name in names if name != section]
-    if names:
-        if "pinned" not in data:
-            position = list(data).index("generated") + 1 if "generated" in data else len(data)
-            data.insert(position, "pinned", names)
-        else:
-            replace_keeping_comments(data, "pinned", names)
-    elif "pinned" in data:
-        delete_keeping_comments(data, "pinned")
+    listed = data.get("pinned")
+    if not pinned:
+        _unpin(data, (section,))  # every time it is listed: listed twice, it is still pinned once one is gone
+    elif "pinned" not in data:
+        position = list(data).index("generated") + 1 if "generated" in data else len(data)
+        data.insert(position, "pinned", [section])
+    elif not isinstance(listed, list):  # `pinned:` with nothing under it yet
+        replace_keeping_comments(data, "pinned", [section])
+    elif section not in listed:
+        append_keeping_comments(data, "pinned", section)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()

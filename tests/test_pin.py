@@ -49,9 +49,26 @@ def test_unpin_removes_a_section_listed_twice_and_check_names_the_second_entry(w
 
     unpinned = run_gitspec(root, "pin", "--unpin", "derived#shout", env=env)
     assert (unpinned.code, unpinned.out) == (0, "gitspec: derived#shout unpinned\n"), unpinned
-    assert "\npinned:\n  - length\nshout: MINE\n" in derived.read_text()
+    assert "\npinned: [length]\nshout: MINE\n" in derived.read_text()
     status = run_gitspec(root, "status", env=env)
     assert "derived#shout: hand-edited\n" in status.out, status
+
+
+def test_pin_and_unpin_keep_a_flow_pinned_list_and_its_comment_as_build_does(ws):
+    # Before, both rewrote `pinned: [length]  # why` as a block list, the comment moved onto the `pinned:` line.
+    root, env, derived = ws
+    _put_pinned(derived, "pinned: [length]  # the length is mine\n# checked by hand")
+    derived.write_text(derived.read_text().replace("shout: HELLO", "shout: MINE").replace("length: 5", "length: 9"))
+    before = derived.read_text()
+
+    assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
+    pinned = before.replace("pinned: [length]  # the length", "pinned: [length, shout] # the length")
+    assert derived.read_text() == pinned
+    assert run_gitspec(root, "pin", "--unpin", "derived#shout", env=env).code == 0
+    assert derived.read_text() == before.replace("[length]  #", "[length]        #")  # the comment where it was
+    assert run_gitspec(root, "pin", "--unpin", "derived#length", env=env).code == 0
+    unpinned = derived.read_text()
+    assert "pinned" not in unpinned and "\n# the length is mine\n# checked by hand\nshout: MINE\n" in unpinned
 
 
 def test_check_names_an_entry_of_pinned_that_is_no_section(ws):

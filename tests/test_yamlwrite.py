@@ -54,7 +54,10 @@ def test_pinning_rewrites_only_the_lines_of_the_pinned_list():
     assert pinned == doc.replace("notes: |", "pinned:\n  - a\nnotes: |")
     assert set_pinned(pinned, "a", False) == doc
     last = doc + "pinned: [b]  # for now\n"
-    assert set_pinned(last, "a", True) == doc + "pinned:      # for now\n  - b\n  - a\n"
+    assert set_pinned(last, "a", True) == doc + "pinned: [b, a] # for now\n"  # a flow list stays one
+    assert set_pinned(doc + "pinned: []  # none yet\n", "a", True) == doc + "pinned: [a] # none yet\n"
+    block = doc + "pinned:\n  - b  # first\n# below\n"
+    assert set_pinned(block, "a", True) == doc + "pinned:\n  - b  # first\n  - a\n# below\n"
 
 
 def test_a_rewrite_keeps_the_lines_of_every_stamp_and_key_whose_value_stays():
