@@ -283,13 +283,13 @@ def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
     from gitspec.yamlread import read_yaml
     from gitspec.yamlwrite import unpin
 
-    lines = _LINE.findall(text)  # each with its own ending: LF, CRLF or CR
+    lines = LINE.findall(text)  # each with its own ending, as split_markdown reads them
     end = _front_matter_end([line.rstrip("\r\n") for line in lines])
     if end is None:
         return text
-    newline = _newline_of(lines[1:end])
-    front = "".join(line.rstrip("\r\n") + "\n" for line in lines[1:end])  # as the YAML writer keeps them
-    listed = read_yaml(front).value.get("pinned")
+    front = "".join(lines[1:end])  # in its own line endings, which the YAML writer keeps
+    header = read_yaml(front).value
+    listed = header.get("pinned") if isinstance(header, dict) else None
     if not isinstance(listed, list) or not set(names) & set(item for item in listed if isinstance(item, str)):
         return text
     try:
@@ -297,7 +297,7 @@ def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
     except GitspecError as exc:  # at a line of the front matter, which starts on the file's second
         exc.line = exc.line + 1 if exc.line else exc.line
         raise
-    return "".join([lines[0], new_front.replace("\n", newline), *lines[end:]])
+    return "".join([lines[0], new_front, *lines[end:]])
 
 
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:

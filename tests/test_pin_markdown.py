@@ -123,6 +123,28 @@ def test_unpin_restores_the_file_and_the_conflict(ws):
     assert run_gitspec(root, "build", env=env).code == 1
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_unpin_drops_the_section_from_the_front_matter_pinned_list_as_build_force_does(ws, newline):
+    # Before, --unpin refused a section listed under the front matter's `pinned` ("remove it there"),
+    # while build --force removed it.
+    root, env, journal = ws
+    _edit(journal, "id: journal\n", "id: journal\npinned: [summary, headline]  # legal signed off\n")
+    _edit(journal, "**calm**", "**calm, mostly**")
+    assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0  # in its stamp too
+    journal.write_bytes(journal.read_bytes().replace(b"\n", newline.encode()))
+    before = journal.read_bytes().decode()
+    assert "journal#summary: pinned" in run_gitspec(root, "status", "--all", env=env).out
+
+    unpinned = run_gitspec(root, "pin", "--unpin", "journal#summary", env=env)
+    assert (unpinned.code, unpinned.out) == (0, "gitspec: journal#summary unpinned\n"), unpinned
+    expected = before.replace("[summary, headline]  #", "[headline]           #").replace(',"pinned":true', "")
+    assert journal.read_bytes().decode() == expected
+    assert "journal#summary: hand-edited" in run_gitspec(root, "status", env=env).out
+    assert run_gitspec(root, "pin", "--unpin", "journal#headline", env=env).code == 0
+    assert journal.read_bytes().decode() == expected.replace(f"pinned: [headline]           # legal signed off"
+                                                             f"{newline}", f"# legal signed off{newline}")
+
+
 def test_pin_rewrites_atomically_and_keeps_crlf_line_endings(ws):
     root, env, journal = ws
     journal.write_bytes(journal.read_bytes().replace(b"\n", b"\r\n").replace(b"Facts: calm", b"Facts: calm!"))
@@ -209,18 +231,22 @@ def test_check_names_a_front_matter_pin_listed_twice_or_naming_no_section(ws):
                                           "'sumary', which is no section of journal [pinned-unknown]\n"), check
 
 
-def test_build_force_drops_the_section_from_the_front_matter_pinned_list_as_in_yaml(ws):
+@pytest.mark.parametrize("newline", ["\n", "\r"], ids=["lf", "cr"])
+def test_build_force_drops_the_section_from_the_front_matter_pinned_list_as_in_yaml(ws, newline):
     # Before, the front matter kept `summary` under `pinned` after --force (a YAML document's list loses
-    # it), so the next hand edit of the regenerated section was silently kept as pinned.
+    # it), so the next hand edit of the regenerated section was silently kept as pinned; in a file whose
+    # lines end with a CR alone, until now.
     root, env, journal = ws
     _edit(journal, "id: journal\n", "id: journal\npinned: [summary, headline]  # legal signed off\n")
     _edit(journal, "**calm**", "**calm, mostly**")
+    journal.write_bytes(journal.read_bytes().replace(b"\n", newline.encode()))
     assert "journal#summary: pinned" in run_gitspec(root, "status", "--all", env=env).out
     forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
     assert forced.code == 0 and "regenerated journal#summary" in forced.out and "warning" not in forced.out, forced
-    text = journal.read_text()
+    text = journal.read_bytes().decode()
     front = "---\nkind: journal\nid: journal\npinned: [headline]           # legal signed off\n---\n# Journal\n"
-    assert text.startswith(front), text  # as a YAML document's `pinned` keeps its style and comment
+    assert text.startswith(front.replace("\n", newline)), text  # as a YAML document's `pinned` keeps them
+    assert "\n" not in text.replace(newline, "")
     assert "**calm**" in text
     _edit(journal, "**calm**", "**calm, mostly**")
     assert "journal#summary: hand-edited" in run_gitspec(root, "status", env=env).out

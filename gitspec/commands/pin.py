@@ -1,7 +1,8 @@
 """`gitspec pin ADDRESS`: keep a hand edit of a generated section (warn later when its inputs change).
 
 YAML documents list pinned sections in their `pinned` header; a Markdown region
-is pinned in its own stamp, so the rewrite touches that marker line only.
+is pinned in its own stamp, so the rewrite touches that marker line only (--unpin
+also drops the section from a front matter's `pinned`, as build --force does).
 """
 from __future__ import annotations
 
@@ -103,18 +104,23 @@ def _refuse_unreadable(root: Path, findings: list, index, documents: dict[str, L
 
 
 def _markdown(document: LoadedDocument, text: str, section: str, pinned: bool) -> str:
-    """The Markdown text with the region's stamp (un)pinned, checked by reading it back."""
+    """The Markdown text with the region's stamp (un)pinned, and unpinned, the section dropped from the front
+    matter's `pinned` list as build --force drops it; checked by reading it back."""
     from gitspec.documents import parse_document
-    from gitspec.markdown import set_region_pinned
+    from gitspec.markdown import set_region_pinned, unpin_front_matter
 
     new_text = set_region_pinned(text, section, pinned)
     if new_text is None:
         raise GitspecError(f"argument ADDRESS: {document.id}#{section} has no generated region in "
                            f"{here(document.path)}", exit_code=EXIT_USAGE)
+    if not pinned:
+        try:
+            new_text = unpin_front_matter(new_text, (section,))
+        except GitspecError as exc:  # at a line of the document, which it does not name
+            exc.path = exc.path or document.path
+            raise
     reread = parse_document(document.path, new_text.encode("utf-8"))
     if reread.sections != document.sections:
-        raise RuntimeError(f"pinning {document.id}#{section} would change {document.path}; refusing to write it")
-    if not pinned and section in (reread.header.get("pinned") or []):
-        raise GitspecError(f"argument ADDRESS: {document.id}#{section} is listed under 'pinned' in the front "
-                           f"matter of {here(document.path)}; remove it there", exit_code=EXIT_USAGE)
+        doing = "pinning" if pinned else "unpinning"
+        raise RuntimeError(f"{doing} {document.id}#{section} would change {document.path}; refusing to write it")
     return new_text
