@@ -31,7 +31,7 @@ page_size: A4     # A4 or Letter
 language: en      # the documents' language, a BCP 47 tag: en, ja, pt-BR, zh-Hant
 formats: [html, pdf, docx]  # what gitspec build renders into the output folder
 exclude: []       # globs of files in spec folders that are not documents: README.md, notes/*
-max_file_size: 1048576  # bytes; larger documents are reported, not read
+max_file_size: 1048576  # bytes; larger files are reported, not read, and never written by a build
 """
 
 

@@ -23,6 +23,18 @@ def test_init_in_a_fresh_git_folder_then_check(tmp_path):
     assert check.code == 0 and "0 documents checked, no findings" in check.err
 
 
+def test_init_explains_max_file_size_as_the_readme_does(tmp_path):
+    # Before, init's comment said only "reported, not read"; a build also refuses to write a larger document.
+    from conftest import REPO
+
+    ws = make_repo(tmp_path / "fresh", {}, commit=False)
+    assert run_gitspec(ws, "init").code == 0
+    written = [line for line in (ws / "gitspec.yaml").read_text().splitlines() if line.startswith("max_file_size:")]
+    documented = [line for line in (REPO / "README.md").read_text().splitlines() if line.startswith("max_file_size:")]
+    assert written == documented == [
+        "max_file_size: 1048576  # bytes; larger files are reported, not read, and never written by a build"]
+
+
 def test_init_twice_changes_nothing(tmp_path):
     ws = make_repo(tmp_path / "fresh", {".gitignore": "node_modules"}, commit=False)
     run_gitspec(ws, "init")
