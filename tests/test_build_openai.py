@@ -56,18 +56,6 @@ def server():
         yield running
 
 
-def workspace(tmp_path, base_url: str):
-    """A workspace configured for the openai provider at `base_url`, whose product has only its directive."""
-    root = make_repo(tmp_path / "fresh", {}, commit=False)
-    assert run_gitspec(root, "init").code == 0
-    config = root / "gitspec.yaml"
-    text = re.sub(r"^formats:.*\n", "", config.read_text(), flags=re.MULTILINE)  # rendering has its own tests
-    config.write_text(text + f"formats: []\nprovider: openai\nplugins:\n  openai:\n"
-                             f"    base_url: {base_url}\n    model: test-model\n")
-    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
-    return root
-
-
 @pytest.fixture
 def openai_env(tmp_path):
     """`gitspec_openai` importable from this checkout and announced by a real entry point, as an install would."""
@@ -236,7 +224,7 @@ def test_ctrl_c_during_a_provider_request_stops_the_build_at_once(tmp_path, open
     # Before, the stage went on calling the provider for each of its sections left (and slept
     # through Retry-After): `gitspec: interrupted` came 20 to 60 seconds after Ctrl-C.
     with StallingServer(reply) as server:
-        root = workspace(tmp_path, server.base_url)
+        root = _workspace(tmp_path / "fresh", server)
         before = {p.name: p.read_bytes() for p in (root / "specs").iterdir()}
         proc = subprocess.Popen([GITSPEC, "build", "--no-render", "--jobs", jobs], cwd=root,
                                 env={**os.environ, **GIT_ENV, **openai_env}, stdout=subprocess.PIPE,
@@ -251,7 +239,7 @@ def test_ctrl_c_during_a_provider_request_stops_the_build_at_once(tmp_path, open
         took = time.monotonic() - stopped
         time.sleep(0.5)  # a request the build still made would arrive by now
         assert proc.returncode == 130 and err == "gitspec: interrupted\n", (out, err)
-        assert took < 2, took
+        assert took < 10, took  # (before: 20 s and more; loose, as the machine may be busy)
         assert len(server.requests) == 1
     assert {p.name: p.read_bytes() for p in (root / "specs").iterdir()} == before  # whole, and nothing beside
 
@@ -259,7 +247,7 @@ def test_ctrl_c_during_a_provider_request_stops_the_build_at_once(tmp_path, open
 def test_a_build_the_cache_serves_whole_needs_no_api_key(tmp_path, server, openai_env):
     # Before, working out the cache key built the provider, which read the key: with api_key_env
     # unset, such a build (0 requests) stopped with exit 2 "environment variable ... is not set".
-    root = workspace(tmp_path, server.base_url)
+    root = _workspace(tmp_path / "fresh", server)
     config = root / "gitspec.yaml"
     config.write_text(config.read_text() + "    api_key_env: GITSPEC_TEST_KEY\n")
     product = root / "specs" / "product.yaml"

@@ -264,7 +264,7 @@ def test_a_product_s_one_argument_is_always_its_directive(repo):
 
 @pytest.mark.parametrize("args, message", [
     (["product", "Build a thing", "--id", "shop"],
-     "argument --id: a directive is written to specs/product.yaml; give the directive, or --id for a skeleton"),
+     "argument --id: a directive is written to specs/product.yaml; give the directive or --id (a skeleton), not both"),
     (["prd", "checkout", "--id", "checkout"], "argument --id: the id is given twice; give ID or --id"),
     (["prd", "--id", "Checkout flow"], "argument --id: 'Checkout flow' is not a document id"),
     (["product"], "argument ID: give the directive (or --id ID for a skeleton)"),

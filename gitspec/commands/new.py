@@ -82,7 +82,7 @@ def _refuse_unclear_id(kind_name: str, doc_id: str | None, named_id: str | None)
         wanted = "the directive (or --id ID for a skeleton)" if kind_name == "product" else "an id or a title"
         raise GitspecError(f"argument ID: give {wanted}", exit_code=EXIT_USAGE)
     if doc_id is not None and named_id is not None:
-        reason = ("a directive is written to specs/product.yaml; give the directive, or --id for a skeleton"
+        reason = ("a directive is written to specs/product.yaml; give the directive or --id (a skeleton), not both"
                   if kind_name == "product" else "the id is given twice; give ID or --id")
         raise GitspecError(f"argument --id: {reason}", exit_code=EXIT_USAGE)
     if named_id is not None and not _DOCUMENT_ID.match(named_id):
