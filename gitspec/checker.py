@@ -116,7 +116,9 @@ def _stats(workspace: Workspace) -> tuple[dict[str, os.stat_result], dict[str, s
 
 def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine,
              where: _RealPaths) -> Entry:
-    if not rel.isascii() and not _is_utf8(rel):  # its name could not be written in a page, a link or JSON
+    from gitspec.printable import is_utf8
+
+    if not rel.isascii() and not is_utf8(rel):  # its name could not be written in a page, a link or JSON
         return _refused(st, error(rel, 1, 1, "file name is not valid UTF-8: rename it", "bad-file-name"))
     limit = workspace.config.max_file_size
     if st.st_size > limit:
@@ -143,13 +145,6 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
     return Entry(*stat_key(st), sha, record)
 
 
-def _is_utf8(name: str) -> bool:
-    """Whether a name the OS gave is UTF-8: bytes that are not come as lone surrogates (surrogateescape)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class _RealPaths:

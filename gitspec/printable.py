@@ -30,6 +30,16 @@ def file_name(path: str) -> str:
         return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def is_utf8(text: str) -> bool:
+    """Whether text the OS gave (a file name, an argument) is UTF-8: bytes that are not come as lone
+    surrogates (surrogateescape), which no UTF-8 file, page or JSON can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def shown(value: Any) -> str:
     """A value from a document as a finding quotes it: text as Python's repr (quoted, with invisible
     characters such as a zero-width space or a right-to-left mark escaped: 'REQ-001\\u200b'), other values as

@@ -15,7 +15,7 @@ from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
 from gitspec.herepaths import here
 from gitspec.itemids import DEFINED_ID
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
-from gitspec.printable import file_name, shown
+from gitspec.printable import file_name, is_utf8, shown
 from gitspec.render.pagefiles import MAX_STEM
 from gitspec.slugs import ascii_slug
 from gitspec.workspace import Workspace, local_kinds
@@ -94,17 +94,9 @@ def _refuse_unclear_id(kind_name: str, doc_id: str | None, named_id: str | None)
 def _refuse_undecodable(argument: str, text: str | None) -> None:
     """An argument holding bytes that are not UTF-8 (typed in a Latin-1 terminal: Python holds each as a
     lone surrogate) cannot be written into a UTF-8 document."""
-    if text is not None and not _is_utf8(text):
+    if text is not None and not is_utf8(text):
         raise GitspecError(f"argument {argument}: '{file_name(text)}' is not valid UTF-8 text; "
                            "is the terminal set to UTF-8?", exit_code=EXIT_USAGE)
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _id_from_title(kind_name: str, text: str, title: str | None) -> tuple[str, str]:
