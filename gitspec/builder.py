@@ -116,6 +116,9 @@ class Builder(Planner):
                     report.warnings += self.input_warnings(stage, ran)
                     if not ran:
                         done += 1  # nothing to derive from yet (e.g. no product directive): done with it
+                        report.warnings += [f"--force {address}: not regenerated, its stage '{stage.name}' has "
+                                            "nothing to derive it from (none of its inputs exists)"
+                                            for address in sorted(force) if self.pipeline.producer[address] is stage]
                         continue
                     planned = self.plan(stage, force, changing if dry_run else frozenset())
                     self._note(planned, report, _pct(done, total))

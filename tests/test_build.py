@@ -146,6 +146,9 @@ def test_sections_whose_inputs_are_all_gone_are_orphaned_alike_in_status_check_a
     build = _build(root, env, "--no-render")
     assert build.code == 1 and message in build.out, build
     assert len(_calls(calls)) == 3  # nothing ran: from nothing, a stage would write nothing
+    forced = _build(root, env, "--no-render", "--force", "derived#shout")  # before: not a word of the --force
+    assert ("--force derived#shout: not regenerated, its stage 'upper' has nothing to derive it from (none of its "
+            "inputs exists)") in forced.out + forced.err, forced
     for address in ("derived#shout", "derived#length", "slow#value"):
         assert run_gitspec(root, "pin", address, env=env).code == 0
     for command in ("status", "check"):
