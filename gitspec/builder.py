@@ -253,7 +253,7 @@ class Builder(Planner):
         options = self.options(stage)
         taken = self._taken(stage)
         # the ids other documents hold change what the stage numbers: in the key, when there are any
-        # (without, the key is as it was before stages were told of them, and the cache still serves)
+        # (with none, the stage writes what it wrote before it was told of them: the same key serves)
         key = hashlib.sha256(canonical_json([stage.name, stage.version, self.provider.name, self.provider.model,
                                              stage.prompt_version, options, inputs,
                                              *([taken] if taken else [])])).hexdigest()

@@ -1080,3 +1080,16 @@ def test_a_document_a_stage_would_make_over_max_file_size_is_not_written(repo, s
     assert _snapshot(root) == {**before, "source.yaml": (root / "specs" / "source.yaml").read_bytes()}
     again = run_gitspec(root, "check", env=stage_plugin)
     assert again.code == 1 and "file-too-large" not in again.out and "stale" in again.out, again
+
+
+def test_status_and_build_warn_alike_of_a_stage_whose_inputs_are_all_missing(ws):
+    # Before, once the stage had generated, status said "reads an input that does not exist" where build
+    # said "did not run: none of its inputs exists" of the same workspace.
+    root, env, _ = ws
+    assert _build(root, env, "--no-render").code == 0
+    (root / "specs" / "source.yaml").write_text(SOURCE.replace("text: hello", "body: hello"))
+    said = "warning: stage 'upper' did not run: none of its inputs exists (source#text: specs/source.yaml has no " \
+           "section 'text')"
+    status = run_gitspec(root, "status", env=env)
+    build = _build(root, env, "--no-render")
+    assert said in status.err and said in build.out, (status, build)

@@ -27,9 +27,9 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
     context = prepare(workspace, index)
     planner = Planner(context.documents, context.pipeline, context.options, context.unreadable)
     planned = planner.plan_all()
-    judged = {p.stage.name for p in planned}  # the others have nothing to derive from
-    warnings = [reason for level in context.pipeline.order for stage in level  # in the order build gives them
-                for reason in planner.input_warnings(stage, stage.name in judged)]
+    # in the order and words build gives them (a stage with no input judges its orphaned sections all the same)
+    warnings = [reason for level in context.pipeline.order for stage in level
+                for reason in planner.input_warnings(stage, planner.has_inputs(stage))]
     rows = [{"address": p.address, "stage": p.stage.name, "state": p.state.state,
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
              **({"reason": p.reason or p.state.reason} if p.reason or p.state.reason else {})} for p in planned]
