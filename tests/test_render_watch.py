@@ -79,6 +79,7 @@ def test_an_edit_is_rendered_and_a_broken_file_reported_without_stopping(repo, w
     root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
     watcher = watched(root)
     assert "rendered 3 (0 unchanged)" in watcher.seen[0], watcher.seen
+    assert " files written in " in watcher.seen[0], watcher.seen  # the first render says how long it took too
     page = root / "build" / "html" / "reqs.html"
 
     write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))})

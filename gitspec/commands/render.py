@@ -65,8 +65,9 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
         """The first render, once the watch is in place (so that it sees an edit saved meanwhile),
         done once the render lock is free."""
         while True:
+            started = time.perf_counter()  # printed with its summary, as each render after it is
             try:
-                wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, sites=sites)
+                wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, sites=sites)
             except LockBusy as exc:
                 busy(exc)
                 time.sleep(WAKE_MS / 1000)
