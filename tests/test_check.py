@@ -755,3 +755,14 @@ def test_a_hand_edit_whose_inputs_changed_is_the_conflict_status_and_build_repor
     assert run_gitspec(example, "pin", "ui#flows").code == 0
     pinned = run_gitspec(example, "check")
     assert pinned.code == 0 and "warning: ui#flows is pinned, but its inputs changed" in pinned.out, pinned
+
+
+def test_a_prds_product_must_name_a_document(repo):
+    # Before, `product: no-such-product` passed check, and the page showed it as plain text.
+    sections = "".join(f"## {name}\n\nWritten.\n\n" for name in ("Problem", "Goals", "Non-goals", "Requirements",
+                                                                 "Risks"))
+    prd = f"---\nkind: prd\nid: notes\ntitle: Notes\nstatus: draft\nproduct: no-such-product\n---\n\n# Notes\n\n{sections}"
+    ws = repo({"specs/notes.md": prd})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    assert "specs/notes.md:6:10: error: unknown document 'no-such-product' [unknown-reference]" in result.out, result

@@ -84,7 +84,10 @@ def _document_references(document: Document, doc_id: str) -> list[Reference]:
                 for change in ("new", "deprecated"):
                     out += _references(document, (version, "features", change), features.get(change),
                                        ("feature",), doc_id, "features")
-    elif kind == "prd" and isinstance(sections.get("requirements"), str):
+    elif kind == "prd":
+        out += _references(document, ("product",), document.header.get("product"), ("document",), doc_id,
+                           "product")
+    if kind == "prd" and isinstance(sections.get("requirements"), str):
         for offset, text in enumerate(sections["requirements"].split("\n")):
             for mention in _REQ_MENTION.finditer(text):
                 out.append(Reference(mention.group(), ("requirement",), doc_id, "mentions", document.path,
