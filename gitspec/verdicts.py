@@ -52,7 +52,10 @@ def decide_verdicts(requirements: Iterable[str], evidence: Iterable[Mapping[str,
     when it cannot tell (a shallow clone). `no_head` says why there is no HEAD to compare with
     ("the repository has no commits yet"), "" when there is one.
     """
-    records = list(evidence)
+    concerning: dict[str, list[Mapping[str, Any]]] = {}  # each requirement's records, found in one pass
+    for record in evidence:
+        for requirement in _requirements_of(record):
+            concerning.setdefault(requirement, []).append(record)
     ancestry: dict[str, bool] = {}
 
     def ancestor(commit: str) -> bool | None:
@@ -60,7 +63,8 @@ def decide_verdicts(requirements: Iterable[str], evidence: Iterable[Mapping[str,
             ancestry[commit] = is_ancestor(commit) if commit else False
         return ancestry[commit]
 
-    return {req: decide_verdict(req, records, ancestor, requirement_changed_since, no_head) for req in requirements}
+    return {req: decide_verdict(req, concerning.get(req, ()), ancestor, requirement_changed_since, no_head)
+            for req in requirements}
 
 
 def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
