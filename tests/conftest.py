@@ -78,6 +78,18 @@ def make_repo(root: Path, files: dict[str, str | bytes], commit: bool = True) ->
     return root
 
 
+def product_workspace(root: Path, directive: str = "Build a billing dashboard", build: bool = True) -> Path:
+    """A new repository at `root` with `gitspec init` and a product directive, built (no render) unless not
+    `build`: the spec set a user starts from."""
+    make_repo(root, {}, commit=False)
+    assert run_gitspec(root, "init").code == 0
+    assert run_gitspec(root, "new", "product", directive).code == 0
+    if build:
+        built = run_gitspec(root, "build", "--no-render")
+        assert built.code == 0, built
+    return root
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
     for name, content in files.items():
         path = root / name

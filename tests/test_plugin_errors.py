@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import CONFIG, NOTES_SCHEMA, make_repo, requirement, requirements_doc, run_gitspec
+from conftest import CONFIG, NOTES_SCHEMA, product_workspace, requirement, requirements_doc, run_gitspec
 from test_renderer_plugins import install
 
 HEAD = '''
@@ -374,10 +374,7 @@ def test_a_page_giving_a_file_a_page_not_rendered_again_gave_other_bytes_is_refu
 def test_a_built_in_stages_error_names_its_stage_in_build_events(tmp_path):
     # Before, the `error` event of a built-in stage's own GitspecError had "stage": "", where a
     # third-party stage's names it.
-    root = make_repo(tmp_path / "ws", {}, commit=False)
-    assert run_gitspec(root, "init").code == 0
-    assert run_gitspec(root, "new", "product", "Build a billing dashboard").code == 0
-    assert run_gitspec(root, "build", "--no-render").code == 0
+    root = product_workspace(tmp_path / "ws")
     architecture = root / "specs" / "architecture.yaml"
     text = architecture.read_text()
     assert "\n  schemas:\n" in text  # apiContract's, which the openapi section is generated from

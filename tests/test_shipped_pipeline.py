@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import make_repo, run_gitspec
+from conftest import make_repo, product_workspace, run_gitspec
 
 DIRECTIVE = "Build a Stripe-level billing dashboard"
 KINDS = ("product", "brand", "design", "architecture", "ui", "launch", "evolution", "code", "assembly")
@@ -92,9 +92,7 @@ def test_a_build_from_the_cache_writes_the_very_bytes_of_a_fresh_one(tmp_path):
 
 
 def test_comments_above_below_and_inside_regenerated_keys_survive_a_build(tmp_path):
-    root = make_repo(tmp_path / "demo", {}, commit=False)
-    assert run_gitspec(root, "init").code == 0 and run_gitspec(root, "new", "product", DIRECTIVE).code == 0
-    assert run_gitspec(root, "build", "--no-render").code == 0
+    root = product_workspace(tmp_path / "demo", DIRECTIVE)
     launch = root / "specs" / "launch.yaml"
     text = launch.read_text()
     text = text.replace("\ntweets:", "\n# launch copy below, reviewed by legal\ntweets:", 1)
@@ -114,9 +112,7 @@ def test_comments_above_below_and_inside_regenerated_keys_survive_a_build(tmp_pa
 def test_one_build_after_a_directive_change_leaves_everything_fresh(tmp_path):
     # The directive renames the product, so architecture#dataModel changes; the architecture
     # sections drawn from it (apiContract, then openapi from that) must follow in the same build.
-    root = make_repo(tmp_path / "demo", {}, commit=False)
-    assert run_gitspec(root, "init").code == 0 and run_gitspec(root, "new", "product", DIRECTIVE).code == 0
-    assert run_gitspec(root, "build", "--no-render").code == 0
+    root = product_workspace(tmp_path / "demo", DIRECTIVE)
     product = root / "specs" / "product.yaml"
     product.write_text(re.sub(r"\ndirective: .*", "\ndirective: Build a small invoicing tool", product.read_text()))
     result = run_gitspec(root, "build", "--no-render")
@@ -148,10 +144,7 @@ def test_a_hand_edited_stub_stops_the_code_stage_before_anything_is_written_and_
     """Before, the build refused the edited stub (exit 1) after rewriting specs/code.yaml as if every stub
     were written: later stubs stayed out of date, every command then said all was fresh, and a deleted
     stub was never written again."""
-    root = make_repo(tmp_path / "demo", {}, commit=False)
-    assert run_gitspec(root, "init").code == 0
-    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
-    assert run_gitspec(root, "build", "--no-render").code == 0
+    root = product_workspace(tmp_path / "demo", DIRECTIVE)
     generated = root / "generated"
     (generated / "app" / "models.py").write_text((generated / "app" / "models.py").read_text() + "# my edit\n")
     architecture = root / "specs" / "architecture.yaml"

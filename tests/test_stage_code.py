@@ -9,7 +9,9 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from conftest import assert_stage_contract, example_values, make_repo, run_gitspec, run_stage, schema_errors, stage_inputs
+from conftest import (
+    assert_stage_contract, example_values, product_workspace, run_gitspec, run_stage, schema_errors, stage_inputs,
+)
 from gitspec.codefiles import safe_target
 from gitspec.stages import code as code_stage
 from gitspec.stages import pystubs
@@ -135,10 +137,7 @@ def test_a_control_character_in_a_description_is_escaped_in_every_file():
 
 def test_a_pinned_name_holding_a_nul_builds(tmp_path):
     # A hand edit (or a model's reply) put a NUL in the product's name: before, the code stage crashed (exit 3).
-    root = make_repo(tmp_path / "ws", {}, commit=False)
-    assert run_gitspec(root, "init").code == 0
-    assert run_gitspec(root, "new", "product", "Build a billing dashboard").code == 0
-    assert run_gitspec(root, "build", "--no-render").code == 0
+    root = product_workspace(tmp_path / "ws")
     product = root / "specs" / "product.yaml"
     text = product.read_text()
     name = re.search(r"^name: (.*)$", text, re.MULTILINE).group(1)
