@@ -9,13 +9,16 @@ since. Newest evidence that failed or errored makes it failing; newest evidence
 that only skipped it leaves it missing (nothing shows it works), as does
 evidence naming its commit by anything but a full commit id; passing evidence on
 a foreign commit, or older than the requirement's text, is stale (and so is
-evidence on a commit a shallow clone cannot place, with a reason saying so).
+evidence on a commit a shallow clone cannot place, with a reason saying so). Evidence
+whose `startedAt` cannot be read cannot be ordered: a requirement it concerns is stale,
+never verified by an older record.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from gitspec.commitfields import FULL_COMMIT_ID
@@ -23,7 +26,9 @@ from gitspec.commitfields import FULL_COMMIT_ID
 VERIFIED, FAILING, STALE, MISSING = "verified", "failing", "stale", "missing"
 STATES = (VERIFIED, FAILING, STALE, MISSING)
 
-_OLDEST = datetime.min.replace(tzinfo=UTC)
+# RFC 3339's date-time, which the evidence schema's `startedAt` names; fromisoformat then turns
+# down the dates no calendar has (February 30)
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,12 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
                    is_ancestor: Callable[[str], bool | None],
                    requirement_changed_since: Callable[[str, str], bool], no_head: str = "") -> Verdict:
     """One requirement's verdict from the evidence records (any of them may concern it)."""
+    evidence = list(evidence)
+    undated = [record for record in _concerning(requirement, evidence) if started_at(record) is None]
+    if undated:
+        ev_id = str(undated[0].get("id", "?"))
+        return Verdict(requirement, STALE, ev_id, f"cannot tell which evidence is newest: evidence {ev_id} has no "
+                                                  "readable startedAt (a date-time such as 2026-01-15T09:30:00Z)")
     newest = newest_evidence(requirement, evidence)
     if newest is None:
         return Verdict(requirement, MISSING, None, "no evidence")
@@ -100,24 +111,31 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
 
 
 def newest_evidence(requirement: str, evidence: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The record concerning `requirement` with the latest `startedAt` (ties: the greater id)."""
-    concerning = [record for record in evidence if requirement in _requirements_of(record)]
-    if not concerning:
+    """The record concerning `requirement` with the latest `startedAt` (ties: the greater id), of
+    those whose `startedAt` can be read."""
+    dated = [(moment, str(record.get("id", "")), record) for record in _concerning(requirement, evidence)
+             if (moment := started_at(record)) is not None]
+    if not dated:
         return None
-    return max(concerning, key=lambda record: (started_at(record), str(record.get("id", ""))))
+    return max(dated, key=lambda entry: entry[:2])[2]
 
 
-def started_at(record: Mapping[str, Any]) -> datetime:
-    """When a record's evidence was taken; unreadable or missing times sort oldest."""
-    value = record.get("startedAt")
+def started_at(record: Mapping[str, Any]) -> datetime | None:
+    """When a record's evidence was taken; None when `startedAt` is missing or not an RFC 3339
+    date-time with an offset (2026-01-15T09:30:00Z), as `gitspec check` then says."""
+    return read_date_time(record.get("startedAt"))
+
+
+def read_date_time(value: Any) -> datetime | None:
+    """An RFC 3339 date-time with an offset as a datetime, None for anything else."""
     if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            return _OLDEST
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return value if value.tzinfo else None
+    if not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
+        return None
+    try:
+        return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] in "Zz" else value)
+    except ValueError:
+        return None
 
 
 def outcome_for(record: Mapping[str, Any], requirement: str) -> Outcome:
@@ -146,6 +164,10 @@ def _not_passed(ev_id: str, record: Mapping[str, Any], outcome: Outcome) -> str:
         detail = f"exit code {record['exitCode']}"
     word = {"failed": "failed", "error": "could not run", "skipped": "was skipped"}[outcome.verdict]
     return f"newest evidence {ev_id} {word}" + (f" ({detail})" if detail else "")
+
+
+def _concerning(requirement: str, evidence: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [record for record in evidence if requirement in _requirements_of(record)]
 
 
 def _requirements_of(record: Mapping[str, Any]) -> set[str]:

@@ -766,3 +766,21 @@ def test_a_prds_product_must_name_a_document(repo):
     result = run_gitspec(ws, "check")
     assert result.code == 1, result
     assert "specs/notes.md:6:10: error: unknown document 'no-such-product' [unknown-reference]" in result.out, result
+
+
+def test_evidence_started_at_must_be_a_real_date_time(repo):
+    """The verdicts order evidence by it: one they cannot read is reported, not sorted oldest in silence."""
+    def evidence(started: str) -> str:
+        return ("kind: evidence\nid: ev-0001\ntitle: tests\nrequirements: [REQ-001]\nsource: run\ncommand: pytest\n"
+                f"verdict: failed\nstartedAt: {started}\ncommit: \"{'0' * 40}\"\nprevious: null\n")
+
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+               "specs/ev.yaml": evidence("2026-03-01T10:00:00Z")})
+    assert run_gitspec(ws, "check").code == 0
+    for started in ('"2026-02-30T10:00:00Z"', "yesterday", "2026-03-01", '"2026-03-01T10:00:00"'):
+        write_files(ws, {"specs/ev.yaml": evidence(started)})
+        result = run_gitspec(ws, "check")
+        assert result.code == 1, result
+        assert result.out == (f"specs/ev.yaml:8:12: error: ev-0001#startedAt: {started.strip(chr(34))!r} is not a "
+                              "date-time with an offset, such as 2026-01-15T09:30:00Z (a real date, seconds, and Z "
+                              "or +hh:mm) [schema]\n")

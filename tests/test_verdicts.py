@@ -59,12 +59,6 @@ def test_ties_go_to_the_greater_id():
     assert verdicts["REQ-001"].evidence_id == "ev-0002" and verdicts["REQ-001"].state == FAILING
 
 
-def test_unreadable_start_times_count_as_oldest():
-    verdicts, _ = decide([record("ev-0009", ["REQ-001"], "failed", started="yesterday"),
-                          record("ev-0001", ["REQ-001"])])
-    assert verdicts["REQ-001"].evidence_id == "ev-0001"
-
-
 def test_evidence_on_a_commit_outside_head_is_stale():
     verdicts, _ = decide([record("ev-0001", ["REQ-001"], commit="9c1e4b7a2f0d83e6b5a4c9d1e2f3a7b8c6d5e4f3")])
     assert verdicts["REQ-001"] == Verdict(
@@ -168,3 +162,19 @@ def test_without_a_head_the_reason_says_why_nothing_can_be_verified():
                                lambda req, commit: True, "the repository has no commits yet")
     assert verdicts["REQ-001"] == Verdict("REQ-001", STALE, "ev-0001", "evidence ev-0001 was taken on c1c1c1c, "
                                           "and the repository has no commits yet")
+
+
+def test_evidence_whose_start_cannot_be_read_never_lets_an_older_pass_verify():
+    for started in ("2026-02-30T10:00:00Z", "yesterday", "2026-03-01", "2026-03-01T10:00:00", None):
+        older = record("ev-0001", ["REQ-001"], started="2026-01-01T10:00:00Z")
+        verdicts, _ = decide([older, record("ev-0002", ["REQ-001"], "failed", started=started)])
+        assert verdicts["REQ-001"] == Verdict("REQ-001", STALE, "ev-0002", "cannot tell which evidence is newest: "
+                                              "evidence ev-0002 has no readable startedAt (a date-time such as "
+                                              "2026-01-15T09:30:00Z)"), started
+
+
+def test_start_times_in_other_offsets_are_ordered_by_the_moment():
+    earlier = record("ev-0001", ["REQ-001"], "failed", started="2026-03-01T10:00:00+02:00")  # 08:00 UTC
+    later = record("ev-0002", ["REQ-001"], started="2026-03-01t09:00:00.5z")
+    verdicts, _ = decide([later, earlier])
+    assert verdicts["REQ-001"].state == VERIFIED

@@ -3,7 +3,8 @@
 Entity names used by an architecture's relationships, indexes and fields must
 be entities of the same document; a ui must give every screen its states; an
 `approved` document's newest approval must be of its content as it is now; a
-Markdown link to an anchor of its own page must lead to one (gitspec.anchorlinks).
+Markdown link to an anchor of its own page must lead to one (gitspec.anchorlinks);
+evidence must say when it was taken as a date-time the verdicts can order.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def gitspec_check_document(document: Document) -> list[Finding]:
         findings += _entities(document)
     if document.kind == "ui":
         findings += _screen_states(document)
+    if document.kind == "evidence":
+        findings += _started_at(document)
     if document.format == "markdown":
         from gitspec.anchorlinks import anchor_findings
 
@@ -52,6 +55,19 @@ def _approval(document: Document) -> list[Finding]:
                         f"'approvals' (content hash {content_hash(document.sections)}; see docs/formats.md) "
                         "or set status back to review", "missing-approval")]
     return []
+
+
+def _started_at(document: Document) -> list[Finding]:
+    """The schema's `"format": "date-time"` is only a note unless formats are asserted, which would
+    also turn down the placeholders stages write for other kinds' dates: checked here, by the very
+    reading the verdicts order evidence by."""
+    from gitspec.verdicts import read_date_time
+
+    value = document.sections.get("startedAt")
+    if not isinstance(value, str) or read_date_time(value) is not None:
+        return []  # missing or not text: the schema says so
+    return [_at(document, ("startedAt",), f"{document.address(('startedAt',))}: {shown(value)} is not a date-time "
+                "with an offset, such as 2026-01-15T09:30:00Z (a real date, seconds, and Z or +hh:mm)", "schema")]
 
 
 def _list(value: Any) -> list:
