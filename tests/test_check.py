@@ -784,3 +784,20 @@ def test_evidence_started_at_must_be_a_real_date_time(repo):
         assert result.out == (f"specs/ev.yaml:8:12: error: ev-0001#startedAt: {started.strip(chr(34))!r} is not a "
                               "date-time with an offset, such as 2026-01-15T09:30:00Z (a real date, seconds, and Z "
                               "or +hh:mm) [schema]\n")
+
+
+def test_evidence_previous_must_be_another_evidence_record_without_a_loop(repo):
+    def evidence(ev_id: str, previous: str) -> str:
+        return (f"kind: evidence\nid: {ev_id}\ntitle: tests\nrequirements: [REQ-001]\nsource: run\ncommand: pytest\n"
+                f"verdict: passed\nstartedAt: \"2026-01-01T10:00:00Z\"\ncommit: \"{'0' * 40}\"\nprevious: {previous}\n")
+
+    chain = {"ev-1": "reqs", "ev-2": "ev-2", "ev-3": "ev-4", "ev-4": "ev-3", "ev-5": "ev-6", "ev-6": "null"}
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+               **{f"specs/{ev_id}.yaml": evidence(ev_id, previous) for ev_id, previous in chain.items()}})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    assert result.out.splitlines() == [
+        "specs/ev-1.yaml:10:11: error: 'reqs' is a requirements document, not an evidence document [unknown-reference]",
+        "specs/ev-2.yaml:10:11: error: previous cycle: ev-2 → ev-2 [cycle]",
+        "specs/ev-4.yaml:10:11: error: previous cycle: ev-3 → ev-4 → ev-3 [cycle]",
+    ]

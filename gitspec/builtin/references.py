@@ -1,8 +1,9 @@
 """Built-in plugin: workspace-wide checks of ids and references.
 
 Duplicate ids, document ids the rendered output keeps for itself, references to
-unknown ids or to the wrong kind of thing, addresses that do not resolve, pictures
-that cannot be shown, and cycles in `parent` and `dependsOn` links.
+unknown ids or to the wrong kind of thing (a document of the wrong kind too),
+addresses that do not resolve, pictures that cannot be shown, and cycles in
+`parent`, `dependsOn` and evidence `previous` links.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from gitspec.suggestions import Suggestions
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.symbols import Reference, SymbolTable
 
-ACYCLIC_RELATIONS = ("parent", "dependsOn")
+ACYCLIC_RELATIONS = ("parent", "dependsOn", "previous")
+# relation -> the kind of document a reference to a document by that relation must name
+DOCUMENT_KINDS = {"previous": "evidence"}
 # A document's page is named after its id, so these would take the place of the site's own pages
 RESERVED_IDS = {"index": "the site's index page (index.html)",
                 "traceability": "the traceability matrix page (traceability.html)",
@@ -74,7 +77,15 @@ def _id_problem(table: SymbolTable, ref: Reference, suggestions: Suggestions) ->
         return f"unknown {wanted} {shown(ref.target)}{hint}"
     if not any(d.namespace in ref.namespaces for d in definitions):
         return f"{shown(ref.target)} is a {definitions[0].namespace}, not a {wanted}"
+    kind = DOCUMENT_KINDS.get(ref.relation) if ref.namespaces == ("document",) else None
+    info = table.documents.get(ref.target)
+    if kind and info is not None and info.kind != kind:
+        return f"{shown(ref.target)} is {_a(info.kind)} document, not {_a(kind)} document"
     return None
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def _address_problem(table: SymbolTable, ref: Reference) -> str | None:
