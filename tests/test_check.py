@@ -801,3 +801,13 @@ def test_evidence_previous_must_be_another_evidence_record_without_a_loop(repo):
         "specs/ev-2.yaml:10:11: error: previous cycle: ev-2 → ev-2 [cycle]",
         "specs/ev-4.yaml:10:11: error: previous cycle: ev-3 → ev-4 → ev-3 [cycle]",
     ]
+
+
+def test_a_prds_product_must_name_a_product_document(repo):
+    sections = "".join(f"## {name}\n\nWritten.\n\n" for name in ("Problem", "Goals", "Non-goals", "Requirements",
+                                                                 "Risks"))
+    prd = f"---\nkind: prd\nid: notes\ntitle: Notes\nstatus: draft\nproduct: reqs\n---\n\n# Notes\n\n{sections}"
+    ws = repo({"specs/notes.md": prd, "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    assert "specs/notes.md:6:10: error: 'reqs' is a requirements document, not a product document" in result.out, result

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # not needed to register the plugin, which every render does
 
 ACYCLIC_RELATIONS = ("parent", "dependsOn", "previous")
 # relation -> the kind of document a reference to a document by that relation must name
-DOCUMENT_KINDS = {"previous": "evidence"}
+DOCUMENT_KINDS = {"previous": "evidence", "product": "product"}
 # A document's page is named after its id, so these would take the place of the site's own pages
 RESERVED_IDS = {"index": "the site's index page (index.html)",
                 "traceability": "the traceability matrix page (traceability.html)",
