@@ -1,6 +1,7 @@
 """`gitspec check [PATHS...]`: parse, validate and resolve; report findings."""
 from __future__ import annotations
 
+import os
 import sys
 
 from gitspec.findings import Finding, exit_code, shown_picture, write_json, write_summary, write_text
@@ -22,6 +23,10 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
     else:
         write_text(findings, sys.stdout, workspace.root)
     write_summary(findings, result.documents)
+    for folder in workspace.config.specs:  # a clone of a fresh workspace has none (git keeps no empty folder)
+        if not os.path.lexists(workspace.root / folder):  # nor has a misspelt one: say so, as nothing is read
+            sys.stderr.write(f"gitspec: note: spec folder '{folder}' does not exist yet, so no document is read "
+                             "there (key 'specs' in gitspec.yaml)\n")
     return exit_code(findings)
 
 
