@@ -204,6 +204,10 @@ def _broken_region(lines: list[str], alone: list[bool]) -> tuple[int, str] | Non
         if _stamp(marker.group(1)) is None:
             return index, "the stamp in its marker is not a JSON object; restore it"
         return index, f"its end marker '{END}' is missing; put it back on its own line after the generated text"
+    for index, line in enumerate(lines):  # no marker at all, but an end: the marker with the stamp is gone
+        if alone[index] and line.rstrip(" \t") == END:
+            return index, (f"its end marker has no marker with the stamp before it ('{BEGIN}{{...}} -->'); "
+                           "restore it from git")
     return None
 
 

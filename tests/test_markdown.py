@@ -316,3 +316,17 @@ def test_a_broken_region_is_shown_as_a_conflict_in_the_site(digest) -> None:
     run_gitspec(root, "render", "--format", "html", env=env)
     page = (root / "build" / "html" / "journal.html").read_text()
     assert "conflict: generated region cannot be read" in page
+
+
+def test_a_region_whose_marker_with_the_stamp_was_deleted_is_broken_too(digest) -> None:
+    # Before, the section silently became the user's own text (status: unstamped; never regenerated).
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    lines = journal.read_text().split("\n")
+    marker = next(n for n, line in enumerate(lines) if line.startswith("<!-- gitspec:generated "))
+    journal.write_text("\n".join(lines[:marker] + lines[marker + 1:]))
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 1 and "its end marker has no marker with the stamp before it" in check.out, check
+    assert "[broken-region]" in check.out
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1 and "journal#summary: broken" in status.out, status
