@@ -295,7 +295,7 @@ class Builder(Planner):
         document = self.documents.get(stage.document)
         new_sections = {p.section: outputs[p.section] for p in regenerate}
         if (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
-            from gitspec.markdown import region_text
+            from gitspec.markdownwrite import region_text
 
             from gitspec.plugincalls import described
 

@@ -78,7 +78,8 @@ class DocumentWriter:
         `pinned` list too."""
         from gitspec.documents import parse_document
         from gitspec.hashing import value_hash
-        from gitspec.markdown import replace_sections, split_markdown, unpin_front_matter
+        from gitspec.markdown import split_markdown
+        from gitspec.markdownwrite import replace_sections, unpin_front_matter
 
         for name, line in split_markdown(text).duplicates:
             if name in sections:  # which copy the user means is theirs to say

@@ -1,8 +1,8 @@
 """Markdown documents: front matter and `##` sections, with line numbers.
 
-Only the document structure is read here, and generated regions are written
-(a stage's text fitted to sit in one); rendering Markdown belongs to the
-renderers. Headings and region markers inside fenced code blocks are text.
+Only the document structure is read here (generated regions are written by
+gitspec.markdownwrite); rendering Markdown belongs to the renderers. Headings
+and region markers inside fenced code blocks are text.
 """
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gitspec.hashing import normalise_text
-from gitspec.lineendings import LINE, newline_of
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it
+ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it
 _SLUG = re.compile(r"[^a-z0-9]+")
 _COMMENT_START = re.compile(r"^ {0,3}<!--")
 # A generated region, as cog marks them: the stamp rides in the opening comment.
@@ -23,7 +22,7 @@ BEGIN = "<!-- gitspec:generated "
 END = "<!-- gitspec:end -->"
 _MARKER = re.compile(r"\A<!-- gitspec:generated (\{.*\}) -->[ \t]*\Z")
 # What a user or an editor may leave of a marker (an extra space, text after it): a region still, broken.
-_MARKER_LIKE = re.compile(r"\A {0,3}<!--\s*gitspec:generated\b")
+MARKER_LIKE = re.compile(r"\A {0,3}<!--\s*gitspec:generated\b")
 # A damaged marker of gitspec's: its stamp, a JSON object, still opens it (not a comment that names them)
 _DAMAGED_MARKER = re.compile(r"\A {0,3}<!--\s*gitspec:generated\s*\{")
 
@@ -71,7 +70,7 @@ def split_markdown(text: str, as_written: bool = False) -> MarkdownParts:
     if not lines or lines[0].rstrip() != "---":
         raise MarkdownProblem("Markdown document has no YAML front matter (a first line '---')",
                               1, "missing-front-matter")
-    end = _front_matter_end(lines)
+    end = front_matter_end(lines)
     if end is None:
         raise MarkdownProblem("front matter is not closed by a '---' line", 1, "missing-front-matter")
     parts = MarkdownParts("\n".join(lines[1:end]) + "\n", 2, None, None)
@@ -79,7 +78,7 @@ def split_markdown(text: str, as_written: bool = False) -> MarkdownParts:
     return parts
 
 
-def _front_matter_end(lines: list[str]) -> int | None:
+def front_matter_end(lines: list[str]) -> int | None:
     """The index of the line that closes the front matter (`---` or `...`), the first being `---`
     (each line without its ending); None if there is no front matter, or it is not closed."""
     if not lines or lines[0].rstrip() != "---":
@@ -104,7 +103,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
         if current and current not in parts.sections:
             text = tidy("\n".join(body))
             lead = _first_text(body, 0)  # normalising drops the blank lines before it
-            region = _region(body, alone)
+            region = find_region(body, alone)
             if region:
                 begin, end, parts.stamps[current] = region
                 parts.stamp_lines[current] = body_line + begin
@@ -126,7 +125,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             parts.text_lines[current] = body_line + lead
 
     hidden: tuple[str, int, str, int] | None = None
-    for index, line, heading, block in _read(lines, start):
+    for index, line, heading, block in read_blocks(lines, start):
         if block is not None and hidden is None:
             covered = _HEADING.match(line)
             if covered and len(covered.group(1)) == 2:
@@ -153,7 +152,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             continue
         if current is not None:
             body.append(line)
-            alone.append(_alone(index, block))
+            alone.append(is_alone(index, block))
         elif parts.loose_line is None and line.strip() and (block is None or block[0] != "comment"):
             parts.loose_line = index + 1
     close()
@@ -174,13 +173,13 @@ def _first_text(lines: list[str], start: int) -> int:
     return next((i for i in range(start, len(lines)) if lines[i].strip(" \t")), len(lines))
 
 
-def _alone(index: int, block: tuple[str, int, bool] | None) -> bool:
-    """Whether line `index`, in `block` as _read gives it, is a comment opened and closed on it: only
+def is_alone(index: int, block: tuple[str, int, bool] | None) -> bool:
+    """Whether line `index`, in `block` as read_blocks gives it, is a comment opened and closed on it: only
     such a line can be a region's marker, never one shown in a code block or inside a longer comment."""
     return block == ("comment", index, False)
 
 
-def _region(lines: list[str], alone: list[bool]) -> tuple[int, int, dict] | None:
+def find_region(lines: list[str], alone: list[bool]) -> tuple[int, int, dict] | None:
     """A section's generated region among its body `lines`: the index of its marker, of its end
     marker, and its stamp; None if it has none (or a marker whose stamp cannot be read)."""
     begin = next((i for i, line in enumerate(lines) if alone[i] and _MARKER.match(line)), None)
@@ -192,7 +191,7 @@ def _region(lines: list[str], alone: list[bool]) -> tuple[int, int, dict] | None
 
 
 def _broken_region(lines: list[str], alone: list[bool]) -> tuple[int, str] | None:
-    """For a section in which _region finds none: the index of a line that marks a region gitspec cannot
+    """For a section in which find_region finds none: the index of a line that marks a region gitspec cannot
     read, and what is wrong with it; None if there is no such line (the section is the user's own text)."""
     for index, line in enumerate(lines):
         if not (alone[index] and _DAMAGED_MARKER.match(line)):
@@ -221,127 +220,15 @@ def _stamp(text: str) -> dict | None:
     return stamp if isinstance(stamp, dict) else None
 
 
-def region_text(text: str) -> str:
-    """A stage's Markdown `text` as a generated region holds it, so that it cannot change the document
-    around it: normalised as it is hashed; its headings shifted down so that the highest is `###` (a
-    `##` line would start a new section), their order of depth kept (up to `######`); a line that
-    would be read as a region's marker escaped (`\\<!--`), shown as the text it is; and a code block or
-    comment left open closed at its end (it would hide the region's end and the sections after it)."""
-    lines = normalise_text(text).split("\n")
-    headings: list[tuple[int, int]] = []  # (line, level)
-    block = None
-    for index, line, _, block in _read(lines):
-        found = _ATX.match(line) if block is None else None
-        if found:
-            headings.append((index, len(found.group(2))))
-        elif _alone(index, block) and (_MARKER_LIKE.match(line) or line.rstrip(" \t") == END):
-            indent = len(line) - len(line.lstrip(" "))
-            lines[index] = line[:indent] + "\\" + line[indent:]
-    shift = max(0, 3 - min((level for _, level in headings), default=3))
-    for index, level in headings if shift else ():
-        indent = _ATX.match(lines[index]).group(1)
-        lines[index] = indent + "#" * min(level + shift, 6) + lines[index][len(indent) + level:]
-    if block is not None and block[2]:  # still open at the end
-        opener = lines[block[1]]
-        fence = _FENCE.match(opener)
-        lines.append(fence.group(0) if block[0] == "code block" and fence else "-->")
-    return "\n".join(lines)
-
-
-def generated_region(stamp: dict, text: str) -> str:
-    return f"{_marker(stamp)}\n{text}\n{END}"
-
-
-def _marker(stamp: dict) -> str:
-    import json
-
-    return f"{BEGIN}{json.dumps(stamp, sort_keys=True, separators=(',', ':'))} -->"
-
-
-def set_region_pinned(text: str, name: str, pinned: bool) -> str | None:
-    """`text` with `"pinned": true` set in (or dropped from) the stamp of section `name`'s generated
-    region; only that marker line changes, byte for byte everything else stays. None: no such region."""
-    lines = LINE.findall(text)
-    bare = [line.rstrip("\r\n") for line in lines]
-    start, end = _body_span(bare, name)
-    if start is None:
-        return None
-    body = bare[start:end]
-    region = _region(body, [_alone(index, block) for index, _, _, block in _read(body)])
-    if region is None:
-        return None
-    first, stamp = start + region[0], region[2]  # text may come before the marker
-    if pinned:
-        stamp["pinned"] = True
-    else:
-        stamp.pop("pinned", None)
-    lines[first] = _marker(stamp) + lines[first][len(bare[first]):]  # keep the line's own ending
-    return "".join(lines)
-
-
-def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
-    """`text` with each of `names` dropped from its front matter's `pinned` list, as a YAML document's
-    `pinned` header loses a section `build --force` regenerates: only the lines of that list change,
-    every other byte stays. A front matter whose `pinned` is not a list is left alone (check says why)."""
-    from gitspec.errors import GitspecError
-    from gitspec.yamlread import read_yaml
-    from gitspec.yamlwrite import unpin
-
-    lines = LINE.findall(text)  # each with its own ending, as split_markdown reads them
-    end = _front_matter_end([line.rstrip("\r\n") for line in lines])
-    if end is None:
-        return text
-    front = "".join(lines[1:end])  # in its own line endings, which the YAML writer keeps
-    header = read_yaml(front).value
-    listed = header.get("pinned") if isinstance(header, dict) else None
-    if not isinstance(listed, list) or not set(names) & set(item for item in listed if isinstance(item, str)):
-        return text
-    try:
-        new_front = unpin(front, names)
-    except GitspecError as exc:  # at a line of the front matter, which starts on the file's second
-        exc.line = exc.line + 1 if exc.line else exc.line
-        raise
-    return "".join([lines[0], new_front, *lines[end:]])
-
-
-def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:
-    """`text` with each section's body replaced by a stamped generated region (appended if new).
-    The blank lines around the body and every other line are kept byte for byte; new lines take the
-    file's own line ending (the one most of its lines have: LF, CRLF or CR). A file that did not end
-    with a line ending still does not."""
-    lines = LINE.findall(text)  # each a whole line, its ending kept
-    newline = newline_of(text)
-    unended = bool(lines) and lines[-1] == lines[-1].rstrip("\r\n")
-    if unended:  # for now a whole line like the others: whatever is last loses its ending below
-        lines[-1] += newline
-    for name, value in sections.items():
-        start, end = _body_span([line.rstrip("\r\n") for line in lines], name)
-        region = [line + newline for line in generated_region(stamps[name], value).split("\n")]
-        if start is None:
-            title = name.replace("-", " ").capitalize()
-            while lines and not lines[-1].strip():
-                lines.pop()
-            lines += [newline, f"## {title}{newline}", newline, *region]
-            continue
-        filled = [i for i in range(start, end) if lines[i].strip()]  # (a blank line is its ending alone)
-        if filled:
-            before, after = lines[start:filled[0]], lines[filled[-1] + 1:end]
-        else:  # an empty section: a blank line before the region, and one after it unless the file ends
-            before, after = lines[start:end] or [newline], [newline] if end < len(lines) else []
-        lines[start:end] = [*before, *region, *after]
-    written = "".join(lines)
-    return written[:-len(newline)] if unended else written
-
-
-def _headings(lines: list[str], start: int = 0):
+def headings(lines: list[str], start: int = 0):
     """Each line from `start` with its `#`/`##` heading match, or None: always None inside a fenced
     code block or an HTML comment (`## x` inside `<!-- -->` is hidden, as on GitHub)."""
-    for index, line, heading, _ in _read(lines, start):
+    for index, line, heading, _ in read_blocks(lines, start):
         yield index, line, heading
 
 
-def _read(lines: list[str], start: int = 0):
-    """As _headings, with the block the line is part of, or None: ("code block" or "comment", the
+def read_blocks(lines: list[str], start: int = 0):
+    """As headings, with the block the line is part of, or None: ("code block" or "comment", the
     index of the block's first line, whether the block goes on after this line)."""
     fence: str | None = None
     block: tuple[str, int] | None = None  # the open code block or comment
@@ -354,7 +241,7 @@ def _read(lines: list[str], start: int = 0):
             block = ("comment", index)
             closes = "-->" in line[line.index("<!--") + 4:]
         else:
-            opened = _FENCE.match(line)
+            opened = FENCE.match(line)
             if fence is None and opened:
                 fence = opened.group(1)[0] * len(opened.group(1))
                 block = ("code block", index)
@@ -369,29 +256,15 @@ def _read(lines: list[str], start: int = 0):
 
 def code_block_lines(lines: list[str]) -> set[int]:
     """The 1-based numbers of the lines in fenced code blocks, their fences included."""
-    return {index + 1 for index, _, _, block in _read(lines) if block is not None and block[0] == "code block"}
-
-
-def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
-    """Line range of a `##` section's body (after its heading, before the next heading); a `## x` line in
-    the front matter is YAML (a comment), no heading."""
-    start = None
-    closing = _front_matter_end(lines)
-    for index, _, heading in _headings(lines, 0 if closing is None else closing + 1):
-        if heading is not None and len(heading.group(1)) == 2:  # a `#` inside a section is its text
-            if start is not None:
-                return start, index
-            if slug(heading.group(2)) == name:
-                start = index + 1
-    return (start, len(lines)) if start is not None else (None, None)
+    return {index + 1 for index, _, _, block in read_blocks(lines) if block is not None and block[0] == "code block"}
 
 
 def section_titles(text: str) -> dict[str, str]:
     """Each `##` section's slug and its heading as written (renderers show the heading, not the slug)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     titles: dict[str, str] = {}
-    closing = _front_matter_end(lines)
-    for _, _, heading in _headings(lines, 0 if closing is None else closing + 1):
+    closing = front_matter_end(lines)
+    for _, _, heading in headings(lines, 0 if closing is None else closing + 1):
         if heading is not None and len(heading.group(1)) == 2:
             titles.setdefault(slug(heading.group(2)), heading.group(2).strip())
     return titles

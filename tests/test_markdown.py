@@ -174,7 +174,7 @@ PIECES = ["#", "## ", "x", " ", "\n", "```", "~~~", "<!--", "-->", END_LINE, f"<
 @settings(max_examples=300, deadline=None)
 def test_any_text_a_stage_writes_reads_back_as_written_and_the_next_section_stays(text: str) -> None:
     from gitspec.documents import parse_document
-    from gitspec.markdown import region_text, replace_sections
+    from gitspec.markdownwrite import region_text, replace_sections
 
     held = region_text(text)
     assert region_text(held) == held

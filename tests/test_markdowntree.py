@@ -336,7 +336,7 @@ def test_a_top_level_heading_inside_a_section_stays_in_its_text() -> None:
     assert document.text_lines == {"goals": 10, "risks": 18}
     assert markdown_blocks(document.sections["goals"])[1] == Heading(3, "Big", "big")
     # a generated region replaces the whole section, the `#` heading in it too
-    from gitspec.markdown import replace_sections
+    from gitspec.markdownwrite import replace_sections
 
     written = replace_sections(text, {"goals": "New."}, {"goals": {"stage": "s"}})
     assert "# Big" not in written and "Two." not in written and "## Risks\n\nNone." in written

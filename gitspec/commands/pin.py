@@ -107,7 +107,7 @@ def _markdown(document: LoadedDocument, text: str, section: str, pinned: bool) -
     """The Markdown text with the region's stamp (un)pinned, and unpinned, the section dropped from the front
     matter's `pinned` list as build --force drops it; checked by reading it back."""
     from gitspec.documents import parse_document
-    from gitspec.markdown import set_region_pinned, unpin_front_matter
+    from gitspec.markdownwrite import set_region_pinned, unpin_front_matter
 
     new_text = set_region_pinned(text, section, pinned)
     if new_text is None:
