@@ -76,15 +76,16 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
                    is_ancestor: Callable[[str], bool | None],
                    requirement_changed_since: Callable[[str, str], bool], no_head: str = "") -> Verdict:
     """One requirement's verdict from the evidence records (any of them may concern it)."""
-    evidence = list(evidence)
-    undated = [record for record in _concerning(requirement, evidence) if started_at(record) is None]
-    if undated:
-        ev_id = str(undated[0].get("id", "?"))
+    dated = [(started_at(record), record) for record in evidence if requirement in _requirements_of(record)]
+    undated = next((record for moment, record in dated if moment is None), None)
+    if undated is not None:
+        ev_id = str(undated.get("id", "?"))
         return Verdict(requirement, STALE, ev_id, f"cannot tell which evidence is newest: evidence {ev_id} has no "
                                                   "readable startedAt (a date-time such as 2026-01-15T09:30:00Z)")
-    newest = newest_evidence(requirement, evidence)
-    if newest is None:
+    if not dated:
         return Verdict(requirement, MISSING, None, "no evidence")
+    # the newest record (ties: the greater id)
+    newest = max(dated, key=lambda entry: (entry[0], str(entry[1].get("id", ""))))[1]
     ev_id = str(newest.get("id", "?"))
     outcome = outcome_for(newest, requirement)
     if outcome.verdict != "passed":
@@ -108,16 +109,6 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
     if requirement_changed_since(requirement, commit):
         return Verdict(requirement, STALE, ev_id, f"{requirement} changed since {ev_id} was taken")
     return Verdict(requirement, VERIFIED, ev_id, f"evidence {ev_id} passed on {commit[:7]}")
-
-
-def newest_evidence(requirement: str, evidence: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The record concerning `requirement` with the latest `startedAt` (ties: the greater id), of
-    those whose `startedAt` can be read."""
-    dated = [(moment, str(record.get("id", "")), record) for record in _concerning(requirement, evidence)
-             if (moment := started_at(record)) is not None]
-    if not dated:
-        return None
-    return max(dated, key=lambda entry: entry[:2])[2]
 
 
 def started_at(record: Mapping[str, Any]) -> datetime | None:
@@ -164,10 +155,6 @@ def _not_passed(ev_id: str, record: Mapping[str, Any], outcome: Outcome) -> str:
         detail = f"exit code {record['exitCode']}"
     word = {"failed": "failed", "error": "could not run", "skipped": "was skipped"}[outcome.verdict]
     return f"newest evidence {ev_id} {word}" + (f" ({detail})" if detail else "")
-
-
-def _concerning(requirement: str, evidence: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [record for record in evidence if requirement in _requirements_of(record)]
 
 
 def _requirements_of(record: Mapping[str, Any]) -> set[str]:
