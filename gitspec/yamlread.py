@@ -34,7 +34,8 @@ _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 _SEPARATOR = re.compile("[\x85\u2028\u2029]")
 # What a plain or block scalar cannot hold as it is: the separators above, what libyaml's reader refuses
 # (controls, U+FEFF inside the text, U+FFFE, U+FFFF, surrogates), and a CR (read as a line break).
-_UNWRITABLE_RAW = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# (Only writers ask, so it is compiled when first needed: its ranges cost 3 ms, on every read else.)
+_UNWRITABLE_RAW = "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 _AMBIGUOUS = re.compile(
     r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)"  # booleans to YAML 1.1
     r"|="  # YAML 1.1's "value" key, which its safe readers refuse
@@ -286,7 +287,7 @@ class _Builder:
 def needs_escapes(text: str) -> bool:
     """Whether `text` holds a character that reads back as written only escaped (`"\\u2028"`), inside
     double quotes: in a plain or block scalar, this reader refuses it or reads it otherwise."""
-    return _UNWRITABLE_RAW.search(text) is not None
+    return re.search(_UNWRITABLE_RAW, text) is not None  # re's own cache keeps it compiled
 
 
 def plain_is_safe(text: str) -> bool:
