@@ -11,18 +11,23 @@ from datetime import datetime, timedelta, timezone
 FULL_COMMIT_ID = re.compile(r"[0-9a-f]{40}")  # a commit named for good: never HEAD, a branch, a short id
 
 
+# datetime's first and last whole second (years 1 and 9999), in seconds since 1970 in UTC
+_FIRST, _LAST = -62_135_596_800, 253_402_300_799
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def iso_date(seconds: int, offset: int) -> str:
     """A commit's date (seconds since 1970, offset in minutes) in ISO 8601. Git takes dates past
-    year 9999 or before year 1 and offsets of a day or more; datetime does not, so those are clamped."""
+    year 9999 or before year 1 and offsets of a day or more; datetime does not, so those are clamped:
+    into its range both in the commit's zone and in UTC, so that converting the date (a PDF's and a
+    Word file's dates are in UTC) never overflows either."""
     try:
         zone = timezone(timedelta(minutes=offset))
     except ValueError:
         zone = timezone.utc
-    try:
-        when = datetime.fromtimestamp(seconds, zone)
-    except (ValueError, OverflowError, OSError):
-        when = (datetime.max if seconds > 0 else datetime.min).replace(tzinfo=zone)
-    return when.isoformat(timespec="seconds")
+    shift = int(zone.utcoffset(None).total_seconds())  # west of UTC: negative
+    clamped = min(max(seconds, _FIRST - min(shift, 0)), _LAST - max(shift, 0))
+    return (_EPOCH + timedelta(seconds=clamped)).astimezone(zone).isoformat(timespec="seconds")
 
 
 def text(data: bytes, encoding: str | None) -> str:

@@ -23,7 +23,8 @@ from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.blobfacts import facts_version
 from gitspec.render.model import Change
 
-FORMAT = b"GSHF3"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing
+FORMAT = b"GSHF4"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
+# 4: a date out of datetime's range is clamped in UTC too
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 

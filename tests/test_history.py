@@ -526,6 +526,32 @@ def test_a_commit_dated_past_year_9999_renders_clamped(tmp_path):
     assert "9999-12-31" in (root / "build/html/reqs.html").read_text()
 
 
+def commit_dated(root, raw_date: str) -> None:
+    """Commits the work tree with author and committer date `raw_date` as git stores it ("<seconds> <zone>"),
+    written as an object: `git commit` refuses a date before 1970, though git reads such commits."""
+    git(root, "add", "-A")
+    who = f"Ada Tester <ada@example.invalid> {raw_date}"
+    body = f"tree {git(root, 'write-tree').strip()}\nauthor {who}\ncommitter {who}\n\nodd date\n"
+    made = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=root, input=body,
+                          capture_output=True, text=True, check=True).stdout.strip()
+    git(root, "update-ref", "HEAD", made)
+
+
+@pytest.mark.parametrize("raw_date, shown", [("999999999999 -1200", "9999-12-31"),  # past year 9999, west of UTC
+                                             ("-99999999999 +1400", "0001-01-01")])  # before year 1, east of it
+def test_a_commit_dated_out_of_range_in_utc_renders_every_format(tmp_path, raw_date, shown):
+    """Clamped in its own zone, such a date overflowed once turned into UTC, as the PDF's and Word
+    file's dates are: every render but a lone HTML page stopped with an internal error."""
+    config = CONFIG.replace("formats: []", "formats: [html, pdf, docx]")
+    root = make_repo(tmp_path / "ws", {**REQS_WS, "gitspec.yaml": config}, commit=False)
+    commit_dated(root, raw_date)
+    for command in ("render", "build"):
+        done = run_gitspec(root, command)
+        assert done.code == 0, done
+    assert shown in (root / "build/html/reqs.html").read_text()
+    assert (root / "build/pdf/reqs.pdf").exists() and (root / "build/docx/reqs.docx").exists()
+
+
 def two_versions(root):
     """REQS_WS committed, then a second requirement added; returns the blob id of the first version."""
     make_repo(root, REQS_WS)
