@@ -552,6 +552,25 @@ def test_a_commit_dated_out_of_range_in_utc_renders_every_format(tmp_path, raw_d
     assert (root / "build/pdf/reqs.pdf").exists() and (root / "build/docx/reqs.docx").exists()
 
 
+def test_a_date_before_year_1000_keeps_four_digits_of_year_in_word_and_pdf(tmp_path):
+    """strftime's %Y wrote year 1 as "1": Word's dcterms dates were no W3CDTF, weasyprint dropped the
+    documents' PDF dates and the book's read D:10101120000Z."""
+    import zipfile
+
+    from pypdf import PdfReader
+
+    config = CONFIG.replace("formats: []", "formats: [pdf, docx]")
+    root = make_repo(tmp_path / "ws", {**REQS_WS, "gitspec.yaml": config}, commit=False)
+    commit_dated(root, "-99999999999 -1200")  # clamped to 0001-01-01T00:00:00-12:00, noon in UTC
+    rendered = run_gitspec(root, "render")
+    assert rendered.code == 0, rendered
+    core = zipfile.ZipFile(root / "build/docx/reqs.docx").read("docProps/core.xml").decode()
+    assert ">0001-01-01T12:00:00Z</dcterms:created>" in core and ">0001-01-01T12:00:00Z</dcterms:modified>" in core
+    for name in ("reqs", "book"):
+        metadata = PdfReader(root / f"build/pdf/{name}.pdf").metadata
+        assert (metadata["/CreationDate"], metadata["/ModDate"]) == ("D:00010101120000Z",) * 2, name
+
+
 def two_versions(root):
     """REQS_WS committed, then a second requirement added; returns the blob id of the first version."""
     make_repo(root, REQS_WS)

@@ -22,7 +22,7 @@ from gitspec.render.model import (
 )
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import WIDE_TABLE, TableLayout, goes_landscape, layout, tall_rows
-from gitspec.render.properties import Properties, page_properties, site_properties
+from gitspec.render.properties import Properties, page_properties, site_properties, w3cdtf
 from gitspec.render.renderer import Assets, Picture
 from gitspec.render.valueblocks import FIELDS_HEADER
 
@@ -317,7 +317,7 @@ def _properties(properties: Properties) -> str:
     dates = (("dcterms.created", properties.created), ("dcterms.modified", properties.modified))
     meta = [("author", properties.author), ("description", properties.subject),
             ("keywords", ", ".join(properties.keywords)),
-            *((name, f"{when:%Y-%m-%dT%H:%M:%S}Z") for name, when in dates if when is not None)]
+            *((name, w3cdtf(when)) for name, when in dates if when is not None)]
     return "".join(f'<meta name="{name}" content="{esc(value)}">\n' for name, value in meta)
 
 

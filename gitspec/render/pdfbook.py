@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gitspec.render.model import Page, Site
-from gitspec.render.properties import site_properties
+from gitspec.render.properties import pdf_date, site_properties
 
 # A contents line links here; the link becomes a jump to the document's first page. The
 # .invalid domain never resolves, should a viewer ever see one left unrewritten.
@@ -87,7 +87,7 @@ def _properties(site: Site) -> dict[str, str]:
     properties = site_properties(site)
     dates = (("/CreationDate", properties.created), ("/ModDate", properties.modified))
     return {"/Author": properties.author, "/Subject": properties.subject, "/Keywords": ", ".join(properties.keywords),
-            **{name: f"D:{when:%Y%m%d%H%M%S}Z" for name, when in dates if when is not None}}
+            **{name: pdf_date(when) for name, when in dates if when is not None}}
 
 
 def _entries(parts: Sequence[Part], counts: Sequence[int], front_pages: int) -> list[tuple[Page, int, str]]:

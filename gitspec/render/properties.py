@@ -44,6 +44,17 @@ def latest_change(changes: Iterable[Change | None]) -> Change | None:
     return max(dated, key=lambda pair: pair[0])[1] if dated else None
 
 
+def w3cdtf(when: datetime) -> str:
+    """A date in UTC as W3CDTF, as Word's core properties and the print HTML's dcterms want it: four
+    digits of year always, which strftime's %Y does not give before year 1000 (git takes such dates)."""
+    return when.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def pdf_date(when: datetime) -> str:
+    """A date in UTC as a PDF date string (ISO 32000-2, 7.9.4): D:YYYYMMDDHHmmSSZ."""
+    return "D:" + "".join(c for c in w3cdtf(when) if c.isdigit()) + "Z"
+
+
 def _dated(subject: str, keywords: tuple[str, ...], changes: list[Change]) -> Properties:
     dated = sorted(((when, change) for change in changes if (when := _date(change.date)) is not None),
                    key=lambda pair: pair[0])

@@ -9,6 +9,7 @@ import io
 from datetime import datetime, timezone
 from typing import Any
 
+from gitspec.render.properties import w3cdtf
 from gitspec.render.wordxml import AFTER_PPR_SHD, clean, element
 
 MONOSPACE = "Consolas"  # Word's monospace; LibreOffice substitutes its own
@@ -113,6 +114,7 @@ def core_properties(document: Any, *, title: str, author: str, subject: str, key
     """Core properties. Dates are stored in UTC; None removes both, so the template's own 2013 stamp
     never appears and the bytes never depend on the clock."""
     props = document.core_properties
+    core = document.part.package.core_properties._element  # no public way to drop a date, nor to write one
     title, author, subject = _property(title), _property(author), _property(subject)
     props.title, props.author, props.last_modified_by = title, author, author
     props.subject, props.keywords, props.comments = subject, _property(keywords), _property(comments)
@@ -121,8 +123,9 @@ def core_properties(document: Any, *, title: str, author: str, subject: str, key
     if created is not None and modified is not None:
         props.created = created.astimezone(timezone.utc).replace(tzinfo=None)
         props.modified = modified.astimezone(timezone.utc).replace(tzinfo=None)
+        # python-docx writes them with strftime's %Y, which gives year 1 as "1": not W3CDTF
+        core.created.text, core.modified.text = w3cdtf(created), w3cdtf(modified)
     else:
-        core = document.part.package.core_properties._element  # no public way to drop a date
         for child in list(core):
             if child.tag.endswith("}created") or child.tag.endswith("}modified"):
                 core.remove(child)
