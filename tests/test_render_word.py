@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import CONFIG, requirement, requirements_doc, run_gitspec, task, tasks_doc
+from conftest import CONFIG, make_repo, requirement, requirements_doc, run_gitspec, task, tasks_doc
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.enum.section import WD_ORIENT
 from docx.shared import Inches, Mm, Pt, RGBColor, Twips
@@ -462,6 +462,40 @@ def test_a_commit_to_the_header_alone_is_the_documents_last_modification(repo):
         assert props.last_modified_by == "Bo Approver", (name, props.last_modified_by)
         assert props.modified.isoformat().startswith("2031-03-05T09:30:00"), (name, props.modified)
         assert props.revision == 2, (name, props.revision)  # the items' commit and the approval
+
+
+PRD = ("---\nkind: prd\nid: checkout\ntitle: Checkout\n---\n\n# Checkout\n\n"
+       + "".join(f"## {name}\n\n{name} text.\n\n" for name in ("Problem", "Goals", "Non-goals", "Users", "Requirements",
+                                                              "Success metrics", "Risks", "Open questions")))
+
+
+def test_the_last_commit_in_history_not_the_latest_author_date_is_the_documents_last_modification(tmp_path):
+    """After a rebase the commit that last changed a document may carry an older author date than one
+    before it: its Word file and PDF named the author and date of the latest dated, its version HEAD."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    def commit_as(author: str, date: str, old: str, new: str) -> None:
+        path = root / "specs" / "checkout.md"
+        path.write_text(path.read_text().replace(old, new))
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+        subprocess.run(["git", "commit", "-qm", f"{author}'s change", "--author", f"{author} <{author}@example.invalid>",
+                        "--date", date], cwd=root, check=True, capture_output=True)
+
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [pdf, docx]"),
+                                       "specs/checkout.md": PRD}, commit=False)
+    commit_as("Ada", "2026-01-01T10:00:00+00:00", "", "")
+    commit_as("Bob", "2026-01-06T10:00:00+00:00", "Goals text.", "Bob's goals.")
+    commit_as("Alice", "2026-01-05T10:00:00+00:00", "Users text.", "Alice's users.")  # rebased onto Bob's
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    props = docx.Document(str(root / "build" / "docx" / "checkout.docx")).core_properties
+    head = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], cwd=root, capture_output=True, text=True).stdout
+    assert (props.version, props.author, props.last_modified_by) == (head.strip(), "Alice", "Alice")
+    assert (props.created.isoformat(), props.modified.isoformat()) == ("2026-01-01T10:00:00+00:00", "2026-01-05T10:00:00+00:00")
+    metadata = PdfReader(root / "build" / "pdf" / "checkout.pdf").metadata
+    assert (metadata["/Author"], metadata["/ModDate"]) == ("Alice", "D:20260105100000Z")
 
 
 def test_arabic_and_hebrew_stretches_of_a_run_become_right_to_left_runs_of_their_own() -> None:

@@ -14,8 +14,9 @@ from gitspec.render.model import Change, Page, Site
 
 @dataclass(frozen=True)
 class Properties:
-    """`author` is whoever made the latest change ("gitspec" when none is known); `created` and
-    `modified` are the earliest and latest change, in UTC, or both None when no change is dated."""
+    """`author` is whoever made the last change ("gitspec" when none is known); `modified` is the
+    last change's date and `created` the earliest change's, in UTC, or both None when the last
+    change is not dated."""
 
     author: str
     subject: str
@@ -28,14 +29,15 @@ def page_properties(page: Page) -> Properties:
     """A document's: its kind the subject; its id, kind, status and badges the keywords."""
     changes = [s.change for s in page.sections if s.change] + ([page.change] if page.change else [])
     keywords = (page.id, page.kind, page.status, *(badge.label for badge in page.badges))
-    return _dated(page.kind, keywords, changes)
+    # without a change of its own (a page a plugin built, say), the latest dated of its sections'
+    return _dated(page.kind, keywords, changes, page.change or latest_change(changes))
 
 
 def site_properties(site: Site) -> Properties:
     """The whole book's: "specification" the subject, gitspec and the documents' kinds the keywords."""
     changes = [change for page in site.pages
                for change in [*(s.change for s in page.sections if s.change), page.change] if change]
-    return _dated("specification", ("gitspec", *site.kinds), changes)
+    return _dated("specification", ("gitspec", *site.kinds), changes, latest_change(changes))
 
 
 def latest_change(changes: Iterable[Change | None]) -> Change | None:
@@ -55,12 +57,13 @@ def pdf_date(when: datetime) -> str:
     return "D:" + "".join(c for c in w3cdtf(when) if c.isdigit()) + "Z"
 
 
-def _dated(subject: str, keywords: tuple[str, ...], changes: list[Change]) -> Properties:
-    dated = sorted(((when, change) for change in changes if (when := _date(change.date)) is not None),
-                   key=lambda pair: pair[0])
-    author = (dated[-1][1].author if dated else "") or "gitspec"
-    return Properties(author, subject, tuple(k for k in keywords if k),
-                      dated[0][0] if dated else None, dated[-1][0] if dated else None)
+def _dated(subject: str, keywords: tuple[str, ...], changes: list[Change], last: Change | None) -> Properties:
+    """`last` is the last change in history, which names the author and the date modified: not the
+    latest dated of `changes`, as a rebase leaves an older author date on a later commit."""
+    modified = _date(last.date) if last else None
+    created = min((when for change in changes if (when := _date(change.date)) is not None), default=modified)
+    return Properties((last.author if last else "") or "gitspec", subject, tuple(k for k in keywords if k),
+                      min(created, modified) if modified else None, modified)
 
 
 def _date(value: str) -> datetime | None:
