@@ -250,14 +250,22 @@ class _Builder:
     def _mapping(self, node: MappingNode) -> dict:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        # `null` and `~`, `true` and `True`, `1` and `0x1`: one key to YAML readers (ruamel, which pin and
+        # build rewrite with, refuses the file), though their texts differ
+        by_value: dict[Any, str] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self._problem(key_node, "mapping keys must be plain text", "yaml-key")
-            name = key_node.value
+            name, same = key_node.value, _key_value(key_node)
             if name in result:
                 raise self._problem(
                     key_node, f"duplicate key {name!r} (first at line {first_line[name]})", "duplicate-key")
+            if same in by_value:
+                first = by_value[same]
+                raise self._problem(key_node, f"duplicate key {name!r} (the same key as {first!r} to YAML "
+                                              f"readers, first at line {first_line[first]})", "duplicate-key")
             first_line[name] = key_node.start_mark.line + 1 + self.line_offset
+            by_value[same] = name
             result[name] = self.build(value_node)
         return result
 
@@ -267,21 +275,40 @@ class _Builder:
             self.ambiguous.append(self._problem(
                 node, f"unquoted {text!r} means different things to different YAML readers; quote it",
                 "ambiguous-scalar"))
-        if tag == _STR:
-            return text
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return text.lower() == "true"
         try:
-            if tag == _INT:
-                return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
-            lowered = text.lower()
-            if lowered.endswith(".inf") or lowered == ".nan":
-                return float(lowered.replace(".", ""))
-            return float(text)
+            return _resolved(text, tag)
         except ValueError:
             raise self._problem(node, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}", "yaml-tag") from None
+
+
+# One NaN for every key that reads as NaN: a dict finds it by identity, as it could not by equality.
+_NAN = float("nan")
+
+
+def _resolved(text: str, tag: str) -> Any:
+    """The value of a scalar's `text` under its resolved `tag`; ValueError if it is not one."""
+    if tag == _STR:
+        return text
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return text.lower() == "true"
+    if tag == _INT:
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    lowered = text.lower()
+    if lowered.endswith(".inf") or lowered == ".nan":
+        return float(lowered.replace(".", ""))
+    return float(text)
+
+
+def _key_value(node: ScalarNode) -> Any:
+    """What a key is to YAML readers: its value (`~` and `null` are both None; True equals 1 in the Python
+    readers, ruamel among them), or its text if that is not a valid value."""
+    try:
+        value = _resolved(node.value, node.tag)
+    except ValueError:
+        return node.value
+    return _NAN if value != value else value
 
 
 def needs_escapes(text: str) -> bool:

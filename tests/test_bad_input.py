@@ -16,6 +16,10 @@ CASES = {
                    "specs/a.yaml:6:12: error: a#items/0/title: 2024 is not of type 'string' (YAML read it as a number"),
     "duplicate-key": ({"specs/a.yaml": "kind: requirements\nid: a\nid: b\n"},
                       "specs/a.yaml:3:1: error: duplicate key 'id' (first at line 2) [duplicate-key]"),
+    "same-key-to-yaml": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: must\n    rationale:\n"
+                                                       "      null: first\n      ~: second")},
+                         "specs/a.yaml:13:7: error: duplicate key '~' (the same key as 'null' to YAML readers, first "
+                         "at line 12) [duplicate-key]"),
     "duplicate-id-across-files": ({"specs/a.yaml": requirements_doc("a", requirement("REQ-001")),
                                    "specs/b.yaml": requirements_doc("b", requirement("REQ-001"))},
                                   "specs/b.yaml:5:9: error: duplicate id 'REQ-001' (also defined at specs/a.yaml:5)"),

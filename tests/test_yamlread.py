@@ -54,3 +54,32 @@ def test_forms_yaml_1_1_reads_otherwise_are_reported(text):
 @pytest.mark.parametrize("text", ["0x1F", "15", "-15", "1.5", "1.5e+3", ".5", "0", "0:30", "v1.0", "2024-01-01"])
 def test_forms_both_read_alike_are_not_reported(text):
     assert read_yaml(f"v: {text}\n").ambiguous == []
+
+
+KEYS = ["null", "~", "Null", "NULL", "''", "true", "True", "false", "1", "0x1", "0o1", "1.0", "1e0", "0", "'1'",
+        ".inf", ".Inf", ".nan", ".NaN", "yes", "a"]
+
+
+@pytest.mark.parametrize("first", KEYS)
+@pytest.mark.parametrize("second", KEYS)
+def test_keys_are_duplicates_exactly_when_ruamel_refuses_them(first, second):
+    """Before, `null:` and `~:` (or `1:` and `0x1:`) passed check as two keys, and pin then refused the file."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import DuplicateKeyError
+
+    from gitspec.yamlread import YamlProblem
+
+    text = f"{first}: a\n{second}: b\n"
+    try:
+        YAML(typ="rt").load(text)
+        ruamel_refuses = False
+    except DuplicateKeyError:
+        ruamel_refuses = True
+    try:
+        read_yaml(text)
+        refused = False
+    except YamlProblem as problem:
+        assert (problem.rule, problem.line, problem.col) == ("duplicate-key", 2, 1)
+        refused = True
+    # gitspec's keys are text, so '1' and 1 are one key to it too
+    assert refused == (ruamel_refuses or first.strip("'") == second.strip("'")), text
