@@ -257,6 +257,11 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise self._problem(key_node, "mapping keys must be plain text", "yaml-key")
             name, same = key_node.value, _key_value(key_node)
+            if name == "<<" and not key_node.style:
+                # YAML 1.1 readers and ruamel (which pin and build write with) merge the mapping it names
+                # into this one; YAML 1.2 has no merge keys: the same file would mean two things
+                raise self._problem(key_node, "merge keys ('<<') are not supported: write the keys out "
+                                              "(or quote '<<' for a key of that name)", "yaml-merge-key")
             if name in result:
                 raise self._problem(
                     key_node, f"duplicate key {name!r} (first at line {first_line[name]})", "duplicate-key")

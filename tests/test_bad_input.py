@@ -20,6 +20,10 @@ CASES = {
                                                        "      null: first\n      ~: second")},
                          "specs/a.yaml:13:7: error: duplicate key '~' (the same key as 'null' to YAML readers, first "
                          "at line 12) [duplicate-key]"),
+    "merge-key": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: must\n    rationale: &r {a: 1}\n"
+                                                "  - <<: *r\n    id: REQ-002")},
+                  "specs/a.yaml:12:5: error: merge keys ('<<') are not supported: write the keys out (or quote '<<' "
+                  "for a key of that name) [yaml-merge-key]"),
     "duplicate-id-across-files": ({"specs/a.yaml": requirements_doc("a", requirement("REQ-001")),
                                    "specs/b.yaml": requirements_doc("b", requirement("REQ-001"))},
                                   "specs/b.yaml:5:9: error: duplicate id 'REQ-001' (also defined at specs/a.yaml:5)"),

@@ -83,3 +83,13 @@ def test_keys_are_duplicates_exactly_when_ruamel_refuses_them(first, second):
         refused = True
     # gitspec's keys are text, so '1' and 1 are one key to it too
     assert refused == (ruamel_refuses or first.strip("'") == second.strip("'")), text
+
+
+def test_a_quoted_merge_key_is_a_key_of_that_name():
+    """Only a plain `<<` is a merge key to YAML 1.1 readers and ruamel; a plain one is refused."""
+    from gitspec.yamlread import YamlProblem
+
+    assert read_yaml("a:\n  '<<': 1\n").value == {"a": {"<<": 1}}
+    with pytest.raises(YamlProblem) as problem:
+        read_yaml("a: &x {p: 1}\nb:\n  <<: *x\n  q: 2\n")
+    assert (problem.value.rule, problem.value.line, problem.value.col) == ("yaml-merge-key", 3, 3)
