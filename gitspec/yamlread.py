@@ -14,6 +14,8 @@ from yaml.cyaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from gitspec.yamlaliases import AliasUse, alias_uses
+
 # Aliases may repeat a subtree; past this many extra nodes it is a "billion laughs".
 ALIAS_EXPANSION_LIMIT = 100_000
 
@@ -103,9 +105,12 @@ class YamlTree:
     # plain scalars YAML readers disagree on, each read as YAML 1.2 reads it: findings, not failures
     ambiguous: list[YamlProblem] = field(default_factory=list)
     _keys: dict[int, dict[str, Node]] = field(default_factory=dict, repr=False)
+    # (id of a collection, index or key text) -> 0-based (line, col) of the alias written there
+    aliases: dict[tuple[int, Any], tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def locate(self, path: tuple | list) -> tuple[int, int]:
-        """1-based (line, col) of the value at `path`, or of its nearest parent."""
+        """1-based (line, col) of the value at `path`, or of its nearest parent; for a value reached
+        through an alias, of the alias, where the path is written (not of its anchor, on another path)."""
         node = self.root
         if node is None:
             return 1 + self.line_offset, 1
@@ -113,14 +118,19 @@ class YamlTree:
             child = self._child(node, step)
             if child is None:
                 break
+            if (alias := self._alias(node, step)) is not None:
+                return alias
             node = child
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
 
     def locate_key(self, path: tuple | list, key: str) -> tuple[int, int]:
-        """Position of `key` itself inside the mapping at `path`."""
+        """Position of `key` itself inside the mapping at `path` (or of the alias the path goes through)."""
         node = self.root
         for step in path:
-            node = self._child(node, step) if node is not None else None
+            child = self._child(node, step) if node is not None else None
+            if child is not None and (alias := self._alias(node, step)) is not None:
+                return alias
+            node = child
         if isinstance(node, MappingNode):
             for key_node, _ in node.value:
                 if isinstance(key_node, ScalarNode) and key_node.value == key:
@@ -128,6 +138,11 @@ class YamlTree:
                     return mark.line + 1 + self.line_offset, mark.column + 1
         return self.locate(path)
 
+
+    def _alias(self, node: Node, step: Any) -> tuple[int, int] | None:
+        """1-based position of the alias written at `step` in `node`, if one is."""
+        mark = self.aliases.get((id(node), step if isinstance(node, SequenceNode) else str(step)))
+        return None if mark is None else (mark[0] + 1 + self.line_offset, mark[1] + 1)
 
     def _child(self, node: Node, step: Any) -> Node | None:
         if isinstance(node, MappingNode):
@@ -168,14 +183,14 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
         raise YamlProblem(f"YAML syntax error: {problem}", line + line_offset, col, "yaml-syntax") from None
     if root is None:
         return YamlTree(None, None, line_offset)
-    if "*" in text:  # only aliases can expand; most documents have none
-        _check_expansion(root, line_offset)
+    uses = _checked_alias_uses(text, root, line_offset) if "*" in text else []  # most documents have none
     builder = _Builder(line_offset)
     try:
         value = builder.build(root)
     except RecursionError:
         raise YamlProblem("YAML nested too deeply", 1 + line_offset, 1, "yaml-depth") from None
-    return YamlTree(value, root, line_offset, ambiguous=builder.ambiguous)
+    aliases = {(id(use.parent), use.slot): (use.line, use.column) for use in uses if use.slot is not None}
+    return YamlTree(value, root, line_offset, ambiguous=builder.ambiguous, aliases=aliases)
 
 
 def _position(before: str) -> tuple[int, int]:
@@ -183,8 +198,9 @@ def _position(before: str) -> tuple[int, int]:
     return before.count("\n") + 1, len(before) - before.rfind("\n")
 
 
-def _check_expansion(root: Node, line_offset: int) -> None:
-    """Refuse recursive aliases and aliases that would expand past the limit."""
+def _checked_alias_uses(text: str, root: Node, line_offset: int) -> list[AliasUse]:
+    """The aliases of `text` (composed as `root`), in the order written. Refuses recursive aliases, and
+    aliases that would expand past the limit, at the alias that passes it."""
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     distinct = 0
@@ -212,11 +228,20 @@ def _check_expansion(root: Node, line_offset: int) -> None:
         expanded = size(root)
     except RecursionError:
         raise YamlProblem("YAML nested too deeply", 1 + line_offset, 1, "yaml-depth") from None
-    if expanded - distinct > ALIAS_EXPANSION_LIMIT:
-        raise YamlProblem(
-            f"YAML aliases expand to {expanded:,} nodes from {distinct:,} "
-            f"(limit {ALIAS_EXPANSION_LIMIT:,} extra): refusing an alias bomb",
-            root.start_mark.line + 1 + line_offset, root.start_mark.column + 1, "yaml-alias")
+    if expanded == distinct:  # no node is reached twice: no alias (a `*` in text, or in a comment)
+        return []
+    uses = alias_uses(text, root)
+    if expanded - distinct <= ALIAS_EXPANSION_LIMIT:
+        return uses
+    extra, at = 0, root.start_mark
+    for use in uses:  # each alias repeats the whole of its anchor's value: the extra nodes add up
+        extra += sizes[id(use.target)]
+        if extra > ALIAS_EXPANSION_LIMIT:
+            at = use
+            break
+    raise YamlProblem(f"YAML aliases expand to {expanded:,} nodes from {distinct:,} "
+                      f"(limit {ALIAS_EXPANSION_LIMIT:,} extra, passed at this alias): refusing an alias bomb",
+                      at.line + 1 + line_offset, at.column + 1, "yaml-alias")
 
 
 class _Builder:

@@ -83,6 +83,18 @@ def test_entity_names_in_relationships(repo):
     assert "unknown entity 'Ghost' in architecture#dataModel/relationships/0/to [unknown-reference]" in result.out
 
 
+def test_a_wrong_value_reached_through_an_alias_is_reported_at_the_alias(repo):
+    """Before, both findings were at the anchor's line 8 (REQ-001's acceptance, which is fine there), not at
+    REQ-002's `links: *done` on line 16."""
+    doc = requirements_doc("reqs", requirement("REQ-001").replace("acceptance:\n      - It does REQ-001.",
+                                                                  "acceptance: &done [It does REQ-001.]")
+                           + requirement("REQ-002", links="*done"))
+    result = run_gitspec(repo({"specs/reqs.yaml": doc}), "check")
+    assert result.code == 1, result
+    assert [line.split(": error: ")[0] for line in result.out.splitlines()] == ["specs/reqs.yaml:16:12"] * 2, result
+    assert result.out.splitlines()[1].startswith("specs/reqs.yaml:16:12: error: unknown requirement 'It does"), result
+
+
 def test_prd_requirement_mentions_must_exist(example):
     prd = example / "specs" / "prd.md"
     prd.write_text(prd.read_text().replace("## Requirements\n", "## Requirements\n\n- REQ-999 is new.\n", 1))

@@ -93,3 +93,24 @@ def test_a_quoted_merge_key_is_a_key_of_that_name():
     with pytest.raises(YamlProblem) as problem:
         read_yaml("a: &x {p: 1}\nb:\n  <<: *x\n  q: 2\n")
     assert (problem.value.rule, problem.value.line, problem.value.col) == ("yaml-merge-key", 3, 3)
+
+
+ALIASED = """\
+a: &list [x, {k: v}]
+b: [1, *list]
+c:
+  d: *list
+  e: {f: *list}
+"""
+
+
+@pytest.mark.parametrize("path, position", [
+    (("a", 1, "k"), (1, 18)),  # the anchor's own path
+    (("b", 1), (2, 8)), (("b", 1, 1, "k"), (2, 8)),
+    (("c", "d", 0), (4, 6)), (("c", "e", "f", 1, "k"), (5, 10)),
+])
+def test_a_value_reached_through_an_alias_is_located_at_the_alias(path, position):
+    assert read_yaml(ALIASED, line_offset=0).locate(path) == position
+    assert read_yaml(ALIASED, line_offset=10).locate(path) == (position[0] + 10, position[1])
+    if path[0] != "a" and path[-1] == "k":  # a key inside a value reached through an alias: the alias too
+        assert read_yaml(ALIASED).locate_key(path[:-1], "k") == position

@@ -1,0 +1,64 @@
+"""Where each YAML alias is used: libyaml's composer hands an alias the anchored node itself, so the
+alias's own position is found again from the parser's events, walked beside the composed tree.
+
+Never expands an alias: the walk is as long as the text, whatever the aliases would expand to.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from yaml.cyaml import CParser
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+
+@dataclass(frozen=True)
+class AliasUse:
+    """An alias in the text: the collection holding it, its place there (an index, or the text of the
+    key it is the value of; None when it is a key itself), the anchored node, and its 0-based mark."""
+
+    parent: Node
+    slot: Any
+    target: Node
+    line: int
+    column: int
+
+
+def alias_uses(text: str, root: Node) -> list[AliasUse]:
+    """Every alias of `text` (composed as `root`), in the order it is written."""
+    parser = CParser(text)
+    uses: list[AliasUse] = []
+    # each open collection with how many of its nodes (keys and values, for a mapping) the events have passed
+    open_collections: list[list] = []
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, CollectionEndEvent):
+                open_collections.pop()
+                continue
+            if not isinstance(event, NodeEvent):  # stream and document starts and ends
+                continue
+            if not open_collections:
+                node, parent, slot = root, None, None
+            else:
+                parent, passed = open_collections[-1]
+                open_collections[-1][1] += 1
+                node, slot = _child(parent, passed)
+            if isinstance(event, AliasEvent):
+                if parent is not None:
+                    uses.append(AliasUse(parent, slot, node, event.start_mark.line, event.start_mark.column))
+            elif isinstance(event, CollectionStartEvent):
+                open_collections.append([node, 0])
+    finally:
+        parser.dispose()
+    return uses
+
+
+def _child(parent: Node, passed: int) -> tuple[Node, Any]:
+    """The node after the first `passed` of `parent`'s, and its slot (see AliasUse)."""
+    if not isinstance(parent, MappingNode):
+        return parent.value[passed], passed
+    key_node, value_node = parent.value[passed // 2]
+    if passed % 2 == 0:
+        return key_node, None
+    return value_node, key_node.value if isinstance(key_node, ScalarNode) else None
