@@ -78,6 +78,12 @@ class Document:
             return self.stamp_lines[key if len(path) == 1 else path[1]], 1
         return self.tree.locate_key(path, key)
 
+    def value_comment(self, path: tuple | list) -> tuple[int, int] | None:
+        """Where the `#` is of a comment written in place of the value at `path` (see YamlTree.value_comment)."""
+        if self.format == "markdown" and path and path[0] in self.section_lines or self.stamp_of(path):
+            return None
+        return self.tree.value_comment(path)
+
     def stamp_of(self, path: tuple | list) -> str | None:
         """The section whose Markdown region marker holds the value at `path` (`generated/summary/...`)
         in the instance, which the front matter does not hold; None for any other path."""

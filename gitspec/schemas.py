@@ -168,6 +168,10 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
     message = _message(err)
     not_text = _NOT_TEXT.get(type(err.instance))
     if err.validator == "type" and err.validator_value == "string" and not_text and not document.stamp_of(path):
+        comment = document.value_comment(path) if err.instance is None else None
+        if comment:  # `title: #1 priority`: the text is a comment, shown at its `#`
+            line, col = comment
+            not_text = "YAML read it as no value: '#' after a space begins a comment; quote the text"
         message += f" ({not_text})"
     elif err.validator in ("maxLength", "minLength") and isinstance(err.instance, str):
         bound = "at most" if err.validator == "maxLength" else "at least"

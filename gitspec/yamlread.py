@@ -107,6 +107,7 @@ class YamlTree:
     _keys: dict[int, dict[str, Node]] = field(default_factory=dict, repr=False)
     # (id of a collection, index or key text) -> 0-based (line, col) of the alias written there
     aliases: dict[tuple[int, Any], tuple[int, int]] = field(default_factory=dict, repr=False)
+    text: str = field(default="", repr=False)  # what was read, for value_comment
 
     def locate(self, path: tuple | list) -> tuple[int, int]:
         """1-based (line, col) of the value at `path`, or of its nearest parent; for a value reached
@@ -138,6 +139,24 @@ class YamlTree:
                     return mark.line + 1 + self.line_offset, mark.column + 1
         return self.locate(path)
 
+
+    def value_comment(self, path: tuple | list) -> tuple[int, int] | None:
+        """1-based position of the `#` of a comment written where the value at `path` would be, on its
+        key's line (`title: #1 priority`: YAML reads a `#` after a space as a comment, so the value is
+        null); None for any other value."""
+        node = self.root
+        for step in path:
+            if node is None or self._alias(node, step) is not None:  # (the anchor's line is elsewhere)
+                return None
+            node = self._child(node, step)
+        if not isinstance(node, ScalarNode) or node.value or node.style:  # written, not left empty
+            return None
+        mark = node.start_mark  # just after the key's colon
+        rest = self.text.split("\n", mark.line + 1)[mark.line][mark.column:]
+        written = rest.lstrip(" \t")
+        if not written.startswith("#"):
+            return None
+        return mark.line + 1 + self.line_offset, mark.column + 1 + len(rest) - len(written)
 
     def _alias(self, node: Node, step: Any) -> tuple[int, int] | None:
         """1-based position of the alias written at `step` in `node`, if one is."""
@@ -190,7 +209,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
     except RecursionError:
         raise YamlProblem("YAML nested too deeply", 1 + line_offset, 1, "yaml-depth") from None
     aliases = {(id(use.parent), use.slot): (use.line, use.column) for use in uses if use.slot is not None}
-    return YamlTree(value, root, line_offset, ambiguous=builder.ambiguous, aliases=aliases)
+    return YamlTree(value, root, line_offset, ambiguous=builder.ambiguous, aliases=aliases, text=text)
 
 
 def _position(before: str) -> tuple[int, int]:

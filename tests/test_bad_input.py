@@ -66,6 +66,9 @@ CASES = {
     "null-for-text": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", "title: null")},
                       "specs/a.yaml:6:12: error: reqs#items/0/title: null is not of type 'string' (YAML read it as "
                       "no value: write the text, in quotes if it is null or ~) [schema]"),
+    "comment-for-text": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", "title: #1 priority for finance")},
+                         "specs/a.yaml:6:12: error: reqs#items/0/title: null is not of type 'string' (YAML read it "
+                         "as no value: '#' after a space begins a comment; quote the text) [schema]"),
     "infinity-for-text": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", "title: -.inf")},
                           "specs/a.yaml:6:12: error: reqs#items/0/title: -.inf is not of type 'string' (YAML read "
                           "it as a number"),

@@ -114,3 +114,21 @@ def test_a_value_reached_through_an_alias_is_located_at_the_alias(path, position
     assert read_yaml(ALIASED, line_offset=10).locate(path) == (position[0] + 10, position[1])
     if path[0] != "a" and path[-1] == "k":  # a key inside a value reached through an alias: the alias too
         assert read_yaml(ALIASED).locate_key(path[:-1], "k") == position
+
+
+@pytest.mark.parametrize("text, position", [
+    ("a:\n  title: #1 priority\n", (2, 10)),
+    ("a:\r\n  hex:\t  #f4f7ff # blue\r\n", (2, 10)),
+    ("a:\n  - #c\n  - x\n", (2, 5)),
+    ("a:\n  title:\n  # a comment on its own line\n", None),
+    ("a:\n  title: ~ # none\n", None),
+    ("a:\n  title: '' # empty\n", None),
+    ("a:\n  title: '#1 priority'\n", None),
+    ("x: &x\n  title: #1\na: *x\n", None),  # through an alias: the comment is on another path's line
+])
+def test_a_comment_written_in_place_of_a_value_is_found_at_its_hash(text, position):
+    """Before, `title: #1 priority` was reported after the colon with a hint that did not mention comments."""
+    key = 0 if "-" in text else "hex" if "hex" in text else "title"
+    assert read_yaml(text).value_comment(("a", key)) == position
+    if position:
+        assert read_yaml(text, line_offset=3).value_comment(("a", key)) == (position[0] + 3, position[1])
