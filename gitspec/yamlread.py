@@ -74,6 +74,11 @@ _BY_FIRST: dict[str, list[tuple[str, re.Pattern]]] = {}
 for _tag, _pattern, _firsts in _IMPLICIT:
     for _first in _firsts:
         _BY_FIRST.setdefault(_first, []).append((_tag, re.compile(_pattern)))
+# The texts an explicit tag takes under YAML 1.2's core schema: `!!bool yes` is refused, not read as false
+# (YAML 1.1 readers, and ruamel when build rewrites the file, read it as true).
+_CORE = {tag: re.compile(pattern) for tag, pattern, _ in _IMPLICIT}
+_CORE_FORMS = {_BOOL: "true or false", _NULL: "null, ~ or nothing", _INT: "digits, 0o17 or 0x1F",
+               _FLOAT: "a number such as 1.5, 1.5e+3, .inf or .nan"}
 
 
 class _Resolver(BaseResolver):
@@ -324,10 +329,11 @@ class _Builder:
             self.ambiguous.append(self._problem(
                 node, f"unquoted {text!r} means different things to different YAML readers; quote it",
                 "ambiguous-scalar"))
-        try:
-            return _resolved(text, tag)
-        except ValueError:
-            raise self._problem(node, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}", "yaml-tag") from None
+        if tag != _STR and not _CORE[tag].fullmatch(text):
+            name = tag.rsplit(":", 1)[-1]
+            raise self._problem(node, f"!!{name} {text!r} is not valid YAML 1.2, where a !!{name} is "
+                                      f"{_CORE_FORMS[tag]}: fix the value or drop the tag", "yaml-tag")
+        return _resolved(text, tag)
 
 
 # One NaN for every key that reads as NaN: a dict finds it by identity, as it could not by equality.

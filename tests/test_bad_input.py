@@ -74,6 +74,9 @@ CASES = {
                           "it as a number"),
     "custom-tag": ({"specs/a.yaml": GOOD.replace("title: Requirements", "title: !!python/object:os.system x")},
                    "specs/a.yaml:3:8: error: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
+    "tagged-value-yaml-1.2-refuses": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: !!bool yes")},
+                                      "specs/a.yaml:10:15: error: !!bool 'yes' is not valid YAML 1.2, where a !!bool "
+                                      "is true or false: fix the value or drop the tag [yaml-tag]"),
     "two-documents": ({"specs/a.yaml": GOOD + "---\nkind: tasks\n"},
                       "error: YAML syntax error: more than one YAML document in the file"),
     "control-character": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", 'title: "Title \x01"')},

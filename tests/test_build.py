@@ -1093,3 +1093,18 @@ def test_status_and_build_warn_alike_of_a_stage_whose_inputs_are_all_missing(ws)
     status = run_gitspec(root, "status", env=env)
     build = _build(root, env, "--no-render")
     assert said in status.err and said in build.out, (status, build)
+
+
+def test_a_tagged_value_yaml_1_2_refuses_stops_the_build_of_its_document_and_is_never_rewritten(example):
+    # `!!bool yes` was read as false by check and written back as `true` by build: the DDL flipped each build
+    architecture = example / "specs" / "architecture.yaml"
+    field = "        - {name: taxId, type: string, description: VAT or GST number.}\n"
+    text = architecture.read_text()
+    assert field in text
+    architecture.write_text(text.replace(field, field + "        - {name: isVip, type: boolean, default: !!bool yes}\n"))
+    before = architecture.read_bytes()
+
+    built = run_gitspec(example, "build", "--no-render")
+    assert built.code == 1, built
+    assert "specs/architecture.yaml:97:49: error: !!bool 'yes' is not valid YAML 1.2" in built.out, built
+    assert architecture.read_bytes() == before

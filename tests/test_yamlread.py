@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitspec.yamlread import read_yaml
+from gitspec.yamlread import YamlProblem, read_yaml
 
 # gitspec reads dates as text on purpose (YAML 1.1 readers make dates of them), so they are not reported.
 _TIMESTAMP = next(pattern for first in "0123456789" for tag, pattern in yaml.resolver.Resolver
@@ -132,3 +132,21 @@ def test_a_comment_written_in_place_of_a_value_is_found_at_its_hash(text, positi
     assert read_yaml(text).value_comment(("a", key)) == position
     if position:
         assert read_yaml(text, line_offset=3).value_comment(("a", key)) == (position[0] + 3, position[1])
+
+
+@pytest.mark.parametrize("text", ["!!bool yes", "!!bool on", "!!bool 1", "!!null foo", "!!null 0", "!!int 1.5",
+                                  "!!int 1_000", "!!int 0b101", "!!int +0x1F", "!!float 1_0", "!!float nan",
+                                  "!!float 12:30", '!!bool "yes"'])
+def test_a_tagged_value_its_tag_does_not_take_in_yaml_1_2_is_refused_at_its_position(text):
+    with pytest.raises(YamlProblem) as refused:
+        read_yaml(f"a: 1\nv: {text}\n")
+    assert (refused.value.rule, refused.value.line, refused.value.col) == ("yaml-tag", 2, 4)
+
+
+@pytest.mark.parametrize("text", ["!!bool true", "!!bool False", '!!bool "true"', "!!null null", "!!null ~", "!!null",
+                                  "!!int 15", "!!int -15", "!!int 0x1F", "!!float 1", "!!float 1.5e+3", "!!float -.inf",
+                                  "!!float .NaN"])
+def test_a_tagged_value_yaml_1_2_takes_is_read_as_yaml_1_1_reads_it(text):
+    value = read_yaml(f"v: {text}\n").value["v"]
+    expected = yaml.load(f"v: {text}\n", Loader=yaml.CSafeLoader)["v"]
+    assert (type(value), value) == (type(expected), expected) or value != value and expected != expected
