@@ -81,16 +81,29 @@ _CORE_FORMS = {_BOOL: "true or false", _NULL: "null, ~ or nothing", _INT: "digit
                _FLOAT: "a number such as 1.5, 1.5e+3, .inf or .nan"}
 
 
+# With a tag written, YAML 1.1 readers build from each YAML 1.2 form the value YAML 1.2 does, but for an
+# int with a leading zero: octal to them.
+_OCTAL_1_1 = re.compile(r"[-+]?0[0-9]+")
+
+
+class _Implied(str):
+    """A scalar's tag the resolver chose from its text, none being written. It equals the tag, so only the
+    ambiguity check tells `no` (false to YAML 1.1) from `!!str no` (text to every reader)."""
+
+
+_IMPLIED = {tag: _Implied(tag) for tag in (_STR, _INT, _FLOAT, _BOOL, _NULL)}
+
+
 class _Resolver(BaseResolver):
     """YAML 1.2 core schema: no timestamps, only true/false are booleans."""
 
-    def resolve(self, kind, value, implicit):  # called by libyaml's composer for every node
+    def resolve(self, kind, value, implicit):  # called by libyaml's composer for every node with no tag
         if kind is ScalarNode:
             if implicit[0]:
                 for tag, pattern in _BY_FIRST.get(value[:1], ()):
                     if pattern.match(value):
-                        return tag
-            return _STR
+                        return _IMPLIED[tag]
+            return _IMPLIED[_STR]
         return _SEQ if kind is SequenceNode else _MAP
 
 
@@ -325,9 +338,14 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode) -> Any:
         text, tag = node.value, node.tag
-        if not node.style and tag in (_STR, _INT, _FLOAT) and _AMBIGUOUS.fullmatch(text):
+        if isinstance(tag, _Implied):
+            if not node.style and _AMBIGUOUS.fullmatch(text):
+                self.ambiguous.append(self._problem(
+                    node, f"unquoted {text!r} means different things to different YAML readers; quote it",
+                    "ambiguous-scalar"))
+        elif tag == _INT and _OCTAL_1_1.fullmatch(text):
             self.ambiguous.append(self._problem(
-                node, f"unquoted {text!r} means different things to different YAML readers; quote it",
+                node, f"!!int {text!r} is octal to YAML 1.1 readers and decimal to YAML 1.2; drop the leading zero",
                 "ambiguous-scalar"))
         if tag != _STR and not _CORE[tag].fullmatch(text):
             name = tag.rsplit(":", 1)[-1]

@@ -128,3 +128,9 @@ def test_huge_nesting_is_a_finding_not_a_crash(repo):
     result = run_gitspec(repo({"specs/a.yaml": deep}), "check")
     assert result.code == 1, result
     assert "specs/a.yaml:" in result.out and "Traceback" not in result.err
+
+
+def test_a_value_tagged_str_is_text_to_every_reader_and_not_reported(repo):
+    doc = GOOD.replace("title: Title of REQ-001", "title: !!str no").replace("- It does REQ-001.", "- !!str 012")
+    result = run_gitspec(repo({"specs/a.yaml": doc}), "check")
+    assert result.code == 0 and result.out == "", result

@@ -150,3 +150,15 @@ def test_a_tagged_value_yaml_1_2_takes_is_read_as_yaml_1_1_reads_it(text):
     value = read_yaml(f"v: {text}\n").value["v"]
     expected = yaml.load(f"v: {text}\n", Loader=yaml.CSafeLoader)["v"]
     assert (type(value), value) == (type(expected), expected) or value != value and expected != expected
+
+
+@pytest.mark.parametrize("text", ["!!str no", "!!str y", "!!str 012", "!!str 0o17", "!!str =", "!!str 12:30",
+                                  "!!str 1_000", "!!int 012", '!!int "012"', "!!int -012", "!!int 0", "!!int 0o17",
+                                  "!!int 0x1F", "!!float 1e5", "!!float -.5", "!!float 1.5e3", "!!bool True",
+                                  "&a !!str no", "! no", "&a no"])
+def test_a_tagged_value_is_reported_exactly_when_yaml_1_1_reads_it_otherwise(text):
+    tree = read_yaml(f"v: {text}\n")
+    value = tree.value["v"]
+    expected = yaml.load(f"v: {text}\n", Loader=yaml.CSafeLoader)["v"]
+    assert [problem.rule for problem in tree.ambiguous] == (
+        [] if (type(value), value) == (type(expected), expected) else ["ambiguous-scalar"])
