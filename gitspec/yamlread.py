@@ -324,6 +324,7 @@ class _Builder:
                 # into this one; YAML 1.2 has no merge keys: the same file would mean two things
                 raise self._problem(key_node, "merge keys ('<<') are not supported: write the keys out "
                                               "(or quote '<<' for a key of that name)", "yaml-merge-key")
+            self.build(key_node)  # a key's tag and text are checked as a value's are; its text is the name
             if name in result:
                 raise self._problem(
                     key_node, f"duplicate key {name!r} (first at line {first_line[name]})", "duplicate-key")

@@ -77,6 +77,11 @@ CASES = {
     "tagged-value-yaml-1.2-refuses": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: !!bool yes")},
                                       "specs/a.yaml:10:15: error: !!bool 'yes' is not valid YAML 1.2, where a !!bool "
                                       "is true or false: fix the value or drop the tag [yaml-tag]"),
+    "yes-no-key": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: must\n    no: x")},
+                   "specs/a.yaml:11:5: error: unquoted 'no' means different things to different YAML readers; "
+                   "quote it [ambiguous-scalar]"),
+    "tagged-key": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: must\n    !custom ci-name: x")},
+                   "specs/a.yaml:11:5: error: YAML tag '!custom' is not allowed [yaml-tag]"),
     "two-documents": ({"specs/a.yaml": GOOD + "---\nkind: tasks\n"},
                       "error: YAML syntax error: more than one YAML document in the file"),
     "control-character": ({"specs/a.yaml": GOOD.replace("title: Title of REQ-001", 'title: "Title \x01"')},

@@ -162,3 +162,22 @@ def test_a_tagged_value_is_reported_exactly_when_yaml_1_1_reads_it_otherwise(tex
     expected = yaml.load(f"v: {text}\n", Loader=yaml.CSafeLoader)["v"]
     assert [problem.rule for problem in tree.ambiguous] == (
         [] if (type(value), value) == (type(expected), expected) else ["ambiguous-scalar"])
+
+
+@pytest.mark.parametrize("text", ["no", "On", "012", "1_000", "12:30", "=", "!!int 012"])
+def test_a_key_yaml_1_1_reads_otherwise_is_reported_at_the_key(text):
+    tree = read_yaml(f"env:\n  python: '3.12'\n  {text}: x\n")
+    assert [(p.rule, p.line, p.col) for p in tree.ambiguous] == [("ambiguous-scalar", 3, 3)]
+    assert list(tree.value["env"]) == ["python", text.removeprefix("!!int ")]
+
+
+@pytest.mark.parametrize("text", ["!custom ci-name", "!!python/name:os.system x", "!!bool yes", "!!null foo"])
+def test_a_key_with_a_tag_a_value_could_not_have_is_refused_at_the_key(text):
+    with pytest.raises(YamlProblem) as refused:
+        read_yaml(f"env:\n  python: '3.12'\n  {text}: x\n")
+    assert (refused.value.rule, refused.value.line, refused.value.col) == ("yaml-tag", 3, 3)
+
+
+@pytest.mark.parametrize("text", ["'no'", '"012"', "!!str no", "true", "15", "v1.0", "ci-name"])
+def test_a_key_both_read_alike_is_not_reported(text):
+    assert read_yaml(f"{{{text}: x}}\n").ambiguous == []
