@@ -147,11 +147,12 @@ def is_partial_clone(repo: Any) -> bool:
 
 def unreadable_note(repo: Any, error: UnreadableObject, rel_path: str, commit: str) -> str:
     """What to tell the user about a version of `rel_path` the history walk could not read at `commit`
-    (a short id);
+    (a short id), or, with `rel_path` "", about commit `commit` itself, which ends every document's history;
     one sentence for all of a partial clone's, which lacks every old version by design."""
     if error.missing and is_partial_clone(repo):
         return ("older versions of the documents are not in this clone (a partial clone, made with --filter): "
                 "sections changed before the oldest version at hand show no last change")
     what = "missing" if error.missing else "damaged"
-    return (f"{rel_path}: history from commit {commit} back left out: {what} git object {error.oid}; "
+    where = f"{rel_path}: " if rel_path else ""
+    return (f"{where}history from commit {commit} back left out: {what} git object {error.oid}; "
             "run 'git fsck' to see what else is affected")

@@ -59,6 +59,7 @@ class History(WorkTree):
         self._changes: dict[Any, Change] = {}
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
+        self._chain_cut = False  # whether the chain ends at a commit that cannot be read, not at a root
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
         self._worktree_renames: dict[str, str] | None = None  # new path -> path at HEAD, repository-relative
         self.boundary = set(history_cut(repo))  # where a shallow clone's history is cut
@@ -163,10 +164,14 @@ class History(WorkTree):
         """HEAD and its first parents, newest first; remembered, as every document walks the same chain.
 
         A plain parent loop: once libgit2 has the commits in its cache it is about ten
-        times quicker than a revwalk, which prepares the walk again each time.
+        times quicker than a revwalk, which prepares the walk again each time. A parent that
+        cannot be read (lost, or a malformed author line that git reads and libgit2 does not)
+        cuts the chain there, as a shallow clone's history is cut: `_chain_cut`, and a note.
         """
+        import pygit2
+
         if not self._chain or self._chain[0].id != start.id:
-            self._chain, self._chain_done = [start], False
+            self._chain, self._chain_done, self._chain_cut = [start], False, False
         chain = self._chain
         index = 0
         while True:
@@ -177,10 +182,15 @@ class History(WorkTree):
             if self._chain_done:
                 return
             parents = chain[-1].parent_ids
+            if not parents:  # the root, or where a shallow clone's history is cut
+                self._chain_done = True
+                continue
             try:
                 chain.append(self.repo[parents[0]])
-            except (IndexError, KeyError, ValueError):  # the root, or the edge of a shallow clone
-                self._chain_done = True
+            except (KeyError, ValueError, pygit2.GitError) as error:  # lost, or one libgit2 cannot parse
+                self._chain_done = self._chain_cut = True
+                if str(chain[-1].id) not in self.boundary:  # (a shallow clone's edge is told of already)
+                    self._cut_note(UnreadableObject(parents[0], missing=isinstance(error, KeyError)))
 
     def _change(self, commit: pygit2.Commit) -> Change:
         change = self._changes.get(commit.id)
@@ -275,9 +285,9 @@ class History(WorkTree):
             if parsable:
                 newer_commit = commit
         else:
-            # the oldest version reached: what is left appeared there, unless a shallow clone's history
-            # is cut there, when it may have changed at or before it
-            if wanted and str(later.id) not in self.boundary:
+            # the oldest version reached: what is left appeared there, unless the history is cut there
+            # (a shallow clone's edge, or a commit that cannot be read), when it may have changed at or before it
+            if wanted and str(later.id) not in self.boundary and not self._chain_cut:
                 self._credit(wanted, newer, {}, self._change(newer_commit), result)
         self._save_if_new()
         return {name: result[name] for name in wanted or {} if name in result}
@@ -333,8 +343,14 @@ class History(WorkTree):
         return found
 
     def _unreadable(self, error: UnreadableObject, commit: pygit2.Commit, rel_path: str) -> None:
-        self.unread = True
-        note = unreadable_note(self.repo, error, rel_path, str(commit.id)[:7])
+        self._note(unreadable_note(self.repo, error, rel_path, str(commit.id)[:7]))
+
+    def _cut_note(self, error: UnreadableObject) -> None:
+        """A commit of the first-parent chain cannot be read: every document's history ends before it."""
+        self._note(unreadable_note(self.repo, error, "", str(error.oid)[:7]))
+
+    def _note(self, note: str) -> None:
+        self.unread = True  # not remembered for HEAD, so that the next render tells it again
         if note not in self.notes:
             self.notes.append(note)
 

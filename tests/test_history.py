@@ -594,6 +594,39 @@ def test_a_damaged_old_version_is_reported_once_and_the_rest_rendered(tmp_path):
     assert "REQ-002" in (root / "build/html/reqs.html").read_text()
 
 
+PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
+PRD = "---\nkind: prd\nid: checkout\ntitle: Checkout\n---\n\n# Checkout\n" + "".join(
+    f"\n## {name}\n\n{name} v1.\n" for name in PRD_SECTIONS)
+
+
+def test_an_old_commit_libgit2_cannot_parse_cuts_the_history_with_a_warning(tmp_path):
+    """Before, an old commit whose author line git reads and libgit2 cannot parse (`git fsck`: badDate)
+    silently ended the walk as a root would: every section not changed since was credited to the
+    commit after it, with no word of why."""
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": HTML}, commit=False)
+    commit(root, "create", {"specs/checkout.md": PRD})
+    write_files(root, {"specs/checkout.md": PRD.replace("Goals v1.", "Goals v2.")})
+    git(root, "add", "-A")
+    raw = (f"tree {git(root, 'write-tree').strip()}\nparent {git(root, 'rev-parse', 'HEAD').strip()}\n"
+           "author Foo <f@x.invalid> notadate +0000\ncommitter Foo <f@x.invalid> 1700000000 +0000\n\nedit goals\n")
+    bad = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], cwd=root,
+                         input=raw.encode(), capture_output=True, check=True).stdout.decode().strip()
+    git(root, "update-ref", "HEAD", bad)
+    users = PRD.replace("Goals v1.", "Goals v2.").replace("Users v1.", "Users v3.")
+    commit(root, "edit users", {"specs/checkout.md": users})
+    c4 = commit(root, "edit risks", {"specs/checkout.md": users.replace("Risks v1.", "Risks v4.")})
+    # Users changed in the commit after the damaged one, but against what cannot be read: no last change.
+    assert {name: change.commit for name, change in open_history(root).section_changes("specs/checkout.md").items()} \
+        == {"risks": c4[:7]}
+    for _ in range(2):  # the second from the facts remembered for HEAD
+        rendered = run_gitspec(root, "render")
+        assert rendered.code == 0, rendered
+        assert [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+            f"warning: history from commit {bad[:7]} back left out: damaged git object {bad}; "
+            "run 'git fsck' to see what else is affected"], rendered
+        assert (root / "build/html/checkout.html").read_text().count("Last change") == 1
+
+
 def test_a_partial_clone_renders_without_the_versions_it_lacks(tmp_path):
     two_versions(tmp_path / "source")
     git(tmp_path / "source", "config", "uploadpack.allowFilter", "true")
