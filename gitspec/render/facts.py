@@ -41,9 +41,12 @@ def _git_facts(workspace: Any, documents: Mapping, history: Any) -> dict[str, An
     changed: set[str] = set()
     if history is not None and history.head:
         for doc in documents.values():
-            changes[doc.path] = history.section_changes(doc.path)
             versions[doc.path] = history.file_change(doc.path)
-            committed = history.committed_hashes(doc.path)
+            # A document moved since HEAD (staged or not) is compared with HEAD's file where it was: its
+            # sections keep their last changes, while the page still says the file is not committed.
+            at_head = doc.path if versions[doc.path] is not None else history.uncommitted_rename(doc.path) or doc.path
+            changes[doc.path] = history.section_changes(at_head)
+            committed = history.committed_hashes(at_head)
             uncommitted[doc.path] = {name for name in doc.sections
                                      if committed.get(name) != doc.section_hash(name)}
             if uncommitted[doc.path] or versions[doc.path] is None or _file_differs(history, doc):
