@@ -11,6 +11,7 @@ from typing import Any
 
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.hashing import value_hash
+from gitspec.yamlplain import as_read
 
 
 def keep_anchors(data: Any, sections: dict[str, Any], text: str) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def keep_anchors(data: Any, sections: dict[str, Any], text: str) -> dict[str, An
             kept[name] = copy.deepcopy(kept[name])  # (the caller's value is never changed)
         for path, old in used:
             parent = _parent(kept, path)
-            if parent is None or value_hash(parent[path[-1]]) != value_hash(old):
+            if parent is None or value_hash(parent[path[-1]]) != value_hash(as_read(old)):
                 anchor = old.anchor.value
                 line, col = aliases[anchor]
                 raise GitspecError(f"the alias *{anchor} refers to &{anchor} in {name}, which is regenerated "

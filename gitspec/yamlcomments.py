@@ -12,6 +12,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
+from gitspec.yamlplain import as_read
+
 _VALUE = 2  # in a mapping's comment slots: the comment after the value (a sequence item's is at 0)
 
 
@@ -144,6 +146,7 @@ def _item_pairs(old: list, new: list) -> list[tuple[int, int]]:
 
 
 def _same(old: Any, new: Any) -> bool:
+    old = as_read(old)  # (the user's `5` is text until read as gitspec reads it)
     return isinstance(old, bool) == isinstance(new, bool) and old == new  # (True == 1 to Python)
 
 

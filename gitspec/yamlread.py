@@ -385,6 +385,13 @@ def _key_value(node: ScalarNode) -> Any:
     return _NAN if value != value else value
 
 
+def plain_value(text: str) -> Any:
+    """What `text`, written as a plain scalar, holds to this reader: the text, a number, a boolean or None."""
+    tag = _Resolver().resolve(ScalarNode, text, (True, False))
+    at = yaml.error.Mark("", 0, 0, 0, None, None)  # (a finding's position, which the caller does not ask for)
+    return _Builder(0)._scalar(ScalarNode(tag, text, at, at))
+
+
 def needs_escapes(text: str) -> bool:
     """Whether `text` holds a character that reads back as written only escaped (`"\\u2028"`), inside
     double quotes: in a plain or block scalar, this reader refuses it or reads it otherwise."""

@@ -17,11 +17,13 @@ from gitspec.yamlsplice import splice
 
 
 def _yaml(like: str | None = None):
-    """ruamel's round-trip YAML, writing as gitspec reads, indented as `like` is (ruamel's defaults
+    """ruamel's round-trip YAML for writing, as gitspec reads, indented as `like` is (ruamel's defaults
     without one): the lines it rewrites then sit at the user's columns."""
     from ruamel.yaml import YAML
     from ruamel.yaml.emitter import RoundTripEmitter
     from ruamel.yaml.representer import RoundTripRepresenter
+
+    from gitspec.yamlplain import Written, represent_written
 
     class Representer(RoundTripRepresenter):
         def ignore_aliases(self, data: Any) -> bool:
@@ -52,6 +54,7 @@ def _yaml(like: str | None = None):
 
     Representer.add_representer(str, text)
     Representer.add_representer(float, number)
+    Representer.add_representer(Written, represent_written)  # a scalar of the user's, as they wrote it
     class Emitter(RoundTripEmitter):
         # U+0085, U+2028 and U+2029 as "\u2028", which gitspec's own messages advise, not YAML's own "\L"
         ESCAPE_REPLACEMENTS = {k: v for k, v in RoundTripEmitter.ESCAPE_REPLACEMENTS.items()
@@ -60,7 +63,6 @@ def _yaml(like: str | None = None):
     yaml = YAML(typ="rt")
     yaml.Representer = Representer
     yaml.Emitter = Emitter
-    yaml.preserve_quotes = True
     yaml.width = 4096
     step = Indentation() if like is None else indentation(like)
     yaml.indent(mapping=step.mapping, sequence=step.sequence, offset=step.offset)
@@ -78,7 +80,7 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
 
         data = CommentedMap(header)
     else:
-        data = _load(yaml, text)
+        data = _load(text)
         for name in ("generated", *sections):  # else one line of every stamp, and its comments gone
             if getattr(data.get(name), "fa", None) is not None and data[name].fa.flow_style():
                 _unflow(data, name, text)
@@ -107,7 +109,7 @@ def unpin(text: str, sections: tuple[str, ...]) -> str:
     """`text` with `sections` dropped from its `pinned` header list as a build that regenerates them drops
     them (a Markdown document's front matter, whose regions are written apart from it)."""
     yaml = _yaml(text)
-    data = _load(yaml, text)
+    data = _load(text)
     _unpin(data, sections)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -137,7 +139,7 @@ def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:
     from gitspec.yamlcomments import append_keeping_comments, replace_keeping_comments
 
     yaml = _yaml(text)
-    data = _load(yaml, text)
+    data = _load(text)
     listed = data.get("pinned")
     if not pinned:
         _unpin(data, (section,))  # every time it is listed: listed twice, it is still pinned once one is gone
@@ -178,14 +180,17 @@ def _block_style(value: Any) -> None:
             _block_style(item)
 
 
-def _load(yaml, text: str) -> Any:
-    """`text` read for a round-trip rewrite; what ruamel still cannot read is a GitspecError at its line
-    (the caller names the file), never a crash after other files were written."""
+def _load(text: str) -> Any:
+    """`text` read for a round-trip rewrite, each plain scalar as the text it is written as (ruamel's own
+    reading of `-0o17` or `2026-01-01   10:00` writes back otherwise); what ruamel still cannot read is a
+    GitspecError at its line (the caller names the file), never a crash after other files were written."""
     from ruamel.yaml.error import MarkedYAMLError
+
+    from gitspec.yamlplain import reader
 
     readable = _ruamel_readable(text)
     try:
-        return yaml.load(readable)
+        return reader().load(readable)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "unreadable YAML"
@@ -254,7 +259,9 @@ def _replace(data: Any, name: str, value: Any) -> None:
 
 
 def _verify(text: str, sections: dict[str, Any]) -> None:
+    from gitspec.yamlplain import as_read
+
     value = read_yaml(text).value
-    for name, expected in sections.items():
-        if value_hash(value.get(name)) != value_hash(expected):
+    for name, expected in sections.items():  # (a value kept for its anchor is the user's own text)
+        if value_hash(value.get(name)) != value_hash(as_read(expected)):
             raise RuntimeError(f"YAML rewrite changed section '{name}'; refusing to write it")

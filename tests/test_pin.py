@@ -95,3 +95,34 @@ def test_check_warns_of_a_pinned_section_whose_stage_options_changed_as_build_do
     assert "derived#length is stale: stage options changed" in check.out, check
     built = run_gitspec(root, "build", env=env)
     assert built.code == 0 and f"warning: {warned}\n" in built.out, built
+
+
+# Plain scalars that gitspec reads as YAML 1.2 does and ruamel's own loader reads otherwise (as a number, a
+# date, a null), each as a value and as a key.
+AS_WRITTEN = ["-0o17", "-0x1F", "-0b101", "2026-01-01T10:00:00.000000001+05:30", "2026-01-01   10:00:00",
+              ".5e3", "+0x1F_", "1__0", "685.230_15e+03", "Null", "TRUE"]
+
+
+def _mine() -> str:
+    """A section of the user's holding every one of AS_WRITTEN, in a block and in a flow collection."""
+    keys = "".join(f"    {text}: {text}\n" for text in AS_WRITTEN)
+    return f"mine:\n  listed:\n{''.join(f'    - {text}' + chr(10) for text in AS_WRITTEN)}  keyed:\n{keys}" \
+           f"  flow: [{', '.join(AS_WRITTEN[:3])}, {{{AS_WRITTEN[0]}: {AS_WRITTEN[5]}}}]\n"
+
+
+def test_pin_and_build_keep_every_plain_scalar_of_a_section_they_do_not_write_byte_for_byte(ws):
+    # Before, ruamel's reading of these came back written its own way: pin and build crashed on -0o17
+    # ("internal error (YamlProblem: '0o-17' is not a valid int)", exit 3) and silently changed the others
+    # (2026-01-01T10:00:00+05:30, ".5e3", 0x1F, null, true, `!!int '0o-17':` as a key).
+    root, env, derived = ws
+    derived.write_text(derived.read_text() + _mine())
+    before = derived.read_text()
+    checked = run_gitspec(root, "check", env=env)  # (-0x1F and others as values: ambiguous-scalar errors)
+    assert checked.code == 1 and all(line.endswith("[ambiguous-scalar]") for line in checked.out.splitlines())
+
+    pinned = run_gitspec(root, "pin", "derived#shout", env=env)
+    assert (pinned.code, pinned.err) == (0, ""), pinned
+    assert derived.read_text() == before.replace("\nshout:", "\npinned:\n  - shout\nshout:", 1)
+    built = run_gitspec(root, "build", "--force", "derived#shout", env=env)
+    assert (built.code, built.out) == (1, "regenerated derived#shout\n" + checked.out), built
+    assert derived.read_text() == before
