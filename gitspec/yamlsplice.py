@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,17 +25,23 @@ _LINE = re.compile(r".*?(?:\r\n|[\r\n\x85\u2028\u2029])|.+\Z", re.S)
 _Change = tuple[int, int, int, int, int]
 
 
-def splice(old: str, new: str, what: str) -> str:
+def splice(old: str, new: str, what: str, changing: Collection[str]) -> str:
     """`old` with the lines of each top-level key whose value `new` changed taken from `new` (inside a
     mapping that both write in block style, only the lines of its changed keys, indented as `old`
     indents their siblings), in `old`'s line endings; directives, `---`, and what follows `...` stay as
     written. The result holds the same data as `new` and every comment of `old`. Where a splice would
     not, it is `new` whole, unless that drops a comment: then GitspecError names the first one `what`
-    would drop."""
+    would drop. Only the top-level keys `changing` may change: GitspecError names any other that would."""
     import yaml
 
     newline = newline_of(old)
-    old_text, new_text = _Text.of(old), _Text.of(new)
+    old_text = _Text.of(old)
+    try:
+        new_text = _Text.of(new)
+    except YamlProblem as exc:  # (ruamel wrote what gitspec reads otherwise)
+        raise GitspecError(f"{what} would write YAML that gitspec cannot read back ({exc.message}); "
+                           "the file is left as it was", exit_code=EXIT_USAGE) from None
+    _refuse_changing(old_text, new_text, changing, what)
     for depth in (1, 0):  # where ruamel moved a comment across a kept key's lines, splice less finely
         changes = _changes(old_text, new_text, old_text.tree.root, new_text.tree.root, old_text.tree.value,
                            new_text.tree.value, old_text.body, new_text.body, depth, 0)
@@ -112,6 +119,21 @@ def _shifted(line: str, shift: int) -> str:
     if shift >= 0:
         return " " * shift + line
     return line[min(-shift, len(line) - len(line.lstrip(" "))):]
+
+
+def _refuse_changing(old: _Text, new: _Text, changing: Collection[str], what: str) -> None:
+    """Every top-level key but those `changing` holds in `new` what it holds in `old`: else (ruamel reading
+    a scalar of the user's otherwise than gitspec does, say) GitspecError names the first that does not."""
+    before, after = old.tree.value, new.tree.value
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return
+    for key in dict.fromkeys([*before, *after]):
+        if key in changing or (key in before and key in after and value_hash(before[key]) == value_hash(after[key])):
+            continue
+        line, col = old.tree.locate_key((), key) if key in before else (None, None)
+        raise GitspecError(f"{what} would also change '{key}', which it must leave as written; the file is left "
+                           f"as it was (quoting the values in '{key}' may help)", line=line, col=col,
+                           exit_code=EXIT_USAGE)
 
 
 def _refuse_dropping(old: _Text, new: _Text, what: str) -> None:

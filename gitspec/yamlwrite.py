@@ -102,7 +102,8 @@ def update_document(text: str | None, header: dict[str, Any], sections: dict[str
     yaml.dump(data, out)
     written = out.getvalue()
     _verify(written, sections)
-    return written if text is None else splice(text, written, "regenerating " + ", ".join(sections))
+    return written if text is None else \
+        splice(text, written, "regenerating " + ", ".join(sections), {*sections, "generated", "pinned"})
 
 
 def unpin(text: str, sections: tuple[str, ...]) -> str:
@@ -113,7 +114,7 @@ def unpin(text: str, sections: tuple[str, ...]) -> str:
     _unpin(data, sections)
     out = io.StringIO()
     yaml.dump(data, out)
-    return splice(text, out.getvalue(), "unpinning " + ", ".join(sections))
+    return splice(text, out.getvalue(), "unpinning " + ", ".join(sections), {"pinned"})
 
 
 def _unpin(data: Any, sections: tuple[str, ...]) -> None:
@@ -130,7 +131,7 @@ def _unpin(data: Any, sections: tuple[str, ...]) -> None:
 def set_pinned(text: str, section: str, pinned: bool) -> str:
     """Add or remove `section` in the document's `pinned` header list. Only the lines around that list
     are rewritten: every other line keeps the user's text, down to its quoting and spacing."""
-    return splice(text, _pinned_rewrite(text, section, pinned), f"pinning {section}")
+    return splice(text, _pinned_rewrite(text, section, pinned), f"pinning {section}", {"pinned"})
 
 
 def _pinned_rewrite(text: str, section: str, pinned: bool) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import git, run_gitspec
+from gitspec.errors import GitspecError
 from gitspec.hashing import value_hash
 from gitspec.yamlread import read_yaml
 from gitspec.yamlsplice import splice
@@ -84,13 +86,30 @@ def test_changed_stamps_in_a_four_space_document_keep_its_indentation():
 def test_a_document_end_marker_is_kept_when_the_last_key_changes():
     old = "---\nkind: notes\nid: n\ntitle: N\na: one  # mine\nb: two\n...\n"
     new = "---\nkind: notes\nid: n\ntitle: N\na: one  # mine\nb: three\n"
-    assert splice(old, new, "a test") == old.replace("b: two", "b: three")
+    assert splice(old, new, "a test", {"b"}) == old.replace("b: two", "b: three")
 
 
 def test_what_cannot_be_spliced_exactly_is_the_whole_rewrite():
     old = "kind: notes\nid: n\ntitle: N\ngenerated: {a: {stage: s}, b: {stage: s}}\na: one\nb: two\n"
     new = "kind: notes\nid: n\ntitle: N\ngenerated: {a: {stage: t}, b: {stage: s}}\na: one\nb: two\n"
-    assert splice(old, new, "a test") == new
+    assert splice(old, new, "a test", {"generated"}) == new
+
+
+def test_a_rewrite_that_would_change_a_key_it_does_not_write_is_refused_naming_that_key():
+    # Before, any key whose value the whole rewrite changed was taken from it: where ruamel read a value of
+    # the user's otherwise than gitspec does (2026-01-01T10:00:00.000000001 as a date), it was silently lost.
+    old = "kind: notes\nid: n\ntitle: N\nmine:\n  at: 2026-01-01T10:00:00.000000001\nb: two\n"
+    new = old.replace(".000000001", "").replace("b: two", "b: three")
+    assert splice(old, new, "a test", {"b", "mine"}) == new
+    with pytest.raises(GitspecError) as refused:
+        splice(old, new, "regenerating b", {"b"})
+    assert (refused.value.line, refused.value.col, refused.value.exit_code) == (4, 1, 2)
+    assert refused.value.message == ("regenerating b would also change 'mine', which it must leave as written; "
+                                     "the file is left as it was (quoting the values in 'mine' may help)")
+    with pytest.raises(GitspecError, match="would also change 'added'"):
+        splice(old, old + "added: 1\n", "pinning b", {"pinned"})
+    with pytest.raises(GitspecError, match="^pinning b would write YAML that gitspec cannot read back"):
+        splice(old, old.replace("b: two", "b: !!int 0o-17"), "pinning b", {"b"})  # (as ruamel wrote -0o17)
 
 
 def test_build_regenerates_sections_of_a_document_indented_by_four_spaces(example):
