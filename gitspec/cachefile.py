@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 def read_cache(path: Path, tag: bytes) -> Any:
     """The value saved under `tag`, or None when the file is missing, damaged or another format."""
+    from gitspec.store import read_plain
+
     header = len(tag) + 4
     try:
-        blob = path.read_bytes()
+        blob = read_plain(path)
         payload = memoryview(blob)[header:]  # no copy of a file that may be megabytes
         if blob[:len(tag)] != tag or zlib.crc32(payload).to_bytes(4, "big") != blob[len(tag):header]:
             return None

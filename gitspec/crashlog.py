@@ -34,7 +34,8 @@ def write_crash_log() -> tuple[Path | None, str]:
         log = folder / name
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            log.write_text(text, encoding="utf-8")
+            with open(log, "x", encoding="utf-8") as file:  # "x": never through a link already there
+                file.write(text)
             return log, summary
         except OSError:  # never leave an empty or cut log behind, as if it were the whole story
             try:

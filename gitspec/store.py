@@ -1,10 +1,13 @@
 """The store folder `.gitspec/`: created on demand, explaining itself.
 
-Holds caches only: deleting it loses nothing but time.
+Holds caches only: deleting it loses nothing but time. Never written or read through a symlink inside
+it, which a clone may bring in and which may lead anywhere.
 """
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +52,43 @@ def is_gitspec_store(folder: Path) -> bool:
             and not any(os.path.islink(folder / name) for name in ("objects", "cache", "renders")))
 
 
+def store_symlink(store: Path) -> Path | None:
+    """The first symlink in the store where gitspec opens files by name: directly in it, and in each of its
+    folders (`renders/`, the `ab/` shards of `objects/` and `cache/`). None when there is none, or no store.
+    A clone may bring one in (git commits links, `git add -f` past the store's `.gitignore`), and gitspec's
+    writes and cache gc's deletions would go where it leads; files deeper down are opened by `read_plain`."""
+    try:
+        with os.scandir(store) as entries:
+            top = sorted(entries, key=lambda entry: entry.name)
+    except OSError:  # no store yet, or a file there: what writing it says
+        return None
+    folders = []
+    for entry in top:
+        if entry.is_symlink():
+            return store / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            folders.append(store / entry.name)
+    for folder in folders:
+        try:
+            with os.scandir(folder) as entries:
+                links = sorted(entry.name for entry in entries if entry.is_symlink())
+        except OSError:  # one that cannot be listed: reading it says so
+            continue
+        if links:
+            return folder / links[0]
+    return None
+
+
+def read_plain(path: Path) -> bytes:
+    """The bytes of the regular file at `path`. A symlink there is not followed (it may lead out of the
+    workspace), nor a named pipe waited on: either raises OSError, as a file that cannot be read does."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    with os.fdopen(os.open(path, flags), "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return file.read()
+
+
 class ObjectStore:
     """Content-addressed blobs under `objects/ab/cdef…`, verified against their hash on read."""
 
@@ -63,7 +103,7 @@ class ObjectStore:
 
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest)
-        if not path.exists():
+        if os.path.islink(path) or not path.exists():  # a link is replaced, never written through
             write_atomic(path, data, durable=False)
         return digest
 
@@ -73,8 +113,10 @@ class ObjectStore:
 
         path = self._path(digest)
         try:
-            data = path.read_bytes()
+            data = read_plain(path)
         except OSError:
+            if os.path.islink(path):  # gitspec writes none: damaged
+                _discard(path)
             return None
         if hashlib.sha256(data).hexdigest() != digest:
             _discard(path)
@@ -146,10 +188,10 @@ class GenerationCache:
 def _two_levels(folder: Path) -> Iterator[Path]:
     """What `folder/ab/` folders hold (as `glob("??/*")`, but a folder that cannot be listed raises
     OSError instead of looking empty). No `folder` at all (or a file there) holds nothing."""
-    if not folder.is_dir():
+    if os.path.islink(folder) or not folder.is_dir():
         return
     for shard in sorted(os.listdir(folder)):
-        if len(shard) == 2 and (folder / shard).is_dir():
+        if len(shard) == 2 and not os.path.islink(folder / shard) and (folder / shard).is_dir():
             yield from (folder / shard / name for name in sorted(os.listdir(folder / shard)))
 
 
@@ -160,11 +202,13 @@ def _entry(path: Path, strict: bool = False) -> str | None:
     import re
 
     try:
-        data = path.read_bytes().strip()
+        data = read_plain(path).strip()
     except FileNotFoundError:  # removed meanwhile
         return None
     except OSError:  # not a file, or one that cannot be read
-        if strict and path.is_file():
+        if os.path.islink(path):  # gitspec writes none: damaged
+            _discard(path)
+        elif strict and path.is_file():
             raise
         return None
     if re.fullmatch(rb"[0-9a-f]{64}", data) is None:
@@ -227,7 +271,7 @@ def _lock_posix(path: Path, timeout: float) -> Callable[[], None] | None:
     import time
 
     deadline = time.monotonic() + timeout
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         while True:
             try:

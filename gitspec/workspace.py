@@ -34,7 +34,8 @@ def store_of(root: Path, config: Config | None = None) -> Path:
     """The workspace's store, `.gitspec/`. A symlink there (one committed to the repository, say) must
     lead to a folder of gitspec's own: one out of the workspace, to the workspace itself, into git's
     folder or (once `config` is read) to or around a configured folder is refused, as gitspec would
-    write its index, README and objects there and `cache gc` would delete what it found."""
+    write its index, README and objects there and `cache gc` would delete what it found. So is a
+    symlink inside the store, wherever it leads."""
     store = root / ".gitspec"
     if os.path.islink(store):
         target, root = Path(os.path.realpath(store)), root.resolve()
@@ -45,6 +46,13 @@ def store_of(root: Path, config: Config | None = None) -> Path:
         if taken:
             raise GitspecError(f".gitspec is a symlink to {target.relative_to(root).as_posix()}, {taken}; remove "
                                "it (gitspec keeps its store in a folder of its own)", exit_code=EXIT_USAGE)
+    from gitspec.store import store_symlink
+
+    link = store_symlink(store)
+    if link is not None:  # `.gitspec/renders -> /elsewhere`: a render would write its manifest there
+        name = PurePosixPath(".gitspec", link.relative_to(store).as_posix())
+        raise GitspecError(f"{here(str(name))} is a symlink to {os.readlink(link)}; remove it (gitspec follows "
+                           "no link inside its store)", exit_code=EXIT_USAGE)
     return store
 
 

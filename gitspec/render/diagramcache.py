@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from gitspec.atomic import write_atomic
+from gitspec.store import read_plain
 from gitspec.render.renderer import DiagramImage
 
 # Bump when what a key stands for changes (the mermaid config, the PNG scale, the checks).
@@ -56,7 +57,7 @@ class DiagramCache:
     def load(self, key: str) -> DiagramImage | None:
         """A stored entry, or None when absent; a damaged entry is deleted and None returned."""
         try:
-            manifest = json.loads((self.folder / f"{key}.json").read_bytes())
+            manifest = json.loads(read_plain(self.folder / f"{key}.json"))
         except (OSError, ValueError):
             return None
         if not isinstance(manifest, dict) or not (manifest.get("svg") or manifest.get("png")):
@@ -68,7 +69,7 @@ class DiagramCache:
             if expected is None:
                 continue
             try:
-                data = (self.folder / f"{key}.{suffix}").read_bytes()
+                data = read_plain(self.folder / f"{key}.{suffix}")
             except OSError:
                 data = None
             if data is None or hashlib.sha256(data).hexdigest() != expected or not _inert(suffix, data):

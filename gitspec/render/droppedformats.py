@@ -17,6 +17,7 @@ from typing import Any
 from gitspec.atomic import write_atomic
 from gitspec.render.formats import is_format_name
 from gitspec.render.run import FOLDER, JOURNAL, RenderReport, in_folder, load_manifest, shown_path, told_path, unwritable
+from gitspec.store import read_plain
 
 
 # In the store, not in renders/ (whose other files an older gitspec's `cache gc` deletes): the config's
@@ -33,7 +34,7 @@ def remove_dropped(root: Path, store: Path, output: str, listed: Collection[str]
     renderer names volatile (rewritten in place by a watch): known by their size alone."""
     folder = store / "renders"
     try:
-        before = (store / LISTED).read_text("utf-8").split()
+        before = read_plain(store / LISTED).decode("utf-8").split()
     except (OSError, UnicodeDecodeError):  # none yet (a first render, or an older gitspec's store): none dropped
         before = []
     for name in sorted(set(before) - set(listed) - set(rendered)):

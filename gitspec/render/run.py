@@ -26,6 +26,7 @@ from gitspec.render.model import Site
 from gitspec.render.ownmarks import written_by_gitspec
 from gitspec.render.sharedfiles import SharedFiles
 from gitspec.render.sitemodel import record_key
+from gitspec.store import read_plain
 
 # A format names its folder under the output folder and its manifest in .gitspec/renders: a plain name,
 # never a path ("../specs" would render over the specs).
@@ -61,7 +62,8 @@ class _Output:
         """Note a file about to be written that the manifest does not list yet: if the render is
         killed before the manifest is saved, the next one still knows the file is gitspec's."""
         if self.journal is not None and rel not in self.owned:
-            with open(self.journal, "a", encoding="utf-8") as journal:
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)  # never into a link's target
+            with os.fdopen(os.open(self.journal, flags, 0o666), "a", encoding="utf-8") as journal:
                 journal.write(rel + "\n")
 
     def takes(self, rel: str, target: Path) -> bool:
@@ -239,7 +241,7 @@ def _mark(entry: dict, fallback: str | None) -> None:
 
 def _journalled(journal: Path) -> set[str]:
     try:
-        return set(journal.read_text(encoding="utf-8").splitlines())
+        return set(read_plain(journal).decode("utf-8").splitlines())
     except (OSError, UnicodeDecodeError):
         return set()
 
@@ -371,7 +373,7 @@ def _timed(report: RenderReport, name: str, function, *args):
 def load_manifest(path: Path) -> tuple[dict, bytes]:
     """The manifest, and the bytes it was read from (b"" when missing)."""
     try:
-        raw = path.read_bytes()
+        raw = read_plain(path)
     except OSError:
         return {}, b""
     try:
