@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,29 @@ def test_a_store_build_cannot_write_costs_only_the_cache(ws, damage):
     assert again.code == 0 and "note" not in again.err, again
     assert _calls(calls).count("upper") == 2  # the first build's output was not cached
     assert "cache entries: 1\n" in run_gitspec(root, "cache", "stats", env=env).out  # upper's, cached now
+
+
+def test_gc_removes_what_it_can_and_names_what_it_cannot(ws):
+    # Before, the PermissionError of the first entry it could not delete was an internal error (exit 3).
+    root, env, _ = ws
+    assert run_gitspec(root, "build", env=env).code == 0
+    source = root / "specs" / "source.yaml"
+    source.write_text(SOURCE.replace("hello", "hello again"))
+    assert run_gitspec(root, "build", env=env).code == 0  # the first build's entries are unused now
+    store = root / ".gitspec"
+    old = sorted(path for path in (store / "cache").glob("??/*"))
+    shards = sorted({path.parent for path in old})
+    if subprocess.run(["chattr", "+i", *map(str, shards)], capture_output=True).returncode != 0:
+        pytest.skip("needs chattr +i (root, on a file system that has it) to make a folder undeletable from")
+    try:
+        gc = run_gitspec(root, "cache", "gc", env=env)
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, shards)], check=True)
+    unremoved = sorted(path for path in (store / "cache").glob("??/*"))
+    first = unremoved[0].relative_to(root).as_posix()
+    assert gc.code == 2 and gc.err == (
+        f"gitspec: error: cannot remove {first}: Operation not permitted (and 2 more file(s)); the rest was "
+        "removed: make the store writable and run 'gitspec cache gc' again, or delete the store\n"), gc
+    assert gc.out == "gitspec: removed 0 cache entries and 3 objects; kept 3\n", gc
+    again = run_gitspec(root, "cache", "gc", env=env)
+    assert again.code == 0 and again.out == "gitspec: removed 3 cache entries and 0 objects; kept 3\n", again

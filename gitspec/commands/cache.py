@@ -57,23 +57,40 @@ def _collect(workspace, index, objects, cache) -> int:
     with _reading(workspace, " (cache gc deletes nothing while it cannot read all of the store)"):
         entries, stored = cache.keys(), list(objects.paths())
     removed_entries = removed_objects = 0
-    keep_objects = set()
+    keep_objects, failed = set(), []
     for key, digest in entries.items():
         if key in used:
             keep_objects.add(digest)
-        else:
-            (cache.folder / key[:2] / key[2:]).unlink(missing_ok=True)
+        elif _remove(cache.folder / key[:2] / key[2:], failed):
             removed_entries += 1
-    for path in stored:
-        if path.parent.name + path.name not in keep_objects:
-            path.unlink(missing_ok=True)
+    for path in stored:  # an object whose unused entry stayed goes all the same: that entry is only a miss
+        if path.parent.name + path.name not in keep_objects and _remove(path, failed):
             removed_objects += 1
-    old_renders = _drop_old_render_files(workspace.store / "renders")
+    old_renders = _drop_old_render_files(workspace.store / "renders", failed)
     sys.stdout.write(f"gitspec: removed {removed_entries} cache entries and {removed_objects} objects; "
                      f"kept {len(keep_objects)}\n")
     if old_renders:
         sys.stdout.write(f"gitspec: removed {old_renders} old file(s) from {workspace.store.name}/renders\n")
+    if failed:  # as `rm -r` does: all it can, then exit 2 naming what stayed
+        path, error = failed[0]
+        more = f" (and {len(failed) - 1} more file(s))" if len(failed) > 1 else ""
+        raise GitspecError(f"cannot remove {here(path.relative_to(workspace.root).as_posix())}: "
+                           f"{error.strerror or error}{more}; the rest was removed: make the store writable and run "
+                           "'gitspec cache gc' again, or delete the store", exit_code=EXIT_USAGE)
     return 0
+
+
+def _remove(path, failed: list) -> bool:
+    """Delete a file of the store: whether it was there and is gone. One that cannot be (a read-only or
+    immutable folder) is added to `failed`, with why, and gc goes on."""
+    try:
+        path.unlink()
+    except FileNotFoundError:  # removed meanwhile
+        return False
+    except OSError as error:
+        failed.append((path, error))
+        return False
+    return True
 
 
 def _used_keys(workspace, index, findings) -> set[str]:
@@ -126,7 +143,7 @@ def _hex_digests(path) -> set[str]:
     return found
 
 
-def _drop_old_render_files(folder) -> int:
+def _drop_old_render_files(folder, failed: list) -> int:
     """`renders/` holds one `<format>.json` manifest per renderer, and beside it the `<format>.pending`
     journal of a render killed before it saved the manifest: the files it names are gitspec's, and
     without it the next render would keep them as the user's. Anything else there is an older
@@ -136,6 +153,4 @@ def _drop_old_render_files(folder) -> int:
     if not folder.is_dir():
         return 0
     old = [path for path in folder.iterdir() if path.is_file() and path.suffix not in (".json", JOURNAL)]
-    for path in old:
-        path.unlink(missing_ok=True)
-    return len(old)
+    return sum(_remove(path, failed) for path in old)
