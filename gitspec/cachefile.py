@@ -48,8 +48,30 @@ def write_cache(path: Path, tag: bytes, value: Any, required: bool = False) -> b
 
 
 def unwritable_store(path: Path, error: OSError):
-    """The one-line error for a store gitspec cannot write (a read-only `.gitspec/`, a full disk)."""
+    """The one-line error for a store gitspec cannot write (a read-only `.gitspec/`, a full disk, a file there)."""
     from gitspec.errors import EXIT_USAGE, GitspecError
 
-    return GitspecError(f"cannot write {path}: {error.strerror or error} (gitspec keeps its cache in this "
-                        "folder: make it writable, or delete it)", exit_code=EXIT_USAGE)
+    told = cannot_write(path, error)
+    hint = "a folder there: remove it" if told.endswith(" is not a folder") else \
+        "this folder: make it writable, or delete it"
+    return GitspecError(f"{told} (gitspec keeps its cache in {hint})", exit_code=EXIT_USAGE)
+
+
+def cannot_write(path: Path, error: OSError) -> str:
+    """`cannot write <path>: <why>` for a file of the store, named from the current folder. A folder on the
+    way that is none (`.gitspec` a file, or a symlink leading nowhere) is the why, rather than "File exists"."""
+    import os
+
+    from gitspec.herepaths import here
+
+    store = next((parent for parent in path.parents if parent.name == ".gitspec"), None)
+    if store is None:
+        return f"cannot write {path}: {error.strerror or error}"
+    reason = error.strerror or str(error)
+    for parent in path.parents:
+        if os.path.lexists(parent) and not parent.is_dir():
+            reason = f"{here(parent.relative_to(store.parent).as_posix())} is not a folder"
+            break
+        if parent == store:
+            break
+    return f"cannot write {here(path.relative_to(store.parent).as_posix())}: {reason}"

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from gitspec.cachefile import read_cache, write_cache
+from gitspec.cachefile import cannot_write, read_cache, write_cache
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms) on a no-op check
 if TYPE_CHECKING:
@@ -185,8 +185,8 @@ def save_index(index: ParseIndex, scan_ns: int) -> None:
                                          index.result, index.memo), required=True)
     except OSError as error:
         if not index.noted_unwritable:  # a check may save twice (configinstalled, then checker)
-            sys.stderr.write(f"gitspec: note: cannot write {index.path}: {error.strerror or error}; "
-                             "nothing is cached, so the next run reads every file again\n")
+            sys.stderr.write(f"gitspec: note: {cannot_write(index.path, error)}; nothing is cached, so the next "
+                             "run reads every file again\n")
             index.noted_unwritable = True
     index.scan_ns = scan_ns  # what this process holds is right, saved or not
 

@@ -453,14 +453,14 @@ def test_pin_cache_and_render_in_a_read_only_checkout_work_or_say_why_not(ws, re
     _build(root, env)
     _edit(root, "derived.yaml", "shout: HELLO", "shout: MINE")
     edited = _snapshot(root)
-    note = (f"gitspec: note: cannot write {root / '.gitspec' / 'index'}: Read-only file system; nothing is cached, "
+    note = ("gitspec: note: cannot write .gitspec/index: Read-only file system; nothing is cached, "
             "so the next run reads every file again\n")
     pinned = run_gitspec(root, "pin", "derived#shout", env=env, prefix=read_only)
     assert pinned.code == 2, pinned
     assert pinned.err == note + "gitspec: error: cannot write specs/derived.yaml: Read-only file system\n", pinned
     stats = run_gitspec(root, "cache", "stats", env=env, prefix=read_only)
     assert stats.code == 0 and "cache entries: 3" in stats.out, stats
-    lock = (f"gitspec: error: cannot write {root / '.gitspec' / 'build.lock'}: Read-only file system (gitspec "
+    lock = ("gitspec: error: cannot write .gitspec/build.lock: Read-only file system (gitspec "
             "keeps its cache in this folder: make it writable, or delete it)\n")
     for args in (["cache", "gc"], ["render"]):
         refused = run_gitspec(root, *args, env=env, prefix=read_only)

@@ -505,10 +505,10 @@ def test_a_read_only_store_is_one_clear_error(repo):
             folder.chmod(0o755)
     checked, built = results["check"], results["build"]
     assert checked.returncode == 0 and checked.stderr == (  # a check only reads: it still runs, uncached
-        f"gitspec: note: cannot write {ws / '.gitspec' / 'index'}: Permission denied; nothing is cached, so the "
+        "gitspec: note: cannot write .gitspec/index: Permission denied; nothing is cached, so the "
         "next run reads every file again\ngitspec: 1 document checked, no findings\n"), checked
     assert built.returncode == 2 and built.stderr == (
-        f"gitspec: error: cannot write {ws / '.gitspec' / 'build.lock'}: Permission denied (gitspec keeps its cache "
+        "gitspec: error: cannot write .gitspec/build.lock: Permission denied (gitspec keeps its cache "
         "in this folder: make it writable, or delete it)\n"), built
 
 
@@ -524,12 +524,12 @@ def test_a_check_after_a_build_in_a_read_only_store_notes_the_index_once(repo):
     finally:
         (ws / ".gitspec").chmod(0o755)
     assert checked.returncode == 0 and checked.stderr == (
-        f"gitspec: note: cannot write {ws / '.gitspec' / 'index'}: Permission denied; nothing is cached, so the "
+        "gitspec: note: cannot write .gitspec/index: Permission denied; nothing is cached, so the "
         "next run reads every file again\ngitspec: 1 document checked, no findings\n"), checked
 
 def test_check_and_status_run_in_a_read_only_checkout(repo, read_only):
     ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001", parent="REQ-404"))})
-    note = (f"gitspec: note: cannot write {ws / '.gitspec' / 'index'}: Read-only file system; nothing is cached, "
+    note = ("gitspec: note: cannot write .gitspec/index: Read-only file system; nothing is cached, "
             "so the next run reads every file again\n")
     for args in (["check"], ["check", "--no-cache"], ["check", "--format", "json"]):
         result = run_gitspec(ws, *args, prefix=read_only)

@@ -95,3 +95,24 @@ def test_an_object_or_cache_entry_that_is_a_symlink_is_damaged_and_its_target_un
     (objects.folder / digest[:2] / digest[2:]).symlink_to(outside)
     cache.put(key, data)
     assert cache.get(key) == data and outside.read_bytes() == digest.encode()
+
+
+@pytest.mark.parametrize("kind", ["a file", "a symlink leading nowhere"])
+def test_a_store_that_is_no_folder_is_named_so(repo, kind):
+    """Before: "cannot write /…/.gitspec/build.lock: File exists", the path absolute."""
+    ws = repo(DOC)
+    store = ws / ".gitspec"
+    if kind == "a file":
+        store.write_text("oops\n")
+    else:
+        store.symlink_to("nowhere")
+    check = run_gitspec(ws / "specs", "check")
+    assert check.code == 0 and check.err == ("gitspec: note: cannot write ../.gitspec/index: ../.gitspec is not a "
+                                             "folder; nothing is cached, so the next run reads every file again\n"
+                                             "gitspec: 1 document checked, no findings\n"), check
+    for command in (["build"], ["render", "--format", "html"]):
+        result = run_gitspec(ws, *command)
+        assert result.code == 2 and result.err == (
+            "gitspec: error: cannot write .gitspec/build.lock: .gitspec is not a folder (gitspec keeps its cache "
+            "in a folder there: remove it)\n"), (command, result)
+    assert store.is_symlink() or store.read_text() == "oops\n"
