@@ -13,7 +13,7 @@ from gitspec.conflicts import Conflict, find_conflicts, one_side
 from gitspec.documents import MARKDOWN_SUFFIXES, Document, DocumentProblem, parse_document
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error, warning
-from gitspec.kinds import Kind
+from gitspec.kinds import Kind, received
 from gitspec.plugincalls import call_each
 from gitspec.symbols import Definition, Reference, SymbolTable, pack
 
@@ -45,6 +45,7 @@ class Engine:
         owners: dict[str, str] = {}
         for plugin, declared in call_each(self.manager, "gitspec_kinds", (Kind,)):
             for kind in declared:
+                kind = self._received(plugin, kind)
                 if kind.name in kinds:
                     raise GitspecError(f"kind '{kind.name}' is declared by two plugins: {owners[kind.name]}, "
                                        f"{plugin}", exit_code=EXIT_USAGE)
@@ -55,6 +56,16 @@ class Engine:
                                    f"{owners[name]}", self._shown(kind.schema), exit_code=EXIT_USAGE)
             kinds[name] = kind
         return kinds
+
+    def _received(self, plugin: str, kind: Kind) -> Kind:
+        from gitspec.plugincalls import PluginError, is_builtin, label
+
+        try:
+            return received(kind)
+        except ValueError as problem:
+            if is_builtin(plugin):
+                raise
+            raise PluginError(f"{label(self.manager, plugin)}: gitspec_kinds {problem}") from None
 
     @cached_property
     def schemas(self):
