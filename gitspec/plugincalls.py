@@ -64,10 +64,23 @@ def call_each(manager: Any, hook: str, items: tuple[type, ...] = (), **kwargs: A
                 among = "" if wrong is result else " in its list"
                 raise PluginError(f"{label(manager, impl.plugin_name)}: {hook} returned {described(wrong)}{among}, "
                                   f"not {wanted}")
+            if items and not is_builtin(impl.plugin_name):
+                _refuse_wrong_fields(label(manager, impl.plugin_name), hook, result)
             results.append((impl.plugin_name, result))
     if traced:
         sys.stderr.write(f"gitspec hook: {hook} returned {len(results)!r:.80}\n")
     return results
+
+
+def _refuse_wrong_fields(plugin: str, hook: str, result: Any) -> None:
+    """A record in a plugin's result with a field gitspec cannot use (a Finding whose path is a Path, a
+    Reference whose line is None) is a PluginError naming the plugin, the record and the field."""
+    from gitspec.pluginrecords import wrong_field
+
+    for item in result:
+        problem = wrong_field(item)
+        if problem:
+            raise PluginError(f"{plugin}: {hook} returned {described(item)} {problem}")
 
 
 @contextmanager

@@ -176,6 +176,41 @@ def test_a_check_hook_returning_one_finding_names_its_plugin(broken):
                    "gitspec.findings.Finding"
 
 
+RECORDS = ("from gitspec.findings import Finding, error\nfrom gitspec.symbols import Definition, Reference\n\n"
+           "@hookimpl\ndef {hook}({argument}):\n    return [{records}]\n")
+AT = "document.path, 1, 1"
+
+
+@pytest.mark.parametrize("hook, argument, records, problem", [
+    # before, an internal error (ValueError: unmarshallable object), exit 3
+    ("gitspec_check_document", "document", "error(Path(document.path), 1, 1, 'needs pricing', 'pricing')",
+     "a Finding whose path is a PosixPath, not a non-empty str (the workspace path, as document.path gives it)"),
+    # before, 'specs/reqs.yaml:None:None: error: unknown id', and with a second reference at 1:1, an internal
+    # error (TypeError: '<' not supported between instances of 'int' and 'NoneType'), exit 3
+    ("gitspec_document_symbols", "document", "Reference('FEAT-999', ('feature',), 'reqs', 'links', document.path, "
+     f"None, None), Reference('FEAT-998', ('feature',), 'reqs', 'links', {AT})",
+     "a Reference whose line is None, not an int of 1 or more"),
+    ("gitspec_document_symbols", "document", f"Reference('FEAT-999', 'feature', 'reqs', 'links', {AT})",
+     "a Reference whose namespaces is 'feature', not a non-empty tuple of non-empty str"),
+    ("gitspec_document_symbols", "document", "Definition('NOTE-1', 'note', document.path, 0, 1)",
+     "a Definition whose line is 0, not an int of 1 or more"),
+    ("gitspec_check_document", "document", f"error({AT}, 'needs pricing', None)",
+     "a Finding whose rule is None, not a non-empty str"),
+    ("gitspec_check_document", "document", f"Finding({AT}, 'info', 'needs pricing', 'pricing')",
+     "a Finding whose severity is 'info', not 'error' or 'warning'"),
+    ("gitspec_check_workspace", "workspace", "error('specs/reqs.yaml', 1, True, 'x', 'rule')",
+     "a Finding whose col is True, not an int of 1 or more"),
+    ("gitspec_check_workspace", "workspace", "error('specs/reqs.yaml', 1, 1, 'bad \\udc80', 'rule')",
+     "a Finding whose message holds a lone surrogate U+DC80, which is no Unicode character"),
+])
+def test_a_record_with_a_field_gitspec_cannot_use_names_its_plugin_and_the_field(broken, hook, argument, records,
+                                                                                 problem):
+    ws, env = broken(RECORDS.format(hook=hook, argument=argument, records=records))
+    for args in (("check",), ("check", "--no-cache")):
+        line = one_line(run_gitspec(ws, *args, env=env))
+        assert line == f"gitspec: error: plugin {PLUGIN}: {hook} returned {problem}"
+
+
 def test_a_plugin_that_cannot_be_imported_names_itself(broken):
     ws, env = broken("import gitspec_no_such_module\n")
     line = one_line(run_gitspec(ws, "check", env=env))
