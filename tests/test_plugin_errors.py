@@ -140,6 +140,17 @@ def test_a_provider_whose_text_cannot_be_stored_names_its_plugin(broken):
     ("version = None", f"has no version: {VERSION}"),
     ("version = ''", f"has version '': {VERSION}"),  # before, "has version '', not a string", which it is
     ("version = 2", f"has version 2: {VERSION}"),
+    # before, an internal error (TypeError: 'NoneType' object is not iterable), exit 3
+    ("volatile = None", "has volatile None: it must be a list of the paths (str) of files a watch rewrites in place, "
+                        "or be left out"),
+    ("volatile = 'live.js'", "has volatile 'live.js': it must be a list of the paths (str) of files a watch rewrites "
+                             "in place, or be left out"),
+    # before, taken as True
+    ("page_navigation = 'ids'", "has page_navigation 'ids': it must be True, False or None"),
+    # before, an internal error (AttributeError: 'str' object has no attribute 'clear'), exit 3
+    ("refused = 'http://x'", "has refused 'http://x': it must be a list of the URLs (str) a render refused to fetch, "
+                             "or None"),
+    ("pages_files = 3", "has pages_files 3: it must be a method, or be left out"),
 ])
 def test_a_renderer_returning_what_cannot_be_written_names_its_plugin(broken, renderer, problem):
     source = f"class Broken(Renderer):\n    {renderer}\n\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n"
@@ -155,6 +166,17 @@ def test_a_renderer_that_raises_names_its_plugin_and_the_page(broken):
     line = one_line(run_gitspec(ws, "render", "--format", "txt", env=env))
     assert line.startswith(f"gitspec: error: plugin {PLUGIN}: renderer 'txt' page_files for ")
     assert " raised ValueError: no (the traceback is in " in line
+
+
+@pytest.mark.parametrize("attribute", ["name", "version", "volatile", "page_navigation", "refused", "pages_files"])
+def test_a_renderer_attribute_that_raises_names_its_plugin(broken, attribute):
+    # Before, a name property that raised was an internal error, exit 3; so were the optional attributes.
+    source = (f"class Broken(Renderer):\n    @property\n    def {attribute}(self):\n        raise ValueError('no')\n"
+              "\n@hookimpl\ndef gitspec_renderers():\n    return [Broken()]\n")
+    ws, env = broken(source)
+    line = one_line(run_gitspec(ws, "render", "--format", "txt", env=env))
+    doing = "renderer name" if attribute == "name" else f"renderer 'txt' {attribute}"
+    assert line.startswith(f"gitspec: error: plugin {PLUGIN}: {doing} raised ValueError: no (the traceback is in "), line
 
 
 @pytest.mark.parametrize("hook, problem", [

@@ -44,14 +44,15 @@ def installed_renderers(manager: Any) -> dict[str, Any]:
     """Every installed renderer, by its format's name (a Clash where two plugins offer one); a name
     that is not a plain folder name is a usage error naming the plugin. A plugin's renderer is held
     in a PluginRenderer, so that its failures name the plugin too."""
-    from gitspec.plugincalls import call_each, is_builtin, label
+    from gitspec.plugincalls import blamed, call_each, is_builtin, label
     from gitspec.render.pluginrenderer import PluginRenderer
 
     offered: dict[str, Any] = {}
     owners: dict[str, str] = {}
     for plugin, plugin_renderers in call_each(manager, "gitspec_renderers"):
         for renderer in plugin_renderers:
-            name = getattr(renderer, "name", None)
+            with blamed(manager, plugin, "renderer name"):  # a property may raise
+                name = getattr(renderer, "name", None)
             if not is_format_name(name):
                 raise GitspecError(f"{label(manager, plugin)}: renderer name {name!r} is not a format name "
                                    "(letters, digits, '-' and '_'; it names a folder under the output folder)",
@@ -61,7 +62,7 @@ def installed_renderers(manager: Any) -> dict[str, Any]:
                 offered[name] = Clash(name, (*earlier, label(manager, plugin)))
                 continue
             owners[name] = label(manager, plugin)
-            offered[name] = renderer if is_builtin(plugin) else PluginRenderer(renderer, manager, plugin)
+            offered[name] = renderer if is_builtin(plugin) else PluginRenderer(renderer, manager, plugin, name)
     return offered
 
 

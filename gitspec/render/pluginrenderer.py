@@ -12,17 +12,19 @@ from gitspec.plugincalls import PluginError, blamed, described, label
 
 
 class PluginRenderer:
-    """`renderer`, as the plugin `plugin` offered it: the same attributes, its methods checked."""
+    """`renderer`, as the plugin `plugin` offered it: each attribute gitspec reads (name, version, page_files,
+    site_files and the optional pages_files, volatile, page_navigation, refused), read as the plugin's code
+    and checked. gitspec reads no other."""
 
-    def __init__(self, renderer: Any, manager: Any, plugin: str) -> None:
+    def __init__(self, renderer: Any, manager: Any, plugin: str, name: str) -> None:
+        """`name` is the renderer's, as gitspec.render.formats read and checked it."""
         self._renderer, self._manager, self._plugin = renderer, manager, plugin
-        self.name: str = renderer.name
+        self.name = name
         self._stage = f"render:{self.name}"
 
     @property
     def version(self) -> str:
-        with self._blamed("version"):
-            version = getattr(self._renderer, "version", None)
+        version = self._optional("version", None)
         if not isinstance(version, str) or not version:
             self._refuse(f"has {'no version' if version is None else 'version ' + repr(version)}: it must be a "
                          "non-empty string (bump it when the same tree renders differently)")
@@ -39,11 +41,40 @@ class PluginRenderer:
         return self._files(files, "site_files")
 
     @property
+    def volatile(self) -> tuple[str, ...]:
+        """The files a watch rewrites in place (optional): a collection of paths."""
+        volatile = self._optional("volatile", ())
+        if isinstance(volatile, (str, bytes)) or not isinstance(volatile, (list, tuple, set, frozenset)) or \
+                not all(isinstance(rel, str) for rel in volatile):
+            self._refuse(f"has volatile {_shown(volatile)}: it must be a list of the paths (str) of files a watch "
+                         "rewrites in place, or be left out")
+        return tuple(volatile)
+
+    @property
+    def page_navigation(self) -> bool | None:
+        """What a page shows of the others (optional): True (titles and kinds), False (ids) or None (nothing)."""
+        shown = self._optional("page_navigation", True)
+        if not (shown is None or isinstance(shown, bool)):
+            self._refuse(f"has page_navigation {_shown(shown)}: it must be True, False or None")
+        return shown
+
+    @property
+    def refused(self) -> list[str] | None:
+        """What the last render refused to fetch (optional): a list of URLs, which gitspec clears."""
+        refused = self._optional("refused", None)
+        if refused is not None and not (isinstance(refused, list) and all(isinstance(url, str) for url in refused)):
+            self._refuse(f"has refused {_shown(refused)}: it must be a list of the URLs (str) a render refused to "
+                         "fetch, or None")
+        return refused
+
+    @property
     def pages_files(self) -> Any:
         """The renderer's optional batch method, checked, or None when it has none."""
-        batch = getattr(self._renderer, "pages_files", None)
+        batch = self._optional("pages_files", None)
         if batch is None:
             return None
+        if not callable(batch):
+            self._refuse(f"has pages_files {_shown(batch)}: it must be a method, or be left out")
 
         def checked(site: Any, pages: list, assets: Any) -> Iterator[tuple[Any, dict[str, bytes]]]:
             asked = {page.id for page in pages}
@@ -59,8 +90,10 @@ class PluginRenderer:
                     yield page, self._files(result[1], "pages_files")
         return checked
 
-    def __getattr__(self, name: str) -> Any:  # refused, volatile, page_navigation, ...
-        return getattr(self._renderer, name)
+    def _optional(self, attribute: str, default: Any) -> Any:
+        """The renderer's optional `attribute`, read as its code: a property that raises names the plugin."""
+        with self._blamed(attribute):
+            return getattr(self._renderer, attribute, default)
 
     def _blamed(self, doing: str):
         return blamed(self._manager, self._plugin, f"renderer '{self.name}' {doing}", self._stage)
@@ -83,6 +116,13 @@ class PluginRenderer:
 
     def _refuse(self, problem: str) -> None:
         raise self.fault(problem)
+
+
+def _shown(value: Any) -> str:
+    """`None`, `'live.js'`, `a dict`: an attribute's value, for an error line."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+    return described(value)
 
 
 def _path_problem(rel: str) -> str:
