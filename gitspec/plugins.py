@@ -103,16 +103,41 @@ def _register(manager: PluginManager, name: str, value: str) -> None:
         plugin = _load(value)
     except Exception:  # any exception at import: a missing dependency, a syntax error, a bug
         raise failure(manager.label(name), f"importing {value}") from None
+    problem = _refusal(manager, plugin)
+    if problem:
+        raise PluginError(f"{manager.label(name)}: {problem}")
     try:
         manager.register(plugin, name=name)
-    except pluggy.PluginValidationError as error:  # a hook taking an argument gitspec does not pass
-        raise PluginError(f"{manager.label(name)}: {error}") from None
-    for caller in manager.get_hookcallers(plugin) or ():
-        for impl in caller.get_hookimpls():
-            if impl.plugin is plugin and (impl.hookwrapper or impl.wrapper):
-                # plugincalls.call_each calls each implementation on its own, to name whose result is whose
-                raise PluginError(f"{manager.label(name)}: {caller.name} is a hook wrapper, which gitspec does "
-                                  "not support: drop wrapper=True (or hookwrapper=True) and return the result")
+    except pluggy.PluginValidationError as error:  # pluggy's message is several lines
+        raise PluginError(f"{manager.label(name)}: {'; '.join(str(error).splitlines())}") from None
+
+
+def _refusal(manager: PluginManager, plugin: object) -> str:
+    """Why gitspec refuses the hooks of `plugin` ("" when it does not), said as one line: pluggy's own
+    message for an argument a hook does not pass spans lines and quotes a Python set."""
+    for attribute in dir(plugin):
+        options = manager.parse_hookimpl_opts(plugin, attribute)
+        caller = getattr(manager.hook, attribute, None) if options is not None else None
+        if caller is None or caller.spec is None:  # not a hook implementation, or of no hook gitspec calls
+            continue
+        if options.get("wrapper") or options.get("hookwrapper"):
+            # plugincalls.call_each calls each implementation on its own, to name whose result is whose
+            return (f"{attribute} is a hook wrapper, which gitspec does not support: drop wrapper=True "
+                    "(or hookwrapper=True) and return the result")
+        passed = caller.spec.argnames
+        unknown = [arg for arg in pluggy.HookImpl(plugin, "", getattr(plugin, attribute), options).argnames
+                   if arg not in passed]
+        if unknown:
+            given = f"{_arguments(passed)} (take any of them, by name)" if passed else "none"
+            return f"{attribute} takes {_arguments(unknown)}, which gitspec does not pass: it passes {given}"
+    return ""
+
+
+def _arguments(names: list[str] | tuple[str, ...]) -> str:
+    """`the argument doc`, `the arguments doc and cfg`."""
+    if len(names) == 1:
+        return f"the argument {names[0]}"
+    return f"the arguments {', '.join(names[:-1])} and {names[-1]}"
 
 
 def _load(value: str):

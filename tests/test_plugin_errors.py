@@ -294,6 +294,21 @@ def test_a_hook_wrapper_is_refused_naming_its_plugin(broken, marker):
             "support: drop wrapper=True (or hookwrapper=True) and return the result")
 
 
+@pytest.mark.parametrize("hook, problem", [
+    # before, pluggy's message over three lines, printed as one with a literal \n between them: "Plugin 'broken'
+    # for hook 'gitspec_check_document'\nhookimpl definition: ...\nArgument(s) {'doc'} are declared in the ..."
+    ("gitspec_check_document(doc, config)", "gitspec_check_document takes the argument doc, which gitspec does not "
+     "pass: it passes the arguments document and config (take any of them, by name)"),
+    ("gitspec_document_symbols(doc, cfg)", "gitspec_document_symbols takes the arguments doc and cfg, which gitspec "
+     "does not pass: it passes the argument document (take any of them, by name)"),
+    ("gitspec_stages(config)", "gitspec_stages takes the argument config, which gitspec does not pass: it passes none"),
+])
+def test_a_hook_taking_an_argument_gitspec_does_not_pass_names_its_plugin_and_the_argument(broken, hook, problem):
+    ws, env = broken(f"@hookimpl\ndef {hook}:\n    return []\n")
+    for command in ("check", "build"):
+        assert one_line(run_gitspec(ws, command, env=env)) == f"gitspec: error: plugin {PLUGIN}: {problem}"
+
+
 @pytest.mark.parametrize("path", ["../x.txt", "/tmp/x.txt", "a/../../x.txt"])
 def test_a_renderer_path_outside_its_folder_names_its_plugin_and_its_render_stage(broken, path):
     # Before: "gitspec: error: renderer wrote outside its folder: ../x.txt", naming no plugin (and nothing
