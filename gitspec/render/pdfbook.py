@@ -48,17 +48,21 @@ def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tupl
     for reader in readers:
         starts.append(len(writer.pages))
         writer.append(reader, import_outline=False)
+    titles = []
     for part, reader, start in zip(parts, readers, starts, strict=True):
-        parent = writer.add_outline_item(title=f"{part.page.id} · {part.page.title}", page_number=start)
+        title = _title(reader)
+        titles.append(_shifted(title, start))
+        parent = writer.add_outline_item(title=f"{part.page.id} · {part.page.title}", page_number=start + title.number,
+                                         fit=title.fit)
         found = _sections(reader)
         if len(found) == len(part.page.sections):  # the page's own titles, without the badges
-            found = [(s.title, number) for s, (_, number) in zip(part.page.sections, found, strict=True)]
-        for title, number in found:
-            writer.add_outline_item(title=title, page_number=start + number, parent=parent)
+            found = [(s.title, place) for s, (_, place) in zip(part.page.sections, found, strict=True)]
+        for section_title, place in found:
+            writer.add_outline_item(title=section_title, page_number=start + place.number, parent=parent, fit=place.fit)
         _pin_links(writer, reader, start)
     if "/Names" in writer.root_object:  # every link now names its page; the names would clash
         del writer.root_object["/Names"]
-    _link_contents(writer, front_pages, starts)
+    _link_contents(writer, front_pages, titles)
     writer.add_metadata({"/Title": site.title, "/Producer": "gitspec (WeasyPrint, pypdf)", **_properties(site)})
     writer.page_mode = "/UseOutlines"
     writer.root_object[NameObject("/Lang")] = TextStringObject(site.language)  # as each document's own PDF says
@@ -98,27 +102,63 @@ def _entries(parts: Sequence[Part], counts: Sequence[int], front_pages: int) -> 
     return entries
 
 
-def _sections(reader) -> list[tuple[str, int]]:
+@dataclass(frozen=True)
+class Place:
+    """Where a bookmark or link lands: a page index, and the left and top of what it names
+    there (a heading), so that the book opens it where the document's own PDF does."""
+
+    number: int
+    left: float
+    top: float
+
+    @property
+    def fit(self):
+        from pypdf.generic import Fit
+
+        return Fit.xyz(self.left, self.top, 0)  # zoom 0: the reader's own, as weasyprint writes it
+
+
+def _place(reader, destination) -> Place | None:
+    """Where `destination` (a bookmark or named destination of `reader`) lands, or None when on no page."""
+    number = reader.get_destination_page_number(destination)
+    if number < 0:
+        return None
+    top = destination.get("/Top")
+    page_top = float(reader.pages[number].mediabox.top)
+    return Place(number, _float(destination.get("/Left")), page_top if top is None else _float(top))
+
+
+def _shifted(place: Place, start: int) -> Place:
+    return Place(start + place.number, place.left, place.top)
+
+
+def _title(reader) -> Place:
+    """Where a document's PDF has its title: its first bookmark, else the top of its first page."""
+    first = next((item for item in reader.outline if not isinstance(item, list)), None)
+    place = _place(reader, first) if first is not None else None
+    return place or Place(0, 0.0, float(reader.pages[0].mediabox.top))
+
+
+def _sections(reader) -> list[tuple[str, Place]]:
     """The second-level bookmarks of a document's PDF (its sections; the first level is its
-    title), as (title, page index)."""
+    title), as (title, where it lands)."""
     found = []
     for item in reader.outline:
         if isinstance(item, list):
-            found.extend((child.title, reader.get_destination_page_number(child))
-                         for child in item if not isinstance(child, list))
+            for child in item:
+                place = None if isinstance(child, list) else _place(reader, child)
+                if place is not None:
+                    found.append((child.title, place))
     return found
 
 
 def _pin_links(writer, reader, start: int) -> None:
     """A document's links jump to its named destinations, and documents share names (each
     has a `goals`): point them at the book's pages instead."""
-    from pypdf.generic import ArrayObject, FloatObject, NameObject
+    from pypdf.generic import NameObject
 
-    named = {}
-    for name, dest in reader.named_destinations.items():
-        number = reader.get_destination_page_number(dest)
-        if number >= 0:
-            named[name] = (number, _float(dest.get("/Left")), _float(dest.get("/Top")))
+    named = {name: place for name, dest in reader.named_destinations.items()
+             if (place := _place(reader, dest)) is not None}
     if not named:
         return
     for page in writer.pages[start:start + len(reader.pages)]:
@@ -126,10 +166,15 @@ def _pin_links(writer, reader, start: int) -> None:
             annotation = ref.get_object()
             target = named.get(str(annotation.get("/Dest", "")))
             if target is not None:
-                number, left, top = target
-                annotation[NameObject("/Dest")] = ArrayObject([
-                    writer.pages[start + number].indirect_reference, NameObject("/XYZ"),
-                    FloatObject(left), FloatObject(top), FloatObject(0)])
+                annotation[NameObject("/Dest")] = _destination(writer, _shifted(target, start))
+
+
+def _destination(writer, place: Place):
+    """An explicit destination: the book's page, and the left and top to show there."""
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    return ArrayObject([writer.pages[place.number].indirect_reference, NameObject("/XYZ"),
+                        FloatObject(place.left), FloatObject(place.top), FloatObject(0)])
 
 
 def _float(value) -> float:
@@ -139,9 +184,9 @@ def _float(value) -> float:
         return 0.0
 
 
-def _link_contents(writer, front_pages: int, starts: Sequence[int]) -> None:
-    """Turn the contents' placeholder links into jumps to each document's first page."""
-    from pypdf.generic import ArrayObject, NameObject
+def _link_contents(writer, front_pages: int, titles: Sequence[Place]) -> None:
+    """Turn the contents' placeholder links into jumps to each document's title."""
+    from pypdf.generic import NameObject
 
     for page in writer.pages[:front_pages]:
         for ref in page.get("/Annots") or ():
@@ -152,6 +197,5 @@ def _link_contents(writer, front_pages: int, starts: Sequence[int]) -> None:
                 continue
             index = uri[len(LINK):]
             del annotation["/A"]
-            if index.isdigit() and int(index) < len(starts):
-                target = writer.pages[starts[int(index)]].indirect_reference
-                annotation[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
+            if index.isdigit() and int(index) < len(titles):
+                annotation[NameObject("/Dest")] = _destination(writer, titles[int(index)])
