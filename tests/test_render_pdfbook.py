@@ -1,10 +1,15 @@
 """The combined book (gitspec/render/pdfbook.py), as a reader opens and prints it."""
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import CONFIG, run_gitspec
+from rendersite import FakeAssets, sample_site
+
+from gitspec.render.pdf import PdfRenderer
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -53,3 +58,20 @@ def test_the_books_bookmarks_and_contents_open_at_the_heading_as_the_documents_o
         dest = ref.get_object()["/Dest"]
         contents.append((book.get_page_number(dest[0].get_object()), str(dest[1]), float(dest[3])))
     assert list(dict.fromkeys(contents)) == [(n, fit, float(top)) for n, fit, top in titles]
+
+
+
+def test_a_documents_pdf_opens_with_its_bookmarks_shown_as_the_book_does(repo) -> None:
+    root = repo({"specs/a.md": spec("a")}, PDF_CONFIG)
+    out = rendered(root)
+    for name in ("a.pdf", "book.pdf"):
+        reader = pypdf.PdfReader(out / name)
+        assert reader.outline and reader.page_mode == "/UseOutlines", name
+
+
+def test_a_page_without_sections_opens_with_its_bookmarks_shown(tmp_path: Path) -> None:
+    site = sample_site()
+    page = replace(site.pages[2], sections=())  # all body: laid out without a front
+    pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.outline and reader.page_mode == "/UseOutlines" and reader.page_labels == ["1"]

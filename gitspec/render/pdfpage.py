@@ -45,7 +45,7 @@ def _joined(page: PrintPage, fetcher, fonts, style: list) -> bytes:
     body = HTML(string=page.body, base_url=MEMORY_BASE, url_fetcher=fetcher).render(
         font_config=fonts, stylesheets=style)
     if not page.entries:
-        return body.write_pdf(custom_metadata=True)
+        return body.write_pdf(custom_metadata=True, finisher=_catalog(0))
     numbers: dict[str, int] = {}
     for number, laid_out in enumerate(body.pages, 1):
         for anchor in laid_out.anchors:
@@ -53,7 +53,7 @@ def _joined(page: PrintPage, fetcher, fonts, style: list) -> bytes:
     front = HTML(string=page.front(numbers), base_url=MEMORY_BASE, url_fetcher=fetcher).render(
         font_config=fonts, stylesheets=style)
     joined = body.copy(front.pages + body.pages)  # the body's metadata (title, render key)
-    return joined.write_pdf(custom_metadata=True, finisher=_page_labels(len(front.pages)))
+    return joined.write_pdf(custom_metadata=True, finisher=_catalog(len(front.pages)))
 
 
 @lru_cache(maxsize=1)
@@ -78,12 +78,15 @@ def _stylesheet(css: str):
     return CSS(string=css, url_fetcher=SandboxFetcher(()))
 
 
-def _page_labels(front_pages: int):
-    """A finisher that tells PDF viewers the printed numbers: i, ii, ... then 1, 2, ..."""
+def _catalog(front_pages: int):
+    """A finisher that tells PDF viewers to open the bookmarks panel (as the book does) and, when
+    the document has `front_pages`, the printed numbers: i, ii, ... then 1, 2, ..."""
     import pydyf  # weasyprint's own PDF writer
 
     def finish(document, pdf) -> None:
-        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
-            0, pydyf.Dictionary({"S": "/r"}), front_pages, pydyf.Dictionary({"S": "/D"})])})
+        pdf.catalog["PageMode"] = "/UseOutlines"
+        if front_pages:
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
+                0, pydyf.Dictionary({"S": "/r"}), front_pages, pydyf.Dictionary({"S": "/D"})])})
 
     return finish
