@@ -207,7 +207,7 @@ def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Pa
 
     site = sample_site()
     assets = FakeAssets(tmp_path)
-    drawn: list[str] = []  # the documents laid out, and "cover" for the book's front
+    drawn: list[str] = []  # the documents laid out, "cover" for the book's front, "numbers" for its page numbers
     real_lay_out, real_html_to_pdf = pdf_module.lay_out, pdf_module.html_to_pdf
 
     def laying_out(jobs, roots):
@@ -215,7 +215,7 @@ def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Pa
         return real_lay_out(jobs, roots)
 
     def drawing(html, files, roots):
-        drawn.append("cover" if '<section class="cover">' in html else "other")
+        drawn.append("cover" if '<section class="cover">' in html else "numbers" if 'class="number ' in html else "other")
         return real_html_to_pdf(html, files, roots)
 
     monkeypatch.setattr(pdf_module, "lay_out", laying_out)
@@ -228,7 +228,7 @@ def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Pa
     assert drawn == ids
     drawn.clear()
     book = renderer.site_files(site, assets)["book.pdf"]
-    assert drawn == ["cover"]  # only the cover and contents are laid out
+    assert drawn == ["cover", "numbers"]  # only the cover and contents, and the book's page numbers, are laid out
     assert book == PdfRenderer().site_files(site, assets)["book.pdf"]  # same bytes, made from scratch
 
     # A later run where nothing was re-rendered: the page PDFs come from the output folder.
@@ -240,12 +240,12 @@ def test_book_joins_the_page_pdfs_instead_of_laying_pages_out_again(tmp_path: Pa
 
     drawn.clear()
     assert PdfRenderer().site_files(site, Previous(tmp_path))["book.pdf"] == book
-    assert drawn == ["cover"]
+    assert drawn == ["cover", "numbers"]
     # A previous PDF made from other content (here: another commit) is not trusted.
     drawn.clear()
     moved = replace(site, commit="def5678", pages=tuple(replace(page, commit="def5678") for page in site.pages))
     texts = pages_text(PdfRenderer().site_files(moved, Previous(tmp_path))["book.pdf"])
-    assert drawn == ids + ["cover"]
+    assert drawn == ids + ["cover", "numbers"]
     assert "commit abc1234" not in "\n".join(texts)
 
 
@@ -386,7 +386,10 @@ def test_contents_numbers_allow_for_the_contents_own_length() -> None:
         calls.append([number for _, number, _ in entries])
         return blank(1 + -(-len(entries) // 40))  # a cover, then 40 lines a page: 5 pages
 
-    book = pypdf.PdfReader(io.BytesIO(join_book(site, parts, draw_front)))
+    def draw_numbers(pages):
+        return blank(len(pages))
+
+    book = pypdf.PdfReader(io.BytesIO(join_book(site, parts, draw_front, draw_numbers)))
     assert calls[-1][0] == 6 and len(calls) <= 3
     assert calls[-1][1:] == [number + n % 3 + 1 for n, number in enumerate(calls[-1][:-1])]
     assert len(book.pages) == 5 + sum(n % 3 + 1 for n in range(130))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -75,3 +76,18 @@ def test_a_page_without_sections_opens_with_its_bookmarks_shown(tmp_path: Path) 
     pdf = PdfRenderer().page_files(replace(site, pages=(page,)), page, FakeAssets(tmp_path))["DESIGN-brand.pdf"]
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert reader.outline and reader.page_mode == "/UseOutlines" and reader.page_labels == ["1"]
+
+
+def test_the_page_number_the_books_contents_give_is_printed_on_that_page_and_shown_by_viewers(repo) -> None:
+    root = repo({"specs/a.md": spec("a", 60), "specs/b.md": spec("b")}, PDF_CONFIG)
+    book = pypdf.PdfReader(rendered(root) / "book.pdf")
+    texts = [page.extract_text() for page in book.pages]
+    total = len(texts)
+    for doc_id in ("a", "b"):
+        found = re.search(rf"{doc_id} · Plan {doc_id} ?\.+ ?(\d+)", texts[1])
+        assert found, texts[1]
+        number = int(found.group(1))
+        assert f"Plan {doc_id}" in texts[number - 1] and f"Book page {number} of {total}" in texts[number - 1]
+    assert all(f"Book page {n} of {total}" in text for n, text in enumerate(texts[1:], 2))
+    assert "Book page" not in texts[0]  # the cover
+    assert book.page_labels == [str(n) for n in range(1, total + 1)]

@@ -268,8 +268,27 @@ def print_front(site: Site, entries: Iterable[tuple[Page, int, str]]) -> str:
     and the link its line gets (the PDF renderer turns it into a jump to that page)."""
     items = "".join(f'<li class="toc-doc"><a href="{esc(link)}" data-page="{number}">{isolated(page.id)} · '
                     f"{isolated(page.title)}</a></li>" for page, number, link in entries)
-    body = _cover(site) + f'<nav class="toc book-toc"><h2>Contents</h2><ol>{items}</ol></nav>\n'
+    body = _cover(site) + f'<nav class="toc book-toc joined"><h2>Contents</h2><ol>{items}</ol></nav>\n'
     return _document(site, site.title, body)
+
+
+def print_numbers(site: Site, pages: Iterable[tuple[float, float, str]]) -> str:
+    """The book's page numbers alone, a page each, to be laid over the joined book's pages: each
+    entry is a page's width and height (points) and the number it gets, printed in the bottom right
+    corner, beside the document's own footer (print.css puts that in the centre)."""
+    sizes: dict[tuple[float, float], str] = {}
+    divs = []
+    for width, height, footer in pages:
+        name = sizes.setdefault((width, height), f"size{len(sizes)}")
+        divs.append(f'<div class="number {name}" data-footer="{esc(footer)}"></div>')
+    rules = "".join(f"@page {name} {{ size: {w}pt {h}pt; }}\n.{name} {{ page: {name}; }}\n"
+                    for (w, h), name in sizes.items())
+    style = ("<style>\n@page { @top-left { content: none; } @top-right { content: none; }\n"
+             "  @bottom-center { content: none; }\n"
+             '  @bottom-right { content: string(footer); font: 9pt "DejaVu Sans", sans-serif; color: #59636e; } }\n'
+             ".number { string-set: footer attr(data-footer); height: 1pt; }\n"
+             f".number + .number {{ break-before: page; }}\n{rules}</style>\n")
+    return _document(site, site.title, style + "\n".join(divs))
 
 
 def print_book(site: Site, assets: Assets) -> tuple[str, dict[str, bytes]]:

@@ -48,7 +48,7 @@ class PdfRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("57", "print.css")
+        return assets_version("58", "print.css")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         [(_, files)] = self.pages_files(site, [page], assets)
@@ -75,7 +75,7 @@ class PdfRenderer:
             html, files = print_book(site, assets)
             pdf, self.refused = html_to_pdf(html, files, _roots(assets))
             return {"book.pdf": pdf}
-        from gitspec.render.htmlprint import print_front
+        from gitspec.render.htmlprint import print_front, print_numbers
         from gitspec.render.pdfbook import Part, join_book
 
         known = {page.id: self._known_pdf(site, page, assets) for page in site.pages}
@@ -93,7 +93,10 @@ class PdfRenderer:
             self.refused.extend(u for u in refused if u not in self.refused)
             return pdf
 
-        return {"book.pdf": join_book(site, parts, draw_front)}
+        def draw_numbers(pages):
+            return html_to_pdf(print_numbers(site, pages), {}, roots)[0]  # (names no URL: nothing to refuse)
+
+        return {"book.pdf": join_book(site, parts, draw_front, draw_numbers)}
 
     def _known_pdf(self, site: Site, page: Page, assets: Assets) -> bytes | None:
         key = page_key(self.version, site, page)
