@@ -212,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         argparse.ArgumentParser.error(exc.parser, exc.message)  # usage and message on stderr, exit 2
     stopping.install()
     try:
+        from gitspec.workspace import current_folder
+
+        current_folder()  # every command works from it: one deleted under the shell is told here, once
         code = args.handler(args)
         stopping.check()  # a stop that came too late to cut the command short
         sys.stdout.flush()  # a full disk is told here, not by Python's flush at exit

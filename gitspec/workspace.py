@@ -20,6 +20,19 @@ from gitspec.herepaths import here
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".md")
 
 
+def current_folder() -> Path:
+    """The folder gitspec runs in. One deleted (or moved away) under the shell that started gitspec
+    is a usage error, as git's "Unable to read current working directory" is, not a crash."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        raise GitspecError("the current folder no longer exists (deleted or moved away): "
+                           "cd into one that does", exit_code=EXIT_USAGE) from None
+    except OSError as error:
+        raise GitspecError(f"cannot read the current folder: {error.strerror or error}",
+                           exit_code=EXIT_USAGE) from None
+
+
 def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` holding gitspec.yaml."""
     start = start.resolve()
