@@ -181,10 +181,27 @@ def _cache(args: argparse.Namespace) -> int:
     return cache.run(args.action)
 
 
-def _wants_events(argv: list[str]) -> bool:
-    """`gitspec build ... --json`: the only event of a usage error is then an `error`, on stdout."""
-    commands = [arg for arg in argv if not arg.startswith("-")]  # gitspec's own options take no value
-    return bool(commands) and commands[0] == "build" and "--json" in argv
+def _stopped(exc: GitspecError, output: str | None) -> int:
+    """An error that stops the command: one line on stderr, and in the JSON the command line asked for."""
+    sys.stderr.write(error_line(exc) + "\n")
+    if output is not None:
+        _tell_json(output, exc)
+    return exc.exit_code
+
+
+def _tell_json(output: str, exc: GitspecError) -> None:
+    """The JSON `output` (gitspec.stoppedjson's name for it) on stdout, holding the error that stopped the
+    command, so that a reader of it sees it as well-formed as any other."""
+    from gitspec import streams
+    from gitspec.stoppedjson import write_stopped
+
+    try:
+        write_stopped(output, exc)
+        sys.stdout.flush()
+    except GitspecError:  # standard output is what failed: the line on stderr says so
+        pass
+    except BrokenPipeError:
+        streams.silence(sys.stdout.fileno())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,12 +221,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(error_line(exc) + "\n")
         return exc.exit_code
     except _UsageError as exc:
-        if _wants_events(sys.argv[1:] if argv is None else argv):
-            from gitspec.commands.build import emit_error
-            from gitspec.events import EventSink
+        from gitspec.stoppedjson import promised_despite
 
-            emit_error(EventSink(json_lines=True), GitspecError(exc.message))
+        output = promised_despite(sys.argv[1:] if argv is None else argv)
+        if output is not None:
+            _tell_json(output, GitspecError(exc.message))
         argparse.ArgumentParser.error(exc.parser, exc.message)  # usage and message on stderr, exit 2
+    from gitspec.stoppedjson import promised
+
+    output = promised(args)  # an error that stops the command is in this JSON too
     stopping.install()
     try:
         from gitspec.workspace import current_folder
@@ -220,8 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a full disk is told here, not by Python's flush at exit
         return code
     except GitspecError as exc:
-        sys.stderr.write(error_line(exc) + "\n")
-        return exc.exit_code
+        return _stopped(exc, output)
     except KeyboardInterrupt as exc:
         word, code = stopping.told(exc)
         sys.stderr.write(f"gitspec: {word}\n")
@@ -232,5 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # anything unexpected: one line on screen, the traceback in a log
         from gitspec.crashlog import report_internal_error
 
-        report_internal_error()
+        message = report_internal_error()
+        if output is not None:
+            _tell_json(output, GitspecError(message, exit_code=EXIT_INTERNAL))
         return EXIT_INTERNAL

@@ -1,7 +1,8 @@
 """Whether what gitspec.yaml names is installed: a renderer for each of its `formats`, and its `provider`.
 
-Answering loads the plugins, so `check` asks once per configuration and set of installed
-packages (the index's fingerprint covers both): a no-op check stays plugin-free.
+Every command asks as it checks the workspace (gitspec.checker.check). Answering loads the plugins, so it
+is asked once per configuration and set of installed packages (the index's fingerprint covers both):
+a no-op check stays plugin-free.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def refuse_uninstalled_provider(workspace: Workspace, installed: list[str]) -> N
 
 
 def check_installed(workspace: Workspace, index: ParseIndex) -> None:
-    """For `check`: both of the above, unless this index already vouches for them; then it does."""
+    """Both of the above, unless this index already vouches for them; then it does."""
     if index.memo.get(MEMO):
         return
     from gitspec.plugincalls import call_each

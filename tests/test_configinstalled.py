@@ -48,3 +48,16 @@ def test_a_failing_providers_hook_names_its_plugin_in_check_as_in_build(repo, tm
         assert result.code == 2 and "Traceback" not in result.err, (command, result)
         assert result.err.startswith(f"gitspec: error: plugin gitspec-bp (entry point bp): {problem}"), \
             (command, result)
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "--placeholders"), ("status",), ("build", "--no-render"), ("render", "--format", "html"),
+    ("new", "requirements", "reqs"), ("pin", "reqs#items"),
+])
+def test_every_command_refuses_an_uninstalled_format_as_check_does(repo, args):
+    # Before, only check (and a build or render of the configured formats) refused it: these exited 0.
+    ws = repo({}, config=CONFIG.replace("formats: []", "formats: [html, rtf]"))
+    result = run_gitspec(ws, *args)
+    assert (result.code, result.err) == (2, "gitspec.yaml:7:17: error: key 'formats': unknown format 'rtf' "
+                                            "(installed: docx, html, pdf)\n"), result
+    assert not (ws / "specs" / "reqs.yaml").exists() and not (ws / "build").exists()

@@ -19,9 +19,7 @@ def run(addresses: list[str], only: list[str], force: list[str], dry_run: bool, 
     sink = EventSink(json_events)
     try:
         return _build(addresses, only, force, dry_run, jobs, sink, trace, lock_timeout, render)
-    except GitspecError as exc:  # a config or usage problem, or a plugin's failure: with --json, events say it too
-        if sink.json_lines:
-            emit_error(sink, exc)
+    except GitspecError:  # a config or usage problem, or a plugin's failure: cli.main tells it, as events too
         raise
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM: a reader of the events still sees them end
         if sink.json_lines:

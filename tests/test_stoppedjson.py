@@ -1,0 +1,84 @@
+"""An error that stops a command asked for JSON still leaves well-formed JSON on stdout, in the command's
+own shape, holding the error; the one line on stderr says it too."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CONFIG, run_gitspec
+from test_cli import IN_A_DELETED_FOLDER
+
+UNKNOWN_KEY = CONFIG + "page_sise: A4\n"
+UNKNOWN_FORMAT = CONFIG.replace("formats: []", "formats: [html, rtf]")
+
+CHECK, PLACEHOLDERS, STATUS = ("check", "--format", "json"), ("check", "--placeholders", "--format", "json"), \
+    ("status", "--format", "json")
+
+
+def _entry(command: tuple[str, ...], message: str, path: str | None, line: int | None, col: int | None) -> dict:
+    """The one entry of the list `command` prints for the error that stopped it."""
+    if command == CHECK:
+        return {"path": path, "line": line, "col": col, "severity": "error", "message": message, "rule": "stopped"}
+    if command == PLACEHOLDERS:
+        return {"path": path, "line": line, "col": col, "severity": "error", "address": "", "text": message}
+    return {"address": "", "stage": "", "state": "error", "changed_inputs": [], "conflict": False,
+            "reason": message, "path": path, "line": line, "col": col}
+
+
+@pytest.mark.parametrize("command", [CHECK, PLACEHOLDERS, STATUS])
+@pytest.mark.parametrize("config, line, col, message", [
+    (UNKNOWN_KEY, 8, 1, "unknown key 'page_sise' (did you mean 'page_size'?)"),
+    (UNKNOWN_FORMAT, 7, 17, "key 'formats': unknown format 'rtf' (installed: docx, html, pdf)"),
+])
+def test_a_config_error_is_the_one_entry_of_the_json(repo, command, config, line, col, message):
+    # Before, stdout was empty (exit 2): `gitspec check --format json > findings.json` left a file no JSON
+    # reader could parse. (And with formats: [html, rtf], placeholders and status went on, exit 0.)
+    result = run_gitspec(repo({}, config=config), *command)
+    assert result.code == 2, result
+    assert result.json() == [_entry(command, message, "gitspec.yaml", line, col)], result
+    assert result.err == f"gitspec.yaml:{line}:{col}: error: {message}\n", result
+
+
+@pytest.mark.parametrize("command", [CHECK, PLACEHOLDERS, STATUS])
+@pytest.mark.parametrize("spelt", [(), ("--bogus",)])
+def test_a_usage_error_is_the_one_entry_of_the_json_naming_no_file(repo, command, spelt):
+    ws = repo({})
+    if spelt:
+        result = run_gitspec(ws, *command, *spelt)
+        message = "unrecognized arguments: --bogus"
+    else:  # the current folder deleted under the shell: told before the command runs
+        result = run_gitspec(ws, *command, prefix=IN_A_DELETED_FOLDER)
+        message = "the current folder no longer exists (deleted or moved away): cd into one that does"
+    assert result.code == 2 and result.json() == [_entry(command, message, None, None, None)], result
+    assert result.err.splitlines()[-1].endswith(f"error: {message}"), result
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "--format=json", "--bogus"), ("check", "--form", "json", "--bogus"),
+    ("status", "--bogus", "--format", "json"),
+])
+def test_json_asked_for_as_argparse_reads_it_is_json_on_a_usage_error(repo, args):
+    result = run_gitspec(repo({}), *args)
+    assert result.code == 2 and [e["severity" if "severity" in e else "state"] for e in result.json()] == ["error"]
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "--bogus"), ("check", "--format", "json", "--format", "text", "--bogus"), ("status", "--format"),
+    ("check", "--format", "xml"),
+])
+def test_a_usage_error_without_json_prints_nothing_on_stdout(repo, args):
+    result = run_gitspec(repo({}), *args)
+    assert (result.code, result.out) == (2, ""), result
+
+
+def test_json_findings_of_a_check_that_ran_are_as_before(repo):
+    result = run_gitspec(repo({"specs/a.yaml": "kind: nosuchkind\nid: a\ntitle: A\n"}), *CHECK)
+    assert result.code == 1 and [f["rule"] for f in result.json()] == ["unknown-kind"], result
+
+
+def test_build_events_tell_a_deleted_current_folder(repo):
+    result = run_gitspec(repo({}), "build", "--json", prefix=IN_A_DELETED_FOLDER)
+    message = "the current folder no longer exists (deleted or moved away): cd into one that does"
+    assert result.code == 2 and [json.loads(line) for line in result.out.splitlines()] == [
+        {"event": "error", "stage": "", "progress": 100, "file": None, "line": None, "col": None, "message": message},
+        {"event": "complete", "stage": "", "progress": 100, "exit_code": 2}], result
