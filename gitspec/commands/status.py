@@ -50,11 +50,11 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
                     if row["conflict"] else _orphan_hint(row["changed_inputs"], planner) if gone else ""
                 sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
         sys.stdout.writelines(_unreadable_lines(planner, planned, workspace.root))
-        counts = {}
-        for row in rows:
-            counts[row["state"]] = counts.get(row["state"], 0) + 1
-        sys.stderr.write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-                                        or _nothing_judged(len(context.pipeline.stages))) + "\n")
+    counts = {}  # the summary goes to stderr in both formats
+    for row in rows:
+        counts[row["state"]] = counts.get(row["state"], 0) + 1
+    sys.stderr.write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+                                    or _nothing_judged(len(context.pipeline.stages))) + "\n")
     dirty = any(row["state"] in (STALE, MISSING, ORPHANED, UNREADABLE) or row["conflict"] for row in rows)
     return 1 if dirty else 0
 
