@@ -1,6 +1,7 @@
-"""Build events: one JSON object per line on stdout with `--json`, else a rich progress bar when stderr
-is a terminal. Never both, and never escape codes into a pipe. Progress only rises, 0 to 100, over a
-whole build: its parts (stages, each render format) count their own 0-100 within their share."""
+"""Build and render events: one JSON object per line on stdout with `build --json`, else a rich progress
+bar when stderr is a terminal. Never both, and never escape codes into a pipe. Progress only rises, 0 to
+100, over a whole build or render: its parts (stages, each render format) count their own 0-100 within
+their share."""
 from __future__ import annotations
 
 import json
@@ -10,8 +11,9 @@ from collections.abc import Callable
 
 
 class EventSink:
-    def __init__(self, json_lines: bool) -> None:
+    def __init__(self, json_lines: bool, work: str = "build") -> None:
         self.json_lines = json_lines
+        self._work = work  # what the bar says before the first event
         self._lock = threading.Lock()
         self._progress = None
         self._task = None
@@ -28,7 +30,7 @@ class EventSink:
                 return self
             self._progress = Progress(console=console, transient=True)
             self._progress.start()
-            self._task = self._progress.add_task("build", total=100)
+            self._task = self._progress.add_task(self._work, total=100)
         return self
 
     def __exit__(self, *exc) -> None:

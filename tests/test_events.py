@@ -145,3 +145,25 @@ def test_a_dumb_terminal_gets_no_bar_and_no_empty_lines(ws):
     assert code == 0, shown
     assert not ANSI.search(shown)
     assert shown.replace(b"\r\n", b"\n").startswith(REGENERATED), shown
+
+
+def test_render_on_a_terminal_shows_the_progress_of_a_builds_render(rendering):
+    # Before, `gitspec render` drew nothing until its summary line (seconds for a PDF), where a build's
+    # render phase drew a bar.
+    root, env = rendering
+    assert run_gitspec(root, "build", "--no-render", env=env).code == 0
+    code, shown, piped = run_on_terminal(root, env, "render", streams=("stderr",))
+    assert code == 0, (shown, piped)
+    plain = ANSI.sub(b"", shown)
+    assert re.search(rb"render:html: source", plain) and re.search(rb"render:docx: source", plain), shown
+    assert "━".encode() in plain and re.search(rb"\b100%", plain), shown
+    assert re.search(rb"\ngitspec: rendered \d+ \(0 unchanged\)", plain.replace(b"\r", b"")), shown
+    assert not ANSI.search(piped["stdout"])
+
+
+def test_render_in_a_pipe_shows_no_progress(rendering):
+    root, env = rendering
+    result = run_gitspec(root, "render", env={**env, "TERM": "xterm-256color"})
+    assert result.code == 0, result
+    assert "\x1b" not in result.out + result.err and "render:" not in result.err
+    assert re.fullmatch(r"gitspec: rendered \d+ \(0 unchanged\), \d+ files written\n", result.err), result

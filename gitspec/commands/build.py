@@ -56,6 +56,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
            trace: str | None, lock_timeout: float, render: bool) -> int:
     from gitspec.builder import Builder
     from gitspec.buildsession import make_provider, prepare
+    from gitspec.commands.render import render_progress
     from gitspec.docwriter import DocumentWriter
     from gitspec.store import GenerationCache, ObjectStore, build_lock
 
@@ -85,21 +86,13 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
         with sink:  # one progress bar for the stages and the render
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
             findings = _recheck(context) if report.generated else context.checked.findings
-            rendered = _render(context, chosen, index, findings, _render_progress(sink, chosen)) if render else None
+            progress = render_progress(sink, chosen, STAGES_SHARE)
+            rendered = _render(context, chosen, index, findings, progress) if render else None
     if trace is not None:
         from gitspec.tracefile import write_trace
 
         write_trace(trace_path, report, rendered.spans if rendered else ())
     return _report(report, findings, sink, dry_run, provider, rendered, workspace.root)
-
-
-def _render_progress(sink, chosen):
-    """The render's events, each format's pages counted 0-100, in the share of the build's progress
-    after the stages', split evenly between the formats."""
-    width = (100 - STAGES_SHARE) / max(len(chosen), 1)
-    shares = {f"render:{renderer.name}": sink.share(STAGES_SHARE + n * width, STAGES_SHARE + (n + 1) * width)
-              for n, renderer in enumerate(chosen)}
-    return lambda event: shares.get(event.get("stage"), sink.emit)(event)
 
 
 def _load_output_schemas(context) -> None:

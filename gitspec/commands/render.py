@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,6 +108,7 @@ def render(workspace: Workspace, index, formats: list[str] | None, documents: li
     it changed them, and those of a site it no longer renders (`output` or `formats` changed) that it stopped.
     Returns the formats rendered, the report, and how many errors the check found."""
     from gitspec.buildsession import prepare
+    from gitspec.events import EventSink
     from gitspec.render.session import check_formats, render_workspace
     from gitspec.store import build_lock
 
@@ -118,7 +120,9 @@ def render(workspace: Workspace, index, formats: list[str] | None, documents: li
         chosen = check_formats(context, wanted if formats is not None else None)
         if live and site is not None:
             sites.add(site)  # before it writes: a stop meanwhile tells its pages too
-        report = render_workspace(context, chosen, documents or None, live=live)
+        with EventSink(False, "render") as sink:  # a bar on a terminal, as a build's render phase shows
+            progress = render_progress(sink, chosen)
+            report = render_workspace(context, chosen, documents or None, emit=progress, live=live)
         if live:
             from gitspec.render.livereload import watched
 
@@ -128,6 +132,15 @@ def render(workspace: Workspace, index, formats: list[str] | None, documents: li
             sites.intersection_update({site})
     write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
     return wanted, report, write_errors(context.checked.findings, sys.stderr, workspace.root)
+
+
+def render_progress(sink, chosen: list, start: float = 0) -> Callable[[dict], None]:
+    """The render's events for `sink`: each format's pages counted 0-100, in the progress from `start`
+    (a build's stages have the part before it) to 100, split evenly between the formats."""
+    width = (100 - start) / max(len(chosen), 1)
+    shares = {f"render:{renderer.name}": sink.share(start + n * width, start + (n + 1) * width)
+              for n, renderer in enumerate(chosen)}
+    return lambda event: shares.get(event.get("stage"), sink.emit)(event)
 
 
 def _stop_live(sites: set[Path]) -> None:
