@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the document id, in place of the ID argument; for product, writes the kind's "
                           "skeleton instead of a directive")
     new.add_argument("--title", help="document title (default: from the id)")
+    new.add_argument("--from", dest="from_file", metavar="FILE",
+                     help="requirements only: one item per line of FILE (UTF-8; list markers such as '- ', '1. ' "
+                          "and '[ ]' taken off, blank lines and '#' lines skipped), each with a fresh REQ id and "
+                          "the line as its statement; ID defaults to 'requirements'")
     new.set_defaults(handler=_new)
 
     check = commands.add_parser("check", help="validate documents and resolve references")
@@ -137,7 +141,7 @@ def _init(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from gitspec.commands import new
 
-    return new.run(args.kind, args.id, args.title, args.named_id)
+    return new.run(args.kind, args.id, args.title, args.named_id, args.from_file)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -309,3 +309,94 @@ def test_new_refuses_a_kind_whose_schema_cannot_be_loaded(repo):
     assert result.code == 2, result
     assert result.err.startswith("schemas/adr.schema.json:1:1: error: invalid JSON in schema"), result
     assert not (ws / "specs" / "first.yaml").exists()
+
+
+LIST = ("# Billing, from the kick-off notes\n"
+        "- Users can export invoices as CSV.\n"
+        "\n"
+        "* Admins can refund a payment: fully or in part.\n"
+        "1. An invoice shows its  tax\tlines.\n"
+        "2) no\n"
+        "- [ ] Refunds are logged # with who asked\n"
+        "[x] Receipts are emailed.\n"
+        "-\n")
+
+
+def test_new_requirements_from_a_list_writes_one_item_per_line_with_fresh_ids(repo):
+    # Before, DESIGN.md's `gitspec new requirements --from FILE` was "unrecognized arguments: --from" (exit 2).
+    ws = repo({"specs/old.yaml": requirements_doc("old", requirement("REQ-001") + requirement("REQ-004"))})
+    (ws / "reqs.txt").write_text(LIST, encoding="utf-8")
+    result = run_gitspec(ws, "new", "requirements", "--from", "reqs.txt")
+    assert result.code == 0 and result.out == "gitspec: wrote specs/requirements.yaml\n", result
+    from gitspec.yamlread import read_yaml
+
+    document = read_yaml((ws / "specs" / "requirements.yaml").read_text(encoding="utf-8")).value
+    assert (document["id"], document["title"]) == ("requirements", "Requirements")
+    assert [(item["id"], item["statement"]) for item in document["items"]] == [
+        ("REQ-005", "Users can export invoices as CSV."),
+        ("REQ-006", "Admins can refund a payment: fully or in part."),
+        ("REQ-007", "An invoice shows its tax lines."),
+        ("REQ-008", "no"),
+        ("REQ-009", "Refunds are logged # with who asked"),
+        ("REQ-010", "Receipts are emailed."),
+    ]
+    first = document["items"][0]  # the rest as the skeleton leaves it, for the user to fill in
+    assert (first["title"], first["acceptance"], first["priority"]) == (
+        "TODO short name of the requirement", ["TODO a testable condition that must hold"], "must")
+    check = run_gitspec(ws, "check")
+    assert check.code == 0, check
+
+
+def test_new_requirements_from_a_list_takes_an_id_and_a_title(repo):
+    ws = repo({})
+    (ws / "notes").mkdir()
+    (ws / "notes" / "reqs.md").write_bytes("\ufeff- Prices show in euros.\r\n".encode("utf-8"))
+    result = run_gitspec(ws, "new", "requirements", "Billing rules", "--from", "notes/reqs.md")
+    assert result.code == 0, result
+    text = (ws / "specs" / "billing-rules.yaml").read_text(encoding="utf-8")
+    assert 'title: "Billing rules"\n' in text and "  - id: REQ-001\n" in text
+    assert "    statement: Prices show in euros.\n" in text and "generated" not in text
+    assert run_gitspec(ws, "check").code == 0
+
+
+@pytest.mark.parametrize("files, args, message", [
+    ({}, ["requirements", "--from", "missing.txt"],
+     "argument --from: cannot read missing.txt: No such file or directory"),
+    ({"notes/.keep": ""}, ["requirements", "--from", "notes"], "argument --from: cannot read notes: Is a directory"),
+    ({"reqs.txt": b"- Caf\xe9 opens early.\n- Fine.\n"}, ["requirements", "--from", "reqs.txt"],
+     "argument --from: reqs.txt is not UTF-8 text (line 1); save it as UTF-8"),
+    ({"reqs.txt": "# only a comment\n\n- \n"}, ["requirements", "--from", "reqs.txt"],
+     "argument --from: reqs.txt lists no requirements (one a line; blank lines and lines starting with # are skipped)"),
+    ({"reqs.txt": ""}, ["requirements", "--from", "reqs.txt"], "argument --from: reqs.txt lists no requirements"),
+    ({"reqs.txt": "Fine.\nBell \x07 here.\n"}, ["requirements", "--from", "reqs.txt"],
+     "argument --from: reqs.txt line 2 holds the character U+0007, which a statement cannot show"),
+    ({"reqs.txt": "Fine.\n"}, ["tasks", "--from", "reqs.txt"],
+     "argument --from: only 'gitspec new requirements' reads a list (KIND is 'tasks')"),
+    ({"reqs.txt": "Fine.\n"}, ["product", "--from", "reqs.txt"],
+     "argument --from: only 'gitspec new requirements' reads a list (KIND is 'product')"),
+])
+def test_a_list_that_cannot_be_read_or_a_kind_that_takes_none_is_a_usage_error(repo, files, args, message):
+    ws = repo(files)
+    result = run_gitspec(ws, "new", *args)
+    assert result.code == 2 and result.err.startswith(f"gitspec: error: {message}") \
+        and result.err.count("\n") == 1 and result.out == "", result
+    assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep"]
+
+
+def test_new_from_a_list_is_in_the_help(repo):
+    result = run_gitspec(repo({}), "new", "--help")
+    assert result.code == 0 and "--from FILE" in result.out
+
+
+@pytest.mark.parametrize("template, message", [
+    ("kind: requirements\nid: \"$id\"\ntitle: \"$title\"\nitems: []\n",
+     "argument --from: the template templates/requirements.yaml has no item under 'items' to copy"),
+    ("kind: requirements\nid: \"$id\"\nitems: [\n", "argument --from: the template templates/requirements.yaml "
+                                                   "cannot be read as YAML (line "),
+])
+def test_a_workspace_template_with_no_item_to_copy_is_named(repo, template, message):
+    ws = repo({"templates/requirements.yaml": template, "reqs.txt": "Fine.\n"})
+    result = run_gitspec(ws, "new", "requirements", "--from", "reqs.txt")
+    assert result.code == 2 and result.err.startswith(f"gitspec: error: {message}") \
+        and result.err.count("\n") == 1, result
+    assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep"]

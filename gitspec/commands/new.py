@@ -1,4 +1,5 @@
-"""`gitspec new KIND ID` (or `KIND "Title"`): write a skeleton document that passes `check`. Never overwrites."""
+"""`gitspec new KIND ID` (or `KIND "Title"`): write a skeleton document that passes `check`; `new requirements
+--from FILE` one whose items are FILE's list. Never overwrites."""
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 from gitspec.atomic import create_new
 from gitspec.config import CONFIG_FILE
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
-from gitspec.herepaths import here
+from gitspec.herepaths import here, workspace_name
 from gitspec.itemids import DEFINED_ID
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.printable import file_name, is_utf8, shown
@@ -22,6 +23,7 @@ from gitspec.workspace import Workspace, local_kinds
 
 TYPE_CHECKING = False  # as typing's: Unreadable is only named in annotations
 if TYPE_CHECKING:
+    from gitspec.requirementlist import Sentence
     from gitspec.unreadable import Unreadable
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -31,11 +33,19 @@ _REQUIREMENT_LINK = re.compile(r"(?<=\brequirements: )\[(REQ-[0-9]+)\]")
 _UNWRITABLE = re.compile("[^\x20-\x7e\xa0-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
-def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: str | None = None) -> int:
+def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: str | None = None,
+        from_file: str | None = None) -> int:
     """`doc_id` is the ID argument: an id or a title, or for a product its directive; `named_id` is --id,
-    an id only (for a product, the skeleton's instead of a directive)."""
-    for argument, text in (("KIND", kind_name), ("ID", doc_id), ("--id", named_id), ("--title", title)):
+    an id only (for a product, the skeleton's instead of a directive); `from_file` is --from, a list
+    of requirements to write as the items of a requirements document (its id 'requirements' unless named)."""
+    for argument, text in (("KIND", kind_name), ("ID", doc_id), ("--id", named_id), ("--title", title),
+                           ("--from", from_file)):
         _refuse_undecodable(argument, text)
+    sentences = None
+    if from_file is not None:
+        sentences = _read_list(kind_name, from_file)  # before the workspace: a wrong FILE costs nothing
+        if doc_id is None and named_id is None:
+            doc_id = "requirements"
     argument = _refuse_unclear_id(kind_name, doc_id, named_id)
     title = _one_line("--title", title, "title")
     workspace, index = open_workspace()  # refuses a .gitspec symlink leading out: the plugin cache is written there
@@ -67,12 +77,70 @@ def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: 
     text = _fill(template.read_text(encoding="utf-8"), doc_id, title)
     taken = _taken(workspace, index)
     text = _fresh_item_ids(text, _highest_defined(taken.item_ids))
+    if sentences is not None:
+        text = _listed_items(text, sentences, _highest_defined(taken.item_ids).get("REQ", 0),
+                             here(workspace_name(root, template)))
     text = _link_requirement(text, taken.documents)
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
     _refuse_taken_id(workspace, doc_id, target, taken)
     _write_new(workspace, target, text)
     sys.stdout.write(f"gitspec: wrote {here(workspace.relative(target))}\n")
     return 0
+
+
+def _read_list(kind_name: str, from_file: str) -> list[Sentence]:
+    """The requirements FILE lists (gitspec.requirementlist): UTF-8 text, at least one of them, each
+    one a document can hold."""
+    from gitspec.requirementlist import listed_sentences
+
+    name = file_name(from_file)
+    if kind_name != "requirements":
+        raise GitspecError(f"argument --from: only 'gitspec new requirements' reads a list (KIND is {kind_name!r})",
+                           exit_code=EXIT_USAGE)
+    try:
+        data = Path(from_file).read_bytes()
+    except OSError as error:
+        raise GitspecError(f"argument --from: cannot read {name}: {error.strerror or error}",
+                           exit_code=EXIT_USAGE) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise GitspecError(f"argument --from: {name} is not UTF-8 text (line {line}); save it as UTF-8",
+                           exit_code=EXIT_USAGE) from None
+    sentences = listed_sentences(text)
+    if not sentences:
+        raise GitspecError(f"argument --from: {name} lists no requirements (one a line; blank lines and "
+                           "lines starting with # are skipped)", exit_code=EXIT_USAGE)
+    for sentence in sentences:
+        unwritable = _UNWRITABLE.search(sentence.text)
+        if unwritable:
+            raise GitspecError(f"argument --from: {name} line {sentence.line} holds the character "
+                               f"U+{ord(unwritable.group()):04X}, which a statement cannot show; remove it",
+                               exit_code=EXIT_USAGE)
+    return sentences
+
+
+def _listed_items(text: str, sentences: list[Sentence], highest: int, template: str) -> str:
+    """The requirements skeleton `text` (from the file `template`) with, in place of its example item, one
+    copy of it per sentence: the sentence its statement, its id the next REQ number past `highest` (the
+    workspace's); the rest (title, acceptance, priority) left for the user to fill in, as the skeleton leaves them."""
+    from gitspec.yamlread import YamlProblem, read_yaml
+    from gitspec.yamlwrite import update_document
+
+    try:
+        skeleton = read_yaml(text).value
+    except YamlProblem as problem:  # a workspace's own template, with $id and $title filled in
+        raise GitspecError(f"argument --from: the template {template} cannot be read as YAML "
+                           f"(line {problem.line}: {problem.message})", exit_code=EXIT_USAGE) from None
+    example = next(iter(skeleton.get("items") or ()), None) if isinstance(skeleton, dict) else None
+    if not isinstance(example, dict):
+        raise GitspecError(f"argument --from: the template {template} has no item under 'items' to copy for "
+                           "each requirement", exit_code=EXIT_USAGE)
+    items = [{**example, "id": f"REQ-{highest + n:03d}", "statement": sentence.text}
+             for n, sentence in enumerate(sentences, start=1)]
+    written = update_document(text, {}, {"items": items}, {})
+    return written if "generated" in skeleton else written.replace("generated: {}\n", "", 1)
 
 
 def _refuse_unclear_id(kind_name: str, doc_id: str | None, named_id: str | None) -> str:
