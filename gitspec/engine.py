@@ -5,6 +5,7 @@ Imported only when some file changed; building it is the expensive part of a run
 from __future__ import annotations
 
 import marshal
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -50,6 +51,13 @@ class Engine:
                     raise GitspecError(f"kind '{kind.name}' is declared by two plugins: {owners[kind.name]}, "
                                        f"{plugin}", exit_code=EXIT_USAGE)
                 kinds[kind.name], owners[kind.name] = kind, plugin
+        if self._store is not None:  # the fingerprint stamps gitspec's own schemas and the workspace's
+            from gitspec.plugincalls import is_builtin
+            from gitspec.plugins import remember_schemas
+
+            remember_schemas(self._store, tuple(sorted({os.fspath(kind.schema) for name, kind in kinds.items()
+                                                        if not is_builtin(owners[name])
+                                                        and isinstance(kind.schema, (str, os.PathLike))})))
         for name, kind in self._extra_kinds.items():
             if name in kinds:
                 raise GitspecError(f"workspace schema redefines kind '{name}', declared by plugin "

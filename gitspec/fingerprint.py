@@ -3,8 +3,8 @@
 gitspec's own code and schemas, the workspace's config and local schemas, the
 Python version, the import path and each folder on it (a plugin installed or
 removed changes its folder's mtime), and the code of the plugins the last load
-found, wherever it came from (PYTHONPATH, an editable install). Cheap: a few
-stats and one small cache file, no imports.
+found, wherever it came from (PYTHONPATH, an editable install), with the schema
+files of their kinds. Cheap: a few stats and one small cache file, no imports.
 """
 from __future__ import annotations
 

@@ -7,31 +7,42 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 import gitspec
 
-ENTRY_POINTS = b"GSEP3"  # tag of `.gitspec/plugins`: the installed plugins' entry points and files
+# tag of `.gitspec/plugins`: the installed plugins' entry points, their code files and their kinds' schemas
+ENTRY_POINTS = b"GSEP4"
 
 
 def plugin_files(store: Path) -> tuple[str, ...]:
-    """The files and folders of the code of the installed plugins, as the last load of them found it
-    (saved in `store/plugins` by gitspec.plugins): what a cached result of their hooks depends on."""
+    """The files and folders of the code of the installed plugins, and the schema files of the kinds they
+    declare, as the last load of them found them (saved in `store/plugins` by gitspec.plugins): what a
+    cached result of their hooks depends on."""
     from gitspec.cachefile import read_cache
 
     saved = read_cache(store / "plugins", ENTRY_POINTS)
-    if isinstance(saved, tuple) and len(saved) == 3 and isinstance(saved[2], tuple):
-        return saved[2]
+    if isinstance(saved, tuple) and len(saved) == 4 and isinstance(saved[2], tuple) and isinstance(saved[3], tuple):
+        return saved[2] + saved[3]
     return ()
 
 
-def module_files(module: object) -> tuple[str, ...]:
-    """The file of a plugin's module, or every folder and source file of its package: an edit to any
-    changes one of their stat keys (a file added to the package, its folder's)."""
-    path = getattr(module, "__path__", None)
-    if path is None:
-        name = getattr(module, "__file__", None)
-        return (name,) if isinstance(name, str) else ()
+def module_files(name: str) -> tuple[str, ...]:
+    """The file of an imported plugin module that is in no package, or every folder and source file of
+    the package holding it (the outermost that is not a namespace package, which several distributions
+    share): its own modules are what it imports, and an edit to any changes one of their stat keys (a
+    file added to the package, its folder's)."""
+    parts = name.split(".")
+    for depth in range(1, len(parts) + 1):
+        module = sys.modules.get(".".join(parts[:depth]))
+        if getattr(module, "__file__", None) and getattr(module, "__path__", None) is not None:
+            return _package_files(module.__path__)
+    module_file = getattr(sys.modules.get(name), "__file__", None)
+    return (module_file,) if isinstance(module_file, str) else ()
+
+
+def _package_files(path: Iterable[str]) -> tuple[str, ...]:
     found = []
     for top in path:
         for folder, folders, files in os.walk(top):

@@ -65,21 +65,36 @@ def _build(store: Path | None, key: tuple) -> PluginManager:
     for name, module in BUILTIN_PLUGINS.items():
         manager.register(importlib.import_module(module), name=name)
     cache = store / "plugins" if store is not None else None
-    saved = read_cache(cache, ENTRY_POINTS) if cache is not None else None
-    if not (isinstance(saved, tuple) and len(saved) == 3 and saved[0] == key):
-        saved = (key, _entry_points(), None)
+    saved = _saved(cache)
+    if not (saved is not None and saved[0] == key):
+        saved = (key, _entry_points(), None, ())
     files = []
     for name, value, dist in saved[1]:
         if manager.get_plugin(name) is None and not manager.is_blocked(name):
             manager.distributions[name] = dist
             _register(manager, name, value)
-            files += module_files(importlib.import_module(value.partition(":")[0].strip()))
+            files += module_files(value.partition(":")[0].strip())
     # Where each plugin's code is, wherever it was found (a folder on PYTHONPATH, an editable install):
     # the index's fingerprint (gitspec.fingerprint) stats them, so an edit there is not hidden by a cached check.
     if cache is not None and saved[2] != tuple(files):
-        write_cache(cache, ENTRY_POINTS, (key, saved[1], tuple(files)))
+        write_cache(cache, ENTRY_POINTS, (key, saved[1], tuple(files), saved[3]))
     manager.traced = bool(os.environ.get("GITSPEC_TRACE_HOOKS"))
     return manager
+
+
+def remember_schemas(store: Path | None, schemas: tuple[str, ...]) -> None:
+    """Keep the schema files of the installed plugins' kinds with their code in `store/plugins`, once the
+    kinds are known: a check's result depends on them as on the code (see gitspec.fingerprint)."""
+    cache = store / "plugins" if store is not None else None
+    saved = _saved(cache)
+    if saved is not None and saved[3] != schemas:
+        write_cache(cache, ENTRY_POINTS, (*saved[:3], schemas))
+
+
+def _saved(cache: Path | None) -> tuple | None:
+    """(key, entry points, code files, schema files) as `cache` holds them, if it does."""
+    saved = read_cache(cache, ENTRY_POINTS) if cache is not None else None
+    return saved if isinstance(saved, tuple) and len(saved) == 4 else None
 
 
 def _entry_points() -> tuple[tuple[str, str, str], ...]:

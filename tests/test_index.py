@@ -238,3 +238,51 @@ def test_a_file_made_in_the_current_folder_keeps_the_cache_of_python_m_gitspec(r
     (ws / ".reqs.yaml.swp").write_text("")
     again = subprocess.run(command, cwd=ws, env=env, capture_output=True, text=True)
     assert again.returncode == 0 and "gitspec hook:" not in again.stderr, again
+
+
+NOTES_SCHEMA = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": '
+                '"https://sibplug.example/notes.schema.json", "type": "object", '
+                '"$ref": "https://gitspec.dev/schemas/common.schema.json#/$defs/header", '
+                '"properties": {"notes": {}}}')
+SIBLING_PLUGIN = '''from pathlib import Path
+
+from gitspec import hookimpl
+from gitspec.findings import error
+from gitspec.kinds import Kind
+
+from sibplug import rules
+
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind("notes", Path(__file__).resolve().parent / "notes.schema.json")]
+
+
+@hookimpl
+def gitspec_check_document(document):
+    if document.kind == "notes":
+        return [error(document.path, 1, 1, rules.MESSAGE, "sib-rule")]
+'''
+
+
+def test_what_a_check_remembers_depends_on_the_whole_package_of_a_plugin_module_and_its_kinds_schemas(
+        repo, tmp_path):
+    """Before, only the entry point's module (sibplug/plugin.py) was stamped: editing sibplug/rules.py, which
+    it imports, or the schema of the kind it declares, kept the old findings until `check --no-cache`."""
+    ws = repo({"specs/n.yaml": "kind: notes\nid: notes-1\ntitle: Notes\nnotes: 5\n"})
+    env = install_plugin(tmp_path / "plug", "sibplug", {"sibplug/__init__.py": "",
+                                                         "sibplug/plugin.py": SIBLING_PLUGIN,
+                                                         "sibplug/rules.py": 'MESSAGE = "first"\n',
+                                                         "sibplug/notes.schema.json": NOTES_SCHEMA},
+                         module="sibplug.plugin")
+    assert "error: first [sib-rule]" in run_gitspec(ws, "check", env=env).out
+    assert "error: first [sib-rule]" in run_gitspec(ws, "check", env=env).out  # cached
+    with (tmp_path / "plug" / "sibplug" / "rules.py").open("r+") as file:  # in place: the folder keeps its mtime
+        file.write('MESSAGE = "second"\n')
+    edited = run_gitspec(ws, "check", env=env)
+    assert "error: second [sib-rule]" in edited.out, edited
+    schema = tmp_path / "plug" / "sibplug" / "notes.schema.json"
+    with schema.open("r+") as file:
+        file.write(NOTES_SCHEMA.replace('"notes": {}', '"notes": {"type": "string"}'))
+    tightened = run_gitspec(ws, "check", env=env)
+    assert "specs/n.yaml:4:8: error: notes-1#notes: 5 is not of type 'string'" in tightened.out, tightened
