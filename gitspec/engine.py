@@ -28,6 +28,7 @@ class Engine:
         self._extra_kinds = extra_kinds or {}
         self._store = store  # where the plugin manager may remember entry points
         self._root = root  # the workspace's: errors name its own schemas from its top, as other files
+        self._kind_owners: dict[str, str] = {}  # kind -> the plugin that declares it
 
     def _shown(self, path: Path) -> str:
         from gitspec.herepaths import workspace_name
@@ -43,7 +44,7 @@ class Engine:
     @cached_property
     def kinds(self) -> dict[str, Kind]:
         kinds: dict[str, Kind] = {}
-        owners: dict[str, str] = {}
+        owners = self._kind_owners
         for plugin, declared in call_each(self.manager, "gitspec_kinds", (Kind,)):
             for kind in declared:
                 kind = self._received(plugin, kind)
@@ -77,9 +78,12 @@ class Engine:
 
     @cached_property
     def schemas(self):
+        from gitspec.plugincalls import label
         from gitspec.schemas import SchemaSet
 
-        return SchemaSet(self.kinds, self._shown)
+        kinds = self.kinds  # finds each kind's plugin
+        return SchemaSet(kinds, self._shown, {kind: label(self.manager, plugin)
+                                              for kind, plugin in self._kind_owners.items()})
 
     def load_schemas(self, kinds: set[str]) -> None:
         """Load the schema of each known kind in `kinds`: one that cannot be loaded is a configuration

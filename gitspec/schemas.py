@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,23 +41,28 @@ def load_builtin_schema(name: str) -> dict[str, Any]:
     return read_schema(builtin_schema_dir() / f"{name}.schema.json")
 
 
-def read_schema(path: Path, named: str | None = None) -> dict[str, Any]:
-    """The schema at `path`; an error names it as `named` (default: the path as it is)."""
+def read_schema(path: Path, named: str | None = None, declared: str = "") -> dict[str, Any]:
+    """The schema at `path`; an error names it as `named` (default: the path as it is), then what
+    declared it (`declared`: " (kind 'risk', declared by plugin gitspec-risk)"), if given."""
     named = named or str(path)
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GitspecError(f"cannot read schema: {exc}", named, exit_code=EXIT_USAGE) from None
+    except OSError as exc:
+        raise GitspecError(f"cannot read schema: {exc.strerror or exc}{declared}", named,
+                           exit_code=EXIT_USAGE) from None
+    except UnicodeDecodeError as exc:
+        raise GitspecError(f"cannot read schema: {exc}{declared}", named, exit_code=EXIT_USAGE) from None
     except json.JSONDecodeError as exc:
-        raise GitspecError(f"invalid JSON in schema: {exc.msg}", named, exc.lineno, exc.colno,
+        raise GitspecError(f"invalid JSON in schema: {exc.msg}{declared}", named, exc.lineno, exc.colno,
                            EXIT_USAGE) from None
     if not isinstance(schema, dict):
-        raise GitspecError("a schema must be a JSON object", named, 1, 1, EXIT_USAGE)
+        raise GitspecError(f"a schema must be a JSON object{declared}", named, 1, 1, EXIT_USAGE)
     return schema
 
 
 class SchemaSet:
-    """Every kind's schema, resolvable by `$id`.
+    """Every kind's schema, resolvable by `$id`, each read when a document of its kind is first checked:
+    a plugin kind whose schema cannot be loaded stops nothing until then.
 
     Two validators per kind: jsonschema-rs answers "valid?" quickly (nearly
     every document is); only an invalid document is validated again with
@@ -65,19 +70,14 @@ class SchemaSet:
     schema keyword and value needed to point at the exact key or value.
     """
 
-    def __init__(self, kinds: dict[str, Kind], named: Callable[[Path], str] = str) -> None:
-        """`named(path)` is how an error names a schema file (see gitspec.herepaths.workspace_name)."""
-        import jsonschema_rs
-
+    def __init__(self, kinds: dict[str, Kind], named: Callable[[Path], str] = str,
+                 owners: dict[str, str] | None = None) -> None:
+        """`named(path)` is how an error names a schema file (see gitspec.herepaths.workspace_name);
+        `owners` how it names the plugin that declared each kind (`plugin gitspec-foo (entry point foo)`)."""
         self.kinds = kinds
         self._named = named
-        self._schemas = {name: read_schema(kind.schema, named(kind.schema)) for name, kind in kinds.items()}
-        self._shared = [load_builtin_schema("common"), *self._schemas.values()]
-        resources = [(s["$id"], s) for s in self._shared if isinstance(s.get("$id"), str)]
-        try:
-            self._fast_registry = jsonschema_rs.Registry(resources)
-        except Exception as exc:  # jsonschema-rs raises its own types for bad resources
-            raise GitspecError(f"cannot load schemas: {exc}", exit_code=EXIT_USAGE) from None
+        self._owners = owners or {}
+        self._schemas: dict[str, dict[str, Any]] = {}
         self._fast: dict[str, Any] = {}
         self._detailed: dict[str, Any] = {}
 
@@ -85,18 +85,51 @@ class SchemaSet:
         """The kind's validator; a schema that cannot be loaded is a GitspecError naming its file."""
         return self._fast_validator(kind)
 
+    def _declared(self, kind: str) -> str:
+        owner = self._owners.get(kind)
+        return f" (kind '{kind}', declared by {owner})" if owner else ""
+
+    def _schema(self, kind: str) -> dict[str, Any]:
+        if kind not in self._schemas:
+            path = self.kinds[kind].schema
+            self._schemas[kind] = read_schema(path, self._named(path), self._declared(kind))
+        return self._schemas[kind]
+
+    @cached_property
+    def _shared(self) -> list[dict[str, Any]]:
+        """The schemas a `$ref` may name: gitspec's shared definitions and each kind's that can be read
+        (one that cannot is reported when its own kind is checked)."""
+        readable = []
+        for kind in self.kinds:
+            try:
+                readable.append(self._schema(kind))
+            except GitspecError:
+                continue
+        return [load_builtin_schema("common"), *readable]
+
+    @cached_property
+    def _fast_registry(self) -> Any:
+        import jsonschema_rs
+
+        resources = [(s["$id"], s) for s in self._shared if isinstance(s.get("$id"), str)]
+        try:
+            return jsonschema_rs.Registry(resources)
+        except Exception as exc:  # jsonschema-rs raises its own types for bad resources
+            raise GitspecError(f"cannot load schemas: {exc}", exit_code=EXIT_USAGE) from None
+
     def _fast_validator(self, kind: str) -> Any:
         if kind not in self._fast:
             import jsonschema_rs
 
-            schema = self._schemas[kind]
+            schema = self._schema(kind)
             try:
                 jsonschema_rs.meta.validate(schema)
                 self._fast[kind] = jsonschema_rs.validator_for(schema, registry=self._fast_registry, offline=True)
             except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
                 message = str(exc).splitlines()[0]
-                raise GitspecError(f"schema of kind '{kind}' is not a valid JSON Schema: {message}",
-                                   self._named(self.kinds[kind].schema), exit_code=EXIT_USAGE) from None
+                raise GitspecError(f"schema of kind '{kind}' is not a valid JSON Schema: {message}"
+                                   f"{self._declared(kind)}", self._named(self.kinds[kind].schema),
+                                   exit_code=EXIT_USAGE) from None
         return self._fast[kind]
 
     def _detailed_validator(self, kind: str) -> Any:
@@ -106,12 +139,12 @@ class SchemaSet:
 
             resources = [(s["$id"], Resource.from_contents(s)) for s in self._shared if isinstance(s.get("$id"), str)]
             registry = Registry().with_resources(resources)
-            self._detailed[kind] = Draft202012Validator(self._schemas[kind], registry=registry)
+            self._detailed[kind] = Draft202012Validator(self._schema(kind), registry=registry)
         return self._detailed[kind]
 
     def properties(self, kind: str) -> list[str]:
         header = load_builtin_schema("common")["$defs"]["header"]["properties"]
-        return [*header, *self._schemas[kind].get("properties", {})]
+        return [*header, *self._schema(kind).get("properties", {})]
 
     def check(self, document: Document) -> list[Finding]:
         instance = document.instance()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import requirement, requirements_doc, run_gitspec
+from conftest import install_plugin, requirement, requirements_doc, run_gitspec
 from gitspec.builtin.kinds import SHIPPED_KINDS
 from gitspec.schemas import builtin_schema_dir
 
@@ -108,7 +108,7 @@ def test_the_format_guide_lists_each_kinds_sections_and_item_keys_as_the_schemas
 
 
 def test_the_format_guides_example_documents_pass_check(repo):
-    from conftest import requirement, requirements_doc, run_gitspec
+    from conftest import install_plugin, requirement, requirements_doc, run_gitspec
 
     guide = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text()
     import re
@@ -124,7 +124,7 @@ def test_the_format_guides_example_documents_pass_check(repo):
 
 def test_an_infinite_or_nan_number_is_named_as_written_not_as_null(repo):
     """`estimate: .inf` gave `null is not of type "number"`: jsonschema-rs reads it as JSON's null."""
-    from conftest import requirement, requirements_doc, run_gitspec
+    from conftest import install_plugin, requirement, requirements_doc, run_gitspec
 
     items = "".join(f"  - {{id: TASK-00{n}, title: A, requirements: [], status: todo, priority: p0, ownerRole: dev, "
                     f"estimate: {value}}}\n" for n, value in enumerate((".inf", "-.inf", ".nan", "2"), 1))
@@ -159,3 +159,30 @@ def test_errors_in_the_workspaces_own_schemas_name_them_from_the_current_folder(
         result = run_gitspec(where, "check")
         assert result.code == 2, result
         assert result.err.startswith(prefix + error) and len(result.err.splitlines()) == 1, result
+
+
+MISSING_SCHEMA_PLUGIN = """from pathlib import Path
+
+from gitspec import hookimpl
+from gitspec.kinds import Kind
+
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind("risk", Path(__file__).resolve().parent / "risk.schema.json")]
+"""
+
+
+def test_a_plugin_kind_whose_schema_file_is_missing_stops_only_what_reads_a_document_of_the_kind(repo, tmp_path):
+    # Before, every check, new and build stopped (exit 2) on risk.schema.json, with no risk document anywhere,
+    # and the message did not say which plugin declared the kind.
+    env = install_plugin(tmp_path / "plug", "noschema", {"noschema.py": MISSING_SCHEMA_PLUGIN})
+    ws = repo({"specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
+    for command in (("check",), ("new", "prd", "first"), ("build", "--no-render"), ("check",)):
+        result = run_gitspec(ws, *command, env=env)
+        assert result.code == 0, (command, result)
+    (ws / "specs" / "risks.yaml").write_text("kind: risk\nid: risks\ntitle: Risks\n")
+    result = run_gitspec(ws, "check", env=env)
+    assert result.code == 2 and len(result.err.splitlines()) == 1, result
+    assert result.err == (f"{tmp_path / 'plug' / 'risk.schema.json'}:1:1: error: cannot read schema: No such file or "
+                          "directory (kind 'risk', declared by plugin noschema)\n"), result
