@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from pathlib import Path
 
 import pluggy
@@ -125,6 +126,11 @@ def _register(manager: PluginManager, name: str, value: str) -> None:
         manager.register(plugin, name=name)
     except pluggy.PluginValidationError as error:  # pluggy's message is several lines
         raise PluginError(f"{manager.label(name)}: {'; '.join(str(error).splitlines())}") from None
+    try:
+        manager.check_pending()  # a hook implementation that no hookspec declares, unless optionalhook=True
+    except pluggy.PluginValidationError as error:
+        raise PluginError(_unknown_hook(manager, error.plugin)) from None
+    _warn_unmarked(manager, name, plugin)
 
 
 def _refusal(manager: PluginManager, plugin: object) -> str:
@@ -153,6 +159,29 @@ def _arguments(names: list[str] | tuple[str, ...]) -> str:
     if len(names) == 1:
         return f"the argument {names[0]}"
     return f"the arguments {', '.join(names[:-1])} and {names[-1]}"
+
+
+def _unknown_hook(manager: PluginManager, plugin: object) -> str:
+    """Why check_pending refused `plugin`: the hook it implements that gitspec does not declare, and the
+    hook it may have meant."""
+    from gitspec.suggestions import closest
+
+    declared = [name for name, caller in vars(manager.hook).items() if not name.startswith("_") and caller.has_spec()]
+    unknown = next(caller.name for caller in manager.get_hookcallers(plugin) or () if not caller.has_spec()
+                   and any(impl.plugin is plugin and not impl.optionalhook for impl in caller.get_hookimpls()))
+    # compared without the prefix they share, which would make any gitspec_ name look close to every hook
+    guess = closest(unknown.removeprefix("gitspec_"), [hook.removeprefix("gitspec_") for hook in declared])
+    hint = f" (did you mean 'gitspec_{guess}'?)" if guess else ""
+    return f"{manager.label(manager.get_name(plugin) or '')}: unknown hook '{unknown}'{hint}"
+
+
+def _warn_unmarked(manager: PluginManager, name: str, plugin: object) -> None:
+    """A function named like a hook but not marked @hookimpl, which pluggy does not register: one line on stderr."""
+    for attribute in dir(plugin):
+        if (attribute.startswith("gitspec_") and callable(getattr(plugin, attribute, None))
+                and manager.parse_hookimpl_opts(plugin, attribute) is None):
+            sys.stderr.write(f"gitspec: warning: {manager.label(name)}: {attribute} is not marked @hookimpl, "
+                             "so gitspec never calls it\n")
 
 
 def _load(value: str):

@@ -309,6 +309,30 @@ def test_a_hook_taking_an_argument_gitspec_does_not_pass_names_its_plugin_and_th
         assert one_line(run_gitspec(ws, command, env=env)) == f"gitspec: error: plugin {PLUGIN}: {problem}"
 
 
+def test_a_misspelt_hook_is_refused_naming_its_plugin_and_the_hook_it_may_mean(broken):
+    # Before, gitspec_stage (for gitspec_stages) was registered as a hook no one calls: the stage never ran,
+    # and nothing said why.
+    ws, env = broken(STAGE.format(body="return {'count': 1}").replace("def gitspec_stages", "def gitspec_stage"))
+    for command in ("check", "build"):
+        assert one_line(run_gitspec(ws, command, env=env)) == (
+            f"gitspec: error: plugin {PLUGIN}: unknown hook 'gitspec_stage' (did you mean 'gitspec_stages'?)")
+    assert not (ws / "specs" / "counted.yaml").exists()
+
+
+def test_an_optional_hook_that_gitspec_does_not_declare_is_allowed(broken):
+    ws, env = broken("@hookimpl(optionalhook=True)\ndef gitspec_later_hook():\n    return []\n")
+    assert run_gitspec(ws, "check", env=env).code == 0
+
+
+def test_a_hook_not_marked_hookimpl_is_warned_about_naming_its_plugin(broken):
+    # Before, a gitspec_renderers without @hookimpl was silently never called.
+    ws, env = broken("def gitspec_renderers():\n    return [Renderer()]\n")
+    built = run_gitspec(ws, "build", "--no-render", env=env)
+    assert built.code == 0, built
+    assert built.err.splitlines()[0] == (f"gitspec: warning: plugin {PLUGIN}: gitspec_renderers is not marked "
+                                         "@hookimpl, so gitspec never calls it")
+
+
 @pytest.mark.parametrize("path", ["../x.txt", "/tmp/x.txt", "a/../../x.txt"])
 def test_a_renderer_path_outside_its_folder_names_its_plugin_and_its_render_stage(broken, path):
     # Before: "gitspec: error: renderer wrote outside its folder: ../x.txt", naming no plugin (and nothing
