@@ -39,7 +39,17 @@ def call_each(manager: Any, hook: str, items: tuple[type, ...] = (), **kwargs: A
     """(plugin name, result) of each implementation of `hook`, in the order pluggy calls them
     (the plugin registered last first), results of None left out. A plugin that raises, or returns
     something other than the hook asks for (with `items`, a list of something else), is a
-    PluginError naming it."""
+    PluginError naming it. A hook that takes no argument (kinds, stages, providers, renderers) is called
+    once per manager, as docs/plugins.md promises, however many parts of a command ask."""
+    if kwargs:
+        return _call_each(manager, hook, items, kwargs)
+    answers = manager.__dict__.setdefault("gitspec_answers", {})
+    if (hook, items) not in answers:
+        answers[hook, items] = _call_each(manager, hook, items, kwargs)
+    return answers[hook, items]
+
+
+def _call_each(manager: Any, hook: str, items: tuple[type, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
     impls = getattr(manager.hook, hook).get_hookimpls()[::-1]
     traced = getattr(manager, "traced", False)
     if traced:  # as datasette's tracer does
