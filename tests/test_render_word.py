@@ -670,3 +670,16 @@ def test_a_table_in_the_pdfs_small_print_is_in_small_print_in_word_too(repo):
         runs = {run.text: run.font.size for run in map(lambda r: Run(r, None), tbl.xpath(".//w:r"))}
         assert runs["Column0"] == runs["Identifier0abc"] == Pt(7.5)  # as the PDF's (print.css table.small)
         assert runs["Identifier1abc"] == Pt(7)  # code, as much smaller
+
+
+def test_a_headings_last_change_and_an_items_verdict_keep_with_what_follows(repo):
+    # Before, only the heading kept with the next paragraph: a section's heading and its "Last changed"
+    # line, or a requirement's heading and its verdict, were left at a page's foot, its text on the next
+    root = repo({"specs/checkout.md": PRD, "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    for name, heading, line in (("checkout", "Goals", "Last changed in "), ("reqs", "REQ-001 Title of REQ-001", "[")):
+        paragraphs = docx.Document(str(root / f"build/docx/{name}.docx")).paragraphs
+        at = [(p.style.name.startswith("Heading"), p.text) for p in paragraphs].index((True, heading))
+        kept, first = paragraphs[at + 1], paragraphs[at + 2]
+        assert kept.text.startswith(line) and kept.paragraph_format.keep_with_next, (name, kept.text)
+        assert not first.paragraph_format.keep_with_next, (name, first.text)  # the text itself may break

@@ -17,8 +17,8 @@ from gitspec.render.htmlblocks import BOOK, SINGLE, BlockWriter, facts_html, sec
 from gitspec.render.htmltext import badges, esc, isolated, status_badge
 from gitspec.render.imagesize import css_width
 from gitspec.render.model import (
-    Badge, Block, Code, Diagram, Footnotes, Heading, ListBlock, Notice, Page, Paragraph, Quote, Section, Site, Table, Text,
-    built_pages, document_count, inlines_text, version_label,
+    Block, Code, Diagram, Footnotes, Heading, ListBlock, Notice, Page, Paragraph, Quote, Section, Site, Table,
+    badges_only, built_pages, document_count, inlines_text, version_label,
 )
 from gitspec.render.printimages import printable
 from gitspec.render.printwidths import WIDE_TABLE, TableLayout, goes_landscape, layout, tall_rows
@@ -96,7 +96,7 @@ class PrintWriter(BlockWriter):
         if isinstance(block, (Quote, Notice)) and self.landscape(block):  # the box whole, not its table alone
             tag = "<blockquote" if isinstance(block, Quote) else '<div class="'
             return out.replace(tag, tag + (' class="wide"' if isinstance(block, Quote) else "wide "), 1)
-        if isinstance(block, Paragraph) and _badges_only(block):  # an item's verdict: kept with what it is of
+        if isinstance(block, Paragraph) and badges_only(block):  # an item's verdict: kept with what it is of
             return out.replace("<p", '<p class="badges"', 1)
         if isinstance(block, Code) and block.text.count("\n") >= LONG_CODE:
             return out.replace("<pre>", '<pre class="long">', 1)
@@ -186,12 +186,6 @@ def _fields(block: Table) -> bool:
 
 def _breakable(token: re.Match) -> str:
     return BREAK.join(token[0][i:i + LONG_RUN] for i in range(0, len(token[0]), LONG_RUN))
-
-
-def _badges_only(block: Paragraph) -> bool:
-    """Whether the paragraph is only badges (a requirement's verdict), spaces between them aside."""
-    return any(isinstance(item, Badge) for item in block.inlines) and all(
-        isinstance(item, Badge) or (isinstance(item, Text) and not item.text.strip()) for item in block.inlines)
 
 
 def _mark_rows(table: str, tall: set[int], has_head: bool) -> str:

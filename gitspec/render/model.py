@@ -118,6 +118,13 @@ class Paragraph:
     inlines: tuple[Inline, ...]
 
 
+def badges_only(block: Paragraph) -> bool:
+    """Whether the paragraph is only badges (a requirement's verdict), spaces between them aside: a
+    line that belongs with what follows it, as a heading does."""
+    return any(isinstance(item, Badge) for item in block.inlines) and all(
+        isinstance(item, Badge) or (isinstance(item, Text) and not item.text.strip()) for item in block.inlines)
+
+
 @dataclass(frozen=True)
 class Heading:
     """A heading inside a section (level 3 and deeper); `anchor` is unique within the page.

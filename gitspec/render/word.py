@@ -12,7 +12,7 @@ from urllib.parse import quote
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
     Badge, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice, Page,
-    Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, built_pages, document_count, version_label,
+    Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, badges_only, built_pages, document_count, version_label,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.printwidths import TEXT_PT
@@ -41,7 +41,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "42"
+    version = "43"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -216,6 +216,7 @@ class DocxWriter:
         self.heading(section.title, 2, self.page_id, section.anchor, section.aliases)
         if section.badges or section.change:
             meta = self.p()
+            x.keep_with_next(meta)  # the heading's, as the PDF's (print.css `section > h2 + .change`)
             self.badges(meta, section.badges)
             if section.change:
                 c = section.change
@@ -253,7 +254,10 @@ class DocxWriter:
 
     def draw(self, block: Any, depth: int) -> None:
         if isinstance(block, Paragraph):
-            self.inlines(self.p(), block.inlines)
+            paragraph = self.p()
+            if badges_only(block):  # an item's verdict: kept with its text, as the PDF's (print.css p.badges)
+                x.keep_with_next(paragraph)
+            self.inlines(paragraph, block.inlines)
         elif isinstance(block, Heading):
             self.heading(block.text, max(block.level, 3), self.page_id, block.anchor, block.aliases)
         elif isinstance(block, Footnotes):

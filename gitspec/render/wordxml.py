@@ -332,6 +332,13 @@ def bottom_border(p: Any, colour: str) -> None:
     p.get_or_add_pPr().insert_element_before(borders, "w:shd", *AFTER_PPR_SHD)
 
 
+def keep_with_next(p: Any) -> None:
+    """Keep `w:p` on the page of the paragraph after it (`w:keepNext`), as a heading keeps."""
+    from docx.text.parfmt import ParagraphFormat
+
+    ParagraphFormat(p).keep_with_next = True
+
+
 def set_numbering(p: Any, num_id: int) -> None:
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
