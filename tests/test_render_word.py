@@ -683,3 +683,23 @@ def test_a_headings_last_change_and_an_items_verdict_keep_with_what_follows(repo
         kept, first = paragraphs[at + 1], paragraphs[at + 2]
         assert kept.text.startswith(line) and kept.paragraph_format.keep_with_next, (name, kept.text)
         assert not first.paragraph_format.keep_with_next, (name, first.text)  # the text itself may break
+
+
+def test_code_of_more_than_forty_lines_may_break_across_pages_as_in_the_pdf(repo):
+    # Before, every code block was kept on one page (the Code style's keepLines): a long one always
+    # started on a new page, the page before it left mostly empty; the PDF lets more than 40 lines break
+    long_code = "\n".join(f"line_{n} = {n}" for n in range(41))
+    root = repo({"specs/prd.md": _prd(f"```python\nshort = 1\n```\n\nThen:\n\n```python\n{long_code}\n```")})
+    assert run_gitspec(root, "render", "--format", "docx").code == 0
+    document = docx.Document(str(root / "build/docx/prd.docx"))
+    assert document.styles["Code"].paragraph_format.keep_together  # a short block: kept on one page
+    code = {p.text.split("\n")[0]: p.paragraph_format.keep_together for p in document.paragraphs
+            if p.style.name == "Code"}
+    assert code == {"short = 1": None, "line_0 = 0": False}
+
+    # a diagram shown as its source (none drawn) likewise, as the PDF's figure.diagram.long
+    diagram = Diagram("graph TD\n" + "".join(f"  A{n} --> A{n + 1}\n" for n in range(41)), title="Flow")
+    page = Page("P", "notes", "P", "specs/p.md", "draft", (), (Section("s", "S", "s", (diagram,)),))
+    document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("notes",)), "P", PngAssets(Path("."), None))
+    [source] = [p for p in document.paragraphs if p.style.name == "Code"]
+    assert source.text.startswith("graph TD") and source.paragraph_format.keep_together is False

@@ -14,6 +14,7 @@ from gitspec.render.model import (
     Badge, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice, Page,
     Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, badges_only, built_pages, document_count, version_label,
 )
+from gitspec.render.htmlprint import LONG_CODE
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.printwidths import TEXT_PT
 from gitspec.render.properties import Properties, page_properties, site_properties
@@ -41,7 +42,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "43"
+    version = "44"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -267,7 +268,7 @@ class DocxWriter:
         elif isinstance(block, Table):
             wide.table(self, block)
         elif isinstance(block, Code):
-            self.p("Code", block.text.rstrip("\n"))
+            self.code(block.text)
         elif isinstance(block, Diagram):
             pictures.diagram(self, block)
         elif isinstance(block, Image):
@@ -284,6 +285,13 @@ class DocxWriter:
             x.bottom_border(self._rule, RULE_COLOUR)
         else:  # a block newer than this renderer: said, as the site says it, rather than dropped unseen
             self.p("", f"Unsupported block: {type(block).__name__}", italic=True)
+
+    def code(self, text: str) -> None:
+        """A code block, kept on one page (its style's keepLines) unless longer than LONG_CODE lines, as the
+        PDF's (print.css pre.long): a long one kept whole would start a page, leaving the one before empty."""
+        paragraph = self.p("Code", text.rstrip("\n"))
+        if text.count("\n") >= LONG_CODE:
+            x.may_break(paragraph)
 
     def bookmark(self, paragraph: Any, anchor: str) -> None:
         """Bookmark `w:p` as the page's `anchor`, which links to `doc:PAGE#anchor` lead to."""

@@ -95,7 +95,7 @@ def diagram(writer: Any, block: Diagram) -> None:
         problem = f"The diagram image could not be read ({failed})."
     if block.title:
         writer.p("Caption", block.title)
-    writer.p("Code", block.source.rstrip("\n"))
+    writer.code(block.source)
     writer.p("", problem or "No image of this diagram is available.", italic=True)
 
 

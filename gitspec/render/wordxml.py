@@ -339,6 +339,13 @@ def keep_with_next(p: Any) -> None:
     ParagraphFormat(p).keep_with_next = True
 
 
+def may_break(p: Any) -> None:
+    """Let `w:p` break across pages though its style keeps its lines together (`w:keepLines` off)."""
+    from docx.text.parfmt import ParagraphFormat
+
+    ParagraphFormat(p).keep_together = False
+
+
 def set_numbering(p: Any, num_id: int) -> None:
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
