@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import CONFIG, make_repo, requirement, requirements_doc, run_gitspec, task, tasks_doc
+from conftest import CONFIG, git, make_repo, requirement, requirements_doc, run_gitspec, task, tasks_doc
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.enum.section import WD_ORIENT
 from docx.shared import Inches, Mm, Pt, RGBColor, Twips
@@ -327,7 +327,9 @@ def test_book_has_a_title_page_toc_and_every_page_in_order():
     assert paragraphs[3] == ("TOC Heading", "Contents")
     titles = [p for p in book.paragraphs if p.style.name == "Heading 1"]
     assert [p.text for p in titles] == [p.title for p in site.pages]
-    assert all(p.paragraph_format.page_break_before for p in titles)  # the title page and TOC come first
+    starts = [p.text for p in book.paragraphs if p._p.getprevious() is not None
+              and p._p.getprevious().xpath("./w:pPr/w:sectPr")]
+    assert starts == [p.text for p in titles]  # each document opens a section, on a new page: the title page and TOC come first
     assert book.paragraphs[3].paragraph_format.page_break_before
     anchors = [h.get(f"{W}anchor") for h in book.element.body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
     bookmarks = {b.get(f"{W}name") for b in book.element.body.iter(f"{W}bookmarkStart")}
@@ -703,3 +705,21 @@ def test_code_of_more_than_forty_lines_may_break_across_pages_as_in_the_pdf(repo
     document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("notes",)), "P", PngAssets(Path("."), None))
     [source] = [p for p in document.paragraphs if p.style.name == "Code"]
     assert source.text.startswith("graph TD") and source.paragraph_format.keep_together is False
+
+
+def test_each_document_in_the_book_has_a_footer_naming_it(repo):
+    # Before, every page of book.docx had one footer, "Specification · commit … · page N": a page never
+    # said which document it was of, as book.pdf's running header and each document's own .docx do
+    wide = _markdown_table(WIDE_HEADER, WIDE_ROW)
+    root = repo({"specs/alpha.md": _prd("Alpha.").replace("id: prd", "id: alpha") + f"\n{wide}\n",
+                 "specs/beta.md": _prd("Beta.").replace("id: prd", "id: beta")},
+                CONFIG.replace("formats: []", "formats: [docx]"))
+    assert run_gitspec(root, "render").code == 0
+    book = docx.Document(str(root / "build/docx/book.docx"))
+    head = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    footers = [(s.orientation, s.footer.paragraphs[0].text) for s in book.sections]
+    assert footers == [(WD_ORIENT.PORTRAIT, f"{book.core_properties.title} · commit {head} · page 1"),
+                       (WD_ORIENT.PORTRAIT, f"alpha · commit {head} · page 1"),
+                       (WD_ORIENT.LANDSCAPE, f"alpha · commit {head} · page 1"),  # its wide table, at its end
+                       (WD_ORIENT.PORTRAIT, f"beta · commit {head} · page 1")]  # (its number: a PAGE field)
+    assert not any(s.footer.is_linked_to_previous for s in book.sections)  # none takes the one before's

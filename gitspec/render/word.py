@@ -42,7 +42,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "44"
+    version = "45"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -57,7 +57,7 @@ def render_page(site: Site, page: Page, assets: Assets) -> bytes:
     writer = DocxWriter(site, assets, inside={page.id})
     changes = _changes(page)
     writer.footer(f"{page.id} · {version_label(page)}")
-    writer.page(page, new_page=False, toc=True)
+    writer.page(page, toc=True)
     writer.finish(page_properties(page), title=page.title, identifier=page.id, changes=changes,
                   status=page.status, comments=f"Rendered by gitspec from {page.source or page.id}, "
                                                f"{version_label(page)}.", shown=page)
@@ -69,8 +69,10 @@ def render_book(site: Site, assets: Assets) -> bytes:
     writer = DocxWriter(site, assets, inside={p.id for p in site.pages})
     writer.footer(f"{site.title} · {version_label(site)}")
     writer.title_page()
-    for page in site.pages:
-        writer.page(page, new_page=True, toc=False)
+    for page in site.pages:  # each on new pages, in a section whose footer names it, as the PDF's running header
+        writer.new_section()
+        writer.footer(f"{page.id} · {version_label(site)}")
+        writer.page(page, toc=False)
     changes = [change for p in site.pages for change in _changes(p)]
     writer.finish(site_properties(site), title=site.title, identifier=site.commit or "uncommitted",
                   changes=changes, status="",
@@ -147,9 +149,24 @@ class DocxWriter:
     # --- Document frame ----------------------------------------------------
 
     def footer(self, text: str) -> None:
-        footer = self.doc.sections[0].footer.paragraphs[0]._p
-        footer.append(x.run_element(text + " · page "))
-        x.page_number_field(footer)
+        """The footer of the section being written (the body's last) and those after it: `text` and the
+        page number. A section before it keeps its own (its `w:sectPr` holds its own reference to it)."""
+        from docx.enum.section import WD_HEADER_FOOTER
+
+        if self.body_end.get_footerReference(WD_HEADER_FOOTER.PRIMARY) is not None:
+            self.body_end.remove_footerReference(WD_HEADER_FOOTER.PRIMARY)
+        footer = self.doc.sections[-1].footer
+        footer.is_linked_to_previous = False  # a new, empty footer of its own
+        paragraph = footer.paragraphs[0]._p
+        paragraph.append(x.run_element(text + " · page "))
+        x.page_number_field(paragraph)
+
+    def new_section(self) -> None:
+        """End the section written so far here: what follows starts a new page, in a section of its own
+        (with a footer of its own: `footer`). A landscape section just ended has done so already."""
+        before = self.body_end.getprevious()
+        if before is not None and before is not self.landscape_end:
+            self.body_end.addprevious(wide.section_end(self.body_end.clone()))
 
     def title_page(self) -> None:
         self.p("Title", self.site.title)
@@ -194,11 +211,9 @@ class DocxWriter:
 
     # --- Pages and sections ------------------------------------------------
 
-    def page(self, page: Page, new_page: bool, toc: bool) -> None:
+    def page(self, page: Page, toc: bool) -> None:
         self.page_id = page.id
-        heading = self.heading(page.title, 1, page.id, "")
-        if new_page:
-            heading.get_or_add_pPr().get_or_add_pageBreakBefore()
+        self.heading(page.title, 1, page.id, "")
         owners = f"Owners: {', '.join(page.owners)}" if page.owners else ""
         meta = self.p("", " · ".join(v for v in (page.id, page.kind, owners) if v), italic=True)
         for fact in page.facts:  # a PRD's product: a link to its page

@@ -81,7 +81,7 @@ def landscape(writer: Any) -> Iterator[None]:
     if before is not None and before is writer.landscape_end:
         before.getparent().remove(before)  # the landscape section before goes on
     else:
-        start.addprevious(_section_end(writer.body_end.clone()))  # the portrait section ends here
+        start.addprevious(section_end(writer.body_end.clone()))  # the portrait section ends here
     section = writer.doc.sections[0]
     outer = writer.text_width, writer.text_height
     writer.text_width = section.page_height - section.left_margin - section.right_margin
@@ -92,7 +92,7 @@ def landscape(writer: Any) -> Iterator[None]:
         writer.text_width, writer.text_height = outer
         turned = writer.body_end.clone()
         turned.orientation, turned.page_width, turned.page_height = _turned(turned)
-        writer.landscape_end = _section_end(turned)
+        writer.landscape_end = section_end(turned)
         writer.body_end.addprevious(writer.landscape_end)
 
 
@@ -102,7 +102,7 @@ def _turned(sect_pr: Any) -> tuple[Any, Any, Any]:
     return WD_ORIENTATION.LANDSCAPE, sect_pr.page_height, sect_pr.page_width
 
 
-def _section_end(sect_pr: Any) -> Any:
+def section_end(sect_pr: Any) -> Any:
     """An empty `w:p` ending a section laid out as `sect_pr` says, as small as Word lets it be, so that
     it never pushes a page of its own."""
     from docx.enum.text import WD_LINE_SPACING
