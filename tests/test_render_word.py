@@ -329,7 +329,7 @@ def test_book_has_a_title_page_toc_and_every_page_in_order():
     assert [p.text for p in titles] == [p.title for p in site.pages]
     starts = [p.text for p in book.paragraphs if p._p.getprevious() is not None
               and p._p.getprevious().xpath("./w:pPr/w:sectPr")]
-    assert starts == [p.text for p in titles]  # each document opens a section, on a new page: the title page and TOC come first
+    assert starts == [p.text for p in titles]  # each document opens a section (a new page): title page and TOC first
     assert book.paragraphs[3].paragraph_format.page_break_before
     anchors = [h.get(f"{W}anchor") for h in book.element.body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
     bookmarks = {b.get(f"{W}name") for b in book.element.body.iter(f"{W}bookmarkStart")}
@@ -723,3 +723,27 @@ def test_each_document_in_the_book_has_a_footer_naming_it(repo):
                        (WD_ORIENT.LANDSCAPE, f"alpha · commit {head} · page 1"),  # its wide table, at its end
                        (WD_ORIENT.PORTRAIT, f"beta · commit {head} · page 1")]  # (its number: a PAGE field)
     assert not any(s.footer.is_linked_to_previous for s in book.sections)  # none takes the one before's
+
+
+def test_a_link_to_an_anchor_no_heading_has_is_plain_text_as_in_the_pdf(repo):
+    # Before, `[the risks](#risk)` (check: unknown-anchor) was a hyperlink to a bookmark the file does
+    # not have: blue and underlined, and a click went nowhere. The PDF shows it as plain text
+    prd = _prd("See [the risks](#risk), [`sync`](#sync) and [goals](#goals).")
+    root = repo({"specs/prd.md": prd, "specs/other.md": _prd("[Risk](doc:prd#risk)").replace("id: prd", "id: other")},
+                CONFIG.replace("formats: []", "formats: [docx]"))
+    assert run_gitspec(root, "render").code == 0
+    for name in ("prd", "book"):
+        document = docx.Document(str(root / f"build/docx/{name}.docx"))
+        bookmarks = {b.get(f"{W}name") for b in document.element.body.iter(f"{W}bookmarkStart")}
+        jumps = {h.get(f"{W}anchor"): "".join(h.xpath(".//w:t/text()"))
+                 for h in document.element.body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")}
+        assert set(jumps) <= bookmarks and "goals" in jumps.values(), (name, jumps)  # no dead jump; a live one kept
+        [see] = [p for p in document.paragraphs if p.text.startswith("See ")]
+        assert see.text == "See the risks, sync and goals."
+        looks = {r.text: r.style.name for r in see.runs}  # (runs outside any hyperlink)
+        plain = "Default Paragraph Font"
+        assert looks == {"See ": plain, "the risks": plain, ", ": plain, "sync": "Code Char", " and ": plain,
+                         ".": plain}
+    book = docx.Document(str(root / "build/docx/book.docx"))  # another document's link to it, in the book
+    [risk] = [p for p in book.paragraphs if p.text == "Risk"]
+    assert not risk._p.xpath("./w:hyperlink") and risk.runs[0].style.name == "Default Paragraph Font"

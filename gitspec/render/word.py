@@ -7,18 +7,18 @@ tree: returns bytes, writes nothing; equal trees give equal bytes.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from gitspec.render import wordxml as x
 from gitspec.render.model import (
-    Badge, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, NoteRef, Notice, Page,
-    Paragraph, Quote, Rule, Section, Site, Swatches, Table, Text, badges_only, built_pages, document_count, version_label,
+    Badge, Code, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock, Notice, Page, Paragraph, Quote, Rule,
+    Section, Site, Swatches, Table, Text, badges_only, built_pages, document_count, version_label,
 )
 from gitspec.render.htmlprint import LONG_CODE
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.printwidths import TEXT_PT
 from gitspec.render.properties import Properties, page_properties, site_properties
 from gitspec.render.renderer import Assets
+from gitspec.render import wordlinks as links
 from gitspec.render import wordlists as lists
 from gitspec.render import wordnotes as notes
 from gitspec.render import wordpictures as pictures
@@ -42,7 +42,7 @@ class WordRenderer:
     """Renderer `docx`: `<page id>.docx` per page, `book.docx` with every page after a title page."""
 
     name = "docx"
-    version = "45"
+    version = "46"
     page_navigation = False  # a page shows only the ids of the others (in links)
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
@@ -116,6 +116,8 @@ class DocxWriter:
         self.page_id = ""
         self.inset = 0  # twips the blocks being written step in: a list item's code, tables... sit under its text
         self._bookmarks = 0
+        self.bookmarked: set[str] = set()  # the names of the bookmarks written
+        self.jumps: list[tuple[Any, str]] = []  # (w:hyperlink, the bookmark it leads to) of the links within
         self.toc_at: Any = None
         self.outline: list[tuple[int, str, str]] = []  # (level, text, bookmark) of the TOC's headings
         self.lead_in: Any = None  # the headings or list item text just written: a landscape page starts there
@@ -197,6 +199,7 @@ class DocxWriter:
     def finish(self, properties: Properties, *, title: str, identifier: str, changes: list, status: str,
                comments: str, shown: Page | Site) -> None:
         """Core properties: the author, subject, keywords and dates the PDF's metadata has too."""
+        links.drop_dead_jumps(self)
         self.fill_toc()
         setup.core_properties(
             self.doc, title=title, author=properties.author, subject=properties.subject,
@@ -245,9 +248,8 @@ class DocxWriter:
         """A heading, bookmarked as its anchor and as each of its `aliases`, which links lead to too."""
         level = min(max(level, 1), 9)
         paragraph = self.p(f"Heading {level}", text)
-        self._bookmarks += 1
         name = x.bookmark_name(page_id, anchor)
-        x.bookmark(paragraph, name, self._bookmarks)
+        self.mark(paragraph, name)
         for alias in aliases:
             self.bookmark(paragraph, alias)
         if level <= TOC_LEVELS:
@@ -310,8 +312,13 @@ class DocxWriter:
 
     def bookmark(self, paragraph: Any, anchor: str) -> None:
         """Bookmark `w:p` as the page's `anchor`, which links to `doc:PAGE#anchor` lead to."""
+        self.mark(paragraph, x.bookmark_name(self.page_id, anchor))
+
+    def mark(self, paragraph: Any, name: str) -> None:
+        """Bookmark `w:p` as `name`, which a jump (links.jump) may lead to."""
         self._bookmarks += 1
-        x.bookmark(paragraph, x.bookmark_name(self.page_id, anchor), self._bookmarks)
+        self.bookmarked.add(name)
+        x.bookmark(paragraph, name, self._bookmarks)
 
     def table(self, header: tuple[str | tuple[Inline, ...], ...], rows: tuple | list, align: tuple[str, ...] = (),
               widths: list[float] | None = None, scale: float = 1) -> list[list[Any]]:
@@ -360,7 +367,7 @@ class DocxWriter:
             if isinstance(inline, Text):
                 paragraph.append(self.text_run(inline, linked))
             elif isinstance(inline, Link):
-                self.link(paragraph, inline, width)
+                links.link(self, paragraph, inline, width)
             elif isinstance(inline, Badge):
                 self.badges(paragraph, (inline,))
             elif isinstance(inline, Image):
@@ -384,37 +391,6 @@ class DocxWriter:
         char = ("Code Hyperlink" if code else "Hyperlink") if linked else "Code Char" if code else ""
         return x.run_element(item.text, bold="strong" in styles, italic="em" in styles, strike="strike" in styles,
                              style_id=self.sid[char] if char else "")
-
-    def link(self, paragraph: Any, link: Link, width: int | None = None) -> None:
-        """A link, its text bold, italic, code or struck out as the model says, or its label's inlines
-        (a picture: in the link, at most `width` wide as `inlines` says); plain text when it leads nowhere."""
-        target, code = link.target, link.style == "code"
-        run = {"strike": link.struck, "bold": link.style == "strong", "italic": link.style == "em",
-               "raised": isinstance(link, NoteRef)}  # a footnote's mark: its number, raised
-        look = {**run, "style_id": self.sid["Code Hyperlink" if code else "Hyperlink"]}
-        text = "" if link.inlines else link.text
-        element = None
-        if target.startswith(("http://", "https://", "mailto:")):
-            element = x.hyperlink(paragraph, self.part, text, url=target, **look)
-        elif target.startswith("doc:"):
-            page_id, _, anchor = target[4:].partition("#")
-            if page_id in self.inside:
-                element = x.hyperlink(paragraph, self.part, text, anchor=x.bookmark_name(page_id, anchor), **look)
-            elif self.site.page(page_id) is not None:  # a sibling file in the same output folder
-                element = x.hyperlink(paragraph, self.part, text, url=self.sibling(page_id, anchor), **look)
-        if link.inlines:
-            self.inlines(paragraph if element is None else element, link.inlines, width, linked=element is not None)
-        elif element is None:
-            paragraph.append(x.run_element(link.text, **run, style_id=self.sid["Code Char"] if code else ""))
-        if isinstance(link, NoteRef) and link.anchor:
-            self.bookmark(paragraph, link.anchor)  # where the note links back to
-
-    def sibling(self, page_id: str, anchor: str) -> str:
-        """The address of a place in another page's .docx, beside this one: the file, and the place's bookmark
-        after a "#", as Word writes a link to a place in another document (a `w:anchor` is only ever
-        looked up in the document the link is in)."""
-        address = f"{quote(file_stem(page_id))}.docx"
-        return f"{address}#{x.bookmark_name(page_id, anchor)}" if anchor else address
 
     # --- Pictures and colours -------------------------------------------------
 

@@ -250,6 +250,21 @@ def run_style(run: Any) -> str | None:
     return style.get(_qn("w:val")) if style is not None else None
 
 
+def set_run_style(run: Any, style_id: str) -> None:
+    """Put `w:r` in character style `style_id`, or in none ("": its paragraph's text)."""
+    properties = run.find(_qn("w:rPr"))
+    style = properties.find(_qn("w:rStyle")) if properties is not None else None
+    if style is not None and style_id:
+        style.set(_qn("w:val"), style_id)
+    elif style is not None:
+        properties.remove(style)
+    elif style_id:
+        if properties is None:
+            properties = element("w:rPr")
+            run.insert(0, properties)  # (w:rPr comes first in a run)
+        properties.insert(0, element("w:rStyle", val=style_id))  # (and w:rStyle first in it)
+
+
 def text_size(run: Any, points: float) -> None:
     """Set `w:r`'s text `points` big (to half a point), for left-to-right and right-to-left letters alike.
     (By hand, not python-docx's get_or_add_sz: tables set it on every run, and that searched each.)"""
