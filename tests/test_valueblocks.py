@@ -260,3 +260,27 @@ def test_a_list_of_prices_in_any_currency_is_one_cell(repo):
     result = run_gitspec(root, "render", "--format", "html")
     assert result.code == 0, result
     assert '<td dir="auto">₩1000, ￥500, €20</td>' in (root / "build/html/reqs.html").read_text()
+
+
+def test_gitspecs_own_section_names_keep_their_capitals_in_every_format(example):
+    # Before, the contents, bookmarks and headings read "Er diagram", "Ddl", "Openapi" and, in a
+    # feature, "Rice": README promises common initialisms are kept
+    from pypdf import PdfReader
+
+    result = run_gitspec(example, "render", "--format", "html,pdf,docx", "architecture", "product")
+    assert result.code == 0, result
+    build = example / "build"
+    titles = ("ER diagram", "DDL", "OpenAPI")
+    html = (build / "html" / "architecture.html").read_text(encoding="utf-8")
+    reader = PdfReader(build / "pdf" / "architecture.pdf")
+    bookmarks = [item.title for item in reader.outline[1]]  # the document's title, then its sections
+    contents = reader.pages[0].extract_text()
+    headings = {p.text for p in docx.Document(str(build / "docx" / "architecture.docx")).paragraphs
+                if p.style.name.startswith("Heading")}
+    for title in titles:
+        assert re.search(rf"<h2[^>]*>{title}[ <]", html) and f">{title}</a>" in html, title  # heading, contents
+        assert title in bookmarks and title in contents and title in headings, title
+    assert not re.search(r"\b(Er diagram|Ddl|Openapi)\b", html + " ".join(bookmarks) + contents + " ".join(headings))
+    product = [p.text for p in docx.Document(str(build / "docx" / "product.docx")).paragraphs]
+    assert "RICE" in product and "Rice" not in product  # each feature's scores' heading
+    assert re.search(r"<h4[^>]*>RICE<", (build / "html" / "product.html").read_text(encoding="utf-8"))

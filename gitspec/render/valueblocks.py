@@ -45,11 +45,12 @@ _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
-# Words a key spells in lower or camel case that read as initialisms: `baseUrl` is "Base URL", `css` "CSS".
+# Words a key spells in lower or camel case that read as initialisms: `baseUrl` is "Base URL", `css` "CSS";
+# gitspec's own section and field names among them (`erDiagram`, `ddl`, `openapi`, a feature's `rice`).
 INITIALISMS = {word.lower(): word for word in (
-    "API", "APIs", "CDN", "CI", "CLI", "CSS", "CSV", "CTA", "CTAs", "DNS", "FAQ", "HTML", "HTTP", "HTTPS", "ID",
-    "IDs", "JSON", "JWT", "KPI", "KPIs", "PDF", "QA", "SDK", "SEO", "SLA", "SLAs", "SLO", "SLOs", "SQL", "SSO",
-    "TLS", "UI", "URI", "URL", "URLs", "UX", "XML", "YAML")}
+    "API", "APIs", "CDN", "CI", "CLI", "CSS", "CSV", "CTA", "CTAs", "DDL", "DNS", "ER", "FAQ", "HTML", "HTTP",
+    "HTTPS", "ID", "IDs", "JSON", "JWT", "KPI", "KPIs", "OpenAPI", "PDF", "QA", "RICE", "SDK", "SEO", "SLA", "SLAs",
+    "SLO", "SLOs", "SQL", "SSO", "TLS", "UI", "URI", "URL", "URLs", "UX", "XML", "YAML")}
 _WORD = re.compile(r"[A-Za-z]+")
 
 
