@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +61,8 @@ class Builder(Planner):
                  suffix: Callable[[str], str] = lambda kind: ".yaml",
                  settle: Callable[[Stage, LoadedDocument | None, list[Planned]], list[str]] =
                  lambda stage, document, planned: [],
-                 defined: Callable[[], Sequence[tuple[str, str]]] = lambda: ()) -> None:
+                 defined: Callable[[], Sequence[tuple[str, str]]] = lambda: (),
+                 kinds: Callable[[], Collection[str]] | None = None) -> None:
         """`before_generating` is called once, before the first stage generates: what must hold
         before anything is written (e.g. every output kind's schema loads) raises there.
         `suffix(kind)` is the suffix of a document of that kind a stage creates.
@@ -69,8 +70,10 @@ class Builder(Planner):
         found up to date, once its document is written: it brings what the stage keeps outside its
         document (the code stage's stub files) in line with the sections it kept, and returns warnings.
         `defined()` is each item id the workspace's documents define, with the path of the document
-        (asked once, before the first stage generates)."""
+        (asked once, before the first stage generates). `kinds()` is the names of the kinds plugins and
+        the workspace's schemas declare (None: not checked), asked before the first stage writes."""
         super().__init__(documents, pipeline, options, unreadable)
+        self.kinds = kinds
         self.settle = settle
         self._defined = defined
         self._definitions: Sequence[tuple[str, str]] | None = None
@@ -165,17 +168,22 @@ class Builder(Planner):
         return report
 
     def _refuse_misfits(self) -> None:
-        """Each stage writes a document of the kind it declares, and a Markdown one only sections it can
-        name: else a configuration error naming the stage and its plugin, before any stage writes (one
-        build may write several documents)."""
+        """Each stage writes a document of a known kind, the one it declares, and a Markdown one only
+        sections it can name: else a configuration error naming the stage and its plugin, before any
+        stage writes (one build may write several documents)."""
         from gitspec.markdown import slug
 
+        known = set(self.kinds()) if self.kinds is not None else None
         for stage in self.pipeline.stages.values():
             document = self.documents.get(stage.document)
             if document is not None and document.kind != stage.kind:
                 raise self.pipeline.blame(stage, f"writes the document '{stage.document}' as kind "
                                                  f"'{stage.kind}', but {here(document.path)} is of kind "
                                                  f"'{document.kind}'; nothing was written")
+            if known is not None and stage.kind not in known:  # it would write a document check cannot read
+                raise self.pipeline.blame(stage, f"writes the document '{stage.document}' as kind '{stage.kind}', "
+                                                 f"which no plugin declares ({_kind_hint(stage.kind, known)}); "
+                                                 "nothing was written")
             if not (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
                 continue
             for output in stage.outputs:  # a Markdown section's name is its `##` heading's slug: only a slug reads back
@@ -327,6 +335,14 @@ class Builder(Planner):
         self._hashes.clear()
         report.generated += [p.address for p in regenerate]
         report.documents_written.append(written.path)
+
+
+def _kind_hint(kind: str, known: set[str]) -> str:
+    """`did you mean 'risk'?`, or the known kinds when none is close."""
+    from gitspec.suggestions import closest
+
+    close = closest(kind, sorted(known))
+    return f"did you mean '{close}'?" if close else f"known kinds: {', '.join(sorted(known))}"
 
 
 def _pct(done: int, total: int) -> int:

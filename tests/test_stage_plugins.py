@@ -287,3 +287,21 @@ def test_a_markdown_documents_output_that_is_not_its_own_headings_slug_is_refuse
                           "Markdown document 'req-digest', where a section is named by its heading: lower-case "
                           f"letters, digits and single '-'{like}\n"), result
     assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
+
+
+@pytest.mark.parametrize("kind, hint", [("note", "did you mean 'notes'?); "), ("zzz", "known kinds: architecture, ")])
+def test_a_stage_writing_a_kind_no_plugin_declares_is_refused_before_anything_is_written(repo, tmp_path, kind, hint):
+    # Before, build created specs/counts.yaml with `kind: note`, exit 1 "unknown kind 'note'", and every
+    # later check failed on the document gitspec itself had written.
+    env = _plugin(tmp_path, "kindtypo", MISKIND.format(document="totals", kind="notes").replace(
+        "'counts', 'notes'", f"'counts', {kind!r}"), {"notes.schema.json": NOTES_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS})
+    for args in (("build",), ("build", "--dry-run")):
+        result = run_gitspec(root, *args, env=env)
+        assert result.code == 2 and result.out == "", result
+        assert result.err.startswith(f"gitspec: error: plugin kindtypo: stage 'a-count' writes the document "
+                                     f"'counts' as kind '{kind}', which no plugin declares ({hint}"), result
+        assert result.err.endswith(", notes, prd, product, requirements, tasks, ui); nothing was written\n"
+                                   if kind == "zzz" else "nothing was written\n") and result.err.count("\n") == 1
+    assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
+    assert run_gitspec(root, "check", env=env).code == 0

@@ -82,7 +82,7 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
                           _writer(documents, workspace), sink.share(0, STAGES_SHARE if render else 100),
                           context.unreadable,
                           lambda: _load_output_schemas(context), documents.suffix, _settle(workspace),
-                          lambda: _defined_item_ids(context))
+                          lambda: _defined_item_ids(context), lambda: context.engine().kinds)
         with sink:  # one progress bar for the stages and the render
             report = builder.run(set(force), set(only) or None, set(addresses) or None, dry_run, jobs)
             findings = _recheck(context) if report.generated else context.checked.findings
