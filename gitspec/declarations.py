@@ -90,11 +90,14 @@ class Plugins:
     def _load(self) -> tuple[list[Stage], dict[str, Callable]]:
         with self._lock:
             if self._loaded is None:
-                from gitspec.plugincalls import call_each, label
+                from gitspec.plugincalls import PluginError, call_each, label
 
                 stages = []
                 for plugin, declared in call_each(self.manager, "gitspec_stages", (Stage,)):
                     for stage in declared:
+                        problem = mistyped(stage)
+                        if problem:  # before anything reads it: a stamp must never hold what its schema refuses
+                            raise PluginError(f"{label(self.manager, plugin)}: {problem}")
                         if stage.name in self._owners:
                             raise GitspecError(f"stage '{stage.name}' is declared twice: by "
                                                f"{label(self.manager, self._owners[stage.name])} and by "
@@ -180,6 +183,52 @@ def unstorable(value: Any) -> str:
                 "which is no Unicode character")
     except (TypeError, ValueError) as error:  # a set, a datetime, an object, a circular list
         return f"returned a value that cannot be stored: {error}"
+    return ""
+
+
+def mistyped(stage: Stage) -> str:
+    """What in a stage's declaration is not of the type gitspec stores it as ("": nothing): a
+    version `1` would be stamped as a number, and a string where a tuple belongs read letter by letter."""
+    from gitspec.plugincalls import described
+
+    if not isinstance(stage.name, str):
+        return f"a stage's name must be a string, not {described(stage.name)} ({stage.name!r})"
+    for field in ("version", "document", "kind", "title", "prompt_version"):
+        value = getattr(stage, field)
+        if not isinstance(value, str):
+            quote = f": quote it, '{value}'" if isinstance(value, (int, float)) else ""
+            return f"stage '{stage.name}': {field} must be a string, not {described(value)} ({value!r}){quote}"
+    if not callable(stage.generate):
+        return f"stage '{stage.name}': generate must be a function of a StageInput, not {described(stage.generate)}"
+    problem = _strings(stage.inputs, "inputs", "addresses") or _strings(stage.ids, "ids", "id prefixes")
+    if not problem and not isinstance(stage.outputs, (tuple, list)):
+        problem = f"outputs must be a tuple of Output, not {described(stage.outputs)}"
+    if problem:
+        return f"stage '{stage.name}': {problem}"
+    for output in stage.outputs:
+        if not isinstance(output, Output):
+            return f"stage '{stage.name}': outputs holds {described(output)}, not an Output"
+        if not isinstance(output.section, str):
+            return (f"stage '{stage.name}': an output's section must be a string, not {described(output.section)} "
+                    f"({output.section!r})")
+        problem = _strings(output.depends_on, "depends_on", "addresses")
+        if problem:
+            return f"stage '{stage.name}': output '{output.section}': {problem}"
+    return ""
+
+
+def _strings(value: Any, field: str, what: str) -> str:
+    """Why `value` is not a tuple (or list) of strings ("": it is), for the declaration's `field`."""
+    from gitspec.plugincalls import described
+
+    if isinstance(value, str):  # ("product#features") for ("product#features",): the comma makes the tuple
+        return (f"{field} must be a tuple of {what}, not a string ({value!r}; a tuple of one needs a trailing "
+                f"comma: ({value!r},))")
+    if not isinstance(value, (tuple, list)):  # a set's order, and so the declarations' token, varies by run
+        return f"{field} must be a tuple of {what}, not {described(value)}"
+    wrong = next((item for item in value if not isinstance(item, str)), None)
+    if wrong is not None:
+        return f"{field} must be a tuple of {what}, strings, but holds {described(wrong)} ({wrong!r})"
     return ""
 
 

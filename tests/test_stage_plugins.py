@@ -305,3 +305,37 @@ def test_a_stage_writing_a_kind_no_plugin_declares_is_refused_before_anything_is
                                    if kind == "zzz" else "nothing was written\n") and result.err.count("\n") == 1
     assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
     assert run_gitspec(root, "check", env=env).code == 0
+
+
+TYPED = ("@hookimpl\ndef gitspec_kinds():\n    return [Kind('notes', HERE / 'notes.schema.json')]\n"
+         "@hookimpl\ndef gitspec_stages():\n"
+         "    return [Stage('count', {version}, 'counts', 'notes', {title}, {inputs},\n"
+         "                  (Output('count', {depends_on}),), lambda inp: {{'count': 'one'}}, ids={ids})]\n")
+TYPES = {"version": "'1'", "title": "'Counts'", "inputs": "('reqs#items',)", "depends_on": "('reqs#items',)",
+         "ids": "()"}
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    ("version", "1", "version must be a string, not an int (1): quote it, '1'"),
+    ("title", "None", "title must be a string, not None (None)"),
+    ("depends_on", "('reqs#items')", "output 'count': depends_on must be a tuple of addresses, not a string "
+                                     "('reqs#items'; a tuple of one needs a trailing comma: ('reqs#items',))"),
+    ("inputs", "('reqs#items')", "inputs must be a tuple of addresses, not a string ('reqs#items'; a tuple of "
+                                 "one needs a trailing comma: ('reqs#items',))"),
+    ("inputs", "{'reqs#items'}", "inputs must be a tuple of addresses, not a set"),
+    ("ids", "('REQ', 2)", "ids must be a tuple of id prefixes, strings, but holds an int (2)"),
+])
+def test_a_stage_field_of_the_wrong_type_is_refused_naming_its_plugin(repo, tmp_path, field, value, problem):
+    # Before, a version 1 was stamped as `version: 1`, which gitspec's own stamp schema then refused in
+    # every build and check ("quote it": in gitspec's metadata); a depends_on ('reqs#items') was read
+    # letter by letter ("depends on r, which is not one of its inputs"), naming no plugin.
+    env = _plugin(tmp_path, "typed", TYPED.format(**{**TYPES, field: value}), {"notes.schema.json": NOTES_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS})
+    for command in ("build", "status"):
+        result = run_gitspec(root, command, env=env)
+        assert result.code == 2 and result.out == "", result
+        assert result.err == f"gitspec: error: plugin typed: stage 'count': {problem}\n", result
+    assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
+    fixed = _plugin(tmp_path, "typed", TYPED.format(**TYPES), {"notes.schema.json": NOTES_SCHEMA})
+    built = run_gitspec(root, "build", env=fixed)
+    assert built.code == 0 and 'version: "1"' in (root / "specs" / "counts.yaml").read_text(), built
