@@ -93,7 +93,9 @@ class Plugins:
                 from gitspec.plugincalls import PluginError, call_each, label
 
                 stages = []
-                for plugin, declared in call_each(self.manager, "gitspec_stages", (Stage,)):
+                # in the order the plugins were registered, gitspec's own first: of two stages that clash
+                # (gitspec.pipeline), the later is then the one of the plugin that came later, which is blamed
+                for plugin, declared in reversed(call_each(self.manager, "gitspec_stages", (Stage,))):
                     for stage in declared:
                         problem = mistyped(stage)
                         if problem:  # before anything reads it: a stamp must never hold what its schema refuses

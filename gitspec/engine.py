@@ -15,7 +15,7 @@ from gitspec.documents import MARKDOWN_SUFFIXES, Document, DocumentProblem, pars
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error, warning
 from gitspec.kinds import Kind, received
-from gitspec.plugincalls import call_each
+from gitspec.plugincalls import PluginError, call_each, label
 from gitspec.symbols import Definition, Reference, SymbolTable, pack
 
 CONFLICT = "merge-conflict"
@@ -45,12 +45,15 @@ class Engine:
     def kinds(self) -> dict[str, Kind]:
         kinds: dict[str, Kind] = {}
         owners = self._kind_owners
-        for plugin, declared in call_each(self.manager, "gitspec_kinds", (Kind,)):
+        # in the order the plugins were registered, gitspec's own first: the later of two is blamed
+        for plugin, declared in reversed(call_each(self.manager, "gitspec_kinds", (Kind,))):
             for kind in declared:
                 kind = self._received(plugin, kind)
                 if kind.name in kinds:
-                    raise GitspecError(f"kind '{kind.name}' is declared by two plugins: {owners[kind.name]}, "
-                                       f"{plugin}", exit_code=EXIT_USAGE)
+                    first = label(self.manager, owners[kind.name])
+                    also = "twice" if owners[kind.name] == plugin else f"already by {first}"
+                    raise PluginError(f"{label(self.manager, plugin)}: declares the kind '{kind.name}', which is "
+                                      f"declared {also}")
                 kinds[kind.name], owners[kind.name] = kind, plugin
         if self._store is not None:  # the fingerprint stamps gitspec's own schemas and the workspace's
             from gitspec.plugincalls import is_builtin
@@ -61,8 +64,9 @@ class Engine:
                                                         and isinstance(kind.schema, (str, os.PathLike))})))
         for name, kind in self._extra_kinds.items():
             if name in kinds:
-                raise GitspecError(f"workspace schema redefines kind '{name}', declared by plugin "
-                                   f"{owners[name]}", self._shown(kind.schema), exit_code=EXIT_USAGE)
+                raise GitspecError(f"workspace schema redefines kind '{name}', declared by "
+                                   f"{label(self.manager, owners[name])}", self._shown(kind.schema),
+                                   exit_code=EXIT_USAGE)
             kinds[name] = kind
         return kinds
 

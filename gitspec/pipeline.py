@@ -57,7 +57,8 @@ class Pipeline:
             if kinds[stage.document].kind != stage.kind:
                 first = kinds[stage.document]
                 raise self.blame(stage, f"writes the document '{stage.document}' as kind '{stage.kind}', "
-                                        f"but stage '{first.name}' writes it as kind '{first.kind}'")
+                                        f"but stage '{first.name}'{self._other(first, stage)} writes it as "
+                                        f"kind '{first.kind}'")
             inputs = set(stage.inputs)
             for output in stage.outputs:
                 address = f"{stage.document}#{output.section}"
@@ -65,13 +66,14 @@ class Pipeline:
                     raise self.blame(stage, f"declares an output {address}, but '{output.section}' is a "
                                             f"header key, not a section ({', '.join(HEADER_KEYS)})")
                 if address in self.producer:
-                    raise GitspecError(f"stages '{self.producer[address].name}' and '{stage.name}' both write "
-                                       f"{address}", exit_code=EXIT_USAGE)
+                    other = self.producer[address]
+                    raise self.blame(stage, f"writes {address}, which stage '{other.name}'{self._other(other, stage)} "
+                                            "writes too")
                 self.producer[address] = stage
                 for dependency in output.depends_on:
                     if dependency not in inputs:
-                        raise GitspecError(f"stage '{stage.name}': output {address} depends on {dependency}, "
-                                           "which is not one of its inputs", exit_code=EXIT_USAGE)
+                        raise self.blame(stage, f"declares an output {address} depending on {dependency}, which is "
+                                                "not one of its inputs")
         self.upstream = {name: self._upstream(stage) for name, stage in self.stages.items()}
         self.order = self._topological()
 
@@ -79,6 +81,11 @@ class Pipeline:
         """The error, exit 2, of the plugin that declares `stage`: `plugin ...: stage 'name' <problem>`."""
         plugin = self.plugin_of(stage.name)
         return PluginError(f"{plugin + ': ' if plugin else ''}stage '{stage.name}' {problem}", stage.name)
+
+    def _other(self, other: Stage, stage: Stage) -> str:
+        """` (plugin gitspec-foo ...)`: the plugin of the `other` stage a clash is with, when not the blamed one's."""
+        plugin = self.plugin_of(other.name)
+        return f" ({plugin})" if plugin and plugin != self.plugin_of(stage.name) else ""
 
     def _refuse_unaddressable(self, stage: Stage) -> None:
         """Every input is an address, and every document and section a stage writes can be named in one

@@ -247,6 +247,46 @@ def test_a_plugin_reports_a_clean_error_with_gitspec_error(broken):
     assert not (ws / ".gitspec" / "logs").exists()
 
 
+CLASHING = '''
+@hookimpl
+def gitspec_stages():
+    return [Stage("req-digest", "1", {document!r}, {kind!r}, "Digest", ("reqs#items",),
+                  (Output({section!r}, ({depends_on!r},)),), lambda inp: {{{section!r}: 1}})]
+'''
+
+
+@pytest.mark.parametrize("document, kind, section, depends_on, problem", [
+    ("product", "notes", "digest", "reqs#items",
+     "writes the document 'product' as kind 'notes', but stage 'product' (plugin builtin-stages) writes it as kind "
+     "'product'"),
+    ("product", "product", "tagline", "reqs#items",
+     "writes product#tagline, which stage 'product' (plugin builtin-stages) writes too"),
+    ("digest", "notes", "digest", "reqs#title",
+     "declares an output digest#digest depending on reqs#title, which is not one of its inputs"),
+])
+def test_a_stage_declaration_that_clashes_blames_the_plugin_that_declares_it(broken, document, kind, section,
+                                                                            depends_on, problem):
+    # Before, a plugin's stage writing the document 'product' as another kind blamed gitspec's own
+    # stages ("plugin builtin-stages: stage 'product' writes the document 'product' as kind 'product'"),
+    # and two stages writing one section, or an output depending on what is not an input, named no plugin.
+    ws, env = broken(CLASHING.format(document=document, kind=kind, section=section, depends_on=depends_on))
+    for command in ("build", "status"):
+        line = one_line(run_gitspec(ws, command, env=env))
+        assert line == f"gitspec: error: plugin {PLUGIN}: stage 'req-digest' {problem}", line
+    assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep", "reqs.yaml"]
+
+
+def test_two_plugins_declaring_one_kind_are_named_in_full(broken, tmp_path):
+    # Before: "kind 'notes' is declared by two plugins: broken, twin", entry points alone.
+    ws, env = broken("")
+    install(tmp_path / "site", "gitspec-twin", "twin", HEAD)
+    line = one_line(run_gitspec(ws, "check", env=env))
+    twin = "plugin gitspec-twin (entry point twin)"
+    said = "declares the kind 'notes', which is declared already by"
+    assert line in (f"gitspec: error: plugin {PLUGIN}: {said} {twin}",
+                    f"gitspec: error: {twin}: {said} plugin {PLUGIN}"), line
+
+
 def test_two_plugins_declaring_one_stage_are_named(broken, tmp_path):
     ws, env = broken(STAGE.format(body="return {'count': 1}"))
     twin = "from gitspec import hookimpl\nfrom gitspec.stage import Output, Stage\n"
