@@ -521,3 +521,48 @@ def test_a_built_in_stages_error_names_its_stage_in_build_events(tmp_path):
     events = [json.loads(line) for line in streamed.out.splitlines()]
     assert streamed.code == 1 and events[-2]["event"] == "error", streamed
     assert "is not local" in events[-2]["message"] and events[-2]["stage"] == "architecture", streamed
+
+
+NESTING = '''
+class Nesting(Renderer):
+    page_navigation = False
+
+    def page_files(self, site, page, assets):
+        files = {f"pages/{page.id}.txt": page.title.encode()}
+        if "FOLDER" in page.title:
+            files[f"pages/{page.id}.txt/inner.txt"] = b"inside a file"
+        if "OTHER" in page.title:
+            files["pages/more.txt/inner.txt"] = b"inside another page's file"
+        return files
+
+    def site_files(self, site, assets):
+        return {"pages": b"an index named as the pages' folder"} if any("SITE" in p.title for p in site.pages) else {}
+
+@hookimpl
+def gitspec_renderers():
+    return [Nesting()]
+'''
+
+
+@pytest.mark.parametrize("title, clash", [
+    ("Requirements SITE", "'pages' for the site files and 'pages/more.txt' for page more: 'pages'"),
+    ("Requirements FOLDER", "'pages/reqs.txt' and 'pages/reqs.txt/inner.txt' for page reqs: 'pages/reqs.txt'"),
+    ("Requirements OTHER", "'pages/more.txt' for page more and 'pages/more.txt/inner.txt' for page reqs: "
+                           "'pages/more.txt'"),
+])
+def test_a_path_that_is_a_file_in_one_result_and_a_folder_in_another_is_refused_naming_the_plugin(sharing, title,
+                                                                                                   clash):
+    # Before: "cannot write build/txt/pages: Is a directory", naming no plugin, after writing part of the
+    # result, and every later render failed the same way.
+    ws, env, retitle = sharing
+    (ws.parent / "site" / "broken_plugin.py").write_text(HEAD + NESTING)
+    assert run_gitspec(ws, "render", "--format", "txt", env=env).code == 0
+    txt = ws / "build" / "txt"
+    before = sorted(str(p.relative_to(txt)) for p in txt.rglob("*"))
+    retitle(title)
+    problem = f"plugin {PLUGIN}: renderer 'txt' returned {clash} cannot be both a file and a folder"
+    for _ in range(2):  # pages not rendered again count as much as those that are
+        assert one_line(run_gitspec(ws, "render", "--format", "txt", env=env)) == f"gitspec: error: {problem}"
+        assert sorted(str(p.relative_to(txt)) for p in txt.rglob("*")) == before
+    # the page reqs is written as it renders, before the site files are asked for; those of the result refused, never
+    assert (txt / "pages" / "reqs.txt").read_text() == ("Requirements SITE" if "SITE" in title else "Requirements")
