@@ -4,7 +4,6 @@ Findings are plain records so they can be cached in the parse index as tuples.
 """
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +112,10 @@ def count_of(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def write_summary(findings: list[Finding], documents: int, out: IO[str] = sys.stderr) -> None:
+def write_summary(findings: list[Finding], documents: int) -> None:
+    from gitspec.streams import messages
+
+    out = messages()
     errors = sum(1 for f in findings if f.severity == ERROR)
     checked = f"gitspec: {count_of(documents, 'document')} checked"
     if not findings:

@@ -1,5 +1,6 @@
 """Standard output and error set up, at start-up, for whatever gitspec prints: printing must never
-crash a command. Cheap: a no-op `check` runs it too; imports nothing that is not loaded already.
+crash a command; and which of them each kind of line goes to, the same in every command. Cheap: a
+no-op `check` runs it too; imports nothing that is not loaded already.
 """
 from __future__ import annotations
 
@@ -27,6 +28,20 @@ def prepare() -> None:
             _fill(number)
     sys.stdout = _Output(sys.stdout, 1, loud=True) if sys.stdout is not None else _Closed()
     sys.stderr = _Output(sys.stderr, 2, loud=False) if sys.stderr is not None else open(os.devnull, "w")
+
+
+def results() -> io.TextIOBase:
+    """Where a command's results go: what it was asked to list (check's findings, status's sections,
+    what a build regenerated or would, cache stats' sizes, any `--format json` or `--json` output).
+    Standard output, so that a pipe or a file gets them and nothing else."""
+    return sys.stdout
+
+
+def messages() -> io.TextIOBase:
+    """Where everything else goes, in every command: progress, `gitspec:` lines saying what was done
+    (init's, new's, pin's, cache gc's, the summaries), notes, warnings and errors. Standard error, as
+    git and ruff tell them, so that `gitspec check > findings.txt` holds the findings alone."""
+    return sys.stderr
 
 
 def silence(number: int) -> None:

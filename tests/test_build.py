@@ -144,11 +144,11 @@ def test_sections_whose_inputs_are_all_gone_are_orphaned_alike_in_status_check_a
     check = run_gitspec(root, "check", env=env)
     assert check.code == 1 and message in check.out, check
     build = _build(root, env, "--no-render")
-    assert build.code == 1 and message in build.out, build
+    assert build.code == 1 and message in build.err, build
     assert len(_calls(calls)) == 3  # nothing ran: from nothing, a stage would write nothing
     forced = _build(root, env, "--no-render", "--force", "derived#shout")  # before: not a word of the --force
     assert ("--force derived#shout: not regenerated, its stage 'upper' has nothing to derive it from (none of its "
-            "inputs exists)") in forced.out + forced.err, forced
+            "inputs exists)") in forced.err, forced
     for address in ("derived#shout", "derived#length", "slow#value"):
         assert run_gitspec(root, "pin", address, env=env).code == 0
     for command in ("status", "check"):
@@ -178,7 +178,7 @@ def test_hand_edit_is_kept_while_its_inputs_stay_the_same(ws):
     result = _build(root, env)
     assert result.code == 0, result
     assert "shout: HI THERE" in (root / "specs" / "derived.yaml").read_text()
-    assert "warning: derived#shout is hand-edited: kept" in result.out
+    assert "warning: derived#shout is hand-edited: kept" in result.err
     assert "regenerated echoed#echo" in result.out  # its input changed
     check = run_gitspec(root, "check", env=env)
     assert "warning: derived#shout was edited by hand" in check.out
@@ -192,9 +192,9 @@ def test_hand_edit_with_changed_inputs_is_a_conflict_then_pin_or_force(ws):
     derived_before = (root / "specs" / "derived.yaml").read_bytes()
     result = _build(root, env)
     assert result.code == 1
-    assert "conflict: derived#shout was edited by hand and its inputs changed (source#text)" in result.out
+    assert "conflict: derived#shout was edited by hand and its inputs changed (source#text)" in result.err
     assert (root / "specs" / "derived.yaml").read_bytes() == derived_before  # byte for byte
-    assert "skipped: echo" in result.out
+    assert "skipped: echo" in result.err
     assert result.err.endswith("gitspec: 1 section regenerated (0 from cache, 1 generated), 1 conflict\n"), result
 
     assert run_gitspec(root, "pin", "derived#shout", env=env).code == 0
@@ -202,11 +202,11 @@ def test_hand_edit_with_changed_inputs_is_a_conflict_then_pin_or_force(ws):
     assert pinned.code == 0, pinned
     derived = (root / "specs" / "derived.yaml").read_text()
     assert "shout: MINE" in derived and "length: 3" in derived
-    assert "derived#shout is pinned, but its inputs changed: source#text" in pinned.out
+    assert "derived#shout is pinned, but its inputs changed: source#text" in pinned.err
 
     forced = _build(root, env, "--force", "derived#shout")
     assert forced.code == 0, forced
-    assert "warning" not in forced.out, forced  # before: "derived#shout is pinned, but its inputs changed"
+    assert "warning" not in forced.err, forced  # before: "derived#shout is pinned, but its inputs changed"
     derived = (root / "specs" / "derived.yaml").read_text()
     assert "shout: BYE" in derived and "pinned" not in derived
 
@@ -502,10 +502,10 @@ def test_a_stage_reading_a_document_that_cannot_be_read_is_skipped_not_fed_nothi
     result = _build(root, env, "--no-render")
     assert result.code == 1, result
     assert ("skipped: upper: skipped, its input source#text cannot be read: specs/source.yaml line 5: "
-            "YAML syntax error") in result.out
-    assert "skipped: echo: skipped, upstream stage 'upper' was not built" in result.out
-    assert "skipped: sleepy: skipped, its input source#text cannot be read" in result.out
-    assert "specs/source.yaml:5:" in result.out and "[yaml-syntax]" in result.out
+            "YAML syntax error") in result.err
+    assert "skipped: echo: skipped, upstream stage 'upper' was not built" in result.err
+    assert "skipped: sleepy: skipped, its input source#text cannot be read" in result.err
+    assert "specs/source.yaml:5:" in result.err and "[yaml-syntax]" in result.err
     assert _snapshot(root) == {**before, "source.yaml": source.read_bytes()}  # nothing regenerated from nothing
     assert len(_calls(calls)) == 3
     status = run_gitspec(root, "status", env=env)
@@ -545,8 +545,8 @@ def test_a_stage_whose_own_document_cannot_be_read_is_skipped_and_the_rest_built
     _set_text(root, "changed")
     result = _build(root, env, "--no-render")
     assert result.code == 1, result
-    assert "skipped: upper: skipped, its document derived cannot be read: specs/derived.yaml line" in result.out
-    assert "skipped: echo: skipped, upstream stage 'upper' was not built" in result.out
+    assert "skipped: upper: skipped, its document derived cannot be read: specs/derived.yaml line" in result.err
+    assert "skipped: echo: skipped, upstream stage 'upper' was not built" in result.err
     assert "regenerated slow#value" in result.out and derived.read_bytes() == broken
     status = run_gitspec(root, "status", env=env)
     assert "unreadable: specs/derived.yaml line" in status.out
@@ -816,8 +816,8 @@ def test_cache_stats_and_gc(ws):
     (root / ".gitspec" / "renders" / "pages.pickle").write_bytes(b"from an older gitspec")
     (root / ".gitspec" / "renders" / "html.json").write_text("{}")
     gc = run_gitspec(root, "cache", "gc", env=env)
-    assert gc.code == 0 and "removed 3 cache entries" in gc.out
-    assert "removed 1 old file(s) from .gitspec/renders" in gc.out
+    assert gc.code == 0 and "removed 3 cache entries" in gc.err
+    assert "removed 1 old file(s) from .gitspec/renders" in gc.err
     assert sorted(p.name for p in (root / ".gitspec" / "renders").iterdir()) == ["html.json"]
     assert "cache entries: 3" in run_gitspec(root, "cache", "stats", env=env).out
     (root / "specs" / "derived.yaml").unlink()
@@ -858,7 +858,7 @@ def test_markdown_generated_regions_carry_their_stamp_in_marker_comments(repo, t
     assert "journal#summary: hand-edited" in status.out
     (root / "specs" / "facts.yaml").write_text("kind: journal\nid: facts\ntitle: Facts\ntext: stormy\n")
     conflict = run_gitspec(root, "build", env=env)
-    assert conflict.code == 1 and "conflict: journal#summary was edited by hand" in conflict.out
+    assert conflict.code == 1 and "conflict: journal#summary was edited by hand" in conflict.err
     forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
     assert forced.code == 0 and "**stormy**" in (root / "specs" / "journal.md").read_text()
     assert run_gitspec(root, "check", env=env).code == 0
@@ -884,11 +884,11 @@ def test_text_written_next_to_a_markdown_region_is_a_hand_edit_of_its_section(re
     assert "warning: journal#summary was edited by hand" in check.out, check
     (root / "specs" / "facts.yaml").write_text("kind: journal\nid: facts\ntitle: Facts\ntext: stormy\n")
     conflict = run_gitspec(root, "build", env=env)
-    assert conflict.code == 1 and "conflict: journal#summary was edited by hand" in conflict.out, conflict
+    assert conflict.code == 1 and "conflict: journal#summary was edited by hand" in conflict.err, conflict
     assert journal.read_bytes() == edited
     assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0
     pinned = run_gitspec(root, "build", env=env)
-    assert pinned.code == 0 and "journal#summary is pinned, but its inputs changed" in pinned.out, pinned
+    assert pinned.code == 0 and "journal#summary is pinned, but its inputs changed" in pinned.err, pinned
     assert "See also the notes above." in journal.read_text()
     forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
     assert forced.code == 0 and "**stormy**" in journal.read_text(), forced
@@ -983,7 +983,7 @@ def test_a_document_far_over_max_file_size_is_not_read_whole(repo):
     for command in (("status",), ("build", "--no-render"), ("render", "--format", "html")):
         result = run_gitspec(root, *command, prefix=("prlimit", f"--as={512 << 20}"))
         assert result.code in (0, 1) and "internal error" not in result.err, (command, result)
-        assert command == ("status",) or "big.md" in result.out and "file is 671,088,640 bytes" in result.out, result
+        assert command == ("status",) or "big.md" in result.err and "file is 671,088,640 bytes" in result.err, result
 
 
 def test_a_spec_folder_build_cannot_write_is_one_line_naming_the_file(ws):
@@ -1092,7 +1092,7 @@ def test_status_and_build_warn_alike_of_a_stage_whose_inputs_are_all_missing(ws)
            "section 'text')"
     status = run_gitspec(root, "status", env=env)
     build = _build(root, env, "--no-render")
-    assert said in status.err and said in build.out, (status, build)
+    assert said in status.err and said in build.err, (status, build)
 
 
 def test_a_tagged_value_yaml_1_2_refuses_stops_the_build_of_its_document_and_is_never_rewritten(example):
@@ -1106,5 +1106,5 @@ def test_a_tagged_value_yaml_1_2_refuses_stops_the_build_of_its_document_and_is_
 
     built = run_gitspec(example, "build", "--no-render")
     assert built.code == 1, built
-    assert "specs/architecture.yaml:97:49: error: !!bool 'yes' is not valid YAML 1.2" in built.out, built
+    assert "specs/architecture.yaml:97:49: error: !!bool 'yes' is not valid YAML 1.2" in built.err, built
     assert architecture.read_bytes() == before

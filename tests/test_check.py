@@ -722,7 +722,7 @@ def test_a_file_name_that_is_not_utf8_is_an_error_and_left_out(repo):
         done = run_gitspec(ws, *command)
         assert done.code == 1 and "internal error" not in done.err and "\\ud" not in done.out + done.err, done
         assert "warning: specs/plan\\xff.yaml left out of the render: line 1: file name is not valid UTF-8: " \
-               "rename it" in done.out or "--json" in command, done
+               "rename it" in done.err or "--json" in command, done
     assert "REQ-001" in (ws / "build/html/reqs.html").read_text()
     assert [path.name for path in (ws / "build/html").glob("plan*")] == []
 
@@ -762,7 +762,7 @@ def test_a_hand_edit_whose_inputs_changed_is_the_conflict_status_and_build_repor
                             "(product#personas): keep the edit with 'gitspec pin ui#flows' or discard it with "
                             "'gitspec build --force ui#flows' [conflict]\n"), conflict
     build = run_gitspec(example, "build", "--no-render")
-    assert build.code == 1 and build.out.count("ui#flows was edited by hand") == 1, build  # once, as a conflict
+    assert build.code == 1 and build.err.count("ui#flows was edited by hand") == 1, build  # once, as a conflict
 
     assert run_gitspec(example, "pin", "ui#flows").code == 0
     pinned = run_gitspec(example, "check")

@@ -588,7 +588,7 @@ def test_a_damaged_old_version_is_reported_once_and_the_rest_rendered(tmp_path):
     loose.write_bytes(loose.read_bytes()[:20])  # truncated (disk full, crash): libgit2 loops for good on it
     rendered = run_gitspec(root, "render")
     assert rendered.code == 0, rendered
-    warnings = [line for line in rendered.out.splitlines() if line.startswith("warning:")]
+    warnings = [line for line in rendered.err.splitlines() if line.startswith("warning:")]
     assert warnings == [f"warning: specs/reqs.yaml: history from commit {git(root, 'rev-parse', '--short=7', 'HEAD~1').strip()} "
                         f"back left out: damaged git object {old}; run 'git fsck' to see what else is affected"]
     assert "REQ-002" in (root / "build/html/reqs.html").read_text()
@@ -634,7 +634,7 @@ def test_a_partial_clone_renders_without_the_versions_it_lacks(tmp_path):
     for command in (("render",), ("build",)):
         done = run_gitspec(tmp_path / "clone", *command)
         assert done.code == 0, done
-        assert [line for line in done.out.splitlines() if "partial clone" in line] == [
+        assert [line for line in done.err.splitlines() if "partial clone" in line] == [
             "warning: older versions of the documents are not in this clone (a partial clone, made with --filter): "
             "sections changed before the oldest version at hand show no last change"], done
 
@@ -650,13 +650,13 @@ def test_a_shallow_clone_says_so_and_unshallowing_refreshes_what_it_showed(tmp_p
     for _ in range(2):  # the second from the cached facts
         shallow = run_gitspec(clone, "render")
         assert shallow.code == 0, shallow
-        assert "warning: this clone is shallow" in shallow.out and "git fetch --unshallow" in shallow.out, shallow
+        assert "warning: this clone is shallow" in shallow.err and "git fetch --unshallow" in shallow.err, shallow
         matrix = (clone / "build/html/traceability.html").read_text()
         assert "the clone is shallow" in matrix and "not an ancestor" not in matrix
         assert "Last change" not in (clone / "build/html/reqs.html").read_text()
     git(clone, "fetch", "-q", "--unshallow")
     full = run_gitspec(clone, "render")
-    assert full.code == 0 and "shallow" not in full.out, full
+    assert full.code == 0 and "shallow" not in full.err, full
     assert f"passed on {first[:7]}" in (clone / "build/html/traceability.html").read_text()
     assert "Last change" in (clone / "build/html/reqs.html").read_text()
 
@@ -680,7 +680,7 @@ def test_a_shallow_clone_cut_at_a_root_commit_lacks_nothing(tmp_path, objects):
     assert "Last change" in (tmp_path / "source/build/html/reqs.html").read_text(), expected
     for _ in range(2):  # the second from the cached facts
         rendered = run_gitspec(clone, "render")
-        assert rendered.code == 0 and "shallow" not in rendered.out, rendered
+        assert rendered.code == 0 and "shallow" not in rendered.err, rendered
         assert "Last change" in (clone / "build/html/reqs.html").read_text()
 
 
@@ -710,7 +710,7 @@ def test_a_tracked_file_git_cannot_read_marks_the_render_changed_and_is_named(tm
     for command in ("render", "build"):
         done = run_gitspec(root / "docs", command, prefix=without_read_all())
         assert done.code == 0 and "warning: git cannot read ../secret.env (Permission denied) to tell whether it " \
-            "changed, so the render is marked 'with uncommitted changes'" in done.out.splitlines(), done
+            "changed, so the render is marked 'with uncommitted changes'" in done.err.splitlines(), done
     assert "uncommitted changes" in (root / "docs/build/html/index.html").read_text()
     (root / "docs/specs/reqs.yaml").chmod(0)  # a document too: the check names it, the rest is rendered
     done = run_gitspec(root / "docs", "render", prefix=without_read_all())
@@ -725,7 +725,7 @@ def test_a_damaged_index_is_named_and_the_rest_rendered(tmp_path):
     (root / ".git" / "index").write_bytes(bytes(100))
     for command in ("render", "build"):
         done = run_gitspec(root, command)
-        assert done.code == 0 and [line for line in done.out.splitlines() if line.startswith("warning:")] == [
+        assert done.code == 0 and [line for line in done.err.splitlines() if line.startswith("warning:")] == [
             "warning: git cannot read the repository's index (invalid data in index - incorrect header signature; "
             "'git status' fails too), so the render is marked 'with uncommitted changes'; 'rm .git/index && git "
             "reset' rebuilds it from the last commit, keeping the files"], done
@@ -741,7 +741,7 @@ def test_a_missing_tree_leaves_history_out_and_the_rest_rendered(tmp_path, lost)
     (root / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
     for command in ("render", "build"):
         done = run_gitspec(root, command)
-        warnings = [line for line in done.out.splitlines() if line.startswith("warning:")]
+        warnings = [line for line in done.err.splitlines() if line.startswith("warning:")]
         assert done.code == 0 and len(warnings) == 1 and warnings[0].startswith(
             "warning: git history left out: the repository cannot be read (") and warnings[0].endswith(
             "); 'git fsck' tells what is damaged") and tree in warnings[0], done
@@ -760,7 +760,7 @@ def test_a_missing_head_commit_leaves_history_out_and_says_so(tmp_path, git_dir)
     env = {"GIT_DIR": str(root / ".git")} if git_dir else {}  # (git's own history, not the remembered one)
     for command in ("render", "build"):
         done = run_gitspec(root, command, env=env)
-        warnings = [line for line in done.out.splitlines() if line.startswith("warning:")]
+        warnings = [line for line in done.err.splitlines() if line.startswith("warning:")]
         assert done.code == 0 and warnings == [
             f"warning: git history left out: the repository cannot be read (HEAD's commit {head} is missing "
             "or damaged); 'git fsck' tells what is damaged"], done
@@ -780,7 +780,7 @@ SPARSE_WS = {**REQS_WS, "app/main.py": "print(1)\n", "specs/notes.txt": "notes\n
 
 def uncommitted(root) -> bool:
     done = run_gitspec(root, "render")
-    assert done.code == 0 and "warning" not in done.out, done
+    assert done.code == 0 and "warning" not in done.err, done
     return "uncommitted changes" in (root / "build/html/index.html").read_text()
 
 
@@ -807,7 +807,7 @@ def test_a_sparse_index_is_named_with_how_to_read_it(tmp_path):
     root = make_repo(tmp_path / "ws", SPARSE_WS)
     git(root, "sparse-checkout", "set", "--sparse-index", "specs")
     done = run_gitspec(root, "render")
-    assert done.code == 0 and [line for line in done.out.splitlines() if line.startswith("warning:")] == [
+    assert done.code == 0 and [line for line in done.err.splitlines() if line.startswith("warning:")] == [
         "warning: git's sparse index cannot be read by libgit2, which gitspec reads git with (unsupported "
         "mandatory extension: 'sdir'), so the render is marked 'with uncommitted changes'; 'git sparse-checkout "
         "reapply --no-sparse-index' keeps the sparse checkout in a full index"], done

@@ -40,7 +40,7 @@ def test_init_twice_changes_nothing(tmp_path):
     run_gitspec(ws, "init")
     before = _snapshot(ws)
     again = run_gitspec(ws, "init")
-    assert again.code == 0 and "already initialised" in again.out
+    assert again.code == 0 and "already initialised" in again.err
     assert _snapshot(ws) == before
     assert (ws / ".gitignore").read_text() == "node_modules\n.gitspec/\n"
 
@@ -145,17 +145,18 @@ def test_output_inside_git_is_refused_before_rendering(repo):
 def test_init_adds_to_a_gitignore_in_its_own_encoding(tmp_path, before, after):
     ws = make_repo(tmp_path / "fresh", {".gitignore": before}, commit=False)
     first = run_gitspec(ws, "init")
-    assert first.code == 0 and "added .gitspec/ to .gitignore" in first.out, first
+    assert first.code == 0 and "added .gitspec/ to .gitignore" in first.err, first
     assert (ws / ".gitignore").read_bytes() == after
     again = run_gitspec(ws, "init")
-    assert again.code == 0 and "already initialised" in again.out, again
+    assert again.code == 0 and "already initialised" in again.err, again
     assert (ws / ".gitignore").read_bytes() == after
 
 
 def test_init_warns_that_git_does_not_read_a_utf16_gitignore(tmp_path):
     ws = make_repo(tmp_path / "fresh", {".gitignore": "\ufeffnode_modules/\n".encode("utf-16-le")}, commit=False)
     result = run_gitspec(ws, "init")
-    assert result.err == "gitspec: warning: .gitignore is UTF-16, which git does not read; save it as UTF-8\n"
+    assert result.err.startswith("gitspec: warning: .gitignore is UTF-16, which git does not read; save it as UTF-8\n"
+                                 "gitspec: wrote gitspec.yaml\n"), result
 
 
 @pytest.mark.parametrize("gitignore, message", [
@@ -190,7 +191,7 @@ def test_init_in_a_read_only_checkout(tmp_path, read_only):
     done = make_repo(tmp_path / "done", {}, commit=False)
     assert run_gitspec(done, "init").code == 0
     again = run_gitspec(done, "init", prefix=read_only)
-    assert again.code == 0 and again.out == "gitspec: already initialised\n", again
+    assert again.code == 0 and again.err == "gitspec: already initialised\n", again
     fresh = make_repo(tmp_path / "fresh", {}, commit=False)
     result = run_gitspec(fresh, "init", prefix=read_only)
     assert result.code == 2 and result.err == "gitspec: error: cannot write gitspec.yaml: Read-only file system\n"
@@ -213,7 +214,7 @@ def test_a_clone_of_a_fresh_workspace_has_no_spec_folder_and_works(tmp_path):
     checked = run_gitspec(clone, "check").err
     assert "0 documents checked, no findings" in checked and note in checked  # (a misspelt folder is told too)
     new = run_gitspec(clone, "new", "prd", "First doc")
-    assert new.code == 0 and new.out == "gitspec: wrote specs/first-doc.md\n", new
+    assert new.code == 0 and new.err == "gitspec: wrote specs/first-doc.md\n", new
     again = run_gitspec(clone, "check")
     assert again.code == 0 and note not in again.err
 
@@ -222,9 +223,9 @@ def test_init_makes_the_configured_spec_folders_that_are_missing(tmp_path):
     ws = make_repo(tmp_path / "clone", {"gitspec.yaml": "specs: [specs, docs/more]\n", ".gitignore": ".gitspec/\n"},
                    commit=False)
     result = run_gitspec(ws, "init")
-    assert result.code == 0 and result.out == "gitspec: made specs/\ngitspec: made docs/more/\n", result
+    assert result.code == 0 and result.err == "gitspec: made specs/\ngitspec: made docs/more/\n", result
     assert (ws / "specs").is_dir() and (ws / "docs" / "more").is_dir()
-    assert run_gitspec(ws, "init").out == "gitspec: already initialised\n"
+    assert run_gitspec(ws, "init").err == "gitspec: already initialised\n"
 
 
 @pytest.mark.parametrize("config", [None, "specs: [docs/specs]\n"])

@@ -259,7 +259,7 @@ def test_a_broken_region_is_a_conflict_for_status_and_build_until_forced(digest)
         "journal#summary: broken (line 10: its end marker '<!-- gitspec:end -->' is missing; put it back on its "
         "own line after the generated text) — conflict: mend or --force it\n"), status
     built = run_gitspec(root, "build", env=env)
-    assert built.code == 1 and "conflict: journal#summary: its generated region cannot be read at line 10" in built.out
+    assert built.code == 1 and "conflict: journal#summary: its generated region cannot be read at line 10" in built.err
     assert journal.read_text() == broken  # neither section written: the stage stops on a conflict
     pin = run_gitspec(root, "pin", "journal#summary", env=env)
     assert pin.code == 1 and "cannot pin journal#summary: its generated region in specs/journal.md cannot be " \

@@ -529,7 +529,7 @@ def test_hanging_server_is_asked_once_and_every_fallback_is_a_warning(repo, ink)
     assert result.code == 0, result
     assert len(ink.paths) == 1 and time.perf_counter() - start < 20
     skipped = "not asked again after it failed earlier in this run: timed out after 1 s"
-    assert [line for line in result.out.splitlines() if line.startswith("warning:")] == [
+    assert [line for line in result.err.splitlines() if line.startswith("warning:")] == [
         (f'warning: mermaid server {ink.url}: timed out after 1 s (not asked again in this run); '
          'diagram "flowchart LR; A-->B" shown as source (in flows)'),  # each names the documents showing it
         f'warning: mermaid server {ink.url}: {skipped}; diagram "sequenceDiagram; A->>B: hi" shown as source (in flows)',
@@ -544,7 +544,7 @@ def test_junk_png_is_a_visible_note_in_the_pdf_and_is_not_cached(repo, ink):
     root = diagram_workspace(repo, ink.url, "[pdf]")
     result = run_gitspec(root, "render", env=NO_MMDC)
     assert result.code == 0, result
-    assert result.out.count("the PNG image is damaged") == 3, result
+    assert result.err.count("the PNG image is damaged") == 3, result
     reader = pypdf.PdfReader(root / "build" / "pdf" / "flows.pdf")
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert text.count("Diagram shown as source") == 3, text
@@ -556,7 +556,7 @@ def test_hostile_svg_is_never_written_into_the_site(repo, ink):
     root = diagram_workspace(repo, ink.url)
     result = run_gitspec(root, "render", env=NO_MMDC)
     assert result.code == 0, result
-    assert result.out.count("contains script or an outside reference (a <iframe> element") == 3, result
+    assert result.err.count("contains script or an outside reference (a <iframe> element") == 3, result
     assert not list((root / "build" / "html").glob("diagrams/*")), result
     assert not list((root / ".gitspec" / "diagrams").glob("*"))
 
@@ -569,7 +569,7 @@ def test_a_page_showing_diagrams_as_source_is_drawn_once_the_server_is_back(repo
     assert page.read_text().count("diagram-missing") == 3
     ink.mode = "good"  # the document is unchanged, but its page showed the diagrams only as source
     result = run_gitspec(root, "render", env=NO_MMDC)
-    assert result.code == 0 and "warning" not in result.out, result
+    assert result.code == 0 and "warning" not in result.err, result
     assert "diagram-missing" not in page.read_text() and len(list((root / "build" / "html").glob("diagrams/*.svg"))) == 3
     assert "rendered 0 (" in run_gitspec(root, "render", env=NO_MMDC).err  # drawn now: nothing left to redo
 
@@ -617,9 +617,9 @@ def test_what_a_server_says_reaches_the_terminal_as_one_inert_line(repo, ink):
     ink.mode = "escape"
     result = run_gitspec(diagram_workspace(repo, ink.url), "render", env=NO_MMDC)
     assert result.code == 0, result
-    warnings = [line for line in result.out.splitlines() if line.startswith("warning: ")]
-    assert len(warnings) == 3 and len(result.out.splitlines()) == 3, result.out
-    assert "\x1b" not in result.out and "\r" not in result.out
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 3 and len(result.err.splitlines()) == 4 and result.out == "", result  # and the summary
+    assert "\x1b" not in result.err and "\r" not in result.err
     assert "\\x1b[2J\\x1b[31mFAKE" in warnings[0], warnings[0]
 
 
@@ -660,7 +660,7 @@ def mmdc_workspace(repo, tmp_path, mode: str, diagram: str = "flowchart LR\n  A-
 def test_a_diagram_mmdc_failed_to_draw_is_drawn_once_the_cause_is_gone(repo, tmp_path, mode):
     root, env = mmdc_workspace(repo, tmp_path, mode)
     first = run_gitspec(root, "render", env=env)
-    assert first.code == 0 and "shown as source" in first.out, first
+    assert first.code == 0 and "shown as source" in first.err, first
     page = root / "build" / "html" / "flows.html"
     assert page.read_text().count("diagram-missing") == 1
     if mode == "slow":  # the user gives mmdc the time it needs
@@ -669,7 +669,7 @@ def test_a_diagram_mmdc_failed_to_draw_is_drawn_once_the_cause_is_gone(repo, tmp
     else:  # the user installs a browser
         (tmp_path / "mode").write_text("draw")
     result = run_gitspec(root, "render", env=env)
-    assert result.code == 0 and "warning" not in result.out, result
+    assert result.code == 0 and "warning" not in result.err, result
     assert "diagram-missing" not in page.read_text() and len(list(page.parent.glob("diagrams/*.svg"))) == 1
     assert "rendered 0 (" in run_gitspec(root, "render", env=env).err  # drawn now: nothing left to redo
 
@@ -677,7 +677,7 @@ def test_a_diagram_mmdc_failed_to_draw_is_drawn_once_the_cause_is_gone(repo, tmp
 def test_a_diagram_mmdc_reads_as_invalid_is_not_drawn_again_until_it_changes(repo, tmp_path):
     root, env = mmdc_workspace(repo, tmp_path, "invalid")
     first = run_gitspec(root, "render", env=env)
-    assert first.code == 0 and "Parse error on line 2" in first.out, first
+    assert first.code == 0 and "Parse error on line 2" in first.err, first
     calls = (tmp_path / "mode.calls").read_text()
     again = run_gitspec(root, "render", env=env)
     assert "rendered 0 (" in again.err and (tmp_path / "mode.calls").read_text() == calls, again
@@ -688,12 +688,12 @@ def test_a_diagram_the_server_was_too_busy_for_is_drawn_once_it_answers(repo, in
     ink.mode = f"http-{status}"
     root = diagram_workspace(repo, ink.url)
     first = run_gitspec(root, "render", env=NO_MMDC)
-    assert first.code == 0 and first.out.count(f"HTTP {status}") == 3, first
+    assert first.code == 0 and first.err.count(f"HTTP {status}") == 3, first
     page = root / "build" / "html" / "flows.html"
     assert page.read_text().count("diagram-missing") == 3
     ink.mode = "good"  # the document is unchanged, but the server is back
     result = run_gitspec(root, "render", env=NO_MMDC)
-    assert result.code == 0 and "warning" not in result.out, result
+    assert result.code == 0 and "warning" not in result.err, result
     assert "diagram-missing" not in page.read_text() and len(list(page.parent.glob("diagrams/*.svg"))) == 3
 
 
@@ -712,10 +712,10 @@ def test_a_diagram_naming_a_url_is_never_handed_to_mmdc_and_not_retried(repo, tm
     root, env = mmdc_workspace(repo, tmp_path, "draw", diagram)
     first = run_gitspec(root, "render", env=env)
     assert first.code == 0, first
-    assert [line for line in first.out.splitlines() if line.startswith("warning:")] == [
+    assert [line for line in first.err.splitlines() if line.startswith("warning:")] == [
         'warning: diagram "flowchart LR; A@{ img: \"http://127.0.0.1:9/shape.png\", labe…" shown as source: '
         'it names a URL or a file (at img: "http://127.0.0.1:9/shape.png", label: "x", …), '
-        "and gitspec lets no diagram fetch from the network or read a file (in flows)"], first.out
+        "and gitspec lets no diagram fetch from the network or read a file (in flows)"], first.err
     assert not (tmp_path / "mode.calls").exists()  # mmdc never ran
     page = (root / "build" / "html" / "flows.html").read_text()
     assert page.count("diagram-missing") == 1 and "Diagram shown as source: it names a URL or a file" in page

@@ -16,7 +16,7 @@ def test_skeleton_of_every_kind_is_schema_valid(repo, kind):
     result = run_gitspec(ws, "new", kind, *named, "--title", 'Billing "v2": yes')
     assert result.code == 0, result
     suffix = ".md" if kind == "prd" else ".yaml"
-    assert result.out == f"gitspec: wrote specs/my-{kind}{suffix}\n"
+    assert result.err == f"gitspec: wrote specs/my-{kind}{suffix}\n"
     check = run_gitspec(ws, "check", "--format", "json")
     assert check.code == 0 and check.json() == [], check
 
@@ -123,10 +123,10 @@ def test_a_title_reads_as_typed_in_the_markdown_heading(repo):
 def test_a_title_in_place_of_the_id_gives_the_id(repo):
     ws = repo({})
     result = run_gitspec(ws, "new", "prd", "Checkout flow")
-    assert result.code == 0 and result.out == "gitspec: wrote specs/checkout-flow.md\n", result
+    assert result.code == 0 and result.err == "gitspec: wrote specs/checkout-flow.md\n", result
     text = (ws / "specs" / "checkout-flow.md").read_text()
     assert 'id: "checkout-flow"\n' in text and "\n# Checkout flow\n" in text
-    assert run_gitspec(ws, "new", "tasks", "Café: launch").out == "gitspec: wrote specs/cafe-launch.yaml\n"
+    assert run_gitspec(ws, "new", "tasks", "Café: launch").err == "gitspec: wrote specs/cafe-launch.yaml\n"
     assert run_gitspec(ws, "check").code == 0
 
 
@@ -138,7 +138,7 @@ def test_a_title_in_any_script_gives_an_ascii_id_with_every_letter(repo, title, 
     # a Cyrillic or Chinese title was refused.
     ws = repo({})
     result = run_gitspec(ws, "new", "prd", title)
-    assert result.code == 0 and result.out == f"gitspec: wrote specs/{doc_id}.md\n", result
+    assert result.code == 0 and result.err == f"gitspec: wrote specs/{doc_id}.md\n", result
     assert f'title: "{title}"\n' in (ws / "specs" / f"{doc_id}.md").read_text()
     assert run_gitspec(ws, "check").code == 0
 
@@ -212,10 +212,10 @@ def test_an_id_from_a_long_title_is_cut_at_a_word(repo):
     title = "Quarterly planning notes for the billing team " * 6
     result = run_gitspec(ws, "new", "prd", title)
     doc_id = "quarterly-planning-notes-for-the-billing-team-" * 4 + "quarterly"
-    assert len(doc_id) <= 200 and result.code == 0 and result.out == f"gitspec: wrote specs/{doc_id}.md\n", result
+    assert len(doc_id) <= 200 and result.code == 0 and result.err == f"gitspec: wrote specs/{doc_id}.md\n", result
     assert f'title: "{title.strip()}"\n' in (ws / "specs" / f"{doc_id}.md").read_text()
     one_word = run_gitspec(ws, "new", "tasks", "A" + "b" * 240)
-    assert one_word.code == 0 and one_word.out == f"gitspec: wrote specs/a{'b' * 199}.yaml\n", one_word
+    assert one_word.code == 0 and one_word.err == f"gitspec: wrote specs/a{'b' * 199}.yaml\n", one_word
     assert run_gitspec(ws, "check").code == 0
 
 
@@ -255,11 +255,11 @@ def test_a_product_s_one_argument_is_always_its_directive(repo):
     # specs/invoicing.yaml, and build then generated nothing.
     ws = repo({})
     result = run_gitspec(ws, "new", "product", "invoicing")
-    assert result.code == 0 and result.out.startswith("gitspec: wrote specs/product.yaml;"), result
+    assert result.code == 0 and result.err.startswith("gitspec: wrote specs/product.yaml;"), result
     assert "\ndirective: invoicing\n" in (ws / "specs" / "product.yaml").read_text()
     assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep", "product.yaml"]
     skeleton = run_gitspec(ws, "new", "product", "--id", "invoicing")
-    assert skeleton.code == 0 and skeleton.out == "gitspec: wrote specs/invoicing.yaml\n", skeleton
+    assert skeleton.code == 0 and skeleton.err == "gitspec: wrote specs/invoicing.yaml\n", skeleton
 
 
 @pytest.mark.parametrize("args, message", [

@@ -72,7 +72,7 @@ def test_pin_keeps_a_hand_edit_through_later_builds_until_forced(ws):
 
     pinned = run_gitspec(root, "pin", "journal#summary", env=env)
     assert pinned.code == 0, pinned
-    assert pinned.out == "gitspec: journal#summary pinned\n"
+    assert pinned.err == "gitspec: journal#summary pinned\n"
     (old, new), = _changed_lines(before, journal.read_bytes())  # one line: the summary's marker
     assert old.startswith(b"<!-- gitspec:generated {") and b'"pinned"' not in old
     assert new == old.replace(b',"provider"', b',"pinned":true,"provider"', 1)
@@ -85,7 +85,7 @@ def test_pin_keeps_a_hand_edit_through_later_builds_until_forced(ws):
     text = journal.read_text()
     assert "**calm, mostly**" in text and "Facts: stormy" in text  # the edit kept, its sibling regenerated
     assert "regenerated journal#headline" in build.out and "regenerated journal#summary" not in build.out
-    assert "warning: journal#summary is pinned, but its inputs changed: facts#text" in build.out
+    assert "warning: journal#summary is pinned, but its inputs changed: facts#text" in build.err
     check = run_gitspec(root, "check", env=env)
     assert "journal#summary is pinned, but its inputs changed: facts#text" in check.out
 
@@ -103,7 +103,7 @@ def test_unpinned_hand_edit_with_changed_inputs_is_a_conflict(ws):
     (root / "specs" / "facts.yaml").write_text(facts("stormy"))
     before = journal.read_bytes()
     conflict = run_gitspec(root, "build", env=env)
-    assert conflict.code == 1 and "conflict: journal#summary was edited by hand" in conflict.out
+    assert conflict.code == 1 and "conflict: journal#summary was edited by hand" in conflict.err
     assert journal.read_bytes() == before
     assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0
     assert run_gitspec(root, "build", env=env).code == 0
@@ -117,7 +117,7 @@ def test_unpin_restores_the_file_and_the_conflict(ws):
     assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0
     assert run_gitspec(root, "pin", "journal#summary", env=env).code == 0  # twice: no change
     unpinned = run_gitspec(root, "pin", "--unpin", "journal#summary", env=env)
-    assert unpinned.code == 0 and unpinned.out == "gitspec: journal#summary unpinned\n"
+    assert unpinned.code == 0 and unpinned.err == "gitspec: journal#summary unpinned\n"
     assert journal.read_bytes() == before
     (root / "specs" / "facts.yaml").write_text(facts("stormy"))
     assert run_gitspec(root, "build", env=env).code == 1
@@ -136,7 +136,7 @@ def test_unpin_drops_the_section_from_the_front_matter_pinned_list_as_build_forc
     assert "journal#summary: pinned" in run_gitspec(root, "status", "--all", env=env).out
 
     unpinned = run_gitspec(root, "pin", "--unpin", "journal#summary", env=env)
-    assert (unpinned.code, unpinned.out) == (0, "gitspec: journal#summary unpinned\n"), unpinned
+    assert (unpinned.code, unpinned.err) == (0, "gitspec: journal#summary unpinned\n"), unpinned
     expected = before.replace("[summary, headline]  #", "[headline]           #").replace(',"pinned":true', "")
     assert journal.read_bytes().decode() == expected
     assert "journal#summary: hand-edited" in run_gitspec(root, "status", env=env).out
@@ -242,7 +242,7 @@ def test_build_force_drops_the_section_from_the_front_matter_pinned_list_as_in_y
     journal.write_bytes(journal.read_bytes().replace(b"\n", newline.encode()))
     assert "journal#summary: pinned" in run_gitspec(root, "status", "--all", env=env).out
     forced = run_gitspec(root, "build", "--force", "journal#summary", env=env)
-    assert forced.code == 0 and "regenerated journal#summary" in forced.out and "warning" not in forced.out, forced
+    assert forced.code == 0 and "regenerated journal#summary" in forced.out and "warning" not in forced.err, forced
     text = journal.read_bytes().decode()
     front = "---\nkind: journal\nid: journal\npinned: [headline]           # legal signed off\n---\n# Journal\n"
     assert text.startswith(front.replace("\n", newline)), text  # as a YAML document's `pinned` keeps them

@@ -115,8 +115,8 @@ def test_the_site_shows_each_picture_and_says_why_one_is_not_shown(workspace, tm
                  "The image specs/img/evil.svg is not shown: the SVG contains script",
                  "The image specs/img/fake.png is not shown: the PNG image is damaged"):
         assert text in html
-    assert "warning: image ../secret.png not shown: it is outside the workspace (in prd)" in result.out
-    assert "warning: image specs/img/evil.svg not shown" in result.out
+    assert "warning: image ../secret.png not shown: it is outside the workspace (in prd)" in result.err
+    assert "warning: image specs/img/evil.svg not shown" in result.err
     copied = b"".join(p.read_bytes() for p in (workspace / "build/html/images").iterdir())
     assert b"<script" not in copied and (tmp_path / "secret.png").read_bytes() not in copied
     assert len(list((workspace / "build/html/images").iterdir())) == 4
@@ -244,7 +244,7 @@ def test_a_render_warning_names_every_document_showing_the_picture(repo) -> None
     doc = "---\nkind: prd\nid: {id}\ntitle: {id}\nstatus: draft\n---\n\n# {id}\n\n## Problem\n\nSee ![plan](/plan.png).\n"
     root = repo({"specs/one.md": doc.format(id="one"), "specs/two.md": doc.format(id="two")})
     result = run_gitspec(root, "render", "--format", "html")
-    warnings = [line for line in result.out.splitlines() if line.startswith("warning:")]
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
     assert warnings == ["warning: image plan.png not shown: no such file (in one, two)"], result
 
 
@@ -255,7 +255,7 @@ def test_a_warning_from_the_book_names_the_document_though_only_another_was_rend
     run_gitspec(root, "render")
     write_files(root, {"specs/prd.md": _prd("![x](missing.png)\n\nMore.")})  # the book lays prd out again
     result = run_gitspec(root, "render", "reqs")
-    assert "warning: image specs/missing.png not shown: no such file (in prd)" in result.out.splitlines(), result
+    assert "warning: image specs/missing.png not shown: no such file (in prd)" in result.err.splitlines(), result
 
 
 def _prd(body: str) -> str:
@@ -300,7 +300,7 @@ def test_check_reports_only_pictures_the_render_shows(repo) -> None:
     assert [f.split()[1] for f in _findings(root)] == [
         "specs/badge.png", "specs/th.png", "specs/td.png", "specs/alert.png", "specs/outer.png"]
     result = run_gitspec(root, "render", "--format", "html")
-    assert [line for line in result.out.splitlines() if line.startswith("warning:")] == [
+    assert [line for line in result.err.splitlines() if line.startswith("warning:")] == [
         "warning: image specs/badge.png not shown: no such file (in prd)",
         "warning: image specs/th.png not shown: no such file (in prd)",
         "warning: image specs/td.png not shown: no such file (in prd)",
@@ -484,7 +484,7 @@ def test_word_shows_a_picture_whose_alt_text_or_title_holds_a_control_character(
     body = "![fine](ok.png)\n\nA form feed: ![page\x0cbreak](ok.png)\n\n![figure](ok.png \"Title with \x01 in it\")"
     root = repo({"specs/prd.md": _prd(body), "specs/ok.png": picture((20, 20), (255, 0, 0), "PNG")})
     result = run_gitspec(root, "render", "--format", "docx")
-    assert result.code == 0 and "could not be read" not in result.out, result
+    assert result.code == 0 and "could not be read" not in result.err, result
     document = docx.Document(str(root / "build/docx/prd.docx"))
     assert [(s._inline.docPr.get("descr"), s._inline.docPr.get("title")) for s in document.inline_shapes] == [
         ("fine", None), ("page\ufffdbreak", None), ("figure", "Title with \ufffd in it")]

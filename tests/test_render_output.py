@@ -30,6 +30,11 @@ def workspace(repo, *ids: str, config: str = HTML_ONLY):
     return root
 
 
+def warnings_of(result) -> str:
+    """What a render said on stderr but for its summary line (`gitspec: rendered ...`)."""
+    return "".join(line for line in result.err.splitlines(keepends=True) if not line.startswith("gitspec: rendered "))
+
+
 def assert_one_line_error(result, text: str) -> None:
     assert result.code == 2, result
     assert result.err.strip() == f"gitspec: error: {text}", result
@@ -196,21 +201,21 @@ def test_a_file_gitspec_did_not_write_is_kept_until_the_user_moves_it(repo):
     kept = run_gitspec(root, "render")
     assert kept.code == 0, kept
     warning = "warning: kept build/html/mine.html, which gitspec did not write; move it away to render mine\n"
-    assert kept.out == warning, kept
+    assert warnings_of(kept) == warning, kept
     assert mine.read_text() == "MY OWN\n"
     again = run_gitspec(root, "render")  # the page was not recorded as rendered: it is tried again
-    assert again.out == warning, again
+    assert warnings_of(again) == warning, again
     assert mine.read_text() == "MY OWN\n"
     mine.rename(root / "mine-by-hand.html")
     moved = run_gitspec(root, "render")
-    assert moved.code == 0 and moved.out == "", moved
+    assert moved.code == 0 and moved.out == warnings_of(moved) == "", moved
     assert "<!doctype html>" in mine.read_text()
     # with the cache deleted, gitspec takes over the files it wrote (they bear its mark), without a word
     shutil.rmtree(root / ".gitspec")
     spec = root / "specs" / "notes.md"
     spec.write_text(spec.read_text().replace("TODO Who", "Edited: who"))
     cold = run_gitspec(root, "render")
-    assert cold.code == 0 and cold.out == "", cold
+    assert cold.code == 0 and cold.out == warnings_of(cold) == "", cold
     assert "Edited: who" in (root / "build" / "html" / "notes.html").read_text()
 
 
@@ -222,8 +227,8 @@ def test_without_its_manifest_a_render_keeps_a_file_gitspec_did_not_write(repo, 
     write_files(root, {f"build/{fmt}/{name}": "my own file\n", f"build/{fmt}/other.{fmt}": "%PDF-1.7 cut short\n"})
     assert run_gitspec(root, "new", "prd", "other").code == 0
     result = run_gitspec(root, "render", "--format", fmt)
-    assert result.code == 0 and f"warning: kept build/{fmt}/{name}, which gitspec did not write" in result.out, result
-    assert f"warning: kept build/{fmt}/other.{fmt}," in result.out and "EOF" not in result.err, result
+    assert result.code == 0 and f"warning: kept build/{fmt}/{name}, which gitspec did not write" in result.err, result
+    assert f"warning: kept build/{fmt}/other.{fmt}," in result.err and "EOF" not in result.err, result
     assert (root / "build" / fmt / name).read_text() == "my own file\n"
 
 
@@ -238,7 +243,7 @@ def test_without_its_manifest_a_render_takes_over_every_file_gitspec_wrote(repo)
     shutil.rmtree(root / ".gitspec")
     _retitle(root, "notes", "Notes renamed")
     result = run_gitspec(root, "render", "--format", "html,pdf,docx")
-    assert result.code == 0 and result.out == "", result
+    assert result.code == 0 and result.out == warnings_of(result) == "", result
     assert "Notes renamed" in (root / "build/html/notes.html").read_text()
     assert "Notes renamed" in pypdf.PdfReader(root / "build/pdf/notes.pdf").metadata.title
     assert "Notes renamed" in docx.Document(str(root / "build/docx/notes.docx")).core_properties.title
@@ -253,7 +258,7 @@ def test_a_render_of_one_document_without_its_manifest_leaves_the_others_to_the_
     assert run_gitspec(root, "render", "--format", "html", "alpha").code == 0
     _retitle(root, "beta", "Beta renamed")
     result = run_gitspec(root, "render", "--format", "html")
-    assert result.code == 0 and result.out == "", result
+    assert result.code == 0 and result.out == warnings_of(result) == "", result
     assert "Beta renamed" in (root / "build/html/beta.html").read_text()
 
 
@@ -272,8 +277,9 @@ def test_a_named_pipe_where_a_page_goes_is_kept_not_read(repo, listed):
     result = subprocess.run([GITSPEC, "render"], cwd=root, env={**os.environ, **GIT_ENV}, capture_output=True,
                             text=True, timeout=30)
     assert result.returncode == 0, result
-    assert result.stdout == (f"warning: kept build/html/{page.name}, which gitspec did not write; move it away "
-                             f"to render {page.stem}\n"), result
+    assert result.stdout == "" and result.stderr.startswith(f"warning: kept build/html/{page.name}, which gitspec "
+                                                            f"did not write; move it away to render {page.stem}\n"
+                                                            "gitspec: rendered "), result
     assert stat.S_ISFIFO(os.lstat(page).st_mode)
 
 
@@ -336,7 +342,7 @@ def test_a_render_killed_before_saving_its_list_still_owns_the_files_it_wrote(re
     assert not _multiprocessing_helpers() - before  # its PDF workers ended with it
     write_files(root, {"specs/a.yaml": _doc("areqs", "A, renamed")})
     result = run_gitspec(root, "render", "--format", "pdf")
-    assert result.code == 0 and "kept" not in result.out, result
+    assert result.code == 0 and "kept" not in result.err, result
     assert not list((root / ".gitspec/renders").glob("*.pending"))
 
 
@@ -397,7 +403,7 @@ def test_pages_an_earlier_gitspec_wrote_are_taken_over_when_the_cache_is_gone(re
     prd = root / "specs" / "alpha.md"
     prd.write_text(prd.read_text().replace('title: "Alpha"', 'title: "Alpha two"'))
     result = run_gitspec(root, "render")
-    assert result.code == 0 and "kept" not in result.out, result
+    assert result.code == 0 and "kept" not in result.err, result
     assert "Alpha two" in (root / "build" / "html" / "alpha.html").read_text()
 
 
@@ -436,10 +442,9 @@ def test_a_format_dropped_from_the_config_takes_its_files_away_but_the_users(rep
     (root / "build/pdf/mine.txt").write_text("user file")  # never gitspec's
     write_files(root, {"gitspec.yaml": HTML_ONLY})
     dropped = run_gitspec(root, "render")
-    assert dropped.code == 0 and dropped.err == (
+    assert dropped.code == 0 and dropped.out == "" and dropped.err == (
+        "warning: kept build/docx/beta.docx, which changed since gitspec wrote it; the docx format is no longer rendered\n"
         "gitspec: rendered 0 (2 unchanged), 0 files written, 5 removed (no longer in formats: docx, pdf)\n"), dropped
-    assert dropped.out == ("warning: kept build/docx/beta.docx, which changed since gitspec wrote it; "
-                           "the docx format is no longer rendered\n"), dropped
     assert sorted(p.name for p in (root / "build/pdf").iterdir()) == ["mine.txt"]
     assert sorted(p.name for p in (root / "build/docx").iterdir()) == ["beta.docx"]
     assert (root / "build/docx/beta.docx").read_bytes() == b"the user's own notes"

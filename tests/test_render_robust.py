@@ -96,7 +96,7 @@ def test_an_ambiguous_value_is_a_finding_and_its_document_is_still_rendered(repo
     result = run_gitspec(root, "render")
     assert result.code == 1, result
     assert "specs/good.yaml:7:16: error: unquoted '12:30' means different things" in result.err, result
-    assert "left out" not in result.out, result
+    assert "left out" not in result.err, result
     page = (root / "build" / "html" / "good.html").read_text()
     assert "12:30" in page  # read as its text, as YAML 1.2 reads it
     assert (root / "build" / "docx" / "good.docx").exists()
@@ -108,9 +108,9 @@ def test_a_document_left_out_of_the_render_is_named(repo):
                  "specs/old/good.yaml": requirements_doc("good", requirement("REQ-002"))}, HTML_AND_WORD)
     result = run_gitspec(root, "render")
     assert result.code == 1, result
-    assert "warning: specs/bad.yaml left out of the render: line 4: YAML syntax error" in result.out, result
+    assert "warning: specs/bad.yaml left out of the render: line 4: YAML syntax error" in result.err, result
     assert ("warning: specs/old/good.yaml left out of the render: line 2: duplicate id 'good' (also defined at "
-            "specs/good.yaml:2)") in result.out, result
+            "specs/good.yaml:2)") in result.err, result
     assert (root / "build" / "html" / "good.html").exists()
 
 
@@ -139,7 +139,7 @@ def test_a_markdown_document_with_merge_conflict_markers_is_left_out_of_render_a
     result = run_gitspec(root, "render")
     assert result.code == 1, result
     assert (f"warning: specs/checkout-flow.md left out of the render: line {line}: unresolved merge conflict "
-            in result.out), result
+            in result.err), result
     assert not (root / "build" / "html" / "checkout-flow.html").exists()
     assert "checkout-flow.html" not in (root / "build" / "html" / "index.html").read_text()
     assert (root / "build" / "html" / "good.html").exists()

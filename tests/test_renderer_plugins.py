@@ -133,10 +133,10 @@ def test_pages_a_batch_renderer_leaves_out_are_reported_and_asked_for_again(repo
     result = run_gitspec(ws, "render", "--format", "droptxt", env=env)
     assert result.code == 0, result
     assert "warning: renderer 'droptxt' gave no files for alpha: not rendered " \
-           "(its pages_files left it out)\n" in result.out, result
+           "(its pages_files left it out)\n" in result.err, result
     assert sorted(p.name for p in (ws / "build" / "droptxt").iterdir()) == ["beta.txt", "gamma.txt", "traceability.txt"]
     again = run_gitspec(ws, "render", "--format", "droptxt", env=env)  # not recorded as rendered: asked for again
-    assert again.code == 0 and "warning" not in again.out, again
+    assert again.code == 0 and "warning" not in again.err, again
     # alpha's page, and the site's files, which now list alpha among the pages this format has
     assert "rendered 2 (3 unchanged)" in again.err and (ws / "build" / "droptxt" / "alpha.txt").is_file(), again
 

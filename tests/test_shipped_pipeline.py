@@ -175,8 +175,8 @@ def test_a_hand_edited_stub_stops_the_code_stage_before_anything_is_written_and_
     (generated / "app" / "routes.py").write_text("# mine\n")
     again = run_gitspec(root, "build", "--no-render")
     assert again.code == 0, again
-    assert "warning: generated/web/types.ts was missing: written again from code#files" in again.out, again
-    assert "warning: generated/app/routes.py differs from code#files: kept" in again.out, again
+    assert "warning: generated/web/types.ts was missing: written again from code#files" in again.err, again
+    assert "warning: generated/app/routes.py differs from code#files: kept" in again.err, again
     assert "When it was edited." in (generated / "web" / "types.ts").read_text()
     assert (generated / "app" / "routes.py").read_text() == "# mine\n"
 

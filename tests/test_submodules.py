@@ -28,7 +28,7 @@ def with_shared_specs(tmp_path, files: dict | None = None) -> tuple:
 def rendered(root) -> tuple[str, str]:
     """The index page and the shared requirements' page, once rendered."""
     done = run_gitspec(root, "render")
-    assert done.code == 0 and "warning" not in done.out, done
+    assert done.code == 0 and "warning" not in done.err, done
     return (root / "build/html/index.html").read_text(), (root / "build/html/shared.html").read_text()
 
 
@@ -74,7 +74,7 @@ def test_a_submodule_lacking_the_recorded_commit_is_named(tmp_path):
     git(root, "update-index", "--cacheinfo", f"160000,{missing},specs/shared")
     git(root, "commit", "-q", "-m", "record a commit the checkout lacks")
     done = run_gitspec(root, "render")
-    assert done.code == 0 and [line for line in done.out.splitlines() if line.startswith("warning:")] == [
+    assert done.code == 0 and [line for line in done.err.splitlines() if line.startswith("warning:")] == [
         "warning: the submodule specs/shared lacks commit 1234567, which the last commit records for it, so its "
         "documents show as uncommitted; 'git submodule update' checks it out"], done
     assert BADGE in (root / "build/html/shared.html").read_text()
@@ -90,7 +90,7 @@ def test_a_document_in_a_submodule_of_a_submodule_has_its_history_too(tmp_path):
     git(root, "commit", "-q", "-am", "record the shared specs with their inner ones")
     assert git(root, "status", "--porcelain") == ""
     done = run_gitspec(root, "render")
-    assert done.code == 0 and "warning" not in done.out, done
+    assert done.code == 0 and "warning" not in done.err, done
     page = (root / "build/html/inner.html").read_text()
     assert BADGE not in page and f"Last change: commit <code>{head(checkout / 'inner')[:7]}</code>" in page
     assert "uncommitted changes" not in (root / "build/html/index.html").read_text()

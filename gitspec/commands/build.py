@@ -1,13 +1,13 @@
 """`gitspec build [ADDRESS...]`: regenerate exactly what is stale, in dependency order."""
 from __future__ import annotations
 
-import sys
 
 from gitspec.errors import EXIT_FINDINGS, EXIT_INTERNAL, GitspecError
 from gitspec.findings import ERROR, count_of, write_text
 from gitspec.herepaths import here
 from gitspec.opening import open_workspace
 from gitspec.printable import file_name, one_line
+from gitspec.streams import messages, results
 
 STAGES_SHARE = 50  # of a build's progress that renders: the stages count up to here, the render the rest
 
@@ -188,23 +188,23 @@ def _report(report, findings, sink, dry_run: bool, provider, rendered, root) -> 
                        "line": finding.line, "col": finding.col, "message": finding.message, "rule": finding.rule})
         sink.emit(summary)
     else:
-        out = sys.stdout
+        out, told = results(), messages()  # what was regenerated; what else there is to say
         if dry_run:
             out.write("".join(f"would regenerate {a}\n" for a in report.would_change) or "nothing to regenerate\n")
         for address in report.generated:
             out.write(f"regenerated {address}\n")
         for message in report.warnings:
-            out.write(f"warning: {one_line(message)}\n")
+            told.write(f"warning: {one_line(message)}\n")
         for message in report.skipped:
-            out.write(f"skipped: {one_line(message)}\n")
+            told.write(f"skipped: {one_line(message)}\n")
         for message in report.conflicts:
-            out.write(f"conflict: {one_line(message)}\n")
-        write_text(errors, out, root)  # named from the current folder
+            told.write(f"conflict: {one_line(message)}\n")
+        write_text(errors, told, root)  # named from the current folder
         if rendered is not None:
             from gitspec.commands.render import write_report
 
-            write_report(rendered, out)
-        sys.stderr.write(f"gitspec: {count_of(len(report.generated), 'section')} regenerated "
+            write_report(rendered)
+        told.write(f"gitspec: {count_of(len(report.generated), 'section')} regenerated "
                          f"({report.cache_hits} from cache, {report.provider_calls} generated), "
                          f"{count_of(len(report.conflicts), 'conflict')}\n")
     return code

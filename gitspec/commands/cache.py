@@ -1,7 +1,6 @@
 """`gitspec cache stats|gc`: what the store holds, and dropping what no stamp uses any more."""
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,6 +8,7 @@ from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.herepaths import here
 from gitspec.opening import loaded_documents, open_workspace
 from gitspec.printable import one_line
+from gitspec.streams import messages, results
 
 
 def run(action: str) -> int:
@@ -21,11 +21,11 @@ def run(action: str) -> int:
         with _reading(workspace, ""):
             count, size = objects.stats()
             entries = len(cache.keys())
-        sys.stdout.write(f"objects: {count} ({size:,} bytes)\ncache entries: {entries}\n"
+        results().write(f"objects: {count} ({size:,} bytes)\ncache entries: {entries}\n"
                          f"parse index: {len(index.entries)} files\n")
         return 0
     if not workspace.store.is_dir():
-        sys.stdout.write("gitspec: removed 0 cache entries and 0 objects; kept 0\n")
+        messages().write("gitspec: removed 0 cache entries and 0 objects; kept 0\n")
         return 0
     if not is_gitspec_store(workspace.store):  # before the lock, which would make it look like one
         raise GitspecError(f"{workspace.store.name} is not a store gitspec made (no CACHEDIR.TAG of gitspec's, "
@@ -67,10 +67,10 @@ def _collect(workspace, index, objects, cache) -> int:
         if path.parent.name + path.name not in keep_objects and _remove(path, failed):
             removed_objects += 1
     old_renders = _drop_old_render_files(workspace.store / "renders", failed)
-    sys.stdout.write(f"gitspec: removed {removed_entries} cache entries and {removed_objects} objects; "
-                     f"kept {len(keep_objects)}\n")
+    messages().write(f"gitspec: removed {removed_entries} cache entries and {removed_objects} objects; "
+                      f"kept {len(keep_objects)}\n")
     if old_renders:
-        sys.stdout.write(f"gitspec: removed {old_renders} old file(s) from {workspace.store.name}/renders\n")
+        messages().write(f"gitspec: removed {old_renders} old file(s) from {workspace.store.name}/renders\n")
     if failed:  # as `rm -r` does: all it can, then exit 2 naming what stayed
         path, error = failed[0]
         more = f" (and {len(failed) - 1} more file(s))" if len(failed) > 1 else ""
@@ -120,7 +120,7 @@ def _used_keys(workspace, index, findings) -> set[str]:
             raise GitspecError(f"cannot read it ({error.strerror or error}), and cache gc keeps what every "
                                "document's stamps name: make it readable, or move it away", path=rel) from None
         if rel in errors:
-            sys.stderr.write(f"gitspec: note: {here(rel)} line {errors[rel].line}: {one_line(errors[rel].message)}; "
+            messages().write(f"gitspec: note: {here(rel)} line {errors[rel].line}: {one_line(errors[rel].message)}; "
                              "kept every cache entry its text names\n")
     return used
 

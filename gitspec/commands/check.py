@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import os
-import sys
 
 from gitspec.findings import Finding, exit_code, shown_picture, write_json, write_summary, write_text
 from gitspec.opening import open_workspace
+from gitspec.streams import messages, results
 from gitspec.workspace import Workspace, selected
 
 
@@ -17,13 +17,13 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
     result = check(workspace, index)
     findings = _only(result.findings, workspace, paths)
     if output_format == "json":
-        write_json(findings, sys.stdout)
+        write_json(findings, results())
     else:
-        write_text(findings, sys.stdout, workspace.root)
+        write_text(findings, results(), workspace.root)
     write_summary(findings, result.documents)
     for folder in workspace.config.specs:  # a clone of a fresh workspace has none (git keeps no empty folder)
         if not os.path.lexists(workspace.root / folder):  # nor has a misspelt one: say so, as nothing is read
-            sys.stderr.write(f"gitspec: note: spec folder '{folder}' does not exist yet, so no document is read "
+            messages().write(f"gitspec: note: spec folder '{folder}' does not exist yet, so no document is read "
                              "there (key 'specs' in gitspec.yaml)\n")
     return exit_code(findings)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import codecs
 import os
-import sys
 from pathlib import Path, PurePosixPath
 
 from gitspec.atomic import create_new, write_atomic
 from gitspec.config import CONFIG_FILE, DEFAULT_CONFIG_TEXT
 from gitspec.errors import EXIT_USAGE, GitspecError, writing
 from gitspec.lineendings import newline_of
+from gitspec.streams import messages
 
 IGNORE_LINE = ".gitspec/"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -43,7 +43,7 @@ def run(folder: Path | None = None) -> int:
         with writing(".gitignore"):
             write_atomic(folder / ".gitignore", gitignore)
         done.append(f"added {IGNORE_LINE} to .gitignore")
-    sys.stdout.write("".join(f"gitspec: {line}\n" for line in done) or "gitspec: already initialised\n")
+    messages().write("".join(f"gitspec: {line}\n" for line in done) or "gitspec: already initialised\n")
     return 0
 
 
@@ -117,7 +117,7 @@ def _gitignore_with_store(gitignore: Path) -> bytes | None:
         raise GitspecError(f"cannot read .gitignore: {error.strerror or error}", exit_code=EXIT_USAGE) from None
     new = with_ignore_line(data)
     if new is not None and data.startswith(_UTF16_BOMS):
-        sys.stderr.write("gitspec: warning: .gitignore is UTF-16, which git does not read; save it as UTF-8\n")
+        messages().write("gitspec: warning: .gitignore is UTF-16, which git does not read; save it as UTF-8\n")
     return new
 
 

@@ -6,7 +6,6 @@ import json
 import re
 import shlex
 import string
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.printable import file_name, is_utf8, shown
 from gitspec.render.pagefiles import MAX_STEM
 from gitspec.slugs import ascii_slug
+from gitspec.streams import messages
 from gitspec.workspace import Workspace, local_kinds
 
 TYPE_CHECKING = False  # as typing's: Unreadable is only named in annotations
@@ -84,7 +84,7 @@ def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: 
     target = root / workspace.config.specs[0] / f"{doc_id}{kind.suffix}"
     _refuse_taken_id(workspace, doc_id, target, taken)
     _write_new(workspace, target, text)
-    sys.stdout.write(f"gitspec: wrote {here(workspace.relative(target))}\n")
+    messages().write(f"gitspec: wrote {here(workspace.relative(target))}\n")
     return 0
 
 
@@ -300,7 +300,7 @@ def _product_from_directive(workspace: Workspace, index, directive: str, title: 
     target = workspace.root / workspace.config.specs[0] / "product.yaml"
     _refuse_taken_id(workspace, "product", target, _taken(workspace, index))
     _write_new(workspace, target, text)
-    sys.stdout.write(f"gitspec: wrote {here(workspace.relative(target))}; run 'gitspec build' to generate the spec set\n")
+    messages().write(f"gitspec: wrote {here(workspace.relative(target))}; run 'gitspec build' to generate the spec set\n")
     return 0
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import sys
 from pathlib import Path
 
 from gitspec.atomic import replace_unchanged
@@ -16,6 +15,7 @@ from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError, writing
 from gitspec.herepaths import here
 from gitspec.opening import LoadedDocument, loaded_documents, open_workspace
 from gitspec.pipeline import section_of
+from gitspec.streams import messages
 
 
 def run(address: str, unpin: bool = False) -> int:
@@ -66,7 +66,7 @@ def run(address: str, unpin: bool = False) -> int:
             written = replace_unchanged(path, (bom + new_text).encode("utf-8"), document.sha)
         if not written:  # an edit saved while pin ran: kept, never written over
             raise _changed(document.path, doing)
-    sys.stdout.write(f"gitspec: {doc_id}#{section} {'unpinned' if unpin else 'pinned'}\n")
+    messages().write(f"gitspec: {doc_id}#{section} {'unpinned' if unpin else 'pinned'}\n")
     return 0
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any, Iterator
 
 from gitspec.addresses import format_address
@@ -11,6 +10,7 @@ from gitspec.herepaths import from_here
 from gitspec.opening import loaded_documents, open_workspace
 from gitspec.printable import one_line
 from gitspec.stage import PLACEHOLDER
+from gitspec.streams import messages, results
 from gitspec.workspace import selected
 
 
@@ -29,13 +29,13 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
             found.append({"path": document.path, "line": lines.get(path[0], 1), "col": 1, "severity": "info",
                           "address": format_address(document.id, path), "text": text})
     if output_format == "json":
-        json.dump(found, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        json.dump(found, results(), indent=2)
+        results().write("\n")
     else:
         here = {p["path"]: from_here(workspace.root, p["path"]) for p in found}
-        sys.stdout.write("".join(one_line(f"{here[p['path']]}:{p['line']}:1: info: {p['address']}: {_short(p['text'])}")
+        results().write("".join(one_line(f"{here[p['path']]}:{p['line']}:1: info: {p['address']}: {_short(p['text'])}")
                                  + "\n" for p in found))
-    sys.stderr.write(f"gitspec: {count_of(len(found), 'placeholder')}\n")
+    messages().write(f"gitspec: {count_of(len(found), 'placeholder')}\n")
     return 0
 
 

@@ -1,7 +1,6 @@
 """`gitspec render [--format html,pdf,docx] [--watch] [DOC...]`: render the spec set without building."""
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ from gitspec.findings import count_of
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
 from gitspec.store import LOCK_TIMEOUT
+from gitspec.streams import messages
 from gitspec.workspace import Workspace
 
 if TYPE_CHECKING:  # the watch and the render machinery are imported only when used
@@ -50,7 +50,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
     try:
         workspace, index = open_workspace(paths=_files(documents))
     except KeyboardInterrupt:
-        sys.stderr.write("gitspec: stopped watching\n")
+        messages().write("gitspec: stopped watching\n")
         return 0
     root = workspace.root
 
@@ -58,7 +58,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
 
     def busy(exc: LockBusy) -> None:
         if not waiting[0]:
-            sys.stderr.write(one_line(f"gitspec: another gitspec build or render holds {exc.lock}; "
+            messages().write(one_line(f"gitspec: another gitspec build or render holds {exc.lock}; "
                                       "rendering once it is free") + "\n")
         waiting[0] = True
 
@@ -86,7 +86,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
             busy(exc)
             return RETRY
         except GitspecError as exc:
-            sys.stderr.write(error_line(exc) + "\n")
+            messages().write(error_line(exc) + "\n")
             return None
         except Exception:  # a bug, gitspec's own: reported as main() does, and the watch goes on
             from gitspec.crashlog import report_internal_error
@@ -130,8 +130,8 @@ def render(workspace: Workspace, index, formats: list[str] | None, documents: li
                 watched(site, bool(report.written or report.removed))
             _stop_live(sites - {site})
             sites.intersection_update({site})
-    write_report(report, sys.stdout, None if started is None else time.perf_counter() - started)
-    return wanted, report, write_errors(context.checked.findings, sys.stderr, workspace.root)
+    write_report(report, None if started is None else time.perf_counter() - started)
+    return wanted, report, write_errors(context.checked.findings, workspace.root)
 
 
 def render_progress(sink, chosen: list, start: float = 0) -> Callable[[dict], None]:
@@ -190,23 +190,26 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def write_report(report, out, seconds: float | None = None) -> None:
+def write_report(report, seconds: float | None = None) -> None:
+    """The render's warnings and its summary: messages, as every command's (the render's results are its files)."""
+    out = messages()
     for message in report.warnings:
         out.write(f"warning: {one_line(message)}\n")
     took = "" if seconds is None else f" in {seconds:.2f} s"
     removed = f", {len(report.removed)} removed" if report.removed else ""
     if report.dropped:
         removed += f" (no longer in formats: {', '.join(report.dropped)})"
-    sys.stderr.write(f"gitspec: rendered {len(report.rendered)} ({report.reused} unchanged), "
+    out.write(f"gitspec: rendered {len(report.rendered)} ({report.reused} unchanged), "
                      f"{count_of(len(report.written), 'file')} written{removed}{took}\n")
 
 
-def write_errors(findings, out, root: Path | None = None, shown: int = 3) -> int:
+def write_errors(findings, root: Path | None = None, shown: int = 3) -> int:
     """The check's errors, briefly (a document with one is rendered from what could be read of it, or
     not at all), their files named from the current folder when `root` is given; how many there are."""
     from gitspec.findings import ERROR
 
     errors = [finding for finding in findings if finding.severity == ERROR]
+    out = messages()
     for finding in errors[:shown]:
         out.write(f"{finding.shown_from(root)}\n")
     if len(errors) > shown:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from gitspec.herepaths import from_here
 from gitspec.opening import open_workspace
 from gitspec.printable import one_line
 from gitspec.stamps import BROKEN, FRESH, MISSING, ORPHANED, STALE, UNREADABLE, UNSTAMPED
+from gitspec.streams import messages, results
 
 if TYPE_CHECKING:
     from gitspec.planning import Planned, Planner
@@ -34,10 +34,10 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
              "changed_inputs": list(p.state.changed_inputs), "conflict": p.action == CONFLICT,
              **({"reason": p.reason or p.state.reason} if p.reason or p.state.reason else {})} for p in planned]
     listed = [row for row in rows if show_all or row["state"] not in QUIET or row["conflict"]]
-    sys.stderr.writelines(f"warning: {one_line(reason)}\n" for reason in warnings)  # stdout: the list alone
+    messages().writelines(f"warning: {one_line(reason)}\n" for reason in warnings)  # results: the list alone
     if output_format == "json":
-        json.dump(listed, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        json.dump(listed, results(), indent=2)
+        results().write("\n")
     else:
         for row in listed:
             if row["state"] != UNREADABLE:  # listed by file below
@@ -48,13 +48,13 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
                 changed = f" ({'; '.join(why)})" if why else ""
                 conflict = f" — conflict: {'mend' if row['state'] == BROKEN else 'pin'} or --force it" \
                     if row["conflict"] else _orphan_hint(row["changed_inputs"], planner) if gone else ""
-                sys.stdout.write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
-        sys.stdout.writelines(_unreadable_lines(planner, planned, workspace.root))
+                results().write(f"{row['address']}: {row['state']}{changed}{conflict}\n")
+        results().writelines(_unreadable_lines(planner, planned, workspace.root))
     counts = {}  # the summary goes to stderr in both formats
     for row in rows:
         counts[row["state"]] = counts.get(row["state"], 0) + 1
-    sys.stderr.write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-                                    or _nothing_judged(len(context.pipeline.stages))) + "\n")
+    messages().write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+                                     or _nothing_judged(len(context.pipeline.stages))) + "\n")
     dirty = any(row["state"] in (STALE, MISSING, ORPHANED, UNREADABLE) or row["conflict"] for row in rows)
     return 1 if dirty else 0
 
