@@ -327,7 +327,7 @@ def test_new_requirements_from_a_list_writes_one_item_per_line_with_fresh_ids(re
     ws = repo({"specs/old.yaml": requirements_doc("old", requirement("REQ-001") + requirement("REQ-004"))})
     (ws / "reqs.txt").write_text(LIST, encoding="utf-8")
     result = run_gitspec(ws, "new", "requirements", "--from", "reqs.txt")
-    assert result.code == 0 and result.out == "gitspec: wrote specs/requirements.yaml\n", result
+    assert result.code == 0 and result.err == "gitspec: wrote specs/requirements.yaml\n", result
     from gitspec.yamlread import read_yaml
 
     document = read_yaml((ws / "specs" / "requirements.yaml").read_text(encoding="utf-8")).value
@@ -400,3 +400,25 @@ def test_a_workspace_template_with_no_item_to_copy_is_named(repo, template, mess
     assert result.code == 2 and result.err.startswith(f"gitspec: error: {message}") \
         and result.err.count("\n") == 1, result
     assert sorted(p.name for p in (ws / "specs").iterdir()) == [".keep"]
+
+
+def test_new_names_every_file_from_the_current_folder(repo):
+    """Before, from specs/sub/ `new` said `gitspec: wrote ../t.yaml` but refused with `specs/t.yaml already
+    exists`, `document id 't' is already used by specs/t.yaml` and `specs/x-1.yaml would be left out`: paths
+    from the workspace's top, which lead nowhere from there."""
+    slip = requirements_doc("billing", requirement("REQ-001")) + "   oops: [\n"
+    ws = repo({"specs/sub/.keep": "", "specs/billing.yaml": slip},
+              config="specs: [specs]\nformats: []\nexclude: ['x-*']\n")
+    sub = ws / "specs" / "sub"
+    assert run_gitspec(sub, "new", "tasks", "t").err == "gitspec: wrote ../t.yaml\n"
+    again = run_gitspec(sub, "new", "tasks", "t")
+    assert again.code == 1 and again.err == "gitspec: error: ../t.yaml already exists; not overwritten\n", again
+    taken = run_gitspec(sub, "new", "prd", "t")
+    assert taken.code == 2 and taken.err == (
+        "gitspec: error: argument ID: document id 't' is already used by ../t.yaml; choose another\n"), taken
+    unread = run_gitspec(sub, "new", "prd", "billing")
+    assert unread.code == 2 and unread.err.startswith(
+        "gitspec: error: argument ID: document id 'billing' may be used by ../billing.yaml, which could not"), unread
+    hidden = run_gitspec(sub, "new", "tasks", "x-1")
+    assert hidden.code == 2 and hidden.err.startswith(
+        "gitspec: error: argument ID: ../x-1.yaml would be left out by the glob 'x-*'"), hidden

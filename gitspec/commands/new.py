@@ -310,25 +310,25 @@ def _refuse_taken_id(workspace: Workspace, doc_id: str, target: Path, taken: _Ta
     name = workspace.relative(target)  # the same file: "already exists" says it
     used = next((document.path for document in taken.documents if document.id == doc_id), None)
     if used is not None and used != name:
-        raise GitspecError(f"argument ID: document id '{doc_id}' is already used by {used}; choose another",
+        raise GitspecError(f"argument ID: document id '{doc_id}' is already used by {here(used)}; choose another",
                            exit_code=EXIT_USAGE)
     unreadable = taken.unreadable.get(doc_id)
     if unreadable is not None and unreadable.path != name:
-        raise GitspecError(f"argument ID: document id '{doc_id}' may be used by {file_name(unreadable.path)}, "
+        raise GitspecError(f"argument ID: document id '{doc_id}' may be used by {file_name(here(unreadable.path))}, "
                            f"which could not be read (line {unreadable.line}: {unreadable.message}); "
                            "fix it, or choose another", exit_code=EXIT_USAGE)
 
 
 def _write_new(workspace: Workspace, target: Path, text: str) -> None:
     """Write `target`, never over an existing file (looked for first: a read-only checkout says so too),
-    nor where an `exclude` glob would hide it from every command."""
+    nor where an `exclude` glob would hide it from every command. The file is named from the current folder."""
     name = workspace.relative(target)
     pattern = workspace.exclusion_of(target.name)  # `target` is at the top of the first spec folder
     if pattern is not None:
-        raise GitspecError(f"argument ID: {name} would be left out by the glob {pattern!r} of 'exclude' in "
+        raise GitspecError(f"argument ID: {here(name)} would be left out by the glob {pattern!r} of 'exclude' in "
                            f"{CONFIG_FILE}, so no command would read it; choose another id, or change 'exclude'",
                            exit_code=EXIT_USAGE)
     with writing(name):
         written = not target.exists() and create_new(target, text.encode("utf-8"))
     if not written:
-        raise GitspecError(f"{name} already exists; not overwritten", exit_code=EXIT_FINDINGS)
+        raise GitspecError(f"{here(name)} already exists; not overwritten", exit_code=EXIT_FINDINGS)
