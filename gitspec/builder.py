@@ -199,7 +199,10 @@ class Builder(Planner):
         if only:
             unknown = only - names
             if unknown:
-                raise GitspecError(f"argument --only: unknown stage {sorted(unknown)[0]!r} "
+                from gitspec.suggestions import did_you_mean
+
+                wrong = sorted(unknown)[0]
+                raise GitspecError(f"argument --only: unknown stage {wrong!r}{did_you_mean(wrong, sorted(names))} "
                                    f"(stages: {', '.join(sorted(names))})")
             names = set(only)
         if targets:

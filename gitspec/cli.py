@@ -24,7 +24,42 @@ class _UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     """argparse's parser (its subcommands' too), but a usage error is raised to main(), which may also
-    have to tell it as JSON events."""
+    have to tell it as JSON events; an option is never abbreviated (`--jso` is not `--json`), a wrong
+    choice gets a guess, and an argument no parser knew is told in its subcommand's usage."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Abbreviations would let `--jso` pass for `--json`, and any option added later change what an old
+        # command line means. The subcommands' parsers are made by this class too, so they follow it.
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+        self.subcommands = None
+
+    def add_subparsers(self, **kwargs):
+        self.subcommands = super().add_subparsers(**kwargs)
+        return self.subcommands
+
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but arguments no parser knew after a subcommand are told in its usage
+        (`usage: gitspec check ...`), not gitspec's."""
+        argv = sys.argv[1:] if args is None else list(args)
+        known, extras = self.parse_known_args(argv, namespace)
+        if extras:
+            teller = self
+            command = getattr(known, "command", None)
+            if self.subcommands is not None and command in self.subcommands.choices and \
+                    command in argv and extras[0] in argv[argv.index(command) + 1:]:
+                teller = self.subcommands.choices[command]
+            teller.error(f"unrecognized arguments: {' '.join(extras)}")
+        return known
+
+    def _check_value(self, action: argparse.Action, value) -> None:
+        """argparse's check of a value against its choices (a command's name too), with a guess."""
+        if action.choices is not None and value not in action.choices:
+            from gitspec.suggestions import did_you_mean
+
+            choices = [str(choice) for choice in action.choices]
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r}{did_you_mean(str(value), choices)} "
+                                                 f"(choose from {', '.join(map(repr, choices))})")
 
     def error(self, message: str):  # NoReturn, unannotated: a no-op `check` must not import typing
         raise _UsageError(self, message)
@@ -104,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     pin.set_defaults(handler=_pin)
 
     cache = commands.add_parser("cache", help="inspect or clean the store in .gitspec/")
-    cache.add_argument("action", choices=("stats", "gc"), help="stats: sizes; gc: drop what no stamp uses")
+    cache.add_argument("action", choices=("stats", "gc"), metavar="{stats,gc}",  # errors name it as usage shows it
+                       help="stats: sizes; gc: drop what no stamp uses")
     cache.set_defaults(handler=_cache)
     return parser
 

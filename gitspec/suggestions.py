@@ -1,4 +1,5 @@
-"""The "did you mean" id for a reference to an unknown id, found within a budget.
+"""The "did you mean" id for a reference to an unknown id, found within a budget; and the guess for a
+mistyped command, choice or kind.
 
 The answer is the one `difflib.get_close_matches(word, candidates, n=1)` gives, found
 without scoring every candidate in full; it never reads files or the workspace.
@@ -43,6 +44,15 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
         if score >= CUTOFF and (best is None or (score, candidate) > best):
             best = (score, candidate)
     return best[1] if best else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """` (did you mean 'prd'?)`: the candidate that differs from `word` only in case, else the one most
+    like it; "" when none is close. For a command's name, a choice, a kind."""
+    candidates = list(candidates)
+    near = next((candidate for candidate in candidates if candidate.lower() == word.lower()), None) \
+        or closest(word, candidates)
+    return f" (did you mean '{near}'?)" if near else ""
 
 
 class Suggestions:

@@ -69,8 +69,10 @@ def run(kind_name: str, doc_id: str | None, title: str | None = None, named_id: 
     kinds = engine.kinds
     kind = kinds.get(kind_name)
     if kind is None:
-        raise GitspecError(f"argument KIND: unknown kind {kind_name!r} (known kinds: {', '.join(sorted(kinds))})",
-                           exit_code=EXIT_USAGE)
+        from gitspec.suggestions import did_you_mean
+
+        raise GitspecError(f"argument KIND: unknown kind {kind_name!r}{did_you_mean(kind_name, sorted(kinds))} "
+                           f"(known kinds: {', '.join(sorted(kinds))})", exit_code=EXIT_USAGE)
     engine.load_schemas({kind_name})  # a skeleton no schema can check would be a document check cannot read
     template = _template(workspace, kind)
     title = title or doc_id.replace("-", " ").capitalize()
