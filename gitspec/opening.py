@@ -23,10 +23,11 @@ if TYPE_CHECKING:
 
 
 def open_workspace(use_cache: bool = True, start: Path | None = None,
-                   paths: Sequence[str] = ()) -> tuple[Workspace, ParseIndex]:
+                   paths: Sequence[str] = (), verb: str = "check") -> tuple[Workspace, ParseIndex]:
     """The workspace holding `start` (the current folder), else the one holding all of `paths` (given on
-    the command line: `gitspec check docs/specs/a.yaml` from the top of a repository whose workspace is `docs/`)."""
-    root = find_root_of(start or Path.cwd(), paths)
+    the command line: `gitspec check docs/specs/a.yaml` from the top of a repository whose workspace is `docs/`),
+    `verb` naming the command for an error about them."""
+    root = find_root_of(start or Path.cwd(), paths, verb)
     opened(root)  # from now on, messages name its files from the current folder
     try:
         config_bytes = (root / CONFIG_FILE).read_bytes()

@@ -100,9 +100,10 @@ def in_git_folder(path: Path, root: Path) -> bool:
                for folder in (path, *path.parents[:len(inner.parts) - 1]))
 
 
-def find_root_of(start: Path, paths: Sequence[str]) -> Path:
+def find_root_of(start: Path, paths: Sequence[str], verb: str = "check") -> Path:
     """The workspace holding `start`; if there is none, the one holding every one of `paths` (files or
-    folders, as given on the command line), which must all be in the same workspace."""
+    folders, as given on the command line), which must all be in the same workspace: else an error
+    saying to `verb` (the command's: check, render) each workspace on its own."""
     try:
         return find_root(start)
     except GitspecError:
@@ -118,7 +119,7 @@ def find_root_of(start: Path, paths: Sequence[str]) -> Path:
                                f"above {given}: run 'gitspec init' first", exit_code=EXIT_USAGE) from None
     if len(roots) > 1:
         first, second = list(roots.values())[:2]
-        raise GitspecError(f"{first} and {second} are in different workspaces: check each workspace on its own",
+        raise GitspecError(f"{first} and {second} are in different workspaces: {verb} each workspace on its own",
                            exit_code=EXIT_USAGE)
     return next(iter(roots))
 
@@ -204,8 +205,13 @@ class Workspace:
             try:
                 wanted.append(real.relative_to(self.root).as_posix())
             except ValueError:
-                raise GitspecError(f"{given} is outside the workspace {self.root}", exit_code=EXIT_USAGE) from None
+                raise outside(given, self.root) from None
         return wanted
+
+
+def outside(given: str, root: Path) -> GitspecError:
+    """What a command says of a file or folder named on its command line that is not in the workspace."""
+    return GitspecError(f"{given} is outside the workspace {root}", exit_code=EXIT_USAGE)
 
 
 def selected(rel: str, wanted: list[str]) -> bool:

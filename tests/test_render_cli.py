@@ -10,8 +10,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import (CONFIG, GIT_ENV, git, passed_evidence, requirement, requirements_doc, run_gitspec, task,
-                      tasks_doc, write_files)
+from conftest import (CONFIG, GIT_ENV, git, make_repo, passed_evidence, requirement, requirements_doc, run_gitspec,
+                      task, tasks_doc, write_files)
 
 HTML_ONLY = CONFIG.replace("formats: []", "formats: [html]")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -651,3 +651,20 @@ def test_each_row_of_the_traceability_matrix_can_be_linked_to_in_every_format(re
     page = docx.Document(str(root / "build/docx/traceability.docx")).element.body
     assert len([tc for tc in page.iter(W + "tc") if tc.find(f".//{W}bookmarkStart") is not None]) == 61
     assert links <= marks
+
+
+def test_a_file_outside_the_workspace_is_named_as_check_names_it(tmp_path):
+    """Before, `render /etc/passwd` said `no document with id '/etc/passwd'`, where check says the file is
+    outside the workspace; and files of two workspaces were to be "checked" each on its own by render."""
+    for name in ("a", "b"):
+        make_repo(tmp_path / name, {"gitspec.yaml": HTML_ONLY, "specs/reqs.yaml": requirements_doc(
+            "reqs", requirement("REQ-001"))})
+    a, other = tmp_path / "a", str(tmp_path / "b" / "specs" / "reqs.yaml")
+    for given in ("/etc/passwd", other):
+        checked, rendered = run_gitspec(a, "check", given), run_gitspec(a, "render", "--format", "html", given)
+        assert rendered.code == checked.code == 2 and rendered.out == "", rendered
+        assert rendered.err == checked.err == f"gitspec: error: {given} is outside the workspace {a}\n", rendered
+    two = run_gitspec(tmp_path, "render", "--format", "html", "a/specs/reqs.yaml", "b/specs/reqs.yaml")
+    assert two.code == 2 and two.err == ("gitspec: error: a/specs/reqs.yaml and b/specs/reqs.yaml are in different "
+                                         "workspaces: render each workspace on its own\n"), two
+    assert not (a / "build").exists()

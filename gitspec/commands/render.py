@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the watch and the render machinery are imported only when u
 def run(formats: list[str] | None, documents: list[str], lock_timeout: float = LOCK_TIMEOUT, watch: bool = False) -> int:
     if watch:
         return _watch(formats, documents, lock_timeout)
-    workspace, index = open_workspace(paths=_files(documents))
+    workspace, index = open_workspace(paths=_files(documents), verb="render")
     _, _, errors = render(workspace, index, formats, documents, lock_timeout)
     return 1 if errors else 0  # findings: the output holds what could be rendered, as a build's does
 
@@ -48,7 +48,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
 
     sites: set[Path] = set()  # each HTML site this watch has rendered: told when it follows the watch no more
     try:
-        workspace, index = open_workspace(paths=_files(documents))
+        workspace, index = open_workspace(paths=_files(documents), verb="render")
     except KeyboardInterrupt:
         messages().write("gitspec: stopped watching\n")
         return 0

@@ -64,6 +64,10 @@ def page_id(context: Any, site: Any, given: str) -> str:
     path = Path(os.path.realpath(absolute.parent)) / absolute.name
     by_path = {document.path: document.id for document in context.documents.values()}
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else None
+    if rel is None and ("/" in given or os.sep in given or given.endswith(DOCUMENT_SUFFIXES)):
+        from gitspec.workspace import outside
+
+        raise outside(given, root)  # as check says it: no id has a '/', and no file there is the workspace's
     if rel in by_path:
         return by_path[rel]
     if given in by_path:  # a path from the workspace's top, typed in one of its folders
