@@ -32,10 +32,10 @@ def promised(args: argparse.Namespace) -> str | None:
 
 def promised_despite(argv: list[str]) -> str | None:
     """Which JSON a command line argparse refused asks for: its command's JSON options read alone, as
-    argparse reads them (`--format=json`, an abbreviation, the last one given)."""
+    argparse reads them (`--format=json`, the last one given; never an abbreviation)."""
     words = [arg for arg in argv if not arg.startswith("-")]  # gitspec's own options take no value
     command = words[0] if words else None
-    options = _Reader(add_help=False)
+    options = _Reader(add_help=False, allow_abbrev=False)
     if command == EVENTS:
         options.add_argument("--json", action="store_true")
     elif command in (FINDINGS, STATUS):

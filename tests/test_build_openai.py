@@ -72,11 +72,13 @@ def _workspace(root, server, options: str = ""):
     """A new workspace whose product document asks for everything; `options` are more `plugins.openai` lines."""
     make_repo(root, {}, commit=False)
     assert run_gitspec(root, "init").code == 0
+    # before the provider is named: every command refuses one that is not installed, and the plugin is
+    # installed only for the commands given openai_env
+    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
     config = root / "gitspec.yaml"
     text = re.sub(r"^formats:.*\n", "", config.read_text(), flags=re.MULTILINE)  # rendering has its own tests
     config.write_text(text + f"formats: []\nprovider: openai\nplugins:\n  openai:\n"
                              f"    base_url: {server.base_url}\n    model: test-model\n{options}")
-    assert run_gitspec(root, "new", "product", DIRECTIVE).code == 0
     return root
 
 

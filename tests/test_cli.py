@@ -24,7 +24,6 @@ def test_a_command_run_in_a_deleted_folder_says_so_in_one_line(repo, args):
     assert not (ws / ".gitspec" / "logs").exists()
 
 
-
 @pytest.mark.parametrize("args, unknown", [
     (("build", "--jso", "--no-render"), "--jso"),
     (("check", "--no-cach"), "--no-cach"),

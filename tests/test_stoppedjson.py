@@ -54,8 +54,7 @@ def test_a_usage_error_is_the_one_entry_of_the_json_naming_no_file(repo, command
 
 
 @pytest.mark.parametrize("args", [
-    ("check", "--format=json", "--bogus"), ("check", "--form", "json", "--bogus"),
-    ("status", "--bogus", "--format", "json"),
+    ("check", "--format=json", "--bogus"), ("status", "--bogus", "--format", "json"),
 ])
 def test_json_asked_for_as_argparse_reads_it_is_json_on_a_usage_error(repo, args):
     result = run_gitspec(repo({}), *args)
@@ -64,6 +63,7 @@ def test_json_asked_for_as_argparse_reads_it_is_json_on_a_usage_error(repo, args
 
 @pytest.mark.parametrize("args", [
     ("check", "--bogus"), ("check", "--format", "json", "--format", "text", "--bogus"), ("status", "--format"),
+    ("check", "--form", "json", "--bogus"),  # an abbreviation is no option at all
     ("check", "--format", "xml"),
 ])
 def test_a_usage_error_without_json_prints_nothing_on_stdout(repo, args):
