@@ -2,14 +2,20 @@
 and what the repository's folder says about history it lacks (a shallow or a partial clone).
 
 libgit2 1.9 loops for good, deaf to Ctrl-C and SIGTERM, when asked for a truncated loose
-object, so loose objects are inflated here with zlib and only packed ones are asked of libgit2.
-Never writes to the repository.
+object (any kind: a blob, a commit, a tree), so loose blobs are inflated here with zlib and only
+packed ones are asked of libgit2, and a loose commit or tree is inflated here (`check_loose`)
+before libgit2 is asked for it. Never writes to the repository.
 """
 from __future__ import annotations
 
+import functools
+import os
 import zlib
 from pathlib import Path
 from typing import Any
+
+
+_KINDS = (b"blob", b"tree", b"commit", b"tag")
 
 
 class UnreadableObject(Exception):
@@ -31,14 +37,8 @@ def _read_object(repo: Any, oid: Any, kind: str, max_size: int | None = None) ->
     commit's own parent lines, say, which libgit2 hides where a shallow clone's history is cut."""
     import pygit2
 
-    for folder in object_folders(repo):
-        path = folder / str(oid)[:2] / str(oid)[2:]
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            continue
-        except OSError:
-            raise UnreadableObject(oid, missing=False) from None
+    raw = _loose(repo, oid)
+    if raw is not None:
         return _inflate(raw, oid, kind.encode("ascii"), max_size)
     try:
         obj = repo[oid]
@@ -53,14 +53,39 @@ def _read_object(repo: Any, oid: Any, kind: str, max_size: int | None = None) ->
     return obj.read_raw()
 
 
-def _inflate(raw: bytes, oid: Any, expected: bytes, max_size: int | None) -> bytes | None:
-    """A loose object's content: a zlib stream of "<expected kind> <size>\\0" and that many bytes."""
+def check_loose(repo: Any, oid: Any, kind: str | None = None) -> None:
+    """Raises UnreadableObject when object `oid` of pygit2 repository `repo` is stored loose and does not
+    inflate whole (to a `kind` object, "commit" or "tree", when given), so that libgit2 is never asked
+    for it. A packed object, or one not there, is left to libgit2: a pack's checksums catch damage."""
+    raw = _loose(repo, oid)
+    if raw is not None:
+        _inflate(raw, oid, kind.encode("ascii") if kind else None, None)
+
+
+def _loose(repo: Any, oid: Any) -> bytes | None:
+    """The bytes of `oid`'s loose object file, None when it is not stored loose (one failed open per
+    object folder: as cheap as asking whether it exists)."""
+    name = str(oid)
+    for folder in object_folders(repo.path):
+        try:
+            with open(os.path.join(folder, name[:2], name[2:]), "rb") as file:
+                return file.read()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            raise UnreadableObject(oid, missing=False) from None
+    return None
+
+
+def _inflate(raw: bytes, oid: Any, expected: bytes | None, max_size: int | None) -> bytes | None:
+    """A loose object's content: a zlib stream of "<expected kind> <size>\\0" (any kind git has for None)
+    and that many bytes."""
     inflater = zlib.decompressobj()
     try:
         head = inflater.decompress(raw, 64)
         kind, _, rest = head.partition(b" ")
         size_text, nul, body = rest.partition(b"\0")
-        if kind != expected or not nul or not size_text.isdigit():
+        if kind not in ((expected,) if expected else _KINDS) or not nul or not size_text.isdigit():
             raise UnreadableObject(oid, missing=False)
         size = int(size_text)
         if max_size is not None and size > max_size:
@@ -73,22 +98,27 @@ def _inflate(raw: bytes, oid: Any, expected: bytes, max_size: int | None) -> byt
     return body
 
 
-def object_folders(repo: Any) -> list[Path]:
-    """Where `repo` keeps loose objects: its objects folder (the main one's, for a linked worktree)
-    and those its objects/info/alternates names."""
-    common = common_dir(repo)
+@functools.lru_cache(maxsize=16)
+def object_folders(git_dir: str) -> tuple[str, ...]:
+    """Where the repository at `git_dir` (a pygit2 Repository's `path`) keeps loose objects: its objects
+    folder (the main one's, for a linked worktree) and those its objects/info/alternates names. Read once
+    per process: a render asks after thousands of objects."""
+    common = _common_dir(Path(git_dir))
     folders = [common / "objects"]
     try:
         lines = (common / "objects" / "info" / "alternates").read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         lines = []
     folders += [folders[0] / line.strip() for line in lines if line.strip() and not line.startswith("#")]
-    return folders
+    return tuple(str(folder) for folder in folders)
 
 
 def common_dir(repo: Any) -> Path:
     """The git folder holding `repo`'s objects and refs (the main one's, for a linked worktree)."""
-    git_dir = Path(repo.path)
+    return _common_dir(Path(repo.path))
+
+
+def _common_dir(git_dir: Path) -> Path:
     try:
         return git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):

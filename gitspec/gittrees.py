@@ -2,11 +2,14 @@
 
 Looking a path up in a commit's tree (`commit.tree[path]`) parses every tree on the way, and
 libgit2 does not keep large trees parsed: asked for each document, that made a render quadratic
-in the number of documents. Reads the repository through pygit2; never writes to it.
+in the number of documents. A loose tree is inflated first (gitblobs.check_loose): libgit2 loops
+for good on a truncated one. Reads the repository through pygit2; never writes to it.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from gitspec.gitblobs import check_loose
 
 if TYPE_CHECKING:
     import pygit2
@@ -20,14 +23,17 @@ class FolderListings:
     """The blob ids of the files in a folder at a commit, read once per version of the folder: a
     folder's tree id shares its listing between the commits that leave it alone."""
 
-    def __init__(self) -> None:
+    def __init__(self, repo: pygit2.Repository) -> None:
+        self.repo = repo
+        self._sound: set[Any] = set()  # tree ids found whole, or packed
         self._by_commit: dict[tuple[Any, str], dict[str, Any]] = {}  # (commit id, folder) -> name -> blob id
         self._by_tree: dict[Any, dict[str, Any]] = {}  # folder tree id -> the same
         self._held = 0  # entries in _by_tree
         self.read = 0  # folder trees listed
 
     def blob_id(self, commit: pygit2.Commit, path: str) -> Any:
-        """The id of the blob at repository-relative `path` in `commit`, None when there is none."""
+        """The id of the blob at repository-relative `path` in `commit`, None when there is none.
+        Raises UnreadableObject when a tree on the way is stored loose and damaged."""
         folder, _, name = path.rpartition("/")
         key = (commit.id, folder)
         listing = self._by_commit.get(key)
@@ -36,12 +42,14 @@ class FolderListings:
         return listing.get(name)
 
     def _listing(self, commit: pygit2.Commit, folder: str) -> dict[str, Any]:
+        self._check(commit.tree_id)
         tree = commit.tree
         try:
             for part in folder.split("/") if folder else ():
-                tree = tree[part]
+                tree = tree[part]  # an entry: libgit2 reads the tree only when it is looked into
                 if tree.type_str != "tree":
                     return {}
+                self._check(tree.id)
         except KeyError:
             return {}
         listing = self._by_tree.get(tree.id)
@@ -54,3 +62,8 @@ class FolderListings:
             self._held += len(listing)
             self.read += 1
         return listing
+
+    def _check(self, tree_id: Any) -> None:
+        if tree_id not in self._sound:
+            check_loose(self.repo, tree_id, "tree")
+            self._sound.add(tree_id)

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from gitspec.blobfacts import CACHE_FORMAT, Facts, blob_facts, facts_version, read_blob_facts
 from gitspec.cachefile import write_cache
-from gitspec.commitfields import iso_date, text
-from gitspec.gitblobs import UnreadableObject, history_cut, read_blob, shallow_note, unreadable_note
+from gitspec.commitfields import FULL_COMMIT_ID, iso_date, text
+from gitspec.gitblobs import (UnreadableObject, check_loose, history_cut, read_blob, shallow_note,
+                              unreadable_note)
 from gitspec.gittrees import FolderListings
 from gitspec.render.model import Change
 from gitspec.worktree import WorkTree
@@ -55,7 +56,7 @@ class History(WorkTree):
         self.parsed = 0  # blobs parsed by this object: zero when the cache answered everything
         self._facts: dict[bytes, Facts] | None = None
         self._unsaved = 0
-        self._folders = FolderListings()
+        self._folders = FolderListings(repo)
         self._changes: dict[Any, Change] = {}
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
@@ -81,8 +82,9 @@ class History(WorkTree):
         except (pygit2.GitError, KeyError, ValueError):
             return None
         try:
+            check_loose(self.repo, head.target)
             return head.peel(pygit2.Commit)
-        except (pygit2.GitError, KeyError):  # libgit2's "cannot be peeled" would not say why
+        except (pygit2.GitError, KeyError, UnreadableObject):  # libgit2's "cannot be peeled" would not say why
             raise pygit2.GitError(f"HEAD's commit {head.target} is missing or damaged") from None
         except ValueError:  # HEAD names no commit
             return None
@@ -107,8 +109,10 @@ class History(WorkTree):
         if not isinstance(rev, str) or not rev.strip():
             return None
         try:
+            if FULL_COMMIT_ID.fullmatch(rev.strip()):  # as evidence names it (libgit2 would loop on a truncated one)
+                check_loose(self.repo, rev.strip())
             return self.repo.revparse_single(rev.strip()).peel(pygit2.Commit)
-        except (pygit2.GitError, KeyError, ValueError, TypeError):
+        except (pygit2.GitError, KeyError, ValueError, TypeError, UnreadableObject):
             return None
 
     def is_ancestor(self, commit: str) -> bool | None:
@@ -131,8 +135,8 @@ class History(WorkTree):
     def file_at(self, commit: str, rel_path: str) -> bytes | None:
         """The bytes of workspace-relative `rel_path` at `commit`, None if either is unknown."""
         found = self._commit(commit)
-        blob = self._blob_id(found, self.prefix + rel_path) if found is not None else None
         try:
+            blob = self._blob_id(found, self.prefix + rel_path) if found is not None else None
             return read_blob(self.repo, blob) if blob is not None else None
         except UnreadableObject as error:
             self._unreadable(error, found, rel_path)
@@ -144,8 +148,8 @@ class History(WorkTree):
         import hashlib
 
         head = self._head()
-        blob = self._blob_id(head, self.prefix + rel_path) if head is not None else None
         try:
+            blob = self._blob_id(head, self.prefix + rel_path) if head is not None else None
             data = read_blob(self.repo, blob) if blob is not None else None
         except UnreadableObject as error:
             self._unreadable(error, head, rel_path)
@@ -186,8 +190,9 @@ class History(WorkTree):
                 self._chain_done = True
                 continue
             try:
+                check_loose(self.repo, parents[0], "commit")  # libgit2 would loop for good on a truncated one
                 chain.append(self.repo[parents[0]])
-            except (KeyError, ValueError, pygit2.GitError) as error:  # lost, or one libgit2 cannot parse
+            except (KeyError, ValueError, pygit2.GitError, UnreadableObject) as error:  # lost, or damaged
                 self._chain_done = self._chain_cut = True
                 if str(chain[-1].id) not in self.boundary:  # (a shallow clone's edge is told of already)
                     self._cut_note(UnreadableObject(parents[0], missing=isinstance(error, KeyError)))
@@ -226,13 +231,13 @@ class History(WorkTree):
         if found is None:
             return None
         path = self.prefix + rel_path
-        blob = self._blob_id(found, path)
         head = self._head()
-        if blob is None and head is not None and (before := self._renamed(found, head).get(path)):
-            blob = self._blob_id(found, before)
-        if blob is None:
-            return None
         try:
+            blob = self._blob_id(found, path)
+            if blob is None and head is not None and (before := self._renamed(found, head).get(path)):
+                blob = self._blob_id(found, before)
+            if blob is None:
+                return None
             sections, items = self._facts_of(blob, rel_path)
         except UnreadableObject as error:
             self._unreadable(error, found, rel_path)
@@ -259,11 +264,15 @@ class History(WorkTree):
         last, parsable = object(), False
         later = head
         for commit in self._first_parents(head):
-            blob = self._blob_id(commit, path)
-            if blob is None and commit is not later and last is not None \
-                    and (before := self._renamed(commit, later).get(path)):
-                path = before  # the file was moved here by `later`: follow it to where it was
+            try:
                 blob = self._blob_id(commit, path)
+                if blob is None and commit is not later and last is not None \
+                        and (before := self._renamed(commit, later).get(path)):
+                    path = before  # the file was moved here by `later`: follow it to where it was
+                    blob = self._blob_id(commit, path)
+            except UnreadableObject as error:  # a damaged tree: what changed before here cannot be told
+                self._unreadable(error, commit, rel_path)
+                break
             later = commit
             if blob != last:
                 last = blob
@@ -301,7 +310,11 @@ class History(WorkTree):
             return None
         brought = head
         for commit in self._first_parents(head):
-            if self._blob_id(commit, self.prefix + rel_path) != blob:
+            try:
+                if self._blob_id(commit, self.prefix + rel_path) != blob:
+                    break
+            except UnreadableObject as error:  # a damaged tree: the version may be older still
+                self._unreadable(error, commit, rel_path)
                 break
             brought = commit
         return self._change(brought)

@@ -627,6 +627,44 @@ def test_an_old_commit_libgit2_cannot_parse_cuts_the_history_with_a_warning(tmp_
         assert (root / "build/html/checkout.html").read_text().count("Last change") == 1
 
 
+def truncate(root, rev: str) -> str:
+    """Cuts the loose object of `rev` to half its size (a crash or a full disk while git wrote it); its id."""
+    oid = git(root, "rev-parse", rev).strip()
+    loose = root / ".git" / "objects" / oid[:2] / oid[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(loose.read_bytes()[:loose.stat().st_size // 2])
+    return oid
+
+
+@pytest.mark.parametrize("damaged", ["HEAD~2", "HEAD~2^{tree}", "HEAD~2:specs"])
+def test_a_truncated_old_commit_or_tree_cuts_the_history_with_a_warning(tmp_path, damaged):
+    """Before, `gitspec render` looped for good inside libgit2, deaf to Ctrl-C and SIGTERM, on an old
+    loose commit or tree cut short."""
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": HTML}, commit=False)
+    for version in range(1, 5):
+        commit(root, f"goals v{version}", {"specs/checkout.md": PRD.replace("Goals v1.", f"Goals v{version}.")})
+    bad, cut = truncate(root, damaged), git(root, "rev-parse", "--short=7", "HEAD~2").strip()
+    rendered = run_gitspec(root, "render")
+    where = "" if damaged == "HEAD~2" else "specs/checkout.md: "
+    assert rendered.code == 0 and [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+        f"warning: {where}history from commit {cut} back left out: damaged git object {bad}; "
+        "run 'git fsck' to see what else is affected"], rendered
+    assert (root / "build/html/checkout.html").read_text().count("Last change") == 1  # Goals, changed in HEAD
+
+
+@pytest.mark.parametrize("damaged", ["HEAD^{tree}", "HEAD:specs"])
+def test_a_truncated_tree_of_head_leaves_history_out_and_says_so(tmp_path, damaged):
+    """Before, `gitspec render` looped for good inside libgit2 on a loose tree of HEAD's cut short."""
+    root = tmp_path / "ws"
+    two_versions(root)
+    bad = truncate(root, damaged)
+    rendered = run_gitspec(root, "render")
+    assert rendered.code == 0 and [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+        f"warning: git history left out: the repository cannot be read (damaged git object {bad}); "
+        "'git fsck' tells what is damaged"], rendered
+    assert "REQ-002" in (root / "build/html/reqs.html").read_text()
+
+
 def test_a_partial_clone_renders_without_the_versions_it_lacks(tmp_path):
     two_versions(tmp_path / "source")
     git(tmp_path / "source", "config", "uploadpack.allowFilter", "true")

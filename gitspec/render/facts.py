@@ -64,16 +64,23 @@ def _git_facts(workspace: Any, documents: Mapping, history: Any) -> dict[str, An
 
 def _unreadable_repository() -> tuple[type[Exception], ...]:
     """What libgit2 raises on a repository it cannot read: a missing or damaged tree or commit, a corrupt
-    pack. Called only once something was raised, so that a render answered from cache never imports pygit2."""
+    pack; and what gitblobs raises on a damaged loose tree of HEAD's, which libgit2 is not asked for. Called
+    only once something was raised, so that a render answered from cache never imports pygit2."""
     import pygit2
 
-    return pygit2.GitError, OSError
+    from gitspec.gitblobs import UnreadableObject
+
+    return pygit2.GitError, OSError, UnreadableObject
 
 
 def _without_history(documents: Mapping, history: Any, error: Exception) -> dict[str, Any]:
     """The git facts of a repository whose objects cannot be read: HEAD's commit, if known, counted as
     changed since (nothing can be compared with it), no last changes, and no evidence verified."""
+    from gitspec.gitblobs import UnreadableObject
+
     reason = error.args[0] if error.args else error  # a NotFoundError, being a KeyError, would show quotes
+    if isinstance(error, UnreadableObject):
+        reason = f"{'missing' if error.missing else 'damaged'} git object {error.oid}"
     note = (f"git history left out: the repository cannot be read ({reason}); "
             "'git fsck' tells what is damaged")
     return dict(changes={}, uncommitted={}, versions={}, changed=set(),
