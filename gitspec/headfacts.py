@@ -23,8 +23,8 @@ from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.blobfacts import facts_version
 from gitspec.render.model import Change
 
-FORMAT = b"GSHF4"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
-# 4: a date out of datetime's range is clamped in UTC too
+FORMAT = b"GSHF5"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
+# 4: a date out of datetime's range is clamped in UTC too; 5: is_ancestor says why it cannot tell, never None
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 
@@ -171,7 +171,7 @@ class RememberedHistory:
 
         return {name: Change(*fields) for name, fields in self._remembered("changes", rel_path, ask).items()}
 
-    def is_ancestor(self, commit: str) -> bool | None:
+    def is_ancestor(self, commit: str) -> bool | str:
         return self._at_commit("ancestors", commit, (), lambda: self.git().is_ancestor(commit))
 
     def item_hashes_at(self, commit: str, rel_path: str) -> dict[str, str] | None:

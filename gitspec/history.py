@@ -60,7 +60,7 @@ class History(WorkTree):
         self._changes: dict[Any, Change] = {}
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
-        self._chain_cut = False  # whether the chain ends at a commit that cannot be read, not at a root
+        self._chain_cut: UnreadableObject | None = None  # the commit the chain ends at, when it cannot be read
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
         self._worktree_renames: dict[str, str] | None = None  # new path -> path at HEAD, repository-relative
         self.boundary = set(history_cut(repo))  # where a shallow clone's history is cut
@@ -115,22 +115,31 @@ class History(WorkTree):
         except (pygit2.GitError, KeyError, ValueError, TypeError, UnreadableObject):
             return None
 
-    def is_ancestor(self, commit: str) -> bool | None:
+    def is_ancestor(self, commit: str) -> bool | str:
         """Whether `commit` (full or abbreviated id, or any revision) exists and is HEAD or behind it;
-        None when a shallow clone cannot tell (the commit may be behind where its history is cut)."""
+        when that cannot be told, why: the commit may be behind where a shallow clone's history is cut,
+        or behind a commit git cannot read.
+
+        HEAD's first parents are walked first, through the guards of `_first_parents`: libgit2's
+        descendant_of would loop for good on a truncated commit, and cannot say which one it failed on."""
         import pygit2
 
         head, found = self._head(), self._commit(commit)
+        shallow = "the clone is shallow" if self.boundary else False
         if head is None:
             return False
-        if found is not None and found.id == head.id:
+        if found is None:
+            return shallow
+        if any(each.id == found.id for each in self._first_parents(head)):
             return True
+        cut = self._chain_cut
+        if cut is not None and str(self._chain[-1].id) not in self.boundary:
+            return (f"the history from commit {str(cut.oid)[:7]} back cannot be read "
+                    f"({'missing' if cut.missing else 'damaged'} git object {cut.oid})")
         try:
-            if found is not None and self.repo.descendant_of(head.id, found.id):
-                return True
-        except (pygit2.GitError, KeyError, ValueError):
-            pass
-        return None if self.boundary else False
+            return self.repo.descendant_of(head.id, found.id) or shallow
+        except (pygit2.GitError, KeyError, ValueError) as error:  # a shallow clone's edge, or a damaged commit
+            return shallow or f"git cannot read the history between them ({error})"
 
     def file_at(self, commit: str, rel_path: str) -> bytes | None:
         """The bytes of workspace-relative `rel_path` at `commit`, None if either is unknown."""
@@ -175,7 +184,7 @@ class History(WorkTree):
         import pygit2
 
         if not self._chain or self._chain[0].id != start.id:
-            self._chain, self._chain_done, self._chain_cut = [start], False, False
+            self._chain, self._chain_done, self._chain_cut = [start], False, None
         chain = self._chain
         index = 0
         while True:
@@ -193,9 +202,10 @@ class History(WorkTree):
                 check_loose(self.repo, parents[0], "commit")  # libgit2 would loop for good on a truncated one
                 chain.append(self.repo[parents[0]])
             except (KeyError, ValueError, pygit2.GitError, UnreadableObject) as error:  # lost, or damaged
-                self._chain_done = self._chain_cut = True
+                self._chain_done = True
+                self._chain_cut = UnreadableObject(parents[0], missing=isinstance(error, KeyError))
                 if str(chain[-1].id) not in self.boundary:  # (a shallow clone's edge is told of already)
-                    self._cut_note(UnreadableObject(parents[0], missing=isinstance(error, KeyError)))
+                    self._cut_note(self._chain_cut)
 
     def _change(self, commit: pygit2.Commit) -> Change:
         change = self._changes.get(commit.id)
@@ -296,7 +306,7 @@ class History(WorkTree):
         else:
             # the oldest version reached: what is left appeared there, unless the history is cut there
             # (a shallow clone's edge, or a commit that cannot be read), when it may have changed at or before it
-            if wanted and str(later.id) not in self.boundary and not self._chain_cut:
+            if wanted and str(later.id) not in self.boundary and self._chain_cut is None:
                 self._credit(wanted, newer, {}, self._change(newer_commit), result)
         self._save_if_new()
         return {name: result[name] for name in wanted or {} if name in result}

@@ -9,7 +9,7 @@ since. Newest evidence that failed or errored makes it failing; newest evidence
 that only skipped it leaves it missing (nothing shows it works), as does
 evidence naming its commit by anything but a full commit id; passing evidence on
 a foreign commit, or older than the requirement's text, is stale (and so is
-evidence on a commit a shallow clone cannot place, with a reason saying so). Evidence
+evidence on a commit a shallow clone or damaged history cannot place, with a reason saying why). Evidence
 whose `startedAt` cannot be read cannot be ordered: a requirement it concerns is stale,
 never verified by an older record.
 """
@@ -48,22 +48,22 @@ class Outcome:
 
 
 def decide_verdicts(requirements: Iterable[str], evidence: Iterable[Mapping[str, Any]],
-                    is_ancestor: Callable[[str], bool | None],
+                    is_ancestor: Callable[[str], bool | str],
                     requirement_changed_since: Callable[[str, str], bool], no_head: str = "") -> dict[str, Verdict]:
     """The verdict of every requirement in `requirements`, in that order.
 
     `evidence` holds evidence records as the evidence schema describes them
-    (dicts); records naming requirements not listed are ignored here. `is_ancestor` answers None
-    when it cannot tell (a shallow clone). `no_head` says why there is no HEAD to compare with
+    (dicts); records naming requirements not listed are ignored here. `is_ancestor` answers why
+    when it cannot tell ("the clone is shallow"). `no_head` says why there is no HEAD to compare with
     ("the repository has no commits yet"), "" when there is one.
     """
     concerning: dict[str, list[Mapping[str, Any]]] = {}  # each requirement's records, found in one pass
     for record in evidence:
         for requirement in _requirements_of(record):
             concerning.setdefault(requirement, []).append(record)
-    ancestry: dict[str, bool] = {}
+    ancestry: dict[str, bool | str] = {}
 
-    def ancestor(commit: str) -> bool | None:
+    def ancestor(commit: str) -> bool | str:
         if commit not in ancestry:
             ancestry[commit] = is_ancestor(commit) if commit else False
         return ancestry[commit]
@@ -73,7 +73,7 @@ def decide_verdicts(requirements: Iterable[str], evidence: Iterable[Mapping[str,
 
 
 def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
-                   is_ancestor: Callable[[str], bool | None],
+                   is_ancestor: Callable[[str], bool | str],
                    requirement_changed_since: Callable[[str, str], bool], no_head: str = "") -> Verdict:
     """One requirement's verdict from the evidence records (any of them may concern it)."""
     dated = [(started_at(record), record) for record in evidence if requirement in _requirements_of(record)]
@@ -100,9 +100,9 @@ def decide_verdict(requirement: str, evidence: Iterable[Mapping[str, Any]],
     if no_head:
         return Verdict(requirement, STALE, ev_id, f"evidence {ev_id} was taken {where}, and {no_head}")
     behind = is_ancestor(commit)
-    if behind is None:
+    if isinstance(behind, str):  # why it cannot be told
         return Verdict(requirement, STALE, ev_id, f"cannot tell whether evidence {ev_id} was taken on an ancestor "
-                                                  f"of HEAD ({commit[:7]}): the clone is shallow")
+                                                  f"of HEAD ({commit[:7]}): {behind}")
     if not behind:
         return Verdict(requirement, STALE, ev_id, f"evidence {ev_id} was taken {where}, "
                                                   "which is not an ancestor of HEAD")

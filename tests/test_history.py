@@ -188,7 +188,7 @@ def test_is_ancestor(three):
     side = commit(root, "side work", {"side.txt": "x"})
     git(root, "checkout", "-q", "main")
     history = open_history(root)
-    assert history.is_ancestor(c3) and history.is_ancestor(c1) and history.is_ancestor(c2[:7])
+    assert history.is_ancestor(c3) is history.is_ancestor(c1) is history.is_ancestor(c2[:7]) is True
     assert history.is_ancestor(side) is False and history.is_ancestor(side[:8]) is False
     for unknown in ("0" * 40, "9c1e4b7", "zzzz", "", "a", "HEAD:specs", "specs/doc.yaml", None):
         assert history.is_ancestor(unknown) is False
@@ -482,8 +482,9 @@ def test_history_of_a_shallow_clone_ends_where_it_does(tmp_path):
     c3 = commit(source, "other", {"x.txt": "x"})
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{source}", "shallow")
     history = open_history(tmp_path / "shallow")
-    assert history.is_ancestor(c3) and history.is_ancestor(c1) is None  # c1 may be behind the cut: cannot tell
-    assert history.is_ancestor("0" * 40) is None
+    assert history.is_ancestor(c3) is True
+    assert history.is_ancestor(c1) == "the clone is shallow"  # c1 may be behind the cut: cannot tell
+    assert history.is_ancestor("0" * 40) == "the clone is shallow"
     assert history.section_changes("specs/doc.yaml") == {}  # at or before the cut: not known
     assert open_history(source).is_ancestor("0" * 40) is False
 
@@ -663,6 +664,36 @@ def test_a_truncated_tree_of_head_leaves_history_out_and_says_so(tmp_path, damag
         f"warning: git history left out: the repository cannot be read (damaged git object {bad}); "
         "'git fsck' tells what is damaged"], rendered
     assert "REQ-002" in (root / "build/html/reqs.html").read_text()
+
+
+@pytest.mark.parametrize("damage", ["unparsable", "truncated"])
+def test_evidence_older_than_a_damaged_commit_cannot_be_placed_and_says_why(tmp_path, damage):
+    """Before, evidence taken before a commit libgit2 cannot parse was "stale: ... which is not an ancestor
+    of HEAD"; before a truncated one, `gitspec render` looped for good inside libgit2 (descendant_of)."""
+    root = make_repo(tmp_path / "ws", REQS_WS)
+    first = git(root, "rev-parse", "HEAD").strip()
+    write_files(root, {"specs/ev.yaml": passed_evidence(first)})
+    if damage == "unparsable":  # an author line git reads and libgit2 does not (`git fsck`: badDate)
+        git(root, "add", "-A")
+        raw = (f"tree {git(root, 'write-tree').strip()}\nparent {first}\n"
+               "author Foo <f@x.invalid> notadate +0000\ncommitter Foo <f@x.invalid> 1700000000 +0000\n\nevidence\n")
+        bad = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], cwd=root,
+                             input=raw.encode(), capture_output=True, check=True).stdout.decode().strip()
+        git(root, "update-ref", "HEAD", bad)
+    else:
+        bad = commit(root, "evidence")
+    commit(root, "later")
+    if damage == "truncated":
+        truncate(root, bad)
+    for _ in range(2):  # the second from the facts remembered for HEAD
+        rendered = run_gitspec(root, "render")
+        assert rendered.code == 0 and [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+            f"warning: history from commit {bad[:7]} back left out: damaged git object {bad}; "
+            "run 'git fsck' to see what else is affected"], rendered
+        matrix = (root / "build/html/traceability.html").read_text()
+        assert f"cannot tell whether evidence ev-0001 was taken on an ancestor of HEAD ({first[:7]}): the history " \
+               f"from commit {bad[:7]} back cannot be read (damaged git object {bad})" in matrix
+        assert "not an ancestor" not in matrix
 
 
 def test_a_partial_clone_renders_without_the_versions_it_lacks(tmp_path):

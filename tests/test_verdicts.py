@@ -151,7 +151,7 @@ def test_evidence_naming_its_commit_by_a_name_is_never_trusted():
 
 
 def test_a_commit_a_shallow_clone_cannot_place_is_stale_saying_why():
-    verdicts = decide_verdicts(["REQ-001"], [record("ev-0001", ["REQ-001"])], lambda commit: None,
+    verdicts = decide_verdicts(["REQ-001"], [record("ev-0001", ["REQ-001"])], lambda commit: "the clone is shallow",
                                lambda req, commit: False)
     assert verdicts["REQ-001"] == Verdict("REQ-001", STALE, "ev-0001", "cannot tell whether evidence ev-0001 was "
                                           "taken on an ancestor of HEAD (c1c1c1c): the clone is shallow")
