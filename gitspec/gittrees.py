@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gitspec.gitblobs import check_loose
+from gitspec.gitblobs import UnreadableObject, check_loose
 
 if TYPE_CHECKING:
     import pygit2
@@ -62,6 +62,22 @@ class FolderListings:
             self._held += len(listing)
             self.read += 1
         return listing
+
+    def check_changed(self, older: pygit2.Commit, newer: pygit2.Commit) -> None:
+        """Raises UnreadableObject when a tree that a diff of the two commits reads is loose and damaged:
+        every tree that differs between them, as far down as they differ (all of an added folder's)."""
+        pairs: list[tuple[Any, Any]] = [(older.tree_id, newer.tree_id)]
+        while pairs:
+            before, after = (self._subtrees(tree_id) if tree_id is not None else {} for tree_id in pairs.pop())
+            pairs += [(before.get(name), after.get(name)) for name in before.keys() | after.keys()
+                      if before.get(name) != after.get(name)]
+
+    def _subtrees(self, tree_id: Any) -> dict[str, Any]:
+        self._check(tree_id)
+        try:
+            return {entry.name: entry.id for entry in self.repo[tree_id] if entry.type_str == "tree"}
+        except KeyError:
+            raise UnreadableObject(tree_id, missing=True) from None
 
     def _check(self, tree_id: Any) -> None:
         if tree_id not in self._sound:

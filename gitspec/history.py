@@ -331,11 +331,12 @@ class History(WorkTree):
 
     def _renamed(self, older: pygit2.Commit, newer: pygit2.Commit) -> dict[str, str]:
         """Each path of `newer` that a rename since `older` brought there -> its path in `older`
-        (git's rename detection: the same or a similar blob)."""
+        (git's rename detection: the same or a similar blob). Raises UnreadableObject."""
         key = (older.id, newer.id)
         if key not in self._renames:
             import pygit2
 
+            self._folders.check_changed(older, newer)  # UnreadableObject: libgit2 would loop for good
             diff = self.repo.diff(older, newer)
             diff.find_similar(pygit2.enums.DiffFind.FIND_RENAMES)
             self._renames[key] = {delta.new_file.path: delta.old_file.path for delta in diff.deltas

@@ -653,6 +653,20 @@ def test_a_truncated_old_commit_or_tree_cuts_the_history_with_a_warning(tmp_path
     assert (root / "build/html/checkout.html").read_text().count("Last change") == 1  # Goals, changed in HEAD
 
 
+def test_a_truncated_old_tree_off_the_documents_path_cuts_the_history_where_a_rename_is_looked_for(tmp_path):
+    """Before, `gitspec render` looped for good inside libgit2's diff, which looks for a rename where
+    a document appears, on an old loose tree of another folder cut short."""
+    root = make_repo(tmp_path / "ws", {"gitspec.yaml": HTML, "src/app.py": "print(1)\n"})
+    commit(root, "create", {"specs/checkout.md": PRD, "src/app.py": "print(2)\n"})
+    commit(root, "edit goals", {"specs/checkout.md": PRD.replace("Goals v1.", "Goals v2.")})
+    bad = truncate(root, "HEAD~2:src")
+    rendered = run_gitspec(root, "render")
+    assert rendered.code == 0 and [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+        f"warning: specs/checkout.md: history from commit {git(root, 'rev-parse', '--short=7', 'HEAD~2').strip()} "
+        f"back left out: damaged git object {bad}; run 'git fsck' to see what else is affected"], rendered
+    assert (root / "build/html/checkout.html").read_text().count("Last change") == 1  # Goals, changed in HEAD
+
+
 @pytest.mark.parametrize("damaged", ["HEAD^{tree}", "HEAD:specs"])
 def test_a_truncated_tree_of_head_leaves_history_out_and_says_so(tmp_path, damaged):
     """Before, `gitspec render` looped for good inside libgit2 on a loose tree of HEAD's cut short."""
