@@ -600,6 +600,18 @@ PRD = "---\nkind: prd\nid: checkout\ntitle: Checkout\n---\n\n# Checkout\n" + "".
     f"\n## {name}\n\n{name} v1.\n" for name in PRD_SECTIONS)
 
 
+def commit_unparsable(root, parent: str, message: str) -> str:
+    """Commit the staged files (all of them) as HEAD with an author line git reads and libgit2 does not
+    (`git fsck`: badDate), on `parent`; its id."""
+    git(root, "add", "-A")
+    raw = (f"tree {git(root, 'write-tree').strip()}\nparent {parent}\n"
+           f"author Foo <f@x.invalid> notadate +0000\ncommitter Foo <f@x.invalid> 1700000000 +0000\n\n{message}\n")
+    bad = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], cwd=root,
+                         input=raw.encode(), capture_output=True, check=True).stdout.decode().strip()
+    git(root, "update-ref", "HEAD", bad)
+    return bad
+
+
 def test_an_old_commit_libgit2_cannot_parse_cuts_the_history_with_a_warning(tmp_path):
     """Before, an old commit whose author line git reads and libgit2 cannot parse (`git fsck`: badDate)
     silently ended the walk as a root would: every section not changed since was credited to the
@@ -607,12 +619,7 @@ def test_an_old_commit_libgit2_cannot_parse_cuts_the_history_with_a_warning(tmp_
     root = make_repo(tmp_path / "ws", {"gitspec.yaml": HTML}, commit=False)
     commit(root, "create", {"specs/checkout.md": PRD})
     write_files(root, {"specs/checkout.md": PRD.replace("Goals v1.", "Goals v2.")})
-    git(root, "add", "-A")
-    raw = (f"tree {git(root, 'write-tree').strip()}\nparent {git(root, 'rev-parse', 'HEAD').strip()}\n"
-           "author Foo <f@x.invalid> notadate +0000\ncommitter Foo <f@x.invalid> 1700000000 +0000\n\nedit goals\n")
-    bad = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], cwd=root,
-                         input=raw.encode(), capture_output=True, check=True).stdout.decode().strip()
-    git(root, "update-ref", "HEAD", bad)
+    bad = commit_unparsable(root, git(root, "rev-parse", "HEAD").strip(), "edit goals")
     users = PRD.replace("Goals v1.", "Goals v2.").replace("Users v1.", "Users v3.")
     commit(root, "edit users", {"specs/checkout.md": users})
     c4 = commit(root, "edit risks", {"specs/checkout.md": users.replace("Risks v1.", "Risks v4.")})
@@ -622,7 +629,7 @@ def test_an_old_commit_libgit2_cannot_parse_cuts_the_history_with_a_warning(tmp_
     for _ in range(2):  # the second from the facts remembered for HEAD
         rendered = run_gitspec(root, "render")
         assert rendered.code == 0, rendered
-        assert [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+        assert [line for line in rendered.err.splitlines() if line.startswith("warning:")] == [
             f"warning: history from commit {bad[:7]} back left out: damaged git object {bad}; "
             "run 'git fsck' to see what else is affected"], rendered
         assert (root / "build/html/checkout.html").read_text().count("Last change") == 1
@@ -647,7 +654,7 @@ def test_a_truncated_old_commit_or_tree_cuts_the_history_with_a_warning(tmp_path
     bad, cut = truncate(root, damaged), git(root, "rev-parse", "--short=7", "HEAD~2").strip()
     rendered = run_gitspec(root, "render")
     where = "" if damaged == "HEAD~2" else "specs/checkout.md: "
-    assert rendered.code == 0 and [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+    assert rendered.code == 0 and [line for line in rendered.err.splitlines() if line.startswith("warning:")] == [
         f"warning: {where}history from commit {cut} back left out: damaged git object {bad}; "
         "run 'git fsck' to see what else is affected"], rendered
     assert (root / "build/html/checkout.html").read_text().count("Last change") == 1  # Goals, changed in HEAD
@@ -661,7 +668,7 @@ def test_a_truncated_old_tree_off_the_documents_path_cuts_the_history_where_a_re
     commit(root, "edit goals", {"specs/checkout.md": PRD.replace("Goals v1.", "Goals v2.")})
     bad = truncate(root, "HEAD~2:src")
     rendered = run_gitspec(root, "render")
-    assert rendered.code == 0 and [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+    assert rendered.code == 0 and [line for line in rendered.err.splitlines() if line.startswith("warning:")] == [
         f"warning: specs/checkout.md: history from commit {git(root, 'rev-parse', '--short=7', 'HEAD~2').strip()} "
         f"back left out: damaged git object {bad}; run 'git fsck' to see what else is affected"], rendered
     assert (root / "build/html/checkout.html").read_text().count("Last change") == 1  # Goals, changed in HEAD
@@ -674,7 +681,7 @@ def test_a_truncated_tree_of_head_leaves_history_out_and_says_so(tmp_path, damag
     two_versions(root)
     bad = truncate(root, damaged)
     rendered = run_gitspec(root, "render")
-    assert rendered.code == 0 and [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+    assert rendered.code == 0 and [line for line in rendered.err.splitlines() if line.startswith("warning:")] == [
         f"warning: git history left out: the repository cannot be read (damaged git object {bad}); "
         "'git fsck' tells what is damaged"], rendered
     assert "REQ-002" in (root / "build/html/reqs.html").read_text()
@@ -688,12 +695,7 @@ def test_evidence_older_than_a_damaged_commit_cannot_be_placed_and_says_why(tmp_
     first = git(root, "rev-parse", "HEAD").strip()
     write_files(root, {"specs/ev.yaml": passed_evidence(first)})
     if damage == "unparsable":  # an author line git reads and libgit2 does not (`git fsck`: badDate)
-        git(root, "add", "-A")
-        raw = (f"tree {git(root, 'write-tree').strip()}\nparent {first}\n"
-               "author Foo <f@x.invalid> notadate +0000\ncommitter Foo <f@x.invalid> 1700000000 +0000\n\nevidence\n")
-        bad = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], cwd=root,
-                             input=raw.encode(), capture_output=True, check=True).stdout.decode().strip()
-        git(root, "update-ref", "HEAD", bad)
+        bad = commit_unparsable(root, first, "evidence")
     else:
         bad = commit(root, "evidence")
     commit(root, "later")
@@ -701,7 +703,7 @@ def test_evidence_older_than_a_damaged_commit_cannot_be_placed_and_says_why(tmp_
         truncate(root, bad)
     for _ in range(2):  # the second from the facts remembered for HEAD
         rendered = run_gitspec(root, "render")
-        assert rendered.code == 0 and [line for line in rendered.out.splitlines() if line.startswith("warning:")] == [
+        assert rendered.code == 0 and [line for line in rendered.err.splitlines() if line.startswith("warning:")] == [
             f"warning: history from commit {bad[:7]} back left out: damaged git object {bad}; "
             "run 'git fsck' to see what else is affected"], rendered
         matrix = (root / "build/html/traceability.html").read_text()
