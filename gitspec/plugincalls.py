@@ -49,6 +49,12 @@ def call_each(manager: Any, hook: str, items: tuple[type, ...] = (), **kwargs: A
     return answers[hook, items]
 
 
+def forget_answers(manager: Any) -> None:
+    """Call the argument-less hooks again from now on: a `render --watch` renders many times in one process,
+    and each render asks anew (a plugin's renderer may work out its version as it is made)."""
+    manager.__dict__.pop("gitspec_answers", None)
+
+
 def _call_each(manager: Any, hook: str, items: tuple[type, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
     impls = getattr(manager.hook, hook).get_hookimpls()[::-1]
     traced = getattr(manager, "traced", False)

@@ -178,7 +178,9 @@ def _unknown_hook(manager: PluginManager, plugin: object) -> str:
 def _warn_unmarked(manager: PluginManager, name: str, plugin: object) -> None:
     """A function named like a hook but not marked @hookimpl, which pluggy does not register: one line on stderr."""
     for attribute in dir(plugin):
-        if (attribute.startswith("gitspec_") and callable(getattr(plugin, attribute, None))
+        function = getattr(plugin, attribute, None)
+        if (attribute.startswith("gitspec_") and callable(function)
+                and getattr(function, "__module__", None) == getattr(plugin, "__name__", None)  # not imported
                 and manager.parse_hookimpl_opts(plugin, attribute) is None):
             sys.stderr.write(f"gitspec: warning: {manager.label(name)}: {attribute} is not marked @hookimpl, "
                              "so gitspec never calls it\n")

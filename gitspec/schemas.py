@@ -114,8 +114,16 @@ class SchemaSet:
         resources = [(s["$id"], s) for s in self._shared if isinstance(s.get("$id"), str)]
         try:
             return jsonschema_rs.Registry(resources)
-        except Exception as exc:  # jsonschema-rs raises its own types for bad resources
-            raise GitspecError(f"cannot load schemas: {exc}", exit_code=EXIT_USAGE) from None
+        except Exception:  # jsonschema-rs raises its own types for bad resources
+            pass
+        # One schema that cannot be loaded (a $ref to nowhere, a bad $id) must stop only what reads its kind,
+        # where the error names the schema and its plugin: the registry keeps those that load together.
+        kept: list = []
+        while True:
+            more = [r for r in resources if r not in kept and _loads(jsonschema_rs, [*kept, r])]
+            if not more:
+                return jsonschema_rs.Registry(kept)
+            kept += more[:1]
 
     def _fast_validator(self, kind: str) -> Any:
         if kind not in self._fast:
@@ -289,3 +297,12 @@ def _unknown_key(document: Document, path: tuple, key: str, known: list[str]) ->
     line, col = document.locate_key(path, key)
     what = "section" if document.format == "markdown" and key in document.section_lines else "key"
     return error(document.path, line, col, _at(document, path, f"unknown {what} {shown(key)}{hint}"), "schema")
+
+
+def _loads(jsonschema_rs: Any, resources: list) -> bool:
+    """Whether jsonschema-rs makes a registry of these resources."""
+    try:
+        jsonschema_rs.Registry(resources)
+    except Exception:  # its own error types, for a resource it cannot load
+        return False
+    return True

@@ -169,8 +169,9 @@ class YamlTree:
             node = self._child(node, step)
         if not isinstance(node, ScalarNode) or node.value or node.style:  # written, not left empty
             return None
-        mark = node.start_mark  # just after the key's colon
-        rest = self.text.split("\n", mark.line + 1)[mark.line][mark.column:]
+        mark = node.start_mark  # just after the key's colon; libyaml ends a line at a lone CR too
+        ends = [at for at in (self.text.find("\n", mark.index), self.text.find("\r", mark.index)) if at != -1]
+        rest = self.text[mark.index:min(ends, default=len(self.text))]
         written = rest.lstrip(" \t")
         if not written.startswith("#"):
             return None
@@ -318,13 +319,18 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self._problem(key_node, "mapping keys must be plain text", "yaml-key")
-            name, same = key_node.value, _key_value(key_node)
+            name = key_node.value
             if name == "<<" and not key_node.style:
                 # YAML 1.1 readers and ruamel (which pin and build write with) merge the mapping it names
                 # into this one; YAML 1.2 has no merge keys: the same file would mean two things
                 raise self._problem(key_node, "merge keys ('<<') are not supported: write the keys out "
                                               "(or quote '<<' for a key of that name)", "yaml-merge-key")
-            self.build(key_node)  # a key's tag and text are checked as a value's are; its text is the name
+            if key_node.tag == _STR:  # text, as most keys are: its value is its name; only its look can mislead
+                same = name
+                self._note_ambiguous(key_node)
+            else:  # a key's tag and text are checked as a value's are; its text is the name
+                self.build(key_node)
+                same = _key_value(key_node)
             if name in result:
                 raise self._problem(
                     key_node, f"duplicate key {name!r} (first at line {first_line[name]})", "duplicate-key")
@@ -337,18 +343,22 @@ class _Builder:
             result[name] = self.build(value_node)
         return result
 
+    def _note_ambiguous(self, node: ScalarNode) -> None:
+        """A plain scalar whose tag was inferred from its form, and which YAML 1.1 readers read otherwise."""
+        if isinstance(node.tag, _Implied) and not node.style and _AMBIGUOUS.fullmatch(node.value):
+            self.ambiguous.append(self._problem(
+                node, f"unquoted {node.value!r} means different things to different YAML readers; quote it",
+                "ambiguous-scalar"))
+
     def _scalar(self, node: ScalarNode) -> Any:
         text, tag = node.value, node.tag
-        if isinstance(tag, _Implied):
-            if not node.style and _AMBIGUOUS.fullmatch(text):
-                self.ambiguous.append(self._problem(
-                    node, f"unquoted {text!r} means different things to different YAML readers; quote it",
-                    "ambiguous-scalar"))
+        if isinstance(tag, _Implied):  # (inferred from its form: a valid one)
+            self._note_ambiguous(node)
         elif tag == _INT and _OCTAL_1_1.fullmatch(text):
             self.ambiguous.append(self._problem(
                 node, f"!!int {text!r} is octal to YAML 1.1 readers and decimal to YAML 1.2; drop the leading zero",
                 "ambiguous-scalar"))
-        if tag != _STR and not _CORE[tag].fullmatch(text):
+        if tag != _STR and not isinstance(tag, _Implied) and not _CORE[tag].fullmatch(text):
             name = tag.rsplit(":", 1)[-1]
             raise self._problem(node, f"!!{name} {text!r} is not valid YAML 1.2, where a !!{name} is "
                                       f"{_CORE_FORMS[tag]}: fix the value or drop the tag", "yaml-tag")

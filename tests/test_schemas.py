@@ -186,3 +186,34 @@ def test_a_plugin_kind_whose_schema_file_is_missing_stops_only_what_reads_a_docu
     assert result.code == 2 and len(result.err.splitlines()) == 1, result
     assert result.err == (f"{tmp_path / 'plug' / 'risk.schema.json'}:1:1: error: cannot read schema: No such file or "
                           "directory (kind 'risk', declared by plugin noschema)\n"), result
+
+
+UNRESOLVED_REF_PLUGIN = """import json
+from pathlib import Path
+
+from gitspec import hookimpl
+from gitspec.kinds import Kind
+
+HERE = Path(__file__).resolve().parent
+(HERE / "risk.schema.json").write_text(json.dumps({
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://example.com/risk.schema.json",
+    "type": "object", "properties": {"owner": {"$ref": "https://example.com/nowhere.schema.json"}}}))
+
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind("risk", HERE / "risk.schema.json")]
+"""
+
+
+def test_a_plugin_schema_with_an_id_whose_ref_leads_nowhere_stops_only_what_reads_its_kind(repo, tmp_path):
+    # Before, every check stopped: "cannot load schemas: Resource 'https://example.com/nowhere.schema.json' is not
+    # present", naming neither the schema nor its plugin, with no risk document anywhere.
+    env = install_plugin(tmp_path / "plug", "badref", {"badref.py": UNRESOLVED_REF_PLUGIN})
+    ws = repo({"specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
+    assert run_gitspec(ws, "check", env=env).code == 0
+    (ws / "specs" / "risks.yaml").write_text("kind: risk\nid: risks\ntitle: Risks\n")
+    result = run_gitspec(ws, "check", env=env)
+    assert result.code == 2 and len(result.err.splitlines()) == 1, result
+    assert result.err.startswith(f"{tmp_path / 'plug' / 'risk.schema.json'}:1:1: error: "), result
+    assert "declared by plugin badref" in result.err, result

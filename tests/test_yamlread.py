@@ -119,6 +119,7 @@ def test_a_value_reached_through_an_alias_is_located_at_the_alias(path, position
 @pytest.mark.parametrize("text, position", [
     ("a:\n  title: #1 priority\n", (2, 10)),
     ("a:\r\n  hex:\t  #f4f7ff # blue\r\n", (2, 10)),
+    ("a:\r  title: #1 priority\r", (2, 10)),  # old Mac line endings: before, an IndexError (exit 3)
     ("a:\n  - #c\n  - x\n", (2, 5)),
     ("a:\n  title:\n  # a comment on its own line\n", None),
     ("a:\n  title: ~ # none\n", None),

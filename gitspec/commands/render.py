@@ -81,6 +81,10 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
         started = time.perf_counter()
         try:
             workspace, index = open_workspace(start=root)
+            from gitspec.plugincalls import forget_answers
+            from gitspec.plugins import get_plugin_manager
+
+            forget_answers(get_plugin_manager(workspace.store))
             wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, sites=sites)
         except LockBusy as exc:
             busy(exc)
