@@ -337,7 +337,8 @@ class _Builder:
             if same in by_value:
                 first = by_value[same]
                 raise self._problem(key_node, f"duplicate key {name!r} (the same key as {first!r} to YAML "
-                                              f"readers, first at line {first_line[first]})", "duplicate-key")
+                                              f"readers, first at line {first_line[first]}; quote both to keep them "
+                                              "apart)", "duplicate-key")
             first_line[name] = key_node.start_mark.line + 1 + self.line_offset
             by_value[same] = name
             result[name] = self.build(value_node)

@@ -19,7 +19,7 @@ CASES = {
     "same-key-to-yaml": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: must\n    rationale:\n"
                                                        "      null: first\n      ~: second")},
                          "specs/a.yaml:13:7: error: duplicate key '~' (the same key as 'null' to YAML readers, first "
-                         "at line 12) [duplicate-key]"),
+                         "at line 12; quote both to keep them apart) [duplicate-key]"),
     "merge-key": ({"specs/a.yaml": GOOD.replace("priority: must", "priority: must\n    rationale: &r {a: 1}\n"
                                                 "  - <<: *r\n    id: REQ-002")},
                   "specs/a.yaml:12:5: error: merge keys ('<<') are not supported: write the keys out (or quote '<<' "
