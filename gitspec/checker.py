@@ -51,10 +51,10 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True,
     """Every document's findings, re-reading only files that changed. The refreshed index is
     saved, or with `save=False` left for the caller to save (`index.unsaved` says since when).
     `engine` gives the engine to check with (see workspace_engine), made only when a file changed.
-    gitspec.yaml is checked first, so that every command refuses a format or provider not installed."""
+    gitspec.yaml is checked first: a format or provider not installed is warned of in every command."""
     from gitspec.configinstalled import check_installed
 
-    check_installed(workspace, index)
+    check_installed(workspace, index, warn=True)  # `check` itself refuses first (commands/check.py)
     scan_ns = now_ns()
     stats, links = _stats(workspace)
     files = list(stats)

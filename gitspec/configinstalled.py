@@ -1,8 +1,9 @@
 """Whether what gitspec.yaml names is installed: a renderer for each of its `formats`, and its `provider`.
 
-Every command asks as it checks the workspace (gitspec.checker.check). Answering loads the plugins, so it
-is asked once per configuration and set of installed packages (the index's fingerprint covers both):
-a no-op check stays plugin-free.
+Every command asks as it checks the workspace (gitspec.checker.check); only `check` refuses what is
+missing (build and render refuse it where they use it). Answering loads the plugins, so it is asked once
+per configuration and set of installed packages (the index's fingerprint covers both): a no-op check
+stays plugin-free.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from gitspec.config import config_error
+from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.index import ParseIndex, save_index
 from gitspec.workspace import Workspace
 
@@ -34,8 +36,11 @@ def refuse_uninstalled_provider(workspace: Workspace, installed: list[str]) -> N
                            f"(installed: {', '.join(sorted(installed))})", ("provider",))
 
 
-def check_installed(workspace: Workspace, index: ParseIndex) -> None:
-    """Both of the above, unless this index already vouches for them; then it does."""
+def check_installed(workspace: Workspace, index: ParseIndex, warn: bool = False, provider: bool = True) -> None:
+    """Both of the above, unless this index already vouches for them; then it does. With `warn`, a missing
+    one is a warning on stderr instead: a command that uses neither (status, pin, new, `render --format
+    html`) still runs where an optional plugin is not installed, as on a CI runner; check, and build and
+    render when they use it, refuse it. With `provider` False, only the formats are asked about."""
     if index.memo.get(MEMO):
         return
     from gitspec.plugincalls import call_each
@@ -43,10 +48,21 @@ def check_installed(workspace: Workspace, index: ParseIndex) -> None:
     from gitspec.render.formats import installed_renderers
 
     manager = get_plugin_manager(workspace.store)  # the one the check's engine uses, in this process
-    refuse_uninstalled_formats(workspace, installed_renderers(manager))
-    # the providers' names alone: declarations.Plugins would also load every stage
-    refuse_uninstalled_provider(workspace, [name for _, offered in call_each(manager, "gitspec_providers")
-                                            for name in offered])
+    try:
+        refuse_uninstalled_formats(workspace, installed_renderers(manager))
+        if not provider:
+            return
+        # the providers' names alone: declarations.Plugins would also load every stage
+        refuse_uninstalled_provider(workspace, [name for _, offered in call_each(manager, "gitspec_providers")
+                                                for name in offered])
+    except GitspecError as exc:
+        if not warn or exc.exit_code != EXIT_USAGE or not exc.path:  # (a plugin's own failure stops all)
+            raise
+        from gitspec.errors import error_line
+        from gitspec.streams import messages
+
+        messages().write(error_line(exc).replace(": error: ", ": warning: ", 1) + "\n")
+        return
     index.memo[MEMO] = True
     if index.result is not None:  # a no-op check would not save the index: save the answer now
         save_index(index, index.scan_ns)

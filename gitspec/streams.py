@@ -26,6 +26,11 @@ def prepare() -> None:
     for number in (1, 2):
         if (sys.stdout, sys.stderr)[number - 1] is None:
             _fill(number)
+    try:  # both streams to one reader (pre-commit, a CI log, `2>&1`): lines in the order they are written
+        if sys.stdout is not None and hasattr(sys.stdout, "reconfigure") and os.path.sameopenfile(1, 2):
+            sys.stdout.reconfigure(line_buffering=True)
+    except OSError:
+        pass
     sys.stdout = _Output(sys.stdout, 1, loud=True) if sys.stdout is not None else _Closed()
     sys.stderr = _Output(sys.stderr, 2, loud=False) if sys.stderr is not None else open(os.devnull, "w")
 

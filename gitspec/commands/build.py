@@ -65,6 +65,9 @@ def _build(addresses: list[str], only: list[str], force: list[str], dry_run: boo
         from gitspec.tracefile import trace_target
 
         trace_path = trace_target(trace, workspace)  # before building: a bad path must cost nothing
+    from gitspec.configinstalled import check_installed
+
+    check_installed(workspace, index)  # the formats and provider gitspec.yaml names, before anything runs
     with build_lock(workspace.store, lock_timeout, writes=not dry_run):
         context = prepare(workspace, index)
         render = render and not dry_run and bool(workspace.config.formats)

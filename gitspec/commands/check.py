@@ -13,7 +13,9 @@ def run(paths: list[str], output_format: str = "text", use_cache: bool = True) -
     workspace, index = open_workspace(use_cache, paths=paths)
 
     from gitspec.checker import check
+    from gitspec.configinstalled import check_installed
 
+    check_installed(workspace, index)  # the formats and provider gitspec.yaml names, as build and render would
     result = check(workspace, index)
     findings = _only(result.findings, workspace, paths)
     if output_format == "json":

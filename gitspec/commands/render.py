@@ -23,8 +23,18 @@ def run(formats: list[str] | None, documents: list[str], lock_timeout: float = L
     if watch:
         return _watch(formats, documents, lock_timeout)
     workspace, index = open_workspace(paths=_files(documents), verb="render")
+    _refuse_uninstalled(workspace, index, formats)
     _, _, errors = render(workspace, index, formats, documents, lock_timeout)
     return 1 if errors else 0  # findings: the output holds what could be rendered, as a build's does
+
+
+def _refuse_uninstalled(workspace: Workspace, index, formats: list[str] | None) -> None:
+    """A render of the formats gitspec.yaml names refuses one not installed (with `--format`, it is
+    only warned of, as other commands do, and so is a provider, which no render uses)."""
+    if formats is None:
+        from gitspec.configinstalled import check_installed
+
+        check_installed(workspace, index, provider=False)
 
 
 def _files(documents: list[str]) -> list[str]:
@@ -49,6 +59,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
     sites: set[Path] = set()  # each HTML site this watch has rendered: told when it follows the watch no more
     try:
         workspace, index = open_workspace(paths=_files(documents), verb="render")
+        _refuse_uninstalled(workspace, index, formats)
     except KeyboardInterrupt:
         messages().write("gitspec: stopped watching\n")
         return 0

@@ -88,6 +88,7 @@ def _number_pages(writer, draw_numbers: Callable[[list[tuple[float, float, str]]
         numbers = PdfReader(io.BytesIO(draw_numbers(pages)))
         for page, number in zip(writer.pages[1:], numbers.pages, strict=True):
             page.merge_page(number)
+            page.compress_content_streams()  # merge_page leaves the page's content uncompressed (5x the file)
     writer.set_page_label(0, total - 1, PageLabelStyle.DECIMAL, start=1)
 
 
