@@ -43,7 +43,7 @@ def _git_facts(workspace: Any, documents: Mapping, history: Any) -> dict[str, An
         for doc in documents.values():
             versions[doc.path] = history.file_change(doc.path)
             # A document moved since HEAD (staged or not) is compared with HEAD's file where it was: its
-            # sections keep their last changes, while the page still says the file is not committed.
+            # sections keep their last changes (the index still says there are uncommitted changes: the move).
             at_head = doc.path if versions[doc.path] is not None else history.uncommitted_rename(doc.path) or doc.path
             changes[doc.path] = history.section_changes(at_head)
             committed = history.committed_hashes(at_head)
