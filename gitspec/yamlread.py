@@ -55,6 +55,9 @@ _AMBIGUOUS = re.compile(
 )
 
 
+_AMBIGUOUS_FIRST = frozenset("yYnNoO=+-.0123456789")
+
+
 class YamlProblem(Exception):
     """A problem in the YAML text, with its 1-based position."""
 
@@ -179,6 +182,8 @@ class YamlTree:
 
     def _alias(self, node: Node, step: Any) -> tuple[int, int] | None:
         """1-based position of the alias written at `step` in `node`, if one is."""
+        if not self.aliases:  # (most files have none)
+            return None
         mark = self.aliases.get((id(node), step if isinstance(node, SequenceNode) else str(step)))
         return None if mark is None else (mark[0] + 1 + self.line_offset, mark[1] + 1)
 
@@ -346,7 +351,10 @@ class _Builder:
 
     def _note_ambiguous(self, node: ScalarNode) -> None:
         """A plain scalar whose tag was inferred from its form, and which YAML 1.1 readers read otherwise."""
-        if isinstance(node.tag, _Implied) and not node.style and _AMBIGUOUS.fullmatch(node.value):
+        text = node.value
+        # (every form _AMBIGUOUS takes starts with one of these: most text is let through without it)
+        if text[:1] in _AMBIGUOUS_FIRST and isinstance(node.tag, _Implied) and not node.style \
+                and _AMBIGUOUS.fullmatch(text):
             self.ambiguous.append(self._problem(
                 node, f"unquoted {node.value!r} means different things to different YAML readers; quote it",
                 "ambiguous-scalar"))
