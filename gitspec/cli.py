@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         if output is not None:
             _tell_json(output, GitspecError(exc.message))
         argparse.ArgumentParser.error(exc.parser, exc.message)  # usage and message on stderr, exit 2
-    from gitspec.stoppedjson import promised
+    from gitspec.stoppedjson import EVENTS, promised
 
     output = promised(args)  # an error that stops the command is in this JSON too
     stopping.install()
@@ -284,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         word, code = stopping.told(exc)
         sys.stderr.write(f"gitspec: {word}\n")
+        if output is not None and output != EVENTS:  # (build's events tell a stop themselves)
+            _tell_json(output, GitspecError(word, exit_code=code))
         return code
     except BrokenPipeError:  # `gitspec check | head`: the reader left; so do we, quietly
         streams.silence(sys.stdout.fileno())

@@ -3,9 +3,13 @@ own shape, holding the error; the one line on stderr says it too."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
 
 import pytest
-from conftest import CONFIG, run_gitspec
+from conftest import CONFIG, GIT_ENV, GITSPEC, install_plugin, requirement, requirements_doc, run_gitspec
 from test_cli import IN_A_DELETED_FOLDER
 
 UNKNOWN_KEY = CONFIG + "page_sise: A4\n"
@@ -83,3 +87,35 @@ def test_build_events_tell_a_deleted_current_folder(repo):
     assert result.code == 2 and [json.loads(line) for line in result.out.splitlines()] == [
         {"event": "error", "stage": "", "progress": 100, "file": None, "line": None, "col": None, "message": message},
         {"event": "complete", "stage": "", "progress": 100, "exit_code": 2}], result
+
+
+SLOW_CHECK = """import pathlib
+import time
+
+from gitspec import hookimpl
+
+
+@hookimpl
+def gitspec_check_document(document):
+    pathlib.Path(__file__).with_name("checking").touch()
+    time.sleep(20)
+    return []
+"""
+
+
+@pytest.mark.parametrize("command", [CHECK, STATUS])
+@pytest.mark.parametrize("signum, word, code", [(signal.SIGINT, "interrupted", 130),
+                                                (signal.SIGTERM, "terminated", 143)])
+def test_a_stop_is_the_one_entry_of_the_json(repo, tmp_path, command, signum, word, code):
+    # Before, a check or status stopped by Ctrl-C or SIGTERM left stdout empty: no JSON to read.
+    env = {**os.environ, **GIT_ENV, **install_plugin(tmp_path / "plug", "slow", {"slow.py": SLOW_CHECK})}
+    ws = repo({"specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
+    proc = subprocess.Popen([GITSPEC, *command], cwd=ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 30
+    while not (tmp_path / "plug" / "checking").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code and err == f"gitspec: {word}\n", (out, err)
+    assert json.loads(out) == [_entry(command, word, None, None, None)], out
