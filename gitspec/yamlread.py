@@ -14,10 +14,7 @@ from yaml.cyaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from gitspec.yamlaliases import AliasUse, alias_uses
-
-# Aliases may repeat a subtree; past this many extra nodes it is a "billion laughs".
-ALIAS_EXPANSION_LIMIT = 100_000
+from gitspec.yamlaliases import checked_alias_uses
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -226,7 +223,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
         raise YamlProblem(f"YAML syntax error: {problem}", line + line_offset, col, "yaml-syntax") from None
     if root is None:
         return YamlTree(None, None, line_offset)
-    uses = _checked_alias_uses(text, root, line_offset) if "*" in text else []  # most documents have none
+    uses = checked_alias_uses(text, root, line_offset) if "*" in text else []  # most documents have none
     builder = _Builder(line_offset)
     try:
         value = builder.build(root)
@@ -239,52 +236,6 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlTree:
 def _position(before: str) -> tuple[int, int]:
     """The 1-based line and column of the character after `before` (libyaml counts in UTF-8 bytes)."""
     return before.count("\n") + 1, len(before) - before.rfind("\n")
-
-
-def _checked_alias_uses(text: str, root: Node, line_offset: int) -> list[AliasUse]:
-    """The aliases of `text` (composed as `root`), in the order written. Refuses recursive aliases, and
-    aliases that would expand past the limit, at the alias that passes it."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    distinct = 0
-
-    def size(node: Node) -> int:
-        nonlocal distinct
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in open_nodes:
-            raise YamlProblem("recursive YAML alias", node.start_mark.line + 1 + line_offset,
-                              node.start_mark.column + 1, "yaml-alias")
-        distinct += 1
-        if isinstance(node, ScalarNode):
-            sizes[key] = 1
-            return 1
-        open_nodes.add(key)
-        children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
-        total = 1 + sum(size(child) for child in children)
-        open_nodes.discard(key)
-        sizes[key] = total
-        return total
-
-    try:
-        expanded = size(root)
-    except RecursionError:
-        raise YamlProblem("YAML nested too deeply", 1 + line_offset, 1, "yaml-depth") from None
-    if expanded == distinct:  # no node is reached twice: no alias (a `*` in text, or in a comment)
-        return []
-    uses = alias_uses(text, root)
-    if expanded - distinct <= ALIAS_EXPANSION_LIMIT:
-        return uses
-    extra, at = 0, root.start_mark
-    for use in uses:  # each alias repeats the whole of its anchor's value: the extra nodes add up
-        extra += sizes[id(use.target)]
-        if extra > ALIAS_EXPANSION_LIMIT:
-            at = use
-            break
-    raise YamlProblem(f"YAML aliases expand to {expanded:,} nodes from {distinct:,} "
-                      f"(limit {ALIAS_EXPANSION_LIMIT:,} extra, passed at this alias): refusing an alias bomb",
-                      at.line + 1 + line_offset, at.column + 1, "yaml-alias")
 
 
 class _Builder:
