@@ -119,11 +119,9 @@ class SchemaSet:
         # One schema that cannot be loaded (a $ref to nowhere, a bad $id) must stop only what reads its kind,
         # where the error names the schema and its plugin: the registry keeps those that load together.
         kept: list = []
-        while True:
-            more = [r for r in resources if r not in kept and _loads(jsonschema_rs, [*kept, r])]
-            if not more:
-                return jsonschema_rs.Registry(kept)
-            kept += more[:1]
+        while more := next((r for r in resources if r not in kept and _loads(jsonschema_rs, [*kept, r])), None):
+            kept.append(more)  # the first that loads with those kept: one at a time, as two may clash
+        return jsonschema_rs.Registry(kept)
 
     def _fast_validator(self, kind: str) -> Any:
         if kind not in self._fast:
