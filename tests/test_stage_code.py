@@ -5,7 +5,8 @@ import ast
 import copy
 import re
 import sys
-from pathlib import PurePosixPath
+import warnings
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -106,15 +107,32 @@ def test_a_file_that_does_not_parse_is_a_bug(monkeypatch):
         run_stage(code_stage)
 
 
-def test_generated_app_serves_the_contract(output, tmp_path, monkeypatch):
-    pytest.importorskip("fastapi")
+def _importable(output: dict, folder, monkeypatch) -> None:
+    """Write the generated files under `folder` and make its `app` package the one `import app` finds."""
     for file in output["files"]:
-        target = safe_target(tmp_path, file["path"])
+        target = safe_target(folder, file["path"])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(file["content"], encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(folder))
     for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
         monkeypatch.delitem(sys.modules, name)
+
+
+def _models_with(properties: dict, tmp_path, monkeypatch):
+    """The generated app.models, imported, for a contract with a `Settings` schema of these properties."""
+    contract = copy.deepcopy(example_values()["architecture#apiContract"])
+    contract["schemas"]["Settings"] = {"type": "object", "properties": properties}
+    _importable(run_stage(code_stage, stage_inputs(code_stage, **{"architecture#apiContract": contract})),
+                tmp_path, monkeypatch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a field shadowing a BaseModel attribute only warns
+        import app.models  # noqa: PLC0415  (the generated package)
+    return app.models
+
+
+def test_generated_app_serves_the_contract(output, tmp_path, monkeypatch):
+    pytest.importorskip("fastapi")
+    _importable(output, tmp_path, monkeypatch)
     from app.main import app  # noqa: PLC0415  (the generated package)
 
     spec = app.openapi()
@@ -122,6 +140,16 @@ def test_generated_app_serves_the_contract(output, tmp_path, monkeypatch):
     endpoints = example_values()["architecture#apiContract"]["endpoints"]
     assert len(operations) == len(endpoints)
     assert ("GET", "/v1/customers") in operations
+
+
+def test_a_field_named_like_a_pydantic_member_is_renamed_with_its_alias(tmp_path, monkeypatch):
+    # Before, `model_config` stayed a field name and importing app/models.py raised PydanticUserError.
+    names = ["model_config", "model_fields", "model_dump", "model_x", "schema"]
+    models = _models_with({name: {"type": "string"} for name in names}, tmp_path, monkeypatch)
+    assert "f_model_config: str | None = Field(default=None, alias=\"model_config\")" in Path(
+        models.__file__).read_text()
+    settings = models.Settings.model_validate({name: name.upper() for name in names})
+    assert settings.model_dump(by_alias=True) == {name: name.upper() for name in names}
 
 
 def test_a_control_character_in_a_description_is_escaped_in_every_file():

@@ -79,7 +79,7 @@ def generate(inp: StageInput) -> dict[str, Any]:
 
 STAGE = Stage(
     name="code",
-    version="1",
+    version="2",
     document="code",
     kind="code",
     title="Code stubs",

@@ -118,10 +118,7 @@ class ModelWriter:
 
     def _field(self, prop: str, sub: Any, required: bool, owner: str, fields: set[str]) -> str:
         annotation = self.type_of(sub, f"{owner} {prop}")
-        ident = prop
-        if (not prop.isidentifier() or keyword.iskeyword(prop) or prop.startswith("_") or prop in _MODEL_ATTRS
-                or prop.startswith("model_") or prop in self.taken or prop in fields):
-            ident = python_identifier(snake_case(prop).lstrip("_") or "field", self.taken | fields | _MODEL_ATTRS)
+        ident = field_name(prop, self.taken | fields)
         fields.add(ident)
         if not required and annotation != "Any" and not re.search(r"(^|\| )None( \||$)", annotation):
             annotation = f"{annotation} | None"
@@ -129,6 +126,21 @@ class ModelWriter:
             default = f"Field(alias={py_str(prop)})" if required else f"Field(default=None, alias={py_str(prop)})"
             return f"    {ident}: {annotation} = {default}\n"
         return f"    {ident}: {annotation}\n" if required else f"    {ident}: {annotation} = None\n"
+
+
+def field_name(prop: str, taken: set[str]) -> str:
+    """A Pydantic field name for the property `prop`, not in `taken`; a different name keeps `prop` as alias.
+
+    Pydantic reserves the `model_` prefix: BaseModel's own `model_*` members cannot be fields, and other
+    names there draw a warning. Such names get an `f_` prefix, since a trailing `_` would stay in the prefix.
+    """
+    if (prop.isidentifier() and not keyword.iskeyword(prop) and not prop.startswith(("_", "model_"))
+            and prop not in _MODEL_ATTRS and prop not in taken):
+        return prop
+    ident = snake_case(prop)  # its words hold no underscore, so it never starts with one
+    if ident.startswith("model_"):
+        ident = f"f_{ident}"
+    return python_identifier(ident, taken | _MODEL_ATTRS)
 
 
 def _literal(values: list) -> str:
