@@ -152,6 +152,15 @@ def test_a_field_named_like_a_pydantic_member_is_renamed_with_its_alias(tmp_path
     assert settings.model_dump(by_alias=True) == {name: name.upper() for name in names}
 
 
+def test_a_property_starting_with_a_digit_is_a_field_without_a_leading_underscore(tmp_path, monkeypatch):
+    # Before, `2faEnabled` became `_2fa_enabled`, and Pydantic refused the leading underscore at import.
+    models = _models_with({"2faEnabled": {"type": "boolean"}, "3d": {"type": "string"}}, tmp_path, monkeypatch)
+    assert "f_2fa_enabled: bool | None = Field(default=None, alias=\"2faEnabled\")" in Path(
+        models.__file__).read_text()
+    settings = models.Settings.model_validate({"2faEnabled": True, "3d": "yes"})
+    assert settings.model_dump(by_alias=True) == {"2faEnabled": True, "3d": "yes"}
+
+
 def test_a_control_character_in_a_description_is_escaped_in_every_file():
     model = copy.deepcopy(example_values()["architecture#dataModel"])
     model["entities"][0]["description"] = "Billing\0Dashboard, \x1b[31mred\x1b[0m"

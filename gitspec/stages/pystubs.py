@@ -132,13 +132,14 @@ def field_name(prop: str, taken: set[str]) -> str:
     """A Pydantic field name for the property `prop`, not in `taken`; a different name keeps `prop` as alias.
 
     Pydantic reserves the `model_` prefix: BaseModel's own `model_*` members cannot be fields, and other
-    names there draw a warning. Such names get an `f_` prefix, since a trailing `_` would stay in the prefix.
+    names there draw a warning. Such names get an `f_` prefix, since a trailing `_` would stay in the prefix;
+    so do names starting with a digit, which Python would want prefixed by `_`, a prefix Pydantic refuses.
     """
     if (prop.isidentifier() and not keyword.iskeyword(prop) and not prop.startswith(("_", "model_"))
             and prop not in _MODEL_ATTRS and prop not in taken):
         return prop
     ident = snake_case(prop)  # its words hold no underscore, so it never starts with one
-    if ident.startswith("model_"):
+    if ident.startswith("model_") or ident[:1].isdigit():
         ident = f"f_{ident}"
     return python_identifier(ident, taken | _MODEL_ATTRS)
 
