@@ -14,6 +14,7 @@ from conftest import (
     assert_stage_contract, example_values, product_workspace, run_gitspec, run_stage, schema_errors, stage_inputs,
 )
 from gitspec.codefiles import safe_target
+from gitspec.stages import architecture
 from gitspec.stages import code as code_stage
 from gitspec.stages import pystubs
 from gitspec.stages.code import STAGE
@@ -159,6 +160,24 @@ def test_a_property_starting_with_a_digit_is_a_field_without_a_leading_underscor
         models.__file__).read_text()
     settings = models.Settings.model_validate({"2faEnabled": True, "3d": "yes"})
     assert settings.model_dump(by_alias=True) == {"2faEnabled": True, "3d": "yes"}
+
+
+def test_an_entity_named_like_a_typescript_global_does_not_shadow_it():
+    # Before, an entity `Array` became `export interface Array`, and `data: Array<Array>;` failed tsc (TS2315).
+    model = {"entities": [{"name": name, "description": "A thing.", "fields": [
+        {"name": "id", "type": "uuid", "primaryKey": True, "required": True}, {"name": "tags", "type": "json"},
+        {"name": "parts", "type": "json"}]} for name in ("Array", "Record")]}
+    contract = architecture.draft_api_contract(model)
+    contract["schemas"]["RecordCreate"]["properties"]["parts"] = {
+        "type": "object", "additionalProperties": {"$ref": "#/components/schemas/Record"}}
+    output = run_stage(code_stage, stage_inputs(code_stage, **{"architecture#dataModel": model,
+                                                               "architecture#apiContract": contract}))
+    types = _files(output)["web/types.ts"]["content"]
+    declared = re.findall(r"^export (?:interface|type) (\w+)", types, re.MULTILINE)
+    assert "Array" not in declared and "Record" not in declared
+    assert {"ArrayType", "RecordType", "ArrayList", "RecordList"} <= set(declared)
+    assert "data: Array<ArrayType>;" in types and "data: Array<RecordType>;" in types
+    assert "parts?: Record<string, RecordType>;" in types
 
 
 def test_a_control_character_in_a_description_is_escaped_in_every_file():

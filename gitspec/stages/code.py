@@ -79,7 +79,7 @@ def generate(inp: StageInput) -> dict[str, Any]:
 
 STAGE = Stage(
     name="code",
-    version="3",
+    version="4",
     document="code",
     kind="code",
     title="Code stubs",

@@ -19,6 +19,9 @@ continue debugger default delete do else enum export extends false finally for f
 new return super switch this throw true try typeof var while with implements interface let package private
 protected public static yield type
 """.split())
+# Global generics the types module writes (lists, free-form objects): a type of that name would shadow them.
+# Avoided always, not only when the file uses them, so a type keeps its name when another schema changes.
+_TS_GLOBALS = frozenset({"Array", "Record"})
 _SCALARS = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "null": "null"}
 
 
@@ -31,7 +34,7 @@ def type_names(schema_names: list[str]) -> dict[str, str]:
     names = {}
     for name in schema_names:
         base = name if _IDENT.match(name) else pascal_case(name)
-        names[name] = unique(base if base not in _TS_RESERVED else f"{base}Type", taken)
+        names[name] = unique(base if base not in _TS_RESERVED | _TS_GLOBALS else f"{base}Type", taken)
     return names
 
 
