@@ -188,3 +188,29 @@ def test_a_dangling_ref_is_a_finding():
 @pytest.mark.parametrize("base_url, version", [("/api/v2", "2.0.0"), ("/api/v٢", "0.1.0"), ("/api/v２", "0.1.0")])
 def test_the_api_version_comes_from_ascii_digits_in_the_base_url(base_url, version):
     assert openapi_document({"baseUrl": base_url}, {})["info"]["version"] == version
+
+
+def test_a_path_parameter_naming_an_entity_has_its_primary_key_schema():
+    # Before, every path parameter was {"type": "string"}: an integer key was typed a string, a uuid lost its format.
+    model = {"entities": [
+        {"name": "Ticket", "description": "A ticket.", "fields": [
+            {"name": "id", "type": "integer", "primaryKey": True, "required": True, "description": "The key."},
+            {"name": "title", "type": "string", "required": True}]},
+        {"name": "Comment", "description": "A comment.", "fields": [
+            {"name": "id", "type": "uuid", "primaryKey": True, "required": True}]}]}
+    contract = architecture.draft_api_contract(model)
+    contract["endpoints"].append({"method": "GET", "path": "/tickets/{ticketId}/comments/{id}/{part}",
+                                  "summary": "Get part of a comment on a ticket.", "entity": "Comment"})
+    output = run_stage(architecture, stage_inputs(architecture, **{"architecture#dataModel": model,
+                                                                   "architecture#apiContract": contract}))
+    paths = output["openapi"]["paths"]
+
+    def path_schemas(path: str, method: str = "get") -> dict:
+        return {p["name"]: p["schema"] for p in paths[path][method]["parameters"] if p["in"] == "path"}
+
+    integer, uuid = {"type": "integer", "format": "int32"}, {"type": "string", "format": "uuid"}
+    assert path_schemas("/tickets/{ticketId}") == {"ticketId": integer}
+    assert path_schemas("/tickets/{ticketId}", "patch") == {"ticketId": integer}
+    assert path_schemas("/comments/{commentId}", "delete") == {"commentId": uuid}
+    assert path_schemas("/tickets/{ticketId}/comments/{id}/{part}") == {
+        "ticketId": integer, "id": uuid, "part": {"type": "string"}}

@@ -180,6 +180,25 @@ def test_an_entity_named_like_a_typescript_global_does_not_shadow_it():
     assert "parts?: Record<string, RecordType>;" in types
 
 
+def test_a_route_parameter_has_the_type_of_the_primary_key_it_names(tmp_path, monkeypatch):
+    # Before, `/tickets/{ticketId}` gave `ticket_id: str` in routes.py whatever the key's type.
+    pytest.importorskip("fastapi")
+    model = {"entities": [{"name": name, "description": "A thing.", "fields": [
+        {"name": "id", "type": kind, "primaryKey": True, "required": True}]}
+        for name, kind in (("Ticket", "integer"), ("Comment", "uuid"))]}
+    output = run_stage(code_stage, stage_inputs(code_stage, **{
+        "architecture#dataModel": model, "architecture#apiContract": architecture.draft_api_contract(model)}))
+    routes = _files(output)["app/routes.py"]["content"]
+    assert "def get_ticket(\n    ticket_id: int,\n" in routes
+    assert "def delete_comment(\n    comment_id: _uuid.UUID,\n" in routes
+    _importable(output, tmp_path, monkeypatch)
+    from app.main import app  # noqa: PLC0415  (the generated package)
+
+    paths = app.openapi()["paths"]
+    assert paths["/v1/tickets/{ticket_id}"]["get"]["parameters"][0]["schema"]["type"] == "integer"
+    assert paths["/v1/comments/{comment_id}"]["get"]["parameters"][0]["schema"]["format"] == "uuid"
+
+
 def test_a_control_character_in_a_description_is_escaped_in_every_file():
     model = copy.deepcopy(example_values()["architecture#dataModel"])
     model["entities"][0]["description"] = "Billing\0Dashboard, \x1b[31mred\x1b[0m"

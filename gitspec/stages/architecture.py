@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from gitspec.stage import Output, Stage, StageInput, placeholder
-from gitspec.stages.naming import camel_case, words
+from gitspec.stages.naming import camel_case, id_parameter, words
 from gitspec.stages.prose import fill_section
 
 NAME = "product#name"
@@ -79,7 +79,7 @@ def _crud_endpoints(entity: dict) -> list[dict[str, Any]]:
     name = entity["name"]
     label = " ".join(words(name))
     collection = "/" + "-".join([*words(name)[:-1], plural(words(name)[-1])])
-    item = f"{collection}/{{{camel_case(name)}Id}}"
+    item = f"{collection}/{{{id_parameter(name)}}}"
     paged = [{"name": "limit", "type": "integer"}, {"name": "cursor", "type": "string"}]
     return [
         {"method": "GET", "path": collection, "summary": f"List {plural(label)}.", "entity": name,
@@ -169,7 +169,7 @@ def generate(inp: StageInput) -> dict[str, Any]:
 
 STAGE = Stage(
     name="architecture",
-    version="1",
+    version="2",
     document="architecture",
     kind="architecture",
     title="Architecture",

@@ -39,7 +39,7 @@ def _api_files(api_contract: dict, data_model: dict) -> list[dict[str, str]]:
               "Pydantic models for the contract's schemas and the entities it does not name.",
               models_module(components, API_CONTRACT)),
         _file("app/routes.py", "python", API_CONTRACT, "FastAPI route stubs, one handler per endpoint.",
-              routes_module(endpoints, models, API_CONTRACT)),
+              routes_module(endpoints, models, API_CONTRACT, data_model)),
         _file("app/main.py", "python", API_CONTRACT, "The FastAPI application mounting the routes at the base URL.",
               main_module(api_contract.get("baseUrl"), API_CONTRACT)),
         _file("web/types.ts", "typescript", API_CONTRACT, "TypeScript types of the request and response bodies.",
@@ -79,7 +79,7 @@ def generate(inp: StageInput) -> dict[str, Any]:
 
 STAGE = Stage(
     name="code",
-    version="4",
+    version="5",
     document="code",
     kind="code",
     title="Code stubs",

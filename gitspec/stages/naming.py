@@ -30,6 +30,11 @@ def camel_case(name: str) -> str:
     return pascal[:1].lower() + pascal[1:]
 
 
+def id_parameter(entity_name: str) -> str:
+    """The path parameter naming one entity by its key: `Ticket` -> `ticketId`."""
+    return f"{camel_case(entity_name)}Id"
+
+
 def python_identifier(name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
     """A valid Python identifier for `name` that is not a keyword and not in `taken`."""
     ident = name if name.isidentifier() else snake_case(name)

@@ -12,7 +12,7 @@ from typing import Any
 
 from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.stage import placeholder
-from gitspec.stages.naming import camel_case, unique
+from gitspec.stages.naming import camel_case, id_parameter, unique
 
 OPENAPI_VERSION = "3.1.0"
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
@@ -98,10 +98,30 @@ def operation_id(endpoint: dict) -> str:
     return camel_case(" ".join([endpoint["method"].lower(), *words]))
 
 
-def _parameters(endpoint: dict) -> list[dict[str, Any]]:
-    params: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in _PATH_PARAM.findall(endpoint["path"])]
+def _key_schema(entity: dict) -> dict[str, Any] | None:
+    keys = [f for f in entity.get("fields") or [] if isinstance(f, dict) and f.get("primaryKey")]
+    if len(keys) != 1:  # no key, or a composite one that a single parameter cannot hold
+        return None
+    return {key: value for key, value in field_schema(keys[0]).items() if key != "description"}
+
+
+def path_parameters(endpoint: dict, data_model: dict) -> dict[str, dict[str, Any]]:
+    """Each path parameter of `endpoint` with its schema: the primary key's schema when the parameter names
+    an entity's key (`ticketId` for Ticket, or `id` on an endpoint of that entity), a string otherwise."""
+    keys: dict[str, dict[str, Any]] = {}
+    for entity in data_model.get("entities") or []:
+        schema = _key_schema(entity) if isinstance(entity, dict) and entity.get("name") else None
+        if schema is not None:
+            keys.setdefault(id_parameter(str(entity["name"])), schema)
+            if entity["name"] == endpoint.get("entity"):
+                keys.setdefault("id", schema)
+    names = _PATH_PARAM.findall(endpoint["path"])
+    return {name: copy.deepcopy(keys.get(name, {"type": "string"})) for name in names}
+
+
+def _parameters(endpoint: dict, data_model: dict) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = [{"name": name, "in": "path", "required": True, "schema": schema}
+                                    for name, schema in path_parameters(endpoint, data_model).items()]
     for query in endpoint.get("query") or []:
         param = {"name": query["name"], "in": "query", "required": bool(query.get("required")),
                  "schema": copy.deepcopy(_QUERY_SCHEMAS.get(query.get("type", "string"), {"type": "string"}))}
@@ -130,13 +150,13 @@ def _responses(endpoint: dict, api_contract: dict, components: dict[str, dict]) 
     return {str(status): success, "default": error}
 
 
-def _operation(endpoint: dict, api_contract: dict, components: dict[str, dict],
+def _operation(endpoint: dict, api_contract: dict, data_model: dict, components: dict[str, dict],
                scheme: str | None, ids: set[str]) -> dict[str, Any]:
     operation: dict[str, Any] = {"operationId": unique(operation_id(endpoint), ids),
                                  "summary": str(endpoint.get("summary") or "")}
     if endpoint.get("entity"):
         operation["tags"] = [endpoint["entity"]]
-    params = _parameters(endpoint)
+    params = _parameters(endpoint, data_model)
     if params:
         operation["parameters"] = params
     request = schema_ref(endpoint.get("request"), components)
@@ -167,7 +187,7 @@ def openapi_document(api_contract: dict, data_model: dict, product_name: str | N
         method = str(endpoint["method"]).lower()
         # A repeated method and path keeps the first; `gitspec check` is where duplicates are reported.
         paths.setdefault(endpoint["path"], {}).setdefault(
-            method, _operation(endpoint, api_contract, components, scheme, ids))
+            method, _operation(endpoint, api_contract, data_model, components, scheme, ids))
     doc["paths"] = paths
     doc["components"] = {"schemas": components}
     if found:

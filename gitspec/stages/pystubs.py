@@ -12,7 +12,7 @@ from typing import Any
 
 from gitspec.printable import one_line
 from gitspec.stages.naming import pascal_case, python_identifier, snake_case, unique
-from gitspec.stages.openapi import operation_id
+from gitspec.stages.openapi import operation_id, path_parameters
 
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 # Names the generated modules import or use in annotations; a model or field must not shadow them.
@@ -197,15 +197,23 @@ def _std_imports(body: str) -> list[str]:
     return lines + (["\n"] if lines else [])
 
 
-def _route_params(endpoint: dict, request_type: str | None) -> tuple[str, list[str]]:
+def _path_type(schema: dict[str, Any]) -> str:
+    """The Python type of a path parameter's schema (a string, or a primary key's type)."""
+    if schema.get("type") == "string":
+        return _FORMATS.get(schema.get("format", ""), "str")
+    return {"integer": "int", "number": "float", "boolean": "bool"}.get(str(schema.get("type")), "str")
+
+
+def _route_params(endpoint: dict, request_type: str | None, data_model: dict) -> tuple[str, list[str]]:
     """The route path with Python parameter names, and the handler's parameters (no defaults first)."""
     taken: set[str] = set(_RESERVED)
     plain, defaulted = [], []
+    schemas = path_parameters(endpoint, data_model)
 
     def rename(match: re.Match) -> str:
         ident = python_identifier(snake_case(match.group(1)), taken)
         taken.add(ident)
-        plain.append(f"{ident}: str")
+        plain.append(f"{ident}: {_path_type(schemas[match.group(1)])}")
         return "{" + ident + "}"
 
     path = _PATH_PARAM.sub(rename, endpoint["path"])
@@ -230,12 +238,12 @@ def _route_params(endpoint: dict, request_type: str | None) -> tuple[str, list[s
     return path, plain + defaulted
 
 
-def route(endpoint: dict, models: dict[str, str], handlers: set[str]) -> str:
+def route(endpoint: dict, models: dict[str, str], handlers: set[str], data_model: dict) -> str:
     request = models.get(endpoint.get("request") or "", "dict[str, Any]") if endpoint.get("request") else None
     status = int(endpoint.get("status") or 200)
     returns = "None" if status == 204 or not endpoint.get("response") else models.get(
         endpoint["response"], "dict[str, Any]")
-    path, params = _route_params(endpoint, request)
+    path, params = _route_params(endpoint, request, data_model)
     op_id = operation_id(endpoint)
     handler = unique(python_identifier(snake_case(op_id), _RESERVED | set(models.values())), handlers)
     options = [py_str(path), f"operation_id={py_str(op_id)}"]
@@ -250,7 +258,7 @@ def route(endpoint: dict, models: dict[str, str], handlers: set[str]) -> str:
             + "    raise NotImplementedError\n")
 
 
-def routes_module(endpoints: list[dict], models: dict[str, str], source: str) -> str:
+def routes_module(endpoints: list[dict], models: dict[str, str], source: str, data_model: dict) -> str:
     handlers: set[str] = set()
     seen: set[tuple[str, str]] = set()
     blocks = []
@@ -258,7 +266,7 @@ def routes_module(endpoints: list[dict], models: dict[str, str], source: str) ->
         key = (str(endpoint["method"]).upper(), str(endpoint["path"]))
         if key not in seen:  # the OpenAPI document keeps the first of a repeated method and path too
             seen.add(key)
-            blocks.append(route(endpoint, models, handlers))
+            blocks.append(route(endpoint, models, handlers, data_model))
     body = "\n\n".join(blocks)
     fastapi = ["APIRouter", *[n for n in ("Header", "Query") if f"{n}(" in body]]
     used = sorted(name for name in set(models.values()) if re.search(rf"\b{re.escape(name)}\b", body))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from fastapi import APIRouter, Header, Query
 
@@ -64,7 +65,7 @@ def create_customer(
 
 @router.get("/customers/{customer_id}", operation_id="getCustomer", tags=["Customer"])
 def get_customer(
-    customer_id: str,
+    customer_id: _uuid.UUID,
 ) -> Customer:
     """Get a customer with payment methods and billing summary."""
     raise NotImplementedError
@@ -98,7 +99,7 @@ def create_subscription(
 
 @router.get("/subscriptions/{subscription_id}", operation_id="getSubscription", tags=["Subscription"])
 def get_subscription(
-    subscription_id: str,
+    subscription_id: _uuid.UUID,
 ) -> Subscription:
     """Get a subscription."""
     raise NotImplementedError
@@ -106,7 +107,7 @@ def get_subscription(
 
 @router.post("/subscriptions/{subscription_id}/preview-change", operation_id="previewSubscriptionChange", tags=["Subscription"])
 def preview_subscription_change(
-    subscription_id: str,
+    subscription_id: _uuid.UUID,
     body: SubscriptionChange,
 ) -> ProrationPreview:
     """Preview the prorated charges of a plan or quantity change without applying it."""
@@ -115,7 +116,7 @@ def preview_subscription_change(
 
 @router.patch("/subscriptions/{subscription_id}", operation_id="updateSubscription", tags=["Subscription"])
 def update_subscription(
-    subscription_id: str,
+    subscription_id: _uuid.UUID,
     body: SubscriptionChange,
     idempotency_key: str | None = Header(default=None),
 ) -> Subscription:
@@ -125,7 +126,7 @@ def update_subscription(
 
 @router.post("/subscriptions/{subscription_id}/cancel", operation_id="cancelSubscription", tags=["Subscription"])
 def cancel_subscription(
-    subscription_id: str,
+    subscription_id: _uuid.UUID,
     body: SubscriptionCancel,
 ) -> Subscription:
     """Cancel a subscription now or at period end."""
@@ -146,7 +147,7 @@ def list_invoices(
 
 @router.get("/invoices/{invoice_id}", operation_id="getInvoice", tags=["Invoice"])
 def get_invoice(
-    invoice_id: str,
+    invoice_id: _uuid.UUID,
 ) -> Invoice:
     """Get an invoice with line items, payments and credit notes."""
     raise NotImplementedError
@@ -154,7 +155,7 @@ def get_invoice(
 
 @router.post("/invoices/{invoice_id}/finalize", operation_id="finalizeInvoice", tags=["Invoice"])
 def finalize_invoice(
-    invoice_id: str,
+    invoice_id: _uuid.UUID,
 ) -> Invoice:
     """Finalize a draft invoice and send it."""
     raise NotImplementedError
@@ -162,7 +163,7 @@ def finalize_invoice(
 
 @router.post("/invoices/{invoice_id}/void", operation_id="voidInvoice", tags=["Invoice"])
 def void_invoice(
-    invoice_id: str,
+    invoice_id: _uuid.UUID,
     body: InvoiceVoid,
 ) -> Invoice:
     """Void an open invoice, with a reason."""
@@ -171,7 +172,7 @@ def void_invoice(
 
 @router.post("/invoices/{invoice_id}/retry", operation_id="retryInvoicePayment", tags=["Payment"])
 def retry_invoice_payment(
-    invoice_id: str,
+    invoice_id: _uuid.UUID,
     idempotency_key: str | None = Header(default=None),
 ) -> Payment:
     """Retry payment of a past-due invoice now."""
@@ -191,7 +192,7 @@ def list_payments(
 
 @router.post("/payments/{payment_id}/refunds", operation_id="createRefund", status_code=201, tags=["Refund"])
 def create_refund(
-    payment_id: str,
+    payment_id: _uuid.UUID,
     body: RefundCreate,
     idempotency_key: str | None = Header(default=None),
 ) -> Refund:
@@ -213,7 +214,7 @@ def list_payouts() -> PayoutList:
 
 @router.post("/payouts/{payout_id}/reconcile", operation_id="reconcilePayout", tags=["Payout"])
 def reconcile_payout(
-    payout_id: str,
+    payout_id: _uuid.UUID,
     body: PayoutReconcile,
 ) -> Payout:
     """Mark a payout as matched to a bank deposit."""
