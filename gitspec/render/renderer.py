@@ -62,9 +62,10 @@ class Renderer(Protocol):
     page's key, or the site's navigation (ids, titles, kinds), changed.
 
     Optional: `page_navigation = False` says `page_files` shows nothing of the other
-    pages but their ids (for links), so another page's new title re-renders only the
-    site files; `None`, nothing of them at all, so a document added or removed re-renders
-    only the site files too. Without it, a page is assumed to show every page's title and kind.
+    pages but links to them, so another page's new title, or a document added or removed,
+    re-renders only the pages that name it and the site files; `None`, nothing of them at
+    all (a link to another page is plain text), which re-renders the same. Without it, a
+    page is assumed to show every page's title and kind.
 
     Optional (looked up with getattr): `pages_files(site, pages, assets)`, an
     iterator of (page, files) for every page in `pages`, in any order. The run

@@ -147,11 +147,14 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
 def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) -> None:
     nav = record_key(renderer.name, renderer.version, site.title, site.page_size, site.language,
                      [(p.id, p.kind, p.title) for p in site.pages])
-    # what a page may show of the others: their titles and kinds (True), only their ids (False: links), or
-    # nothing (None: a page shows itself alone, as a document's PDF does)
+    # What a page may show of the others: their titles and kinds (True), only links to them (False), or
+    # nothing (None: a page shows itself alone, as a document's PDF does). Links need no more than the
+    # page's key: it holds every id and section its values name and their targets (sitemodel._named),
+    # and a target is only ever a page's, so a document added or removed changes the key of just the
+    # pages that name it.
     shown = getattr(renderer, "page_navigation", True)
     page_nav = nav if shown else record_key(renderer.name, renderer.version, site.title, site.page_size,
-                                            site.language, [p.id for p in site.pages] if shown is False else None)
+                                            site.language)
     keys = {p.id: record_key(page_nav, p.key) for p in site.pages if pages is None or p.id in pages}
     stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], out, assets)]
     report.reused += len(keys) - len(stale)
