@@ -21,6 +21,7 @@ BUILTIN_PLUGINS = {
     "builtin-symbols": "gitspec.builtin.symbols",
     "builtin-references": "gitspec.builtin.references",
     "builtin-structure": "gitspec.builtin.structure",
+    "builtin-architecture": "gitspec.builtin.architecture",
     "builtin-stamps": "gitspec.builtin.stamps",
     "builtin-stages": "gitspec.builtin.stages",
     "builtin-renderers": "gitspec.builtin.renderers",

@@ -1,0 +1,72 @@
+"""Built-in plugin: an architecture's data model as its generators will read it.
+
+Two names the DDL spells alike would become one table or one column, and the
+second would be lost or refused by the database: each is an error at the later
+name's line, naming both. Reads the document only; never generates anything.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gitspec.findings import Finding, error
+from gitspec.hookspecs import hookimpl
+from gitspec.printable import shown
+
+if TYPE_CHECKING:  # documents.py imports the YAML parser: not needed to register the plugin
+    from gitspec.documents import Document
+
+
+@hookimpl
+def gitspec_check_document(document: Document) -> list[Finding]:
+    if document.kind != "architecture":
+        return []
+    model = document.sections.get("dataModel")
+    entities = _entities(model.get("entities")) if isinstance(model, dict) else []
+    return _name_clashes(document, entities)
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _entities(value: Any) -> list[tuple[int, dict]]:
+    """(position, entity) for each entity with a name; the schema reports the others."""
+    return [(i, e) for i, e in enumerate(_list(value)) if isinstance(e, dict) and isinstance(e.get("name"), str)]
+
+
+def _name_clashes(document: Document, entities: list[tuple[int, dict]]) -> list[Finding]:
+    from gitspec.stages.ddl import column_name, table_name
+
+    findings: list[Finding] = []
+    tables: dict[str, tuple[str, int]] = {}  # table -> the first entity's name and line
+    for index, entity in entities:
+        path = ("dataModel", "entities", index, "name")
+        name, table = entity["name"], table_name(entity["name"])
+        if table not in tables:
+            tables[table] = (name, document.locate(path)[0])
+        elif tables[table][0] != name:  # the same name twice is a duplicate entity (gitspec.builtin.structure)
+            first, line = tables[table]
+            findings.append(_at(document, path, f"entity {shown(name)} and entity {shown(first)} (line {line}) "
+                                f"would both be table {shown(table)}, with the same API paths; rename one", "name-clash"))
+        columns: dict[str, tuple[str, int]] = {}
+        for f_index, field in enumerate(_list(entity.get("fields"))):
+            if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+                continue
+            path = ("dataModel", "entities", index, "fields", f_index, "name")
+            column = column_name(field["name"])
+            if column not in columns:
+                columns[column] = (field["name"], document.locate(path)[0])
+                continue
+            first, line = columns[column]
+            if first == field["name"]:
+                message = f"duplicate field {shown(first)} in entity {shown(name)} (also at line {line})"
+            else:
+                message = (f"field {shown(field['name'])} and field {shown(first)} (line {line}) of entity "
+                           f"{shown(name)} would both be column {shown(column)}; rename one")
+            findings.append(_at(document, path, message, "name-clash"))
+    return findings
+
+
+def _at(document: Document, path: tuple, message: str, rule: str) -> Finding:
+    line, col = document.locate(path)
+    return error(document.path, line, col, message, rule)

@@ -1,0 +1,66 @@
+"""`gitspec check` of an architecture's data model and API contract as the generators read them:
+names the DDL spells alike, endpoints that are one route, references to keys they cannot point at."""
+from __future__ import annotations
+
+from conftest import run_gitspec
+
+HEAD = """kind: architecture
+id: arch
+title: Architecture
+systemDiagram: |
+  flowchart LR
+    api --> db
+components:
+  - {name: API, responsibility: Serves the endpoints.}
+"""
+ACCOUNT = """    - name: Account
+      description: An account.
+      fields:
+        - {name: id, type: uuid, primaryKey: true, required: true}
+"""
+LIST_ACCOUNTS = "    - {method: GET, path: /accounts, summary: List accounts., operationId: listAccounts}\n"
+
+
+def architecture(entities: str = ACCOUNT, endpoints: str = LIST_ACCOUNTS) -> str:
+    return (HEAD + "dataModel:\n  entities:\n" + entities
+            + "apiContract:\n  authentication: {type: bearer, description: Bearer tokens.}\n  endpoints:\n"
+            + endpoints)
+
+
+def findings(result) -> list[str]:
+    return [line for line in result.out.splitlines() if ": error: " in line]
+
+
+def test_a_valid_architecture_has_no_findings(repo):
+    result = run_gitspec(repo({"specs/arch.yaml": architecture()}), "check")
+    assert result.code == 0, result
+
+
+def test_names_the_ddl_spells_alike_are_errors_at_the_second(repo):
+    """Before, check passed; the DDL had `user_id text` twice and two `CREATE TABLE http_server`, and the
+    second entity's CRUD endpoints were missing from the OpenAPI document and routes.py."""
+    entities = """    - name: HTTPServer
+      description: A server.
+      fields:
+        - {name: id, type: uuid, primaryKey: true, required: true}
+        - {name: userId, type: string}
+        - {name: user_id, type: string}
+        - {name: userId, type: string}
+    - name: HttpServer
+      description: Another server.
+      fields:
+        - {name: id, type: uuid, primaryKey: true, required: true}
+"""
+    ws = repo({"specs/arch.yaml": architecture(entities)})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    assert findings(result) == [
+        "specs/arch.yaml:16:18: error: field 'user_id' and field 'userId' (line 15) of entity 'HTTPServer' would both "
+        "be column 'user_id'; rename one [name-clash]",
+        "specs/arch.yaml:17:18: error: duplicate field 'userId' in entity 'HTTPServer' (also at line 15) [name-clash]",
+        "specs/arch.yaml:18:13: error: entity 'HttpServer' and entity 'HTTPServer' (line 11) would both be table "
+        "'http_server', with the same API paths; rename one [name-clash]",
+    ], result
+    build = run_gitspec(ws, "build", "--no-render")
+    assert build.code == 1 and build.err.count("[name-clash]") == 3, build
+
