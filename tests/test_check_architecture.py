@@ -64,3 +64,22 @@ def test_names_the_ddl_spells_alike_are_errors_at_the_second(repo):
     build = run_gitspec(ws, "build", "--no-render")
     assert build.code == 1 and build.err.count("[name-clash]") == 3, build
 
+
+
+def test_two_endpoints_with_one_method_and_route_are_an_error_at_the_second(repo):
+    """Before, check passed and the second GET /accounts was missing from the OpenAPI document and routes.py
+    (openapi.py's comment said check reported it; nothing did)."""
+    endpoints = (LIST_ACCOUNTS
+                 + "    - {method: GET, path: /accounts, summary: Search., operationId: searchAccounts}\n"
+                 + "    - {method: GET, path: '/accounts/{id}', summary: Get one., operationId: getAccount}\n"
+                 + "    - {method: GET, path: '/accounts/{accountId}', summary: Get., operationId: fetchAccount}\n"
+                 + "    - {method: POST, path: /accounts, summary: Create., operationId: createAccount}\n")
+    result = run_gitspec(repo({"specs/arch.yaml": architecture(endpoints=endpoints)}), "check")
+    assert result.code == 1, result
+    assert findings(result) == [
+        "specs/arch.yaml:19:27: error: endpoint GET /accounts is defined twice (first at line 18); the OpenAPI "
+        "document and routes.py keep only the first: change the method or path, or remove one [duplicate-endpoint]",
+        "specs/arch.yaml:21:27: error: endpoint GET /accounts/{accountId} is the same route as GET /accounts/{id} "
+        "(line 20): path parameter names do not tell paths apart, so every request would reach the first: change "
+        "the method or path, or remove one [duplicate-endpoint]",
+    ], result

@@ -1,11 +1,13 @@
-"""Built-in plugin: an architecture's data model as its generators will read it.
+"""Built-in plugin: an architecture's data model and API contract as its generators will read them.
 
-Two names the DDL spells alike would become one table or one column, and the
-second would be lost or refused by the database: each is an error at the later
-name's line, naming both. Reads the document only; never generates anything.
+Two names the DDL spells alike would become one table or one column, and two
+endpoints with one method and route would be one operation: the second would be
+lost or refused, so each is an error at the later one's line, naming both.
+Reads the document only; never generates anything.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from gitspec.findings import Finding, error
@@ -22,7 +24,7 @@ def gitspec_check_document(document: Document) -> list[Finding]:
         return []
     model = document.sections.get("dataModel")
     entities = _entities(model.get("entities")) if isinstance(model, dict) else []
-    return _name_clashes(document, entities)
+    return _name_clashes(document, entities) + _route_clashes(document)
 
 
 def _list(value: Any) -> list:
@@ -64,6 +66,35 @@ def _name_clashes(document: Document, entities: list[tuple[int, dict]]) -> list[
                 message = (f"field {shown(field['name'])} and field {shown(first)} (line {line}) of entity "
                            f"{shown(name)} would both be column {shown(column)}; rename one")
             findings.append(_at(document, path, message, "name-clash"))
+    return findings
+
+
+def _route_clashes(document: Document) -> list[Finding]:
+    """OpenAPI keeps one operation per method and path, and a path's parameter names do not make it
+    another route ('/a/{id}' is '/a/{key}'); routes.py follows the OpenAPI document."""
+    contract = document.sections.get("apiContract")
+    endpoints = _list(contract.get("endpoints")) if isinstance(contract, dict) else []
+    findings: list[Finding] = []
+    routes: dict[tuple[str, str], tuple[str, int]] = {}
+    for index, endpoint in enumerate(endpoints):
+        if not (isinstance(endpoint, dict) and isinstance(endpoint.get("method"), str)
+                and isinstance(endpoint.get("path"), str)):
+            continue  # the schema says what is missing
+        path = ("apiContract", "endpoints", index, "path")
+        route = f"{endpoint['method'].upper()} {endpoint['path']}"
+        key = (endpoint["method"].upper(), re.sub(r"\{[^{}]*\}", "{}", endpoint["path"]))
+        if key not in routes:
+            routes[key] = (route, document.locate(path)[0])
+            continue
+        first, line = routes[key]
+        if first == route:
+            message = (f"endpoint {route} is defined twice (first at line {line}); the OpenAPI document and "
+                       "routes.py keep only the first: change the method or path, or remove one")
+        else:
+            message = (f"endpoint {route} is the same route as {first} (line {line}): path parameter names "
+                       "do not tell paths apart, so every request would reach the first: change the method "
+                       "or path, or remove one")
+        findings.append(_at(document, path, message, "duplicate-endpoint"))
     return findings
 
 
