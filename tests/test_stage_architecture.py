@@ -214,3 +214,29 @@ def test_a_path_parameter_naming_an_entity_has_its_primary_key_schema():
     assert path_schemas("/comments/{commentId}", "delete") == {"commentId": uuid}
     assert path_schemas("/tickets/{ticketId}/comments/{id}/{part}") == {
         "ticketId": integer, "id": uuid, "part": {"type": "string"}}
+
+
+def test_names_postgresql_would_truncate_are_shortened_apart():
+    """Before, two fields sharing their first 63 characters were written whole, and PostgreSQL truncated both
+    to one column name ('column ... specified more than once'); a long table or index name likewise."""
+    local = "estimatedDeliveryWindowStartAccordingToTheCarrierTrackingFeedInLocalTime"
+    entity = "ShipmentDeliveryWindowEstimateAccordingToTheCarrierTrackingFeedRecord"
+    model = {"entities": [
+        {"name": entity, "description": "A shipment.", "fields": [
+            {"name": "id", "type": "uuid", "primaryKey": True, "required": True},
+            {"name": local, "type": "timestamp"}, {"name": local.replace("Local", "Utc"), "type": "timestamp"}]},
+        {"name": f"{entity}Copy", "description": "Another.", "fields": [
+            {"name": "id", "type": "uuid", "primaryKey": True, "required": True},
+            {"name": "shipmentId", "type": "uuid", "references": entity}]}],
+        "indexes": [{"entity": entity, "fields": [local], "name": "x" * 70},
+                    {"entity": entity, "fields": [local], "name": "x" * 70}]}
+    sql = ddl(model)
+    tables = re.findall(r"CREATE TABLE (\w+)", sql)
+    columns = re.findall(r"^    (\w+) timestamptz", sql, re.M)
+    indexes = re.findall(r"CREATE (?:UNIQUE )?INDEX (\w+)", sql)
+    for names in (tables, columns, indexes):
+        assert len(names) == len({name[:63] for name in names}) and all(len(name) <= 63 for name in names), sql
+    assert columns[0].startswith("estimated_delivery_window_start_according_to_the_carri_")
+    assert column_name(local) == columns[0] and table_name(entity) == tables[0]  # what the checks compare
+    assert f"REFERENCES {tables[0]} (id)" in sql
+    assert column_name("customerId") == "customer_id"  # a name that fits is as it was

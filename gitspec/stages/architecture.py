@@ -169,7 +169,7 @@ def generate(inp: StageInput) -> dict[str, Any]:
 
 STAGE = Stage(
     name="architecture",
-    version="2",
+    version="3",  # 2: path parameters typed by the key; 3: names over 63 bytes in the DDL are shortened with a hash
     document="architecture",
     kind="architecture",
     title="Architecture",

@@ -79,7 +79,7 @@ def generate(inp: StageInput) -> dict[str, Any]:
 
 STAGE = Stage(
     name="code",
-    version="5",
+    version="6",  # 6: the migration shortens names over 63 bytes as architecture 3 does
     document="code",
     kind="code",
     title="Code stubs",

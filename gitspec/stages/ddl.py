@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from gitspec.printable import one_line
-from gitspec.stages.naming import snake_case, unique
+from gitspec.stages.naming import snake_case
 
 # Logical field types of architecture.schema.json -> PostgreSQL column types.
 # `string` is `text`: PostgreSQL stores both alike and a length limit would be invented.
@@ -37,12 +37,21 @@ _MAX_IDENT = 63  # PostgreSQL truncates longer names, which could make two of th
 _SQL_FUNCTION = re.compile(r"^(now\(\)|gen_random_uuid\(\)|current_(date|timestamp))$", re.I)
 
 
+def fitted(name: str) -> str:
+    """`name`, or when PostgreSQL would truncate it (over 63 bytes) its start and a hash of the whole:
+    truncation alone would make two long names that begin alike one name."""
+    if len(name.encode()) <= _MAX_IDENT:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name.encode()[:_MAX_IDENT - 9].decode(errors='ignore')}_{digest}"
+
+
 def table_name(entity: str) -> str:
-    return snake_case(entity)
+    return fitted(snake_case(entity))
 
 
 def column_name(field: str) -> str:
-    return snake_case(field)
+    return fitted(snake_case(field))
 
 
 def quote_ident(name: str) -> str:
@@ -62,12 +71,13 @@ def sql_literal(value: Any) -> str:
 
 
 def object_name(*parts: str, taken: set[str]) -> str:
-    """A constraint or index name from its parts, at most 63 characters, unique in `taken`."""
+    """A constraint or index name from its parts, at most 63 bytes, unique in `taken` (recorded there)."""
     name = "_".join(parts)
-    if len(name) > _MAX_IDENT:
-        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
-        name = f"{name[:_MAX_IDENT - 9]}_{digest}"
-    return unique(name, taken)
+    candidate, number = fitted(name), 2
+    while candidate in taken:  # numbered before it is fitted, so that `_2` never makes it too long
+        candidate, number = fitted(f"{name}_{number}"), number + 1
+    taken.add(candidate)
+    return candidate
 
 
 def primary_keys(entity: dict) -> list[str]:
@@ -162,7 +172,7 @@ def _where(condition: str, fields: list[dict]) -> str:
 
 def _index(table: str, columns: list[str], taken: set[str], *, name: str | None = None,
            unique_index: bool = False, where: str | None = None) -> str:
-    index = unique(name, taken) if name else object_name(table, *columns, "idx", taken=taken)
+    index = object_name(name, taken=taken) if name else object_name(table, *columns, "idx", taken=taken)
     kind = "UNIQUE INDEX" if unique_index else "INDEX"
     cols = ", ".join(quote_ident(c) for c in columns)
     tail = f" WHERE {where}" if where else ""
