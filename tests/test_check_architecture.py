@@ -83,3 +83,40 @@ def test_two_endpoints_with_one_method_and_route_are_an_error_at_the_second(repo
         "(line 20): path parameter names do not tell paths apart, so every request would reach the first: change "
         "the method or path, or remove one [duplicate-endpoint]",
     ], result
+
+
+def test_a_reference_must_match_the_one_key_it_points_at(repo):
+    """Before, check passed and the DDL had `REFERENCES seat` with no column (a composite key) and a text column
+    referencing a uuid key: PostgreSQL refused both."""
+    entities = ACCOUNT + """    - name: Seat
+      description: A seat, keyed by row and number.
+      fields:
+        - {name: row, type: string, primaryKey: true, required: true}
+        - {name: number, type: integer, primaryKey: true, required: true}
+    - name: Note
+      description: A note with no key.
+      fields:
+        - {name: body, type: text}
+    - name: Booking
+      description: A booking.
+      fields:
+        - {name: id, type: uuid, primaryKey: true, required: true}
+        - {name: accountId, type: string, references: Account}
+        - {name: seatRow, type: string, references: Seat}
+        - {name: noteId, type: uuid, references: Note}
+        - {name: parentId, type: uuid, references: Booking}
+        - {name: label, type: text, references: Ghost}
+"""
+    result = run_gitspec(repo({"specs/arch.yaml": architecture(entities)}), "check")
+    assert result.code == 1, result
+    assert findings(result) == [
+        "specs/arch.yaml:28:55: error: field 'accountId' of 'Booking' references 'Account', whose key 'id' is uuid: "
+        "the field is string; give it type uuid [bad-reference]",
+        "specs/arch.yaml:29:53: error: field 'seatRow' of 'Booking' references 'Seat', whose primary key has 2 fields "
+        "(row, number): one field cannot point at it; give it a single key field, or reference another entity "
+        "[bad-reference]",
+        "specs/arch.yaml:30:50: error: field 'noteId' of 'Booking' references 'Note', which has no primary key: mark "
+        "one of its fields primaryKey [bad-reference]",
+        "specs/arch.yaml:32:49: error: unknown entity 'Ghost' in arch#dataModel/entities/3/fields/5/references "
+        "[unknown-reference]",
+    ], result

@@ -2,7 +2,8 @@
 
 Two names the DDL spells alike would become one table or one column, and two
 endpoints with one method and route would be one operation: the second would be
-lost or refused, so each is an error at the later one's line, naming both.
+lost or refused, so each is an error at the later one's line, naming both. A
+foreign key must match the one key it points at, or the database refuses it.
 Reads the document only; never generates anything.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ def gitspec_check_document(document: Document) -> list[Finding]:
         return []
     model = document.sections.get("dataModel")
     entities = _entities(model.get("entities")) if isinstance(model, dict) else []
-    return _name_clashes(document, entities) + _route_clashes(document)
+    return _name_clashes(document, entities) + _route_clashes(document) + _reference_keys(document, entities)
 
 
 def _list(value: Any) -> list:
@@ -95,6 +96,35 @@ def _route_clashes(document: Document) -> list[Finding]:
                        "do not tell paths apart, so every request would reach the first: change the method "
                        "or path, or remove one")
         findings.append(_at(document, path, message, "duplicate-endpoint"))
+    return findings
+
+
+def _reference_keys(document: Document, entities: list[tuple[int, dict]]) -> list[Finding]:
+    """A `references` field becomes `FOREIGN KEY (field) REFERENCES table (key)`: the entity it names
+    needs a primary key of one field, of a type PostgreSQL compares with the field's own."""
+    from gitspec.stages.ddl import SQL_TYPES, primary_keys
+
+    by_name = {entity["name"]: entity for _, entity in entities}
+    findings: list[Finding] = []
+    for index, entity in entities:
+        for f_index, field in enumerate(_list(entity.get("fields"))):
+            target = by_name.get(field.get("references")) if isinstance(field, dict) else None
+            if target is None:
+                continue  # no reference, or to an unknown entity (gitspec.builtin.structure)
+            path = ("dataModel", "entities", index, "fields", f_index, "references")
+            keys = [f for f in _list(target.get("fields")) if isinstance(f, dict) and f.get("primaryKey")]
+            what = f"field {shown(field.get('name'))} of {shown(entity['name'])} references {shown(target['name'])}"
+            if not keys:
+                message = f"{what}, which has no primary key: mark one of its fields primaryKey"
+            elif len(keys) > 1:
+                message = (f"{what}, whose primary key has {len(keys)} fields ({', '.join(primary_keys(target))}): "
+                           "one field cannot point at it; give it a single key field, or reference another entity")
+            elif SQL_TYPES.get(field.get("type")) != SQL_TYPES.get(keys[0].get("type")):
+                message = (f"{what}, whose key {shown(keys[0].get('name'))} is {keys[0].get('type')}: "
+                           f"the field is {field.get('type')}; give it type {keys[0].get('type')}")
+            else:
+                continue
+            findings.append(_at(document, path, message, "bad-reference"))
     return findings
 
 
