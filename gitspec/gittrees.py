@@ -72,6 +72,16 @@ class FolderListings:
             pairs += [(before.get(name), after.get(name)) for name in before.keys() | after.keys()
                       if before.get(name) != after.get(name)]
 
+    def check_all(self, tree_id: Any) -> None:
+        """Raises UnreadableObject when a tree under `tree_id`, itself included, is loose and damaged (or
+        missing): what `git status` reads of HEAD's, every folder of it."""
+        pending, seen = [tree_id], {tree_id}
+        while pending:
+            for subtree in self._subtrees(pending.pop()).values():
+                if subtree not in seen:
+                    seen.add(subtree)
+                    pending.append(subtree)
+
     def _subtrees(self, tree_id: Any) -> dict[str, Any]:
         self._check(tree_id)
         try:

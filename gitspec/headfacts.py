@@ -8,7 +8,7 @@ the one `.gitspec/headfacts` was saved for, the answers come from there and
 pygit2 is not even imported. Whatever the file lacks, and any HEAD this module
 cannot read with certainty (an unborn branch, reftable refs, GIT_DIR set without
 GIT_WORK_TREE), goes to gitspec.history as before. Whether the working tree is
-dirty is never cached.
+dirty is never cached; that HEAD's trees can be read, for git to tell, is.
 """
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.blobfacts import facts_version
 from gitspec.render.model import Change
 
-FORMAT = b"GSHF5"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
-# 4: a date out of datetime's range is clamped in UTC too; 5: is_ancestor says why it cannot tell, never None
+FORMAT = b"GSHF6"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
+# 4: a date out of datetime's range is clamped in UTC too; 5: is_ancestor says why it cannot tell, never None;
+# 6: whether HEAD's loose trees all inflate (so that git may be asked for a status)
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 
@@ -178,7 +179,7 @@ class RememberedHistory:
         return self._at_commit("items", commit, (rel_path,), lambda: self.git().item_hashes_at(commit, rel_path))
 
     def uncommitted_rename(self, rel_path: str) -> str | None:
-        return self.git().uncommitted_rename(rel_path)  # of the work tree: never remembered
+        return self._work_tree().uncommitted_rename(rel_path)  # of the work tree: never remembered
 
     def _at_commit(self, table: str, commit: Any, rest: tuple, ask: Callable[[], Any]) -> Any:
         """Remembered only for a fixed commit id: a branch name may move while HEAD stays."""
@@ -187,10 +188,23 @@ class RememberedHistory:
         return self._remembered(table, (commit.strip(), *rest) if rest else commit.strip(), ask)
 
     def dirty(self, ignored: tuple[str, ...] = ()) -> bool:
-        return self.git().dirty(ignored)
+        return self._work_tree().dirty(ignored)
 
     def file_differs(self, rel_path: str) -> bool:
-        return self.git().file_differs(rel_path)
+        return self._work_tree().file_differs(rel_path)
+
+    def _work_tree(self) -> Any:
+        """The repository, to compare the work tree with HEAD, told whether HEAD's loose trees were found
+        whole before (checking them reads every tree of HEAD's). Only a whole answer is remembered: a
+        damaged object is looked for again, and told again, until it is repaired."""
+        history = self.git()
+        remembered = self._facts.setdefault("worktree", {})
+        if remembered.get("trees whole"):
+            history.head_trees_whole = True
+        elif history.status_readable():
+            remembered["trees whole"] = True
+            self._unsaved = True
+        return history
 
     def save(self) -> None:
         if self._history is not None:

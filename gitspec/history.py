@@ -63,6 +63,7 @@ class History(WorkTree):
         self._chain_cut: UnreadableObject | None = None  # the commit the chain ends at, when it cannot be read
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
         self._worktree_renames: dict[str, str] | None = None  # new path -> path at HEAD, repository-relative
+        self.head_trees_whole, self._head_trees_damage = False, None  # (gitspec.worktree)
         self.boundary = set(history_cut(repo))  # where a shallow clone's history is cut
         # what the user should know about history that could not be read
         self.notes: list[str] = shallow_note(sorted(self.boundary))

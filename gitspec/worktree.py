@@ -1,7 +1,8 @@
 """What the work tree holds against HEAD, as `git status` sees it: whether anything under the workspace
 changed, whether one file did, and a rename not yet committed. A part of gitspec.history.History.
 
-Never remembered across runs: the work tree may change while HEAD stays.
+Never remembered across runs: the work tree may change while HEAD stays. A status reads every tree of
+HEAD's, and libgit2 loops for good on a truncated loose one: git is asked only once they all inflate.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pygit2
+
+    from gitspec.gittrees import FolderListings
 
 
 class WorkTree:
@@ -20,6 +23,9 @@ class WorkTree:
     prefix: str
     notes: list[str]
     _worktree_renames: dict[str, str] | None  # new path -> path at HEAD, repository-relative
+    _folders: FolderListings
+    head_trees_whole: bool  # every loose tree of HEAD's inflates (found here, or remembered by gitspec.headfacts)
+    _head_trees_damage: Exception | None  # why git may not be asked, once looked at
 
     def _head(self) -> pygit2.Commit | None:
         raise NotImplementedError
@@ -33,6 +39,8 @@ class WorkTree:
         from gitspec.gitindex import skips_worktree
 
         skip = tuple(self.prefix + folder for folder in ignored)
+        if not self.status_readable():
+            return True
         try:  # "normal" reports an untracked folder as one entry instead of walking into it
             status = self.repo.status(untracked_files="normal")
         except (pygit2.GitError, OSError) as error:
@@ -56,12 +64,35 @@ class WorkTree:
         import pygit2
         from pygit2.enums import FileStatus
 
+        if not self.status_readable():
+            return True
         try:
             return self.repo.status_file(self.prefix + rel_path) != FileStatus.CURRENT
         except (KeyError, ValueError):
             return True
         except (pygit2.GitError, OSError) as error:
             return self._worktree_unknown(error)
+
+    def status_readable(self) -> bool:
+        """Whether git may be asked to compare the work tree with HEAD: every loose tree of HEAD's inflates
+        whole. Otherwise the user is told which object is damaged, and the work tree counts as changed.
+        Looked at once: the trees of a commit never change."""
+        import pygit2
+
+        from gitspec.gitblobs import UnreadableObject
+
+        if not self.head_trees_whole and self._head_trees_damage is None:
+            try:
+                head = self._head()
+                if head is not None:
+                    self._folders.check_all(head.tree_id)
+                self.head_trees_whole = True
+            except (pygit2.GitError, UnreadableObject) as error:
+                self._head_trees_damage = error
+        if self._head_trees_damage is not None:
+            self._worktree_unknown(self._head_trees_damage)
+            return False
+        return True
 
     def _worktree_unknown(self, error: Exception) -> bool:
         """Git cannot compare the work tree with its index (a file the user may not read, anywhere in the
@@ -82,7 +113,7 @@ class WorkTree:
 
             head = self._head()
             self._worktree_renames = {}
-            if head is not None:
+            if head is not None and self.status_readable():  # the diff reads HEAD's trees, as a status does
                 try:
                     diff = head.tree.diff_to_workdir(DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS)
                     diff.find_similar(DiffFind.FIND_RENAMES | DiffFind.FIND_FOR_UNTRACKED)

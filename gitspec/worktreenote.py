@@ -1,11 +1,14 @@
 """What to tell the user when git cannot compare the working tree with its index: a file the user may
-not read (anywhere in the repository), or a damaged index. Pure: libgit2's error in, one sentence out.
+not read (anywhere in the repository), a damaged index, or a damaged tree of the last commit. Pure: the
+error in, one sentence out.
 """
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
+
+from gitspec.gitblobs import UnreadableObject
 
 # libgit2's words for a work-tree file it may not open (git status just lists such a file as modified)
 _LOCKED = re.compile(r"failed open - '(?P<path>.+)' is locked: (?P<why>.+)$")
@@ -14,6 +17,10 @@ _MARKED = "so the render is marked 'with uncommitted changes'"
 
 def worktree_note(error: Exception, root: Path) -> str:
     """The note for `error`, raised by a status or work-tree diff of the repository holding workspace `root`."""
+    if isinstance(error, UnreadableObject):  # found before libgit2 was asked: it would loop for good on it
+        what = "missing" if error.missing else "damaged"
+        return (f"git cannot compare the working tree with the last commit ({what} git object {error.oid}; "
+                f"'git fsck' tells what is damaged), {_MARKED}")
     message = str(error)
     locked = _LOCKED.search(message)
     if locked:

@@ -44,12 +44,13 @@ class Result:
 
 
 def run_gitspec(cwd: Path, *args: str, env: dict | None = None, input: str | None = None,
-                prefix: tuple[str, ...] = ()) -> Result:
-    """The installed gitspec run in `cwd`; `prefix` is a command to run it under (see `read_only`)."""
+                prefix: tuple[str, ...] = (), timeout: float = 120) -> Result:
+    """The installed gitspec run in `cwd`; `prefix` is a command to run it under (see `read_only`). Past
+    `timeout` seconds it is killed (SIGKILL: a libgit2 loop is deaf to SIGTERM) and the test fails."""
     full_env = {k: v for k, v in os.environ.items() if k != "GITSPEC_TRACE_HOOKS"}
     full_env.update(GIT_ENV, **(env or {}))
     return Result(subprocess.run([*prefix, GITSPEC, *args], cwd=cwd, capture_output=True, text=True, env=full_env,
-                                 input=input, timeout=120))
+                                 input=input, timeout=timeout))
 
 
 def without_read_all() -> tuple[str, ...]:
@@ -65,6 +66,16 @@ def without_read_all() -> tuple[str, ...]:
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
                           env={**os.environ, **GIT_ENV}).stdout
+
+
+def truncate(root: Path, rev: str) -> str:
+    """Cuts the loose object of `rev` in the repository at `root` to half its size (a crash or a full disk
+    while git wrote it: libgit2 loops for good on it, deaf to SIGTERM); its id."""
+    oid = git(root, "rev-parse", rev).strip()
+    loose = root / ".git" / "objects" / oid[:2] / oid[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(loose.read_bytes()[:loose.stat().st_size // 2])
+    return oid
 
 
 def make_repo(root: Path, files: dict[str, str | bytes], commit: bool = True) -> Path:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import (CONFIG, GIT_ENV, git, make_repo, passed_evidence, requirement, requirements_doc,
-                      run_gitspec, without_read_all, write_files)
+                      run_gitspec, truncate, without_read_all, write_files)
 from gitspec.documents import parse_document
 from gitspec.errors import GitspecError
 from gitspec.blobfacts import read_blob_facts
@@ -633,15 +633,6 @@ def test_an_old_commit_libgit2_cannot_parse_cuts_the_history_with_a_warning(tmp_
             f"warning: history from commit {bad[:7]} back left out: damaged git object {bad}; "
             "run 'git fsck' to see what else is affected"], rendered
         assert (root / "build/html/checkout.html").read_text().count("Last change") == 1
-
-
-def truncate(root, rev: str) -> str:
-    """Cuts the loose object of `rev` to half its size (a crash or a full disk while git wrote it); its id."""
-    oid = git(root, "rev-parse", rev).strip()
-    loose = root / ".git" / "objects" / oid[:2] / oid[2:]
-    loose.chmod(0o644)
-    loose.write_bytes(loose.read_bytes()[:loose.stat().st_size // 2])
-    return oid
 
 
 @pytest.mark.parametrize("damaged", ["HEAD~2", "HEAD~2^{tree}", "HEAD~2:specs"])
