@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gitspec.ancestry import Ancestors
 from gitspec.blobfacts import CACHE_FORMAT, Facts, blob_facts, facts_version, read_blob_facts
 from gitspec.cachefile import write_cache
 from gitspec.commitfields import FULL_COMMIT_ID, iso_date, text
@@ -61,6 +62,7 @@ class History(WorkTree):
         self._chain: list[pygit2.Commit] = []
         self._chain_done = False
         self._chain_cut: UnreadableObject | None = None  # the commit the chain ends at, when it cannot be read
+        self._ancestors: Ancestors | None = None  # HEAD's, through every parent: walked as ancestry asks
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
         self._worktree_renames: dict[str, str] | None = None  # new path -> path at HEAD, repository-relative
         self.head_trees_whole, self._head_trees_damage = False, None  # (gitspec.worktree)
@@ -121,10 +123,9 @@ class History(WorkTree):
         when that cannot be told, why: the commit may be behind where a shallow clone's history is cut,
         or behind a commit git cannot read.
 
-        HEAD's first parents are walked first, through the guards of `_first_parents`: libgit2's
-        descendant_of would loop for good on a truncated commit, and cannot say which one it failed on."""
-        import pygit2
-
+        HEAD's first parents are walked first (`_first_parents`, which every document walks), then all
+        parents (gitspec.ancestry), each commit guarded as there: libgit2's descendant_of would loop
+        for good on a truncated commit, and cannot say which one it failed on."""
         head, found = self._head(), self._commit(commit)
         shallow = "the clone is shallow" if self.boundary else False
         if head is None:
@@ -133,14 +134,16 @@ class History(WorkTree):
             return shallow
         if any(each.id == found.id for each in self._first_parents(head)):
             return True
-        cut = self._chain_cut
-        if cut is not None and str(self._chain[-1].id) not in self.boundary:
-            return (f"the history from commit {str(cut.oid)[:7]} back cannot be read "
-                    f"({'missing' if cut.missing else 'damaged'} git object {cut.oid})")
-        try:
-            return self.repo.descendant_of(head.id, found.id) or shallow
-        except (pygit2.GitError, KeyError, ValueError) as error:  # a shallow clone's edge, or a damaged commit
-            return shallow or f"git cannot read the history between them ({error})"
+        if self._ancestors is None or self._ancestors.start != head.id:
+            self._ancestors = Ancestors(self.repo, head, self.boundary, self._chain)
+        if self._ancestors.reach(found.id):
+            return True
+        cut = self._ancestors.cut
+        if cut is None:
+            return shallow
+        self.unread = True  # not remembered for HEAD: asked again, until the object is repaired
+        return (f"the history from commit {str(cut.oid)[:7]} back cannot be read "
+                f"({'missing' if cut.missing else 'damaged'} git object {cut.oid})")
 
     def file_at(self, commit: str, rel_path: str) -> bytes | None:
         """The bytes of workspace-relative `rel_path` at `commit`, None if either is unknown."""
