@@ -823,3 +823,30 @@ def test_a_prds_product_must_name_a_product_document(repo):
     result = run_gitspec(ws, "check")
     assert result.code == 1, result
     assert "specs/notes.md:6:10: error: 'reqs' is a requirements document, not a product document" in result.out, result
+
+
+def test_longer_merge_conflict_markers_set_by_gitattributes_are_errors_and_left_out_of_the_render(repo):
+    # `*.md conflict-marker-size=10` makes git write `<<<<<<<<<< HEAD` … `==========` … `>>>>>>>>>> a`.
+    # Before, check passed (exit 0) and the render published both sides.
+    ws = repo({".gitattributes": "*.md conflict-marker-size=10\n"}, config=CONFIG.replace("formats: []", "formats: [html]"))
+    assert run_gitspec(ws, "new", "prd", "Checkout flow").code == 0
+    prd = ws / "specs" / "checkout-flow.md"
+    subprocess.run(["git", "add", "-A"], cwd=ws, check=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid"]
+    subprocess.run([*git, "commit", "-qm", "prd"], cwd=ws, check=True)
+    for branch, goal in (("a", "Halve checkout time."), ("main", "Cut checkout time.")):
+        subprocess.run(["git", "checkout", "-q", *(["-b"] if branch == "a" else []), branch], cwd=ws, check=True)
+        prd.write_text(prd.read_text().replace("TODO The outcomes this work must achieve.", goal))
+        subprocess.run([*git, "commit", "-qam", branch], cwd=ws, check=True)
+    subprocess.run([*git, "merge", "-q", "a"], cwd=ws, capture_output=True)
+    lines = prd.read_text().splitlines()
+    start = lines.index("<<<<<<<<<< HEAD") + 1
+    assert lines[start + 1] == "==========", lines  # git wrote the markers the attribute asks for
+    result = run_gitspec(ws, "check")
+    assert result.code == 1 and result.out == (
+        f"specs/checkout-flow.md:{start}:1: error: unresolved merge conflict (lines {start}-{start + 4}: "
+        "<<<<<<< … >>>>>>>); resolve it and remove the markers [merge-conflict]\n"), result
+    render = run_gitspec(ws, "render")
+    assert render.code == 1 and (f"warning: specs/checkout-flow.md left out of the render: line {start}: "
+                                 "unresolved merge conflict") in render.err, render
+    assert not (ws / "build" / "html" / "checkout-flow.html").exists()
