@@ -108,8 +108,9 @@ class Engine:
                 return self._conflicted(rel, data, conflicts)
             return ([error(rel, problem.line, problem.col, problem.message, problem.rule).as_tuple()],
                     [], None, None)
-        findings = [error(rel, c.start, 1, c.message, CONFLICT) for c in conflicts]
-        findings += [(warning if n.warning else error)(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
+        # noted before the checks run, so that they can tell (a conflict's markers make its content hash meaningless)
+        document.notes[:0] = [DocumentProblem(c.message, c.start, 1, CONFLICT) for c in conflicts]
+        findings = [(warning if n.warning else error)(rel, n.line, n.col, n.message, n.rule) for n in document.notes]
         findings += self._check(document)
         symbols = []
         for _, result in call_each(self.manager, "gitspec_document_symbols", (Definition, Reference),

@@ -30,7 +30,7 @@ class Unreadable:
 
 def unreadable_documents(root: Path, findings: Iterable[Finding], files: Collection[str],
                          read: Callable[[], dict[str, str]]) -> dict[str, Unreadable]:
-    """Each id a document file that could not be read may have, with the file's first error; never the id
+    """Each id a document file that could not be read may have, with the error that says why; never the id
     of a document that was read. `files` are the document files; `read()` gives the path of each document
     that was read, by id (asked only when some file has an error: it may unpack every document)."""
     documents: dict[str, str] = {}
@@ -49,18 +49,35 @@ def unreadable_documents(root: Path, findings: Iterable[Finding], files: Collect
 
 def unreadable_files(findings: Iterable[Finding], files: Collection[str],
                      read: Callable[[], Collection[str]]) -> dict[str, Finding]:
-    """The first error of each document file that could not be read, by path, in path order. `files` are
-    the document files; `read()` gives the paths of the documents that were read (asked only when some
-    file has an error)."""
-    first: dict[str, Finding] = {}
-    for finding in findings:
-        if finding.severity == ERROR:
-            first.setdefault(finding.path, finding)
-    if not first:
+    """The error that says why each document file that could not be read was not (see `reasons`), by
+    path, in path order. `files` are the document files; `read()` gives the paths of the documents that
+    were read (asked only when some file has an error)."""
+    why = reasons(findings)
+    if not why:
         return {}
     skip = set(read())
     files = set(files)
-    return {path: finding for path, finding in sorted(first.items()) if path in files and path not in skip}
+    return {path: finding for path, finding in sorted(why.items()) if path in files and path not in skip}
+
+
+# The errors that say why a file was not read, before any other: its merge conflict (a Markdown file's
+# sides read well enough to have other errors, a stale approval at line 7, that say nothing of why), an id
+# another file has, a kind it lacks. Otherwise its first error is why: a file that does not parse has no other.
+_REASONS = ("merge-conflict", "duplicate-id", "unknown-kind")
+
+
+def reasons(findings: Iterable[Finding]) -> dict[str, Finding]:
+    """Each file's error that would say why it was not read, by path: for a file that was read, any."""
+    why: dict[str, Finding] = {}
+    for finding in sorted(f for f in findings if f.severity == ERROR):
+        known = why.get(finding.path)
+        if known is None or _rank(finding) < _rank(known):
+            why[finding.path] = finding
+    return why
+
+
+def _rank(finding: Finding) -> int:
+    return _REASONS.index(finding.rule) if finding.rule in _REASONS else len(_REASONS)
 
 
 def file_start(root: Path, path: str) -> str:

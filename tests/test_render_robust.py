@@ -149,6 +149,32 @@ def test_a_markdown_document_with_merge_conflict_markers_is_left_out_of_render_a
     assert "checkout-flow" not in status.out, status
 
 
+STALE_APPROVAL = ("status: approved\napprovals:\n  - {by: Dana, date: \"2026-11-23\", hash: " + "ab" * 32 + "}\n")
+
+
+def test_a_document_left_out_for_a_merge_conflict_is_explained_by_the_conflict_not_its_first_error(repo):
+    # Before, each command named the file's first error by line, here a stale approval at line 7
+    # ("left out of the render: line 7: approval stale ..."), and check offered a hash of the markers.
+    root = repo(GOOD, HTML_AND_WORD)
+    assert run_gitspec(root, "new", "prd", "Checkout flow").code == 0
+    prd = root / "specs" / "checkout-flow.md"
+    text = prd.read_text().replace("status: draft\n", STALE_APPROVAL)
+    prd.write_text(text.replace("## Goals\n", "## Goals\n\n<<<<<<< HEAD\nShip it.\n=======\nWait.\n>>>>>>> other\n"))
+    line = prd.read_text().splitlines().index("<<<<<<< HEAD") + 1
+    conflict = f"line {line}: unresolved merge conflict (lines {line}-{line + 4}: <<<<<<< … >>>>>>>)"
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and "approval stale" in check.out and "content hash now" not in check.out, check
+    assert "resolve the merge conflict, then review it and record a new approval" in check.out, check
+    render = run_gitspec(root, "render")
+    assert render.code == 1 and f"warning: specs/checkout-flow.md left out of the render: {conflict}" in render.err, \
+        render
+    one = run_gitspec(root, "render", "checkout-flow")
+    assert one.code == 2 and f"(specs/checkout-flow.md could not be read, {conflict}" in one.err, one
+    prd.rename(root / "specs" / "notes.md")  # its `id:` line may still be the id `new` is asked for
+    new = run_gitspec(root, "new", "prd", "Checkout flow")
+    assert new.code == 2 and f"specs/notes.md, which could not be read ({conflict}" in new.err, new
+
+
 PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
 DEEP_INLINE = {  # 300 levels inside one line: emphasis, struck-out text, emphasis inside links
     "emphasis": "*a " * 300 + "deepest" + " a*" * 300,

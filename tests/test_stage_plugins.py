@@ -101,6 +101,29 @@ def test_a_stage_creates_a_missing_markdown_document_with_its_kinds_suffix(repo,
     assert again.code == 0 and again.out == "" and (root / "specs" / "req-digest.md").read_text() == text
 
 
+def test_a_stage_document_with_a_merge_conflict_is_unreadable_for_the_conflict_not_its_stale_approval(repo, tmp_path):
+    # Before, status, build and pin named the file's first error (a stale approval at line 7) as why it
+    # could not be read.
+    env = _plugin(tmp_path, "digest", DIGEST.format(suffix=".md"), {"digest.schema.json": DIGEST_SCHEMA})
+    root = repo({"specs/reqs.yaml": REQS})
+    assert run_gitspec(root, "build", env=env).code == 0
+    digest = root / "specs" / "req-digest.md"
+    text = digest.read_text().replace('id: "req-digest"\n', 'id: "req-digest"\ntitle: Digest\nstatus: approved\n'
+                                      'approvals:\n  - {by: Dana, date: "2026-11-23", hash: ' + "ab" * 32 + "}\n")
+    digest.write_text(text.replace("There are **1** requirements.\n", "<<<<<<< HEAD\nThere are **1** requirements.\n"
+                                   "=======\nThere is **1** requirement.\n>>>>>>> other\n"))
+    line = digest.read_text().splitlines().index("<<<<<<< HEAD") + 1
+    conflict = f"line {line}: unresolved merge conflict (lines {line}-{line + 4}: <<<<<<< … >>>>>>>)"
+    status = run_gitspec(root, "status", env=env)
+    assert status.code == 1 and status.out.startswith(f"unreadable: specs/req-digest.md {conflict}"), status
+    build = run_gitspec(root, "build", env=env)
+    assert build.code == 1 and f"its document req-digest cannot be read: specs/req-digest.md {conflict}" in build.err, \
+        build
+    pin = run_gitspec(root, "pin", "req-digest#digest", env=env)
+    assert pin.code == 1 and pin.err.startswith(f"specs/req-digest.md:{line}:1: error: cannot pin req-digest#digest: "
+                                                "the file cannot be read (unresolved merge conflict"), pin
+
+
 LINE = ("VERSION, WORD = '{version}', '{word}'\n"
         "@hookimpl\ndef gitspec_stages():\n"
         "    return [Stage('req-line', VERSION, 'req-line', 'notes', 'Requirement line', ('reqs#items',),\n"

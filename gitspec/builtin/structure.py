@@ -42,17 +42,20 @@ def _approval(document: Document) -> list[Finding]:
     if document.header.get("status") != "approved":
         return []  # an older approval of a draft is history, not a claim
     approval = approval_state(document.header, document.sections)
+    # a merge conflict's markers are in the content: no hash of it is one to approve
+    conflicted = any(note.rule == "merge-conflict" for note in document.notes)
     if approval.state == STALE:
         newest = len(document.header["approvals"]) - 1
         line, col = document.locate(("approvals", newest, "hash"))
-        return [error(document.path, line, col,
-                      f"approval stale: the content changed since {approval.by} approved it on {approval.date}; "
-                      f"review it and record a new approval (content hash now {content_hash(document.sections)}), "
-                      "or set status back to review", "stale-approval")]
+        todo = "resolve the merge conflict, then review it and record a new approval" if conflicted else \
+            f"review it and record a new approval (content hash now {content_hash(document.sections)})"
+        return [error(document.path, line, col, f"approval stale: the content changed since {approval.by} "
+                      f"approved it on {approval.date}; {todo}, or set status back to review", "stale-approval")]
     if approval.state == MISSING:
         line, col = document.locate(("status",))
-        return [warning(document.path, line, col, "status is approved but no approval is recorded; add one to "
-                        f"'approvals' (content hash {content_hash(document.sections)}; see docs/formats.md) "
+        todo = "resolve the merge conflict, then add one to 'approvals'," if conflicted else \
+            f"add one to 'approvals' (content hash {content_hash(document.sections)}; see docs/formats.md)"
+        return [warning(document.path, line, col, f"status is approved but no approval is recorded; {todo} "
                         "or set status back to review", "missing-approval")]
     return []
 

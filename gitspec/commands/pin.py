@@ -92,7 +92,7 @@ def _refuse_malformed_list(document: LoadedDocument, data: bytes, verb: str, sec
 
 def _refuse_unreadable(root: Path, findings: list, index, documents: dict[str, LoadedDocument], doc_id: str,
                        section: str) -> None:
-    """A document `doc_id` that is there but cannot be read (a YAML error) is named with its first error."""
+    """A document `doc_id` that is there but cannot be read (a YAML error) is named with the error that says why."""
     from gitspec.unreadable import unreadable_documents
 
     unreadable = unreadable_documents(root, findings, index.content()[0],

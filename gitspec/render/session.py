@@ -95,21 +95,14 @@ def page_id(context: Any, site: Any, given: str) -> str:
 
 def left_out(context: Any) -> list[str]:
     """One warning per document file the render leaves out (it cannot be read, or its id is taken), with
-    the file's first error, so that its missing pages are explained."""
-    from gitspec.findings import ERROR
+    the error that says why (gitspec.unreadable.reasons), so that its missing pages are explained."""
     from gitspec.printable import file_name
+    from gitspec.unreadable import unreadable_files
 
-    errors = [finding for finding in context.checked.findings if finding.severity == ERROR]
-    if not errors:
-        return []
-    files = set(context.index.content()[0])
-    rendered = {document.path for document in context.documents.values()}
-    first: dict[str, Any] = {}
-    for finding in errors:
-        if finding.path in files and finding.path not in rendered:
-            first.setdefault(finding.path, finding)
+    left = unreadable_files(context.checked.findings, context.index.content()[0],
+                            lambda: {document.path for document in context.documents.values()})
     return [f"{file_name(path)} left out of the render: line {finding.line}: {finding.message}"
-            for path, finding in sorted(first.items())]
+            for path, finding in left.items()]
 
 
 def check_formats(context: Any, formats: list[str] | None = None) -> list[Any]:
