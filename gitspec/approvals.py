@@ -20,16 +20,20 @@ def content_hash(sections: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class ApprovalState:
-    state: str  # APPROVED, STALE (content changed since), MISSING (status approved, nothing recorded), NONE
+    state: str  # APPROVED, STALE (content changed since), MISSING (nothing recorded), NONE (not `approved`)
     by: str = ""
     date: str = ""
 
 
 def approval_state(header: dict[str, Any], sections: dict[str, Any]) -> ApprovalState:
+    """What the approvals say of the document: only an `approved` one claims them (check's rule, and the
+    render's badges); an older approval of a draft, a review or a deprecated one is history."""
+    if header.get("status") != "approved":
+        return ApprovalState(NONE)
     listed = header.get("approvals")
     approvals = [a for a in listed if isinstance(a, dict)] if isinstance(listed, list) else []
     if not approvals:
-        return ApprovalState(MISSING if header.get("status") == "approved" else NONE)
+        return ApprovalState(MISSING)
     newest = approvals[-1]
     by, date = str(newest.get("by", "")), str(newest.get("date", ""))
     if newest.get("hash") == content_hash(sections):

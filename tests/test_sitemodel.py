@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import pytest
+from conftest import CONFIG
 from gitspec.approvals import content_hash
 from gitspec.render.model import (
     Change, Code, Diagram, Heading, Link, ListBlock, Notice, Paragraph, Swatches, Table, Text, walk,
@@ -108,6 +110,37 @@ def test_approval_badges():
     assert "approval stale" in [b.label for b in build_site({"p": stale}, facts()).pages[0].badges]
     missing = Doc("product", "product", "p.yaml", sections, {"status": "approved"})
     assert "no approval recorded" in [b.label for b in build_site({"p": missing}, facts()).pages[0].badges]
+
+
+@pytest.mark.parametrize("status", ["draft", "review", "deprecated", None])
+def test_the_approvals_of_a_document_not_approved_give_no_badge(status):
+    # Before, a document in review with an older approval showed "approval stale", which check does not
+    # report: the approvals of a document not `approved` are history.
+    sections = {"name": "Ledgerline"}
+    header = {"approvals": [{"by": "Ana", "hash": content_hash(sections)}], **({"status": status} if status else {})}
+    for content in (sections, {"name": "Changed"}):
+        badges = build_site({"p": Doc("product", "product", "p.yaml", content, header)}, facts()).pages[0].badges
+        assert not [b.label for b in badges if "approv" in b.label], badges
+
+
+def test_a_document_in_review_with_an_older_approval_is_rendered_without_an_approval_badge(repo):
+    import yaml
+    from conftest import requirement, requirements_doc, run_gitspec
+
+    doc = requirements_doc("reqs", requirement("REQ-001"))
+    approvals = f'approvals:\n  - {{by: Dana, date: "2026-11-23", hash: {content_hash({"items": []})}}}\n'
+    draft = requirements_doc("draft", requirement("REQ-002")).replace("items:", "status: draft\nitems:")
+    approved = content_hash({"items": yaml.safe_load(draft)["items"]})  # of its content as it is
+    root = repo({"specs/reqs.yaml": doc.replace("items:", "status: review\nitems:") + approvals,
+                 "specs/draft.yaml": draft + f'approvals:\n  - {{by: Dana, date: "2026-11-23", hash: {approved}}}\n'},
+                config=CONFIG.replace("formats: []", "formats: [html]"))
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out == "", check
+    render = run_gitspec(root, "render")
+    assert render.code == 0, render
+    for page in ("index", "reqs", "draft"):
+        html = (root / "build" / "html" / f"{page}.html").read_text()
+        assert "approval stale" not in html and "approved by" not in html, page
 
 
 def test_design_colours_diagrams_and_code():

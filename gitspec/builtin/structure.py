@@ -39,9 +39,7 @@ def _approval(document: Document) -> list[Finding]:
     approval is an error, none at all a warning (the document claims a review nobody recorded)."""
     from gitspec.approvals import MISSING, STALE, approval_state, content_hash
 
-    if document.header.get("status") != "approved":
-        return []  # an older approval of a draft is history, not a claim
-    approval = approval_state(document.header, document.sections)
+    approval = approval_state(document.header, document.sections)  # NONE unless the document is `approved`
     # a merge conflict's markers are in the content: no hash of it is one to approve
     conflicted = any(note.rule == "merge-conflict" for note in document.notes)
     if approval.state == STALE:
