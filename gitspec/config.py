@@ -70,11 +70,16 @@ class Config:
 
 def parse_config(data: bytes, path: str = CONFIG_FILE) -> Config:
     """Read and validate gitspec.yaml; raise GitspecError (exit 2) naming the key."""
+    from gitspec.conflicts import find_conflicts
     from gitspec.documents import DocumentProblem, decode
     from gitspec.yamlread import YamlProblem, read_yaml
 
     try:
-        tree = read_yaml(decode(data))
+        text = decode(data)
+        conflicts = find_conflicts(text)  # named as in a document, not as the YAML error a line below
+        if conflicts:
+            raise GitspecError(conflicts[0].message, path, conflicts[0].start, 1, EXIT_USAGE)
+        tree = read_yaml(text)
     except (DocumentProblem, YamlProblem) as exc:
         if getattr(exc, "rule", "") == "empty-file":
             return Config()

@@ -850,3 +850,21 @@ def test_longer_merge_conflict_markers_set_by_gitattributes_are_errors_and_left_
     assert render.code == 1 and (f"warning: specs/checkout-flow.md left out of the render: line {start}: "
                                  "unresolved merge conflict") in render.err, render
     assert not (ws / "build" / "html" / "checkout-flow.html").exists()
+
+
+def test_merge_conflict_markers_in_gitspec_yaml_are_named_as_a_conflict(repo):
+    # Before: "gitspec.yaml:8:1: error: YAML syntax error: could not find expected ':'", a line below them.
+    ws = repo()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid"]
+    config = ws / "gitspec.yaml"
+    for branch, formats in (("other", "[html]"), ("main", "[docx]")):
+        subprocess.run(["git", "checkout", "-q", *(["-b"] if branch == "other" else []), branch], cwd=ws, check=True)
+        config.write_text(config.read_text().replace("formats: []", f"formats: {formats}"))
+        subprocess.run([*git, "commit", "-qam", branch], cwd=ws, check=True)
+    subprocess.run([*git, "merge", "-q", "other"], cwd=ws, capture_output=True)
+    start = config.read_text().splitlines().index("<<<<<<< HEAD") + 1
+    for command in ("check", "build"):
+        result = run_gitspec(ws, command)
+        assert result.code == 2 and result.err == (
+            f"gitspec.yaml:{start}:1: error: unresolved merge conflict (lines {start}-{start + 4}: <<<<<<< … >>>>>>>); "
+            "resolve it and remove the markers\n"), result
