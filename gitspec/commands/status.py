@@ -52,7 +52,8 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
         results().writelines(_unreadable_lines(planner, planned, workspace.root))
     counts = {}  # the summary goes to stderr in both formats
     for row in rows:
-        counts[row["state"]] = counts.get(row["state"], 0) + 1
+        counted = "conflict" if row["conflict"] else row["state"]  # as its line says it: build stops on it
+        counts[counted] = counts.get(counted, 0) + 1
     messages().write("gitspec: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
                                      or _nothing_judged(len(context.pipeline.stages))) + "\n")
     dirty = any(row["state"] in (STALE, MISSING, ORPHANED, UNREADABLE) or row["conflict"] for row in rows)
