@@ -16,7 +16,7 @@ import pytest
 from conftest import CONFIG, requirement, requirements_doc, run_gitspec
 from rendersite import FakeAssets, sample_site
 
-from gitspec.render.htmlprint import print_book, print_page
+from gitspec.render.htmlprint import print_book, print_numbers, print_page
 from gitspec.render.model import Code, Diagram, Page, Section, Table, Text
 from gitspec.render.pdf import PdfRenderer, html_to_pdf
 from gitspec.render.printwidths import column_widths, layout, tall_rows
@@ -386,8 +386,8 @@ def test_contents_numbers_allow_for_the_contents_own_length() -> None:
         calls.append([number for _, number, _ in entries])
         return blank(1 + -(-len(entries) // 40))  # a cover, then 40 lines a page: 5 pages
 
-    def draw_numbers(pages):
-        return blank(len(pages))
+    def draw_numbers(lines):  # a sample line per page size (one here)
+        return html_to_pdf(print_numbers(site, lines), {}, ())[0]
 
     book = pypdf.PdfReader(io.BytesIO(join_book(site, parts, draw_front, draw_numbers)))
     assert calls[-1][0] == 6 and len(calls) <= 3

@@ -267,9 +267,10 @@ def print_front(site: Site, entries: Iterable[tuple[Page, int, str]]) -> str:
 
 
 def print_numbers(site: Site, pages: Iterable[tuple[float, float, str]]) -> str:
-    """The book's page numbers alone, a page each, to be laid over the joined book's pages: each
-    entry is a page's width and height (points) and the number it gets, printed in the bottom right
-    corner, beside the document's own footer (print.css puts that in the centre)."""
+    """Lines alone where the book prints a page's number, a page each: each entry is a page's width
+    and height (points) and the text, printed in the bottom right corner, beside the document's own
+    footer (print.css puts that in the centre). The book lays out one sample line per page size and
+    writes each page's number in its font and place (pdfnumbers.py)."""
     sizes: dict[tuple[float, float], str] = {}
     divs = []
     for width, height, footer in pages:

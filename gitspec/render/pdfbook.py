@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gitspec.render.model import Page, Site
+from gitspec.render.pdfnumbers import number_pages
 from gitspec.render.properties import pdf_date, site_properties
 
 # A contents line links here; the link becomes a jump to the document's first page. The
@@ -30,8 +31,8 @@ class Part:
 def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tuple[Page, int, str]]], bytes],
               draw_numbers: Callable[[list[tuple[float, float, str]]], bytes]) -> bytes:
     """The book's PDF. `draw_front(entries)` draws the cover and contents, each entry a
-    (page, book page number where it starts, link); `draw_numbers(pages)` draws the book's
-    page numbers alone, a page for each (width, height, number) given."""
+    (page, book page number where it starts, link); `draw_numbers(lines)` lays out a page for
+    each (width, height, text) given, the text where a page's book number goes (pdfnumbers.py)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
@@ -62,7 +63,7 @@ def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tupl
         for section_title, place in found:
             writer.add_outline_item(title=section_title, page_number=start + place.number, parent=parent, fit=place.fit)
         _pin_links(writer, reader, start)
-    _number_pages(writer, draw_numbers)
+    number_pages(writer, draw_numbers)
     if "/Names" in writer.root_object:  # every link now names its page; the names would clash
         del writer.root_object["/Names"]
     _link_contents(writer, front_pages, titles)
@@ -73,23 +74,6 @@ def join_book(site: Site, parts: Sequence[Part], draw_front: Callable[[list[tupl
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _number_pages(writer, draw_numbers: Callable[[list[tuple[float, float, str]]], bytes]) -> None:
-    """Print the book's own page number on every page after the cover, the number its contents
-    give (each document's pages keep their own footer beside it), and tell viewers the same numbers."""
-    from pypdf import PdfReader
-    from pypdf.constants import PageLabelStyle
-
-    total = len(writer.pages)
-    pages = [(float(page.mediabox.width), float(page.mediabox.height), f"Book page {number} of {total}")
-             for number, page in enumerate(writer.pages[1:], 2)]
-    if pages:
-        numbers = PdfReader(io.BytesIO(draw_numbers(pages)))
-        for page, number in zip(writer.pages[1:], numbers.pages, strict=True):
-            page.merge_page(number)
-            page.compress_content_streams()  # merge_page leaves the page's content uncompressed (5x the file)
-    writer.set_page_label(0, total - 1, PageLabelStyle.DECIMAL, start=1)
 
 
 def _store_once(writer) -> None:
