@@ -10,7 +10,7 @@ from rendersite import sample_site
 from gitspec.render.htmlprint import print_numbers
 from gitspec.render.pdf import html_to_pdf
 from gitspec.render.pdfbook import Part, join_book
-from gitspec.render.pdfnumbers import _product
+from gitspec.render.pdfnumbers import SAMPLE, _product
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -59,3 +59,19 @@ def test_each_book_page_prints_its_number_as_weasyprint_lays_that_line_out_at_on
     assert shown(book.pages[0]) == []  # the cover
     assert book.page_labels == [str(n) for n in range(1, total + 1)]
     assert all(page["/Contents"].get_object().get("/Filter") == "/FlateDecode" for page in book.pages[1:])
+
+
+def test_a_sample_line_it_cannot_reuse_lays_out_a_line_per_page_instead() -> None:
+    """Another font (one with ligatures, or several fonts in the line) must never stop the render:
+    each page's line is then laid out on its own and laid over the page, as before the sample."""
+    site = sample_site()
+    parts = [Part(site.pages[0], blank(A4, A4)), Part(site.pages[1], blank(WIDE))]
+
+    def draw_numbers(lines):
+        if lines[0][2] == SAMPLE:  # a sample showing nothing: no font to reuse
+            return blank(*[(width, height) for width, height, _ in lines])
+        return html_to_pdf(print_numbers(site, lines), {}, ())[0]
+
+    book = pypdf.PdfReader(io.BytesIO(join_book(site, parts, lambda entries: blank(A4), draw_numbers)))
+    assert [text for page in book.pages[1:] for text, *_ in shown(page)] == [f"Book page {n} of 4" for n in (2, 3, 4)]
+    assert book.page_labels == ["1", "2", "3", "4"]

@@ -42,25 +42,45 @@ def number_pages(writer, draw: Callable[[list[tuple[float, float, str]]], bytes]
     """Print "Book page N of M" on every page of `writer` after the first (the cover), and tell viewers
     the same numbers. `draw(lines)` lays out a page for each (width, height, text), as print_numbers does."""
     from pypdf.constants import PageLabelStyle
-    from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
     total = len(writer.pages)
     sizes = list(dict.fromkeys(_size(page) for page in writer.pages[1:]))
     if sizes:
-        sample = read_sample(draw([(width, height, SAMPLE) for width, height in sizes]), sizes)
-        font = sample.font.clone(writer).indirect_reference  # one copy, shared by every page
-        for number, page in enumerate(writer.pages[1:], 2):
-            resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
-            resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()[NameObject(FONT_NAME)] = font
-            line = _line(sample, _size(page), f"Book page {number} of {total}", page.mediabox)
-            content = page.get_contents()
-            if content is None:  # a blank page
-                content = ContentStream(None, writer)
-            # The page's own drawing with its graphics state kept to itself (q ... Q), then the line.
-            content.set_data(b"q\n" + content.get_data() + b"\nQ\n" + line)
-            page.replace_contents(content)
-            page.compress_content_streams()  # else every page's content is stored uncompressed (5x the file)
+        try:
+            sample = read_sample(draw([(width, height, SAMPLE) for width, height in sizes]), sizes)
+        except (ValueError, KeyError):  # a font or layout this module cannot reuse: a line laid out a page
+            _merge_numbers(writer, draw, total)
+        else:
+            _write_numbers(writer, sample, total)
     writer.set_page_label(0, total - 1, PageLabelStyle.DECIMAL, start=1)
+
+
+def _write_numbers(writer, sample: Sample, total: int) -> None:
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
+
+    font = sample.font.clone(writer).indirect_reference  # one copy, shared by every page
+    for number, page in enumerate(writer.pages[1:], 2):
+        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+        resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()[NameObject(FONT_NAME)] = font
+        line = _line(sample, _size(page), f"Book page {number} of {total}", page.mediabox)
+        content = page.get_contents()
+        if content is None:  # a blank page
+            content = ContentStream(None, writer)
+        # The page's own drawing with its graphics state kept to itself (q ... Q), then the line.
+        content.set_data(b"q\n" + content.get_data() + b"\nQ\n" + line)
+        page.replace_contents(content)
+        page.compress_content_streams()  # else every page's content is stored uncompressed (5x the file)
+
+
+def _merge_numbers(writer, draw: Callable[[list[tuple[float, float, str]]], bytes], total: int) -> None:
+    """Every page's line laid out on a page of its own and laid over it: slower (a 1,000-page book
+    takes seconds), but whatever font and glyphs weasyprint chose."""
+    from pypdf import PdfReader
+
+    lines = [(*_size(page), f"Book page {number} of {total}") for number, page in enumerate(writer.pages[1:], 2)]
+    for page, number in zip(writer.pages[1:], PdfReader(io.BytesIO(draw(lines))).pages, strict=True):
+        page.merge_page(number)
+        page.compress_content_streams()  # merge_page leaves the page's content uncompressed (5x the file)
 
 
 def read_sample(pdf: bytes, sizes: list[tuple[float, float]]) -> Sample:
