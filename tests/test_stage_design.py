@@ -198,3 +198,24 @@ def test_sparse_brand_still_generates_a_valid_design():
     output = run_stage(design, {"brand#visualSignature": None, "brand#emotionalSignature": None})
     assert schema_errors("design", output) == []
     assert all(c["passes"] for t in _themes(output) for c in t["contrast"])
+
+
+@pytest.mark.parametrize("hue", ["#ff0000", "teal", "", None, [1], {}, "200", True])
+def test_a_hue_that_is_not_a_number_reads_as_none(hue):
+    visual = {"summary": "Calm.", "hue": 30, "accentHue": hue}
+    assert design.hues(visual) == (30.0, 180.0)
+    assert design.hues({**visual, "hue": hue, "accentHue": 30}) == (design.DEFAULT_HUE, 30.0)
+
+
+@pytest.mark.parametrize("hue", ["'#ff0000'", "teal", "''", "null", "[1]", "{}", "'200'", "true"])
+def test_build_with_a_brand_hue_that_is_not_a_number_reports_it_and_does_not_crash(example, hue):
+    from conftest import run_gitspec
+
+    brand = example / "specs" / "brand.yaml"
+    text = brand.read_text()
+    line = text.splitlines().index("  hue: 191") + 1
+    brand.write_text(text.replace("\n  hue: 191\n", f"\n  hue: {hue}\n", 1))
+    built = run_gitspec(example, "build", "--no-render")
+    assert built.code == 1, built
+    assert "internal error" not in built.err and "Traceback" not in built.err, built
+    assert re.search(rf"(?m)^specs/brand\.yaml:{line}:\d+: .*hue", built.err), built

@@ -61,11 +61,21 @@ def tempo(emotion: dict[str, Any] | None) -> str:
 
 def hues(visual: dict[str, Any] | None) -> tuple[float, float]:
     """The brand hue and an accent hue; without an accent, a split complement (150° away),
-    which contrasts with the brand without clashing like the direct complement can."""
+    which contrasts with the brand without clashing like the direct complement can.
+    A hue that is not a number reads as none, as stages read what they cannot use (`check` says why)."""
     visual = visual if isinstance(visual, dict) else {}
-    hue = float(visual.get("hue", DEFAULT_HUE)) % 360
-    accent = visual.get("accentHue")
-    return hue, (float(accent) % 360) if accent is not None else (hue + 150) % 360
+    hue = _angle(visual.get("hue"))
+    hue = DEFAULT_HUE if hue is None else hue
+    accent = _angle(visual.get("accentHue"))
+    return hue, accent if accent is not None else (hue + 150) % 360
+
+
+def _angle(value: Any) -> float | None:
+    """A hue in degrees, wrapped into [0, 360); None for anything but a number. Never a repair: '200'
+    and `true` are not hues (YAML reads `true` as a bool, which Python counts as the int 1)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) % 360
 
 
 def type_scale(base: float, ratio: float) -> list[dict[str, Any]]:
