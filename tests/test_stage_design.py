@@ -219,3 +219,25 @@ def test_build_with_a_brand_hue_that_is_not_a_number_reports_it_and_does_not_cra
     assert built.code == 1, built
     assert "internal error" not in built.err and "Traceback" not in built.err, built
     assert re.search(rf"(?m)^specs/brand\.yaml:{line}:\d+: .*hue", built.err), built
+
+
+@pytest.mark.parametrize("hue", [float("nan"), float("inf"), float("-inf")])
+def test_a_hue_that_is_not_finite_reads_as_none_and_the_design_stays_valid(hue):
+    assert design.hues({"hue": hue, "accentHue": hue}) == (design.DEFAULT_HUE, (design.DEFAULT_HUE + 150) % 360)
+    values = stage_inputs(design)
+    values["brand#visualSignature"] = {**values["brand#visualSignature"], "hue": hue, "accentHue": hue}
+    assert schema_errors("design", run_stage(design, values)) == []
+
+
+@pytest.mark.parametrize("hue", [".nan", "1e400"])
+def test_build_with_a_brand_hue_that_is_not_finite_writes_a_valid_design(example, hue):
+    from conftest import run_gitspec
+
+    brand = example / "specs" / "brand.yaml"
+    brand.write_text(brand.read_text().replace("\n  hue: 191\n", f"\n  hue: {hue}\n", 1))
+    built = run_gitspec(example, "build", "--no-render")
+    assert built.code == 1 and "regenerated design#color" in built.out, built
+    assert ".nan" not in (example / "specs" / "design.yaml").read_text()
+    checked = run_gitspec(example, "check")
+    assert re.search(r"(?m)^specs/brand\.yaml:\d+:\d+: error: brand#visualSignature/hue: ", checked.out), checked
+    assert "specs/design.yaml" not in checked.out, checked

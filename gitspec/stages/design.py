@@ -71,9 +71,10 @@ def hues(visual: dict[str, Any] | None) -> tuple[float, float]:
 
 
 def _angle(value: Any) -> float | None:
-    """A hue in degrees, wrapped into [0, 360); None for anything but a number. Never a repair: '200'
-    and `true` are not hues (YAML reads `true` as a bool, which Python counts as the int 1)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """A hue in degrees, wrapped into [0, 360); None for anything but a finite number. Never a repair:
+    '200' and `true` are not hues (YAML reads `true` as a bool, which Python counts as the int 1), and
+    `.nan` or `1e400` (infinity) would come out as a NaN hue, which no section's schema allows."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value) % 360
 
