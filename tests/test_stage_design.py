@@ -33,7 +33,7 @@ def _themes(output):
 
 def test_declaration():
     assert (STAGE.name, STAGE.version, STAGE.document, STAGE.kind, STAGE.title) == (
-        "design", "1", "design", "design", "Design system")
+        "design", "2", "design", "design", "Design system")
     assert STAGE.inputs == ("brand#visualSignature", "brand#emotionalSignature")
 
 
@@ -76,14 +76,40 @@ def test_every_contrast_pair_meets_its_minimum(output):
             assert check["ratio"] >= check["minimum"] in (3.0, 4.5), check
 
 
-def test_reported_ratios_are_what_coloraide_measures(output):
+def _wcag_luminance(hex_colour: str) -> float:
+    """WCAG 2.x relative luminance, written out as the standard gives it."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _wcag_ratio(one: str, two: str) -> float:
+    lighter, darker = sorted((_wcag_luminance(one), _wcag_luminance(two)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_reported_ratios_are_what_the_wcag_formula_gives(output):
     for theme in _themes(output):
         colors = theme["colors"]
         for check in theme["contrast"]:
-            ratio = Color(colors[check["foreground"]]["hex"]).contrast(colors[check["background"]]["hex"],
-                                                                     method="wcag21")
+            ratio = _wcag_ratio(colors[check["foreground"]]["hex"], colors[check["background"]]["hex"])
             assert check["ratio"] == pytest.approx(ratio, abs=0.01), check
             assert check["ratio"] <= ratio  # rounded down, never overstated
+            assert check["passes"] == (ratio >= check["minimum"]), check
+
+
+@pytest.mark.parametrize("foreground, background, verdict", [
+    ("#000000", "#ffffff", "21.00 pass"),  # coloraide's wcag21 said 20.99
+    ("#358094", "#ffffff", "4.49 fail"),  # WCAG: 4.4999977; coloraide said 4.50, a pass
+    ("#018374", "#000000", "4.50 pass"),  # WCAG: 4.5000013; coloraide said 4.49, a fail
+])
+def test_contrast_is_the_wcag_formula_at_the_boundaries(foreground, background, verdict):
+    from gitspec.stages.colorsystem import contrast, reported_ratio
+
+    for pair in ((foreground, background), (background, foreground)):
+        ratio = contrast(*pair)
+        assert ratio == pytest.approx(_wcag_ratio(*pair), abs=1e-12)
+        assert f"{reported_ratio(ratio):.2f} {'pass' if ratio >= 4.5 else 'fail'}" == verdict
 
 
 def test_body_text_pairs_need_4_5_and_ui_parts_3(output):

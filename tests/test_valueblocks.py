@@ -103,6 +103,33 @@ def test_a_themes_contrast_is_measured_from_the_colours_shown_not_taken_from_the
     assert any("measured 1.69:1 (fail)" in p.text for p in document.paragraphs)
 
 
+def test_a_themes_measured_contrast_is_the_wcag_formulas_at_the_boundaries(example):
+    """Measured with coloraide's wcag21 (an XYZ round trip), black on white read 20.99:1 and #358094 on
+    white 4.50:1, a pass, where WCAG 2.x gives 21:1 and 4.4999977:1, a fail."""
+    design = example / "specs/design.yaml"
+    text = design.read_text()
+    light = text.index("  lightTheme:")
+    for role, colour in (("primary", "#358094"), ("text", "#000000")):
+        start = text.index(f"      {role}:\n", light)
+        old = text[start:].split("hex: '", 1)[1][:7]
+        text = text[:start] + text[start:].replace(f"hex: '{old}'", f"hex: '{colour}'", 1)
+    design.write_text(text)
+    assert run_gitspec(example, "pin", "design#color").code == 0
+    assert run_gitspec(example, "build", "--no-render").code == 0  # the assembly's index of it
+    result = run_gitspec(example, "render", "--format", "html", "design")
+    assert result.code == 0, result
+    page = (example / "build/html/design.html").read_text()
+    light = page[page.index("Light theme"):page.index("Dark theme")]
+
+    def shown(foreground: str) -> list[str]:
+        row = re.search(rf"<tr><td>[^\n]*?<code>{foreground}</code></td><td>[^\n]*?<code>surface</code></td>(.*?)</tr>",
+                        light)
+        return re.sub(r"<[^>]+>", " ", row.group(1)).split()
+
+    assert shown("primary") == ["4.49:1", "4.5:1", "fail"]
+    assert shown("text") == ["21.00:1", "4.5:1", "pass"]
+
+
 def test_a_known_sections_address_is_a_link_to_that_section_as_an_id_is_to_its_item():
     blocks = ValueBlocks({"REQ-001": "doc:r#REQ-001", "p#goals": "doc:p#goals", "architecture#apiContract":
                           "doc:architecture#apiContract"})
