@@ -12,7 +12,7 @@ from conftest import CONFIG, requirement, requirements_doc, run_gitspec
 from rendersite import FakeAssets, big_site, sample_site
 
 from gitspec.render.html import HtmlRenderer
-from gitspec.render.model import Link, Page, Paragraph, Section, Site
+from gitspec.render.model import Contrast, Link, Page, Paragraph, Section, Site, Swatch, Swatches
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -120,6 +120,20 @@ def test_sections_badges_changes_and_swatches(tmp_path: Path) -> None:
     kinds = [index.index(f'id="kind-{k}"') for k in ("prd", "requirements", "design", "architecture")]
     assert kinds == sorted(kinds)
     assert "hand-edited" in index and "needs approval" in index
+
+
+def test_only_a_plain_rrggbb_colour_is_a_chip_as_in_the_other_formats(tmp_path: Path) -> None:
+    """'#0969da' with a line break after it was a chip's colour, though its contrast is not measured (and
+    Word's shading and its sample take the same one rule)."""
+    swatches = Swatches("Theme", (Swatch("ok", "#0969da"), Swatch("odd", "#0969da\n"), Swatch("short", "#abc")),
+                        (Contrast("text", "surface", 4.6, 4.5, True, "#1f2328", "#0969da\n"),))
+    site = Site("S", "", False, "A4", (Page("P", "design", "P", "", "draft", (),
+                                            (Section("c", "C", "c", (swatches,)),)),))
+    html = HtmlRenderer().page_files(site, site.pages[0], FakeAssets(tmp_path))["P.html"].decode()
+    assert re.findall(r'<span class="chip[^"]*"(?: style="[^"]*")?>', html) == [
+        '<span class="chip" style="background-color: #0969da">', '<span class="chip chip-unknown">',
+        '<span class="chip chip-unknown">', '<span class="chip" style="background-color: #1f2328">',
+        '<span class="chip chip-unknown">']
 
 
 def test_duplicate_anchors_stay_unique(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from docx.text.run import Run
 from rendersite import FakeAssets, sample_site
 
 from gitspec.render.model import (
-    OK, WARN, Badge, Change, Code, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Section, Site,
-    Quote, Rule, Table, Text,
+    OK, WARN, Badge, Change, Code, Contrast, Diagram, Heading, Link, ListBlock, Notice, Page, Paragraph, Section, Site,
+    Quote, Rule, Swatch, Swatches, Table, Text,
 )
 from gitspec.render.renderer import DiagramImage
 from gitspec.render.word import WordRenderer
@@ -747,3 +747,24 @@ def test_a_link_to_an_anchor_no_heading_has_is_plain_text_as_in_the_pdf(repo):
     book = docx.Document(str(root / "build/docx/book.docx"))  # another document's link to it, in the book
     [risk] = [p for p in book.paragraphs if p.text == "Risk"]
     assert not risk._p.xpath("./w:hyperlink") and risk.runs[0].style.name == "Default Paragraph Font"
+
+
+def test_only_a_plain_rrggbb_colour_is_shaded_as_in_the_other_formats():
+    """Word took '#abc', 'abcdef' (no '#') and an int 123456 for colours, which HTML, PDF and the contrast
+    measurement treat as unknown, and painted a contrast sample whose ratio was never measured."""
+    odd = ("#abc", "abcdef", "123456", " #0969da", "#0969da\n")
+    swatches = Swatches("Theme", (Swatch("ok", "#0969dA"), *(Swatch(f"odd{i}", hex) for i, hex in enumerate(odd))),
+                        (Contrast("text", "surface", 4.6, 4.5, True, "#1f2328", "#ffffff"),
+                         *(Contrast("text", "surface", 4.6, 4.5, True, "#1f2328", hex) for hex in odd)))
+    page = Page("DESIGN-t", "design", "T", "specs/t.yaml", "draft", (), (Section("c", "C", "c", (swatches,)),))
+    document, _ = page_doc(Site("T", "", False, "A4", (page,), kinds=("design",)), "DESIGN-t")
+    table, contrast = document.tables
+
+    def fill(cell) -> str | None:
+        shading = cell._tc.tcPr.find(f"{W}shd") if cell._tc.tcPr is not None else None
+        return shading.get(f"{W}fill") if shading is not None else None
+
+    assert [fill(c) for c in table.column_cells(0)[1:]] == ["0969DA"] + [None] * len(odd)
+    samples = contrast.column_cells(2)[1:]
+    assert [fill(c) for c in samples] == ["FFFFFF"] + [None] * len(odd)
+    assert [c.text for c in samples] == ["Sample Aa"] + [""] * len(odd)

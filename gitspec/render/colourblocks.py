@@ -3,16 +3,13 @@ its contrast pairs measured from the colours it shows (whatever the document sta
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
 from typing import Any
 
 from gitspec.render.model import WARN, Block, Contrast, Notice, Paragraph, Swatch, Swatches, Table, Text
 from gitspec.render.scalars import is_scalar, scalar_text
 from gitspec.render.valueblocks import FIELDS_HEADER, cell_of, humanize, listed, mapping_of
-from gitspec.stages.colorsystem import contrast, reported_ratio
-
-_SRGB_HEX = re.compile(r"#[0-9a-fA-F]{6}")  # a colour the contrast can be measured of (the schema's `hex`)
+from gitspec.stages.colorsystem import contrast, is_srgb_hex, reported_ratio
 
 
 def colour_blocks(color: dict) -> list[Block]:
@@ -62,7 +59,7 @@ def measured(pair: Contrast) -> Contrast:
     stage measures them, whatever the document states (a hand edit of a colour leaves the stated
     ratio behind); as stated when a colour is not a plain #rrggbb, which the check reports."""
     foreground, background = pair.colours
-    if not (_SRGB_HEX.fullmatch(foreground) and _SRGB_HEX.fullmatch(background)):
+    if not (is_srgb_hex(foreground) and is_srgb_hex(background)):
         return pair
     ratio = contrast(foreground, background)
     return replace(pair, ratio=reported_ratio(ratio), passes=ratio >= pair.minimum)

@@ -22,10 +22,10 @@ from gitspec.render.model import (
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
+from gitspec.stages.colorsystem import is_srgb_hex
 
 SITE, BOOK, SINGLE = "site", "book", "single"
 _EXTERNAL = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ALIGNMENTS = ("left", "center", "right")  # a table column's; anything else never reaches a style
 _LANGUAGE = re.compile(r"[^a-z0-9+#-]")
 _LINK_TAGS = ("strong", "em", "code")  # a Link's styles, each an HTML element of the same name
@@ -349,7 +349,7 @@ def _aligned(how: str) -> str:
 
 def _chip(colour: str) -> str:
     """A colour chip; the colour reaches the style attribute only when it is a plain #rrggbb."""
-    if _HEX.match(colour):
+    if is_srgb_hex(colour):
         return f'<span class="chip" style="background-color: {colour}"></span>'
     return '<span class="chip chip-unknown"></span>'
 

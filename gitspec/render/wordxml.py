@@ -12,6 +12,8 @@ import re
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from gitspec.stages.colorsystem import is_srgb_hex
+
 # Schema order matters to Word: the siblings that must follow a `w:shd` (or `w:pBdr`) inserted in a `w:pPr`.
 AFTER_PPR_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
                  "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
@@ -20,7 +22,6 @@ AFTER_PPR_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "
                  "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
                  "w:pPrChange")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 
 
 def clean(text: str) -> str:
@@ -29,14 +30,9 @@ def clean(text: str) -> str:
 
 
 def hex_colour(value: str) -> str | None:
-    """"#1a2B3c" or "#abc" as "1A2B3C"; None for anything else."""
-    match = _HEX.fullmatch(value.strip())
-    if not match:
-        return None
-    digits = match.group(1)
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    return digits.upper()
+    """"#1a2B3c" as Word writes it, "1A2B3C"; None for anything else ("#abc", "1a2b3c"), which the other
+    formats do not show as a colour either, nor is contrast measured of it."""
+    return value[1:].upper() if is_srgb_hex(value) else None
 
 
 def element(tag: str, **attributes: str) -> Any:
