@@ -37,7 +37,7 @@ class Plugins:
         self._path = store / "plan" if store is not None else None
         self._cached = read_plan(self._path) if self._path is not None and not os.environ.get(TRACE) else None
         self._manager: Any = None
-        self._loaded: tuple[list[Stage], dict[str, Callable]] | None = None
+        self._loaded: tuple[list[Stage], dict[str, Any]] | None = None  # factories, or a Clash
         self._owners: dict[str, str] = {}  # stage or provider name -> the plugin that offers it
         self._token = ""
         self._lock = threading.RLock()  # stages generate on several threads
@@ -81,16 +81,16 @@ class Plugins:
         return self._token
 
     def provider(self, name: str, options: dict) -> Any:
-        from gitspec.plugincalls import blamed
+        from gitspec.plugincalls import blamed, chosen
 
-        factory, plugin = self._load()[1][name], self._owners[f"provider:{name}"]
+        factory, plugin = chosen(self._load()[1], name), self._owners[f"provider:{name}"]
         with blamed(self.manager, plugin, f"provider '{name}'"):
             return BlamedProvider(factory(options), self.manager, plugin, name)
 
-    def _load(self) -> tuple[list[Stage], dict[str, Callable]]:
+    def _load(self) -> tuple[list[Stage], dict[str, Any]]:
         with self._lock:
             if self._loaded is None:
-                from gitspec.plugincalls import PluginError, call_each, label
+                from gitspec.plugincalls import PluginError, call_each, label, offer
 
                 stages = []
                 # in the order the plugins were registered, gitspec's own first: of two stages that clash
@@ -106,10 +106,12 @@ class Plugins:
                                                f"{label(self.manager, plugin)}", exit_code=EXIT_USAGE)
                         self._owners[stage.name] = plugin
                     stages += declared
-                factories: dict[str, Callable] = {}
+                factories: dict[str, Any] = {}  # a factory, or a Clash where two plugins offer the name
+                offered_by: dict[str, str] = {}
                 for plugin, offered in call_each(self.manager, "gitspec_providers"):
-                    factories.update(offered)
-                    self._owners.update((f"provider:{name}", plugin) for name in offered)
+                    for name, factory in offered.items():
+                        offer(factories, offered_by, name, factory, label(self.manager, plugin), "providers named")
+                        self._owners.setdefault(f"provider:{name}", plugin)
                 declarations = tuple(self._declare(stage) for stage in stages)
                 if self._cached is not None and declarations != self._cached[0]:
                     raise GitspecError("stage declarations changed while gitspec was running: run it again",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from gitspec.errors import EXIT_FINDINGS, EXIT_USAGE, GitspecError
@@ -133,6 +134,33 @@ def failure(plugin: str, doing: str, stage: str = "") -> PluginError:
     log, summary = write_crash_log()
     where = f"the traceback is in {log}" if log else "its traceback could not be saved"
     return PluginError(f"{plugin}: {doing} raised {summary} ({where})", stage)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A name two plugins offer (a format, a provider): an error only when it is asked for, so the others
+    still work."""
+    what: str  # what the error calls them: "renderers for format"
+    name: str
+    plugins: tuple[str, ...]  # their labels
+
+
+def offer(offered: dict[str, Any], owners: dict[str, str], name: str, value: Any, plugin: str, what: str) -> None:
+    """Note in `offered` that the plugin labelled `plugin` offers `value` as `name` (`owners`: name -> the
+    label of the plugin that offered it first); a name offered before becomes a Clash naming them all."""
+    if name in offered:
+        earlier = offered[name].plugins if isinstance(offered[name], Clash) else (owners[name],)
+        offered[name] = Clash(what, name, (*earlier, plugin))
+        return
+    owners[name], offered[name] = plugin, value
+
+
+def chosen(offered: dict[str, Any], name: str) -> Any:
+    """What `offered` holds as `name`; two plugins offering it is a usage error naming them."""
+    value = offered[name]
+    if isinstance(value, Clash):
+        raise GitspecError(f"two {value.what} '{name}': {' and '.join(value.plugins)}", exit_code=EXIT_USAGE)
+    return value
 
 
 def label(manager: Any, name: str) -> str:

@@ -364,3 +364,32 @@ def test_a_stage_field_of_the_wrong_type_is_refused_naming_its_plugin(repo, tmp_
     fixed = _plugin(tmp_path, "typed", TYPED.format(**TYPES), {"notes.schema.json": NOTES_SCHEMA})
     built = run_gitspec(root, "build", env=fixed)
     assert built.code == 0 and 'version: "1"' in (root / "specs" / "counts.yaml").read_text(), built
+
+
+FAKE_PROVIDER = ("from dataclasses import dataclass, field\nfrom gitspec.providers import Usage\n"
+                 "@dataclass\nclass Fake:\n"
+                 "    name: str = 'fake'\n    model: str = {model!r}\n    usage: Usage = field(default_factory=Usage)\n"
+                 "    def fill(self, *, stage, section, draft, prompt, schema=None):\n"
+                 "        return draft\n"
+                 "@hookimpl\ndef gitspec_providers():\n    return {{'fake': lambda options: Fake()}}\n")
+
+
+def test_two_plugins_offering_one_provider_name_are_named_when_it_is_asked_for(repo, tmp_path):
+    # Before, the provider of one of them was used, silently: which one depended on the order of sys.path.
+    stage = ("@hookimpl\ndef gitspec_kinds():\n    return [Kind('notes', HERE / 'notes.schema.json')]\n"
+             "@hookimpl\ndef gitspec_stages():\n"
+             "    return [Stage('filled', '1', 'filled', 'notes', 'Filled', ('reqs#items',),\n"
+             "                  (Output('count', ('reqs#items',)),),\n"
+             "                  lambda inp: {'count': inp.provider.fill(stage='filled', section='count', draft=1,\n"
+             "                                                          prompt='')})]\n")
+    one = _plugin(tmp_path, "fakeone", FAKE_PROVIDER.format(model="one") + stage, {"notes.schema.json": NOTES_SCHEMA})
+    two = _plugin(tmp_path, "faketwo", FAKE_PROVIDER.format(model="two"))
+    env = {"PYTHONPATH": f"{one['PYTHONPATH']}:{two['PYTHONPATH']}"}
+    root = repo({"specs/reqs.yaml": REQS}, config=CONFIG + "provider: fake\n")
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 2 and built.err in (
+        "gitspec: error: two providers named 'fake': plugin fakeone and plugin faketwo\n",
+        "gitspec: error: two providers named 'fake': plugin faketwo and plugin fakeone\n"), built
+    assert not (root / "specs" / "filled.yaml").exists()
+    (root / "gitspec.yaml").write_text(CONFIG)  # the template provider: the clash blocks only 'fake'
+    assert run_gitspec(root, "build", env=env).code == 0 and (root / "specs" / "filled.yaml").exists()

@@ -4,7 +4,6 @@ offer, or none, as a usage error naming them."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from gitspec.errors import EXIT_USAGE, GitspecError
@@ -15,36 +14,22 @@ _FORMAT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 def renderers(offered: dict[str, Any], wanted: list[str]) -> list[Any]:
     """The renderers for `wanted` formats (of those `installed_renderers` offers), in that order;
     an unknown format, or one two plugins offer, is a usage error."""
+    from gitspec.plugincalls import chosen as offered_one
+
     unknown = [name for name in wanted if name not in offered]
     if unknown:
         raise GitspecError(unknown_format(unknown[0], offered), exit_code=EXIT_USAGE)
-    chosen = [offered_renderer(offered, name) for name in wanted]
+    chosen = [offered_one(offered, name) for name in wanted]
     for renderer in chosen:  # reading a plugin's renderer's version checks it, before anything is written
         renderer.version
     return chosen
 
 
-@dataclass(frozen=True)
-class Clash:
-    """A format two plugins offer: an error only when it is asked for, so the others still render."""
-    name: str
-    plugins: tuple[str, ...]  # their labels
-
-
-def offered_renderer(offered: dict[str, Any], name: str) -> Any:
-    """The installed renderer of format `name` (one of `offered`); two for it is a usage error naming them."""
-    renderer = offered[name]
-    if isinstance(renderer, Clash):
-        raise GitspecError(f"two renderers for format '{name}': {' and '.join(renderer.plugins)}",
-                           exit_code=EXIT_USAGE)
-    return renderer
-
-
 def installed_renderers(manager: Any) -> dict[str, Any]:
-    """Every installed renderer, by its format's name (a Clash where two plugins offer one); a name
+    """Every installed renderer, by its format's name (a plugincalls.Clash where two plugins offer one); a name
     that is not a plain folder name is a usage error naming the plugin. A plugin's renderer is held
     in a PluginRenderer, so that its failures name the plugin too."""
-    from gitspec.plugincalls import blamed, call_each, is_builtin, label
+    from gitspec.plugincalls import blamed, call_each, is_builtin, label, offer
     from gitspec.render.pluginrenderer import PluginRenderer
 
     offered: dict[str, Any] = {}
@@ -57,12 +42,8 @@ def installed_renderers(manager: Any) -> dict[str, Any]:
                 raise GitspecError(f"{label(manager, plugin)}: renderer name {name!r} is not a format name "
                                    "(letters, digits, '-' and '_'; it names a folder under the output folder)",
                                    exit_code=EXIT_USAGE)
-            if name in offered:
-                earlier = offered[name].plugins if isinstance(offered[name], Clash) else (owners[name],)
-                offered[name] = Clash(name, (*earlier, label(manager, plugin)))
-                continue
-            owners[name] = label(manager, plugin)
-            offered[name] = renderer if is_builtin(plugin) else PluginRenderer(renderer, manager, plugin, name)
+            held = renderer if is_builtin(plugin) else PluginRenderer(renderer, manager, plugin, name)
+            offer(offered, owners, name, held, label(manager, plugin), "renderers for format")
     return offered
 
 
