@@ -121,13 +121,24 @@ class Pipeline:
         while remaining:
             ready = sorted(name for name, deps in remaining.items() if not deps)
             if not ready:
-                raise GitspecError(f"stage cycle: {' → '.join(self._cycle(remaining))}", exit_code=EXIT_USAGE)
+                raise self._cycle_error(self._cycle(remaining))
             levels.append([self.stages[name] for name in ready])
             for name in ready:
                 del remaining[name]
             for deps in remaining.values():
                 deps.difference_update(ready)
         return levels
+
+    def _cycle_error(self, cycle: list[str]) -> PluginError:
+        """`plugin ...: stage cycle: a → b → a` when one plugin declares every stage in it, else the plugin of
+        each stage after the cycle: `(stage a of plugin ..., stage b of plugin ...)`."""
+        shown = f"stage cycle: {' → '.join(cycle)}"
+        plugins = {name: self.plugin_of(name) for name in cycle}
+        if len(set(plugins.values())) == 1:
+            plugin = plugins[cycle[0]]
+            return PluginError(f"{plugin + ': ' if plugin else ''}{shown}", cycle[0])
+        declared = ", ".join(f"stage {name} of {plugin or 'no plugin'}" for name, plugin in plugins.items())
+        return PluginError(f"{shown} ({declared})", cycle[0])
 
     def _cycle(self, remaining: dict[str, set[str]]) -> list[str]:
         start = min(remaining)

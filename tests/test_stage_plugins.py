@@ -393,3 +393,29 @@ def test_two_plugins_offering_one_provider_name_are_named_when_it_is_asked_for(r
     assert not (root / "specs" / "filled.yaml").exists()
     (root / "gitspec.yaml").write_text(CONFIG)  # the template provider: the clash blocks only 'fake'
     assert run_gitspec(root, "build", env=env).code == 0 and (root / "specs" / "filled.yaml").exists()
+
+
+CYCLIC = "Stage({name!r}, '1', {name!r}, 'notes', 'Cyclic', ({reads!r},), (Output('x', ({reads!r},)),), dict)"
+A, B = CYCLIC.format(name="a", reads="b#x"), CYCLIC.format(name="b", reads="a#x")
+NOTES_KIND = "@hookimpl\ndef gitspec_kinds():\n    return [Kind('notes', HERE / 'notes.schema.json')]\n"
+
+
+def _stages(*stages: str) -> str:
+    return f"@hookimpl\ndef gitspec_stages():\n    return [{', '.join(stages)}]\n"
+
+
+def test_a_stage_cycle_names_the_plugins_that_declare_its_stages(repo, tmp_path):
+    # Before: "stage cycle: a → b → a", naming no plugin, where every other declaration error names one.
+    schema = {"notes.schema.json": NOTES_SCHEMA}
+    one = _plugin(tmp_path, "cyclea", NOTES_KIND + _stages(A), schema)
+    two = _plugin(tmp_path, "cycleb", _stages(B))
+    both = _plugin(tmp_path, "cycleboth", NOTES_KIND + _stages(A, B), schema)
+    root = repo({"specs/reqs.yaml": REQS})
+    for env, problem in (
+            ({"PYTHONPATH": f"{one['PYTHONPATH']}:{two['PYTHONPATH']}"},
+             "stage cycle: a → b → a (stage a of plugin cyclea, stage b of plugin cycleb)"),
+            (both, "plugin cycleboth: stage cycle: a → b → a")):
+        for command in ("build", "status"):
+            result = run_gitspec(root, command, env=env)
+            assert result.code == 2 and result.err == f"gitspec: error: {problem}\n", result
+    assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
