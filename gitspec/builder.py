@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from typing import Any
 
 from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.hashing import canonical_json
-from gitspec.herepaths import here
 from gitspec.opening import LoadedDocument
 from gitspec.pipeline import Pipeline, section_of
 from gitspec.planning import CONFLICT, GENERATE, KEEP, Planned, Planner
@@ -168,31 +166,11 @@ class Builder(Planner):
         return report
 
     def _refuse_misfits(self) -> None:
-        """Each stage writes a document of a known kind, the one it declares, and a Markdown one only
-        sections it can name: else a configuration error naming the stage and its plugin, before any
-        stage writes (one build may write several documents)."""
-        from gitspec.markdown import slug
+        """Before any stage writes (one build may write several documents): see gitspec.misfits."""
+        from gitspec.misfits import refuse_misfits
 
-        known = set(self.kinds()) if self.kinds is not None else None
-        for stage in self.pipeline.stages.values():
-            document = self.documents.get(stage.document)
-            if document is not None and document.kind != stage.kind:
-                raise self.pipeline.blame(stage, f"writes the document '{stage.document}' as kind "
-                                                 f"'{stage.kind}', but {here(document.path)} is of kind "
-                                                 f"'{document.kind}'; nothing was written")
-            if known is not None and stage.kind not in known:  # it would write a document check cannot read
-                raise self.pipeline.blame(stage, f"writes the document '{stage.document}' as kind '{stage.kind}', "
-                                                 f"which no plugin declares ({_kind_hint(stage.kind, known)}); "
-                                                 "nothing was written")
-            if not (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
-                continue
-            for output in stage.outputs:  # a Markdown section's name is its `##` heading's slug: only a slug reads back
-                if slug(output.section) != output.section:
-                    like = slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", output.section))  # riskSummary: risk-summary
-                    raise self.pipeline.blame(stage, f"declares an output '{output.section}' of the Markdown "
-                                                     f"document '{stage.document}', where a section is named "
-                                                     "by its heading: lower-case letters, digits and single "
-                                                     "'-'" + (f" (as '{like}')" if like else ""))
+        refuse_misfits(self.pipeline, self.documents, set(self.kinds()) if self.kinds is not None else None,
+                       self.suffix)
 
     def _wanted(self, only: set[str] | None, targets: set[str] | None) -> set[str]:
         names = set(self.pipeline.stages)
@@ -338,14 +316,6 @@ class Builder(Planner):
         self._hashes.clear()
         report.generated += [p.address for p in regenerate]
         report.documents_written.append(written.path)
-
-
-def _kind_hint(kind: str, known: set[str]) -> str:
-    """`did you mean 'risk'?`, or the known kinds when none is close."""
-    from gitspec.suggestions import closest
-
-    close = closest(kind, sorted(known))
-    return f"did you mean '{close}'?" if close else f"known kinds: {', '.join(sorted(known))}"
 
 
 def _pct(done: int, total: int) -> int:

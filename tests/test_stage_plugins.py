@@ -317,13 +317,15 @@ def test_a_markdown_documents_output_that_is_not_its_own_headings_slug_is_refuse
 @pytest.mark.parametrize("kind, hint", [("note", "did you mean 'notes'?); "), ("zzz", "known kinds: architecture, ")])
 def test_a_stage_writing_a_kind_no_plugin_declares_is_refused_before_anything_is_written(repo, tmp_path, kind, hint):
     # Before, build created specs/counts.yaml with `kind: note`, exit 1 "unknown kind 'note'", and every
-    # later check failed on the document gitspec itself had written.
+    # later check failed on the document gitspec itself had written. And status, which says what a build
+    # would do, said "counts#count: missing", exit 1, naming no error.
     env = _plugin(tmp_path, "kindtypo", MISKIND.format(document="totals", kind="notes").replace(
         "'counts', 'notes'", f"'counts', {kind!r}"), {"notes.schema.json": NOTES_SCHEMA})
     root = repo({"specs/reqs.yaml": REQS})
-    for args in (("build",), ("build", "--dry-run")):
+    for args in (("build",), ("build", "--dry-run"), ("status",), ("status", "--format", "json")):
         result = run_gitspec(root, *args, env=env)
-        assert result.code == 2 and result.out == "", result
+        json = "json" in args  # the error as JSON on stdout too
+        assert result.code == 2 and (result.json()[0]["state"] == "error" if json else result.out == ""), result
         assert result.err.startswith(f"gitspec: error: plugin kindtypo: stage 'a-count' writes the document "
                                      f"'counts' as kind '{kind}', which no plugin declares ({hint}"), result
         assert result.err.endswith(", notes, prd, product, requirements, tasks, ui); nothing was written\n"

@@ -20,13 +20,15 @@ QUIET = (FRESH, UNSTAMPED)  # nothing to do: listed only with --all, as text and
 
 
 def run(output_format: str = "text", show_all: bool = False) -> int:
-    from gitspec.planning import CONFLICT, Planner
+    from gitspec.planning import CONFLICT, GENERATE, Planner
     from gitspec.buildsession import prepare
 
     workspace, index = open_workspace()
     context = prepare(workspace, index)
     planner = Planner(context.documents, context.pipeline, context.options, context.unreadable)
     planned = planner.plan_all()
+    if any(p.action == GENERATE for p in planned):  # what build would refuse before writing, status refuses too
+        _refuse_misfits(context)
     # in the order and words build gives them (a stage with no input judges its orphaned sections all the same)
     warnings = [reason for level in context.pipeline.order for stage in level
                 for reason in planner.input_warnings(stage, planner.has_inputs(stage))]
@@ -58,6 +60,14 @@ def run(output_format: str = "text", show_all: bool = False) -> int:
                                      or _nothing_judged(len(context.pipeline.stages))) + "\n")
     dirty = any(row["state"] in (STALE, MISSING, ORPHANED, UNREADABLE) or row["conflict"] for row in rows)
     return 1 if dirty else 0
+
+
+def _refuse_misfits(context) -> None:
+    from gitspec.docwriter import DocumentWriter
+    from gitspec.misfits import refuse_misfits
+
+    kinds = context.engine().kinds
+    refuse_misfits(context.pipeline, context.documents, set(kinds), DocumentWriter(context.workspace, lambda: kinds).suffix)
 
 
 def _orphan_hint(gone: list[str], planner: Planner) -> str:
