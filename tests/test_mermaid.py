@@ -73,6 +73,13 @@ class Ink(BaseHTTPRequestHandler):
             self.wfile.write(b"HTTP/1.0 200 OK\r\n" + head)
             self.drip()
             return
+        if mode.startswith("redirect "):  # e.g. "redirect http://127.0.0.1:8812" or "redirect /moved"
+            if not self.path.startswith("/moved/"):
+                self.send_response(302)
+                self.send_header("Location", mode[9:] + self.path)
+                self.end_headers()
+                return
+            self.path = self.path[len("/moved"):]
         if mode == "escape":  # not HTTP at all: a status line that would clear the user's terminal
             self.wfile.write(b"\x1b[2J\x1b[31mFAKE\r\n\r\n")
             return
@@ -105,6 +112,16 @@ class Ink(BaseHTTPRequestHandler):
 @pytest.fixture
 def ink(monkeypatch):
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    yield from _serve()
+
+
+@pytest.fixture
+def other_ink(ink):
+    """A second server, standing in for another host than the one configured."""
+    yield from _serve()
+
+
+def _serve():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Ink)
     server.daemon_threads = True
     server.mode, server.paths, server.closing, server.svg = "good", [], threading.Event(), SVG
@@ -174,6 +191,20 @@ def test_bad_server_responses_fall_back(ink, mode, reason):
     ink.mode = mode
     image = diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=5)
     assert image.svg is None and image.png is None and reason in image.note
+
+
+def test_a_redirect_to_another_server_is_refused_and_one_within_the_server_followed(ink, other_ink):
+    ink.mode = f"redirect {other_ink.url}"
+    image = diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=5)
+    assert image.svg is None and other_ink.paths == []  # before, the diagram's text went there
+    port = other_ink.server_address[1]
+    assert (f"mermaid server {ink.url} failed (it redirected to http://127.0.0.1:{port}, another address than "
+            "the one configured, and gitspec sends diagram text only to mermaid_server)") in image.note
+    ink.mode = f"redirect {ink.url.replace('127.0.0.1', 'localhost')}"  # another host name, though the same machine
+    assert diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=5).svg is None
+    ink.mode, ink.paths[:] = "redirect /moved", []
+    image = diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=5)
+    assert (image.svg, image.png) == (SVG, PNG) and len(ink.paths) == 4
 
 
 def test_unreachable_server_and_bad_address_fall_back():
@@ -536,6 +567,16 @@ def test_hanging_server_is_asked_once_and_every_fallback_is_a_warning(repo, ink)
         f'warning: mermaid server {ink.url}: {skipped}; diagram "graph TD; C-->D" shown as source (in flows)'], result
     page = (root / "build" / "html" / "flows.html").read_text()
     assert page.count("diagram-missing") == 3 and page.count("Diagram shown as source") == 3
+
+
+def test_a_server_redirecting_elsewhere_is_a_warning_and_the_other_server_gets_nothing(repo, ink, other_ink):
+    ink.mode = f"redirect {other_ink.url}"
+    result = run_gitspec(diagram_workspace(repo, ink.url), "render", env=NO_MMDC)
+    assert result.code == 0 and other_ink.paths == [], result
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 3 and all(line.startswith(f"warning: mermaid server {ink.url}: it redirected to "
+                                                      f"http://127.0.0.1:{other_ink.server_address[1]}, another")
+                                      for line in warnings), result
 
 
 def test_junk_png_is_a_visible_note_in_the_pdf_and_is_not_cached(repo, ink):

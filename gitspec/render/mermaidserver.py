@@ -1,5 +1,6 @@
 """Drawing a diagram with a mermaid.ink-compatible server the user configured: two GETs (SVG, PNG)
-that together must finish within the timeout, however slowly the server sends them."""
+that together must finish within the timeout, however slowly the server sends them. The diagram's
+text goes to that server's origin only: a redirect elsewhere is refused, never followed."""
 from __future__ import annotations
 
 import base64
@@ -82,8 +83,22 @@ def _shut(sock: socket.socket) -> None:
         pass
 
 
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port of `url` (the default port when it names none): where a request goes."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: no origin anyone configured
+        port = -1
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port if port is not None else default
+
+
 def _opener(deadline: _Deadline):
-    """urllib for http and https only (redirects included), every socket watched by `deadline`."""
+    """urllib for http and https only, following redirects within the origin asked, every socket
+    watched by `deadline`."""
     import http.client
     import urllib.request
 
@@ -109,9 +124,19 @@ def _opener(deadline: _Deadline):
         def https_open(self, req):
             return self.do_open(tls, req, context=self._context)
 
+    class SameOrigin(urllib.request.HTTPRedirectHandler):
+        # The URL carries the diagram's text: another host (or http after https) would receive it.
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            if origin(newurl) != origin(req.full_url):
+                fp.close()
+                scheme, host, port = origin(newurl)
+                raise DrawFailed(f"it redirected to {scheme}://{host}:{port}, another address than the one "
+                                 "configured, and gitspec sends diagram text only to mermaid_server")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
     opener = urllib.request.OpenerDirector()
     for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), Http(), Https(),
-                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPRedirectHandler(),
+                    urllib.request.HTTPDefaultErrorHandler(), SameOrigin(),
                     urllib.request.HTTPErrorProcessor()):
         opener.add_handler(handler)
     return opener
