@@ -152,19 +152,37 @@ def config_error(root: Path, message: str, key: tuple) -> GitspecError:
 
 
 def _check_server(tree: Any, server: str, path: str) -> None:
-    """An empty server, or an http(s) URL with a host: anything else would fail once per diagram."""
+    """An empty server, or an http(s) URL with a host and no user name or password: anything else
+    would fail once per diagram. A password is never echoed: gitspec.yaml is shared, messages and CI logs more so."""
     from urllib.parse import urlsplit
 
     if not server:
         return
     try:
-        host = urlsplit(server).hostname
+        parts = urlsplit(server)
+        host = parts.hostname
     except ValueError:  # e.g. an unclosed IPv6 bracket
-        host = None
+        parts, host = None, None
+    problem = None
     if not server.startswith(("http://", "https://")) or not host:
+        problem = "must be an http:// or https:// URL (e.g. https://mermaid.ink), or empty"
+    elif "@" in parts.netloc:
+        # urllib sends no credentials from a URL (it took them for part of the host name), and a
+        # password in a committed gitspec.yaml would be every reader's
+        problem = ("must not hold a user name or password: gitspec sends no credentials, and gitspec.yaml "
+                   "is committed; use a server that needs none (your own, on a network you trust)")
+    if problem:
         line, col = tree.locate(("mermaid_server",))
-        raise GitspecError(f"key 'mermaid_server': {server!r} must be an http:// or https:// URL "
-                           "(e.g. https://mermaid.ink), or empty", path, line, col, EXIT_USAGE)
+        raise GitspecError(f"key 'mermaid_server': {_without_userinfo(server)!r} {problem}",
+                           path, line, col, EXIT_USAGE)
+
+
+def _without_userinfo(url: str) -> str:
+    """`url` with whatever precedes an "@" within a part of it shown as "…", so a password is never
+    printed however the URL is mangled (a path's "@" is hidden too; this is only for messages)."""
+    import re
+
+    return re.sub(r"[^/?#]*@", "…@", url)
 
 
 def _check_language(tree: Any, language: str, path: str) -> None:

@@ -96,6 +96,21 @@ def test_config_errors_name_the_key_and_exit_2(repo, config, expected):
     assert len(result.err.splitlines()) == 1 and "Traceback" not in result.err
 
 
+@pytest.mark.parametrize("server, shown", [
+    ("http://bot:s3cret@127.0.0.1:8701", "'http://…@127.0.0.1:8701' must not hold a user name or password"),
+    ("https://bot@mermaid.example", "'https://…@mermaid.example' must not hold a user name or password"),
+    ("bot:s3cret@mermaid.example", "'…@mermaid.example' must be an http:// or https:// URL"),
+])
+def test_a_mermaid_server_with_a_password_is_refused_without_printing_it(repo, server, shown):
+    """Before, it passed the check, could never be reached (urllib took `bot:s3cret@127.0.0.1` for the
+    host) and every render's warnings printed the password."""
+    root = repo({}, config=f"specs: [specs]\nmermaid_server: '{server}'\n")
+    for command in ("check", "render"):
+        result = run_gitspec(root, command)
+        assert result.code == 2 and result.err.startswith(f"gitspec.yaml:2:17: error: key 'mermaid_server': {shown}"), result
+        assert "s3cret" not in result.err + result.out and len(result.err.splitlines()) == 1, result
+
+
 @pytest.mark.parametrize("config", ["specs: [.]\noutput: build\n", "specs: [specs]\noutput: .\n",
                                     "specs: [specs]\noutput: specs-site\n", "language: zh-Hant-TW\n",
                                     "language: sr-Latn-RS\n", "language: es-419\n", "language: de-CH-1996\n"])
