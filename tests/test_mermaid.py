@@ -764,6 +764,34 @@ def test_a_diagram_naming_a_url_is_never_handed_to_mmdc_and_not_retried(repo, tm
     assert "rendered 0 (" in again.err and not (tmp_path / "mode.calls").exists(), again
 
 
+def test_a_diagram_over_mermaids_size_limit_is_shown_as_source_and_not_retried(repo, tmp_path):
+    """mermaid draws a diagram over its maxTextSize as a box saying "Maximum text size in diagram
+    exceeded", with no error: before, that box was taken for the diagram and cached, without a warning."""
+    diagram = "flowchart LR\n" + "".join(f"  B{n}[long label text, long label text, long label text {n}] --> "
+                                         f"B{n + 1}\n" for n in range(800))
+    root, env = mmdc_workspace(repo, tmp_path, "draw", diagram)
+    first = run_gitspec(root, "render", env=env)
+    size = f"{len(diagram) - 1:,}"  # the fence's last newline is not the diagram's
+    assert first.code == 0 and not (tmp_path / "mode.calls").exists(), first  # mmdc never ran
+    assert [line for line in first.err.splitlines() if line.startswith("warning:")] == [
+        'warning: diagram "flowchart LR; B0[long label text, long label text, long lab…" '
+        f"shown as source: it is {size} characters long, and mermaid draws no diagram over 50,000 "
+        "(maxTextSize); split it into smaller diagrams (in flows)"], first.err
+    page = (root / "build" / "html" / "flows.html").read_text()
+    assert page.count("diagram-missing") == 1 and f"Diagram shown as source: it is {size} characters" in page
+    assert not list((root / ".gitspec" / "diagrams").glob("*"))
+    assert "rendered 0 (" in run_gitspec(root, "render", env=env).err  # the same text: nothing to redo
+
+
+def test_the_size_limit_counts_what_mermaid_counts():
+    from gitspec.render.drawway import over_text_limit
+
+    body = "flowchart LR\n" + "  A --> B\n" * 4990  # 49,913 characters
+    assert over_text_limit("---\ntitle: T\n---\n%% " + "c" * 9000 + "\n" + body) is None  # comments do not count
+    assert over_text_limit(body + "  C[" + "é" * 100 + "] --> D\n") is not None
+    assert over_text_limit(body + "  C[" + "😀" * 50 + "] --> D\n") is not None  # two UTF-16 units each, as in JavaScript
+
+
 def test_two_drawings_of_one_diagram_on_two_pages_are_no_internal_error(repo, ink):
     """A diagram's file is named by its source: a server whose drawing changed, once the drawings cache
     was cleared, gave a re-rendered page other bytes than a cached page's for the same file, and the

@@ -1,4 +1,4 @@
-"""What every way of drawing a Mermaid diagram shares: the Mermaid settings, the size limit, where a
+"""What every way of drawing a Mermaid diagram shares: the Mermaid settings, the size limits, where a
 diagram's front matter ends, and how a way says it failed (DrawFailed, which gitspec.render.mermaid
 turns into a note)."""
 from __future__ import annotations
@@ -10,6 +10,9 @@ from gitspec.render.imagecheck import ImageRefused
 # weasyprint drops labels drawn as HTML inside <foreignObject>; SVG <text> survives.
 MERMAID_CONFIG = {"htmlLabels": False, "flowchart": {"htmlLabels": False}, "class": {"htmlLabels": False}}
 MAX_BYTES = 20_000_000
+# mermaid's maxTextSize (a locked key): over it, mermaid draws a box saying "Maximum text size in
+# diagram exceeded" instead of the diagram, and reports no error.
+MAX_TEXT_SIZE = 50_000
 # Settings a diagram's own config (an init directive, front matter `config:`) may not change: they
 # carry CSS that can fetch (themeCSS, fontFamily), turn HTML labels back on, or loosen what mermaid
 # allows. The first six are mermaid's own default `secure` list, which gitspec's replaces.
@@ -36,6 +39,19 @@ def front_matter_end(lines: list[str]) -> int | None:
     if not lines or lines[0].strip() != "---":
         return None
     return next((n for n, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+
+
+def over_text_limit(source: str) -> str | None:
+    """Why mermaid would not draw `source` for its size, or None. Measured as mermaid does: in UTF-16
+    units (JavaScript's), after dropping the front matter and the comment and directive lines."""
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").splitlines(keepends=True)
+    end = front_matter_end(lines)
+    body = "".join(line for line in lines[end + 1 if end is not None else 0:] if not line.lstrip().startswith("%%"))
+    size = len(body.encode("utf-16-le")) // 2
+    if size <= MAX_TEXT_SIZE:
+        return None
+    return (f"it is {size:,} characters long, and mermaid draws no diagram over {MAX_TEXT_SIZE:,} "
+            "(maxTextSize); split it into smaller diagrams")
 
 
 def checked(check: Callable[[bytes], None], data: bytes) -> None:

@@ -39,12 +39,11 @@ def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: 
                  server_down: Failure | None = None) -> tuple[DiagramImage, list[Failure]]:
     """As diagram_image, and what failed on the way (empty when drawn, or when nothing was tried).
     `server_down`: the server already failed this way in this run; it is not asked again.
-    A diagram naming a URL or a file (gitspec.render.diagramreach) is not drawn at all."""
-    from gitspec.render.diagramreach import refusal
+    A diagram naming a URL or a file (gitspec.render.diagramreach), or too long for mermaid, is not drawn at all."""
     from gitspec.render.mermaidserver import fetch_from_server
     from gitspec.render.mmdc import render_with_mmdc
 
-    refused = refusal(source)
+    refused = undrawable(source)
     if refused:
         return DiagramImage(None, None, refused_note(refused)), []
     failures = []
@@ -64,6 +63,15 @@ def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: 
         except Exception as error:  # a diagram must never stop a build: report it in the note
             failures.append(Failure(name, f"{type(error).__name__}: {error}", temporary=True))
     return DiagramImage(None, None, fallback_note(failures)), failures
+
+
+def undrawable(source: str) -> str | None:
+    """Why no way would draw `source` (it names a URL or a file, or is over mermaid's size limit), or None.
+    Said from the text alone, so it is said again, the same, until the text changes."""
+    from gitspec.render.diagramreach import refusal
+    from gitspec.render.drawway import over_text_limit
+
+    return refusal(source) or over_text_limit(source)
 
 
 def refused_note(reason: str) -> str:

@@ -73,10 +73,9 @@ class RenderAssets:
             return None
 
     def _draw(self, diagram: Diagram) -> DiagramImage:
-        from gitspec.render.diagramreach import refusal
-        from gitspec.render.mermaid import DiagramCache, draw_diagram, refused_note
+        from gitspec.render.mermaid import DiagramCache, draw_diagram, refused_note, undrawable
 
-        refused = refusal(diagram.source)
+        refused = undrawable(diagram.source)
         if refused:  # before the cache: a diagram drawn by an older gitspec is refused as a new one is
             self.fallbacks[diagram.source] = False  # the same text is refused again: not worth a retry
             self._warn(f"diagram {diagram_label(diagram)} shown as source: {refused}", diagram)
