@@ -29,8 +29,12 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 MMDC_CONFIG = {**MERMAID_CONFIG, "secure": list(LOCKED_KEYS)}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PNG_SCALE = 2  # Word shows the PNG at page width; twice the CSS pixels keeps it sharp when printed
-# What mermaid says of a diagram it cannot read: only then is a failed mmdc run not worth a retry.
-INVALID_SOURCE = re.compile(r"Parse error|Lexical error|Syntax error|UnknownDiagramError|No diagram type detected")
+# A failed mmdc run is worth a retry unless mermaid itself threw: then the error depends on the diagram's
+# text alone (a parse error, too many edges...) and drawing the same text gives it again. mermaid runs in
+# the page, and the stack mmdc prints names its code; a browser that would not start, a crash or a
+# timeout is thrown by puppeteer or node instead. The words are for an mmdc printing no stack.
+MERMAID_THREW = re.compile(r"[/\\]mermaid[/\\]dist[/\\]|Parse error|Lexical error|Syntax error|"
+                           r"UnknownDiagramError|No diagram type detected")
 
 
 def find_mmdc(root: Path | None = None) -> str | None:
@@ -116,7 +120,7 @@ def _run_all(runs: dict[str, list[str]], folder: Path, timeout: float) -> None:
             if process.returncode != 0:
                 log = _log_lines(folder / f"{name}.log")
                 raise DrawFailed(f"exit {process.returncode}: {_last_line(log)}",
-                                 temporary=not any(INVALID_SOURCE.search(line) for line in log))
+                                 temporary=not any(MERMAID_THREW.search(line) for line in log))
     except OSError as error:
         raise DrawFailed(f"could not start {runs[next(iter(runs))][0]}: {error.strerror or error}",
                          temporary=True) from None
