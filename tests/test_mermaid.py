@@ -344,7 +344,7 @@ def test_failing_mmdc_falls_through_to_the_server_quietly(tmp_path, ink, capfd):
     image = diagram_image(SOURCE, mmdc=mmdc, server=ink.url, timeout=20)
     assert (image.svg, image.png) == (SVG, PNG)
     image = diagram_image(SOURCE, mmdc=mmdc, server=None, timeout=20)
-    assert image.svg is None and "mmdc failed (exit 1: Error: Parse error)" in image.note
+    assert image.svg is None and image.note == "Diagram shown as source: the diagram's text is invalid: Parse error."
     out, err = capfd.readouterr()
     assert out == "" and err == ""
 
@@ -737,6 +737,31 @@ def test_a_diagram_mmdc_reads_as_invalid_is_not_drawn_again_until_it_changes(rep
     calls = (tmp_path / "mode.calls").read_text()
     again = run_gitspec(root, "render", env=env)
     assert "rendered 0 (" in again.err and (tmp_path / "mode.calls").read_text() == calls, again
+
+
+def test_an_invalid_diagrams_note_says_what_is_wrong_and_not_to_install_mmdc(repo, tmp_path):
+    """Before, the note kept only "Parse error on line 2:" and told the reader to install Chromium and
+    mmdc, which were installed."""
+    root, env = mmdc_workspace(repo, tmp_path, "invalid")
+    result = run_gitspec(root, "render", env=env)
+    assert result.code == 0, result
+    said = "Parse error on line 2: flowchart LR A--&gt; Expecting &#x27;NODE_STRING&#x27;"
+    page = (root / "build" / "html" / "flows.html").read_text()
+    assert f"Diagram shown as source: the diagram&#x27;s text is invalid: {said}." in page, page
+    assert "install" not in page and "---^" not in page
+    assert "warning: mmdc: the diagram's text is invalid: Parse error on line 2: flowchart LR A--> Expecting " in result.err
+
+
+def test_an_mmdc_message_is_kept_to_its_explanation():
+    from gitspec.render.mmdc import _explanation
+
+    stack = ["Parser.parseError (https://mermaid-cli-intercept.invalid/m/mermaid/dist/chunk.mjs:1523:21)",
+             "at #evaluate (file:///m/puppeteer-core/lib/esm/puppeteer/cdp/ExecutionContext.js:388:19)"]
+    assert _explanation(["Error: Parse error on line 5:", "... -- broken ((( -->", "---------------------^",
+                         "Expecting 'AMP', 'COLON', got 'EOF'"] + stack) == \
+        "Parse error on line 5: ... -- broken ((( --> Expecting 'AMP', 'COLON', got 'EOF'"
+    long = _explanation(["Error: Expecting " + "'NODE', " * 100])
+    assert len(long) == 300 and long.endswith("…")
 
 
 @pytest.mark.parametrize("status", [500, 503, 429])

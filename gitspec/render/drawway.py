@@ -25,12 +25,15 @@ class DrawFailed(Exception):
     the server timed out or could not be reached, so a run asks it no more. `temporary`: the cause
     may be gone by the next render (a timeout, no browser, a crash, a busy server), so a page showing
     the diagram as source is rendered again then; not for an invalid diagram or a refused image,
-    which the same way of drawing gives again."""
+    which the same way of drawing gives again. `invalid`: mermaid rejected the diagram's text (the
+    message says how); only the text can change that, so no tool is worth installing."""
 
-    def __init__(self, message: str, unreachable: bool = False, temporary: bool = False) -> None:
+    def __init__(self, message: str, unreachable: bool = False, temporary: bool = False,
+                 invalid: bool = False) -> None:
         super().__init__(message)
         self.unreachable = unreachable
-        self.temporary = temporary or unreachable
+        self.temporary = (temporary or unreachable) and not invalid
+        self.invalid = invalid
 
 
 def front_matter_end(lines: list[str]) -> int | None:

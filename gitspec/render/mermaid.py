@@ -27,6 +27,7 @@ class Failure:
     reason: str
     unreachable: bool = False  # a server that timed out or could not be reached
     temporary: bool = False  # a cause that may be gone next time (see DrawFailed)
+    invalid: bool = False  # mermaid rejected the diagram's text (see DrawFailed)
 
 
 def diagram_image(source: str, *, mmdc: str | None, server: str | None, timeout: float) -> DiagramImage:
@@ -59,7 +60,7 @@ def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: 
             svg, png = way(source, where, timeout)
             return DiagramImage(svg, png), failures
         except DrawFailed as failure:
-            failures.append(Failure(name, str(failure), failure.unreachable, failure.temporary))
+            failures.append(Failure(name, str(failure), failure.unreachable, failure.temporary, failure.invalid))
         except Exception as error:  # a diagram must never stop a build: report it in the note
             failures.append(Failure(name, f"{type(error).__name__}: {error}", temporary=True))
     return DiagramImage(None, None, fallback_note(failures)), failures
@@ -80,8 +81,14 @@ def refused_note(reason: str) -> str:
 
 
 def fallback_note(failures: list[Failure]) -> str:
-    """The sentence shown in place of an image: what was tried, and how to get images."""
+    """The sentence shown in place of an image: what is wrong with the diagram's text, else what was
+    tried and, when nothing could draw (no way set up, or each failed for a cause that may pass), how
+    to get images."""
     if not failures:
         return f"Diagram shown as source: no Mermaid renderer is available. {HINT}"
+    invalid = next((f for f in failures if f.invalid), None)
+    if invalid:
+        return f"Diagram shown as source: {invalid.reason.rstrip('.')}."
     tried = "; ".join(f"{'the ' if f.way != 'mmdc' else ''}{f.way} failed ({f.reason})" for f in failures)
-    return f"Diagram shown as source: {tried}. {HINT}"
+    hint = f" {HINT}" if all(f.temporary for f in failures) else ""
+    return f"Diagram shown as source: {tried}.{hint}"

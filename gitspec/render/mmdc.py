@@ -35,6 +35,10 @@ PNG_SCALE = 2  # Word shows the PNG at page width; twice the CSS pixels keeps it
 # timeout is thrown by puppeteer or node instead. The words are for an mmdc printing no stack.
 MERMAID_THREW = re.compile(r"[/\\]mermaid[/\\]dist[/\\]|Parse error|Lexical error|Syntax error|"
                            r"UnknownDiagramError|No diagram type detected")
+# A line of a stack trace: "at f (file:1:2)", or the first one node prints without "at".
+STACK_FRAME = re.compile(r"at\s|\S+ \(\S+:\d+:\d+\)$")
+POINTER = re.compile(r"-*\^$")  # "------^" under the quoted diagram text
+EXPLANATION_LINES, EXPLANATION_CHARS = 3, 300
 
 
 def find_mmdc(root: Path | None = None) -> str | None:
@@ -119,8 +123,9 @@ def _run_all(runs: dict[str, list[str]], folder: Path, timeout: float) -> None:
                 raise DrawFailed(f"timed out after {timeout:g} s", temporary=True) from None
             if process.returncode != 0:
                 log = _log_lines(folder / f"{name}.log")
-                raise DrawFailed(f"exit {process.returncode}: {_last_line(log)}",
-                                 temporary=not any(MERMAID_THREW.search(line) for line in log))
+                if any(MERMAID_THREW.search(line) for line in log):
+                    raise DrawFailed(f"the diagram's text is invalid: {_explanation(log)}", invalid=True)
+                raise DrawFailed(f"exit {process.returncode}: {_last_line(log)}", temporary=True)
     except OSError as error:
         raise DrawFailed(f"could not start {runs[next(iter(runs))][0]}: {error.strerror or error}",
                          temporary=True) from None
@@ -161,6 +166,20 @@ def _last_line(lines: list[str]) -> str:
     errors = [line for line in lines if "error" in line.lower()]
     text = (errors or lines or ["no output"])[0]
     return text[:300]
+
+
+def _explanation(lines: list[str]) -> str:
+    """What mermaid says is wrong with a diagram: mmdc's message from its first "Error" line to the stack
+    after it, without the "^" line pointing into the quoted text (it lines up only in a terminal)."""
+    start = next((n for n, line in enumerate(lines) if "error" in line.lower()), 0)
+    kept = []
+    for line in lines[start:]:
+        if STACK_FRAME.match(line) or len(kept) == EXPLANATION_LINES:
+            break
+        if not POINTER.match(line):
+            kept.append(line)
+    text = " ".join(kept).removeprefix("Error: ").rstrip(".") or "no output"  # a sentence goes on after it
+    return text if len(text) <= EXPLANATION_CHARS else text[:EXPLANATION_CHARS - 1] + "…"
 
 
 def _read_output(path: Path) -> bytes:
