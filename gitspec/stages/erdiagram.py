@@ -7,7 +7,7 @@ never render. Without it the same text is built here.
 from __future__ import annotations
 
 import contextlib
-import io
+import sys
 import threading
 from typing import Any
 
@@ -28,13 +28,28 @@ _import_lock = threading.Lock()
 
 def _mermaid_er() -> Any | None:
     """mermaid-py's `mermaid.erdiagram` module, or None when it is not installed."""
-    # The package prints an IPython warning at import; keep gitspec's stdout clean.
-    with _import_lock, contextlib.redirect_stdout(io.StringIO()):
+    # The package prints an IPython warning at import; keep gitspec's stdout clean. A stage runs on a
+    # worker thread while the main one may write (build --json's events): only this thread is muted.
+    with _import_lock, contextlib.redirect_stdout(_MutedThread(sys.stdout)):
         try:
             from mermaid import erdiagram
         except ImportError:
             return None
     return erdiagram
+
+
+class _MutedThread:
+    """Stands in for `stream` while one thread (the one that made it) must not write there:
+    that thread's writes are dropped, every other thread's go on to `stream`."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream, self._muted = stream, threading.get_ident()
+
+    def write(self, text: str) -> int:
+        return len(text) if threading.get_ident() == self._muted else self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _comment(text: Any) -> str:
