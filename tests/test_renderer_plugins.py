@@ -1,7 +1,6 @@
 """Third-party renderer plugins: how gitspec drives them, and what it says when one misbehaves."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from conftest import CONFIG, requirement, requirements_doc, run_gitspec, write_files
@@ -172,60 +171,3 @@ def test_two_plugins_offering_one_format_are_named_and_block_only_that_format(re
         "and plugin gitspec-b6a (entry point b6a-exporter)\n"), line
     html = run_gitspec(ws, "render", "--format", "html", env=env)
     assert html.code == 0 and (ws / "build" / "html" / "index.html").is_file(), html
-
-
-CLASHING = '''
-from gitspec import hookimpl
-
-class Pages:
-    name, version = "pagestxt", "1"
-
-    def page_files(self, site, page, assets):
-        return {page.id + ".txt": page.title.encode()}
-
-    def site_files(self, site, assets):
-        return {}
-
-class Clashing(Pages):
-    name = "clashtxt"
-
-    def site_files(self, site, assets):  # an index named as a page's file, with other bytes
-        return {"reqs.txt": b"the index"} if any("CLASH" in page.title for page in site.pages) else {}
-
-@hookimpl
-def gitspec_renderers():
-    return [Pages(), Clashing()]
-'''
-
-
-def test_a_renderer_whose_results_clash_is_refused_before_any_format_writes_a_file(repo, tmp_path):
-    # Before, the html site, the pages of pagestxt and clashtxt's page were written, and only then were
-    # clashtxt's site files found to clash with that page: the output folder was left half rendered.
-    ws = workspace(repo, "[html, pagestxt, clashtxt]")
-    spec = ws / "specs" / "reqs.yaml"
-    env = install(tmp_path / "site", "gitspec-clash", "clash", CLASHING)
-    clash = ("gitspec: error: plugin gitspec-clash (entry point clash): renderer 'clashtxt' returned 'reqs.txt' "
-             "for page reqs and for the site files, with different contents (its results may share a file only "
-             "with the same bytes)\n")
-
-    def render_clashing() -> None:
-        spec.write_text(spec.read_text().replace("title: Requirements\n", "title: Requirements CLASH\n"))
-        result = run_gitspec(ws, "render", env=env)
-        assert result.code == 2 and result.err == clash, result
-
-    def output() -> dict[str, bytes]:
-        return {path.relative_to(ws).as_posix(): path.read_bytes()
-                for path in sorted((ws / "build").rglob("*")) if path.is_file()}
-
-    render_clashing()  # a first render
-    assert not (ws / "build").exists()
-    spec.write_text(spec.read_text().replace("title: Requirements CLASH\n", "title: Requirements\n"))
-    built = run_gitspec(ws, "build", "--json", env=env)
-    stages = [json.loads(line).get("stage") for line in built.out.splitlines()]
-    # the plugins' formats render first, yet their progress comes in the formats' order, as each is written
-    assert built.code == 0 and [stage for n, stage in enumerate(stages) if stage and stage not in stages[:n]] == \
-        ["render:html", "render:pagestxt", "render:clashtxt"], built
-    before = output()
-    assert "build/pagestxt/reqs.txt" in before and "build/html/index.html" in before
-    render_clashing()  # a render over the last one
-    assert output() == before

@@ -13,20 +13,24 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from gitspec.atomic import write_atomic
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.render.fallbacks import joined_mark, outdated, page_mark
 from gitspec.render.model import Site
 from gitspec.render.ownmarks import written_by_gitspec
-from gitspec.render.results import SITE, Result, results
+from gitspec.render.sharedfiles import SharedFiles
+from gitspec.render.sitemodel import record_key
 from gitspec.store import read_plain
 
 # A format names its folder under the output folder and its manifest in .gitspec/renders: a plain name,
 # never a path ("../specs" would render over the specs).
+SITE = "\0site"  # manifest key of the files that span pages
 FOLDER = "\0folder"  # manifest key of the format's folder it describes, relative to the workspace
 JOURNAL = ".pending"  # suffix of the list of files a killed render had begun to write, beside its manifest
 
@@ -92,28 +96,9 @@ def render_site(site: Site, chosen: list[Any], root: Path, output: str, store: P
     folders = [root / output / renderer.name for renderer in chosen]
     for folder in folders:  # before anything is written
         _refuse_outside(folder, root)
-    formats = [_Format(renderer, root, folder, store) for renderer, folder in zip(chosen, folders)]
-    # A plugin's results, every one of them checked (gitspec.render.sharedfiles), before any format writes a
-    # file: a clash found once some were written would leave the output folder half rendered. gitspec's own
-    # are not checked, and are written as they render.
-    gathered = {n: _gathered(site, f, assets, pages, report) for n, f in enumerate(formats)
-                if getattr(f.renderer, "fault", None)}
-    for n, f in enumerate(formats):
-        if n in gathered:
-            given, events = gathered[n]
-            for event in events if emit else ():  # as the format is written: the progress rises format by format
-                emit(event)
-        else:
-            given = results(site, f.renderer, f.out, f.manifest, assets, pages, report, emit)
-        f.write(given, site, pages, report)
+    for renderer, folder in zip(chosen, folders):
+        _render_format(site, renderer, root, folder, store, assets, pages, report, emit)
     return report
-
-
-def _gathered(site: Site, f: _Format, assets: Any, pages: set[str] | None,
-              report: RenderReport) -> tuple[list[Result], list[dict]]:
-    """Every result of a format's render, and its progress events, held until it is written."""
-    events: list[dict] = []
-    return list(results(site, f.renderer, f.out, f.manifest, assets, pages, report, events.append)), events
 
 
 def _refuse_outside(folder: Path, root: Path) -> None:
@@ -137,42 +122,118 @@ def _refuse_outside(folder: Path, root: Path) -> None:
                            exit_code=EXIT_USAGE)
 
 
-class _Format:
-    """One format's folder and manifest, where a renderer's results are written."""
+def _render_format(site, renderer, root, folder, store, assets, pages, report, emit) -> None:
+    manifest_path = store / "renders" / f"{renderer.name}.json"
+    manifest, as_read = load_manifest(manifest_path)
+    described = folder.relative_to(root).as_posix()
+    warm = manifest.get(FOLDER) == described
+    if not warm:  # none, or one for another folder (whose files are left as they are)
+        manifest = {FOLDER: described}
+    journal = manifest_path.with_suffix(JOURNAL)  # files a render killed before saving had begun to write
+    owned = _listed(manifest) | _journalled(journal) if warm else set()
+    out = _Output(root, folder, owned, frozenset(getattr(renderer, "volatile", ())), journal if warm else None)
+    completed = False
+    try:
+        _render_pages(site, renderer, out, manifest, assets, pages, report, emit)
+        completed = True
+    finally:  # after a failure too, so that what was written stays listed; a cold cache stays cold
+        data = json.dumps(manifest, sort_keys=True, indent=1).encode()
+        if (completed or warm) and data != as_read:  # a render that changed nothing writes nothing
+            _save(manifest_path, data, root)
+        if completed or warm:
+            journal.unlink(missing_ok=True)
 
-    def __init__(self, renderer: Any, root: Path, folder: Path, store: Path) -> None:
-        self.renderer, self.root = renderer, root
-        self.manifest_path = store / "renders" / f"{renderer.name}.json"
-        self.manifest, self.as_read = load_manifest(self.manifest_path)
-        described = folder.relative_to(root).as_posix()
-        self.warm = self.manifest.get(FOLDER) == described
-        if not self.warm:  # none, or one for another folder (whose files are left as they are)
-            self.manifest = {FOLDER: described}
-        self.journal = self.manifest_path.with_suffix(JOURNAL)  # files a render killed before saving began to write
-        owned = _listed(self.manifest) | _journalled(self.journal) if self.warm else set()
-        self.out = _Output(root, folder, owned, frozenset(getattr(renderer, "volatile", ())),
-                           self.journal if self.warm else None)
 
-    def write(self, given: Iterable[Result], site: Site, pages: set[str] | None, report: RenderReport) -> None:
-        """Write each result as it comes, then remove the pages of documents gone (when `pages` is None)."""
-        completed = False
+def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) -> None:
+    nav = record_key(renderer.name, renderer.version, site.title, site.page_size, site.language,
+                     [(p.id, p.kind, p.title) for p in site.pages])
+    # What a page may show of the others: their titles and kinds (True), only links to them (False), or
+    # nothing (None: a page shows itself alone, as a document's PDF does). Links need no more than the
+    # page's key: it holds every id and section its values name and their targets (sitemodel._named),
+    # and a target is only ever a page's, so a document added or removed changes the key of just the
+    # pages that name it.
+    shown = getattr(renderer, "page_navigation", True)
+    page_nav = nav if shown else record_key(renderer.name, renderer.version, site.title, site.page_size,
+                                            site.language)
+    keys = {p.id: record_key(page_nav, p.key) for p in site.pages if pages is None or p.id in pages}
+    stale = [p for p in site.pages if p.id in keys and not _fresh(manifest.get(p.id), keys[p.id], out, assets)]
+    report.reused += len(keys) - len(stale)
+    start = time.perf_counter()
+    missing = {page.id for page in stale}
+    shared = SharedFiles(renderer, out.folder, manifest, set(keys) - missing, SITE)
+    for n, (page, files) in enumerate(_page_results(renderer, site, stale, assets)):
+        if page.id not in missing:  # a plugin's is refused naming it (pluginrenderer): this is gitspec's own bug
+            raise RuntimeError(f"renderer '{renderer.name}' pages_files gave files for {page.id!r}, which it "
+                               "was not asked for or gave before")
+        missing.discard(page.id)
+        end = time.perf_counter()
+        report.spans.append((f"render {renderer.name} {page.id}", start, end))
+        if emit:
+            emit({"event": "status", "stage": f"render:{renderer.name}", "message": page.id,
+                  "progress": int(100 * (n + 1) / len(stale))})
+        shared.check(page.id, files)
+        _write(files, keys[page.id], out, manifest, page.id, page.id, report)
+        _mark(manifest[page.id], page_mark(page, assets))
+        report.rendered.append(f"{renderer.name}:{page.id}")
+        _collect_refusals(renderer, page.id, report)
+        start = time.perf_counter()
+    if missing:  # left unlisted in the manifest, so the next render asks for them again
+        left = [page.id for page in stale if page.id in missing]
+        report.warnings.append(f"renderer '{renderer.name}' gave no files for {', '.join(left)}: "
+                               f"not rendered (its pages_files left {'it' if len(left) == 1 else 'them'} out)")
+    shown = _with_pages_rendered(site, manifest)
+    site_key = record_key(nav, site.commit, site.dirty, [(p.id, p.key, p.status, p.badges) for p in shown.pages])
+    if not _fresh(manifest.get(SITE), site_key, out, assets):
+        files = _timed(report, f"render {renderer.name} site", renderer.site_files, shown, assets)
+        shared.check(SITE, files)
+        _write(files, site_key, out, manifest, SITE, "the files that span documents", report)
+        _mark(manifest[SITE], joined_mark(manifest.get(p.id, {}).get("fallback") for p in site.pages))
+        report.rendered.append(f"{renderer.name}:site")
+        _collect_refusals(renderer, "the combined book", report)
+    if pages is None:
+        kept = {SITE, FOLDER, *(p.id for p in site.pages)}  # a set: site.page(k) per entry was quadratic
+        for gone in [k for k in manifest if k not in kept]:
+            _remove(_unshared(manifest[gone]["files"], manifest, gone), out, report)
+            del manifest[gone]
+
+
+def _with_pages_rendered(site: Site, manifest: dict) -> Site:
+    """`site` with only the pages this format has rendered, for the files that span pages (the index,
+    the search index, the book): a render of some documents leaves a new one out of them until it is
+    rendered, rather than link a page that does not exist."""
+    from dataclasses import replace
+
+    rendered = tuple(page for page in site.pages if page.id in manifest)
+    return site if len(rendered) == len(site.pages) else replace(site, pages=rendered)
+
+
+def _page_results(renderer: Any, site: Site, stale: list, assets: Any):
+    """(page, files) for each stale page: in one batch when the renderer takes batches."""
+    batch = getattr(renderer, "pages_files", None)
+    if batch is not None and len(stale) > 1:
+        yield from batch(site, stale, assets)
+        return
+    for page in stale:
+        yield page, renderer.page_files(site, page, assets)
+
+
+def _fresh(entry: dict | None, key: str, out: _Output, assets: Any) -> bool:
+    """Whether an entry's files are as its render left them. A watch's render (`assets.live`) knows a
+    volatile file by its size alone, as the watch rewrites it in place; any other render writes it again
+    when it moved (a watch's token left in live.js), as it does any file edited by hand."""
+    if not entry or entry.get("key") != key or outdated(entry, assets):
+        return False
+    live = getattr(assets, "live", False)
+    for rel, known in entry["files"].items():
         try:
-            for result in given:
-                _write(result.files, result.key, self.out, self.manifest, result.name, result.label, report)
-                _mark(self.manifest[result.name], result.mark)
-                report.rendered.append(f"{self.renderer.name}:{'site' if result.name == SITE else result.name}")
-            if pages is None:
-                kept = {SITE, FOLDER, *(p.id for p in site.pages)}  # a set: site.page(k) per entry was quadratic
-                for gone in [k for k in self.manifest if k not in kept]:
-                    _remove(_unshared(self.manifest[gone]["files"], self.manifest, gone), self.out, report)
-                    del self.manifest[gone]
-            completed = True
-        finally:  # after a failure too, so that what was written stays listed; a cold cache stays cold
-            data = json.dumps(self.manifest, sort_keys=True, indent=1).encode()
-            if (completed or self.warm) and data != self.as_read:  # a render that changed nothing writes nothing
-                _save(self.manifest_path, data, self.root)
-            if completed or self.warm:
-                self.journal.unlink(missing_ok=True)
+            st = os.stat(out.folder / rel)
+        except OSError:
+            return False
+        if [st.st_size, st.st_mtime_ns] == known:  # a hand edit moves the mtime
+            continue
+        if not (live and rel in out.volatile and st.st_size == (known[0] if isinstance(known, list) else known)):
+            return False
+    return True
 
 
 def _mark(entry: dict, fallback: str | None) -> None:
@@ -226,7 +287,7 @@ def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name
 
 def _stat_key(target: Path, out: _Output) -> list[int]:
     """What a manifest knows a written file by: its size and mtime (a hand edit of the same size
-    moves the mtime; see gitspec.render.results.fresh for a file something else rewrites in place)."""
+    moves the mtime; see _fresh for a file something else rewrites in place)."""
     try:
         st = os.stat(target)
     except OSError as error:
@@ -295,6 +356,21 @@ def told_path(path: Path, root: Path) -> str:
     from gitspec.herepaths import here
 
     return here(shown_path(path, root))
+
+
+def _collect_refusals(renderer: Any, where: str, report: RenderReport) -> None:
+    refused = getattr(renderer, "refused", None)
+    if refused:
+        report.warnings.extend(f"refused to fetch {url} while rendering {where}" for url in refused)
+        refused.clear()
+
+
+def _timed(report: RenderReport, name: str, function, *args):
+    start = time.perf_counter()
+    try:
+        return function(*args)
+    finally:
+        report.spans.append((name, start, time.perf_counter()))
 
 
 def load_manifest(path: Path) -> tuple[dict, bytes]:
