@@ -247,7 +247,7 @@ def test_build_with_a_brand_hue_that_is_not_a_number_reports_it_and_does_not_cra
     assert re.search(rf"(?m)^specs/brand\.yaml:{line}:\d+: .*hue", built.err), built
 
 
-@pytest.mark.parametrize("hue", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("hue", [float("nan"), float("inf"), float("-inf"), pytest.param(10 ** 400, id="int-past-floats")])
 def test_a_hue_that_is_not_finite_reads_as_none_and_the_design_stays_valid(hue):
     assert design.hues({"hue": hue, "accentHue": hue}) == (design.DEFAULT_HUE, (design.DEFAULT_HUE + 150) % 360)
     values = stage_inputs(design)

@@ -74,9 +74,12 @@ def _angle(value: Any) -> float | None:
     """A hue in degrees, wrapped into [0, 360); None for anything but a finite number. Never a repair:
     '200' and `true` are not hues (YAML reads `true` as a bool, which Python counts as the int 1), and
     `.nan` or `1e400` (infinity) would come out as a NaN hue, which no section's schema allows."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) % 360
+    try:
+        return float(value) % 360 if math.isfinite(value) else None
+    except OverflowError:  # an int past a float's range (YAML reads 400 digits as one): as infinite
+        return None
 
 
 def type_scale(base: float, ratio: float) -> list[dict[str, Any]]:
