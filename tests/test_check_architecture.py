@@ -120,3 +120,20 @@ def test_a_reference_must_match_the_one_key_it_points_at(repo):
         "specs/arch.yaml:32:49: error: unknown entity 'Ghost' in arch#dataModel/entities/3/fields/5/references "
         "[unknown-reference]",
     ], result
+
+
+def test_an_integer_may_reference_a_bigint_key(repo):
+    """PostgreSQL compares integer with bigint in a foreign key: a review found check refusing it."""
+    entities = """    - name: Ledger
+      description: A ledger, keyed by a bigint.
+      fields:
+        - {name: id, type: bigint, primaryKey: true, required: true}
+    - name: Entry
+      description: An entry of a ledger.
+      fields:
+        - {name: id, type: integer, primaryKey: true, required: true}
+        - {name: ledgerId, type: integer, references: Ledger}
+        - {name: previousId, type: bigint, references: Entry}
+"""
+    result = run_gitspec(repo({"specs/arch.yaml": architecture(entities)}), "check")
+    assert result.code == 0, result
