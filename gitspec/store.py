@@ -49,7 +49,7 @@ def is_gitspec_store(folder: Path) -> bool:
     except OSError:
         return False
     return (tag.startswith(CACHEDIR_TAG.encode()[:43]) and b"created by gitspec" in tag
-            and not any(os.path.islink(folder / name) for name in ("objects", "cache", "renders")))
+            and not any(os.path.islink(folder / name) for name in ("objects", "cache", "renders", "diagrams")))
 
 
 def store_symlink(store: Path) -> Path | None:

@@ -139,7 +139,8 @@ def test_gc_deletes_nothing_from_a_store_gitspec_did_not_make(ws, tmp_path, layo
     result = run_gitspec(root, "cache", "gc", env=env)
     assert result.code == 2 and result.err == (
         "gitspec: error: .gitspec is not a store gitspec made (no CACHEDIR.TAG of gitspec's, or a symlink among "
-        "objects, cache and renders): cache gc deletes nothing there; if it is only gitspec's cache, delete it\n"
+        "objects, cache, renders and diagrams): cache gc deletes nothing there; if it is only gitspec's cache, "
+        "delete it\n"
         if layout == "no tag" else  # refused as every command refuses a symlink in the store
         f"gitspec: error: .gitspec/objects is a symlink to {theirs}; remove it (gitspec follows no link inside "
         "its store)\n"), result
@@ -225,3 +226,55 @@ def test_gc_removes_what_it_can_and_names_what_it_cannot(ws):
         "gitspec: removed 0 cache entries and 3 objects; kept 3\n"
         f"gitspec: error: cannot remove {first}: Operation not permitted (and 2 more file(s)); the rest was "
         "removed: make the store writable and run 'gitspec cache gc' again, or delete the store\n"), gc
+
+
+def diagram_page(edge: str) -> str:
+    return ("---\nkind: prd\nid: flows\ntitle: Flows\n---\n\n# Flows\n\n## Problem\n\n"
+            f"```mermaid\nflowchart LR\n  {edge}\n```\n" + "".join(
+                f"\n## {name}\n\nNone.\n" for name in
+                ("Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")))
+
+
+@pytest.fixture
+def drawn_three_times(repo, tmp_path):
+    """A page whose one diagram was edited twice, rendered to HTML and Word each time by a stand-in
+    mmdc: the store holds three drawings of it. The workspace, its environment and the mmdc call log."""
+    from test_mermaid import MODAL_MMDC, NO_MMDC, fake_mmdc
+
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    fake_mmdc(bin_folder, MODAL_MMDC)
+    (tmp_path / "mode").write_text("draw")
+    env = {"PATH": f"{bin_folder}:{NO_MMDC['PATH']}", "MMDC_MODE": str(tmp_path / "mode")}
+    root = repo({"specs/flows.md": diagram_page("A --> B")}, CONFIG.replace("formats: []", "formats: [html, docx]"))
+    for edge in ("A --> B", "A --> C", "A --> D"):
+        (root / "specs" / "flows.md").write_text(diagram_page(edge))
+        assert run_gitspec(root, "render", env=env).code == 0
+    return root, env, tmp_path / "mode.calls"
+
+
+def test_gc_drops_the_diagram_images_no_render_shows(drawn_three_times):
+    # Before, gc removed none of them ("removed 0 cache entries"), and stats did not count them.
+    root, env, calls = drawn_three_times
+    stats = run_gitspec(root, "cache", "stats", env=env)
+    assert stats.code == 0 and "\ndiagram images: 3 (" in stats.out, stats
+    gc = run_gitspec(root, "cache", "gc", env=env)
+    assert gc.code == 0 and gc.err == (
+        "gitspec: removed 0 cache entries and 0 objects; kept 0\n"
+        "gitspec: removed 2 diagram image(s) no render shows from .gitspec/diagrams\n"), gc
+    assert len(list((root / ".gitspec" / "diagrams").glob("*.svg"))) == 1
+    assert "\ndiagram images: 1 (" in run_gitspec(root, "cache", "stats", env=env).out
+    drawn = len(calls.read_text())
+    (root / "build" / "html" / "flows.html").unlink()
+    (root / "build" / "docx" / "flows.docx").unlink()
+    assert run_gitspec(root, "render", env=env).code == 0
+    assert len(calls.read_text()) == drawn  # the diagram shown came back from the store, not from mmdc
+
+
+def test_gc_keeps_every_diagram_image_while_a_render_manifest_cannot_tell_which_it_shows(drawn_three_times):
+    root, env, _ = drawn_three_times
+    manifest = root / ".gitspec" / "renders" / "docx.json"
+    manifest.write_text(re.sub(r'"diagrams": \[[^]]*\],\s*', "", manifest.read_text()))  # as an older gitspec wrote it
+    gc = run_gitspec(root, "cache", "gc", env=env)
+    assert gc.code == 0 and "diagram" not in gc.err, gc
+    assert len(list((root / ".gitspec" / "diagrams").glob("*.svg"))) == 3

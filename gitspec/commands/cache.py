@@ -1,4 +1,4 @@
-"""`gitspec cache stats|gc`: what the store holds, and dropping what no stamp uses any more."""
+"""`gitspec cache stats|gc`: what the store holds, and dropping what no stamp, and no render, uses any more."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -14,6 +14,8 @@ from gitspec.streams import messages, results
 def run(action: str) -> int:
     from gitspec.store import LOCK_TIMEOUT, GenerationCache, ObjectStore, build_lock, is_gitspec_store
 
+    from gitspec.render.diagramcache import DiagramCache
+
     workspace, index = open_workspace()
     objects = ObjectStore(workspace.store)
     cache = GenerationCache(workspace.store, objects)
@@ -21,7 +23,9 @@ def run(action: str) -> int:
         with _reading(workspace, ""):
             count, size = objects.stats()
             entries = len(cache.keys())
+            diagrams, diagram_size = DiagramCache(workspace.store / "diagrams").stats()
         results().write(f"objects: {count} ({size:,} bytes)\ncache entries: {entries}\n"
+                         f"diagram images: {diagrams} ({diagram_size:,} bytes)\n"
                          f"parse index: {len(index.entries)} files\n")
         return 0
     if not workspace.store.is_dir():
@@ -29,7 +33,7 @@ def run(action: str) -> int:
         return 0
     if not is_gitspec_store(workspace.store):  # before the lock, which would make it look like one
         raise GitspecError(f"{workspace.store.name} is not a store gitspec made (no CACHEDIR.TAG of gitspec's, "
-                           "or a symlink among objects, cache and renders): cache gc deletes nothing there; "
+                           "or a symlink among objects, cache, renders and diagrams): cache gc deletes nothing there; "
                            "if it is only gitspec's cache, delete it", exit_code=EXIT_USAGE)
     with build_lock(workspace.store, LOCK_TIMEOUT):  # a build or render writing now keeps its files
         return _collect(workspace, index, objects, cache)
@@ -67,8 +71,12 @@ def _collect(workspace, index, objects, cache) -> int:
         if path.parent.name + path.name not in keep_objects and _remove(path, failed):
             removed_objects += 1
     old_renders = _drop_old_render_files(workspace.store / "renders", failed)
+    unshown = _drop_unshown_diagrams(workspace, failed)
     messages().write(f"gitspec: removed {removed_entries} cache entries and {removed_objects} objects; "
                       f"kept {len(keep_objects)}\n")
+    if unshown:
+        messages().write(f"gitspec: removed {unshown} diagram image(s) no render shows from "
+                          f"{workspace.store.name}/diagrams\n")
     if old_renders:
         messages().write(f"gitspec: removed {old_renders} old file(s) from {workspace.store.name}/renders\n")
     if failed:  # as `rm -r` does: all it can, then exit 2 naming what stayed
@@ -141,6 +149,24 @@ def _hex_digests(path) -> set[str]:
                 found.update(run.decode("ascii") for run in hex_run.findall(text) if len(run) == 64)
             carried = text[-64:]
     return found
+
+
+def _drop_unshown_diagrams(workspace, failed: list) -> int:
+    """Delete the stored diagram images no render manifest lists (gitspec.render.diagramuse): those of
+    diagrams edited or deleted since. Nothing when a manifest an older gitspec wrote cannot tell."""
+    from gitspec.render.diagramcache import DiagramCache
+    from gitspec.render.diagramuse import shown_keys
+
+    with _reading(workspace, " (cache gc deletes nothing while it cannot read all of the store)"):
+        shown = shown_keys(workspace.store / "renders")
+        stored = DiagramCache(workspace.store / "diagrams").files()
+    if shown is None:
+        return 0
+    removed = 0
+    for key, paths in stored.items():
+        if key not in shown:
+            removed += sum([_remove(path, failed) for path in paths]) > 0
+    return removed
 
 
 def _drop_old_render_files(folder, failed: list) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -18,6 +20,8 @@ from gitspec.render.renderer import DiagramImage
 
 # Bump when what a key stands for changes (the mermaid config, the PNG scale, the checks).
 CACHE_VERSION = "2"
+# An entry's files, and the temp files a killed write of one left (gitspec.atomic names them so).
+ENTRY_FILE = re.compile(r"\.?([0-9a-f]{64})\.(?:svg|png|json)(?:\.[0-9a-f]{12}\.tmp)?")
 
 
 class DiagramCache:
@@ -87,6 +91,31 @@ class DiagramCache:
                 manifest[suffix] = hashlib.sha256(data).hexdigest()
         write_atomic(self.folder / f"{key}.json", json.dumps(manifest, sort_keys=True).encode(),
                      durable=False)
+
+    def files(self) -> dict[str, list[Path]]:
+        """The files of every entry, torn ones' too, by key; anything else in the folder is not the
+        cache's. No folder (or a symlink there, which gitspec never makes): none. A folder that
+        cannot be listed raises OSError, rather than look empty."""
+        found: dict[str, list[Path]] = {}
+        if os.path.islink(self.folder) or not self.folder.is_dir():
+            return found
+        for name in sorted(os.listdir(self.folder)):
+            match = ENTRY_FILE.fullmatch(name)
+            if match:  # a symlink too: deleting one removes the link, and the cache never reads through it
+                found.setdefault(match[1], []).append(self.folder / name)
+        return found
+
+    def stats(self) -> tuple[int, int]:
+        """How many entries the folder holds, and their size in bytes."""
+        entries = self.files()
+        size = 0
+        for paths in entries.values():
+            for path in paths:
+                try:
+                    size += path.stat().st_size
+                except OSError:  # removed meanwhile
+                    continue
+        return len(entries), size
 
     def discard(self, key: str) -> None:
         for suffix in ("json", "svg", "png"):

@@ -98,6 +98,13 @@ class RenderAssets:
                 self._warn(fallback_warning(diagram, failures, newly_down), diagram)
         return image
 
+    def diagram_key(self, source: str) -> str:
+        """The key the image of the diagram `source` is stored under in this run's drawing setup
+        (gitspec.render.diagramuse records it, so that `cache gc` keeps the image)."""
+        from gitspec.render.diagramcache import DiagramCache
+
+        return DiagramCache.key(source, self._found_mmdc(), self.server)
+
     def drawing_setup(self) -> str:
         """What diagrams are drawn with (mmdc, server, timeout): a page showing one as source is
         rendered again when this changes (gitspec.render.fallbacks)."""

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from gitspec.atomic import write_atomic
 from gitspec.errors import EXIT_USAGE, GitspecError
+from gitspec.render.diagramuse import joined_diagrams, note_diagrams
 from gitspec.render.fallbacks import joined_mark, outdated, page_mark
 from gitspec.render.model import Site
 from gitspec.render.ownmarks import written_by_gitspec
@@ -174,6 +175,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
         shared.check(page.id, files)
         _write(files, keys[page.id], out, manifest, page.id, page.id, report)
         _mark(manifest[page.id], page_mark(page, assets))
+        note_diagrams(manifest[page.id], [page], assets)
         report.rendered.append(f"{renderer.name}:{page.id}")
         _collect_refusals(renderer, page.id, report)
         start = time.perf_counter()
@@ -188,6 +190,7 @@ def _render_pages(site, renderer, out, manifest, assets, pages, report, emit) ->
         shared.check(SITE, files)
         _write(files, site_key, out, manifest, SITE, "the files that span documents", report)
         _mark(manifest[SITE], joined_mark(manifest.get(p.id, {}).get("fallback") for p in site.pages))
+        joined_diagrams(manifest[SITE], [manifest.get(p.id, {}) for p in shown.pages])
         report.rendered.append(f"{renderer.name}:site")
         _collect_refusals(renderer, "the combined book", report)
     if pages is None:
