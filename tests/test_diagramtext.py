@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -24,6 +25,18 @@ def test_sequences_and_entity_relationships_name_their_parts():
         == "Login. Sequence diagram: User → S: log in; S → User: token"
     source = '---\ntitle: Data model\n---\nerDiagram\n  A ||--o{ B : "has"\n  Lone {\n    uuid id PK\n  }\n'
     assert describe(source, "Er diagram") == "Data model. Entity relationship diagram: A has B; Lone"
+
+
+def test_common_forms_say_what_they_link():
+    # Before, each read as its kind alone ("Entity relationship diagram", "Flowchart"), or kept the markup.
+    generated = 'erDiagram\n  Customer||--o{Invoice : "customerId"\n  Invoice||--o{LineItem : "invoiceId"\n'
+    assert describe(generated) == ("Entity relationship diagram: Customer customerId Invoice; "
+                                   "Invoice invoiceId LineItem")  # the form gitspec's data model writes
+    assert describe("graph TD; Signup-->Verify; Verify-->Dashboard") == "Flowchart: Signup → Verify → Dashboard"
+    assert describe("graph; A-->B") == "Flowchart: A → B"
+    assert describe("flowchart LR\n  app[Web app<br/>React SPA] -->|calls<BR>over HTTPS| api[API]") \
+        == "Flowchart: Web app React SPA → API (calls over HTTPS)"
+    assert describe("sequenceDiagram\n  A->>B: one<br>two") == "Sequence diagram: A → B: one two"
 
 
 def test_other_kinds_say_their_kind_and_nothing_is_too_long():
@@ -50,6 +63,8 @@ def test_a_long_line_is_described_in_one_pass():
         "flowchart LR\n  A" + " " * run + "x --> B",
         "erDiagram\n  A ||--o{ B : has" + " " * run + "x",
         "---\ntitle: Long" + " " * run + "name\n---\npie",
+        "erDiagram\n  A||--o{" + "o" * run + " : has",
+        "flowchart LR\n  A[a" + " " * run + "<br" + " " * run + "b] --> B",
     ]
     script = ("import json, sys\nfrom gitspec.render.diagramtext import describe\n"
               "print(json.dumps([describe(s) for s in json.load(sys.stdin)]))")
@@ -58,4 +73,24 @@ def test_a_long_line_is_described_in_one_pass():
     texts = json.loads(done.stdout)
     assert texts == ["Sequence diagram: A → B: hi; B → A: again", "Sequence diagram: A → B: hi",
                      "Sequence diagram: Al…", "Flowchart: A → B", "Flowchart: A → B",
-                     "Entity relationship diagram: A has…", "Long…"]
+                     "Entity relationship diagram: A has…", "Long…",
+                     "Entity relationship diagram: A has " + "o" * (LONGEST - 36) + "…", "Flowchart: a…"]
+
+
+def test_the_site_and_word_describe_the_forms_gitspec_and_its_users_write(repo, tmp_path):
+    import docx
+    from conftest import run_gitspec
+    from test_render_pdf import prd, stand_in_mmdc
+
+    env = stand_in_mmdc(tmp_path / "bin")
+    body = ('## Problem\n\n```mermaid\nerDiagram\n  Customer||--o{Invoice : "customerId"\n```\n\n'
+            "## Goals\n\n```mermaid\ngraph TD; Signup-->Verify; Verify-->Dashboard\n```\n\n"
+            "## Non-goals\n\n```mermaid\nflowchart LR\n  app[Web app<br/>React SPA] --> api[API]\n```\n")
+    root = repo({"specs/p.md": prd(body)})
+    assert run_gitspec(root, "render", "--format", "html,docx", env=env).code == 0
+    described = ["Entity relationship diagram: Customer customerId Invoice",
+                 "Flowchart: Signup → Verify → Dashboard", "Flowchart: Web app React SPA → API"]
+    page = (root / "build/html/p.html").read_text(encoding="utf-8")
+    assert re.findall(r'<img src="diagrams/[^"]*" alt="([^"]*)"', page) == described
+    shapes = docx.Document(str(root / "build/docx/p.docx")).inline_shapes
+    assert [shape._inline.docPr.get("descr") for shape in shapes] == described

@@ -31,7 +31,9 @@ _SKIPPED = re.compile(r"^\s*(%%|subgraph\b|end\b|classDef\b|class\b|style\b|link
 _ARROW = re.compile(r"-{1,2}(?:>>|[>x)])[+-]?")
 _PARTICIPANT = re.compile(r"^\s*(?:participant|actor)\s+(\S+)(?:\s+as\s+(.+))?\s*$")
 _ENTITY = re.compile(r"^\s*([\w.-]+)\s*\{")
-_RELATION = re.compile(r"^\s*([\w.-]+)\s+[|}o][|o]?(?:--|\.\.)[|o][|{o]?\s+([\w.-]+)\s*:(.*)$")
+# Spaces around the cardinalities are optional: gitspec's own data model writes `A||--o{B : "aId"`.
+_RELATION = re.compile(r"^\s*([\w.-]+)\s*[|}o][|o]?(?:--|\.\.)[|o][|{o]?\s*([\w.-]+)\s*:(.*)$")
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)  # Mermaid's line break in a label: a space in words
 
 
 def describe(source: str, name: str = "") -> str:
@@ -43,10 +45,14 @@ def describe(source: str, name: str = "") -> str:
         title = _TITLE.search(front.group(1))
         name = title.group(1).strip().strip("\"'") if title else name  # the diagram names itself best
     lines = [line for line in body.splitlines() if line.strip() and not line.strip().startswith("%%")]
-    keyword = lines[0].split()[0] if lines else ""
+    if lines and ";" in lines[0]:  # statements on the header line ("graph TD; A-->B; B-->C") are statements
+        header, rest = lines[0].split(";", 1)
+        lines[:1] = [header, rest]
+    keyword = (lines[0].split() or [""])[0] if lines else ""
     kind = KINDS.get(keyword, "Diagram")
     parts = {"Flowchart": _flowchart, "Sequence diagram": _sequence,
              "Entity relationship diagram": _relations}.get(kind, lambda rest: "")(lines[1:])
+    parts = " ".join(piece.strip() for piece in _LINE_BREAK.split(parts) if piece.strip())
     text = f"{kind}: {parts}" if parts else kind
     if name and name.casefold() != kind.casefold():
         text = f"{name}. {text}"
