@@ -25,3 +25,47 @@ def test_a_16_bit_grey_picture_becomes_8_bit_grey_with_its_tones() -> None:
     picture = printable(Picture(png("I;16", 0x8080), "png"))
     with Image.open(io.BytesIO(picture.data)) as image:
         assert (image.mode, image.getpixel((0, 0)), picture.extension) == ("L", 128, "png")
+
+
+# A journey as mermaid draws it, cut down and coloured so that each label shows as its own colour: the
+# theme's text colour is red (the root's fill), the section's group blue. A browser draws the title in red
+# (an empty fill is none given) and the section name as the <foreignObject> label.
+JOURNEY_SVG = """<svg id="mermaid-journey1" width="100%" xmlns="http://www.w3.org/2000/svg" \
+style="max-width: 400px; background-color: white;" viewBox="0 0 400 160">\
+<style>#mermaid-journey1{font-family:sans-serif;font-size:16px;fill:#ff0000;}\
+#mermaid-journey1 .section-type-0{fill:#ececff;}</style>\
+<text x="10" y="40" font-size="36px" font-weight="bold" fill="">Close the month</text>\
+<g fill="#0000ff"><rect x="0" y="70" width="400" height="80" class="journey-section section-type-0"/>\
+<switch><foreignObject x="0" y="70" width="400" height="80"><div xmlns="http://www.w3.org/1999/xhtml" \
+class="journey-section section-type-0"><div class="label">Reconcile</div></div></foreignObject>\
+<text x="200" y="120" font-size="36px" font-weight="bold" class="journey-section section-type-0" \
+style="text-anchor: middle;">Reconcile</text></switch></g></svg>"""
+
+
+def test_a_journeys_title_and_section_names_print(repo, tmp_path) -> None:
+    # Before, weasyprint drew the title (fill="") in nothing and the section name in its box's colour.
+    import shutil
+    import subprocess
+
+    import pytest
+    from conftest import CONFIG, run_gitspec
+    from test_mermaid import PNG, fake_mmdc
+    from test_render_pdf import prd
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    (tmp_path / "bin").mkdir()
+    fake_mmdc(tmp_path / "bin", f"SVG = {JOURNEY_SVG.encode()!r}\nPNG = {PNG!r}\nout = args[args.index('-o') + 1]\n"
+                                "open(out, 'wb').write({'svg': SVG, 'png': PNG}[out[-3:]])\n")
+    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"}
+    root = repo({"specs/p.md": prd("## Problem\n\n```mermaid\njourney\n  title Close the month\n```\n")},
+                CONFIG.replace("formats: []", "formats: [pdf, html]"))
+    assert run_gitspec(root, "render", env=env).code == 0
+    assert 'fill=""' in next((root / "build/html/diagrams").glob("*.svg")).read_text()  # the site's, as drawn
+    subprocess.run(["pdftoppm", "-r", "40", "-png", root / "build/pdf/p.pdf", tmp_path / "page"], check=True)
+    colours = set()
+    for page in tmp_path.glob("page*.png"):
+        with Image.open(page) as image:
+            colours.update(colour for _, colour in image.convert("RGB").getcolors(1 << 20))
+    assert (255, 0, 0) in colours, "the title is not drawn"
+    assert (0, 0, 255) in colours, "the section name is not drawn"

@@ -267,7 +267,7 @@ class BlockWriter:
         for extension, data in (("svg", image.svg), ("png", image.png)):
             if data:
                 name = diagram_name(block, extension)
-                self.files[name] = data
+                self.files[name] = self.diagram_file(extension, data)
                 alt = esc(describe(block.source, block.title))
                 size = self.diagram_size(extension, data)
                 return (f'<figure class="diagram"><img src="{esc(name)}" alt="{alt}"{size}>{caption}'
@@ -291,6 +291,10 @@ class BlockWriter:
     def diagram_size(self, extension: str, data: bytes) -> str:
         """Attributes sizing a diagram's <img>: none here (the site's styles size it)."""
         return ""
+
+    def diagram_file(self, extension: str, data: bytes) -> bytes:
+        """The bytes of a diagram's image file: as drawn, here."""
+        return data
 
     def image(self, block: Image) -> str:
         """A workspace picture as a file named by its content (pages share it), or its alt text and why not."""

@@ -20,7 +20,7 @@ from gitspec.render.model import (
     Block, Code, Diagram, Footnotes, Heading, ListBlock, Notice, Page, Paragraph, Quote, Section, Site, Table,
     badges_only, built_pages, document_count, inlines_text, version_label,
 )
-from gitspec.render.printimages import printable
+from gitspec.render.printimages import printable, printable_svg
 from gitspec.render.printwidths import WIDE_TABLE, TableLayout, goes_landscape, layout, tall_rows
 from gitspec.render.properties import Properties, page_properties, site_properties, w3cdtf
 from gitspec.render.renderer import Assets, Picture
@@ -141,6 +141,9 @@ class PrintWriter(BlockWriter):
         if isinstance(first, ListBlock):
             return bool(first.items) and any(map(self.landscape, first.items[0]))
         return self.landscape(first) or (isinstance(first, Heading) and self.landscape(second))
+
+    def diagram_file(self, extension: str, data: bytes) -> bytes:
+        return printable_svg(data) if extension == "svg" else data
 
     def picture_file(self, picture: Picture) -> str:
         return super().picture_file(printable(picture))

@@ -1,10 +1,15 @@
-"""Pictures as weasyprint can print them: it writes every raster image into the PDF as 8 bits a
-sample in RGB, grey or CMYK, so a picture of another kind (a 16-bit greyscale PNG, Pillow's
-I;16) came out black or garbled. Such a picture is written again, as an 8-bit PNG, for the PDF
-only; the site and Word keep the file as committed. Pure: bytes in, bytes out."""
+"""Pictures and diagrams as weasyprint can print them, for the PDF only; the site and Word keep
+the files as committed or drawn. Pure: bytes in, bytes out.
+
+weasyprint writes every raster image into the PDF as 8 bits a sample in RGB, grey or CMYK, so a
+picture of another kind (a 16-bit greyscale PNG, Pillow's I;16) came out black or garbled: such a
+picture is written again, as an 8-bit PNG. It reads no <foreignObject> and no empty `fill`, both of
+which browsers do, so parts of a Mermaid SVG that show on the site were missing on paper.
+"""
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import replace
 
@@ -12,6 +17,9 @@ from gitspec.render.renderer import Picture
 
 PRINTABLE = {"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"}  # what weasyprint reads right (1 and P it converts)
 WIDE_GREY = ("I", "I;16", "I;16L", "I;16B", "I;16N")  # 16-bit grey, as PNG holds it: scaled to 8 bits
+# A browser takes an empty fill for none given (so black, as for a journey's title): weasyprint draws nothing.
+_EMPTY_FILL = re.compile(rb'\sfill=""')
+_SVG_ID = re.compile(rb'(?:<\?xml[^>]*>\s*)?<svg\s(?:[^>]*?\s)?id="([A-Za-z][\w-]*)"')
 
 
 def printable(picture: Picture) -> Picture:
@@ -30,6 +38,19 @@ def printable(picture: Picture) -> Picture:
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):  # checked before:
         return picture  # leave it to weasyprint
     return replace(picture, data=data, extension="png")
+
+
+def printable_svg(data: bytes) -> bytes:
+    """A Mermaid SVG as a browser shows it. A journey's section name is a label in a <foreignObject>,
+    in the diagram's text colour, with a <text> after it for readers without one: that text has the
+    section's class, whose fill is the box's colour, so weasyprint drew it unseen on the box. Here it
+    takes the diagram's text colour (the root's fill, which mermaid sets to its theme's) as the label does."""
+    data = _EMPTY_FILL.sub(b"", data)
+    root = _SVG_ID.match(data.lstrip())
+    if root and b"</style>" in data:  # after mermaid's rules, with one id more weight than theirs
+        rule = b"#" + root.group(1) + b" text.journey-section{fill:inherit}"
+        data = data.replace(b"</style>", rule + b"</style>", 1)
+    return data
 
 
 def _eight_bit(image) -> bytes:
