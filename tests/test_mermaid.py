@@ -339,6 +339,22 @@ def test_mmdc_is_called_with_config_browser_and_scale(tmp_path, monkeypatch):
     assert png_run["args"][png_run["args"].index("-s") + 1] == "2"
 
 
+@pytest.mark.parametrize("source, background", [
+    (SOURCE, "white"),
+    ("---\ntitle: Themed\nconfig:\n  theme: dark\n---\nflowchart LR\n  A --> B\n", "#333"),
+    ("%%{init: {'theme': 'dark'}}%%\nflowchart LR\n  A --> B\n", "#333"),
+    ("---\nconfig:\n  theme: forest\n---\nflowchart LR\n  A --> B\n", "white"),
+])
+def test_mmdc_draws_a_dark_theme_on_its_own_background(tmp_path, monkeypatch, source, background):
+    # Before, every diagram was drawn on white (-b white): a dark theme's light lines all but vanished.
+    monkeypatch.setenv("MMDC_RECORD", str(tmp_path / "record"))
+    mmdc = fake_mmdc(tmp_path, f"SVG = {SVG!r}\nPNG = {PNG!r}\n" + textwrap.dedent(DRAWING_MMDC))
+    assert diagram_image(source, mmdc=mmdc, server=None, timeout=20).svg == SVG
+    for kind in ("svg", "png"):
+        args = json.loads((tmp_path / f"record.{kind}").read_text())["args"]
+        assert args[args.index("-b") + 1] == background
+
+
 def test_failing_mmdc_falls_through_to_the_server_quietly(tmp_path, ink, capfd):
     mmdc = fake_mmdc(tmp_path, "print('noise on stdout'); sys.stderr.write('Error: Parse error\\n'); sys.exit(1)\n")
     image = diagram_image(SOURCE, mmdc=mmdc, server=ink.url, timeout=20)

@@ -69,3 +69,44 @@ def test_a_journeys_title_and_section_names_print(repo, tmp_path) -> None:
             colours.update(colour for _, colour in image.convert("RGB").getcolors(1 << 20))
     assert (255, 0, 0) in colours, "the title is not drawn"
     assert (0, 0, 255) in colours, "the section name is not drawn"
+
+
+# As mmdc draws a diagram in mermaid's dark theme, cut down: light grey lines and text, on the background it
+# is given (-b), which it writes into the root's style.
+DARK_MMDC = """
+background = args[args.index("-b") + 1]
+SVG = ('<svg id="mermaid-dark1" width="100%" xmlns="http://www.w3.org/2000/svg" viewBox="0 -40 300 120" '
+       f'style="max-width: 300px; background-color: {background};"><style>#mermaid-dark1{{fill:#ccc;}}</style>'
+       '<text x="20" y="0" font-size="30px">Themed one</text>'
+       '<path d="M20 40 L280 40" stroke="lightgrey" stroke-width="4"/></svg>').encode()
+out = args[args.index("-o") + 1]
+open(out, "wb").write({"svg": SVG, "png": PNG}[out[-3:]])
+"""
+
+
+def test_a_dark_theme_diagram_prints_on_its_background(repo, tmp_path) -> None:
+    # Before, mmdc drew it on white, and weasyprint would paint no background of an SVG's root anyway:
+    # its light grey title and lines were all but invisible on the page.
+    import shutil
+    import subprocess
+
+    import pytest
+    from conftest import CONFIG, run_gitspec
+    from test_mermaid import PNG, fake_mmdc
+    from test_render_pdf import prd
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    (tmp_path / "bin").mkdir()
+    fake_mmdc(tmp_path / "bin", f"PNG = {PNG!r}\n" + DARK_MMDC)
+    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"}
+    fence = "```mermaid\n---\ntitle: Themed one\nconfig:\n  theme: dark\n---\nflowchart LR\n  A --> B\n```"
+    root = repo({"specs/p.md": prd(f"## Problem\n\n{fence}\n")}, CONFIG.replace("formats: []", "formats: [pdf]"))
+    assert run_gitspec(root, "render", env=env).code == 0
+    subprocess.run(["pdftoppm", "-r", "40", "-png", root / "build/pdf/p.pdf", tmp_path / "page"], check=True)
+    counts: dict = {}
+    for page in tmp_path.glob("page*.png"):
+        with Image.open(page) as image:
+            for count, colour in image.convert("RGB").getcolors(1 << 20):
+                counts[colour] = counts.get(colour, 0) + count
+    assert counts.get((51, 51, 51), 0) > 1000, "no dark background under the diagram"

@@ -19,7 +19,7 @@ from gitspec.store import read_plain
 from gitspec.render.renderer import DiagramImage
 
 # Bump when what a key stands for changes (the mermaid config, the PNG scale, the checks).
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 # An entry's files, and the temp files a killed write of one left (gitspec.atomic names them so).
 ENTRY_FILE = re.compile(r"\.?([0-9a-f]{64})\.(?:svg|png|json)(?:\.[0-9a-f]{12}\.tmp)?")
 

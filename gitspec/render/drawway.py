@@ -1,8 +1,9 @@
 """What every way of drawing a Mermaid diagram shares: the Mermaid settings, the size limits, where a
-diagram's front matter ends, and how a way says it failed (DrawFailed, which gitspec.render.mermaid
-turns into a note)."""
+diagram's front matter ends, the background its theme needs, and how a way says it failed
+(DrawFailed, which gitspec.render.mermaid turns into a note)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from gitspec.render.imagecheck import ImageRefused
@@ -13,6 +14,10 @@ MAX_BYTES = 20_000_000
 # mermaid's maxTextSize (a locked key): over it, mermaid draws a box saying "Maximum text size in
 # diagram exceeded" instead of the diagram, and reports no error.
 MAX_TEXT_SIZE = 50_000
+# mermaid's dark theme draws light lines and text for its own background (`background` in its
+# theme-dark.js): on the white the pages have, they all but vanish; on nothing (transparent) they would too.
+DARK_BACKGROUND = "#333"
+_DIRECTIVE_THEME = re.compile(r"""%%\{\s*init(?:ialize)?\s*:[^\n]*?["']?theme["']?\s*:\s*["']([\w-]+)["']""")
 # Settings a diagram's own config (an init directive, front matter `config:`) may not change: they
 # carry CSS that can fetch (themeCSS, fontFamily), turn HTML labels back on, or loosen what mermaid
 # allows. The first six are mermaid's own default `secure` list, which gitspec's replaces.
@@ -55,6 +60,33 @@ def over_text_limit(source: str) -> str | None:
         return None
     return (f"it is {size:,} characters long, and mermaid draws no diagram over {MAX_TEXT_SIZE:,} "
             "(maxTextSize); split it into smaller diagrams")
+
+
+def background(source: str) -> str:
+    """The colour a diagram is drawn on: white, as the page it goes on is, unless it chose mermaid's
+    dark theme (front matter `config: theme: dark`, or an init directive), which needs its own."""
+    return DARK_BACKGROUND if theme(source) == "dark" else "white"
+
+
+def theme(source: str) -> str | None:
+    """The mermaid theme a diagram chooses: its init directive's (which mermaid applies last), else its
+    front matter's `config: theme:`; None when it chooses none, or its front matter cannot be read."""
+    import yaml
+
+    directive = _DIRECTIVE_THEME.search(source)
+    if directive:
+        return directive.group(1)
+    lines = source.splitlines()
+    end = front_matter_end(lines)
+    if not end:
+        return None
+    try:
+        front = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError:
+        return None
+    config = front.get("config") if isinstance(front, dict) else None
+    chosen = config.get("theme") if isinstance(config, dict) else None
+    return chosen if isinstance(chosen, str) else None
 
 
 def checked(check: Callable[[bytes], None], data: bytes) -> None:

@@ -16,7 +16,7 @@ import time
 import zlib
 from pathlib import Path
 
-from gitspec.render.drawway import LOCKED_KEYS, MAX_BYTES, MERMAID_CONFIG, DrawFailed, checked
+from gitspec.render.drawway import LOCKED_KEYS, MAX_BYTES, MERMAID_CONFIG, DrawFailed, background, checked
 from gitspec.render.imagecheck import PNG_MAGIC, check_png, check_svg
 
 # No network for the browser: every request goes to a proxy nothing answers (loopback addresses too,
@@ -94,7 +94,7 @@ def render_with_mmdc(source: str, mmdc: str, timeout: float) -> tuple[bytes, byt
         # A stable, per-diagram SVG id keeps the SVG's own CSS from leaking between inlined diagrams.
         svg_id = "mermaid-" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
         common = [mmdc, "-q", "-i", "diagram.mmd", "-c", "mermaid.json", "-p", "puppeteer.json",
-                  "-I", svg_id, "-b", "white"]
+                  "-I", svg_id, "-b", background(source)]
         runs = {"svg": common + ["-o", "diagram.svg"],
                 "png": common + ["-o", "diagram.png", "-s", str(PNG_SCALE)]}
         _run_all(runs, folder, timeout)
