@@ -1,6 +1,7 @@
 """The HTML renderer: static checks on the bytes, then the site in headless Chromium from file://."""
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from rendersite import FakeAssets, big_site, sample_site
 
 from gitspec.render.html import HtmlRenderer
 from gitspec.render.model import Contrast, Link, Page, Paragraph, Section, Site, Swatch, Swatches
+from gitspec.render.searchparts import bucket_name
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -77,9 +79,13 @@ def test_files_and_determinism(tmp_path: Path) -> None:
             "REQ-billing.html", "PRD-billing.html", "TRACE.html"} <= set(first)
     assert [n for n in first if n.startswith("diagrams/")] == [
         n for n in first if re.fullmatch(r"diagrams/[0-9a-f]{16}\.svg", n)]
-    assert first["search-index.js"] == b'window.GITSPEC_SEARCH_FILES = ["search/REQ-billing.js","search/PRD-billing.js",' \
-        b'"search/DESIGN-brand.js","search/ARCH-overview.js","search/TRACE.js"];\n'
-    assert first["search/REQ-billing.js"].startswith(b'window.GITSPEC_SEARCH_PARTS.push([{"h":"REQ-billing.html"')
+    parts = sorted({bucket_name(page.id) for page in sample_site().pages})
+    assert first["search-index.js"] == (f'window.GITSPEC_SEARCH_FILES = {json.dumps(parts, separators=(",", ":"))};\n'
+                                        'window.GITSPEC_SEARCH_PAGES = ["REQ-billing","PRD-billing","DESIGN-brand",'
+                                        '"ARCH-overview","TRACE"];\n').encode()
+    assert [name for name in first if name.startswith("search/")] == parts
+    assert b'\n["REQ-billing","' in first[bucket_name("REQ-billing")]
+    assert first[bucket_name("REQ-billing")].startswith(b'window.GITSPEC_SEARCH_PARTS.push([\n["')
 
 
 def test_output_has_no_live_markup(tmp_path: Path) -> None:
@@ -154,7 +160,7 @@ def test_two_thousand_requirements_render_whole(tmp_path: Path) -> None:
           f"{sum(map(len, files.values())) / 1e6:.1f} MB")
     assert files["REQ-billing.html"].count(b"<section id=") == 2000
     assert renderer.page_files(site, site.pages[0], assets) == {
-        k: v for k, v in files.items() if k in ("REQ-billing.html", "search/REQ-billing.js")}
+        k: v for k, v in files.items() if k == "REQ-billing.html"}
 
 
 # --- in Chromium ---------------------------------------------------------------
@@ -263,7 +269,7 @@ def test_pages_are_clean_and_planted_script_is_inert(browser, site_dir: Path) ->
         page.wait_for_selector("#gitspec-results li")
         page.wait_for_timeout(50)
         state = page.evaluate(INERT)
-        parts = [f"search/{p.id}.js" for p in sample_site().pages]  # the parts load in reading order
+        parts = sorted({bucket_name(p.id) for p in sample_site().pages})  # (search-index.js orders the pages)
         assert state == {"pwned": True, "handlers": 0, "jsLinks": 0, "frames": 0, "brokenImages": 0,
                          "scripts": ["assets/search.js", "assets/live.js", "search-index.js", *parts]}, html.name
     assert swatch_colours(page, site_dir) == ["rgb(9, 105, 218)", "rgb(31, 35, 40)"]

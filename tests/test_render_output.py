@@ -487,7 +487,7 @@ def test_a_deleted_document_takes_its_pdf_and_word_file_away(repo):
     assert run_gitspec(root, "render").code == 0
     (root / "specs/beta.md").unlink()
     done = run_gitspec(root, "render")
-    assert done.code == 0 and done.err.endswith(" files written, 4 removed\n"), done  # (and its search shard)
+    assert done.code == 0 and done.err.endswith(" files written, 4 removed\n"), done  # (and its search part)
     assert not any((root / "build" / folder / f"beta.{suffix}").exists()
                    for folder, suffix in (("html", "html"), ("pdf", "pdf"), ("docx", "docx")))
     assert (root / "build/pdf/alpha.pdf").is_file() and (root / "build/docx/alpha.docx").is_file()

@@ -13,6 +13,7 @@ from test_render_pdf import prd
 from gitspec.render.model import Page, Paragraph, Section, Table, Text
 from gitspec.render.packageassets import package_asset
 from gitspec.render.searchindex import fold, search_entries
+from gitspec.render.searchparts import BUCKETS, bucket_name
 
 HTML = CONFIG.replace("formats: []", "formats: [html]")
 HITS = """() => [...document.querySelectorAll('#gitspec-results li')].filter(li => li.querySelector('a')).map(li => ({
@@ -80,11 +81,44 @@ def test_the_words_of_a_mermaid_diagram_are_in_its_section_entry(repo):
 
 
 def _index_part(root, page_id: str) -> list[dict]:
-    """The entries of a page's part of the rendered site's search index (search/<id>.js)."""
-    script = (root / "build" / "html" / "search" / f"{page_id}.js").read_text()
+    """The entries of a page in its part of the rendered site's search index (search/parts/<nn>.js)."""
+    [entries] = [entries for listed, _, entries in _bucket(root / "build" / "html" / bucket_name(page_id))
+                 if listed == page_id]
+    return entries
+
+
+def _bucket(path) -> list[list]:
+    """The pages a part of the search index lists, as [id, tag, entries]."""
+    script = path.read_text()
     prefix, suffix = "window.GITSPEC_SEARCH_PARTS.push(", ");\n"
     assert script.startswith(prefix) and script.endswith(suffix)
     return json.loads(script[len(prefix):-len(suffix)])
+
+
+def _many(count: int) -> dict[str, str]:
+    """`count` small requirements documents, r001 to r<count>."""
+    return {f"specs/r{n:03d}.yaml": f"kind: requirements\nid: r{n:03d}\ntitle: Reqs {n}\nitems:\n  - id: REQ-{n:03d}\n"
+            f"    title: Req {n}\n    statement: The system shall do thing{n:03d}.\n"
+            "    acceptance: [Given x, when y, then z.]\n    priority: must\n" for n in range(1, count + 1)}
+
+
+@needs_chromium
+def test_the_first_search_of_many_documents_loads_a_bounded_number_of_scripts(browser, repo):  # noqa: F811
+    """The first search loaded a script per document: 12 s before any result with 10,000 of them."""
+    root = repo(_many(150), HTML)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    watched.page.goto((root / "build" / "html" / "index.html").as_uri())
+    [hit] = search(watched.page, "thing120")
+    assert hit["href"] == "r120.html#REQ-120" and hit["mark"] == "thing120."
+    parts = watched.page.evaluate("() => [...document.scripts].map(s => s.getAttribute('src'))"
+                                  ".filter(src => src.startsWith('search/'))")
+    assert len(parts) <= BUCKETS < 150 and len(set(parts)) == len(parts), parts
+    assert sorted(parts) == sorted({bucket_name(f"r{n:03d}") for n in range(1, 151)})
+    hits = search(watched.page, "reqs")  # every document's own entry: in reading order, whatever its part
+    assert [h["href"] for h in hits] == [f"r{n:03d}.html" for n in range(1, 31)], hits
+    assert watched.problems == []
+    watched.close()
 
 
 @needs_chromium

@@ -16,7 +16,7 @@ from gitspec.render.ownmarks import GENERATOR
 from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets
-from gitspec.render.searchindex import search_index_js, search_part_js, search_part_name
+from gitspec.render.searchparts import search_files
 
 # 'self' covers the site's own files when opened from file:// in Chromium and Firefox.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
@@ -24,8 +24,8 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 
 class HtmlRenderer:
-    """The `html` renderer: `<id>.html` and `diagrams/*` per page; `index.html`,
-    `search-index.js` and `assets/` for the site."""
+    """The `html` renderer: `<id>.html` and `diagrams/*` per page; `index.html`, the search index
+    (`search-index.js` and `search/parts/*`) and `assets/` for the site."""
 
     name = "html"
     page_navigation = False  # a page shows only the ids of the others (in links)
@@ -34,13 +34,12 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("44", "site.css", "search.js", "live.js")
+        return assets_version("45", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
         document = page_html(site, page, writer)
         return {f"{file_stem(page.id)}.html": document.encode("utf-8"),
-                search_part_name(page): search_part_js(page).encode("utf-8"),
                 **dict(sorted(writer.files.items()))}
 
     def _page_ids(self, site: Site) -> frozenset[str]:
@@ -52,9 +51,11 @@ class HtmlRenderer:
         return held[1]
 
     def site_files(self, site: Site, assets: Assets) -> dict[str, bytes]:
+        previous = getattr(assets, "previous", None)  # the previous render's buckets: an unchanged page's entries
+        earlier = (lambda name: previous(self.name, name)) if previous else (lambda name: None)
         return {
             "index.html": index_html(site).encode("utf-8"),
-            "search-index.js": search_index_js(site).encode("utf-8"),
+            **search_files(site.pages, self.version, earlier),
             "assets/site.css": package_asset("site.css"),
             "assets/search.js": package_asset("search.js"),
             LIVE_JS: site_script(assets, self.name),  # a watch writes its token here

@@ -1,5 +1,5 @@
-"""The site's offline search index: one script per page (search/<id>.js) listing an entry per
-page, section and item heading, and search-index.js listing those scripts; assets/search.js reads them.
+"""The entries of the site's offline search index: one per page, section and item heading (the
+files that hold them, read by assets/search.js, are searchparts.py's).
 
 Pure over the render tree. An entry holds all of its section's words, never a cut: whatever a page
 shows, search finds.
@@ -12,7 +12,7 @@ from unicodedata import normalize
 
 from gitspec.render.htmlblocks import plain_text
 from gitspec.render.htmltext import defang_json
-from gitspec.render.model import Heading, Page, Site, Table, words_text
+from gitspec.render.model import Heading, Page, Table, words_text
 from gitspec.render.pagefiles import file_stem
 
 # Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301), Arabic's
@@ -80,18 +80,6 @@ def _search_parts(section):
     yield anchor, title, tuple(blocks)
 
 
-def search_part_name(page: Page) -> str:
-    return f"search/{file_stem(page.id)}.js"
-
-
-def search_part_js(page: Page) -> str:
-    # Scripts, not JSON: fetch() of a local file is refused under file://.
-    return f"window.GITSPEC_SEARCH_PARTS.push({_json(search_entries(page))});\n"
-
-
-def search_index_js(site: Site) -> str:
-    return f"window.GITSPEC_SEARCH_FILES = {_json([search_part_name(page) for page in site.pages])};\n"
-
-
-def _json(value) -> str:
+def entries_json(value) -> str:
+    """JSON as the search's scripts hold it: ASCII, compact, no `javascript:` in it."""
     return defang_json(json.dumps(value, ensure_ascii=True, separators=(",", ":")))

@@ -1,6 +1,7 @@
-/* gitspec offline search: on first use loads search-index.js, which lists one part per
-   page (search/<id>.js), then the parts (scripts, since fetch() is refused under file://),
-   and lists matching pages and sections. No network, no innerHTML. A screen reader hears only
+/* gitspec offline search: on first use loads search-index.js, which lists the pages in reading
+   order and the parts that hold their entries (search/parts/<nn>.js, a bounded number of them, each
+   holding the pages its name's hash picks), then the parts (scripts, since fetch() is refused under
+   file://), and lists matching pages and sections. No network, no innerHTML. A screen reader hears only
    the count (a separate live region), never the list; Escape or leaving the search closes it. */
 (function () {
   "use strict";
@@ -33,7 +34,6 @@
   function addScript(src, done) {
     var script = document.createElement("script");
     script.src = src;
-    script.async = false;  // run the parts in the order they are added: the reading order
     script.addEventListener("load", done);
     script.addEventListener("error", done);  // a missing part leaves its page out, nothing more
     document.head.appendChild(script);
@@ -45,13 +45,26 @@
     function partDone() {
       left -= 1;
       if (left > 0) { return; }
-      var data = [].concat.apply([], window.GITSPEC_SEARCH_PARTS);
+      var data = inReadingOrder(window.GITSPEC_SEARCH_PARTS, window.GITSPEC_SEARCH_PAGES || []);
       data.forEach(prepare);
       window.GITSPEC_SEARCH = data;
       show();
     }
     if (!left) { left = 1; partDone(); return; }
     for (var i = 0; i < files.length; i++) { addScript(files[i], partDone); }
+  }
+
+  // Every page's entries, in the site's reading order: a part lists its pages as [id, tag, entries]
+  // (the tag tells the next render the entries are still the page's), in no particular order.
+  function inReadingOrder(parts, order) {
+    var entries = new Map(), data = [];
+    parts.forEach(function (part) {
+      part.forEach(function (page) { entries.set(page[0], page[2]); });
+    });
+    order.forEach(function (id) {
+      (entries.get(id) || []).forEach(function (entry) { data.push(entry); });  // a missing part: none
+    });
+    return data;
   }
 
   function loadIndex() {
