@@ -62,10 +62,11 @@ class Renderer(Protocol):
     page's key, or the site's navigation (ids, titles, kinds), changed.
 
     Optional: `page_navigation = False` says `page_files` shows nothing of the other
-    pages but links to them, so another page's new title, or a document added or removed,
-    re-renders only the pages that name it and the site files; `None`, nothing of them at
-    all (a link to another page is plain text), which re-renders the same. Without it, a
-    page is assumed to show every page's title and kind.
+    pages but the links the page's own blocks hold (their `doc:` targets), so another
+    page's new title, or a document added or removed, re-renders only the pages that name
+    it and the site files; `None`, nothing of them at all (a link to another page is plain
+    text), which re-renders the same. Without it, a page is assumed to show every page's
+    title and kind (a list of them, a previous/next link).
 
     Optional (looked up with getattr): `pages_files(site, pages, assets)`, an
     iterator of (page, files) for every page in `pages`, in any order. The run

@@ -79,7 +79,10 @@ def generate(inp: StageInput) -> dict[str, Any]:
 
 STAGE = Stage(
     name="code",
-    version="6",  # 6: the migration shortens names over 63 bytes as architecture 3 does
+    # 2: fields named like Pydantic members renamed; 3: a property starting with a digit renamed; 4: Array and
+    # Record entities renamed in TypeScript; 5: path parameters typed by the key; 6: the migration shortens
+    # names over 63 bytes as architecture 3 does
+    version="6",
     document="code",
     kind="code",
     title="Code stubs",
