@@ -85,6 +85,30 @@ def test_two_endpoints_with_one_method_and_route_are_an_error_at_the_second(repo
     ], result
 
 
+def test_two_endpoints_with_one_operation_id_are_an_error_at_the_second(repo):
+    """Before, check passed: the OpenAPI document renamed the second `listAccounts_2` and routes.py gave FastAPI
+    two operations with the id `listAccounts`. An id derived from the method and path is not the author's, so
+    a derived one may repeat (the generators number it); an explicit one may not take a derived or numbered id."""
+    endpoints = (LIST_ACCOUNTS
+                 + "    - {method: GET, path: /users, summary: List users., operationId: listAccounts}\n"
+                 + "    - {method: POST, path: /users, summary: Create a user.}\n"
+                 + "    - {method: GET, path: /teams, summary: List teams., operationId: postUsers}\n"
+                 + "    - {method: GET, path: /a-b, summary: Dashes.}\n"
+                 + "    - {method: GET, path: /a_b, summary: Underscores.}\n"
+                 + "    - {method: GET, path: /c, summary: Numbered., operationId: getAB_2}\n")
+    ws = repo({"specs/arch.yaml": architecture(endpoints=endpoints)})
+    result = run_gitspec(ws, "check")
+    assert result.code == 1, result
+    assert findings(result) == [
+        "specs/arch.yaml:19:70: error: operationId 'listAccounts' of GET /users is already the operation id of "
+        "GET /accounts (line 18); operation ids are unique: rename one [duplicate-operation-id]",
+        "specs/arch.yaml:21:70: error: operationId 'postUsers' of GET /teams is already the operation id of "
+        "POST /users (line 20); operation ids are unique: rename one [duplicate-operation-id]",
+        "specs/arch.yaml:24:64: error: operationId 'getAB_2' of GET /c is already the operation id of "
+        "GET /a_b (line 23); operation ids are unique: rename one [duplicate-operation-id]",
+    ], result
+
+
 def test_a_reference_must_match_the_one_key_it_points_at(repo):
     """Before, check passed and the DDL had `REFERENCES seat` with no column (a composite key) and a text column
     referencing a uuid key: PostgreSQL refused both."""

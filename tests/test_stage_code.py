@@ -19,6 +19,7 @@ from gitspec.stages import code as code_stage
 from gitspec.stages import pystubs
 from gitspec.stages.code import STAGE
 from gitspec.stages.ddl import ddl
+from gitspec.stages.openapi import openapi_document
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +142,19 @@ def test_generated_app_serves_the_contract(output, tmp_path, monkeypatch):
     endpoints = example_values()["architecture#apiContract"]["endpoints"]
     assert len(operations) == len(endpoints)
     assert ("GET", "/v1/customers") in operations
+
+
+def test_routes_use_the_operation_ids_of_the_openapi_document():
+    # Before, `GET /a-b` and `GET /a_b` were `getAB` and `getAB_2` in the OpenAPI document but both
+    # `operation_id="getAB"` in routes.py, so FastAPI served two operations with one id.
+    contract = copy.deepcopy(example_values()["architecture#apiContract"])
+    contract["endpoints"] += [{"method": "GET", "path": path, "summary": "Odd."} for path in ("/a-b", "/a_b")]
+    values = stage_inputs(code_stage, **{"architecture#apiContract": contract})
+    routes = _files(run_stage(code_stage, values))["app/routes.py"]["content"]
+    spec = openapi_document(contract, values["architecture#dataModel"])
+    expected = [operation["operationId"] for item in spec["paths"].values() for operation in item.values()]
+    assert "getAB_2" in expected
+    assert sorted(re.findall(r'operation_id="(\w+)"', routes)) == sorted(expected)
 
 
 def test_a_field_named_like_a_pydantic_member_is_renamed_with_its_alias(tmp_path, monkeypatch):

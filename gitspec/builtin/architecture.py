@@ -1,9 +1,10 @@
 """Built-in plugin: an architecture's data model and API contract as its generators will read them.
 
-Two names the DDL spells alike would become one table or one column, and two
-endpoints with one method and route would be one operation: the second would be
-lost or refused, so each is an error at the later one's line, naming both. A
-foreign key must match the one key it points at, or the database refuses it.
+Two names the DDL spells alike would become one table or one column, two
+endpoints with one method and route would be one operation, and two with one
+operationId one handler name: the second would be lost, refused or renamed, so
+each is an error at the later one's line, naming both. A foreign key must match
+the one key it points at, or the database refuses it.
 Reads the document only; never generates anything.
 """
 from __future__ import annotations
@@ -25,7 +26,8 @@ def gitspec_check_document(document: Document) -> list[Finding]:
         return []
     model = document.sections.get("dataModel")
     entities = _entities(model.get("entities")) if isinstance(model, dict) else []
-    return _name_clashes(document, entities) + _route_clashes(document) + _reference_keys(document, entities)
+    return (_name_clashes(document, entities) + _route_clashes(document) + _operation_id_clashes(document)
+            + _reference_keys(document, entities))
 
 
 def _list(value: Any) -> list:
@@ -70,20 +72,27 @@ def _name_clashes(document: Document, entities: list[tuple[int, dict]]) -> list[
     return findings
 
 
+def _endpoints(document: Document) -> list[tuple[int, dict]]:
+    """(position, endpoint) for each endpoint with a method and path; the schema reports the others."""
+    contract = document.sections.get("apiContract")
+    endpoints = _list(contract.get("endpoints")) if isinstance(contract, dict) else []
+    return [(i, e) for i, e in enumerate(endpoints) if isinstance(e, dict) and isinstance(e.get("method"), str)
+            and isinstance(e.get("path"), str)]
+
+
+def _route_key(endpoint: dict) -> tuple[str, str]:
+    return endpoint["method"].upper(), re.sub(r"\{[^{}]*\}", "{}", endpoint["path"])
+
+
 def _route_clashes(document: Document) -> list[Finding]:
     """OpenAPI keeps one operation per method and path, and a path's parameter names do not make it
     another route ('/a/{id}' is '/a/{key}'); routes.py follows the OpenAPI document."""
-    contract = document.sections.get("apiContract")
-    endpoints = _list(contract.get("endpoints")) if isinstance(contract, dict) else []
     findings: list[Finding] = []
     routes: dict[tuple[str, str], tuple[str, int]] = {}
-    for index, endpoint in enumerate(endpoints):
-        if not (isinstance(endpoint, dict) and isinstance(endpoint.get("method"), str)
-                and isinstance(endpoint.get("path"), str)):
-            continue  # the schema says what is missing
+    for index, endpoint in _endpoints(document):
         path = ("apiContract", "endpoints", index, "path")
         route = f"{endpoint['method'].upper()} {endpoint['path']}"
-        key = (endpoint["method"].upper(), re.sub(r"\{[^{}]*\}", "{}", endpoint["path"]))
+        key = _route_key(endpoint)
         if key not in routes:
             routes[key] = (route, document.locate(path)[0])
             continue
@@ -96,6 +105,30 @@ def _route_clashes(document: Document) -> list[Finding]:
                        "do not tell paths apart, so every request would reach the first: change the method "
                        "or path, or remove one")
         findings.append(_at(document, path, message, "duplicate-endpoint"))
+    return findings
+
+
+def _operation_id_clashes(document: Document) -> list[Finding]:
+    """An operationId names one operation (FastAPI's and every OpenAPI client's handler). The generators
+    number a taken id (`listAccounts_2`): fine for an id they derived from the method and path, but an
+    explicit one would silently not be the name its author chose."""
+    from gitspec.stages.openapi import operation_ids
+
+    endpoints = _endpoints(document)
+    findings: list[Finding] = []
+    owners: dict[str, tuple[str, int]] = {}  # operation id -> its endpoint's route and line
+    for (index, endpoint), op_id in zip(endpoints, operation_ids([e for _, e in endpoints])):
+        if op_id is None:
+            continue  # a repeated method and path: duplicate-endpoint
+        explicit = endpoint["operationId"] if isinstance(endpoint.get("operationId"), str) else None
+        path = ("apiContract", "endpoints", index, "operationId" if explicit else "path")
+        route = f"{endpoint['method'].upper()} {endpoint['path']}"
+        if explicit and op_id != explicit:
+            first, line = owners[explicit]
+            findings.append(_at(document, path, f"operationId {shown(explicit)} of {route} is already the "
+                                f"operation id of {first} (line {line}); operation ids are unique: rename one",
+                                "duplicate-operation-id"))
+        owners[op_id] = (route, document.locate(path)[0])
     return findings
 
 

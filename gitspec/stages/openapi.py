@@ -98,6 +98,20 @@ def operation_id(endpoint: dict) -> str:
     return camel_case(" ".join([endpoint["method"].lower(), *words]))
 
 
+def operation_ids(endpoints: list[dict]) -> list[str | None]:
+    """The operationId the OpenAPI document gives each endpoint, None for a repeated method and path
+    (the document keeps the first). A repeated id gets `_2`, `_3`...: routes.py must use the same ids.
+    `gitspec check` reports repeated routes and repeated explicit ids; a derived id is the generator's."""
+    ids: set[str] = set()
+    routes: set[tuple[str, str]] = set()
+    found: list[str | None] = []
+    for endpoint in endpoints:
+        route = (str(endpoint["method"]).lower(), str(endpoint["path"]))
+        found.append(None if route in routes else unique(operation_id(endpoint), ids))
+        routes.add(route)
+    return found
+
+
 def _key_schema(entity: dict) -> dict[str, Any] | None:
     keys = [f for f in entity.get("fields") or [] if isinstance(f, dict) and f.get("primaryKey")]
     if len(keys) != 1:  # no key, or a composite one that a single parameter cannot hold
@@ -151,9 +165,8 @@ def _responses(endpoint: dict, api_contract: dict, components: dict[str, dict]) 
 
 
 def _operation(endpoint: dict, api_contract: dict, data_model: dict, components: dict[str, dict],
-               scheme: str | None, ids: set[str]) -> dict[str, Any]:
-    operation: dict[str, Any] = {"operationId": unique(operation_id(endpoint), ids),
-                                 "summary": str(endpoint.get("summary") or "")}
+               scheme: str | None, op_id: str) -> dict[str, Any]:
+    operation: dict[str, Any] = {"operationId": op_id, "summary": str(endpoint.get("summary") or "")}
     if endpoint.get("entity"):
         operation["tags"] = [endpoint["entity"]]
     params = _parameters(endpoint, data_model)
@@ -182,12 +195,11 @@ def openapi_document(api_contract: dict, data_model: dict, product_name: str | N
     if api_contract.get("baseUrl"):
         doc["servers"] = [{"url": str(api_contract["baseUrl"])}]
     paths: dict[str, dict[str, Any]] = {}
-    ids: set[str] = set()
-    for endpoint in api_contract.get("endpoints") or []:
-        method = str(endpoint["method"]).lower()
-        # A repeated method and path keeps the first; `gitspec check` is where duplicates are reported.
-        paths.setdefault(endpoint["path"], {}).setdefault(
-            method, _operation(endpoint, api_contract, data_model, components, scheme, ids))
+    endpoints = api_contract.get("endpoints") or []
+    for endpoint, op_id in zip(endpoints, operation_ids(endpoints)):
+        if op_id is not None:  # None: a repeated method and path, which `gitspec check` reports
+            paths.setdefault(endpoint["path"], {})[str(endpoint["method"]).lower()] = _operation(
+                endpoint, api_contract, data_model, components, scheme, op_id)
     doc["paths"] = paths
     doc["components"] = {"schemas": components}
     if found:

@@ -12,7 +12,7 @@ from typing import Any
 
 from gitspec.printable import one_line
 from gitspec.stages.naming import pascal_case, python_identifier, snake_case, unique
-from gitspec.stages.openapi import operation_id, path_parameters
+from gitspec.stages.openapi import operation_ids, path_parameters
 
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 # Names the generated modules import or use in annotations; a model or field must not shadow them.
@@ -238,13 +238,12 @@ def _route_params(endpoint: dict, request_type: str | None, data_model: dict) ->
     return path, plain + defaulted
 
 
-def route(endpoint: dict, models: dict[str, str], handlers: set[str], data_model: dict) -> str:
+def route(endpoint: dict, op_id: str, models: dict[str, str], handlers: set[str], data_model: dict) -> str:
     request = models.get(endpoint.get("request") or "", "dict[str, Any]") if endpoint.get("request") else None
     status = int(endpoint.get("status") or 200)
     returns = "None" if status == 204 or not endpoint.get("response") else models.get(
         endpoint["response"], "dict[str, Any]")
     path, params = _route_params(endpoint, request, data_model)
-    op_id = operation_id(endpoint)
     handler = unique(python_identifier(snake_case(op_id), _RESERVED | set(models.values())), handlers)
     options = [py_str(path), f"operation_id={py_str(op_id)}"]
     if status != 200:
@@ -260,13 +259,9 @@ def route(endpoint: dict, models: dict[str, str], handlers: set[str], data_model
 
 def routes_module(endpoints: list[dict], models: dict[str, str], source: str, data_model: dict) -> str:
     handlers: set[str] = set()
-    seen: set[tuple[str, str]] = set()
-    blocks = []
-    for endpoint in endpoints:
-        key = (str(endpoint["method"]).upper(), str(endpoint["path"]))
-        if key not in seen:  # the OpenAPI document keeps the first of a repeated method and path too
-            seen.add(key)
-            blocks.append(route(endpoint, models, handlers, data_model))
+    # The OpenAPI document's ids: it keeps the first of a repeated method and path, and numbers a repeated id.
+    blocks = [route(endpoint, op_id, models, handlers, data_model)
+              for endpoint, op_id in zip(endpoints, operation_ids(endpoints)) if op_id is not None]
     body = "\n\n".join(blocks)
     fastapi = ["APIRouter", *[n for n in ("Header", "Query") if f"{n}(" in body]]
     used = sorted(name for name in set(models.values()) if re.search(rf"\b{re.escape(name)}\b", body))
