@@ -167,6 +167,22 @@ def test_a_field_named_like_a_pydantic_member_is_renamed_with_its_alias(tmp_path
     assert settings.model_dump(by_alias=True) == {name: name.upper() for name in names}
 
 
+def test_no_field_shadows_an_attribute_of_basemodel(tmp_path, monkeypatch):
+    # Before, `mro` and `register` (which BaseModel has from its metaclass) stayed field names, and importing
+    # app/models.py warned "Field name "mro" in "Settings" shadows an attribute in parent "BaseModel"".
+    pydantic = pytest.importorskip("pydantic")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # asking for deprecated attributes (`__fields__`) warns
+        names = sorted({name for name in dir(pydantic.BaseModel) + dir(type(pydantic.BaseModel))
+                        if hasattr(pydantic.BaseModel, name)})
+    assert {"mro", "register", "schema", "model_config"} <= set(names)
+    models = _models_with({name: {"type": "string"} for name in names}, tmp_path, monkeypatch)
+    source = Path(models.__file__).read_text()
+    assert re.search(r'^    mro_+: str \| None = Field\(default=None, alias="mro"\)$', source, re.MULTILINE), source
+    settings = models.Settings.model_validate({name: name.upper() for name in names})
+    assert settings.model_dump(by_alias=True) == {name: name.upper() for name in names}
+
+
 def test_a_property_starting_with_a_digit_is_a_field_without_a_leading_underscore(tmp_path, monkeypatch):
     # Before, `2faEnabled` became `_2fa_enabled`, and Pydantic refused the leading underscore at import.
     models = _models_with({"2faEnabled": {"type": "boolean"}, "3d": {"type": "string"}}, tmp_path, monkeypatch)

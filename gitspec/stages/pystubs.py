@@ -19,9 +19,11 @@ _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 _RESERVED = frozenset({"Any", "Literal", "BaseModel", "Field", "APIRouter", "Header", "Query", "FastAPI",
                        "router", "app", "str", "int", "float", "bool", "list", "dict", "None",
                        "_dt", "_uuid"})
-# BaseModel attributes a field would shadow (Pydantic warns or fails on these).
+# BaseModel attributes a field would shadow (Pydantic warns or fails on these), with those it has from its
+# metaclass (`mro` from type, `register` from ABCMeta); `_` and `model_` names are renamed by their prefix.
 _MODEL_ATTRS = frozenset({"schema", "json", "dict", "copy", "validate", "construct", "fields", "parse_obj",
-                          "parse_raw", "parse_file", "from_orm", "update_forward_refs", "schema_json"})
+                          "parse_raw", "parse_file", "from_orm", "update_forward_refs", "schema_json",
+                          "mro", "register"})
 _FORMATS = {"date": "_dt.date", "date-time": "_dt.datetime", "uuid": "_uuid.UUID"}
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _QUERY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool",
