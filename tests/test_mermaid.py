@@ -743,6 +743,33 @@ def test_a_diagram_mmdc_failed_to_draw_is_drawn_once_the_cause_is_gone(repo, tmp
     assert "rendered 0 (" in run_gitspec(root, "render", env=env).err  # drawn now: nothing left to redo
 
 
+@pytest.mark.parametrize("mode, reason", [
+    ("slow", "timed out after 1 s"),
+    ("no-browser", "exit 1: Error: Could not find Chrome (ver. 131.0.6778.204). This can occur if either")])
+def test_an_mmdc_that_timed_out_or_found_no_browser_is_not_asked_again_in_the_run(repo, ink, tmp_path, mode, reason):
+    """Before, every diagram of a render ran mmdc again: 50 diagrams with a hung browser cost 50 timeouts."""
+    root, env = mmdc_workspace(repo, tmp_path, mode)
+    (root / "specs" / "flows.md").write_text(DIAGRAMS_PRD)  # three diagrams
+    calls = tmp_path / "mode.calls"
+    result = run_gitspec(root, "render", env=env)
+    assert result.code == 0, result
+    assert calls.read_text() == "xx", result  # the first diagram's SVG and PNG runs, and no more
+    skipped = f"mmdc: not asked again after it failed earlier in this run: {reason}"
+    assert [line for line in result.err.splitlines() if line.startswith("warning:")] == [
+        f'warning: mmdc: {reason} (not asked again in this run); diagram "flowchart LR; A-->B" shown as source '
+        '(in flows)',
+        f'warning: {skipped}; diagram "sequenceDiagram; A->>B: hi" shown as source (in flows)',
+        f'warning: {skipped}; diagram "graph TD; C-->D" shown as source (in flows)'], result
+    assert (root / "build" / "html" / "flows.html").read_text().count("diagram-missing") == 3
+    assert run_gitspec(root, "render", env=env).code == 0 and calls.read_text() == "xxxx"  # retried next render
+    config = root / "gitspec.yaml"  # with a server, it draws what mmdc is no longer asked for
+    config.write_text(config.read_text() + f"mermaid_server: {ink.url}\n")
+    result = run_gitspec(root, "render", env=env)
+    assert result.code == 0 and "warning" not in result.err, result
+    assert calls.read_text() == "xxxxxx" and len(ink.paths) == 6, result  # an SVG and a PNG for each diagram
+    assert "diagram-missing" not in (root / "build" / "html" / "flows.html").read_text()
+
+
 @pytest.mark.parametrize("mode, said", [("invalid", "Parse error on line 2"), ("edges", "Edge limit exceeded")])
 def test_a_diagram_mmdc_reads_as_invalid_is_not_drawn_again_until_it_changes(repo, tmp_path, mode, said):
     """Any error mermaid itself throws depends on the diagram's text: before, one worded otherwise than a

@@ -26,18 +26,19 @@ LOCKED_KEYS = ("secure", "securityLevel", "startOnLoad", "maxTextSize", "suppres
 
 
 class DrawFailed(Exception):
-    """One way of rendering failed; the message names what happened, for the note. `unreachable`:
-    the server timed out or could not be reached, so a run asks it no more. `temporary`: the cause
-    may be gone by the next render (a timeout, no browser, a crash, a busy server), so a page showing
-    the diagram as source is rendered again then; not for an invalid diagram or a refused image,
-    which the same way of drawing gives again. `invalid`: mermaid rejected the diagram's text (the
-    message says how); only the text can change that, so no tool is worth installing."""
+    """One way of rendering failed; the message names what happened, for the note. `down`: the way
+    would fail every diagram alike for the rest of the run (a server that timed out or could not be
+    reached, an mmdc that timed out or whose browser would not start), so a run asks it no more
+    rather than wait out the timeout once per diagram. `temporary`: the cause may be gone by the next
+    render (a timeout, no browser, a crash, a busy server), so a page showing the diagram as source is
+    rendered again then; not for an invalid diagram or a refused image, which the same way of drawing
+    gives again. `invalid`: mermaid rejected the diagram's text (the message says how); only the text
+    can change that, so no tool is worth installing."""
 
-    def __init__(self, message: str, unreachable: bool = False, temporary: bool = False,
-                 invalid: bool = False) -> None:
+    def __init__(self, message: str, down: bool = False, temporary: bool = False, invalid: bool = False) -> None:
         super().__init__(message)
-        self.unreachable = unreachable
-        self.temporary = (temporary or unreachable) and not invalid
+        self.down = down
+        self.temporary = (temporary or down) and not invalid
         self.invalid = invalid
 
 

@@ -7,6 +7,7 @@ image is returned only once it is checked whole and inert (nothing runs or fetch
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gitspec.render.diagramcache import DiagramCache  # noqa: F401  (the render run imports it from here)
@@ -25,7 +26,7 @@ class Failure:
 
     way: str
     reason: str
-    unreachable: bool = False  # a server that timed out or could not be reached
+    down: bool = False  # the way is out for the rest of the run (see DrawFailed)
     temporary: bool = False  # a cause that may be gone next time (see DrawFailed)
     invalid: bool = False  # mermaid rejected the diagram's text (see DrawFailed)
 
@@ -37,9 +38,10 @@ def diagram_image(source: str, *, mmdc: str | None, server: str | None, timeout:
 
 
 def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: float,
-                 server_down: Failure | None = None) -> tuple[DiagramImage, list[Failure]]:
+                 down: Mapping[str, Failure] | None = None) -> tuple[DiagramImage, list[Failure]]:
     """As diagram_image, and what failed on the way (empty when drawn, or when nothing was tried).
-    `server_down`: the server already failed this way in this run; it is not asked again.
+    `down`: by way ("mmdc", "mermaid server URL"), a failure that took it out earlier in this run
+    (Failure.down); such a way is not asked again.
     A diagram naming a URL or a file (gitspec.render.diagramreach), or too long for mermaid, is not drawn at all."""
     from gitspec.render.mermaidserver import fetch_from_server
     from gitspec.render.mmdc import render_with_mmdc
@@ -52,15 +54,16 @@ def draw_diagram(source: str, *, mmdc: str | None, server: str | None, timeout: 
     for where, way, name in ways:
         if not where:
             continue
-        if way is fetch_from_server and server_down is not None:
-            failures.append(Failure(name, f"not asked again after it failed earlier in this run: {server_down.reason}",
+        earlier = (down or {}).get(name)
+        if earlier is not None:
+            failures.append(Failure(name, f"not asked again after it failed earlier in this run: {earlier.reason}",
                                     temporary=True))
             continue
         try:
             svg, png = way(source, where, timeout)
             return DiagramImage(svg, png), failures
         except DrawFailed as failure:
-            failures.append(Failure(name, str(failure), failure.unreachable, failure.temporary, failure.invalid))
+            failures.append(Failure(name, str(failure), failure.down, failure.temporary, failure.invalid))
         except Exception as error:  # a diagram must never stop a build: report it in the note
             failures.append(Failure(name, f"{type(error).__name__}: {error}", temporary=True))
     return DiagramImage(None, None, fallback_note(failures)), failures

@@ -149,7 +149,7 @@ def _get(url: str, deadline: float, timeout: float) -> bytes:
     import urllib.error
     import urllib.request
 
-    timed_out = DrawFailed(f"timed out after {timeout:g} s", unreachable=True)
+    timed_out = DrawFailed(f"timed out after {timeout:g} s", down=True)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise timed_out
@@ -178,9 +178,9 @@ def _get(url: str, deadline: float, timeout: float) -> bytes:
             # 5xx and 429 (too many requests) say the server cannot answer now; other 4xx, that the diagram is bad
             raise DrawFailed(f"HTTP {error.code}", temporary=error.code >= 500 or error.code == 429) from None
         if isinstance(error, urllib.error.URLError):  # could not connect (refused, no such host)
-            raise DrawFailed(str(error.reason), unreachable=True) from None
+            raise DrawFailed(str(error.reason), down=True) from None
         if isinstance(error, OSError):  # the connection was reset or dropped
-            raise DrawFailed(str(error) or type(error).__name__, unreachable=True) from None
+            raise DrawFailed(str(error) or type(error).__name__, down=True) from None
         if isinstance(error, (http.client.HTTPException, ValueError)):  # not HTTP, a cut-short body
             raise DrawFailed(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__) from None
         raise

@@ -35,6 +35,11 @@ PNG_SCALE = 2  # Word shows the PNG at page width; twice the CSS pixels keeps it
 # timeout is thrown by puppeteer or node instead. The words are for an mmdc printing no stack.
 MERMAID_THREW = re.compile(r"[/\\]mermaid[/\\]dist[/\\]|Parse error|Lexical error|Syntax error|"
                            r"UnknownDiagramError|No diagram type detected")
+# puppeteer could not start a browser (none found, or it would not run): no diagram will be drawn by this
+# mmdc until that changes, so a run asks it no more (DrawFailed.down).
+NO_BROWSER = re.compile(r"Failed to launch the browser process|Could not find (Chrome|Chromium|expected browser)|"
+                        r"Browser was not found at the configured executablePath|"
+                        r"Timed out after \d+ ms while waiting for the WS endpoint")
 # A line of a stack trace: "at f (file:1:2)", or the first one node prints without "at".
 STACK_FRAME = re.compile(r"at\s|\S+ \(\S+:\d+:\d+\)$")
 POINTER = re.compile(r"-*\^$")  # "------^" under the quoted diagram text
@@ -120,15 +125,16 @@ def _run_all(runs: dict[str, list[str]], folder: Path, timeout: float) -> None:
             try:
                 process.wait(timeout=max(deadline - time.monotonic(), 0.01))
             except subprocess.TimeoutExpired:
-                raise DrawFailed(f"timed out after {timeout:g} s", temporary=True) from None
+                raise DrawFailed(f"timed out after {timeout:g} s", down=True) from None
             if process.returncode != 0:
                 log = _log_lines(folder / f"{name}.log")
                 if any(MERMAID_THREW.search(line) for line in log):
                     raise DrawFailed(f"the diagram's text is invalid: {_explanation(log)}", invalid=True)
-                raise DrawFailed(f"exit {process.returncode}: {_last_line(log)}", temporary=True)
+                no_browser = any(NO_BROWSER.search(line) for line in log)
+                raise DrawFailed(f"exit {process.returncode}: {_last_line(log)}", down=no_browser, temporary=True)
     except OSError as error:
         raise DrawFailed(f"could not start {runs[next(iter(runs))][0]}: {error.strerror or error}",
-                         temporary=True) from None
+                         down=True) from None
     finally:
         for process in started.values():
             _end(process)

@@ -4,7 +4,8 @@ pictures from the workspace, read and checked once per run, and the files an ear
 Diagram images are cached by the hash of their source and how they were drawn,
 so the ~2 s an mmdc call costs is paid once; a fallback is never cached, so a
 later run with mmdc installed draws the image. Every fallback after a failed
-attempt is a warning, and a server that timed out is not asked again in the run.
+attempt is a warning, and a way that timed out or cannot work (a server not
+reached, mmdc with no browser) is not asked again in the run.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class RenderAssets:
         self._drawn: dict[str, DiagramImage] = {}
         self._pictures: dict[str, Picture] = {}
         self._mmdc: str | None | bool = False  # False: not looked for yet
-        self._server_down: Failure | None = None  # how the server failed, if it timed out or was unreachable
+        self._down: dict[str, Failure] = {}  # way -> the failure that took it out of the run (Failure.down)
         # diagram source -> whether it may be drawn next time as it is (a way failed for a cause that may go)
         self.fallbacks: dict[str, bool] = {}
 
@@ -85,13 +86,13 @@ class RenderAssets:
 
         def draw() -> DiagramImage:
             image, tried = draw_diagram(diagram.source, mmdc=mmdc, server=self.server,
-                                        timeout=self.timeout, server_down=self._server_down)
+                                        timeout=self.timeout, down=self._down)
             failures.extend(tried)
             return image
 
         image = DiagramCache(self.cache).get_or_draw(diagram.source, mmdc, self.server, draw)
-        newly_down = None if self._server_down else next((f for f in failures if f.unreachable), None)
-        self._server_down = self._server_down or newly_down
+        newly_down = [f for f in failures if f.down and f.way not in self._down]
+        self._down.update((f.way, f) for f in newly_down)
         if image.svg is None and image.png is None:
             self.fallbacks[diagram.source] = any(failure.temporary for failure in failures)
             if failures:
@@ -119,10 +120,10 @@ class RenderAssets:
         return self._mmdc
 
 
-def fallback_warning(diagram: Diagram, failures: list[Failure], newly_down: Failure | None = None) -> str:
+def fallback_warning(diagram: Diagram, failures: list[Failure], newly_down: list[Failure] | None = None) -> str:
     """e.g. `mermaid server URL: timed out after 3 s (not asked again in this run); diagram
-    "flowchart LR; A-->B" shown as source`. `newly_down`: the failure that takes the server out of the run."""
-    parts = [f"{f.way}: {f.reason}" + (" (not asked again in this run)" if f is newly_down else "")
+    "flowchart LR; A-->B" shown as source`. `newly_down`: the failures that take their way out of the run."""
+    parts = [f"{f.way}: {f.reason}" + (" (not asked again in this run)" if f in (newly_down or []) else "")
              for f in failures]
     return "; ".join(parts) + f"; diagram {diagram_label(diagram)} shown as source"
 
