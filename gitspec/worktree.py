@@ -114,10 +114,15 @@ class WorkTree:
             head = self._head()
             self._worktree_renames = {}
             if head is not None and self.status_readable():  # the diff reads HEAD's trees, as a status does
+                from gitspec.gitblobs import UnreadableObject, check_loose
+
                 try:
                     diff = head.tree.diff_to_workdir(DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS)
+                    for delta in diff.deltas:  # looking for renames reads each gone file's blob: libgit2 loops on a cut one
+                        if delta.status == pygit2.enums.DeltaStatus.DELETED:
+                            check_loose(self.repo, delta.old_file.id, "blob")
                     diff.find_similar(DiffFind.FIND_RENAMES | DiffFind.FIND_FOR_UNTRACKED)
-                except (pygit2.GitError, OSError) as error:
+                except (pygit2.GitError, OSError, UnreadableObject) as error:
                     self._worktree_unknown(error)
                     return None
                 self._worktree_renames = {delta.new_file.path: delta.old_file.path for delta in diff.deltas

@@ -63,3 +63,18 @@ def test_heads_trees_are_read_once_per_head(tmp_path):
     git(root, "commit", "-q", "-am", "two")
     moved = open_remembered(root, store)
     assert moved.dirty() is False and moved.git()._folders._sound  # another HEAD: looked at again
+
+
+def test_a_truncated_blob_of_a_file_moved_away_is_named_and_the_rest_rendered(tmp_path):
+    """Found by a review: a new document makes gitspec look for where it was moved from, which reads the
+    blob of every file gone from HEAD's tree; libgit2 looped for good on one cut short (src/app/main.py,
+    moved by hand here), deaf to SIGTERM."""
+    root = make_repo(tmp_path / "ws", WS)
+    bad = truncate(root, "HEAD:src/app/main.py")
+    (root / "src/app/main.py").rename(root / "src/app/start.py")
+    write_files(root, {"specs/more.yaml": requirements_doc("more", requirement("REQ-002"))})
+    done = run_gitspec(root, "render", timeout=60)
+    assert done.code == 0 and warnings(done) == [
+        f"warning: git cannot compare the working tree with the last commit (damaged git object {bad}; "
+        "'git fsck' tells what is damaged), so the render is marked 'with uncommitted changes'"], done
+    assert "REQ-002" in (root / "build/html/more.html").read_text()
