@@ -158,8 +158,9 @@ def _markdown_document(path: str, text: str) -> Document:
     tree = read_yaml(parts.front_matter, line_offset=parts.front_matter_line - 1)
     front = _mapping(tree, "front matter")
     header = dict(front)
-    if parts.stamps:  # stamps of generated regions live in their marker comments
-        header["generated"] = {**(header.get("generated") or {}), **parts.stamps}
+    written = header.get("generated", {})
+    if parts.stamps and isinstance(written, dict):  # stamps of generated regions live in their marker comments
+        header["generated"] = {**written, **parts.stamps}
         _pins_from_stamps(header, parts.stamps)
     if "title" not in header and parts.title is not None:
         header["title"] = parts.title

@@ -330,3 +330,21 @@ def test_a_region_whose_marker_with_the_stamp_was_deleted_is_broken_too(digest) 
     assert "[broken-region]" in check.out
     status = run_gitspec(root, "status", env=env)
     assert status.code == 1 and "journal#summary: broken" in status.out, status
+
+
+@pytest.mark.parametrize("written, shown", [("none", "'none'"), ("[a]", '["a"]'), ("5", "5"), ("[]", "[]")])
+def test_a_front_matter_generated_that_is_no_mapping_is_a_schema_error_beside_a_region(repo, written, shown) -> None:
+    # Before, with a generated region in the body, every command that read the document stopped with
+    # "internal error (TypeError: 'str' object is not a mapping)" (exit 3); `generated: []` passed check.
+    region = '<!-- gitspec:generated {"stage":"x","version":"1"} -->\nText.\n<!-- gitspec:end -->'
+    text = prd(region).replace("status: draft\n", f"status: draft\ngenerated: {written}\n")
+    root = repo({"specs/notes.md": text})
+    said = f"specs/notes.md:6:12: error: notes#generated: {shown} is not of type 'object' [schema]\n"
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and check.out == said, check
+    for command in (("status", "--all"), ("render", "--format", "html"), ("build", "--no-render"),
+                    ("pin", "notes#non-goals")):
+        result = run_gitspec(root, *command)
+        assert result.code in (0, 1, 2) and "internal error" not in result.err + result.out, (command, result)
+    render = run_gitspec(root, "render", "--format", "html")
+    assert render.code == 1 and said in render.err, render
