@@ -60,7 +60,8 @@ class Document:
         return self.header.get("id")
 
     def instance(self) -> dict[str, Any]:
-        """What the kind's schema validates: header keys and sections together."""
+        """What the kind's schema validates in a YAML document: header keys and sections together (a Markdown
+        document's leaves out a key in the wrong place: see gitspec.frontmatter.Placement)."""
         return {**self.header, **self.sections}
 
     def locate(self, path: tuple | list) -> tuple[int, int]:
@@ -184,7 +185,7 @@ def _markdown_document(path: str, text: str) -> Document:
         notes.append(DocumentProblem(f"the generated region of section {shown(name)} cannot be read: {problem}, "
                                      f"or run 'gitspec build --force {address}' to write the section anew",
                                      line, 1, "broken-region"))
-    clash = [k for k in parts.sections if k in header]
+    clash = [k for k in parts.sections if k in header and k not in HEADER_KEYS]  # a header key is no section at all
     notes += [DocumentProblem(f"section {shown(k)} has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
     broken = {name: f"line {line}: {problem}" for name, (line, problem) in parts.broken.items()}

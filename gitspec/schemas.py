@@ -17,6 +17,7 @@ from typing import Any
 from gitspec.documents import Document
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error
+from gitspec.frontmatter import Placement
 from gitspec.kinds import Kind
 from gitspec.printable import shown
 
@@ -80,6 +81,7 @@ class SchemaSet:
         self._schemas: dict[str, dict[str, Any]] = {}
         self._fast: dict[str, Any] = {}
         self._detailed: dict[str, Any] = {}
+        self._placements: dict[str, Placement] = {}
 
     def validator(self, kind: str) -> Any:
         """The kind's validator; a schema that cannot be loaded is a GitspecError naming its file."""
@@ -152,8 +154,19 @@ class SchemaSet:
         header = load_builtin_schema("common")["$defs"]["header"]["properties"]
         return [*header, *self._schema(kind).get("properties", {})]
 
+    def placement(self, kind: str) -> Placement:
+        """Which of the kind's keys a Markdown document writes in its front matter, which as `##` sections."""
+        if kind not in self._placements:
+            self._placements[kind] = Placement.of(self._schema(kind))
+        return self._placements[kind]
+
     def check(self, document: Document) -> list[Finding]:
-        instance = document.instance()
+        if document.format == "markdown":  # a key in the wrong place is left out of the instance, and said
+            placement = self.placement(document.kind)
+            return placement.misplaced(document) + self._check(document, placement.instance(document))
+        return self._check(document, document.instance())
+
+    def _check(self, document: Document, instance: dict[str, Any]) -> list[Finding]:
         if self._fast_validator(document.kind).is_valid(instance):
             return []
         from jsonschema.exceptions import best_match
@@ -192,16 +205,19 @@ class SchemaSet:
 def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]:
     path = tuple(err.absolute_path)
     if err.validator in ("additionalProperties", "unevaluatedProperties"):
-        known = schemas.properties(document.kind) if not path else list(err.schema.get("properties", {}))
-        return [_unknown_key(document, path, key, known) for key in _unexpected(err)]
+        return [_unknown_key(document, path, key, _meant(document, path, key, err, schemas))
+                for key in _unexpected(err)]
     if err.validator == "required":
         # one error per missing key; its message names the key ('x' is a required property)
         named = _REQUIRED.match(err.message)
         missing = [ast.literal_eval(named.group(1))] if named else [
             key for key in err.validator_value if key not in err.instance]
         line, col = document.locate(path)
-        what = "section" if document.format == "markdown" and not path else "key"
-        return [error(document.path, line, col, _at(document, path, f"missing required {what} '{key}'"), "schema")
+        # a Markdown document's own keys are its `##` sections, but those of its front matter
+        sections = document.format == "markdown" and not path
+        front_matter = schemas.placement(document.kind).front_matter if sections else ()
+        return [error(document.path, line, col, _at(document, path, f"missing required "
+                      f"{'section' if sections and key not in front_matter else 'key'} '{key}'"), "schema")
                 for key in missing]
     line, col = document.locate(path)
     message = _message(err)
@@ -285,6 +301,18 @@ def _unexpected(err: Any) -> list[str]:
         except (ValueError, SyntaxError):
             pass
     return [key for key in err.instance if key not in err.schema.get("properties", {})]
+
+
+def _meant(document: Document, path: tuple, key: str, err: Any, schemas: SchemaSet) -> list[str]:
+    """The keys an unknown `key` may have been meant as: in a Markdown document, a section for a `##`
+    heading and a front-matter key for one of the front matter."""
+    if path:
+        return list(err.schema.get("properties", {}))
+    known = schemas.properties(document.kind)
+    if document.format != "markdown":
+        return known
+    sections, heading = schemas.placement(document.kind).sections, key in document.section_lines
+    return [name for name in known if (name in sections) == heading]
 
 
 def _unknown_key(document: Document, path: tuple, key: str, known: list[str]) -> Finding:
