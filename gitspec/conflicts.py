@@ -43,6 +43,9 @@ def find_conflicts(text: str, markdown: bool = False) -> list[Conflict]:
         if number in code:
             continue
         opening = _START.match(line)
+        if opening and start is not None and len(opening.group(1)) != size:
+            continue  # a marker of another size inside a conflict is its text: git nests the longer
+            # markers of a recursive merge's inner conflict in a diff3 base (`<<<<<<<<< Temporary merge branch 1`)
         if opening:
             if start is not None:  # a new conflict before the last one closed
                 found.append(Conflict(start, middle, None, size))

@@ -31,3 +31,13 @@ def test_the_markers_of_a_conflict_are_as_long_as_its_first():
 def test_long_markers_in_a_fenced_code_block_are_text():
     text = "```text\n<<<<<<<<<< HEAD\n==========\n>>>>>>>>>> other\n```\n"
     assert find_conflicts(text, markdown=True) == []
+
+
+def test_the_longer_markers_git_nests_in_a_recursive_merges_base_are_text():
+    # Found by a review: git's criss-cross merge in diff3 style writes the base's own conflict with markers
+    # two characters longer; each was taken for a new conflict, the outer one "never closed", and one_side
+    # then blanked the rest of the file (`c: 2` below) on both sides.
+    text = ("a: 1\n<<<<<<< HEAD\nb: ours\n||||||| merged common ancestors\n<<<<<<<<< Temporary merge branch 1\n"
+            "b: one\n=========\nb: two\n>>>>>>>>> Temporary merge branch 2\n=======\nb: theirs\n>>>>>>> other\nc: 2\n")
+    assert find_conflicts(text) == [Conflict(2, 10, 12, 7)]
+    assert one_side(text, find_conflicts(text), ours=False).split("\n")[10:13] == ["b: theirs", "", "c: 2"]
