@@ -48,7 +48,8 @@ def number_pages(writer, draw: Callable[[list[tuple[float, float, str]]], bytes]
     if sizes:
         try:
             sample = read_sample(draw([(width, height, SAMPLE) for width, height in sizes]), sizes)
-        except (ValueError, KeyError):  # a font or layout this module cannot reuse: a line laid out a page
+        except Exception:  # a font or layout this module cannot reuse (fontTools may raise anything on an
+            # odd embedded font): a line laid out a page instead, which depends on none of it
             _merge_numbers(writer, draw, total)
         else:
             _write_numbers(writer, sample, total)
