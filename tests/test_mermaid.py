@@ -890,3 +890,23 @@ def test_two_drawings_of_one_diagram_on_two_pages_are_no_internal_error(repo, in
     ink.svg = SVG.replace(b"Start here", b"Start there")
     again = run_gitspec(root, "render", env=NO_MMDC)
     assert again.code == 0 and "internal error" not in again.err, again
+
+
+@pytest.mark.parametrize("log, permanent", [
+    (["Error: Edge limit exceeded. 501 edges found, but the limit is 500.",
+      "    at Ke (https://mermaid-cli-intercept.invalid/node_modules/mermaid/dist/chunks/mermaid.core/x.mjs:1:2)"], True),
+    (["Error: Parse error on line 2:"], True),  # an mmdc printing no stack: mermaid's words
+    # found by a review: mermaid's code failing to load names its files too, and may load next time
+    (["TypeError: Failed to fetch dynamically imported module: "
+      "https://mermaid-cli-intercept.invalid/node_modules/mermaid/dist/chunks/mermaid.core/flowDiagram.mjs",
+      "    at renderMermaid (file:///usr/lib/node_modules/@mermaid-js/mermaid-cli/src/index.js:2:3)"], False),
+    (["ProtocolError: Protocol error (Runtime.callFunctionOn): Target closed",
+      "    at CDPSession.send (file:///x/node_modules/puppeteer-core/lib/esm/cdp.js:1:2)",
+      "    at y (https://mermaid-cli-intercept.invalid/node_modules/mermaid/dist/mermaid.esm.mjs:3:4)"], False),
+    (["Error: boom", "    at launch (file:///x/node_modules/puppeteer-core/lib/esm/launcher.js:5:6)",
+      "    at z (https://mermaid-cli-intercept.invalid/node_modules/mermaid/dist/mermaid.esm.mjs:3:4)"], False),
+])
+def test_an_mmdc_failure_is_the_diagrams_only_when_mermaid_threw_it(log, permanent):
+    from gitspec.render.mmdc import mermaid_threw
+
+    assert mermaid_threw(log) is permanent

@@ -31,10 +31,14 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 PNG_SCALE = 2  # Word shows the PNG at page width; twice the CSS pixels keeps it sharp when printed
 # A failed mmdc run is worth a retry unless mermaid itself threw: then the error depends on the diagram's
 # text alone (a parse error, too many edges...) and drawing the same text gives it again. mermaid runs in
-# the page, and the stack mmdc prints names its code; a browser that would not start, a crash or a
-# timeout is thrown by puppeteer or node instead. The words are for an mmdc printing no stack.
-MERMAID_THREW = re.compile(r"[/\\]mermaid[/\\]dist[/\\]|Parse error|Lexical error|Syntax error|"
-                           r"UnknownDiagramError|No diagram type detected")
+# the page, and the first frame of the stack mmdc prints is in its code; a browser that would not start, a
+# crash or a timeout is thrown by puppeteer or node instead. The words are for an mmdc printing no stack.
+MERMAID_CODE = re.compile(r"[/\\]mermaid[/\\]dist[/\\]")
+MERMAID_WORDS = re.compile(r"Parse error|Lexical error|Syntax error|UnknownDiagramError|No diagram type detected")
+# mermaid's own code failing to load (a chunk the page could not fetch, node_modules changed under it, the
+# page gone): its files are named in the message, but the next run may well draw the diagram.
+NOT_LOADED = re.compile(r"Failed to fetch dynamically imported module|Failed to load module script|"
+                        r"Importing a module script failed|net::ERR_|Protocol error|Target closed")
 # puppeteer could not start a browser (none found, or it would not run): no diagram will be drawn by this
 # mmdc until that changes, so a run asks it no more (DrawFailed.down).
 NO_BROWSER = re.compile(r"Failed to launch the browser process|Could not find (Chrome|Chromium|expected browser)|"
@@ -44,6 +48,14 @@ NO_BROWSER = re.compile(r"Failed to launch the browser process|Could not find (C
 STACK_FRAME = re.compile(r"at\s|\S+ \(\S+:\d+:\d+\)$")
 POINTER = re.compile(r"-*\^$")  # "------^" under the quoted diagram text
 EXPLANATION_LINES, EXPLANATION_CHARS = 3, 300
+
+
+def mermaid_threw(log: list[str]) -> bool:
+    """Whether a failed mmdc run's output says mermaid threw on the diagram's text (see MERMAID_CODE)."""
+    if any(NOT_LOADED.search(line) for line in log):
+        return False
+    frame = next((line for line in log if STACK_FRAME.match(line.strip())), None)
+    return bool(frame and MERMAID_CODE.search(frame)) or any(MERMAID_WORDS.search(line) for line in log)
 
 
 def find_mmdc(root: Path | None = None) -> str | None:
@@ -128,7 +140,7 @@ def _run_all(runs: dict[str, list[str]], folder: Path, timeout: float) -> None:
                 raise DrawFailed(f"timed out after {timeout:g} s", down=True) from None
             if process.returncode != 0:
                 log = _log_lines(folder / f"{name}.log")
-                if any(MERMAID_THREW.search(line) for line in log):
+                if mermaid_threw(log):
                     raise DrawFailed(f"the diagram's text is invalid: {_explanation(log)}", invalid=True)
                 no_browser = any(NO_BROWSER.search(line) for line in log)
                 raise DrawFailed(f"exit {process.returncode}: {_last_line(log)}", down=no_browser, temporary=True)
