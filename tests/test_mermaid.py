@@ -873,6 +873,11 @@ def test_the_size_limit_counts_what_mermaid_counts():
     assert over_text_limit("---\ntitle: T\n---\n%% " + "c" * 9000 + "\n" + body) is None  # comments do not count
     assert over_text_limit(body + "  C[" + "é" * 100 + "] --> D\n") is not None
     assert over_text_limit(body + "  C[" + "😀" * 50 + "] --> D\n") is not None  # two UTF-16 units each, as in JavaScript
+    # found by a review: as mermaid's preprocessDiagram, a directive over several lines and the leading
+    # blank lines do not count; a bare `%%` line does
+    assert over_text_limit('%%{init: {"theme":\n "forest", "x": "' + "c" * 9000 + '"}}%%\n' + body) is None
+    assert over_text_limit("\n" * 100 + body) is None
+    assert over_text_limit("%%\n" * 50 + body) is not None
 
 
 def test_two_drawings_of_one_diagram_on_two_pages_are_no_internal_error(repo, ink):

@@ -17,6 +17,7 @@ MAX_TEXT_SIZE = 50_000
 # mermaid's dark theme draws light lines and text for its own background (`background` in its
 # theme-dark.js): on the white the pages have, they all but vanish; on nothing (transparent) they would too.
 DARK_BACKGROUND = "#333"
+_DIRECTIVE = re.compile(r"%%\{.*?(?:\}%%|\Z)", re.S)  # to its `}%%`, or the end when it has none
 _DIRECTIVE_THEME = re.compile(r"""%%\{\s*init(?:ialize)?\s*:[^\n]*?["']?theme["']?\s*:\s*["']([\w-]+)["']""")
 # Settings a diagram's own config (an init directive, front matter `config:`) may not change: they
 # carry CSS that can fetch (themeCSS, fontFamily), turn HTML labels back on, or loosen what mermaid
@@ -51,16 +52,37 @@ def front_matter_end(lines: list[str]) -> int | None:
 
 
 def over_text_limit(source: str) -> str | None:
-    """Why mermaid would not draw `source` for its size, or None. Measured as mermaid does: in UTF-16
-    units (JavaScript's), after dropping the front matter and the comment and directive lines."""
+    """Why mermaid would not draw `source` for its size, or None. Measured as mermaid's preprocessDiagram
+    leaves it: in UTF-16 units (JavaScript's), without the front matter, the directives (`%%{init: …}%%`,
+    over several lines too), the comment lines (`%% …`; a bare `%%` stays) and the leading white space."""
     lines = source.replace("\r\n", "\n").replace("\r", "\n").splitlines(keepends=True)
     end = front_matter_end(lines)
-    body = "".join(line for line in lines[end + 1 if end is not None else 0:] if not line.lstrip().startswith("%%"))
+    body = _DIRECTIVE.sub("", "".join(lines[end + 1 if end is not None else 0:]))
+    body = _without_comments(body).lstrip()
     size = len(body.encode("utf-16-le")) // 2
     if size <= MAX_TEXT_SIZE:
         return None
     return (f"it is {size:,} characters long, and mermaid draws no diagram over {MAX_TEXT_SIZE:,} "
             "(maxTextSize); split it into smaller diagrams")
+
+
+def _without_comments(text: str) -> str:
+    """`text` as mermaid's cleanupComments leaves it: each `%% …` line gone (not a bare `%%`, nor a
+    `%%{`), with the blank lines before it (its pattern's `^\\s*` reaches back over them). Line by line:
+    that pattern is quadratic on a long run of blank lines."""
+    kept: list[str] = []
+    blanks: list[str] = []  # blank lines not yet known to be kept
+    for line in text.splitlines(keepends=True):
+        rest = line.lstrip()
+        if rest.startswith("%%") and not rest.startswith("%%{") and rest[2:].rstrip("\n"):
+            blanks.clear()
+        elif not rest:
+            blanks.append(line)
+        else:
+            kept += blanks
+            kept.append(line)
+            blanks.clear()
+    return "".join(kept + blanks)
 
 
 def background(source: str) -> str:
