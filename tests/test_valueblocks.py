@@ -80,20 +80,29 @@ def test_a_flows_mermaid_is_a_diagram_not_a_table_cell_and_prose_is_never_one():
     assert not any(isinstance(b, Diagram) for b in ValueBlocks({}).section("product", "journeys", [item]))
 
 
+def light_theme_shown(example, colours: dict[str, str], formats: str) -> str:
+    """The light theme's part of the design page, rendered in `formats` once its roles have `colours`,
+    written by hand into design#color and pinned."""
+    design = example / "specs/design.yaml"
+    text = design.read_text()
+    light = text.index("  lightTheme:")
+    for role, colour in colours.items():
+        start = text.index(f"      {role}:\n", light)
+        old = text[start:].split("hex: '", 1)[1][:7]
+        text = text[:start] + text[start:].replace(f"hex: '{old}'", f"hex: '{colour}'", 1)
+    design.write_text(text)
+    assert run_gitspec(example, "pin", "design#color").code == 0
+    assert run_gitspec(example, "build", "--no-render").code == 0  # the assembly's index of it
+    result = run_gitspec(example, "render", "--format", formats, "design")
+    assert result.code == 0, result
+    page = (example / "build/html/design.html").read_text()
+    return page[page.index("Light theme"):page.index("Dark theme")]
+
+
 def test_a_themes_contrast_is_measured_from_the_colours_shown_not_taken_from_the_file(example):
     """A pinned hand edit of a theme colour keeps the contrast list the stage wrote for the old
     colour: the pages showed `text #c0c0c0` with "12.02:1 pass", where WCAG gives 1.69:1, a fail."""
-    design = example / "specs/design.yaml"
-    text = design.read_text()
-    start = text.index("      text:\n", text.index("  lightTheme:"))
-    old = text[start:].split("hex: '", 1)[1][:7]
-    design.write_text(text[:start] + text[start:].replace(f"hex: '{old}'", "hex: '#c0c0c0'", 1))
-    assert run_gitspec(example, "pin", "design#color").code == 0
-    assert run_gitspec(example, "build", "--no-render").code == 0  # the assembly's index of it
-    result = run_gitspec(example, "render", "--format", "html,docx", "design")
-    assert result.code == 0, result
-    page = (example / "build/html/design.html").read_text()
-    light = page[page.index("Light theme"):page.index("Dark theme")]
+    light = light_theme_shown(example, {"text": "#c0c0c0"}, "html,docx")
     row = re.search(r"<tr><td>[^\n]*?<code>text</code></td><td>[^\n]*?<code>background</code></td>(.*?)</tr>", light)
     assert re.sub(r"<[^>]+>", " ", row.group(1)).split() == ["1.69:1", "4.5:1", "fail"]
     assert "text on background: stated 12.02:1 (pass), measured 1.69:1 (fail)" in light
@@ -106,20 +115,7 @@ def test_a_themes_contrast_is_measured_from_the_colours_shown_not_taken_from_the
 def test_a_themes_measured_contrast_is_the_wcag_formulas_at_the_boundaries(example):
     """Measured with coloraide's wcag21 (an XYZ round trip), black on white read 20.99:1 and #358094 on
     white 4.50:1, a pass, where WCAG 2.x gives 21:1 and 4.4999977:1, a fail."""
-    design = example / "specs/design.yaml"
-    text = design.read_text()
-    light = text.index("  lightTheme:")
-    for role, colour in (("primary", "#358094"), ("text", "#000000")):
-        start = text.index(f"      {role}:\n", light)
-        old = text[start:].split("hex: '", 1)[1][:7]
-        text = text[:start] + text[start:].replace(f"hex: '{old}'", f"hex: '{colour}'", 1)
-    design.write_text(text)
-    assert run_gitspec(example, "pin", "design#color").code == 0
-    assert run_gitspec(example, "build", "--no-render").code == 0  # the assembly's index of it
-    result = run_gitspec(example, "render", "--format", "html", "design")
-    assert result.code == 0, result
-    page = (example / "build/html/design.html").read_text()
-    light = page[page.index("Light theme"):page.index("Dark theme")]
+    light = light_theme_shown(example, {"primary": "#358094", "text": "#000000"}, "html")
 
     def shown(foreground: str) -> list[str]:
         row = re.search(rf"<tr><td>[^\n]*?<code>{foreground}</code></td><td>[^\n]*?<code>surface</code></td>(.*?)</tr>",
