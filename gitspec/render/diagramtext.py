@@ -31,8 +31,10 @@ _SKIPPED = re.compile(r"^\s*(%%|subgraph\b|end\b|classDef\b|class\b|style\b|link
 _ARROW = re.compile(r"-{1,2}(?:>>|[>x)])[+-]?")
 _PARTICIPANT = re.compile(r"^\s*(?:participant|actor)\s+(\S+)(?:\s+as\s+(.+))?\s*$")
 _ENTITY = re.compile(r"^\s*([\w.-]+)\s*\{")
-# Spaces around the cardinalities are optional: gitspec's own data model writes `A||--o{B : "aId"`.
-_RELATION = re.compile(r"^\s*([\w.-]+)\s*[|}o][|o]?(?:--|\.\.)[|o][|{o]?\s*([\w.-]+)\s*:(.*)$")
+# Spaces around the cardinalities are optional: gitspec's own data model writes `A||--o{B : "aId"`. Mermaid's
+# cardinalities are |o || }o }| on the left and o| || o{ |{ on the right; the first name is taken whole
+# (possessive), as `o`, `-` and `.` may be in a name too: else a long line of them is quadratic to refuse.
+_RELATION = re.compile(r"^\s*([\w.-]++)\s*[|}][|o](?:--|\.\.)[|o][|{]\s*([\w.-]+)\s*:(.*)$")
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.I)  # Mermaid's line break in a label: a space in words
 
 
