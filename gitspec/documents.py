@@ -10,7 +10,7 @@ from typing import Any
 
 from gitspec.addresses import format_address
 from gitspec.hashing import value_hash
-from gitspec.markdown import MarkdownProblem, split_markdown
+from gitspec.markdown import MarkdownProblem, split_markdown, unclosed_message
 from gitspec.printable import shown
 from gitspec.yamlread import YamlProblem, YamlTree, read_yaml
 
@@ -176,10 +176,7 @@ def _markdown_document(path: str, text: str) -> Document:
                                      "shown; move it under a heading", parts.loose_line, 1, "text-outside-sections",
                                      warning=True))
     if parts.unclosed is not None:
-        what, line, heading, at = parts.unclosed
-        notes.append(DocumentProblem(f"the {what} opened here is never closed, so the heading '## {heading}' at "
-                                     f"line {at} and everything after it are read as part of it; close it "
-                                     f"({'```' if what == 'code block' else '-->'})", line, 1, "unclosed-block"))
+        notes.append(DocumentProblem(unclosed_message(parts.unclosed), parts.unclosed[1], 1, "unclosed-block"))
     for name, (line, problem) in parts.broken.items():
         address = f"{header['id']}#{name}" if isinstance(header.get("id"), str) else name
         notes.append(DocumentProblem(f"the generated region of section {shown(name)} cannot be read: {problem}, "

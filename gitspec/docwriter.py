@@ -81,11 +81,18 @@ class DocumentWriter:
         from gitspec.markdown import split_markdown
         from gitspec.markdownwrite import replace_sections, unpin_front_matter
 
-        for name, line in split_markdown(text).duplicates:
+        parts = split_markdown(text)
+        for name, line in parts.duplicates:
             if name in sections:  # which copy the user means is theirs to say
                 raise GitspecError(f"section '{name}' appears twice; {stage.document}#{name} is written into "
                                    "neither copy: merge or rename one, then build again", rel, line,
                                    exit_code=EXIT_FINDINGS)
+        added = [name for name in sections if name not in parts.sections]
+        if added and parts.unclosed is not None:  # a section appended at the end would be inside it
+            what, line = parts.unclosed[:2]
+            raise GitspecError(f"the {what} opened here is never closed, so {stage.document}#{added[0]} cannot be "
+                               f"added after it; close it ({'```' if what == 'code block' else '-->'}), then build "
+                               "again", rel, line, exit_code=EXIT_FINDINGS)
         new_text = replace_sections(text, sections, stamps)
         if unpinned:
             try:

@@ -49,8 +49,9 @@ class MarkdownParts:
     duplicates: list[tuple[str, int]] = field(default_factory=list)
     unnamed: list[tuple[str, int]] = field(default_factory=list)  # `##` headings that give no section id
     loose_line: int | None = None  # the first line of text before any `##` section (it belongs to none)
-    # a code block or comment never closed, which hides a `##` heading: (what, its line, the heading, its line)
-    unclosed: tuple[str, int, str, int] | None = None
+    # a code block or comment never closed: (what, its line, the `##` heading it hides and that heading's
+    # line, or None and None when it hides none but runs to the end of the document)
+    unclosed: tuple[str, int, str | None, int | None] | None = None
     stamps: dict[str, dict] = field(default_factory=dict)
     stamp_lines: dict[str, int] = field(default_factory=dict)  # the line of each stamp's marker
     # a generated region gitspec cannot read, by section: (its marker's line, what is wrong and how to mend it)
@@ -124,7 +125,8 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             parts.sections[current] = text
             parts.text_lines[current] = body_line + lead
 
-    hidden: tuple[str, int, str, int] | None = None
+    hidden: tuple[str, int, str | None, int | None] | None = None
+    block = None
     for index, line, heading, block in read_blocks(lines, start):
         if block is not None and hidden is None:
             covered = _HEADING.match(line)
@@ -156,7 +158,20 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
         elif parts.loose_line is None and line.strip() and (block is None or block[0] != "comment"):
             parts.loose_line = index + 1
     close()
+    if hidden is None and block is not None and block[2]:  # open at the end: a section added after it would be in it
+        hidden = (block[0], block[1] + 1, None, None)
     parts.unclosed = hidden
+
+
+def unclosed_message(unclosed: tuple[str, int, str | None, int | None]) -> str:
+    """What check says, at the line that opened it, of a code block or comment MarkdownParts.unclosed holds."""
+    what, _, heading, at = unclosed
+    closer = "```" if what == "code block" else "-->"
+    if heading is None:
+        return (f"the {what} opened here is never closed, so it runs to the end of the document and a section "
+                f"'gitspec build' adds there would be part of it; close it ({closer})")
+    return (f"the {what} opened here is never closed, so the heading '## {heading}' at line {at} and everything "
+            f"after it are read as part of it; close it ({closer})")
 
 
 def _piece_starts(pieces: list[tuple[str, int]], body_line: int):

@@ -224,6 +224,34 @@ def test_a_section_written_twice_is_reported_and_never_written_into(digest) -> N
     assert journal.read_text() == text
 
 
+
+@pytest.mark.parametrize("opener, closer", [("```", "```"), ("<!-- a draft", "-->")])
+def test_a_section_is_not_added_after_a_block_left_open_at_the_end(digest, opener, closer) -> None:
+    # Before, check found nothing, and build stopped with an internal error every run (exit 3, "Markdown
+    # rewrite of specs/journal.md changed a generated section"): the `## Headline` it appended was inside
+    # the code block or comment the last section leaves open.
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    text = journal.read_text().split("\n## Headline\n")[0] + f"\n## Notes\n\nBy hand:\n\n{opener}\nx\n"
+    journal.write_text(text)
+    line = text.split("\n").index(opener) + 1
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 1 and (f"specs/journal.md:{line}:1: error: the {'code block' if closer == '```' else 'comment'}"
+                                " opened here is never closed, so it runs to the end of the document") in check.out, check
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 1 and "internal error" not in built.err, built
+    assert (f"specs/journal.md:{line}:1: error: the {'code block' if closer == '```' else 'comment'} opened here is never "
+            f"closed, so journal#headline cannot be added after it; close it ({closer}), then build again") in built.err
+    assert journal.read_text() == text
+    journal.write_text(text + closer + "\n")  # closed: the section is added after it
+    assert run_gitspec(root, "build", env=env).code == 0
+    assert run_gitspec(root, "check", env=env).code == 0
+    from gitspec.documents import parse_document
+
+    document = parse_document("specs/journal.md", journal.read_bytes())
+    assert list(document.sections) == ["summary", "notes", "headline"]
+
+
 # Ways a region's markers get broken in an editor, and what check says of each.
 BROKEN = {
     "end marker deleted": ("calm\n<!-- gitspec:end -->\n", "calm\n", "its end marker '<!-- gitspec:end -->' is missing"),
