@@ -89,10 +89,10 @@ class DocumentWriter:
                                    exit_code=EXIT_FINDINGS)
         added = [name for name in sections if name not in parts.sections]
         if added and parts.unclosed is not None:  # a section appended at the end would be inside it
-            what, line = parts.unclosed[:2]
+            what, line, *_, closer = parts.unclosed
             raise GitspecError(f"the {what} opened here is never closed, so {stage.document}#{added[0]} cannot be "
-                               f"added after it; close it ({'```' if what == 'code block' else '-->'}), then build "
-                               "again", rel, line, exit_code=EXIT_FINDINGS)
+                               f"added after it; close it ({closer}), then build again", rel, line,
+                               exit_code=EXIT_FINDINGS)
         new_text = replace_sections(text, sections, stamps)
         if unpinned:
             try:

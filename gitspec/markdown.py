@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 from gitspec.hashing import normalise_text
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# CommonMark's fences: an opening one's info string has no backtick if it is of backticks; a closing one
+# has none, and at least as many of the opening one's character.
+FENCE = re.compile(r"^ {0,3}(`{3,}(?!.*`)|~{3,})")
+_CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -50,8 +53,8 @@ class MarkdownParts:
     unnamed: list[tuple[str, int]] = field(default_factory=list)  # `##` headings that give no section id
     loose_line: int | None = None  # the first line of text before any `##` section (it belongs to none)
     # a code block or comment never closed: (what, its line, the `##` heading it hides and that heading's
-    # line, or None and None when it hides none but runs to the end of the document)
-    unclosed: tuple[str, int, str | None, int | None] | None = None
+    # line, or None and None when it hides none but runs to the end of the document, the line that closes it)
+    unclosed: tuple[str, int, str | None, int | None, str] | None = None
     stamps: dict[str, dict] = field(default_factory=dict)
     stamp_lines: dict[str, int] = field(default_factory=dict)  # the line of each stamp's marker
     # a generated region gitspec cannot read, by section: (its marker's line, what is wrong and how to mend it)
@@ -125,13 +128,13 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             parts.sections[current] = text
             parts.text_lines[current] = body_line + lead
 
-    hidden: tuple[str, int, str | None, int | None] | None = None
+    hidden: tuple[str, int, str | None, int | None, str] | None = None
     block = None
     for index, line, heading, block in read_blocks(lines, start):
         if block is not None and hidden is None:
             covered = _HEADING.match(line)
             if covered and len(covered.group(1)) == 2:
-                hidden = (block[0], block[1] + 1, covered.group(2), index + 1)
+                hidden = (block[0], block[1] + 1, covered.group(2), index + 1, _closer(lines[block[1]]))
         if block is not None and not block[2]:
             hidden = None  # the block closes here: a heading inside it was meant to be there
         if heading is not None and len(heading.group(1)) == 1 and current is not None:
@@ -159,19 +162,24 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             parts.loose_line = index + 1
     close()
     if hidden is None and block is not None and block[2]:  # open at the end: a section added after it would be in it
-        hidden = (block[0], block[1] + 1, None, None)
+        hidden = (block[0], block[1] + 1, None, None, _closer(lines[block[1]]))
     parts.unclosed = hidden
 
 
-def unclosed_message(unclosed: tuple[str, int, str | None, int | None]) -> str:
+def unclosed_message(unclosed: tuple[str, int, str | None, int | None, str]) -> str:
     """What check says, at the line that opened it, of a code block or comment MarkdownParts.unclosed holds."""
-    what, _, heading, at = unclosed
-    closer = "```" if what == "code block" else "-->"
+    what, _, heading, at, closer = unclosed
     if heading is None:
         return (f"the {what} opened here is never closed, so it runs to the end of the document and a section "
                 f"'gitspec build' adds there would be part of it; close it ({closer})")
     return (f"the {what} opened here is never closed, so the heading '## {heading}' at line {at} and everything "
             f"after it are read as part of it; close it ({closer})")
+
+
+def _closer(opener: str) -> str:
+    """The line that closes the code block or comment `opener` opens: a code block's fence, or `-->`."""
+    fence = FENCE.match(opener)
+    return fence.group(1) if fence else "-->"
 
 
 def _piece_starts(pieces: list[tuple[str, int]], body_line: int):
@@ -257,16 +265,21 @@ def read_blocks(lines: list[str], start: int = 0):
             closes = "-->" in line[line.index("<!--") + 4:]
         else:
             opened = FENCE.match(line)
-            if fence is None and opened:
-                fence = opened.group(1)[0] * len(opened.group(1))
-                block = ("code block", index)
-            elif fence is not None and line.strip().startswith(fence):
-                closes = True
-            elif fence is None:
+            if fence is not None:
+                closes = closes_fence(line, fence)
+            elif opened:
+                fence, block = opened.group(1), ("code block", index)
+            else:
                 heading = _HEADING.match(line)
         yield index, line, heading, None if block is None else (*block, not closes)
         if closes:
             fence = block = None
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether `line` closes a code block opened by `fence` (its backticks or tildes)."""
+    closing = _CLOSING_FENCE.match(line)
+    return closing is not None and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence)
 
 
 def code_block_lines(lines: list[str]) -> set[int]:

@@ -341,7 +341,7 @@ def test_headings_inside_an_html_comment_are_hidden_as_on_github(example):
     assert "Old problem" not in page and "Scrapped" not in page and "&lt;!--" not in page
 
 
-@pytest.mark.parametrize("opener, closer", [("```bash", "```"), ("<!-- drafts", "-->")])
+@pytest.mark.parametrize("opener, closer", [("```bash", "```"), ("~~~~", "~~~~"), ("<!-- drafts", "-->")])
 def test_a_code_block_or_comment_left_open_names_the_line_that_opened_it(example, opener, closer):
     prd = example / "specs" / "prd.md"
     text = prd.read_text().replace("\n## Problem\n", f"\n## Problem\n\n{opener}\nx\n", 1)
@@ -350,7 +350,7 @@ def test_a_code_block_or_comment_left_open_names_the_line_that_opened_it(example
     opened, goals = lines.index(opener) + 1, lines.index("## Goals") + 1
     result = run_gitspec(example, "check")
     assert result.code == 1, result
-    assert (f"specs/prd.md:{opened}:1: error: the {'code block' if closer == '```' else 'comment'} opened here is "
+    assert (f"specs/prd.md:{opened}:1: error: the {'comment' if closer == '-->' else 'code block'} opened here is "
             f"never closed, so the heading '## Goals' at line {goals} and everything after it are read as part of "
             f"it; close it ({closer}) [unclosed-block]") in result.out.splitlines(), result.out
     prd.write_text(text.replace(f"{opener}\nx\n", f"{opener}\nx\n{closer}\n", 1))  # closed: all is well again

@@ -65,6 +65,53 @@ def test_a_marker_shown_in_a_code_block_or_a_comment_is_text_not_a_region(shown:
     assert document.sections["non-goals"] == f"How gitspec marks generated text:\n\n{shown}"
 
 
+# CommonMark's fences, each next to a line that looks like a fence but is none (or not the closing one).
+FENCES = {
+    "a fence with an info string does not close": "```markdown\n## Requirements\n\n```text\nREQ-001\n```",
+    "a shorter fence does not close": "````\n```\n## x\n```\n````",
+    "a fence of the other character does not close": "~~~\n```\n## x\n~~~",
+    "a fence indented four spaces does not close": "```\n## x\n    ```\n```",
+    "a longer fence closes": "```\n## x\n`````",
+    "backticks in a backtick fence's info string open none": "``` a`b\n```\n## x\n```",
+}
+
+
+@pytest.mark.parametrize("shown", FENCES.values(), ids=FENCES.keys())
+def test_code_blocks_open_and_close_where_commonmark_has_them(shown: str) -> None:
+    # Before, "```text" inside a "```markdown" block closed it: the `## Requirements` after it was a
+    # section, and the block's own closing fence opened one that swallowed the rest of the document.
+    from markdown_it import MarkdownIt
+
+    lines = shown.split("\n")
+    tokens = [t for t in MarkdownIt("commonmark").parse(shown) if t.type == "fence"]
+    from gitspec.markdown import code_block_lines
+
+    assert code_block_lines(lines) == {n + 1 for t in tokens for n in range(t.map[0], t.map[1])}
+    document = parsed(f"An example:\n\n{shown}\n\nAfter it.")
+    assert document.sections["non-goals"] == f"An example:\n\n{shown}\n\nAfter it."
+    assert not document.notes and list(document.sections)[-1] == "open-questions"
+
+
+def test_a_code_block_example_of_a_fenced_section_is_checked_clean_and_shown_as_written(repo) -> None:
+    example = FENCES["a fence with an info string does not close"]
+    root = repo({"specs/notes.md": prd(f"A PRD's requirements look like this:\n\n{example}")})
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out == "", check
+    assert run_gitspec(root, "render", "--format", "html").code == 0
+    page = (root / "build" / "html" / "notes.html").read_text()
+    assert '<code class="language-markdown">## Requirements\n\n```text\nREQ-001</code>' in page
+    assert '<section id="requirements">' in page
+
+
+def test_a_stage_text_with_a_fence_that_closes_nothing_is_held_as_written() -> None:
+    # Before, "```python" closed the block: the `##` line in it became `###`, and a stray fence was
+    # appended to "close" the block the real closing fence seemed to open (an empty code block on the page).
+    from gitspec.markdownwrite import region_text
+
+    text = "Intro\n```\ncode\n```python\n## Not a heading\n```\nafter"
+    assert region_text(text) == text
+
+
 def test_a_real_region_is_found_after_an_example_of_one() -> None:
     document = parsed(f"```\n{EXAMPLE.replace('digest', 'example')}\n```\n\n"
                       f"<!-- gitspec:generated {STAMP} -->\nThe real text.\n<!-- gitspec:end -->")
