@@ -175,6 +175,8 @@ def _markdown_document(path: str, text: str) -> Document:
         notes.append(DocumentProblem("text before the first '## ' heading belongs to no section and is not "
                                      "shown; move it under a heading", parts.loose_line, 1, "text-outside-sections",
                                      warning=True))
+    notes += [DocumentProblem(f"{shown(text)} underlined with '---' is a heading on the page but no section; "
+                              f"write it as '## {text}'", line, 1, "setext-heading") for text, line in parts.setext]
     if parts.unclosed is not None:
         notes.append(DocumentProblem(unclosed_message(parts.unclosed), parts.unclosed[1], 1, "unclosed-block"))
     for name, (line, problem) in parts.broken.items():

@@ -16,7 +16,9 @@ from gitspec.hashing import normalise_text
 # has none, and at least as many of the opening one's character.
 FENCE = re.compile(r"^ {0,3}(`{3,}(?!.*`)|~{3,})")
 _CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
-_HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+# what underlines a level-2 setext heading, if the line before it is a paragraph's
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}-+[ \t]*$")
 ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it
 _SLUG = re.compile(r"[^a-z0-9]+")
 _COMMENT_START = re.compile(r"^ {0,3}<!--")
@@ -52,6 +54,8 @@ class MarkdownParts:
     duplicates: list[tuple[str, int]] = field(default_factory=list)
     unnamed: list[tuple[str, int]] = field(default_factory=list)  # `##` headings that give no section id
     loose_line: int | None = None  # the first line of text before any `##` section (it belongs to none)
+    # level-2 headings underlined with `---` outside generated regions (no sections): their text and first line
+    setext: list[tuple[str, int]] = field(default_factory=list)
     # a code block or comment never closed: (what, its line, the `##` heading it hides and that heading's
     # line, or None and None when it hides none but runs to the end of the document, the line that closes it)
     unclosed: tuple[str, int, str | None, int | None, str] | None = None
@@ -80,6 +84,23 @@ def split_markdown(text: str, as_written: bool = False) -> MarkdownParts:
     parts = MarkdownParts("\n".join(lines[1:end]) + "\n", 2, None, None)
     _read_body(parts, lines, end + 1, _edges if as_written else normalise_text)
     return parts
+
+
+def _setext_headings(lines: list[str], start: int, generated: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    """The level-2 setext headings from line index `start` on, as markdown-it reads them (a `---` line
+    under a paragraph; after a list item or a blank line it is a rule): each one's text and first line,
+    but those inside the `generated` regions' line spans (a stage's sub-heading, shown as one)."""
+    from markdown_it import MarkdownIt
+
+    found = []
+    for token in MarkdownIt("commonmark").enable("table").parse("\n".join(lines[start:])):
+        if token.type == "heading_open" and token.tag == "h2" and token.markup.startswith("-") and token.level == 0:
+            line = start + token.map[0] + 1
+            if not any(first <= line <= last for first, last in generated):
+                found.append((None, line))
+        elif token.type == "inline" and found and found[-1][0] is None:
+            found[-1] = (" ".join(token.content.split()), found[-1][1])
+    return found
 
 
 def front_matter_end(lines: list[str]) -> int | None:
@@ -111,6 +132,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             if region:
                 begin, end, parts.stamps[current] = region
                 parts.stamp_lines[current] = body_line + begin
+                generated.append((body_line + begin, body_line + end))
                 # Text written around the region is a hand edit of the section: it is part of the
                 # section's text, which then no longer matches the stamp (a blank line stands for
                 # each marker, which ended a paragraph or list as a comment does).
@@ -130,7 +152,11 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
 
     hidden: tuple[str, int, str | None, int | None, str] | None = None
     block = None
+    generated: list[tuple[int, int]] = []  # the line spans of the generated regions
+    underlined = False  # whether a line may underline a setext heading (markdown-it then tells)
     for index, line, heading, block in read_blocks(lines, start):
+        underlined = underlined or (block is None and index > start and bool(_SETEXT_UNDERLINE.match(line))
+                                    and bool(lines[index - 1].strip()))
         if block is not None and hidden is None:
             covered = _HEADING.match(line)
             if covered and len(covered.group(1)) == 2:
@@ -164,6 +190,8 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
     if hidden is None and block is not None and block[2]:  # open at the end: a section added after it would be in it
         hidden = (block[0], block[1] + 1, None, None, _closer(lines[block[1]]))
     parts.unclosed = hidden
+    if underlined:
+        parts.setext = _setext_headings(lines, start, generated)
 
 
 def unclosed_message(unclosed: tuple[str, int, str | None, int | None, str]) -> str:

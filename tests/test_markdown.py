@@ -112,6 +112,40 @@ def test_a_stage_text_with_a_fence_that_closes_nothing_is_held_as_written() -> N
     assert region_text(text) == text
 
 
+@pytest.mark.parametrize("indent", [" ", "   "])
+def test_a_heading_indented_up_to_three_spaces_starts_a_section_as_on_the_page(repo, indent: str) -> None:
+    # Before, ` ## Goals` was no section (check: "missing required section 'goals'"), while the page
+    # showed it as a heading inside Problem.
+    root = repo({"specs/notes.md": prd("N.").replace("\n## Goals\n", f"\n{indent}## Goals\n")})
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out == "", check
+    assert run_gitspec(root, "render", "--format", "html").code == 0
+    page = (root / "build" / "html" / "notes.html").read_text()
+    assert '<section id="goals">' in page and '<h3 id="goals"' not in page
+
+
+def test_a_heading_underlined_with_dashes_is_reported_at_its_line(repo) -> None:
+    # Before, check said only "missing required section 'open-questions'", while the page showed
+    # "Open questions" as a heading (inside Risks).
+    text = prd("N.").replace("## Open questions\n", "Open\nquestions\n--------------\n")
+    text += "\nNot a heading:\n\n---\n\n- nor\n---\n\n```\nthis\n---\n```\n"
+    root = repo({"specs/notes.md": text})
+    line = text.split("\n").index("Open") + 1
+    check = run_gitspec(root, "check")
+    assert check.code == 1, check
+    assert (f"specs/notes.md:{line}:1: error: 'Open questions' underlined with '---' is a heading on the page but "
+            "no section; write it as '## Open questions' [setext-heading]") in check.out.splitlines(), check
+    assert check.out.count("[setext-heading]") == 1, check
+
+
+def test_a_heading_underlined_with_dashes_in_a_stage_text_is_no_finding(digest) -> None:
+    root, env = digest
+    (root / "specs" / "facts.yaml").write_text(facts("Details\n-------\n\nCalm."))
+    assert run_gitspec(root, "build", env=env).code == 0
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 0 and check.out == "", check
+
+
 def test_a_real_region_is_found_after_an_example_of_one() -> None:
     document = parsed(f"```\n{EXAMPLE.replace('digest', 'example')}\n```\n\n"
                       f"<!-- gitspec:generated {STAMP} -->\nThe real text.\n<!-- gitspec:end -->")
