@@ -170,6 +170,8 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
             if level == 1:
                 if parts.title is None:
                     parts.title, parts.title_line = text, index + 1
+                elif parts.loose_line is None:  # a second title is shown nowhere, as any text before `##` is
+                    parts.loose_line = index + 1
                 continue
             close()
             current, body, alone, body_line = slug(text), [], [], index + 2

@@ -146,6 +146,18 @@ def test_a_heading_underlined_with_dashes_in_a_stage_text_is_no_finding(digest) 
     assert check.code == 0 and check.out == "", check
 
 
+def test_a_second_title_before_the_first_section_is_reported_as_text_outside_sections(repo) -> None:
+    # Before, it was dropped from every render with no finding, while the same line without its `# `
+    # got the text-outside-sections warning.
+    text = prd("N.").replace("# Notes\n\n", "# Notes\n\n# Background and context\n\n", 1)
+    root = repo({"specs/notes.md": text})
+    line = text.split("\n").index("# Background and context") + 1
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out.splitlines() == [
+        f"specs/notes.md:{line}:1: warning: text before the first '## ' heading belongs to no section and is not "
+        "shown; move it under a heading [text-outside-sections]"], check
+
+
 def test_a_real_region_is_found_after_an_example_of_one() -> None:
     document = parsed(f"```\n{EXAMPLE.replace('digest', 'example')}\n```\n\n"
                       f"<!-- gitspec:generated {STAMP} -->\nThe real text.\n<!-- gitspec:end -->")
