@@ -70,6 +70,20 @@ def slug(heading: str) -> str:
     return _SLUG.sub("-", heading.lower()).strip("-")
 
 
+def section_id(heading: str) -> str:
+    """A `##` heading's section id: the slug of its text as the page shows it, without its Markdown
+    (`## [Users](https://wiki.example/personas)` is `users`, `## R&amp;D` is `r-d`)."""
+    return slug(_shown(heading) if "[" in heading or "&" in heading else heading)
+
+
+def _shown(heading: str) -> str:
+    """A heading's inline Markdown as its text: a link or an image is its text, an entity its character."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parseInline(heading)[0].children or []
+    return "".join(" " if token.type in ("softbreak", "hardbreak") else token.content for token in tokens)
+
+
 def split_markdown(text: str, as_written: bool = False) -> MarkdownParts:
     """The front matter, title and `##` sections of a Markdown document, each section's text
     normalised as it is hashed; `as_written`: with its lines' trailing spaces kept (two of them
@@ -174,7 +188,7 @@ def _read_body(parts: MarkdownParts, lines: list[str], start: int, tidy: Callabl
                     parts.loose_line = index + 1
                 continue
             close()
-            current, body, alone, body_line = slug(text), [], [], index + 2
+            current, body, alone, body_line = section_id(text), [], [], index + 2
             if not current:
                 parts.unnamed.append((text, index + 1))
                 continue
@@ -324,5 +338,5 @@ def section_titles(text: str) -> dict[str, str]:
     closing = front_matter_end(lines)
     for _, _, heading in headings(lines, 0 if closing is None else closing + 1):
         if heading is not None and len(heading.group(1)) == 2:
-            titles.setdefault(slug(heading.group(2)), heading.group(2).strip())
+            titles.setdefault(section_id(heading.group(2)), heading.group(2).strip())
     return titles

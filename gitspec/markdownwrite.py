@@ -8,7 +8,7 @@ from __future__ import annotations
 from gitspec.hashing import normalise_text
 from gitspec.lineendings import LINE, newline_of
 from gitspec.markdown import (
-    ATX, BEGIN, END, FENCE, MARKER_LIKE, find_region, front_matter_end, headings, is_alone, read_blocks, slug,
+    ATX, BEGIN, END, FENCE, MARKER_LIKE, find_region, front_matter_end, headings, is_alone, read_blocks, section_id,
 )
 
 
@@ -133,6 +133,6 @@ def _body_span(lines: list[str], name: str) -> tuple[int | None, int | None]:
         if heading is not None and len(heading.group(1)) == 2:  # a `#` inside a section is its text
             if start is not None:
                 return start, index
-            if slug(heading.group(2)) == name:
+            if section_id(heading.group(2)) == name:
                 start = index + 1
     return (start, len(lines)) if start is not None else (None, None)

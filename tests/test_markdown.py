@@ -158,6 +158,39 @@ def test_a_second_title_before_the_first_section_is_reported_as_text_outside_sec
         "shown; move it under a heading [text-outside-sections]"], check
 
 
+def test_a_link_in_a_heading_gives_the_section_id_of_its_text(repo) -> None:
+    # Before, the URL was part of the id (`users-https-wiki-example-personas`): check reported an
+    # unknown section and 'users' missing, while the page showed the heading as "Users".
+    root = repo({"specs/notes.md": prd("N.").replace("\n## Users\n", "\n## [Users](https://wiki.example/personas)\n")})
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out == "", check
+    assert run_gitspec(root, "render", "--format", "html").code == 0
+    page = (root / "build" / "html" / "notes.html").read_text()
+    assert '<section id="users">\n<h2 dir="auto">Users</h2>' in page
+
+
+@pytest.mark.parametrize("heading, name", [("[Users](https://wiki.example/personas)", "users"),
+                                           ("![Flow](img/flow.png) map", "flow-map"), ("R&amp;D", "r-d"),
+                                           ("`[a](b)` syntax", "a-b-syntax"), ("Non-goals", "non-goals")])
+def test_a_section_id_is_made_of_the_heading_as_shown(heading: str, name: str) -> None:
+    from gitspec.markdown import section_id
+
+    assert section_id(heading) == name
+
+
+def test_a_build_writes_into_a_section_whose_heading_is_a_link(digest) -> None:
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    journal.write_text(journal.read_text().replace("## Summary\n", "## [Summary](https://wiki.example/s)\n"))
+    (root / "specs" / "facts.yaml").write_text(facts("stormy"))
+    built = run_gitspec(root, "build", env=env)
+    assert built.code == 0 and "regenerated journal#summary" in built.out, built
+    from gitspec.documents import parse_document
+
+    document = parse_document("specs/journal.md", journal.read_bytes())
+    assert list(document.sections) == ["summary", "headline"] and document.sections["summary"] == "stormy"
+
+
 def test_a_real_region_is_found_after_an_example_of_one() -> None:
     document = parsed(f"```\n{EXAMPLE.replace('digest', 'example')}\n```\n\n"
                       f"<!-- gitspec:generated {STAMP} -->\nThe real text.\n<!-- gitspec:end -->")
