@@ -16,7 +16,8 @@ from gitspec.hashing import normalise_text
 # has none, and at least as many of the opening one's character.
 FENCE = re.compile(r"^ {0,3}(`{3,}(?!.*`)|~{3,})")
 _CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
-_HEADING = re.compile(r"^ {0,3}(#{1,2})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+# (a closing sequence of `#` follows a space: `## C#` is "C#")
+_HEADING = re.compile(r"^ {0,3}(#{1,2})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # what underlines a level-2 setext heading, if the line before it is a paragraph's
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}-+[ \t]*$")
 ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it

@@ -191,6 +191,20 @@ def test_a_build_writes_into_a_section_whose_heading_is_a_link(digest) -> None:
     assert list(document.sections) == ["summary", "headline"] and document.sections["summary"] == "stormy"
 
 
+def test_a_heading_ending_in_a_hash_keeps_it_as_on_the_page(digest) -> None:
+    # Before, `## Notes on C#` was shown as "Notes on C": its "#" was read as a closing sequence,
+    # which CommonMark starts only after a space (`## Risks ##` is "Risks").
+    from gitspec.markdown import section_titles
+
+    assert section_titles("## Notes on C#\n\n## Risks ##\n") == {"notes-on-c": "Notes on C#", "risks": "Risks"}
+    root, env = digest
+    journal = root / "specs" / "journal.md"
+    journal.write_text(journal.read_text() + "\n## Notes on C#\n\nBy hand.\n")
+    assert run_gitspec(root, "render", "--format", "html", env=env).code == 0
+    page = (root / "build" / "html" / "journal.html").read_text()
+    assert '<h2 dir="auto">Notes on C# <span' in page  # (a badge: uncommitted)
+
+
 def test_a_real_region_is_found_after_an_example_of_one() -> None:
     document = parsed(f"```\n{EXAMPLE.replace('digest', 'example')}\n```\n\n"
                       f"<!-- gitspec:generated {STAMP} -->\nThe real text.\n<!-- gitspec:end -->")

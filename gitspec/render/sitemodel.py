@@ -71,7 +71,7 @@ class Facts:
     schemas: dict[str, dict] = field(default_factory=dict)
 
 
-MODEL_VERSION = "67"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "68"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
