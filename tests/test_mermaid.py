@@ -344,6 +344,8 @@ def test_mmdc_is_called_with_config_browser_and_scale(tmp_path, monkeypatch):
     ("---\ntitle: Themed\nconfig:\n  theme: dark\n---\nflowchart LR\n  A --> B\n", "#333"),
     ("%%{init: {'theme': 'dark'}}%%\nflowchart LR\n  A --> B\n", "#333"),
     ("---\nconfig:\n  theme: forest\n---\nflowchart LR\n  A --> B\n", "white"),
+    # mermaid merges its init directives in order: the last theme named is drawn (found by a review)
+    ("%%{init: {'theme': 'dark'}}%%\nflowchart LR\n%%{init: {'theme': 'default'}}%%\n  A --> B\n", "white"),
 ])
 def test_mmdc_draws_a_dark_theme_on_its_own_background(tmp_path, monkeypatch, source, background):
     # Before, every diagram was drawn on white (-b white): a dark theme's light lines all but vanished.

@@ -18,7 +18,8 @@ MAX_TEXT_SIZE = 50_000
 # theme-dark.js): on the white the pages have, they all but vanish; on nothing (transparent) they would too.
 DARK_BACKGROUND = "#333"
 _DIRECTIVE = re.compile(r"%%\{.*?(?:\}%%|\Z)", re.S)  # to its `}%%`, or the end when it has none
-_DIRECTIVE_THEME = re.compile(r"""%%\{\s*init(?:ialize)?\s*:[^\n]*?["']?theme["']?\s*:\s*["']([\w-]+)["']""")
+_DIRECTIVE_START = re.compile(r"%%\{\s*init(?:ialize)?\s*:")
+_THEME_KEY = re.compile(r"""["']?theme["']?\s*:\s*["']([\w-]+)["']""")
 # Settings a diagram's own config (an init directive, front matter `config:`) may not change: they
 # carry CSS that can fetch (themeCSS, fontFamily), turn HTML labels back on, or loosen what mermaid
 # allows. The first six are mermaid's own default `secure` list, which gitspec's replaces.
@@ -96,9 +97,15 @@ def theme(source: str) -> str | None:
     front matter's `config: theme:`; None when it chooses none, or its front matter cannot be read."""
     import yaml
 
-    directive = _DIRECTIVE_THEME.search(source)
-    if directive:
-        return directive.group(1)
+    chosen = None  # mermaid merges its init directives in order: the last theme one names is the one
+    for start in _DIRECTIVE_START.finditer(source):
+        following = source.find("%%{", start.end())  # its text ends at its `}%%`, or where the next begins:
+        limit = following if following >= 0 else len(source)  # so no text is read twice
+        close = source.find("}%%", start.end(), limit)
+        named = _THEME_KEY.search(source, start.end(), close if close >= 0 else limit)
+        chosen = named.group(1) if named else chosen
+    if chosen is not None:
+        return chosen
     lines = source.splitlines()
     end = front_matter_end(lines)
     if not end:
