@@ -9,7 +9,8 @@ from typing import Any
 from gitspec.render.model import WARN, Block, Contrast, Notice, Paragraph, Swatch, Swatches, Table, Text
 from gitspec.render.scalars import is_scalar, scalar_text
 from gitspec.render.valueblocks import FIELDS_HEADER, cell_of, humanize, listed, mapping_of
-from gitspec.stages.colorsystem import contrast, is_srgb_hex, reported_ratio
+from gitspec.hexcolours import is_srgb_hex
+from gitspec.stages.colorsystem import contrast, reported_ratio
 
 
 def colour_blocks(color: dict) -> list[Block]:

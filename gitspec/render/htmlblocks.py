@@ -22,7 +22,7 @@ from gitspec.render.model import (
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
-from gitspec.stages.colorsystem import is_srgb_hex
+from gitspec.hexcolours import is_srgb_hex
 
 SITE, BOOK, SINGLE = "site", "book", "single"
 _EXTERNAL = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)

@@ -12,7 +12,7 @@ import re
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from gitspec.stages.colorsystem import is_srgb_hex
+from gitspec.hexcolours import is_srgb_hex
 
 # Schema order matters to Word: the siblings that must follow a `w:shd` (or `w:pBdr`) inserted in a `w:pPr`.
 AFTER_PPR_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",

@@ -6,7 +6,6 @@ Pure functions of a hue and a few constants; nothing here reads files or guesses
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,6 @@ TONE_LIGHTNESS: dict[int, float] = {
 SUCCESS_HUE, WARNING_HUE, DANGER_HUE = 150.0, 70.0, 25.0
 BODY, LARGE = 4.5, 3.0  # WCAG 2 minimums: body text; large text and UI parts
 WHITE, BLACK = "#ffffff", "#000000"
-_SRGB_HEX = re.compile(r"#[0-9a-fA-F]{6}")  # the design schema's `hex`
 
 
 def _chroma_curve(lightness: float) -> float:
@@ -139,12 +137,6 @@ PAIRS: tuple[tuple[str, str, float], ...] = (
     ("success", "surface", BODY), ("warning", "surface", BODY),
     ("danger", "surface", BODY), ("danger", "dangerSurface", BODY),
 )
-
-
-def is_srgb_hex(value: object) -> bool:
-    """Whether `value` is a colour as the design schema has it, a plain #rrggbb: the one rule of what contrast
-    is measured of and what every format shows as a colour (anything else the check reports)."""
-    return isinstance(value, str) and _SRGB_HEX.fullmatch(value) is not None
 
 
 def relative_luminance(hex_colour: str) -> float:
