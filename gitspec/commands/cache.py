@@ -174,7 +174,7 @@ def _drop_old_render_files(folder, failed: list) -> int:
     journal of a render killed before it saved the manifest: the files it names are gitspec's, and
     without it the next render would keep them as the user's. Anything else there is an older
     gitspec's cache (pages.pickle) or a temporary file a killed run left."""
-    from gitspec.render.run import JOURNAL
+    from gitspec.render.manifest import JOURNAL
 
     if not folder.is_dir():
         return 0

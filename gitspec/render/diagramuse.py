@@ -1,5 +1,5 @@
 """Which stored diagram images (gitspec.render.diagramcache) the renders on disk show: each entry of a
-render manifest (gitspec.render.run) lists the cache keys of its pages' diagrams, and `cache gc` keeps
+render manifest (gitspec.render.manifest) lists the cache keys of its pages' diagrams, and `cache gc` keeps
 those entries and drops the rest, as it keeps the generations the documents' stamps name.
 
 Never draws, writes or deletes anything itself.

@@ -2,7 +2,7 @@
 gitspec wrote for it goes, as a deleted document's page does.
 
 Only a format the config listed when last rendered (the store's `listed-formats`): one rendered with
-`--format` alone, on request, stays. Removes only files the format's manifest (gitspec.render.run)
+`--format` alone, on request, stays. Removes only files the format's manifest (gitspec.render.manifest)
 lists, and only while they are as the render left them (size and mtime): an edited or replaced file
 is kept and named. Then the manifest goes.
 """
@@ -16,7 +16,8 @@ from typing import Any
 
 from gitspec.atomic import write_atomic
 from gitspec.render.formats import is_format_name
-from gitspec.render.run import FOLDER, JOURNAL, RenderReport, in_folder, load_manifest, shown_path, told_path, unwritable
+from gitspec.render.manifest import FOLDER, JOURNAL, in_folder, load_manifest
+from gitspec.render.run import RenderReport, shown_path, told_path, unwritable
 from gitspec.store import read_plain
 
 

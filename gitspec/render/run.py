@@ -23,17 +23,12 @@ from gitspec.atomic import write_atomic
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.render.diagramuse import joined_diagrams, note_diagrams
 from gitspec.render.fallbacks import joined_mark, outdated, page_mark
+from gitspec.render.manifest import FOLDER, JOURNAL, SITE, journalled, listed, load_manifest
 from gitspec.render.model import Site
 from gitspec.render.ownmarks import written_by_gitspec
 from gitspec.render.sharedfiles import SharedFiles
 from gitspec.render.sitemodel import record_key
-from gitspec.store import read_plain
 
-# A format names its folder under the output folder and its manifest in .gitspec/renders: a plain name,
-# never a path ("../specs" would render over the specs).
-SITE = "\0site"  # manifest key of the files that span pages
-FOLDER = "\0folder"  # manifest key of the format's folder it describes, relative to the workspace
-JOURNAL = ".pending"  # suffix of the list of files a killed render had begun to write, beside its manifest
 
 
 @dataclass
@@ -131,7 +126,7 @@ def _render_format(site, renderer, root, folder, store, assets, pages, report, e
     if not warm:  # none, or one for another folder (whose files are left as they are)
         manifest = {FOLDER: described}
     journal = manifest_path.with_suffix(JOURNAL)  # files a render killed before saving had begun to write
-    owned = _listed(manifest) | _journalled(journal) if warm else set()
+    owned = listed(manifest) | journalled(journal) if warm else set()
     out = _Output(root, folder, owned, frozenset(getattr(renderer, "volatile", ())), journal if warm else None)
     completed = False
     try:
@@ -243,17 +238,6 @@ def _mark(entry: dict, fallback: str | None) -> None:
     """Note in a manifest entry that its files show a diagram as source (see gitspec.render.fallbacks)."""
     if fallback:
         entry["fallback"] = fallback
-
-
-def _journalled(journal: Path) -> set[str]:
-    try:
-        return set(read_plain(journal).decode("utf-8").splitlines())
-    except (OSError, UnicodeDecodeError):
-        return set()
-
-
-def _listed(manifest: dict) -> set[str]:
-    return {rel for name, entry in manifest.items() if name != FOLDER for rel in entry.get("files", {})}
 
 
 def _write(files: dict[str, bytes], key: str, out: _Output, manifest: dict, name: str, label: str,
@@ -374,30 +358,6 @@ def _timed(report: RenderReport, name: str, function, *args):
         return function(*args)
     finally:
         report.spans.append((name, start, time.perf_counter()))
-
-
-def load_manifest(path: Path) -> tuple[dict, bytes]:
-    """The manifest, and the bytes it was read from (b"" when missing)."""
-    try:
-        raw = read_plain(path)
-    except OSError:
-        return {}, b""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return {}, raw
-    entries = [entry for name, entry in data.items() if name != FOLDER] if isinstance(data, dict) else [None]
-    if not all(isinstance(entry, dict) and isinstance(entry.get("files"), dict) for entry in entries):
-        return {}, raw  # not a manifest this gitspec wrote: as good as none
-    # An entry naming a file outside the folder is damaged (gitspec never writes one): dropped, so that
-    # its page renders again, and nothing it names is ever removed
-    return {name: entry for name, entry in data.items() if name == FOLDER or all(map(in_folder, entry["files"]))}, raw
-
-
-def in_folder(rel: str) -> bool:
-    """Whether a manifest's path names a file inside the format's folder, as a renderer's paths must."""
-    path = PurePosixPath(rel)
-    return bool(rel) and not path.is_absolute() and ".." not in path.parts
 
 
 def _save(path: Path, data: bytes, root: Path) -> None:
