@@ -755,7 +755,8 @@ def test_an_mmdc_that_timed_out_or_found_no_browser_is_not_asked_again_in_the_ru
     calls = tmp_path / "mode.calls"
     result = run_gitspec(root, "render", env=env)
     assert result.code == 0, result
-    assert calls.read_text() == "xx", result  # the first diagram's SVG and PNG runs, and no more
+    # the first diagram's SVG and PNG runs, and no more (the second may be stopped before it begins)
+    assert 1 <= len(calls.read_text()) <= 2, result
     skipped = f"mmdc: not asked again after it failed earlier in this run: {reason}"
     assert [line for line in result.err.splitlines() if line.startswith("warning:")] == [
         f'warning: mmdc: {reason} (not asked again in this run); diagram "flowchart LR; A-->B" shown as source '
@@ -763,12 +764,14 @@ def test_an_mmdc_that_timed_out_or_found_no_browser_is_not_asked_again_in_the_ru
         f'warning: {skipped}; diagram "sequenceDiagram; A->>B: hi" shown as source (in flows)',
         f'warning: {skipped}; diagram "graph TD; C-->D" shown as source (in flows)'], result
     assert (root / "build" / "html" / "flows.html").read_text().count("diagram-missing") == 3
-    assert run_gitspec(root, "render", env=env).code == 0 and calls.read_text() == "xxxx"  # retried next render
+    before = len(calls.read_text())
+    assert run_gitspec(root, "render", env=env).code == 0 and 1 <= len(calls.read_text()) - before <= 2  # retried
     config = root / "gitspec.yaml"  # with a server, it draws what mmdc is no longer asked for
     config.write_text(config.read_text() + f"mermaid_server: {ink.url}\n")
+    before = len(calls.read_text())
     result = run_gitspec(root, "render", env=env)
     assert result.code == 0 and "warning" not in result.err, result
-    assert calls.read_text() == "xxxxxx" and len(ink.paths) == 6, result  # an SVG and a PNG for each diagram
+    assert 1 <= len(calls.read_text()) - before <= 2 and len(ink.paths) == 6, result  # the server draws all three
     assert "diagram-missing" not in (root / "build" / "html" / "flows.html").read_text()
 
 

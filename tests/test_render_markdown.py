@@ -14,6 +14,7 @@ import pytest
 from conftest import CONFIG, git, make_repo, run_gitspec
 
 from gitspec.render.direction import right_to_left
+from gitspec.render.searchparts import bucket_name
 
 PRD_SECTIONS = ("Problem", "Goals", "Non-goals", "Users", "Requirements", "Success metrics", "Risks", "Open questions")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -342,7 +343,7 @@ def test_a_line_wrapped_inside_japanese_text_is_no_space_in_any_format_or_the_se
     build = rendered(tmp_path, prd(body))
     html = (build / "html" / "p.html").read_text()
     assert "経理担当者は毎月の請求書を確認する必要がある。" in html and "A line wrapped in English." in html
-    search = (build / "html" / "search" / "p.js").read_text()
+    search = (build / "html" / bucket_name("p")).read_text()
     assert "請求書" in re.sub(r"\\u([0-9a-f]{4})", lambda code: chr(int(code.group(1), 16)), search)
     assert "経理担当者は毎月の請求書を確認する必要がある。" in [p.text for p in word(build).paragraphs]
     assert "請求書を確認" in pdf_text(build)
@@ -473,7 +474,7 @@ def test_the_search_text_has_the_words_without_footnote_marks_or_links_back(tmp_
     body = ("## Problem\n\nRead a note[^2] and more[^1].\n\n> [!NOTE]\n> An alert[^1] here.\n\n"
             "[^1]: The survey.\n\n[^2]: Families.\n")
     build = rendered(tmp_path, prd(body), "html")
-    part = (build / "html" / "search" / "p.js").read_text()
+    part = (build / "html" / bucket_name("p")).read_text()
     assert "Read a note and more. An alert here. Families. The survey." in part
     assert "↩" not in part and "\\u21a9" not in part and "note2" not in part
 

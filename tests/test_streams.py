@@ -7,7 +7,7 @@ from conftest import CONFIG, make_repo, run_gitspec
 
 # What stdout may hold: a command's results (findings, status's list, what a build regenerated, sizes).
 RESULT = re.compile(r"(\S+:\d+:\d+: (error|warning|info): .*|[\w-]+#\w+: \w+.*|regenerated [\w-]+#\w+|"
-                    r"(objects|cache entries|parse index): .*)")
+                    r"(objects|cache entries|diagram images|parse index): .*)")
 # What stderr may hold: `gitspec:` lines (what was done, summaries, notes), warnings, what a build skipped
 # or stopped on, and the errors of a build or render, which are not what it was asked for.
 MESSAGE = re.compile(r"((gitspec|warning|skipped|conflict): .*|\S+:\d+:\d+: error: .*)")
