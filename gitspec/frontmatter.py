@@ -20,8 +20,8 @@ FRONT_MATTER = "x-front-matter"
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a kind's keys go in a Markdown document: `front_matter` (the header keys and the properties
-    its schema marks), `sections` (every other property its schema names). A key its schema does not name
+    """Where a kind's keys go in a Markdown document: `front_matter` (the header keys, the properties its
+    schema marks, and those whose type allows no text), `sections` (every other property its schema names). A key its schema does not name
     is in neither: the schema says whether it is allowed, where it is written."""
 
     front_matter: frozenset[str]
@@ -32,7 +32,8 @@ class Placement:
     def of(cls, schema: dict[str, Any]) -> Placement:
         properties = schema.get("properties")
         properties = properties if isinstance(properties, dict) else {}
-        marked = {name for name, sub in properties.items() if isinstance(sub, dict) and sub.get(FRONT_MATTER) is True}
+        marked = {name for name, sub in properties.items()
+                  if isinstance(sub, dict) and (sub.get(FRONT_MATTER) is True or not _may_be_text(sub))}
         front = frozenset({*HEADER_KEYS, *marked})
         sections = frozenset(name for name in properties if name not in front)
         return cls(front, sections, {name: _heading(name, properties[name]) for name in sections})
@@ -60,6 +61,17 @@ class Placement:
                     f"'## {document.titles.get(key, key)}' cannot be a section: {shown(key)} is {what}; write "
                     f"it in the front matter ({key}: …)")), "schema"))
         return findings
+
+
+def _may_be_text(schema: dict[str, Any]) -> bool:
+    """Whether a property's value may be text, as a `##` section's always is: not when its schema's `type`
+    allows no string (an integer, a list, a mapping: such a key can only be written in the front matter)."""
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return kind == "string"
+    if isinstance(kind, list):
+        return "string" in kind
+    return True  # no type said (a $ref, an anyOf...): a section, as most are
 
 
 def _heading(name: str, schema: Any) -> str:

@@ -1,6 +1,8 @@
 """A Markdown document's front matter holds header keys, its `##` headings hold sections: never the other way."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import run_gitspec
@@ -94,3 +96,20 @@ def test_a_missing_or_mistyped_key_is_named_for_where_it_belongs(repo) -> None:
         "specs/p.md:4:1: error: unknown key 'problme' [schema]\n"
         "specs/p.md:5:1: error: unknown key 'prodcut' (did you mean 'product'?) [schema]\n"
         f"specs/p.md:{goasl}:1: error: unknown section 'goasl' (did you mean 'goals'?) [schema]\n"), check
+
+
+def test_a_key_whose_type_allows_no_text_is_the_front_matters(repo) -> None:
+    """Found by a review: a workspace kind's `mood: {type: integer}`, or a requirements document written as
+    Markdown with its `items:` list, passed before, then was told to become a `##` section, whose text an
+    integer or a list can never be."""
+    schema = {"type": "object", "required": ["kind", "id", "mood", "summary"],
+              "properties": {"kind": {"const": "journal"}, "id": {"type": "string"}, "title": {"type": "string"},
+                             "mood": {"type": "integer"}, "tags": {"type": ["array", "null"]},
+                             "summary": {"type": "string"}}}
+    placement = Placement.of(schema)
+    assert {"mood", "tags"} <= placement.front_matter and placement.sections == {"summary"}
+    root = repo({"schemas/journal.schema.json": json.dumps(schema),
+                 "specs/j.md": "---\nkind: journal\nid: j\ntitle: J\nmood: 4\ntags: [calm]\n---\n\n# J\n\n"
+                               "## Summary\n\nA calm day.\n"})
+    check = run_gitspec(root, "check")
+    assert check.code == 0, check
