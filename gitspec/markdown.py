@@ -14,7 +14,7 @@ from gitspec.hashing import normalise_text
 
 # CommonMark's fences: an opening one's info string has no backtick if it is of backticks; a closing one
 # has none, and at least as many of the opening one's character.
-FENCE = re.compile(r"^ {0,3}(`{3,}(?!.*`)|~{3,})")
+FENCE = re.compile(r"^ {0,3}(`{3,}+(?!.*`)|~{3,})")  # (possessive: a long run of backticks is read once)
 _CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 # (a closing sequence of `#` follows a space: `## C#` is "C#")
 _HEADING = re.compile(r"^ {0,3}(#{1,2})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -77,11 +77,23 @@ def section_id(heading: str) -> str:
     return slug(_shown(heading) if "[" in heading or "&" in heading else heading)
 
 
+def _commonmark():
+    """markdown-it as the renderers read a document (CommonMark and tables), made once: making one costs
+    twenty times what a heading's parse does."""
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt
+
+        _PARSER = MarkdownIt("commonmark").enable("table")
+    return _PARSER
+
+
+_PARSER = None
+
+
 def _shown(heading: str) -> str:
     """A heading's inline Markdown as its text: a link or an image is its text, an entity its character."""
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt("commonmark").parseInline(heading)[0].children or []
+    tokens = _commonmark().parseInline(heading)[0].children or []
     return "".join(" " if token.type in ("softbreak", "hardbreak") else token.content for token in tokens)
 
 
@@ -105,10 +117,8 @@ def _setext_headings(lines: list[str], start: int, generated: list[tuple[int, in
     """The level-2 setext headings from line index `start` on, as markdown-it reads them (a `---` line
     under a paragraph; after a list item or a blank line it is a rule): each one's text and first line,
     but those inside the `generated` regions' line spans (a stage's sub-heading, shown as one)."""
-    from markdown_it import MarkdownIt
-
     found = []
-    for token in MarkdownIt("commonmark").enable("table").parse("\n".join(lines[start:])):
+    for token in _commonmark().parse("\n".join(lines[start:])):
         if token.type == "heading_open" and token.tag == "h2" and token.markup.startswith("-") and token.level == 0:
             line = start + token.map[0] + 1
             if not any(first <= line <= last for first, last in generated):
@@ -300,6 +310,7 @@ def read_blocks(lines: list[str], start: int = 0):
     index of the block's first line, whether the block goes on after this line)."""
     fence: str | None = None
     block: tuple[str, int] | None = None  # the open code block or comment
+    confirmed: set[int] | None = None  # the `#`/`##` headings markdown-it reads, once an indented one is met
     for index in range(start, len(lines)):
         line = lines[index]
         heading, closes = None, False
@@ -316,9 +327,20 @@ def read_blocks(lines: list[str], start: int = 0):
                 fence, block = opened.group(1), ("code block", index)
             else:
                 heading = _HEADING.match(line)
+                if heading is not None and line[0] == " ":  # indented: a heading unless in a list item or HTML
+                    confirmed = _atx_headings(lines, start) if confirmed is None else confirmed
+                    heading = heading if index in confirmed else None
         yield index, line, heading, None if block is None else (*block, not closes)
         if closes:
             fence = block = None
+
+
+def _atx_headings(lines: list[str], start: int) -> set[int]:
+    """The indexes of the lines from `start` on that markdown-it reads as a `#` or `##` heading of the
+    document itself: an indented `  ## x` is one, unless it goes on a list item or sits in an HTML block."""
+    return {start + token.map[0] for token in _commonmark().parse("\n".join(lines[start:]))
+            if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2")
+            and token.markup.startswith("#")}
 
 
 def closes_fence(line: str, fence: str) -> bool:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import html
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -122,6 +124,27 @@ def test_a_heading_indented_up_to_three_spaces_starts_a_section_as_on_the_page(r
     assert run_gitspec(root, "render", "--format", "html").code == 0
     page = (root / "build" / "html" / "notes.html").read_text()
     assert '<section id="goals">' in page and '<h3 id="goals"' not in page
+
+
+def test_an_indented_heading_in_a_list_item_or_an_html_block_is_text_as_on_the_page(repo) -> None:
+    # Found by a review: accepting ` ## x` made these sections ("unknown section 'why-not'"), cutting
+    # Non-goals short; markdown-it reads the first as part of the list item, the second as raw HTML.
+    nested = ("\n1. Offline mode\n   ## Why not\n   Too costly.\n2. Exports\n\n"
+              "<details>\n  <summary>More</summary>\n  ## Old notes\n</details>\n")
+    root = repo({"specs/notes.md": prd("N.").replace("\n## Goals\n", nested + "\n## Goals\n")})
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out == "", check
+
+
+def test_a_long_run_of_backticks_is_read_once() -> None:
+    # Found by a review: the fence pattern's lookahead rescanned the line at each step back (0.5 s at 50,000
+    # backticks; minutes at the 1 MiB a document may be).
+    lines = ["`" * 1_000_000 + "a`"]
+    script = ("import sys\nfrom gitspec.markdown import read_blocks\n"
+              "print(sum(1 for _ in read_blocks([sys.stdin.read()])))")
+    done = subprocess.run([sys.executable, "-c", script], input=lines[0], capture_output=True, text=True,
+                          timeout=30, check=True)
+    assert done.stdout == "1\n"
 
 
 def test_a_heading_underlined_with_dashes_is_reported_at_its_line(repo) -> None:
