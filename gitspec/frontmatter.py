@@ -48,7 +48,7 @@ class Placement:
         """A section written as a front-matter key, and a header key written as a `##` heading, each at its line."""
         findings = []
         for key in document.header:
-            if key in self.sections:
+            if key in self.sections and key not in document.section_lines:  # (with its heading too: a duplicate-section)
                 line, col = document.tree.locate_key((), key)
                 findings.append(error(document.path, line, col, _at(document, (
                     f"{shown(key)} in the front matter is a section, not a header key: write it as a "

@@ -113,3 +113,12 @@ def test_a_key_whose_type_allows_no_text_is_the_front_matters(repo) -> None:
                                "## Summary\n\nA calm day.\n"})
     check = run_gitspec(root, "check")
     assert check.code == 0, check
+
+
+def test_a_section_also_written_as_a_front_matter_key_is_one_error(repo) -> None:
+    """Found by a review: `problem:` in the front matter beside a `## Problem` heading gave two errors, one of
+    them saying to write the '## Problem' heading that is there."""
+    root = repo({"specs/p.md": prd("problem: Also here.\n")})
+    check = run_gitspec(root, "check")
+    errors = [line for line in check.out.splitlines() if ": error: " in line]
+    assert check.code == 1 and len(errors) == 1 and "[duplicate-section]" in errors[0], check
