@@ -159,7 +159,9 @@ def chosen(offered: dict[str, Any], name: str) -> Any:
     """What `offered` holds as `name`; two plugins offering it is a usage error naming them."""
     value = offered[name]
     if isinstance(value, Clash):
-        raise GitspecError(f"two {value.what} '{name}': {' and '.join(value.plugins)}", exit_code=EXIT_USAGE)
+        *others, last = value.plugins
+        count = {2: "two", 3: "three"}.get(len(value.plugins), str(len(value.plugins)))
+        raise GitspecError(f"{count} {value.what} '{name}': {', '.join(others)} and {last}", exit_code=EXIT_USAGE)
     return value
 
 

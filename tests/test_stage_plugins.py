@@ -421,3 +421,16 @@ def test_a_stage_cycle_names_the_plugins_that_declare_its_stages(repo, tmp_path)
             result = run_gitspec(root, command, env=env)
             assert result.code == 2 and result.err == f"gitspec: error: {problem}\n", result
     assert sorted(p.name for p in (root / "specs").iterdir()) == [".keep", "reqs.yaml"]
+
+
+def test_a_name_three_plugins_offer_is_said_to_be_offered_three_times() -> None:
+    # Found by a review: the message said "two providers" while naming three plugins.
+    from gitspec.errors import GitspecError
+    from gitspec.plugincalls import chosen, offer
+
+    offered: dict = {}
+    owners: dict = {}
+    for plugin in ("plugin a", "plugin b", "plugin c"):
+        offer(offered, owners, "fake", object(), plugin, "providers named")
+    with pytest.raises(GitspecError, match=r"^three providers named 'fake': plugin a, plugin b and plugin c$"):
+        chosen(offered, "fake")
