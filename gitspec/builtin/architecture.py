@@ -80,6 +80,11 @@ def _endpoints(document: Document) -> list[tuple[int, dict]]:
             and isinstance(e.get("path"), str)]
 
 
+def _route(endpoint: dict) -> str:
+    """An endpoint as a message names it: `GET /accounts`."""
+    return f"{endpoint['method'].upper()} {endpoint['path']}"
+
+
 def _route_key(endpoint: dict) -> tuple[str, str]:
     return endpoint["method"].upper(), re.sub(r"\{[^{}]*\}", "{}", endpoint["path"])
 
@@ -91,7 +96,7 @@ def _route_clashes(document: Document) -> list[Finding]:
     routes: dict[tuple[str, str], tuple[str, int]] = {}
     for index, endpoint in _endpoints(document):
         path = ("apiContract", "endpoints", index, "path")
-        route = f"{endpoint['method'].upper()} {endpoint['path']}"
+        route = _route(endpoint)
         key = _route_key(endpoint)
         if key not in routes:
             routes[key] = (route, document.locate(path)[0])
@@ -122,7 +127,7 @@ def _operation_id_clashes(document: Document) -> list[Finding]:
             continue  # a repeated method and path: duplicate-endpoint
         explicit = endpoint["operationId"] if isinstance(endpoint.get("operationId"), str) else None
         path = ("apiContract", "endpoints", index, "operationId" if explicit else "path")
-        route = f"{endpoint['method'].upper()} {endpoint['path']}"
+        route = _route(endpoint)
         if explicit and op_id != explicit:
             first, line = owners[explicit]
             findings.append(_at(document, path, f"operationId {shown(explicit)} of {route} is already the "
@@ -136,6 +141,7 @@ def _reference_keys(document: Document, entities: list[tuple[int, dict]]) -> lis
     """A `references` field becomes `FOREIGN KEY (field) REFERENCES table (key)`: the entity it names
     needs a primary key of one field, of a type PostgreSQL compares with the field's own."""
     from gitspec.stages.ddl import SQL_TYPES, primary_keys
+    from gitspec.stages.inputs import key_fields
 
     by_name = {entity["name"]: entity for _, entity in entities}
     findings: list[Finding] = []
@@ -145,7 +151,7 @@ def _reference_keys(document: Document, entities: list[tuple[int, dict]]) -> lis
             if target is None:
                 continue  # no reference, or to an unknown entity (gitspec.builtin.structure)
             path = ("dataModel", "entities", index, "fields", f_index, "references")
-            keys = [f for f in _list(target.get("fields")) if isinstance(f, dict) and f.get("primaryKey")]
+            keys = key_fields(target)
             what = f"field {shown(field.get('name'))} of {shown(entity['name'])} references {shown(target['name'])}"
             if not keys:
                 message = f"{what}, which has no primary key: mark one of its fields primaryKey"

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from gitspec.printable import one_line
+from gitspec.stages.inputs import key_fields
 from gitspec.stages.naming import snake_case
 
 # Logical field types of architecture.schema.json -> PostgreSQL column types.
@@ -81,7 +82,7 @@ def object_name(*parts: str, taken: set[str]) -> str:
 
 
 def primary_keys(entity: dict) -> list[str]:
-    return [f["name"] for f in entity.get("fields") or [] if f.get("primaryKey")]
+    return [f["name"] for f in key_fields(entity)]
 
 
 def foreign_keys(entity: dict) -> list[dict]:

@@ -12,3 +12,12 @@ def identified(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         return []
     return [item for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
+def key_fields(entity: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields of a data model's entity marked `primaryKey` (one, several for a composite key, or
+    none); fields that are not mappings, or a `fields` that is not a list, read as none."""
+    fields = entity.get("fields")
+    if not isinstance(fields, list):
+        return []
+    return [field for field in fields if isinstance(field, dict) and field.get("primaryKey")]

@@ -12,6 +12,7 @@ from typing import Any
 
 from gitspec.errors import EXIT_FINDINGS, GitspecError
 from gitspec.stage import placeholder
+from gitspec.stages.inputs import key_fields
 from gitspec.stages.naming import camel_case, id_parameter, unique
 
 OPENAPI_VERSION = "3.1.0"
@@ -113,7 +114,7 @@ def operation_ids(endpoints: list[dict]) -> list[str | None]:
 
 
 def _key_schema(entity: dict) -> dict[str, Any] | None:
-    keys = [f for f in entity.get("fields") or [] if isinstance(f, dict) and f.get("primaryKey")]
+    keys = key_fields(entity)
     if len(keys) != 1:  # no key, or a composite one that a single parameter cannot hold
         return None
     return {key: value for key, value in field_schema(keys[0]).items() if key != "description"}
