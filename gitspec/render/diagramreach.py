@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from gitspec.render.drawway import LOCKED_KEYS, front_matter_end
+from gitspec.render.drawway import LOCKED_KEYS, front_matter_lines
 
 # Refused wherever it is written: a file address, and an HTML tag that loads something.
 _LOADS = re.compile(r"\bfile:/|\bxlink\s*:", re.I)
@@ -29,7 +29,7 @@ _DIRECTIVE = re.compile(r"%%\{(?:.*?\}%%|.*)", re.S)
 def refusal(source: str) -> str | None:
     """Why `source` may not be drawn ("it names a URL or a file (…)"), or None when it may."""
     text = _COMMENT.sub("", source)
-    config = _front_matter(text) + [match.group() for match in _DIRECTIVE.finditer(text)]
+    config = front_matter_lines(text) + [match.group() for match in _DIRECTIVE.finditer(text)]
     statements = [match.group(1) for match in _STATEMENT.finditer(text)]
     for found in (_LOADS.search(text), _TAG.search(text)):
         if found:
@@ -75,13 +75,6 @@ def _shape_data(text: str) -> list[tuple[int, str]]:
 def _reaches(text: str, at: int) -> str:
     return (f"it names a URL or a file (at {_from(text, at)}), and gitspec lets no diagram fetch from the "
             "network or read a file")
-
-
-def _front_matter(text: str) -> list[str]:
-    """The lines of the YAML block between "---" lines that opens a diagram, if any."""
-    lines = text.splitlines()
-    end = front_matter_end(lines)
-    return lines[1:end] if end else []
 
 
 def _from(text: str, start: int, most: int = 50) -> str:

@@ -52,6 +52,13 @@ def front_matter_end(lines: list[str]) -> int | None:
     return next((n for n, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
 
 
+def front_matter_lines(source: str) -> list[str]:
+    """The lines of the YAML block between "---" lines that opens a diagram, if any."""
+    lines = source.splitlines()
+    end = front_matter_end(lines)
+    return lines[1:end] if end else []
+
+
 def over_text_limit(source: str) -> str | None:
     """Why mermaid would not draw `source` for its size, or None. Measured as mermaid's preprocessDiagram
     leaves it: in UTF-16 units (JavaScript's), without the front matter, the directives (`%%{init: …}%%`,
@@ -106,12 +113,11 @@ def theme(source: str) -> str | None:
         chosen = named.group(1) if named else chosen
     if chosen is not None:
         return chosen
-    lines = source.splitlines()
-    end = front_matter_end(lines)
-    if not end:
+    lines = front_matter_lines(source)
+    if not lines:
         return None
     try:
-        front = yaml.safe_load("\n".join(lines[1:end]))
+        front = yaml.safe_load("\n".join(lines))
     except yaml.YAMLError:
         return None
     config = front.get("config") if isinstance(front, dict) else None
