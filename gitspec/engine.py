@@ -15,7 +15,7 @@ from gitspec.documents import MARKDOWN_SUFFIXES, Document, DocumentProblem, pars
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error, warning
 from gitspec.kinds import Kind, received
-from gitspec.plugincalls import PluginError, call_each, label
+from gitspec.plugincalls import PluginError, call_each, is_builtin, label
 from gitspec.symbols import Definition, Reference, SymbolTable, pack
 
 CONFLICT = "merge-conflict"
@@ -56,7 +56,6 @@ class Engine:
                                       f"declared {also}")
                 kinds[kind.name], owners[kind.name] = kind, plugin
         if self._store is not None:  # the fingerprint stamps gitspec's own schemas and the workspace's
-            from gitspec.plugincalls import is_builtin
             from gitspec.plugins import remember_schemas
 
             remember_schemas(self._store, tuple(sorted({os.fspath(kind.schema) for name, kind in kinds.items()
@@ -71,8 +70,6 @@ class Engine:
         return kinds
 
     def _received(self, plugin: str, kind: Kind) -> Kind:
-        from gitspec.plugincalls import PluginError, is_builtin, label
-
         try:
             return received(kind)
         except ValueError as problem:
@@ -82,7 +79,6 @@ class Engine:
 
     @cached_property
     def schemas(self):
-        from gitspec.plugincalls import label
         from gitspec.schemas import SchemaSet
 
         kinds = self.kinds  # finds each kind's plugin
