@@ -16,6 +16,9 @@ class Terminated(KeyboardInterrupt):
 
 
 _pending: list[int] = []  # a stop that arrived where it could not be raised, not yet raised since
+# A stop raised that no part of gitspec has caught yet: a library may swallow it (weasyprint's SVG
+# drawing catches BaseException), so it is raised again at the next check until someone has seen it
+_unseen: list[int] = []
 
 
 def install() -> None:
@@ -40,18 +43,28 @@ def _unraisable(info: sys.UnraisableHookArgs) -> None:
 
 
 def told(stop: KeyboardInterrupt) -> tuple[str, int]:
-    """How a stop is told, and gitspec's exit code for it: 128 and the signal's number, as shells count."""
+    """How a stop is told, and gitspec's exit code for it: 128 and the signal's number, as shells count.
+    The stop has then been seen."""
+    seen()
     return ("terminated", 143) if isinstance(stop, Terminated) else ("interrupted", 130)
 
 
 def check() -> None:
-    """Raise a stop that arrived where it could not be raised: called between two pieces of work."""
-    if _pending:
-        raise _stopped(_pending[0])
+    """Raise a stop that arrived where it could not be raised, or that was raised and then swallowed
+    where gitspec could not see it: called between two pieces of work."""
+    if _pending or _unseen:
+        raise _stopped((_pending or _unseen)[0])
+
+
+def seen() -> None:
+    """Called where gitspec catches a stop and ends what it stopped (a watch ends with exit 0): it is
+    not raised again."""
+    _unseen.clear()
 
 
 def _stopped(signum: int) -> KeyboardInterrupt:
     _pending.clear()
+    _unseen[:] = [signum]
     return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 

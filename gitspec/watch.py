@@ -133,6 +133,7 @@ def watch_sources(root: Path, first: Callable[[], Watching], render: Callable[[]
                 sources.update(now)
             out.flush()
     except KeyboardInterrupt:  # the way out; a render it cuts short leaves no half-written file
+        stopping.seen()
         out.write("gitspec: stopped watching\n")
 
 

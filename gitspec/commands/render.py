@@ -61,6 +61,9 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
         workspace, index = open_workspace(paths=_files(documents), verb="render")
         _refuse_uninstalled(workspace, index, formats)
     except KeyboardInterrupt:
+        from gitspec import stopping
+
+        stopping.seen()
         messages().write("gitspec: stopped watching\n")
         return 0
     root = workspace.root

@@ -144,8 +144,11 @@ def html_to_pdf(html: str, files: Mapping[str, bytes], roots: Iterable[Path]) ->
     `roots`. Returns the PDF and the URLs that were refused."""
     from weasyprint import HTML
 
+    from gitspec import stopping
     from gitspec.render.fetcher import MEMORY_BASE, SandboxFetcher
 
     fetcher = SandboxFetcher(roots, {MEMORY_BASE + name: data for name, data in files.items()})
     document = HTML(string=html, base_url=MEMORY_BASE, url_fetcher=fetcher)
-    return document.write_pdf(custom_metadata=True), list(fetcher.refused)
+    pdf = document.write_pdf(custom_metadata=True)
+    stopping.check()  # a stop weasyprint swallowed (drawing an SVG, it catches all): the book lacks the SVG
+    return pdf, list(fetcher.refused)

@@ -23,6 +23,7 @@ def page_pdf(page: PrintPage, roots: Iterable[Path]) -> tuple[bytes, list[str]]:
     the front out apart, after the body, costs only the front's few pages."""
     import warnings
 
+    from gitspec import stopping
     from gitspec.render.fetcher import MEMORY_BASE, SandboxFetcher
 
     # Pictures were checked against gitspec's own pixel limit (imagecheck.MAX_PIXELS); Pillow's
@@ -31,10 +32,12 @@ def page_pdf(page: PrintPage, roots: Iterable[Path]) -> tuple[bytes, list[str]]:
     fetcher = SandboxFetcher(roots, {MEMORY_BASE + name: data for name, data in page.files.items()})
     fonts = _fonts()  # the same for both parts: the joined document paints with both's fonts
     try:
-        return _joined(page, fetcher, fonts, [_stylesheet(page.css)]), list(fetcher.refused)
+        pdf = _joined(page, fetcher, fonts, [_stylesheet(page.css)])
     finally:
         if getattr(fonts, "_folder", "unknown") is not None:  # the document loaded fonts of its own
             _fonts.cache_clear()  # (an SVG's @font-face): the next document must not see them
+    stopping.check()  # a stop weasyprint swallowed (drawing an SVG, it catches all): this PDF lacks the SVG
+    return pdf, list(fetcher.refused)
 
 
 def _joined(page: PrintPage, fetcher, fonts, style: list) -> bytes:
