@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from conftest import GITSPEC
+from conftest import GITSPEC, requirement, requirements_doc
 from rendersite import FakeAssets, sample_site
 from test_render_pdf import LeakyAssets, loopback  # noqa: F401  (a fixture)
 
@@ -130,7 +130,11 @@ def _children(parent: int, named: bytes = b"") -> list[int]:
 def test_ctrl_c_during_a_pdf_render_stops_the_workers_without_a_traceback(example) -> None:
     """A terminal sends Ctrl-C to every process of the group. A worker starting up printed a
     KeyboardInterrupt traceback (and once gitspec never exited): the workers now ignore it and this
-    process stops them."""
+    process stops them. Forty more documents keep the workers busy long after they start, so that
+    the stop comes while there is work to stop."""
+    for number in range(40):
+        items = "".join(requirement(f"REQ-{5000 + 100 * number + item}") for item in range(30))
+        (example / "specs" / f"extra-{number:02}.yaml").write_text(requirements_doc(f"extra-{number:02}", items))
     render = subprocess.Popen([GITSPEC, "render", "--format", "pdf"], cwd=example, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
