@@ -16,8 +16,10 @@ from gitspec.hashing import normalise_text
 # has none, and at least as many of the opening one's character.
 FENCE = re.compile(r"^ {0,3}(`{3,}+(?!.*`)|~{3,})")  # (possessive: a long run of backticks is read once)
 _CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
-# (a closing sequence of `#` follows a space: `## C#` is "C#")
-_HEADING = re.compile(r"^ {0,3}(#{1,2})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+# (a closing sequence of `#` follows a space: `## C#` is "C#"). The text is read a character or a whole run
+# of spaces at a time, possessively, and a run is left out only when a closing sequence or the line's end
+# follows it: a lazy `(.*?)` before `[ \t]*$` rescanned a long run of spaces from each of its spaces.
+_HEADING = re.compile(r"^ {0,3}(#{1,2})[ \t]++((?:[^ \t\n]|[ \t]++(?!#*+[ \t]*+$))*+)(?:[ \t]++#++)?+[ \t]*+$")
 # what underlines a level-2 setext heading, if the line before it is a paragraph's
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}-+[ \t]*$")
 ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")  # any ATX heading's opening sequence, as CommonMark has it

@@ -147,6 +147,22 @@ def test_a_long_run_of_backticks_is_read_once() -> None:
     assert done.stdout == "1\n"
 
 
+@pytest.mark.parametrize("old, new", [
+    # a line of spaces then a character in a section: the trailing-space pattern of the section's hash
+    ("Written by hand.\n\n## Risks", f"{' ' * 500_000}x\n\n## Risks"),
+    # a heading with a run of spaces between its words: the heading pattern
+    ("## Open questions", f"## Open{' ' * 500_000}questions"),
+], ids=["spaces-in-a-section", "spaces-in-a-heading"])
+def test_a_long_run_of_spaces_in_a_line_is_read_once(repo, old: str, new: str) -> None:
+    # Found by a review: each pattern rescanned the run of spaces from each of its spaces (6 s for 16,000
+    # spaces, hours for the 500,000 a document under the 1 MiB limit may hold), and check hung on it.
+    text = prd("N.")
+    assert old in text
+    root = repo({"specs/notes.md": text.replace(old, new, 1)})
+    check = run_gitspec(root, "check", timeout=60)
+    assert check.code == 0 and check.out == "", check
+
+
 def test_a_heading_underlined_with_dashes_is_reported_at_its_line(repo) -> None:
     # Before, check said only "missing required section 'open-questions'", while the page showed
     # "Open questions" as a heading (inside Risks).
