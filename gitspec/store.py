@@ -124,17 +124,20 @@ class ObjectStore:
         return data
 
     def paths(self) -> Iterator[Path]:
-        """The files the store holds; anything else found there (a folder) is not an object.
+        """The files the store holds, a symlink among them whatever it leads to (gitspec writes none; gc
+        deletes the link, never what it leads to); anything else found there (a folder) is not an object.
         A folder it cannot list raises OSError, rather than look empty."""
         for path in _two_levels(self.folder):
-            if path.is_file():
+            if path.is_symlink() or path.is_file():
                 yield path
 
     def stats(self) -> tuple[int, int]:
+        """How many objects the store holds, and their size in bytes: a symlink's own (it may lead to any
+        file on the machine, which the store does not hold)."""
         count = size = 0
         for path in self.paths():
             try:
-                size += path.stat().st_size
+                size += path.lstat().st_size
             except OSError:  # removed meanwhile
                 continue
             count += 1

@@ -3,6 +3,7 @@ test_build: source#text --upper--> derived#shout, derived#length --echo--> echoe
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -145,6 +146,47 @@ def test_gc_deletes_nothing_from_a_store_gitspec_did_not_make(ws, tmp_path, layo
         f"gitspec: error: .gitspec/objects is a symlink to {theirs}; remove it (gitspec follows no link inside "
         "its store)\n"), result
     assert kept.read_text() == "not gitspec's\n"
+
+
+def _objects(stats: str) -> tuple[int, int]:
+    """The count and size `cache stats` gives for the objects."""
+    count, size = re.search(r"^objects: (\d+) \(([\d,]+) bytes\)$", stats, re.M).groups()
+    return int(count), int(size.replace(",", ""))
+
+
+def test_stats_counts_a_symlink_among_the_objects_as_the_link_and_gc_removes_only_the_link(ws, tmp_path):
+    # Before, stats followed the link: a link to a 1 GiB file made the store look 1 GiB bigger.
+    root, env, _ = ws
+    assert run_gitspec(root, "build", env=env).code == 0
+    count, size = _objects(run_gitspec(root, "cache", "stats", env=env).out)
+    big = tmp_path / "big"
+    with open(big, "wb") as file:
+        file.truncate(1 << 30)  # sparse: no disk used
+    shard = root / ".gitspec" / "objects" / "ff"
+    shard.mkdir(exist_ok=True)
+    (shard / ("f" * 62)).symlink_to(big)
+    (shard / ("e" * 62)).symlink_to(tmp_path)
+    stats = run_gitspec(root, "cache", "stats", env=env)
+    links = (shard / ("f" * 62)).lstat().st_size + (shard / ("e" * 62)).lstat().st_size
+    assert stats.code == 0 and _objects(stats.out) == (count + 2, size + links), stats
+    gc = run_gitspec(root, "cache", "gc", env=env)
+    assert gc.code == 0 and "removed 0 cache entries and 2 objects; kept 3" in gc.err, gc
+    assert not any(os.path.lexists(shard / name) for name in ("f" * 62, "e" * 62))
+    assert big.stat().st_size == 1 << 30 and tmp_path.is_dir()  # what they led to is left alone
+    assert _objects(run_gitspec(root, "cache", "stats", env=env).out) == (count, size)
+
+
+def test_the_diagram_images_stats_counts_a_symlink_as_the_link(tmp_path):
+    # Every command refuses a link among the diagrams (gitspec.workspace); the count must not follow one either.
+    from gitspec.render.diagramcache import DiagramCache
+
+    big = tmp_path / "big"
+    with open(big, "wb") as file:
+        file.truncate(1 << 30)
+    (tmp_path / "diagrams").mkdir()
+    link = tmp_path / "diagrams" / f"{'a' * 64}.svg"
+    link.symlink_to(big)
+    assert DiagramCache(tmp_path / "diagrams").stats() == (1, link.lstat().st_size)
 
 
 def test_the_store_keeps_a_readme_it_did_not_write(tmp_path):

@@ -106,13 +106,14 @@ class DiagramCache:
         return found
 
     def stats(self) -> tuple[int, int]:
-        """How many entries the folder holds, and their size in bytes."""
+        """How many entries the folder holds, and their size in bytes: a symlink's own, never that of
+        the file it leads to."""
         entries = self.files()
         size = 0
         for paths in entries.values():
             for path in paths:
                 try:
-                    size += path.stat().st_size
+                    size += path.lstat().st_size
                 except OSError:  # removed meanwhile
                     continue
         return len(entries), size
