@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import CONFIG, run_gitspec
+from conftest import CONFIG, make_repo, run_gitspec
 
 from gitspec.render.mermaid import DiagramCache, diagram_image
 from gitspec.render.mermaidserver import with_init_directive
@@ -121,14 +121,44 @@ def other_ink(ink):
     yield from _serve()
 
 
-def _serve():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Ink)
+@pytest.fixture
+def https_ink(ink, tmp_path, monkeypatch):
+    """The server `ink` stands for, speaking https on its host's default port (443), with a certificate for
+    127.0.0.1 that SSL_CERT_FILE (set here, so the gitspec a test runs sees it too) makes trusted."""
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("needs openssl to make a certificate for 127.0.0.1")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = ThreadingHTTPServer(("127.0.0.1", 443), Ink, bind_and_activate=False)
+    try:
+        server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.server_bind()
+        server.server_activate()
+    except OSError as error:
+        server.server_close()
+        pytest.skip(f"needs to listen on 127.0.0.1:443, the https default port ({error.strerror})")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    yield from _serve(server, "https://127.0.0.1")
+
+
+def _serve(server: ThreadingHTTPServer | None = None, url: str | None = None):
+    server = server or ThreadingHTTPServer(("127.0.0.1", 0), Ink)
     server.daemon_threads = True
     server.mode, server.paths, server.closing, server.svg = "good", [], threading.Event(), SVG
     server.handle_error = lambda request, address: None  # a client that gave up is expected here
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.url = url or f"http://127.0.0.1:{server.server_address[1]}"
     yield server
     server.closing.set()
     server.shutdown()
@@ -205,6 +235,21 @@ def test_a_redirect_to_another_server_is_refused_and_one_within_the_server_follo
     ink.mode, ink.paths[:] = "redirect /moved", []
     image = diagram_image(SOURCE, mmdc=None, server=ink.url, timeout=5)
     assert (image.svg, image.png) == (SVG, PNG) and len(ink.paths) == 4
+
+
+@pytest.mark.parametrize("url, redirected, followed", [
+    ("http://ink.example/svg/x", "https://ink.example/svg/x", True),  # the same host upgraded to https
+    ("http://ink.example:8080/svg/x", "https://INK.example:443/svg/x", True),
+    ("https://ink.example/svg/x", "https://ink.example:443/moved/svg/x", True),  # the same origin
+    ("http://ink.example/svg/x", "https://ink.example:8443/svg/x", False),  # another port than https's own
+    ("http://ink.example/svg/x", "https://other.example/svg/x", False),
+    ("https://ink.example/svg/x", "http://ink.example/svg/x", False),  # never back to http
+    ("http://ink.example/svg/x", "ftp://ink.example/svg/x", False),
+])
+def test_a_redirect_is_followed_only_within_the_host_configured(url: str, redirected: str, followed: bool):
+    from gitspec.render.mermaidserver import may_follow
+
+    assert may_follow(url, redirected) is followed
 
 
 def test_unreachable_server_and_bad_address_fall_back():
@@ -595,6 +640,24 @@ def test_a_server_redirecting_elsewhere_is_a_warning_and_the_other_server_gets_n
     assert len(warnings) == 3 and all(line.startswith(f"warning: mermaid server {ink.url}: it redirected to "
                                                       f"http://127.0.0.1:{other_ink.server_address[1]}, another")
                                       for line in warnings), result
+
+
+def test_a_server_upgrading_to_https_on_its_host_is_followed_and_never_back_to_http(repo, ink, https_ink, tmp_path):
+    # Before, the upgrade was refused as another address ("it redirected to https://127.0.0.1:443"), and
+    # each diagram was shown as source: only the host configured may get the text, and it still does.
+    ink.mode = f"redirect {https_ink.url}"
+    root = diagram_workspace(repo, ink.url)
+    result = run_gitspec(root, "render", env=NO_MMDC)
+    assert result.code == 0 and "warning" not in result.err, result
+    assert len(list((root / "build" / "html").glob("diagrams/*.svg"))) == 3
+    assert len(ink.paths) == len(https_ink.paths) == 6  # the SVG and the PNG of each, asked of both
+    https_ink.mode, ink.paths[:] = "redirect http://127.0.0.1", []  # port 80 on the same host: in the clear
+    config = CONFIG.replace("formats: []", "formats: [html]") + f"mermaid_server: {https_ink.url}\nmermaid_timeout: 1\n"
+    result = run_gitspec(make_repo(tmp_path / "back", {"gitspec.yaml": config, "specs/flows.md": DIAGRAMS_PRD}),
+                         "render", env=NO_MMDC)
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 3 and all(line.startswith(f"warning: mermaid server {https_ink.url}: it redirected to "
+                                                      "http://127.0.0.1:80, another") for line in warnings), result
 
 
 def test_junk_png_is_a_visible_note_in_the_pdf_and_is_not_cached(repo, ink):

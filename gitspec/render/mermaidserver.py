@@ -1,6 +1,7 @@
 """Drawing a diagram with a mermaid.ink-compatible server the user configured: two GETs (SVG, PNG)
 that together must finish within the timeout, however slowly the server sends them. The diagram's
-text goes to that server's origin only: a redirect elsewhere is refused, never followed."""
+text goes to that server's origin only (or its host upgraded to https): a redirect elsewhere is
+refused, never followed."""
 from __future__ import annotations
 
 import base64
@@ -96,9 +97,19 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme.lower(), (parts.hostname or "").lower(), port if port is not None else default
 
 
+def may_follow(url: str, redirected: str) -> bool:
+    """Whether a redirect from `url` to `redirected` keeps the diagram's text with the server configured:
+    the same origin, or the same host upgraded to https on its default port (as a server that only
+    speaks https on its host answers http; never back from https to http, where anyone on the way reads it)."""
+    if origin(redirected) == origin(url):
+        return True
+    (scheme, host, _), (new_scheme, new_host, new_port) = origin(url), origin(redirected)
+    return scheme == "http" and new_scheme == "https" and new_host == host and new_port == 443
+
+
 def _opener(deadline: _Deadline):
-    """urllib for http and https only, following redirects within the origin asked, every socket
-    watched by `deadline`."""
+    """urllib for http and https only, following redirects within the origin asked (see may_follow),
+    every socket watched by `deadline`."""
     import http.client
     import urllib.request
 
@@ -127,7 +138,7 @@ def _opener(deadline: _Deadline):
     class SameOrigin(urllib.request.HTTPRedirectHandler):
         # The URL carries the diagram's text: another host (or http after https) would receive it.
         def redirect_request(self, req, fp, code, msg, headers, newurl):
-            if origin(newurl) != origin(req.full_url):
+            if not may_follow(req.full_url, newurl):
                 fp.close()
                 scheme, host, port = origin(newurl)
                 raise DrawFailed(f"it redirected to {scheme}://{host}:{port}, another address than the one "
