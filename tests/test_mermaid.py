@@ -384,14 +384,17 @@ def test_mmdc_is_called_with_config_browser_and_scale(tmp_path, monkeypatch):
     assert png_run["args"][png_run["args"].index("-s") + 1] == "2"
 
 
-@pytest.mark.parametrize("source, background", [
+THEMED = [  # a diagram, and the background it is drawn on
     (SOURCE, "white"),
     ("---\ntitle: Themed\nconfig:\n  theme: dark\n---\nflowchart LR\n  A --> B\n", "#333"),
     ("%%{init: {'theme': 'dark'}}%%\nflowchart LR\n  A --> B\n", "#333"),
     ("---\nconfig:\n  theme: forest\n---\nflowchart LR\n  A --> B\n", "white"),
     # mermaid merges its init directives in order: the last theme named is drawn (found by a review)
     ("%%{init: {'theme': 'dark'}}%%\nflowchart LR\n%%{init: {'theme': 'default'}}%%\n  A --> B\n", "white"),
-])
+]
+
+
+@pytest.mark.parametrize("source, background", THEMED)
 def test_mmdc_draws_a_dark_theme_on_its_own_background(tmp_path, monkeypatch, source, background):
     # Before, every diagram was drawn on white (-b white): a dark theme's light lines all but vanished.
     monkeypatch.setenv("MMDC_RECORD", str(tmp_path / "record"))
@@ -400,6 +403,19 @@ def test_mmdc_draws_a_dark_theme_on_its_own_background(tmp_path, monkeypatch, so
     for kind in ("svg", "png"):
         args = json.loads((tmp_path / f"record.{kind}").read_text())["args"]
         assert args[args.index("-b") + 1] == background
+
+
+@pytest.mark.parametrize("source, background", THEMED)
+def test_the_server_is_asked_to_draw_a_dark_theme_on_its_own_background(ink, source, background):
+    # Before, the server was asked for the diagram alone: a dark theme came back on nothing (transparent),
+    # its light lines all but gone on the white page, where mmdc drew it on its own background.
+    from urllib.parse import parse_qs, urlsplit
+
+    assert diagram_image(source, mmdc=None, server=ink.url, timeout=5).svg == SVG
+    asked = {"theme": ["dark"], "bgColor": [background.lstrip("#")]} if background != "white" else {}
+    svg_path, png_path = ink.paths
+    assert parse_qs(urlsplit(svg_path).query) == asked
+    assert parse_qs(urlsplit(png_path).query) == {"type": ["png"], **asked}
 
 
 def test_failing_mmdc_falls_through_to_the_server_quietly(tmp_path, ink, capfd):

@@ -18,8 +18,9 @@ from gitspec.atomic import write_atomic
 from gitspec.store import read_plain
 from gitspec.render.renderer import DiagramImage
 
-# Bump when what a key stands for changes (the mermaid config, the PNG scale, the checks).
-CACHE_VERSION = "3"
+# Bump when what a key stands for changes (the mermaid config, the PNG scale, the checks, what a server
+# is asked: 4 asks it for a dark theme's background).
+CACHE_VERSION = "4"
 # An entry's files, and the temp files a killed write of one left (gitspec.atomic names them so).
 ENTRY_FILE = re.compile(r"\.?([0-9a-f]{64})\.(?:svg|png|json)(?:\.[0-9a-f]{12}\.tmp)?")
 

@@ -11,24 +11,36 @@ import socket
 import threading
 import time
 
-from gitspec.render.drawway import MAX_BYTES, MERMAID_CONFIG, DrawFailed, checked, front_matter_end
+from gitspec.render.drawway import MAX_BYTES, MERMAID_CONFIG, DrawFailed, background, checked, front_matter_end
 from gitspec.render.imagecheck import check_png, check_svg
 
 INIT_DIRECTIVE = "%%{init: " + json.dumps(MERMAID_CONFIG) + "}%%\n"
 
 
 def fetch_from_server(source: str, server: str, timeout: float) -> tuple[bytes, bytes]:
-    """GET {server}/svg/{code} and {server}/img/{code}?type=png, both within `timeout`. Raises DrawFailed."""
+    """GET {server}/svg/{code} and {server}/img/{code}?type=png (with drawing_options), both within
+    `timeout`. Raises DrawFailed."""
+    from urllib.parse import urlencode
+
     if not re.match(r"https?://", server):
         raise DrawFailed("the address must start with http:// or https://")
     code = base64.urlsafe_b64encode(with_init_directive(source).encode("utf-8")).decode("ascii")
     base = server.rstrip("/")
+    options = drawing_options(source)
     deadline = time.monotonic() + timeout
-    svg = _get(f"{base}/svg/{code}", deadline, timeout)
+    svg = _get(f"{base}/svg/{code}" + (f"?{urlencode(options)}" if options else ""), deadline, timeout)
     checked(check_svg, svg)
-    png = _get(f"{base}/img/{code}?type=png", deadline, timeout)
+    png = _get(f"{base}/img/{code}?{urlencode({'type': 'png', **options})}", deadline, timeout)
     checked(check_png, png)
     return svg, png
+
+
+def drawing_options(source: str) -> dict[str, str]:
+    """What the server is asked besides the diagram: for mermaid's dark theme, the theme and its own
+    background (mermaid.ink's `bgColor`, a hex colour without its `#`), as mmdc is given it (`-b`);
+    nothing for a diagram drawn on white, which the server's page already is."""
+    colour = background(source)
+    return {} if colour == "white" else {"theme": "dark", "bgColor": colour.lstrip("#")}
 
 
 def with_init_directive(source: str) -> str:
