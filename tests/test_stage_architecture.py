@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import subprocess
 import sys
 
 import pytest
+import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from conftest import assert_stage_contract, example_values, run_stage, schema_errors, stage_inputs
+from conftest import assert_stage_contract, example_values, run_gitspec, run_stage, schema_errors, stage_inputs
 from gitspec.errors import GitspecError
 from gitspec.stage import PLACEHOLDER
 from gitspec.stages import architecture
@@ -265,3 +267,54 @@ def test_names_postgresql_would_truncate_are_shortened_apart():
     assert column_name(local) == columns[0] and table_name(entity) == tables[0]  # what the checks compare
     assert f"REFERENCES {tables[0]} (id)" in sql
     assert column_name("customerId") == "customer_id"  # a name that fits is as it was
+
+
+# Each reference PostgreSQL cannot take as a foreign key (check reports each: bad-reference, unknown-reference),
+# and one it can, to a bigint key.
+UNWRITABLE = [
+    {"name": "Seat", "description": "Keyed by row and number.", "fields": [
+        {"name": "row", "type": "string", "primaryKey": True, "required": True},
+        {"name": "number", "type": "integer", "primaryKey": True, "required": True}]},
+    {"name": "Note", "description": "No key.", "fields": [{"name": "body", "type": "text"}]},
+    {"name": "Account", "description": "An account.", "fields": [
+        {"name": "id", "type": "bigint", "primaryKey": True, "required": True}]},
+    {"name": "Booking", "description": "A booking.", "fields": [
+        {"name": "id", "type": "uuid", "primaryKey": True, "required": True},
+        {"name": "seatRow", "type": "string", "references": "Seat"},
+        {"name": "noteId", "type": "uuid", "references": "Note"},
+        {"name": "label", "type": "text", "references": "Ghost"},
+        {"name": "ownerId", "type": "uuid", "references": "Account"},
+        {"name": "accountId", "type": "integer", "references": "Account"}]},
+]
+SKIPPED = [
+    "-- Skipped: a foreign key from 'Booking'.'seatRow' to 'Seat', whose primary key has 2 fields.",
+    "-- Skipped: a foreign key from 'Booking'.'noteId' to 'Note', which has no primary key.",
+    "-- Skipped: a foreign key from 'Booking'.'label' to 'Ghost', an entity the data model does not have.",
+    "-- Skipped: a foreign key from 'Booking'.'ownerId' to 'Account', whose key 'id' is bigint, not uuid.",
+]
+
+
+def test_a_reference_with_no_one_key_of_its_type_to_point_at_is_left_out_of_the_ddl():
+    """Before, the DDL had `REFERENCES seat`, `REFERENCES note` and `REFERENCES ghost` with no column, and a
+    uuid column referencing a bigint key: PostgreSQL refused each, and with it the whole migration."""
+    sql = ddl({"entities": copy.deepcopy(UNWRITABLE)})
+    assert re.findall(r"FOREIGN KEY \((\w+)\) (REFERENCES [^,\n]*)", sql) == [("account_id", "REFERENCES account (id)")]
+    assert _indexed(sql) == {("booking", "account_id")}  # an index serves a foreign key only
+    assert sql.rstrip("\n").split("\n")[-len(SKIPPED):] == SKIPPED
+
+
+def test_build_writes_no_foreign_key_postgresql_would_refuse(example):
+    # check reports these references; build wrote them all the same, in the ddl section and the migration
+    architecture = example / "specs" / "architecture.yaml"
+    entities = "".join(f"    - {json.dumps(entity)}\n" for entity in UNWRITABLE)
+    text = architecture.read_text()
+    assert text.count("\n  relationships:\n") == 1
+    architecture.write_text(text.replace("\n  relationships:\n", f"\n{entities}  relationships:\n"))
+    built = run_gitspec(example, "build", "--no-render")
+    assert "regenerated architecture#ddl" in built.out and "regenerated code#files" in built.out, built
+    migration = (example / "generated" / "db" / "migrations" / "0001_init.sql").read_text()
+    ddl_section = yaml.safe_load(architecture.read_text())["ddl"]
+    for sql in (migration, ddl_section):
+        assert not re.search(r"REFERENCES \w++(?! \()", sql), sql
+        assert "\n".join(SKIPPED) in sql
+        assert "booking_account_id_fkey FOREIGN KEY (account_id) REFERENCES account (id)" in sql

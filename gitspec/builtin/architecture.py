@@ -140,7 +140,7 @@ def _operation_id_clashes(document: Document) -> list[Finding]:
 def _reference_keys(document: Document, entities: list[tuple[int, dict]]) -> list[Finding]:
     """A `references` field becomes `FOREIGN KEY (field) REFERENCES table (key)`: the entity it names
     needs a primary key of one field, of a type PostgreSQL compares with the field's own."""
-    from gitspec.stages.ddl import SQL_TYPES, primary_keys
+    from gitspec.stages.ddl import column_type, comparable, primary_keys
     from gitspec.stages.inputs import key_fields
 
     by_name = {entity["name"]: entity for _, entity in entities}
@@ -158,19 +158,13 @@ def _reference_keys(document: Document, entities: list[tuple[int, dict]]) -> lis
             elif len(keys) > 1:
                 message = (f"{what}, whose primary key has {len(keys)} fields ({', '.join(primary_keys(target))}): "
                            "one field cannot point at it; give it a single key field, or reference another entity")
-            elif _comparable(SQL_TYPES.get(field.get("type"))) != _comparable(SQL_TYPES.get(keys[0].get("type"))):
+            elif comparable(column_type(field)) != comparable(column_type(keys[0])):
                 message = (f"{what}, whose key {shown(keys[0].get('name'))} is {keys[0].get('type')}: "
                            f"the field is {field.get('type')}; give it type {keys[0].get('type')}")
             else:
                 continue
             findings.append(_at(document, path, message, "bad-reference"))
     return findings
-
-
-def _comparable(sql_type: str | None) -> str | None:
-    """The family of types PostgreSQL compares with one another in a foreign key (an integer column may
-    reference a bigint key); any other type only with itself."""
-    return "integer" if sql_type in ("integer", "bigint") else sql_type
 
 
 def _at(document: Document, path: tuple, message: str, rule: str) -> Finding:

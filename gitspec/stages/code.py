@@ -82,8 +82,9 @@ STAGE = Stage(
     # 2: fields named like Pydantic members renamed; 3: a property starting with a digit renamed; 4: Array and
     # Record entities renamed in TypeScript; 5: path parameters typed by the key; 6: the migration shortens
     # names over 63 bytes as architecture 3 does; 7: routes.py numbers a repeated operation id as the OpenAPI
-    # document does; 8: fields named mro or register renamed
-    version="8",
+    # document does; 8: fields named mro or register renamed; 9: the migration leaves out a foreign key with no
+    # one key of its type to point at, as architecture 4 does
+    version="9",
     document="code",
     kind="code",
     title="Code stubs",

@@ -85,20 +85,55 @@ def primary_keys(entity: dict) -> list[str]:
     return [f["name"] for f in key_fields(entity)]
 
 
-def foreign_keys(entity: dict) -> list[dict]:
-    return [f for f in entity.get("fields") or [] if f.get("references")]
+def column_type(field: dict) -> str:
+    """A field's PostgreSQL column type."""
+    return SQL_TYPES.get(field.get("type", "text"), "text")
+
+
+def comparable(sql_type: str | None) -> str | None:
+    """The family of types PostgreSQL compares with one another in a foreign key (an integer column may
+    reference a bigint key); any other type only with itself."""
+    return "integer" if sql_type in ("integer", "bigint") else sql_type
+
+
+def unwritable_reference(field: dict, by_name: dict[str, dict]) -> str | None:
+    """Why no foreign key can be written for a `references` field (the entity it names has no one key
+    field of a type PostgreSQL compares with the field's), or None when one can. PostgreSQL refuses any
+    written then (a bare `REFERENCES table` stands for its whole primary key), so none is; check reports
+    each case (bad-reference, unknown-reference)."""
+    target = by_name.get(field["references"]) if isinstance(field["references"], str) else None
+    if target is None:
+        return "an entity the data model does not have"
+    keys = key_fields(target)
+    if len(keys) != 1:
+        return f"whose primary key has {len(keys)} fields" if keys else "which has no primary key"
+    if comparable(column_type(field)) != comparable(column_type(keys[0])):
+        return f"whose key {keys[0].get('name')!r} is {column_type(keys[0])}, not {column_type(field)}"
+    return None
+
+
+def foreign_keys(entity: dict, by_name: dict[str, dict]) -> list[dict]:
+    """The fields of `entity` written as foreign keys: those whose reference has one key to point at."""
+    return [f for f in entity.get("fields") or [] if f.get("references") and not unwritable_reference(f, by_name)]
+
+
+def _skipped_keys(entities: list[dict], by_name: dict[str, dict]) -> list[str]:
+    """A comment for each reference no foreign key is written for, saying why."""
+    return [f"-- Skipped: a foreign key from {entity['name']!r}.{field.get('name')!r} to {field['references']!r}, "
+            f"{why}." for entity in entities for field in entity.get("fields") or []
+            if field.get("references") and (why := unwritable_reference(field, by_name))]
 
 
 def creation_order(entities: list[dict]) -> list[dict]:
     """Entities ordered so that referenced tables come first where possible (document order otherwise)."""
-    names = {e["name"] for e in entities}
+    by_name = {e["name"]: e for e in entities}
     pending = list(entities)
     ordered: list[dict] = []
     done: set[str] = set()
     while pending:
         ready = next((e for e in pending
                       if all(f["references"] in done or f["references"] == e["name"]
-                             or f["references"] not in names for f in foreign_keys(e))), None)
+                             for f in foreign_keys(e, by_name))), None)
         # A cycle of references: take the first pending entity; its forward keys become ALTER TABLE.
         chosen = ready or pending[0]
         pending.remove(chosen)
@@ -109,7 +144,7 @@ def creation_order(entities: list[dict]) -> list[dict]:
 
 def _column(field: dict, single_pk: bool) -> str:
     column = column_name(field["name"])
-    parts = [quote_ident(column), SQL_TYPES.get(field.get("type", "text"), "text")]
+    parts = [quote_ident(column), column_type(field)]
     if field.get("primaryKey") and single_pk:
         parts.append("PRIMARY KEY")
     elif field.get("required") or field.get("primaryKey"):
@@ -127,18 +162,12 @@ def _column(field: dict, single_pk: bool) -> str:
     return " ".join(parts)
 
 
-def _reference(field: dict, by_name: dict[str, dict]) -> str:
-    target = field["references"]
-    keys = primary_keys(by_name.get(target, {}))
-    columns = f" ({quote_ident(column_name(keys[0]))})" if len(keys) == 1 else ""
-    return f"REFERENCES {quote_ident(table_name(target))}{columns}"
-
-
 def _foreign_key(table: str, field: dict, by_name: dict[str, dict], taken: set[str]) -> str:
     column = column_name(field["name"])
     name = object_name(table, column, "fkey", taken=taken)
+    [key] = primary_keys(by_name[field["references"]])  # one, as foreign_keys keeps only such references
     return (f"CONSTRAINT {quote_ident(name)} FOREIGN KEY ({quote_ident(column)}) "
-            f"{_reference(field, by_name)}")
+            f"REFERENCES {quote_ident(table_name(field['references']))} ({quote_ident(column_name(key))})")
 
 
 def _create_table(entity: dict, by_name: dict[str, dict], created: set[str],
@@ -150,7 +179,7 @@ def _create_table(entity: dict, by_name: dict[str, dict], created: set[str],
     if len(keys) > 1:
         lines.append(f"PRIMARY KEY ({', '.join(quote_ident(column_name(k)) for k in keys)})")
     deferred = []
-    for field in foreign_keys(entity):
+    for field in foreign_keys(entity, by_name):
         constraint = _foreign_key(table, field, by_name, taken)
         if field["references"] in created or field["references"] == entity["name"]:
             lines.append(constraint)
@@ -180,7 +209,7 @@ def _index(table: str, columns: list[str], taken: set[str], *, name: str | None 
     return f"CREATE {kind} {quote_ident(index)} ON {quote_ident(table)} ({cols}){tail};"
 
 
-def _indexes(entity: dict, declared: list[dict], taken: set[str]) -> list[str]:
+def _indexes(entity: dict, by_name: dict[str, dict], declared: list[dict], taken: set[str]) -> list[str]:
     """The entity's declared indexes, then one per foreign-key column no declared index leads with."""
     table = table_name(entity["name"])
     fields = entity.get("fields") or []
@@ -193,7 +222,7 @@ def _indexes(entity: dict, declared: list[dict], taken: set[str]) -> list[str]:
         where = _where(index["where"], fields) if index.get("where") else None
         statements.append(_index(table, columns, taken, name=index.get("name"),
                                  unique_index=bool(index.get("unique")), where=where))
-    for field in foreign_keys(entity):
+    for field in foreign_keys(entity, by_name):
         column = column_name(field["name"])
         if column not in leading:  # a B-tree index serves lookups on its leading column
             statements.append(_index(table, [column], taken))
@@ -218,9 +247,10 @@ def ddl(data_model: dict, source: str = "architecture#dataModel") -> str:
         table, later = _create_table(entity, by_name, created, taken)
         created.add(entity["name"])
         deferred += later
-        blocks.append("\n".join([table, *_indexes(entity, declared.get(entity["name"], []), taken)]))
+        blocks.append("\n".join([table, *_indexes(entity, by_name, declared.get(entity["name"], []), taken)]))
     if deferred:
         blocks.append("-- Foreign keys to tables created later (reference cycles).\n" + "\n".join(deferred))
-    if orphans:
-        blocks.append("\n".join(orphans))
+    skipped = orphans + _skipped_keys(entities, by_name)
+    if skipped:
+        blocks.append("\n".join(skipped))
     return "\n\n".join(blocks) + "\n"
