@@ -23,9 +23,10 @@ from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.blobfacts import facts_version
 from gitspec.render.model import Change
 
-FORMAT = b"GSHF6"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
+FORMAT = b"GSHF7"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
 # 4: a date out of datetime's range is clamped in UTC too; 5: is_ancestor says why it cannot tell, never None;
-# 6: whether HEAD's loose trees all inflate (so that git may be asked for a status)
+# 6: whether HEAD's loose trees all inflate (so that git may be asked for a status); 7: a document's last
+# change at a shallow clone's cut is BEFORE_HISTORY, not the commit there
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 

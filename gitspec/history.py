@@ -21,7 +21,7 @@ from gitspec.commitfields import FULL_COMMIT_ID, iso_date, text
 from gitspec.gitblobs import (UnreadableObject, check_loose, history_cut, read_blob, shallow_note,
                               unreadable_note)
 from gitspec.gittrees import FolderListings
-from gitspec.render.model import Change
+from gitspec.render.model import BEFORE_HISTORY, Change
 from gitspec.worktree import WorkTree
 
 if TYPE_CHECKING:
@@ -309,15 +309,16 @@ class History(WorkTree):
                 newer_commit = commit
         else:
             # the oldest version reached: what is left appeared there, unless the history is cut there
-            # (a shallow clone's edge, or a commit that cannot be read), when it may have changed at or before it
-            if wanted and str(later.id) not in self.boundary and self._chain_cut is None:
+            if wanted and self._history_begins(later):
                 self._credit(wanted, newer, {}, self._change(newer_commit), result)
         self._save_if_new()
         return {name: result[name] for name in wanted or {} if name in result}
 
     def file_change(self, rel_path: str) -> Change | None:
         """The first-parent commit that brought HEAD's version of `rel_path`: the last that changed
-        the file in any way, its header included (None when HEAD has no such file)."""
+        the file in any way, its header included (None when HEAD has no such file). BEFORE_HISTORY
+        when the version is as old as the history at hand (`_history_begins`): the commit that
+        brought it is not here, as section_changes credits no section there."""
         head = self._head()
         blob = self._blob_id(head, self.prefix + rel_path) if head is not None else None
         if blob is None:
@@ -326,12 +327,18 @@ class History(WorkTree):
         for commit in self._first_parents(head):
             try:
                 if self._blob_id(commit, self.prefix + rel_path) != blob:
-                    break
+                    return self._change(brought)
             except UnreadableObject as error:  # a damaged tree: the version may be older still
                 self._unreadable(error, commit, rel_path)
-                break
+                return BEFORE_HISTORY
             brought = commit
-        return self._change(brought)
+        return self._change(brought) if self._history_begins(brought) else BEFORE_HISTORY
+
+    def _history_begins(self, oldest: pygit2.Commit) -> bool:
+        """Whether `oldest`, the last commit of HEAD's first parents, is where the history begins, so that
+        what it carries appeared there; not when the history is cut there (a shallow clone's edge, or a
+        parent that cannot be read), when it may have appeared at or before it."""
+        return str(oldest.id) not in self.boundary and self._chain_cut is None
 
     def _renamed(self, older: pygit2.Commit, newer: pygit2.Commit) -> dict[str, str]:
         """Each path of `newer` that a rename since `older` brought there -> its path in `older`

@@ -289,6 +289,11 @@ class Change:
     summary: str = ""
 
 
+# A committed document's last change when the history at hand ends before it (a shallow clone's cut, a
+# commit git cannot read): what gitspec.history's file_change answers then, so that no commit is named.
+BEFORE_HISTORY = Change("", "", "")
+
+
 @dataclass(frozen=True)
 class Section:
     """A section of a page; `aliases`: other anchors that lead to it too, as a Heading's."""
@@ -330,6 +335,8 @@ class Page:
     commit: str = ""  # short id of the commit that last changed the document, "" if never committed
     dirty: bool = False  # the document differs from HEAD
     change: Change | None = None  # that commit (its header changed alone counts), None if never committed
+    # committed, but last changed before the history at hand (a shallow clone's cut): commit "", change None
+    before_history: bool = False
     owners: tuple[str, ...] = ()  # the people or teams who own the document (its `owners`), as written
     facts: tuple[Fact, ...] = ()  # the other keys of a Markdown document's front matter
 
@@ -370,7 +377,9 @@ def version_label(of: Page | Site) -> str:
     if of.commit:
         label = f"commit {of.commit}"
     elif isinstance(of, Site):
-        label = "no commits yet" if of.in_git else "outside git"
+        return "no commits yet" if of.in_git else "outside git"
+    elif of.before_history:  # not the commit where the history is cut, nor HEAD: neither need have changed it
+        label = "last change not in this clone"
     else:
-        label = "not committed"
-    return label + " with uncommitted changes" if of.dirty and of.commit else label
+        return "not committed"
+    return label + " with uncommitted changes" if of.dirty else label

@@ -19,7 +19,7 @@ from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_KINDS, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
 from gitspec.render.deferred import Deferred
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Change, Fact, Page, Section, Site, Text
+from gitspec.render.model import BAD, BEFORE_HISTORY, INFO, OK, WARN, Badge, Change, Fact, Page, Section, Site, Text
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.properties import latest_change
 from gitspec.render.scalars import is_scalar, short_list
@@ -57,7 +57,8 @@ class Facts:
     dirty: bool = False
     page_size: str = "A4"
     language: str = "en"  # BCP 47
-    # document path -> the last commit that changed it, its header included (None: not at HEAD)
+    # document path -> the last commit that changed it, its header included (None: not at HEAD;
+    # model.BEFORE_HISTORY: older than the history at hand)
     versions: dict[str, Change | None] = field(default_factory=dict)
     # Markdown document path -> section -> its text as written, where that differs from the text as
     # hashed (which has no trailing spaces): two trailing spaces are a hard line break.
@@ -71,7 +72,7 @@ class Facts:
     schemas: dict[str, dict] = field(default_factory=dict)
 
 
-MODEL_VERSION = "68"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "69"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -201,12 +202,13 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
     if doc.path in facts.markdown_titles:
         title = _as_read(title)
     change = facts.versions.get(doc.path)
+    told = change if change != BEFORE_HISTORY else None
     return Page(doc.id, doc.kind, title, doc.path, str(header.get("status", "")),
                 _page_badges(header, doc.sections, marks, absent),
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, links, absent),
-                commit=change.commit if change else "", dirty=doc.path in facts.changed or not change, change=change,
-                owners=_owners(header), facts=_facts(header, targets))
+                commit=told.commit if told else "", dirty=doc.path in facts.changed or change is None, change=told,
+                before_history=change == BEFORE_HISTORY, owners=_owners(header), facts=_facts(header, targets))
 
 
 def _owners(header: dict) -> tuple[str, ...]:
