@@ -12,7 +12,7 @@ import functools
 import os
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 
 _KINDS = (b"blob", b"tree", b"commit", b"tag")
@@ -135,11 +135,20 @@ def shallow_boundary(common: Path) -> list[str]:
         return []
 
 
-def history_cut(repo: Any) -> list[str]:
+def shallow_edges(repo: Any) -> list[str]:
     """The commits of pygit2 repository `repo` whose parents a shallow clone lacks ([] in a full clone):
     those `shallow_boundary` lists whose own object names a parent. libgit2 reads every commit
-    listed there as a root, so only the object can tell that nothing is missing before a root."""
+    listed there as a root, so only the object can tell that nothing is missing before a root.
+    They need not be in HEAD's history (`history_cut`)."""
     return [commit for commit in shallow_boundary(common_dir(repo)) if _names_a_parent(repo, commit)]
+
+
+def history_cut(repo: Any, reaches: Callable[[str], bool]) -> list[str]:
+    """Where HEAD's history is cut in pygit2 repository `repo` ([] when it is whole): the `shallow_edges`
+    that `reaches` (a commit id -> whether a walk of HEAD's history meets it, or may) finds. A branch
+    fetched with --depth beside a whole one (a CI job's base branch, to compare with) lists its tip in
+    git's `shallow` file too, yet nothing HEAD's history holds is missing."""
+    return [commit for commit in shallow_edges(repo) if reaches(commit)]
 
 
 def _names_a_parent(repo: Any, commit: str) -> bool:

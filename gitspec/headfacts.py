@@ -23,10 +23,11 @@ from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.blobfacts import facts_version
 from gitspec.render.model import Change
 
-FORMAT = b"GSHF7"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
+FORMAT = b"GSHF8"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
 # 4: a date out of datetime's range is clamped in UTC too; 5: is_ancestor says why it cannot tell, never None;
 # 6: whether HEAD's loose trees all inflate (so that git may be asked for a status); 7: a document's last
-# change at a shallow clone's cut is BEFORE_HISTORY, not the commit there
+# change at a shallow clone's cut is BEFORE_HISTORY, not the commit there; 8: a shallow cut is one HEAD's
+# history reaches (is_ancestor and the note know another branch's for none)
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 
@@ -128,6 +129,9 @@ class RememberedHistory:
                 from gitspec.errors import GitspecError
 
                 raise GitspecError(f"cannot open the git repository of {self.root}")
+            cut = self._facts.get("shallow", {}).get("cut")
+            if cut is not None:  # telling it may take a walk through the whole history: not again
+                self._history.boundary = set(cut)
         return self._history
 
     @property
@@ -135,12 +139,13 @@ class RememberedHistory:
         """What could not be read from git (see History.notes): empty while the cache answers."""
         from gitspec.gitblobs import shallow_note
 
-        if self._history is not None:
-            return self._history.notes
-        if not self._shallow:
-            return []
-        # Which of those commits cut history (a root commit cuts none) takes git to tell: remembered too.
-        return shallow_note(self._remembered("shallow", "cut", lambda: sorted(self.git().boundary)))
+        cut = self._cut()
+        return self._history.notes if self._history is not None else shallow_note(cut)
+
+    def _cut(self) -> list[str]:
+        """Which commits of the shallow file cut HEAD's history (a root commit cuts none, nor another
+        branch's tip): git tells, walking the history as far as it must; remembered too."""
+        return self._remembered("shallow", "cut", lambda: sorted(self.git().boundary)) if self._shallow else []
 
     def _remembered(self, table: str, key: Any, ask: Callable[[], Any]) -> Any:
         entries = self._facts.setdefault(table, {})
@@ -208,6 +213,7 @@ class RememberedHistory:
         return history
 
     def save(self) -> None:
+        self._cut()  # (the notes are read after the save)
         if self._history is not None:
             self._history.save()
         if not self._unsaved:

@@ -18,7 +18,7 @@ from gitspec.ancestry import Ancestors
 from gitspec.blobfacts import CACHE_FORMAT, Facts, blob_facts, facts_version, read_blob_facts
 from gitspec.cachefile import write_cache
 from gitspec.commitfields import FULL_COMMIT_ID, iso_date, text
-from gitspec.gitblobs import (UnreadableObject, check_loose, history_cut, read_blob, shallow_note,
+from gitspec.gitblobs import (UnreadableObject, check_loose, history_cut, read_blob, shallow_edges, shallow_note,
                               unreadable_note)
 from gitspec.gittrees import FolderListings
 from gitspec.render.model import BEFORE_HISTORY, Change
@@ -66,10 +66,53 @@ class History(WorkTree):
         self._renames: dict[tuple[Any, Any], dict[str, str]] = {}
         self._worktree_renames: dict[str, str] | None = None  # new path -> path at HEAD, repository-relative
         self.head_trees_whole, self._head_trees_damage = False, None  # (gitspec.worktree)
-        self.boundary = set(history_cut(repo))  # where a shallow clone's history is cut
-        # what the user should know about history that could not be read
-        self.notes: list[str] = shallow_note(sorted(self.boundary))
+        self._edges = set(shallow_edges(repo))  # where a shallow clone's history is cut, in HEAD's or not
+        self._boundary: set[str] | None = None  # those in HEAD's history (`boundary`)
+        self._notes: list[str] | None = None  # (`notes`)
         self.unread = False  # whether an object could not be read, so that some answers fall short
+
+    @property
+    def boundary(self) -> set[str]:
+        """Where HEAD's history is cut in a shallow clone (gitblobs.history_cut), walked on first need: as far
+        as the cut commits, or through the whole history when one of them is not in it."""
+        if self._boundary is None:
+            self._boundary = set(history_cut(self.repo, self._may_reach))
+        return self._boundary
+
+    @boundary.setter
+    def boundary(self, known: set[str]) -> None:
+        """What a walk found before, for this HEAD and this shallow file (gitspec.headfacts remembers it)."""
+        self._boundary = set(known)
+
+    def _may_reach(self, commit: str) -> bool:
+        """Whether HEAD's history holds `commit`, or may: behind a commit that cannot be read, HEAD's too."""
+        import pygit2
+
+        try:
+            head = self._head()
+        except pygit2.GitError:
+            return True
+        if head is None:
+            return False
+        walk = self._walk(head)
+        if walk.reach(pygit2.Oid(hex=commit)):
+            return True
+        if walk.cut is None:
+            return False
+        self.unread = True  # not remembered for HEAD: asked again, until the object is repaired
+        return True
+
+    @property
+    def notes(self) -> list[str]:
+        """What the user should know about history that could not be read; where a shallow clone's is
+        cut comes first."""
+        if self._notes is None:
+            self._notes = shallow_note(sorted(self.boundary))
+        return self._notes
+
+    @notes.setter
+    def notes(self, shared: list[str]) -> None:
+        self._notes = shared
 
     # --- HEAD (the work tree: gitspec.worktree) -----------------------------------
 
@@ -127,23 +170,26 @@ class History(WorkTree):
         parents (gitspec.ancestry), each commit guarded as there: libgit2's descendant_of would loop
         for good on a truncated commit, and cannot say which one it failed on."""
         head, found = self._head(), self._commit(commit)
-        shallow = "the clone is shallow" if self.boundary else False
         if head is None:
             return False
         if found is None:
-            return shallow
+            return "the clone is shallow" if self.boundary else False
         if any(each.id == found.id for each in self._first_parents(head)):
             return True
-        if self._ancestors is None or self._ancestors.start != head.id:
-            self._ancestors = Ancestors(self.repo, head, self.boundary, self._chain)
-        if self._ancestors.reach(found.id):
+        walk = self._walk(head)
+        if walk.reach(found.id):
             return True
-        cut = self._ancestors.cut
-        if cut is None:
-            return shallow
+        if walk.cut is None:
+            return "the clone is shallow" if self.boundary else False
         self.unread = True  # not remembered for HEAD: asked again, until the object is repaired
-        return (f"the history from commit {str(cut.oid)[:7]} back cannot be read "
-                f"({'missing' if cut.missing else 'damaged'} git object {cut.oid})")
+        return (f"the history from commit {str(walk.cut.oid)[:7]} back cannot be read "
+                f"({'missing' if walk.cut.missing else 'damaged'} git object {walk.cut.oid})")
+
+    def _walk(self, head: pygit2.Commit) -> Ancestors:
+        """HEAD's history through every parent (gitspec.ancestry), walked as questions ask, once for all."""
+        if self._ancestors is None or self._ancestors.start != head.id:
+            self._ancestors = Ancestors(self.repo, head, self._edges, self._chain)
+        return self._ancestors
 
     def file_at(self, commit: str, rel_path: str) -> bytes | None:
         """The bytes of workspace-relative `rel_path` at `commit`, None if either is unknown."""
@@ -208,7 +254,7 @@ class History(WorkTree):
             except (KeyError, ValueError, pygit2.GitError, UnreadableObject) as error:  # lost, or damaged
                 self._chain_done = True
                 self._chain_cut = UnreadableObject(parents[0], missing=isinstance(error, KeyError))
-                if str(chain[-1].id) not in self.boundary:  # (a shallow clone's edge is told of already)
+                if str(chain[-1].id) not in self._edges:  # (a shallow clone's edge is told of already)
                     self._cut_note(self._chain_cut)
 
     def _change(self, commit: pygit2.Commit) -> Change:
@@ -338,7 +384,7 @@ class History(WorkTree):
         """Whether `oldest`, the last commit of HEAD's first parents, is where the history begins, so that
         what it carries appeared there; not when the history is cut there (a shallow clone's edge, or a
         parent that cannot be read), when it may have appeared at or before it."""
-        return str(oldest.id) not in self.boundary and self._chain_cut is None
+        return str(oldest.id) not in self._edges and self._chain_cut is None
 
     def _renamed(self, older: pygit2.Commit, newer: pygit2.Commit) -> dict[str, str]:
         """Each path of `newer` that a rename since `older` brought there -> its path in `older`

@@ -7,7 +7,8 @@ import io
 import docx
 import pypdf
 
-from conftest import CONFIG, git, make_repo, requirement, requirements_doc, run_gitspec, write_files
+from conftest import (CONFIG, git, make_repo, passed_evidence, requirement, requirements_doc, run_gitspec,
+                      write_files)
 from gitspec.history import open_history
 from gitspec.render.model import BEFORE_HISTORY
 
@@ -86,3 +87,58 @@ def test_a_deeper_clone_names_the_commits_it_holds_and_only_those(tmp_path):
     assert run_gitspec(clone, "render", "--format", "docx").code == 0
     assert footer(clone / "build/docx/alpha.docx") == \
         f"alpha · commit {git(source, 'rev-parse', '--short=7', 'HEAD~2').strip()} with uncommitted changes · page 1"
+
+
+REQS = {"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html]"),
+        "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}
+
+
+def branched(source) -> str:
+    """`source` with REQS on main, then a branch `pr` and a commit on main that it lacks; main's tip."""
+    make_repo(source, REQS)
+    commit(source, "main 1", {"main.txt": "1"})
+    git(source, "branch", "pr")
+    git(source, "checkout", "-q", "pr")
+    commit(source, "pr 1", {"pr.txt": "1"})
+    git(source, "checkout", "-q", "main")
+    commit(source, "main 2", {"main.txt": "2"})
+    return git(source, "rev-parse", "HEAD").strip()
+
+
+def test_a_base_branch_fetched_shallow_beside_a_whole_one_cuts_nothing_of_heads_history(tmp_path):
+    # Before, `git fetch --depth=1 origin main` in a whole clone of the PR branch (a CI job comparing
+    # with its base) put main's tip in .git/shallow, and every render warned that the clone is shallow;
+    # evidence taken on main's tip "cannot tell ... the clone is shallow", where git can tell.
+    main = branched(tmp_path / "source")
+    git(tmp_path, "clone", "-q", "--single-branch", "--branch", "pr", f"file://{tmp_path / 'source'}", "clone")
+    clone = tmp_path / "clone"
+    git(clone, "fetch", "-q", "--depth=1", "origin", "main:refs/remotes/origin/main")
+    assert main in (clone / ".git/shallow").read_text()
+    history = open_history(clone)
+    assert (history.notes, history.is_ancestor(main)) == ([], False)
+
+    write_files(clone, {"specs/ev.yaml": passed_evidence(main)})
+    for _ in range(2):  # the second from the cached facts
+        rendered = run_gitspec(clone, "render")
+        assert rendered.code == 0 and "shallow" not in rendered.err, rendered
+        matrix = (clone / "build/html/traceability.html").read_text()
+        assert f"taken on {main[:7]}, which is not an ancestor of HEAD" in matrix and "shallow" not in matrix
+        assert "Last change" in (clone / "build/html/reqs.html").read_text()
+
+
+def test_a_shallow_clone_of_every_branch_names_only_where_heads_history_is_cut(tmp_path):
+    # Before, `git clone --depth 1 --no-single-branch` warned "history before commit <every branch's tip>",
+    # sorted by id, at most three: the one HEAD's history ends at could be left out.
+    branched(tmp_path / "source")
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{tmp_path / 'source'}", "clone")
+    clone = tmp_path / "clone"
+    git(clone, "checkout", "-q", "--detach", "origin/pr")
+    head = git(clone, "rev-parse", "HEAD").strip()
+    assert len((clone / ".git/shallow").read_text().split()) == 2
+    for _ in range(2):  # the second from the cached facts
+        rendered = run_gitspec(clone, "render")
+        assert rendered.code == 0, rendered
+        assert [line for line in rendered.err.splitlines() if "shallow" in line] == [
+            f"warning: this clone is shallow: history before commit {head[:7]} is not here, so sections changed "
+            "before it show no last change and evidence taken before it cannot be verified; run 'git fetch "
+            "--unshallow' for all of it"], rendered
