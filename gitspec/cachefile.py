@@ -48,9 +48,21 @@ def write_cache(path: Path, tag: bytes, value: Any, required: bool = False) -> b
 
 
 def unwritable_store(path: Path, error: OSError):
-    """The one-line error for a store gitspec cannot write (a read-only `.gitspec/`, a full disk, a file there)."""
-    from gitspec.errors import EXIT_USAGE, GitspecError
+    """The one-line error for a store gitspec cannot write (a read-only `.gitspec/`, a full disk, a file there),
+    or cannot make: in a read-only checkout there is no `.gitspec/` to make writable or delete."""
+    import errno
+    import os
 
+    from gitspec.errors import EXIT_USAGE, GitspecError
+    from gitspec.herepaths import here
+
+    store = next((parent for parent in path.parents if parent.name == ".gitspec"), None)
+    if store is not None and not os.path.lexists(store):
+        # Its place is fixed (a `.gitspec` symlink may lead only to a folder inside the workspace).
+        hint = " (gitspec keeps its cache there: make the workspace folder writable; check, status and " \
+            "build --dry-run run without it)" if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else ""
+        return GitspecError(f"cannot create {here(store.relative_to(store.parent).as_posix())}: "
+                            f"{error.strerror or error}{hint}", exit_code=EXIT_USAGE)
     told = cannot_write(path, error)
     hint = "a folder there: remove it" if told.endswith(" is not a folder") else \
         "this folder: make it writable, or delete it"

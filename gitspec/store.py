@@ -43,9 +43,13 @@ def ensure_store(folder: Path) -> Path:
 
 def is_gitspec_store(folder: Path) -> bool:
     """Whether `folder` is a store gitspec made (it holds gitspec's cache directory tag), and none of the
-    folders it deletes from is a symlink that may lead anywhere: what `cache gc` may delete from."""
+    folders it deletes from is a symlink that may lead anywhere: what `cache gc` may delete from.
+    Raises PermissionError when the tag may be there but this user cannot read it (a store a cache step
+    restored as another user, say): whose store it is cannot be told."""
     try:
         tag = (folder / "CACHEDIR.TAG").read_bytes()
+    except PermissionError:
+        raise
     except OSError:
         return False
     return (tag.startswith(CACHEDIR_TAG.encode()[:43]) and b"created by gitspec" in tag

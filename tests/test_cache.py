@@ -320,3 +320,21 @@ def test_gc_keeps_every_diagram_image_while_a_render_manifest_cannot_tell_which_
     gc = run_gitspec(root, "cache", "gc", env=env)
     assert gc.code == 0 and "diagram" not in gc.err, gc
     assert len(list((root / ".gitspec" / "diagrams").glob("*.svg"))) == 3
+
+
+@pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0, reason="needs root's setpriv to drop its read-all right")
+def test_gc_in_a_store_whose_tag_it_cannot_read_says_so_and_deletes_nothing(ws):
+    # Before: ".gitspec is not a store gitspec made ...; if it is only gitspec's cache, delete it", of gitspec's
+    # own store that a cache step had restored as another user (its CACHEDIR.TAG root's, mode 0600).
+    root, env, _ = ws
+    assert run_gitspec(root, "build", env=env).code == 0
+    before = sorted((root / ".gitspec").rglob("*"))
+    (root / ".gitspec" / "CACHEDIR.TAG").chmod(0)
+    try:
+        result = run_gitspec(root, "cache", "gc", env=env, prefix=without_read_all())
+    finally:
+        (root / ".gitspec" / "CACHEDIR.TAG").chmod(0o644)
+    assert result.code == 2 and result.err == (
+        "gitspec: error: cannot read .gitspec/CACHEDIR.TAG: Permission denied; cache gc deletes nothing from a store "
+        "it cannot tell is gitspec's: make .gitspec readable and writable by this user\n"), result
+    assert sorted((root / ".gitspec").rglob("*")) == before

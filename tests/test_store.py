@@ -116,3 +116,15 @@ def test_a_store_that_is_no_folder_is_named_so(repo, kind):
             "gitspec: error: cannot write .gitspec/build.lock: .gitspec is not a folder (gitspec keeps its cache "
             "in a folder there: remove it)\n"), (command, result)
     assert store.is_symlink() or store.read_text() == "oops\n"
+
+
+def test_a_read_only_checkout_without_a_store_is_told_the_store_cannot_be_made(repo, read_only):
+    # Before: "cannot write .gitspec/build.lock: ... (gitspec keeps its cache in this folder: make it
+    # writable, or delete it)", of a folder that was not there: the workspace folder is what cannot be written.
+    ws = repo({**DOC, "gitspec.yaml": HTML})
+    told = ("gitspec: error: cannot create .gitspec: Read-only file system (gitspec keeps its cache there: make the "
+            "workspace folder writable; check, status and build --dry-run run without it)\n")
+    for args in (["render"], ["build", "--no-render"], ["build"]):
+        refused = run_gitspec(ws, *args, prefix=read_only)
+        assert refused.code == 2 and refused.err == told, (args, refused)
+    assert not (ws / ".gitspec").exists()

@@ -12,7 +12,7 @@ from gitspec.streams import messages, results
 
 
 def run(action: str) -> int:
-    from gitspec.store import LOCK_TIMEOUT, GenerationCache, ObjectStore, build_lock, is_gitspec_store
+    from gitspec.store import LOCK_TIMEOUT, GenerationCache, ObjectStore, build_lock
 
     from gitspec.render.diagramcache import DiagramCache
 
@@ -31,12 +31,28 @@ def run(action: str) -> int:
     if not workspace.store.is_dir():
         messages().write("gitspec: removed 0 cache entries and 0 objects; kept 0\n")
         return 0
-    if not is_gitspec_store(workspace.store):  # before the lock, which would make it look like one
+    if not _is_gitspec_store(workspace):  # before the lock, which would make it look like one
         raise GitspecError(f"{workspace.store.name} is not a store gitspec made (no CACHEDIR.TAG of gitspec's, "
                            "or a symlink among objects, cache, renders and diagrams): cache gc deletes nothing there; "
                            "if it is only gitspec's cache, delete it", exit_code=EXIT_USAGE)
     with build_lock(workspace.store, LOCK_TIMEOUT):  # a build or render writing now keeps its files
         return _collect(workspace, index, objects, cache)
+
+
+def _is_gitspec_store(workspace) -> bool:
+    """store.is_gitspec_store, its tag unreadable an error that says so: deleting the store, as for one
+    that is not gitspec's, is no advice for a store another user restored."""
+    import os
+
+    from gitspec.store import is_gitspec_store
+
+    try:
+        return is_gitspec_store(workspace.store)
+    except PermissionError as error:
+        name = os.path.relpath(error.filename, workspace.root) if error.filename else workspace.store.name
+        raise GitspecError(f"cannot read {here(name)}: {error.strerror or error}; cache gc deletes nothing from a "
+                           f"store it cannot tell is gitspec's: make {here(workspace.store.name)} readable and "
+                           "writable by this user", exit_code=EXIT_USAGE) from None
 
 
 @contextmanager
