@@ -25,21 +25,27 @@ class RenderInputs:
     folders: tuple[str, ...]  # folders whose files it may read: schemas, templates
     files: frozenset[str]  # gitspec.yaml, the pictures documents show, where symlinked documents lead, mmdc
     packages: tuple[str, ...]  # import folders inside the workspace, where a plugin may be installed
+    # the workspace's folders holding one of `files` (`pics` for `pics/top.png`), whether there or not:
+    # a folder moved in or out, or copied in, may be all the watch is told of (not each file in it)
+    holders: frozenset[str] = frozenset()
+
+    def named(self, path: str) -> bool:
+        """Whether `path` is one of `files` or a folder that holds one, wherever it is (in a folder an
+        editor's scratch files would be, such as `node_modules`, too)."""
+        return path in self.files or path in self.holders
 
     def installed(self, path: str) -> bool:
         """Whether `path` is where a package in the workspace is installed: a plugin may be one."""
         folder = next((folder for folder in self.packages if path.startswith(folder)), None)
         return folder is not None and path[len(folder):].split(os.sep, 1)[0].endswith(_INSTALLED)
 
-    def read(self, path: str, gone: bool) -> bool:
-        """Whether the file or folder at `path` (`gone`: deleted or moved away) is one a render reads."""
-        if path in self.files or (path + os.sep).startswith(self.folders):
+    def read(self, path: str) -> bool:
+        """Whether the file or folder at `path` (there, or deleted or moved away) is one a render reads."""
+        if self.named(path) or (path + os.sep).startswith(self.folders):
             return True
         if not (path + os.sep).startswith(self.documents):
             return False
-        if path.endswith(DOCUMENT_SUFFIXES) or os.path.isdir(path):
-            return True
-        return gone and any(file.startswith(path + os.sep) for file in self.files)  # a folder of documents
+        return path.endswith(DOCUMENT_SUFFIXES) or os.path.isdir(path)  # a folder there may bring documents
 
 
 def render_inputs(workspace: Workspace, documents: tuple[str, ...], pictures: tuple[str, ...]) -> RenderInputs:
@@ -51,7 +57,20 @@ def render_inputs(workspace: Workspace, documents: tuple[str, ...], pictures: tu
             files.update((str(root / rel), os.path.realpath(root / rel)))
     packages = [Path(entry) for entry in sys.path if entry and Path(entry).is_absolute()]
     return RenderInputs(_folders(root, config.specs), _folders(root, (config.schemas, config.templates)),
-                        frozenset(files), tuple(_folder(entry) for entry in packages if entry.is_relative_to(root)))
+                        frozenset(files), tuple(_folder(entry) for entry in packages if entry.is_relative_to(root)),
+                        _holders(root, files))
+
+
+def _holders(root: Path, files: set[str]) -> frozenset[str]:
+    """The folders below `root` that hold one of `files` (the watch is told of nothing above it)."""
+    top = str(root)
+    holders = set()
+    for file in files:
+        folder = os.path.dirname(file)
+        while folder.startswith(top + os.sep) and folder not in holders:
+            holders.add(folder)
+            folder = os.path.dirname(folder)
+    return frozenset(holders)
 
 
 def _folders(root: Path, folders) -> tuple[str, ...]:

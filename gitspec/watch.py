@@ -77,13 +77,11 @@ class SourceChanges:
         inputs = self.inputs
         if inputs is None:
             return self._scratch(change, path)
-        if path in inputs.files or inputs.installed(path):  # a picture, mmdc: in node_modules, which _scratch skips
+        if inputs.named(path) or inputs.installed(path):  # a picture, mmdc: in node_modules, which _scratch skips
             return True
-        from watchfiles import Change
-
         if not self._scratch(change, path):
             return False
-        if inputs.read(path, change == Change.deleted):
+        if inputs.read(path):
             return True
         if self.outside is not None:
             self.elsewhere.add(path)

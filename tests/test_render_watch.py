@@ -409,15 +409,20 @@ def test_a_site_the_watch_stops_rendering_is_told_so_and_a_plain_render_clears_a
     assert set(_token(root)) == {"0"}
 
 
+def _prd(body: str) -> str:
+    """A PRD in Markdown whose Problem section holds `body`."""
+    sections = "".join(f"## {name}\n\nNone.\n\n" for name in ("Goals", "Non-goals", "Users", "Requirements",
+                                                               "Success metrics", "Risks", "Open questions"))
+    return f"---\nkind: prd\nid: flow\ntitle: Flow\nstatus: draft\n---\n\n# Flow\n\n## Problem\n\n{body}\n\n{sections}"
+
+
 def test_a_watch_whose_output_goes_to_a_file_in_the_workspace_renders_once(repo):
     """Before, `gitspec render --watch > watch.log 2>&1` in the workspace rendered for ever, each
     render's line in watch.log being a change: the watch now follows only what a render reads."""
     from test_render_images import picture
 
-    sections = "".join(f"## {name}\n\nNone.\n\n" for name in ("Goals", "Non-goals", "Users", "Requirements",
-                                                               "Success metrics", "Risks", "Open questions"))
-    prd = f"---\nkind: prd\nid: flow\ntitle: Flow\nstatus: draft\n---\n\n# Flow\n\n## Problem\n\n![flow](../img/flow.png)\n\n"
-    root = repo({"specs/flow.md": prd + sections, "img/flow.png": picture((40, 20), (0, 0, 200), "PNG")}, HTML_ONLY)
+    flow = picture((40, 20), (0, 0, 200), "PNG")
+    root = repo({"specs/flow.md": _prd("![flow](../img/flow.png)"), "img/flow.png": flow}, HTML_ONLY)
     log = root / "watch.log"
     with open(log, "w") as out:
         process = subprocess.Popen([GITSPEC, "render", "--watch"], cwd=root, env={**os.environ, **GIT_ENV},
@@ -502,4 +507,29 @@ def test_a_watch_goes_on_when_git_cannot_open_the_repository_after_an_unrelated_
     write_files(root, {"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-002"))})
     watcher.wait_for("rendered")
     assert "REQ-002" in (root / "build/html/reqs.html").read_text()
+    assert watcher.stop() == 0
+
+
+def test_a_folder_holding_a_shown_picture_moved_in_or_out_renders_again(repo, watched, tmp_path):
+    """Before, moving in (or copying in) a folder outside the spec folders that holds a picture a
+    document shows, or moving it away, went unseen while a document had uncommitted changes: the
+    watch is told of the folder alone, not of the picture in it, and the page stayed stale."""
+    from test_render_images import picture
+
+    root = repo({"specs/flow.md": _prd("None.")}, HTML_ONLY)
+    write_files(root, {"specs/flow.md": _prd("![flow](/pics/flow.png)")})  # not committed, as while a writer works
+    write_files(tmp_path, {"elsewhere/flow.png": picture((40, 20), (0, 0, 200), "PNG")})
+    watcher = watched(root)
+    page = root / "build/html/flow.html"
+    assert "image-missing" in page.read_text()
+
+    os.rename(tmp_path / "elsewhere", root / "pics")  # mv ../elsewhere pics
+    assert watcher.wait_for("changed").startswith("gitspec: changed pics"), watcher.seen
+    watcher.wait_for("rendered")
+    assert "image-missing" not in page.read_text()
+
+    os.rename(root / "pics", root / "pics-old")  # mv pics pics-old
+    assert watcher.wait_for("changed").startswith("gitspec: changed pics"), watcher.seen
+    watcher.wait_for("rendered")
+    assert "image-missing" in page.read_text()
     assert watcher.stop() == 0
