@@ -70,7 +70,7 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True,
     engine = (engine or workspace_engine(workspace))()
     trusted.update(dict.fromkeys(links))  # read again: where a symlink leads may have left the workspace
     where = _RealPaths(workspace.root, links)
-    entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, where)
+    entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, where, index.texts)
                for rel, st in stats.items()}
     verdicts = PictureVerdicts(workspace.root, index, scan_ns)
     findings = _findings(workspace.root, entries, engine, verdicts)
@@ -119,7 +119,9 @@ def _stats(workspace: Workspace) -> tuple[dict[str, os.stat_result], dict[str, s
 
 
 def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | None, engine: Engine,
-             where: _RealPaths) -> Entry:
+             where: _RealPaths, texts: dict[str, bytes]) -> Entry:
+    """`rel`'s entry, read afresh; a Markdown document's bytes are kept in `texts` (see ParseIndex.texts)."""
+    from gitspec.documents import MARKDOWN_SUFFIXES
     from gitspec.printable import is_utf8
 
     if not rel.isascii() and not is_utf8(rel):  # its name could not be written in a page, a link or JSON
@@ -142,6 +144,8 @@ def _refresh(workspace: Workspace, rel: str, st: os.stat_result, old: Entry | No
         finding = error(rel, 1, 1, f"cannot read the file: {exc.strerror}", "unreadable")
         return _refused(st, finding)
     sha = hashlib.sha256(data).hexdigest()
+    if rel.endswith(MARKDOWN_SUFFIXES):
+        texts[rel] = data
     if old is not None and old.sha == sha:
         record = old.record
     else:

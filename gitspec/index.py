@@ -100,6 +100,9 @@ class ParseIndex:
         self.memo: dict[str, Any] = memo if memo is not None else {}  # derived caches, saved alongside
         self.unsaved: int | None = None  # the scan time of changes a caller will save later (see buildsession)
         self.noted_unwritable = False  # whether a save that failed said so: once per run is enough
+        # Each Markdown document this run read, as read (never saved): a render takes the headings from
+        # the very bytes the sections came from, though the file may have changed or gone since.
+        self.texts: dict[str, bytes] = {}
 
     @property
     def entries(self) -> dict[str, Entry]:

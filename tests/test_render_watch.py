@@ -13,7 +13,7 @@ import time
 
 import pytest
 from conftest import (
-    CONFIG, GIT_ENV, GITSPEC, git, make_repo, requirement, requirements_doc, run_gitspec, write_files,
+    CONFIG, GIT_ENV, GITSPEC, git, install_plugin, make_repo, requirement, requirements_doc, run_gitspec, write_files,
 )
 from test_render_html import Watched, browser, needs_chromium  # noqa: F401 (browser: a fixture)
 
@@ -24,8 +24,8 @@ WAIT = 30.0  # seconds; a re-render takes well under one
 class Watcher:
     """`gitspec render --watch` as a subprocess, its stderr read line by line."""
 
-    def __init__(self, root, *args: str) -> None:
-        env = {**os.environ, **GIT_ENV}
+    def __init__(self, root, *args: str, env: dict | None = None) -> None:
+        env = {**os.environ, **GIT_ENV, **(env or {})}
         self.process = subprocess.Popen([GITSPEC, "render", "--watch", *args], cwd=root, env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.lines: queue.Queue[str | None] = queue.Queue()  # None: stderr was closed
@@ -62,8 +62,8 @@ class Watcher:
 def watched(repo):
     started = []
 
-    def start(root, *args: str) -> Watcher:
-        watcher = Watcher(root, *args)
+    def start(root, *args: str, env: dict | None = None) -> Watcher:
+        watcher = Watcher(root, *args, env=env)
         started.append(watcher)
         watcher.wait_for("watching")
         return watcher
@@ -532,4 +532,19 @@ def test_a_folder_holding_a_shown_picture_moved_in_or_out_renders_again(repo, wa
     assert watcher.wait_for("changed").startswith("gitspec: changed pics"), watcher.seen
     watcher.wait_for("rendered")
     assert "image-missing" in page.read_text()
+    assert watcher.stop() == 0
+
+
+def test_a_markdown_document_moved_away_during_a_render_is_rendered_and_then_removed(repo, watched, tmp_path):
+    """Before, a Markdown document moved away while the watch rendered it was an internal error (the
+    render read it again for its headings), which ended the watch in its first render."""
+    from test_render_facts import PRD, WRITER
+
+    root = repo({"specs/checkout.md": PRD}, HTML_ONLY)
+    env = {**install_plugin(tmp_path / "plugin", "writer", {"writer.py": WRITER}), "WRITER": "moves"}
+    watcher = watched(root, env=env)  # its first render reads the document, which the plugin then moves away
+    assert watcher.wait_for("changed") == "gitspec: changed specs/checkout.md", watcher.seen
+    assert "removed" in watcher.wait_for("rendered"), watcher.seen
+    assert not (root / "build/html/checkout.html").exists()
+    assert not [line for line in watcher.seen if "internal error" in line], watcher.seen
     assert watcher.stop() == 0

@@ -27,7 +27,7 @@ def gather(context: Any) -> Facts:
         git = _git_facts(workspace, documents, history)
     except _unreadable_repository() as error:  # every git fact in one place, as a damaged repository may fail any
         git = _without_history(documents, history, error)
-    titles, images, written = _markdown_facts(workspace, documents)
+    titles, images, written = _markdown_facts(workspace, documents, context.index.texts)
     return Facts(states=_states(context), markdown_titles=titles, images=images, written=written,
                  page_size=workspace.config.page_size, language=workspace.config.language,
                  schemas=_schemas(context), **git)
@@ -181,23 +181,49 @@ class _CurrentItems(Mapping):
         return len(self._items)
 
 
-def _markdown_facts(workspace: Any, documents: dict) -> tuple[dict[str, dict[str, str]], ...]:
+def _markdown_facts(workspace: Any, documents: dict, texts: dict[str, bytes]) -> tuple[dict[str, dict[str, str]], ...]:
     """Per Markdown document: its section headings, the digest of each workspace picture it shows,
-    and the text as written of each section that ends a line with a hard break (two spaces)."""
+    and the text as written of each section that ends a line with a hard break (two spaces); all
+    from the text the check parsed (`texts`: what it read this run), so that they match its sections."""
     from gitspec.markdown import section_titles, split_markdown
     from gitspec.render.localimages import file_digest, image_path, image_sources
 
     titles, images, written = {}, {}, {}
     for doc in documents.values():
         if doc.path.endswith(".md"):
-            # A BOM is no part of the text (as the document's own reading has it): before the
-            # front matter's '---' it would make the text no Markdown document.
-            text = (workspace.root / doc.path).read_text(encoding="utf-8-sig", errors="replace")
-            titles[doc.path] = section_titles(text)
-            if _HARD_BREAK.search(text):
-                sections = split_markdown(text, as_written=True).sections
-                written[doc.path] = {name: body for name, body in sections.items() if body != doc.sections.get(name)}
-            paths = {path for src in image_sources(text) if (path := image_path(doc.path, src))}
+            text = _checked_text(workspace.root, doc, texts)
+            if text is None:  # changed or gone since the check: its sections are all that is left to render
+                titles[doc.path] = {}
+                sources = [src for body in doc.sections.values() if isinstance(body, str)
+                           for src in image_sources(body)]
+            else:
+                titles[doc.path] = section_titles(text)
+                if _HARD_BREAK.search(text):
+                    sections = split_markdown(text, as_written=True).sections
+                    written[doc.path] = {name: body for name, body in sections.items()
+                                         if body != doc.sections.get(name)}
+                sources = image_sources(text)
+            paths = {path for src in sources if (path := image_path(doc.path, src))}
             if paths:
                 images[doc.path] = {path: file_digest(workspace.root, path) for path in sorted(paths)}
     return titles, images, written
+
+
+def _checked_text(root: Any, doc: Any, texts: dict[str, bytes]) -> str | None:
+    """`doc`'s text as the check parsed it: the bytes it read this run, else the file as it is now,
+    which an unchanged file the check did not read holds still; None when the file has changed or
+    gone since (moved, deleted or saved during the render: a watch renders again)."""
+    import hashlib
+
+    sha = getattr(doc, "sha", "")  # of the bytes parsed
+    data = texts.get(doc.path)
+    if data is None or sha and hashlib.sha256(data).hexdigest() != sha:
+        try:
+            data = (root / doc.path).read_bytes()
+        except OSError:
+            return None
+        if sha and hashlib.sha256(data).hexdigest() != sha:
+            return None
+    # A BOM is no part of the text (as the document's own reading has it): before the
+    # front matter's '---' it would make the text no Markdown document. Lines end as a text file's read.
+    return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
