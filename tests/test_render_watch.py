@@ -548,3 +548,16 @@ def test_a_markdown_document_moved_away_during_a_render_is_rendered_and_then_rem
     assert not (root / "build/html/checkout.html").exists()
     assert not [line for line in watcher.seen if "internal error" in line], watcher.seen
     assert watcher.stop() == 0
+
+
+def test_a_format_not_installed_written_into_the_config_during_a_watch_is_one_error(repo, watched):
+    """Before, the watch said the same finding twice, as a warning and then as an error."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    watcher = watched(root)
+    write_files(root, {"gitspec.yaml": HTML_ONLY.replace("formats: [html]", "formats: [html, pfd]")})
+    line = watcher.wait_for("pfd")
+    assert line.startswith("gitspec.yaml:") and ": error: key 'formats': unknown format 'pfd'" in line, line
+    write_files(root, {"gitspec.yaml": HTML_ONLY})  # the typo fixed: the watch went on
+    watcher.wait_for("rendered")
+    assert [line for line in watcher.seen if "pfd" in line] == [line], watcher.seen
+    assert watcher.stop() == 0

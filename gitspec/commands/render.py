@@ -99,6 +99,7 @@ def _watch(formats: list[str] | None, documents: list[str], lock_timeout: float)
             from gitspec.plugins import get_plugin_manager
 
             forget_answers(get_plugin_manager(workspace.store))
+            _refuse_uninstalled(workspace, index, formats)  # an error alone, as the first render says it
             wanted, report, _ = render(workspace, index, formats, documents, lock_timeout, started, sites=sites)
         except LockBusy as exc:
             busy(exc)
