@@ -31,25 +31,37 @@ def iso_date(seconds: int, offset: int) -> str:
 
 
 def text(data: bytes, encoding: str | None) -> str:
-    """A commit's author name or message: in the codec of its `encoding` header; without one, UTF-8,
-    or Latin-1 where it is not UTF-8 (git shows the bytes as they are; Latin-1 is the usual other one)."""
-    if encoding is None:
+    """A commit's author name or message: in the codec of its `encoding` header; without one, or with
+    one that is no character set Python can read text in, UTF-8, or Latin-1 where it is not UTF-8 (git
+    shows the bytes as they are; Latin-1 is the usual other one)."""
+    codec = _codec(encoding)
+    if codec is not None:
         try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-    return data.decode(_codec(encoding), "replace")
+            return data.decode(codec, "replace")
+        except UnicodeError:  # a codec that refuses some bytes even when told to replace them
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
-def _codec(name: str | None) -> str:
-    """The codec of a commit's `encoding` header (git's i18n.commitEncoding); UTF-8 when it has
-    none, or one Python does not know or that does not make text (`hex`, `rot13`)."""
+# Codecs Python knows that are no character set: git cannot convert a message into them (iconv does
+# not know them), so it stores the bytes as they were, and these would read them as other letters
+# (punycode makes "Resume" three Chinese signs) or refuse them outright.
+_NOT_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"})
+
+
+def _codec(name: str | None) -> str | None:
+    """The codec of a commit's `encoding` header (git's i18n.commitEncoding); None when it has none,
+    or one Python does not know or that does not make text (`hex`, `rot13`, `idna`)."""
     import codecs
 
+    if not name:
+        return None
     try:
-        info = codecs.lookup(name) if name else None
-        if info:
-            b"\0\0".decode(info.name, "replace")  # LookupError: "'hex' is not a text encoding"
-    except LookupError:
-        return "utf-8"
-    return info.name if info else "utf-8"
+        info = codecs.lookup(name)
+        b"\0\0".decode(info.name, "replace")  # LookupError: "'hex' is not a text encoding"
+    except (LookupError, UnicodeError):  # UnicodeError: "undefined encoding"
+        return None
+    return None if info.name in _NOT_CHARSETS else info.name

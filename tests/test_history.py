@@ -13,6 +13,7 @@ from conftest import (CONFIG, GIT_ENV, git, make_repo, passed_evidence, requirem
 from gitspec.documents import parse_document
 from gitspec.errors import GitspecError
 from gitspec.blobfacts import read_blob_facts
+from gitspec.commitfields import text
 from gitspec.history import open_history
 from gitspec.requirementhistory import changed_since_checker, item_hashes
 
@@ -502,7 +503,7 @@ def test_a_commit_in_another_encoding_is_read_in_it(tmp_path):
     assert (change.author, change.summary) == ("Jörg Müller", "Grüße aus Köln")
 
 
-@pytest.mark.parametrize("codec", ["hex", "rot13", "no-such-codec"])
+@pytest.mark.parametrize("codec", ["hex", "rot13", "no-such-codec", "idna", "undefined", "punycode"])
 def test_a_commit_encoding_that_makes_no_text_is_read_as_utf8(tmp_path, codec):
     root = make_repo(tmp_path / "ws", {}, commit=False)
     write_files(root, {"specs/doc.yaml": DOC})
@@ -512,10 +513,34 @@ def test_a_commit_encoding_that_makes_no_text_is_read_as_utf8(tmp_path, codec):
     assert open_history(root).section_changes("specs/doc.yaml")["alpha"].summary == "Grüße"
 
 
+@pytest.mark.parametrize("codec", ["x-bogus", "hex", "idna", "punycode", "undefined"])
+def test_a_latin1_message_under_a_header_that_names_no_charset_is_read_as_latin1(codec):
+    # as a commit without a header is: UTF-8, else Latin-1 (not UTF-8 with its bytes replaced)
+    assert text("Grüße aus Köln".encode("latin-1"), codec) == "Grüße aus Köln"
+    assert text("Résumé".encode(), codec) == "Résumé"
+
+
 # --- damaged, missing and odd history, as `gitspec render` meets it -----------------------------------
 
 HTML = CONFIG.replace("formats: []", "formats: [html]")
 REQS_WS = {"gitspec.yaml": HTML, "specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}
+
+
+@pytest.mark.parametrize("codec", ["idna", "undefined", "punycode"])
+def test_a_commit_encoding_python_refuses_to_decode_with_renders(tmp_path, codec):
+    # Python knows these codecs, but they read domain names, not text: idna and undefined refused every
+    # message and punycode every non-ASCII one, and render and build stopped with an internal error.
+    root = make_repo(tmp_path / "ws", REQS_WS, commit=False)
+    git(root, "add", "-A")
+    subprocess.run(["git", "-c", f"i18n.commitEncoding={codec}", "commit", "-q", "-m", "Résumé",
+                    "--author=Jörg Müller <j@example.invalid>"], cwd=root, env={**os.environ, **GIT_ENV},
+                   check=True, capture_output=True)
+    assert f"encoding {codec}" in git(root, "cat-file", "-p", "HEAD")
+    rendered = run_gitspec(root, "render")
+    assert rendered.code == 0, rendered
+    assert "Jörg Müller" in (root / "build/html/reqs.html").read_text()
+    built = run_gitspec(root, "build")
+    assert built.code == 0, built
 
 
 def test_a_commit_dated_past_year_9999_renders_clamped(tmp_path):
