@@ -22,10 +22,11 @@ CODE_FOLDERS = tuple(_PACKAGE / name for name in ("", "builtin", "commands", "pr
 
 def fingerprint(root: Path, config_bytes: bytes, schemas_folder: str, store: Path) -> str:
     from gitspec.installed import plugin_files
+    from gitspec.unicodenames import stored
 
     parts = [gitspec.__version__, sys.version, config_bytes.decode("utf-8", "replace")]
     for folder in (*CODE_FOLDERS, _PACKAGE / "templates", _PACKAGE / "schemas", _PACKAGE.parent / "schemas",
-                   root / schemas_folder):
+                   root / stored(root, schemas_folder)):
         parts.append(_folder_stamp(folder))
     for entry in _import_folders():  # a plugin may come from PYTHONPATH as well as from site-packages
         parts.append(_folder_stamp(Path(entry), files=False))

@@ -15,7 +15,7 @@ from gitspec.errors import GitspecError
 from gitspec.fingerprint import fingerprint
 from gitspec.herepaths import opened
 from gitspec.index import ParseIndex, load_index
-from gitspec.workspace import Workspace, find_root_of, store_of
+from gitspec.workspace import Workspace, find_root_of, store_of, stored_folders
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms) on a no-op check
 if TYPE_CHECKING:
@@ -40,10 +40,11 @@ def open_workspace(use_cache: bool = True, start: Path | None = None,
     if current != index.fingerprint:  # read by another gitspec (or none): its checks may not be ours
         config = parse_config(config_bytes, CONFIG_FILE)
         current = fingerprint(root, config_bytes, config.schemas, store)
-    store_of(root, config)  # now that the configured folders are known
+    folders = stored_folders(root, config)  # the index keeps them as written: their spelling on disk may change
+    store_of(root, folders)  # now that the configured folders are known
     index = index.rebased(current)
     index.config = (config_bytes, config.to_dict())
-    return Workspace(root, config), index
+    return Workspace(root, folders), index
 
 
 def _cached_config(index: ParseIndex, config_bytes: bytes) -> Config | None:

@@ -23,8 +23,10 @@ def picture_key(root: Path, path: str) -> Key:
     given its old mtime back moves it), its permissions, and the real path (a folder on the way may become a symlink leading out of the workspace)."""
     if path == ".." or path.startswith("../"):
         return (path,)  # outside the workspace: never looked at, its verdict never changes
+    from gitspec.unicodenames import on_disk
+
     try:
-        real = os.path.realpath(f"{root}/{path}")
+        real = os.path.realpath(on_disk(root / path) or f"{root}/{path}")  # found as localimages finds it
         st = os.stat(real)
     except (OSError, ValueError):
         return (path,)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitspec.config import CONFIG_FILE
+from gitspec.unicodenames import on_disk
 from gitspec.workspace import DOCUMENT_SUFFIXES, Workspace
 
 _INSTALLED = (".dist-info", ".egg-info")  # what installing a plugin changes (gitspec.installed)
@@ -54,7 +55,8 @@ def render_inputs(workspace: Workspace, documents: tuple[str, ...], pictures: tu
     files = {str(root / "node_modules" / ".bin" / "mmdc")}  # gitspec.render.mmdc.find_mmdc
     for rel in (*documents, *pictures, CONFIG_FILE):
         if not rel.startswith("../"):  # a picture path leading out of the workspace is never read
-            files.update((str(root / rel), os.path.realpath(root / rel)))
+            path = on_disk(root / rel) or root / rel  # as localimages reads it: perhaps spelt otherwise on disk
+            files.update((str(root / rel), str(path), os.path.realpath(path)))
     packages = [Path(entry) for entry in sys.path if entry and Path(entry).is_absolute()]
     return RenderInputs(_folders(root, config.specs), _folders(root, (config.schemas, config.templates)),
                         frozenset(files), tuple(_folder(entry) for entry in packages if entry.is_relative_to(root)),

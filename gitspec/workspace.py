@@ -7,7 +7,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -15,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from gitspec.config import CONFIG_FILE, Config, config_error
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.herepaths import here
+from gitspec.unicodenames import composed, on_disk, stored
 
 # Files in spec folders with these suffixes are documents; others are ignored.
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".md")
@@ -124,6 +124,17 @@ def find_root_of(start: Path, paths: Sequence[str], verb: str = "check") -> Path
     return next(iter(roots))
 
 
+def stored_folders(root: Path, config: Config) -> Config:
+    """`config` with every folder it names spelt as the file system stores it (gitspec.unicodenames):
+    `specs: [spécs]` typed composed is the folder macOS wrote decomposed, read as such, and `new` and
+    `init` write into it rather than make a second one that looks the same beside it."""
+    from dataclasses import replace
+
+    return replace(config, specs=tuple(stored(root, folder) for folder in config.specs),
+                   output=stored(root, config.output), schemas=stored(root, config.schemas),
+                   templates=stored(root, config.templates), code_folder=stored(root, config.code_folder))
+
+
 @dataclass(frozen=True)
 class Workspace:
     root: Path
@@ -198,7 +209,7 @@ class Workspace:
         is where its link is, not where it leads (which may be outside the workspace)."""
         wanted = []
         for given in paths:
-            path = _on_disk(Path(os.path.abspath(given)))
+            path = on_disk(Path(os.path.abspath(given)))
             if path is None:
                 raise GitspecError(f"no such file or folder: {given}", exit_code=EXIT_USAGE)
             real = Path(os.path.realpath(path)) if path.is_dir() else Path(os.path.realpath(path.parent)) / path.name
@@ -216,9 +227,9 @@ def outside(given: str, root: Path) -> GitspecError:
 
 def selected(rel: str, wanted: list[str]) -> bool:
     """Whether `rel` is one of `wanted` or inside one of them (everything when nothing is wanted)."""
-    rel = _nfc(rel)
-    return not wanted or any(w in (".", "") or rel == _nfc(w) or rel.startswith(_nfc(w).rstrip("/") + "/")
-                             for w in wanted)
+    rel = composed(rel)
+    return not wanted or any(w in (".", "") or rel == composed(w)
+                             or rel.startswith(composed(w).rstrip("/") + "/") for w in wanted)
 
 
 def _within(folder: str, spec: str) -> bool:
@@ -267,30 +278,10 @@ def regular_file(path: Path) -> bool:
         return False
 
 
-def _nfc(text: str) -> str:
-    """`text` in composed form: a name macOS wrote decomposed (`cafe` + U+0301) is the `café` the user types."""
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
-def _on_disk(path: Path) -> Path | None:
-    """`path`, or the file or folder whose name differs from it only in Unicode normalisation; None if neither exists."""
-    if path.exists():
-        return path
-    parent = _on_disk(path.parent) if path.parent != path else None
-    if parent is None:
-        return None
-    try:
-        names = os.listdir(parent)
-    except OSError:
-        return None
-    wanted = _nfc(path.name)
-    return next((parent / name for name in sorted(names) if _nfc(name) == wanted), None)
-
-
 def _exclusion(patterns: tuple[str, ...]) -> re.Pattern | None:
     if not patterns:
         return None
-    return re.compile("|".join(fnmatch.translate(_nfc(p)) for p in patterns))
+    return re.compile("|".join(fnmatch.translate(composed(p)) for p in patterns))
 
 
 def _excluded(exclude: re.Pattern | None, child: str, inner: int) -> bool:
@@ -299,7 +290,7 @@ def _excluded(exclude: re.Pattern | None, child: str, inner: int) -> bool:
     if exclude is None:
         return False
     # compared composed, as the globs are: `exclude: [café.md]` also leaves out a name stored decomposed
-    return any(exclude.match(_nfc(path)) for path in (child, child[inner:], child.rpartition("/")[2]))
+    return any(exclude.match(composed(path)) for path in (child, child[inner:], child.rpartition("/")[2]))
 
 
 def _walk(folder: str, rel: str, exclude: re.Pattern | None, found: set[str], skip: frozenset[str],

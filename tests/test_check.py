@@ -133,6 +133,20 @@ def test_a_path_typed_composed_selects_a_document_stored_decomposed(repo):
         assert result.code == 1 and "REQ-404" in result.out and "REQ-405" not in result.out, result
 
 
+def test_a_spec_folder_named_composed_is_the_folder_stored_decomposed(repo):
+    # Before, `specs: [spécs]` did not find the folder macOS wrote decomposed: check read no document and
+    # passed, and `new` made a second folder that looked the same beside it.
+    folder = unicodedata.normalize("NFD", "spécs")
+    ws = repo({f"{folder}/a.yaml": requirements_doc("a", requirement("REQ-001").replace("must", "musst"))},
+              config=CONFIG.replace("- specs", "- spécs"))
+    result = run_gitspec(ws, "check")
+    assert result.code == 1 and f"{folder}/a.yaml:" in result.out and "does not exist yet" not in result.err, result
+    made = run_gitspec(ws, "new", "prd", "p")
+    assert made.code == 0 and (ws / folder / "p.md").is_file(), made
+    assert "made" not in run_gitspec(ws, "init").err
+    assert sorted(name for name in os.listdir(ws) if name.startswith("sp")) == ["specs", folder]
+
+
 def test_paths_name_a_symlinked_document_by_its_place_in_the_workspace(repo, tmp_path):
     (tmp_path / "evil.yaml").write_text(requirements_doc("evil", requirement("REQ-007")))
     ws = repo({"shared-specs/linked.yaml": requirements_doc("linked", requirement("REQ-050", "REQ-999")),

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import threading
+import unicodedata
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -244,6 +245,19 @@ def test_a_document_is_named_by_its_id_or_its_file_and_a_near_miss_gets_a_guess(
     write_files(root, {"specs/reqs.yaml": "kind: requirements\nid: reqs\ntitle: [unclosed\nitems: []\n"})
     result = run_gitspec(root, "render", "specs/reqs.yaml")
     assert result.code == 2 and "(specs/reqs.yaml could not be read, line 4: YAML syntax error" in result.err, result
+
+
+def test_a_document_path_typed_composed_renders_the_file_stored_decomposed(repo):
+    # Before, `render` refused the path `check` took (macOS writes `données` decomposed, the user types it
+    # composed) and guessed a name that looked exactly like the one typed.
+    stored = unicodedata.normalize("NFD", "specs/données/exigé.yaml")
+    root = repo({stored: requirements_doc("exig", requirement("REQ-001"))}, HTML_ONLY)
+    for cwd, given in ((root, "specs/données/exigé.yaml"), (root / "specs", "données/exigé.yaml"),
+                       (root / "specs", "specs/données/exigé.yaml")):
+        shutil.rmtree(root / "build", ignore_errors=True)
+        result = run_gitspec(cwd, "render", unicodedata.normalize("NFC", given))
+        assert result.code == 0, result
+        assert (root / "build/html/exig.html").is_file()
 
 
 def test_repeated_formats_add_up_and_a_format_in_capitals_gets_a_guess(repo):

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import time
+import unicodedata
 
 import docx
 import pypdf
@@ -238,6 +239,25 @@ def test_check_sees_a_picture_change_although_no_document_changed(workspace) -> 
     assert "evil.svg" not in second.out and "nope.png" not in second.out and "evil.svg" in first.out
     (workspace / "specs/img/flow.png").unlink()
     assert "image specs/img/flow.png cannot be shown: no such file" in run_gitspec(workspace, "check").out
+
+
+def test_a_picture_linked_composed_is_shown_from_its_decomposed_file(repo) -> None:
+    # Before, `![Front](img/façade.png)` typed composed was "no such file" though `ls` showed façade.png,
+    # stored decomposed as macOS writes it: the picture was left out of every format.
+    doc = PRD.replace("id: prd", "id: pics").split("## Problem")[0] + "## Problem\n\n![Front](img/façade.png)\n" + \
+        "".join(f"\n## {name}\n\nNone.\n" for name in ("Goals", "Non-goals", "Users", "Requirements",
+                                                         "Success metrics", "Risks", "Open questions"))
+    stored = unicodedata.normalize("NFD", "specs/img/façade.png")
+    root = repo({"gitspec.yaml": CONFIG.replace("formats: []", "formats: [html]"),
+                 "specs/pics.md": unicodedata.normalize("NFC", doc), stored: picture((20, 10), (9, 9, 9), "PNG")})
+    checked = run_gitspec(root, "check")
+    assert checked.code == 0 and checked.out == "", checked
+    rendered = run_gitspec(root, "render")
+    assert rendered.code == 0, rendered
+    [(src, alt)] = shown((root / "build/html/pics.html").read_text())
+    assert alt == "Front" and (root / "build/html" / src).read_bytes() == (root / stored).read_bytes()
+    (root / stored).unlink()  # and its verdict follows the file it found
+    assert "image specs/img/façade.png cannot be shown: no such file" in run_gitspec(root, "check").out
 
 
 def test_a_render_warning_names_every_document_showing_the_picture(repo) -> None:

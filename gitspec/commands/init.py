@@ -62,7 +62,10 @@ def _spec_folders(folder: Path) -> tuple[str, ...]:
         data = (folder / CONFIG_FILE).read_bytes()
     except OSError as error:
         raise GitspecError(f"cannot read {CONFIG_FILE}: {error.strerror or error}", exit_code=EXIT_USAGE) from None
-    return parse_config(data, CONFIG_FILE).specs
+    from gitspec.unicodenames import stored
+
+    # as stored: a folder spelt otherwise on disk (`spécs` decomposed) is there already, not to be made again
+    return tuple(stored(folder, spec) for spec in parse_config(data, CONFIG_FILE).specs)
 
 
 def _missing_spec_folders(folder: Path, specs: tuple[str, ...]) -> list[str]:

@@ -19,6 +19,7 @@ from gitspec.printable import file_name, is_utf8, shown
 from gitspec.render.pagefiles import MAX_STEM
 from gitspec.slugs import ascii_slug
 from gitspec.streams import messages
+from gitspec.unicodenames import on_disk
 from gitspec.workspace import Workspace, local_kinds
 
 TYPE_CHECKING = False  # as typing's: Unreadable is only named in annotations
@@ -100,7 +101,7 @@ def _read_list(kind_name: str, from_file: str) -> list[Sentence]:
         raise GitspecError(f"argument --from: only 'gitspec new requirements' reads a list (KIND is {kind_name!r})",
                            exit_code=EXIT_USAGE)
     try:
-        data = Path(from_file).read_bytes()
+        data = (on_disk(Path(from_file)) or Path(from_file)).read_bytes()
     except OSError as error:
         raise GitspecError(f"argument --from: cannot read {name}: {error.strerror or error}",
                            exit_code=EXIT_USAGE) from None

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from gitspec.render.imagecheck import ImageRefused, check_raster, check_svg
 from gitspec.render.renderer import Picture
+from gitspec.unicodenames import on_disk
 
 MAX_BYTES = 20 * 1024 * 1024
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -122,7 +123,7 @@ def load_picture(root: Path, path: str) -> Picture:
 def _read(root: Path, path: str) -> bytes:
     if path == ".." or path.startswith("../"):
         raise ImageRefused("it is outside the workspace")
-    target = root / path
+    target = on_disk(root / path) or root / path  # as `ls` shows it: `façade.png` written decomposed too
     try:
         resolved = target.resolve()
         if not resolved.is_relative_to(root.resolve()):

@@ -55,13 +55,15 @@ def page_id(context: Any, site: Any, given: str) -> str:
     from pathlib import Path
 
     from gitspec.errors import EXIT_USAGE, GitspecError
+    from gitspec.unicodenames import on_disk, stored
     from gitspec.workspace import DOCUMENT_SUFFIXES
 
     if site.page(given) is not None:
         return given
     root = context.workspace.root
-    absolute = Path(os.path.abspath(given))  # a symlinked document is where its link is, as findings name it
-    path = Path(os.path.realpath(absolute.parent)) / absolute.name
+    absolute = Path(os.path.abspath(given))
+    absolute = on_disk(absolute) or absolute  # `données` typed composed is the folder macOS wrote decomposed
+    path = Path(os.path.realpath(absolute.parent)) / absolute.name  # a symlinked document is where its link is
     by_path = {document.path: document.id for document in context.documents.values()}
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else None
     if rel is None and ("/" in given or os.sep in given or given.endswith(DOCUMENT_SUFFIXES)):
@@ -70,8 +72,8 @@ def page_id(context: Any, site: Any, given: str) -> str:
         raise outside(given, root)  # as check says it: no id has a '/', and no file there is the workspace's
     if rel in by_path:
         return by_path[rel]
-    if given in by_path:  # a path from the workspace's top, typed in one of its folders
-        return by_path[given]
+    if stored(root, given) in by_path:  # a path from the workspace's top, typed in one of its folders
+        return by_path[stored(root, given)]
     found = context.unreadable.get(given) or next(  # a file that could not be read, which may be it
         (problem for problem in context.unreadable.values() if problem.path == rel), None)
     from gitspec.printable import file_name
