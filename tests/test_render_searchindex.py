@@ -12,7 +12,7 @@ from test_render_pdf import prd
 
 from gitspec.render.model import Page, Paragraph, Section, Table, Text
 from gitspec.render.packageassets import package_asset
-from gitspec.render.searchindex import fold, search_entries
+from gitspec.render.searchindex import INVISIBLE, fold, search_entries
 from gitspec.render.searchparts import BUCKETS, bucket_name
 
 HTML = CONFIG.replace("formats: []", "formats: [html]")
@@ -223,6 +223,55 @@ def test_search_finds_arabic_and_hebrew_words_with_or_without_their_vowel_marks(
     watched.close()
 
 
+SHOWN_AS_NOTHING = """kind: requirements
+id: reqs
+title: Requirements
+items:
+  - id: REQ-001
+    title: Payments
+    statement: The Zahlungs\u00adverkehr module and the Dash\u200bboard page.
+    acceptance: [It is shown.]
+    priority: must
+  - id: REQ-002
+    title: Persian
+    statement: The clerk says \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 on the \u2068Ledger\u2069 page.
+    acceptance: [It is said.]
+    priority: must
+"""
+
+
+@needs_chromium
+def test_search_finds_a_word_that_holds_a_character_shown_as_nothing(browser, repo):  # noqa: F811
+    """zahlungsverkehr missed Zahlungs\u00adverkehr (a soft hyphen), dashboard Dash\u200bboard (a zero-width
+    space), and میخواهم the Persian word written with its ZWNJ: the page shows them whole, Ctrl-F finds them."""
+    watched, found = _searching(browser, repo, SHOWN_AS_NOTHING)
+    assert found("zahlungsverkehr") == found("Zahlungs\u00adverkehr") == {"REQ-001": "Zahlungs\u00adverkehr"}
+    assert found("dashboard") == {"REQ-001": "Dash\u200bboard"}
+    assert found("\u0645\u06cc\u062e\u0648\u0627\u0647\u0645") == found("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") \
+        == {"REQ-002": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"}
+    assert found("ledger page") == {"REQ-002": "\u2068Ledger\u2069 page."}
+    assert watched.problems == []
+    watched.close()
+
+
+def _invisible() -> list[str]:
+    """Every Default_Ignorable_Code_Point, as the regex module knows them."""
+    import regex
+
+    shown_as_nothing = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+    return [chr(code) for code in range(0x110000) if shown_as_nothing.match(chr(code))]
+
+
+def test_the_index_folds_away_what_shows_as_nothing():
+    assert "".join(sorted(set(re.findall(f"[{INVISIBLE}]", "".join(map(chr, range(0x110000))))))) == \
+        "".join(_invisible())  # the characters searchindex.py writes out are Unicode's, all of them
+    assert fold("a" + "a".join(_invisible()) + "a") == "a" * (len(_invisible()) + 1)
+    for shown, folded in (("Zahlungs\u00adverkehr", "zahlungsverkehr"), ("Dash\u200bboard", "dashboard"),
+                          ("\u2060Word\ufeff", "word"), ("\u0645\u06cc\u200c\u062e", "\u0645\u06cc\u062e"),
+                          ("\u2764\ufe0f", "\u2764")):
+        assert fold(shown) == folded, shown
+
+
 FOLD_WORD = re.compile(r"  var MARKS = .*?;\n|  function foldWord\(word\) \{\n.*?\n  \}\n", re.DOTALL)
 EVERY_CHARACTER = """foldWord => {  // each character from U+0020 to U+2FFFF folded, one a line
     const folded = [];
@@ -247,6 +296,18 @@ def test_the_page_folds_every_character_as_the_index_does(browser):  # noqa: F81
     differ = [f"U+{code:04X}" for code, js in zip(codes, in_page)
               if js != fold(chr(code)) and unicodedata.category(chr(code)) != "Cn"]
     assert len(in_page) == len(codes) and differ == []
+
+
+
+@needs_chromium
+def test_the_page_folds_away_every_character_shown_as_nothing(browser):  # noqa: F811
+    """As the index does (the test above compares the characters up to U+2FFFF; these go to U+E0FFF)."""
+    script = "".join(FOLD_WORD.findall(package_asset("search.js").decode()))
+    page = browser.new_page()
+    word = "a" + "a".join(_invisible()) + "a"
+    in_page = page.evaluate(f"word => {{ {script}; return foldWord(word); }}", word)
+    page.close()
+    assert in_page == fold(word) == "a" * (len(_invisible()) + 1)
 
 
 ARABIC = ("فريق المالية يحتاج إلى رؤية جميع الفواتير المفتوحة والمدفوعة والمتأخرة في مكان واحد مع إمكانية "

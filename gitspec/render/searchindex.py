@@ -18,9 +18,16 @@ from gitspec.render.pagefiles import file_stem
 # Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301), Arabic's
 # vowel marks and tatweel (كَتَبَ is كتب; أ is ا + U+0654, as Arabic search takes it) and Hebrew's points
 # and cantillation marks (שָׁלוֹם is שלום; not its maqaf, paseq or sof pasuq); search.js drops the same.
-# Not every mark: an Indic vowel sign or a kana's voicing mark makes another letter.
+# Not every mark: an Indic vowel sign or a kana's voicing mark makes another letter. With them, what
+# Unicode says to show as nothing (Default_Ignorable_Code_Point): a soft hyphen (Zahlungs\u00adverkehr
+# is the Zahlungsverkehr the page shows), a zero-width space or joiner, Persian's ZWNJ, a bidi control,
+# a variation selector. Written out, as search.js writes them (a test holds them to the regex module's
+# \p{Default_Ignorable_Code_Point}, which would cost every render 20 ms to import).
+INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+             "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+             "\U000e0000-\U000e0fff")
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-                    "\u064b-\u065f\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]")
+                    "\u064b-\u065f\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7" + INVISIBLE + "]")
 
 
 def search_entries(page: Page) -> list[dict[str, str]]:
@@ -57,7 +64,9 @@ def _entry(href: str, page_id: str, anchor: str, title: str, text: str) -> dict[
 def fold(text: str) -> str:
     """A word as search compares it, as search.js folds each word of the query: CAFÉ, café and cafe
     alike; İ as i, ß as ss, ё as е, a final ς as σ; ﬁ as fi, fullwidth ＰＤＦ as pdf (NFKD's
-    compatibility forms); كَتَبَ as كتب, שָׁלוֹם as שלום (their vowel marks dropped). A space NFKD makes (of a spacing accent: ´) is dropped: one word stays one."""
+    compatibility forms); كَتَبَ as كتب, שָׁלוֹם as שלום (their vowel marks dropped); a word
+    holding a soft hyphen or a zero-width space as the word shown (what shows as nothing dropped). A space NFKD makes (of a spacing accent: ´) is dropped:
+    one word stays one."""
     folded = _MARKS.sub("", normalize("NFKD", text.lower()).lower())
     return folded.replace("ß", "ss").replace("ς", "σ").replace(" ", "")
 

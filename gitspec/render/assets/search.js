@@ -9,8 +9,10 @@
   var input = null, results = null, status = null, requested = false, pageTitles = {};
   var SNIPPET_WORDS_BEFORE = 6, SNIPPET_CHARS = 160;  // a result shows the words around its match
   // Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301), Arabic's
-  // vowel marks and tatweel, Hebrew's points and cantillation marks: as searchindex.py's _MARKS
-  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]/g;
+  // vowel marks and tatweel, Hebrew's points and cantillation marks, and what shows as nothing (a soft
+  // hyphen, a zero-width space or joiner, Persian's ZWNJ: Unicode's Default_Ignorable_Code_Point): as
+  // searchindex.py's _MARKS
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
 
   // A word as search compares it, as gitspec.render.searchindex.fold folds each word of the index:
   // CAFÉ, café and cafe alike; İ as i, ß as ss, ё as е; ﬁ as fi, fullwidth ＰＤＦ as pdf; كَتَبَ as كتب.
