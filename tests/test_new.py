@@ -347,6 +347,21 @@ def test_new_requirements_from_a_list_writes_one_item_per_line_with_fresh_ids(re
     assert check.code == 0, check
 
 
+def test_new_requirements_from_a_list_keeps_a_line_whole_at_a_line_separator_or_a_form_feed(repo):
+    # Before, each line below became two requirements (six in all), each holding half a sentence.
+    ws = repo()
+    (ws / "list.txt").write_bytes("- The system shall list invoices\u2028newest first.\n- Exports run nightly\x85and "
+                                  "are kept 30 days.\n- Page one\x0cpage two of one requirement.\n".encode())
+    result = run_gitspec(ws, "new", "requirements", "--from", "list.txt")
+    assert result.code == 0, result
+    from gitspec.yamlread import read_yaml
+
+    document = read_yaml((ws / "specs" / "requirements.yaml").read_text(encoding="utf-8")).value
+    assert [item["statement"] for item in document["items"]] == [
+        "The system shall list invoices newest first.", "Exports run nightly and are kept 30 days.",
+        "Page one page two of one requirement."]
+
+
 def test_new_requirements_from_a_list_takes_an_id_and_a_title(repo):
     ws = repo({})
     (ws / "notes").mkdir()

@@ -25,3 +25,14 @@ def test_a_list_marker_is_taken_off_and_nothing_else(line, sentence):
 def test_blank_lines_comments_and_bare_markers_list_nothing_and_lines_keep_their_numbers():
     text = "# heading\n\n   \n- \n1.\n[ ]\nFirst.\r\n  # indented comment\nSecond."
     assert listed_sentences(text) == [Sentence("First.", 7), Sentence("Second.", 9)]
+
+
+def test_a_line_ends_only_at_a_newline_or_a_carriage_return():
+    # Before, str.splitlines() also ended a line at U+2028, U+0085 and a form feed: one listed sentence
+    # became two requirements, each with its own id, and the lines after it were numbered wrong.
+    text = ("- The system shall list invoices\u2028newest first.\n- Exports run nightly\x85and are kept 30 days.\r\n"
+            "- Page one\x0cpage two of one requirement.\r- Last\u2029one.\x0b\x1c\n")
+    assert listed_sentences(text) == [
+        Sentence("The system shall list invoices newest first.", 1),
+        Sentence("Exports run nightly and are kept 30 days.", 2),
+        Sentence("Page one page two of one requirement.", 3), Sentence("Last one.", 4)]
