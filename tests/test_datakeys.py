@@ -66,3 +66,46 @@ def test_field_names_spelling_an_initialism_read_as_one():
         ["Base URL", "Operation ID", "UX changes", "Idle", "Guide", "Secondary CTA", "APIs"]
     assert [humanize(name) for name in ("css", "apiContract", "ui", "successMetrics")] == \
         ["CSS", "API contract", "UI", "Success metrics"]  # section titles
+
+
+
+def test_an_initialism_is_a_whole_word_in_any_letters():
+    """`idée` was headed "IDée", `apiário` "APIário": the words were cut at the first letter beyond ASCII."""
+    import unicodedata
+
+    names = ("idée", "idéal", "apiário", unicodedata.normalize("NFD", "idée"), "prixÉté", "donnéesApi",
+             "api設定", "apiの設定", "http2Enabled", "über_api")
+    assert [unicodedata.normalize("NFC", humanize(name)) for name in names] == [
+        "Idée", "Idéal", "Apiário", "Idée", "Prix été", "Données API", "API設定", "APIの設定", "HTTP2 enabled",
+        "Über API"]
+
+
+IDEA_SCHEMA = """{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://example.org/idea.schema.json",
+  "type": "object",
+  "$ref": "https://gitspec.dev/schemas/common.schema.json#/$defs/header",
+  "properties": {
+    "kind": {"const": "idea"},
+    "idée": {"type": "string", "description": "The idea."},
+    "détails": {"type": "object", "description": "Details.",
+                "properties": {"apiário": {"type": "string"}, "idéal": {"type": "string"}}}
+  },
+  "required": ["kind", "id", "title"],
+  "unevaluatedProperties": false
+}"""
+
+
+def test_keys_with_accented_letters_read_as_words_in_every_format(repo):
+    root = repo({"schemas/idea.schema.json": IDEA_SCHEMA,
+                 "specs/idee.yaml": "kind: idea\nid: idee\ntitle: Une idée\nidée: Faire simple.\n"
+                                    "détails:\n  apiário: Abelhas.\n  idéal: Oui.\n"})
+    result = run_gitspec(root, "render", "--format", "html,docx")
+    assert result.code == 0, result
+    html = (root / "build/html/idee.html").read_text()
+    assert ">Idée</h2>" in html and ">Apiário<" in html and ">Idéal<" in html, html
+    assert "IDée" not in html and "APIário" not in html and "IDéal" not in html
+    word = docx.Document(str(root / "build/docx/idee.docx"))
+    assert [p.text for p in word.paragraphs if p.style.name.startswith("Heading")][:3] == ["Une idée", "Idée", "Détails"]
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    assert "Apiário" in cells and "Idéal" in cells and "APIário" not in cells

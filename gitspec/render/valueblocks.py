@@ -52,6 +52,11 @@ INITIALISMS = {word.lower(): word for word in (
     "HTTPS", "ID", "IDs", "JSON", "JWT", "KPI", "KPIs", "OpenAPI", "PDF", "QA", "RICE", "SDK", "SEO", "SLA", "SLAs",
     "SLO", "SLOs", "SQL", "SSO", "TLS", "UI", "URI", "URL", "URLs", "UX", "XML", "YAML")}
 _WORD = re.compile(r"[A-Za-z]+")
+# The same two for a key beyond ASCII, by Unicode's classes (UAX #29's letters, with their marks): `idée`
+# is one word, not "Id" and "ée" ("IDée"), and a Chinese or Japanese character ends one (`api設定`), as
+# a digit does.
+_UNICODE_CAMEL = r"(?<=[\p{Ll}\p{Nd}]\p{M}*)(?=[\p{Lu}\p{Lt}])"
+_UNICODE_WORD = r"\p{Word_Break=ALetter}[\p{Word_Break=ALetter}\p{Word_Break=Extend}\p{Word_Break=Format}]*"
 
 
 def humanize(key: str) -> str:
@@ -64,9 +69,17 @@ def humanize(key: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _words(key: str) -> str:
-    words = _CAMEL.sub(" ", key).replace("_", " ")
+    camel, word = (_CAMEL, _WORD) if key.isascii() else _unicode_patterns()
+    words = camel.sub(" ", key).replace("_", " ")
     words = words[:1].upper() + words[1:].lower() if words else ""
-    return _WORD.sub(lambda word: INITIALISMS.get(word.group().lower(), word.group()), words)
+    return word.sub(lambda found: INITIALISMS.get(found.group().lower(), found.group()), words)
+
+
+@lru_cache(maxsize=1)
+def _unicode_patterns() -> tuple:
+    import regex  # the standard re has no Unicode classes; only a key beyond ASCII pays its import (20 ms)
+
+    return regex.compile(_UNICODE_CAMEL), regex.compile(_UNICODE_WORD)
 
 
 class ValueBlocks:
