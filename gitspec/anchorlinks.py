@@ -27,6 +27,7 @@ def anchor_findings(document: Document) -> list[Finding]:
     texts = {name: text for name, text in document.sections.items() if isinstance(text, str)}
     if document.format != "markdown" or not any(_SAME_PAGE.search(text) for text in texts.values()):
         return []
+    import unicodedata
     from urllib.parse import unquote
 
     from gitspec.printable import shown
@@ -41,8 +42,11 @@ def anchor_findings(document: Document) -> list[Finding]:
     findings = []
     for name, text in texts.items():
         for href, offset, col in same_page_links(text, definitions.links_env()):
-            anchor = fragment_anchor(unquote(href[1:]))  # as the render reads it (markdowntree.safe_target)
-            if anchor is None or anchor in anchors:  # None: not a link at all, its label is plain text
+            fragment = unquote(href[1:])
+            # as the render reads it (markdowntree.safe_target); a fragment no anchor can be (an emoji, a
+            # zero-width space, `#a!b`) is no link in any format, its label plain text: it leads nowhere too
+            anchor = fragment_anchor(fragment) or unicodedata.normalize("NFC", fragment)
+            if not anchor or anchor in anchors:  # `#` alone leads to the page's top
                 continue
             # a footnote's anchor ("fn:1") or the search box's is no place a reader means to send someone
             close = closest(anchor, (a for a in anchors if ":" not in a and a not in FRAME_IDS))

@@ -652,6 +652,27 @@ def test_a_link_to_an_anchor_its_page_does_not_have_is_a_warning_at_the_link(exa
     assert run_gitspec(example, "check").out == result.out  # the same from the index, without parsing again
 
 
+def test_a_link_whose_fragment_no_anchor_can_be_is_a_warning_at_the_link(example):
+    # Before, these links vanished from every format (their labels shown as plain text) and check said
+    # nothing, while a link to a missing ASCII anchor got this warning: `#🚀-launch-plan` is how one
+    # writes a link to `### 🚀 Launch plan`, and a zero-width space comes with text pasted from a CMS.
+    prd = example / "specs" / "prd.md"
+    written = "See [the plan](#\U0001f680-launch-plan), [again](#launch\u200bplan) and [odd](#a!b)."
+    text = prd.read_text().replace("\n## Problem\n", f"\n## Problem\n\n### \U0001f680 Launch plan\n\n{written}\n", 1)
+    prd.write_text(text)
+    line = text.splitlines().index(written) + 1
+    result = run_gitspec(example, "check")
+    assert result.code == 0, result
+    nowhere = "leads nowhere: no heading or item on this page has that anchor"
+    assert result.out.splitlines() == [
+        f"specs/prd.md:{line}:{written.index('#') + 1}: warning: link to '#\U0001f680-launch-plan' {nowhere} "
+        "(did you mean '#-launch-plan'?) [unknown-anchor]",
+        f"specs/prd.md:{line}:{written.index('#launch') + 1}: warning: link to '#launch\\u200bplan' {nowhere} "
+        "(did you mean '#launch-plan'?) [unknown-anchor]",
+        f"specs/prd.md:{line}:{written.index('#a!b') + 1}: warning: link to '#a!b' {nowhere} [unknown-anchor]"], \
+        result.out
+
+
 def test_a_reference_link_is_checked_with_definitions_from_other_sections_at_each_use(example):
     # Before, `[x][far]` in Risks with `[far]: #nowhere-at-all` in Open questions passed check while
     # the page held a link going nowhere; a use beside its definition was reported at the definition
