@@ -138,6 +138,29 @@ def test_search_finds_a_word_past_the_first_ten_thousand_characters_and_shows_it
     watched.close()
 
 
+@needs_chromium
+def test_a_snippet_is_cut_between_the_characters_a_reader_sees(browser, repo):  # noqa: F811
+    """A snippet cut at 160 UTF-16 units ended in half an emoji's surrogate pair (shown as a replacement
+    character), or in the first person of a family emoji."""
+    words = "word " * 31  # 155 characters: the cut falls at the emoji
+    root = repo({"specs/p.md": prd(f"## Goals\n\n{words}abc\U0001f468\u200d\U0001f469\u200d\U0001f467 tail\n\n"
+                                   f"## Risks\n\n{words}abcd\U0001f600\U0001f600 tail\n")}, HTML)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    watched.page.goto((root / "build" / "html" / "index.html").as_uri())
+    snippets = {hit["href"]: hit["snippet"] for query in ("risks", "goals") for hit in search(watched.page, query)}
+    assert snippets["p.html#risks"] == f"{words}abcd\u2026"  # (the match is in the title: the text's start)
+    assert snippets["p.html#goals"] == f"{words}abc\u2026"
+    assert watched.problems == []
+    watched.close()
+    older = Watched(browser)  # a browser without Intl.Segmenter: cut between code points, at least
+    older.page.add_init_script("delete Intl.Segmenter")
+    older.page.goto((root / "build" / "html" / "index.html").as_uri())
+    [risks] = search(older.page, "risks")
+    assert risks["snippet"] == f"{words}abcd\u2026" and older.problems == []
+    older.close()
+
+
 FOLDED = """kind: requirements
 id: reqs
 title: Requirements

@@ -8,6 +8,7 @@
   var MAX_RESULTS = 30;
   var input = null, results = null, status = null, requested = false, pageTitles = {};
   var SNIPPET_WORDS_BEFORE = 6, SNIPPET_CHARS = 160;  // a result shows the words around its match
+  var graphemes = null;  // an Intl.Segmenter, made when a snippet is first cut
   // Accents of Latin, Greek and Cyrillic letters, as NFKD writes them apart (é is e + U+0301), Arabic's
   // vowel marks and tatweel, Hebrew's points and cantillation marks, and what shows as nothing (a soft
   // hyphen, a zero-width space or joiner, Persian's ZWNJ: Unicode's Default_Ignorable_Code_Point): as
@@ -123,8 +124,23 @@
             cut(text.slice(end), Math.max(0, SNIPPET_CHARS - (end - from)))];
   }
 
+  // The text's start, at most `length` UTF-16 units of it, then "\u2026": cut between two characters as
+  // a reader sees them (a whole emoji, a letter with its accents), never inside one, which would show
+  // as a replacement character; without Intl.Segmenter (browsers before 2021-2024), between code points.
   function cut(text, length) {
-    return text.length > length ? text.slice(0, length) + "\u2026" : text;
+    if (text.length <= length) { return text; }
+    var end = length;
+    if (window.Intl && Intl.Segmenter) {
+      graphemes = graphemes || new Intl.Segmenter(undefined, {granularity: "grapheme"});
+      end = 0;
+      for (var piece of graphemes.segment(text)) {
+        if (piece.index + piece.segment.length > length) { break; }
+        end = piece.index + piece.segment.length;
+      }
+    } else if (/[\ud800-\udbff]/.test(text.charAt(end - 1))) {
+      end -= 1;  // (a high surrogate: the first half of an emoji's pair)
+    }
+    return text.slice(0, end) + "\u2026";
   }
 
   function close() {
