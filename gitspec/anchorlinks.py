@@ -24,8 +24,8 @@ _BRACKETED = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]")  # `[x]`, as a reference li
 
 def anchor_findings(document: Document) -> list[Finding]:
     """A warning at each same-page link in the document's Markdown whose anchor its page does not have."""
-    texts = {name: text for name, text in document.sections.items() if isinstance(text, str)}
-    if document.format != "markdown" or not any(_SAME_PAGE.search(text) for text in texts.values()):
+    texts = document.markdown_texts()
+    if not any(_SAME_PAGE.search(text) for text in texts.values()):
         return []
     import unicodedata
     from urllib.parse import unquote

@@ -283,12 +283,14 @@ class Builder(Planner):
                force: set[str], report: BuildReport) -> None:
         document = self.documents.get(stage.document)
         new_sections = {p.section: outputs[p.section] for p in regenerate}
+        front = document.front if document is not None else ()
         if (document.path if document is not None else self.suffix(stage.kind)).endswith(".md"):
             from gitspec.markdownwrite import region_text
-
             from gitspec.plugincalls import described
 
             for name, value in new_sections.items():
+                if name in front:  # a value of its front matter, written there as YAML
+                    continue
                 if not isinstance(value, str):
                     raise self.pipeline.blame(stage, f"returned {described(value)} for the section '{name}' of a "
                                                      "Markdown document, which holds only text")
@@ -296,10 +298,11 @@ class Builder(Planner):
                     raise self.pipeline.blame(stage, f"returned text holding a NUL character (U+0000) for the "
                                                      f"section '{name}' of a Markdown document, which cannot hold it")
             # stamped as it will read back
-            new_sections = {k: region_text(v) for k, v in new_sections.items()}
+            new_sections = {k: v if k in front else region_text(v) for k, v in new_sections.items()}
         merged = {**(document.sections if document else {}), **new_sections}
         view = LoadedDocument(stage.document, stage.kind, document.path if document else "",
                               document.header if document else {}, merged, document.sha if document else "")
+        view.front = front
         self.documents[stage.document] = view
         self._hashes.clear()
         stamps = {}

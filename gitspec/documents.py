@@ -42,6 +42,21 @@ class Document:
     # Markdown: each section whose generated region cannot be read, with why ("line 9: its end marker ...")
     broken: dict[str, str] = field(default_factory=dict)
     stamp_lines: dict[str, int] = field(default_factory=dict)  # Markdown: the line of each region's marker
+    # Markdown: each front-matter key that is no header key, in the file's order. Such a key is a section,
+    # as in YAML (a tasks document's `items`, a PRD's `product`), written as YAML where the file has it.
+    front_keys: tuple[str, ...] = ()
+
+    def in_front_matter(self, section: str) -> bool:
+        """Whether a Markdown document holds `section` in its front matter (and not under a `##` heading):
+        a rewrite writes it there, and its value is YAML's, not Markdown text."""
+        return section in self.front_keys and section not in self.section_lines
+
+    def markdown_texts(self) -> dict[str, str]:
+        """A Markdown document's sections written under `##` headings, the Markdown text its links,
+        pictures and mentions are read from; none of a YAML document, nor a front-matter value (YAML's)."""
+        if self.format != "markdown":
+            return {}
+        return {name: text for name, text in self.sections.items() if name in self.section_lines}
 
     def text_line(self, section: str, offset: int) -> int:
         """The file's line of line `offset` (0 for the first) of Markdown section `section`'s text."""
@@ -158,7 +173,11 @@ def _markdown_document(path: str, text: str) -> Document:
     parts = split_markdown(text)
     tree = read_yaml(parts.front_matter, line_offset=parts.front_matter_line - 1)
     front = _mapping(tree, "front matter")
-    header = dict(front)
+    header = {key: value for key, value in front.items() if key in HEADER_KEYS}
+    front_keys = tuple(key for key in front if key not in HEADER_KEYS)
+    # A key both in the front matter and under a heading is a duplicate-section (below): the heading's text,
+    # which the page shows, is the section.
+    sections = {**{key: front[key] for key in front_keys if key not in parts.sections}, **parts.sections}
     written = header.get("generated", {})
     if parts.stamps and isinstance(written, dict):  # stamps of generated regions live in their marker comments
         header["generated"] = {**written, **parts.stamps}
@@ -184,13 +203,13 @@ def _markdown_document(path: str, text: str) -> Document:
         notes.append(DocumentProblem(f"the generated region of section {shown(name)} cannot be read: {problem}, "
                                      f"or run 'gitspec build --force {address}' to write the section anew",
                                      line, 1, "broken-region"))
-    clash = [k for k in parts.sections if k in header and k not in HEADER_KEYS]  # a header key is no section at all
+    clash = [k for k in parts.sections if k in front_keys]  # (a header key is no section at all: see frontmatter.py)
     notes += [DocumentProblem(f"section {shown(k)} has the same id as a front-matter key", parts.section_lines[k],
                               1, "duplicate-section") for k in clash]
     broken = {name: f"line {line}: {problem}" for name, (line, problem) in parts.broken.items()}
-    return Document(path, "markdown", header, parts.sections, tree, parts.section_lines, notes,
+    return Document(path, "markdown", header, sections, tree, parts.section_lines, notes,
                     text_lines=parts.text_lines, titles=parts.titles, pieces=parts.pieces, broken=broken,
-                    stamp_lines=parts.stamp_lines)
+                    stamp_lines=parts.stamp_lines, front_keys=front_keys)
 
 
 def _pins_from_stamps(header: dict[str, Any], stamps: dict[str, dict]) -> None:

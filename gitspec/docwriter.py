@@ -72,28 +72,39 @@ class DocumentWriter:
 
     def _markdown(self, stage: Stage, rel: str, text: str, sections: dict[str, Any], sha: str | None,
                   stamps: dict[str, dict], bom: bytes, unpinned: tuple[str, ...]) -> LoadedDocument:
-        """Generated regions between marker comments that carry the stamp, as cog writes them;
-        with `sha` None, `text` is a new document's skeleton, created only where no file is.
+        """Generated regions between marker comments that carry the stamp, as cog writes them; a section
+        the file holds in its front matter is written there, its stamp in the front matter's `generated`,
+        as in YAML. With `sha` None, `text` is a new document's skeleton, created only where no file is.
         A region's new stamp is unpinned; `unpinned` (the forced sections) leave the front matter's
         `pinned` list too."""
         from gitspec.documents import parse_document
         from gitspec.hashing import value_hash
         from gitspec.markdown import split_markdown
-        from gitspec.markdownwrite import replace_sections, unpin_front_matter
+        from gitspec.markdownwrite import replace_sections, unpin_front_matter, write_front_matter
 
+        read = parse_document(rel, text.encode("utf-8"))
+        held = [name for name in sections if read.in_front_matter(name)]
         parts = split_markdown(text)
         for name, line in parts.duplicates:
             if name in sections:  # which copy the user means is theirs to say
                 raise GitspecError(f"section '{name}' appears twice; {stage.document}#{name} is written into "
                                    "neither copy: merge or rename one, then build again", rel, line,
                                    exit_code=EXIT_FINDINGS)
-        added = [name for name in sections if name not in parts.sections]
+        added = [name for name in sections if name not in parts.sections and name not in held]
         if added and parts.unclosed is not None:  # a section appended at the end would be inside it
             what, line, *_, closer = parts.unclosed
             raise GitspecError(f"the {what} opened here is never closed, so {stage.document}#{added[0]} cannot be "
                                f"added after it; close it ({closer}), then build again", rel, line,
                                exit_code=EXIT_FINDINGS)
-        new_text = replace_sections(text, sections, stamps)
+        new_text = replace_sections(text, {name: value for name, value in sections.items() if name not in held},
+                                    {name: stamp for name, stamp in stamps.items() if name not in held})
+        if held:
+            try:
+                new_text = write_front_matter(new_text, {name: sections[name] for name in held},
+                                              {name: stamps[name] for name in held if name in stamps})
+            except GitspecError as exc:  # at a line of the front matter, which it does not name
+                exc.path = exc.path or rel
+                raise
         if unpinned:
             try:
                 new_text = unpin_front_matter(new_text, unpinned)
@@ -113,6 +124,7 @@ class DocumentWriter:
         written = LoadedDocument(stage.document, document.kind, rel, document.header, document.sections,
                                  hashlib.sha256(encoded).hexdigest())
         written.broken = document.broken  # of sections not written now
+        written.front = tuple(name for name in document.sections if document.in_front_matter(name))
         return written
 
     def _refuse_oversize(self, stage: Stage, rel: str, encoded: bytes, sections: dict[str, Any]) -> None:

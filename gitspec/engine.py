@@ -118,8 +118,9 @@ class Engine:
         if isinstance(document.id, str) and isinstance(document.kind, str) and not conflicts:
             lines = tuple(document.locate_key((), name)[0] for name in document.sections)
             hashes = tuple(document.section_hashes().values())  # so status need not unpack values
+            front = tuple(name for name in document.sections if document.in_front_matter(name))
             info = (document.id, document.kind, rel, tuple(document.sections), lines, hashes,
-                    tuple(document.broken.items()))
+                    tuple(document.broken.items()), front)
         values = marshal.dumps((document.header, document.sections))
         return ([f.as_tuple() for f in findings], pack(symbols), info, values)
 

@@ -1,5 +1,6 @@
-"""A Markdown document's two places for values: its front matter holds header keys, its `##` headings
-hold sections; which key of a kind goes where, as the kind's schema says, and the keys in the wrong place.
+"""A Markdown document's two places for values: its front matter holds header keys and the sections whose
+value is no text (a list, a number), its `##` headings the other sections; which key of a kind goes where,
+as the kind's schema says, and the keys in the wrong place.
 
 Pure: the schema and the document come from the caller; nothing here validates values.
 """
@@ -39,23 +40,28 @@ class Placement:
         return cls(front, sections, {name: _heading(name, properties[name]) for name in sections})
 
     def instance(self, document: Document) -> dict[str, Any]:
-        """What the kind's schema validates: the front matter's keys but sections, and the `##` sections
-        but header keys; a key in the wrong place is left out (see `misplaced`), so a required one is missing."""
-        header = {key: value for key, value in document.header.items() if key not in self.sections}
-        return {**header, **{key: value for key, value in document.sections.items() if key not in self.front_matter}}
+        """What the kind's schema validates: the header, and the sections each where the kind puts it; a
+        section in the wrong place is left out (see `misplaced`), so a required one is missing."""
+        return {**document.header, **{key: value for key, value in document.sections.items()
+                                      if not self._misplaced(document, key)}}
+
+    def _misplaced(self, document: Document, key: str) -> bool:
+        if document.in_front_matter(key):
+            return key in self.sections
+        return key in self.front_matter and key not in document.front_keys  # (in both: a duplicate-section)
 
     def misplaced(self, document: Document) -> list[Finding]:
         """A section written as a front-matter key, and a header key written as a `##` heading, each at its line."""
         findings = []
-        for key in document.header:
-            if key in self.sections and key not in document.section_lines:  # (with its heading too: a duplicate-section)
+        for key in document.front_keys:
+            if key in self.sections and document.in_front_matter(key):  # (with its heading too: a duplicate-section)
                 line, col = document.tree.locate_key((), key)
                 findings.append(error(document.path, line, col, _at(document, (
                     f"{shown(key)} in the front matter is a section, not a header key: write it as a "
                     f"'## {self.headings[key]}' heading with its text under it")), "schema"))
         for key, line in document.section_lines.items():
             # a header key is never a section; another front-matter key written twice is a duplicate-section note
-            if key in HEADER_KEYS or key in self.front_matter and key not in document.header:
+            if key in HEADER_KEYS or key in self.front_matter and key not in document.front_keys:
                 what = "a header key" if key in HEADER_KEYS else "a key of the front matter in this kind"
                 findings.append(error(document.path, line, 1, _at(document, (
                     f"'## {document.titles.get(key, key)}' cannot be a section: {shown(key)} is {what}; write "

@@ -5,6 +5,9 @@ The reading side (sections, regions, stamps) is gitspec.markdown.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from gitspec.hashing import normalise_text
 from gitspec.lineendings import LINE, newline_of
 from gitspec.markdown import (
@@ -74,25 +77,52 @@ def unpin_front_matter(text: str, names: tuple[str, ...]) -> str:
     """`text` with each of `names` dropped from its front matter's `pinned` list, as a YAML document's
     `pinned` header loses a section `build --force` regenerates: only the lines of that list change,
     every other byte stays. A front matter whose `pinned` is not a list is left alone (check says why)."""
-    from gitspec.errors import GitspecError
     from gitspec.yamlread import read_yaml
     from gitspec.yamlwrite import unpin
+
+    def unpinned(front: str) -> str:
+        header = read_yaml(front).value
+        listed = header.get("pinned") if isinstance(header, dict) else None
+        if not isinstance(listed, list) or not set(names) & set(item for item in listed if isinstance(item, str)):
+            return front
+        return unpin(front, names)
+
+    return _in_front_matter(text, unpinned)
+
+
+def set_front_matter_pinned(text: str, name: str, pinned: bool) -> str:
+    """`text` with section `name`, which its front matter holds, added to or dropped from the front
+    matter's `pinned` list, as a YAML document's: a value in the front matter has no region to carry
+    its pin. Only the lines of that list change."""
+    from gitspec.yamlwrite import set_pinned
+
+    return _in_front_matter(text, lambda front: set_pinned(front, name, pinned))
+
+
+def write_front_matter(text: str, sections: dict[str, Any], stamps: dict[str, dict]) -> str:
+    """`text` with `sections`, which its front matter holds, set there, and their stamps in its
+    `generated`, as in a YAML document: only the lines of those keys change."""
+    from gitspec.yamlwrite import update_document
+
+    return _in_front_matter(text, lambda front: update_document(front, {}, sections, stamps))
+
+
+def _in_front_matter(text: str, rewrite: Callable[[str], str]) -> str:
+    """`text` with its front matter (the YAML between its `---` lines, in its own line endings, which the
+    YAML writer keeps) rewritten; a GitspecError of the rewrite names the line of the file."""
+    from gitspec.errors import GitspecError
 
     lines = LINE.findall(text)  # each with its own ending, as split_markdown reads them
     end = front_matter_end([line.rstrip("\r\n") for line in lines])
     if end is None:
         return text
-    front = "".join(lines[1:end])  # in its own line endings, which the YAML writer keeps
-    header = read_yaml(front).value
-    listed = header.get("pinned") if isinstance(header, dict) else None
-    if not isinstance(listed, list) or not set(names) & set(item for item in listed if isinstance(item, str)):
-        return text
+    front = "".join(lines[1:end])
     try:
-        new_front = unpin(front, names)
+        new_front = rewrite(front)
     except GitspecError as exc:  # at a line of the front matter, which starts on the file's second
         exc.line = exc.line + 1 if exc.line else exc.line
         raise
-    return "".join([lines[0], new_front, *lines[end:]])
+    return text if new_front == front else "".join([lines[0], new_front, *lines[end:]])
 
 
 def replace_sections(text: str, sections: dict[str, str], stamps: dict[str, dict]) -> str:

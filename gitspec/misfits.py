@@ -30,8 +30,9 @@ def refuse_misfits(pipeline: Pipeline, documents: Mapping[str, Any], known: Coll
                                         "nothing was written")
         if not (document.path if document is not None else suffix(stage.kind)).endswith(".md"):
             continue
+        held = getattr(document, "front", ())  # sections its front matter holds, written there as YAML keys
         for output in stage.outputs:  # a Markdown section's name is its `##` heading's slug: only a slug reads back
-            if slug(output.section) != output.section:
+            if slug(output.section) != output.section and output.section not in held:
                 like = slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", output.section))  # riskSummary: risk-summary
                 raise pipeline.blame(stage, f"declares an output '{output.section}' of the Markdown "
                                             f"document '{stage.document}', where a section is named "

@@ -62,10 +62,12 @@ class LoadedDocument:
 
     `sha` is of the file as read, so a rewrite can check nobody changed it
     meanwhile; `hashes` are the sections' hashes recorded at parse time; `broken`, the
-    sections whose generated region cannot be read, with why (gitspec.documents.Document.broken).
+    sections whose generated region cannot be read, with why (gitspec.documents.Document.broken); `front`,
+    the sections a Markdown document holds in its front matter (gitspec.documents.Document.in_front_matter).
     """
 
-    __slots__ = ("_blob", "_hashes", "_header", "_names", "_sections", "broken", "id", "kind", "path", "sha")
+    __slots__ = ("_blob", "_hashes", "_header", "_names", "_sections", "broken", "front", "id", "kind", "path",
+                 "sha")
 
     def __init__(self, id: str, kind: str, path: str, header: dict[str, Any] | None = None,
                  sections: dict[str, Any] | None = None, sha: str = "", blob: bytes | None = None,
@@ -73,16 +75,19 @@ class LoadedDocument:
         self.id, self.kind, self.path, self.sha = id, kind, path, sha
         self._header, self._sections, self._blob = header, sections, blob
         self.broken: dict[str, str] = {}
+        self.front: tuple[str, ...] = ()
         self._names, self._hashes = (tuple(hashes), tuple(hashes.values())) if hashes is not None else (None, None)
 
     @classmethod
     def from_index(cls, rel: str, sha: str, info: tuple, values: bytes) -> LoadedDocument:
-        """From a parse-index record: `info` is (id, kind, path, sections, lines, hashes, broken)."""
+        """From a parse-index record: `info` is (id, kind, path, sections, lines, hashes, broken, front)."""
         document = cls(info[0], info[1], rel, sha=sha, blob=values)
         if len(info) > 5:
             document._names, document._hashes = info[3], info[5]
         if len(info) > 6:
             document.broken = dict(info[6])
+        if len(info) > 7:
+            document.front = tuple(info[7])
         return document
 
     def _unpack(self) -> None:

@@ -33,20 +33,18 @@ def text_hash(item: dict[str, Any]) -> str:
 def item_hashes(document: Document) -> dict[str, str]:
     """Canonical hash of the text of each identified item of a document, by id.
 
-    YAML: `text_hash` of the mappings with an `id` in the `items` list. Markdown: list
-    items starting with an id, with their continuation lines, as words.
+    `text_hash` of the mappings with an `id` in the `items` list (a Markdown document's front matter
+    holds it); in a Markdown document's text, list items starting with an id, with their continuation
+    lines, as words.
     """
-    if document.format == "markdown":
-        found: dict[str, str] = {}
-        for text in document.sections.values():
-            if isinstance(text, str):
-                found.update(_bullet_items(text))
-        return found
+    found: dict[str, str] = {}
+    for text in document.markdown_texts().values():
+        found.update(_bullet_items(text))
     items = document.sections.get("items")
-    if not isinstance(items, list):
-        return {}
-    return {item["id"]: text_hash(item) for item in items
-            if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    if isinstance(items, list):
+        found.update({item["id"]: text_hash(item) for item in items
+                      if isinstance(item, dict) and isinstance(item.get("id"), str)})
+    return found
 
 
 def _bullet_items(text: str) -> dict[str, str]:

@@ -42,6 +42,7 @@ class DocumentInfo:
     lines: tuple[int, ...] = ()  # line of each section's key or heading
     hashes: tuple[str, ...] = ()  # hash of each section, as `gitspec.hashing.value_hash`
     broken: tuple[tuple[str, str], ...] = ()  # Markdown: (section, why) for each region that cannot be read
+    front: tuple[str, ...] = ()  # Markdown: the sections written in the front matter (Document.in_front_matter)
 
     def line(self, section: str) -> int:
         if section in self.sections and self.lines:

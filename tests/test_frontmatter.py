@@ -1,4 +1,5 @@
-"""A Markdown document's front matter holds header keys, its `##` headings hold sections: never the other way."""
+"""A Markdown document's front matter holds header keys and the sections its kind puts there, its `##` headings
+the other sections: never the other way."""
 from __future__ import annotations
 
 import json
@@ -122,3 +123,140 @@ def test_a_section_also_written_as_a_front_matter_key_is_one_error(repo) -> None
     check = run_gitspec(root, "check")
     errors = [line for line in check.out.splitlines() if ": error: " in line]
     assert check.code == 1 and len(errors) == 1 and "[duplicate-section]" in errors[0], check
+
+
+MD_REQS = ("---\nkind: requirements\nid: reqs\ntitle: Reqs\nitems:\n  - id: REQ-001\n    title: One\n"
+           "    statement: The system shall one.\n    acceptance: [a]\n    priority: must\n---\n\n# Reqs\n")
+MD_TASKS = ("---\nkind: tasks\nid: tasks\ntitle: Tasks\nitems:\n  - id: TASK-001\n    title: A\n"
+            "    requirements: [REQ-002, REQ-404]\n    dependsOn: [TASK-001, TASK-999]\n    status: todo\n"
+            "    priority: p1\n    ownerRole: backend\n---\n\n# Tasks\n")
+
+
+def test_front_matter_keys_but_the_headers_are_sections_as_in_yaml() -> None:
+    """The document model, not each reader: a key of the front matter that is no header key is a section,
+    as a YAML document's top-level key is, held where the file holds it."""
+    document = parse_document("specs/reqs.md", (MD_REQS + "\n## Notes\n\nN\n").encode())
+    assert list(document.sections) == ["items", "notes"] and set(document.header) == {"kind", "id", "title"}
+    assert document.in_front_matter("items") and not document.in_front_matter("notes")
+    assert document.markdown_texts() == {"notes": "N"}
+    assert document.locate(("items", 0, "id")) == (6, 9)
+
+
+def test_a_markdown_documents_front_matter_items_are_defined_and_checked_as_in_yaml(repo) -> None:
+    """Found by a hunt: `items` in a Markdown requirements or tasks document's front matter passed check,
+    but its ids were never defined (REQ-001 was "unknown" to another file) and its references and
+    dependsOn cycle never checked, nor its ids' duplicates."""
+    more = ("kind: requirements\nid: more\ntitle: More\nitems:\n  - id: REQ-002\n    title: Two\n"
+            "    statement: The system shall two.\n    acceptance: [a]\n    priority: must\n")
+    tasks2 = ("kind: tasks\nid: tasks2\ntitle: Tasks 2\nitems:\n  - id: TASK-002\n    title: B\n"
+              "    requirements: [REQ-001]\n    status: todo\n    priority: p1\n    ownerRole: backend\n")
+    root = repo({"specs/reqs.md": MD_REQS, "specs/more.yaml": more, "specs/tasks.md": MD_TASKS,
+                 "specs/tasks2.yaml": tasks2})
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and check.out == (
+        "specs/tasks.md:8:29: error: unknown requirement 'REQ-404' (did you mean 'REQ-002'?) [unknown-reference]\n"
+        "specs/tasks.md:9:17: error: dependsOn cycle: TASK-001 → TASK-001 [cycle]\n"
+        "specs/tasks.md:9:27: error: unknown task 'TASK-999' (did you mean 'TASK-002'?) [unknown-reference]\n"), check
+    (root / "specs/more.yaml").write_text(more.replace("REQ-002", "REQ-001"))
+    check = run_gitspec(root, "check")
+    assert ("specs/reqs.md:6:9: error: duplicate id 'REQ-001' (also defined at specs/more.yaml:5) [duplicate-id]\n"
+            in check.out), check
+
+
+def test_new_numbers_past_the_ids_a_markdown_front_matter_defines(repo) -> None:
+    # Before, `new requirements` started again at REQ-001, which reqs.md defines: a duplicate.
+    root = repo({"specs/reqs.md": MD_REQS.replace("REQ-001", "REQ-007")})
+    new = run_gitspec(root, "new", "requirements", "more")
+    assert new.code == 0, new
+    assert "  - id: REQ-008\n" in (root / "specs" / "more.yaml").read_text()
+    new = run_gitspec(root, "new", "tasks", "work")
+    assert new.code == 0 and "requirements: [REQ-007]" in (root / "specs" / "work.yaml").read_text(), new
+    assert run_gitspec(root, "check").code == 0
+
+
+def test_markdown_evidence_requirements_and_a_yaml_prds_product_are_looked_up(repo) -> None:
+    """The same readers, the other way round: a Markdown evidence record's `requirements` (in its front
+    matter) and a YAML PRD's `product` (a top-level key) were never looked up."""
+    evidence = ("---\nkind: evidence\nid: ev-1\ntitle: Run\nrequirements: [REQ-404]\nsource: run\n"
+                "verdict: passed\n---\n\n# Run\n")
+    yaml_prd = "kind: prd\nid: p\ntitle: P\nproduct: nosuch\n" + "".join(f"{name}: Text.\n" for name in SECTIONS)
+    root = repo({"specs/ev-1.md": evidence, "specs/p.yaml": yaml_prd})
+    check = run_gitspec(root, "check")
+    assert "specs/ev-1.md:5:16: error: unknown requirement 'REQ-404' [unknown-reference]\n" in check.out, check
+    assert "specs/p.yaml:4:10: error: unknown document 'nosuch' [unknown-reference]\n" in check.out, check
+
+
+def test_an_approval_of_a_markdown_document_covers_its_front_matter_sections(repo) -> None:
+    """An approved Markdown requirements document whose items change is no longer approved."""
+    from gitspec.approvals import content_hash
+
+    approved = content_hash(parse_document("specs/reqs.md", MD_REQS.encode()).sections)
+    text = MD_REQS.replace("title: Reqs\n", "title: Reqs\nstatus: approved\napprovals:\n"
+                                            f"  - {{by: Dana, date: '2026-11-23', hash: {approved}}}\n")
+    root = repo({"specs/reqs.md": text})
+    assert run_gitspec(root, "check").code == 0
+    (root / "specs/reqs.md").write_text(text.replace("The system shall one.", "The system shall two."))
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and "[stale-approval]" in check.out, check
+
+
+COUNTER = '''
+from pathlib import Path
+from gitspec import hookimpl
+from gitspec.kinds import Kind
+from gitspec.stage import Output, Stage
+
+def count(inp):
+    items = inp.get("reqs#items")
+    return {"count": len(items), "ids": [item["id"] for item in items]}
+
+@hookimpl
+def gitspec_kinds():
+    return [Kind("digest", Path(__file__).with_name("digest.schema.json"), suffix=".md")]
+
+@hookimpl
+def gitspec_stages():
+    return [Stage("req-count", "1", "digest", "digest", "Digest", ("reqs#items",),
+                  (Output("count", ("reqs#items",)), Output("ids", ("reqs#items",))), count)]
+'''
+DIGEST_SCHEMA = json.dumps({
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://gitspec.dev/schemas/digest.schema.json",
+    "type": "object", "$ref": "common.schema.json#/$defs/header",
+    "properties": {"count": {"type": "integer"}, "ids": {"type": "array"}, "notes": {"type": "string"}}})
+
+
+def test_build_and_pin_write_a_section_where_the_markdown_front_matter_holds_it(repo, tmp_path) -> None:
+    """A stage's output that a Markdown document holds in its front matter is written there, its stamp
+    in the front matter's `generated`, as in YAML (before, build refused a number for a Markdown document
+    and would have added a `## Count` heading); `pin` lists it in the front matter's `pinned`."""
+    from conftest import install_plugin, requirement, requirements_doc
+
+    env = install_plugin(tmp_path / "counter", "counter", {"counter.py": COUNTER, "digest.schema.json": DIGEST_SCHEMA})
+    digest = ("---\nkind: digest\nid: digest\ntitle: Digest\ncount: 0  # how many there are\nids: []\n---\n\n"
+              "# Digest\n\n## Notes\n\nWritten by hand.\n")
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002")),
+                 "specs/digest.md": digest})
+    built = run_gitspec(root, "build", "--force", "digest#count", "--force", "digest#ids", env=env)
+    assert built.code == 0, built
+    text = (root / "specs" / "digest.md").read_text()
+    assert "count: 2  # how many there are\nids:\n  - REQ-001\n  - REQ-002\n---\n\n# Digest\n\n## Notes\n\n" \
+           "Written by hand.\n" in text and text.startswith("---\nkind: digest\nid: digest\ntitle: Digest\n"
+                                                             "generated:\n  count:\n    stage: req-count\n"), text
+    assert "##" not in text.replace("## Notes", "") and "gitspec:generated" not in text, text
+    status = run_gitspec(root, "status", "--all", env=env)
+    assert status.out == "digest#count: fresh\ndigest#ids: fresh\n", status
+    assert run_gitspec(root, "check", env=env).code == 0
+    again = run_gitspec(root, "build", "--no-render", env=env)
+    assert again.code == 0 and (root / "specs" / "digest.md").read_text() == text, again
+
+    (root / "specs" / "digest.md").write_text(text.replace("count: 2 ", "count: 5 "))
+    check = run_gitspec(root, "check", env=env)
+    assert "digest#count was edited by hand" in check.out, check
+    pin = run_gitspec(root, "pin", "digest#count", env=env)
+    assert pin.code == 0, pin
+    pinned = (root / "specs" / "digest.md").read_text()
+    assert "pinned:\n  - count\ncount: 5  # how many there are\n" in pinned, pinned
+    check = run_gitspec(root, "check", env=env)
+    assert check.code == 0 and check.out == "", check
+    unpin = run_gitspec(root, "pin", "--unpin", "digest#count", env=env)
+    assert unpin.code == 0 and (root / "specs" / "digest.md").read_text() == text.replace("count: 2 ", "count: 5 ")

@@ -70,25 +70,26 @@ def gitspec_document_symbols(document: Document) -> list[Definition | Reference]
 def _document_references(document: Document, doc_id: str) -> list[Reference]:
     from gitspec.symbols import Reference
 
-    kind, sections = document.kind, document.sections
+    kind = document.kind
     out: list[Reference] = []
     if kind == "evidence":
-        out += _references(document, ("requirements",), sections.get("requirements"), ("requirement",),
+        out += _references(document, ("requirements",), _data(document, "requirements"), ("requirement",),
                            doc_id, "requirements")
-        out += _references(document, ("previous",), sections.get("previous"), ("document",), doc_id,
+        out += _references(document, ("previous",), _data(document, "previous"), ("document",), doc_id,
                            "previous")
     elif kind == "evolution":
         for version in ("v1", "v2", "v3"):
-            features = sections.get(version, {}).get("features") if isinstance(sections.get(version), dict) else None
+            value = _data(document, version)
+            features = value.get("features") if isinstance(value, dict) else None
             if isinstance(features, dict):
                 for change in ("new", "deprecated"):
                     out += _references(document, (version, "features", change), features.get(change),
                                        ("feature",), doc_id, "features")
     elif kind == "prd":
-        out += _references(document, ("product",), document.header.get("product"), ("document",), doc_id,
-                           "product")
-    if kind == "prd" and isinstance(sections.get("requirements"), str):
-        for offset, text in enumerate(sections["requirements"].split("\n")):
+        out += _references(document, ("product",), _data(document, "product"), ("document",), doc_id, "product")
+    mentioning = document.markdown_texts() if document.format == "markdown" else document.sections
+    if kind == "prd" and isinstance(mentioning.get("requirements"), str):
+        for offset, text in enumerate(mentioning["requirements"].split("\n")):
             for mention in _REQ_MENTION.finditer(text):
                 out.append(Reference(mention.group(), ("requirement",), doc_id, "mentions", document.path,
                                      document.text_line("requirements", offset), mention.start() + 1))
@@ -98,7 +99,8 @@ def _document_references(document: Document, doc_id: str) -> list[Reference]:
 def _picture_references(document: Document, doc_id: str) -> list[Reference]:
     """The workspace files a Markdown document shows as pictures (`check` says when one cannot be
     shown): every place one is written, if the render shows it (not a picture in a heading)."""
-    if not any(isinstance(text, str) and "![" in text for text in document.sections.values()):
+    texts = document.markdown_texts()
+    if not any("![" in text for text in texts.values()):
         return []  # most show none: spare check the import of the render tree
     from gitspec.render.localimages import image_path, image_references
     from gitspec.render.markdowntree import markdown_blocks
@@ -107,8 +109,8 @@ def _picture_references(document: Document, doc_id: str) -> list[Reference]:
     from gitspec.symbols import Reference
 
     out = []
-    for name, text in document.sections.items():
-        written = image_references(text) if isinstance(text, str) else []
+    for name, text in texts.items():
+        written = image_references(text)
         if not written:
             continue
         blocks = markdown_blocks(text, source=document.path)
@@ -121,8 +123,16 @@ def _picture_references(document: Document, doc_id: str) -> list[Reference]:
     return out
 
 
+def _data(document: Document, section: str) -> Any:
+    """A section's value as data: in a Markdown document, not the text under a `##` heading, which names
+    no id (check reports a heading where the kind wants a front-matter key, as `## Product`)."""
+    if document.format == "markdown" and section in document.section_lines:
+        return None
+    return document.sections.get(section)
+
+
 def _items(document: Document, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    items = document.sections.get(section)
+    items = _data(document, section)
     if isinstance(items, list):
         for index, item in enumerate(items):
             if isinstance(item, dict):

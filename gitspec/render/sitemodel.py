@@ -11,7 +11,6 @@ from typing import Any, Protocol
 
 from gitspec.approvals import APPROVED, MISSING, STALE, approval_state
 from gitspec.builtin.references import RESERVED_IDS
-from gitspec.documents import HEADER_KEYS
 from gitspec.findings import count_of
 from gitspec.render.anchors import FRAME_IDS
 from gitspec.render.datakeys import DataKeys
@@ -24,7 +23,6 @@ from gitspec.render.pagefiles import file_stem
 from gitspec.render.properties import latest_change
 from gitspec.render.scalars import is_scalar, short_list
 from gitspec.render.valueblocks import ValueBlocks, humanize, link_names
-from gitspec.render.yamlshown import flow_text
 from gitspec.stamps import (
     BROKEN, EDITED, FRESH, MISSING as SECTION_MISSING, ORPHANED, PINNED, STALE as SECTION_STALE,
 )
@@ -80,7 +78,7 @@ def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = 
     its stamps, git facts and verdicts, and the ids and sections its values name, with their
     targets); its sections are built only when a renderer reads them (model.Deferred)."""
     ordered = _own_files(sorted(documents.values(), key=lambda d: (_kind_rank(d.kind), d.id)))
-    targets = {**link_targets(ordered), **section_targets(ordered)}
+    targets = {**link_targets(ordered), **section_targets(ordered, facts)}
     badges: dict[str, dict[str, tuple[Badge, ...]]] = {}  # document id -> requirement id -> its verdict
     for (doc_id, req), verdict in facts.verdicts.items():
         badges.setdefault(doc_id, {})[req] = (verdict_badge(verdict),)
@@ -153,9 +151,11 @@ def link_targets(documents: list[SourceDocument]) -> dict[str, str]:
     return targets
 
 
-def section_targets(documents: list[SourceDocument]) -> dict[str, str]:
-    """Every section address (`DOC#SECTION`, whose anchor on its page is its name) → its `doc:` target."""
-    return {f"{doc.id}#{name}": f"doc:{doc.id}#{name}" for doc in documents for name in doc.sections}
+def section_targets(documents: list[SourceDocument], facts: Facts) -> dict[str, str]:
+    """Every section address (`DOC#SECTION`, whose anchor on its page is its name) → its `doc:` target;
+    that of a Markdown document's fact (see `_front_facts`) is its page, which shows it at the top."""
+    return {f"{doc.id}#{name}": f"doc:{doc.id}" if name in front else f"doc:{doc.id}#{name}"
+            for doc in documents for front in (_front_facts(doc, facts),) for name in doc.sections}
 
 
 def _named(doc: SourceDocument, facts: Facts, targets: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -165,7 +165,6 @@ def _named(doc: SourceDocument, facts: Facts, targets: dict[str, str]) -> tuple[
     named: set[str | None] = set()
     pending: list[Any] = [value for name, value in doc.sections.items()
                           if _markdown_text(doc, facts, name, value) is None]
-    pending.extend(value for key, value in doc.header.items() if key not in HEADER_KEYS)  # its Facts
     while pending:  # not recursive: a YAML value may nest deeper than Python's stack
         value = pending.pop()
         if isinstance(value, str):
@@ -184,8 +183,9 @@ def _named(doc: SourceDocument, facts: Facts, targets: dict[str, str]) -> tuple[
 
 
 def _markdown_text(doc: SourceDocument, facts: Facts, name: str, value: Any) -> str | None:
-    """A Markdown document's section as written, or None when the section is YAML data (ValueBlocks shows it)."""
-    if doc.path not in facts.markdown_titles:
+    """A Markdown document's section as written, or None when the section is YAML data (ValueBlocks shows
+    it): in a YAML document, or in a Markdown document's front matter (a section with no heading)."""
+    if name not in facts.markdown_titles.get(doc.path, ()):
         return None
     value = facts.written.get(doc.path, {}).get(name, value)
     return value if isinstance(value, str) else None
@@ -208,7 +208,7 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, links, absent),
                 commit=told.commit if told else "", dirty=doc.path in facts.changed or change is None, change=told,
-                before_history=change == BEFORE_HISTORY, owners=_owners(header), facts=_facts(header, targets))
+                before_history=change == BEFORE_HISTORY, owners=_owners(header), facts=_facts(_front_facts(doc, facts), targets))
 
 
 def _owners(header: dict) -> tuple[str, ...]:
@@ -217,13 +217,22 @@ def _owners(header: dict) -> tuple[str, ...]:
     return tuple(o for o in owners if isinstance(o, str) and o.strip()) if isinstance(owners, list) else ()
 
 
-def _facts(header: dict, targets: dict[str, str]) -> tuple[Fact, ...]:
-    """The keys of a Markdown document's front matter that are no header key (a PRD's `product`),
-    with their values as a table cell shows them: a document's or an item's id links to it."""
+def _front_facts(doc: SourceDocument, facts: Facts) -> dict[str, Any]:
+    """The sections of a Markdown document's front matter that its page shows as facts beside its id
+    (a PRD's `product`): those one table cell shows whole, a value or a few ids. Another (a tasks
+    document's `items`) is a section of the page, shown as in a YAML document."""
+    titles = facts.markdown_titles.get(doc.path)
+    if titles is None:
+        return {}
+    return {name: value for name, value in doc.sections.items()
+            if name not in titles and (is_scalar(value) or short_list(value))}
+
+
+def _facts(front: dict[str, Any], targets: dict[str, str]) -> tuple[Fact, ...]:
+    """The facts (see `_front_facts`), with their values as a table cell shows them: a document's or an
+    item's id links to it."""
     cells = ValueBlocks(targets)
-    return tuple(Fact(humanize(key), cells.cell(value) if is_scalar(value) or short_list(value)
-                      else (Text(flow_text(value)),))
-                 for key, value in header.items() if key not in HEADER_KEYS)
+    return tuple(Fact(humanize(key), cells.cell(value)) for key, value in front.items())
 
 
 def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,
@@ -249,14 +258,16 @@ def _anchored_sections(doc: SourceDocument, facts: Facts, targets: dict[str, str
     sections = []
     headed = set()  # the sections GitHub shows as a heading over Markdown text
     blocks.anchors.update(FRAME_IDS)
-    anchors = [blocks.anchor(name) for name in doc.sections]  # first: `DOC.html#SECTION` is the section's
-    texts = {name: _markdown_text(doc, facts, name, value) for name, value in doc.sections.items()}
+    front = _front_facts(doc, facts)  # shown beside its id, not as sections
+    shown = {name: value for name, value in doc.sections.items() if name not in front}
+    anchors = [blocks.anchor(name) for name in shown]  # first: `DOC.html#SECTION` is the section's
+    texts = {name: _markdown_text(doc, facts, name, value) for name, value in shown.items()}
     definitions = None
     if titles is not None:
         from gitspec.render.markdowndefs import DocumentDefinitions
 
         definitions = DocumentDefinitions({name: text for name, text in texts.items() if text is not None})
-    for (name, value), anchor in zip(doc.sections.items(), anchors, strict=True):
+    for (name, value), anchor in zip(shown.items(), anchors, strict=True):
         data = keys.marked(doc.kind, name, value) if texts[name] is None else value  # free-form keys as written
         if titles is not None:
             from gitspec.render.markdowntree import markdown_blocks, page_anchors
