@@ -62,7 +62,8 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True,
     trusted = {rel: index.trusted(rel, st) for rel, st in stats.items()}
     if index.result is not None and all(trusted.values()):
         pictures = [picture_key(workspace.root, path) for path in index.result[2]]
-        if index.result[0] == stat_digest((keys, pictures)) and settled(pictures, index.scan_ns):
+        if index.result[0] == stat_digest((keys, pictures)) and settled(pictures, index.scan_ns) \
+                and _same_head(workspace.root, index.result):
             return CheckResult([Finding(*row) for row in index.result[1]] + _hidden(workspace), len(files))
 
     from gitspec.picturestate import PictureVerdicts
@@ -73,16 +74,28 @@ def check(workspace: Workspace, index: ParseIndex, save: bool = True,
     entries = {rel: trusted[rel] or _refresh(workspace, rel, st, index.entries.get(rel), engine, where, index.texts)
                for rel, st in stats.items()}
     verdicts = PictureVerdicts(workspace.root, index, scan_ns)
-    findings = _findings(workspace.root, entries, engine, verdicts)
+    findings, head = _findings(workspace, entries, engine, verdicts)
     verdicts.remember()
     index.entries = entries
     index.result = (stat_digest((keys, verdicts.keys)), [f.as_tuple() for f in findings],
-                    [key[0] for key in verdicts.keys])
+                    [key[0] for key in verdicts.keys], head)
     if save:
         save_index(index, scan_ns)
     else:
         index.unsaved = scan_ns
     return CheckResult(findings + _hidden(workspace), len(files))
+
+
+def _same_head(root: Path, result: tuple) -> bool:
+    """Whether HEAD is the commit the cached findings were judged against, if they were (which copy of an
+    id defined twice is the newer: gitspec.headdefinitions); a commit since makes both copies old."""
+    judged = result[3] if len(result) > 3 else None
+    if judged is None:
+        return True
+    from gitspec.headfacts import read_head
+
+    head = read_head(root)
+    return head is not None and head == judged
 
 
 def _hidden(workspace: Workspace) -> list[Finding]:
@@ -174,7 +187,10 @@ class _RealPaths:
         return os.path.join(self._folders[folder], name)
 
 
-def _findings(root: Path, entries: dict[str, Entry], engine: Engine, verdicts: PictureVerdicts) -> list[Finding]:
+def _findings(workspace: Workspace, entries: dict[str, Entry], engine: Engine,
+              verdicts: PictureVerdicts) -> tuple[list[Finding], str | None]:
+    """Every finding, and the HEAD they were judged against (None: they do not depend on it)."""
+    from gitspec.headdefinitions import HeadDefinitions
     from gitspec.symbols import DocumentInfo, SymbolTable, unpack
     from gitspec.unreadable import unreadable_documents
 
@@ -190,9 +206,10 @@ def _findings(root: Path, entries: dict[str, Entry], engine: Engine, verdicts: P
         file_findings, symbols, info, _ = entry.record
         findings += [Finding(*row) for row in file_findings]
         table.add(DocumentInfo(*info) if info else None, unpack(symbols))
-    table.unreadable = unreadable_documents(root, findings, entries, lambda: read)
+    table.unreadable = unreadable_documents(workspace.root, findings, entries, lambda: read)
+    table.at_head = HeadDefinitions(workspace.root, workspace.store, engine.process)
     findings += engine.check_workspace(table)
-    return sorted(set(findings))
+    return sorted(set(findings)), table.at_head.head
 
 
 def _refused(st: os.stat_result, finding: Finding) -> Entry:

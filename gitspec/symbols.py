@@ -74,6 +74,8 @@ class SymbolTable:
         self.picture_problem = picture_problem
         # the ids documents that could not be read may have (gitspec.unreadable): what reads one cannot be judged
         self.unreadable: Collection[str] = ()
+        # whether HEAD's version of its file has a definition (gitspec.headdefinitions); None: git cannot tell
+        self.at_head: Callable[[Definition], bool | None] = lambda definition: None
 
     def add(self, info: DocumentInfo | None, symbols: list[Definition | Reference]) -> None:
         if info is not None and info.id not in self.documents:

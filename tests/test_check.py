@@ -124,6 +124,40 @@ def test_paths_limit_the_report_but_not_the_resolution(repo):
     assert missing.code == 2 and "no such file or folder: specs/nope.yaml" in missing.err
 
 
+def test_paths_report_a_cycle_a_named_file_closes_at_its_link_there(repo):
+    """Found by a hunt: a cycle was reported only at the link closing it back to its smallest id, so a
+    pre-commit `check specs/a.yaml` passed the edit of a.yaml that closed it through b.yaml."""
+    ws = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+               "specs/a.yaml": tasks_doc("a", task("TASK-001", depends="[TASK-002]")),
+               "specs/b.yaml": tasks_doc("b", task("TASK-002", depends="[TASK-001]"))})
+    cycle = "dependsOn cycle: TASK-001 → TASK-002 → TASK-001 [cycle]"
+    for path, line in (("specs/a.yaml", 11), ("specs/b.yaml", 11)):
+        result = run_gitspec(ws, "check", path)
+        assert result.code == 1 and result.out == f"{path}:{line}:17: error: {cycle}\n", result
+    whole = run_gitspec(ws, "check")
+    assert whole.out == f"specs/a.yaml:11:17: error: {cycle}\nspecs/b.yaml:11:17: error: {cycle}\n", whole
+
+
+def test_a_duplicate_id_is_blamed_on_the_copy_a_change_brought_else_on_every_copy(repo):
+    """Found by a hunt: the copy of a duplicate id whose path sorts first was taken for the original, so
+    a pre-commit `check specs/a-new.yaml` passed a new file that defined REQ-001 again."""
+    from conftest import git
+
+    ws = repo({"specs/z-reqs.yaml": requirements_doc("z-reqs", requirement("REQ-001"))})
+    write_files(ws, {"specs/a-new.yaml": requirements_doc("a-new", requirement("REQ-001"))})
+    new = "specs/a-new.yaml:5:9: error: duplicate id 'REQ-001' (also defined at specs/z-reqs.yaml:5) [duplicate-id]\n"
+    old = "specs/z-reqs.yaml:5:9: error: duplicate id 'REQ-001' (also defined at specs/a-new.yaml:5) [duplicate-id]\n"
+    for args in ((), ("specs/a-new.yaml",)):
+        result = run_gitspec(ws, "check", *args)
+        assert result.code == 1 and result.out == new, result
+    assert run_gitspec(ws, "check", "specs/z-reqs.yaml").out == ""
+    git(ws, "add", "-A")
+    git(ws, "commit", "-q", "-m", "both")  # no file changed: the cached findings are judged again
+    both = run_gitspec(ws, "check")
+    assert both.code == 1 and both.out == new + old, both
+    assert run_gitspec(ws, "check", "specs/z-reqs.yaml").out == old
+
+
 def test_a_path_typed_composed_selects_a_document_stored_decomposed(repo):
     stored = unicodedata.normalize("NFD", "specs/café/tâches.yaml")
     ws = repo({stored: tasks_doc("tasks", task("TASK-001", "[REQ-404]")),
@@ -846,6 +880,7 @@ def test_evidence_previous_must_be_another_evidence_record_without_a_loop(repo):
     assert result.out.splitlines() == [
         "specs/ev-1.yaml:10:11: error: 'reqs' is a requirements document, not an evidence document [unknown-reference]",
         "specs/ev-2.yaml:10:11: error: previous cycle: ev-2 → ev-2 [cycle]",
+        "specs/ev-3.yaml:10:11: error: previous cycle: ev-3 → ev-4 → ev-3 [cycle]",  # in each file it passes through
         "specs/ev-4.yaml:10:11: error: previous cycle: ev-3 → ev-4 → ev-3 [cycle]",
     ]
 

@@ -159,7 +159,7 @@ def test_a_markdown_documents_front_matter_items_are_defined_and_checked_as_in_y
         "specs/tasks.md:9:27: error: unknown task 'TASK-999' (did you mean 'TASK-002'?) [unknown-reference]\n"), check
     (root / "specs/more.yaml").write_text(more.replace("REQ-002", "REQ-001"))
     check = run_gitspec(root, "check")
-    assert ("specs/reqs.md:6:9: error: duplicate id 'REQ-001' (also defined at specs/more.yaml:5) [duplicate-id]\n"
+    assert ("specs/more.yaml:5:9: error: duplicate id 'REQ-001' (also defined at specs/reqs.md:6) [duplicate-id]\n"
             in check.out), check
 
 

@@ -49,14 +49,23 @@ def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
 
 
 def _duplicates(table: SymbolTable) -> list[Finding]:
+    """An id defined twice, reported at each newer definition: one that HEAD's version of its file does
+    not have, beside one that it has (a change adds a copy of an id). Where git cannot tell (outside git,
+    both committed, both new), at every definition: `check PATH` then reports it in any file it is in."""
     findings = []
     for ident, definitions in table.definitions.items():
         if len(definitions) < 2:
             continue
-        first, *others = sorted(definitions, key=lambda d: (d.path, d.line, d.col))
-        for other in others:
-            findings.append(error(other.path, other.line, other.col,
-                                  f"duplicate id {shown(ident)} (also defined at {first.path}:{first.line})",
+        ordered = sorted(definitions, key=lambda d: (d.path, d.line, d.col))
+        blamed, cited = ordered, ordered
+        at_head = [table.at_head(d) for d in ordered]
+        if None not in at_head and any(at_head) and not all(at_head):
+            blamed = [d for d, held in zip(ordered, at_head, strict=True) if not held]
+            cited = [d for d, held in zip(ordered, at_head, strict=True) if held]
+        for definition in blamed:
+            other = next((d for d in cited if d != definition), cited[0])
+            findings.append(error(definition.path, definition.line, definition.col,
+                                  f"duplicate id {shown(ident)} (also defined at {other.path}:{other.line})",
                                   "duplicate-id"))
     return findings
 
@@ -109,7 +118,7 @@ def _address_problem(table: SymbolTable, ref: Reference) -> str | None:
 
 
 def _cycles(table: SymbolTable, relation: str) -> list[Finding]:
-    """Each cycle once, reported at the link that closes it back to its smallest id."""
+    """Each cycle once in each file it passes through (see `_cycle_findings`)."""
     edges: dict[str, list[Reference]] = {}
     for ref in table.references:
         if ref.relation == relation and ref.target in table.definitions:
@@ -138,7 +147,7 @@ def _cycles(table: SymbolTable, relation: str) -> list[Finding]:
                 key = _rotate(cycle)
                 if key not in seen_cycles:
                     seen_cycles.add(key)
-                    findings.append(_cycle_finding(edges, key, relation))
+                    findings += _cycle_findings(edges, key, relation)
             elif not state.get(target):
                 state[target] = 1
                 stack.append((target, 0))
@@ -151,8 +160,14 @@ def _rotate(cycle: list[str]) -> tuple[str, ...]:
     return tuple(cycle[smallest:] + cycle[:smallest])
 
 
-def _cycle_finding(edges: dict[str, list[Reference]], cycle: tuple[str, ...], relation: str) -> Finding:
-    closing = next(ref for ref in edges[cycle[-1]] if ref.target == cycle[0])
+def _cycle_findings(edges: dict[str, list[Reference]], cycle: tuple[str, ...], relation: str) -> list[Finding]:
+    """The cycle at the link that closes it back to its smallest id, and in each other file it passes
+    through at its first link there: `check PATH` on a file whose edit closed it reports it there too."""
+    links = [next(ref for ref in edges[source] if ref.target == target)
+             for source, target in zip(cycle, (*cycle[1:], cycle[0]))]
     names = " → ".join((*cycle, cycle[0]))
-    return error(closing.path, closing.line, closing.col, f"{relation} cycle: {names}", "cycle")
+    at: dict[str, Reference] = {links[-1].path: links[-1]}
+    for link in links:
+        at.setdefault(link.path, link)
+    return [error(link.path, link.line, link.col, f"{relation} cycle: {names}", "cycle") for link in at.values()]
 
