@@ -192,7 +192,7 @@ def _findings(workspace: Workspace, entries: dict[str, Entry], engine: Engine,
     """Every finding, and the HEAD they were judged against (None: they do not depend on it)."""
     from gitspec.headdefinitions import HeadDefinitions
     from gitspec.symbols import DocumentInfo, SymbolTable, unpack
-    from gitspec.unreadable import unreadable_documents
+    from gitspec.unreadable import unreadable_documents, unreadable_items
 
     by_id, read = {}, {}
     for rel, entry in entries.items():
@@ -207,6 +207,7 @@ def _findings(workspace: Workspace, entries: dict[str, Entry], engine: Engine,
         findings += [Finding(*row) for row in file_findings]
         table.add(DocumentInfo(*info) if info else None, unpack(symbols))
     table.unreadable = unreadable_documents(workspace.root, findings, entries, lambda: read)
+    table.unreadable_items = unreadable_items(workspace.root, findings, entries, lambda: read.values())
     table.at_head = HeadDefinitions(workspace.root, workspace.store, engine.process)
     findings += engine.check_workspace(table)
     return sorted(set(findings)), table.at_head.head

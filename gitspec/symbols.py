@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import marshal
 from dataclasses import dataclass
-from typing import Any, Callable, Collection, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
+
+if TYPE_CHECKING:
+    from gitspec.unreadable import Unreadable
 
 
 class Definition(NamedTuple):
@@ -73,7 +76,9 @@ class SymbolTable:
         # why the workspace file at a path cannot be shown as a picture, or None
         self.picture_problem = picture_problem
         # the ids documents that could not be read may have (gitspec.unreadable): what reads one cannot be judged
-        self.unreadable: Collection[str] = ()
+        self.unreadable: Mapping[str, Unreadable] = {}
+        # the item ids (REQ-001) they may define: a reference to one cannot be looked up (gitspec.unreadable)
+        self.unreadable_items: Mapping[str, Unreadable] = {}
         # whether HEAD's version of its file has a definition (gitspec.headdefinitions); None: git cannot tell
         self.at_head: Callable[[Definition], bool | None] = lambda definition: None
 

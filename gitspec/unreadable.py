@@ -1,8 +1,9 @@
 """Documents that could not be read, by each id they may have: a stage reading or writing one must not run,
-and `new` must not reuse one of their ids.
+`new` must not reuse one of their ids, and `check` must not call a reference to one unknown.
 
 A file that does not parse has no id to go by, so it answers to its name
-(specs/product.yaml: product) and to any `id:` line at the start of a line in it.
+(specs/product.yaml: product) and to any `id:` line at the start of a line in it;
+and it may define each item id (`REQ-001`) an `id: ` in it names.
 Reads only the files that failed; never writes.
 """
 from __future__ import annotations
@@ -44,6 +45,20 @@ def unreadable_documents(root: Path, findings: Iterable[Finding], files: Collect
         for doc_id in _ids(root, path):
             if doc_id not in documents:
                 found.setdefault(doc_id, Unreadable(path, finding.line, finding.message, finding.col))
+    return found
+
+
+def unreadable_items(root: Path, findings: Iterable[Finding], files: Collection[str],
+                     read: Callable[[], Collection[str]]) -> dict[str, Unreadable]:
+    """Each item id (`REQ-001`) a document file that could not be read writes as an `id:` (as `new` counts
+    it used: gitspec.itemids), with the error that says why the file was not read. `files` and `read()`
+    are as for `unreadable_files`."""
+    from gitspec.itemids import DEFINED_ID
+
+    found: dict[str, Unreadable] = {}
+    for path, finding in unreadable_files(findings, files, read).items():
+        for match in DEFINED_ID.finditer(file_start(root, path)):
+            found.setdefault(match.group(), Unreadable(path, finding.line, finding.message, finding.col))
     return found
 
 

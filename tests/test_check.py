@@ -158,6 +158,27 @@ def test_a_duplicate_id_is_blamed_on_the_copy_a_change_brought_else_on_every_cop
     assert run_gitspec(ws, "check", "specs/z-reqs.yaml").out == old
 
 
+def test_a_reference_to_what_a_file_that_cannot_be_read_defines_is_one_warning_naming_that_file(repo):
+    """Found by a hunt: one YAML slip in reqs.yaml made every reference to its ids elsewhere an "unknown
+    requirement" error, naming the wrong file; `check specs/tasks.yaml` showed only those."""
+    reqs = requirements_doc("reqs", requirement("REQ-001") + requirement("REQ-002"))
+    ws = repo({"specs/reqs.yaml": reqs.replace("title: Title of REQ-002", "title: [Title of REQ-002"),
+               "specs/more.yaml": requirements_doc("more", requirement("REQ-010", links="['reqs#items']")),
+               "specs/tasks.yaml": tasks_doc("tasks", task("TASK-001", "[REQ-001, REQ-002, REQ-404]"))})
+    slip = "line 13: YAML syntax error: did not find expected ',' or ']'"
+    warned = (f"specs/tasks.yaml:7:20: warning: 'REQ-001' and 'REQ-002' cannot be looked up: specs/reqs.yaml, which "
+              f"may define them, cannot be read ({slip}) [unreadable-reference]\n")
+    unknown = "specs/tasks.yaml:7:38: error: unknown requirement 'REQ-404' (did you mean 'REQ-010'?) [unknown-reference]\n"
+    result = run_gitspec(ws, "check")
+    assert result.code == 1 and result.out == (
+        f"specs/more.yaml:11:13: warning: 'reqs#items' cannot be looked up: specs/reqs.yaml, which may define it, "
+        f"cannot be read ({slip}) [unreadable-reference]\n"
+        f"specs/reqs.yaml:13:14: error: YAML syntax error: did not find expected ',' or ']' [yaml-syntax]\n"
+        + warned + unknown), result
+    only_tasks = run_gitspec(ws, "check", "specs/tasks.yaml")
+    assert only_tasks.code == 1 and only_tasks.out == warned + unknown, only_tasks
+
+
 def test_a_path_typed_composed_selects_a_document_stored_decomposed(repo):
     stored = unicodedata.normalize("NFD", "specs/café/tâches.yaml")
     ws = repo({stored: tasks_doc("tasks", task("TASK-001", "[REQ-404]")),

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gitspec.addresses import parse_address, resolve_pointer
-from gitspec.findings import Finding, bad_image, error
+from gitspec.findings import Finding, bad_image, error, warning
 from gitspec.hookspecs import hookimpl
 from gitspec.printable import shown
 from gitspec.suggestions import Suggestions
 
 if TYPE_CHECKING:  # not needed to register the plugin, which every render does
     from gitspec.symbols import Reference, SymbolTable
+    from gitspec.unreadable import Unreadable
 
 ACYCLIC_RELATIONS = ("parent", "dependsOn", "previous")
 # relation -> the kind of document a reference to a document by that relation must name
@@ -31,6 +32,7 @@ RESERVED_IDS = {"index": "the site's index page (index.html)",
 def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
     findings = _duplicates(workspace) + _reserved(workspace)
     suggestions = Suggestions(workspace.definitions)
+    unchecked: dict[tuple[str, Unreadable], list[Reference]] = {}  # (file, unreadable file) -> its references
     for ref in workspace.references:
         if ref.namespaces == ("picture",):
             problem = workspace.picture_problem(ref.target)
@@ -42,7 +44,12 @@ def gitspec_check_workspace(workspace: SymbolTable) -> list[Finding]:
         else:
             problem = _id_problem(workspace, ref, suggestions)
         if problem:
+            blocked = _may_be_in_unreadable(workspace, ref)
+            if blocked is not None:
+                unchecked.setdefault((ref.path, blocked), []).append(ref)
+                continue
             findings.append(error(ref.path, ref.line, ref.col, problem, "unknown-reference"))
+    findings += [_unchecked(refs, blocked) for (_, blocked), refs in unchecked.items()]
     for relation in ACYCLIC_RELATIONS:
         findings += _cycles(workspace, relation)
     return findings
@@ -91,6 +98,33 @@ def _id_problem(table: SymbolTable, ref: Reference, suggestions: Suggestions) ->
     if kind and info is not None and info.kind != kind:
         return f"{shown(ref.target)} is {_a(info.kind)} document, not {_a(kind)} document"
     return None
+
+
+def _may_be_in_unreadable(table: SymbolTable, ref: Reference) -> Unreadable | None:
+    """The file that could not be read which may define the document or item a reference names and
+    nothing else defines, else None (as `new` counts such an id used: gitspec.unreadable)."""
+    if ref.namespaces == ("address",):
+        address = parse_address(ref.target)
+        if address is None or address.doc in table.documents:
+            return None
+        return table.unreadable.get(address.doc)
+    if table.definitions.get(ref.target):
+        return None
+    return table.unreadable_items.get(ref.target) or table.unreadable.get(ref.target)
+
+
+def _unchecked(refs: list[Reference], blocked: Unreadable) -> Finding:
+    """One warning per file, at its first reference to what a file that could not be read may define,
+    naming that file and why: not an "unknown" error at each, which would name the wrong file."""
+    first = min(refs, key=lambda ref: (ref.line, ref.col))
+    names = [shown(name) for name in dict.fromkeys(ref.target for ref in sorted(refs, key=lambda r: (r.line, r.col)))]
+    if len(names) > 3:
+        names = [*names[:3], f"{len(names) - 3} more"]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    them = "it" if len(names) == 1 else "them"
+    return warning(first.path, first.line, first.col,
+                   f"{listed} cannot be looked up: {blocked.path}, which may define {them}, cannot be read "
+                   f"(line {blocked.line}: {blocked.message})", "unreadable-reference")
 
 
 def _a(word: str) -> str:
