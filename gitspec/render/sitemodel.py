@@ -18,7 +18,7 @@ from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_KINDS, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
 from gitspec.render.deferred import Deferred
-from gitspec.render.model import BAD, BEFORE_HISTORY, INFO, OK, WARN, Badge, Change, Fact, Page, Section, Site, Text
+from gitspec.render.model import BAD, BEFORE_HISTORY, INFO, OK, WARN, Badge, Change, Fact, Page, Section, Site
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.properties import latest_change
 from gitspec.render.scalars import is_scalar, short_list
