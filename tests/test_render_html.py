@@ -468,3 +468,29 @@ def test_the_traceability_matrix_keeps_its_header_row_in_view_and_a_linked_row_b
                          [header["left"] + 5, header["bottom"] - 4]) == "Requirement"
     assert watched.problems == []
     watched.close()
+
+
+@needs_chromium
+def test_a_long_word_in_the_traceability_matrix_never_makes_the_page_scroll_sideways(browser, repo) -> None:
+    """A failing test's name in a verdict's reason is one long word: from 640 to 900 CSS px wide (1280 px
+    at 200% zoom) it widened the matrix, which has no box of its own to scroll in there, and the whole
+    page, site bar and all, scrolled sideways with the reason's column off the screen."""
+    name = "test_retry_schedule_stops_after_the_first_successful_payment_attempt"
+    evidence = ("kind: evidence\nid: ev-0001\ntitle: CI\nrequirements: [REQ-001]\nsource: junit\nreport: junit.xml\n"
+                f"verdict: failed\nstartedAt: '2026-12-01T10:00:00Z'\ncommit: '{'0' * 40}'\ndirty: false\n"
+                f"previous: null\npreviousHash: null\n"
+                f"cases:\n  - name: {name}\n    verdict: failed\n    requirements: [REQ-001]\n")
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001")),
+                 "specs/ev-0001.yaml": evidence}, CONFIG.replace("formats: []", "formats: [html]"))
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    for width in (639, 640, 683, 853, 1000):
+        page.set_viewport_size({"width": width, "height": 400})
+        page.goto((root / "build/html/traceability.html").as_uri())
+        assert name in page.inner_text("tbody")
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") == width
+        sticky = page.evaluate("() => getComputedStyle(document.querySelector('thead th')).position")
+        assert sticky == ("static" if width < 640 else "sticky")  # (a phone scrolls the table in its own box)
+    assert watched.problems == []
+    watched.close()
