@@ -175,6 +175,58 @@ def test_a_requirements_link_to_a_section_leads_to_it_in_every_format(repo):
     assert links["p#goals"].fragment and links["p#goals"].fragment in goals_heading._p.xml
 
 
+def test_a_word_that_only_spells_a_documents_id_is_text_and_a_declared_reference_links_in_every_format(repo):
+    """A task's `ownerRole: backend` linked to the document whose id is `backend` (in the example,
+    `ownerRole: design` to the design system, a data model's `brand` field to the brand book): in the
+    site, the PDF book and Word. A reference the schema declares (a task's requirements, an evidence
+    record's `previous` document) or an address still links."""
+    import subprocess
+
+    import pypdf
+    from conftest import git, requirement, requirements_doc
+
+    task = ("kind: tasks\nid: tasks\ntitle: Tasks\nitems:\n  - id: TASK-001\n    title: Build it\n"
+            "    requirements: [REQ-001]\n    status: todo\n    priority: p1\n    ownerRole: backend\n")
+    items = requirement("REQ-001", links='["backend#items"]') + "    tags: [backend, api]\n"
+    root = repo({"specs/backend.yaml": requirements_doc("backend", items), "specs/tasks.yaml": task})
+    commit = git(root, "rev-parse", "HEAD").strip()
+    for n, previous in ((1, "null"), (2, "ev-1")):
+        (root / f"specs/ev-{n}.yaml").write_text(
+            f"kind: evidence\nid: ev-{n}\ntitle: Run {n}\nrequirements: [REQ-001]\nsource: run\ncommand: pytest\n"
+            f'exitCode: 0\nverdict: passed\nstartedAt: "2026-12-0{n}T10:00:00Z"\ncommit: "{commit}"\n'
+            f"dirty: false\nprevious: {previous}\npreviousHash: null\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "evidence")
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx")
+    assert result.code == 0, result
+    page = (root / "build/html/tasks.html").read_text()
+    assert '<td dir="auto">Owner role</td><td dir="auto">backend</td>' in page
+    assert '<a href="backend.html#REQ-001">REQ-001</a>' in page
+    requirements = (root / "build/html/backend.html").read_text()
+    assert '<td dir="auto">Tags</td><td dir="auto">backend, api</td>' in requirements  # free labels too
+    assert '<a href="backend.html#items">backend#items</a>' in requirements
+    assert '<p dir="auto"><a href="ev-1.html">ev-1</a></p>' in (root / "build/html/ev-2.html").read_text()
+
+    book = docx.Document(str(root / "build/docx/book.docx"))
+    linked = {item.text for table in book.tables for row in table.rows for cell in row.cells
+              for p in cell.paragraphs for item in p.iter_inner_content() if not hasattr(item, "font")}
+    assert {"REQ-001", "ev-1"} <= linked and "backend" not in linked
+
+    # A PDF links within its document (and the book within itself): nothing links over the tag, the
+    # word after "Tags" (it linked to the top of its own document), nor over the owner role
+    found = 0
+    for name in ("backend", "book"):
+        pdf = str(root / f"build/pdf/{name}.pdf")
+        words = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        reader = pypdf.PdfReader(pdf)
+        for at, text in enumerate(words.split("<page ")[1:]):
+            for box in re.finditer(r'>(?:Tags|role)</word>\s*<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>backend', text):
+                x, y = float(box.group(1)) + 1, float(reader.pages[at].mediabox.height) - float(box.group(2)) - 1
+                found += 1
+                assert not [a for a in reader.pages[at].get("/Annots") or () if _covers(a.get_object()["/Rect"], x, y)]
+    assert found == 3
+
+
 def _covers(rect, x: float, y: float) -> bool:
     left, right, bottom, top = sorted(map(float, rect[0::2])) + sorted(map(float, rect[1::2]))
     return left <= x <= right and bottom <= y <= top

@@ -1,7 +1,10 @@
-"""Which keys of a document's values are data, not field names, read from its kind's schema: the
-keys of a free-form map (`additionalProperties`, `patternProperties`: screen ids, environment
-variables, radius names) are shown as written; a key the schema declares in `properties` is a
-field name, which the render humanizes (`dataModel` → "Data model").
+"""Which keys of a document's values are data, not field names, and which values are references, read
+from its kind's schema: the keys of a free-form map (`additionalProperties`, `patternProperties`:
+screen ids, environment variables, radius names) are shown as written; a key the schema declares in
+`properties` is a field name, which the render humanizes (`dataModel` → "Data model"). A string the
+schema declares an id or an address (a `$ref` to gitspec's shared `documentId`, `itemId`, `address`
+or `itemIdOrAddress`) is a reference, which the render may link; any other string is only text, even
+one that spells a document's id (`ownerRole: design`).
 
 Pure: walks a value beside its schema and returns a copy; it never validates (the check does),
 and a value the schema says nothing about keeps its keys as they were.
@@ -20,6 +23,14 @@ class DataKey(str):
     """A key of a free-form map: shown exactly as written, never humanized."""
 
 
+class Reference(str):
+    """A value the schema declares an id or an address: a link where it names a known one."""
+
+
+COMMON = "https://gitspec.dev/schemas/common.schema.json"
+REFERENCE_DEFS = ("documentId", "itemId", "address", "itemIdOrAddress")  # the shared schema's, by name
+
+
 class DataKeys:
     """Marks the data keys in a document's sections, given every schema by kind (their `$ref`s
     resolve among them, gitspec's common schema included)."""
@@ -27,14 +38,16 @@ class DataKeys:
     def __init__(self, schemas: dict[str, dict]) -> None:
         self.schemas = schemas
         self._by_id: dict[str, dict] | None = None
+        self._references: set[int] | None = None  # the shared reference schemas' nodes, by identity
         # what _expand gave for the same schema nodes (a node lives in one schema, so its identity says
         # how its $refs resolve): each item of a 2,000-item list is walked beside the same nodes
         self._expanded: dict[tuple[int, ...], list[tuple[dict, Any]]] = {}
 
     def marked(self, kind: str, section: str, value: Any) -> Any:
-        """`value` (the section `section` of a `kind` document) with each data key a DataKey."""
+        """`value` (the section `section` of a `kind` document, or a key of a Markdown document's front
+        matter) with each data key a DataKey and each reference a Reference."""
         schema = self.schemas.get(kind)
-        if not isinstance(schema, dict) or not isinstance(value, (dict, list)):
+        if not isinstance(schema, dict) or not isinstance(value, (dict, list, str)):
             return value
         base = schema.get("$id") if isinstance(schema.get("$id"), str) else f"urn:gitspec:kind:{kind}"
         self._known().setdefault(base, schema)
@@ -76,6 +89,8 @@ class DataKeys:
         nodes = self._expand(nodes)
         if isinstance(value, list):
             return [self._mark(item, self._items(nodes, n), depth + 1) for n, item in enumerate(value)]
+        if isinstance(value, str):
+            return Reference(value) if self._is_reference(nodes) else value
         if not isinstance(value, dict):
             return value
         marked = {}
@@ -84,6 +99,13 @@ class DataKeys:
             free = self._free(nodes, key) if isinstance(key, str) and not children else []
             marked[DataKey(key) if free else key] = self._mark(item, children or free, depth + 1)
         return marked
+
+    def _is_reference(self, nodes: list[tuple[dict, Any]]) -> bool:
+        """Whether the schemas that apply (expanded: their `$ref`s followed) include a shared reference's."""
+        if self._references is None:
+            shared = self._known().get(COMMON, {}).get("$defs", {})
+            self._references = {id(shared[name]) for name in REFERENCE_DEFS if name in shared}
+        return any(id(node) in self._references for node, _ in nodes)
 
     def _expand(self, nodes: list[tuple[Any, Any]]) -> list[tuple[dict, Any]]:
         """The schemas that apply, with their base URIs: `$ref`s followed, `allOf`/`anyOf`/`oneOf` and

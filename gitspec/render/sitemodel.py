@@ -208,7 +208,7 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, links, absent),
                 commit=told.commit if told else "", dirty=doc.path in facts.changed or change is None, change=told,
-                before_history=change == BEFORE_HISTORY, owners=_owners(header), facts=_facts(_front_facts(doc, facts), targets))
+                before_history=change == BEFORE_HISTORY, owners=_owners(header), facts=_facts(doc.kind, _front_facts(doc, facts), targets, facts.schemas))
 
 
 def _owners(header: dict) -> tuple[str, ...]:
@@ -228,11 +228,11 @@ def _front_facts(doc: SourceDocument, facts: Facts) -> dict[str, Any]:
             if name not in titles and (is_scalar(value) or short_list(value))}
 
 
-def _facts(front: dict[str, Any], targets: dict[str, str]) -> tuple[Fact, ...]:
-    """The facts (see `_front_facts`), with their values as a table cell shows them: a document's or an
-    item's id links to it."""
-    cells = ValueBlocks(targets)
-    return tuple(Fact(humanize(key), cells.cell(value)) for key, value in front.items())
+def _facts(kind: str, front: dict[str, Any], targets: dict[str, str], schemas: dict[str, dict]) -> tuple[Fact, ...]:
+    """The facts (see `_front_facts`), with their values as a table cell shows them: an id the schema
+    declares a reference (the PRD's `product`) links to its document or item."""
+    cells, keys = ValueBlocks(targets), DataKeys(schemas)
+    return tuple(Fact(humanize(key), cells.cell(keys.marked(kind, key, value))) for key, value in front.items())
 
 
 def _sections(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: dict,

@@ -2,8 +2,10 @@
 
 Pure and generic over kinds: it looks at the shape of the data, with a few
 named special cases (colour palettes, diagrams, code). It never emits markup:
-strings stay plain text, and a string becomes a link only when it is exactly
-a known id or a known section's address.
+strings stay plain text, and a string becomes a link only when it is meant as
+a reference to a known id or section: the schema declares it one (a Reference),
+or it is written as an address (`prd#goals`) or as an item id (`REQ-001`). A
+word that only spells a document's id (`design`, `code`) stays text.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 
 from gitspec.addresses import parse_address
 from gitspec.render.anchors import key_anchor, unique
-from gitspec.render.datakeys import DataKey
+from gitspec.render.datakeys import DataKey, Reference
 from gitspec.render.model import Badge, Block, Code, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Table, Text
 from gitspec.render.scalars import is_scalar, scalar_text, short_list
 from gitspec.render.yamlshown import dump_yaml, flow_text, nested_deeper
@@ -42,6 +44,7 @@ NAME_KEYS = (*TITLE_KEYS, "path")  # what names an item without an id: its headi
 DEEPEST_LEVEL = 32  # a collection nested deeper is one line of text: renderers recurse once per level
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _INLINE_ID = re.compile(r"^[A-Za-z0-9][\w.:-]{0,60}$")
+_ITEM_ID = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")  # an item id's form (the shared schema's itemId): REQ-001
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -128,14 +131,19 @@ class ValueBlocks:
             return [Diagram(text.strip("\n"), "mermaid", owner if key == "mermaid" else humanize(key))]
         if key in CODE_SECTIONS:
             return [Code(text, CODE_SECTIONS[key])]
-        return [Paragraph((self.inline(text),)) for text in _PARAGRAPH_BREAK.split(text.strip()) if text]
+        reference = isinstance(text, Reference)
+        return [Paragraph((self.inline(part, reference),)) for part in _PARAGRAPH_BREAK.split(text.strip()) if part]
 
-    def inline(self, text: str) -> Inline:
-        """The text, a link when it is exactly a known id or the address of a known section
-        (`prd#goals`, `architecture#apiContract/paths`: to that section)."""
-        name = link_name(text)
+    def inline(self, text: str, reference: bool = False) -> Inline:
+        """The text, a link when it names a known id (as a `reference`, or written as an item id) or
+        the address of a known section (`prd#goals`, `architecture#apiContract/paths`: to that section)."""
+        name = link_name(text, reference)
         target = self.targets.get(name) if name is not None else None
         return Link(text, target) if target else Text(text)
+
+    def scalar(self, value: Any) -> Inline:
+        """A scalar as a list entry or a cell shows it: a link when `inline` makes one."""
+        return self.inline(scalar_text(value), isinstance(value, Reference))
 
     def sequence(self, items: list, level: int) -> list[Block]:
         if not items:
@@ -148,7 +156,7 @@ class ValueBlocks:
         if all(isinstance(item, dict) and all(cell_worthy(k, v) for k, v in item.items()) for item in items):
             return [self.table(items)]
         if all(is_scalar(item) for item in items):
-            return [ListBlock(tuple((Paragraph((self.inline(scalar_text(item)),)),) for item in items))]
+            return [ListBlock(tuple((Paragraph((self.scalar(item),)),) for item in items))]
         if all(isinstance(item, dict) and item_name(item)[1] for item in items):
             return [block for item in items for block in self.named(item, level)]
         # A list adds no heading: a mapping in it puts its headings at `level`, one below the one above
@@ -194,6 +202,9 @@ class ValueBlocks:
         if badges:
             blocks.append(Paragraph(badges))
         rest = {k: v for k, v in item.items() if k != "id" and not (k in TITLE_KEYS and str(v) == title)}
+        target = self.targets.get(item_id)
+        if isinstance(item["id"], Reference) and target and "#" not in target:
+            rest = {"id": item["id"], **rest}  # an entry naming a document (the assembly's): its fields link to it
         for key in PROSE_KEYS:
             if isinstance(rest.get(key), str):
                 if key in LABELLED_PROSE:
@@ -205,7 +216,7 @@ class ValueBlocks:
         for key, values in lists.items():
             rest.pop(key)
             blocks.append(Paragraph((Text(humanize(key), "strong"),)))
-            blocks.append(ListBlock(tuple((Paragraph((self.inline(scalar_text(x)),)),) for x in values)))
+            blocks.append(ListBlock(tuple((Paragraph((self.scalar(x),)),) for x in values)))
         if rest:
             blocks.extend(self.mapping(rest, level + 1, title or item_id))
         return blocks
@@ -228,8 +239,8 @@ class ValueBlocks:
 
     def cell(self, value: Any) -> tuple[Inline, ...]:
         if isinstance(value, list):
-            return joined(self.inline(scalar_text(item)) for item in value)
-        return (self.inline(scalar_text(value)),) if value is not None else ()
+            return joined(self.scalar(item) for item in value)
+        return (self.scalar(value),) if value is not None else ()
 
 
 def _key_text(key: Any) -> str:
@@ -237,10 +248,11 @@ def _key_text(key: Any) -> str:
     return key if isinstance(key, str) else str(key)
 
 
-def link_name(text: str) -> str | None:
-    """What `ValueBlocks.inline` looks `text` up as among the targets: the text itself when it
-    may be an id, the section it addresses (`prd#goals/0` → `prd#goals`), or None: never a link."""
-    if _INLINE_ID.match(text):
+def link_name(text: str, reference: bool = True) -> str | None:
+    """What `ValueBlocks.inline` looks `text` up as among the targets: the text itself when it may be
+    an id (one written as an item id's, `REQ-001`, unless it is a `reference`), the section it
+    addresses (`prd#goals/0` → `prd#goals`), or None: never a link."""
+    if _INLINE_ID.match(text) and (reference or _ITEM_ID.match(text)):
         return text
     address = parse_address(text) if "#" in text else None
     return f"{address.doc}#{address.section}" if address else None
@@ -248,7 +260,8 @@ def link_name(text: str) -> str | None:
 
 def link_names(value: Any) -> set[str | None]:
     """What a scalar may be looked up as wherever it is shown: whole (in a cell or a list), and
-    each of its paragraphs (as prose). With None when some of them can never be a link."""
+    each of its paragraphs (as prose), as if it were a reference (what a page's key must cover).
+    With None when some of them can never be a link."""
     text = scalar_text(value)
     names = {link_name(text)}
     stripped = text.strip()

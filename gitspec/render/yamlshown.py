@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from gitspec.render.datakeys import DataKey
+from gitspec.render.datakeys import DataKey, Reference
 from gitspec.render.scalars import scalar_text
 
 FLOW_WIDTH = 80  # a collection whose one-line form is at most this long is dumped on one line
@@ -40,7 +40,8 @@ def _compact_dumper() -> type:
             node.flow_style = _flow_length(node, FLOW_WIDTH) <= FLOW_WIDTH
             return node
 
-    CompactDumper.add_representer(DataKey, lambda dumper, key: dumper.represent_str(str(key)))  # plain text
+    for marked in (DataKey, Reference):  # plain text
+        CompactDumper.add_representer(marked, lambda dumper, text: dumper.represent_str(str(text)))
     return CompactDumper
 
 
