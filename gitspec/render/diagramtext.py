@@ -1,5 +1,7 @@
 """What a Mermaid diagram shows, in words: the text alternative of its drawn picture, as in
-"Sign up. Flowchart: Sign up → Verify email → Dashboard".
+"Sign up. Flowchart: Sign up → Verify email → Dashboard". An author who wrote Mermaid's own
+accessible title and description (`accTitle: …`, `accDescr: …` or `accDescr { … }`) is taken at
+their word: those name and describe the diagram, and are never read as part of it.
 
 Pure, and read-only over the source: it reads only what it recognises (a flowchart's nodes and
 links, a sequence's messages, an ER diagram's relationships) and never fails on the rest.
@@ -36,29 +38,52 @@ _ENTITY = re.compile(r"^\s*([\w.-]+)\s*\{")
 # (possessive), as `o`, `-` and `.` may be in a name too: else a long line of them is quadratic to refuse.
 _RELATION = re.compile(r"^\s*([\w.-]++)\s*[|}][|o](?:--|\.\.)[|o][|{]\s*([\w.-]+)\s*:(.*)$")
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.I)  # Mermaid's line break in a label: a space in words
+# Mermaid's accessibility statements, which may open a line or follow a ";": a title, to the end of its line;
+# a description, to the end of its line or, in braces, over several (to the first "}", as Mermaid reads it,
+# or to the end when none closes it).
+_ACC_TITLE = re.compile(r"(?:^|;)[ \t]*accTitle[ \t]*:(.*)$", re.M)
+_ACC_DESCR = re.compile(r"(?:^|;)[ \t]*accDescr[ \t]*(?::(.*)$|\{([^}]*)\}?)", re.M)
 
 
 def describe(source: str, name: str = "") -> str:
-    """`name` (the diagram's title, when it has one), its kind, and what it links: at most LONGEST characters."""
+    """`name` (the diagram's title, when it has one), its kind, and what it links (at most LONGEST
+    characters), or the description its author wrote (`accDescr`) in full."""
     body = source
     front = _FRONT_MATTER.match(source)
     if front:
         body = source[front.end():]
         title = _TITLE.search(front.group(1))
         name = title.group(1).strip().strip("\"'") if title else name  # the diagram names itself best
+    body, acc_title, acc_descr = _accessible(body)
+    name = acc_title or name  # (the title written for this purpose, over the one shown)
     lines = [line for line in body.splitlines() if line.strip() and not line.strip().startswith("%%")]
     if lines and ";" in lines[0]:  # statements on the header line ("graph TD; A-->B; B-->C") are statements
         header, rest = lines[0].split(";", 1)
         lines[:1] = [header, rest]
     keyword = (lines[0].split() or [""])[0] if lines else ""
     kind = KINDS.get(keyword, "Diagram")
-    parts = {"Flowchart": _flowchart, "Sequence diagram": _sequence,
-             "Entity relationship diagram": _relations}.get(kind, lambda rest: "")(lines[1:])
+    parts = acc_descr or {"Flowchart": _flowchart, "Sequence diagram": _sequence,
+                          "Entity relationship diagram": _relations}.get(kind, lambda rest: "")(lines[1:])
     parts = " ".join(piece.strip() for piece in _LINE_BREAK.split(parts) if piece.strip())
     text = f"{kind}: {parts}" if parts else kind
     if name and name.casefold() != kind.casefold():
         text = f"{name}. {text}"
-    return text if len(text) <= LONGEST else text[:LONGEST - 1].rstrip() + "…"
+    if acc_descr or len(text) <= LONGEST:  # (the author's own description is kept whole)
+        return text
+    return text[:LONGEST - 1].rstrip() + "…"
+
+
+def _accessible(body: str) -> tuple[str, str, str]:
+    """The body without its accessibility statements, and the title and description they give ("" for
+    none; the first of each counts, its white space made single spaces)."""
+    title = _ACC_TITLE.search(body)
+    descr = _ACC_DESCR.search(body)
+    if title is None and descr is None:
+        return body, "", ""
+    body = _ACC_DESCR.sub("", _ACC_TITLE.sub("", body))
+    title_text = " ".join(title.group(1).split()) if title else ""
+    descr_text = " ".join((descr.group(1) or descr.group(2) or "").split()) if descr else ""
+    return body, title_text, descr_text
 
 
 def _flowchart(lines: list[str]) -> str:

@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("48", "site.css", "search.js", "live.js")
+        return assets_version("49", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
