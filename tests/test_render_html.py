@@ -494,3 +494,40 @@ def test_a_long_word_in_the_traceability_matrix_never_makes_the_page_scroll_side
         assert sticky == ("static" if width < 640 else "sticky")  # (a phone scrolls the table in its own box)
     assert watched.problems == []
     watched.close()
+
+
+@needs_chromium
+def test_gitspecs_own_english_words_are_declared_english_on_a_page_in_another_language(browser, repo) -> None:
+    """With `language: ja`, every word of the page was declared Japanese, gitspec's English labels too
+    ("Search", "Contents", "Field", "Priority", "Last change", the badges, the matrix's headers and
+    reasons): a screen reader read them in a Japanese voice. The documents' own words stay Japanese."""
+    items = ("  - id: REQ-001\n    title: 返金する\n    statement: 顧客は返金を受けられる。\n"
+             "    acceptance: [三日以内に返金される]\n    priority: must\n")
+    config = CONFIG.replace("formats: []", "formats: [html]") + "language: ja\n"
+    root = repo({"specs/reqs.yaml": "kind: requirements\nid: reqs\ntitle: 決済の要件\nitems:\n" + items}, config)
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    lang = "(selector) => document.querySelector(selector).closest('[lang]').lang"
+    page.goto((root / "build/html/reqs.html").as_uri())
+    english = ["label[for=gitspec-search]", "#gitspec-search", "#gitspec-results", "#gitspec-status", ".toc h2",
+               ".doc-source", ".doc-kind", ".change span", "section > h2", "th", "main td:first-child",
+               "p strong", "main .badge"]
+    assert {selector: page.evaluate(lang, selector) for selector in english} == dict.fromkeys(english, "en")
+    japanese = ["h1", "h3", "h3 + p + p", "section li", "main td:last-child", ".change bdi"]
+    assert {selector: page.evaluate(lang, selector) for selector in japanese} == dict.fromkeys(japanese, "ja")
+    page.fill("#gitspec-search", "返金")
+    page.wait_for_selector("#gitspec-results li")
+    assert page.evaluate(lang, "#gitspec-results li .hit-title") == "ja"  # a result is the documents' words
+    assert page.evaluate(lang, "#gitspec-status") == "en" and page.inner_text("#gitspec-status").endswith("results")
+    page.goto((root / "build/html/traceability.html").as_uri())
+    assert [page.evaluate(lang, s) for s in ("h1", "thead th", "tbody td:nth-child(2)", "tbody td:last-child")] == [
+        "en", "en", "ja", "en"]  # the matrix's own title, headers and reasons; a requirement's title
+    page.goto((root / "build/html/index.html").as_uri())
+    assert [page.evaluate(lang, s) for s in ("thead", "h2", ".doc-meta", "tbody a")] == ["en", "en", "en", "ja"]
+    assert watched.problems == []
+    watched.close()
+    # A page in English declares nothing more: its words are all English already
+    (root / "gitspec.yaml").write_text(config.replace("language: ja", "language: en-GB"))
+    assert run_gitspec(root, "render").code == 0
+    assert re.findall(r"\slang=", (root / "build/html/reqs.html").read_text()) == [" lang="]

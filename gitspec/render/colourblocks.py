@@ -6,7 +6,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from gitspec.render.model import WARN, Block, Contrast, Notice, Paragraph, Swatch, Swatches, Table, Text
+from gitspec.render.model import WARN, Block, Contrast, Label, Notice, Paragraph, Swatch, Swatches, Table, Text
 from gitspec.render.scalars import is_scalar, scalar_text
 from gitspec.render.valueblocks import FIELDS_HEADER, cell_of, humanize, listed, mapping_of
 from gitspec.hexcolours import is_srgb_hex
@@ -18,16 +18,16 @@ def colour_blocks(color: dict) -> list[Block]:
     A part of the wrong type (which the check reports) is read as absent."""
     blocks: list[Block] = []
     if "mode" in color and is_scalar(color["mode"]):  # the colour space the tones are given in
-        blocks.append(Table(FIELDS_HEADER, ((cell_of("Mode"), cell_of(scalar_text(color["mode"]))),)))
+        blocks.append(Table(FIELDS_HEADER, ((cell_of(Label("Mode")), cell_of(scalar_text(color["mode"]))),)))
     for name, ramp in mapping_of(color.get("palette")).items():
         ramp = mapping_of(ramp)
         swatches = tuple(Swatch(f"{name}.{t.get('step')}", str(t.get("hex", "")), _oklch(t))
                          for t in listed(ramp.get("tones")) if isinstance(t, dict))
-        blocks.append(Swatches(f"{humanize(str(name))} palette", swatches))  # a data key, but a heading's word
+        blocks.append(Swatches(Label(f"{humanize(str(name))} palette"), swatches))  # a data key, but a heading's word
         hue_chroma = [f"{key.title()}: {scalar_text(ramp[key])}" for key in ("hue", "chroma")
                       if key in ramp and is_scalar(ramp[key])]
         if hue_chroma:  # the ramp's own: each tone's may differ (gamut mapping lowers the chroma)
-            blocks.append(Paragraph((Text(" · ".join(hue_chroma)),)))
+            blocks.append(Paragraph((Text(Label(" · ".join(hue_chroma))),)))
     for key in ("lightTheme", "darkTheme"):
         theme = color.get(key)
         if not isinstance(theme, dict):

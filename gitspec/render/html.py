@@ -9,9 +9,9 @@ from __future__ import annotations
 from functools import cached_property
 
 from gitspec.render.htmlblocks import SITE, BlockWriter, facts_html, section_html
-from gitspec.render.htmltext import badges, esc, isolated, status_badge
+from gitspec.render.htmltext import badges, english, esc, isolated, status_badge
 from gitspec.render.livereload import LIVE_JS, site_script
-from gitspec.render.model import Page, Site, document_count, version_label
+from gitspec.render.model import Label, Page, Site, document_count, version_label
 from gitspec.render.ownmarks import GENERATOR
 from gitspec.render.packageassets import assets_version, package_asset
 from gitspec.render.pagefiles import file_stem
@@ -34,10 +34,10 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("49", "site.css", "search.js", "live.js")
+        return assets_version("50", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
-        writer = BlockWriter(SITE, page.id, self._page_ids(site), assets)
+        writer = BlockWriter(SITE, page.id, self._page_ids(site), assets, site.language)
         document = page_html(site, page, writer)
         return {f"{file_stem(page.id)}.html": document.encode("utf-8"),
                 **dict(sorted(writer.files.items()))}
@@ -82,10 +82,14 @@ def _frame(title: str, body: str, language: str) -> str:
 
 
 def _top_bar(site: Site) -> str:
+    """The bar atop every page: the site's title and the search, whose words are gitspec's (search.js
+    declares each result it lists in the page's language, as the documents' text is)."""
+    own = english(site.language)
+    title = own if isinstance(site.title, Label) else ""
     return (
         '<header class="site-bar">\n'
-        f'<a class="site-title" href="index.html">{esc(site.title)}</a>\n'
-        '<div class="search" role="search">\n'
+        f'<a class="site-title" href="index.html"{title}>{esc(site.title)}</a>\n'
+        f'<div class="search" role="search"{own}>\n'
         '<label for="gitspec-search" class="visually-hidden">Search</label>\n'
         '<input type="search" id="gitspec-search" placeholder="Search ids and text" autocomplete="off" '
         'spellcheck="false" data-index="search-index.js">\n'
@@ -101,15 +105,20 @@ def _top_bar(site: Site) -> str:
 def page_html(site: Site, page: Page, writer: BlockWriter) -> str:
     ids = [writer.unique_id(s.anchor) for s in page.sections]
     sections = "\n".join(section_html(s, i, writer) for s, i in zip(page.sections, ids, strict=True))
-    toc = "".join(f'<li><a href="#{esc(i)}">{esc(s.title)}</a></li>' for s, i in zip(page.sections, ids, strict=True))
-    source = f'<p class="doc-source">Source: <code>{esc(page.source)}</code></p>' if page.source else ""
+    own = writer.own
+    # The contents list is gitspec's (its name, a YAML section's title); a Markdown heading is the document's.
+    text = f' lang="{esc(site.language)}"' if own else ""
+    toc = "".join(f'<li{"" if isinstance(s.title, Label) else text}><a href="#{esc(i)}">{esc(s.title)}</a></li>'
+                  for s, i in zip(page.sections, ids, strict=True))
+    source = f'<p class="doc-source"{own}>Source: <code>{esc(page.source)}</code></p>' if page.source else ""
     body = (
-        f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\">\n<h1 dir=\"auto\">{esc(page.title)}</h1>\n"
+        f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\">\n"
+        f'<h1 dir="auto"{writer.lang(page.title)}>{esc(page.title)}</h1>\n'
         f'<p class="doc-meta"><span class="doc-id">{isolated(page.id)}</span> · '
-        f'<span class="doc-kind">{isolated(page.kind)}</span>{facts_html(page, writer)} {status_badge(page.status)} '
-        f'{badges(page.badges)}</p>\n'
+        f'<span class="doc-kind"{own}>{isolated(page.kind)}</span>{facts_html(page, writer)} '
+        f'{status_badge(page.status, own)} {badges(page.badges, own)}</p>\n'
         f"{source}\n</header>\n"
-        + (f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>\n' if toc else "")
+        + (f'<nav class="toc" aria-label="Contents"{own}><h2>Contents</h2><ol>{toc}</ol></nav>\n' if toc else "")
         + f"{sections}\n</main>"
     )
     return _frame(f"{page.id} · {page.title}", body, site.language)
@@ -129,25 +138,28 @@ def kinds_in_order(site: Site) -> list[str]:
 
 
 def index_html(site: Site) -> str:
+    own = english(site.language)  # on gitspec's own words: the headers, kinds, counts and badges
     groups = []
     for kind in kinds_in_order(site):
         pages = [p for p in site.pages if p.kind == kind]
         owned = any(p.owners for p in pages)  # an Owners column where some document of the kind names them
         rows = "\n".join(
-            f'<tr><td dir="auto"><a href="{esc(file_stem(p.id))}.html">{esc(p.title)}</a></td>'
+            f'<tr><td dir="auto"><a href="{esc(file_stem(p.id))}.html"{own if isinstance(p.title, Label) else ""}>'
+            f'{esc(p.title)}</a></td>'
             f'<td><code>{esc(p.id)}</code></td>'
             + (f'<td>{", ".join(isolated(owner) for owner in p.owners)}</td>' if owned else "")
-            + f'<td>{status_badge(p.status)}</td><td>{badges(p.badges)}</td></tr>'
+            + f'<td>{status_badge(p.status, own)}</td><td>{badges(p.badges, own)}</td></tr>'
             for p in pages)
         groups.append(
-            f'<section class="kind" id="kind-{esc(kind)}">\n<h2>{esc(kind)}</h2>\n'
-            '<div class="table-wrap"><table class="index"><thead><tr><th scope="col">Document</th>'
+            f'<section class="kind" id="kind-{esc(kind)}">\n<h2{own}>{esc(kind)}</h2>\n'
+            f'<div class="table-wrap"><table class="index"><thead{own}><tr><th scope="col">Document</th>'
             '<th scope="col">ID</th>' + ('<th scope="col">Owners</th>' if owned else "")
             + '<th scope="col">Status</th><th scope="col">Flags</th></tr></thead>'
             f"<tbody>\n{rows}\n</tbody></table></div>\n</section>")
     commit = f"commit <code>{esc(site.commit)}</code>" if site.commit else esc(version_label(site))
     dirty = ' <span class="badge badge-warn">uncommitted changes</span>' if site.dirty else ""
-    body = (f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\"><h1>{esc(site.title)}</h1>\n"
-            f'<p class="doc-meta">{document_count(site)} · {commit}{dirty}</p></header>\n'
+    title = own if isinstance(site.title, Label) else ""
+    body = (f"{_top_bar(site)}\n<main>\n<header class=\"doc-head\"><h1{title}>{esc(site.title)}</h1>\n"
+            f'<p class="doc-meta"{own}>{document_count(site)} · {commit}{dirty}</p></header>\n'
             + "\n".join(groups) + "\n</main>")
     return _frame(site.title, body, site.language)

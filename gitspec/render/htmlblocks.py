@@ -15,10 +15,10 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.diagramtext import describe
 from gitspec.render.direction import right_to_left
-from gitspec.render.htmltext import TONES, badge, badges, esc, isolated
+from gitspec.render.htmltext import TONES, badge, badges, english, esc, isolated
 from gitspec.render.model import (
-    BAD, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Link, ListBlock,
-    NoteRef, Notice, Page, Paragraph, Quote, Rule, Section, Swatches, Table, inlines_text, walk, words_text,
+    BAD, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Label, Link, ListBlock,
+    NoteRef, Notice, Page, Paragraph, Quote, Rule, Section, Swatches, Table, Text, inlines_text, walk, words_text,
 )
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.renderer import Assets, Picture
@@ -35,8 +35,9 @@ _TEXT_TAGS = (("code", "code"), ("em", "em"), ("strong", "strong"), ("strike", "
 def facts_html(page: Page, writer: BlockWriter) -> str:
     """The document's owners and front-matter facts for its facts line (" · Owners: Ana, Team Bob
     · Product: <a>product</a>"), "" when it has none."""
-    owners = [f'Owners: {", ".join(isolated(owner) for owner in page.owners)}'] if page.owners else []
-    facts = [f"{esc(fact.label)}: <bdi>{writer.inlines(fact.inlines)}</bdi>" for fact in page.facts]
+    owners = ([f'{writer.own_words("Owners")}: {", ".join(isolated(owner) for owner in page.owners)}']
+              if page.owners else [])
+    facts = [f"{writer.words(fact.label)}: <bdi>{writer.inlines(fact.inlines)}</bdi>" for fact in page.facts]
     return "".join(f' · <span class="doc-fact">{fact}</span>' for fact in owners + facts)
 
 
@@ -71,10 +72,13 @@ def plain_text(blocks: Iterable[Block], diagram_sources: bool = False) -> str:
 class BlockWriter:
     """Writes one page's blocks. `mode` decides how ids and `doc:` links are spelled:
     SITE (a file per page), BOOK (all pages in one document) or SINGLE (one page alone).
-    Diagram and picture files the HTML refers to are collected in `files`."""
+    Diagram and picture files the HTML refers to are collected in `files`. `language` is the page's:
+    gitspec's own words (a Label, a badge, a note) are declared English on a page in another."""
 
-    def __init__(self, mode: str, page_id: str, page_ids: Iterable[str], assets: Assets) -> None:
+    def __init__(self, mode: str, page_id: str, page_ids: Iterable[str], assets: Assets, language: str = "en") -> None:
         self.mode, self.page_id, self.assets = mode, page_id, assets
+        self.own = english(language)  # ' lang="en"' for gitspec's own words, or ""
+        self.in_english = False  # writing inside an element declared English: its Labels need no span
         self.page_ids = frozenset(page_ids)
         self.files: dict[str, bytes] = {}
         self.used_ids: set[str] = set()
@@ -107,6 +111,29 @@ class BlockWriter:
         finally:
             self.reading = outer
 
+    def lang(self, text: str) -> str:
+        """The lang attribute of an element holding `text`: English for gitspec's own words (a Label)."""
+        return self.own if isinstance(text, Label) else ""
+
+    def own_words(self, words: str) -> str:
+        """gitspec's own words among others' (a name, a commit): escaped, declared English when the page is not."""
+        return f"<span{self.own}>{esc(words)}</span>" if self.own else esc(words)
+
+    def labelled(self, inlines: tuple[Inline, ...]) -> tuple[str, str]:
+        """The lang attribute of an element holding `inlines` (a cell, a paragraph), English when all are
+        gitspec's own words (a field's name), and their HTML."""
+        if not (self.own and inlines and all(isinstance(i, Text) and isinstance(i.text, Label) for i in inlines)):
+            return "", self.inlines(inlines)
+        self.in_english = True
+        try:
+            return self.own, self.inlines(inlines)
+        finally:
+            self.in_english = False
+
+    def words(self, text: str) -> str:
+        """Text escaped, as gitspec's own words when it is a Label."""
+        return self.own_words(text) if isinstance(text, Label) else esc(text)
+
     def unique_id(self, anchor: str) -> str:
         return unique(self.element_id(anchor), self.used_ids)
 
@@ -135,7 +162,7 @@ class BlockWriter:
 
     def inline(self, item: Inline) -> str:
         if isinstance(item, Badge):
-            return badge(item)
+            return badge(item, self.own)
         if isinstance(item, Image):
             return self.inline_image(item)
         if isinstance(item, NoteRef):
@@ -146,7 +173,7 @@ class BlockWriter:
         for style, tag in _TEXT_TAGS:  # innermost first: <del><strong><em><code>
             if style in item.styles:
                 text = f"<{tag}>{text}</{tag}>"
-        return text
+        return f"<span{self.own}>{text}</span>" if self.lang(item.text) and not self.in_english else text
 
     def link(self, item: Link) -> str:
         text = self.text_html(item.text)
@@ -182,10 +209,12 @@ class BlockWriter:
 
     def block(self, block: Block) -> str:
         if isinstance(block, Paragraph):
-            return f"<p{self.direction(inlines_text(block.inlines))}>{self.inlines(block.inlines)}</p>"
+            lang, inner = self.labelled(block.inlines)
+            return f"<p{self.direction(inlines_text(block.inlines))}{lang}>{inner}</p>"
         if isinstance(block, Heading):
             level = min(max(block.level, 3), 6)
-            return (f'<h{level} id="{esc(self.unique_id(block.anchor))}"{self.direction(block.text)}>'
+            attributes = f"{self.direction(block.text)}{self.lang(block.text)}"
+            return (f'<h{level} id="{esc(self.unique_id(block.anchor))}"{attributes}>'
                     f"{self.alias_marks(block.aliases)}{esc(block.text)}</h{level}>")
         if isinstance(block, Footnotes):
             return self.footnotes(block)
@@ -210,16 +239,19 @@ class BlockWriter:
             return self.notice(block)
         if isinstance(block, Rule):
             return "<hr>"
-        return f'<p class="notice notice-warn">Unsupported block: {esc(type(block).__name__)}</p>'
+        return f'<p class="notice notice-warn"{self.own}>Unsupported block: {esc(type(block).__name__)}</p>'
 
     def notice(self, block: Notice) -> str:
-        """A note in its tone; an alert (one with a title) as a box: its title, then what it says."""
+        """A note in its tone; an alert (one with a title) as a box: its title, then what it says. A
+        note is gitspec's own words (a part nested too deep), as an alert's title is ("Warning")."""
         tone = block.tone if block.tone in TONES else WARN
         if not block.title:
-            return f'<p class="notice notice-{tone}" role="note"{self.direction(block.text)}>{esc(block.text)}</p>'
+            return (f'<p class="notice notice-{tone}" role="note"{self.direction(block.text)}{self.own}>'
+                    f"{esc(block.text)}</p>")
         said = (self.blocks(block.blocks) if block.blocks
                 else f"<p{self.direction(block.text)}>{esc(block.text)}</p>" if block.text else "")
-        return (f'<div class="notice notice-{tone}" role="note">\n<p class="notice-title">{esc(block.title)}</p>\n'
+        return (f'<div class="notice notice-{tone}" role="note">\n'
+                f'<p class="notice-title"{self.own}>{esc(block.title)}</p>\n'
                 f"{said}\n</div>")
 
     def footnotes(self, block: Footnotes) -> str:
@@ -247,13 +279,18 @@ class BlockWriter:
         attribute, content = self.directed(plain_text(item), lambda: self.blocks(item))
         return f"<li{attribute}>{content}</li>"
 
+    def cell(self, tag: str, attributes: str, inlines: tuple[Inline, ...]) -> str:
+        """A table's cell, declared English when it holds gitspec's own words alone (a field's name)."""
+        lang, inner = self.labelled(inlines)
+        return f"<{tag}{attributes}{lang}>{inner}</{tag}>"
+
     def table(self, block: Table) -> str:
         aligned = [_aligned(block.alignment(n)) for n in range(block.columns)]
-        head = "".join(f'<th scope="col"{aligned[n]}{self.direction(h)}>{self.inlines(block.header_cell(n))}</th>'
+        head = "".join(self.cell("th", f' scope="col"{aligned[n]}{self.direction(h)}', block.header_cell(n))
                        for n, h in enumerate(block.header))
         anchors = block.row_anchors or ("",) * len(block.rows)
         rows = "".join((f'<tr id="{esc(self.unique_id(anchor))}">' if anchor else "<tr>")
-                       + "".join(f"<td{aligned[n]}{self.direction(inlines_text(cell))}>{self.inlines(cell)}</td>"
+                       + "".join(self.cell("td", f"{aligned[n]}{self.direction(inlines_text(cell))}", cell)
                                  for n, cell in enumerate(row))
                        + "</tr>\n" for row, anchor in zip(block.rows, anchors))
         thead = f"<thead><tr>{head}</tr></thead>" if head else ""
@@ -263,7 +300,8 @@ class BlockWriter:
 
     def diagram(self, block: Diagram) -> str:
         image = self.assets.diagram(block)
-        caption = f"<figcaption{self.direction(block.title)}>{esc(block.title)}</figcaption>" if block.title else ""
+        caption = (f"<figcaption{self.direction(block.title)}{self.lang(block.title)}>{esc(block.title)}</figcaption>"
+                   if block.title else "")
         for extension, data in (("svg", image.svg), ("png", image.png)):
             if data:
                 name = diagram_name(block, extension)
@@ -275,17 +313,18 @@ class BlockWriter:
         note = image.note or "No diagram renderer was available; the diagram source is shown instead."
         return (f'<figure class="diagram diagram-missing">{caption}'
                 f'<pre><code class="language-{esc(_LANGUAGE.sub("", block.language))}">{esc(block.source)}</code></pre>'
-                f'<p class="notice notice-warn" role="note">{esc(note)}</p></figure>')
+                f'<p class="notice notice-warn" role="note"{self.own}>{esc(note)}</p></figure>')
 
     def section_heading(self, section: Section) -> str:
         """A section's heading: its title and badges."""
-        flags = f" {badges(section.badges)}" if section.badges else ""
-        return f"<h2{self.direction(section.title)}>{self.alias_marks(section.aliases)}{esc(section.title)}{flags}</h2>"
+        flags = f" {badges(section.badges, self.own)}" if section.badges else ""
+        return (f"<h2{self.direction(section.title)}{self.lang(section.title)}>{self.alias_marks(section.aliases)}"
+                f"{esc(section.title)}{flags}</h2>")
 
     def diagram_source(self, block: Diagram) -> str:
         """Under a drawn diagram, its source, folded: what a screen reader can read of it in full."""
         language = esc(_LANGUAGE.sub("", block.language))
-        return (f'<details class="diagram-source"><summary>Diagram source</summary>'
+        return (f'<details class="diagram-source"><summary{self.own}>Diagram source</summary>'
                 f'<pre><code class="language-{language}">{esc(block.source)}</code></pre></details>')
 
     def diagram_size(self, extension: str, data: bytes) -> str:
@@ -305,7 +344,7 @@ class BlockWriter:
             return f'<figure class="image"><img src="{esc(name)}" alt="{esc(block.alt)}">{caption}</figure>'
         alt = f"<p{self.direction(block.alt)}>{esc(block.alt)}</p>" if block.alt else ""
         return (f'<figure class="image image-missing">{alt}{caption}'
-                f'<p class="notice notice-warn" role="note">{esc(picture.note)}</p></figure>')
+                f'<p class="notice notice-warn" role="note"{self.own}>{esc(picture.note)}</p></figure>')
 
     def inline_image(self, item: Image) -> str:
         """A picture among text: in the line (its title a tooltip), or its alt text and why not."""
@@ -314,7 +353,7 @@ class BlockWriter:
             title = f' title="{esc(item.title)}"' if item.title else ""
             return f'<img class="inline-image" src="{esc(self.picture_file(picture))}" alt="{esc(item.alt)}"{title}>'
         alt = f"{esc(item.alt)} " if item.alt else ""
-        return f'{alt}<span class="image-note" role="note">({esc(picture.note)})</span>'
+        return f'{alt}<span class="image-note" role="note"{self.own}>({esc(picture.note)})</span>'
 
     def picture_file(self, picture: Picture) -> str:
         name = f"images/{hashlib.sha256(picture.data).hexdigest()[:16]}.{picture.extension}"
@@ -327,10 +366,10 @@ class BlockWriter:
             f'<code>{esc(s.hex)}</code>'
             + (f' <span class="swatch-note">{esc(s.note)}</span>' if s.note else "") + "</li>"
             for s in block.swatches)
-        title = f"<h3>{esc(block.title)}</h3>" if block.title else ""  # under its section's h2
+        title = f"<h3{self.lang(block.title)}>{esc(block.title)}</h3>" if block.title else ""  # under its section's h2
         out = f'<div class="swatches">{title}<ul class="swatch-row">{chips}</ul>'
         if block.contrast:
-            out += _contrast_table(block.contrast)
+            out += _contrast_table(block.contrast, self.own)
         return out + "</div>"
 
 
@@ -340,7 +379,8 @@ def section_html(section: Section, element_id: str, writer: BlockWriter) -> str:
     if section.change is not None:
         c = section.change
         summary = f' title="{esc(c.summary)}"' if c.summary else ""
-        change = (f'<p class="change"{summary}>Last change: commit <code>{esc(c.commit[:7])}</code>'
+        change = (f'<p class="change"{summary}>{writer.own_words("Last change: commit")} '
+                  f'<code>{esc(c.commit[:7])}</code>'
                   f" · {isolated(c.author)} · {esc(c.date[:10])}</p>\n")
     return (f'<section id="{esc(element_id)}">\n{writer.section_heading(section)}\n'
             f"{change}{writer.blocks(section.blocks)}\n</section>")
@@ -358,14 +398,15 @@ def _chip(colour: str) -> str:
     return '<span class="chip chip-unknown"></span>'
 
 
-def _contrast_table(pairs: Iterable[Contrast]) -> str:
+def _contrast_table(pairs: Iterable[Contrast], own: str = "") -> str:
+    """The measured pairs; `own` declares the header English (BlockWriter.own)."""
     rows = []
     for c in pairs:
-        verdict = badge(Badge("pass", OK) if c.passes else Badge("fail", BAD))
+        verdict = badge(Badge("pass", OK) if c.passes else Badge("fail", BAD), own)
         foreground, background = c.colours
         rows.append(f"<tr><td>{_chip(foreground)} <code>{esc(c.foreground)}</code></td>"
                     f"<td>{_chip(background)} <code>{esc(c.background)}</code></td>"
                     f"<td>{c.ratio:.2f}:1</td><td>{c.minimum:g}:1</td><td>{verdict}</td></tr>")
-    return ('<div class="table-wrap"><table class="contrast"><thead><tr><th scope="col">Foreground</th>'
+    return (f'<div class="table-wrap"><table class="contrast"><thead{own}><tr><th scope="col">Foreground</th>'
             '<th scope="col">Background</th><th scope="col">Ratio</th><th scope="col">Minimum</th>'
             f'<th scope="col">Result</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')

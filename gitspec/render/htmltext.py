@@ -35,13 +35,20 @@ def defang_json(text: str) -> str:
     return _SCRIPT_SCHEME.sub(r"\1\2\\u003a", text)
 
 
+def english(language: str) -> str:
+    """The attribute that declares gitspec's own words English on a page whose text is in `language`
+    (a screen reader picks its voice by it): ' lang="en"', or "" on a page in English already."""
+    return "" if language.split("-")[0].strip().lower() in ("en", "") else ' lang="en"'
+
+
 def status_tone(status: str) -> str:
     return _STATUS_TONES.get(status.strip().lower(), INFO)
 
 
-def badge(b: Badge) -> str:
+def badge(b: Badge, own: str = "") -> str:
+    """A badge; `own` is the attribute declaring gitspec's words (all a badge says) English, if any."""
     tone = b.tone if b.tone in TONES else INFO
-    return f'<span class="badge badge-{tone}">{isolated(b.label)}</span>'
+    return f'<span class="badge badge-{tone}"{own}>{isolated(b.label)}</span>'
 
 
 def isolated(text: str) -> str:
@@ -51,9 +58,9 @@ def isolated(text: str) -> str:
     return f"<bdi>{esc(text)}</bdi>"
 
 
-def status_badge(status: str) -> str:
-    return badge(Badge(status, status_tone(status))) if status else ""
+def status_badge(status: str, own: str = "") -> str:
+    return badge(Badge(status, status_tone(status)), own) if status else ""
 
 
-def badges(items: Iterable[Badge]) -> str:
-    return " ".join(badge(b) for b in items)
+def badges(items: Iterable[Badge], own: str = "") -> str:
+    return " ".join(badge(b, own) for b in items)

@@ -9,11 +9,11 @@ from typing import Any
 
 from gitspec.findings import count_of
 from gitspec.render.anchors import FRAME_IDS, key_anchor, unique
-from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Inline, Link, Paragraph, Section, Table, Text
+from gitspec.render.model import BAD, INFO, OK, WARN, Badge, Inline, Label, Link, Paragraph, Section, Table, Text, labels
 from gitspec.render.valueblocks import joined, listed
 
 MATRIX_ID = "traceability"
-MATRIX_TITLE = "Traceability matrix"
+MATRIX_TITLE = Label("Traceability matrix")
 MATRIX_KINDS = ("requirements", "tasks", "evidence")  # the documents it is built from
 VERDICT_TONES = {"verified": OK, "failing": BAD, "stale": WARN, "missing": INFO}
 
@@ -64,13 +64,13 @@ def matrix_sections(rows: tuple[tuple, ...], targets: dict[str, str]) -> tuple[S
             _links(tasks, targets),
             _links(evidence, targets),
             (verdict_badge(verdict) if verdict is not None else Badge("missing", INFO),),
-            (Text(verdict.reason if verdict is not None else "no evidence"),),
+            (Text(Label(verdict.reason if verdict is not None else "no evidence")),),
         ))
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-    table = Table(("Requirement", "Title", "Tasks", "Evidence", "Verdict", "Why"), tuple(table_rows),
+    table = Table(labels("Requirement", "Title", "Tasks", "Evidence", "Verdict", "Why"), tuple(table_rows),
                   row_anchors=anchors)
-    section = Section("matrix", "Requirement → tasks → evidence → verdict", "matrix",
-                      (Paragraph((Text(f"{count_of(len(table_rows), 'requirement')}: {summary}."),)), table))
+    section = Section("matrix", Label("Requirement → tasks → evidence → verdict"), "matrix",
+                      (Paragraph((Text(Label(f"{count_of(len(table_rows), 'requirement')}: {summary}.")),)), table))
     return (section,)
 
 

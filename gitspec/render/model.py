@@ -13,6 +13,16 @@ from typing import Union
 OK, INFO, WARN, BAD = "ok", "info", "warn", "bad"
 
 
+class Label(str):
+    """Words gitspec writes itself, in English (a field's name shown as words, a table's header, a
+    verdict's reason), set apart from the documents' own text, which is in their `language`: a renderer
+    may declare it English (the site's `lang="en"`). Equal to, and shown as, the same plain string."""
+
+
+def labels(*words: str) -> tuple[Label, ...]:
+    return tuple(Label(word) for word in words)
+
+
 # --- Inline content ------------------------------------------------------------
 
 

@@ -18,7 +18,9 @@ from gitspec.render.matrix import (
     MATRIX_ID, MATRIX_KINDS, MATRIX_TITLE, identified_items, matrix_rows, matrix_sections, verdict_badge,
 )
 from gitspec.render.deferred import Deferred
-from gitspec.render.model import BAD, BEFORE_HISTORY, INFO, OK, WARN, Badge, Change, Fact, Page, Section, Site
+from gitspec.render.model import (
+    BAD, BEFORE_HISTORY, INFO, OK, WARN, Badge, Change, Fact, Label, Page, Section, Site,
+)
 from gitspec.render.pagefiles import file_stem
 from gitspec.render.properties import latest_change
 from gitspec.render.scalars import is_scalar, short_list
@@ -208,7 +210,8 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
                 Deferred(lambda: _sections(doc, facts, targets, badges, marks)),
                 key=_input_key(doc, facts, links, absent),
                 commit=told.commit if told else "", dirty=doc.path in facts.changed or change is None, change=told,
-                before_history=change == BEFORE_HISTORY, owners=_owners(header), facts=_facts(doc.kind, _front_facts(doc, facts), targets, facts.schemas))
+                before_history=change == BEFORE_HISTORY, owners=_owners(header),
+                facts=_facts(doc.kind, _front_facts(doc, facts), targets, facts.schemas))
 
 
 def _owners(header: dict) -> tuple[str, ...]:
@@ -367,4 +370,4 @@ def _site_title(documents: list[SourceDocument]) -> str:
     product = next((d for d in documents if d.kind == "product"), None)
     if product is not None and isinstance(product.sections.get("name"), str):
         return f"{product.sections['name']} specification"
-    return "Specification"
+    return Label("Specification")

@@ -16,7 +16,9 @@ from typing import Any
 from gitspec.addresses import parse_address
 from gitspec.render.anchors import key_anchor, unique
 from gitspec.render.datakeys import DataKey, Reference
-from gitspec.render.model import Badge, Block, Code, Diagram, Heading, Inline, Link, ListBlock, Paragraph, Table, Text
+from gitspec.render.model import (
+    Badge, Block, Code, Diagram, Heading, Inline, Label, Link, ListBlock, Paragraph, Table, Text, labels,
+)
 from gitspec.render.scalars import is_scalar, scalar_text, short_list
 from gitspec.render.yamlshown import dump_yaml, flow_text, nested_deeper
 
@@ -35,7 +37,7 @@ MERMAID_START = re.compile(r"\s*(?:---\n(?:.*\n)*?---[ \t]*\n)?(?:[ \t]*%%.*\n\s
 CODE_SECTIONS = {"ddl": "sql", "css": "css", "tail": ""}  # strings shown as code (an evidence tail: test output)
 FILE_KEYS = ("content", "code")  # a multi-line string under these is a file's text: code, in the sibling `language`
 DUMPED_SECTIONS = ("openapi", "tokens")  # large machine documents shown as YAML
-FIELDS_HEADER = ("Field", "Value")  # the header of a mapping's table of scalar fields
+FIELDS_HEADER = labels("Field", "Value")  # the header of a mapping's table of scalar fields
 RECORD_COLUMNS = 8  # named records with more fields than this in all are not made a table
 PROSE_KEYS = ("statement", "description", "summary", "text", "body", "promise", "rationale")
 LABELLED_PROSE = ("promise", "rationale")  # shown after a bold label, not as the item's own text
@@ -64,10 +66,12 @@ _UNICODE_WORD = r"\p{Word_Break=ALetter}[\p{Word_Break=ALetter}\p{Word_Break=Ext
 
 def humanize(key: str) -> str:
     """`dataModel` -> `Data model`, `non-goals` -> `Non-goals`, `apiBaseUrl` -> `API base URL`; a free-form
-    map's key (a DataKey: `SCR-001`, `GITHUB_SHA`) as written."""
+    map's key (a DataKey: `SCR-001`, `GITHUB_SHA`) as written. A field name spelled in ASCII letters is
+    read as English words (initialisms and all), so its words are a Label; one in another script is not."""
     if isinstance(key, DataKey):
         return str(key)
-    return _words(str(key))
+    words = _words(str(key))
+    return Label(words) if words.isascii() else words
 
 
 @lru_cache(maxsize=4096)
@@ -147,7 +151,7 @@ class ValueBlocks:
 
     def sequence(self, items: list, level: int) -> list[Block]:
         if not items:
-            return [Paragraph((Text("(none)", "em"),))]
+            return [Paragraph((Text(Label("(none)"), "em"),))]
         if all(isinstance(item, dict) and "id" in item for item in items):
             blocks: list[Block] = []
             for item in items:
@@ -208,7 +212,7 @@ class ValueBlocks:
         for key in PROSE_KEYS:
             if isinstance(rest.get(key), str):
                 if key in LABELLED_PROSE:
-                    blocks.append(Paragraph((Text(f"{humanize(key)}: ", "strong"), Text(rest.pop(key)))))
+                    blocks.append(Paragraph((Text(Label(f"{humanize(key)}: "), "strong"), Text(rest.pop(key)))))
                 else:
                     blocks.extend(self.string(rest.pop(key), key))
         lists = {k: v for k, v in rest.items() if isinstance(v, list) and v and not short_list(v)
@@ -233,7 +237,7 @@ class ValueBlocks:
         columns: list[str] = []
         for record in records.values():
             columns.extend(k for k in record if k not in columns)
-        return Table(("Name", *(humanize(c) for c in columns)),
+        return Table((Label("Name"), *(humanize(c) for c in columns)),
                      tuple((cell_of(str(name)), *(self.cell(record.get(c)) for c in columns))
                            for name, record in records.items()))
 

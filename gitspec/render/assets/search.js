@@ -165,9 +165,11 @@
 
   // A result: a link named by its id, title and document's title, and next to it (its description,
   // not its name, which a screen reader reads at every result) the words around the match.
-  // The link covers the whole result (site.css), the snippet too.
+  // The link covers the whole result (site.css), the snippet too. Its words are the documents', in
+  // the page's language; the search around it is gitspec's, declared English on a page in another.
   function result(entry, terms, n) {
     var li = document.createElement("li"), a = document.createElement("a"), id = document.createElement("span");
+    li.lang = document.documentElement.lang;
     var parts = snippet(entry, terms), text = span("hit-text", parts[0]), mark = document.createElement("mark");
     a.href = entry.h;
     id.className = "hit-id";
