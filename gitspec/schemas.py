@@ -23,6 +23,7 @@ from gitspec.printable import shown
 
 _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)", re.S)
 _REQUIRED = re.compile(r"^('.*') is a required property$")
+NOT_BLANK = r"\S"  # the shared `text` definition's pattern: some character other than white space
 # why a value that should be text is not, by the type YAML gave it
 _NOT_TEXT = {bool: "YAML read it as a boolean: quote it to keep it as text",
              int: "YAML read it as a number: quote it to keep it as text",
@@ -228,6 +229,8 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
             line, col = comment
             not_text = "YAML read it as no value: '#' after a space begins a comment; quote the text"
         message += f" ({not_text})"
+    elif err.validator == "pattern" and err.validator_value == NOT_BLANK and isinstance(err.instance, str):
+        message = f"{shown(err.instance)} is blank: write some text (white space alone is none)"
     elif err.validator in ("maxLength", "minLength") and isinstance(err.instance, str):
         bound = "at most" if err.validator == "maxLength" else "at least"
         count = err.validator_value

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import install_plugin, requirement, requirements_doc, run_gitspec
+from conftest import CONFIG, install_plugin, requirement, requirements_doc, run_gitspec
 from gitspec.builtin.kinds import SHIPPED_KINDS
 from gitspec.schemas import builtin_schema_dir
 
@@ -138,6 +138,23 @@ def test_an_infinite_or_nan_number_is_named_as_written_not_as_null(repo):
                       "[schema]", "tasks#items/2/estimate: .nan is not allowed: a number must be finite (JSON has no "
                       "infinity or NaN) [schema]"]
     assert "null" not in result.out
+
+
+def test_a_title_or_text_of_white_space_alone_is_an_error_at_its_line_and_the_site_names_the_document_by_id(repo):
+    """`title: "   "` passed check (the shared `text` asked only for one character), and the index linked
+    the document with a link of spaces, under an empty <h1>: a screen reader met an unnamed link."""
+    items = requirement("REQ-001").replace("statement: The system shall do REQ-001.", 'statement: "\u3000 "')
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", items).replace("title: Requirements", 'title: "   "')},
+                CONFIG.replace("formats: []", "formats: [html]"))
+    result = run_gitspec(root, "check")
+    assert result.code == 1, result
+    assert result.out.splitlines() == [
+        "specs/reqs.yaml:3:8: error: reqs#title: '   ' is blank: write some text (white space alone is none) [schema]",
+        "specs/reqs.yaml:7:16: error: reqs#items/0/statement: '\\u3000 ' is blank: write some text (white space "
+        "alone is none) [schema]"]
+    assert run_gitspec(root, "render").code == 1  # it renders, and says what check finds
+    assert '<a href="reqs.html">reqs</a>' in (root / "build/html/index.html").read_text()
+    assert '<h1 dir="auto">reqs</h1>' in (root / "build/html/reqs.html").read_text()
 
 
 ADR = "kind: adr\nid: first\ntitle: First\n"

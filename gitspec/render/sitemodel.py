@@ -72,7 +72,7 @@ class Facts:
     schemas: dict[str, dict] = field(default_factory=dict)
 
 
-MODEL_VERSION = "69"  # bump when the same inputs should now give a different tree
+MODEL_VERSION = "70"  # bump when the same inputs should now give a different tree
 
 
 def build_site(documents: dict[str, SourceDocument], facts: Facts, title: str = "") -> Site:
@@ -200,9 +200,11 @@ def _page(doc: SourceDocument, facts: Facts, targets: dict[str, str], badges: di
     marks = {name: _section_badges(facts.states.get(f"{doc.id}#{name}"))
              + ((Badge("uncommitted", INFO),) if name in uncommitted else ()) for name in doc.sections}
     header = doc.header
-    title = str(header.get("title") or doc.id)
+    title = str(header.get("title") or "")
     if doc.path in facts.markdown_titles:
         title = _as_read(title)
+    if not title.strip():  # a blank title (check reports it) names nothing: a link or heading of it would be empty
+        title = doc.id
     change = facts.versions.get(doc.path)
     told = change if change != BEFORE_HISTORY else None
     return Page(doc.id, doc.kind, title, doc.path, str(header.get("status", "")),
