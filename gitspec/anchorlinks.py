@@ -76,15 +76,15 @@ def same_page_links(text: str, env: dict[str, Any] | None = None) -> Iterator[tu
                 continue
             label = child.meta.get("label")
             if label:  # its URL is written where it is defined, maybe in another section
-                cursor = _find(lines, _labelled(label), cursor, last) or cursor
+                cursor = find_from(lines, _labelled(label), cursor, last) or cursor
             else:
                 at = _written(href)
-                cursor = _find(lines, at, cursor, last) or _find(lines, at, (0, 0), len(lines)) or cursor
+                cursor = find_from(lines, at, cursor, last) or find_from(lines, at, (0, 0), len(lines)) or cursor
             yield href, cursor[0], cursor[1] + 1
             cursor = (cursor[0], cursor[1] + 1)
 
 
-def _find(lines: list[str], at: Callable[[str, int], int], start: tuple[int, int],
+def find_from(lines: list[str], at: Callable[[str, int], int], start: tuple[int, int],
           stop: int) -> tuple[int, int] | None:
     """The first place from `start`, on a line before `stop`, where `at` finds a link, or None."""
     line, col = start

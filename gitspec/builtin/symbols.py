@@ -5,7 +5,6 @@ so that one typo does not turn every reference to the file into an error.
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 from gitspec.addresses import ADDRESS
@@ -14,8 +13,6 @@ from gitspec.hookspecs import hookimpl
 if TYPE_CHECKING:  # documents.py imports the YAML parser, symbols.py its records: not needed to register the plugin
     from gitspec.documents import Document
     from gitspec.symbols import Definition, Reference
-
-_REQ_MENTION = re.compile(r"\bREQ-[0-9]+\b")
 
 # kind -> (section, namespace) of the items whose `id` each kind defines.
 DEFINES = {
@@ -87,13 +84,25 @@ def _document_references(document: Document, doc_id: str) -> list[Reference]:
                                        ("feature",), doc_id, "features")
     elif kind == "prd":
         out += _references(document, ("product",), _data(document, "product"), ("document",), doc_id, "product")
-    mentioning = document.markdown_texts() if document.format == "markdown" else document.sections
-    if kind == "prd" and isinstance(mentioning.get("requirements"), str):
-        for offset, text in enumerate(mentioning["requirements"].split("\n")):
-            for mention in _REQ_MENTION.finditer(text):
-                out.append(Reference(mention.group(), ("requirement",), doc_id, "mentions", document.path,
-                                     document.text_line("requirements", offset), mention.start() + 1))
+    if kind == "prd":
+        out += _mentions(document, doc_id)
     return out
+
+
+def _mentions(document: Document, doc_id: str) -> list[Reference]:
+    """Each `REQ-…` a PRD's Requirements section shows (gitspec.mentions: not one in a link's address or
+    a hidden comment), where it is written: in a YAML PRD, at the section's value."""
+    from gitspec.mentions import requirement_mentions
+    from gitspec.symbols import Reference
+
+    markdown = document.format == "markdown"
+    text = (document.markdown_texts() if markdown else document.sections).get("requirements")
+    if not isinstance(text, str):
+        return []
+    at = None if markdown else document.locate(("requirements",))
+    return [Reference(mention, ("requirement",), doc_id, "mentions", document.path,
+                      *(at or (document.text_line("requirements", offset), col)))
+            for mention, offset, col in requirement_mentions(text)]
 
 
 def _picture_references(document: Document, doc_id: str) -> list[Reference]:
