@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from gitspec.documents import Document
+from gitspec.documents import HEADER_KEYS, Document
 from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.findings import Finding, error
 from gitspec.frontmatter import Placement
@@ -206,7 +206,7 @@ class SchemaSet:
 def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]:
     path = tuple(err.absolute_path)
     if err.validator in ("additionalProperties", "unevaluatedProperties"):
-        return [_unknown_key(document, path, key, _meant(document, path, key, err, schemas))
+        return [_unknown_key(document, path, key, *_meant(document, path, key, err, schemas))
                 for key in _unexpected(err)]
     if err.validator == "required":
         # one error per missing key; its message names the key ('x' is a required property)
@@ -214,11 +214,10 @@ def _findings(document: Document, err: Any, schemas: SchemaSet) -> list[Finding]
         missing = [ast.literal_eval(named.group(1))] if named else [
             key for key in err.validator_value if key not in err.instance]
         line, col = document.locate(path)
-        # a Markdown document's own keys are its `##` sections, but those of its front matter
-        sections = document.format == "markdown" and not path
-        front_matter = schemas.placement(document.kind).front_matter if sections else ()
+        # a Markdown document's own keys are its `##` sections, but those the front matter may hold
+        headed = schemas.placement(document.kind).sections if document.format == "markdown" and not path else ()
         return [error(document.path, line, col, _at(document, path, f"missing required "
-                      f"{'section' if sections and key not in front_matter else 'key'} '{key}'"), "schema")
+                      f"{'section' if key in headed else 'key'} '{key}'"), "schema")
                 for key in missing]
     line, col = document.locate(path)
     message = _message(err)
@@ -306,23 +305,31 @@ def _unexpected(err: Any) -> list[str]:
     return [key for key in err.instance if key not in err.schema.get("properties", {})]
 
 
-def _meant(document: Document, path: tuple, key: str, err: Any, schemas: SchemaSet) -> list[str]:
-    """The keys an unknown `key` may have been meant as: in a Markdown document, a section for a `##`
-    heading and a front-matter key for one of the front matter."""
+def _meant(document: Document, path: tuple, key: str, err: Any, schemas: SchemaSet) -> tuple[list[str], list[str]]:
+    """The keys an unknown `key` may have been meant as: in a Markdown document, one a `##` heading may
+    hold for a heading, one the front matter may hold for a key of the front matter; and, for a heading,
+    the keys only the front matter can hold (`## Started at` for `startedAt`, which no heading gives)."""
     if path:
-        return list(err.schema.get("properties", {}))
+        return list(err.schema.get("properties", {})), []
     known = schemas.properties(document.kind)
     if document.format != "markdown":
-        return known
-    sections, heading = schemas.placement(document.kind).sections, key in document.section_lines
-    return [name for name in known if (name in sections) == heading]
+        return known, []
+    placement = schemas.placement(document.kind)
+    if key in document.section_lines:
+        return [name for name in known if placement.may_be_heading(name)], \
+            [name for name in known if not placement.may_be_heading(name) and name not in HEADER_KEYS]
+    return [name for name in known if placement.may_be_front(name)], []
 
 
-def _unknown_key(document: Document, path: tuple, key: str, known: list[str]) -> Finding:
+def _unknown_key(document: Document, path: tuple, key: str, known: list[str], front_only: list[str]) -> Finding:
     import difflib  # only when a key is wrong: not worth importing on every check
 
     close = difflib.get_close_matches(key, known, n=1)
     hint = f" (did you mean {shown(close[0])}?)" if close else ""
+    meant = difflib.get_close_matches(key, front_only, n=1) if not close else []
+    if meant:  # no heading can be it: say where it goes
+        hint = (f" (did you mean {shown(meant[0])}? no heading can hold it: write it in the front matter, "
+                f"{meant[0]}: …)")
     line, col = document.locate_key(path, key)
     what = "section" if document.format == "markdown" and key in document.section_lines else "key"
     return error(document.path, line, col, _at(document, path, f"unknown {what} {shown(key)}{hint}"), "schema")

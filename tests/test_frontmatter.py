@@ -260,3 +260,44 @@ def test_build_and_pin_write_a_section_where_the_markdown_front_matter_holds_it(
     assert check.code == 0 and check.out == "", check
     unpin = run_gitspec(root, "pin", "--unpin", "digest#count", env=env)
     assert unpin.code == 0 and (root / "specs" / "digest.md").read_text() == text.replace("count: 2 ", "count: 5 ")
+
+
+EVIDENCE_MD = ("---\nkind: evidence\nid: ev-1\ntitle: Ev 1\nrequirements: []\nstartedAt: \"2026-01-01T00:00:00Z\"\n"
+               "previous: null\n---\n\n# Ev 1\n\n## Source\n\nrun\n\n## Command\n\npytest\n\n## Verdict\n\npassed\n\n"
+               "## Commit\n\n0123456789012345678901234567890123456789\n")
+
+
+def test_a_key_no_heading_can_hold_is_the_front_matters_and_one_that_may_be_null_may_be_either() -> None:
+    """A heading's id is lower-case (`## Started at` is `started-at`), and a `##` section's value is text:
+    `startedAt` can only be written in the front matter, and `previous`, null in a chain's first record,
+    in the front matter, or as a heading's text when it names a record."""
+    from gitspec.schemas import load_builtin_schema
+
+    placement = Placement.of(load_builtin_schema("evidence"))
+    assert {"startedAt", "stdoutHash", "previousHash", "requirements", "exitCode"} <= placement.front_matter
+    assert placement.either == {"previous"} and {"source", "verdict", "command", "commit"} <= placement.sections
+
+
+def test_a_markdown_evidence_record_can_be_written_and_a_camel_case_heading_is_told_where_it_goes(repo) -> None:
+    """Found by a hunt: check told a Markdown evidence record to write `startedAt` as '## Startedat', which
+    then was "unknown section 'startedat' (did you mean 'startedAt'?)", and `previous: null` as '## Previous',
+    whose text can never be null: no evidence record could be written in Markdown."""
+    root = repo({"specs/ev-1.md": EVIDENCE_MD})
+    check = run_gitspec(root, "check")
+    assert check.code == 0 and check.out == "", check
+    text = EVIDENCE_MD.replace('startedAt: "2026-01-01T00:00:00Z"\n', "") + "\n## Started at\n\n2026-01-01T00:00:00Z\n"
+    (root / "specs/ev-1.md").write_text(text)
+    check = run_gitspec(root, "check")
+    assert check.code == 1 and check.out == (
+        "specs/ev-1.md:2:1: error: ev-1: missing required key 'startedAt' [schema]\n"
+        f"specs/ev-1.md:{text.splitlines().index('## Started at') + 1}:1: error: ev-1: unknown section 'started-at' "
+        "(did you mean 'startedAt'? no heading can hold it: write it in the front matter, startedAt: …) [schema]\n"), check
+    second = EVIDENCE_MD.replace("id: ev-1\ntitle: Ev 1", "id: ev-2\ntitle: Ev 2").replace("previous: null\n", "")
+    (root / "specs/ev-2.md").write_text(second + "\n## Previous\n\nev-404\n")
+    (root / "specs/ev-1.md").write_text(EVIDENCE_MD)
+    check = run_gitspec(root, "check")
+    line = (second + "\n## Previous").count("\n") + 1
+    assert check.code == 1 and check.out == (
+        f"specs/ev-2.md:{line}:1: error: unknown document 'ev-404' (did you mean 'ev-2'?) [unknown-reference]\n"), check
+    (root / "specs/ev-2.md").write_text(second + "\n## Previous\n\nev-1\n")
+    assert run_gitspec(root, "check").code == 0

@@ -70,20 +70,21 @@ def _document_references(document: Document, doc_id: str) -> list[Reference]:
     kind = document.kind
     out: list[Reference] = []
     if kind == "evidence":
-        out += _references(document, ("requirements",), _data(document, "requirements"), ("requirement",),
+        out += _references(document, ("requirements",), document.sections.get("requirements"), ("requirement",),
                            doc_id, "requirements")
-        out += _references(document, ("previous",), _data(document, "previous"), ("document",), doc_id,
+        out += _references(document, ("previous",), document.sections.get("previous"), ("document",), doc_id,
                            "previous")
     elif kind == "evolution":
         for version in ("v1", "v2", "v3"):
-            value = _data(document, version)
+            value = document.sections.get(version)
             features = value.get("features") if isinstance(value, dict) else None
             if isinstance(features, dict):
                 for change in ("new", "deprecated"):
                     out += _references(document, (version, "features", change), features.get(change),
                                        ("feature",), doc_id, "features")
     elif kind == "prd":
-        out += _references(document, ("product",), _data(document, "product"), ("document",), doc_id, "product")
+        out += _references(document, ("product",), _front_matter_value(document, "product"), ("document",), doc_id,
+                           "product")
     if kind == "prd":
         out += _mentions(document, doc_id)
     return out
@@ -132,16 +133,16 @@ def _picture_references(document: Document, doc_id: str) -> list[Reference]:
     return out
 
 
-def _data(document: Document, section: str) -> Any:
-    """A section's value as data: in a Markdown document, not the text under a `##` heading, which names
-    no id (check reports a heading where the kind wants a front-matter key, as `## Product`)."""
-    if document.format == "markdown" and section in document.section_lines:
+def _front_matter_value(document: Document, key: str) -> Any:
+    """The value of a key the kind keeps in a Markdown document's front matter (a PRD's `product`): the text
+    of a `## Product` heading names no document (check reports the heading). A YAML document's top-level key."""
+    if document.format == "markdown" and key in document.section_lines:
         return None
-    return document.sections.get(section)
+    return document.sections.get(key)
 
 
 def _items(document: Document, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    items = _data(document, section)
+    items = document.sections.get(section)
     if isinstance(items, list):
         for index, item in enumerate(items):
             if isinstance(item, dict):
