@@ -362,6 +362,25 @@ def test_new_requirements_from_a_list_keeps_a_line_whole_at_a_line_separator_or_
         "Page one page two of one requirement."]
 
 
+def test_new_requirements_from_a_wrapped_list_writes_one_item_per_list_item(repo):
+    """Found by a hunt: a line indented under a list item (a list wrapped at 72 columns) was a requirement
+    of its own, a fragment with an id, a TODO acceptance and a `must` priority."""
+    ws = repo({})
+    (ws / "list.md").write_text("- The system shall send a payment reminder to the billing contact\n"
+                                "  when an invoice is 7 days overdue.\n"
+                                "- The system shall offer each invoice as a PDF.\n", encoding="utf-8")
+    result = run_gitspec(ws, "new", "requirements", "--from", "list.md")
+    assert result.code == 0, result
+    from gitspec.yamlread import read_yaml
+
+    document = read_yaml((ws / "specs" / "requirements.yaml").read_text(encoding="utf-8")).value
+    assert [(item["id"], item["statement"]) for item in document["items"]] == [
+        ("REQ-001", "The system shall send a payment reminder to the billing contact when an invoice is 7 days "
+                    "overdue."),
+        ("REQ-002", "The system shall offer each invoice as a PDF."),
+    ]
+
+
 def test_new_requirements_from_a_list_takes_an_id_and_a_title(repo):
     ws = repo({})
     (ws / "notes").mkdir()
