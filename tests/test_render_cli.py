@@ -636,7 +636,8 @@ def test_an_evidence_tail_is_shown_as_code_with_its_spaces_in_every_format(repo)
     root = repo({**specs(), "specs/ev.yaml": passed_evidence("9c1e4b7" * 5 + "9c1e4") + tail})
     assert run_gitspec(root, "render", "--format", "html,docx").code == 0
     page = (root / "build/html/ev-0001.html").read_text()
-    assert "<pre><code>&gt;       assert add(1, 2) == 4\nE       assert 3 == 4\n</code></pre>" in page  # not <p>…<br>
+    assert ('<pre tabindex="0" role="group" aria-label="Code"><code>&gt;       assert add(1, 2) == 4\n'
+            'E       assert 3 == 4\n</code></pre>') in page  # not <p>…<br>
     shown = [p for p in docx.Document(str(root / "build/docx/ev-0001.docx")).paragraphs if "assert" in p.text]
     assert [p.style.name for p in shown] == ["Code"], [(p.style.name, p.text) for p in shown]
     assert shown[0].text.startswith(">       assert add(1, 2) == 4")

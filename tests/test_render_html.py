@@ -324,7 +324,7 @@ def test_a_drawn_diagram_says_what_it_shows_and_keeps_its_source_at_hand(repo, t
     assert run_gitspec(root, "render", "--format", "html,docx,pdf", env=env).code == 0
     page = (root / "build/html/p.html").read_text(encoding="utf-8")
     assert 'alt="Flowchart: Sign up → Verify email → Dashboard"' in page  # it was alt="Diagram"
-    assert re.search(r'<details class="diagram-source"><summary>Diagram source</summary><pre><code[^>]*>'
+    assert re.search(r'<details class="diagram-source"><summary>Diagram source</summary><pre[^>]*><code[^>]*>'
                      r'flowchart LR\n  A\[Sign up\] --&gt; B', page)
     [shape] = docx.Document(str(root / "build/docx/p.docx")).inline_shapes
     assert shape._inline.docPr.get("descr") == "Flowchart: Sign up → Verify email → Dashboard"
@@ -531,3 +531,31 @@ def test_gitspecs_own_english_words_are_declared_english_on_a_page_in_another_la
     (root / "gitspec.yaml").write_text(config.replace("language: ja", "language: en-GB"))
     assert run_gitspec(root, "render").code == 0
     assert re.findall(r"\slang=", (root / "build/html/reqs.html").read_text()) == [" lang="]
+
+
+@needs_chromium
+def test_every_box_that_scrolls_sideways_takes_the_keyboards_focus_and_has_a_name(browser, repo) -> None:
+    """A wide table's box and a code block (`<pre>`) scrolled sideways but could not take focus: in a
+    browser that does not make a scrolling box focusable itself (Safari; Chromium before 130), a keyboard
+    user could never reach the columns or the ends of lines cut off (axe: scrollable-region-focusable)."""
+    from test_render_pdf import prd
+
+    wide = "| " + " | ".join(f"Column {n}" for n in range(12)) + " |\n|" + "---|" * 12 + "\n| " + " | ".join(
+        f"value-{n}-" * 3 for n in range(12)) + " |\n"
+    body = f"## Problem\n\n{wide}\n```python\nprint('{'x' * 300}')\n```\n"
+    root = repo({"specs/p.md": prd(body)}, CONFIG.replace("formats: []", "formats: [html]"))
+    assert run_gitspec(root, "render").code == 0
+    watched = Watched(browser)
+    page = watched.page
+    page.set_viewport_size({"width": 320, "height": 600})
+    page.goto((root / "build/html/p.html").as_uri())
+    boxes = page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(e => e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX === 'auto')
+        .map(e => [e.tagName, e.getAttribute('tabindex'), e.getAttribute('role'), e.getAttribute('aria-label')])""")
+    assert boxes == [["DIV", "0", "group", "Table: " + ", ".join(f"Column {n}" for n in range(10)) + "…"],
+                     ["PRE", "0", "group", "Code (python)"]]
+    page.get_by_role("group", name="Code (python)").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")  # (it scrolls smoothly)
+    assert watched.problems == []
+    watched.close()

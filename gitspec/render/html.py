@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from gitspec.render.htmlblocks import SITE, BlockWriter, facts_html, section_html
-from gitspec.render.htmltext import badges, english, esc, isolated, status_badge
+from gitspec.render.htmltext import badges, english, esc, isolated, scroll_box, status_badge
 from gitspec.render.livereload import LIVE_JS, site_script
 from gitspec.render.model import Label, Page, Site, document_count, version_label
 from gitspec.render.ownmarks import GENERATOR
@@ -34,7 +34,7 @@ class HtmlRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("50", "site.css", "search.js", "live.js")
+        return assets_version("51", "site.css", "search.js", "live.js")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         writer = BlockWriter(SITE, page.id, self._page_ids(site), assets, site.language)
@@ -152,7 +152,8 @@ def index_html(site: Site) -> str:
             for p in pages)
         groups.append(
             f'<section class="kind" id="kind-{esc(kind)}">\n<h2{own}>{esc(kind)}</h2>\n'
-            f'<div class="table-wrap"><table class="index"><thead{own}><tr><th scope="col">Document</th>'
+            f'<div class="table-wrap"{scroll_box(f"Documents of kind {kind}")}><table class="index">'
+            f'<thead{own}><tr><th scope="col">Document</th>'
             '<th scope="col">ID</th>' + ('<th scope="col">Owners</th>' if owned else "")
             + '<th scope="col">Status</th><th scope="col">Flags</th></tr></thead>'
             f"<tbody>\n{rows}\n</tbody></table></div>\n</section>")

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from gitspec.render.anchors import unique
 from gitspec.render.diagramtext import describe
 from gitspec.render.direction import right_to_left
-from gitspec.render.htmltext import TONES, badge, badges, english, esc, isolated
+from gitspec.render.htmltext import TONES, badge, badges, english, esc, isolated, scroll_box, table_name
 from gitspec.render.model import (
     BAD, OK, WARN, Badge, Block, Code, Contrast, Diagram, Footnotes, Heading, Image, Inline, Label, Link, ListBlock,
     NoteRef, Notice, Page, Paragraph, Quote, Rule, Section, Swatches, Table, Text, inlines_text, walk, words_text,
@@ -28,6 +28,7 @@ SITE, BOOK, SINGLE = "site", "book", "single"
 _EXTERNAL = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 _ALIGNMENTS = ("left", "center", "right")  # a table column's; anything else never reaches a style
 _LANGUAGE = re.compile(r"[^a-z0-9+#-]")
+_CONTRAST_HEADER = ("Foreground", "Background", "Ratio", "Minimum", "Result")
 _LINK_TAGS = ("strong", "em", "code")  # a Link's styles, each an HTML element of the same name
 _TEXT_TAGS = (("code", "code"), ("em", "em"), ("strong", "strong"), ("strike", "del"))  # a Text's, innermost first
 
@@ -134,6 +135,15 @@ class BlockWriter:
         """Text escaped, as gitspec's own words when it is a Label."""
         return self.own_words(text) if isinstance(text, Label) else esc(text)
 
+    def scroll_box(self, name: str) -> str:
+        """The attributes of a box that scrolls sideways on screen (htmltext.scroll_box); none in print."""
+        return scroll_box(name) if self.mode == SITE else ""
+
+    def code_box(self, name: str, language: str, text: str) -> str:
+        """Code, or a diagram's source, in its box: `<pre>`, which scrolls a long line sideways."""
+        cls = f' class="language-{language}"' if language else ""
+        return f"<pre{self.scroll_box(name)}><code{cls}>{esc(text)}</code></pre>"
+
     def unique_id(self, anchor: str) -> str:
         return unique(self.element_id(anchor), self.used_ids)
 
@@ -224,8 +234,7 @@ class BlockWriter:
             return self.table(block)
         if isinstance(block, Code):
             language = _LANGUAGE.sub("", block.language.lower())
-            cls = f' class="language-{language}"' if language else ""
-            return f"<pre><code{cls}>{esc(block.text)}</code></pre>"
+            return self.code_box(f"Code ({language})" if language else "Code", language, block.text)
         if isinstance(block, Diagram):
             return self.diagram(block)
         if isinstance(block, Image):
@@ -296,7 +305,8 @@ class BlockWriter:
         thead = f"<thead><tr>{head}</tr></thead>" if head else ""
         # rows one links to make a long listing: its header stays in view as the page scrolls (site.css)
         wrap = "table-wrap table-listing" if block.row_anchors else "table-wrap"
-        return f'<div class="{wrap}"><table>{thead}<tbody>\n{rows}</tbody></table></div>'
+        box = self.scroll_box(table_name(inlines_text(block.header_cell(n)) for n in range(len(block.header))))
+        return f'<div class="{wrap}"{box}><table>{thead}<tbody>\n{rows}</tbody></table></div>'
 
     def diagram(self, block: Diagram) -> str:
         image = self.assets.diagram(block)
@@ -312,7 +322,7 @@ class BlockWriter:
                         f'{self.diagram_source(block)}</figure>')
         note = image.note or "No diagram renderer was available; the diagram source is shown instead."
         return (f'<figure class="diagram diagram-missing">{caption}'
-                f'<pre><code class="language-{esc(_LANGUAGE.sub("", block.language))}">{esc(block.source)}</code></pre>'
+                f'{self.code_box("Diagram source", _LANGUAGE.sub("", block.language), block.source)}'
                 f'<p class="notice notice-warn" role="note"{self.own}>{esc(note)}</p></figure>')
 
     def section_heading(self, section: Section) -> str:
@@ -323,9 +333,8 @@ class BlockWriter:
 
     def diagram_source(self, block: Diagram) -> str:
         """Under a drawn diagram, its source, folded: what a screen reader can read of it in full."""
-        language = esc(_LANGUAGE.sub("", block.language))
-        return (f'<details class="diagram-source"><summary{self.own}>Diagram source</summary>'
-                f'<pre><code class="language-{language}">{esc(block.source)}</code></pre></details>')
+        box = self.code_box("Diagram source", _LANGUAGE.sub("", block.language), block.source)
+        return f'<details class="diagram-source"><summary{self.own}>Diagram source</summary>{box}</details>'
 
     def diagram_size(self, extension: str, data: bytes) -> str:
         """Attributes sizing a diagram's <img>: none here (the site's styles size it)."""
@@ -369,7 +378,7 @@ class BlockWriter:
         title = f"<h3{self.lang(block.title)}>{esc(block.title)}</h3>" if block.title else ""  # under its section's h2
         out = f'<div class="swatches">{title}<ul class="swatch-row">{chips}</ul>'
         if block.contrast:
-            out += _contrast_table(block.contrast, self.own)
+            out += _contrast_table(block.contrast, self.own, self.scroll_box(table_name(_CONTRAST_HEADER)))
         return out + "</div>"
 
 
@@ -398,8 +407,9 @@ def _chip(colour: str) -> str:
     return '<span class="chip chip-unknown"></span>'
 
 
-def _contrast_table(pairs: Iterable[Contrast], own: str = "") -> str:
-    """The measured pairs; `own` declares the header English (BlockWriter.own)."""
+def _contrast_table(pairs: Iterable[Contrast], own: str = "", box: str = "") -> str:
+    """The measured pairs; `own` declares the header English (BlockWriter.own), `box` makes its box a
+    focusable region (BlockWriter.scroll_box)."""
     rows = []
     for c in pairs:
         verdict = badge(Badge("pass", OK) if c.passes else Badge("fail", BAD), own)
@@ -407,6 +417,6 @@ def _contrast_table(pairs: Iterable[Contrast], own: str = "") -> str:
         rows.append(f"<tr><td>{_chip(foreground)} <code>{esc(c.foreground)}</code></td>"
                     f"<td>{_chip(background)} <code>{esc(c.background)}</code></td>"
                     f"<td>{c.ratio:.2f}:1</td><td>{c.minimum:g}:1</td><td>{verdict}</td></tr>")
-    return (f'<div class="table-wrap"><table class="contrast"><thead{own}><tr><th scope="col">Foreground</th>'
-            '<th scope="col">Background</th><th scope="col">Ratio</th><th scope="col">Minimum</th>'
-            f'<th scope="col">Result</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+    head = "".join(f'<th scope="col">{name}</th>' for name in _CONTRAST_HEADER)
+    return (f'<div class="table-wrap"{box}><table class="contrast"><thead{own}><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')

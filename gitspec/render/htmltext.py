@@ -41,6 +41,22 @@ def english(language: str) -> str:
     return "" if language.split("-")[0].strip().lower() in ("en", "") else ' lang="en"'
 
 
+def scroll_box(name: str) -> str:
+    """The attributes of a box that may scroll sideways (a wide table's, a code block's): it takes the
+    keyboard's focus, so that arrow keys scroll it where a browser does not make it focusable itself
+    (Safari, Chromium before 130), and is a group named `name`, which a screen reader says on focus (a
+    group, not a region: a page holds dozens of them, which would crowd its list of landmarks)."""
+    return f' tabindex="0" role="group" aria-label="{esc(name)}"'
+
+
+def table_name(header: Iterable[str], longest: int = 100) -> str:
+    """A table's name for its scroll box: "Table: " and its column names ("Table" when it has none)."""
+    columns = ", ".join(word for word in (" ".join(h.split()) for h in header) if word)
+    if len(columns) > longest:
+        columns = columns[:longest - 1].rstrip(", ") + "…"
+    return f"Table: {columns}" if columns else "Table"
+
+
 def status_tone(status: str) -> str:
     return _STATUS_TONES.get(status.strip().lower(), INFO)
 
