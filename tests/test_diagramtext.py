@@ -100,39 +100,33 @@ def test_a_long_line_is_described_in_one_pass():
                      "Entity relationship diagram"]
 
 
-def test_the_site_and_word_describe_the_forms_gitspec_and_its_users_write(repo, tmp_path):
+def _described(repo, tmp_path, body: str) -> tuple[list[str], list[str]]:
+    """The text alternatives of a PRD's diagrams (drawn by a stand-in mmdc): the site's, then Word's."""
     import docx
     from conftest import run_gitspec
     from test_render_pdf import prd, stand_in_mmdc
 
-    env = stand_in_mmdc(tmp_path / "bin")
+    root = repo({"specs/p.md": prd(body)})
+    assert run_gitspec(root, "render", "--format", "html,docx", env=stand_in_mmdc(tmp_path / "bin")).code == 0
+    page = (root / "build/html/p.html").read_text(encoding="utf-8")
+    shapes = docx.Document(str(root / "build/docx/p.docx")).inline_shapes
+    return (re.findall(r'<img src="diagrams/[^"]*" alt="([^"]*)"', page),
+            [shape._inline.docPr.get("descr") for shape in shapes])
+
+
+def test_the_site_and_word_describe_the_forms_gitspec_and_its_users_write(repo, tmp_path):
     body = ('## Problem\n\n```mermaid\nerDiagram\n  Customer||--o{Invoice : "customerId"\n```\n\n'
             "## Goals\n\n```mermaid\ngraph TD; Signup-->Verify; Verify-->Dashboard\n```\n\n"
             "## Non-goals\n\n```mermaid\nflowchart LR\n  app[Web app<br/>React SPA] --> api[API]\n```\n")
-    root = repo({"specs/p.md": prd(body)})
-    assert run_gitspec(root, "render", "--format", "html,docx", env=env).code == 0
     described = ["Entity relationship diagram: Customer customerId Invoice",
                  "Flowchart: Signup → Verify → Dashboard", "Flowchart: Web app React SPA → API"]
-    page = (root / "build/html/p.html").read_text(encoding="utf-8")
-    assert re.findall(r'<img src="diagrams/[^"]*" alt="([^"]*)"', page) == described
-    shapes = docx.Document(str(root / "build/docx/p.docx")).inline_shapes
-    assert [shape._inline.docPr.get("descr") for shape in shapes] == described
+    assert _described(repo, tmp_path, body) == (described, described)
 
 
 def test_the_site_and_word_take_a_diagrams_accessible_description_from_its_author(repo, tmp_path):
-    import docx
-    from conftest import run_gitspec
-    from test_render_pdf import prd, stand_in_mmdc
-
-    env = stand_in_mmdc(tmp_path / "bin")
     body = ("## Problem\n\n```mermaid\nflowchart LR\n  accTitle: Checkout\n  accDescr {\n    The buyer pays,\n"
             "    then sees a receipt.\n  }\n  A[Cart] --> B[Pay]\n```\n\n"
             '## Goals\n\n```mermaid\npie\n  accDescr: Dogs 386 and cats 85 of 471 households.\n  "Dogs" : 386\n```\n')
-    root = repo({"specs/p.md": prd(body)})
-    assert run_gitspec(root, "render", "--format", "html,docx", env=env).code == 0
     described = ["Checkout. Flowchart: The buyer pays, then sees a receipt.",
                  "Pie chart: Dogs 386 and cats 85 of 471 households."]
-    page = (root / "build/html/p.html").read_text(encoding="utf-8")
-    assert re.findall(r'<img src="diagrams/[^"]*" alt="([^"]*)"', page) == described
-    shapes = docx.Document(str(root / "build/docx/p.docx")).inline_shapes
-    assert [shape._inline.docPr.get("descr") for shape in shapes] == described
+    assert _described(repo, tmp_path, body) == (described, described)
