@@ -108,8 +108,6 @@ def test_the_format_guide_lists_each_kinds_sections_and_item_keys_as_the_schemas
 
 
 def test_the_format_guides_example_documents_pass_check(repo):
-    from conftest import install_plugin, requirement, requirements_doc, run_gitspec
-
     guide = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text()
     import re
 
@@ -124,8 +122,6 @@ def test_the_format_guides_example_documents_pass_check(repo):
 
 def test_an_infinite_or_nan_number_is_named_as_written_not_as_null(repo):
     """`estimate: .inf` gave `null is not of type "number"`: jsonschema-rs reads it as JSON's null."""
-    from conftest import install_plugin, requirement, requirements_doc, run_gitspec
-
     items = "".join(f"  - {{id: TASK-00{n}, title: A, requirements: [], status: todo, priority: p0, ownerRole: dev, "
                     f"estimate: {value}}}\n" for n, value in enumerate((".inf", "-.inf", ".nan", "2"), 1))
     root = repo({"specs/tasks.yaml": f"kind: tasks\nid: tasks\ntitle: Tasks\nitems:\n{items}"})
