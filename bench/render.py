@@ -15,6 +15,9 @@ Rows printed:
   argparse, dataclasses, PyYAML, jsonschema-rs and pluggy, best of 5, and cold / that;
 * ``gitspec render --watch``: the re-render time it reports after an edit, and the
   time from the edit to its report, best of 3;
+* with ``gitspec daemon start`` run in the corpus: a one-shot ``gitspec render`` after an
+  edit and a no-op one, best of 3 (the daemon's first render is not counted), and the
+  ratio cold / re-render;
 * with ``--strictdoc``: ``strictdoc export --formats html`` on the same items
   written as ``.sdoc`` files (output deleted each time), best of 3, with peak
   memory, and the ratios;
@@ -112,6 +115,24 @@ def watched(gitspec, work, edit, runs=RUNS):
     return took, latency
 
 
+def daemon_row(gitspec, work, cold, edit):
+    """A one-shot `gitspec render` after an edit, and a no-op one, with `gitspec daemon` running there."""
+    started = subprocess.run([gitspec, "daemon", "start"], cwd=work, env=ENV, capture_output=True, text=True)
+    if started.returncode:
+        print("  daemon: could not start: {}".format(started.stderr.strip()))
+        return
+    try:
+        render = [gitspec, "render", "--format", "html"]
+        timed(render, work)  # its first render reads what a fresh process would
+        again, _ = timed(render, work, edit)
+        noop, _ = timed(render, work)
+        served = subprocess.run([gitspec, "daemon", "status"], cwd=work, env=ENV, capture_output=True, text=True)
+        print("  daemon: re-render after one edit   {:7.2f} s   cold / re-render = {:.1f}x (target >= 10x); "
+              "no-op {:.2f} s ({})".format(again, cold / again, noop, served.stdout.split(", ")[2]))
+    finally:
+        subprocess.run([gitspec, "daemon", "stop"], cwd=work, env=ENV, capture_output=True)
+
+
 def bench_corpus(gitspec, strictdoc, n, tmp):
     work, sdoc = tmp / "corpus", tmp / "strictdoc"
     items = corpus.write_workspace(work, n, n // 2)
@@ -135,6 +156,7 @@ def bench_corpus(gitspec, strictdoc, n, tmp):
     took, latency = watched(gitspec, work, edit_one(work))
     print("  --watch: re-render after one edit  {:7.2f} s   cold / re-render = {:.1f}x; "
           "saved to page written {:.2f} s".format(took, cold / took, latency))
+    daemon_row(gitspec, work, cold, edit_one(work))
     if strictdoc:
         out = tmp / "strictdoc-out"
         export = [strictdoc, "export", "--formats", "html", "--output-dir", str(out), str(sdoc / "docs")]

@@ -142,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("action", choices=("stats", "gc"), metavar="{stats,gc}",  # errors name it as usage shows it
                        help="stats: sizes; gc: drop what no stamp uses")
     cache.set_defaults(handler=_cache)
+
+    daemon = commands.add_parser("daemon", help="keep gitspec loaded, so that each `gitspec render` here is quicker")
+    daemon.add_argument("action", choices=("start", "stop", "status"), metavar="{start,stop,status}",
+                        help="start: leave a daemon running for this workspace; stop: end it; status: say if one runs")
+    daemon.add_argument("--idle-timeout", type=_minutes, default=30, metavar="MINUTES",
+                        help="start: stop after this many minutes without a render (default 30; 0: never)")
+    daemon.set_defaults(handler=_daemon)
     return parser
 
 
@@ -155,17 +162,24 @@ def _positive(text: str) -> int:
     return value
 
 
-def _seconds(text: str) -> float:
-    """A wait in seconds: `nan`, `inf` or a negative number would wait for ever."""
-    import math
+def _duration(unit: str):
+    """A type for argparse: a wait in `unit`s; `nan`, `inf` or a negative number would wait for ever."""
 
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number of seconds, 0 or more")
-    return value
+    def parse(text: str) -> float:
+        import math
+
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
+        if not math.isfinite(value) or value < 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number of {unit}, 0 or more")
+        return value
+
+    return parse
+
+
+_seconds, _minutes = _duration("seconds"), _duration("minutes")
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -221,6 +235,12 @@ def _cache(args: argparse.Namespace) -> int:
     return cache.run(args.action)
 
 
+def _daemon(args: argparse.Namespace) -> int:
+    from gitspec.commands import daemon
+
+    return daemon.run(args.action, args.idle_timeout)
+
+
 def _stopped(exc: GitspecError, output: str | None) -> int:
     """An error that stops the command: one line on stderr, and in the JSON the command line asked for."""
     sys.stderr.write(error_line(exc) + "\n")
@@ -245,6 +265,12 @@ def _tell_json(output: str, exc: GitspecError) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # the command line itself: a workspace's daemon may run it (`gitspec daemon start`)
+        from gitspec.daemonclient import forwarded
+
+        code = forwarded(sys.argv[1:])
+        if code is not None:
+            return code
     from gitspec import stopping, streams
 
     streams.prepare()

@@ -59,6 +59,11 @@ def get_plugin_manager(store: Path | None = None):
     return _MANAGERS[memo]
 
 
+def managers() -> list:
+    """Every manager this process has made (a daemon's renders reset what each remembers)."""
+    return list(_MANAGERS.values())
+
+
 def _build(store: Path | None, key: tuple) -> PluginManager:
     from gitspec import hookspecs
 

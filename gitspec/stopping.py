@@ -62,6 +62,12 @@ def seen() -> None:
     _unseen.clear()
 
 
+def reset() -> None:
+    """Forget every stop: a daemon's next request starts as a new process would (gitspec.daemonserver)."""
+    _pending.clear()
+    _unseen.clear()
+
+
 def _stopped(signum: int) -> KeyboardInterrupt:
     _pending.clear()
     _unseen[:] = [signum]

@@ -48,7 +48,6 @@ def _shared(jobs: list[Job], roots: tuple[Path, ...], workers: int) -> Iterator[
     it is free, so that the last to finish are short and all end at about the same time.
     This process works too, rather than wait: one worker fewer to start, and weasyprint
     is then ready here for the book."""
-    import multiprocessing
     import queue
     import threading
     from collections import deque
@@ -58,11 +57,7 @@ def _shared(jobs: list[Job], roots: tuple[Path, ...], workers: int) -> Iterator[
 
     todo = deque(sorted(jobs, key=lambda job: len(job[1].body), reverse=True))
     results: queue.SimpleQueue = queue.SimpleQueue()  # (page, result, error) from the feeders
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload(["gitspec.render.quietworkers"])
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=end_with, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(workers, mp_context=worker_context(), initializer=end_with, initargs=(os.getpid(),))
 
     def feed() -> None:  # keeps one worker busy, one job at a time (a queued job could not be taken back)
         try:
@@ -101,6 +96,29 @@ def _shared(jobs: list[Job], roots: tuple[Path, ...], workers: int) -> Iterator[
         pool.shutdown(wait=True, cancel_futures=True)
         for feeder in feeders:
             feeder.join()
+
+
+def worker_context():
+    """How workers are started: from a fresh interpreter (forkserver, else spawn), with gitspec's quiet
+    worker set-up loaded (gitspec.render.quietworkers)."""
+    import multiprocessing
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["gitspec.render.quietworkers"])
+    return context
+
+
+def start_server() -> None:
+    """Start the server workers are forked from now, not at the first PDF render: a daemon does so while
+    its standard streams lead to its log, so that no worker ever holds a requester's terminal or pipe
+    open after its render (`gitspec render | cat` would never end)."""
+    context = worker_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def end_with(parent: int) -> None:
