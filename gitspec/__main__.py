@@ -1,3 +1,3 @@
-from gitspec.cli import main
+from gitspec.daemonclient import main
 
 raise SystemExit(main())

@@ -265,12 +265,6 @@ def _tell_json(output: str, exc: GitspecError) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv is None:  # the command line itself: a workspace's daemon may run it (`gitspec daemon start`)
-        from gitspec.daemonclient import forwarded
-
-        code = forwarded(sys.argv[1:])
-        if code is not None:
-            return code
     from gitspec import stopping, streams
 
     streams.prepare()

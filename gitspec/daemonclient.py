@@ -20,6 +20,18 @@ NO_DAEMON = "GITSPEC_NO_DAEMON"  # set (to anything but empty): never hand a com
 TAKEN = ("render",)
 
 
+def main() -> int:
+    """The `gitspec` command: the workspace's daemon runs it if it takes it, else gitspec.cli does, here.
+    (gitspec.cli is imported only then: a render the daemon takes costs this process little more than
+    Python's start-up.)"""
+    code = forwarded(sys.argv[1:])
+    if code is not None:
+        return code
+    from gitspec.cli import main as here
+
+    return here()
+
+
 def forwarded(argv: list[str]) -> int | None:
     """The exit code of `argv` as the daemon ran it, or None when it is to run here."""
     if not argv or argv[0] not in TAKEN or "--watch" in argv or os.environ.get(NO_DAEMON):

@@ -149,6 +149,16 @@ class Daemon:
 
                         traceback.print_exc()
                         sys.stderr.flush()
+            _settle()
+
+
+def _settle() -> None:
+    """Between requests, while nobody waits: collect what the last one left, and set what is still alive
+    aside from the collector (gc.freeze), so that the next render does not scan gitspec's loaded modules."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def code_stamp(known: dict) -> dict:
@@ -271,6 +281,7 @@ def main(argv: list[str]) -> int:
     from gitspec.render.pdfpool import start_server
 
     start_server()
+    _settle()
     daemon = Daemon(root, idle)
     where = daemonplace.socket_path(root, make=True)
     if where is None:

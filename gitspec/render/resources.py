@@ -9,6 +9,7 @@ reached, mmdc with no browser) is not asked again in the run.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,12 +65,13 @@ class RenderAssets:
         folder), or None. It may be stale: the renderer checks it before using it."""
         if self.output is None:
             return None
-        try:
-            folder = (self.output / format_name).resolve()
-            target = (folder / relpath).resolve()
-            if not target.is_relative_to(folder) or not target.is_file():  # a named pipe would hang
+        try:  # strings, not pathlib: a render asks for every search bucket, and resolving costs more than reading
+            folder = os.path.realpath(os.path.join(self.output, format_name))
+            target = os.path.realpath(os.path.join(folder, relpath))
+            if not target.startswith(os.path.join(folder, "")) or not os.path.isfile(target):  # a named pipe would hang
                 return None
-            return target.read_bytes()
+            with open(target, "rb") as file:
+                return file.read()
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13; made again
             return None
 

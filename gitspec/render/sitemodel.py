@@ -164,14 +164,28 @@ def _named(doc: SourceDocument, facts: Facts, targets: dict[str, str]) -> tuple[
     """The ids and section addresses the document's values link to (`REQ-9`, `p#goals/0` → `p#goals`),
     and their targets: what its page's links depend on. One it names that is not there is left
     out: the page's content, in its key, says what it names. Markdown text links by URL only."""
+    names = sorted(name for name in _may_name(doc, facts) if name in targets)  # (None is not)
+    return names, [targets[name] for name in names]
+
+
+# A YAML document's path -> (its content's hash, what it may name): a daemon or a watch renders again
+# and again, and mostly the same documents
+_MAY_NAME: dict[str, tuple[str, frozenset]] = {}
+
+
+def _may_name(doc: SourceDocument, facts: Facts) -> frozenset:
+    """Every text the document's values could link by: each string whole, and what link_names finds."""
+    sha = getattr(doc, "sha", "")
+    cacheable = sha and doc.path not in facts.markdown_titles  # (a Markdown document's also hangs on facts)
+    if cacheable and _MAY_NAME.get(doc.path, ("",))[0] == sha:
+        return _MAY_NAME[doc.path][1]
     named: set[str | None] = set()
     pending: list[Any] = [value for name, value in doc.sections.items()
                           if _markdown_text(doc, facts, name, value) is None]
     while pending:  # not recursive: a YAML value may nest deeper than Python's stack
         value = pending.pop()
         if isinstance(value, str):
-            if value in targets:  # whole, as a cell or a list shows it: all most strings need
-                named.add(value)
+            named.add(value)  # whole, as a cell or a list shows it: all most strings need
             if "#" in value or "\n" in value or value.strip() != value:
                 named |= link_names(value)
         elif isinstance(value, dict):
@@ -180,8 +194,10 @@ def _named(doc: SourceDocument, facts: Facts, targets: dict[str, str]) -> tuple[
             pending.extend(value)
         elif value is not None:
             named |= link_names(value)
-    names = sorted(name for name in named if name in targets)  # (None is not)
-    return names, [targets[name] for name in names]
+    found = frozenset(named)
+    if cacheable:
+        _MAY_NAME[doc.path] = (sha, found)
+    return found
 
 
 def _markdown_text(doc: SourceDocument, facts: Facts, name: str, value: Any) -> str | None:
