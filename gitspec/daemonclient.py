@@ -10,10 +10,13 @@ Standard library only, and as little of it as can be.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 
 from gitspec import daemonplace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on every command's start
+if TYPE_CHECKING:
+    import socket
 
 NO_DAEMON = "GITSPEC_NO_DAEMON"  # set (to anything but empty): never hand a command to a daemon
 # What a daemon takes: a one-shot render (a watch is a long-lived process of its own)
@@ -36,7 +39,7 @@ def forwarded(argv: list[str]) -> int | None:
     """The exit code of `argv` as the daemon ran it, or None when it is to run here."""
     if not argv or argv[0] not in TAKEN or "--watch" in argv or os.environ.get(NO_DAEMON):
         return None
-    if not daemonplace.supported():
+    if not daemonplace.findable():
         return None
     try:
         cwd = os.getcwd()
@@ -44,8 +47,10 @@ def forwarded(argv: list[str]) -> int | None:
         return None
     root = daemonplace.workspace_root(cwd)
     path = daemonplace.socket_path(root) if root is not None else None
-    if path is None:
+    if path is None or not os.path.exists(path):
         return None
+    import socket
+
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         connection.connect(path)
@@ -59,6 +64,7 @@ def forwarded(argv: list[str]) -> int | None:
 def request(connection: socket.socket, message: dict, fds: list[int] = ()) -> None:
     """Send one request: its length, then itself as JSON, with `fds` (passed to the daemon) on the first part."""
     import json
+    import socket
 
     data = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape")
     socket.send_fds(connection, [len(data).to_bytes(8, "big") + data], list(fds))

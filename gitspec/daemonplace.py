@@ -24,6 +24,12 @@ def supported() -> bool:
     return hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds") and hasattr(os, "getuid")
 
 
+def findable() -> bool:
+    """Whether a daemon could be running here at all, without importing socket (a few milliseconds
+    every command would pay): it runs only where `supported()`, and needs `os.getuid` for its folder."""
+    return hasattr(os, "getuid") and os.name == "posix"
+
+
 def folder(make: bool = False) -> str | None:
     """The private folder sockets and logs are kept in; None when it is not there (or, with `make`,
     cannot be made) or is not private to this user."""
