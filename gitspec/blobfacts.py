@@ -7,8 +7,8 @@ from pathlib import Path
 
 from gitspec.cachefile import read_cache
 
-CACHE_FORMAT = b"GSHC3"  # 2: item hashes are of a requirement's text alone; 3: a Markdown document's
-# front-matter keys (but the header's) are sections, and its front matter's `items` are items
+CACHE_FORMAT = b"GSHC4"  # 2: item hashes are of a requirement's text alone; 3: a Markdown document's
+# front-matter keys (but the header's) are sections, and its front matter's `items` are items; 4: "- REQ-001の…" is an item
 # What one blob tells, as kept in the cache: (section hashes, or None when that
 # version does not parse; requirement-item hashes). Digests are raw 32 bytes.
 Facts = tuple[dict[str, bytes] | None, dict[str, bytes]]

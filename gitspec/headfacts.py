@@ -23,13 +23,14 @@ from gitspec.gitenv import named_git_dir, named_work_tree
 from gitspec.blobfacts import facts_version
 from gitspec.render.model import Change
 
-FORMAT = b"GSHF10"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
+FORMAT = b"GSHF11"  # 2: item hashes are of a requirement's text alone; 3: a shallow cut at a root cuts nothing;
 # 4: a date out of datetime's range is clamped in UTC too; 5: is_ancestor says why it cannot tell, never None;
 # 6: whether HEAD's loose trees all inflate (so that git may be asked for a status); 7: a document's last
 # change at a shallow clone's cut is BEFORE_HISTORY, not the commit there; 8: a shallow cut is one HEAD's
 # history reaches (is_ancestor and the note know another branch's for none); 9: a commit whose encoding
 # header names no character set is read as one without a header (UTF-8, else Latin-1); 10: a Markdown
-# document's front-matter keys (but the header's) are sections, and its front matter's `items` are items
+# document's front-matter keys (but the header's) are sections, and its front matter's `items` are items;
+# 11: a Markdown item's id ends where its ASCII letters and digits do ("- REQ-001の一覧" is REQ-001's)
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")  # only fixed ids are remembered, never a branch name
 
 

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from gitspec.history import History
 
 # A Markdown list item that starts with an item id: "- REQ-001 Invoices ..." (a PRD's Requirements).
-# CommonMark numbers list items with 1-9 ASCII digits; `\d` would also take "١." or "３.".
-_BULLET = re.compile(r"^[ \t]{0,3}(?:[-*+]|[0-9]{1,9}[.)])[ \t]+\**([A-Z][A-Z0-9]*-[0-9]+)\b")
+# CommonMark numbers list items with 1-9 ASCII digits; `\d` would also take "١." or "３.". The id ends
+# where its ASCII letters and digits do (re.ASCII's `\b`): Japanese and Chinese write the next word
+# without a space ("- REQ-001の一覧"), and Unicode's `\b` sees no word boundary before "の".
+_BULLET = re.compile(r"^[ \t]{0,3}(?:[-*+]|[0-9]{1,9}[.)])[ \t]+\**([A-Z][A-Z0-9]*-[0-9]+)\b", re.ASCII)
 
 
 # A requirement's text: what its evidence verified. Its priority, tags, links, parent and

@@ -876,6 +876,13 @@ def test_only_ascii_numbers_make_a_markdown_list_item():
     assert set(item_hashes(parse_document("specs/p.md", text.encode()))) == {"REQ-001"}
 
 
+def test_a_markdown_list_item_id_ends_where_its_ascii_letters_and_digits_do():
+    # Before, "- REQ-001の一覧" and "- REQ-002é" were no item: Unicode's \b sees no word boundary there
+    text = ("---\nkind: prd\nid: p\n---\n# P\n\n## Requirements\n\n"
+            "- REQ-001の一覧を表示する\n- REQ-002é\n- REQ-003 Exports.\n- REQ-004a is no id\n")
+    assert set(item_hashes(parse_document("specs/p.md", text.encode()))) == {"REQ-001", "REQ-002", "REQ-003"}
+
+
 SPARSE_WS = {**REQS_WS, "app/main.py": "print(1)\n", "specs/notes.txt": "notes\n", "specs/drafts.txt": "drafts\n"}
 
 
