@@ -520,3 +520,22 @@ def test_word_links_an_address_whose_scheme_is_in_capitals_as_the_site_does(repo
     assert targets == ["https://example.com/a", "https://example.com/auto", "mailto:a@example.com"], targets
     page = (root / "build/html/prd.html").read_text()
     assert 'href="https://example.com/a"' in page and 'href="mailto:a@example.com"' in page
+
+
+def test_check_warns_at_each_picture_shown_without_alt_text_naming_it(repo) -> None:
+    """`![](img/flow.png)`, the commonest way to paste a picture, was shown with alt="" (marked as
+    decorative: a screen reader skips it) and check said nothing, even of one with a title."""
+    body = ("The flow:\n\n![](img/flow.png)\n\nInline, titled: ![ ](img/flow.png \"Figure 1: checkout\").\n\n"
+            "![The checkout flow](img/flow.png)\n\n### ![](img/flow.png) in a heading, which is text\n\n"
+            "![](https://example.com/remote.png)")
+    root = repo({"specs/prd.md": _prd(body), "specs/img/flow.png": picture((40, 20), (30, 120, 200), "PNG")})
+    result = run_gitspec(root, "check")
+    assert result.code == 0, result  # a warning
+    lines = _prd(body).split("\n")
+    first = lines.index("![](img/flow.png)") + 1
+    titled = next(n for n, t in enumerate(lines, 1) if "Figure 1" in t)
+    said = ("has no alt text, so a screen reader skips it: write what it shows between its brackets "
+            "(![what it shows](...)) [missing-alt]")
+    column = lines[titled - 1].index("img/flow.png") + 1
+    assert result.out.splitlines() == [f"specs/prd.md:{first}:5: warning: picture 'img/flow.png' {said}",
+                                       f"specs/prd.md:{titled}:{column}: warning: picture 'img/flow.png' {said}"]

@@ -3,8 +3,9 @@
 Entity names used by an architecture's relationships, indexes and fields must
 be entities of the same document; a ui must give every screen its states; an
 `approved` document's newest approval must be of its content as it is now; a
-Markdown link to an anchor of its own page must lead to one (gitspec.anchorlinks);
-evidence must say when it was taken as a date-time the verdicts can order.
+Markdown link to an anchor of its own page must lead to one (gitspec.anchorlinks),
+and a picture should say what it shows (its alt text); evidence must say when it
+was taken as a date-time the verdicts can order.
 """
 from __future__ import annotations
 
@@ -30,8 +31,22 @@ def gitspec_check_document(document: Document) -> list[Finding]:
     if document.format == "markdown":
         from gitspec.anchorlinks import anchor_findings
 
-        findings += anchor_findings(document)
+        findings += anchor_findings(document) + _pictures_without_alt(document)
     return findings
+
+
+def _pictures_without_alt(document: Document) -> list[Finding]:
+    """A warning at each picture shown with no alt text (`![](img/flow.png)`): the site marks it decorative
+    (alt=""), so a screen reader skips it, and Word's and the PDF's text alternative is empty too."""
+    texts = {name: text for name, text in document.sections.items() if isinstance(text, str) and "![" in text}
+    if not texts:  # most documents show no picture: spare check the Markdown parser
+        return []
+    from gitspec.render.localimages import pictures_without_alt
+
+    return [warning(document.path, document.text_line(name, offset), col,
+                    f"picture {shown(src)} has no alt text, so a screen reader skips it: write what it shows "
+                    "between its brackets (![what it shows](...))", "missing-alt")
+            for name, text in texts.items() for src, offset, col in pictures_without_alt(text, document.path)]
 
 
 def _approval(document: Document) -> list[Finding]:

@@ -46,15 +46,31 @@ def image_references(text: str) -> list[tuple[str, int, int]]:
     """Every image in a Markdown text as (src, line, column), in the order written: the line counts
     from 0, the column from 1, and point at the src as written (at the `![` of a reference-style
     image, whose src is written elsewhere). An image in another's alt text is not one."""
+    return [(src, line, col) for src, line, col, _ in _images(text)]
+
+
+def pictures_without_alt(text: str, document: str) -> list[tuple[str, int, int]]:
+    """The workspace pictures a Markdown text (of the document at workspace path `document`) shows
+    with no alt text (`![](img/flow.png)`), as image_references gives them: the site marks such a
+    picture decorative (alt=""), so a screen reader skips it. Not a picture in a heading, which is text."""
+    return [(src, line, col) for src, line, col, alt in _images(text)
+            if alt is not None and not alt.strip() and image_path(document, src) is not None]
+
+
+def _images(text: str) -> list[tuple[str, int, int, str | None]]:
+    """image_references, each with its alt text as the render reads it (None for one in a heading)."""
     if "![" not in text:  # most documents have none: skip the parse
         return []
     from gitspec.render.markdownparse import parse_tokens
+    from gitspec.render.markdowntree import alt_text
 
     lines = text.split("\n")
-    found: list[tuple[str, int, int]] = []
-    for block in parse_tokens(text):
+    found: list[tuple[str, int, int, str | None]] = []
+    tokens = parse_tokens(text)
+    for at, block in enumerate(tokens):
         if block.type != "inline" or not block.children:
             continue
+        headed = at > 0 and tokens[at - 1].type == "heading_open"
         start, end = block.map or (0, 1)
         cursor = (start, 0)
         stack = list(reversed(block.children))
@@ -63,7 +79,7 @@ def image_references(text: str) -> list[tuple[str, int, int]]:
             if token.type == "image":
                 src = str(token.attrs.get("src", ""))
                 line, col, cursor = _position(lines, cursor, min(end, len(lines)), src)
-                found.append((src, line, col))
+                found.append((src, line, col, None if headed else alt_text(token)))
             else:
                 stack.extend(reversed(token.children or ()))
     return found

@@ -238,7 +238,7 @@ class _Converter:
             elif kind in _STYLES:
                 self._inline(node.children, style or _STYLES[kind], active | {_STYLES[kind]}, out)
             elif kind == "image" and (path := image_path(self.source, str(node.attrs.get("src", "")))):
-                out.append(Image(path, _joined(node.children).strip(), str(node.attrs.get("title") or ""),
+                out.append(Image(path, alt_text(node), str(node.attrs.get("title") or ""),
                                  self.images.get(path, "")))
             elif kind == "image" and not re.match(r"^\s*https?://", str(node.attrs.get("src", "")), re.IGNORECASE):
                 # file:, data:, ftp:...: never read or fetched; the reader is told, as for a picture
@@ -334,6 +334,11 @@ def _blocks_text(blocks: Iterable[Block]) -> str:
 def _plain(node: Any, marks: bool = True) -> str:
     """The visible text of a block (a heading, table cell, paragraph), on one line."""
     return _joined(node.children, marks).strip()
+
+
+def alt_text(image: Any) -> str:
+    """An image's alt text as every format shows it: its label's words, without markup."""
+    return _joined(image.children or ()).strip()
 
 
 def _joined(nodes: Iterable[Any], marks: bool = True) -> str:
