@@ -559,3 +559,23 @@ def test_every_box_that_scrolls_sideways_takes_the_keyboards_focus_and_has_a_nam
     page.wait_for_function("() => document.activeElement.scrollLeft > 0")  # (it scrolls smoothly)
     assert watched.problems == []
     watched.close()
+
+
+def test_a_sections_last_change_shows_its_commits_message_to_every_reader(repo) -> None:
+    """The message explaining why a section changed was only a title= tooltip on the line: a mouse could
+    show it, a keyboard, a touch screen or (mostly) a screen reader could not. Word showed it already."""
+    from conftest import git
+    from test_render_pdf import visible_text
+
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))},
+                CONFIG.replace("formats: []", "formats: [html, pdf]"))
+    (root / "specs/reqs.yaml").write_text(requirements_doc("reqs", requirement("REQ-001").replace("must", "should")))
+    git(root, "commit", "-qam", "Lower REQ-001 after the 3 May review\n\nThe body of the message.")
+    assert run_gitspec(root, "render").code == 0
+    html = (root / "build/html/reqs.html").read_text()
+    [line] = re.findall(r'<p class="change">(.*?)</p>', html)
+    assert re.fullmatch(r"Last change: commit [0-9a-f]{7} · Ada Tester · \d{4}-\d\d-\d\d: "
+                        "Lower REQ-001 after the 3 May review", re.sub(r"<[^>]+>", "", line)), line
+    assert " title=" not in html.split("<main>")[1]
+    pdf = visible_text((root / "build/pdf/reqs.pdf").read_bytes())
+    assert "Lower REQ-001 after the 3 May review" in " ".join(pdf.split())

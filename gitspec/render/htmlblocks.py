@@ -383,14 +383,14 @@ class BlockWriter:
 
 
 def section_html(section: Section, element_id: str, writer: BlockWriter) -> str:
-    """A section: its heading with badges, its last change, its blocks."""
+    """A section: its heading with badges, its last change (with its commit's message, as text: a tooltip
+    is out of reach of a keyboard, a touch screen and, mostly, a screen reader), its blocks."""
     change = ""
     if section.change is not None:
         c = section.change
-        summary = f' title="{esc(c.summary)}"' if c.summary else ""
-        change = (f'<p class="change"{summary}>{writer.own_words("Last change: commit")} '
-                  f'<code>{esc(c.commit[:7])}</code>'
-                  f" · {isolated(c.author)} · {esc(c.date[:10])}</p>\n")
+        said = f": {isolated(c.summary)}" if c.summary else ""  # as Word says it
+        change = (f'<p class="change">{writer.own_words("Last change: commit")} <code>{esc(c.commit[:7])}</code>'
+                  f" · {isolated(c.author)} · {esc(c.date[:10])}{said}</p>\n")
     return (f'<section id="{esc(element_id)}">\n{writer.section_heading(section)}\n'
             f"{change}{writer.blocks(section.blocks)}\n</section>")
 

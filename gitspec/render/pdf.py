@@ -48,7 +48,7 @@ class PdfRenderer:
 
     @cached_property
     def version(self) -> str:
-        return assets_version("62", "print.css")
+        return assets_version("63", "print.css")
 
     def page_files(self, site: Site, page: Page, assets: Assets) -> dict[str, bytes]:
         [(_, files)] = self.pages_files(site, [page], assets)
