@@ -684,3 +684,25 @@ def test_a_file_outside_the_workspace_is_named_as_check_names_it(tmp_path):
     assert two.code == 2 and two.err == ("gitspec: error: a/specs/reqs.yaml and b/specs/reqs.yaml are in different "
                                          "workspaces: render each workspace on its own\n"), two
     assert not (a / "build").exists()
+
+
+def test_rendering_a_named_document_renders_the_matrix_again_when_what_it_shows_changed(repo):
+    """`render reqs` rendered reqs.html alone: after an edit to a requirement its page said its evidence was
+    stale while traceability.html, left as it was, still said the requirement was verified."""
+    root = repo({"specs/reqs.yaml": requirements_doc("reqs", requirement("REQ-001"))}, HTML_ONLY)
+    head = git(root, "rev-parse", "HEAD").strip()
+    write_files(root, {"specs/ev.yaml": passed_evidence(head)})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "evidence")
+    assert run_gitspec(root, "render").code == 0
+    page, matrix = root / "build/html/reqs.html", root / "build/html/traceability.html"
+    before = matrix.read_text()
+    spec = root / "specs/reqs.yaml"
+    spec.write_text(spec.read_text().replace("shall do REQ-001", "shall do REQ-001 twice"))
+    git(root, "commit", "-qam", "change REQ-001")
+    named = run_gitspec(root, "render", "reqs")
+    assert named.code == 0, named
+    assert "twice" in page.read_text()
+    assert "1 stale." not in before and "REQ-001 changed since ev-0001 was taken" in matrix.read_text()
+    unchanged = run_gitspec(root, "render", "reqs")
+    assert "rendered 0" in unchanged.err, unchanged  # nor again when nothing changed

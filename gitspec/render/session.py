@@ -25,6 +25,10 @@ def render_workspace(context: Any, chosen: list[Any], pages: list[str] | None = 
     config = workspace.config
     assets = RenderAssets(workspace.root, PACKAGE_ASSETS, workspace.store / "diagrams",
                           config.mermaid_server or None, config.mermaid_timeout, workspace.root / config.output, live)
+    if pages:  # the matrix too, when it changed: it must not say "verified" of a page that now says "stale"
+        from gitspec.render.matrix import MATRIX_ID
+
+        pages += [MATRIX_ID] if site.page(MATRIX_ID) is not None else []
     report = render_site(site, chosen, workspace.root, config.output, workspace.store, assets,
                          set(pages) if pages else None, emit)
     if not pages:  # as a deleted document's page goes only when every page is rendered
