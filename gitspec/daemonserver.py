@@ -88,7 +88,8 @@ class Daemon:
         environ = dict(os.environ)
         active = threading.Event()
         active.set()
-        watcher = threading.Thread(target=_watch_requester, args=(connection, active), daemon=True)
+        forwarded: list[int] = []  # the stops the requester sent (a SIGTERM from anyone else ends the daemon too)
+        watcher = threading.Thread(target=_watch_requester, args=(connection, active, forwarded), daemon=True)
         try:
             for number, fd in enumerate(fds[:3]):
                 os.dup2(fd, number)
@@ -107,6 +108,8 @@ class Daemon:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
             except KeyboardInterrupt as exc:  # a stop before main() took stops over, or after it was done
                 code = 143 if isinstance(exc, stopping.Terminated) else 130
+            if code == 143 and signal.SIGTERM not in forwarded:  # `kill` or a shutdown: the render stopped first
+                self.stop = True
             return code
         finally:
             active.clear()
@@ -201,8 +204,9 @@ def _send(connection: socket.socket, answer: dict) -> None:
     connection.sendall(json.dumps(answer).encode() + b"\n")
 
 
-def _watch_requester(connection: socket.socket, active: threading.Event) -> None:
-    """Ctrl-C (`I`) or SIGTERM (`T`) the requester forwards, or its going away, stops the render."""
+def _watch_requester(connection: socket.socket, active: threading.Event, forwarded: list[int]) -> None:
+    """Ctrl-C (`I`) or SIGTERM (`T`) the requester forwards, or its going away, stops the render; each
+    stop sent is added to `forwarded`."""
     while active.is_set():
         try:
             byte = connection.recv(1)
@@ -211,6 +215,7 @@ def _watch_requester(connection: socket.socket, active: threading.Event) -> None
         if not active.is_set():
             return
         signum = signal.SIGINT if byte == b"I" else signal.SIGTERM
+        forwarded.append(signum)
         os.kill(os.getpid(), signum)
         if not byte:
             return

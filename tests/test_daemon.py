@@ -157,6 +157,25 @@ def test_ctrl_c_stops_the_render_in_the_daemon_which_goes_on(repo, daemon, runti
     assert "Traceback" not in err
     assert run_gitspec(root, "render", "--format", "html", env=runtime).code == 0  # it serves the next one
     assert _served(root, runtime) == 2
+    # SIGTERM sent to the daemon itself (`kill`, a shutdown) stops the render, then the daemon
+    pid = int(run_gitspec(root, "daemon", "status", env=runtime).out.split()[2].rstrip(","))
+    shutil.rmtree(root / "build/pdf")
+    render = subprocess.Popen([GITSPEC, "render", "--format", "pdf"], cwd=root, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (root / "build/pdf").is_dir() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGTERM)
+        err = render.communicate(timeout=60)[1]
+    finally:
+        if render.poll() is None:
+            render.kill()
+    assert render.returncode == 143 and err.strip().splitlines()[-1] == "gitspec: terminated", err
+    deadline = time.monotonic() + 10
+    while run_gitspec(root, "daemon", "status", env=runtime).code == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert run_gitspec(root, "daemon", "status", env=runtime).code == 1
 
 
 def test_start_status_stop_and_the_idle_timeout(repo, daemon, runtime) -> None:
