@@ -199,3 +199,16 @@ def test_a_bad_idle_timeout_is_a_usage_error(repo, runtime) -> None:
     root = _workspace(repo, 1)
     bad = run_gitspec(root, "daemon", "start", "--idle-timeout", "-1", env=runtime)
     assert bad.code == 2 and "'-1' must be a finite number of minutes" in bad.err, bad
+
+
+def test_two_renders_at_once_are_served_one_after_the_other(repo, daemon, runtime) -> None:
+    root = _workspace(repo, 3)
+    daemon(root)
+    env = {k: v for k, v in os.environ.items() if k != "GITSPEC_TRACE_HOOKS"} | GIT_ENV | runtime
+    renders = [subprocess.Popen([GITSPEC, "render", "--format", formats], cwd=root, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for formats in ("html", "docx")]
+    for render in renders:
+        out, err = render.communicate(timeout=120)
+        assert render.returncode == 0 and "rendered" in err, err
+    assert (root / "build/html/index.html").is_file() and (root / "build/docx/book.docx").is_file()
+    assert _served(root, runtime) == 2

@@ -60,9 +60,10 @@ def _ask(root: str, message: dict) -> dict | None:
             answer = reply(connection)
     except (OSError, ValueError):
         return None
-    if answer is not None and "status" in answer:
-        return answer["status"] if answer["status"].get("root") == root else None
-    return answer
+    if answer is not None and "status" in answer and answer["status"].get("root") != root:
+        raise GitspecError(f"the daemon of another workspace ({answer['status'].get('root')}) answers at this "
+                           f"workspace's socket, {path}: stop it there", exit_code=EXIT_USAGE)
+    return answer["status"] if answer is not None and "status" in answer else answer
 
 
 def _status(root: str, status: dict | None) -> int:
