@@ -249,13 +249,14 @@ def links(site, page_id: str) -> list[Link]:
 
 
 def _rendered(root, page_id: str, code: int = 0) -> tuple[str, str, str, str]:
-    """The page's HTML, the index's, its PDF's text and its Word file's paragraphs, after a render
-    that exits with `code` (1: it renders, and reports what check finds)."""
+    """The page's HTML, the index's, its PDF's text and its Word file's paragraphs, after a render of
+    that page alone (the index lists it; the other documents' PDFs are what costs) that exits with
+    `code` (1: it renders, and reports what check finds)."""
     import docx
     import pypdf
     from conftest import run_gitspec
 
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx")
+    result = run_gitspec(root, "render", "--format", "html,pdf,docx", page_id)
     assert result.code == code, result
     pdf = "\n".join(p.extract_text() for p in pypdf.PdfReader(root / f"build/pdf/{page_id}.pdf").pages)
     word = "\n".join(p.text for p in docx.Document(str(root / f"build/docx/{page_id}.docx")).paragraphs)
