@@ -17,7 +17,7 @@ from conftest import CONFIG, requirement, requirements_doc, run_gitspec
 from rendersite import FakeAssets, sample_site
 
 from gitspec.render.htmlprint import print_book, print_numbers, print_page
-from gitspec.render.model import Code, Diagram, Page, Section, Table, Text
+from gitspec.render.model import Code, Diagram, Page, Section, Site, Table, Text
 from gitspec.render.pdf import PdfRenderer, html_to_pdf
 from gitspec.render.printwidths import column_widths, layout, tall_rows
 from gitspec.render.renderer import DiagramImage
@@ -144,11 +144,25 @@ def outline(pdf: bytes) -> list[tuple[str, int, list[tuple[str, int]]]]:
     return found
 
 
-def test_book_has_cover_contents_and_every_page(tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class Book:
+    site: Site
+    files: dict[str, bytes]
+    refused: list
+
+
+@pytest.fixture(scope="module")
+def book_of_40(tmp_path_factory) -> Book:
+    """The book of sample_site(requirements=40), laid out once for the tests that only read it."""
     site = sample_site(requirements=40)
     renderer = PdfRenderer()
-    files = renderer.site_files(site, FakeAssets(tmp_path))
-    assert list(files) == ["book.pdf"] and renderer.refused == []
+    files = renderer.site_files(site, FakeAssets(tmp_path_factory.mktemp("book")))
+    return Book(site, files, list(renderer.refused))
+
+
+def test_book_has_cover_contents_and_every_page(book_of_40: Book) -> None:
+    site, files = book_of_40.site, book_of_40.files
+    assert list(files) == ["book.pdf"] and book_of_40.refused == []
     texts = pages_text(files["book.pdf"])
     assert "Billing <Dashboard> & specs" in texts[0] and "commit abc1234" in texts[0]
     assert "4 documents" in texts[0] and "Page 1" not in texts[0]  # no running header or footer
@@ -180,9 +194,8 @@ def test_book_has_cover_contents_and_every_page(tmp_path: Path) -> None:
     assert reader.metadata.title == "Billing <Dashboard> & specs"
 
 
-def test_book_links_jump_to_pages_of_the_book(tmp_path: Path) -> None:
-    site = sample_site(requirements=40)
-    book = PdfRenderer().site_files(site, FakeAssets(tmp_path))["book.pdf"]
+def test_book_links_jump_to_pages_of_the_book(book_of_40: Book) -> None:
+    site, book = book_of_40.site, book_of_40.files["book.pdf"]
     reader = pypdf.PdfReader(io.BytesIO(book))
     texts = pages_text(book)
 
@@ -860,14 +873,24 @@ def test_a_pdf_holding_an_80000_character_token_renders_in_seconds_and_reads_who
     assert f"Key:{TOKEN}Goals" in text and f"Thekeyis{TOKEN[:40_000]}." in text
 
 
-def test_the_book_cover_names_the_traceability_matrix_its_contents_list(repo) -> None:
-    """Before, the cover said "2 documents" above contents of three: the matrix is no document."""
-    from conftest import requirement
+@pytest.fixture(scope="module")
+def plan_and_reqs(tmp_path_factory) -> Path:
+    """A workspace of a PRD and a requirements document, rendered to PDF and Word once: the tests that
+    use it only read what the render wrote."""
+    from conftest import make_repo
 
-    files = {"specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
-             "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))}
-    root = repo(files, PDF_CONFIG)
-    assert run_gitspec(root, "render", "--format", "pdf,docx").code == 0
+    config = CONFIG.replace("formats: []", "formats: [pdf, docx]")
+    root = make_repo(tmp_path_factory.mktemp("plan") / "ws", {
+        "gitspec.yaml": config, "specs/.keep": "", "specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
+        "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
+    result = run_gitspec(root, "render")
+    assert result.code == 0, result
+    return root
+
+
+def test_the_book_cover_names_the_traceability_matrix_its_contents_list(plan_and_reqs: Path) -> None:
+    """Before, the cover said "2 documents" above contents of three: the matrix is no document."""
+    root = plan_and_reqs
     cover, contents = pages_text((root / "build" / "pdf" / "book.pdf").read_bytes())[:2]
     assert "2 documents and the traceability matrix" in cover, cover
     assert "Traceability matrix" in contents and contents.count(" · ") == 3, contents
@@ -877,14 +900,11 @@ def test_the_book_cover_names_the_traceability_matrix_its_contents_list(repo) ->
     assert "2 documents: Plan, Requirements and the traceability matrix" in lines, lines
 
 
-def test_a_pdf_carries_the_author_subject_and_keywords_its_word_file_does(repo) -> None:
+def test_a_pdf_carries_the_author_subject_and_keywords_its_word_file_does(plan_and_reqs: Path) -> None:
     """Before, the PDFs had a title only; the Word files named their author, subject and keywords."""
     import docx
 
-    config = CONFIG.replace("formats: []", "formats: [pdf, docx]")
-    root = repo({"specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
-                 "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))}, config)
-    assert run_gitspec(root, "render").code == 0
+    root = plan_and_reqs
     for name in ("p", "book"):
         words = docx.Document(root / "build" / "docx" / f"{name}.docx").core_properties
         info = pypdf.PdfReader(root / "build" / "pdf" / f"{name}.pdf").metadata
@@ -894,14 +914,12 @@ def test_a_pdf_carries_the_author_subject_and_keywords_its_word_file_does(repo) 
             words.created.replace(tzinfo=timezone.utc), words.modified.replace(tzinfo=timezone.utc))
 
 
-def test_the_traceability_matrix_pdf_carries_the_author_and_dates_of_the_documents_it_is_built_from(repo) -> None:
+def test_the_traceability_matrix_pdf_carries_the_author_and_dates_of_the_documents_it_is_built_from(
+        plan_and_reqs: Path) -> None:
     """Before, its Author was "gitspec" and it had no creation or modification date."""
     import docx
 
-    config = CONFIG.replace("formats: []", "formats: [pdf, docx]")
-    root = repo({"specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
-                 "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))}, config)
-    assert run_gitspec(root, "render").code == 0
+    root = plan_and_reqs
     reqs, matrix = (pypdf.PdfReader(root / "build" / "pdf" / f"{name}.pdf").metadata for name in ("reqs", "traceability"))
     assert matrix.author == reqs.author == "Ada Tester", matrix
     assert matrix.modification_date == reqs.modification_date and matrix.creation_date is not None, matrix
