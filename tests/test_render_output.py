@@ -283,11 +283,12 @@ def test_a_named_pipe_where_a_page_goes_is_kept_not_read(repo, listed):
     assert stat.S_ISFIFO(os.lstat(page).st_mode)
 
 
-def _doc(doc_id: str, title: str) -> str:
-    """A requirements document with one requirement, whose id comes from the document's."""
-    item = f"REQ-{zlib.crc32(doc_id.encode()) % 10 ** 6:06d}"
-    return (f'kind: requirements\nid: "{doc_id}"\ntitle: {title}\nitems:\n  - id: {item}\n    title: T\n'
-            f"    statement: The system shall do it.\n    acceptance: [It does.]\n    priority: must\n")
+def _doc(doc_id: str, title: str, items: int = 1) -> str:
+    """A requirements document with `items` requirements, whose ids come from the document's."""
+    first = zlib.crc32(doc_id.encode())
+    return f'kind: requirements\nid: "{doc_id}"\ntitle: {title}\nitems:\n' + "".join(
+        f"  - id: REQ-{(first + n) % 10 ** 6:06d}\n    title: T\n    statement: The system shall do it.\n"
+        f"    acceptance: [It does.]\n    priority: must\n" for n in range(items))
 
 
 def test_invalid_ids_give_safe_file_names_in_every_format_and_one_page_per_name(repo):
@@ -326,7 +327,8 @@ def test_a_very_long_id_gets_a_file_name_every_file_system_takes(repo):
 def test_a_render_killed_before_saving_its_list_still_owns_the_files_it_wrote(repo):
     root = repo({"specs/r.yaml": _doc("reqs", "Reqs"), "specs/s.yaml": _doc("sreqs", "S")})
     assert run_gitspec(root, "render", "--format", "pdf").code == 0  # warm: the manifest lists its files
-    write_files(root, {"specs/a.yaml": _doc("areqs", "A"), "specs/z.yaml": _doc("zreqs", "Z")})
+    # (big enough that a PDF worker is started for them: pdfpool.WORKER_START)
+    write_files(root, {"specs/a.yaml": _doc("areqs", "A", 40), "specs/z.yaml": _doc("zreqs", "Z", 40)})
     already = _multiprocessing_helpers()
     render = subprocess.Popen([GITSPEC, "render", "--format", "pdf"], cwd=root, env={**os.environ, **GIT_ENV},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

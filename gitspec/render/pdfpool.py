@@ -20,15 +20,24 @@ if TYPE_CHECKING:
 Job = tuple[Page, "PrintPage"]
 Result = tuple[bytes, list[str]]  # the PDF, and the URLs the sandbox refused
 
+# A worker starts a fresh interpreter and imports gitspec and weasyprint: about a second of a CPU,
+# the time this process takes to lay out some 15,000 characters of a document's print HTML. Fewer
+# than that left for a worker are laid out sooner here (two small documents took twice as long).
+WORKER_START = 15_000
+
 
 def lay_out(jobs: list[Job], roots: tuple[Path, ...], processes: int | None = None
             ) -> Iterator[tuple[Page, Result]]:
     """Each job's PDF and refused URLs, in the order they are done, using up to
-    `processes` processes (this one included; default: one per CPU)."""
+    `processes` processes (this one included; default: one per CPU, and a worker only for
+    each WORKER_START characters beyond the longest document, which this process takes)."""
     from gitspec.render.pdfpage import page_pdf
 
     done: set[str] = set()
     workers = min(len(jobs), processes or cpus()) - 1
+    if processes is None and workers > 0:
+        sizes = [len(job.body) for _, job in jobs]
+        workers = min(workers, (sum(sizes) - max(sizes)) // WORKER_START)
     if workers > 0:
         from concurrent.futures.process import BrokenProcessPool
 
