@@ -101,6 +101,26 @@ def product_workspace(root: Path, directive: str = "Build a billing dashboard", 
     return root
 
 
+def made_once(tmp_path_factory, name: str, make) -> tuple[Path, object]:
+    """A folder that `make(folder)` fills once in the whole run, however many xdist workers ask for it
+    (a module-scoped fixture is made again on each worker that runs a test using it): the first to ask
+    makes it, holding a lock, and the others wait and take it. `make` returns what else to keep, as
+    JSON. The folder is shared: a test only reads it (or copies it first)."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this run's, above each worker's own
+    folder, kept = base / f"once-{name}", base / f"once-{name}.json"
+    with open(base / f"once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not kept.exists():  # (a worker whose make failed left no record: the next tries again)
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            kept.write_text(json.dumps(make(folder)))
+    return folder, json.loads(kept.read_text())
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
     for name, content in files.items():
         path = root / name

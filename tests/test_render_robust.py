@@ -71,13 +71,33 @@ def test_a_value_nested_hundreds_deep_is_rendered_flattened(repo, name):
     assert (root / "build" / "html" / "good.html").exists()
 
 
-@pytest.mark.parametrize("name", ["list", "lists of mappings"])
-def test_a_value_nested_two_hundred_deep_is_rendered_in_pdf_and_word(repo, name):
-    root = repo({**GOOD, "specs/bad.yaml": DEEP[name]})
-    result = run_gitspec(root, "render", "--format", "pdf,docx")
-    assert result.code in (0, 1) and "internal error" not in result.err and "Traceback" not in result.err, result
-    for path in ("pdf/bad.pdf", "pdf/good.pdf", "docx/bad.docx", "docx/good.docx"):
-        assert (root / "build" / path).exists(), path
+DEEP_IN_PRINT = {"list": "bad-list", "lists of mappings": "bad-lists-of-mappings"}  # the cases' document ids
+
+
+@pytest.fixture(scope="module")
+def deep_in_print(tmp_path_factory):
+    """One render to PDF and Word of the good document and a document for each case of
+    DEEP_IN_PRINT, rather than one render per case: the render's exit code and stderr, and its output folder."""
+    from conftest import made_once, make_repo
+
+    def render(folder):
+        docs = {f"specs/{doc_id}.yaml": DEEP[name].replace("id: bad\n", f"id: {doc_id}\n", 1)
+                for name, doc_id in DEEP_IN_PRINT.items()}
+        root = make_repo(folder / "ws", {"gitspec.yaml": CONFIG, "specs/.keep": "", **GOOD, **docs})
+        result = run_gitspec(root, "render", "--format", "pdf,docx")
+        return {"code": result.code, "err": result.err}
+
+    folder, result = made_once(tmp_path_factory, "deep-in-print", render)
+    return result, folder / "ws" / "build"
+
+
+@pytest.mark.parametrize("name", DEEP_IN_PRINT)
+def test_a_value_nested_two_hundred_deep_is_rendered_in_pdf_and_word(deep_in_print, name):
+    result, build = deep_in_print
+    assert result["code"] in (0, 1) and "internal error" not in result["err"] and "Traceback" not in result["err"], result
+    bad = DEEP_IN_PRINT[name]
+    for path in (f"pdf/{bad}.pdf", "pdf/good.pdf", f"docx/{bad}.docx", "docx/good.docx"):
+        assert (build / path).exists(), path
 
 
 def test_a_value_nested_too_deeply_for_the_schema_check_is_a_finding(repo):
