@@ -153,11 +153,19 @@ class Book:
 
 @pytest.fixture(scope="module")
 def book_of_40(tmp_path_factory) -> Book:
-    """The book of sample_site(requirements=40), laid out once for the tests that only read it."""
-    site = sample_site(requirements=40)
-    renderer = PdfRenderer()
-    files = renderer.site_files(site, FakeAssets(tmp_path_factory.mktemp("book")))
-    return Book(site, files, list(renderer.refused))
+    """The book of sample_site(requirements=40), laid out once in the run for the tests that only read it."""
+    from conftest import made_once
+
+    def lay_out(folder: Path) -> dict:
+        renderer = PdfRenderer()
+        files = renderer.site_files(sample_site(requirements=40), FakeAssets(folder))
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        return {"files": list(files), "refused": list(renderer.refused)}
+
+    folder, made = made_once(tmp_path_factory, "book-of-40", lay_out)
+    return Book(sample_site(requirements=40), {name: (folder / name).read_bytes() for name in made["files"]},
+                made["refused"])
 
 
 def test_book_has_cover_contents_and_every_page(book_of_40: Book) -> None:
@@ -875,17 +883,20 @@ def test_a_pdf_holding_an_80000_character_token_renders_in_seconds_and_reads_who
 
 @pytest.fixture(scope="module")
 def plan_and_reqs(tmp_path_factory) -> Path:
-    """A workspace of a PRD and a requirements document, rendered to PDF and Word once: the tests that
-    use it only read what the render wrote."""
-    from conftest import make_repo
+    """A workspace of a PRD and a requirements document, rendered to PDF and Word once in the run: the
+    tests that use it only read what the render wrote."""
+    from conftest import made_once, make_repo
 
-    config = CONFIG.replace("formats: []", "formats: [pdf, docx]")
-    root = make_repo(tmp_path_factory.mktemp("plan") / "ws", {
-        "gitspec.yaml": config, "specs/.keep": "", "specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
-        "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
-    result = run_gitspec(root, "render")
-    assert result.code == 0, result
-    return root
+    def render(folder: Path) -> dict:
+        config = CONFIG.replace("formats: []", "formats: [pdf, docx]")
+        root = make_repo(folder / "ws", {
+            "gitspec.yaml": config, "specs/.keep": "", "specs/p.md": prd("## Problem\n\nSlow invoices.\n"),
+            "specs/reqs.yaml": requirements_doc(items=requirement("REQ-001"))})
+        result = run_gitspec(root, "render")
+        assert result.code == 0, result
+        return {}
+
+    return made_once(tmp_path_factory, "plan-and-reqs", render)[0] / "ws"
 
 
 def test_the_book_cover_names_the_traceability_matrix_its_contents_list(plan_and_reqs: Path) -> None:
