@@ -93,11 +93,16 @@ def prd(body: str) -> str:
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> Path:
-    """The output folder of one render of BODY to every format."""
-    root = make_repo(tmp_path_factory.mktemp("markdown") / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(BODY)})
-    result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
-    assert result.code == 0, result
-    return root / "build"
+    """The output folder of one render of BODY to every format, made once in the run (conftest.made_once)."""
+    from conftest import made_once
+
+    def render(folder: Path) -> dict:
+        root = make_repo(folder / "ws", {"gitspec.yaml": CONFIG, "specs/p.md": prd(BODY)})
+        result = run_gitspec(root, "render", "--format", "html,pdf,docx", "p")
+        assert result.code == 0, result
+        return {}
+
+    return made_once(tmp_path_factory, "markdown-body", render)[0] / "ws" / "build"
 
 
 def pdf_text(build: Path) -> str:
