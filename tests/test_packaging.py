@@ -32,17 +32,23 @@ def _wheel(source: Path, name: str, out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory):
-    """A fresh venv holding the gitspec wheel and the example plugin's wheel."""
-    root = tmp_path_factory.mktemp("packaging")
-    wheels = [_wheel(REPO, "gitspec", root / "dist"), _wheel(PLUGIN, "gitspec_example", root / "dist")]
-    env = root / "venv"
-    _run(sys.executable, "-m", "venv", "--without-pip", env)
-    python = env / "bin" / "python"
-    site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
-    # Dependencies come from this environment, after the venv's own packages.
-    (site / "_borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run(sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", *wheels)
-    return env, wheels[0]
+    """A fresh venv holding the gitspec wheel and the example plugin's wheel, made once in the run
+    (conftest.made_once): the tests only run what it holds."""
+    from conftest import made_once
+
+    def make(root: Path) -> dict:
+        wheels = [_wheel(REPO, "gitspec", root / "dist"), _wheel(PLUGIN, "gitspec_example", root / "dist")]
+        env = root / "venv"
+        _run(sys.executable, "-m", "venv", "--without-pip", env)
+        python = env / "bin" / "python"
+        site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
+        # Dependencies come from this environment, after the venv's own packages.
+        (site / "_borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+        _run(sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", *wheels)
+        return {"wheel": wheels[0].relative_to(root).as_posix()}
+
+    root, made = made_once(tmp_path_factory, "packaging-venv", make)
+    return root / "venv", root / made["wheel"]
 
 
 def test_wheel_ships_the_schemas_and_templates(venv):
