@@ -527,9 +527,9 @@ def test_check_warns_at_each_picture_shown_without_alt_text_naming_it(repo) -> N
     decorative: a screen reader skips it) and check said nothing, even of one with a title."""
     body = ("The flow:\n\n![](img/flow.png)\n\nInline, titled: ![ ](img/flow.png \"Figure 1: checkout\").\n\n"
             "![The checkout flow](img/flow.png)\n\n### ![](img/flow.png) in a heading, which is text\n\n"
-            "![](https://example.com/remote.png)")
+            "![](https://example.com/remote.png)\n\n![The *checkout* `flow`, **in** [short](#x)](img/flow.png)")
     root = repo({"specs/prd.md": _prd(body), "specs/img/flow.png": picture((40, 20), (30, 120, 200), "PNG")})
-    result = run_gitspec(root, "check")
+    result = run_gitspec(root, "check")  # (formatting in an alt text stopped check with an internal error)
     assert result.code == 0, result  # a warning
     lines = _prd(body).split("\n")
     first = lines.index("![](img/flow.png)") + 1

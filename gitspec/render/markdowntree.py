@@ -359,8 +359,8 @@ def _joined(nodes: Iterable[Any], marks: bool = True) -> str:
             parts.append(" ")
         elif kind in ("fence", "code_block"):
             parts.append(node.content.strip("\n"))
-        else:
-            parts.append(_joined(node.children, marks))
+        else:  # (a token stream's em_open and the like hold no children: the text between them is beside them)
+            parts.append(_joined(node.children or (), marks))
     return "".join(parts)
 
 
