@@ -362,12 +362,12 @@ def test_an_arabic_author_keeps_the_date_after_the_name_on_the_site_and_in_the_p
     git(root, "commit", "-q", "-m", "specs", "--author", "فاطمة <f@example.invalid>", "--date", "2026-12-06T10:00:00")
     assert run_gitspec(root, "render", "--format", "html,pdf", "p").code == 0
     html = (root / "build" / "html" / "p.html").read_text()
-    assert "Last change: commit <code>" in html and "</code> · <bdi>فاطمة</bdi> · 2026-12-06</p>" in html
+    assert "Last change: commit <code>" in html and "</code> · <bdi>فاطمة</bdi> · 2026-12-06: <bdi>specs</bdi></p>" in html
     words = pdf_words(root / "build")  # as laid out: pdftotext's text reorders right-to-left runs its own way
-    dates = words.get("2026-12-06", [])
-    assert len(dates) == len(PRD_SECTIONS) and not any(  # each "Last change" line ends with the date
-        (page, top) == (other[0], other[2]) and other[1] > left
-        for page, left, top, _, _ in dates for places in words.values() for other in places)
+    dates = words.get("2026-12-06:", [])
+    assert len(dates) == len(PRD_SECTIONS) and not any(  # each "Last change" line ends with the date and the message
+        (page, top) == (other[0], other[2]) and other[1] > left and word != "specs"
+        for page, left, top, _, _ in dates for word, places in words.items() for other in places)
 
 
 def test_an_arabic_paragraph_reads_right_to_left_from_the_right_margin_in_every_format(build: Path) -> None:
