@@ -66,6 +66,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from gitspec.daemonplace import IDLE_MINUTES
     from gitspec.store import LOCK_TIMEOUT
 
     parser = _Parser(
@@ -146,8 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     daemon = commands.add_parser("daemon", help="keep gitspec loaded, so that each `gitspec render` here is quicker")
     daemon.add_argument("action", choices=("start", "stop", "status"), metavar="{start,stop,status}",
                         help="start: leave a daemon running for this workspace; stop: end it; status: say if one runs")
-    daemon.add_argument("--idle-timeout", type=_minutes, default=30, metavar="MINUTES",
-                        help="start: stop after this many minutes without a render (default 30; 0: never)")
+    daemon.add_argument("--idle-timeout", type=_minutes, default=IDLE_MINUTES, metavar="MINUTES",
+                        help=f"start: stop after this many minutes without a render (default {IDLE_MINUTES}; 0: never)")
     daemon.set_defaults(handler=_daemon)
     return parser
 

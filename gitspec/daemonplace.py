@@ -15,6 +15,7 @@ import sys
 import zlib
 
 SUFFIX_SOCKET, SUFFIX_LOG = ".sock", ".log"
+IDLE_MINUTES = 30  # how long a daemon waits for a render before it stops (Gradle's waits hours)
 
 
 def supported() -> bool:

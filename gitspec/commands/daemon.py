@@ -14,10 +14,9 @@ from gitspec.errors import EXIT_USAGE, GitspecError
 from gitspec.streams import messages, results
 
 START_SECONDS = 60  # how long `start` waits for the daemon to answer (it imports gitspec's renderers first)
-IDLE_MINUTES = 30  # how long a daemon waits for a render before it stops (as Gradle's daemon does, in hours)
 
 
-def run(action: str, idle_minutes: float = IDLE_MINUTES) -> int:
+def run(action: str, idle_minutes: float = daemonplace.IDLE_MINUTES) -> int:
     if not daemonplace.supported():
         raise GitspecError("gitspec daemon needs Unix sockets that pass file descriptors, which this system "
                            "lacks; renders run on their own as before", exit_code=EXIT_USAGE)
